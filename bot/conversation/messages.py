@@ -1,0 +1,79 @@
+"""Platform-neutral messages: what the core receives and what it wants said.
+
+Edges (Slack, Telegram, console) turn platform payloads into an `Inbound` and
+draw an `Outbound` their own way. Nothing here knows any platform.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+InboundKind = Literal["text", "choice", "command", "location"]
+
+
+@dataclass(frozen=True)
+class Inbound:
+    platform: str
+    sender: str  # the platform's stable user id (never a username)
+    kind: InboundKind
+    text: str = ""
+    choice: str = ""  # the opaque id of the Choice pressed
+    command: str = ""  # command name without slash, lower case
+    args: tuple[str, ...] = ()
+    location: tuple[float, float] | None = None
+    chat: str | None = None  # channel/group id when not a direct message
+    event_id: str | None = None  # platform delivery id, for de-duplication
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str  # opaque, at most 64 bytes (Telegram callback_data)
+    label: str
+    style: str | None = None  # green|yellow|orange|red|primary|danger
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    mime: str
+    path: str  # a file the sender uploads
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """One message the bot wants shown.
+
+    `ref` names a message that is updated in place: a later Outbound with the
+    same ref to the same recipient replaces the earlier one where the platform
+    can. `kind` lets an edge draw a richer form (Block Kit, HTML) from `data`;
+    `text` is always a complete plain-text rendering.
+    """
+
+    text: str
+    choices: tuple[tuple[Choice, ...], ...] = ()
+    ref: str | None = None
+    kind: str = "message"  # message|question|notice|picture|report|reminder|help
+    expects_text: bool = False
+    allow_location: bool = False
+    data: dict[str, Any] = field(default_factory=dict)
+    attachments: tuple[Attachment, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Outbound:
+        return cls(
+            text=d["text"],
+            choices=tuple(tuple(Choice(**c) for c in row) for row in d.get("choices", ())),
+            ref=d.get("ref"),
+            kind=d.get("kind", "message"),
+            expects_text=d.get("expects_text", False),
+            allow_location=d.get("allow_location", False),
+            data=dict(d.get("data") or {}),
+            attachments=tuple(Attachment(**a) for a in d.get("attachments", ())),
+        )
+
+    def all_choices(self) -> list[Choice]:
+        return [c for row in self.choices for c in row]

@@ -1,0 +1,32 @@
+"""The one catalogue of user-facing strings, Swedish (default) and English.
+
+Each part of the bot keeps its strings in a module of this package as a dict
+``{key: {"sv": ..., "en": ...}}``; they are merged here. `t()` formats with
+``str.format`` keyword arguments. A missing key is a bug, so it raises.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.text import commands, picture, questionnaire
+
+LANGUAGES: tuple[str, ...] = ("sv", "en")
+DEFAULT_LANGUAGE = "sv"
+
+CATALOGUE: dict[str, dict[str, str]] = {}
+for _part in (questionnaire.TEXT, commands.TEXT, picture.TEXT):
+    for _key, _value in _part.items():
+        if _key in CATALOGUE:
+            raise RuntimeError(f"duplicate text key {_key!r}")
+        CATALOGUE[_key] = _value
+
+
+def norm_lang(lang: str | None) -> str:
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(lang: str | None, key: str, **kwargs: Any) -> str:
+    entry = CATALOGUE[key]
+    template = entry.get(norm_lang(lang)) or entry[DEFAULT_LANGUAGE]
+    return template.format(**kwargs) if kwargs else template

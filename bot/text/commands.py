@@ -1,0 +1,3 @@
+"""User-facing strings: commands."""
+
+TEXT: dict[str, dict[str, str]] = {}

@@ -1,0 +1,3 @@
+"""User-facing strings: picture."""
+
+TEXT: dict[str, dict[str, str]] = {}

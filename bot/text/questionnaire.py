@@ -1,0 +1,3 @@
+"""User-facing strings: questionnaire."""
+
+TEXT: dict[str, dict[str, str]] = {}
