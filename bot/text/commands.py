@@ -1,3 +1,244 @@
-"""User-facing strings: commands."""
+"""User-facing strings: commands, roles, meeting controls, the cycle."""
 
-TEXT: dict[str, dict[str, str]] = {}
+TEXT: dict[str, dict[str, str]] = {
+    "day.1": {"sv": "måndag", "en": "Monday"},
+    "day.2": {"sv": "tisdag", "en": "Tuesday"},
+    "day.3": {"sv": "onsdag", "en": "Wednesday"},
+    "day.4": {"sv": "torsdag", "en": "Thursday"},
+    "day.5": {"sv": "fredag", "en": "Friday"},
+    "day.6": {"sv": "lördag", "en": "Saturday"},
+    "day.7": {"sv": "söndag", "en": "Sunday"},
+    "phase.planned": {"sv": "planerad", "en": "planned"},
+    "phase.open": {"sv": "öppen", "en": "open"},
+    "phase.reminded": {"sv": "öppen (påmind)", "en": "open (reminded)"},
+    "phase.closed": {"sv": "stängd", "en": "closed"},
+    "phase.drafted": {"sv": "utkast till lägesbild", "en": "draft picture"},
+    "phase.finalised": {"sv": "fastställd", "en": "finalised"},
+    "phase.published": {"sv": "publicerad", "en": "published"},
+    "cmd.unknown_user": {
+        "sv": "Hej! Jag känner inte igen dig. Be din EST-samordnare att lägga till dig som rapportör.",
+        "en": "Hi! I don't know you yet. Ask your EST coordinator to add you as a reporter.",
+    },
+    "cmd.unknown": {
+        "sv": 'Okänt kommando "{cmd}". Skriv help för att se vad du kan göra.',
+        "en": 'Unknown command "{cmd}". Type help to see what you can do.',
+    },
+    "cmd.denied": {
+        "sv": 'Kommandot "{cmd}" är bara för {role}.',
+        "en": 'The command "{cmd}" is only for {role}.',
+    },
+    "role.reporter": {"sv": "rapportörer", "en": "reporters"},
+    "role.participant": {"sv": "mötesdeltagare", "en": "meeting participants"},
+    "role.coordinator": {"sv": "samordnare", "en": "coordinators"},
+    "role.admin": {"sv": "administratörer", "en": "administrators"},
+    "cmd.usage": {"sv": "Så här: {usage}", "en": "Usage: {usage}"},
+    "cmd.error": {
+        "sv": "Något gick fel hos mig, inget sparades. Försök igen om en stund; samordnaren kan se felet i loggen.",
+        "en": "Something went wrong on my side and nothing was saved. Try again shortly; "
+        "the coordinator can see the error in the log.",
+    },
+    "help.reporter": {
+        "sv": "Det här kan du skriva till mig:\n"
+        "• rapport – börja eller fortsätt veckans rapport\n"
+        "• ändra – ändra din skickade rapport (fram till stängning)\n"
+        "• ledig ÅÅÅÅ-MM-DD – inga frågor till och med ett datum (semester)\n"
+        "• språk sv|en – byt språk\n"
+        "• help – den här hjälpen",
+        "en": "Here is what you can write to me:\n"
+        "• report – start or continue this week's report\n"
+        "• edit – change your sent report (until it closes)\n"
+        "• pause YYYY-MM-DD – no questions until a date (vacation)\n"
+        "• language sv|en – change language\n"
+        "• help – this help",
+    },
+    "help.coordinator": {
+        "sv": "Samordnarkommandon:\n"
+        "• status – svarsfrekvens och vilka som inte svarat\n"
+        "• remind – påminn dem som inte svarat\n"
+        "• open / close – öppna eller stäng veckans rapportering nu\n"
+        "• picture – förhandsvisa lägesbilden\n"
+        "• finalize – fastställ lägesbilden\n"
+        "• report [ÅÅÅÅ-Vnn] – veckorapporten\n"
+        "• reporter add NAMN | ORGANISATION | OMRÅDE[,OMRÅDE] [| roll]\n"
+        "• reporter remove NAMN · reporter list\n"
+        "• pause NAMN ÅÅÅÅ-MM-DD (eller off)\n"
+        "• area add KOD NAMN · area list\n"
+        "• observe OMRÅDE [FAKTOR]: text\n"
+        "• priority add OMRÅDE [| PLATS]: text\n"
+        "• actions [done|ongoing ID]\n"
+        "• review [approve|hide ID]\n"
+        "• help",
+        "en": "Coordinator commands:\n"
+        "• status – response rate and who has not answered\n"
+        "• remind – remind those who have not answered\n"
+        "• open / close – open or close this week's reporting now\n"
+        "• picture – preview the situation picture\n"
+        "• finalize – finalise the situation picture\n"
+        "• report [YYYY-Wnn] – the weekly report\n"
+        "• reporter add NAME | ORGANISATION | AREA[,AREA] [| role]\n"
+        "• reporter remove NAME · reporter list\n"
+        "• pause NAME YYYY-MM-DD (or off)\n"
+        "• area add CODE NAME · area list\n"
+        "• observe AREA [FACTOR]: text\n"
+        "• priority add AREA [| PLACE]: text\n"
+        "• actions [done|ongoing ID]\n"
+        "• review [approve|hide ID]\n"
+        "• help",
+    },
+    "cmd.language.set": {"sv": "Jag skriver på svenska från och med nu.", "en": "I will write in English from now on."},
+    "cmd.language.usage": {"sv": "språk sv|en", "en": "language sv|en"},
+    "cmd.no_round": {
+        "sv": "Det finns ingen omgång för den här veckan än.",
+        "en": "There is no round for this week yet.",
+    },
+    "cmd.status": {
+        "sv": "{week}: {phase}. Svar: {done} av {expected} ({rate} %), varav {late} sena.",
+        "en": "{week}: {phase}. Answers: {done} of {expected} ({rate} %), {late} of them late.",
+    },
+    "cmd.status.missing": {"sv": "Har inte svarat: {names}", "en": "Not answered: {names}"},
+    "cmd.status.paused": {"sv": "Lediga: {names}", "en": "On leave: {names}"},
+    "cmd.status.parked": {
+        "sv": "⚠️ {n} meddelanden kunde inte levereras (se loggen).",
+        "en": "⚠️ {n} messages could not be delivered (see the log).",
+    },
+    "cmd.status.next": {"sv": "Nästa steg: {phase} {at}.", "en": "Next step: {phase} {at}."},
+    "cmd.remind.done": {"sv": "Påminnelse skickad till {n} rapportörer.", "en": "Reminder sent to {n} reporters."},
+    "cmd.remind.closed": {
+        "sv": "Rapporteringen är redan stängd för {week}.",
+        "en": "Reporting has already closed for {week}.",
+    },
+    "cmd.open.done": {
+        "sv": "{week} är öppen; enkäten har gått ut.",
+        "en": "{week} is open; the questionnaire has gone out.",
+    },
+    "cmd.close.done": {"sv": "{week} är stängd för ordinarie svar.", "en": "{week} is closed for regular answers."},
+    "cmd.phase.already": {"sv": "{week} är redan {phase}.", "en": "{week} is already {phase}."},
+    "cmd.finalize.done": {
+        "sv": "Lägesbilden för {week} är fastställd med {n} prioriteringar.",
+        "en": "The situation picture for {week} is finalised with {n} priorities.",
+    },
+    "cmd.finalize.not_ready": {
+        "sv": "Det finns inget utkast att fastställa för {week} ({phase}).",
+        "en": "There is no draft to finalise for {week} ({phase}).",
+    },
+    "cmd.report.none": {
+        "sv": "Det finns ingen fastställd lägesbild för {week} än.",
+        "en": "There is no finalised picture for {week} yet.",
+    },
+    "cmd.bad_week": {"sv": "Veckan ska skrivas som 2026-W47: {error}", "en": "Write the week as 2026-W47: {error}"},
+    "cmd.reporter.added": {"sv": "{name} är tillagd ({role}, {areas}).", "en": "{name} was added ({role}, {areas})."},
+    "cmd.reporter.exists": {
+        "sv": "Det finns redan någon som heter {name}.",
+        "en": "There is already someone called {name}.",
+    },
+    "cmd.reporter.removed": {
+        "sv": "{name} får inga fler enkäter. Tidigare svar finns kvar.",
+        "en": "{name} will get no more questionnaires. Earlier answers are kept.",
+    },
+    "cmd.reporter.unknown": {"sv": "Ingen rapportör heter {name}.", "en": "No reporter is called {name}."},
+    "cmd.reporter.line": {
+        "sv": "• {name} – {org} – {areas} – {role}{extra}",
+        "en": "• {name} – {org} – {areas} – {role}{extra}",
+    },
+    "cmd.reporter.inactive": {"sv": " (borttagen)", "en": " (removed)"},
+    "cmd.reporter.paused": {"sv": " (ledig t.o.m. {date})", "en": " (on leave until {date})"},
+    "cmd.reporter.header": {"sv": "{n} personer:", "en": "{n} people:"},
+    "cmd.bad_role": {"sv": "Okänd roll {role}; välj {allowed}.", "en": "Unknown role {role}; choose {allowed}."},
+    "cmd.bad_area": {"sv": "Okänt område {area}; finns: {allowed}.", "en": "Unknown area {area}; known: {allowed}."},
+    "cmd.bad_factor": {
+        "sv": "Okänd faktor {factor}; finns: {allowed}.",
+        "en": "Unknown factor {factor}; known: {allowed}.",
+    },
+    "cmd.bad_date": {
+        "sv": "Datumet {value} förstår jag inte; skriv ÅÅÅÅ-MM-DD, t.ex. 2026-12-31.",
+        "en": "I don't understand the date {value}; write YYYY-MM-DD, e.g. 2026-12-31.",
+    },
+    "cmd.date_past": {"sv": "Datumet {value} har redan varit.", "en": "The date {value} has already passed."},
+    "cmd.pause.done": {
+        "sv": "{name} får inga enkäter till och med {date}.",
+        "en": "{name} gets no questionnaires until {date} inclusive.",
+    },
+    "cmd.pause.off": {"sv": "{name} får enkäter igen.", "en": "{name} gets questionnaires again."},
+    "cmd.area.added": {"sv": "Området {name} ({code}) är tillagt.", "en": "The area {name} ({code}) was added."},
+    "cmd.area.exists": {"sv": "Området {code} finns redan.", "en": "The area {code} already exists."},
+    "cmd.area.bad_code": {
+        "sv": "Områdeskoden {code} får bara ha små bokstäver a–z, siffror, - och _.",
+        "en": "The area code {code} may only have lower-case a–z, digits, - and _.",
+    },
+    "cmd.area.line": {
+        "sv": "• {code} – {name} ({places} platser, {people} rapportörer)",
+        "en": "• {code} – {name} ({places} places, {people} reporters)",
+    },
+    "cmd.observe.done": {"sv": "Observationen är sparad för {week}.", "en": "The observation was saved for {week}."},
+    "cmd.empty_text": {"sv": "Texten saknas.", "en": "The text is missing."},
+    "cmd.priority.added": {
+        "sv": 'Prioriteringen "{title}" är tillagd för {week}.',
+        "en": 'The priority "{title}" was added for {week}.',
+    },
+    "cmd.priority.locked": {"sv": "{week} är redan fastställd.", "en": "{week} is already finalised."},
+    "cmd.actions.none": {"sv": "Inga beslutade åtgärder än.", "en": "No decided actions yet."},
+    "cmd.actions.line": {
+        "sv": "#{id} {week} {title} – {type}, {resp}, {time} – {status}",
+        "en": "#{id} {week} {title} – {type}, {resp}, {time} – {status}",
+    },
+    "cmd.actions.updated": {"sv": "Åtgärd #{id} är nu {status}.", "en": "Action #{id} is now {status}."},
+    "cmd.actions.unknown": {"sv": "Det finns ingen åtgärd #{id}.", "en": "There is no action #{id}."},
+    "status.planned": {"sv": "planerad", "en": "planned"},
+    "status.ongoing": {"sv": "pågår", "en": "ongoing"},
+    "status.done": {"sv": "genomförd", "en": "done"},
+    "cmd.review.none": {"sv": "Inga anteckningar väntar på granskning.", "en": "No notes are waiting for review."},
+    "cmd.review.line": {"sv": "#{id} [{status}] {where}: {text}", "en": "#{id} [{status}] {where}: {text}"},
+    "cmd.review.done": {"sv": "Anteckning #{id}: {status}.", "en": "Note #{id}: {status}."},
+    "cmd.review.unknown": {
+        "sv": "Det finns ingen anteckning #{id} den här veckan.",
+        "en": "There is no note #{id} this week.",
+    },
+    "review.pending": {"sv": "ej granskad", "en": "not reviewed"},
+    "review.approved": {"sv": "godkänd", "en": "approved"},
+    "review.hidden": {"sv": "dold", "en": "hidden"},
+    "meet.candidate": {"sv": "Kandidat {n}: {title}", "en": "Candidate {n}: {title}"},
+    "meet.votes": {"sv": "Röster: {n}", "en": "Votes: {n}"},
+    "meet.choice": {
+        "sv": "Åtgärd: {type} · Ansvarig: {resp} · När: {time}",
+        "en": "Action: {type} · Responsible: {resp} · When: {time}",
+    },
+    "meet.btn.vote": {"sv": "👍 Prioritera", "en": "👍 Prioritise"},
+    "meet.btn.unvote": {"sv": "↩️ Ta bort röst", "en": "↩️ Remove vote"},
+    "meet.btn.finalize": {"sv": "🔒 Fastställ lägesbilden", "en": "🔒 Finalise the picture"},
+    "meet.decided": {"sv": "✅ Beslutad", "en": "✅ Decided"},
+    "meet.dropped": {"sv": "Inte prioriterad", "en": "Not prioritised"},
+    "meet.locked": {
+        "sv": "Lägesbilden är fastställd; inget kan ändras.",
+        "en": "The picture is finalised; nothing can be changed.",
+    },
+    "meet.only_participants": {
+        "sv": "Bara mötesdeltagare kan prioritera.",
+        "en": "Only meeting participants can prioritise.",
+    },
+    "meet.finalised_note": {"sv": "🔒 Fastställd {at} av {name}.", "en": "🔒 Finalised {at} by {name}."},
+    "meet.auto_finalised": {
+        "sv": "🔒 Fastställd automatiskt vid publicering.",
+        "en": "🔒 Finalised automatically at publication.",
+    },
+    "meet.draft_header": {
+        "sv": "Utkast till lägesbild {week} – {group}",
+        "en": "Draft situation picture {week} – {group}",
+    },
+    "meet.report_header": {"sv": "Veckorapport {week} – {group}", "en": "Weekly report {week} – {group}"},
+    "atype.presence": {"sv": "Närvaro", "en": "Presence"},
+    "atype.traffic": {"sv": "Trafikkontroll", "en": "Traffic control"},
+    "atype.camera": {"sv": "Kamerabevakning", "en": "Camera surveillance"},
+    "atype.physical": {"sv": "Fysisk åtgärd", "en": "Physical measure"},
+    "atype.social": {"sv": "Social insats", "en": "Social intervention"},
+    "atype.other": {"sv": "Annat", "en": "Other"},
+    "resp.police": {"sv": "Polisen", "en": "Police"},
+    "resp.hosts": {"sv": "Trygghetsvärdar", "en": "Safety hosts"},
+    "resp.social": {"sv": "Socialtjänstens mobila team", "en": "Social services' mobile team"},
+    "resp.owner": {"sv": "Fastighetsägare", "en": "Property owner"},
+    "resp.municipality": {"sv": "Kommunen", "en": "Municipality"},
+    "resp.other": {"sv": "Annan", "en": "Other"},
+    "time.weekend": {"sv": "I helgen", "en": "This weekend"},
+    "time.next_week": {"sv": "Nästa vecka", "en": "Next week"},
+    "time.long_term": {"sv": "Längre sikt", "en": "Longer term"},
+    "unset": {"sv": "ej vald", "en": "not chosen"},
+}

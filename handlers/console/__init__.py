@@ -1,0 +1,1 @@
+"""The console edge: a person in a terminal, choices numbered."""

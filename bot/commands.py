@@ -1,0 +1,601 @@
+"""Commands, for every platform to map: parse the words, check the role, call a use case.
+
+Each handler answers through `svc.reply`, in the caller's language, and a wrong
+argument gets a message that says what to write instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+
+from bot.config import CODE_RE, ROLES
+from bot.conversation.messages import Outbound
+from bot.domain.cycle import SCHEDULED_PHASES, Phase, RoundKey, local_round_key, phase_due_at, phase_index
+from bot.domain.masking import clean_text
+from bot.domain.model import Round
+from bot.services import Ctx, Services
+from bot.text import t
+
+Handler = Callable[[Services, Ctx, list[str]], None]
+
+# Swedish and English words for the same command.
+ALIASES = {
+    "hjälp": "help",
+    "start": "report",
+    "rapport": "report_me",
+    "rapportera": "report_me",
+    "ändra": "edit",
+    "språk": "language",
+    "lang": "language",
+    "ledig": "pause",
+    "semester": "pause",
+    "påminn": "remind",
+    "öppna": "open",
+    "stäng": "close",
+    "lägesbild": "picture",
+    "fastställ": "finalize",
+    "finalise": "finalize",
+    "veckorapport": "report",
+    "rapportör": "reporter",
+    "område": "area",
+    "observera": "observe",
+    "observation": "observe",
+    "prioritet": "priority",
+    "åtgärder": "actions",
+    "granska": "review",
+}
+
+
+def _say(svc: Services, ctx: Ctx, key: str, kind: str = "notice", **kw: object) -> None:
+    svc.reply(ctx, Outbound(t(ctx.lang, key, **kw), kind=kind))
+
+
+def dispatch(svc: Services, ctx: Ctx) -> None:
+    inbound = ctx.inbound
+    name = inbound.command.lower().lstrip("/")
+    name = ALIASES.get(name, name)
+    args = list(inbound.args)
+    person = ctx.person
+    assert person is not None
+    if name == "report" and (not person.has_role("coordinator") or (not args and person_has_areas(svc, ctx))):
+        name = "report_me" if not args else name
+    entry = COMMANDS.get(name)
+    if entry is None:
+        _say(svc, ctx, "cmd.unknown", cmd=inbound.command)
+        return
+    role, handler = entry
+    if role and not person.has_role(role):
+        _say(svc, ctx, "cmd.denied", cmd=name, role=t(ctx.lang, f"role.{role}"))
+        return
+    handler(svc, ctx, args)
+
+
+def person_has_areas(svc: Services, ctx: Ctx) -> bool:
+    assert ctx.person is not None
+    return bool(ctx.uow.store.person_areas(ctx.person.id))
+
+
+def _current_round(svc: Services, ctx: Ctx) -> Round | None:
+    assert ctx.group is not None
+    key = local_round_key(ctx.now, ctx.group.tz)
+    rnd = ctx.uow.store.get_round(ctx.group.id, key)
+    if rnd is None:
+        recent = ctx.uow.store.recent_rounds(ctx.group.id, 1)
+        rnd = recent[0] if recent else None
+    return rnd
+
+
+# ---------------------------------------------------------------- reporters
+
+
+def cmd_help(svc: Services, ctx: Ctx, args: list[str]) -> None:
+    assert ctx.person is not None
+    text = t(ctx.lang, "help.reporter")
+    if ctx.person.has_role("coordinator"):
+        text += "\n\n" + t(ctx.lang, "help.coordinator")
+    svc.reply(ctx, Outbound(text, kind="help"))
+
+
+def cmd_report_me(svc: Services, ctx: Ctx, args: list[str]) -> None:
+    svc.show_questionnaire(ctx)
+
+
+def cmd_edit(svc: Services, ctx: Ctx, args: list[str]) -> None:
+    svc.edit_questionnaire(ctx)
+
+
+def cmd_language(svc: Services, ctx: Ctx, args: list[str]) -> None:
+    assert ctx.person is not None
+    if len(args) != 1 or args[0].lower() not in ("sv", "en", "svenska", "english", "engelska"):
+        _say(svc, ctx, "cmd.usage", usage=t(ctx.lang, "cmd.language.usage"))
+        return
+    lang = "sv" if args[0].lower() in ("sv", "svenska") else "en"
+    ctx.uow.store.set_language(ctx.person.id, lang)
+    ctx.person = ctx.uow.store.get_person(ctx.person.id)
+    _say(svc, ctx, "cmd.language.set")
+
+
+def parse_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def cmd_pause(svc: Services, ctx: Ctx, args: list[str]) -> None:
+    assert ctx.person is not None and ctx.group is not None
+    person = ctx.person
+    if len(args) >= 2:
+        if not person.has_role("coordinator"):
+            _say(svc, ctx, "cmd.denied", cmd="pause NAME", role=t(ctx.lang, "role.coordinator"))
+            return
+        name = " ".join(args[:-1])
+        found = ctx.uow.store.person_by_name(ctx.group.id, name)
+        if found is None:
+            _say(svc, ctx, "cmd.reporter.unknown", name=name)
+            return
+        person = found
+    elif len(args) != 1:
+        _say(svc, ctx, "cmd.usage", usage="pause YYYY-MM-DD | off")
+        return
+    value = args[-1]
+    if value.lower() in ("off", "av", "slut"):
+        ctx.uow.store.set_paused(person.id, None)
+        _say(svc, ctx, "cmd.pause.off", name=person.name)
+        audit(ctx, "pause_off", {"person": person.name})
+        return
+    d = parse_date(value)
+    if d is None:
+        _say(svc, ctx, "cmd.bad_date", value=value)
+        return
+    if d < ctx.now.astimezone(ctx.group.tz).date():
+        _say(svc, ctx, "cmd.date_past", value=value)
+        return
+    until = datetime.combine(d + timedelta(days=1), time(0), ctx.group.tz).astimezone(UTC)
+    ctx.uow.store.set_paused(person.id, until)
+    _say(svc, ctx, "cmd.pause.done", name=person.name, date=d.isoformat())
+    audit(ctx, "pause", {"person": person.name, "until": d.isoformat()})
+
+
+def audit(ctx: Ctx, action: str, detail: dict[str, object]) -> None:
+    assert ctx.person is not None and ctx.group is not None
+    ctx.uow.store.audit(ctx.now, ctx.group.id, ctx.person.name, action, detail)
+
+
+# ---------------------------------------------------------------- coordinators
+
+
+def cmd_status(svc: Services, ctx: Ctx, args: list[str]) -> None:
+    assert ctx.group is not None
+    rnd = _current_round(svc, ctx)
+    lang = ctx.lang
+    parked = ctx.uow.store.parked_count()
+    lines: list[str] = []
+    if rnd is None:
+        lines.append(t(lang, "cmd.no_round"))
+    else:
+        st = ctx.uow.store.round_status(rnd.id, ctx.group.id, ctx.now)
+        expected = st["expected"]
+        done = st["done"]
+        rate = round(100 * done / expected) if expected else 0
+        lines.append(
+            t(
+                lang,
+                "cmd.status",
+                week=str(rnd.key),
+                phase=t(lang, f"phase.{rnd.phase}"),
+                done=done,
+                expected=expected,
+                rate=rate,
+                late=st["late"],
+            )
+        )
+        if st["missing"]:
+            lines.append(t(lang, "cmd.status.missing", names=", ".join(st["missing"])))
+        if st["paused"]:
+            lines.append(t(lang, "cmd.status.paused", names=", ".join(st["paused"])))
+        nxt = [p for p in SCHEDULED_PHASES if phase_index(p) > phase_index(rnd.phase)]
+        if nxt:
+            at = phase_due_at(rnd.key, nxt[0], ctx.group.week_schedule(), ctx.group.tz)
+            lines.append(
+                t(lang, "cmd.status.next", phase=t(lang, f"phase.{nxt[0]}"), at=svc.local_text(at, ctx.group, lang))
+            )
+    if parked:
+        lines.append(t(lang, "cmd.status.parked", n=parked))
+    svc.reply(ctx, Outbound("\n".join(lines), kind="status"))
+
+
+def cmd_remind(svc: Services, ctx: Ctx, args: list[str]) -> None:
+    assert ctx.group is not None
+    rnd = _current_round(svc, ctx)
+    if rnd is None or rnd.phase not in (Phase.OPEN, Phase.REMINDED):
+        _say(svc, ctx, "cmd.remind.closed", week=str(rnd.key) if rnd else "-")
+        return
+    nth = ctx.uow.store.max_reminders(rnd.id) + 1
+    n = svc._send_reminders(ctx.uow, ctx.group, rnd, ctx.now, nth)
+    _say(svc, ctx, "cmd.remind.done", n=n)
+    audit(ctx, "remind", {"week": str(rnd.key), "count": n})
+
+
+def _force(svc: Services, ctx: Ctx, target: Phase, done_key: str) -> None:
+    assert ctx.group is not None and ctx.person is not None
+    key, changed = svc.force_phase(ctx.uow, ctx.group, target, ctx.person)
+    rnd = ctx.uow.store.get_round(ctx.group.id, key)
+    assert rnd is not None
+    if not changed:
+        _say(svc, ctx, "cmd.phase.already", week=str(key), phase=t(ctx.lang, f"phase.{rnd.phase}"))
+        return
+    _say(svc, ctx, done_key, week=str(key))
+    audit(ctx, f"force:{target}", {"week": str(key)})
+
+
+def cmd_open(svc: Services, ctx: Ctx, args: list[str]) -> None:
+    _force(svc, ctx, Phase.OPEN, "cmd.open.done")
+
+
+def cmd_close(svc: Services, ctx: Ctx, args: list[str]) -> None:
+    _force(svc, ctx, Phase.CLOSED, "cmd.close.done")
+
+
+def cmd_picture(svc: Services, ctx: Ctx, args: list[str]) -> None:
+    from bot.reports.render import render_picture_markdown
+
+    assert ctx.group is not None
+    rnd = _round_arg(svc, ctx, args)
+    if rnd is None:
+        return
+    pic = svc.picture(ctx.uow, ctx.group, rnd, ctx.lang)
+    svc.reply(
+        ctx,
+        Outbound(
+            render_picture_markdown(pic, for_coordinators=True),
+            kind="picture_preview",
+            data={"round_id": rnd.id, "week": str(rnd.key), "format": "markdown"},
+        ),
+    )
+
+
+def _round_arg(svc: Services, ctx: Ctx, args: list[str]) -> Round | None:
+    assert ctx.group is not None
+    if args:
+        try:
+            key = RoundKey.parse(args[0])
+        except ValueError as exc:
+            _say(svc, ctx, "cmd.bad_week", error=str(exc))
+            return None
+        rnd = ctx.uow.store.get_round(ctx.group.id, key)
+    else:
+        rnd = _current_round(svc, ctx)
+    if rnd is None:
+        _say(svc, ctx, "cmd.no_round")
+    return rnd
+
+
+def finalize(svc: Services, ctx: Ctx, rnd: Round) -> None:
+    assert ctx.group is not None and ctx.person is not None
+    if not ctx.person.has_role("coordinator"):
+        _say(svc, ctx, "cmd.denied", cmd="finalize", role=t(ctx.lang, "role.coordinator"))
+        return
+    if rnd.phase != Phase.DRAFTED:
+        if phase_index(rnd.phase) >= phase_index(Phase.FINALISED):
+            _say(svc, ctx, "cmd.phase.already", week=str(rnd.key), phase=t(ctx.lang, f"phase.{rnd.phase}"))
+        else:
+            _say(svc, ctx, "cmd.finalize.not_ready", week=str(rnd.key), phase=t(ctx.lang, f"phase.{rnd.phase}"))
+        return
+    svc._transition(ctx.uow, ctx.group, rnd.key, Phase.FINALISED, ctx.now, automatic=False, actor=ctx.person)
+    n = len(ctx.uow.store.actions_for_round(rnd.id))
+    _say(svc, ctx, "cmd.finalize.done", week=str(rnd.key), n=n)
+    audit(ctx, "finalize", {"week": str(rnd.key), "actions": n})
+
+
+def cmd_finalize(svc: Services, ctx: Ctx, args: list[str]) -> None:
+    rnd = _round_arg(svc, ctx, args)
+    if rnd is not None:
+        finalize(svc, ctx, rnd)
+
+
+def cmd_report(svc: Services, ctx: Ctx, args: list[str]) -> None:
+    assert ctx.group is not None
+    rnd = _round_arg(svc, ctx, args)
+    if rnd is None:
+        return
+    if phase_index(rnd.phase) < phase_index(Phase.FINALISED):
+        _say(svc, ctx, "cmd.report.none", week=str(rnd.key))
+        return
+    md = svc.report_markdown(ctx.uow, ctx.group, rnd, ctx.lang)
+    svc.reply(
+        ctx, Outbound(md, kind="report_document", data={"round_id": rnd.id, "week": str(rnd.key), "format": "markdown"})
+    )
+
+
+def _split_pipes(args: list[str]) -> list[str]:
+    return [p.strip() for p in " ".join(args).split("|")]
+
+
+def cmd_reporter(svc: Services, ctx: Ctx, args: list[str]) -> None:
+    assert ctx.group is not None
+    sub = args[0].lower() if args else ""
+    store = ctx.uow.store
+    usage = "reporter add NAME | ORGANISATION | AREA[,AREA] [| ROLE] · reporter remove NAME · reporter list"
+    if sub in ("list", "lista"):
+        people = store.persons(ctx.group.id, active_only=False)
+        lines = [t(ctx.lang, "cmd.reporter.header", n=len(people))]
+        for p in people:
+            extra = ""
+            if not p.active:
+                extra = t(ctx.lang, "cmd.reporter.inactive")
+            elif p.is_paused(ctx.now) and p.paused_until is not None:
+                last_day = (p.paused_until.astimezone(ctx.group.tz) - timedelta(days=1)).date()
+                extra = t(ctx.lang, "cmd.reporter.paused", date=last_day.isoformat())
+            areas = ", ".join(a.code for a in store.person_areas(p.id)) or "–"
+            lines.append(
+                t(
+                    ctx.lang,
+                    "cmd.reporter.line",
+                    name=p.name,
+                    org=p.organisation or "–",
+                    areas=areas,
+                    role=p.role,
+                    extra=extra,
+                )
+            )
+        svc.reply(ctx, Outbound("\n".join(lines), kind="list"))
+        return
+    if sub in ("add", "lägg", "ny"):
+        parts = _split_pipes(args[1:])
+        if len(parts) < 3 or not parts[0]:
+            _say(svc, ctx, "cmd.usage", usage=usage)
+            return
+        name = clean_text(parts[0], 100).replace("\n", " ")
+        org = clean_text(parts[1], 200).replace("\n", " ")
+        codes = [c.strip().lower() for c in parts[2].split(",") if c.strip()]
+        role = parts[3].lower() if len(parts) > 3 and parts[3] else "reporter"
+        if role not in ROLES:
+            _say(svc, ctx, "cmd.bad_role", role=role, allowed=", ".join(ROLES))
+            return
+        known = {a.code: a for a in store.areas(ctx.group.id)}
+        for c in codes:
+            if c not in known:
+                _say(svc, ctx, "cmd.bad_area", area=c, allowed=", ".join(known))
+                return
+        if store.person_by_name(ctx.group.id, name) is not None:
+            _say(svc, ctx, "cmd.reporter.exists", name=name)
+            return
+        person = store.upsert_person(ctx.group.id, name, org, role, ctx.group.language, True)
+        store.set_person_areas(person.id, [known[c].id for c in codes])
+        if ctx.inbound.platform == "console":
+            store.link_account("console", name.split()[0].lower(), person.id)
+        _say(svc, ctx, "cmd.reporter.added", name=name, role=role, areas=", ".join(codes) or "–")
+        audit(ctx, "reporter_add", {"person": name, "areas": codes, "role": role})
+        return
+    if sub in ("remove", "ta", "bort"):
+        name = " ".join(args[1:]).strip()
+        found = store.person_by_name(ctx.group.id, name) if name else None
+        if found is None:
+            _say(svc, ctx, "cmd.reporter.unknown", name=name or "–")
+            return
+        store.set_active(found.id, False)
+        _say(svc, ctx, "cmd.reporter.removed", name=found.name)
+        audit(ctx, "reporter_remove", {"person": found.name})
+        return
+    _say(svc, ctx, "cmd.usage", usage=usage)
+
+
+def cmd_area(svc: Services, ctx: Ctx, args: list[str]) -> None:
+    assert ctx.group is not None
+    store = ctx.uow.store
+    sub = args[0].lower() if args else ""
+    if sub in ("list", "lista"):
+        lines = []
+        for a in store.areas(ctx.group.id):
+            lines.append(
+                t(
+                    ctx.lang,
+                    "cmd.area.line",
+                    code=a.code,
+                    name=a.name,
+                    places=len(store.places(a.id)),
+                    people=store.count_area_reporters(a.id),
+                )
+            )
+        svc.reply(ctx, Outbound("\n".join(lines), kind="list"))
+        return
+    if sub in ("add", "lägg", "ny") and len(args) >= 3:
+        code = args[1].lower()
+        if not CODE_RE.match(code):
+            _say(svc, ctx, "cmd.area.bad_code", code=code)
+            return
+        if any(a.code == code for a in store.areas(ctx.group.id)):
+            _say(svc, ctx, "cmd.area.exists", code=code)
+            return
+        name = clean_text(" ".join(args[2:]), 200).replace("\n", " ")
+        store.upsert_area(ctx.group.id, code, name)
+        _say(svc, ctx, "cmd.area.added", code=code, name=name)
+        audit(ctx, "area_add", {"code": code, "name": name})
+        return
+    _say(svc, ctx, "cmd.usage", usage="area add CODE NAME · area list")
+
+
+def _area_factor_text(svc: Services, ctx: Ctx, args: list[str], usage: str) -> tuple[str, str | None, str] | None:
+    """Parse `AREA [FACTOR]: text` (or `AREA [| PLACE]: text`)."""
+    assert ctx.group is not None
+    raw = " ".join(args)
+    head, sep, text = raw.partition(":")
+    words = head.split()
+    if not sep or not words:
+        _say(svc, ctx, "cmd.usage", usage=usage)
+        return None
+    text = clean_text(text, 1000)
+    if not text:
+        _say(svc, ctx, "cmd.empty_text")
+        return None
+    area = words[0].lower()
+    known = [a.code for a in ctx.uow.store.areas(ctx.group.id)]
+    if area not in known:
+        _say(svc, ctx, "cmd.bad_area", area=area, allowed=", ".join(known))
+        return None
+    rest = " ".join(words[1:]).strip()
+    return area, rest or None, text
+
+
+def cmd_observe(svc: Services, ctx: Ctx, args: list[str]) -> None:
+    assert ctx.group is not None and ctx.person is not None
+    parsed = _area_factor_text(svc, ctx, args, "observe AREA [FACTOR]: text")
+    if parsed is None:
+        return
+    area, factor, text = parsed
+    codes = [f.code for f in ctx.group.factor_list()]
+    if factor is not None and factor.lower() not in codes:
+        _say(svc, ctx, "cmd.bad_factor", factor=factor, allowed=", ".join(codes))
+        return
+    rnd = _current_round(svc, ctx) or ctx.uow.store.create_round(
+        ctx.group.id, local_round_key(ctx.now, ctx.group.tz), ctx.now
+    )
+    ctx.uow.store.add_observation(
+        rnd.id,
+        ctx.person.id,
+        ctx.person.name,
+        ctx.person.organisation or ctx.person.role,
+        area,
+        factor.lower() if factor else None,
+        text,
+        ctx.now,
+    )
+    _say(svc, ctx, "cmd.observe.done", week=str(rnd.key))
+    audit(ctx, "observe", {"week": str(rnd.key), "area": area})
+
+
+def cmd_priority(svc: Services, ctx: Ctx, args: list[str]) -> None:
+    assert ctx.group is not None
+    usage = "priority add AREA [| PLACE]: text"
+    if not args or args[0].lower() not in ("add", "lägg", "ny"):
+        _say(svc, ctx, "cmd.usage", usage=usage)
+        return
+    raw = " ".join(args[1:])
+    head, sep, text = raw.partition(":")
+    area_part, _, place = head.partition("|")
+    parsed = _area_factor_text(svc, ctx, [area_part.strip() + ":" + text] if sep else [], usage)
+    if parsed is None:
+        return
+    area, _, title = parsed
+    place_name = clean_text(place, 100) or None
+    rnd = _current_round(svc, ctx)
+    if rnd is None:
+        _say(svc, ctx, "cmd.no_round")
+        return
+    if phase_index(rnd.phase) >= phase_index(Phase.FINALISED):
+        _say(svc, ctx, "cmd.priority.locked", week=str(rnd.key))
+        return
+    key = f"manual:{area}:{re.sub(r'[^a-z0-9åäö]+', '-', title.lower())[:80]}"
+    pos = len(ctx.uow.store.candidates(rnd.id))
+    cid = ctx.uow.store.add_candidate(rnd.id, key, area, place_name, (), title, (), "manual", pos)
+    _say(svc, ctx, "cmd.priority.added", title=title, week=str(rnd.key))
+    audit(ctx, "priority_add", {"week": str(rnd.key), "title": title})
+    if rnd.phase == Phase.DRAFTED and cid is not None:
+        cand = ctx.uow.store.get_candidate(cid)
+        assert cand is not None
+        svc.send_to_channel(
+            ctx.uow,
+            ctx.group,
+            "meeting",
+            svc.candidate_message(cand, pos + 1, ctx.group.language, False),
+            f"{ctx.key_base}:cand:{cid}",
+        )
+
+
+def cmd_actions(svc: Services, ctx: Ctx, args: list[str]) -> None:
+    assert ctx.group is not None
+    store = ctx.uow.store
+    lang = ctx.lang
+    if len(args) == 2 and args[0].lower() in ("done", "ongoing", "planned", "klar", "pågår"):
+        status = {"klar": "done", "pågår": "ongoing"}.get(args[0].lower(), args[0].lower())
+        aid = int(args[1].lstrip("#")) if args[1].lstrip("#").isdigit() else None
+        if aid is None or not store.set_action_status(ctx.group.id, aid, status):
+            _say(svc, ctx, "cmd.actions.unknown", id=args[1])
+            return
+        _say(svc, ctx, "cmd.actions.updated", id=aid, status=t(lang, f"status.{status}"))
+        audit(ctx, "action_status", {"id": aid, "status": status})
+        return
+    if args:
+        _say(svc, ctx, "cmd.usage", usage="actions [done|ongoing ID]")
+        return
+    acts = store.actions(ctx.group.id)
+    if not acts:
+        _say(svc, ctx, "cmd.actions.none")
+        return
+    lines = [
+        t(
+            lang,
+            "cmd.actions.line",
+            id=a.id,
+            week=str(a.week),
+            title=a.title,
+            type=t(lang, f"atype.{a.action_type}"),
+            resp=t(lang, f"resp.{a.responsible}"),
+            time=t(lang, f"time.{a.timeframe}"),
+            status=t(lang, f"status.{a.status}"),
+        )
+        for a in acts
+    ]
+    svc.reply(ctx, Outbound("\n".join(lines), kind="list"))
+
+
+def cmd_review(svc: Services, ctx: Ctx, args: list[str]) -> None:
+    assert ctx.group is not None
+    rnd = _current_round(svc, ctx)
+    if rnd is None:
+        _say(svc, ctx, "cmd.no_round")
+        return
+    store = ctx.uow.store
+    if len(args) == 2 and args[0].lower() in ("approve", "hide", "godkänn", "dölj"):
+        status = "approved" if args[0].lower() in ("approve", "godkänn") else "hidden"
+        ident = args[1].lstrip("#")
+        if not store.set_note_review(rnd.id, ident, status):
+            _say(svc, ctx, "cmd.review.unknown", id=ident)
+            return
+        _say(svc, ctx, "cmd.review.done", id=ident, status=t(ctx.lang, f"review.{status}"))
+        audit(ctx, "review", {"note": ident, "status": status})
+        return
+    if args:
+        _say(svc, ctx, "cmd.usage", usage="review [approve|hide ID]")
+        return
+    notes = store.notes_for_review(rnd.id)
+    if not notes:
+        _say(svc, ctx, "cmd.review.none")
+        return
+    lines = [
+        t(
+            ctx.lang,
+            "cmd.review.line",
+            id=n["id"],
+            status=t(ctx.lang, f"review.{n['review']}"),
+            where=n["where"],
+            text=n["text"],
+        )
+        for n in notes
+    ]
+    svc.reply(ctx, Outbound("\n".join(lines), kind="list"))
+
+
+COMMANDS: dict[str, tuple[str | None, Handler]] = {
+    "help": (None, cmd_help),
+    "report_me": (None, cmd_report_me),
+    "edit": (None, cmd_edit),
+    "language": (None, cmd_language),
+    "pause": (None, cmd_pause),
+    "status": ("coordinator", cmd_status),
+    "remind": ("coordinator", cmd_remind),
+    "open": ("coordinator", cmd_open),
+    "close": ("coordinator", cmd_close),
+    "picture": ("participant", cmd_picture),
+    "finalize": ("coordinator", cmd_finalize),
+    "report": ("participant", cmd_report),
+    "reporter": ("coordinator", cmd_reporter),
+    "area": ("coordinator", cmd_area),
+    "observe": ("participant", cmd_observe),
+    "priority": ("coordinator", cmd_priority),
+    "actions": ("participant", cmd_actions),
+    "review": ("coordinator", cmd_review),
+}

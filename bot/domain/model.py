@@ -1,0 +1,128 @@
+"""Plain records the services work with; storage maps its rows to these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.domain.cycle import Phase, RoundKey
+
+ROLE_RANK = {"reporter": 0, "participant": 1, "coordinator": 2, "admin": 3}
+ACTION_TYPES = ("presence", "traffic", "camera", "physical", "social", "other")
+RESPONSIBLES = ("police", "hosts", "social", "owner", "municipality", "other")
+TIMEFRAMES = ("weekend", "next_week", "long_term")
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    group_id: str
+    name: str
+    organisation: str
+    role: str
+    language: str
+    active: bool = True
+    receives_report: bool = True
+    paused_until: datetime | None = None
+
+    def has_role(self, role: str) -> bool:
+        return ROLE_RANK.get(self.role, -1) >= ROLE_RANK[role]
+
+    def is_paused(self, now: datetime) -> bool:
+        return self.paused_until is not None and self.paused_until > now
+
+
+@dataclass(frozen=True)
+class Area:
+    id: int
+    group_id: str
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Place:
+    id: int
+    area_id: int
+    name: str
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True)
+class Round:
+    id: int
+    group_id: str
+    key: RoundKey
+    phase: Phase
+
+
+@dataclass
+class Response:
+    id: int
+    round_id: int
+    person_id: int | None
+    status: str  # pending | in_progress | snoozed | submitted
+    state: dict[str, Any] = field(default_factory=dict)
+    version: int = 0
+    snoozed_until: datetime | None = None
+    reminders: int = 0
+    late: bool = False
+    submitted_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AnswerIn:
+    area_id: int
+    factor: str
+    level: int
+    place_id: int | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    round_id: int
+    key: str
+    area_code: str
+    area_name: str
+    place: str | None
+    factors: tuple[str, ...]
+    title: str
+    reasons: tuple[str, ...]
+    source: str
+    action_type: str | None
+    responsible: str | None
+    timeframe: str | None
+    status: str
+    votes: int
+
+
+@dataclass(frozen=True)
+class Action:
+    id: int
+    week: RoundKey
+    area_code: str
+    area_name: str
+    place: str | None
+    factors: tuple[str, ...]
+    title: str
+    action_type: str
+    responsible: str
+    timeframe: str
+    votes: int
+    status: str
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    key: str
+    platform: str
+    address: str
+    ref: str | None
+    payload: dict[str, Any]
+    attempts: int
+    status: str

@@ -1,0 +1,458 @@
+"""The weekly situation picture (lägesbild): what the reports say, and what stands out.
+
+Pure code so that the Thursday draft, the coordinator preview, the Friday report
+and the benchmarks all compute the same numbers from the same input. Aggregation
+counts ``(area, factor, level)`` triples with `collections.Counter` over
+`operator.attrgetter`, which runs in C: the picture stays linear in the number of
+reports and fast for tens of thousands of reporters. Only the current week and
+the four weeks before it are read, however long the history is.
+
+Reports are assumed to be one per reporter, area and factor and week (the
+storage layer's unique key); reports for areas or factors that are not in the
+input's lists are left out.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+from operator import attrgetter
+
+from bot.domain.cycle import RoundKey
+from bot.domain.factors import Factor, colour_for
+from bot.text import t
+
+BASELINE_WEEKS = 4
+RISE = 1.0  # a rise of at least this much in the mean level stands out ...
+RISING_MIN = 1.5  # ... when the mean this week is at least this
+RED_MEAN = 2.5
+_EPS = 1e-9
+
+STANDOUT_KINDS: tuple[str, ...] = ("red", "rising", "hotspot", "new_place")
+
+
+@dataclass(frozen=True, slots=True)
+class AreaInfo:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One reporter's answer on one area × factor in one week."""
+
+    reporter_id: int
+    organisation: str
+    area: str
+    factor: str
+    level: int
+    place: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    id: int
+    area: str | None
+    factor: str | None
+    place: str | None
+    text: str
+    organisation: str
+    approved: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    area: str | None
+    factor: str | None
+    text: str
+    author: str
+    source: str  # e.g. "trygghetsvärd", "polis"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionFollowUp:
+    action_id: int
+    area: str
+    place: str | None
+    factor: str | None
+    description: str
+    responsible: str
+    decided_week: RoundKey
+    level_before: float | None
+    level_now: float | None
+
+    @property
+    def change(self) -> float | None:
+        if self.level_before is None or self.level_now is None:
+            return None
+        return self.level_now - self.level_before
+
+
+@dataclass(frozen=True)
+class PictureInput:
+    group_name: str
+    week: RoundKey
+    areas: list[AreaInfo]
+    factors: list[Factor]
+    reports: list[Report]  # this week: submitted answers, late ones included
+    history: dict[RoundKey, list[Report]]  # earlier weeks; the last five are read
+    known_places: set[tuple[str, str]]  # (area, place name lower-cased) known before this week
+    expected: int
+    responded: int
+    late: int
+    non_responders: list[str]  # names, shown to coordinators only
+    notes: list[Note]
+    observations: list[Observation]
+    actions: list[ActionFollowUp]
+    threshold: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    area: str
+    factor: str
+    count: int
+    max: int | None
+    mean: float | None
+    colour: str
+    last_week: float | None
+    baseline: float | None  # mean of the previous 4 weeks' means (weeks with reports only)
+
+    @property
+    def vs_last(self) -> float | None:
+        if self.mean is None or self.last_week is None:
+            return None
+        return self.mean - self.last_week
+
+    @property
+    def vs_baseline(self) -> float | None:
+        if self.mean is None or self.baseline is None:
+            return None
+        return self.mean - self.baseline
+
+
+@dataclass(frozen=True, slots=True)
+class Standout:
+    kind: str  # "red" | "rising" | "hotspot" | "new_place"
+    area: str
+    factor: str | None
+    place: str | None
+    reason: str  # short, in the picture's language
+    reporters: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    key: str  # stable: "area:<code>" or "place:<area>:<place lower>"
+    area: str
+    place: str | None
+    factors: tuple[str, ...]
+    title: str
+    reasons: tuple[str, ...]
+    score: float
+
+
+@dataclass(frozen=True)
+class Picture:
+    input: PictureInput
+    lang: str
+    cells: dict[tuple[str, str], Cell]
+    standouts: list[Standout]
+    candidates: list[Candidate]
+    response_rate: float
+
+    @cached_property
+    def _area_names(self) -> dict[str, str]:
+        return {a.code: a.name for a in self.input.areas}
+
+    @cached_property
+    def _factor_labels(self) -> dict[str, str]:
+        return {f.code: f.label(self.lang) for f in self.input.factors}
+
+    def area_name(self, code: str | None) -> str:
+        """The area's name; an unknown code as itself, None as ""."""
+        return "" if code is None else self._area_names.get(code, code)
+
+    def factor_label(self, code: str | None) -> str:
+        """The factor's label in the picture's language; an unknown code as itself."""
+        return "" if code is None else self._factor_labels.get(code, code)
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def format_number(value: float, lang: str, digits: int = 1) -> str:
+    """A level for people: rounded half up, decimal comma in Swedish ("1,5")."""
+    quantum = Decimal(1).scaleb(-digits)
+    text = str(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+    if text.startswith("-") and Decimal(text) == 0:
+        text = text[1:]
+    return text if lang == "en" else text.replace(".", ",")
+
+
+def format_delta(value: float | None, lang: str) -> str:
+    """A change with an arrow: "↑ +1,0", "↓ −0,5", "→ 0,0"; "–" when unknown."""
+    if value is None:
+        return "–"
+    shown = format_number(abs(value), lang)
+    if Decimal(shown.replace(",", ".")) == 0:
+        return f"→ {format_number(0.0, lang)}"
+    return f"↑ +{shown}" if value > 0 else f"↓ −{shown}"
+
+
+def format_percent(fraction: float, lang: str) -> str:
+    value = Decimal(repr(float(fraction * 100))).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return t(lang, "picture.percent", value=str(value))
+
+
+def reporters_text(count: int, lang: str) -> str:
+    return t(lang, "picture.reporters.one" if count == 1 else "picture.reporters.many", count=count)
+
+
+def normalise_place(place: str | None) -> str:
+    """The comparable form of a place name: whitespace collapsed, lower case."""
+    if not place:
+        return ""
+    return " ".join(place.split()).lower()
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _previous_weeks(week: RoundKey, n: int) -> list[tuple[int, int]]:
+    """(year, week) of the n ISO weeks before `week`, nearest first."""
+    monday = date.fromisocalendar(week.year, week.week, 1)
+    out: list[tuple[int, int]] = []
+    for i in range(1, n + 1):
+        iso = (monday - timedelta(weeks=i)).isocalendar()
+        out.append((iso[0], iso[1]))
+    return out
+
+
+_CELL_LEVEL = attrgetter("area", "factor", "level")
+
+
+class _Tally:
+    """count, sum and max of levels per cell, from one C-level counting pass."""
+
+    def __init__(self, reports: Iterable[Report]) -> None:
+        self.triples: Counter[tuple[str, str, int]] = Counter(map(_CELL_LEVEL, reports))
+        self.count: dict[tuple[str, str], int] = defaultdict(int)
+        self.total: dict[tuple[str, str], int] = defaultdict(int)
+        self.max: dict[tuple[str, str], int] = {}
+        for (area, factor, level), n in self.triples.items():
+            key = (area, factor)
+            self.count[key] += n
+            self.total[key] += level * n
+            if level > self.max.get(key, -1):
+                self.max[key] = level
+
+    def mean(self, key: tuple[str, str]) -> float | None:
+        n = self.count.get(key, 0)
+        return self.total[key] / n if n else None
+
+
+@dataclass
+class _Place:
+    """A place named this week in one area (at any level)."""
+
+    area: str
+    norm: str
+    spellings: Counter[str]
+    reporters: set[int]  # named it at or above the threshold
+    all_reporters: set[int]
+    factor_max: dict[str, int]  # factor -> highest level it was named for (at or above threshold)
+    all_factors: dict[str, None]  # factors it was named for at any level, in order seen
+
+    @property
+    def name(self) -> str:
+        # the most common spelling; of equally common ones the first in code-point order
+        # ("Hamnen" before "hamnen"), so that the order of the reports does not matter
+        return min(self.spellings.items(), key=lambda item: (-item[1], item[0]))[0]
+
+
+def _collect_places(
+    reports: list[Report], area_codes: Mapping[str, int], factor_codes: Mapping[str, int], threshold: int
+) -> dict[tuple[str, str], _Place]:
+    places: dict[tuple[str, str], _Place] = {}
+    for r in reports:
+        if not r.place:
+            continue
+        norm = normalise_place(r.place)
+        if not norm or r.area not in area_codes or r.factor not in factor_codes:
+            continue
+        key = (r.area, norm)
+        place = places.get(key)
+        if place is None:
+            place = places[key] = _Place(r.area, norm, Counter(), set(), set(), {}, {})
+        place.spellings[" ".join(r.place.split())] += 1
+        place.all_reporters.add(r.reporter_id)
+        place.all_factors[r.factor] = None
+        if r.level >= threshold:
+            place.reporters.add(r.reporter_id)
+            if r.level > place.factor_max.get(r.factor, -1):
+                place.factor_max[r.factor] = r.level
+    return places
+
+
+def build_picture(inp: PictureInput, lang: str = "sv") -> Picture:
+    area_index = {a.code: i for i, a in enumerate(inp.areas)}
+    factor_index = {f.code: i for i, f in enumerate(inp.factors)}
+    factor_by_code = {f.code: f for f in inp.factors}
+    area_names = {a.code: a.name for a in inp.areas}
+
+    now = _Tally(inp.reports)
+    by_week = {(k.year, k.week): v for k, v in inp.history.items()}
+    earlier = [_Tally(by_week.get(yw, ())) for yw in _previous_weeks(inp.week, BASELINE_WEEKS)]
+
+    # ---- cells
+    cells: dict[tuple[str, str], Cell] = {}
+    for a in inp.areas:
+        for f in inp.factors:
+            key = (a.code, f.code)
+            mean = now.mean(key)
+            top = now.max.get(key)
+            colour = colour_for(mean)
+            if top == 3 and colour in ("green", "yellow", "none"):
+                colour = "orange"
+            past = [m for m in (tally.mean(key) for tally in earlier) if m is not None]
+            cells[key] = Cell(
+                area=a.code,
+                factor=f.code,
+                count=now.count.get(key, 0),
+                max=top,
+                mean=mean,
+                colour=colour,
+                last_week=earlier[0].mean(key),
+                baseline=sum(past) / len(past) if past else None,
+            )
+
+    # ---- standouts per cell
+    red: list[Standout] = []
+    rising: list[Standout] = []
+    for key, cell in cells.items():
+        if cell.mean is None:
+            continue
+        if cell.max == 3 or cell.mean >= RED_MEAN - _EPS:
+            n3 = now.triples.get((cell.area, cell.factor, 3), 0)
+            reason = t(lang, "picture.reason.red", reporters=reporters_text(n3, lang))
+            red.append(Standout("red", cell.area, cell.factor, None, reason, n3))
+        if cell.mean >= RISING_MIN - _EPS:
+            reason = ""
+            if cell.last_week is not None and cell.mean - cell.last_week >= RISE - _EPS:
+                reason = t(
+                    lang,
+                    "picture.reason.rising",
+                    before=format_number(cell.last_week, lang),
+                    now=format_number(cell.mean, lang),
+                )
+            elif cell.baseline is not None and cell.mean - cell.baseline >= RISE - _EPS:
+                reason = t(
+                    lang,
+                    "picture.reason.rising_baseline",
+                    before=format_number(cell.baseline, lang),
+                    now=format_number(cell.mean, lang),
+                )
+            if reason:
+                high = sum(now.triples.get((*key, lvl), 0) for lvl in range(inp.threshold, 4))
+                rising.append(Standout("rising", cell.area, cell.factor, None, reason, high))
+
+    # ---- places
+    places = _collect_places(inp.reports, area_index, factor_index, inp.threshold)
+    known = {(area, normalise_place(name)) for area, name in inp.known_places}
+    hotspots: list[Standout] = []
+    new_places: list[Standout] = []
+    place_candidates: list[tuple[_Place, list[str]]] = []
+    for key, place in places.items():
+        only_factor = next(iter(place.factor_max)) if len(place.factor_max) == 1 else None
+        reasons: list[str] = []
+        if len(place.reporters) >= 2:
+            reason = t(lang, "picture.reason.hotspot", reporters=reporters_text(len(place.reporters), lang))
+            hotspots.append(Standout("hotspot", place.area, only_factor, place.name, reason, len(place.reporters)))
+            reasons.append(reason)
+        if key not in known:
+            reason = t(lang, "picture.reason.new_place")
+            factor = next(iter(place.all_factors)) if len(place.all_factors) == 1 else None
+            new_places.append(Standout("new_place", place.area, factor, place.name, reason, len(place.all_reporters)))
+            reasons.append(reason)
+        if reasons and place.reporters:
+            place_candidates.append((place, reasons))
+
+    def cell_order(s: Standout) -> tuple[int, int, str]:
+        return (
+            area_index[s.area],
+            factor_index[s.factor] if s.factor is not None else -1,
+            normalise_place(s.place),
+        )
+
+    standouts = (
+        sorted(red, key=cell_order)
+        + sorted(rising, key=cell_order)
+        + sorted(hotspots, key=lambda s: (-s.reporters, *cell_order(s)))
+        + sorted(new_places, key=cell_order)
+    )
+
+    # ---- candidates
+    candidates: list[Candidate] = []
+    covered: set[tuple[str, str]] = set()
+    for place, reasons in place_candidates:
+        factors = tuple(sorted(place.factor_max, key=factor_index.__getitem__))
+        covered.update((place.area, f) for f in factors)
+        candidates.append(
+            Candidate(
+                key=f"place:{place.area}:{place.norm}",
+                area=place.area,
+                place=place.name,
+                factors=factors,
+                title=t(lang, "picture.candidate.place_title", place=place.name, area=area_names[place.area]),
+                reasons=tuple(reasons),
+                score=float(sum(place.factor_max.values()) + len(place.reporters)),
+            )
+        )
+
+    uncovered: dict[str, list[Standout]] = defaultdict(list)
+    for s in red + rising:
+        if s.factor is not None and (s.area, s.factor) not in covered:
+            uncovered[s.area].append(s)
+    if uncovered:
+        wanted = {(s.area, s.factor) for group in uncovered.values() for s in group}
+        reporters: dict[str, set[int]] = defaultdict(set)
+        for r in inp.reports:
+            if r.level >= inp.threshold and (r.area, r.factor) in wanted:
+                reporters[r.area].add(r.reporter_id)
+        for area, group in uncovered.items():
+            group.sort(key=lambda s: (factor_index[s.factor or ""], STANDOUT_KINDS.index(s.kind)))
+            factors = tuple(dict.fromkeys(s.factor for s in group if s.factor is not None))
+            reasons_t = tuple(
+                t(lang, "picture.reason.factor", factor=factor_by_code[s.factor].label(lang), reason=s.reason)
+                for s in group
+                if s.factor is not None
+            )
+            top = sum(cells[(area, f)].max or 0 for f in factors)
+            candidates.append(
+                Candidate(
+                    key=f"area:{area}",
+                    area=area,
+                    place=None,
+                    factors=factors,
+                    title=area_names[area],
+                    reasons=reasons_t,
+                    score=float(top + len(reporters[area])),
+                )
+            )
+    candidates.sort(key=lambda c: (-c.score, c.title.lower(), c.key))
+
+    rate = inp.responded / inp.expected if inp.expected > 0 else 0.0
+    return Picture(
+        input=inp,
+        lang=lang,
+        cells=cells,
+        standouts=standouts,
+        candidates=candidates,
+        response_rate=rate,
+    )

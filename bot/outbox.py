@@ -1,0 +1,93 @@
+"""Draining the outbox: every outgoing message was first a row; senders deliver them.
+
+A row is claimed in a short transaction (SKIP LOCKED on PostgreSQL, so several
+processes share the work), sent, and marked sent in the same transaction. A
+platform's "retry after" reschedules the row; an error is retried with
+backoff and, after `park_after` attempts, parked for coordinators to see in
+`status`, never dropped. A crash between the platform accepting a message and
+the commit can repeat that one message; updates by `ref` are edits, so they
+repeat harmlessly.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Protocol
+
+from bot.clock import Clock
+from bot.conversation.messages import Outbound
+from bot.domain.model import OutboxItem
+from bot.ports import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+class RetryAfter(Exception):
+    def __init__(self, seconds: float, message: str = "") -> None:
+        super().__init__(message or f"retry after {seconds}s")
+        self.seconds = seconds
+
+
+class PermanentFailure(Exception):
+    """The platform says this message can never be delivered (bad address, blocked bot)."""
+
+
+class Sender(Protocol):
+    platform: str
+
+    def send(self, item: OutboxItem, out: Outbound, message_id: str | None) -> str | None:
+        """Deliver one message; return the platform's message id (for later edits) if any."""
+        ...
+
+
+def backoff(attempt: int) -> float:
+    return float(min(600, 2 ** min(attempt, 10)))
+
+
+class Dispatcher:
+    def __init__(
+        self, uow_factory: Callable[[], UnitOfWork], clock: Clock, senders: dict[str, Sender], park_after: int = 8
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.senders = senders
+        self.park_after = park_after
+
+    def drain(self, platform: str, limit: int = 100, address: str | None = None) -> int:
+        """Send up to `limit` due rows for one platform; returns how many were delivered."""
+        sender = self.senders[platform]
+        delivered = 0
+        for _ in range(limit):
+            with self.uow_factory() as uow:
+                now = self.clock.now()
+                items = uow.store.claim_outbox(platform, now, 1, address)
+                if not items:
+                    return delivered
+                item = items[0]
+                out = Outbound.from_json(item.payload)
+                existing = uow.store.message_id_for(item.platform, item.address, item.ref) if item.ref else None
+                try:
+                    message_id = sender.send(item, out, existing)
+                except RetryAfter as exc:
+                    parked = uow.store.outbox_retry(
+                        item.id, now + timedelta(seconds=exc.seconds), str(exc), self.park_after
+                    )
+                    log.warning("outbox %s: %s%s", item.key, exc, " (parked)" if parked else "")
+                except PermanentFailure as exc:
+                    uow.store.outbox_park(item.id, str(exc))
+                    log.error("outbox %s parked: %s", item.key, exc)
+                except Exception as exc:
+                    parked = uow.store.outbox_retry(
+                        item.id,
+                        now + timedelta(seconds=backoff(item.attempts)),
+                        f"{type(exc).__name__}: {exc}",
+                        self.park_after,
+                    )
+                    log.exception("outbox %s failed%s", item.key, " and was parked" if parked else "")
+                else:
+                    uow.store.outbox_sent(item.id, now, message_id)
+                    delivered += 1
+                uow.commit()
+        return delivered

@@ -1,0 +1,1 @@
+"""Rendering of situation pictures and weekly reports (Markdown, HTML, chat text)."""

@@ -1,0 +1,398 @@
+"""Draw a situation picture as Markdown, HTML or a short chat text.
+
+The numbers and words are prepared here once, in the picture's language, as a
+small view model; the Jinja2 templates only lay them out. User text (area and
+place names, notes, observations) stays raw in the view model and is escaped
+by the template: HTML templates autoescape, Markdown templates pass every value
+through the ``md`` filter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from bot.domain.factors import LEVEL_EMOJI, LEVEL_HEX
+from bot.domain.picture import (
+    Cell,
+    Note,
+    Picture,
+    Standout,
+    format_delta,
+    format_number,
+    format_percent,
+)
+from bot.text import t
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+STANDOUT_ICON: dict[str, str] = {"red": "🔴", "rising": "📈", "hotspot": "📍", "new_place": "🆕"}
+SQUARES: dict[str, str] = {"green": "🟩", "yellow": "🟨", "orange": "🟧", "red": "🟥", "none": "⬜"}
+# text colour that stays readable on each background
+FOREGROUND: dict[str, str] = {
+    "green": "#ffffff",
+    "yellow": "#1a1a1a",
+    "orange": "#1a1a1a",
+    "red": "#ffffff",
+    "none": "#1a1a1a",
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A priority the meeting decided; the labels are already in the report's language."""
+
+    title: str
+    area: str
+    place: str | None
+    action_type: str
+    responsible: str
+    timeframe: str
+    votes: int
+
+
+# --------------------------------------------------------------------------- escaping
+
+_MD_SPECIAL = re.compile(r"([\\*_`\[\]<>|#~])")
+
+
+def escape_markdown(value: object) -> str:
+    """User text made inert in Markdown: special characters backslashed, one line."""
+    text = " ".join(str(value).split())
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+_BLANK_LINES = re.compile(r"\n(?:[ \t]*\n){2,}")
+
+
+@cache
+def _environment(kind: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=kind == "html",
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = escape_markdown
+    return env
+
+
+def _render(template: str, context: dict[str, Any]) -> str:
+    kind = "html" if template.endswith(".html.j2") else "md"
+    text = _environment(kind).get_template(template).render(**context)
+    return _BLANK_LINES.sub("\n\n", text).strip() + "\n"
+
+
+# --------------------------------------------------------------------------- view model
+
+
+def _num(value: float | None, lang: str) -> str:
+    return "–" if value is None else format_number(value, lang)
+
+
+def _arrow(value: float | None, lang: str) -> str:
+    return "" if value is None else format_delta(value, lang).split(" ")[0]
+
+
+def _where(p: Picture, area: str | None, place: str | None = None, factor: str | None = None) -> str:
+    parts = [p.area_name(area) if area else "", " ".join(place.split()) if place else ""]
+    parts.append(p.factor_label(factor) if factor else "")
+    shown = [part for part in parts if part]
+    return " · ".join(shown) if shown else t(p.lang, "picture.where.general")
+
+
+def _cell_view(p: Picture, cell: Cell) -> dict[str, Any]:
+    lang = p.lang
+    if cell.count == 0:
+        reports = t(lang, "picture.cell.no_reports")
+    else:
+        key = "picture.cell.reports.one" if cell.count == 1 else "picture.cell.reports.many"
+        reports = t(lang, key, count=cell.count)
+    return {
+        "colour": cell.colour,
+        "emoji": LEVEL_EMOJI[cell.colour],
+        "hex": LEVEL_HEX[cell.colour],
+        "fg": FOREGROUND[cell.colour],
+        "mean": _num(cell.mean, lang),
+        "max": "–" if cell.max is None else str(cell.max),
+        "count": cell.count,
+        "reports": reports,
+        "max_text": t(lang, "picture.cell.max", max=cell.max) if cell.max is not None else "",
+        "vs_last": format_delta(cell.vs_last, lang),
+        "vs_baseline": format_delta(cell.vs_baseline, lang),
+        "arrow": _arrow(cell.vs_last, lang),
+        "empty": cell.count == 0,
+    }
+
+
+def _standout_view(p: Picture, s: Standout) -> dict[str, str]:
+    return {
+        "kind": s.kind,
+        "icon": STANDOUT_ICON.get(s.kind, "•"),
+        "where": _where(p, s.area, s.place, s.factor),
+        "reason": s.reason,
+    }
+
+
+def _context(p: Picture, *, for_coordinators: bool, decisions: list[Decision] | None) -> dict[str, Any]:
+    lang = p.lang
+    inp = p.input
+    area_index = {a.code: i for i, a in enumerate(inp.areas)}
+    factor_index = {f.code: i for i, f in enumerate(inp.factors)}
+
+    def tr(key: str, **kwargs: Any) -> str:
+        return t(lang, key, **kwargs)
+
+    response = tr(
+        "picture.response",
+        responded=inp.responded,
+        expected=inp.expected,
+        rate=format_percent(p.response_rate, lang),
+    )
+    if inp.late:
+        response += ", " + tr("picture.response.late", late=inp.late)
+
+    non_responders: str | None = None
+    if for_coordinators:
+        if inp.non_responders:
+            non_responders = tr(
+                "picture.non_responders",
+                count=len(inp.non_responders),
+                names=", ".join(sorted(inp.non_responders, key=str.lower)),
+            )
+        else:
+            non_responders = tr("picture.all_responded")
+
+    factors = [{"code": f.code, "label": f.label(lang)} for f in inp.factors]
+    areas = [
+        {
+            "code": a.code,
+            "name": a.name,
+            "rows": [{"factor": f.label(lang), **_cell_view(p, p.cells[(a.code, f.code)])} for f in inp.factors],
+        }
+        for a in inp.areas
+    ]
+    heatmap = [
+        {
+            "factor": f.label(lang),
+            "cells": [_cell_view(p, p.cells[(a.code, f.code)]) for a in inp.areas],
+        }
+        for f in inp.factors
+    ]
+    legend = [
+        {"emoji": LEVEL_EMOJI[c], "hex": LEVEL_HEX[c], "fg": FOREGROUND[c], "label": tr(f"picture.level.{k}")}
+        for k, c in (("0", "green"), ("1", "yellow"), ("2", "orange"), ("3", "red"), ("none", "none"))
+    ]
+
+    candidates = [
+        {
+            "title": c.title,
+            # an area candidate's reasons already name their factors
+            "factors": ", ".join(p.factor_label(f) for f in c.factors) if c.place else "",
+            "reasons": "; ".join(c.reasons),
+            "score": tr("picture.candidate.score", score=format_number(c.score, lang, 0)),
+        }
+        for c in p.candidates
+    ]
+
+    def order(area: str | None, factor: str | None) -> tuple[int, int]:
+        """Area by area in the group's order, general items last; factors in questionnaire order."""
+        return (area_index.get(area or "", len(area_index)), factor_index.get(factor or "", -1))
+
+    def note_order(n: Note) -> tuple[int, int, int]:
+        return (*order(n.area, n.factor), n.id)
+
+    shown_notes = [n for n in inp.notes if n.approved or decisions is None]
+    notes = [
+        {
+            "where": _where(p, n.area, n.place, n.factor),
+            "text": n.text,
+            "organisation": n.organisation,
+            "unreviewed": tr("picture.note.unreviewed") if not n.approved else "",
+        }
+        for n in sorted(shown_notes, key=note_order)
+    ]
+    observations = [
+        {
+            "where": _where(p, o.area, None, o.factor),
+            "text": o.text,
+            "by": tr("picture.observation.by", source=o.source, author=o.author),
+        }
+        for o in sorted(inp.observations, key=lambda o: order(o.area, o.factor))
+    ]
+    actions = [
+        {
+            "description": a.description,
+            "where": _where(p, a.area, a.place, a.factor),
+            "responsible": a.responsible,
+            "decided": tr("picture.action.decided", week=a.decided_week.week),
+            "levels": tr("picture.action.levels", before=_num(a.level_before, lang), now=_num(a.level_now, lang)),
+            "change": format_delta(a.change, lang),
+        }
+        for a in inp.actions
+    ]
+
+    context: dict[str, Any] = {
+        "lang": lang,
+        "tr": tr,
+        "title": tr("picture.title", group=inp.group_name, week=inp.week.week, year=inp.week.year),
+        "report_title": tr("picture.report.title", group=inp.group_name, week=inp.week.week, year=inp.week.year),
+        "response": response,
+        "non_responders": non_responders,
+        "factors": factors,
+        "areas": areas,
+        "heatmap": heatmap,
+        "legend": legend,
+        "standouts": [_standout_view(p, s) for s in p.standouts],
+        "candidates": candidates,
+        "notes": notes,
+        "observations": observations,
+        "actions": actions,
+        "decisions": [],
+        "summary": [],
+    }
+    if decisions is not None:
+        context["decisions"] = [_decision_view(p, d) for d in decisions]
+        context["summary"] = _summary_lines(p, decisions)
+    return context
+
+
+def _decision_view(p: Picture, d: Decision) -> dict[str, str]:
+    area = p.area_name(d.area)
+    title = d.title
+    missing = [name for name in (d.place, area) if name and name.lower() not in title.lower()]
+    if missing:
+        title = f"{title} ({', '.join(missing)})"
+    votes_key = "picture.decision.votes.one" if d.votes == 1 else "picture.decision.votes.many"
+    return {
+        "title": title,
+        "action_type": d.action_type,
+        "responsible": d.responsible,
+        "timeframe": d.timeframe,
+        "votes": t(p.lang, votes_key, count=d.votes),
+    }
+
+
+def _count(p: Picture, kind: str) -> int:
+    return sum(1 for s in p.standouts if s.kind == kind)
+
+
+def _highest(p: Picture, n: int = 3) -> list[str]:
+    """The n cells with the highest mean level of at least 1, as "Factor in Area (mean)"."""
+    area_index = {a.code: i for i, a in enumerate(p.input.areas)}
+    factor_index = {f.code: i for i, f in enumerate(p.input.factors)}
+    ranked = sorted(
+        (c for c in p.cells.values() if c.mean is not None and c.mean >= 1.0),
+        key=lambda c: (-(c.mean or 0.0), area_index[c.area], factor_index[c.factor]),
+    )
+    return [
+        t(
+            p.lang,
+            "picture.summary.item",
+            factor=p.factor_label(c.factor),
+            area=p.area_name(c.area),
+            mean=format_number(c.mean or 0.0, p.lang),
+        )
+        for c in ranked[:n]
+    ]
+
+
+def _summary_lines(p: Picture, decisions: list[Decision]) -> list[str]:
+    lang = p.lang
+    lines = [
+        t(
+            lang,
+            "picture.summary.counts",
+            red=_count(p, "red"),
+            rising=_count(p, "rising"),
+            hotspots=_count(p, "hotspot"),
+            new=_count(p, "new_place"),
+        ),
+        t(lang, "picture.summary.decisions", count=len(decisions)),
+    ]
+    highest = _highest(p)
+    if highest:
+        lines.append(t(lang, "picture.summary.highest", items="; ".join(highest)))
+    return lines
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def render_picture_markdown(p: Picture, *, for_coordinators: bool = False) -> str:
+    return _render("picture.md.j2", _context(p, for_coordinators=for_coordinators, decisions=None))
+
+
+def render_picture_html(p: Picture, *, for_coordinators: bool = False) -> str:
+    return _render("picture.html.j2", _context(p, for_coordinators=for_coordinators, decisions=None))
+
+
+def render_report_markdown(p: Picture, decisions: list[Decision]) -> str:
+    """The Friday weekly report: approved notes only, no names of non-responders."""
+    return _render("report.md.j2", _context(p, for_coordinators=False, decisions=list(decisions)))
+
+
+def render_report_html(p: Picture, decisions: list[Decision]) -> str:
+    return _render("report.html.j2", _context(p, for_coordinators=False, decisions=list(decisions)))
+
+
+def picture_summary_text(p: Picture, *, max_lines: int = 30) -> str:
+    """A short plain-text picture for a chat message: one line per area, then what stands out."""
+    lang = p.lang
+    inp = p.input
+    ctx_response = t(
+        lang,
+        "picture.response",
+        responded=inp.responded,
+        expected=inp.expected,
+        rate=format_percent(p.response_rate, lang),
+    )
+    if inp.late:
+        ctx_response += ", " + t(lang, "picture.response.late", late=inp.late)
+    lines = [
+        t(lang, "picture.title", group=inp.group_name, week=inp.week.week, year=inp.week.year),
+        ctx_response,
+    ]
+    for a in inp.areas:
+        cells = [p.cells[(a.code, f.code)] for f in inp.factors]
+        squares = "".join(SQUARES[c.colour] for c in cells)
+        reported = [c for c in cells if c.mean is not None]
+        if reported:
+            top = max(reported, key=lambda c: (c.mean or 0.0, c.max or 0))
+            detail = t(
+                lang,
+                "picture.summary.area_top",
+                factor=p.factor_label(top.factor),
+                mean=format_number(top.mean or 0.0, lang),
+            )
+        else:
+            detail = t(lang, "picture.summary.area_none")
+        lines.append(f"{squares} {a.name} – {detail}")
+    if p.standouts:
+        lines.append(t(lang, "picture.summary.standouts"))
+        for s in p.standouts:
+            view = _standout_view(p, s)
+            lines.append(f"{view['icon']} {view['where']}: {view['reason']}")
+    if len(lines) > max_lines:
+        keep = max(1, max_lines - 1)
+        hidden = len(lines) - keep
+        lines = [*lines[:keep], t(lang, "picture.summary.more", count=hidden)]
+    return "\n".join(lines)
+
+
+__all__: list[str] = [
+    "Decision",
+    "escape_markdown",
+    "picture_summary_text",
+    "render_picture_html",
+    "render_picture_markdown",
+    "render_report_html",
+    "render_report_markdown",
+]

@@ -1,0 +1,676 @@
+"""The use cases: answer, advance the cycle, build the picture, decide, publish.
+
+Every public method is one unit of work: what it changes and every message it
+wants sent (as outbox rows) commit together or not at all. Nothing here knows
+Slack, Telegram or SQL; it speaks to storage through the `UnitOfWork` port.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.clock import Clock
+from bot.config import Config, GroupConfig
+from bot.conversation.messages import Choice, Inbound, Outbound
+from bot.conversation.questionnaire import Event, Item, Questionnaire, Spec
+from bot.domain.cycle import (
+    PHASE_ORDER,
+    Phase,
+    RoundKey,
+    due_phase,
+    local_round_key,
+    phase_due_at,
+    phase_index,
+)
+from bot.domain.model import ACTION_TYPES, RESPONSIBLES, TIMEFRAMES, AnswerIn, Candidate, Person, Round
+from bot.domain.picture import Picture, PictureInput, build_picture
+from bot.ports import UnitOfWork
+from bot.reports.render import Decision, picture_summary_text, render_report_markdown
+from bot.text import t
+
+log = logging.getLogger(__name__)
+
+CHANNEL_ROLES = ("meeting", "broadcast", "coordinators")
+OPEN_PHASES = (Phase.OPEN, Phase.REMINDED)
+ANSWERABLE = (Phase.OPEN, Phase.REMINDED, Phase.CLOSED, Phase.DRAFTED)
+
+
+@dataclass
+class Ctx:
+    """One incoming event being handled: who, where to answer, in which language."""
+
+    uow: UnitOfWork
+    inbound: Inbound
+    person: Person | None
+    group: GroupConfig | None
+    now: datetime
+    key_base: str
+    n: int = 0
+    sent: list[Outbound] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return self.person.language if self.person else "sv"
+
+
+class Services:
+    def __init__(
+        self,
+        config: Config,
+        uow_factory: Callable[[], UnitOfWork],
+        clock: Clock,
+        platforms: Sequence[str] = ("console",),
+    ) -> None:
+        self.config = config
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.platforms = tuple(platforms)
+        self._seq = 0
+
+    # ------------------------------------------------------------------ set-up
+
+    def sync_config(self) -> None:
+        """Make the database know every group, area, place, person and account the file names."""
+        now = self.clock.now()
+        with self.uow_factory() as uow:
+            for g in self.config.groups:
+                uow.store.upsert_group(g.id, g.name)
+                for a in g.areas:
+                    area = uow.store.upsert_area(g.id, a.code, a.name)
+                    for p in a.places:
+                        uow.store.get_or_create_place(area.id, p, now, configured=True)
+                for r in g.reporters:
+                    person = uow.store.upsert_person(
+                        g.id, r.name, r.organisation, r.role, r.language, r.receives_report
+                    )
+                    uow.store.set_person_areas(person.id, [uow.store.area_by_code(g.id, c).id for c in r.areas])
+                    for platform, ext in (("slack", r.slack), ("telegram", r.telegram), ("console", r.console)):
+                        if ext is not None:
+                            uow.store.link_account(platform, str(ext), person.id)
+            uow.commit()
+
+    # ------------------------------------------------------------------ outbox helpers
+
+    def _next_key(self) -> str:
+        self._seq += 1
+        return f"{self.clock.now().timestamp():.6f}:{id(self)}:{self._seq}"
+
+    def _enqueue(self, uow: UnitOfWork, platform: str, address: str, out: Outbound, key: str) -> None:
+        uow.store.enqueue(key, platform, address, out.ref, out.to_json(), self.clock.now())
+
+    def send_to_person(
+        self, uow: UnitOfWork, person_id: int, out: Outbound, key: str, platform: str | None = None
+    ) -> bool:
+        accounts = uow.store.accounts_of(person_id)
+        usable = [(p, a) for p, a in accounts if p in self.platforms]
+        if platform is not None:
+            usable = sorted(usable, key=lambda pa: pa[0] != platform)
+        if not usable:
+            return False
+        p, a = usable[0]
+        self._enqueue(uow, p, a, out, f"{key}@{p}")
+        return True
+
+    def send_to_channel(self, uow: UnitOfWork, group: GroupConfig, role: str, out: Outbound, key: str) -> int:
+        ch = group.channels.get(role)  # type: ignore[call-overload]
+        if ch is None:
+            return 0
+        n = 0
+        for platform in self.platforms:
+            address = getattr(ch, platform, None)
+            if address is not None:
+                self._enqueue(uow, platform, str(address), out, f"{key}@{platform}")
+                n += 1
+        return n
+
+    def reply(self, ctx: Ctx, out: Outbound) -> None:
+        ctx.n += 1
+        address = ctx.inbound.chat or ctx.inbound.sender
+        self._enqueue(ctx.uow, ctx.inbound.platform, address, out, f"{ctx.key_base}:{ctx.n}")
+        ctx.sent.append(out)
+
+    # ------------------------------------------------------------------ incoming events
+
+    def handle(self, inbound: Inbound) -> list[Outbound]:
+        """Handle one incoming event in one unit of work; returns what was queued as replies."""
+        from bot import commands
+
+        now = self.clock.now()
+        with self.uow_factory() as uow:
+            if inbound.event_id is not None:
+                if not uow.store.mark_event_processed(inbound.platform, inbound.event_id, now):
+                    log.info("duplicate delivery %s/%s ignored", inbound.platform, inbound.event_id)
+                    return []
+                key_base = f"in:{inbound.platform}:{inbound.event_id}"
+            else:
+                key_base = f"in:{inbound.platform}:{self._next_key()}"
+            person = uow.store.person_by_account(inbound.platform, inbound.sender)
+            group = self.config.group(person.group_id) if person else None
+            ctx = Ctx(uow, inbound, person, group, now, key_base)
+            if person is None or group is None:
+                self.reply(
+                    ctx, Outbound(t("sv", "cmd.unknown_user") + "\n\n" + t("en", "cmd.unknown_user"), kind="notice")
+                )
+                uow.commit()
+                return ctx.sent
+            if inbound.kind == "command":
+                commands.dispatch(self, ctx)
+            elif inbound.kind == "choice" and inbound.choice.startswith("q"):
+                self._questionnaire_event(ctx, Event("choice", inbound.choice), inbound.choice)
+            elif inbound.kind == "choice" and inbound.choice[:1] in ("c", "f"):
+                self._meeting_choice(ctx, inbound.choice)
+            elif inbound.kind == "choice":
+                self.reply(ctx, Outbound(t(ctx.lang, "q.stale"), kind="notice"))
+            elif inbound.kind == "location":
+                self._questionnaire_event(ctx, Event("location", location=inbound.location), None)
+            elif inbound.chat is None:
+                self._questionnaire_event(ctx, Event("text", inbound.text), None)
+            uow.commit()
+            return ctx.sent
+
+    # ------------------------------------------------------------------ questionnaire
+
+    def _round_for_answering(self, uow: UnitOfWork, group_id: str) -> Round | None:
+        rounds = uow.store.recent_rounds(group_id, 2)
+        for r in rounds:
+            if r.phase in ANSWERABLE:
+                return r
+        return None
+
+    def questionnaire_spec(self, uow: UnitOfWork, group: GroupConfig, rnd: Round, person: Person) -> Spec:
+        areas = uow.store.person_areas(person.id)
+        factors = group.factor_list()
+        items = tuple(Item(a.code, a.name, f) for a in areas for f in factors)
+        places = {a.code: tuple(p.name for p in uow.store.places(a.id)) for a in areas}
+        last = uow.store.last_submitted_answers(group.id, rnd.key, person.id)
+        close = phase_due_at(rnd.key, Phase.CLOSED, group.week_schedule(), group.tz)
+        return Spec(
+            round_id=rnd.id,
+            week=str(rnd.key),
+            name=person.name.split()[0] if person.name else "",
+            lang=person.language,
+            items=items,
+            threshold=group.threshold,
+            places=places,
+            last_week=last,
+            close_text=self.local_text(close, group, person.language),
+        )
+
+    def local_text(self, when: datetime, group: GroupConfig, lang: str) -> str:
+        local = when.astimezone(group.tz)
+        return f"{t(lang, f'day.{local.isoweekday()}')} {local:%d/%m %H:%M}"
+
+    def _questionnaire_event(self, ctx: Ctx, event: Event, choice: str | None) -> None:
+        assert ctx.person is not None and ctx.group is not None
+        uow, person, group = ctx.uow, ctx.person, ctx.group
+        rnd: Round | None
+        if choice is not None:
+            rid = _int(choice[1:].split(":", 1)[0])
+            rnd = uow.store.get_round_by_id(rid) if rid is not None else None
+            if rnd is None or rnd.group_id != group.id:
+                self.reply(ctx, Outbound(t(ctx.lang, "q.stale"), kind="notice"))
+                return
+        else:
+            rnd = self._round_for_answering(uow, group.id)
+        if rnd is None:
+            self.reply(ctx, Outbound(t(ctx.lang, "q.no_round", next=self._next_open_text(group, ctx)), kind="notice"))
+            return
+        if phase_index(rnd.phase) >= phase_index(Phase.FINALISED):
+            self.reply(ctx, Outbound(t(ctx.lang, "q.finalised", week=str(rnd.key)), kind="notice"))
+            return
+        if not uow.store.person_areas(person.id):
+            self.reply(
+                ctx,
+                Outbound(
+                    t(ctx.lang, "help.coordinator" if person.has_role("coordinator") else "help.reporter"), kind="help"
+                ),
+            )
+            return
+        resp = uow.store.get_or_create_response(rnd.id, person.id, person.organisation, ctx.now)
+        spec = self.questionnaire_spec(uow, group, rnd, person)
+        engine = Questionnaire(spec)
+        if resp.status == "submitted" and phase_index(rnd.phase) >= phase_index(Phase.CLOSED):
+            if event.kind != "show":
+                self.reply(ctx, Outbound(t(ctx.lang, "q.closed_edit"), kind="notice"))
+            return
+        result = engine.step(resp.state, event)
+        for out in result.out:
+            self.reply(ctx, out)
+        if not result.changed:
+            return
+        status = resp.status if resp.status == "submitted" else "in_progress"
+        snoozed_until = None
+        if result.snooze:
+            snoozed_until = ctx.now + timedelta(hours=group.snooze_hours)
+            status = "snoozed"
+            self.reply(
+                ctx,
+                Outbound(
+                    t(ctx.lang, "q.snoozed", at=self.local_text(snoozed_until, group, ctx.lang)),
+                    ref=engine.ref,
+                    kind="question",
+                ),
+            )
+        late = resp.late
+        submitted_at = resp.submitted_at
+        if result.submitted:
+            answers = []
+            area_ids = {a.code: a.id for a in uow.store.person_areas(person.id)}
+            for item in spec.items:
+                a = result.state["answers"].get(item.key, {"level": 0})
+                place_id = None
+                if a.get("place"):
+                    loc = a.get("loc")
+                    place = uow.store.get_or_create_place(
+                        area_ids[item.area],
+                        a["place"],
+                        ctx.now,
+                        lat=loc[0] if loc else None,
+                        lon=loc[1] if loc else None,
+                    )
+                    place_id = place.id
+                answers.append(
+                    AnswerIn(area_ids[item.area], item.factor.code, int(a["level"]), place_id, a.get("note"))
+                )
+            uow.store.replace_answers(resp.id, answers, result.state.get("more"))
+            status = "submitted"
+            submitted_at = ctx.now
+            late = phase_index(rnd.phase) >= phase_index(Phase.CLOSED)
+            key = "q.sent.late" if late else "q.sent"
+            self.reply(
+                ctx,
+                Outbound(
+                    t(ctx.lang, key, week=spec.week, close=spec.close_text),
+                    ((Choice(engine.prefix + "x:edit", t(ctx.lang, "q.btn.edit")),),) if not late else (),
+                    ref=engine.ref,
+                    kind="question",
+                    data={"step": "sent", "round_id": rnd.id},
+                ),
+            )
+        uow.store.save_response(resp.id, resp.version, result.state, status, snoozed_until, late, submitted_at, ctx.now)
+
+    def _next_open_text(self, group: GroupConfig, ctx: Ctx) -> str:
+        key = local_round_key(ctx.now, group.tz)
+        at = phase_due_at(key, Phase.OPEN, group.week_schedule(), group.tz)
+        if at <= ctx.now:
+            at = phase_due_at(key.next(), Phase.OPEN, group.week_schedule(), group.tz)
+        return self.local_text(at, group, ctx.lang)
+
+    def show_questionnaire(self, ctx: Ctx) -> None:
+        self._questionnaire_event(ctx, Event("show"), None)
+
+    def edit_questionnaire(self, ctx: Ctx) -> None:
+        assert ctx.person is not None and ctx.group is not None
+        rnd = self._round_for_answering(ctx.uow, ctx.group.id)
+        if rnd is not None:
+            resp = ctx.uow.store.get_response(rnd.id, ctx.person.id)
+            if resp is not None and resp.status == "submitted":
+                self._questionnaire_event(ctx, Event("choice", f"q{rnd.id}:x:edit"), f"q{rnd.id}:x:edit")
+                return
+        self.show_questionnaire(ctx)
+
+    # ------------------------------------------------------------------ the cycle
+
+    def tick(self) -> list[str]:
+        """The scheduler's heartbeat: advance every group and re-ask snoozed reporters."""
+        done: list[str] = []
+        for g in self.config.groups:
+            done += self.advance(g.id)
+            done += self.wake_snoozed(g.id)
+        return done
+
+    def advance(self, group_id: str, now: datetime | None = None) -> list[str]:
+        """Move the group's rounds to the phase due now; idempotent, and catches up after downtime."""
+        group = self.config.group(group_id)
+        now = now or self.clock.now()
+        schedule = group.week_schedule()
+        done: list[str] = []
+        current = local_round_key(now, group.tz)
+        with self.uow_factory() as uow:
+            if (
+                uow.store.get_round(group_id, current) is None
+                and due_phase(current, schedule, group.tz, now) != Phase.PLANNED
+            ):
+                uow.store.create_round(group_id, current, now)
+            uow.commit()
+        with self.uow_factory() as uow:
+            rounds = uow.store.unpublished_rounds(group_id)
+        for rnd in rounds:
+            target = due_phase(rnd.key, schedule, group.tz, now)
+            if rnd.key < current and target == Phase.PLANNED:
+                continue
+            for phase in PHASE_ORDER[phase_index(rnd.phase) + 1 : phase_index(target) + 1]:
+                with self.uow_factory() as uow:
+                    if not self._transition(uow, group, rnd.key, phase, now, automatic=True):
+                        break
+                    uow.commit()
+                done.append(f"{group_id} {rnd.key} {phase}")
+        return done
+
+    def _transition(
+        self,
+        uow: UnitOfWork,
+        group: GroupConfig,
+        key: RoundKey,
+        phase: Phase,
+        now: datetime,
+        automatic: bool,
+        actor: Person | None = None,
+    ) -> bool:
+        """One phase step inside the caller's unit of work; False if another process did it first."""
+        rnd = uow.store.get_round(group.id, key)
+        if rnd is None or phase_index(rnd.phase) + 1 != phase_index(phase):
+            return False
+        if not uow.store.set_phase(rnd.id, rnd.phase, phase, now):
+            return False
+        rnd = Round(rnd.id, rnd.group_id, rnd.key, phase)
+        if phase == Phase.OPEN:
+            self._on_open(uow, group, rnd, now)
+        elif phase == Phase.REMINDED:
+            close_at = phase_due_at(key, Phase.CLOSED, group.week_schedule(), group.tz)
+            if not automatic or now < close_at:
+                self._send_reminders(uow, group, rnd, now, 1)
+        elif phase == Phase.DRAFTED:
+            self._on_draft(uow, group, rnd)
+        elif phase == Phase.FINALISED:
+            self._on_finalise(uow, group, rnd, now, actor)
+        elif phase == Phase.PUBLISHED:
+            self._on_publish(uow, group, rnd)
+        uow.store.audit(now, group.id, actor.name if actor else "scheduler", f"phase:{phase}", {"week": str(key)})
+        log.info("%s %s -> %s", group.id, key, phase)
+        return True
+
+    def _on_open(self, uow: UnitOfWork, group: GroupConfig, rnd: Round, now: datetime) -> None:
+        for person in uow.store.persons(group.id, active_only=True):
+            if person.is_paused(now) or not uow.store.person_areas(person.id):
+                continue
+            resp = uow.store.get_or_create_response(rnd.id, person.id, person.organisation, now)
+            spec = self.questionnaire_spec(uow, group, rnd, person)
+            prompt = Questionnaire(spec).prompt(resp.state or {"step": "greeting", "answers": {}})
+            self.send_to_person(uow, person.id, prompt, f"open:{rnd.id}:{person.id}")
+
+    def _send_reminders(self, uow: UnitOfWork, group: GroupConfig, rnd: Round, now: datetime, nth: int) -> int:
+        n = 0
+        close = phase_due_at(rnd.key, Phase.CLOSED, group.week_schedule(), group.tz)
+        for person in uow.store.persons(group.id, active_only=True):
+            if person.is_paused(now) or not uow.store.person_areas(person.id):
+                continue
+            resp = uow.store.get_or_create_response(rnd.id, person.id, person.organisation, now)
+            if resp.status == "submitted" or resp.reminders >= nth:
+                continue
+            spec = self.questionnaire_spec(uow, group, rnd, person)
+            engine = Questionnaire(spec)
+            text = t(
+                person.language, "q.reminder", week=str(rnd.key), close=self.local_text(close, group, person.language)
+            )
+            self.send_to_person(uow, person.id, Outbound(text, kind="reminder"), f"remind:{rnd.id}:{person.id}:{nth}")
+            self.send_to_person(
+                uow,
+                person.id,
+                engine.prompt(resp.state or {"step": "greeting"}),
+                f"remind:{rnd.id}:{person.id}:{nth}:prompt",
+            )
+            uow.store.set_reminders(resp.id, nth)
+            n += 1
+        return n
+
+    def wake_snoozed(self, group_id: str) -> list[str]:
+        group = self.config.group(group_id)
+        now = self.clock.now()
+        done = []
+        with self.uow_factory() as uow:
+            for resp, rnd in uow.store.due_snoozes(group_id, now):
+                if rnd.phase not in ANSWERABLE or resp.person_id is None:
+                    continue
+                person = uow.store.get_person(resp.person_id)
+                spec = self.questionnaire_spec(uow, group, rnd, person)
+                prompt = Questionnaire(spec).prompt(resp.state)
+                self.send_to_person(uow, person.id, prompt, f"wake:{resp.id}:{resp.snoozed_until}")
+                uow.store.save_response(
+                    resp.id, resp.version, resp.state, "in_progress", None, resp.late, resp.submitted_at, now
+                )
+                done.append(f"wake {person.name}")
+            uow.commit()
+        return done
+
+    # ------------------------------------------------------------------ picture and meeting
+
+    def picture_input(self, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> PictureInput:
+        return uow.store.picture_input(
+            group.id, group.name, rnd, group.factor_list(), group.threshold, self.clock.now()
+        )
+
+    def picture(self, uow: UnitOfWork, group: GroupConfig, rnd: Round, lang: str | None = None) -> Picture:
+        return build_picture(self.picture_input(uow, group, rnd), lang or group.language)
+
+    def _on_draft(self, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> None:
+        pic = self.picture(uow, group, rnd)
+        for pos, c in enumerate(pic.candidates):
+            uow.store.add_candidate(rnd.id, c.key, c.area, c.place, c.factors, c.title, c.reasons, "auto", pos)
+        self._post_meeting(uow, group, rnd, pic, "draft")
+
+    def _post_meeting(self, uow: UnitOfWork, group: GroupConfig, rnd: Round, pic: Picture, key: str) -> None:
+        lang = group.language
+        head = t(lang, "meet.draft_header", week=str(rnd.key), group=group.name)
+        out = Outbound(
+            head + "\n\n" + picture_summary_text(pic),
+            ref=f"pic:{rnd.id}",
+            kind="picture",
+            choices=((Choice(f"f{rnd.id}", t(lang, "meet.btn.finalize"), "danger"),),),
+            data={"round_id": rnd.id, "week": str(rnd.key), "group": group.id},
+        )
+        self.send_to_channel(uow, group, "meeting", out, f"{key}:{rnd.id}")
+        for n, cand in enumerate(uow.store.candidates(rnd.id), start=1):
+            self.send_to_channel(
+                uow, group, "meeting", self.candidate_message(cand, n, lang, False), f"{key}:{rnd.id}:cand:{cand.id}"
+            )
+
+    def candidate_message(self, c: Candidate, n: int, lang: str, locked: bool) -> Outbound:
+        lines = [t(lang, "meet.candidate", n=n, title=c.title)]
+        lines += [f"• {r}" for r in c.reasons]
+        lines.append(t(lang, "meet.votes", n=c.votes))
+        lines.append(
+            t(
+                lang,
+                "meet.choice",
+                type=t(lang, f"atype.{c.action_type}") if c.action_type else t(lang, "unset"),
+                resp=t(lang, f"resp.{c.responsible}") if c.responsible else t(lang, "unset"),
+                time=t(lang, f"time.{c.timeframe}") if c.timeframe else t(lang, "unset"),
+            )
+        )
+        rows: tuple[tuple[Choice, ...], ...] = ()
+        if locked:
+            lines.append(t(lang, "meet.decided") if c.status == "decided" else t(lang, "meet.dropped"))
+        else:
+            p = f"c{c.id}:"
+            rows = (
+                (Choice(p + "v", t(lang, "meet.btn.vote"), "primary"), Choice(p + "u", t(lang, "meet.btn.unvote"))),
+                tuple(
+                    Choice(p + f"a:{a}", t(lang, f"atype.{a}"), "primary" if a == c.action_type else None)
+                    for a in ACTION_TYPES
+                ),
+                tuple(
+                    Choice(p + f"r:{r}", t(lang, f"resp.{r}"), "primary" if r == c.responsible else None)
+                    for r in RESPONSIBLES
+                ),
+                tuple(
+                    Choice(p + f"t:{x}", t(lang, f"time.{x}"), "primary" if x == c.timeframe else None)
+                    for x in TIMEFRAMES
+                ),
+            )
+        return Outbound(
+            "\n".join(lines),
+            rows,
+            ref=f"cand:{c.id}",
+            kind="candidate",
+            data={
+                "candidate_id": c.id,
+                "round_id": c.round_id,
+                "votes": c.votes,
+                "action_type": c.action_type,
+                "responsible": c.responsible,
+                "timeframe": c.timeframe,
+                "status": c.status,
+                "locked": locked,
+            },
+        )
+
+    def _meeting_choice(self, ctx: Ctx, choice: str) -> None:
+        assert ctx.person is not None and ctx.group is not None
+        uow, person, group = ctx.uow, ctx.person, ctx.group
+        if choice.startswith("f"):
+            rid = _int(choice[1:])
+            rnd = uow.store.get_round_by_id(rid) if rid is not None else None
+            if rnd is None or rnd.group_id != group.id:
+                self.reply(ctx, Outbound(t(ctx.lang, "q.stale"), kind="notice"))
+                return
+            from bot import commands
+
+            commands.finalize(self, ctx, rnd)
+            return
+        head, _, rest = choice.partition(":")
+        cid = _int(head[1:])
+        cand = uow.store.get_candidate(cid) if cid is not None else None
+        rnd = uow.store.get_round_by_id(cand.round_id) if cand else None
+        if cand is None or rnd is None or rnd.group_id != group.id:
+            self.reply(ctx, Outbound(t(ctx.lang, "q.stale"), kind="notice"))
+            return
+        if not person.has_role("participant"):
+            self.reply(ctx, Outbound(t(ctx.lang, "meet.only_participants"), kind="notice"))
+            return
+        if phase_index(rnd.phase) >= phase_index(Phase.FINALISED):
+            self.reply(ctx, Outbound(t(ctx.lang, "meet.locked"), kind="notice"))
+            return
+        kind, _, value = rest.partition(":")
+        changed = False
+        if kind == "v":
+            changed = uow.store.vote(cand.id, person.id, True)
+        elif kind == "u":
+            changed = uow.store.vote(cand.id, person.id, False)
+        elif kind == "a" and value in ACTION_TYPES:
+            changed = uow.store.set_candidate_field(cand.id, "action_type", value)
+        elif kind == "r" and value in RESPONSIBLES:
+            changed = uow.store.set_candidate_field(cand.id, "responsible", value)
+        elif kind == "t" and value in TIMEFRAMES:
+            changed = uow.store.set_candidate_field(cand.id, "timeframe", value)
+        else:
+            self.reply(ctx, Outbound(t(ctx.lang, "q.stale"), kind="notice"))
+            return
+        if changed:
+            cand = uow.store.get_candidate(cand.id)
+            assert cand is not None
+            n = [c.id for c in uow.store.candidates(rnd.id)].index(cand.id) + 1
+            msg = self.candidate_message(cand, n, group.language, False)
+            self.send_to_channel(uow, group, "meeting", msg, f"{ctx.key_base}:cand:{cand.id}")
+
+    def _on_finalise(
+        self, uow: UnitOfWork, group: GroupConfig, rnd: Round, now: datetime, actor: Person | None
+    ) -> None:
+        cands = uow.store.candidates(rnd.id)
+        for c in cands:
+            decided = c.votes > 0 or (c.source == "manual") or bool(c.action_type and c.responsible)
+            uow.store.decide_candidate(c.id, decided, group.id, rnd.id, now)
+        lang = group.language
+        for n, c in enumerate(uow.store.candidates(rnd.id), start=1):
+            self.send_to_channel(
+                uow, group, "meeting", self.candidate_message(c, n, lang, True), f"final:{rnd.id}:cand:{c.id}"
+            )
+        note = (
+            t(lang, "meet.finalised_note", at=self.local_text(now, group, lang), name=actor.name)
+            if actor
+            else t(lang, "meet.auto_finalised")
+        )
+        pic = self.picture(uow, group, rnd)
+        head = t(lang, "meet.draft_header", week=str(rnd.key), group=group.name)
+        self.send_to_channel(
+            uow,
+            group,
+            "meeting",
+            Outbound(
+                head + "\n\n" + picture_summary_text(pic) + "\n\n" + note,
+                ref=f"pic:{rnd.id}",
+                kind="picture",
+                data={"round_id": rnd.id, "week": str(rnd.key), "locked": True},
+            ),
+            f"final:{rnd.id}",
+        )
+
+    def decisions(self, uow: UnitOfWork, rnd: Round, lang: str) -> list[Decision]:
+        out = []
+        for a in uow.store.actions_for_round(rnd.id):
+            out.append(
+                Decision(
+                    a.title,
+                    a.area_name,
+                    a.place,
+                    t(lang, f"atype.{a.action_type}"),
+                    t(lang, f"resp.{a.responsible}"),
+                    t(lang, f"time.{a.timeframe}"),
+                    a.votes,
+                )
+            )
+        return out
+
+    def report_markdown(self, uow: UnitOfWork, group: GroupConfig, rnd: Round, lang: str) -> str:
+        pic = self.picture(uow, group, rnd, lang)
+        return render_report_markdown(pic, self.decisions(uow, rnd, lang))
+
+    def _on_publish(self, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> None:
+        texts: dict[str, str] = {}
+        for lang in ("sv", "en"):
+            pic = self.picture(uow, group, rnd, lang)
+            head = t(lang, "meet.report_header", week=str(rnd.key), group=group.name)
+            texts[lang] = head + "\n\n" + picture_summary_text(pic)
+            decisions = self.decisions(uow, rnd, lang)
+            if decisions:
+                texts[lang] += "\n\n" + "\n".join(
+                    f"• {d.title}: {d.action_type}, {d.responsible}, {d.timeframe}" for d in decisions
+                )
+        data = {"round_id": rnd.id, "week": str(rnd.key), "group": group.id}
+        self.send_to_channel(
+            uow, group, "broadcast", Outbound(texts[group.language], kind="report", data=data), f"publish:{rnd.id}"
+        )
+        for person in uow.store.persons(group.id, active_only=True):
+            if person.receives_report:
+                self.send_to_person(
+                    uow,
+                    person.id,
+                    Outbound(texts[person.language], kind="report", data=data),
+                    f"publish:{rnd.id}:{person.id}",
+                )
+
+    # ------------------------------------------------------------------ manual phase changes
+
+    def force_phase(
+        self, uow: UnitOfWork, group: GroupConfig, target: Phase, actor: Person, key: RoundKey | None = None
+    ) -> tuple[RoundKey, bool]:
+        """A coordinator's open/close/finalize now: walk this week's round up to target."""
+        now = self.clock.now()
+        key = key or local_round_key(now, group.tz)
+        rnd = uow.store.get_round(group.id, key) or uow.store.create_round(group.id, key, now)
+        if phase_index(rnd.phase) >= phase_index(target):
+            return key, False
+        for phase in PHASE_ORDER[phase_index(rnd.phase) + 1 : phase_index(target) + 1]:
+            if phase == Phase.REMINDED:
+                r = uow.store.get_round(group.id, key)
+                assert r is not None
+                uow.store.set_phase(r.id, r.phase, Phase.REMINDED, now)
+                continue
+            self._transition(uow, group, key, phase, now, automatic=False, actor=actor)
+        return key, True
+
+    @contextmanager
+    def unit(self) -> Iterator[UnitOfWork]:
+        with self.uow_factory() as uow:
+            yield uow
+
+
+def _int(v: str) -> int | None:
+    try:
+        return int(v)
+    except ValueError:
+        return None

@@ -1,0 +1,96 @@
+"""Console edge: draws Outbound as text with numbered choices; turns typed lines into Inbound."""
+
+from __future__ import annotations
+
+import re
+from typing import TextIO
+
+from bot.conversation.messages import Choice, Inbound, Outbound
+from bot.domain.model import OutboxItem
+
+COMMAND_WORDS = {
+    "help",
+    "hjälp",
+    "report",
+    "rapport",
+    "edit",
+    "ändra",
+    "language",
+    "språk",
+    "pause",
+    "ledig",
+    "status",
+    "remind",
+    "påminn",
+    "open",
+    "öppna",
+    "close",
+    "stäng",
+    "picture",
+    "lägesbild",
+    "finalize",
+    "fastställ",
+    "reporter",
+    "area",
+    "observe",
+    "priority",
+    "actions",
+    "åtgärder",
+    "review",
+    "granska",
+}
+LOCATION_RE = re.compile(r"^@\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)$")
+
+
+class ConsoleSender:
+    """Prints messages for console addresses; remembers each address's last choices."""
+
+    platform = "console"
+
+    def __init__(self, stream: TextIO, show_address: bool = False) -> None:
+        self.stream = stream
+        self.show_address = show_address
+        self.last_choices: dict[str, list[Choice]] = {}
+        self.expects_text: dict[str, bool] = {}
+        self._counter = 0
+
+    def send(self, item: OutboxItem, out: Outbound, message_id: str | None) -> str | None:
+        prefix = f"[{item.address}] " if self.show_address else ""
+        edited = " (uppdaterad)" if message_id else ""
+        self.stream.write(f"\n{prefix}bot{edited}:\n{out.text}\n")
+        choices = out.all_choices()
+        if choices:
+            for n, c in enumerate(choices, start=1):
+                self.stream.write(f"  {n}. {c.label}\n")
+            self.last_choices[item.address] = choices
+        if out.kind == "question":
+            self.expects_text[item.address] = out.expects_text
+        self.stream.flush()
+        self._counter += 1
+        return message_id or f"console-{self._counter}"
+
+
+def parse_line(line: str, sender: str, choices: list[Choice], expects_text: bool) -> Inbound | None:
+    """A typed line as an Inbound: a number or a label picks a choice; /word (or a bare command word
+    when no free text is expected) is a command; '@lat,lon' shares a location; anything else is text."""
+    text = line.strip()
+    if not text:
+        return None
+    if text.isdigit() and 1 <= int(text) <= len(choices):
+        return Inbound("console", sender, "choice", choice=choices[int(text) - 1].id)
+    for c in choices:
+        if text.casefold() == c.label.casefold() or text.casefold() == _plain(c.label).casefold():
+            return Inbound("console", sender, "choice", choice=c.id)
+    m = LOCATION_RE.match(text)
+    if m:
+        return Inbound("console", sender, "location", location=(float(m.group(1)), float(m.group(2))))
+    words = text.split()
+    if text.startswith("/") or (not expects_text and words[0].lower() in COMMAND_WORDS):
+        return Inbound("console", sender, "command", command=words[0].lstrip("/").lower(), args=tuple(words[1:]))
+    return Inbound("console", sender, "text", text=text)
+
+
+def _plain(label: str) -> str:
+    """The label without a leading emoji, so 'Skicka' picks '✅ Skicka'."""
+    parts = label.split(" ", 1)
+    return parts[1] if len(parts) == 2 and not parts[0].isalnum() else label

@@ -1,0 +1,264 @@
+"""SQLAlchemy 2 typed tables. Only storage/ imports this module."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in and out, on SQLite (which forgets zones) as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}  # noqa: RUF012
+
+
+class GroupRow(Base):
+    __tablename__ = "groups"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class AreaRow(Base):
+    __tablename__ = "areas"
+    __table_args__ = (UniqueConstraint("group_id", "code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[str] = mapped_column(ForeignKey("groups.id"))
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class PlaceRow(Base):
+    __tablename__ = "places"
+    __table_args__ = (UniqueConstraint("area_id", "norm"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    norm: Mapped[str] = mapped_column(String(200))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    configured: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+
+
+class PersonRow(Base):
+    __tablename__ = "persons"
+    __table_args__ = (UniqueConstraint("group_id", "name_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[str] = mapped_column(ForeignKey("groups.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    name_key: Mapped[str] = mapped_column(String(100))
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20), default="reporter")
+    language: Mapped[str] = mapped_column(String(5), default="sv")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    receives_report: Mapped[bool] = mapped_column(Boolean, default=True)
+    paused_until: Mapped[datetime | None]
+    forgotten: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class PersonAreaRow(Base):
+    __tablename__ = "person_areas"
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AccountRow(Base):
+    __tablename__ = "accounts"
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+
+
+class RoundRow(Base):
+    __tablename__ = "rounds"
+    __table_args__ = (UniqueConstraint("group_id", "year", "week"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[str] = mapped_column(ForeignKey("groups.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    week: Mapped[int] = mapped_column(Integer)
+    phase: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime]
+    opened_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    drafted_at: Mapped[datetime | None]
+    finalised_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+
+
+class ResponseRow(Base):
+    __tablename__ = "responses"
+    __table_args__ = (UniqueConstraint("round_id", "person_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    snoozed_until: Mapped[datetime | None]
+    reminders: Mapped[int] = mapped_column(Integer, default=0)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    submitted_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+    more_note: Mapped[str | None] = mapped_column(Text)
+    more_review: Mapped[str] = mapped_column(String(20), default="pending")
+
+
+class AnswerRow(Base):
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("response_id", "area_id", "factor"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    factor: Mapped[str] = mapped_column(String(40))
+    level: Mapped[int] = mapped_column(Integer)
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    note_review: Mapped[str] = mapped_column(String(20), default="pending")
+
+
+class ObservationRow(Base):
+    __tablename__ = "observations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    author: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(100))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
+    factor: Mapped[str | None] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class CandidateRow(Base):
+    __tablename__ = "candidates"
+    __table_args__ = (UniqueConstraint("round_id", "key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    key: Mapped[str] = mapped_column(String(300))
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))
+    factors: Mapped[str] = mapped_column(String(500), default="")
+    title: Mapped[str] = mapped_column(String(300))
+    reasons: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(20), default="auto")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    action_type: Mapped[str | None] = mapped_column(String(40))
+    responsible: Mapped[str | None] = mapped_column(String(40))
+    timeframe: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default="candidate")
+
+
+class VoteRow(Base):
+    __tablename__ = "votes"
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True)
+
+
+class ActionRow(Base):
+    __tablename__ = "actions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[str] = mapped_column(ForeignKey("groups.id"), index=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"))
+    candidate_id: Mapped[int | None] = mapped_column(ForeignKey("candidates.id"), unique=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))
+    factors: Mapped[str] = mapped_column(String(500), default="")
+    title: Mapped[str] = mapped_column(String(300))
+    action_type: Mapped[str] = mapped_column(String(40))
+    responsible: Mapped[str] = mapped_column(String(40))
+    timeframe: Mapped[str] = mapped_column(String(40))
+    votes: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    created_at: Mapped[datetime]
+
+
+class OutboxRow(Base):
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    platform: Mapped[str] = mapped_column(String(20), index=True)
+    address: Mapped[str] = mapped_column(String(100))
+    ref: Mapped[str | None] = mapped_column(String(200))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class MessageRefRow(Base):
+    """Which platform message shows a ref, so it can be edited in place."""
+
+    __tablename__ = "message_refs"
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    address: Mapped[str] = mapped_column(String(100), primary_key=True)
+    ref: Mapped[str] = mapped_column(String(200), primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(100))
+
+
+class ProcessedEventRow(Base):
+    __tablename__ = "processed_events"
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    at: Mapped[datetime]
+
+
+class AuditRow(Base):
+    __tablename__ = "audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime]
+    group_id: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(60))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,918 @@
+"""Repositories over one session: rows in, plain domain records out.
+
+The services reach the database only through these methods (the `Store` port
+in bot/ports.py), so the core never sees SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from bot.domain.cycle import Phase, RoundKey
+from bot.domain.factors import Factor
+from bot.domain.model import Action, AnswerIn, Area, Candidate, OutboxItem, Person, Place, Response, Round
+from bot.domain.picture import (
+    ActionFollowUp,
+    AreaInfo,
+    Note,
+    Observation,
+    PictureInput,
+    Report,
+)
+from storage.models import (
+    AccountRow,
+    ActionRow,
+    AnswerRow,
+    AreaRow,
+    AuditRow,
+    CandidateRow,
+    GroupRow,
+    MessageRefRow,
+    ObservationRow,
+    OutboxRow,
+    PersonAreaRow,
+    PersonRow,
+    PlaceRow,
+    ProcessedEventRow,
+    ResponseRow,
+    RoundRow,
+    VoteRow,
+)
+
+HISTORY_WEEKS = 12
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _person(r: PersonRow) -> Person:
+    return Person(
+        r.id, r.group_id, r.name, r.organisation, r.role, r.language, r.active, r.receives_report, r.paused_until
+    )
+
+
+def _round(r: RoundRow) -> Round:
+    return Round(r.id, r.group_id, RoundKey(r.year, r.week), Phase(r.phase))
+
+
+def _response(r: ResponseRow) -> Response:
+    return Response(
+        r.id,
+        r.round_id,
+        r.person_id,
+        r.status,
+        dict(r.state or {}),
+        r.version,
+        r.snoozed_until,
+        r.reminders,
+        r.late,
+        r.submitted_at,
+    )
+
+
+class SqlStore:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def _insert(self, model: Any) -> Any:
+        name = self.s.get_bind().dialect.name
+        return (pg_insert if name == "postgresql" else sqlite_insert)(model)
+
+    # ------------------------------------------------------------ groups, areas, places
+
+    def upsert_group(self, group_id: str, name: str) -> None:
+        row = self.s.get(GroupRow, group_id)
+        if row is None:
+            self.s.add(GroupRow(id=group_id, name=name))
+        else:
+            row.name = name
+        self.s.flush()
+
+    def upsert_area(self, group_id: str, code: str, name: str) -> Area:
+        row = self.s.scalar(select(AreaRow).where(AreaRow.group_id == group_id, AreaRow.code == code))
+        if row is None:
+            row = AreaRow(group_id=group_id, code=code, name=name)
+            self.s.add(row)
+        else:
+            row.name = name
+        self.s.flush()
+        return Area(row.id, row.group_id, row.code, row.name)
+
+    def areas(self, group_id: str) -> list[Area]:
+        rows = self.s.scalars(select(AreaRow).where(AreaRow.group_id == group_id).order_by(AreaRow.id))
+        return [Area(r.id, r.group_id, r.code, r.name) for r in rows]
+
+    def area_by_code(self, group_id: str, code: str) -> Area:
+        r = self.s.scalar(select(AreaRow).where(AreaRow.group_id == group_id, AreaRow.code == code))
+        if r is None:
+            raise KeyError(code)
+        return Area(r.id, r.group_id, r.code, r.name)
+
+    def places(self, area_id: int) -> list[Place]:
+        rows = self.s.scalars(
+            select(PlaceRow).where(PlaceRow.area_id == area_id).order_by(PlaceRow.configured.desc(), PlaceRow.id)
+        )
+        return [Place(r.id, r.area_id, r.name, r.lat, r.lon) for r in rows]
+
+    def get_or_create_place(
+        self,
+        area_id: int,
+        name: str,
+        now: datetime,
+        configured: bool = False,
+        lat: float | None = None,
+        lon: float | None = None,
+    ) -> Place:
+        norm = _norm(name)
+        row = self.s.scalar(select(PlaceRow).where(PlaceRow.area_id == area_id, PlaceRow.norm == norm))
+        if row is None:
+            row = PlaceRow(
+                area_id=area_id,
+                name=" ".join(name.split()),
+                norm=norm,
+                lat=lat,
+                lon=lon,
+                configured=configured,
+                created_at=now,
+            )
+            self.s.add(row)
+            self.s.flush()
+        elif configured and not row.configured:
+            row.configured = True
+        return Place(row.id, row.area_id, row.name, row.lat, row.lon)
+
+    def count_area_reporters(self, area_id: int) -> int:
+        return int(
+            self.s.scalar(
+                select(func.count())
+                .select_from(PersonAreaRow)
+                .join(PersonRow)
+                .where(PersonAreaRow.area_id == area_id, PersonRow.active.is_(True))
+            )
+            or 0
+        )
+
+    # ------------------------------------------------------------ people
+
+    def upsert_person(
+        self, group_id: str, name: str, organisation: str, role: str, language: str, receives_report: bool
+    ) -> Person:
+        key = _norm(name)
+        row = self.s.scalar(select(PersonRow).where(PersonRow.group_id == group_id, PersonRow.name_key == key))
+        if row is None:
+            row = PersonRow(
+                group_id=group_id,
+                name=name,
+                name_key=key,
+                organisation=organisation,
+                role=role,
+                language=language,
+                receives_report=receives_report,
+                active=True,
+                forgotten=False,
+            )
+            self.s.add(row)
+        else:
+            row.name, row.organisation, row.role = name, organisation, role
+            row.receives_report = receives_report
+        self.s.flush()
+        return _person(row)
+
+    def get_person(self, person_id: int) -> Person:
+        row = self.s.get(PersonRow, person_id)
+        if row is None:
+            raise KeyError(person_id)
+        return _person(row)
+
+    def person_by_name(self, group_id: str, name: str) -> Person | None:
+        row = self.s.scalar(select(PersonRow).where(PersonRow.group_id == group_id, PersonRow.name_key == _norm(name)))
+        return _person(row) if row else None
+
+    def persons(self, group_id: str, active_only: bool = True) -> list[Person]:
+        q = select(PersonRow).where(PersonRow.group_id == group_id, PersonRow.forgotten.is_(False))
+        if active_only:
+            q = q.where(PersonRow.active.is_(True))
+        return [_person(r) for r in self.s.scalars(q.order_by(PersonRow.name))]
+
+    def person_by_account(self, platform: str, external_id: str) -> Person | None:
+        row = self.s.scalar(
+            select(PersonRow)
+            .join(AccountRow, AccountRow.person_id == PersonRow.id)
+            .where(AccountRow.platform == platform, AccountRow.external_id == external_id, PersonRow.active.is_(True))
+        )
+        return _person(row) if row else None
+
+    def link_account(self, platform: str, external_id: str, person_id: int) -> None:
+        row = self.s.get(AccountRow, (platform, external_id))
+        if row is None:
+            self.s.add(AccountRow(platform=platform, external_id=external_id, person_id=person_id))
+        else:
+            row.person_id = person_id
+        self.s.flush()
+
+    def accounts_of(self, person_id: int) -> list[tuple[str, str]]:
+        rows = self.s.execute(
+            select(AccountRow.platform, AccountRow.external_id)
+            .where(AccountRow.person_id == person_id)
+            .order_by(AccountRow.platform)
+        )
+        return [(p, e) for p, e in rows]
+
+    def set_person_areas(self, person_id: int, area_ids: list[int]) -> None:
+        self.s.execute(delete(PersonAreaRow).where(PersonAreaRow.person_id == person_id))
+        for pos, aid in enumerate(area_ids):
+            self.s.add(PersonAreaRow(person_id=person_id, area_id=aid, position=pos))
+        self.s.flush()
+
+    def person_areas(self, person_id: int) -> list[Area]:
+        rows = self.s.scalars(
+            select(AreaRow)
+            .join(PersonAreaRow, PersonAreaRow.area_id == AreaRow.id)
+            .where(PersonAreaRow.person_id == person_id)
+            .order_by(PersonAreaRow.position)
+        )
+        return [Area(r.id, r.group_id, r.code, r.name) for r in rows]
+
+    def set_language(self, person_id: int, lang: str) -> None:
+        self.s.execute(update(PersonRow).where(PersonRow.id == person_id).values(language=lang))
+
+    def set_paused(self, person_id: int, until: datetime | None) -> None:
+        self.s.execute(update(PersonRow).where(PersonRow.id == person_id).values(paused_until=until))
+
+    def set_active(self, person_id: int, active: bool) -> None:
+        self.s.execute(update(PersonRow).where(PersonRow.id == person_id).values(active=active))
+
+    # ------------------------------------------------------------ rounds
+
+    def get_round(self, group_id: str, key: RoundKey) -> Round | None:
+        r = self.s.scalar(
+            select(RoundRow).where(RoundRow.group_id == group_id, RoundRow.year == key.year, RoundRow.week == key.week)
+        )
+        return _round(r) if r else None
+
+    def get_round_by_id(self, round_id: int) -> Round | None:
+        r = self.s.get(RoundRow, round_id)
+        return _round(r) if r else None
+
+    def create_round(self, group_id: str, key: RoundKey, now: datetime) -> Round:
+        """Insert the round unless another process just did; either way return it."""
+        stmt = self._insert(RoundRow).values(
+            group_id=group_id, year=key.year, week=key.week, phase=Phase.PLANNED.value, created_at=now
+        )
+        self.s.execute(stmt.on_conflict_do_nothing(index_elements=["group_id", "year", "week"]))
+        r = self.get_round(group_id, key)
+        assert r is not None
+        return r
+
+    def recent_rounds(self, group_id: str, n: int) -> list[Round]:
+        rows = self.s.scalars(
+            select(RoundRow)
+            .where(RoundRow.group_id == group_id)
+            .order_by(RoundRow.year.desc(), RoundRow.week.desc())
+            .limit(n)
+        )
+        return [_round(r) for r in rows]
+
+    def unpublished_rounds(self, group_id: str) -> list[Round]:
+        rows = self.s.scalars(
+            select(RoundRow)
+            .where(RoundRow.group_id == group_id, RoundRow.phase != Phase.PUBLISHED.value)
+            .order_by(RoundRow.year, RoundRow.week)
+        )
+        return [_round(r) for r in rows]
+
+    def set_phase(self, round_id: int, old: Phase, new: Phase, now: datetime) -> bool:
+        """Compare-and-set: only one caller ever moves a round from `old` to `new`."""
+        values: dict[str, Any] = {"phase": new.value}
+        stamp = {
+            Phase.OPEN: "opened_at",
+            Phase.CLOSED: "closed_at",
+            Phase.DRAFTED: "drafted_at",
+            Phase.FINALISED: "finalised_at",
+            Phase.PUBLISHED: "published_at",
+        }.get(new)
+        if stamp:
+            values[stamp] = now
+        res = self.s.execute(
+            update(RoundRow).where(RoundRow.id == round_id, RoundRow.phase == old.value).values(**values)
+        )
+        return bool(res.rowcount == 1)  # type: ignore[attr-defined]
+
+    # ------------------------------------------------------------ responses
+
+    def get_response(self, round_id: int, person_id: int) -> Response | None:
+        r = self.s.scalar(
+            select(ResponseRow).where(ResponseRow.round_id == round_id, ResponseRow.person_id == person_id)
+        )
+        return _response(r) if r else None
+
+    def get_or_create_response(self, round_id: int, person_id: int, organisation: str, now: datetime) -> Response:
+        stmt = self._insert(ResponseRow).values(
+            round_id=round_id,
+            person_id=person_id,
+            organisation=organisation,
+            status="pending",
+            state={},
+            version=0,
+            reminders=0,
+            late=False,
+            updated_at=now,
+            more_review="pending",
+        )
+        self.s.execute(stmt.on_conflict_do_nothing(index_elements=["round_id", "person_id"]))
+        r = self.s.scalar(
+            select(ResponseRow)
+            .where(ResponseRow.round_id == round_id, ResponseRow.person_id == person_id)
+            .with_for_update()
+        )
+        assert r is not None
+        return _response(r)
+
+    def save_response(
+        self,
+        response_id: int,
+        version: int,
+        state: dict[str, Any],
+        status: str,
+        snoozed_until: datetime | None,
+        late: bool,
+        submitted_at: datetime | None,
+        now: datetime,
+    ) -> None:
+        res = self.s.execute(
+            update(ResponseRow)
+            .where(ResponseRow.id == response_id, ResponseRow.version == version)
+            .values(
+                state=state,
+                status=status,
+                snoozed_until=snoozed_until,
+                late=late,
+                submitted_at=submitted_at,
+                updated_at=now,
+                version=version + 1,
+            )
+        )
+        if res.rowcount != 1:  # type: ignore[attr-defined]
+            raise RuntimeError(f"response {response_id} changed concurrently")
+
+    def set_reminders(self, response_id: int, n: int) -> None:
+        self.s.execute(update(ResponseRow).where(ResponseRow.id == response_id).values(reminders=n))
+
+    def max_reminders(self, round_id: int) -> int:
+        return int(self.s.scalar(select(func.max(ResponseRow.reminders)).where(ResponseRow.round_id == round_id)) or 0)
+
+    def due_snoozes(self, group_id: str, now: datetime) -> list[tuple[Response, Round]]:
+        rows = self.s.execute(
+            select(ResponseRow, RoundRow)
+            .join(RoundRow, RoundRow.id == ResponseRow.round_id)
+            .where(RoundRow.group_id == group_id, ResponseRow.status == "snoozed", ResponseRow.snoozed_until <= now)
+        )
+        return [(_response(r), _round(rr)) for r, rr in rows]
+
+    def replace_answers(self, response_id: int, answers: list[AnswerIn], more: str | None) -> None:
+        old = {
+            (a.area_id, a.factor): a
+            for a in self.s.scalars(select(AnswerRow).where(AnswerRow.response_id == response_id))
+        }
+        self.s.execute(delete(AnswerRow).where(AnswerRow.response_id == response_id))
+        for a in answers:
+            prev = old.get((a.area_id, a.factor))
+            review = prev.note_review if prev is not None and prev.note == a.note else "pending"
+            self.s.add(
+                AnswerRow(
+                    response_id=response_id,
+                    area_id=a.area_id,
+                    factor=a.factor,
+                    level=a.level,
+                    place_id=a.place_id,
+                    note=a.note,
+                    note_review=review,
+                )
+            )
+        resp = self.s.get(ResponseRow, response_id)
+        assert resp is not None
+        if resp.more_note != more:
+            resp.more_note = more
+            resp.more_review = "pending"
+        self.s.flush()
+
+    def last_submitted_answers(self, group_id: str, key: RoundKey, person_id: int) -> dict[str, dict[str, Any]] | None:
+        prev = key.prev()
+        row = self.s.scalar(
+            select(ResponseRow)
+            .join(RoundRow, RoundRow.id == ResponseRow.round_id)
+            .where(
+                RoundRow.group_id == group_id,
+                RoundRow.year == prev.year,
+                RoundRow.week == prev.week,
+                ResponseRow.person_id == person_id,
+                ResponseRow.status == "submitted",
+            )
+        )
+        if row is None:
+            return None
+        out: dict[str, dict[str, Any]] = {}
+        q = (
+            select(AnswerRow, AreaRow.code, PlaceRow.name)
+            .join(AreaRow, AreaRow.id == AnswerRow.area_id)
+            .outerjoin(PlaceRow, PlaceRow.id == AnswerRow.place_id)
+            .where(AnswerRow.response_id == row.id)
+        )
+        for a, code, place in self.s.execute(q):
+            d: dict[str, Any] = {"level": a.level}
+            if place:
+                d["place"] = place
+            out[f"{code}|{a.factor}"] = d
+        return out
+
+    def round_status(self, round_id: int, group_id: str, now: datetime) -> dict[str, Any]:
+        rows = self.s.execute(
+            select(ResponseRow, PersonRow)
+            .outerjoin(PersonRow, PersonRow.id == ResponseRow.person_id)
+            .where(ResponseRow.round_id == round_id)
+        )
+        expected = done = late = 0
+        missing: list[str] = []
+        paused: list[str] = []
+        for resp, person in rows:
+            expected += 1
+            if resp.status == "submitted":
+                done += 1
+                late += int(resp.late)
+            elif person is not None:
+                missing.append(person.name)
+        for p in self.persons(group_id):
+            if p.is_paused(now):
+                paused.append(p.name)
+        return {"expected": expected, "done": done, "late": late, "missing": sorted(missing), "paused": paused}
+
+    # ------------------------------------------------------------ picture input
+
+    def _reports(self, round_ids: list[int]) -> dict[int, list[Report]]:
+        out: dict[int, list[Report]] = defaultdict(list)
+        if not round_ids:
+            return out
+        q = (
+            select(
+                ResponseRow.round_id,
+                ResponseRow.id,
+                ResponseRow.organisation,
+                AreaRow.code,
+                AnswerRow.factor,
+                AnswerRow.level,
+                PlaceRow.name,
+                AnswerRow.note,
+            )
+            .join(AnswerRow, AnswerRow.response_id == ResponseRow.id)
+            .join(AreaRow, AreaRow.id == AnswerRow.area_id)
+            .outerjoin(PlaceRow, PlaceRow.id == AnswerRow.place_id)
+            .where(ResponseRow.round_id.in_(round_ids), ResponseRow.status == "submitted")
+        )
+        for rid, resp_id, org, area, factor, level, place, note in self.s.execute(q):
+            out[rid].append(Report(resp_id, org, area, factor, level, place, note))
+        return out
+
+    def picture_input(
+        self, group_id: str, group_name: str, rnd: Round, factors: list[Factor], threshold: int, now: datetime
+    ) -> PictureInput:
+        history_rows = list(
+            self.s.scalars(
+                select(RoundRow)
+                .where(
+                    RoundRow.group_id == group_id,
+                    (RoundRow.year * 100 + RoundRow.week) < rnd.key.year * 100 + rnd.key.week,
+                )
+                .order_by(RoundRow.year.desc(), RoundRow.week.desc())
+                .limit(HISTORY_WEEKS)
+            )
+        )
+        reports = self._reports([rnd.id, *[r.id for r in history_rows]])
+        history = {RoundKey(r.year, r.week): reports.get(r.id, []) for r in history_rows}
+        this_round = self.s.get(RoundRow, rnd.id)
+        assert this_round is not None
+        areas = self.areas(group_id)
+        area_code = {a.id: a.code for a in areas}
+        known = {
+            (area_code[p.area_id], p.norm)
+            for p in self.s.scalars(
+                select(PlaceRow).where(
+                    PlaceRow.area_id.in_(list(area_code)),
+                    (PlaceRow.configured.is_(True)) | (PlaceRow.created_at < this_round.created_at),
+                )
+            )
+        }
+        st = self.round_status(rnd.id, group_id, now)
+        notes: list[Note] = []
+        q = (
+            select(AnswerRow, AreaRow.code, PlaceRow.name, ResponseRow.organisation)
+            .join(ResponseRow, ResponseRow.id == AnswerRow.response_id)
+            .join(AreaRow, AreaRow.id == AnswerRow.area_id)
+            .outerjoin(PlaceRow, PlaceRow.id == AnswerRow.place_id)
+            .where(
+                ResponseRow.round_id == rnd.id,
+                ResponseRow.status == "submitted",
+                AnswerRow.note.is_not(None),
+                AnswerRow.note_review != "hidden",
+            )
+            .order_by(AnswerRow.id)
+        )
+        for a, code, place, org in self.s.execute(q):
+            notes.append(Note(a.id * 2, code, a.factor, place, a.note or "", org, a.note_review == "approved"))
+        for r in self.s.scalars(
+            select(ResponseRow)
+            .where(
+                ResponseRow.round_id == rnd.id,
+                ResponseRow.status == "submitted",
+                ResponseRow.more_note.is_not(None),
+                ResponseRow.more_review != "hidden",
+            )
+            .order_by(ResponseRow.id)
+        ):
+            notes.append(
+                Note(r.id * 2 + 1, None, None, None, r.more_note or "", r.organisation, r.more_review == "approved")
+            )
+        obs = [
+            Observation(area_code.get(o.area_id) if o.area_id else None, o.factor, o.text, o.author, o.source)
+            for o in self.s.scalars(
+                select(ObservationRow).where(ObservationRow.round_id == rnd.id).order_by(ObservationRow.id)
+            )
+        ]
+        follow: list[ActionFollowUp] = []
+        round_by_id = {r.id: RoundKey(r.year, r.week) for r in history_rows}
+        for act in self.s.scalars(
+            select(ActionRow)
+            .where(ActionRow.group_id == group_id, ActionRow.round_id.in_(list(round_by_id)))
+            .order_by(ActionRow.id)
+        ):
+            code = area_code[act.area_id]
+            fs = set(act.factors.split(",")) if act.factors else None
+            before = _mean(history.get(round_by_id[act.round_id], []), code, fs)
+            place = self.s.get(PlaceRow, act.place_id) if act.place_id else None
+            follow.append(
+                ActionFollowUp(
+                    act.id,
+                    code,
+                    place.name if place else None,
+                    act.factors.split(",")[0] if act.factors else None,
+                    act.title,
+                    act.responsible,
+                    round_by_id[act.round_id],
+                    before,
+                    _mean(reports.get(rnd.id, []), code, fs),
+                )
+            )
+        return PictureInput(
+            group_name=group_name,
+            week=rnd.key,
+            areas=[AreaInfo(a.code, a.name) for a in areas],
+            factors=factors,
+            reports=reports.get(rnd.id, []),
+            history=history,
+            known_places=known,
+            expected=st["expected"],
+            responded=st["done"],
+            late=st["late"],
+            non_responders=st["missing"],
+            notes=notes,
+            observations=obs,
+            actions=follow,
+            threshold=threshold,
+        )
+
+    def notes_for_review(self, round_id: int) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        q = (
+            select(AnswerRow, AreaRow.code, PlaceRow.name)
+            .join(ResponseRow, ResponseRow.id == AnswerRow.response_id)
+            .join(AreaRow, AreaRow.id == AnswerRow.area_id)
+            .outerjoin(PlaceRow, PlaceRow.id == AnswerRow.place_id)
+            .where(ResponseRow.round_id == round_id, ResponseRow.status == "submitted", AnswerRow.note.is_not(None))
+            .order_by(AnswerRow.id)
+        )
+        for a, code, place in self.s.execute(q):
+            where = f"{code}/{a.factor}" + (f"/{place}" if place else "")
+            out.append({"id": a.id * 2, "review": a.note_review, "where": where, "text": a.note})
+        for r in self.s.scalars(
+            select(ResponseRow).where(
+                ResponseRow.round_id == round_id, ResponseRow.status == "submitted", ResponseRow.more_note.is_not(None)
+            )
+        ):
+            out.append({"id": r.id * 2 + 1, "review": r.more_review, "where": "–", "text": r.more_note})
+        return out
+
+    def set_note_review(self, round_id: int, ident: str, status: str) -> bool:
+        if not ident.isdigit():
+            return False
+        n = int(ident)
+        if n % 2 == 0:
+            a = self.s.get(AnswerRow, n // 2)
+            if a is None or a.note is None:
+                return False
+            resp = self.s.get(ResponseRow, a.response_id)
+            if resp is None or resp.round_id != round_id:
+                return False
+            a.note_review = status
+            return True
+        r = self.s.get(ResponseRow, n // 2)
+        if r is None or r.round_id != round_id or r.more_note is None:
+            return False
+        r.more_review = status
+        return True
+
+    def add_observation(
+        self,
+        round_id: int,
+        author_id: int,
+        author: str,
+        source: str,
+        area: str | None,
+        factor: str | None,
+        text: str,
+        now: datetime,
+    ) -> None:
+        rnd = self.s.get(RoundRow, round_id)
+        assert rnd is not None
+        area_id = self.area_by_code(rnd.group_id, area).id if area else None
+        self.s.add(
+            ObservationRow(
+                round_id=round_id,
+                author_id=author_id,
+                author=author,
+                source=source,
+                area_id=area_id,
+                factor=factor,
+                text=text,
+                created_at=now,
+            )
+        )
+        self.s.flush()
+
+    # ------------------------------------------------------------ candidates, votes, actions
+
+    def add_candidate(
+        self,
+        round_id: int,
+        key: str,
+        area: str,
+        place: str | None,
+        factors: tuple[str, ...],
+        title: str,
+        reasons: tuple[str, ...],
+        source: str,
+        position: int,
+    ) -> int | None:
+        rnd = self.s.get(RoundRow, round_id)
+        assert rnd is not None
+        area_row = self.area_by_code(rnd.group_id, area)
+        place_id = None
+        if place:
+            p = self.s.scalar(select(PlaceRow).where(PlaceRow.area_id == area_row.id, PlaceRow.norm == _norm(place)))
+            place_id = p.id if p else self.get_or_create_place(area_row.id, place, rnd.created_at).id
+        stmt = self._insert(CandidateRow).values(
+            round_id=round_id,
+            key=key,
+            area_id=area_row.id,
+            place_id=place_id,
+            factors=",".join(factors),
+            title=title,
+            reasons="\n".join(reasons),
+            source=source,
+            position=position,
+            status="candidate",
+        )
+        self.s.execute(stmt.on_conflict_do_nothing(index_elements=["round_id", "key"]))
+        return self.s.scalar(select(CandidateRow.id).where(CandidateRow.round_id == round_id, CandidateRow.key == key))
+
+    def _candidate(self, row: CandidateRow) -> Candidate:
+        area = self.s.get(AreaRow, row.area_id)
+        place = self.s.get(PlaceRow, row.place_id) if row.place_id else None
+        votes = int(self.s.scalar(select(func.count()).select_from(VoteRow).where(VoteRow.candidate_id == row.id)) or 0)
+        assert area is not None
+        return Candidate(
+            row.id,
+            row.round_id,
+            row.key,
+            area.code,
+            area.name,
+            place.name if place else None,
+            tuple(f for f in row.factors.split(",") if f),
+            row.title,
+            tuple(r for r in row.reasons.split("\n") if r),
+            row.source,
+            row.action_type,
+            row.responsible,
+            row.timeframe,
+            row.status,
+            votes,
+        )
+
+    def candidates(self, round_id: int) -> list[Candidate]:
+        rows = self.s.scalars(
+            select(CandidateRow)
+            .where(CandidateRow.round_id == round_id)
+            .order_by(CandidateRow.position, CandidateRow.id)
+        )
+        return [self._candidate(r) for r in rows]
+
+    def get_candidate(self, candidate_id: int) -> Candidate | None:
+        row = self.s.get(CandidateRow, candidate_id)
+        return self._candidate(row) if row else None
+
+    def vote(self, candidate_id: int, person_id: int, on: bool) -> bool:
+        exists = self.s.get(VoteRow, (candidate_id, person_id)) is not None
+        if on and not exists:
+            self.s.add(VoteRow(candidate_id=candidate_id, person_id=person_id))
+            self.s.flush()
+            return True
+        if not on and exists:
+            self.s.execute(delete(VoteRow).where(VoteRow.candidate_id == candidate_id, VoteRow.person_id == person_id))
+            return True
+        return False
+
+    def set_candidate_field(self, candidate_id: int, field: str, value: str) -> bool:
+        if field not in ("action_type", "responsible", "timeframe"):
+            raise ValueError(field)
+        row = self.s.get(CandidateRow, candidate_id)
+        if row is None or getattr(row, field) == value:
+            return False
+        setattr(row, field, value)
+        self.s.flush()
+        return True
+
+    def decide_candidate(self, candidate_id: int, decided: bool, group_id: str, round_id: int, now: datetime) -> None:
+        row = self.s.get(CandidateRow, candidate_id)
+        assert row is not None
+        row.status = "decided" if decided else "dropped"
+        if decided:
+            votes = int(
+                self.s.scalar(select(func.count()).select_from(VoteRow).where(VoteRow.candidate_id == candidate_id))
+                or 0
+            )
+            stmt = self._insert(ActionRow).values(
+                group_id=group_id,
+                round_id=round_id,
+                candidate_id=candidate_id,
+                area_id=row.area_id,
+                place_id=row.place_id,
+                factors=row.factors,
+                title=row.title,
+                action_type=row.action_type or "presence",
+                responsible=row.responsible or "police",
+                timeframe=row.timeframe or "next_week",
+                votes=votes,
+                status="planned",
+                created_at=now,
+            )
+            self.s.execute(stmt.on_conflict_do_nothing(index_elements=["candidate_id"]))
+        self.s.flush()
+
+    def _actions(self, where: Any) -> list[Action]:
+        q = (
+            select(ActionRow, RoundRow, AreaRow, PlaceRow.name)
+            .join(RoundRow, RoundRow.id == ActionRow.round_id)
+            .join(AreaRow, AreaRow.id == ActionRow.area_id)
+            .outerjoin(PlaceRow, PlaceRow.id == ActionRow.place_id)
+            .where(where)
+            .order_by(ActionRow.id)
+        )
+        return [
+            Action(
+                a.id,
+                RoundKey(r.year, r.week),
+                ar.code,
+                ar.name,
+                place,
+                tuple(f for f in a.factors.split(",") if f),
+                a.title,
+                a.action_type,
+                a.responsible,
+                a.timeframe,
+                a.votes,
+                a.status,
+            )
+            for a, r, ar, place in self.s.execute(q)
+        ]
+
+    def actions_for_round(self, round_id: int) -> list[Action]:
+        return self._actions(ActionRow.round_id == round_id)
+
+    def actions(self, group_id: str) -> list[Action]:
+        return self._actions(ActionRow.group_id == group_id)
+
+    def set_action_status(self, group_id: str, action_id: int, status: str) -> bool:
+        res = self.s.execute(
+            update(ActionRow)
+            .where(and_(ActionRow.id == action_id, ActionRow.group_id == group_id))
+            .values(status=status)
+        )
+        return bool(res.rowcount == 1)  # type: ignore[attr-defined]
+
+    # ------------------------------------------------------------ events, audit
+
+    def mark_event_processed(self, platform: str, event_id: str, now: datetime) -> bool:
+        stmt = self._insert(ProcessedEventRow).values(platform=platform, event_id=event_id, at=now)
+        res = self.s.execute(stmt.on_conflict_do_nothing(index_elements=["platform", "event_id"]))
+        return bool(res.rowcount == 1)  # type: ignore[attr-defined]
+
+    def audit(self, now: datetime, group_id: str, actor: str, action: str, detail: dict[str, Any]) -> None:
+        self.s.add(AuditRow(at=now, group_id=group_id, actor=actor, action=action, detail=detail))
+
+    def audit_log(
+        self, group_id: str | None = None, limit: int = 100
+    ) -> list[tuple[datetime, str, str, str, dict[str, Any]]]:
+        q = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
+        if group_id:
+            q = q.where(AuditRow.group_id == group_id)
+        return [(r.at, r.group_id, r.actor, r.action, r.detail) for r in self.s.scalars(q)]
+
+    # ------------------------------------------------------------ outbox
+
+    def enqueue(
+        self, key: str, platform: str, address: str, ref: str | None, payload: dict[str, Any], now: datetime
+    ) -> None:
+        stmt = self._insert(OutboxRow).values(
+            key=key,
+            platform=platform,
+            address=address,
+            ref=ref,
+            payload=payload,
+            status="pending",
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        self.s.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
+
+    def claim_outbox(self, platform: str, now: datetime, limit: int, address: str | None = None) -> list[OutboxItem]:
+        """Pending rows due now, oldest first, locked (SKIP LOCKED on PostgreSQL) for this transaction."""
+        q = (
+            select(OutboxRow)
+            .where(OutboxRow.platform == platform, OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now)
+            .order_by(OutboxRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        if address is not None:
+            q = q.where(OutboxRow.address == address)
+        return [
+            OutboxItem(r.id, r.key, r.platform, r.address, r.ref, r.payload, r.attempts, r.status)
+            for r in self.s.scalars(q)
+        ]
+
+    def outbox_sent(self, item_id: int, now: datetime, message_id: str | None) -> None:
+        row = self.s.get(OutboxRow, item_id)
+        assert row is not None
+        row.status, row.sent_at, row.attempts = "sent", now, row.attempts + 1
+        if message_id is not None and row.ref:
+            ref = self.s.get(MessageRefRow, (row.platform, row.address, row.ref))
+            if ref is None:
+                self.s.add(
+                    MessageRefRow(platform=row.platform, address=row.address, ref=row.ref, message_id=message_id)
+                )
+            else:
+                ref.message_id = message_id
+
+    def outbox_retry(self, item_id: int, at: datetime, error: str, park_after: int) -> bool:
+        """Schedule another attempt, or park the row after too many; True if parked."""
+        row = self.s.get(OutboxRow, item_id)
+        assert row is not None
+        row.attempts += 1
+        row.last_error = error[:2000]
+        if row.attempts >= park_after:
+            row.status = "parked"
+            return True
+        row.next_attempt_at = at
+        return False
+
+    def outbox_park(self, item_id: int, error: str) -> None:
+        row = self.s.get(OutboxRow, item_id)
+        assert row is not None
+        row.attempts += 1
+        row.status, row.last_error = "parked", error[:2000]
+
+    def message_id_for(self, platform: str, address: str, ref: str) -> str | None:
+        row = self.s.get(MessageRefRow, (platform, address, ref))
+        return row.message_id if row else None
+
+    def parked_count(self) -> int:
+        return int(self.s.scalar(select(func.count()).select_from(OutboxRow).where(OutboxRow.status == "parked")) or 0)
+
+    def outbox_counts(self) -> dict[str, int]:
+        rows = self.s.execute(select(OutboxRow.status, func.count()).group_by(OutboxRow.status))
+        return {s: int(n) for s, n in rows}
+
+    def prune_processed_events(self, before: datetime) -> None:
+        self.s.execute(delete(ProcessedEventRow).where(ProcessedEventRow.at < before))
+
+
+def _mean(reports: list[Report], area: str, factors: set[str] | None) -> float | None:
+    levels = [r.level for r in reports if r.area == area and (factors is None or r.factor in factors)]
+    return sum(levels) / len(levels) if levels else None

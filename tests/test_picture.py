@@ -1,0 +1,535 @@
+"""The situation picture on a small, known week: numbers, what stands out, and how it is drawn.
+
+The data set: three areas, the twelve default factors, ten reporters who each answer
+every factor for their home area, this week (2026-W47) and five weeks of history.
+
+* Centrum (reporters 1–4): Stortorget is named at level 3 by reporters 1 and 2
+  (narcotics) and 3 (gatherings): a hotspot, and two red cells. Narcotics was
+  0,5 last week: rising.
+* Norr (reporters 5–7): damage rises against the 4-week baseline (0,4 → 1,7) but
+  not by 1 against last week (1,0). Reporter 5 names a new place, Norrparken, for graffiti.
+* Söder (reporters 8–10): traffic is red from one reporter and +1,0 against the baseline,
+  but its mean (1,3) is too low to count as rising. Reporter 9 names a new place at
+  level 1 (a standout, but below the threshold, so no candidate). Nobody answered
+  "staff" this week. Week 2026-W42 is all 3s and is too old to matter.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.domain.cycle import RoundKey
+from bot.domain.factors import DEFAULT_FACTORS, LEVEL_EMOJI, LEVEL_HEX
+from bot.domain.picture import (
+    ActionFollowUp,
+    AreaInfo,
+    Note,
+    Observation,
+    Picture,
+    PictureInput,
+    Report,
+    build_picture,
+    format_delta,
+    format_number,
+)
+from bot.reports.render import (
+    Decision,
+    escape_markdown,
+    picture_summary_text,
+    render_picture_html,
+    render_picture_markdown,
+    render_report_html,
+    render_report_markdown,
+)
+
+AREAS = [AreaInfo("centrum", "Centrum"), AreaInfo("norr", "Norr"), AreaInfo("soder", "Söder")]
+HOME = {1: "centrum", 2: "centrum", 3: "centrum", 4: "centrum"}
+HOME |= {5: "norr", 6: "norr", 7: "norr", 8: "soder", 9: "soder", 10: "soder"}
+ORG = {r: ("Trygghetsvärdarna" if r % 2 else "Bostadsbolaget") for r in HOME}
+THIS_WEEK = RoundKey(2026, 47)
+
+Answer = int | tuple[int, str]
+
+
+def week(
+    answers: dict[tuple[int, str], Answer],
+    *,
+    absent: frozenset[int] = frozenset(),
+    skip: frozenset[tuple[str, str]] = frozenset(),
+) -> list[Report]:
+    """Every reporter answers every factor for their area: 0 unless `answers` says (level, place)."""
+    out = []
+    for reporter, area in HOME.items():
+        if reporter in absent:
+            continue
+        for factor in DEFAULT_FACTORS:
+            if (area, factor.code) in skip:
+                continue
+            answer = answers.get((reporter, factor.code), 0)
+            level, place = (answer, None) if isinstance(answer, int) else answer
+            out.append(Report(reporter, ORG[reporter], area, factor.code, level, place))
+    return out
+
+
+SCRIPT_NOTE = "Langning vid <script>alert(1)</script> busshållplatsen"
+BOLD_NOTE = "*bold* tags på [muren](http://x)"
+
+
+def make_input() -> PictureInput:
+    reports = week(
+        {
+            (1, "narkotika"): (3, "Stortorget"),
+            (2, "narkotika"): (3, "  stortorget "),
+            (3, "grupperingar"): (3, "Stortorget"),
+            (4, "narkotika"): 1,
+            (5, "skadegorelse"): 2,
+            (6, "skadegorelse"): (2, "Idrottsplatsen"),
+            (7, "skadegorelse"): 1,
+            (5, "klotter"): (2, "Norrparken"),
+            (8, "trafik"): 3,
+            (9, "trafik"): (1, "Bryggan"),
+        },
+        skip=frozenset({("soder", "personal")}),
+    )
+    history = {
+        RoundKey(2026, 46): week(
+            {
+                (1, "narkotika"): 1,
+                (2, "narkotika"): 1,
+                (5, "skadegorelse"): 1,
+                (6, "skadegorelse"): 1,
+                (7, "skadegorelse"): 1,
+                (8, "trafik"): 1,
+                (9, "trafik"): 1,
+            }
+        ),
+        RoundKey(2026, 45): week({(1, "narkotika"): 1, (8, "trafik"): 1}),
+        RoundKey(2026, 44): week({(7, "skadegorelse"): 1}),
+        RoundKey(2026, 43): week(
+            {(1, "narkotika"): 1, (2, "narkotika"): 1, (3, "narkotika"): 1, (8, "trafik"): 1},
+            absent=frozenset({5, 6, 7}),
+        ),
+        RoundKey(2026, 42): week({(r, f.code): 3 for r in HOME for f in DEFAULT_FACTORS}),
+    }
+    return PictureInput(
+        group_name="Tryggare Trelleborg",
+        week=THIS_WEEK,
+        areas=AREAS,
+        factors=list(DEFAULT_FACTORS),
+        reports=reports,
+        history=history,
+        known_places={("centrum", "stortorget"), ("norr", "idrottsplatsen")},
+        expected=11,
+        responded=10,
+        late=1,
+        non_responders=["Kalle Karlsson"],
+        notes=[
+            Note(1, "centrum", "narkotika", "Stortorget", SCRIPT_NOTE, "Trygghetsvärdarna", True),
+            Note(2, "norr", "klotter", "Norrparken", BOLD_NOTE, "Bostadsbolaget", False),
+            Note(3, None, None, None, "Lugnt i helgen", "Bostadsbolaget", True),
+        ],
+        observations=[
+            Observation("centrum", "narkotika", "Fler ungdomar kvällstid", "Anna Andersson", "trygghetsvärd"),
+            Observation(None, None, "Inbrottsvåg i villaområden", "Kommunpolisen", "polis"),
+        ],
+        actions=[
+            ActionFollowUp(
+                7,
+                "centrum",
+                "Stortorget",
+                "narkotika",
+                "Polisnärvaro fredag–lördag",
+                "Polisen",
+                RoundKey(2026, 45),
+                2.5,
+                1.75,
+            )
+        ],
+    )
+
+
+DECISIONS = [
+    Decision("Stortorget, Centrum", "centrum", "Stortorget", "Närvaro", "Polisen", "i helgen", 4),
+    Decision("Söder", "soder", None, "Trafikkontroll", "Polisen", "nästa vecka", 1),
+]
+
+
+@pytest.fixture(scope="module")
+def sv() -> Picture:
+    return build_picture(make_input())
+
+
+@pytest.fixture(scope="module")
+def en() -> Picture:
+    return build_picture(make_input(), "en")
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def test_cells_have_exact_means_counts_colours_and_deltas(sv: Picture) -> None:
+    drugs = sv.cells[("centrum", "narkotika")]
+    assert (drugs.count, drugs.max, drugs.colour) == (4, 3, "orange")
+    assert drugs.mean == pytest.approx(1.75)  # 3 + 3 + 0 + 1
+    assert drugs.last_week == pytest.approx(0.5)
+    assert drugs.baseline == pytest.approx(0.375)  # (0.5 + 0.25 + 0 + 0.75) / 4; W42 is too old
+    assert drugs.vs_last == pytest.approx(1.25)
+    assert drugs.vs_baseline == pytest.approx(1.375)
+
+    gatherings = sv.cells[("centrum", "grupperingar")]
+    assert gatherings.mean == pytest.approx(0.75)
+    assert gatherings.colour == "orange"  # the mean is yellow, but someone said 3
+
+    damage = sv.cells[("norr", "skadegorelse")]
+    assert (damage.count, damage.max, damage.colour) == (3, 2, "orange")
+    assert damage.mean == pytest.approx(5 / 3)
+    assert damage.last_week == pytest.approx(1.0)
+    assert damage.baseline == pytest.approx(4 / 9)  # W43 had no answers from Norr: (1 + 0 + 1/3) / 3
+    assert damage.vs_last == pytest.approx(2 / 3)
+
+    graffiti = sv.cells[("norr", "klotter")]
+    assert (graffiti.mean, graffiti.colour) == (pytest.approx(2 / 3), "yellow")
+
+    traffic = sv.cells[("soder", "trafik")]
+    assert (traffic.count, traffic.max, traffic.colour) == (3, 3, "orange")
+    assert traffic.mean == pytest.approx(4 / 3)
+    assert traffic.baseline == pytest.approx(1 / 3)
+
+    quiet = sv.cells[("centrum", "hot_vald")]
+    assert (quiet.count, quiet.max, quiet.mean, quiet.colour) == (4, 0, 0.0, "green")
+    assert (quiet.vs_last, quiet.vs_baseline) == (0.0, 0.0)
+
+    empty = sv.cells[("soder", "personal")]
+    assert (empty.count, empty.max, empty.mean, empty.colour) == (0, None, None, "none")
+    assert empty.last_week == 0.0
+    assert (empty.vs_last, empty.vs_baseline) == (None, None)
+
+    assert len(sv.cells) == 3 * 12
+    assert sv.response_rate == pytest.approx(10 / 11)
+
+
+def test_numbers_use_a_decimal_comma_in_swedish_and_round_half_up() -> None:
+    assert format_number(1.75, "sv") == "1,8"
+    assert format_number(1.25, "sv") == "1,3"
+    assert format_number(1.25, "en") == "1.3"
+    assert format_number(-0.04, "sv") == "0,0"
+    assert format_delta(1.25, "sv") == "↑ +1,3"
+    assert format_delta(-0.75, "en") == "↓ −0.8"
+    assert format_delta(0.04, "sv") == "→ 0,0"
+    assert format_delta(None, "sv") == "–"
+
+
+# --------------------------------------------------------------------------- what stands out
+
+
+def test_standouts_and_their_reasons_in_swedish(sv: Picture) -> None:
+    got = [(s.kind, s.area, s.factor, s.place, s.reason, s.reporters) for s in sv.standouts]
+    assert got == [
+        ("red", "centrum", "narkotika", None, "röd nivå (3) från 2 rapportörer", 2),
+        ("red", "centrum", "grupperingar", None, "röd nivå (3) från 1 rapportör", 1),
+        ("red", "soder", "trafik", None, "röd nivå (3) från 1 rapportör", 1),
+        ("rising", "centrum", "narkotika", None, "stigande: 0,5 → 1,8", 2),
+        ("rising", "norr", "skadegorelse", None, "stigande: 0,4 → 1,7 mot 4-veckorssnittet", 2),
+        ("hotspot", "centrum", None, "Stortorget", "nämnd av 3 rapportörer", 3),
+        ("new_place", "norr", "klotter", "Norrparken", "ny plats", 1),
+        ("new_place", "soder", "trafik", "Bryggan", "ny plats", 1),
+    ]
+
+
+def test_standout_reasons_in_english(en: Picture) -> None:
+    assert [s.reason for s in en.standouts] == [
+        "red level (3) from 2 reporters",
+        "red level (3) from 1 reporter",
+        "red level (3) from 1 reporter",
+        "rising: 0.5 → 1.8",
+        "rising: 0.4 → 1.7 against the 4-week baseline",
+        "named by 3 reporters",
+        "new place",
+        "new place",
+    ]
+
+
+def test_a_known_place_named_by_one_reporter_does_not_stand_out(sv: Picture) -> None:
+    assert all(s.place != "Idrottsplatsen" for s in sv.standouts)
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+def test_candidates_are_ordered_by_score_then_title(sv: Picture) -> None:
+    got = [(c.key, c.title, c.factors, c.reasons, c.score) for c in sv.candidates]
+    assert got == [
+        # 3 + 3 (highest level per factor at the place) + 3 reporters
+        (
+            "place:centrum:stortorget",
+            "Stortorget, Centrum",
+            ("narkotika", "grupperingar"),
+            ("nämnd av 3 rapportörer",),
+            9.0,
+        ),
+        # the rising cell: max 2 + 2 reporters at or above the threshold
+        (
+            "area:norr",
+            "Norr",
+            ("skadegorelse",),
+            ("Skadegörelse: stigande: 0,4 → 1,7 mot 4-veckorssnittet",),
+            4.0,
+        ),
+        # the red cell: max 3 + 1 reporter; ties with Norr and sorts after it by title
+        (
+            "area:soder",
+            "Söder",
+            ("trafik",),
+            ("Otillåten eller farlig trafik: röd nivå (3) från 1 rapportör",),
+            4.0,
+        ),
+        # a new place at level 2: 2 + 1 reporter
+        ("place:norr:norrparken", "Norrparken, Norr", ("klotter",), ("ny plats",), 3.0),
+    ]
+    # Centrum's red and rising cells are covered by Stortorget; Bryggan is below the threshold
+    assert "area:centrum" not in {c.key for c in sv.candidates}
+    assert all(c.place != "Bryggan" for c in sv.candidates)
+
+
+def test_the_picture_is_deterministic(sv: Picture) -> None:
+    inp = make_input()
+    shuffled = PictureInput(**{**inp.__dict__, "reports": list(reversed(inp.reports))})
+    again = build_picture(shuffled)
+    assert again.cells == sv.cells
+    assert [c.key for c in again.candidates] == [c.key for c in sv.candidates]
+    assert [(s.kind, s.area, s.factor) for s in again.standouts] == [(s.kind, s.area, s.factor) for s in sv.standouts]
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_a_place_is_matched_case_insensitively_and_named_the_same_whatever_the_order(order: int) -> None:
+    inp = make_input()
+    extra = [
+        Report(9, ORG[9], "soder", "brand", 2, " hamnen"),
+        Report(10, ORG[10], "soder", "brand", 3, "Hamnen "),
+    ][::order]
+    p = build_picture(PictureInput(**{**inp.__dict__, "reports": inp.reports + extra}))
+    harbour = [s for s in p.standouts if s.place == "Hamnen"]
+    assert [(s.kind, s.factor, s.reason, s.reporters) for s in harbour] == [
+        ("hotspot", "brand", "nämnd av 2 rapportörer", 2),
+        ("new_place", "brand", "ny plats", 2),
+    ]
+    candidate = next(c for c in p.candidates if c.key == "place:soder:hamnen")
+    assert (candidate.title, candidate.score) == ("Hamnen, Söder", 5.0)  # level 3 + 2 reporters
+
+
+def test_an_empty_week_stands_out_nowhere() -> None:
+    inp = PictureInput(
+        group_name="Tom",
+        week=THIS_WEEK,
+        areas=AREAS,
+        factors=list(DEFAULT_FACTORS),
+        reports=[],
+        history={},
+        known_places=set(),
+        expected=0,
+        responded=0,
+        late=0,
+        non_responders=[],
+        notes=[],
+        observations=[],
+        actions=[],
+    )
+    p = build_picture(inp)
+    assert (p.standouts, p.candidates, p.response_rate) == ([], [], 0.0)
+    assert {c.colour for c in p.cells.values()} == {"none"}
+    assert "Inget sticker ut den här veckan." in render_picture_markdown(p)
+    assert "Inga prioriteringar beslutades" in render_report_html(p, [])
+
+
+# --------------------------------------------------------------------------- Markdown
+
+
+def test_markdown_picture_in_swedish(sv: Picture) -> None:
+    md = render_picture_markdown(sv)
+    assert md.startswith("# Lägesbild Tryggare Trelleborg – vecka 47, 2026\n")
+    assert "Svar: 10 av 11 (91 %), varav 1 kom in sent" in md
+    row = "| Narkotika, öppen droghantering | 🟠 | 1,8 | 3 | 4 | ↑ +1,3 | ↑ +1,4 |"
+    assert row in md
+    assert "| Skadegörelse | 🟠 | 1,7 | 2 | 3 | ↑ +0,7 | ↑ +1,2 |" in md
+    assert "| Hot och störningar mot personal | ⚪ | – | – | 0 | – | – |" in md
+    assert "- 🔴 **Centrum · Narkotika, öppen droghantering**: röd nivå (3) från 2 rapportörer" in md
+    assert "- 📍 **Centrum · Stortorget**: nämnd av 3 rapportörer" in md
+    assert "- 🆕 **Norr · Norrparken · Klotter**: ny plats" in md
+    candidates = md[md.index("## Förslag till prioriteringar") : md.index("## Läget per område")]
+    assert re.findall(r"^\d\. \*\*(.+?)\*\*", candidates, re.M) == [
+        "Stortorget, Centrum",
+        "Norr",
+        "Söder",
+        "Norrparken, Norr",
+    ]
+    assert "nivå före 2,5, nu 1,8 (↓ −0,8)" in md
+    assert "Fler ungdomar kvällstid (trygghetsvärd, Anna Andersson)" in md
+    for colour in ("green", "yellow", "orange", "red", "none"):
+        assert LEVEL_EMOJI[colour] in md
+
+
+def test_markdown_picture_in_english(en: Picture) -> None:
+    md = render_picture_markdown(en)
+    assert md.startswith("# Situation picture Tryggare Trelleborg – week 47, 2026\n")
+    assert "Answers: 10 of 11 (91%), 1 of them late" in md
+    assert "| Open drug dealing and use | 🟠 | 1.8 | 3 | 4 | ↑ +1.3 | ↑ +1.4 |" in md
+    assert "- 📈 **Norr · Damage, vandalism**: rising: 0.4 → 1.7 against the 4-week baseline" in md
+    assert "## Candidate priorities" in md
+    assert "(not reviewed)" in md
+
+
+def test_markdown_escapes_user_text(sv: Picture) -> None:
+    md = render_picture_markdown(sv)
+    assert r"\*bold\* tags på \[muren\](http://x)" in md
+    assert BOLD_NOTE not in md
+    assert r"\<script\>alert(1)\</script\>" in md
+    assert escape_markdown("a_b `c` <d>\nnext") == r"a\_b \`c\` \<d\> next"
+
+
+def test_draft_shows_every_note_and_marks_the_unreviewed(sv: Picture) -> None:
+    md = render_picture_markdown(sv)
+    assert "**Norr · Norrparken · Klotter**: " in md
+    assert "(Bostadsbolaget) *(ej granskad)*" in md
+    assert "**Allmänt**: Lugnt i helgen (Bostadsbolaget)\n" in md
+    html = render_picture_html(sv)
+    assert "*bold* tags på [muren](http://x)" in html
+    assert '<span class="tag">ej granskad</span>' in html
+
+
+def test_non_responders_are_shown_to_coordinators_only(sv: Picture) -> None:
+    assert "Kalle Karlsson" not in render_picture_markdown(sv)
+    assert "Kalle Karlsson" not in render_picture_html(sv)
+    assert "Har inte svarat (1): Kalle Karlsson" in render_picture_markdown(sv, for_coordinators=True)
+    assert "Har inte svarat (1): Kalle Karlsson" in render_picture_html(sv, for_coordinators=True)
+    assert "Kalle Karlsson" not in render_report_markdown(sv, DECISIONS)
+    assert "Kalle Karlsson" not in render_report_html(sv, DECISIONS)
+    assert "Kalle Karlsson" not in picture_summary_text(sv)
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def test_html_picture_is_a_self_contained_phone_friendly_document(sv: Picture, en: Picture) -> None:
+    html = render_picture_html(sv)
+    assert html.startswith("<!DOCTYPE html>")
+    assert '<html lang="sv">' in html
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert "overflow-x: auto" in html
+    assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", html)
+    assert "<link" not in html
+    assert "<script" not in html
+    assert '<html lang="en">' in render_picture_html(en)
+
+
+def test_html_cells_are_coloured_and_carry_the_number(sv: Picture, en: Picture) -> None:
+    html = render_picture_html(sv)
+    orange = f'style="background:{LEVEL_HEX["orange"]};'
+    cell = re.search(
+        rf'<td class="level" {orange}[^"]*" title="Centrum · Narkotika, öppen droghantering: ([^"]*)">'
+        r'\s*<span class="mean">([^<]*)</span>\s*<span class="small">([^<]*)</span>'
+        r'\s*<span class="small">([^<]*)</span>',
+        html,
+    )
+    assert cell is not None
+    assert cell.groups() == ("1,8, max 3, 4 svar", "1,8", "4 svar", "↑ +1,3")
+    assert f"background:{LEVEL_HEX['none']}" in html
+    assert '<td class="num">↑ +1,4</td>' in html
+    assert '<li class="standout-hotspot">📍 <strong>Centrum · Stortorget</strong>: ' in html
+    assert "nämnd av 3 rapportörer</li>" in html
+    assert "<strong>Stortorget, Centrum</strong> (Narkotika, öppen droghantering" in html
+    english = render_picture_html(en)
+    assert "Centrum · Open drug dealing and use: 1.8, max 3, 4 reports" in english
+    assert "red level (3) from 2 reporters" in english
+
+
+def test_html_escapes_user_text(sv: Picture) -> None:
+    for html in (render_picture_html(sv), render_report_html(sv, DECISIONS)):
+        assert "<script>" not in html
+        assert "Langning vid &lt;script&gt;alert(1)&lt;/script&gt; busshållplatsen" in html
+
+
+def test_html_escapes_names_in_titles_and_tables() -> None:
+    inp = make_input()
+    hostile = PictureInput(
+        **{
+            **inp.__dict__,
+            "group_name": "<b>G</b>",
+            "areas": [AreaInfo("centrum", 'Cent"rum<i>'), *inp.areas[1:]],
+        }
+    )
+    html = render_picture_html(build_picture(hostile))
+    assert "<b>G</b>" not in html and "&lt;b&gt;G&lt;/b&gt;" in html
+    assert "<i>" not in html and "Cent&#34;rum&lt;i&gt;" in html
+
+
+# --------------------------------------------------------------------------- the weekly report
+
+
+def test_report_markdown(sv: Picture) -> None:
+    md = render_report_markdown(sv, DECISIONS)
+    assert md.startswith("# Veckorapport Tryggare Trelleborg – vecka 47, 2026\n")
+    assert "- Röda nivåer: 3 · Stigande: 2 · Platser nämnda av flera: 1 · Nya platser: 2" in md
+    assert "- Beslutade prioriteringar: 2" in md
+    assert "| Faktor | Centrum | Norr | Söder |" in md
+    assert "| Narkotika, öppen droghantering | 🟠 1,8 ↑ | 🟢 0,0 → | 🟢 0,0 → |" in md
+    assert "| Hot och störningar mot personal | 🟢 0,0 → | 🟢 0,0 → | ⚪ – |" in md
+    assert "1. **Stortorget, Centrum**: Närvaro · Polisen · i helgen (4 röster)" in md
+    assert "2. **Söder**: Trafikkontroll · Polisen · nästa vecka (1 röst)" in md
+    assert "röd nivå (3) från 2 rapportörer" in md
+    assert "**Polisnärvaro fredag–lördag** (Centrum · Stortorget · Narkotika, öppen droghantering)" in md
+    assert "Inbrottsvåg i villaområden (polis, Kommunpolisen)" in md
+    assert "Lugnt i helgen" in md
+
+
+def test_report_leaves_out_unreviewed_notes(sv: Picture) -> None:
+    for text in (render_report_markdown(sv, DECISIONS), render_report_html(sv, DECISIONS)):
+        assert "bold" not in text
+        assert "muren" not in text
+        assert "ej granskad" not in text
+        assert "Lugnt i helgen" in text
+
+
+def test_report_in_english(en: Picture) -> None:
+    decisions = [Decision("Stortorget, Centrum", "centrum", "Stortorget", "Presence", "Police", "weekend", 2)]
+    md = render_report_markdown(en, decisions)
+    assert md.startswith("# Weekly report Tryggare Trelleborg – week 47, 2026\n")
+    assert "## Decided priorities and who acts" in md
+    assert "1. **Stortorget, Centrum**: Presence · Police · weekend (2 votes)" in md
+    html = render_report_html(en, decisions)
+    assert '<html lang="en">' in html
+    assert "<strong>Stortorget, Centrum</strong>: Presence · Police · weekend" in html
+    assert "level before 2.5, now 1.8 (↓ −0.8)" in html
+
+
+def test_a_decision_names_its_area_when_the_title_does_not(sv: Picture) -> None:
+    decision = Decision("Belysning", "soder", "Gångtunneln", "Fysisk åtgärd", "Kommunen", "längre sikt", 3)
+    md = render_report_markdown(sv, [decision])
+    assert "1. **Belysning (Gångtunneln, Söder)**: Fysisk åtgärd · Kommunen · längre sikt (3 röster)" in md
+
+
+# --------------------------------------------------------------------------- chat summary
+
+
+def test_summary_text(sv: Picture) -> None:
+    text = picture_summary_text(sv)
+    lines = text.splitlines()
+    assert lines[:5] == [
+        "Lägesbild Tryggare Trelleborg – vecka 47, 2026",
+        "Svar: 10 av 11 (91 %), varav 1 kom in sent",
+        "🟩🟩🟩🟩🟩🟧🟧🟩🟩🟩🟩🟩 Centrum – högst: Narkotika, öppen droghantering 1,8",
+        "🟩🟧🟨🟩🟩🟩🟩🟩🟩🟩🟩🟩 Norr – högst: Skadegörelse 1,7",
+        "🟩🟩🟩🟩🟩🟩🟩🟩🟧🟩⬜🟩 Söder – högst: Otillåten eller farlig trafik 1,3",
+    ]
+    assert lines[5] == "Sticker ut:"
+    assert lines[6] == "🔴 Centrum · Narkotika, öppen droghantering: röd nivå (3) från 2 rapportörer"
+    assert len(lines) == 6 + len(sv.standouts)
+    assert "**" not in text
+
+
+def test_summary_text_is_cut_to_max_lines(en: Picture) -> None:
+    lines = picture_summary_text(en, max_lines=7).splitlines()
+    assert len(lines) == 7
+    assert lines[5] == "Stands out:"
+    assert lines[6] == "… and 8 more"  # the 8 standouts
