@@ -1,0 +1,54 @@
+"""The one place that wires config, database, services and senders together."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from bot.clock import Clock, SystemClock
+from bot.config import Config
+from bot.outbox import Dispatcher, Sender
+from bot.services import Services
+from storage.db import make_engine, make_session_factory
+from storage.migrate import migrate
+from storage.uow import SqlUnitOfWork
+
+
+@dataclass
+class App:
+    config: Config
+    engine: Engine
+    services: Services
+    dispatcher: Dispatcher
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def database_url(config: Config, base: Path | None = None) -> str:
+    url = config.database.url
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////") and base is not None:
+        rel = url.removeprefix("sqlite:///")
+        if rel and rel != ":memory:":
+            url = f"sqlite:///{(base / rel).resolve()}"
+    return url
+
+
+def build(config: Config, *, clock: Clock | None = None, senders: dict[str, Sender] | None = None,
+          platforms: Sequence[str] | None = None, url: str | None = None, run_migrations: bool = True,
+          sync: bool = True) -> App:
+    engine = make_engine(url or config.database.url)
+    if run_migrations:
+        migrate(engine)
+    factory = make_session_factory(engine)
+    clock = clock or SystemClock()
+    senders = senders or {}
+    services = Services(config, lambda: SqlUnitOfWork(factory), clock,
+                        platforms=tuple(platforms if platforms is not None else senders))
+    if sync:
+        services.sync_config()
+    dispatcher = Dispatcher(lambda: SqlUnitOfWork(factory), clock, senders)
+    return App(config, engine, services, dispatcher)

@@ -1,0 +1,168 @@
+"""est-bot's command line, and the composition root for each command."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.config import Config, ConfigError, load_config
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="est-bot: EST (Effektiv samordning för trygghet) "
+                  "in Slack, Telegram and the terminal.")
+
+ConfigOpt = Annotated[Path, typer.Option("--config", "-c", envvar="EST_CONFIG", help="The TOML settings file.")]
+DEFAULT_CONFIG = Path("est-bot.toml")
+
+
+def _config(path: Path) -> Config:
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        typer.echo(f"est-bot: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"est-bot: {message}", err=True)
+    return typer.Exit(code)
+
+
+@app.command()
+def migrate(config: ConfigOpt = DEFAULT_CONFIG) -> None:
+    """Create or upgrade the database schema (run, chat and demo do this themselves)."""
+    from storage.db import make_engine
+    from storage.migrate import current_revision
+    from storage.migrate import migrate as do_migrate
+
+    cfg = _config(config)
+    engine = make_engine(cfg.database.url)
+    do_migrate(engine)
+    typer.echo(f"database at revision {current_revision(engine)}")
+    engine.dispose()
+
+
+@app.command()
+def schedule(
+    config: ConfigOpt = DEFAULT_CONFIG,
+    group: Annotated[str | None, typer.Option(help="Group id (default: every group).")] = None,
+    from_: Annotated[str | None, typer.Option("--from", help="Start date YYYY-MM-DD (default: today).")] = None,
+    weeks: Annotated[int, typer.Option(min=1, max=104, help="How many weeks.")] = 4,
+) -> None:
+    """Print the coming phase times in each group's local time."""
+    from bot.domain.cycle import upcoming_phases
+    from bot.text import t
+
+    cfg = _config(config)
+    try:
+        start = date.fromisoformat(from_) if from_ else date.today()
+    except ValueError:
+        raise _fail(f"--from {from_!r}: write the date as YYYY-MM-DD") from None
+    groups = cfg.groups
+    if group is not None:
+        groups = [g for g in cfg.groups if g.id == group]
+        if not groups:
+            raise _fail(f"--group {group!r}: unknown group; allowed: {', '.join(g.id for g in cfg.groups)}")
+    for g in groups:
+        typer.echo(f"{g.name} ({g.id}, {g.timezone})")
+        for key, phase, when in upcoming_phases(g.week_schedule(), g.tz, start, weeks):
+            day = t(g.language, f"day.{when.isoweekday()}")
+            typer.echo(f"  {key}  {day:<8} {when:%Y-%m-%d %H:%M %Z}  {t(g.language, f'phase.{phase}')}")
+
+
+@app.command()
+def chat(
+    as_: Annotated[str, typer.Option("--as", help="Your name (or console id) as in the configuration.")],
+    config: ConfigOpt = DEFAULT_CONFIG,
+) -> None:
+    """Talk to the bot in this terminal as a reporter or coordinator."""
+    from bot.bootstrap import build
+    from handlers.console.chat import run_chat
+    from handlers.console.edge import ConsoleSender
+
+    cfg = _config(config)
+    sender = ConsoleSender(sys.stdout)
+    built = build(cfg, senders={"console": sender})
+    try:
+        code = run_chat(built, sender, as_, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
+    finally:
+        built.close()
+    raise typer.Exit(code)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder for the reports and the database.")] = Path("demo-output"),
+    seed: Annotated[int, typer.Option(help="Random seed of the simulated people.")] = 2026,
+) -> None:
+    """Play a whole EST week for 40 reporters offline and write its reports."""
+    from bot.demo import run_demo
+
+    run_demo(out, seed=seed, echo=sys.stdout)
+
+
+@app.command()
+def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
+    """Start the scheduler and the platforms the configuration enables."""
+    from bot.bootstrap import build
+    from bot.scheduler import build_scheduler
+
+    cfg = _config(config)
+    missing = [name for name, enabled in (("slack", cfg.slack.enabled), ("telegram", cfg.telegram.enabled))
+               if enabled]
+    if missing:
+        raise _fail(f"{', '.join(missing)}: this version has no {' or '.join(missing)} edge yet; "
+                    "set enabled = false, or use `est-bot chat`")
+    logging.basicConfig(level=os.environ.get("EST_LOG_LEVEL", "INFO"),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    built = build(cfg, platforms=("console",))
+
+    async def main() -> None:
+        scheduler = build_scheduler(built.services)
+        scheduler.start()
+        await asyncio.to_thread(built.services.tick)
+        logging.getLogger("est-bot").info("running: %d groups; Ctrl-C stops", len(cfg.groups))
+        try:
+            await asyncio.Event().wait()
+        finally:
+            scheduler.shutdown(wait=False)
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass
+    finally:
+        built.close()
+
+
+@app.command()
+def audit(
+    config: ConfigOpt = DEFAULT_CONFIG,
+    group: Annotated[str | None, typer.Option(help="Only this group.")] = None,
+    limit: Annotated[int, typer.Option(min=1)] = 100,
+) -> None:
+    """Print the latest coordinator changes and phase steps."""
+    from bot.bootstrap import build
+
+    cfg = _config(config)
+    built = build(cfg, sync=False)
+    try:
+        with built.services.unit() as uow:
+            for at, gid, actor, action, detail in uow.store.audit_log(group, limit):
+                typer.echo(f"{at:%Y-%m-%d %H:%M:%S}Z {gid} {actor}: {action} {detail}")
+    finally:
+        built.close()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,326 @@
+"""`est-bot demo`: a whole EST week for 40 reporters over 3 areas, offline, with a moving clock.
+
+Everything goes through the real engine, services, database and outbox; only
+the people are simulated. Four earlier weeks give the picture its baseline, and
+one place (Stortorget) escalates week by week.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.bootstrap import App, build
+from bot.clock import ManualClock
+from bot.config import Config, parse_config
+from bot.conversation.messages import Inbound, Outbound
+from bot.domain.cycle import Phase, RoundKey, phase_due_at
+from bot.domain.model import OutboxItem
+from bot.reports.render import (
+    picture_summary_text,
+    render_picture_html,
+    render_picture_markdown,
+    render_report_html,
+    render_report_markdown,
+)
+
+AREAS = {
+    "centrum": ("Centrum", ["Stortorget", "Resecentrum", "Stadsparken", "Biblioteket"]),
+    "norr": ("Norra stadsdelen", ["Norrskolan", "Idrottsplatsen", "Centrumhuset Norr"]),
+    "hamnen": ("Hamnen", ["Färjeterminalen", "Strandpromenaden", "Hamnplan"]),
+}
+ORGS = [
+    "Trygghetsvärdar", "Bostadsbolaget", "Skolan", "Socialtjänstens mobila team", "Parkeringsvakter",
+    "Fältassistenter", "Fritidsgården", "Räddningstjänsten",
+]
+FIRST = ["Anna", "Erik", "Maria", "Lars", "Karin", "Johan", "Eva", "Anders", "Sara", "Per", "Lena", "Mikael",
+         "Emma", "Jonas", "Ida", "Fredrik", "Elin", "Daniel", "Sofia", "Magnus"]
+LAST = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson",
+        "Svensson", "Gustafsson"]
+BASE_RATE = {"nedskrapning": 0.45, "klotter": 0.35, "skadegorelse": 0.3, "trafik": 0.3, "alkohol": 0.2,
+             "grupperingar": 0.2, "otrygghet": 0.2, "stold": 0.15, "narkotika": 0.1, "personal": 0.1,
+             "hot_vald": 0.08, "brand": 0.04}
+ESCALATE_PLACE = ("centrum", "Stortorget")
+ESCALATE_FACTORS = ("narkotika", "grupperingar")
+WEEKS = [RoundKey(2026, w) for w in (43, 44, 45, 46, 47)]
+NOTES = [
+    "Ungdomar samlas på kvällarna, kl 21-23.", "Flera anmälningar om langning vid bänkarna.",
+    "Ring vaktmästaren på 070-123 45 67 om det upprepas.", "Trasig belysning gör platsen otrygg.",
+    "Mopeder kör på gångvägen efter skolan.", "Glaskross och skräp efter helgen.",
+]
+
+
+def demo_config(db_url: str) -> Config:
+    rng = random.Random(7)
+    reporters: list[dict[str, Any]] = []
+    codes = list(AREAS)
+    names: set[str] = set()
+    while len(reporters) < 40:
+        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        if name in names:
+            continue
+        names.add(name)
+        i = len(reporters)
+        areas = [codes[i % 3]] + ([codes[(i + 1) % 3]] if i % 10 == 0 else [])
+        reporters.append({"name": name, "organisation": ORGS[i % len(ORGS)], "areas": areas,
+                          "role": "participant" if i % 8 == 0 else "reporter", "console": f"r{i + 1:02d}",
+                          "language": "en" if i == 5 else "sv"})
+    reporters.append({"name": "Sara Samordnare", "organisation": "Säkerhetsenheten", "role": "coordinator",
+                      "console": "samordnare"})
+    reporters.append({"name": "Kim Kommunpolis", "organisation": "Polisen", "role": "participant",
+                      "console": "polis"})
+    return parse_config({
+        "database": {"url": db_url},
+        "groups": [{
+            "id": "demo", "name": "Tryggare Exempelstad", "timezone": "Europe/Stockholm",
+            "areas": [{"code": c, "name": n, "places": p} for c, (n, p) in AREAS.items()],
+            "reporters": reporters,
+            "channels": {"meeting": {"console": "möte"}, "broadcast": {"console": "veckorapport"},
+                         "coordinators": {"console": "samordnare-kanal"}},
+        }],
+    }, "demo")
+
+
+class TranscriptSender:
+    """Writes every delivered console message to the transcript, addressed."""
+
+    platform = "console"
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.n = 0
+
+    def send(self, item: OutboxItem, out: Outbound, message_id: str | None) -> str | None:
+        self.n += 1
+        verb = "edits" if message_id else "to"
+        self.stream.write(f"--- bot {verb} {item.address} [{out.kind}]\n{out.text}\n")
+        for row in out.choices:
+            self.stream.write("    " + " | ".join(f"[{c.label}]" for c in row) + "\n")
+        return message_id or f"m{self.n}"
+
+
+@dataclass
+class DemoResult:
+    out_dir: Path
+    files: list[Path]
+    draft_text: str
+    report_markdown: str
+    answered: int
+    events: int
+
+
+class Simulation:
+    def __init__(self, app: App, clock: ManualClock, rng: random.Random, transcript: TextIO) -> None:
+        self.app = app
+        self.clock = clock
+        self.rng = rng
+        self.transcript = transcript
+        self.events = 0
+        self.group = app.config.groups[0]
+
+    def send(self, who: str, kind: str, **kw: Any) -> list[Outbound]:
+        self.events += 1
+        inbound = Inbound("console", who, kind, **kw)  # type: ignore[arg-type]
+        shown = kw.get("choice") or kw.get("text") or (kw.get("command", "") + " " + " ".join(kw.get("args", ())))
+        self.transcript.write(f">>> {who}: {shown}\n")
+        out = self.app.services.handle(inbound)
+        self.app.dispatcher.drain("console", limit=10_000)
+        return out
+
+    def last_question(self, out: list[Outbound]) -> Outbound:
+        qs = [o for o in out if o.kind == "question"]
+        assert qs, f"expected a question, got {[o.text for o in out]}"
+        return qs[-1]
+
+    def press(self, who: str, out: list[Outbound], suffix: str) -> list[Outbound]:
+        q = self.last_question(out)
+        for c in q.all_choices():
+            if c.id.endswith(suffix):
+                return self.send(who, "choice", choice=c.id)
+        raise AssertionError(f"no choice ending {suffix!r} in {[c.id for c in q.all_choices()]}")
+
+    def levels_for(self, week_index: int, areas: list[str]) -> dict[tuple[str, str], tuple[int, str | None]]:
+        out: dict[tuple[str, str], tuple[int, str | None]] = {}
+        for area in areas:
+            for f in self.group.factor_list():
+                level = 0
+                if self.rng.random() < BASE_RATE.get(f.code, 0.1):
+                    level = 1 if self.rng.random() < 0.8 else 2
+                place = None
+                if area == ESCALATE_PLACE[0] and f.code in ESCALATE_FACTORS and self.rng.random() < 0.6:
+                    level = max(level, min(3, week_index))
+                    place = ESCALATE_PLACE[1] if level >= 2 else None
+                out[(area, f.code)] = (level, place)
+        return out
+
+    def answer(self, who: str, week_index: int, areas: list[str]) -> None:
+        out = self.send(who, "command", command="rapport")
+        levels = self.levels_for(week_index, areas)
+        if all(lv == 0 for lv, _ in levels.values()):
+            out = self.press(who, out, ":g:nothing")
+            self.press(who, out, ":s:send")
+            return
+        out = self.press(who, out, ":g:start")
+        while True:
+            q = self.last_question(out)
+            step = q.data.get("step")
+            if step == "level":
+                level, _ = levels[(q.data["area"], q.data["factor"])]
+                out = self.press(who, out, f":{level}")
+            elif step == "where":
+                item_place = self._place_for(q, levels)
+                places = q.data.get("places", [])
+                if item_place in places:
+                    out = self.press(who, out, f":{places.index(item_place)}")
+                else:
+                    out = self.send(who, "text", text=item_place)
+            elif step == "what":
+                if self.rng.random() < 0.35:
+                    out = self.send(who, "text", text=self.rng.choice(NOTES))
+                else:
+                    out = self.press(who, out, ":skip")
+            elif step == "more":
+                out = self.press(who, out, "m:skip")
+            elif step == "summary":
+                self.press(who, out, ":s:send")
+                return
+            else:
+                raise AssertionError(f"unexpected step {step}")
+
+    def _place_for(self, q: Outbound, levels: dict[tuple[str, str], tuple[int, str | None]]) -> str:
+        places: list[str] = q.data.get("places", [])
+        # The escalating place; otherwise a known place, now and then a new one.
+        for (_area, _factor), (lv, place) in levels.items():
+            if place and lv >= 2 and place in places:
+                return place
+        if self.rng.random() < 0.1:
+            return self.rng.choice(["Gångtunneln vid stationen", "Parkeringshuset Väst", "Busshållplats Ekvägen"])
+        return self.rng.choice(places) if places else "Okänd plats"
+
+    def run_week(self, key: RoundKey, week_index: int, showcase: bool) -> None:
+        g = self.group
+        sched = g.week_schedule()
+        at = {p: phase_due_at(key, p, sched, g.tz) for p in (Phase.OPEN, Phase.REMINDED, Phase.CLOSED,
+                                                             Phase.DRAFTED, Phase.PUBLISHED)}
+        self.clock.set(at[Phase.OPEN])
+        self.app.services.tick()
+        self.app.dispatcher.drain("console", limit=10_000)
+        people = [r for r in g.reporters if r.areas]
+        self.rng.shuffle(people)
+        n = len(people)
+        on_time = people[: int(n * 0.8)]
+        late = people[int(n * 0.8) : int(n * 0.9)]
+        for i, r in enumerate(on_time):
+            self.clock.set(at[Phase.OPEN] + timedelta(minutes=10 + i * 30))
+            if showcase and i == 0:
+                self.send(r.console or "", "command", command="rapport")
+                out = self.send(r.console or "", "command", command="rapport")
+                self.press(r.console or "", out, ":g:later")
+                self.clock.advance(timedelta(hours=g.snooze_hours, minutes=1))
+                self.app.services.tick()
+                self.app.dispatcher.drain("console", limit=10_000)
+            self.answer(r.console or "", week_index, list(r.areas))
+        self.clock.set(at[Phase.REMINDED])
+        self.app.services.tick()
+        self.app.dispatcher.drain("console", limit=10_000)
+        self.clock.set(at[Phase.CLOSED] + timedelta(minutes=2))
+        self.app.services.tick()
+        for i, r in enumerate(late):
+            self.clock.set(at[Phase.CLOSED] + timedelta(minutes=1 + i))
+            self.answer(r.console or "", week_index, list(r.areas))
+        self.clock.set(at[Phase.DRAFTED])
+        self.app.services.tick()
+        self.app.dispatcher.drain("console", limit=10_000)
+        self.meeting(key, at[Phase.DRAFTED] + timedelta(hours=1), showcase)
+        self.clock.set(at[Phase.PUBLISHED])
+        self.app.services.tick()
+        self.app.dispatcher.drain("console", limit=10_000)
+
+    def meeting(self, key: RoundKey, when: datetime, showcase: bool) -> None:
+        self.clock.set(when)
+        with self.app.services.unit() as uow:
+            rnd = uow.store.get_round(self.group.id, key)
+            assert rnd is not None
+            cands = uow.store.candidates(rnd.id)
+            notes = uow.store.notes_for_review(rnd.id)
+        voters = ["polis", "samordnare", "r01", "r09"]
+        choices = [("presence", "hosts", "weekend"), ("presence", "police", "weekend"),
+                   ("physical", "municipality", "long_term"), ("social", "social", "next_week")]
+        for n, c in enumerate(cands[:3]):
+            for v in voters[: 3 - n]:
+                self.send(v, "choice", choice=f"c{c.id}:v")
+            a, r, tf = choices[n % len(choices)]
+            self.send("samordnare", "choice", choice=f"c{c.id}:a:{a}")
+            self.send("samordnare", "choice", choice=f"c{c.id}:r:{r}")
+            self.send("samordnare", "choice", choice=f"c{c.id}:t:{tf}")
+        if showcase:
+            self.send("polis", "command", command="observe",
+                      args=tuple("centrum narkotika: Polisen ser ökad narkotikahandel kring Stortorget "
+                                 "kvällstid.".split()))
+            self.send("samordnare", "command", command="observe",
+                      args=tuple("hamnen: Trygghetsvärdarna rapporterar lugn helg vid färjeterminalen.".split()))
+            self.send("samordnare", "command", command="priority",
+                      args=tuple("add norr | Norrskolan: Se över belysningen vid skolans baksida".split()))
+        for note in notes[: max(1, len(notes) * 2 // 3)]:
+            self.send("samordnare", "command", command="review", args=("approve", str(note["id"])))
+        with self.app.services.unit() as uow:
+            rnd = uow.store.get_round(self.group.id, key)
+            assert rnd is not None
+            rid = rnd.id
+        self.send("samordnare", "choice", choice=f"f{rid}")
+
+
+def run_demo(out_dir: Path, seed: int = 2026, echo: TextIO | None = None) -> DemoResult:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    db = out_dir / "demo.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    config = demo_config(f"sqlite:///{db}")
+    start = datetime(2026, 10, 19, 6, 0, tzinfo=UTC)
+    clock = ManualClock(start)
+    transcript_path = out_dir / "transcript.txt"
+    with transcript_path.open("w", encoding="utf-8") as transcript:
+        sender = TranscriptSender(transcript)
+        app = build(config, clock=clock, senders={"console": sender})
+        try:
+            sim = Simulation(app, clock, random.Random(seed), transcript)
+            for i, key in enumerate(WEEKS):
+                transcript.write(f"\n======== {key} ========\n")
+                sim.run_week(key, i, showcase=key == WEEKS[-1])
+            key = WEEKS[-1]
+            files: list[Path] = []
+            with app.services.unit() as uow:
+                rnd = uow.store.get_round("demo", key)
+                assert rnd is not None
+                group = config.groups[0]
+                pic = app.services.picture(uow, group, rnd, "sv")
+                decisions = app.services.decisions(uow, rnd, "sv")
+                answered = uow.store.round_status(rnd.id, "demo", clock.now())["done"]
+                draft_text = picture_summary_text(pic)
+                outputs = {
+                    f"lagesbild-{key}.md": render_picture_markdown(pic),
+                    f"lagesbild-{key}.html": render_picture_html(pic),
+                    f"veckorapport-{key}.md": render_report_markdown(pic, decisions),
+                    f"veckorapport-{key}.html": render_report_html(pic, decisions),
+                }
+                pic_en = app.services.picture(uow, group, rnd, "en")
+                outputs[f"weekly-report-{key}.en.md"] = render_report_markdown(
+                    pic_en, app.services.decisions(uow, rnd, "en"))
+            for name, text in outputs.items():
+                path = out_dir / name
+                path.write_text(text, encoding="utf-8")
+                files.append(path)
+            files.append(transcript_path)
+            result = DemoResult(out_dir, files, draft_text, outputs[f"veckorapport-{key}.md"], answered,
+                                sim.events)
+        finally:
+            app.close()
+    if echo is not None:
+        echo.write(f"Torsdagens utkast till lägesbild ({key}):\n\n{result.draft_text}\n\n")
+        echo.write(f"Fredagens veckorapport ({key}):\n\n{result.report_markdown}\n\n")
+        echo.write(f"{result.events} händelser genom motorn, {result.answered} svar vecka {key}.\n")
+        echo.write("Skrev: " + ", ".join(str(f) for f in files) + "\n")
+    return result
