@@ -37,17 +37,25 @@ def database_url(config: Config, base: Path | None = None) -> str:
     return url
 
 
-def build(config: Config, *, clock: Clock | None = None, senders: dict[str, Sender] | None = None,
-          platforms: Sequence[str] | None = None, url: str | None = None, run_migrations: bool = True,
-          sync: bool = True) -> App:
+def build(
+    config: Config,
+    *,
+    clock: Clock | None = None,
+    senders: dict[str, Sender] | None = None,
+    platforms: Sequence[str] | None = None,
+    url: str | None = None,
+    run_migrations: bool = True,
+    sync: bool = True,
+) -> App:
     engine = make_engine(url or config.database.url)
     if run_migrations:
         migrate(engine)
     factory = make_session_factory(engine)
     clock = clock or SystemClock()
     senders = senders or {}
-    services = Services(config, lambda: SqlUnitOfWork(factory), clock,
-                        platforms=tuple(platforms if platforms is not None else senders))
+    services = Services(
+        config, lambda: SqlUnitOfWork(factory), clock, platforms=tuple(platforms if platforms is not None else senders)
+    )
     if sync:
         services.sync_config()
     dispatcher = Dispatcher(lambda: SqlUnitOfWork(factory), clock, senders)

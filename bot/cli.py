@@ -14,8 +14,11 @@ import typer
 
 from bot.config import Config, ConfigError, load_config
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="est-bot: EST (Effektiv samordning för trygghet) "
-                  "in Slack, Telegram and the terminal.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="est-bot: EST (Effektiv samordning för trygghet) in Slack, Telegram and the terminal.",
+)
 
 ConfigOpt = Annotated[Path, typer.Option("--config", "-c", envvar="EST_CONFIG", help="The TOML settings file.")]
 DEFAULT_CONFIG = Path("est-bot.toml")
@@ -114,13 +117,15 @@ def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     from bot.scheduler import build_scheduler
 
     cfg = _config(config)
-    missing = [name for name, enabled in (("slack", cfg.slack.enabled), ("telegram", cfg.telegram.enabled))
-               if enabled]
+    missing = [name for name, enabled in (("slack", cfg.slack.enabled), ("telegram", cfg.telegram.enabled)) if enabled]
     if missing:
-        raise _fail(f"{', '.join(missing)}: this version has no {' or '.join(missing)} edge yet; "
-                    "set enabled = false, or use `est-bot chat`")
-    logging.basicConfig(level=os.environ.get("EST_LOG_LEVEL", "INFO"),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        raise _fail(
+            f"{', '.join(missing)}: this version has no {' or '.join(missing)} edge yet; "
+            "set enabled = false, or use `est-bot chat`"
+        )
+    logging.basicConfig(
+        level=os.environ.get("EST_LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     built = build(cfg, platforms=("console",))
 
     async def main() -> None:

@@ -33,23 +33,73 @@ AREAS = {
     "hamnen": ("Hamnen", ["Färjeterminalen", "Strandpromenaden", "Hamnplan"]),
 }
 ORGS = [
-    "Trygghetsvärdar", "Bostadsbolaget", "Skolan", "Socialtjänstens mobila team", "Parkeringsvakter",
-    "Fältassistenter", "Fritidsgården", "Räddningstjänsten",
+    "Trygghetsvärdar",
+    "Bostadsbolaget",
+    "Skolan",
+    "Socialtjänstens mobila team",
+    "Parkeringsvakter",
+    "Fältassistenter",
+    "Fritidsgården",
+    "Räddningstjänsten",
 ]
-FIRST = ["Anna", "Erik", "Maria", "Lars", "Karin", "Johan", "Eva", "Anders", "Sara", "Per", "Lena", "Mikael",
-         "Emma", "Jonas", "Ida", "Fredrik", "Elin", "Daniel", "Sofia", "Magnus"]
-LAST = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson",
-        "Svensson", "Gustafsson"]
-BASE_RATE = {"nedskrapning": 0.45, "klotter": 0.35, "skadegorelse": 0.3, "trafik": 0.3, "alkohol": 0.2,
-             "grupperingar": 0.2, "otrygghet": 0.2, "stold": 0.15, "narkotika": 0.1, "personal": 0.1,
-             "hot_vald": 0.08, "brand": 0.04}
+FIRST = [
+    "Anna",
+    "Erik",
+    "Maria",
+    "Lars",
+    "Karin",
+    "Johan",
+    "Eva",
+    "Anders",
+    "Sara",
+    "Per",
+    "Lena",
+    "Mikael",
+    "Emma",
+    "Jonas",
+    "Ida",
+    "Fredrik",
+    "Elin",
+    "Daniel",
+    "Sofia",
+    "Magnus",
+]
+LAST = [
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+]
+BASE_RATE = {
+    "nedskrapning": 0.45,
+    "klotter": 0.35,
+    "skadegorelse": 0.3,
+    "trafik": 0.3,
+    "alkohol": 0.2,
+    "grupperingar": 0.2,
+    "otrygghet": 0.2,
+    "stold": 0.15,
+    "narkotika": 0.1,
+    "personal": 0.1,
+    "hot_vald": 0.08,
+    "brand": 0.04,
+}
 ESCALATE_PLACE = ("centrum", "Stortorget")
 ESCALATE_FACTORS = ("narkotika", "grupperingar")
 WEEKS = [RoundKey(2026, w) for w in (43, 44, 45, 46, 47)]
 NOTES = [
-    "Ungdomar samlas på kvällarna, kl 21-23.", "Flera anmälningar om langning vid bänkarna.",
-    "Ring vaktmästaren på 070-123 45 67 om det upprepas.", "Trasig belysning gör platsen otrygg.",
-    "Mopeder kör på gångvägen efter skolan.", "Glaskross och skräp efter helgen.",
+    "Ungdomar samlas på kvällarna, kl 21-23.",
+    "Flera anmälningar om langning vid bänkarna.",
+    "Ring vaktmästaren på 070-123 45 67 om det upprepas.",
+    "Trasig belysning gör platsen otrygg.",
+    "Mopeder kör på gångvägen efter skolan.",
+    "Glaskross och skräp efter helgen.",
 ]
 
 
@@ -65,23 +115,40 @@ def demo_config(db_url: str) -> Config:
         names.add(name)
         i = len(reporters)
         areas = [codes[i % 3]] + ([codes[(i + 1) % 3]] if i % 10 == 0 else [])
-        reporters.append({"name": name, "organisation": ORGS[i % len(ORGS)], "areas": areas,
-                          "role": "participant" if i % 8 == 0 else "reporter", "console": f"r{i + 1:02d}",
-                          "language": "en" if i == 5 else "sv"})
-    reporters.append({"name": "Sara Samordnare", "organisation": "Säkerhetsenheten", "role": "coordinator",
-                      "console": "samordnare"})
-    reporters.append({"name": "Kim Kommunpolis", "organisation": "Polisen", "role": "participant",
-                      "console": "polis"})
-    return parse_config({
-        "database": {"url": db_url},
-        "groups": [{
-            "id": "demo", "name": "Tryggare Exempelstad", "timezone": "Europe/Stockholm",
-            "areas": [{"code": c, "name": n, "places": p} for c, (n, p) in AREAS.items()],
-            "reporters": reporters,
-            "channels": {"meeting": {"console": "möte"}, "broadcast": {"console": "veckorapport"},
-                         "coordinators": {"console": "samordnare-kanal"}},
-        }],
-    }, "demo")
+        reporters.append(
+            {
+                "name": name,
+                "organisation": ORGS[i % len(ORGS)],
+                "areas": areas,
+                "role": "participant" if i % 8 == 0 else "reporter",
+                "console": f"r{i + 1:02d}",
+                "language": "en" if i == 5 else "sv",
+            }
+        )
+    reporters.append(
+        {"name": "Sara Samordnare", "organisation": "Säkerhetsenheten", "role": "coordinator", "console": "samordnare"}
+    )
+    reporters.append({"name": "Kim Kommunpolis", "organisation": "Polisen", "role": "participant", "console": "polis"})
+    return parse_config(
+        {
+            "database": {"url": db_url},
+            "groups": [
+                {
+                    "id": "demo",
+                    "name": "Tryggare Exempelstad",
+                    "timezone": "Europe/Stockholm",
+                    "areas": [{"code": c, "name": n, "places": p} for c, (n, p) in AREAS.items()],
+                    "reporters": reporters,
+                    "channels": {
+                        "meeting": {"console": "möte"},
+                        "broadcast": {"console": "veckorapport"},
+                        "coordinators": {"console": "samordnare-kanal"},
+                    },
+                }
+            ],
+        },
+        "demo",
+    )
 
 
 class TranscriptSender:
@@ -203,8 +270,10 @@ class Simulation:
     def run_week(self, key: RoundKey, week_index: int, showcase: bool) -> None:
         g = self.group
         sched = g.week_schedule()
-        at = {p: phase_due_at(key, p, sched, g.tz) for p in (Phase.OPEN, Phase.REMINDED, Phase.CLOSED,
-                                                             Phase.DRAFTED, Phase.PUBLISHED)}
+        at = {
+            p: phase_due_at(key, p, sched, g.tz)
+            for p in (Phase.OPEN, Phase.REMINDED, Phase.CLOSED, Phase.DRAFTED, Phase.PUBLISHED)
+        }
         self.clock.set(at[Phase.OPEN])
         self.app.services.tick()
         self.app.dispatcher.drain("console", limit=10_000)
@@ -247,8 +316,12 @@ class Simulation:
             cands = uow.store.candidates(rnd.id)
             notes = uow.store.notes_for_review(rnd.id)
         voters = ["polis", "samordnare", "r01", "r09"]
-        choices = [("presence", "hosts", "weekend"), ("presence", "police", "weekend"),
-                   ("physical", "municipality", "long_term"), ("social", "social", "next_week")]
+        choices = [
+            ("presence", "hosts", "weekend"),
+            ("presence", "police", "weekend"),
+            ("physical", "municipality", "long_term"),
+            ("social", "social", "next_week"),
+        ]
         for n, c in enumerate(cands[:3]):
             for v in voters[: 3 - n]:
                 self.send(v, "choice", choice=f"c{c.id}:v")
@@ -257,13 +330,24 @@ class Simulation:
             self.send("samordnare", "choice", choice=f"c{c.id}:r:{r}")
             self.send("samordnare", "choice", choice=f"c{c.id}:t:{tf}")
         if showcase:
-            self.send("polis", "command", command="observe",
-                      args=tuple("centrum narkotika: Polisen ser ökad narkotikahandel kring Stortorget "
-                                 "kvällstid.".split()))
-            self.send("samordnare", "command", command="observe",
-                      args=tuple("hamnen: Trygghetsvärdarna rapporterar lugn helg vid färjeterminalen.".split()))
-            self.send("samordnare", "command", command="priority",
-                      args=tuple("add norr | Norrskolan: Se över belysningen vid skolans baksida".split()))
+            self.send(
+                "polis",
+                "command",
+                command="observe",
+                args=tuple("centrum narkotika: Polisen ser ökad narkotikahandel kring Stortorget kvällstid.".split()),
+            )
+            self.send(
+                "samordnare",
+                "command",
+                command="observe",
+                args=tuple("hamnen: Trygghetsvärdarna rapporterar lugn helg vid färjeterminalen.".split()),
+            )
+            self.send(
+                "samordnare",
+                "command",
+                command="priority",
+                args=tuple("add norr | Norrskolan: Se över belysningen vid skolans baksida".split()),
+            )
         for note in notes[: max(1, len(notes) * 2 // 3)]:
             self.send("samordnare", "command", command="review", args=("approve", str(note["id"])))
         with self.app.services.unit() as uow:
@@ -308,14 +392,14 @@ def run_demo(out_dir: Path, seed: int = 2026, echo: TextIO | None = None) -> Dem
                 }
                 pic_en = app.services.picture(uow, group, rnd, "en")
                 outputs[f"weekly-report-{key}.en.md"] = render_report_markdown(
-                    pic_en, app.services.decisions(uow, rnd, "en"))
+                    pic_en, app.services.decisions(uow, rnd, "en")
+                )
             for name, text in outputs.items():
                 path = out_dir / name
                 path.write_text(text, encoding="utf-8")
                 files.append(path)
             files.append(transcript_path)
-            result = DemoResult(out_dir, files, draft_text, outputs[f"veckorapport-{key}.md"], answered,
-                                sim.events)
+            result = DemoResult(out_dir, files, draft_text, outputs[f"veckorapport-{key}.md"], answered, sim.events)
         finally:
             app.close()
     if echo is not None:

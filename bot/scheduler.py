@@ -33,17 +33,29 @@ def _guarded(name: str, fn: Callable[[], object]) -> Callable[[], Awaitable[None
 
 
 def build_scheduler(services: Services, tick_seconds: int = 60) -> AsyncIOScheduler:
-    scheduler = AsyncIOScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1,
-                                                              "misfire_grace_time": 3600})
+    scheduler = AsyncIOScheduler(
+        timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
+    )
     for group in services.config.groups:
         schedule = group.week_schedule()
         for phase in SCHEDULED_PHASES:
             pt = schedule.time_for(phase)
-            trigger = CronTrigger(day_of_week=DAYS[pt.weekday - 1], hour=pt.at.hour, minute=pt.at.minute,
-                                  timezone=group.tz)
+            trigger = CronTrigger(
+                day_of_week=DAYS[pt.weekday - 1], hour=pt.at.hour, minute=pt.at.minute, timezone=group.tz
+            )
             gid = group.id
-            scheduler.add_job(_guarded(f"{gid}:{phase}", lambda gid=gid: services.advance(gid)), trigger,
-                              id=f"{gid}:{phase}", name=f"{gid} {phase}", replace_existing=True)
-    scheduler.add_job(_guarded("tick", services.tick), IntervalTrigger(seconds=tick_seconds), id="tick",
-                      name="tick", replace_existing=True)
+            scheduler.add_job(
+                _guarded(f"{gid}:{phase}", lambda gid=gid: services.advance(gid)),
+                trigger,
+                id=f"{gid}:{phase}",
+                name=f"{gid} {phase}",
+                replace_existing=True,
+            )
+    scheduler.add_job(
+        _guarded("tick", services.tick),
+        IntervalTrigger(seconds=tick_seconds),
+        id="tick",
+        name="tick",
+        replace_existing=True,
+    )
     return scheduler

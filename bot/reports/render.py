@@ -27,7 +27,14 @@ from bot.domain.picture import (
     format_number,
     format_percent,
 )
-from bot.text import t
+from bot.text import CATALOGUE, t
+
+
+def _label(prefix: str, code: str, lang: str) -> str:
+    """A code's human label (`resp.police` -> Polisen); unknown codes are shown as they are."""
+    key = f"{prefix}.{code}"
+    return t(lang, key) if key in CATALOGUE else code
+
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -231,7 +238,7 @@ def _context(p: Picture, *, for_coordinators: bool, decisions: list[Decision] | 
         {
             "description": a.description,
             "where": _where(p, a.area, a.place, a.factor),
-            "responsible": a.responsible,
+            "responsible": _label("resp", a.responsible, lang),
             "decided": tr("picture.action.decided", week=a.decided_week.week),
             "levels": tr("picture.action.levels", before=_num(a.level_before, lang), now=_num(a.level_now, lang)),
             "change": format_delta(a.change, lang),

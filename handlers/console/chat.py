@@ -48,8 +48,9 @@ def run_chat(app: App, sender: ConsoleSender, who: str, stdin: TextIO, stdout: T
             break
         if line.strip().lower() in ("quit", "exit", "avsluta"):
             break
-        inbound = parse_line(line, address, sender.last_choices.get(address, []),
-                             sender.expects_text.get(address, False))
+        inbound = parse_line(
+            line, address, sender.last_choices.get(address, []), sender.expects_text.get(address, False)
+        )
         if inbound is None:
             continue
         if not interactive:
