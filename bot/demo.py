@@ -197,6 +197,10 @@ class Simulation:
         self.app.dispatcher.drain("console", limit=10_000)
         return out
 
+    def command(self, who: str, line: str) -> list[Outbound]:
+        words = line.split()
+        return self.send(who, "command", command=words[0], args=tuple(words[1:]))
+
     def last_question(self, out: list[Outbound]) -> Outbound:
         qs = [o for o in out if o.kind == "question"]
         assert qs, f"expected a question, got {[o.text for o in out]}"
@@ -330,24 +334,9 @@ class Simulation:
             self.send("samordnare", "choice", choice=f"c{c.id}:r:{r}")
             self.send("samordnare", "choice", choice=f"c{c.id}:t:{tf}")
         if showcase:
-            self.send(
-                "polis",
-                "command",
-                command="observe",
-                args=tuple("centrum narkotika: Polisen ser ökad narkotikahandel kring Stortorget kvällstid.".split()),
-            )
-            self.send(
-                "samordnare",
-                "command",
-                command="observe",
-                args=tuple("hamnen: Trygghetsvärdarna rapporterar lugn helg vid färjeterminalen.".split()),
-            )
-            self.send(
-                "samordnare",
-                "command",
-                command="priority",
-                args=tuple("add norr | Norrskolan: Se över belysningen vid skolans baksida".split()),
-            )
+            self.command("polis", "observe centrum narkotika: Ökad narkotikahandel kring Stortorget kvällstid.")
+            self.command("samordnare", "observe hamnen: Trygghetsvärdarna rapporterar lugn helg vid färjeterminalen.")
+            self.command("samordnare", "priority add norr | Norrskolan: Se över belysningen vid skolans baksida")
         for note in notes[: max(1, len(notes) * 2 // 3)]:
             self.send("samordnare", "command", command="review", args=("approve", str(note["id"])))
         with self.app.services.unit() as uow:

@@ -186,7 +186,8 @@ class Store(Protocol):
 
 
 class UnitOfWork(Protocol):
-    store: Store
+    @property
+    def store(self) -> Store: ...
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -45,7 +46,7 @@ def build_scheduler(services: Services, tick_seconds: int = 60) -> AsyncIOSchedu
             )
             gid = group.id
             scheduler.add_job(
-                _guarded(f"{gid}:{phase}", lambda gid=gid: services.advance(gid)),
+                _guarded(f"{gid}:{phase}", partial(services.advance, gid)),
                 trigger,
                 id=f"{gid}:{phase}",
                 name=f"{gid} {phase}",

@@ -136,13 +136,15 @@ class Questionnaire:
                 return Result(s, [], snooze=True, changed=True)
         if kind == "l" and len(parts) == 3:
             i, value = _int(parts[1]), parts[2]
+            if i is None:
+                return self._stale_or_same(s, same=False)
             if value == "back":
                 if step == LEVEL and i == s["i"] and i > 0:
                     s["i"] = i - 1
                     return self._changed(s)
                 return self._stale_or_same(s, same=True)
             level = _int(value)
-            if level is None or not 0 <= level <= 3 or i is None or not 0 <= i < len(self.spec.items):
+            if level is None or not 0 <= level <= 3 or not 0 <= i < len(self.spec.items):
                 return self._stale_or_same(s, same=False)
             key = self.spec.items[i].key
             if step == LEVEL and s["i"] == i:
@@ -159,7 +161,7 @@ class Questionnaire:
             return self._stale_or_same(s, same=s["answers"].get(key, {}).get("level") == level)
         if kind == "p" and len(parts) == 3:
             i = _int(parts[1])
-            if step != WHERE or i != s["i"]:
+            if step != WHERE or i is None or i != s["i"]:
                 return self._stale_or_same(s, same=step != WHERE or i != s["i"])
             key = self.spec.items[i].key
             if parts[2] == "skip":
@@ -179,7 +181,7 @@ class Questionnaire:
             return self._changed(s)
         if kind == "w" and len(parts) == 3 and parts[2] == "skip":
             i = _int(parts[1])
-            if step != WHAT or i != s["i"]:
+            if step != WHAT or i is None or i != s["i"]:
                 return self._stale_or_same(s, same=True)
             s["answers"][self.spec.items[i].key].pop("note", None)
             self._after_item(s)
