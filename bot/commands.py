@@ -59,8 +59,8 @@ def dispatch(svc: Services, ctx: Ctx) -> None:
     args = list(inbound.args)
     person = ctx.person
     assert person is not None
-    if name == "report" and (not person.has_role("coordinator") or (not args and person_has_areas(svc, ctx))):
-        name = "report_me" if not args else name
+    if name == "report" and not args and (person_has_areas(svc, ctx) or not person.has_role("participant")):
+        name = "report_me"  # "report" alone: a reporter's own questionnaire; with a week: the weekly report
     entry = COMMANDS.get(name)
     if entry is None:
         _say(svc, ctx, "cmd.unknown", cmd=inbound.command)

@@ -6,13 +6,14 @@ what is allowed (`ConfigError`), never a traceback.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
 from datetime import time
 from pathlib import Path
-from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,10 +24,35 @@ from bot.domain.factors import DEFAULT_FACTORS, Factor
 ROLES = ("reporter", "participant", "coordinator", "admin")
 Role = Literal["reporter", "participant", "coordinator", "admin"]
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+_CODE_HELP = (
+    "allowed: 1-40 characters: lower-case letters a-z, digits, '_' or '-' (no spaces or å/ä/ö), "
+    "starting with a letter or digit, e.g. 'centrum' or 'sodra-hamnen'"
+)
 
 
 class ConfigError(Exception):
     """A configuration problem, already phrased for the person who wrote the file."""
+
+
+class _KeyProblem(ValueError):
+    """Raised by a model validator about a key *below* the model, so the message can name that key
+    (pydantic alone would point at the model, e.g. ``groups[0]`` instead of ``groups[0].areas[3].code``)."""
+
+    def __init__(self, path: tuple[int | str, ...], value: Any, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.value = value
+        self.message = message
+
+
+def _duplicate(values: list[Any]) -> tuple[int, int] | None:
+    """``(first, second)`` indexes of the first value that appears twice, or None."""
+    seen: dict[Any, int] = {}
+    for i, v in enumerate(values):
+        if v in seen:
+            return seen[v], i
+        seen[v] = i
+    return None
 
 
 class _Strict(BaseModel):
@@ -42,39 +68,39 @@ class FactorConfig(_Strict):
     @classmethod
     def _code(cls, v: str) -> str:
         if not CODE_RE.match(v):
-            raise ValueError("allowed: lower-case letters, digits, '_' or '-', at most 40")
+            raise ValueError(_CODE_HELP)
         return v
 
 
 class AreaConfig(_Strict):
     code: str
-    name: str
-    places: list[str] = Field(default_factory=list)
+    name: str = Field(min_length=1, max_length=200)
+    places: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(default_factory=list)
 
     @field_validator("code")
     @classmethod
     def _code(cls, v: str) -> str:
         if not CODE_RE.match(v):
-            raise ValueError("allowed: lower-case letters, digits, '_' or '-', at most 40")
+            raise ValueError(_CODE_HELP)
         return v
 
 
 class ReporterConfig(_Strict):
     name: str = Field(min_length=1, max_length=100)
-    organisation: str = ""
+    organisation: str = Field(default="", max_length=200)
     areas: list[str] = Field(default_factory=list)
     role: Role = "reporter"
     language: Literal["sv", "en"] = "sv"
     receives_report: bool = True
-    slack: str | None = None
+    slack: str | None = Field(default=None, min_length=1, max_length=100)
     telegram: int | None = None
-    console: str | None = None
+    console: str | None = Field(default=None, min_length=1, max_length=100)
 
 
 class ChannelConfig(_Strict):
-    slack: str | None = None
+    slack: str | None = Field(default=None, min_length=1, max_length=100)
     telegram: int | None = None
-    console: str | None = None
+    console: str | None = Field(default=None, min_length=1, max_length=100)
 
 
 class ScheduleConfig(_Strict):
@@ -99,6 +125,22 @@ class ScheduleConfig(_Strict):
 
     @model_validator(mode="after")
     def _order(self) -> ScheduleConfig:
+        pairs = (
+            ("open", "remind", False),
+            ("remind", "close", False),
+            ("close", "draft", True),
+            ("draft", "publish", False),
+        )
+        for a, b, may_equal in pairs:
+            ta, tb = PhaseTime.parse(getattr(self, a)), PhaseTime.parse(getattr(self, b))
+            if not (ta <= tb if may_equal else ta < tb):
+                rel = "at or after" if may_equal else "after"
+                raise _KeyProblem(
+                    (b,),
+                    getattr(self, b),
+                    f"out of order: {b} ({tb}) must come {rel} {a} ({ta}); allowed: open < remind < close <= draft "
+                    "< publish within one Monday..Sunday week",
+                )
         self.to_schedule().validate()
         return self
 
@@ -122,7 +164,7 @@ def _parse_hhmm(v: str) -> time:
 
 class GroupConfig(_Strict):
     id: str
-    name: str
+    name: str = Field(min_length=1, max_length=200)
     timezone: str = "Europe/Stockholm"
     language: Literal["sv", "en"] = "sv"
     threshold: int = Field(default=2, ge=1, le=3)
@@ -137,7 +179,7 @@ class GroupConfig(_Strict):
     @classmethod
     def _id(cls, v: str) -> str:
         if not CODE_RE.match(v):
-            raise ValueError("allowed: lower-case letters, digits, '_' or '-', at most 40")
+            raise ValueError(_CODE_HELP)
         return v
 
     @field_validator("timezone")
@@ -146,22 +188,63 @@ class GroupConfig(_Strict):
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError("allowed: an IANA time zone such as Europe/Stockholm") from None
+            close = difflib.get_close_matches(v, sorted(available_timezones()), n=1)
+            hint = f"did you mean {close[0]}? " if close else ""
+            raise ValueError(
+                f"unknown time zone; {hint}allowed: an IANA time zone name such as Europe/Stockholm"
+            ) from None
         return v
 
     @model_validator(mode="after")
     def _references(self) -> GroupConfig:
         codes = [a.code for a in self.areas]
-        _unique(codes, "areas[].code")
-        _unique([f.code for f in self.factors], "factors[].code")
+        dup = _duplicate(codes)
+        if dup:
+            raise _KeyProblem(
+                ("areas", dup[1], "code"),
+                codes[dup[1]],
+                f"already the code of areas[{dup[0]}]; each area code must be unique",
+            )
+        fcodes = [f.code for f in self.factors]
+        dup = _duplicate(fcodes)
+        if dup:
+            raise _KeyProblem(
+                ("factors", dup[1], "code"),
+                fcodes[dup[1]],
+                f"already the code of factors[{dup[0]}]; each factor code must be unique",
+            )
         for i, r in enumerate(self.reporters):
-            for a in r.areas:
+            for j, a in enumerate(r.areas):
                 if a not in codes:
-                    raise ValueError(f"reporters[{i}].areas: unknown area {a!r}; allowed: {', '.join(codes)}")
-        _unique([r.name.casefold() for r in self.reporters], "reporters[].name")
+                    raise _KeyProblem(
+                        ("reporters", i, "areas", j), a, f"unknown area; allowed: {', '.join(codes)} (the area codes)"
+                    )
+            dup = _duplicate(r.areas)
+            if dup:
+                raise _KeyProblem(
+                    ("reporters", i, "areas", dup[1]), r.areas[dup[1]], "listed twice; name each area once"
+                )
+        dup = _duplicate([r.name.casefold() for r in self.reporters])
+        if dup:
+            first = self.reporters[dup[0]].name
+            raise _KeyProblem(
+                ("reporters", dup[1], "name"),
+                self.reporters[dup[1]].name,
+                f"same name as reporters[{dup[0]}] ({first!r}); each name must be unique (case does not count)",
+            )
         for platform in ("slack", "telegram", "console"):
-            ids = [getattr(r, platform) for r in self.reporters if getattr(r, platform) is not None]
-            _unique([str(x) for x in ids], f"reporters[].{platform}")
+            owners = [
+                (i, getattr(r, platform)) for i, r in enumerate(self.reporters) if getattr(r, platform) is not None
+            ]
+            dup = _duplicate([str(x) for _, x in owners])
+            if dup:
+                (i, _), (j, value) = owners[dup[0]], owners[dup[1]]
+                raise _KeyProblem(
+                    ("reporters", j, platform),
+                    value,
+                    f"already the {platform} id of reporters[{i}] ({self.reporters[i].name!r}); "
+                    "each account may belong to one person only",
+                )
         return self
 
     @property
@@ -175,14 +258,6 @@ class GroupConfig(_Strict):
 
     def week_schedule(self) -> WeekSchedule:
         return self.schedule.to_schedule()
-
-
-def _unique(values: list[str], what: str) -> None:
-    seen: set[str] = set()
-    for v in values:
-        if v in seen:
-            raise ValueError(f"{what}: {v!r} appears twice; each must be unique")
-        seen.add(v)
 
 
 class DatabaseConfig(_Strict):
@@ -225,7 +300,32 @@ class Config(_Strict):
 
     @model_validator(mode="after")
     def _unique_groups(self) -> Config:
-        _unique([g.id for g in self.groups], "groups[].id")
+        ids = [g.id for g in self.groups]
+        dup = _duplicate(ids)
+        if dup:
+            raise _KeyProblem(
+                ("groups", dup[1], "id"),
+                ids[dup[1]],
+                f"already the id of groups[{dup[0]}]; each group id must be unique",
+            )
+        # A chat account belongs to one person in the whole database, not per group.
+        for platform in ("slack", "telegram", "console"):
+            owner: dict[str, tuple[int, int]] = {}
+            for gi, g in enumerate(self.groups):
+                for ri, r in enumerate(g.reporters):
+                    value = getattr(r, platform)
+                    if value is None:
+                        continue
+                    if str(value) in owner:
+                        ogi, ori = owner[str(value)]
+                        raise _KeyProblem(
+                            ("groups", gi, "reporters", ri, platform),
+                            value,
+                            f"already the {platform} id of groups[{ogi}].reporters[{ori}] "
+                            f"({self.groups[ogi].reporters[ori].name!r}); each account may belong to one person only, "
+                            "in one group",
+                        )
+                    owner[str(value)] = (gi, ri)
         return self
 
     def group(self, group_id: str) -> GroupConfig:
@@ -255,18 +355,142 @@ def _lookup(data: Any, loc: tuple[int | str, ...]) -> Any:
     return cur
 
 
+def _show(value: Any) -> str:
+    """A scalar as it would look in the TOML file (cut short), or "" for tables, lists and None."""
+    if value is None or isinstance(value, dict | list | BaseModel):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _table(loc: tuple[int | str, ...]) -> str:
+    """The TOML table header of a location: ``('groups', 0, 'areas', 1)`` -> ``[[groups.areas]]``."""
+    dotted = ".".join(str(p) for p in loc if isinstance(p, str))
+    return f"[[{dotted}]]" if loc and isinstance(loc[-1], int) else f"[{dotted}]"
+
+
+def _unwrap(tp: Any) -> Any:
+    """``X | None`` -> ``X``; ``Annotated[X, ...]`` -> ``X``."""
+    if get_origin(tp) is Annotated:
+        tp = get_args(tp)[0]
+    if get_origin(tp) in (Union, type(int | None)):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            tp = args[0]
+    return tp
+
+
+def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The settings model that owns the table at ``loc`` (to list its allowed keys)."""
+    tp: Any = Config
+    for part in loc:
+        tp = _unwrap(tp)
+        origin = get_origin(tp)
+        if isinstance(part, int) and origin is list:
+            tp = get_args(tp)[0]
+        elif isinstance(part, str) and origin is dict:
+            tp = get_args(tp)[1]
+        elif isinstance(part, str) and isinstance(tp, type) and issubclass(tp, BaseModel) and part in tp.model_fields:
+            tp = tp.model_fields[part].annotation
+        else:
+            return None
+    tp = _unwrap(tp)
+    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
+
+
+# What a setting allows, where pydantic's own words would only name one bound or a Python type.
+_ALLOWED = {
+    "threshold": (
+        "1, 2 or 3, the level from which the bot asks where and what "
+        "(1 enstaka händelser, 2 återkommande, 3 allvarligt)"
+    ),
+    "snooze_hours": "a number of hours more than 0 and at most 72",
+    "port": "a port number 1-65535",
+    "telegram": "a Telegram numeric id without quotes, e.g. 123456789 (a group chat id is negative)",
+}
+_MISSING = {
+    "groups": "add at least one [[groups]] table with id, name and areas",
+    "areas": "add at least one [[groups.areas]] table with code and name",
+}
+
+
+def _explain(e: Any, loc: tuple[int | str, ...], value: Any) -> str:
+    """pydantic's error, rephrased as 'what is wrong; allowed: ...'."""
+    kind = str(e["type"])
+    ctx = e.get("ctx") or {}
+    msg = str(e["msg"]).removeprefix("Value error, ")
+    field = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    if kind == "value_error":
+        return msg
+    if field in _ALLOWED and not isinstance(loc[-1], int):
+        return f"allowed: {_ALLOWED[field]}"
+    if kind == "literal_error":
+        return f"allowed: {ctx.get('expected', msg)}"
+    if kind == "list_type":
+        if isinstance(value, dict):
+            return f"allowed: a list; write each entry as its own {_table((*loc, 0))} table (double brackets)"
+        return 'allowed: a list in square brackets, e.g. ["a", "b"]'
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"allowed: a table, written {_table(loc)} or {{ key = value, ... }}"
+    if kind.startswith("string_type"):
+        return 'allowed: text in quotes, e.g. "..."'
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_too_long":
+        return f"too long; allowed: at most {ctx.get('max_length')} characters"
+    if kind == "too_short":
+        n = ctx.get("min_length")
+        return f"too few; allowed: at least {n} {'entry' if n == 1 else 'entries'}, each a {_table((*loc, 0))} table"
+    if kind.startswith("bool"):
+        return "allowed: true or false"
+    if kind.startswith("int"):
+        return "allowed: a whole number without quotes"
+    if kind.startswith("float"):
+        return "allowed: a number without quotes"
+    bounds = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}
+    if kind in bounds and ctx:
+        return f"allowed: a number {bounds[kind]} {next(iter(ctx.values()))}"
+    return msg
+
+
 def format_validation_error(source: str, data: dict[str, Any], err: ValidationError) -> str:
+    """The first problem of ``err`` as one line: ``source: key.path = value: what is wrong; allowed: ...``."""
     e = err.errors()[0]
     loc = tuple(p for p in e["loc"] if p not in ("function-after",))
+    value: Any = e.get("input")
+    problem = (e.get("ctx") or {}).get("error")
+    if isinstance(problem, _KeyProblem):
+        loc, value, msg = loc + problem.path, problem.value, problem.message
+    elif loc and loc[-1] == "[key]":  # a table name that is not allowed, e.g. [groups.channels.meting]
+        loc = loc[:-1]
+        msg = f"unknown name {loc[-1]!r}; allowed: {(e.get('ctx') or {}).get('expected', '')}"
+        value = None
+    elif e["type"] == "extra_forbidden":
+        model = _model_at(loc[:-1])
+        allowed = list(model.model_fields) if model is not None else []
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        msg = "unknown setting"
+        if close:
+            msg += f"; did you mean {close[0]}?"
+        if allowed:
+            msg += f" allowed here: {', '.join(allowed)}"
+        else:
+            msg += "; see config.example.toml for the allowed keys"
+    elif e["type"] == "missing":
+        field = str(loc[-1]) if loc else ""
+        where = f" in every {_table(loc[:-1])} table" if len(loc) > 1 else ""
+        msg = "missing; " + _MISSING.get(field, f"this setting is required{where}")
+        value = None
+    else:
+        if value is None:
+            value = _lookup(data, loc)
+        msg = _explain(e, loc, value)
     key = _loc(loc) or "(top level)"
-    msg = str(e["msg"]).removeprefix("Value error, ")
-    if e["type"] == "extra_forbidden":
-        return f"{source}: unknown setting {key}; see config.example.toml for the allowed keys"
-    if e["type"] == "missing":
-        return f"{source}: {key} is required"
-    value = _lookup(data, loc)
-    shown = repr(value) if value is not None and not isinstance(value, dict | list) else ""
-    return f"{source}: {key}{' = ' + shown if shown else ''}: {msg}"
+    shown = _show(value)
+    line = f"{source}: {key}{' = ' + shown if shown else ''}: {msg}"
+    return " ".join(line.splitlines())
 
 
 def parse_config(data: dict[str, Any], source: str = "config") -> Config:
@@ -285,11 +509,16 @@ def load_config(path: str | Path, env: dict[str, str] | None = None) -> Config:
     except OSError as exc:
         raise ConfigError(f"{p}: cannot read: {exc.strerror}") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ConfigError(f"{p}: not UTF-8 text") from None
+        text = raw.decode("utf-8-sig")  # a byte-order mark (Windows editors) is harmless
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{p}: not UTF-8 text (byte {raw[exc.start]:#04x} on line {line}); save the file with UTF-8 encoding"
+        ) from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{p}: not valid TOML: {exc}") from None
+        raise ConfigError(f"{p}: not valid TOML: {' '.join(str(exc).splitlines())}") from None
     cfg = parse_config(data, str(p))
     url = (env if env is not None else os.environ).get("EST_DATABASE_URL")
     if url:

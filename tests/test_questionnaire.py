@@ -27,8 +27,7 @@ def stored(bot: Bot, who: str, week: RoundKey = RoundKey(2026, 47)) -> dict[str,
         assert resp is not None
         pic = uow.store.picture_input("tbg", "x", rnd, [], 2, bot.clock.now())
         reports = [r for r in pic.reports if r.reporter_id == resp.id]
-        return {"status": resp.status, "late": resp.late, "state": resp.state, "reports": reports,
-                "notes": pic.notes}
+        return {"status": resp.status, "late": resp.late, "state": resp.state, "reports": reports, "notes": pic.notes}
 
 
 def answer_all(bot: Bot, who: str, levels: dict[int, int], place: str = "Stortorget", note: str = "Kl 22") -> None:
@@ -114,9 +113,7 @@ def test_same_as_last_week_copies_levels_and_places_then_confirms(bot: Bot) -> N
     assert "Klotter på väggen" not in out[-1].text  # notes are not copied
     bot.press("anna", "Skicka")
     s = stored(bot, "anna", RoundKey(2026, 48))
-    assert [(r.factor, r.level, r.place) for r in s["reports"] if r.level] == [
-        ("klotter", 2, "Ny plats vid kiosken")
-    ]
+    assert [(r.factor, r.level, r.place) for r in s["reports"] if r.level] == [("klotter", 2, "Ny plats vid kiosken")]
 
 
 def test_same_as_last_week_without_last_week_is_refused_kindly(bot: Bot) -> None:

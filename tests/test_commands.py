@@ -1,0 +1,213 @@
+"""Coordinator and participant commands, the meeting and the Friday report, as transcripts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.conversation.messages import Outbound
+from tests.conftest import TUE_OPEN, Bot
+
+THU_DRAFT = TUE_OPEN + timedelta(days=2, minutes=5)
+FRI_PUBLISH = TUE_OPEN + timedelta(days=2, hours=23, minutes=30)
+
+
+def texts(out: list[Outbound]) -> str:
+    return "\n".join(o.text for o in out)
+
+
+def report(bot: Bot, who: str, levels: dict[int, int], place: str = "Stortorget") -> None:
+    bot.cmd(who, "rapport")
+    if not levels:
+        bot.press(who, ":g:nothing")
+        bot.press(who, ":s:send")
+        return
+    bot.press(who, ":g:start")
+    while True:
+        q = bot.last_question(who)
+        step = q.data["step"]
+        if step == "level":
+            bot.press(who, f":l:{q.data['item']}:{levels.get(q.data['item'], 0)}")
+        elif step == "where":
+            bot.text(who, place)
+        elif step == "what":
+            bot.text(who, "Ungdomar samlas kvällstid")
+        elif step == "more":
+            bot.press(who, ":m:skip")
+        else:
+            bot.press(who, ":s:send")
+            return
+
+
+def test_reporter_cannot_use_coordinator_commands(bot: Bot) -> None:
+    out = bot.cmd("anna", "status")
+    assert texts(out) == 'Kommandot "status" är bara för samordnare.'
+    out = bot.cmd("cecilia", "reporter list")
+    assert texts(out) == 'The command "reporter" is only for coordinators.'
+
+
+def test_unknown_command_and_help(bot: Bot) -> None:
+    assert 'Okänt kommando "flyga"' in texts(bot.cmd("anna", "flyga"))
+    help_reporter = texts(bot.cmd("anna", "help"))
+    assert "rapport" in help_reporter and "Samordnarkommandon" not in help_reporter
+    assert "Samordnarkommandon" in texts(bot.cmd("sara", "hjälp"))
+
+
+def test_status_shows_response_rate_and_who_has_not_answered(bot: Bot) -> None:
+    bot.tick()
+    report(bot, "anna", {})
+    out = texts(bot.cmd("sara", "status"))
+    assert "2026-W47: öppen. Svar: 1 av 3 (33 %), varav 0 sena." in out
+    assert "Har inte svarat: Bo Berg, Cecilia Ek" in out
+    assert "Nästa steg: öppen (påmind) onsdag 18/11 13:00." in out
+
+
+def test_remind_nudges_only_those_not_done(bot: Bot) -> None:
+    bot.tick()
+    report(bot, "anna", {})
+    out = bot.cmd("sara", "påminn")
+    assert texts(out) == "Påminnelse skickad till 2 rapportörer."
+    assert any(o.kind == "reminder" for o in bot.flush("bo")) or any(o.kind == "reminder" for o in bot.sender.to("bo"))
+    assert not [o for o in bot.sender.to("anna") if o.kind == "reminder"]
+    bot.cmd("sara", "remind")  # coordinators can nudge again
+    assert len([o for o in bot.sender.to("bo") if o.kind == "reminder"]) == 2
+
+
+def test_reporter_add_list_remove_and_pause(bot: Bot) -> None:
+    out = bot.cmd("sara", "reporter add Dana Dahl | Fältassistenter | norr,centrum")
+    assert texts(out) == "Dana Dahl är tillagd (reporter, norr, centrum)."
+    assert "finns redan" in texts(bot.cmd("sara", "reporter add Dana Dahl | X | norr"))
+    assert "Okänt område söder" in texts(bot.cmd("sara", "reporter add Eva | X | söder"))
+    assert "Okänd roll chef" in texts(bot.cmd("sara", "reporter add Eva | X | norr | chef"))
+    assert "Så här:" in texts(bot.cmd("sara", "reporter add bara ett namn"))
+    out = texts(bot.cmd("sara", "pause Bo Berg 2026-12-06"))
+    assert out == "Bo Berg får inga enkäter till och med 2026-12-06."
+    assert "förstår jag inte" in texts(bot.cmd("sara", "pause Bo Berg 6/12"))
+    assert "har redan varit" in texts(bot.cmd("sara", "pause Bo Berg 2020-01-01"))
+    listing = texts(bot.cmd("sara", "reporter list"))
+    assert "• Dana Dahl – Fältassistenter – norr, centrum – reporter" in listing
+    assert "Bo Berg – Bostadsbolaget – centrum, norr – reporter (ledig t.o.m. 2026-12-06)" in listing
+    bot.cmd("sara", "reporter remove Cecilia Ek")
+    bot.tick()  # Tuesday: Bo is on leave, Cecilia removed, Dana gets the questionnaire
+    assert not [o for o in bot.sender.to("bo") if o.kind == "question"]
+    assert not [o for o in bot.sender.to("cecilia") if o.kind == "question"]
+    assert [o for o in bot.sender.to("dana") if o.kind == "question"]  # linked to the console on add
+    with bot.app.services.unit() as uow:
+        rnd = uow.store.recent_rounds("tbg", 1)[0]
+        st = uow.store.round_status(rnd.id, "tbg", bot.clock.now())
+        log = uow.store.audit_log("tbg")
+    assert st["missing"] == ["Anna Andersson", "Dana Dahl"]
+    assert st["paused"] == ["Bo Berg"]
+    assert {a for _, _, actor, a, _ in log if actor == "Sara Samordnare"} >= {
+        "reporter_add",
+        "pause",
+        "reporter_remove",
+    }
+    assert texts(bot.cmd("cecilia", "help")).startswith("Hej! Jag känner inte igen dig")
+
+
+def test_reporter_pauses_themselves(bot: Bot) -> None:
+    assert texts(bot.cmd("anna", "ledig 2026-11-30")) == "Anna Andersson får inga enkäter till och med 2026-11-30."
+    bot.tick()
+    assert not [o for o in bot.sender.to("anna") if o.kind == "question"]
+    assert [o for o in bot.sender.to("bo") if o.kind == "question"]
+    assert "bara för samordnare" in texts(bot.cmd("anna", "ledig Bo Berg 2026-11-30"))
+
+
+def test_area_add_and_list(bot: Bot) -> None:
+    assert texts(bot.cmd("sara", "area add hamnen Hamnen och färjeläget")) == (
+        "Området Hamnen och färjeläget (hamnen) är tillagt."
+    )
+    assert "finns redan" in texts(bot.cmd("sara", "area add norr Norr"))
+    assert "får bara ha" in texts(bot.cmd("sara", "area add Bad!Code X"))
+    listing = texts(bot.cmd("sara", "area list"))
+    assert "• centrum – Centrum (2 platser, 2 rapportörer)" in listing
+    assert "• hamnen – Hamnen och färjeläget (0 platser, 0 rapportörer)" in listing
+
+
+def test_whole_week_draft_meeting_finalise_and_friday_report(bot: Bot) -> None:
+    bot.tick()
+    report(bot, "anna", {5: 3, 6: 2})  # narkotika red, grupperingar orange at Stortorget
+    report(bot, "bo", {5: 2})
+    report(bot, "cecilia", {})
+    assert "sparad" in texts(bot.cmd("kim", "observe centrum narkotika: Polisen ser langning kvällstid"))
+    assert "Okänd faktor" in texts(bot.cmd("kim", "observe centrum knark: x"))
+    assert "Okänt område" in texts(bot.cmd("kim", "observe söder: x"))
+    assert "Texten saknas" in texts(bot.cmd("kim", "observe centrum:"))
+    bot.clock.set(THU_DRAFT)
+    bot.tick()
+    meeting = bot.sender.to("möte")
+    draft = [o for o in meeting if o.kind == "picture"]
+    assert len(draft) == 1 and "Utkast till lägesbild 2026-W47 – Tryggare Trelleborg" in draft[0].text
+    cands = [o for o in meeting if o.kind == "candidate"]
+    assert cands and "Stortorget" in cands[0].text
+    cid = cands[0].data["candidate_id"]
+    # votes: a participant may vote; a double click counts once; a reporter may not
+    bot.say("kim", "choice", choice=f"c{cid}:v")
+    bot.say("kim", "choice", choice=f"c{cid}:v")
+    assert "Bara mötesdeltagare" in texts(bot.say("anna", "choice", choice=f"c{cid}:v"))
+    bot.say("sara", "choice", choice=f"c{cid}:v")
+    bot.say("sara", "choice", choice=f"c{cid}:a:presence")
+    bot.say("sara", "choice", choice=f"c{cid}:r:police")
+    bot.say("kim", "choice", choice=f"c{cid}:t:weekend")
+    latest = [o for o in bot.sender.to("möte") if o.ref == f"cand:{cid}"][-1]
+    assert "Röster: 2" in latest.text and "Närvaro" in latest.text and "Polisen" in latest.text
+    assert "I helgen" in latest.text
+    # a manual priority, then finalise: only coordinators
+    assert "är tillagd" in texts(bot.cmd("sara", "priority add norr | Norrskolan: Bättre belysning"))
+    assert "bara för samordnare" in texts(bot.say("kim", "choice", choice=draft[0].all_choices()[0].id))
+    assert "Det finns ingen fastställd" in texts(bot.cmd("kim", "report"))
+    out = bot.say("sara", "choice", choice=draft[0].all_choices()[0].id)
+    assert "fastställd med 2 prioriteringar" in texts(out)
+    assert "redan fastställd" in texts(bot.say("sara", "choice", choice=draft[0].all_choices()[0].id))
+    assert "inget kan ändras" in texts(bot.say("kim", "choice", choice=f"c{cid}:v"))
+    actions = texts(bot.cmd("kim", "actions"))
+    assert "Närvaro, Polisen, I helgen – planerad" in actions
+    assert "Bättre belysning" in actions
+    # Friday: the report goes to the broadcast channel and to reporters
+    bot.clock.set(FRI_PUBLISH)
+    bot.tick()
+    broadcast = bot.sender.to("rapport")
+    assert len(broadcast) == 1 and broadcast[0].text.startswith("Veckorapport 2026-W47 – Tryggare Trelleborg")
+    assert "Polisen" in broadcast[0].text
+    en = [o for o in bot.sender.to("cecilia") if o.kind == "report"]
+    assert en and en[0].text.startswith("Weekly report 2026-W47")
+    md = texts(bot.cmd("sara", "report 2026-W47"))
+    assert "Stortorget" in md and "Bättre belysning" in md
+    assert "Veckan ska skrivas som" in texts(bot.cmd("sara", "report vecka47"))
+    bot.tick()
+    assert len(bot.sender.to("rapport")) == 1  # published once
+
+
+def test_review_notes_before_the_report(bot: Bot) -> None:
+    bot.tick()
+    report(bot, "anna", {5: 3})
+    listing = texts(bot.cmd("sara", "review"))
+    assert "[ej granskad] centrum/narkotika/Stortorget: Ungdomar samlas kvällstid" in listing
+    note_id = listing.split("#", 1)[1].split(" ", 1)[0]
+    assert "ingen anteckning #999" in texts(bot.cmd("sara", "review approve 999"))
+    assert texts(bot.cmd("sara", f"review approve {note_id}")) == f"Anteckning #{note_id}: godkänd."
+    assert "[godkänd]" in texts(bot.cmd("sara", "review"))
+
+
+def test_force_open_and_close(bot: Bot) -> None:
+    bot.clock.set(TUE_OPEN - timedelta(days=1))  # Monday
+    assert texts(bot.cmd("sara", "open")) == "2026-W47 är öppen; enkäten har gått ut."
+    assert any(o.kind == "question" for o in bot.sender.to("anna"))
+    assert "redan öppen" in texts(bot.cmd("sara", "open"))
+    assert texts(bot.cmd("sara", "stäng")) == "2026-W47 är stängd för ordinarie svar."
+    bot.clock.set(TUE_OPEN)
+    bot.tick()  # the scheduled open on Tuesday changes nothing now
+    assert len([o for o in bot.sender.to("anna") if o.data.get("step") == "greeting"]) == 1
+
+
+def test_retried_delivery_changes_nothing_twice(bot: Bot) -> None:
+    from bot.conversation.messages import Inbound
+
+    bot.tick()
+    bot.flush("anna")
+    q = bot.last_question("anna")
+    inbound = Inbound("console", "anna", "choice", choice=q.all_choices()[0].id, event_id="ev-1")
+    bot.app.services.handle(inbound)
+    first = bot.flush("anna")
+    assert bot.app.services.handle(inbound) == []
+    assert bot.flush("anna") == [] and first
