@@ -6,7 +6,7 @@ import asyncio
 import logging
 import os
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -83,15 +83,26 @@ def schedule(
 def chat(
     as_: Annotated[str, typer.Option("--as", help="Your name (or console id) as in the configuration.")],
     config: ConfigOpt = DEFAULT_CONFIG,
+    at: Annotated[
+        str | None, typer.Option(help="Pretend the time is this local time (YYYY-MM-DDTHH:MM), to try a week.")
+    ] = None,
 ) -> None:
     """Talk to the bot in this terminal as a reporter or coordinator."""
     from bot.bootstrap import build
+    from bot.clock import Clock, OffsetClock, SystemClock
     from handlers.console.chat import run_chat
     from handlers.console.edge import ConsoleSender
 
     cfg = _config(config)
+    clock: Clock = SystemClock()
+    if at is not None:
+        try:
+            local = datetime.fromisoformat(at)
+        except ValueError:
+            raise _fail(f"--at {at!r}: write the time as YYYY-MM-DDTHH:MM") from None
+        clock = OffsetClock(local if local.tzinfo else local.replace(tzinfo=cfg.groups[0].tz))
     sender = ConsoleSender(sys.stdout)
-    built = build(cfg, senders={"console": sender})
+    built = build(cfg, clock=clock, senders={"console": sender})
     try:
         code = run_chat(built, sender, as_, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
     finally:

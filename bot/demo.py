@@ -193,9 +193,7 @@ class Simulation:
         inbound = Inbound("console", who, kind, **kw)  # type: ignore[arg-type]
         shown = kw.get("choice") or kw.get("text") or (kw.get("command", "") + " " + " ".join(kw.get("args", ())))
         self.transcript.write(f">>> {who}: {shown}\n")
-        out = self.app.services.handle(inbound)
-        self.app.dispatcher.drain("console", limit=10_000)
-        return out
+        return self.app.services.handle(inbound)
 
     def command(self, who: str, line: str) -> list[Outbound]:
         words = line.split()
@@ -233,6 +231,7 @@ class Simulation:
         if all(lv == 0 for lv, _ in levels.values()):
             out = self.press(who, out, ":g:nothing")
             self.press(who, out, ":s:send")
+            self.app.dispatcher.drain("console", limit=10_000, batch=500)
             return
         out = self.press(who, out, ":g:start")
         while True:
@@ -257,6 +256,7 @@ class Simulation:
                 out = self.press(who, out, "m:skip")
             elif step == "summary":
                 self.press(who, out, ":s:send")
+                self.app.dispatcher.drain("console", limit=10_000, batch=500)
                 return
             else:
                 raise AssertionError(f"unexpected step {step}")
@@ -280,7 +280,7 @@ class Simulation:
         }
         self.clock.set(at[Phase.OPEN])
         self.app.services.tick()
-        self.app.dispatcher.drain("console", limit=10_000)
+        self.app.dispatcher.drain("console", limit=10_000, batch=500)
         people = [r for r in g.reporters if r.areas]
         self.rng.shuffle(people)
         n = len(people)
@@ -294,11 +294,11 @@ class Simulation:
                 self.press(r.console or "", out, ":g:later")
                 self.clock.advance(timedelta(hours=g.snooze_hours, minutes=1))
                 self.app.services.tick()
-                self.app.dispatcher.drain("console", limit=10_000)
+                self.app.dispatcher.drain("console", limit=10_000, batch=500)
             self.answer(r.console or "", week_index, list(r.areas))
         self.clock.set(at[Phase.REMINDED])
         self.app.services.tick()
-        self.app.dispatcher.drain("console", limit=10_000)
+        self.app.dispatcher.drain("console", limit=10_000, batch=500)
         self.clock.set(at[Phase.CLOSED] + timedelta(minutes=2))
         self.app.services.tick()
         for i, r in enumerate(late):
@@ -306,11 +306,11 @@ class Simulation:
             self.answer(r.console or "", week_index, list(r.areas))
         self.clock.set(at[Phase.DRAFTED])
         self.app.services.tick()
-        self.app.dispatcher.drain("console", limit=10_000)
+        self.app.dispatcher.drain("console", limit=10_000, batch=500)
         self.meeting(key, at[Phase.DRAFTED] + timedelta(hours=1), showcase)
         self.clock.set(at[Phase.PUBLISHED])
         self.app.services.tick()
-        self.app.dispatcher.drain("console", limit=10_000)
+        self.app.dispatcher.drain("console", limit=10_000, batch=500)
 
     def meeting(self, key: RoundKey, when: datetime, showcase: bool) -> None:
         self.clock.set(when)
@@ -344,6 +344,7 @@ class Simulation:
             assert rnd is not None
             rid = rnd.id
         self.send("samordnare", "choice", choice=f"f{rid}")
+        self.app.dispatcher.drain("console", limit=10_000, batch=500)
 
 
 def run_demo(out_dir: Path, seed: int = 2026, echo: TextIO | None = None) -> DemoResult:

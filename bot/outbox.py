@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.clock import Clock
@@ -55,39 +55,44 @@ class Dispatcher:
         self.senders = senders
         self.park_after = park_after
 
-    def drain(self, platform: str, limit: int = 100, address: str | None = None) -> int:
-        """Send up to `limit` due rows for one platform; returns how many were delivered."""
+    def drain(self, platform: str, limit: int = 100, address: str | None = None, batch: int = 1) -> int:
+        """Try up to `limit` due rows for one platform; returns how many were delivered.
+
+        `batch` rows share one transaction: faster, but a crash may repeat up to `batch` messages, so the
+        chat platforms keep 1 and only local senders (console, demo) use more.
+        """
         sender = self.senders[platform]
-        delivered = 0
-        for _ in range(limit):
+        delivered = tried = 0
+        while tried < limit:
             with self.uow_factory() as uow:
                 now = self.clock.now()
-                items = uow.store.claim_outbox(platform, now, 1, address)
+                items = uow.store.claim_outbox(platform, now, min(batch, limit - tried), address)
                 if not items:
-                    return delivered
-                item = items[0]
-                out = Outbound.from_json(item.payload)
-                existing = uow.store.message_id_for(item.platform, item.address, item.ref) if item.ref else None
-                try:
-                    message_id = sender.send(item, out, existing)
-                except RetryAfter as exc:
-                    parked = uow.store.outbox_retry(
-                        item.id, now + timedelta(seconds=exc.seconds), str(exc), self.park_after
-                    )
-                    log.warning("outbox %s: %s%s", item.key, exc, " (parked)" if parked else "")
-                except PermanentFailure as exc:
-                    uow.store.outbox_park(item.id, str(exc))
-                    log.error("outbox %s parked: %s", item.key, exc)
-                except Exception as exc:
-                    parked = uow.store.outbox_retry(
-                        item.id,
-                        now + timedelta(seconds=backoff(item.attempts)),
-                        f"{type(exc).__name__}: {exc}",
-                        self.park_after,
-                    )
-                    log.exception("outbox %s failed%s", item.key, " and was parked" if parked else "")
-                else:
-                    uow.store.outbox_sent(item.id, now, message_id)
-                    delivered += 1
+                    break
+                for item in items:
+                    tried += 1
+                    delivered += self._deliver(uow, sender, item, now)
                 uow.commit()
         return delivered
+
+    def _deliver(self, uow: UnitOfWork, sender: Sender, item: OutboxItem, now: datetime) -> int:
+        out = Outbound.from_json(item.payload)
+        existing = uow.store.message_id_for(item.platform, item.address, item.ref) if item.ref else None
+        try:
+            message_id = sender.send(item, out, existing)
+        except RetryAfter as exc:
+            retry_at = now + timedelta(seconds=max(1.0, exc.seconds))
+            parked = uow.store.outbox_retry(item.id, retry_at, str(exc), self.park_after)
+            log.warning("outbox %s: %s%s", item.key, exc, " (parked)" if parked else "")
+            return 0
+        except PermanentFailure as exc:
+            uow.store.outbox_park(item.id, str(exc))
+            log.error("outbox %s parked: %s", item.key, exc)
+            return 0
+        except Exception as exc:
+            retry_at = now + timedelta(seconds=backoff(item.attempts))
+            parked = uow.store.outbox_retry(item.id, retry_at, f"{type(exc).__name__}: {exc}", self.park_after)
+            log.exception("outbox %s failed%s", item.key, " and was parked" if parked else "")
+            return 0
+        uow.store.outbox_sent(item.id, now, message_id)
+        return 1

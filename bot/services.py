@@ -26,7 +26,7 @@ from bot.domain.cycle import (
     phase_due_at,
     phase_index,
 )
-from bot.domain.model import ACTION_TYPES, RESPONSIBLES, TIMEFRAMES, AnswerIn, Candidate, Person, Round
+from bot.domain.model import ACTION_TYPES, RESPONSIBLES, TIMEFRAMES, AnswerIn, Area, Candidate, Person, Round
 from bot.domain.picture import Picture, PictureInput, build_picture
 from bot.ports import UnitOfWork
 from bot.reports.render import Decision, picture_summary_text, render_report_markdown
@@ -181,12 +181,21 @@ class Services:
                 return r
         return None
 
-    def questionnaire_spec(self, uow: UnitOfWork, group: GroupConfig, rnd: Round, person: Person) -> Spec:
-        areas = uow.store.person_areas(person.id)
+    def questionnaire_spec(
+        self,
+        uow: UnitOfWork,
+        group: GroupConfig,
+        rnd: Round,
+        person: Person,
+        areas: list[Area] | None = None,
+        with_last_week: bool = True,
+    ) -> Spec:
+        """What the engine needs; last week's answers are looked up only where they can be used."""
+        areas = uow.store.person_areas(person.id) if areas is None else areas
         factors = group.factor_list()
         items = tuple(Item(a.code, a.name, f) for a in areas for f in factors)
         places = {a.code: tuple(p.name for p in uow.store.places(a.id)) for a in areas}
-        last = uow.store.last_submitted_answers(group.id, rnd.key, person.id)
+        last = uow.store.last_submitted_answers(group.id, rnd.key, person.id) if with_last_week else None
         close = phase_due_at(rnd.key, Phase.CLOSED, group.week_schedule(), group.tz)
         return Spec(
             round_id=rnd.id,
@@ -222,7 +231,8 @@ class Services:
         if phase_index(rnd.phase) >= phase_index(Phase.FINALISED):
             self.reply(ctx, Outbound(t(ctx.lang, "q.finalised", week=str(rnd.key)), kind="notice"))
             return
-        if not uow.store.person_areas(person.id):
+        areas = uow.store.person_areas(person.id)
+        if not areas:
             self.reply(
                 ctx,
                 Outbound(
@@ -231,7 +241,8 @@ class Services:
             )
             return
         resp = uow.store.get_or_create_response(rnd.id, person.id, person.organisation, ctx.now)
-        spec = self.questionnaire_spec(uow, group, rnd, person)
+        at_greeting = resp.state.get("step", "greeting") == "greeting"
+        spec = self.questionnaire_spec(uow, group, rnd, person, areas, with_last_week=at_greeting)
         engine = Questionnaire(spec)
         if resp.status == "submitted" and phase_index(rnd.phase) >= phase_index(Phase.CLOSED):
             if event.kind != "show":
@@ -259,7 +270,7 @@ class Services:
         submitted_at = resp.submitted_at
         if result.submitted:
             answers = []
-            area_ids = {a.code: a.id for a in uow.store.person_areas(person.id)}
+            area_ids = {a.code: a.id for a in areas}
             for item in spec.items:
                 a = result.state["answers"].get(item.key, {"level": 0})
                 place_id = None

@@ -315,24 +315,28 @@ class SqlStore:
         return _response(r) if r else None
 
     def get_or_create_response(self, round_id: int, person_id: int, organisation: str, now: datetime) -> Response:
-        stmt = self._insert(ResponseRow).values(
-            round_id=round_id,
-            person_id=person_id,
-            organisation=organisation,
-            status="pending",
-            state={},
-            version=0,
-            reminders=0,
-            late=False,
-            updated_at=now,
-            more_review="pending",
-        )
-        self.s.execute(stmt.on_conflict_do_nothing(index_elements=["round_id", "person_id"]))
-        r = self.s.scalar(
+        """The reporter's row for the round, locked for this unit of work; created if missing."""
+        q = (
             select(ResponseRow)
             .where(ResponseRow.round_id == round_id, ResponseRow.person_id == person_id)
             .with_for_update()
         )
+        r = self.s.scalar(q)
+        if r is None:
+            stmt = self._insert(ResponseRow).values(
+                round_id=round_id,
+                person_id=person_id,
+                organisation=organisation,
+                status="pending",
+                state={},
+                version=0,
+                reminders=0,
+                late=False,
+                updated_at=now,
+                more_review="pending",
+            )
+            self.s.execute(stmt.on_conflict_do_nothing(index_elements=["round_id", "person_id"]))
+            r = self.s.scalar(q)
         assert r is not None
         return _response(r)
 

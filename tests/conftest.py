@@ -115,7 +115,7 @@ class Bot:
         raise AssertionError(f"{label_or_suffix!r} not among {[c.label for c in q.all_choices()]}")
 
     def flush(self, who: str | None = None) -> list[Outbound]:
-        self.app.dispatcher.drain("console", limit=100_000)
+        self.app.dispatcher.drain("console", limit=100_000, batch=500)
         if who is None:
             return []
         msgs = self.sender.to(who)

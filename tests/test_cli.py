@@ -1,0 +1,125 @@
+"""The command line as a person uses it: chat scripted on standard input, the demo, migrate, schedule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.demo import run_demo
+
+runner = CliRunner()
+
+CONFIG = """
+[database]
+url = "sqlite:///{db}"
+
+[[groups]]
+id = "tbg"
+name = "Tryggare Trelleborg"
+
+[[groups.areas]]
+code = "centrum"
+name = "Centrum"
+places = ["Stortorget"]
+
+[[groups.reporters]]
+name = "Anna Andersson"
+organisation = "Trygghetsvärdar"
+areas = ["centrum"]
+console = "anna"
+
+[[groups.reporters]]
+name = "Sara Samordnare"
+role = "coordinator"
+console = "sara"
+
+[groups.channels.meeting]
+console = "möte"
+"""
+
+
+def write_config(tmp_path: Path) -> Path:
+    path = tmp_path / "est.toml"
+    path.write_text(CONFIG.format(db=tmp_path / "est.sqlite"), encoding="utf-8")
+    return path
+
+
+def test_migrate_creates_the_schema(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path)
+    result = runner.invoke(app, ["migrate", "--config", str(cfg)])
+    assert result.exit_code == 0, result.output
+    assert "database at revision 0001" in result.output
+    again = runner.invoke(app, ["migrate", "--config", str(cfg)])
+    assert again.exit_code == 0 and "0001" in again.output
+
+
+def test_scripted_chat_as_coordinator_opens_the_week_and_as_reporter_answers(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path)
+    at = ["--at", "2026-11-16T10:00"]  # Monday of week 47, local time
+    result = runner.invoke(app, ["chat", "--as", "Sara", "--config", str(cfg), *at], input="/open\nstatus\nquit\n")
+    assert result.exit_code == 0, result.output
+    assert "är öppen; enkäten har gått ut" in result.output
+    assert "Svar: 0 av 1 (0 %)" in result.output and "Har inte svarat: Anna Andersson" in result.output
+    script = "rapport\n2\nSkicka\nhjälp\n"
+    result = runner.invoke(app, ["chat", "--as", "anna", "--config", str(cfg), *at], input=script)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Hej Anna!" in out and "  2. 🟢 Inget att rapportera" in out
+    assert "Allt är grönt" in out and "Tack! Din rapport för" in out
+    assert "Det här kan du skriva till mig" in out
+    result = runner.invoke(app, ["chat", "--as", "Sara", "--config", str(cfg), *at], input="status\n")
+    assert "Svar: 1 av 1 (100 %)" in result.output
+
+
+def test_chat_as_unknown_person_says_who_is_known(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path)
+    result = runner.invoke(app, ["chat", "--as", "Olle", "--config", str(cfg)], input="")
+    assert result.exit_code == 2
+    assert "nobody called 'Olle'; known: Anna Andersson, Sara Samordnare" in result.output
+
+
+def test_run_refuses_platforms_this_version_lacks(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path)
+    cfg.write_text(cfg.read_text() + "\n", encoding="utf-8")
+    text = cfg.read_text().replace("[database]", "[slack]\nenabled = true\n\n[database]")
+    cfg.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["run", "--config", str(cfg)])
+    assert result.exit_code == 2
+    assert "no slack edge yet" in result.output
+
+
+def test_audit_lists_coordinator_changes(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path)
+    runner.invoke(app, ["chat", "--as", "sara", "--config", str(cfg)], input="area add hamnen Hamnen\n")
+    result = runner.invoke(app, ["audit", "--config", str(cfg)])
+    assert result.exit_code == 0
+    assert "Sara Samordnare: area_add {'code': 'hamnen', 'name': 'Hamnen'}" in result.output
+
+
+def test_demo_plays_a_week_and_writes_reports(tmp_path: Path) -> None:
+    result = run_demo(tmp_path / "out")
+    names = sorted(p.name for p in result.files)
+    assert names == [
+        "lagesbild-2026-W47.html",
+        "lagesbild-2026-W47.md",
+        "transcript.txt",
+        "veckorapport-2026-W47.html",
+        "veckorapport-2026-W47.md",
+        "weekly-report-2026-W47.en.md",
+    ]
+    assert 30 <= result.answered <= 40
+    report = (tmp_path / "out" / "veckorapport-2026-W47.md").read_text(encoding="utf-8")
+    assert "Stortorget" in report  # the escalating place stands out
+    assert "Veckorapport" in report
+    html = (tmp_path / "out" / "lagesbild-2026-W47.html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "Stortorget" in html
+    transcript = (tmp_path / "out" / "transcript.txt").read_text(encoding="utf-8")
+    typed = [line for line in transcript.splitlines() if line.startswith(">>>")]
+    shown = [line for line in transcript.splitlines() if not line.startswith(">>>")]
+    assert any("070-123 45 67" in line for line in typed)  # a reporter typed a phone number …
+    assert not any("070-123" in line for line in shown)  # … and the bot never stored or showed it
+    picture = (tmp_path / "out" / "lagesbild-2026-W47.md").read_text(encoding="utf-8")
+    assert "[telefon]" in picture.replace("\\", "") and "070-123" not in picture
+    assert "markerad som sen" in transcript  # late answers after Thursday's close
