@@ -15,7 +15,7 @@ from bot.conversation.messages import Outbound
 from bot.domain.cycle import SCHEDULED_PHASES, Phase, RoundKey, local_round_key, phase_due_at, phase_index
 from bot.domain.masking import clean_text
 from bot.domain.model import Round
-from bot.services import Ctx, Services
+from bot.services import Ctx, Services, label, parse_id
 from bot.text import t
 
 Handler = Callable[[Services, Ctx, list[str]], None]
@@ -75,6 +75,19 @@ def dispatch(svc: Services, ctx: Ctx) -> None:
 def person_has_areas(svc: Services, ctx: Ctx) -> bool:
     assert ctx.person is not None
     return bool(ctx.uow.store.person_areas(ctx.person.id))
+
+
+def _round_for_input(svc: Services, ctx: Ctx) -> Round:
+    """The round new observations and priorities belong to: this week's, or next week's once this week's
+    picture is finalised (Friday to Monday)."""
+    assert ctx.group is not None
+    key = local_round_key(ctx.now, ctx.group.tz)
+    rnd = ctx.uow.store.get_round(ctx.group.id, key) or ctx.uow.store.create_round(ctx.group.id, key, ctx.now)
+    if phase_index(rnd.phase) >= phase_index(Phase.FINALISED):
+        rnd = ctx.uow.store.get_round(ctx.group.id, key.next()) or ctx.uow.store.create_round(
+            ctx.group.id, key.next(), ctx.now
+        )
+    return rnd
 
 
 def _current_round(svc: Services, ctx: Ctx) -> Round | None:
@@ -152,6 +165,9 @@ def cmd_pause(svc: Services, ctx: Ctx, args: list[str]) -> None:
         return
     if d < ctx.now.astimezone(ctx.group.tz).date():
         _say(svc, ctx, "cmd.date_past", value=value)
+        return
+    if d > ctx.now.astimezone(ctx.group.tz).date() + timedelta(days=366):
+        _say(svc, ctx, "cmd.date_far", value=value)
         return
     until = datetime.combine(d + timedelta(days=1), time(0), ctx.group.tz).astimezone(UTC)
     ctx.uow.store.set_paused(person.id, until)
@@ -250,7 +266,9 @@ def cmd_picture(svc: Services, ctx: Ctx, args: list[str]) -> None:
     svc.reply(
         ctx,
         Outbound(
-            render_picture_markdown(pic, for_coordinators=True),
+            render_picture_markdown(
+                pic, for_coordinators=ctx.person is not None and ctx.person.has_role("coordinator")
+            ),
             kind="picture_preview",
             data={"round_id": rnd.id, "week": str(rnd.key), "format": "markdown"},
         ),
@@ -262,8 +280,8 @@ def _round_arg(svc: Services, ctx: Ctx, args: list[str]) -> Round | None:
     if args:
         try:
             key = RoundKey.parse(args[0])
-        except ValueError as exc:
-            _say(svc, ctx, "cmd.bad_week", error=str(exc))
+        except ValueError:
+            _say(svc, ctx, "cmd.bad_week", value=args[0])
             return None
         rnd = ctx.uow.store.get_round(ctx.group.id, key)
     else:
@@ -348,10 +366,13 @@ def cmd_reporter(svc: Services, ctx: Ctx, args: list[str]) -> None:
         if len(parts) < 3 or not parts[0]:
             _say(svc, ctx, "cmd.usage", usage=usage)
             return
-        name = clean_text(parts[0], 100).replace("\n", " ")
-        org = clean_text(parts[1], 200).replace("\n", " ")
-        codes = [c.strip().lower() for c in parts[2].split(",") if c.strip()]
+        name = " ".join(clean_text(parts[0], 99).split())
+        org = " ".join(clean_text(parts[1], 199).split())
+        codes = list(dict.fromkeys(c.strip().lower() for c in parts[2].split(",") if c.strip()))
         role = parts[3].lower() if len(parts) > 3 and parts[3] else "reporter"
+        if not name:
+            _say(svc, ctx, "cmd.usage", usage=usage)
+            return
         if role not in ROLES:
             _say(svc, ctx, "cmd.bad_role", role=role, allowed=", ".join(ROLES))
             return
@@ -360,14 +381,19 @@ def cmd_reporter(svc: Services, ctx: Ctx, args: list[str]) -> None:
             if c not in known:
                 _say(svc, ctx, "cmd.bad_area", area=c, allowed=", ".join(known))
                 return
-        if store.person_by_name(ctx.group.id, name) is not None:
+        existing = store.person_by_name(ctx.group.id, name)
+        if existing is not None and existing.active:
             _say(svc, ctx, "cmd.reporter.exists", name=name)
             return
         person = store.upsert_person(ctx.group.id, name, org, role, ctx.group.language, True)
+        store.set_active(person.id, True)
         store.set_person_areas(person.id, [known[c].id for c in codes])
-        if ctx.inbound.platform == "console":
-            store.link_account("console", name.split()[0].lower(), person.id)
-        _say(svc, ctx, "cmd.reporter.added", name=name, role=role, areas=", ".join(codes) or "–")
+        done_key = "cmd.reporter.readded" if existing is not None else "cmd.reporter.added"
+        _say(svc, ctx, done_key, name=name, role=role, areas=", ".join(codes) or "–")
+        if ctx.inbound.platform == "console" and not any(p == "console" for p, _ in store.accounts_of(person.id)):
+            handle = _free_console_handle(ctx, name)
+            store.link_account("console", handle, person.id)
+            _say(svc, ctx, "cmd.reporter.console", name=name, handle=handle)
         audit(ctx, "reporter_add", {"person": name, "areas": codes, "role": role})
         return
     if sub in ("remove", "ta", "bort"):
@@ -381,6 +407,16 @@ def cmd_reporter(svc: Services, ctx: Ctx, args: list[str]) -> None:
         audit(ctx, "reporter_remove", {"person": found.name})
         return
     _say(svc, ctx, "cmd.usage", usage=usage)
+
+
+def _free_console_handle(ctx: Ctx, name: str) -> str:
+    """A console id for a new person that nobody has yet: the first name, then anna2, anna3, …"""
+    base = re.sub(r"[^a-z0-9åäö]", "", name.split()[0].lower()) or "person"
+    handle, n = base, 1
+    while ctx.uow.store.account_owner("console", handle) is not None:
+        n += 1
+        handle = f"{base}{n}"
+    return handle
 
 
 def cmd_area(svc: Services, ctx: Ctx, args: list[str]) -> None:
@@ -450,9 +486,7 @@ def cmd_observe(svc: Services, ctx: Ctx, args: list[str]) -> None:
     if factor is not None and factor.lower() not in codes:
         _say(svc, ctx, "cmd.bad_factor", factor=factor, allowed=", ".join(codes))
         return
-    rnd = _current_round(svc, ctx) or ctx.uow.store.create_round(
-        ctx.group.id, local_round_key(ctx.now, ctx.group.tz), ctx.now
-    )
+    rnd = _round_for_input(svc, ctx)
     ctx.uow.store.add_observation(
         rnd.id,
         ctx.person.id,
@@ -481,13 +515,7 @@ def cmd_priority(svc: Services, ctx: Ctx, args: list[str]) -> None:
         return
     area, _, title = parsed
     place_name = clean_text(place, 100) or None
-    rnd = _current_round(svc, ctx)
-    if rnd is None:
-        _say(svc, ctx, "cmd.no_round")
-        return
-    if phase_index(rnd.phase) >= phase_index(Phase.FINALISED):
-        _say(svc, ctx, "cmd.priority.locked", week=str(rnd.key))
-        return
+    rnd = _round_for_input(svc, ctx)
     key = f"manual:{area}:{re.sub(r'[^a-z0-9åäö]+', '-', title.lower())[:80]}"
     pos = len(ctx.uow.store.candidates(rnd.id))
     cid = ctx.uow.store.add_candidate(rnd.id, key, area, place_name, (), title, (), "manual", pos)
@@ -511,7 +539,7 @@ def cmd_actions(svc: Services, ctx: Ctx, args: list[str]) -> None:
     lang = ctx.lang
     if len(args) == 2 and args[0].lower() in ("done", "ongoing", "planned", "klar", "pågår"):
         status = {"klar": "done", "pågår": "ongoing"}.get(args[0].lower(), args[0].lower())
-        aid = int(args[1].lstrip("#")) if args[1].lstrip("#").isdigit() else None
+        aid = parse_id(args[1].lstrip("#"))
         if aid is None or not store.set_action_status(ctx.group.id, aid, status):
             _say(svc, ctx, "cmd.actions.unknown", id=args[1])
             return
@@ -532,9 +560,9 @@ def cmd_actions(svc: Services, ctx: Ctx, args: list[str]) -> None:
             id=a.id,
             week=str(a.week),
             title=a.title,
-            type=t(lang, f"atype.{a.action_type}"),
-            resp=t(lang, f"resp.{a.responsible}"),
-            time=t(lang, f"time.{a.timeframe}"),
+            type=label(lang, "atype", a.action_type),
+            resp=label(lang, "resp", a.responsible),
+            time=label(lang, "time", a.timeframe),
             status=t(lang, f"status.{a.status}"),
         )
         for a in acts
@@ -552,7 +580,7 @@ def cmd_review(svc: Services, ctx: Ctx, args: list[str]) -> None:
     if len(args) == 2 and args[0].lower() in ("approve", "hide", "godkänn", "dölj"):
         status = "approved" if args[0].lower() in ("approve", "godkänn") else "hidden"
         ident = args[1].lstrip("#")
-        if not store.set_note_review(rnd.id, ident, status):
+        if parse_id(ident) is None or not store.set_note_review(rnd.id, ident, status):
             _say(svc, ctx, "cmd.review.unknown", id=ident)
             return
         _say(svc, ctx, "cmd.review.done", id=ident, status=t(ctx.lang, f"review.{status}"))

@@ -54,6 +54,7 @@ class Dispatcher:
         self.clock = clock
         self.senders = senders
         self.park_after = park_after
+        self.paused_until: dict[str, datetime] = {}  # a platform's "retry after" holds all its sending
 
     def drain(self, platform: str, limit: int = 100, address: str | None = None, batch: int = 1) -> int:
         """Try up to `limit` due rows for one platform; returns how many were delivered.
@@ -66,24 +67,32 @@ class Dispatcher:
         while tried < limit:
             with self.uow_factory() as uow:
                 now = self.clock.now()
+                if now < self.paused_until.get(platform, now):
+                    break
                 items = uow.store.claim_outbox(platform, now, min(batch, limit - tried), address)
                 if not items:
                     break
                 for item in items:
                     tried += 1
                     delivered += self._deliver(uow, sender, item, now)
+                    if platform in self.paused_until and now < self.paused_until[platform]:
+                        break  # rows claimed with this one stay pending and go later
                 uow.commit()
         return delivered
 
     def _deliver(self, uow: UnitOfWork, sender: Sender, item: OutboxItem, now: datetime) -> int:
         out = Outbound.from_json(item.payload)
-        existing = uow.store.message_id_for(item.platform, item.address, item.ref) if item.ref else None
+        existing = (
+            uow.store.message_id_for(item.platform, item.address, item.ref) if item.ref and not out.fresh else None
+        )
         try:
             message_id = sender.send(item, out, existing)
         except RetryAfter as exc:
+            # The platform asks everyone to wait: hold the whole platform, and do not count it as a failure.
             retry_at = now + timedelta(seconds=max(1.0, exc.seconds))
-            parked = uow.store.outbox_retry(item.id, retry_at, str(exc), self.park_after)
-            log.warning("outbox %s: %s%s", item.key, exc, " (parked)" if parked else "")
+            self.paused_until[item.platform] = retry_at
+            uow.store.outbox_retry(item.id, retry_at, str(exc), self.park_after, count=False)
+            log.warning("outbox %s: %s; %s paused until %s", item.key, exc, item.platform, retry_at)
             return 0
         except PermanentFailure as exc:
             uow.store.outbox_park(item.id, str(exc))

@@ -1,4 +1,7 @@
-"""Ports: what the services need from storage, as protocols (storage/ implements them)."""
+"""Ports: what the services need from storage, as protocols (storage/ implements them).
+
+Generated from storage/store.py by scripts/gen_ports.py; edit the store, then regenerate.
+"""
 
 from __future__ import annotations
 
@@ -31,7 +34,8 @@ class Store(Protocol):
         configured: bool = False,
         lat: float | None = None,
         lon: float | None = None,
-    ) -> Place: ...
+    ) -> Place:
+        """The place of that name in the area; two reporters naming a new place at once get the same row."""
 
     def count_area_reporters(self, area_id: int) -> int: ...
 
@@ -49,6 +53,8 @@ class Store(Protocol):
 
     def link_account(self, platform: str, external_id: str, person_id: int) -> None: ...
 
+    def account_owner(self, platform: str, external_id: str) -> int | None: ...
+
     def accounts_of(self, person_id: int) -> list[tuple[str, str]]: ...
 
     def set_person_areas(self, person_id: int, area_ids: list[int]) -> None: ...
@@ -65,17 +71,20 @@ class Store(Protocol):
 
     def get_round_by_id(self, round_id: int) -> Round | None: ...
 
-    def create_round(self, group_id: str, key: RoundKey, now: datetime) -> Round: ...
+    def create_round(self, group_id: str, key: RoundKey, now: datetime) -> Round:
+        """Insert the round unless another process just did; either way return it."""
 
     def recent_rounds(self, group_id: str, n: int) -> list[Round]: ...
 
     def unpublished_rounds(self, group_id: str) -> list[Round]: ...
 
-    def set_phase(self, round_id: int, old: Phase, new: Phase, now: datetime) -> bool: ...
+    def set_phase(self, round_id: int, old: Phase, new: Phase, now: datetime) -> bool:
+        """Compare-and-set: only one caller ever moves a round from `old` to `new`."""
 
     def get_response(self, round_id: int, person_id: int) -> Response | None: ...
 
-    def get_or_create_response(self, round_id: int, person_id: int, organisation: str, now: datetime) -> Response: ...
+    def get_or_create_response(self, round_id: int, person_id: int, organisation: str, now: datetime) -> Response:
+        """The reporter's row for the round, locked for this unit of work; created if missing."""
 
     def save_response(
         self,
@@ -140,7 +149,8 @@ class Store(Protocol):
 
     def get_candidate(self, candidate_id: int) -> Candidate | None: ...
 
-    def vote(self, candidate_id: int, person_id: int, on: bool) -> bool: ...
+    def vote(self, candidate_id: int, person_id: int, on: bool) -> bool:
+        """Add or withdraw one person's vote; True if that changed anything (a double click does not)."""
 
     def set_candidate_field(self, candidate_id: int, field: str, value: str) -> bool: ...
 
@@ -166,13 +176,15 @@ class Store(Protocol):
         self, key: str, platform: str, address: str, ref: str | None, payload: dict[str, Any], now: datetime
     ) -> None: ...
 
-    def claim_outbox(
-        self, platform: str, now: datetime, limit: int, address: str | None = None
-    ) -> list[OutboxItem]: ...
+    def claim_outbox(self, platform: str, now: datetime, limit: int, address: str | None = None) -> list[OutboxItem]:
+        """Pending rows due now, oldest first, locked (SKIP LOCKED on PostgreSQL) for this transaction."""
 
     def outbox_sent(self, item_id: int, now: datetime, message_id: str | None) -> None: ...
 
-    def outbox_retry(self, item_id: int, at: datetime, error: str, park_after: int) -> bool: ...
+    def outbox_retry(self, item_id: int, at: datetime, error: str, park_after: int, count: bool = True) -> bool:
+        """Schedule another attempt, or park the row after too many failures; True if parked.
+
+        A rate limit (`count=False`) reschedules without counting as a failed attempt."""
 
     def outbox_park(self, item_id: int, error: str) -> None: ...
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
@@ -136,7 +136,23 @@ class Services:
     # ------------------------------------------------------------------ incoming events
 
     def handle(self, inbound: Inbound) -> list[Outbound]:
-        """Handle one incoming event in one unit of work; returns what was queued as replies."""
+        """Handle one incoming event in one unit of work; returns what was queued as replies.
+
+        If handling fails, nothing it did is kept: the error is logged with its traceback and the person
+        is told, in a unit of work of its own, that nothing was saved.
+        """
+        try:
+            return self._handle(inbound)
+        except Exception:
+            log.exception("handling %s from %s/%s failed", inbound.kind, inbound.platform, inbound.sender)
+            with self.uow_factory() as uow:
+                person = uow.store.person_by_account(inbound.platform, inbound.sender)
+                ctx = Ctx(uow, inbound, person, None, self.clock.now(), f"err:{inbound.platform}:{self._next_key()}")
+                self.reply(ctx, Outbound(t(ctx.lang, "cmd.error"), kind="notice"))
+                uow.commit()
+                return ctx.sent
+
+    def _handle(self, inbound: Inbound) -> list[Outbound]:
         from bot import commands
 
         now = self.clock.now()
@@ -149,12 +165,12 @@ class Services:
             else:
                 key_base = f"in:{inbound.platform}:{self._next_key()}"
             person = uow.store.person_by_account(inbound.platform, inbound.sender)
-            group = self.config.group(person.group_id) if person else None
+            group = self._group_or_none(person.group_id) if person else None
             ctx = Ctx(uow, inbound, person, group, now, key_base)
             if person is None or group is None:
-                self.reply(
-                    ctx, Outbound(t("sv", "cmd.unknown_user") + "\n\n" + t("en", "cmd.unknown_user"), kind="notice")
-                )
+                if inbound.chat is None:  # in a channel, strangers are simply not answered
+                    text = t("sv", "cmd.unknown_user") + "\n\n" + t("en", "cmd.unknown_user")
+                    self.reply(ctx, Outbound(text, kind="notice"))
                 uow.commit()
                 return ctx.sent
             if inbound.kind == "command":
@@ -164,13 +180,19 @@ class Services:
             elif inbound.kind == "choice" and inbound.choice[:1] in ("c", "f"):
                 self._meeting_choice(ctx, inbound.choice)
             elif inbound.kind == "choice":
-                self.reply(ctx, Outbound(t(ctx.lang, "q.stale"), kind="notice"))
+                self.reply(ctx, Outbound(t(ctx.lang, "meet.stale"), kind="notice"))
             elif inbound.kind == "location":
                 self._questionnaire_event(ctx, Event("location", location=inbound.location), None)
             elif inbound.chat is None:
                 self._questionnaire_event(ctx, Event("text", inbound.text), None)
             uow.commit()
             return ctx.sent
+
+    def _group_or_none(self, group_id: str) -> GroupConfig | None:
+        try:
+            return self.config.group(group_id)
+        except KeyError:
+            return None  # the group was removed from the configuration
 
     # ------------------------------------------------------------------ questionnaire
 
@@ -218,7 +240,7 @@ class Services:
         uow, person, group = ctx.uow, ctx.person, ctx.group
         rnd: Round | None
         if choice is not None:
-            rid = _int(choice[1:].split(":", 1)[0])
+            rid = parse_id(choice[1:].split(":", 1)[0])
             rnd = uow.store.get_round_by_id(rid) if rid is not None else None
             if rnd is None or rnd.group_id != group.id:
                 self.reply(ctx, Outbound(t(ctx.lang, "q.stale"), kind="notice"))
@@ -245,12 +267,13 @@ class Services:
         spec = self.questionnaire_spec(uow, group, rnd, person, areas, with_last_week=at_greeting)
         engine = Questionnaire(spec)
         if resp.status == "submitted" and phase_index(rnd.phase) >= phase_index(Phase.CLOSED):
-            if event.kind != "show":
-                self.reply(ctx, Outbound(t(ctx.lang, "q.closed_edit"), kind="notice"))
+            key = "q.already_sent" if event.kind == "show" else "q.closed_edit"
+            self.reply(ctx, Outbound(t(ctx.lang, key, week=str(rnd.key)), kind="notice"))
             return
         result = engine.step(resp.state, event)
+        typed = ctx.inbound.kind != "choice"  # after typed text the old message is no longer the last one
         for out in result.out:
-            self.reply(ctx, out)
+            self.reply(ctx, replace(out, fresh=True) if typed and out.ref else out)
         if not result.changed:
             return
         status = resp.status if resp.status == "submitted" else "in_progress"
@@ -330,8 +353,11 @@ class Services:
         """The scheduler's heartbeat: advance every group and re-ask snoozed reporters."""
         done: list[str] = []
         for g in self.config.groups:
-            done += self.advance(g.id)
-            done += self.wake_snoozed(g.id)
+            try:
+                done += self.advance(g.id)
+                done += self.wake_snoozed(g.id)
+            except Exception:
+                log.exception("tick for group %s failed; the next tick tries again", g.id)
         return done
 
     def advance(self, group_id: str, now: datetime | None = None) -> list[str]:
@@ -378,12 +404,20 @@ class Services:
             return False
         if not uow.store.set_phase(rnd.id, rnd.phase, phase, now):
             return False
-        rnd = Round(rnd.id, rnd.group_id, rnd.key, phase)
+        opened_at = now if phase == Phase.OPEN else rnd.opened_at
+        rnd = Round(rnd.id, rnd.group_id, rnd.key, phase, opened_at)
+        schedule = group.week_schedule()
         if phase == Phase.OPEN:
-            self._on_open(uow, group, rnd, now)
+            # Catching up past the publication: nobody could answer any more, so nobody is asked.
+            if not automatic or now < phase_due_at(key, Phase.PUBLISHED, schedule, group.tz):
+                self._on_open(uow, group, rnd, now)
         elif phase == Phase.REMINDED:
-            close_at = phase_due_at(key, Phase.CLOSED, group.week_schedule(), group.tz)
-            if not automatic or now < close_at:
+            # Remind only while answers are still regular, and not when the questionnaire itself went out
+            # after the reminder was due (a catch-up): decided from the stored round, so any process agrees.
+            close_at = phase_due_at(key, Phase.CLOSED, schedule, group.tz)
+            remind_at = phase_due_at(key, Phase.REMINDED, schedule, group.tz)
+            opened_late = rnd.opened_at is not None and rnd.opened_at >= remind_at
+            if not automatic or (now < close_at and not opened_late):
                 self._send_reminders(uow, group, rnd, now, 1)
         elif phase == Phase.DRAFTED:
             self._on_draft(uow, group, rnd)
@@ -422,7 +456,7 @@ class Services:
             self.send_to_person(
                 uow,
                 person.id,
-                engine.prompt(resp.state or {"step": "greeting"}),
+                replace(engine.prompt(resp.state or {"step": "greeting"}), fresh=True),
                 f"remind:{rnd.id}:{person.id}:{nth}:prompt",
             )
             uow.store.set_reminders(resp.id, nth)
@@ -439,8 +473,12 @@ class Services:
                     continue
                 person = uow.store.get_person(resp.person_id)
                 spec = self.questionnaire_spec(uow, group, rnd, person)
-                prompt = Questionnaire(spec).prompt(resp.state)
-                self.send_to_person(uow, person.id, prompt, f"wake:{resp.id}:{resp.snoozed_until}")
+                prompt = replace(Questionnaire(spec).prompt(resp.state), fresh=True)
+                key = f"wake:{resp.id}:{resp.snoozed_until}"
+                self.send_to_person(
+                    uow, person.id, Outbound(t(person.language, "q.wake", week=str(rnd.key)), kind="reminder"), key
+                )
+                self.send_to_person(uow, person.id, prompt, key + ":prompt")
                 uow.store.save_response(
                     resp.id, resp.version, resp.state, "in_progress", None, resp.late, resp.submitted_at, now
                 )
@@ -488,9 +526,9 @@ class Services:
             t(
                 lang,
                 "meet.choice",
-                type=t(lang, f"atype.{c.action_type}") if c.action_type else t(lang, "unset"),
-                resp=t(lang, f"resp.{c.responsible}") if c.responsible else t(lang, "unset"),
-                time=t(lang, f"time.{c.timeframe}") if c.timeframe else t(lang, "unset"),
+                type=label(lang, "atype", c.action_type),
+                resp=label(lang, "resp", c.responsible),
+                time=label(lang, "time", c.timeframe),
             )
         )
         rows: tuple[tuple[Choice, ...], ...] = ()
@@ -534,21 +572,21 @@ class Services:
         assert ctx.person is not None and ctx.group is not None
         uow, person, group = ctx.uow, ctx.person, ctx.group
         if choice.startswith("f"):
-            rid = _int(choice[1:])
+            rid = parse_id(choice[1:])
             rnd = uow.store.get_round_by_id(rid) if rid is not None else None
             if rnd is None or rnd.group_id != group.id:
-                self.reply(ctx, Outbound(t(ctx.lang, "q.stale"), kind="notice"))
+                self.reply(ctx, Outbound(t(ctx.lang, "meet.stale"), kind="notice"))
                 return
             from bot import commands
 
             commands.finalize(self, ctx, rnd)
             return
         head, _, rest = choice.partition(":")
-        cid = _int(head[1:])
+        cid = parse_id(head[1:])
         cand = uow.store.get_candidate(cid) if cid is not None else None
         rnd = uow.store.get_round_by_id(cand.round_id) if cand else None
         if cand is None or rnd is None or rnd.group_id != group.id:
-            self.reply(ctx, Outbound(t(ctx.lang, "q.stale"), kind="notice"))
+            self.reply(ctx, Outbound(t(ctx.lang, "meet.stale"), kind="notice"))
             return
         if not person.has_role("participant"):
             self.reply(ctx, Outbound(t(ctx.lang, "meet.only_participants"), kind="notice"))
@@ -569,7 +607,7 @@ class Services:
         elif kind == "t" and value in TIMEFRAMES:
             changed = uow.store.set_candidate_field(cand.id, "timeframe", value)
         else:
-            self.reply(ctx, Outbound(t(ctx.lang, "q.stale"), kind="notice"))
+            self.reply(ctx, Outbound(t(ctx.lang, "meet.stale"), kind="notice"))
             return
         if changed:
             cand = uow.store.get_candidate(cand.id)
@@ -611,20 +649,18 @@ class Services:
         )
 
     def decisions(self, uow: UnitOfWork, rnd: Round, lang: str) -> list[Decision]:
-        out = []
-        for a in uow.store.actions_for_round(rnd.id):
-            out.append(
-                Decision(
-                    a.title,
-                    a.area_name,
-                    a.place,
-                    t(lang, f"atype.{a.action_type}"),
-                    t(lang, f"resp.{a.responsible}"),
-                    t(lang, f"time.{a.timeframe}"),
-                    a.votes,
-                )
+        return [
+            Decision(
+                a.title,
+                a.area_name,
+                a.place,
+                label(lang, "atype", a.action_type),
+                label(lang, "resp", a.responsible),
+                label(lang, "time", a.timeframe),
+                a.votes,
             )
-        return out
+            for a in uow.store.actions_for_round(rnd.id)
+        ]
 
     def report_markdown(self, uow: UnitOfWork, group: GroupConfig, rnd: Round, lang: str) -> str:
         pic = self.picture(uow, group, rnd, lang)
@@ -680,8 +716,14 @@ class Services:
             yield uow
 
 
-def _int(v: str) -> int | None:
-    try:
-        return int(v)
-    except ValueError:
+def label(lang: str, prefix: str, code: str | None) -> str:
+    """The human label of a decision code, or "not chosen"."""
+    return t(lang, f"{prefix}.{code}") if code else t(lang, "unset")
+
+
+def parse_id(v: str) -> int | None:
+    """A database id from a button or command: digits only, and within a 32-bit key."""
+    if not v.isascii() or not v.isdigit() or len(v) > 10:
         return None
+    n = int(v)
+    return n if 0 < n < 2**31 else None

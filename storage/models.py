@@ -58,7 +58,7 @@ class Base(DeclarativeBase):
 class GroupRow(Base):
     __tablename__ = "groups"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(Text)
 
 
 class AreaRow(Base):
@@ -67,7 +67,7 @@ class AreaRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     group_id: Mapped[str] = mapped_column(ForeignKey("groups.id"))
     code: Mapped[str] = mapped_column(String(40))
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(Text)
 
 
 class PlaceRow(Base):
@@ -75,8 +75,8 @@ class PlaceRow(Base):
     __table_args__ = (UniqueConstraint("area_id", "norm"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
-    norm: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(Text)
+    norm: Mapped[str] = mapped_column(Text)
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
     configured: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -88,9 +88,9 @@ class PersonRow(Base):
     __table_args__ = (UniqueConstraint("group_id", "name_key"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     group_id: Mapped[str] = mapped_column(ForeignKey("groups.id"), index=True)
-    name: Mapped[str] = mapped_column(String(100))
-    name_key: Mapped[str] = mapped_column(String(100))
-    organisation: Mapped[str] = mapped_column(String(200), default="")
+    name: Mapped[str] = mapped_column(Text)
+    name_key: Mapped[str] = mapped_column(Text)
+    organisation: Mapped[str] = mapped_column(Text, default="")
     role: Mapped[str] = mapped_column(String(20), default="reporter")
     language: Mapped[str] = mapped_column(String(5), default="sv")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -135,7 +135,7 @@ class ResponseRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
-    organisation: Mapped[str] = mapped_column(String(200), default="")
+    organisation: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="pending")
     state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     version: Mapped[int] = mapped_column(Integer, default=0)
@@ -166,8 +166,8 @@ class ObservationRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
-    author: Mapped[str] = mapped_column(String(200))
-    source: Mapped[str] = mapped_column(String(100))
+    author: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text)
     area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
     factor: Mapped[str | None] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text)
@@ -179,11 +179,11 @@ class CandidateRow(Base):
     __table_args__ = (UniqueConstraint("round_id", "key"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
-    key: Mapped[str] = mapped_column(String(300))
+    key: Mapped[str] = mapped_column(Text)
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
     place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))
-    factors: Mapped[str] = mapped_column(String(500), default="")
-    title: Mapped[str] = mapped_column(String(300))
+    factors: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(Text)
     reasons: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(20), default="auto")
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -207,11 +207,11 @@ class ActionRow(Base):
     candidate_id: Mapped[int | None] = mapped_column(ForeignKey("candidates.id"), unique=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
     place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))
-    factors: Mapped[str] = mapped_column(String(500), default="")
-    title: Mapped[str] = mapped_column(String(300))
-    action_type: Mapped[str] = mapped_column(String(40))
-    responsible: Mapped[str] = mapped_column(String(40))
-    timeframe: Mapped[str] = mapped_column(String(40))
+    factors: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(Text)
+    action_type: Mapped[str | None] = mapped_column(String(40))
+    responsible: Mapped[str | None] = mapped_column(String(40))
+    timeframe: Mapped[str | None] = mapped_column(String(40))
     votes: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(20), default="planned")
     created_at: Mapped[datetime]
@@ -220,7 +220,7 @@ class ActionRow(Base):
 class OutboxRow(Base):
     __tablename__ = "outbox"
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    key: Mapped[str] = mapped_column(String(300), unique=True)
+    key: Mapped[str] = mapped_column(Text, unique=True)
     platform: Mapped[str] = mapped_column(String(20), index=True)
     address: Mapped[str] = mapped_column(String(100))
     ref: Mapped[str | None] = mapped_column(String(200))
@@ -255,7 +255,7 @@ class AuditRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime]
     group_id: Mapped[str] = mapped_column(String(40))
-    actor: Mapped[str] = mapped_column(String(100))
+    actor: Mapped[str] = mapped_column(Text)
     action: Mapped[str] = mapped_column(String(60))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 

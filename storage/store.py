@@ -60,7 +60,7 @@ def _person(r: PersonRow) -> Person:
 
 
 def _round(r: RoundRow) -> Round:
-    return Round(r.id, r.group_id, RoundKey(r.year, r.week), Phase(r.phase))
+    return Round(r.id, r.group_id, RoundKey(r.year, r.week), Phase(r.phase), r.opened_at)
 
 
 def _response(r: ResponseRow) -> Response:
@@ -131,10 +131,12 @@ class SqlStore:
         lat: float | None = None,
         lon: float | None = None,
     ) -> Place:
+        """The place of that name in the area; two reporters naming a new place at once get the same row."""
         norm = _norm(name)
-        row = self.s.scalar(select(PlaceRow).where(PlaceRow.area_id == area_id, PlaceRow.norm == norm))
+        q = select(PlaceRow).where(PlaceRow.area_id == area_id, PlaceRow.norm == norm)
+        row = self.s.scalar(q)
         if row is None:
-            row = PlaceRow(
+            stmt = self._insert(PlaceRow).values(
                 area_id=area_id,
                 name=" ".join(name.split()),
                 norm=norm,
@@ -143,8 +145,9 @@ class SqlStore:
                 configured=configured,
                 created_at=now,
             )
-            self.s.add(row)
-            self.s.flush()
+            self.s.execute(stmt.on_conflict_do_nothing(index_elements=["area_id", "norm"]))
+            row = self.s.scalar(q)
+            assert row is not None
         elif configured and not row.configured:
             row.configured = True
         return Place(row.id, row.area_id, row.name, row.lat, row.lon)
@@ -217,6 +220,10 @@ class SqlStore:
         else:
             row.person_id = person_id
         self.s.flush()
+
+    def account_owner(self, platform: str, external_id: str) -> int | None:
+        row = self.s.get(AccountRow, (platform, external_id))
+        return row.person_id if row else None
 
     def accounts_of(self, person_id: int) -> list[tuple[str, str]]:
         rows = self.s.execute(
@@ -567,7 +574,7 @@ class SqlStore:
                     place.name if place else None,
                     act.factors.split(",")[0] if act.factors else None,
                     act.title,
-                    act.responsible,
+                    act.responsible or "",
                     round_by_id[act.round_id],
                     before,
                     _mean(reports.get(rnd.id, []), code, fs),
@@ -731,15 +738,15 @@ class SqlStore:
         return self._candidate(row) if row else None
 
     def vote(self, candidate_id: int, person_id: int, on: bool) -> bool:
-        exists = self.s.get(VoteRow, (candidate_id, person_id)) is not None
-        if on and not exists:
-            self.s.add(VoteRow(candidate_id=candidate_id, person_id=person_id))
-            self.s.flush()
-            return True
-        if not on and exists:
-            self.s.execute(delete(VoteRow).where(VoteRow.candidate_id == candidate_id, VoteRow.person_id == person_id))
-            return True
-        return False
+        """Add or withdraw one person's vote; True if that changed anything (a double click does not)."""
+        if on:
+            stmt = self._insert(VoteRow).values(candidate_id=candidate_id, person_id=person_id)
+            res = self.s.execute(stmt.on_conflict_do_nothing(index_elements=["candidate_id", "person_id"]))
+        else:
+            res = self.s.execute(
+                delete(VoteRow).where(VoteRow.candidate_id == candidate_id, VoteRow.person_id == person_id)
+            )
+        return bool(res.rowcount == 1)  # type: ignore[attr-defined]
 
     def set_candidate_field(self, candidate_id: int, field: str, value: str) -> bool:
         if field not in ("action_type", "responsible", "timeframe"):
@@ -768,9 +775,9 @@ class SqlStore:
                 place_id=row.place_id,
                 factors=row.factors,
                 title=row.title,
-                action_type=row.action_type or "presence",
-                responsible=row.responsible or "police",
-                timeframe=row.timeframe or "next_week",
+                action_type=row.action_type,
+                responsible=row.responsible,
+                timeframe=row.timeframe,
                 votes=votes,
                 status="planned",
                 created_at=now,
@@ -884,10 +891,15 @@ class SqlStore:
             else:
                 ref.message_id = message_id
 
-    def outbox_retry(self, item_id: int, at: datetime, error: str, park_after: int) -> bool:
-        """Schedule another attempt, or park the row after too many; True if parked."""
+    def outbox_retry(self, item_id: int, at: datetime, error: str, park_after: int, count: bool = True) -> bool:
+        """Schedule another attempt, or park the row after too many failures; True if parked.
+
+        A rate limit (`count=False`) reschedules without counting as a failed attempt."""
         row = self.s.get(OutboxRow, item_id)
         assert row is not None
+        if not count:
+            row.next_attempt_at, row.last_error = at, error[:2000]
+            return False
         row.attempts += 1
         row.last_error = error[:2000]
         if row.attempts >= park_after:

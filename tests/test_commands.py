@@ -74,7 +74,7 @@ def test_remind_nudges_only_those_not_done(bot: Bot) -> None:
 
 def test_reporter_add_list_remove_and_pause(bot: Bot) -> None:
     out = bot.cmd("sara", "reporter add Dana Dahl | Fältassistenter | norr,centrum")
-    assert texts(out) == "Dana Dahl är tillagd (reporter, norr, centrum)."
+    assert texts(out) == 'Dana Dahl är tillagd (reporter, norr, centrum).\nI terminalen heter Dana Dahl "dana".'
     assert "finns redan" in texts(bot.cmd("sara", "reporter add Dana Dahl | X | norr"))
     assert "Okänt område söder" in texts(bot.cmd("sara", "reporter add Eva | X | söder"))
     assert "Okänd roll chef" in texts(bot.cmd("sara", "reporter add Eva | X | norr | chef"))
@@ -173,7 +173,7 @@ def test_whole_week_draft_meeting_finalise_and_friday_report(bot: Bot) -> None:
     assert en and en[0].text.startswith("Weekly report 2026-W47")
     md = texts(bot.cmd("sara", "report 2026-W47"))
     assert "Stortorget" in md and "Bättre belysning" in md
-    assert "Veckan ska skrivas som" in texts(bot.cmd("sara", "report vecka47"))
+    assert "finns inte; skriv den som 2026-W47" in texts(bot.cmd("sara", "report vecka47"))
     bot.tick()
     assert len(bot.sender.to("rapport")) == 1  # published once
 
@@ -211,3 +211,80 @@ def test_retried_delivery_changes_nothing_twice(bot: Bot) -> None:
     first = bot.flush("anna")
     assert bot.app.services.handle(inbound) == []
     assert bot.flush("anna") == [] and first
+
+
+def test_added_person_never_takes_over_someone_elses_console_account(bot: Bot) -> None:
+    out = texts(bot.cmd("sara", "reporter add Sara Berg | Skolan | norr"))
+    assert 'I terminalen heter Sara Berg "sara2".' in out
+    assert "bara för samordnare" not in texts(bot.cmd("sara", "status"))  # Sara is still the coordinator
+    with bot.app.services.unit() as uow:
+        owner = uow.store.account_owner("console", "sara")
+        assert owner is not None and uow.store.get_person(owner).name == "Sara Samordnare"
+
+
+def test_a_removed_reporter_can_be_added_again(bot: Bot) -> None:
+    bot.cmd("sara", "reporter remove Bo Berg")
+    out = texts(bot.cmd("sara", "reporter add Bo Berg | Bostadsbolaget | norr"))
+    assert out == "Bo Berg är tillagd igen (reporter, norr)."
+    assert "känner inte igen dig" not in texts(bot.cmd("bo", "help"))
+
+
+def test_odd_arguments_get_clear_answers_and_change_nothing(bot: Bot) -> None:
+    bot.tick()
+    assert "mer än ett år fram" in texts(bot.cmd("sara", "pause Bo Berg 9999-12-31"))
+    assert "Så här:" in texts(bot.cmd("sara", "reporter add \x01 | org | centrum"))
+    assert "Det finns ingen åtgärd #99999999999999999999" in texts(bot.cmd("sara", "actions done 99999999999999999999"))
+    assert "Det finns ingen åtgärd #2147483648" in texts(bot.cmd("sara", "actions done 2147483648"))
+    assert "ingen anteckning #4294967296" in texts(bot.cmd("sara", "review approve 4294967296"))
+    for choice in (
+        "q99999999999999999999:l:0:1",
+        "c99999999999999999999:v",
+        "f99999999999999999999",
+        "c abc",
+        "f",
+        "x",
+    ):
+        out = texts(bot.say("kim", "choice", choice=choice))
+        assert "gäller inte längre" in out or "redan besvarad" in out, choice
+    assert texts(bot.cmd("sara", "report vecka47")) == "Veckan vecka47 finns inte; skriv den som 2026-W47."
+
+
+def test_participants_do_not_see_who_has_not_answered(bot: Bot) -> None:
+    bot.tick()
+    assert "Anna Andersson" not in texts(bot.cmd("kim", "picture"))
+    assert "Anna Andersson" in texts(bot.cmd("sara", "picture"))
+
+
+def test_undecided_fields_stay_undecided_in_actions(bot: Bot) -> None:
+    bot.tick()
+    bot.cmd("sara", "priority add centrum: Mer närvaro")
+    bot.clock.set(THU_DRAFT)
+    bot.tick()
+    bot.cmd("sara", "finalize")
+    assert "Mer närvaro – ej vald, ej vald, ej vald – planerad" in texts(bot.cmd("sara", "actions"))
+
+
+def test_observations_after_finalising_go_to_next_week(bot: Bot) -> None:
+    bot.tick()
+    bot.clock.set(FRI_PUBLISH + timedelta(days=3))  # Monday after the report
+    bot.tick()
+    bot.flush("kim")
+    assert texts(bot.cmd("kim", "observe centrum: Lugnt i helgen")) == "Observationen är sparad för 2026-W48."
+    assert "är tillagd för 2026-W48" in texts(bot.cmd("sara", "priority add norr: Belysning"))
+
+
+def test_report_command_after_close_says_it_was_sent(bot: Bot) -> None:
+    bot.tick()
+    report(bot, "anna", {})
+    bot.clock.set(THU_DRAFT)
+    bot.tick()
+    assert "är skickad och rapporteringen har stängt" in texts(bot.cmd("anna", "rapport"))
+
+
+def test_strangers_in_a_channel_are_not_answered(bot: Bot) -> None:
+    out = bot.app.services.handle(
+        __import__("bot.conversation.messages", fromlist=["Inbound"]).Inbound(
+            "console", "stranger", "text", text="hej alla", chat="möte"
+        )
+    )
+    assert out == []

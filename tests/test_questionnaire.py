@@ -287,3 +287,74 @@ def test_language_switch(bot: Bot) -> None:
     assert "English from now on" in texts(out)
     open_week(bot)
     assert bot.last_question("anna").text.startswith("Hi Anna!")
+
+
+def _with_areas(bot: Bot, who_name: str, areas: list[str]) -> Bot:
+    """Restart with a configuration in which one reporter covers other areas."""
+    from bot.bootstrap import build
+    from tests.conftest import RecordingSender, group_dict, make_config
+
+    g = group_dict()
+    for r in g["reporters"]:
+        if r["name"] == who_name:
+            r["areas"] = areas
+    bot.app.close()
+    sender = RecordingSender()
+    app = build(make_config(bot.url, reporters=g["reporters"]), clock=bot.clock, senders={"console": sender})
+    return Bot(app, bot.clock, sender, bot.url)
+
+
+def test_areas_reordered_mid_questionnaire_resume_at_the_same_question(bot: Bot) -> None:
+    open_week(bot)
+    bot.press("bo", "Börja")
+    for _ in range(14):
+        bot.press("bo", ":0")  # all of centrum and two of norr
+    b2 = _with_areas(bot, "Bo Berg", ["norr", "centrum"])
+    out = b2.cmd("bo", "rapport")
+    assert out[-1].text.startswith("Norr · Fråga 3 av 24")  # norr's third factor, now item 3
+    b2.app.close()
+
+
+def test_area_removed_mid_questionnaire_continues_and_cannot_send_unanswered(bot: Bot) -> None:
+    open_week(bot)
+    bot.press("bo", "Börja")
+    for _ in range(15):
+        bot.press("bo", ":0")  # at norr item 15 of 24
+    b2 = _with_areas(bot, "Bo Berg", ["norr"])
+    out = b2.cmd("bo", "rapport")
+    assert out[-1].text.startswith("Fråga 4 av 12")  # the first norr question not answered yet
+    b2.app.close()
+
+
+def test_send_with_missing_answers_goes_to_the_first_missing(bot: Bot) -> None:
+    open_week(bot)
+    bot.press("bo", "Inget att rapportera")
+    b2 = bot
+    # forge a Send from a state where one answer is missing
+    with b2.app.services.unit() as uow:
+        person = uow.store.person_by_account("console", "bo")
+        assert person is not None
+        rnd = uow.store.get_round("tbg", RoundKey(2026, 47))
+        assert rnd is not None
+        resp = uow.store.get_response(rnd.id, person.id)
+        assert resp is not None
+        state = dict(resp.state)
+        state["answers"] = {k: v for k, v in state["answers"].items() if k != "norr|brand"}
+        uow.store.save_response(resp.id, resp.version, state, "in_progress", None, False, None, b2.clock.now())
+        uow.commit()
+    out = b2.press("bo", "Skicka")
+    assert "saknar svar" in texts(out) and "Norr · Fråga 17 av 24" in out[-1].text
+    assert stored(b2, "bo")["status"] == "in_progress"
+
+
+def test_wake_up_after_snooze_is_a_new_message_that_notifies(bot: Bot) -> None:
+    from datetime import timedelta
+
+    open_week(bot)
+    bot.press("anna", "Påminn mig senare")
+    bot.clock.advance(timedelta(hours=3, minutes=1))
+    bot.tick()
+    sent = [(o, mid) for item, o, mid in bot.sender.sent if item.address == "anna"]
+    wake, prompt = sent[-2], sent[-1]
+    assert wake[0].kind == "reminder" and "som du bad om" in wake[0].text
+    assert prompt[0].fresh and prompt[1] is None  # posted anew (no message to edit), so the phone notifies

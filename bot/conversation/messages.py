@@ -46,7 +46,9 @@ class Outbound:
 
     `ref` names a message that is updated in place: a later Outbound with the
     same ref to the same recipient replaces the earlier one where the platform
-    can. `kind` lets an edge draw a richer form (Block Kit, HTML) from `data`;
+    can, unless `fresh` asks for a new message (which then carries the ref): a
+    reminder must notify, and after the person typed, the old message is no
+    longer the last one in the chat. `kind` lets an edge draw a richer form (Block Kit, HTML) from `data`;
     `text` is always a complete plain-text rendering.
     """
 
@@ -58,6 +60,7 @@ class Outbound:
     allow_location: bool = False
     data: dict[str, Any] = field(default_factory=dict)
     attachments: tuple[Attachment, ...] = ()
+    fresh: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -73,6 +76,7 @@ class Outbound:
             allow_location=d.get("allow_location", False),
             data=dict(d.get("data") or {}),
             attachments=tuple(Attachment(**a) for a in d.get("attachments", ())),
+            fresh=d.get("fresh", False),
         )
 
     def all_choices(self) -> list[Choice]:

@@ -94,15 +94,49 @@ class Questionnaire:
     def step(self, state: dict[str, Any], event: Event) -> Result:
         s = copy.deepcopy(state) if state else new_state()
         s.setdefault("answers", {})
+        self._normalise(s)
         if event.kind == "show":
-            return Result(s, [self.prompt(s)])
-        if event.kind == "choice":
-            return self._choice(s, event.value)
-        if event.kind == "text":
-            return self._text(s, event.value)
-        if event.kind == "location" and event.location is not None:
-            return self._location(s, event.location)
-        return Result(s, [self.notice(t(self.spec.lang, "q.type_or_choose")), self.prompt(s)])
+            result = Result(s, [self.prompt(s)])
+        elif event.kind == "choice":
+            result = self._choice(s, event.value)
+        elif event.kind == "text":
+            result = self._text(s, event.value)
+        elif event.kind == "location" and event.location is not None:
+            result = self._location(s, event.location)
+        else:
+            result = Result(s, [self.notice(t(self.spec.lang, "q.type_or_choose")), self.prompt(s)])
+        keys = self._keys()
+        if 0 <= result.state.get("i", 0) < len(keys):
+            result.state["k"] = keys[result.state.get("i", 0)]
+        return result
+
+    def _keys(self) -> list[str]:
+        return [it.key for it in self.spec.items]
+
+    def _normalise(self, s: dict[str, Any]) -> None:
+        """Fit a stored state to today's items: the areas or factors may have changed since it was saved.
+
+        The position is kept by item key, not by index, so a reordered list resumes at the same question; a
+        removed item's answer is dropped and the reporter continues at the first unanswered question.
+        """
+        keys = self._keys()
+        s["answers"] = {k: v for k, v in s["answers"].items() if k in keys}
+        if s["step"] not in (LEVEL, WHERE, WHAT):
+            return
+        k = s.get("k")
+        if k in keys:
+            s["i"] = keys.index(k)
+        elif k is not None or not 0 <= s.get("i", 0) < len(keys):
+            s["i"] = self._first_missing(s)
+            s["step"] = LEVEL
+        if s["step"] in (WHERE, WHAT) and keys[s["i"]] not in s["answers"]:
+            s["step"] = LEVEL
+
+    def _first_missing(self, s: dict[str, Any]) -> int:
+        for i, key in enumerate(self._keys()):
+            if key not in s["answers"]:
+                return i
+        return 0
 
     def is_own_choice(self, choice_id: str) -> bool:
         return choice_id.startswith(self.prefix)
@@ -162,7 +196,7 @@ class Questionnaire:
         if kind == "p" and len(parts) == 3:
             i = _int(parts[1])
             if step != WHERE or i is None or i != s["i"]:
-                return self._stale_or_same(s, same=step != WHERE or i != s["i"])
+                return self._stale_or_same(s, same=False)
             key = self.spec.items[i].key
             if parts[2] == "skip":
                 s["answers"][key].pop("place", None)
@@ -194,6 +228,9 @@ class Questionnaire:
             return self._changed(s)
         if kind == "s" and step == SUMMARY:
             if parts[1:] == ["send"]:
+                if any(key not in s["answers"] for key in self._keys()):
+                    s.update(step=LEVEL, i=self._first_missing(s), ret=True)
+                    return Result(s, [self.notice(t(self.spec.lang, "q.incomplete")), self.prompt(s)], changed=True)
                 s["step"] = SENT
                 return Result(s, [], submitted=True, changed=True)
             if parts[1:] == ["more"]:
@@ -379,10 +416,10 @@ class Questionnaire:
             if a.get("place"):
                 line += f" – {a['place']}"
             if a.get("note"):
-                line += f" ({a['note']})"
+                line += f" ({_short(a['note'], 80)})"
             lines.append(line)
         if s.get("more"):
-            lines.append(t(lang, "q.summary.more", text=s["more"]))
+            lines.append(t(lang, "q.summary.more", text=_short(s["more"], 200)))
         return lines
 
     def _summary(self, s: dict[str, Any], base: dict[str, Any]) -> Outbound:
@@ -423,3 +460,8 @@ def _int(v: str) -> int | None:
         return int(v)
     except ValueError:
         return None
+
+
+def _short(text: str, n: int) -> str:
+    """Long notes are shortened in the summary so it fits one chat message; the whole note is kept."""
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"

@@ -56,6 +56,7 @@ class Round:
     group_id: str
     key: RoundKey
     phase: Phase
+    opened_at: datetime | None = None
 
 
 @dataclass
@@ -109,9 +110,9 @@ class Action:
     place: str | None
     factors: tuple[str, ...]
     title: str
-    action_type: str
-    responsible: str
-    timeframe: str
+    action_type: str | None  # None: the meeting did not choose it
+    responsible: str | None
+    timeframe: str | None
     votes: int
     status: str
 

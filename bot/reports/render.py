@@ -32,6 +32,8 @@ from bot.text import CATALOGUE, t
 
 def _label(prefix: str, code: str, lang: str) -> str:
     """A code's human label (`resp.police` -> Polisen); unknown codes are shown as they are."""
+    if not code:
+        return t(lang, "unset")
     key = f"{prefix}.{code}"
     return t(lang, key) if key in CATALOGUE else code
 

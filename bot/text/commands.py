@@ -125,7 +125,10 @@ TEXT: dict[str, dict[str, str]] = {
         "sv": "Det finns ingen fastställd lägesbild för {week} än.",
         "en": "There is no finalised picture for {week} yet.",
     },
-    "cmd.bad_week": {"sv": "Veckan ska skrivas som 2026-W47: {error}", "en": "Write the week as 2026-W47: {error}"},
+    "cmd.bad_week": {
+        "sv": "Veckan {value} finns inte; skriv den som 2026-W47.",
+        "en": "There is no week {value}; write it as 2026-W47.",
+    },
     "cmd.reporter.added": {"sv": "{name} är tillagd ({role}, {areas}).", "en": "{name} was added ({role}, {areas})."},
     "cmd.reporter.exists": {
         "sv": "Det finns redan någon som heter {name}.",
@@ -241,4 +244,24 @@ TEXT: dict[str, dict[str, str]] = {
     "time.next_week": {"sv": "Nästa vecka", "en": "Next week"},
     "time.long_term": {"sv": "Längre sikt", "en": "Longer term"},
     "unset": {"sv": "ej vald", "en": "not chosen"},
+    "meet.stale": {
+        "sv": "Den knappen gäller inte längre. Använd de senaste meddelandena.",
+        "en": "That button is no longer valid. Use the latest messages.",
+    },
+    "cmd.date_far": {
+        "sv": "Datumet {value} ligger mer än ett år fram; välj ett närmare.",
+        "en": "The date {value} is more than a year ahead; choose a nearer one.",
+    },
+    "cmd.reporter.readded": {
+        "sv": "{name} är tillagd igen ({role}, {areas}).",
+        "en": "{name} was added again ({role}, {areas}).",
+    },
+    "cmd.reporter.console": {
+        "sv": 'I terminalen heter {name} "{handle}".',
+        "en": 'In the terminal {name} is "{handle}".',
+    },
+    "cmd.observe.locked": {
+        "sv": "Observationen gäller nästa vecka, {week}, eftersom veckans lägesbild är fastställd.",
+        "en": "The observation counts for next week, {week}, since this week's picture is finalised.",
+    },
 }

@@ -105,4 +105,16 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Reminder: this week's EST report ({week}) is not finished. It closes {close}.",
     },
     "q.none": {"sv": "–", "en": "–"},
+    "q.incomplete": {
+        "sv": "Några frågor saknar svar. Svara på dem först, sedan kan du skicka.",
+        "en": "Some questions have no answer yet. Answer them first, then you can send.",
+    },
+    "q.wake": {
+        "sv": "Dags för veckans EST-rapport ({week}), som du bad om.",
+        "en": "Time for this week's EST report ({week}), as you asked.",
+    },
+    "q.already_sent": {
+        "sv": "Din rapport för {week} är skickad och rapporteringen har stängt. Tack!",
+        "en": "Your report for {week} has been sent and reporting has closed. Thank you!",
+    },
 }

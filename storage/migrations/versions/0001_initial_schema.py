@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 22:45:03.783523
+Create Date: 2026-11-21 23:37:07.856644
 """
 
 from collections.abc import Sequence
@@ -23,7 +23,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("group_id", sa.String(length=40), nullable=False),
-        sa.Column("actor", sa.String(length=100), nullable=False),
+        sa.Column("actor", sa.Text(), nullable=False),
         sa.Column("action", sa.String(length=60), nullable=False),
         sa.Column("detail", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit")),
@@ -31,7 +31,7 @@ def upgrade() -> None:
     op.create_table(
         "groups",
         sa.Column("id", sa.String(length=40), nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_groups")),
     )
     op.create_table(
@@ -45,7 +45,7 @@ def upgrade() -> None:
     op.create_table(
         "outbox",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("key", sa.String(length=300), nullable=False),
+        sa.Column("key", sa.Text(), nullable=False),
         sa.Column("platform", sa.String(length=20), nullable=False),
         sa.Column("address", sa.String(length=100), nullable=False),
         sa.Column("ref", sa.String(length=200), nullable=True),
@@ -75,7 +75,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("group_id", sa.String(length=40), nullable=False),
         sa.Column("code", sa.String(length=40), nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(["group_id"], ["groups.id"], name=op.f("fk_areas_group_id_groups")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_areas")),
         sa.UniqueConstraint("group_id", "code", name=op.f("uq_areas_group_id")),
@@ -84,9 +84,9 @@ def upgrade() -> None:
         "persons",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("group_id", sa.String(length=40), nullable=False),
-        sa.Column("name", sa.String(length=100), nullable=False),
-        sa.Column("name_key", sa.String(length=100), nullable=False),
-        sa.Column("organisation", sa.String(length=200), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("name_key", sa.Text(), nullable=False),
+        sa.Column("organisation", sa.Text(), nullable=False),
         sa.Column("role", sa.String(length=20), nullable=False),
         sa.Column("language", sa.String(length=5), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
@@ -135,8 +135,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("author_id", sa.Integer(), nullable=True),
-        sa.Column("author", sa.String(length=200), nullable=False),
-        sa.Column("source", sa.String(length=100), nullable=False),
+        sa.Column("author", sa.Text(), nullable=False),
+        sa.Column("source", sa.Text(), nullable=False),
         sa.Column("area_id", sa.Integer(), nullable=True),
         sa.Column("factor", sa.String(length=40), nullable=True),
         sa.Column("text", sa.Text(), nullable=False),
@@ -166,8 +166,8 @@ def upgrade() -> None:
         "places",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("area_id", sa.Integer(), nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("norm", sa.String(length=200), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("norm", sa.Text(), nullable=False),
         sa.Column("lat", sa.Float(), nullable=True),
         sa.Column("lon", sa.Float(), nullable=True),
         sa.Column("configured", sa.Boolean(), nullable=False),
@@ -184,7 +184,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=True),
-        sa.Column("organisation", sa.String(length=200), nullable=False),
+        sa.Column("organisation", sa.Text(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("state", sa.JSON(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
@@ -218,10 +218,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["area_id"], ["areas.id"], name=op.f("fk_answers_area_id_areas")),
         sa.ForeignKeyConstraint(["place_id"], ["places.id"], name=op.f("fk_answers_place_id_places")),
         sa.ForeignKeyConstraint(
-            ["response_id"],
-            ["responses.id"],
-            name=op.f("fk_answers_response_id_responses"),
-            ondelete="CASCADE",
+            ["response_id"], ["responses.id"], name=op.f("fk_answers_response_id_responses"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_answers")),
         sa.UniqueConstraint("response_id", "area_id", "factor", name=op.f("uq_answers_response_id")),
@@ -233,11 +230,11 @@ def upgrade() -> None:
         "candidates",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("round_id", sa.Integer(), nullable=False),
-        sa.Column("key", sa.String(length=300), nullable=False),
+        sa.Column("key", sa.Text(), nullable=False),
         sa.Column("area_id", sa.Integer(), nullable=False),
         sa.Column("place_id", sa.Integer(), nullable=True),
-        sa.Column("factors", sa.String(length=500), nullable=False),
-        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("factors", sa.Text(), nullable=False),
+        sa.Column("title", sa.Text(), nullable=False),
         sa.Column("reasons", sa.Text(), nullable=False),
         sa.Column("source", sa.String(length=20), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
@@ -262,11 +259,11 @@ def upgrade() -> None:
         sa.Column("candidate_id", sa.Integer(), nullable=True),
         sa.Column("area_id", sa.Integer(), nullable=False),
         sa.Column("place_id", sa.Integer(), nullable=True),
-        sa.Column("factors", sa.String(length=500), nullable=False),
-        sa.Column("title", sa.String(length=300), nullable=False),
-        sa.Column("action_type", sa.String(length=40), nullable=False),
-        sa.Column("responsible", sa.String(length=40), nullable=False),
-        sa.Column("timeframe", sa.String(length=40), nullable=False),
+        sa.Column("factors", sa.Text(), nullable=False),
+        sa.Column("title", sa.Text(), nullable=False),
+        sa.Column("action_type", sa.String(length=40), nullable=True),
+        sa.Column("responsible", sa.String(length=40), nullable=True),
+        sa.Column("timeframe", sa.String(length=40), nullable=True),
         sa.Column("votes", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -286,10 +283,7 @@ def upgrade() -> None:
         sa.Column("candidate_id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["candidate_id"],
-            ["candidates.id"],
-            name=op.f("fk_votes_candidate_id_candidates"),
-            ondelete="CASCADE",
+            ["candidate_id"], ["candidates.id"], name=op.f("fk_votes_candidate_id_candidates"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
             ["person_id"], ["persons.id"], name=op.f("fk_votes_person_id_persons"), ondelete="CASCADE"

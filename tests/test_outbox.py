@@ -1,0 +1,77 @@
+"""The outbox: every message is a row first; rate limits, errors and parking."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.conversation.messages import Outbound
+from bot.domain.model import OutboxItem
+from bot.outbox import PermanentFailure, RetryAfter
+from tests.conftest import Bot
+
+
+class FlakySender:
+    platform = "console"
+
+    def __init__(self, fail: list[Exception | None]) -> None:
+        self.fail = fail
+        self.calls: list[str] = []
+        self.delivered: list[str] = []
+
+    def send(self, item: OutboxItem, out: Outbound, message_id: str | None) -> str | None:
+        self.calls.append(item.key)
+        exc = self.fail.pop(0) if self.fail else None
+        if exc is not None:
+            raise exc
+        self.delivered.append(item.key)
+        return f"m{len(self.delivered)}"
+
+
+def enqueue(bot: Bot, n: int) -> None:
+    with bot.app.services.unit() as uow:
+        for i in range(n):
+            uow.store.enqueue(f"k{i}", "console", f"a{i}", None, Outbound(f"hej {i}").to_json(), bot.clock.now())
+        uow.store.enqueue("k0", "console", "a0", None, Outbound("dubblett").to_json(), bot.clock.now())
+        uow.commit()
+
+
+def counts(bot: Bot) -> dict[str, int]:
+    with bot.app.services.unit() as uow:
+        return uow.store.outbox_counts()
+
+
+def test_rate_limit_holds_the_platform_and_parks_nothing(bot: Bot) -> None:
+    bot.flush()
+    enqueue(bot, 40)
+    sender = FlakySender([RetryAfter(5)] * 8)
+    bot.app.dispatcher.senders["console"] = sender
+    for _ in range(8):  # a 429 storm: each drain gets one call through and stops
+        assert bot.app.dispatcher.drain("console") == 0
+        bot.clock.advance(timedelta(seconds=5))
+    assert len(sender.calls) == 8
+    assert bot.app.dispatcher.drain("console") == 40
+    assert counts(bot).get("parked", 0) == 0
+    assert sorted(sender.delivered) == sorted(f"k{i}" for i in range(40))  # each once, the duplicate key not at all
+
+
+def test_errors_back_off_then_park_and_status_shows_it(bot: Bot) -> None:
+    bot.flush()
+    enqueue(bot, 1)
+    sender = FlakySender([ConnectionError("reset")] * 20)
+    bot.app.dispatcher.senders["console"] = sender
+    for _ in range(12):
+        bot.app.dispatcher.drain("console")
+        bot.clock.advance(timedelta(minutes=11))
+    assert len(sender.calls) == bot.app.dispatcher.park_after
+    assert counts(bot)["parked"] == 1
+    bot.app.dispatcher.senders["console"] = bot.sender
+    assert "1 meddelanden kunde inte levereras" in "\n".join(o.text for o in bot.cmd("sara", "status"))
+
+
+def test_permanent_failure_parks_at_once(bot: Bot) -> None:
+    bot.flush()
+    enqueue(bot, 2)
+    sender = FlakySender([PermanentFailure("user blocked the bot")])
+    bot.app.dispatcher.senders["console"] = sender
+    assert bot.app.dispatcher.drain("console") == 1
+    assert counts(bot) == {"parked": 1, "sent": 1}
