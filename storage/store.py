@@ -741,7 +741,8 @@ class SqlStore:
         """Add or withdraw one person's vote; True if that changed anything (a double click does not)."""
         if on:
             stmt = self._insert(VoteRow).values(candidate_id=candidate_id, person_id=person_id)
-            res = self.s.execute(stmt.on_conflict_do_nothing(index_elements=["candidate_id", "person_id"]))
+            stmt = stmt.on_conflict_do_nothing(index_elements=["candidate_id", "person_id"])
+            return self.s.execute(stmt.returning(VoteRow.person_id)).first() is not None
         else:
             res = self.s.execute(
                 delete(VoteRow).where(VoteRow.candidate_id == candidate_id, VoteRow.person_id == person_id)
@@ -830,8 +831,9 @@ class SqlStore:
 
     def mark_event_processed(self, platform: str, event_id: str, now: datetime) -> bool:
         stmt = self._insert(ProcessedEventRow).values(platform=platform, event_id=event_id, at=now)
-        res = self.s.execute(stmt.on_conflict_do_nothing(index_elements=["platform", "event_id"]))
-        return bool(res.rowcount == 1)  # type: ignore[attr-defined]
+        stmt = stmt.on_conflict_do_nothing(index_elements=["platform", "event_id"])
+        # RETURNING, not rowcount: an ORM-enabled INSERT reports no row count on psycopg.
+        return self.s.execute(stmt.returning(ProcessedEventRow.event_id)).first() is not None
 
     def audit(self, now: datetime, group_id: str, actor: str, action: str, detail: dict[str, Any]) -> None:
         self.s.add(AuditRow(at=now, group_id=group_id, actor=actor, action=action, detail=detail))

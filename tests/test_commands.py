@@ -143,7 +143,10 @@ def test_whole_week_draft_meeting_finalise_and_friday_report(bot: Bot) -> None:
     cid = cands[0].data["candidate_id"]
     # votes: a participant may vote; a double click counts once; a reporter may not
     bot.say("kim", "choice", choice=f"c{cid}:v")
-    bot.say("kim", "choice", choice=f"c{cid}:v")
+    updates = [o for o in bot.sender.to("möte") if o.ref == f"cand:{cid}"]
+    assert "Röster: 1" in updates[-1].text  # the candidate message is redrawn with the vote
+    bot.say("kim", "choice", choice=f"c{cid}:v")  # a double click
+    assert len([o for o in bot.sender.to("möte") if o.ref == f"cand:{cid}"]) == len(updates)
     assert "Bara mötesdeltagare" in texts(bot.say("anna", "choice", choice=f"c{cid}:v"))
     bot.say("sara", "choice", choice=f"c{cid}:v")
     bot.say("sara", "choice", choice=f"c{cid}:a:presence")
