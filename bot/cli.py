@@ -137,13 +137,17 @@ def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     logging.basicConfig(
         level=os.environ.get("EST_LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    built = build(cfg, platforms=("console",))
+    # No chat platform is built yet, so nothing is queued for one: the cycle runs and is recorded, and
+    # coordinators use `est-bot chat` against the same database.
+    built = build(cfg, platforms=())
 
     async def main() -> None:
         scheduler = build_scheduler(built.services)
         scheduler.start()
         await asyncio.to_thread(built.services.tick)
-        logging.getLogger("est-bot").info("running: %d groups; Ctrl-C stops", len(cfg.groups))
+        logging.getLogger("est-bot").info(
+            "running: %d groups, no chat platform enabled (use `est-bot chat`); Ctrl-C stops", len(cfg.groups)
+        )
         try:
             await asyncio.Event().wait()
         finally:

@@ -123,3 +123,30 @@ def test_demo_plays_a_week_and_writes_reports(tmp_path: Path) -> None:
     picture = (tmp_path / "out" / "lagesbild-2026-W47.md").read_text(encoding="utf-8")
     assert "[telefon]" in picture.replace("\\", "") and "070-123" not in picture
     assert "markerad som sen" in transcript  # late answers after Thursday's close
+
+
+def test_run_starts_the_scheduler_catches_up_and_stops_on_interrupt(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    cfg = write_config(tmp_path)
+    exe = Path(sys.executable).parent / "est-bot"
+    proc = subprocess.Popen(
+        [str(exe), "run", "--config", str(cfg)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        lines: list[str] = []
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline() if proc.stdout else ""
+            lines.append(line)
+            if "running: 1 groups" in line:
+                break
+        assert any("running: 1 groups" in ln for ln in lines), "".join(lines)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, out
+    assert "Traceback" not in out
