@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.cycle import DEFAULT_SCHEDULE, PhaseTime, WeekSchedule
@@ -59,30 +59,26 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _check_code(v: str) -> str:
+    if not CODE_RE.match(v):
+        raise ValueError(_CODE_HELP)
+    return v
+
+
+Code = Annotated[str, AfterValidator(_check_code)]
+"""A stable identifier (area, factor, group): what the database and exports key on."""
+
+
 class FactorConfig(_Strict):
-    code: str
+    code: Code
     sv: str
     en: str
 
-    @field_validator("code")
-    @classmethod
-    def _code(cls, v: str) -> str:
-        if not CODE_RE.match(v):
-            raise ValueError(_CODE_HELP)
-        return v
-
 
 class AreaConfig(_Strict):
-    code: str
+    code: Code
     name: str = Field(min_length=1, max_length=200)
     places: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(default_factory=list)
-
-    @field_validator("code")
-    @classmethod
-    def _code(cls, v: str) -> str:
-        if not CODE_RE.match(v):
-            raise ValueError(_CODE_HELP)
-        return v
 
 
 class ReporterConfig(_Strict):
@@ -163,7 +159,7 @@ def _parse_hhmm(v: str) -> time:
 
 
 class GroupConfig(_Strict):
-    id: str
+    id: Code
     name: str = Field(min_length=1, max_length=200)
     timezone: str = "Europe/Stockholm"
     language: Literal["sv", "en"] = "sv"
@@ -174,13 +170,6 @@ class GroupConfig(_Strict):
     areas: list[AreaConfig] = Field(min_length=1)
     reporters: list[ReporterConfig] = Field(default_factory=list)
     channels: dict[Literal["meeting", "broadcast", "coordinators"], ChannelConfig] = Field(default_factory=dict)
-
-    @field_validator("id")
-    @classmethod
-    def _id(cls, v: str) -> str:
-        if not CODE_RE.match(v):
-            raise ValueError(_CODE_HELP)
-        return v
 
     @field_validator("timezone")
     @classmethod

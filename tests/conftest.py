@@ -114,6 +114,24 @@ class Bot:
                 return self.say(who, "choice", choice=c.id)
         raise AssertionError(f"{label_or_suffix!r} not among {[c.label for c in q.all_choices()]}")
 
+    def answer_levels(self, who: str, levels: dict[int, int], place: str = "Stortorget", note: str = "Kl 22") -> str:
+        """Answer the level questions from where the reporter is (item -> level, others 0); at or above the
+        threshold pick or type `place` and write `note`. Returns the step it stopped at (more/summary)."""
+        while True:
+            q = self.last_question(who)
+            step = str(q.data["step"])
+            if step == "level":
+                self.press(who, f":l:{q.data['item']}:{levels.get(q.data['item'], 0)}")
+            elif step == "where":
+                if place in q.data["places"]:
+                    self.press(who, place)
+                else:
+                    self.text(who, place)
+            elif step == "what":
+                self.text(who, note)
+            else:
+                return step
+
     def flush(self, who: str | None = None) -> list[Outbound]:
         self.app.dispatcher.drain("console", limit=100_000, batch=500)
         if who is None:

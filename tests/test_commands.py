@@ -22,20 +22,9 @@ def report(bot: Bot, who: str, levels: dict[int, int], place: str = "Stortorget"
         bot.press(who, ":s:send")
         return
     bot.press(who, ":g:start")
-    while True:
-        q = bot.last_question(who)
-        step = q.data["step"]
-        if step == "level":
-            bot.press(who, f":l:{q.data['item']}:{levels.get(q.data['item'], 0)}")
-        elif step == "where":
-            bot.text(who, place)
-        elif step == "what":
-            bot.text(who, "Ungdomar samlas kvällstid")
-        elif step == "more":
-            bot.press(who, ":m:skip")
-        else:
-            bot.press(who, ":s:send")
-            return
+    if bot.answer_levels(who, levels, place, "Ungdomar samlas kvällstid") == "more":
+        bot.press(who, ":m:skip")
+    bot.press(who, ":s:send")
 
 
 def test_reporter_cannot_use_coordinator_commands(bot: Bot) -> None:

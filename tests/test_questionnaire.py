@@ -31,21 +31,7 @@ def stored(bot: Bot, who: str, week: RoundKey = RoundKey(2026, 47)) -> dict[str,
 
 
 def answer_all(bot: Bot, who: str, levels: dict[int, int], place: str = "Stortorget", note: str = "Kl 22") -> None:
-    """Answer every level question; at or above the threshold name a place and a note."""
-    while True:
-        q = bot.last_question(who)
-        step = q.data["step"]
-        if step == "level":
-            bot.press(who, f":l:{q.data['item']}:{levels.get(q.data['item'], 0)}")
-        elif step == "where":
-            if place in q.data["places"]:
-                bot.press(who, place)
-            else:
-                bot.text(who, place)
-        elif step == "what":
-            bot.text(who, note)
-        else:
-            return
+    bot.answer_levels(who, levels, place, note)
 
 
 def test_greeting_goes_out_on_tuesday_with_quick_paths(bot: Bot) -> None:
