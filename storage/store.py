@@ -881,17 +881,23 @@ class SqlStore:
         ]
 
     def outbox_sent(self, item_id: int, now: datetime, message_id: str | None) -> None:
-        row = self.s.get(OutboxRow, item_id)
-        assert row is not None
-        row.status, row.sent_at, row.attempts = "sent", now, row.attempts + 1
-        if message_id is not None and row.ref:
-            ref = self.s.get(MessageRefRow, (row.platform, row.address, row.ref))
-            if ref is None:
-                self.s.add(
-                    MessageRefRow(platform=row.platform, address=row.address, ref=row.ref, message_id=message_id)
+        """Mark a row sent and remember which platform message shows its ref (one UPDATE, one upsert)."""
+        row = self.s.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == item_id)
+            .values(status="sent", sent_at=now, attempts=OutboxRow.attempts + 1)
+            .returning(OutboxRow.platform, OutboxRow.address, OutboxRow.ref)
+        ).one()
+        platform, address, ref = row
+        if message_id is not None and ref:
+            stmt = self._insert(MessageRefRow).values(
+                platform=platform, address=address, ref=ref, message_id=message_id
+            )
+            self.s.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["platform", "address", "ref"], set_={"message_id": message_id}
                 )
-            else:
-                ref.message_id = message_id
+            )
 
     def outbox_retry(self, item_id: int, at: datetime, error: str, park_after: int, count: bool = True) -> bool:
         """Schedule another attempt, or park the row after too many failures; True if parked.
