@@ -150,3 +150,38 @@ def test_run_starts_the_scheduler_catches_up_and_stops_on_interrupt(tmp_path: Pa
         out, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0, out
     assert "Traceback" not in out
+
+
+def test_a_new_process_resumes_a_half_answered_questionnaire(tmp_path: Path) -> None:
+    """Two real processes over one SQLite file: the first stops mid-questionnaire, the second finishes."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    cfg = write_config(tmp_path)
+    exe = str(Path(sys.executable).parent / "est-bot")
+    at = ["--at", "2026-11-17T09:00"]
+
+    def chat(who: str, script: str) -> str:
+        done = subprocess.run(
+            [exe, "chat", "--as", who, "--config", str(cfg), *at],
+            input=script,
+            text=True,
+            capture_output=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    first = chat("anna", "rapport\n1\n" + "1\n" * 4 + "3\n" + "Stortorget\n")  # level 2 on question 5, place
+    assert first.rstrip().endswith("  1. Hoppa över") and "Vad hände, och när?" in first  # stopped at the note
+    second = chat("anna", "rapport\nBrand i papperskorg\n")
+    assert "Fråga 6 av 12" in second  # resumed at the note, then the next question: nothing asked twice
+    third = chat("anna", "rapport\n" + "1\n" * 7 + "Nej tack\nSkicka\n")  # 7 greens, nothing more, send
+    assert "Tack! Din rapport för 2026-W47 är skickad" in third, third
+    with sqlite3.connect(tmp_path / "est.sqlite") as db:
+        rows = db.execute("SELECT factor, level, note FROM answers").fetchall()
+        responses = db.execute("SELECT status, COUNT(*) FROM responses GROUP BY status").fetchall()
+    assert len(rows) == 12
+    assert [r for r in rows if r[1]] == [("brand", 2, "Brand i papperskorg")]
+    assert responses == [("submitted", 1)]
