@@ -1,0 +1,1 @@
+"""The Telegram edge: python-telegram-bot updates in, outbox rows out as Bot API calls."""

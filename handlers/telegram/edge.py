@@ -1,0 +1,155 @@
+"""Telegram edge on python-telegram-bot.
+
+Updates become neutral `Inbound`s (`update_to_inbound`); the listeners registered by `register()` answer a
+callback query first, then hand the event to the services in a worker thread and drain the outbox. The
+`TelegramSender` delivers outbox rows with the real PTB `Bot`: inline keyboards for choices, HTML parse
+mode with every user text escaped, edits in place for a message's `ref`.
+
+The outbox is drained in a worker thread (database work never blocks the loop); each Bot API call is
+scheduled back on the loop that owns the PTB application.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, Forbidden
+from telegram.error import RetryAfter as TgRetryAfter
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+
+from bot.conversation.messages import Inbound, Outbound
+from bot.domain.model import OutboxItem
+from bot.outbox import Dispatcher, PermanentFailure, RetryAfter
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+PLATFORM = "telegram"
+MAX_TEXT = 4096
+T = TypeVar("T")
+
+
+def update_to_inbound(update: Update) -> Inbound | None:
+    """A Telegram update as a neutral Inbound, or None for what the bot does not take (edits, joins, …).
+
+    The sender is the numeric user id, never a username; `chat` is set only outside private chats.
+    """
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None:
+        return None
+    sender = str(user.id)
+    where = None if chat.type == "private" else str(chat.id)
+    event_id = str(update.update_id)
+    if update.callback_query is not None:
+        return Inbound(
+            PLATFORM, sender, "choice", choice=update.callback_query.data or "", chat=where, event_id=event_id
+        )
+    message = update.message
+    if message is None:
+        return None
+    if message.location is not None:
+        loc = (message.location.latitude, message.location.longitude)
+        return Inbound(PLATFORM, sender, "location", location=loc, chat=where, event_id=event_id)
+    text = message.text or ""
+    if text.startswith("/"):
+        head, _, rest = text.partition(" ")
+        command = head[1:].split("@", 1)[0].lower()
+        return Inbound(
+            PLATFORM, sender, "command", command=command, args=tuple(rest.split()), chat=where, event_id=event_id
+        )
+    if not text:
+        return None
+    return Inbound(PLATFORM, sender, "text", text=text, chat=where, event_id=event_id)
+
+
+def render(out: Outbound) -> tuple[str, InlineKeyboardMarkup | None]:
+    """HTML text (all of it escaped: the core's text is plain) and the inline keyboard."""
+    text = html.escape(out.text, quote=False)
+    if len(text) > MAX_TEXT:
+        text = text[: MAX_TEXT - 1] + "…"
+    markup = None
+    if out.choices:
+        markup = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(c.label[:64], callback_data=c.id) for c in row] for row in out.choices if row]
+        )
+    return text, markup
+
+
+class TelegramSender:
+    """Delivers outbox rows for Telegram; called from a worker thread, runs Bot API calls on the app's loop."""
+
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        loop: asyncio.AbstractEventLoop,
+        timeout: float = 60.0,
+    ) -> None:
+        self.application = application
+        self.loop = loop
+        self.timeout = timeout
+
+    def _run(self, coro: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(self.timeout)
+
+    def send(self, item: OutboxItem, out: Outbound, message_id: str | None) -> str | None:
+        try:
+            return self._run(self._send(int(item.address), out, message_id))
+        except TgRetryAfter as exc:
+            seconds = exc.retry_after
+            raise RetryAfter(seconds if isinstance(seconds, int | float) else seconds.total_seconds()) from exc
+        except Forbidden as exc:  # the user blocked the bot or left: no retry helps
+            raise PermanentFailure(str(exc)) from exc
+        except BadRequest as exc:
+            if "chat not found" in str(exc).lower():
+                raise PermanentFailure(str(exc)) from exc
+            raise
+
+    async def _send(self, chat_id: int, out: Outbound, message_id: str | None) -> str:
+        bot = self.application.bot
+        text, markup = render(out)
+        if message_id is not None:
+            try:
+                await bot.edit_message_text(
+                    text, chat_id=chat_id, message_id=int(message_id), parse_mode="HTML", reply_markup=markup
+                )
+                return message_id
+            except BadRequest as exc:
+                reason = str(exc).lower()
+                if "not modified" in reason:
+                    return message_id  # a repeat of the same edit: already shown
+                if "not found" not in reason and "can't be edited" not in reason:
+                    raise
+        sent = await bot.send_message(chat_id, text, parse_mode="HTML", reply_markup=markup)
+        return str(sent.message_id)
+
+
+def register(
+    application: Application[Any, Any, Any, Any, Any, Any], services: Services, drain: Callable[[], int]
+) -> None:
+    """One listener for every kind of update the bot takes; each acknowledges first, then works."""
+
+    async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.callback_query is not None:
+            await update.callback_query.answer()  # stop the button's spinner at once
+        inbound = update_to_inbound(update)
+        if inbound is None:
+            return
+        await asyncio.to_thread(services.handle, inbound)
+        await asyncio.to_thread(drain)
+
+    application.add_handler(CallbackQueryHandler(on_update))
+    application.add_handler(MessageHandler(filters.TEXT | filters.COMMAND | filters.LOCATION, on_update))
+
+
+def drainer(dispatcher: Dispatcher) -> Callable[[], int]:
+    def drain() -> int:
+        return dispatcher.drain(PLATFORM, limit=1000)
+
+    return drain

@@ -1,0 +1,149 @@
+"""The Telegram edge as a transcript: the real python-telegram-bot Application against the stand-in Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram import Update
+from telegram.ext import Application
+
+from bot.bootstrap import App, build
+from bot.clock import ManualClock
+from handlers.telegram.edge import TelegramSender, drainer, register
+from tests.conftest import TUE_OPEN, group_dict, make_config
+from tests.fakes.telegram_api import FakeTelegramAPI
+
+pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*")
+ANNA, SARA, KIM, MEETING, BROADCAST = 42, 43, 44, -1001000000001, -1001000000002
+
+
+class Edge:
+    def __init__(self, fake: FakeTelegramAPI, app: App, tg: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        self.fake, self.app, self.tg = fake, app, tg
+
+    async def feed(self, update: dict[str, Any]) -> None:
+        pushed = self.fake.push_update(update)
+        await self.tg.process_update(Update.de_json(pushed, self.tg.bot))
+
+    async def tick(self) -> None:
+        await asyncio.to_thread(self.app.services.tick)
+        await asyncio.to_thread(self.app.dispatcher.drain, "telegram", 1000)
+
+    def last(self, chat: int) -> dict[str, Any]:
+        sent = self.fake.sent_to(chat)
+        assert sent, f"nothing sent to {chat}"
+        current = self.fake.message(chat, sent[-1]["message_id"])
+        assert current is not None
+        return current
+
+    async def press(self, user: int, chat: int, label: str) -> None:
+        msg = self.last(chat)
+        for row in msg.get("reply_markup", {}).get("inline_keyboard", []):
+            for button in row:
+                if label in button["text"] or button["callback_data"].endswith(label):
+                    await self.feed(self.fake.callback_update(user, chat, msg["message_id"], button["callback_data"]))
+                    return
+        raise AssertionError(f"{label!r} not on {msg.get('reply_markup')}")
+
+
+def run_edge(tmp_path: Path, body: Callable[[Edge], Awaitable[None]]) -> FakeTelegramAPI:
+    g = group_dict()
+    ids = {"Anna Andersson": ANNA, "Sara Samordnare": SARA, "Kim Polis": KIM}
+    for r in g["reporters"]:
+        if r["name"] in ids:
+            r["telegram"] = ids[r["name"]]
+    g["channels"] = {"meeting": {"telegram": MEETING}, "broadcast": {"telegram": BROADCAST}}
+    cfg = make_config(f"sqlite:///{tmp_path / 'tg.sqlite'}", reporters=g["reporters"], channels=g["channels"])
+
+    with FakeTelegramAPI() as fake:
+
+        async def main() -> None:
+            tg = (
+                Application.builder()
+                .token(fake.token)
+                .base_url(fake.base_url)
+                .base_file_url(fake.base_file_url)
+                .build()
+            )
+            await tg.initialize()
+            sender = TelegramSender(tg, asyncio.get_running_loop())
+            app = build(cfg, clock=ManualClock(TUE_OPEN), senders={"telegram": sender})
+            register(tg, app.services, drainer(app.dispatcher))
+            try:
+                await body(Edge(fake, app, tg))
+            finally:
+                app.close()
+                await tg.shutdown()
+
+        asyncio.run(main())
+        fake.assert_no_errors()
+        return fake
+
+
+def test_questionnaire_in_a_private_chat_edits_one_message_in_place(tmp_path: Path) -> None:
+    async def body(e: Edge) -> None:
+        await e.tick()  # Tuesday 08:00
+        greeting = e.last(ANNA)
+        assert greeting["text"].startswith("Hej Anna!")
+        await e.press(ANNA, ANNA, "Börja")
+        await e.press(ANNA, ANNA, ":l:0:0")
+        await e.press(ANNA, ANNA, ":l:1:2")
+        assert "Var?" in e.last(ANNA)["text"]
+        await e.feed(e.fake.location_update(ANNA, ANNA, 55.375, 13.157))
+        assert "Vad hände" in e.last(ANNA)["text"]  # a new message after the shared location
+        await e.feed(e.fake.message_update(ANNA, ANNA, "Krossad ruta <b>natt</b>, ring 0701234567"))
+        for _ in range(10):
+            await e.press(ANNA, ANNA, ":0")
+        await e.press(ANNA, ANNA, "Nej tack")
+        summary = e.last(ANNA)
+        assert "<b>natt</b>" in summary["text"] and "[telefon]" in summary["text"]  # shown as text, not markup
+        await e.press(ANNA, ANNA, "Skicka")
+        assert e.last(ANNA)["text"].startswith("Tack! Din rapport för 2026-W47 är skickad")
+
+    fake = run_edge(tmp_path, body)
+    sends = [c for c in fake.calls_to("sendMessage") if c.params["chat_id"] in (ANNA, str(ANNA))]
+    edits = fake.calls_to("editMessageText")
+    assert len(edits) > len(sends)  # answered by editing in place, not by piling up messages
+    assert len(fake.calls_to("answerCallbackQuery")) == len(fake.callback_answers)
+
+
+def test_unknown_user_gets_a_clear_answer(tmp_path: Path) -> None:
+    async def body(e: Edge) -> None:
+        await e.feed(e.fake.message_update(999, 999, "hej"))
+        assert "känner inte igen dig" in e.last(999)["text"]
+
+    run_edge(tmp_path, body)
+
+
+def test_coordinator_command_and_a_repeated_update(tmp_path: Path) -> None:
+    async def body(e: Edge) -> None:
+        await e.tick()
+        update = e.fake.push_update(e.fake.command_update(SARA, SARA, "status"))
+        await e.tg.process_update(Update.de_json(update, e.tg.bot))
+        await e.tg.process_update(Update.de_json(update, e.tg.bot))  # delivered twice
+        texts = e.fake.texts_to(SARA)
+        assert sum("Svar: 0 av 3" in t for t in texts) == 1
+        await e.feed(e.fake.command_update(ANNA, ANNA, "status"))
+        assert e.last(ANNA)["text"] == 'Kommandot "status" är bara för samordnare.'
+
+    run_edge(tmp_path, body)
+
+
+def test_rate_limit_from_telegram_is_waited_out_and_nothing_is_lost(tmp_path: Path) -> None:
+    async def body(e: Edge) -> None:
+        e.fake.fail_next("sendMessage", status=429, retry_after=3)
+        await e.tick()
+        assert e.fake.texts_to(ANNA) == []  # held back for 3 seconds
+        clock = e.app.services.clock
+        assert isinstance(clock, ManualClock)
+        from datetime import timedelta
+
+        clock.advance(timedelta(seconds=4))
+        await asyncio.to_thread(e.app.dispatcher.drain, "telegram", 1000)
+        assert len([t for t in e.fake.texts_to(ANNA) if t.startswith("Hej Anna!")]) == 1
+
+    run_edge(tmp_path, body)
