@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -125,40 +126,67 @@ def demo(
 def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """Start the scheduler and the platforms the configuration enables."""
     from bot.bootstrap import build
+    from bot.config import Secrets
+    from bot.outbox import Sender
     from bot.scheduler import build_scheduler
 
     cfg = _config(config)
-    missing = [name for name, enabled in (("slack", cfg.slack.enabled), ("telegram", cfg.telegram.enabled)) if enabled]
-    if missing:
-        raise _fail(
-            f"{', '.join(missing)}: this version has no {' or '.join(missing)} edge yet; "
-            "set enabled = false, or use `est-bot chat`"
-        )
+    if cfg.slack.enabled:
+        raise _fail("slack: this version has no Slack edge yet; set [slack] enabled = false")
+    if cfg.telegram.enabled and cfg.telegram.mode != "polling":
+        raise _fail("telegram.mode = 'webhook': not in this version yet; allowed: 'polling'")
+    secrets = Secrets()
+    if cfg.telegram.enabled and not secrets.telegram_token:
+        raise _fail("telegram is enabled but EST_TELEGRAM_TOKEN is not set in the environment")
     logging.basicConfig(
         level=os.environ.get("EST_LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    # No chat platform is built yet, so nothing is queued for one: the cycle runs and is recorded, and
-    # coordinators use `est-bot chat` against the same database.
-    built = build(cfg, platforms=())
+    log = logging.getLogger("est-bot")
 
     async def main() -> None:
+        senders: dict[str, Sender] = {}
+        tg = None
+        if cfg.telegram.enabled:
+            from handlers.telegram.edge import TelegramSender, drainer, register
+            from handlers.telegram.runner import build_application, drain_forever, set_menu
+
+            assert secrets.telegram_token is not None
+            tg = build_application(cfg.telegram, secrets.telegram_token)
+            senders["telegram"] = TelegramSender(tg, asyncio.get_running_loop())
+        built = build(cfg, senders=senders, platforms=tuple(senders))
         scheduler = build_scheduler(built.services)
-        scheduler.start()
-        await asyncio.to_thread(built.services.tick)
-        logging.getLogger("est-bot").info(
-            "running: %d groups, no chat platform enabled (use `est-bot chat`); Ctrl-C stops", len(cfg.groups)
-        )
+        tasks: list[asyncio.Task[None]] = []
         try:
+            if tg is not None:
+                register(tg, built.services, drainer(built.dispatcher))
+                await tg.initialize()
+                await set_menu(tg)
+                await tg.start()
+                assert tg.updater is not None
+                await tg.updater.start_polling(drop_pending_updates=False)
+                tasks.append(asyncio.create_task(drain_forever(built.dispatcher)))
+            scheduler.start()
+            await asyncio.to_thread(built.services.tick)
+            log.info(
+                "running: %d groups, platforms: %s; Ctrl-C stops",
+                len(cfg.groups),
+                ", ".join(senders) or "none (use `est-bot chat`)",
+            )
             await asyncio.Event().wait()
         finally:
             scheduler.shutdown(wait=False)
+            for task in tasks:
+                task.cancel()
+            if tg is not None:
+                if tg.updater is not None and tg.updater.running:
+                    await tg.updater.stop()
+                if tg.running:
+                    await tg.stop()
+                await tg.shutdown()
+            built.close()
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it
         asyncio.run(main())
-    except KeyboardInterrupt:
-        pass
-    finally:
-        built.close()
 
 
 @app.command()

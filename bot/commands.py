@@ -27,6 +27,7 @@ ALIASES = {
     "rapport": "report_me",
     "rapportera": "report_me",
     "ändra": "edit",
+    "andra": "edit",
     "språk": "language",
     "lang": "language",
     "ledig": "pause",

@@ -87,7 +87,7 @@ def test_run_refuses_platforms_this_version_lacks(tmp_path: Path) -> None:
     cfg.write_text(text, encoding="utf-8")
     result = runner.invoke(app, ["run", "--config", str(cfg)])
     assert result.exit_code == 2
-    assert "no slack edge yet" in result.output
+    assert "no Slack edge yet" in result.output
 
 
 def test_audit_lists_coordinator_changes(tmp_path: Path) -> None:

@@ -147,3 +147,92 @@ def test_rate_limit_from_telegram_is_waited_out_and_nothing_is_lost(tmp_path: Pa
         assert len([t for t in e.fake.texts_to(ANNA) if t.startswith("Hej Anna!")]) == 1
 
     run_edge(tmp_path, body)
+
+
+def test_meeting_group_draft_votes_and_finalise(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    async def body(e: Edge) -> None:
+        await e.tick()
+        await e.press(ANNA, ANNA, "Börja")
+        for item in range(12):
+            await e.press(ANNA, ANNA, f":l:{item}:{3 if item == 5 else 0}")
+            if item == 5:
+                await e.press(ANNA, ANNA, "Stortorget")
+                await e.press(ANNA, ANNA, "Hoppa över")
+        await e.press(ANNA, ANNA, "Nej tack")
+        await e.press(ANNA, ANNA, "Skicka")
+        clock = e.app.services.clock
+        assert isinstance(clock, ManualClock)
+        clock.advance(timedelta(days=2, minutes=5))  # Thursday 08:05
+        await e.tick()
+        texts = e.fake.texts_to(MEETING)
+        assert texts[0].startswith("Utkast till lägesbild 2026-W47")
+        candidate = next(m for m in e.fake.sent_to(MEETING) if m["text"].startswith("Kandidat 1"))
+        vote = candidate["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        await e.feed(e.fake.callback_update(KIM, MEETING, candidate["message_id"], vote))
+        now = e.fake.message(MEETING, candidate["message_id"])
+        assert now is not None and "Röster: 1" in now["text"]  # the candidate message edited in place
+        draft = e.fake.sent_to(MEETING)[0]
+        finalise = draft["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        await e.feed(e.fake.callback_update(KIM, MEETING, draft["message_id"], finalise))
+        assert "bara för samordnare" in e.fake.texts_to(MEETING)[-1]
+        await e.feed(e.fake.callback_update(SARA, MEETING, draft["message_id"], finalise))
+        assert "fastställd med 1 prioriteringar" in e.fake.texts_to(MEETING)[-1]
+        locked = e.fake.message(MEETING, draft["message_id"])
+        assert locked is not None and "Fastställd" in locked["text"] and "reply_markup" not in locked
+
+    run_edge(tmp_path, body)
+
+
+def test_est_bot_run_polls_telegram_and_answers(tmp_path: Path) -> None:
+    """`est-bot run` as a real process: long polling against the stand-in, the menu set, a command answered."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    with FakeTelegramAPI() as fake:
+        cfg = tmp_path / "est.toml"
+        cfg.write_text(
+            f"""
+[database]
+url = "sqlite:///{tmp_path / "run.sqlite"}"
+
+[telegram]
+enabled = true
+base_url = "{fake.base_url}"
+
+[[groups]]
+id = "tbg"
+name = "Tryggare Trelleborg"
+
+[[groups.areas]]
+code = "centrum"
+name = "Centrum"
+
+[[groups.reporters]]
+name = "Anna Andersson"
+areas = ["centrum"]
+telegram = {ANNA}
+""",
+            encoding="utf-8",
+        )
+        env = {**os.environ, "EST_TELEGRAM_TOKEN": fake.token}
+        exe = str(Path(sys.executable).parent / "est-bot")
+        proc = subprocess.Popen(
+            [exe, "run", "--config", str(cfg)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        try:
+            fake.push_update(fake.command_update(ANNA, ANNA, "help"))
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not any("Det här kan du skriva" in t for t in fake.texts_to(ANNA)):
+                time.sleep(0.1)
+            assert any("Det här kan du skriva" in t for t in fake.texts_to(ANNA))
+            assert [c["command"] for c in fake.commands()][:2] == ["rapport", "andra"]
+        finally:
+            proc.send_signal(signal.SIGINT)
+            out, _ = proc.communicate(timeout=30)
+        assert proc.returncode == 0, out
+        assert "Traceback" not in out, out
