@@ -190,6 +190,34 @@ def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
 
 
 @app.command()
+def invite(
+    name: Annotated[str, typer.Argument(help="The person's name as in the configuration or `reporter list`.")],
+    config: ConfigOpt = DEFAULT_CONFIG,
+    group: Annotated[str | None, typer.Option(help="Group id (default: the first group).")] = None,
+    days: Annotated[int, typer.Option(min=1, max=90, help="How many days the invitation is valid.")] = 14,
+) -> None:
+    """Make a one-time invitation that links a Telegram account to a person."""
+    from bot.bootstrap import build
+
+    cfg = _config(config)
+    gid = group or cfg.groups[0].id
+    if gid not in [g.id for g in cfg.groups]:
+        raise _fail(f"--group {gid!r}: unknown group; allowed: {', '.join(g.id for g in cfg.groups)}")
+    built = build(cfg)
+    try:
+        with built.services.unit() as uow:
+            person = uow.store.person_by_name(gid, name)
+            if person is None or not person.active:
+                raise _fail(f"nobody called {name!r} in {gid}; see `reporter list` in `est-bot chat`")
+            _, link, expires = built.services.create_invite(uow, person, days)
+            uow.store.audit(built.services.clock.now(), gid, "cli", "invite", {"person": person.name})
+            uow.commit()
+    finally:
+        built.close()
+    typer.echo(f"{person.name}: {link}  (once, until {expires:%Y-%m-%d %H:%M} UTC)")
+
+
+@app.command()
 def audit(
     config: ConfigOpt = DEFAULT_CONFIG,
     group: Annotated[str | None, typer.Option(help="Only this group.")] = None,

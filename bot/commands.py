@@ -46,6 +46,8 @@ ALIASES = {
     "prioritet": "priority",
     "åtgärder": "actions",
     "granska": "review",
+    "bjud": "invite",
+    "inbjudan": "invite",
 }
 
 
@@ -420,6 +422,19 @@ def _free_console_handle(ctx: Ctx, name: str) -> str:
     return handle
 
 
+def cmd_invite(svc: Services, ctx: Ctx, args: list[str]) -> None:
+    assert ctx.group is not None
+    name = " ".join(args).strip()
+    person = ctx.uow.store.person_by_name(ctx.group.id, name) if name else None
+    if person is None or not person.active:
+        _say(svc, ctx, "cmd.reporter.unknown", name=name or "–")
+        return
+    _, link, expires = svc.create_invite(ctx.uow, person)
+    day = expires.astimezone(ctx.group.tz).date().isoformat()
+    svc.reply(ctx, Outbound(t(ctx.lang, "cmd.invite.done", name=person.name, date=day, link=link), kind="notice"))
+    audit(ctx, "invite", {"person": person.name})
+
+
 def cmd_area(svc: Services, ctx: Ctx, args: list[str]) -> None:
     assert ctx.group is not None
     store = ctx.uow.store
@@ -627,4 +642,5 @@ COMMANDS: dict[str, tuple[str | None, Handler]] = {
     "priority": ("coordinator", cmd_priority),
     "actions": ("participant", cmd_actions),
     "review": ("coordinator", cmd_review),
+    "invite": ("coordinator", cmd_invite),
 }

@@ -266,6 +266,7 @@ class TelegramConfig(_Strict):
     base_url: str = "https://api.telegram.org/bot"
     webhook_url: str | None = None
     port: int = Field(default=8443, ge=1, le=65535)
+    bot_username: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
 
 
 class Secrets(BaseSettings):

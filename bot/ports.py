@@ -164,6 +164,11 @@ class Store(Protocol):
 
     def set_action_status(self, group_id: str, action_id: int, status: str) -> bool: ...
 
+    def create_invite(self, code: str, person_id: int, now: datetime, expires_at: datetime) -> None: ...
+
+    def use_invite(self, code: str, used_by: str, now: datetime) -> int | None:
+        """Spend a one-time code; the person it was made for, or None if unknown, used or expired."""
+
     def mark_event_processed(self, platform: str, event_id: str, now: datetime) -> bool: ...
 
     def audit(self, now: datetime, group_id: str, actor: str, action: str, detail: dict[str, Any]) -> None: ...
@@ -179,7 +184,8 @@ class Store(Protocol):
     def claim_outbox(self, platform: str, now: datetime, limit: int, address: str | None = None) -> list[OutboxItem]:
         """Pending rows due now, oldest first, locked (SKIP LOCKED on PostgreSQL) for this transaction."""
 
-    def outbox_sent(self, item_id: int, now: datetime, message_id: str | None) -> None: ...
+    def outbox_sent(self, item_id: int, now: datetime, message_id: str | None) -> None:
+        """Mark a row sent and remember which platform message shows its ref (one UPDATE, one upsert)."""
 
     def outbox_retry(self, item_id: int, at: datetime, error: str, park_after: int, count: bool = True) -> bool:
         """Schedule another attempt, or park the row after too many failures; True if parked.

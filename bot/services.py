@@ -8,6 +8,7 @@ Slack, Telegram or SQL; it speaks to storage through the `UnitOfWork` port.
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -167,6 +168,10 @@ class Services:
             person = uow.store.person_by_account(inbound.platform, inbound.sender)
             group = self._group_or_none(person.group_id) if person else None
             ctx = Ctx(uow, inbound, person, group, now, key_base)
+            invited = person is None and inbound.kind == "command" and inbound.command == "start" and inbound.args
+            if invited and self._accept_invite(ctx, inbound.args[0]):
+                uow.commit()
+                return ctx.sent
             if person is None or group is None:
                 if inbound.chat is None:  # in a channel, strangers are simply not answered
                     text = t("sv", "cmd.unknown_user") + "\n\n" + t("en", "cmd.unknown_user")
@@ -187,6 +192,35 @@ class Services:
                 self._questionnaire_event(ctx, Event("text", inbound.text), None)
             uow.commit()
             return ctx.sent
+
+    def _accept_invite(self, ctx: Ctx, code: str) -> bool:
+        """`/start <code>` from an unknown account: link it to the invited person (never by username)."""
+        inbound = ctx.inbound
+        if inbound.chat is not None:
+            return False
+        person_id = ctx.uow.store.use_invite(code[:64], f"{inbound.platform}:{inbound.sender}", ctx.now)
+        if person_id is None:
+            self.reply(ctx, Outbound(t("sv", "invite.bad") + "\n\n" + t("en", "invite.bad"), kind="notice"))
+            return True
+        ctx.uow.store.link_account(inbound.platform, inbound.sender, person_id)
+        person = ctx.uow.store.get_person(person_id)
+        ctx.person, ctx.group = person, self._group_or_none(person.group_id)
+        group_name = ctx.group.name if ctx.group else ""
+        self.reply(ctx, Outbound(t(ctx.lang, "invite.welcome", name=person.name, group=group_name), kind="notice"))
+        ctx.uow.store.audit(ctx.now, person.group_id, person.name, "invite_used", {"platform": inbound.platform})
+        if ctx.group is not None and self._round_for_answering(ctx.uow, ctx.group.id) is not None:
+            self.show_questionnaire(ctx)
+        return True
+
+    def create_invite(self, uow: UnitOfWork, person: Person, days: int = 14) -> tuple[str, str, datetime]:
+        """A one-time code for `person`, the link to hand over, and when it expires."""
+        code = secrets.token_urlsafe(16)
+        now = self.clock.now()
+        expires = now + timedelta(days=days)
+        uow.store.create_invite(code, person.id, now, expires)
+        username = self.config.telegram.bot_username
+        link = f"https://t.me/{username}?start={code}" if username else f"/start {code}"
+        return code, link, expires
 
     def _group_or_none(self, group_id: str) -> GroupConfig | None:
         try:

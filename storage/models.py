@@ -113,6 +113,18 @@ class AccountRow(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
 
 
+class InviteRow(Base):
+    """A one-time code that links a chat account to a person (`t.me/<bot>?start=<code>`)."""
+
+    __tablename__ = "invites"
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by: Mapped[str | None] = mapped_column(String(120))
+
+
 class RoundRow(Base):
     __tablename__ = "rounds"
     __table_args__ = (UniqueConstraint("group_id", "year", "week"),)

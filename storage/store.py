@@ -34,6 +34,7 @@ from storage.models import (
     AuditRow,
     CandidateRow,
     GroupRow,
+    InviteRow,
     MessageRefRow,
     ObservationRow,
     OutboxRow,
@@ -826,6 +827,22 @@ class SqlStore:
             .values(status=status)
         )
         return bool(res.rowcount == 1)  # type: ignore[attr-defined]
+
+    # ------------------------------------------------------------ invites
+
+    def create_invite(self, code: str, person_id: int, now: datetime, expires_at: datetime) -> None:
+        self.s.add(InviteRow(code=code, person_id=person_id, created_at=now, expires_at=expires_at))
+        self.s.flush()
+
+    def use_invite(self, code: str, used_by: str, now: datetime) -> int | None:
+        """Spend a one-time code; the person it was made for, or None if unknown, used or expired."""
+        row = self.s.execute(
+            update(InviteRow)
+            .where(InviteRow.code == code, InviteRow.used_at.is_(None), InviteRow.expires_at > now)
+            .values(used_at=now, used_by=used_by)
+            .returning(InviteRow.person_id)
+        ).first()
+        return int(row[0]) if row else None
 
     # ------------------------------------------------------------ events, audit
 

@@ -50,9 +50,9 @@ def test_migrate_creates_the_schema(tmp_path: Path) -> None:
     cfg = write_config(tmp_path)
     result = runner.invoke(app, ["migrate", "--config", str(cfg)])
     assert result.exit_code == 0, result.output
-    assert "database at revision 0001" in result.output
+    assert "database at revision 0002" in result.output
     again = runner.invoke(app, ["migrate", "--config", str(cfg)])
-    assert again.exit_code == 0 and "0001" in again.output
+    assert again.exit_code == 0 and "0002" in again.output
 
 
 def test_scripted_chat_as_coordinator_opens_the_week_and_as_reporter_answers(tmp_path: Path) -> None:
@@ -185,3 +185,13 @@ def test_a_new_process_resumes_a_half_answered_questionnaire(tmp_path: Path) -> 
     assert len(rows) == 12
     assert [r for r in rows if r[1]] == [("brand", 2, "Brand i papperskorg")]
     assert responses == [("submitted", 1)]
+
+
+def test_invite_prints_a_link_and_unknown_names_fail_clearly(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path)
+    cfg.write_text(cfg.read_text().replace("[database]", '[telegram]\nbot_username = "TryggBot"\n\n[database]'))
+    result = runner.invoke(app, ["invite", "Anna Andersson", "--config", str(cfg)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Anna Andersson: https://t.me/TryggBot?start=")
+    bad = runner.invoke(app, ["invite", "Olle", "--config", str(cfg)])
+    assert bad.exit_code == 2 and "nobody called 'Olle'" in bad.output

@@ -244,6 +244,19 @@ TEXT: dict[str, dict[str, str]] = {
     "time.next_week": {"sv": "Nästa vecka", "en": "Next week"},
     "time.long_term": {"sv": "Längre sikt", "en": "Longer term"},
     "unset": {"sv": "ej vald", "en": "not chosen"},
+    "invite.welcome": {
+        "sv": "Välkommen, {name}! Ditt konto är nu kopplat till {group}. Varje tisdag får du veckans frågor här.",
+        "en": "Welcome, {name}! Your account is now linked to {group}. "
+        "Every Tuesday you get the week's questions here.",
+    },
+    "invite.bad": {
+        "sv": "Inbjudan är okänd, redan använd eller för gammal. Be din samordnare om en ny.",
+        "en": "The invitation is unknown, already used or too old. Ask your coordinator for a new one.",
+    },
+    "cmd.invite.done": {
+        "sv": "Inbjudan till {name}, gäller en gång till och med {date}:\n{link}",
+        "en": "Invitation for {name}, valid once until {date}:\n{link}",
+    },
     "menu.report_me": {"sv": "Börja eller fortsätt veckans rapport", "en": "Start or continue this week's report"},
     "menu.edit": {"sv": "Ändra din skickade rapport", "en": "Change your sent report"},
     "menu.status": {"sv": "Svarsfrekvens (samordnare)", "en": "Response rate (coordinators)"},

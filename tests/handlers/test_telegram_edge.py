@@ -236,3 +236,24 @@ telegram = {ANNA}
             out, _ = proc.communicate(timeout=30)
         assert proc.returncode == 0, out
         assert "Traceback" not in out, out
+
+
+def test_joining_with_a_one_time_invitation(tmp_path: Path) -> None:
+    async def body(e: Edge) -> None:
+        await e.tick()  # the week is open
+        with e.app.services.unit() as uow:
+            bo = uow.store.person_by_name("tbg", "Bo Berg")
+            assert bo is not None
+            code, link, _ = e.app.services.create_invite(uow, bo)
+            uow.commit()
+        assert link == f"/start {code}"  # no bot_username configured
+        await e.feed(e.fake.command_update(777, 777, "start", code))
+        texts = e.fake.texts_to(777)
+        assert texts[0].startswith("Välkommen, Bo Berg!")
+        assert texts[-1].startswith("Hej Bo!")  # the open questionnaire follows at once
+        await e.feed(e.fake.command_update(888, 888, "start", code))  # the same code again
+        assert "redan använd" in e.fake.texts_to(888)[0]
+        await e.feed(e.fake.message_update(888, 888, "hej"))
+        assert "känner inte igen dig" in e.fake.texts_to(888)[-1]
+
+    run_edge(tmp_path, body)
