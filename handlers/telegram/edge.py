@@ -25,6 +25,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 from bot.conversation.messages import Inbound, Outbound
 from bot.domain.model import OutboxItem
 from bot.outbox import Dispatcher, PermanentFailure, RetryAfter
+from bot.ratelimit import RateLimiter, telegram_limits
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -90,17 +91,22 @@ class TelegramSender:
         application: Application[Any, Any, Any, Any, Any, Any],
         loop: asyncio.AbstractEventLoop,
         timeout: float = 60.0,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self.application = application
         self.loop = loop
         self.timeout = timeout
+        self.limiter = limiter or RateLimiter()
 
     def _run(self, coro: Coroutine[Any, Any, T]) -> T:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(self.timeout)
 
     def send(self, item: OutboxItem, out: Outbound, message_id: str | None) -> str | None:
+        chat_id = int(item.address)
+        if message_id is None:  # new messages are paced; edits of an existing one are not counted
+            self.limiter.acquire(telegram_limits(chat_id))
         try:
-            return self._run(self._send(int(item.address), out, message_id))
+            return self._run(self._send(chat_id, out, message_id))
         except TgRetryAfter as exc:
             seconds = exc.retry_after
             raise RetryAfter(seconds if isinstance(seconds, int | float) else seconds.total_seconds()) from exc

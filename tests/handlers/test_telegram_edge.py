@@ -13,9 +13,10 @@ from telegram.ext import Application
 
 from bot.bootstrap import App, build
 from bot.clock import ManualClock
+from bot.ratelimit import RateLimiter
 from handlers.telegram.edge import TelegramSender, drainer, register
 from tests.conftest import TUE_OPEN, group_dict, make_config
-from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.fakes.telegram_api import FakeClock, FakeTelegramAPI
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*")
 ANNA, SARA, KIM, MEETING, BROADCAST = 42, 43, 44, -1001000000001, -1001000000002
@@ -70,7 +71,8 @@ def run_edge(tmp_path: Path, body: Callable[[Edge], Awaitable[None]]) -> FakeTel
                 .build()
             )
             await tg.initialize()
-            sender = TelegramSender(tg, asyncio.get_running_loop())
+            paced = FakeClock()  # the sender's pacing waits on this clock, never for real
+            sender = TelegramSender(tg, asyncio.get_running_loop(), limiter=RateLimiter(paced, paced.advance))
             app = build(cfg, clock=ManualClock(TUE_OPEN), senders={"telegram": sender})
             register(tg, app.services, drainer(app.dispatcher))
             try:
@@ -257,3 +259,34 @@ def test_joining_with_a_one_time_invitation(tmp_path: Path) -> None:
         assert "känner inte igen dig" in e.fake.texts_to(888)[-1]
 
     run_edge(tmp_path, body)
+
+
+def test_fan_out_is_paced_within_telegrams_limits(tmp_path: Path) -> None:
+    """A stand-in that enforces the limits, sharing a fake clock with the sender's limiter: no 429 at all."""
+    from bot.ratelimit import RateLimiter
+    from tests.fakes.telegram_api import FakeClock
+
+    clock = FakeClock()
+    g = group_dict()
+    g["reporters"] = [{"name": f"R {i}", "areas": ["centrum"], "telegram": 1000 + i} for i in range(45)]
+    cfg = make_config(f"sqlite:///{tmp_path / 'fan.sqlite'}", reporters=g["reporters"])
+    with FakeTelegramAPI(enforce_limits=True, clock=clock) as fake:
+
+        async def main() -> None:
+            tg = Application.builder().token(fake.token).base_url(fake.base_url).build()
+            await tg.initialize()
+            limiter = RateLimiter(clock, clock.advance)
+            sender = TelegramSender(tg, asyncio.get_running_loop(), limiter=limiter)
+            app = build(cfg, clock=ManualClock(TUE_OPEN), senders={"telegram": sender})
+            try:
+                start = clock()
+                await asyncio.to_thread(app.services.tick)
+                await asyncio.to_thread(app.dispatcher.drain, "telegram", 1000)
+                assert clock() - start >= 1.0  # 45 greetings need at least two seconds of the 30/s budget
+            finally:
+                app.close()
+                await tg.shutdown()
+
+        asyncio.run(main())
+        assert all(c.status == 200 for c in fake.calls_to("sendMessage"))
+        assert len(fake.calls_to("sendMessage")) == 45
