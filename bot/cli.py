@@ -133,11 +133,17 @@ def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     cfg = _config(config)
     if cfg.slack.enabled:
         raise _fail("slack: this version has no Slack edge yet; set [slack] enabled = false")
-    if cfg.telegram.enabled and cfg.telegram.mode != "polling":
-        raise _fail("telegram.mode = 'webhook': not in this version yet; allowed: 'polling'")
     secrets = Secrets()
     if cfg.telegram.enabled and not secrets.telegram_token:
         raise _fail("telegram is enabled but EST_TELEGRAM_TOKEN is not set in the environment")
+    webhook = cfg.telegram.enabled and cfg.telegram.mode == "webhook"
+    if webhook and not cfg.telegram.webhook_url:
+        raise _fail("telegram.mode = 'webhook' needs telegram.webhook_url, the public URL Telegram calls")
+    if webhook and not secrets.telegram_webhook_secret:
+        raise _fail(
+            "telegram.mode = 'webhook' needs EST_TELEGRAM_WEBHOOK_SECRET in the environment "
+            "(1-256 characters A-Z, a-z, 0-9, _ and -)"
+        )
     logging.basicConfig(
         level=os.environ.get("EST_LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -163,7 +169,19 @@ def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
                 await set_menu(tg)
                 await tg.start()
                 assert tg.updater is not None
-                await tg.updater.start_polling(drop_pending_updates=False)
+                if webhook:
+                    # PTB answers a request without the right X-Telegram-Bot-Api-Secret-Token with 403.
+                    url = cfg.telegram.webhook_url or ""
+                    path = url.split("://", 1)[1].partition("/")[2]
+                    await tg.updater.start_webhook(
+                        listen=cfg.telegram.listen,
+                        port=cfg.telegram.port,
+                        url_path=path,
+                        webhook_url=url,
+                        secret_token=secrets.telegram_webhook_secret,
+                    )
+                else:
+                    await tg.updater.start_polling(drop_pending_updates=False)
                 tasks.append(asyncio.create_task(drain_forever(built.dispatcher)))
             scheduler.start()
             await asyncio.to_thread(built.services.tick)

@@ -264,7 +264,8 @@ class TelegramConfig(_Strict):
     enabled: bool = False
     mode: Literal["polling", "webhook"] = "polling"
     base_url: str = "https://api.telegram.org/bot"
-    webhook_url: str | None = None
+    webhook_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(/[^\s]*)?$")
+    listen: str = "0.0.0.0"
     port: int = Field(default=8443, ge=1, le=65535)
     bot_username: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
 

@@ -290,3 +290,84 @@ def test_fan_out_is_paced_within_telegrams_limits(tmp_path: Path) -> None:
         asyncio.run(main())
         assert all(c.status == 200 for c in fake.calls_to("sendMessage"))
         assert len(fake.calls_to("sendMessage")) == 45
+
+
+def test_est_bot_run_webhook_takes_only_requests_with_the_secret(tmp_path: Path) -> None:
+    """Webhook mode as a real process: the stand-in delivers with the secret; forged requests get 403."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    secret = "est-webhook-secret_123"
+    with FakeTelegramAPI() as fake:
+        cfg = tmp_path / "est.toml"
+        cfg.write_text(
+            f"""
+[database]
+url = "sqlite:///{tmp_path / "hook.sqlite"}"
+
+[telegram]
+enabled = true
+mode = "webhook"
+base_url = "{fake.base_url}"
+webhook_url = "http://127.0.0.1:{port}/telegram"
+listen = "127.0.0.1"
+port = {port}
+
+[[groups]]
+id = "tbg"
+name = "Tryggare Trelleborg"
+
+[[groups.areas]]
+code = "centrum"
+name = "Centrum"
+
+[[groups.reporters]]
+name = "Anna Andersson"
+areas = ["centrum"]
+telegram = {ANNA}
+""",
+            encoding="utf-8",
+        )
+        env = {**os.environ, "EST_TELEGRAM_TOKEN": fake.token, "EST_TELEGRAM_WEBHOOK_SECRET": secret}
+        exe = str(Path(sys.executable).parent / "est-bot")
+        proc = subprocess.Popen(
+            [exe, "run", "--config", str(cfg)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not fake.calls_to("setWebhook"):
+                time.sleep(0.1)
+            assert fake.calls_to("setWebhook")[-1].params["secret_token"] == secret
+            forged = fake.command_update(ANNA, ANNA, "help")
+            forged["update_id"] = 999_999
+            url = f"http://127.0.0.1:{port}/telegram"
+            for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
+                deadline = time.monotonic() + 30
+                while True:
+                    try:
+                        answer = httpx.post(url, json=forged, headers=headers, timeout=5)
+                        break
+                    except httpx.ConnectError:
+                        assert time.monotonic() < deadline
+                        time.sleep(0.1)
+                assert answer.status_code == 403
+            fake.push_update(fake.command_update(ANNA, ANNA, "help"))  # delivered by the stand-in, with the secret
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not any("Det här kan du skriva" in t for t in fake.texts_to(ANNA)):
+                time.sleep(0.1)
+            helps = [t for t in fake.texts_to(ANNA) if "Det här kan du skriva" in t]
+            assert len(helps) == 1  # only the genuine request was answered
+        finally:
+            proc.send_signal(signal.SIGINT)
+            out, _ = proc.communicate(timeout=30)
+        assert proc.returncode == 0, out
+        assert "Traceback" not in out, out
