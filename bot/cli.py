@@ -166,7 +166,13 @@ def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
             if tg is not None:
                 register(tg, built.services, drainer(built.dispatcher))
                 await tg.initialize()
-                await set_menu(tg)
+                coordinators = [
+                    r.telegram
+                    for g in cfg.groups
+                    for r in g.reporters
+                    if r.telegram is not None and r.role in ("coordinator", "admin")
+                ]
+                await set_menu(tg, coordinators)
                 await tg.start()
                 assert tg.updater is not None
                 if webhook:

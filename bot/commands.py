@@ -28,6 +28,7 @@ ALIASES = {
     "rapportera": "report_me",
     "ändra": "edit",
     "andra": "edit",
+    "sprak": "language",
     "språk": "language",
     "lang": "language",
     "ledig": "pause",

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from telegram import BotCommand
+from telegram import BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 from telegram.ext import Application
 
@@ -17,8 +17,26 @@ from bot.text import t
 
 log = logging.getLogger(__name__)
 
-MENU = ("report_me", "edit", "status", "remind", "picture", "finalize", "report", "actions", "help")
-MENU_WORDS = {"report_me": "rapport", "edit": "andra"}
+REPORTER_MENU = ("report_me", "edit", "pause", "language", "help")
+COORDINATOR_MENU = (
+    *REPORTER_MENU,
+    "status",
+    "remind",
+    "open",
+    "close",
+    "picture",
+    "finalize",
+    "report",
+    "reporter",
+    "area",
+    "observe",
+    "priority",
+    "actions",
+    "review",
+    "invite",
+)
+# Telegram command names are a-z, 0-9 and _: the Swedish words without å, ä, ö where needed.
+MENU_WORDS = {"report_me": "rapport", "edit": "andra", "pause": "ledig", "language": "sprak"}
 
 
 def build_application(config: TelegramConfig, token: str) -> Application[Any, Any, Any, Any, Any, Any]:
@@ -27,17 +45,21 @@ def build_application(config: TelegramConfig, token: str) -> Application[Any, An
     return Application.builder().token(token).base_url(base).base_file_url(file_base).build()
 
 
-async def set_menu(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """The command menu in Swedish (default) and English; a server without it only costs the menu."""
+async def set_menu(application: Application[Any, Any, Any, Any, Any, Any], coordinators: list[int]) -> None:
+    """The command menu in Swedish (default) and English: reporters' commands for everyone, all commands in
+    each coordinator's own chat. A server without the call only costs the menu, never the bot."""
     for lang in ("sv", "en"):
-        commands = [
-            BotCommand(
-                "rapport" if name == "report_me" else "andra" if name == "edit" else name, t(lang, f"menu.{name}")
-            )
-            for name in MENU
-        ]
+        code = None if lang == "sv" else lang
+
+        def menu(names: tuple[str, ...], lang: str = lang) -> list[BotCommand]:
+            return [BotCommand(MENU_WORDS.get(n, n), t(lang, f"menu.{n}")) for n in names]
+
         try:
-            await application.bot.set_my_commands(commands, language_code=None if lang == "sv" else lang)
+            await application.bot.set_my_commands(menu(REPORTER_MENU), language_code=code)
+            for chat_id in coordinators:
+                await application.bot.set_my_commands(
+                    menu(COORDINATOR_MENU), scope=BotCommandScopeChat(chat_id), language_code=code
+                )
         except TelegramError:
             log.warning("setMyCommands (%s) failed; the bot works without the menu", lang, exc_info=True)
 

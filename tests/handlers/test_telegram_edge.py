@@ -218,6 +218,11 @@ name = "Centrum"
 name = "Anna Andersson"
 areas = ["centrum"]
 telegram = {ANNA}
+
+[[groups.reporters]]
+name = "Sara Samordnare"
+role = "coordinator"
+telegram = {SARA}
 """,
             encoding="utf-8",
         )
@@ -232,7 +237,10 @@ telegram = {ANNA}
             while time.monotonic() < deadline and not any("Det här kan du skriva" in t for t in fake.texts_to(ANNA)):
                 time.sleep(0.1)
             assert any("Det här kan du skriva" in t for t in fake.texts_to(ANNA))
-            assert [c["command"] for c in fake.commands()][:2] == ["rapport", "andra"]
+            assert [c["command"] for c in fake.commands()] == ["rapport", "andra", "ledig", "sprak", "help"]
+            coordinator = [c["command"] for c in fake.commands({"type": "chat", "chat_id": SARA})]
+            assert {"status", "finalize", "invite"} <= set(coordinator)
+            assert [c["command"] for c in fake.commands(language_code="en")][:1] == ["rapport"]
         finally:
             proc.send_signal(signal.SIGINT)
             out, _ = proc.communicate(timeout=30)
