@@ -284,6 +284,7 @@ class Secrets(BaseSettings):
 
 
 class Config(_Strict):
+    reports_dir: str = Field(default="reports", min_length=1)
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     slack: SlackConfig = Field(default_factory=SlackConfig)
     telegram: TelegramConfig = Field(default_factory=TelegramConfig)

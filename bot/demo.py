@@ -131,6 +131,7 @@ def demo_config(db_url: str) -> Config:
     reporters.append({"name": "Kim Kommunpolis", "organisation": "Polisen", "role": "participant", "console": "polis"})
     return parse_config(
         {
+            "reports_dir": str(Path(db_url.removeprefix("sqlite:///")).parent),
             "database": {"url": db_url},
             "groups": [
                 {

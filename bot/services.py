@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from bot.clock import Clock
 from bot.config import Config, GroupConfig
-from bot.conversation.messages import Choice, Inbound, Outbound
+from bot.conversation.messages import Attachment, Choice, Inbound, Outbound
 from bot.conversation.questionnaire import Event, Item, Questionnaire, Spec
 from bot.domain.cycle import (
     PHASE_ORDER,
@@ -536,6 +537,22 @@ class Services:
             uow.store.add_candidate(rnd.id, c.key, c.area, c.place, c.factors, c.title, c.reasons, "auto", pos)
         self._post_meeting(uow, group, rnd, pic, "draft")
 
+    def heatmap(self, group: GroupConfig, rnd: Round, pic: Picture) -> tuple[Attachment, ...]:
+        """The week's heatmap as an attachment; a chart that cannot be drawn costs the image, not the message."""
+        from bot.reports.charts import heatmap_png
+
+        path = Path(self.config.reports_dir) / group.id / f"lagesbild-{rnd.key}-{pic.lang}.png"
+        try:
+            heatmap_png(pic, path)
+        except Exception:
+            log.exception("heatmap for %s %s failed; sending text only", group.id, rnd.key)
+            return ()
+        return (Attachment(path.name, "image/png", str(path.resolve())),)
+
+    def _channel_exists(self, group: GroupConfig, role: str) -> bool:
+        ch = group.channels.get(role)  # type: ignore[call-overload]
+        return ch is not None and any(getattr(ch, p, None) is not None for p in self.platforms)
+
     def _post_meeting(self, uow: UnitOfWork, group: GroupConfig, rnd: Round, pic: Picture, key: str) -> None:
         lang = group.language
         head = t(lang, "meet.draft_header", week=str(rnd.key), group=group.name)
@@ -545,6 +562,7 @@ class Services:
             kind="picture",
             choices=((Choice(f"f{rnd.id}", t(lang, "meet.btn.finalize"), "danger"),),),
             data={"round_id": rnd.id, "week": str(rnd.key), "group": group.id},
+            attachments=self.heatmap(group, rnd, pic) if self._channel_exists(group, "meeting") else (),
         )
         self.send_to_channel(uow, group, "meeting", out, f"{key}:{rnd.id}")
         for n, cand in enumerate(uow.store.candidates(rnd.id), start=1):
@@ -712,15 +730,28 @@ class Services:
                     f"• {d.title}: {d.action_type}, {d.responsible}, {d.timeframe}" for d in decisions
                 )
         data = {"round_id": rnd.id, "week": str(rnd.key), "group": group.id}
-        self.send_to_channel(
-            uow, group, "broadcast", Outbound(texts[group.language], kind="report", data=data), f"publish:{rnd.id}"
-        )
+        images: dict[str, tuple[Attachment, ...]] = {}
+
+        def image(lang: str) -> tuple[Attachment, ...]:  # drawn only for a language someone receives
+            if lang not in images:
+                images[lang] = self.heatmap(group, rnd, self.picture(uow, group, rnd, lang))
+            return images[lang]
+
+        if self._channel_exists(group, "broadcast"):
+            self.send_to_channel(
+                uow,
+                group,
+                "broadcast",
+                Outbound(texts[group.language], kind="report", data=data, attachments=image(group.language)),
+                f"publish:{rnd.id}",
+            )
         for person in uow.store.persons(group.id, active_only=True):
-            if person.receives_report:
+            reachable = any(p in self.platforms for p, _ in uow.store.accounts_of(person.id))
+            if person.receives_report and reachable:
                 self.send_to_person(
                     uow,
                     person.id,
-                    Outbound(texts[person.language], kind="report", data=data),
+                    Outbound(texts[person.language], kind="report", data=data, attachments=image(person.language)),
                     f"publish:{rnd.id}:{person.id}",
                 )
 

@@ -46,7 +46,10 @@ def group_dict(**over: Any) -> dict[str, Any]:
 
 
 def make_config(url: str, **over: Any) -> Config:
-    return parse_config({"database": {"url": url}, "groups": [group_dict(**over)]}, "test")
+    import tempfile
+
+    reports = tempfile.mkdtemp(prefix="est-reports-")
+    return parse_config({"reports_dir": reports, "database": {"url": url}, "groups": [group_dict(**over)]}, "test")
 
 
 class RecordingSender:

@@ -12,6 +12,8 @@ from bot.demo import run_demo
 runner = CliRunner()
 
 CONFIG = """
+reports_dir = "{reports}"
+
 [database]
 url = "sqlite:///{db}"
 
@@ -42,7 +44,7 @@ console = "möte"
 
 def write_config(tmp_path: Path) -> Path:
     path = tmp_path / "est.toml"
-    path.write_text(CONFIG.format(db=tmp_path / "est.sqlite"), encoding="utf-8")
+    path.write_text(CONFIG.format(db=tmp_path / "est.sqlite", reports=tmp_path / "reports"), encoding="utf-8")
     return path
 
 

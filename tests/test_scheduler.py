@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import tempfile
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,9 @@ def two_groups(url: str = "sqlite://") -> Config:
             "publish": "thu 17:45",
         },
     )
-    return parse_config({"database": {"url": url}, "groups": [group_dict(), queens]}, "test")
+    return parse_config(
+        {"reports_dir": tempfile.mkdtemp(), "database": {"url": url}, "groups": [group_dict(), queens]}, "test"
+    )
 
 
 def jobs_of(scheduler: BaseScheduler) -> dict[str, Any]:

@@ -140,4 +140,5 @@ TEXT: dict[str, dict[str, str]] = {
     "picture.summary.area_none": {"sv": "inga svar", "en": "no reports"},
     "picture.summary.standouts": {"sv": "Sticker ut:", "en": "Stands out:"},
     "picture.summary.more": {"sv": "… och {count} till", "en": "… and {count} more"},
+    "picture.chart.title": {"sv": "{group} – vecka {week}", "en": "{group} – week {week}"},
 }

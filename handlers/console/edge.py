@@ -58,6 +58,8 @@ class ConsoleSender:
         prefix = f"[{item.address}] " if self.show_address else ""
         edited = " (uppdaterad)" if message_id else ""
         self.stream.write(f"\n{prefix}bot{edited}:\n{out.text}\n")
+        for attachment in out.attachments:
+            self.stream.write(f"  [{attachment.filename}: {attachment.path}]\n")
         choices = out.all_choices()
         if choices:
             for n, c in enumerate(choices, start=1):

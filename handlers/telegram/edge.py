@@ -117,8 +117,21 @@ class TelegramSender:
                 raise PermanentFailure(str(exc)) from exc
             raise
 
+    async def _send_images(self, chat_id: int, out: Outbound) -> None:
+        """Images go first as photos of their own; a server that refuses one costs the image, not the text."""
+        for attachment in out.attachments:
+            if not attachment.mime.startswith("image/"):
+                continue
+            try:
+                with open(attachment.path, "rb") as fh:
+                    await self.application.bot.send_photo(chat_id, photo=fh, filename=attachment.filename)
+            except (OSError, BadRequest) as exc:
+                log.warning("photo %s to %s not sent (%s); the text goes alone", attachment.filename, chat_id, exc)
+
     async def _send(self, chat_id: int, out: Outbound, message_id: str | None) -> str:
         bot = self.application.bot
+        if message_id is None and out.attachments:
+            await self._send_images(chat_id, out)
         text, markup = render(out)
         if message_id is not None:
             try:

@@ -168,14 +168,16 @@ def test_meeting_group_draft_votes_and_finalise(tmp_path: Path) -> None:
         assert isinstance(clock, ManualClock)
         clock.advance(timedelta(days=2, minutes=5))  # Thursday 08:05
         await e.tick()
-        texts = e.fake.texts_to(MEETING)
+        photos = e.fake.calls_to("sendPhoto")
+        assert [c.params["chat_id"] for c in photos] in ([MEETING], [str(MEETING)])  # the heatmap first
+        texts = [t for t in e.fake.texts_to(MEETING) if t]
         assert texts[0].startswith("Utkast till lägesbild 2026-W47")
-        candidate = next(m for m in e.fake.sent_to(MEETING) if m["text"].startswith("Kandidat 1"))
+        candidate = next(m for m in e.fake.sent_to(MEETING) if m.get("text", "").startswith("Kandidat 1"))
         vote = candidate["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
         await e.feed(e.fake.callback_update(KIM, MEETING, candidate["message_id"], vote))
         now = e.fake.message(MEETING, candidate["message_id"])
         assert now is not None and "Röster: 1" in now["text"]  # the candidate message edited in place
-        draft = e.fake.sent_to(MEETING)[0]
+        draft = next(m for m in e.fake.sent_to(MEETING) if "text" in m)
         finalise = draft["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
         await e.feed(e.fake.callback_update(KIM, MEETING, draft["message_id"], finalise))
         assert "bara för samordnare" in e.fake.texts_to(MEETING)[-1]
@@ -199,6 +201,8 @@ def test_est_bot_run_polls_telegram_and_answers(tmp_path: Path) -> None:
         cfg = tmp_path / "est.toml"
         cfg.write_text(
             f"""
+reports_dir = "{tmp_path / "reports"}"
+
 [database]
 url = "sqlite:///{tmp_path / "run.sqlite"}"
 
@@ -319,6 +323,8 @@ def test_est_bot_run_webhook_takes_only_requests_with_the_secret(tmp_path: Path)
         cfg = tmp_path / "est.toml"
         cfg.write_text(
             f"""
+reports_dir = "{tmp_path / "reports"}"
+
 [database]
 url = "sqlite:///{tmp_path / "hook.sqlite"}"
 

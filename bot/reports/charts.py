@@ -1,0 +1,63 @@
+"""Charts people would rather look at than read: the week's heatmap of area × factor in EST's colours.
+
+matplotlib with the Agg backend (no screen); sized to be read on a phone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import pyplot as plt
+
+from bot.domain.factors import LEVEL_HEX
+from bot.domain.picture import Picture, format_number
+from bot.text import t
+
+
+def heatmap_png(pic: Picture, path: Path, dpi: int = 150) -> Path:
+    """Write the heatmap of `pic` to `path`: one row per factor, one column per area, the mean in each cell."""
+    areas = pic.input.areas
+    factors = pic.input.factors
+    width = 2.2 + 1.25 * len(areas)
+    height = 1.2 + 0.42 * len(factors)
+    fig, ax = plt.subplots(figsize=(width, height), dpi=dpi)
+    try:
+        for row, factor in enumerate(factors):
+            for col, area in enumerate(areas):
+                cell = pic.cells.get((area.code, factor.code))
+                colour = cell.colour if cell is not None else "none"
+                ax.add_patch(plt.Rectangle((col, row), 0.96, 0.9, color=LEVEL_HEX[colour]))
+                if cell is not None and cell.mean is not None:
+                    dark = colour in ("yellow", "none")
+                    ax.text(
+                        col + 0.48,
+                        row + 0.45,
+                        format_number(cell.mean, pic.lang),
+                        ha="center",
+                        va="center",
+                        fontsize=10,
+                        fontweight="bold",
+                        color="#222222" if dark else "white",
+                    )
+        ax.set_xlim(0, len(areas))
+        ax.set_ylim(len(factors), 0)
+        ax.set_xticks([c + 0.48 for c in range(len(areas))])
+        ax.set_xticklabels([a.name for a in areas], fontsize=9)
+        ax.xaxis.tick_top()
+        ax.set_yticks([r + 0.45 for r in range(len(factors))])
+        ax.set_yticklabels([f.label(pic.lang).split(",")[0] for f in factors], fontsize=9)
+        ax.tick_params(length=0)
+        for side in ax.spines.values():
+            side.set_visible(False)
+        title = t(pic.lang, "picture.chart.title", group=pic.input.group_name, week=pic.input.week.week)
+        fig.suptitle(title, fontsize=11, fontweight="bold", y=0.995)
+        fig.tight_layout()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, format="png")
+    finally:
+        plt.close(fig)
+    return path
