@@ -18,7 +18,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.error import RetryAfter as TgRetryAfter
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
@@ -118,20 +118,19 @@ class TelegramSender:
             raise
 
     async def _send_images(self, chat_id: int, out: Outbound) -> None:
-        """Images go first as photos of their own; a server that refuses one costs the image, not the text."""
+        """Images follow the text as photos of their own. Any failure costs the image, never the text, and is
+        not retried: the row is already delivered, and retrying it would repeat the text."""
         for attachment in out.attachments:
             if not attachment.mime.startswith("image/"):
                 continue
             try:
                 with open(attachment.path, "rb") as fh:
                     await self.application.bot.send_photo(chat_id, photo=fh, filename=attachment.filename)
-            except (OSError, BadRequest) as exc:
+            except (OSError, TelegramError) as exc:
                 log.warning("photo %s to %s not sent (%s); the text goes alone", attachment.filename, chat_id, exc)
 
     async def _send(self, chat_id: int, out: Outbound, message_id: str | None) -> str:
         bot = self.application.bot
-        if message_id is None and out.attachments:
-            await self._send_images(chat_id, out)
         text, markup = render(out)
         if message_id is not None:
             try:
@@ -146,6 +145,8 @@ class TelegramSender:
                 if "not found" not in reason and "can't be edited" not in reason:
                     raise
         sent = await bot.send_message(chat_id, text, parse_mode="HTML", reply_markup=markup)
+        if out.attachments:
+            await self._send_images(chat_id, out)
         return str(sent.message_id)
 
 

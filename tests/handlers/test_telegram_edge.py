@@ -169,7 +169,7 @@ def test_meeting_group_draft_votes_and_finalise(tmp_path: Path) -> None:
         clock.advance(timedelta(days=2, minutes=5))  # Thursday 08:05
         await e.tick()
         photos = e.fake.calls_to("sendPhoto")
-        assert [c.params["chat_id"] for c in photos] in ([MEETING], [str(MEETING)])  # the heatmap first
+        assert [c.params["chat_id"] for c in photos] in ([MEETING], [str(MEETING)])  # the heatmap, once
         texts = [t for t in e.fake.texts_to(MEETING) if t]
         assert texts[0].startswith("Utkast till lägesbild 2026-W47")
         candidate = next(m for m in e.fake.sent_to(MEETING) if m.get("text", "").startswith("Kandidat 1"))
@@ -185,6 +185,16 @@ def test_meeting_group_draft_votes_and_finalise(tmp_path: Path) -> None:
         assert "fastställd med 1 prioriteringar" in e.fake.texts_to(MEETING)[-1]
         locked = e.fake.message(MEETING, draft["message_id"])
         assert locked is not None and "Fastställd" in locked["text"] and "reply_markup" not in locked
+        # Friday 07:30: the report with its heatmap to the broadcast chat and to Anna; a 5xx is retried
+        e.fake.fail_next("sendMessage", status=502)
+        clock.advance(timedelta(hours=23, minutes=25))
+        await e.tick()
+        clock.advance(timedelta(minutes=1))
+        await e.tick()
+        assert [t for t in e.fake.texts_to(BROADCAST) if t][-1].startswith("Veckorapport 2026-W47")
+        assert len([t for t in e.fake.texts_to(ANNA) if t.startswith("Veckorapport 2026-W47")]) == 1
+        photo_chats = [int(c.params["chat_id"]) for c in e.fake.calls_to("sendPhoto")]
+        assert sorted(photo_chats) == sorted([MEETING, BROADCAST, ANNA, SARA, KIM])  # one each, none repeated
 
     run_edge(tmp_path, body)
 
