@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from telegram import Update
 from telegram.ext import Application
@@ -199,69 +207,6 @@ def test_meeting_group_draft_votes_and_finalise(tmp_path: Path) -> None:
     run_edge(tmp_path, body)
 
 
-def test_est_bot_run_polls_telegram_and_answers(tmp_path: Path) -> None:
-    """`est-bot run` as a real process: long polling against the stand-in, the menu set, a command answered."""
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    with FakeTelegramAPI() as fake:
-        cfg = tmp_path / "est.toml"
-        cfg.write_text(
-            f"""
-reports_dir = "{tmp_path / "reports"}"
-
-[database]
-url = "sqlite:///{tmp_path / "run.sqlite"}"
-
-[telegram]
-enabled = true
-base_url = "{fake.base_url}"
-
-[[groups]]
-id = "tbg"
-name = "Tryggare Trelleborg"
-
-[[groups.areas]]
-code = "centrum"
-name = "Centrum"
-
-[[groups.reporters]]
-name = "Anna Andersson"
-areas = ["centrum"]
-telegram = {ANNA}
-
-[[groups.reporters]]
-name = "Sara Samordnare"
-role = "coordinator"
-telegram = {SARA}
-""",
-            encoding="utf-8",
-        )
-        env = {**os.environ, "EST_TELEGRAM_TOKEN": fake.token}
-        exe = str(Path(sys.executable).parent / "est-bot")
-        proc = subprocess.Popen(
-            [exe, "run", "--config", str(cfg)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-        try:
-            fake.push_update(fake.command_update(ANNA, ANNA, "help"))
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and not any("Det här kan du skriva" in t for t in fake.texts_to(ANNA)):
-                time.sleep(0.1)
-            assert any("Det här kan du skriva" in t for t in fake.texts_to(ANNA))
-            assert [c["command"] for c in fake.commands()] == ["rapport", "andra", "ledig", "sprak", "help"]
-            coordinator = [c["command"] for c in fake.commands({"type": "chat", "chat_id": SARA})]
-            assert {"status", "finalize", "invite"} <= set(coordinator)
-            assert [c["command"] for c in fake.commands(language_code="en")][:1] == ["rapport"]
-        finally:
-            proc.send_signal(signal.SIGINT)
-            out, _ = proc.communicate(timeout=30)
-        assert proc.returncode == 0, out
-        assert "Traceback" not in out, out
-
-
 def test_joining_with_a_one_time_invitation(tmp_path: Path) -> None:
     async def body(e: Edge) -> None:
         await e.tick()  # the week is open
@@ -314,37 +259,16 @@ def test_fan_out_is_paced_within_telegrams_limits(tmp_path: Path) -> None:
         assert len(fake.calls_to("sendMessage")) == 45
 
 
-def test_est_bot_run_webhook_takes_only_requests_with_the_secret(tmp_path: Path) -> None:
-    """Webhook mode as a real process: the stand-in delivers with the secret; forged requests get 403."""
-    import os
-    import signal
-    import socket
-    import subprocess
-    import sys
-    import time
-
-    import httpx
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    secret = "est-webhook-secret_123"
-    with FakeTelegramAPI() as fake:
-        cfg = tmp_path / "est.toml"
-        cfg.write_text(
-            f"""
-reports_dir = "{tmp_path / "reports"}"
+RUN_CONFIG = """
+reports_dir = "{tmp}/reports"
 
 [database]
-url = "sqlite:///{tmp_path / "hook.sqlite"}"
+url = "sqlite:///{tmp}/run.sqlite"
 
 [telegram]
 enabled = true
-mode = "webhook"
-base_url = "{fake.base_url}"
-webhook_url = "http://127.0.0.1:{port}/telegram"
-listen = "127.0.0.1"
-port = {port}
+base_url = "{base_url}"
+{telegram}
 
 [[groups]]
 id = "tbg"
@@ -357,41 +281,84 @@ name = "Centrum"
 [[groups.reporters]]
 name = "Anna Andersson"
 areas = ["centrum"]
-telegram = {ANNA}
-""",
-            encoding="utf-8",
-        )
-        env = {**os.environ, "EST_TELEGRAM_TOKEN": fake.token, "EST_TELEGRAM_WEBHOOK_SECRET": secret}
-        exe = str(Path(sys.executable).parent / "est-bot")
-        proc = subprocess.Popen(
-            [exe, "run", "--config", str(cfg)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and not fake.calls_to("setWebhook"):
-                time.sleep(0.1)
-            assert fake.calls_to("setWebhook")[-1].params["secret_token"] == secret
-            forged = fake.command_update(ANNA, ANNA, "help")
-            forged["update_id"] = 999_999
-            url = f"http://127.0.0.1:{port}/telegram"
-            for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
-                deadline = time.monotonic() + 30
-                while True:
-                    try:
-                        answer = httpx.post(url, json=forged, headers=headers, timeout=5)
-                        break
-                    except httpx.ConnectError:
-                        assert time.monotonic() < deadline
-                        time.sleep(0.1)
-                assert answer.status_code == 403
-            fake.push_update(fake.command_update(ANNA, ANNA, "help"))  # delivered by the stand-in, with the secret
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and not any("Det här kan du skriva" in t for t in fake.texts_to(ANNA)):
-                time.sleep(0.1)
-            helps = [t for t in fake.texts_to(ANNA) if "Det här kan du skriva" in t]
-            assert len(helps) == 1  # only the genuine request was answered
-        finally:
-            proc.send_signal(signal.SIGINT)
-            out, _ = proc.communicate(timeout=30)
-        assert proc.returncode == 0, out
-        assert "Traceback" not in out, out
+telegram = {anna}
+
+[[groups.reporters]]
+name = "Sara Samordnare"
+role = "coordinator"
+telegram = {sara}
+"""
+
+
+@contextmanager
+def est_bot_run(tmp_path: Path, fake: FakeTelegramAPI, telegram: str = "", **env: str) -> Iterator[None]:
+    """`est-bot run` as a real process against the stand-in; stopped with Ctrl-C, which must end it cleanly."""
+    cfg = tmp_path / "est.toml"
+    text = RUN_CONFIG.format(tmp=tmp_path, base_url=fake.base_url, telegram=telegram, anna=ANNA, sara=SARA)
+    cfg.write_text(text, encoding="utf-8")
+    exe = str(Path(sys.executable).parent / "est-bot")
+    proc = subprocess.Popen(
+        [exe, "run", "--config", str(cfg)],
+        env={**os.environ, "EST_TELEGRAM_TOKEN": fake.token, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        yield
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, out
+    assert "Traceback" not in out, out
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def helped(fake: FakeTelegramAPI) -> int:
+    return sum("Det här kan du skriva" in t for t in fake.texts_to(ANNA))
+
+
+def test_est_bot_run_polls_telegram_and_answers(tmp_path: Path) -> None:
+    """Long polling against the stand-in: the menus set per role and language, a command answered."""
+    with FakeTelegramAPI() as fake, est_bot_run(tmp_path, fake):
+        fake.push_update(fake.command_update(ANNA, ANNA, "help"))
+        wait_until(lambda: helped(fake) == 1)
+        assert [c["command"] for c in fake.commands()] == ["rapport", "andra", "ledig", "sprak", "help"]
+        coordinator = [c["command"] for c in fake.commands({"type": "chat", "chat_id": SARA})]
+        assert {"status", "finalize", "invite"} <= set(coordinator)
+        assert [c["command"] for c in fake.commands(language_code="en")][:1] == ["rapport"]
+
+
+def test_est_bot_run_webhook_takes_only_requests_with_the_secret(tmp_path: Path) -> None:
+    """Webhook mode: the stand-in delivers with the secret; requests without it or with a wrong one get 403."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    secret = "est-webhook-secret_123"
+    url = f"http://127.0.0.1:{port}/telegram"
+    hook = f'mode = "webhook"\nwebhook_url = "{url}"\nlisten = "127.0.0.1"\nport = {port}'
+    with FakeTelegramAPI() as fake, est_bot_run(tmp_path, fake, hook, EST_TELEGRAM_WEBHOOK_SECRET=secret):
+        wait_until(lambda: bool(fake.calls_to("setWebhook")))
+        assert fake.calls_to("setWebhook")[-1].params["secret_token"] == secret
+        forged = {**fake.command_update(ANNA, ANNA, "help"), "update_id": 999_999}
+        for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
+            answers: list[httpx.Response] = []
+
+            def post(headers: dict[str, str] = headers, answers: list[httpx.Response] = answers) -> bool:
+                try:
+                    answers.append(httpx.post(url, json=forged, headers=headers, timeout=5))
+                except httpx.ConnectError:
+                    return False  # the listener is not up yet
+                return True
+
+            wait_until(post)
+            assert answers[-1].status_code == 403
+        fake.push_update(fake.command_update(ANNA, ANNA, "help"))  # delivered by the stand-in, with the secret
+        wait_until(lambda: helped(fake) >= 1)
+        assert helped(fake) == 1  # the forged requests were refused before any work, so only this one
