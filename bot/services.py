@@ -130,9 +130,10 @@ class Services:
         return n
 
     def reply(self, ctx: Ctx, out: Outbound) -> None:
+        """Answer the person who wrote, in private: an answer given in a group chat (status with the names of
+        non-responders, a refusal) is for the asker alone. What the group should see goes by send_to_channel."""
         ctx.n += 1
-        address = ctx.inbound.chat or ctx.inbound.sender
-        self._enqueue(ctx.uow, ctx.inbound.platform, address, out, f"{ctx.key_base}:{ctx.n}")
+        self._enqueue(ctx.uow, ctx.inbound.platform, ctx.inbound.sender, out, f"{ctx.key_base}:{ctx.n}")
         ctx.sent.append(out)
 
     # ------------------------------------------------------------------ incoming events

@@ -188,9 +188,13 @@ def test_meeting_group_draft_votes_and_finalise(tmp_path: Path) -> None:
         draft = next(m for m in e.fake.sent_to(MEETING) if "text" in m)
         finalise = draft["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
         await e.feed(e.fake.callback_update(KIM, MEETING, draft["message_id"], finalise))
-        assert "bara för samordnare" in e.fake.texts_to(MEETING)[-1]
+        assert "bara för samordnare" in e.fake.texts_to(KIM)[-1]  # told privately, not in the group
         await e.feed(e.fake.callback_update(SARA, MEETING, draft["message_id"], finalise))
-        assert "fastställd med 1 prioriteringar" in e.fake.texts_to(MEETING)[-1]
+        assert "fastställd med 1 prioriteringar" in e.fake.texts_to(SARA)[-1]
+        in_group = len(e.fake.texts_to(MEETING))
+        await e.feed(e.fake.command_update(SARA, MEETING, "status", mention=True))
+        assert "Har inte svarat" not in "".join(e.fake.texts_to(MEETING)) and len(e.fake.texts_to(MEETING)) == in_group
+        assert e.fake.texts_to(SARA)[-1].startswith("2026-W47: fastställd")  # names of non-responders only to her
         locked = e.fake.message(MEETING, draft["message_id"])
         assert locked is not None and "Fastställd" in locked["text"] and "reply_markup" not in locked
         # Friday 07:30: the report with its heatmap to the broadcast chat and to Anna; a 5xx is retried
