@@ -20,8 +20,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot handlers storage tests bench
-	$(BIN)/ruff format --check bot handlers storage tests bench
+	$(BIN)/ruff check bot handlers storage tests bench scripts
+	$(BIN)/ruff format --check bot handlers storage tests bench scripts
 	$(BIN)/mypy
 
 bench: $(STAMP)
