@@ -35,17 +35,19 @@ import mimetypes
 import secrets
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, Literal
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import SplitResult
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
+
+from tests.fakes import _http
+from tests.fakes._http import FakeRequestHandler as _Handler
+from tests.fakes._http import Reply as _Reply
 
 if TYPE_CHECKING:  # slack_sdk's async client needs aiohttp; the server itself does not
     from slack_sdk.web.async_client import AsyncWebClient
@@ -127,17 +129,11 @@ class UploadedFile:
     thread_ts: str | None = None
 
 
-class FakeClock:
+class FakeClock(_http.ManualClock):
     """A manual monotonic clock for the rate limiter: `FakeSlackAPI(clock=clock)`, then `clock.advance(1.0)`."""
 
     def __init__(self, start: float = 0.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+        super().__init__(start)
 
 
 class _ApiError(Exception):
@@ -161,14 +157,6 @@ class _Fault:
 class _Bucket:
     tokens: float
     updated: float
-
-
-@dataclass
-class _Reply:
-    status: int
-    body: bytes
-    content_type: str
-    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -306,33 +294,13 @@ def _parse_multipart(content_type: str, body: bytes) -> tuple[dict[str, str], di
     return fields, files
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, fake: FakeSlackAPI) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.fake = fake
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    protocol_version = "HTTP/1.1"
-
-    def do_POST(self) -> None:
-        self.server.fake._serve(self)
-
-    def do_GET(self) -> None:
-        self.server.fake._serve(self)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 # --------------------------------------------------------------------------------------------- the fake
 
 
-class FakeSlackAPI:
+class FakeSlackAPI(_http.ThreadedHTTPFake):
     """A stand-in Slack Web API server. Use as a context manager (or `start()` / `stop()`)."""
+
+    _thread_name = "fake-slack-api"
 
     def __init__(
         self,
@@ -351,6 +319,7 @@ class FakeSlackAPI:
         bot_id: str = "B0ESTBOT1",
         app_id: str = "A0ESTAPP1",
     ) -> None:
+        super().__init__()
         self.bot_token = bot_token
         self.app_token = app_token
         self.enforce_limits = enforce_limits
@@ -366,13 +335,11 @@ class FakeSlackAPI:
         self.app_id = app_id
 
         self._lock = threading.RLock()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
         self._ts_counter = itertools.count(1)
         self._id_counter = itertools.count(1)
         self._calls: list[Call] = []
         self._errors: list[ErrorRecord] = []
-        self._faults: dict[str, deque[_Fault]] = {}
+        self._faults: _http.FaultQueue[_Fault] = _http.FaultQueue()
         self._buckets: dict[str, _Bucket] = {}
         self._messages: dict[str, dict[str, dict[str, Any]]] = {}
         self._ephemerals: list[dict[str, Any]] = []
@@ -403,40 +370,7 @@ class FakeSlackAPI:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def start(self) -> FakeSlackAPI:
-        if self._server is not None:
-            return self
-        self._server = _Server(self)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-slack-api", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        server, thread = self._server, self._thread
-        self._server = self._thread = None
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        if thread is not None:
-            thread.join(timeout=5)
-
-    def __enter__(self) -> FakeSlackAPI:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("FakeSlackAPI is not running; use it as a context manager or call start()")
-        return int(self._server.server_address[1])
-
-    @property
-    def root_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    # start(), stop(), the context manager, `port` and `root_url` come from _http.ThreadedHTTPFake.
 
     @property
     def base_url(self) -> str:
@@ -521,14 +455,13 @@ class FakeSlackAPI:
         if status == 429 and retry_after is None:
             retry_after = 2
         with self._lock:
-            queue = self._faults.setdefault(method, deque())
-            queue.extend(_Fault("status", status, retry_after, error) for _ in range(times))
+            self._faults.add(method, lambda: _Fault("status", status, retry_after, error), times)
 
     def drop_next(self, method: str, *, times: int = 1) -> None:
         """Close the connection without answering the next `times` calls of `method` ("*" = any method)."""
         self._check_fault_method(method)
         with self._lock:
-            self._faults.setdefault(method, deque()).extend(_Fault("drop") for _ in range(times))
+            self._faults.add(method, lambda: _Fault("drop"), times)
 
     def _check_fault_method(self, method: str) -> None:
         if method not in self._handlers and method not in {"*", UPLOAD}:
@@ -599,69 +532,26 @@ class FakeSlackAPI:
 
     # ------------------------------------------------------------------ HTTP plumbing
 
-    def _serve(self, handler: _Handler) -> None:
-        handler.close_connection = True
-        body = self._read_body(handler)
-        url = urlsplit(handler.path)
+    def _route(self, handler: _Handler, url: SplitResult, body: bytes) -> _Reply | None:
         if url.path.startswith("/api/"):
-            reply = self._api(handler, url.path[len("/api/") :], url.query, body)
-        elif url.path.startswith("/upload/v1/"):
-            reply = self._upload(handler, url.path[len("/upload/v1/") :], body)
-        else:
-            reply = _Reply(404, b"Not Found", "text/plain; charset=utf-8")
-        if reply is None:  # drop: close the socket without a response
-            return
-        handler.send_response(reply.status)
-        handler.send_header("Content-Type", reply.content_type)
-        handler.send_header("Content-Length", str(len(reply.body)))
-        handler.send_header("Connection", "close")
-        for name, value in reply.headers.items():
-            handler.send_header(name, value)
-        handler.end_headers()
-        handler.wfile.write(reply.body)
-
-    @staticmethod
-    def _read_body(handler: _Handler) -> bytes:
-        if handler.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            chunks: list[bytes] = []
-            while True:
-                size = int(handler.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while handler.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(chunks)
-                chunks.append(handler.rfile.read(size))
-                handler.rfile.readline()
-        length = int(handler.headers.get("Content-Length") or 0)
-        return handler.rfile.read(length) if length > 0 else b""
+            return self._api(handler, url.path[len("/api/") :], url.query, body)
+        if url.path.startswith("/upload/v1/"):
+            return self._upload(handler, url.path[len("/upload/v1/") :], body)
+        return _Reply(404, b"Not Found", "text/plain; charset=utf-8")
 
     def _parse_params(
         self, handler: _Handler, query: str, body: bytes
     ) -> tuple[dict[str, Any], BodyFormat, str | None, dict[str, bytes]]:
         """(params, body format, token, uploaded file parts). Raises _ApiError(invalid_json) on a bad JSON body."""
-        params: dict[str, Any] = dict(parse_qsl(query, keep_blank_values=True))
         content_type = handler.headers.get("Content-Type", "")
-        mime = content_type.split(";")[0].strip().lower()
-        body_format: BodyFormat = "query"
-        files: dict[str, bytes] = {}
-        json_body = False
-        if body:
-            if mime == "application/json":
-                body_format, json_body = "json", True
-                try:
-                    decoded = json.loads(body.decode("utf-8"))
-                except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                    raise _ApiError("invalid_json", f"body is not valid JSON: {exc}") from exc
-                if not isinstance(decoded, dict):
-                    raise _ApiError("invalid_json", "JSON body must be an object")
-                params.update(decoded)
-            elif mime == "multipart/form-data":
-                body_format = "multipart"
-                fields, files = _parse_multipart(content_type, body)
-                params.update(fields)
-            else:
-                body_format = "form"
-                params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        try:
+            parsed = _http.parse_body(query, content_type, body, multipart=_parse_multipart)
+        except _http.BodyError as exc:
+            if exc.problem == "object":
+                raise _ApiError("invalid_json", "JSON body must be an object") from None
+            raise _ApiError("invalid_json", f"body is not valid JSON: {exc.cause}") from exc.cause
+        params, body_format, files = parsed.params, parsed.format, parsed.files
+        json_body = body_format == "json"
         token: str | None = None
         auth = handler.headers.get("Authorization", "")
         if auth.lower().startswith("bearer "):
@@ -678,13 +568,6 @@ class FakeSlackAPI:
                     params[name] = json.loads(value)
         return params, body_format, token, files
 
-    def _take_fault(self, method: str) -> _Fault | None:
-        for key in (method, "*"):
-            queue = self._faults.get(key)
-            if queue:
-                return queue.popleft()
-        return None
-
     def _api(self, handler: _Handler, method: str, query: str, body: bytes) -> _Reply | None:
         http_method = handler.command
         try:
@@ -693,7 +576,7 @@ class FakeSlackAPI:
             with self._lock:
                 return self._finish(method, {}, http_method, "json", None, exc)
         with self._lock:
-            fault = self._take_fault(method) if method in self._handlers else None
+            fault = self._faults.take(method) if method in self._handlers else None
             if fault is not None:
                 return self._inject(fault, method, params, http_method, body_format, token)
             handler_fn = self._handlers.get(method)
@@ -796,7 +679,7 @@ class FakeSlackAPI:
             data = files.get("file", next(iter(files.values()), b""))
         with self._lock:
             params: dict[str, Any] = {"key": key, "size": len(data)}
-            fault = self._take_fault(UPLOAD)
+            fault = self._faults.take(UPLOAD)
             if fault is not None:
                 return self._inject(fault, UPLOAD, params, handler.command, body_format, None)
             file_id = self._uploads.get(key)

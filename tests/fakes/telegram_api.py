@@ -47,6 +47,7 @@ clock. Every request is recorded in `fake.calls`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import functools
 import html
@@ -64,12 +65,14 @@ import urllib.request
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 import pytest
+
+from tests.fakes import _http
+from tests.fakes._http import Reply as _Reply
 
 __all__ = [
     "DEFAULT_TOKEN",
@@ -369,17 +372,11 @@ class Call:
         return iter((self.method, self.params))
 
 
-class FakeClock:
+class FakeClock(_http.ManualClock):
     """A hand-moved clock (epoch seconds): `FakeTelegramAPI(clock=clock)`, then `clock.advance(1.0)`."""
 
     def __init__(self, start: float = 1_780_000_000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+        super().__init__(start)
 
 
 @dataclass(frozen=True)
@@ -407,13 +404,6 @@ class _StoredFile:
     file_unique_id: str
     data: bytes
     file_path: str
-
-
-@dataclass
-class _Reply:
-    status: int
-    body: bytes
-    content_type: str = "application/json"
 
 
 @dataclass
@@ -682,37 +672,21 @@ def _image_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128  # the default 5 makes a burst of concurrent sends wait a second for SYN retries
-
-    def __init__(self, fake: FakeTelegramAPI) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.fake = fake
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    protocol_version = "HTTP/1.1"
+class _Handler(_http.FakeRequestHandler):
     server_version = "nginx/1.18.0"  # what api.telegram.org answers with
     sys_version = ""
-
-    def do_POST(self) -> None:
-        self.server.fake._serve(self)
-
-    def do_GET(self) -> None:
-        self.server.fake._serve(self)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 # --------------------------------------------------------------------------------------------- the fake
 
 
-class FakeTelegramAPI:
+class FakeTelegramAPI(_http.ThreadedHTTPFake):
     """A stand-in Bot API server. Use as a context manager (or `start()` / `stop()`), or the `fake_telegram_api`
     fixture. All public methods are thread-safe and return copies."""
+
+    _thread_name = "fake-telegram-api"
+    _handler_class = _Handler
+    _request_queue_size = 128  # the default 5 makes a burst of concurrent sends wait a second for SYN retries
 
     def __init__(
         self,
@@ -731,6 +705,7 @@ class FakeTelegramAPI:
         time, at most `max_poll_wait` seconds whatever `timeout` the client asks for."""
         if not _TOKEN_RE.fullmatch(token):
             raise ValueError(f"not a well-formed bot token: {token!r}")
+        super().__init__()
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_username = bot_username
@@ -747,10 +722,8 @@ class FakeTelegramAPI:
         self._cond = threading.Condition(self._lock)
         self._local = threading.local()  # the connection of the request a handler thread serves
         self._closed = threading.Event()
-        self._server: _Server | None = None
-        self._threads: list[threading.Thread] = []
         self._calls: list[Call] = []
-        self._faults: dict[str, deque[_Fault]] = {}
+        self._faults: _http.FaultQueue[_Fault] = _http.FaultQueue()
         self._handlers: dict[str, Callable[[dict[str, Any]], Any]] = {}
         # chats, users, messages
         self._users: dict[int, dict[str, Any]] = {}
@@ -801,47 +774,16 @@ class FakeTelegramAPI:
 
     # ------------------------------------------------------------------ lifecycle and addresses
 
-    def start(self) -> FakeTelegramAPI:
-        if self._server is not None:
-            return self
-        self._closed.clear()
-        self._server = _Server(self)
-        serve = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-telegram-api", daemon=True
-        )
-        webhook = threading.Thread(target=self._webhook_loop, name="fake-telegram-webhook", daemon=True)
-        self._threads = [serve, webhook]
-        for t in self._threads:
-            t.start()
-        return self
+    # start(), stop(), the context manager, `port` and `root_url` come from _http.ThreadedHTTPFake.
 
-    def stop(self) -> None:
-        server, threads = self._server, self._threads
-        self._server, self._threads = None, []
+    def _on_start(self) -> list[threading.Thread]:
+        self._closed.clear()
+        return [threading.Thread(target=self._webhook_loop, name="fake-telegram-webhook", daemon=True)]
+
+    def _on_stop(self) -> None:
         with self._lock:
             self._closed.set()
             self._cond.notify_all()  # wakes long polls and the webhook sender
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        for t in threads:
-            t.join(timeout=5)
-
-    def __enter__(self) -> FakeTelegramAPI:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("FakeTelegramAPI is not running; use it as a context manager or call start()")
-        return int(self._server.server_address[1])
-
-    @property
-    def root_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     @property
     def base_url(self) -> str:
@@ -962,7 +904,7 @@ class FakeTelegramAPI:
     def _add_faults(self, method: str, times: int, make: Callable[[], _Fault]) -> None:
         key = "*" if method == "*" else self._known(method).name.lower()
         with self._lock:
-            self._faults.setdefault(key, deque()).extend(make() for _ in range(times))
+            self._faults.add(key, make, times)
 
     def _known(self, method: str) -> MethodSpec:
         spec = self.spec.method(method)
@@ -1233,45 +1175,18 @@ class FakeTelegramAPI:
 
     # ------------------------------------------------------------------ HTTP entry
 
-    def _serve(self, handler: _Handler) -> None:
-        handler.close_connection = True
+    def _route(self, handler: _http.FakeRequestHandler, url: SplitResult, body: bytes) -> _Reply | None:
         self._local.connection = handler.connection
-        body = self._read_body(handler)
-        url = urlsplit(handler.path)
         if url.path.startswith("/file/bot"):
-            reply: _Reply | None = self._download(url.path[len("/file/bot") :])
-        else:
-            m = re.fullmatch(r"/bot([^/]*)/([^/]*)", url.path)
-            if m is None:
-                reply = _json_reply(404, ApiError(404, "Not Found").payload())
-            else:
-                reply = self._api(handler, unquote(m.group(1)), m.group(2), url.query, body)
-        if reply is None:  # drop: close the socket without an answer
-            return
-        try:
-            handler.send_response(reply.status)
-            handler.send_header("Content-Type", reply.content_type)
-            handler.send_header("Content-Length", str(len(reply.body)))
-            handler.send_header("Connection", "close")
-            handler.end_headers()
-            handler.wfile.write(reply.body)
-        except OSError:  # the client gave up (a cancelled long poll)
-            pass
+            return self._download(url.path[len("/file/bot") :])
+        m = re.fullmatch(r"/bot([^/]*)/([^/]*)", url.path)
+        if m is None:
+            return _json_reply(404, ApiError(404, "Not Found").payload())
+        return self._api(handler, unquote(m.group(1)), m.group(2), url.query, body)
 
-    @staticmethod
-    def _read_body(handler: _Handler) -> bytes:
-        if handler.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            chunks: list[bytes] = []
-            while True:
-                size = int(handler.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while handler.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(chunks)
-                chunks.append(handler.rfile.read(size))
-                handler.rfile.readline()
-        length = int(handler.headers.get("Content-Length") or 0)
-        return handler.rfile.read(length) if length > 0 else b""
+    def _send(self, handler: _http.FakeRequestHandler, reply: _Reply) -> None:
+        with contextlib.suppress(OSError):  # the client gave up (a cancelled long poll)
+            super()._send(handler, reply)
 
     def _download(self, rest: str) -> _Reply:
         token, _, file_path = unquote(rest).partition("/")  # PTB percent-encodes the path, the token's ":" too
@@ -1298,7 +1213,7 @@ class FakeTelegramAPI:
             return self._record(request, http_method, error.status, error.payload())
 
         with self._lock:
-            fault = self._take_fault(method_name)
+            fault = self._faults.take(method_name.lower())
         if fault is not None and fault.kind == "delay":
             self._closed.wait(fault.seconds)
         with self._lock:
@@ -1356,39 +1271,16 @@ class FakeTelegramAPI:
     def _parse_request(
         self, handler: _Handler, spec: MethodSpec | None, method_name: str, query: str, body: bytes
     ) -> _Request:
-        params: dict[str, Any] = dict(parse_qsl(query, keep_blank_values=True))
         content_type = handler.headers.get("Content-Type", "")
-        mime = content_type.split(";")[0].strip().lower()
-        request = _Request(spec, method_name, params, body_format="query")
-        if not body:
-            return request
-        if mime == "application/json":
-            request.body_format = "json"
-            try:
-                decoded = json.loads(body.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise _bad(f"can't parse JSON body: {exc}") from exc
-            if not isinstance(decoded, dict):
-                raise _bad("JSON body must be an object")
-            params.update(decoded)
-        elif mime == "multipart/form-data":
-            request.body_format = "multipart"
-            fields, request.files = _parse_multipart(content_type, body)
-            params.update(fields)
-        else:
-            request.body_format = "form"
-            try:
-                params.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False))
-            except UnicodeDecodeError as exc:
-                raise _bad("request body is not UTF-8") from exc
-        return request
-
-    def _take_fault(self, method_name: str) -> _Fault | None:
-        for key in (method_name.lower(), "*"):
-            queue = self._faults.get(key)
-            if queue:
-                return queue.popleft()
-        return None
+        try:
+            parsed = _http.parse_body(query, content_type, body, multipart=_parse_multipart, strict_form=True)
+        except _http.BodyError as exc:
+            if exc.problem == "object":
+                raise _bad("JSON body must be an object") from None
+            if exc.problem == "utf-8":
+                raise _bad("request body is not UTF-8") from exc.cause
+            raise _bad(f"can't parse JSON body: {exc.cause}") from exc.cause
+        return _Request(spec, method_name, parsed.params, parsed.files, parsed.format)
 
     # ------------------------------------------------------------------ parameters
 
