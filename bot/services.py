@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -71,7 +72,6 @@ class Services:
         self.uow_factory = uow_factory
         self.clock = clock
         self.platforms = tuple(platforms)
-        self._seq = 0
 
     # ------------------------------------------------------------------ set-up
 
@@ -98,8 +98,8 @@ class Services:
     # ------------------------------------------------------------------ outbox helpers
 
     def _next_key(self) -> str:
-        self._seq += 1
-        return f"{self.clock.now().timestamp():.6f}:{id(self)}:{self._seq}"
+        """A key for an event the platform gave no id: unique across processes, even under a test clock."""
+        return uuid.uuid4().hex
 
     def _enqueue(self, uow: UnitOfWork, platform: str, address: str, out: Outbound, key: str) -> None:
         uow.store.enqueue(key, platform, address, out.ref, out.to_json(), self.clock.now())
