@@ -117,17 +117,18 @@ class Services:
         self._enqueue(uow, p, a, out, f"{key}@{p}")
         return True
 
-    def send_to_channel(self, uow: UnitOfWork, group: GroupConfig, role: str, out: Outbound, key: str) -> int:
+    def channel_addresses(self, group: GroupConfig, role: str) -> list[tuple[str, str]]:
+        """(platform, address) of the group's channel for `role` on every enabled platform."""
         ch = group.channels.get(role)  # type: ignore[call-overload]
         if ch is None:
-            return 0
-        n = 0
-        for platform in self.platforms:
-            address = getattr(ch, platform, None)
-            if address is not None:
-                self._enqueue(uow, platform, str(address), out, f"{key}@{platform}")
-                n += 1
-        return n
+            return []
+        return [(p, str(a)) for p in self.platforms if (a := getattr(ch, p, None)) is not None]
+
+    def send_to_channel(self, uow: UnitOfWork, group: GroupConfig, role: str, out: Outbound, key: str) -> int:
+        addresses = self.channel_addresses(group, role)
+        for platform, address in addresses:
+            self._enqueue(uow, platform, address, out, f"{key}@{platform}")
+        return len(addresses)
 
     def reply(self, ctx: Ctx, out: Outbound) -> None:
         """Answer the person who wrote, in private: an answer given in a group chat (status with the names of
@@ -550,10 +551,6 @@ class Services:
             return ()
         return (Attachment(path.name, "image/png", str(path.resolve())),)
 
-    def _channel_exists(self, group: GroupConfig, role: str) -> bool:
-        ch = group.channels.get(role)  # type: ignore[call-overload]
-        return ch is not None and any(getattr(ch, p, None) is not None for p in self.platforms)
-
     def _post_meeting(self, uow: UnitOfWork, group: GroupConfig, rnd: Round, pic: Picture, key: str) -> None:
         lang = group.language
         head = t(lang, "meet.draft_header", week=str(rnd.key), group=group.name)
@@ -563,7 +560,7 @@ class Services:
             kind="picture",
             choices=((Choice(f"f{rnd.id}", t(lang, "meet.btn.finalize"), "danger"),),),
             data={"round_id": rnd.id, "week": str(rnd.key), "group": group.id},
-            attachments=self.heatmap(group, rnd, pic) if self._channel_exists(group, "meeting") else (),
+            attachments=self.heatmap(group, rnd, pic) if self.channel_addresses(group, "meeting") else (),
         )
         self.send_to_channel(uow, group, "meeting", out, f"{key}:{rnd.id}")
         for n, cand in enumerate(uow.store.candidates(rnd.id), start=1):
@@ -721,8 +718,9 @@ class Services:
 
     def _on_publish(self, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> None:
         texts: dict[str, str] = {}
+        pics: dict[str, Picture] = {}
         for lang in ("sv", "en"):
-            pic = self.picture(uow, group, rnd, lang)
+            pic = pics[lang] = self.picture(uow, group, rnd, lang)
             head = t(lang, "meet.report_header", week=str(rnd.key), group=group.name)
             texts[lang] = head + "\n\n" + picture_summary_text(pic)
             decisions = self.decisions(uow, rnd, lang)
@@ -735,10 +733,10 @@ class Services:
 
         def image(lang: str) -> tuple[Attachment, ...]:  # drawn only for a language someone receives
             if lang not in images:
-                images[lang] = self.heatmap(group, rnd, self.picture(uow, group, rnd, lang))
+                images[lang] = self.heatmap(group, rnd, pics[lang])
             return images[lang]
 
-        if self._channel_exists(group, "broadcast"):
+        if self.channel_addresses(group, "broadcast"):
             self.send_to_channel(
                 uow,
                 group,
