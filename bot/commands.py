@@ -370,7 +370,15 @@ def cmd_reporter(svc: Services, ctx: Ctx, args: list[str]) -> None:
         if len(parts) < 3 or not parts[0]:
             _say(svc, ctx, "cmd.usage", usage=usage)
             return
-        name = " ".join(clean_text(parts[0], 99).split())
+        mention = ctx.inbound.mentions[0] if ctx.inbound.mentions else None
+        name_part = parts[0]
+        if mention is not None:  # "@anna" names the chat account; the rest of the part (if any) is the name
+            name_part = name_part.replace(f"@{mention[1] or mention[0]}", " ").strip() or mention[1] or mention[0]
+            owner = store.account_owner(ctx.inbound.platform, mention[0])
+            if owner is not None and store.get_person(owner).active:
+                _say(svc, ctx, "cmd.reporter.account_taken", name=store.get_person(owner).name)
+                return
+        name = " ".join(clean_text(name_part, 99).split())
         org = " ".join(clean_text(parts[1], 199).split())
         codes = list(dict.fromkeys(c.strip().lower() for c in parts[2].split(",") if c.strip()))
         role = parts[3].lower() if len(parts) > 3 and parts[3] else "reporter"
@@ -394,11 +402,17 @@ def cmd_reporter(svc: Services, ctx: Ctx, args: list[str]) -> None:
         store.set_person_areas(person.id, [known[c].id for c in codes])
         done_key = "cmd.reporter.readded" if existing is not None else "cmd.reporter.added"
         _say(svc, ctx, done_key, name=name, role=role, areas=", ".join(codes) or "–")
-        if ctx.inbound.platform == "console" and not any(p == "console" for p, _ in store.accounts_of(person.id)):
+        if mention is not None:
+            store.link_account(ctx.inbound.platform, mention[0], person.id)
+            _say(svc, ctx, "cmd.reporter.linked", name=name)
+        elif ctx.inbound.platform == "console" and not any(p == "console" for p, _ in store.accounts_of(person.id)):
             handle = _free_console_handle(ctx, name)
             store.link_account("console", handle, person.id)
             _say(svc, ctx, "cmd.reporter.console", name=name, handle=handle)
-        audit(ctx, "reporter_add", {"person": name, "areas": codes, "role": role})
+        detail: dict[str, object] = {"person": name, "areas": codes, "role": role}
+        if mention is not None:
+            detail["account"] = f"{ctx.inbound.platform}:{mention[0]}"
+        audit(ctx, "reporter_add", detail)
         return
     if sub in ("remove", "ta", "bort"):
         name = " ".join(args[1:]).strip()

@@ -196,6 +196,9 @@ class Store(Protocol):
 
     def message_id_for(self, platform: str, address: str, ref: str) -> str | None: ...
 
+    def ref_for_message(self, platform: str, address: str, message_id: str) -> str | None:
+        """Which ref a platform message shows (Slack: a reaction on a candidate's message is a vote)."""
+
     def parked_count(self) -> int: ...
 
     def outbox_counts(self) -> dict[str, int]: ...

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.clock import Clock
 from bot.config import Config, GroupConfig
@@ -134,7 +135,9 @@ class Services:
         """Answer the person who wrote, in private: an answer given in a group chat (status with the names of
         non-responders, a refusal) is for the asker alone. What the group should see goes by send_to_channel."""
         ctx.n += 1
-        self._enqueue(ctx.uow, ctx.inbound.platform, ctx.inbound.sender, out, f"{ctx.key_base}:{ctx.n}")
+        inbound = ctx.inbound
+        address = inbound.sender if out.ref else (inbound.reply_address or inbound.sender)
+        self._enqueue(ctx.uow, inbound.platform, address, out, f"{ctx.key_base}:{ctx.n}")
         ctx.sent.append(out)
 
     # ------------------------------------------------------------------ incoming events
@@ -178,7 +181,7 @@ class Services:
             if person is None or group is None:
                 if inbound.chat is None:  # in a channel, strangers are simply not answered
                     text = t("sv", "cmd.unknown_user") + "\n\n" + t("en", "cmd.unknown_user")
-                    self.reply(ctx, Outbound(text, kind="notice"))
+                    self.reply(ctx, Outbound(text, kind="home" if inbound.kind == "home" else "notice"))
                 uow.commit()
                 return ctx.sent
             if inbound.kind == "command":
@@ -189,12 +192,20 @@ class Services:
                 self._meeting_choice(ctx, inbound.choice)
             elif inbound.kind == "choice":
                 self.reply(ctx, Outbound(t(ctx.lang, "meet.stale"), kind="notice"))
+            elif inbound.kind == "home":
+                self.show_home(ctx)
             elif inbound.kind == "location":
                 self._questionnaire_event(ctx, Event("location", location=inbound.location), None)
             elif inbound.chat is None:
                 self._questionnaire_event(ctx, Event("text", inbound.text), None)
             uow.commit()
             return ctx.sent
+
+    def message_ref(self, platform: str, address: str, message_id: str) -> str | None:
+        """The ref of a message the bot sent (None for any other message), for edges that turn an action on
+        a message itself (an emoji reaction) into a choice."""
+        with self.uow_factory() as uow:
+            return uow.store.ref_for_message(platform, address, message_id)
 
     def _accept_invite(self, ctx: Ctx, code: str) -> bool:
         """`/start <code>` from an unknown account: link it to the invited person (never by username)."""
@@ -370,6 +381,38 @@ class Services:
         if at <= ctx.now:
             at = phase_due_at(key.next(), Phase.OPEN, group.week_schedule(), group.tz)
         return self.local_text(at, group, ctx.lang)
+
+    def show_home(self, ctx: Ctx) -> None:
+        """A person's overview of their own week: the round, their status and their own answers (nobody
+        else's). Platforms that have a place for it (Slack's App Home) show it when the person opens it."""
+        assert ctx.person is not None and ctx.group is not None
+        uow, person, group, lang = ctx.uow, ctx.person, ctx.group, ctx.lang
+        lines = [t(lang, "home.hello", name=person.name.split()[0], group=group.name)]
+        rnd = self._round_for_answering(uow, group.id)
+        areas = uow.store.person_areas(person.id)
+        answers: list[str] = []
+        if rnd is None:
+            lines.append(t(lang, "home.no_round", next=self._next_open_text(group, ctx)))
+        else:
+            lines.append(t(lang, "home.week", week=str(rnd.key), phase=t(lang, f"phase.{rnd.phase}")))
+            resp = uow.store.get_response(rnd.id, person.id)
+            status = resp.status if resp is not None else "none"
+            lines.append(t(lang, f"home.status.{status}"))
+            if resp is not None and resp.late:
+                lines.append(t(lang, "home.status.late"))
+            close = phase_due_at(rnd.key, Phase.CLOSED, group.week_schedule(), group.tz)
+            if close > ctx.now:
+                lines.append(t(lang, "home.close", close=self.local_text(close, group, lang)))
+            if not areas:
+                lines.append(t(lang, "home.no_areas"))
+            elif resp is not None and resp.state.get("answers"):
+                spec = self.questionnaire_spec(uow, group, rnd, person, areas, with_last_week=False)
+                answers = [t(lang, "home.answers"), *Questionnaire(spec).summary_lines(resp.state)]
+        text = "\n".join(lines)
+        if answers:
+            text += "\n\n" + "\n".join(answers)
+        text += "\n\n" + t(lang, "home.hint")
+        self.reply(ctx, Outbound(text, kind="home", data={"title": t(lang, "home.title")}))
 
     def show_questionnaire(self, ctx: Ctx) -> None:
         self._questionnaire_event(ctx, Event("show"), None)
@@ -559,7 +602,7 @@ class Services:
             ref=f"pic:{rnd.id}",
             kind="picture",
             choices=((Choice(f"f{rnd.id}", t(lang, "meet.btn.finalize"), "danger"),),),
-            data={"round_id": rnd.id, "week": str(rnd.key), "group": group.id},
+            data={"round_id": rnd.id, "week": str(rnd.key), "group": group.id, "grid": picture_grid(pic)},
             attachments=self.heatmap(group, rnd, pic) if self.channel_addresses(group, "meeting") else (),
         )
         self.send_to_channel(uow, group, "meeting", out, f"{key}:{rnd.id}")
@@ -693,7 +736,7 @@ class Services:
                 head + "\n\n" + picture_summary_text(pic) + "\n\n" + note,
                 ref=f"pic:{rnd.id}",
                 kind="picture",
-                data={"round_id": rnd.id, "week": str(rnd.key), "locked": True},
+                data={"round_id": rnd.id, "week": str(rnd.key), "locked": True, "grid": picture_grid(pic)},
             ),
             f"final:{rnd.id}",
         )
@@ -778,6 +821,18 @@ class Services:
     def unit(self) -> Iterator[UnitOfWork]:
         with self.uow_factory() as uow:
             yield uow
+
+
+def picture_grid(pic: Picture) -> dict[str, Any]:
+    """The week's colours per area × factor as plain data, for edges that draw them inline (Slack)."""
+    factors = [f.code for f in pic.input.factors]
+    return {
+        "factors": [[code, pic.factor_label(code)] for code in factors],
+        "rows": [
+            [a.name, [pic.cells[(a.code, f)].colour if (a.code, f) in pic.cells else "none" for f in factors]]
+            for a in pic.input.areas
+        ],
+    }
 
 
 def label(lang: str, prefix: str, code: str | None) -> str:

@@ -943,6 +943,16 @@ class SqlStore:
         row = self.s.get(MessageRefRow, (platform, address, ref))
         return row.message_id if row else None
 
+    def ref_for_message(self, platform: str, address: str, message_id: str) -> str | None:
+        """Which ref a platform message shows (Slack: a reaction on a candidate's message is a vote)."""
+        return self.s.scalar(
+            select(MessageRefRow.ref).where(
+                MessageRefRow.platform == platform,
+                MessageRefRow.address == address,
+                MessageRefRow.message_id == message_id,
+            )
+        )
+
     def parked_count(self) -> int:
         return int(self.s.scalar(select(func.count()).select_from(OutboxRow).where(OutboxRow.status == "parked")) or 0)
 

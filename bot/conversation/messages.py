@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-InboundKind = Literal["text", "choice", "command", "location"]
+InboundKind = Literal["text", "choice", "command", "location", "home"]
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,12 @@ class Inbound:
     location: tuple[float, float] | None = None
     chat: str | None = None  # channel/group id when not a direct message
     event_id: str | None = None  # platform delivery id, for de-duplication
+    # Where a private answer to this event goes when the platform has a better place than the sender's direct
+    # chat (Slack: an ephemeral message in the channel the command was typed in). Messages that are updated
+    # in place (with a `ref`) always go to the direct chat.
+    reply_address: str | None = None
+    # Platform accounts the text names (Slack `<@U…|name>`): (account id, display name), in order.
+    mentions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -288,6 +288,14 @@ TEXT: dict[str, dict[str, str]] = {
         "sv": "{name} är tillagd igen ({role}, {areas}).",
         "en": "{name} was added again ({role}, {areas}).",
     },
+    "cmd.reporter.linked": {
+        "sv": "{name} kan nu svara här i chatten; frågorna kommer som direktmeddelanden.",
+        "en": "{name} can now answer here in the chat; the questions come as direct messages.",
+    },
+    "cmd.reporter.account_taken": {
+        "sv": "Det kontot tillhör redan {name}. Ta bort {name} först om kontot ska byta ägare.",
+        "en": "That account already belongs to {name}. Remove {name} first if the account should change hands.",
+    },
     "cmd.reporter.console": {
         "sv": 'I terminalen heter {name} "{handle}".',
         "en": 'In the terminal {name} is "{handle}".',
