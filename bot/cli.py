@@ -131,9 +131,15 @@ def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     from bot.scheduler import build_scheduler
 
     cfg = _config(config)
-    if cfg.slack.enabled:
-        raise _fail("slack: this version has no Slack edge yet; set [slack] enabled = false")
     secrets = Secrets()
+    if cfg.slack.enabled and not secrets.slack_bot_token:
+        raise _fail("slack is enabled but EST_SLACK_BOT_TOKEN (xoxb-…) is not set in the environment")
+    if cfg.slack.enabled and cfg.slack.mode == "socket" and not secrets.slack_app_token:
+        raise _fail(
+            "slack.mode = 'socket' needs EST_SLACK_APP_TOKEN (xapp-…, with connections:write) in the environment"
+        )
+    if cfg.slack.enabled and cfg.slack.mode == "http" and not secrets.slack_signing_secret:
+        raise _fail("slack.mode = 'http' needs EST_SLACK_SIGNING_SECRET (the app's Signing Secret) in the environment")
     if cfg.telegram.enabled and not secrets.telegram_token:
         raise _fail("telegram is enabled but EST_TELEGRAM_TOKEN is not set in the environment")
     webhook = cfg.telegram.enabled and cfg.telegram.mode == "webhook"
@@ -159,7 +165,13 @@ def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
             assert secrets.telegram_token is not None
             tg = build_application(cfg.telegram, secrets.telegram_token)
             senders["telegram"] = TelegramSender(tg, asyncio.get_running_loop())
+        if cfg.slack.enabled:
+            from handlers.slack.runner import build_sender
+
+            assert secrets.slack_bot_token is not None
+            senders["slack"] = build_sender(cfg.slack, secrets.slack_bot_token, lang=cfg.groups[0].language)
         built = build(cfg, senders=senders, platforms=tuple(senders))
+        slack_edge = None
         scheduler = build_scheduler(built.services)
         tasks: list[asyncio.Task[None]] = []
         try:
@@ -189,6 +201,19 @@ def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
                 else:
                     await tg.updater.start_polling(drop_pending_updates=False)
                 tasks.append(asyncio.create_task(drain_forever(built.dispatcher)))
+            if cfg.slack.enabled:
+                from handlers.slack import runner as slack_runner
+
+                assert secrets.slack_bot_token is not None
+                slack_edge = await slack_runner.start(
+                    cfg.slack,
+                    built.services,
+                    built.dispatcher,
+                    bot_token=secrets.slack_bot_token,
+                    app_token=secrets.slack_app_token,
+                    signing_secret=secrets.slack_signing_secret,
+                    lang=cfg.groups[0].language,
+                )
             scheduler.start()
             await asyncio.to_thread(built.services.tick)
             log.info(
@@ -201,6 +226,8 @@ def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
             scheduler.shutdown(wait=False)
             for task in tasks:
                 task.cancel()
+            if slack_edge is not None:
+                await slack_edge.stop()
             if tg is not None:
                 if tg.updater is not None and tg.updater.running:
                     await tg.updater.stop()

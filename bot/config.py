@@ -256,8 +256,11 @@ class DatabaseConfig(_Strict):
 class SlackConfig(_Strict):
     enabled: bool = False
     mode: Literal["socket", "http"] = "socket"
-    api_url: str = "https://slack.com/api/"
+    api_url: str = Field(default="https://slack.com/api/", pattern=r"^https?://[^\s/]+(/[^\s]*)?$")
+    command: str = Field(default="/est", pattern=r"^/[a-z0-9_\-åäö]{1,31}$")
+    listen: str = "0.0.0.0"
     port: int = Field(default=3000, ge=1, le=65535)
+    path: str = Field(default="/slack/events", pattern=r"^/[^\s]*$")
 
 
 class TelegramConfig(_Strict):

@@ -318,7 +318,7 @@ class Questionnaire:
     def prompt(self, s: dict[str, Any], typing_place: bool = False) -> Outbound:
         lang = self.spec.lang
         step = s["step"]
-        base: dict[str, Any] = {"step": step, "round_id": self.spec.round_id}
+        base: dict[str, Any] = {"step": step, "round_id": self.spec.round_id, "lang": lang}
         if step == GREETING:
             areas = ", ".join(dict.fromkeys(i.area_name for i in self.spec.items))
             text = t(lang, "q.greeting", name=self.spec.name, week=self.spec.week, areas=areas)

@@ -1,0 +1,250 @@
+"""Block Kit for neutral `Outbound`s, built with slack_sdk's models (never JSON written by hand).
+
+Everything a person typed reaches Slack as `plain_text`: Slack draws no markup and no mention from it, so a note
+that says `<!channel>` or `*bold*` is shown as written. Only the bot's own fixed words use `mrkdwn`.
+
+Choices become buttons whose `value` is the core's opaque choice id; every `action_id` starts with `est:` so one
+listener takes them all. A candidate priority's action type, responsible and time frame are select menus.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.conversation.messages import Choice, Outbound
+from bot.text import t
+
+ACTION_PREFIX = "est:"
+MODAL_ACTION = "est_modal"
+WHERE_CALLBACK = "est_where"
+SECTION_MAX = 3000  # characters of a section's text
+HEADER_MAX = 150
+BUTTON_MAX = 75
+OPTION_MAX = 75
+MAX_BLOCKS = 50
+FALLBACK_MAX = 3900  # the notification text; Slack cuts long ones anyway
+EMOJI = {"green": "🟢", "yellow": "🟡", "orange": "🟠", "red": "🔴", "none": "⚪"}
+_PLACE_CHOICE = re.compile(r"^(q\d+:)p:(\d+):(\d+|new|skip)$")
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters, for text that goes where Slack reads markup (the fallback text)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _cut(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _style(choice: Choice) -> str | None:
+    """Slack has two button colours: green (primary) and red (danger); EST's colours map onto them, and the
+    emoji in the label carries the rest."""
+    return {"primary": "primary", "green": "primary", "danger": "danger", "red": "danger"}.get(choice.style or "")
+
+
+def _chunks(text: str, n: int = SECTION_MAX) -> list[str]:
+    """Split on line ends into pieces Slack takes in one section (a line longer than that is cut in pieces)."""
+    out: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > n:
+            if current:
+                out.append(current)
+                current = ""
+            out.append(line[:n])
+            line = line[n:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > n:
+            out.append(current)
+            current = line
+        else:
+            current = candidate
+    if current.strip():
+        out.append(current)
+    return [c for c in out if c.strip()] or ["…"]
+
+
+def _plain(text: str) -> PlainTextObject:
+    return PlainTextObject(text=text, emoji=True)
+
+
+def _text_sections(text: str) -> list[Block]:
+    return [SectionBlock(text=_plain(chunk)) for chunk in _chunks(text)]
+
+
+def fallback_text(out: Outbound) -> str:
+    """The `text` Slack shows in notifications and where blocks cannot be drawn (escaped: it is mrkdwn)."""
+    return escape(_cut(out.text, FALLBACK_MAX))
+
+
+def _button(choice: Choice, action_id: str, confirm: ConfirmObject | None = None) -> ButtonElement:
+    return ButtonElement(
+        text=_cut(choice.label, BUTTON_MAX) or "…",
+        action_id=action_id,
+        value=choice.id,
+        style=_style(choice),
+        confirm=confirm,
+    )
+
+
+def _select(choices: tuple[Choice, ...], action_id: str, placeholder: str) -> StaticSelectElement:
+    options = [Option(text=_cut(c.label, OPTION_MAX) or "…", value=c.id) for c in choices]
+    chosen = next((o for o, c in zip(options, choices, strict=True) if c.style == "primary"), None)
+    return StaticSelectElement(
+        placeholder=_cut(placeholder, 150), action_id=action_id, options=options, initial_option=chosen
+    )
+
+
+def _finalize_confirm(lang: str) -> ConfirmObject:
+    return ConfirmObject(
+        title=t(lang, "slack.confirm.title"),
+        text=t(lang, "slack.confirm.finalize"),
+        confirm=t(lang, "slack.confirm.yes"),
+        deny=t(lang, "slack.confirm.no"),
+        style="danger",
+    )
+
+
+def _grid_blocks(grid: dict[str, Any]) -> list[Block]:
+    """The colours per area × factor as emoji rows, with the factor order in a legend."""
+    factors = grid.get("factors") or []
+    rows = grid.get("rows") or []
+    if not factors or not rows:
+        return []
+    lines = [f"{''.join(EMOJI.get(c, EMOJI['none']) for c in colours)}  {name}" for name, colours in rows]
+    legend = " · ".join(f"{n}. {label}" for n, (_, label) in enumerate(factors, start=1))
+    return [
+        SectionBlock(text=_plain(_cut("\n".join(lines), SECTION_MAX))),
+        ContextBlock(elements=[_plain(_cut(legend, SECTION_MAX))]),
+    ]
+
+
+def _choice_blocks(out: Outbound, lang: str) -> list[Block]:
+    blocks: list[Block] = []
+    for r, row in enumerate(out.choices):
+        if not row:
+            continue
+        if out.kind == "candidate" and r > 0:  # action type, responsible, time frame: one menu each
+            placeholder = t(lang, ("slack.pick.type", "slack.pick.resp", "slack.pick.time")[min(r, 3) - 1])
+            blocks.append(ActionsBlock(block_id=f"row{r}", elements=[_select(row, f"{ACTION_PREFIX}{r}", placeholder)]))
+            continue
+        elements = []
+        for c, choice in enumerate(row[:25]):
+            confirm = _finalize_confirm(lang) if out.kind == "picture" and choice.id.startswith("f") else None
+            elements.append(_button(choice, f"{ACTION_PREFIX}{r}:{c}", confirm))
+        blocks.append(ActionsBlock(block_id=f"row{r}", elements=elements))
+    return blocks
+
+
+def where_prefix(out: Outbound) -> tuple[str, int] | None:
+    """(choice prefix, item) when `out` asks where something happened, from its own place buttons."""
+    for choice in out.all_choices():
+        m = _PLACE_CHOICE.match(choice.id)
+        if m:
+            return m.group(1), int(m.group(2))
+    return None
+
+
+def message_blocks(out: Outbound, lang: str) -> list[Block]:
+    """The blocks of one message; `lang` is the recipient's, unless the message names its own."""
+    lang = str(out.data.get("lang") or lang)
+    blocks: list[Block] = []
+    text = out.text
+    if out.kind in ("picture", "report") and text:
+        head, _, rest = text.partition("\n")
+        blocks.append(HeaderBlock(text=_cut(head, HEADER_MAX) or "EST"))
+        text = rest.strip("\n")
+    if out.kind == "picture" and isinstance(out.data.get("grid"), dict):
+        blocks += _grid_blocks(out.data["grid"])
+        blocks.append(DividerBlock())
+    if text.strip():
+        blocks += _text_sections(text)
+    blocks += _choice_blocks(out, lang)
+    where = where_prefix(out) if out.kind == "question" else None
+    if where is not None:
+        prefix, item = where
+        blocks.append(
+            ActionsBlock(
+                block_id="where",
+                elements=[
+                    ButtonElement(
+                        text=t(lang, "slack.where.button"),
+                        action_id=MODAL_ACTION,
+                        value=json.dumps({"p": prefix, "i": item}),
+                    )
+                ],
+            )
+        )
+    if out.expects_text:
+        blocks.append(ContextBlock(elements=[_plain(t(lang, "slack.type_here"))]))
+    if len(blocks) > MAX_BLOCKS:  # keep the controls; cut the text in the middle
+        controls = [b for b in blocks if isinstance(b, ActionsBlock)][-10:]
+        others = [b for b in blocks if not isinstance(b, ActionsBlock)][: MAX_BLOCKS - len(controls) - 1]
+        blocks = [*others, ContextBlock(elements=[_plain("…")]), *controls]
+    return blocks
+
+
+def where_modal(lang: str, prefix: str, item: int, places: list[tuple[str, str]], channel: str) -> View:
+    """Where and what in one form: a known place (or a new one) and what happened."""
+    elements: list[Block] = []
+    if places:
+        elements.append(
+            InputBlock(
+                block_id="pick",
+                label=t(lang, "slack.where.pick"),
+                optional=True,
+                element=StaticSelectElement(
+                    action_id="pick",
+                    placeholder=t(lang, "slack.where.pick_placeholder"),
+                    options=[Option(text=_cut(name, OPTION_MAX), value=cid) for cid, name in places[:100]],
+                ),
+            )
+        )
+    elements += [
+        InputBlock(
+            block_id="new",
+            label=t(lang, "slack.where.new"),
+            optional=True,
+            element=PlainTextInputElement(action_id="new", max_length=200),
+        ),
+        InputBlock(
+            block_id="what",
+            label=t(lang, "slack.where.what"),
+            optional=True,
+            hint=t(lang, "slack.where.what_hint"),
+            element=PlainTextInputElement(action_id="what", multiline=True, max_length=2000),
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=WHERE_CALLBACK,
+        title=_cut(t(lang, "slack.where.title"), 24),
+        submit=t(lang, "slack.where.submit"),
+        close=t(lang, "slack.where.close"),
+        private_metadata=json.dumps({"p": prefix, "i": item, "c": channel}),
+        blocks=elements,
+    )
+
+
+def home_view(out: Outbound) -> View:
+    title = str(out.data.get("title") or "EST")
+    return View(type="home", blocks=[HeaderBlock(text=_cut(title, HEADER_MAX)), *_text_sections(out.text)][:100])

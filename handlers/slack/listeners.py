@@ -1,0 +1,106 @@
+"""Bolt listeners, one `register()` for all of them. Every listener calls `ack()` first: Slack wants an answer
+within 3 seconds, and the real work (database, outbox) follows in a worker thread.
+
+Bolt checks each HTTP request's signature and timestamp (older than 5 minutes is refused) before any listener
+runs; Socket Mode needs none, the connection itself is authenticated with the app-level token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.conversation.messages import Inbound
+from bot.services import Services
+from handlers.slack import edge
+from handlers.slack.blocks import ACTION_PREFIX, MODAL_ACTION, WHERE_CALLBACK, where_modal
+
+log = logging.getLogger(__name__)
+
+
+class SlackListeners:
+    """Turns Bolt's callbacks into neutral events for the services, then drains the Slack outbox."""
+
+    def __init__(self, services: Services, drain: Callable[[], int], lang: str = "sv") -> None:
+        self.services = services
+        self.drain = drain
+        self.lang = lang
+
+    async def _handle(self, inbounds: list[Inbound]) -> None:
+        for inbound in inbounds:
+            await asyncio.to_thread(self.services.handle, inbound)
+        if inbounds:
+            await asyncio.to_thread(self.drain)
+
+    def _language_of(self, user: str) -> str:
+        with self.services.uow_factory() as uow:
+            person = uow.store.person_by_account(edge.PLATFORM, user)
+            return person.language if person else self.lang
+
+    async def on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        await self._handle([edge.command_to_inbound(body)])
+
+    async def on_action(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        inbound = edge.action_to_inbound(body)
+        await self._handle([inbound] if inbound else [])
+
+    async def on_open_where(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        """The where/what form opens at once (a trigger id lasts 3 seconds), so it is the one call made here
+        and not through the outbox; it shows no data and changes nothing."""
+        await ack()
+        action = (body.get("actions") or [{}])[0]
+        try:
+            value = json.loads(action.get("value") or "{}")
+            prefix, item = str(value["p"]), int(value["i"])
+        except (ValueError, KeyError, TypeError):
+            log.warning("where/what button with an unreadable value ignored")
+            return
+        user = str((body.get("user") or {}).get("id") or "")
+        channel = str((body.get("channel") or {}).get("id") or "")
+        places = edge.places_in_message(body, prefix, item)
+        lang = await asyncio.to_thread(self._language_of, user)
+        view = where_modal(lang, prefix, item, places, channel)
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    async def on_where_submit(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        await self._handle(edge.where_to_inbounds(body))
+
+    async def on_message(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        inbound = edge.message_to_inbound(body)
+        await self._handle([inbound] if inbound else [])
+
+    async def on_reaction(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+
+        def ref_of(channel: str, message_id: str) -> str | None:
+            return self.services.message_ref(edge.PLATFORM, channel, message_id)
+
+        inbound = await asyncio.to_thread(edge.reaction_to_inbound, body, ref_of)
+        await self._handle([inbound] if inbound else [])
+
+    async def on_home(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        inbound = edge.home_to_inbound(body)
+        await self._handle([inbound] if inbound else [])
+
+
+def register(app: AsyncApp, listeners: SlackListeners, command: str = "/est") -> None:
+    app.command(command)(listeners.on_command)
+    app.action(MODAL_ACTION)(listeners.on_open_where)
+    app.action(re.compile(rf"^{re.escape(ACTION_PREFIX)}"))(listeners.on_action)
+    app.view(WHERE_CALLBACK)(listeners.on_where_submit)
+    app.event("message")(listeners.on_message)
+    app.event("reaction_added")(listeners.on_reaction)
+    app.event("reaction_removed")(listeners.on_reaction)
+    app.event("app_home_opened")(listeners.on_home)

@@ -1,0 +1,116 @@
+"""Start the Slack edge inside `est-bot run`: the Bolt app in Socket Mode or over HTTP (Bolt's ASGI adapter
+served by uvicorn), and the outbox drain."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk import WebClient
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import SlackConfig
+from bot.outbox import Dispatcher
+from bot.ratelimit import RateLimiter
+from bot.services import Services
+from handlers.slack.listeners import SlackListeners, register
+from handlers.slack.sender import PLATFORM, SlackSender
+
+log = logging.getLogger(__name__)
+
+
+def build_app(config: SlackConfig, bot_token: str, signing_secret: str | None) -> AsyncApp:
+    """The Bolt app on `config.api_url`. In HTTP mode every request must carry a valid signature."""
+    client = AsyncWebClient(token=bot_token, base_url=config.api_url)
+    return AsyncApp(
+        client=client,
+        signing_secret=signing_secret or "",
+        request_verification_enabled=config.mode == "http",
+        process_before_response=False,
+    )
+
+
+def build_sender(
+    config: SlackConfig, bot_token: str, limiter: RateLimiter | None = None, lang: str = "sv"
+) -> SlackSender:
+    return SlackSender(WebClient(token=bot_token, base_url=config.api_url, timeout=30), limiter, lang)
+
+
+def drainer(dispatcher: Dispatcher) -> Callable[[], int]:
+    def drain() -> int:
+        return dispatcher.drain(PLATFORM, limit=1000)
+
+    return drain
+
+
+@dataclass
+class SlackEdge:
+    """A started Slack edge; `stop()` ends it."""
+
+    app: AsyncApp
+    tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+    stoppers: list[Callable[[], Any]] = field(default_factory=list)
+
+    async def stop(self) -> None:
+        for stop in self.stoppers:
+            result = stop()
+            if asyncio.iscoroutine(result):
+                await result
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+
+
+async def start(
+    config: SlackConfig,
+    services: Services,
+    dispatcher: Dispatcher,
+    *,
+    bot_token: str,
+    app_token: str | None,
+    signing_secret: str | None,
+    lang: str = "sv",
+) -> SlackEdge:
+    app = build_app(config, bot_token, signing_secret)
+    register(app, SlackListeners(services, drainer(dispatcher), lang), config.command)
+    edge = SlackEdge(app)
+    if config.mode == "socket":
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        handler = AsyncSocketModeHandler(app, app_token or "")
+        await handler.connect_async()
+        edge.stoppers.append(handler.close_async)
+    else:
+        import uvicorn
+        from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
+
+        server = uvicorn.Server(
+            uvicorn.Config(
+                AsyncSlackRequestHandler(app, path=config.path),
+                host=config.listen,
+                port=config.port,
+                log_level="warning",
+                lifespan="off",
+            )
+        )
+        edge.tasks.append(asyncio.create_task(server.serve()))
+
+        def stop_server() -> None:
+            server.should_exit = True
+
+        edge.stoppers.append(stop_server)
+    edge.tasks.append(asyncio.create_task(drain_forever(dispatcher)))
+    return edge
+
+
+async def drain_forever(dispatcher: Dispatcher, every: float = 1.0) -> None:
+    while True:
+        try:
+            await asyncio.to_thread(dispatcher.drain, PLATFORM, 1000)
+        except Exception:
+            log.exception("draining the Slack outbox failed; trying again")
+        await asyncio.sleep(every)
