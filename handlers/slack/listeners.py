@@ -32,6 +32,16 @@ class SlackListeners:
         self.services = services
         self.drain = drain
         self.lang = lang
+        self.busy = 0  # listeners still working after their ack
+
+    async def settle(self, timeout: float = 30.0) -> None:
+        """Wait until every acknowledged request has been worked through (shutdown, and tests)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        quiet = 0
+        while quiet < 3 and loop.time() < deadline:  # quiet three looks in a row: a listener Bolt has just
+            await asyncio.sleep(0.01)  # scheduled (events are acknowledged before it starts) has had its turn
+            quiet = quiet + 1 if self.busy == 0 else 0
 
     async def _handle(self, inbounds: list[Inbound]) -> None:
         for inbound in inbounds:
@@ -45,54 +55,82 @@ class SlackListeners:
             return person.language if person else self.lang
 
     async def on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        await ack()
-        await self._handle([edge.command_to_inbound(body)])
+        self.busy += 1
+        try:
+            await ack()
+            await self._handle([edge.command_to_inbound(body)])
+        finally:
+            self.busy -= 1
 
     async def on_action(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        await ack()
-        inbound = edge.action_to_inbound(body)
-        await self._handle([inbound] if inbound else [])
+        self.busy += 1
+        try:
+            await ack()
+            inbound = edge.action_to_inbound(body)
+            await self._handle([inbound] if inbound else [])
+        finally:
+            self.busy -= 1
 
     async def on_open_where(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         """The where/what form opens at once (a trigger id lasts 3 seconds), so it is the one call made here
         and not through the outbox; it shows no data and changes nothing."""
-        await ack()
-        action = (body.get("actions") or [{}])[0]
+        self.busy += 1
         try:
-            value = json.loads(action.get("value") or "{}")
-            prefix, item = str(value["p"]), int(value["i"])
-        except (ValueError, KeyError, TypeError):
-            log.warning("where/what button with an unreadable value ignored")
-            return
-        user = str((body.get("user") or {}).get("id") or "")
-        channel = str((body.get("channel") or {}).get("id") or "")
-        places = edge.places_in_message(body, prefix, item)
-        lang = await asyncio.to_thread(self._language_of, user)
-        view = where_modal(lang, prefix, item, places, channel)
-        await client.views_open(trigger_id=body["trigger_id"], view=view)
+            await ack()
+            action = (body.get("actions") or [{}])[0]
+            try:
+                value = json.loads(action.get("value") or "{}")
+                prefix, item = str(value["p"]), int(value["i"])
+            except (ValueError, KeyError, TypeError):
+                log.warning("where/what button with an unreadable value ignored")
+                return
+            user = str((body.get("user") or {}).get("id") or "")
+            channel = str((body.get("channel") or {}).get("id") or "")
+            places = edge.places_in_message(body, prefix, item)
+            lang = await asyncio.to_thread(self._language_of, user)
+            view = where_modal(lang, prefix, item, places, channel)
+            await client.views_open(trigger_id=body["trigger_id"], view=view)
+        finally:
+            self.busy -= 1
 
     async def on_where_submit(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        await ack()
-        await self._handle(edge.where_to_inbounds(body))
+        self.busy += 1
+        try:
+            await ack()
+            await self._handle(edge.where_to_inbounds(body))
+        finally:
+            self.busy -= 1
 
     async def on_message(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        await ack()
-        inbound = edge.message_to_inbound(body)
-        await self._handle([inbound] if inbound else [])
+        self.busy += 1
+        try:
+            await ack()
+            inbound = edge.message_to_inbound(body)
+            await self._handle([inbound] if inbound else [])
+        finally:
+            self.busy -= 1
 
     async def on_reaction(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        await ack()
+        self.busy += 1
+        try:
+            await ack()
 
-        def ref_of(channel: str, message_id: str) -> str | None:
-            return self.services.message_ref(edge.PLATFORM, channel, message_id)
+            def ref_of(channel: str, message_id: str) -> str | None:
+                return self.services.message_ref(edge.PLATFORM, channel, message_id)
 
-        inbound = await asyncio.to_thread(edge.reaction_to_inbound, body, ref_of)
-        await self._handle([inbound] if inbound else [])
+            inbound = await asyncio.to_thread(edge.reaction_to_inbound, body, ref_of)
+            await self._handle([inbound] if inbound else [])
+        finally:
+            self.busy -= 1
 
     async def on_home(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        await ack()
-        inbound = edge.home_to_inbound(body)
-        await self._handle([inbound] if inbound else [])
+        self.busy += 1
+        try:
+            await ack()
+            inbound = edge.home_to_inbound(body)
+            await self._handle([inbound] if inbound else [])
+        finally:
+            self.busy -= 1
 
 
 def register(app: AsyncApp, listeners: SlackListeners, command: str = "/est") -> None:

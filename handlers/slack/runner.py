@@ -52,10 +52,23 @@ class SlackEdge:
     """A started Slack edge; `stop()` ends it."""
 
     app: AsyncApp
+    listeners: SlackListeners
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     stoppers: list[Callable[[], Any]] = field(default_factory=list)
+    server: Any = None  # uvicorn.Server in HTTP mode
+
+    async def port(self, timeout: float = 10.0) -> int:
+        """The HTTP listener's port once it listens (the configured one, or the one chosen for port 0)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self.server is None or not self.server.started:
+            if loop.time() > deadline or any(t.done() for t in self.tasks):
+                raise RuntimeError("the Slack HTTP listener did not start")
+            await asyncio.sleep(0.01)
+        return int(self.server.servers[0].sockets[0].getsockname()[1])
 
     async def stop(self) -> None:
+        await self.listeners.settle(timeout=10.0)  # let acknowledged work finish
         for stop in self.stoppers:
             result = stop()
             if asyncio.iscoroutine(result):
@@ -74,10 +87,12 @@ async def start(
     app_token: str | None,
     signing_secret: str | None,
     lang: str = "sv",
+    drain_every: float = 1.0,
 ) -> SlackEdge:
     app = build_app(config, bot_token, signing_secret)
-    register(app, SlackListeners(services, drainer(dispatcher), lang), config.command)
-    edge = SlackEdge(app)
+    listeners = SlackListeners(services, drainer(dispatcher), lang)
+    register(app, listeners, config.command)
+    edge = SlackEdge(app, listeners)
     if config.mode == "socket":
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
@@ -97,13 +112,15 @@ async def start(
                 lifespan="off",
             )
         )
+        edge.server = server
         edge.tasks.append(asyncio.create_task(server.serve()))
 
         def stop_server() -> None:
             server.should_exit = True
 
         edge.stoppers.append(stop_server)
-    edge.tasks.append(asyncio.create_task(drain_forever(dispatcher)))
+    if drain_every > 0:
+        edge.tasks.append(asyncio.create_task(drain_forever(dispatcher, drain_every)))
     return edge
 
 

@@ -1,0 +1,169 @@
+"""The Slack edge as a transcript: the real Bolt app over HTTP against the stand-in Slack Web API, fed signed
+requests. Every Block Kit payload the bot sends is validated by the stand-in with slack_sdk.models."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from tests.fakes import slack_requests as rq
+from tests.handlers.slack_harness import ANNA, KIM, MEETING, SARA, STRANGER, Workspace, run_workspace
+
+
+def test_questionnaire_in_a_direct_message_updates_one_message(tmp_path: Path) -> None:
+    async def body(w: Workspace) -> None:
+        await w.tick()  # Tuesday 08:00: the week opens
+        greeting = w.last(ANNA)
+        assert w.block_text(greeting).startswith("Hej Anna!")
+        await w.press(ANNA, ANNA, "Börja")
+        await w.press(ANNA, ANNA, ":l:0:0")
+        await w.press(ANNA, ANNA, ":l:1:2")
+        where = w.last(ANNA)
+        assert "Var?" in w.block_text(where)
+        await w.press(ANNA, ANNA, "Plats och beskrivning")  # opens the where/what form
+        (opened,) = w.fake.calls_to("views.open")
+        view = opened.params["view"]
+        options = [o["text"]["text"] for b in view["blocks"] if b["block_id"] == "pick" for o in b["element"]["options"]]
+        assert options == ["Stortorget", "Resecentrum"]
+        pick = next(o for b in view["blocks"] if b["block_id"] == "pick" for o in b["element"]["options"])
+        await w.post(
+            rq.view_submission(
+                ANNA,
+                callback_id=view["callback_id"],
+                private_metadata=view["private_metadata"],
+                state_values={
+                    "pick": {"pick": rq.selected_option_value(pick["value"], "Stortorget")},
+                    "new": {"new": rq.plain_text_value(None)},
+                    "what": {"what": rq.plain_text_value("Krossad ruta <!channel> *natt*, ring 0701234567")},
+                },
+            )
+        )
+        question = w.block_text(w.last(ANNA))
+        assert question.startswith("Fråga 3 av 12")  # the form answered where and what; the next factor is asked
+        for _ in range(10):
+            await w.press(ANNA, ANNA, ":0")
+        await w.press(ANNA, ANNA, "Nej tack")
+        summary = w.last(ANNA)
+        text = w.block_text(summary)
+        assert "Stortorget" in text and "<!channel> *natt*" in text and "[telefon]" in text
+        assert all(b["text"]["type"] == "plain_text" for b in summary["blocks"] if b["type"] == "section")
+        await w.press(ANNA, ANNA, "Skicka")
+        assert w.block_text(w.last(ANNA)).startswith("Tack! Din rapport för 2026-W47 är skickad")
+
+    fake = run_workspace(tmp_path, body)
+    dm = fake.dm_channel(ANNA)
+    posts = [c for c in fake.calls_to("chat.postMessage") if c.params["channel"] == dm]
+    updates = [c for c in fake.calls_to("chat.update") if c.params["channel"] == dm]
+    assert len(updates) > 3 * len(posts)  # answered by updating in place, not by piling up messages
+
+
+def test_slash_command_answers_ephemerally_by_role(tmp_path: Path) -> None:
+    async def body(w: Workspace) -> None:
+        await w.tick()
+        status, _ = await w.command(SARA, "status", channel=MEETING)
+        assert status == 200
+        (answer,) = w.ephemeral_texts(SARA)
+        assert answer.startswith("2026-W47") and "Har inte svarat" in answer
+        assert w.messages(MEETING) == []  # nothing for the channel to see
+        await w.command(ANNA, "status", channel=MEETING)
+        assert w.ephemeral_texts(ANNA) == ['Kommandot "status" är bara för samordnare.']
+        await w.command(STRANGER, "status", channel=MEETING)
+        assert "känner inte igen dig" in w.ephemeral_texts(STRANGER)[0]
+        await w.command(KIM, "", channel=MEETING)  # `/est` alone is help
+        assert "/est" in w.ephemeral_texts(KIM)[0] or "hjälp" in w.ephemeral_texts(KIM)[0].lower()
+        await w.command(SARA, "nonsense", channel=MEETING)
+        assert "nonsense" in w.ephemeral_texts(SARA)[-1]
+
+    run_workspace(tmp_path, body)
+
+
+def test_forged_unsigned_and_stale_requests_change_nothing(tmp_path: Path) -> None:
+    async def body(w: Workspace) -> None:
+        for forge in ("wrong_secret", "stale", "no_signature", "no_timestamp", "no_headers"):
+            status, _ = await w.post(rq.slash_command("/est", "status", user_id=SARA, channel_id=MEETING, forge=forge))
+            assert status == 401, forge
+            event = rq.message_im(ANNA, w.fake.dm_channel(ANNA), "hej")
+            status, _ = await w.post(rq.event_callback(event, forge=forge))
+            assert status == 401, forge
+        with w.app.services.unit() as uow:
+            assert uow.store.outbox_counts() == {}
+        assert w.fake.calls_to("chat.postEphemeral") == [] and w.fake.calls_to("chat.postMessage") == []
+
+    run_workspace(tmp_path, body)
+
+
+def test_a_retried_event_delivery_and_a_double_click_change_nothing_twice(tmp_path: Path) -> None:
+    async def body(w: Workspace) -> None:
+        await w.dm(STRANGER, "hej")
+        assert len(w.messages(STRANGER)) == 1 and "känner inte igen dig" in w.last(STRANGER)["text"]
+        await w.tick()
+        await w.press(ANNA, ANNA, "Börja")
+        event = rq.message_im(ANNA, w.fake.dm_channel(ANNA), "hej igen")
+        event_id = rq.new_event_id()
+        await w.post(rq.event_callback(event, event_id=event_id))
+        count = len(w.messages(ANNA))
+        await w.post(rq.event_callback(event, event_id=event_id, retry_num=1, retry_reason="http_timeout"))
+        assert len(w.messages(ANNA)) == count  # the retry was recognised
+        question = w.last(ANNA)
+        await w.press(ANNA, ANNA, ":l:0:1", message=question)
+        await w.press(ANNA, ANNA, ":l:0:1", message=question)  # the same button again, from the old message
+        with w.app.services.unit() as uow:
+            person = uow.store.person_by_account("slack", ANNA)
+            assert person is not None
+            rnd = uow.store.recent_rounds("tbg", 1)[0]
+            resp = uow.store.get_response(rnd.id, person.id)
+            assert resp is not None and resp.state["i"] == 1 and len(resp.state["answers"]) == 1
+
+    run_workspace(tmp_path, body)
+
+
+def test_meeting_draft_reactions_menus_and_finalise(tmp_path: Path) -> None:
+    async def body(w: Workspace) -> None:
+        await w.tick()
+        await w.press(ANNA, ANNA, "Börja")
+        for item in range(12):
+            await w.press(ANNA, ANNA, f":l:{item}:{3 if item == 5 else 0}")
+            if item == 5:
+                await w.press(ANNA, ANNA, "Stortorget")
+                await w.press(ANNA, ANNA, "Hoppa över")
+        await w.press(ANNA, ANNA, "Nej tack")
+        await w.press(ANNA, ANNA, "Skicka")
+        await w.tick(timedelta(days=2, minutes=5))  # Thursday 08:05: the draft in the meeting channel
+        in_channel = [m for m in w.messages(MEETING) if m.get("subtype") != "file_share"]
+        draft = in_channel[0]
+        assert draft["blocks"][0]["type"] == "header" and "2026-W47" in draft["blocks"][0]["text"]["text"]
+        assert "🔴" in w.block_text(draft)  # colours per area × factor
+        heatmaps = [f for f in w.fake.files() if MEETING in f.channels]
+        assert len(heatmaps) == 1 and heatmaps[0].filename.endswith(".png") and heatmaps[0].content
+        candidate = next(m for m in in_channel if w.block_text(m).startswith("Kandidat 1"))
+        await w.post(rq.event_callback(rq.reaction_added(KIM, "+1", MEETING, candidate["ts"])))
+        assert "Röster: 1" in w.block_text(w.fake.message(MEETING, candidate["ts"]) or {})
+        await w.post(rq.event_callback(rq.reaction_removed(KIM, "+1", MEETING, candidate["ts"])))
+        assert "Röster: 0" in w.block_text(w.fake.message(MEETING, candidate["ts"]) or {})
+        await w.post(rq.event_callback(rq.reaction_added(KIM, "tada", MEETING, draft["ts"])))  # not a candidate
+        await w.post(rq.event_callback(rq.reaction_added(SARA, "+1", MEETING, candidate["ts"])))
+        current = w.fake.message(MEETING, candidate["ts"])
+        assert current is not None
+        await w.press(KIM, MEETING, "Polisen", message=current)  # who acts: a menu
+        current = w.fake.message(MEETING, candidate["ts"])
+        assert current is not None
+        menus = [e for e in w.controls(current) if e["type"] == "static_select"]
+        assert len(menus) == 3 and menus[1]["initial_option"]["text"]["text"] == "Polisen"
+        await w.press(KIM, MEETING, "Fastställ", message=draft)
+        assert "bara för samordnare" in w.ephemeral_texts(KIM)[-1]  # told privately
+        await w.press(SARA, MEETING, "Fastställ", message=draft)
+        locked = w.fake.message(MEETING, draft["ts"])
+        assert locked is not None and "Fastställd" in w.block_text(locked) and not w.controls(locked)
+        cand_locked = w.fake.message(MEETING, candidate["ts"])
+        assert cand_locked is not None and not w.controls(cand_locked)
+        # Friday 07:30: the report to the broadcast channel and to reporters, each with the image
+        await w.tick(timedelta(hours=23, minutes=25))
+        from tests.handlers.slack_harness import BROADCAST
+
+        report = w.last(BROADCAST)
+        assert w.block_text(report).startswith("Veckorapport 2026-W47")
+        assert w.block_text(w.last(ANNA)).startswith("Veckorapport 2026-W47")
+        shared = sorted(c for f in w.fake.files() for c in f.channels)
+        assert shared.count(BROADCAST) == 1 and shared.count(w.fake.dm_channel(ANNA)) == 1
+
+    run_workspace(tmp_path, body)
