@@ -103,7 +103,11 @@ class Workspace:
                 if label_or_suffix in element["text"]["text"] or element.get("value", "").endswith(label_or_suffix):
                     await self.post(
                         rq.block_actions(
-                            user, self._real_channel(channel), msg["ts"], element["action_id"], element.get("value", ""),
+                            user,
+                            self._real_channel(channel),
+                            msg["ts"],
+                            element["action_id"],
+                            element.get("value", ""),
                             message=msg,
                         )
                     )
@@ -113,8 +117,14 @@ class Workspace:
                     if label_or_suffix in option["text"]["text"] or option["value"].endswith(label_or_suffix):
                         await self.post(
                             rq.block_actions(
-                                user, self._real_channel(channel), msg["ts"], element["action_id"], option["value"],
-                                action_type="static_select", text=option["text"]["text"], message=msg,
+                                user,
+                                self._real_channel(channel),
+                                msg["ts"],
+                                element["action_id"],
+                                option["value"],
+                                action_type="static_select",
+                                text=option["text"]["text"],
+                                message=msg,
                             )
                         )
                         return
@@ -124,7 +134,9 @@ class Workspace:
         return self.fake.dm_channel(channel) if channel.startswith("U") else channel
 
     async def command(self, user: str, text: str, channel: str | None = None) -> tuple[int, bytes]:
-        return await self.post(rq.slash_command("/est", text, user_id=user, channel_id=channel or self._real_channel(user)))
+        return await self.post(
+            rq.slash_command("/est", text, user_id=user, channel_id=channel or self._real_channel(user))
+        )
 
     async def dm(self, user: str, text: str, **kw: Any) -> tuple[int, bytes]:
         event = rq.message_im(user, self._real_channel(user), text)

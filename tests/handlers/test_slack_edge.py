@@ -23,7 +23,9 @@ def test_questionnaire_in_a_direct_message_updates_one_message(tmp_path: Path) -
         await w.press(ANNA, ANNA, "Plats och beskrivning")  # opens the where/what form
         (opened,) = w.fake.calls_to("views.open")
         view = opened.params["view"]
-        options = [o["text"]["text"] for b in view["blocks"] if b["block_id"] == "pick" for o in b["element"]["options"]]
+        options = [
+            o["text"]["text"] for b in view["blocks"] if b["block_id"] == "pick" for o in b["element"]["options"]
+        ]
         assert options == ["Stortorget", "Resecentrum"]
         pick = next(o for b in view["blocks"] if b["block_id"] == "pick" for o in b["element"]["options"])
         await w.post(
