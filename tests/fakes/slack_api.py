@@ -333,6 +333,8 @@ class FakeSlackAPI(_http.ThreadedHTTPFake):
         self.bot_name = bot_name
         self.bot_id = bot_id
         self.app_id = app_id
+        # where apps.connections.open points Socket Mode clients (e.g. `FakeSocketMode.url`); None: this server
+        self.socket_mode_url: str | None = None
 
         self._lock = threading.RLock()
         self._ts_counter = itertools.count(1)
@@ -1013,4 +1015,5 @@ class FakeSlackAPI(_http.ThreadedHTTPFake):
 
     def _apps_connections_open(self, req: _Request) -> dict[str, Any]:
         ticket = secrets.token_hex(8)
-        return {"url": f"ws://127.0.0.1:{self.port}/link/?ticket={ticket}&app_id={self.app_id}"}
+        base = self.socket_mode_url or f"ws://127.0.0.1:{self.port}/link/"
+        return {"url": f"{base}{'&' if '?' in base else '?'}ticket={ticket}&app_id={self.app_id}"}
