@@ -169,3 +169,76 @@ def test_meeting_draft_reactions_menus_and_finalise(tmp_path: Path) -> None:
         assert shared.count(BROADCAST) == 1 and shared.count(w.fake.dm_channel(ANNA)) == 1
 
     run_workspace(tmp_path, body)
+
+
+def test_app_home_shows_the_persons_own_week(tmp_path: Path) -> None:
+    async def body(w: Workspace) -> None:
+        await w.post(rq.event_callback(rq.app_home_opened(ANNA, w.fake.dm_channel(ANNA))))
+        home = w.fake.home_view(ANNA)
+        assert home is not None and "Ingen enkät är öppen" in w.block_text(home)
+        await w.tick()
+        await w.press(ANNA, ANNA, "Börja")
+        await w.press(ANNA, ANNA, ":l:0:1")
+        await w.post(rq.event_callback(rq.app_home_opened(ANNA, w.fake.dm_channel(ANNA))))
+        home = w.fake.home_view(ANNA)
+        assert home is not None
+        text = w.block_text(home)
+        assert "2026-W47" in text and "börjat svara men inte skickat" in text and "Enstaka" in text
+        assert "Bo Berg" not in text  # only her own answers, never who else has answered
+        await w.post(rq.event_callback(rq.app_home_opened(STRANGER, "D0STRANGE1")))
+        stranger = w.fake.home_view(STRANGER)
+        assert stranger is not None and "känner inte igen dig" in w.block_text(stranger)
+
+    run_workspace(tmp_path, body)
+
+
+def test_coordinator_adds_a_reporter_by_mention_who_then_answers(tmp_path: Path) -> None:
+    new = "U0NEWREP9"
+
+    async def body(w: Workspace) -> None:
+        w.fake.add_user(new)
+        await w.dm(new, "hej")
+        assert "känner inte igen dig" in w.last(new)["text"]
+        await w.command(SARA, f"reporter add <@{new}|nils> | Fritidsgården | centrum", channel=MEETING)
+        answers = w.ephemeral_texts(SARA)
+        assert answers[0].startswith("nils är tillagd") and "direktmeddelanden" in answers[1]
+        await w.command(SARA, f"reporter add Nils Nilsson <@{new}|nils> | Fritidsgården | centrum")
+        assert "tillhör redan nils" in w.last(SARA)["text"]  # answered in her own DM: no channel to be ephemeral in
+        await w.tick()
+        assert w.block_text(w.last(new)).startswith("Hej nils!")
+        with w.app.services.unit() as uow:
+            log = uow.store.audit_log("tbg", 10)
+        assert any(action == "reporter_add" and detail.get("account") == f"slack:{new}" for *_, action, detail in log)
+
+    run_workspace(tmp_path, body)
+
+
+def test_rate_limits_and_server_errors_lose_and_repeat_nothing(tmp_path: Path) -> None:
+    async def body(w: Workspace) -> None:
+        w.fake.fail_next("chat.postMessage", status=429, retry_after=3)
+        await w.tick()
+        greetings = lambda: [m for m in w.messages(ANNA) if w.block_text(m).startswith("Hej Anna!")]  # noqa: E731
+        assert greetings() == []  # Slack said wait 3 seconds: everything for Slack waits
+        w.clock.advance(timedelta(seconds=4))
+        w.fake.fail_next("chat.postMessage", status=503)
+        await w.drain()
+        w.clock.advance(timedelta(minutes=5))
+        await w.drain()
+        assert len(greetings()) == 1
+        for user in (KIM, SARA):  # nobody to ask: they have no areas; only Anna and Bo get the questionnaire
+            assert not any(w.block_text(m).startswith("Hej") for m in w.messages(user))
+        with w.app.services.unit() as uow:
+            counts = uow.store.outbox_counts()
+        assert counts.get("pending", 0) == 0 and counts.get("parked", 0) == 0
+
+    run_workspace(tmp_path, body, check_errors=False)
+
+
+def test_a_message_that_can_never_be_delivered_is_parked_and_shown_in_status(tmp_path: Path) -> None:
+    async def body(w: Workspace) -> None:
+        w.fake.fail_next("conversations.open", status=200, error="user_not_found")
+        await w.tick()
+        await w.command(SARA, "status", channel=MEETING)
+        assert "1 meddelanden kunde inte levereras" in w.ephemeral_texts(SARA)[-1]
+
+    run_workspace(tmp_path, body, check_errors=False)
