@@ -16,7 +16,7 @@ from bot.domain.cycle import SCHEDULED_PHASES, Phase, RoundKey, local_round_key,
 from bot.domain.masking import clean_text
 from bot.domain.model import Round
 from bot.services import Ctx, Services, label, parse_id
-from bot.text import t
+from bot.text import CATALOGUE, t
 
 Handler = Callable[[Services, Ctx, list[str]], None]
 
@@ -112,6 +112,9 @@ def cmd_help(svc: Services, ctx: Ctx, args: list[str]) -> None:
     text = t(ctx.lang, "help.reporter")
     if ctx.person.has_role("coordinator"):
         text += "\n\n" + t(ctx.lang, "help.coordinator")
+    how = f"help.how.{ctx.inbound.platform}"
+    if how in CATALOGUE:  # where commands need a prefix (Slack: /est …), say so first
+        text = t(ctx.lang, how) + "\n\n" + text
     svc.reply(ctx, Outbound(text, kind="help"))
 
 

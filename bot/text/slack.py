@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 TEXT: dict[str, dict[str, str]] = {
+    "help.how.slack": {
+        "sv": "I Slack skriver du /est och sedan kommandot, till exempel /est rapport eller /est status.",
+        "en": "In Slack you type /est and then the command, for example /est report or /est status.",
+    },
     "slack.confirm.title": {"sv": "Fastställa?", "en": "Finalise?"},
     "slack.confirm.finalize": {
         "sv": "Lägesbilden och prioriteringarna låses och går ut i fredagens rapport.",
