@@ -23,6 +23,8 @@ from handlers.slack import edge
 from handlers.slack.blocks import ACTION_PREFIX, MODAL_ACTION, WHERE_CALLBACK, where_modal
 
 log = logging.getLogger(__name__)
+#: The Events API events the edge takes (manifest.yml subscribes to them; `message` as `message.im`).
+EVENTS = ("message", "reaction_added", "reaction_removed", "app_home_opened")
 
 
 class SlackListeners:
@@ -138,7 +140,11 @@ def register(app: AsyncApp, listeners: SlackListeners, command: str = "/est") ->
     app.action(MODAL_ACTION)(listeners.on_open_where)
     app.action(re.compile(rf"^{re.escape(ACTION_PREFIX)}"))(listeners.on_action)
     app.view(WHERE_CALLBACK)(listeners.on_where_submit)
-    app.event("message")(listeners.on_message)
-    app.event("reaction_added")(listeners.on_reaction)
-    app.event("reaction_removed")(listeners.on_reaction)
-    app.event("app_home_opened")(listeners.on_home)
+    handlers = {
+        "message": listeners.on_message,
+        "reaction_added": listeners.on_reaction,
+        "reaction_removed": listeners.on_reaction,
+        "app_home_opened": listeners.on_home,
+    }
+    for event in EVENTS:
+        app.event(event)(handlers[event])
