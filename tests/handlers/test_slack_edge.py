@@ -242,3 +242,14 @@ def test_a_message_that_can_never_be_delivered_is_parked_and_shown_in_status(tmp
         assert "1 meddelanden kunde inte levereras" in w.ephemeral_texts(SARA)[-1]
 
     run_workspace(tmp_path, body, check_errors=False)
+
+
+def test_a_command_in_a_channel_without_the_bot_is_answered_in_a_direct_message(tmp_path: Path) -> None:
+    async def body(w: Workspace) -> None:
+        w.fake.fail_next("chat.postEphemeral", status=200, error="not_in_channel")
+        await w.command(SARA, "help", channel="C0NOBOTHERE")
+        assert "/est" in w.last(SARA)["text"]  # in her direct chat with the bot instead
+        with w.app.services.unit() as uow:
+            assert uow.store.outbox_counts().get("parked", 0) == 0
+
+    run_workspace(tmp_path, body, check_errors=False)
