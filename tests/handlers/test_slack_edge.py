@@ -253,3 +253,29 @@ def test_a_command_in_a_channel_without_the_bot_is_answered_in_a_direct_message(
             assert uow.store.outbox_counts().get("parked", 0) == 0
 
     run_workspace(tmp_path, body, check_errors=False)
+
+
+def test_requests_are_acknowledged_before_the_work_is_done(tmp_path: Path) -> None:
+    """Slack wants an answer within 3 seconds: the HTTP answer comes while the work is still held up."""
+    import asyncio
+    import threading
+
+    from tests.fakes import slack_requests as rq2
+
+    async def body(w: Workspace) -> None:
+        release = threading.Event()
+        real = w.app.services.handle
+
+        def slow(inbound):  # type: ignore[no-untyped-def]
+            release.wait(30)
+            return real(inbound)
+
+        w.app.services.handle = slow  # type: ignore[method-assign]
+        request = rq2.slash_command("/est", "status", user_id=SARA, channel_id=MEETING)
+        status, _ = await asyncio.to_thread(rq2.post, w.url, request.body, request.headers)
+        assert status == 200 and w.fake.ephemerals(user=SARA) == []  # acknowledged, not yet answered
+        release.set()
+        await w.edge.listeners.settle()
+        assert len(w.fake.ephemerals(user=SARA)) == 1
+
+    run_workspace(tmp_path, body)
