@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -82,14 +83,20 @@ def test_chat_as_unknown_person_says_who_is_known(tmp_path: Path) -> None:
     assert "nobody called 'Olle'; known: Anna Andersson, Sara Samordnare" in result.output
 
 
-def test_run_refuses_platforms_this_version_lacks(tmp_path: Path) -> None:
+def test_run_says_which_slack_secret_is_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("EST_SLACK_BOT_TOKEN", "EST_SLACK_APP_TOKEN", "EST_SLACK_SIGNING_SECRET"):
+        monkeypatch.delenv(name, raising=False)
     cfg = write_config(tmp_path)
-    cfg.write_text(cfg.read_text() + "\n", encoding="utf-8")
-    text = cfg.read_text().replace("[database]", "[slack]\nenabled = true\n\n[database]")
-    cfg.write_text(text, encoding="utf-8")
+    base = cfg.read_text()
+    cfg.write_text(base.replace("[database]", "[slack]\nenabled = true\n\n[database]"), encoding="utf-8")
     result = runner.invoke(app, ["run", "--config", str(cfg)])
-    assert result.exit_code == 2
-    assert "no Slack edge yet" in result.output
+    assert result.exit_code == 2 and "EST_SLACK_BOT_TOKEN" in result.output
+    monkeypatch.setenv("EST_SLACK_BOT_TOKEN", "xoxb-1")
+    result = runner.invoke(app, ["run", "--config", str(cfg)])
+    assert result.exit_code == 2 and "EST_SLACK_APP_TOKEN" in result.output  # Socket Mode is the default
+    cfg.write_text(base.replace("[database]", '[slack]\nenabled = true\nmode = "http"\n\n[database]'), encoding="utf-8")
+    result = runner.invoke(app, ["run", "--config", str(cfg)])
+    assert result.exit_code == 2 and "EST_SLACK_SIGNING_SECRET" in result.output
 
 
 def test_audit_lists_coordinator_changes(tmp_path: Path) -> None:
