@@ -484,6 +484,9 @@ def format_validation_error(source: str, data: dict[str, Any], err: ValidationEr
         msg = _explain(e, loc, value)
     key = _loc(loc) or "(top level)"
     shown = _show(value)
+    if re.search(r"token|secret|password", key, re.IGNORECASE) and shown:
+        shown = "'…'"  # never echo a secret someone put in the file
+        msg += "; secrets belong in the environment (EST_SLACK_BOT_TOKEN, EST_TELEGRAM_TOKEN, …), not in the file"
     line = f"{source}: {key}{' = ' + shown if shown else ''}: {msg}"
     return " ".join(line.splitlines())
 

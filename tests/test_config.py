@@ -333,8 +333,8 @@ TEXT_MISTAKES: dict[str, tuple[str, str, str, str, list[str]]] = {
         'mode = "socket"',
         'mode = "socket"\nbot_token = "xoxb-1"',
         "slack.bot_token",
-        "'xoxb-1'",
-        ["unknown setting", "allowed here: enabled, mode, api_url, port"],
+        "'…'",
+        ["unknown setting", "allowed here: enabled, mode, api_url, command, listen, port, path", "environment"],
     ),
     "bad role": (
         'role = "participant"',
