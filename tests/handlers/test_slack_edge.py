@@ -279,3 +279,21 @@ def test_requests_are_acknowledged_before_the_work_is_done(tmp_path: Path) -> No
         assert len(w.fake.ephemerals(user=SARA)) == 1
 
     run_workspace(tmp_path, body)
+
+
+def test_the_reminder_is_a_new_direct_message_that_notifies(tmp_path: Path) -> None:
+    async def body(w: Workspace) -> None:
+        from tests.handlers.slack_harness import BO
+
+        await w.tick()
+        await w.press(ANNA, ANNA, "Börja")
+        before = len(w.messages(BO))
+        await w.tick(timedelta(days=1, hours=5))  # Wednesday 13:00
+        after = w.messages(BO)
+        assert len(after) == before + 2  # the reminder, then the questionnaire again as the newest message
+        assert w.block_text(after[-2]).startswith("Påminnelse") and w.block_text(after[-1]).startswith("Hej Bo!")
+        assert any(w.block_text(m).startswith("Påminnelse") for m in w.messages(ANNA))  # started, not sent
+        with w.app.services.unit() as uow:
+            assert uow.store.outbox_counts().get("pending", 0) == 0
+
+    run_workspace(tmp_path, body)
