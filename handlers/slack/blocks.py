@@ -134,7 +134,7 @@ def _grid_blocks(grid: dict[str, Any]) -> list[Block]:
     legend = " · ".join(f"{n}. {label}" for n, (_, label) in enumerate(factors, start=1))
     return [
         SectionBlock(text=_plain(_cut("\n".join(lines), SECTION_MAX))),
-        ContextBlock(elements=[_plain(_cut(legend, SECTION_MAX))]),
+        ContextBlock(elements=[_plain(_cut(legend, 2000))]),
     ]
 
 
