@@ -66,13 +66,16 @@ def test_scripted_chat_as_coordinator_opens_the_week_and_as_reporter_answers(tmp
     assert "är öppen; enkäten har gått ut" in result.output
     assert "Svar: 0 av 1 (0 %)" in result.output and "Har inte svarat: Anna Andersson" in result.output
     script = "rapport\n2\nSkicka\nhjälp\n"
-    result = runner.invoke(app, ["chat", "--as", "anna", "--config", str(cfg), *at], input=script)
+    later = ["--at", "2026-11-16T10:30"]  # each process starts its clock at --at: later runs must say later
+    result = runner.invoke(app, ["chat", "--as", "anna", "--config", str(cfg), *later], input=script)
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Hej Anna!" in out and "  2. 🟢 Inget att rapportera" in out
     assert "Allt är grönt" in out and "Tack! Din rapport för" in out
     assert "Det här kan du skriva till mig" in out
-    result = runner.invoke(app, ["chat", "--as", "Sara", "--config", str(cfg), *at], input="status\n")
+    result = runner.invoke(
+        app, ["chat", "--as", "Sara", "--config", str(cfg), "--at", "2026-11-16T11:00"], input="status\n"
+    )
     assert "Svar: 1 av 1 (100 %)" in result.output
 
 
