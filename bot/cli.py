@@ -85,7 +85,11 @@ def chat(
     as_: Annotated[str, typer.Option("--as", help="Your name (or console id) as in the configuration.")],
     config: ConfigOpt = DEFAULT_CONFIG,
     at: Annotated[
-        str | None, typer.Option(help="Pretend the time is this local time (YYYY-MM-DDTHH:MM), to try a week.")
+        str | None,
+        typer.Option(
+            help="Pretend the time is this local time (YYYY-MM-DDTHH:MM), to try a week; the clock runs on from "
+            "there, so give each later run a later time.",
+        ),
     ] = None,
 ) -> None:
     """Talk to the bot in this terminal as a reporter or coordinator."""
