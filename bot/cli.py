@@ -154,8 +154,18 @@ def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
             "telegram.mode = 'webhook' needs EST_TELEGRAM_WEBHOOK_SECRET in the environment "
             "(1-256 characters A-Z, a-z, 0-9, _ and -)"
         )
-    logging.basicConfig(
-        level=os.environ.get("EST_LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    from bot import logs
+
+    logs.setup(
+        os.environ.get("EST_LOG_LEVEL", "INFO"),
+        (
+            secrets.telegram_token,
+            secrets.telegram_webhook_secret,
+            secrets.slack_bot_token,
+            secrets.slack_app_token,
+            secrets.slack_signing_secret,
+            secrets.database_url,
+        ),
     )
     log = logging.getLogger("est-bot")
 

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import socket
 import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from tests.fakes import slack_requests as rq
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_socket import FakeSocketMode
+from tests.handlers import process
 from tests.handlers.slack_harness import ANNA, MEETING, SARA
 
 RUN_CONFIG = """
@@ -54,29 +52,9 @@ def est_bot_run(tmp_path: Path, fake: FakeSlackAPI, slack: str = "", **env: str)
     cfg = tmp_path / "est.toml"
     text = RUN_CONFIG.format(tmp=tmp_path, api_url=fake.base_url, slack=slack, meeting=MEETING, anna=ANNA, sara=SARA)
     cfg.write_text(text, encoding="utf-8")
-    exe = str(Path(sys.executable).parent / "est-bot")
-    proc = subprocess.Popen(
-        [exe, "run", "--config", str(cfg)],
-        env={**os.environ, "EST_SLACK_BOT_TOKEN": fake.bot_token, **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
+    secrets = (fake.bot_token, rq.DEFAULT_SIGNING_SECRET)
+    with process.est_bot_run(cfg, {"EST_SLACK_BOT_TOKEN": fake.bot_token, **env}, secrets) as proc:
         yield proc
-    finally:
-        proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=30)
-    assert proc.returncode == 0, out
-    assert "Traceback" not in out, out
-    assert fake.bot_token not in out and rq.DEFAULT_SIGNING_SECRET not in out  # no secret in the log
-
-
-def wait_until(condition: Callable[[], bool], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
 
 
 def test_est_bot_run_in_socket_mode_answers_a_command(tmp_path: Path) -> None:
@@ -88,7 +66,7 @@ def test_est_bot_run_in_socket_mode_answers_a_command(tmp_path: Path) -> None:
                 rq.slash_command_payload("/est", "hjälp", user_id=ANNA, channel_id=MEETING)
             )
             sock.wait_ack(envelope, 5)
-            wait_until(lambda: bool(fake.ephemerals(user=ANNA)))
+            process.wait_until(lambda: bool(fake.ephemerals(user=ANNA)))
             assert "/est" in fake.ephemerals(user=ANNA)[0]["text"]
         fake.assert_no_errors()
 
@@ -107,14 +85,14 @@ def test_est_bot_run_over_http_takes_only_signed_requests(tmp_path: Path) -> Non
             except OSError:
                 return False
 
-        wait_until(up)
+        process.wait_until(up)
         status, body = rq.post(url, *rq.url_verification("abc123"))
         assert status == 200 and b"abc123" in body  # Slack's handshake when the Request URL is saved
         for forge in ("wrong_secret", "stale", "no_headers"):
             request = rq.slash_command("/est", "status", user_id=SARA, channel_id=MEETING, forge=forge)
             assert rq.post(url, *request)[0] == 401
         assert rq.post(url, *rq.slash_command("/est", "status", user_id=SARA, channel_id=MEETING))[0] == 200
-        wait_until(lambda: bool(fake.ephemerals(user=SARA)))
+        process.wait_until(lambda: bool(fake.ephemerals(user=SARA)))
         time.sleep(0.5)
         assert len(fake.ephemerals(user=SARA)) == 1  # only the signed request was answered
         fake.assert_no_errors()

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
 import socket
-import subprocess
-import sys
-import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +20,8 @@ from bot.ratelimit import RateLimiter
 from handlers.telegram.edge import TelegramSender, drainer, register
 from tests.conftest import TUE_OPEN, group_dict, make_config
 from tests.fakes.telegram_api import FakeClock, FakeTelegramAPI
+from tests.handlers import process
+from tests.handlers.process import wait_until
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*")
 ANNA, SARA, KIM, MEETING, BROADCAST = 42, 43, 44, -1001000000001, -1001000000002
@@ -300,28 +297,8 @@ def est_bot_run(tmp_path: Path, fake: FakeTelegramAPI, telegram: str = "", **env
     cfg = tmp_path / "est.toml"
     text = RUN_CONFIG.format(tmp=tmp_path, base_url=fake.base_url, telegram=telegram, anna=ANNA, sara=SARA)
     cfg.write_text(text, encoding="utf-8")
-    exe = str(Path(sys.executable).parent / "est-bot")
-    proc = subprocess.Popen(
-        [exe, "run", "--config", str(cfg)],
-        env={**os.environ, "EST_TELEGRAM_TOKEN": fake.token, **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
+    with process.est_bot_run(cfg, {"EST_TELEGRAM_TOKEN": fake.token, **env}, (fake.token,)):
         yield
-    finally:
-        proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=30)
-    assert proc.returncode == 0, out
-    assert "Traceback" not in out, out
-
-
-def wait_until(condition: Callable[[], bool], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
 
 
 def helped(fake: FakeTelegramAPI) -> int:
