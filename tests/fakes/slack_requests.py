@@ -242,39 +242,14 @@ def slash_command_payload(
 
 
 def slash_command(
-    command: str = "/est",
-    text: str = "",
-    *,
-    user_id: str = "U0ANNA001",
-    channel_id: str = "D0ANNA001",
-    user_name: str | None = None,
-    channel_name: str | None = None,
-    team_id: str = DEFAULT_TEAM_ID,
-    team_domain: str = DEFAULT_TEAM_DOMAIN,
-    api_app_id: str = DEFAULT_APP_ID,
-    token: str = DEFAULT_VERIFICATION_TOKEN,
-    response_url: str | None = None,
-    trigger_id: str | None = None,
+    *args: Any,
     signing_secret: str = DEFAULT_SIGNING_SECRET,
     timestamp: int | None = None,
     forge: Forge | None = None,
+    **kwargs: Any,
 ) -> SignedRequest:
-    """A slash command as Slack POSTs it (form-encoded)."""
-    fields = slash_command_payload(
-        command,
-        text,
-        user_id=user_id,
-        channel_id=channel_id,
-        user_name=user_name,
-        channel_name=channel_name,
-        team_id=team_id,
-        team_domain=team_domain,
-        api_app_id=api_app_id,
-        token=token,
-        response_url=response_url,
-        trigger_id=trigger_id,
-    )
-    return _signed_form(fields, signing_secret, timestamp, forge)
+    """A slash command as Slack POSTs it (form-encoded): `slash_command_payload(*args, **kwargs)`, signed."""
+    return _signed_form(slash_command_payload(*args, **kwargs), signing_secret, timestamp, forge)
 
 
 # --------------------------------------------------------------------------------------------- interactivity
@@ -381,55 +356,15 @@ def block_actions_payload(
 
 
 def block_actions(
-    user_id: str = "U0ANNA001",
-    channel_id: str = "D0ANNA001",
-    message_ts: str | None = None,
-    action_id: str = "answer",
-    value: str = "1",
-    *,
-    action_type: Literal["button", "static_select"] = "button",
-    container: Literal["message", "view"] = "message",
-    view: dict[str, Any] | None = None,
-    text: str | None = None,
-    block_id: str | None = None,
-    message: dict[str, Any] | None = None,
-    is_ephemeral: bool = False,
-    user_name: str | None = None,
-    channel_name: str | None = None,
-    team_id: str = DEFAULT_TEAM_ID,
-    team_domain: str = DEFAULT_TEAM_DOMAIN,
-    api_app_id: str = DEFAULT_APP_ID,
-    token: str = DEFAULT_VERIFICATION_TOKEN,
-    response_url: str | None = None,
-    trigger_id: str | None = None,
+    *args: Any,
     signing_secret: str = DEFAULT_SIGNING_SECRET,
     timestamp: int | None = None,
     forge: Forge | None = None,
+    **kwargs: Any,
 ) -> SignedRequest:
-    """A `block_actions` interaction as Slack POSTs it (form field `payload=<json>`)."""
-    payload = block_actions_payload(
-        user_id,
-        channel_id,
-        message_ts,
-        action_id,
-        value,
-        action_type=action_type,
-        container=container,
-        view=view,
-        text=text,
-        block_id=block_id,
-        message=message,
-        is_ephemeral=is_ephemeral,
-        user_name=user_name,
-        channel_name=channel_name,
-        team_id=team_id,
-        team_domain=team_domain,
-        api_app_id=api_app_id,
-        token=token,
-        response_url=response_url,
-        trigger_id=trigger_id,
-    )
-    return _signed_interactive(payload, signing_secret, timestamp, forge)
+    """A `block_actions` interaction as Slack POSTs it (form field `payload=<json>`):
+    `block_actions_payload(*args, **kwargs)`, signed."""
+    return _signed_interactive(block_actions_payload(*args, **kwargs), signing_secret, timestamp, forge)
 
 
 def _find_block_id(blocks: Any, action_id: str) -> str | None:
@@ -563,41 +498,14 @@ def view_submission_payload(
 
 
 def view_submission(
-    user_id: str = "U0ANNA001",
-    view_id: str | None = None,
-    callback_id: str = "",
-    private_metadata: str = "",
-    state_values: dict[str, dict[str, dict[str, Any]]] | None = None,
-    *,
-    blocks: list[dict[str, Any]] | None = None,
-    title: str = "EST",
-    user_name: str | None = None,
-    team_id: str = DEFAULT_TEAM_ID,
-    team_domain: str = DEFAULT_TEAM_DOMAIN,
-    api_app_id: str = DEFAULT_APP_ID,
-    token: str = DEFAULT_VERIFICATION_TOKEN,
-    trigger_id: str | None = None,
+    *args: Any,
     signing_secret: str = DEFAULT_SIGNING_SECRET,
     timestamp: int | None = None,
     forge: Forge | None = None,
+    **kwargs: Any,
 ) -> SignedRequest:
-    """A `view_submission` as Slack POSTs it (form field `payload=<json>`)."""
-    payload = view_submission_payload(
-        user_id,
-        view_id,
-        callback_id,
-        private_metadata,
-        state_values,
-        blocks=blocks,
-        title=title,
-        user_name=user_name,
-        team_id=team_id,
-        team_domain=team_domain,
-        api_app_id=api_app_id,
-        token=token,
-        trigger_id=trigger_id,
-    )
-    return _signed_interactive(payload, signing_secret, timestamp, forge)
+    """A `view_submission` as Slack POSTs it: `view_submission_payload(*args, **kwargs)`, signed."""
+    return _signed_interactive(view_submission_payload(*args, **kwargs), signing_secret, timestamp, forge)
 
 
 # --------------------------------------------------------------------------------------------- Events API
