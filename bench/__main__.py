@@ -133,6 +133,13 @@ def main() -> int:
         "fan-out benchmarks against rate-limited stand-in APIs come with the Slack and Telegram edges.\n",
         encoding="utf-8",
     )
+    from bench import answers, county, fanout  # platform fan-out, whole-stack answers, a county (`--quick`: smaller)
+
+    quick = "--quick" in sys.argv
+    extra = [fanout.markdown(fanout.run((1_000,) if quick else (1_000, 10_000)))]
+    extra += [answers.markdown(answers.run((1, 50) if quick else answers.CONCURRENCY)), county.markdown(county.run())]
+    with doc.open("a", encoding="utf-8") as fh:
+        fh.write("\n" + "\n".join(extra))
     print(f"wrote {doc}")
     return 0
 

@@ -1,0 +1,300 @@
+"""A county in one process: 33 groups (municipalities) of 40 reporters through one whole EST week on SQLite.
+
+Everything goes through the real services, engine, database and outbox with a console sender that only counts
+what it delivers: Tuesday open, answers (80 % on time, 10 % late, 10 % never; the same simulated people as
+`est-bot demo`), Wednesday reminders, Thursday close and draft, the meeting (votes, assignments, note reviews,
+finalise) and Friday's publication. Phases tick for the whole county at once, as the scheduler does.
+
+The week runs twice with the same seed: once timed, once under `tracemalloc` for the peak memory.
+Run: `.venv/bin/python -m bench.county` (`--groups N` for a smaller county, `--trace-groups N` to trace a smaller
+one: tracemalloc slows the run several times).
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.bootstrap import App, build
+from bot.clock import ManualClock
+from bot.config import Config, parse_config
+from bot.conversation.messages import Outbound
+from bot.demo import AREAS, FIRST, LAST, ORGS, Simulation
+from bot.domain.cycle import Phase, RoundKey, phase_due_at
+from bot.domain.model import OutboxItem
+from tests.conftest import TUE_OPEN
+
+GROUPS = 33
+REPORTERS = 40
+SEED = 2026
+KEY = RoundKey(2026, 47)  # TUE_OPEN's week
+
+
+class CountingSender:
+    platform = "console"
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def send(self, item: OutboxItem, out: Outbound, message_id: str | None) -> str | None:
+        self.n += 1
+        return message_id or f"m{self.n}"
+
+
+class _Null:
+    def write(self, _text: str) -> int:
+        return 0
+
+
+def county_config(tmp: Path, groups: int) -> Config:
+    rng = random.Random(SEED)
+    codes = list(AREAS)
+    out: list[dict[str, Any]] = []
+    for g in range(groups):
+        people: list[dict[str, Any]] = []
+        names: set[str] = set()
+        while len(people) < REPORTERS:
+            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            if name in names:
+                continue
+            names.add(name)
+            i = len(people)
+            people.append(
+                {
+                    "name": name,
+                    "organisation": ORGS[i % len(ORGS)],
+                    "areas": [codes[i % 3]] + ([codes[(i + 1) % 3]] if i % 10 == 0 else []),
+                    "role": "participant" if i % 8 == 0 else "reporter",
+                    "console": f"g{g}r{i + 1:02d}",
+                }
+            )
+        people.append({"name": "Sara Samordnare", "role": "coordinator", "console": f"g{g}samordnare"})
+        people.append({"name": "Kim Kommunpolis", "role": "participant", "console": f"g{g}polis"})
+        out.append(
+            {
+                "id": f"k{g:02d}",
+                "name": f"Kommun {g + 1}",
+                "timezone": "Europe/Stockholm",
+                "areas": [{"code": c, "name": n, "places": p} for c, (n, p) in AREAS.items()],
+                "reporters": people,
+                "channels": {"meeting": {"console": f"g{g}möte"}, "broadcast": {"console": f"g{g}rapport"}},
+            }
+        )
+    return parse_config(
+        {"reports_dir": str(tmp / "reports"), "database": {"url": f"sqlite:///{tmp}/county.sqlite"}, "groups": out},
+        "bench",
+    )
+
+
+@dataclass
+class Phase_:
+    name: str
+    seconds: float = 0.0
+    events: int = 0
+    delivered: int = 0
+
+
+@dataclass
+class Week:
+    groups: int
+    phases: list[Phase_] = field(default_factory=list)
+    seconds: float = 0.0
+    cpu_s: float = 0.0
+    events: int = 0
+    delivered: int = 0
+    db_bytes: int = 0
+    peak_mb: float = 0.0
+    answered: int = 0
+    traced_groups: int = 0
+    peak_rss_mb: float = 0.0
+
+
+def meeting(sim: Simulation, g: int) -> None:
+    """Votes, assignments, note reviews and finalise, as in the demo's meeting, for group g."""
+    with sim.app.services.unit() as uow:
+        rnd = uow.store.get_round(sim.group.id, KEY)
+        assert rnd is not None
+        rid = rnd.id
+        cands = uow.store.candidates(rid)
+        notes = uow.store.notes_for_review(rid)
+    voters = [f"g{g}polis", f"g{g}samordnare", f"g{g}r01", f"g{g}r09"]
+    coordinator = f"g{g}samordnare"
+    choices = [
+        ("presence", "hosts", "weekend"),
+        ("presence", "police", "weekend"),
+        ("physical", "municipality", "long_term"),
+    ]
+    for n, c in enumerate(cands[:3]):
+        for v in voters[: 3 - n]:
+            sim.send(v, "choice", choice=f"c{c.id}:v")
+        a, r, tf = choices[n]
+        for choice in (f"c{c.id}:a:{a}", f"c{c.id}:r:{r}", f"c{c.id}:t:{tf}"):
+            sim.send(coordinator, "choice", choice=choice)
+    for note in notes[: max(1, len(notes) * 2 // 3)]:
+        sim.send(coordinator, "command", command="review", args=("approve", str(note["id"])))
+    sim.send(coordinator, "choice", choice=f"f{rid}")
+
+
+def run_week(tmp: Path, groups: int, trace: bool = False) -> Week:
+    cfg = county_config(tmp, groups)
+    clock = ManualClock(TUE_OPEN)
+    sender = CountingSender()
+    app: App = build(cfg, clock=clock, senders={"console": sender})
+    rng = random.Random(SEED)
+    sims = []
+    for g, group in enumerate(cfg.groups):
+        sim = Simulation(app, clock, rng, _Null())  # type: ignore[arg-type]
+        sim.group = group
+        sims.append((g, sim))
+    sched = cfg.groups[0].week_schedule()
+    tz = cfg.groups[0].tz
+    at = {
+        p: phase_due_at(KEY, p, sched, tz)
+        for p in (Phase.OPEN, Phase.REMINDED, Phase.CLOSED, Phase.DRAFTED, Phase.PUBLISHED)
+    }
+    week = Week(groups)
+    # who answers on time, late or never, per group
+    plans = []
+    for g, sim in sims:
+        people = [r for r in sim.group.reporters if r.areas]
+        rng.shuffle(people)
+        n = len(people)
+        plans.append((g, sim, people[: int(n * 0.8)], people[int(n * 0.8) : int(n * 0.9)]))
+
+    def drain() -> None:
+        app.dispatcher.drain("console", limit=1_000_000, batch=500)
+
+    def tick(when: Any) -> None:
+        clock.set(when)
+        app.services.tick()
+        drain()
+
+    def on_time() -> None:
+        longest = max(len(p[2]) for p in plans)
+        for i in range(longest):  # the county's reporters interleaved, half an hour apart per group
+            clock.set(at[Phase.OPEN] + timedelta(minutes=10 + i * 30))
+            for _g, sim, early, _late in plans:
+                if i < len(early):
+                    sim.answer(early[i].console or "", 2, list(early[i].areas))
+
+    def late() -> None:
+        for _g, sim, _early, late_ones in plans:
+            for i, r in enumerate(late_ones):
+                clock.set(at[Phase.CLOSED] + timedelta(minutes=3 + i))
+                sim.answer(r.console or "", 2, list(r.areas))
+
+    def meet() -> None:
+        clock.set(at[Phase.DRAFTED] + timedelta(hours=1))
+        for g, sim, _early, _late in plans:
+            meeting(sim, g)
+        drain()
+
+    steps = [
+        ("Tue 08:00 open (questionnaire to every reporter)", lambda: tick(at[Phase.OPEN])),
+        ("Tue–Wed answers on time (80 %)", on_time),
+        ("Wed 13:00 remind", lambda: tick(at[Phase.REMINDED])),
+        ("Thu 08:00 close", lambda: tick(at[Phase.CLOSED] + timedelta(minutes=2))),
+        ("Thu late answers (10 %)", late),
+        ("Thu 08:05 draft picture", lambda: tick(at[Phase.DRAFTED])),
+        ("Thu meeting: votes, assignments, reviews, finalise", meet),
+        ("Fri 07:30 publish", lambda: tick(at[Phase.PUBLISHED])),
+    ]
+    if trace:
+        tracemalloc.start()
+    t_all, c_all = time.perf_counter(), time.process_time()
+    try:
+        for name, step in steps:
+            events0 = sum(s.events for _, s in sims)
+            sent0 = sender.n
+            t0 = time.perf_counter()
+            step()
+            ph = Phase_(name, time.perf_counter() - t0, sum(s.events for _, s in sims) - events0, sender.n - sent0)
+            if name.startswith(("Tue 08", "Wed", "Thu 08", "Fri")):
+                ph.events += groups  # one phase change per group
+            week.phases.append(ph)
+        week.seconds, week.cpu_s = time.perf_counter() - t_all, time.process_time() - c_all
+        if trace:
+            week.peak_mb = tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        if trace:
+            tracemalloc.stop()
+        with app.services.unit() as uow:
+            week.answered = sum(
+                uow.store.round_status(r.id, g.id, clock.now())["done"]
+                for g in cfg.groups
+                if (r := uow.store.get_round(g.id, KEY)) is not None
+            )
+        app.close()
+    week.events = sum(p.events for p in week.phases)
+    week.delivered = sender.n
+    week.db_bytes = sum(f.stat().st_size for f in tmp.glob("county.sqlite*"))
+    return week
+
+
+def run(groups: int = GROUPS, trace_groups: int | None = None) -> Week:
+    """The timed week, then the traced one (over `trace_groups` groups if given: tracemalloc is slow; 0: none)."""
+    print(f"a county in one process: {groups} groups × {REPORTERS} reporters, one week on SQLite")
+    with tempfile.TemporaryDirectory() as tmp:
+        week = run_week(Path(tmp), groups)
+    week.traced_groups = groups if trace_groups is None else trace_groups
+    if week.traced_groups:
+        with tempfile.TemporaryDirectory() as tmp:
+            week.peak_mb = run_week(Path(tmp), week.traced_groups, trace=True).peak_mb
+    week.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    print(phase_table(week))
+    print(summary_table(week))
+    return week
+
+
+def phase_table(week: Week) -> str:
+    rows = [
+        f"| {p.name} | {p.events} | {p.delivered} | {p.seconds:.1f} s | "
+        f"{(p.events / p.seconds if p.seconds else 0):.0f}/s |"
+        for p in week.phases
+    ]
+    return "| step | events | messages delivered | time | events/s |\n|---|---|---|---|---|\n" + "\n".join(rows)
+
+
+def summary_table(week: Week) -> str:
+    return (
+        "| groups | reporters | events | messages delivered | questionnaires sent | total time | CPU | events/s | "
+        "peak memory (tracemalloc) | peak RSS | database |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
+        f"| {week.groups} | {week.groups * REPORTERS} | {week.events} | {week.delivered} | {week.answered} | "
+        f"{week.seconds:.1f} s | {week.cpu_s:.1f} s | {week.events / week.seconds:.0f}/s | "
+        f"{week.peak_mb:.0f} MB ({week.traced_groups} groups) | "
+        f"{week.peak_rss_mb:.0f} MB | {week.db_bytes / 1e6:.1f} MB |"
+    )
+
+
+def markdown(week: Week) -> str:
+    return (
+        "## A county in one process\n\n"
+        f"{week.groups} groups of {REPORTERS} reporters (the demo's simulated people; 80 % answer on time, 10 % "
+        "late, 10 % never) through one week on SQLite with a console sender that only counts (`bench/county.py`). "
+        "An event is one incoming message or button press, or one group's phase change. Peak memory is from a "
+        "second run of the same week under `tracemalloc`; peak RSS is the whole benchmark process.\n\n"
+        + summary_table(week)
+        + "\n\n"
+        + phase_table(week)
+        + "\n"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    groups = int(args[args.index("--groups") + 1]) if "--groups" in args else GROUPS
+    traced = int(args[args.index("--trace-groups") + 1]) if "--trace-groups" in args else None
+    run(groups, traced)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
