@@ -88,7 +88,7 @@ class Result:
 
 HEADER = (
     "| database | path | reporters at once | answers | answers/s (wall) | answers per CPU-second | CPU per answer | "
-    "p50 ack | p99 ack | max ack | answers stored | sent | non-200 |\n" + "|---" * 13 + "|"
+    "p50 ack | p99 ack | max ack | answers stored | sent | refused or lost |\n" + "|---" * 13 + "|"
 )
 
 
