@@ -282,6 +282,36 @@ def invite(
     typer.echo(f"{person.name}: {link}  (once, until {expires:%Y-%m-%d %H:%M} UTC)")
 
 
+@app.command("import")
+def import_(
+    kind: Annotated[
+        str, typer.Argument(help="police (reported crimes, Brå), vandalism (the municipality's) or events.")
+    ],
+    file: Annotated[Path, typer.Argument(help="A .csv or .xlsx file (police, vandalism) or a .json file (events).")],
+    config: ConfigOpt = DEFAULT_CONFIG,
+    group: Annotated[str | None, typer.Option(help="Group id (default: the first group).")] = None,
+) -> None:
+    """Import statistics for the monthly follow-up; a re-import adds nothing twice (docs/STATISTICS.md)."""
+    from bot.bootstrap import build
+    from bot.stats.importers import KINDS, ImportFailed
+    from bot.stats.service import import_file
+
+    cfg = _config(config)
+    if kind not in KINDS:
+        raise _fail(f"{kind!r}: unknown kind of file; allowed: {', '.join(KINDS)}")
+    gid = group or cfg.groups[0].id
+    if gid not in [g.id for g in cfg.groups]:
+        raise _fail(f"--group {gid!r}: unknown group; allowed: {', '.join(g.id for g in cfg.groups)}")
+    built = build(cfg)
+    try:
+        report = import_file(built.services, gid, kind, file)
+    except ImportFailed as exc:
+        raise _fail(f"{exc} (nothing was imported)", 1) from None
+    finally:
+        built.close()
+    typer.echo(report.text())
+
+
 @app.command()
 def audit(
     config: ConfigOpt = DEFAULT_CONFIG,

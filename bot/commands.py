@@ -49,6 +49,7 @@ ALIASES = {
     "granska": "review",
     "bjud": "invite",
     "inbjudan": "invite",
+    "statistik": "stats",
 }
 
 
@@ -641,6 +642,12 @@ def cmd_review(svc: Services, ctx: Ctx, args: list[str]) -> None:
     svc.reply(ctx, Outbound("\n".join(lines), kind="list"))
 
 
+def cmd_stats(svc: Services, ctx: Ctx, args: list[str]) -> None:
+    from bot.stats.service import stats_command
+
+    stats_command(svc, ctx, args)
+
+
 COMMANDS: dict[str, tuple[str | None, Handler]] = {
     "help": (None, cmd_help),
     "report_me": (None, cmd_report_me),
@@ -661,4 +668,5 @@ COMMANDS: dict[str, tuple[str | None, Handler]] = {
     "actions": ("participant", cmd_actions),
     "review": ("coordinator", cmd_review),
     "invite": ("coordinator", cmd_invite),
+    "stats": ("coordinator", cmd_stats),
 }

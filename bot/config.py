@@ -165,6 +165,9 @@ class GroupConfig(_Strict):
     language: Literal["sv", "en"] = "sv"
     threshold: int = Field(default=2, ge=1, le=3)
     snooze_hours: float = Field(default=3.0, gt=0, le=72)
+    # The municipality (kommun) as the police and Brå name it, e.g. "Trelleborg": filters imported statistics
+    # and police events (docs/STATISTICS.md).
+    municipality: str | None = Field(default=None, min_length=1, max_length=100)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
     factors: list[FactorConfig] = Field(default_factory=list)
     areas: list[AreaConfig] = Field(min_length=1)
@@ -273,6 +276,27 @@ class TelegramConfig(_Strict):
     bot_username: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
 
 
+class PoliceEventsConfig(_Strict):
+    """The optional scheduled fetch from the Swedish Police's open events API (docs/STATISTICS.md)."""
+
+    enabled: bool = False
+    url: str = Field(default="https://polisen.se/api/events", pattern=r"^https?://[^\s/]+(/[^\s]*)?$")
+    # Who runs this bot (an e-mail address or web page), sent in the User-Agent as the API asks.
+    contact: str | None = Field(default=None, min_length=3, max_length=200, pattern=r"^[^\s()]+$")
+    interval_minutes: int = Field(default=30, ge=5, le=1440)
+
+    @model_validator(mode="after")
+    def _contact(self) -> PoliceEventsConfig:
+        if self.enabled and not self.contact:
+            raise _KeyProblem(
+                ("contact",),
+                None,
+                "missing; the police events API asks every caller to name itself: write an e-mail address or web "
+                'page of whoever runs this bot, e.g. contact = "trygghet@kommun.se"',
+            )
+        return self
+
+
 class Secrets(BaseSettings):
     """Secrets come only from the environment, never from the TOML file."""
 
@@ -291,6 +315,7 @@ class Config(_Strict):
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     slack: SlackConfig = Field(default_factory=SlackConfig)
     telegram: TelegramConfig = Field(default_factory=TelegramConfig)
+    police_events: PoliceEventsConfig = Field(default_factory=PoliceEventsConfig)
     groups: list[GroupConfig] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -321,6 +346,17 @@ class Config(_Strict):
                             "in one group",
                         )
                     owner[str(value)] = (gi, ri)
+        return self
+
+    @model_validator(mode="after")
+    def _police_events_need_a_municipality(self) -> Config:
+        if self.police_events.enabled and not any(g.municipality for g in self.groups):
+            raise _KeyProblem(
+                ("police_events", "enabled"),
+                True,
+                'no group has a municipality to fetch events for; set municipality (e.g. "Trelleborg") '
+                "in the [[groups]] that want police events",
+            )
         return self
 
     def group(self, group_id: str) -> GroupConfig:

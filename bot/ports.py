@@ -13,6 +13,7 @@ from bot.domain.cycle import Phase, RoundKey
 from bot.domain.factors import Factor
 from bot.domain.model import Action, AnswerIn, Area, Candidate, OutboxItem, Person, Place, Response, Round
 from bot.domain.picture import PictureInput
+from bot.domain.statistics import PoliceEvent, StatRecord
 
 
 class Store(Protocol):
@@ -204,6 +205,25 @@ class Store(Protocol):
     def outbox_counts(self) -> dict[str, int]: ...
 
     def prune_processed_events(self, before: datetime) -> None: ...
+
+    def save_stat_records(
+        self, group_id: str, source: str, records: list[StatRecord], file: str, now: datetime
+    ) -> tuple[int, int, int]:
+        """Add new records and update changed ones, matched by natural key; (new, updated, unchanged)."""
+
+    def stat_records(self, group_id: str, first: tuple[int, int], last: tuple[int, int]) -> list[StatRecord]:
+        """Every record of the group from month `first` to month `last` (year, month), both included."""
+
+    def save_police_events(self, group_id: str, events: list[PoliceEvent], now: datetime) -> tuple[int, int, int]:
+        """Add new events and update the ones the police have changed, by event id; (new, updated, unchanged)."""
+
+    def police_events(self, group_id: str, start: datetime, end: datetime) -> list[PoliceEvent]:
+        """The group's police events from `start` (included) to `end` (excluded), oldest first."""
+
+    def monthly_posted(self, group_id: str, year: int, month: int) -> datetime | None: ...
+
+    def claim_monthly_post(self, group_id: str, year: int, month: int, now: datetime) -> bool:
+        """Record that the month's follow-up is posted; False if it already was (by this or another process)."""
 
 
 class UnitOfWork(Protocol):

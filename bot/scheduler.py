@@ -52,6 +52,27 @@ def build_scheduler(services: Services, tick_seconds: int = 60) -> AsyncIOSchedu
                 name=f"{gid} {phase}",
                 replace_existing=True,
             )
+    for group in services.config.groups:
+        # The first weekday of a month is among its first seven days; post_monthly_if_due decides which.
+        at = group.week_schedule().monthly_at
+        scheduler.add_job(
+            _guarded(f"{group.id}:monthly", partial(services.monthly, group.id)),
+            CronTrigger(day="1-7", day_of_week="mon-fri", hour=at.hour, minute=at.minute, timezone=group.tz),
+            id=f"{group.id}:monthly",
+            name=f"{group.id} monthly follow-up",
+            replace_existing=True,
+        )
+    police = services.config.police_events
+    if police.enabled:
+        from bot.stats.police_api import PoliceFetcher
+
+        scheduler.add_job(
+            _guarded("police-events", PoliceFetcher.from_config(services).run),
+            IntervalTrigger(minutes=police.interval_minutes),
+            id="police-events",
+            name="police events fetch",
+            replace_existing=True,
+        )
     scheduler.add_job(
         _guarded("tick", services.tick),
         IntervalTrigger(seconds=tick_seconds),

@@ -438,7 +438,17 @@ class Services:
                 done += self.wake_snoozed(g.id)
             except Exception:
                 log.exception("tick for group %s failed; the next tick tries again", g.id)
+            try:
+                done += self.monthly(g.id)
+            except Exception:
+                log.exception("monthly follow-up for group %s failed; the next tick tries again", g.id)
         return done
+
+    def monthly(self, group_id: str) -> list[str]:
+        """Post last month's statistics follow-up if it is due and not yet posted (bot/stats/service.py)."""
+        from bot.stats.service import post_monthly_if_due
+
+        return post_monthly_if_due(self, group_id)
 
     def advance(self, group_id: str, now: datetime | None = None) -> list[str]:
         """Move the group's rounds to the phase due now; idempotent, and catches up after downtime."""
@@ -569,9 +579,10 @@ class Services:
     # ------------------------------------------------------------------ picture and meeting
 
     def picture_input(self, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> PictureInput:
-        return uow.store.picture_input(
-            group.id, group.name, rnd, group.factor_list(), group.threshold, self.clock.now()
-        )
+        from bot.stats.service import week_events
+
+        inp = uow.store.picture_input(group.id, group.name, rnd, group.factor_list(), group.threshold, self.clock.now())
+        return replace(inp, police_events=week_events(uow, group, rnd.key))
 
     def picture(self, uow: UnitOfWork, group: GroupConfig, rnd: Round, lang: str | None = None) -> Picture:
         return build_picture(self.picture_input(uow, group, rnd), lang or group.language)

@@ -25,6 +25,7 @@ from bot.domain.cycle import Phase, RoundKey
 from bot.domain.factors import Factor
 from bot.domain.model import Action, AnswerIn, Area, Candidate, OutboxItem, Person, Place, Response, Round
 from bot.domain.picture import PictureInput
+from bot.domain.statistics import PoliceEvent, StatRecord
 
 
 class Store(Protocol):

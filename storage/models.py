@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -270,6 +271,56 @@ class AuditRow(Base):
     actor: Mapped[str] = mapped_column(Text)
     action: Mapped[str] = mapped_column(String(60))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class StatRecordRow(Base):
+    """A reported-crime count (police, Brå) or a municipal vandalism report; `key` is the hash of the natural
+    key that makes a re-import update the row instead of adding another (see docs/STATISTICS.md)."""
+
+    __tablename__ = "stat_records"
+    __table_args__ = (UniqueConstraint("group_id", "source", "key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[str] = mapped_column(ForeignKey("groups.id"))
+    source: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(64))
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    day: Mapped[date | None] = mapped_column(Date)
+    category: Mapped[str] = mapped_column(Text)
+    region: Mapped[str] = mapped_column(Text, default="")
+    place: Mapped[str] = mapped_column(Text, default="")
+    count: Mapped[int] = mapped_column(Integer)
+    file: Mapped[str] = mapped_column(Text)
+    imported_at: Mapped[datetime]
+
+
+class PoliceEventRow(Base):
+    """An event from the Swedish Police's open events API, once per group however often it is imported."""
+
+    __tablename__ = "police_events"
+    __table_args__ = (UniqueConstraint("group_id", "event_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[str] = mapped_column(ForeignKey("groups.id"))
+    event_id: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime] = mapped_column(index=True)
+    name: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(Text, default="")
+    type: Mapped[str] = mapped_column(Text)
+    location: Mapped[str] = mapped_column(Text)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    imported_at: Mapped[datetime]
+
+
+class MonthlyPostRow(Base):
+    """The monthly follow-up of one group and month was posted: the row is what makes it happen once."""
+
+    __tablename__ = "monthly_posts"
+    group_id: Mapped[str] = mapped_column(ForeignKey("groups.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    posted_at: Mapped[datetime]
 
 
 def utcnow() -> datetime:

@@ -53,9 +53,9 @@ def test_migrate_creates_the_schema(tmp_path: Path) -> None:
     cfg = write_config(tmp_path)
     result = runner.invoke(app, ["migrate", "--config", str(cfg)])
     assert result.exit_code == 0, result.output
-    assert "database at revision 0002" in result.output
+    assert "database at revision 0003" in result.output
     again = runner.invoke(app, ["migrate", "--config", str(cfg)])
-    assert again.exit_code == 0 and "0002" in again.output
+    assert again.exit_code == 0 and "0003" in again.output
 
 
 def test_scripted_chat_as_coordinator_opens_the_week_and_as_reporter_answers(tmp_path: Path) -> None:

@@ -115,7 +115,8 @@ def test_one_cron_job_per_group_and_phase_in_the_groups_zone_plus_a_tick() -> No
     scheduler = build_scheduler(Services(config, no_database, ManualClock(TUE_OPEN)))
     assert not scheduler.running
     jobs = jobs_of(scheduler)
-    assert set(jobs) == {f"{g.id}:{p}" for g in config.groups for p in SCHEDULED_PHASES} | {"tick"}
+    monthly = {f"{g.id}:monthly" for g in config.groups}
+    assert set(jobs) == {f"{g.id}:{p}" for g in config.groups for p in SCHEDULED_PHASES} | {"tick"} | monthly
     days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
     for group in config.groups:
         schedule = group.week_schedule()

@@ -15,7 +15,7 @@ def test_migrations_build_the_models_schema(db_url: str) -> None:
     try:
         migrate(engine)
         migrate(engine)  # twice is harmless
-        assert current_revision(engine) == "0002"
+        assert current_revision(engine) == "0003"
         with engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         assert diff == []

@@ -24,6 +24,7 @@ from operator import attrgetter
 
 from bot.domain.cycle import RoundKey
 from bot.domain.factors import Factor, colour_for
+from bot.domain.statistics import AreaEvent
 from bot.text import t
 
 BASELINE_WEEKS = 4
@@ -110,6 +111,7 @@ class PictureInput:
     observations: list[Observation]
     actions: list[ActionFollowUp]
     threshold: int = 2
+    police_events: tuple[AreaEvent, ...] = ()  # imported police events of the week in the group's areas
 
 
 @dataclass(frozen=True, slots=True)

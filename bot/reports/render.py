@@ -248,6 +248,21 @@ def _context(p: Picture, *, for_coordinators: bool, decisions: list[Decision] | 
         for a in inp.actions
     ]
 
+    police_events = [
+        {
+            "where": _where(p, e.area, e.place),
+            "text": tr(
+                "stats.picture.event",
+                day=tr(f"stats.day.{e.at.isoweekday()}"),
+                date=f"{e.at:%d/%m}",
+                time=f"{e.at:%H:%M}",
+                type=e.type,
+                summary=e.summary or e.location,
+            ),
+        }
+        for e in inp.police_events
+    ]
+
     context: dict[str, Any] = {
         "lang": lang,
         "tr": tr,
@@ -264,6 +279,7 @@ def _context(p: Picture, *, for_coordinators: bool, decisions: list[Decision] | 
         "notes": notes,
         "observations": observations,
         "actions": actions,
+        "police_events": police_events,
         "decisions": [],
         "summary": [],
     }
@@ -389,6 +405,8 @@ def picture_summary_text(p: Picture, *, max_lines: int = 30) -> str:
         for s in p.standouts:
             view = _standout_view(p, s)
             lines.append(f"{view['icon']} {view['where']}: {view['reason']}")
+    if inp.police_events:
+        lines.append(t(lang, "stats.picture.summary_line", n=len(inp.police_events)))
     if len(lines) > max_lines:
         keep = max(1, max_lines - 1)
         hidden = len(lines) - keep

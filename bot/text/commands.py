@@ -67,6 +67,7 @@ TEXT: dict[str, dict[str, str]] = {
         "• priority add OMRÅDE [| PLATS]: text\n"
         "• actions [done|ongoing ID]\n"
         "• review [approve|hide ID]\n"
+        "• stats [ÅÅÅÅ-MM] – månadsuppföljningen av brott och skadegörelse\n"
         "• help",
         "en": "Coordinator commands:\n"
         "• status – response rate and who has not answered\n"
@@ -83,6 +84,7 @@ TEXT: dict[str, dict[str, str]] = {
         "• priority add AREA [| PLACE]: text\n"
         "• actions [done|ongoing ID]\n"
         "• review [approve|hide ID]\n"
+        "• stats [YYYY-MM] – the monthly follow-up of crimes and vandalism\n"
         "• help",
     },
     "cmd.language.set": {"sv": "Jag skriver på svenska från och med nu.", "en": "I will write in English from now on."},

@@ -1,0 +1,177 @@
+"""Charts of the monthly follow-up: counts by month, by weekday and by place, one colour per source.
+
+matplotlib with the Agg backend (no screen), 960 px wide at 150 dpi with 11-13 pt text so that a chart in a
+chat reads on a phone without zooming.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from bot.domain.statistics import Month, SourceTrend, norm_name
+from bot.text import t
+
+SOURCE_COLOURS: dict[str, str] = {"police": "#1f5fa8", "vandalism": "#f07c00", "events": "#6a3d9a"}
+WIDTH, DPI = 6.4, 150
+
+
+def month_label(m: Month, lang: str, with_year: bool = False) -> str:
+    name = t(lang, f"stats.month.{m.month}")[:3]
+    return f"{name} {m.year}" if with_year else name
+
+
+def _finish(fig: Figure, ax: Axes, path: Path, title: str) -> Path:
+    ax.set_title(title, fontsize=13, fontweight="bold", loc="left")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(labelsize=11)
+    ax.grid(axis="y" if ax.get_ylabel() else "x", color="#dddddd", linewidth=0.8)
+    ax.set_axisbelow(True)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format="png")
+    return path
+
+
+def _no_data(ax: Axes, lang: str) -> None:
+    ax.text(0.5, 0.5, t(lang, "stats.chart.no_data"), ha="center", va="center", fontsize=13, transform=ax.transAxes)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def _legend(ax: Axes, lang: str) -> None:
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=10, frameon=False, loc="upper left", bbox_to_anchor=(0, -0.12), ncol=2)
+
+
+def by_month_png(trends: list[SourceTrend], group: str, lang: str, path: Path) -> Path:
+    """One line per source over the trend window; the follow-up's month is the last point, labelled."""
+    fig, ax = plt.subplots(figsize=(WIDTH, 4.8), dpi=DPI)
+    try:
+        shown = [tr for tr in trends if any(n for _, n in tr.by_month)]
+        if not shown:
+            _no_data(ax, lang)
+        for tr in shown:
+            xs = list(range(len(tr.by_month)))
+            ys = [n for _, n in tr.by_month]
+            colour = SOURCE_COLOURS.get(tr.source, "#444444")
+            ax.plot(xs, ys, marker="o", linewidth=2.2, color=colour, label=t(lang, f"stats.source.{tr.source}"))
+            ax.annotate(
+                str(ys[-1]),
+                (xs[-1], ys[-1]),
+                textcoords="offset points",
+                xytext=(0, 8),
+                ha="center",
+                fontsize=11,
+                fontweight="bold",
+                color=colour,
+            )
+        if shown:
+            months = [m for m, _ in shown[0].by_month]
+            ax.set_xticks(range(len(months)))
+            ax.set_xticklabels(
+                [month_label(m, lang, with_year=(i == 0 or m.month == 1)) for i, m in enumerate(months)],
+                rotation=45,
+                ha="right",
+            )
+            ax.set_ylim(bottom=0)
+            ax.set_ylabel(t(lang, "stats.chart.count"), fontsize=11)
+            _legend(ax, lang)
+        return _finish(fig, ax, path, t(lang, "stats.chart.by_month", group=group))
+    finally:
+        plt.close(fig)
+
+
+def by_weekday_png(trends: list[SourceTrend], lang: str, path: Path) -> Path:
+    """Grouped bars Monday..Sunday per source, from the dated records of the trend window."""
+    fig, ax = plt.subplots(figsize=(WIDTH, 4.4), dpi=DPI)
+    try:
+        shown = [tr for tr in trends if tr.dated]
+        first, last = (trends[0].by_month[0][0], trends[0].month) if trends else (None, None)
+        if not shown:
+            _no_data(ax, lang)
+        width = 0.8 / max(1, len(shown))
+        for i, tr in enumerate(shown):
+            xs = [d + (i - (len(shown) - 1) / 2) * width for d in range(7)]
+            ax.bar(
+                xs,
+                tr.weekdays,
+                width=width * 0.95,
+                color=SOURCE_COLOURS.get(tr.source, "#444444"),
+                label=t(lang, f"stats.source.{tr.source}"),
+            )
+        if shown:
+            ax.set_xticks(range(7))
+            ax.set_xticklabels([t(lang, f"stats.day.{d}") for d in range(1, 8)])
+            ax.set_ylabel(t(lang, "stats.chart.count"), fontsize=11)
+            _legend(ax, lang)
+        title = t(
+            lang,
+            "stats.chart.by_weekday",
+            first=month_label(first, lang, True) if first else "",
+            last=month_label(last, lang, True) if last else "",
+        )
+        return _finish(fig, ax, path, title)
+    finally:
+        plt.close(fig)
+
+
+def by_place_png(trends: list[SourceTrend], lang: str, path: Path, top: int = 10) -> Path:
+    """Horizontal bars of the places named most over the trend window, stacked by source."""
+    totals: Counter[str] = Counter()
+    spelling: dict[str, str] = {}
+    per_source: dict[str, Counter[str]] = {}
+    for tr in trends:
+        c = per_source.setdefault(tr.source, Counter())
+        for place, n in tr.places:
+            key = norm_name(place)
+            spelling.setdefault(key, place)
+            totals[key] += n
+            c[key] += n
+    places = [k for k, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
+    height = 1.6 + 0.42 * max(3, len(places))
+    fig, ax = plt.subplots(figsize=(WIDTH, height), dpi=DPI)
+    try:
+        first, last = (trends[0].by_month[0][0], trends[0].month) if trends else (None, None)
+        if not places:
+            _no_data(ax, lang)
+        else:
+            ys = list(range(len(places)))
+            left = [0] * len(places)
+            for source, counts in per_source.items():
+                values = [counts.get(p, 0) for p in places]
+                if not any(values):
+                    continue
+                ax.barh(
+                    ys,
+                    values,
+                    left=left,
+                    color=SOURCE_COLOURS.get(source, "#444444"),
+                    label=t(lang, f"stats.source.{source}"),
+                )
+                left = [a + b for a, b in zip(left, values, strict=True)]
+            for y, total in zip(ys, left, strict=True):
+                ax.text(total, y, f" {total}", va="center", fontsize=11)
+            ax.set_yticks(ys)
+            ax.set_yticklabels([spelling[p] for p in places])
+            ax.invert_yaxis()
+            ax.set_xlim(0, max(left) * 1.15)
+            _legend(ax, lang)
+        title = t(
+            lang,
+            "stats.chart.by_place",
+            first=month_label(first, lang, True) if first else "",
+            last=month_label(last, lang, True) if last else "",
+        )
+        return _finish(fig, ax, path, title)
+    finally:
+        plt.close(fig)

@@ -1,0 +1,1 @@
+"""The monthly statistics follow-up: file imports, the police events API, trends, charts and the monthly post."""
