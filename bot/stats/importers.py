@@ -345,7 +345,7 @@ def parse_count(value: object) -> int | None:
             return None
         if s in ("-", "–", "—"):
             return 0
-        if not re.fullmatch(r"\+?\d+", s):
+        if not re.fullmatch(r"[+-]?\d+", s):
             raise _Bad(f"{_text(value)!r} is not a whole number; write the count as digits, e.g. 12")
         n = int(s)
     if n < 0:
@@ -679,10 +679,11 @@ def parse_events(data: bytes, name: str) -> ParsedEvents:
             obj: dict[str, Any] = value,
             where: dict[str, int] = pos,
             at: int = start,
+            owner: str = "the event",
         ) -> Any:
             if key not in obj or obj[key] is None:
                 if required:
-                    raise fail(at, f'the event has no "{key}"')
+                    raise fail(at, f'{owner} has no "{key}"')
                 return None
             v = obj[key]
             if not isinstance(v, kind) or isinstance(v, bool):
@@ -699,7 +700,7 @@ def parse_events(data: bytes, name: str) -> ParsedEvents:
             raise fail(pos["datetime"], f'"datetime": {exc}') from None
         loc = field_("location", dict)
         lpos = _object_positions(text, pos["location"], dec)
-        loc_name = field_("name", str, obj=loc, where=lpos, at=pos["location"])
+        loc_name = field_("name", str, obj=loc, where=lpos, at=pos["location"], owner='"location"')
         gps = field_("gps", str, required=False, obj=loc, where=lpos, at=pos["location"])
         lat = lon = None
         if gps:
