@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -257,12 +257,20 @@ def source_trend(source: str, records: Iterable[StatRecord], month: Month, windo
     )
 
 
-def events_trend(events: Iterable[PoliceEvent], month: Month, tz: ZoneInfo, window: int = 13) -> SourceTrend:
-    """The police events as a source of their own: by type, local weekday and location."""
+def events_trend(
+    events: Iterable[PoliceEvent],
+    month: Month,
+    tz: ZoneInfo,
+    window: int = 13,
+    place_of: Callable[[PoliceEvent], str] | None = None,
+) -> SourceTrend:
+    """The police events as a source of their own: by type, local weekday and place (`place_of`, by default
+    the event's location name)."""
     records = []
     for e in events:
         local = e.at.astimezone(tz)
+        place = place_of(e) if place_of is not None else e.location
         records.append(
-            StatRecord("events", str(e.event_id), local.year, local.month, local.date(), e.type, "", e.location, 1)
+            StatRecord("events", str(e.event_id), local.year, local.month, local.date(), e.type, "", place, 1)
         )
     return source_trend("events", records, month, window)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Literal
 
 import matplotlib
 
@@ -16,6 +17,7 @@ matplotlib.use("Agg")
 from matplotlib import pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from bot.domain.statistics import Month, SourceTrend, norm_name
 from bot.text import t
@@ -29,14 +31,24 @@ def month_label(m: Month, lang: str, with_year: bool = False) -> str:
     return f"{name} {m.year}" if with_year else name
 
 
-def _finish(fig: Figure, ax: Axes, path: Path, title: str) -> Path:
-    ax.set_title(title, fontsize=13, fontweight="bold", loc="left")
+def _style(ax: Axes, grid: Literal["x", "y"]) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.tick_params(labelsize=11)
-    ax.grid(axis="y" if ax.get_ylabel() else "x", color="#dddddd", linewidth=0.8)
+    ax.grid(axis=grid, color="#dddddd", linewidth=0.8)
     ax.set_axisbelow(True)
-    fig.tight_layout()
+
+
+def _save(fig: Figure, path: Path, legend_axes: Axes | None = None) -> Path:
+    """Lay out and write the figure; a legend goes below the plot, where it hides nothing."""
+    bottom = 0.0
+    if legend_axes is not None:
+        handles, labels = legend_axes.get_legend_handles_labels()
+        if handles:
+            rows = (len(handles) + 1) // 2
+            fig.legend(handles, labels, loc="lower center", ncol=min(2, len(handles)), fontsize=10, frameon=False)
+            bottom = 0.055 * rows / (fig.get_figheight() / 4.4)
+    fig.tight_layout(rect=(0, bottom, 1, 1))
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, format="png")
     return path
@@ -48,45 +60,46 @@ def _no_data(ax: Axes, lang: str) -> None:
     ax.set_yticks([])
 
 
-def _legend(ax: Axes, lang: str) -> None:
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=10, frameon=False, loc="upper left", bbox_to_anchor=(0, -0.12), ncol=2)
-
-
 def by_month_png(trends: list[SourceTrend], group: str, lang: str, path: Path) -> Path:
-    """One line per source over the trend window; the follow-up's month is the last point, labelled."""
-    fig, ax = plt.subplots(figsize=(WIDTH, 4.8), dpi=DPI)
+    """One small panel per source over the trend window, each on its own scale (Brå's hundreds of crimes
+    would flatten a handful of vandalism reports on a shared axis); the followed-up month is labelled."""
+    shown = [tr for tr in trends if any(n for _, n in tr.by_month)]
+    panels = max(1, len(shown))
+    fig, axes = plt.subplots(panels, 1, figsize=(WIDTH, 1.3 + 2.1 * panels), dpi=DPI, sharex=True, squeeze=False)
     try:
-        shown = [tr for tr in trends if any(n for _, n in tr.by_month)]
+        fig.suptitle(t(lang, "stats.chart.by_month", group=group), fontsize=13, fontweight="bold", x=0.02, ha="left")
         if not shown:
-            _no_data(ax, lang)
-        for tr in shown:
+            _no_data(axes[0][0], lang)
+        for (ax,), tr in zip(axes, shown, strict=False):
             xs = list(range(len(tr.by_month)))
             ys = [n for _, n in tr.by_month]
             colour = SOURCE_COLOURS.get(tr.source, "#444444")
-            ax.plot(xs, ys, marker="o", linewidth=2.2, color=colour, label=t(lang, f"stats.source.{tr.source}"))
+            ax.plot(xs, ys, marker="o", linewidth=2.2, color=colour)
+            ax.fill_between(xs, ys, color=colour, alpha=0.08)
             ax.annotate(
                 str(ys[-1]),
                 (xs[-1], ys[-1]),
                 textcoords="offset points",
-                xytext=(0, 8),
+                xytext=(0, 7),
                 ha="center",
-                fontsize=11,
+                fontsize=12,
                 fontweight="bold",
                 color=colour,
             )
+            ax.set_title(t(lang, f"stats.source.{tr.source}"), fontsize=11, loc="left", color=colour)
+            ax.set_ylim(0, max(ys) * 1.25 + 1)
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+            _style(ax, "y")
         if shown:
             months = [m for m, _ in shown[0].by_month]
+            ax = axes[len(shown) - 1][0]
             ax.set_xticks(range(len(months)))
             ax.set_xticklabels(
                 [month_label(m, lang, with_year=(i == 0 or m.month == 1)) for i, m in enumerate(months)],
                 rotation=45,
                 ha="right",
             )
-            ax.set_ylim(bottom=0)
-            ax.set_ylabel(t(lang, "stats.chart.count"), fontsize=11)
-            _legend(ax, lang)
-        return _finish(fig, ax, path, t(lang, "stats.chart.by_month", group=group))
+        return _save(fig, path)
     finally:
         plt.close(fig)
 
@@ -113,14 +126,16 @@ def by_weekday_png(trends: list[SourceTrend], lang: str, path: Path) -> Path:
             ax.set_xticks(range(7))
             ax.set_xticklabels([t(lang, f"stats.day.{d}") for d in range(1, 8)])
             ax.set_ylabel(t(lang, "stats.chart.count"), fontsize=11)
-            _legend(ax, lang)
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         title = t(
             lang,
             "stats.chart.by_weekday",
             first=month_label(first, lang, True) if first else "",
             last=month_label(last, lang, True) if last else "",
         )
-        return _finish(fig, ax, path, title)
+        ax.set_title(title, fontsize=13, fontweight="bold", loc="left")
+        _style(ax, "y")
+        return _save(fig, path, ax)
     finally:
         plt.close(fig)
 
@@ -165,13 +180,15 @@ def by_place_png(trends: list[SourceTrend], lang: str, path: Path, top: int = 10
             ax.set_yticklabels([spelling[p] for p in places])
             ax.invert_yaxis()
             ax.set_xlim(0, max(left) * 1.15)
-            _legend(ax, lang)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         title = t(
             lang,
             "stats.chart.by_place",
             first=month_label(first, lang, True) if first else "",
             last=month_label(last, lang, True) if last else "",
         )
-        return _finish(fig, ax, path, title)
+        ax.set_title(title, fontsize=13, fontweight="bold", loc="left")
+        _style(ax, "x")
+        return _save(fig, path, ax)
     finally:
         plt.close(fig)

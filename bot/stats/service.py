@@ -184,10 +184,18 @@ def load_followup(uow: UnitOfWork, group: GroupConfig, month: Month) -> FollowUp
     start = datetime.combine(first.first_day(), time(0), tzinfo=group.tz).astimezone(UTC)
     end = datetime.combine(month.plus(1).first_day(), time(0), tzinfo=group.tz).astimezone(UTC)
     events = uow.store.police_events(group.id, start, end)
+    areas, places = area_lists(uow, group.id)
+    names = dict(areas)
+
+    def place_of(e: PoliceEvent) -> str:
+        """The known place or area an event was matched to (the rule of the picture), else its location."""
+        hit = match_event_area(e, areas, places, group.municipality)
+        return e.location if hit is None else hit[1] or names[hit[0]]
+
     trends = [
         source_trend("police", records, month, WINDOW),
         source_trend("vandalism", records, month, WINDOW),
-        events_trend(events, month, group.tz, WINDOW),
+        events_trend(events, month, group.tz, WINDOW, place_of),
     ]
     return FollowUp(month, trends)
 
