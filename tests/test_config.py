@@ -22,6 +22,7 @@ from bot.config import (
     DatabaseConfig,
     FactorConfig,
     GroupConfig,
+    PoliceEventsConfig,
     ReporterConfig,
     ScheduleConfig,
     SlackConfig,
@@ -120,6 +121,7 @@ def test_example_file_documents_every_setting() -> None:
         AreaConfig,
         ReporterConfig,
         ChannelConfig,
+        PoliceEventsConfig,
     ]
     for model in models:
         for name in model.model_fields:

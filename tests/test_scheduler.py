@@ -275,7 +275,7 @@ def test_cron_jobs_alone_run_a_dst_week_once(
         plan = sorted(
             (at, job_id)
             for job_id, job in jobs.items()
-            if job_id != "tick"
+            if job_id != "tick" and not job_id.endswith(":monthly")
             for at in fire_times(job.trigger, start, end)
         )
         assert len(plan) == firings, plan
