@@ -282,7 +282,7 @@ class PoliceEventsConfig(_Strict):
     enabled: bool = False
     url: str = Field(default="https://polisen.se/api/events", pattern=r"^https?://[^\s/]+(/[^\s]*)?$")
     # Who runs this bot (an e-mail address or web page), sent in the User-Agent as the API asks.
-    contact: str | None = Field(default=None, min_length=3, max_length=200, pattern=r"^[^\s()]+$")
+    contact: str | None = Field(default=None, min_length=3, max_length=200, pattern=r"^[A-Za-z0-9._%+@:/?=&#~-]+$")
     interval_minutes: int = Field(default=30, ge=5, le=1440)
 
     @model_validator(mode="after")
@@ -440,6 +440,7 @@ _ALLOWED = {
     "snooze_hours": "a number of hours more than 0 and at most 72",
     "port": "a port number 1-65535",
     "telegram": "a Telegram numeric id without quotes, e.g. 123456789 (a group chat id is negative)",
+    "contact": "an e-mail or web address without spaces or å/ä/ö (it goes in an HTTP header), e.g. trygghet@kommun.se",
 }
 _MISSING = {
     "groups": "add at least one [[groups]] table with id, name and areas",

@@ -219,5 +219,7 @@ def test_configuration_asks_for_a_contact_and_a_municipality() -> None:
         parse_config({"police_events": {"enabled": True}, "groups": [group]})
     with pytest.raises(ConfigError, match=r"police_events\.enabled = true: no group has a municipality"):
         parse_config({"police_events": {"enabled": True, "contact": "a@b.se"}, "groups": [group]})
+    with pytest.raises(ConfigError, match=r"police_events\.contact = 'trygghet@trollhättan\.se': allowed: an e-mail"):
+        parse_config({"police_events": {"contact": "trygghet@trollhättan.se"}, "groups": [group]})
     with pytest.raises(ConfigError, match=r"police_events\.interval_minutes = 1: allowed: a number >= 5"):
         parse_config({"police_events": {"interval_minutes": 1}, "groups": [group]})

@@ -19,6 +19,7 @@ import urllib.request
 from collections import deque
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from importlib import metadata
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
@@ -34,7 +35,13 @@ log = logging.getLogger(__name__)
 MIN_INTERVAL = timedelta(seconds=10)
 PER_HOUR = 60
 MAX_BYTES = 5 * 1024 * 1024
-VERSION = "0.1.0"
+
+
+def _version() -> str:
+    try:
+        return metadata.version("est-bot")
+    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
+        return "0"
 
 
 class TooSoon(Exception):
@@ -79,7 +86,8 @@ class CallBudget:
 
 
 def user_agent(contact: str) -> str:
-    return f"est-bot/{VERSION} (EST, Effektiv samordning för trygghet; {contact})"
+    """The app and who runs it, as the API asks (ASCII only: it is an HTTP header)."""
+    return f"est-bot/{_version()} (EST crime-prevention bot; {contact})"
 
 
 class PoliceEventsClient:
