@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -974,46 +974,50 @@ class SqlStore:
         self, group_id: str, source: str, records: list[StatRecord], file: str, now: datetime
     ) -> tuple[int, int, int]:
         """Add new records and update changed ones, matched by natural key; (new, updated, unchanged)."""
+        fields = ("year", "month", "day", "category", "region", "place", "count")
         by_key = {_key_hash(r.key): r for r in records}
-        existing: dict[str, StatRecordRow] = {}
+        existing: dict[str, tuple[Any, ...]] = {}
         keys = list(by_key)
+        cols = [getattr(StatRecordRow, f) for f in fields]
         for i in range(0, len(keys), 500):
-            q = select(StatRecordRow).where(
+            q = select(StatRecordRow.key, StatRecordRow.id, *cols).where(
                 StatRecordRow.group_id == group_id,
                 StatRecordRow.source == source,
                 StatRecordRow.key.in_(keys[i : i + 500]),
             )
-            existing.update((row.key, row) for row in self.s.scalars(q))
-        new = updated = 0
+            existing.update((row[0], tuple(row[1:])) for row in self.s.execute(q))
+        fresh: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
         for key, r in by_key.items():
-            values = {
-                "year": r.year,
-                "month": r.month,
-                "day": r.day,
-                "category": r.category,
-                "region": r.region,
-                "place": r.place,
-                "count": r.count,
-            }
-            row = existing.get(key)
-            if row is None:
-                self.s.add(
-                    StatRecordRow(group_id=group_id, source=source, key=key, file=file, imported_at=now, **values)
-                )
-                new += 1
-            elif any(getattr(row, k) != v for k, v in values.items()):
-                for k, v in values.items():
-                    setattr(row, k, v)
-                row.file, row.imported_at = file, now
-                updated += 1
-        self.s.flush()
-        return new, updated, len(by_key) - new - updated
+            values = {f: getattr(r, f) for f in fields}
+            old = existing.get(key)
+            if old is None:
+                fresh.append({"group_id": group_id, "source": source, "key": key, "file": file, "imported_at": now})
+                fresh[-1].update(values)
+            elif tuple(old[1:]) != tuple(values.values()):
+                changed.append({"id": old[0], "file": file, "imported_at": now, **values})
+        # one multi-row statement per batch instead of a unit-of-work object per row
+        if fresh:
+            self.s.execute(insert(StatRecordRow), fresh)
+        if changed:
+            self.s.execute(update(StatRecordRow), changed)
+        return len(fresh), len(changed), len(by_key) - len(fresh) - len(changed)
 
     def stat_records(self, group_id: str, first: tuple[int, int], last: tuple[int, int]) -> list[StatRecord]:
         """Every record of the group from month `first` to month `last` (year, month), both included."""
         ym = StatRecordRow.year * 100 + StatRecordRow.month
         q = (
-            select(StatRecordRow)
+            select(
+                StatRecordRow.source,
+                StatRecordRow.key,
+                StatRecordRow.year,
+                StatRecordRow.month,
+                StatRecordRow.day,
+                StatRecordRow.category,
+                StatRecordRow.region,
+                StatRecordRow.place,
+                StatRecordRow.count,
+            )
             .where(
                 StatRecordRow.group_id == group_id,
                 ym >= first[0] * 100 + first[1],
@@ -1021,10 +1025,7 @@ class SqlStore:
             )
             .order_by(StatRecordRow.id)
         )
-        return [
-            StatRecord(r.source, r.key, r.year, r.month, r.day, r.category, r.region, r.place, r.count)
-            for r in self.s.scalars(q)
-        ]
+        return [StatRecord(*row) for row in self.s.execute(q)]
 
     def save_police_events(self, group_id: str, events: list[PoliceEvent], now: datetime) -> tuple[int, int, int]:
         """Add new events and update the ones the police have changed, by event id; (new, updated, unchanged)."""
