@@ -1,17 +1,19 @@
 """The situation picture on a small, known week: numbers, what stands out, and how it is drawn.
 
 The data set: three areas, the twelve default factors, ten reporters who each answer
-every factor for their home area, this week (2026-W47) and five weeks of history.
+every factor for their home area, this week (2026-W47) and ten weeks of history
+(W37–W46, quiet but for the weeks spelled out below).
 
 * Centrum (reporters 1–4): Stortorget is named at level 3 by reporters 1 and 2
-  (narcotics) and 3 (gatherings): a hotspot, and two red cells. Narcotics was
-  0,5 last week: rising.
-* Norr (reporters 5–7): damage rises against the 4-week baseline (0,4 → 1,7) but
-  not by 1 against last week (1,0). Reporter 5 names a new place, Norrparken, for graffiti.
+  (narcotics) and 3 (gatherings): a hotspot, and two red cells. Narcotics went
+  0 → 0,25 → 0,5 → 1,75 over the last weeks against an expected 0,1 (the baseline
+  W37–W44): the EWMA rule flags it, rising 3 weeks in a row.
+* Norr (reporters 5–7): damage goes 0 → 1,0 → 1,7 against an expected 0,0: flagged,
+  rising 2 weeks. Reporter 5 names a new place, Norrparken, for graffiti.
 * Söder (reporters 8–10): traffic is red from one reporter and +1,0 against the baseline,
-  but its mean (1,3) is too low to count as rising. Reporter 9 names a new place at
+  but its mean (1,3) is below the rule's minimum level (1,5). Reporter 9 names a new place at
   level 1 (a standout, but below the threshold, so no candidate). Nobody answered
-  "staff" this week. Week 2026-W42 is all 3s and is too old to matter.
+  "staff" this week. Week 2026-W34 is all 3s and is too old to matter.
 """
 
 from __future__ import annotations
@@ -111,7 +113,9 @@ def make_input() -> PictureInput:
             {(1, "narkotika"): 1, (2, "narkotika"): 1, (3, "narkotika"): 1, (8, "trafik"): 1},
             absent=frozenset({5, 6, 7}),
         ),
-        RoundKey(2026, 42): week({(r, f.code): 3 for r in HOME for f in DEFAULT_FACTORS}),
+        RoundKey(2026, 42): week({(1, "narkotika"): 1}),
+        **{RoundKey(2026, w): week({}) for w in range(37, 42)},
+        RoundKey(2026, 34): week({(r, f.code): 3 for r in HOME for f in DEFAULT_FACTORS}),
     }
     return PictureInput(
         group_name="Tryggare Trelleborg",
@@ -230,8 +234,24 @@ def test_standouts_and_their_reasons_in_swedish(sv: Picture) -> None:
         ("red", "centrum", "narkotika", None, "röd nivå (3) från 2 rapportörer", 2),
         ("red", "centrum", "grupperingar", None, "röd nivå (3) från 1 rapportör", 1),
         ("red", "soder", "trafik", None, "röd nivå (3) från 1 rapportör", 1),
-        ("rising", "centrum", "narkotika", None, "stigande: 0,5 → 1,8", 2),
-        ("rising", "norr", "skadegorelse", None, "stigande: 0,4 → 1,7 mot 4-veckorssnittet", 2),
+        (
+            "rising",
+            "centrum",
+            "narkotika",
+            None,
+            "över förväntat (EWMA): 1,8 mot väntat 0,1, stiger 3 veckor i rad, högst på 11 veckor, "
+            "nämnt av 2 rapportörer",
+            2,
+        ),
+        (
+            "rising",
+            "norr",
+            "skadegorelse",
+            None,
+            "över förväntat (EWMA): 1,7 mot väntat 0,0, stiger 2 veckor i rad, högst på 11 veckor, "
+            "nämnt av 2 rapportörer",
+            2,
+        ),
         ("hotspot", "centrum", None, "Stortorget", "nämnd av 3 rapportörer", 3),
         ("new_place", "norr", "klotter", "Norrparken", "ny plats", 1),
         ("new_place", "soder", "trafik", "Bryggan", "ny plats", 1),
@@ -243,8 +263,10 @@ def test_standout_reasons_in_english(en: Picture) -> None:
         "red level (3) from 2 reporters",
         "red level (3) from 1 reporter",
         "red level (3) from 1 reporter",
-        "rising: 0.5 → 1.8",
-        "rising: 0.4 → 1.7 against the 4-week baseline",
+        "above expected (EWMA): 1.8 against an expected 0.1, rising 3 weeks in a row, highest in 11 weeks, "
+        "named by 2 reporters",
+        "above expected (EWMA): 1.7 against an expected 0.0, rising 2 weeks in a row, highest in 11 weeks, "
+        "named by 2 reporters",
         "named by 3 reporters",
         "new place",
         "new place",
@@ -274,7 +296,10 @@ def test_candidates_are_ordered_by_score_then_title(sv: Picture) -> None:
             "area:norr",
             "Norr",
             ("skadegorelse",),
-            ("Skadegörelse: stigande: 0,4 → 1,7 mot 4-veckorssnittet",),
+            (
+                "Skadegörelse: över förväntat (EWMA): 1,7 mot väntat 0,0, stiger 2 veckor i rad, "
+                "högst på 11 veckor, nämnt av 2 rapportörer",
+            ),
             4.0,
         ),
         # the red cell: max 3 + 1 reporter; ties with Norr and sorts after it by title
@@ -375,7 +400,7 @@ def test_markdown_picture_in_english(en: Picture) -> None:
     assert md.startswith("# Situation picture Tryggare Trelleborg – week 47, 2026\n")
     assert "Answers: 10 of 11 (91%), 1 of them late" in md
     assert "| Open drug dealing and use | 🟠 | 1.8 | 3 | 4 | ↑ +1.3 | ↑ +1.4 |" in md
-    assert "- 📈 **Norr · Damage, vandalism**: rising: 0.4 → 1.7 against the 4-week baseline" in md
+    assert "- 📈 **Norr · Damage, vandalism**: above expected (EWMA): 1.7 against an expected 0.0, rising" in md
     assert "## Candidate priorities" in md
     assert "(not reviewed)" in md
 

@@ -4,8 +4,16 @@ Pure code so that the Thursday draft, the coordinator preview, the Friday report
 and the benchmarks all compute the same numbers from the same input. Aggregation
 counts ``(area, factor, level)`` triples with `collections.Counter` over
 `operator.attrgetter`, which runs in C: the picture stays linear in the number of
-reports and fast for tens of thousands of reporters. Only the current week and
-the four weeks before it are read, however long the history is.
+reports and fast for tens of thousands of reporters. Earlier weeks are only ever
+needed as those counts, so the store hands them over already counted
+(``history_counts``, a GROUP BY in the database); raw ``history`` is counted here.
+Only the weeks the 4-week baseline and the detection rule need are read
+(`bot.domain.detection`), however long the history is.
+
+What stands out: a red level (someone answered 3, or the mean is red) — a fixed
+rule; a cell whose level is unusually high for that cell (the EWMA rule in
+`bot.domain.detection`, kind "rising", with its reasons); a place named by several
+reporters; a new place.
 
 Reports are assumed to be one per reporter, area and factor and week (the
 storage layer's unique key); reports for areas or factors that are not in the
@@ -16,20 +24,19 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from operator import attrgetter
 
 from bot.domain.cycle import RoundKey
+from bot.domain.detection import DetectionParams, Signal, detect
 from bot.domain.factors import Factor, colour_for
 from bot.domain.statistics import AreaEvent
 from bot.text import t
 
-BASELINE_WEEKS = 4
-RISE = 1.0  # a rise of at least this much in the mean level stands out ...
-RISING_MIN = 1.5  # ... when the mean this week is at least this
+BASELINE_WEEKS = 4  # the "vs 4 weeks" column
 RED_MEAN = 2.5
 _EPS = 1e-9
 
@@ -101,7 +108,7 @@ class PictureInput:
     areas: list[AreaInfo]
     factors: list[Factor]
     reports: list[Report]  # this week: submitted answers, late ones included
-    history: dict[RoundKey, list[Report]]  # earlier weeks; the last five are read
+    history: dict[RoundKey, list[Report]]  # earlier weeks as reports; only the weeks needed are read
     known_places: set[tuple[str, str]]  # (area, place name lower-cased) known before this week
     expected: int
     responded: int
@@ -112,6 +119,9 @@ class PictureInput:
     actions: list[ActionFollowUp]
     threshold: int = 2
     police_events: tuple[AreaEvent, ...] = ()  # imported police events of the week in the group's areas
+    detection: DetectionParams = field(default_factory=DetectionParams)
+    # earlier weeks already counted: (area, factor, level) -> reports; a week here wins over `history`
+    history_counts: dict[RoundKey, Mapping[tuple[str, str, int], int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +177,8 @@ class Picture:
     standouts: list[Standout]
     candidates: list[Candidate]
     response_rate: float
+    # the detection rule's verdict on each cell it judged (a mean of at least min_level this week)
+    signals: dict[tuple[str, str], Signal] = field(default_factory=dict)
 
     @cached_property
     def _area_names(self) -> dict[str, str]:
@@ -239,11 +251,16 @@ def _previous_weeks(week: RoundKey, n: int) -> list[tuple[int, int]]:
 _CELL_LEVEL = attrgetter("area", "factor", "level")
 
 
-class _Tally:
-    """count, sum and max of levels per cell, from one C-level counting pass."""
+def count_levels(reports: Iterable[Report]) -> Counter[tuple[str, str, int]]:
+    """How many reports gave each ``(area, factor, level)``: one counting pass in C."""
+    return Counter(map(_CELL_LEVEL, reports))
 
-    def __init__(self, reports: Iterable[Report]) -> None:
-        self.triples: Counter[tuple[str, str, int]] = Counter(map(_CELL_LEVEL, reports))
+
+class _Tally:
+    """count, sum and max of levels per cell, from the week's level counts."""
+
+    def __init__(self, triples: Mapping[tuple[str, str, int], int]) -> None:
+        self.triples = triples
         self.count: dict[tuple[str, str], int] = defaultdict(int)
         self.total: dict[tuple[str, str], int] = defaultdict(int)
         self.max: dict[tuple[str, str], int] = {}
@@ -278,13 +295,14 @@ class _Place:
         return min(self.spellings.items(), key=lambda item: (-item[1], item[0]))[0]
 
 
+_PLACE = attrgetter("place")
+
+
 def _collect_places(
     reports: list[Report], area_codes: Mapping[str, int], factor_codes: Mapping[str, int], threshold: int
 ) -> dict[tuple[str, str], _Place]:
     places: dict[tuple[str, str], _Place] = {}
-    for r in reports:
-        if not r.place:
-            continue
+    for r in filter(_PLACE, reports):  # most reports name no place; skip them in C
         norm = normalise_place(r.place)
         if not norm or r.area not in area_codes or r.factor not in factor_codes:
             continue
@@ -292,7 +310,7 @@ def _collect_places(
         place = places.get(key)
         if place is None:
             place = places[key] = _Place(r.area, norm, Counter(), set(), set(), {}, {})
-        place.spellings[" ".join(r.place.split())] += 1
+        place.spellings[" ".join((r.place or "").split())] += 1
         place.all_reporters.add(r.reporter_id)
         place.all_factors[r.factor] = None
         if r.level >= threshold:
@@ -302,15 +320,46 @@ def _collect_places(
     return places
 
 
+_WHO = attrgetter("area", "factor", "reporter_id", "level")
+
+
+def detection_reason(signal: Signal, params: DetectionParams, reporters: int, lang: str) -> str:
+    """Why the rule flagged a cell, in words: "över förväntat (EWMA): 1,8 mot väntat 0,4, stiger 3 veckor
+    i rad, högst på 8 veckor, nämnt av 2 rapportörer"."""
+    parts = [
+        t(
+            lang,
+            "detect.reason.ewma",
+            now=format_number(signal.level or 0.0, lang),
+            expected=format_number(signal.expected or 0.0, lang),
+        )
+    ]
+    if signal.rising_weeks >= params.rising_weeks:
+        key = "detect.reason.rising.one" if signal.rising_weeks == 1 else "detect.reason.rising"
+        parts.append(t(lang, key, weeks=signal.rising_weeks))
+    if signal.highest_weeks >= params.highest_weeks:
+        parts.append(t(lang, "detect.reason.highest", weeks=signal.highest_weeks))
+    if reporters:
+        parts.append(t(lang, "detect.reason.named", reporters=reporters_text(reporters, lang)))
+    return ", ".join(parts)
+
+
 def build_picture(inp: PictureInput, lang: str = "sv") -> Picture:
     area_index = {a.code: i for i, a in enumerate(inp.areas)}
     factor_index = {f.code: i for i, f in enumerate(inp.factors)}
     factor_by_code = {f.code: f for f in inp.factors}
     area_names = {a.code: a.name for a in inp.areas}
 
-    now = _Tally(inp.reports)
+    params = inp.detection
+    now = _Tally(count_levels(inp.reports))
     by_week = {(k.year, k.week): v for k, v in inp.history.items()}
-    earlier = [_Tally(by_week.get(yw, ())) for yw in _previous_weeks(inp.week, BASELINE_WEEKS)]
+    counted = {(k.year, k.week): v for k, v in inp.history_counts.items()}
+    earlier = [  # nearest first
+        _Tally(counted[yw] if yw in counted else count_levels(by_week.get(yw, ())))
+        for yw in _previous_weeks(inp.week, max(BASELINE_WEEKS, params.history_weeks))
+    ]
+    recent = earlier[:BASELINE_WEEKS]
+    window = earlier[: params.history_weeks][::-1]  # oldest first, for the detection rule
 
     # ---- cells
     cells: dict[tuple[str, str], Cell] = {}
@@ -322,7 +371,7 @@ def build_picture(inp: PictureInput, lang: str = "sv") -> Picture:
             colour = colour_for(mean)
             if top == 3 and colour in ("green", "yellow", "none"):
                 colour = "orange"
-            past = [m for m in (tally.mean(key) for tally in earlier) if m is not None]
+            past = [m for m in (tally.mean(key) for tally in recent) if m is not None]
             cells[key] = Cell(
                 area=a.code,
                 factor=f.code,
@@ -337,6 +386,7 @@ def build_picture(inp: PictureInput, lang: str = "sv") -> Picture:
     # ---- standouts per cell
     red: list[Standout] = []
     rising: list[Standout] = []
+    signals: dict[tuple[str, str], Signal] = {}
     for key, cell in cells.items():
         if cell.mean is None:
             continue
@@ -344,25 +394,13 @@ def build_picture(inp: PictureInput, lang: str = "sv") -> Picture:
             n3 = now.triples.get((cell.area, cell.factor, 3), 0)
             reason = t(lang, "picture.reason.red", reporters=reporters_text(n3, lang))
             red.append(Standout("red", cell.area, cell.factor, None, reason, n3))
-        if cell.mean >= RISING_MIN - _EPS:
-            reason = ""
-            if cell.last_week is not None and cell.mean - cell.last_week >= RISE - _EPS:
-                reason = t(
-                    lang,
-                    "picture.reason.rising",
-                    before=format_number(cell.last_week, lang),
-                    now=format_number(cell.mean, lang),
-                )
-            elif cell.baseline is not None and cell.mean - cell.baseline >= RISE - _EPS:
-                reason = t(
-                    lang,
-                    "picture.reason.rising_baseline",
-                    before=format_number(cell.baseline, lang),
-                    now=format_number(cell.mean, lang),
-                )
-            if reason:
-                high = sum(now.triples.get((*key, lvl), 0) for lvl in range(inp.threshold, 4))
-                rising.append(Standout("rising", cell.area, cell.factor, None, reason, high))
+        if cell.mean < params.min_level - _EPS:
+            continue  # the rule never flags below min_level; spare it the work
+        signal = signals[key] = detect([*(tally.mean(key) for tally in window), cell.mean], params)
+        if signal.flagged:
+            high = sum(now.triples.get((*key, lvl), 0) for lvl in range(inp.threshold, 4))
+            reason = detection_reason(signal, params, high, lang)
+            rising.append(Standout("rising", cell.area, cell.factor, None, reason, high))
 
     # ---- places
     places = _collect_places(inp.reports, area_index, factor_index, inp.threshold)
@@ -424,9 +462,10 @@ def build_picture(inp: PictureInput, lang: str = "sv") -> Picture:
     if uncovered:
         wanted = {(s.area, s.factor) for group in uncovered.values() for s in group}
         reporters: dict[str, set[int]] = defaultdict(set)
-        for r in inp.reports:
-            if r.level >= inp.threshold and (r.area, r.factor) in wanted:
-                reporters[r.area].add(r.reporter_id)
+        threshold = inp.threshold
+        for area, factor, reporter, level in set(map(_WHO, inp.reports)):
+            if level >= threshold and (area, factor) in wanted:
+                reporters[area].add(reporter)
         for area, group in uncovered.items():
             group.sort(key=lambda s: (factor_index[s.factor or ""], STANDOUT_KINDS.index(s.kind)))
             factors = tuple(dict.fromkeys(s.factor for s in group if s.factor is not None))
@@ -457,4 +496,5 @@ def build_picture(inp: PictureInput, lang: str = "sv") -> Picture:
         standouts=standouts,
         candidates=candidates,
         response_rate=rate,
+        signals=signals,
     )

@@ -93,11 +93,6 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Nothing stands out this week.",
     },
     "picture.reason.red": {"sv": "röd nivå (3) från {reporters}", "en": "red level (3) from {reporters}"},
-    "picture.reason.rising": {"sv": "stigande: {before} → {now}", "en": "rising: {before} → {now}"},
-    "picture.reason.rising_baseline": {
-        "sv": "stigande: {before} → {now} mot 4-veckorssnittet",
-        "en": "rising: {before} → {now} against the 4-week baseline",
-    },
     "picture.reason.hotspot": {"sv": "nämnd av {reporters}", "en": "named by {reporters}"},
     "picture.reason.new_place": {"sv": "ny plats", "en": "new place"},
     "picture.reason.factor": {"sv": "{factor}: {reason}", "en": "{factor}: {reason}"},

@@ -1,0 +1,12 @@
+"""User-facing strings: why the detection rule says a cell stands out (bot/domain/detection.py)."""
+
+TEXT: dict[str, dict[str, str]] = {
+    "detect.reason.ewma": {
+        "sv": "över förväntat (EWMA): {now} mot väntat {expected}",
+        "en": "above expected (EWMA): {now} against an expected {expected}",
+    },
+    "detect.reason.rising": {"sv": "stiger {weeks} veckor i rad", "en": "rising {weeks} weeks in a row"},
+    "detect.reason.rising.one": {"sv": "stiger sedan förra veckan", "en": "rising since last week"},
+    "detect.reason.highest": {"sv": "högst på {weeks} veckor", "en": "highest in {weeks} weeks"},
+    "detect.reason.named": {"sv": "nämnt av {reporters}", "en": "named by {reporters}"},
+}
