@@ -19,6 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.cycle import DEFAULT_SCHEDULE, PhaseTime, WeekSchedule
+from bot.domain.detection import HISTORY_WEEKS, DetectionParams
 from bot.domain.factors import DEFAULT_FACTORS, Factor
 
 ROLES = ("reporter", "participant", "coordinator", "admin")
@@ -158,6 +159,36 @@ def _parse_hhmm(v: str) -> time:
     return time(int(m.group(1)), int(m.group(2)))
 
 
+_DETECT = DetectionParams()
+
+
+class DetectionConfig(_Strict):
+    """The "what stands out" rule (bot/domain/detection.py, docs/DETECTION.md)."""
+
+    baseline_weeks: int = Field(default=_DETECT.baseline_weeks, ge=2, le=HISTORY_WEEKS)
+    guard_weeks: int = Field(default=_DETECT.guard_weeks, ge=0, le=4)
+    ewma_weight: float = Field(default=_DETECT.ewma_weight, gt=0, le=1)
+    ewma_limit: float = Field(default=_DETECT.ewma_limit, gt=0, le=10)
+    min_sd: float = Field(default=_DETECT.min_sd, gt=0, le=3)
+    min_level: float = Field(default=_DETECT.min_level, ge=0, le=3)
+    rising_weeks: int = Field(default=_DETECT.rising_weeks, ge=1, le=HISTORY_WEEKS)
+    highest_weeks: int = Field(default=_DETECT.highest_weeks, ge=2, le=HISTORY_WEEKS + 1)
+
+    @model_validator(mode="after")
+    def _fits(self) -> DetectionConfig:
+        if self.baseline_weeks + self.guard_weeks > HISTORY_WEEKS:
+            raise _KeyProblem(
+                ("guard_weeks",),
+                self.guard_weeks,
+                f"baseline_weeks + guard_weeks is {self.baseline_weeks + self.guard_weeks}, but the bot keeps "
+                f"{HISTORY_WEEKS} weeks of history; allowed: at most {HISTORY_WEEKS} together",
+            )
+        return self
+
+    def params(self) -> DetectionParams:
+        return DetectionParams(**self.model_dump())
+
+
 class GroupConfig(_Strict):
     id: Code
     name: str = Field(min_length=1, max_length=200)
@@ -169,6 +200,7 @@ class GroupConfig(_Strict):
     # and police events (docs/STATISTICS.md).
     municipality: str | None = Field(default=None, min_length=1, max_length=100)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    detection: DetectionConfig = Field(default_factory=DetectionConfig)
     factors: list[FactorConfig] = Field(default_factory=list)
     areas: list[AreaConfig] = Field(min_length=1)
     reporters: list[ReporterConfig] = Field(default_factory=list)
@@ -438,6 +470,14 @@ _ALLOWED = {
         "(1 enstaka händelser, 2 återkommande, 3 allvarligt)"
     ),
     "snooze_hours": "a number of hours more than 0 and at most 72",
+    "baseline_weeks": f"a whole number of weeks 2-{HISTORY_WEEKS}, the weeks whose levels make the expected level",
+    "guard_weeks": "a whole number of weeks 0-4 left out between the baseline and this week",
+    "ewma_weight": "a number more than 0 and at most 1, the weight of the newest week in the EWMA (e.g. 0.5)",
+    "ewma_limit": "a number more than 0 and at most 10, how many standard errors above expected flag (e.g. 2.5)",
+    "min_sd": "a number more than 0 and at most 3, the smallest spread of levels the rule assumes (e.g. 0.25)",
+    "min_level": "a mean level 0-3 (e.g. 1.5); cells below it never stand out as rising",
+    "rising_weeks": f"a whole number 1-{HISTORY_WEEKS}, from how many rises in a row the reason says so",
+    "highest_weeks": f"a whole number 2-{HISTORY_WEEKS + 1}, from how many weeks the reason says 'highest in'",
     "port": "a port number 1-65535",
     "telegram": "a Telegram numeric id without quotes, e.g. 123456789 (a group chat id is negative)",
     "contact": "an e-mail or web address without spaces or å/ä/ö (it goes in an HTTP header), e.g. trygghet@kommun.se",

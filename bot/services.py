@@ -582,7 +582,7 @@ class Services:
         from bot.stats.service import week_events
 
         inp = uow.store.picture_input(group.id, group.name, rnd, group.factor_list(), group.threshold, self.clock.now())
-        return replace(inp, police_events=week_events(uow, group, rnd.key))
+        return replace(inp, police_events=week_events(uow, group, rnd.key), detection=group.detection.params())
 
     def picture(self, uow: UnitOfWork, group: GroupConfig, rnd: Round, lang: str | None = None) -> Picture:
         return build_picture(self.picture_input(uow, group, rnd), lang or group.language)

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 _EPS = 1e-9
+HISTORY_WEEKS = 12  # the most weeks before the judged one that the store hands over
 MIN_BASELINE = 2  # weeks with reports the guarded baseline needs; fewer, and the guard is dropped
 
 
@@ -60,7 +61,7 @@ class DetectionParams:
     @property
     def history_weeks(self) -> int:
         """How many weeks before the judged one the rule reads."""
-        return self.baseline_weeks + self.guard_weeks
+        return max(self.baseline_weeks + self.guard_weeks, self.highest_weeks - 1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -121,7 +121,7 @@ class PictureInput:
     police_events: tuple[AreaEvent, ...] = ()  # imported police events of the week in the group's areas
     detection: DetectionParams = field(default_factory=DetectionParams)
     # earlier weeks already counted: (area, factor, level) -> reports; a week here wins over `history`
-    history_counts: dict[RoundKey, Mapping[tuple[str, str, int], int]] = field(default_factory=dict)
+    history_counts: Mapping[RoundKey, Mapping[tuple[str, str, int], int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
