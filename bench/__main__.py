@@ -8,18 +8,16 @@ import statistics
 import sys
 import tempfile
 import time
-import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import detection as bench_detection
+from bench import picture as bench_picture
 from bot.bootstrap import build
 from bot.clock import ManualClock
 from bot.config import parse_config
 from bot.conversation.messages import Inbound
 from bot.demo import run_demo
-from bot.domain.cycle import RoundKey
-from bot.domain.factors import DEFAULT_FACTORS
-from bot.domain.picture import AreaInfo, PictureInput, Report, build_picture
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,33 +62,6 @@ def bench_answers(reporters: int) -> dict[str, float]:
     }
 
 
-def bench_picture(reporters: int, weeks: int = 52) -> dict[str, float]:
-    rng = random.Random(2)
-    areas = [AreaInfo(f"a{i}", f"Område {i}") for i in range(max(3, reporters // 40))]
-    key = RoundKey(2026, 47)
-
-    def week_reports() -> list[Report]:
-        out = []
-        for r in range(reporters):
-            area = areas[r % len(areas)].code
-            for f in DEFAULT_FACTORS:
-                level = 0 if rng.random() < 0.7 else rng.choice((1, 1, 2, 3))
-                out.append(Report(r, "Org", area, f.code, level, f"Plats {rng.randrange(20)}" if level >= 2 else None))
-        return out
-
-    history = {key.minus(n): week_reports() for n in range(1, weeks + 1)}
-    inp = PictureInput(
-        "G", key, areas, list(DEFAULT_FACTORS), week_reports(), history, set(), reporters, reporters, 0, [], [], [], []
-    )
-    tracemalloc.start()
-    t0 = time.perf_counter()
-    pic = build_picture(inp)
-    elapsed = time.perf_counter() - t0
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return {"seconds": elapsed, "peak_mb": peak / 1e6, "standouts": len(pic.standouts)}
-
-
 def main() -> int:
     rows: list[str] = []
     print("answer handling (SQLite, one process, sequential)")
@@ -102,13 +73,11 @@ def main() -> int:
         )
         print(line)
         rows.append(line)
-    pics: list[str] = []
-    print("situation picture build (52 weeks of history in memory; excludes the database read)")
-    for n in (40, 1000, 10_000):
-        r = bench_picture(n)
-        line = f"| {n} reporters | {r['seconds'] * 1000:.0f} ms | peak {r['peak_mb']:.0f} MB (traced) |"
-        print(line)
-        pics.append(line)
+    print("situation picture build (52 weeks of history; excludes the database read)")
+    print(bench_picture.HEADER)
+    pics = [bench_picture.row(r) for r in bench_picture.run()]
+    print("\n".join(pics))
+    bench_detection.main()
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         res = run_demo(Path(tmp))
@@ -122,9 +91,11 @@ def main() -> int:
         f"{datetime.now(UTC):%Y-%m-%d}. Fixed seeds; numbers vary with the machine.\n\n"
         "## Answer handling\n\nButton presses through engine, services and SQLite, one after another in one "
         "process (`bench/__main__.py: bench_answers`).\n\n| reporters | events | rate | p50 | p99 |\n"
-        "|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
-        "## Situation picture\n\n`build_picture` over 12 factors with 52 weeks of history already in memory.\n\n"
-        "| reporters | build time | memory |\n|---|---|---|\n" + "\n".join(pics) + "\n\n"
+        "|---|---|---|---|---|\n"
+        + "\n".join(rows)
+        + "\n\n"
+        + bench_picture.SECTION.format(table="\n".join([bench_picture.HEADER, *pics]))
+        + "\n"
         f"## Demo\n\n`est-bot demo`: {demo_s:.1f} s for {res.events} events through the engine (5 weeks, "
         "40 reporters).\n\n"
         "## What the profile shows\n\nPer event the time goes to SQLAlchemy ORM statement building and about ten "

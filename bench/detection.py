@@ -235,8 +235,14 @@ def params_table() -> list[str]:
 def write_doc(rows: list[Quality], seed: int) -> Path:
     doc = ROOT / "docs" / "DETECTION.md"
     template = (Path(__file__).with_name("DETECTION.md.in")).read_text(encoding="utf-8")
-    text = template.replace("{{results}}", "\n".join(table(rows))).replace("{{params}}", "\n".join(params_table()))
-    doc.write_text(text.replace("{{seed}}", str(seed)), encoding="utf-8")
+    default = next(q for q in rows if q.name == "default")
+    text = (
+        template.replace("{{results}}", "\n".join(table(rows)))
+        .replace("{{params}}", "\n".join(params_table()))
+        .replace("{{seed}}", str(seed))
+        .replace("{{per_group}}", f"{default.false_per_100 * 120 / 100:.1f}".replace(".", ","))
+    )
+    doc.write_text(text, encoding="utf-8")
     return doc
 
 

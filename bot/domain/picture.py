@@ -257,23 +257,30 @@ def count_levels(reports: Iterable[Report]) -> Counter[tuple[str, str, int]]:
 
 
 class _Tally:
-    """count, sum and max of levels per cell, from the week's level counts."""
+    """One week's level counts, read per cell on demand: four look-ups per cell and week (levels are
+    the EST scale 0-3), so a week costs nothing for the cells nobody asks about."""
+
+    __slots__ = ("triples",)
 
     def __init__(self, triples: Mapping[tuple[str, str, int], int]) -> None:
         self.triples = triples
-        self.count: dict[tuple[str, str], int] = defaultdict(int)
-        self.total: dict[tuple[str, str], int] = defaultdict(int)
-        self.max: dict[tuple[str, str], int] = {}
-        for (area, factor, level), n in self.triples.items():
-            key = (area, factor)
-            self.count[key] += n
-            self.total[key] += level * n
-            if level > self.max.get(key, -1):
-                self.max[key] = level
+
+    def stats(self, key: tuple[str, str]) -> tuple[int, int, int | None]:
+        """(reports, sum of levels, highest level) of one cell."""
+        area, factor = key
+        get = self.triples.get
+        n0, n1, n2, n3 = (
+            get((area, factor, 0), 0),
+            get((area, factor, 1), 0),
+            get((area, factor, 2), 0),
+            get((area, factor, 3), 0),
+        )
+        top = 3 if n3 else 2 if n2 else 1 if n1 else 0 if n0 else None
+        return n0 + n1 + n2 + n3, n1 + 2 * n2 + 3 * n3, top
 
     def mean(self, key: tuple[str, str]) -> float | None:
-        n = self.count.get(key, 0)
-        return self.total[key] / n if n else None
+        n, total, _ = self.stats(key)
+        return total / n if n else None
 
 
 @dataclass
@@ -288,7 +295,7 @@ class _Place:
     factor_max: dict[str, int]  # factor -> highest level it was named for (at or above threshold)
     all_factors: dict[str, None]  # factors it was named for at any level, in order seen
 
-    @property
+    @cached_property
     def name(self) -> str:
         # the most common spelling; of equally common ones the first in code-point order
         # ("Hamnen" before "hamnen"), so that the order of the reports does not matter
@@ -302,15 +309,21 @@ def _collect_places(
     reports: list[Report], area_codes: Mapping[str, int], factor_codes: Mapping[str, int], threshold: int
 ) -> dict[tuple[str, str], _Place]:
     places: dict[tuple[str, str], _Place] = {}
+    forms: dict[str, tuple[str, str]] = {}  # as typed -> (comparable form, spelling); few distinct names
     for r in filter(_PLACE, reports):  # most reports name no place; skip them in C
-        norm = normalise_place(r.place)
+        raw = r.place or ""
+        form = forms.get(raw)
+        if form is None:
+            spelling = " ".join(raw.split())
+            form = forms[raw] = (spelling.lower(), spelling)
+        norm, spelling = form
         if not norm or r.area not in area_codes or r.factor not in factor_codes:
             continue
         key = (r.area, norm)
         place = places.get(key)
         if place is None:
             place = places[key] = _Place(r.area, norm, Counter(), set(), set(), {}, {})
-        place.spellings[" ".join((r.place or "").split())] += 1
+        place.spellings[spelling] += 1
         place.all_reporters.add(r.reporter_id)
         place.all_factors[r.factor] = None
         if r.level >= threshold:
@@ -366,20 +379,21 @@ def build_picture(inp: PictureInput, lang: str = "sv") -> Picture:
     for a in inp.areas:
         for f in inp.factors:
             key = (a.code, f.code)
-            mean = now.mean(key)
-            top = now.max.get(key)
+            count, total, top = now.stats(key)
+            mean = total / count if count else None
             colour = colour_for(mean)
             if top == 3 and colour in ("green", "yellow", "none"):
                 colour = "orange"
-            past = [m for m in (tally.mean(key) for tally in recent) if m is not None]
+            means = [tally.mean(key) for tally in recent]
+            past = [m for m in means if m is not None]
             cells[key] = Cell(
                 area=a.code,
                 factor=f.code,
-                count=now.count.get(key, 0),
+                count=count,
                 max=top,
                 mean=mean,
                 colour=colour,
-                last_week=earlier[0].mean(key),
+                last_week=means[0],
                 baseline=sum(past) / len(past) if past else None,
             )
 
@@ -408,11 +422,15 @@ def build_picture(inp: PictureInput, lang: str = "sv") -> Picture:
     hotspots: list[Standout] = []
     new_places: list[Standout] = []
     place_candidates: list[tuple[_Place, list[str]]] = []
+    hotspot_reason: dict[int, str] = {}  # by number of reporters
     for key, place in places.items():
         only_factor = next(iter(place.factor_max)) if len(place.factor_max) == 1 else None
         reasons: list[str] = []
         if len(place.reporters) >= 2:
-            reason = t(lang, "picture.reason.hotspot", reporters=reporters_text(len(place.reporters), lang))
+            n = len(place.reporters)
+            reason = hotspot_reason.get(n) or hotspot_reason.setdefault(
+                n, t(lang, "picture.reason.hotspot", reporters=reporters_text(n, lang))
+            )
             hotspots.append(Standout("hotspot", place.area, only_factor, place.name, reason, len(place.reporters)))
             reasons.append(reason)
         if key not in known:
