@@ -12,7 +12,8 @@ import json
 import logging
 import re
 from collections.abc import Callable
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
@@ -23,6 +24,7 @@ from handlers.slack import edge
 from handlers.slack.blocks import ACTION_PREFIX, MODAL_ACTION, WHERE_CALLBACK, where_modal
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 #: The Events API events the edge takes (manifest.yml subscribes to them; `message` as `message.im`).
 EVENTS = ("message", "reaction_added", "reaction_removed", "app_home_opened")
 
@@ -30,11 +32,17 @@ EVENTS = ("message", "reaction_added", "reaction_removed", "app_home_opened")
 class SlackListeners:
     """Turns Bolt's callbacks into neutral events for the services, then drains the Slack outbox."""
 
-    def __init__(self, services: Services, drain: Callable[[], int], lang: str = "sv") -> None:
+    def __init__(self, services: Services, drain: Callable[[], int], lang: str = "sv", workers: int = 2) -> None:
         self.services = services
         self.drain = drain
         self.lang = lang
         self.busy = 0  # listeners still working after their ack
+        # The work after an ack is CPU-bound Python (the engine, SQLAlchemy) and the database serialises writes
+        # anyway: a few threads of its own keep the event loop's share of the GIL, so acks stay fast under load.
+        self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slack-work")
+
+    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
 
     async def settle(self, timeout: float = 30.0) -> None:
         """Wait until every acknowledged request has been worked through (shutdown, and tests)."""
@@ -47,9 +55,9 @@ class SlackListeners:
 
     async def _handle(self, inbounds: list[Inbound]) -> None:
         for inbound in inbounds:
-            await asyncio.to_thread(self.services.handle, inbound)
+            await self._run(self.services.handle, inbound)
         if inbounds:
-            await asyncio.to_thread(self.drain)
+            await self._run(self.drain)
 
     def _language_of(self, user: str) -> str:
         with self.services.uow_factory() as uow:
@@ -89,7 +97,7 @@ class SlackListeners:
             user = str((body.get("user") or {}).get("id") or "")
             channel = str((body.get("channel") or {}).get("id") or "")
             places = edge.places_in_message(body, prefix, item)
-            lang = await asyncio.to_thread(self._language_of, user)
+            lang = await self._run(self._language_of, user)
             view = where_modal(lang, prefix, item, places, channel)
             await client.views_open(trigger_id=body["trigger_id"], view=view)
         finally:
@@ -120,7 +128,7 @@ class SlackListeners:
             def ref_of(channel: str, message_id: str) -> str | None:
                 return self.services.message_ref(edge.PLATFORM, channel, message_id)
 
-            inbound = await asyncio.to_thread(edge.reaction_to_inbound, body, ref_of)
+            inbound = await self._run(edge.reaction_to_inbound, body, ref_of)
             await self._handle([inbound] if inbound else [])
         finally:
             self.busy -= 1

@@ -76,6 +76,7 @@ class SlackEdge:
         for task in self.tasks:
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
+        self.listeners.executor.shutdown(wait=True)
 
 
 async def start(
