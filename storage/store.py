@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -891,18 +891,16 @@ class SqlStore:
     def enqueue(
         self, key: str, platform: str, address: str, ref: str | None, payload: dict[str, Any], now: datetime
     ) -> None:
-        stmt = self._insert(OutboxRow).values(
-            key=key,
-            platform=platform,
-            address=address,
-            ref=ref,
-            payload=payload,
-            status="pending",
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
-        )
-        self.s.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
+        values = {
+            "key": key,
+            "platform": platform,
+            "address": address,
+            "ref": ref,
+            "payload": payload,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        self.s.execute(_ENQUEUE, values)
 
     def claim_outbox(self, platform: str, now: datetime, limit: int, address: str | None = None) -> list[OutboxItem]:
         """Pending rows due now, oldest first, locked (SKIP LOCKED on PostgreSQL) for this transaction."""
@@ -1112,6 +1110,20 @@ def _counts_mean(counts: dict[tuple[str, str, int], int], area: str, factors: se
             total += level * k
             n += k
     return total / n if n else None
+
+
+# One message into the outbox, ignored if its key is already there. Written as text with typed parameters because
+# SQLAlchemy cannot cache the compiled form of an `insert().on_conflict_do_nothing()` (it has no cache key), and
+# this runs for every message; SQLite and PostgreSQL both read this ON CONFLICT clause.
+_ENQUEUE = text(
+    "INSERT INTO outbox (key, platform, address, ref, payload, status, attempts, next_attempt_at, created_at) "
+    "VALUES (:key, :platform, :address, :ref, :payload, 'pending', 0, :next_attempt_at, :created_at) "
+    "ON CONFLICT (key) DO NOTHING"
+).bindparams(
+    bindparam("payload", type_=OutboxRow.__table__.c.payload.type),
+    bindparam("next_attempt_at", type_=OutboxRow.__table__.c.next_attempt_at.type),
+    bindparam("created_at", type_=OutboxRow.__table__.c.created_at.type),
+)
 
 
 def _mean(reports: list[Report], area: str, factors: set[str] | None) -> float | None:
