@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from bot import cli_reports
 from bot.config import Config, ConfigError, load_config
 
 app = typer.Typer(
@@ -329,6 +330,9 @@ def audit(
                 typer.echo(f"{at:%Y-%m-%d %H:%M:%S}Z {gid} {actor}: {action} {detail}")
     finally:
         built.close()
+
+
+cli_reports.register(app)  # report, export, followup
 
 
 def main() -> None:

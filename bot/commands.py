@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
+from bot.commands_reports import cmd_export, cmd_followup
 from bot.config import CODE_RE, ROLES
 from bot.conversation.messages import Outbound
 from bot.domain.cycle import SCHEDULED_PHASES, Phase, RoundKey, local_round_key, phase_due_at, phase_index
@@ -50,6 +51,9 @@ ALIASES = {
     "bjud": "invite",
     "inbjudan": "invite",
     "statistik": "stats",
+    "exportera": "export",
+    "uppföljning": "followup",
+    "uppfoljning": "followup",
 }
 
 
@@ -330,10 +334,14 @@ def cmd_report(svc: Services, ctx: Ctx, args: list[str]) -> None:
     if phase_index(rnd.phase) < phase_index(Phase.FINALISED):
         _say(svc, ctx, "cmd.report.none", week=str(rnd.key))
         return
+    from bot.reporting import report_pdf_attachment
+
     md = svc.report_markdown(ctx.uow, ctx.group, rnd, ctx.lang)
-    svc.reply(
-        ctx, Outbound(md, kind="report_document", data={"round_id": rnd.id, "week": str(rnd.key), "format": "markdown"})
-    )
+    pdf = report_pdf_attachment(svc, ctx.uow, ctx.group, rnd, ctx.lang)
+    if not pdf:
+        md += "\n\n" + t(ctx.lang, "cmd.report.pdf_failed")
+    data = {"round_id": rnd.id, "week": str(rnd.key), "format": "markdown"}
+    svc.reply(ctx, Outbound(md, kind="report_document", data=data, attachments=pdf))
 
 
 def _split_pipes(args: list[str]) -> list[str]:
@@ -669,4 +677,6 @@ COMMANDS: dict[str, tuple[str | None, Handler]] = {
     "review": ("coordinator", cmd_review),
     "invite": ("coordinator", cmd_invite),
     "stats": ("coordinator", cmd_stats),
+    "export": ("coordinator", cmd_export),
+    "followup": ("coordinator", cmd_followup),
 }

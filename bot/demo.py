@@ -15,10 +15,11 @@ from typing import Any, TextIO
 
 from bot.bootstrap import App, build
 from bot.clock import ManualClock
-from bot.config import Config, parse_config
+from bot.config import Config, GroupConfig, parse_config
 from bot.conversation.messages import Inbound, Outbound
 from bot.domain.cycle import Phase, RoundKey, phase_due_at
-from bot.domain.model import OutboxItem
+from bot.domain.model import OutboxItem, Round
+from bot.ports import UnitOfWork
 from bot.reports.render import (
     picture_summary_text,
     render_picture_html,
@@ -348,6 +349,21 @@ class Simulation:
         self.app.dispatcher.drain("console", limit=10_000, batch=500)
 
 
+def _documents(app: App, uow: UnitOfWork, group: GroupConfig, rnd: Round, out_dir: Path) -> list[Path]:
+    """The weekly report as PDF (with its heatmap and trend chart beside it), the weeks as an XLSX export and
+    the year's follow-up of actions as PDF."""
+    from bot.reporting import KINDS, export, followup_document, weekly_report
+
+    svc, key = app.services, rnd.key
+    pdf = weekly_report(svc, uow, group, rnd, "sv", "pdf", out_dir / f"veckorapport-{key}.pdf")
+    charts = [pdf.with_name(f"{pdf.stem}-heatmap.png"), pdf.with_name(f"{pdf.stem}-trend.png")]
+    xlsx = export(uow, group, WEEKS[0], key, "xlsx", KINDS, out_dir, "sv", key).files
+    followup, _ = followup_document(
+        svc, uow, group, key.year, "pdf", "sv", key, out_dir / f"uppfoljning-{key.year}.pdf"
+    )
+    return [pdf, *charts, *xlsx, followup]
+
+
 def run_demo(out_dir: Path, seed: int = 2026, echo: TextIO | None = None) -> DemoResult:
     out_dir.mkdir(parents=True, exist_ok=True)
     db = out_dir / "demo.sqlite"
@@ -385,6 +401,7 @@ def run_demo(out_dir: Path, seed: int = 2026, echo: TextIO | None = None) -> Dem
                 outputs[f"weekly-report-{key}.en.md"] = render_report_markdown(
                     pic_en, app.services.decisions(uow, rnd, "en")
                 )
+                files += _documents(app, uow, group, rnd, out_dir)
             for name, text in outputs.items():
                 path = out_dir / name
                 path.write_text(text, encoding="utf-8")

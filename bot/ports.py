@@ -14,6 +14,7 @@ from bot.domain.factors import Factor
 from bot.domain.model import Action, AnswerIn, Area, Candidate, OutboxItem, Person, Place, Response, Round
 from bot.domain.picture import PictureInput
 from bot.domain.statistics import PoliceEvent, StatRecord
+from bot.domain.stats import AnswerRecord, CellStat, Participation, PlaceMention, WeekStat
 
 
 class Store(Protocol):
@@ -164,6 +165,24 @@ class Store(Protocol):
     def actions(self, group_id: str) -> list[Action]: ...
 
     def set_action_status(self, group_id: str, action_id: int, status: str) -> bool: ...
+
+    def week_stats(self, group_id: str, first: RoundKey, last: RoundKey) -> list[WeekStat]:
+        """Each round from `first` to `last`: phase, reporters asked, reports submitted; oldest first."""
+
+    def cell_stats(self, group_id: str, first: RoundKey, last: RoundKey) -> list[CellStat]:
+        """Count, sum and highest level of the submitted reports per week, area and factor."""
+
+    def place_mentions(self, group_id: str, first: RoundKey, last: RoundKey) -> list[PlaceMention]:
+        """How many submitted reports named each place, per week and factor."""
+
+    def answer_records(self, group_id: str, first: RoundKey, last: RoundKey) -> list[AnswerRecord]:
+        """Every submitted answer in the weeks, with its organisation (never the person); approved notes only."""
+
+    def participation(self, group_id: str, first: RoundKey, last: RoundKey) -> list[Participation]:
+        """Per organisation: reports submitted and weeks with at least one; most reports first."""
+
+    def action_organisations(self, group_id: str) -> dict[int, list[str]]:
+        """The organisations of the people who voted for each decided action (never their names)."""
 
     def create_invite(self, code: str, person_id: int, now: datetime, expires_at: datetime) -> None: ...
 

@@ -605,6 +605,12 @@ class Services:
             return ()
         return (Attachment(path.name, "image/png", str(path.resolve())),)
 
+    def charts(self, group: GroupConfig, rnd: Round, pic: Picture) -> tuple[Attachment, ...]:
+        """The week's heatmap and the trend of the last 12 weeks; a chart that fails costs that image only."""
+        from bot.reporting import trend_attachment
+
+        return self.heatmap(group, rnd, pic) + trend_attachment(self, group, rnd, pic)
+
     def _post_meeting(self, uow: UnitOfWork, group: GroupConfig, rnd: Round, pic: Picture, key: str) -> None:
         lang = group.language
         head = t(lang, "meet.draft_header", week=str(rnd.key), group=group.name)
@@ -614,7 +620,7 @@ class Services:
             kind="picture",
             choices=((Choice(f"f{rnd.id}", t(lang, "meet.btn.finalize"), "danger"),),),
             data={"round_id": rnd.id, "week": str(rnd.key), "group": group.id, "grid": picture_grid(pic)},
-            attachments=self.heatmap(group, rnd, pic) if self.channel_addresses(group, "meeting") else (),
+            attachments=self.charts(group, rnd, pic) if self.channel_addresses(group, "meeting") else (),
         )
         self.send_to_channel(uow, group, "meeting", out, f"{key}:{rnd.id}")
         for n, cand in enumerate(uow.store.candidates(rnd.id), start=1):
@@ -787,7 +793,7 @@ class Services:
 
         def image(lang: str) -> tuple[Attachment, ...]:  # drawn only for a language someone receives
             if lang not in images:
-                images[lang] = self.heatmap(group, rnd, pics[lang])
+                images[lang] = self.charts(group, rnd, pics[lang])
             return images[lang]
 
         if self.channel_addresses(group, "broadcast"):

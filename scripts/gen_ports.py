@@ -26,6 +26,7 @@ from bot.domain.factors import Factor
 from bot.domain.model import Action, AnswerIn, Area, Candidate, OutboxItem, Person, Place, Response, Round
 from bot.domain.picture import PictureInput
 from bot.domain.statistics import PoliceEvent, StatRecord
+from bot.domain.stats import AnswerRecord, CellStat, Participation, PlaceMention, WeekStat
 
 
 class Store(Protocol):

@@ -9,13 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.text import commands, detection, home, picture, questionnaire, slack, statistics
+from bot.text import commands, detection, home, picture, questionnaire, reports, slack, statistics
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
 
 CATALOGUE: dict[str, dict[str, str]] = {}
-for _part in (questionnaire.TEXT, commands.TEXT, picture.TEXT, home.TEXT, slack.TEXT, statistics.TEXT, detection.TEXT):
+for _part in (
+    questionnaire.TEXT,
+    commands.TEXT,
+    picture.TEXT,
+    home.TEXT,
+    slack.TEXT,
+    statistics.TEXT,
+    detection.TEXT,
+    reports.TEXT,
+):
     for _key, _value in _part.items():
         if _key in CATALOGUE:
             raise RuntimeError(f"duplicate text key {_key!r}")

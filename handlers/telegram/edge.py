@@ -117,17 +117,21 @@ class TelegramSender:
                 raise PermanentFailure(str(exc)) from exc
             raise
 
-    async def _send_images(self, chat_id: int, out: Outbound) -> None:
-        """Images follow the text as photos of their own. Any failure costs the image, never the text, and is
-        not retried: the row is already delivered, and retrying it would repeat the text."""
+    async def _send_attachments(self, chat_id: int, out: Outbound) -> None:
+        """Attachments follow the text: images as photos, other files (PDF, XLSX, CSV) as documents. Any failure
+        costs that file, never the text, and is not retried: the row is already delivered, and retrying it
+        would repeat the text."""
+        bot = self.application.bot
         for attachment in out.attachments:
-            if not attachment.mime.startswith("image/"):
-                continue
+            kind = "photo" if attachment.mime.startswith("image/") else "document"
             try:
                 with open(attachment.path, "rb") as fh:
-                    await self.application.bot.send_photo(chat_id, photo=fh, filename=attachment.filename)
+                    if kind == "photo":
+                        await bot.send_photo(chat_id, photo=fh, filename=attachment.filename)
+                    else:
+                        await bot.send_document(chat_id, document=fh, filename=attachment.filename)
             except (OSError, TelegramError) as exc:
-                log.warning("photo %s to %s not sent (%s); the text goes alone", attachment.filename, chat_id, exc)
+                log.warning("%s %s to %s not sent (%s); the text goes alone", kind, attachment.filename, chat_id, exc)
 
     async def _send(self, chat_id: int, out: Outbound, message_id: str | None) -> str:
         bot = self.application.bot
@@ -146,7 +150,7 @@ class TelegramSender:
                     raise
         sent = await bot.send_message(chat_id, text, parse_mode="HTML", reply_markup=markup)
         if out.attachments:
-            await self._send_images(chat_id, out)
+            await self._send_attachments(chat_id, out)
         return str(sent.message_id)
 
 

@@ -1,0 +1,144 @@
+"""The document commands of the CLI: `report`, `export` and `followup` (registered on the app by bot/cli.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.config import Config, GroupConfig
+from bot.domain.cycle import RoundKey
+
+ConfigOpt = Annotated[Path, typer.Option("--config", "-c", envvar="EST_CONFIG", help="The TOML settings file.")]
+DEFAULT_CONFIG = Path("est-bot.toml")
+GroupOpt = Annotated[str | None, typer.Option("--group", help="Group id (default: the first group).")]
+LangOpt = Annotated[str | None, typer.Option("--lang", help="sv or en (default: the group's language).")]
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"est-bot: {message}", err=True)
+    return typer.Exit(2)
+
+
+def _setup(config: Path, group: str | None, lang: str | None) -> tuple[Config, GroupConfig, str]:
+    from bot.cli import _config
+
+    cfg = _config(config)
+    gid = group or cfg.groups[0].id
+    found = [g for g in cfg.groups if g.id == gid]
+    if not found:
+        raise _fail(f"--group {gid!r}: unknown group; allowed: {', '.join(g.id for g in cfg.groups)}")
+    if lang is not None and lang not in ("sv", "en"):
+        raise _fail(f"--lang {lang!r}: choose sv or en")
+    return cfg, found[0], lang or found[0].language
+
+
+def _week(option: str, value: str) -> RoundKey:
+    try:
+        return RoundKey.parse(value)
+    except ValueError as exc:
+        raise _fail(f"{option} {value!r}: {exc}") from None
+
+
+def _choice(option: str, value: str, allowed: tuple[str, ...]) -> str:
+    if value.lower() not in allowed:
+        raise _fail(f"{option} {value!r}: choose {', '.join(allowed[:-1])} or {allowed[-1]}")
+    return value.lower()
+
+
+def report(
+    week: Annotated[str, typer.Option("--week", help="The ISO week, e.g. 2026-W47.")],
+    config: ConfigOpt = DEFAULT_CONFIG,
+    format_: Annotated[str, typer.Option("--format", help="pdf, html or md.")] = "pdf",
+    group: GroupOpt = None,
+    lang: LangOpt = None,
+    out: Annotated[Path | None, typer.Option("--out", help="The file to write (default: the reports folder).")] = None,
+) -> None:
+    """Write the Friday weekly report of a finalised week as PDF, HTML or Markdown."""
+    from bot.bootstrap import build
+    from bot.reporting import REPORT_FORMATS, ReportError, report_round, weekly_report
+
+    key = _week("--week", week)
+    fmt = _choice("--format", format_, REPORT_FORMATS)
+    cfg, g, language = _setup(config, group, lang)
+    built = build(cfg, sync=False)
+    try:
+        with built.services.unit() as uow:
+            try:
+                rnd = report_round(uow, g, key)
+            except ReportError as exc:
+                raise _fail(exc.text("en")) from None
+            path = weekly_report(built.services, uow, g, rnd, language, fmt, out)
+    finally:
+        built.close()
+    typer.echo(str(path))
+
+
+def export(
+    from_: Annotated[str, typer.Option("--from", help="The first ISO week, e.g. 2026-W40.")],
+    to: Annotated[str, typer.Option("--to", help="The last ISO week, e.g. 2026-W47.")],
+    out: Annotated[Path, typer.Option("--out", help="The folder to write the files in.")],
+    config: ConfigOpt = DEFAULT_CONFIG,
+    format_: Annotated[str, typer.Option("--format", help="csv (a file per kind) or xlsx (one workbook).")] = "xlsx",
+    what: Annotated[str, typer.Option("--what", help="answers, pictures, actions or all.")] = "all",
+    group: GroupOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Export answers (organisation, never the person), pictures and actions for a range of weeks."""
+    from bot.bootstrap import build
+    from bot.domain.cycle import local_round_key
+    from bot.reporting import KINDS, ReportError
+    from bot.reporting import export as do_export
+
+    first, last = _week("--from", from_), _week("--to", to)
+    fmt = _choice("--format", format_, ("csv", "xlsx"))
+    kind = _choice("--what", what, (*KINDS, "all"))
+    cfg, g, language = _setup(config, group, lang)
+    built = build(cfg, sync=False)
+    try:
+        now = local_round_key(built.services.clock.now(), g.tz)
+        with built.services.unit() as uow:
+            try:
+                result = do_export(uow, g, first, last, fmt, KINDS if kind == "all" else (kind,), out, language, now)
+            except ReportError as exc:
+                raise _fail(exc.text("en")) from None
+    finally:
+        built.close()
+    for path in result.files:
+        typer.echo(str(path))
+    typer.echo(f"{result.answers} answers, {result.cells} cells, {result.actions} actions", err=True)
+
+
+def followup(
+    year: Annotated[int | None, typer.Option("--year", help="The year, e.g. 2026 (default: this year).")] = None,
+    config: ConfigOpt = DEFAULT_CONFIG,
+    format_: Annotated[str, typer.Option("--format", help="pdf or html.")] = "pdf",
+    group: GroupOpt = None,
+    lang: LangOpt = None,
+    out: Annotated[Path | None, typer.Option("--out", help="The file to write (default: the reports folder).")] = None,
+) -> None:
+    """Write the yearly follow-up of decided actions for the steering group."""
+    from bot.bootstrap import build
+    from bot.domain.cycle import local_round_key
+    from bot.reporting import FOLLOWUP_FORMATS, ReportError, followup_document
+
+    fmt = _choice("--format", format_, FOLLOWUP_FORMATS)
+    cfg, g, language = _setup(config, group, lang)
+    built = build(cfg, sync=False)
+    try:
+        now = local_round_key(built.services.clock.now(), g.tz)
+        with built.services.unit() as uow:
+            try:
+                path, _ = followup_document(built.services, uow, g, year or now.year, fmt, language, now, out)
+            except ReportError as exc:
+                raise _fail(exc.text("en")) from None
+    finally:
+        built.close()
+    typer.echo(str(path))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(report)
+    app.command()(export)
+    app.command()(followup)

@@ -1,0 +1,309 @@
+"""Use cases for what people look at: trend charts, the weekly report as a document, exports and the yearly
+follow-up of actions. They read through the `Store` port only and write files under the configured
+reports folder (or where the caller says); the CLI, the chat commands and the demo call them.
+
+A request that cannot be met raises `ReportError` with a text key, so that the CLI and the chat can each say
+it in the asker's language.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bot.config import GroupConfig
+from bot.conversation.messages import Attachment
+from bot.domain.cycle import Phase, RoundKey, phase_index
+from bot.domain.picture import AreaInfo, Picture
+from bot.domain.stats import Series, series_from_input, series_from_stats, weeks_between
+from bot.ports import UnitOfWork
+from bot.reports.exports import KINDS, Table, actions_table, answers_table, pictures_table, write_csv, write_xlsx
+from bot.reports.followup import SHOW_AFTER, SHOW_BEFORE, ActionEffect, FollowUp, action_effect
+from bot.text import t
+
+if TYPE_CHECKING:
+    from bot.domain.model import Round
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+TREND_WEEKS = 12
+MAX_EXPORT_WEEKS = 260
+REPORT_FORMATS = ("pdf", "html", "md")
+FOLLOWUP_FORMATS = ("pdf", "html")
+MIME = {
+    "pdf": "application/pdf",
+    "html": "text/html",
+    "md": "text/markdown",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "png": "image/png",
+}
+
+
+class ReportError(Exception):
+    """A report that cannot be made, with a text key (and its arguments) to tell the person why."""
+
+    def __init__(self, key: str, **kwargs: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.kwargs = kwargs
+
+    def text(self, lang: str) -> str:
+        return t(lang, self.key, **self.kwargs)
+
+
+def attachment(path: Path) -> Attachment:
+    return Attachment(path.name, MIME.get(path.suffix.lstrip("."), "application/octet-stream"), str(path.resolve()))
+
+
+def group_dir(svc: Services, group: GroupConfig) -> Path:
+    return Path(svc.config.reports_dir) / group.id
+
+
+# --------------------------------------------------------------------------- trend chart of a week
+
+
+def trend_chart(svc: Services, group: GroupConfig, rnd: Round, pic: Picture, out: Path | None = None) -> Path:
+    """The last 12 weeks up to the picture's week, one panel per area, from the picture's own input."""
+    from bot.reports.trends import trend_png
+
+    series = series_from_input(pic.input, TREND_WEEKS).trimmed()
+    title = t(pic.lang, "trend.title", group=group.name, first=series.weeks[0].week, last=series.weeks[-1].week)
+    path = out or group_dir(svc, group) / f"trend-{rnd.key}-{pic.lang}.png"
+    return trend_png(series, path, pic.lang, title)
+
+
+def trend_attachment(svc: Services, group: GroupConfig, rnd: Round, pic: Picture) -> tuple[Attachment, ...]:
+    """The trend chart as an attachment; a chart that cannot be drawn costs the image, not the message."""
+    try:
+        return (attachment(trend_chart(svc, group, rnd, pic)),)
+    except Exception:
+        log.exception("trend chart for %s %s failed; sending without it", group.id, rnd.key)
+        return ()
+
+
+# --------------------------------------------------------------------------- weekly report document
+
+
+def report_round(uow: UnitOfWork, group: GroupConfig, key: RoundKey) -> Round:
+    """The round of `key` if its picture is finalised; otherwise a ReportError that says why."""
+    rnd = uow.store.get_round(group.id, key)
+    if rnd is None:
+        raise ReportError("cmd.no_round_week", week=str(key))
+    if phase_index(rnd.phase) < phase_index(Phase.FINALISED):
+        raise ReportError("cmd.report.none", week=str(key))
+    return rnd
+
+
+def report_filename(key: RoundKey, lang: str, fmt: str) -> str:
+    stem = "veckorapport" if lang == "sv" else "weekly-report"
+    return f"{stem}-{key}.{lang}.{fmt}"
+
+
+def weekly_report(
+    svc: Services, uow: UnitOfWork, group: GroupConfig, rnd: Round, lang: str, fmt: str, out: Path | None = None
+) -> Path:
+    """Write the Friday report of `rnd` as PDF, HTML or Markdown; returns the file."""
+    from bot.reports.charts import heatmap_png
+    from bot.reports.documents import render_weekly_html, write_weekly_pdf
+    from bot.reports.render import render_report_markdown
+
+    if fmt not in REPORT_FORMATS:
+        raise ValueError(fmt)
+    pic = svc.picture(uow, group, rnd, lang)
+    decisions = svc.decisions(uow, rnd, lang)
+    folder = group_dir(svc, group)
+    path = out or folder / report_filename(rnd.key, lang, fmt)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "md":
+        path.write_text(render_report_markdown(pic, decisions), encoding="utf-8")
+        return path
+    trend = trend_chart(svc, group, rnd, pic, path.with_name(f"{path.stem}-trend.png"))
+    if fmt == "html":
+        path.write_text(render_weekly_html(pic, decisions, trend), encoding="utf-8")
+        return path
+    heatmap = heatmap_png(pic, path.with_name(f"{path.stem}-heatmap.png"))
+    return write_weekly_pdf(pic, decisions, heatmap, trend, path)
+
+
+def report_pdf_attachment(
+    svc: Services, uow: UnitOfWork, group: GroupConfig, rnd: Round, lang: str
+) -> tuple[Attachment, ...]:
+    """The weekly report as a PDF attachment; a document that cannot be made costs the file, not the answer."""
+    try:
+        return (attachment(weekly_report(svc, uow, group, rnd, lang, "pdf")),)
+    except Exception:
+        log.exception("weekly report PDF for %s %s failed; answering with the text only", group.id, rnd.key)
+        return ()
+
+
+# --------------------------------------------------------------------------- figures over weeks
+
+
+def _areas(uow: UnitOfWork, group: GroupConfig) -> list[AreaInfo]:
+    return [AreaInfo(a.code, a.name) for a in uow.store.areas(group.id)]
+
+
+def load_series(uow: UnitOfWork, group: GroupConfig, first: RoundKey, last: RoundKey) -> Series:
+    stats = uow.store.cell_stats(group.id, first, last)
+    return series_from_stats(stats, _areas(uow, group), group.factor_list(), first, last)
+
+
+def last_finished_week(uow: UnitOfWork, group: GroupConfig, until: RoundKey) -> RoundKey | None:
+    """The newest week up to `until` whose picture was finalised: weeks after it are not counted as "after"."""
+    done = [
+        w.week
+        for w in uow.store.week_stats(group.id, RoundKey(max(1, until.year - 10), 1), until)
+        if phase_index(Phase(w.phase)) >= phase_index(Phase.FINALISED)
+    ]
+    return done[-1] if done else None
+
+
+def action_effects(
+    uow: UnitOfWork, group: GroupConfig, first: RoundKey, last: RoundKey, now: RoundKey
+) -> tuple[list[ActionEffect], Series]:
+    """The actions decided from `first` to `last`, each with the levels around it (weeks up to `now` only)."""
+    actions = [a for a in uow.store.actions(group.id) if first <= a.week <= last]
+    finished = last_finished_week(uow, group, now) or first.prev()
+    span_first = first.minus(SHOW_BEFORE)
+    span_last = max(span_first, min(last.minus(-SHOW_AFTER), finished))
+    series = load_series(uow, group, span_first, span_last)
+    mentions = uow.store.place_mentions(group.id, span_first, span_last) if any(a.place for a in actions) else []
+    orgs = uow.store.action_organisations(group.id) if actions else {}
+    effects = [action_effect(a, series, mentions, finished, orgs.get(a.id, ())) for a in actions]
+    return effects, series
+
+
+# --------------------------------------------------------------------------- exports
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    files: list[Path]
+    answers: int
+    cells: int
+    actions: int
+
+
+def export_stem(group: GroupConfig, first: RoundKey, last: RoundKey) -> str:
+    return f"est-{group.id}-{first}--{last}"
+
+
+def check_range(first: RoundKey, last: RoundKey) -> None:
+    if last < first:
+        raise ReportError("cmd.export.bad_range", first=str(first), last=str(last))
+    count = len(weeks_between(first, last))
+    if count > MAX_EXPORT_WEEKS:
+        raise ReportError("cmd.export.too_long", weeks=MAX_EXPORT_WEEKS, first=str(first), last=str(last), count=count)
+
+
+def export_tables(
+    uow: UnitOfWork,
+    group: GroupConfig,
+    first: RoundKey,
+    last: RoundKey,
+    kinds: Sequence[str],
+    lang: str,
+    now: RoundKey,
+) -> list[Table]:
+    check_range(first, last)
+    factors = group.factor_list()
+    tables: list[Table] = []
+    for kind in KINDS:
+        if kind not in kinds:
+            continue
+        if kind == "answers":
+            tables.append(answers_table(uow.store.answer_records(group.id, first, last), factors, lang))
+        elif kind == "pictures":
+            tables.append(pictures_table(load_series(uow, group, first, last), lang))
+        else:
+            effects, _ = action_effects(uow, group, first, last, now)
+            tables.append(actions_table(effects, factors, lang))
+    return tables
+
+
+def export(
+    uow: UnitOfWork,
+    group: GroupConfig,
+    first: RoundKey,
+    last: RoundKey,
+    fmt: str,
+    kinds: Sequence[str],
+    out_dir: Path,
+    lang: str,
+    now: RoundKey,
+) -> ExportResult:
+    """Write the export: one CSV per kind, or one XLSX workbook with a sheet per kind."""
+    if fmt not in ("csv", "xlsx"):
+        raise ValueError(fmt)
+    tables = export_tables(uow, group, first, last, kinds, lang, now)
+    stem = export_stem(group, first, last)
+    files = write_csv(tables, out_dir, stem) if fmt == "csv" else [write_xlsx(tables, out_dir / f"{stem}.xlsx")]
+    counts = {table.kind: len(table.rows) for table in tables}
+    return ExportResult(files, counts.get("answers", 0), counts.get("pictures", 0), counts.get("actions", 0))
+
+
+# --------------------------------------------------------------------------- yearly follow-up
+
+
+def year_weeks(year: int) -> tuple[RoundKey, RoundKey]:
+    return RoundKey(year, 1), RoundKey.of(date(year, 12, 28))  # 28 December is always in the year's last week
+
+
+def load_followup(uow: UnitOfWork, group: GroupConfig, year: int, now: RoundKey) -> FollowUp:
+    first, last = year_weeks(year)
+    effects, _ = action_effects(uow, group, first, last, now)
+    return FollowUp(
+        group_name=group.name,
+        year=year,
+        weeks=uow.store.week_stats(group.id, first, last),
+        participation=uow.store.participation(group.id, first, min(last, now)),
+        effects=effects,
+        series=load_series(uow, group, first, min(last, max(first, now))),
+    )
+
+
+def followup_document(
+    svc: Services,
+    uow: UnitOfWork,
+    group: GroupConfig,
+    year: int,
+    fmt: str,
+    lang: str,
+    now: RoundKey,
+    out: Path | None = None,
+) -> tuple[Path, FollowUp]:
+    """Write the yearly follow-up for the steering group as PDF or HTML, with a chart per action."""
+    from bot.reports.documents import render_followup_html, write_followup_pdf
+    from bot.reports.trends import action_png, trend_png
+
+    if fmt not in FOLLOWUP_FORMATS:
+        raise ValueError(fmt)
+    if not 2000 <= year <= now.year + 1:
+        raise ReportError("cmd.followup.bad_year", value=str(year))
+    f = load_followup(uow, group, year, now)
+    stem = f"uppfoljning-{year}" if lang == "sv" else f"follow-up-{year}"
+    path = out or group_dir(svc, group) / f"{stem}.{lang}.{fmt}"
+    charts_dir = path.with_name(f"{path.stem}-charts")
+    trend = None
+    if f.series.has_data():
+        series = f.series.trimmed()
+        title = t(lang, "trend.title", group=group.name, first=series.weeks[0].week, last=series.weeks[-1].week)
+        trend = trend_png(series, charts_dir / "trend.png", lang, title)
+    charts = {
+        e.action.id: action_png(
+            e.weeks, e.levels, e.action.week, charts_dir / f"action-{e.action.id}.png", lang, e.action.title
+        )
+        for e in f.effects
+        if e.weeks
+    }
+    if fmt == "html":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render_followup_html(f, lang, trend, charts), encoding="utf-8")
+        return path, f
+    return write_followup_pdf(f, lang, path, trend, charts), f

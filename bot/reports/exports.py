@@ -1,0 +1,202 @@
+"""Exports for a range of weeks: answers, pictures (area × factor per week) and actions, as CSV or XLSX.
+
+Answers carry the reporter's organisation and never the person: no name, no account or chat id, no person
+id. `response` numbers the answers of one report within one week (a new number every week), so that a
+report's answers can be counted together without following anyone from week to week. Only notes a
+coordinator approved are included.
+
+CSV: one file per kind, UTF-8 with a byte-order mark (so that spreadsheet programs read å, ä and ö), comma
+separated, decimal point, levels rounded to two decimals. XLSX: one sheet per kind, numbers as numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.domain.factors import Factor, colour_for
+from bot.domain.stats import AnswerRecord, Series
+from bot.reports.followup import ActionEffect
+from bot.text import t
+
+KINDS: tuple[str, ...] = ("answers", "pictures", "actions")
+FORMATS: tuple[str, ...] = ("csv", "xlsx")
+LEVEL_FORMAT = "0.00"
+
+Value = str | int | float | None
+
+
+@dataclass(frozen=True)
+class Table:
+    kind: str
+    sheet: str
+    header: list[str]
+    rows: list[list[Value]]
+    decimals: set[int] = field(default_factory=set)  # columns holding levels with decimals
+    colour_column: int | None = None  # a column of level colours (its cells are filled in XLSX)
+    colours: list[str] = field(default_factory=list)  # the level colour of each row, for that column
+
+
+def _cols(lang: str, *keys: str) -> list[str]:
+    return [t(lang, f"export.col.{k}") for k in keys]
+
+
+def _yes_no(value: bool, lang: str) -> str:
+    return t(lang, "export.yes" if value else "export.no")
+
+
+def answers_table(records: Sequence[AnswerRecord], factors: Sequence[Factor], lang: str) -> Table:
+    labels = {f.code: f.label(lang) for f in factors}
+    rows: list[list[Value]] = [
+        [
+            str(r.week),
+            r.response,
+            r.organisation,
+            r.area,
+            r.area_name,
+            r.factor,
+            labels.get(r.factor, r.factor),
+            r.level,
+            r.place or "",
+            r.note or "",
+            _yes_no(r.late, lang),
+        ]
+        for r in records
+    ]
+    header = _cols(
+        lang, "week", "response", "organisation", "area", "area_name", "factor", "factor_name", "level", "place",
+        "note", "late",
+    )  # fmt: skip
+    return Table("answers", t(lang, "export.sheet.answers"), header, rows)
+
+
+def pictures_table(series: Series, lang: str) -> Table:
+    """One row per week, area and factor that had reports: count, mean, highest level and colour."""
+    rows: list[list[Value]] = []
+    colours: list[str] = []
+    for week in series.weeks:
+        for area in series.areas:
+            for f in series.factors:
+                s = series.stats.get((week, area.code, f.code))
+                if s is None or not s.count:
+                    continue
+                mean = s.mean
+                colour = colour_for(mean)
+                if s.max == 3 and colour in ("green", "yellow"):
+                    colour = "orange"  # as in the picture: a single red report makes the cell at least orange
+                rows.append(
+                    [
+                        str(week),
+                        area.code,
+                        area.name,
+                        f.code,
+                        f.label(lang),
+                        s.count,
+                        round(mean, 2) if mean is not None else None,
+                        s.max,
+                        t(lang, f"export.colour.{colour}"),
+                    ]
+                )
+                colours.append(colour)
+    header = _cols(lang, "week", "area", "area_name", "factor", "factor_name", "reports", "mean", "max", "colour")
+    return Table("pictures", t(lang, "export.sheet.pictures"), header, rows, {6}, 8, colours)
+
+
+def actions_table(effects: Sequence[ActionEffect], factors: Sequence[Factor], lang: str) -> Table:
+    from bot.services import label
+
+    labels = {f.code: f.label(lang) for f in factors}
+    rows: list[list[Value]] = []
+    for e in effects:
+        a = e.action
+        change = e.change
+        rows.append(
+            [
+                a.id,
+                str(a.week),
+                a.area_code,
+                a.area_name,
+                a.place or "",
+                ", ".join(labels.get(f, f) for f in a.factors),
+                a.title,
+                label(lang, "atype", a.action_type),
+                label(lang, "resp", a.responsible),
+                label(lang, "time", a.timeframe),
+                a.votes,
+                t(lang, f"status.{a.status}"),
+                round(e.before, 2) if e.before is not None else None,
+                round(e.after, 2) if e.after is not None else None,
+                round(change, 2) if change is not None else None,
+            ]
+        )
+    header = _cols(
+        lang, "id", "week", "area", "area_name", "place", "factors", "title", "type", "responsible", "timeframe",
+        "votes", "status", "before", "after", "change",
+    )  # fmt: skip
+    return Table("actions", t(lang, "export.sheet.actions"), header, rows, {12, 13, 14})
+
+
+def _csv_value(v: Value) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:.2f}"
+    return str(v)
+
+
+def write_csv(tables: Sequence[Table], out_dir: Path, stem: str) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    for table in tables:
+        path = out_dir / f"{stem}-{table.kind}.csv"
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(table.header)
+            for row in table.rows:
+                writer.writerow([_csv_value(v) for v in row])
+        paths.append(path)
+    return paths
+
+
+def write_xlsx(tables: Sequence[Table], path: Path) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from bot.domain.factors import LEVEL_HEX
+
+    wb = Workbook()
+    if wb.active is not None:
+        wb.remove(wb.active)
+    wb.properties.creator = "est-bot"
+    bold = Font(bold=True)
+    for table in tables:
+        ws = wb.create_sheet(table.sheet[:31])
+        ws.append(table.header)
+        for cell in ws[1]:
+            cell.font = bold
+            cell.alignment = Alignment(vertical="top")
+        for row in table.rows:
+            ws.append(list(row))
+        ws.freeze_panes = "A2"
+        widths = [len(h) for h in table.header]
+        for row in table.rows:
+            for i, v in enumerate(row):
+                widths[i] = max(widths[i], len(_csv_value(v)))
+        for i, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, width + 2))
+        for col in table.decimals:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=col + 1, max_col=col + 1):
+                cell.number_format = LEVEL_FORMAT
+        if table.colour_column is not None:
+            for r, colour in enumerate(table.colours, start=2):
+                if colour in LEVEL_HEX and colour != "none":
+                    fill = LEVEL_HEX[colour].lstrip("#").upper()
+                    ws.cell(row=r, column=table.colour_column + 1).fill = PatternFill("solid", fgColor=fill)
+        if table.rows:
+            ws.auto_filter.ref = ws.dimensions
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path

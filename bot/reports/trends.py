@@ -1,0 +1,170 @@
+"""Trend charts: levels week by week, drawn on EST's green–yellow–orange–red bands.
+
+Made to be read on a phone: one panel per area stacked top to bottom, large type, at most a few lines per
+panel (the factors that stand out, and a dashed line for all factors together), a marker on every week so
+that a lone week still shows. matplotlib with the Agg backend (no screen).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from bot.domain.cycle import RoundKey
+from bot.domain.factors import LEVEL_HEX
+from bot.domain.stats import Series, standing_out
+from bot.text import t
+
+# A band's colour spans the means that round to its level (colour_for rounds half up).
+BANDS: tuple[tuple[float, float, str], ...] = (
+    (-0.5, 0.5, "green"),
+    (0.5, 1.5, "yellow"),
+    (1.5, 2.5, "orange"),
+    (2.5, 3.5, "red"),
+)
+BAND_ALPHA = 0.22
+# Dark lines that stay apart from each other and from every band, with a marker each for print in grey.
+LINE_STYLES: tuple[tuple[str, str], ...] = (("#111111", "o"), ("#1f4fa8", "s"), ("#8e1f8e", "^"))
+ALL_FACTORS_COLOUR = "#5a5a5a"
+
+
+def _nan(values: Sequence[float | None]) -> list[float]:
+    return [math.nan if v is None else v for v in values]
+
+
+def _bands(ax: Axes) -> None:
+    for low, high, colour in BANDS:
+        ax.axhspan(low, high, color=LEVEL_HEX[colour], alpha=BAND_ALPHA, linewidth=0, zorder=0)
+    ax.set_ylim(-0.1, 3.1)
+    ax.set_yticks([0, 1, 2, 3])
+    ax.tick_params(axis="both", labelsize=12, length=0)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _week_axis(ax: Axes, weeks: Sequence[RoundKey], every: int = 1) -> None:
+    ax.set_xlim(-0.4, len(weeks) - 0.6)
+    ticks = list(range(0, len(weeks), every))
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([str(weeks[i].week) for i in ticks])
+
+
+def _save(fig: Figure, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format="png")
+    return path
+
+
+def short_label(label: str) -> str:
+    """A factor's label for a legend: the part before the first comma ("Threats, violence, robbery" → "Threats")."""
+    return label.split(",")[0].strip()
+
+
+# The trend chart's layout in inches, fixed (no layout engine: one draw per chart, not two).
+WIDTH, LEFT, RIGHT = 7.2, 0.55, 0.2
+TOP = 0.55  # the chart's title
+TITLE, PLOT, BELOW = 0.5, 1.95, 0.95  # per panel: the area's name, the plot, the week numbers and legend
+
+
+def trend_png(series: Series, path: Path, lang: str, title: str, *, lines: int = 3, dpi: int = 150) -> Path:
+    """One panel per area: the factors that stand out (at most `lines`) and all factors together."""
+    weeks = series.weeks
+    areas = series.areas or []
+    n = max(1, len(areas))
+    every = 1 if len(weeks) <= 14 else math.ceil(len(weeks) / 13)
+    block = TITLE + PLOT + BELOW
+    height = TOP + n * block
+    fig = plt.figure(figsize=(WIDTH, height), dpi=dpi)
+    try:
+        labels = {f.code: short_label(f.label(lang)) for f in series.factors}
+        x = list(range(len(weeks)))
+        axes: list[Axes] = []
+        for i, area in enumerate(areas):
+            bottom = height - TOP - i * block - TITLE - PLOT
+            ax = fig.add_axes((LEFT / WIDTH, bottom / height, (WIDTH - LEFT - RIGHT) / WIDTH, PLOT / height))
+            axes.append(ax)
+            _bands(ax)
+            _week_axis(ax, weeks, every)
+            ax.set_title(area.name, loc="left", fontsize=15, fontweight="bold")
+            pooled = series.pooled_line(area.code)
+            if all(v is None for v in pooled):
+                ax.text(0.5, 0.5, t(lang, "trend.no_data"), transform=ax.transAxes, ha="center", fontsize=13)
+                continue
+            ax.plot(
+                x,
+                _nan(pooled),
+                color=ALL_FACTORS_COLOUR,
+                linestyle="--",
+                linewidth=2.0,
+                marker="o",
+                markersize=4,
+                label=t(lang, "trend.all_factors"),
+                zorder=2,
+            )
+            top = standing_out(series, area.code, lines)
+            for (colour, marker), code in zip(LINE_STYLES, top, strict=False):
+                ax.plot(
+                    x,
+                    _nan(series.line(area.code, code)),
+                    color=colour,
+                    marker=marker,
+                    linewidth=2.8,
+                    markersize=7,
+                    label=labels.get(code, code),
+                    zorder=3,
+                )
+            if not top:
+                ax.text(
+                    0.98, 0.9, t(lang, "trend.all_green"), transform=ax.transAxes, ha="right", va="top", fontsize=12
+                )
+            ax.legend(
+                loc="upper center",
+                bbox_to_anchor=(0.5, -0.3 / PLOT),
+                ncol=2,
+                fontsize=12,
+                frameon=False,
+                handlelength=2.2,
+                borderaxespad=0,
+            )
+        fig.text(0.02, 1 - 0.15 / height, title, fontsize=15, fontweight="bold", ha="left", va="top")
+        return _save(fig, path)
+    finally:
+        plt.close(fig)
+
+
+def action_png(
+    weeks: Sequence[RoundKey],
+    levels: Sequence[float | None],
+    decided: RoundKey,
+    path: Path,
+    lang: str,
+    title: str,
+    *,
+    dpi: int = 100,
+) -> Path:
+    """A small chart of one action: the level at its place or area week by week, the decision week marked."""
+    fig = plt.figure(figsize=(6.4, 2.7), dpi=dpi)
+    try:
+        ax = fig.add_axes((0.07, 0.2, 0.91, 0.66))
+        _bands(ax)
+        _week_axis(ax, weeks, 1 if len(weeks) <= 14 else 2)
+        if decided in weeks:
+            at = list(weeks).index(decided)
+            ax.axvline(at + 0.5, color="#222222", linestyle=":", linewidth=2)
+            ax.text(at + 0.55, 3.0, t(lang, "trend.decided"), fontsize=11, va="top", ha="left")
+        ax.plot(range(len(weeks)), _nan(levels), color="#111111", marker="o", linewidth=2.6, markersize=6)
+        ax.set_xlabel(t(lang, "trend.week"), fontsize=11, labelpad=1)
+        short = title if len(title) <= 60 else title[:59] + "…"
+        ax.set_title(short, loc="left", fontsize=12, fontweight="bold")
+        return _save(fig, path)
+    finally:
+        plt.close(fig)
