@@ -114,13 +114,26 @@ def test_demo_plays_a_week_and_writes_reports(tmp_path: Path) -> None:
     result = run_demo(tmp_path / "out")
     names = sorted(p.name for p in result.files)
     assert names == [
+        "est-demo-2026-W43--2026-W47.xlsx",
         "lagesbild-2026-W47.html",
         "lagesbild-2026-W47.md",
         "transcript.txt",
+        "uppfoljning-2026.pdf",
+        "veckorapport-2026-W47-heatmap.png",
+        "veckorapport-2026-W47-trend.png",
         "veckorapport-2026-W47.html",
         "veckorapport-2026-W47.md",
+        "veckorapport-2026-W47.pdf",
         "weekly-report-2026-W47.en.md",
     ]
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    pdf = "\n".join(p.extract_text() for p in PdfReader(tmp_path / "out" / "veckorapport-2026-W47.pdf").pages)
+    assert "Veckorapport Tryggare Exempelstad – vecka 47, 2026" in pdf and "Stortorget" in pdf
+    book = load_workbook(tmp_path / "out" / "est-demo-2026-W43--2026-W47.xlsx", read_only=True)
+    assert book.sheetnames == ["Svar", "Lägesbilder", "Åtgärder"]
+    book.close()
     assert 30 <= result.answered <= 40
     report = (tmp_path / "out" / "veckorapport-2026-W47.md").read_text(encoding="utf-8")
     assert "Stortorget" in report  # the escalating place stands out

@@ -174,7 +174,8 @@ def test_meeting_group_draft_votes_and_finalise(tmp_path: Path) -> None:
         clock.advance(timedelta(days=2, minutes=5))  # Thursday 08:05
         await e.tick()
         photos = e.fake.calls_to("sendPhoto")
-        assert [c.params["chat_id"] for c in photos] in ([MEETING], [str(MEETING)])  # the heatmap, once
+        assert [int(c.params["chat_id"]) for c in photos] == [MEETING, MEETING]  # heatmap and trend, once each
+        assert [c.params["photo"].filename for c in photos] == ["lagesbild-2026-W47-sv.png", "trend-2026-W47-sv.png"]
         texts = [t for t in e.fake.texts_to(MEETING) if t]
         assert texts[0].startswith("Utkast till lägesbild 2026-W47")
         candidate = next(m for m in e.fake.sent_to(MEETING) if m.get("text", "").startswith("Kandidat 1"))
@@ -203,7 +204,8 @@ def test_meeting_group_draft_votes_and_finalise(tmp_path: Path) -> None:
         assert [t for t in e.fake.texts_to(BROADCAST) if t][-1].startswith("Veckorapport 2026-W47")
         assert len([t for t in e.fake.texts_to(ANNA) if t.startswith("Veckorapport 2026-W47")]) == 1
         photo_chats = [int(c.params["chat_id"]) for c in e.fake.calls_to("sendPhoto")]
-        assert sorted(photo_chats) == sorted([MEETING, BROADCAST, ANNA, SARA, KIM])  # one each, none repeated
+        assert sorted(photo_chats) == sorted([MEETING, BROADCAST, ANNA, SARA, KIM] * 2)  # two each, none repeated
+        assert not e.fake.calls_to("sendDocument")  # the report's charts are photos, not files
 
     run_edge(tmp_path, body)
 
