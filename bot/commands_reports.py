@@ -107,7 +107,7 @@ def cmd_followup(svc: Services, ctx: Ctx, args: list[str]) -> None:
         elif word.isdigit() and len(word) == 4:
             year = int(word)
         elif any(c.isdigit() for c in word):
-            _say(svc, ctx, "cmd.followup.bad_year", value=arg)
+            _say(svc, ctx, "cmd.followup.bad_year", value=arg, last=now.year + 1)
             return
         else:
             _say(svc, ctx, "cmd.usage", usage=t(ctx.lang, "cmd.followup.usage"))

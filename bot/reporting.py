@@ -285,7 +285,7 @@ def followup_document(
     if fmt not in FOLLOWUP_FORMATS:
         raise ValueError(fmt)
     if not 2000 <= year <= now.year + 1:
-        raise ReportError("cmd.followup.bad_year", value=str(year))
+        raise ReportError("cmd.followup.bad_year", value=str(year), last=now.year + 1)
     f = load_followup(uow, group, year, now)
     stem = f"uppfoljning-{year}" if lang == "sv" else f"follow-up-{year}"
     path = out or group_dir(svc, group) / f"{stem}.{lang}.{fmt}"

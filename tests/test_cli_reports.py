@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,12 @@ from bot.clock import ManualClock
 from bot.config import load_config
 from tests.conftest import TUE_OPEN
 from tests.report_data import FIRST_ACTION, NAMES, seed
+
+
+def rows_of(path: Path | str) -> list[dict[str, str]]:
+    """A CSV file's rows, read as a spreadsheet program would (UTF-8 with a byte-order mark)."""
+    return list(csv.DictReader(io.StringIO(Path(path).read_text(encoding="utf-8-sig"), newline="")))
+
 
 runner = CliRunner()
 
@@ -134,13 +141,13 @@ def test_export_csv_and_xlsx(config: Path, tmp_path: Path) -> None:
         f"est-tbg-2026-W40--2026-W47-{k}.csv" for k in ("answers", "pictures", "actions")
     ]
     assert "384 answers" in err
-    answers = list(csv.DictReader(files[0].open(encoding="utf-8-sig")))
+    answers = rows_of(files[0])
     assert len(answers) == 384 and {a["organisation"] for a in answers} == {
         "Trygghetsvärdar",
         "Bostadsbolaget",
         "Skolan",
     }
-    actions = list(csv.DictReader(files[2].open(encoding="utf-8-sig")))
+    actions = rows_of(files[2])
     assert actions[0]["åtgärd"] == FIRST_ACTION
     code, out, err = run(
         "export", "--from", "2026-W46", "--to", "2026-W47", "--what", "pictures", "--out", str(tmp_path / "x"),
@@ -158,10 +165,10 @@ def test_export_csv_and_xlsx(config: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--from", "2026-W47", "--to", "2026-W40"], "Week 2026-W47 comes after 2026-W40. Write the earliest week first."),
+        (["--from", "2026-W47", "--to", "2026-W40"], "Week 2026-W47 comes after 2026-W40. Write the earliest week"),
         (["--from", "2026-W40", "--to", "v47"], "--to 'v47': invalid round 'v47'"),
         (["--from", "2026-W40", "--to", "2026-W47", "--format", "ods"], "--format 'ods': choose csv or xlsx"),
-        (["--from", "2026-W40", "--to", "2026-W47", "--what", "names"], "--what 'names': choose answers, pictures, actions or all"),
+        (["--from", "2026-W40", "--to", "2026-W47", "--what", "x"], "--what 'x': choose answers, pictures, actions"),
         (["--from", "2000-W01", "--to", "2026-W47"], "At most 260 weeks in one export; 2000-W01–2026-W47 is"),
     ],
 )  # fmt: skip

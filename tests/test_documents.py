@@ -5,6 +5,7 @@ and XLSX files read back, in Swedish and English, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,6 +42,11 @@ from tests.report_data import (
 )
 
 W47 = RoundKey(2026, 47)
+
+
+def rows_of(path: Path | str) -> list[dict[str, str]]:
+    """A CSV file's rows, read as a spreadsheet program would (UTF-8 with a byte-order mark)."""
+    return list(csv.DictReader(io.StringIO(Path(path).read_text(encoding="utf-8-sig"), newline="")))
 
 
 @pytest.fixture
@@ -190,7 +196,7 @@ def test_csv_export_has_the_numbers_and_no_names(app: App, tmp_path: Path) -> No
     raw = "".join(p.read_text("utf-8-sig") for p in result.files)
     for secret in (*NAMES, "Anna", "Cecilia", "cecilia", HIDDEN_NOTE):
         assert secret not in raw
-    answers = list(csv.DictReader(result.files[0].open(encoding="utf-8-sig")))
+    answers = rows_of(result.files[0])
     assert list(answers[0]) == [
         "vecka", "svar_nr", "organisation", "område", "områdesnamn", "faktor", "faktornamn", "nivå", "plats",
         "anteckning", "sent",
@@ -201,7 +207,7 @@ def test_csv_export_has_the_numbers_and_no_names(app: App, tmp_path: Path) -> No
         ("Trygghetsvärdar", "3", "Stortorget"),
     ]
     assert {r["anteckning"] for r in high} == {APPROVED_NOTE, ""}
-    pictures = list(csv.DictReader(result.files[1].open(encoding="utf-8-sig")))
+    pictures = rows_of(result.files[1])
     cell = next(
         r for r in pictures if r["vecka"] == "2026-W47" and r["område"] == "centrum" and r["faktor"] == "narkotika"
     )
@@ -209,7 +215,7 @@ def test_csv_export_has_the_numbers_and_no_names(app: App, tmp_path: Path) -> No
     w40 = next(r for r in pictures if r["vecka"] == "2026-W40" and r["område"] == "norr" and r["faktor"] == "klotter")
     assert (w40["medelnivå"], w40["färg"]) == ("1.50", "orange")
     assert len({r["vecka"] for r in pictures}) == 8
-    actions = list(csv.DictReader(result.files[2].open(encoding="utf-8-sig")))
+    actions = rows_of(result.files[2])
     assert [(a["åtgärd"], a["vecka"], a["status"]) for a in actions] == [
         (FIRST_ACTION, "2026-W41", "genomförd"),
         (SECOND_ACTION, "2026-W45", "planerad"),

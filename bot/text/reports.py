@@ -88,6 +88,8 @@ TEXT: dict[str, dict[str, str]] = {
     "export.yes": {"sv": "ja", "en": "yes"},
     "export.no": {"sv": "nej", "en": "no"},
     # chat commands
+    "menu.export": {"sv": "Exportera svar och åtgärder (CSV/XLSX)", "en": "Export answers and actions (CSV/XLSX)"},
+    "menu.followup": {"sv": "Årsuppföljning av åtgärderna", "en": "Yearly follow-up of the actions"},
     "cmd.no_round_week": {
         "sv": "Det finns ingen omgång för {week}.",
         "en": "There is no round for {week}.",
@@ -121,8 +123,8 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "followup [YEAR] [html|pdf], e.g. followup 2026",
     },
     "cmd.followup.bad_year": {
-        "sv": '"{value}" är inget år. Skriv året med fyra siffror, t.ex. 2026.',
-        "en": '"{value}" is not a year. Write the year with four digits, e.g. 2026.',
+        "sv": '"{value}": skriv ett år från 2000 till {last}, t.ex. 2026.',
+        "en": '"{value}": write a year from 2000 to {last}, e.g. 2026.',
     },
     "cmd.followup.done": {
         "sv": "Uppföljning {year}: {actions} beslutade åtgärder, {weeks} veckor med rapporter.",

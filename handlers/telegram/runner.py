@@ -34,6 +34,8 @@ COORDINATOR_MENU = (
     "actions",
     "review",
     "invite",
+    "export",
+    "followup",
 )
 # Telegram command names are a-z, 0-9 and _: the Swedish words without å, ä, ö where needed.
 MENU_WORDS = {"report_me": "rapport", "edit": "andra", "pause": "ledig", "language": "sprak"}

@@ -345,3 +345,39 @@ def test_est_bot_run_webhook_takes_only_requests_with_the_secret(tmp_path: Path)
         fake.push_update(fake.command_update(ANNA, ANNA, "help"))  # delivered by the stand-in, with the secret
         wait_until(lambda: helped(fake) >= 1)
         assert helped(fake) == 1  # the forged requests were refused before any work, so only this one
+
+
+def test_an_export_reaches_the_coordinator_as_a_document(tmp_path: Path) -> None:
+    """A file that is not an image goes as a document (sendDocument) after the text; a failed upload costs the
+    file, never the text, and is not retried."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.report_data import NAMES, seed
+
+    async def body(e: Edge) -> None:
+        await asyncio.to_thread(seed, e.app, TUE_OPEN)
+        await e.feed(e.fake.command_update(SARA, SARA, "export"))
+        assert e.fake.texts_to(SARA)[-2].startswith("Export 2026-W36–2026-W47: 384 svar")
+        document = e.last(SARA)["document"]
+        assert document["file_name"] == "est-tbg-2026-W36--2026-W47.xlsx"
+        assert document["mime_type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        book = load_workbook(io.BytesIO(e.fake.file_bytes(document["file_id"])))
+        assert book.sheetnames == ["Svar", "Lägesbilder", "Åtgärder"] and book["Svar"].max_row == 385
+        words = " ".join(str(v) for ws in book.worksheets for r in ws.iter_rows(values_only=True) for v in r if v)
+        assert not any(name in words for name in NAMES)
+        assert not e.fake.calls_to("sendPhoto")  # a workbook is not sent as a photo
+
+        e.fake.fail_next("sendDocument", status=400, description="Bad Request: file is too big")
+        await e.feed(e.fake.command_update(SARA, SARA, "report", args="2026-W47"))
+        assert e.fake.texts_to(SARA)[-1].startswith("# Veckorapport Tryggare Trelleborg")  # the text arrived
+        await e.tick()
+        tries = [c for c in e.fake.calls_to("sendDocument") if c.params["document"].filename.endswith(".pdf")]
+        assert len(tries) == 1  # not retried
+        await e.feed(e.fake.command_update(KIM, KIM, "report", args="2026-W47"))
+        pdf = e.last(KIM)["document"]
+        assert pdf["file_name"] == "veckorapport-2026-W47.sv.pdf"
+        assert e.fake.file_bytes(pdf["file_id"]).startswith(b"%PDF-")
+
+    run_edge(tmp_path, body)
