@@ -135,8 +135,9 @@ def test_meeting_draft_reactions_menus_and_finalise(tmp_path: Path) -> None:
         draft = in_channel[0]
         assert draft["blocks"][0]["type"] == "header" and "2026-W47" in draft["blocks"][0]["text"]["text"]
         assert "🔴" in w.block_text(draft)  # colours per area × factor
-        heatmaps = [f for f in w.fake.files() if MEETING in f.channels]
-        assert len(heatmaps) == 1 and heatmaps[0].filename.endswith(".png") and heatmaps[0].content
+        charts = [f for f in w.fake.files() if MEETING in f.channels]  # the heatmap and the 12-week trend
+        assert [f.filename for f in charts] == ["lagesbild-2026-W47-sv.png", "trend-2026-W47-sv.png"]
+        assert all(f.content for f in charts)
         candidate = next(m for m in in_channel if w.block_text(m).startswith("Kandidat 1"))
         await w.post(rq.event_callback(rq.reaction_added(KIM, "+1", MEETING, candidate["ts"])))
         assert "Röster: 1" in w.block_text(w.fake.message(MEETING, candidate["ts"]) or {})
@@ -166,7 +167,7 @@ def test_meeting_draft_reactions_menus_and_finalise(tmp_path: Path) -> None:
         assert w.block_text(report).startswith("Veckorapport 2026-W47")
         assert w.block_text(w.last(ANNA)).startswith("Veckorapport 2026-W47")
         shared = sorted(c for f in w.fake.files() for c in f.channels)
-        assert shared.count(BROADCAST) == 1 and shared.count(w.fake.dm_channel(ANNA)) == 1
+        assert shared.count(BROADCAST) == 2 and shared.count(w.fake.dm_channel(ANNA)) == 2  # heatmap and trend
 
     run_workspace(tmp_path, body)
 
