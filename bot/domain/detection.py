@@ -155,5 +155,7 @@ def detect(series: Sequence[float | None], params: DetectionParams) -> Signal:
             z = lam * v + (1 - lam) * z
             steps += 1
     limit = mu + params.ewma_limit * sigma * ewma_limit_sd(lam, steps)
-    flagged = z >= limit - _EPS and x >= params.min_level - _EPS
+    # This week itself must be above the expected level too: high guard weeks alone can lift the EWMA over its
+    # limit while the week being judged is back to normal.
+    flagged = z >= limit - _EPS and x >= params.min_level - _EPS and x > mu + _EPS
     return Signal(flagged, x, mu, z, limit, rising, highest)
