@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -58,5 +59,6 @@ def build(
     )
     if sync:
         services.sync_config()
-    dispatcher = Dispatcher(lambda: SqlUnitOfWork(factory), clock, senders)
+    lease = timedelta(seconds=config.run.outbox_lease_seconds)
+    dispatcher = Dispatcher(lambda: SqlUnitOfWork(factory), clock, senders, lease=lease)
     return App(config, engine, services, dispatcher)

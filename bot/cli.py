@@ -128,10 +128,18 @@ def demo(
 
 
 @app.command()
-def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
+def run(
+    config: ConfigOpt = DEFAULT_CONFIG,
+    at: Annotated[
+        str | None,
+        typer.Option(help="Pretend the time is this local time (YYYY-MM-DDTHH:MM): to try a week on a test server."),
+    ] = None,
+) -> None:
     """Start the scheduler and the platforms the configuration enables."""
     from bot.bootstrap import build
+    from bot.clock import Clock, OffsetClock, SystemClock
     from bot.config import Secrets
+    from bot.leader import Leadership, lead_forever
     from bot.outbox import Sender
     from bot.scheduler import build_scheduler
 
@@ -155,6 +163,13 @@ def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
             "telegram.mode = 'webhook' needs EST_TELEGRAM_WEBHOOK_SECRET in the environment "
             "(1-256 characters A-Z, a-z, 0-9, _ and -)"
         )
+    clock: Clock = SystemClock()
+    if at is not None:
+        try:
+            local = datetime.fromisoformat(at)
+        except ValueError:
+            raise _fail(f"--at {at!r}: write the time as YYYY-MM-DDTHH:MM") from None
+        clock = OffsetClock(local if local.tzinfo else local.replace(tzinfo=cfg.groups[0].tz))
     from bot import logs
 
     logs.setup(
@@ -185,10 +200,25 @@ def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
 
             assert secrets.slack_bot_token is not None
             senders["slack"] = build_sender(cfg.slack, secrets.slack_bot_token, lang=cfg.groups[0].language)
-        built = build(cfg, senders=senders, platforms=tuple(senders))
+        built = build(cfg, clock=clock, senders=senders, platforms=tuple(senders))
         slack_edge = None
-        scheduler = build_scheduler(built.services)
+        scheduler = build_scheduler(built.services, cfg.run.tick_seconds)
+        leadership = Leadership(built.engine)
         tasks: list[asyncio.Task[None]] = []
+
+        async def gain() -> None:
+            # The leader runs the schedule and, in polling mode, is the one process that asks Telegram for
+            # updates (Telegram allows one getUpdates caller). Every process sends the outbox.
+            scheduler.resume()
+            await asyncio.to_thread(built.services.tick)
+            if tg is not None and not webhook and tg.updater is not None and not tg.updater.running:
+                await tg.updater.start_polling(drop_pending_updates=False)
+
+        async def loss() -> None:
+            scheduler.pause()
+            if tg is not None and not webhook and tg.updater is not None and tg.updater.running:
+                await tg.updater.stop()
+
         try:
             if tg is not None:
                 register(tg, built.services, drainer(built.dispatcher))
@@ -213,8 +243,6 @@ def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
                         webhook_url=url,
                         secret_token=secrets.telegram_webhook_secret,
                     )
-                else:
-                    await tg.updater.start_polling(drop_pending_updates=False)
                 tasks.append(asyncio.create_task(drain_forever(built.dispatcher)))
             if cfg.slack.enabled:
                 from handlers.slack import runner as slack_runner
@@ -229,8 +257,8 @@ def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
                     signing_secret=secrets.slack_signing_secret,
                     lang=cfg.groups[0].language,
                 )
-            scheduler.start()
-            await asyncio.to_thread(built.services.tick)
+            scheduler.start(paused=True)
+            tasks.append(asyncio.create_task(lead_forever(leadership, gain, loss, cfg.run.leader_retry_seconds)))
             log.info(
                 "running: %d groups, platforms: %s; Ctrl-C stops",
                 len(cfg.groups),
@@ -249,6 +277,7 @@ def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
                 if tg.running:
                     await tg.stop()
                 await tg.shutdown()
+            await asyncio.to_thread(leadership.release)
             built.close()
 
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it

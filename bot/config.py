@@ -329,6 +329,18 @@ class PoliceEventsConfig(_Strict):
         return self
 
 
+class RunConfig(_Strict):
+    """How `est-bot run` paces itself, and how several processes on one PostgreSQL database share the work."""
+
+    tick_seconds: int = Field(default=60, ge=1, le=3600)
+    leader_retry_seconds: float = Field(default=10.0, gt=0, le=600)
+    outbox_lease_seconds: float = Field(default=120.0, ge=1, le=3600)
+
+
+class PrivacyConfig(_Strict):
+    note_retention_weeks: int = Field(default=26, ge=1, le=520)
+
+
 class Secrets(BaseSettings):
     """Secrets come only from the environment, never from the TOML file."""
 
@@ -348,6 +360,8 @@ class Config(_Strict):
     slack: SlackConfig = Field(default_factory=SlackConfig)
     telegram: TelegramConfig = Field(default_factory=TelegramConfig)
     police_events: PoliceEventsConfig = Field(default_factory=PoliceEventsConfig)
+    run: RunConfig = Field(default_factory=RunConfig)
+    privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     groups: list[GroupConfig] = Field(min_length=1)
 
     @model_validator(mode="after")

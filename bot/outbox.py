@@ -1,18 +1,40 @@
 """Draining the outbox: every outgoing message was first a row; senders deliver them.
 
-A row is claimed in a short transaction (SKIP LOCKED on PostgreSQL, so several
-processes share the work), sent, and marked sent in the same transaction. A
-platform's "retry after" reschedules the row; an error is retried with
-backoff and, after `park_after` attempts, parked for coordinators to see in
-`status`, never dropped. A crash between the platform accepting a message and
-the commit can repeat that one message; updates by `ref` are edits, so they
-repeat harmlessly.
+Several drainers (threads of one process, or several `est-bot run` processes on one PostgreSQL database) share
+the work without sending a row twice:
+
+1. **Claim** a few due rows in a short transaction: `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL (SQLite
+   takes its write lock up front with BEGIN IMMEDIATE, so claims queue), then stamp them with this drainer's
+   id and a lease (`claimed_until`). Commit. Other drainers now skip them until the lease runs out.
+2. **Send** each row with no transaction open: the network call never holds a lock or a connection.
+3. **Record** the outcome in a short transaction of its own: sent (with the platform's message id, for later
+   edits), retried later, or parked. The lease is cleared.
+
+A chat's messages keep their order: a row is claimed only together with every earlier pending row to the same
+address (`SqlStore.claim_outbox`), so two drainers never talk to one chat at once, and a failed row holds back
+the later rows to that chat until it is delivered or parked.
+
+The one at-least-once window: a crash (kill -9, power loss) after the platform accepted a message and before
+step 3 committed. That row's lease runs out (`lease`, default two minutes) and another drainer sends it again:
+one repeated message per drainer that was sending at that moment, never more. A timeout is the same window:
+the platform may have taken a message whose answer never came, so it is retried. Updates by `ref` are edits
+and repeat harmlessly. A crash anywhere else loses and repeats nothing: unsent claimed rows come back after the
+lease, and a half-done step 3 rolls back to "claimed".
+
+A platform's "retry after" holds all of that platform's sending in this process and reschedules the row
+without counting an attempt; an error is retried with exponential backoff and, after `park_after` attempts,
+parked for coordinators to see in `status`, never dropped; a permanent failure (blocked bot, unknown chat) is
+parked at once.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -46,62 +68,124 @@ def backoff(attempt: int) -> float:
     return float(min(600, 2 ** min(attempt, 10)))
 
 
+def drainer_id() -> str:
+    """Who holds a lease: host and process for a person reading the table, and a random part for uniqueness."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    kind: str  # sent | retry_after | permanent | error
+    message_id: str | None = None
+    seconds: float = 0.0
+    error: str = ""
+
+
 class Dispatcher:
     def __init__(
-        self, uow_factory: Callable[[], UnitOfWork], clock: Clock, senders: dict[str, Sender], park_after: int = 8
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        clock: Clock,
+        senders: dict[str, Sender],
+        park_after: int = 8,
+        lease: timedelta = timedelta(minutes=2),
     ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
         self.senders = senders
         self.park_after = park_after
+        self.lease = lease
+        self.id = drainer_id()
         self.paused_until: dict[str, datetime] = {}  # a platform's "retry after" holds all its sending
 
     def drain(self, platform: str, limit: int = 100, address: str | None = None, batch: int = 1) -> int:
         """Try up to `limit` due rows for one platform; returns how many were delivered.
 
-        `batch` rows share one transaction: faster, but a crash may repeat up to `batch` messages, so the
-        chat platforms keep 1 and only local senders (console, demo) use more.
+        `batch` rows are claimed at once and their outcomes recorded in one transaction: faster, but a crash
+        may then repeat up to `batch` messages, so the chat platforms keep 1 and only local senders (console,
+        demo) use more.
         """
         sender = self.senders[platform]
         delivered = tried = 0
         while tried < limit:
+            now = self.clock.now()
+            if now < self.paused_until.get(platform, now):
+                break
             with self.uow_factory() as uow:
-                now = self.clock.now()
-                if now < self.paused_until.get(platform, now):
-                    break
-                items = uow.store.claim_outbox(platform, now, min(batch, limit - tried), address)
-                if not items:
-                    break
-                for item in items:
-                    tried += 1
-                    delivered += self._deliver(uow, sender, item, now)
-                    if platform in self.paused_until and now < self.paused_until[platform]:
-                        break  # rows claimed with this one stay pending and go later
+                items = uow.store.claim_outbox(
+                    platform, now, min(batch, limit - tried), address, now + self.lease, self.id
+                )
+                existing = {
+                    item.id: uow.store.message_id_for(item.platform, item.address, item.ref)
+                    for item in items
+                    if item.ref and not Outbound.from_json(item.payload).fresh
+                }
                 uow.commit()
+            if not items:
+                break
+            outcomes: list[tuple[OutboxItem, _Outcome]] = []
+            attempted: set[int] = set()
+            failed: set[str] = set()  # addresses whose row failed: their later rows wait, to keep the order
+            try:
+                for item in items:
+                    if item.address in failed or self._paused(platform):
+                        continue
+                    tried += 1
+                    attempted.add(item.id)
+                    outcome = self._send(sender, item, existing.get(item.id))
+                    outcomes.append((item, outcome))
+                    if outcome.kind != "sent":
+                        failed.add(item.address)
+                    if batch == 1:
+                        delivered += self._record(outcomes)
+            finally:
+                delivered += self._record(outcomes)
+                untried = [i.id for i in items if i.id not in attempted]
+                if untried:
+                    with self.uow_factory() as uow:
+                        uow.store.outbox_release(untried, self.id)
+                        uow.commit()
         return delivered
 
-    def _deliver(self, uow: UnitOfWork, sender: Sender, item: OutboxItem, now: datetime) -> int:
+    def _paused(self, platform: str) -> bool:
+        return platform in self.paused_until and self.clock.now() < self.paused_until[platform]
+
+    def _send(self, sender: Sender, item: OutboxItem, existing: str | None) -> _Outcome:
         out = Outbound.from_json(item.payload)
-        existing = (
-            uow.store.message_id_for(item.platform, item.address, item.ref) if item.ref and not out.fresh else None
-        )
         try:
-            message_id = sender.send(item, out, existing)
+            return _Outcome("sent", message_id=sender.send(item, out, existing))
         except RetryAfter as exc:
             # The platform asks everyone to wait: hold the whole platform, and do not count it as a failure.
-            retry_at = now + timedelta(seconds=max(1.0, exc.seconds))
-            self.paused_until[item.platform] = retry_at
-            uow.store.outbox_retry(item.id, retry_at, str(exc), self.park_after, count=False)
-            log.warning("outbox %s: %s; %s paused until %s", item.key, exc, item.platform, retry_at)
-            return 0
+            self.paused_until[item.platform] = self.clock.now() + timedelta(seconds=max(1.0, exc.seconds))
+            log.warning("outbox %s: %s; %s paused", item.key, exc, item.platform)
+            return _Outcome("retry_after", seconds=max(1.0, exc.seconds), error=str(exc))
         except PermanentFailure as exc:
-            uow.store.outbox_park(item.id, str(exc))
             log.error("outbox %s parked: %s", item.key, exc)
-            return 0
+            return _Outcome("permanent", error=str(exc))
         except Exception as exc:
-            retry_at = now + timedelta(seconds=backoff(item.attempts))
-            parked = uow.store.outbox_retry(item.id, retry_at, f"{type(exc).__name__}: {exc}", self.park_after)
-            log.exception("outbox %s failed%s", item.key, " and was parked" if parked else "")
+            log.warning("outbox %s failed: %s: %s", item.key, type(exc).__name__, exc, exc_info=True)
+            return _Outcome("error", error=f"{type(exc).__name__}: {exc}")
+
+    def _record(self, outcomes: list[tuple[OutboxItem, _Outcome]]) -> int:
+        """Write what happened to each sent row in one short transaction; returns how many were delivered."""
+        if not outcomes:
             return 0
-        uow.store.outbox_sent(item.id, now, message_id)
-        return 1
+        delivered = 0
+        now = self.clock.now()
+        with self.uow_factory() as uow:
+            for item, o in outcomes:
+                if o.kind == "sent":
+                    uow.store.outbox_sent(item.id, now, o.message_id)
+                    delivered += 1
+                elif o.kind == "retry_after":
+                    at = now + timedelta(seconds=o.seconds)
+                    uow.store.outbox_retry(item.id, at, o.error, self.park_after, count=False)
+                elif o.kind == "permanent":
+                    uow.store.outbox_park(item.id, o.error)
+                else:
+                    at = now + timedelta(seconds=backoff(item.attempts))
+                    if uow.store.outbox_retry(item.id, at, o.error, self.park_after):
+                        log.error("outbox %s parked after %d attempts: %s", item.key, self.park_after, o.error)
+            uow.commit()
+        outcomes.clear()
+        return delivered

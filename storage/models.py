@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -232,6 +233,7 @@ class ActionRow(Base):
 
 class OutboxRow(Base):
     __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_platform_address_status", "platform", "address", "status"),)
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     key: Mapped[str] = mapped_column(Text, unique=True)
     platform: Mapped[str] = mapped_column(String(20), index=True)
@@ -244,6 +246,10 @@ class OutboxRow(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    # A claimer's lease (bot/outbox.py): the row is being sent by `claimed_by` until `claimed_until`; a crashed
+    # claimer's rows come back when the lease runs out.
+    claimed_until: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
 
 
 class MessageRefRow(Base):

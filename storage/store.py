@@ -1031,28 +1031,69 @@ class SqlStore:
         }
         self.s.execute(_ENQUEUE, values)
 
-    def claim_outbox(self, platform: str, now: datetime, limit: int, address: str | None = None) -> list[OutboxItem]:
-        """Pending rows due now, oldest first, locked (SKIP LOCKED on PostgreSQL) for this transaction."""
+    def claim_outbox(
+        self,
+        platform: str,
+        now: datetime,
+        limit: int,
+        address: str | None = None,
+        lease_until: datetime | None = None,
+        claimer: str = "",
+    ) -> list[OutboxItem]:
+        """Claim due rows for one sender, oldest first, and lease them to `claimer` until `lease_until`.
+
+        Rows locked by another claim in progress are skipped (SKIP LOCKED on PostgreSQL; SQLite takes its write
+        lock up front), rows leased to someone else are not due. A chat's messages go in order: a row is taken
+        only when every earlier pending row to the same address is taken with it, so two claimers never send to
+        one chat at once and edits of one message never overtake each other. Commit to make the lease visible.
+        """
+        lease_until = lease_until or now
         q = (
             select(OutboxRow)
-            .where(OutboxRow.platform == platform, OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now)
+            .where(
+                OutboxRow.platform == platform,
+                OutboxRow.status == "pending",
+                OutboxRow.next_attempt_at <= now,
+                (OutboxRow.claimed_until.is_(None)) | (OutboxRow.claimed_until <= now),
+            )
             .order_by(OutboxRow.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
         if address is not None:
             q = q.where(OutboxRow.address == address)
-        return [
-            OutboxItem(r.id, r.key, r.platform, r.address, r.ref, r.payload, r.attempts, r.status)
-            for r in self.s.scalars(q)
-        ]
+        rows = list(self.s.scalars(q))
+        if not rows:
+            return []
+        ids = [r.id for r in rows]
+        first_outside: dict[str, int] = {
+            a: int(n)
+            for a, n in self.s.execute(
+                select(OutboxRow.address, func.min(OutboxRow.id))
+                .where(
+                    OutboxRow.platform == platform,
+                    OutboxRow.status == "pending",
+                    OutboxRow.address.in_({r.address for r in rows}),
+                    OutboxRow.id.not_in(ids),
+                )
+                .group_by(OutboxRow.address)
+            )
+        }
+        taken = [r for r in rows if r.id < first_outside.get(r.address, r.id + 1)]
+        if taken:
+            self.s.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id.in_([r.id for r in taken]))
+                .values(claimed_until=lease_until, claimed_by=claimer)
+            )
+        return [OutboxItem(r.id, r.key, r.platform, r.address, r.ref, r.payload, r.attempts, r.status) for r in taken]
 
     def outbox_sent(self, item_id: int, now: datetime, message_id: str | None) -> None:
         """Mark a row sent and remember which platform message shows its ref (one UPDATE, one upsert)."""
         row = self.s.execute(
             update(OutboxRow)
             .where(OutboxRow.id == item_id)
-            .values(status="sent", sent_at=now, attempts=OutboxRow.attempts + 1)
+            .values(status="sent", sent_at=now, attempts=OutboxRow.attempts + 1, claimed_until=None, claimed_by=None)
             .returning(OutboxRow.platform, OutboxRow.address, OutboxRow.ref)
         ).one()
         platform, address, ref = row
@@ -1069,9 +1110,13 @@ class SqlStore:
     def outbox_retry(self, item_id: int, at: datetime, error: str, park_after: int, count: bool = True) -> bool:
         """Schedule another attempt, or park the row after too many failures; True if parked.
 
-        A rate limit (`count=False`) reschedules without counting as a failed attempt."""
+        A rate limit (`count=False`) reschedules without counting as a failed attempt. A row that is no longer
+        pending (another claimer whose lease outlived ours delivered it) is left as it is."""
         row = self.s.get(OutboxRow, item_id)
         assert row is not None
+        if row.status != "pending":
+            return False
+        row.claimed_until = row.claimed_by = None
         if not count:
             row.next_attempt_at, row.last_error = at, error[:2000]
             return False
@@ -1086,8 +1131,34 @@ class SqlStore:
     def outbox_park(self, item_id: int, error: str) -> None:
         row = self.s.get(OutboxRow, item_id)
         assert row is not None
+        if row.status != "pending":
+            return
         row.attempts += 1
         row.status, row.last_error = "parked", error[:2000]
+        row.claimed_until = row.claimed_by = None
+
+    def outbox_release(self, item_ids: list[int], claimer: str) -> None:
+        """Give back claimed rows that were not tried (a rate limit stopped the batch, or the sender stopped)."""
+        if item_ids:
+            self.s.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id.in_(item_ids), OutboxRow.claimed_by == claimer, OutboxRow.status == "pending")
+                .values(claimed_until=None, claimed_by=None)
+            )
+
+    def parked_messages(self, limit: int = 5) -> list[tuple[str, str, str | None, str | None]]:
+        """The latest parked rows: (platform, address, name of the person the address belongs to, last error)."""
+        rows = self.s.execute(
+            select(OutboxRow.platform, OutboxRow.address, PersonRow.name, OutboxRow.last_error)
+            .outerjoin(
+                AccountRow, and_(AccountRow.platform == OutboxRow.platform, AccountRow.external_id == OutboxRow.address)
+            )
+            .outerjoin(PersonRow, PersonRow.id == AccountRow.person_id)
+            .where(OutboxRow.status == "parked")
+            .order_by(OutboxRow.id.desc())
+            .limit(limit)
+        )
+        return [(p, a, n, e) for p, a, n, e in rows]
 
     def message_id_for(self, platform: str, address: str, ref: str) -> str | None:
         row = self.s.get(MessageRefRow, (platform, address, ref))
