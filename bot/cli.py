@@ -190,7 +190,7 @@ def run(
         tg = None
         if cfg.telegram.enabled:
             from handlers.telegram.edge import TelegramSender, drainer, register
-            from handlers.telegram.runner import build_application, drain_forever, set_menu
+            from handlers.telegram.runner import build_application, drain_forever, poll_forever, set_menu
 
             assert secrets.telegram_token is not None
             tg = build_application(cfg.telegram, secrets.telegram_token)
@@ -206,18 +206,20 @@ def run(
         leadership = Leadership(built.engine)
         tasks: list[asyncio.Task[None]] = []
 
+        polling: list[asyncio.Task[None]] = []
+
         async def gain() -> None:
             # The leader runs the schedule and, in polling mode, is the one process that asks Telegram for
             # updates (Telegram allows one getUpdates caller). Every process sends the outbox.
             scheduler.resume()
+            if tg is not None and not webhook and not polling:
+                polling.append(asyncio.create_task(poll_forever(tg)))
             await asyncio.to_thread(built.services.tick)
-            if tg is not None and not webhook and tg.updater is not None and not tg.updater.running:
-                await tg.updater.start_polling(drop_pending_updates=False)
 
         async def loss() -> None:
             scheduler.pause()
-            if tg is not None and not webhook and tg.updater is not None and tg.updater.running:
-                await tg.updater.stop()
+            while polling:
+                polling.pop().cancel()
 
         try:
             if tg is not None:
@@ -267,7 +269,7 @@ def run(
             await asyncio.Event().wait()
         finally:
             scheduler.shutdown(wait=False)
-            for task in tasks:
+            for task in tasks + polling:
                 task.cancel()
             if slack_edge is not None:
                 await slack_edge.stop()

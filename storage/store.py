@@ -1089,11 +1089,13 @@ class SqlStore:
         return [OutboxItem(r.id, r.key, r.platform, r.address, r.ref, r.payload, r.attempts, r.status) for r in taken]
 
     def outbox_sent(self, item_id: int, now: datetime, message_id: str | None) -> None:
-        """Mark a row sent and remember which platform message shows its ref (one UPDATE, one upsert)."""
+        """Mark a row sent and remember which platform message shows its ref (one UPDATE, one upsert).
+
+        `claimed_by` stays: it tells which process delivered the row."""
         row = self.s.execute(
             update(OutboxRow)
             .where(OutboxRow.id == item_id)
-            .values(status="sent", sent_at=now, attempts=OutboxRow.attempts + 1, claimed_until=None, claimed_by=None)
+            .values(status="sent", sent_at=now, attempts=OutboxRow.attempts + 1, claimed_until=None)
             .returning(OutboxRow.platform, OutboxRow.address, OutboxRow.ref)
         ).one()
         platform, address, ref = row

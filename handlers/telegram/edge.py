@@ -161,7 +161,11 @@ def register(
 
     async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.callback_query is not None:
-            await update.callback_query.answer()  # stop the button's spinner at once
+            try:
+                await update.callback_query.answer()  # stop the button's spinner at once
+            except TelegramError as exc:
+                # A query delivered again after a restart is "too old" to answer; the press still counts.
+                log.info("callback query not answered (%s); handling the press anyway", exc)
         inbound = update_to_inbound(update)
         if inbound is None:
             return

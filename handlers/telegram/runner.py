@@ -7,8 +7,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeChat
-from telegram.error import TelegramError
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.config import TelegramConfig
@@ -73,3 +73,40 @@ async def drain_forever(dispatcher: Dispatcher, every: float = 1.0, stop: Callab
         except Exception:
             log.exception("draining the Telegram outbox failed; trying again")
         await asyncio.sleep(every)
+
+
+async def poll_forever(
+    application: Application[Any, Any, Any, Any, Any, Any], timeout: int = 30, stop: Callable[[], bool] = lambda: False
+) -> None:
+    """Long polling that confirms an update to Telegram only after it was handled.
+
+    PTB's own Updater asks for the next batch (which tells Telegram the last one arrived) while the last one is
+    still being handled, so a process killed in between loses those updates. Here `offset` moves past an update
+    only after `process_update` returned, i.e. after its unit of work committed: a crash before that makes
+    Telegram deliver it again, and a crash after the commit but before the next poll delivers a duplicate that
+    the services drop by its update id (`processed_events`). Network faults, 5xx, 429 and a 409 (another
+    poller, e.g. a leader that has not noticed it lost the lock) are waited out with backoff, never fatal."""
+    bot = application.bot
+    await bot.delete_webhook(drop_pending_updates=False)  # getUpdates answers 409 while a webhook is set
+    offset: int | None = None
+    delay = 1.0
+    while not stop():
+        try:
+            updates = await bot.get_updates(offset=offset, timeout=timeout, allowed_updates=Update.ALL_TYPES)
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            await asyncio.sleep(wait if isinstance(wait, int | float) else wait.total_seconds())
+            continue
+        except InvalidToken:
+            log.error("Telegram refuses the token (EST_TELEGRAM_TOKEN); polling again in 60 s")
+            await asyncio.sleep(60)
+            continue
+        except (Conflict, TelegramError) as exc:
+            log.warning("getUpdates failed (%s); polling again in %.0f s", exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(60.0, delay * 2)
+            continue
+        delay = 1.0
+        for update in updates:
+            await application.process_update(update)
+            offset = update.update_id + 1
