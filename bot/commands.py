@@ -232,6 +232,9 @@ def cmd_status(svc: Services, ctx: Ctx, args: list[str]) -> None:
             )
     if parked:
         lines.append(t(lang, "cmd.status.parked", n=parked))
+        for platform, address, who, error in ctx.uow.store.parked_messages(5):
+            name = who or t(lang, "rel.parked_unknown", address=f"{platform}:{address}")
+            lines.append(t(lang, "rel.parked_line", who=name, error=(error or "–")[:120]))
     svc.reply(ctx, Outbound("\n".join(lines), kind="status"))
 
 

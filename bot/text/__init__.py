@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.text import commands, detection, home, picture, questionnaire, reports, slack, statistics
+from bot.text import commands, detection, home, picture, questionnaire, reliability, reports, slack, statistics
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
@@ -24,6 +24,7 @@ for _part in (
     statistics.TEXT,
     detection.TEXT,
     reports.TEXT,
+    reliability.TEXT,
 ):
     for _key, _value in _part.items():
         if _key in CATALOGUE:

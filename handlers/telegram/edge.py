@@ -12,6 +12,7 @@ scheduled back on the loop that owns the PTB application.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import html
 import logging
 from collections.abc import Callable, Coroutine
@@ -99,7 +100,12 @@ class TelegramSender:
         self.limiter = limiter or RateLimiter()
 
     def _run(self, coro: Coroutine[Any, Any, T]) -> T:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(self.timeout)
+        future = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        try:
+            return future.result(self.timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()  # the call must not finish later behind the retry's back
+            raise TimeoutError(f"no answer from Telegram within {self.timeout:.0f} s") from None
 
     def send(self, item: OutboxItem, out: Outbound, message_id: str | None) -> str | None:
         chat_id = int(item.address)

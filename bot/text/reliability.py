@@ -1,0 +1,67 @@
+"""Strings of the reliability and personal-data features: parked messages, note review, forget, own data."""
+
+from __future__ import annotations
+
+TEXT: dict[str, dict[str, str]] = {
+    "rel.parked_line": {
+        "sv": "   • till {who}: {error}",
+        "en": "   • to {who}: {error}",
+    },
+    "rel.parked_unknown": {"sv": "okänd mottagare {address}", "en": "unknown recipient {address}"},
+    "review.edit_usage": {
+        "sv": "review edit ID: ny text — skriver om anteckningen (t.ex. för att ta bort ett namn) och godkänner den.",
+        "en": "review edit ID: new text — rewrites the note (e.g. to remove a name) and approves it.",
+    },
+    "review.edited": {
+        "sv": "Anteckning {id} är omskriven och godkänd: {text}",
+        "en": "Note {id} is rewritten and approved: {text}",
+    },
+    "forget.usage": {
+        "sv": "forget NAMN — raderar personens namn, organisation och chattkopplingar; nivåerna finns kvar anonymt.",
+        "en": "forget NAME — erases the person's name, organisation and chat links; their levels stay, anonymised.",
+    },
+    "forget.done": {
+        "sv": (
+            "{name} är raderad: namn, organisation, chattkonton, inbjudningar, egna anteckningar och köade "
+            "meddelanden. {responses} svar finns kvar utan namn."
+        ),
+        "en": (
+            "{name} is erased: name, organisation, chat accounts, invitations, own notes and queued messages. "
+            "{responses} responses remain without a name."
+        ),
+    },
+    "forget.in_config": {
+        "sv": "⚠️ {name} står kvar i konfigurationsfilen och läggs till igen vid nästa start: ta bort raden där.",
+        "en": "⚠️ {name} is still in the configuration file and comes back at the next start: remove them there.",
+    },
+    "forget.self": {
+        "sv": "Du kan inte radera dig själv; be en annan samordnare.",
+        "en": "You cannot erase yourself; ask another coordinator.",
+    },
+    "mydata.text": {
+        "sv": (
+            "Det här har boten sparat om dig ({name}):\n"
+            "• Roll: {role}, organisation: {org}, språk: {lang}\n"
+            "• Områden: {areas}\n"
+            "• Chattkonton: {accounts}\n"
+            "• Svar: {responses} veckor, {notes} anteckningar\n"
+            "• Observationer: {observations}, röster: {votes}\n"
+            "Allt finns i den bifogade filen {file}. Anteckningar gallras efter {weeks} veckor. Vill du bli raderad: "
+            "be en samordnare om forget."
+        ),
+        "en": (
+            "This is what the bot keeps about you ({name}):\n"
+            "• Role: {role}, organisation: {org}, language: {lang}\n"
+            "• Areas: {areas}\n"
+            "• Chat accounts: {accounts}\n"
+            "• Responses: {responses} weeks, {notes} notes\n"
+            "• Observations: {observations}, votes: {votes}\n"
+            "Everything is in the attached file {file}. Notes are deleted after {weeks} weeks. To be erased, ask a "
+            "coordinator for forget."
+        ),
+    },
+    "mydata.private": {
+        "sv": "Dina uppgifter skickas bara i ett privat meddelande; skriv minadata direkt till mig.",
+        "en": "Your data is only sent in a private message; write mydata to me directly.",
+    },
+}
