@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
+from bot import privacy
 from bot.commands_reports import cmd_export, cmd_followup
 from bot.config import CODE_RE, ROLES
 from bot.conversation.messages import Outbound
@@ -54,6 +55,10 @@ ALIASES = {
     "exportera": "export",
     "uppföljning": "followup",
     "uppfoljning": "followup",
+    "glöm": "forget",
+    "radera": "forget",
+    "minadata": "mydata",
+    "mina_data": "mydata",
 }
 
 
@@ -623,6 +628,9 @@ def cmd_review(svc: Services, ctx: Ctx, args: list[str]) -> None:
         _say(svc, ctx, "cmd.no_round")
         return
     store = ctx.uow.store
+    if args and args[0].lower() in ("edit", "redigera", "skriv"):
+        privacy.review_edit(svc, ctx, rnd.id, args[1:])
+        return
     if len(args) == 2 and args[0].lower() in ("approve", "hide", "godkänn", "dölj"):
         status = "approved" if args[0].lower() in ("approve", "godkänn") else "hidden"
         ident = args[1].lstrip("#")
@@ -633,7 +641,7 @@ def cmd_review(svc: Services, ctx: Ctx, args: list[str]) -> None:
         audit(ctx, "review", {"note": ident, "status": status})
         return
     if args:
-        _say(svc, ctx, "cmd.usage", usage="review [approve|hide ID]")
+        _say(svc, ctx, "cmd.usage", usage="review [approve|hide ID] · review edit ID: text")
         return
     notes = store.notes_for_review(rnd.id)
     if not notes:
@@ -682,4 +690,6 @@ COMMANDS: dict[str, tuple[str | None, Handler]] = {
     "stats": ("coordinator", cmd_stats),
     "export": ("coordinator", cmd_export),
     "followup": ("coordinator", cmd_followup),
+    "forget": ("coordinator", privacy.cmd_forget),
+    "mydata": (None, privacy.cmd_mydata),
 }

@@ -134,6 +134,23 @@ class Store(Protocol):
         now: datetime,
     ) -> None: ...
 
+    def edit_note(self, round_id: int, ident: str, text: str) -> bool:
+        """A coordinator's rewrite of a note (e.g. a name taken out): stored, approved, and put into the
+        reporter's saved questionnaire too, so a later edit of theirs does not bring the old text back."""
+
+    def purge_notes(self, group_id: str, before: RoundKey, before_time: datetime) -> dict[str, int]:
+        """Retention: delete reporters' free text (notes, the "anything more" text, saved questionnaires) of
+        the group's rounds before week `before`, and sent or parked messages queued before `before_time` (their
+        texts quote notes). Levels, places, actions and the rounds themselves stay. Idempotent."""
+
+    def forget_person(self, person_id: int, placeholder: str) -> dict[str, int]:
+        """Erase a person's identity: name, organisation, chat accounts, invitations, area links, own notes and
+        saved questionnaires, messages to them, their name in observations and the audit log. Their levels stay,
+        linked to a nameless row, so the weekly numbers do not change."""
+
+    def person_export(self, person_id: int) -> dict[str, Any]:
+        """Everything stored about one person, for their own copy (a subject access request)."""
+
     def add_candidate(
         self,
         round_id: int,
@@ -218,7 +235,9 @@ class Store(Protocol):
         one chat at once and edits of one message never overtake each other. Commit to make the lease visible."""
 
     def outbox_sent(self, item_id: int, now: datetime, message_id: str | None) -> None:
-        """Mark a row sent and remember which platform message shows its ref (one UPDATE, one upsert)."""
+        """Mark a row sent and remember which platform message shows its ref (one UPDATE, one upsert).
+
+        `claimed_by` stays: it tells which process delivered the row."""
 
     def outbox_retry(self, item_id: int, at: datetime, error: str, park_after: int, count: bool = True) -> bool:
         """Schedule another attempt, or park the row after too many failures; True if parked.

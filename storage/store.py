@@ -691,6 +691,195 @@ class SqlStore:
         )
         self.s.flush()
 
+    def edit_note(self, round_id: int, ident: str, text: str) -> bool:
+        """A coordinator's rewrite of a note (e.g. a name taken out): stored, approved, and put into the
+        reporter's saved questionnaire too, so a later edit of theirs does not bring the old text back."""
+        if not ident.isdigit():
+            return False
+        n = int(ident)
+        resp: ResponseRow | None
+        if n % 2 == 0:
+            a = self.s.get(AnswerRow, n // 2)
+            if a is None or a.note is None:
+                return False
+            resp = self.s.get(ResponseRow, a.response_id)
+            if resp is None or resp.round_id != round_id:
+                return False
+            a.note, a.note_review = text, "approved"
+            code = self.s.scalar(select(AreaRow.code).where(AreaRow.id == a.area_id))
+            state = dict(resp.state or {})
+            answers = {k: dict(v) for k, v in (state.get("answers") or {}).items()}
+            if f"{code}|{a.factor}" in answers:
+                answers[f"{code}|{a.factor}"]["note"] = text
+            state["answers"] = answers
+            resp.state = state
+            return True
+        resp = self.s.get(ResponseRow, n // 2)
+        if resp is None or resp.round_id != round_id or resp.more_note is None:
+            return False
+        resp.more_note, resp.more_review = text, "approved"
+        resp.state = {**(resp.state or {}), "more": text}
+        return True
+
+    def purge_notes(self, group_id: str, before: RoundKey, before_time: datetime) -> dict[str, int]:
+        """Retention: delete reporters' free text (notes, the "anything more" text, saved questionnaires) of
+        the group's rounds before week `before`, and sent or parked messages queued before `before_time` (their
+        texts quote notes). Levels, places, actions and the rounds themselves stay. Idempotent."""
+        old = select(RoundRow.id).where(
+            RoundRow.group_id == group_id, (RoundRow.year * 100 + RoundRow.week) < before.year * 100 + before.week
+        )
+        old_responses = select(ResponseRow.id).where(ResponseRow.round_id.in_(old))
+        notes = self.s.execute(
+            update(AnswerRow)
+            .where(AnswerRow.response_id.in_(old_responses), AnswerRow.note.is_not(None))
+            .values(note=None)
+            .returning(AnswerRow.id)
+        ).all()
+        more = self.s.execute(
+            update(ResponseRow)
+            .where(ResponseRow.round_id.in_(old), ResponseRow.more_note.is_not(None))
+            .values(more_note=None)
+            .returning(ResponseRow.id)
+        ).all()
+        drafts = 0
+        for resp in self.s.scalars(select(ResponseRow).where(ResponseRow.round_id.in_(old))):
+            if resp.state:
+                resp.state = {}
+                drafts += 1
+        messages = len(
+            self.s.execute(
+                delete(OutboxRow)
+                .where(OutboxRow.status.in_(("sent", "parked")), OutboxRow.created_at < before_time)
+                .returning(OutboxRow.id)
+            ).all()
+        )
+        self.s.flush()
+        return {"notes": len(notes) + len(more), "drafts": drafts, "messages": messages}
+
+    def forget_person(self, person_id: int, placeholder: str) -> dict[str, int]:
+        """Erase a person's identity: name, organisation, chat accounts, invitations, area links, own notes and
+        saved questionnaires, messages to them, their name in observations and the audit log. Their levels stay,
+        linked to a nameless row, so the weekly numbers do not change."""
+        person = self.s.get(PersonRow, person_id)
+        assert person is not None
+        name = person.name
+        accounts = [
+            (a.platform, a.external_id)
+            for a in self.s.scalars(select(AccountRow).where(AccountRow.person_id == person_id))
+        ]
+        for platform, address in accounts:
+            self.s.execute(delete(OutboxRow).where(OutboxRow.platform == platform, OutboxRow.address == address))
+            self.s.execute(
+                delete(MessageRefRow).where(MessageRefRow.platform == platform, MessageRefRow.address == address)
+            )
+        for row in self.s.scalars(select(OutboxRow)):  # messages to others that name them (status lists, …)
+            payload = _replace_name(row.payload, name, placeholder)
+            if payload != row.payload:
+                row.payload = payload
+        self.s.execute(delete(AccountRow).where(AccountRow.person_id == person_id))
+        self.s.execute(delete(InviteRow).where(InviteRow.person_id == person_id))
+        self.s.execute(delete(PersonAreaRow).where(PersonAreaRow.person_id == person_id))
+        responses = select(ResponseRow.id).where(ResponseRow.person_id == person_id)
+        self.s.execute(update(AnswerRow).where(AnswerRow.response_id.in_(responses)).values(note=None))
+        n_responses = len(
+            self.s.execute(
+                update(ResponseRow)
+                .where(ResponseRow.person_id == person_id)
+                .values(more_note=None, state={})
+                .returning(ResponseRow.id)
+            ).all()
+        )
+        self.s.execute(
+            update(ObservationRow)
+            .where(ObservationRow.author_id == person_id)
+            .values(author=placeholder, author_id=None)
+        )
+        audit_rows = 0
+        for row in self.s.scalars(select(AuditRow).where(AuditRow.group_id == person.group_id)):
+            detail = _replace_name(row.detail, name, placeholder)
+            if row.actor == name or detail != row.detail:
+                row.actor = placeholder if row.actor == name else row.actor
+                row.detail = detail
+                audit_rows += 1
+        person.name, person.name_key, person.organisation = placeholder, f"#forgotten-{person_id}", ""
+        person.active, person.forgotten, person.receives_report, person.paused_until = False, True, False, None
+        self.s.flush()
+        return {"accounts": len(accounts), "responses": n_responses, "audit": audit_rows}
+
+    def person_export(self, person_id: int) -> dict[str, Any]:
+        """Everything stored about one person, for their own copy (a subject access request)."""
+        p = self.s.get(PersonRow, person_id)
+        assert p is not None
+        responses = []
+        for resp, rnd in self.s.execute(
+            select(ResponseRow, RoundRow)
+            .join(RoundRow, RoundRow.id == ResponseRow.round_id)
+            .where(ResponseRow.person_id == person_id)
+            .order_by(RoundRow.year, RoundRow.week)
+        ):
+            answers = [
+                {"area": code, "factor": a.factor, "level": a.level, "place": place, "note": a.note}
+                for a, code, place in self.s.execute(
+                    select(AnswerRow, AreaRow.code, PlaceRow.name)
+                    .join(AreaRow, AreaRow.id == AnswerRow.area_id)
+                    .outerjoin(PlaceRow, PlaceRow.id == AnswerRow.place_id)
+                    .where(AnswerRow.response_id == resp.id)
+                    .order_by(AnswerRow.id)
+                )
+            ]
+            responses.append(
+                {
+                    "week": str(RoundKey(rnd.year, rnd.week)),
+                    "status": resp.status,
+                    "organisation": resp.organisation,
+                    "submitted_at": resp.submitted_at.isoformat() if resp.submitted_at else None,
+                    "late": resp.late,
+                    "answers": answers,
+                    "more": resp.more_note,
+                    "saved_questionnaire": resp.state or {},
+                }
+            )
+        observations = [
+            {"week": str(RoundKey(r.year, r.week)), "factor": o.factor, "text": o.text, "at": o.created_at.isoformat()}
+            for o, r in self.s.execute(
+                select(ObservationRow, RoundRow)
+                .join(RoundRow, RoundRow.id == ObservationRow.round_id)
+                .where(ObservationRow.author_id == person_id)
+                .order_by(ObservationRow.id)
+            )
+        ]
+        votes = [
+            title
+            for (title,) in self.s.execute(
+                select(CandidateRow.title)
+                .join(VoteRow, VoteRow.candidate_id == CandidateRow.id)
+                .where(VoteRow.person_id == person_id)
+                .order_by(CandidateRow.id)
+            )
+        ]
+        invites = [
+            {"created_at": i.created_at.isoformat(), "used_at": i.used_at.isoformat() if i.used_at else None}
+            for i in self.s.scalars(select(InviteRow).where(InviteRow.person_id == person_id))
+        ]
+        return {
+            "person": {
+                "name": p.name,
+                "group": p.group_id,
+                "organisation": p.organisation,
+                "role": p.role,
+                "language": p.language,
+                "active": p.active,
+                "receives_report": p.receives_report,
+                "paused_until": p.paused_until.isoformat() if p.paused_until else None,
+            },
+            "areas": [a.code for a in self.person_areas(person_id)],
+            "accounts": [{"platform": pl, "id": ext} for pl, ext in self.accounts_of(person_id)],
+            "responses": responses,
+            "observations": observations,
+            "votes": votes,
+            "invitations": invites,
+        }
+
     # ------------------------------------------------------------ candidates, votes, actions
 
     def add_candidate(
@@ -1331,3 +1520,14 @@ _ENQUEUE = text(
 def _mean(reports: list[Report], area: str, factors: set[str] | None) -> float | None:
     levels = [r.level for r in reports if r.area == area and (factors is None or r.factor in factors)]
     return sum(levels) / len(levels) if levels else None
+
+
+def _replace_name(value: Any, name: str, placeholder: str) -> Any:
+    """`value` (an audit detail: JSON of dicts, lists and strings) with `name` replaced wherever it appears."""
+    if isinstance(value, str):
+        return value.replace(name, placeholder) if name in value else value
+    if isinstance(value, dict):
+        return {k: _replace_name(v, name, placeholder) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace_name(v, name, placeholder) for v in value]
+    return value

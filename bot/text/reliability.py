@@ -22,17 +22,17 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "forget.done": {
         "sv": (
-            "{name} är raderad: namn, organisation, chattkonton, inbjudningar, egna anteckningar och köade "
-            "meddelanden. {responses} svar finns kvar utan namn."
+            "Personen är raderad och heter nu {placeholder}: namn, organisation, chattkonton, inbjudningar, egna "
+            "anteckningar och meddelanden som nämner namnet. {responses} svar finns kvar utan namn."
         ),
         "en": (
-            "{name} is erased: name, organisation, chat accounts, invitations, own notes and queued messages. "
-            "{responses} responses remain without a name."
+            "The person is erased and is now {placeholder}: name, organisation, chat accounts, invitations, own "
+            "notes and messages naming them. {responses} responses remain without a name."
         ),
     },
     "forget.in_config": {
-        "sv": "⚠️ {name} står kvar i konfigurationsfilen och läggs till igen vid nästa start: ta bort raden där.",
-        "en": "⚠️ {name} is still in the configuration file and comes back at the next start: remove them there.",
+        "sv": "⚠️ Namnet står kvar i konfigurationsfilen och läggs till igen vid nästa start: ta bort personen där.",
+        "en": "⚠️ The name is still in the configuration file and comes back at the next start: remove it there.",
     },
     "forget.self": {
         "sv": "Du kan inte radera dig själv; be en annan samordnare.",
@@ -41,7 +41,7 @@ TEXT: dict[str, dict[str, str]] = {
     "mydata.text": {
         "sv": (
             "Det här har boten sparat om dig ({name}):\n"
-            "• Roll: {role}, organisation: {org}, språk: {lang}\n"
+            "• Roll: {role}, organisation: {org}, språk: {language}\n"
             "• Områden: {areas}\n"
             "• Chattkonton: {accounts}\n"
             "• Svar: {responses} veckor, {notes} anteckningar\n"
@@ -51,7 +51,7 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "en": (
             "This is what the bot keeps about you ({name}):\n"
-            "• Role: {role}, organisation: {org}, language: {lang}\n"
+            "• Role: {role}, organisation: {org}, language: {language}\n"
             "• Areas: {areas}\n"
             "• Chat accounts: {accounts}\n"
             "• Responses: {responses} weeks, {notes} notes\n"
@@ -59,9 +59,5 @@ TEXT: dict[str, dict[str, str]] = {
             "Everything is in the attached file {file}. Notes are deleted after {weeks} weeks. To be erased, ask a "
             "coordinator for forget."
         ),
-    },
-    "mydata.private": {
-        "sv": "Dina uppgifter skickas bara i ett privat meddelande; skriv minadata direkt till mig.",
-        "en": "Your data is only sent in a private message; write mydata to me directly.",
     },
 }

@@ -38,6 +38,10 @@ COMMAND_WORDS = {
     "åtgärder",
     "review",
     "granska",
+    "forget",
+    "glöm",
+    "mydata",
+    "minadata",
 }
 LOCATION_RE = re.compile(r"^@\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)$")
 

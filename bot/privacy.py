@@ -1,0 +1,156 @@
+"""Personal data: coordinator edits of notes, retention, `forget NAME`, and a person's copy of their own data.
+
+* **Review.** `review edit ID: text` rewrites a note before it reaches the weekly report (approve and hide are
+  in bot/commands.py); the edit is audited without the text.
+* **Retention (gallring).** `retention()` deletes reporters' free text (notes, the "anything more" text, saved
+  questionnaires) of weeks older than `privacy.note_retention_weeks`, and the queued messages of that time that
+  quote them; levels, places, decisions and reports are kept. The scheduler runs it daily; it is idempotent.
+* **forget NAME** (coordinators and admins): the person's name, organisation, chat accounts, invitations, own
+  notes and messages are erased; their levels stay under a nameless placeholder, so the weekly numbers hold.
+  Audited under the person's id, never their name.
+* **mydata / minadata**: everything stored about the asker, as a JSON file and a short text, sent privately.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.conversation.messages import Attachment, Outbound
+from bot.domain.cycle import local_round_key
+from bot.domain.masking import clean_text
+from bot.services import Ctx, Services, parse_id
+from bot.text import t
+
+log = logging.getLogger(__name__)
+NOTE_MAX = 1000
+EXPORT_KEEP = timedelta(days=1)
+
+
+def _say(svc: Services, ctx: Ctx, key: str, **kw: object) -> None:
+    svc.reply(ctx, Outbound(t(ctx.lang, key, **kw), kind="notice"))
+
+
+def _audit(ctx: Ctx, action: str, detail: dict[str, object]) -> None:
+    assert ctx.person is not None and ctx.group is not None
+    ctx.uow.store.audit(ctx.now, ctx.group.id, ctx.person.name, action, detail)
+
+
+# ---------------------------------------------------------------- review edit
+
+
+def review_edit(svc: Services, ctx: Ctx, round_id: int, args: list[str]) -> None:
+    """`review edit ID: new text` (or without the colon)."""
+    m = re.fullmatch(r"#?(\d{1,10})\s*:?\s*(.*)", " ".join(args), re.DOTALL)
+    ident = m.group(1) if m else ""
+    text = clean_text(m.group(2), NOTE_MAX) if m else ""
+    if parse_id(ident) is None or not text:
+        _say(svc, ctx, "cmd.usage", usage=t(ctx.lang, "review.edit_usage"))
+        return
+    if not ctx.uow.store.edit_note(round_id, ident, text):
+        _say(svc, ctx, "cmd.review.unknown", id=ident)
+        return
+    _say(svc, ctx, "review.edited", id=ident, text=text)
+    _audit(ctx, "review_edit", {"note": ident})
+
+
+# ---------------------------------------------------------------- retention
+
+
+def retention(svc: Services) -> list[str]:
+    """Delete free text older than the configured number of weeks, in every group; what was done, per group."""
+    weeks = svc.config.privacy.note_retention_weeks
+    now = svc.clock.now()
+    done: list[str] = []
+    for group in svc.config.groups:
+        before = local_round_key(now - timedelta(weeks=weeks), group.tz)
+        before_time = datetime.combine(before.monday(), datetime.min.time(), group.tz).astimezone(UTC)
+        with svc.unit() as uow:
+            counts = uow.store.purge_notes(group.id, before, before_time)
+            if any(counts.values()):
+                uow.store.audit(now, group.id, "retention", "retention", {"before": str(before), **counts})
+            uow.commit()
+        if any(counts.values()):
+            log.info("retention %s: before %s deleted %s", group.id, before, counts)
+            done.append(f"{group.id} retention before {before}: {counts}")
+    _prune_exports(Path(svc.config.reports_dir) / "private", now)
+    return done
+
+
+def _prune_exports(folder: Path, now: datetime) -> None:
+    """Copies made for `mydata` are only needed until sent: remove those older than a day."""
+    if not folder.is_dir():
+        return
+    limit = time.time() - EXPORT_KEEP.total_seconds()
+    for path in folder.glob("mydata-*.json"):
+        if path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------- forget
+
+
+def cmd_forget(svc: Services, ctx: Ctx, args: list[str]) -> None:
+    assert ctx.group is not None and ctx.person is not None
+    name = " ".join(args).strip()
+    person = ctx.uow.store.person_by_name(ctx.group.id, name) if name else None
+    if not name:
+        _say(svc, ctx, "cmd.usage", usage=t(ctx.lang, "forget.usage"))
+        return
+    if person is None:
+        _say(svc, ctx, "cmd.reporter.unknown", name=name)
+        return
+    if person.id == ctx.person.id:
+        _say(svc, ctx, "forget.self")
+        return
+    placeholder = f"#{person.id}"
+    counts = ctx.uow.store.forget_person(person.id, placeholder)
+    _say(svc, ctx, "forget.done", placeholder=placeholder, responses=counts["responses"])
+    if any(r.name.casefold() == person.name.casefold() for r in ctx.group.reporters):
+        _say(svc, ctx, "forget.in_config")
+    _audit(ctx, "forget", {"person_id": person.id, **counts})
+
+
+# ---------------------------------------------------------------- a person's own data
+
+
+def cmd_mydata(svc: Services, ctx: Ctx, args: list[str]) -> None:
+    """Everything stored about the asker, privately (svc.reply always answers the asker in private)."""
+    assert ctx.person is not None and ctx.group is not None
+    data = ctx.uow.store.person_export(ctx.person.id)
+    data["exported_at"] = ctx.now.isoformat()
+    folder = Path(svc.config.reports_dir) / "private"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"mydata-{ctx.person.id}-{ctx.now:%Y%m%dT%H%M%S}.json"
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    path.chmod(0o600)
+    text = t(
+        ctx.lang,
+        "mydata.text",
+        name=ctx.person.name,
+        role=ctx.person.role,
+        org=ctx.person.organisation or "–",
+        language=ctx.person.language,
+        areas=", ".join(data["areas"]) or "–",
+        accounts=", ".join(f"{a['platform']} {a['id']}" for a in data["accounts"]) or "–",
+        responses=len(data["responses"]),
+        notes=_count_notes(data),
+        observations=len(data["observations"]),
+        votes=len(data["votes"]),
+        file=path.name,
+        weeks=svc.config.privacy.note_retention_weeks,
+    )
+    out = Outbound(text, kind="notice", attachments=(Attachment(path.name, "application/json", str(path.resolve())),))
+    svc.reply(ctx, out)
+    _audit(ctx, "mydata", {})
+
+
+def _count_notes(data: dict[str, Any]) -> int:
+    return sum(bool(a.get("note")) for r in data["responses"] for a in r["answers"]) + sum(
+        bool(r.get("more")) for r in data["responses"]
+    )
