@@ -772,10 +772,10 @@ class SqlStore:
             self.s.execute(
                 delete(MessageRefRow).where(MessageRefRow.platform == platform, MessageRefRow.address == address)
             )
-        for row in self.s.scalars(select(OutboxRow)):  # messages to others that name them (status lists, …)
-            payload = _replace_name(row.payload, name, placeholder)
-            if payload != row.payload:
-                row.payload = payload
+        for message in self.s.scalars(select(OutboxRow)):  # messages to others that name them (status lists, …)
+            payload = _replace_name(message.payload, name, placeholder)
+            if payload != message.payload:
+                message.payload = payload
         self.s.execute(delete(AccountRow).where(AccountRow.person_id == person_id))
         self.s.execute(delete(InviteRow).where(InviteRow.person_id == person_id))
         self.s.execute(delete(PersonAreaRow).where(PersonAreaRow.person_id == person_id))
