@@ -34,6 +34,7 @@ from bot.domain.model import ACTION_TYPES, RESPONSIBLES, TIMEFRAMES, AnswerIn, A
 from bot.domain.picture import Picture, PictureInput, build_picture
 from bot.ports import UnitOfWork
 from bot.reports.render import Decision, picture_summary_text, render_report_markdown
+from bot.sanitize import without_nul
 from bot.text import t
 
 log = logging.getLogger(__name__)
@@ -148,6 +149,7 @@ class Services:
         If handling fails, nothing it did is kept: the error is logged with its traceback and the person
         is told, in a unit of work of its own, that nothing was saved.
         """
+        inbound = without_nul(inbound)
         try:
             return self._handle(inbound)
         except Exception:

@@ -71,15 +71,26 @@ def update_to_inbound(update: Update) -> Inbound | None:
 
 def render(out: Outbound) -> tuple[str, InlineKeyboardMarkup | None]:
     """HTML text (all of it escaped: the core's text is plain) and the inline keyboard."""
-    text = html.escape(out.text, quote=False)
-    if len(text) > MAX_TEXT:
-        text = text[: MAX_TEXT - 1] + "…"
+    text = html.escape(fit(out.text, MAX_TEXT), quote=False)
     markup = None
     if out.choices:
         markup = InlineKeyboardMarkup(
             [[InlineKeyboardButton(c.label[:64], callback_data=c.id) for c in row] for row in out.choices if row]
         )
     return text, markup
+
+
+def fit(text: str, limit: int) -> str:
+    """`text` cut to Telegram's limit, which counts the text as shown (after the HTML is parsed, so the cut
+    comes before escaping and never splits an entity like `&lt;`) in UTF-16 code units (an emoji is two)."""
+    if len(text.encode("utf-16-le")) // 2 <= limit:
+        return text
+    units = 0
+    for i, ch in enumerate(text):
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > limit - 1:
+            return text[:i] + "…"
+    return text
 
 
 class TelegramSender:

@@ -177,3 +177,30 @@ def test_optional_calls_the_server_lacks_degrade_and_the_bot_goes_on(
         assert [c.status for c in r.fake.calls_to("sendPhoto")] == [400]
 
     run(tmp_path, body)
+
+
+def test_hostile_input_through_the_telegram_edge_shows_as_plain_text(tmp_path: Path) -> None:
+    """The bad-input corpus typed in Telegram: every answer is accepted by the Bot API (no "can't parse
+    entities", no "message is too long") and carries no entity, so nothing shows as bold, link or mention."""
+    from tests.test_bad_input import PAYLOADS
+
+    async def body(r: Rig) -> None:
+        await r.drain()
+        for payload in PAYLOADS.values():
+            for user, line in (
+                (ANNA, payload),
+                (ANNA, f"/pause {payload}"),
+                (SARA, f"/observe centrum: {payload}"),
+                (SARA, f"/reporter add {payload} | Org | centrum"),
+                (SARA, f"/review edit 2: {payload}"),
+            ):
+                update = r.fake.push_update(r.fake.message_update(user, user, line))
+                await r.tg.process_update(Update.de_json(update, r.tg.bot))
+        await r.drain()
+        sent = r.fake.sent_to(ANNA) + r.fake.sent_to(SARA)
+        assert len(sent) >= 5 * len(PAYLOADS)
+        assert all(not m.get("entities") for m in sent), [m for m in sent if m.get("entities")][:1]
+        assert r.counts().get("parked", 0) == 0
+        r.fake.assert_no_errors()
+
+    run(tmp_path, body)
