@@ -179,3 +179,13 @@ def pending(db_url: str) -> int:
 
 def texts_starting(fake: FakeTelegramAPI, chat: int, prefix: str) -> int:
     return sum(1 for t in fake.texts_to(chat) if t.startswith(prefix))
+
+
+def record(test: str, **figures: object) -> None:
+    """Append one run's figures to $EST_RELIABILITY_LOG (JSON lines), for docs/RELIABILITY.md."""
+    import json
+
+    path = os.environ.get("EST_RELIABILITY_LOG")
+    if path:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"test": test, **figures}) + "\n")

@@ -25,6 +25,7 @@ from tests.realproc import (
     pending,
     processes,
     query,
+    record,
     reporter_id,
     texts_starting,
     wait_until,
@@ -61,6 +62,7 @@ def test_kill_during_the_tuesday_fan_out(tmp_path: Path) -> None:
         assert all(c in (1, 2) for c in per_chat.values()), per_chat
         assert repeated <= window, (repeated, window)  # a repeat only where a message was in flight at the kill
         assert len(window) <= 2
+        record("fan-out kill", sent_at_kill=at_kill, of=n, in_flight=len(window), repeated=len(repeated))
     assert query(db, "SELECT COUNT(*), COUNT(DISTINCT person_id) FROM responses") == [(n, n)]
     assert query(db, "SELECT week, phase FROM rounds") == [(47, "open")]
     assert query(db, "SELECT COUNT(*) FROM audit WHERE action = 'phase:open'") == [(1,)]
@@ -143,6 +145,7 @@ def test_kill_in_the_middle_of_a_reporters_answers(tmp_path: Path) -> None:
     assert [r[1] for r in rows] == [levels[i] for i in range(12)]
     assert {r[2] for r in rows if r[2]} == set(notes.values())
     assert query(db, "SELECT status, version > 0 FROM responses") == [("submitted", 1)]
+    record("mid-answer kills", kills=len(kills), answers=len(rows), notes=len([r for r in rows if r[2]]))
 
 
 def test_kill_during_the_friday_broadcast(tmp_path: Path) -> None:
@@ -174,5 +177,6 @@ def test_kill_during_the_friday_broadcast(tmp_path: Path) -> None:
         assert all(k in (1, 2) for k in per_chat.values()), per_chat
         assert repeated <= window, (repeated, window)
         assert len(window) <= 2
+        record("broadcast kill", of=len(receivers), in_flight=len(window), repeated=len(repeated))
     assert query(db, "SELECT phase FROM rounds") == [("published",)]
     assert query(db, "SELECT COUNT(*) FROM audit WHERE action = 'phase:published'") == [(1,)]

@@ -25,6 +25,7 @@ from tests.realproc import (
     pending,
     processes,
     query,
+    record,
     reporter_id,
     texts_starting,
     wait_until,
@@ -92,6 +93,7 @@ def test_three_processes_share_the_fan_out_and_the_schedule_survives_two_leader_
         assert all(k in (1, 2) for k in per_chat.values()), per_chat
         assert repeated <= window, (repeated, window)
         assert len(window) <= 2
+        record("3 processes, 2 leader kills", of=n, in_flight=len(window), repeated=len(repeated))
     senders = {str(r[0]).split(":")[1] for r in query(pg_db, "SELECT DISTINCT claimed_by FROM outbox")}
     assert {str(b.pid), str(c.pid)} <= senders  # both drained the fan-out
     assert query(pg_db, "SELECT COUNT(*), COUNT(DISTINCT person_id) FROM responses") == [(n, n)]
