@@ -141,6 +141,7 @@ def run(
     from bot.config import Secrets
     from bot.leader import Leadership, lead_forever
     from bot.outbox import Sender
+    from bot.privacy import add_retention_job
     from bot.scheduler import build_scheduler
 
     cfg = _config(config)
@@ -203,6 +204,7 @@ def run(
         built = build(cfg, clock=clock, senders=senders, platforms=tuple(senders))
         slack_edge = None
         scheduler = build_scheduler(built.services, cfg.run.tick_seconds)
+        add_retention_job(scheduler, built.services)
         leadership = Leadership(built.engine)
         tasks: list[asyncio.Task[None]] = []
 

@@ -82,6 +82,21 @@ def retention(svc: Services) -> list[str]:
     return done
 
 
+def add_retention_job(scheduler: Any, services: Services) -> None:
+    """Retention once a day at 03:17 UTC, in the leader (the scheduler is paused elsewhere)."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    def job() -> None:
+        try:
+            retention(services)
+        except Exception:
+            log.exception("retention failed; tomorrow's run tries again")
+
+    scheduler.add_job(
+        job, CronTrigger(hour=3, minute=17, timezone="UTC"), id="retention", name="retention", replace_existing=True
+    )
+
+
 def _prune_exports(folder: Path, now: datetime) -> None:
     """Copies made for `mydata` are only needed until sent: remove those older than a day."""
     if not folder.is_dir():

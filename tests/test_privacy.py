@@ -88,9 +88,12 @@ def test_retention_deletes_old_free_text_and_keeps_the_numbers(bot: Bot) -> None
 
 
 def test_retention_runs_daily_in_the_scheduler(bot: Bot) -> None:
+    from bot.privacy import add_retention_job
     from bot.scheduler import build_scheduler
 
-    jobs = {job.id: job for job in build_scheduler(bot.app.services).get_jobs()}
+    scheduler = build_scheduler(bot.app.services)
+    add_retention_job(scheduler, bot.app.services)
+    jobs = {job.id: job for job in scheduler.get_jobs()}
     assert "retention" in jobs and "hour='3'" in str(jobs["retention"].trigger)
 
 
