@@ -207,7 +207,6 @@ def run(
         add_retention_job(scheduler, built.services)
         leadership = Leadership(built.engine)
         tasks: list[asyncio.Task[None]] = []
-
         polling: list[asyncio.Task[None]] = []
 
         async def gain() -> None:
