@@ -14,7 +14,7 @@ from bot.config import Config
 from bot.outbox import Dispatcher, Sender
 from bot.services import Services
 from storage.db import make_engine, make_session_factory
-from storage.migrate import migrate
+from storage.migrate import migrate, startup_lock
 from storage.uow import SqlUnitOfWork
 
 
@@ -49,16 +49,17 @@ def build(
     sync: bool = True,
 ) -> App:
     engine = make_engine(url or config.database.url)
-    if run_migrations:
-        migrate(engine)
     factory = make_session_factory(engine)
     clock = clock or SystemClock()
     senders = senders or {}
     services = Services(
         config, lambda: SqlUnitOfWork(factory), clock, platforms=tuple(platforms if platforms is not None else senders)
     )
-    if sync:
-        services.sync_config()
+    with startup_lock(engine):  # several processes starting at once take turns
+        if run_migrations:
+            migrate(engine)
+        if sync:
+            services.sync_config()
     lease = timedelta(seconds=config.run.outbox_lease_seconds)
     dispatcher = Dispatcher(lambda: SqlUnitOfWork(factory), clock, senders, lease=lease)
     return App(config, engine, services, dispatcher)

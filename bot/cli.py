@@ -43,12 +43,13 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 def migrate(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """Create or upgrade the database schema (run, chat and demo do this themselves)."""
     from storage.db import make_engine
-    from storage.migrate import current_revision
+    from storage.migrate import current_revision, startup_lock
     from storage.migrate import migrate as do_migrate
 
     cfg = _config(config)
     engine = make_engine(cfg.database.url)
-    do_migrate(engine)
+    with startup_lock(engine):
+        do_migrate(engine)
     typer.echo(f"database at revision {current_revision(engine)}")
     engine.dispose()
 

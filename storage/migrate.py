@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+#: PostgreSQL advisory lock key for start-up: "ESTBOT" and 2 (bot/leader.py holds 1).
+STARTUP_LOCK = 0x4553_5442_4F54_0002
+
+
+@contextmanager
+def startup_lock(engine: Engine) -> Iterator[None]:
+    """Processes starting at once on one PostgreSQL database migrate and load the configuration one after the
+    other: without it two of them create the same tables or insert the same people, and all but one crash. SQLite
+    needs nothing (one process; and its writes queue anyway)."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        conn.execute(select(func.pg_advisory_lock(STARTUP_LOCK)))
+        try:
+            yield
+        finally:
+            conn.execute(select(func.pg_advisory_unlock(STARTUP_LOCK)))
 
 
 def alembic_config() -> AlembicConfig:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from bot.leader import Leadership, lead_forever
@@ -70,3 +74,30 @@ def test_lead_forever_calls_gain_and_loss(db_url: str) -> None:
     finally:
         engine.dispose()
     assert events[:3] == ["gain", "loss", "gain"]
+
+
+def test_processes_starting_at_once_on_a_fresh_database_take_turns(db_url: str, tmp_path: Path) -> None:
+    """Three real processes migrate and load the configuration at the same moment: without the start-up lock
+    all but one died on duplicate tables and people."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite is for one process")
+    cfg = tmp_path / "est.toml"
+    cfg.write_text(
+        f'reports_dir = "{tmp_path}/r"\n[database]\nurl = "{db_url}"\n[[groups]]\nid = "tbg"\nname = "T"\n'
+        '[[groups.areas]]\ncode = "c"\nname = "C"\n[[groups.reporters]]\nname = "Anna"\nareas = ["c"]\n',
+        encoding="utf-8",
+    )
+    exe = str(Path(sys.executable).parent / "est-bot")
+    procs = [
+        subprocess.Popen([exe, "invite", "Anna", "--config", str(cfg)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        for _ in range(3)
+    ]
+    outputs = [p.communicate(timeout=120)[0].decode() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], outputs
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT COUNT(*) FROM persons")).scalar() == 1
+            assert conn.execute(text("SELECT COUNT(*) FROM invites")).scalar() == 3
+    finally:
+        engine.dispose()
