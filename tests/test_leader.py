@@ -89,7 +89,9 @@ def test_processes_starting_at_once_on_a_fresh_database_take_turns(db_url: str, 
     )
     exe = str(Path(sys.executable).parent / "est-bot")
     procs = [
-        subprocess.Popen([exe, "invite", "Anna", "--config", str(cfg)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        subprocess.Popen(
+            [exe, "invite", "Anna", "--config", str(cfg)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
         for _ in range(3)
     ]
     outputs = [p.communicate(timeout=120)[0].decode() for p in procs]
