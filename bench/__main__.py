@@ -87,7 +87,8 @@ def main() -> int:
     doc.parent.mkdir(exist_ok=True)
     doc.write_text(
         "# Performance\n\n"
-        f"Measured by `make bench` on {platform.machine()}, Python {platform.python_version()}, "
+        f"Measured by `{'python -m bench --quick' if '--quick' in sys.argv else 'make bench'}` on "
+        f"{platform.machine()}, Python {platform.python_version()}, "
         f"{datetime.now(UTC):%Y-%m-%d}. Fixed seeds; numbers vary with the machine.\n\n"
         "## Answer handling\n\nButton presses through engine, services and SQLite, one after another in one "
         "process (`bench/__main__.py: bench_answers`).\n\n| reporters | events | rate | p50 | p99 |\n"
