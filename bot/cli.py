@@ -141,7 +141,7 @@ def run(
     from bot.clock import Clock, OffsetClock, SystemClock
     from bot.config import Secrets
     from bot.leader import Leadership, lead_forever
-    from bot.outbox import Sender
+    from bot.outbox import Sender, drain_forever, drainer
     from bot.privacy import add_retention_job
     from bot.scheduler import build_scheduler
 
@@ -191,8 +191,8 @@ def run(
         senders: dict[str, Sender] = {}
         tg = None
         if cfg.telegram.enabled:
-            from handlers.telegram.edge import TelegramSender, drainer, register
-            from handlers.telegram.runner import build_application, drain_forever, poll_forever, set_menu
+            from handlers.telegram.edge import TelegramSender, register
+            from handlers.telegram.runner import build_application, poll_forever, set_menu
 
             assert secrets.telegram_token is not None
             tg = build_application(cfg.telegram, secrets.telegram_token)
@@ -225,7 +225,7 @@ def run(
 
         try:
             if tg is not None:
-                register(tg, built.services, drainer(built.dispatcher))
+                register(tg, built.services, drainer(built.dispatcher, "telegram"))
                 await tg.initialize()
                 coordinators = [
                     r.telegram
@@ -247,7 +247,7 @@ def run(
                         webhook_url=url,
                         secret_token=secrets.telegram_webhook_secret,
                     )
-                tasks.append(asyncio.create_task(drain_forever(built.dispatcher)))
+                tasks.append(asyncio.create_task(drain_forever(built.dispatcher, "telegram")))
             if cfg.slack.enabled:
                 from handlers.slack import runner as slack_runner
 

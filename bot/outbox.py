@@ -29,6 +29,7 @@ parked at once.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
@@ -189,3 +190,25 @@ class Dispatcher:
             uow.commit()
         outcomes.clear()
         return delivered
+
+
+def drainer(dispatcher: Dispatcher, platform: str, limit: int = 1000) -> Callable[[], int]:
+    """A drain of one platform's outbox, for an edge to run after it handled an incoming event."""
+
+    def drain() -> int:
+        return dispatcher.drain(platform, limit)
+
+    return drain
+
+
+async def drain_forever(
+    dispatcher: Dispatcher, platform: str, every: float = 1.0, stop: Callable[[], bool] = lambda: False
+) -> None:
+    """Send what is due on one platform every `every` seconds (in a worker thread: sending never blocks the
+    loop); a failed round is logged and the next one tries again."""
+    while not stop():
+        try:
+            await asyncio.to_thread(dispatcher.drain, platform, 1000)
+        except Exception:
+            log.exception("draining the %s outbox failed; trying again", platform)
+        await asyncio.sleep(every)

@@ -36,6 +36,28 @@ def wait_until(condition: Callable[[], bool], seconds: float = 90, what: str = "
         time.sleep(0.05)
 
 
+@contextmanager
+def est_bot_run(config: Path, env: dict[str, str], secrets: tuple[str, ...] = ()) -> Iterator[subprocess.Popen[str]]:
+    """Start `est-bot run --config config`; on leaving, stop it with Ctrl-C, which must end it cleanly, with no
+    traceback and none of `secrets` in its output."""
+    proc = subprocess.Popen(
+        [EXE, "run", "--config", str(config)],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        yield proc
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, out
+    assert "Traceback" not in out, out
+    for secret in secrets:
+        assert secret not in out, "a secret in the log"
+
+
 class Week:
     """A virtual local time that runs with the real one from `start`, across process restarts."""
 

@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import SlackConfig
-from bot.outbox import Dispatcher
+from bot.outbox import Dispatcher, drain_forever, drainer
 from bot.ratelimit import RateLimiter
 from bot.services import Services
 from handlers.slack.listeners import SlackListeners, register
@@ -38,13 +38,6 @@ def build_sender(
     config: SlackConfig, bot_token: str, limiter: RateLimiter | None = None, lang: str = "sv"
 ) -> SlackSender:
     return SlackSender(WebClient(token=bot_token, base_url=config.api_url, timeout=30), limiter, lang)
-
-
-def drainer(dispatcher: Dispatcher) -> Callable[[], int]:
-    def drain() -> int:
-        return dispatcher.drain(PLATFORM, limit=1000)
-
-    return drain
 
 
 @dataclass
@@ -91,7 +84,7 @@ async def start(
     drain_every: float = 1.0,
 ) -> SlackEdge:
     app = build_app(config, bot_token, signing_secret)
-    listeners = SlackListeners(services, drainer(dispatcher), lang)
+    listeners = SlackListeners(services, drainer(dispatcher, PLATFORM), lang)
     register(app, listeners, config.command)
     edge = SlackEdge(app, listeners)
     if config.mode == "socket":
@@ -121,14 +114,5 @@ async def start(
 
         edge.stoppers.append(stop_server)
     if drain_every > 0:
-        edge.tasks.append(asyncio.create_task(drain_forever(dispatcher, drain_every)))
+        edge.tasks.append(asyncio.create_task(drain_forever(dispatcher, PLATFORM, drain_every)))
     return edge
-
-
-async def drain_forever(dispatcher: Dispatcher, every: float = 1.0) -> None:
-    while True:
-        try:
-            await asyncio.to_thread(dispatcher.drain, PLATFORM, 1000)
-        except Exception:
-            log.exception("draining the Slack outbox failed; trying again")
-        await asyncio.sleep(every)

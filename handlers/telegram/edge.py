@@ -25,7 +25,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 
 from bot.conversation.messages import Inbound, Outbound
 from bot.domain.model import OutboxItem
-from bot.outbox import Dispatcher, PermanentFailure, RetryAfter
+from bot.outbox import PermanentFailure, RetryAfter
 from bot.ratelimit import RateLimiter, telegram_limits
 from bot.services import Services
 
@@ -191,10 +191,3 @@ def register(
 
     application.add_handler(CallbackQueryHandler(on_update))
     application.add_handler(MessageHandler(filters.TEXT | filters.COMMAND | filters.LOCATION, on_update))
-
-
-def drainer(dispatcher: Dispatcher) -> Callable[[], int]:
-    def drain() -> int:
-        return dispatcher.drain(PLATFORM, limit=1000)
-
-    return drain

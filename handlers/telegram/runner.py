@@ -12,7 +12,6 @@ from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.config import TelegramConfig
-from bot.outbox import Dispatcher
 from bot.text import t
 
 log = logging.getLogger(__name__)
@@ -64,15 +63,6 @@ async def set_menu(application: Application[Any, Any, Any, Any, Any, Any], coord
                 )
         except TelegramError:
             log.warning("setMyCommands (%s) failed; the bot works without the menu", lang, exc_info=True)
-
-
-async def drain_forever(dispatcher: Dispatcher, every: float = 1.0, stop: Callable[[], bool] = lambda: False) -> None:
-    while not stop():
-        try:
-            await asyncio.to_thread(dispatcher.drain, "telegram", 1000)
-        except Exception:
-            log.exception("draining the Telegram outbox failed; trying again")
-        await asyncio.sleep(every)
 
 
 async def poll_forever(

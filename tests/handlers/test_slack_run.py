@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests import realproc
 from tests.fakes import slack_requests as rq
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_socket import FakeSocketMode
-from tests.handlers import process
 from tests.handlers.slack_harness import ANNA, MEETING, SARA
 
 RUN_CONFIG = """
@@ -53,7 +53,7 @@ def est_bot_run(tmp_path: Path, fake: FakeSlackAPI, slack: str = "", **env: str)
     text = RUN_CONFIG.format(tmp=tmp_path, api_url=fake.base_url, slack=slack, meeting=MEETING, anna=ANNA, sara=SARA)
     cfg.write_text(text, encoding="utf-8")
     secrets = (fake.bot_token, rq.DEFAULT_SIGNING_SECRET)
-    with process.est_bot_run(cfg, {"EST_SLACK_BOT_TOKEN": fake.bot_token, **env}, secrets) as proc:
+    with realproc.est_bot_run(cfg, {"EST_SLACK_BOT_TOKEN": fake.bot_token, **env}, secrets) as proc:
         yield proc
 
 
@@ -66,7 +66,7 @@ def test_est_bot_run_in_socket_mode_answers_a_command(tmp_path: Path) -> None:
                 rq.slash_command_payload("/est", "hjälp", user_id=ANNA, channel_id=MEETING)
             )
             sock.wait_ack(envelope, 5)
-            process.wait_until(lambda: bool(fake.ephemerals(user=ANNA)))
+            realproc.wait_until(lambda: bool(fake.ephemerals(user=ANNA)))
             assert "/est" in fake.ephemerals(user=ANNA)[0]["text"]
         fake.assert_no_errors()
 
@@ -85,14 +85,14 @@ def test_est_bot_run_over_http_takes_only_signed_requests(tmp_path: Path) -> Non
             except OSError:
                 return False
 
-        process.wait_until(up)
+        realproc.wait_until(up)
         status, body = rq.post(url, *rq.url_verification("abc123"))
         assert status == 200 and b"abc123" in body  # Slack's handshake when the Request URL is saved
         for forge in ("wrong_secret", "stale", "no_headers"):
             request = rq.slash_command("/est", "status", user_id=SARA, channel_id=MEETING, forge=forge)
             assert rq.post(url, *request)[0] == 401
         assert rq.post(url, *rq.slash_command("/est", "status", user_id=SARA, channel_id=MEETING))[0] == 200
-        process.wait_until(lambda: bool(fake.ephemerals(user=SARA)))
+        realproc.wait_until(lambda: bool(fake.ephemerals(user=SARA)))
         time.sleep(0.5)
         assert len(fake.ephemerals(user=SARA)) == 1  # only the signed request was answered
         fake.assert_no_errors()

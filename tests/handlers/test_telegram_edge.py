@@ -16,12 +16,13 @@ from telegram.ext import Application
 
 from bot.bootstrap import App, build
 from bot.clock import ManualClock
+from bot.outbox import drainer
 from bot.ratelimit import RateLimiter
-from handlers.telegram.edge import TelegramSender, drainer, register
+from handlers.telegram.edge import TelegramSender, register
+from tests import realproc
 from tests.conftest import TUE_OPEN, group_dict, make_config
 from tests.fakes.telegram_api import FakeClock, FakeTelegramAPI
-from tests.handlers import process
-from tests.handlers.process import wait_until
+from tests.realproc import wait_until
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*")
 ANNA, SARA, KIM, MEETING, BROADCAST = 42, 43, 44, -1001000000001, -1001000000002
@@ -79,7 +80,7 @@ def run_edge(tmp_path: Path, body: Callable[[Edge], Awaitable[None]]) -> FakeTel
             paced = FakeClock()  # the sender's pacing waits on this clock, never for real
             sender = TelegramSender(tg, asyncio.get_running_loop(), limiter=RateLimiter(paced, paced.advance))
             app = build(cfg, clock=ManualClock(TUE_OPEN), senders={"telegram": sender})
-            register(tg, app.services, drainer(app.dispatcher))
+            register(tg, app.services, drainer(app.dispatcher, "telegram"))
             try:
                 await body(Edge(fake, app, tg))
             finally:
@@ -299,7 +300,7 @@ def est_bot_run(tmp_path: Path, fake: FakeTelegramAPI, telegram: str = "", **env
     cfg = tmp_path / "est.toml"
     text = RUN_CONFIG.format(tmp=tmp_path, base_url=fake.base_url, telegram=telegram, anna=ANNA, sara=SARA)
     cfg.write_text(text, encoding="utf-8")
-    with process.est_bot_run(cfg, {"EST_TELEGRAM_TOKEN": fake.token, **env}, (fake.token,)):
+    with realproc.est_bot_run(cfg, {"EST_TELEGRAM_TOKEN": fake.token, **env}, (fake.token,)):
         yield
 
 

@@ -17,8 +17,9 @@ from telegram.ext import Application
 from bot.bootstrap import App, build
 from bot.clock import ManualClock
 from bot.conversation.messages import Outbound
+from bot.outbox import drainer
 from bot.ratelimit import RateLimiter
-from handlers.telegram.edge import TelegramSender, drainer, register
+from handlers.telegram.edge import TelegramSender, register
 from handlers.telegram.runner import set_menu
 from tests.conftest import TUE_OPEN, group_dict, make_config
 from tests.fakes.telegram_api import FakeClock, FakeTelegramAPI
@@ -73,7 +74,7 @@ def run(tmp_path: Path, body: Callable[[Rig], Awaitable[None]], read_timeout: fl
             paced = FakeClock()
             sender = TelegramSender(tg, asyncio.get_running_loop(), limiter=RateLimiter(paced, paced.advance))
             app = build(cfg, clock=ManualClock(TUE_OPEN), senders={"telegram": sender})
-            register(tg, app.services, drainer(app.dispatcher))
+            register(tg, app.services, drainer(app.dispatcher, "telegram"))
             try:
                 await asyncio.to_thread(app.services.tick)  # Tuesday 08:00: three greetings queued
                 await body(Rig(fake, app, tg))
