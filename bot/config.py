@@ -7,6 +7,7 @@ what is allowed (`ConfigError`), never a traceback.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 import tomllib
@@ -142,14 +143,20 @@ class ScheduleConfig(_Strict):
         return self
 
     def to_schedule(self) -> WeekSchedule:
-        return WeekSchedule(
-            open=PhaseTime.parse(self.open),
-            remind=PhaseTime.parse(self.remind),
-            close=PhaseTime.parse(self.close),
-            draft=PhaseTime.parse(self.draft),
-            publish=PhaseTime.parse(self.publish),
-            monthly_at=_parse_hhmm(self.monthly),
-        )
+        return _schedule(self.open, self.remind, self.close, self.draft, self.publish, self.monthly)
+
+
+@functools.lru_cache(maxsize=256)
+def _schedule(open_: str, remind: str, close: str, draft: str, publish: str, monthly: str) -> WeekSchedule:
+    """Parsed once per distinct schedule: every answer asks for its group's closing time."""
+    return WeekSchedule(
+        open=PhaseTime.parse(open_),
+        remind=PhaseTime.parse(remind),
+        close=PhaseTime.parse(close),
+        draft=PhaseTime.parse(draft),
+        publish=PhaseTime.parse(publish),
+        monthly_at=_parse_hhmm(monthly),
+    )
 
 
 def _parse_hhmm(v: str) -> time:

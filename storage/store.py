@@ -88,6 +88,12 @@ class SqlStore:
     def __init__(self, session: Session) -> None:
         self.s = session
 
+    def _core(self, statement: Any, params: dict[str, Any] | list[dict[str, Any]]) -> Any:
+        """Run a prepared Core statement on this unit of work's connection, after what the session holds."""
+        if self.s.new or self.s.dirty or self.s.deleted:
+            self.s.flush()
+        return self.s.connection().execute(statement, params)
+
     def _insert(self, model: Any) -> Any:
         name = self.s.get_bind().dialect.name
         return (pg_insert if name == "postgresql" else sqlite_insert)(model)
@@ -123,10 +129,8 @@ class SqlStore:
         return Area(r.id, r.group_id, r.code, r.name)
 
     def places(self, area_id: int) -> list[Place]:
-        rows = self.s.scalars(
-            select(PlaceRow).where(PlaceRow.area_id == area_id).order_by(PlaceRow.configured.desc(), PlaceRow.id)
-        )
-        return [Place(r.id, r.area_id, r.name, r.lat, r.lon) for r in rows]
+        rows = self._core(_PLACES, {"area_id": area_id})
+        return [Place(*r) for r in rows]
 
     def get_or_create_place(
         self,
@@ -212,12 +216,10 @@ class SqlStore:
         return [_person(r) for r in self.s.scalars(q.order_by(PersonRow.name))]
 
     def person_by_account(self, platform: str, external_id: str) -> Person | None:
-        row = self.s.scalar(
-            select(PersonRow)
-            .join(AccountRow, AccountRow.person_id == PersonRow.id)
-            .where(AccountRow.platform == platform, AccountRow.external_id == external_id, PersonRow.active.is_(True))
-        )
-        return _person(row) if row else None
+        # Every incoming event starts here: a statement built once (module level), no ORM loading.
+        row = self._core(_PERSON_BY_ACCOUNT, {"platform": platform, "external_id": external_id})
+        found = row.first()
+        return Person(*found) if found else None
 
     def link_account(self, platform: str, external_id: str, person_id: int) -> None:
         row = self.s.get(AccountRow, (platform, external_id))
@@ -246,13 +248,7 @@ class SqlStore:
         self.s.flush()
 
     def person_areas(self, person_id: int) -> list[Area]:
-        rows = self.s.scalars(
-            select(AreaRow)
-            .join(PersonAreaRow, PersonAreaRow.area_id == AreaRow.id)
-            .where(PersonAreaRow.person_id == person_id)
-            .order_by(PersonAreaRow.position)
-        )
-        return [Area(r.id, r.group_id, r.code, r.name) for r in rows]
+        return [Area(*r) for r in self._core(_PERSON_AREAS, {"person_id": person_id})]
 
     def set_language(self, person_id: int, lang: str) -> None:
         self.s.execute(update(PersonRow).where(PersonRow.id == person_id).values(language=lang))
@@ -272,8 +268,8 @@ class SqlStore:
         return _round(r) if r else None
 
     def get_round_by_id(self, round_id: int) -> Round | None:
-        r = self.s.get(RoundRow, round_id)
-        return _round(r) if r else None
+        r = self._core(_ROUND_BY_ID, {"round_id": round_id}).first()
+        return Round(r[0], r[1], RoundKey(r[2], r[3]), Phase(r[4]), r[5]) if r else None
 
     def create_round(self, group_id: str, key: RoundKey, now: datetime) -> Round:
         """Insert the round unless another process just did; either way return it."""
@@ -329,12 +325,8 @@ class SqlStore:
 
     def get_or_create_response(self, round_id: int, person_id: int, organisation: str, now: datetime) -> Response:
         """The reporter's row for the round, locked for this unit of work; created if missing."""
-        q = (
-            select(ResponseRow)
-            .where(ResponseRow.round_id == round_id, ResponseRow.person_id == person_id)
-            .with_for_update()
-        )
-        r = self.s.scalar(q)
+        params = {"round_id": round_id, "person_id": person_id}
+        r = self._core(_RESPONSE_FOR_UPDATE, params).first()
         if r is None:
             stmt = self._insert(ResponseRow).values(
                 round_id=round_id,
@@ -349,9 +341,20 @@ class SqlStore:
                 more_review="pending",
             )
             self.s.execute(stmt.on_conflict_do_nothing(index_elements=["round_id", "person_id"]))
-            r = self.s.scalar(q)
+            r = self._core(_RESPONSE_FOR_UPDATE, params).first()
         assert r is not None
-        return _response(r)
+        return Response(
+            r.id,
+            r.round_id,
+            r.person_id,
+            r.status,
+            dict(r.state or {}),
+            r.version,
+            r.snoozed_until,
+            r.reminders,
+            r.late,
+            r.submitted_at,
+        )
 
     def save_response(
         self,
@@ -364,20 +367,21 @@ class SqlStore:
         submitted_at: datetime | None,
         now: datetime,
     ) -> None:
-        res = self.s.execute(
-            update(ResponseRow)
-            .where(ResponseRow.id == response_id, ResponseRow.version == version)
-            .values(
-                state=state,
-                status=status,
-                snoozed_until=snoozed_until,
-                late=late,
-                submitted_at=submitted_at,
-                updated_at=now,
-                version=version + 1,
-            )
+        res = self._core(
+            _SAVE_RESPONSE,
+            {
+                "b_id": response_id,
+                "b_version": version,
+                "b_state": state,
+                "b_status": status,
+                "b_snoozed_until": snoozed_until,
+                "b_late": late,
+                "b_submitted_at": submitted_at,
+                "b_updated_at": now,
+                "b_next_version": version + 1,
+            },
         )
-        if res.rowcount != 1:  # type: ignore[attr-defined]
+        if res.rowcount != 1:
             raise RuntimeError(f"response {response_id} changed concurrently")
 
     def set_reminders(self, response_id: int, n: int) -> None:
@@ -395,31 +399,28 @@ class SqlStore:
         return [(_response(r), _round(rr)) for r, rr in rows]
 
     def replace_answers(self, response_id: int, answers: list[AnswerIn], more: str | None) -> None:
-        old = {
-            (a.area_id, a.factor): a
-            for a in self.s.scalars(select(AnswerRow).where(AnswerRow.response_id == response_id))
-        }
-        self.s.execute(delete(AnswerRow).where(AnswerRow.response_id == response_id))
+        """A sent questionnaire's answers, replacing any earlier ones; a note kept word for word keeps its review."""
+        params = {"response_id": response_id}
+        old = {(area_id, factor): (note, review) for area_id, factor, note, review in self._core(_OLD_NOTES, params)}
+        self._core(_DELETE_ANSWERS, params)
+        rows = []
         for a in answers:
             prev = old.get((a.area_id, a.factor))
-            review = prev.note_review if prev is not None and prev.note == a.note else "pending"
-            self.s.add(
-                AnswerRow(
-                    response_id=response_id,
-                    area_id=a.area_id,
-                    factor=a.factor,
-                    level=a.level,
-                    place_id=a.place_id,
-                    note=a.note,
-                    note_review=review,
-                )
+            review = prev[1] if prev is not None and prev[0] == a.note else "pending"
+            rows.append(
+                {
+                    "response_id": response_id,
+                    "area_id": a.area_id,
+                    "factor": a.factor,
+                    "level": a.level,
+                    "place_id": a.place_id,
+                    "note": a.note,
+                    "note_review": review,
+                }
             )
-        resp = self.s.get(ResponseRow, response_id)
-        assert resp is not None
-        if resp.more_note != more:
-            resp.more_note = more
-            resp.more_review = "pending"
-        self.s.flush()
+        if rows:
+            self._core(_INSERT_ANSWERS, rows)
+        self._core(_SET_MORE, {"b_id": response_id, "b_more": more})
 
     def last_submitted_answers(self, group_id: str, key: RoundKey, person_id: int) -> dict[str, dict[str, Any]] | None:
         prev = key.prev()
@@ -1514,6 +1515,97 @@ _ENQUEUE = text(
     bindparam("payload", type_=OutboxRow.__table__.c.payload.type),
     bindparam("next_attempt_at", type_=OutboxRow.__table__.c.next_attempt_at.type),
     bindparam("created_at", type_=OutboxRow.__table__.c.created_at.type),
+)
+
+
+# The statements of the answer path (every button press runs them), built once: building and hashing a
+# statement per call cost more than running it (see bench/answers.py and docs/PERFORMANCE.md).
+_PERSONS, _ACCOUNTS, _AREAS = PersonRow.__table__, AccountRow.__table__, AreaRow.__table__
+_PERSON_AREAS_T, _PLACES_T, _ROUNDS, _RESPONSES = (
+    PersonAreaRow.__table__,
+    PlaceRow.__table__,
+    RoundRow.__table__,
+    ResponseRow.__table__,
+)
+_PERSON_BY_ACCOUNT = (
+    select(
+        _PERSONS.c.id,
+        _PERSONS.c.group_id,
+        _PERSONS.c.name,
+        _PERSONS.c.organisation,
+        _PERSONS.c.role,
+        _PERSONS.c.language,
+        _PERSONS.c.active,
+        _PERSONS.c.receives_report,
+        _PERSONS.c.paused_until,
+    )
+    .select_from(_PERSONS.join(_ACCOUNTS, _ACCOUNTS.c.person_id == _PERSONS.c.id))
+    .where(
+        _ACCOUNTS.c.platform == bindparam("platform"),
+        _ACCOUNTS.c.external_id == bindparam("external_id"),
+        _PERSONS.c.active.is_(True),
+    )
+)
+_PERSON_AREAS = (
+    select(_AREAS.c.id, _AREAS.c.group_id, _AREAS.c.code, _AREAS.c.name)
+    .select_from(_AREAS.join(_PERSON_AREAS_T, _PERSON_AREAS_T.c.area_id == _AREAS.c.id))
+    .where(_PERSON_AREAS_T.c.person_id == bindparam("person_id"))
+    .order_by(_PERSON_AREAS_T.c.position)
+)
+_PLACES = (
+    select(_PLACES_T.c.id, _PLACES_T.c.area_id, _PLACES_T.c.name, _PLACES_T.c.lat, _PLACES_T.c.lon)
+    .where(_PLACES_T.c.area_id == bindparam("area_id"))
+    .order_by(_PLACES_T.c.configured.desc(), _PLACES_T.c.id)
+)
+_ROUND_BY_ID = select(
+    _ROUNDS.c.id, _ROUNDS.c.group_id, _ROUNDS.c.year, _ROUNDS.c.week, _ROUNDS.c.phase, _ROUNDS.c.opened_at
+).where(_ROUNDS.c.id == bindparam("round_id"))
+_RESPONSE_FOR_UPDATE = (
+    select(
+        _RESPONSES.c.id,
+        _RESPONSES.c.round_id,
+        _RESPONSES.c.person_id,
+        _RESPONSES.c.status,
+        _RESPONSES.c.state,
+        _RESPONSES.c.version,
+        _RESPONSES.c.snoozed_until,
+        _RESPONSES.c.reminders,
+        _RESPONSES.c.late,
+        _RESPONSES.c.submitted_at,
+    )
+    .where(_RESPONSES.c.round_id == bindparam("round_id"), _RESPONSES.c.person_id == bindparam("person_id"))
+    .with_for_update()
+)
+_SAVE_RESPONSE = (
+    update(_RESPONSES)
+    .where(_RESPONSES.c.id == bindparam("b_id"), _RESPONSES.c.version == bindparam("b_version"))
+    .values(
+        state=bindparam("b_state"),
+        status=bindparam("b_status"),
+        snoozed_until=bindparam("b_snoozed_until"),
+        late=bindparam("b_late"),
+        submitted_at=bindparam("b_submitted_at"),
+        updated_at=bindparam("b_updated_at"),
+        version=bindparam("b_next_version"),
+    )
+)
+_ANSWERS = AnswerRow.__table__
+_OLD_NOTES = select(_ANSWERS.c.area_id, _ANSWERS.c.factor, _ANSWERS.c.note, _ANSWERS.c.note_review).where(
+    _ANSWERS.c.response_id == bindparam("response_id")
+)
+_DELETE_ANSWERS = delete(_ANSWERS).where(_ANSWERS.c.response_id == bindparam("response_id"))
+_INSERT_ANSWERS = insert(_ANSWERS)
+# The closing note keeps its review unless it changed.
+_SET_MORE = (
+    update(_RESPONSES)
+    .where(_RESPONSES.c.id == bindparam("b_id"))
+    .values(
+        more_review=case(
+            (_RESPONSES.c.more_note.is_not_distinct_from(bindparam("b_more")), _RESPONSES.c.more_review),
+            else_="pending",
+        ),
+        more_note=bindparam("b_more"),
+    )
 )
 
 

@@ -6,7 +6,8 @@ draw an `Outbound` their own way. Nothing here knows any platform.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import copy
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 InboundKind = Literal["text", "choice", "command", "location", "home"]
@@ -69,7 +70,19 @@ class Outbound:
     fresh: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # Written out rather than `dataclasses.asdict`, which deep-copies field by field: every reply is
+        # serialised once on its way into the outbox, so this is on every button press's path.
+        return {
+            "text": self.text,
+            "choices": [[{"id": c.id, "label": c.label, "style": c.style} for c in row] for row in self.choices],
+            "ref": self.ref,
+            "kind": self.kind,
+            "expects_text": self.expects_text,
+            "allow_location": self.allow_location,
+            "data": copy.deepcopy(self.data) if self.data else {},
+            "attachments": [{"filename": a.filename, "mime": a.mime, "path": a.path} for a in self.attachments],
+            "fresh": self.fresh,
+        }
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Outbound:
