@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -50,10 +51,14 @@ def build(
 ) -> App:
     engine = make_engine(url or config.database.url)
     factory = make_session_factory(engine)
+    writer = threading.RLock() if engine.dialect.name == "sqlite" else None  # see SqlUnitOfWork
     clock = clock or SystemClock()
     senders = senders or {}
     services = Services(
-        config, lambda: SqlUnitOfWork(factory), clock, platforms=tuple(platforms if platforms is not None else senders)
+        config,
+        lambda: SqlUnitOfWork(factory, writer),
+        clock,
+        platforms=tuple(platforms if platforms is not None else senders),
     )
     with startup_lock(engine):  # several processes starting at once take turns
         if run_migrations:
@@ -61,5 +66,5 @@ def build(
         if sync:
             services.sync_config()
     lease = timedelta(seconds=config.run.outbox_lease_seconds)
-    dispatcher = Dispatcher(lambda: SqlUnitOfWork(factory), clock, senders, lease=lease)
+    dispatcher = Dispatcher(lambda: SqlUnitOfWork(factory, writer), clock, senders, lease=lease)
     return App(config, engine, services, dispatcher)

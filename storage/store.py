@@ -1189,10 +1189,8 @@ class SqlStore:
     # ------------------------------------------------------------ events, audit
 
     def mark_event_processed(self, platform: str, event_id: str, now: datetime) -> bool:
-        stmt = self._insert(ProcessedEventRow).values(platform=platform, event_id=event_id, at=now)
-        stmt = stmt.on_conflict_do_nothing(index_elements=["platform", "event_id"])
-        # RETURNING, not rowcount: an ORM-enabled INSERT reports no row count on psycopg.
-        return self.s.execute(stmt.returning(ProcessedEventRow.event_id)).first() is not None
+        row = self._core(_MARK_PROCESSED, {"platform": platform, "event_id": event_id, "at": now}).first()
+        return row is not None
 
     def audit(self, now: datetime, group_id: str, actor: str, action: str, detail: dict[str, Any]) -> None:
         self.s.add(AuditRow(at=now, group_id=group_id, actor=actor, action=action, detail=detail))
@@ -1238,66 +1236,31 @@ class SqlStore:
         one chat at once and edits of one message never overtake each other. Commit to make the lease visible.
         """
         lease_until = lease_until or now
-        q = (
-            select(OutboxRow)
-            .where(
-                OutboxRow.platform == platform,
-                OutboxRow.status == "pending",
-                OutboxRow.next_attempt_at <= now,
-                (OutboxRow.claimed_until.is_(None)) | (OutboxRow.claimed_until <= now),
-            )
-            .order_by(OutboxRow.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
+        params: dict[str, Any] = {"platform": platform, "now": now, "limit": limit}
         if address is not None:
-            q = q.where(OutboxRow.address == address)
-        rows = list(self.s.scalars(q))
+            params["address"] = address
+        rows = self._core(_CLAIM_FOR_ADDRESS if address is not None else _CLAIM, params).all()
         if not rows:
             return []
         ids = [r.id for r in rows]
         first_outside: dict[str, int] = {
             a: int(n)
-            for a, n in self.s.execute(
-                select(OutboxRow.address, func.min(OutboxRow.id))
-                .where(
-                    OutboxRow.platform == platform,
-                    OutboxRow.status == "pending",
-                    OutboxRow.address.in_({r.address for r in rows}),
-                    OutboxRow.id.not_in(ids),
-                )
-                .group_by(OutboxRow.address)
+            for a, n in self._core(
+                _FIRST_OUTSIDE, {"platform": platform, "addresses": sorted({r.address for r in rows}), "ids": ids}
             )
         }
         taken = [r for r in rows if r.id < first_outside.get(r.address, r.id + 1)]
         if taken:
-            self.s.execute(
-                update(OutboxRow)
-                .where(OutboxRow.id.in_([r.id for r in taken]))
-                .values(claimed_until=lease_until, claimed_by=claimer)
-            )
+            self._core(_LEASE, {"ids": [r.id for r in taken], "b_until": lease_until, "b_by": claimer})
         return [OutboxItem(r.id, r.key, r.platform, r.address, r.ref, r.payload, r.attempts, r.status) for r in taken]
 
     def outbox_sent(self, item_id: int, now: datetime, message_id: str | None) -> None:
         """Mark a row sent and remember which platform message shows its ref (one UPDATE, one upsert).
 
         `claimed_by` stays: it tells which process delivered the row."""
-        row = self.s.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == item_id)
-            .values(status="sent", sent_at=now, attempts=OutboxRow.attempts + 1, claimed_until=None)
-            .returning(OutboxRow.platform, OutboxRow.address, OutboxRow.ref)
-        ).one()
-        platform, address, ref = row
+        platform, address, ref = self._core(_SENT, {"b_id": item_id, "b_now": now}).one()
         if message_id is not None and ref:
-            stmt = self._insert(MessageRefRow).values(
-                platform=platform, address=address, ref=ref, message_id=message_id
-            )
-            self.s.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=["platform", "address", "ref"], set_={"message_id": message_id}
-                )
-            )
+            self._core(_REMEMBER_MESSAGE, {"platform": platform, "address": address, "ref": ref, "mid": message_id})
 
     def outbox_retry(self, item_id: int, at: datetime, error: str, park_after: int, count: bool = True) -> bool:
         """Schedule another attempt, or park the row after too many failures; True if parked.
@@ -1353,8 +1316,8 @@ class SqlStore:
         return [(p, a, n, e) for p, a, n, e in rows]
 
     def message_id_for(self, platform: str, address: str, ref: str) -> str | None:
-        row = self.s.get(MessageRefRow, (platform, address, ref))
-        return row.message_id if row else None
+        row = self._core(_MESSAGE_ID, {"platform": platform, "address": address, "ref": ref}).first()
+        return str(row[0]) if row else None
 
     def ref_for_message(self, platform: str, address: str, message_id: str) -> str | None:
         """Which ref a platform message shows (Slack: a reaction on a candidate's message is a vote)."""
@@ -1607,6 +1570,55 @@ _SET_MORE = (
         more_note=bindparam("b_more"),
     )
 )
+
+# The outbox's statements, on every message sent.
+_OUTBOX, _REFS = OutboxRow.__table__, MessageRefRow.__table__
+_CLAIM = (
+    select(_OUTBOX)
+    .where(
+        _OUTBOX.c.platform == bindparam("platform"),
+        _OUTBOX.c.status == "pending",
+        _OUTBOX.c.next_attempt_at <= bindparam("now"),
+        _OUTBOX.c.claimed_until.is_(None) | (_OUTBOX.c.claimed_until <= bindparam("now")),
+    )
+    .order_by(_OUTBOX.c.id)
+    .limit(bindparam("limit"))
+    .with_for_update(skip_locked=True)
+)
+_CLAIM_FOR_ADDRESS = _CLAIM.where(_OUTBOX.c.address == bindparam("address"))
+_FIRST_OUTSIDE = (
+    select(_OUTBOX.c.address, func.min(_OUTBOX.c.id))
+    .where(
+        _OUTBOX.c.platform == bindparam("platform"),
+        _OUTBOX.c.status == "pending",
+        _OUTBOX.c.address.in_(bindparam("addresses", expanding=True)),
+        _OUTBOX.c.id.not_in(bindparam("ids", expanding=True)),
+    )
+    .group_by(_OUTBOX.c.address)
+)
+_LEASE = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True)))
+    .values(claimed_until=bindparam("b_until"), claimed_by=bindparam("b_by"))
+)
+_SENT = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("b_id"))
+    .values(status="sent", sent_at=bindparam("b_now"), attempts=_OUTBOX.c.attempts + 1, claimed_until=None)
+    .returning(_OUTBOX.c.platform, _OUTBOX.c.address, _OUTBOX.c.ref)
+)
+_MESSAGE_ID = select(_REFS.c.message_id).where(
+    _REFS.c.platform == bindparam("platform"), _REFS.c.address == bindparam("address"), _REFS.c.ref == bindparam("ref")
+)
+_REMEMBER_MESSAGE = text(
+    "INSERT INTO message_refs (platform, address, ref, message_id) VALUES (:platform, :address, :ref, :mid) "
+    "ON CONFLICT (platform, address, ref) DO UPDATE SET message_id = excluded.message_id"
+)
+# RETURNING, not rowcount: it tells whether this delivery is the first, on SQLite and on psycopg alike.
+_MARK_PROCESSED = text(
+    "INSERT INTO processed_events (platform, event_id, at) VALUES (:platform, :event_id, :at) "
+    "ON CONFLICT (platform, event_id) DO NOTHING RETURNING event_id"
+).bindparams(bindparam("at", type_=ProcessedEventRow.__table__.c.at.type))
 
 
 def _mean(reports: list[Report], area: str, factors: set[str] | None) -> float | None:

@@ -1,5 +1,5 @@
 """Bolt listeners, one `register()` for all of them. Every listener calls `ack()` first: Slack wants an answer
-within 3 seconds, and the real work (database, outbox) follows in a worker thread.
+within 3 seconds, and the real work (database, outbox) follows in the intake's threads (bot/intake.py).
 
 Bolt checks each HTTP request's signature and timestamp (older than 5 minutes is refused) before any listener
 runs; Socket Mode needs none, the connection itself is authenticated with the app-level token.
@@ -12,52 +12,51 @@ import json
 import logging
 import re
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.conversation.messages import Inbound
+from bot.intake import Intake
 from bot.services import Services
 from handlers.slack import edge
 from handlers.slack.blocks import ACTION_PREFIX, MODAL_ACTION, WHERE_CALLBACK, where_modal
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 #: The Events API events the edge takes (manifest.yml subscribes to them; `message` as `message.im`).
 EVENTS = ("message", "reaction_added", "reaction_removed", "app_home_opened")
 
 
 class SlackListeners:
-    """Turns Bolt's callbacks into neutral events for the services, then drains the Slack outbox."""
+    """Turns Bolt's callbacks into neutral events for the services. Every listener acknowledges, hands its
+    events to the intake (bot/intake.py) and returns: with `process_before_response` Bolt answers the
+    request as soon as the listener returns, so the acknowledgement waits for no database and no other
+    request's work."""
 
-    def __init__(self, services: Services, drain: Callable[[], int], lang: str = "sv", workers: int = 2) -> None:
+    def __init__(
+        self, services: Services, drain: Callable[[], int], lang: str = "sv", drain_every: float | None = 1.0
+    ) -> None:
         self.services = services
-        self.drain = drain
         self.lang = lang
-        self.busy = 0  # listeners still working after their ack
-        # The work after an ack is CPU-bound Python (the engine, SQLAlchemy) and the database serialises writes
-        # anyway: a few threads of its own keep the event loop's share of the GIL, so acks stay fast under load.
-        self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slack-work")
+        self.intake = Intake(services.handle, drain, "slack", every=drain_every)
+        self._forms: set[asyncio.Task[None]] = set()  # where/what forms being opened
 
-    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+    @property
+    def busy(self) -> int:
+        """Acknowledged requests still being worked on (their replies not yet drained), forms included."""
+        return self.intake.busy + len(self._forms)
 
     async def settle(self, timeout: float = 30.0) -> None:
         """Wait until every acknowledged request has been worked through (shutdown, and tests)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        quiet = 0
-        while quiet < 3 and loop.time() < deadline:  # quiet three looks in a row: a listener Bolt has just
-            await asyncio.sleep(0.01)  # scheduled (events are acknowledged before it starts) has had its turn
-            quiet = quiet + 1 if self.busy == 0 else 0
+        while self._forms and loop.time() < deadline:
+            await asyncio.sleep(0.005)
+        await self.intake.settle(max(0.0, deadline - loop.time()))
 
-    async def _handle(self, inbounds: list[Inbound]) -> None:
-        for inbound in inbounds:
-            await self._run(self.services.handle, inbound)
-        if inbounds:
-            await self._run(self.drain)
+    def close(self) -> None:
+        self.intake.close()
 
     def _language_of(self, user: str) -> str:
         with self.services.uow_factory() as uow:
@@ -65,82 +64,71 @@ class SlackListeners:
             return person.language if person else self.lang
 
     async def on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        self.busy += 1
-        try:
-            await ack()
-            await self._handle([edge.command_to_inbound(body)])
-        finally:
-            self.busy -= 1
+        await ack()
+        self.intake.submit([edge.command_to_inbound(body)])
 
     async def on_action(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        self.busy += 1
-        try:
-            await ack()
-            inbound = edge.action_to_inbound(body)
-            await self._handle([inbound] if inbound else [])
-        finally:
-            self.busy -= 1
+        await ack()
+        inbound = edge.action_to_inbound(body)
+        if inbound:
+            self.intake.submit([inbound])
 
     async def on_open_where(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         """The where/what form opens at once (a trigger id lasts 3 seconds), so it is the one call made here
-        and not through the outbox; it shows no data and changes nothing."""
-        self.busy += 1
+        and not through the outbox; it shows no data and changes nothing. It runs as a task of its own, so
+        the acknowledgement does not wait for Slack."""
+        await ack()
+        action = (body.get("actions") or [{}])[0]
         try:
-            await ack()
-            action = (body.get("actions") or [{}])[0]
-            try:
-                value = json.loads(action.get("value") or "{}")
-                prefix, item = str(value["p"]), int(value["i"])
-            except (ValueError, KeyError, TypeError):
-                log.warning("where/what button with an unreadable value ignored")
-                return
-            user = str((body.get("user") or {}).get("id") or "")
-            channel = str((body.get("channel") or {}).get("id") or "")
-            places = edge.places_in_message(body, prefix, item)
-            lang = await self._run(self._language_of, user)
-            view = where_modal(lang, prefix, item, places, channel)
-            await client.views_open(trigger_id=body["trigger_id"], view=view)
-        finally:
-            self.busy -= 1
+            value = json.loads(action.get("value") or "{}")
+            prefix, item = str(value["p"]), int(value["i"])
+        except (ValueError, KeyError, TypeError):
+            log.warning("where/what button with an unreadable value ignored")
+            return
+        task = asyncio.create_task(self._open_where(body, client, prefix, item))
+        self._forms.add(task)
+        task.add_done_callback(self._form_done)
+
+    def _form_done(self, task: asyncio.Task[None]) -> None:
+        self._forms.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("opening the where/what form failed", exc_info=task.exception())
+
+    async def _open_where(self, body: dict[str, Any], client: AsyncWebClient, prefix: str, item: int) -> None:
+        user = str((body.get("user") or {}).get("id") or "")
+        channel = str((body.get("channel") or {}).get("id") or "")
+        places = edge.places_in_message(body, prefix, item)
+        lang = await asyncio.to_thread(self._language_of, user)
+        view = where_modal(lang, prefix, item, places, channel)
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
 
     async def on_where_submit(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        self.busy += 1
-        try:
-            await ack()
-            await self._handle(edge.where_to_inbounds(body))
-        finally:
-            self.busy -= 1
+        await ack()
+        self.intake.submit(edge.where_to_inbounds(body))
 
     async def on_message(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        self.busy += 1
-        try:
-            await ack()
-            inbound = edge.message_to_inbound(body)
-            await self._handle([inbound] if inbound else [])
-        finally:
-            self.busy -= 1
+        await ack()
+        inbound = edge.message_to_inbound(body)
+        if inbound:
+            self.intake.submit([inbound])
 
     async def on_reaction(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        self.busy += 1
-        try:
-            await ack()
+        await ack()
 
-            def ref_of(channel: str, message_id: str) -> str | None:
-                return self.services.message_ref(edge.PLATFORM, channel, message_id)
+        def ref_of(channel: str, message_id: str) -> str | None:
+            return self.services.message_ref(edge.PLATFORM, channel, message_id)
 
-            inbound = await self._run(edge.reaction_to_inbound, body, ref_of)
-            await self._handle([inbound] if inbound else [])
-        finally:
-            self.busy -= 1
+        def inbounds() -> list[Inbound]:  # which candidate a reaction is on needs the database: in the intake
+            inbound = edge.reaction_to_inbound(body, ref_of)
+            return [inbound] if inbound else []
+
+        self.intake.submit(inbounds)
 
     async def on_home(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        self.busy += 1
-        try:
-            await ack()
-            inbound = edge.home_to_inbound(body)
-            await self._handle([inbound] if inbound else [])
-        finally:
-            self.busy -= 1
+        await ack()
+        inbound = edge.home_to_inbound(body)
+        if inbound:
+            self.intake.submit([inbound])
 
 
 def register(app: AsyncApp, listeners: SlackListeners, command: str = "/est") -> None:

@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import SlackConfig
-from bot.outbox import Dispatcher, drain_forever, drainer
+from bot.outbox import Dispatcher, drainer
 from bot.ratelimit import RateLimiter
 from bot.services import Services
 from handlers.slack.listeners import SlackListeners, register
@@ -30,7 +30,9 @@ def build_app(config: SlackConfig, bot_token: str, signing_secret: str | None) -
         client=client,
         signing_secret=signing_secret or "",
         request_verification_enabled=config.mode == "http",
-        process_before_response=False,
+        # The listeners only acknowledge and queue (bot/intake.py), so Bolt may answer when they return; the
+        # other way, Bolt polls for the acknowledgement every 10 ms and each request waits at least that long.
+        process_before_response=True,
     )
 
 
@@ -69,7 +71,7 @@ class SlackEdge:
         for task in self.tasks:
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
-        self.listeners.executor.shutdown(wait=True)
+        self.listeners.close()
 
 
 async def start(
@@ -84,7 +86,7 @@ async def start(
     drain_every: float = 1.0,
 ) -> SlackEdge:
     app = build_app(config, bot_token, signing_secret)
-    listeners = SlackListeners(services, drainer(dispatcher, PLATFORM), lang)
+    listeners = SlackListeners(services, drainer(dispatcher, PLATFORM), lang, drain_every if drain_every > 0 else None)
     register(app, listeners, config.command)
     edge = SlackEdge(app, listeners)
     if config.mode == "socket":
@@ -113,6 +115,4 @@ async def start(
             server.should_exit = True
 
         edge.stoppers.append(stop_server)
-    if drain_every > 0:
-        edge.tasks.append(asyncio.create_task(drain_forever(dispatcher, PLATFORM, drain_every)))
     return edge

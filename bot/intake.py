@@ -1,0 +1,132 @@
+"""Acknowledge first, work after: the queue between a chat edge's listeners and the core.
+
+A platform wants its acknowledgement at once (Slack within 3 seconds, and people feel anything slower than a
+few tens of milliseconds), while handling a button press is CPU-bound Python and a database transaction, and
+sending the reply waits on the platform and its rate limits. So the three are apart:
+
+    listener (event loop) --submit--> [intake thread] --kick--> [sender thread] --> platform
+        ack at once                    services.handle,           outbox drain: all that is due,
+                                       one event after another    then wait for the next kick
+
+* One intake thread handles events in the order they were acknowledged, so one person's presses keep their
+  order. Each event is its own unit of work (`Services.handle`): nothing half-stored, a failure costs only it.
+* The sender thread drains the platform's outbox when the intake has stored something, and every `every`
+  seconds anyway (retries, other processes' rows). A slow platform never holds up the intake.
+* What is acknowledged but not yet handled is in memory only, as it was while a listener awaited it: a crash
+  in between loses those presses (the person sees no change and presses again); the stored conversation state
+  and the outbox make everything after the handling survive a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import threading
+from collections.abc import Callable, Sequence
+
+from bot.conversation.messages import Inbound
+
+log = logging.getLogger(__name__)
+
+#: What a listener hands over: the events, or a function that makes them (run in the intake thread, for an
+#: edge that needs the database to read its payload).
+Work = Sequence[Inbound] | Callable[[], Sequence[Inbound]]
+
+
+class Intake:
+    def __init__(
+        self,
+        handle: Callable[[Inbound], object],
+        drain: Callable[[], int],
+        name: str,
+        every: float | None = 1.0,
+    ) -> None:
+        self.handle = handle
+        self.drain = drain
+        self.name = name
+        self.every = every
+        self._queue: queue.SimpleQueue[Work | None] = queue.SimpleQueue()
+        self._kick = threading.Event()
+        self._lock = threading.Lock()
+        self._stopping = False
+        self._submitted = 0  # pieces of work accepted
+        self._handled = 0  # of them, handled (their replies are in the outbox)
+        self._drained = 0  # of them, handled before a drain that has finished
+        self._threads = [
+            threading.Thread(target=self._intake_loop, name=f"{name}-intake", daemon=True),
+            threading.Thread(target=self._sender_loop, name=f"{name}-sender", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    # ------------------------------------------------------------------ listener side
+
+    def submit(self, work: Work) -> None:
+        """Queue work; returns at once (call it right after the acknowledgement)."""
+        with self._lock:
+            if self._stopping:
+                raise RuntimeError(f"{self.name}: intake is closed")
+            self._submitted += 1
+        self._queue.put(work)
+
+    @property
+    def busy(self) -> int:
+        """Pieces of work acknowledged whose replies have not been through a drain yet."""
+        with self._lock:
+            return self._submitted - self._drained
+
+    async def settle(self, timeout: float = 30.0) -> bool:
+        """Wait until everything acknowledged so far is handled and its replies drained; False on timeout."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self.busy:
+            if loop.time() > deadline:
+                return False
+            await asyncio.sleep(0.005)
+        return True
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Finish what was accepted, then stop both threads."""
+        with self._lock:
+            self._stopping = True
+        self._queue.put(None)
+        self._threads[0].join(timeout)
+        self._kick.set()
+        self._threads[1].join(timeout)
+
+    # ------------------------------------------------------------------ threads
+
+    def _intake_loop(self) -> None:
+        while True:
+            work = self._queue.get()
+            if work is None:
+                with self._lock:
+                    self._stopping = True
+                self._kick.set()
+                return
+            try:
+                inbounds = work() if callable(work) else work
+                for inbound in inbounds:
+                    self.handle(inbound)  # logs and answers its own failures; nothing half-stored
+            except Exception:
+                log.exception("%s: reading an acknowledged event failed; it is dropped", self.name)
+            with self._lock:
+                self._handled += 1
+            self._kick.set()
+
+    def _sender_loop(self) -> None:
+        while True:
+            self._kick.wait(self.every)
+            self._kick.clear()
+            with self._lock:
+                upto, stopping = self._handled, self._stopping
+            try:
+                while self.drain() > 0:  # all that is due, also what arrived while sending
+                    pass
+            except Exception:
+                log.exception("%s: draining the outbox failed; the next round tries again", self.name)
+            with self._lock:
+                self._drained = max(self._drained, upto)
+                if stopping and self._handled == self._submitted:
+                    return
