@@ -25,7 +25,8 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	url="$$(scripts/test-postgres.sh start | sed -n 's/^export EST_TEST_PG_URL=//p')"; \
+	EST_BENCH_PG_URL="$$url" $(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache
