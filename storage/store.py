@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, bindparam, case, delete, func, insert, select, text, update
+from sqlalchemy import Table, and_, bindparam, case, delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -1481,14 +1481,19 @@ _ENQUEUE = text(
 )
 
 
+def _t(model: type[Any]) -> Table:
+    """A mapped class's table, typed as one."""
+    return cast(Table, model.__table__)
+
+
 # The statements of the answer path (every button press runs them), built once: building and hashing a
 # statement per call cost more than running it (see bench/answers.py and docs/PERFORMANCE.md).
-_PERSONS, _ACCOUNTS, _AREAS = PersonRow.__table__, AccountRow.__table__, AreaRow.__table__
+_PERSONS, _ACCOUNTS, _AREAS = _t(PersonRow), _t(AccountRow), _t(AreaRow)
 _PERSON_AREAS_T, _PLACES_T, _ROUNDS, _RESPONSES = (
-    PersonAreaRow.__table__,
-    PlaceRow.__table__,
-    RoundRow.__table__,
-    ResponseRow.__table__,
+    _t(PersonAreaRow),
+    _t(PlaceRow),
+    _t(RoundRow),
+    _t(ResponseRow),
 )
 _PERSON_BY_ACCOUNT = (
     select(
@@ -1552,7 +1557,7 @@ _SAVE_RESPONSE = (
         version=bindparam("b_next_version"),
     )
 )
-_ANSWERS = AnswerRow.__table__
+_ANSWERS = _t(AnswerRow)
 _OLD_NOTES = select(_ANSWERS.c.area_id, _ANSWERS.c.factor, _ANSWERS.c.note, _ANSWERS.c.note_review).where(
     _ANSWERS.c.response_id == bindparam("response_id")
 )
@@ -1572,7 +1577,7 @@ _SET_MORE = (
 )
 
 # The outbox's statements, on every message sent.
-_OUTBOX, _REFS = OutboxRow.__table__, MessageRefRow.__table__
+_OUTBOX, _REFS = _t(OutboxRow), _t(MessageRefRow)
 _CLAIM = (
     select(_OUTBOX)
     .where(
