@@ -209,6 +209,8 @@ def run(
         leadership = Leadership(built.engine)
         tasks: list[asyncio.Task[None]] = []
         polling: list[asyncio.Task[None]] = []
+        drains: list[asyncio.Task[None]] = []
+        stop_draining = asyncio.Event()
 
         async def gain() -> None:
             # The leader runs the schedule and, in polling mode, is the one process that asks Telegram for
@@ -247,7 +249,7 @@ def run(
                         webhook_url=url,
                         secret_token=secrets.telegram_webhook_secret,
                     )
-                tasks.append(asyncio.create_task(drain_forever(built.dispatcher, "telegram")))
+                drains.append(asyncio.create_task(drain_forever(built.dispatcher, "telegram", stop=stop_draining)))
             if cfg.slack.enabled:
                 from handlers.slack import runner as slack_runner
 
@@ -273,8 +275,14 @@ def run(
             scheduler.shutdown(wait=False)
             for task in tasks + polling:
                 task.cancel()
+            stop_draining.set()
+            await asyncio.gather(*drains, return_exceptions=True)
             if slack_edge is not None:
                 await slack_edge.stop()
+            # Drains still running in threads (an update's handler, the periodic one) finish their message
+            # before the platform clients shut down; what is left waits in the outbox for the next start.
+            if not await asyncio.to_thread(built.dispatcher.close):
+                log.warning("a drain was still sending at shutdown; its message will be sent again after a restart")
             if tg is not None:
                 if tg.updater is not None and tg.updater.running:
                     await tg.updater.stop()

@@ -10,8 +10,10 @@ sending the reply waits on the platform and its rate limits. So the three are ap
 
 * One intake thread handles events in the order they were acknowledged, so one person's presses keep their
   order. Each event is its own unit of work (`Services.handle`): nothing half-stored, a failure costs only it.
-* The sender thread drains the platform's outbox when the intake has stored something, and every `every`
-  seconds anyway (retries, other processes' rows). A slow platform never holds up the intake.
+* Sender threads (`senders`, 3 by default) drain the platform's outbox when the intake has stored something,
+  and every `every` seconds anyway (retries, other processes' rows). A slow platform never holds up the
+  intake, and a sender waiting out one channel's rate limit leaves the others to send to everyone else (the
+  outbox's claims keep each chat's messages in order across senders).
 * What is acknowledged but not yet handled is in memory only, as it was while a listener awaited it: a crash
   in between loses those presses (the person sees no change and presses again); the stored conversation state
   and the outbox make everything after the handling survive a restart.
@@ -41,21 +43,24 @@ class Intake:
         drain: Callable[[], int],
         name: str,
         every: float | None = 1.0,
+        senders: int = 3,
     ) -> None:
         self.handle = handle
         self.drain = drain
         self.name = name
         self.every = every
         self._queue: queue.SimpleQueue[Work | None] = queue.SimpleQueue()
-        self._kick = threading.Event()
         self._lock = threading.Lock()
+        self._kick = threading.Condition(self._lock)
+        self._kicks = 0  # kicks not yet taken by a sender
+        self._running = 0  # drains in progress
         self._stopping = False
         self._submitted = 0  # pieces of work accepted
         self._handled = 0  # of them, handled (their replies are in the outbox)
         self._drained = 0  # of them, handled before a drain that has finished
-        self._threads = [
-            threading.Thread(target=self._intake_loop, name=f"{name}-intake", daemon=True),
-            threading.Thread(target=self._sender_loop, name=f"{name}-sender", daemon=True),
+        self._threads = [threading.Thread(target=self._intake_loop, name=f"{name}-intake", daemon=True)] + [
+            threading.Thread(target=self._sender_loop, name=f"{name}-sender-{i}", daemon=True)
+            for i in range(max(1, senders))
         ]
         for thread in self._threads:
             thread.start()
@@ -68,13 +73,14 @@ class Intake:
             if self._stopping:
                 raise RuntimeError(f"{self.name}: intake is closed")
             self._submitted += 1
-        self._queue.put(work)
+            self._queue.put(work)  # under the lock: never behind close()'s end mark
 
     @property
     def busy(self) -> int:
-        """Pieces of work acknowledged whose replies have not been through a drain yet."""
+        """Pieces of work acknowledged whose replies have not been through a drain yet, or a drain still
+        sending."""
         with self._lock:
-            return self._submitted - self._drained
+            return self._submitted - self._drained + self._running
 
     async def settle(self, timeout: float = 30.0) -> bool:
         """Wait until everything acknowledged so far is handled and its replies drained; False on timeout."""
@@ -87,13 +93,19 @@ class Intake:
         return True
 
     def close(self, timeout: float = 10.0) -> None:
-        """Finish what was accepted, then stop both threads."""
+        """Finish what was accepted, drain after it, then stop the threads (blocking: call it off the loop)."""
         with self._lock:
             self._stopping = True
-        self._queue.put(None)
+            self._queue.put(None)
         self._threads[0].join(timeout)
-        self._kick.set()
-        self._threads[1].join(timeout)
+        self._wake(len(self._threads))
+        for thread in self._threads[1:]:
+            thread.join(timeout)
+
+    def _wake(self, n: int = 1) -> None:
+        with self._kick:
+            self._kicks += n
+            self._kick.notify(n)
 
     # ------------------------------------------------------------------ threads
 
@@ -101,9 +113,7 @@ class Intake:
         while True:
             work = self._queue.get()
             if work is None:
-                with self._lock:
-                    self._stopping = True
-                self._kick.set()
+                self._wake()
                 return
             try:
                 inbounds = work() if callable(work) else work
@@ -113,20 +123,26 @@ class Intake:
                 log.exception("%s: reading an acknowledged event failed; it is dropped", self.name)
             with self._lock:
                 self._handled += 1
-            self._kick.set()
+            self._wake()
 
     def _sender_loop(self) -> None:
         while True:
-            self._kick.wait(self.every)
-            self._kick.clear()
-            with self._lock:
+            with self._kick:
+                if not self._kicks:
+                    self._kick.wait(0.05 if self._stopping else self.every)
+                self._kicks = max(0, self._kicks - 1)
                 upto, stopping = self._handled, self._stopping
+                self._running += 1
             try:
                 while self.drain() > 0:  # all that is due, also what arrived while sending
                     pass
             except Exception:
+                # The rows stay in the outbox with their retry time; the next round (a kick, or `every`) sends
+                # them. What was handled before this drain counts as drained either way: `settle` means
+                # "worked through", not "delivered".
                 log.exception("%s: draining the outbox failed; the next round tries again", self.name)
             with self._lock:
+                self._running -= 1
                 self._drained = max(self._drained, upto)
-                if stopping and self._handled == self._submitted:
+                if stopping and upto == self._submitted:  # everything accepted was handled before this drain
                     return

@@ -30,9 +30,11 @@ parked at once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -98,6 +100,16 @@ class Dispatcher:
         self.lease = lease
         self.id = drainer_id()
         self.paused_until: dict[str, datetime] = {}  # a platform's "retry after" holds all its sending
+        self._drains = threading.Condition()
+        self._active = 0  # drains in progress, in any thread
+        self._closing = False
+
+    def close(self, timeout: float = 30.0) -> bool:
+        """No new claims from now on; wait for the drains in progress to finish their message (shutdown: before
+        the platform clients close, so no send meets a closed client). False if one was still busy."""
+        with self._drains:
+            self._closing = True
+            return self._drains.wait_for(lambda: self._active == 0, timeout)
 
     def drain(self, platform: str, limit: int = 100, address: str | None = None, batch: int = 1) -> int:
         """Try up to `limit` due rows for one platform; returns how many were delivered.
@@ -106,9 +118,21 @@ class Dispatcher:
         may then repeat up to `batch` messages, so the chat platforms keep 1 and only local senders (console,
         demo) use more.
         """
+        with self._drains:
+            if self._closing:
+                return 0
+            self._active += 1
+        try:
+            return self._drain(platform, limit, address, batch)
+        finally:
+            with self._drains:
+                self._active -= 1
+                self._drains.notify_all()
+
+    def _drain(self, platform: str, limit: int, address: str | None, batch: int) -> int:
         sender = self.senders[platform]
         delivered = tried = 0
-        while tried < limit:
+        while tried < limit and not self._closing:
             now = self.clock.now()
             if now < self.paused_until.get(platform, now):
                 break
@@ -202,13 +226,19 @@ def drainer(dispatcher: Dispatcher, platform: str, limit: int = 1000) -> Callabl
 
 
 async def drain_forever(
-    dispatcher: Dispatcher, platform: str, every: float = 1.0, stop: Callable[[], bool] = lambda: False
+    dispatcher: Dispatcher, platform: str, every: float = 1.0, stop: asyncio.Event | None = None
 ) -> None:
     """Send what is due on one platform every `every` seconds (in a worker thread: sending never blocks the
-    loop); a failed round is logged and the next one tries again."""
-    while not stop():
+    loop); a failed round is logged and the next one tries again.
+
+    Stop it by setting `stop`, then await the task: it returns once the drain in progress has finished.
+    Cancelling the task instead would leave that drain running in its thread. It would then send through a
+    platform client that is already shut down."""
+    stop = stop or asyncio.Event()
+    while not stop.is_set():
         try:
             await asyncio.to_thread(dispatcher.drain, platform, 1000)
         except Exception:
             log.exception("draining the %s outbox failed; trying again", platform)
-        await asyncio.sleep(every)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), every)

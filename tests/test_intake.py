@@ -49,7 +49,7 @@ def test_events_are_handled_in_the_order_they_were_acknowledged_and_then_drained
         assert asyncio.run(intake.settle(10))
         assert [c for _u, c in rec.handled] == [f"q1:l:{n}:0" for n in range(30)]
         assert intake.busy == 0
-        assert rec.drains >= 1 and rec.drained_upto[-1] == 30  # a drain ran after the last one was handled
+        assert 30 in rec.drained_upto  # a drain ran after the last one was handled
     finally:
         intake.close()
 
@@ -118,6 +118,6 @@ def test_close_finishes_what_was_accepted_and_refuses_more() -> None:
         intake.submit([_press("U1", n)])
     intake.close()
     assert len(rec.handled) == 10
-    assert rec.drained_upto[-1] == 10
+    assert 10 in rec.drained_upto
     with pytest.raises(RuntimeError, match="closed"):
         intake.submit([_press("U1", 99)])

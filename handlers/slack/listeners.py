@@ -18,7 +18,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.conversation.messages import Inbound
-from bot.intake import Intake
+from bot.intake import Intake, Work
 from bot.services import Services
 from handlers.slack import edge
 from handlers.slack.blocks import ACTION_PREFIX, MODAL_ACTION, WHERE_CALLBACK, where_modal
@@ -63,15 +63,24 @@ class SlackListeners:
             person = uow.store.person_by_account(edge.PLATFORM, user)
             return person.language if person else self.lang
 
+    def _submit(self, what: str, read: Callable[[], Work]) -> None:
+        """Read the payload and queue it, after the acknowledgement. A failure here is logged with its
+        traceback and costs this request only: Slack already has its answer, and a listener that raised would
+        turn it into an error for the person (with `process_before_response`, Bolt answers when we return)."""
+        try:
+            work = read()
+            if work:
+                self.intake.submit(work)
+        except Exception:
+            log.exception("Slack %s could not be taken in; it is dropped", what)
+
     async def on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
-        self.intake.submit([edge.command_to_inbound(body)])
+        self._submit("command", lambda: [edge.command_to_inbound(body)])
 
     async def on_action(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
-        inbound = edge.action_to_inbound(body)
-        if inbound:
-            self.intake.submit([inbound])
+        self._submit("action", lambda: _some(edge.action_to_inbound(body)))
 
     async def on_open_where(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         """The where/what form opens at once (a trigger id lasts 3 seconds), so it is the one call made here
@@ -104,13 +113,11 @@ class SlackListeners:
 
     async def on_where_submit(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
-        self.intake.submit(edge.where_to_inbounds(body))
+        self._submit("form", lambda: edge.where_to_inbounds(body))
 
     async def on_message(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
-        inbound = edge.message_to_inbound(body)
-        if inbound:
-            self.intake.submit([inbound])
+        self._submit("message", lambda: _some(edge.message_to_inbound(body)))
 
     async def on_reaction(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
@@ -119,16 +126,17 @@ class SlackListeners:
             return self.services.message_ref(edge.PLATFORM, channel, message_id)
 
         def inbounds() -> list[Inbound]:  # which candidate a reaction is on needs the database: in the intake
-            inbound = edge.reaction_to_inbound(body, ref_of)
-            return [inbound] if inbound else []
+            return _some(edge.reaction_to_inbound(body, ref_of))
 
-        self.intake.submit(inbounds)
+        self._submit("reaction", lambda: inbounds)
 
     async def on_home(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
-        inbound = edge.home_to_inbound(body)
-        if inbound:
-            self.intake.submit([inbound])
+        self._submit("App Home event", lambda: _some(edge.home_to_inbound(body)))
+
+
+def _some(inbound: Inbound | None) -> list[Inbound]:
+    return [inbound] if inbound else []
 
 
 def register(app: AsyncApp, listeners: SlackListeners, command: str = "/est") -> None:

@@ -71,7 +71,7 @@ class SlackEdge:
         for task in self.tasks:
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
-        self.listeners.close()
+        await asyncio.to_thread(self.listeners.close)
 
 
 async def start(
@@ -89,6 +89,15 @@ async def start(
     listeners = SlackListeners(services, drainer(dispatcher, PLATFORM), lang, drain_every if drain_every > 0 else None)
     register(app, listeners, config.command)
     edge = SlackEdge(app, listeners)
+    try:
+        await _listen(edge, config, app, app_token)
+    except BaseException:
+        await asyncio.to_thread(listeners.close)  # no intake threads left behind by a start that failed
+        raise
+    return edge
+
+
+async def _listen(edge: SlackEdge, config: SlackConfig, app: AsyncApp, app_token: str | None) -> None:
     if config.mode == "socket":
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
@@ -115,4 +124,3 @@ async def start(
             server.should_exit = True
 
         edge.stoppers.append(stop_server)
-    return edge
