@@ -75,3 +75,38 @@ def test_permanent_failure_parks_at_once(bot: Bot) -> None:
     bot.app.dispatcher.senders["console"] = sender
     assert bot.app.dispatcher.drain("console") == 1
     assert counts(bot) == {"parked": 1, "sent": 1}
+
+
+def test_close_lets_the_drain_in_progress_finish_its_message_and_claims_nothing_more(bot: Bot) -> None:
+    """Shutdown: a drain sending in another thread ends with the message in hand; nothing after it is sent
+    through a client that is about to close, and it all stays pending for the next start."""
+    import threading
+
+    bot.flush()
+    enqueue(bot, 5)
+    sending, release = threading.Event(), threading.Event()
+
+    class HeldSender(FlakySender):
+        def send(self, item: OutboxItem, out: Outbound, message_id: str | None) -> str | None:
+            sending.set()
+            assert release.wait(10)
+            return super().send(item, out, message_id)
+
+    sender = HeldSender([])
+    bot.app.dispatcher.senders["console"] = sender
+    results: list[int] = []
+    drain = threading.Thread(target=lambda: results.append(bot.app.dispatcher.drain("console")))
+    drain.start()
+    assert sending.wait(10)
+    closed: list[bool] = []
+    closer = threading.Thread(target=lambda: closed.append(bot.app.dispatcher.close(timeout=10)))
+    closer.start()
+    closer.join(0.2)
+    assert closer.is_alive()  # close() waits for the message in flight
+    release.set()
+    closer.join(10)
+    drain.join(10)
+    assert closed == [True]
+    assert results == [1] and len(sender.delivered) == 1  # that message, and no further claim
+    assert bot.app.dispatcher.drain("console") == 0  # a drain after close sends nothing
+    assert counts(bot)["pending"] == 4
