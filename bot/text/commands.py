@@ -282,6 +282,9 @@ TEXT: dict[str, dict[str, str]] = {
     "menu.priority": {"sv": "Lägg till en prioritering", "en": "Add a priority"},
     "menu.review": {"sv": "Granska anteckningar", "en": "Review notes"},
     "menu.invite": {"sv": "Bjud in en person till boten", "en": "Invite a person to the bot"},
+    "menu.mydata": {"sv": "Se vad boten sparat om dig", "en": "See what the bot has stored about you"},
+    "menu.stats": {"sv": "Månadens brotts- och skadegörelsestatistik", "en": "The month's crime and vandalism figures"},
+    "menu.forget": {"sv": "Radera en person (anonymiserar svaren)", "en": "Erase a person (answers anonymised)"},
     "meet.stale": {
         "sv": "Den knappen gäller inte längre. Använd de senaste meddelandena.",
         "en": "That button is no longer valid. Use the latest messages.",

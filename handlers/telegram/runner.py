@@ -16,7 +16,7 @@ from bot.text import t
 
 log = logging.getLogger(__name__)
 
-REPORTER_MENU = ("report_me", "edit", "pause", "language", "help")
+REPORTER_MENU = ("report_me", "edit", "pause", "language", "mydata", "help")
 COORDINATOR_MENU = (
     *REPORTER_MENU,
     "status",
@@ -35,9 +35,19 @@ COORDINATOR_MENU = (
     "invite",
     "export",
     "followup",
+    "stats",
+    "forget",
 )
 # Telegram command names are a-z, 0-9 and _: the Swedish words without å, ä, ö where needed.
-MENU_WORDS = {"report_me": "rapport", "edit": "andra", "pause": "ledig", "language": "sprak"}
+MENU_WORDS = {
+    "report_me": "rapport",
+    "edit": "andra",
+    "pause": "ledig",
+    "language": "sprak",
+    "mydata": "minadata",
+    "stats": "statistik",
+    "forget": "radera",
+}
 
 
 def build_application(config: TelegramConfig, token: str) -> Application[Any, Any, Any, Any, Any, Any]:
