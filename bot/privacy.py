@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import shutil
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,6 +31,9 @@ from bot.text import t
 log = logging.getLogger(__name__)
 NOTE_MAX = 1000
 EXPORT_KEEP = timedelta(days=1)
+#: Files made for a chat `export` or `followup` are attachments waiting in the outbox: kept a week, long enough
+#: for an outage of the platform, then removed (they hold answers, though never names).
+CHAT_FILES_KEEP = timedelta(days=7)
 
 
 def _say(svc: Services, ctx: Ctx, key: str, **kw: object) -> None:
@@ -79,6 +83,12 @@ def retention(svc: Services) -> list[str]:
             log.info("retention %s: before %s deleted %s", group.id, before, counts)
             done.append(f"{group.id} retention before {before}: {counts}")
     _prune_exports(Path(svc.config.reports_dir) / "private", now)
+    for group in svc.config.groups:
+        for kind in ("exports", "followup"):
+            removed = _prune_chat_files(Path(svc.config.reports_dir) / group.id / kind)
+            if removed:
+                log.info("retention %s: removed %d old %s folders", group.id, removed, kind)
+                done.append(f"{group.id} removed {removed} old {kind} folders")
     return done
 
 
@@ -105,6 +115,20 @@ def _prune_exports(folder: Path, now: datetime) -> None:
     for path in folder.glob("mydata-*.json"):
         if path.stat().st_mtime < limit:
             path.unlink(missing_ok=True)
+
+
+def _prune_chat_files(folder: Path) -> int:
+    """Remove the one-off folders (`<folder>/<random>/file`) of chat exports and follow-ups older than
+    CHAT_FILES_KEEP; returns how many went."""
+    if not folder.is_dir():
+        return 0
+    limit = time.time() - CHAT_FILES_KEEP.total_seconds()
+    removed = 0
+    for sub in folder.iterdir():
+        if sub.is_dir() and not sub.is_symlink() and sub.stat().st_mtime < limit:
+            shutil.rmtree(sub)
+            removed += 1
+    return removed
 
 
 # ---------------------------------------------------------------- forget

@@ -172,3 +172,23 @@ def test_personal_data_typed_anywhere_never_reaches_the_database(bot: Bot, phone
     stored = " ".join(str(r) for t in ("observations", "candidates") for r in rows(bot, f"SELECT * FROM {t}"))
     for value in (phone, pnr, email):
         assert value not in stored
+
+
+def test_retention_removes_old_chat_exports_and_followups_and_keeps_recent_ones(bot: Bot) -> None:
+    import os
+    import time
+
+    group = bot.app.config.groups[0].id
+    base = Path(bot.app.config.reports_dir) / group
+    old_export, new_export, old_followup = base / "exports" / "aaa", base / "exports" / "bbb", base / "followup" / "ccc"
+    for folder in (old_export, new_export, old_followup):
+        folder.mkdir(parents=True)
+        (folder / "svar.csv").write_text("area;factor;level\n", encoding="utf-8")
+    eight_days_ago = time.time() - 8 * 86400
+    for folder in (old_export, old_followup):
+        os.utime(folder, (eight_days_ago, eight_days_ago))
+    done = retention(bot.app.services)
+    assert not old_export.exists() and not old_followup.exists()
+    assert (new_export / "svar.csv").exists()  # a file still waiting in the outbox is kept
+    assert f"{group} removed 1 old exports folders" in done and f"{group} removed 1 old followup folders" in done
+    assert retention(bot.app.services) == []
