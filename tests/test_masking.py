@@ -293,3 +293,16 @@ def test_clean_text_is_idempotent_without_truncation(text: str) -> None:
 @given(st.text(alphabet=st.characters(exclude_categories=["Nd"], exclude_characters="@"), max_size=80))
 def test_text_without_digits_or_at_is_unchanged(text: str) -> None:
     assert mask_personal_data(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ring ０７０-１２３ ４５ ６７ nu", "Ring [telefon] nu"),  # full-width digits (a phone keyboard's CJK mode)
+        ("pnr ١٩٨٥٠١٠١-١٢٣٤ i anteckningen", "pnr [personnummer] i anteckningen"),  # Arabic-Indic digits
+        ("nummer ۰۷۰۱۲۳۴۵۶۷", "nummer [telefon]"),  # Persian digits
+        ("٣ personer vid torget", "3 personer vid torget"),  # a count stays a count
+    ],
+)
+def test_numbers_in_other_scripts_are_masked_too(text: str, expected: str) -> None:
+    assert mask_personal_data(text) == expected

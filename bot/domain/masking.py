@@ -159,11 +159,20 @@ def _mask_once(text: str) -> str:
     return _PNR_LOOSE_RE.sub(PERSONNUMMER_PLACEHOLDER, text)
 
 
+def _ascii_digits(text: str) -> str:
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(c)) if not c.isascii() and c.isdecimal() else c for c in text)
+
+
 def mask_personal_data(text: str) -> str:
     """Replace personnummer/samordningsnummer, phone numbers and e-mail addresses.
 
     >>> mask_personal_data("Ring 070-123 45 67 eller maila a.b@exempel.se")
     'Ring [telefon] eller maila [e-post]'
+
+    Digits from other scripts (full-width ０-９, Arabic-Indic, …) are written as 0-9 first, so a number
+    typed with them is found like any other.
 
     Idempotent: the placeholders contain no digits and no '@'. A pass can put
     a placeholder where a digit stood next to another number (as in
@@ -171,6 +180,7 @@ def mask_personal_data(text: str) -> str:
     passes run until nothing changes; each one removes digits or '@'s, so
     this ends.
     """
+    text = _ascii_digits(text)
     while True:
         masked = _mask_once(text)
         if masked == text:
