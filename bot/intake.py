@@ -8,8 +8,10 @@ sending the reply waits on the platform and its rate limits. So the three are ap
         ack at once                    services.handle,           outbox drain: all that is due,
                                        one event after another    then wait for the next kick
 
-* One intake thread handles events in the order they were acknowledged, so one person's presses keep their
-  order. Each event is its own unit of work (`Services.handle`): nothing half-stored, a failure costs only it.
+* Intake threads, one per lane, handle events in the order they were acknowledged, so one person's presses
+  keep their order. Each event is its own unit of work (`Services.handle`): nothing half-stored, a failure
+  costs only it. The edges put commands in a lane of their own: a slow one (a PDF report, the month's
+  statistics) never holds up the questionnaire's button presses.
 * Sender threads (`senders`, 3 by default) drain the platform's outbox when the intake has stored something,
   and every `every` seconds anyway (retries, other processes' rows). A slow platform never holds up the
   intake, and a sender waiting out one channel's rate limit leaves the others to send to everyone else (the
@@ -44,12 +46,13 @@ class Intake:
         name: str,
         every: float | None = 1.0,
         senders: int = 3,
+        lanes: int = 2,
     ) -> None:
         self.handle = handle
         self.drain = drain
         self.name = name
         self.every = every
-        self._queue: queue.SimpleQueue[Work | None] = queue.SimpleQueue()
+        self._queues: list[queue.SimpleQueue[Work | None]] = [queue.SimpleQueue() for _ in range(max(1, lanes))]
         self._lock = threading.Lock()
         self._kick = threading.Condition(self._lock)
         self._kicks = 0  # kicks not yet taken by a sender
@@ -58,22 +61,27 @@ class Intake:
         self._submitted = 0  # pieces of work accepted
         self._handled = 0  # of them, handled (their replies are in the outbox)
         self._drained = 0  # of them, handled before a drain that has finished
-        self._threads = [threading.Thread(target=self._intake_loop, name=f"{name}-intake", daemon=True)] + [
+        self._workers = [
+            threading.Thread(target=self._intake_loop, args=(q,), name=f"{name}-intake-{i}", daemon=True)
+            for i, q in enumerate(self._queues)
+        ]
+        self._senders = [
             threading.Thread(target=self._sender_loop, name=f"{name}-sender-{i}", daemon=True)
             for i in range(max(1, senders))
         ]
-        for thread in self._threads:
+        for thread in self._workers + self._senders:
             thread.start()
 
     # ------------------------------------------------------------------ listener side
 
-    def submit(self, work: Work) -> None:
-        """Queue work; returns at once (call it right after the acknowledgement)."""
+    def submit(self, work: Work, lane: int = 0) -> None:
+        """Queue work in a lane (0 for the conversation, 1 for commands); returns at once (call it right after
+        the acknowledgement)."""
         with self._lock:
             if self._stopping:
                 raise RuntimeError(f"{self.name}: intake is closed")
             self._submitted += 1
-            self._queue.put(work)  # under the lock: never behind close()'s end mark
+            self._queues[min(lane, len(self._queues) - 1)].put(work)  # under the lock: never behind close()'s end
 
     @property
     def busy(self) -> int:
@@ -96,10 +104,12 @@ class Intake:
         """Finish what was accepted, drain after it, then stop the threads (blocking: call it off the loop)."""
         with self._lock:
             self._stopping = True
-            self._queue.put(None)
-        self._threads[0].join(timeout)
-        self._wake(len(self._threads))
-        for thread in self._threads[1:]:
+            for q in self._queues:
+                q.put(None)
+        for thread in self._workers:
+            thread.join(timeout)
+        self._wake(len(self._senders) * 2)
+        for thread in self._senders:
             thread.join(timeout)
 
     def _wake(self, n: int = 1) -> None:
@@ -109,9 +119,9 @@ class Intake:
 
     # ------------------------------------------------------------------ threads
 
-    def _intake_loop(self) -> None:
+    def _intake_loop(self, lane: queue.SimpleQueue[Work | None]) -> None:
         while True:
-            work = self._queue.get()
+            work = lane.get()
             if work is None:
                 self._wake()
                 return

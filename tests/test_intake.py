@@ -121,3 +121,32 @@ def test_close_finishes_what_was_accepted_and_refuses_more() -> None:
     assert 10 in rec.drained_upto
     with pytest.raises(RuntimeError, match="closed"):
         intake.submit([_press("U1", 99)])
+
+
+def test_a_slow_command_does_not_hold_up_the_presses_in_the_other_lane() -> None:
+    command_started, release = threading.Event(), threading.Event()
+    handled: list[str] = []
+
+    def handle(inbound: Inbound) -> None:
+        if inbound.kind == "command":
+            command_started.set()
+            assert release.wait(10)  # a PDF report being drawn
+        handled.append(inbound.kind)
+
+    intake = Intake(handle, lambda: 0, "test", every=None)
+    try:
+        intake.submit([Inbound("slack", "U9", "command", command="report")], lane=1)
+        assert command_started.wait(10)
+        for n in range(5):
+            intake.submit([_press("U1", n)])
+        deadline = time.monotonic() + 10
+        while handled.count("choice") < 5 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert handled == ["choice"] * 5  # all handled while the command was still being worked on
+        assert intake.busy == 1
+        release.set()
+        assert asyncio.run(intake.settle(10))
+        assert handled[-1] == "command"
+    finally:
+        release.set()
+        intake.close()

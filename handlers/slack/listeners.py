@@ -26,6 +26,8 @@ from handlers.slack.blocks import ACTION_PREFIX, MODAL_ACTION, WHERE_CALLBACK, w
 log = logging.getLogger(__name__)
 #: The Events API events the edge takes (manifest.yml subscribes to them; `message` as `message.im`).
 EVENTS = ("message", "reaction_added", "reaction_removed", "app_home_opened")
+#: The intake lane for slash commands and the App Home: a slow command never holds up button presses.
+COMMANDS = 1
 
 
 class SlackListeners:
@@ -63,20 +65,20 @@ class SlackListeners:
             person = uow.store.person_by_account(edge.PLATFORM, user)
             return person.language if person else self.lang
 
-    def _submit(self, what: str, read: Callable[[], Work]) -> None:
+    def _submit(self, what: str, read: Callable[[], Work], lane: int = 0) -> None:
         """Read the payload and queue it, after the acknowledgement. A failure here is logged with its
         traceback and costs this request only: Slack already has its answer, and a listener that raised would
         turn it into an error for the person (with `process_before_response`, Bolt answers when we return)."""
         try:
             work = read()
             if work:
-                self.intake.submit(work)
+                self.intake.submit(work, lane)
         except Exception:
             log.exception("Slack %s could not be taken in; it is dropped", what)
 
     async def on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
-        self._submit("command", lambda: [edge.command_to_inbound(body)])
+        self._submit("command", lambda: [edge.command_to_inbound(body)], lane=COMMANDS)
 
     async def on_action(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
@@ -132,7 +134,7 @@ class SlackListeners:
 
     async def on_home(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
-        self._submit("App Home event", lambda: _some(edge.home_to_inbound(body)))
+        self._submit("App Home event", lambda: _some(edge.home_to_inbound(body)), lane=COMMANDS)
 
 
 def _some(inbound: Inbound | None) -> list[Inbound]:
