@@ -55,7 +55,7 @@ class Intake:
         self._queues: list[queue.SimpleQueue[Work | None]] = [queue.SimpleQueue() for _ in range(max(1, lanes))]
         self._lock = threading.Lock()
         self._kick = threading.Condition(self._lock)
-        self._kicks = 0  # kicks not yet taken by a sender
+        self._kicks = 0  # rounds asked for and not yet taken by a sender
         self._running = 0  # drains in progress
         self._stopping = False
         self._submitted = 0  # pieces of work accepted
@@ -113,8 +113,10 @@ class Intake:
             thread.join(timeout)
 
     def _wake(self, n: int = 1) -> None:
+        """Ask `n` senders for a round. Kicks do not pile up: one round drains everything due, so many events
+        handled while a sender is busy need one more round, not one each."""
         with self._kick:
-            self._kicks += n
+            self._kicks = max(self._kicks, n)
             self._kick.notify(n)
 
     # ------------------------------------------------------------------ threads
