@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from bot import cli_reports
+from bot.clock import Clock
 from bot.config import Config, ConfigError, load_config
 
 app = typer.Typer(
@@ -32,6 +33,20 @@ def _config(path: Path) -> Config:
     except ConfigError as exc:
         typer.echo(f"est-bot: {exc}", err=True)
         raise typer.Exit(2) from None
+
+
+def _clock(at: str | None, cfg: Config) -> Clock:
+    """The system clock, or with `--at` one that starts at that moment (the first group's time zone if none is
+    given) and runs on from there."""
+    from bot.clock import OffsetClock, SystemClock
+
+    if at is None:
+        return SystemClock()
+    try:
+        local = datetime.fromisoformat(at)
+    except ValueError:
+        raise _fail(f"--at {at!r}: write the time as YYYY-MM-DDTHH:MM") from None
+    return OffsetClock(local if local.tzinfo else local.replace(tzinfo=cfg.groups[0].tz))
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -96,18 +111,11 @@ def chat(
 ) -> None:
     """Talk to the bot in this terminal as a reporter or coordinator."""
     from bot.bootstrap import build
-    from bot.clock import Clock, OffsetClock, SystemClock
     from handlers.console.chat import run_chat
     from handlers.console.edge import ConsoleSender
 
     cfg = _config(config)
-    clock: Clock = SystemClock()
-    if at is not None:
-        try:
-            local = datetime.fromisoformat(at)
-        except ValueError:
-            raise _fail(f"--at {at!r}: write the time as YYYY-MM-DDTHH:MM") from None
-        clock = OffsetClock(local if local.tzinfo else local.replace(tzinfo=cfg.groups[0].tz))
+    clock = _clock(at, cfg)
     sender = ConsoleSender(sys.stdout)
     built = build(cfg, clock=clock, senders={"console": sender})
     try:
@@ -138,7 +146,6 @@ def run(
 ) -> None:
     """Start the scheduler and the platforms the configuration enables."""
     from bot.bootstrap import build
-    from bot.clock import Clock, OffsetClock, SystemClock
     from bot.config import Secrets
     from bot.leader import Leadership, lead_forever
     from bot.outbox import Sender, drain_forever, drainer
@@ -165,13 +172,7 @@ def run(
             "telegram.mode = 'webhook' needs EST_TELEGRAM_WEBHOOK_SECRET in the environment "
             "(1-256 characters A-Z, a-z, 0-9, _ and -)"
         )
-    clock: Clock = SystemClock()
-    if at is not None:
-        try:
-            local = datetime.fromisoformat(at)
-        except ValueError:
-            raise _fail(f"--at {at!r}: write the time as YYYY-MM-DDTHH:MM") from None
-        clock = OffsetClock(local if local.tzinfo else local.replace(tzinfo=cfg.groups[0].tz))
+    clock = _clock(at, cfg)
     from bot import logs
 
     logs.setup(
@@ -209,8 +210,6 @@ def run(
         leadership = Leadership(built.engine)
         tasks: list[asyncio.Task[None]] = []
         polling: list[asyncio.Task[None]] = []
-        drains: list[asyncio.Task[None]] = []
-        stop_draining = asyncio.Event()
 
         async def gain() -> None:
             # The leader runs the schedule and, in polling mode, is the one process that asks Telegram for
@@ -249,7 +248,7 @@ def run(
                         webhook_url=url,
                         secret_token=secrets.telegram_webhook_secret,
                     )
-                drains.append(asyncio.create_task(drain_forever(built.dispatcher, "telegram", stop=stop_draining)))
+                tasks.append(asyncio.create_task(drain_forever(built.dispatcher, "telegram")))
             if cfg.slack.enabled:
                 from handlers.slack import runner as slack_runner
 
@@ -275,8 +274,6 @@ def run(
             scheduler.shutdown(wait=False)
             for task in tasks + polling:
                 task.cancel()
-            stop_draining.set()
-            await asyncio.gather(*drains, return_exceptions=True)
             if slack_edge is not None:
                 await slack_edge.stop()
             # Drains still running in threads (an update's handler, the periodic one) finish their message

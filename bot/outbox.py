@@ -30,7 +30,6 @@ parked at once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import socket
@@ -226,19 +225,14 @@ def drainer(dispatcher: Dispatcher, platform: str, limit: int = 1000) -> Callabl
 
 
 async def drain_forever(
-    dispatcher: Dispatcher, platform: str, every: float = 1.0, stop: asyncio.Event | None = None
+    dispatcher: Dispatcher, platform: str, every: float = 1.0, stop: Callable[[], bool] = lambda: False
 ) -> None:
     """Send what is due on one platform every `every` seconds (in a worker thread: sending never blocks the
-    loop); a failed round is logged and the next one tries again.
-
-    Stop it by setting `stop`, then await the task: it returns once the drain in progress has finished.
-    Cancelling the task instead would leave that drain running in its thread. It would then send through a
-    platform client that is already shut down."""
-    stop = stop or asyncio.Event()
-    while not stop.is_set():
+    loop); a failed round is logged and the next one tries again. Cancelling the task leaves a drain in progress
+    running in its thread: at shutdown `Dispatcher.close()` waits for it."""
+    while not stop():
         try:
             await asyncio.to_thread(dispatcher.drain, platform, 1000)
         except Exception:
             log.exception("draining the %s outbox failed; trying again", platform)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), every)
+        await asyncio.sleep(every)

@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, case, delete, func, insert, select, text, update
+from sqlalchemy import Row, Table, and_, bindparam, case, delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -59,17 +59,20 @@ def _norm(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def _person(r: PersonRow) -> Person:
+# The row-to-record functions read by attribute name, so they take an ORM object or a Core row alike.
+
+
+def _person(r: PersonRow | Row[Any]) -> Person:
     return Person(
         r.id, r.group_id, r.name, r.organisation, r.role, r.language, r.active, r.receives_report, r.paused_until
     )
 
 
-def _round(r: RoundRow) -> Round:
+def _round(r: RoundRow | Row[Any]) -> Round:
     return Round(r.id, r.group_id, RoundKey(r.year, r.week), Phase(r.phase), r.opened_at)
 
 
-def _response(r: ResponseRow) -> Response:
+def _response(r: ResponseRow | Row[Any]) -> Response:
     return Response(
         r.id,
         r.round_id,
@@ -219,7 +222,7 @@ class SqlStore:
         # Every incoming event starts here: a statement built once (module level), no ORM loading.
         row = self._core(_PERSON_BY_ACCOUNT, {"platform": platform, "external_id": external_id})
         found = row.first()
-        return Person(*found) if found else None
+        return _person(found) if found else None
 
     def link_account(self, platform: str, external_id: str, person_id: int) -> None:
         row = self.s.get(AccountRow, (platform, external_id))
@@ -269,7 +272,7 @@ class SqlStore:
 
     def get_round_by_id(self, round_id: int) -> Round | None:
         r = self._core(_ROUND_BY_ID, {"round_id": round_id}).first()
-        return Round(r[0], r[1], RoundKey(r[2], r[3]), Phase(r[4]), r[5]) if r else None
+        return _round(r) if r else None
 
     def create_round(self, group_id: str, key: RoundKey, now: datetime) -> Round:
         """Insert the round unless another process just did; either way return it."""
@@ -343,18 +346,7 @@ class SqlStore:
             self.s.execute(stmt.on_conflict_do_nothing(index_elements=["round_id", "person_id"]))
             r = self._core(_RESPONSE_FOR_UPDATE, params).first()
         assert r is not None
-        return Response(
-            r.id,
-            r.round_id,
-            r.person_id,
-            r.status,
-            dict(r.state or {}),
-            r.version,
-            r.snoozed_until,
-            r.reminders,
-            r.late,
-            r.submitted_at,
-        )
+        return _response(r)
 
     def save_response(
         self,
