@@ -9,9 +9,12 @@ sending the reply waits on the platform and its rate limits. So the three are ap
                                        one event after another    then wait for the next kick
 
 * Intake threads, one per lane, handle events in the order they were acknowledged, so one person's presses
-  keep their order. Each event is its own unit of work (`Services.handle`): nothing half-stored, a failure
-  costs only it. The edges put commands in a lane of their own: a slow one (a PDF report, the month's
+  keep their order. The edges put commands in a lane of their own: a slow one (a PDF report, the month's
   statistics) never holds up the questionnaire's button presses.
+* In the first lane, what has queued up while the thread was busy is handled together, up to `batch` events
+  in one unit of work (`Services.handle_many`): under load one commit serves many presses; with one person
+  at a time every press is still its own. Nothing is half-stored either way, and a failure costs only its
+  own event (handle_many then handles the batch again one by one). The command lane takes one at a time.
 * A sender thread drains the platform's outbox when the intake has stored something, and every `every`
   seconds anyway (retries, other processes' rows), so a slow platform never holds up the intake. More senders
   (`senders`) would let the others go on while one waits out a channel's rate limit (the outbox's claims keep
@@ -49,8 +52,12 @@ class Intake:
         every: float | None = 1.0,
         senders: int = 1,
         lanes: int = 2,
+        handle_many: Callable[[Sequence[Inbound]], object] | None = None,
+        batch: int = 50,
     ) -> None:
         self.handle = handle
+        self.handle_many = handle_many
+        self.batch = max(1, batch)
         self.drain = drain
         self.name = name
         self.every = every
@@ -64,7 +71,7 @@ class Intake:
         self._handled = 0  # of them, handled (their replies are in the outbox)
         self._drained = 0  # of them, handled before a drain that has finished
         self._workers = [
-            threading.Thread(target=self._intake_loop, args=(q,), name=f"{name}-intake-{i}", daemon=True)
+            threading.Thread(target=self._intake_loop, args=(q, i == 0), name=f"{name}-intake-{i}", daemon=True)
             for i, q in enumerate(self._queues)
         ]
         self._senders = [
@@ -123,21 +130,43 @@ class Intake:
 
     # ------------------------------------------------------------------ threads
 
-    def _intake_loop(self, lane: queue.SimpleQueue[Work | None]) -> None:
-        while True:
-            work = lane.get()
-            if work is None:
-                self._wake()
-                return
+    def _intake_loop(self, lane: queue.SimpleQueue[Work | None], batched: bool) -> None:
+        limit = self.batch if batched and self.handle_many is not None else 1
+        stop = False
+        while not stop:
+            works: list[Work] = []
+            item = lane.get()
+            while item is not None:
+                works.append(item)
+                if len(works) >= limit:
+                    break
+                try:
+                    item = lane.get_nowait()
+                except queue.Empty:
+                    break
+            stop = item is None
+            if works:
+                self._work_through(works)
+        self._wake()
+
+    def _work_through(self, works: list[Work]) -> None:
+        inbounds: list[Inbound] = []
+        for work in works:
             try:
-                inbounds = work() if callable(work) else work
-                for inbound in inbounds:
-                    self.handle(inbound)  # logs and answers its own failures; nothing half-stored
+                inbounds += work() if callable(work) else work
             except Exception:
                 log.exception("%s: reading an acknowledged event failed; it is dropped", self.name)
-            with self._lock:
-                self._handled += 1
-            self._wake()
+        try:
+            if self.handle_many is not None and len(inbounds) > 1:
+                self.handle_many(inbounds)
+            else:
+                for inbound in inbounds:
+                    self.handle(inbound)  # logs and answers its own failures; nothing half-stored
+        except Exception:
+            log.exception("%s: handling acknowledged events failed; they are dropped", self.name)
+        with self._lock:
+            self._handled += len(works)
+        self._wake()
 
     def _sender_loop(self) -> None:
         while True:

@@ -41,7 +41,7 @@ class SlackListeners:
     ) -> None:
         self.services = services
         self.lang = lang
-        self.intake = Intake(services.handle, drain, "slack", every=drain_every)
+        self.intake = Intake(services.handle, drain, "slack", every=drain_every, handle_many=services.handle_many)
         self._forms: set[asyncio.Task[None]] = set()  # where/what forms being opened
 
     @property
