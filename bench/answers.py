@@ -1,15 +1,19 @@
-"""Answer handling through the whole stack: Slack edge over HTTP → intake → engine → database.
+"""Answer handling through the whole stack: Slack edge (HTTP or Socket Mode) → intake → engine → database.
 
-The real Bolt app is served by uvicorn (`handlers.slack.runner.start`, mode http, port 0) in this process, held
-to one core. The stand-in Slack Web API (what the bot sends back) and the load generator run in processes of
-their own on the other core, so their CPU does not count against the bot's. The load generator plays 1, 50 or
-500 reporters answering at once: each presses the 15 buttons of a whole questionnaire (start, 12 levels, no
-more, send) as signed `block_actions` requests, the first within one second of the others, each next one as
-soon as the previous answer was stored.
+The real Bolt app runs in this process, held to one core: served by uvicorn (`handlers.slack.runner.start`,
+mode http, port 0), or connected in Socket Mode (mode socket: slack_sdk's aiohttp `SocketModeClient`, which asks
+the stand-in's `apps.connections.open` where to connect). The stand-in Slack Web API (what the bot sends back)
+and the load generator (bench/answers_load.py) run in processes of their own on the other core, so their CPU
+does not count against the bot's. The load generator plays 1, 50 or 500 reporters answering at once: each
+presses the 15 buttons of a whole questionnaire (start, 12 levels, no more, send) as `block_actions` payloads,
+the first within one second of the others, each next one as soon as the previous answer was stored. Over HTTP
+they are signed requests on one keep-alive connection per reporter; in Socket Mode the load generator is
+Slack's websocket server and pushes them as `interactive` envelopes over the bot's connection.
 
-* time to acknowledge: the HTTP response time of each request, measured by the load generator;
-* throughput: answers stored per second, from the first request until the last answer is stored; the replies
+* time to acknowledge: from sending a press to its HTTP response, or to the bot's ack of its envelope;
+* throughput: answers stored per second, from the first press until the last answer is stored; the replies
   are either held in the outbox until then ("replies held": the intake alone) or sent at once to the stand-in;
+* the load generator's own CPU time, to show it is not what limits the rate;
 * engine only: the same presses through `Services.handle` directly, one after another, no edge, no drain.
 
 SQLite always; PostgreSQL when `EST_BENCH_PG_URL` is set (a fresh database per run, dropped afterwards).
@@ -543,19 +547,21 @@ def backends() -> list[str]:
 
 
 def run(concurrency: tuple[int, ...] = CONCURRENCY, profile: bool = False) -> list[Result]:
-    print("answer handling: Slack edge over HTTP → engine → database (bot on one core; load generator and stand-in")
-    print("Slack API in processes of their own on the other)")
+    print("answer handling: Slack edge over HTTP and in Socket Mode → engine → database (bot on one core; load")
+    print("generator and stand-in Slack API in processes of their own on the other)")
     print(HEADER)
     results: list[Result] = []
     profiles: list[tuple[str, str]] = []
     for backend in backends():
-        for n in concurrency:
-            for mode in ("edge", "held", "sent") if n == max(concurrency) else ("held", "sent"):
-                r, prof = bench_http(backend, n, profile and n == max(concurrency) and mode == "held", mode=mode)
-                print(r.row(), flush=True)
-                results.append(r)
-                if prof:
-                    profiles.append((f"event loop thread, {backend}, {n} reporters over HTTP", prof))
+        for via in VIAS:
+            for n in concurrency:
+                for mode in ("edge", "held", "sent") if n == max(concurrency) else ("held", "sent"):
+                    prof_this = profile and n == max(concurrency) and mode == "held"
+                    r, prof = bench_http(backend, n, prof_this, mode=mode, via=via)
+                    print(r.row(), flush=True)
+                    results.append(r)
+                    if prof:
+                        profiles.append((f"event loop thread, {backend}, {n} reporters, {VIAS[via]}", prof))
         pinned = _pin({0})
         try:
             r, prof = bench_engine(backend, max(concurrency), profile)
@@ -574,23 +580,39 @@ def run(concurrency: tuple[int, ...] = CONCURRENCY, profile: bool = False) -> li
 def markdown(results: list[Result]) -> str:
     return (
         "## Answer handling through the whole stack\n\n"
-        "Signed `block_actions` requests to the real Bolt app over HTTP (uvicorn with httptools), the intake "
-        "(bot/intake.py), the engine and the database (`bench/answers.py`). The bot's process is held to one "
+        "`block_actions` presses to the real Bolt app, the intake (bot/intake.py), the engine and the database "
+        "(`bench/answers.py`), through both ways Slack reaches an app: *Slack HTTP* is signed requests to the "
+        "Request URL (uvicorn with httptools); *Slack Socket Mode* is `interactive` envelopes over the websocket "
+        "the bot opens (slack_sdk's aiohttp `SocketModeClient`, as `est-bot run` uses it with `mode = "
+        '"socket"`, the choice of a municipality with no public endpoint). The bot\'s process is held to one '
         "core; the load generator and the stand-in Slack Web API run in processes of their own on the other "
         "core, as Slack is outside the machine. The load generator plays the reporters answering at once: each "
         "makes its first press within the same second (a random moment, fixed seed) and then presses the 15 "
         "buttons of a questionnaire, the next one as soon as the previous answer is stored — no time to read, "
         "so this is the most a reporter could ask of the bot.\n\n"
-        "* *ack* is the HTTP response time seen by the load generator;\n"
+        "The load generator (`bench/answers_load.py`) is kept cheap so that it does not set the pace: over HTTP "
+        "it holds one keep-alive connection per reporter (plain asyncio, no HTTP client library), and every "
+        "request is built and signed before the run starts, so a press is one socket write and its response "
+        "the parse of a status line and a Content-Length. In Socket Mode it is Slack's websocket server "
+        "(aiohttp, no compression): it greets the bot's connection with Slack's `hello`, answers its pings and "
+        "pushes envelopes built before the run. Its CPU time is in the table.\n\n"
+        "* *ack* is the time from sending a press to its HTTP response, or to the bot's acknowledgement of its "
+        "envelope (the message with its `envelope_id`), as the load generator sees it;\n"
         "* *answers/s* counts button presses handled and stored, from the first press to the last one stored;\n"
         "* *CPU per answer* is the bot process's CPU time (every thread) over the same span, divided by the "
         "presses; *answers per CPU-second* is what one fully busy core would do;\n"
+        "* *load generator CPU per answer*: the load generator's CPU time over the run, divided by the presses; "
+        "in brackets, how busy that kept its core;\n"
+        "* *edge only*: the listeners acknowledge and queue as always, but the intake does no work (the ceiling "
+        "the edge sets, whatever the engine costs). Each reporter presses again at once, so there are always "
+        "as many presses waiting as reporters;\n"
         "* *replies held*: the replies wait in the outbox until every answer is stored, then go out (Slack allows "
         "about 50 `chat.update` a minute per method, so on real Slack most replies wait for the rate limit "
-        "anyway). These rows measure the intake alone. In the other rows every reply is sent to the stand-in at "
-        "once, as fast as it takes them, on the same core;\n"
+        "anyway). These rows measure the intake alone. In the *replies sent* rows every reply is sent to the "
+        "stand-in at once, as fast as it takes them, on the same core;\n"
         "* *replies at the stand-in*: the messages Slack got and when the last arrived, counted from the first "
-        "press; *refused or lost*: HTTP errors, answers never stored and errors at the stand-in;\n"
+        "press; *refused or lost*: HTTP errors (or envelopes never acknowledged), answers never stored and errors "
+        "at the stand-in;\n"
         "* *engine only* is `Services.handle` called directly, one press after another, on one core.\n\n"
         "Goals: p99 ack < 50 ms with 500 at once; ≥ 1,000 answers/s on SQLite on one core.\n\n"
         + HEADER
