@@ -215,7 +215,10 @@ class _HttpConnection(asyncio.Protocol):
     """One keep-alive connection: writes a prepared request, parses the response (status line, Content-Length,
     body) and calls `on_response(status)`."""
 
-    def __init__(self, on_response: Callable[[int], None], on_lost: Callable[[_HttpConnection], None]) -> None:
+    def __init__(
+        self, user: str, on_response: Callable[[int], None], on_lost: Callable[[_HttpConnection], None]
+    ) -> None:
+        self.user = user
         self.on_response = on_response
         self.on_lost = on_lost
         self.transport: asyncio.Transport | None = None
@@ -290,19 +293,18 @@ class HttpTransport(Transport):
                 reporter.acked(status)
 
         _, conn = await self.loop.create_connection(
-            lambda: _HttpConnection(on_response, self._lost), self.host, self.port
+            lambda: _HttpConnection(user, on_response, self._lost), self.host, self.port
         )
         self.connections[user] = conn
         self.opened += 1
         return conn
 
     def _lost(self, conn: _HttpConnection) -> None:
-        for user, c in self.connections.items():
-            if c is conn:
-                reporter = self.load.reporters.get(user)
-                if reporter is not None and reporter.in_flight and reporter.failed():
-                    self.loop.create_task(self._send_again(reporter))
-                return
+        if self.connections.get(conn.user) is not conn:  # given up (`forget`), or the warm-up's
+            return
+        reporter = self.load.reporters.get(conn.user)
+        if reporter is not None and reporter.in_flight and reporter.failed():
+            self.loop.create_task(self._send_again(reporter))
 
     load: Load  # set by the run
 
@@ -544,7 +546,10 @@ async def _main(kind: str, ctl: Connection, done: Connection) -> None:
     if kind == "socket":
         transport = SocketTransport()
         ctl.send(await transport.start())
-    target, plan = await loop.run_in_executor(None, ctl.recv)
+    message = await loop.run_in_executor(None, ctl.recv)
+    if message == "stop":  # the bench gave up before the run (its traceback says why)
+        return
+    target, plan = message
     if kind == "http":
         transport = HttpTransport(target)
     load = Load(loop, transport)
