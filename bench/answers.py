@@ -1,15 +1,19 @@
-"""Answer handling through the whole stack: Slack edge over HTTP → intake → engine → database.
+"""Answer handling through the whole stack: Slack edge (HTTP or Socket Mode) → intake → engine → database.
 
-The real Bolt app is served by uvicorn (`handlers.slack.runner.start`, mode http, port 0) in this process, held
-to one core. The stand-in Slack Web API (what the bot sends back) and the load generator run in processes of
-their own on the other core, so their CPU does not count against the bot's. The load generator plays 1, 50 or
-500 reporters answering at once: each presses the 15 buttons of a whole questionnaire (start, 12 levels, no
-more, send) as signed `block_actions` requests, the first within one second of the others, each next one as
-soon as the previous answer was stored.
+The real Bolt app runs in this process, held to one core: served by uvicorn (`handlers.slack.runner.start`,
+mode http, port 0), or connected in Socket Mode (mode socket: slack_sdk's aiohttp `SocketModeClient`, which asks
+the stand-in's `apps.connections.open` where to connect). The stand-in Slack Web API (what the bot sends back)
+and the load generator (bench/answers_load.py) run in processes of their own on the other core, so their CPU
+does not count against the bot's. The load generator plays 1, 50 or 500 reporters answering at once: each
+presses the 15 buttons of a whole questionnaire (start, 12 levels, no more, send) as `block_actions` payloads,
+the first within one second of the others, each next one as soon as the previous answer was stored. Over HTTP
+they are signed requests on one keep-alive connection per reporter; in Socket Mode the load generator is
+Slack's websocket server and pushes them as `interactive` envelopes over the bot's connection.
 
-* time to acknowledge: the HTTP response time of each request, measured by the load generator;
-* throughput: answers stored per second, from the first request until the last answer is stored; the replies
+* time to acknowledge: from sending a press to its HTTP response, or to the bot's ack of its envelope;
+* throughput: answers stored per second, from the first press until the last answer is stored; the replies
   are either held in the outbox until then ("replies held": the intake alone) or sent at once to the stand-in;
+* the load generator's own CPU time, to show it is not what limits the rate;
 * engine only: the same presses through `Services.handle` directly, one after another, no edge, no drain.
 
 SQLite always; PostgreSQL when `EST_BENCH_PG_URL` is set (a fresh database per run, dropped afterwards).
@@ -22,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import cProfile
 import io
-import json
 import multiprocessing as mp
 import os
 import pstats
@@ -39,10 +42,11 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 from sqlalchemy import create_engine, text
 
+from bench.answers_load import client_main
+from bench.answers_load import pin as _pin
 from bench.fanout import country
 from bot.bootstrap import App, build
 from bot.clock import ManualClock
@@ -72,6 +76,7 @@ class Result:
     errors: int  # HTTP statuses other than 200, answers never confirmed stored, errors at the stand-in
     replies: int = 0  # messages the stand-in Slack API received (updates and new messages) during the run
     replies_s: float = 0.0  # until the last of them was sent
+    load_cpu_s: float | None = None  # CPU time of the load generator's process over the run (None: no edge)
 
     @property
     def per_s(self) -> float:
@@ -84,11 +89,17 @@ class Result:
     def row(self) -> str:
         return (
             f"| {self.backend} | {self.path} | {self.reporters} | {self.answers} | {self.per_s:.0f}/s | "
-            f"{self.per_cpu_s:.0f} | {1000 * self.cpu_s / self.answers:.1f} ms | "
+            f"{self.per_cpu_s:.0f} | {1000 * self.cpu_s / self.answers:.1f} ms | {self.load_cpu_text} | "
             f"{self.p50_ms:.1f} ms | {self.p99_ms:.1f} ms | {self.max_ms:.1f} ms | "
             f"{self.stored}/{self.reporters * 12} | {self.sent}/{self.reporters} | {self.replies_text} | "
             f"{self.errors} |"
         )
+
+    @property
+    def load_cpu_text(self) -> str:
+        if self.load_cpu_s is None:
+            return "–"
+        return f"{1000 * self.load_cpu_s / self.answers:.2f} ms ({100 * self.load_cpu_s / self.seconds:.0f} %)"
 
     @property
     def replies_text(self) -> str:
@@ -97,9 +108,8 @@ class Result:
 
 HEADER = (
     "| database | path | reporters at once | answers | answers/s (wall) | answers per CPU-second | CPU per answer | "
-    "p50 ack | p99 ack | max ack | answers stored | sent | replies at the stand-in | refused or lost |\n"
-    + "|---" * 14
-    + "|"
+    "load generator CPU per answer (busy) | p50 ack | p99 ack | max ack | answers stored | sent | "
+    "replies at the stand-in | refused or lost |\n" + "|---" * 15 + "|"
 )
 
 
@@ -151,123 +161,12 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
 
 
-# --------------------------------------------------------------------------------------------- load generator
-
-
-def _client_main(
-    url: str, plan: list[tuple[str, str, list[str]]], ctl: Connection, done: Connection, cpus: set[int]
-) -> None:
-    """The load generator (its own process): one task per reporter, each waits for its answer to be stored."""
-    from tests.fakes import slack_requests as rq
-
-    _pin(cpus)
-
-    payloads = [
-        (
-            user,
-            [
-                rq.block_actions_payload(user, channel, None, "est:0:0", value, trigger_id=f"{user}.{n}")
-                for n, value in enumerate(values)
-            ],
-        )
-        for user, channel, values in plan
-    ]
-    requests = [(user, [json.dumps(p) for p in ps]) for user, ps in payloads]
-
-    async def run() -> dict[str, Any]:
-        import aiohttp
-
-        loop = asyncio.get_running_loop()
-        queues: dict[str, asyncio.Queue[None]] = {user: asyncio.Queue() for user, _ in requests}
-
-        def reader() -> None:
-            while True:
-                try:
-                    batch = done.recv()
-                except EOFError:
-                    return
-                if batch is None:
-                    return
-                for user in batch:
-                    loop.call_soon_threadsafe(queues[user].put_nowait, None)
-
-        threading.Thread(target=reader, daemon=True).start()
-        latencies: list[float] = []
-        starts: list[float] = []
-        statuses: list[int] = []
-        lost: list[str] = []
-        resets: list[str] = []
-        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
-
-            async def reporter(user: str, reqs: list[str], offset: float) -> None:
-                await asyncio.sleep(offset)  # "at once": every first press within the same second
-                for payload in reqs:
-                    body = urlencode({"payload": payload}).encode()
-                    headers = rq.sign(body, "application/x-www-form-urlencoded")  # signed now: Bolt allows 5 min
-                    t0 = time.perf_counter()
-                    status = 0
-                    for _attempt in range(3):  # a keep-alive connection the server just closed: as Slack, retry
-                        try:
-                            async with session.post(url, data=body, headers=headers) as resp:
-                                await resp.read()
-                                status = resp.status
-                            break
-                        except aiohttp.ClientError:
-                            resets.append(user)
-                    statuses.append(status)
-                    latencies.append(time.perf_counter() - t0)
-                    starts.append(t0 - begin)
-                    if status != 200:
-                        continue  # refused: nothing will be stored
-                    try:  # stored: the reporter sees the next question
-                        await asyncio.wait_for(queues[user].get(), timeout=120)
-                    except TimeoutError:
-                        lost.append(user)
-
-            async def warm() -> None:  # one keep-alive connection per reporter, as Slack keeps its own open
-                async with session.get(url) as resp:
-                    await resp.read()
-
-            await asyncio.gather(*(warm() for _ in requests))
-            # One signed request before the measurement (a listener that only acks takes it): Bolt's authorization
-            # asks Slack `auth.test` once and keeps the answer; without this, every request of the first burst
-            # would ask it at the same time.
-            body = urlencode({"payload": json.dumps(rq.block_actions_payload(action_id="bench.warmup"))}).encode()
-            async with session.post(url, data=body, headers=rq.sign(body, "application/x-www-form-urlencoded")) as r:
-                await r.read()
-            ctl.send("ready")
-            await loop.run_in_executor(None, ctl.recv)
-            begin = time.perf_counter()
-            offsets = random.Random(SEED).choices([i / 1000 for i in range(1000)], k=len(requests))
-            if len(requests) == 1:
-                offsets = [0.0]
-            await asyncio.gather(*(reporter(user, reqs, o) for (user, reqs), o in zip(requests, offsets, strict=True)))
-        return {
-            "latencies": latencies,
-            "starts": starts,
-            "statuses": statuses,
-            "unconfirmed": len(lost),
-            "resets": len(resets),
-        }
-
-    ctl.send(asyncio.run(run()))
-
-
 # --------------------------------------------------------------------------------------------- the benchmark
 
 
 def _config(tmp: Path, url: str, reporters: int) -> Config:
     cfg = country(tmp, reporters, lambda i: {"slack": _slack_id(i)})
     return cfg.model_copy(update={"database": cfg.database.model_copy(update={"url": url})})
-
-
-def _pin(cpus: set[int]) -> bool:
-    """Keep the calling process (the threads it starts from now on) to `cpus`, where the machine has them."""
-    available = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else set()
-    if not hasattr(os, "sched_setaffinity") or not cpus <= available or len(available) < 2:
-        return False
-    os.sched_setaffinity(0, cpus)
-    return True
 
 
 def _standin_main(users: list[str], conn: Connection, cpus: set[int]) -> None:
@@ -278,8 +177,12 @@ def _standin_main(users: list[str], conn: Connection, cpus: set[int]) -> None:
     with FakeSlackAPI() as fake:
         for u in users:
             fake.add_user(u)
-        conn.send((fake.base_url, fake.bot_token, {u: fake.dm_channel(u) for u in users}))
+        conn.send((fake.base_url, fake.bot_token, fake.app_token, {u: fake.dm_channel(u) for u in users}))
         while (cmd := conn.recv()) != "stop":
+            if isinstance(cmd, tuple) and cmd[0] == "socket_mode_url":  # where apps.connections.open points
+                fake.socket_mode_url = cmd[1]
+                conn.send("ok")
+                continue
             assert cmd == "counts"
             conn.send(
                 {
@@ -291,20 +194,27 @@ def _standin_main(users: list[str], conn: Connection, cpus: set[int]) -> None:
 
 
 MODES = {
-    "held": "Slack HTTP, replies held",
-    "sent": "Slack HTTP, replies sent",
-    "edge": "Slack HTTP, edge only",
+    "held": "replies held",
+    "sent": "replies sent",
+    "edge": "edge only",
 }
+VIAS = {"http": "Slack HTTP", "socket": "Slack Socket Mode"}
 
 
-def bench_http(backend: str, reporters: int, profile: bool = False, mode: str = "sent") -> tuple[Result, str]:
+def bench_http(
+    backend: str, reporters: int, profile: bool = False, mode: str = "sent", via: str = "http"
+) -> tuple[Result, str]:
     """`mode` "held": the replies stay in the outbox until every answer is stored (as Slack's limits on
     `chat.update` would hold most of them), so the figures are the intake's alone; then they are sent and
     counted. "sent": every reply goes out at once. "edge": Bolt and the intake only: the listeners acknowledge
-    and queue as always, but nothing is handled (the ceiling the edge sets, whatever the engine costs)."""
+    and queue as always, but nothing is handled (the ceiling the edge sets, whatever the engine costs).
+    `via` "http": signed requests to the Request URL (uvicorn); "socket": Socket Mode envelopes over the
+    websocket the bot opens to the load generator (`bench_socket`)."""
     from handlers.slack import runner
     from tests.fakes.slack_api import FakeClock
 
+    if mode not in MODES or via not in VIAS:
+        raise ValueError(f"mode is one of {sorted(MODES)}, via one of {sorted(VIAS)}")
     rng = random.Random(SEED)
     ctx = mp.get_context("spawn")
     users = [_slack_id(i) for i in range(reporters)]
@@ -316,12 +226,12 @@ def bench_http(backend: str, reporters: int, profile: bool = False, mode: str = 
     standin.start()
     if not api.poll(120):
         raise RuntimeError("the stand-in Slack API did not start (see its traceback above)")
-    base_url, bot_token, dm = api.recv()
+    base_url, bot_token, app_token, dm = api.recv()
     try:
         with tempfile.TemporaryDirectory() as tmpdir, database(backend, Path(tmpdir)) as url:
             tmp = Path(tmpdir)
             cfg = _config(tmp, url, reporters)
-            slack = SlackConfig(enabled=True, mode="http", listen="127.0.0.1", port=1, api_url=base_url)
+            slack = SlackConfig(enabled=True, mode=via, listen="127.0.0.1", port=1, api_url=base_url)
             slack = slack.model_copy(update={"port": 0})  # any free port (the model asks for 1-65535)
             paced = FakeClock()  # the sender's pacing waits on this clock, never for real
             sender = runner.build_sender(slack, bot_token, RateLimiter(paced, paced.advance))
@@ -329,7 +239,19 @@ def bench_http(backend: str, reporters: int, profile: bool = False, mode: str = 
             try:
                 return asyncio.run(
                     _run_http(
-                        app, slack, bot_token, api, dm, users, backend, reporters, rng, ctx, other_cpus, profile, mode
+                        app,
+                        slack,
+                        (bot_token, app_token),
+                        api,
+                        dm,
+                        users,
+                        backend,
+                        reporters,
+                        rng,
+                        ctx,
+                        other_cpus,
+                        profile,
+                        mode,
                     )
                 )
             finally:
@@ -341,10 +263,15 @@ def bench_http(backend: str, reporters: int, profile: bool = False, mode: str = 
             os.sched_setaffinity(0, os.sched_getaffinity(0) | other_cpus)
 
 
+def bench_socket(backend: str, reporters: int, profile: bool = False, mode: str = "sent") -> tuple[Result, str]:
+    """As `bench_http`, through Slack Socket Mode: the load generator is Slack's websocket server."""
+    return bench_http(backend, reporters, profile, mode, via="socket")
+
+
 async def _run_http(
     app: App,
     slack: SlackConfig,
-    bot_token: str,
+    tokens: tuple[str, str],
     api: Connection,
     dm: dict[str, str],
     users: list[str],
@@ -359,139 +286,197 @@ async def _run_http(
     from handlers.slack import runner
     from tests.fakes import slack_requests as rq
 
-    edge = await runner.start(
-        slack,
-        app.services,
-        app.dispatcher,
-        bot_token=bot_token,
-        app_token=None,
-        signing_secret=rq.DEFAULT_SIGNING_SECRET,
-        drain_every=0,
-    )
+    bot_token, app_token = tokens
+    via = slack.mode
+    ctl, ctl_child = ctx.Pipe()
+    done_child, done = ctx.Pipe(duplex=False)
+    # The load generator first: in Socket Mode it is the server the bot connects to.
+    client = ctx.Process(target=client_main, args=(via, ctl_child, done_child, client_cpus))
+    client.start()
     try:
-        port = await edge.port()
-
-        async def warmed(ack: Any) -> None:  # the load generator's warm-up request (see there): taken, no work
-            await ack()
-
-        edge.app.action("bench.warmup")(warmed)
-        await asyncio.to_thread(app.services.tick)  # the week opens: every reporter gets the questionnaire
-        await asyncio.to_thread(app.dispatcher.drain, "slack", 100_000)
-        with app.engine.connect() as c:
-            rounds = dict(c.execute(text("SELECT group_id, id FROM rounds")).tuples().all())
-        plan = [(u, dm[u], presses(f"q{rounds[f'g{i // 40}']}", rng)) for i, u in enumerate(users)]
-        total = reporters * STEPS
-        lock = threading.Lock()
-        ctl, ctl_child = ctx.Pipe()
-        done_child, done = ctx.Pipe(duplex=False)
-        original = app.services.handle
-        held = mode in ("held", "edge")
-        work: Any = (lambda inbound: []) if mode == "edge" else original
-
-        stored_now: list[str] = []
-        wake = threading.Event()
-
-        def handle(inbound: Inbound) -> Any:
-            out = work(inbound)
-            with lock:
-                stored_now.append(inbound.sender)
-            wake.set()
-            return out
-
-        def notify() -> None:  # tells the load generator whose answers are stored, a batch per pipe write
-            while True:
-                wake.wait()
-                wake.clear()
-                with lock:
-                    batch = stored_now[:]
-                    stored_now.clear()
-                if batch:
-                    done.send(batch)
-                if stop_notify.is_set():
-                    return
-                time.sleep(0.001)  # fewer, larger batches: this thread is the benchmark's, not the bot's
-
-        stop_notify = threading.Event()
-        notifier = threading.Thread(target=notify, daemon=True)
-        notifier.start()
-
-        app.services.handle = handle  # type: ignore[method-assign]
-        intake = edge.listeners.intake
-        intake.handle = handle
-        drain = intake.drain
-        if held:
-            intake.drain = lambda: 0
-        before = _counts(api)
-        client = ctx.Process(
-            target=_client_main,
-            args=(f"http://127.0.0.1:{port}{slack.path}", plan, ctl_child, done_child, client_cpus),
+        if via == "socket":
+            ws_url = await asyncio.to_thread(_recv, ctl, client, 60)
+            api.send(("socket_mode_url", ws_url))
+            if not api.poll(60) or api.recv() != "ok":
+                raise RuntimeError("the stand-in Slack API did not take the Socket Mode URL")
+        edge = await runner.start(
+            slack,
+            app.services,
+            app.dispatcher,
+            bot_token=bot_token,
+            app_token=app_token,
+            signing_secret=rq.DEFAULT_SIGNING_SECRET,
+            drain_every=0,
         )
-        client.start()
-        await asyncio.to_thread(ctl.recv)  # ready
-        prof = cProfile.Profile() if profile else None
-        if prof:
-            prof.enable()  # the event loop's thread: uvicorn, Bolt, the acknowledgements
-        t0, c0 = time.perf_counter(), time.process_time()
-        ctl.send("go")
-        while not await asyncio.to_thread(ctl.poll, 1.0):  # it ends when its last answer is stored
-            if not client.is_alive():
-                raise RuntimeError("the load generator failed (see its traceback above)")
-        stored_s, stored_cpu = time.perf_counter() - t0, time.process_time() - c0
-        if held:
-            await edge.listeners.settle(120)
-            intake.drain = drain
-            intake.submit([])  # wakes the sender
-        await edge.listeners.settle(300)  # the replies drained after the last answers
-        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
-        if prof:
-            prof.disable()
-        report = ctl.recv()
-        stop_notify.set()
-        wake.set()
-        notifier.join(10)
-        done.send(None)
-        if report["resets"]:
-            print(f"  ({report['resets']} connections reset by the server and retried)")
-        await asyncio.to_thread(client.join, 30)
-        app.services.handle = original  # type: ignore[method-assign]
-        after = _counts(api)
-        lat = [x * 1000 for x in report["latencies"]]
-        if os.environ.get("EST_BENCH_SLOW"):  # when the slowest acknowledgements happened
-            slow = sorted(zip(lat, report["starts"], strict=True), reverse=True)[: len(lat) // 100 + 1]
-            print("  slowest acks (ms at s):", ", ".join(f"{ms:.0f}@{at:.2f}" for ms, at in slow[:20]))
-            later = [ms for ms, at in zip(lat, report["starts"], strict=True) if at > 1.0]
-            if later:
-                print(f"  after the first second: p50 {_pct(later, 0.5):.1f} ms, p99 {_pct(later, 0.99):.1f} ms")
-        answers, sent = stored(app)
-        summary = ""
-        if prof:
-            out = io.StringIO()
-            pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(15)
-            summary = out.getvalue()
-        return (
-            Result(
-                backend,
-                MODES[mode],
-                reporters,
-                total,
-                stored_s,
-                stored_cpu if held else cpu,
-                statistics.median(lat),
-                _pct(lat, 0.99),
-                max(lat),
-                answers,
-                sent,
-                sum(1 for s in report["statuses"] if s != 200) + report["unconfirmed"] + after["errors"],
-                replies=after["chat.update"]
-                + after["chat.postMessage"]
-                - before["chat.update"]
-                - before["chat.postMessage"],
-                replies_s=seconds,
-            ),
-            summary,
-        )
+        try:
+            return await _measure(
+                app, edge, slack, api, dm, users, backend, reporters, rng, profile, mode, client, ctl, done
+            )
+        finally:
+            await edge.stop()
     finally:
-        await edge.stop()
+        if client.is_alive():
+            ctl.send("stop")  # the bot has let go of its connections: the load generator may end
+            await asyncio.to_thread(client.join, 30)
+        if client.is_alive():
+            client.kill()
+        done.close()
+
+
+def _recv(ctl: Connection, client: Any, timeout: float) -> Any:
+    """The load generator's next message; RuntimeError when it died or said nothing for `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not ctl.poll(1.0):
+        if not client.is_alive():
+            raise RuntimeError("the load generator failed (see its traceback above)")
+        if time.monotonic() > deadline:
+            raise RuntimeError("the load generator did not answer")
+    return ctl.recv()
+
+
+async def _measure(
+    app: App,
+    edge: Any,
+    slack: SlackConfig,
+    api: Connection,
+    dm: dict[str, str],
+    users: list[str],
+    backend: str,
+    reporters: int,
+    rng: random.Random,
+    profile: bool,
+    mode: str,
+    client: Any,
+    ctl: Connection,
+    done: Connection,
+) -> tuple[Result, str]:
+    async def warmed(ack: Any) -> None:  # the load generator's warm-up request (see there): taken, no work
+        await ack()
+
+    edge.app.action("bench.warmup")(warmed)
+    await asyncio.to_thread(app.services.tick)  # the week opens: every reporter gets the questionnaire
+    await asyncio.to_thread(app.dispatcher.drain, "slack", 100_000)
+    with app.engine.connect() as c:
+        rounds = dict(c.execute(text("SELECT group_id, id FROM rounds")).tuples().all())
+    plan = [(u, dm[u], presses(f"q{rounds[f'g{i // 40}']}", rng)) for i, u in enumerate(users)]
+    total = reporters * STEPS
+    lock = threading.Lock()
+    held = mode in ("held", "edge")
+    intake = edge.listeners.intake
+    original = app.services.handle
+    work: Any = (lambda inbound: []) if mode == "edge" else intake.handle
+    # The lead's batch path (bot/intake.py `handle_many`, lane 0), where there is one: wrapped the same way.
+    original_many = getattr(intake, "handle_many", None)
+    work_many: Any = (lambda inbounds: []) if mode == "edge" else original_many
+
+    stored_now: list[str] = []
+    wake = threading.Event()
+
+    def handle(inbound: Inbound) -> Any:
+        out = work(inbound)
+        with lock:
+            stored_now.append(inbound.sender)
+        wake.set()
+        return out
+
+    def handle_many(inbounds: Any) -> Any:
+        out = work_many(inbounds)
+        with lock:
+            stored_now.extend(inbound.sender for inbound in inbounds)
+        wake.set()
+        return out
+
+    def notify() -> None:  # tells the load generator whose answers are stored, a batch per pipe write
+        while True:
+            wake.wait()
+            wake.clear()
+            with lock:
+                batch = stored_now[:]
+                stored_now.clear()
+            if batch:
+                done.send(batch)
+            if stop_notify.is_set():
+                return
+            time.sleep(0.001)  # fewer, larger batches: this thread is the benchmark's, not the bot's
+
+    stop_notify = threading.Event()
+    notifier = threading.Thread(target=notify, daemon=True)
+    notifier.start()
+
+    app.services.handle = handle  # type: ignore[method-assign]
+    intake.handle = handle
+    if original_many is not None:
+        intake.handle_many = handle_many
+    drain = intake.drain
+    if held:
+        intake.drain = lambda: 0
+    before = _counts(api)
+    target = f"http://127.0.0.1:{await edge.port()}{slack.path}" if slack.mode == "http" else None
+    ctl.send((target, plan))
+    ready = await asyncio.to_thread(_recv, ctl, client, 300)
+    assert ready == "ready", ready
+    prof = cProfile.Profile() if profile else None
+    if prof:
+        prof.enable()  # the event loop's thread: uvicorn or the websocket, Bolt, the acknowledgements
+    t0, c0 = time.perf_counter(), time.process_time()
+    ctl.send("go")
+    while not await asyncio.to_thread(ctl.poll, 1.0):  # it ends when its last answer is stored
+        if not client.is_alive():
+            raise RuntimeError("the load generator failed (see its traceback above)")
+    stored_s, stored_cpu = time.perf_counter() - t0, time.process_time() - c0
+    if held:
+        await edge.listeners.settle(120)
+        intake.drain = drain
+        intake.submit([])  # wakes the sender
+    await edge.listeners.settle(300)  # the replies drained after the last answers
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    if prof:
+        prof.disable()
+    report = ctl.recv()
+    stop_notify.set()
+    wake.set()
+    notifier.join(10)
+    done.send(None)
+    if report["resets"]:
+        print(f"  ({report['resets']} presses sent again after their connection closed)")
+    app.services.handle = original  # type: ignore[method-assign]
+    after = _counts(api)
+    lat = [x * 1000 for x in report["latencies"]]
+    if os.environ.get("EST_BENCH_SLOW"):  # when the slowest acknowledgements happened
+        slow = sorted(zip(lat, report["starts"], strict=True), reverse=True)[: len(lat) // 100 + 1]
+        print("  slowest acks (ms at s):", ", ".join(f"{ms:.0f}@{at:.2f}" for ms, at in slow[:20]))
+        later = [ms for ms, at in zip(lat, report["starts"], strict=True) if at > 1.0]
+        if later:
+            print(f"  after the first second: p50 {_pct(later, 0.5):.1f} ms, p99 {_pct(later, 0.99):.1f} ms")
+    answers, sent = stored(app)
+    summary = ""
+    if prof:
+        out = io.StringIO()
+        pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(15)
+        summary = out.getvalue()
+    return (
+        Result(
+            backend,
+            f"{VIAS[slack.mode]}, {MODES[mode]}",
+            reporters,
+            total,
+            stored_s,
+            stored_cpu if held else cpu,
+            statistics.median(lat),
+            _pct(lat, 0.99),
+            max(lat),
+            answers,
+            sent,
+            sum(1 for s in report["statuses"] if s != 200) + report["unconfirmed"] + after["errors"],
+            replies=after["chat.update"]
+            + after["chat.postMessage"]
+            - before["chat.update"]
+            - before["chat.postMessage"],
+            replies_s=seconds,
+            load_cpu_s=report["cpu_s"],
+        ),
+        summary,
+    )
 
 
 def _counts(api: Connection) -> dict[str, int]:
@@ -562,19 +547,21 @@ def backends() -> list[str]:
 
 
 def run(concurrency: tuple[int, ...] = CONCURRENCY, profile: bool = False) -> list[Result]:
-    print("answer handling: Slack edge over HTTP → engine → database (bot on one core; load generator and stand-in")
-    print("Slack API in processes of their own on the other)")
+    print("answer handling: Slack edge over HTTP and in Socket Mode → engine → database (bot on one core; load")
+    print("generator and stand-in Slack API in processes of their own on the other)")
     print(HEADER)
     results: list[Result] = []
     profiles: list[tuple[str, str]] = []
     for backend in backends():
-        for n in concurrency:
-            for mode in ("edge", "held", "sent") if n == max(concurrency) else ("held", "sent"):
-                r, prof = bench_http(backend, n, profile and n == max(concurrency) and mode == "held", mode=mode)
-                print(r.row(), flush=True)
-                results.append(r)
-                if prof:
-                    profiles.append((f"event loop thread, {backend}, {n} reporters over HTTP", prof))
+        for via in VIAS:
+            for n in concurrency:
+                for mode in ("edge", "held", "sent") if n == max(concurrency) else ("held", "sent"):
+                    prof_this = profile and n == max(concurrency) and mode == "held"
+                    r, prof = bench_http(backend, n, prof_this, mode=mode, via=via)
+                    print(r.row(), flush=True)
+                    results.append(r)
+                    if prof:
+                        profiles.append((f"event loop thread, {backend}, {n} reporters, {VIAS[via]}", prof))
         pinned = _pin({0})
         try:
             r, prof = bench_engine(backend, max(concurrency), profile)
@@ -593,23 +580,39 @@ def run(concurrency: tuple[int, ...] = CONCURRENCY, profile: bool = False) -> li
 def markdown(results: list[Result]) -> str:
     return (
         "## Answer handling through the whole stack\n\n"
-        "Signed `block_actions` requests to the real Bolt app over HTTP (uvicorn with httptools), the intake "
-        "(bot/intake.py), the engine and the database (`bench/answers.py`). The bot's process is held to one "
+        "`block_actions` presses to the real Bolt app, the intake (bot/intake.py), the engine and the database "
+        "(`bench/answers.py`), through both ways Slack reaches an app: *Slack HTTP* is signed requests to the "
+        "Request URL (uvicorn with httptools); *Slack Socket Mode* is `interactive` envelopes over the websocket "
+        "the bot opens (slack_sdk's aiohttp `SocketModeClient`, as `est-bot run` uses it with `mode = "
+        '"socket"`, the choice of a municipality with no public endpoint). The bot\'s process is held to one '
         "core; the load generator and the stand-in Slack Web API run in processes of their own on the other "
         "core, as Slack is outside the machine. The load generator plays the reporters answering at once: each "
         "makes its first press within the same second (a random moment, fixed seed) and then presses the 15 "
         "buttons of a questionnaire, the next one as soon as the previous answer is stored — no time to read, "
         "so this is the most a reporter could ask of the bot.\n\n"
-        "* *ack* is the HTTP response time seen by the load generator;\n"
+        "The load generator (`bench/answers_load.py`) is kept cheap so that it does not set the pace: over HTTP "
+        "it holds one keep-alive connection per reporter (plain asyncio, no HTTP client library), and every "
+        "request is built and signed before the run starts, so a press is one socket write and its response "
+        "the parse of a status line and a Content-Length. In Socket Mode it is Slack's websocket server "
+        "(aiohttp, no compression): it greets the bot's connection with Slack's `hello`, answers its pings and "
+        "pushes envelopes built before the run. Its CPU time is in the table.\n\n"
+        "* *ack* is the time from sending a press to its HTTP response, or to the bot's acknowledgement of its "
+        "envelope (the message with its `envelope_id`), as the load generator sees it;\n"
         "* *answers/s* counts button presses handled and stored, from the first press to the last one stored;\n"
         "* *CPU per answer* is the bot process's CPU time (every thread) over the same span, divided by the "
         "presses; *answers per CPU-second* is what one fully busy core would do;\n"
+        "* *load generator CPU per answer*: the load generator's CPU time over the run, divided by the presses; "
+        "in brackets, how busy that kept its core;\n"
+        "* *edge only*: the listeners acknowledge and queue as always, but the intake does no work (the ceiling "
+        "the edge sets, whatever the engine costs). Each reporter presses again at once, so there are always "
+        "as many presses waiting as reporters;\n"
         "* *replies held*: the replies wait in the outbox until every answer is stored, then go out (Slack allows "
         "about 50 `chat.update` a minute per method, so on real Slack most replies wait for the rate limit "
-        "anyway). These rows measure the intake alone. In the other rows every reply is sent to the stand-in at "
-        "once, as fast as it takes them, on the same core;\n"
+        "anyway). These rows measure the intake alone. In the *replies sent* rows every reply is sent to the "
+        "stand-in at once, as fast as it takes them, on the same core;\n"
         "* *replies at the stand-in*: the messages Slack got and when the last arrived, counted from the first "
-        "press; *refused or lost*: HTTP errors, answers never stored and errors at the stand-in;\n"
+        "press; *refused or lost*: HTTP errors (or envelopes never acknowledged), answers never stored and errors "
+        "at the stand-in;\n"
         "* *engine only* is `Services.handle` called directly, one press after another, on one core.\n\n"
         "Goals: p99 ack < 50 ms with 500 at once; ≥ 1,000 answers/s on SQLite on one core.\n\n"
         + HEADER
