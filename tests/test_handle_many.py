@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import Sequence
 
 import pytest
 
@@ -74,7 +75,7 @@ def test_the_intake_hands_what_queued_up_over_as_one_batch() -> None:
         gate.wait(10)
         singles.append(inbound.choice)
 
-    def handle_many(inbounds: list[Inbound]) -> None:
+    def handle_many(inbounds: Sequence[Inbound]) -> None:
         batches.append([i.choice for i in inbounds])
 
     intake = Intake(handle, lambda: 0, "test", every=None, handle_many=handle_many, batch=4)
