@@ -48,7 +48,7 @@ from sqlalchemy import create_engine, text
 from bench.answers_load import client_main
 from bench.answers_load import pin as _pin
 from bench.fanout import country
-from bot.bootstrap import App, build
+from bot.bootstrap import App, build, tune_runtime
 from bot.clock import ManualClock
 from bot.config import Config, SlackConfig
 from bot.conversation.messages import Inbound
@@ -308,6 +308,7 @@ async def _run_http(
             signing_secret=rq.DEFAULT_SIGNING_SECRET,
             drain_every=0,
         )
+        tune_runtime()  # as `est-bot run` does once it has started
         try:
             return await _measure(
                 app, edge, slack, api, dm, users, backend, reporters, rng, profile, mode, client, ctl, done

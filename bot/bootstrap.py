@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +19,26 @@ from bot.services import Services
 from storage.db import make_engine, make_session_factory
 from storage.migrate import migrate, startup_lock
 from storage.uow import SqlUnitOfWork
+
+#: How long a thread may keep the GIL while another waits for it (CPython's default: 5 ms).
+SWITCH_INTERVAL = 0.0005
+
+
+def tune_runtime() -> None:
+    """Settle the interpreter for a long-running bot; call it once everything has started.
+
+    * The garbage collector: what is alive by now (modules, configuration, Bolt's and SQLAlchemy's machinery)
+      lives as long as the process, so `gc.freeze()` takes it out of the collector's reach and a full
+      collection walks only what came after. In bench/answers.py a full collection had stopped every thread,
+      the event loop that acknowledges included, for about 350 ms; after the freeze about 20 ms.
+    * The GIL: the event loop that acknowledges and the intake thread that stores share it. A thread that
+      wants it waits until the holder has run for the switch interval, at every step of a request (each read
+      and write gives it up), so with CPython's 5 ms an acknowledgement waited several times 5 ms whenever the
+      intake was busy. At 0.5 ms both threads get their turns ten times as often.
+    """
+    gc.collect()
+    gc.freeze()
+    sys.setswitchinterval(SWITCH_INTERVAL)
 
 
 @dataclass

@@ -145,7 +145,7 @@ def run(
     ] = None,
 ) -> None:
     """Start the scheduler and the platforms the configuration enables."""
-    from bot.bootstrap import build
+    from bot.bootstrap import build, tune_runtime
     from bot.config import Secrets
     from bot.leader import Leadership, lead_forever
     from bot.outbox import Sender, drain_forever, drainer
@@ -263,6 +263,7 @@ def run(
                     lang=cfg.groups[0].language,
                 )
             scheduler.start(paused=True)
+            tune_runtime()
             tasks.append(asyncio.create_task(lead_forever(leadership, gain, loss, cfg.run.leader_retry_seconds)))
             log.info(
                 "running: %d groups, platforms: %s; Ctrl-C stops",
