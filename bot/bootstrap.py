@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,25 +19,20 @@ from storage.db import make_engine, make_session_factory
 from storage.migrate import migrate, startup_lock
 from storage.uow import SqlUnitOfWork
 
-#: How long a thread may keep the GIL while another waits for it (CPython's default: 5 ms).
-SWITCH_INTERVAL = 0.0005
-
-
 def tune_runtime() -> None:
     """Settle the interpreter for a long-running bot; call it once everything has started.
 
-    * The garbage collector: what is alive by now (modules, configuration, Bolt's and SQLAlchemy's machinery)
-      lives as long as the process, so `gc.freeze()` takes it out of the collector's reach and a full
-      collection walks only what came after. In bench/answers.py a full collection had stopped every thread,
-      the event loop that acknowledges included, for about 350 ms; after the freeze about 20 ms.
-    * The GIL: the event loop that acknowledges and the intake thread that stores share it. A thread that
-      wants it waits until the holder has run for the switch interval, at every step of a request (each read
-      and write gives it up), so with CPython's 5 ms an acknowledgement waited several times 5 ms whenever the
-      intake was busy. At 0.5 ms both threads get their turns ten times as often.
+    What is alive by now (modules, configuration, Bolt's and SQLAlchemy's machinery) lives as long as the
+    process, so `gc.freeze()` takes it out of the garbage collector's reach and a full collection walks only
+    what came after. In bench/answers.py a full collection had stopped every thread, the event loop that
+    acknowledges included, for about 350 ms; after the freeze about 20 ms.
+
+    The GIL's switch interval stays CPython's 5 ms: at 0.5 ms the event loop and the intake handed the GIL to
+    each other so often that Bolt over HTTP took 855 requests a second instead of 2,100 (bench/answers.py,
+    edge only), with the core half idle.
     """
     gc.collect()
     gc.freeze()
-    sys.setswitchinterval(SWITCH_INTERVAL)
 
 
 @dataclass

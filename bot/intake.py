@@ -53,7 +53,7 @@ class Intake:
         senders: int = 1,
         lanes: int = 2,
         handle_many: Callable[[Sequence[Inbound]], object] | None = None,
-        batch: int = 20,
+        batch: int = 32,
     ) -> None:
         self.handle = handle
         self.handle_many = handle_many
