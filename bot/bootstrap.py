@@ -19,6 +19,7 @@ from storage.db import make_engine, make_session_factory
 from storage.migrate import migrate, startup_lock
 from storage.uow import SqlUnitOfWork
 
+
 def tune_runtime() -> None:
     """Settle the interpreter for a long-running bot; call it once everything has started.
 
