@@ -614,7 +614,9 @@ def markdown(results: list[Result]) -> str:
         "* *replies at the stand-in*: the messages Slack got and when the last arrived, counted from the first "
         "press; *refused or lost*: HTTP errors (or envelopes never acknowledged), answers never stored and errors "
         "at the stand-in;\n"
-        "* *engine only* is `Services.handle` called directly, one press after another, on one core.\n\n"
+        "* *engine only* is `Services.handle` called directly, one press after another, each in its own unit of "
+        "work, on one core; through the edges the intake takes presses that queued up together in one unit of "
+        "work (up to 32, `Services.handle_many`).\n\n"
         "Goals: p99 ack < 50 ms with 500 at once; ≥ 1,000 answers/s on SQLite on one core.\n\n"
         + HEADER
         + "\n"
@@ -626,20 +628,21 @@ def markdown(results: list[Result]) -> str:
 
 PROFILE_NOTES = """### Reading the table
 
-* **Acknowledgement (goal met, narrowly on SQLite).** With 500 reporters at once, p99 stayed below 50 ms in
-  every run we made, on both databases, with the replies held and sent: between 7 and 48 ms. On SQLite with
-  the replies held it came close to 50 ms, and the slowest single acknowledgement can pass it. The *edge
-  only* rows are different: there nothing is stored, so each reporter presses again at once and 500 requests
-  wait in the queue all the time. Their acknowledgement time is queueing (Little's law: 500 requests / about
-  1,000 a second ≈ 0.5 s), not the cost of one request.
-* **Throughput (goal not met).** The *edge only* rows are Bolt and uvicorn with the intake doing nothing:
-  about 0.5 ms of CPU per request, some 1,800 requests per CPU-second. The engine and SQLite add about 1 ms
-  per press (*engine only*). Together, with both threads sharing the core, that makes 1.8–2.8 ms per press
-  over several runs on SQLite: 350–550 presses per CPU-second, and 250–400 a second of wall time. The
-  run-to-run spread on this shared virtual machine is about ±20 %. A thousand a second on one core would
-  need the engine at under half a millisecond per press with Bolt in front of it.
+* **Acknowledgement (goal met).** With 500 reporters at once, p99 stayed below 50 ms on both paths and both
+  databases with the replies held. Over HTTP on SQLite it was 38 ms in this run and 49–65 ms in trial runs
+  with batches of 50 presses (see below), so it is the row to watch; Socket Mode stayed at 25–37 ms. The
+  *edge only* rows are different: nothing is stored, so each reporter presses again at once and 500 presses
+  are always waiting. Their acknowledgement time is queueing (Little's law: 500 presses / 2,000–3,000 a
+  second ≈ 0.2 s), not the cost of one press.
+* **Throughput (goal not met, closer).** On SQLite, one core now takes about 690 presses a second over HTTP
+  and 780 in Socket Mode with the replies held (1.2–1.4 ms of CPU per press, 730–840 per CPU-second). Trial
+  runs of the same configuration gave 620–810 over HTTP and 740–980 in Socket Mode: the spread on this
+  shared 2-core virtual machine is ±20 %. Before this round of work it was 270–400. The edge alone costs
+  0.5 ms per press over HTTP and 0.2 ms in Socket Mode (*edge only*: 1,700–2,100 and 3,100 a second); the
+  engine, the database and the threads' hand-overs take the rest. A thousand a second on one core needs
+  about 0.3 ms less per press than now.
 * **PostgreSQL.** Every statement is a round trip to the server, so the engine takes about 2.7 ms per press
-  and the whole stack handles about half the SQLite rate. The server's own CPU is not in these figures.
+  one at a time. The server's own CPU is not in these figures.
 * **Replies sent.** With every reply sent at once, each reply costs the sender 3–4 ms of the same core: two
   short transactions (claim, then record), and the slack_sdk `WebClient`, which opens a new connection for
   every call with no keep-alive and checks the Block Kit models again. Real Slack takes only about 50
@@ -649,6 +652,9 @@ PROFILE_NOTES = """### Reading the table
 
 Profiled with py-spy (`--gil --threads`) and cProfile on this benchmark:
 
+* **The load generator.** The earlier one (aiohttp, each request signed when sent) cost 0.4–0.75 ms of CPU per
+  press and was itself the limit: with the edge alone the bot's core was half idle. The new one
+  (`bench/answers_load.py`) costs under 0.1 ms and keeps its core 5–25 % busy.
 * **Acknowledgement.** Bolt with `process_before_response=False` polls for the `ack()` every 10 ms, so every
   request waited at least that long, and 500 waiting requests woke the event loop 50,000 times a second. The
   listeners now acknowledge, put the event on the intake's queue and return (`process_before_response=True`),
@@ -656,21 +662,34 @@ Profiled with py-spy (`--gil --threads`) and cProfile on this benchmark:
   thread sends the replies (bot/intake.py).
 * **Engine.** Per press the engine spent 2.7 ms, mostly in SQLAlchemy building ORM statements and their cache
   keys. The statements of a press are now Core statements built once at import (storage/store.py), and a sent
-  questionnaire's answers go in with one executemany. That makes about 1 ms per press on SQLite.
+  questionnaire's answers go in with one executemany. That makes about 1 ms per press on SQLite, one press
+  per unit of work (*engine only*).
+* **Batches.** A unit of work of its own for every press spent about a fifth of the intake's time on the
+  session, `BEGIN IMMEDIATE` and the commit. Presses that queue up while the intake is busy now go into one
+  unit of work, up to 32 (`Services.handle_many`); if one fails, the batch is rolled back and each press is
+  handled again on its own. CPU per press over HTTP went from 2.4 to 1.1–1.4 ms. Larger batches hand back
+  more presses at once, and the event loop then acknowledges the next burst of them: with batches of 50 the
+  HTTP p99 at 500 reached 49–65 ms, with 16 it stayed near 22 ms but the core idled between batches
+  (410–620 a second). 32 is between.
+* **Garbage collection.** A full collection walked every object of the process, Bolt's and SQLAlchemy's
+  included, and stopped all threads for up to 350 ms: the slowest acknowledgements were all in one such
+  moment. `est-bot run` now calls `gc.freeze()` once it has started (`bot.bootstrap.tune_runtime`, as this
+  benchmark does); full collections then took 13–30 ms.
 * **SQLite's busy wait.** SQLite makes a second writer wait by sleeping 1, 2, 5, 10 … ms. Within one process
   the intake, the sender and the scheduler now take turns on a lock of their own (`SqlUnitOfWork`).
 * **Outbox.** Claiming, leasing and recording a message were ORM statements too, and the `processed_events`
   insert was compiled again for every event. They are now prepared Core or text statements.
 * **The first burst.** Bolt asks `auth.test` on the first requests until one answer is cached. The benchmark
-  sends one signed warm-up request before it starts. If 500 presses arrive in the very same
-  millisecond, the last acknowledgement waits about 0.5 s, because each request costs the event loop about
-  0.5–1 ms. With the first presses spread over one second, as here, the tail stays small.
-* **Tried without effect.** A shorter GIL switch interval (`sys.setswitchinterval` at 1 ms and 0.2 ms) made no
-  difference beyond the noise. Handling presses in the event loop itself, with no intake thread, cost as much
-  CPU per press and made the acknowledgements wait.
-* **Tried and turned back.** Three sender threads instead of one sent the replies sooner, but together with the
-  intake they left the event loop too little of the GIL. With 500 reporters and the replies sent on SQLite,
-  the acknowledgements' p99 went from about 16 ms to 626 ms.
+  sends one signed warm-up request before it starts. With the first presses spread over one second, as here,
+  the tail stays small.
+* **Tried and turned back.** A GIL switch interval of 0.5 ms instead of CPython's 5 ms: the event loop and the
+  intake then handed the GIL to each other so often that Bolt over HTTP took 855 requests a second instead of
+  2,100 with the core half idle. Three sender threads instead of one sent the replies sooner, but left the
+  event loop too little of the GIL (ack p99 at 500 from about 16 ms to 626 ms). Handling presses in the
+  event loop itself, with no intake thread, cost as much CPU per press and made the acknowledgements wait.
+* **Not tried yet.** Keeping the round, the reporter's areas and the places read once per batch instead of
+  once per press (about a fifth of the engine's statements); a sender that skips an address waiting out its
+  rate limit instead of sleeping.
 
 Beyond one process, PostgreSQL lets several `est-bot run` processes share the work (docs/RELIABILITY.md), each
 with its own edge and intake. SQLite allows one.
