@@ -630,7 +630,9 @@ PROFILE_NOTES = """### Reading the table
 
 * **Acknowledgement (goal met).** With 500 reporters at once, p99 stayed below 50 ms on both paths and both
   databases with the replies held. Over HTTP on SQLite it was 38 ms in this run and 49–65 ms in trial runs
-  with batches of 50 presses (see below), so it is the row to watch; Socket Mode stayed at 25–37 ms. The
+  with batches of 50 presses (see below), so it is the row to watch; Socket Mode stayed at 25–37 ms. With
+  every reply sent at once on the same core it was 49 ms over HTTP on SQLite and 52 ms on PostgreSQL (38 and
+  30 ms in Socket Mode): at the limit, in a case real Slack's rate limits never allow. The
   *edge only* rows are different: nothing is stored, so each reporter presses again at once and 500 presses
   are always waiting. Their acknowledgement time is queueing (Little's law: 500 presses / 2,000–3,000 a
   second ≈ 0.2 s), not the cost of one press.
@@ -642,7 +644,9 @@ PROFILE_NOTES = """### Reading the table
   engine, the database and the threads' hand-overs take the rest. A thousand a second on one core needs
   about 0.3 ms less per press than now.
 * **PostgreSQL.** Every statement is a round trip to the server, so the engine takes about 2.7 ms per press
-  one at a time. The server's own CPU is not in these figures.
+  one at a time. Batches help less than on SQLite (a commit costs the server a flush, not this process much
+  CPU): with 500 at once, 234 presses a second over HTTP (157 before the batches) and 346 in Socket Mode. The
+  server's own CPU is not in these figures.
 * **Replies sent.** With every reply sent at once, each reply costs the sender 3–4 ms of the same core: two
   short transactions (claim, then record), and the slack_sdk `WebClient`, which opens a new connection for
   every call with no keep-alive and checks the Block Kit models again. Real Slack takes only about 50
