@@ -90,3 +90,19 @@ def test_the_intake_hands_what_queued_up_over_as_one_batch() -> None:
         assert batches == [["b", "c", "d", "e"], ["f", "g"]]  # in order, at most `batch` at once
     finally:
         intake.close()
+
+
+def test_one_person_pressing_twice_in_a_batch_sees_the_first_press(bot: Bot) -> None:
+    open_week(bot)
+    bot.press("anna", "Börja")
+    first = _choice(bot, "anna", ":l:0:0")
+    assert first.choice.endswith(":l:0:0")
+    second = Inbound("console", "anna", "choice", choice=first.choice.removesuffix(":l:0:0") + ":l:1:0")
+
+    bot.app.services.handle_many([first, second])
+
+    bot.flush("anna")
+    assert "Fråga 3 av 12" in bot.last_question("anna").text
+    state = stored(bot, "anna")["state"]
+    assert state["i"] == 2  # both answers taken, in order
+    assert list(state["answers"]) == ["centrum|hot_vald", "centrum|skadegorelse"]
