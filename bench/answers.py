@@ -364,11 +364,8 @@ async def _measure(
     lock = threading.Lock()
     held = mode in ("held", "edge")
     intake = edge.listeners.intake
-    original = app.services.handle
     work: Any = (lambda inbound: []) if mode == "edge" else intake.handle
-    # The lead's batch path (bot/intake.py `handle_many`, lane 0), where there is one: wrapped the same way.
-    original_many = getattr(intake, "handle_many", None)
-    work_many: Any = (lambda inbounds: []) if mode == "edge" else original_many
+    work_many: Any = (lambda inbounds: []) if mode == "edge" else intake.handle_many
 
     stored_now: list[str] = []
     wake = threading.Event()
@@ -404,10 +401,8 @@ async def _measure(
     notifier = threading.Thread(target=notify, daemon=True)
     notifier.start()
 
-    app.services.handle = handle  # type: ignore[method-assign]
     intake.handle = handle
-    if original_many is not None:
-        intake.handle_many = handle_many
+    intake.handle_many = handle_many
     drain = intake.drain
     if held:
         intake.drain = lambda: 0
@@ -440,7 +435,6 @@ async def _measure(
     done.send(None)
     if report["resets"]:
         print(f"  ({report['resets']} presses sent again after their connection closed)")
-    app.services.handle = original  # type: ignore[method-assign]
     after = _counts(api)
     lat = [x * 1000 for x in report["latencies"]]
     if os.environ.get("EST_BENCH_SLOW"):  # when the slowest acknowledgements happened
