@@ -365,7 +365,7 @@ async def _measure(
     held = mode in ("held", "edge")
     intake = edge.listeners.intake
     work: Any = (lambda inbound: []) if mode == "edge" else intake.handle
-    work_many: Any = (lambda inbounds: []) if mode == "edge" else intake.handle_many
+    work_many: Any = (lambda inbounds, pause: []) if mode == "edge" else intake.handle_many
 
     stored_now: list[str] = []
     wake = threading.Event()
@@ -377,8 +377,8 @@ async def _measure(
         wake.set()
         return out
 
-    def handle_many(inbounds: Any) -> Any:
-        out = work_many(inbounds)
+    def handle_many(inbounds: Any, pause: Any) -> Any:
+        out = work_many(inbounds, pause)
         with lock:
             stored_now.extend(inbound.sender for inbound in inbounds)
         wake.set()

@@ -74,6 +74,9 @@ class Services:
         self.uow_factory = uow_factory
         self.clock = clock
         self.platforms = tuple(platforms)
+        # A questionnaire's items and closing time per group, week, language and areas: the same for every
+        # press of every reporter with those, and rebuilt for each press they cost as much as a database read.
+        self._spec_parts: dict[tuple[str, RoundKey, str, tuple[Area, ...]], tuple[tuple[Item, ...], str]] = {}
 
     # ------------------------------------------------------------------ set-up
 
@@ -161,35 +164,44 @@ class Services:
                 uow.commit()
                 return ctx.sent
 
-    def handle_many(self, inbounds: Sequence[Inbound]) -> list[Outbound]:
+    def handle_many(self, inbounds: Sequence[Inbound], pause: Callable[[], object] | None = None) -> list[Outbound]:
         """Handle events that arrived together (the intake's queue under load) in one unit of work, in their
         order; returns what was queued as replies.
 
         One transaction for many events saves each event its own begin, commit and write to the database's
-        log, which is most of what a button press costs. The result is the same as `handle` one by one: if any
-        event fails, or the commit does, nothing of the batch is kept and every event is handled again on its
-        own, so a failure costs only the event that failed. Commands are always handled on their own (a
-        command can take long, and must not hold the others' transaction open).
+        log, and the store reads the batch's presses together and writes their results together
+        (`begin_batch`), which together is most of what a button press costs. The result is the same as
+        `handle` one by one: if any event fails, or the commit does, nothing of the batch is kept and every
+        event is handled again on its own, so a failure costs only the event that failed. Commands are always
+        handled on their own (a command can take long, and must not hold the others' transaction open).
+        `pause` is called after each event: the intake gives the event loop its turn there.
         """
         sent: list[Outbound] = []
         batch: list[Inbound] = []
         for inbound in inbounds:
             if inbound.kind == "command":
-                sent += self._handle_batch(batch)
+                sent += self._handle_batch(batch, pause)
                 batch = []
                 sent += self.handle(inbound)
             else:
                 batch.append(without_nul(inbound))
-        return sent + self._handle_batch(batch)
+        return sent + self._handle_batch(batch, pause)
 
-    def _handle_batch(self, batch: Sequence[Inbound]) -> list[Outbound]:
+    def _handle_batch(self, batch: Sequence[Inbound], pause: Callable[[], object] | None) -> list[Outbound]:
         if len(batch) <= 1:
             return [out for inbound in batch for out in self.handle(inbound)]
         sent: list[Outbound] = []
         try:
             with self.uow_factory() as uow:
-                for inbound in batch:
+                presses = [(i.platform, i.sender, _questionnaire_round(i)) for i in batch]
+                events = [(i.platform, i.event_id) for i in batch if i.event_id is not None]
+                uow.store.begin_batch(presses, events, self.clock.now())
+                for inbound, (_, _, round_id) in zip(batch, presses, strict=True):
+                    if round_id is None:  # not a questionnaire press: may do what a batch does not foresee
+                        uow.store.end_batch()
                     sent += self._handle_in(uow, inbound)
+                    if pause is not None:
+                        pause()
                 uow.commit()
             return sent
         except Exception as exc:
@@ -304,11 +316,20 @@ class Services:
     ) -> Spec:
         """What the engine needs; last week's answers are looked up only where they can be used."""
         areas = uow.store.person_areas(person.id) if areas is None else areas
-        factors = group.factor_list()
-        items = tuple(Item(a.code, a.name, f) for a in areas for f in factors)
+        key = (group.id, rnd.key, person.language, tuple(areas))
+        parts = self._spec_parts.get(key)
+        if parts is None:
+            if len(self._spec_parts) >= 4096:
+                self._spec_parts.clear()
+            factors = group.factor_list()
+            close = phase_due_at(rnd.key, Phase.CLOSED, group.week_schedule(), group.tz)
+            parts = self._spec_parts[key] = (
+                tuple(Item(a.code, a.name, f) for a in areas for f in factors),
+                self.local_text(close, group, person.language),
+            )
+        items, close_text = parts
         places = {a.code: tuple(p.name for p in uow.store.places(a.id)) for a in areas}
         last = uow.store.last_submitted_answers(group.id, rnd.key, person.id) if with_last_week else None
-        close = phase_due_at(rnd.key, Phase.CLOSED, group.week_schedule(), group.tz)
         return Spec(
             round_id=rnd.id,
             week=str(rnd.key),
@@ -318,7 +339,7 @@ class Services:
             threshold=group.threshold,
             places=places,
             last_week=last,
-            close_text=self.local_text(close, group, person.language),
+            close_text=close_text,
         )
 
     def local_text(self, when: datetime, group: GroupConfig, lang: str) -> str:
@@ -330,7 +351,7 @@ class Services:
         uow, person, group = ctx.uow, ctx.person, ctx.group
         rnd: Round | None
         if choice is not None:
-            rid = parse_id(choice[1:].split(":", 1)[0])
+            rid = _round_of_choice(choice)
             rnd = uow.store.get_round_by_id(rid) if rid is not None else None
             if rnd is None or rnd.group_id != group.id:
                 self.reply(ctx, Outbound(t(ctx.lang, "q.stale"), kind="notice"))
@@ -905,3 +926,15 @@ def parse_id(v: str) -> int | None:
         return None
     n = int(v)
     return n if 0 < n < 2**31 else None
+
+
+def _round_of_choice(choice: str) -> int | None:
+    """The round a questionnaire button ("q<round id>:…") belongs to."""
+    return parse_id(choice[1:].split(":", 1)[0])
+
+
+def _questionnaire_round(inbound: Inbound) -> int | None:
+    """The round of a questionnaire button press; None for any other event."""
+    if inbound.kind == "choice" and inbound.choice.startswith("q"):
+        return _round_of_choice(inbound.choice)
+    return None

@@ -17,6 +17,7 @@ Generated from storage/store.py by scripts/gen_ports.py; edit the store, then re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol

@@ -6,15 +6,19 @@ in bot/ports.py), so the core never sees SQLAlchemy.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, and_, bindparam, case, delete, func, insert, select, text, update
+from sqlalchemy import Row, Table, and_, bindparam, case, delete, func, insert, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import TextClause
 
 from bot.domain.cycle import Phase, RoundKey
 from bot.domain.detection import HISTORY_WEEKS
@@ -90,6 +94,17 @@ def _response(r: ResponseRow | Row[Any]) -> Response:
 class SqlStore:
     def __init__(self, session: Session) -> None:
         self.s = session
+        # A batch of presses (see `begin_batch`): what it read ahead, and the writes it holds back.
+        self._batch = False
+        self._handed: dict[int, Response] = {}
+        self._outbox_rows: list[dict[str, Any]] = []
+        self._saves: list[dict[str, Any]] = []
+        self._persons: dict[tuple[str, str], Person | None] = {}
+        self._areas: dict[int, list[Area]] = {}
+        self._places: dict[int, list[Place]] = {}
+        self._rounds: dict[int, Round | None] = {}
+        self._responses: dict[tuple[int, int], Response] = {}
+        self._marked: dict[tuple[str, str], bool] = {}
 
     def _core(self, statement: Any, params: dict[str, Any] | list[dict[str, Any]]) -> Any:
         """Run a prepared Core statement on this unit of work's connection, after what the session holds."""
@@ -132,6 +147,8 @@ class SqlStore:
         return Area(r.id, r.group_id, r.code, r.name)
 
     def places(self, area_id: int) -> list[Place]:
+        if area_id in self._places:
+            return list(self._places[area_id])
         rows = self._core(_PLACES, {"area_id": area_id})
         return [Place(*r) for r in rows]
 
@@ -145,6 +162,7 @@ class SqlStore:
         lon: float | None = None,
     ) -> Place:
         """The place of that name in the area; two reporters naming a new place at once get the same row."""
+        self._places.pop(area_id, None)
         norm = _norm(name)
         q = select(PlaceRow).where(PlaceRow.area_id == area_id, PlaceRow.norm == norm)
         row = self.s.scalar(q)
@@ -220,6 +238,8 @@ class SqlStore:
 
     def person_by_account(self, platform: str, external_id: str) -> Person | None:
         # Every incoming event starts here: a statement built once (module level), no ORM loading.
+        if (platform, external_id) in self._persons:
+            return self._persons[platform, external_id]
         row = self._core(_PERSON_BY_ACCOUNT, {"platform": platform, "external_id": external_id})
         found = row.first()
         return _person(found) if found else None
@@ -251,6 +271,8 @@ class SqlStore:
         self.s.flush()
 
     def person_areas(self, person_id: int) -> list[Area]:
+        if person_id in self._areas:
+            return list(self._areas[person_id])
         return [Area(*r) for r in self._core(_PERSON_AREAS, {"person_id": person_id})]
 
     def set_language(self, person_id: int, lang: str) -> None:
@@ -271,6 +293,8 @@ class SqlStore:
         return _round(r) if r else None
 
     def get_round_by_id(self, round_id: int) -> Round | None:
+        if round_id in self._rounds:
+            return self._rounds[round_id]
         r = self._core(_ROUND_BY_ID, {"round_id": round_id}).first()
         return _round(r) if r else None
 
@@ -328,6 +352,10 @@ class SqlStore:
 
     def get_or_create_response(self, round_id: int, person_id: int, organisation: str, now: datetime) -> Response:
         """The reporter's row for the round, locked for this unit of work; created if missing."""
+        prefetched = self._responses.pop((round_id, person_id), None)
+        if prefetched is not None:
+            self._handed[prefetched.id] = prefetched
+            return prefetched
         params = {"round_id": round_id, "person_id": person_id}
         r = self._core(_RESPONSE_FOR_UPDATE, params).first()
         if r is None:
@@ -346,7 +374,10 @@ class SqlStore:
             self.s.execute(stmt.on_conflict_do_nothing(index_elements=["round_id", "person_id"]))
             r = self._core(_RESPONSE_FOR_UPDATE, params).first()
         assert r is not None
-        return _response(r)
+        response = _response(r)
+        if self._batch:
+            self._handed[response.id] = response
+        return response
 
     def save_response(
         self,
@@ -359,21 +390,31 @@ class SqlStore:
         submitted_at: datetime | None,
         now: datetime,
     ) -> None:
-        res = self._core(
-            _SAVE_RESPONSE,
-            {
-                "b_id": response_id,
-                "b_version": version,
-                "b_state": state,
-                "b_status": status,
-                "b_snoozed_until": snoozed_until,
-                "b_late": late,
-                "b_submitted_at": submitted_at,
-                "b_updated_at": now,
-                "b_next_version": version + 1,
-            },
-        )
-        if res.rowcount != 1:
+        params = {
+            "b_id": response_id,
+            "b_version": version,
+            "b_state": state,
+            "b_status": status,
+            "b_snoozed_until": snoozed_until,
+            "b_late": late,
+            "b_submitted_at": submitted_at,
+            "b_updated_at": now,
+            "b_next_version": version + 1,
+        }
+        handed = self._handed.pop(response_id, None) if self._batch else None
+        if handed is not None:  # written with the batch; the reporter's next press in it reads this
+            self._saves.append(params)
+            self._responses[handed.round_id, cast(int, handed.person_id)] = replace(
+                handed,
+                state=state,
+                version=version + 1,
+                status=status,
+                snoozed_until=snoozed_until,
+                late=late,
+                submitted_at=submitted_at,
+            )
+            return
+        if self._core(_SAVE_RESPONSE, params).rowcount != 1:
             raise RuntimeError(f"response {response_id} changed concurrently")
 
     def set_reminders(self, response_id: int, n: int) -> None:
@@ -1178,9 +1219,100 @@ class SqlStore:
         ).first()
         return int(row[0]) if row else None
 
+    # ------------------------------------------------------------ a batch of presses, read together
+
+    def begin_batch(
+        self,
+        presses: Sequence[tuple[str, str, int | None]],
+        events: Sequence[tuple[str, str]],
+        now: datetime,
+    ) -> None:
+        """Handle a batch of button presses in this unit of work with fewer statements: read at once what the
+        presses are about to read one by one, and hold back their writes until `end_batch` (see
+        docs/PERFORMANCE.md, answer handling: this halves what a press costs).
+
+        `presses`: (platform, account, round id or None) per press; `events`: (platform, event id) per event.
+        The events are recorded as processed here already, and `mark_event_processed` answers from that: the
+        first delivery of an id is new, every later one (a second copy in the same batch too) a duplicate.
+        Persons, their areas, the areas' places and the rounds are answered from memory (a new place drops
+        its area's list); each reporter's response row is locked here as `get_or_create_response` would lock
+        it. Messages to send and saved responses are kept in memory and written together by `end_batch`; a
+        second press of the same reporter reads what the first one saved. Only what a questionnaire press
+        does may happen in between: anything else must come after `end_batch`. `SqlUnitOfWork.commit` ends
+        the batch; nothing of it outlives the unit of work.
+        """
+        self._batch = True
+        new = list(dict.fromkeys(events))
+        if new:
+            first: set[tuple[str, str]] = set()
+            for i in range(0, len(new), _MARK_MANY):
+                chunk = new[i : i + _MARK_MANY]
+                params: dict[str, Any] = {"at": now}
+                for n, (platform, event_id) in enumerate(chunk):
+                    params[f"p{n}"], params[f"e{n}"] = platform, event_id
+                first.update((p, e) for p, e in self._core(_mark_processed_many(len(chunk)), params))
+            self._marked.update((k, k in first) for k in new)
+        by_platform: dict[str, set[str]] = defaultdict(set)
+        for platform, account, _ in presses:
+            if (platform, account) not in self._persons:
+                by_platform[platform].add(account)
+        for platform, accounts in by_platform.items():
+            for account in accounts:
+                self._persons[platform, account] = None
+            for r in self._core(_PERSONS_BY_ACCOUNTS, {"platform": platform, "accounts": sorted(accounts)}):
+                self._persons[platform, r.external_id] = _person(r)
+        person_ids = {p.id for p in self._persons.values() if p is not None} - self._areas.keys()
+        if person_ids:
+            for pid in person_ids:
+                self._areas[pid] = []
+            for r in self._core(_AREAS_OF_PERSONS, {"person_ids": sorted(person_ids)}):
+                self._areas[r.person_id].append(Area(r.id, r.group_id, r.code, r.name))
+        area_ids = {a.id for areas in self._areas.values() for a in areas} - self._places.keys()
+        if area_ids:
+            for aid in area_ids:
+                self._places[aid] = []
+            for r in self._core(_PLACES_OF_AREAS, {"area_ids": sorted(area_ids)}):
+                self._places[r.area_id].append(Place(*r))
+        round_ids = {rid for _, _, rid in presses if rid is not None} - self._rounds.keys()
+        if round_ids:
+            for rid in round_ids:
+                self._rounds[rid] = None
+            for r in self._core(_ROUNDS_BY_IDS, {"round_ids": sorted(round_ids)}):
+                self._rounds[r.id] = _round(r)
+        pairs = {
+            (rid, person.id)
+            for platform, account, rid in presses
+            if rid is not None and (person := self._persons.get((platform, account))) is not None
+        }
+        if pairs:
+            for r in self._core(_RESPONSES_FOR_UPDATE_OF_PAIRS, {"pairs": sorted(pairs)}):
+                self._responses[r.round_id, r.person_id] = _response(r)
+
+    def end_batch(self) -> None:
+        """Write what the batch held back, and read from the database again from now on (the events recorded
+        by `begin_batch` stay recorded). Without a batch, nothing to do."""
+        self._batch = False
+        for cache in (self._persons, self._areas, self._places, self._rounds, self._responses, self._handed):
+            cache.clear()
+        if self._outbox_rows:
+            rows, self._outbox_rows = self._outbox_rows, []
+            self._core(_ENQUEUE, rows)
+        if self._saves:
+            saves, self._saves = self._saves, []
+            if self.s.get_bind().dialect.supports_sane_multi_rowcount:
+                changed = self._core(_SAVE_RESPONSE, saves).rowcount
+            else:
+                changed = sum(self._core(_SAVE_RESPONSE, p).rowcount for p in saves)
+            if changed != len(saves):
+                raise RuntimeError(f"{len(saves) - changed} of {len(saves)} responses changed concurrently")
+
     # ------------------------------------------------------------ events, audit
 
     def mark_event_processed(self, platform: str, event_id: str, now: datetime) -> bool:
+        """Whether this is the first delivery of the event (recorded now, or by `begin_batch`)."""
+        first = self._marked.pop((platform, event_id), None)
+        if first is not None:
+            return first
         row = self._core(_MARK_PROCESSED, {"platform": platform, "event_id": event_id, "at": now}).first()
         return row is not None
 
@@ -1209,7 +1341,10 @@ class SqlStore:
             "next_attempt_at": now,
             "created_at": now,
         }
-        self.s.execute(_ENQUEUE, values)
+        if self._batch:
+            self._outbox_rows.append(values)
+        else:
+            self._core(_ENQUEUE, values)
 
     def claim_outbox(
         self,
@@ -1487,7 +1622,7 @@ _PERSON_AREAS_T, _PLACES_T, _ROUNDS, _RESPONSES = (
     _t(RoundRow),
     _t(ResponseRow),
 )
-_PERSON_BY_ACCOUNT = (
+_PERSON_OF_ACCOUNT = (
     select(
         _PERSONS.c.id,
         _PERSONS.c.group_id,
@@ -1500,40 +1635,55 @@ _PERSON_BY_ACCOUNT = (
         _PERSONS.c.paused_until,
     )
     .select_from(_PERSONS.join(_ACCOUNTS, _ACCOUNTS.c.person_id == _PERSONS.c.id))
-    .where(
-        _ACCOUNTS.c.platform == bindparam("platform"),
-        _ACCOUNTS.c.external_id == bindparam("external_id"),
-        _PERSONS.c.active.is_(True),
-    )
+    .where(_ACCOUNTS.c.platform == bindparam("platform"), _PERSONS.c.active.is_(True))
 )
-_PERSON_AREAS = (
-    select(_AREAS.c.id, _AREAS.c.group_id, _AREAS.c.code, _AREAS.c.name)
-    .select_from(_AREAS.join(_PERSON_AREAS_T, _PERSON_AREAS_T.c.area_id == _AREAS.c.id))
-    .where(_PERSON_AREAS_T.c.person_id == bindparam("person_id"))
-    .order_by(_PERSON_AREAS_T.c.position)
+_PERSON_BY_ACCOUNT = _PERSON_OF_ACCOUNT.where(_ACCOUNTS.c.external_id == bindparam("external_id"))
+_AREAS_OF = select(_AREAS.c.id, _AREAS.c.group_id, _AREAS.c.code, _AREAS.c.name).select_from(
+    _AREAS.join(_PERSON_AREAS_T, _PERSON_AREAS_T.c.area_id == _AREAS.c.id)
 )
-_PLACES = (
-    select(_PLACES_T.c.id, _PLACES_T.c.area_id, _PLACES_T.c.name, _PLACES_T.c.lat, _PLACES_T.c.lon)
-    .where(_PLACES_T.c.area_id == bindparam("area_id"))
-    .order_by(_PLACES_T.c.configured.desc(), _PLACES_T.c.id)
+_PERSON_AREAS = _AREAS_OF.where(_PERSON_AREAS_T.c.person_id == bindparam("person_id")).order_by(
+    _PERSON_AREAS_T.c.position
 )
-_ROUND_BY_ID = select(
+_PLACES_OF = select(_PLACES_T.c.id, _PLACES_T.c.area_id, _PLACES_T.c.name, _PLACES_T.c.lat, _PLACES_T.c.lon)
+_PLACES = _PLACES_OF.where(_PLACES_T.c.area_id == bindparam("area_id")).order_by(
+    _PLACES_T.c.configured.desc(), _PLACES_T.c.id
+)
+_ROUNDS_OF = select(
     _ROUNDS.c.id, _ROUNDS.c.group_id, _ROUNDS.c.year, _ROUNDS.c.week, _ROUNDS.c.phase, _ROUNDS.c.opened_at
-).where(_ROUNDS.c.id == bindparam("round_id"))
-_RESPONSE_FOR_UPDATE = (
-    select(
-        _RESPONSES.c.id,
-        _RESPONSES.c.round_id,
-        _RESPONSES.c.person_id,
-        _RESPONSES.c.status,
-        _RESPONSES.c.state,
-        _RESPONSES.c.version,
-        _RESPONSES.c.snoozed_until,
-        _RESPONSES.c.reminders,
-        _RESPONSES.c.late,
-        _RESPONSES.c.submitted_at,
-    )
-    .where(_RESPONSES.c.round_id == bindparam("round_id"), _RESPONSES.c.person_id == bindparam("person_id"))
+)
+_ROUND_BY_ID = _ROUNDS_OF.where(_ROUNDS.c.id == bindparam("round_id"))
+_RESPONSES_OF = select(
+    _RESPONSES.c.id,
+    _RESPONSES.c.round_id,
+    _RESPONSES.c.person_id,
+    _RESPONSES.c.status,
+    _RESPONSES.c.state,
+    _RESPONSES.c.version,
+    _RESPONSES.c.snoozed_until,
+    _RESPONSES.c.reminders,
+    _RESPONSES.c.late,
+    _RESPONSES.c.submitted_at,
+)
+_RESPONSE_FOR_UPDATE = _RESPONSES_OF.where(
+    _RESPONSES.c.round_id == bindparam("round_id"), _RESPONSES.c.person_id == bindparam("person_id")
+).with_for_update()
+# The same reads for a whole batch of presses (`SqlStore.begin_batch`). Response rows are locked in the order of
+# their ids, so two processes locking overlapping batches wait for each other instead of deadlocking.
+_PERSONS_BY_ACCOUNTS = _PERSON_OF_ACCOUNT.add_columns(_ACCOUNTS.c.external_id).where(
+    _ACCOUNTS.c.external_id.in_(bindparam("accounts", expanding=True))
+)
+_AREAS_OF_PERSONS = (
+    _AREAS_OF.add_columns(_PERSON_AREAS_T.c.person_id)
+    .where(_PERSON_AREAS_T.c.person_id.in_(bindparam("person_ids", expanding=True)))
+    .order_by(_PERSON_AREAS_T.c.person_id, _PERSON_AREAS_T.c.position)
+)
+_PLACES_OF_AREAS = _PLACES_OF.where(_PLACES_T.c.area_id.in_(bindparam("area_ids", expanding=True))).order_by(
+    _PLACES_T.c.area_id, _PLACES_T.c.configured.desc(), _PLACES_T.c.id
+)
+_ROUNDS_BY_IDS = _ROUNDS_OF.where(_ROUNDS.c.id.in_(bindparam("round_ids", expanding=True)))
+_RESPONSES_FOR_UPDATE_OF_PAIRS = (
+    _RESPONSES_OF.where(tuple_(_RESPONSES.c.round_id, _RESPONSES.c.person_id).in_(bindparam("pairs", expanding=True)))
+    .order_by(_RESPONSES.c.id)
     .with_for_update()
 )
 _SAVE_RESPONSE = (
@@ -1616,6 +1766,19 @@ _MARK_PROCESSED = text(
     "INSERT INTO processed_events (platform, event_id, at) VALUES (:platform, :event_id, :at) "
     "ON CONFLICT (platform, event_id) DO NOTHING RETURNING event_id"
 ).bindparams(bindparam("at", type_=ProcessedEventRow.__table__.c.at.type))
+
+_MARK_MANY = 64  # events per statement in `begin_batch`
+
+
+@functools.lru_cache(maxsize=_MARK_MANY)
+def _mark_processed_many(n: int) -> TextClause:
+    """`_MARK_PROCESSED` for `n` events in one statement (parameters p0, e0, p1, e1, … and one `at`); text, so
+    that it is compiled once per `n`."""
+    values = ", ".join(f"(:p{i}, :e{i}, :at)" for i in range(n))
+    return text(
+        f"INSERT INTO processed_events (platform, event_id, at) VALUES {values} "
+        "ON CONFLICT (platform, event_id) DO NOTHING RETURNING platform, event_id"
+    ).bindparams(bindparam("at", type_=ProcessedEventRow.__table__.c.at.type))
 
 
 def _mean(reports: list[Report], area: str, factors: set[str] | None) -> float | None:

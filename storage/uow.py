@@ -48,6 +48,7 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         assert self.session is not None
+        self.store.end_batch()
         self.session.commit()
 
     def rollback(self) -> None:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
+from sqlalchemy import text
 
 from bot.conversation.messages import Inbound
-from bot.intake import Intake
+from bot.intake import Intake, give_way
 from tests.conftest import Bot
 from tests.test_questionnaire import open_week, stored
 
@@ -75,7 +76,7 @@ def test_the_intake_hands_what_queued_up_over_as_one_batch() -> None:
         gate.wait(10)
         singles.append(inbound.choice)
 
-    def handle_many(inbounds: Sequence[Inbound]) -> None:
+    def handle_many(inbounds: Sequence[Inbound], pause: Callable[[], object]) -> None:
         batches.append([i.choice for i in inbounds])
 
     intake = Intake(handle, lambda: 0, "test", every=None, handle_many=handle_many, batch=4)
@@ -106,3 +107,111 @@ def test_one_person_pressing_twice_in_a_batch_sees_the_first_press(bot: Bot) -> 
     state = stored(bot, "anna")["state"]
     assert state["i"] == 2  # both answers taken, in order
     assert list(state["answers"]) == ["centrum|hot_vald", "centrum|skadegorelse"]
+
+
+def test_a_place_named_in_a_batch_is_offered_to_the_next_reporter_in_it(bot: Bot) -> None:
+    """The batch reads each area's places once, up front; a place created by a questionnaire sent earlier in
+    the same batch must still be offered to a reporter asked "where?" later in it."""
+    open_week(bot)
+    bot.press("anna", "Börja")
+    bot.press("anna", ":l:0:0")
+    bot.press("anna", ":l:1:3")
+    bot.text("anna", "Nytt torg")  # a place not in the configuration
+    bot.text("anna", "Krossade rutor")
+    bot.answer_levels("anna", {})
+    bot.text("anna", "Inget mer")
+    bot.press("bo", "Börja")
+    bot.press("bo", ":l:0:0")
+    bo_serious = _choice(bot, "bo", ":l:1:3")
+
+    bot.app.services.handle_many([_choice(bot, "anna", "Skicka"), bo_serious])
+
+    assert stored(bot, "anna")["status"] == "submitted"
+    bot.flush("bo")
+    where = bot.last_question("bo")
+    assert where.data["step"] == "where"
+    assert "Nytt torg" in where.data["places"]
+
+
+def test_an_event_that_is_no_button_press_ends_the_batch_reads_and_writes(bot: Bot) -> None:
+    """Text (or anything but a questionnaire button) in the middle of a batch: what the batch held back is
+    written first, and everything after reads the database again."""
+    open_week(bot)
+    start = _choice(bot, "anna", "Börja", event_id="a1")
+    prefix = start.choice.split(":", 1)[0]
+    batch = [
+        start,
+        Inbound("console", "anna", "text", text="hej", event_id="a2"),  # a button was expected: a hint
+        _choice(bot, "bo", "Börja", event_id="b1"),
+        Inbound("console", "anna", "choice", choice=f"{prefix}:l:0:1", event_id="a3"),
+    ]
+
+    bot.app.services.handle_many(batch)
+
+    anna = stored(bot, "anna")["state"]
+    assert anna["i"] == 1 and anna["answers"]["centrum|hot_vald"]["level"] == 1
+    assert stored(bot, "bo")["state"]["step"] == "level"
+    assert any("Välj ett av alternativen" in o.text for o in bot.flush("anna"))  # the hint, in its place
+    assert "Fråga 2 av 12" in bot.last_question("anna").text
+
+
+def test_a_delivery_seen_in_an_earlier_batch_is_a_duplicate(bot: Bot) -> None:
+    open_week(bot)
+    start = _choice(bot, "anna", "Börja", event_id="s1")
+    bot.app.services.handle_many([start, _choice(bot, "bo", "Börja", event_id="s2")])
+    bot.flush("anna")
+    state = stored(bot, "anna")["state"]
+
+    sent = bot.app.services.handle_many([start, _choice(bot, "cecilia", "Start", event_id="s3")])
+
+    assert stored(bot, "anna")["state"] == state  # the old press, delivered again, changed nothing
+    assert not bot.flush("anna") and [o for o in sent if o.kind == "question"]  # cecilia's was handled
+
+
+def test_a_response_changed_under_the_batch_costs_the_batch_not_the_presses(bot: Bot) -> None:
+    """The batch writes its saved answers at the end, each checked against the version it read; a row that
+    changed in between fails the batch, and the presses are handled again one by one."""
+    open_week(bot)
+    services = bot.app.services
+    original = services._handle_in
+
+    def meddling(uow, inbound):  # type: ignore[no-untyped-def]
+        out = original(uow, inbound)
+        if inbound.sender == "anna" and not meddling.done:  # type: ignore[attr-defined]
+            meddling.done = True  # type: ignore[attr-defined]
+            uow.session.execute(text("UPDATE responses SET version = version + 1"))  # another writer, as it were
+        return out
+
+    meddling.done = False  # type: ignore[attr-defined]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(services, "_handle_in", meddling)
+        services.handle_many([_choice(bot, "anna", "Börja"), _choice(bot, "bo", "Börja")])
+
+    assert stored(bot, "anna")["state"]["step"] == "level"
+    assert stored(bot, "bo")["state"]["step"] == "level"
+    assert [o.text for o in bot.flush("anna")].count(bot.last_question("anna").text) == 1
+
+
+def test_the_intake_gives_way_between_the_events_of_a_batch() -> None:
+    """The intake hands `give_way` to handle_many (Services calls it after each event of a batch)."""
+    pauses: list[object] = []
+
+    def handle_many(inbounds: Sequence[Inbound], pause: Callable[[], object]) -> None:
+        pauses.append(pause)
+
+    intake = Intake(lambda inbound: None, lambda: 0, "test", every=None, handle_many=handle_many)
+    try:
+        intake.submit([Inbound("slack", "U1", "choice", choice="a"), Inbound("slack", "U2", "choice", choice="b")])
+        assert asyncio.run(intake.settle(10))
+    finally:
+        intake.close()
+    assert pauses == [give_way]
+    assert give_way() is None  # returns at once, with or without another thread waiting
+
+
+def test_services_pause_after_each_event_of_a_batch(bot: Bot) -> None:
+    open_week(bot)
+    pauses: list[int] = []
+    batch = [_choice(bot, "anna", "Börja"), _choice(bot, "bo", "Börja"), _choice(bot, "cecilia", "Start")]
+    bot.app.services.handle_many(batch, pause=lambda: pauses.append(1))
+    assert len(pauses) == 3

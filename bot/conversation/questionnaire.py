@@ -7,11 +7,10 @@ step.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.conversation.messages import Choice, Outbound
+from bot.conversation.messages import Choice, Outbound, json_copy
 from bot.domain.factors import LEVEL_COLOURS, LEVEL_EMOJI, Factor
 from bot.domain.masking import clean_text
 from bot.text import t
@@ -92,7 +91,7 @@ class Questionnaire:
     # ---- public -------------------------------------------------------------------------------
 
     def step(self, state: dict[str, Any], event: Event) -> Result:
-        s = copy.deepcopy(state) if state else new_state()
+        s = json_copy(state) if state else new_state()
         s.setdefault("answers", {})
         self._normalise(s)
         if event.kind == "show":
