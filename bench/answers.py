@@ -52,6 +52,7 @@ from bot.bootstrap import App, build, tune_runtime
 from bot.clock import ManualClock
 from bot.config import Config, SlackConfig
 from bot.conversation.messages import Inbound
+from bot.intake import BATCH
 from bot.ratelimit import RateLimiter
 from tests.conftest import TUE_OPEN
 
@@ -447,7 +448,9 @@ async def _measure(
     summary = ""
     if prof:
         out = io.StringIO()
-        pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(15)
+        pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(
+            int(os.environ.get("EST_BENCH_PROFILE_LINES", "15"))
+        )
         summary = out.getvalue()
     return (
         Result(
@@ -481,8 +484,11 @@ def _counts(api: Connection) -> dict[str, int]:
     return dict(api.recv())
 
 
-def bench_engine(backend: str, reporters: int, profile: bool = False) -> tuple[Result, str]:
-    """The same presses through `Services.handle` directly, one after another (no edge, no drain)."""
+def bench_engine(backend: str, reporters: int, profile: bool = False, batch: int = 1) -> tuple[Result, str]:
+    """The same presses through the services directly (no edge, no drain): with `batch` 1 through
+    `Services.handle`, each reporter's presses one after another; otherwise through `Services.handle_many`,
+    `batch` presses of different reporters at a time, as the intake takes them under load. A press's time is
+    its batch's."""
     from tests.conftest import RecordingSender
 
     class SlackRecorder(RecordingSender):
@@ -497,16 +503,28 @@ def bench_engine(backend: str, reporters: int, profile: bool = False) -> tuple[R
             with app.engine.connect() as c:
                 rounds = dict(c.execute(text("SELECT group_id, id FROM rounds")).tuples().all())
             people = [(_slack_id(i), presses(f"q{rounds[f'g{i // 40}']}", rng)) for i in range(reporters)]
+            if batch == 1:
+                order = [(user, choice) for user, steps in people for choice in steps]
+            else:  # under load the queue holds one press of each of many reporters
+                order = [(user, steps[k]) for k in range(STEPS) for user, steps in people]
+            inbounds = [
+                Inbound("slack", user, "choice", choice=choice, event_id=f"act:{user}.{n}")
+                for n, (user, choice) in enumerate(order)
+            ]
+            tune_runtime()
             latencies: list[float] = []
             prof = cProfile.Profile() if profile else None
             if prof:
                 prof.enable()
             t0, c0 = time.perf_counter(), time.process_time()
-            for user, steps in people:
-                for choice in steps:
-                    s = time.perf_counter()
-                    app.services.handle(Inbound("slack", user, "choice", choice=choice))
-                    latencies.append(time.perf_counter() - s)
+            for i in range(0, len(inbounds), batch):
+                chunk = inbounds[i : i + batch]
+                s = time.perf_counter()
+                if batch == 1:
+                    app.services.handle(chunk[0])
+                else:
+                    app.services.handle_many(chunk)
+                latencies += [time.perf_counter() - s] * len(chunk)
             seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
             summary = ""
             if prof:
@@ -521,7 +539,7 @@ def bench_engine(backend: str, reporters: int, profile: bool = False) -> tuple[R
     return (
         Result(
             backend,
-            "engine only",
+            "engine only" if batch == 1 else f"engine only, batches of {batch}",
             reporters,
             len(lat),
             seconds,
@@ -557,16 +575,17 @@ def run(concurrency: tuple[int, ...] = CONCURRENCY, profile: bool = False) -> li
                     results.append(r)
                     if prof:
                         profiles.append((f"event loop thread, {backend}, {n} reporters, {VIAS[via]}", prof))
-        pinned = _pin({0})
-        try:
-            r, prof = bench_engine(backend, max(concurrency), profile)
-        finally:
-            if pinned:
-                os.sched_setaffinity(0, os.sched_getaffinity(0) | {1})
-        print(r.row(), flush=True)
-        results.append(r)
-        if prof:
-            profiles.append((f"Services.handle, {backend}, {r.reporters} reporters one after another", prof))
+        for batch in (1, BATCH):
+            pinned = _pin({0})
+            try:
+                r, prof = bench_engine(backend, max(concurrency), profile and batch == 1, batch)
+            finally:
+                if pinned:
+                    os.sched_setaffinity(0, os.sched_getaffinity(0) | {1})
+            print(r.row(), flush=True)
+            results.append(r)
+            if prof:
+                profiles.append((f"Services.handle, {backend}, {r.reporters} reporters one after another", prof))
     for title, prof in profiles:
         print(f"\nprofile: {title}\n{prof}")
     return results

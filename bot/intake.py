@@ -50,6 +50,10 @@ log = logging.getLogger(__name__)
 Work = Sequence[Inbound] | Callable[[], Sequence[Inbound]]
 
 
+#: Events handled in one unit of work at most (see `Services.handle_many`).
+BATCH = 32
+
+
 def give_way() -> None:
     """Let another thread that waits for the GIL (the event loop with acknowledgements to send) run now: a
     blocking call releases the GIL, and yielding the CPU lets the waiting thread take it. Costs a system call
@@ -70,7 +74,7 @@ class Intake:
         senders: int = 1,
         lanes: int = 2,
         handle_many: Callable[[Sequence[Inbound], Callable[[], object]], object] | None = None,
-        batch: int = 32,
+        batch: int = BATCH,
     ) -> None:
         self.handle = handle
         self.handle_many = handle_many
