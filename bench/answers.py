@@ -628,8 +628,9 @@ def markdown(results: list[Result]) -> str:
         "press; *refused or lost*: HTTP errors (or envelopes never acknowledged), answers never stored and errors "
         "at the stand-in;\n"
         "* *engine only* is `Services.handle` called directly, one press after another, each in its own unit of "
-        "work, on one core; through the edges the intake takes presses that queued up together in one unit of "
-        "work (up to 32, `Services.handle_many`).\n\n"
+        "work, on one core; *engine only, batches of 32* is `Services.handle_many` with 32 presses of different "
+        "reporters at a time, as the intake takes presses that queued up under load (its *ack* columns are the "
+        "time of a press's batch).\n\n"
         "Goals: p99 ack < 50 ms with 500 at once; ≥ 1,000 answers/s on SQLite on one core.\n\n"
         + HEADER
         + "\n"
@@ -641,26 +642,28 @@ def markdown(results: list[Result]) -> str:
 
 PROFILE_NOTES = """### Reading the table
 
-* **Acknowledgement (goal met).** With 500 reporters at once, p99 stayed below 50 ms on both paths and both
-  databases with the replies held. Over HTTP on SQLite it was 38 ms in this run and 49–65 ms in trial runs
-  with batches of 50 presses (see below), so it is the row to watch; Socket Mode stayed at 25–37 ms. With
-  every reply sent at once on the same core it was 49 ms over HTTP on SQLite and 52 ms on PostgreSQL (38 and
-  30 ms in Socket Mode): at the limit, in a case real Slack's rate limits never allow. The
-  *edge only* rows are different: nothing is stored, so each reporter presses again at once and 500 presses
-  are always waiting. Their acknowledgement time is queueing (Little's law: 500 presses / 2,000–3,000 a
-  second ≈ 0.2 s), not the cost of one press.
-* **Throughput (goal not met, closer).** On SQLite, one core now takes about 690 presses a second over HTTP
-  and 780 in Socket Mode with the replies held (1.2–1.4 ms of CPU per press, 730–840 per CPU-second). Trial
-  runs of the same configuration gave 620–810 over HTTP and 740–980 in Socket Mode: the spread on this
-  shared 2-core virtual machine is ±20 %. Before this round of work it was 270–400. The edge alone costs
-  0.5 ms per press over HTTP and 0.2 ms in Socket Mode (*edge only*: 1,700–2,100 and 3,100 a second); the
-  engine, the database and the threads' hand-overs take the rest. A thousand a second on one core needs
-  about 0.3 ms less per press than now.
-* **PostgreSQL.** Every statement is a round trip to the server, so the engine takes about 2.7 ms per press
-  one at a time. Batches help less than on SQLite (a commit costs the server a flush, not this process much
-  CPU): with 500 at once, 234 presses a second over HTTP (157 before the batches) and 346 in Socket Mode. The
-  server's own CPU is not in these figures.
-* **Replies sent.** With every reply sent at once, each reply costs the sender 3–4 ms of the same core: two
+* **Acknowledgement (goal met with the replies held).** With 500 reporters at once and the replies held, p99
+  stayed below 50 ms on both paths and both databases: 44 and 31 ms over HTTP and in Socket Mode on SQLite,
+  45 and 27 ms on PostgreSQL. With every reply sent at once on the same core it was 53 ms over HTTP on SQLite
+  and 100 ms on PostgreSQL (30 and 34 ms in Socket Mode): the sender's thread competes for the GIL, at a
+  rate of replies real Slack's limits never allow (see *Replies sent*). The *edge only* rows are different:
+  nothing is stored, so each reporter presses again at once and 500 presses are always waiting. Their
+  acknowledgement time is queueing (Little's law: 500 presses / 1,200–1,800 a second ≈ 0.3–0.4 s), not the
+  cost of one press.
+* **Throughput (goal met in Socket Mode, not over HTTP).** On SQLite one core took 959 presses a second over HTTP
+  with the replies held in this run, at 1.0 ms of CPU per press (1,050 per CPU-second), and 829 in Socket Mode
+  (950 per CPU-second); with the replies sent, 741 and 931. Four runs of the held rows the same day gave 610–960
+  over HTTP and 829, 1,062, 1,073 and 1,192 in Socket Mode (up to 1,340 per CPU-second): this shared 2-core
+  virtual machine varies by ±20 % from run to run, and by more from day to day (the commit before this round,
+  94da1f6, measured 374–397 a second over HTTP on it that morning, where it had measured 689 on 2026-11-22).
+  Socket Mode is est-bot's default (`[slack] mode`). The engine is no longer what limits it: in batches as the
+  intake takes them it handles about 2,000 presses a second on SQLite (*engine only, batches of 32*, 0.5 ms each),
+  and Bolt's edge alone costs 0.6–0.7 ms per press over HTTP and 0.4 ms in Socket Mode (*edge only*).
+* **PostgreSQL.** Every statement is a round trip to the server. One press at a time the engine takes about
+  4 ms; in batches 0.8 ms (863 a second), because a batch's reads and writes are a handful of statements.
+  Through the edges with 500 at once: 558 presses a second over HTTP and 788 in Socket Mode (234 and 346
+  before the batched reads and writes). The server's own CPU is not in these figures.
+* **Replies sent.** With every reply sent at once, each reply costs the sender 3–6 ms of the same core: two
   short transactions (claim, then record), and the slack_sdk `WebClient`, which opens a new connection for
   every call with no keep-alive and checks the Block Kit models again. Real Slack takes only about 50
   `chat.update` calls a minute (Tier 3), so most replies would wait in the outbox for their turn in any case.
@@ -677,17 +680,30 @@ Profiled with py-spy (`--gil --threads`) and cProfile on this benchmark:
   listeners now acknowledge, put the event on the intake's queue and return (`process_before_response=True`),
   so the response leaves as soon as the listener returns. The engine works in the intake thread, and a sender
   thread sends the replies (bot/intake.py).
-* **Engine.** Per press the engine spent 2.7 ms, mostly in SQLAlchemy building ORM statements and their cache
-  keys. The statements of a press are now Core statements built once at import (storage/store.py), and a sent
-  questionnaire's answers go in with one executemany. That makes about 1 ms per press on SQLite, one press
-  per unit of work (*engine only*).
+* **Engine, one press at a time.** Per press the engine spent 2.7 ms, mostly in SQLAlchemy building ORM
+  statements and their cache keys. The statements of a press are Core statements built once at import
+  (storage/store.py), and a sent questionnaire's answers go in with one executemany. `copy.deepcopy` of the
+  conversation state (an eighth of the rest) is now a copy made for JSON data (`json_copy`), and the
+  questionnaire's items and closing time are kept per group, week, language and areas instead of being built
+  for every press.
 * **Batches.** A unit of work of its own for every press spent about a fifth of the intake's time on the
-  session, `BEGIN IMMEDIATE` and the commit. Presses that queue up while the intake is busy now go into one
-  unit of work, up to 32 (`Services.handle_many`); if one fails, the batch is rolled back and each press is
-  handled again on its own. CPU per press over HTTP went from 2.4 to 1.1–1.4 ms. Larger batches hand back
-  more presses at once, and the event loop then acknowledges the next burst of them: with batches of 50 the
-  HTTP p99 at 500 reached 49–65 ms, with 16 it stayed near 22 ms but the core idled between batches
-  (410–620 a second). 32 is between.
+  session, `BEGIN IMMEDIATE` and the commit. Presses that queue up while the intake is busy go into one unit
+  of work, up to 32 (`Services.handle_many`); if one fails, the batch is rolled back and each press is handled
+  again on its own.
+* **A batch's reads and writes together.** Even in a batch, each press still ran about seven statements
+  (its person, areas, places, round, response row and event id, then the saved state and the reply), and
+  SQLAlchemy's work around each statement cost eight times SQLite's. `SqlStore.begin_batch` now reads what
+  the batch's presses will read in six statements for the whole batch (event ids recorded with one
+  `INSERT … RETURNING`, response rows locked in id order), and the replies and saved states are written with
+  one executemany each when the batch ends, every saved row checked against the version it was read at (a
+  row changed meanwhile fails the batch, which is handled again press by press). A place named in the batch
+  drops its area's list; anything but a questionnaire button ends the batch's reads and writes first.
+  Engine CPU per press in batches went from 1.35 to 0.37–0.5 ms on SQLite.
+* **Giving way.** With so few database calls per press, the intake thread no longer released the GIL on its
+  own and kept it for CPython's 5 ms switch interval at a time; at 500 reporters the acknowledgements then
+  queued behind it (Socket Mode, one run: p99 350 ms, 944 presses a second). The intake now gives way after
+  each press of a batch (`bot.intake.give_way`: `os.sched_yield` with the GIL released), so the event loop
+  goes first when it has work: p99 24 ms and 1,190 a second in the next run.
 * **Garbage collection.** A full collection walked every object of the process, Bolt's and SQLAlchemy's
   included, and stopped all threads for up to 350 ms: the slowest acknowledgements were all in one such
   moment. `est-bot run` now calls `gc.freeze()` once it has started (`bot.bootstrap.tune_runtime`, as this
@@ -699,14 +715,17 @@ Profiled with py-spy (`--gil --threads`) and cProfile on this benchmark:
 * **The first burst.** Bolt asks `auth.test` on the first requests until one answer is cached. The benchmark
   sends one signed warm-up request before it starts. With the first presses spread over one second, as here,
   the tail stays small.
+* **What is left is Bolt's.** Over HTTP a fifth of the event loop's time is Bolt parsing the urlencoded
+  `payload=` field (`urllib.parse.unquote_to_bytes`, pure Python, for every escaped character of a payload
+  that carries the whole message) and another fifth its keyword-argument injection for middleware and
+  listeners; uvicorn's protocol and the socket writes most of the rest.
 * **Tried and turned back.** A GIL switch interval of 0.5 ms instead of CPython's 5 ms: the event loop and the
   intake then handed the GIL to each other so often that Bolt over HTTP took 855 requests a second instead of
   2,100 with the core half idle. Three sender threads instead of one sent the replies sooner, but left the
   event loop too little of the GIL (ack p99 at 500 from about 16 ms to 626 ms). Handling presses in the
   event loop itself, with no intake thread, cost as much CPU per press and made the acknowledgements wait.
-* **Not tried yet.** Keeping the round, the reporter's areas and the places read once per batch instead of
-  once per press (about a fifth of the engine's statements); a sender that skips an address waiting out its
-  rate limit instead of sleeping.
+* **Not tried yet.** A sender that skips an address waiting out its rate limit instead of sleeping; a sender
+  that gives way like the intake, for the tail with every reply sent at once.
 
 Beyond one process, PostgreSQL lets several `est-bot run` processes share the work (docs/RELIABILITY.md), each
 with its own edge and intake. SQLite allows one.
