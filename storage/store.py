@@ -351,11 +351,12 @@ class SqlStore:
         return _response(r) if r else None
 
     def get_or_create_response(self, round_id: int, person_id: int, organisation: str, now: datetime) -> Response:
-        """The reporter's row for the round, locked for this unit of work; created if missing."""
-        prefetched = self._responses.pop((round_id, person_id), None)
-        if prefetched is not None:
-            self._handed[prefetched.id] = prefetched
-            return prefetched
+        """The reporter's row for the round, locked for this unit of work; created if missing. In a batch, as
+        the batch last saved it (see `begin_batch`)."""
+        known = self._responses.get((round_id, person_id))
+        if known is not None:
+            self._handed[known.id] = known
+            return known
         params = {"round_id": round_id, "person_id": person_id}
         r = self._core(_RESPONSE_FOR_UPDATE, params).first()
         if r is None:
@@ -375,8 +376,8 @@ class SqlStore:
             r = self._core(_RESPONSE_FOR_UPDATE, params).first()
         assert r is not None
         response = _response(r)
-        if self._batch:
-            self._handed[response.id] = response
+        if self._batch:  # the next press of this reporter in the batch must see what this one saves
+            self._responses[round_id, person_id] = self._handed[response.id] = response
         return response
 
     def save_response(
@@ -1236,13 +1237,13 @@ class SqlStore:
         first delivery of an id is new, every later one (a second copy in the same batch too) a duplicate.
         Persons, their areas, the areas' places and the rounds are answered from memory (a new place drops
         its area's list); each reporter's response row is locked here as `get_or_create_response` would lock
-        it. Messages to send and saved responses are kept in memory and written together by `end_batch`; a
-        second press of the same reporter reads what the first one saved. Only what a questionnaire press
+        it. Messages to send and saved responses are kept in memory and written together by `end_batch`;
+        every later press of the same reporter reads the row as the batch last saved it. Only what a questionnaire press
         does may happen in between: anything else must come after `end_batch`. `SqlUnitOfWork.commit` ends
         the batch; nothing of it outlives the unit of work.
         """
         self._batch = True
-        new = list(dict.fromkeys(events))
+        new = sorted(set(events))  # the same order in every process, so two batches cannot deadlock
         if new:
             first: set[tuple[str, str]] = set()
             for i in range(0, len(new), _MARK_MANY):

@@ -215,3 +215,38 @@ def test_services_pause_after_each_event_of_a_batch(bot: Bot) -> None:
     batch = [_choice(bot, "anna", "Börja"), _choice(bot, "bo", "Börja"), _choice(bot, "cecilia", "Start")]
     bot.app.services.handle_many(batch, pause=lambda: pauses.append(1))
     assert len(pauses) == 3
+
+
+def test_three_presses_of_one_person_in_a_batch_each_see_the_last(bot: Bot, caplog: pytest.LogCaptureFixture) -> None:
+    """A press that changes nothing (a double click) between two that do: the third must still see the first's
+    answer, held back until the batch ends, and the batch must not fail over it."""
+    open_week(bot)
+    bot.press("anna", "Börja")
+    first = _choice(bot, "anna", ":l:0:0")
+    prefix = first.choice.removesuffix(":l:0:0")
+    third = Inbound("console", "anna", "choice", choice=f"{prefix}:l:1:1")
+
+    with caplog.at_level(logging.WARNING):
+        bot.app.services.handle_many([first, first, third])
+
+    assert "failed" not in caplog.text  # handled as one batch
+    state = stored(bot, "anna")["state"]
+    assert state["i"] == 2 and list(state["answers"]) == ["centrum|hot_vald", "centrum|skadegorelse"]
+    bot.flush("anna")
+    assert "Fråga 3 av 12" in bot.last_question("anna").text
+
+
+def test_a_batch_queues_each_persons_replies_in_the_order_of_the_presses(bot: Bot) -> None:
+    open_week(bot)
+    bot.press("anna", "Börja")
+    bot.flush("anna")
+    first = _choice(bot, "anna", ":l:0:0")
+    prefix = first.choice.removesuffix(":l:0:0")
+    presses = [first, _choice(bot, "bo", "Börja")] + [
+        Inbound("console", "anna", "choice", choice=f"{prefix}:l:{i}:0") for i in (1, 2, 3)
+    ]
+
+    bot.app.services.handle_many(presses)
+
+    questions = [o.text for o in bot.flush("anna") if o.kind == "question"]
+    assert [q.split("\n")[0] for q in questions] == [f"Fråga {n} av 12" for n in (2, 3, 4, 5)]
