@@ -448,9 +448,7 @@ async def _measure(
     summary = ""
     if prof:
         out = io.StringIO()
-        pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(
-            int(os.environ.get("EST_BENCH_PROFILE_LINES", "15"))
-        )
+        pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(15)
         summary = out.getvalue()
     return (
         Result(
@@ -485,10 +483,10 @@ def _counts(api: Connection) -> dict[str, int]:
 
 
 def bench_engine(backend: str, reporters: int, profile: bool = False, batch: int = 1) -> tuple[Result, str]:
-    """The same presses through the services directly (no edge, no drain): with `batch` 1 through
-    `Services.handle`, each reporter's presses one after another; otherwise through `Services.handle_many`,
-    `batch` presses of different reporters at a time, as the intake takes them under load. A press's time is
-    its batch's."""
+    """The same presses through `Services.handle_many` directly (no edge, no drain), `batch` at a time: with 1,
+    each reporter's presses one after another, each in its own unit of work (`Services.handle`); otherwise
+    presses of different reporters together, as the intake takes them under load. A press's time is its
+    batch's."""
     from tests.conftest import RecordingSender
 
     class SlackRecorder(RecordingSender):
@@ -520,10 +518,7 @@ def bench_engine(backend: str, reporters: int, profile: bool = False, batch: int
             for i in range(0, len(inbounds), batch):
                 chunk = inbounds[i : i + batch]
                 s = time.perf_counter()
-                if batch == 1:
-                    app.services.handle(chunk[0])
-                else:
-                    app.services.handle_many(chunk)
+                app.services.handle_many(chunk)
                 latencies += [time.perf_counter() - s] * len(chunk)
             seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
             summary = ""

@@ -87,7 +87,8 @@ class Store(Protocol):
     def get_response(self, round_id: int, person_id: int) -> Response | None: ...
 
     def get_or_create_response(self, round_id: int, person_id: int, organisation: str, now: datetime) -> Response:
-        """The reporter's row for the round, locked for this unit of work; created if missing."""
+        """The reporter's row for the round, locked for this unit of work; created if missing. In a batch, as
+        the batch last saved it (see `begin_batch`)."""
 
     def save_response(
         self,
@@ -220,10 +221,10 @@ class Store(Protocol):
         first delivery of an id is new, every later one (a second copy in the same batch too) a duplicate.
         Persons, their areas, the areas' places and the rounds are answered from memory (a new place drops
         its area's list); each reporter's response row is locked here as `get_or_create_response` would lock
-        it. Messages to send and saved responses are kept in memory and written together by `end_batch`; a
-        second press of the same reporter reads what the first one saved. Only what a questionnaire press
-        does may happen in between: anything else must come after `end_batch`. `SqlUnitOfWork.commit` ends
-        the batch; nothing of it outlives the unit of work."""
+        it. Messages to send and saved responses are kept in memory and written together by `end_batch`;
+        every later press of the same reporter reads the row as the batch last saved it. Only what a
+        questionnaire press does may happen in between: anything else must come after `end_batch`.
+        `SqlUnitOfWork.commit` ends the batch; nothing of it outlives the unit of work."""
 
     def end_batch(self) -> None:
         """Write what the batch held back, and read from the database again from now on (the events recorded

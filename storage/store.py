@@ -1238,9 +1238,9 @@ class SqlStore:
         Persons, their areas, the areas' places and the rounds are answered from memory (a new place drops
         its area's list); each reporter's response row is locked here as `get_or_create_response` would lock
         it. Messages to send and saved responses are kept in memory and written together by `end_batch`;
-        every later press of the same reporter reads the row as the batch last saved it. Only what a questionnaire press
-        does may happen in between: anything else must come after `end_batch`. `SqlUnitOfWork.commit` ends
-        the batch; nothing of it outlives the unit of work.
+        every later press of the same reporter reads the row as the batch last saved it. Only what a
+        questionnaire press does may happen in between: anything else must come after `end_batch`.
+        `SqlUnitOfWork.commit` ends the batch; nothing of it outlives the unit of work.
         """
         self._batch = True
         new = sorted(set(events))  # the same order in every process, so two batches cannot deadlock
@@ -1300,10 +1300,7 @@ class SqlStore:
             self._core(_ENQUEUE, rows)
         if self._saves:
             saves, self._saves = self._saves, []
-            if self.s.get_bind().dialect.supports_sane_multi_rowcount:
-                changed = self._core(_SAVE_RESPONSE, saves).rowcount
-            else:
-                changed = sum(self._core(_SAVE_RESPONSE, p).rowcount for p in saves)
+            changed = self._core(_SAVE_RESPONSE, saves).rowcount  # summed over the rows by sqlite3 and psycopg
             if changed != len(saves):
                 raise RuntimeError(f"{len(saves) - changed} of {len(saves)} responses changed concurrently")
 
@@ -1314,7 +1311,7 @@ class SqlStore:
         first = self._marked.pop((platform, event_id), None)
         if first is not None:
             return first
-        row = self._core(_MARK_PROCESSED, {"platform": platform, "event_id": event_id, "at": now}).first()
+        row = self._core(_mark_processed_many(1), {"p0": platform, "e0": event_id, "at": now}).first()
         return row is not None
 
     def audit(self, now: datetime, group_id: str, actor: str, action: str, detail: dict[str, Any]) -> None:
@@ -1762,19 +1759,13 @@ _REMEMBER_MESSAGE = text(
     "INSERT INTO message_refs (platform, address, ref, message_id) VALUES (:platform, :address, :ref, :mid) "
     "ON CONFLICT (platform, address, ref) DO UPDATE SET message_id = excluded.message_id"
 )
-# RETURNING, not rowcount: it tells whether this delivery is the first, on SQLite and on psycopg alike.
-_MARK_PROCESSED = text(
-    "INSERT INTO processed_events (platform, event_id, at) VALUES (:platform, :event_id, :at) "
-    "ON CONFLICT (platform, event_id) DO NOTHING RETURNING event_id"
-).bindparams(bindparam("at", type_=ProcessedEventRow.__table__.c.at.type))
-
 _MARK_MANY = 64  # events per statement in `begin_batch`
 
 
 @functools.lru_cache(maxsize=_MARK_MANY)
 def _mark_processed_many(n: int) -> TextClause:
-    """`_MARK_PROCESSED` for `n` events in one statement (parameters p0, e0, p1, e1, … and one `at`); text, so
-    that it is compiled once per `n`."""
+    """Record `n` events as processed in one statement (parameters p0, e0, p1, e1, … and one `at`); text, so that
+    it is compiled once per `n`. RETURNING, not rowcount, tells which were new, on SQLite and psycopg alike."""
     values = ", ".join(f"(:p{i}, :e{i}, :at)" for i in range(n))
     return text(
         f"INSERT INTO processed_events (platform, event_id, at) VALUES {values} "
