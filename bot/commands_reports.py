@@ -21,7 +21,7 @@ from bot.reporting import (
     group_dir,
 )
 from bot.services import Ctx, Services
-from bot.text import t
+from bot.text import plural, t
 
 KIND_WORDS = {
     "answers": "answers",
@@ -121,6 +121,12 @@ def cmd_followup(svc: Services, ctx: Ctx, args: list[str]) -> None:
     except ReportError as exc:
         svc.reply(ctx, Outbound(exc.text(ctx.lang), kind="notice"))
         return
-    text = t(ctx.lang, "cmd.followup.done", year=year, actions=len(f.effects), weeks=f.weeks_with_reports)
+    text = t(
+        ctx.lang,
+        "cmd.followup.done",
+        year=year,
+        actions=plural(ctx.lang, "followup.n.decided", len(f.effects)),
+        weeks=plural(ctx.lang, "followup.n.weeks", f.weeks_with_reports),
+    )
     svc.reply(ctx, Outbound(text, kind="followup", data={"year": year, "format": fmt}, attachments=(attachment(path),)))
     _audit(ctx, "followup", {"year": year, "format": fmt})

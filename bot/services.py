@@ -794,8 +794,7 @@ class Services:
     ) -> None:
         cands = uow.store.candidates(rnd.id)
         for c in cands:
-            decided = c.votes > 0 or (c.source == "manual") or bool(c.action_type and c.responsible)
-            uow.store.decide_candidate(c.id, decided, group.id, rnd.id, now)
+            uow.store.decide_candidate(c.id, c.chosen, group.id, rnd.id, now)
         lang = group.language
         for n, c in enumerate(uow.store.candidates(rnd.id), start=1):
             self.send_to_channel(

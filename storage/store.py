@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
@@ -22,6 +22,7 @@ from sqlalchemy.sql.elements import TextClause
 
 from bot.domain.cycle import Phase, RoundKey
 from bot.domain.detection import HISTORY_WEEKS
+from bot.domain.effect import BEFORE_WEEKS, FOLLOW_WEEKS, level_change, pooled_level
 from bot.domain.factors import Factor
 from bot.domain.model import Action, AnswerIn, Area, Candidate, OutboxItem, Person, Place, Response, Round
 from bot.domain.picture import (
@@ -31,6 +32,7 @@ from bot.domain.picture import (
     Observation,
     PictureInput,
     Report,
+    count_levels,
 )
 from bot.domain.statistics import PoliceEvent, StatRecord
 from bot.domain.stats import AnswerRecord, CellStat, Participation, PlaceMention, WeekStat
@@ -560,7 +562,8 @@ class SqlStore:
                     (RoundRow.year * 100 + RoundRow.week) < rnd.key.year * 100 + rnd.key.week,
                 )
                 .order_by(RoundRow.year.desc(), RoundRow.week.desc())
-                .limit(HISTORY_WEEKS)
+                # enough weeks for the detection rule and for the level before of every action followed up
+                .limit(max(HISTORY_WEEKS, FOLLOW_WEEKS + BEFORE_WEEKS - 1))
             )
         )
         reports = self._reports([rnd.id])
@@ -616,15 +619,27 @@ class SqlStore:
             )
         ]
         follow: list[ActionFollowUp] = []
+        # The levels before and after by the one definition (bot.domain.effect), from the same counts the
+        # picture is built from: the history read above covers the weeks back to D-3 of every action followed.
         round_by_id = {r.id: RoundKey(r.year, r.week) for r in history_rows}
+        first_followed = rnd.key.minus(FOLLOW_WEEKS)
+        week_counts: dict[RoundKey, Mapping[tuple[str, str, int], int]] = {
+            **history_counts,
+            rnd.key: count_levels(reports.get(rnd.id, [])),
+        }
+        all_factors = [f.code for f in factors]
         for act in self.s.scalars(
             select(ActionRow)
             .where(ActionRow.group_id == group_id, ActionRow.round_id.in_(list(round_by_id)))
             .order_by(ActionRow.id)
         ):
+            decided = round_by_id[act.round_id]
+            if decided < first_followed:
+                continue
             code = area_code[act.area_id]
-            fs = set(act.factors.split(",")) if act.factors else None
-            before = _counts_mean(history_counts.get(round_by_id[act.round_id], {}), code, fs)
+            fs = [f for f in act.factors.split(",") if f] or all_factors
+            weekly = {w: pooled_level(counts, code, fs) for w, counts in week_counts.items()}
+            change = level_change(weekly.get, decided, rnd.key)
             place = self.s.get(PlaceRow, act.place_id) if act.place_id else None
             follow.append(
                 ActionFollowUp(
@@ -634,9 +649,9 @@ class SqlStore:
                     act.factors.split(",")[0] if act.factors else None,
                     act.title,
                     act.responsible or "",
-                    round_by_id[act.round_id],
-                    before,
-                    _mean(reports.get(rnd.id, []), code, fs),
+                    decided,
+                    change.before,
+                    change.after,
                 )
             )
         return PictureInput(
@@ -1583,15 +1598,6 @@ def _key_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def _counts_mean(counts: dict[tuple[str, str, int], int], area: str, factors: set[str] | None) -> float | None:
-    total = n = 0
-    for (a, f, level), k in counts.items():
-        if a == area and (factors is None or f in factors):
-            total += level * k
-            n += k
-    return total / n if n else None
-
-
 # One message into the outbox, ignored if its key is already there. Written as text with typed parameters because
 # SQLAlchemy cannot cache the compiled form of an `insert().on_conflict_do_nothing()` (it has no cache key), and
 # this runs for every message; SQLite and PostgreSQL both read this ON CONFLICT clause.
@@ -1771,11 +1777,6 @@ def _mark_processed_many(n: int) -> TextClause:
         f"INSERT INTO processed_events (platform, event_id, at) VALUES {values} "
         "ON CONFLICT (platform, event_id) DO NOTHING RETURNING platform, event_id"
     ).bindparams(bindparam("at", type_=ProcessedEventRow.__table__.c.at.type))
-
-
-def _mean(reports: list[Report], area: str, factors: set[str] | None) -> float | None:
-    levels = [r.level for r in reports if r.area == area and (factors is None or r.factor in factors)]
-    return sum(levels) / len(levels) if levels else None
 
 
 def _replace_name(value: Any, name: str, placeholder: str) -> Any:

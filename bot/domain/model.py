@@ -100,6 +100,13 @@ class Candidate:
     status: str
     votes: int
 
+    @property
+    def chosen(self) -> bool:
+        """Whether the meeting chose it: a vote, an action type or someone responsible. A candidate nobody chose
+        is dropped when the picture is finalised, whoever proposed it (a priority a coordinator added too), so
+        that it is never listed as a decided priority."""
+        return self.votes > 0 or bool(self.action_type) or bool(self.responsible)
+
 
 @dataclass(frozen=True)
 class Action:

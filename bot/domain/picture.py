@@ -32,6 +32,7 @@ from operator import attrgetter
 
 from bot.domain.cycle import RoundKey
 from bot.domain.detection import DetectionParams, Signal, detect
+from bot.domain.effect import shown_change
 from bot.domain.factors import Factor, colour_for
 from bot.domain.statistics import AreaEvent
 from bot.text import t
@@ -84,6 +85,9 @@ class Observation:
 
 @dataclass(frozen=True, slots=True)
 class ActionFollowUp:
+    """An earlier action as the picture follows it up: its level before and after by the one definition in
+    `bot.domain.effect` (after: the weeks after the decision up to the picture's week; None while too early)."""
+
     action_id: int
     area: str
     place: str | None
@@ -92,13 +96,12 @@ class ActionFollowUp:
     responsible: str
     decided_week: RoundKey
     level_before: float | None
-    level_now: float | None
+    level_after: float | None
 
     @property
     def change(self) -> float | None:
-        if self.level_before is None or self.level_now is None:
-            return None
-        return self.level_now - self.level_before
+        """After minus before as shown (one decimal each), so that the change agrees with the figures."""
+        return shown_change(self.level_after, self.level_before)
 
 
 @dataclass(frozen=True)
@@ -135,17 +138,15 @@ class Cell:
     last_week: float | None
     baseline: float | None  # mean of the previous 4 weeks' means (weeks with reports only)
 
+    # The changes are differences of levels as shown (one decimal), so that an arrow never contradicts the
+    # figures: a mean shown as 0,4 against 0,5 is "↓ −0,1", never "→ 0,0".
     @property
     def vs_last(self) -> float | None:
-        if self.mean is None or self.last_week is None:
-            return None
-        return self.mean - self.last_week
+        return shown_change(self.mean, self.last_week)
 
     @property
     def vs_baseline(self) -> float | None:
-        if self.mean is None or self.baseline is None:
-            return None
-        return self.mean - self.baseline
+        return shown_change(self.mean, self.baseline)
 
 
 @dataclass(frozen=True, slots=True)

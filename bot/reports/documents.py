@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bot.domain.effect import AFTER_WEEKS, BEFORE_WEEKS, STEP, VERDICTS
 from bot.domain.factors import LEVEL_HEX, colour_for
 from bot.domain.picture import Picture, format_delta, format_number, format_percent
-from bot.reports.followup import AFTER_WEEKS, BEFORE_WEEKS, STEP, ActionEffect, FollowUp
+from bot.reports.followup import ActionEffect, FollowUp
 from bot.reports.pdf import Document
 from bot.reports.render import FOREGROUND, Decision, _context, _label, _render
-from bot.text import t
+from bot.text import plural, t
 
 TREND_WEEKS = 12
 
@@ -112,16 +113,24 @@ def write_weekly_pdf(
                 t(lang, "doc.col.responsible"),
                 t(lang, "doc.col.decided"),
                 t(lang, "doc.col.before"),
-                t(lang, "doc.col.now"),
+                t(lang, "doc.col.after"),
                 t(lang, "doc.col.change"),
             ],
             [
-                [a["description"], a["factor"], a["responsible"], a["decided_week"], a["before"], a["now"], a["change"]]
+                [
+                    a["description"],
+                    a["factor"],
+                    a["responsible"],
+                    a["decided_week"],
+                    a["before"],
+                    a["after"],
+                    a["change"],
+                ]
                 for a in rows
             ],
             (46, 34, 32, 20, 12, 12, 22),
             size=9,
-            colours=[[None, None, None, None, a["before_colour"], a["now_colour"], None] for a in rows],
+            colours=[[None, None, None, None, a["before_colour"], a["after_colour"], None] for a in rows],
             align=("LEFT", "LEFT", "LEFT", "CENTER", "CENTER", "CENTER", "CENTER"),
         )
     if ctx["notes"]:
@@ -148,10 +157,10 @@ def _action_rows(pic: Picture) -> list[dict[str, Any]]:
                 "responsible": _label("resp", a.responsible, lang),
                 "decided_week": str(a.decided_week),
                 "before": _num(a.level_before, lang),
-                "now": _num(a.level_now, lang),
+                "after": _num(a.level_after, lang),
                 "change": format_delta(a.change, lang),
                 "before_colour": colour_for(a.level_before) if a.level_before is not None else None,
-                "now_colour": colour_for(a.level_now) if a.level_now is not None else None,
+                "after_colour": colour_for(a.level_after) if a.level_after is not None else None,
             }
         )
     return rows
@@ -188,6 +197,13 @@ def _hex(value: float | None) -> tuple[str, str]:
     return LEVEL_HEX[colour], FOREGROUND[colour]
 
 
+def _listed(lang: str, parts: list[str]) -> str:
+    """ "a, b och c" ("a, b and c")."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + t(lang, "followup.and") + parts[-1]
+
+
 def _where(e: ActionEffect) -> str:
     return " · ".join(p for p in (e.action.area_name, e.action.place or "") if p)
 
@@ -204,20 +220,25 @@ def followup_view(f: FollowUp, lang: str, charts: dict[int, Path] | None = None)
         t(
             lang,
             "followup.weeks",
-            weeks=f.weeks_with_reports,
-            answers=f.answers,
+            weeks=plural(lang, "followup.n.weeks", f.weeks_with_reports),
+            answers=plural(lang, "followup.n.answers", f.answers),
             rate=format_percent(f.response_rate, lang),
         ),
         t(
             lang,
             "followup.actions",
-            count=len(f.effects),
-            done=status.get("done", 0),
-            ongoing=status.get("ongoing", 0),
-            planned=status.get("planned", 0),
+            actions=plural(lang, "followup.n.decided", len(f.effects)),
+            statuses=_listed(
+                lang, [plural(lang, f"followup.n.{s}", status[s]) for s in ("done", "ongoing", "planned") if status[s]]
+            ),
         )
         if f.effects
         else t(lang, "followup.none"),
+    ]
+    verdict_parts = [
+        t(lang, f"followup.effect.part.{v}", actions=plural(lang, "followup.n.actions", verdicts[v]))
+        for v in VERDICTS
+        if verdicts[v]
     ]
     actions = []
     for e in f.effects:
@@ -316,16 +337,11 @@ def followup_view(f: FollowUp, lang: str, charts: dict[int, Path] | None = None)
         "subtitle": t(lang, "followup.subtitle"),
         "overview": overview,
         "who": who,
-        "effect_summary": t(
-            lang,
-            "followup.effect.summary",
-            lower=verdicts.get("lower", 0),
-            same=verdicts.get("same", 0),
-            higher=verdicts.get("higher", 0),
-            unknown=verdicts.get("unknown", 0),
-        ),
+        "effect_summary": plural(lang, "followup.effect.summary", len(f.effects), parts=_listed(lang, verdict_parts))
+        if f.effects
+        else t(lang, "followup.effect.none"),
         "effect_rule": t(
-            lang, "followup.effect.rule", before=BEFORE_WEEKS, after=AFTER_WEEKS, step=format_number(STEP, lang, 2)
+            lang, "followup.effect.rule", before=BEFORE_WEEKS, after=AFTER_WEEKS, step=format_number(float(STEP), lang)
         ),
         "actions": actions,
         "trend": None,

@@ -6,7 +6,9 @@ report's answers can be counted together without following anyone from week to w
 coordinator approved are included.
 
 CSV: one file per kind, UTF-8 with a byte-order mark (so that spreadsheet programs read å, ä and ö), comma
-separated, decimal point, levels rounded to two decimals. XLSX: one sheet per kind, numbers as numbers.
+separated, decimal point, the pictures' mean levels rounded to two decimals. XLSX: one sheet per kind, numbers as
+numbers. An action's level before and after and its change are the figures every other output shows (one
+decimal, by the definition in bot.domain.effect), so that the export agrees with the reports.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.domain.effect import LEVEL_DIGITS
 from bot.domain.factors import Factor, colour_for
 from bot.domain.stats import AnswerRecord, Series
 from bot.reports.followup import ActionEffect
@@ -23,7 +26,6 @@ from bot.text import t
 
 KINDS: tuple[str, ...] = ("answers", "pictures", "actions")
 FORMATS: tuple[str, ...] = ("csv", "xlsx")
-LEVEL_FORMAT = "0.00"
 
 Value = str | int | float | None
 
@@ -37,6 +39,7 @@ class Table:
     decimals: set[int] = field(default_factory=set)  # columns holding levels with decimals
     colour_column: int | None = None  # a column of level colours (its cells are filled in XLSX)
     colours: list[str] = field(default_factory=list)  # the level colour of each row, for that column
+    digits: int = 2  # decimals of the level columns
 
 
 def _cols(lang: str, *keys: str) -> list[str]:
@@ -111,7 +114,6 @@ def actions_table(effects: Sequence[ActionEffect], factors: Sequence[Factor], la
     rows: list[list[Value]] = []
     for e in effects:
         a = e.action
-        change = e.change
         rows.append(
             [
                 a.id,
@@ -126,23 +128,23 @@ def actions_table(effects: Sequence[ActionEffect], factors: Sequence[Factor], la
                 label(lang, "time", a.timeframe),
                 a.votes,
                 t(lang, f"status.{a.status}"),
-                round(e.before, 2) if e.before is not None else None,
-                round(e.after, 2) if e.after is not None else None,
-                round(change, 2) if change is not None else None,
+                e.before,
+                e.after,
+                e.change,
             ]
         )
     header = _cols(
         lang, "id", "week", "area", "area_name", "place", "factors", "title", "type", "responsible", "timeframe",
         "votes", "status", "before", "after", "change",
     )  # fmt: skip
-    return Table("actions", t(lang, "export.sheet.actions"), header, rows, {12, 13, 14})
+    return Table("actions", t(lang, "export.sheet.actions"), header, rows, {12, 13, 14}, digits=LEVEL_DIGITS)
 
 
-def _csv_value(v: Value) -> str:
+def _csv_value(v: Value, digits: int = 2) -> str:
     if v is None:
         return ""
     if isinstance(v, float):
-        return f"{v:.2f}"
+        return f"{v:.{digits}f}"
     return str(v)
 
 
@@ -155,7 +157,7 @@ def write_csv(tables: Sequence[Table], out_dir: Path, stem: str) -> list[Path]:
             writer = csv.writer(fh)
             writer.writerow(table.header)
             for row in table.rows:
-                writer.writerow([_csv_value(v) for v in row])
+                writer.writerow([_csv_value(v, table.digits) for v in row])
         paths.append(path)
     return paths
 
@@ -184,12 +186,12 @@ def write_xlsx(tables: Sequence[Table], path: Path) -> Path:
         widths = [len(h) for h in table.header]
         for row in table.rows:
             for i, v in enumerate(row):
-                widths[i] = max(widths[i], len(_csv_value(v)))
+                widths[i] = max(widths[i], len(_csv_value(v, table.digits)))
         for i, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, width + 2))
         for col in table.decimals:
             for (cell,) in ws.iter_rows(min_row=2, min_col=col + 1, max_col=col + 1):
-                cell.number_format = LEVEL_FORMAT
+                cell.number_format = "0." + "0" * table.digits if table.digits else "0"
         if table.colour_column is not None:
             for r, colour in enumerate(table.colours, start=2):
                 if colour in LEVEL_HEX and colour != "none":

@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.domain.factors import LEVEL_EMOJI, LEVEL_HEX
 from bot.domain.picture import (
+    ActionFollowUp,
     Cell,
     Note,
     Picture,
@@ -115,6 +116,14 @@ def _where(p: Picture, area: str | None, place: str | None = None, factor: str |
     parts.append(p.factor_label(factor) if factor else "")
     shown = [part for part in parts if part]
     return " · ".join(shown) if shown else t(p.lang, "picture.where.general")
+
+
+def _action_levels(a: ActionFollowUp, lang: str) -> str:
+    """ "nivå före 1,5, efter 0,5", or before only while it is too early to say (bot.domain.effect)."""
+    before = _num(a.level_before, lang)
+    if a.level_after is None:
+        return t(lang, "picture.action.levels.early", before=before)
+    return t(lang, "picture.action.levels", before=before, after=_num(a.level_after, lang))
 
 
 def _cell_view(p: Picture, cell: Cell) -> dict[str, Any]:
@@ -242,8 +251,8 @@ def _context(p: Picture, *, for_coordinators: bool, decisions: list[Decision] | 
             "where": _where(p, a.area, a.place, a.factor),
             "responsible": _label("resp", a.responsible, lang),
             "decided": tr("picture.action.decided", week=a.decided_week.week),
-            "levels": tr("picture.action.levels", before=_num(a.level_before, lang), now=_num(a.level_now, lang)),
-            "change": format_delta(a.change, lang),
+            "levels": _action_levels(a, lang),
+            "change": format_delta(a.change, lang) if a.change is not None else "",
         }
         for a in inp.actions
     ]

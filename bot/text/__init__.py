@@ -40,3 +40,8 @@ def t(lang: str | None, key: str, **kwargs: Any) -> str:
     entry = CATALOGUE[key]
     template = entry.get(norm_lang(lang)) or entry[DEFAULT_LANGUAGE]
     return template.format(**kwargs) if kwargs else template
+
+
+def plural(lang: str | None, key: str, count: int, **kwargs: Any) -> str:
+    """`key.one` for a count of 1, `key.many` for any other (0 included: "0 åtgärder", "0 actions")."""
+    return t(lang, f"{key}.one" if count == 1 else f"{key}.many", count=count, **kwargs)

@@ -113,8 +113,12 @@ TEXT: dict[str, dict[str, str]] = {
     # follow-up of actions
     "picture.action.decided": {"sv": "beslutad vecka {week}", "en": "decided week {week}"},
     "picture.action.levels": {
-        "sv": "nivå före {before}, nu {now}",
-        "en": "level before {before}, now {now}",
+        "sv": "nivå före {before}, efter {after}",
+        "en": "level before {before}, after {after}",
+    },
+    "picture.action.levels.early": {
+        "sv": "nivå före {before}, efter: för tidigt att säga",
+        "en": "level before {before}, after: too early to say",
     },
     # notes and observations
     "picture.note.unreviewed": {"sv": "ej granskad", "en": "not reviewed"},
@@ -122,8 +126,12 @@ TEXT: dict[str, dict[str, str]] = {
     "picture.observation.by": {"sv": "{source}, {author}", "en": "{source}, {author}"},
     # summary
     "picture.summary.counts": {
-        "sv": "Röda nivåer: {red} · Stigande: {rising} · Platser nämnda av flera: {hotspots} · Nya platser: {new}",
-        "en": "Red levels: {red} · Rising: {rising} · Places named by several: {hotspots} · New places: {new}",
+        # each count names exactly what it counts: cells (area × factor) with an answer of 3 are not the red
+        # cells of the overview (a cell is coloured by its mean), so they are not called "red levels"
+        "sv": "Celler där någon svarat 3: {red} · Celler över förväntad nivå: {rising} · "
+        "Platser nämnda av flera rapportörer: {hotspots} · Nya platser: {new}",
+        "en": "Cells where someone answered 3: {red} · Cells above their expected level: {rising} · "
+        "Places named by several reporters: {hotspots} · New places: {new}",
     },
     "picture.summary.decisions": {
         "sv": "Beslutade prioriteringar: {count}",

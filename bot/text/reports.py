@@ -37,7 +37,6 @@ TEXT: dict[str, dict[str, str]] = {
     "doc.col.timeframe": {"sv": "När", "en": "When"},
     "doc.col.decided": {"sv": "Beslutad", "en": "Decided"},
     "doc.col.before": {"sv": "Före", "en": "Before"},
-    "doc.col.now": {"sv": "Nu", "en": "Now"},
     "doc.col.change": {"sv": "Förändring", "en": "Change"},
     "doc.col.status": {"sv": "Status", "en": "Status"},
     "doc.col.votes": {"sv": "Röster", "en": "Votes"},
@@ -127,9 +126,24 @@ TEXT: dict[str, dict[str, str]] = {
         "en": '"{value}": write a year from 2000 to {last}, e.g. 2026.',
     },
     "cmd.followup.done": {
-        "sv": "Uppföljning {year}: {actions} beslutade åtgärder, {weeks} veckor med rapporter.",
-        "en": "Follow-up {year}: {actions} decided actions, {weeks} weeks with reports.",
+        "sv": "Uppföljning {year}: {actions}, {weeks}.",
+        "en": "Follow-up {year}: {actions}, {weeks}.",
     },
+    # counted phrases of the follow-up: `.one` for 1, `.many` for 0 and more than 1 (bot.text.plural)
+    "followup.n.decided.one": {"sv": "1 beslutad åtgärd", "en": "1 decided action"},
+    "followup.n.decided.many": {"sv": "{count} beslutade åtgärder", "en": "{count} decided actions"},
+    "followup.n.actions.one": {"sv": "1 åtgärd", "en": "1 action"},
+    "followup.n.actions.many": {"sv": "{count} åtgärder", "en": "{count} actions"},
+    "followup.n.weeks.one": {"sv": "1 vecka med rapporter", "en": "1 week with reports"},
+    "followup.n.weeks.many": {"sv": "{count} veckor med rapporter", "en": "{count} weeks with reports"},
+    "followup.n.answers.one": {"sv": "1 inskickad rapport", "en": "1 report submitted"},
+    "followup.n.answers.many": {"sv": "{count} inskickade rapporter", "en": "{count} reports submitted"},
+    "followup.n.done.one": {"sv": "1 genomförd", "en": "1 done"},
+    "followup.n.done.many": {"sv": "{count} genomförda", "en": "{count} done"},
+    "followup.n.ongoing.one": {"sv": "1 pågår", "en": "1 ongoing"},
+    "followup.n.ongoing.many": {"sv": "{count} pågår", "en": "{count} ongoing"},
+    "followup.n.planned.one": {"sv": "1 planerad", "en": "1 planned"},
+    "followup.n.planned.many": {"sv": "{count} planerade", "en": "{count} planned"},
     # the yearly follow-up
     "followup.title": {
         "sv": "Uppföljning {year} – {group}",
@@ -146,12 +160,12 @@ TEXT: dict[str, dict[str, str]] = {
     "followup.section.trend": {"sv": "Nivån under året", "en": "The level over the year"},
     "followup.section.actions": {"sv": "Åtgärd för åtgärd", "en": "Action by action"},
     "followup.weeks": {
-        "sv": "{weeks} veckor med rapporter, {answers} inskickade rapporter, i snitt {rate} svarsfrekvens.",
-        "en": "{weeks} weeks with reports, {answers} reports submitted, {rate} response rate on average.",
+        "sv": "{weeks}, {answers}, i snitt {rate} svarsfrekvens.",
+        "en": "{weeks}, {answers}, {rate} response rate on average.",
     },
     "followup.actions": {
-        "sv": "{count} beslutade åtgärder: {done} genomförda, {ongoing} pågår, {planned} planerade.",
-        "en": "{count} decided actions: {done} done, {ongoing} ongoing, {planned} planned.",
+        "sv": "{actions}: {statuses}.",
+        "en": "{actions}: {statuses}.",
     },
     "followup.none": {"sv": "Inga beslutade åtgärder under året.", "en": "No actions were decided this year."},
     "followup.by_responsible": {"sv": "Ansvariga för åtgärderna", "en": "Responsible for the actions"},
@@ -171,12 +185,23 @@ TEXT: dict[str, dict[str, str]] = {
         "area (all factors if none was given). A change of at least {step} counts as lower or higher. A lower "
         "level after an action does not on its own show that the action caused it.",
     },
-    "followup.effect.summary": {
-        "sv": "Efter {lower} åtgärder var nivån lägre, efter {same} oförändrad, efter {higher} högre; "
-        "för {unknown} finns ännu för lite underlag.",
-        "en": "After {lower} actions the level was lower, after {same} unchanged, after {higher} higher; "
-        "{unknown} have too little data yet.",
+    "followup.effect.summary.one": {
+        "sv": "Nivån efter åtgärden: {parts}.",
+        "en": "The level after the action: {parts}.",
     },
+    "followup.effect.summary.many": {
+        "sv": "Nivån efter åtgärderna: {parts}.",
+        "en": "The level after the actions: {parts}.",
+    },
+    "followup.effect.none": {"sv": "Inga åtgärder att följa upp.", "en": "No actions to follow up."},
+    "followup.effect.part.lower": {"sv": "lägre efter {actions}", "en": "lower after {actions}"},
+    "followup.effect.part.same": {"sv": "oförändrad efter {actions}", "en": "unchanged after {actions}"},
+    "followup.effect.part.higher": {"sv": "högre efter {actions}", "en": "higher after {actions}"},
+    "followup.effect.part.unknown": {
+        "sv": "för tidigt att säga för {actions}",
+        "en": "too early to say for {actions}",
+    },
+    "followup.and": {"sv": " och ", "en": " and "},
     "followup.verdict.lower": {"sv": "lägre", "en": "lower"},
     "followup.verdict.same": {"sv": "oförändrad", "en": "unchanged"},
     "followup.verdict.higher": {"sv": "högre", "en": "higher"},
