@@ -339,6 +339,11 @@ class Simulation:
             self.command("polis", "observe centrum narkotika: Ökad narkotikahandel kring Stortorget kvällstid.")
             self.command("samordnare", "observe hamnen: Trygghetsvärdarna rapporterar lugn helg vid färjeterminalen.")
             self.command("samordnare", "priority add norr | Norrskolan: Se över belysningen vid skolans baksida")
+            with self.app.services.unit() as uow:
+                added = [c for c in uow.store.candidates(rnd.id) if c.source == "manual"]
+            for c in added:  # a priority nobody chooses is dropped at finalising: the meeting chooses this one
+                self.send("polis", "choice", choice=f"c{c.id}:v")
+                self.send("samordnare", "choice", choice=f"c{c.id}:r:municipality")
         for note in notes[: max(1, len(notes) * 2 // 3)]:
             self.send("samordnare", "command", command="review", args=("approve", str(note["id"])))
         with self.app.services.unit() as uow:

@@ -144,8 +144,10 @@ def test_whole_week_draft_meeting_finalise_and_friday_report(bot: Bot) -> None:
     latest = [o for o in bot.sender.to("möte") if o.ref == f"cand:{cid}"][-1]
     assert "Röster: 2" in latest.text and "Närvaro" in latest.text and "Polisen" in latest.text
     assert "I helgen" in latest.text
-    # a manual priority, then finalise: only coordinators
+    # a manual priority, which a participant votes for, then finalise: only coordinators
     assert "är tillagd" in texts(bot.cmd("sara", "priority add norr | Norrskolan: Bättre belysning"))
+    manual = [o for o in bot.sender.to("möte") if o.kind == "candidate" and "Bättre belysning" in o.text][-1]
+    bot.say("kim", "choice", choice=f"c{manual.data['candidate_id']}:v")
     assert "bara för samordnare" in texts(bot.say("kim", "choice", choice=draft[0].all_choices()[0].id))
     assert "Det finns ingen fastställd" in texts(bot.cmd("kim", "report"))
     out = bot.say("sara", "choice", choice=draft[0].all_choices()[0].id)
@@ -250,10 +252,22 @@ def test_participants_do_not_see_who_has_not_answered(bot: Bot) -> None:
 def test_undecided_fields_stay_undecided_in_actions(bot: Bot) -> None:
     bot.tick()
     bot.cmd("sara", "priority add centrum: Mer närvaro")
+    bot.cmd("sara", "priority add norr: Bättre belysning")
     bot.clock.set(THU_DRAFT)
     bot.tick()
-    bot.cmd("sara", "finalize")
-    assert "Mer närvaro – ej vald, ej vald, ej vald – planerad" in texts(bot.cmd("sara", "actions"))
+    voted = next(o for o in bot.sender.to("möte") if o.kind == "candidate" and "Mer närvaro" in o.text)
+    bot.say("kim", "choice", choice=f"c{voted.data['candidate_id']}:v")  # a vote, nothing else chosen
+    assert "fastställd med 1 prioritering" in texts(bot.cmd("sara", "finalize"))
+    actions = texts(bot.cmd("sara", "actions"))
+    assert "Mer närvaro – ej vald, ej vald, ej vald – planerad" in actions
+    # nobody voted for the other, chose an action type or someone responsible: it is not a decided priority
+    assert "Bättre belysning" not in actions
+    locked = [o for o in bot.sender.to("möte") if o.kind == "candidate" and "Bättre belysning" in o.text][-1]
+    assert locked.data["status"] == "dropped"
+    bot.clock.set(FRI_PUBLISH)
+    bot.tick()
+    report = texts(bot.cmd("sara", "report 2026-W47"))
+    assert "Mer närvaro" in report and "Bättre belysning" not in report
 
 
 def test_observations_after_finalising_go_to_next_week(bot: Bot) -> None:

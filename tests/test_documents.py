@@ -220,8 +220,10 @@ def test_csv_export_has_the_numbers_and_no_names(app: App, tmp_path: Path) -> No
         (FIRST_ACTION, "2026-W41", "genomförd"),
         (SECOND_ACTION, "2026-W45", "planerad"),
     ]
-    assert (actions[0]["nivå_före"], actions[0]["nivå_efter"], actions[0]["förändring"]) == ("1.50", "0.50", "-1.00")
-    assert (actions[1]["nivå_efter"], actions[1]["ansvarig"]) == ("2.00", "Trygghetsvärdar")
+    assert (actions[0]["nivå_före"], actions[0]["nivå_efter"], actions[0]["förändring"]) == ("1.5", "0.5", "-1.0")
+    # one decimal, as every report shows it: 0.125 is 0.1 here too, and the change is 2.0 − 0.1
+    assert (actions[1]["nivå_före"], actions[1]["nivå_efter"], actions[1]["förändring"]) == ("0.1", "2.0", "1.9")
+    assert actions[1]["ansvarig"] == "Trygghetsvärdar"
 
 
 def test_xlsx_export_reads_back_with_numbers_as_numbers(app: App, tmp_path: Path) -> None:
@@ -269,7 +271,7 @@ def test_action_effects_follow_the_documented_rule(app: App) -> None:
     assert first.weeks[0] == RoundKey(2026, 36) and first.weeks[-1] == RoundKey(2026, 47)  # 5 before, up to W47
     assert first.mentions is not None and first.mentions[4:6] == [1, 1]  # Norrskolan named in W40 and W41
     assert first.organisations == ["Polisen"]
-    assert (second.before, second.after, second.verdict) == (0.125, 2.0, "higher")
+    assert (second.before, second.after, second.verdict) == (0.1, 2.0, "higher")  # 0.125 as shown: 0.1
     assert second.levels[-2:] == [1.5, 2.5] and second.mentions is not None and second.mentions[-2:] == [1, 2]
     assert second.organisations == ["Polisen", "Säkerhetsenheten"]
     with app.services.unit() as uow:
@@ -293,8 +295,8 @@ def test_yearly_follow_up_as_pdf_and_html(app: App, tmp_path: Path) -> None:
     for expected in (
         "Uppföljning 2026 – Tryggare Trelleborg",
         "8 veckor med rapporter, 24 inskickade rapporter, i snitt 100 % svarsfrekvens.",
-        "2 beslutade åtgärder: 1 genomförda, 0 pågår, 1 planerade.",
-        "Efter 1 åtgärder var nivån lägre, efter 0 oförändrad, efter 1 högre",
+        "2 beslutade åtgärder: 1 genomförd och 1 planerad.",
+        "Nivån efter åtgärderna: lägre efter 1 åtgärd och högre efter 1 åtgärd.",
         "Bostadsbolaget",
         "Röstade fram av: Polisen, Säkerhetsenheten",
         f"#{app.ids['first']} {FIRST_ACTION}",  # type: ignore[attr-defined]
@@ -307,7 +309,7 @@ def test_yearly_follow_up_as_pdf_and_html(app: App, tmp_path: Path) -> None:
     assert page_images == 3  # the year's trend and one chart per action
     page = html.read_text("utf-8")
     assert "<h1>Follow-up 2026 – Tryggare Trelleborg</h1>" in page
-    assert "After 1 actions the level was lower, after 0 unchanged, after 1 higher" in page
+    assert "The level after the actions: lower after 1 action and higher after 1 action." in page
     assert "Level before 0.1, after 2.0: higher." in page and page.count('src="data:image/png;base64,') == 3
     for name in NAMES:
         assert name not in text and name not in page

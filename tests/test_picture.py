@@ -179,8 +179,9 @@ def test_cells_have_exact_means_counts_colours_and_deltas(sv: Picture) -> None:
     assert drugs.mean == pytest.approx(1.75)  # 3 + 3 + 0 + 1
     assert drugs.last_week == pytest.approx(0.5)
     assert drugs.baseline == pytest.approx(0.375)  # (0.5 + 0.25 + 0 + 0.75) / 4; W42 is too old
-    assert drugs.vs_last == pytest.approx(1.25)
-    assert drugs.vs_baseline == pytest.approx(1.375)
+    # changes are between the levels as shown: 1,8 against 0,5 and 0,4
+    assert drugs.vs_last == pytest.approx(1.3)
+    assert drugs.vs_baseline == pytest.approx(1.4)
 
     gatherings = sv.cells[("centrum", "grupperingar")]
     assert gatherings.mean == pytest.approx(0.75)
@@ -191,7 +192,7 @@ def test_cells_have_exact_means_counts_colours_and_deltas(sv: Picture) -> None:
     assert damage.mean == pytest.approx(5 / 3)
     assert damage.last_week == pytest.approx(1.0)
     assert damage.baseline == pytest.approx(4 / 9)  # W43 had no answers from Norr: (1 + 0 + 1/3) / 3
-    assert damage.vs_last == pytest.approx(2 / 3)
+    assert damage.vs_last == pytest.approx(0.7)  # 1,7 against 1,0
 
     graffiti = sv.cells[("norr", "klotter")]
     assert (graffiti.mean, graffiti.colour) == (pytest.approx(2 / 3), "yellow")
@@ -377,7 +378,7 @@ def test_markdown_picture_in_swedish(sv: Picture) -> None:
     assert "Svar: 10 av 11 (91 %), varav 1 kom in sent" in md
     row = "| Narkotika, öppen droghantering | 🟠 | 1,8 | 3 | 4 | ↑ +1,3 | ↑ +1,4 |"
     assert row in md
-    assert "| Skadegörelse | 🟠 | 1,7 | 2 | 3 | ↑ +0,7 | ↑ +1,2 |" in md
+    assert "| Skadegörelse | 🟠 | 1,7 | 2 | 3 | ↑ +0,7 | ↑ +1,3 |" in md  # 1,7 − 0,4 (4/9) = 1,3
     assert "| Hot och störningar mot personal | ⚪ | – | – | 0 | – | – |" in md
     assert "- 🔴 **Centrum · Narkotika, öppen droghantering**: röd nivå (3) från 2 rapportörer" in md
     assert "- 📍 **Centrum · Stortorget**: nämnd av 3 rapportörer" in md
@@ -389,7 +390,7 @@ def test_markdown_picture_in_swedish(sv: Picture) -> None:
         "Söder",
         "Norrparken, Norr",
     ]
-    assert "nivå före 2,5, nu 1,8 (↓ −0,8)" in md
+    assert "nivå före 2,5, efter 1,8 (↓ −0,7)" in md  # the change agrees with the figures shown
     assert "Fler ungdomar kvällstid (trygghetsvärd, Anna Andersson)" in md
     for colour in ("green", "yellow", "orange", "red", "none"):
         assert LEVEL_EMOJI[colour] in md
@@ -495,7 +496,10 @@ def test_html_escapes_names_in_titles_and_tables() -> None:
 def test_report_markdown(sv: Picture) -> None:
     md = render_report_markdown(sv, DECISIONS)
     assert md.startswith("# Veckorapport Tryggare Trelleborg – vecka 47, 2026\n")
-    assert "- Röda nivåer: 3 · Stigande: 2 · Platser nämnda av flera: 1 · Nya platser: 2" in md
+    assert (
+        "- Celler där någon svarat 3: 3 · Celler över förväntad nivå: 2 · Platser nämnda av flera rapportörer: 1"
+        " · Nya platser: 2"
+    ) in md
     assert "- Beslutade prioriteringar: 2" in md
     assert "| Faktor | Centrum | Norr | Söder |" in md
     assert "| Narkotika, öppen droghantering | 🟠 1,8 ↑ | 🟢 0,0 → | 🟢 0,0 → |" in md
@@ -525,7 +529,7 @@ def test_report_in_english(en: Picture) -> None:
     html = render_report_html(en, decisions)
     assert '<html lang="en">' in html
     assert "<strong>Stortorget, Centrum</strong>: Presence · Police · weekend" in html
-    assert "level before 2.5, now 1.8 (↓ −0.8)" in html
+    assert "level before 2.5, after 1.8 (↓ −0.7)" in html
 
 
 def test_a_decision_names_its_area_when_the_title_does_not(sv: Picture) -> None:
