@@ -22,10 +22,11 @@ from pypdf import PdfReader
 
 from bot.bootstrap import App
 from bot.domain.cycle import Phase, RoundKey
-from bot.domain.effect import level_change, shown_change, shown_level
-from bot.domain.model import AnswerIn
+from bot.domain.effect import LevelChange, level_change, shown_change, shown_level
+from bot.domain.model import Action, AnswerIn
 from bot.domain.picture import format_delta, format_number
 from bot.reporting import weekly_report
+from bot.reports.followup import ActionEffect
 from tests.conftest import TUE_OPEN, Bot
 
 WEEKS = [RoundKey(2026, w) for w in range(40, 48)]
@@ -156,6 +157,7 @@ def test_one_action_has_the_same_before_after_and_change_in_every_output(bot: Bo
     (row_csv,) = csv.DictReader(io.StringIO(Path(comma.attachments[0].path).read_text("utf-8-sig")))
     seen["export CSV"] = (number(row_csv["nivå_före"]), number(row_csv["nivå_efter"]), number(row_csv["förändring"]))
 
+    assert followup.text == "Uppföljning 2026: 1 beslutad åtgärd, 8 veckor med rapporter."
     assert len(seen) == 8
     for where, figures in seen.items():
         assert figures == pytest.approx((BEFORE, AFTER, CHANGE)), where
@@ -190,3 +192,92 @@ def test_every_printed_change_is_the_difference_of_the_printed_levels(lang: str)
             assert signed(arrow, value.lstrip("+")) == pytest.approx(difference), (now, before, shown)
     assert format_delta(shown_change(0.44, 0.45), "sv") == "↓ −0,1"  # 0,4 against 0,5, never "→ 0,0"
     assert shown_level(0.125) == 0.1 and shown_level(0.25) == 0.3 and shown_level(None) is None
+
+
+def test_a_picture_says_when_it_is_too_early_for_the_level_after(bot: Bot) -> None:
+    seed_history(bot.app)
+    one_week = " ".join(" ".join(o.text for o in bot.cmd("sara", "picture 2026-W44")).split())
+    assert f"{TITLE}** (Centrum) – Trygghetsvärdar, beslutad vecka 43: nivå före 0,5, efter: för tidigt att säga" in (
+        one_week.replace("\\", "")
+    )
+    assert not re.search(r"för tidigt att säga \(", one_week)  # no change beside a level that is not there yet
+    two_weeks = " ".join(o.text for o in bot.cmd("sara", "picture 2026-W45"))
+    assert from_sentence(two_weeks) == (0.5, 0.4, -0.1)  # W44 and W45: 10/24 each
+
+
+# --------------------------------------------------------------------------- counts and sentences
+
+
+@pytest.mark.parametrize(
+    ("lang", "labels"),
+    [
+        ("sv", ("Celler där någon svarat 3", "Celler över förväntad nivå", "Platser nämnda av flera rapportörer")),
+        (
+            "en",
+            ("Cells where someone answered 3", "Cells above their expected level", "Places named by several reporters"),
+        ),
+    ],
+)
+def test_the_summary_counts_name_what_they_count(lang: str, labels: tuple[str, str, str]) -> None:
+    from bot.domain.picture import build_picture
+    from bot.reports.render import render_report_markdown
+    from tests.test_picture import DECISIONS, make_input
+
+    pic = build_picture(make_input(), lang)
+    line = next(x for x in render_report_markdown(pic, DECISIONS).splitlines() if labels[0] in x)
+    counts = {k.strip(" -"): int(v) for k, v in re.findall(r"([^:·]+): (\d+)", line)}
+    answered_3, above, several = (counts[label] for label in labels)
+    # three cells had an answer of 3, and none of them is red in the overview (a cell is coloured by its mean)
+    assert answered_3 == sum(c.max == 3 for c in pic.cells.values()) == 3
+    assert not any(c.colour == "red" for c in pic.cells.values()) and "Röd" not in line and "Red" not in line
+    assert above == sum(s.kind == "rising" for s in pic.standouts) == 2
+    assert several == sum(s.kind == "hotspot" for s in pic.standouts) == 1
+
+
+def _effect(n: int, status: str, before: float | None, after: float | None) -> ActionEffect:
+    action = Action(
+        n, DECIDED, "centrum", "Centrum", None, (), f"Åtgärd {n}", "presence", "police", "weekend", 1, status
+    )
+    return ActionEffect(action, [], [], None, LevelChange(before, after, 0 if after is None else 4), [])
+
+
+FOLLOW_UPS = {
+    0: [],
+    1: [_effect(1, "done", 1.5, 0.5)],
+    3: [_effect(1, "done", 1.5, 0.5), _effect(2, "planned", 2.0, 1.0), _effect(3, "ongoing", 1.0, None)],
+}
+SENTENCES = {
+    ("sv", 0): ("Inga beslutade åtgärder under året.", "Inga åtgärder att följa upp."),
+    ("sv", 1): ("1 beslutad åtgärd: 1 genomförd.", "Nivån efter åtgärden: lägre efter 1 åtgärd."),
+    ("sv", 3): (
+        "3 beslutade åtgärder: 1 genomförd, 1 pågår och 1 planerad.",
+        "Nivån efter åtgärderna: lägre efter 2 åtgärder och för tidigt att säga för 1 åtgärd.",
+    ),
+    ("en", 0): ("No actions were decided this year.", "No actions to follow up."),
+    ("en", 1): ("1 decided action: 1 done.", "The level after the action: lower after 1 action."),
+    ("en", 3): (
+        "3 decided actions: 1 done, 1 ongoing and 1 planned.",
+        "The level after the actions: lower after 2 actions and too early to say for 1 action.",
+    ),
+}
+
+
+@pytest.mark.parametrize(("lang", "count"), sorted(SENTENCES))
+def test_the_follow_up_reads_right_for_no_one_and_many_actions(lang: str, count: int) -> None:
+    from bot.domain.factors import DEFAULT_FACTORS
+    from bot.domain.stats import Series, WeekStat
+    from bot.reports.documents import followup_view
+    from bot.reports.followup import FollowUp
+
+    weeks = [WeekStat(RoundKey(2026, 10), "published", 3, 1)]
+    f = FollowUp("Tryggare Trelleborg", 2026, weeks, [], FOLLOW_UPS[count], Series([], [], list(DEFAULT_FACTORS)))
+    view = followup_view(f, lang)
+    actions, effect = SENTENCES[(lang, count)]
+    assert view["overview"][1] == actions and view["effect_summary"] == effect
+    assert (
+        view["overview"][0]
+        == {
+            "sv": "1 vecka med rapporter, 1 inskickad rapport, i snitt 33 % svarsfrekvens.",
+            "en": "1 week with reports, 1 report submitted, 33% response rate on average.",
+        }[lang]
+    )
