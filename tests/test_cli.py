@@ -139,6 +139,7 @@ def test_demo_plays_a_week_and_writes_reports(tmp_path: Path) -> None:
     assert 30 <= result.answered <= 40
     report = (tmp_path / "out" / "veckorapport-2026-W47.md").read_text(encoding="utf-8")
     assert "Stortorget" in report  # the escalating place stands out
+    assert "Se över belysningen" in report  # the coordinator's added priority, which the meeting chose
     assert "Veckorapport" in report
     html = (tmp_path / "out" / "lagesbild-2026-W47.html").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "Stortorget" in html

@@ -152,7 +152,9 @@ def test_one_action_has_the_same_before_after_and_change_in_every_output(bot: Bo
     sheet = list(load_workbook(workbook.attachments[0].path)["Åtgärder"].iter_rows(values_only=True))
     record = dict(zip(sheet[0], sheet[1], strict=True))
     assert record["id"] == action_id
-    seen["export XLSX"] = (record["nivå_före"], record["nivå_efter"], record["förändring"])  # type: ignore[assignment]
+    figures = (record["nivå_före"], record["nivå_efter"], record["förändring"])
+    assert all(isinstance(v, float) for v in figures), figures  # numbers, not text
+    seen["export XLSX"] = (float(figures[0]), float(figures[1]), float(figures[2]))  # type: ignore[arg-type]
     (comma,) = bot.cmd("sara", "export 2026-W40 2026-W47 csv actions")
     (row_csv,) = csv.DictReader(io.StringIO(Path(comma.attachments[0].path).read_text("utf-8-sig")))
     seen["export CSV"] = (number(row_csv["nivå_före"]), number(row_csv["nivå_efter"]), number(row_csv["förändring"]))
