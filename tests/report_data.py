@@ -13,7 +13,8 @@ So in W47 centrum × narkotika has the mean 2.5 from two reports (max 3), norr �
 Two decided actions: in W41 "Norrskolan, Norr" (klotter, municipality, done; voted for by Kim of Polisen) and
 in W45 "Stortorget, Centrum" (narkotika, hosts; voted for by Kim and Sara of Säkerhetsenheten). With the rule in
 bot/domain/effect.py the first is followed by a lower level (1.5 → 0.5), the second by a higher one
-(0.1 → 2.0; the level before, 0.125, as shown). Anna's W47 note is approved; Bo's W47 note is not, and must never be exported.
+(0.1 → 2.0; the level before, 0.125, as shown). Anna's W47 note is approved; Bo's W47 note is not, and must
+never be exported.
 """
 
 from __future__ import annotations

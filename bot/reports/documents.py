@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.domain.effect import AFTER_WEEKS, BEFORE_WEEKS, STEP, VERDICTS
+from bot.domain.effect import AFTER_WEEKS, BEFORE_WEEKS, MIN_AFTER, STEP, VERDICTS
 from bot.domain.factors import LEVEL_HEX, colour_for
 from bot.domain.picture import Picture, format_delta, format_number, format_percent
 from bot.reports.followup import ActionEffect, FollowUp
@@ -341,7 +341,12 @@ def followup_view(f: FollowUp, lang: str, charts: dict[int, Path] | None = None)
         if f.effects
         else t(lang, "followup.effect.none"),
         "effect_rule": t(
-            lang, "followup.effect.rule", before=BEFORE_WEEKS, after=AFTER_WEEKS, step=format_number(float(STEP), lang)
+            lang,
+            "followup.effect.rule",
+            before=BEFORE_WEEKS,
+            after=AFTER_WEEKS,
+            min_after=MIN_AFTER,
+            step=format_number(float(STEP), lang),
         ),
         "actions": actions,
         "trend": None,

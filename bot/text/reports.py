@@ -177,13 +177,16 @@ TEXT: dict[str, dict[str, str]] = {
     "followup.voters": {"sv": "Röstade fram av: {orgs}", "en": "Voted for by: {orgs}"},
     "followup.effect.rule": {
         "sv": "Nivån före är medelnivån de {before} veckorna till och med beslutsveckan, nivån efter medelnivån de "
-        "{after} veckorna därefter, för åtgärdens faktorer i dess område (alla faktorer om ingen angavs). En "
-        "förändring på minst {step} räknas som lägre eller högre. En lägre nivå efter en åtgärd visar inte ensam "
-        "att åtgärden var orsaken.",
+        "{after} veckorna därefter (minst {min_after} av dem med rapporter), för åtgärdens faktorer i dess område "
+        "(alla faktorer om ingen angavs). Båda avrundas till en decimal och förändringen är skillnaden mellan de "
+        "avrundade värdena; samma siffror står i veckorapporten och i exporten. En förändring på minst {step} "
+        "räknas som lägre eller högre. En lägre nivå efter en åtgärd visar inte ensam att åtgärden var orsaken.",
         "en": "The level before is the mean level of the {before} weeks up to and including the week of the "
-        "decision, the level after the mean of the {after} weeks that follow, for the action's factors in its "
-        "area (all factors if none was given). A change of at least {step} counts as lower or higher. A lower "
-        "level after an action does not on its own show that the action caused it.",
+        "decision, the level after the mean of the {after} weeks that follow (at least {min_after} of them with "
+        "reports), for the action's factors in its area (all factors if none was given). Both are rounded to one "
+        "decimal and the change is the difference of the rounded figures; the weekly report and the export show "
+        "the same figures. A change of at least {step} counts as lower or higher. A lower level after an action "
+        "does not on its own show that the action caused it.",
     },
     "followup.effect.summary.one": {
         "sv": "Nivån efter åtgärden: {parts}.",
