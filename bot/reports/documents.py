@@ -198,7 +198,7 @@ def _hex(value: float | None) -> tuple[str, str]:
 
 
 def _listed(lang: str, parts: list[str]) -> str:
-    """ "a, b och c" ("a, b and c")."""
+    """The parts joined as a list is written: "a, b och c" ("a, b and c")."""
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + t(lang, "followup.and") + parts[-1]

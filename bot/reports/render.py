@@ -119,7 +119,7 @@ def _where(p: Picture, area: str | None, place: str | None = None, factor: str |
 
 
 def _action_levels(a: ActionFollowUp, lang: str) -> str:
-    """ "nivå före 1,5, efter 0,5", or before only while it is too early to say (bot.domain.effect)."""
+    """The levels as "nivå före 1,5, efter 0,5", or before only while it is too early to say after."""
     before = _num(a.level_before, lang)
     if a.level_after is None:
         return t(lang, "picture.action.levels.early", before=before)
