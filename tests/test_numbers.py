@@ -2,10 +2,10 @@
 (the chat, the weekly report, the yearly follow-up and the export, each parsed from what the person gets) and
 must be the same figures everywhere, with a change that agrees with them; on SQLite and PostgreSQL.
 
-The history is made so that the old ways of counting disagreed: the week of the decision alone (0,5) is not the
-four weeks before it (0,46 → 0,5), the level after (0,42 → 0,4) is within 0,05 of the level before, so a change
-computed from the unrounded figures printed "före 0,5, nu 0,4 (→ 0,0)", and an export with two decimals
-showed 0.46 and 0.42.
+The history is made so that every other way of counting gives other figures: the week of the decision alone
+(0,7) is not the four weeks up to it (0,458 → 0,5); the week of the report alone (0,3) is not the four weeks
+after the decision (0,417 → 0,4); the unrounded levels are within 0,05 of each other, so a change computed
+from them printed "före 0,5, efter 0,4 (→ 0,0)"; and an export with two decimals showed 0.46 and 0.42.
 """
 
 from __future__ import annotations
@@ -33,11 +33,12 @@ WEEKS = [RoundKey(2026, w) for w in range(40, 48)]
 DECIDED = RoundKey(2026, 43)
 TITLE = "Mer närvaro i centrum"
 # the sum of the 24 levels reported on Centrum each week (Anna and Bo, 12 factors each)
-TOTALS = {40: 8, 41: 12, 42: 12, 43: 12, 44: 10, 45: 10, 46: 10, 47: 10}
-LEVELS = {  # week total -> (Anna's, Bo's) levels on (narkotika, klotter); every other factor 0
-    8: ((2, 2), (2, 2)),
-    10: ((3, 2), (3, 2)),
-    12: ((3, 3), (3, 3)),
+TOTALS = {40: 8, 41: 8, 42: 12, 43: 16, 44: 12, 45: 10, 46: 10, 47: 8}
+LEVELS = {  # week total -> (Anna's, Bo's) levels on (narkotika, klotter, grupperingar); every other factor 0
+    8: ((2, 2, 0), (2, 2, 0)),
+    10: ((3, 2, 0), (3, 2, 0)),
+    12: ((3, 3, 0), (3, 3, 0)),
+    16: ((3, 3, 2), (3, 3, 2)),
 }
 BEFORE, AFTER, CHANGE = 0.5, 0.4, -0.1  # 44/96 = 0.458 and 40/96 = 0.417, as shown
 
@@ -58,8 +59,8 @@ def seed_history(app: App) -> int:
                 resp = st.get_or_create_response(rnd.id, person.id, person.organisation, at)
                 answers = []
                 for area in st.person_areas(person.id):
-                    mine = LEVELS[TOTALS[key.week]][n] if area.code == "centrum" else (0, 0)
-                    chosen = {"narkotika": mine[0], "klotter": mine[1]}
+                    mine = LEVELS[TOTALS[key.week]][n] if area.code == "centrum" else (0, 0, 0)
+                    chosen = dict(zip(("narkotika", "klotter", "grupperingar"), mine, strict=True))
                     answers += [AnswerIn(area.id, f, chosen.get(f, 0)) for f in factors]
                 st.replace_answers(resp.id, answers, None)
                 st.save_response(resp.id, resp.version, {}, "submitted", None, False, at, at)
@@ -204,7 +205,7 @@ def test_a_picture_says_when_it_is_too_early_for_the_level_after(bot: Bot) -> No
     )
     assert not re.search(r"för tidigt att säga \(", one_week)  # no change beside a level that is not there yet
     two_weeks = " ".join(o.text for o in bot.cmd("sara", "picture 2026-W45"))
-    assert from_sentence(two_weeks) == (0.5, 0.4, -0.1)  # W44 and W45: 10/24 each
+    assert from_sentence(two_weeks) == (0.5, 0.5, 0.0)  # W44 and W45: (12 + 10) / 48 = 0.458, "→ 0,0"
 
 
 # --------------------------------------------------------------------------- counts and sentences
