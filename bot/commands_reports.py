@@ -81,7 +81,13 @@ def cmd_export(svc: Services, ctx: Ctx, args: list[str]) -> None:
     except ReportError as exc:
         svc.reply(ctx, Outbound(exc.text(ctx.lang), kind="notice"))
         return
-    rows = t(ctx.lang, "cmd.export.rows", answers=result.answers, cells=result.cells, actions=result.actions)
+    rows = t(
+        ctx.lang,
+        "cmd.export.rows",
+        answers=plural(ctx.lang, "export.n.answers", result.answers),
+        cells=plural(ctx.lang, "export.n.cells", result.cells),
+        actions=plural(ctx.lang, "followup.n.actions", result.actions),
+    )
     text = t(ctx.lang, "cmd.export.done", first=str(first), last=str(last), rows=rows)
     svc.reply(
         ctx,

@@ -150,6 +150,7 @@ def test_one_action_has_the_same_before_after_and_change_in_every_output(bot: Bo
 
     # the export: the workbook the chat uploaded, and the CSV file, read back as numbers
     (workbook,) = bot.cmd("sara", "export 2026-W40 2026-W47 xlsx actions")
+    assert workbook.text.startswith("Export 2026-W40–2026-W47: 0 svar, 0 celler (område × faktor × vecka), 1 åtgärd.")
     sheet = list(load_workbook(workbook.attachments[0].path)["Åtgärder"].iter_rows(values_only=True))
     record = dict(zip(sheet[0], sheet[1], strict=True))
     assert record["id"] == action_id

@@ -109,9 +109,14 @@ TEXT: dict[str, dict[str, str]] = {
         "sv": "Export {first}–{last}: {rows}. Utan namn: svaren visar organisation, inte person.",
         "en": "Export {first}–{last}: {rows}. Without names: the answers show the organisation, not the person.",
     },
-    "cmd.export.rows": {
-        "sv": "{answers} svar, {cells} celler, {actions} åtgärder",
-        "en": "{answers} answers, {cells} cells, {actions} actions",
+    "cmd.export.rows": {"sv": "{answers}, {cells}, {actions}", "en": "{answers}, {cells}, {actions}"},
+    # what each count counts: answers, rows of the pictures sheet, rows of the actions sheet (bot.text.plural)
+    "export.n.answers.one": {"sv": "1 svar", "en": "1 answer"},
+    "export.n.answers.many": {"sv": "{count} svar", "en": "{count} answers"},
+    "export.n.cells.one": {"sv": "1 cell (område × faktor × vecka)", "en": "1 cell (area × factor × week)"},
+    "export.n.cells.many": {
+        "sv": "{count} celler (område × faktor × vecka)",
+        "en": "{count} cells (area × factor × week)",
     },
     "cmd.report.pdf_failed": {
         "sv": "(PDF-versionen kunde inte skapas just nu; texten ovan är hela rapporten.)",
