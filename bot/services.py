@@ -382,7 +382,8 @@ class Services:
             self.reply(ctx, Outbound(t(ctx.lang, key, week=str(rnd.key)), kind="notice"))
             return
         result = engine.step(resp.state, event)
-        typed = ctx.inbound.kind != "choice"  # after typed text the old message is no longer the last one
+        # After text typed into the chat the old message is no longer the last one; a form's text leaves it last.
+        typed = ctx.inbound.kind != "choice" and not ctx.inbound.from_form
         for out in result.out:
             self.reply(ctx, replace(out, fresh=True) if typed and out.ref else out)
         if not result.changed:

@@ -154,13 +154,13 @@ def where_to_inbounds(body: dict[str, Any]) -> list[Inbound]:
     out: list[Inbound] = []
     if new:
         out.append(Inbound(PLATFORM, user, "choice", choice=f"{prefix}p:{item}:new", event_id=f"{base}:new"))
-        out.append(Inbound(PLATFORM, user, "text", text=new, event_id=f"{base}:place"))
+        out.append(Inbound(PLATFORM, user, "text", text=new, event_id=f"{base}:place", from_form=True))
     elif picked.startswith(f"{prefix}p:{item}:"):
         out.append(Inbound(PLATFORM, user, "choice", choice=picked, event_id=f"{base}:pick"))
     else:
         out.append(Inbound(PLATFORM, user, "choice", choice=f"{prefix}p:{item}:skip", event_id=f"{base}:skip"))
     if what:
-        out.append(Inbound(PLATFORM, user, "text", text=what, event_id=f"{base}:what"))
+        out.append(Inbound(PLATFORM, user, "text", text=what, event_id=f"{base}:what", from_form=True))
     else:
         out.append(Inbound(PLATFORM, user, "choice", choice=f"{prefix}w:{item}:skip", event_id=f"{base}:noted"))
     return out
