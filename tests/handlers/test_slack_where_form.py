@@ -54,6 +54,7 @@ async def _send_form(w: Workspace, where: dict[str, Any], pick: str | None, new:
     [
         ("Stortorget", None, "Krossad ruta natt", "Stortorget"),  # a known place and a note
         (None, "Gamla vattentornet", "Fimpar och glas", "Gamla vattentornet"),  # a new place typed in the form
+        (None, None, "Bara en notering", None),  # no place, a note
         (None, None, None, None),  # nothing filled in: both skipped
     ],
 )
