@@ -13,9 +13,9 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "start.hello.participant": {
         "sv": "Hej {name}! Du är mötesdeltagare i {group}. Du rapporterar inte själv, så veckans frågor går "
-        "inte till dig. Du ser lägesbilden, prioriterar i torsdagens möte och kan lägga till observationer.",
+        "inte till dig. Du ser lägesbilden, prioriterar i veckans möte och kan lägga till observationer.",
         "en": "Hi {name}! You are a meeting participant in {group}. You do not report yourself, so the weekly "
-        "questions do not come to you. You see the situation picture, prioritise in Thursday's meeting and can "
+        "questions do not come to you. You see the situation picture, prioritise in the weekly meeting and can "
         "add observations.",
     },
     "start.hello.coordinator": {
