@@ -25,7 +25,6 @@ Handler = Callable[[Services, Ctx, list[str]], None]
 # Swedish and English words for the same command.
 ALIASES = {
     "hjälp": "help",
-    "start": "report",
     "rapport": "report_me",
     "rapportera": "report_me",
     "ändra": "edit",
@@ -130,6 +129,22 @@ def cmd_help(svc: Services, ctx: Ctx, args: list[str]) -> None:
 
 def cmd_report_me(svc: Services, ctx: Ctx, args: list[str]) -> None:
     svc.show_questionnaire(ctx)
+
+
+def cmd_start(svc: Services, ctx: Ctx, args: list[str]) -> None:
+    """`/start` (Telegram's first word, and its deep links): a reporter's questionnaire; anyone who answers none
+    (a coordinator, a meeting participant, a reporter without an area) is greeted and told what they can do.
+    The words after it (an invitation code already used) are not a command's arguments."""
+    if person_has_areas(svc, ctx):
+        svc.show_questionnaire(ctx)
+    else:
+        greet(svc, ctx)
+
+
+def greet(svc: Services, ctx: Ctx) -> None:
+    """Hello to a person who answers no questionnaire: who they are here, the week, and the help."""
+    svc.reply(ctx, Outbound(svc.greeting(ctx), kind="notice"))
+    cmd_help(svc, ctx, [])
 
 
 def cmd_edit(svc: Services, ctx: Ctx, args: list[str]) -> None:
@@ -505,11 +520,31 @@ def cmd_area(svc: Services, ctx: Ctx, args: list[str]) -> None:
     _say(svc, ctx, "cmd.usage", usage="area add CODE NAME · area list")
 
 
+def split_head(raw: str) -> tuple[str, str, str]:
+    """`HEAD: text` split where the head ends, like `str.partition(":")`: at the first colon followed by a space
+    (or at the end), else at the first that is neither in a link (`https://`) nor between digits (`3:2`,
+    `12:30`). So a place or a link in the head, and anything in the text, may hold colons."""
+    found = re.search(r":(?=\s|$)", raw)
+    if found is None:
+        found = next(
+            (
+                m
+                for m in re.finditer(":", raw)
+                if not raw.startswith("//", m.end())
+                and not (raw[m.start() - 1 : m.start()].isdigit() and raw[m.end() : m.end() + 1].isdigit())
+            ),
+            None,
+        )
+    if found is None:
+        return raw, "", ""
+    return raw[: found.start()], ":", raw[found.end() :]
+
+
 def _area_factor_text(svc: Services, ctx: Ctx, args: list[str], usage: str) -> tuple[str, str | None, str] | None:
     """Parse `AREA [FACTOR]: text` (or `AREA [| PLACE]: text`)."""
     assert ctx.group is not None
     raw = " ".join(args)
-    head, sep, text = raw.partition(":")
+    head, sep, text = split_head(raw)
     words = head.split()
     if not sep or not words:
         _say(svc, ctx, "cmd.usage", usage=usage)
@@ -559,9 +594,9 @@ def cmd_priority(svc: Services, ctx: Ctx, args: list[str]) -> None:
         _say(svc, ctx, "cmd.usage", usage=usage)
         return
     raw = " ".join(args[1:])
-    head, sep, text = raw.partition(":")
-    area_part, _, place = head.partition("|")
-    parsed = _area_factor_text(svc, ctx, [area_part.strip() + ":" + text] if sep else [], usage)
+    head, sep, text = split_head(raw)
+    area_part, _, place = head.partition("|")  # the place is all after the first `|`, `|` and `:` included
+    parsed = _area_factor_text(svc, ctx, [area_part.strip() + ": " + text.strip()] if sep else [], usage)
     if parsed is None:
         return
     area, _, title = parsed
@@ -670,6 +705,7 @@ def cmd_stats(svc: Services, ctx: Ctx, args: list[str]) -> None:
 COMMANDS: dict[str, tuple[str | None, Handler]] = {
     "help": (None, cmd_help),
     "report_me": (None, cmd_report_me),
+    "start": (None, cmd_start),
     "edit": (None, cmd_edit),
     "language": (None, cmd_language),
     "pause": (None, cmd_pause),

@@ -35,7 +35,7 @@ from bot.domain.picture import Picture, PictureInput, build_picture
 from bot.ports import UnitOfWork
 from bot.reports.render import Decision, picture_summary_text, render_report_markdown
 from bot.sanitize import without_nul
-from bot.text import t
+from bot.text import CATALOGUE, t
 
 log = logging.getLogger(__name__)
 
@@ -358,20 +358,17 @@ class Services:
                 return
         else:
             rnd = self._round_for_answering(uow, group.id)
+        areas = uow.store.person_areas(person.id)
+        if not areas:  # nothing to answer, in any week: say who they are here and what they can do
+            from bot import commands
+
+            commands.greet(self, ctx)
+            return
         if rnd is None:
             self.reply(ctx, Outbound(t(ctx.lang, "q.no_round", next=self._next_open_text(group, ctx)), kind="notice"))
             return
         if phase_index(rnd.phase) >= phase_index(Phase.FINALISED):
             self.reply(ctx, Outbound(t(ctx.lang, "q.finalised", week=str(rnd.key)), kind="notice"))
-            return
-        areas = uow.store.person_areas(person.id)
-        if not areas:
-            self.reply(
-                ctx,
-                Outbound(
-                    t(ctx.lang, "help.coordinator" if person.has_role("coordinator") else "help.reporter"), kind="help"
-                ),
-            )
             return
         resp = uow.store.get_or_create_response(rnd.id, person.id, person.organisation, ctx.now)
         at_greeting = resp.state.get("step", "greeting") == "greeting"
@@ -382,7 +379,8 @@ class Services:
             self.reply(ctx, Outbound(t(ctx.lang, key, week=str(rnd.key)), kind="notice"))
             return
         result = engine.step(resp.state, event)
-        typed = ctx.inbound.kind != "choice"  # after typed text the old message is no longer the last one
+        # After text typed into the chat the old message is no longer the last one; a form's text leaves it last.
+        typed = ctx.inbound.kind != "choice" and not ctx.inbound.from_form
         for out in result.out:
             self.reply(ctx, replace(out, fresh=True) if typed and out.ref else out)
         if not result.changed:
@@ -450,9 +448,13 @@ class Services:
         else's). Platforms that have a place for it (Slack's App Home) show it when the person opens it."""
         assert ctx.person is not None and ctx.group is not None
         uow, person, group, lang = ctx.uow, ctx.person, ctx.group, ctx.lang
-        lines = [t(lang, "home.hello", name=person.name.split()[0], group=group.name)]
         rnd = self._round_for_answering(uow, group.id)
         areas = uow.store.person_areas(person.id)
+        if not areas:  # answers no questionnaire: who they are here and the week, not an answer's status
+            text = self.greeting(ctx) + "\n\n" + t(lang, "start.home_hint")
+            self.reply(ctx, Outbound(text, kind="home", data={"title": t(lang, "home.title")}))
+            return
+        lines = [t(lang, "home.hello", name=person.name.split()[0], group=group.name)]
         answers: list[str] = []
         if rnd is None:
             lines.append(t(lang, "home.no_round", next=self._next_open_text(group, ctx)))
@@ -466,9 +468,7 @@ class Services:
             close = phase_due_at(rnd.key, Phase.CLOSED, group.week_schedule(), group.tz)
             if close > ctx.now:
                 lines.append(t(lang, "home.close", close=self.local_text(close, group, lang)))
-            if not areas:
-                lines.append(t(lang, "home.no_areas"))
-            elif resp is not None and resp.state.get("answers"):
+            if resp is not None and resp.state.get("answers"):
                 spec = self.questionnaire_spec(uow, group, rnd, person, areas, with_last_week=False)
                 answers = [t(lang, "home.answers"), *Questionnaire(spec).summary_lines(resp.state)]
         text = "\n".join(lines)
@@ -477,8 +477,47 @@ class Services:
         text += "\n\n" + t(lang, "home.hint")
         self.reply(ctx, Outbound(text, kind="home", data={"title": t(lang, "home.title")}))
 
+    def greeting(self, ctx: Ctx) -> str:
+        """Hello to a person who answers no questionnaire (a coordinator, a meeting participant, a reporter
+        without an area): their role in the group, and this week's round."""
+        assert ctx.person is not None and ctx.group is not None
+        person, lang = ctx.person, ctx.lang
+        role = person.role if f"start.hello.{person.role}" in CATALOGUE else "reporter"
+        lines = [t(lang, f"start.hello.{role}", name=person.name.split()[0], group=ctx.group.name)]
+        key = local_round_key(ctx.now, ctx.group.tz)
+        rnd = ctx.uow.store.get_round(ctx.group.id, key)
+        if rnd is not None:
+            lines.append(t(lang, "start.week", week=str(rnd.key), phase=t(lang, f"phase.{rnd.phase}")))
+        return "\n".join(lines)
+
     def show_questionnaire(self, ctx: Ctx) -> None:
         self._questionnaire_event(ctx, Event("show"), None)
+
+    def show_pending(self, platform: str, address: str) -> bool:
+        """Ask a person's unanswered question again, as a new message, where a new session has nothing on screen
+        to answer (a new `est-bot chat` process). Returns whether a question was waiting."""
+        now = self.clock.now()
+        with self.uow_factory() as uow:
+            person = uow.store.person_by_account(platform, address)
+            group = self._group_or_none(person.group_id) if person is not None else None
+            if person is None or group is None or person.is_paused(now):
+                return False
+            rnd = self._round_for_answering(uow, group.id)
+            areas = uow.store.person_areas(person.id)
+            if rnd is None or not areas:
+                return False
+            resp = uow.store.get_response(rnd.id, person.id)
+            if resp is None:
+                if rnd.phase not in OPEN_PHASES:
+                    return False
+            elif resp.status == "submitted":
+                return False
+            state = resp.state if resp is not None else {}
+            spec = self.questionnaire_spec(uow, group, rnd, person, areas, state.get("step", "greeting") == "greeting")
+            prompt = replace(Questionnaire(spec).step(state, Event("show")).out[0], fresh=True)
+            self._enqueue(uow, platform, address, prompt, f"pending:{platform}:{address}:{self._next_key()}")
+            uow.commit()
+            return True
 
     def edit_questionnaire(self, ctx: Ctx) -> None:
         assert ctx.person is not None and ctx.group is not None

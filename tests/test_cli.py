@@ -85,7 +85,8 @@ def test_chat_as_unknown_person_says_who_is_known(tmp_path: Path) -> None:
     cfg = write_config(tmp_path)
     result = runner.invoke(app, ["chat", "--as", "Olle", "--config", str(cfg)], input="")
     assert result.exit_code == 2
-    assert "nobody called 'Olle'; known: Anna Andersson, Sara Samordnare" in result.output
+    assert "Ingen heter Olle. Ange en av dessa med --as (namn eller terminal-id): " in result.output
+    assert "Anna Andersson (anna), Sara Samordnare (sara)" in result.output
 
 
 def test_run_says_which_slack_secret_is_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -203,7 +204,8 @@ def test_a_new_process_resumes_a_half_answered_questionnaire(tmp_path: Path) -> 
 
     first = chat("anna", "rapport\n1\n" + "1\n" * 4 + "3\n" + "Stortorget\n")  # level 2 on question 5, place
     assert first.rstrip().endswith("  1. Hoppa över") and "Vad hände, och när?" in first  # stopped at the note
-    second = chat("anna", "rapport\nBrand i papperskorg\n")
+    second = chat("anna", "Brand i papperskorg\n")  # the new process asks for the note first: it is typed at once
+    assert second.index("Vad hände, och när?") < second.index("> Brand i papperskorg")
     assert "Fråga 6 av 12" in second  # resumed at the note, then the next question: nothing asked twice
     third = chat("anna", "rapport\n" + "1\n" * 7 + "Nej tack\nSkicka\n")  # 7 greens, nothing more, send
     assert "Tack! Din rapport för 2026-W47 är skickad" in third, third

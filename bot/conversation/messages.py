@@ -30,6 +30,9 @@ class Inbound:
     reply_address: str | None = None
     # Platform accounts the text names (Slack `<@U…|name>`): (account id, display name), in order.
     mentions: tuple[tuple[str, str], ...] = ()
+    # The text was given in a form that belongs to a question (Slack's where/what form), not typed into the chat:
+    # the question's message is still the last one there, so the answer updates it in place.
+    from_form: bool = False
 
 
 @dataclass(frozen=True)

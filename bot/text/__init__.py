@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.text import commands, detection, home, picture, questionnaire, reliability, reports, slack, statistics
+from bot.text import chat, commands, detection, home, picture, questionnaire, reliability, reports, slack, statistics
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
@@ -25,6 +25,7 @@ for _part in (
     detection.TEXT,
     reports.TEXT,
     reliability.TEXT,
+    chat.TEXT,
 ):
     for _key, _value in _part.items():
         if _key in CATALOGUE:

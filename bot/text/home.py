@@ -21,10 +21,6 @@ TEXT: dict[str, dict[str, str]] = {
     "home.status.late": {"sv": "Dina svar kom in efter stängning.", "en": "Your answers came in after closing."},
     "home.close": {"sv": "Enkäten stänger {close}.", "en": "The questionnaire closes {close}."},
     "home.answers": {"sv": "Dina svar den här veckan:", "en": "Your answers this week:"},
-    "home.no_areas": {
-        "sv": "Du har inga områden att rapportera om.",
-        "en": "You have no areas to report on.",
-    },
     "home.hint": {
         "sv": "Svara i Meddelanden-fliken, eller skriv /est rapport. /est hjälp visar allt du kan göra.",
         "en": "Answer in the Messages tab, or type /est report. /est help shows everything you can do.",

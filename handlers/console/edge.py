@@ -3,46 +3,16 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import TextIO
 
+from bot.commands import ALIASES, COMMANDS
 from bot.conversation.messages import Choice, Inbound, Outbound
 from bot.domain.model import OutboxItem
 
-COMMAND_WORDS = {
-    "help",
-    "hjälp",
-    "report",
-    "rapport",
-    "edit",
-    "ändra",
-    "language",
-    "språk",
-    "pause",
-    "ledig",
-    "status",
-    "remind",
-    "påminn",
-    "open",
-    "öppna",
-    "close",
-    "stäng",
-    "picture",
-    "lägesbild",
-    "finalize",
-    "fastställ",
-    "reporter",
-    "area",
-    "observe",
-    "priority",
-    "actions",
-    "åtgärder",
-    "review",
-    "granska",
-    "forget",
-    "glöm",
-    "mydata",
-    "minadata",
-}
+#: Words that are commands when typed alone, without `/`: every command the core knows, in both languages (the
+#: same table every platform maps), so a command `help` lists is never answered as questionnaire text.
+COMMAND_WORDS = frozenset(name for name in (*COMMANDS, *ALIASES) if name != "report_me")
 LOCATION_RE = re.compile(r"^@\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)$")
 
 
@@ -77,15 +47,17 @@ class ConsoleSender:
 
 
 def parse_line(line: str, sender: str, choices: list[Choice], expects_text: bool) -> Inbound | None:
-    """A typed line as an Inbound: a number or a label picks a choice; /word (or a bare command word
-    when no free text is expected) is a command; '@lat,lon' shares a location; anything else is text."""
-    text = line.strip()
+    """A typed line as an Inbound: a number or a label (with or without its emoji) picks a choice; /word (or a
+    bare command word when no free text is expected) is a command; '@lat,lon' shares a location; anything else
+    is text. The line is read in Unicode's composed form, so 'ö' typed as 'o' and a combining mark is 'ö'."""
+    text = unicodedata.normalize("NFC", line).strip()
     if not text:
         return None
     if text.isdigit() and 1 <= int(text) <= len(choices):
         return Inbound("console", sender, "choice", choice=choices[int(text) - 1].id)
+    typed = _bare(text)
     for c in choices:
-        if text.casefold() == c.label.casefold() or text.casefold() == _plain(c.label).casefold():
+        if text.casefold() == c.label.casefold() or (typed and typed == _bare(c.label)):
             return Inbound("console", sender, "choice", choice=c.id)
     m = LOCATION_RE.match(text)
     if m:
@@ -96,7 +68,11 @@ def parse_line(line: str, sender: str, choices: list[Choice], expects_text: bool
     return Inbound("console", sender, "text", text=text)
 
 
-def _plain(label: str) -> str:
-    """The label without a leading emoji, so 'Skicka' picks '✅ Skicka'."""
-    parts = label.split(" ", 1)
-    return parts[1] if len(parts) == 2 and not parts[0].isalnum() else label
+def _bare(label: str) -> str:
+    """A label as a person types it: from its first letter or digit to its last, without the emoji, marks and
+    punctuation around it, in single spaces and case-folded, so 'Börja' picks '▶️ Börja' and 'skicka' '✅ Skicka'."""
+    label = unicodedata.normalize("NFC", label)
+    alnum = [i for i, ch in enumerate(label) if ch.isalnum()]
+    if not alnum:
+        return ""
+    return " ".join(label[alnum[0] : alnum[-1] + 1].split()).casefold()

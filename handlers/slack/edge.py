@@ -18,7 +18,7 @@ from handlers.slack.blocks import ACTION_PREFIX
 
 PLATFORM = "slack"
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
-_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
+_LINK = re.compile(r"<((?:https?|mailto):[^>]*)>")
 _SPECIAL = re.compile(r"<[#!][^>]*>")
 
 
@@ -39,7 +39,7 @@ def command_to_inbound(body: dict[str, Any]) -> Inbound:
     text = str(body.get("text") or "")
     mentions = tuple((m.group(1), m.group(2) or "") for m in _MENTION.finditer(text))
     text = _MENTION.sub(lambda m: "@" + (m.group(2) or m.group(1)), text)
-    text = _LINK.sub(lambda m: m.group(2) or m.group(1), text)
+    text = _LINK.sub(lambda m: _typed_link(m.group(1)), text)
     text = _SPECIAL.sub(" ", text)
     words = html.unescape(text).split()
     user, channel = str(body["user_id"]), str(body.get("channel_id") or "")
@@ -54,6 +54,20 @@ def command_to_inbound(body: dict[str, Any]) -> Inbound:
         reply_address=ephemeral_address(channel, user) if channel and not _is_dm(channel) else None,
         mentions=mentions,
     )
+
+
+def _typed_link(link: str) -> str:
+    """A link as the person typed it. Slack writes a detected link as `<URL>`, or as `<URL|TYPED>` when it
+    completed what was typed (`www.karta.se` → `http://www.karta.se`). A `|` is only that separator where the
+    rest is the typed form of the URL before it; any other `|` belongs to the link (`?id=7|8`) and is kept."""
+    for i, ch in enumerate(link):
+        if ch != "|":
+            continue
+        url, typed = link[:i], link[i + 1 :]
+        _, _, rest = url.partition("://") if "://" in url else url.partition(":")
+        if typed and typed.rstrip("/") in (url.rstrip("/"), rest.rstrip("/")):
+            return typed
+    return link
 
 
 def _action_value(action: dict[str, Any]) -> str:
@@ -154,13 +168,13 @@ def where_to_inbounds(body: dict[str, Any]) -> list[Inbound]:
     out: list[Inbound] = []
     if new:
         out.append(Inbound(PLATFORM, user, "choice", choice=f"{prefix}p:{item}:new", event_id=f"{base}:new"))
-        out.append(Inbound(PLATFORM, user, "text", text=new, event_id=f"{base}:place"))
+        out.append(Inbound(PLATFORM, user, "text", text=new, event_id=f"{base}:place", from_form=True))
     elif picked.startswith(f"{prefix}p:{item}:"):
         out.append(Inbound(PLATFORM, user, "choice", choice=picked, event_id=f"{base}:pick"))
     else:
         out.append(Inbound(PLATFORM, user, "choice", choice=f"{prefix}p:{item}:skip", event_id=f"{base}:skip"))
     if what:
-        out.append(Inbound(PLATFORM, user, "text", text=what, event_id=f"{base}:what"))
+        out.append(Inbound(PLATFORM, user, "text", text=what, event_id=f"{base}:what", from_form=True))
     else:
         out.append(Inbound(PLATFORM, user, "choice", choice=f"{prefix}w:{item}:skip", event_id=f"{base}:noted"))
     return out

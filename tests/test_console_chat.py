@@ -1,0 +1,161 @@
+"""`est-bot chat` as real processes over one database (SQLite and PostgreSQL): each process starts where the last one
+left off and shows the question waiting before it reads a line; every command `help` lists works by its bare word;
+a label works without its emoji; the console id the bot names works with `--as`; a removed person is told so."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from bot.conversation.messages import Choice
+from handlers.console.edge import parse_line
+
+EXE = str(Path(sys.executable).parent / "est-bot")
+
+CONFIG = """
+reports_dir = "{reports}"
+
+[database]
+url = "{url}"
+
+[[groups]]
+id = "tbg"
+name = "Tryggare Trelleborg"
+
+[[groups.areas]]
+code = "centrum"
+name = "Centrum"
+places = ["Stortorget"]
+
+[[groups.reporters]]
+name = "Anna Andersson"
+organisation = "Trygghetsvärdar"
+areas = ["centrum"]
+console = "anna"
+
+[[groups.reporters]]
+name = "Sara Samordnare"
+role = "coordinator"
+console = "sara"
+
+[[groups.reporters]]
+name = "Kim Polis"
+role = "participant"
+
+[groups.channels.meeting]
+console = "möte"
+"""
+
+
+@pytest.fixture
+def config(tmp_path: Path, db_url: str) -> Path:
+    path = tmp_path / "est.toml"
+    path.write_text(CONFIG.format(url=db_url, reports=tmp_path / "reports"), encoding="utf-8")
+    return path
+
+
+def chat(config: Path, who: str, script: str, at: str, code: int = 0) -> str:
+    done = subprocess.run(
+        [EXE, "chat", "--as", who, "--config", str(config), "--at", at],
+        input=script,
+        text=True,
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == code, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    return done.stdout
+
+
+def before_input(out: str) -> str:
+    """What the process printed before it read its first line."""
+    return out.split("\n> ", 1)[0]
+
+
+def test_a_new_process_shows_the_waiting_question_so_a_first_1_answers_it(config: Path) -> None:
+    chat(config, "sara", "open\n", "2026-11-16T10:00")  # Monday: the coordinator opens week 47
+    first = chat(config, "anna", "", "2026-11-16T10:05")  # nothing typed: the greeting is shown all the same
+    assert "Hej Anna! Dags för veckans EST-rapport (2026-W47)" in first and "  1. ▶️ Börja" in first
+    second = chat(config, "anna", "1\n", "2026-11-16T10:10")  # a new process: "1" is Börja
+    assert "Hej Anna! Dags för veckans EST-rapport" in before_input(second)
+    assert "Fråga 1 av 12" in second.split("> 1", 1)[1]
+    third = chat(config, "anna", "1\n", "2026-11-16T10:15")  # question 1 waits: "1" is its green level
+    assert "Fråga 1 av 12" in before_input(third)
+    assert "Fråga 2 av 12" in third.split("> 1", 1)[1]
+    assert "Välj ett av alternativen" not in second + third
+    fourth = chat(config, "anna", "", "2026-11-16T10:20")
+    assert "Fråga 2 av 12" in before_input(fourth)  # answered once: asked where it stopped, nothing twice
+    chat(config, "anna", "rapport\n" + "1\n" * 11 + "Nej tack\nSkicka\n", "2026-11-16T10:25")
+    done = chat(config, "anna", "", "2026-11-16T10:30")
+    assert "Fråga" not in done and "Dags för" not in done  # nothing is waiting once the report is sent
+
+
+def test_labels_without_their_emoji_in_a_new_process(config: Path) -> None:
+    chat(config, "sara", "öppna\n", "2026-11-16T10:00")
+    typed = unicodedata.normalize("NFD", "Börja")  # as some terminals send it: "o" and a combining diaeresis
+    out = chat(config, "anna", typed + "\n", "2026-11-16T10:05")  # the label of "▶️ Börja", without its emoji
+    assert "Fråga 1 av 12" in out.split("\n> ", 1)[1]
+    out = chat(config, "anna", "1\ntillbaka\n", "2026-11-16T10:10")  # "⬅️ Tillbaka", in lower case
+    after = out.split("> tillbaka", 1)[1]
+    assert "Fråga 1 av 12" in after and "Välj ett av alternativen" not in out
+
+
+def _help_words(help_text: str) -> list[str]:
+    """The command words a help text lists: the first word of each item and of each part after ' · ' or ' / '."""
+    words: list[str] = []
+    for line in help_text.splitlines():
+        if not line.startswith("• "):
+            continue
+        for part in re.split(r" · | / ", line[2:]):
+            word = part.split()[0] if part.split() else ""
+            if re.fullmatch(r"[a-zåäö]+", word):
+                words.append(word)
+    return list(dict.fromkeys(words))
+
+
+def test_every_command_help_lists_works_by_its_bare_word(config: Path) -> None:
+    out = chat(config, "sara", "help\nlanguage en\nhelp\nsprak sv\n", "2026-11-16T10:00")
+    words = _help_words(out)
+    for expected in ("status", "export", "followup", "stats", "rapport", "ändra", "report", "edit", "language"):
+        assert expected in words, words
+    choices = [Choice("q1:g:start", "▶️ Börja")]
+    for word in words:
+        bare = parse_line(word, "sara", choices, expects_text=False)
+        slash = parse_line("/" + word, "sara", choices, expects_text=False)
+        assert bare is not None and bare.kind == "command" and bare == slash, word
+    # In a real process, the three that only worked with "/" before answer as commands do.
+    out = chat(config, "sara", "export\nfollowup\nstats\n", "2026-11-16T10:05")
+    assert out.count("Okänt kommando") == 0 and "Det här kan du skriva" not in out.split("> export", 1)[1]
+    assert "Export 2026-W" in out and "Uppföljning 2026" in out and "Månadsuppföljning" in out
+
+
+def test_the_console_id_the_bot_names_works_with_as(config: Path) -> None:
+    out = chat(config, "sara", "reporter add Dana Ek | Fastighetsbolaget | centrum\n", "2026-11-16T10:00")
+    handle = re.search(r'I terminalen heter Dana Ek "([^"]+)"', out)
+    assert handle is not None, out
+    out = chat(config, handle.group(1), "hjälp\n", "2026-11-16T10:05")
+    assert out.startswith("Du är Dana Ek, rapportör i Tryggare Trelleborg.")
+    # A person of the configuration without a console id: by first name, and then by the id the bot names.
+    out = chat(config, "Kim", "", "2026-11-16T10:10")
+    assert out.startswith("Du är Kim Polis, mötesdeltagare i Tryggare Trelleborg.")
+    unknown = chat(config, "Olle", "", "2026-11-16T10:15", code=2)
+    named = re.findall(r"Kim Polis \(([^)]+)\)", unknown)
+    assert named, unknown
+    out = chat(config, named[0], "", "2026-11-16T10:20")
+    assert out.startswith("Du är Kim Polis, mötesdeltagare")
+
+
+def test_a_removed_person_is_told_at_start(config: Path) -> None:
+    chat(config, "sara", "reporter remove Anna Andersson\n", "2026-11-16T10:00")
+    out = chat(config, "anna", "1\nstatus\n", "2026-11-16T10:05", code=2)
+    assert out == (
+        "est-bot: Anna Andersson är borttagen ur Tryggare Trelleborg och kan inte använda boten längre. "
+        "Tidigare svar finns kvar. Om det är fel: be en samordnare att lägga till Anna Andersson igen.\n"
+    )
+    out = chat(config, "Anna Andersson", "", "2026-11-16T10:10", code=2)
+    assert "är borttagen" in out
