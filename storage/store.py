@@ -23,6 +23,7 @@ from sqlalchemy.sql.elements import TextClause
 from bot.domain.cycle import Phase, RoundKey
 from bot.domain.detection import HISTORY_WEEKS
 from bot.domain.factors import Factor
+from bot.domain.masking import mask_data, mask_personal_data
 from bot.domain.model import Action, AnswerIn, Area, Candidate, OutboxItem, Person, Place, Response, Round
 from bot.domain.picture import (
     ActionFollowUp,
@@ -1315,7 +1316,9 @@ class SqlStore:
         return row is not None
 
     def audit(self, now: datetime, group_id: str, actor: str, action: str, detail: dict[str, Any]) -> None:
-        self.s.add(AuditRow(at=now, group_id=group_id, actor=actor, action=action, detail=detail))
+        # Masked here, where every audit entry is made: a detail may quote what a coordinator typed.
+        detail = mask_data(detail)
+        self.s.add(AuditRow(at=now, group_id=group_id, actor=mask_personal_data(actor), action=action, detail=detail))
 
     def audit_log(
         self, group_id: str | None = None, limit: int = 100

@@ -19,12 +19,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 __all__ = [
     "EMAIL_PLACEHOLDER",
     "PERSONNUMMER_PLACEHOLDER",
     "PHONE_PLACEHOLDER",
     "clean_text",
+    "has_personal_data",
+    "mask_data",
     "mask_personal_data",
 ]
 
@@ -186,6 +189,29 @@ def mask_personal_data(text: str) -> str:
         if masked == text:
             return masked
         text = masked
+
+
+def has_personal_data(text: str) -> bool:
+    """Whether masking would change `text`: it holds something that looks like a personnummer, a phone number
+    or an e-mail address. For names that are refused rather than masked (an area, a person, an organisation)."""
+    return mask_personal_data(text) != _ascii_digits(text)
+
+
+def mask_data(value: Any) -> Any:
+    """`value` (JSON-like: dicts, lists, tuples, strings, numbers) with every string masked; keys are kept.
+
+    For what is stored or sent as a whole (an outgoing message's data, an audit entry's detail), so that a
+    word a person typed cannot reach storage inside it.
+    """
+    if isinstance(value, str):
+        return mask_personal_data(value)
+    if isinstance(value, dict):
+        return {k: mask_data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_data(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(mask_data(v) for v in value)
+    return value
 
 
 def _cut_position(text: str, limit: int) -> int:
