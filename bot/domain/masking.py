@@ -48,11 +48,13 @@ _EMAIL_RE = re.compile(r"(?<![\w.%+'-])[\w.%+'-]+@[\w-]+(?:\.[\w-]+)+")
 # --- personnummer / samordningsnummer --------------------------------------------
 # Month 01-12; day 01-31, or 61-91 for a samordningsnummer (day + 60).
 _MMDD = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01]|6[1-9]|[78][0-9]|9[01])"
+# The separator before the last four digits: '-' or '+' (100 years or older), with a space either side or not.
+_SEP = rf"{_SP}?(?:{_DASH}|\+){_SP}?"
 # Unambiguous forms: with a century (YYYYMMDD, any separator or none), or
 # YYMMDD with '-' / '+' before the last four digits. These go before phones,
 # so 050101-1234 is a personnummer, not the number 050-101 12 34.
 _PNR_STRICT_RE = re.compile(
-    rf"(?<!\d)(?:(?:18|19|20)[0-9]{{2}}{_MMDD}(?:{_DASH}|\+|{_SP})?|[0-9]{{2}}{_MMDD}(?:{_DASH}|\+))"
+    rf"(?<!\d)(?:(?:18|19|20)[0-9]{{2}}{_MMDD}(?:{_SEP}|{_SP})?|[0-9]{{2}}{_MMDD}{_SEP})"
     r"[0-9]{4}(?!\d)"
 )
 # YYMMDDNNNN and YYMMDD NNNN: ten bare digits. These go after phones, so
