@@ -72,17 +72,22 @@ def _mask(text: str) -> str:
 
 
 class MaskPersonalData(logging.Filter):
-    """Masks personal data in a record's final text and traceback; from a library's record, also leaves out the
-    request body or payload it quotes. Add it to a handler after `RedactSecrets` (a URL-decoded token could
-    otherwise escape that filter)."""
+    """Masks personal data in a record's final text and traceback; drops a library's records below WARNING,
+    and from the others leaves out the request body or payload they quote. Add it to a handler after
+    `RedactSecrets` (a URL-decoded token could otherwise escape that filter)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        library = is_library(record.name)
+        if library and record.levelno < logging.WARNING:
+            # Bolt gives each logger it makes the root's level when it makes it, so the library's level set in
+            # `quiet_libraries` is not always the one that counts; a library's chatter never gets through here.
+            return False
         text = record.getMessage()
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         exc = record.exc_text or ""
         new_text = text
-        if is_library(record.name):
+        if library:
             new_text = _PAYLOAD_RE.sub(LEFT_OUT, _BODY_RE.sub(lambda m: m.group(1) + LEFT_OUT, new_text))
         new_text, new_exc = _mask(new_text), _mask(exc)
         if new_text != text or new_exc != exc:
@@ -110,4 +115,5 @@ def setup(level: str, secrets: Iterable[str | None]) -> None:
     for handler in logging.getLogger().handlers:
         protect(handler, secrets)
     # httpx logs every request URL at INFO, and the Bot API URL holds the token; Bolt logs request bodies.
+    logging.getLogger().setLevel(level)
     quiet_libraries(level)

@@ -1399,6 +1399,7 @@ class SqlStore:
         assert row is not None
         if row.status != "pending":
             return False
+        error = mask_personal_data(error)  # a platform's error may quote the message it refused
         row.claimed_until = row.claimed_by = None
         if not count:
             row.next_attempt_at, row.last_error = at, error[:2000]
@@ -1417,7 +1418,7 @@ class SqlStore:
         if row.status != "pending":
             return
         row.attempts += 1
-        row.status, row.last_error = "parked", error[:2000]
+        row.status, row.last_error = "parked", mask_personal_data(error)[:2000]
         row.claimed_until = row.claimed_by = None
 
     def outbox_release(self, item_ids: list[int], claimer: str) -> None:

@@ -346,3 +346,49 @@ def test_a_week_of_personal_data_leaves_none_behind(bot: Bot, log_file: Path, tm
         assert hits(readable(path)) == [], path
     assert hits(database_bytes(bot.url, tmp_path)) == []
     shutil.rmtree(bot.app.config.reports_dir, ignore_errors=True)
+
+
+def test_on_slack_typed_personal_data_reaches_neither_slack_nor_the_log_nor_the_database(
+    tmp_path: Path, log_file: Path
+) -> None:
+    """The same over the real Bolt app and the stand-in Slack: slash commands and direct messages full of the
+    corpus, and requests with a bad signature, which Bolt logs with their whole body at INFO."""
+    from tests.fakes import slack_requests as rq
+    from tests.handlers.slack_harness import ANNA, SARA, Workspace, run_workspace
+
+    every = " ".join(CORPUS)
+    echoes: list[str] = []
+
+    async def week(ws: Workspace) -> None:
+        await ws.tick()  # Tuesday: the questionnaire goes out
+        for item in CORPUS:
+            await ws.command(SARA, f"flyga {item}")
+        await ws.command(SARA, f"pause {every} 2026-12-01")
+        await ws.command(SARA, f"area add torg Torget {PHONES[0]}")
+        await ws.command(SARA, f"observe centrum: Langning, tipsare {every}")
+        await ws.command(ANNA, f"ledig {every}")
+        await ws.command(ANNA, f"ledig {PERSONNUMMER[1]}")
+        await ws.command(ANNA, f"{PHONES[2]} {EMAILS[0]}")
+        await ws.dm(ANNA, f"Mitt nummer är {every}")
+        for forged in (
+            rq.slash_command("/est", f"flyga {every}", user_id=SARA, forge="wrong_secret"),
+            rq.event_callback(rq.message_im(ANNA, ws.fake.dm_channel(ANNA), every), forge="wrong_secret"),
+        ):
+            status, _ = await ws.post(forged)
+            assert status == 401
+        await ws.drain()
+        echoes.extend(ws.ephemeral_texts(SARA) + ws.ephemeral_texts(ANNA))
+        echoes.extend(m.get("text", "") for who in (ANNA, SARA) for m in ws.messages(who))
+
+    fake = run_workspace(tmp_path, week)
+    shown = "\n".join(echoes)
+    assert 'Okänt kommando "flyga"' in shown and 'Okänt kommando "[telefon]"' in shown
+    assert "Ingen rapportör heter [personnummer]" in shown
+    assert "Områdets namn får inte innehålla" in shown, shown
+    assert "Datumet [personnummer]" in shown, shown
+    received = [json.dumps(c.params, ensure_ascii=False).encode() for c in fake.calls]
+    received += [(f.content or b"") + (f.initial_comment or "").encode() for f in fake.files()]
+    assert received and all(hits(r) == [] for r in received)
+    log = log_file.read_bytes()
+    assert hits(log) == [], log.decode()
+    assert hits(database_bytes(f"sqlite:///{tmp_path / 'slack.sqlite'}", tmp_path)) == []
