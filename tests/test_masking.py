@@ -42,6 +42,7 @@ MASKED: list[tuple[str, str]] = [
     ("Född 2007: 070101-1234.", f"Född 2007: {PNR}."),
     ("Id 850101–1234 (tankstreck).", f"Id {PNR} (tankstreck)."),
     ("Id 850101 - 1234 med mellanslag.", f"Id {PNR} med mellanslag."),
+    ("Id 850101—1234 (långt tankstreck).", f"Id {PNR} (långt tankstreck)."),
     ("Id 19850101- 1234 med mellanslag.", f"Id {PNR} med mellanslag."),
     ("Äldre person, 250101 +1234, ramlade.", f"Äldre person, {PNR}, ramlade."),
     # phone numbers
@@ -57,6 +58,7 @@ MASKED: list[tuple[str, str]] = [
     ("Skolan 031 123 45 67 vet.", f"Skolan {TEL} vet."),
     ("Skolan (08) 123 45 67 vet.", f"Skolan {TEL} vet."),
     ("Ring 070-123-45-67.", f"Ring {TEL}."),
+    ("Ring 070/123 45 67 eller 08/123 456 78.", f"Ring {TEL} eller {TEL}."),
     ("Ring 070\u00a0123\u00a045\u00a067.", f"Ring {TEL}."),
     ("Ring 070-123 45 67, 10 personer såg det.", f"Ring {TEL}, 10 personer såg det."),
     ("Ring 070 123 45 67 eller 08 123 45 67.", f"Ring {TEL} eller {TEL}."),
@@ -91,6 +93,7 @@ UNCHANGED: list[str] = [
     "Ring 112 om det är akut, annars 114 14.",
     "Vakten går kl 0800-1200.",
     "Möte den 05-01-2026 på biblioteket.",
+    "Möte den 07/12 2026 på biblioteket.",
     "Bråk kl 09-12, 10-15 ungdomar.",
     "Kl 07:30 den 2026-01-05 var det lugnt.",
     "Följ @polisen_trelleborg för info.",

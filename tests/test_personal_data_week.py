@@ -44,6 +44,7 @@ PERSONNUMMER = [
     "19811218 9876",  # with a space
     "850709 1547",
     "640823 - 3234",  # spaces around the dash
+    "470318—3428",  # an em dash
 ]
 SAMORDNINGSNUMMER = ["19900561-2388", "900561-2388", "9005612388"]
 PHONES = [
@@ -57,6 +58,8 @@ PHONES = [
     "(08) 555 123 45",
     "076-987 65 43",
     "0410-123 45",
+    "08/123 456 79",  # the older form with a slash
+    "+46 8 765 432 10",
 ]
 EMAILS = ["anna.andersson@exempel.se", "kalle+est@trelleborg.se", "Lisa_Berg@kommun.example"]
 CORPUS = PERSONNUMMER + SAMORDNINGSNUMMER + PHONES + EMAILS
@@ -206,7 +209,7 @@ def test_a_week_of_personal_data_leaves_none_behind(bot: Bot, log_file: Path, tm
             elif step == "more":
                 more = f"Mer om veckan: ring {every} efter kl 18"
                 out = bot.text(who, more)
-                assert "[telefon]" in texts(out) and "Mer om veckan" in texts(out)  # the summary shows it masked
+                assert "Mer om veckan: ring [personnummer] [personnummer]" in texts(out)  # the summary, masked
             else:
                 break
         bot.press(who, ":s:send")

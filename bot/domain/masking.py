@@ -38,7 +38,7 @@ _PLACEHOLDERS = (PERSONNUMMER_PLACEHOLDER, PHONE_PLACEHOLDER, EMAIL_PLACEHOLDER)
 
 # Separators people (and their phones' keyboards) put inside numbers.
 _SP = "[ \u00a0\u2009\u202f]"  # space, no-break space, thin space, narrow no-break space
-_DASH = "[-\u2010\u2011\u2012\u2013\u2212]"  # hyphen-minus, hyphens, figure dash, en dash, minus
+_DASH = "[-\u2010\u2011\u2012\u2013\u2014\u2212]"  # hyphen-minus, hyphens, figure dash, en and em dash, minus
 
 # --- e-mail -------------------------------------------------------------------
 # The look-behind makes a match start only at the beginning of a run of
@@ -80,7 +80,7 @@ _PHONE_RE = re.compile(
     (?P<body>
         [1-9][0-9]{{0,2}}\)?           # area code (or the start of a bare digit run)
         (?:
-            (?:{_SP}?{_DASH}{_SP}?|{_SP})?
+            (?:{_SP}?{_DASH}{_SP}?|{_SP}|/{_SP}?)?   # after the area code: a dash, a space, or the older '/'
             [0-9]{{2,}}
             (?:(?:{_SP}[0-9]{{2,}})+|(?:{_DASH}[0-9]{{2,}})+)?
         )?
@@ -94,6 +94,7 @@ _HHMM = r"(?:[01][0-9]|2[0-3])[0-5][0-9]"
 _NOT_A_PHONE_RE = re.compile(
     rf"{_HHMM}{_SP}?{_DASH}{_SP}?{_HHMM}"  # 0800-1200
     rf"|0[1-9][-/.](?:0[1-9]|1[0-2])[-/.](?:19|20)[0-9]{{2}}"  # 05-01-2026
+    rf"|0[1-9]/(?:0[1-9]|1[0-2]){_SP}(?:19|20)[0-9]{{2}}"  # 07/12 2026
 )
 
 _PLACEHOLDER_RE = re.compile("|".join(re.escape(p) for p in _PLACEHOLDERS))
