@@ -399,3 +399,34 @@ def test_on_slack_typed_personal_data_reaches_neither_slack_nor_the_log_nor_the_
     log = log_file.read_bytes()
     assert hits(log) == [], log.decode()
     assert hits(database_bytes(f"sqlite:///{tmp_path / 'slack.sqlite'}", tmp_path)) == []
+
+
+def test_on_telegram_typed_personal_data_reaches_neither_telegram_nor_the_log_nor_the_database(
+    tmp_path: Path, log_file: Path
+) -> None:
+    """The same over the real python-telegram-bot Application and the stand-in Bot API."""
+    from tests.handlers.test_telegram_edge import ANNA, SARA, Edge, run_edge
+
+    every = " ".join(CORPUS)
+    echoes: list[str] = []
+
+    async def week(e: Edge) -> None:
+        await e.tick()  # Tuesday: the questionnaire goes out
+        for item in CORPUS:
+            await e.feed(e.fake.message_update(SARA, SARA, f"/flyga {item}"))
+            await e.feed(e.fake.message_update(SARA, SARA, f"/reporter remove {item}"))
+        await e.feed(e.fake.message_update(SARA, SARA, f"/area add torg Torget {EMAILS[2]}"))
+        await e.feed(e.fake.message_update(SARA, SARA, f"/observe centrum: Langning, tipsare {every}"))
+        await e.feed(e.fake.message_update(ANNA, ANNA, f"/ledig {PHONES[2]}"))
+        await e.feed(e.fake.message_update(ANNA, ANNA, f"Mitt nummer är {every}"))
+        await e.tick()
+        echoes.extend(m.get("text", "") for who in (ANNA, SARA) for m in e.fake.sent_to(who))
+
+    fake = run_edge(tmp_path, week)
+    shown = "\n".join(echoes)
+    assert "Ingen rapportör heter [personnummer]." in shown and "Ingen rapportör heter [e-post]." in shown
+    assert "Områdets namn får inte innehålla" in shown and "Datumet [telefon]" in shown
+    received = [json.dumps(c.params, ensure_ascii=False, default=str).encode() for c in fake.calls]
+    assert received and all(hits(r) == [] for r in received)
+    assert hits(log_file.read_bytes()) == []
+    assert hits(database_bytes(f"sqlite:///{tmp_path / 'tg.sqlite'}", tmp_path)) == []
