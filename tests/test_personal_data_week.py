@@ -109,7 +109,7 @@ def readable(path: Path) -> bytes:
     return raw
 
 
-def database_bytes(url: str, tmp_path: Path) -> bytes:
+def database_bytes(url: str) -> bytes:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         assert parsed.database is not None
@@ -351,7 +351,10 @@ def test_a_week_of_personal_data_leaves_none_behind(bot: Bot, log_file: Path, tm
     assert any(p.suffix == ".json" for p in written)  # mydata
     for path in written:
         assert hits(readable(path)) == [], path
-    assert hits(database_bytes(bot.url, tmp_path)) == []
+    # the search reads what a person would: the report's PDF text holds the masked notes and observations
+    assert any(b"[personnummer]" in readable(p) for p in written if p.suffix == ".pdf")
+    assert any(b"[telefon]" in readable(p) for p in written if p.suffix in (".json", ".xlsx", ".csv"))
+    assert hits(database_bytes(bot.url)) == []
     shutil.rmtree(bot.app.config.reports_dir, ignore_errors=True)
 
 
@@ -398,7 +401,7 @@ def test_on_slack_typed_personal_data_reaches_neither_slack_nor_the_log_nor_the_
     assert received and all(hits(r) == [] for r in received)
     log = log_file.read_bytes()
     assert hits(log) == [], log.decode()
-    assert hits(database_bytes(f"sqlite:///{tmp_path / 'slack.sqlite'}", tmp_path)) == []
+    assert hits(database_bytes(f"sqlite:///{tmp_path / 'slack.sqlite'}")) == []
 
 
 def test_on_telegram_typed_personal_data_reaches_neither_telegram_nor_the_log_nor_the_database(
@@ -429,4 +432,4 @@ def test_on_telegram_typed_personal_data_reaches_neither_telegram_nor_the_log_no
     received = [json.dumps(c.params, ensure_ascii=False, default=str).encode() for c in fake.calls]
     assert received and all(hits(r) == [] for r in received)
     assert hits(log_file.read_bytes()) == []
-    assert hits(database_bytes(f"sqlite:///{tmp_path / 'tg.sqlite'}", tmp_path)) == []
+    assert hits(database_bytes(f"sqlite:///{tmp_path / 'tg.sqlite'}")) == []
