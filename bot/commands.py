@@ -15,7 +15,7 @@ from bot.commands_reports import cmd_export, cmd_followup
 from bot.config import CODE_RE, ROLES
 from bot.conversation.messages import Outbound
 from bot.domain.cycle import SCHEDULED_PHASES, Phase, RoundKey, local_round_key, phase_due_at, phase_index
-from bot.domain.masking import clean_text
+from bot.domain.masking import clean_text, has_personal_data
 from bot.domain.model import Round
 from bot.services import Ctx, Services, label, parse_id
 from bot.text import CATALOGUE, t
@@ -205,6 +205,17 @@ def cmd_pause(svc: Services, ctx: Ctx, args: list[str]) -> None:
     ctx.uow.store.set_paused(person.id, until)
     _say(svc, ctx, "cmd.pause.done", name=person.name, date=d.isoformat())
     audit(ctx, "pause", {"person": person.name, "until": d.isoformat()})
+
+
+def _refuse_personal_data(svc: Services, ctx: Ctx, **named: str) -> bool:
+    """Refuse a name that would be stored and shown to everyone if it holds personal data (a personnummer, phone
+    number or e-mail address): names are not masked, since a masked name would name nothing. True if refused.
+    `named` maps what the text is (a `cmd.what.*` key's last part) to the text."""
+    for what, text in named.items():
+        if has_personal_data(text):
+            _say(svc, ctx, "cmd.name_personal_data", what=t(ctx.lang, f"cmd.what.{what}"))
+            return True
+    return False
 
 
 def audit(ctx: Ctx, action: str, detail: dict[str, object]) -> None:
@@ -413,6 +424,8 @@ def cmd_reporter(svc: Services, ctx: Ctx, args: list[str]) -> None:
             if owner is not None and store.get_person(owner).active:
                 _say(svc, ctx, "cmd.reporter.account_taken", name=store.get_person(owner).name)
                 return
+        if _refuse_personal_data(svc, ctx, person_name=name_part, organisation=parts[1]):
+            return
         name = " ".join(clean_text(name_part, 99).split())
         org = " ".join(clean_text(parts[1], 199).split())
         codes = list(dict.fromkeys(c.strip().lower() for c in parts[2].split(",") if c.strip()))
@@ -506,6 +519,8 @@ def cmd_area(svc: Services, ctx: Ctx, args: list[str]) -> None:
         return
     if sub in ("add", "lägg", "ny") and len(args) >= 3:
         code = args[1].lower()
+        if _refuse_personal_data(svc, ctx, area_code=code, area_name=" ".join(args[1:])):
+            return
         if not CODE_RE.match(code):
             _say(svc, ctx, "cmd.area.bad_code", code=code)
             return

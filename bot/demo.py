@@ -18,6 +18,7 @@ from bot.clock import ManualClock
 from bot.config import Config, GroupConfig, parse_config
 from bot.conversation.messages import Inbound, Outbound
 from bot.domain.cycle import Phase, RoundKey, phase_due_at
+from bot.domain.masking import mask_personal_data
 from bot.domain.model import OutboxItem, Round
 from bot.ports import UnitOfWork
 from bot.reports.render import (
@@ -194,7 +195,8 @@ class Simulation:
         self.events += 1
         inbound = Inbound("console", who, kind, **kw)  # type: ignore[arg-type]
         shown = kw.get("choice") or kw.get("text") or (kw.get("command", "") + " " + " ".join(kw.get("args", ())))
-        self.transcript.write(f">>> {who}: {shown}\n")
+        # The transcript is a file the bot writes: what a reporter typed is masked in it as it is everywhere.
+        self.transcript.write(f">>> {who}: {mask_personal_data(shown)}\n")
         return self.app.services.handle(inbound)
 
     def command(self, who: str, line: str) -> list[Outbound]:

@@ -1,9 +1,39 @@
-"""Logging for `est-bot run`: one format, and no secret in any line (tokens hide in request URLs)."""
+"""Logging for `est-bot run`: one format, no secret in any line (tokens hide in request URLs), and nothing a
+person typed (DESIGN.md §3).
+
+Libraries log what they receive: slack_bolt logs the whole body of a request that fails its signature check
+(at INFO) and of one no listener handles (at WARNING), httpx every request URL, python-telegram-bot updates at
+DEBUG. So the libraries run at WARNING or above, a library's line loses any request body or payload it quotes,
+and every line that remains, ours included, has personal data masked.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
+from urllib.parse import unquote_plus
+
+from bot.domain.masking import mask_personal_data
+
+#: Loggers of the libraries the bot runs on. They are kept at WARNING or above, whatever the bot's own level.
+LIBRARY_LOGGERS = (
+    "slack_bolt",
+    "slack_sdk",
+    "telegram",
+    "httpx",
+    "httpcore",
+    "uvicorn",
+    "aiohttp",
+    "websockets",
+    "apscheduler",
+)
+
+# "…, body: token=…&text=…)" (Bolt's failed signature check), "request body: {…}", "Request body: …".
+_BODY_RE = re.compile(r"(\bbody\b\W{0,3}).*", re.IGNORECASE | re.DOTALL)
+# A dict, list or JSON payload quoted in a line ("Unhandled request ({'type': 'event_callback', …})").
+_PAYLOAD_RE = re.compile(r"\{.*\}|\[\{.*\}\]", re.DOTALL)
+LEFT_OUT = "[left out]"
 
 
 class RedactSecrets(logging.Filter):
@@ -27,10 +57,63 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+def is_library(name: str) -> bool:
+    return any(name == lib or name.startswith(lib + ".") for lib in LIBRARY_LOGGERS)
+
+
+def _mask(text: str) -> str:
+    """Masked, also where a form-encoded body hides a number or an address (`070-123+45+67`, `a%40b.se`)."""
+    masked = mask_personal_data(text)
+    if "%" in masked or "+" in masked:
+        decoded = unquote_plus(masked)
+        if mask_personal_data(decoded) != decoded:
+            return mask_personal_data(decoded)
+    return masked
+
+
+class MaskPersonalData(logging.Filter):
+    """Masks personal data in a record's final text and traceback; drops a library's records below WARNING,
+    and from the others leaves out the request body or payload they quote. Add it to a handler after
+    `RedactSecrets` (a URL-decoded token could otherwise escape that filter)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        library = is_library(record.name)
+        if library and record.levelno < logging.WARNING:
+            # Bolt gives each logger it makes the root's level when it makes it, so the library's level set in
+            # `quiet_libraries` is not always the one that counts; a library's chatter never gets through here.
+            return False
+        text = record.getMessage()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        exc = record.exc_text or ""
+        new_text = text
+        if library:
+            new_text = _PAYLOAD_RE.sub(LEFT_OUT, _BODY_RE.sub(lambda m: m.group(1) + LEFT_OUT, new_text))
+        new_text, new_exc = _mask(new_text), _mask(exc)
+        if new_text != text or new_exc != exc:
+            record.msg, record.args, record.exc_text = new_text, None, new_exc or None
+        return True
+
+
+def protect(handler: logging.Handler, secrets: Iterable[str | None]) -> None:
+    """Give a handler the filters every line of the bot's log passes: secrets out, personal data masked."""
+    handler.addFilter(RedactSecrets(secrets))
+    handler.addFilter(MaskPersonalData())
+
+
+def quiet_libraries(level: str | int) -> None:
+    """Run the libraries' loggers at WARNING, or higher if the bot's own level is higher."""
+    number = logging.getLevelName(level) if isinstance(level, str) else level
+    library_level = max(logging.WARNING, number if isinstance(number, int) else logging.WARNING)
+    for name in LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(library_level)
+
+
 def setup(level: str, secrets: Iterable[str | None]) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    redact = RedactSecrets(secrets)
+    secrets = tuple(secrets)
     for handler in logging.getLogger().handlers:
-        handler.addFilter(redact)
-    # httpx logs every request URL at INFO, and the Bot API URL holds the token: keep it to warnings.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+        protect(handler, secrets)
+    # httpx logs every request URL at INFO, and the Bot API URL holds the token; Bolt logs request bodies.
+    logging.getLogger().setLevel(level)
+    quiet_libraries(level)

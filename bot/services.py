@@ -30,6 +30,7 @@ from bot.domain.cycle import (
     phase_due_at,
     phase_index,
 )
+from bot.domain.masking import has_personal_data
 from bot.domain.model import ACTION_TYPES, RESPONSIBLES, TIMEFRAMES, AnswerIn, Area, Candidate, Person, Round
 from bot.domain.picture import Picture, PictureInput, build_picture
 from bot.ports import UnitOfWork
@@ -283,6 +284,8 @@ class Services:
     def create_invite(self, uow: UnitOfWork, person: Person, days: int = 14) -> tuple[str, str, datetime]:
         """A one-time code for `person`, the link to hand over, and when it expires."""
         code = secrets.token_urlsafe(16)
+        while has_personal_data(code):  # a run of digits like a phone number would be masked in the message
+            code = secrets.token_urlsafe(16)
         now = self.clock.now()
         expires = now + timedelta(days=days)
         uow.store.create_invite(code, person.id, now, expires)

@@ -24,6 +24,7 @@ from bot.domain.cycle import Phase, RoundKey
 from bot.domain.detection import HISTORY_WEEKS
 from bot.domain.effect import BEFORE_WEEKS, FOLLOW_WEEKS, level_change, pooled_level
 from bot.domain.factors import Factor
+from bot.domain.masking import mask_data, mask_personal_data
 from bot.domain.model import Action, AnswerIn, Area, Candidate, OutboxItem, Person, Place, Response, Round
 from bot.domain.picture import (
     ActionFollowUp,
@@ -1330,7 +1331,9 @@ class SqlStore:
         return row is not None
 
     def audit(self, now: datetime, group_id: str, actor: str, action: str, detail: dict[str, Any]) -> None:
-        self.s.add(AuditRow(at=now, group_id=group_id, actor=actor, action=action, detail=detail))
+        # Masked here, where every audit entry is made: a detail may quote what a coordinator typed.
+        detail = mask_data(detail)
+        self.s.add(AuditRow(at=now, group_id=group_id, actor=mask_personal_data(actor), action=action, detail=detail))
 
     def audit_log(
         self, group_id: str | None = None, limit: int = 100
@@ -1411,6 +1414,7 @@ class SqlStore:
         assert row is not None
         if row.status != "pending":
             return False
+        error = mask_personal_data(error)  # a platform's error may quote the message it refused
         row.claimed_until = row.claimed_by = None
         if not count:
             row.next_attempt_at, row.last_error = at, error[:2000]
@@ -1429,7 +1433,7 @@ class SqlStore:
         if row.status != "pending":
             return
         row.attempts += 1
-        row.status, row.last_error = "parked", error[:2000]
+        row.status, row.last_error = "parked", mask_personal_data(error)[:2000]
         row.claimed_until = row.claimed_by = None
 
     def outbox_release(self, item_ids: list[int], claimer: str) -> None:

@@ -294,3 +294,44 @@ def test_strangers_in_a_channel_are_not_answered(bot: Bot) -> None:
         )
     )
     assert out == []
+
+
+def test_names_with_personal_data_are_refused_and_echoes_are_masked(bot: Bot) -> None:
+    out = texts(bot.cmd("sara", "area add hamnen Hamnen 070-123 45 67"))
+    assert out == (
+        "Områdets namn får inte innehålla personnummer, telefonnummer eller e-postadresser, eftersom det visas för "
+        "alla. Inget sparades; skriv det utan dem."
+    )
+    assert texts(bot.cmd("sara", "area add 19850101-1234 Hamnen")).startswith("Områdets kod får inte innehålla")
+    assert texts(bot.cmd("sara", "area add 850101 1234 Hamnen")).startswith("Områdets namn får inte")  # split
+    out = texts(bot.cmd("sara", "reporter add Dana 850101-1234 | Fältassistenter | norr"))
+    assert out.startswith("Personens namn får inte innehålla")
+    out = texts(bot.cmd("sara", "reporter add Dana Dahl | dana@exempel.se | norr"))
+    assert out.startswith("Organisationens namn får inte innehålla")
+    assert "hamnen" not in texts(bot.cmd("sara", "area list"))
+    assert "Dana" not in texts(bot.cmd("sara", "reporter list"))
+    bot.cmd("sara", "language en")
+    assert texts(bot.cmd("sara", "area add hamnen Hamnen +46701234567")).startswith(
+        "The area's name must not contain personal identity numbers"
+    )
+    # what repeats the typed text shows it masked, and so do the outbox and the audit log
+    assert texts(bot.cmd("sara", "reporter remove 19850101-1234")) == "No reporter is called [personnummer]."
+    assert texts(bot.cmd("anna", "ledig 0701234567")).startswith("Datumet [telefon] förstår jag inte")
+    assert texts(bot.cmd("anna", "a.b@exempel.se")).startswith('Okänt kommando "[e-post]"')
+    assert texts(bot.cmd("kim", "picture 850101-1234")).startswith("Veckan [personnummer] finns inte")
+    bot.cmd("sara", "priority add norr | Norrskolan 070-1234567: Ring 08-123 456 78 om belysningen")
+    with bot.app.services.unit() as uow:
+        audit = repr(uow.store.audit_log("tbg"))
+    assert "[telefon]" in audit and "08-123" not in audit and "070-1234567" not in audit
+    rows = repr(_outbox(bot))
+    assert "[personnummer]" in rows and "[e-post]" in rows
+    assert not any(s in rows for s in ("19850101", "0701234567", "a.b@exempel", "850101-1234", "08-123"))
+
+
+def _outbox(bot: Bot) -> list[dict[str, object]]:
+    from sqlalchemy import select
+
+    from storage.models import OutboxRow
+
+    with bot.app.engine.connect() as c:
+        return list(c.execute(select(OutboxRow.payload)).scalars())

@@ -14,6 +14,8 @@ from bot.domain.masking import (
     PERSONNUMMER_PLACEHOLDER,
     PHONE_PLACEHOLDER,
     clean_text,
+    has_personal_data,
+    mask_data,
     mask_personal_data,
 )
 
@@ -39,6 +41,10 @@ MASKED: list[tuple[str, str]] = [
     ("Samordningsnummer 19850191-1234 i anmälan.", f"Samordningsnummer {PNR} i anmälan."),
     ("Född 2007: 070101-1234.", f"Född 2007: {PNR}."),
     ("Id 850101–1234 (tankstreck).", f"Id {PNR} (tankstreck)."),
+    ("Id 850101 - 1234 med mellanslag.", f"Id {PNR} med mellanslag."),
+    ("Id 850101—1234 (långt tankstreck).", f"Id {PNR} (långt tankstreck)."),
+    ("Id 19850101- 1234 med mellanslag.", f"Id {PNR} med mellanslag."),
+    ("Äldre person, 250101 +1234, ramlade.", f"Äldre person, {PNR}, ramlade."),
     # phone numbers
     ("Ring 070-123 45 67 om det händer igen.", f"Ring {TEL} om det händer igen."),
     ("Mobil 073-1234567 till vakten.", f"Mobil {TEL} till vakten."),
@@ -52,6 +58,7 @@ MASKED: list[tuple[str, str]] = [
     ("Skolan 031 123 45 67 vet.", f"Skolan {TEL} vet."),
     ("Skolan (08) 123 45 67 vet.", f"Skolan {TEL} vet."),
     ("Ring 070-123-45-67.", f"Ring {TEL}."),
+    ("Ring 070/123 45 67 eller 08/123 456 78.", f"Ring {TEL} eller {TEL}."),
     ("Ring 070\u00a0123\u00a045\u00a067.", f"Ring {TEL}."),
     ("Ring 070-123 45 67, 10 personer såg det.", f"Ring {TEL}, 10 personer såg det."),
     ("Ring 070 123 45 67 eller 08 123 45 67.", f"Ring {TEL} eller {TEL}."),
@@ -86,6 +93,7 @@ UNCHANGED: list[str] = [
     "Ring 112 om det är akut, annars 114 14.",
     "Vakten går kl 0800-1200.",
     "Möte den 05-01-2026 på biblioteket.",
+    "Möte den 07/12 2026 på biblioteket.",
     "Bråk kl 09-12, 10-15 ungdomar.",
     "Kl 07:30 den 2026-01-05 var det lugnt.",
     "Följ @polisen_trelleborg för info.",
@@ -106,6 +114,25 @@ def test_leaves_alone(text: str) -> None:
 
 def test_mask_empty() -> None:
     assert mask_personal_data("") == ""
+
+
+def test_mask_data_masks_every_string_and_keeps_keys_and_numbers() -> None:
+    data = {"name": "Ring 070-123 45 67", "070-1234567": [1, ("a@b.se", None), {"week": "2026-W47"}], "n": 3.5}
+    assert mask_data(data) == {
+        "name": f"Ring {TEL}",
+        "070-1234567": [1, (MAIL, None), {"week": "2026-W47"}],
+        "n": 3.5,
+    }
+
+
+def test_has_personal_data() -> None:
+    assert (
+        has_personal_data("Centrum 850101-1234")
+        and has_personal_data("x@y.se")
+        and has_personal_data("０７０１２３４５６７")
+    )
+    assert not has_personal_data("Centrum och hamnen 2026") and not has_personal_data("Storgatan 12")
+    assert not has_personal_data("Ärende ١٢")  # other scripts' digits alone are not personal data
 
 
 def test_clean_text_normalises() -> None:

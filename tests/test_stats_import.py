@@ -276,6 +276,44 @@ def test_a_bad_event_field_is_pointed_at(app: App, tmp_path: Path) -> None:
     )
 
 
+def test_personal_data_in_places_categories_and_summaries_is_masked_and_counted(app: App, tmp_path: Path) -> None:
+    police = write(
+        tmp_path,
+        "polisen.csv",
+        "Diarienummer;Brottsdatum;Klockslag;Brottskategori;Brottsplats;Kommun\n"
+        "5000-K1-26;2026-10-02;22:40;Skadegörelse;Stortorget hos 19850101-1234;Trelleborg\n"
+        "5000-K2-26;2026-10-03;23:10;Klotter, ring 070-123 45 67;Resecentrum;Trelleborg\n"
+        "5000-K3-26;2026-10-04;23:10;Klotter;Resecentrum;Trelleborg\n",
+    )
+    report = import_file(app.services, "tbg", "police", police)
+    assert report.masked == 2
+    assert report.text().endswith("; personal data (personal identity, phone or e-mail) masked in 2 fields")
+    assert {(r.category, r.place) for r in records(app, "police")} == {
+        ("Skadegörelse", "Stortorget hos [personnummer]"),
+        ("Klotter, ring [telefon]", "Resecentrum"),
+        ("Klotter", "Resecentrum"),
+    }
+    event = {
+        "id": 1,
+        "datetime": "2026-11-10 22:41:07 +01:00",
+        "name": "10 november 22.41, Skadegörelse, Trelleborg 850101-1234",
+        "summary": "Vittnen ombeds mejla tips@exempel.se eller ringa 08-123 456 78.",
+        "url": "/aktuellt/handelser/2026/november/10/10-november-22.41-skadegorelse-trelleborg/",
+        "type": "Skadegörelse",
+        "location": {"name": "Trelleborg", "gps": "55.375423,13.157252"},
+    }
+    events = write(tmp_path, "handelser.json", json.dumps([event]))
+    report = import_file(app.services, "tbg", "events", events)
+    assert report.masked == 2 and "masked in 2 fields" in report.text()
+    with app.services.unit() as uow:
+        (stored,) = uow.store.police_events("tbg", datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
+    assert stored.summary == "Vittnen ombeds mejla [e-post] eller ringa [telefon]."
+    assert stored.name == "10 november 22.41, Skadegörelse, Trelleborg [personnummer]" and stored.url == event["url"]
+    bad = write(tmp_path, "bad.csv", "Brottskategori;Period;Antal\nRån;2026-10;ring 070-123 45 67\n")
+    with pytest.raises(ImportFailed, match=r"'ring \[telefon\]' is not a whole number"):  # the message quotes the cell
+        import_file(app.services, "tbg", "police", bad)
+
+
 def test_cli_import_reports_and_fails_with_the_place_of_the_problem(tmp_path: Path) -> None:
     from tests.test_cli import write_config
 

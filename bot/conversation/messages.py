@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from bot.domain.masking import mask_data, mask_personal_data
+
 InboundKind = Literal["text", "choice", "command", "location", "home"]
 
 
@@ -59,6 +61,11 @@ class Outbound:
     reminder must notify, and after the person typed, the old message is no
     longer the last one in the chat. `kind` lets an edge draw a richer form (Block Kit, HTML) from `data`;
     `text` is always a complete plain-text rendering.
+
+    Personal data is masked here, where every message is made (DESIGN.md §3): a reply that repeats what a
+    person typed ("No reporter is called …") must not carry a personnummer, phone number or e-mail address
+    into the outbox, to a platform or into a test's transcript. Text, choice labels and the strings of
+    `data` are masked; ids, refs and attachment paths are the bot's own and are left alone.
     """
 
     text: str
@@ -70,6 +77,20 @@ class Outbound:
     data: dict[str, Any] = field(default_factory=dict)
     attachments: tuple[Attachment, ...] = ()
     fresh: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", mask_personal_data(self.text))
+        if self.choices:
+            object.__setattr__(
+                self,
+                "choices",
+                tuple(
+                    tuple(c if (m := mask_personal_data(c.label)) == c.label else Choice(c.id, m, c.style) for c in row)
+                    for row in self.choices
+                ),
+            )
+        if self.data:
+            object.__setattr__(self, "data", mask_data(self.data))
 
     def to_json(self) -> dict[str, Any]:
         # Written out rather than `dataclasses.asdict`, which deep-copies field by field: every reply is

@@ -19,12 +19,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 __all__ = [
     "EMAIL_PLACEHOLDER",
     "PERSONNUMMER_PLACEHOLDER",
     "PHONE_PLACEHOLDER",
     "clean_text",
+    "has_personal_data",
+    "mask_data",
     "mask_personal_data",
 ]
 
@@ -35,7 +38,7 @@ _PLACEHOLDERS = (PERSONNUMMER_PLACEHOLDER, PHONE_PLACEHOLDER, EMAIL_PLACEHOLDER)
 
 # Separators people (and their phones' keyboards) put inside numbers.
 _SP = "[ \u00a0\u2009\u202f]"  # space, no-break space, thin space, narrow no-break space
-_DASH = "[-\u2010\u2011\u2012\u2013\u2212]"  # hyphen-minus, hyphens, figure dash, en dash, minus
+_DASH = "[-\u2010\u2011\u2012\u2013\u2014\u2212]"  # hyphen-minus, hyphens, figure dash, en and em dash, minus
 
 # --- e-mail -------------------------------------------------------------------
 # The look-behind makes a match start only at the beginning of a run of
@@ -45,11 +48,13 @@ _EMAIL_RE = re.compile(r"(?<![\w.%+'-])[\w.%+'-]+@[\w-]+(?:\.[\w-]+)+")
 # --- personnummer / samordningsnummer --------------------------------------------
 # Month 01-12; day 01-31, or 61-91 for a samordningsnummer (day + 60).
 _MMDD = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01]|6[1-9]|[78][0-9]|9[01])"
+# The separator before the last four digits: '-' or '+' (100 years or older), with a space either side or not.
+_SEP = rf"{_SP}?(?:{_DASH}|\+){_SP}?"
 # Unambiguous forms: with a century (YYYYMMDD, any separator or none), or
 # YYMMDD with '-' / '+' before the last four digits. These go before phones,
 # so 050101-1234 is a personnummer, not the number 050-101 12 34.
 _PNR_STRICT_RE = re.compile(
-    rf"(?<!\d)(?:(?:18|19|20)[0-9]{{2}}{_MMDD}(?:{_DASH}|\+|{_SP})?|[0-9]{{2}}{_MMDD}(?:{_DASH}|\+))"
+    rf"(?<!\d)(?:(?:18|19|20)[0-9]{{2}}{_MMDD}(?:{_SEP}|{_SP})?|[0-9]{{2}}{_MMDD}{_SEP})"
     r"[0-9]{4}(?!\d)"
 )
 # YYMMDDNNNN and YYMMDD NNNN: ten bare digits. These go after phones, so
@@ -75,7 +80,7 @@ _PHONE_RE = re.compile(
     (?P<body>
         [1-9][0-9]{{0,2}}\)?           # area code (or the start of a bare digit run)
         (?:
-            (?:{_SP}?{_DASH}{_SP}?|{_SP})?
+            (?:{_SP}?{_DASH}{_SP}?|{_SP}|/{_SP}?)?   # after the area code: a dash, a space, or the older '/'
             [0-9]{{2,}}
             (?:(?:{_SP}[0-9]{{2,}})+|(?:{_DASH}[0-9]{{2,}})+)?
         )?
@@ -89,6 +94,7 @@ _HHMM = r"(?:[01][0-9]|2[0-3])[0-5][0-9]"
 _NOT_A_PHONE_RE = re.compile(
     rf"{_HHMM}{_SP}?{_DASH}{_SP}?{_HHMM}"  # 0800-1200
     rf"|0[1-9][-/.](?:0[1-9]|1[0-2])[-/.](?:19|20)[0-9]{{2}}"  # 05-01-2026
+    rf"|0[1-9]/(?:0[1-9]|1[0-2]){_SP}(?:19|20)[0-9]{{2}}"  # 07/12 2026
 )
 
 _PLACEHOLDER_RE = re.compile("|".join(re.escape(p) for p in _PLACEHOLDERS))
@@ -186,6 +192,29 @@ def mask_personal_data(text: str) -> str:
         if masked == text:
             return masked
         text = masked
+
+
+def has_personal_data(text: str) -> bool:
+    """Whether masking would change `text`: it holds something that looks like a personnummer, a phone number
+    or an e-mail address. For names that are refused rather than masked (an area, a person, an organisation)."""
+    return mask_personal_data(text) != _ascii_digits(text)
+
+
+def mask_data(value: Any) -> Any:
+    """`value` (JSON-like: dicts, lists, tuples, strings, numbers) with every string masked; keys are kept.
+
+    For what is stored or sent as a whole (an outgoing message's data, an audit entry's detail), so that a
+    word a person typed cannot reach storage inside it.
+    """
+    if isinstance(value, str):
+        return mask_personal_data(value)
+    if isinstance(value, dict):
+        return {k: mask_data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_data(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(mask_data(v) for v in value)
+    return value
 
 
 def _cut_position(text: str, limit: int) -> int:

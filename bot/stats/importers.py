@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from bot.domain.masking import mask_personal_data
 from bot.domain.statistics import Month, PoliceEvent, StatRecord, norm_municipality, norm_name, same_municipality
 
 KINDS: tuple[str, ...] = ("police", "vandalism", "events")
@@ -27,6 +28,8 @@ class ImportFailed(Exception):
     """A file that cannot be imported, phrased for the person who exported it."""
 
     def __init__(self, file: str, message: str, line: int | None = None, column: str | None = None) -> None:
+        # The message may quote a cell; it is shown and may be logged, so it is masked like the cells.
+        message = mask_personal_data(message)
         self.file, self.line, self.column, self.message = file, line, column, message
         where = file
         if line is not None:
@@ -320,6 +323,16 @@ class _Bad(ValueError):
     pass
 
 
+def _masked(text: str) -> tuple[str, int]:
+    """`text` with personal data masked, and 1 if that changed it (0 if not).
+
+    Statistics and police events are stored, charted and shown in the picture as they arrive, so a place,
+    category or summary that names a person by number or address is masked on import, and the import's answer
+    says how many fields were (DESIGN.md §3)."""
+    masked = mask_personal_data(text)
+    return masked, int(masked != text)
+
+
 def _text(value: object) -> str:
     if value is None:
         return ""
@@ -414,6 +427,7 @@ class Parsed:
     rows: int  # data rows read
     skipped_region: int  # rows of another municipality
     skipped_empty: int  # counts given as ".." (no value)
+    masked: int = 0  # cells whose personal data was masked (see `_masked`)
 
 
 DEFAULT_CATEGORY = {"vandalism": "Skadegörelse", "police": ""}
@@ -433,7 +447,7 @@ class _RecordReader:
         self.seen: dict[str, int] = {}
         self.occurrences: dict[str, int] = {}
         self.carry: dict[str, str] = {}
-        self.skipped_region = self.skipped_empty = 0
+        self.skipped_region = self.skipped_empty = self.masked = 0
         self.row: list[Any] = []
         self.line = 0
 
@@ -492,12 +506,17 @@ class _RecordReader:
                 continue  # an empty row, or a footnote such as "Källa: Brå" in the first cell only
             rows += 1
             self.read_row(dated)
-        return Parsed(self.records, rows, self.skipped_region, self.skipped_empty)
+        return Parsed(self.records, rows, self.skipped_region, self.skipped_empty, self.masked)
+
+    def masked_text(self, value: object) -> str:
+        text, masked = _masked(_text(value))
+        self.masked += masked
+        return text
 
     def read_row(self, dated: bool) -> None:
         texts: dict[str, str] = {}
         for role in ("region", "category", "place"):
-            v = _text(self.cell(role))
+            v = self.masked_text(self.cell(role))
             if role != "place" and not dated:
                 # A pivot export shows a region or category once for the rows below it: carry it down.
                 v = v or self.carry.get(role, "")
@@ -526,7 +545,7 @@ class _RecordReader:
         if dated:
             day, at = self.parsed("date", parse_date)
             at = self.parsed("time", parse_time, required=False) or at
-            ident = _text(self.cell("id"))
+            ident = self.masked_text(self.cell("id"))
             if ident:
                 key = f"id|{norm_name(ident)}"
             else:
@@ -649,6 +668,7 @@ def _elements(text: str, name: str, dec: json.JSONDecoder) -> Iterator[tuple[int
 class ParsedEvents:
     events: list[PoliceEvent]
     repeated: int  # ids that appeared more than once in the file (the last copy is kept)
+    masked: int = 0  # fields whose personal data was masked (see `_masked`)
 
 
 def parse_events(data: bytes, name: str) -> ParsedEvents:
@@ -661,7 +681,7 @@ def parse_events(data: bytes, name: str) -> ParsedEvents:
         raise ImportFailed(name, "not UTF-8 text", line, str(col)) from None
     dec = json.JSONDecoder()
     by_id: dict[int, PoliceEvent] = {}
-    repeated = 0
+    repeated = masked = 0
     for start, value in _elements(text, name, dec):
 
         def fail(offset: int, message: str) -> ImportFailed:
@@ -710,18 +730,18 @@ def parse_events(data: bytes, name: str) -> ParsedEvents:
             lat, lon = float(m.group(1)), float(m.group(2))
         if ident in by_id:
             repeated += 1
-        by_id[ident] = PoliceEvent(
-            event_id=ident,
-            at=at.astimezone(UTC),
-            name=" ".join(field_("name", str).split()),
-            summary=" ".join((field_("summary", str, required=False) or "").split()),
-            url=field_("url", str, required=False) or "",
-            type=" ".join(field_("type", str).split()),
-            location=" ".join(loc_name.split()),
-            lat=lat,
-            lon=lon,
-        )
-    return ParsedEvents(sorted(by_id.values(), key=lambda e: (e.at, e.event_id)), repeated)
+        texts = {
+            "name": " ".join(field_("name", str).split()),
+            "summary": " ".join((field_("summary", str, required=False) or "").split()),
+            "url": field_("url", str, required=False) or "",
+            "type": " ".join(field_("type", str).split()),
+            "location": " ".join(loc_name.split()),
+        }
+        for key, value in texts.items():
+            texts[key], n = _masked(value)
+            masked += n
+        by_id[ident] = PoliceEvent(event_id=ident, at=at.astimezone(UTC), lat=lat, lon=lon, **texts)
+    return ParsedEvents(sorted(by_id.values(), key=lambda e: (e.at, e.event_id)), repeated, masked)
 
 
 def read_events(path: Path) -> ParsedEvents:

@@ -166,6 +166,7 @@ class PoliceFetcher:
         done = []
         for g in groups:
             new, updated, _, _ = save_events(self.services, g, parsed.events, self.client.url, "police-api")
-            done.append(f"{g.id} police events: {new} new, {updated} updated")
+            masked = f", personal data masked in {parsed.masked} fields" if parsed.masked else ""
+            done.append(f"{g.id} police events: {new} new, {updated} updated{masked}")
         log.info("police events: %s", "; ".join(done))
         return done

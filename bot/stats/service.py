@@ -55,12 +55,16 @@ class ImportReport:
     skipped: dict[str, int]
     first: Month | None
     last: Month | None
+    masked: int = 0  # fields in which personal data was masked
 
     def text(self) -> str:
         span = f", {self.first}..{self.last}" if self.first and self.last else ""
         parts = [f"{self.new} new", f"{self.updated} updated", f"{self.unchanged} already imported"]
         skipped = [f"{n} {why}" for why, n in self.skipped.items() if n]
         extra = f"; skipped {', '.join(skipped)}" if skipped else ""
+        if self.masked:
+            fields = "field" if self.masked == 1 else "fields"
+            extra += f"; personal data (personal identity, phone or e-mail) masked in {self.masked} {fields}"
         return f"{self.file}: {self.rows} rows read{span}: {', '.join(parts)}{extra}"
 
 
@@ -120,6 +124,7 @@ def import_file(svc: Services, group_id: str, kind: str, path: Path, actor: str 
             {"outside the municipality": outside, "repeated in the file": parsed.repeated},
             months[0] if months else None,
             months[-1] if months else None,
+            parsed.masked,
         )
     if kind not in ("police", "vandalism"):
         raise ValueError(kind)
@@ -127,7 +132,7 @@ def import_file(svc: Services, group_id: str, kind: str, path: Path, actor: str 
     now = svc.clock.now()
     with svc.unit() as uow:
         new, updated, same = uow.store.save_stat_records(group.id, kind, result.records, path.name, now)
-        detail = {"file": path.name, "kind": kind, "new": new, "updated": updated}
+        detail = {"file": path.name, "kind": kind, "new": new, "updated": updated, "masked": result.masked}
         uow.store.audit(now, group.id, actor, "import_statistics", detail)
         uow.commit()
     months = sorted(Month(r.year, r.month) for r in result.records)
@@ -141,6 +146,7 @@ def import_file(svc: Services, group_id: str, kind: str, path: Path, actor: str 
         {"of another municipality": result.skipped_region, 'without a value ("..")': result.skipped_empty},
         months[0] if months else None,
         months[-1] if months else None,
+        result.masked,
     )
 
 

@@ -174,6 +174,16 @@ TEXT: dict[str, dict[str, str]] = {
         "sv": "Områdeskoden {code} får bara ha små bokstäver a–z, siffror, - och _.",
         "en": "The area code {code} may only have lower-case a–z, digits, - and _.",
     },
+    "cmd.name_personal_data": {
+        "sv": "{what} får inte innehålla personnummer, telefonnummer eller e-postadresser, eftersom det visas "
+        "för alla. Inget sparades; skriv det utan dem.",
+        "en": "{what} must not contain personal identity numbers, phone numbers or e-mail addresses, since it is "
+        "shown to everyone. Nothing was saved; write it without them.",
+    },
+    "cmd.what.area_code": {"sv": "Områdets kod", "en": "The area's code"},
+    "cmd.what.area_name": {"sv": "Områdets namn", "en": "The area's name"},
+    "cmd.what.person_name": {"sv": "Personens namn", "en": "The person's name"},
+    "cmd.what.organisation": {"sv": "Organisationens namn", "en": "The organisation's name"},
     "cmd.area.line": {
         "sv": "• {code} – {name} ({places} platser, {people} rapportörer)",
         "en": "• {code} – {name} ({places} places, {people} reporters)",

@@ -33,6 +33,10 @@ def build_app(config: SlackConfig, bot_token: str, signing_secret: str | None) -
         # The listeners only acknowledge and queue (bot/intake.py), so Bolt may answer when they return; the
         # other way, Bolt polls for the acknowledgement every 10 ms and each request waits at least that long.
         process_before_response=True,
+        # Bolt's loggers under "slack_bolt" (the app's own would be named after this file), where bot/logs.py
+        # keeps libraries at WARNING: Bolt logs whole request bodies at INFO (bad signatures, unknown payloads).
+        logger=logging.getLogger("slack_bolt"),
+        name="slack_bolt.app",
     )
 
 
