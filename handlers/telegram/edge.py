@@ -3,7 +3,8 @@
 Updates become neutral `Inbound`s (`update_to_inbound`); the listeners registered by `register()` answer a
 callback query first, then hand the event to the services in a worker thread and drain the outbox. The
 `TelegramSender` delivers outbox rows with the real PTB `Bot`: inline keyboards for choices, HTML parse
-mode with every user text escaped, edits in place for a message's `ref`.
+mode with every user text escaped, edits in place for a message's `ref`. A document (the picture, the report)
+is laid out as HTML by handlers/telegram/documents.py, in several messages where it is long.
 
 The outbox is drained in a worker thread (database work never blocks the loop); each Bot API call is
 scheduled back on the loop that owns the PTB application.
@@ -23,11 +24,13 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.error import RetryAfter as TgRetryAfter
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
+from bot.conversation.document import Document
 from bot.conversation.messages import Inbound, Outbound
 from bot.domain.model import OutboxItem
 from bot.outbox import PermanentFailure, RetryAfter
 from bot.ratelimit import RateLimiter, telegram_limits
 from bot.services import Services
+from handlers.telegram.documents import document_messages
 
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"
@@ -153,6 +156,21 @@ class TelegramSender:
     async def _send(self, chat_id: int, out: Outbound, message_id: str | None) -> str:
         bot = self.application.bot
         text, markup = render(out)
+        doc = out.data.get("document")
+        if isinstance(doc, dict):  # a document: HTML in as many messages as it needs, the keyboard on the last
+            pages = document_messages(Document.from_json(doc))
+            if len(pages) > 1 or message_id is None:
+                first = ""
+                for n, page in enumerate(pages):
+                    last = n == len(pages) - 1
+                    sent = await bot.send_message(
+                        chat_id, page, parse_mode="HTML", reply_markup=markup if last else None
+                    )
+                    first = first or str(sent.message_id)
+                if out.attachments:
+                    await self._send_attachments(chat_id, out)
+                return first
+            text = pages[0]
         if message_id is not None:
             try:
                 await bot.edit_message_text(
