@@ -163,7 +163,7 @@ def legend_text(legend: Legend) -> str:
 def part_lines(part: Part) -> list[str]:
     """A part as lines of plain text."""
     if isinstance(part, Heading):
-        return [part.text.upper() if part.level <= 2 else part.text]
+        return [part.text, "─" * len(part.text)] if part.level <= 2 else [part.text]
     if isinstance(part, Paragraph):
         return part.text.split("\n")
     if isinstance(part, ItemList):
