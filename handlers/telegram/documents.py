@@ -97,45 +97,45 @@ def _split_line(line: str, room: int) -> list[str]:
 
 
 def document_messages(doc: Document, limit: int = MAX_TEXT) -> list[str]:
-    """The document as HTML messages of at most `limit` characters each, in order."""
-    head = "\n".join(x for x in (f"<b>{_e(doc.title)}</b>", f"<i>{_e(doc.subtitle)}</i>" if doc.subtitle else "") if x)
+    """The document as HTML messages of at most `limit` characters each, in order. Parts are kept whole where
+    they fit; a heading goes to the next message with the start of its part rather than end a message."""
+    title = f"<b>{_e(doc.title)}</b>"
     messages: list[str] = []
-    current = head
-    after_heading = False
+    current = title + (f"\n<i>{_e(doc.subtitle)}</i>" if doc.subtitle else "")
 
-    def add(block: str, joiner: str) -> None:
+    def add(block: str, joiner: str, keep_heading: bool) -> None:
         nonlocal current
-        if current and length(current + joiner + block) <= limit:
+        if length(current + joiner + block) <= limit:
             current += joiner + block
             return
-        if current:
-            messages.append(current)
+        if keep_heading:  # current ends with the heading of this block: move the heading along
+            before, sep, heading = current.rpartition("\n\n")
+            if sep and length(heading + joiner + block) <= limit:
+                messages.append(before)
+                current = heading + joiner + block
+                return
+        messages.append(current)
         current = block
 
+    after_heading = False
     for part in doc.parts:
         lines, opening, closing = part_pieces(part)
         joiner = "\n" if after_heading else "\n\n"
         block = opening + "\n".join(lines) + closing
         if length(block) <= limit:
-            if after_heading and length(current + joiner + block) > limit:
-                # keep a heading with the start of its part: move it to the next message
-                heading, _, rest = current.rpartition("\n\n")
-                if heading:
-                    messages.append(heading)
-                    current = rest
-            add(block, joiner)
-        else:  # a part longer than a message: its lines over several, each one opened and closed again
+            add(block, joiner, after_heading)
+        else:  # a part longer than a message: its lines over several, each piece opened and closed again
             room = limit - length(opening + closing)
             chunk: list[str] = []
+            first = True
             for line in lines:
                 for piece in _split_line(line, room) if length(line) > room else [line]:
                     if chunk and length("\n".join([*chunk, piece])) > room:
-                        add(opening + "\n".join(chunk) + closing, joiner)
-                        joiner, chunk = "\n", []
+                        add(opening + "\n".join(chunk) + closing, joiner if first else "\n", after_heading and first)
+                        first, chunk = False, []
                     chunk.append(piece)
             if chunk:
-                add(opening + "\n".join(chunk) + closing, joiner)
+                add(opening + "\n".join(chunk) + closing, joiner if first else "\n", after_heading and first)
         after_heading = isinstance(part, Heading)
-    if current:
-        messages.append(current)
+    messages.append(current)
     return messages

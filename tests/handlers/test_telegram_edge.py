@@ -378,7 +378,7 @@ def test_an_export_reaches_the_coordinator_as_a_document(tmp_path: Path) -> None
 
         e.fake.fail_next("sendDocument", status=400, description="Bad Request: file is too big")
         await e.feed(e.fake.command_update(SARA, SARA, "report", args="2026-W47"))
-        assert e.fake.texts_to(SARA)[-1].startswith("# Veckorapport Tryggare Trelleborg")  # the text arrived
+        assert e.fake.texts_to(SARA)[-1].startswith("Veckorapport Tryggare Trelleborg")  # the text arrived
         await e.tick()
         tries = [c for c in e.fake.calls_to("sendDocument") if c.params["document"].filename.endswith(".pdf")]
         assert len(tries) == 1  # not retried
