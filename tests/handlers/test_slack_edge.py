@@ -171,7 +171,8 @@ def test_meeting_draft_reactions_menus_and_finalise(tmp_path: Path) -> None:
         shared = sorted(c for f in w.fake.files() for c in f.channels)
         assert shared.count(BROADCAST) == 3 and shared.count(w.fake.dm_channel(ANNA)) == 3  # heatmap, trend, PDF
         pdfs = [f for f in w.fake.files() if BROADCAST in f.channels and f.filename.endswith(".pdf")]
-        assert [f.filename for f in pdfs] == ["veckorapport-2026-W47.sv.pdf"] and (pdfs[0].content or b"").startswith(b"%PDF-")
+        assert [f.filename for f in pdfs] == ["veckorapport-2026-W47.sv.pdf"]
+        assert (pdfs[0].content or b"").startswith(b"%PDF-")
 
     run_workspace(tmp_path, body)
 

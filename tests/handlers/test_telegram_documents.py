@@ -92,8 +92,7 @@ def test_a_picture_longer_than_a_message_is_split_never_cut(tmp_path: Path) -> N
         observations = await asyncio.to_thread(add_observations, e, 40)
         await e.feed(e.fake.command_update(SARA, SARA, "picture", args="2026-W47"))
         parts = [m for m in e.fake.sent_to(SARA) if "text" in m]
-        assert len(parts) >= 3 and all(  # noqa
-len(m["text"].encode("utf-16-le")) // 2 <= 4096 for m in parts)
+        assert len(parts) >= 3 and all(length(m["text"]) <= MAX_TEXT for m in parts)
         shown = "\n".join(m["text"] for m in parts)
         for text in observations:  # every observation whole, once, as it was written
             assert shown.count(text) == 1
