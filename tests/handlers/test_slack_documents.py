@@ -55,7 +55,7 @@ def test_picture_and_report_are_block_kit_with_no_markdown_shown(tmp_path: Path)
         await asyncio.to_thread(seed, w.app, TUE_OPEN)
 
         await w.command(SARA, "picture 2026-W47", channel=MEETING)
-        (picture,) = w.fake.ephemerals(user=SARA)  # the picture is for the asker only
+        picture = w.fake.ephemerals(user=SARA)[-1]  # the picture is for the asker only
         blocks = picture["blocks"]
         assert validate_blocks(blocks) == ""
         types = [b["type"] for b in blocks]
@@ -111,6 +111,25 @@ def test_picture_and_report_are_block_kit_with_no_markdown_shown(tmp_path: Path)
         assert not MARKDOWN.search(dm[0]["text"])
         (pdf,) = [f for f in w.fake.files() if w.fake.dm_channel(KIM) in f.channels]
         assert pdf.filename == "veckorapport-2026-W47.sv.pdf"
+
+        # what a person typed arrives as typed (the number masked): brackets and stars, no backslash escapes
+        await w.command(SARA, "observe centrum: Oro vid [torget] *nu*, ring 070-123 45 67", channel=MEETING)
+        assert w.fake.ephemerals(user=SARA)[-1]["text"] == "Observationen är sparad för 2026-W48."
+        await w.command(SARA, "picture 2026-W48", channel=MEETING)
+        blocks = w.fake.ephemerals(user=SARA)[-1]["blocks"]
+        assert shown_texts(blocks)[:2] == [
+            "Lägesbild Tryggare Trelleborg – vecka 48, 2026",
+            "Utkast inför veckans EST-möte.",
+        ]
+        items = [e for b in blocks if b["type"] == "rich_text" for x in b["elements"] for e in x.get("elements", [])]
+        observation = {
+            "type": "rich_text_section",
+            "elements": [
+                {"type": "text", "text": "Centrum", "style": {"bold": True}},
+                {"type": "text", "text": ": Oro vid [torget] *nu*, ring [telefon] (Säkerhetsenheten, Sara Samordnare)"},
+            ],
+        }
+        assert observation in items and "\\" not in "".join(shown_texts(blocks))
 
     run_workspace(tmp_path, body)
 

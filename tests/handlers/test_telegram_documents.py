@@ -70,6 +70,7 @@ def test_picture_and_report_are_html_with_no_markdown_shown(tmp_path: Path) -> N
         assert lines[6] == "🔴 2,5  3    2     ↑ +1,0            ↑ +2,0        Narkotika, öppen droghantering"
         assert len(lines) == 13 and norr.splitlines()[3] == "🟡 0,5  1    2     → 0,0             → 0,0         Klotter"
         assert f"• Centrum · Stortorget · Narkotika, öppen droghantering: {APPROVED_NOTE} (Trygghetsvärdar)" in shown
+        # the masked number shows as its placeholder, brackets as typed: no backslash escapes
 
         await e.feed(e.fake.command_update(KIM, KIM, "report", args="2026-W47"))
         report = [m for m in e.fake.sent_to(KIM) if "text" in m]
@@ -82,6 +83,17 @@ def test_picture_and_report_are_html_with_no_markdown_shown(tmp_path: Path) -> N
         assert overview.splitlines()[0] == "Centrum   Norr      Faktor"
         assert "🔴 2,5 ↑  🟢 0,0 →  Narkotika, öppen droghantering" in overview.splitlines()
         assert entity_texts(report[0], "italic")[-1].startswith("Sammanställt av est-bot")
+
+        # what a person typed arrives as typed (the number masked): brackets and stars, no backslash escapes
+        await e.feed(
+            e.fake.command_update(SARA, SARA, "observe", args="centrum: Oro vid [torget] *nu*, ring 070-123 45 67")
+        )
+        assert e.fake.texts_to(SARA)[-1] == "Observationen är sparad för 2026-W48."
+        await e.feed(e.fake.command_update(SARA, SARA, "picture", args="2026-W48"))
+        shown = e.fake.texts_to(SARA)[-1]
+        assert shown.startswith("Lägesbild Tryggare Trelleborg – vecka 48, 2026\nUtkast inför veckans EST-möte.")
+        assert "• Centrum: Oro vid [torget] *nu*, ring [telefon] (Säkerhetsenheten, Sara Samordnare)" in shown
+        assert "\\" not in shown and "070" not in shown
 
     run_edge(tmp_path, body)
 
