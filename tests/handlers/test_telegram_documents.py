@@ -129,6 +129,7 @@ def test_split_keeps_every_line_and_every_table_in_its_block() -> None:
             Paragraph("Slut", muted=True),
         ),
     )
+    assert Document.from_json(doc.to_json()) == doc  # as the outbox stores it
     messages = document_messages(doc)
     assert all(length(m) <= MAX_TEXT for m in messages)
     parsed = [parse_html(m) for m in messages]  # raises like Telegram on a tag left open or an entity cut
