@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from bot import privacy
@@ -302,23 +303,21 @@ def cmd_close(svc: Services, ctx: Ctx, args: list[str]) -> None:
 
 
 def cmd_picture(svc: Services, ctx: Ctx, args: list[str]) -> None:
-    from bot.reports.render import render_picture_markdown
+    from bot.conversation.document import plain_text
+    from bot.reports.structured import picture_document
 
     assert ctx.group is not None
     rnd = _round_arg(svc, ctx, args)
     if rnd is None:
         return
     pic = svc.picture(ctx.uow, ctx.group, rnd, ctx.lang)
-    svc.reply(
-        ctx,
-        Outbound(
-            render_picture_markdown(
-                pic, for_coordinators=ctx.person is not None and ctx.person.has_role("coordinator")
-            ),
-            kind="picture_preview",
-            data={"round_id": rnd.id, "week": str(rnd.key), "format": "markdown"},
-        ),
+    doc = picture_document(
+        pic,
+        for_coordinators=ctx.person is not None and ctx.person.has_role("coordinator"),
+        finalised=phase_index(rnd.phase) >= phase_index(Phase.FINALISED),
     )
+    data = {"round_id": rnd.id, "week": str(rnd.key), "document": doc.to_json()}
+    svc.reply(ctx, Outbound(plain_text(doc), kind="picture_preview", data=data))
 
 
 def _round_arg(svc: Services, ctx: Ctx, args: list[str]) -> Round | None:
@@ -350,7 +349,7 @@ def finalize(svc: Services, ctx: Ctx, rnd: Round) -> None:
         return
     svc._transition(ctx.uow, ctx.group, rnd.key, Phase.FINALISED, ctx.now, automatic=False, actor=ctx.person)
     n = len(ctx.uow.store.actions_for_round(rnd.id))
-    _say(svc, ctx, "cmd.finalize.done", week=str(rnd.key), n=n)
+    _say(svc, ctx, "cmd.finalize.done.one" if n == 1 else "cmd.finalize.done", week=str(rnd.key), n=n)
     audit(ctx, "finalize", {"week": str(rnd.key), "actions": n})
 
 
@@ -368,14 +367,15 @@ def cmd_report(svc: Services, ctx: Ctx, args: list[str]) -> None:
     if phase_index(rnd.phase) < phase_index(Phase.FINALISED):
         _say(svc, ctx, "cmd.report.none", week=str(rnd.key))
         return
+    from bot.conversation.document import Paragraph, plain_text
     from bot.reporting import report_pdf_attachment
 
-    md = svc.report_markdown(ctx.uow, ctx.group, rnd, ctx.lang)
+    doc = svc.report_document(ctx.uow, ctx.group, rnd, ctx.lang)
     pdf = report_pdf_attachment(svc, ctx.uow, ctx.group, rnd, ctx.lang)
     if not pdf:
-        md += "\n\n" + t(ctx.lang, "cmd.report.pdf_failed")
-    data = {"round_id": rnd.id, "week": str(rnd.key), "format": "markdown"}
-    svc.reply(ctx, Outbound(md, kind="report_document", data=data, attachments=pdf))
+        doc = replace(doc, parts=(*doc.parts, Paragraph(t(ctx.lang, "cmd.report.pdf_failed"), muted=True)))
+    data = {"round_id": rnd.id, "week": str(rnd.key), "document": doc.to_json()}
+    svc.reply(ctx, Outbound(plain_text(doc), kind="report_document", data=data, attachments=pdf))
 
 
 def _split_pipes(args: list[str]) -> list[str]:

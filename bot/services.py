@@ -19,6 +19,7 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.config import Config, GroupConfig
+from bot.conversation.document import Document
 from bot.conversation.messages import Attachment, Choice, Inbound, Outbound
 from bot.conversation.questionnaire import Event, Item, Questionnaire, Spec
 from bot.domain.cycle import (
@@ -848,7 +849,7 @@ class Services:
             else t(lang, "meet.auto_finalised")
         )
         pic = self.picture(uow, group, rnd)
-        head = t(lang, "meet.draft_header", week=str(rnd.key), group=group.name)
+        head = t(lang, "meet.final_header", week=str(rnd.key), group=group.name)  # no longer a draft
         self.send_to_channel(
             uow,
             group,
@@ -880,6 +881,13 @@ class Services:
         pic = self.picture(uow, group, rnd, lang)
         return render_report_markdown(pic, self.decisions(uow, rnd, lang))
 
+    def report_document(self, uow: UnitOfWork, group: GroupConfig, rnd: Round, lang: str) -> Document:
+        """The weekly report as structure, for the chat platforms to lay out (never Markdown to show)."""
+        from bot.reports.structured import report_document
+
+        pic = self.picture(uow, group, rnd, lang)
+        return report_document(pic, self.decisions(uow, rnd, lang))
+
     def _on_publish(self, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> None:
         texts: dict[str, str] = {}
         pics: dict[str, Picture] = {}
@@ -896,8 +904,10 @@ class Services:
         images: dict[str, tuple[Attachment, ...]] = {}
 
         def image(lang: str) -> tuple[Attachment, ...]:  # drawn only for a language someone receives
-            if lang not in images:
-                images[lang] = self.charts(group, rnd, pics[lang])
+            if lang not in images:  # the charts, then the report as a PDF to keep
+                from bot.reporting import report_pdf_attachment
+
+                images[lang] = self.charts(group, rnd, pics[lang]) + report_pdf_attachment(self, uow, group, rnd, lang)
             return images[lang]
 
         if self.channel_addresses(group, "broadcast"):

@@ -92,7 +92,8 @@ def test_followup_in_the_chat_attaches_the_document(seeded: Bot) -> None:
 
 def test_report_command_attaches_the_pdf(seeded: Bot) -> None:
     (reply,) = seeded.cmd("kim", "report 2026-W47")
-    assert reply.kind == "report_document" and reply.text.startswith("# Veckorapport Tryggare Trelleborg")
+    assert reply.kind == "report_document" and reply.text.startswith("Veckorapport Tryggare Trelleborg – vecka 47")
+    assert reply.data["document"]["title"] == "Veckorapport Tryggare Trelleborg – vecka 47, 2026"
     (file,) = reply.attachments
     assert file.filename == "veckorapport-2026-W47.sv.pdf" and file.mime == "application/pdf"
     text = " ".join(p.extract_text() for p in PdfReader(file.path).pages)

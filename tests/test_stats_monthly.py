@@ -248,13 +248,14 @@ def test_the_weeks_police_events_in_the_areas_appear_in_the_picture(sbot: Bot, t
     sbot.tick()  # Tuesday: week 47 opens
     report = import_file(sbot.app.services, "tbg", "events", path)
     assert (report.new, report.skipped["outside the municipality"]) == (7, 1)
-    md = texts(sbot.cmd("sara", "lägesbild"))
-    assert "\n## Polisens händelser i områdena\n\n" in md
-    section = md.split("## Polisens händelser i områdena\n\n")[1].split("\n\n")[0]
+    shown = texts(sbot.cmd("sara", "lägesbild"))
+    heading = "Polisens händelser i områdena"
+    assert f"\n\n{heading}\n{'─' * len(heading)}\n" in shown
+    section = shown.split(f"{heading}\n{'─' * len(heading)}\n")[1].split("\n\n")[0]
     assert section.splitlines() == [
-        "- **Norr · Norrskolan**: tor 12/11 08:00 – Misshandel: Bråk utanför Norrskolan.",
-        "- **Centrum · Resecentrum**: sön 15/11 23:30 – Bråk: Ungdomar bråkade vid resecentrum.",
-        "- **Norr**: mån 16/11 12:00 – Stöld: Cykelstöld.",
+        "• Norr · Norrskolan: tor 12/11 08:00 – Misshandel: Bråk utanför Norrskolan.",
+        "• Centrum · Resecentrum: sön 15/11 23:30 – Bråk: Ungdomar bråkade vid resecentrum.",
+        "• Norr: mån 16/11 12:00 – Stöld: Cykelstöld.",
     ]
     with sbot.app.services.unit() as uow:
         group = sbot.app.config.group("tbg")

@@ -123,6 +123,10 @@ TEXT: dict[str, dict[str, str]] = {
         "sv": "Lägesbilden för {week} är fastställd med {n} prioriteringar.",
         "en": "The situation picture for {week} is finalised with {n} priorities.",
     },
+    "cmd.finalize.done.one": {
+        "sv": "Lägesbilden för {week} är fastställd med 1 prioritering.",
+        "en": "The situation picture for {week} is finalised with 1 priority.",
+    },
     "cmd.finalize.not_ready": {
         "sv": "Det finns inget utkast att fastställa för {week} ({phase}).",
         "en": "There is no draft to finalise for {week} ({phase}).",
@@ -243,6 +247,7 @@ TEXT: dict[str, dict[str, str]] = {
         "sv": "Utkast till lägesbild {week} – {group}",
         "en": "Draft situation picture {week} – {group}",
     },
+    "meet.final_header": {"sv": "Lägesbild {week} – {group}", "en": "Situation picture {week} – {group}"},
     "meet.report_header": {"sv": "Veckorapport {week} – {group}", "en": "Weekly report {week} – {group}"},
     "atype.presence": {"sv": "Närvaro", "en": "Presence"},
     "atype.traffic": {"sv": "Trafikkontroll", "en": "Traffic control"},

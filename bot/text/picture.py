@@ -14,6 +14,10 @@ TEXT: dict[str, dict[str, str]] = {
         "sv": "Utkast inför veckans EST-möte.",
         "en": "Draft for this week's EST meeting.",
     },
+    "picture.final": {
+        "sv": "Fastställd vid veckans EST-möte.",
+        "en": "Finalised at this week's EST meeting.",
+    },
     "picture.report.title": {
         "sv": "Veckorapport {group} – vecka {week}, {year}",
         "en": "Weekly report {group} – week {week}, {year}",

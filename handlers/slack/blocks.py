@@ -25,11 +25,25 @@ from slack_sdk.models.blocks import (
     Option,
     PlainTextInputElement,
     PlainTextObject,
+    RichTextBlock,
+    RichTextElementParts,
+    RichTextListElement,
+    RichTextSectionElement,
     SectionBlock,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
+from bot.conversation.document import (
+    Document,
+    Heading,
+    Item,
+    ItemList,
+    Legend,
+    Paragraph,
+    Table,
+    legend_text,
+)
 from bot.conversation.messages import Choice, Outbound
 from bot.text import t
 
@@ -42,6 +56,9 @@ BUTTON_MAX = 75
 OPTION_MAX = 75
 MAX_BLOCKS = 50
 FALLBACK_MAX = 3900  # the notification text; Slack cuts long ones anyway
+FIELD_MAX = 2000  # characters of a section field and of a context element's text
+MAX_FIELDS = 10  # fields in one section
+LIST_ITEMS = 20  # items in one rich-text list block (a longer list continues in the next block)
 EMOJI = {"green": "🟢", "yellow": "🟡", "orange": "🟠", "red": "🔴", "none": "⚪"}
 _PLACE_CHOICE = re.compile(r"^(q\d+:)p:(\d+):(\d+|new|skip)$")
 
@@ -155,6 +172,97 @@ def _choice_blocks(out: Outbound, lang: str) -> list[Block]:
     return blocks
 
 
+# --------------------------------------------------------------------------- documents
+
+
+def _context_blocks(text: str) -> list[Block]:
+    return [ContextBlock(elements=[_plain(chunk)]) for chunk in _chunks(text, FIELD_MAX)]
+
+
+def _item_section(item: Item) -> RichTextSectionElement:
+    """A list item: the lead in bold, then the text; rich text shows both exactly as written."""
+    parts: list[RichTextElementParts.Text] = []
+    if item.lead:
+        parts.append(RichTextElementParts.Text(text=item.lead, style={"bold": True}))
+    if item.text:
+        parts.append(RichTextElementParts.Text(text=f": {item.text}" if item.lead else item.text))
+    return RichTextSectionElement(elements=parts or [RichTextElementParts.Text(text="…")])
+
+
+def _list_blocks(part: ItemList) -> list[Block]:
+    style = "ordered" if part.ordered else "bullet"
+    blocks: list[Block] = []
+    for start in range(0, len(part.items), LIST_ITEMS):
+        items = part.items[start : start + LIST_ITEMS]
+        element = RichTextListElement(
+            style=style,
+            elements=[_item_section(i) for i in items],
+            offset=start if part.ordered and start else None,
+        )
+        blocks.append(RichTextBlock(elements=[element]))
+    return blocks
+
+
+def _table_blocks(part: Table) -> list[Block]:
+    """One field per row (its label, then each column's value with the level's colour), ten to a section."""
+    fields = []
+    for row in part.rows:
+        values = " · ".join(
+            f"{col}: {cell.shown()}" for col, cell in zip(part.columns, row.cells, strict=False) if cell.shown()
+        )
+        fields.append(_plain(_cut(f"{row.label}\n{values}" if values else row.label, FIELD_MAX)))
+    return [SectionBlock(fields=fields[i : i + MAX_FIELDS]) for i in range(0, len(fields), MAX_FIELDS)]
+
+
+def document_blocks(doc: Document) -> list[Block]:
+    """A document as Block Kit: the title as a header, sections as headers, text as sections, lists as rich
+    text with the lead in bold, tables as fields, legends and explanations as context. Every word is plain text
+    or rich text, which Slack shows as written: no markup can come through."""
+    blocks: list[Block] = [HeaderBlock(text=_cut(doc.title, HEADER_MAX) or "EST")]
+    if doc.subtitle:
+        blocks += _context_blocks(doc.subtitle)
+    for part in doc.parts:
+        if isinstance(part, Heading):
+            if part.level <= 2:
+                blocks.append(HeaderBlock(text=_cut(part.text, HEADER_MAX) or "…"))
+            else:
+                bold = RichTextElementParts.Text(text=part.text, style={"bold": True})
+                blocks.append(RichTextBlock(elements=[RichTextSectionElement(elements=[bold])]))
+        elif isinstance(part, Paragraph):
+            blocks += _context_blocks(part.text) if part.muted else _text_sections(part.text)
+        elif isinstance(part, ItemList):
+            blocks += _list_blocks(part)
+        elif isinstance(part, Table):
+            blocks += _table_blocks(part)
+        elif isinstance(part, Legend):
+            blocks += _context_blocks(legend_text(part))
+    return blocks
+
+
+def document_of(out: Outbound) -> Document | None:
+    raw = out.data.get("document")
+    return Document.from_json(raw) if isinstance(raw, dict) else None
+
+
+def message_pages(out: Outbound, lang: str) -> list[list[Block]]:
+    """The blocks of one message, in as many messages as Slack needs for them: a document longer than 50 blocks
+    continues in the next message, never cut. The controls come with the last one."""
+    doc = document_of(out)
+    if doc is None:
+        return [message_blocks(out, lang)]
+    blocks = document_blocks(doc)
+    controls = _choice_blocks(out, str(out.data.get("lang") or lang))
+    pages: list[list[Block]] = []
+    while blocks and len(blocks) + len(controls) > MAX_BLOCKS:
+        cut = MAX_BLOCKS
+        if isinstance(blocks[cut - 1], HeaderBlock):  # a heading stays with what follows it
+            cut -= 1
+        page, blocks = blocks[:cut], blocks[cut:]
+        pages.append(page)
+    pages.append(blocks + controls)
+    return pages
+
+
 def where_prefix(out: Outbound) -> tuple[str, int] | None:
     """(choice prefix, item) when `out` asks where something happened, from its own place buttons."""
     for choice in out.all_choices():
@@ -167,6 +275,9 @@ def where_prefix(out: Outbound) -> tuple[str, int] | None:
 def message_blocks(out: Outbound, lang: str) -> list[Block]:
     """The blocks of one message; `lang` is the recipient's, unless the message names its own."""
     lang = str(out.data.get("lang") or lang)
+    doc = document_of(out)
+    if doc is not None:
+        return [*document_blocks(doc), *_choice_blocks(out, lang)][:MAX_BLOCKS]  # all of it: message_pages
     blocks: list[Block] = []
     text = out.text
     if out.kind in ("picture", "report") and text:

@@ -21,7 +21,7 @@ from bot.conversation.messages import Outbound
 from bot.domain.model import OutboxItem
 from bot.outbox import PermanentFailure, RetryAfter
 from bot.ratelimit import RateLimiter, Window
-from handlers.slack.blocks import fallback_text, home_view, message_blocks
+from handlers.slack.blocks import escape, fallback_text, home_view, message_blocks, message_pages
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
@@ -60,6 +60,11 @@ def slack_limits(channel: str) -> dict[str, Window]:
 def _error(exc: SlackApiError) -> str:
     data = exc.response.data if isinstance(exc.response.data, dict) else {}
     return str(data.get("error") or "")
+
+
+def _continued(out: Outbound, n: int) -> str:
+    """The notification text of a document's next message: its first line and the part's number."""
+    return escape(f"{out.text.split(chr(10), 1)[0]} ({n + 1})")
 
 
 class SlackSender:
@@ -110,28 +115,32 @@ class SlackSender:
                         raise
                     log.info("ephemeral answer in %s not possible (%s); sent as a direct message", channel, exc)
             address = user  # files cannot be ephemeral: they go to the person's direct chat
-        if message_id is not None:
+        pages = message_pages(out, self.lang)
+        if message_id is not None and len(pages) == 1:
             updated = self._update(message_id, out)
             if updated is not None:
                 return updated
         channel = self._channel_of(address)
-        self.limiter.acquire(slack_limits(channel))
-        response = self.client.chat_postMessage(
-            channel=channel,
-            text=fallback_text(out),
-            blocks=message_blocks(out, self.lang),
-            unfurl_links=False,
-            unfurl_media=False,
-        )
-        new_id = f"{response['channel']}|{response['ts']}"
-        self._upload(str(response["channel"]), out)
+        new_id = ""
+        for n, blocks in enumerate(pages):  # a long document continues in the next message
+            self.limiter.acquire(slack_limits(channel))
+            response = self.client.chat_postMessage(
+                channel=channel,
+                text=fallback_text(out) if n == 0 else _continued(out, n),
+                blocks=blocks,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+            new_id = new_id or f"{response['channel']}|{response['ts']}"
+        self._upload(new_id.partition("|")[0], out)
         return new_id
 
     def _post_ephemeral(self, channel: str, user: str, out: Outbound) -> None:
-        self.limiter.acquire(slack_limits(channel))
-        self.client.chat_postEphemeral(
-            channel=channel, user=user, text=fallback_text(out), blocks=message_blocks(out, self.lang)
-        )
+        for n, blocks in enumerate(message_pages(out, self.lang)):
+            self.limiter.acquire(slack_limits(channel))
+            self.client.chat_postEphemeral(
+                channel=channel, user=user, text=fallback_text(out) if n == 0 else _continued(out, n), blocks=blocks
+            )
 
     def _update(self, message_id: str, out: Outbound) -> str | None:
         channel, _, ts = message_id.partition("|")

@@ -3,7 +3,8 @@
 Updates become neutral `Inbound`s (`update_to_inbound`); the listeners registered by `register()` answer a
 callback query first, then hand the event to the services in a worker thread and drain the outbox. The
 `TelegramSender` delivers outbox rows with the real PTB `Bot`: inline keyboards for choices, HTML parse
-mode with every user text escaped, edits in place for a message's `ref`.
+mode with every user text escaped, edits in place for a message's `ref`. A document (the picture, the report)
+is laid out as HTML by handlers/telegram/documents.py, in several messages where it is long.
 
 The outbox is drained in a worker thread (database work never blocks the loop); each Bot API call is
 scheduled back on the loop that owns the PTB application.
@@ -23,11 +24,13 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.error import RetryAfter as TgRetryAfter
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
+from bot.conversation.document import Document
 from bot.conversation.messages import Inbound, Outbound
 from bot.domain.model import OutboxItem
 from bot.outbox import PermanentFailure, RetryAfter
 from bot.ratelimit import RateLimiter, telegram_limits
 from bot.services import Services
+from handlers.telegram.documents import document_messages
 
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"
@@ -80,6 +83,12 @@ def render(out: Outbound) -> tuple[str, InlineKeyboardMarkup | None]:
     return text, markup
 
 
+def _pages(out: Outbound) -> list[str] | None:
+    """A document's HTML messages (the picture, the report), or None for a message that is not a document."""
+    doc = out.data.get("document")
+    return document_messages(Document.from_json(doc)) if isinstance(doc, dict) else None
+
+
 def fit(text: str, limit: int) -> str:
     """`text` cut to Telegram's limit, which counts the text as shown (after the HTML is parsed, so the cut
     comes before escaping and never splits an entity like `&lt;`) in UTF-16 code units (an emoji is two)."""
@@ -120,10 +129,13 @@ class TelegramSender:
 
     def send(self, item: OutboxItem, out: Outbound, message_id: str | None) -> str | None:
         chat_id = int(item.address)
-        if message_id is None:  # new messages are paced; edits of an existing one are not counted
-            self.limiter.acquire(telegram_limits(chat_id))
         try:
-            return self._run(self._send(chat_id, out, message_id))
+            pages = _pages(out)
+            if pages is not None and (len(pages) > 1 or message_id is None):
+                return self._send_pages(chat_id, out, pages)
+            if message_id is None:  # new messages are paced; edits of an existing one are not counted
+                self.limiter.acquire(telegram_limits(chat_id))
+            return self._run(self._send(chat_id, out, message_id, pages[0] if pages else None))
         except TgRetryAfter as exc:
             seconds = exc.retry_after
             raise RetryAfter(seconds if isinstance(seconds, int | float) else seconds.total_seconds()) from exc
@@ -150,9 +162,27 @@ class TelegramSender:
             except (OSError, TelegramError) as exc:
                 log.warning("%s %s to %s not sent (%s); the text goes alone", kind, attachment.filename, chat_id, exc)
 
-    async def _send(self, chat_id: int, out: Outbound, message_id: str | None) -> str:
+    def _send_pages(self, chat_id: int, out: Outbound, pages: list[str]) -> str:
+        """A document in as many messages as it needs, each paced like any new message; the keyboard and the
+        files come after the last. Returns the first message's id."""
+        _, markup = render(out)
+        first = ""
+        for n, page in enumerate(pages):
+            self.limiter.acquire(telegram_limits(chat_id))
+            last = n == len(pages) - 1
+            coro = self.application.bot.send_message(
+                chat_id, page, parse_mode="HTML", reply_markup=markup if last else None
+            )
+            sent = self._run(coro)
+            first = first or str(sent.message_id)
+        if out.attachments:
+            self._run(self._send_attachments(chat_id, out))
+        return first
+
+    async def _send(self, chat_id: int, out: Outbound, message_id: str | None, html_text: str | None = None) -> str:
         bot = self.application.bot
         text, markup = render(out)
+        text = html_text or text
         if message_id is not None:
             try:
                 await bot.edit_message_text(

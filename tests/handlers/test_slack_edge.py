@@ -157,9 +157,11 @@ def test_meeting_draft_reactions_menus_and_finalise(tmp_path: Path) -> None:
         await w.press(SARA, MEETING, "Fastställ", message=draft)
         locked = w.fake.message(MEETING, draft["ts"])
         assert locked is not None and "Fastställd" in w.block_text(locked) and not w.controls(locked)
+        assert locked["blocks"][0]["text"]["text"] == "Lägesbild 2026-W47 – Tryggare Trelleborg"  # no "Utkast"
+        assert "Utkast" not in w.block_text(locked) and "Utkast" not in locked["text"]
         cand_locked = w.fake.message(MEETING, candidate["ts"])
         assert cand_locked is not None and not w.controls(cand_locked)
-        # Friday 07:30: the report to the broadcast channel and to reporters, each with the image
+        # Friday 07:30: the report to the broadcast channel and to reporters, each with the charts and the PDF
         await w.tick(timedelta(hours=23, minutes=25))
         from tests.handlers.slack_harness import BROADCAST
 
@@ -167,7 +169,10 @@ def test_meeting_draft_reactions_menus_and_finalise(tmp_path: Path) -> None:
         assert w.block_text(report).startswith("Veckorapport 2026-W47")
         assert w.block_text(w.last(ANNA)).startswith("Veckorapport 2026-W47")
         shared = sorted(c for f in w.fake.files() for c in f.channels)
-        assert shared.count(BROADCAST) == 2 and shared.count(w.fake.dm_channel(ANNA)) == 2  # heatmap and trend
+        assert shared.count(BROADCAST) == 3 and shared.count(w.fake.dm_channel(ANNA)) == 3  # heatmap, trend, PDF
+        pdfs = [f for f in w.fake.files() if BROADCAST in f.channels and f.filename.endswith(".pdf")]
+        assert [f.filename for f in pdfs] == ["veckorapport-2026-W47.sv.pdf"]
+        assert (pdfs[0].content or b"").startswith(b"%PDF-")
 
     run_workspace(tmp_path, body)
 

@@ -189,13 +189,14 @@ def test_meeting_group_draft_votes_and_finalise(tmp_path: Path) -> None:
         await e.feed(e.fake.callback_update(KIM, MEETING, draft["message_id"], finalise))
         assert "bara för samordnare" in e.fake.texts_to(KIM)[-1]  # told privately, not in the group
         await e.feed(e.fake.callback_update(SARA, MEETING, draft["message_id"], finalise))
-        assert "fastställd med 1 prioriteringar" in e.fake.texts_to(SARA)[-1]
+        assert e.fake.texts_to(SARA)[-1] == "Lägesbilden för 2026-W47 är fastställd med 1 prioritering."
         in_group = len(e.fake.texts_to(MEETING))
         await e.feed(e.fake.command_update(SARA, MEETING, "status", mention=True))
         assert "Har inte svarat" not in "".join(e.fake.texts_to(MEETING)) and len(e.fake.texts_to(MEETING)) == in_group
         assert e.fake.texts_to(SARA)[-1].startswith("2026-W47: fastställd")  # names of non-responders only to her
         locked = e.fake.message(MEETING, draft["message_id"])
         assert locked is not None and "Fastställd" in locked["text"] and "reply_markup" not in locked
+        assert locked["text"].startswith("Lägesbild 2026-W47 – Tryggare Trelleborg") and "Utkast" not in locked["text"]
         # Friday 07:30: the report with its heatmap to the broadcast chat and to Anna; a 5xx is retried
         e.fake.fail_next("sendMessage", status=502)
         clock.advance(timedelta(hours=23, minutes=25))
@@ -206,7 +207,12 @@ def test_meeting_group_draft_votes_and_finalise(tmp_path: Path) -> None:
         assert len([t for t in e.fake.texts_to(ANNA) if t.startswith("Veckorapport 2026-W47")]) == 1
         photo_chats = [int(c.params["chat_id"]) for c in e.fake.calls_to("sendPhoto")]
         assert sorted(photo_chats) == sorted([MEETING, BROADCAST, ANNA, SARA, KIM] * 2)  # two each, none repeated
-        assert not e.fake.calls_to("sendDocument")  # the report's charts are photos, not files
+        # the charts are photos; the report itself comes as a PDF to keep, once to each
+        pdfs = e.fake.calls_to("sendDocument")
+        assert sorted(int(c.params["chat_id"]) for c in pdfs) == sorted([BROADCAST, ANNA, SARA, KIM])
+        assert {c.params["document"].filename for c in pdfs} == {"veckorapport-2026-W47.sv.pdf"}
+        pdf = e.last(BROADCAST)["document"]
+        assert e.fake.file_bytes(pdf["file_id"]).startswith(b"%PDF-")
 
     run_edge(tmp_path, body)
 
@@ -372,7 +378,7 @@ def test_an_export_reaches_the_coordinator_as_a_document(tmp_path: Path) -> None
 
         e.fake.fail_next("sendDocument", status=400, description="Bad Request: file is too big")
         await e.feed(e.fake.command_update(SARA, SARA, "report", args="2026-W47"))
-        assert e.fake.texts_to(SARA)[-1].startswith("# Veckorapport Tryggare Trelleborg")  # the text arrived
+        assert e.fake.texts_to(SARA)[-1].startswith("Veckorapport Tryggare Trelleborg")  # the text arrived
         await e.tick()
         tries = [c for c in e.fake.calls_to("sendDocument") if c.params["document"].filename.endswith(".pdf")]
         assert len(tries) == 1  # not retried
