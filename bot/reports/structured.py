@@ -38,7 +38,10 @@ def _section(title: str, items: list[Item]) -> list[Part]:
 
 def _actions(ctx: dict[str, Any]) -> list[Part]:
     items = [
-        Item(f"{a['responsible']}, {a['decided']}: {a['levels']} ({a['change']})", f"{a['description']} ({a['where']})")
+        Item(
+            f"{a['responsible']}, {a['decided']}: {a['levels']}" + (f" ({a['change']})" if a["change"] else ""),
+            f"{a['description']} ({a['where']})",
+        )
         for a in ctx["actions"]
     ]
     return _section(ctx["tr"]("picture.section.actions"), items)
