@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot import privacy
+from bot import place_review, privacy
 from bot.commands_reports import cmd_export, cmd_followup
 from bot.config import CODE_RE, ROLES
 from bot.conversation.messages import Outbound
@@ -623,9 +623,16 @@ def cmd_actions(svc: Services, ctx: Ctx, args: list[str]) -> None:
 
 def cmd_review(svc: Services, ctx: Ctx, args: list[str]) -> None:
     assert ctx.group is not None
+    if place_review.is_place_review(args):
+        place_review.decide(svc, ctx, args)
+        return
     rnd = _current_round(svc, ctx)
+    places = place_review.pending_lines(ctx) if not args else []
     if rnd is None:
-        _say(svc, ctx, "cmd.no_round")
+        if places:
+            svc.reply(ctx, Outbound("\n".join(places), kind="list"))
+        else:
+            _say(svc, ctx, "cmd.no_round")
         return
     store = ctx.uow.store
     if args and args[0].lower() in ("edit", "redigera", "skriv"):
@@ -645,7 +652,10 @@ def cmd_review(svc: Services, ctx: Ctx, args: list[str]) -> None:
         return
     notes = store.notes_for_review(rnd.id)
     if not notes:
-        _say(svc, ctx, "cmd.review.none")
+        if places:
+            svc.reply(ctx, Outbound("\n".join([t(ctx.lang, "cmd.review.none"), *places]), kind="list"))
+        else:
+            _say(svc, ctx, "cmd.review.none")
         return
     lines = [
         t(
@@ -658,7 +668,7 @@ def cmd_review(svc: Services, ctx: Ctx, args: list[str]) -> None:
         )
         for n in notes
     ]
-    svc.reply(ctx, Outbound("\n".join(lines), kind="list"))
+    svc.reply(ctx, Outbound("\n".join(lines + places), kind="list"))
 
 
 def cmd_stats(svc: Services, ctx: Ctx, args: list[str]) -> None:

@@ -346,6 +346,9 @@ class RunConfig(_Strict):
 
 class PrivacyConfig(_Strict):
     note_retention_weeks: int = Field(default=26, ge=1, le=520)
+    # A shared location becomes the nearest approved place within this many metres (0: never); otherwise it is
+    # kept at about 100 m (0.001°). The raw position is never stored.
+    location_snap_metres: int = Field(default=150, ge=0, le=2000)
 
 
 class Secrets(BaseSettings):

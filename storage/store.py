@@ -160,10 +160,14 @@ class SqlStore:
         configured: bool = False,
         lat: float | None = None,
         lon: float | None = None,
+        approved: bool = False,
     ) -> Place:
-        """The place of that name in the area; two reporters naming a new place at once get the same row."""
+        """The place of that name in the area; two reporters naming a new place at once get the same row.
+        A place a reporter names first waits for a coordinator's review; a configured place, or one a
+        coordinator names (`approved`), is approved at once."""
         self._places.pop(area_id, None)
         norm = _norm(name)
+        approved = approved or configured
         q = select(PlaceRow).where(PlaceRow.area_id == area_id, PlaceRow.norm == norm)
         row = self.s.scalar(q)
         if row is None:
@@ -175,13 +179,71 @@ class SqlStore:
                 lon=lon,
                 configured=configured,
                 created_at=now,
+                review="approved" if approved else "pending",
             )
             self.s.execute(stmt.on_conflict_do_nothing(index_elements=["area_id", "norm"]))
             row = self.s.scalar(q)
             assert row is not None
-        elif configured and not row.configured:
-            row.configured = True
+        else:
+            if configured and not row.configured:
+                row.configured = True
+            if approved and row.review != "approved":
+                row.review = "approved"
         return Place(row.id, row.area_id, row.name, row.lat, row.lon)
+
+    def places_for_review(self, group_id: str) -> list[dict[str, Any]]:
+        """Places reporters named or shared that wait for a coordinator: id, area, name, how many answers name
+        them, and whether they came from a shared location."""
+        q = (
+            select(PlaceRow, AreaRow.code, func.count(AnswerRow.id))
+            .join(AreaRow, AreaRow.id == PlaceRow.area_id)
+            .outerjoin(AnswerRow, AnswerRow.place_id == PlaceRow.id)
+            .where(AreaRow.group_id == group_id, PlaceRow.review == "pending")
+            .group_by(PlaceRow.id, AreaRow.code)
+            .order_by(PlaceRow.id)
+        )
+        return [
+            {"id": p.id, "area": code, "name": p.name, "answers": int(n), "located": p.lat is not None}
+            for p, code, n in self.s.execute(q)
+        ]
+
+    def rename_place(self, place_id: int, name: str) -> str:
+        """Give an approved place a coordinator's name; when the area already has a place of that name, the two
+        become one (answers, candidates and actions follow). Returns the name the place now has."""
+        row = self.s.get(PlaceRow, place_id)
+        assert row is not None
+        self._places.pop(row.area_id, None)
+        norm = _norm(name)
+        other = self.s.scalar(
+            select(PlaceRow).where(PlaceRow.area_id == row.area_id, PlaceRow.norm == norm, PlaceRow.id != row.id)
+        )
+        if other is None:
+            row.name, row.norm = " ".join(name.split()), norm
+            self.s.flush()
+            return row.name
+        for model in (AnswerRow, CandidateRow, ActionRow):
+            self.s.execute(update(model).where(model.place_id == row.id).values(place_id=other.id))
+        if other.lat is None and row.lat is not None:
+            other.lat, other.lon = row.lat, row.lon
+        other.review = "approved"
+        self.s.delete(row)
+        self.s.flush()
+        return other.name
+
+    def set_place_review(self, group_id: str, place_id: int, status: str) -> str | None:
+        """Approve or reject a place of the group; its name, or None when the group has no such place."""
+        row = self.s.get(PlaceRow, place_id)
+        if row is None:
+            return None
+        area = self.s.get(AreaRow, row.area_id)
+        if area is None or area.group_id != group_id:
+            return None
+        if row.configured and status != "approved":
+            return None  # a place from the configuration file is changed there
+        row.review = status
+        self._places.pop(row.area_id, None)
+        self.s.flush()
+        return row.name
 
     def count_area_reporters(self, area_id: int) -> int:
         return int(
@@ -525,7 +587,7 @@ class SqlStore:
             )
             .join(AnswerRow, AnswerRow.response_id == ResponseRow.id)
             .join(AreaRow, AreaRow.id == AnswerRow.area_id)
-            .outerjoin(PlaceRow, PlaceRow.id == AnswerRow.place_id)
+            .outerjoin(PlaceRow, _APPROVED_PLACE)
             .where(ResponseRow.round_id.in_(round_ids), ResponseRow.status == "submitted")
         )
         for rid, resp_id, org, area, factor, level, place, note in self.s.execute(q):
@@ -585,7 +647,7 @@ class SqlStore:
             select(AnswerRow, AreaRow.code, PlaceRow.name, ResponseRow.organisation)
             .join(ResponseRow, ResponseRow.id == AnswerRow.response_id)
             .join(AreaRow, AreaRow.id == AnswerRow.area_id)
-            .outerjoin(PlaceRow, PlaceRow.id == AnswerRow.place_id)
+            .outerjoin(PlaceRow, _APPROVED_PLACE)
             .where(
                 ResponseRow.round_id == rnd.id,
                 ResponseRow.status == "submitted",
@@ -934,8 +996,8 @@ class SqlStore:
         area_row = self.area_by_code(rnd.group_id, area)
         place_id = None
         if place:
-            p = self.s.scalar(select(PlaceRow).where(PlaceRow.area_id == area_row.id, PlaceRow.norm == _norm(place)))
-            place_id = p.id if p else self.get_or_create_place(area_row.id, place, rnd.created_at).id
+            # a place named in a priority is shown with it: naming it approves it
+            place_id = self.get_or_create_place(area_row.id, place, rnd.created_at, approved=True).id
         stmt = self._insert(CandidateRow).values(
             round_id=round_id,
             key=key,
@@ -1126,7 +1188,7 @@ class SqlStore:
             .join(ResponseRow, ResponseRow.round_id == RoundRow.id)
             .join(AnswerRow, AnswerRow.response_id == ResponseRow.id)
             .join(AreaRow, AreaRow.id == AnswerRow.area_id)
-            .join(PlaceRow, PlaceRow.id == AnswerRow.place_id)
+            .join(PlaceRow, _APPROVED_PLACE)
             .where(RoundRow.group_id == group_id, ResponseRow.status == "submitted", self._weeks(first, last))
             .group_by(RoundRow.year, RoundRow.week, AreaRow.code, PlaceRow.name, AnswerRow.factor)
             .order_by(RoundRow.year, RoundRow.week, AreaRow.code, PlaceRow.name, AnswerRow.factor)
@@ -1156,7 +1218,7 @@ class SqlStore:
             .join(ResponseRow, ResponseRow.round_id == RoundRow.id)
             .join(AnswerRow, AnswerRow.response_id == ResponseRow.id)
             .join(AreaRow, AreaRow.id == AnswerRow.area_id)
-            .outerjoin(PlaceRow, PlaceRow.id == AnswerRow.place_id)
+            .outerjoin(PlaceRow, _APPROVED_PLACE)
             .where(RoundRow.group_id == group_id, ResponseRow.status == "submitted", self._weeks(first, last))
             .order_by(RoundRow.year, RoundRow.week, ResponseRow.id, AreaRow.id, AnswerRow.id)
         )
@@ -1606,6 +1668,10 @@ _ENQUEUE = text(
 )
 
 
+#: An answer's place as pictures, reports, trends and exports show it: only once a coordinator approved it.
+_APPROVED_PLACE = and_(PlaceRow.id == AnswerRow.place_id, PlaceRow.review == "approved")
+
+
 def _t(model: type[Any]) -> Table:
     """A mapped class's table, typed as one."""
     return cast(Table, model.__table__)
@@ -1643,7 +1709,9 @@ _PERSON_AREAS = _AREAS_OF.where(_PERSON_AREAS_T.c.person_id == bindparam("person
     _PERSON_AREAS_T.c.position
 )
 _PLACES_OF = select(_PLACES_T.c.id, _PLACES_T.c.area_id, _PLACES_T.c.name, _PLACES_T.c.lat, _PLACES_T.c.lon)
-_PLACES = _PLACES_OF.where(_PLACES_T.c.area_id == bindparam("area_id")).order_by(
+_PLACES = _PLACES_OF.where(
+    _PLACES_T.c.area_id == bindparam("area_id"), _PLACES_T.c.review == "approved"
+).order_by(
     _PLACES_T.c.configured.desc(), _PLACES_T.c.id
 )
 _ROUNDS_OF = select(
@@ -1675,7 +1743,9 @@ _AREAS_OF_PERSONS = (
     .where(_PERSON_AREAS_T.c.person_id.in_(bindparam("person_ids", expanding=True)))
     .order_by(_PERSON_AREAS_T.c.person_id, _PERSON_AREAS_T.c.position)
 )
-_PLACES_OF_AREAS = _PLACES_OF.where(_PLACES_T.c.area_id.in_(bindparam("area_ids", expanding=True))).order_by(
+_PLACES_OF_AREAS = _PLACES_OF.where(
+    _PLACES_T.c.area_id.in_(bindparam("area_ids", expanding=True)), _PLACES_T.c.review == "approved"
+).order_by(
     _PLACES_T.c.area_id, _PLACES_T.c.configured.desc(), _PLACES_T.c.id
 )
 _ROUNDS_BY_IDS = _ROUNDS_OF.where(_ROUNDS.c.id.in_(bindparam("round_ids", expanding=True)))

@@ -38,6 +38,41 @@ TEXT: dict[str, dict[str, str]] = {
         "sv": "Du kan inte radera dig själv; be en annan samordnare.",
         "en": "You cannot erase yourself; ask another coordinator.",
     },
+    "place.review.heading": {
+        "sv": "Platser som rapportörer skrivit eller delat och som väntar på granskning:",
+        "en": "Places reporters typed or shared that wait for review:",
+    },
+    "place.review.line": {"sv": "{id} {area}: {name} (svar: {n})", "en": "{id} {area}: {name} (answers: {n})"},
+    "place.review.line_located": {
+        "sv": "{id} {area}: {name} (delad position, svar: {n})",
+        "en": "{id} {area}: {name} (shared location, answers: {n})",
+    },
+    "place.review.how": {
+        "sv": (
+            "Godkänn: granska godkänn ID [nytt namn] · avvisa: granska avvisa ID. Först när en plats är godkänd "
+            "erbjuds den andra rapportörer och syns i lägesbilden och rapporten."
+        ),
+        "en": (
+            "Approve: review approve ID [new name] · reject: review reject ID. Only an approved place is offered "
+            "to other reporters and shown in the picture and the report."
+        ),
+    },
+    "place.review.usage": {
+        "sv": "granska godkänn P-ID [nytt namn] · granska avvisa P-ID",
+        "en": "review approve P-ID [new name] · review reject P-ID",
+    },
+    "place.review.approved": {
+        "sv": "Plats {id} är godkänd: {name}. Den erbjuds nu i menyerna och syns i lägesbilden.",
+        "en": "Place {id} is approved: {name}. It is now offered in the menus and shown in the picture.",
+    },
+    "place.review.rejected": {
+        "sv": "Plats {id} är avvisad: {name}. Den erbjuds inte och syns inte i lägesbilden eller rapporten.",
+        "en": "Place {id} is rejected: {name}. It is not offered and not shown in the picture or the report.",
+    },
+    "place.review.unknown": {
+        "sv": "Det finns ingen plats {id} att granska.",
+        "en": "There is no place {id} to review.",
+    },
     "mydata.text": {
         "sv": (
             "Det här har boten sparat om dig ({name}):\n"
