@@ -160,10 +160,12 @@ class Store(Protocol):
         the group's rounds before week `before`, and sent or parked messages queued before `before_time` (their
         texts quote notes). Levels, places, actions and the rounds themselves stay. Idempotent."""
 
-    def forget_person(self, person_id: int, placeholder: str) -> dict[str, int]:
+    def forget_person(self, person_id: int, placeholder: str, redacted: str = "[…]") -> dict[str, int]:
         """Erase a person's identity: name, organisation, chat accounts, invitations, area links, own notes and
-        saved questionnaires, messages to them, their name in observations and the audit log. Their levels stay,
-        linked to a nameless row, so the weekly numbers do not change."""
+        saved questionnaires, messages to them, their name in observations and the audit log. Their notes are
+        also cut out of every queued or sent message to others that quotes them (review lists, pictures, reports),
+        replaced by `redacted`, and places only they named that no coordinator approved are deleted. Their
+        levels stay, linked to a nameless row, so the weekly numbers do not change."""
 
     def person_export(self, person_id: int) -> dict[str, Any]:
         """Everything stored about one person, for their own copy (a subject access request)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -853,13 +854,17 @@ class SqlStore:
         self.s.flush()
         return {"notes": len(notes) + len(more), "drafts": drafts, "messages": messages}
 
-    def forget_person(self, person_id: int, placeholder: str) -> dict[str, int]:
+    def forget_person(self, person_id: int, placeholder: str, redacted: str = "[…]") -> dict[str, int]:
         """Erase a person's identity: name, organisation, chat accounts, invitations, area links, own notes and
-        saved questionnaires, messages to them, their name in observations and the audit log. Their levels stay,
-        linked to a nameless row, so the weekly numbers do not change."""
+        saved questionnaires, messages to them, their name in observations and the audit log. Their notes are
+        also cut out of every queued or sent message to others that quotes them (review lists, pictures, reports),
+        replaced by `redacted`, and places only they named that no coordinator approved are deleted. Their
+        levels stay, linked to a nameless row, so the weekly numbers do not change."""
         person = self.s.get(PersonRow, person_id)
         assert person is not None
         name = person.name
+        own = self._own_texts(person_id)
+        quoted = [_quote_pattern(text) for text in sorted(own, key=len, reverse=True)]
         accounts = [
             (a.platform, a.external_id)
             for a in self.s.scalars(select(AccountRow).where(AccountRow.person_id == person_id))
@@ -869,14 +874,26 @@ class SqlStore:
             self.s.execute(
                 delete(MessageRefRow).where(MessageRefRow.platform == platform, MessageRefRow.address == address)
             )
-        for message in self.s.scalars(select(OutboxRow)):  # messages to others that name them (status lists, …)
-            payload = _replace_name(message.payload, name, placeholder)
+        redacted_messages = 0
+        for message in self.s.scalars(select(OutboxRow)):  # messages to others that name or quote them
+            named = _replace_name(message.payload, name, placeholder)
+            payload = _redact(named, quoted, redacted)
+            redacted_messages += payload != named
             if payload != message.payload:
                 message.payload = payload
         self.s.execute(delete(AccountRow).where(AccountRow.person_id == person_id))
         self.s.execute(delete(InviteRow).where(InviteRow.person_id == person_id))
         self.s.execute(delete(PersonAreaRow).where(PersonAreaRow.person_id == person_id))
         responses = select(ResponseRow.id).where(ResponseRow.person_id == person_id)
+        places = self._places_only_named_by(person_id)
+        self.s.execute(
+            update(AnswerRow)
+            .where(AnswerRow.response_id.in_(responses), AnswerRow.place_id.in_(places))
+            .values(place_id=None)
+        )
+        if places:
+            self.s.execute(delete(PlaceRow).where(PlaceRow.id.in_(places)))
+            self._places.clear()
         self.s.execute(update(AnswerRow).where(AnswerRow.response_id.in_(responses)).values(note=None))
         n_responses = len(
             self.s.execute(
@@ -901,7 +918,51 @@ class SqlStore:
         person.name, person.name_key, person.organisation = placeholder, f"#forgotten-{person_id}", ""
         person.active, person.forgotten, person.receives_report, person.paused_until = False, True, False, None
         self.s.flush()
-        return {"accounts": len(accounts), "responses": n_responses, "audit": audit_rows}
+        return {
+            "accounts": len(accounts),
+            "responses": n_responses,
+            "audit": audit_rows,
+            "messages": redacted_messages,
+            "places": len(places),
+        }
+
+    def _own_texts(self, person_id: int) -> set[str]:
+        """Every free text the person wrote that is stored with their answers: notes, "anything more", and the
+        same in their saved questionnaires (a draft may hold a note not sent yet)."""
+        texts: set[str] = set()
+        for note, more, state in self.s.execute(
+            select(AnswerRow.note, ResponseRow.more_note, ResponseRow.state)
+            .select_from(ResponseRow)
+            .outerjoin(AnswerRow, AnswerRow.response_id == ResponseRow.id)
+            .where(ResponseRow.person_id == person_id)
+        ):
+            texts.update(x for x in (note, more) if x)
+            if isinstance(state, dict):
+                texts.update(
+                    a["note"] for a in (state.get("answers") or {}).values() if isinstance(a, dict) and a.get("note")
+                )
+                if state.get("more"):
+                    texts.add(state["more"])
+        return {x for x in texts if isinstance(x, str) and x.strip()}
+
+    def _places_only_named_by(self, person_id: int) -> list[int]:
+        """Places waiting for review (or rejected) that no answer of anybody else names, nor any priority."""
+        theirs = select(ResponseRow.id).where(ResponseRow.person_id == person_id)
+        others = select(AnswerRow.place_id).where(AnswerRow.response_id.not_in(theirs), AnswerRow.place_id.is_not(None))
+        named = (
+            select(AnswerRow.place_id)
+            .where(AnswerRow.response_id.in_(theirs), AnswerRow.place_id.is_not(None))
+            .distinct()
+        )
+        q = select(PlaceRow.id).where(
+            PlaceRow.id.in_(named),
+            PlaceRow.review != "approved",
+            PlaceRow.configured.is_(False),
+            PlaceRow.id.not_in(others),
+            PlaceRow.id.not_in(select(CandidateRow.place_id).where(CandidateRow.place_id.is_not(None))),
+            PlaceRow.id.not_in(select(ActionRow.place_id).where(ActionRow.place_id.is_not(None))),
+        )
+        return list(self.s.scalars(q))
 
     def person_export(self, person_id: int) -> dict[str, Any]:
         """Everything stored about one person, for their own copy (a subject access request)."""
@@ -958,6 +1019,25 @@ class SqlStore:
             {"created_at": i.created_at.isoformat(), "used_at": i.used_at.isoformat() if i.used_at else None}
             for i in self.s.scalars(select(InviteRow).where(InviteRow.person_id == person_id))
         ]
+        accounts = self.accounts_of(person_id)
+        messages = (
+            [
+                {
+                    "at": m.created_at.isoformat(),
+                    "platform": m.platform,
+                    "status": m.status,
+                    "text": (m.payload or {}).get("text", ""),
+                    "attachments": [a.get("filename") for a in (m.payload or {}).get("attachments", ())],
+                }
+                for m in self.s.scalars(
+                    select(OutboxRow)
+                    .where(tuple_(OutboxRow.platform, OutboxRow.address).in_(accounts))
+                    .order_by(OutboxRow.id)
+                )
+            ]
+            if accounts
+            else []
+        )
         return {
             "person": {
                 "name": p.name,
@@ -970,11 +1050,12 @@ class SqlStore:
                 "paused_until": p.paused_until.isoformat() if p.paused_until else None,
             },
             "areas": [a.code for a in self.person_areas(person_id)],
-            "accounts": [{"platform": pl, "id": ext} for pl, ext in self.accounts_of(person_id)],
+            "accounts": [{"platform": pl, "id": ext} for pl, ext in accounts],
             "responses": responses,
             "observations": observations,
             "votes": votes,
             "invitations": invites,
+            "messages": messages,
         }
 
     # ------------------------------------------------------------ candidates, votes, actions
@@ -1709,9 +1790,7 @@ _PERSON_AREAS = _AREAS_OF.where(_PERSON_AREAS_T.c.person_id == bindparam("person
     _PERSON_AREAS_T.c.position
 )
 _PLACES_OF = select(_PLACES_T.c.id, _PLACES_T.c.area_id, _PLACES_T.c.name, _PLACES_T.c.lat, _PLACES_T.c.lon)
-_PLACES = _PLACES_OF.where(
-    _PLACES_T.c.area_id == bindparam("area_id"), _PLACES_T.c.review == "approved"
-).order_by(
+_PLACES = _PLACES_OF.where(_PLACES_T.c.area_id == bindparam("area_id"), _PLACES_T.c.review == "approved").order_by(
     _PLACES_T.c.configured.desc(), _PLACES_T.c.id
 )
 _ROUNDS_OF = select(
@@ -1745,9 +1824,7 @@ _AREAS_OF_PERSONS = (
 )
 _PLACES_OF_AREAS = _PLACES_OF.where(
     _PLACES_T.c.area_id.in_(bindparam("area_ids", expanding=True)), _PLACES_T.c.review == "approved"
-).order_by(
-    _PLACES_T.c.area_id, _PLACES_T.c.configured.desc(), _PLACES_T.c.id
-)
+).order_by(_PLACES_T.c.area_id, _PLACES_T.c.configured.desc(), _PLACES_T.c.id)
 _ROUNDS_BY_IDS = _ROUNDS_OF.where(_ROUNDS.c.id.in_(bindparam("round_ids", expanding=True)))
 _RESPONSES_FOR_UPDATE_OF_PAIRS = (
     _RESPONSES_OF.where(tuple_(_RESPONSES.c.round_id, _RESPONSES.c.person_id).in_(bindparam("pairs", expanding=True)))
@@ -1846,6 +1923,36 @@ def _mark_processed_many(n: int) -> TextClause:
 def _mean(reports: list[Report], area: str, factors: set[str] | None) -> float | None:
     levels = [r.level for r in reports if r.area == area and (factors is None or r.factor in factors)]
     return sum(levels) / len(levels) if levels else None
+
+
+_HTML_FORMS = {"&": ("&amp;",), "<": ("&lt;",), ">": ("&gt;",), '"': ("&quot;", "&#34;"), "'": ("&#x27;", "&#39;")}
+
+
+def _quote_pattern(text: str) -> re.Pattern[str]:
+    """A pattern for `text` as a message may quote it: any run of whitespace for a space, and each character
+    possibly escaped for Markdown (a backslash before it) or HTML (an entity)."""
+
+    def char(c: str) -> str:
+        forms = [re.escape(c), *(re.escape(f) for f in _HTML_FORMS.get(c, ()))]
+        return r"\\?(?:" + "|".join(forms) + ")"
+
+    body = r"\s+".join("".join(char(c) for c in word) for word in text.split())
+    return re.compile(r"(?<!\w)" + body + r"(?!\w)")
+
+
+def _redact(value: Any, patterns: list[re.Pattern[str]], marker: str) -> Any:
+    """`value` (a message payload: JSON of dicts, lists and strings) with every match of `patterns` replaced."""
+    if not patterns:
+        return value
+    if isinstance(value, str):
+        for pattern in patterns:
+            value = pattern.sub(marker, value)
+        return value
+    if isinstance(value, dict):
+        return {k: _redact(v, patterns, marker) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact(v, patterns, marker) for v in value]
+    return value
 
 
 def _replace_name(value: Any, name: str, placeholder: str) -> Any:

@@ -23,13 +23,21 @@ TEXT: dict[str, dict[str, str]] = {
     "forget.done": {
         "sv": (
             "Personen är raderad och heter nu {placeholder}: namn, organisation, chattkonton, inbjudningar, egna "
-            "anteckningar och meddelanden som nämner namnet. {responses} svar finns kvar utan namn."
+            "anteckningar och meddelanden som nämner namnet. {responses} svar finns kvar utan namn. "
+            "Anteckningarna är borttagna ur {messages} meddelanden till andra, och {files} filer med personens "
+            "egna uppgifter är raderade."
         ),
         "en": (
             "The person is erased and is now {placeholder}: name, organisation, chat accounts, invitations, own "
-            "notes and messages naming them. {responses} responses remain without a name."
+            "notes and messages naming them. {responses} responses remain without a name. Their notes are removed "
+            "from {messages} messages to others, and {files} files of their own data are deleted."
         ),
     },
+    "forget.unknown": {
+        "sv": "Det finns ingen med det namnet, eller så är personen redan raderad. Ingenting ändrades.",
+        "en": "There is nobody of that name, or the person is already erased. Nothing was changed.",
+    },
+    "forget.redacted": {"sv": "[raderad anteckning]", "en": "[erased note]"},
     "forget.in_config": {
         "sv": "⚠️ Namnet står kvar i konfigurationsfilen och läggs till igen vid nästa start: ta bort personen där.",
         "en": "⚠️ The name is still in the configuration file and comes back at the next start: remove it there.",
@@ -80,7 +88,7 @@ TEXT: dict[str, dict[str, str]] = {
             "• Områden: {areas}\n"
             "• Chattkonton: {accounts}\n"
             "• Svar: {responses} veckor, {notes} anteckningar\n"
-            "• Observationer: {observations}, röster: {votes}\n"
+            "• Observationer: {observations}, röster: {votes}, meddelanden till dig: {messages}\n"
             "Allt finns i den bifogade filen {file}. Anteckningar gallras efter {weeks} veckor. Vill du bli raderad: "
             "be en samordnare om forget."
         ),
@@ -90,7 +98,7 @@ TEXT: dict[str, dict[str, str]] = {
             "• Areas: {areas}\n"
             "• Chat accounts: {accounts}\n"
             "• Responses: {responses} weeks, {notes} notes\n"
-            "• Observations: {observations}, votes: {votes}\n"
+            "• Observations: {observations}, votes: {votes}, messages to you: {messages}\n"
             "Everything is in the attached file {file}. Notes are deleted after {weeks} weeks. To be erased, ask a "
             "coordinator for forget."
         ),
