@@ -863,7 +863,10 @@ class SqlStore:
         person = self.s.get(PersonRow, person_id)
         assert person is not None
         name = person.name
-        own = self._own_texts(person_id)
+        places = self._places_only_named_by(person_id)
+        own = self._own_texts(person_id) | {
+            n for n in self.s.scalars(select(PlaceRow.name).where(PlaceRow.id.in_(places))) if n.strip()
+        }
         quoted = [_quote_pattern(text) for text in sorted(own, key=len, reverse=True)]
         accounts = [
             (a.platform, a.external_id)
@@ -885,7 +888,6 @@ class SqlStore:
         self.s.execute(delete(InviteRow).where(InviteRow.person_id == person_id))
         self.s.execute(delete(PersonAreaRow).where(PersonAreaRow.person_id == person_id))
         responses = select(ResponseRow.id).where(ResponseRow.person_id == person_id)
-        places = self._places_only_named_by(person_id)
         self.s.execute(
             update(AnswerRow)
             .where(AnswerRow.response_id.in_(responses), AnswerRow.place_id.in_(places))

@@ -4,6 +4,8 @@ picture. A shared location is kept at about 100 m, or as the nearest approved pl
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select, text
 
 from storage.models import Base
@@ -49,13 +51,13 @@ def menu_places(bot: Bot, who: str) -> list[str]:
 def waiting(bot: Bot, name: str) -> str:
     """The P-id `review` shows for a waiting place."""
     for line in texts(bot.cmd("sara", "granska")).splitlines():
-        if name in line and line.startswith("P"):
+        if name in line and re.match(r"P\d+ ", line):
             return line.split()[0]
     raise AssertionError(f"{name!r} is not waiting for review")
 
 
 def waiting_places(bot: Bot) -> list[str]:
-    return [line for line in texts(bot.cmd("sara", "granska")).splitlines() if line.startswith("P")]
+    return [line for line in texts(bot.cmd("sara", "granska")).splitlines() if re.match(r"P\d+ ", line)]
 
 
 def everything(bot: Bot) -> str:

@@ -37,7 +37,7 @@ TEXT: dict[str, dict[str, str]] = {
         "sv": "Det finns ingen med det namnet, eller så är personen redan raderad. Ingenting ändrades.",
         "en": "There is nobody of that name, or the person is already erased. Nothing was changed.",
     },
-    "forget.redacted": {"sv": "[raderad anteckning]", "en": "[erased note]"},
+    "forget.redacted": {"sv": "[raderat]", "en": "[erased]"},
     "forget.in_config": {
         "sv": "⚠️ Namnet står kvar i konfigurationsfilen och läggs till igen vid nästa start: ta bort personen där.",
         "en": "⚠️ The name is still in the configuration file and comes back at the next start: remove it there.",
