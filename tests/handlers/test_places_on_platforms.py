@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from storage.models import Base
-from tests.handlers.slack_harness import SARA as SLACK_SARA
 from tests.handlers.slack_harness import MEETING, Workspace, run_workspace
+from tests.handlers.slack_harness import SARA as SLACK_SARA
 from tests.handlers.test_telegram_edge import ANNA, SARA, Edge, run_edge
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*")
