@@ -89,8 +89,8 @@ class Services:
                 uow.store.upsert_group(g.id, g.name)
                 for a in g.areas:
                     area = uow.store.upsert_area(g.id, a.code, a.name)
-                    for p in a.places:
-                        uow.store.get_or_create_place(area.id, p, now, configured=True)
+                    for name, lat, lon in a.place_points():
+                        uow.store.get_or_create_place(area.id, name, now, configured=True, lat=lat, lon=lon)
                 for r in g.reporters:
                     person = uow.store.upsert_person(
                         g.id, r.name, r.organisation, r.role, r.language, r.receives_report

@@ -188,6 +188,8 @@ class SqlStore:
         else:
             if configured and not row.configured:
                 row.configured = True
+            if configured and lat is not None and (row.lat, row.lon) != (lat, lon):
+                row.lat, row.lon = lat, lon  # the file gives the position of a configured place
             if approved and row.review != "approved":
                 row.review = "approved"
         return Place(row.id, row.area_id, row.name, row.lat, row.lon)

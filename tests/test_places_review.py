@@ -8,8 +8,10 @@ import re
 
 from sqlalchemy import select, text
 
+from bot.bootstrap import build
+from bot.clock import ManualClock
 from storage.models import Base
-from tests.conftest import Bot
+from tests.conftest import TUE_OPEN, Bot, RecordingSender, group_dict, make_config
 from tests.test_commands import texts
 from tests.test_privacy import rows
 
@@ -178,3 +180,23 @@ def test_the_migration_keeps_existing_places_approved(bot: Bot) -> None:
                           "SELECT id, 'Gamla torget', 'gamla torget', false, CURRENT_TIMESTAMP FROM areas "
                           "WHERE code = 'centrum'"))  # fmt: skip
     assert rows(bot, "SELECT review FROM places WHERE name = 'Gamla torget'") == [("approved",)]
+
+
+def test_a_location_near_a_configured_place_with_a_position_becomes_that_place(db_url: str) -> None:
+    areas = group_dict()["areas"]
+    areas[0]["places"] = [{"name": "Stortorget", "lat": 55.3755, "lon": 13.1570}, "Resecentrum"]
+    sender, clock = RecordingSender(), ManualClock(TUE_OPEN)
+    bot = Bot(build(make_config(db_url, areas=areas), clock=clock, senders={"console": sender}), clock, sender, db_url)
+    try:
+        bot.tick()
+        answer_at(bot, "anna", location=(55.37610, 13.15790))  # about 90 m from Stortorget
+        answer_at(bot, "bo", location=(55.39000, 13.15700))  # 1.6 km away: waits as a new position
+        assert rows(bot, "SELECT p.name, p.review FROM answers a JOIN places p ON p.id = a.place_id ORDER BY a.id") == [
+            ("Stortorget", "approved"),
+            ("Delad position 55.390, 13.157", "pending"),
+        ]
+        assert "55.3761" not in everything(bot) and "13.1579" not in everything(bot)
+        # the position comes from the file, also for a place the database knew without one
+        assert rows(bot, "SELECT lat, lon FROM places WHERE name = 'Stortorget'") == [(55.3755, 13.157)]
+    finally:
+        bot.app.close()
