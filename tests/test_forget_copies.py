@@ -50,7 +50,7 @@ def test_forget_removes_every_copy_and_a_second_forget_stores_nothing(bot: Bot) 
     assert "Ungdomar" in outbox_texts(bot) and "grannen i trappan" in outbox_texts(bot)
 
     arrived = texts(bot.cmd("sara", "glöm Anna Andersson"))  # the review list, then the answer to forget
-    assert "är raderad" in arrived and "1 filer med personens egna uppgifter är raderade" in arrived
+    assert "är raderad" in arrived and "Raderade filer med personens egna uppgifter: 1." in arrived
     # the waiting review list reaches Sara without Anna's notes; Bo's note is still there
     assert "[raderat]" in arrived and "Ungdomar" not in arrived and "grannen" not in arrived
     assert "Nytt klotter på väggen" in arrived
@@ -79,7 +79,9 @@ def test_forget_in_english_and_a_sent_picture_is_redacted(bot: Bot) -> None:
     bot.cmd("sara", "picture")
     bot.cmd("sara", "language en")
     out = texts(bot.cmd("sara", "forget Anna Andersson"))
-    assert "Their notes are removed from" in out and "files of their own data are deleted" in out
+    assert (
+        "Messages to others their notes were removed from: 1." in out and "Files of their own data deleted: 0." in out
+    )
     sent = rows(bot, "SELECT payload FROM outbox WHERE status = 'sent'")
     assert any("[erased]" in str(p) for p in sent) and not any("Ungdomar" in str(p) for p in sent)
     assert texts(bot.cmd("sara", "forget Anna Andersson")).startswith("There is nobody of that name")

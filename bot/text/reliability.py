@@ -23,14 +23,14 @@ TEXT: dict[str, dict[str, str]] = {
     "forget.done": {
         "sv": (
             "Personen är raderad och heter nu {placeholder}: namn, organisation, chattkonton, inbjudningar, egna "
-            "anteckningar och meddelanden som nämner namnet. {responses} svar finns kvar utan namn. "
-            "Anteckningarna är borttagna ur {messages} meddelanden till andra, och {files} filer med personens "
-            "egna uppgifter är raderade."
+            "anteckningar och meddelanden som nämner namnet. {responses} svar finns kvar utan namn.\n"
+            "Meddelanden till andra som anteckningarna togs bort ur: {messages}. Raderade filer med personens egna "
+            "uppgifter: {files}."
         ),
         "en": (
             "The person is erased and is now {placeholder}: name, organisation, chat accounts, invitations, own "
-            "notes and messages naming them. {responses} responses remain without a name. Their notes are removed "
-            "from {messages} messages to others, and {files} files of their own data are deleted."
+            "notes and messages naming them. {responses} responses remain without a name.\n"
+            "Messages to others their notes were removed from: {messages}. Files of their own data deleted: {files}."
         ),
     },
     "forget.unknown": {
