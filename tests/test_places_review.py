@@ -200,3 +200,27 @@ def test_a_location_near_a_configured_place_with_a_position_becomes_that_place(d
         assert rows(bot, "SELECT lat, lon FROM places WHERE name = 'Stortorget'") == [(55.3755, 13.157)]
     finally:
         bot.app.close()
+
+
+def test_console_lines_share_a_location_and_review_it(bot: Bot) -> None:
+    """What a person types in `est-bot chat`, through the console edge's parser."""
+    from handlers.console.edge import parse_line
+
+    def typed(who: str, line: str) -> str:
+        q = bot.sender.to(who)
+        choices = q[-1].all_choices() if q else []
+        inbound = parse_line(line, who, choices, expects_text=False)
+        assert inbound is not None
+        bot.app.services.handle(inbound)
+        return texts(bot.flush(who))
+
+    bot.tick()
+    for line in ("rapport", "Börja", "1", "1", "3", "@55.375123,13.157345", "Hoppa över", *["1"] * 9):
+        typed("anna", line)
+    assert "Något mer" in texts([bot.last_question("anna")])
+    typed("anna", "Nej tack")
+    assert "är skickad" in typed("anna", "Skicka")
+    assert "55.3751" not in everything(bot)
+    listing = typed("sara", "granska")
+    pid = next(line.split()[0] for line in listing.splitlines() if re.match(r"P\d+ ", line))
+    assert typed("sara", f"granska avvisa {pid}").startswith(f"Plats {pid} är avvisad: Delad position 55.375, 13.157.")
