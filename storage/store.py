@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, and_, bindparam, case, delete, func, insert, select, text, tuple_, update
+from sqlalchemy import Row, Table, and_, bindparam, case, delete, func, insert, or_, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -874,11 +874,9 @@ class SqlStore:
             (a.platform, a.external_id)
             for a in self.s.scalars(select(AccountRow).where(AccountRow.person_id == person_id))
         ]
-        for platform, address in accounts:
-            self.s.execute(delete(OutboxRow).where(OutboxRow.platform == platform, OutboxRow.address == address))
-            self.s.execute(
-                delete(MessageRefRow).where(MessageRefRow.platform == platform, MessageRefRow.address == address)
-            )
+        if accounts:
+            self.s.execute(delete(OutboxRow).where(_to_accounts(OutboxRow, accounts)))
+            self.s.execute(delete(MessageRefRow).where(_to_accounts(MessageRefRow, accounts)))
         redacted_messages = 0
         for message in self.s.scalars(select(OutboxRow)):  # messages to others that name or quote them
             named = _replace_name(message.payload, name, placeholder)
@@ -1034,9 +1032,7 @@ class SqlStore:
                     "attachments": [a.get("filename") for a in (m.payload or {}).get("attachments", ())],
                 }
                 for m in self.s.scalars(
-                    select(OutboxRow)
-                    .where(tuple_(OutboxRow.platform, OutboxRow.address).in_(accounts))
-                    .order_by(OutboxRow.id)
+                    select(OutboxRow).where(_to_accounts(OutboxRow, accounts)).order_by(OutboxRow.id)
                 )
             ]
             if accounts
@@ -1927,6 +1923,20 @@ def _mark_processed_many(n: int) -> TextClause:
 def _mean(reports: list[Report], area: str, factors: set[str] | None) -> float | None:
     levels = [r.level for r in reports if r.area == area and (factors is None or r.factor in factors)]
     return sum(levels) / len(levels) if levels else None
+
+
+def _to_accounts(model: Any, accounts: Sequence[tuple[str, str]]) -> Any:
+    """Rows addressed to one of these chat accounts: their direct chat, or a private address an edge makes for the
+    person elsewhere, which ends with `:<account id>` (Slack's `eph:<channel>:<user>` and `home:<user>`)."""
+    return or_(
+        *(
+            and_(
+                model.platform == platform,
+                or_(model.address == ext, model.address.endswith(f":{ext}", autoescape=True)),
+            )
+            for platform, ext in accounts
+        )
+    )
 
 
 _HTML_FORMS = {"&": ("&amp;",), "<": ("&lt;",), ">": ("&gt;",), '"': ("&quot;", "&#34;"), "'": ("&#x27;", "&#39;")}

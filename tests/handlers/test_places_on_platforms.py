@@ -3,6 +3,7 @@ and Slack's `/est review`, with the real SDKs against the stand-in servers."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -67,5 +68,27 @@ def test_slack_review_lists_and_rejects_a_waiting_place(tmp_path: Path) -> None:
         assert w.ephemeral_texts(SLACK_SARA)[-1].startswith(f"Plats P{place.id} är avvisad: Bakom Kalles garage.")
         await w.command(SLACK_SARA, "review", channel=MEETING)
         assert "Bakom Kalles garage" not in w.ephemeral_texts(SLACK_SARA)[-1]
+
+    run_workspace(tmp_path, body)
+
+
+def test_slack_mydata_and_forget_cover_the_private_answers_in_a_channel(tmp_path: Path) -> None:
+    """Slack answers a command typed in a channel with an ephemeral message (address `eph:<channel>:<user>`):
+    those are the person's messages too, in `mydata` and for `forget`."""
+    from tests.handlers.slack_harness import ANNA as SLACK_ANNA
+
+    async def body(w: Workspace) -> None:
+        await w.tick()
+        await w.command(SLACK_ANNA, "hjälp", channel=MEETING)
+        await w.command(SLACK_ANNA, "minadata", channel=MEETING)
+        (path,) = (Path(w.app.config.reports_dir) / "private").glob("mydata-*.json")
+        messages = json.loads(path.read_text(encoding="utf-8"))["messages"]
+        assert any(m["text"] == w.ephemeral_texts(SLACK_ANNA)[0] for m in messages)  # the help, in the channel
+        assert any(m["text"].startswith("Hej Anna!") for m in messages)  # and the questionnaire, in her DM
+        await w.command(SLACK_SARA, "glöm Anna Andersson", channel=MEETING)
+        assert any("är raderad" in x for x in w.ephemeral_texts(SLACK_SARA))
+        assert not path.exists()
+        stored = dump(w.app)
+        assert SLACK_ANNA not in stored and "Anna Andersson" not in stored
 
     run_workspace(tmp_path, body)
