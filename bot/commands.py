@@ -240,6 +240,9 @@ def cmd_status(svc: Services, ctx: Ctx, args: list[str]) -> None:
         for platform, address, who, error in ctx.uow.store.parked_messages(5):
             name = who or t(lang, "rel.parked_unknown", address=f"{platform}:{address}")
             lines.append(t(lang, "rel.parked_line", who=name, error=(error or "–")[:120]))
+    waiting = len(ctx.uow.store.places_for_review(ctx.group.id))
+    if waiting:
+        lines.append(t(lang, "place.review.status", n=waiting))
     svc.reply(ctx, Outbound("\n".join(lines), kind="status"))
 
 

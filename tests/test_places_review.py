@@ -75,6 +75,7 @@ def test_a_typed_place_waits_for_a_coordinator_before_it_is_offered_or_reported(
     assert menu_places(bot, "bo") == ["Stortorget", "Resecentrum"]
     picture = texts(bot.cmd("sara", "picture"))
     assert "Kiosken" not in picture and "ny plats" not in picture
+    assert "Platser som väntar på granskning: 1 (se granska)." in texts(bot.cmd("sara", "status"))
     # review lists it with the notes, in Swedish and in English
     listing = texts(bot.cmd("sara", "granska"))
     assert "Platser som rapportörer skrivit eller delat och som väntar på granskning:" in listing
@@ -101,6 +102,7 @@ def test_a_typed_place_waits_for_a_coordinator_before_it_is_offered_or_reported(
     picture = texts(bot.cmd("sara", "picture"))
     assert "Kiosken vid torget" in picture and "ny plats" in picture
     assert waiting_places(bot) == []  # no longer waiting
+    assert "granskning" not in texts(bot.cmd("sara", "status"))
     audit = rows(bot, "SELECT detail FROM audit WHERE action = 'review_place'")
     assert len(audit) == 1 and "Kiosken" not in str(audit)
 

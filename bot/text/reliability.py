@@ -65,6 +65,10 @@ TEXT: dict[str, dict[str, str]] = {
             "to other reporters and shown in the picture and the report."
         ),
     },
+    "place.review.status": {
+        "sv": "Platser som väntar på granskning: {n} (se granska).",
+        "en": "Places waiting for review: {n} (see review).",
+    },
     "place.review.usage": {
         "sv": "granska godkänn P-ID [nytt namn] · granska avvisa P-ID",
         "en": "review approve P-ID [new name] · review reject P-ID",
