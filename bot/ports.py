@@ -158,7 +158,8 @@ class Store(Protocol):
     def purge_notes(self, group_id: str, before: RoundKey, before_time: datetime) -> dict[str, int]:
         """Retention: delete reporters' free text (notes, the "anything more" text, saved questionnaires) of
         the group's rounds before week `before`, and sent or parked messages queued before `before_time` (their
-        texts quote notes). Levels, places, actions and the rounds themselves stay. Idempotent."""
+        texts quote notes), and the names of places only those weeks named that no coordinator approved. Levels,
+        approved places, actions and the rounds themselves stay. Idempotent."""
 
     def forget_person(self, person_id: int, placeholder: str, redacted: str = "[…]") -> dict[str, int]:
         """Erase a person's identity: name, organisation, chat accounts, invitations, area links, own notes and

@@ -824,7 +824,8 @@ class SqlStore:
     def purge_notes(self, group_id: str, before: RoundKey, before_time: datetime) -> dict[str, int]:
         """Retention: delete reporters' free text (notes, the "anything more" text, saved questionnaires) of
         the group's rounds before week `before`, and sent or parked messages queued before `before_time` (their
-        texts quote notes). Levels, places, actions and the rounds themselves stay. Idempotent."""
+        texts quote notes), and the names of places only those weeks named that no coordinator approved. Levels,
+        approved places, actions and the rounds themselves stay. Idempotent."""
         old = select(RoundRow.id).where(
             RoundRow.group_id == group_id, (RoundRow.year * 100 + RoundRow.week) < before.year * 100 + before.week
         )
@@ -853,8 +854,30 @@ class SqlStore:
                 .returning(OutboxRow.id)
             ).all()
         )
+        # Place names reporters typed that no coordinator approved are their free text too: gone once no answer
+        # of a newer week, no candidate and no action names them.
+        group_areas = select(AreaRow.id).where(AreaRow.group_id == group_id)
+        newer = select(AnswerRow.place_id).where(
+            AnswerRow.response_id.not_in(old_responses), AnswerRow.place_id.is_not(None)
+        )
+        places = list(
+            self.s.scalars(
+                select(PlaceRow.id).where(
+                    PlaceRow.area_id.in_(group_areas),
+                    PlaceRow.review != "approved",
+                    PlaceRow.configured.is_(False),
+                    PlaceRow.id.not_in(newer),
+                    PlaceRow.id.not_in(select(CandidateRow.place_id).where(CandidateRow.place_id.is_not(None))),
+                    PlaceRow.id.not_in(select(ActionRow.place_id).where(ActionRow.place_id.is_not(None))),
+                )
+            )
+        )
+        if places:
+            self.s.execute(update(AnswerRow).where(AnswerRow.place_id.in_(places)).values(place_id=None))
+            self.s.execute(delete(PlaceRow).where(PlaceRow.id.in_(places)))
+            self._places.clear()
         self.s.flush()
-        return {"notes": len(notes) + len(more), "drafts": drafts, "messages": messages}
+        return {"notes": len(notes) + len(more), "drafts": drafts, "messages": messages, "places": len(places)}
 
     def forget_person(self, person_id: int, placeholder: str, redacted: str = "[…]") -> dict[str, int]:
         """Erase a person's identity: name, organisation, chat accounts, invitations, area links, own notes and

@@ -226,3 +226,21 @@ def test_console_lines_share_a_location_and_review_it(bot: Bot) -> None:
     listing = typed("sara", "granska")
     pid = next(line.split()[0] for line in listing.splitlines() if re.match(r"P\d+ ", line))
     assert typed("sara", f"granska avvisa {pid}").startswith(f"Plats {pid} är avvisad: Delad position 55.375, 13.157.")
+
+
+def test_retention_deletes_old_place_names_nobody_approved(bot: Bot) -> None:
+    from datetime import timedelta
+
+    from bot.privacy import retention
+
+    bot.tick()
+    answer_at(bot, "anna", "Bakom Kalles garage")
+    answer_at(bot, "bo", "Kiosken vid torget")
+    bot.cmd("sara", f"granska godkänn {waiting(bot, 'Kiosken')}")
+    bot.clock.advance(timedelta(weeks=bot.app.config.privacy.note_retention_weeks + 1))
+    done = retention(bot.app.services)
+    assert len(done) == 1 and "'places': 1" in done[0]
+    assert rows(bot, "SELECT name FROM places WHERE name LIKE '%Kalles%'") == []
+    assert rows(bot, "SELECT count(*) FROM places WHERE name = 'Kiosken vid torget'") == [(1,)]  # approved: kept
+    assert rows(bot, "SELECT count(*) FROM answers WHERE level = 2") == [(2,)]  # the levels stay
+    assert retention(bot.app.services) == []
