@@ -805,6 +805,7 @@ class SqlStore:
             resp = self.s.get(ResponseRow, a.response_id)
             if resp is None or resp.round_id != round_id:
                 return False
+            self._requote(a.note, text)
             a.note, a.note_review = text, "approved"
             code = self.s.scalar(select(AreaRow.code).where(AreaRow.id == a.area_id))
             state = dict(resp.state or {})
@@ -817,9 +818,19 @@ class SqlStore:
         resp = self.s.get(ResponseRow, n // 2)
         if resp is None or resp.round_id != round_id or resp.more_note is None:
             return False
+        self._requote(resp.more_note, text)
         resp.more_note, resp.more_review = text, "approved"
         resp.state = {**(resp.state or {}), "more": text}
         return True
+
+    def _requote(self, old: str, new: str) -> None:
+        """Messages, queued or sent, that quote a note which a coordinator rewrote quote the new text: the old
+        one (often with a name in it) is kept nowhere, and `forget` later finds the text that is stored."""
+        pattern = [_quote_pattern(old)]
+        for message in self.s.scalars(select(OutboxRow)):
+            payload = _redact(message.payload, pattern, new)
+            if payload != message.payload:
+                message.payload = payload
 
     def purge_notes(self, group_id: str, before: RoundKey, before_time: datetime) -> dict[str, int]:
         """Retention: delete reporters' free text (notes, the "anything more" text, saved questionnaires) of
@@ -1983,7 +1994,7 @@ def _redact(value: Any, patterns: list[re.Pattern[str]], marker: str) -> Any:
         return value
     if isinstance(value, str):
         for pattern in patterns:
-            value = pattern.sub(marker, value)
+            value = pattern.sub(lambda _: marker, value)
         return value
     if isinstance(value, dict):
         return {k: _redact(v, patterns, marker) for k, v in value.items()}

@@ -96,3 +96,17 @@ def test_mydata_includes_the_messages_stored_for_the_person(bot: Bot) -> None:
     assert any("Tack! Din rapport för 2026-W47 är skickad" in m["text"] for m in messages)
     assert f"meddelanden till dig: {len(messages)}" in out.text
     assert not any("Samordnare" in m["text"] for m in messages)  # nobody else's messages
+
+
+def test_a_rewritten_note_leaves_no_copy_of_the_old_text_for_forget_to_miss(bot: Bot) -> None:
+    anna_reports(bot)
+    listing = texts(bot.cmd("sara", "granska"))
+    nid = next(line for line in listing.splitlines() if "Ungdomar" in line).split()[0].lstrip("#")
+    bot.cmd("sara", "picture")
+    assert "Ungdomar_samlas" in outbox_texts(bot)
+    bot.cmd("sara", f"granska edit {nid}: Ungdomar samlas vid porten")
+    stored = outbox_texts(bot)
+    assert "Ungdomar_samlas" not in stored and "kvällstid" not in stored  # the messages quote the new text
+    assert "Ungdomar samlas vid porten" in stored
+    bot.cmd("sara", "glöm Anna Andersson")
+    assert "Ungdomar" not in everything(bot) and "grannen" not in everything(bot)
