@@ -244,3 +244,17 @@ def test_retention_deletes_old_place_names_nobody_approved(bot: Bot) -> None:
     assert rows(bot, "SELECT count(*) FROM places WHERE name = 'Kiosken vid torget'") == [(1,)]  # approved: kept
     assert rows(bot, "SELECT count(*) FROM answers WHERE level = 2") == [(2,)]  # the levels stay
     assert retention(bot.app.services) == []
+
+
+def test_distances_and_the_grid() -> None:
+    from bot.domain.places import coarse, distance_m, nearest_place
+
+    assert coarse(55.375123, 13.157345) == (55.375, 13.157)
+    assert coarse(-33.86751, 151.2069) == (-33.868, 151.207)
+    assert 110 < distance_m((55.375, 13.157), (55.376, 13.157)) < 112  # 0.001° of latitude
+    assert 62 < distance_m((55.375, 13.157), (55.375, 13.158)) < 64  # 0.001° of longitude at 55° N
+    places = [("A", 55.3750, 13.1570), ("B", 55.3760, 13.1570)]
+    assert nearest_place((55.3754, 13.1570), places, 150) == "A"
+    assert nearest_place((55.3757, 13.1570), places, 150) == "B"
+    assert nearest_place((55.3800, 13.1570), places, 150) is None
+    assert nearest_place((55.3750, 13.1570), places, 0) is None  # 0 turns snapping off

@@ -30,7 +30,10 @@ def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
 def nearest_place(
     point: tuple[float, float], places: Iterable[tuple[str, float, float]], within_m: float
 ) -> str | None:
-    """The name of the place nearest to `point` no farther than `within_m` metres, or None."""
+    """The name of the place nearest to `point` no farther than `within_m` metres, or None (always when
+    `within_m` is 0: snapping is off)."""
+    if within_m <= 0:
+        return None
     best: tuple[float, str] | None = None
     for name, lat, lon in places:
         d = distance_m(point, (lat, lon))
