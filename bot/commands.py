@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot import privacy
+from bot import place_review, privacy
 from bot.commands_reports import cmd_export, cmd_followup
 from bot.config import CODE_RE, ROLES
 from bot.conversation.messages import Outbound
@@ -267,6 +267,9 @@ def cmd_status(svc: Services, ctx: Ctx, args: list[str]) -> None:
         for platform, address, who, error in ctx.uow.store.parked_messages(5):
             name = who or t(lang, "rel.parked_unknown", address=f"{platform}:{address}")
             lines.append(t(lang, "rel.parked_line", who=name, error=(error or "–")[:120]))
+    waiting = len(ctx.uow.store.places_for_review(ctx.group.id))
+    if waiting:
+        lines.append(t(lang, "place.review.status", n=waiting))
     svc.reply(ctx, Outbound("\n".join(lines), kind="status"))
 
 
@@ -673,9 +676,16 @@ def cmd_actions(svc: Services, ctx: Ctx, args: list[str]) -> None:
 
 def cmd_review(svc: Services, ctx: Ctx, args: list[str]) -> None:
     assert ctx.group is not None
+    if place_review.is_place_review(args):
+        place_review.decide(svc, ctx, args)
+        return
     rnd = _current_round(svc, ctx)
+    places = place_review.pending_lines(ctx) if not args else []
     if rnd is None:
-        _say(svc, ctx, "cmd.no_round")
+        if places:
+            svc.reply(ctx, Outbound("\n".join(places), kind="list"))
+        else:
+            _say(svc, ctx, "cmd.no_round")
         return
     store = ctx.uow.store
     if args and args[0].lower() in ("edit", "redigera", "skriv"):
@@ -695,7 +705,10 @@ def cmd_review(svc: Services, ctx: Ctx, args: list[str]) -> None:
         return
     notes = store.notes_for_review(rnd.id)
     if not notes:
-        _say(svc, ctx, "cmd.review.none")
+        if places:
+            svc.reply(ctx, Outbound("\n".join([t(ctx.lang, "cmd.review.none"), *places]), kind="list"))
+        else:
+            _say(svc, ctx, "cmd.review.none")
         return
     lines = [
         t(
@@ -708,7 +721,7 @@ def cmd_review(svc: Services, ctx: Ctx, args: list[str]) -> None:
         )
         for n in notes
     ]
-    svc.reply(ctx, Outbound("\n".join(lines), kind="list"))
+    svc.reply(ctx, Outbound("\n".join(lines + places), kind="list"))
 
 
 def cmd_stats(svc: Services, ctx: Ctx, args: list[str]) -> None:

@@ -77,10 +77,22 @@ class FactorConfig(_Strict):
     en: str
 
 
+class PlaceConfig(_Strict):
+    """A known place with its position: a location a reporter shares nearby becomes this place."""
+
+    name: str = Field(min_length=1, max_length=200)
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
 class AreaConfig(_Strict):
     code: Code
     name: str = Field(min_length=1, max_length=200)
-    places: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(default_factory=list)
+    places: list[Annotated[str, Field(min_length=1, max_length=200)] | PlaceConfig] = Field(default_factory=list)
+
+    def place_points(self) -> list[tuple[str, float | None, float | None]]:
+        """Each known place as (name, lat, lon); without a position in the file, lat and lon are None."""
+        return [(p, None, None) if isinstance(p, str) else (p.name, p.lat, p.lon) for p in self.places]
 
 
 class ReporterConfig(_Strict):
@@ -346,6 +358,9 @@ class RunConfig(_Strict):
 
 class PrivacyConfig(_Strict):
     note_retention_weeks: int = Field(default=26, ge=1, le=520)
+    # A shared location becomes the nearest approved place within this many metres (0: never); otherwise it is
+    # kept at about 100 m (0.001°). The raw position is never stored.
+    location_snap_metres: int = Field(default=150, ge=0, le=2000)
 
 
 class Secrets(BaseSettings):

@@ -348,6 +348,10 @@ class Simulation:
                 self.send("samordnare", "choice", choice=f"c{c.id}:r:municipality")
         for note in notes[: max(1, len(notes) * 2 // 3)]:
             self.send("samordnare", "command", command="review", args=("approve", str(note["id"])))
+        with self.app.services.unit() as uow:  # places reporters typed wait for review too
+            waiting = uow.store.places_for_review(self.group.id)
+        for place in waiting:
+            self.send("samordnare", "command", command="review", args=("approve", f"P{place['id']}"))
         with self.app.services.unit() as uow:
             rnd = uow.store.get_round(self.group.id, key)
             assert rnd is not None

@@ -37,8 +37,22 @@ class Store(Protocol):
         configured: bool = False,
         lat: float | None = None,
         lon: float | None = None,
+        approved: bool = False,
     ) -> Place:
-        """The place of that name in the area; two reporters naming a new place at once get the same row."""
+        """The place of that name in the area; two reporters naming a new place at once get the same row.
+        A place a reporter names first waits for a coordinator's review; a configured place, or one a
+        coordinator names (`approved`), is approved at once."""
+
+    def places_for_review(self, group_id: str) -> list[dict[str, Any]]:
+        """Places reporters named or shared that wait for a coordinator: id, area, name, how many answers name
+        them, and whether they came from a shared location."""
+
+    def rename_place(self, place_id: int, name: str) -> str:
+        """Give an approved place a coordinator's name; when the area already has a place of that name, the two
+        become one (answers, candidates and actions follow). Returns the name the place now has."""
+
+    def set_place_review(self, group_id: str, place_id: int, status: str) -> str | None:
+        """Approve or reject a place of the group; its name, or None when the group has no such place."""
 
     def count_area_reporters(self, area_id: int) -> int: ...
 
@@ -144,12 +158,15 @@ class Store(Protocol):
     def purge_notes(self, group_id: str, before: RoundKey, before_time: datetime) -> dict[str, int]:
         """Retention: delete reporters' free text (notes, the "anything more" text, saved questionnaires) of
         the group's rounds before week `before`, and sent or parked messages queued before `before_time` (their
-        texts quote notes). Levels, places, actions and the rounds themselves stay. Idempotent."""
+        texts quote notes), and the names of places only those weeks named that no coordinator approved. Levels,
+        approved places, actions and the rounds themselves stay. Idempotent."""
 
-    def forget_person(self, person_id: int, placeholder: str) -> dict[str, int]:
+    def forget_person(self, person_id: int, placeholder: str, redacted: str = "[…]") -> dict[str, int]:
         """Erase a person's identity: name, organisation, chat accounts, invitations, area links, own notes and
-        saved questionnaires, messages to them, their name in observations and the audit log. Their levels stay,
-        linked to a nameless row, so the weekly numbers do not change."""
+        saved questionnaires, messages to them, their name in observations and the audit log. Their notes are
+        also cut out of every queued or sent message to others that quotes them (review lists, pictures, reports),
+        replaced by `redacted`, and places only they named that no coordinator approved are deleted. Their
+        levels stay, linked to a nameless row, so the weekly numbers do not change."""
 
     def person_export(self, person_id: int) -> dict[str, Any]:
         """Everything stored about one person, for their own copy (a subject access request)."""

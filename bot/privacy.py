@@ -142,17 +142,39 @@ def cmd_forget(svc: Services, ctx: Ctx, args: list[str]) -> None:
         _say(svc, ctx, "cmd.usage", usage=t(ctx.lang, "forget.usage"))
         return
     if person is None:
-        _say(svc, ctx, "cmd.reporter.unknown", name=name)
+        # Not the name again: a second `forget` (or a typo) must store nothing about the person.
+        _say(svc, ctx, "forget.unknown")
         return
     if person.id == ctx.person.id:
         _say(svc, ctx, "forget.self")
         return
     placeholder = f"#{person.id}"
-    counts = ctx.uow.store.forget_person(person.id, placeholder)
-    _say(svc, ctx, "forget.done", placeholder=placeholder, responses=counts["responses"])
+    counts = ctx.uow.store.forget_person(person.id, placeholder, t(ctx.lang, "forget.redacted"))
+    counts["files"] = _remove_own_files(svc, person.id)
+    _say(
+        svc,
+        ctx,
+        "forget.done",
+        placeholder=placeholder,
+        responses=counts["responses"],
+        messages=counts["messages"],
+        files=counts["files"],
+    )
     if any(r.name.casefold() == person.name.casefold() for r in ctx.group.reporters):
         _say(svc, ctx, "forget.in_config")
     _audit(ctx, "forget", {"person_id": person.id, **counts})
+
+
+def _remove_own_files(svc: Services, person_id: int) -> int:
+    """The copies `mydata` made for the person; how many were removed."""
+    folder = Path(svc.config.reports_dir) / "private"
+    if not folder.is_dir():
+        return 0
+    removed = 0
+    for path in folder.glob(f"mydata-{person_id}-*.json"):
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed
 
 
 # ---------------------------------------------------------------- a person's own data
@@ -181,6 +203,7 @@ def cmd_mydata(svc: Services, ctx: Ctx, args: list[str]) -> None:
         notes=_count_notes(data),
         observations=len(data["observations"]),
         votes=len(data["votes"]),
+        messages=len(data["messages"]),
         file=path.name,
         weeks=svc.config.privacy.note_retention_weeks,
     )

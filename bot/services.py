@@ -34,6 +34,7 @@ from bot.domain.cycle import (
 from bot.domain.masking import has_personal_data
 from bot.domain.model import ACTION_TYPES, RESPONSIBLES, TIMEFRAMES, AnswerIn, Area, Candidate, Person, Round
 from bot.domain.picture import Picture, PictureInput, build_picture
+from bot.domain.places import coarse
 from bot.ports import UnitOfWork
 from bot.reports.render import Decision, picture_summary_text, render_report_markdown
 from bot.sanitize import without_nul
@@ -90,8 +91,8 @@ class Services:
                 uow.store.upsert_group(g.id, g.name)
                 for a in g.areas:
                     area = uow.store.upsert_area(g.id, a.code, a.name)
-                    for p in a.places:
-                        uow.store.get_or_create_place(area.id, p, now, configured=True)
+                    for name, lat, lon in a.place_points():
+                        uow.store.get_or_create_place(area.id, name, now, configured=True, lat=lat, lon=lon)
                 for r in g.reporters:
                     person = uow.store.upsert_person(
                         g.id, r.name, r.organisation, r.role, r.language, r.receives_report
@@ -332,7 +333,12 @@ class Services:
                 self.local_text(close, group, person.language),
             )
         items, close_text = parts
-        places = {a.code: tuple(p.name for p in uow.store.places(a.id)) for a in areas}
+        known = {a.code: uow.store.places(a.id) for a in areas}
+        places = {code: tuple(p.name for p in ps) for code, ps in known.items()}
+        located = {
+            code: tuple((p.name, p.lat, p.lon) for p in ps if p.lat is not None and p.lon is not None)
+            for code, ps in known.items()
+        }
         last = uow.store.last_submitted_answers(group.id, rnd.key, person.id) if with_last_week else None
         return Spec(
             round_id=rnd.id,
@@ -344,6 +350,8 @@ class Services:
             places=places,
             last_week=last,
             close_text=close_text,
+            located=located,
+            snap_m=float(self.config.privacy.location_snap_metres),
         )
 
     def local_text(self, when: datetime, group: GroupConfig, lang: str) -> str:
@@ -411,7 +419,7 @@ class Services:
                 a = result.state["answers"].get(item.key, {"level": 0})
                 place_id = None
                 if a.get("place"):
-                    loc = a.get("loc")
+                    loc = coarse(*a["loc"]) if a.get("loc") else None  # ~100 m, even from an older state
                     place = uow.store.get_or_create_place(
                         area_ids[item.area],
                         a["place"],

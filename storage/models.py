@@ -83,6 +83,10 @@ class PlaceRow(Base):
     lon: Mapped[float | None] = mapped_column(Float)
     configured: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
+    # "approved" (configured, named by a coordinator, or approved in `review`), "pending" (typed or shared by a
+    # reporter, waiting for a coordinator) or "rejected". Only approved places are offered as menu choices and
+    # named in pictures, reports and trends.
+    review: Mapped[str] = mapped_column(String(20), default="pending", server_default="approved")
 
 
 class PersonRow(Base):

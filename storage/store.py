@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, and_, bindparam, case, delete, func, insert, select, text, tuple_, update
+from sqlalchemy import Row, Table, and_, bindparam, case, delete, func, insert, or_, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -163,10 +164,14 @@ class SqlStore:
         configured: bool = False,
         lat: float | None = None,
         lon: float | None = None,
+        approved: bool = False,
     ) -> Place:
-        """The place of that name in the area; two reporters naming a new place at once get the same row."""
+        """The place of that name in the area; two reporters naming a new place at once get the same row.
+        A place a reporter names first waits for a coordinator's review; a configured place, or one a
+        coordinator names (`approved`), is approved at once."""
         self._places.pop(area_id, None)
         norm = _norm(name)
+        approved = approved or configured
         q = select(PlaceRow).where(PlaceRow.area_id == area_id, PlaceRow.norm == norm)
         row = self.s.scalar(q)
         if row is None:
@@ -178,13 +183,73 @@ class SqlStore:
                 lon=lon,
                 configured=configured,
                 created_at=now,
+                review="approved" if approved else "pending",
             )
             self.s.execute(stmt.on_conflict_do_nothing(index_elements=["area_id", "norm"]))
             row = self.s.scalar(q)
             assert row is not None
-        elif configured and not row.configured:
-            row.configured = True
+        else:
+            if configured and not row.configured:
+                row.configured = True
+            if configured and lat is not None and (row.lat, row.lon) != (lat, lon):
+                row.lat, row.lon = lat, lon  # the file gives the position of a configured place
+            if approved and row.review != "approved":
+                row.review = "approved"
         return Place(row.id, row.area_id, row.name, row.lat, row.lon)
+
+    def places_for_review(self, group_id: str) -> list[dict[str, Any]]:
+        """Places reporters named or shared that wait for a coordinator: id, area, name, how many answers name
+        them, and whether they came from a shared location."""
+        q = (
+            select(PlaceRow, AreaRow.code, func.count(AnswerRow.id))
+            .join(AreaRow, AreaRow.id == PlaceRow.area_id)
+            .outerjoin(AnswerRow, AnswerRow.place_id == PlaceRow.id)
+            .where(AreaRow.group_id == group_id, PlaceRow.review == "pending")
+            .group_by(PlaceRow.id, AreaRow.code)
+            .order_by(PlaceRow.id)
+        )
+        return [
+            {"id": p.id, "area": code, "name": p.name, "answers": int(n), "located": p.lat is not None}
+            for p, code, n in self.s.execute(q)
+        ]
+
+    def rename_place(self, place_id: int, name: str) -> str:
+        """Give an approved place a coordinator's name; when the area already has a place of that name, the two
+        become one (answers, candidates and actions follow). Returns the name the place now has."""
+        row = self.s.get(PlaceRow, place_id)
+        assert row is not None
+        self._places.pop(row.area_id, None)
+        norm = _norm(name)
+        other = self.s.scalar(
+            select(PlaceRow).where(PlaceRow.area_id == row.area_id, PlaceRow.norm == norm, PlaceRow.id != row.id)
+        )
+        if other is None:
+            row.name, row.norm = " ".join(name.split()), norm
+            self.s.flush()
+            return row.name
+        for model in (AnswerRow, CandidateRow, ActionRow):
+            self.s.execute(update(model).where(model.place_id == row.id).values(place_id=other.id))
+        if other.lat is None and row.lat is not None:
+            other.lat, other.lon = row.lat, row.lon
+        other.review = "approved"
+        self.s.delete(row)
+        self.s.flush()
+        return other.name
+
+    def set_place_review(self, group_id: str, place_id: int, status: str) -> str | None:
+        """Approve or reject a place of the group; its name, or None when the group has no such place."""
+        row = self.s.get(PlaceRow, place_id)
+        if row is None:
+            return None
+        area = self.s.get(AreaRow, row.area_id)
+        if area is None or area.group_id != group_id:
+            return None
+        if row.configured and status != "approved":
+            return None  # a place from the configuration file is changed there
+        row.review = status
+        self._places.pop(row.area_id, None)
+        self.s.flush()
+        return row.name
 
     def count_area_reporters(self, area_id: int) -> int:
         return int(
@@ -528,7 +593,7 @@ class SqlStore:
             )
             .join(AnswerRow, AnswerRow.response_id == ResponseRow.id)
             .join(AreaRow, AreaRow.id == AnswerRow.area_id)
-            .outerjoin(PlaceRow, PlaceRow.id == AnswerRow.place_id)
+            .outerjoin(PlaceRow, _APPROVED_PLACE)
             .where(ResponseRow.round_id.in_(round_ids), ResponseRow.status == "submitted")
         )
         for rid, resp_id, org, area, factor, level, place, note in self.s.execute(q):
@@ -589,7 +654,7 @@ class SqlStore:
             select(AnswerRow, AreaRow.code, PlaceRow.name, ResponseRow.organisation)
             .join(ResponseRow, ResponseRow.id == AnswerRow.response_id)
             .join(AreaRow, AreaRow.id == AnswerRow.area_id)
-            .outerjoin(PlaceRow, PlaceRow.id == AnswerRow.place_id)
+            .outerjoin(PlaceRow, _APPROVED_PLACE)
             .where(
                 ResponseRow.round_id == rnd.id,
                 ResponseRow.status == "submitted",
@@ -756,6 +821,7 @@ class SqlStore:
             resp = self.s.get(ResponseRow, a.response_id)
             if resp is None or resp.round_id != round_id:
                 return False
+            self._requote(a.note, text)
             a.note, a.note_review = text, "approved"
             code = self.s.scalar(select(AreaRow.code).where(AreaRow.id == a.area_id))
             state = dict(resp.state or {})
@@ -768,14 +834,25 @@ class SqlStore:
         resp = self.s.get(ResponseRow, n // 2)
         if resp is None or resp.round_id != round_id or resp.more_note is None:
             return False
+        self._requote(resp.more_note, text)
         resp.more_note, resp.more_review = text, "approved"
         resp.state = {**(resp.state or {}), "more": text}
         return True
 
+    def _requote(self, old: str, new: str) -> None:
+        """Messages, queued or sent, that quote a note which a coordinator rewrote quote the new text: the old
+        one (often with a name in it) is kept nowhere, and `forget` later finds the text that is stored."""
+        pattern = [_quote_pattern(old)]
+        for message in self.s.scalars(select(OutboxRow)):
+            payload = _redact(message.payload, pattern, new)
+            if payload != message.payload:
+                message.payload = payload
+
     def purge_notes(self, group_id: str, before: RoundKey, before_time: datetime) -> dict[str, int]:
         """Retention: delete reporters' free text (notes, the "anything more" text, saved questionnaires) of
         the group's rounds before week `before`, and sent or parked messages queued before `before_time` (their
-        texts quote notes). Levels, places, actions and the rounds themselves stay. Idempotent."""
+        texts quote notes), and the names of places only those weeks named that no coordinator approved. Levels,
+        approved places, actions and the rounds themselves stay. Idempotent."""
         old = select(RoundRow.id).where(
             RoundRow.group_id == group_id, (RoundRow.year * 100 + RoundRow.week) < before.year * 100 + before.week
         )
@@ -804,33 +881,71 @@ class SqlStore:
                 .returning(OutboxRow.id)
             ).all()
         )
+        # Place names reporters typed that no coordinator approved are their free text too: gone once no answer
+        # of a newer week, no candidate and no action names them.
+        group_areas = select(AreaRow.id).where(AreaRow.group_id == group_id)
+        newer = select(AnswerRow.place_id).where(
+            AnswerRow.response_id.not_in(old_responses), AnswerRow.place_id.is_not(None)
+        )
+        places = list(
+            self.s.scalars(
+                select(PlaceRow.id).where(
+                    PlaceRow.area_id.in_(group_areas),
+                    PlaceRow.review != "approved",
+                    PlaceRow.configured.is_(False),
+                    PlaceRow.id.not_in(newer),
+                    PlaceRow.id.not_in(select(CandidateRow.place_id).where(CandidateRow.place_id.is_not(None))),
+                    PlaceRow.id.not_in(select(ActionRow.place_id).where(ActionRow.place_id.is_not(None))),
+                )
+            )
+        )
+        if places:
+            self.s.execute(update(AnswerRow).where(AnswerRow.place_id.in_(places)).values(place_id=None))
+            self.s.execute(delete(PlaceRow).where(PlaceRow.id.in_(places)))
+            self._places.clear()
         self.s.flush()
-        return {"notes": len(notes) + len(more), "drafts": drafts, "messages": messages}
+        return {"notes": len(notes) + len(more), "drafts": drafts, "messages": messages, "places": len(places)}
 
-    def forget_person(self, person_id: int, placeholder: str) -> dict[str, int]:
+    def forget_person(self, person_id: int, placeholder: str, redacted: str = "[…]") -> dict[str, int]:
         """Erase a person's identity: name, organisation, chat accounts, invitations, area links, own notes and
-        saved questionnaires, messages to them, their name in observations and the audit log. Their levels stay,
-        linked to a nameless row, so the weekly numbers do not change."""
+        saved questionnaires, messages to them, their name in observations and the audit log. Their notes are
+        also cut out of every queued or sent message to others that quotes them (review lists, pictures, reports),
+        replaced by `redacted`, and places only they named that no coordinator approved are deleted. Their
+        levels stay, linked to a nameless row, so the weekly numbers do not change."""
         person = self.s.get(PersonRow, person_id)
         assert person is not None
         name = person.name
+        places = self._places_only_named_by(person_id)
+        own = self._own_texts(person_id) | {
+            n for n in self.s.scalars(select(PlaceRow.name).where(PlaceRow.id.in_(places))) if n.strip()
+        }
+        quoted = [_quote_pattern(text) for text in sorted(own, key=len, reverse=True)]
         accounts = [
             (a.platform, a.external_id)
             for a in self.s.scalars(select(AccountRow).where(AccountRow.person_id == person_id))
         ]
-        for platform, address in accounts:
-            self.s.execute(delete(OutboxRow).where(OutboxRow.platform == platform, OutboxRow.address == address))
-            self.s.execute(
-                delete(MessageRefRow).where(MessageRefRow.platform == platform, MessageRefRow.address == address)
-            )
-        for message in self.s.scalars(select(OutboxRow)):  # messages to others that name them (status lists, …)
-            payload = _replace_name(message.payload, name, placeholder)
+        if accounts:
+            self.s.execute(delete(OutboxRow).where(_to_accounts(OutboxRow, accounts)))
+            self.s.execute(delete(MessageRefRow).where(_to_accounts(MessageRefRow, accounts)))
+        redacted_messages = 0
+        for message in self.s.scalars(select(OutboxRow)):  # messages to others that name or quote them
+            named = _replace_name(message.payload, name, placeholder)
+            payload = _redact(named, quoted, redacted)
+            redacted_messages += payload != named
             if payload != message.payload:
                 message.payload = payload
         self.s.execute(delete(AccountRow).where(AccountRow.person_id == person_id))
         self.s.execute(delete(InviteRow).where(InviteRow.person_id == person_id))
         self.s.execute(delete(PersonAreaRow).where(PersonAreaRow.person_id == person_id))
         responses = select(ResponseRow.id).where(ResponseRow.person_id == person_id)
+        self.s.execute(
+            update(AnswerRow)
+            .where(AnswerRow.response_id.in_(responses), AnswerRow.place_id.in_(places))
+            .values(place_id=None)
+        )
+        if places:
+            self.s.execute(delete(PlaceRow).where(PlaceRow.id.in_(places)))
+            self._places.clear()
         self.s.execute(update(AnswerRow).where(AnswerRow.response_id.in_(responses)).values(note=None))
         n_responses = len(
             self.s.execute(
@@ -855,7 +970,51 @@ class SqlStore:
         person.name, person.name_key, person.organisation = placeholder, f"#forgotten-{person_id}", ""
         person.active, person.forgotten, person.receives_report, person.paused_until = False, True, False, None
         self.s.flush()
-        return {"accounts": len(accounts), "responses": n_responses, "audit": audit_rows}
+        return {
+            "accounts": len(accounts),
+            "responses": n_responses,
+            "audit": audit_rows,
+            "messages": redacted_messages,
+            "places": len(places),
+        }
+
+    def _own_texts(self, person_id: int) -> set[str]:
+        """Every free text the person wrote that is stored with their answers: notes, "anything more", and the
+        same in their saved questionnaires (a draft may hold a note not sent yet)."""
+        texts: set[str] = set()
+        for note, more, state in self.s.execute(
+            select(AnswerRow.note, ResponseRow.more_note, ResponseRow.state)
+            .select_from(ResponseRow)
+            .outerjoin(AnswerRow, AnswerRow.response_id == ResponseRow.id)
+            .where(ResponseRow.person_id == person_id)
+        ):
+            texts.update(x for x in (note, more) if x)
+            if isinstance(state, dict):
+                texts.update(
+                    a["note"] for a in (state.get("answers") or {}).values() if isinstance(a, dict) and a.get("note")
+                )
+                if state.get("more"):
+                    texts.add(state["more"])
+        return {x for x in texts if isinstance(x, str) and x.strip()}
+
+    def _places_only_named_by(self, person_id: int) -> list[int]:
+        """Places waiting for review (or rejected) that no answer of anybody else names, nor any priority."""
+        theirs = select(ResponseRow.id).where(ResponseRow.person_id == person_id)
+        others = select(AnswerRow.place_id).where(AnswerRow.response_id.not_in(theirs), AnswerRow.place_id.is_not(None))
+        named = (
+            select(AnswerRow.place_id)
+            .where(AnswerRow.response_id.in_(theirs), AnswerRow.place_id.is_not(None))
+            .distinct()
+        )
+        q = select(PlaceRow.id).where(
+            PlaceRow.id.in_(named),
+            PlaceRow.review != "approved",
+            PlaceRow.configured.is_(False),
+            PlaceRow.id.not_in(others),
+            PlaceRow.id.not_in(select(CandidateRow.place_id).where(CandidateRow.place_id.is_not(None))),
+            PlaceRow.id.not_in(select(ActionRow.place_id).where(ActionRow.place_id.is_not(None))),
+        )
+        return list(self.s.scalars(q))
 
     def person_export(self, person_id: int) -> dict[str, Any]:
         """Everything stored about one person, for their own copy (a subject access request)."""
@@ -912,6 +1071,23 @@ class SqlStore:
             {"created_at": i.created_at.isoformat(), "used_at": i.used_at.isoformat() if i.used_at else None}
             for i in self.s.scalars(select(InviteRow).where(InviteRow.person_id == person_id))
         ]
+        accounts = self.accounts_of(person_id)
+        messages = (
+            [
+                {
+                    "at": m.created_at.isoformat(),
+                    "platform": m.platform,
+                    "status": m.status,
+                    "text": (m.payload or {}).get("text", ""),
+                    "attachments": [a.get("filename") for a in (m.payload or {}).get("attachments", ())],
+                }
+                for m in self.s.scalars(
+                    select(OutboxRow).where(_to_accounts(OutboxRow, accounts)).order_by(OutboxRow.id)
+                )
+            ]
+            if accounts
+            else []
+        )
         return {
             "person": {
                 "name": p.name,
@@ -924,11 +1100,12 @@ class SqlStore:
                 "paused_until": p.paused_until.isoformat() if p.paused_until else None,
             },
             "areas": [a.code for a in self.person_areas(person_id)],
-            "accounts": [{"platform": pl, "id": ext} for pl, ext in self.accounts_of(person_id)],
+            "accounts": [{"platform": pl, "id": ext} for pl, ext in accounts],
             "responses": responses,
             "observations": observations,
             "votes": votes,
             "invitations": invites,
+            "messages": messages,
         }
 
     # ------------------------------------------------------------ candidates, votes, actions
@@ -950,8 +1127,8 @@ class SqlStore:
         area_row = self.area_by_code(rnd.group_id, area)
         place_id = None
         if place:
-            p = self.s.scalar(select(PlaceRow).where(PlaceRow.area_id == area_row.id, PlaceRow.norm == _norm(place)))
-            place_id = p.id if p else self.get_or_create_place(area_row.id, place, rnd.created_at).id
+            # a place named in a priority is shown with it: naming it approves it
+            place_id = self.get_or_create_place(area_row.id, place, rnd.created_at, approved=True).id
         stmt = self._insert(CandidateRow).values(
             round_id=round_id,
             key=key,
@@ -1142,7 +1319,7 @@ class SqlStore:
             .join(ResponseRow, ResponseRow.round_id == RoundRow.id)
             .join(AnswerRow, AnswerRow.response_id == ResponseRow.id)
             .join(AreaRow, AreaRow.id == AnswerRow.area_id)
-            .join(PlaceRow, PlaceRow.id == AnswerRow.place_id)
+            .join(PlaceRow, _APPROVED_PLACE)
             .where(RoundRow.group_id == group_id, ResponseRow.status == "submitted", self._weeks(first, last))
             .group_by(RoundRow.year, RoundRow.week, AreaRow.code, PlaceRow.name, AnswerRow.factor)
             .order_by(RoundRow.year, RoundRow.week, AreaRow.code, PlaceRow.name, AnswerRow.factor)
@@ -1172,7 +1349,7 @@ class SqlStore:
             .join(ResponseRow, ResponseRow.round_id == RoundRow.id)
             .join(AnswerRow, AnswerRow.response_id == ResponseRow.id)
             .join(AreaRow, AreaRow.id == AnswerRow.area_id)
-            .outerjoin(PlaceRow, PlaceRow.id == AnswerRow.place_id)
+            .outerjoin(PlaceRow, _APPROVED_PLACE)
             .where(RoundRow.group_id == group_id, ResponseRow.status == "submitted", self._weeks(first, last))
             .order_by(RoundRow.year, RoundRow.week, ResponseRow.id, AreaRow.id, AnswerRow.id)
         )
@@ -1616,6 +1793,10 @@ _ENQUEUE = text(
 )
 
 
+#: An answer's place as pictures, reports, trends and exports show it: only once a coordinator approved it.
+_APPROVED_PLACE = and_(PlaceRow.id == AnswerRow.place_id, PlaceRow.review == "approved")
+
+
 def _t(model: type[Any]) -> Table:
     """A mapped class's table, typed as one."""
     return cast(Table, model.__table__)
@@ -1653,7 +1834,7 @@ _PERSON_AREAS = _AREAS_OF.where(_PERSON_AREAS_T.c.person_id == bindparam("person
     _PERSON_AREAS_T.c.position
 )
 _PLACES_OF = select(_PLACES_T.c.id, _PLACES_T.c.area_id, _PLACES_T.c.name, _PLACES_T.c.lat, _PLACES_T.c.lon)
-_PLACES = _PLACES_OF.where(_PLACES_T.c.area_id == bindparam("area_id")).order_by(
+_PLACES = _PLACES_OF.where(_PLACES_T.c.area_id == bindparam("area_id"), _PLACES_T.c.review == "approved").order_by(
     _PLACES_T.c.configured.desc(), _PLACES_T.c.id
 )
 _ROUNDS_OF = select(
@@ -1685,9 +1866,9 @@ _AREAS_OF_PERSONS = (
     .where(_PERSON_AREAS_T.c.person_id.in_(bindparam("person_ids", expanding=True)))
     .order_by(_PERSON_AREAS_T.c.person_id, _PERSON_AREAS_T.c.position)
 )
-_PLACES_OF_AREAS = _PLACES_OF.where(_PLACES_T.c.area_id.in_(bindparam("area_ids", expanding=True))).order_by(
-    _PLACES_T.c.area_id, _PLACES_T.c.configured.desc(), _PLACES_T.c.id
-)
+_PLACES_OF_AREAS = _PLACES_OF.where(
+    _PLACES_T.c.area_id.in_(bindparam("area_ids", expanding=True)), _PLACES_T.c.review == "approved"
+).order_by(_PLACES_T.c.area_id, _PLACES_T.c.configured.desc(), _PLACES_T.c.id)
 _ROUNDS_BY_IDS = _ROUNDS_OF.where(_ROUNDS.c.id.in_(bindparam("round_ids", expanding=True)))
 _RESPONSES_FOR_UPDATE_OF_PAIRS = (
     _RESPONSES_OF.where(tuple_(_RESPONSES.c.round_id, _RESPONSES.c.person_id).in_(bindparam("pairs", expanding=True)))
@@ -1781,6 +1962,50 @@ def _mark_processed_many(n: int) -> TextClause:
         f"INSERT INTO processed_events (platform, event_id, at) VALUES {values} "
         "ON CONFLICT (platform, event_id) DO NOTHING RETURNING platform, event_id"
     ).bindparams(bindparam("at", type_=ProcessedEventRow.__table__.c.at.type))
+
+
+def _to_accounts(model: Any, accounts: Sequence[tuple[str, str]]) -> Any:
+    """Rows addressed to one of these chat accounts: their direct chat, or a private address an edge makes for the
+    person elsewhere, which ends with `:<account id>` (Slack's `eph:<channel>:<user>` and `home:<user>`)."""
+    return or_(
+        *(
+            and_(
+                model.platform == platform,
+                or_(model.address == ext, model.address.endswith(f":{ext}", autoescape=True)),
+            )
+            for platform, ext in accounts
+        )
+    )
+
+
+_HTML_FORMS = {"&": ("&amp;",), "<": ("&lt;",), ">": ("&gt;",), '"': ("&quot;", "&#34;"), "'": ("&#x27;", "&#39;")}
+
+
+def _quote_pattern(text: str) -> re.Pattern[str]:
+    """A pattern for `text` as a message may quote it: any run of whitespace for a space, and each character
+    possibly escaped for Markdown (a backslash before it) or HTML (an entity)."""
+
+    def char(c: str) -> str:
+        forms = [re.escape(c), *(re.escape(f) for f in _HTML_FORMS.get(c, ()))]
+        return r"\\?(?:" + "|".join(forms) + ")"
+
+    body = r"\s+".join("".join(char(c) for c in word) for word in text.split())
+    return re.compile(r"(?<!\w)" + body + r"(?!\w)")
+
+
+def _redact(value: Any, patterns: list[re.Pattern[str]], marker: str) -> Any:
+    """`value` (a message payload: JSON of dicts, lists and strings) with every match of `patterns` replaced."""
+    if not patterns:
+        return value
+    if isinstance(value, str):
+        for pattern in patterns:
+            value = pattern.sub(lambda _: marker, value)
+        return value
+    if isinstance(value, dict):
+        return {k: _redact(v, patterns, marker) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact(v, patterns, marker) for v in value]
+    return value
 
 
 def _replace_name(value: Any, name: str, placeholder: str) -> Any:

@@ -91,6 +91,8 @@ def test_example_file_loads_with_one_realistic_group() -> None:
     assert [a.code for a in g.areas] == ["centrum", "lextorp", "kronogarden"]
     assert all(len(a.places) >= 3 for a in g.areas)
     assert "Kronogårdens torg" in g.areas[2].places
+    assert g.areas[0].place_points()[:2] == [("Drottningtorget", 58.2837, 12.2886), ("Resecentrum", None, None)]
+    assert cfg.privacy.location_snap_metres == 150
 
     assert len(g.reporters) == 6
     by_name = {r.name: r for r in g.reporters}

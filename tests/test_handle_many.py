@@ -109,9 +109,10 @@ def test_one_person_pressing_twice_in_a_batch_sees_the_first_press(bot: Bot) -> 
     assert list(state["answers"]) == ["centrum|hot_vald", "centrum|skadegorelse"]
 
 
-def test_a_place_named_in_a_batch_is_offered_to_the_next_reporter_in_it(bot: Bot) -> None:
+def test_a_place_named_in_a_batch_waits_for_review_and_is_offered_once_approved(bot: Bot) -> None:
     """The batch reads each area's places once, up front; a place created by a questionnaire sent earlier in
-    the same batch must still be offered to a reporter asked "where?" later in it."""
+    the same batch waits for a coordinator's review, so a reporter asked "where?" later in it is not offered it;
+    once approved, the next question offers it."""
     open_week(bot)
     bot.press("anna", "Börja")
     bot.press("anna", ":l:0:0")
@@ -130,7 +131,12 @@ def test_a_place_named_in_a_batch_is_offered_to_the_next_reporter_in_it(bot: Bot
     bot.flush("bo")
     where = bot.last_question("bo")
     assert where.data["step"] == "where"
-    assert "Nytt torg" in where.data["places"]
+    assert "Nytt torg" not in where.data["places"]
+    with bot.app.services.unit() as uow:
+        (waiting,) = uow.store.places_for_review("tbg")
+    assert waiting["name"] == "Nytt torg"
+    bot.cmd("sara", f"granska godkänn P{waiting['id']}")
+    assert "Nytt torg" in bot.cmd("bo", "rapport")[-1].data["places"]
 
 
 def test_an_event_that_is_no_button_press_ends_the_batch_reads_and_writes(bot: Bot) -> None:

@@ -99,6 +99,11 @@ def test_same_as_last_week_copies_levels_and_places_then_confirms(bot: Bot) -> N
     assert "Klotter på väggen" not in out[-1].text  # notes are not copied
     bot.press("anna", "Skicka")
     s = stored(bot, "anna", RoundKey(2026, 48))
+    # the typed place waits for a coordinator before a picture names it
+    assert [(r.factor, r.level, r.place) for r in s["reports"] if r.level] == [("klotter", 2, None)]
+    waiting = next(line for line in texts(bot.cmd("sara", "granska")).splitlines() if "Ny plats vid kiosken" in line)
+    assert "är godkänd" in texts(bot.cmd("sara", f"granska godkänn {waiting.split()[0]}"))
+    s = stored(bot, "anna", RoundKey(2026, 48))
     assert [(r.factor, r.level, r.place) for r in s["reports"] if r.level] == [("klotter", 2, "Ny plats vid kiosken")]
 
 
@@ -177,7 +182,10 @@ def test_shared_location_becomes_the_place(bot: Bot) -> None:
     bot.press("anna", "Nej tack")
     bot.press("anna", "Skicka")
     rep = [r for r in stored(bot, "anna")["reports"] if r.level == 2]
-    assert rep[0].place == "Delad position 55.37501, 13.15702"
+    assert rep[0].place is None  # a shared location waits for a coordinator, like a typed place
+    with bot.app.services.unit() as uow:
+        (waiting,) = uow.store.places_for_review("tbg")
+    assert waiting["name"] == "Delad position 55.375, 13.157"  # about 100 m, never the raw fix
 
 
 def test_several_areas_are_asked_per_area(bot: Bot) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 from bot.conversation.messages import Choice, Outbound, json_copy
 from bot.domain.factors import LEVEL_COLOURS, LEVEL_EMOJI, Factor
 from bot.domain.masking import clean_text
+from bot.domain.places import coarse, nearest_place
 from bot.text import t
 
 PLACE_BUTTONS = 8
@@ -56,6 +57,9 @@ class Spec:
     last_week: dict[str, dict[str, Any]] | None = None  # answers of last week's sent report
     last_more: str | None = None
     close_text: str = ""
+    # Approved places with a position, per area code: a shared location within `snap_m` metres becomes one.
+    located: dict[str, tuple[tuple[str, float, float], ...]] = field(default_factory=dict)
+    snap_m: float = 0.0
 
     @property
     def multi_area(self) -> bool:
@@ -277,10 +281,17 @@ class Questionnaire:
     def _location(self, s: dict[str, Any], loc: tuple[float, float]) -> Result:
         if s["step"] != WHERE:
             return Result(s, [self.notice(t(self.spec.lang, "q.not_at_place_step")), self.prompt(s)])
-        lat, lon = loc
-        key = self.spec.items[s["i"]].key
-        s["answers"][key]["place"] = f"{t(self.spec.lang, 'q.location_label')} {lat:.5f}, {lon:.5f}"
-        s["answers"][key]["loc"] = [lat, lon]
+        item = self.spec.items[s["i"]]
+        answer = s["answers"][item.key]
+        # The raw fix is used only here, to find the nearest place; what is kept is that place or ~100 m.
+        near = nearest_place(loc, self.spec.located.get(item.area, ()), self.spec.snap_m)
+        if near is not None:
+            answer["place"] = near
+            answer.pop("loc", None)
+        else:
+            lat, lon = coarse(*loc)
+            answer["place"] = f"{t(self.spec.lang, 'q.location_label')} {lat:.3f}, {lon:.3f}"
+            answer["loc"] = [lat, lon]
         s["step"] = WHAT
         return self._changed(s)
 

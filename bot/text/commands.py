@@ -68,7 +68,7 @@ TEXT: dict[str, dict[str, str]] = {
         "• observe OMRÅDE [FAKTOR]: text\n"
         "• priority add OMRÅDE [| PLATS]: text\n"
         "• actions [done|ongoing ID]\n"
-        "• review [approve|hide ID]\n"
+        "• review [approve|hide ID] – anteckningar; review approve|reject P-ID [NAMN] – nya platser\n"
         "• stats [ÅÅÅÅ-MM] – månadsuppföljningen av brott och skadegörelse\n"
         "• help",
         "en": "Coordinator commands:\n"
@@ -87,7 +87,7 @@ TEXT: dict[str, dict[str, str]] = {
         "• observe AREA [FACTOR]: text\n"
         "• priority add AREA [| PLACE]: text\n"
         "• actions [done|ongoing ID]\n"
-        "• review [approve|hide ID]\n"
+        "• review [approve|hide ID] – notes; review approve|reject P-ID [NAME] – new places\n"
         "• stats [YYYY-MM] – the monthly follow-up of crimes and vandalism\n"
         "• help",
     },

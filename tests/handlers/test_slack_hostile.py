@@ -67,6 +67,11 @@ def test_hostile_notes_in_the_questionnaire_and_the_meeting(tmp_path: Path) -> N
         await w.press(ANNA, ANNA, "Skicka")
         for text in HOSTILE[:4]:
             await w.command(SARA, f"observe centrum: {text}", channel=MEETING)
+        await w.command(SARA, "review", channel=MEETING)  # the typed places wait for review: approve them
+        waiting = re.findall(r"^(P\d+) ", w.ephemeral_texts(SARA)[-1], re.MULTILINE)
+        assert len(waiting) == len(HOSTILE)
+        for pid in waiting:
+            await w.command(SARA, f"review approve {pid}", channel=MEETING)
         await w.tick(timedelta(days=2, minutes=5))  # the draft with candidates named after the typed places
         assert any("Plats 0 <!channel>" in w.block_text(m) for m in w.messages(MEETING))
         await w.tick(timedelta(days=1))  # Friday's report

@@ -1,0 +1,112 @@
+"""`forget NAME` removes every copy of what the person wrote: the files made for their `mydata`, their notes in
+messages queued or sent to others (review lists, pictures, reports), places only they named; a second `forget`
+stores nothing about them. `mydata` includes the messages stored for the person."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.conversation.messages import Inbound
+from tests.conftest import Bot
+from tests.test_commands import texts
+from tests.test_places_review import answer_at, everything
+from tests.test_privacy import rows
+
+NOTE = "Ungdomar_samlas *kvällstid* & <natt> vid porten"
+
+
+def anna_reports(bot: Bot) -> None:
+    """Anna reports graffiti at a place she types, with a note full of characters Markdown and HTML escape."""
+    bot.tick()
+    bot.cmd("anna", "rapport")
+    bot.press("anna", ":g:start")
+    bot.press("anna", ":0")
+    bot.press("anna", ":0")
+    bot.press("anna", ":2")
+    bot.text("anna", "Porten på Annas gata")
+    bot.text("anna", NOTE)
+    while bot.last_question("anna").data.get("step") == "level":
+        bot.press("anna", ":0")
+    bot.text("anna", "Mer: grannen i trappan bråkar")
+    bot.press("anna", ":s:send")
+
+
+def outbox_texts(bot: Bot) -> str:
+    return "\n".join(str(r[0]) for r in rows(bot, "SELECT payload FROM outbox ORDER BY id"))
+
+
+def test_forget_removes_every_copy_and_a_second_forget_stores_nothing(bot: Bot) -> None:
+    anna_reports(bot)
+    answer_at(bot, "bo", "Stortorget")  # somebody else's note stays
+    review = texts(bot.cmd("sara", "granska"))
+    assert "Ungdomar_samlas *kvällstid* & <natt> vid porten" in review and "grannen i trappan" in review
+    assert "Ungdomar" in texts(bot.cmd("sara", "picture"))
+    mydata = bot.cmd("anna", "minadata")[-1].attachments[0].path
+    assert Path(mydata).exists()
+    # a review list still waiting in the outbox when forget runs
+    bot.app.services.handle(Inbound("console", "sara", "command", command="review"))
+    assert rows(bot, "SELECT count(*) FROM outbox WHERE status = 'pending'") == [(1,)]
+    assert "Ungdomar" in outbox_texts(bot) and "grannen i trappan" in outbox_texts(bot)
+
+    arrived = texts(bot.cmd("sara", "glöm Anna Andersson"))  # the review list, then the answer to forget
+    assert "är raderad" in arrived and "Raderade filer med personens egna uppgifter: 1." in arrived
+    # the waiting review list reaches Sara without Anna's notes; Bo's note is still there
+    assert "[raderat]" in arrived and "Ungdomar" not in arrived and "grannen" not in arrived
+    assert "Nytt klotter på väggen" in arrived
+    # no copy anywhere: files, messages queued or sent, tables (the place only she named is gone too)
+    assert not Path(mydata).exists()
+    stored = everything(bot)
+    for fragment in ("Ungdomar", "kvällstid", "grannen i trappan", "Annas gata", "Anna Andersson"):
+        assert fragment not in stored, fragment
+    assert "Nytt klotter på väggen" in stored and "Stortorget" in stored  # Bo's report is untouched
+    assert rows(bot, "SELECT count(*) FROM answers WHERE level = 2") == [(2,)]  # her levels stay
+
+    # forget again, by name or by the placeholder: the answer does not repeat the name, nothing else is stored
+    before_outbox = rows(bot, "SELECT id FROM outbox")
+    before_audit = rows(bot, "SELECT * FROM audit")
+    for line in ("glöm Anna Andersson", "forget anna andersson", "forget #1"):
+        again = texts(bot.cmd("sara", line))
+        assert again == "Det finns ingen med det namnet, eller så är personen redan raderad. Ingenting ändrades."
+    assert rows(bot, "SELECT * FROM audit") == before_audit
+    new_rows = rows(bot, f"SELECT payload FROM outbox WHERE id > {max(r[0] for r in before_outbox)}")
+    assert len(new_rows) == 3 and all("Anna" not in str(r) for r in new_rows)
+    assert "Anna" not in everything(bot)
+
+
+def test_forget_in_english_and_a_sent_picture_is_redacted(bot: Bot) -> None:
+    anna_reports(bot)
+    bot.cmd("sara", "picture")
+    bot.cmd("sara", "language en")
+    out = texts(bot.cmd("sara", "forget Anna Andersson"))
+    assert (
+        "Messages to others their notes were removed from: 1." in out and "Files of their own data deleted: 0." in out
+    )
+    sent = rows(bot, "SELECT payload FROM outbox WHERE status = 'sent'")
+    assert any("[erased]" in str(p) for p in sent) and not any("Ungdomar" in str(p) for p in sent)
+    assert texts(bot.cmd("sara", "forget Anna Andersson")).startswith("There is nobody of that name")
+
+
+def test_mydata_includes_the_messages_stored_for_the_person(bot: Bot) -> None:
+    anna_reports(bot)
+    out = bot.cmd("anna", "minadata")[-1]
+    data = json.loads(Path(out.attachments[0].path).read_text(encoding="utf-8"))
+    messages = data["messages"]
+    assert messages and all(m["platform"] == "console" for m in messages)
+    assert any("Tack! Din rapport för 2026-W47 är skickad" in m["text"] for m in messages)
+    assert f"meddelanden till dig: {len(messages)}" in out.text
+    assert not any("Samordnare" in m["text"] for m in messages)  # nobody else's messages
+
+
+def test_a_rewritten_note_leaves_no_copy_of_the_old_text_for_forget_to_miss(bot: Bot) -> None:
+    anna_reports(bot)
+    listing = texts(bot.cmd("sara", "granska"))
+    nid = next(line for line in listing.splitlines() if "Ungdomar" in line).split()[0].lstrip("#")
+    bot.cmd("sara", "picture")
+    assert "Ungdomar_samlas" in outbox_texts(bot)
+    bot.cmd("sara", f"granska edit {nid}: Ungdomar samlas vid porten")
+    stored = outbox_texts(bot)
+    assert "Ungdomar_samlas" not in stored and "kvällstid" not in stored  # the messages quote the new text
+    assert "Ungdomar samlas vid porten" in stored
+    bot.cmd("sara", "glöm Anna Andersson")
+    assert "Ungdomar" not in everything(bot) and "grannen" not in everything(bot)
