@@ -187,8 +187,18 @@ def action_png(
         _week_axis(ax, weeks, 1 if len(weeks) <= 14 else 2)
         if decided in weeks:
             at = list(weeks).index(decided)
-            ax.axvline(at + 0.5, color="#222222", linestyle=":", linewidth=2)
-            ax.text(at + 0.55, 3.0, t(lang, "trend.decided"), fontsize=11, va="top", ha="left")
+            x = min(at + 0.5, len(weeks) - 0.65)  # after the decision week, inside the plot when it is the last
+            ax.axvline(x, color="#222222", linestyle=":", linewidth=2)
+            # the label on the side of the line with room for it, so that it never runs off the image
+            late = at >= len(weeks) - 3
+            ax.text(
+                x - 0.05 if late else x + 0.05,
+                3.0,
+                t(lang, "trend.decided"),
+                fontsize=11,
+                va="top",
+                ha="right" if late else "left",
+            )
         ax.plot(range(len(weeks)), _nan(levels), color="#111111", marker="o", linewidth=2.6, markersize=6)
         ax.set_xlabel(t(lang, "trend.week"), fontsize=11, labelpad=1)
         ax.set_title(heading, loc="left", fontsize=12, fontweight="bold")
