@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from bot.domain.statistics import Month, SourceTrend, norm_name
-from bot.reports.chart_text import wrap
+from bot.reports.chart_text import fit, wrap
 from bot.text import t
 
 SOURCE_COLOURS: dict[str, str] = {"police": "#1f5fa8", "vandalism": "#f07c00", "events": "#6a3d9a"}
@@ -186,7 +186,11 @@ def by_place_png(trends: list[SourceTrend], lang: str, path: Path, top: int = 10
             for y, total in zip(ys, left, strict=True):
                 ax.text(total, y, f" {total}", va="center", fontsize=11)
             ax.set_yticks(ys)
-            ax.set_yticklabels([wrap(fig, spelling[p], PLACE_LABEL, fontsize=11) for p in places])
+            # a long name wraps between words, in smaller type where one word is wider than the room
+            labels = [fit(fig, spelling[p], PLACE_LABEL, 11, 8) for p in places]
+            ax.set_yticklabels([text for text, _ in labels])
+            for tick, (_, size) in zip(ax.get_yticklabels(), labels, strict=True):
+                tick.set_fontsize(size)
             ax.invert_yaxis()
             ax.set_xlim(0, max(left) * 1.15)
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
