@@ -221,6 +221,24 @@ def test_a_character_no_font_has_is_replaced_in_the_documents_language(
         assert f"Skylt på {marker} och [emoji] här" in text  # the skin tone and the joiner only modify
 
 
+def test_emoji_in_names_are_shown_in_charts_not_as_empty_boxes(tmp_path: Path) -> None:
+    import warnings
+
+    from bot.domain.picture import AreaInfo
+    from bot.reports.chart_text import printable
+
+    assert printable("Stortorget 🌳👍🏽\u200d", "sv") == "Stortorget [emoji][emoji]"
+    assert printable("Åby – Östra ↑", "en") == "Åby – Östra ↑"  # what the font has stays as it is
+    pic = hard.picture("sv", 2)
+    pic.input.areas[:] = [AreaInfo("centrum", "Centrum 🌳"), AreaInfo("hamnen", "Hamnen ⚓")]
+    series = series_from_input(pic.input, 12).trimmed()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns of each glyph its font lacks and draws a box
+        heatmap_png(pic, tmp_path / "h.png")
+        trend_png(series, tmp_path / "t.png", "sv", "Parken 🌳")
+        action_png(series.weeks, [1.0] * len(series.weeks), W47, tmp_path / "a.png", "en", "Lights 💡 at the park")
+
+
 # --------------------------------------------------------------------------- charts
 
 

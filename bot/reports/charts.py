@@ -48,7 +48,7 @@ def heatmap_png(pic: Picture, path: Path, dpi: int = 150) -> Path:
         ax.set_ylim(len(factors), 0)
         ax.set_xticks([c + 0.48 for c in range(len(areas))])
         for col, area in enumerate(areas):  # each name wrapped to its column, smaller if a word is wider
-            name, size = fit(fig, area.name, 1.2, 9, 6.5)
+            name, size = fit(fig, area.name, 1.2, 9, 6.5, lang=pic.lang)
             ax.text(col + 0.48, -0.15, name, ha="center", va="bottom", fontsize=size)
         ax.set_xticklabels([])
         ax.xaxis.tick_top()
@@ -58,7 +58,8 @@ def heatmap_png(pic: Picture, path: Path, dpi: int = 150) -> Path:
         for side in ax.spines.values():
             side.set_visible(False)
         title = t(pic.lang, "picture.chart.title", group=pic.input.group_name, week=pic.input.week.week)
-        fig.suptitle(wrap(fig, title, width - 0.3, fontsize=11, fontweight="bold"), fontsize=11, fontweight="bold")
+        heading = wrap(fig, title, width - 0.3, lang=pic.lang, fontsize=11, fontweight="bold")
+        fig.suptitle(heading, fontsize=11, fontweight="bold")
         fig.tight_layout()
         path.parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(path, format="png")

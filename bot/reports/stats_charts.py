@@ -56,11 +56,11 @@ def _save(fig: Figure, path: Path, legend_axes: Axes | None = None) -> Path:
     return path
 
 
-def _title(fig: Figure, title: str) -> None:
+def _title(fig: Figure, title: str, lang: str) -> None:
     """The chart's title at the left edge of the figure, wrapped to its width: the plot may move right for
     long labels, the title stays whole."""
     font = {"fontsize": 13, "fontweight": "bold"}
-    fig.suptitle(wrap(fig, title, fig.get_figwidth() - 0.3, **font), x=0.02, ha="left", **font)
+    fig.suptitle(wrap(fig, title, fig.get_figwidth() - 0.3, lang=lang, **font), x=0.02, ha="left", **font)
 
 
 def _no_data(ax: Axes, lang: str) -> None:
@@ -76,7 +76,7 @@ def by_month_png(trends: list[SourceTrend], group: str, lang: str, path: Path) -
     panels = max(1, len(shown))
     fig, axes = plt.subplots(panels, 1, figsize=(WIDTH, 1.3 + 2.1 * panels), dpi=DPI, sharex=True, squeeze=False)
     try:
-        _title(fig, t(lang, "stats.chart.by_month", group=group))
+        _title(fig, t(lang, "stats.chart.by_month", group=group), lang)
         if not shown:
             _no_data(axes[0][0], lang)
         for (ax,), tr in zip(axes, shown, strict=False):
@@ -142,7 +142,7 @@ def by_weekday_png(trends: list[SourceTrend], lang: str, path: Path) -> Path:
             first=month_label(first, lang, True) if first else "",
             last=month_label(last, lang, True) if last else "",
         )
-        _title(fig, title)
+        _title(fig, title, lang)
         _style(ax, "y")
         return _save(fig, path, ax)
     finally:
@@ -187,7 +187,7 @@ def by_place_png(trends: list[SourceTrend], lang: str, path: Path, top: int = 10
                 ax.text(total, y, f" {total}", va="center", fontsize=11)
             ax.set_yticks(ys)
             # a long name wraps between words, in smaller type where one word is wider than the room
-            labels = [fit(fig, spelling[p], PLACE_LABEL, 11, 8) for p in places]
+            labels = [fit(fig, spelling[p], PLACE_LABEL, 11, 8, lang=lang) for p in places]
             ax.set_yticklabels([text for text, _ in labels])
             for tick, (_, size) in zip(ax.get_yticklabels(), labels, strict=True):
                 tick.set_fontsize(size)
@@ -200,7 +200,7 @@ def by_place_png(trends: list[SourceTrend], lang: str, path: Path, top: int = 10
             first=month_label(first, lang, True) if first else "",
             last=month_label(last, lang, True) if last else "",
         )
-        _title(fig, title)
+        _title(fig, title, lang)
         _style(ax, "x")
         return _save(fig, path, ax)
     finally:

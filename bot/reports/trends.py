@@ -99,8 +99,8 @@ def trend_png(series: Series, path: Path, lang: str, title: str, *, lines: int =
     fig = plt.figure(figsize=(WIDTH, 1.0), dpi=dpi)
     try:
         title_font: dict[str, Any] = {"fontsize": 15, "fontweight": "bold"}
-        heading = wrap(fig, title, WIDTH - 0.35, **title_font)
-        names = [wrap(fig, area.name, WIDTH - LEFT - RIGHT, **title_font) for area in areas]
+        heading = wrap(fig, title, WIDTH - 0.35, lang=lang, **title_font)
+        names = [wrap(fig, area.name, WIDTH - LEFT - RIGHT, lang=lang, **title_font) for area in areas]
         top = TOP + (line_count(heading) - 1) * TITLE_LINE
         blocks = [TITLE + (line_count(name) - 1) * TITLE_LINE + PLOT + BELOW for name in names]
         height = top + sum(blocks)
@@ -179,7 +179,7 @@ def action_png(
     """A small chart of one action: the level at its place or area week by week, the decision week marked."""
     fig = plt.figure(figsize=(6.4, 2.7), dpi=dpi)
     try:
-        heading = wrap(fig, title, 6.4 * 0.91, fontsize=12, fontweight="bold")
+        heading = wrap(fig, title, 6.4 * 0.91, lang=lang, fontsize=12, fontweight="bold")
         height = 2.7 + (line_count(heading) - 1) * 0.25  # the plot keeps its size under a longer title
         fig.set_size_inches(6.4, height)
         ax = fig.add_axes((0.07, 0.54 / height, 0.91, 1.782 / height))
