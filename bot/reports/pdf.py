@@ -42,6 +42,8 @@ EMOJI_FONTS: tuple[Path, ...] = (
 MIN_PAGE_FILL = 0.5
 # a chart may shrink to this share of its width to stay on the page below the text before it
 MIN_CHART_SCALE = 0.7
+# and down to this share rather than leave a nearly empty page behind
+LEAST_CHART_SCALE = 0.4
 # the smallest type a table is set in to make its longest words fit their columns
 MIN_TABLE_SIZE = 6.5
 HEADING_FILL = (238, 238, 238)
@@ -320,7 +322,7 @@ class Document(FPDF):
         if room <= 0:
             return False
         keeps = room / h
-        return keeps >= MIN_CHART_SCALE or (self.filled() < MIN_PAGE_FILL and keeps >= 0.5)
+        return keeps >= MIN_CHART_SCALE or (self.filled() < MIN_PAGE_FILL and keeps >= LEAST_CHART_SCALE)
 
     def _place(self, image: Any, w: float, alt: str) -> None:
         px_w, px_h = image.size
@@ -341,8 +343,10 @@ class Document(FPDF):
         with Image.open(path) as im:
             px_w, px_h = im.size
         h = self.epw * px_h / px_w
-        first = min([b for b in breaks if 0 < b < 1] or [1.0]) * h
-        need = min(first, h * 0.5 if self.filled() < MIN_PAGE_FILL else h * MIN_CHART_SCALE)
+        # pieces keep their size, so the first one goes with the heading; a whole chart may shrink (_shrink_to_fit)
+        cuts = [b for b in breaks if 0 < b < 1]
+        scale = LEAST_CHART_SCALE if self.filled() < MIN_PAGE_FILL else MIN_CHART_SCALE
+        need = min(cuts) * h if cuts else h * scale
         if explain:
             need += self.para_height(explain, size=9)
         self.h2(title, keep=need)
