@@ -151,9 +151,12 @@ def test_known_weeks_print_whole_words_and_fit_a_phone_on_sqlite_and_postgresql(
     assert broken(pdf_text(report), words) == []
     words = ["Trygghetsvärdar", "Kvarnbyparkeringsgarageinfarten", "Ansvarig", "Förändring", "Rapporter", "Beslutad"]
     assert broken(pdf_text(followup), words) == []
+    sections = ("picture.section.heatmap", "followup.section.effect", "followup.section.trend", "doc.trend.explain")
+    headings = [t("sv", k) for k in sections] + [t("sv", "doc.section.trend", weeks=12)]
     for path in (report, followup):
         fills = page_fills(path)
         assert all(f >= pdf_module.MIN_PAGE_FILL for f in fills[:-1]), (path.name, fills)
+        assert orphans(path, headings) == []
     for page in (html, followup_html):
         for width in (390, 1366):
             seen = browser_view(browser, page, width)
