@@ -85,8 +85,28 @@ def picture(lang: str = "sv", areas: int = 6) -> Picture:
         ],
         [Observation("centrum", "narkotika", "Ökad handel kvällstid 👀 enligt Kommunpolisen", "Kim", "polis")],
         [
-            ActionFollowUp(1, "centrum", LONG_PLACE, "skadegorelse", LONG_ACTION, "hosts", WEEK.minus(3), 1.5, 0.75),
-            ActionFollowUp(2, "hamnen", "Strandpromenaden", "narkotika", "Närvaro", "police", WEEK.minus(2), 0.5, 2.0),
+            ActionFollowUp(
+                action_id=1,
+                area="centrum",
+                place=LONG_PLACE,
+                factor="skadegorelse",
+                description=LONG_ACTION,
+                responsible="hosts",
+                decided_week=WEEK.minus(3),
+                level_before=1.5,
+                level_now=0.75,
+            ),
+            ActionFollowUp(
+                action_id=2,
+                area="hamnen",
+                place="Strandpromenaden",
+                factor="narkotika",
+                description="Närvaro",
+                responsible="police",
+                decided_week=WEEK.minus(2),
+                level_before=0.5,
+                level_now=2.0,
+            ),
         ],
     )
     return build_picture(inp, lang)
