@@ -21,11 +21,11 @@ from bot.domain.cycle import Phase, RoundKey, phase_due_at
 from bot.domain.masking import mask_personal_data
 from bot.domain.model import OutboxItem, Round
 from bot.ports import UnitOfWork
+from bot.reports.documents import render_weekly_html
 from bot.reports.render import (
     picture_summary_text,
     render_picture_html,
     render_picture_markdown,
-    render_report_html,
     render_report_markdown,
 )
 
@@ -402,17 +402,20 @@ def run_demo(out_dir: Path, seed: int = 2026, echo: TextIO | None = None) -> Dem
                 decisions = app.services.decisions(uow, rnd, "sv")
                 answered = uow.store.round_status(rnd.id, "demo", clock.now())["done"]
                 draft_text = picture_summary_text(pic)
+                files += _documents(app, uow, group, rnd, out_dir)
                 outputs = {
                     f"lagesbild-{key}.md": render_picture_markdown(pic),
                     f"lagesbild-{key}.html": render_picture_html(pic),
                     f"veckorapport-{key}.md": render_report_markdown(pic, decisions),
-                    f"veckorapport-{key}.html": render_report_html(pic, decisions),
+                    # the HTML report embeds the trend chart that _documents drew for the PDF, as the README says
+                    f"veckorapport-{key}.html": render_weekly_html(
+                        pic, decisions, out_dir / f"veckorapport-{key}-trend.png"
+                    ),
                 }
                 pic_en = app.services.picture(uow, group, rnd, "en")
                 outputs[f"weekly-report-{key}.en.md"] = render_report_markdown(
                     pic_en, app.services.decisions(uow, rnd, "en")
                 )
-                files += _documents(app, uow, group, rnd, out_dir)
             for name, text in outputs.items():
                 path = out_dir / name
                 path.write_text(text, encoding="utf-8")

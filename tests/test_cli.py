@@ -144,6 +144,9 @@ def test_demo_plays_a_week_and_writes_reports(tmp_path: Path) -> None:
     assert "Veckorapport" in report
     html = (tmp_path / "out" / "lagesbild-2026-W47.html").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "Stortorget" in html
+    weekly = (tmp_path / "out" / "veckorapport-2026-W47.html").read_text(encoding="utf-8")
+    assert "<h2>De senaste 12 veckorna</h2>" in weekly  # the HTML report embeds its trend chart, as the README says
+    assert weekly.count('<img class="chart" src="data:image/png;base64,') == 1
     transcript = (tmp_path / "out" / "transcript.txt").read_text(encoding="utf-8")
     typed = [line for line in transcript.splitlines() if line.startswith(">>>")]
     shown = [line for line in transcript.splitlines() if not line.startswith(">>>")]

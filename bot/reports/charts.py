@@ -15,6 +15,7 @@ from matplotlib import pyplot as plt
 
 from bot.domain.factors import LEVEL_HEX
 from bot.domain.picture import Picture, format_number
+from bot.reports.chart_text import fit, wrap
 from bot.text import t
 
 
@@ -46,7 +47,10 @@ def heatmap_png(pic: Picture, path: Path, dpi: int = 150) -> Path:
         ax.set_xlim(0, len(areas))
         ax.set_ylim(len(factors), 0)
         ax.set_xticks([c + 0.48 for c in range(len(areas))])
-        ax.set_xticklabels([a.name for a in areas], fontsize=9)
+        for col, area in enumerate(areas):  # each name wrapped to its column, smaller if a word is wider
+            name, size = fit(fig, area.name, 1.2, 9, 6.5, lang=pic.lang)
+            ax.text(col + 0.48, -0.15, name, ha="center", va="bottom", fontsize=size)
+        ax.set_xticklabels([])
         ax.xaxis.tick_top()
         ax.set_yticks([r + 0.45 for r in range(len(factors))])
         ax.set_yticklabels([f.label(pic.lang).split(",")[0] for f in factors], fontsize=9)
@@ -54,7 +58,8 @@ def heatmap_png(pic: Picture, path: Path, dpi: int = 150) -> Path:
         for side in ax.spines.values():
             side.set_visible(False)
         title = t(pic.lang, "picture.chart.title", group=pic.input.group_name, week=pic.input.week.week)
-        fig.suptitle(title, fontsize=11, fontweight="bold", y=0.995)
+        heading = wrap(fig, title, width - 0.3, lang=pic.lang, fontsize=11, fontweight="bold")
+        fig.suptitle(heading, fontsize=11, fontweight="bold")
         fig.tight_layout()
         path.parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(path, format="png")

@@ -16,8 +16,9 @@ from bot.domain.effect import AFTER_WEEKS, BEFORE_WEEKS, MIN_AFTER, STEP, VERDIC
 from bot.domain.factors import LEVEL_HEX, colour_for
 from bot.domain.picture import Picture, format_delta, format_number, format_percent
 from bot.reports.followup import ActionEffect, FollowUp
-from bot.reports.pdf import Document
+from bot.reports.pdf import MIN_CHART_SCALE, Document
 from bot.reports.render import FOREGROUND, Decision, _context, _label, _render
+from bot.reports.trends import panel_breaks
 from bot.text import plural, t
 
 TREND_WEEKS = 12
@@ -66,9 +67,10 @@ def write_weekly_pdf(
     doc.para(ctx["response"])
     doc.bullets(ctx["summary"])
 
-    doc.h2(tr("picture.section.heatmap"))
     if heatmap is not None:
-        doc.picture(heatmap, alt=t(lang, "heatmap.alt"))
+        doc.figure(tr("picture.section.heatmap"), None, heatmap, alt=t(lang, "heatmap.alt"))
+    else:
+        doc.h2(tr("picture.section.heatmap"))
     _legend(doc, ctx["legend"])
     doc.para(tr("picture.legend.colours"), size=9, muted=True)
 
@@ -79,9 +81,13 @@ def write_weekly_pdf(
         doc.para(tr("picture.standouts.none"))
 
     if trend is not None:
-        doc.h2(t(lang, "doc.section.trend", weeks=TREND_WEEKS))
-        doc.para(t(lang, "doc.trend.explain"), size=9, muted=True)
-        doc.picture(trend, alt=t(lang, "trend.alt"))
+        doc.figure(
+            t(lang, "doc.section.trend", weeks=TREND_WEEKS),
+            t(lang, "doc.trend.explain"),
+            trend,
+            alt=t(lang, "trend.alt"),
+            breaks=panel_breaks(trend),
+        )
 
     doc.h2(tr("picture.section.decisions"))
     if ctx["decisions"]:
@@ -420,29 +426,46 @@ def write_followup_pdf(
         )
 
     if trend is not None:
-        doc.h2(tr("followup.section.trend"))
-        doc.para(t(lang, "doc.trend.explain"), size=9, muted=True)
-        doc.picture(trend, alt=t(lang, "trend.alt"))
+        doc.figure(
+            tr("followup.section.trend"),
+            t(lang, "doc.trend.explain"),
+            trend,
+            alt=t(lang, "trend.alt"),
+            breaks=panel_breaks(trend),
+        )
 
-    if actions:
-        doc.add_page()
-        doc.h2(tr("followup.section.actions"))
-        for a in actions:
-            doc.h3(a["head"])
-            doc.para(a["meta"], size=9, muted=True)
-            doc.para(" ".join(x for x in (a["factors"] + ".", a["levels_line"], a["voters"]) if x), size=9.5)
-            header = [tr("doc.col.week"), *[w["label"] for w in a["weeks"]]]
-            rows = [[tr("doc.col.level"), *[w["level"] for w in a["weeks"]]]]
-            colours: list[list[str | None]] = [[None, *[w["colour"] for w in a["weeks"]]]]
-            if a["mentions"]:
-                rows.append([tr("doc.col.mentions"), *[str(w["mentions"]) for w in a["weeks"]]])
-                colours.append([None] * (len(a["weeks"]) + 1))
-            n = len(a["weeks"])
-            first = 34.0
-            rest = (doc.epw - first) / max(1, n)
-            doc.grid(header, rows, (first, *[rest] * n), colours=colours, size=8, align=("LEFT", *["CENTER"] * n))
-            if a["chart_path"] is not None:
-                doc.picture(a["chart_path"], width=doc.epw * 0.8, alt=a["head"])
+    for i, a in enumerate(actions):
+        summary = " ".join(x for x in (a["factors"] + ".", a["levels_line"], a["voters"]) if x)
+        header = [tr("doc.col.week"), *[w["label"] for w in a["weeks"]]]
+        rows = [[tr("doc.col.level"), *[w["level"] for w in a["weeks"]]]]
+        colours: list[list[str | None]] = [[None, *[w["colour"] for w in a["weeks"]]]]
+        if a["mentions"]:
+            rows.append([tr("doc.col.mentions"), *[str(w["mentions"]) for w in a["weeks"]]])
+            colours.append([None] * (len(a["weeks"]) + 1))
+        # the action's heading, lines, table and chart on one page: what they take, the chart a little smaller
+        chart = 0.0
+        if a["chart_path"] is not None:
+            from PIL import Image
+
+            with Image.open(a["chart_path"]) as im:
+                chart = doc.epw * 0.8 * im.size[1] / im.size[0] * MIN_CHART_SCALE
+        block = (
+            doc.para_height(a["meta"], size=9)
+            + doc.para_height(summary, size=9.5)
+            + (len(rows) + 1) * (2 * 8 * 0.55 + 2.4)
+            + chart
+        )
+        if i == 0:
+            doc.h2(tr("followup.section.actions"), keep=block + 12)
+        doc.h3(a["head"], keep=block)
+        doc.para(a["meta"], size=9, muted=True)
+        doc.para(summary, size=9.5)
+        n = len(a["weeks"])
+        first = 34.0
+        rest = (doc.epw - first) / max(1, n)
+        doc.grid(header, rows, (first, *[rest] * n), colours=colours, size=8, align=("LEFT", *["CENTER"] * n))
+        if a["chart_path"] is not None:
+            doc.picture(a["chart_path"], width=doc.epw * 0.8, alt=a["head"])
     doc.ln(4)
     doc.para(tr("picture.footer"), size=8.5, muted=True)
     return doc.save(path)

@@ -2,15 +2,25 @@
 
 The text is set in DejaVu Sans, which matplotlib ships, so Swedish letters, dashes and arrows print on any
 machine; the fonts are embedded as subsets with their Unicode map, so the text can be searched and copied.
-Colour emoji do not exist in that font: levels are shown as coloured cells instead.
+Colour emoji do not exist in that font: levels are shown as coloured cells instead, and emoji that people typed
+are drawn with a colour emoji font when the machine has one (Debian's fonts-noto-color-emoji), or else replaced
+by a visible "[emoji]", never dropped.
+
+Layout rules a person who prints the document would ask for: a table's columns are at least as wide as their
+longest word, so cells break between words; a heading stays with what follows it; a chart that does not fit
+below the text either shrinks a little or moves to the next page with its heading, and a page is never left
+nearly empty for it; a tall chart with panels (the trend chart) continues on the next page between panels.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 from fpdf import FPDF
@@ -20,7 +30,22 @@ from bot.domain.factors import LEVEL_HEX
 from bot.text import t
 
 FONT = "DejaVu"
+EMOJI_FONT_NAME = "Emoji"
 _FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+# colour emoji fonts fpdf2 can draw (CBDT bitmaps), looked for in this order; EST_EMOJI_FONT names another file
+EMOJI_FONTS: tuple[Path, ...] = (
+    Path("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"),
+    Path("/usr/share/fonts/noto/NotoColorEmoji.ttf"),
+    Path("/usr/share/fonts/google-noto-emoji/NotoColorEmoji.ttf"),
+)
+# a page holding less than this share of its height is "nearly empty": a chart never leaves one behind
+MIN_PAGE_FILL = 0.5
+# a chart may shrink to this share of its width to stay on the page below the text before it
+MIN_CHART_SCALE = 0.7
+# and down to this share rather than leave a nearly empty page behind
+LEAST_CHART_SCALE = 0.4
+# the smallest type a table is set in to make its longest words fit their columns
+MIN_TABLE_SIZE = 6.5
 HEADING_FILL = (238, 238, 238)
 MUTED = (85, 85, 85)
 
@@ -28,6 +53,13 @@ MUTED = (85, 85, 85)
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
     h = hex_colour.lstrip("#")
     return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+def emoji_font() -> Path | None:
+    """The colour emoji font of this machine, if it has one."""
+    named = os.environ.get("EST_EMOJI_FONT")
+    candidates = (Path(named),) if named else EMOJI_FONTS
+    return next((p for p in candidates if p.is_file()), None)
 
 
 LEVEL_RGB: dict[str, tuple[int, int, int]] = {k: _rgb(v) for k, v in LEVEL_HEX.items()}
@@ -50,6 +82,9 @@ class Document(FPDF):
         self.add_font(FONT, "", str(_FONT_DIR / "DejaVuSans.ttf"))
         self.add_font(FONT, "B", str(_FONT_DIR / "DejaVuSans-Bold.ttf"))
         self.add_font(FONT, "I", str(_FONT_DIR / "DejaVuSans-Oblique.ttf"))
+        self._emoji_path = emoji_font()
+        self._emoji_loaded = False
+        self._drawable: set[int] = set(getattr(self.fonts[FONT.lower()], "cmap", {}))
         self.set_margins(16, 16, 16)
         self.set_auto_page_break(True, margin=18)
         self.set_title(title)
@@ -61,6 +96,41 @@ class Document(FPDF):
             self.set_creation_date(datetime.fromtimestamp(int(epoch), UTC))
         self.alias_nb_pages()
         self.add_page()
+
+    # ------------------------------------------------------------------ characters no font has
+
+    def normalize_text(self, text: str) -> str:
+        """Every text goes through here before it is measured or drawn: a character DejaVu lacks is drawn with
+        the emoji font (loaded the first time one is needed), or replaced by a visible marker. Joiners, variation
+        selectors and skin tones only modify the emoji before them; they are left out (no text shaping here)."""
+        if all(ord(ch) in self._drawable or ch in "\n\r\t" for ch in text):
+            return super().normalize_text(text)
+        out = []
+        for ch in text:
+            code = ord(ch)
+            if code == 0x200D or 0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF:
+                continue
+            if code not in self._drawable and ch not in "\n\r\t" and not self._emoji_loaded and self._emoji_path:
+                self._load_emoji_font()
+            if code in self._drawable or ch in "\n\r\t":
+                out.append(ch)
+            elif unicodedata.category(ch) in ("Cf", "Mn", "Me"):
+                continue  # other invisible marks: nothing to print
+            else:
+                key = "doc.missing.emoji" if unicodedata.category(ch) == "So" else "doc.missing.char"
+                out.append(t(self.lang, key))
+        return super().normalize_text("".join(out))
+
+    def _load_emoji_font(self) -> None:
+        self._emoji_loaded = True
+        assert self._emoji_path is not None
+        try:
+            self.add_font(EMOJI_FONT_NAME, "", str(self._emoji_path))
+        except Exception:  # a font file fpdf2 cannot read: the markers stand in, as without one
+            logging.getLogger(__name__).exception("emoji font %s could not be loaded", self._emoji_path)
+            return
+        self.set_fallback_fonts([EMOJI_FONT_NAME], exact_match=False)
+        self._drawable |= set(getattr(self.fonts[EMOJI_FONT_NAME.lower()], "cmap", {}))
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -77,9 +147,23 @@ class Document(FPDF):
         self.multi_cell(0, 8.5, text, new_x="LMARGIN", new_y="NEXT", align="L")
         self.ln(1.5)
 
-    def h2(self, text: str) -> None:
-        if self.get_y() > self.h - 45:  # keep a heading with what follows it
+    def room(self) -> float:
+        """The height left on this page above the bottom margin."""
+        return self.page_break_trigger - self.get_y()
+
+    def filled(self) -> float:
+        """The share of this page's text area already used."""
+        return (self.get_y() - self.t_margin) / (self.page_break_trigger - self.t_margin)
+
+    def keep(self, height: float) -> None:
+        """Start a new page unless `height` more millimetres fit on this one."""
+        if self.room() < height:
             self.add_page()
+
+    def h2(self, text: str, *, keep: float = 30) -> None:
+        """A section heading, moved to the next page unless `keep` mm of what follows fit under it."""
+        self.set_font(FONT, "B", 13.5)
+        self.keep(5 + self._text_height(text, 7) + keep)
         self.ln(3)
         self.set_font(FONT, "B", 13.5)
         self.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT", align="L")
@@ -88,12 +172,21 @@ class Document(FPDF):
         self.line(self.l_margin, y, self.w - self.r_margin, y)
         self.ln(2)
 
-    def h3(self, text: str) -> None:
-        if self.get_y() > self.h - 60:
-            self.add_page()
+    def h3(self, text: str, *, keep: float = 40) -> None:
+        self.set_font(FONT, "B", 11.5)
+        self.keep(1.5 + self._text_height(text, 6) + keep)
         self.ln(1.5)
         self.set_font(FONT, "B", 11.5)
         self.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT", align="L")
+
+    def _text_height(self, text: str, line: float, width: float = 0) -> float:
+        """The height `text` takes in the current font, set in lines of `line` mm across `width` (the text width)."""
+        lines = self.multi_cell(width or self.epw, line, text, dry_run=True, output="LINES")
+        return line * max(1, len(lines) if isinstance(lines, list) else 1)
+
+    def para_height(self, text: str, *, size: float = 10.5, style: str = "") -> float:
+        self.set_font(FONT, style, size)
+        return self._text_height(text, size * 0.5) + 1
 
     def para(self, text: str, *, size: float = 10.5, muted: bool = False, style: str = "") -> None:
         self.set_font(FONT, style, size)
@@ -124,18 +217,21 @@ class Document(FPDF):
         size: float = 9.5,
         align: Sequence[str] | None = None,
     ) -> None:
-        """A table that wraps its cells and repeats its header on a new page; `colours` gives a level colour
-        ("green", …) per cell to fill it with."""
+        """A table that wraps its cells between words and repeats its header on a new page; `widths` are the
+        preferred shares of the columns, widened where a word would not fit and narrowed where there is room;
+        `colours` gives a level colour ("green", …) per cell to fill it with."""
+        padding = 1.2
+        size, col_widths = self._fit_columns(header, rows, widths, colours, size, padding)
         self.set_font(FONT, "", size)
         self.set_fill_color(255, 255, 255)
         heading = FontFace(family=FONT, emphasis="BOLD", fill_color=HEADING_FILL)
         with self.table(
-            col_widths=tuple(widths),
+            col_widths=tuple(col_widths),
             headings_style=heading,
             line_height=size * 0.55,
             text_align=tuple(align) if align else "LEFT",
             width=self.epw,
-            padding=1.2,
+            padding=padding,
             first_row_as_headings=True,
         ) as table:
             head = table.row()
@@ -154,24 +250,133 @@ class Document(FPDF):
                         row.cell(value)
         self.ln(2)
 
-    def picture(self, path: Path, *, width: float | None = None, alt: str = "") -> None:
-        """An image as wide as the text (or `width` mm), scaled down to fit one page."""
+    def _fit_columns(
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        preferred: Sequence[float],
+        colours: Sequence[Sequence[str | None]] | None,
+        size: float,
+        padding: float,
+    ) -> tuple[float, list[float]]:
+        """The type size and column widths (mm, adding up to the text width) at which every column is as wide
+        as its longest word: the preferred size if it fits, else smaller down to MIN_TABLE_SIZE."""
+        total = self.epw
+        scale = total / sum(preferred)
+        widths = [w * scale for w in preferred]
+        while True:
+            needed = [0.0] * len(widths)
+            for i, cells in enumerate([header, *rows]):
+                for j, value in enumerate(cells):
+                    # the header and coloured cells are set in bold
+                    bold = i == 0 or (colours is not None and bool(colours[i - 1][j]))
+                    self.set_font(FONT, "B" if bold else "", size)
+                    for word in str(value).split():
+                        needed[j] = max(needed[j], self.get_string_width(word))
+            needed = [n + 2 * padding + 0.6 for n in needed]
+            if sum(needed) <= total or size <= MIN_TABLE_SIZE:
+                break
+            size = max(MIN_TABLE_SIZE, size - 0.5)
+        return size, _share(widths, needed, total)
+
+    # ------------------------------------------------------------------ pictures
+
+    def picture(self, path: Path, *, width: float | None = None, alt: str = "", breaks: Sequence[float] = ()) -> None:
+        """An image as wide as the text (or `width` mm). When it does not fit below the text, it shrinks to fit
+        if it keeps MIN_CHART_SCALE of its width, or it continues on the next page: between two of its `breaks`
+        (shares of its height where it may be cut, e.g. between panels) if it has them, else whole, scaled
+        down to one page if need be."""
+        from PIL import Image
+
+        with Image.open(path) as im:
+            image = im.convert("RGB") if im.mode not in ("RGB", "RGBA", "L") else im.copy()
+        px_w, px_h = image.size
+        w = width or self.epw
+        h = w * px_h / px_w
+        page = self.page_break_trigger - self.t_margin - 2
+        cuts = [0.0, *sorted(b for b in breaks if 0 < b < 1), 1.0]
+        if h <= self.room() - 2 or (len(cuts) == 2 and self._shrink_to_fit(w, h)):
+            w = min(w, (self.room() - 2) * px_w / px_h)
+            self._place(image, w, alt)
+            return
+        # in pieces between the breaks, as many on each page as fit
+        first = 0
+        while first < len(cuts) - 1:
+            last = first + 1
+            while last + 1 < len(cuts) and (cuts[last + 1] - cuts[first]) * h <= self.room() - 2:
+                last += 1
+            piece_h = (cuts[last] - cuts[first]) * h
+            if piece_h > self.room() - 2 and self.filled() > 0.02:
+                self.add_page()
+                continue
+            top, bottom = round(cuts[first] * px_h), round(cuts[last] * px_h)
+            piece = image.crop((0, top, px_w, bottom))
+            piece_w = min(w, (page if piece_h > page else piece_h) * px_w / (bottom - top))
+            self._place(piece, piece_w, alt if first == 0 else "")
+            first = last
+
+    def _shrink_to_fit(self, w: float, h: float) -> bool:
+        """Whether an image of w × h mm that does not fit below the text should shrink onto this page rather
+        than move to the next: it keeps enough of its width, or moving it would leave this page nearly empty."""
+        room = self.room() - 2
+        if room <= 0:
+            return False
+        keeps = room / h
+        return keeps >= MIN_CHART_SCALE or (self.filled() < MIN_PAGE_FILL and keeps >= LEAST_CHART_SCALE)
+
+    def _place(self, image: Any, w: float, alt: str) -> None:
+        px_w, px_h = image.size
+        h = w * px_h / px_w
+        if h > self.room() and self.filled() > 0.02:
+            self.add_page()
+        x = self.l_margin + (self.epw - w) / 2
+        self.image(image, x=x, y=self.get_y(), w=w, h=h, alt_text=alt or None)
+        self.set_y(self.get_y() + h + 2)
+
+    def figure(
+        self, title: str, explain: str | None, path: Path, *, alt: str = "", breaks: Sequence[float] = ()
+    ) -> None:
+        """A section made of a heading, a line of explanation and a chart, kept together on one page: the
+        heading moves on with the chart (or its first piece) rather than stay behind alone."""
         from PIL import Image
 
         with Image.open(path) as im:
             px_w, px_h = im.size
-        w = width or self.epw
-        h = w * px_h / px_w
-        room = self.h - self.t_margin - self.b_margin - 4
-        if h > room:
-            w, h = w * room / h, room
-        if self.get_y() + h > self.page_break_trigger:
-            self.add_page()
-        x = self.l_margin + (self.epw - w) / 2
-        self.image(str(path), x=x, y=self.get_y(), w=w, h=h, alt_text=alt or None)
-        self.set_y(self.get_y() + h + 2)
+        h = self.epw * px_h / px_w
+        # pieces keep their size, so the first one goes with the heading; a whole chart may shrink (_shrink_to_fit)
+        cuts = [b for b in breaks if 0 < b < 1]
+        scale = LEAST_CHART_SCALE if self.filled() < MIN_PAGE_FILL else MIN_CHART_SCALE
+        need = min(cuts) * h if cuts else h * scale
+        if explain:
+            need += self.para_height(explain, size=9)
+        self.h2(title, keep=need)
+        if explain:
+            self.para(explain, size=9, muted=True)
+        self.picture(path, alt=alt, breaks=breaks)
 
     def save(self, path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.output(str(path))
         return path
+
+
+def _share(preferred: Sequence[float], needed: Sequence[float], total: float) -> list[float]:
+    """Column widths adding up to `total`: each at least its `needed` width (when they all fit), the rest
+    shared out like `preferred`."""
+    widths = [max(p, n) for p, n in zip(preferred, needed, strict=True)]
+    excess = sum(widths) - total
+    for _ in range(len(widths) + 1):
+        if excess <= 1e-6:
+            break
+        slack = [w - n for w, n in zip(widths, needed, strict=True)]
+        room = sum(s for s in slack if s > 0)
+        if room <= 1e-6:
+            break
+        take = min(excess, room)
+        widths = [w - take * s / room if s > 0 else w for w, s in zip(widths, slack, strict=True)]
+        excess -= take
+    if excess > 1e-6:  # even the longest words do not fit side by side: shrink all alike
+        widths = [w * total / sum(widths) for w in widths]
+    elif excess < -1e-6:
+        widths[max(range(len(widths)), key=lambda i: preferred[i])] -= excess
+    return widths

@@ -20,10 +20,12 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from bot.domain.statistics import Month, SourceTrend, norm_name
+from bot.reports.chart_text import fit, wrap
 from bot.text import t
 
 SOURCE_COLOURS: dict[str, str] = {"police": "#1f5fa8", "vandalism": "#f07c00", "events": "#6a3d9a"}
 WIDTH, DPI = 6.4, 150
+PLACE_LABEL = 2.4  # inches a place's name may take beside the bars before it wraps
 
 
 def month_label(m: Month, lang: str, with_year: bool = False) -> str:
@@ -54,6 +56,13 @@ def _save(fig: Figure, path: Path, legend_axes: Axes | None = None) -> Path:
     return path
 
 
+def _title(fig: Figure, title: str, lang: str) -> None:
+    """The chart's title at the left edge of the figure, wrapped to its width: the plot may move right for
+    long labels, the title stays whole."""
+    font = {"fontsize": 13, "fontweight": "bold"}
+    fig.suptitle(wrap(fig, title, fig.get_figwidth() - 0.3, lang=lang, **font), x=0.02, ha="left", **font)
+
+
 def _no_data(ax: Axes, lang: str) -> None:
     ax.text(0.5, 0.5, t(lang, "stats.chart.no_data"), ha="center", va="center", fontsize=13, transform=ax.transAxes)
     ax.set_xticks([])
@@ -67,7 +76,7 @@ def by_month_png(trends: list[SourceTrend], group: str, lang: str, path: Path) -
     panels = max(1, len(shown))
     fig, axes = plt.subplots(panels, 1, figsize=(WIDTH, 1.3 + 2.1 * panels), dpi=DPI, sharex=True, squeeze=False)
     try:
-        fig.suptitle(t(lang, "stats.chart.by_month", group=group), fontsize=13, fontweight="bold", x=0.02, ha="left")
+        _title(fig, t(lang, "stats.chart.by_month", group=group), lang)
         if not shown:
             _no_data(axes[0][0], lang)
         for (ax,), tr in zip(axes, shown, strict=False):
@@ -133,7 +142,7 @@ def by_weekday_png(trends: list[SourceTrend], lang: str, path: Path) -> Path:
             first=month_label(first, lang, True) if first else "",
             last=month_label(last, lang, True) if last else "",
         )
-        ax.set_title(title, fontsize=13, fontweight="bold", loc="left")
+        _title(fig, title, lang)
         _style(ax, "y")
         return _save(fig, path, ax)
     finally:
@@ -177,7 +186,11 @@ def by_place_png(trends: list[SourceTrend], lang: str, path: Path, top: int = 10
             for y, total in zip(ys, left, strict=True):
                 ax.text(total, y, f" {total}", va="center", fontsize=11)
             ax.set_yticks(ys)
-            ax.set_yticklabels([spelling[p] for p in places])
+            # a long name wraps between words, in smaller type where one word is wider than the room
+            labels = [fit(fig, spelling[p], PLACE_LABEL, 11, 8, lang=lang) for p in places]
+            ax.set_yticklabels([text for text, _ in labels])
+            for tick, (_, size) in zip(ax.get_yticklabels(), labels, strict=True):
+                tick.set_fontsize(size)
             ax.invert_yaxis()
             ax.set_xlim(0, max(left) * 1.15)
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -187,7 +200,7 @@ def by_place_png(trends: list[SourceTrend], lang: str, path: Path, top: int = 10
             first=month_label(first, lang, True) if first else "",
             last=month_label(last, lang, True) if last else "",
         )
-        ax.set_title(title, fontsize=13, fontweight="bold", loc="left")
+        _title(fig, title, lang)
         _style(ax, "x")
         return _save(fig, path, ax)
     finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -22,6 +23,7 @@ from matplotlib.figure import Figure
 from bot.domain.cycle import RoundKey
 from bot.domain.factors import LEVEL_HEX
 from bot.domain.stats import Series, standing_out
+from bot.reports.chart_text import line_count, wrap
 from bot.text import t
 
 # A band's colour spans the means that round to its level (colour_for rounds half up).
@@ -58,9 +60,9 @@ def _week_axis(ax: Axes, weeks: Sequence[RoundKey], every: int = 1) -> None:
     ax.set_xticklabels([str(weeks[i].week) for i in ticks])
 
 
-def _save(fig: Figure, path: Path) -> Path:
+def _save(fig: Figure, path: Path, metadata: dict[str, str] | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format="png")
+    fig.savefig(path, format="png", metadata=metadata)
     return path
 
 
@@ -71,30 +73,53 @@ def short_label(label: str) -> str:
 
 # The trend chart's layout in inches, fixed (no layout engine: one draw per chart, not two).
 WIDTH, LEFT, RIGHT = 7.2, 0.55, 0.2
-TOP = 0.55  # the chart's title
-TITLE, PLOT, BELOW = 0.5, 1.95, 0.95  # per panel: the area's name, the plot, the week numbers and legend
+TOP = 0.55  # the chart's title, one line
+TITLE, PLOT, BELOW = 0.5, 1.95, 0.95  # per panel: the area's name (one line), the plot, the week numbers and legend
+TITLE_LINE = 0.3  # each further line of a wrapped title
+BREAKS_KEY = "Panel breaks"  # PNG text: where the image may be cut between panels, as shares of its height
+
+
+def panel_breaks(path: Path) -> list[float]:
+    """Where a trend chart drawn by trend_png may be cut between its area panels (shares of its height), as
+    written in the image."""
+    from PIL import Image
+
+    with Image.open(path) as im:
+        text = str(im.info.get(BREAKS_KEY, ""))
+    return [float(x) for x in text.split()]
 
 
 def trend_png(series: Series, path: Path, lang: str, title: str, *, lines: int = 3, dpi: int = 150) -> Path:
-    """One panel per area: the factors that stand out (at most `lines`) and all factors together."""
+    """One panel per area: the factors that stand out (at most `lines`) and all factors together. The chart's
+    title and each area's name wrap to the width, however long; the image records where it may be cut
+    between panels (panel_breaks)."""
     weeks = series.weeks
     areas = series.areas or []
-    n = max(1, len(areas))
     every = 1 if len(weeks) <= 14 else math.ceil(len(weeks) / 13)
-    block = TITLE + PLOT + BELOW
-    height = TOP + n * block
-    fig = plt.figure(figsize=(WIDTH, height), dpi=dpi)
+    fig = plt.figure(figsize=(WIDTH, 1.0), dpi=dpi)
     try:
+        title_font: dict[str, Any] = {"fontsize": 15, "fontweight": "bold"}
+        heading = wrap(fig, title, WIDTH - 0.35, lang=lang, **title_font)
+        names = [wrap(fig, area.name, WIDTH - LEFT - RIGHT, lang=lang, **title_font) for area in areas]
+        top = TOP + (line_count(heading) - 1) * TITLE_LINE
+        blocks = [TITLE + (line_count(name) - 1) * TITLE_LINE + PLOT + BELOW for name in names]
+        height = top + sum(blocks)
+        fig.set_size_inches(WIDTH, height)
         labels = {f.code: short_label(f.label(lang)) for f in series.factors}
         x = list(range(len(weeks)))
         axes: list[Axes] = []
-        for i, area in enumerate(areas):
-            bottom = height - TOP - i * block - TITLE - PLOT
+        above = top
+        breaks = []
+        for area, name, block in zip(areas, names, blocks, strict=True):
+            if above > top:
+                breaks.append(above / height)
+            bottom = height - above - block + BELOW
+            above += block
             ax = fig.add_axes((LEFT / WIDTH, bottom / height, (WIDTH - LEFT - RIGHT) / WIDTH, PLOT / height))
             axes.append(ax)
             _bands(ax)
             _week_axis(ax, weeks, every)
-            ax.set_title(area.name, loc="left", fontsize=15, fontweight="bold")
+            ax.set_title(name, loc="left", **title_font)
             pooled = series.pooled_line(area.code)
             if all(v is None for v in pooled):
                 ax.text(0.5, 0.5, t(lang, "trend.no_data"), transform=ax.transAxes, ha="center", fontsize=13)
@@ -110,8 +135,8 @@ def trend_png(series: Series, path: Path, lang: str, title: str, *, lines: int =
                 label=t(lang, "trend.all_factors"),
                 zorder=2,
             )
-            top = standing_out(series, area.code, lines)
-            for (colour, marker), code in zip(LINE_STYLES, top, strict=False):
+            standing = standing_out(series, area.code, lines)
+            for (colour, marker), code in zip(LINE_STYLES, standing, strict=False):
                 ax.plot(
                     x,
                     _nan(series.line(area.code, code)),
@@ -122,7 +147,7 @@ def trend_png(series: Series, path: Path, lang: str, title: str, *, lines: int =
                     label=labels.get(code, code),
                     zorder=3,
                 )
-            if not top:
+            if not standing:
                 ax.text(
                     0.98, 0.9, t(lang, "trend.all_green"), transform=ax.transAxes, ha="right", va="top", fontsize=12
                 )
@@ -135,8 +160,8 @@ def trend_png(series: Series, path: Path, lang: str, title: str, *, lines: int =
                 handlelength=2.2,
                 borderaxespad=0,
             )
-        fig.text(0.02, 1 - 0.15 / height, title, fontsize=15, fontweight="bold", ha="left", va="top")
-        return _save(fig, path)
+        fig.text(0.02, 1 - 0.15 / height, heading, ha="left", va="top", **title_font)
+        return _save(fig, path, {BREAKS_KEY: " ".join(f"{b:.5f}" for b in breaks)})
     finally:
         plt.close(fig)
 
@@ -154,17 +179,29 @@ def action_png(
     """A small chart of one action: the level at its place or area week by week, the decision week marked."""
     fig = plt.figure(figsize=(6.4, 2.7), dpi=dpi)
     try:
-        ax = fig.add_axes((0.07, 0.2, 0.91, 0.66))
+        heading = wrap(fig, title, 6.4 * 0.91, lang=lang, fontsize=12, fontweight="bold")
+        height = 2.7 + (line_count(heading) - 1) * 0.25  # the plot keeps its size under a longer title
+        fig.set_size_inches(6.4, height)
+        ax = fig.add_axes((0.07, 0.54 / height, 0.91, 1.782 / height))
         _bands(ax)
         _week_axis(ax, weeks, 1 if len(weeks) <= 14 else 2)
         if decided in weeks:
             at = list(weeks).index(decided)
-            ax.axvline(at + 0.5, color="#222222", linestyle=":", linewidth=2)
-            ax.text(at + 0.55, 3.0, t(lang, "trend.decided"), fontsize=11, va="top", ha="left")
+            x = min(at + 0.5, len(weeks) - 0.65)  # after the decision week, inside the plot when it is the last
+            ax.axvline(x, color="#222222", linestyle=":", linewidth=2)
+            # the label on the side of the line with room for it, so that it never runs off the image
+            late = at >= len(weeks) - 3
+            ax.text(
+                x - 0.05 if late else x + 0.05,
+                3.0,
+                t(lang, "trend.decided"),
+                fontsize=11,
+                va="top",
+                ha="right" if late else "left",
+            )
         ax.plot(range(len(weeks)), _nan(levels), color="#111111", marker="o", linewidth=2.6, markersize=6)
         ax.set_xlabel(t(lang, "trend.week"), fontsize=11, labelpad=1)
-        short = title if len(title) <= 60 else title[:59] + "…"
-        ax.set_title(short, loc="left", fontsize=12, fontweight="bold")
+        ax.set_title(heading, loc="left", fontsize=12, fontweight="bold")
         return _save(fig, path)
     finally:
         plt.close(fig)

@@ -30,6 +30,9 @@ TEXT: dict[str, dict[str, str]] = {
         "area; dashed: all factors together.",
     },
     "doc.page": {"sv": "Sida {page} av {pages}", "en": "Page {page} of {pages}"},
+    # printed in a PDF in place of a character that no font at hand can draw (an emoji without an emoji font)
+    "doc.missing.emoji": {"sv": "[emoji]", "en": "[emoji]"},
+    "doc.missing.char": {"sv": "[tecken]", "en": "[character]"},
     "doc.col.action": {"sv": "Åtgärd", "en": "Action"},
     "doc.col.where": {"sv": "Var", "en": "Where"},
     "doc.col.type": {"sv": "Typ", "en": "Type"},
