@@ -94,7 +94,7 @@ def picture(lang: str = "sv", areas: int = 6) -> Picture:
                 responsible="hosts",
                 decided_week=WEEK.minus(3),
                 level_before=1.5,
-                level_now=0.75,
+                level_after=0.75,
             ),
             ActionFollowUp(
                 action_id=2,
@@ -105,7 +105,7 @@ def picture(lang: str = "sv", areas: int = 6) -> Picture:
                 responsible="police",
                 decided_week=WEEK.minus(2),
                 level_before=0.5,
-                level_now=2.0,
+                level_after=2.0,
             ),
         ],
     )
