@@ -9,13 +9,16 @@ import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from bot import cli_reports
 from bot.clock import Clock
 from bot.config import Config, ConfigError, load_config
+
+if TYPE_CHECKING:
+    from bot.bootstrap import App
 
 app = typer.Typer(
     add_completion=False,
@@ -54,15 +57,30 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _build(cfg: Config, **kwargs: Any) -> App:
+    """`bootstrap.build`, with a database that cannot be used said in one line (exit 2 for a wrong URL, 1 for a
+    driver, server or folder that is missing)."""
+    from bot.bootstrap import build
+    from storage.db import DatabaseUnavailable
+
+    try:
+        return build(cfg, **kwargs)
+    except DatabaseUnavailable as exc:
+        raise _fail(str(exc), exc.code) from None
+
+
 @app.command()
 def migrate(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """Create or upgrade the database schema (run, chat and demo do this themselves)."""
-    from storage.db import make_engine
+    from storage.db import DatabaseUnavailable, open_engine
     from storage.migrate import current_revision, startup_lock
     from storage.migrate import migrate as do_migrate
 
     cfg = _config(config)
-    engine = make_engine(cfg.database.url)
+    try:
+        engine = open_engine(cfg.database.url)
+    except DatabaseUnavailable as exc:
+        raise _fail(str(exc), exc.code) from None
     with startup_lock(engine):
         do_migrate(engine)
     typer.echo(f"database at revision {current_revision(engine)}")
@@ -110,14 +128,13 @@ def chat(
     ] = None,
 ) -> None:
     """Talk to the bot in this terminal as a reporter or coordinator."""
-    from bot.bootstrap import build
     from handlers.console.chat import run_chat
     from handlers.console.edge import ConsoleSender
 
     cfg = _config(config)
     clock = _clock(at, cfg)
     sender = ConsoleSender(sys.stdout)
-    built = build(cfg, clock=clock, senders={"console": sender})
+    built = _build(cfg, clock=clock, senders={"console": sender})
     try:
         code = run_chat(built, sender, as_, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
     finally:
@@ -133,7 +150,8 @@ def demo(
     """Play a whole EST week for 40 reporters offline and write its reports."""
     from bot.demo import run_demo
 
-    run_demo(out, seed=seed, echo=sys.stdout)
+    with cli_reports.writing(cli_reports.out_folder(out)):
+        run_demo(out, seed=seed, echo=sys.stdout)
 
 
 @app.command()
@@ -145,7 +163,7 @@ def run(
     ] = None,
 ) -> None:
     """Start the scheduler and the platforms the configuration enables."""
-    from bot.bootstrap import build, tune_runtime
+    from bot.bootstrap import tune_runtime
     from bot.config import Secrets
     from bot.leader import Leadership, lead_forever
     from bot.outbox import Sender, drain_forever, drainer
@@ -203,7 +221,7 @@ def run(
 
             assert secrets.slack_bot_token is not None
             senders["slack"] = build_sender(cfg.slack, secrets.slack_bot_token, lang=cfg.groups[0].language)
-        built = build(cfg, clock=clock, senders=senders, platforms=tuple(senders))
+        built = _build(cfg, clock=clock, senders=senders, platforms=tuple(senders))
         slack_edge = None
         scheduler = build_scheduler(built.services, cfg.run.tick_seconds)
         add_retention_job(scheduler, built.services)
@@ -302,13 +320,12 @@ def invite(
     days: Annotated[int, typer.Option(min=1, max=90, help="How many days the invitation is valid.")] = 14,
 ) -> None:
     """Make a one-time invitation that links a Telegram account to a person."""
-    from bot.bootstrap import build
 
     cfg = _config(config)
     gid = group or cfg.groups[0].id
     if gid not in [g.id for g in cfg.groups]:
         raise _fail(f"--group {gid!r}: unknown group; allowed: {', '.join(g.id for g in cfg.groups)}")
-    built = build(cfg)
+    built = _build(cfg)
     try:
         with built.services.unit() as uow:
             person = uow.store.person_by_name(gid, name)
@@ -332,7 +349,6 @@ def import_(
     group: Annotated[str | None, typer.Option(help="Group id (default: the first group).")] = None,
 ) -> None:
     """Import statistics for the monthly follow-up; a re-import adds nothing twice (docs/STATISTICS.md)."""
-    from bot.bootstrap import build
     from bot.stats.importers import KINDS, ImportFailed
     from bot.stats.service import import_file
 
@@ -342,7 +358,7 @@ def import_(
     gid = group or cfg.groups[0].id
     if gid not in [g.id for g in cfg.groups]:
         raise _fail(f"--group {gid!r}: unknown group; allowed: {', '.join(g.id for g in cfg.groups)}")
-    built = build(cfg)
+    built = _build(cfg)
     try:
         report = import_file(built.services, gid, kind, file)
     except ImportFailed as exc:
@@ -359,10 +375,9 @@ def audit(
     limit: Annotated[int, typer.Option(min=1)] = 100,
 ) -> None:
     """Print the latest coordinator changes and phase steps."""
-    from bot.bootstrap import build
 
     cfg = _config(config)
-    built = build(cfg, sync=False)
+    built = _build(cfg, sync=False)
     try:
         with built.services.unit() as uow:
             for at, gid, actor, action, detail in uow.store.audit_log(group, limit):
