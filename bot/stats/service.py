@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +29,15 @@ from bot.domain.statistics import (
     source_trend,
 )
 from bot.ports import UnitOfWork
-from bot.stats.importers import ImportFailed, parse_records, read_events, read_table
+from bot.stats.importers import (
+    MAX_SUMMARY,
+    MAX_TEXT,
+    Cleaning,
+    ImportFailed,
+    parse_records,
+    read_events,
+    read_table,
+)
 from bot.text import t
 
 if TYPE_CHECKING:
@@ -55,13 +63,21 @@ class ImportReport:
     skipped: dict[str, int]
     first: Month | None
     last: Month | None
+    cleaning: Cleaning = field(default_factory=Cleaning)
 
     def text(self) -> str:
         span = f", {self.first}..{self.last}" if self.first and self.last else ""
         parts = [f"{self.new} new", f"{self.updated} updated", f"{self.unchanged} already imported"]
         skipped = [f"{n} {why}" for why, n in self.skipped.items() if n]
         extra = f"; skipped {', '.join(skipped)}" if skipped else ""
-        return f"{self.file}: {self.rows} rows read{span}: {', '.join(parts)}{extra}"
+        limits = f"to {MAX_TEXT} characters"
+        if self.kind == "events":
+            limits += f" (a summary or link to {MAX_SUMMARY:,})".replace(",", " ")
+        cleaned = self.cleaning.text(limits)
+        extra += f"; {cleaned}" if cleaned else ""
+        encoding = self.cleaning.encoding
+        read_as = f" (read as {encoding})" if encoding.startswith(("UTF-16", "UTF-32")) else ""  # not the usual
+        return f"{self.file}{read_as}: {self.rows} rows read{span}: {', '.join(parts)}{extra}"
 
 
 def area_lists(uow: UnitOfWork, group_id: str) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
@@ -120,6 +136,7 @@ def import_file(svc: Services, group_id: str, kind: str, path: Path, actor: str 
             {"outside the municipality": outside, "repeated in the file": parsed.repeated},
             months[0] if months else None,
             months[-1] if months else None,
+            parsed.cleaning,
         )
     if kind not in ("police", "vandalism"):
         raise ValueError(kind)
@@ -141,6 +158,7 @@ def import_file(svc: Services, group_id: str, kind: str, path: Path, actor: str 
         {"of another municipality": result.skipped_region, 'without a value ("..")': result.skipped_empty},
         months[0] if months else None,
         months[-1] if months else None,
+        result.cleaning,
     )
 
 
