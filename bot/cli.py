@@ -19,6 +19,7 @@ from bot.config import Config, ConfigError, load_config
 
 if TYPE_CHECKING:
     from bot.bootstrap import App
+    from handlers.slack.runner import SlackEdge
 
 app = typer.Typer(
     add_completion=False,
@@ -207,6 +208,8 @@ def run(
     log = logging.getLogger("est-bot")
 
     async def main() -> None:
+        from bot.retry import keep_trying
+
         senders: dict[str, Sender] = {}
         tg = None
         if cfg.telegram.enabled:
@@ -222,7 +225,8 @@ def run(
             assert secrets.slack_bot_token is not None
             senders["slack"] = build_sender(cfg.slack, secrets.slack_bot_token, lang=cfg.groups[0].language)
         built = _build(cfg, clock=clock, senders=senders, platforms=tuple(senders))
-        slack_edge = None
+        slack_edges: list[SlackEdge] = []
+        tg_ready = asyncio.Event()
         scheduler = build_scheduler(built.services, cfg.run.tick_seconds)
         add_retention_job(scheduler, built.services)
         leadership = Leadership(built.engine)
@@ -234,52 +238,70 @@ def run(
             # updates (Telegram allows one getUpdates caller). Every process sends the outbox.
             scheduler.resume()
             if tg is not None and not webhook and not polling:
-                polling.append(asyncio.create_task(poll_forever(tg)))
+                polling.append(asyncio.create_task(poll_when_ready()))
             await asyncio.to_thread(built.services.tick)
+
+        async def poll_when_ready() -> None:
+            await tg_ready.wait()
+            assert tg is not None
+            await poll_forever(tg)
 
         async def loss() -> None:
             scheduler.pause()
             while polling:
                 polling.pop().cancel()
 
+        async def start_telegram() -> None:
+            # Each step may be tried again after a failure: initialize() is done once it succeeded, and the
+            # application and the webhook are started only if they do not run yet.
+            assert tg is not None and tg.updater is not None
+            await tg.initialize()
+            coordinators = [
+                r.telegram
+                for g in cfg.groups
+                for r in g.reporters
+                if r.telegram is not None and r.role in ("coordinator", "admin")
+            ]
+            await set_menu(tg, coordinators)
+            if not tg.running:
+                await tg.start()
+            if webhook and not tg.updater.running:
+                # PTB answers a request without the right X-Telegram-Bot-Api-Secret-Token with 403.
+                url = cfg.telegram.webhook_url or ""
+                path = url.split("://", 1)[1].partition("/")[2]
+                await tg.updater.start_webhook(
+                    listen=cfg.telegram.listen,
+                    port=cfg.telegram.port,
+                    url_path=path,
+                    webhook_url=url,
+                    secret_token=secrets.telegram_webhook_secret,
+                )
+            tg_ready.set()
+            tasks.append(asyncio.create_task(drain_forever(built.dispatcher, "telegram")))
+
+        async def start_slack() -> None:
+            from handlers.slack import runner as slack_runner
+
+            assert secrets.slack_bot_token is not None
+            slack_edge = await slack_runner.start(
+                cfg.slack,
+                built.services,
+                built.dispatcher,
+                bot_token=secrets.slack_bot_token,
+                app_token=secrets.slack_app_token,
+                signing_secret=secrets.slack_signing_secret,
+                lang=cfg.groups[0].language,
+            )
+            slack_edges.append(slack_edge)
+
         try:
+            # A platform that cannot be reached is tried again with backoff (bot/retry.py) while the schedule, the
+            # outbox and the other platforms run: the start never waits for it.
             if tg is not None:
                 register(tg, built.services, drainer(built.dispatcher, "telegram"))
-                await tg.initialize()
-                coordinators = [
-                    r.telegram
-                    for g in cfg.groups
-                    for r in g.reporters
-                    if r.telegram is not None and r.role in ("coordinator", "admin")
-                ]
-                await set_menu(tg, coordinators)
-                await tg.start()
-                assert tg.updater is not None
-                if webhook:
-                    # PTB answers a request without the right X-Telegram-Bot-Api-Secret-Token with 403.
-                    url = cfg.telegram.webhook_url or ""
-                    path = url.split("://", 1)[1].partition("/")[2]
-                    await tg.updater.start_webhook(
-                        listen=cfg.telegram.listen,
-                        port=cfg.telegram.port,
-                        url_path=path,
-                        webhook_url=url,
-                        secret_token=secrets.telegram_webhook_secret,
-                    )
-                tasks.append(asyncio.create_task(drain_forever(built.dispatcher, "telegram")))
+                tasks.append(asyncio.create_task(keep_trying("Telegram", start_telegram)))
             if cfg.slack.enabled:
-                from handlers.slack import runner as slack_runner
-
-                assert secrets.slack_bot_token is not None
-                slack_edge = await slack_runner.start(
-                    cfg.slack,
-                    built.services,
-                    built.dispatcher,
-                    bot_token=secrets.slack_bot_token,
-                    app_token=secrets.slack_app_token,
-                    signing_secret=secrets.slack_signing_secret,
-                    lang=cfg.groups[0].language,
-                )
+                tasks.append(asyncio.create_task(keep_trying("Slack", start_slack)))
             scheduler.start(paused=True)
             tune_runtime()
             tasks.append(asyncio.create_task(lead_forever(leadership, gain, loss, cfg.run.leader_retry_seconds)))
@@ -293,8 +315,8 @@ def run(
             scheduler.shutdown(wait=False)
             for task in tasks + polling:
                 task.cancel()
-            if slack_edge is not None:
-                await slack_edge.stop()
+            for edge in slack_edges:
+                await edge.stop()
             # Drains still running in threads (an update's handler, the periodic one) finish their message
             # before the platform clients shut down; what is left waits in the outbox for the next start.
             if not await asyncio.to_thread(built.dispatcher.close):
