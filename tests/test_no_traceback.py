@@ -10,12 +10,14 @@ Every case checks standard error for any line of Python's traceback printer (pla
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
 import socket
 import subprocess
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -194,6 +196,18 @@ def events(*items: dict[str, object]) -> bytes:
     return json.dumps(list(items), ensure_ascii=False).encode("utf-8")
 
 
+def xlsx(*rows: tuple[object, ...]) -> bytes:
+    """A workbook with real number and date cells, as Excel saves them."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)  # type: ignore[union-attr]
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
 REFUSED: dict[str, tuple[str, str, bytes, str]] = {
     "count beyond 64 bits": ("police", "b.csv", f"{POLICE}Trelleborg;Rån;2026-10;{2**64 + 1}\n".encode(), "too large"),
     "count of 5000 digits": ("police", "b.csv", f"{POLICE}Trelleborg;Rån;2026-10;{'9' * 5000}\n".encode(), "too large"),
@@ -212,6 +226,18 @@ REFUSED: dict[str, tuple[str, str, bytes, str]] = {
         "e.json",
         b'[{"id": 1, "x": ' + b"[" * 50_000 + b"]" * 50_000 + b"}]",
         "nested more than 20 levels",
+    ),
+    "xlsx count beyond 64 bits": (
+        "police",
+        "b.xlsx",
+        xlsx(("Region", "Brottskategori", "Period", "Antal"), ("Trelleborg", "Rån", "2026-10", 2**70)),
+        "too large for a count",
+    ),
+    "xlsx date cell in 1850": (
+        "vandalism",
+        "v.xlsx",
+        xlsx(("Ärendenummer", "Datum", "Plats"), ("SK-1", datetime(1850, 5, 1), "Torget")),
+        "in the year 1850",
     ),
     "unknown encoding": (
         "vandalism",
