@@ -24,11 +24,16 @@ if TYPE_CHECKING:
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    # A bug's traceback is still printed, but never the values of local variables: they hold tokens and what
+    # people typed.
+    pretty_exceptions_show_locals=False,
     help="est-bot: EST (Effektiv samordning för trygghet) in Slack, Telegram and the terminal.",
 )
 
 ConfigOpt = Annotated[Path, typer.Option("--config", "-c", envvar="EST_CONFIG", help="The TOML settings file.")]
 DEFAULT_CONFIG = Path("est-bot.toml")
+#: The years `--at` and `--from` may name: the calendar's edges (year 1, year 9999) overflow in time zone sums.
+FIRST_YEAR, LAST_YEAR = 1970, 2100
 
 
 def _config(path: Path) -> Config:
@@ -50,6 +55,8 @@ def _clock(at: str | None, cfg: Config) -> Clock:
         local = datetime.fromisoformat(at)
     except ValueError:
         raise _fail(f"--at {at!r}: write the time as YYYY-MM-DDTHH:MM") from None
+    if not FIRST_YEAR <= local.year <= LAST_YEAR:
+        raise _fail(f"--at {at!r}: give a time in the years {FIRST_YEAR} to {LAST_YEAR}")
     return OffsetClock(local if local.tzinfo else local.replace(tzinfo=cfg.groups[0].tz))
 
 
@@ -104,6 +111,8 @@ def schedule(
         start = date.fromisoformat(from_) if from_ else date.today()
     except ValueError:
         raise _fail(f"--from {from_!r}: write the date as YYYY-MM-DD") from None
+    if not FIRST_YEAR <= start.year <= LAST_YEAR:
+        raise _fail(f"--from {from_!r}: give a date in the years {FIRST_YEAR} to {LAST_YEAR}")
     groups = cfg.groups
     if group is not None:
         groups = [g for g in cfg.groups if g.id == group]

@@ -345,3 +345,16 @@ def test_run_keeps_trying_a_platform_it_cannot_reach_and_the_rest_runs(
         bot.stop()
         no_traceback(log)
         no_traceback(bot.log())
+
+
+# --------------------------------------------------------------------------- times on the command line
+
+
+def test_times_at_the_calendars_edges_are_one_line(tmp_path: Path) -> None:
+    """Year 1 and year 9999 overflowed in the time-zone sums of `schedule`, `run` and `chat`."""
+    path = config(tmp_path, f"sqlite:///{tmp_path / 'est.sqlite'}")
+    c = ["--config", str(path)]
+    one_line(est_bot("schedule", *c, "--from", "9999-12-31"), 2, "--from '9999-12-31'", "1970 to 2100")
+    one_line(est_bot("schedule", *c, "--from", "0001-01-01"), 2, "1970 to 2100")
+    one_line(est_bot("run", *c, "--at", "0001-01-01T00:00"), 2, "--at '0001-01-01T00:00'", "1970 to 2100")
+    one_line(est_bot("chat", "--as", "sara", *c, "--at", "9999-12-31T23:00"), 2, "1970 to 2100")

@@ -141,7 +141,7 @@ def _decode(raw: bytes, codec: str, label: str, name: str) -> str:
 def read_csv(path: Path, name: str) -> Table:
     """A CSV file (see `decode_table_text` for the encodings); `;`, `,` or tab between cells; control characters
     are dropped and counted."""
-    text, encoding = decode_table_text(path.read_bytes(), name)
+    text, encoding = decode_table_text(_read(path, name), name)
     text, dropped = drop_control(text)
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     delimiter = max((";", "\t", ","), key=first.count) if first else ";"
@@ -882,4 +882,11 @@ def parse_events(data: bytes, name: str) -> ParsedEvents:
 def read_events(path: Path) -> ParsedEvents:
     if path.suffix.lower() != ".json":
         raise ImportFailed(path.name, "police events are read from a .json file in the events API's format")
-    return parse_events(path.read_bytes(), path.name)
+    return parse_events(_read(path, path.name), path.name)
+
+
+def _read(path: Path, name: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed(name, f"cannot be read: {exc.strerror or exc}") from None
