@@ -320,9 +320,9 @@ def test_control_characters_are_dropped_and_long_fields_cut_and_said(ready: Path
 def test_run_keeps_trying_a_platform_it_cannot_reach_and_the_rest_runs(
     tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Slack cannot be reached at all; Telegram drops the first two connections. The week opens on time all the
-    same, the questionnaire reaches the reporter on Telegram once it answers, and the log says each failure in one
-    line with the wait before the next try."""
+    """Slack cannot be reached at all; Telegram drops the first three connections (7 s of backoff). The week opens
+    on time all the same, the questionnaire reaches the reporter on Telegram once it answers, and the log says each
+    failure in one line with the wait before the next try."""
     with FakeTelegramAPI() as fake, processes() as started:
         path = write_config(tmp_path / "est.toml", fake, db_url, 1)
         text = path.read_text(encoding="utf-8")
@@ -330,7 +330,7 @@ def test_run_keeps_trying_a_platform_it_cannot_reach_and_the_rest_runs(
         path.write_text(text.replace("[run]\n", slack + "[run]\n"), encoding="utf-8")
         monkeypatch.setenv("EST_SLACK_BOT_TOKEN", "xoxb-1-2-est")
         monkeypatch.setenv("EST_SLACK_APP_TOKEN", "xapp-1-A1-2-est")
-        fake.drop_next("getMe", times=2)
+        fake.drop_next("getMe", times=3)
         # Tuesday 07:59:57: the week opens three seconds after the start, before Telegram answers.
         bot = BotProcess(path, fake, "2026-11-17T07:59:57", "bot")
         started.append(bot)
@@ -338,10 +338,12 @@ def test_run_keeps_trying_a_platform_it_cannot_reach_and_the_rest_runs(
         bot.wait_log("Telegram cannot be reached")
         bot.wait_log("-> open")
         wait_until(lambda: fake.texts_to(reporter_id(0)) != [], 60, "the questionnaire on Telegram")
-        bot.wait_log("Telegram reached after 2 failed attempts")
+        bot.wait_log("Telegram reached after 3 failed attempts")
         assert query(db_url, "SELECT phase FROM rounds") == [("open",)]
         log = bot.log()
-        assert "trying again in 1 s" in log and "trying again in 2 s" in log
+        assert log.index("-> open") < log.index("Telegram reached"), "the week waited for Telegram"
+        for wait in (1, 2, 4):
+            assert "Telegram cannot be reached (NetworkError: " in log and f"trying again in {wait} s" in log
         bot.stop()
         no_traceback(log)
         no_traceback(bot.log())
