@@ -100,6 +100,10 @@ def _parse(url: str) -> URL:
         parsed.get_dialect()
     except NoSuchModuleError:
         kind = parsed.drivername
+        if kind == "postgres":
+            raise DatabaseUnavailable(
+                "database.url: write postgresql:// (SQLAlchemy does not read postgres://)", 2
+            ) from None
         raise DatabaseUnavailable(
             f"database.url: {kind!r} is not a kind of database est-bot knows; write it like {EXAMPLES}", 2
         ) from None

@@ -92,6 +92,7 @@ BAD_URLS: dict[str, tuple[Callable[[Path], str], int, str]] = {
     "malformed": (lambda _: "not a url at all", 2, "is not a database URL"),
     "port not a number": (lambda _: "postgresql://est:hemligt@localhost:femtio/est", 2, "the port must be a number"),
     "unknown kind": (lambda _: "mongodb://localhost/est", 2, "is not a kind of database est-bot knows"),
+    "postgres:// for postgresql://": (lambda _: "postgres://est@localhost/est", 2, "write postgresql://"),
     "driver not installed": (lambda _: "mysql://est@localhost/est", 1, "'MySQLdb', which is not installed"),
     "async driver not installed": (lambda _: "postgresql+asyncpg://est@localhost/est", 1, "'asyncpg'"),
     "server not reachable": (
