@@ -15,7 +15,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.outbox import Dispatcher, Sender
 from bot.services import Services
-from storage.db import make_engine, make_session_factory
+from storage.db import make_session_factory, open_engine
 from storage.migrate import migrate, startup_lock
 from storage.uow import SqlUnitOfWork
 
@@ -66,7 +66,7 @@ def build(
     run_migrations: bool = True,
     sync: bool = True,
 ) -> App:
-    engine = make_engine(url or config.database.url)
+    engine = open_engine(url or config.database.url)  # DatabaseUnavailable: a sentence, for the CLI to show
     factory = make_session_factory(engine)
     writer = threading.RLock() if engine.dialect.name == "sqlite" else None  # see SqlUnitOfWork
     clock = clock or SystemClock()

@@ -9,7 +9,7 @@ import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -17,14 +17,23 @@ from bot import cli_reports
 from bot.clock import Clock
 from bot.config import Config, ConfigError, load_config
 
+if TYPE_CHECKING:
+    from bot.bootstrap import App
+    from handlers.slack.runner import SlackEdge
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    # A bug's traceback is still printed, but never the values of local variables: they hold tokens and what
+    # people typed.
+    pretty_exceptions_show_locals=False,
     help="est-bot: EST (Effektiv samordning för trygghet) in Slack, Telegram and the terminal.",
 )
 
 ConfigOpt = Annotated[Path, typer.Option("--config", "-c", envvar="EST_CONFIG", help="The TOML settings file.")]
 DEFAULT_CONFIG = Path("est-bot.toml")
+#: The years `--at` and `--from` may name: the calendar's edges (year 1, year 9999) overflow in time zone sums.
+FIRST_YEAR, LAST_YEAR = 1970, 2100
 
 
 def _config(path: Path) -> Config:
@@ -46,6 +55,8 @@ def _clock(at: str | None, cfg: Config) -> Clock:
         local = datetime.fromisoformat(at)
     except ValueError:
         raise _fail(f"--at {at!r}: write the time as YYYY-MM-DDTHH:MM") from None
+    if not FIRST_YEAR <= local.year <= LAST_YEAR:
+        raise _fail(f"--at {at!r}: give a time in the years {FIRST_YEAR} to {LAST_YEAR}")
     return OffsetClock(local if local.tzinfo else local.replace(tzinfo=cfg.groups[0].tz))
 
 
@@ -54,15 +65,30 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _build(cfg: Config, **kwargs: Any) -> App:
+    """`bootstrap.build`, with a database that cannot be used said in one line (exit 2 for a wrong URL, 1 for a
+    driver, server or folder that is missing)."""
+    from bot.bootstrap import build
+    from storage.db import DatabaseUnavailable
+
+    try:
+        return build(cfg, **kwargs)
+    except DatabaseUnavailable as exc:
+        raise _fail(str(exc), exc.code) from None
+
+
 @app.command()
 def migrate(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """Create or upgrade the database schema (run, chat and demo do this themselves)."""
-    from storage.db import make_engine
+    from storage.db import DatabaseUnavailable, open_engine
     from storage.migrate import current_revision, startup_lock
     from storage.migrate import migrate as do_migrate
 
     cfg = _config(config)
-    engine = make_engine(cfg.database.url)
+    try:
+        engine = open_engine(cfg.database.url)
+    except DatabaseUnavailable as exc:
+        raise _fail(str(exc), exc.code) from None
     with startup_lock(engine):
         do_migrate(engine)
     typer.echo(f"database at revision {current_revision(engine)}")
@@ -85,6 +111,8 @@ def schedule(
         start = date.fromisoformat(from_) if from_ else date.today()
     except ValueError:
         raise _fail(f"--from {from_!r}: write the date as YYYY-MM-DD") from None
+    if not FIRST_YEAR <= start.year <= LAST_YEAR:
+        raise _fail(f"--from {from_!r}: give a date in the years {FIRST_YEAR} to {LAST_YEAR}")
     groups = cfg.groups
     if group is not None:
         groups = [g for g in cfg.groups if g.id == group]
@@ -110,14 +138,13 @@ def chat(
     ] = None,
 ) -> None:
     """Talk to the bot in this terminal as a reporter or coordinator."""
-    from bot.bootstrap import build
     from handlers.console.chat import run_chat
     from handlers.console.edge import ConsoleSender
 
     cfg = _config(config)
     clock = _clock(at, cfg)
     sender = ConsoleSender(sys.stdout)
-    built = build(cfg, clock=clock, senders={"console": sender})
+    built = _build(cfg, clock=clock, senders={"console": sender})
     try:
         code = run_chat(built, sender, as_, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
     finally:
@@ -133,7 +160,8 @@ def demo(
     """Play a whole EST week for 40 reporters offline and write its reports."""
     from bot.demo import run_demo
 
-    run_demo(out, seed=seed, echo=sys.stdout)
+    with cli_reports.writing(cli_reports.out_folder(out)):
+        run_demo(out, seed=seed, echo=sys.stdout)
 
 
 @app.command()
@@ -145,7 +173,7 @@ def run(
     ] = None,
 ) -> None:
     """Start the scheduler and the platforms the configuration enables."""
-    from bot.bootstrap import build, tune_runtime
+    from bot.bootstrap import tune_runtime
     from bot.config import Secrets
     from bot.leader import Leadership, lead_forever
     from bot.outbox import Sender, drain_forever, drainer
@@ -189,6 +217,8 @@ def run(
     log = logging.getLogger("est-bot")
 
     async def main() -> None:
+        from bot.retry import keep_trying
+
         senders: dict[str, Sender] = {}
         tg = None
         if cfg.telegram.enabled:
@@ -203,8 +233,9 @@ def run(
 
             assert secrets.slack_bot_token is not None
             senders["slack"] = build_sender(cfg.slack, secrets.slack_bot_token, lang=cfg.groups[0].language)
-        built = build(cfg, clock=clock, senders=senders, platforms=tuple(senders))
-        slack_edge = None
+        built = _build(cfg, clock=clock, senders=senders, platforms=tuple(senders))
+        slack_edges: list[SlackEdge] = []
+        tg_ready = asyncio.Event()
         scheduler = build_scheduler(built.services, cfg.run.tick_seconds)
         add_retention_job(scheduler, built.services)
         leadership = Leadership(built.engine)
@@ -216,52 +247,70 @@ def run(
             # updates (Telegram allows one getUpdates caller). Every process sends the outbox.
             scheduler.resume()
             if tg is not None and not webhook and not polling:
-                polling.append(asyncio.create_task(poll_forever(tg)))
+                polling.append(asyncio.create_task(poll_when_ready()))
             await asyncio.to_thread(built.services.tick)
+
+        async def poll_when_ready() -> None:
+            await tg_ready.wait()
+            assert tg is not None
+            await poll_forever(tg)
 
         async def loss() -> None:
             scheduler.pause()
             while polling:
                 polling.pop().cancel()
 
+        async def start_telegram() -> None:
+            # Each step may be tried again after a failure: initialize() is done once it succeeded, and the
+            # application and the webhook are started only if they do not run yet.
+            assert tg is not None and tg.updater is not None
+            await tg.initialize()
+            coordinators = [
+                r.telegram
+                for g in cfg.groups
+                for r in g.reporters
+                if r.telegram is not None and r.role in ("coordinator", "admin")
+            ]
+            await set_menu(tg, coordinators)
+            if not tg.running:
+                await tg.start()
+            if webhook and not tg.updater.running:
+                # PTB answers a request without the right X-Telegram-Bot-Api-Secret-Token with 403.
+                url = cfg.telegram.webhook_url or ""
+                path = url.split("://", 1)[1].partition("/")[2]
+                await tg.updater.start_webhook(
+                    listen=cfg.telegram.listen,
+                    port=cfg.telegram.port,
+                    url_path=path,
+                    webhook_url=url,
+                    secret_token=secrets.telegram_webhook_secret,
+                )
+            tg_ready.set()
+            tasks.append(asyncio.create_task(drain_forever(built.dispatcher, "telegram")))
+
+        async def start_slack() -> None:
+            from handlers.slack import runner as slack_runner
+
+            assert secrets.slack_bot_token is not None
+            slack_edge = await slack_runner.start(
+                cfg.slack,
+                built.services,
+                built.dispatcher,
+                bot_token=secrets.slack_bot_token,
+                app_token=secrets.slack_app_token,
+                signing_secret=secrets.slack_signing_secret,
+                lang=cfg.groups[0].language,
+            )
+            slack_edges.append(slack_edge)
+
         try:
+            # A platform that cannot be reached is tried again with backoff (bot/retry.py) while the schedule, the
+            # outbox and the other platforms run: the start never waits for it.
             if tg is not None:
                 register(tg, built.services, drainer(built.dispatcher, "telegram"))
-                await tg.initialize()
-                coordinators = [
-                    r.telegram
-                    for g in cfg.groups
-                    for r in g.reporters
-                    if r.telegram is not None and r.role in ("coordinator", "admin")
-                ]
-                await set_menu(tg, coordinators)
-                await tg.start()
-                assert tg.updater is not None
-                if webhook:
-                    # PTB answers a request without the right X-Telegram-Bot-Api-Secret-Token with 403.
-                    url = cfg.telegram.webhook_url or ""
-                    path = url.split("://", 1)[1].partition("/")[2]
-                    await tg.updater.start_webhook(
-                        listen=cfg.telegram.listen,
-                        port=cfg.telegram.port,
-                        url_path=path,
-                        webhook_url=url,
-                        secret_token=secrets.telegram_webhook_secret,
-                    )
-                tasks.append(asyncio.create_task(drain_forever(built.dispatcher, "telegram")))
+                tasks.append(asyncio.create_task(keep_trying("Telegram", start_telegram)))
             if cfg.slack.enabled:
-                from handlers.slack import runner as slack_runner
-
-                assert secrets.slack_bot_token is not None
-                slack_edge = await slack_runner.start(
-                    cfg.slack,
-                    built.services,
-                    built.dispatcher,
-                    bot_token=secrets.slack_bot_token,
-                    app_token=secrets.slack_app_token,
-                    signing_secret=secrets.slack_signing_secret,
-                    lang=cfg.groups[0].language,
-                )
+                tasks.append(asyncio.create_task(keep_trying("Slack", start_slack)))
             scheduler.start(paused=True)
             tune_runtime()
             tasks.append(asyncio.create_task(lead_forever(leadership, gain, loss, cfg.run.leader_retry_seconds)))
@@ -275,8 +324,8 @@ def run(
             scheduler.shutdown(wait=False)
             for task in tasks + polling:
                 task.cancel()
-            if slack_edge is not None:
-                await slack_edge.stop()
+            for edge in slack_edges:
+                await edge.stop()
             # Drains still running in threads (an update's handler, the periodic one) finish their message
             # before the platform clients shut down; what is left waits in the outbox for the next start.
             if not await asyncio.to_thread(built.dispatcher.close):
@@ -302,13 +351,12 @@ def invite(
     days: Annotated[int, typer.Option(min=1, max=90, help="How many days the invitation is valid.")] = 14,
 ) -> None:
     """Make a one-time invitation that links a Telegram account to a person."""
-    from bot.bootstrap import build
 
     cfg = _config(config)
     gid = group or cfg.groups[0].id
     if gid not in [g.id for g in cfg.groups]:
         raise _fail(f"--group {gid!r}: unknown group; allowed: {', '.join(g.id for g in cfg.groups)}")
-    built = build(cfg)
+    built = _build(cfg)
     try:
         with built.services.unit() as uow:
             person = uow.store.person_by_name(gid, name)
@@ -332,7 +380,6 @@ def import_(
     group: Annotated[str | None, typer.Option(help="Group id (default: the first group).")] = None,
 ) -> None:
     """Import statistics for the monthly follow-up; a re-import adds nothing twice (docs/STATISTICS.md)."""
-    from bot.bootstrap import build
     from bot.stats.importers import KINDS, ImportFailed
     from bot.stats.service import import_file
 
@@ -342,7 +389,7 @@ def import_(
     gid = group or cfg.groups[0].id
     if gid not in [g.id for g in cfg.groups]:
         raise _fail(f"--group {gid!r}: unknown group; allowed: {', '.join(g.id for g in cfg.groups)}")
-    built = build(cfg)
+    built = _build(cfg)
     try:
         report = import_file(built.services, gid, kind, file)
     except ImportFailed as exc:
@@ -359,10 +406,9 @@ def audit(
     limit: Annotated[int, typer.Option(min=1)] = 100,
 ) -> None:
     """Print the latest coordinator changes and phase steps."""
-    from bot.bootstrap import build
 
     cfg = _config(config)
-    built = build(cfg, sync=False)
+    built = _build(cfg, sync=False)
     try:
         with built.services.unit() as uow:
             for at, gid, actor, action, detail in uow.store.audit_log(group, limit):

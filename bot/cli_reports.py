@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -16,9 +19,51 @@ GroupOpt = Annotated[str | None, typer.Option("--group", help="Group id (default
 LangOpt = Annotated[str | None, typer.Option("--lang", help="sv or en (default: the group's language).")]
 
 
-def _fail(message: str) -> typer.Exit:
+def _fail(message: str, code: int = 2) -> typer.Exit:
     typer.echo(f"est-bot: {message}", err=True)
-    return typer.Exit(2)
+    return typer.Exit(code)
+
+
+def out_file(path: Path | None, example: str) -> Path | None:
+    """`--out` for one file: a new file in a folder that can be written (exit 2 for a folder or a file that
+    exists: nothing is overwritten; exit 1 for a place that cannot be written)."""
+    if path is None:
+        return None
+    if path.is_dir():
+        raise _fail(f"--out {path}: this is a folder; name the file to write, e.g. {path / example}")
+    if path.exists() or path.is_symlink():
+        raise _fail(f"--out {path}: the file exists; name a new file, or remove the old one first")
+    _writable(path, path.parent)
+    return path
+
+
+def out_folder(path: Path) -> Path:
+    """`--out` for a folder of files: a folder (made if needed) that can be written (exit 2 for a file that
+    exists, exit 1 for a place that cannot be written)."""
+    if path.exists() and not path.is_dir():
+        raise _fail(f"--out {path}: this is a file, not a folder; name a folder (it is made if it does not exist)")
+    _writable(path, path)
+    return path
+
+
+def _writable(out: Path, folder: Path) -> None:
+    here = folder.absolute()
+    while not here.exists() and here != here.parent:
+        here = here.parent
+    if not here.is_dir():
+        raise _fail(f"--out {out}: cannot be written there, {here} is a file and not a folder", 1)
+    if not os.access(here, os.W_OK | os.X_OK):
+        raise _fail(f"--out {out}: cannot be written there, no permission to write in {here}", 1)
+
+
+@contextmanager
+def writing(out: Path | None) -> Iterator[None]:
+    """An operating-system error while the files are written (a full disk, a read-only place) as one line."""
+    try:
+        yield
+    except OSError as exc:
+        where = exc.filename or out or "the reports folder"
+        raise _fail(f"cannot write {where}: {exc.strerror or exc}; choose another place with --out", 1) from None
 
 
 def _setup(config: Path, group: str | None, lang: str | None) -> tuple[Config, GroupConfig, str]:
@@ -56,11 +101,12 @@ def report(
     out: Annotated[Path | None, typer.Option("--out", help="The file to write (default: the reports folder).")] = None,
 ) -> None:
     """Write the Friday weekly report of a finalised week as PDF, HTML or Markdown."""
-    from bot.bootstrap import build
+    from bot.cli import _build as build
     from bot.reporting import REPORT_FORMATS, ReportError, report_round, weekly_report
 
     key = _week("--week", week)
     fmt = _choice("--format", format_, REPORT_FORMATS)
+    out = out_file(out, f"veckorapport-{key}.{fmt}")
     cfg, g, language = _setup(config, group, lang)
     built = build(cfg, sync=False)
     try:
@@ -69,7 +115,8 @@ def report(
                 rnd = report_round(uow, g, key)
             except ReportError as exc:
                 raise _fail(exc.text("en")) from None
-            path = weekly_report(built.services, uow, g, rnd, language, fmt, out)
+            with writing(out):
+                path = weekly_report(built.services, uow, g, rnd, language, fmt, out)
     finally:
         built.close()
     typer.echo(str(path))
@@ -86,7 +133,7 @@ def export(
     lang: LangOpt = None,
 ) -> None:
     """Export answers (organisation, never the person), pictures and actions for a range of weeks."""
-    from bot.bootstrap import build
+    from bot.cli import _build as build
     from bot.domain.cycle import local_round_key
     from bot.reporting import KINDS, ReportError
     from bot.reporting import export as do_export
@@ -94,13 +141,17 @@ def export(
     first, last = _week("--from", from_), _week("--to", to)
     fmt = _choice("--format", format_, ("csv", "xlsx"))
     kind = _choice("--what", what, (*KINDS, "all"))
+    out = out_folder(out)
     cfg, g, language = _setup(config, group, lang)
     built = build(cfg, sync=False)
     try:
         now = local_round_key(built.services.clock.now(), g.tz)
         with built.services.unit() as uow:
             try:
-                result = do_export(uow, g, first, last, fmt, KINDS if kind == "all" else (kind,), out, language, now)
+                with writing(out):
+                    result = do_export(
+                        uow, g, first, last, fmt, KINDS if kind == "all" else (kind,), out, language, now
+                    )
             except ReportError as exc:
                 raise _fail(exc.text("en")) from None
     finally:
@@ -119,18 +170,20 @@ def followup(
     out: Annotated[Path | None, typer.Option("--out", help="The file to write (default: the reports folder).")] = None,
 ) -> None:
     """Write the yearly follow-up of decided actions for the steering group."""
-    from bot.bootstrap import build
+    from bot.cli import _build as build
     from bot.domain.cycle import local_round_key
     from bot.reporting import FOLLOWUP_FORMATS, ReportError, followup_document
 
     fmt = _choice("--format", format_, FOLLOWUP_FORMATS)
+    out = out_file(out, f"uppfoljning.{fmt}")
     cfg, g, language = _setup(config, group, lang)
     built = build(cfg, sync=False)
     try:
         now = local_round_key(built.services.clock.now(), g.tz)
         with built.services.unit() as uow:
             try:
-                path, _ = followup_document(built.services, uow, g, year or now.year, fmt, language, now, out)
+                with writing(out):
+                    path, _ = followup_document(built.services, uow, g, year or now.year, fmt, language, now, out)
             except ReportError as exc:
                 raise _fail(exc.text("en")) from None
     finally:

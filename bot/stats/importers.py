@@ -7,6 +7,7 @@ in docs/STATISTICS.md; keep the two in step.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -22,6 +23,52 @@ from bot.domain.masking import mask_personal_data
 from bot.domain.statistics import Month, PoliceEvent, StatRecord, norm_municipality, norm_name, same_municipality
 
 KINDS: tuple[str, ...] = ("police", "vandalism", "events")
+
+# What a file may hold. A value outside these limits is a mistake in the file (or a file made to break the
+# reader), and is refused with its line and column, or cut and counted in the import's report.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+MAX_COUNT = 1_000_000_000  # reports in one cell
+MAX_EVENT_ID = 2**63 - 1  # the column is a 64-bit integer
+MAX_TEXT = 200  # characters kept of a category, region, place, event name, type or location
+MAX_SUMMARY = 2_000  # characters kept of an event's summary or link
+MAX_DEPTH = 20  # levels of JSON nesting; the events API's list is 3 deep
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab and line breaks stay
+
+
+def drop_control(text: str) -> tuple[str, int]:
+    """The text without NUL and other control characters (PostgreSQL refuses NUL; no person means any), and how
+    many were dropped."""
+    cleaned, n = _CONTROL.subn("", text)
+    return cleaned, n
+
+
+@dataclass
+class Cleaning:
+    """What an import changed in a file to store it, for its report."""
+
+    dropped: int = 0  # control characters dropped
+    cut: int = 0  # text fields cut to their longest length
+    encoding: str = "UTF-8"
+    masked: int = 0  # fields in which personal data was masked (see `_masked`)
+
+    def mask(self, value: str) -> str:
+        text, n = _masked(value)
+        self.masked += n
+        return text
+
+    def text(self, limits: str) -> str:
+        parts = []
+        if self.dropped:
+            parts.append(f"{self.dropped} control character{'s' if self.dropped != 1 else ''} dropped")
+        if self.cut:
+            parts.append(f"{self.cut} field{'s' if self.cut != 1 else ''} cut {limits}")
+        return ", ".join(parts)
+
+    def cut_text(self, value: str, limit: int) -> str:
+        if len(value) <= limit:
+            return value
+        self.cut += 1
+        return value[: limit - 1].rstrip() + "…"
 
 
 class ImportFailed(Exception):
@@ -50,6 +97,7 @@ class Table:
     rows: list[list[Any]]
     lines: list[int]
     letters: bool = False  # name columns A, B, C (a spreadsheet) rather than 1, 2, 3
+    cleaning: Cleaning = field(default_factory=Cleaning)
 
 
 def _column_letter(i: int) -> str:
@@ -61,16 +109,49 @@ def _column_letter(i: int) -> str:
     return s
 
 
-def read_csv(path: Path, name: str) -> Table:
-    """A CSV file: UTF-8 (with or without BOM), else Windows-1252 as Excel saves it; `;`, `,` or tab."""
-    raw = path.read_bytes()
+_BOMS = (  # UTF-32's marks first: UTF-32-LE's begins with UTF-16-LE's
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
+
+
+def decode_table_text(raw: bytes, name: str) -> tuple[str, str]:
+    """The text of a CSV file and the name of its encoding: UTF-8, UTF-16 or UTF-32 (with a byte-order mark, or
+    UTF-16 without one, as some exports write it), else Windows-1252 as Excel saves it."""
+    for bom, codec, label in _BOMS:
+        if raw.startswith(bom):
+            return _decode(raw, codec, label, name), label
+    head = raw[:400]
+    if len(head) >= 4 and head.count(0) * 3 >= len(head):  # every other byte NUL: UTF-16 without a mark
+        codec = "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
+        return _decode(raw, codec, "UTF-16", name), "UTF-16"
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="strict") if _is_cp1252(raw) else ""
-        if not text:
-            line = raw[:64].count(b"\n") + 1
-            raise ImportFailed(name, "not UTF-8 or Windows-1252 text; save the file as CSV UTF-8", line) from None
+        pass
+    if _is_cp1252(raw):
+        return raw.decode("cp1252"), "Windows-1252"
+    line = raw[:64].count(b"\n") + 1
+    raise ImportFailed(name, "not UTF-8, UTF-16 or Windows-1252 text; save the file as CSV UTF-8", line)
+
+
+def _decode(raw: bytes, codec: str, label: str, name: str) -> str:
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(
+            name, f"looks like {label} text but byte {exc.start} is not; save the file as CSV UTF-8"
+        ) from None
+
+
+def read_csv(path: Path, name: str) -> Table:
+    """A CSV file (see `decode_table_text` for the encodings); `;`, `,` or tab between cells; control characters
+    are dropped and counted."""
+    text, encoding = decode_table_text(_read(path, name), name)
+    text, dropped = drop_control(text)
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     delimiter = max((";", "\t", ","), key=first.count) if first else ";"
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -83,8 +164,14 @@ def read_csv(path: Path, name: str) -> Table:
             lines.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
+        if "field limit" in str(exc):
+            limit = csv.field_size_limit()
+            message = f"a cell holds more than {limit:,} characters; no cell of statistics is that long".replace(
+                ",", " "
+            )
+            raise ImportFailed(name, message, start) from None
         raise ImportFailed(name, f"not valid CSV: {exc}", reader.line_num) from None
-    return Table(name, rows, lines)
+    return Table(name, rows, lines, cleaning=Cleaning(dropped=dropped, encoding=encoding))
 
 
 def _is_cp1252(raw: bytes) -> bool:
@@ -107,12 +194,18 @@ def read_xlsx(path: Path, name: str) -> Table:
         ws = wb.worksheets[0]
         rows: list[list[Any]] = []
         lines: list[int] = []
+        cleaning = Cleaning(encoding="")
         for row in ws.iter_rows():
             if not row:
                 continue
-            rows.append([c.value for c in row])
+            values = [c.value for c in row]
+            for i, v in enumerate(values):
+                if isinstance(v, str):
+                    values[i], n = drop_control(v)
+                    cleaning.dropped += n
+            rows.append(values)
             lines.append(row[0].row)
-        return Table(f"{name} (sheet {ws.title})", rows, lines, letters=True)
+        return Table(f"{name} (sheet {ws.title})", rows, lines, letters=True, cleaning=cleaning)
     finally:
         wb.close()
 
@@ -359,22 +452,40 @@ def parse_count(value: object) -> int | None:
         if s in ("-", "–", "—"):
             return 0
         if not re.fullmatch(r"[+-]?\d+", s):
-            raise _Bad(f"{_text(value)!r} is not a whole number; write the count as digits, e.g. 12")
+            raise _Bad(f"{_short(value)!r} is not a whole number; write the count as digits, e.g. 12")
+        if len(s.lstrip("+-0")) > len(str(MAX_COUNT)):
+            raise _Bad(f"{_short(value)!r} is too large for a count; the largest is {MAX_COUNT:,}".replace(",", " "))
         n = int(s)
     if n < 0:
         raise _Bad(f"{n} is negative; a count is 0 or more")
+    if n > MAX_COUNT:
+        raise _Bad(f"{n} is too large for a count; the largest is {MAX_COUNT:,}".replace(",", " "))
     return n
+
+
+def _short(value: object) -> str:
+    """A cell as quoted in a message: at most 40 characters."""
+    s = _text(value)
+    return s if len(s) <= 40 else s[:39] + "…"
+
+
+def _check_year(year: int, shown: str) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise _Bad(f"{shown!r} is in the year {year}; dates from {FIRST_YEAR} to {LAST_YEAR} are read")
 
 
 def parse_date(value: object) -> tuple[date, time | None]:
     if isinstance(value, datetime):
+        _check_year(value.year, f"{value:%Y-%m-%d}")
         return value.date(), value.time() if value.time() != time(0) else None
     if isinstance(value, date):
+        _check_year(value.year, f"{value:%Y-%m-%d}")
         return value, None
     s = _text(value)
     m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2})[:.](\d{2})(?::(\d{2}))?)?", s)
     if m is None:
-        raise _Bad(f"{s!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-17")
+        raise _Bad(f"{_short(s)!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-17")
+    _check_year(int(m.group(1)), s)
     try:
         d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         t = time(int(m.group(4)), int(m.group(5)), int(m.group(6) or 0)) if m.group(4) else None
@@ -414,7 +525,8 @@ def parse_month_of_year(value: object) -> int:
 def parse_year(value: object) -> int:
     s = _text(value)
     if not re.fullmatch(r"\d{4}", s):
-        raise _Bad(f"{s!r} is not a year; write it with four digits, e.g. 2026")
+        raise _Bad(f"{_short(s)!r} is not a year; write it with four digits, e.g. 2026")
+    _check_year(int(s), s)
     return int(s)
 
 
@@ -427,7 +539,12 @@ class Parsed:
     rows: int  # data rows read
     skipped_region: int  # rows of another municipality
     skipped_empty: int  # counts given as ".." (no value)
-    masked: int = 0  # cells whose personal data was masked (see `_masked`)
+    cleaning: Cleaning = field(default_factory=Cleaning)
+
+    @property
+    def masked(self) -> int:
+        """Fields in which personal data was masked."""
+        return self.cleaning.masked
 
 
 DEFAULT_CATEGORY = {"vandalism": "Skadegörelse", "police": ""}
@@ -447,7 +564,7 @@ class _RecordReader:
         self.seen: dict[str, int] = {}
         self.occurrences: dict[str, int] = {}
         self.carry: dict[str, str] = {}
-        self.skipped_region = self.skipped_empty = self.masked = 0
+        self.skipped_region = self.skipped_empty = 0
         self.row: list[Any] = []
         self.line = 0
 
@@ -455,7 +572,7 @@ class _RecordReader:
 
     def col_name(self, i: int) -> str:
         headers = self.layout.headers
-        head = headers[i] if i < len(headers) else ""
+        head = _short(headers[i]) if i < len(headers) else ""
         ref = _column_letter(i) if self.table.letters else str(i + 1)
         return f"{ref} ({head})" if head else ref
 
@@ -506,17 +623,15 @@ class _RecordReader:
                 continue  # an empty row, or a footnote such as "Källa: Brå" in the first cell only
             rows += 1
             self.read_row(dated)
-        return Parsed(self.records, rows, self.skipped_region, self.skipped_empty, self.masked)
+        return Parsed(self.records, rows, self.skipped_region, self.skipped_empty, self.table.cleaning)
 
     def masked_text(self, value: object) -> str:
-        text, masked = _masked(_text(value))
-        self.masked += masked
-        return text
+        return self.table.cleaning.mask(_text(value))
 
     def read_row(self, dated: bool) -> None:
         texts: dict[str, str] = {}
         for role in ("region", "category", "place"):
-            v = self.masked_text(self.cell(role))
+            v = self.table.cleaning.cut_text(self.masked_text(self.cell(role)), MAX_TEXT)
             if role != "place" and not dated:
                 # A pivot export shows a region or category once for the rows below it: carry it down.
                 v = v or self.carry.get(role, "")
@@ -559,9 +674,13 @@ class _RecordReader:
         else:
             value = self.cell("period", required=True)
             parsed = parse_period(value)
+            year = re.match(r"\s*(\d{4})", _text(value))
+            if parsed is None and year is not None and not FIRST_YEAR <= int(year.group(1)) <= LAST_YEAR:
+                years = f"months from {FIRST_YEAR} to {LAST_YEAR} are read"
+                raise self.fail(f"{_short(value)!r} is in the year {year.group(1)}; {years}", self.cols["period"])
             if parsed is None:
                 raise self.fail(
-                    f"{_text(value)!r} is not a month; write it as YYYY-MM (e.g. 2026-11) or 2026M11",
+                    f"{_short(value)!r} is not a month; write it as YYYY-MM (e.g. 2026-11) or 2026M11",
                     self.cols["period"],
                 )
             month = parsed
@@ -573,6 +692,8 @@ class _RecordReader:
         if count is None:
             self.skipped_empty += 1
             return
+        if not FIRST_YEAR <= month.year <= LAST_YEAR:
+            raise self.fail(f"the month {month} is outside the years {FIRST_YEAR} to {LAST_YEAR} that are read")
         if key in self.seen:
             what = "report" if day else "month, category, region and place"
             raise self.fail(f"the same {what} as on line {self.seen[key]}; each may appear once in a file")
@@ -597,8 +718,10 @@ def parse_event_datetime(s: str) -> datetime:
     """The API's "2026-11-17 21:15:09 +01:00" (the hour may have one digit) as an aware datetime."""
     m = _DT.fullmatch(s.strip())
     if m is None:
-        raise ValueError(f"{s!r} is not a date and time like 2026-11-17 21:15:09 +01:00")
+        raise ValueError(f"{_short(s)!r} is not a date and time like 2026-11-17 21:15:09 +01:00")
     y, mo, d, h, mi, se, sign, oh, om = m.groups()
+    if not FIRST_YEAR <= int(y) <= LAST_YEAR:
+        raise ValueError(f"{s!r} is in the year {y}; dates from {FIRST_YEAR} to {LAST_YEAR} are read")
     offset = timedelta(hours=int(oh), minutes=int(om))
     try:
         zone = timezone(-offset if sign == "-" else offset)
@@ -637,6 +760,9 @@ def _elements(text: str, name: str, dec: json.JSONDecoder) -> Iterator[tuple[int
         line, col = _line_col(text, offset)
         return ImportFailed(name, message, line, str(col))
 
+    too_deep = _nesting_beyond(text, MAX_DEPTH)
+    if too_deep is not None:
+        raise fail(too_deep, f"JSON nested more than {MAX_DEPTH} levels deep; the events API's list is 3 levels deep")
     i = _skip(text, 0)
     if i >= len(text) or text[i] != "[":
         if i < len(text) and text[i] == "{":
@@ -651,6 +777,8 @@ def _elements(text: str, name: str, dec: json.JSONDecoder) -> Iterator[tuple[int
             value, i = dec.raw_decode(text, i)
         except json.JSONDecodeError as exc:
             raise ImportFailed(name, f"not valid JSON: {exc.msg}", exc.lineno, str(exc.colno)) from None
+        except ValueError:  # a number of thousands of digits (Python's limit on converting them)
+            raise fail(start, "a number too long to be an id or a count") from None
         yield start, value
         i = _skip(text, i)
         if i < len(text) and text[i] == ",":
@@ -664,24 +792,55 @@ def _elements(text: str, name: str, dec: json.JSONDecoder) -> Iterator[tuple[int
         raise fail(i, "not valid JSON: expected ',' or ']' after an event")
 
 
+_JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+
+
+def _nesting_beyond(text: str, limit: int) -> int | None:
+    """The offset where JSON text first opens more than `limit` arrays and objects inside each other (strings
+    skipped), or None: Python's decoder would otherwise recurse until it fails."""
+    depth = 0
+    for m in _JSON_TOKENS.finditer(text):
+        c = m.group()
+        if c in "[{":
+            depth += 1
+            if depth > limit:
+                return m.start()
+        elif c in "]}":
+            depth -= 1
+    return None
+
+
+def decode_json_text(data: bytes, name: str) -> tuple[str, str]:
+    """JSON text in UTF-8, UTF-16 or UTF-32 (as JSON allows; told apart by `json.detect_encoding`)."""
+    codec = json.detect_encoding(data)
+    label = "UTF-8" if codec.startswith("utf-8") else codec.upper()[:6]
+    try:
+        return data.decode(codec), label
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(data[: exc.start].decode(codec, "replace"), exc.start)
+        raise ImportFailed(name, f"not {label} text; save the file as UTF-8", line, str(col)) from None
+
+
 @dataclass
 class ParsedEvents:
     events: list[PoliceEvent]
     repeated: int  # ids that appeared more than once in the file (the last copy is kept)
-    masked: int = 0  # fields whose personal data was masked (see `_masked`)
+    cleaning: Cleaning = field(default_factory=Cleaning)
+
+    @property
+    def masked(self) -> int:
+        """Fields in which personal data was masked."""
+        return self.cleaning.masked
 
 
 def parse_events(data: bytes, name: str) -> ParsedEvents:
     """Police events in the open events API's JSON: a list of objects with id, datetime, name, summary, url,
     type and location {name, gps}; gps is "lat,lon"."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line, col = _line_col(data[: exc.start].decode("utf-8", "replace"), exc.start)
-        raise ImportFailed(name, "not UTF-8 text", line, str(col)) from None
+    text, encoding = decode_json_text(data, name)
+    cleaning = Cleaning(encoding=encoding)
     dec = json.JSONDecoder()
     by_id: dict[int, PoliceEvent] = {}
-    repeated = masked = 0
+    repeated = 0
     for start, value in _elements(text, name, dec):
 
         def fail(offset: int, message: str) -> ImportFailed:
@@ -714,6 +873,8 @@ def parse_events(data: bytes, name: str) -> ParsedEvents:
         ident = field_("id", int)
         if ident <= 0:
             raise fail(pos["id"], '"id" must be a positive number')
+        if ident > MAX_EVENT_ID:
+            raise fail(pos["id"], f'"id" is too large; the largest is {MAX_EVENT_ID}')
         try:
             at = parse_event_datetime(field_("datetime", str))
         except ValueError as exc:
@@ -730,21 +891,34 @@ def parse_events(data: bytes, name: str) -> ParsedEvents:
             lat, lon = float(m.group(1)), float(m.group(2))
         if ident in by_id:
             repeated += 1
-        texts = {
-            "name": " ".join(field_("name", str).split()),
-            "summary": " ".join((field_("summary", str, required=False) or "").split()),
-            "url": field_("url", str, required=False) or "",
-            "type": " ".join(field_("type", str).split()),
-            "location": " ".join(loc_name.split()),
-        }
-        for key, value in texts.items():
-            texts[key], n = _masked(value)
-            masked += n
-        by_id[ident] = PoliceEvent(event_id=ident, at=at.astimezone(UTC), lat=lat, lon=lon, **texts)
-    return ParsedEvents(sorted(by_id.values(), key=lambda e: (e.at, e.event_id)), repeated, masked)
+
+        def clean(v: str, limit: int = MAX_TEXT) -> str:
+            v, n = drop_control(v)
+            cleaning.dropped += n
+            return cleaning.cut_text(cleaning.mask(" ".join(v.split())), limit)
+
+        by_id[ident] = PoliceEvent(
+            event_id=ident,
+            at=at.astimezone(UTC),
+            name=clean(field_("name", str)),
+            summary=clean(field_("summary", str, required=False) or "", MAX_SUMMARY),
+            url=clean(field_("url", str, required=False) or "", MAX_SUMMARY),
+            type=clean(field_("type", str)),
+            location=clean(loc_name),
+            lat=lat,
+            lon=lon,
+        )
+    return ParsedEvents(sorted(by_id.values(), key=lambda e: (e.at, e.event_id)), repeated, cleaning)
 
 
 def read_events(path: Path) -> ParsedEvents:
     if path.suffix.lower() != ".json":
         raise ImportFailed(path.name, "police events are read from a .json file in the events API's format")
-    return parse_events(path.read_bytes(), path.name)
+    return parse_events(_read(path, path.name), path.name)
+
+
+def _read(path: Path, name: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed(name, f"cannot be read: {exc.strerror or exc}") from None

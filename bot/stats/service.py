@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +29,15 @@ from bot.domain.statistics import (
     source_trend,
 )
 from bot.ports import UnitOfWork
-from bot.stats.importers import ImportFailed, parse_records, read_events, read_table
+from bot.stats.importers import (
+    MAX_SUMMARY,
+    MAX_TEXT,
+    Cleaning,
+    ImportFailed,
+    parse_records,
+    read_events,
+    read_table,
+)
 from bot.text import t
 
 if TYPE_CHECKING:
@@ -55,17 +63,29 @@ class ImportReport:
     skipped: dict[str, int]
     first: Month | None
     last: Month | None
-    masked: int = 0  # fields in which personal data was masked
+    cleaning: Cleaning = field(default_factory=Cleaning)
+
+    @property
+    def masked(self) -> int:
+        """Fields in which personal data was masked."""
+        return self.cleaning.masked
 
     def text(self) -> str:
         span = f", {self.first}..{self.last}" if self.first and self.last else ""
         parts = [f"{self.new} new", f"{self.updated} updated", f"{self.unchanged} already imported"]
         skipped = [f"{n} {why}" for why, n in self.skipped.items() if n]
         extra = f"; skipped {', '.join(skipped)}" if skipped else ""
+        limits = f"to {MAX_TEXT} characters"
+        if self.kind == "events":
+            limits += f" (a summary or link to {MAX_SUMMARY:,})".replace(",", " ")
         if self.masked:
             fields = "field" if self.masked == 1 else "fields"
             extra += f"; personal data (personal identity, phone or e-mail) masked in {self.masked} {fields}"
-        return f"{self.file}: {self.rows} rows read{span}: {', '.join(parts)}{extra}"
+        cleaned = self.cleaning.text(limits)
+        extra += f"; {cleaned}" if cleaned else ""
+        encoding = self.cleaning.encoding
+        read_as = f" (read as {encoding})" if encoding.startswith(("UTF-16", "UTF-32")) else ""  # not the usual
+        return f"{self.file}{read_as}: {self.rows} rows read{span}: {', '.join(parts)}{extra}"
 
 
 def area_lists(uow: UnitOfWork, group_id: str) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
@@ -124,7 +144,7 @@ def import_file(svc: Services, group_id: str, kind: str, path: Path, actor: str 
             {"outside the municipality": outside, "repeated in the file": parsed.repeated},
             months[0] if months else None,
             months[-1] if months else None,
-            parsed.masked,
+            parsed.cleaning,
         )
     if kind not in ("police", "vandalism"):
         raise ValueError(kind)
@@ -146,7 +166,7 @@ def import_file(svc: Services, group_id: str, kind: str, path: Path, actor: str 
         {"of another municipality": result.skipped_region, 'without a value ("..")': result.skipped_empty},
         months[0] if months else None,
         months[-1] if months else None,
-        result.masked,
+        result.cleaning,
     )
 
 

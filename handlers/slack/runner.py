@@ -106,7 +106,15 @@ async def _listen(edge: SlackEdge, config: SlackConfig, app: AsyncApp, app_token
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
         handler = AsyncSocketModeHandler(app, app_token or "")
-        await handler.connect_async()
+        try:
+            # apps.connections.open first, here, so that a Slack that cannot be reached fails this start (and
+            # `est-bot run` tries again with backoff): the SDK's connect() would retry it forever, logging a
+            # traceback each time, and never return.
+            handler.client.wss_uri = await handler.client.issue_new_wss_url()
+            await handler.connect_async()
+        except BaseException:
+            await handler.close_async()
+            raise
         edge.stoppers.append(handler.close_async)
     else:
         import uvicorn

@@ -87,11 +87,13 @@ async def poll_forever(
     the services drop by its update id (`processed_events`). Network faults, 5xx, 429 and a 409 (another
     poller, e.g. a leader that has not noticed it lost the lock) are waited out with backoff, never fatal."""
     bot = application.bot
-    await bot.delete_webhook(drop_pending_updates=False)  # getUpdates answers 409 while a webhook is set
     offset: int | None = None
     delay = 1.0
+    webhook_deleted = False
     while not stop():
         try:
+            if not webhook_deleted:  # getUpdates answers 409 while a webhook is set
+                webhook_deleted = await bot.delete_webhook(drop_pending_updates=False)
             updates = await bot.get_updates(offset=offset, timeout=timeout, allowed_updates=Update.ALL_TYPES)
         except RetryAfter as exc:
             wait = exc.retry_after
