@@ -48,6 +48,7 @@ __all__ = [
     "phase_due_at",
     "phase_index",
     "previous_month",
+    "round_may_begin",
     "upcoming_phases",
 ]
 
@@ -345,6 +346,15 @@ def due_phase(key: RoundKey, schedule: WeekSchedule, tz: ZoneInfo, now: datetime
             break
         result = p
     return result
+
+
+def round_may_begin(key: RoundKey, schedule: WeekSchedule, tz: ZoneInfo, now: datetime) -> bool:
+    """Whether a round that does not exist yet may still begin at ``now``: its questionnaire can still be
+    answered (late answers are taken until the publication). A week whose publication has passed before its
+    round began (a fresh install, a start late in the week, a long outage) is left out, so nobody is sent an
+    empty report for a week in which nobody was asked."""
+    _require_aware(now)
+    return now < phase_due_at(key, Phase.PUBLISHED, schedule, tz)
 
 
 def upcoming_phases(

@@ -40,3 +40,9 @@ def t(lang: str | None, key: str, **kwargs: Any) -> str:
     entry = CATALOGUE[key]
     template = entry.get(norm_lang(lang)) or entry[DEFAULT_LANGUAGE]
     return template.format(**kwargs) if kwargs else template
+
+
+def count(lang: str | None, noun: str, n: int) -> str:
+    """``n`` and the noun in the right form: "1 vecka", "3 veckor" ("noun.<noun>" holds "one|many")."""
+    one, _, many = t(lang, f"noun.{noun}").partition("|")
+    return f"{n} {one if n == 1 else many or one}"
