@@ -206,7 +206,7 @@ def test_stats_command_is_for_coordinators_and_answers_bad_months(sbot: Bot) -> 
     )
     assert "förstår jag inte" in texts(sbot.cmd("sara", "stats november"))
     assert texts(sbot.cmd("sara", "stats 2027-01")) == "januari 2027 har inte börjat än; välj en månad som har varit."
-    assert texts(sbot.cmd("sara", "stats 2026-10 2026-11")) == "Så här: stats [ÅÅÅÅ-MM]"
+    assert texts(sbot.cmd("sara", "stats 2026-10 2026-11")) == "Så här: statistik [ÅÅÅÅ-MM]"
     [empty] = sbot.cmd("sara", "stats 2020-01")
     assert empty.attachments == () and "Inga siffror är importerade för januari 2020." in empty.text
     sbot.cmd("sara", "language en")

@@ -9,7 +9,8 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "rel.parked_unknown": {"sv": "okänd mottagare {address}", "en": "unknown recipient {address}"},
     "review.edit_usage": {
-        "sv": "granska redigera ID: ny text — skriver om anteckningen (t.ex. för att ta bort ett namn) och godkänner den.",
+        "sv": "granska redigera ID: ny text — skriver om anteckningen (t.ex. för att ta bort ett namn) "
+        "och godkänner den.",
         "en": "review edit ID: new text — rewrites the note (e.g. to remove a name) and approves it.",
     },
     "review.edited": {

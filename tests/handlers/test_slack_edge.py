@@ -240,7 +240,7 @@ def test_a_message_that_can_never_be_delivered_is_parked_and_shown_in_status(tmp
         w.fake.fail_next("conversations.open", status=200, error="user_not_found")
         await w.tick()
         await w.command(SARA, "status", channel=MEETING)
-        assert "1 meddelanden kunde inte levereras" in w.ephemeral_texts(SARA)[-1]
+        assert "1 meddelande kunde inte levereras" in w.ephemeral_texts(SARA)[-1]
 
     run_workspace(tmp_path, body, check_errors=False)
 
