@@ -382,3 +382,30 @@ def test_an_export_reaches_the_coordinator_as_a_document(tmp_path: Path) -> None
         assert e.fake.file_bytes(pdf["file_id"]).startswith(b"%PDF-")
 
     run_edge(tmp_path, body)
+
+
+def test_utkast_and_publicera_post_the_draft_and_the_report_now(tmp_path: Path) -> None:
+    """/utkast (the Swedish menu's word) after /stang posts the draft in the meeting group; /publicera after
+    /faststall sends the report to the broadcast group; Friday's scheduled publication sends nothing again."""
+    from datetime import timedelta
+
+    async def body(e: Edge) -> None:
+        await e.tick()
+        for command in ("stang", "utkast"):
+            await e.feed(e.fake.command_update(SARA, SARA, command))
+        await asyncio.to_thread(e.app.dispatcher.drain, "telegram", 1000)
+        assert e.last(SARA)["text"] == "Utkastet till lägesbild för 2026-W47 är utlagt i mötet."
+        assert e.fake.texts_to(MEETING)[0].startswith("Utkast till lägesbild 2026-W47")
+        for command in ("faststall", "publicera"):
+            await e.feed(e.fake.command_update(SARA, SARA, command))
+        await asyncio.to_thread(e.app.dispatcher.drain, "telegram", 1000)
+        assert "Veckorapporten för 2026-W47 är utskickad." in e.fake.texts_to(SARA)
+        reports = [t for t in e.fake.texts_to(BROADCAST) if t.startswith("Veckorapport 2026-W47")]
+        assert len(reports) == 1
+        clock = e.app.services.clock
+        assert isinstance(clock, ManualClock)
+        clock.advance(timedelta(days=3))  # past Friday 07:30
+        await e.tick()
+        assert [t for t in e.fake.texts_to(BROADCAST) if t.startswith("Veckorapport")] == reports
+
+    run_edge(tmp_path, body)
