@@ -412,9 +412,9 @@ TEXT: dict[str, dict[str, str]] = {
     "channel.broadcast": {"sv": "utskicket", "en": "the broadcast"},
     # `est-bot schedule`: what became of each phase.
     "schedule.done": {"sv": "klar", "en": "done"},
-    "schedule.due": {"sv": "försenad, görs vid nästa start", "en": "overdue, done at the next start"},
+    "schedule.overdue": {"sv": "försenad, görs när boten går igen", "en": "overdue, done when the bot runs again"},
     "schedule.skipped": {
-        "sv": "hoppas över: veckan började utan omgång",
+        "sv": "utelämnad: veckan började utan omgång",
         "en": "left out: the week began without a round",
     },
 }
