@@ -68,7 +68,7 @@ def test_phases_done_overdue_and_coming_in_a_week_that_began(tmp_path: Path) -> 
     assert schedule(english, "2026-11-19T08:02", "--weeks", "1")[1].endswith("open  (done)")
 
 
-def CONFIG_EN(cfg: Path) -> Path:
+def english_config(cfg: Path) -> Path:
     path = cfg.with_name("est-en.toml")
     path.write_text(
         cfg.read_text().replace('name = "Tryggare Trelleborg"', 'name = "Tryggare Trelleborg"\nlanguage = "en"')
