@@ -635,7 +635,7 @@ def cmd_observe(svc: Services, ctx: Ctx, args: list[str]) -> None:
         rnd.id,
         ctx.person.id,
         ctx.person.name,
-        ctx.person.organisation or ctx.person.role,
+        ctx.person.organisation or role_name(ctx.group.language, ctx.person.role),
         area,
         factor.lower() if factor else None,
         text,

@@ -95,3 +95,4 @@ def test_the_readme_chat_example_works_as_written_on_any_day(tmp_path: Path) -> 
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert re.search(r"Tack! Din rapport för 2026-W\d\d är skickad", done.stdout), done.stdout[-2000:]
+    assert done.stdout.startswith("Du är Amira Hassan (rapportör). Skriv ett nummer, en text eller hjälp;")

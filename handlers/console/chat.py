@@ -6,6 +6,7 @@ from typing import TextIO
 
 from bot.bootstrap import App
 from bot.domain.model import Person
+from bot.text import t
 from handlers.console.edge import ConsoleSender, parse_line
 
 
@@ -36,7 +37,8 @@ def run_chat(app: App, sender: ConsoleSender, who: str, stdin: TextIO, stdout: T
         stdout.write(f"est-bot: nobody called {who!r}; known: {names}\n")
         return 2
     person, address = found
-    stdout.write(f"Du är {person.name} ({person.role}). Skriv ett nummer, en text eller /help; quit avslutar.\n")
+    role = t(person.language, f"role.one.{person.role}")
+    stdout.write(t(person.language, "console.hello", name=person.name, role=role) + "\n")
     app.services.tick()
     app.dispatcher.drain("console", address=address)
     while True:
