@@ -180,3 +180,14 @@ def test_help_lists_every_command_the_persons_role_may_use_and_no_other(bot: Bot
     for name in allowed:  # and each word it lists is one the bot takes
         w = word(lang, name)
         assert ALIASES.get(w, w) == name or (name == "report_me" and ALIASES.get(w, w) in ("report", "report_me"))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_swedish_word_help_shows_is_a_command_in_the_console(lang: str) -> None:
+    """Help's words typed bare in `est-bot chat` are commands, not free text."""
+    from handlers.console.edge import parse_line
+
+    for name in set(COMMANDS) | {"report_me", "edit"}:
+        if lang == "sv" or name in ("draft", "publish"):
+            inbound = parse_line(word(lang, name), "sara", [], False)
+            assert inbound is not None and inbound.kind == "command", (lang, name)
