@@ -21,7 +21,7 @@ from bot.reporting import (
     group_dir,
 )
 from bot.services import Ctx, Services
-from bot.text import t
+from bot.text import count, t
 
 KIND_WORDS = {
     "answers": "answers",
@@ -81,7 +81,14 @@ def cmd_export(svc: Services, ctx: Ctx, args: list[str]) -> None:
     except ReportError as exc:
         svc.reply(ctx, Outbound(exc.text(ctx.lang), kind="notice"))
         return
-    rows = t(ctx.lang, "cmd.export.rows", answers=result.answers, cells=result.cells, actions=result.actions)
+    lang = ctx.lang
+    rows = t(
+        lang,
+        "cmd.export.rows",
+        answers=count(lang, "answer", result.answers),
+        cells=count(lang, "cell", result.cells),
+        actions=count(lang, "action", result.actions),
+    )
     text = t(ctx.lang, "cmd.export.done", first=str(first), last=str(last), rows=rows)
     svc.reply(
         ctx,
@@ -121,6 +128,8 @@ def cmd_followup(svc: Services, ctx: Ctx, args: list[str]) -> None:
     except ReportError as exc:
         svc.reply(ctx, Outbound(exc.text(ctx.lang), kind="notice"))
         return
-    text = t(ctx.lang, "cmd.followup.done", year=year, actions=len(f.effects), weeks=f.weeks_with_reports)
+    actions = count(ctx.lang, "decided_action", len(f.effects))
+    weeks = count(ctx.lang, "week", f.weeks_with_reports)
+    text = t(ctx.lang, "cmd.followup.done", year=year, actions=actions, weeks=weeks)
     svc.reply(ctx, Outbound(text, kind="followup", data={"year": year, "format": fmt}, attachments=(attachment(path),)))
     _audit(ctx, "followup", {"year": year, "format": fmt})

@@ -145,6 +145,8 @@ def test_counted_words_take_the_right_form(bot: Bot) -> None:
     assert [count("sv", "week", n) for n in (0, 1, 2)] == ["0 veckor", "1 vecka", "2 veckor"]
     assert [count("en", "person", n) for n in (1, 5)] == ["1 person", "5 people"]
     assert [count("sv", "response", n) for n in (1, 2)] == ["1 svar", "2 svar"]
+    assert [count("sv", "decided_action", n) for n in (1, 2)] == ["1 beslutad åtgärd", "2 beslutade åtgärder"]
+    assert [count("en", "cell", n) for n in (1, 12)] == ["1 cell", "12 cells"]
     bot.tick()
     assert bot.cmd("sara", "påminn")[0].text == "Påminnelse skickad till 3 rapportörer."
     bot.cmd("sara", "rapportör bort Bo Berg")

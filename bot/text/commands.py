@@ -341,6 +341,10 @@ TEXT: dict[str, dict[str, str]] = {
     "noun.message": {"sv": "meddelande|meddelanden", "en": "message|messages"},
     "noun.place": {"sv": "plats|platser", "en": "place|places"},
     "noun.response": {"sv": "svar|svar", "en": "response|responses"},
+    "noun.answer": {"sv": "svar|svar", "en": "answer|answers"},
+    "noun.cell": {"sv": "cell|celler", "en": "cell|cells"},
+    "noun.action": {"sv": "åtgärd|åtgärder", "en": "action|actions"},
+    "noun.decided_action": {"sv": "beslutad åtgärd|beslutade åtgärder", "en": "decided action|decided actions"},
     # The usage lines, in the words of each language (the Swedish words are aliases of the English ones).
     "cmd.pause.usage": {"sv": "ledig ÅÅÅÅ-MM-DD | av", "en": "pause YYYY-MM-DD | off"},
     "cmd.pause.other": {"sv": "ledig NAMN", "en": "pause NAME"},

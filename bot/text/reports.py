@@ -112,8 +112,8 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Export {first}–{last}: {rows}. Without names: the answers show the organisation, not the person.",
     },
     "cmd.export.rows": {
-        "sv": "{answers} svar, {cells} celler, {actions} åtgärder",
-        "en": "{answers} answers, {cells} cells, {actions} actions",
+        "sv": "{answers}, {cells}, {actions}",
+        "en": "{answers}, {cells}, {actions}",
     },
     "cmd.report.pdf_failed": {
         "sv": "(PDF-versionen kunde inte skapas just nu; texten ovan är hela rapporten.)",
@@ -128,8 +128,8 @@ TEXT: dict[str, dict[str, str]] = {
         "en": '"{value}": write a year from 2000 to {last}, e.g. 2026.',
     },
     "cmd.followup.done": {
-        "sv": "Uppföljning {year}: {actions} beslutade åtgärder, {weeks} veckor med rapporter.",
-        "en": "Follow-up {year}: {actions} decided actions, {weeks} weeks with reports.",
+        "sv": "Uppföljning {year}: {actions}, {weeks} med rapporter.",
+        "en": "Follow-up {year}: {actions}, {weeks} with reports.",
     },
     # the yearly follow-up
     "followup.title": {
