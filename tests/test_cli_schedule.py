@@ -96,3 +96,34 @@ def test_the_readme_chat_example_works_as_written_on_any_day(tmp_path: Path) -> 
     assert "Traceback" not in done.stderr
     assert re.search(r"Tack! Din rapport för 2026-W\d\d är skickad", done.stdout), done.stdout[-2000:]
     assert done.stdout.startswith("Du är Amira Hassan (rapportör). Skriv ett nummer, en text eller hjälp;")
+
+
+def test_week_plan_marks_each_phase_from_the_stored_rounds() -> None:
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.domain.cycle import DEFAULT_SCHEDULE, Phase, RoundKey, week_plan
+
+    tz = ZoneInfo("Europe/Stockholm")
+    w47, w48 = RoundKey(2026, 47), RoundKey(2026, 48)
+    friday_noon = datetime(2026, 11, 20, 12, 0, tzinfo=tz)
+
+    def statuses(reached: dict[RoundKey, Phase], now: datetime) -> list[str]:
+        plan = week_plan(DEFAULT_SCHEDULE, tz, date(2026, 11, 16), 2, now, reached)
+        return [f"{p.key.week} {p.phase} {p.status}" for p in plan]
+
+    assert statuses({}, friday_noon)[:5] == [
+        f"47 {p} skipped" for p in ("open", "reminded", "closed", "drafted", "published")
+    ]
+    assert statuses({}, friday_noon)[5:] == [
+        f"48 {p} coming" for p in ("open", "reminded", "closed", "drafted", "published")
+    ]
+    assert statuses({w47: Phase.FINALISED}, friday_noon)[:5] == [
+        "47 open done", "47 reminded done", "47 closed done", "47 drafted done", "47 published overdue",
+    ]  # fmt: skip
+    thursday = datetime(2026, 11, 19, 7, 0, tzinfo=tz)  # a week without a round may still begin
+    assert statuses({}, thursday)[:3] == ["47 open overdue", "47 reminded overdue", "47 closed coming"]
+    assert statuses({w47: Phase.PUBLISHED, w48: Phase.OPEN}, datetime(2026, 11, 24, 9, 0, tzinfo=tz))[5:7] == [
+        "48 open done",
+        "48 reminded coming",
+    ]

@@ -73,9 +73,9 @@ def test_wrong_arguments_get_a_clear_answer_and_no_file(seeded: Bot, line: str, 
 
 def test_reporters_may_not_export(seeded: Bot) -> None:
     (reply,) = seeded.cmd("anna", "export")
-    assert reply.text == 'Kommandot "export" är bara för samordnare.' and reply.attachments == ()
+    assert reply.text == 'Kommandot "exportera" är bara för samordnare.' and reply.attachments == ()
     (reply,) = seeded.cmd("kim", "uppföljning")
-    assert reply.text == 'Kommandot "followup" är bara för samordnare.'
+    assert reply.text == 'Kommandot "uppföljning" är bara för samordnare.'
 
 
 def test_followup_in_the_chat_attaches_the_document(seeded: Bot) -> None:

@@ -191,8 +191,8 @@ def texts(out: list[Outbound]) -> str:
 
 def test_stats_command_is_for_coordinators_and_answers_bad_months(sbot: Bot) -> None:
     import_all(sbot)
-    assert texts(sbot.cmd("anna", "stats")) == 'Kommandot "stats" är bara för samordnare.'
-    assert texts(sbot.cmd("kim", "statistik 2026-10")) == 'Kommandot "stats" är bara för samordnare.'
+    assert texts(sbot.cmd("anna", "stats")) == 'Kommandot "statistik" är bara för samordnare.'
+    assert texts(sbot.cmd("kim", "statistik 2026-10")) == 'Kommandot "statistik" är bara för samordnare.'
     [out] = sbot.cmd("sara", "statistik")  # last month by default
     assert out.kind == "stats" and out.text.startswith("📊 Månadsuppföljning Tryggare Trelleborg – oktober 2026\n")
     assert "Polisens anmälda brott: 178 (september: 168, ↑ +10; oktober 2025: 0, ↑ +178)" in out.text
