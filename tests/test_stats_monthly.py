@@ -202,7 +202,7 @@ def test_stats_command_is_for_coordinators_and_answers_bad_months(sbot: Bot) -> 
     [nov] = sbot.cmd("sara", "stats 2026-11")  # the month so far
     assert nov.text == NOVEMBER
     assert texts(sbot.cmd("sara", "stats 2026-13")) == (
-        "Månaden 2026-13 förstår jag inte; skriv den som 2026-11 (eller bara stats för förra månaden)."
+        "Månaden 2026-13 förstår jag inte; skriv den som 2026-11 (eller bara statistik för förra månaden)."
     )
     assert "förstår jag inte" in texts(sbot.cmd("sara", "stats november"))
     assert texts(sbot.cmd("sara", "stats 2027-01")) == "januari 2027 har inte börjat än; välj en månad som har varit."
