@@ -105,7 +105,7 @@ def schedule(
             typer.echo(f"{g.name} ({g.id}, {g.timezone})")
             for row in week_plan(g.week_schedule(), g.tz, start, weeks, now, reached):
                 day = t(g.language, f"day.{row.due.isoweekday()}")
-                mark = "" if row.status == "coming" else f"  ({t(g.language, f'schedule.{row.status}')})"
+                mark = "" if row.status == "coming" else f" – {t(g.language, f'schedule.{row.status}')}"
                 phase = t(g.language, f"phase.{row.phase}")
                 typer.echo(f"  {row.key}  {day:<8} {row.due:%Y-%m-%d %H:%M %Z}  {phase}{mark}")
     finally:

@@ -29,11 +29,11 @@ def test_a_fresh_install_late_in_the_week_shows_the_week_left_out_and_what_is_to
     lines = schedule(cfg, "2026-11-21T12:00", "--weeks", "2")  # Saturday of week 47, nothing stored
     assert lines[0] == "Tryggare Trelleborg (tbg, Europe/Stockholm)"
     assert lines[1:6] == [
-        "  2026-W47  tisdag   2026-11-17 08:00 CET  öppen  (utelämnad: veckan började utan omgång)",
-        "  2026-W47  onsdag   2026-11-18 13:00 CET  öppen (påmind)  (utelämnad: veckan började utan omgång)",
-        "  2026-W47  torsdag  2026-11-19 08:00 CET  stängd  (utelämnad: veckan började utan omgång)",
-        "  2026-W47  torsdag  2026-11-19 08:05 CET  utkast till lägesbild  (utelämnad: veckan började utan omgång)",
-        "  2026-W47  fredag   2026-11-20 07:30 CET  publicerad  (utelämnad: veckan började utan omgång)",
+        "  2026-W47  tisdag   2026-11-17 08:00 CET  öppen – utelämnad: veckan började utan omgång",
+        "  2026-W47  onsdag   2026-11-18 13:00 CET  öppen (påmind) – utelämnad: veckan började utan omgång",
+        "  2026-W47  torsdag  2026-11-19 08:00 CET  stängd – utelämnad: veckan började utan omgång",
+        "  2026-W47  torsdag  2026-11-19 08:05 CET  utkast till lägesbild – utelämnad: veckan började utan omgång",
+        "  2026-W47  fredag   2026-11-20 07:30 CET  publicerad – utelämnad: veckan började utan omgång",
     ]
     assert lines[6:] == [
         "  2026-W48  tisdag   2026-11-24 08:00 CET  öppen",
@@ -56,16 +56,16 @@ def test_phases_done_overdue_and_coming_in_a_week_that_began(tmp_path: Path) -> 
     assert [ln.split("CET  ")[1] for ln in before[1:]] == phases
     runner.invoke(app, ["chat", "--as", "sara", "--config", str(cfg), "--at", "2026-11-17T09:00"], input="status\n")
     wednesday = schedule(cfg, "2026-11-18T10:00", "--weeks", "1")
-    assert wednesday[1].endswith("öppen  (klar)")
+    assert wednesday[1].endswith("öppen – klar")
     assert wednesday[2].endswith("öppen (påmind)") and wednesday[5].endswith("publicerad")
     # Nobody ran the bot since Tuesday: on Thursday the reminder and the close are overdue, not done.
     thursday = schedule(cfg, "2026-11-19T08:02", "--weeks", "1")
-    assert thursday[1].endswith("(klar)")
-    assert thursday[2].endswith("(försenad, görs när boten går igen)")
-    assert thursday[3].endswith("(försenad, görs när boten går igen)")
+    assert thursday[1].endswith(" – klar")
+    assert thursday[2].endswith(" – försenad, görs när boten går igen")
+    assert thursday[3].endswith(" – försenad, görs när boten går igen")
     assert thursday[4].endswith("utkast till lägesbild") and thursday[5].endswith("publicerad")
     english = english_config(cfg)
-    assert schedule(english, "2026-11-19T08:02", "--weeks", "1")[1].endswith("open  (done)")
+    assert schedule(english, "2026-11-19T08:02", "--weeks", "1")[1].endswith("open – done")
 
 
 def english_config(cfg: Path) -> Path:
