@@ -88,7 +88,13 @@ def dispatch(svc: Services, ctx: Ctx) -> None:
     args = list(inbound.args)
     person = ctx.person
     assert person is not None
-    if name == "report" and not args and (person_has_areas(svc, ctx) or not person.has_role("participant")):
+    weekly = inbound.command.lower().lstrip("/") in ("veckorapport", "weeklyreport")  # never the questionnaire
+    if (
+        name == "report"
+        and not args
+        and not weekly
+        and (person_has_areas(svc, ctx) or not person.has_role("participant"))
+    ):
         name = "report_me"  # "report" alone: a reporter's own questionnaire; with a week: the weekly report
     entry = COMMANDS.get(name)
     if entry is None:

@@ -144,3 +144,14 @@ def test_nobody_asked_means_nothing_to_publish(bot: Bot) -> None:
         "Ingen fick enkäten för 2026-W47, så det finns ingen veckorapport att skicka ut."
     ]
     assert bot.flush("rapport") == []
+
+
+def test_veckorapport_is_always_the_weekly_report_and_rapport_the_questionnaire(bot: Bot) -> None:
+    """A meeting participant who also reports: `rapport` is their questionnaire, `veckorapport` the week's report."""
+    added = texts(bot.cmd("sara", "rapportör ny Lisa Lind | Polisen | norr | mötesdeltagare"))
+    assert added == ["Lisa Lind är tillagd (mötesdeltagare, norr).", 'I terminalen heter Lisa Lind "lisa".']
+    bot.tick()
+    bot.flush("lisa"), bot.flush("anna")
+    assert texts(bot.cmd("lisa", "veckorapport")) == ["Det finns ingen fastställd lägesbild för 2026-W47 än."]
+    assert [o.kind for o in bot.cmd("lisa", "rapport")] == ["question"]
+    assert texts(bot.cmd("anna", "veckorapport")) == ['Kommandot "veckorapport" är bara för mötesdeltagare.']
