@@ -256,6 +256,8 @@ def cmd_status(svc: Services, ctx: Ctx, args: list[str]) -> None:
     lines: list[str] = []
     if rnd is None:
         lines.append(t(lang, "cmd.no_round"))
+        opens = svc._next_open_text(ctx.group, ctx)  # a fresh install: when the first week begins
+        lines.append(t(lang, "cmd.status.next", phase=t(lang, "phase.open"), at=opens))
     else:
         st = ctx.uow.store.round_status(rnd.id, ctx.group.id, ctx.now)
         expected = st["expected"]

@@ -46,7 +46,7 @@ def test_a_fresh_install_late_in_the_week_shows_the_week_left_out_and_what_is_to
     result = runner.invoke(
         app, ["chat", "--as", "sara", "--config", str(cfg), "--at", "2026-11-21T12:00"], input="status\n"
     )
-    assert "Det finns ingen omgång för den här veckan än." in result.output
+    assert "Det finns ingen omgång för den här veckan än.\nNästa steg: öppen tisdag 24/11 08:00." in result.output
 
 
 def test_phases_done_overdue_and_coming_in_a_week_that_began(tmp_path: Path) -> None:
