@@ -101,9 +101,13 @@ def schedule(
     group: Annotated[str | None, typer.Option(help="Group id (default: every group).")] = None,
     from_: Annotated[str | None, typer.Option("--from", help="Start date YYYY-MM-DD (default: today).")] = None,
     weeks: Annotated[int, typer.Option(min=1, max=104, help="How many weeks.")] = 4,
+    at: Annotated[
+        str | None, typer.Option(help="Show the schedule as at this local time (YYYY-MM-DDTHH:MM), as chat --at.")
+    ] = None,
 ) -> None:
-    """Print the coming phase times in each group's local time."""
-    from bot.domain.cycle import upcoming_phases
+    """Print the coming phase times in each group's local time; past ones marked done or left out."""
+    from bot.bootstrap import build
+    from bot.domain.cycle import week_plan
     from bot.text import t
 
     cfg = _config(config)
@@ -113,16 +117,31 @@ def schedule(
         raise _fail(f"--from {from_!r}: write the date as YYYY-MM-DD") from None
     if not FIRST_YEAR <= start.year <= LAST_YEAR:
         raise _fail(f"--from {from_!r}: give a date in the years {FIRST_YEAR} to {LAST_YEAR}")
+    now = _clock(at, cfg).now()
     groups = cfg.groups
     if group is not None:
         groups = [g for g in cfg.groups if g.id == group]
         if not groups:
             raise _fail(f"--group {group!r}: unknown group; allowed: {', '.join(g.id for g in cfg.groups)}")
-    for g in groups:
-        typer.echo(f"{g.name} ({g.id}, {g.timezone})")
-        for key, phase, when in upcoming_phases(g.week_schedule(), g.tz, start, weeks):
-            day = t(g.language, f"day.{when.isoweekday()}")
-            typer.echo(f"  {key}  {day:<8} {when:%Y-%m-%d %H:%M %Z}  {t(g.language, f'phase.{phase}')}")
+    built = build(cfg, sync=False)  # the rounds stored so far say which phases are done
+    try:
+        for g in groups:
+            try:
+                start = date.fromisoformat(from_) if from_ else now.astimezone(g.tz).date()
+            except ValueError:
+                raise _fail(f"--from {from_!r}: write the date as YYYY-MM-DD") from None
+            reached = {}
+            with built.services.unit() as uow:
+                for r in uow.store.recent_rounds(g.id, 1000):
+                    reached[r.key] = r.phase
+            typer.echo(f"{g.name} ({g.id}, {g.timezone})")
+            for row in week_plan(g.week_schedule(), g.tz, start, weeks, now, reached):
+                day = t(g.language, f"day.{row.due.isoweekday()}")
+                mark = "" if row.status == "coming" else f" – {t(g.language, f'schedule.{row.status}')}"
+                phase = t(g.language, f"phase.{row.phase}")
+                typer.echo(f"  {row.key}  {day:<8} {row.due:%Y-%m-%d %H:%M %Z}  {phase}{mark}")
+    finally:
+        built.close()
 
 
 @app.command()

@@ -19,7 +19,7 @@ from bot.domain.cycle import SCHEDULED_PHASES, Phase, RoundKey, local_round_key,
 from bot.domain.masking import clean_text, has_personal_data
 from bot.domain.model import Round
 from bot.services import Ctx, Services, label, parse_id
-from bot.text import CATALOGUE, t
+from bot.text import CATALOGUE, count, t
 
 Handler = Callable[[Services, Ctx, list[str]], None]
 
@@ -59,6 +59,21 @@ ALIASES = {
     "radera": "forget",
     "minadata": "mydata",
     "mina_data": "mydata",
+    "utkast": "draft",
+    "publicera": "publish",
+    # The Swedish words without å, ä, ö: what Telegram's command menu can hold, and what a keyboard without them
+    # types.
+    "hjalp": "help",
+    "paminn": "remind",
+    "oppna": "open",
+    "stang": "close",
+    "lagesbild": "picture",
+    "faststall": "finalize",
+    "rapportor": "reporter",
+    "omrade": "area",
+    "atgarder": "actions",
+    "glom": "forget",
+    "weeklyreport": "report",
 }
 
 
@@ -73,7 +88,13 @@ def dispatch(svc: Services, ctx: Ctx) -> None:
     args = list(inbound.args)
     person = ctx.person
     assert person is not None
-    if name == "report" and not args and (person_has_areas(svc, ctx) or not person.has_role("participant")):
+    weekly = inbound.command.lower().lstrip("/") in ("veckorapport", "weeklyreport")  # never the questionnaire
+    if (
+        name == "report"
+        and not args
+        and not weekly
+        and (person_has_areas(svc, ctx) or not person.has_role("participant"))
+    ):
         name = "report_me"  # "report" alone: a reporter's own questionnaire; with a week: the weekly report
     entry = COMMANDS.get(name)
     if entry is None:
@@ -81,9 +102,34 @@ def dispatch(svc: Services, ctx: Ctx) -> None:
         return
     role, handler = entry
     if role and not person.has_role(role):
-        _say(svc, ctx, "cmd.denied", cmd=name, role=t(ctx.lang, f"role.{role}"))
+        _say(svc, ctx, "cmd.denied", cmd=command_word(ctx.lang, name), role=t(ctx.lang, f"role.{role}"))
         return
     handler(svc, ctx, args)
+
+
+def command_word(lang: str, name: str) -> str:
+    """The word a person writing `lang` uses for the command `name` (the Swedish word in Swedish)."""
+    key = f"word.{name}"
+    return t(lang, key) if key in CATALOGUE else name
+
+
+def role_name(lang: str, role: str) -> str:
+    """One role in the person's language ("rapportör", not "reporter")."""
+    key = f"role.one.{role}"
+    return t(lang, key) if key in CATALOGUE else role
+
+
+# A role as written in a command, in either language.
+ROLE_WORDS = {
+    "rapportör": "reporter",
+    "rapportor": "reporter",
+    "mötesdeltagare": "participant",
+    "motesdeltagare": "participant",
+    "deltagare": "participant",
+    "samordnare": "coordinator",
+    "administratör": "admin",
+    "administrator": "admin",
+}
 
 
 def person_has_areas(svc: Services, ctx: Ctx) -> bool:
@@ -120,6 +166,8 @@ def _current_round(svc: Services, ctx: Ctx) -> Round | None:
 def cmd_help(svc: Services, ctx: Ctx, args: list[str]) -> None:
     assert ctx.person is not None
     text = t(ctx.lang, "help.reporter")
+    if ctx.person.has_role("participant"):
+        text += "\n\n" + t(ctx.lang, "help.participant")
     if ctx.person.has_role("coordinator"):
         text += "\n\n" + t(ctx.lang, "help.coordinator")
     how = f"help.how.{ctx.inbound.platform}"
@@ -175,7 +223,7 @@ def cmd_pause(svc: Services, ctx: Ctx, args: list[str]) -> None:
     person = ctx.person
     if len(args) >= 2:
         if not person.has_role("coordinator"):
-            _say(svc, ctx, "cmd.denied", cmd="pause NAME", role=t(ctx.lang, "role.coordinator"))
+            _say(svc, ctx, "cmd.denied", cmd=t(ctx.lang, "cmd.pause.other"), role=t(ctx.lang, "role.coordinator"))
             return
         name = " ".join(args[:-1])
         found = ctx.uow.store.person_by_name(ctx.group.id, name)
@@ -184,7 +232,7 @@ def cmd_pause(svc: Services, ctx: Ctx, args: list[str]) -> None:
             return
         person = found
     elif len(args) != 1:
-        _say(svc, ctx, "cmd.usage", usage="pause YYYY-MM-DD | off")
+        _say(svc, ctx, "cmd.usage", usage=t(ctx.lang, "cmd.pause.usage"))
         return
     value = args[-1]
     if value.lower() in ("off", "av", "slut"):
@@ -235,6 +283,8 @@ def cmd_status(svc: Services, ctx: Ctx, args: list[str]) -> None:
     lines: list[str] = []
     if rnd is None:
         lines.append(t(lang, "cmd.no_round"))
+        opens = svc._next_open_text(ctx.group, ctx)  # a fresh install: when the first week begins
+        lines.append(t(lang, "cmd.status.next", phase=t(lang, "phase.open"), at=opens))
     else:
         st = ctx.uow.store.round_status(rnd.id, ctx.group.id, ctx.now)
         expected = st["expected"]
@@ -263,7 +313,7 @@ def cmd_status(svc: Services, ctx: Ctx, args: list[str]) -> None:
                 t(lang, "cmd.status.next", phase=t(lang, f"phase.{nxt[0]}"), at=svc.local_text(at, ctx.group, lang))
             )
     if parked:
-        lines.append(t(lang, "cmd.status.parked", n=parked))
+        lines.append(t(lang, "cmd.status.parked", n=count(lang, "message", parked)))
         for platform, address, who, error in ctx.uow.store.parked_messages(5):
             name = who or t(lang, "rel.parked_unknown", address=f"{platform}:{address}")
             lines.append(t(lang, "rel.parked_line", who=name, error=(error or "–")[:120]))
@@ -281,7 +331,7 @@ def cmd_remind(svc: Services, ctx: Ctx, args: list[str]) -> None:
         return
     nth = ctx.uow.store.max_reminders(rnd.id) + 1
     n = svc._send_reminders(ctx.uow, ctx.group, rnd, ctx.now, nth)
-    _say(svc, ctx, "cmd.remind.done", n=n)
+    _say(svc, ctx, "cmd.remind.done", n=count(ctx.lang, "reporter", n))
     audit(ctx, "remind", {"week": str(rnd.key), "count": n})
 
 
@@ -342,7 +392,7 @@ def _round_arg(svc: Services, ctx: Ctx, args: list[str]) -> Round | None:
 def finalize(svc: Services, ctx: Ctx, rnd: Round) -> None:
     assert ctx.group is not None and ctx.person is not None
     if not ctx.person.has_role("coordinator"):
-        _say(svc, ctx, "cmd.denied", cmd="finalize", role=t(ctx.lang, "role.coordinator"))
+        _say(svc, ctx, "cmd.denied", cmd=command_word(ctx.lang, "finalize"), role=t(ctx.lang, "role.coordinator"))
         return
     if rnd.phase != Phase.DRAFTED:
         if phase_index(rnd.phase) >= phase_index(Phase.FINALISED):
@@ -360,6 +410,55 @@ def cmd_finalize(svc: Services, ctx: Ctx, args: list[str]) -> None:
     rnd = _round_arg(svc, ctx, args)
     if rnd is not None:
         finalize(svc, ctx, rnd)
+
+
+def _step(svc: Services, ctx: Ctx, args: list[str], before: Phase, after: Phase, not_ready: str) -> Round | None:
+    """Move a round from `before` to `after` now, as the schedule would: the scheduled step later finds it done
+    and does nothing (the same transition, the same outbox keys). Any other phase gets an answer instead."""
+    assert ctx.group is not None and ctx.person is not None
+    rnd = _round_arg(svc, ctx, args)
+    if rnd is None:
+        return None
+    phase = t(ctx.lang, f"phase.{rnd.phase}")
+    if phase_index(rnd.phase) >= phase_index(after):
+        _say(svc, ctx, "cmd.phase.already", week=str(rnd.key), phase=phase)
+        return None
+    if rnd.phase != before or not svc._transition(
+        ctx.uow, ctx.group, rnd.key, after, ctx.now, automatic=False, actor=ctx.person
+    ):
+        _say(svc, ctx, not_ready, week=str(rnd.key), phase=phase)
+        return None
+    audit(ctx, f"force:{after}", {"week": str(rnd.key)})
+    return rnd
+
+
+def _no_channel(svc: Services, ctx: Ctx, role: str) -> None:
+    assert ctx.group is not None
+    if not svc.channel_addresses(ctx.group, role):
+        _say(svc, ctx, "cmd.no_channel", channel=t(ctx.lang, f"channel.{role}"))
+
+
+def cmd_draft(svc: Services, ctx: Ctx, args: list[str]) -> None:
+    """`utkast`: the draft picture in the meeting channel now, once reporting has closed."""
+    rnd = _step(svc, ctx, args, Phase.CLOSED, Phase.DRAFTED, "cmd.draft.not_closed")
+    if rnd is not None:
+        _say(svc, ctx, "cmd.draft.done", week=str(rnd.key))
+        _no_channel(svc, ctx, "meeting")
+
+
+def cmd_publish(svc: Services, ctx: Ctx, args: list[str]) -> None:
+    """`publicera`: the finalised weekly report to everyone now, instead of at the scheduled time."""
+    assert ctx.group is not None
+    rnd = _round_arg(svc, ctx, args)
+    if rnd is None:
+        return
+    if rnd.phase == Phase.FINALISED and ctx.uow.store.round_status(rnd.id, ctx.group.id, ctx.now)["expected"] == 0:
+        _say(svc, ctx, "cmd.publish.empty", week=str(rnd.key))
+        return
+    rnd = _step(svc, ctx, args, Phase.FINALISED, Phase.PUBLISHED, "cmd.publish.not_final")
+    if rnd is not None:
+        _say(svc, ctx, "cmd.publish.done", week=str(rnd.key))
+        _no_channel(svc, ctx, "broadcast")
 
 
 def cmd_report(svc: Services, ctx: Ctx, args: list[str]) -> None:
@@ -389,10 +488,10 @@ def cmd_reporter(svc: Services, ctx: Ctx, args: list[str]) -> None:
     assert ctx.group is not None
     sub = args[0].lower() if args else ""
     store = ctx.uow.store
-    usage = "reporter add NAME | ORGANISATION | AREA[,AREA] [| ROLE] · reporter remove NAME · reporter list"
+    usage = t(ctx.lang, "cmd.reporter.usage")
     if sub in ("list", "lista"):
         people = store.persons(ctx.group.id, active_only=False)
-        lines = [t(ctx.lang, "cmd.reporter.header", n=len(people))]
+        lines = [t(ctx.lang, "cmd.reporter.header", n=count(ctx.lang, "person", len(people)))]
         for p in people:
             extra = ""
             if not p.active:
@@ -408,7 +507,7 @@ def cmd_reporter(svc: Services, ctx: Ctx, args: list[str]) -> None:
                     name=p.name,
                     org=p.organisation or "–",
                     areas=areas,
-                    role=p.role,
+                    role=role_name(ctx.lang, p.role),
                     extra=extra,
                 )
             )
@@ -433,11 +532,12 @@ def cmd_reporter(svc: Services, ctx: Ctx, args: list[str]) -> None:
         org = " ".join(clean_text(parts[1], 199).split())
         codes = list(dict.fromkeys(c.strip().lower() for c in parts[2].split(",") if c.strip()))
         role = parts[3].lower() if len(parts) > 3 and parts[3] else "reporter"
+        role = ROLE_WORDS.get(role, role)
         if not name:
             _say(svc, ctx, "cmd.usage", usage=usage)
             return
         if role not in ROLES:
-            _say(svc, ctx, "cmd.bad_role", role=role, allowed=", ".join(ROLES))
+            _say(svc, ctx, "cmd.bad_role", role=role, allowed=", ".join(role_name(ctx.lang, r) for r in ROLES))
             return
         known = {a.code: a for a in store.areas(ctx.group.id)}
         for c in codes:
@@ -452,7 +552,7 @@ def cmd_reporter(svc: Services, ctx: Ctx, args: list[str]) -> None:
         store.set_active(person.id, True)
         store.set_person_areas(person.id, [known[c].id for c in codes])
         done_key = "cmd.reporter.readded" if existing is not None else "cmd.reporter.added"
-        _say(svc, ctx, done_key, name=name, role=role, areas=", ".join(codes) or "–")
+        _say(svc, ctx, done_key, name=name, role=role_name(ctx.lang, role), areas=", ".join(codes) or "–")
         if mention is not None:
             store.link_account(ctx.inbound.platform, mention[0], person.id)
             _say(svc, ctx, "cmd.reporter.linked", name=name)
@@ -466,7 +566,8 @@ def cmd_reporter(svc: Services, ctx: Ctx, args: list[str]) -> None:
         audit(ctx, "reporter_add", detail)
         return
     if sub in ("remove", "ta", "bort"):
-        name = " ".join(args[1:]).strip()
+        words = args[2:] if sub == "ta" and len(args) > 1 and args[1].lower() == "bort" else args[1:]
+        name = " ".join(words).strip()
         found = store.person_by_name(ctx.group.id, name) if name else None
         if found is None:
             _say(svc, ctx, "cmd.reporter.unknown", name=name or "–")
@@ -514,8 +615,8 @@ def cmd_area(svc: Services, ctx: Ctx, args: list[str]) -> None:
                     "cmd.area.line",
                     code=a.code,
                     name=a.name,
-                    places=len(store.places(a.id)),
-                    people=store.count_area_reporters(a.id),
+                    places=count(ctx.lang, "place", len(store.places(a.id))),
+                    people=count(ctx.lang, "reporter", store.count_area_reporters(a.id)),
                 )
             )
         svc.reply(ctx, Outbound("\n".join(lines), kind="list"))
@@ -535,7 +636,7 @@ def cmd_area(svc: Services, ctx: Ctx, args: list[str]) -> None:
         _say(svc, ctx, "cmd.area.added", code=code, name=name)
         audit(ctx, "area_add", {"code": code, "name": name})
         return
-    _say(svc, ctx, "cmd.usage", usage="area add CODE NAME · area list")
+    _say(svc, ctx, "cmd.usage", usage=t(ctx.lang, "cmd.area.usage"))
 
 
 def split_head(raw: str) -> tuple[str, str, str]:
@@ -582,7 +683,7 @@ def _area_factor_text(svc: Services, ctx: Ctx, args: list[str], usage: str) -> t
 
 def cmd_observe(svc: Services, ctx: Ctx, args: list[str]) -> None:
     assert ctx.group is not None and ctx.person is not None
-    parsed = _area_factor_text(svc, ctx, args, "observe AREA [FACTOR]: text")
+    parsed = _area_factor_text(svc, ctx, args, t(ctx.lang, "cmd.observe.usage"))
     if parsed is None:
         return
     area, factor, text = parsed
@@ -595,7 +696,7 @@ def cmd_observe(svc: Services, ctx: Ctx, args: list[str]) -> None:
         rnd.id,
         ctx.person.id,
         ctx.person.name,
-        ctx.person.organisation or ctx.person.role,
+        ctx.person.organisation or role_name(ctx.group.language, ctx.person.role),
         area,
         factor.lower() if factor else None,
         text,
@@ -607,7 +708,7 @@ def cmd_observe(svc: Services, ctx: Ctx, args: list[str]) -> None:
 
 def cmd_priority(svc: Services, ctx: Ctx, args: list[str]) -> None:
     assert ctx.group is not None
-    usage = "priority add AREA [| PLACE]: text"
+    usage = t(ctx.lang, "cmd.priority.usage")
     if not args or args[0].lower() not in ("add", "lägg", "ny"):
         _say(svc, ctx, "cmd.usage", usage=usage)
         return
@@ -651,7 +752,7 @@ def cmd_actions(svc: Services, ctx: Ctx, args: list[str]) -> None:
         audit(ctx, "action_status", {"id": aid, "status": status})
         return
     if args:
-        _say(svc, ctx, "cmd.usage", usage="actions [done|ongoing ID]")
+        _say(svc, ctx, "cmd.usage", usage=t(ctx.lang, "cmd.actions.usage"))
         return
     acts = store.actions(ctx.group.id)
     if not acts:
@@ -701,7 +802,7 @@ def cmd_review(svc: Services, ctx: Ctx, args: list[str]) -> None:
         audit(ctx, "review", {"note": ident, "status": status})
         return
     if args:
-        _say(svc, ctx, "cmd.usage", usage="review [approve|hide ID] · review edit ID: text")
+        _say(svc, ctx, "cmd.usage", usage=t(ctx.lang, "cmd.review.usage"))
         return
     notes = store.notes_for_review(rnd.id)
     if not notes:
@@ -742,7 +843,9 @@ COMMANDS: dict[str, tuple[str | None, Handler]] = {
     "open": ("coordinator", cmd_open),
     "close": ("coordinator", cmd_close),
     "picture": ("participant", cmd_picture),
+    "draft": ("coordinator", cmd_draft),
     "finalize": ("coordinator", cmd_finalize),
+    "publish": ("coordinator", cmd_publish),
     "report": ("participant", cmd_report),
     "reporter": ("coordinator", cmd_reporter),
     "area": ("coordinator", cmd_area),

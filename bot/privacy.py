@@ -26,7 +26,7 @@ from bot.conversation.messages import Attachment, Outbound
 from bot.domain.cycle import local_round_key
 from bot.domain.masking import clean_text
 from bot.services import Ctx, Services, parse_id
-from bot.text import t
+from bot.text import count, t
 
 log = logging.getLogger(__name__)
 NOTE_MAX = 1000
@@ -156,7 +156,7 @@ def cmd_forget(svc: Services, ctx: Ctx, args: list[str]) -> None:
         ctx,
         "forget.done",
         placeholder=placeholder,
-        responses=counts["responses"],
+        responses=count(ctx.lang, "response", counts["responses"]),
         messages=counts["messages"],
         files=counts["files"],
     )
@@ -194,18 +194,18 @@ def cmd_mydata(svc: Services, ctx: Ctx, args: list[str]) -> None:
         ctx.lang,
         "mydata.text",
         name=ctx.person.name,
-        role=ctx.person.role,
+        role=t(ctx.lang, f"role.one.{ctx.person.role}"),
         org=ctx.person.organisation or "–",
         language=ctx.person.language,
         areas=", ".join(data["areas"]) or "–",
         accounts=", ".join(f"{a['platform']} {a['id']}" for a in data["accounts"]) or "–",
-        responses=len(data["responses"]),
-        notes=_count_notes(data),
+        responses=count(ctx.lang, "week", len(data["responses"])),
+        notes=count(ctx.lang, "note", _count_notes(data)),
         observations=len(data["observations"]),
         votes=len(data["votes"]),
         messages=len(data["messages"]),
         file=path.name,
-        weeks=svc.config.privacy.note_retention_weeks,
+        weeks=count(ctx.lang, "week", svc.config.privacy.note_retention_weeks),
     )
     out = Outbound(text, kind="notice", attachments=(Attachment(path.name, "application/json", str(path.resolve())),))
     svc.reply(ctx, out)

@@ -30,6 +30,7 @@ from bot.domain.cycle import (
     local_round_key,
     phase_due_at,
     phase_index,
+    round_may_begin,
 )
 from bot.domain.masking import has_personal_data
 from bot.domain.model import ACTION_TYPES, RESPONSIBLES, TIMEFRAMES, AnswerIn, Area, Candidate, Person, Round
@@ -575,6 +576,7 @@ class Services:
             if (
                 uow.store.get_round(group_id, current) is None
                 and due_phase(current, schedule, group.tz, now) != Phase.PLANNED
+                and round_may_begin(current, schedule, group.tz, now)
             ):
                 uow.store.create_round(group_id, current, now)
             uow.commit()
@@ -899,6 +901,11 @@ class Services:
     def _on_publish(self, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> None:
         texts: dict[str, str] = {}
         pics: dict[str, Picture] = {}
+        if uow.store.round_status(rnd.id, group.id, self.clock.now())["expected"] == 0:
+            # Nobody was asked this week (no reporters yet, or the round began too late): a report of
+            # "0 of 0" tells nobody anything, so the week is closed without one.
+            log.info("%s %s: nobody was asked this week; no weekly report is sent", group.id, rnd.key)
+            return
         for lang in ("sv", "en"):
             pic = pics[lang] = self.picture(uow, group, rnd, lang)
             head = t(lang, "meet.report_header", week=str(rnd.key), group=group.name)

@@ -63,7 +63,7 @@ def test_remind_nudges_only_those_not_done(bot: Bot) -> None:
 
 def test_reporter_add_list_remove_and_pause(bot: Bot) -> None:
     out = bot.cmd("sara", "reporter add Dana Dahl | Fältassistenter | norr,centrum")
-    assert texts(out) == 'Dana Dahl är tillagd (reporter, norr, centrum).\nI terminalen heter Dana Dahl "dana".'
+    assert texts(out) == 'Dana Dahl är tillagd (rapportör, norr, centrum).\nI terminalen heter Dana Dahl "dana".'
     assert "finns redan" in texts(bot.cmd("sara", "reporter add Dana Dahl | X | norr"))
     assert "Okänt område söder" in texts(bot.cmd("sara", "reporter add Eva | X | söder"))
     assert "Okänd roll chef" in texts(bot.cmd("sara", "reporter add Eva | X | norr | chef"))
@@ -73,8 +73,8 @@ def test_reporter_add_list_remove_and_pause(bot: Bot) -> None:
     assert "förstår jag inte" in texts(bot.cmd("sara", "pause Bo Berg 6/12"))
     assert "har redan varit" in texts(bot.cmd("sara", "pause Bo Berg 2020-01-01"))
     listing = texts(bot.cmd("sara", "reporter list"))
-    assert "• Dana Dahl – Fältassistenter – norr, centrum – reporter" in listing
-    assert "Bo Berg – Bostadsbolaget – centrum, norr – reporter (ledig t.o.m. 2026-12-06)" in listing
+    assert "• Dana Dahl – Fältassistenter – norr, centrum – rapportör" in listing
+    assert "Bo Berg – Bostadsbolaget – centrum, norr – rapportör (ledig t.o.m. 2026-12-06)" in listing
     bot.cmd("sara", "reporter remove Cecilia Ek")
     bot.tick()  # Tuesday: Bo is on leave, Cecilia removed, Dana gets the questionnaire
     assert not [o for o in bot.sender.to("bo") if o.kind == "question"]
@@ -219,7 +219,7 @@ def test_added_person_never_takes_over_someone_elses_console_account(bot: Bot) -
 def test_a_removed_reporter_can_be_added_again(bot: Bot) -> None:
     bot.cmd("sara", "reporter remove Bo Berg")
     out = texts(bot.cmd("sara", "reporter add Bo Berg | Bostadsbolaget | norr"))
-    assert out == "Bo Berg är tillagd igen (reporter, norr)."
+    assert out == "Bo Berg är tillagd igen (rapportör, norr)."
     assert "känner inte igen dig" not in texts(bot.cmd("bo", "help"))
 
 

@@ -400,18 +400,55 @@ def test_a_failed_step_in_a_catch_up_does_not_turn_into_a_reminder_a_minute_late
         assert [(o.kind, o.data.get("step")) for o in bot.sender.to(who)] == [("question", "greeting")], who
 
 
-def test_catching_up_past_the_finalise_asks_nobody_a_questionnaire_they_cannot_answer(bot: Bot) -> None:
-    """Down from Monday until Saturday of week 47: the tick opens, closes, drafts, finalises and
-    publishes week 47 at once. A questionnaire sent now could not be answered any more."""
+def test_a_start_after_the_publication_leaves_the_week_out_instead_of_publishing_an_empty_report(bot: Bot) -> None:
+    """A fresh install (or the end of a long outage) on Saturday of week 47, which never had a round: nobody
+    was asked, so nothing is drafted or published for it and nobody gets a questionnaire they cannot answer.
+    Week 48 then runs as usual."""
     bot.clock.set(local(2026, 11, 21, 12, 0))
     bot = bot.restart()
     try:
-        assert bot.tick()[-1] == f"{GROUP} {W47} published"
-        assert [o.data.get("week") for o in bot.sender.to("rapport") if o.kind == "report"] == [str(W47)]
+        assert bot.tick() == []
+        assert stored_phases(bot) == {}
+        assert bot.sender.sent == []
+        bot.clock.set(local(2026, 11, 23, 12, 0))
+        assert bot.tick() == []
+        bot.clock.set(due(W48, Phase.OPEN))
+        assert bot.tick() == [f"{GROUP} {W48} open"]
+        assert stored_phases(bot) == {W48: Phase.OPEN}
+        assert [o.kind for o in bot.sender.to("rapport")] == [] and [o.kind for o in bot.sender.to("möte")] == []
         for who in REPORTERS:
-            assert [o for o in bot.sender.to(who) if o.kind == "question"] == [], who
+            assert [o.data.get("step") for o in bot.sender.to(who) if o.kind == "question"] == ["greeting"], who
     finally:
         bot.app.close()
+
+
+def test_a_start_on_friday_morning_still_asks_and_publishes_what_came_in(bot: Bot) -> None:
+    """Started on Friday 07:00 of week 47, before the publication: late answers can still be given, so the week
+    begins, and at 07:30 the report carries the answer that came in."""
+    bot.clock.set(local(2026, 11, 20, 7, 0))
+    bot = bot.restart()
+    try:
+        assert bot.tick()[0] == f"{GROUP} {W47} open"
+        answer_nothing(bot, "anna")
+        bot.clock.set(due(W47, Phase.PUBLISHED))
+        assert bot.tick() == [f"{GROUP} {W47} finalised", f"{GROUP} {W47} published"]
+        reports = [o for o in bot.sender.to("rapport") if o.kind == "report"]
+        assert len(reports) == 1 and "1 av 3" in reports[0].text, [o.text for o in reports]
+    finally:
+        bot.app.close()
+
+
+def test_a_week_in_which_nobody_was_asked_sends_no_report(bot: Bot) -> None:
+    """Every reporter is on leave for week 47: the round runs its course, but a report of "0 av 0" tells
+    nobody anything, so none is sent, to the channel or to anyone."""
+    for who in ("Anna Andersson", "Bo Berg", "Cecilia Ek"):
+        assert "inga enkäter" in " ".join(o.text for o in bot.cmd("sara", f"ledig {who} 2026-11-29"))
+    assert bot.tick() == [f"{GROUP} {W47} open"]  # Tuesday 08:00
+    bot.clock.set(local(2026, 11, 21, 12, 0))
+    assert bot.tick()[-1] == f"{GROUP} {W47} published"
+    assert stored_phases(bot) == {W47: Phase.PUBLISHED}
+    everyone = [o for _, o, _ in bot.sender.sent]
+    assert [o for o in everyone if o.kind in ("report", "question")] == []
 
 
 # --------------------------------------------------------------------------- a coordinator's hand on the cycle

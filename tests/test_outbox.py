@@ -65,7 +65,7 @@ def test_errors_back_off_then_park_and_status_shows_it(bot: Bot) -> None:
     assert len(sender.calls) == bot.app.dispatcher.park_after
     assert counts(bot)["parked"] == 1
     bot.app.dispatcher.senders["console"] = bot.sender
-    assert "1 meddelanden kunde inte levereras" in "\n".join(o.text for o in bot.cmd("sara", "status"))
+    assert "1 meddelande kunde inte levereras" in "\n".join(o.text for o in bot.cmd("sara", "status"))
 
 
 def test_permanent_failure_parks_at_once(bot: Bot) -> None:

@@ -55,9 +55,9 @@ def test_review_edit_wrong_arguments_change_nothing(bot: Bot) -> None:
     bot.tick()
     report(bot, "anna", {5: 3})
     nid = note_id(bot, "Ungdomar")
-    assert "Så här: review edit ID" in texts(bot.cmd("sara", "review edit"))
-    assert "Så här: review edit ID" in texts(bot.cmd("sara", f"review edit {nid}:"))
-    assert "Så här: review edit ID" in texts(bot.cmd("sara", "review edit abc: text"))
+    assert "Så här: granska redigera ID" in texts(bot.cmd("sara", "review edit"))
+    assert "Så här: granska redigera ID" in texts(bot.cmd("sara", f"review edit {nid}:"))
+    assert "Så här: granska redigera ID" in texts(bot.cmd("sara", "review edit abc: text"))
     assert "ingen anteckning #999" in texts(bot.cmd("sara", "review edit 999: text"))
     assert "bara för samordnare" in texts(bot.cmd("anna", f"review edit {nid}: text"))
     assert rows(bot, "SELECT note, note_review FROM answers WHERE note IS NOT NULL") == [
@@ -105,7 +105,7 @@ def test_forget_erases_a_person_and_keeps_their_levels(bot: Bot) -> None:
     before = texts(bot.cmd("sara", "picture"))
     levels = rows(bot, "SELECT level FROM answers ORDER BY id")
     assert "bara för samordnare" in texts(bot.cmd("kim", "forget Anna Andersson"))
-    assert "Så här: forget NAMN" in texts(bot.cmd("sara", "forget"))
+    assert "Så här: radera NAMN" in texts(bot.cmd("sara", "forget"))
     unknown = texts(bot.cmd("sara", "forget Olle Okänd"))
     assert "Det finns ingen med det namnet" in unknown and "Olle" not in unknown  # not echoed
     assert "inte radera dig själv" in texts(bot.cmd("sara", "forget Sara Samordnare"))
@@ -135,7 +135,7 @@ def test_mydata_gives_a_person_their_own_data_privately(bot: Bot) -> None:
     report(bot, "bo", {5: 2}, place="Norrskolan")
     out = bot.cmd("anna", "minadata")
     assert len(out) == 1 and out[0].text.startswith("Det här har boten sparat om dig (Anna Andersson)")
-    assert "Svar: 1 veckor, 1 anteckningar" in out[0].text
+    assert "Svar: 1 vecka, 1 anteckning" in out[0].text
     (attachment,) = out[0].attachments
     assert attachment.mime == "application/json"
     data = json.loads(Path(attachment.path).read_text(encoding="utf-8"))

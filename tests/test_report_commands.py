@@ -59,11 +59,11 @@ def test_exportera_in_swedish_with_range_format_and_kind(seeded: Bot) -> None:
     [
         ("export 2026-W47 2026-W40", "Veckan 2026-W47 kommer efter 2026-W40. Skriv den tidigaste veckan först."),
         ("export 2026-W99", "Veckan 2026-W99 finns inte; skriv den som 2026-W47."),
-        ("export pdf", "export [FRÅN [TILL]] [csv|xlsx]"),
-        ("export 2026-W40 2026-W41 2026-W42", "export [FRÅN [TILL]] [csv|xlsx]"),
+        ("export pdf", "exportera [FRÅN [TILL]] [csv|xlsx]"),
+        ("export 2026-W40 2026-W41 2026-W42", "exportera [FRÅN [TILL]] [csv|xlsx]"),
         ("followup 20x6", '"20x6": skriv ett år från 2000 till 2027, t.ex. 2026.'),
         ("followup 1999", '"1999": skriv ett år från 2000 till 2027, t.ex. 2026.'),
-        ("uppföljning nästa", "followup [ÅR] [html|pdf]"),
+        ("uppföljning nästa", "uppföljning [ÅR] [html|pdf]"),
     ],
 )
 def test_wrong_arguments_get_a_clear_answer_and_no_file(seeded: Bot, line: str, answer: str) -> None:
@@ -73,9 +73,9 @@ def test_wrong_arguments_get_a_clear_answer_and_no_file(seeded: Bot, line: str, 
 
 def test_reporters_may_not_export(seeded: Bot) -> None:
     (reply,) = seeded.cmd("anna", "export")
-    assert reply.text == 'Kommandot "export" är bara för samordnare.' and reply.attachments == ()
+    assert reply.text == 'Kommandot "exportera" är bara för samordnare.' and reply.attachments == ()
     (reply,) = seeded.cmd("kim", "uppföljning")
-    assert reply.text == 'Kommandot "followup" är bara för samordnare.'
+    assert reply.text == 'Kommandot "uppföljning" är bara för samordnare.'
 
 
 def test_followup_in_the_chat_attaches_the_document(seeded: Bot) -> None:

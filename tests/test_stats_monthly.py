@@ -191,8 +191,8 @@ def texts(out: list[Outbound]) -> str:
 
 def test_stats_command_is_for_coordinators_and_answers_bad_months(sbot: Bot) -> None:
     import_all(sbot)
-    assert texts(sbot.cmd("anna", "stats")) == 'Kommandot "stats" är bara för samordnare.'
-    assert texts(sbot.cmd("kim", "statistik 2026-10")) == 'Kommandot "stats" är bara för samordnare.'
+    assert texts(sbot.cmd("anna", "stats")) == 'Kommandot "statistik" är bara för samordnare.'
+    assert texts(sbot.cmd("kim", "statistik 2026-10")) == 'Kommandot "statistik" är bara för samordnare.'
     [out] = sbot.cmd("sara", "statistik")  # last month by default
     assert out.kind == "stats" and out.text.startswith("📊 Månadsuppföljning Tryggare Trelleborg – oktober 2026\n")
     assert "Polisens anmälda brott: 178 (september: 168, ↑ +10; oktober 2025: 0, ↑ +178)" in out.text
@@ -202,11 +202,11 @@ def test_stats_command_is_for_coordinators_and_answers_bad_months(sbot: Bot) -> 
     [nov] = sbot.cmd("sara", "stats 2026-11")  # the month so far
     assert nov.text == NOVEMBER
     assert texts(sbot.cmd("sara", "stats 2026-13")) == (
-        "Månaden 2026-13 förstår jag inte; skriv den som 2026-11 (eller bara stats för förra månaden)."
+        "Månaden 2026-13 förstår jag inte; skriv den som 2026-11 (eller bara statistik för förra månaden)."
     )
     assert "förstår jag inte" in texts(sbot.cmd("sara", "stats november"))
     assert texts(sbot.cmd("sara", "stats 2027-01")) == "januari 2027 har inte börjat än; välj en månad som har varit."
-    assert texts(sbot.cmd("sara", "stats 2026-10 2026-11")) == "Så här: stats [ÅÅÅÅ-MM]"
+    assert texts(sbot.cmd("sara", "stats 2026-10 2026-11")) == "Så här: statistik [ÅÅÅÅ-MM]"
     [empty] = sbot.cmd("sara", "stats 2020-01")
     assert empty.attachments == () and "Inga siffror är importerade för januari 2020." in empty.text
     sbot.cmd("sara", "language en")

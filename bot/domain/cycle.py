@@ -39,6 +39,7 @@ __all__ = [
     "SCHEDULED_PHASES",
     "Phase",
     "PhaseTime",
+    "PlannedPhase",
     "RoundKey",
     "WeekSchedule",
     "due_phase",
@@ -48,7 +49,9 @@ __all__ = [
     "phase_due_at",
     "phase_index",
     "previous_month",
+    "round_may_begin",
     "upcoming_phases",
+    "week_plan",
 ]
 
 
@@ -347,6 +350,15 @@ def due_phase(key: RoundKey, schedule: WeekSchedule, tz: ZoneInfo, now: datetime
     return result
 
 
+def round_may_begin(key: RoundKey, schedule: WeekSchedule, tz: ZoneInfo, now: datetime) -> bool:
+    """Whether a round that does not exist yet may still begin at ``now``: its questionnaire can still be
+    answered (late answers are taken until the publication). A week whose publication has passed before its
+    round began (a fresh install, a start late in the week, a long outage) is left out, so nobody is sent an
+    empty report for a week in which nobody was asked."""
+    _require_aware(now)
+    return now < phase_due_at(key, Phase.PUBLISHED, schedule, tz)
+
+
 def upcoming_phases(
     schedule: WeekSchedule, tz: ZoneInfo, start: date, weeks: int
 ) -> list[tuple[RoundKey, Phase, datetime]]:
@@ -367,6 +379,44 @@ def upcoming_phases(
         for p in SCHEDULED_PHASES:
             out.append((key, p, phase_due_at(key, p, schedule, tz).astimezone(tz)))
     out.sort(key=lambda row: (row[2], row[0], phase_index(row[1])))
+    return out
+
+
+@dataclass(frozen=True)
+class PlannedPhase:
+    """One scheduled phase as ``est-bot schedule`` shows it. ``status`` is "done" (the round reached it),
+    "skipped" (its week began without a round and is left out), "overdue" (past, not yet done: the next tick
+    catches up) or "coming"."""
+
+    key: RoundKey
+    phase: Phase
+    due: datetime  # aware, in the group's zone
+    status: str
+
+
+def week_plan(
+    schedule: WeekSchedule,
+    tz: ZoneInfo,
+    start: date,
+    weeks: int,
+    now: datetime,
+    reached: dict[RoundKey, Phase],
+) -> list[PlannedPhase]:
+    """:func:`upcoming_phases` with what became of each at ``now``, given the phase each stored round has
+    reached. A week without a round that may no longer begin (:func:`round_may_begin`) is left out whole."""
+    _require_aware(now)
+    out: list[PlannedPhase] = []
+    for key, phase, when in upcoming_phases(schedule, tz, start, weeks):
+        stored = reached.get(key)
+        if stored is not None and phase_index(stored) >= phase_index(phase):
+            status = "done"
+        elif stored is None and not round_may_begin(key, schedule, tz, now):
+            status = "skipped"
+        elif when <= now:
+            status = "overdue"
+        else:
+            status = "coming"
+        out.append(PlannedPhase(key, phase, when, status))
     return out
 
 

@@ -46,3 +46,9 @@ def t(lang: str | None, key: str, **kwargs: Any) -> str:
 def plural(lang: str | None, key: str, count: int, **kwargs: Any) -> str:
     """`key.one` for a count of 1, `key.many` for any other (0 included: "0 åtgärder", "0 actions")."""
     return t(lang, f"{key}.one" if count == 1 else f"{key}.many", count=count, **kwargs)
+
+
+def count(lang: str | None, noun: str, n: int) -> str:
+    """``n`` and the noun in the right form: "1 vecka", "3 veckor" ("noun.<noun>" holds "one|many")."""
+    one, _, many = t(lang, f"noun.{noun}").partition("|")
+    return f"{n} {one if n == 1 else many or one}"

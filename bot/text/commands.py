@@ -20,7 +20,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Hi! I don't know you yet. Ask your EST coordinator to add you as a reporter.",
     },
     "cmd.unknown": {
-        "sv": 'Okänt kommando "{cmd}". Skriv help för att se vad du kan göra.',
+        "sv": 'Okänt kommando "{cmd}". Skriv hjälp för att se vad du kan göra.',
         "en": 'Unknown command "{cmd}". Type help to see what you can do.',
     },
     "cmd.denied": {
@@ -31,6 +31,10 @@ TEXT: dict[str, dict[str, str]] = {
     "role.participant": {"sv": "mötesdeltagare", "en": "meeting participants"},
     "role.coordinator": {"sv": "samordnare", "en": "coordinators"},
     "role.admin": {"sv": "administratörer", "en": "administrators"},
+    "role.one.reporter": {"sv": "rapportör", "en": "reporter"},
+    "role.one.participant": {"sv": "mötesdeltagare", "en": "meeting participant"},
+    "role.one.coordinator": {"sv": "samordnare", "en": "coordinator"},
+    "role.one.admin": {"sv": "administratör", "en": "administrator"},
     "cmd.usage": {"sv": "Så här: {usage}", "en": "Usage: {usage}"},
     "cmd.error": {
         "sv": "Något gick fel hos mig, inget sparades. Försök igen om en stund; samordnaren kan se felet i loggen.",
@@ -41,55 +45,71 @@ TEXT: dict[str, dict[str, str]] = {
         "sv": "Det här kan du skriva till mig:\n"
         "• rapport – börja eller fortsätt veckans rapport\n"
         "• ändra – ändra din skickade rapport (fram till stängning)\n"
-        "• ledig ÅÅÅÅ-MM-DD – inga frågor till och med ett datum (semester)\n"
+        "• ledig ÅÅÅÅ-MM-DD – inga frågor till och med ett datum (semester); ledig av – frågor igen\n"
         "• språk sv|en – byt språk\n"
-        "• help – den här hjälpen",
+        "• minadata – se vad boten har sparat om dig\n"
+        "• hjälp – den här hjälpen",
         "en": "Here is what you can write to me:\n"
         "• report – start or continue this week's report\n"
         "• edit – change your sent report (until it closes)\n"
-        "• pause YYYY-MM-DD – no questions until a date (vacation)\n"
+        "• pause YYYY-MM-DD – no questions until a date (vacation); pause off – questions again\n"
         "• language sv|en – change language\n"
+        "• mydata – see what the bot has stored about you\n"
         "• help – this help",
+    },
+    "help.participant": {
+        "sv": "Mötesdeltagare:\n"
+        "• lägesbild [ÅÅÅÅ-Vnn] – förhandsvisa lägesbilden\n"
+        "• veckorapport [ÅÅÅÅ-Vnn] – veckorapporten (med PDF)\n"
+        "• observera OMRÅDE [FAKTOR]: text – lägg till en observation\n"
+        "• åtgärder – de beslutade åtgärderna",
+        "en": "Meeting participants:\n"
+        "• picture [YYYY-Wnn] – preview the situation picture\n"
+        "• report [YYYY-Wnn] – the weekly report (with a PDF)\n"
+        "• observe AREA [FACTOR]: text – add an observation\n"
+        "• actions – the decided actions",
     },
     "help.coordinator": {
         "sv": "Samordnarkommandon:\n"
         "• status – svarsfrekvens och vilka som inte svarat\n"
-        "• remind – påminn dem som inte svarat\n"
-        "• open / close – öppna eller stäng veckans rapportering nu\n"
-        "• picture – förhandsvisa lägesbilden\n"
-        "• finalize – fastställ lägesbilden\n"
-        "• report [ÅÅÅÅ-Vnn] – veckorapporten (med PDF)\n"
-        "• export [FRÅN [TILL]] [csv|xlsx] – svar, lägesbilder och åtgärder som fil\n"
-        "• followup [ÅR] [html|pdf] – årsuppföljning av åtgärderna\n"
-        "• reporter add NAMN | ORGANISATION | OMRÅDE[,OMRÅDE] [| roll]\n"
-        "• reporter remove NAMN · reporter list\n"
-        "• pause NAMN ÅÅÅÅ-MM-DD (eller off)\n"
-        "• area add KOD NAMN · area list\n"
-        "• observe OMRÅDE [FAKTOR]: text\n"
-        "• priority add OMRÅDE [| PLATS]: text\n"
-        "• actions [done|ongoing ID]\n"
-        "• review [approve|hide ID] – anteckningar; review approve|reject P-ID [NAMN] – nya platser\n"
-        "• stats [ÅÅÅÅ-MM] – månadsuppföljningen av brott och skadegörelse\n"
-        "• help",
+        "• påminn – påminn dem som inte svarat\n"
+        "• öppna / stäng – öppna eller stäng veckans rapportering nu\n"
+        "• utkast – lägg ut utkastet till lägesbild i mötet nu (när rapporteringen är stängd)\n"
+        "• fastställ [ÅÅÅÅ-Vnn] – fastställ lägesbilden\n"
+        "• publicera – skicka ut den fastställda veckorapporten nu\n"
+        "• exportera [FRÅN [TILL]] [csv|xlsx] – svar, lägesbilder och åtgärder som fil\n"
+        "• uppföljning [ÅR] [html|pdf] – årsuppföljning av åtgärderna\n"
+        "• rapportör ny NAMN | ORGANISATION | OMRÅDE[,OMRÅDE] [| ROLL]\n"
+        "• rapportör bort NAMN · rapportör lista\n"
+        "• bjud NAMN – en inbjudningslänk till boten\n"
+        "• ledig NAMN ÅÅÅÅ-MM-DD (eller av)\n"
+        "• område ny KOD NAMN · område lista\n"
+        "• prioritet ny OMRÅDE [| PLATS]: text\n"
+        "• åtgärder [klar|pågår ID]\n"
+        "• granska [godkänn|dölj ID] · granska redigera ID: text\n"
+        "• granska godkänn|avvisa P-ID [NAMN] – nya platser som rapportörer skrivit eller delat\n"
+        "• statistik [ÅÅÅÅ-MM] – månadsuppföljningen av brott och skadegörelse\n"
+        "• radera NAMN – radera en person (svaren finns kvar utan namn)",
         "en": "Coordinator commands:\n"
         "• status – response rate and who has not answered\n"
         "• remind – remind those who have not answered\n"
         "• open / close – open or close this week's reporting now\n"
-        "• picture – preview the situation picture\n"
-        "• finalize – finalise the situation picture\n"
-        "• report [YYYY-Wnn] – the weekly report (with a PDF)\n"
+        "• draft – post the draft situation picture in the meeting now (once reporting is closed)\n"
+        "• finalize [YYYY-Wnn] – finalise the situation picture\n"
+        "• publish – send out the finalised weekly report now\n"
         "• export [FROM [TO]] [csv|xlsx] – answers, pictures and actions as a file\n"
         "• followup [YEAR] [html|pdf] – the yearly follow-up of actions\n"
-        "• reporter add NAME | ORGANISATION | AREA[,AREA] [| role]\n"
+        "• reporter add NAME | ORGANISATION | AREA[,AREA] [| ROLE]\n"
         "• reporter remove NAME · reporter list\n"
+        "• invite NAME – an invitation link to the bot\n"
         "• pause NAME YYYY-MM-DD (or off)\n"
         "• area add CODE NAME · area list\n"
-        "• observe AREA [FACTOR]: text\n"
         "• priority add AREA [| PLACE]: text\n"
         "• actions [done|ongoing ID]\n"
-        "• review [approve|hide ID] – notes; review approve|reject P-ID [NAME] – new places\n"
+        "• review [approve|hide ID] · review edit ID: text\n"
+        "• review approve|reject P-ID [NAME] – new places reporters typed or shared\n"
         "• stats [YYYY-MM] – the monthly follow-up of crimes and vandalism\n"
-        "• help",
+        "• forget NAME – erase a person (their answers stay without a name)",
     },
     "cmd.language.set": {"sv": "Jag skriver på svenska från och med nu.", "en": "I will write in English from now on."},
     "cmd.language.usage": {"sv": "språk sv|en", "en": "language sv|en"},
@@ -104,11 +124,11 @@ TEXT: dict[str, dict[str, str]] = {
     "cmd.status.missing": {"sv": "Har inte svarat: {names}", "en": "Not answered: {names}"},
     "cmd.status.paused": {"sv": "Lediga: {names}", "en": "On leave: {names}"},
     "cmd.status.parked": {
-        "sv": "⚠️ {n} meddelanden kunde inte levereras (se loggen).",
-        "en": "⚠️ {n} messages could not be delivered (see the log).",
+        "sv": "⚠️ {n} kunde inte levereras (se loggen).",
+        "en": "⚠️ {n} could not be delivered (see the log).",
     },
     "cmd.status.next": {"sv": "Nästa steg: {phase} {at}.", "en": "Next step: {phase} {at}."},
-    "cmd.remind.done": {"sv": "Påminnelse skickad till {n} rapportörer.", "en": "Reminder sent to {n} reporters."},
+    "cmd.remind.done": {"sv": "Påminnelse skickad till {n}.", "en": "Reminder sent to {n}."},
     "cmd.remind.closed": {
         "sv": "Rapporteringen är redan stängd för {week}.",
         "en": "Reporting has already closed for {week}.",
@@ -155,7 +175,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "cmd.reporter.inactive": {"sv": " (borttagen)", "en": " (removed)"},
     "cmd.reporter.paused": {"sv": " (ledig t.o.m. {date})", "en": " (on leave until {date})"},
-    "cmd.reporter.header": {"sv": "{n} personer:", "en": "{n} people:"},
+    "cmd.reporter.header": {"sv": "{n}:", "en": "{n}:"},
     "cmd.bad_role": {"sv": "Okänd roll {role}; välj {allowed}.", "en": "Unknown role {role}; choose {allowed}."},
     "cmd.bad_area": {"sv": "Okänt område {area}; finns: {allowed}.", "en": "Unknown area {area}; known: {allowed}."},
     "cmd.bad_factor": {
@@ -189,8 +209,8 @@ TEXT: dict[str, dict[str, str]] = {
     "cmd.what.person_name": {"sv": "Personens namn", "en": "The person's name"},
     "cmd.what.organisation": {"sv": "Organisationens namn", "en": "The organisation's name"},
     "cmd.area.line": {
-        "sv": "• {code} – {name} ({places} platser, {people} rapportörer)",
-        "en": "• {code} – {name} ({places} places, {people} reporters)",
+        "sv": "• {code} – {name} ({places}, {people})",
+        "en": "• {code} – {name} ({places}, {people})",
     },
     "cmd.observe.done": {"sv": "Observationen är sparad för {week}.", "en": "The observation was saved for {week}."},
     "cmd.empty_text": {"sv": "Texten saknas.", "en": "The text is missing."},
@@ -287,12 +307,14 @@ TEXT: dict[str, dict[str, str]] = {
     "menu.report": {"sv": "Veckorapporten", "en": "The weekly report"},
     "menu.actions": {"sv": "Beslutade åtgärder", "en": "Decided actions"},
     "menu.help": {"sv": "Hjälp", "en": "Help"},
-    "menu.pause": {"sv": "Ledig till ett datum: /ledig ÅÅÅÅ-MM-DD", "en": "On leave until a date: /ledig YYYY-MM-DD"},
-    "menu.language": {"sv": "Byt språk: /sprak en", "en": "Change language: /sprak sv"},
+    "menu.pause": {"sv": "Ledig till ett datum: /ledig ÅÅÅÅ-MM-DD", "en": "On leave until a date: /pause YYYY-MM-DD"},
+    "menu.language": {"sv": "Byt språk: /sprak en", "en": "Change language: /language sv"},
+    "menu.draft": {"sv": "Lägg ut utkastet till lägesbild nu", "en": "Post the draft situation picture now"},
+    "menu.publish": {"sv": "Skicka ut veckorapporten nu", "en": "Send out the weekly report now"},
     "menu.open": {"sv": "Öppna veckans rapportering nu", "en": "Open this week's reporting now"},
     "menu.close": {"sv": "Stäng veckans rapportering nu", "en": "Close this week's reporting now"},
-    "menu.reporter": {"sv": "Rapportörer: add, remove, list", "en": "Reporters: add, remove, list"},
-    "menu.area": {"sv": "Områden: add, list", "en": "Areas: add, list"},
+    "menu.reporter": {"sv": "Rapportörer: ny, bort, lista", "en": "Reporters: add, remove, list"},
+    "menu.area": {"sv": "Områden: ny, lista", "en": "Areas: add, list"},
     "menu.observe": {"sv": "Lägg till en observation", "en": "Add an observation"},
     "menu.priority": {"sv": "Lägg till en prioritering", "en": "Add a priority"},
     "menu.review": {"sv": "Granska anteckningar", "en": "Review notes"},
@@ -327,5 +349,97 @@ TEXT: dict[str, dict[str, str]] = {
     "cmd.observe.locked": {
         "sv": "Observationen gäller nästa vecka, {week}, eftersom veckans lägesbild är fastställd.",
         "en": "The observation counts for next week, {week}, since this week's picture is finalised.",
+    },
+    # Counted nouns, "one|many", for bot.text.count: "1 vecka", "2 veckor".
+    "noun.week": {"sv": "vecka|veckor", "en": "week|weeks"},
+    "noun.note": {"sv": "anteckning|anteckningar", "en": "note|notes"},
+    "noun.reporter": {"sv": "rapportör|rapportörer", "en": "reporter|reporters"},
+    "noun.person": {"sv": "person|personer", "en": "person|people"},
+    "noun.message": {"sv": "meddelande|meddelanden", "en": "message|messages"},
+    "noun.place": {"sv": "plats|platser", "en": "place|places"},
+    "noun.response": {"sv": "svar|svar", "en": "response|responses"},
+    "noun.answer": {"sv": "svar|svar", "en": "answer|answers"},
+    "noun.cell": {"sv": "cell|celler", "en": "cell|cells"},
+    "noun.action": {"sv": "åtgärd|åtgärder", "en": "action|actions"},
+    "noun.decided_action": {"sv": "beslutad åtgärd|beslutade åtgärder", "en": "decided action|decided actions"},
+    # The usage lines, in the words of each language (the Swedish words are aliases of the English ones).
+    "cmd.pause.usage": {"sv": "ledig ÅÅÅÅ-MM-DD | av", "en": "pause YYYY-MM-DD | off"},
+    "cmd.pause.other": {"sv": "ledig NAMN", "en": "pause NAME"},
+    "cmd.reporter.usage": {
+        "sv": "rapportör ny NAMN | ORGANISATION | OMRÅDE[,OMRÅDE] [| ROLL] · rapportör bort NAMN · rapportör lista",
+        "en": "reporter add NAME | ORGANISATION | AREA[,AREA] [| ROLE] · reporter remove NAME · reporter list",
+    },
+    "cmd.area.usage": {"sv": "område ny KOD NAMN · område lista", "en": "area add CODE NAME · area list"},
+    "cmd.observe.usage": {"sv": "observera OMRÅDE [FAKTOR]: text", "en": "observe AREA [FACTOR]: text"},
+    "cmd.priority.usage": {"sv": "prioritet ny OMRÅDE [| PLATS]: text", "en": "priority add AREA [| PLACE]: text"},
+    "cmd.actions.usage": {"sv": "åtgärder [klar|pågår ID]", "en": "actions [done|ongoing ID]"},
+    "cmd.review.usage": {
+        "sv": "granska [godkänn|dölj ID] · granska redigera ID: text",
+        "en": "review [approve|hide ID] · review edit ID: text",
+    },
+    # Each command by the word a person of that language writes (what help shows; `cmd.denied` names it).
+    "word.help": {"sv": "hjälp", "en": "help"},
+    "word.report_me": {"sv": "rapport", "en": "report"},
+    "word.edit": {"sv": "ändra", "en": "edit"},
+    "word.language": {"sv": "språk", "en": "language"},
+    "word.pause": {"sv": "ledig", "en": "pause"},
+    "word.mydata": {"sv": "minadata", "en": "mydata"},
+    "word.status": {"sv": "status", "en": "status"},
+    "word.remind": {"sv": "påminn", "en": "remind"},
+    "word.open": {"sv": "öppna", "en": "open"},
+    "word.close": {"sv": "stäng", "en": "close"},
+    "word.draft": {"sv": "utkast", "en": "draft"},
+    "word.picture": {"sv": "lägesbild", "en": "picture"},
+    "word.finalize": {"sv": "fastställ", "en": "finalize"},
+    "word.publish": {"sv": "publicera", "en": "publish"},
+    "word.report": {"sv": "veckorapport", "en": "report"},
+    "word.reporter": {"sv": "rapportör", "en": "reporter"},
+    "word.area": {"sv": "område", "en": "area"},
+    "word.observe": {"sv": "observera", "en": "observe"},
+    "word.priority": {"sv": "prioritet", "en": "priority"},
+    "word.actions": {"sv": "åtgärder", "en": "actions"},
+    "word.review": {"sv": "granska", "en": "review"},
+    "word.invite": {"sv": "bjud", "en": "invite"},
+    "word.stats": {"sv": "statistik", "en": "stats"},
+    "word.export": {"sv": "exportera", "en": "export"},
+    "word.followup": {"sv": "uppföljning", "en": "followup"},
+    "word.forget": {"sv": "radera", "en": "forget"},
+    # The coordinator's draft and publish commands (issue 14 §4).
+    "cmd.draft.done": {
+        "sv": "Utkastet till lägesbild för {week} är utlagt i mötet.",
+        "en": "The draft situation picture for {week} is posted in the meeting.",
+    },
+    "cmd.draft.not_closed": {
+        "sv": "Rapporteringen för {week} är inte stängd än ({phase}); skriv stäng först.",
+        "en": "Reporting for {week} has not closed yet ({phase}); write close first.",
+    },
+    "cmd.publish.done": {
+        "sv": "Veckorapporten för {week} är utskickad.",
+        "en": "The weekly report for {week} has been sent out.",
+    },
+    "cmd.publish.not_final": {
+        "sv": "Lägesbilden för {week} är inte fastställd än ({phase}); skriv fastställ först.",
+        "en": "The picture for {week} is not finalised yet ({phase}); write finalize first.",
+    },
+    "cmd.publish.empty": {
+        "sv": "Ingen fick enkäten för {week}, så det finns ingen veckorapport att skicka ut.",
+        "en": "Nobody was sent the questionnaire for {week}, so there is no weekly report to send out.",
+    },
+    "cmd.no_channel": {
+        "sv": "⚠️ Ingen kanal är inställd för {channel}, så inget meddelande gick ut där.",
+        "en": "⚠️ No channel is set up for {channel}, so no message went out there.",
+    },
+    "channel.meeting": {"sv": "mötet", "en": "the meeting"},
+    "channel.broadcast": {"sv": "utskicket", "en": "the broadcast"},
+    # `est-bot schedule`: what became of each phase.
+    "schedule.done": {"sv": "klar", "en": "done"},
+    "schedule.overdue": {"sv": "försenad, görs när boten går igen", "en": "overdue, done when the bot runs again"},
+    "schedule.skipped": {
+        "sv": "utelämnad: veckan började utan omgång",
+        "en": "left out: the week began without a round",
+    },
+    "console.hello": {
+        "sv": "Du är {name} ({role}). Skriv ett nummer, en text eller hjälp; avsluta slutar.",
+        "en": "You are {name} ({role}). Type a number, a text or help; quit ends.",
     },
 }

@@ -9,7 +9,8 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "rel.parked_unknown": {"sv": "okänd mottagare {address}", "en": "unknown recipient {address}"},
     "review.edit_usage": {
-        "sv": "review edit ID: ny text — skriver om anteckningen (t.ex. för att ta bort ett namn) och godkänner den.",
+        "sv": "granska redigera ID: ny text — skriver om anteckningen (t.ex. för att ta bort ett namn) "
+        "och godkänner den.",
         "en": "review edit ID: new text — rewrites the note (e.g. to remove a name) and approves it.",
     },
     "review.edited": {
@@ -17,19 +18,19 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Note {id} is rewritten and approved: {text}",
     },
     "forget.usage": {
-        "sv": "forget NAMN — raderar personens namn, organisation och chattkopplingar; nivåerna finns kvar anonymt.",
+        "sv": "radera NAMN — raderar personens namn, organisation och chattkopplingar; nivåerna finns kvar anonymt.",
         "en": "forget NAME — erases the person's name, organisation and chat links; their levels stay, anonymised.",
     },
     "forget.done": {
         "sv": (
             "Personen är raderad och heter nu {placeholder}: namn, organisation, chattkonton, inbjudningar, egna "
-            "anteckningar och meddelanden som nämner namnet. {responses} svar finns kvar utan namn.\n"
+            "anteckningar och meddelanden som nämner namnet. {responses} finns kvar utan namn.\n"
             "Meddelanden till andra som anteckningarna togs bort ur: {messages}. Raderade filer med personens egna "
             "uppgifter: {files}."
         ),
         "en": (
             "The person is erased and is now {placeholder}: name, organisation, chat accounts, invitations, own "
-            "notes and messages naming them. {responses} responses remain without a name.\n"
+            "notes and messages naming them. {responses} remain without a name.\n"
             "Messages to others their notes were removed from: {messages}. Files of their own data deleted: {files}."
         ),
     },
@@ -91,20 +92,20 @@ TEXT: dict[str, dict[str, str]] = {
             "• Roll: {role}, organisation: {org}, språk: {language}\n"
             "• Områden: {areas}\n"
             "• Chattkonton: {accounts}\n"
-            "• Svar: {responses} veckor, {notes} anteckningar\n"
+            "• Svar: {responses}, {notes}\n"
             "• Observationer: {observations}, röster: {votes}, meddelanden till dig: {messages}\n"
-            "Allt finns i den bifogade filen {file}. Anteckningar gallras efter {weeks} veckor. Vill du bli raderad: "
-            "be en samordnare om forget."
+            "Allt finns i den bifogade filen {file}. Anteckningar gallras efter {weeks}. Vill du bli raderad: "
+            "be en samordnare att radera dig."
         ),
         "en": (
             "This is what the bot keeps about you ({name}):\n"
             "• Role: {role}, organisation: {org}, language: {language}\n"
             "• Areas: {areas}\n"
             "• Chat accounts: {accounts}\n"
-            "• Responses: {responses} weeks, {notes} notes\n"
+            "• Responses: {responses}, {notes}\n"
             "• Observations: {observations}, votes: {votes}, messages to you: {messages}\n"
-            "Everything is in the attached file {file}. Notes are deleted after {weeks} weeks. To be erased, ask a "
-            "coordinator for forget."
+            "Everything is in the attached file {file}. Notes are deleted after {weeks}. To be erased, ask a "
+            "coordinator to forget you."
         ),
     },
 }

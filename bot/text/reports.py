@@ -97,7 +97,8 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "There is no round for {week}.",
     },
     "cmd.export.usage": {
-        "sv": "export [FRÅN [TILL]] [csv|xlsx] [answers|pictures|actions|all], t.ex. export 2026-W40 2026-W47 xlsx",
+        "sv": "exportera [FRÅN [TILL]] [csv|xlsx] [svar|lägesbilder|åtgärder|allt], "
+        "t.ex. exportera 2026-W40 2026-W47 xlsx",
         "en": "export [FROM [TO]] [csv|xlsx] [answers|pictures|actions|all], e.g. export 2026-W40 2026-W47 xlsx",
     },
     "cmd.export.bad_range": {
@@ -126,7 +127,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "(The PDF could not be made just now; the text above is the whole report.)",
     },
     "cmd.followup.usage": {
-        "sv": "followup [ÅR] [html|pdf], t.ex. followup 2026",
+        "sv": "uppföljning [ÅR] [html|pdf], t.ex. uppföljning 2026",
         "en": "followup [YEAR] [html|pdf], e.g. followup 2026",
     },
     "cmd.followup.bad_year": {

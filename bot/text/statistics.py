@@ -68,14 +68,14 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "No figures are imported for {month}. Import them with: est-bot import police|vandalism|events FILE",
     },
     "stats.bad_month": {
-        "sv": "Månaden {value} förstår jag inte; skriv den som 2026-11 (eller bara stats för förra månaden).",
+        "sv": "Månaden {value} förstår jag inte; skriv den som 2026-11 (eller bara statistik för förra månaden).",
         "en": "I don't understand the month {value}; write it as 2026-11 (or just stats for last month).",
     },
     "stats.future": {
         "sv": "{month} har inte börjat än; välj en månad som har varit.",
         "en": "{month} has not started yet; choose a month that has begun.",
     },
-    "stats.usage": {"sv": "stats [ÅÅÅÅ-MM]", "en": "stats [YYYY-MM]"},
+    "stats.usage": {"sv": "statistik [ÅÅÅÅ-MM]", "en": "stats [YYYY-MM]"},
     # charts
     "stats.chart.by_month": {"sv": "Per månad – {group}", "en": "By month – {group}"},
     "stats.chart.by_weekday": {

@@ -23,8 +23,10 @@ COORDINATOR_MENU = (
     "remind",
     "open",
     "close",
+    "draft",
     "picture",
     "finalize",
+    "publish",
     "report",
     "reporter",
     "area",
@@ -38,16 +40,43 @@ COORDINATOR_MENU = (
     "stats",
     "forget",
 )
-# Telegram command names are a-z, 0-9 and _: the Swedish words without å, ä, ö where needed.
-MENU_WORDS = {
-    "report_me": "rapport",
-    "edit": "andra",
-    "pause": "ledig",
-    "language": "sprak",
-    "mydata": "minadata",
-    "stats": "statistik",
-    "forget": "radera",
+# Each language's menu shows its own words (bot.commands.ALIASES takes them). Telegram command names are a-z,
+# 0-9 and _: the Swedish words without å, ä, ö.
+MENU_WORDS: dict[str, dict[str, str]] = {
+    "sv": {
+        "report_me": "rapport",
+        "edit": "andra",
+        "pause": "ledig",
+        "language": "sprak",
+        "mydata": "minadata",
+        "help": "hjalp",
+        "remind": "paminn",
+        "open": "oppna",
+        "close": "stang",
+        "draft": "utkast",
+        "picture": "lagesbild",
+        "finalize": "faststall",
+        "publish": "publicera",
+        "report": "veckorapport",
+        "reporter": "rapportor",
+        "area": "omrade",
+        "observe": "observera",
+        "priority": "prioritet",
+        "actions": "atgarder",
+        "review": "granska",
+        "invite": "bjud",
+        "export": "exportera",
+        "followup": "uppfoljning",
+        "stats": "statistik",
+        "forget": "radera",
+    },
+    "en": {"report_me": "report", "report": "weeklyreport"},
 }
+
+
+def menu_word(lang: str, name: str) -> str:
+    """The command a person of `lang` taps in the menu for the command `name`."""
+    return MENU_WORDS[lang].get(name, name)
 
 
 def build_application(config: TelegramConfig, token: str) -> Application[Any, Any, Any, Any, Any, Any]:
@@ -63,7 +92,7 @@ async def set_menu(application: Application[Any, Any, Any, Any, Any, Any], coord
         code = None if lang == "sv" else lang
 
         def menu(names: tuple[str, ...], lang: str = lang) -> list[BotCommand]:
-            return [BotCommand(MENU_WORDS.get(n, n), t(lang, f"menu.{n}")) for n in names]
+            return [BotCommand(menu_word(lang, n), t(lang, f"menu.{n}")) for n in names]
 
         try:
             await application.bot.set_my_commands(menu(REPORTER_MENU), language_code=code)

@@ -245,7 +245,7 @@ def test_a_message_that_can_never_be_delivered_is_parked_and_shown_in_status(tmp
         w.fake.fail_next("conversations.open", status=200, error="user_not_found")
         await w.tick()
         await w.command(SARA, "status", channel=MEETING)
-        assert "1 meddelanden kunde inte levereras" in w.ephemeral_texts(SARA)[-1]
+        assert "1 meddelande kunde inte levereras" in w.ephemeral_texts(SARA)[-1]
 
     run_workspace(tmp_path, body, check_errors=False)
 
@@ -301,5 +301,35 @@ def test_the_reminder_is_a_new_direct_message_that_notifies(tmp_path: Path) -> N
         assert any(w.block_text(m).startswith("Påminnelse") for m in w.messages(ANNA))  # started, not sent
         with w.app.services.unit() as uow:
             assert uow.store.outbox_counts().get("pending", 0) == 0
+
+    run_workspace(tmp_path, body)
+
+
+def test_est_utkast_and_publicera_post_the_draft_and_the_report_now(tmp_path: Path) -> None:
+    """`/est utkast` after `/est stäng` posts the draft picture in the meeting channel, `/est publicera` after
+    finalising sends the report to the broadcast channel; the scheduled steps later post nothing again."""
+    from tests.handlers.slack_harness import BROADCAST
+
+    async def body(w: Workspace) -> None:
+        await w.tick()
+        await w.command(SARA, "utkast", channel=MEETING)
+        assert w.ephemeral_texts(SARA)[-1].startswith("Rapporteringen för 2026-W47 är inte stängd än")
+        await w.command(SARA, "stäng", channel=MEETING)
+        await w.command(SARA, "utkast", channel=MEETING)
+        await w.drain()
+        assert w.ephemeral_texts(SARA)[-1] == "Utkastet till lägesbild för 2026-W47 är utlagt i mötet."
+        drafted = len(w.messages(MEETING))
+        assert drafted >= 1 and "Utkast till lägesbild 2026-W47" in w.block_text(w.messages(MEETING)[0])
+        await w.command(SARA, "fastställ", channel=MEETING)
+        await w.command(SARA, "publicera", channel=MEETING)
+        await w.drain()
+        assert w.ephemeral_texts(SARA)[-1] == "Veckorapporten för 2026-W47 är utskickad."
+        reports = [m for m in w.messages(BROADCAST) if m.get("subtype") != "file_share"]
+        assert len(reports) == 1 and "Veckorapport 2026-W47" in w.block_text(reports[0]) + reports[0]["text"]
+        await w.tick(timedelta(days=2, minutes=5))  # Thursday 08:05, the scheduled draft
+        await w.tick(timedelta(days=1))  # Friday, the scheduled publication
+        assert [m for m in w.messages(BROADCAST) if m.get("subtype") != "file_share"] == reports
+        with w.app.services.unit() as uow:
+            assert [r.phase for r in uow.store.recent_rounds("tbg", 5)] == ["published"]
 
     run_workspace(tmp_path, body)

@@ -319,10 +319,10 @@ def test_est_bot_run_polls_telegram_and_answers(tmp_path: Path) -> None:
     with FakeTelegramAPI() as fake, est_bot_run(tmp_path, fake):
         fake.push_update(fake.command_update(ANNA, ANNA, "help"))
         wait_until(lambda: helped(fake) == 1)
-        assert [c["command"] for c in fake.commands()] == ["rapport", "andra", "ledig", "sprak", "minadata", "help"]
+        assert [c["command"] for c in fake.commands()] == ["rapport", "andra", "ledig", "sprak", "minadata", "hjalp"]
         coordinator = [c["command"] for c in fake.commands({"type": "chat", "chat_id": SARA})]
-        assert {"status", "finalize", "invite"} <= set(coordinator)
-        assert [c["command"] for c in fake.commands(language_code="en")][:1] == ["rapport"]
+        assert {"status", "faststall", "bjud", "utkast", "publicera"} <= set(coordinator)
+        assert [c["command"] for c in fake.commands(language_code="en")][:2] == ["report", "edit"]
 
 
 def test_est_bot_run_webhook_takes_only_requests_with_the_secret(tmp_path: Path) -> None:
@@ -386,5 +386,32 @@ def test_an_export_reaches_the_coordinator_as_a_document(tmp_path: Path) -> None
         pdf = e.last(KIM)["document"]
         assert pdf["file_name"] == "veckorapport-2026-W47.sv.pdf"
         assert e.fake.file_bytes(pdf["file_id"]).startswith(b"%PDF-")
+
+    run_edge(tmp_path, body)
+
+
+def test_utkast_and_publicera_post_the_draft_and_the_report_now(tmp_path: Path) -> None:
+    """/utkast (the Swedish menu's word) after /stang posts the draft in the meeting group; /publicera after
+    /faststall sends the report to the broadcast group; Friday's scheduled publication sends nothing again."""
+    from datetime import timedelta
+
+    async def body(e: Edge) -> None:
+        await e.tick()
+        for command in ("stang", "utkast"):
+            await e.feed(e.fake.command_update(SARA, SARA, command))
+        await asyncio.to_thread(e.app.dispatcher.drain, "telegram", 1000)
+        assert e.last(SARA)["text"] == "Utkastet till lägesbild för 2026-W47 är utlagt i mötet."
+        assert e.fake.texts_to(MEETING)[0].startswith("Utkast till lägesbild 2026-W47")
+        for command in ("faststall", "publicera"):
+            await e.feed(e.fake.command_update(SARA, SARA, command))
+        await asyncio.to_thread(e.app.dispatcher.drain, "telegram", 1000)
+        assert "Veckorapporten för 2026-W47 är utskickad." in e.fake.texts_to(SARA)
+        reports = [t for t in e.fake.texts_to(BROADCAST) if t.startswith("Veckorapport 2026-W47")]
+        assert len(reports) == 1
+        clock = e.app.services.clock
+        assert isinstance(clock, ManualClock)
+        clock.advance(timedelta(days=3))  # past Friday 07:30
+        await e.tick()
+        assert [t for t in e.fake.texts_to(BROADCAST) if t.startswith("Veckorapport")] == reports
 
     run_edge(tmp_path, body)

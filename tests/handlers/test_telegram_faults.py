@@ -135,7 +135,7 @@ def test_a_chat_that_never_accepts_is_parked_and_named_in_status(tmp_path: Path)
         update = r.fake.push_update(r.fake.command_update(SARA, SARA, "status"))
         await r.tg.process_update(Update.de_json(update, r.tg.bot))
         text = r.fake.texts_to(SARA)[-1]
-        assert "1 meddelanden kunde inte levereras" in text
+        assert "1 meddelande kunde inte levereras" in text
         assert "till Bo Berg: Forbidden: bot was blocked by the user" in text
 
     run(tmp_path, body)
