@@ -95,7 +95,9 @@ def test_the_readme_chat_example_works_as_written_on_any_day(tmp_path: Path) -> 
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert re.search(r"Tack! Din rapport för 2026-W\d\d är skickad", done.stdout), done.stdout[-2000:]
-    assert done.stdout.startswith("Du är Amira Hassan (rapportör). Skriv ett nummer, en text eller hjälp;")
+    assert done.stdout.startswith(
+        "Du är Amira Hassan, rapportör i Tryggare Trollhättan. Skriv ett nummer, en text eller hjälp;"
+    )
 
 
 def test_week_plan_marks_each_phase_from_the_stored_rounds() -> None:

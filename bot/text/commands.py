@@ -48,6 +48,7 @@ TEXT: dict[str, dict[str, str]] = {
         "• ledig ÅÅÅÅ-MM-DD – inga frågor till och med ett datum (semester); ledig av – frågor igen\n"
         "• språk sv|en – byt språk\n"
         "• minadata – se vad boten har sparat om dig\n"
+        "• start – en hälsning och vad du kan göra\n"
         "• hjälp – den här hjälpen",
         "en": "Here is what you can write to me:\n"
         "• report – start or continue this week's report\n"
@@ -55,6 +56,7 @@ TEXT: dict[str, dict[str, str]] = {
         "• pause YYYY-MM-DD – no questions until a date (vacation); pause off – questions again\n"
         "• language sv|en – change language\n"
         "• mydata – see what the bot has stored about you\n"
+        "• start – a greeting and what you can do\n"
         "• help – this help",
     },
     "help.participant": {
@@ -298,6 +300,7 @@ TEXT: dict[str, dict[str, str]] = {
         "sv": "Inbjudan till {name}, gäller en gång till och med {date}:\n{link}",
         "en": "Invitation for {name}, valid once until {date}:\n{link}",
     },
+    "menu.start": {"sv": "Hälsning och vad du kan göra", "en": "A greeting and what you can do"},
     "menu.report_me": {"sv": "Börja eller fortsätt veckans rapport", "en": "Start or continue this week's report"},
     "menu.edit": {"sv": "Ändra din skickade rapport", "en": "Change your sent report"},
     "menu.status": {"sv": "Svarsfrekvens (samordnare)", "en": "Response rate (coordinators)"},
@@ -379,6 +382,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     # Each command by the word a person of that language writes (what help shows; `cmd.denied` names it).
     "word.help": {"sv": "hjälp", "en": "help"},
+    "word.start": {"sv": "start", "en": "start"},
     "word.report_me": {"sv": "rapport", "en": "report"},
     "word.edit": {"sv": "ändra", "en": "edit"},
     "word.language": {"sv": "språk", "en": "language"},

@@ -16,7 +16,7 @@ from bot.text import t
 
 log = logging.getLogger(__name__)
 
-REPORTER_MENU = ("report_me", "edit", "pause", "language", "mydata", "help")
+REPORTER_MENU = ("report_me", "edit", "pause", "language", "mydata", "start", "help")
 COORDINATOR_MENU = (
     *REPORTER_MENU,
     "status",

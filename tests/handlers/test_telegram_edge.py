@@ -319,7 +319,15 @@ def test_est_bot_run_polls_telegram_and_answers(tmp_path: Path) -> None:
     with FakeTelegramAPI() as fake, est_bot_run(tmp_path, fake):
         fake.push_update(fake.command_update(ANNA, ANNA, "help"))
         wait_until(lambda: helped(fake) == 1)
-        assert [c["command"] for c in fake.commands()] == ["rapport", "andra", "ledig", "sprak", "minadata", "hjalp"]
+        assert [c["command"] for c in fake.commands()] == [
+            "rapport",
+            "andra",
+            "ledig",
+            "sprak",
+            "minadata",
+            "start",
+            "hjalp",
+        ]
         coordinator = [c["command"] for c in fake.commands({"type": "chat", "chat_id": SARA})]
         assert {"status", "faststall", "bjud", "utkast", "publicera"} <= set(coordinator)
         assert [c["command"] for c in fake.commands(language_code="en")][:2] == ["report", "edit"]
