@@ -39,8 +39,10 @@ def est_bot(*args: str, script: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run([EXE, *args], input=script, text=True, capture_output=True, timeout=120, env=env)
 
 
-def test_chat_logs_through_the_protected_set_up_and_shows_nothing_personal(tmp_path: Path) -> None:
-    cfg = str(write_config(tmp_path))
+def test_chat_logs_through_the_protected_set_up_and_shows_nothing_personal(tmp_path: Path, db_url: str) -> None:
+    path = write_config(tmp_path)
+    path.write_text(re.sub(r'url = ".*"', f'url = "{db_url}"', path.read_text(encoding="utf-8")), encoding="utf-8")
+    cfg = str(path)
     coordinator = "\n".join(
         [
             "/open",
