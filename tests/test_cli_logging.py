@@ -102,6 +102,18 @@ def test_import_logs_through_the_protected_set_up_and_shows_nothing_personal(tmp
         assert all(LOG_LINE.match(line) or line.startswith("est-bot: ") for line in proc.stderr.splitlines())
 
 
+def test_a_command_that_fails_does_not_print_what_was_typed(tmp_path: Path) -> None:
+    # A database in a folder that does not exist: however the failure is told, the values of the command line
+    # (a traceback's local variables, say) are not printed with it.
+    path = write_config(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace(str(tmp_path), str(tmp_path / "nej")), encoding="utf-8")
+
+    failed = est_bot("chat", "--as", PERSONNUMMER[0], "--config", str(path), "--at", "2026-11-16T10:00")
+
+    assert failed.returncode != 0
+    assert leaks(failed.stdout + failed.stderr) == [], failed.stderr
+
+
 def test_a_log_level_nobody_knows_is_one_clear_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         app, ["schedule", "--config", str(write_config(tmp_path))], env={"EST_LOG_LEVEL": "loud"}
