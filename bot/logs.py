@@ -33,6 +33,7 @@ LIBRARY_LOGGERS = (
     "matplotlib",
     "PIL",
     "openpyxl",
+    "alembic.runtime.plugins",  # a line per plugin when alembic is imported; its migration steps stay at INFO
 )
 #: The levels EST_LOG_LEVEL may name.
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
