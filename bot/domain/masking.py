@@ -5,6 +5,11 @@ carry Swedish personal identity numbers, phone numbers or e-mail addresses.
 ``mask_personal_data`` replaces them with neutral placeholders; ``clean_text``
 normalises a message from a chat client and then masks it.
 
+Numbers are found with spaces, dashes, dots or '/' inside (070.123.45.67), a
+personnummer also written as a date (1981-12-18-9876), and an address also
+written so a machine would not see it (anna(at)exempel.se, anna [at] exempel
+[dot] se).
+
 The rules lean towards masking: an ambiguous number that could be a phone
 number or a personnummer is masked either way (the label may then be the
 other one), but years, times, dates, ISO weeks, street numbers, counts and
