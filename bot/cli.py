@@ -61,7 +61,9 @@ def _clock(at: str | None, cfg: Config) -> Clock:
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"est-bot: {message}", err=True)
+    from bot.domain.masking import mask_personal_data
+
+    typer.echo(f"est-bot: {mask_personal_data(message)}", err=True)  # it may repeat what was typed
     return typer.Exit(code)
 
 
@@ -75,6 +77,34 @@ def _build(cfg: Config, **kwargs: Any) -> App:
         return build(cfg, **kwargs)
     except DatabaseUnavailable as exc:
         raise _fail(str(exc), exc.code) from None
+
+
+def _log_secrets() -> tuple[str | None, ...]:
+    from bot.config import Secrets
+
+    secrets = Secrets()
+    return (
+        secrets.telegram_token,
+        secrets.telegram_webhook_secret,
+        secrets.slack_bot_token,
+        secrets.slack_app_token,
+        secrets.slack_signing_secret,
+        secrets.database_url,
+    )
+
+
+@app.callback()
+def _protected_logging(ctx: typer.Context) -> None:
+    # Every command logs through the same protected set-up (bot/logs.py: libraries at WARNING without the
+    # bodies they quote, secrets out, personal data masked), installed here once, before the command runs.
+    # `run` logs what it does at INFO; the other commands only what goes wrong, unless EST_LOG_LEVEL says more.
+    from bot import logs
+
+    default = "INFO" if ctx.invoked_subcommand == "run" else "WARNING"
+    level = os.environ.get("EST_LOG_LEVEL", "").strip().upper() or default
+    if level not in logs.LEVELS:
+        raise _fail(f"EST_LOG_LEVEL={level!r}: allowed: {', '.join(logs.LEVELS)}")
+    logs.setup(level, _log_secrets())
 
 
 @app.command()
@@ -220,20 +250,7 @@ def run(
             "(1-256 characters A-Z, a-z, 0-9, _ and -)"
         )
     clock = _clock(at, cfg)
-    from bot import logs
-
-    logs.setup(
-        os.environ.get("EST_LOG_LEVEL", "INFO"),
-        (
-            secrets.telegram_token,
-            secrets.telegram_webhook_secret,
-            secrets.slack_bot_token,
-            secrets.slack_app_token,
-            secrets.slack_signing_secret,
-            secrets.database_url,
-        ),
-    )
-    log = logging.getLogger("est-bot")
+    log = logging.getLogger("est-bot")  # set up, with every other command's log, in _protected_logging
 
     async def main() -> None:
         from bot.retry import keep_trying

@@ -20,7 +20,9 @@ LangOpt = Annotated[str | None, typer.Option("--lang", help="sv or en (default: 
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"est-bot: {message}", err=True)
+    from bot.domain.masking import mask_personal_data
+
+    typer.echo(f"est-bot: {mask_personal_data(message)}", err=True)  # it may repeat what was typed
     return typer.Exit(code)
 
 

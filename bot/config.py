@@ -22,6 +22,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.domain.cycle import DEFAULT_SCHEDULE, PhaseTime, WeekSchedule
 from bot.domain.detection import HISTORY_WEEKS, DetectionParams
 from bot.domain.factors import DEFAULT_FACTORS, Factor
+from bot.domain.masking import has_personal_data, mask_personal_data
 
 ROLES = ("reporter", "participant", "coordinator", "admin")
 Role = Literal["reporter", "participant", "coordinator", "admin"]
@@ -61,34 +62,48 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+_PERSONAL_DATA_HELP = (
+    "holds a personal identity number, phone number or e-mail address, which a name or code everyone sees must "
+    "not hold (EST looks at places, not persons); write it without them"
+)
+
+
+def _no_personal_data(v: str) -> str:
+    if has_personal_data(v):
+        raise ValueError(_PERSONAL_DATA_HELP)
+    return v
+
+
 def _check_code(v: str) -> str:
     if not CODE_RE.match(v):
         raise ValueError(_CODE_HELP)
-    return v
+    return _no_personal_data(v)
 
 
 Code = Annotated[str, AfterValidator(_check_code)]
 """A stable identifier (area, factor, group): what the database and exports key on."""
+Name = Annotated[str, AfterValidator(_no_personal_data)]
+"""A name people see (a person, an organisation, an area, a place, a group, a factor): never personal data."""
 
 
 class FactorConfig(_Strict):
     code: Code
-    sv: str
-    en: str
+    sv: Name
+    en: Name
 
 
 class PlaceConfig(_Strict):
     """A known place with its position: a location a reporter shares nearby becomes this place."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Name = Field(min_length=1, max_length=200)
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
 
 
 class AreaConfig(_Strict):
     code: Code
-    name: str = Field(min_length=1, max_length=200)
-    places: list[Annotated[str, Field(min_length=1, max_length=200)] | PlaceConfig] = Field(default_factory=list)
+    name: Name = Field(min_length=1, max_length=200)
+    places: list[Annotated[Name, Field(min_length=1, max_length=200)] | PlaceConfig] = Field(default_factory=list)
 
     def place_points(self) -> list[tuple[str, float | None, float | None]]:
         """Each known place as (name, lat, lon); without a position in the file, lat and lon are None."""
@@ -96,8 +111,8 @@ class AreaConfig(_Strict):
 
 
 class ReporterConfig(_Strict):
-    name: str = Field(min_length=1, max_length=100)
-    organisation: str = Field(default="", max_length=200)
+    name: Name = Field(min_length=1, max_length=100)
+    organisation: Name = Field(default="", max_length=200)
     areas: list[str] = Field(default_factory=list)
     role: Role = "reporter"
     language: Literal["sv", "en"] = "sv"
@@ -210,14 +225,14 @@ class DetectionConfig(_Strict):
 
 class GroupConfig(_Strict):
     id: Code
-    name: str = Field(min_length=1, max_length=200)
+    name: Name = Field(min_length=1, max_length=200)
     timezone: str = "Europe/Stockholm"
     language: Literal["sv", "en"] = "sv"
     threshold: int = Field(default=2, ge=1, le=3)
     snooze_hours: float = Field(default=3.0, gt=0, le=72)
     # The municipality (kommun) as the police and Brå name it, e.g. "Trelleborg": filters imported statistics
     # and police events (docs/STATISTICS.md).
-    municipality: str | None = Field(default=None, min_length=1, max_length=100)
+    municipality: Name | None = Field(default=None, min_length=1, max_length=100)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
     detection: DetectionConfig = Field(default_factory=DetectionConfig)
     factors: list[FactorConfig] = Field(default_factory=list)
@@ -596,7 +611,9 @@ def format_validation_error(source: str, data: dict[str, Any], err: ValidationEr
             value = _lookup(data, loc)
         msg = _explain(e, loc, value)
     key = _loc(loc) or "(top level)"
-    shown = _show(value)
+    # The line is printed and may be logged: personal data in the value (or a name it quotes) is masked.
+    shown = _show(mask_personal_data(value) if isinstance(value, str) else value)
+    msg = mask_personal_data(msg)
     if re.search(r"token|secret|password", key, re.IGNORECASE) and shown:
         shown = "'…'"  # never echo a secret someone put in the file
         msg += "; secrets belong in the environment (EST_SLACK_BOT_TOKEN, EST_TELEGRAM_TOKEN, …), not in the file"

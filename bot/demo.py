@@ -16,6 +16,7 @@ from typing import Any, TextIO
 from bot.bootstrap import App, build
 from bot.clock import ManualClock
 from bot.config import Config, GroupConfig, parse_config
+from bot.conversation.document import plain_text
 from bot.conversation.messages import Inbound, Outbound
 from bot.domain.cycle import Phase, RoundKey, phase_due_at
 from bot.domain.masking import mask_personal_data
@@ -177,7 +178,7 @@ class DemoResult:
     out_dir: Path
     files: list[Path]
     draft_text: str
-    report_markdown: str
+    report_text: str  # the weekly report as the chat shows it (plain text of its structured document)
     answered: int
     events: int
 
@@ -403,6 +404,8 @@ def run_demo(out_dir: Path, seed: int = 2026, echo: TextIO | None = None) -> Dem
                 answered = uow.store.round_status(rnd.id, "demo", clock.now())["done"]
                 draft_text = picture_summary_text(pic)
                 files += _documents(app, uow, group, rnd, out_dir)
+                # What the chat gets for `report`: the structured document as text, never Markdown to show.
+                report_text = plain_text(app.services.report_document(uow, group, rnd, "sv"))
                 outputs = {
                     f"lagesbild-{key}.md": render_picture_markdown(pic),
                     f"lagesbild-{key}.html": render_picture_html(pic),
@@ -421,12 +424,12 @@ def run_demo(out_dir: Path, seed: int = 2026, echo: TextIO | None = None) -> Dem
                 path.write_text(text, encoding="utf-8")
                 files.append(path)
             files.append(transcript_path)
-            result = DemoResult(out_dir, files, draft_text, outputs[f"veckorapport-{key}.md"], answered, sim.events)
+            result = DemoResult(out_dir, files, draft_text, report_text, answered, sim.events)
         finally:
             app.close()
     if echo is not None:
         echo.write(f"Torsdagens utkast till lägesbild ({key}):\n\n{result.draft_text}\n\n")
-        echo.write(f"Fredagens veckorapport ({key}):\n\n{result.report_markdown}\n\n")
+        echo.write(f"Fredagens veckorapport ({key}):\n\n{result.report_text}\n\n")
         echo.write(f"{result.events} händelser genom motorn, {result.answered} svar vecka {key}.\n")
         echo.write("Skrev: " + ", ".join(str(f) for f in files) + "\n")
     return result

@@ -1,5 +1,5 @@
-"""Logging for `est-bot run`: one format, no secret in any line (tokens hide in request URLs), and nothing a
-person typed (DESIGN.md §3).
+"""Logging for every `est-bot` command (set up once, in bot/cli.py): one format, no secret in any line (tokens
+hide in request URLs), and nothing a person typed (DESIGN.md §3).
 
 Libraries log what they receive: slack_bolt logs the whole body of a request that fails its signature check
 (at INFO) and of one no listener handles (at WARNING), httpx every request URL, python-telegram-bot updates at
@@ -27,7 +27,16 @@ LIBRARY_LOGGERS = (
     "aiohttp",
     "websockets",
     "apscheduler",
+    "sqlalchemy",
+    "weasyprint",
+    "fontTools",
+    "matplotlib",
+    "PIL",
+    "openpyxl",
+    "alembic.runtime.plugins",  # a line per plugin when alembic is imported; its migration steps stay at INFO
 )
+#: The levels EST_LOG_LEVEL may name.
+LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 # "…, body: token=…&text=…)" (Bolt's failed signature check), "request body: {…}", "Request body: …".
 _BODY_RE = re.compile(r"(\bbody\b\W{0,3}).*", re.IGNORECASE | re.DOTALL)
@@ -96,7 +105,10 @@ class MaskPersonalData(logging.Filter):
 
 
 def protect(handler: logging.Handler, secrets: Iterable[str | None]) -> None:
-    """Give a handler the filters every line of the bot's log passes: secrets out, personal data masked."""
+    """Give a handler the filters every line of the bot's log passes: secrets out, personal data masked.
+    Protecting a handler again replaces its filters (a process that sets up twice filters each line once)."""
+    for old in [f for f in handler.filters if isinstance(f, RedactSecrets | MaskPersonalData)]:
+        handler.removeFilter(old)
     handler.addFilter(RedactSecrets(secrets))
     handler.addFilter(MaskPersonalData())
 
@@ -111,6 +123,8 @@ def quiet_libraries(level: str | int) -> None:
 
 def setup(level: str, secrets: Iterable[str | None]) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # A library's `warnings.warn` (openpyxl about a workbook, …) goes through the same filters, not around them.
+    logging.captureWarnings(True)
     secrets = tuple(secrets)
     for handler in logging.getLogger().handlers:
         protect(handler, secrets)

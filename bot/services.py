@@ -37,7 +37,7 @@ from bot.domain.model import ACTION_TYPES, RESPONSIBLES, TIMEFRAMES, AnswerIn, A
 from bot.domain.picture import Picture, PictureInput, build_picture
 from bot.domain.places import coarse
 from bot.ports import UnitOfWork
-from bot.reports.render import Decision, picture_summary_text, render_report_markdown
+from bot.reports.render import Decision, picture_summary_text
 from bot.sanitize import without_nul
 from bot.text import CATALOGUE, t
 
@@ -886,10 +886,6 @@ class Services:
             )
             for a in uow.store.actions_for_round(rnd.id)
         ]
-
-    def report_markdown(self, uow: UnitOfWork, group: GroupConfig, rnd: Round, lang: str) -> str:
-        pic = self.picture(uow, group, rnd, lang)
-        return render_report_markdown(pic, self.decisions(uow, rnd, lang))
 
     def report_document(self, uow: UnitOfWork, group: GroupConfig, rnd: Round, lang: str) -> Document:
         """The weekly report as structure, for the chat platforms to lay out (never Markdown to show)."""

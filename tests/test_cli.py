@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -114,7 +115,8 @@ def test_audit_lists_coordinator_changes(tmp_path: Path) -> None:
 
 
 def test_demo_plays_a_week_and_writes_reports(tmp_path: Path) -> None:
-    result = run_demo(tmp_path / "out")
+    echo = io.StringIO()
+    result = run_demo(tmp_path / "out", echo=echo)
     names = sorted(p.name for p in result.files)
     assert names == [
         "est-demo-2026-W43--2026-W47.xlsx",
@@ -157,6 +159,13 @@ def test_demo_plays_a_week_and_writes_reports(tmp_path: Path) -> None:
     picture = (tmp_path / "out" / "lagesbild-2026-W47.md").read_text(encoding="utf-8")
     assert "[telefon]" in picture.replace("\\", "") and "070-123" not in picture
     assert "markerad som sen" in transcript  # late answers after Thursday's close
+    # What the demo prints is the report as the chat shows it: the plain text of its document, no Markdown.
+    shown_report = echo.getvalue().partition("Fredagens veckorapport (2026-W47):")[2]
+    assert "Veckorapport Tryggare Exempelstad – vecka 47, 2026\n\nSammanfattning\n──" in shown_report
+    assert "Se över belysningen" in shown_report and "Ring vaktmästaren på [telefon]" in shown_report
+    for markdown in ("# ", "**", "|", "\\", ":-:"):
+        assert markdown not in shown_report, markdown
+    assert result.report_text in shown_report
 
 
 def test_run_starts_the_scheduler_catches_up_and_stops_on_interrupt(tmp_path: Path) -> None:

@@ -462,6 +462,95 @@ def test_a_mistake_is_one_line_with_key_value_and_what_is_allowed(case: str, tmp
     assert "Traceback" not in msg and "pydantic" not in msg and "errors.pydantic.dev" not in msg
 
 
+# A name or code everyone sees, holding personal data: (example text, replacement, key, the value as shown).
+PERSONAL_DATA_IN_NAMES: dict[str, tuple[str, str, str, str]] = {
+    "person's name with a personnummer": (
+        'name = "Amira Hassan"',
+        'name = "Amira Hassan 19811218-9876"',
+        "groups[0].reporters[0].name",
+        "'Amira Hassan [personnummer]'",
+    ),
+    "organisation with an obfuscated e-mail": (
+        'organisation = "Trygghetsvärdar"',
+        'organisation = "Trygghetsvärdar, anna(at)exempel.se"',
+        "groups[0].reporters[0].organisation",
+        "'Trygghetsvärdar, [e-post]'",
+    ),
+    "area name with a phone number": (
+        'name = "Lextorp"',
+        'name = "Lextorp 070-123 45 67"',
+        "groups[0].areas[1].name",
+        "'Lextorp [telefon]'",
+    ),
+    "place that is an e-mail address": (
+        '"Lextorps centrum"',
+        '"anna.svensson@exempel.se"',
+        "groups[0].areas[1].places[0]",
+        "'[e-post]'",
+    ),
+    "area code that is a personnummer": (
+        'code = "lextorp"',
+        'code = "811218-9876"',
+        "groups[0].areas[1].code",
+        "'[personnummer]'",
+    ),
+    "group id that is a phone number": (
+        'id = "trollhattan"',
+        'id = "0701234567"',
+        "groups[0].id",
+        "'[telefon]'",
+    ),
+    "group name with a phone number written with dots": (
+        'name = "Tryggare Trollhättan"',
+        'name = "Tryggare Trollhättan 08.123.456.78"',
+        "groups[0].name",
+        "'Tryggare Trollhättan [telefon]'",
+    ),
+    "municipality with a personnummer written as a date": (
+        'municipality = "Trollhättan"',
+        'municipality = "Trollhättan 1981-12-18-9876"',
+        "groups[0].municipality",
+        "'Trollhättan [personnummer]'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(PERSONAL_DATA_IN_NAMES), ids=list(PERSONAL_DATA_IN_NAMES))
+def test_personal_data_in_a_name_is_refused_at_load_with_one_line_naming_the_key(case: str, tmp_path: Path) -> None:
+    old, new, key, shown = PERSONAL_DATA_IN_NAMES[case]
+    path = write(tmp_path, edited(old, new))
+
+    msg = load_error(path)
+
+    assert "\n" not in msg
+    assert msg.startswith(f"{path}: {key} = {shown}: "), msg
+    assert "personal identity number, phone number or e-mail address" in msg and "write it without them" in msg
+    # the line is printed and may be logged: what it refuses is not in it
+    for personal in ("9876", "45 67", "1234567", "456.78", "anna"):
+        assert personal not in msg, msg
+
+
+def test_personal_data_in_a_factor_label_is_refused() -> None:
+    data = example_data()
+    data["groups"][0]["factors"] = [{"code": "klotter", "sv": "Klotter, ring 08-123 456 78", "en": "Graffiti"}]
+
+    with pytest.raises(ConfigError) as info:
+        parse_config(data, "est.toml")
+
+    assert str(info.value).startswith("est.toml: groups[0].factors[0].sv = 'Klotter, ring [telefon]': holds a")
+
+
+def test_an_e_mail_address_where_one_belongs_is_allowed(tmp_path: Path) -> None:
+    text = edited("[police_events]", '[police_events]\ncontact = "trygghet@trollhattan.example.se"')
+    cfg = load_config(write(tmp_path, text), env={})
+    assert cfg.police_events.contact == "trygghet@trollhattan.example.se"
+    # and names with digits that are not personal data load as they are
+    text = edited('name = "Lextorp"', 'name = "Lextorp 2026, kvarter 12-14"')
+    text = edited('"Lextorps centrum"', '"Storgatan 12, 231 42 Trelleborg"', text)
+    area = load_config(write(tmp_path, text), env={}).groups[0].areas[1]
+    assert (area.name, area.places[0]) == ("Lextorp 2026, kvarter 12-14", "Storgatan 12, 231 42 Trelleborg")
+
+
 # Mistakes easier to make on the parsed data than as a text edit: (change, message start, words).
 DATA_MISTAKES: dict[str, tuple[Callable[[dict[str, Any]], Any], str, list[str]]] = {
     "missing areas": (

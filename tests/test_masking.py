@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from bot.domain.masking import (
@@ -45,6 +45,11 @@ MASKED: list[tuple[str, str]] = [
     ("Id 850101—1234 (långt tankstreck).", f"Id {PNR} (långt tankstreck)."),
     ("Id 19850101- 1234 med mellanslag.", f"Id {PNR} med mellanslag."),
     ("Äldre person, 250101 +1234, ramlade.", f"Äldre person, {PNR}, ramlade."),
+    ("Pnr 1981-12-18-9876 på lappen.", f"Pnr {PNR} på lappen."),  # written as a date with dashes
+    ("Pnr 81-12-18-9876 på lappen.", f"Pnr {PNR} på lappen."),
+    ("Pnr 1981.12.18-9876 på lappen.", f"Pnr {PNR} på lappen."),
+    ("Äldre person 1921-12-18+9876 ramlade.", f"Äldre person {PNR} ramlade."),
+    ("Samordningsnummer 1985-01-61-1234.", f"Samordningsnummer {PNR}."),
     # phone numbers
     ("Ring 070-123 45 67 om det händer igen.", f"Ring {TEL} om det händer igen."),
     ("Mobil 073-1234567 till vakten.", f"Mobil {TEL} till vakten."),
@@ -62,10 +67,22 @@ MASKED: list[tuple[str, str]] = [
     ("Ring 070\u00a0123\u00a045\u00a067.", f"Ring {TEL}."),
     ("Ring 070-123 45 67, 10 personer såg det.", f"Ring {TEL}, 10 personer såg det."),
     ("Ring 070 123 45 67 eller 08 123 45 67.", f"Ring {TEL} eller {TEL}."),
+    ("Ring 070.123.45.67 i kväll.", f"Ring {TEL} i kväll."),  # with dots
+    ("Växeln 08.123.456.78 svarar.", f"Växeln {TEL} svarar."),
+    ("Vakten 0701.23.45.67 vet.", f"Vakten {TEL} vet."),
+    ("Skolan 040.12.34.56 vet.", f"Skolan {TEL} vet."),
     # e-mail
     ("Maila anna.svensson@trelleborg.se om klottret.", f"Maila {MAIL} om klottret."),
     ("Kontakt: kalle_k+est@exempel.co.uk.", f"Kontakt: {MAIL}."),
     ("Adress åsa@för.se i lappen.", f"Adress {MAIL} i lappen."),
+    # e-mail written so a machine would not see it
+    ("Maila anna(at)exempel.se om klottret.", f"Maila {MAIL} om klottret."),
+    ("Maila anna [at] exempel [dot] se om klottret.", f"Maila {MAIL} om klottret."),
+    ("Maila anna (at) exempel (dot) se.", f"Maila {MAIL}."),
+    ("Maila Anna.S[AT]kommun.trelleborg.se.", f"Maila {MAIL}."),
+    ("Maila anna{at}exempel{dot}se idag.", f"Maila {MAIL} idag."),
+    ("Maila anna (snabel-a) exempel (punkt) se idag.", f"Maila {MAIL} idag."),
+    ("Mail: anna at exempel dot se, tack.", f"Mail: {MAIL}, tack."),
     # several kinds in one note
     (
         "Vittne 850101-1234, tel 070-1234567, e-post a.b@c.se, kl 22:30 vid Storgatan 12.",
@@ -99,6 +116,19 @@ UNCHANGED: list[str] = [
     "Följ @polisen_trelleborg för info.",
     "0-3 personer per kväll, 0,5 promille.",
     "Ringde 1177 och sedan 113 13.",
+    # dates, times, weeks, money and statistics written with dots, and words that come near an address
+    "Klotter upptäckt 2026.01.05 på tunneln.",
+    "Möte den 05.01.2026 på biblioteket.",
+    "Vakten går kl 08.00-12.00, sedan kl 21.30.",
+    "Mellan kl 08.15 och 09.30 var det lugnt.",
+    "Skadan kostade 12.500 kr; budgeten är 1.234.567 kr.",
+    "Anmälningarna ökade 12.3 % till 0.5 per 1.000 invånare.",
+    "Samma sak v.47-48 som v. 46, se 2026-W47.",
+    "Klotter upptäckt 1981-12-18 enligt arkivet.",
+    "Affischerna hängde 2026-11-21-2026-11-28.",
+    "Vi möttes at the library.",
+    "Möte (at) biblioteket. Sen hem.",
+    "Läs mer på trelleborg.se/trygghet.",
 ]
 
 
@@ -189,10 +219,22 @@ def personnummer(draw: st.DrawFn) -> str:
     full, short = f"{year:04d}{date}", f"{year % 100:02d}{date}"
     layout = draw(
         st.sampled_from(
-            ["{full}-{n}", "{full}{n}", "{full} {n}", "{short}-{n}", "{short}+{n}", "{short}{n}", "{short} {n}"]
+            [
+                "{full}-{n}",
+                "{full}{n}",
+                "{full} {n}",
+                "{short}-{n}",
+                "{short}+{n}",
+                "{short}{n}",
+                "{short} {n}",
+                "{year}-{month}-{day}-{n}",
+                "{year}.{month}.{day}-{n}",
+            ]
         )
     )
-    return layout.format(full=full, short=short, n=f"{birth:04d}")
+    return layout.format(
+        full=full, short=short, year=f"{year:04d}", month=f"{month:02d}", day=f"{day:02d}", n=f"{birth:04d}"
+    )
 
 
 def _group(digits: str, sep: str) -> str:
@@ -228,6 +270,7 @@ def phone_number(draw: st.DrawFn) -> str:
                 "0{a}{sub}",
                 "0{a}-{sub}",
                 "0{a}-{dashed}",
+                "0{a}.{dotted}",
                 "+46 {a} {spaced}",
                 "+46{a}{sub}",
                 "0046{a}{sub}",
@@ -237,7 +280,7 @@ def phone_number(draw: st.DrawFn) -> str:
             ]
         )
     )
-    return layout.format(a=area, sub=sub, spaced=_group(sub, " "), dashed=_group(sub, "-"))
+    return layout.format(a=area, sub=sub, spaced=_group(sub, " "), dashed=_group(sub, "-"), dotted=_group(sub, "."))
 
 
 _local = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789._+-", min_size=1, max_size=12)
@@ -268,6 +311,22 @@ def test_email_never_survives(before: str, value: str, after: str) -> None:
     assert "@" not in masked
     assert not DIGIT.search(masked)
     assert MAIL in masked
+
+
+@settings(max_examples=200)
+@given(
+    before=surrounding,
+    value=email_address(),
+    at=st.sampled_from(["(at)", " [at] ", " (AT) ", "{at}", " <at> ", " (snabel-a) "]),
+    dot=st.sampled_from([".", " [dot] ", " (dot) ", " (punkt) ", " dot "]),
+    after=surrounding,
+)
+def test_obfuscated_email_never_survives(before: str, value: str, at: str, dot: str, after: str) -> None:
+    words = re.compile(r"\b(?:at|dot|punkt|snabel)\b", re.IGNORECASE)
+    assume(not words.search(before) and not words.search(after))  # an address may go on into them
+    local, _, domain = value.partition("@")
+    written = local + at + domain.replace(".", dot)
+    assert mask_personal_data(f"{before} {written} {after}") == f"{before} {MAIL} {after}"
 
 
 def test_generators_cover_the_listed_formats() -> None:
@@ -319,6 +378,8 @@ def test_clean_text_is_idempotent_without_truncation(text: str) -> None:
 @settings(max_examples=200)
 @given(st.text(alphabet=st.characters(exclude_categories=["Nd"], exclude_characters="@"), max_size=80))
 def test_text_without_digits_or_at_is_unchanged(text: str) -> None:
+    # An address written with "(at)" or "at … dot" has no '@'; text without such a word is left alone.
+    assume(not re.search(r"\bat\b|snabel", text, re.IGNORECASE))
     assert mask_personal_data(text) == text
 
 

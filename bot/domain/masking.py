@@ -5,6 +5,11 @@ carry Swedish personal identity numbers, phone numbers or e-mail addresses.
 ``mask_personal_data`` replaces them with neutral placeholders; ``clean_text``
 normalises a message from a chat client and then masks it.
 
+Numbers are found with spaces, dashes, dots or '/' inside (070.123.45.67), a
+personnummer also written as a date (1981-12-18-9876), and an address also
+written so a machine would not see it (anna(at)exempel.se, anna [at] exempel
+[dot] se).
+
 The rules lean towards masking: an ambiguous number that could be a phone
 number or a personnummer is masked either way (the label may then be the
 other one), but years, times, dates, ISO weeks, street numbers, counts and
@@ -44,6 +49,20 @@ _DASH = "[-\u2010\u2011\u2012\u2013\u2014\u2212]"  # hyphen-minus, hyphens, figu
 # The look-behind makes a match start only at the beginning of a run of
 # local-part characters, which keeps the search linear on long words.
 _EMAIL_RE = re.compile(r"(?<![\w.%+'-])[\w.%+'-]+@[\w-]+(?:\.[\w-]+)+")
+# Written so a machine would not see it: "anna(at)exempel.se", "anna [at] exempel [dot] se",
+# "anna (snabel-a) exempel (punkt) se", or with bare words only where both are words: "anna at exempel dot se".
+_OPEN, _CLOSE = r"[(\[{<]", r"[)\]}>]"
+_BRACKETED_AT = rf"[^\S\n]*{_OPEN}[^\S\n]*(?:at|snabel-?a)[^\S\n]*{_CLOSE}[^\S\n]*"
+_WORD_DOT = r"[^\S\n]+(?:dot|punkt)[^\S\n]+"
+_BRACKETED_DOT = rf"[^\S\n]*{_OPEN}[^\S\n]*(?:dot|punkt)[^\S\n]*{_CLOSE}[^\S\n]*"
+_OBFUSCATED_EMAIL_RE = re.compile(
+    rf"(?<![\w.%+'-])[\w.%+'-]+"
+    rf"(?:{_BRACKETED_AT}[\w-]+(?:(?:\.|{_BRACKETED_DOT}|{_WORD_DOT})[\w-]+)+"
+    rf"|[^\S\n]+at[^\S\n]+[\w-]+(?:(?:{_BRACKETED_DOT}|{_WORD_DOT})[\w-]+)+)"
+    r"(?![\w-])",
+    re.IGNORECASE,
+)
+_OBFUSCATION_HINT_RE = re.compile(r"\bat\b|snabel", re.IGNORECASE)
 
 # --- personnummer / samordningsnummer --------------------------------------------
 # Month 01-12; day 01-31, or 61-91 for a samordningsnummer (day + 60).
@@ -57,6 +76,14 @@ _PNR_STRICT_RE = re.compile(
     rf"(?<!\d)(?:(?:18|19|20)[0-9]{{2}}{_MMDD}(?:{_SEP}|{_SP})?|[0-9]{{2}}{_MMDD}{_SEP})"
     r"[0-9]{4}(?!\d)"
 )
+# The date written as a date, then the last four: "1981-12-18-9876", "81-12-18-9876", "1981.12.18-9876".
+# The date's two separators are the same; the four digits are not the start of another date or number
+# ("2026-11-21-2026-11-28" is a range of dates).
+_DAY = r"(?:0[1-9]|[12][0-9]|3[01]|6[1-9]|[78][0-9]|9[01])"
+_PNR_DATED_RE = re.compile(
+    rf"(?<![\d.])(?:(?:18|19|20)[0-9]{{2}}|[0-9]{{2}})(?P<sep>{_DASH}|[./])(?:0[1-9]|1[0-2])(?P=sep){_DAY}"
+    rf"(?:{_DASH}|\+)[0-9]{{4}}(?!\d)(?!(?:{_DASH}|[./])\d)"
+)
 # YYMMDDNNNN and YYMMDD NNNN: ten bare digits. These go after phones, so
 # 0701234567 is a phone number even though 07-01-23 is a plausible date.
 _PNR_LOOSE_RE = re.compile(rf"(?<!\d)[0-9]{{2}}{_MMDD}{_SP}?[0-9]{{4}}(?!\d)")
@@ -66,7 +93,7 @@ _PHONE_MIN_DIGITS = 7  # counting the leading 0 of the national form
 _PHONE_MAX_DIGITS = 10  # longest Swedish national number (0 + 9)
 # A candidate: a national '0' (optionally '(0') or an international +46 / 0046
 # prefix, an area code, then digit groups. Groups after the area code are at
-# least two digits, and separated either all by spaces or all by dashes, so
+# least two digits, and separated all by spaces, all by dashes or all by dots, so
 # "kl 09-12 10-15 ungdomar" is not one long number. A candidate may be longer
 # than a phone number; _phone_end picks how much of it is the number.
 _PHONE_RE = re.compile(
@@ -80,9 +107,9 @@ _PHONE_RE = re.compile(
     (?P<body>
         [1-9][0-9]{{0,2}}\)?           # area code (or the start of a bare digit run)
         (?:
-            (?:{_SP}?{_DASH}{_SP}?|{_SP}|/{_SP}?)?   # after the area code: a dash, a space, or the older '/'
+            (?:{_SP}?{_DASH}{_SP}?|{_SP}|/{_SP}?|\.)?   # after the area code: a dash, a space, the older '/', a dot
             [0-9]{{2,}}
-            (?:(?:{_SP}[0-9]{{2,}})+|(?:{_DASH}[0-9]{{2,}})+)?
+            (?:(?:{_SP}[0-9]{{2,}})+|(?:{_DASH}[0-9]{{2,}})+|(?:\.[0-9]{{2,}})+)?
         )?
     )
     """,
@@ -158,8 +185,11 @@ def _mask_phones(text: str) -> str:
 def _mask_once(text: str) -> str:
     if "@" in text:
         text = _EMAIL_RE.sub(EMAIL_PLACEHOLDER, text)
+    if _OBFUSCATION_HINT_RE.search(text):
+        text = _OBFUSCATED_EMAIL_RE.sub(EMAIL_PLACEHOLDER, text)
     if not any(ch.isdigit() for ch in text):
         return text
+    text = _PNR_DATED_RE.sub(PERSONNUMMER_PLACEHOLDER, text)
     text = _PNR_STRICT_RE.sub(PERSONNUMMER_PLACEHOLDER, text)
     text = _mask_phones(text)
     return _PNR_LOOSE_RE.sub(PERSONNUMMER_PLACEHOLDER, text)

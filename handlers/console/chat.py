@@ -7,6 +7,7 @@ from typing import TextIO
 
 from bot.bootstrap import App
 from bot.config import GroupConfig
+from bot.domain.masking import mask_personal_data
 from bot.domain.model import Person
 from bot.ports import UnitOfWork
 from bot.text import t
@@ -79,7 +80,7 @@ def run_chat(app: App, sender: ConsoleSender, who: str, stdin: TextIO, stdout: T
     found = find_person(app, who)
     lang = app.config.groups[0].language if app.config.groups else "sv"
     if found is None:
-        stdout.write(f"est-bot: {t(lang, 'chat.unknown', who=who, known=_known(app))}\n")
+        stdout.write(f"est-bot: {t(lang, 'chat.unknown', who=mask_personal_data(who), known=_known(app))}\n")
         return 2
     person, address = found
     group = _group(app, person)
@@ -109,7 +110,7 @@ def run_chat(app: App, sender: ConsoleSender, who: str, stdin: TextIO, stdout: T
         if inbound is None:
             continue
         if not interactive:
-            stdout.write(f"> {line.strip()}\n")
+            stdout.write(f"> {mask_personal_data(line.strip())}\n")  # the echo of a script may be kept as a log
         app.services.handle(inbound)
         app.dispatcher.drain("console", address=address)
     return 0
