@@ -452,6 +452,8 @@ class Config(_Strict):
 def _loc(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc:
+        if isinstance(part, str) and (part[:1].isupper() or "[" in part):
+            continue  # the member of a union pydantic tried ("PlaceConfig", "function-after[…]"), not a key
         if isinstance(part, int):
             out += f"[{part}]"
         else:

@@ -730,11 +730,12 @@ def test_cli_with_a_missing_file_exits_2(tmp_path: Path) -> None:
     ]
 
 
-def test_cli_schedule_prints_local_times_across_dst() -> None:
+def test_cli_schedule_prints_local_times_across_dst(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         app,
-        ["schedule", "--config", str(EXAMPLE), "--from", "2026-10-19", "--weeks", "2"],
-        env={"EST_DATABASE_URL": ""},
+        # as seen on the Monday before, so every phase is still to come (past ones would be marked done or left out)
+        ["schedule", "--config", str(EXAMPLE), "--from", "2026-10-19", "--weeks", "2", "--at", "2026-10-19T00:00"],
+        env={"EST_DATABASE_URL": f"sqlite:///{tmp_path / 'est.sqlite'}"},
     )
 
     assert result.exit_code == 0, result.output
