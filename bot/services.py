@@ -375,6 +375,10 @@ class Services:
         if not areas:  # nothing to answer, in any week: say who they are here and what they can do
             from bot import commands
 
+            typed = " ".join(ctx.inbound.text.split())
+            if ctx.inbound.kind == "text" and typed:  # say it was not understood before the greeting
+                shown = typed if len(typed) <= 60 else typed[:59] + "…"
+                self.reply(ctx, Outbound(t(ctx.lang, "start.not_understood", text=shown), kind="notice"))
             commands.greet(self, ctx)
             return
         if rnd is None:
@@ -513,7 +517,7 @@ class Services:
         with self.uow_factory() as uow:
             person = uow.store.person_by_account(platform, address)
             group = self._group_or_none(person.group_id) if person is not None else None
-            if person is None or group is None or person.is_paused(now):
+            if person is None or group is None:
                 return False
             rnd = self._round_for_answering(uow, group.id)
             areas = uow.store.person_areas(person.id)
@@ -521,7 +525,8 @@ class Services:
                 return False
             resp = uow.store.get_response(rnd.id, person.id)
             if resp is None:
-                if rnd.phase not in OPEN_PHASES:
+                # nothing begun: a person on leave is left alone, and a closed week is not offered
+                if rnd.phase not in OPEN_PHASES or person.is_paused(now):
                     return False
             elif resp.status == "submitted":
                 return False

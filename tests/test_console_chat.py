@@ -95,6 +95,15 @@ def test_a_new_process_shows_the_waiting_question_so_a_first_1_answers_it(config
     assert "Fråga" not in done and "Dags för" not in done  # nothing is waiting once the report is sent
 
 
+def test_a_reporter_on_leave_who_began_is_shown_the_waiting_question_too(config: Path) -> None:
+    chat(config, "sara", "open\n", "2026-11-16T10:00")
+    chat(config, "anna", "1\n1\n", "2026-11-16T10:05")  # Börja, then question 1 answered
+    chat(config, "anna", "ledig 2026-12-20\n", "2026-11-16T10:10")  # on leave: no more questions sent
+    again = chat(config, "anna", "1\n", "2026-11-16T10:15")  # but what she began waits for her
+    assert "Fråga 2 av 12" in before_input(again)
+    assert "Fråga 3 av 12" in again.split("> 1", 1)[1] and "Välj ett av alternativen" not in again
+
+
 def test_labels_without_their_emoji_in_a_new_process(config: Path) -> None:
     chat(config, "sara", "öppna\n", "2026-11-16T10:00")
     typed = unicodedata.normalize("NFD", "Börja")  # as some terminals send it: "o" and a combining diaeresis

@@ -49,13 +49,17 @@ def test_start_in_english_and_words_after_it_are_no_week(bot: Bot) -> None:
 
 def test_a_message_from_a_coordinator_is_answered_with_the_greeting(bot: Bot) -> None:
     bot.tick()
-    said = texts(bot.text("sara", "hej"))
-    assert said.startswith("Hej Sara! Du är samordnare")
+    said = texts(bot.text("sara", "frobnicera 070-123 45 67"))
+    first, greeting = said.split("\n", 1)
+    assert (
+        first == "Jag förstod inte ”frobnicera [telefon]”: det är inget kommando, och du har ingen enkät att svara på."
+    )
+    assert greeting.lstrip().startswith("Hej Sara! Du är samordnare")
     bot.clock.advance(timedelta(days=4))  # Saturday: the week is over
     bot.tick()
     bot.flush("kim")  # the Friday report
     said = texts(bot.text("kim", "hallå?"))
-    assert said.startswith("Hej Kim! Du är mötesdeltagare")
+    assert "Jag förstod inte ”hallå?”" in said and "Hej Kim! Du är mötesdeltagare" in said
     assert "Just nu: vecka 2026-W47, publicerad." in said
     assert not any(phrase in said for phrase in NO_ROUND)
 

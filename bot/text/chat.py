@@ -5,6 +5,10 @@ terminal's `est-bot chat` session."""
 from __future__ import annotations
 
 TEXT: dict[str, dict[str, str]] = {
+    "start.not_understood": {
+        "sv": "Jag förstod inte ”{text}”: det är inget kommando, och du har ingen enkät att svara på.",
+        "en": "I did not understand “{text}”: it is not a command, and you have no questionnaire to answer.",
+    },
     "start.hello.reporter": {
         "sv": "Hej {name}! Du är rapportör i {group}, men du har inget område att rapportera om än, så du får "
         "inga veckofrågor. Be en samordnare att ge dig ett område.",
