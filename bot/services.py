@@ -375,9 +375,9 @@ class Services:
         if not areas:  # nothing to answer, in any week: say who they are here and what they can do
             from bot import commands
 
-            typed = " ".join(ctx.inbound.text.split())
-            if ctx.inbound.kind == "text" and typed:  # say it was not understood before the greeting
-                shown = typed if len(typed) <= 60 else typed[:59] + "…"
+            words = " ".join(ctx.inbound.text.split())
+            if ctx.inbound.kind == "text" and words:  # say it was not understood before the greeting
+                shown = words if len(words) <= 60 else words[:59] + "…"
                 self.reply(ctx, Outbound(t(ctx.lang, "start.not_understood", text=shown), kind="notice"))
             commands.greet(self, ctx)
             return
