@@ -136,16 +136,15 @@ def schedule(
     ] = None,
 ) -> None:
     """Print the coming phase times in each group's local time; past ones marked done or left out."""
-    from bot.bootstrap import build
     from bot.domain.cycle import week_plan
     from bot.text import t
 
     cfg = _config(config)
     try:
-        start = date.fromisoformat(from_) if from_ else date.today()
+        first = date.fromisoformat(from_) if from_ else date.today()
     except ValueError:
         raise _fail(f"--from {from_!r}: write the date as YYYY-MM-DD") from None
-    if not FIRST_YEAR <= start.year <= LAST_YEAR:
+    if not FIRST_YEAR <= first.year <= LAST_YEAR:
         raise _fail(f"--from {from_!r}: give a date in the years {FIRST_YEAR} to {LAST_YEAR}")
     now = _clock(at, cfg).now()
     groups = cfg.groups
@@ -153,13 +152,10 @@ def schedule(
         groups = [g for g in cfg.groups if g.id == group]
         if not groups:
             raise _fail(f"--group {group!r}: unknown group; allowed: {', '.join(g.id for g in cfg.groups)}")
-    built = build(cfg, sync=False)  # the rounds stored so far say which phases are done
+    built = _build(cfg, sync=False)  # the rounds stored so far say which phases are done
     try:
         for g in groups:
-            try:
-                start = date.fromisoformat(from_) if from_ else now.astimezone(g.tz).date()
-            except ValueError:
-                raise _fail(f"--from {from_!r}: write the date as YYYY-MM-DD") from None
+            start = date.fromisoformat(from_) if from_ else now.astimezone(g.tz).date()  # checked above
             reached = {}
             with built.services.unit() as uow:
                 for r in uow.store.recent_rounds(g.id, 1000):

@@ -110,7 +110,7 @@ def test_a_database_url_that_cannot_work_is_one_line(tmp_path: Path, case: str) 
     make, code, fragment = BAD_URLS[case]
     url = make(tmp_path)
     path = config(tmp_path, url)
-    for command in (["migrate"], ["run"], ["export", "--from", "2026-W40", "--to", "2026-W47"]):
+    for command in (["migrate"], ["run"], ["schedule"], ["export", "--from", "2026-W40", "--to", "2026-W47"]):
         if command[0] == "export":
             command += ["--out", str(tmp_path / "ut")]
         line = one_line(est_bot(*command, "--config", str(path)), code, fragment)

@@ -293,6 +293,20 @@ def test_personal_data_in_places_categories_and_summaries_is_masked_and_counted(
         ("Klotter, ring [telefon]", "Resecentrum"),
         ("Klotter", "Resecentrum"),
     }
+    # Case numbers that look like personal data are masked too, and two of them are still two reports, also
+    # when the same file is imported again.
+    ids = write(
+        tmp_path,
+        "polisen-id.csv",
+        "Diarienummer;Brottsdatum;Klockslag;Brottskategori;Brottsplats;Kommun\n"
+        "202611171234;2026-10-05;22:40;Skadegörelse;Hamnen;Trelleborg\n"
+        "5000-0701234567;2026-10-06;23:10;Skadegörelse;Hamnen;Trelleborg\n"
+        "5000-0709876543;2026-10-07;23:10;Skadegörelse;Hamnen;Trelleborg\n",
+    )
+    first = import_file(app.services, "tbg", "police", ids)
+    assert (first.new, first.masked) == (3, 3)
+    assert import_file(app.services, "tbg", "police", ids).new == 0
+    assert len([r for r in records(app, "police") if r.place == "Hamnen"]) == 3
     event = {
         "id": 1,
         "datetime": "2026-11-10 22:41:07 +01:00",

@@ -660,9 +660,16 @@ class _RecordReader:
         if dated:
             day, at = self.parsed("date", parse_date)
             at = self.parsed("time", parse_time, required=False) or at
-            ident = self.masked_text(self.cell("id"))
-            if ident:
+            raw_id = _text(self.cell("id"))
+            ident = self.masked_text(raw_id)
+            if ident and ident == raw_id:
                 key = f"id|{norm_name(ident)}"
+            elif ident:
+                # A case number that looks like personal data is stored masked, so masked ids may repeat: they
+                # are told apart by their order in the file (a re-import of the same file finds them again).
+                base = f"id|{norm_name(ident)}"
+                self.occurrences[base] = self.occurrences.get(base, 0) + 1
+                key = f"{base}|{self.occurrences[base]}"
             else:
                 base = f"day|{day}|{at or ''}|{what}"
                 self.occurrences[base] = self.occurrences.get(base, 0) + 1
