@@ -32,7 +32,7 @@ from bot.domain.cycle import (
     phase_index,
     round_may_begin,
 )
-from bot.domain.masking import has_personal_data
+from bot.domain.masking import has_personal_data, mask_personal_data
 from bot.domain.model import ACTION_TYPES, RESPONSIBLES, TIMEFRAMES, AnswerIn, Area, Candidate, Person, Round
 from bot.domain.picture import Picture, PictureInput, build_picture
 from bot.domain.places import coarse
@@ -375,9 +375,11 @@ class Services:
         if not areas:  # nothing to answer, in any week: say who they are here and what they can do
             from bot import commands
 
-            words = " ".join(ctx.inbound.text.split())
-            if ctx.inbound.kind == "text" and words:  # say it was not understood before the greeting
-                shown = words if len(words) <= 60 else words[:59] + "…"
+            # say it was not understood before the greeting: masked first, then shortened (a cut address or
+            # number would no longer be recognised)
+            words = mask_personal_data(" ".join(ctx.inbound.text.split()))
+            if ctx.inbound.kind == "text" and words:
+                shown = words if len(words) <= 60 else words[:59].rsplit(" ", 1)[0] + " …"
                 self.reply(ctx, Outbound(t(ctx.lang, "start.not_understood", text=shown), kind="notice"))
             commands.greet(self, ctx)
             return

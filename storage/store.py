@@ -919,7 +919,7 @@ class SqlStore:
         own = self._own_texts(person_id) | {
             n for n in self.s.scalars(select(PlaceRow.name).where(PlaceRow.id.in_(places))) if n.strip()
         }
-        quoted = [_quote_pattern(text) for text in sorted(own, key=len, reverse=True)]
+        quoted = [_quote_pattern(text) for text in sorted(own, key=len, reverse=True) if _distinctive(text)]
         accounts = [
             (a.platform, a.external_id)
             for a in self.s.scalars(select(AccountRow).where(AccountRow.person_id == person_id))
@@ -1976,6 +1976,14 @@ def _to_accounts(model: Any, accounts: Sequence[tuple[str, str]]) -> Any:
             for platform, ext in accounts
         )
     )
+
+
+def _distinctive(text: str) -> bool:
+    """Whether a note or place name is long enough to be cut out of other messages where it is quoted. A single
+    word or a few letters ("Klotter", "Centrum") is also a factor, an area, a button or a word in someone else's
+    note: cutting it everywhere would garble other people's messages and break documents, and it names nobody
+    (notes are masked for personal data when they come in)."""
+    return len(text.split()) >= 2 and len(text.strip()) >= 12
 
 
 _HTML_FORMS = {"&": ("&amp;",), "<": ("&lt;",), ">": ("&gt;",), '"': ("&quot;", "&#34;"), "'": ("&#x27;", "&#39;")}

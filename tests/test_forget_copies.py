@@ -110,3 +110,33 @@ def test_a_rewritten_note_leaves_no_copy_of_the_old_text_for_forget_to_miss(bot:
     assert "Ungdomar samlas vid porten" in stored
     bot.cmd("sara", "glöm Anna Andersson")
     assert "Ungdomar" not in everything(bot) and "grannen" not in everything(bot)
+
+
+def test_a_one_word_note_is_not_cut_out_of_other_peoples_messages(bot: Bot) -> None:
+    """A note of one word ("Klotter") is also a factor, a button and a word in others' notes: forget leaves those
+    alone (the note itself is gone from the tables), so nobody else's question, summary or picture is garbled."""
+    bot.tick()
+    bot.cmd("anna", "rapport")
+    bot.press("anna", ":g:start")
+    bot.press("anna", ":0")
+    bot.press("anna", ":0")
+    bot.press("anna", ":2")
+    bot.text("anna", "Stortorget")
+    bot.text("anna", "Klotter")
+    while bot.last_question("anna").data.get("step") == "level":
+        bot.press("anna", ":0")
+    bot.press("anna", ":m:skip")
+    bot.press("anna", ":s:send")
+    answer_at(bot, "bo", "Stortorget")
+    bot.cmd("sara", "picture")
+
+    def to_others() -> str:
+        return "\n".join(str(r[0]) for r in rows(bot, "SELECT payload FROM outbox WHERE address <> 'anna' ORDER BY id"))
+
+    before = to_others()
+    assert before.count("Klotter") > 5  # factor names, buttons, Bo's questions and summary, the picture
+    bot.cmd("sara", "glöm Anna Andersson")
+    after = to_others()
+    assert after.count("Klotter") == before.count("Klotter") and "Nytt klotter p" in after
+    assert "[raderat]" not in after
+    assert rows(bot, "SELECT count(*) FROM answers WHERE note = 'Klotter'") == [(0,)]
