@@ -75,7 +75,7 @@ def test_a_jump_after_quiet_weeks_stands_out_with_its_reasons_from_counted_histo
     pic = run_weeks(default_bot)
     rising = [s for s in pic.standouts if s.kind == "rising"]
     assert [(s.area, s.factor, s.reporters) for s in rising] == [("centrum", "skadegorelse", 2)]
-    assert rising[0].reason == "över förväntat (EWMA): 2,0 mot väntat 0,0, nämnt av 2 rapportörer"
+    assert rising[0].reason == "över förväntad nivå: 2,0 mot väntat 0,0, nämnt av 2 rapportörer"
     assert pic.input.detection == DetectionParams()
     signal = pic.signals[("centrum", "skadegorelse")]
     assert signal.flagged and signal.expected == 0.0 and signal.level == 2.0

@@ -240,7 +240,7 @@ def test_standouts_and_their_reasons_in_swedish(sv: Picture) -> None:
             "centrum",
             "narkotika",
             None,
-            "över förväntat (EWMA): 1,8 mot väntat 0,1, stiger 3 veckor i rad, högst på 11 veckor, "
+            "över förväntad nivå: 1,8 mot väntat 0,1, stiger 3 veckor i rad, högst på 11 veckor, "
             "nämnt av 2 rapportörer",
             2,
         ),
@@ -249,7 +249,7 @@ def test_standouts_and_their_reasons_in_swedish(sv: Picture) -> None:
             "norr",
             "skadegorelse",
             None,
-            "över förväntat (EWMA): 1,7 mot väntat 0,0, stiger 2 veckor i rad, högst på 11 veckor, "
+            "över förväntad nivå: 1,7 mot väntat 0,0, stiger 2 veckor i rad, högst på 11 veckor, "
             "nämnt av 2 rapportörer",
             2,
         ),
@@ -264,9 +264,9 @@ def test_standout_reasons_in_english(en: Picture) -> None:
         "red level (3) from 2 reporters",
         "red level (3) from 1 reporter",
         "red level (3) from 1 reporter",
-        "above expected (EWMA): 1.8 against an expected 0.1, rising 3 weeks in a row, highest in 11 weeks, "
+        "above the expected level: 1.8 against an expected 0.1, rising 3 weeks in a row, highest in 11 weeks, "
         "named by 2 reporters",
-        "above expected (EWMA): 1.7 against an expected 0.0, rising 2 weeks in a row, highest in 11 weeks, "
+        "above the expected level: 1.7 against an expected 0.0, rising 2 weeks in a row, highest in 11 weeks, "
         "named by 2 reporters",
         "named by 3 reporters",
         "new place",
@@ -298,7 +298,7 @@ def test_candidates_are_ordered_by_score_then_title(sv: Picture) -> None:
             "Norr",
             ("skadegorelse",),
             (
-                "Skadegörelse: över förväntat (EWMA): 1,7 mot väntat 0,0, stiger 2 veckor i rad, "
+                "Skadegörelse: över förväntad nivå: 1,7 mot väntat 0,0, stiger 2 veckor i rad, "
                 "högst på 11 veckor, nämnt av 2 rapportörer",
             ),
             4.0,
@@ -401,7 +401,7 @@ def test_markdown_picture_in_english(en: Picture) -> None:
     assert md.startswith("# Situation picture Tryggare Trelleborg – week 47, 2026\n")
     assert "Answers: 10 of 11 (91%), 1 of them late" in md
     assert "| Open drug dealing and use | 🟠 | 1.8 | 3 | 4 | ↑ +1.3 | ↑ +1.4 |" in md
-    assert "- 📈 **Norr · Damage, vandalism**: above expected (EWMA): 1.7 against an expected 0.0, rising" in md
+    assert "- 📈 **Norr · Damage, vandalism**: above the expected level: 1.7 against an expected 0.0, rising" in md
     assert "## Candidate priorities" in md
     assert "(not reviewed)" in md
 

@@ -85,7 +85,7 @@ def test_a_typed_place_waits_for_a_coordinator_before_it_is_offered_or_reported(
     bot.cmd("sara", "språk en")
     listing_en = texts(bot.cmd("sara", "review"))
     assert f"{pid} Centrum: Kiosken vid torget (answers: 1)" in listing_en
-    assert "Approve: review approve ID [new name]" in listing_en and "granska" not in listing_en
+    assert "Approve: review approve P-ID [new name]" in listing_en and "granska" not in listing_en
     # mistakes change nothing
     assert texts(bot.cmd("sara", "review approve P999")) == "There is no place P999 to review."
     assert "only for coordinators" in texts(bot.cmd("cecilia", f"review approve {pid}"))

@@ -338,7 +338,7 @@ _WHO = attrgetter("area", "factor", "reporter_id", "level")
 
 
 def detection_reason(signal: Signal, params: DetectionParams, reporters: int, lang: str) -> str:
-    """Why the rule flagged a cell, in words: "över förväntat (EWMA): 1,8 mot väntat 0,4, stiger 3 veckor
+    """Why the rule flagged a cell, in words: "över förväntad nivå: 1,8 mot väntat 0,4, stiger 3 veckor
     i rad, högst på 8 veckor, nämnt av 2 rapportörer"."""
     parts = [
         t(

@@ -442,8 +442,4 @@ TEXT: dict[str, dict[str, str]] = {
         "sv": "utelämnad: veckan började utan omgång",
         "en": "left out: the week began without a round",
     },
-    "console.hello": {
-        "sv": "Du är {name} ({role}). Skriv ett nummer, en text eller hjälp; avsluta slutar.",
-        "en": "You are {name} ({role}). Type a number, a text or help; quit ends.",
-    },
 }

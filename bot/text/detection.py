@@ -2,8 +2,8 @@
 
 TEXT: dict[str, dict[str, str]] = {
     "detect.reason.ewma": {
-        "sv": "över förväntat (EWMA): {now} mot väntat {expected}",
-        "en": "above expected (EWMA): {now} against an expected {expected}",
+        "sv": "över förväntad nivå: {now} mot väntat {expected}",
+        "en": "above the expected level: {now} against an expected {expected}",
     },
     "detect.reason.rising": {"sv": "stiger {weeks} veckor i rad", "en": "rising {weeks} weeks in a row"},
     "detect.reason.rising.one": {"sv": "stiger sedan förra veckan", "en": "rising since last week"},

@@ -58,11 +58,13 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "place.review.how": {
         "sv": (
-            "Godkänn: granska godkänn ID [nytt namn] · avvisa: granska avvisa ID. Först när en plats är godkänd "
+            "Godkänn: granska godkänn P-ID [nytt namn] · avvisa: granska avvisa P-ID (till exempel P3). "
+            "Först när en plats är godkänd "
             "erbjuds den andra rapportörer och syns i lägesbilden och rapporten."
         ),
         "en": (
-            "Approve: review approve ID [new name] · reject: review reject ID. Only an approved place is offered "
+            "Approve: review approve P-ID [new name] · reject: review reject P-ID (for example P3). "
+            "Only an approved place is offered "
             "to other reporters and shown in the picture and the report."
         ),
     },

@@ -63,7 +63,7 @@ def test_slack_review_lists_and_rejects_a_waiting_place(tmp_path: Path) -> None:
         await w.command(SLACK_SARA, "review", channel=MEETING)
         listing = w.ephemeral_texts(SLACK_SARA)[-1]
         assert f"P{place.id} Centrum: Bakom Kalles garage (svar: 0)" in listing
-        assert "granska godkänn ID [nytt namn]" in listing
+        assert "granska godkänn P-ID [nytt namn]" in listing
         await w.command(SLACK_SARA, f"granska avvisa P{place.id}", channel=MEETING)
         assert w.ephemeral_texts(SLACK_SARA)[-1].startswith(f"Plats P{place.id} är avvisad: Bakom Kalles garage.")
         await w.command(SLACK_SARA, "review", channel=MEETING)
