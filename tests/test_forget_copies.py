@@ -16,19 +16,25 @@ from tests.test_privacy import rows
 NOTE = "Ungdomar_samlas *kvällstid* & <natt> vid porten"
 
 
-def anna_reports(bot: Bot) -> None:
-    """Anna reports graffiti at a place she types, with a note full of characters Markdown and HTML escape."""
+def anna_reports(
+    bot: Bot, place: str = "Porten på Annas gata", note: str = NOTE, more: str | None = "Mer: grannen i trappan bråkar"
+) -> None:
+    """Anna reports graffiti at a place she types, by default with a note full of characters Markdown and HTML
+    escape, and something more."""
     bot.tick()
     bot.cmd("anna", "rapport")
     bot.press("anna", ":g:start")
     bot.press("anna", ":0")
     bot.press("anna", ":0")
     bot.press("anna", ":2")
-    bot.text("anna", "Porten på Annas gata")
-    bot.text("anna", NOTE)
+    bot.text("anna", place)
+    bot.text("anna", note)
     while bot.last_question("anna").data.get("step") == "level":
         bot.press("anna", ":0")
-    bot.text("anna", "Mer: grannen i trappan bråkar")
+    if more is None:
+        bot.press("anna", ":m:skip")
+    else:
+        bot.text("anna", more)
     bot.press("anna", ":s:send")
 
 
@@ -115,18 +121,7 @@ def test_a_rewritten_note_leaves_no_copy_of_the_old_text_for_forget_to_miss(bot:
 def test_a_one_word_note_is_not_cut_out_of_other_peoples_messages(bot: Bot) -> None:
     """A note of one word ("Klotter") is also a factor, a button and a word in others' notes: forget leaves those
     alone (the note itself is gone from the tables), so nobody else's question, summary or picture is garbled."""
-    bot.tick()
-    bot.cmd("anna", "rapport")
-    bot.press("anna", ":g:start")
-    bot.press("anna", ":0")
-    bot.press("anna", ":0")
-    bot.press("anna", ":2")
-    bot.text("anna", "Stortorget")
-    bot.text("anna", "Klotter")
-    while bot.last_question("anna").data.get("step") == "level":
-        bot.press("anna", ":0")
-    bot.press("anna", ":m:skip")
-    bot.press("anna", ":s:send")
+    anna_reports(bot, place="Stortorget", note="Klotter", more=None)
     answer_at(bot, "bo", "Stortorget")
     bot.cmd("sara", "picture")
 
