@@ -131,6 +131,27 @@ def _prune_chat_files(folder: Path) -> int:
     return removed
 
 
+def _remake_reports(svc: Services, ctx: Ctx, weeks: list[str]) -> int:
+    """The weekly report files already written for the weeks the person answered (PDF, HTML, Markdown in each
+    language) made again from the erased data, in place, so a file on disk or still waiting as an attachment in
+    the outbox holds none of their notes; how many were made again."""
+    from bot.domain.cycle import RoundKey
+    from bot.reporting import REPORT_FORMATS, group_dir, report_filename, weekly_report
+
+    assert ctx.group is not None
+    folder = group_dir(svc, ctx.group)
+    remade = 0
+    for week in weeks:
+        key = RoundKey.parse(week)
+        rnd = ctx.uow.store.get_round(ctx.group.id, key)
+        for lang in ("sv", "en"):
+            for fmt in REPORT_FORMATS:
+                if rnd is not None and (folder / report_filename(key, lang, fmt)).exists():
+                    weekly_report(svc, ctx.uow, ctx.group, rnd, lang, fmt)
+                    remade += 1
+    return remade
+
+
 # ---------------------------------------------------------------- forget
 
 
@@ -149,8 +170,10 @@ def cmd_forget(svc: Services, ctx: Ctx, args: list[str]) -> None:
         _say(svc, ctx, "forget.self")
         return
     placeholder = f"#{person.id}"
+    weeks = {r["week"] for r in ctx.uow.store.person_export(person.id)["responses"]}
     counts = ctx.uow.store.forget_person(person.id, placeholder, t(ctx.lang, "forget.redacted"))
     counts["files"] = _remove_own_files(svc, person.id)
+    counts["reports"] = _remake_reports(svc, ctx, sorted(weeks))
     _say(
         svc,
         ctx,

@@ -135,3 +135,36 @@ def test_a_one_word_note_is_not_cut_out_of_other_peoples_messages(bot: Bot) -> N
     assert after.count("Klotter") == before.count("Klotter") and "Nytt klotter p" in after
     assert "[raderat]" not in after
     assert rows(bot, "SELECT count(*) FROM answers WHERE note = 'Klotter'") == [(0,)]
+
+
+def test_forget_makes_the_weekly_report_files_again_without_the_notes(bot: Bot) -> None:
+    """The Friday report's PDF, HTML and Markdown on disk (and as attachments still waiting in the outbox) held an
+    approved note; after forget the same files are there, made again, without it."""
+    from pypdf import PdfReader
+
+    from tests.test_coordinator_week import THU_DRAFT, answer
+
+    bot.tick()
+    answer(bot, "anna", {5: 3})
+    bot.clock.set(THU_DRAFT)
+    bot.tick()
+    listing = texts(bot.cmd("sara", "granska"))
+    note_id = next(line for line in listing.splitlines() if "Ungdomar samlas" in line).split()[0].lstrip("#")
+    bot.cmd("sara", f"granska godkänn {note_id}")
+    bot.cmd("sara", "fastställ")
+    bot.cmd("sara", "publicera")
+    bot.cmd("sara", "report 2026-W47")  # the chat's report writes the PDF as well
+    bot.cmd("cecilia", "report 2026-W47")  # and in English
+    folder = Path(bot.app.config.reports_dir) / "tbg"
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".pdf", ".html", ".md"))
+
+    def body(path: Path) -> str:
+        if path.suffix == ".pdf":
+            return " ".join(" ".join(page.extract_text() for page in PdfReader(path).pages).split())
+        return path.read_text(encoding="utf-8")
+
+    assert files and all("Ungdomar samlas" in body(p) for p in files if p.suffix == ".pdf")
+    bot.cmd("sara", "glöm Anna Andersson")
+    assert sorted(p for p in folder.iterdir() if p.suffix in (".pdf", ".html", ".md")) == files  # made again
+    for path in files:
+        assert "Ungdomar" not in body(path), path.name
