@@ -946,6 +946,13 @@ class SqlStore:
         if places:
             self.s.execute(delete(PlaceRow).where(PlaceRow.id.in_(places)))
             self._places.clear()
+        # A questionnaire never sent holds no levels that count: without its row the person is no longer counted
+        # as asked and not answered (status, the picture's response rate and the weeks' figures agree).
+        unsent = select(ResponseRow.id).where(ResponseRow.person_id == person_id, ResponseRow.status != "submitted")
+        unsent_ids = list(self.s.scalars(unsent))
+        if unsent_ids:
+            self.s.execute(delete(AnswerRow).where(AnswerRow.response_id.in_(unsent_ids)))
+            self.s.execute(delete(ResponseRow).where(ResponseRow.id.in_(unsent_ids)))
         self.s.execute(update(AnswerRow).where(AnswerRow.response_id.in_(responses)).values(note=None))
         n_responses = len(
             self.s.execute(
