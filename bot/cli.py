@@ -340,9 +340,20 @@ def run(
             # outbox and the other platforms run: the start never waits for it.
             if tg is not None:
                 register(tg, built.services, drainer(built.dispatcher, "telegram"))
-                tasks.append(asyncio.create_task(keep_trying("Telegram", start_telegram)))
+                from handlers.telegram.runner import credentials_refused as telegram_refused
+
+                tasks.append(
+                    asyncio.create_task(
+                        keep_trying("Telegram", start_telegram, refused=telegram_refused, secret="EST_TELEGRAM_TOKEN")
+                    )
+                )
             if cfg.slack.enabled:
-                tasks.append(asyncio.create_task(keep_trying("Slack", start_slack)))
+                from handlers.slack.runner import credentials_refused as slack_refused
+
+                secret = "EST_SLACK_BOT_TOKEN and EST_SLACK_APP_TOKEN"
+                tasks.append(
+                    asyncio.create_task(keep_trying("Slack", start_slack, refused=slack_refused, secret=secret))
+                )
             scheduler.start(paused=True)
             tune_runtime()
             tasks.append(asyncio.create_task(lead_forever(leadership, gain, loss, cfg.run.leader_retry_seconds)))

@@ -350,6 +350,23 @@ def test_run_keeps_trying_a_platform_it_cannot_reach_and_the_rest_runs(
         no_traceback(bot.log())
 
 
+def test_run_says_once_when_a_platform_refuses_the_token_and_the_rest_runs(tmp_path: Path, db_url: str) -> None:
+    """A wrong token is not a network that will come back: one error line naming the setting, no retries, and the
+    week opens all the same."""
+    with FakeTelegramAPI() as fake, processes() as started:
+        path = write_config(tmp_path / "est.toml", fake, db_url, 1)
+        wrong = "123456789:AAwrongwrongwrongwrongwrongwrongwrong"
+        bot = BotProcess(path, fake, "2026-11-17T07:59:57", "bot", token=wrong)
+        started.append(bot)
+        bot.wait_log("Telegram refused the credentials (InvalidToken")
+        bot.wait_log("-> open")
+        log = bot.log()
+        assert "check EST_TELEGRAM_TOKEN and restart" in log and wrong not in log
+        assert log.count("refused the credentials") == 1 and "Telegram cannot be reached" not in log
+        bot.stop()
+        no_traceback(bot.log())
+
+
 # --------------------------------------------------------------------------- times on the command line
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import SlackConfig
@@ -38,6 +39,21 @@ def build_app(config: SlackConfig, bot_token: str, signing_secret: str | None) -
         logger=logging.getLogger("slack_bolt"),
         name="slack_bolt.app",
     )
+
+
+AUTH_ERRORS = frozenset({"not_authed", "invalid_auth", "account_inactive", "token_revoked", "token_expired"})
+
+
+def credentials_refused(exc: BaseException) -> bool:
+    """Slack answered, and refused a token (the Web API's auth errors), here or as the cause of what Bolt raised."""
+    seen: BaseException | None = exc
+    for _ in range(3):
+        if isinstance(seen, SlackApiError) and seen.response.get("error") in AUTH_ERRORS:
+            return True
+        if seen is None:
+            return False
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def build_sender(

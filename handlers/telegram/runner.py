@@ -74,6 +74,11 @@ MENU_WORDS: dict[str, dict[str, str]] = {
 }
 
 
+def credentials_refused(exc: BaseException) -> bool:
+    """Telegram answered, and refused the token (PTB raises InvalidToken for a 401 or 404 on getMe)."""
+    return isinstance(exc, InvalidToken)
+
+
 def menu_word(lang: str, name: str) -> str:
     """The command a person of `lang` taps in the menu for the command `name`."""
     return MENU_WORDS[lang].get(name, name)
