@@ -12,10 +12,13 @@ retried with backoff.
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Sequence
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import Block
 
 from bot.conversation.messages import Outbound
 from bot.domain.model import OutboxItem
@@ -124,16 +127,26 @@ class SlackSender:
         new_id = ""
         for n, blocks in enumerate(pages):  # a long document continues in the next message
             self.limiter.acquire(slack_limits(channel))
-            response = self.client.chat_postMessage(
-                channel=channel,
-                text=fallback_text(out) if n == 0 else _continued(out, n),
-                blocks=blocks,
-                unfurl_links=False,
-                unfurl_media=False,
-            )
+            text = fallback_text(out) if n == 0 else _continued(out, n)
+            response = self._post_page(channel, text, blocks, retry_here=n > 0)
             new_id = new_id or f"{response['channel']}|{response['ts']}"
         self._upload(new_id.partition("|")[0], out)
         return new_id
+
+    def _post_page(self, channel: str, text: str, blocks: Sequence[Block], retry_here: bool) -> Any:
+        """One message of a document. Once the first is out, a 429 on a later one is waited out and tried again
+        here: handing it back to the outbox would post the messages already delivered again."""
+        tries = 5
+        while True:
+            try:
+                return self.client.chat_postMessage(
+                    channel=channel, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False
+                )
+            except SlackApiError as exc:
+                tries -= 1
+                if not retry_here or exc.response.status_code != 429 or tries == 0:
+                    raise
+                time.sleep(float(exc.response.headers.get("Retry-After", 1)))
 
     def _post_ephemeral(self, channel: str, user: str, out: Outbound) -> None:
         for n, blocks in enumerate(message_pages(out, self.lang)):

@@ -16,11 +16,12 @@ import asyncio
 import concurrent.futures
 import html
 import logging
+import time
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.error import RetryAfter as TgRetryAfter
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
@@ -170,14 +171,31 @@ class TelegramSender:
         for n, page in enumerate(pages):
             self.limiter.acquire(telegram_limits(chat_id))
             last = n == len(pages) - 1
-            coro = self.application.bot.send_message(
-                chat_id, page, parse_mode="HTML", reply_markup=markup if last else None
-            )
-            sent = self._run(coro)
+            sent = self._send_page(chat_id, page, markup if last else None, retry_here=n > 0)
             first = first or str(sent.message_id)
         if out.attachments:
             self._run(self._send_attachments(chat_id, out))
         return first
+
+    def _send_page(self, chat_id: int, page: str, markup: Any, retry_here: bool) -> Any:
+        """One page of a document. Once the first page is out, a 429 or a lost connection on a later one is waited
+        out and tried again here: handing it back to the outbox would send the pages already delivered again."""
+        waits = [1.0, 2.0, 4.0, 8.0, 16.0]
+        while True:
+            try:
+                return self._run(
+                    self.application.bot.send_message(chat_id, page, parse_mode="HTML", reply_markup=markup)
+                )
+            except TgRetryAfter as exc:
+                if not retry_here or not waits:
+                    raise
+                seconds = exc.retry_after
+                waits.pop()
+                time.sleep(seconds if isinstance(seconds, int | float) else seconds.total_seconds())
+            except NetworkError as exc:  # BadRequest is a NetworkError in PTB, and no retry mends it
+                if isinstance(exc, BadRequest) or not retry_here or not waits:
+                    raise
+                time.sleep(waits.pop(0))
 
     async def _send(self, chat_id: int, out: Outbound, message_id: str | None, html_text: str | None = None) -> str:
         bot = self.application.bot

@@ -147,7 +147,7 @@ class _ApiError(Exception):
 
 @dataclass
 class _Fault:
-    kind: Literal["status", "drop"]
+    kind: Literal["status", "drop", "pass"]
     status: int = 0
     retry_after: int | None = None
     error: str | None = None
@@ -444,8 +444,10 @@ class FakeSlackAPI(_http.ThreadedHTTPFake):
         retry_after: int | None = None,
         error: str | None = None,
         times: int = 1,
+        after: int = 0,
     ) -> None:
-        """Answer the next `times` calls of `method` ("*" = any method, `UPLOAD` = the upload URL) with `status`.
+        """Answer the next `times` calls of `method` ("*" = any method, `UPLOAD` = the upload URL) with `status`;
+        with `after`, the first `after` calls are answered normally before that.
 
         429 → `{"ok": false, "error": "ratelimited"}` plus `Retry-After` (default 2 s); 5xx → `internal_error`;
         200 needs `error=` and gives an API-level failure such as `channel_not_found`. `retry_after` adds a
@@ -457,6 +459,8 @@ class FakeSlackAPI(_http.ThreadedHTTPFake):
         if status == 429 and retry_after is None:
             retry_after = 2
         with self._lock:
+            if after:
+                self._faults.add(method, lambda: _Fault("pass"), after)
             self._faults.add(method, lambda: _Fault("status", status, retry_after, error), times)
 
     def drop_next(self, method: str, *, times: int = 1) -> None:
@@ -579,6 +583,8 @@ class FakeSlackAPI(_http.ThreadedHTTPFake):
                 return self._finish(method, {}, http_method, "json", None, exc)
         with self._lock:
             fault = self._faults.take(method) if method in self._handlers else None
+            if fault is not None and fault.kind == "pass":
+                fault = None  # a call let through before the faults that follow it
             if fault is not None:
                 return self._inject(fault, method, params, http_method, body_format, token)
             handler_fn = self._handlers.get(method)

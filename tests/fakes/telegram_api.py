@@ -390,7 +390,7 @@ class RateLimits:
 
 @dataclass
 class _Fault:
-    kind: Literal["status", "drop", "delay"]
+    kind: Literal["status", "drop", "delay", "pass"]
     status: int = 0
     description: str = ""
     parameters: dict[str, Any] | None = None
@@ -874,8 +874,10 @@ class FakeTelegramAPI(_http.ThreadedHTTPFake):
         retry_after: int | None = None,
         description: str | None = None,
         times: int = 1,
+        after: int = 0,
     ) -> None:
-        """Answer the next `times` calls of `method` ("*" = any) with an error, without doing the work.
+        """Answer the next `times` calls of `method` ("*" = any) with an error, without doing the work; with
+        `after`, the first `after` calls are answered normally before that.
 
         429 → `Too Many Requests: retry after N` with `parameters.retry_after` (default 3); 5xx → e.g. `Internal
         Server Error`; 403 → `Forbidden: bot was blocked by the user`; give `description` for anything else.
@@ -890,6 +892,8 @@ class FakeTelegramAPI(_http.ThreadedHTTPFake):
             else:
                 raise ValueError(f"fail_next(status={status}) needs a description")
         parameters = {"retry_after": retry_after} if retry_after is not None else None
+        if after:
+            self._add_faults(method, after, lambda: _Fault("pass"))
         self._add_faults(method, times, lambda: _Fault("status", status, description, parameters))
 
     def drop_next(self, method: str, *, after_processing: bool = False, times: int = 1) -> None:
@@ -1214,6 +1218,8 @@ class FakeTelegramAPI(_http.ThreadedHTTPFake):
 
         with self._lock:
             fault = self._faults.take(method_name.lower())
+            if fault is not None and fault.kind == "pass":
+                fault = None  # a call let through before the faults that follow it
         if fault is not None and fault.kind == "delay":
             self._closed.wait(fault.seconds)
         with self._lock:

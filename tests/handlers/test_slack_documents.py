@@ -147,6 +147,21 @@ def _long_document(areas: int) -> Document:
     return Document("Lägesbild Stora staden – vecka 47, 2026", tuple(parts), "Utkast inför veckans EST-möte.")
 
 
+def test_a_429_on_a_later_message_of_a_document_is_waited_out_there_and_nothing_is_posted_twice() -> None:
+    doc = _long_document(areas=20)
+    out = Outbound("Lägesbild Stora staden – vecka 47, 2026", kind="picture_preview", data={"document": doc.to_json()})
+    item = OutboxItem(1, "k", "slack", "C0MEETING1", None, out.to_json(), 0, "pending")
+    with FakeSlackAPI() as fake:
+        fake.fail_next("chat.postMessage", 429, retry_after=1, after=1)  # the first message goes, the second waits
+        sender = SlackSender(WebClient(token=fake.bot_token, base_url=fake.base_url))
+        sender.send(item, out, None)
+        messages = fake.messages("C0MEETING1")
+    shown = [t for m in messages for t in shown_texts(m["blocks"])]
+    assert len(messages) >= 2 and shown.count("Lägesbild Stora staden – vecka 47, 2026") == 1
+    for a in range(20):
+        assert shown.count(f"Område {a}") == 1
+
+
 def test_a_long_document_continues_in_the_next_message_never_cut(tmp_path: Path) -> None:
     doc = _long_document(areas=20)  # 20 areas × (heading + 2 field sections): far more than 50 blocks
     out = Outbound("Lägesbild Stora staden – vecka 47, 2026", kind="picture_preview", data={"document": doc.to_json()})

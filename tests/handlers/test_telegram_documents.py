@@ -116,6 +116,24 @@ def test_a_picture_longer_than_a_message_is_split_never_cut(tmp_path: Path) -> N
     run_edge(tmp_path, body)
 
 
+def test_a_429_on_a_later_page_is_waited_out_there_and_no_page_is_sent_twice(tmp_path: Path) -> None:
+    async def body(e: Edge) -> None:
+        await asyncio.to_thread(seed, e.app, TUE_OPEN)
+        observations = await asyncio.to_thread(add_observations, e, 40)
+        e.fake.fail_next("sendMessage", 429, retry_after=1, after=1)  # the first page goes out, the second waits
+        await e.feed(e.fake.command_update(SARA, SARA, "picture", args="2026-W47"))
+        assert [c.status for c in e.fake.calls_to("sendMessage") if c.injected] == [429]
+        e.fake.assert_no_errors()
+        parts = [m for m in e.fake.sent_to(SARA) if "text" in m]
+        assert len(parts) >= 3
+        shown = "\n".join(m["text"] for m in parts)
+        assert shown.count("Lägesbild Tryggare Trelleborg – vecka 47, 2026") == 1
+        for text in observations:
+            assert shown.count(text) == 1
+
+    run_edge(tmp_path, body)
+
+
 def test_split_keeps_every_line_and_every_table_in_its_block() -> None:
     rows = tuple(Row(f"Faktor {n} & <mer>", (Cell("1,0", "yellow"), Cell("↑ +1,0"))) for n in range(300))
     items = tuple(Item("x" * 5000, "Lång") for _ in range(2))  # a single line longer than a message
