@@ -613,14 +613,21 @@ def format_validation_error(source: str, data: dict[str, Any], err: ValidationEr
             value = _lookup(data, loc)
         msg = _explain(e, loc, value)
     key = _loc(loc) or "(top level)"
-    # The line is printed and may be logged: personal data in the value (or a name it quotes) is masked.
-    shown = _show(mask_personal_data(value) if isinstance(value, str) else value)
-    msg = mask_personal_data(msg)
+    # The line is printed and may be logged: personal data in the value (or a name it quotes) is masked, except
+    # where an address is what the setting holds (the contact the police API is told), and its example with it.
+    if key not in _ADDRESS_KEYS:
+        value = mask_personal_data(value) if isinstance(value, str) else value
+        msg = mask_personal_data(msg)
+    shown = _show(value)
     if re.search(r"token|secret|password", key, re.IGNORECASE) and shown:
         shown = "'…'"  # never echo a secret someone put in the file
         msg += "; secrets belong in the environment (EST_SLACK_BOT_TOKEN, EST_TELEGRAM_TOKEN, …), not in the file"
     line = f"{source}: {key}{' = ' + shown if shown else ''}: {msg}"
     return " ".join(line.splitlines())
+
+
+#: Settings whose value is an e-mail or web address by design: shown as written in an error about them.
+_ADDRESS_KEYS = frozenset({"police_events.contact"})
 
 
 def parse_config(data: dict[str, Any], source: str = "config") -> Config:
