@@ -887,18 +887,7 @@ class SqlStore:
         newer = select(AnswerRow.place_id).where(
             AnswerRow.response_id.not_in(old_responses), AnswerRow.place_id.is_not(None)
         )
-        places = list(
-            self.s.scalars(
-                select(PlaceRow.id).where(
-                    PlaceRow.area_id.in_(group_areas),
-                    PlaceRow.review != "approved",
-                    PlaceRow.configured.is_(False),
-                    PlaceRow.id.not_in(newer),
-                    PlaceRow.id.not_in(select(CandidateRow.place_id).where(CandidateRow.place_id.is_not(None))),
-                    PlaceRow.id.not_in(select(ActionRow.place_id).where(ActionRow.place_id.is_not(None))),
-                )
-            )
-        )
+        places = list(self.s.scalars(_unapproved_unused(PlaceRow.area_id.in_(group_areas), PlaceRow.id.not_in(newer))))
         if places:
             self.s.execute(update(AnswerRow).where(AnswerRow.place_id.in_(places)).values(place_id=None))
             self.s.execute(delete(PlaceRow).where(PlaceRow.id.in_(places)))
@@ -1013,15 +1002,7 @@ class SqlStore:
             .where(AnswerRow.response_id.in_(theirs), AnswerRow.place_id.is_not(None))
             .distinct()
         )
-        q = select(PlaceRow.id).where(
-            PlaceRow.id.in_(named),
-            PlaceRow.review != "approved",
-            PlaceRow.configured.is_(False),
-            PlaceRow.id.not_in(others),
-            PlaceRow.id.not_in(select(CandidateRow.place_id).where(CandidateRow.place_id.is_not(None))),
-            PlaceRow.id.not_in(select(ActionRow.place_id).where(ActionRow.place_id.is_not(None))),
-        )
-        return list(self.s.scalars(q))
+        return list(self.s.scalars(_unapproved_unused(PlaceRow.id.in_(named), PlaceRow.id.not_in(others))))
 
     def person_export(self, person_id: int) -> dict[str, Any]:
         """Everything stored about one person, for their own copy (a subject access request)."""
@@ -1982,6 +1963,18 @@ def _to_accounts(model: Any, accounts: Sequence[tuple[str, str]]) -> Any:
             )
             for platform, ext in accounts
         )
+    )
+
+
+def _unapproved_unused(*where: Any) -> Any:
+    """Places no coordinator approved (nor the configuration named) that no candidate or action names, among
+    `where`: reporters' free text, which retention and `forget` remove."""
+    return select(PlaceRow.id).where(
+        *where,
+        PlaceRow.review != "approved",
+        PlaceRow.configured.is_(False),
+        PlaceRow.id.not_in(select(CandidateRow.place_id).where(CandidateRow.place_id.is_not(None))),
+        PlaceRow.id.not_in(select(ActionRow.place_id).where(ActionRow.place_id.is_not(None))),
     )
 
 
