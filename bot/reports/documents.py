@@ -76,7 +76,7 @@ def write_weekly_pdf(
 
     doc.h2(tr("picture.section.standouts"))
     if ctx["standouts"]:
-        doc.bullets([f"{s['where']}: {s['reason']}" for s in ctx["standouts"]])
+        doc.bullets([f"{s['icon']} {s['where']}: {s['reason']}" for s in ctx["standouts"]])
     else:
         doc.para(tr("picture.standouts.none"))
 
