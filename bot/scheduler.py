@@ -27,6 +27,11 @@ def _guarded(name: str, fn: Callable[[], object]) -> Callable[[], Awaitable[None
     async def job() -> None:
         try:
             await asyncio.to_thread(fn)
+        except asyncio.CancelledError:
+            # The process is stopping (Ctrl-C, SIGTERM) while the job runs: its thread finishes its unit of work
+            # or rolls it back, and the state in the database makes the next start do what is left. Handing the
+            # cancellation on would have APScheduler log it as a failed job, with a traceback.
+            log.info("job %s stopped with the process; the next start takes it up", name)
         except Exception:
             log.exception("job %s failed; the next tick retries it", name)
 

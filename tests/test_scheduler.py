@@ -308,3 +308,25 @@ def test_jobs_of_each_group_advance_only_that_group(tmp_path: Path) -> None:
             assert uow.store.recent_rounds(GROUP, 5) == []
     finally:
         app.close()
+
+
+def test_a_job_running_when_the_process_stops_ends_without_a_failure(caplog: pytest.LogCaptureFixture) -> None:
+    """Ctrl-C cancels the job's task while its thread works: one line saying so, not APScheduler's traceback of a
+    'failed' job (seen in CI when `est-bot run` was stopped during a tick)."""
+    import threading
+
+    from bot.scheduler import _guarded
+
+    release = threading.Event()
+    job = _guarded("tbg:tick", lambda: release.wait(1))
+
+    async def stop_during_the_job() -> None:
+        task = asyncio.create_task(job())
+        await asyncio.sleep(0.05)
+        task.cancel()
+        await task  # no CancelledError handed on to APScheduler's executor
+
+    with caplog.at_level(logging.INFO, logger="bot.scheduler"):
+        asyncio.run(stop_during_the_job())
+    release.set()
+    assert "job tbg:tick stopped with the process" in caplog.text and "Traceback" not in caplog.text
