@@ -25,7 +25,7 @@ from bot.domain.cycle import Phase, RoundKey
 from bot.domain.detection import HISTORY_WEEKS
 from bot.domain.effect import BEFORE_WEEKS, FOLLOW_WEEKS, level_change, pooled_level
 from bot.domain.factors import Factor
-from bot.domain.masking import mask_data, mask_personal_data
+from bot.domain.masking import map_strings, mask_data, mask_personal_data
 from bot.domain.model import Action, AnswerIn, Area, Candidate, OutboxItem, Person, Place, Response, Round
 from bot.domain.picture import (
     ActionFollowUp,
@@ -2003,25 +2003,15 @@ def _quote_pattern(text: str) -> re.Pattern[str]:
 
 def _redact(value: Any, patterns: list[re.Pattern[str]], marker: str) -> Any:
     """`value` (a message payload: JSON of dicts, lists and strings) with every match of `patterns` replaced."""
-    if not patterns:
-        return value
-    if isinstance(value, str):
+
+    def cut(text: str) -> str:
         for pattern in patterns:
-            value = pattern.sub(lambda _: marker, value)
-        return value
-    if isinstance(value, dict):
-        return {k: _redact(v, patterns, marker) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_redact(v, patterns, marker) for v in value]
-    return value
+            text = pattern.sub(lambda _: marker, text)
+        return text
+
+    return map_strings(value, cut) if patterns else value
 
 
 def _replace_name(value: Any, name: str, placeholder: str) -> Any:
     """`value` (an audit detail: JSON of dicts, lists and strings) with `name` replaced wherever it appears."""
-    if isinstance(value, str):
-        return value.replace(name, placeholder) if name in value else value
-    if isinstance(value, dict):
-        return {k: _replace_name(v, name, placeholder) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_replace_name(v, name, placeholder) for v in value]
-    return value
+    return map_strings(value, lambda text: text.replace(name, placeholder))

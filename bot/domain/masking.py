@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "PHONE_PLACEHOLDER",
     "clean_text",
     "has_personal_data",
+    "map_strings",
     "mask_data",
     "mask_personal_data",
 ]
@@ -230,21 +232,23 @@ def has_personal_data(text: str) -> bool:
     return mask_personal_data(text) != _ascii_digits(text)
 
 
-def mask_data(value: Any) -> Any:
-    """`value` (JSON-like: dicts, lists, tuples, strings, numbers) with every string masked; keys are kept.
-
-    For what is stored or sent as a whole (an outgoing message's data, an audit entry's detail), so that a
-    word a person typed cannot reach storage inside it.
-    """
+def map_strings(value: Any, fn: Callable[[str], str]) -> Any:
+    """`value` (JSON-like: dicts, lists, tuples, strings, numbers) with `fn` applied to every string; keys kept."""
     if isinstance(value, str):
-        return mask_personal_data(value)
+        return fn(value)
     if isinstance(value, dict):
-        return {k: mask_data(v) for k, v in value.items()}
+        return {k: map_strings(v, fn) for k, v in value.items()}
     if isinstance(value, list):
-        return [mask_data(v) for v in value]
+        return [map_strings(v, fn) for v in value]
     if isinstance(value, tuple):
-        return tuple(mask_data(v) for v in value)
+        return tuple(map_strings(v, fn) for v in value)
     return value
+
+
+def mask_data(value: Any) -> Any:
+    """`value` with every string masked: for what is stored or sent as a whole (an outgoing message's data, an
+    audit entry's detail), so that a word a person typed cannot reach storage inside it."""
+    return map_strings(value, mask_personal_data)
 
 
 def _cut_position(text: str, limit: int) -> int:
