@@ -131,7 +131,7 @@ def cmd_followup(svc: Services, ctx: Ctx, args: list[str]) -> None:
         ctx.lang,
         "cmd.followup.done",
         year=year,
-        actions=plural(ctx.lang, "followup.n.decided", len(f.effects)),
+        actions=plural(ctx.lang, "noun.decided_action", len(f.effects)),
         weeks=plural(ctx.lang, "followup.n.weeks", f.weeks_with_reports),
     )
     svc.reply(ctx, Outbound(text, kind="followup", data={"year": year, "format": fmt}, attachments=(attachment(path),)))

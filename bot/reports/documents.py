@@ -233,7 +233,7 @@ def followup_view(f: FollowUp, lang: str, charts: dict[int, Path] | None = None)
         t(
             lang,
             "followup.actions",
-            actions=plural(lang, "followup.n.decided", len(f.effects)),
+            actions=plural(lang, "noun.decided_action", len(f.effects)),
             statuses=_listed(
                 lang, [plural(lang, f"followup.n.{s}", status[s]) for s in ("done", "ongoing", "planned") if status[s]]
             ),

@@ -49,6 +49,5 @@ def plural(lang: str | None, key: str, count: int, **kwargs: Any) -> str:
 
 
 def count(lang: str | None, noun: str, n: int) -> str:
-    """``n`` and the noun in the right form: "1 vecka", "3 veckor" ("noun.<noun>" holds "one|many")."""
-    one, _, many = t(lang, f"noun.{noun}").partition("|")
-    return f"{n} {one if n == 1 else many or one}"
+    """``n`` and the noun in the right form, "1 vecka", "3 veckor": `plural` over "noun.<noun>"."""
+    return plural(lang, f"noun.{noun}", n)

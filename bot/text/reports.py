@@ -139,8 +139,6 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Follow-up {year}: {actions}, {weeks}.",
     },
     # counted phrases of the follow-up: `.one` for 1, `.many` for 0 and more than 1 (bot.text.plural)
-    "followup.n.decided.one": {"sv": "1 beslutad åtgärd", "en": "1 decided action"},
-    "followup.n.decided.many": {"sv": "{count} beslutade åtgärder", "en": "{count} decided actions"},
     "followup.n.actions.one": {"sv": "1 åtgärd", "en": "1 action"},
     "followup.n.actions.many": {"sv": "{count} åtgärder", "en": "{count} actions"},
     "followup.n.weeks.one": {"sv": "1 vecka med rapporter", "en": "1 week with reports"},
