@@ -26,7 +26,7 @@ from bot.conversation.messages import Attachment, Outbound
 from bot.domain.cycle import local_round_key
 from bot.domain.masking import clean_text
 from bot.services import Ctx, Services, parse_id
-from bot.text import count, t
+from bot.text import LANGUAGES, count, t
 
 log = logging.getLogger(__name__)
 NOTE_MAX = 1000
@@ -144,7 +144,7 @@ def _remake_reports(svc: Services, ctx: Ctx, weeks: list[str]) -> int:
     for week in weeks:
         key = RoundKey.parse(week)
         rnd = ctx.uow.store.get_round(ctx.group.id, key)
-        for lang in ("sv", "en"):
+        for lang in LANGUAGES:
             for fmt in REPORT_FORMATS:
                 if rnd is not None and (folder / report_filename(key, lang, fmt)).exists():
                     weekly_report(svc, ctx.uow, ctx.group, rnd, lang, fmt)
