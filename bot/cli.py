@@ -9,16 +9,16 @@ import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bot import cli_reports
+from bot.cli_common import DEFAULT_CONFIG, ConfigOpt, build_app, fail, load
 from bot.clock import Clock
-from bot.config import Config, ConfigError, load_config
+from bot.config import Config
 
 if TYPE_CHECKING:
-    from bot.bootstrap import App
     from handlers.slack.runner import SlackEdge
 
 app = typer.Typer(
@@ -30,18 +30,8 @@ app = typer.Typer(
     help="est-bot: EST (Effektiv samordning för trygghet) in Slack, Telegram and the terminal.",
 )
 
-ConfigOpt = Annotated[Path, typer.Option("--config", "-c", envvar="EST_CONFIG", help="The TOML settings file.")]
-DEFAULT_CONFIG = Path("est-bot.toml")
 #: The years `--at` and `--from` may name: the calendar's edges (year 1, year 9999) overflow in time zone sums.
 FIRST_YEAR, LAST_YEAR = 1970, 2100
-
-
-def _config(path: Path) -> Config:
-    try:
-        return load_config(path)
-    except ConfigError as exc:
-        typer.echo(f"est-bot: {exc}", err=True)
-        raise typer.Exit(2) from None
 
 
 def _clock(at: str | None, cfg: Config) -> Clock:
@@ -54,29 +44,10 @@ def _clock(at: str | None, cfg: Config) -> Clock:
     try:
         local = datetime.fromisoformat(at)
     except ValueError:
-        raise _fail(f"--at {at!r}: write the time as YYYY-MM-DDTHH:MM") from None
+        raise fail(f"--at {at!r}: write the time as YYYY-MM-DDTHH:MM") from None
     if not FIRST_YEAR <= local.year <= LAST_YEAR:
-        raise _fail(f"--at {at!r}: give a time in the years {FIRST_YEAR} to {LAST_YEAR}")
+        raise fail(f"--at {at!r}: give a time in the years {FIRST_YEAR} to {LAST_YEAR}")
     return OffsetClock(local if local.tzinfo else local.replace(tzinfo=cfg.groups[0].tz))
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    from bot.domain.masking import mask_personal_data
-
-    typer.echo(f"est-bot: {mask_personal_data(message)}", err=True)  # it may repeat what was typed
-    return typer.Exit(code)
-
-
-def _build(cfg: Config, **kwargs: Any) -> App:
-    """`bootstrap.build`, with a database that cannot be used said in one line (exit 2 for a wrong URL, 1 for a
-    driver, server or folder that is missing)."""
-    from bot.bootstrap import build
-    from storage.db import DatabaseUnavailable
-
-    try:
-        return build(cfg, **kwargs)
-    except DatabaseUnavailable as exc:
-        raise _fail(str(exc), exc.code) from None
 
 
 def _log_secrets() -> tuple[str | None, ...]:
@@ -103,7 +74,7 @@ def _protected_logging(ctx: typer.Context) -> None:
     default = "INFO" if ctx.invoked_subcommand == "run" else "WARNING"
     level = os.environ.get("EST_LOG_LEVEL", "").strip().upper() or default
     if level not in logs.LEVELS:
-        raise _fail(f"EST_LOG_LEVEL={level!r}: allowed: {', '.join(logs.LEVELS)}")
+        raise fail(f"EST_LOG_LEVEL={level!r}: allowed: {', '.join(logs.LEVELS)}")
     logs.setup(level, _log_secrets())
 
 
@@ -114,11 +85,11 @@ def migrate(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     from storage.migrate import current_revision, startup_lock
     from storage.migrate import migrate as do_migrate
 
-    cfg = _config(config)
+    cfg = load(config)
     try:
         engine = open_engine(cfg.database.url)
     except DatabaseUnavailable as exc:
-        raise _fail(str(exc), exc.code) from None
+        raise fail(str(exc), exc.code) from None
     with startup_lock(engine):
         do_migrate(engine)
     typer.echo(f"database at revision {current_revision(engine)}")
@@ -139,20 +110,20 @@ def schedule(
     from bot.domain.cycle import week_plan
     from bot.text import t
 
-    cfg = _config(config)
+    cfg = load(config)
     try:
         first = date.fromisoformat(from_) if from_ else date.today()
     except ValueError:
-        raise _fail(f"--from {from_!r}: write the date as YYYY-MM-DD") from None
+        raise fail(f"--from {from_!r}: write the date as YYYY-MM-DD") from None
     if not FIRST_YEAR <= first.year <= LAST_YEAR:
-        raise _fail(f"--from {from_!r}: give a date in the years {FIRST_YEAR} to {LAST_YEAR}")
+        raise fail(f"--from {from_!r}: give a date in the years {FIRST_YEAR} to {LAST_YEAR}")
     now = _clock(at, cfg).now()
     groups = cfg.groups
     if group is not None:
         groups = [g for g in cfg.groups if g.id == group]
         if not groups:
-            raise _fail(f"--group {group!r}: unknown group; allowed: {', '.join(g.id for g in cfg.groups)}")
-    built = _build(cfg, sync=False)  # the rounds stored so far say which phases are done
+            raise fail(f"--group {group!r}: unknown group; allowed: {', '.join(g.id for g in cfg.groups)}")
+    built = build_app(cfg, sync=False)  # the rounds stored so far say which phases are done
     try:
         for g in groups:
             start = date.fromisoformat(from_) if from_ else now.astimezone(g.tz).date()  # checked above
@@ -186,10 +157,10 @@ def chat(
     from handlers.console.chat import run_chat
     from handlers.console.edge import ConsoleSender
 
-    cfg = _config(config)
+    cfg = load(config)
     clock = _clock(at, cfg)
     sender = ConsoleSender(sys.stdout)
-    built = _build(cfg, clock=clock, senders={"console": sender})
+    built = build_app(cfg, clock=clock, senders={"console": sender})
     try:
         code = run_chat(built, sender, as_, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
     finally:
@@ -225,23 +196,23 @@ def run(
     from bot.privacy import add_retention_job
     from bot.scheduler import build_scheduler
 
-    cfg = _config(config)
+    cfg = load(config)
     secrets = Secrets()
     if cfg.slack.enabled and not secrets.slack_bot_token:
-        raise _fail("slack is enabled but EST_SLACK_BOT_TOKEN (xoxb-…) is not set in the environment")
+        raise fail("slack is enabled but EST_SLACK_BOT_TOKEN (xoxb-…) is not set in the environment")
     if cfg.slack.enabled and cfg.slack.mode == "socket" and not secrets.slack_app_token:
-        raise _fail(
+        raise fail(
             "slack.mode = 'socket' needs EST_SLACK_APP_TOKEN (xapp-…, with connections:write) in the environment"
         )
     if cfg.slack.enabled and cfg.slack.mode == "http" and not secrets.slack_signing_secret:
-        raise _fail("slack.mode = 'http' needs EST_SLACK_SIGNING_SECRET (the app's Signing Secret) in the environment")
+        raise fail("slack.mode = 'http' needs EST_SLACK_SIGNING_SECRET (the app's Signing Secret) in the environment")
     if cfg.telegram.enabled and not secrets.telegram_token:
-        raise _fail("telegram is enabled but EST_TELEGRAM_TOKEN is not set in the environment")
+        raise fail("telegram is enabled but EST_TELEGRAM_TOKEN is not set in the environment")
     webhook = cfg.telegram.enabled and cfg.telegram.mode == "webhook"
     if webhook and not cfg.telegram.webhook_url:
-        raise _fail("telegram.mode = 'webhook' needs telegram.webhook_url, the public URL Telegram calls")
+        raise fail("telegram.mode = 'webhook' needs telegram.webhook_url, the public URL Telegram calls")
     if webhook and not secrets.telegram_webhook_secret:
-        raise _fail(
+        raise fail(
             "telegram.mode = 'webhook' needs EST_TELEGRAM_WEBHOOK_SECRET in the environment "
             "(1-256 characters A-Z, a-z, 0-9, _ and -)"
         )
@@ -265,7 +236,7 @@ def run(
 
             assert secrets.slack_bot_token is not None
             senders["slack"] = build_sender(cfg.slack, secrets.slack_bot_token, lang=cfg.groups[0].language)
-        built = _build(cfg, clock=clock, senders=senders, platforms=tuple(senders))
+        built = build_app(cfg, clock=clock, senders=senders, platforms=tuple(senders))
         slack_edges: list[SlackEdge] = []
         tg_ready = asyncio.Event()
         scheduler = build_scheduler(built.services, cfg.run.tick_seconds)
@@ -395,16 +366,16 @@ def invite(
 ) -> None:
     """Make a one-time invitation that links a Telegram account to a person."""
 
-    cfg = _config(config)
+    cfg = load(config)
     gid = group or cfg.groups[0].id
     if gid not in [g.id for g in cfg.groups]:
-        raise _fail(f"--group {gid!r}: unknown group; allowed: {', '.join(g.id for g in cfg.groups)}")
-    built = _build(cfg)
+        raise fail(f"--group {gid!r}: unknown group; allowed: {', '.join(g.id for g in cfg.groups)}")
+    built = build_app(cfg)
     try:
         with built.services.unit() as uow:
             person = uow.store.person_by_name(gid, name)
             if person is None or not person.active:
-                raise _fail(f"nobody called {name!r} in {gid}; see `reporter list` in `est-bot chat`")
+                raise fail(f"nobody called {name!r} in {gid}; see `reporter list` in `est-bot chat`")
             _, link, expires = built.services.create_invite(uow, person, days)
             uow.store.audit(built.services.clock.now(), gid, "cli", "invite", {"person": person.name})
             uow.commit()
@@ -426,17 +397,17 @@ def import_(
     from bot.stats.importers import KINDS, ImportFailed
     from bot.stats.service import import_file
 
-    cfg = _config(config)
+    cfg = load(config)
     if kind not in KINDS:
-        raise _fail(f"{kind!r}: unknown kind of file; allowed: {', '.join(KINDS)}")
+        raise fail(f"{kind!r}: unknown kind of file; allowed: {', '.join(KINDS)}")
     gid = group or cfg.groups[0].id
     if gid not in [g.id for g in cfg.groups]:
-        raise _fail(f"--group {gid!r}: unknown group; allowed: {', '.join(g.id for g in cfg.groups)}")
-    built = _build(cfg)
+        raise fail(f"--group {gid!r}: unknown group; allowed: {', '.join(g.id for g in cfg.groups)}")
+    built = build_app(cfg)
     try:
         report = import_file(built.services, gid, kind, file)
     except ImportFailed as exc:
-        raise _fail(f"{exc} (nothing was imported)", 1) from None
+        raise fail(f"{exc} (nothing was imported)", 1) from None
     finally:
         built.close()
     typer.echo(report.text())
@@ -450,8 +421,8 @@ def audit(
 ) -> None:
     """Print the latest coordinator changes and phase steps."""
 
-    cfg = _config(config)
-    built = _build(cfg, sync=False)
+    cfg = load(config)
+    built = build_app(cfg, sync=False)
     try:
         with built.services.unit() as uow:
             for at, gid, actor, action, detail in uow.store.audit_log(group, limit):

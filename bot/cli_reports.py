@@ -10,20 +10,12 @@ from typing import Annotated
 
 import typer
 
+from bot.cli_common import DEFAULT_CONFIG, ConfigOpt, build_app, fail, load
 from bot.config import Config, GroupConfig
 from bot.domain.cycle import RoundKey
 
-ConfigOpt = Annotated[Path, typer.Option("--config", "-c", envvar="EST_CONFIG", help="The TOML settings file.")]
-DEFAULT_CONFIG = Path("est-bot.toml")
 GroupOpt = Annotated[str | None, typer.Option("--group", help="Group id (default: the first group).")]
 LangOpt = Annotated[str | None, typer.Option("--lang", help="sv or en (default: the group's language).")]
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    from bot.domain.masking import mask_personal_data
-
-    typer.echo(f"est-bot: {mask_personal_data(message)}", err=True)  # it may repeat what was typed
-    return typer.Exit(code)
 
 
 def out_file(path: Path | None, example: str) -> Path | None:
@@ -32,9 +24,9 @@ def out_file(path: Path | None, example: str) -> Path | None:
     if path is None:
         return None
     if path.is_dir():
-        raise _fail(f"--out {path}: this is a folder; name the file to write, e.g. {path / example}")
+        raise fail(f"--out {path}: this is a folder; name the file to write, e.g. {path / example}")
     if path.exists() or path.is_symlink():
-        raise _fail(f"--out {path}: the file exists; name a new file, or remove the old one first")
+        raise fail(f"--out {path}: the file exists; name a new file, or remove the old one first")
     _writable(path, path.parent)
     return path
 
@@ -43,7 +35,7 @@ def out_folder(path: Path) -> Path:
     """`--out` for a folder of files: a folder (made if needed) that can be written (exit 2 for a file that
     exists, exit 1 for a place that cannot be written)."""
     if path.exists() and not path.is_dir():
-        raise _fail(f"--out {path}: this is a file, not a folder; name a folder (it is made if it does not exist)")
+        raise fail(f"--out {path}: this is a file, not a folder; name a folder (it is made if it does not exist)")
     _writable(path, path)
     return path
 
@@ -53,9 +45,9 @@ def _writable(out: Path, folder: Path) -> None:
     while not here.exists() and here != here.parent:
         here = here.parent
     if not here.is_dir():
-        raise _fail(f"--out {out}: cannot be written there, {here} is a file and not a folder", 1)
+        raise fail(f"--out {out}: cannot be written there, {here} is a file and not a folder", 1)
     if not os.access(here, os.W_OK | os.X_OK):
-        raise _fail(f"--out {out}: cannot be written there, no permission to write in {here}", 1)
+        raise fail(f"--out {out}: cannot be written there, no permission to write in {here}", 1)
 
 
 @contextmanager
@@ -65,19 +57,18 @@ def writing(out: Path | None) -> Iterator[None]:
         yield
     except OSError as exc:
         where = exc.filename or out or "the reports folder"
-        raise _fail(f"cannot write {where}: {exc.strerror or exc}; choose another place with --out", 1) from None
+        raise fail(f"cannot write {where}: {exc.strerror or exc}; choose another place with --out", 1) from None
 
 
 def _setup(config: Path, group: str | None, lang: str | None) -> tuple[Config, GroupConfig, str]:
-    from bot.cli import _config
 
-    cfg = _config(config)
+    cfg = load(config)
     gid = group or cfg.groups[0].id
     found = [g for g in cfg.groups if g.id == gid]
     if not found:
-        raise _fail(f"--group {gid!r}: unknown group; allowed: {', '.join(g.id for g in cfg.groups)}")
+        raise fail(f"--group {gid!r}: unknown group; allowed: {', '.join(g.id for g in cfg.groups)}")
     if lang is not None and lang not in ("sv", "en"):
-        raise _fail(f"--lang {lang!r}: choose sv or en")
+        raise fail(f"--lang {lang!r}: choose sv or en")
     return cfg, found[0], lang or found[0].language
 
 
@@ -85,12 +76,12 @@ def _week(option: str, value: str) -> RoundKey:
     try:
         return RoundKey.parse(value)
     except ValueError as exc:
-        raise _fail(f"{option} {value!r}: {exc}") from None
+        raise fail(f"{option} {value!r}: {exc}") from None
 
 
 def _choice(option: str, value: str, allowed: tuple[str, ...]) -> str:
     if value.lower() not in allowed:
-        raise _fail(f"{option} {value!r}: choose {', '.join(allowed[:-1])} or {allowed[-1]}")
+        raise fail(f"{option} {value!r}: choose {', '.join(allowed[:-1])} or {allowed[-1]}")
     return value.lower()
 
 
@@ -103,20 +94,19 @@ def report(
     out: Annotated[Path | None, typer.Option("--out", help="The file to write (default: the reports folder).")] = None,
 ) -> None:
     """Write the Friday weekly report of a finalised week as PDF, HTML or Markdown."""
-    from bot.cli import _build as build
     from bot.reporting import REPORT_FORMATS, ReportError, report_round, weekly_report
 
     key = _week("--week", week)
     fmt = _choice("--format", format_, REPORT_FORMATS)
     out = out_file(out, f"veckorapport-{key}.{fmt}")
     cfg, g, language = _setup(config, group, lang)
-    built = build(cfg, sync=False)
+    built = build_app(cfg, sync=False)
     try:
         with built.services.unit() as uow:
             try:
                 rnd = report_round(uow, g, key)
             except ReportError as exc:
-                raise _fail(exc.text("en")) from None
+                raise fail(exc.text("en")) from None
             with writing(out):
                 path = weekly_report(built.services, uow, g, rnd, language, fmt, out)
     finally:
@@ -135,7 +125,6 @@ def export(
     lang: LangOpt = None,
 ) -> None:
     """Export answers (organisation, never the person), pictures and actions for a range of weeks."""
-    from bot.cli import _build as build
     from bot.domain.cycle import local_round_key
     from bot.reporting import KINDS, ReportError
     from bot.reporting import export as do_export
@@ -145,7 +134,7 @@ def export(
     kind = _choice("--what", what, (*KINDS, "all"))
     out = out_folder(out)
     cfg, g, language = _setup(config, group, lang)
-    built = build(cfg, sync=False)
+    built = build_app(cfg, sync=False)
     try:
         now = local_round_key(built.services.clock.now(), g.tz)
         with built.services.unit() as uow:
@@ -155,7 +144,7 @@ def export(
                         uow, g, first, last, fmt, KINDS if kind == "all" else (kind,), out, language, now
                     )
             except ReportError as exc:
-                raise _fail(exc.text("en")) from None
+                raise fail(exc.text("en")) from None
     finally:
         built.close()
     for path in result.files:
@@ -172,14 +161,13 @@ def followup(
     out: Annotated[Path | None, typer.Option("--out", help="The file to write (default: the reports folder).")] = None,
 ) -> None:
     """Write the yearly follow-up of decided actions for the steering group."""
-    from bot.cli import _build as build
     from bot.domain.cycle import local_round_key
     from bot.reporting import FOLLOWUP_FORMATS, ReportError, followup_document
 
     fmt = _choice("--format", format_, FOLLOWUP_FORMATS)
     out = out_file(out, f"uppfoljning.{fmt}")
     cfg, g, language = _setup(config, group, lang)
-    built = build(cfg, sync=False)
+    built = build_app(cfg, sync=False)
     try:
         now = local_round_key(built.services.clock.now(), g.tz)
         with built.services.unit() as uow:
@@ -187,7 +175,7 @@ def followup(
                 with writing(out):
                     path, _ = followup_document(built.services, uow, g, year or now.year, fmt, language, now, out)
             except ReportError as exc:
-                raise _fail(exc.text("en")) from None
+                raise fail(exc.text("en")) from None
     finally:
         built.close()
     typer.echo(str(path))

@@ -14,12 +14,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from bot import place_review, privacy
 from bot.commands_reports import cmd_export, cmd_followup
 from bot.config import CODE_RE, ROLES
+from bot.conversation.ids import parse_id
 from bot.conversation.messages import Outbound
 from bot.domain.cycle import SCHEDULED_PHASES, Phase, RoundKey, local_round_key, phase_due_at, phase_index
 from bot.domain.masking import clean_text, has_personal_data
 from bot.domain.model import Round
-from bot.services import Ctx, Services, label, parse_id
-from bot.text import CATALOGUE, count, t
+from bot.services import Ctx, Services
+from bot.text import CATALOGUE, count, label, t
 
 Handler = Callable[[Services, Ctx, list[str]], None]
 
@@ -330,7 +331,7 @@ def cmd_remind(svc: Services, ctx: Ctx, args: list[str]) -> None:
         _say(svc, ctx, "cmd.remind.closed", week=str(rnd.key) if rnd else "-")
         return
     nth = ctx.uow.store.max_reminders(rnd.id) + 1
-    n = svc._send_reminders(ctx.uow, ctx.group, rnd, ctx.now, nth)
+    n = svc.send_reminders(ctx.uow, ctx.group, rnd, ctx.now, nth)
     _say(svc, ctx, "cmd.remind.done", n=count(ctx.lang, "reporter", n))
     audit(ctx, "remind", {"week": str(rnd.key), "count": n})
 
@@ -400,7 +401,7 @@ def finalize(svc: Services, ctx: Ctx, rnd: Round) -> None:
         else:
             _say(svc, ctx, "cmd.finalize.not_ready", week=str(rnd.key), phase=t(ctx.lang, f"phase.{rnd.phase}"))
         return
-    svc._transition(ctx.uow, ctx.group, rnd.key, Phase.FINALISED, ctx.now, automatic=False, actor=ctx.person)
+    svc.transition(ctx.uow, ctx.group, rnd.key, Phase.FINALISED, ctx.now, automatic=False, actor=ctx.person)
     n = len(ctx.uow.store.actions_for_round(rnd.id))
     _say(svc, ctx, "cmd.finalize.done.one" if n == 1 else "cmd.finalize.done", week=str(rnd.key), n=n)
     audit(ctx, "finalize", {"week": str(rnd.key), "actions": n})
@@ -423,7 +424,7 @@ def _step(svc: Services, ctx: Ctx, args: list[str], before: Phase, after: Phase,
     if phase_index(rnd.phase) >= phase_index(after):
         _say(svc, ctx, "cmd.phase.already", week=str(rnd.key), phase=phase)
         return None
-    if rnd.phase != before or not svc._transition(
+    if rnd.phase != before or not svc.transition(
         ctx.uow, ctx.group, rnd.key, after, ctx.now, automatic=False, actor=ctx.person
     ):
         _say(svc, ctx, not_ready, week=str(rnd.key), phase=phase)

@@ -22,10 +22,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.conversation.ids import parse_id
 from bot.conversation.messages import Attachment, Outbound
 from bot.domain.cycle import local_round_key
 from bot.domain.masking import clean_text
-from bot.services import Ctx, Services, parse_id
+from bot.services import Ctx, Services
 from bot.text import LANGUAGES, count, t
 
 log = logging.getLogger(__name__)

@@ -15,11 +15,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from bot.clock import Clock
 from bot.config import Config, GroupConfig
 from bot.conversation.document import Document
+from bot.conversation.ids import parse_id
 from bot.conversation.messages import Attachment, Choice, Inbound, Outbound
 from bot.conversation.questionnaire import Event, Item, Questionnaire, Spec
 from bot.domain.cycle import (
@@ -37,9 +37,10 @@ from bot.domain.model import ACTION_TYPES, RESPONSIBLES, TIMEFRAMES, AnswerIn, A
 from bot.domain.picture import Picture, PictureInput, build_picture
 from bot.domain.places import coarse
 from bot.ports import UnitOfWork
+from bot.reports.grid import picture_grid
 from bot.reports.render import Decision, picture_summary_text
 from bot.sanitize import without_nul
-from bot.text import CATALOGUE, t
+from bot.text import CATALOGUE, label, t
 
 log = logging.getLogger(__name__)
 
@@ -595,13 +596,13 @@ class Services:
                 continue
             for phase in PHASE_ORDER[phase_index(rnd.phase) + 1 : phase_index(target) + 1]:
                 with self.uow_factory() as uow:
-                    if not self._transition(uow, group, rnd.key, phase, now, automatic=True):
+                    if not self.transition(uow, group, rnd.key, phase, now, automatic=True):
                         break
                     uow.commit()
                 done.append(f"{group_id} {rnd.key} {phase}")
         return done
 
-    def _transition(
+    def transition(
         self,
         uow: UnitOfWork,
         group: GroupConfig,
@@ -631,7 +632,7 @@ class Services:
             remind_at = phase_due_at(key, Phase.REMINDED, schedule, group.tz)
             opened_late = rnd.opened_at is not None and rnd.opened_at >= remind_at
             if not automatic or (now < close_at and not opened_late):
-                self._send_reminders(uow, group, rnd, now, 1)
+                self.send_reminders(uow, group, rnd, now, 1)
         elif phase == Phase.DRAFTED:
             self._on_draft(uow, group, rnd)
         elif phase == Phase.FINALISED:
@@ -651,7 +652,7 @@ class Services:
             prompt = Questionnaire(spec).prompt(resp.state or {"step": "greeting", "answers": {}})
             self.send_to_person(uow, person.id, prompt, f"open:{rnd.id}:{person.id}")
 
-    def _send_reminders(self, uow: UnitOfWork, group: GroupConfig, rnd: Round, now: datetime, nth: int) -> int:
+    def send_reminders(self, uow: UnitOfWork, group: GroupConfig, rnd: Round, now: datetime, nth: int) -> int:
         n = 0
         close = phase_due_at(rnd.key, Phase.CLOSED, group.week_schedule(), group.tz)
         for person in uow.store.persons(group.id, active_only=True):
@@ -963,38 +964,13 @@ class Services:
                 assert r is not None
                 uow.store.set_phase(r.id, r.phase, Phase.REMINDED, now)
                 continue
-            self._transition(uow, group, key, phase, now, automatic=False, actor=actor)
+            self.transition(uow, group, key, phase, now, automatic=False, actor=actor)
         return key, True
 
     @contextmanager
     def unit(self) -> Iterator[UnitOfWork]:
         with self.uow_factory() as uow:
             yield uow
-
-
-def picture_grid(pic: Picture) -> dict[str, Any]:
-    """The week's colours per area × factor as plain data, for edges that draw them inline (Slack)."""
-    factors = [f.code for f in pic.input.factors]
-    return {
-        "factors": [[code, pic.factor_label(code)] for code in factors],
-        "rows": [
-            [a.name, [pic.cells[(a.code, f)].colour if (a.code, f) in pic.cells else "none" for f in factors]]
-            for a in pic.input.areas
-        ],
-    }
-
-
-def label(lang: str, prefix: str, code: str | None) -> str:
-    """The human label of a decision code, or "not chosen"."""
-    return t(lang, f"{prefix}.{code}") if code else t(lang, "unset")
-
-
-def parse_id(v: str) -> int | None:
-    """A database id from a button or command: digits only, and within a 32-bit key."""
-    if not v.isascii() or not v.isdigit() or len(v) > 10:
-        return None
-    n = int(v)
-    return n if 0 < n < 2**31 else None
 
 
 def _round_of_choice(choice: str) -> int | None:

@@ -19,7 +19,7 @@ from bot.reports.followup import ActionEffect, FollowUp
 from bot.reports.pdf import MIN_CHART_SCALE, Document
 from bot.reports.render import FOREGROUND, Decision, _context, _label, _render
 from bot.reports.trends import panel_breaks
-from bot.text import plural, t
+from bot.text import label, plural, t
 
 TREND_WEEKS = 12
 
@@ -216,7 +216,6 @@ def _where(e: ActionEffect) -> str:
 
 def followup_view(f: FollowUp, lang: str, charts: dict[int, Path] | None = None) -> dict[str, Any]:
     """Everything the follow-up documents show, as text in `lang`."""
-    from bot.services import label
 
     charts = charts or {}
     status = f.status_counts()

@@ -22,7 +22,7 @@ from bot.domain.effect import LEVEL_DIGITS
 from bot.domain.factors import Factor, colour_for
 from bot.domain.stats import AnswerRecord, Series
 from bot.reports.followup import ActionEffect
-from bot.text import t
+from bot.text import label, t
 
 KINDS: tuple[str, ...] = ("answers", "pictures", "actions")
 FORMATS: tuple[str, ...] = ("csv", "xlsx")
@@ -108,7 +108,6 @@ def pictures_table(series: Series, lang: str) -> Table:
 
 
 def actions_table(effects: Sequence[ActionEffect], factors: Sequence[Factor], lang: str) -> Table:
-    from bot.services import label
 
     labels = {f.code: f.label(lang) for f in factors}
     rows: list[list[Value]] = []

@@ -51,3 +51,8 @@ def plural(lang: str | None, key: str, count: int, **kwargs: Any) -> str:
 def count(lang: str | None, noun: str, n: int) -> str:
     """``n`` and the noun in the right form, "1 vecka", "3 veckor": `plural` over "noun.<noun>"."""
     return plural(lang, f"noun.{noun}", n)
+
+
+def label(lang: str, prefix: str, code: str | None) -> str:
+    """The human label of a decision code, or "not chosen"."""
+    return t(lang, f"{prefix}.{code}") if code else t(lang, "unset")

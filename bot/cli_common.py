@@ -1,0 +1,43 @@
+"""What every CLI command shares: the --config option, one-line failures, loading the settings, building the app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from bot.config import Config, ConfigError, load_config
+
+if TYPE_CHECKING:
+    from bot.bootstrap import App
+
+ConfigOpt = Annotated[Path, typer.Option("--config", "-c", envvar="EST_CONFIG", help="The TOML settings file.")]
+DEFAULT_CONFIG = Path("est-bot.toml")
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    from bot.domain.masking import mask_personal_data
+
+    typer.echo(f"est-bot: {mask_personal_data(message)}", err=True)  # it may repeat what was typed
+    return typer.Exit(code)
+
+
+def load(path: Path) -> Config:
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        typer.echo(f"est-bot: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def build_app(cfg: Config, **kwargs: Any) -> App:
+    """`bootstrap.build`, with a database that cannot be used said in one line (exit 2 for a wrong URL, 1 for a
+    driver, server or folder that is missing)."""
+    from bot.bootstrap import build
+    from storage.db import DatabaseUnavailable
+
+    try:
+        return build(cfg, **kwargs)
+    except DatabaseUnavailable as exc:
+        raise fail(str(exc), exc.code) from None
