@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Any
 from bot.config import GroupConfig
 from bot.conversation.messages import Attachment
 from bot.domain.cycle import Phase, RoundKey, phase_index
-from bot.domain.picture import AreaInfo, Picture
+from bot.domain.picture import AreaInfo
 from bot.domain.stats import Series, series_from_input, series_from_stats, weeks_between
 from bot.ports import UnitOfWork
 from bot.reports.exports import KINDS, Table, actions_table, answers_table, pictures_table, write_csv, write_xlsx
 from bot.reports.followup import SHOW_AFTER, SHOW_BEFORE, ActionEffect, FollowUp, action_effect
+from bot.reports.view import PictureView
 from bot.text import t
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def group_dir(svc: Services, group: GroupConfig) -> Path:
 # --------------------------------------------------------------------------- trend chart of a week
 
 
-def trend_chart(svc: Services, group: GroupConfig, rnd: Round, pic: Picture, out: Path | None = None) -> Path:
+def trend_chart(svc: Services, group: GroupConfig, rnd: Round, pic: PictureView, out: Path | None = None) -> Path:
     """The last 12 weeks up to the picture's week, one panel per area, from the picture's own input."""
     from bot.reports.trends import trend_png
 
@@ -78,7 +79,7 @@ def trend_chart(svc: Services, group: GroupConfig, rnd: Round, pic: Picture, out
     return trend_png(series, path, pic.lang, title)
 
 
-def trend_attachment(svc: Services, group: GroupConfig, rnd: Round, pic: Picture) -> tuple[Attachment, ...]:
+def trend_attachment(svc: Services, group: GroupConfig, rnd: Round, pic: PictureView) -> tuple[Attachment, ...]:
     """The trend chart as an attachment; a chart that cannot be drawn costs the image, not the message."""
     try:
         return (attachment(trend_chart(svc, group, rnd, pic)),)

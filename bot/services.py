@@ -34,11 +34,12 @@ from bot.domain.cycle import (
 )
 from bot.domain.masking import has_personal_data, mask_personal_data
 from bot.domain.model import ACTION_TYPES, RESPONSIBLES, TIMEFRAMES, AnswerIn, Area, Candidate, Person, Round
-from bot.domain.picture import Picture, PictureInput, build_picture
+from bot.domain.picture import PictureInput, build_picture
 from bot.domain.places import coarse
 from bot.ports import UnitOfWork
 from bot.reports.grid import picture_grid
 from bot.reports.render import Decision, picture_summary_text
+from bot.reports.view import PictureView
 from bot.sanitize import without_nul
 from bot.text import CATALOGUE, label, t
 
@@ -708,16 +709,17 @@ class Services:
         inp = uow.store.picture_input(group.id, group.name, rnd, group.factor_list(), group.threshold, self.clock.now())
         return replace(inp, police_events=week_events(uow, group, rnd.key), detection=group.detection.params())
 
-    def picture(self, uow: UnitOfWork, group: GroupConfig, rnd: Round, lang: str | None = None) -> Picture:
-        return build_picture(self.picture_input(uow, group, rnd), lang or group.language)
+    def picture(self, uow: UnitOfWork, group: GroupConfig, rnd: Round, lang: str | None = None) -> PictureView:
+        return PictureView(build_picture(self.picture_input(uow, group, rnd)), lang or group.language)
 
     def _on_draft(self, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> None:
         pic = self.picture(uow, group, rnd)
         for pos, c in enumerate(pic.candidates):
-            uow.store.add_candidate(rnd.id, c.key, c.area, c.place, c.factors, c.title, c.reasons, "auto", pos)
+            reasons = pic.candidate_reasons(c)
+            uow.store.add_candidate(rnd.id, c.key, c.area, c.place, c.factors, c.title, reasons, "auto", pos)
         self._post_meeting(uow, group, rnd, pic, "draft")
 
-    def heatmap(self, group: GroupConfig, rnd: Round, pic: Picture) -> tuple[Attachment, ...]:
+    def heatmap(self, group: GroupConfig, rnd: Round, pic: PictureView) -> tuple[Attachment, ...]:
         """The week's heatmap as an attachment; a chart that cannot be drawn costs the image, not the message."""
         from bot.reports.charts import heatmap_png
 
@@ -729,13 +731,13 @@ class Services:
             return ()
         return (Attachment(path.name, "image/png", str(path.resolve())),)
 
-    def charts(self, group: GroupConfig, rnd: Round, pic: Picture) -> tuple[Attachment, ...]:
+    def charts(self, group: GroupConfig, rnd: Round, pic: PictureView) -> tuple[Attachment, ...]:
         """The week's heatmap and the trend of the last 12 weeks; a chart that fails costs that image only."""
         from bot.reporting import trend_attachment
 
         return self.heatmap(group, rnd, pic) + trend_attachment(self, group, rnd, pic)
 
-    def _post_meeting(self, uow: UnitOfWork, group: GroupConfig, rnd: Round, pic: Picture, key: str) -> None:
+    def _post_meeting(self, uow: UnitOfWork, group: GroupConfig, rnd: Round, pic: PictureView, key: str) -> None:
         lang = group.language
         head = t(lang, "meet.draft_header", week=str(rnd.key), group=group.name)
         out = Outbound(
@@ -904,7 +906,7 @@ class Services:
 
     def _on_publish(self, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> None:
         texts: dict[str, str] = {}
-        pics: dict[str, Picture] = {}
+        pics: dict[str, PictureView] = {}
         if uow.store.round_status(rnd.id, group.id, self.clock.now())["expected"] == 0:
             # Nobody was asked this week (no reporters yet, or the round began too late): a report of
             # "0 of 0" tells nobody anything, so the week is closed without one.

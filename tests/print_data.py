@@ -11,12 +11,12 @@ from bot.domain.picture import (
     AreaInfo,
     Note,
     Observation,
-    Picture,
     PictureInput,
     Report,
     build_picture,
 )
 from bot.reports.render import Decision
+from bot.reports.view import PictureView
 
 WEEK = RoundKey(2026, 47)
 GROUP = "Tryggare Kvarnby-Östra Sjöstadens samverkansområde"
@@ -63,7 +63,7 @@ def _reports(week: int) -> list[Report]:
     return out
 
 
-def picture(lang: str = "sv", areas: int = 6) -> Picture:
+def picture(lang: str = "sv", areas: int = 6) -> PictureView:
     shown = list(AREAS[:areas])
     codes = {a.code for a in shown}
     history = {WEEK.minus(n): [r for r in _reports(WEEK.week - n) if r.area in codes] for n in range(1, 12)}
@@ -109,7 +109,7 @@ def picture(lang: str = "sv", areas: int = 6) -> Picture:
             ),
         ],
     )
-    return build_picture(inp, lang)
+    return PictureView(build_picture(inp), lang)
 
 
 def decisions(lang: str = "sv") -> list[Decision]:

@@ -8,6 +8,7 @@ from bot.domain.cycle import RoundKey
 from bot.domain.factors import DEFAULT_FACTORS, LEVEL_HEX
 from bot.domain.picture import AreaInfo, PictureInput, Report, build_picture
 from bot.reports.charts import heatmap_png
+from bot.reports.view import PictureView
 
 
 def test_heatmap_has_the_est_colours_of_the_cells(tmp_path: Path) -> None:
@@ -31,7 +32,7 @@ def test_heatmap_has_the_est_colours_of_the_cells(tmp_path: Path) -> None:
         [],
         [],
     )
-    path = heatmap_png(build_picture(inp), tmp_path / "h.png")
+    path = heatmap_png(PictureView(build_picture(inp), "sv"), tmp_path / "h.png")
     pixels = image.imread(path)
     height, width = pixels.shape[:2]
     assert width >= 600 and height >= 800  # readable on a phone

@@ -13,7 +13,8 @@ from bot.bootstrap import build
 from bot.clock import ManualClock
 from bot.domain.cycle import RoundKey
 from bot.domain.detection import DetectionParams
-from bot.domain.picture import Picture, count_levels
+from bot.domain.picture import count_levels
+from bot.reports.view import PictureView
 from tests.conftest import TUE_OPEN, Bot, RecordingSender, make_config
 
 QUIET_WEEKS = 3
@@ -43,7 +44,7 @@ def damage(bot: Bot, who: str) -> None:
     bot.press(who, "Skicka")
 
 
-def run_weeks(bot: Bot) -> Picture:
+def run_weeks(bot: Bot) -> PictureView:
     """Three quiet weeks, then a week where Anna and Bo both report recurring damage in Centrum."""
     for week in range(QUIET_WEEKS + 1):
         bot.clock.set(TUE_OPEN + timedelta(weeks=week, hours=1))
@@ -75,7 +76,7 @@ def test_a_jump_after_quiet_weeks_stands_out_with_its_reasons_from_counted_histo
     pic = run_weeks(default_bot)
     rising = [s for s in pic.standouts if s.kind == "rising"]
     assert [(s.area, s.factor, s.reporters) for s in rising] == [("centrum", "skadegorelse", 2)]
-    assert rising[0].reason == "över förväntad nivå: 2,0 mot väntat 0,0, nämnt av 2 rapportörer"
+    assert pic.reason(rising[0]) == "över förväntad nivå: 2,0 mot väntat 0,0, nämnt av 2 rapportörer"
     assert pic.input.detection == DetectionParams()
     signal = pic.signals[("centrum", "skadegorelse")]
     assert signal.flagged and signal.expected == 0.0 and signal.level == 2.0

@@ -24,9 +24,9 @@ from bot.bootstrap import App
 from bot.domain.cycle import Phase, RoundKey
 from bot.domain.effect import LevelChange, level_change, shown_change, shown_level
 from bot.domain.model import Action, AnswerIn
-from bot.domain.picture import format_delta, format_number
 from bot.reporting import weekly_report
 from bot.reports.followup import ActionEffect
+from bot.text.numbers import format_delta, format_number
 from tests.conftest import TUE_OPEN, Bot
 
 WEEKS = [RoundKey(2026, w) for w in range(40, 48)]
@@ -225,9 +225,10 @@ def test_a_picture_says_when_it_is_too_early_for_the_level_after(bot: Bot) -> No
 def test_the_summary_counts_name_what_they_count(lang: str, labels: tuple[str, str, str]) -> None:
     from bot.domain.picture import build_picture
     from bot.reports.render import render_report_markdown
+    from bot.reports.view import PictureView
     from tests.test_picture import DECISIONS, make_input
 
-    pic = build_picture(make_input(), lang)
+    pic = PictureView(build_picture(make_input()), lang)
     line = next(x for x in render_report_markdown(pic, DECISIONS).splitlines() if labels[0] in x)
     counts = {k.strip(" -"): int(v) for k, v in re.findall(r"([^:·]+): (\d+)", line)}
     answered_3, above, several = (counts[label] for label in labels)

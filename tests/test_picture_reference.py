@@ -162,7 +162,7 @@ def test_the_picture_matches_a_straightforward_reference(seed: int) -> None:
 def test_earlier_weeks_as_counts_give_the_same_picture_as_reports(seed: int) -> None:
     inp = random_input(seed)
     counted = replace(inp, history={}, history_counts={k: count_levels(v) for k, v in inp.history.items()})
-    a, b = build_picture(inp, "en"), build_picture(counted, "en")
+    a, b = build_picture(inp), build_picture(counted)
     assert a.cells == b.cells
     assert a.signals == b.signals
     assert a.standouts == b.standouts

@@ -26,7 +26,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from operator import attrgetter
 
@@ -34,14 +33,15 @@ from bot.domain.cycle import RoundKey
 from bot.domain.detection import DetectionParams, Signal, detect
 from bot.domain.effect import shown_change
 from bot.domain.factors import Factor, colour_for
+from bot.domain.reasons import AboveExpected, CandidateReason, NamedBySeveral, NewPlace, Reason, RedLevel
 from bot.domain.statistics import AreaEvent
-from bot.text import t
 
 BASELINE_WEEKS = 4  # the "vs 4 weeks" column
 RED_MEAN = 2.5
 _EPS = 1e-9
 
 STANDOUT_KINDS: tuple[str, ...] = ("red", "rising", "hotspot", "new_place")
+NEW_PLACE = NewPlace()
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +155,7 @@ class Standout:
     area: str
     factor: str | None
     place: str | None
-    reason: str  # short, in the picture's language
+    reason: Reason  # which rule fired, with its numbers; `bot.text.reasons` words it
     reporters: int = 0
 
 
@@ -165,15 +165,17 @@ class Candidate:
     area: str
     place: str | None
     factors: tuple[str, ...]
-    title: str
-    reasons: tuple[str, ...]
+    title: str  # a name, the same in every language: the area's, or "<place>, <area>"
+    reasons: tuple[CandidateReason, ...]
     score: float
 
 
 @dataclass(frozen=True)
 class Picture:
+    """The week's picture as data: levels, changes and reasons are values; `bot.reports` shows them in a
+    language (`bot.reports.view.PictureView`)."""
+
     input: PictureInput
-    lang: str
     cells: dict[tuple[str, str], Cell]
     standouts: list[Standout]
     candidates: list[Candidate]
@@ -185,48 +187,12 @@ class Picture:
     def _area_names(self) -> dict[str, str]:
         return {a.code: a.name for a in self.input.areas}
 
-    @cached_property
-    def _factor_labels(self) -> dict[str, str]:
-        return {f.code: f.label(self.lang) for f in self.input.factors}
-
     def area_name(self, code: str | None) -> str:
         """The area's name; an unknown code as itself, None as ""."""
         return "" if code is None else self._area_names.get(code, code)
 
-    def factor_label(self, code: str | None) -> str:
-        """The factor's label in the picture's language; an unknown code as itself."""
-        return "" if code is None else self._factor_labels.get(code, code)
 
-
-# --------------------------------------------------------------------------- formatting
-
-
-def format_number(value: float, lang: str, digits: int = 1) -> str:
-    """A level for people: rounded half up, decimal comma in Swedish ("1,5")."""
-    quantum = Decimal(1).scaleb(-digits)
-    text = str(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
-    if text.startswith("-") and Decimal(text) == 0:
-        text = text[1:]
-    return text if lang == "en" else text.replace(".", ",")
-
-
-def format_delta(value: float | None, lang: str) -> str:
-    """A change with an arrow: "↑ +1,0", "↓ −0,5", "→ 0,0"; "–" when unknown."""
-    if value is None:
-        return "–"
-    shown = format_number(abs(value), lang)
-    if Decimal(shown.replace(",", ".")) == 0:
-        return f"→ {format_number(0.0, lang)}"
-    return f"↑ +{shown}" if value > 0 else f"↓ −{shown}"
-
-
-def format_percent(fraction: float, lang: str) -> str:
-    value = Decimal(repr(float(fraction * 100))).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return t(lang, "picture.percent", value=str(value))
-
-
-def reporters_text(count: int, lang: str) -> str:
-    return t(lang, "picture.reporters.one" if count == 1 else "picture.reporters.many", count=count)
+# --------------------------------------------------------------------------- building
 
 
 def normalise_place(place: str | None) -> str:
@@ -234,9 +200,6 @@ def normalise_place(place: str | None) -> str:
     if not place:
         return ""
     return " ".join(place.split()).lower()
-
-
-# --------------------------------------------------------------------------- building
 
 
 def _previous_weeks(week: RoundKey, n: int) -> list[tuple[int, int]]:
@@ -337,31 +300,21 @@ def _collect_places(
 _WHO = attrgetter("area", "factor", "reporter_id", "level")
 
 
-def detection_reason(signal: Signal, params: DetectionParams, reporters: int, lang: str) -> str:
-    """Why the rule flagged a cell, in words: "över förväntad nivå: 1,8 mot väntat 0,4, stiger 3 veckor
-    i rad, högst på 8 veckor, nämnt av 2 rapportörer"."""
-    parts = [
-        t(
-            lang,
-            "detect.reason.ewma",
-            now=format_number(signal.level or 0.0, lang),
-            expected=format_number(signal.expected or 0.0, lang),
-        )
-    ]
-    if signal.rising_weeks >= params.rising_weeks:
-        key = "detect.reason.rising.one" if signal.rising_weeks == 1 else "detect.reason.rising"
-        parts.append(t(lang, key, weeks=signal.rising_weeks))
-    if signal.highest_weeks >= params.highest_weeks:
-        parts.append(t(lang, "detect.reason.highest", weeks=signal.highest_weeks))
-    if reporters:
-        parts.append(t(lang, "detect.reason.named", reporters=reporters_text(reporters, lang)))
-    return ", ".join(parts)
+def detection_reason(signal: Signal, params: DetectionParams, reporters: int) -> AboveExpected:
+    """Why the rule flagged a cell: the level against the expected one, and how long it has been rising and
+    for how many weeks it is the highest when those reach the thresholds for saying so."""
+    return AboveExpected(
+        level=signal.level or 0.0,
+        expected=signal.expected or 0.0,
+        rising_weeks=signal.rising_weeks if signal.rising_weeks >= params.rising_weeks else None,
+        highest_weeks=signal.highest_weeks if signal.highest_weeks >= params.highest_weeks else None,
+        reporters=reporters,
+    )
 
 
-def build_picture(inp: PictureInput, lang: str = "sv") -> Picture:
+def build_picture(inp: PictureInput) -> Picture:
     area_index = {a.code: i for i, a in enumerate(inp.areas)}
     factor_index = {f.code: i for i, f in enumerate(inp.factors)}
-    factor_by_code = {f.code: f for f in inp.factors}
     area_names = {a.code: a.name for a in inp.areas}
 
     params = inp.detection
@@ -407,14 +360,13 @@ def build_picture(inp: PictureInput, lang: str = "sv") -> Picture:
             continue
         if cell.max == 3 or cell.mean >= RED_MEAN - _EPS:
             n3 = now.triples.get((cell.area, cell.factor, 3), 0)
-            reason = t(lang, "picture.reason.red", reporters=reporters_text(n3, lang))
-            red.append(Standout("red", cell.area, cell.factor, None, reason, n3))
+            red.append(Standout("red", cell.area, cell.factor, None, RedLevel(n3), n3))
         if cell.mean < params.min_level - _EPS:
             continue  # the rule never flags below min_level; spare it the work
         signal = signals[key] = detect([*(tally.mean(key) for tally in window), cell.mean], params)
         if signal.flagged:
             high = sum(now.triples.get((*key, lvl), 0) for lvl in range(inp.threshold, 4))
-            reason = detection_reason(signal, params, high, lang)
+            reason = detection_reason(signal, params, high)
             rising.append(Standout("rising", cell.area, cell.factor, None, reason, high))
 
     # ---- places
@@ -422,23 +374,19 @@ def build_picture(inp: PictureInput, lang: str = "sv") -> Picture:
     known = {(area, normalise_place(name)) for area, name in inp.known_places}
     hotspots: list[Standout] = []
     new_places: list[Standout] = []
-    place_candidates: list[tuple[_Place, list[str]]] = []
-    hotspot_reason: dict[int, str] = {}  # by number of reporters
+    place_candidates: list[tuple[_Place, list[CandidateReason]]] = []
     for key, place in places.items():
         only_factor = next(iter(place.factor_max)) if len(place.factor_max) == 1 else None
-        reasons: list[str] = []
+        reasons: list[CandidateReason] = []
         if len(place.reporters) >= 2:
-            n = len(place.reporters)
-            reason = hotspot_reason.get(n) or hotspot_reason.setdefault(
-                n, t(lang, "picture.reason.hotspot", reporters=reporters_text(n, lang))
-            )
-            hotspots.append(Standout("hotspot", place.area, only_factor, place.name, reason, len(place.reporters)))
-            reasons.append(reason)
+            named = NamedBySeveral(len(place.reporters))
+            hotspots.append(Standout("hotspot", place.area, only_factor, place.name, named, len(place.reporters)))
+            reasons.append(CandidateReason(named))
         if key not in known:
-            reason = t(lang, "picture.reason.new_place")
             factor = next(iter(place.all_factors)) if len(place.all_factors) == 1 else None
-            new_places.append(Standout("new_place", place.area, factor, place.name, reason, len(place.all_reporters)))
-            reasons.append(reason)
+            n = len(place.all_reporters)
+            new_places.append(Standout("new_place", place.area, factor, place.name, NEW_PLACE, n))
+            reasons.append(CandidateReason(NEW_PLACE))
         if reasons and place.reporters:
             place_candidates.append((place, reasons))
 
@@ -468,7 +416,7 @@ def build_picture(inp: PictureInput, lang: str = "sv") -> Picture:
                 area=place.area,
                 place=place.name,
                 factors=factors,
-                title=t(lang, "picture.candidate.place_title", place=place.name, area=area_names[place.area]),
+                title=f"{place.name}, {area_names[place.area]}",
                 reasons=tuple(reasons),
                 score=float(sum(place.factor_max.values()) + len(place.reporters)),
             )
@@ -488,11 +436,7 @@ def build_picture(inp: PictureInput, lang: str = "sv") -> Picture:
         for area, group in uncovered.items():
             group.sort(key=lambda s: (factor_index[s.factor or ""], STANDOUT_KINDS.index(s.kind)))
             factors = tuple(dict.fromkeys(s.factor for s in group if s.factor is not None))
-            reasons_t = tuple(
-                t(lang, "picture.reason.factor", factor=factor_by_code[s.factor].label(lang), reason=s.reason)
-                for s in group
-                if s.factor is not None
-            )
+            reasons_t = tuple(CandidateReason(s.reason, s.factor) for s in group if s.factor is not None)
             top = sum(cells[(area, f)].max or 0 for f in factors)
             candidates.append(
                 Candidate(
@@ -510,7 +454,6 @@ def build_picture(inp: PictureInput, lang: str = "sv") -> Picture:
     rate = inp.responded / inp.expected if inp.expected > 0 else 0.0
     return Picture(
         input=inp,
-        lang=lang,
         cells=cells,
         standouts=standouts,
         candidates=candidates,

@@ -14,12 +14,13 @@ matplotlib.use("Agg")
 from matplotlib import pyplot as plt
 
 from bot.domain.factors import LEVEL_HEX
-from bot.domain.picture import Picture, format_number
 from bot.reports.chart_text import fit, wrap
+from bot.reports.view import PictureView
 from bot.text import t
+from bot.text.numbers import format_number
 
 
-def heatmap_png(pic: Picture, path: Path, dpi: int = 150) -> Path:
+def heatmap_png(pic: PictureView, path: Path, dpi: int = 150) -> Path:
     """Write the heatmap of `pic` to `path`: one row per factor, one column per area, the mean in each cell."""
     areas = pic.input.areas
     factors = pic.input.factors

@@ -14,12 +14,13 @@ from typing import Any
 
 from bot.domain.effect import AFTER_WEEKS, BEFORE_WEEKS, MIN_AFTER, STEP, VERDICTS
 from bot.domain.factors import LEVEL_HEX, colour_for
-from bot.domain.picture import Picture, format_delta, format_number, format_percent
 from bot.reports.followup import ActionEffect, FollowUp
 from bot.reports.pdf import MIN_CHART_SCALE, Document
 from bot.reports.render import FOREGROUND, Decision, _context, _label, _render
 from bot.reports.trends import panel_breaks
+from bot.reports.view import PictureView
 from bot.text import label, plural, t
+from bot.text.numbers import format_delta, format_number, format_percent
 
 TREND_WEEKS = 12
 
@@ -35,7 +36,7 @@ def _num(value: float | None, lang: str) -> str:
 # --------------------------------------------------------------------------- weekly report
 
 
-def render_weekly_html(pic: Picture, decisions: Sequence[Decision], trend: Path | None) -> str:
+def render_weekly_html(pic: PictureView, decisions: Sequence[Decision], trend: Path | None) -> str:
     """The weekly report (report.html.j2) with the trend chart embedded."""
     lang = pic.lang
     ctx = _context(pic, for_coordinators=False, decisions=list(decisions))
@@ -55,7 +56,7 @@ def render_weekly_html(pic: Picture, decisions: Sequence[Decision], trend: Path 
 
 
 def write_weekly_pdf(
-    pic: Picture, decisions: Sequence[Decision], heatmap: Path | None, trend: Path | None, path: Path
+    pic: PictureView, decisions: Sequence[Decision], heatmap: Path | None, trend: Path | None, path: Path
 ) -> Path:
     lang = pic.lang
     ctx = _context(pic, for_coordinators=False, decisions=list(decisions))
@@ -150,7 +151,7 @@ def write_weekly_pdf(
     return doc.save(path)
 
 
-def _action_rows(pic: Picture) -> list[dict[str, Any]]:
+def _action_rows(pic: PictureView) -> list[dict[str, Any]]:
     lang = pic.lang
     rows = []
     for a in pic.input.actions:

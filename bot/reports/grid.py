@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain.picture import Picture
+from bot.reports.view import PictureView
 
 
-def picture_grid(pic: Picture) -> dict[str, Any]:
+def picture_grid(pic: PictureView) -> dict[str, Any]:
     """The week's colours per area × factor as plain data, for edges that draw them inline (Slack)."""
     factors = [f.code for f in pic.input.factors]
     return {

@@ -18,17 +18,10 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.domain.factors import LEVEL_EMOJI, LEVEL_HEX
-from bot.domain.picture import (
-    ActionFollowUp,
-    Cell,
-    Note,
-    Picture,
-    Standout,
-    format_delta,
-    format_number,
-    format_percent,
-)
+from bot.domain.picture import ActionFollowUp, Cell, Note, Standout
+from bot.reports.view import PictureView
 from bot.text import CATALOGUE, t
+from bot.text.numbers import format_delta, format_number, format_percent
 
 
 def _label(prefix: str, code: str, lang: str) -> str:
@@ -111,7 +104,7 @@ def _arrow(value: float | None, lang: str) -> str:
     return "" if value is None else format_delta(value, lang).split(" ")[0]
 
 
-def _where(p: Picture, area: str | None, place: str | None = None, factor: str | None = None) -> str:
+def _where(p: PictureView, area: str | None, place: str | None = None, factor: str | None = None) -> str:
     parts = [p.area_name(area) if area else "", " ".join(place.split()) if place else ""]
     parts.append(p.factor_label(factor) if factor else "")
     shown = [part for part in parts if part]
@@ -126,7 +119,7 @@ def _action_levels(a: ActionFollowUp, lang: str) -> str:
     return t(lang, "picture.action.levels", before=before, after=_num(a.level_after, lang))
 
 
-def _cell_view(p: Picture, cell: Cell) -> dict[str, Any]:
+def _cell_view(p: PictureView, cell: Cell) -> dict[str, Any]:
     lang = p.lang
     if cell.count == 0:
         reports = t(lang, "picture.cell.no_reports")
@@ -150,16 +143,16 @@ def _cell_view(p: Picture, cell: Cell) -> dict[str, Any]:
     }
 
 
-def _standout_view(p: Picture, s: Standout) -> dict[str, str]:
+def _standout_view(p: PictureView, s: Standout) -> dict[str, str]:
     return {
         "kind": s.kind,
         "icon": STANDOUT_ICON.get(s.kind, "•"),
         "where": _where(p, s.area, s.place, s.factor),
-        "reason": s.reason,
+        "reason": p.reason(s),
     }
 
 
-def _context(p: Picture, *, for_coordinators: bool, decisions: list[Decision] | None) -> dict[str, Any]:
+def _context(p: PictureView, *, for_coordinators: bool, decisions: list[Decision] | None) -> dict[str, Any]:
     lang = p.lang
     inp = p.input
     area_index = {a.code: i for i, a in enumerate(inp.areas)}
@@ -214,7 +207,7 @@ def _context(p: Picture, *, for_coordinators: bool, decisions: list[Decision] | 
             "title": c.title,
             # an area candidate's reasons already name their factors
             "factors": ", ".join(p.factor_label(f) for f in c.factors) if c.place else "",
-            "reasons": "; ".join(c.reasons),
+            "reasons": "; ".join(p.candidate_reasons(c)),
             "score": tr("picture.candidate.score", score=format_number(c.score, lang, 0)),
         }
         for c in p.candidates
@@ -298,7 +291,7 @@ def _context(p: Picture, *, for_coordinators: bool, decisions: list[Decision] | 
     return context
 
 
-def _decision_view(p: Picture, d: Decision) -> dict[str, str]:
+def _decision_view(p: PictureView, d: Decision) -> dict[str, str]:
     area = p.area_name(d.area)
     title = d.title
     missing = [name for name in (d.place, area) if name and name.lower() not in title.lower()]
@@ -314,11 +307,11 @@ def _decision_view(p: Picture, d: Decision) -> dict[str, str]:
     }
 
 
-def _count(p: Picture, kind: str) -> int:
+def _count(p: PictureView, kind: str) -> int:
     return sum(1 for s in p.standouts if s.kind == kind)
 
 
-def _highest(p: Picture, n: int = 3) -> list[str]:
+def _highest(p: PictureView, n: int = 3) -> list[str]:
     """The n cells with the highest mean level of at least 1, as "Factor in Area (mean)"."""
     area_index = {a.code: i for i, a in enumerate(p.input.areas)}
     factor_index = {f.code: i for i, f in enumerate(p.input.factors)}
@@ -338,7 +331,7 @@ def _highest(p: Picture, n: int = 3) -> list[str]:
     ]
 
 
-def _summary_lines(p: Picture, decisions: list[Decision]) -> list[str]:
+def _summary_lines(p: PictureView, decisions: list[Decision]) -> list[str]:
     lang = p.lang
     lines = [
         t(
@@ -360,24 +353,24 @@ def _summary_lines(p: Picture, decisions: list[Decision]) -> list[str]:
 # --------------------------------------------------------------------------- public API
 
 
-def render_picture_markdown(p: Picture, *, for_coordinators: bool = False) -> str:
+def render_picture_markdown(p: PictureView, *, for_coordinators: bool = False) -> str:
     return _render("picture.md.j2", _context(p, for_coordinators=for_coordinators, decisions=None))
 
 
-def render_picture_html(p: Picture, *, for_coordinators: bool = False) -> str:
+def render_picture_html(p: PictureView, *, for_coordinators: bool = False) -> str:
     return _render("picture.html.j2", _context(p, for_coordinators=for_coordinators, decisions=None))
 
 
-def render_report_markdown(p: Picture, decisions: list[Decision]) -> str:
+def render_report_markdown(p: PictureView, decisions: list[Decision]) -> str:
     """The Friday weekly report: approved notes only, no names of non-responders."""
     return _render("report.md.j2", _context(p, for_coordinators=False, decisions=list(decisions)))
 
 
-def render_report_html(p: Picture, decisions: list[Decision]) -> str:
+def render_report_html(p: PictureView, decisions: list[Decision]) -> str:
     return _render("report.html.j2", _context(p, for_coordinators=False, decisions=list(decisions)))
 
 
-def picture_summary_text(p: Picture, *, max_lines: int = 30) -> str:
+def picture_summary_text(p: PictureView, *, max_lines: int = 30) -> str:
     """A short plain-text picture for a chat message: one line per area, then what stands out."""
     lang = p.lang
     inp = p.input

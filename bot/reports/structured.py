@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.conversation.document import Cell, Document, Heading, Item, ItemList, Legend, Paragraph, Part, Row, Table
-from bot.domain.picture import Picture
 from bot.reports.render import Decision, _context
+from bot.reports.view import PictureView
 
 LEVEL_COLOURS = ("green", "yellow", "orange", "red", "none")
 
@@ -72,7 +72,7 @@ def _response(ctx: dict[str, Any]) -> list[Part]:
     return parts
 
 
-def picture_document(p: Picture, *, for_coordinators: bool = False, finalised: bool = False) -> Document:
+def picture_document(p: PictureView, *, for_coordinators: bool = False, finalised: bool = False) -> Document:
     """The situation picture: per area a table of the factors; a draft until the meeting finalises it."""
     ctx = _context(p, for_coordinators=for_coordinators, decisions=None)
     tr = ctx["tr"]
@@ -121,7 +121,7 @@ def picture_document(p: Picture, *, for_coordinators: bool = False, finalised: b
     return Document(ctx["title"], tuple(parts), subtitle)
 
 
-def report_document(p: Picture, decisions: list[Decision]) -> Document:
+def report_document(p: PictureView, decisions: list[Decision]) -> Document:
     """The Friday weekly report: summary, the overview table, what stands out, the decisions, the follow-up."""
     ctx = _context(p, for_coordinators=False, decisions=list(decisions))
     tr = ctx["tr"]

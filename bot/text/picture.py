@@ -101,7 +101,6 @@ TEXT: dict[str, dict[str, str]] = {
     "picture.reason.new_place": {"sv": "ny plats", "en": "new place"},
     "picture.reason.factor": {"sv": "{factor}: {reason}", "en": "{factor}: {reason}"},
     # candidates
-    "picture.candidate.place_title": {"sv": "{place}, {area}", "en": "{place}, {area}"},
     "picture.candidate.score": {"sv": "poäng {score}", "en": "score {score}"},
     "picture.candidates.none": {
         "sv": "Inga förslag den här veckan.",

@@ -1,0 +1,54 @@
+"""Why something stands out in the week's picture, as values: which rule fired, and its numbers.
+
+The domain decides; it does not word. `bot.text.reasons` renders these values in a language for the
+reports, the chat texts and the candidates the meeting sees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class RedLevel:
+    """A cell at the red level: someone answered 3, or the mean is red. `reporters` answered 3."""
+
+    reporters: int
+
+
+@dataclass(frozen=True, slots=True)
+class AboveExpected:
+    """The detection rule (`bot.domain.detection`) flagged the cell: its mean `level` this week against the
+    `expected` level. `rising_weeks` and `highest_weeks` are set when they reach the rule's thresholds for being
+    said (rising N weeks in a row, highest in N weeks), else None. `reporters` answered at or above the group's
+    threshold (0: nobody did)."""
+
+    level: float
+    expected: float
+    rising_weeks: int | None = None
+    highest_weeks: int | None = None
+    reporters: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class NamedBySeveral:
+    """A place named by `reporters` (two or more) reporters at or above the threshold."""
+
+    reporters: int
+
+
+@dataclass(frozen=True, slots=True)
+class NewPlace:
+    """A place not known before this week."""
+
+
+Reason = RedLevel | AboveExpected | NamedBySeveral | NewPlace
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateReason:
+    """One reason for a candidate priority. An area candidate gathers its cells' reasons, so each of them names
+    its `factor`; a place candidate's reasons are about the place (`factor` None)."""
+
+    reason: Reason
+    factor: str | None = None

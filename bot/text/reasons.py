@@ -1,0 +1,54 @@
+"""Why something stands out, in words: the catalogue's rendering of `bot.domain.reasons`.
+
+"röd nivå (3) från 2 rapportörer", "över förväntad nivå: 1,8 mot väntat 0,4, stiger 3 veckor i rad, högst på
+8 veckor, nämnt av 2 rapportörer", "nämnd av 3 rapportörer", "ny plats"; a candidate's reason for an area
+names its factor first ("Klotter: ny plats").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.domain.reasons import AboveExpected, CandidateReason, NamedBySeveral, NewPlace, Reason, RedLevel
+from bot.text import t
+from bot.text.numbers import format_number, reporters_text
+
+
+def _above_expected(r: AboveExpected, lang: str) -> str:
+    parts = [
+        t(
+            lang,
+            "detect.reason.ewma",
+            now=format_number(r.level, lang),
+            expected=format_number(r.expected, lang),
+        )
+    ]
+    if r.rising_weeks is not None:
+        key = "detect.reason.rising.one" if r.rising_weeks == 1 else "detect.reason.rising"
+        parts.append(t(lang, key, weeks=r.rising_weeks))
+    if r.highest_weeks is not None:
+        parts.append(t(lang, "detect.reason.highest", weeks=r.highest_weeks))
+    if r.reporters:
+        parts.append(t(lang, "detect.reason.named", reporters=reporters_text(r.reporters, lang)))
+    return ", ".join(parts)
+
+
+def reason_text(reason: Reason, lang: str) -> str:
+    """One reason, short, in `lang`."""
+    match reason:
+        case RedLevel(reporters=n):
+            return t(lang, "picture.reason.red", reporters=reporters_text(n, lang))
+        case AboveExpected():
+            return _above_expected(reason, lang)
+        case NamedBySeveral(reporters=n):
+            return t(lang, "picture.reason.hotspot", reporters=reporters_text(n, lang))
+        case NewPlace():
+            return t(lang, "picture.reason.new_place")
+
+
+def candidate_reason_text(reason: CandidateReason, lang: str, factor_label: Callable[[str], str]) -> str:
+    """A candidate's reason; an area candidate's names its factor ("Klotter: ny plats")."""
+    text = reason_text(reason.reason, lang)
+    if reason.factor is None:
+        return text
+    return t(lang, "picture.reason.factor", factor=factor_label(reason.factor), reason=text)
