@@ -1,0 +1,47 @@
+"""Reading the settings: a TOML file (UTF-8), validated; the database URL may come from the environment."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot.config.base import ConfigError
+from bot.config.errors import format_validation_error
+from bot.config.model import Config, DatabaseConfig
+
+
+def parse_config(data: dict[str, Any], source: str = "config") -> Config:
+    try:
+        return Config.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(format_validation_error(source, data, err)) from None
+
+
+def load_config(path: str | Path, env: dict[str, str] | None = None) -> Config:
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{p}: file not found (copy config.example.toml to start)") from None
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot read: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")  # a byte-order mark (Windows editors) is harmless
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{p}: not UTF-8 text (byte {raw[exc.start]:#04x} on line {line}); save the file with UTF-8 encoding"
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{p}: not valid TOML: {' '.join(str(exc).splitlines())}") from None
+    cfg = parse_config(data, str(p))
+    url = (env if env is not None else os.environ).get("EST_DATABASE_URL")
+    if url:
+        cfg = cfg.model_copy(update={"database": DatabaseConfig(url=url)})
+    return cfg

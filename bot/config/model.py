@@ -1,0 +1,129 @@
+"""The whole settings file: the groups and the bot-wide tables (database, platforms, police events, run,
+privacy)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from bot.config.base import KeyProblem, Strict, first_duplicate
+from bot.config.group import GroupConfig
+
+
+class DatabaseConfig(Strict):
+    url: str = "sqlite:///est-bot.sqlite"
+
+
+class SlackConfig(Strict):
+    enabled: bool = False
+    mode: Literal["socket", "http"] = "socket"
+    api_url: str = Field(default="https://slack.com/api/", pattern=r"^https?://[^\s/]+(/[^\s]*)?$")
+    command: str = Field(default="/est", pattern=r"^/[a-z0-9_\-åäö]{1,31}$")
+    listen: str = "0.0.0.0"
+    port: int = Field(default=3000, ge=1, le=65535)
+    path: str = Field(default="/slack/events", pattern=r"^/[^\s]*$")
+
+
+class TelegramConfig(Strict):
+    enabled: bool = False
+    mode: Literal["polling", "webhook"] = "polling"
+    base_url: str = "https://api.telegram.org/bot"
+    webhook_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(/[^\s]*)?$")
+    listen: str = "0.0.0.0"
+    port: int = Field(default=8443, ge=1, le=65535)
+    bot_username: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
+
+
+class PoliceEventsConfig(Strict):
+    """The optional scheduled fetch from the Swedish Police's open events API (docs/STATISTICS.md)."""
+
+    enabled: bool = False
+    url: str = Field(default="https://polisen.se/api/events", pattern=r"^https?://[^\s/]+(/[^\s]*)?$")
+    # Who runs this bot (an e-mail address or web page), sent in the User-Agent as the API asks.
+    contact: str | None = Field(default=None, min_length=3, max_length=200, pattern=r"^[A-Za-z0-9._%+@:/?=&#~-]+$")
+    interval_minutes: int = Field(default=30, ge=5, le=1440)
+
+    @model_validator(mode="after")
+    def _contact(self) -> PoliceEventsConfig:
+        if self.enabled and not self.contact:
+            raise KeyProblem(
+                ("contact",),
+                None,
+                "missing; the police events API asks every caller to name itself: write an e-mail address or web "
+                'page of whoever runs this bot, e.g. contact = "trygghet@kommun.se"',
+            )
+        return self
+
+
+class RunConfig(Strict):
+    """How `est-bot run` paces itself, and how several processes on one PostgreSQL database share the work."""
+
+    tick_seconds: int = Field(default=60, ge=1, le=3600)
+    leader_retry_seconds: float = Field(default=10.0, gt=0, le=600)
+    outbox_lease_seconds: float = Field(default=120.0, ge=1, le=3600)
+
+
+class PrivacyConfig(Strict):
+    note_retention_weeks: int = Field(default=26, ge=1, le=520)
+    # A shared location becomes the nearest approved place within this many metres (0: never); otherwise it is
+    # kept at about 100 m (0.001°). The raw position is never stored.
+    location_snap_metres: int = Field(default=150, ge=0, le=2000)
+
+
+class Config(Strict):
+    reports_dir: str = Field(default="reports", min_length=1)
+    database: DatabaseConfig = Field(default_factory=DatabaseConfig)
+    slack: SlackConfig = Field(default_factory=SlackConfig)
+    telegram: TelegramConfig = Field(default_factory=TelegramConfig)
+    police_events: PoliceEventsConfig = Field(default_factory=PoliceEventsConfig)
+    run: RunConfig = Field(default_factory=RunConfig)
+    privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
+    groups: list[GroupConfig] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_groups(self) -> Config:
+        ids = [g.id for g in self.groups]
+        dup = first_duplicate(ids)
+        if dup:
+            raise KeyProblem(
+                ("groups", dup[1], "id"),
+                ids[dup[1]],
+                f"already the id of groups[{dup[0]}]; each group id must be unique",
+            )
+        # A chat account belongs to one person in the whole database, not per group.
+        for platform in ("slack", "telegram", "console"):
+            owner: dict[str, tuple[int, int]] = {}
+            for gi, g in enumerate(self.groups):
+                for ri, r in enumerate(g.reporters):
+                    value = getattr(r, platform)
+                    if value is None:
+                        continue
+                    if str(value) in owner:
+                        ogi, ori = owner[str(value)]
+                        raise KeyProblem(
+                            ("groups", gi, "reporters", ri, platform),
+                            value,
+                            f"already the {platform} id of groups[{ogi}].reporters[{ori}] "
+                            f"({self.groups[ogi].reporters[ori].name!r}); each account may belong to one person only, "
+                            "in one group",
+                        )
+                    owner[str(value)] = (gi, ri)
+        return self
+
+    @model_validator(mode="after")
+    def _police_events_need_a_municipality(self) -> Config:
+        if self.police_events.enabled and not any(g.municipality for g in self.groups):
+            raise KeyProblem(
+                ("police_events", "enabled"),
+                True,
+                'no group has a municipality to fetch events for; set municipality (e.g. "Trelleborg") '
+                "in the [[groups]] that want police events",
+            )
+        return self
+
+    def group(self, group_id: str) -> GroupConfig:
+        for g in self.groups:
+            if g.id == group_id:
+                return g
+        raise KeyError(group_id)
