@@ -21,8 +21,8 @@ from bot.domain.statistics import (
 )
 from bot.reports.stats_charts import SOURCE_COLOURS, by_month_png, by_place_png, by_weekday_png
 from bot.stats.importers import (
+    BadValue,
     ImportFailed,
-    _Bad,
     parse_count,
     parse_date,
     parse_event_datetime,
@@ -89,7 +89,7 @@ def test_cell_values() -> None:
     assert parse_count(" 1 234 ") == 1234 and parse_count("1\u00a0234") == 1234 and parse_count(12.0) == 12
     assert parse_count("..") is None and parse_count("–") == 0
     for bad in ("1,5", 2.5, "tolv", "-3", True):
-        with pytest.raises(_Bad):
+        with pytest.raises(BadValue):
             parse_count(bad)
     assert parse_date("2026-11-17 21:15") == (date(2026, 11, 17), time(21, 15))
     assert parse_date(datetime(2026, 11, 17, 0, 0)) == (date(2026, 11, 17), None)
