@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 
 from bot.domain.cycle import RoundKey
 
@@ -35,7 +36,19 @@ MIN_AFTER = 2
 STEP = Decimal("0.3")  # on the one-decimal scale levels are shown at: 0.3 or more is a change
 LEVEL_DIGITS = 1
 FOLLOW_WEEKS = 8  # a weekly picture follows up the actions decided in the 8 weeks before its own
-VERDICTS = ("lower", "same", "higher", "unknown")
+
+
+class Verdict(StrEnum):
+    """What became of an action's level: lower or higher by at least `STEP`, the same, or too early to say
+    (no level before or after). A value; the text catalogue words it ("followup.verdict.<value>")."""
+
+    LOWER = "lower"
+    SAME = "same"
+    HIGHER = "higher"
+    UNKNOWN = "unknown"
+
+
+VERDICTS: tuple[Verdict, ...] = tuple(Verdict)
 
 _QUANTUM = Decimal(1).scaleb(-LEVEL_DIGITS)
 
@@ -90,15 +103,15 @@ class LevelChange:
         return shown_change(self.after, self.before)
 
     @property
-    def verdict(self) -> str:
+    def verdict(self) -> Verdict:
         if self.before is None or self.after is None:
-            return "unknown"
+            return Verdict.UNKNOWN
         change = _decimal(self.after) - _decimal(self.before)
         if change <= -STEP:
-            return "lower"
+            return Verdict.LOWER
         if change >= STEP:
-            return "higher"
-        return "same"
+            return Verdict.HIGHER
+        return Verdict.SAME
 
 
 def _mean(values: list[float]) -> float | None:

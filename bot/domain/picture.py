@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from enum import StrEnum
 from functools import cached_property
 from operator import attrgetter
 
@@ -40,7 +41,17 @@ BASELINE_WEEKS = 4  # the "vs 4 weeks" column
 RED_MEAN = 2.5
 _EPS = 1e-9
 
-STANDOUT_KINDS: tuple[str, ...] = ("red", "rising", "hotspot", "new_place")
+
+class Kind(StrEnum):
+    """What kind of thing stands out, in the order the picture lists them."""
+
+    RED = "red"  # someone answered 3, or the mean is red
+    RISING = "rising"  # the detection rule flagged the cell
+    HOTSPOT = "hotspot"  # a place named by several reporters
+    NEW_PLACE = "new_place"  # a place not known before
+
+
+STANDOUT_KINDS: tuple[Kind, ...] = tuple(Kind)
 NEW_PLACE = NewPlace()
 
 
@@ -151,7 +162,7 @@ class Cell:
 
 @dataclass(frozen=True, slots=True)
 class Standout:
-    kind: str  # "red" | "rising" | "hotspot" | "new_place"
+    kind: Kind
     area: str
     factor: str | None
     place: str | None
@@ -360,14 +371,14 @@ def build_picture(inp: PictureInput) -> Picture:
             continue
         if cell.max == 3 or cell.mean >= RED_MEAN - _EPS:
             n3 = now.triples.get((cell.area, cell.factor, 3), 0)
-            red.append(Standout("red", cell.area, cell.factor, None, RedLevel(n3), n3))
+            red.append(Standout(Kind.RED, cell.area, cell.factor, None, RedLevel(n3), n3))
         if cell.mean < params.min_level - _EPS:
             continue  # the rule never flags below min_level; spare it the work
         signal = signals[key] = detect([*(tally.mean(key) for tally in window), cell.mean], params)
         if signal.flagged:
             high = sum(now.triples.get((*key, lvl), 0) for lvl in range(inp.threshold, 4))
             reason = detection_reason(signal, params, high)
-            rising.append(Standout("rising", cell.area, cell.factor, None, reason, high))
+            rising.append(Standout(Kind.RISING, cell.area, cell.factor, None, reason, high))
 
     # ---- places
     places = _collect_places(inp.reports, area_index, factor_index, inp.threshold)
@@ -380,12 +391,12 @@ def build_picture(inp: PictureInput) -> Picture:
         reasons: list[CandidateReason] = []
         if len(place.reporters) >= 2:
             named = NamedBySeveral(len(place.reporters))
-            hotspots.append(Standout("hotspot", place.area, only_factor, place.name, named, len(place.reporters)))
+            hotspots.append(Standout(Kind.HOTSPOT, place.area, only_factor, place.name, named, len(place.reporters)))
             reasons.append(CandidateReason(named))
         if key not in known:
             factor = next(iter(place.all_factors)) if len(place.all_factors) == 1 else None
             n = len(place.all_reporters)
-            new_places.append(Standout("new_place", place.area, factor, place.name, NEW_PLACE, n))
+            new_places.append(Standout(Kind.NEW_PLACE, place.area, factor, place.name, NEW_PLACE, n))
             reasons.append(CandidateReason(NEW_PLACE))
         if reasons and place.reporters:
             place_candidates.append((place, reasons))

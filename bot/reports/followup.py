@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.domain.cycle import RoundKey
-from bot.domain.effect import LevelChange, level_change
+from bot.domain.effect import LevelChange, Verdict, level_change
 from bot.domain.model import Action
 from bot.domain.picture import normalise_place
 from bot.domain.stats import Participation, PlaceMention, Series, WeekStat, weeks_between
@@ -44,7 +44,7 @@ class ActionEffect:
         return self.levels_change.change
 
     @property
-    def verdict(self) -> str:
+    def verdict(self) -> Verdict:
         return self.levels_change.verdict
 
 
@@ -104,7 +104,7 @@ class FollowUp:
     def status_counts(self) -> Counter[str]:
         return Counter(e.action.status for e in self.effects)
 
-    def verdict_counts(self) -> Counter[str]:
+    def verdict_counts(self) -> Counter[Verdict]:
         return Counter(e.verdict for e in self.effects)
 
     def responsible_counts(self) -> Counter[str]:

@@ -145,7 +145,7 @@ def _cell_view(p: PictureView, cell: Cell) -> dict[str, Any]:
 
 def _standout_view(p: PictureView, s: Standout) -> dict[str, str]:
     return {
-        "kind": s.kind,
+        "kind": s.kind.value,
         "icon": STANDOUT_ICON.get(s.kind, "•"),
         "where": _where(p, s.area, s.place, s.factor),
         "reason": p.reason(s),
