@@ -16,7 +16,7 @@ from bot.domain.effect import AFTER_WEEKS, BEFORE_WEEKS, MIN_AFTER, STEP, VERDIC
 from bot.domain.factors import LEVEL_HEX, colour_for
 from bot.reports.followup import ActionEffect, FollowUp
 from bot.reports.pdf import MIN_CHART_SCALE, Document
-from bot.reports.render import FOREGROUND, Decision, _context, _label, _render
+from bot.reports.render import FOREGROUND, Decision, code_label, render_template, view_model
 from bot.reports.trends import panel_breaks
 from bot.reports.view import PictureView
 from bot.text import label, plural, t
@@ -39,7 +39,7 @@ def _num(value: float | None, lang: str) -> str:
 def render_weekly_html(pic: PictureView, decisions: Sequence[Decision], trend: Path | None) -> str:
     """The weekly report (report.html.j2) with the trend chart embedded."""
     lang = pic.lang
-    ctx = _context(pic, for_coordinators=False, decisions=list(decisions))
+    ctx = view_model(pic, for_coordinators=False, decisions=list(decisions))
     ctx["charts"] = (
         [
             {
@@ -52,14 +52,14 @@ def render_weekly_html(pic: PictureView, decisions: Sequence[Decision], trend: P
         if trend is not None
         else []
     )
-    return _render("report.html.j2", ctx)
+    return render_template("report.html.j2", ctx)
 
 
 def write_weekly_pdf(
     pic: PictureView, decisions: Sequence[Decision], heatmap: Path | None, trend: Path | None, path: Path
 ) -> Path:
     lang = pic.lang
-    ctx = _context(pic, for_coordinators=False, decisions=list(decisions))
+    ctx = view_model(pic, for_coordinators=False, decisions=list(decisions))
     tr = ctx["tr"]
     doc = Document(lang, ctx["report_title"])
     doc.h1(ctx["report_title"])
@@ -161,7 +161,7 @@ def _action_rows(pic: PictureView) -> list[dict[str, Any]]:
                 "description": a.description,
                 "where": " · ".join(p for p in parts if p),
                 "factor": pic.factor_label(a.factor) or "–",
-                "responsible": _label("resp", a.responsible, lang),
+                "responsible": code_label("resp", a.responsible, lang),
                 "decided_week": str(a.decided_week),
                 "before": _num(a.level_before, lang),
                 "after": _num(a.level_after, lang),
@@ -367,7 +367,7 @@ def render_followup_html(
         a["chart"] = data_uri(a["chart_path"]) if a["chart_path"] is not None else ""
     if trend is not None:
         ctx["trend"] = {"src": data_uri(trend), "alt": t(lang, "trend.alt"), "explain": t(lang, "doc.trend.explain")}
-    return _render("followup.html.j2", ctx)
+    return render_template("followup.html.j2", ctx)
 
 
 def write_followup_pdf(

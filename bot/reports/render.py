@@ -24,7 +24,7 @@ from bot.text import CATALOGUE, t
 from bot.text.numbers import format_delta, format_number, format_percent
 
 
-def _label(prefix: str, code: str, lang: str) -> str:
+def code_label(prefix: str, code: str, lang: str) -> str:
     """A code's human label (`resp.police` -> Polisen); unknown codes are shown as they are."""
     if not code:
         return t(lang, "unset")
@@ -87,7 +87,7 @@ def _environment(kind: str) -> Environment:
     return env
 
 
-def _render(template: str, context: dict[str, Any]) -> str:
+def render_template(template: str, context: dict[str, Any]) -> str:
     kind = "html" if template.endswith(".html.j2") else "md"
     text = _environment(kind).get_template(template).render(**context)
     return _BLANK_LINES.sub("\n\n", text).strip() + "\n"
@@ -152,7 +152,7 @@ def _standout_view(p: PictureView, s: Standout) -> dict[str, str]:
     }
 
 
-def _context(p: PictureView, *, for_coordinators: bool, decisions: list[Decision] | None) -> dict[str, Any]:
+def view_model(p: PictureView, *, for_coordinators: bool, decisions: list[Decision] | None) -> dict[str, Any]:
     lang = p.lang
     inp = p.input
     area_index = {a.code: i for i, a in enumerate(inp.areas)}
@@ -242,7 +242,7 @@ def _context(p: PictureView, *, for_coordinators: bool, decisions: list[Decision
         {
             "description": a.description,
             "where": _where(p, a.area, a.place, a.factor),
-            "responsible": _label("resp", a.responsible, lang),
+            "responsible": code_label("resp", a.responsible, lang),
             "decided": tr("picture.action.decided", week=a.decided_week.week),
             "levels": _action_levels(a, lang),
             "change": format_delta(a.change, lang) if a.change is not None else "",
@@ -354,20 +354,20 @@ def _summary_lines(p: PictureView, decisions: list[Decision]) -> list[str]:
 
 
 def render_picture_markdown(p: PictureView, *, for_coordinators: bool = False) -> str:
-    return _render("picture.md.j2", _context(p, for_coordinators=for_coordinators, decisions=None))
+    return render_template("picture.md.j2", view_model(p, for_coordinators=for_coordinators, decisions=None))
 
 
 def render_picture_html(p: PictureView, *, for_coordinators: bool = False) -> str:
-    return _render("picture.html.j2", _context(p, for_coordinators=for_coordinators, decisions=None))
+    return render_template("picture.html.j2", view_model(p, for_coordinators=for_coordinators, decisions=None))
 
 
 def render_report_markdown(p: PictureView, decisions: list[Decision]) -> str:
     """The Friday weekly report: approved notes only, no names of non-responders."""
-    return _render("report.md.j2", _context(p, for_coordinators=False, decisions=list(decisions)))
+    return render_template("report.md.j2", view_model(p, for_coordinators=False, decisions=list(decisions)))
 
 
 def render_report_html(p: PictureView, decisions: list[Decision]) -> str:
-    return _render("report.html.j2", _context(p, for_coordinators=False, decisions=list(decisions)))
+    return render_template("report.html.j2", view_model(p, for_coordinators=False, decisions=list(decisions)))
 
 
 def picture_summary_text(p: PictureView, *, max_lines: int = 30) -> str:
@@ -417,11 +417,15 @@ def picture_summary_text(p: PictureView, *, max_lines: int = 30) -> str:
 
 
 __all__: list[str] = [
+    "FOREGROUND",
     "Decision",
+    "code_label",
     "escape_markdown",
     "picture_summary_text",
     "render_picture_html",
     "render_picture_markdown",
     "render_report_html",
     "render_report_markdown",
+    "render_template",
+    "view_model",
 ]

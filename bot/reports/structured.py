@@ -1,7 +1,7 @@
 """The situation picture and the weekly report as structured documents for the chat platforms.
 
 They hold what the Markdown files hold (picture.md.j2, report.md.j2), drawn from the same view model
-(`render._context`), as a `Document` each edge lays out in its own form: headings, lists, the area × factor
+(`render.view_model`), as a `Document` each edge lays out in its own form: headings, lists, the area × factor
 table with its colours. The Markdown file of `est-bot report --format md` is still made by the templates.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.conversation.document import Cell, Document, Heading, Item, ItemList, Legend, Paragraph, Part, Row, Table
-from bot.reports.render import Decision, _context
+from bot.reports.render import Decision, view_model
 from bot.reports.view import PictureView
 
 LEVEL_COLOURS = ("green", "yellow", "orange", "red", "none")
@@ -74,7 +74,7 @@ def _response(ctx: dict[str, Any]) -> list[Part]:
 
 def picture_document(p: PictureView, *, for_coordinators: bool = False, finalised: bool = False) -> Document:
     """The situation picture: per area a table of the factors; a draft until the meeting finalises it."""
-    ctx = _context(p, for_coordinators=for_coordinators, decisions=None)
+    ctx = view_model(p, for_coordinators=for_coordinators, decisions=None)
     tr = ctx["tr"]
     parts: list[Part] = [*_response(ctx), *_standouts(ctx), Heading(tr("picture.section.candidates"))]
     if ctx["candidates"]:
@@ -123,7 +123,7 @@ def picture_document(p: PictureView, *, for_coordinators: bool = False, finalise
 
 def report_document(p: PictureView, decisions: list[Decision]) -> Document:
     """The Friday weekly report: summary, the overview table, what stands out, the decisions, the follow-up."""
-    ctx = _context(p, for_coordinators=False, decisions=list(decisions))
+    ctx = view_model(p, for_coordinators=False, decisions=list(decisions))
     tr = ctx["tr"]
     parts: list[Part] = [Heading(tr("picture.section.summary")), *_response(ctx)]
     if ctx["summary"]:
