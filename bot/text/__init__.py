@@ -3,6 +3,9 @@
 Each part of the bot keeps its strings in a module of this package as a dict
 ``{key: {"sv": ..., "en": ...}}``; they are merged here. `t()` formats with
 ``str.format`` keyword arguments. A missing key is a bug, so it raises.
+
+The domain returns values, not words; two modules here word them: `numbers` (levels with a decimal comma,
+changes with an arrow, percentages) and `reasons` (why something stands out, `bot.domain.reasons`).
 """
 
 from __future__ import annotations
