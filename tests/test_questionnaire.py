@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from bot.conversation.messages import Outbound
@@ -27,7 +28,13 @@ def stored(bot: Bot, who: str, week: RoundKey = RoundKey(2026, 47)) -> dict[str,
         assert resp is not None
         pic = uow.store.picture_input("tbg", "x", rnd, [], 2, bot.clock.now())
         reports = [r for r in pic.reports if r.reporter_id == resp.id]
-        return {"status": resp.status, "late": resp.late, "state": resp.state, "reports": reports, "notes": pic.notes}
+        return {
+            "status": resp.status,
+            "late": resp.late,
+            "state": resp.state.to_json(),
+            "reports": reports,
+            "notes": pic.notes,
+        }
 
 
 def answer_all(bot: Bot, who: str, levels: dict[int, int], place: str = "Stortorget", note: str = "Kl 22") -> None:
@@ -332,8 +339,7 @@ def test_send_with_missing_answers_goes_to_the_first_missing(bot: Bot) -> None:
         assert rnd is not None
         resp = uow.store.get_response(rnd.id, person.id)
         assert resp is not None
-        state = dict(resp.state)
-        state["answers"] = {k: v for k, v in state["answers"].items() if k != "norr|brand"}
+        state = replace(resp.state, answers={k: v for k, v in resp.state.answers.items() if k != "norr|brand"})
         uow.store.save_response(resp.id, resp.version, state, "in_progress", None, False, None, b2.clock.now())
         uow.commit()
     out = b2.press("bo", "Skicka")
