@@ -32,7 +32,7 @@ def fit(s: ConversationState, keys: Sequence[str]) -> ConversationState:
         step = Step.LEVEL
     if step in (Step.WHERE, Step.WHAT) and keys[index] not in s.answers:
         step = Step.LEVEL
-    return s if (step, index) == (s.step, s.index) else replace(s, step=step, index=index)
+    return s if (step, index) == (s.step, s.index) else s.at(step, index)
 
 
 def first_missing(s: ConversationState, keys: Sequence[str]) -> int:
@@ -45,7 +45,7 @@ def first_missing(s: ConversationState, keys: Sequence[str]) -> int:
 def keyed(s: ConversationState, keys: Sequence[str]) -> ConversationState:
     """The state with the key of the item at its position, kept so a reordered list resumes there."""
     if 0 <= s.index < len(keys) and s.key != keys[s.index]:
-        return replace(s, key=keys[s.index])
+        return ConversationState(s.step, s.index, s.answers, s.more, s.returning, s.origin, keys[s.index])
     return s
 
 
@@ -57,20 +57,21 @@ def level_given(s: ConversationState, key: str, level: int, threshold: int, n_it
     if level >= threshold and old is not None and old.level >= threshold:
         answer = Answer(level, old.place, old.note, old.loc)
     s = s.with_answer(key, answer)
-    return replace(s, step=Step.WHERE) if level >= threshold else after_item(s, n_items)
+    return s.at(Step.WHERE) if level >= threshold else after_item(s, n_items)
 
 
 def place_given(
     s: ConversationState, key: str, place: str | None, loc: tuple[float, float] | None = None
 ) -> ConversationState:
     """Where it happened (None: skipped); what happened is asked next."""
-    s = s.with_answer(key, replace(s.answers[key], place=place, loc=loc))
-    return replace(s, step=Step.WHAT)
+    old = s.answers[key]
+    return s.with_answer(key, Answer(old.level, place, old.note, loc)).at(Step.WHAT)
 
 
 def note_given(s: ConversationState, key: str, note: str | None, n_items: int) -> ConversationState:
     """What happened (None: skipped, and an earlier note is dropped); then the next item."""
-    return after_item(s.with_answer(key, replace(s.answers[key], note=note)), n_items)
+    old = s.answers[key]
+    return after_item(s.with_answer(key, Answer(old.level, old.place, note, old.loc)), n_items)
 
 
 def note_typed(s: ConversationState, key: str, note: str, n_items: int) -> ConversationState:
@@ -80,11 +81,11 @@ def note_typed(s: ConversationState, key: str, note: str, n_items: int) -> Conve
 
 def after_item(s: ConversationState, n_items: int) -> ConversationState:
     if s.returning:
-        return replace(s, step=Step.SUMMARY, returning=False)
+        return s.at(Step.SUMMARY, returning=False)
     nxt = s.index + 1
     if nxt < n_items:
-        return replace(s, step=Step.LEVEL, index=nxt)
-    return replace(s, step=Step.MORE)
+        return s.at(Step.LEVEL, nxt)
+    return s.at(Step.MORE)
 
 
 def more_given(s: ConversationState, more: str | None) -> ConversationState:

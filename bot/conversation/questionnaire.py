@@ -51,7 +51,7 @@ class Event:
     location: tuple[float, float] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Result:
     state: ConversationState
     out: list[Outbound] = field(default_factory=list)
@@ -70,7 +70,7 @@ class Questionnaire:
     # ---- public -------------------------------------------------------------------------------
 
     def step(self, state: ConversationState, event: Event) -> Result:
-        keys = self.spec.item_keys()
+        keys = self.spec.item_keys
         s = moves.fit(state, keys)
         if event.kind == "show":
             result = Result(s, [self.prompt(s)])
@@ -82,8 +82,8 @@ class Questionnaire:
             result = self._location(s, event.location)
         else:
             result = Result(s, [self.notice(t(self.spec.lang, "q.type_or_choose")), self.prompt(s)])
-        keyed = moves.keyed(result.state, keys)
-        return result if keyed is result.state else replace(result, state=keyed)
+        result.state = moves.keyed(result.state, keys)
+        return result
 
     def is_own_choice(self, choice_id: str) -> bool:
         return choice_id.startswith(self.prefix)
@@ -130,7 +130,7 @@ class Questionnaire:
                 return self._stale_or_same(s, same=False)
             if value == "back":
                 if step == LEVEL and i == s.index and i > 0:
-                    return self._changed(replace(s, index=i - 1))
+                    return self._changed(s.at(LEVEL, i - 1))
                 return self._stale_or_same(s, same=True)
             level = _int(value)
             if level is None or not 0 <= level <= 3 or not 0 <= i < len(items):
@@ -162,21 +162,21 @@ class Questionnaire:
         if kind == "m" and len(parts) == 2 and parts[1] == "skip":
             if step != MORE:
                 return self._stale_or_same(s, same=True)
-            return self._changed(replace(s, step=SUMMARY, returning=False))
+            return self._changed(s.at(SUMMARY, returning=False))
         if kind == "s" and step == SUMMARY:
             if parts[1:] == ["send"]:
-                if any(key not in s.answers for key in self.spec.item_keys()):
-                    s = replace(s, step=LEVEL, index=moves.first_missing(s, self.spec.item_keys()), returning=True)
+                if any(key not in s.answers for key in self.spec.item_keys):
+                    s = s.at(LEVEL, moves.first_missing(s, self.spec.item_keys), returning=True)
                     return Result(s, [self.notice(t(self.spec.lang, "q.incomplete")), self.prompt(s)], changed=True)
-                return Result(replace(s, step=SENT), [], submitted=True, changed=True)
+                return Result(s.at(SENT), [], submitted=True, changed=True)
             if parts[1:] == ["more"]:
-                return self._changed(replace(s, step=MORE, returning=True))
+                return self._changed(s.at(MORE, returning=True))
             if len(parts) == 3 and parts[1] == "c":
                 i = _int(parts[2])
                 if i is not None and 0 <= i < len(items):
-                    return self._changed(replace(s, step=LEVEL, index=i, returning=True))
+                    return self._changed(s.at(LEVEL, i, returning=True))
         if kind == "x" and parts[1:] == ["edit"] and step == SENT:
-            return self._changed(replace(s, step=SUMMARY))
+            return self._changed(s.at(SUMMARY))
         # A button from an earlier step, or pressed twice.
         same = (kind == "s" and step == SENT) or (kind == "g" and step != GREETING)
         return self._stale_or_same(s, same=same)

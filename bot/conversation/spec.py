@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bot.domain.factors import Factor
 
@@ -14,7 +15,7 @@ class Item:
     area_name: str
     factor: Factor
 
-    @property
+    @cached_property  # the items are kept from press to press (`Services._spec_parts`), and this is asked often
     def key(self) -> str:
         return f"{self.area}|{self.factor.code}"
 
@@ -42,5 +43,6 @@ class Spec:
     def multi_area(self) -> bool:
         return len({i.area for i in self.items}) > 1
 
-    def item_keys(self) -> list[str]:
-        return [it.key for it in self.items]
+    @cached_property
+    def item_keys(self) -> tuple[str, ...]:
+        return tuple(it.key for it in self.items)

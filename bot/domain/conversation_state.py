@@ -16,7 +16,7 @@ the coarse position of a shared location, `[lat, lon]`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -38,9 +38,10 @@ class Origin(StrEnum):
     SAME = "same"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Answer:
-    """One item's answer: a level, and for a level at the threshold or above where and what (both optional)."""
+    """One item's answer: a level, and for a level at the threshold or above where and what (both optional).
+    A value, like the state: replaced, never changed in place."""
 
     level: int
     place: str | None = None
@@ -59,18 +60,24 @@ class Answer:
 
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> Answer:
+        level, place, note, loc = data.get("level"), data.get("place"), data.get("note"), data.get("loc")
         return cls(
-            level=_int(data["level"], "level"),
-            place=_str_or_none(data.get("place"), "place"),
-            note=_str_or_none(data.get("note"), "note"),
-            loc=_loc(data.get("loc")),
+            level if type(level) is int else _int(level, "level"),
+            place if place is None or type(place) is str else _str(place, "place"),
+            note if note is None or type(note) is str else _str(note, "note"),
+            None if loc is None else _loc(loc),
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ConversationState:
-    """The questionnaire's position and the answers given so far. Never changed in place: the engine returns a
-    new one (`dataclasses.replace`), and `answers` is a new mapping whenever an answer changes."""
+    """The questionnaire's position and the answers given so far.
+
+    A value: never changed in place (storage's batch cache hands the same object to the reporter's next press).
+    The engine's moves return a new one, with a new `answers` mapping whenever an answer changes. Slotted
+    rather than frozen: a frozen dataclass is about three times as slow to make, and a state and its answers
+    are made on every button press.
+    """
 
     step: Step = Step.GREETING
     index: int = 0  # the item asked at LEVEL, WHERE and WHAT (JSON "i")
@@ -82,12 +89,25 @@ class ConversationState:
     # question; None in rows saved before it was kept.
     key: str | None = None
 
-    def answer(self, key: str) -> Answer | None:
-        return self.answers.get(key)
+    # The moves build a new state with these (written out rather than `dataclasses.replace`, which looks the
+    # fields up each time: a press makes two or three states).
+
+    def at(self, step: Step, index: int | None = None, returning: bool | None = None) -> ConversationState:
+        """The same answers at another position."""
+        return ConversationState(
+            step,
+            self.index if index is None else index,
+            self.answers,
+            self.more,
+            self.returning if returning is None else returning,
+            self.origin,
+            self.key,
+        )
 
     def with_answer(self, key: str, answer: Answer) -> ConversationState:
         """The state with `key`'s answer set (added at the end if it is new, as a dict keeps insertion order)."""
-        return replace(self, answers={**self.answers, key: answer})
+        answers = {**self.answers, key: answer}
+        return ConversationState(self.step, self.index, answers, self.more, self.returning, self.origin, self.key)
 
     def to_json(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -107,18 +127,20 @@ class ConversationState:
         """Read a stored state; raises ValueError for one that is not a questionnaire's state."""
         if not data:
             return cls()
-        answers = data.get("answers") or {}
-        if not isinstance(answers, Mapping):
-            raise ValueError(f"answers must be an object, not {answers!r}")
-        origin = _str_or_none(data.get("origin"), "origin")
+        stored = data.get("answers") or {}
+        if type(stored) is not dict and not isinstance(stored, Mapping):
+            raise ValueError(f"answers must be an object, not {stored!r}")
+        read = Answer.from_json  # on every button press's path: a dict (what JSON gives) is not checked as a Mapping
+        answers = {k: read(a if type(a) is dict else _answer_object(k, a)) for k, a in stored.items()}
+        step, index, origin = data.get("step"), data.get("i", 0), data.get("origin")
         return cls(
-            step=Step(_str_or_none(data.get("step"), "step") or Step.GREETING),
-            index=_int(data.get("i", 0), "i"),
-            answers={str(k): Answer.from_json(_mapping(a, str(k))) for k, a in answers.items()},
-            more=_str_or_none(data.get("more"), "more"),
-            returning=bool(data.get("ret", False)),
-            origin=Origin(origin) if origin else None,
-            key=_str_or_none(data.get("k"), "k"),
+            Step(_str(step, "step")) if step is not None else Step.GREETING,
+            index if type(index) is int else _int(index, "i"),
+            answers,
+            _str_or_none(data.get("more"), "more"),
+            bool(data.get("ret", False)),
+            Origin(_str(origin, "origin")) if origin else None,
+            _str_or_none(data.get("k"), "k"),
         )
 
 
@@ -128,21 +150,23 @@ def _int(value: object, name: str) -> int:
     return int(value)
 
 
-def _str_or_none(value: object, name: str) -> str | None:
-    if value is None or isinstance(value, str):
+def _str(value: object, name: str) -> str:
+    if isinstance(value, str):
         return value
     raise ValueError(f"{name} must be text, not {value!r}")
 
 
-def _loc(value: object) -> tuple[float, float] | None:
-    if value is None:
-        return None
+def _str_or_none(value: object, name: str) -> str | None:
+    return None if value is None else _str(value, name)
+
+
+def _loc(value: object) -> tuple[float, float]:
     if isinstance(value, (list, tuple)) and len(value) == 2 and all(isinstance(v, (int, float)) for v in value):
         return (float(value[0]), float(value[1]))
     raise ValueError(f"loc must be [lat, lon], not {value!r}")
 
 
-def _mapping(value: object, key: str) -> Mapping[str, object]:
+def _answer_object(key: object, value: object) -> Mapping[str, object]:
     if isinstance(value, Mapping):
         return value
     raise ValueError(f"the answer of {key} must be an object, not {value!r}")
