@@ -369,7 +369,8 @@ def test_a_row_saved_before_the_state_was_typed_resumes(bot: Bot) -> None:
     open_week(bot)
     bot.press("anna", "Börja")
     bot.press("anna", ":l:0:0")
-    old = {"step": "level", "i": 2, "answers": {"centrum|hot_vald": {"level": 0}, "centrum|skadegorelse": {"level": 1}}}
+    answers = {"centrum|hot_vald": {"level": 0}, "centrum|skadegorelse": {"level": 1}}
+    old = {"step": "level", "i": 2, "answers": answers}
     engine = create_engine(bot.url.replace("postgresql://", "postgresql+psycopg://", 1))
     try:
         with engine.begin() as c:
@@ -390,7 +391,7 @@ def test_a_row_saved_before_the_state_was_typed_resumes(bot: Bot) -> None:
     assert state == {
         "step": "level",
         "i": 3,
-        "answers": {**old["answers"], "centrum|klotter": {"level": 1}},
+        "answers": {**answers, "centrum|klotter": {"level": 1}},
         "more": None,
         "ret": False,
         "origin": None,
