@@ -10,6 +10,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol
 
+from bot.domain.conversation_state import ConversationState
 from bot.domain.cycle import Phase, RoundKey
 from bot.domain.factors import Factor
 from bot.domain.model import Action, AnswerIn, Area, Candidate, OutboxItem, Person, Place, Response, Round
@@ -108,7 +109,7 @@ class Store(Protocol):
         self,
         response_id: int,
         version: int,
-        state: dict[str, Any],
+        state: ConversationState,
         status: str,
         snoozed_until: datetime | None,
         late: bool,

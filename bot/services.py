@@ -22,6 +22,7 @@ from bot.conversation.document import Document
 from bot.conversation.ids import parse_id
 from bot.conversation.messages import Attachment, Choice, Inbound, Outbound
 from bot.conversation.questionnaire import Event, Item, Questionnaire, Spec
+from bot.domain.conversation_state import Answer, ConversationState, Step
 from bot.domain.cycle import (
     PHASE_ORDER,
     Phase,
@@ -392,7 +393,7 @@ class Services:
             self.reply(ctx, Outbound(t(ctx.lang, "q.finalised", week=str(rnd.key)), kind="notice"))
             return
         resp = uow.store.get_or_create_response(rnd.id, person.id, person.organisation, ctx.now)
-        at_greeting = resp.state.get("step", "greeting") == "greeting"
+        at_greeting = resp.state.step == Step.GREETING
         spec = self.questionnaire_spec(uow, group, rnd, person, areas, with_last_week=at_greeting)
         engine = Questionnaire(spec)
         if resp.status == "submitted" and phase_index(rnd.phase) >= phase_index(Phase.CLOSED):
@@ -425,22 +426,20 @@ class Services:
             answers = []
             area_ids = {a.code: a.id for a in areas}
             for item in spec.items:
-                a = result.state["answers"].get(item.key, {"level": 0})
+                a = result.state.answers.get(item.key, Answer(0))
                 place_id = None
-                if a.get("place"):
-                    loc = coarse(*a["loc"]) if a.get("loc") else None  # ~100 m, even from an older state
+                if a.place:
+                    loc = coarse(*a.loc) if a.loc else None  # ~100 m, even from an older state
                     place = uow.store.get_or_create_place(
                         area_ids[item.area],
-                        a["place"],
+                        a.place,
                         ctx.now,
                         lat=loc[0] if loc else None,
                         lon=loc[1] if loc else None,
                     )
                     place_id = place.id
-                answers.append(
-                    AnswerIn(area_ids[item.area], item.factor.code, int(a["level"]), place_id, a.get("note"))
-                )
-            uow.store.replace_answers(resp.id, answers, result.state.get("more"))
+                answers.append(AnswerIn(area_ids[item.area], item.factor.code, a.level, place_id, a.note))
+            uow.store.replace_answers(resp.id, answers, result.state.more)
             status = "submitted"
             submitted_at = ctx.now
             late = phase_index(rnd.phase) >= phase_index(Phase.CLOSED)
@@ -489,7 +488,7 @@ class Services:
             close = phase_due_at(rnd.key, Phase.CLOSED, group.week_schedule(), group.tz)
             if close > ctx.now:
                 lines.append(t(lang, "home.close", close=self.local_text(close, group, lang)))
-            if resp is not None and resp.state.get("answers"):
+            if resp is not None and resp.state.answers:
                 spec = self.questionnaire_spec(uow, group, rnd, person, areas, with_last_week=False)
                 answers = [t(lang, "home.answers"), *Questionnaire(spec).summary_lines(resp.state)]
         text = "\n".join(lines)
@@ -534,8 +533,8 @@ class Services:
                     return False
             elif resp.status == "submitted":
                 return False
-            state = resp.state if resp is not None else {}
-            spec = self.questionnaire_spec(uow, group, rnd, person, areas, state.get("step", "greeting") == "greeting")
+            state = resp.state if resp is not None else ConversationState()
+            spec = self.questionnaire_spec(uow, group, rnd, person, areas, state.step == Step.GREETING)
             prompt = replace(Questionnaire(spec).step(state, Event("show")).out[0], fresh=True)
             self._enqueue(uow, platform, address, prompt, f"pending:{platform}:{address}:{self._next_key()}")
             uow.commit()
@@ -650,7 +649,7 @@ class Services:
                 continue
             resp = uow.store.get_or_create_response(rnd.id, person.id, person.organisation, now)
             spec = self.questionnaire_spec(uow, group, rnd, person)
-            prompt = Questionnaire(spec).prompt(resp.state or {"step": "greeting", "answers": {}})
+            prompt = Questionnaire(spec).prompt(resp.state)
             self.send_to_person(uow, person.id, prompt, f"open:{rnd.id}:{person.id}")
 
     def send_reminders(self, uow: UnitOfWork, group: GroupConfig, rnd: Round, now: datetime, nth: int) -> int:
@@ -671,7 +670,7 @@ class Services:
             self.send_to_person(
                 uow,
                 person.id,
-                replace(engine.prompt(resp.state or {"step": "greeting"}), fresh=True),
+                replace(engine.prompt(resp.state), fresh=True),
                 f"remind:{rnd.id}:{person.id}:{nth}:prompt",
             )
             uow.store.set_reminders(resp.id, nth)

@@ -21,6 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
 
+from bot.domain.conversation_state import ConversationState
 from bot.domain.cycle import Phase, RoundKey
 from bot.domain.detection import HISTORY_WEEKS
 from bot.domain.effect import BEFORE_WEEKS, FOLLOW_WEEKS, level_change, pooled_level
@@ -86,7 +87,7 @@ def _response(r: ResponseRow | Row[Any]) -> Response:
         r.round_id,
         r.person_id,
         r.status,
-        dict(r.state or {}),
+        ConversationState.from_json(r.state or {}),
         r.version,
         r.snoozed_until,
         r.reminders,
@@ -452,7 +453,7 @@ class SqlStore:
         self,
         response_id: int,
         version: int,
-        state: dict[str, Any],
+        state: ConversationState,
         status: str,
         snoozed_until: datetime | None,
         late: bool,
@@ -462,7 +463,7 @@ class SqlStore:
         params = {
             "b_id": response_id,
             "b_version": version,
-            "b_state": state,
+            "b_state": state.to_json(),
             "b_status": status,
             "b_snoozed_until": snoozed_until,
             "b_late": late,

@@ -22,6 +22,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.bootstrap import App
+from bot.domain.conversation_state import ConversationState
 from bot.domain.cycle import Phase, RoundKey
 from bot.domain.model import AnswerIn
 
@@ -75,7 +76,7 @@ def seed(app: App, now: datetime) -> dict[str, int]:
                             note = APPROVED_NOTE if who == "anna" else HIDDEN_NOTE
                         answers.append(AnswerIn(area.id, f, level, place_id, note))
                 st.replace_answers(resp.id, answers, None)
-                st.save_response(resp.id, resp.version, {}, "submitted", None, False, at, at)
+                st.save_response(resp.id, resp.version, ConversationState(), "submitted", None, False, at, at)
             if key == WEEKS[-1]:
                 for n in st.notes_for_review(rnd.id):
                     if n["text"] == APPROVED_NOTE:

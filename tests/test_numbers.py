@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from bot.bootstrap import App
+from bot.domain.conversation_state import ConversationState
 from bot.domain.cycle import Phase, RoundKey
 from bot.domain.effect import LevelChange, level_change, shown_change, shown_level
 from bot.domain.model import Action, AnswerIn
@@ -63,7 +64,7 @@ def seed_history(app: App) -> int:
                     chosen = dict(zip(("narkotika", "klotter", "grupperingar"), mine, strict=True))
                     answers += [AnswerIn(area.id, f, chosen.get(f, 0)) for f in factors]
                 st.replace_answers(resp.id, answers, None)
-                st.save_response(resp.id, resp.version, {}, "submitted", None, False, at, at)
+                st.save_response(resp.id, resp.version, ConversationState(), "submitted", None, False, at, at)
             if key == DECIDED:
                 cid = st.add_candidate(rnd.id, "area:centrum", "centrum", None, (), TITLE, (), "auto", 0)
                 assert cid is not None

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.domain.conversation_state import ConversationState
 from bot.domain.cycle import Phase, RoundKey
 
 ROLE_RANK = {"reporter": 0, "participant": 1, "coordinator": 2, "admin": 3}
@@ -65,7 +66,7 @@ class Response:
     round_id: int
     person_id: int | None
     status: str  # pending | in_progress | snoozed | submitted
-    state: dict[str, Any] = field(default_factory=dict)
+    state: ConversationState = field(default_factory=ConversationState)  # where the questionnaire is
     version: int = 0
     snoozed_until: datetime | None = None
     reminders: int = 0

@@ -114,7 +114,7 @@ def test_a_retried_event_delivery_and_a_double_click_change_nothing_twice(tmp_pa
             assert person is not None
             rnd = uow.store.recent_rounds("tbg", 1)[0]
             resp = uow.store.get_response(rnd.id, person.id)
-            assert resp is not None and resp.state["i"] == 1 and len(resp.state["answers"]) == 1
+            assert resp is not None and resp.state.index == 1 and len(resp.state.answers) == 1
 
     run_workspace(tmp_path, body)
 
