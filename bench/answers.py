@@ -54,7 +54,7 @@ from bot.config import Config, SlackConfig
 from bot.conversation.messages import Inbound
 from bot.intake import BATCH
 from bot.ratelimit import RateLimiter
-from tests.conftest import TUE_OPEN
+from standins.config import TUE_OPEN
 
 SEED = 7
 STEPS = 15  # start, 12 levels, no more, send
@@ -172,7 +172,7 @@ def _config(tmp: Path, url: str, reporters: int) -> Config:
 
 def _standin_main(users: list[str], conn: Connection, cpus: set[int]) -> None:
     """The stand-in Slack Web API in its own process (on the other core): it is Slack, outside the machine."""
-    from tests.fakes.slack_api import FakeSlackAPI
+    from standins.slack_api import FakeSlackAPI
 
     _pin(cpus)
     with FakeSlackAPI() as fake:
@@ -212,7 +212,7 @@ def bench_http(
     `via` "http": signed requests to the Request URL (uvicorn); "socket": Socket Mode envelopes over the
     websocket the bot opens to the load generator (`bench_socket`)."""
     from handlers.slack import runner
-    from tests.fakes.slack_api import FakeClock
+    from standins.slack_api import FakeClock
 
     if mode not in MODES or via not in VIAS:
         raise ValueError(f"mode is one of {sorted(MODES)}, via one of {sorted(VIAS)}")
@@ -285,7 +285,7 @@ async def _run_http(
     mode: str,
 ) -> tuple[Result, str]:
     from handlers.slack import runner
-    from tests.fakes import slack_requests as rq
+    from standins import slack_requests as rq
 
     bot_token, app_token = tokens
     via = slack.mode
@@ -487,7 +487,7 @@ def bench_engine(backend: str, reporters: int, profile: bool = False, batch: int
     each reporter's presses one after another, each in its own unit of work (`Services.handle`); otherwise
     presses of different reporters together, as the intake takes them under load. A press's time is its
     batch's."""
-    from tests.conftest import RecordingSender
+    from standins.config import RecordingSender
 
     class SlackRecorder(RecordingSender):
         platform = "slack"

@@ -60,7 +60,7 @@ def pin(cpus: set[int]) -> bool:
 
 def payloads(plan: Plan) -> list[tuple[str, list[dict[str, Any]]]]:
     """The `block_actions` payloads of each reporter's presses."""
-    from tests.fakes import slack_requests as rq
+    from standins import slack_requests as rq
 
     return [
         (
@@ -282,7 +282,7 @@ class HttpTransport(Transport):
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
     def signed(self, payload: str) -> bytes:
-        from tests.fakes import slack_requests as rq
+        from standins import slack_requests as rq
 
         body = urlencode({"payload": payload}).encode()
         return self.request(body, rq.sign(body, "application/x-www-form-urlencoded"))
@@ -370,7 +370,7 @@ async def _prepare_http(url: str, load: Load, plan: Plan) -> HttpTransport:
     # One signed request before the measurement (a listener that only acks takes it): Bolt's authorization
     # asks Slack `auth.test` once and keeps the answer; without this, every request of the first burst would
     # ask it at the same time.
-    from tests.fakes import slack_requests as rq
+    from standins import slack_requests as rq
 
     warm = await transport.connect(None, "bench.warmup")
     status = await _exchange(warm, transport.signed(json.dumps(rq.block_actions_payload(action_id="bench.warmup"))))
@@ -519,7 +519,7 @@ class SocketTransport(Transport):
 
 
 async def _prepare_socket(load: Load, plan: Plan) -> None:
-    from tests.fakes import slack_requests as rq
+    from standins import slack_requests as rq
 
     transport = load.transport
     assert isinstance(transport, SocketTransport)

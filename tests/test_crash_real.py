@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.telegram_api import FakeTelegramAPI
+from standins.telegram_api import FakeTelegramAPI
 from tests.realproc import (
     BROADCAST,
     COORDINATOR,

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.telegram_api import FakeTelegramAPI
+from standins.telegram_api import FakeTelegramAPI
 from tests.realproc import EXE, BotProcess, processes, query, reporter_id, wait_until, write_config
 
 # Lines Python (or typer's rich printer) writes for an exception that nobody caught.

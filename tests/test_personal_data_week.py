@@ -365,7 +365,7 @@ def test_on_slack_typed_personal_data_reaches_neither_slack_nor_the_log_nor_the_
 ) -> None:
     """The same over the real Bolt app and the stand-in Slack: slash commands and direct messages full of the
     corpus, and requests with a bad signature, which Bolt logs with their whole body at INFO."""
-    from tests.fakes import slack_requests as rq
+    from standins import slack_requests as rq
     from tests.handlers.slack_harness import ANNA, SARA, Workspace, run_workspace
 
     every = " ".join(CORPUS)

@@ -45,9 +45,9 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from tests.fakes import _http
-from tests.fakes._http import FakeRequestHandler as _Handler
-from tests.fakes._http import Reply as _Reply
+from standins import _http
+from standins._http import FakeRequestHandler as _Handler
+from standins._http import Reply as _Reply
 
 if TYPE_CHECKING:  # slack_sdk's async client needs aiohttp; the server itself does not
     from slack_sdk.web.async_client import AsyncWebClient

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self
 from aiohttp import WSCloseCode, WSMsgType, web
 
 if TYPE_CHECKING:
-    from tests.fakes.slack_api import FakeSlackAPI
+    from standins.slack_api import FakeSlackAPI
 
 __all__ = ["DEFAULT_APP_ID", "Connection", "EnvelopeType", "FakeSocketMode", "Received"]
 

@@ -69,10 +69,8 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import SplitResult, unquote, urlsplit
 
-import pytest
-
-from tests.fakes import _http
-from tests.fakes._http import Reply as _Reply
+from standins import _http
+from standins._http import Reply as _Reply
 
 __all__ = [
     "DEFAULT_TOKEN",
@@ -86,7 +84,6 @@ __all__ = [
     "FakeTelegramAPI",
     "RateLimits",
     "UploadedFile",
-    "fake_telegram_api",
     "find_spec_path",
     "load_spec",
     "parse_html",
@@ -203,7 +200,7 @@ def find_spec_path() -> Path:
     candidates = [
         Path(os.environ[SPEC_ENV]) if os.environ.get(SPEC_ENV) else None,
         here.with_name("telegram-bot-api.json"),
-        here.parents[3] / "shared" / "specs" / "telegram-bot-api.json",
+        here.parents[2] / "shared" / "specs" / "telegram-bot-api.json",
     ]
     for path in candidates:
         if path is not None and path.is_file():
@@ -682,7 +679,7 @@ class _Handler(_http.FakeRequestHandler):
 
 class FakeTelegramAPI(_http.ThreadedHTTPFake):
     """A stand-in Bot API server. Use as a context manager (or `start()` / `stop()`), or the `fake_telegram_api`
-    fixture. All public methods are thread-safe and return copies."""
+    fixture in tests/conftest.py. All public methods are thread-safe and return copies."""
 
     _thread_name = "fake-telegram-api"
     _handler_class = _Handler
@@ -1916,10 +1913,3 @@ def _scope_key(scope: dict[str, Any] | None) -> str:
 def _without_reply(message: dict[str, Any]) -> dict[str, Any]:
     """Telegram nests one level: a replied-to message carries no reply_to_message of its own."""
     return {k: copy.deepcopy(v) for k, v in message.items() if k != "reply_to_message"}
-
-
-@pytest.fixture
-def fake_telegram_api() -> Iterator[FakeTelegramAPI]:
-    """A running `FakeTelegramAPI`; enable with `pytest_plugins = ["tests.fakes.telegram_api"]` in a conftest."""
-    with FakeTelegramAPI() as fake:
-        yield fake
