@@ -1197,7 +1197,7 @@ class FakeTelegramAPI(_http.ThreadedHTTPFake):
                 return _json_reply(404, ApiError(404, "Not Found").payload())
             return _Reply(200, stored.data, "application/octet-stream")
 
-    def _api(self, handler: _Handler, token: str, name: str, query: str, body: bytes) -> _Reply | None:
+    def _api(self, handler: _http.FakeRequestHandler, token: str, name: str, query: str, body: bytes) -> _Reply | None:
         http_method = handler.command
         spec = self.spec.method(name)
         method_name = spec.name if spec else name
@@ -1231,7 +1231,9 @@ class FakeTelegramAPI(_http.ThreadedHTTPFake):
             if fault is not None and fault.kind == "drop" and not fault.after_processing:
                 self._record(request, http_method, 0, None, "drop")
                 return None
-            injected = fault.kind if fault is not None else None
+            injected: Literal["status", "drop", "delay"] | None = None
+            if fault is not None and fault.kind != "pass":
+                injected = fault.kind
             try:
                 if decode_error is not None:
                     raise decode_error
@@ -1272,7 +1274,7 @@ class FakeTelegramAPI(_http.ThreadedHTTPFake):
         return _json_reply(status, payload or {})
 
     def _parse_request(
-        self, handler: _Handler, spec: MethodSpec | None, method_name: str, query: str, body: bytes
+        self, handler: _http.FakeRequestHandler, spec: MethodSpec | None, method_name: str, query: str, body: bytes
     ) -> _Request:
         content_type = handler.headers.get("Content-Type", "")
         try:

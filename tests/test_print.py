@@ -185,11 +185,14 @@ def orphans(path: Path, headings: list[str]) -> list[tuple[int, str]]:
     found = []
     for number, page in enumerate(reader.pages, start=1):
         lines: list[tuple[float, str]] = []
-        page.extract_text(
-            visitor_text=lambda text, cm, tm, font, size, lines=lines: (
-                lines.append((tm[5], text.strip())) if text.strip() else None
-            )
-        )
+
+        def visit(
+            text: str, cm: object, tm: list[float], font: object, size: object, into: list[tuple[float, str]] = lines
+        ) -> None:
+            if text.strip():
+                into.append((tm[5], text.strip()))
+
+        page.extract_text(visitor_text=visit)
         body = [(y, text) for y, text in lines if y > 40]  # the footer sits lower
         tops = []
         placement: list[Any] = []

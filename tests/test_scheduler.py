@@ -320,7 +320,7 @@ def test_a_job_running_when_the_process_stops_ends_without_a_failure(caplog: pyt
     job = _guarded("tbg:tick", lambda: release.wait(1))
 
     async def stop_during_the_job() -> None:
-        task = asyncio.create_task(job())
+        task: asyncio.Future[None] = asyncio.ensure_future(job())
         await asyncio.sleep(0.05)
         task.cancel()
         await task  # no CancelledError handed on to APScheduler's executor
