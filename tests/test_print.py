@@ -324,7 +324,7 @@ def test_long_names_never_cut_a_charts_title(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     need("chromium")
     driver_path = need("chromedriver")
     os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium look for a driver of its own
@@ -333,7 +333,7 @@ def browser() -> Iterator[Any]:
 
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "chromium"
-    profile = tempfile.mkdtemp(prefix="est-chromium-")
+    profile = tmp_path_factory.mktemp("chromium-profile")
     for flag in (
         "--headless",
         "--no-sandbox",
@@ -352,7 +352,7 @@ def browser() -> Iterator[Any]:
         yield driver
     finally:
         driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+        shutil.rmtree(profile, ignore_errors=True)  # a profile is megabytes; do not wait for pytest to rotate it
 
 
 MEASURE = """
