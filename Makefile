@@ -20,13 +20,14 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot handlers storage tests bench scripts
-	$(BIN)/ruff format --check bot handlers storage tests bench scripts
+	$(BIN)/ruff check bot handlers storage standins tests bench scripts
+	$(BIN)/ruff format --check bot handlers storage standins tests bench scripts
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	url="$$(scripts/test-postgres.sh start | sed -n 's/^export EST_TEST_PG_URL=//p')"; \
 	EST_BENCH_PG_URL="$$url" $(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

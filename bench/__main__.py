@@ -18,11 +18,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
-    from bench import answers, county, fanout  # platform fan-out, whole-stack answers, a county (`--quick`: smaller)
+    from bench import (  # platform fan-out, whole-stack answers, a county (`--quick`: smaller)
+        answers,
+        answers_report,
+        county,
+        fanout,
+    )
 
     quick = "--quick" in sys.argv
     sections = [fanout.markdown(fanout.run((1_000,) if quick else (1_000, 10_000)))]
-    sections += [answers.markdown(answers.run((1, 50) if quick else answers.CONCURRENCY))]
+    sections += [answers_report.markdown(answers.run((1, 50) if quick else answers.CONCURRENCY))]
     print("situation picture build (52 weeks of history; excludes the database read)")
     print(bench_picture.HEADER)
     pics = [bench_picture.row(r) for r in bench_picture.run()]

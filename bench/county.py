@@ -30,7 +30,7 @@ from bot.conversation.messages import Outbound
 from bot.demo import AREAS, FIRST, LAST, ORGS, Simulation
 from bot.domain.cycle import Phase, RoundKey, phase_due_at
 from bot.domain.model import OutboxItem
-from tests.conftest import TUE_OPEN
+from standins.config import TUE_OPEN
 
 GROUPS = 33
 REPORTERS = 40

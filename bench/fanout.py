@@ -31,7 +31,7 @@ from bot.clock import ManualClock
 from bot.config import Config, SlackConfig, parse_config
 from bot.conversation.messages import Outbound
 from bot.ratelimit import RateLimiter
-from tests.conftest import TUE_OPEN
+from standins.config import TUE_OPEN
 
 PER_GROUP = 40
 GOAL = 0.95
@@ -131,7 +131,7 @@ def bench_telegram(reporters: int, profile: bool = False) -> FanOut:
     from telegram.ext import Application
 
     from handlers.telegram.edge import TelegramSender
-    from tests.fakes.telegram_api import FakeClock, FakeTelegramAPI
+    from standins.telegram_api import FakeClock, FakeTelegramAPI
 
     clock = FakeClock()
     with tempfile.TemporaryDirectory() as tmp, FakeTelegramAPI(enforce_limits=True, clock=clock) as fake:
@@ -180,7 +180,7 @@ def _slack_id(i: int) -> str:
 
 def bench_slack(reporters: int, profile: bool = False) -> FanOut:
     from handlers.slack import runner
-    from tests.fakes.slack_api import FakeClock, FakeSlackAPI
+    from standins.slack_api import FakeClock, FakeSlackAPI
 
     clock = FakeClock()
     with tempfile.TemporaryDirectory() as tmp, FakeSlackAPI(enforce_limits=True, clock=clock) as fake:
@@ -220,7 +220,7 @@ def bench_slack(reporters: int, profile: bool = False) -> FanOut:
 def bench_slack_channel(messages: int, profile: bool = False) -> FanOut:
     """`messages` notices to one channel (the meeting channel): paced 1/s per channel with bursts of 3."""
     from handlers.slack import runner
-    from tests.fakes.slack_api import FakeClock, FakeSlackAPI
+    from standins.slack_api import FakeClock, FakeSlackAPI
 
     channel = "C0MEETING1"
     clock = FakeClock()

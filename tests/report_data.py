@@ -83,12 +83,12 @@ def seed(app: App, now: datetime) -> dict[str, int]:
                         assert st.set_note_review(rnd.id, str(n["id"]), "approved")
             if key.week in (41, 45):
                 first = key.week == 41
-                area, place, factor = (
+                area_code, place, factor = (
                     ("norr", "Norrskolan", "klotter") if first else ("centrum", "Stortorget", "narkotika")
                 )
                 title = FIRST_ACTION if first else SECOND_ACTION
                 cid = st.add_candidate(
-                    rnd.id, f"place:{area}:{place.lower()}", area, place, (factor,), title, (), "auto", 0
+                    rnd.id, f"place:{area_code}:{place.lower()}", area_code, place, (factor,), title, (), "auto", 0
                 )
                 assert cid is not None
                 for voter in ("kim",) if first else ("kim", "sara"):

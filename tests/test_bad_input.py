@@ -23,8 +23,8 @@ from bot.config import ConfigError, load_config
 from bot.conversation.messages import Outbound
 from bot.text import CATALOGUE
 from handlers.telegram.edge import MAX_TEXT, render
+from standins.telegram_api import parse_html
 from tests.conftest import Bot
-from tests.fakes.telegram_api import parse_html
 
 PAYLOADS: dict[str, str] = {
     "html": '<b>fet</b> <a href="https://evil.example/">klicka</a> </code> &amp; <tg-spoiler>x',

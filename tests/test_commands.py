@@ -68,8 +68,8 @@ def test_reporter_add_list_remove_and_pause(bot: Bot) -> None:
     assert "Okänt område söder" in texts(bot.cmd("sara", "reporter add Eva | X | söder"))
     assert "Okänd roll chef" in texts(bot.cmd("sara", "reporter add Eva | X | norr | chef"))
     assert "Så här:" in texts(bot.cmd("sara", "reporter add bara ett namn"))
-    out = texts(bot.cmd("sara", "pause Bo Berg 2026-12-06"))
-    assert out == "Bo Berg får inga enkäter till och med 2026-12-06."
+    said = texts(bot.cmd("sara", "pause Bo Berg 2026-12-06"))
+    assert said == "Bo Berg får inga enkäter till och med 2026-12-06."
     assert "förstår jag inte" in texts(bot.cmd("sara", "pause Bo Berg 6/12"))
     assert "har redan varit" in texts(bot.cmd("sara", "pause Bo Berg 2020-01-01"))
     listing = texts(bot.cmd("sara", "reporter list"))

@@ -9,12 +9,13 @@ row the killed process had claimed and not yet recorded. Those are read from the
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from tests.fakes.telegram_api import FakeTelegramAPI
+from standins.telegram_api import FakeTelegramAPI
 from tests.realproc import (
     BROADCAST,
     COORDINATOR,
@@ -99,7 +100,9 @@ def test_kill_in_the_middle_of_a_reporters_answers(tmp_path: Path) -> None:
         def press(data_suffix: str) -> None:
             msg = current(fake, anna)
             data = next(d for _, d in buttons(msg) if d.endswith(data_suffix))
-            fake.push_update(fake.callback_update(anna, anna, int(msg["message_id"]), data))  # type: ignore[arg-type]
+            message_id = msg["message_id"]
+            assert isinstance(message_id, int)
+            fake.push_update(fake.callback_update(anna, anna, message_id, data))
 
         def shows(words: str) -> bool:
             return words in str(current(fake, anna).get("text", ""))
@@ -111,6 +114,12 @@ def test_kill_in_the_middle_of_a_reporters_answers(tmp_path: Path) -> None:
         def handled() -> int:
             return len(query(db, "SELECT 1 FROM processed_events"))
 
+        def handled_more_than(before: int) -> Callable[[], bool]:
+            return lambda: handled() > before
+
+        def showing(words: str) -> Callable[[], bool]:
+            return lambda: shows(words)
+
         press(":g:start")
         wait_until(lambda: shows("Fråga 1 av 12"), what="question 1")
         for item in range(12):
@@ -120,7 +129,7 @@ def test_kill_in_the_middle_of_a_reporters_answers(tmp_path: Path) -> None:
             before = handled()
             press(f":l:{item}:{levels[item]}")
             if kill == "while the answer's edit is on its way":
-                wait_until(lambda before=before: handled() > before, what="the answer handled")
+                wait_until(handled_more_than(before), what="the answer handled")
             if kill in ("before the update is fetched", "while the answer's edit is on its way"):
                 restart_after(kill)
             if levels[item] >= 2:
@@ -131,7 +140,7 @@ def test_kill_in_the_middle_of_a_reporters_answers(tmp_path: Path) -> None:
                 if kill == "after the note":
                     restart_after(kill)
             nxt = f"Fråga {item + 2} av 12" if item < 11 else "Något mer"
-            wait_until(lambda nxt=nxt: shows(nxt), what=nxt)
+            wait_until(showing(nxt), what=nxt)
         press(":m:skip")
         wait_until(lambda: any(d.endswith(":s:send") for _, d in buttons(current(fake, anna))), what="the summary")
         press(":s:send")

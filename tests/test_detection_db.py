@@ -89,7 +89,7 @@ def test_a_jump_after_quiet_weeks_stands_out_with_its_reasons_from_counted_histo
         for key, counts in inp.history_counts.items():
             rnd = uow.store.get_round("tbg", key)
             assert rnd is not None
-            raw = uow.store._reports([rnd.id])[rnd.id]
+            raw = uow.store._reports([rnd.id])[rnd.id]  # type: ignore[attr-defined]
             assert dict(counts) == dict(count_levels(raw))
             # Anna answers Centrum, Bo Centrum and Norr, Cecilia Norr: 12 factors each
             assert sum(counts.values()) == 4 * 12

@@ -35,7 +35,7 @@ from slack_sdk.models.blocks import (  # noqa: E402
 from slack_sdk.models.views import View  # noqa: E402
 from slack_sdk.web.async_client import AsyncWebClient  # noqa: E402
 
-from tests.fakes.slack_api import UPLOAD, FakeClock, FakeSlackAPI, validate_blocks  # noqa: E402
+from standins.slack_api import UPLOAD, FakeClock, FakeSlackAPI, validate_blocks  # noqa: E402
 
 TS = re.compile(r"^\d{10}\.\d{6}$")
 CHANNEL = "C0EST0001"

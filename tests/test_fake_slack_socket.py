@@ -20,9 +20,9 @@ from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
-from tests.fakes import slack_requests as sr
-from tests.fakes.slack_api import FakeSlackAPI
-from tests.fakes.slack_socket import FakeSocketMode
+from standins import slack_requests as sr
+from standins.slack_api import FakeSlackAPI
+from standins.slack_socket import FakeSocketMode
 
 SECRET = sr.DEFAULT_SIGNING_SECRET
 

@@ -27,7 +27,7 @@ from telegram import (
 from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from tests.fakes.telegram_api import FakeClock, FakeTelegramAPI, find_spec_path, parse_html
+from standins.telegram_api import FakeClock, FakeTelegramAPI, find_spec_path, parse_html
 
 try:
     find_spec_path()

@@ -75,7 +75,7 @@ def test_forget_removes_every_copy_and_a_second_forget_stores_nothing(bot: Bot) 
         again = texts(bot.cmd("sara", line))
         assert again == "Det finns ingen med det namnet, eller så är personen redan raderad. Ingenting ändrades."
     assert rows(bot, "SELECT * FROM audit") == before_audit
-    new_rows = rows(bot, f"SELECT payload FROM outbox WHERE id > {max(r[0] for r in before_outbox)}")
+    new_rows = rows(bot, f"SELECT payload FROM outbox WHERE id > {max(int(str(r[0])) for r in before_outbox)}")
     assert len(new_rows) == 3 and all("Anna" not in str(r) for r in new_rows)
     assert "Anna" not in everything(bot)
 

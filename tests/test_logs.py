@@ -7,7 +7,7 @@ import asyncio
 import io
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pytest
 
@@ -89,7 +89,10 @@ def test_bolts_own_logger_drops_the_body_of_a_request_with_a_bad_signature(prote
 
     app = build_app(SlackConfig(enabled=True, mode="http"), "xoxb-not-used", "the-signing-secret")
     body = "token=x&command=%2Fest&text=flyga+850101-1234+a.b%40exempel.se&user_id=U0SARA003"
-    headers = {"x-slack-signature": "v0=bad", "x-slack-request-timestamp": str(int(time.time()))}
+    headers: dict[str, str | Sequence[str]] = {
+        "x-slack-signature": "v0=bad",
+        "x-slack-request-timestamp": str(int(time.time())),
+    }
     response = asyncio.run(app.async_dispatch(AsyncBoltRequest(body=body, headers=headers)))
     assert response.status == 401
     text = protected_log.getvalue()

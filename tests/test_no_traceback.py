@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.telegram_api import FakeTelegramAPI
+from standins.telegram_api import FakeTelegramAPI
 from tests.realproc import EXE, BotProcess, processes, query, reporter_id, wait_until, write_config
 
 # Lines Python (or typer's rich printer) writes for an exception that nobody caught.
@@ -203,7 +203,7 @@ def xlsx(*rows: tuple[object, ...]) -> bytes:
 
     wb = Workbook()
     for row in rows:
-        wb.active.append(row)  # type: ignore[union-attr]
+        wb.active.append(row)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -305,9 +305,9 @@ def test_control_characters_are_dropped_and_long_fields_cut_and_said(ready: Path
     path.write_bytes((VANDALISM + "\n".join(rows) + "\n").encode())
     out = imported(ready, path, "vandalism", "2 new", "4 control characters dropped", "1 field cut to 200 characters")
     assert "\x00" not in out
-    rows = sorted(query(db_url, "SELECT place, category FROM stat_records"), key=lambda r: len(r[0]))
-    assert rows[0] == ("Stortorget", "Klotter")
-    assert len(rows[1][0]) == 200 and rows[1][0].startswith("Gata Gata") and rows[1][0].endswith("…")
+    stored = sorted(query(db_url, "SELECT place, category FROM stat_records"), key=lambda r: len(r[0]))
+    assert stored[0] == ("Stortorget", "Klotter")
+    assert len(stored[1][0]) == 200 and stored[1][0].startswith("Gata Gata") and stored[1][0].endswith("…")
     path = tmp_path / "handelser.json"
     path.write_bytes(events(event(name="Rån\u0000 i centrum\u0007", summary="Polisen " * 1000)))
     imported(ready, path, "events", "1 new", "2 control characters dropped", "1 field cut to 200 characters")

@@ -157,17 +157,18 @@ def test_one_action_has_the_same_before_after_and_change_in_every_output(bot: Bo
     assert record["id"] == action_id
     figures = (record["nivå_före"], record["nivå_efter"], record["förändring"])
     assert all(isinstance(v, float) for v in figures), figures  # numbers, not text
-    seen["export XLSX"] = (float(figures[0]), float(figures[1]), float(figures[2]))  # type: ignore[arg-type]
+    seen["export XLSX"] = (float(figures[0]), float(figures[1]), float(figures[2]))
     (comma,) = bot.cmd("sara", "export 2026-W40 2026-W47 csv actions")
     (row_csv,) = csv.DictReader(io.StringIO(Path(comma.attachments[0].path).read_text("utf-8-sig")))
     seen["export CSV"] = (number(row_csv["nivå_före"]), number(row_csv["nivå_efter"]), number(row_csv["förändring"]))
 
     assert followup.text == "Uppföljning 2026: 1 beslutad åtgärd, 8 veckor med rapporter."
     assert len(seen) == 8
-    for where, figures in seen.items():
-        assert figures == pytest.approx((BEFORE, AFTER, CHANGE)), where
-        before, after, change = figures
-        assert change == pytest.approx(after - before), where  # the change agrees with the figures beside it
+    for where, got in seen.items():
+        assert got == pytest.approx((BEFORE, AFTER, CHANGE)), where
+        # the change agrees with the figures beside it
+        level_before, level_after, level_change = got
+        assert level_change == pytest.approx(level_after - level_before), where
 
 
 # --------------------------------------------------------------------------- the definition and the rounding

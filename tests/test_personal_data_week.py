@@ -210,8 +210,8 @@ def test_a_week_of_personal_data_leaves_none_behind(bot: Bot, log_file: Path, tm
                 arrived.append((note, "review"))
             elif step == "more":
                 more = f"Mer om veckan: ring {every} efter kl 18"
-                out = bot.text(who, more)
-                assert "Mer om veckan: ring [personnummer] [personnummer]" in texts(out)  # the summary, masked
+                summary = bot.text(who, more)
+                assert "Mer om veckan: ring [personnummer] [personnummer]" in texts(summary)  # the summary, masked
             else:
                 break
         bot.press(who, ":s:send")
@@ -343,9 +343,9 @@ def test_a_week_of_personal_data_leaves_none_behind(bot: Bot, log_file: Path, tm
 
     # ---- and nowhere a corpus item: messages, log, files, database
     bot.app.close()
-    for item, out, _ in bot.sender.sent:
-        payload = json.dumps(out.to_json(), ensure_ascii=False).encode() + item.address.encode()
-        assert hits(payload) == [], (item.address, out.text)
+    for sent_item, sent_out, _ in bot.sender.sent:
+        payload = json.dumps(sent_out.to_json(), ensure_ascii=False).encode() + sent_item.address.encode()
+        assert hits(payload) == [], (sent_item.address, sent_out.text)
     log_text = log_file.read_bytes()
     assert hits(log_text) == []
     written = sorted(p for p in Path(bot.app.config.reports_dir).rglob("*") if p.is_file())
@@ -365,7 +365,7 @@ def test_on_slack_typed_personal_data_reaches_neither_slack_nor_the_log_nor_the_
 ) -> None:
     """The same over the real Bolt app and the stand-in Slack: slash commands and direct messages full of the
     corpus, and requests with a bad signature, which Bolt logs with their whole body at INFO."""
-    from tests.fakes import slack_requests as rq
+    from standins import slack_requests as rq
     from tests.handlers.slack_harness import ANNA, SARA, Workspace, run_workspace
 
     every = " ".join(CORPUS)

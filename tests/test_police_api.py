@@ -20,8 +20,8 @@ from bot.clock import ManualClock
 from bot.config import ConfigError, parse_config
 from bot.scheduler import build_scheduler
 from bot.stats.police_api import CallBudget, FetchFailed, PoliceEventsClient, PoliceFetcher, TooSoon
+from standins._http import FakeRequestHandler, Reply, ThreadedHTTPFake
 from tests.conftest import TUE_OPEN, group_dict, make_config
-from tests.fakes._http import FakeRequestHandler, Reply, ThreadedHTTPFake
 
 DATA = Path(__file__).parent / "data"
 

@@ -185,11 +185,14 @@ def orphans(path: Path, headings: list[str]) -> list[tuple[int, str]]:
     found = []
     for number, page in enumerate(reader.pages, start=1):
         lines: list[tuple[float, str]] = []
-        page.extract_text(
-            visitor_text=lambda text, cm, tm, font, size, lines=lines: (
-                lines.append((tm[5], text.strip())) if text.strip() else None
-            )
-        )
+
+        def visit(
+            text: str, cm: object, tm: list[float], font: object, size: object, into: list[tuple[float, str]] = lines
+        ) -> None:
+            if text.strip():
+                into.append((tm[5], text.strip()))
+
+        page.extract_text(visitor_text=visit)
         body = [(y, text) for y, text in lines if y > 40]  # the footer sits lower
         tops = []
         placement: list[Any] = []
@@ -321,7 +324,7 @@ def test_long_names_never_cut_a_charts_title(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     need("chromium")
     driver_path = need("chromedriver")
     os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium look for a driver of its own
@@ -330,7 +333,7 @@ def browser() -> Iterator[Any]:
 
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "chromium"
-    profile = tempfile.mkdtemp(prefix="est-chromium-")
+    profile = tmp_path_factory.mktemp("chromium-profile")
     for flag in (
         "--headless",
         "--no-sandbox",
@@ -349,7 +352,7 @@ def browser() -> Iterator[Any]:
         yield driver
     finally:
         driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+        shutil.rmtree(profile, ignore_errors=True)  # a profile is megabytes; do not wait for pytest to rotate it
 
 
 MEASURE = """

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import tempfile
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from bot.domain.cycle import PHASE_ORDER, SCHEDULED_PHASES, Phase, RoundKey, pha
 from bot.ports import UnitOfWork
 from bot.scheduler import build_scheduler
 from bot.services import Services
-from tests.conftest import TUE_OPEN, Bot, RecordingSender, group_dict, make_config
+from tests.conftest import TUE_OPEN, Bot, RecordingSender, group_dict, make_config, reports_dir
 
 STHLM = ZoneInfo("Europe/Stockholm")
 NYC = ZoneInfo("America/New_York")
@@ -60,7 +59,7 @@ def two_groups(url: str = "sqlite://") -> Config:
         },
     )
     return parse_config(
-        {"reports_dir": tempfile.mkdtemp(), "database": {"url": url}, "groups": [group_dict(), queens]}, "test"
+        {"reports_dir": reports_dir(), "database": {"url": url}, "groups": [group_dict(), queens]}, "test"
     )
 
 
@@ -321,7 +320,7 @@ def test_a_job_running_when_the_process_stops_ends_without_a_failure(caplog: pyt
     job = _guarded("tbg:tick", lambda: release.wait(1))
 
     async def stop_during_the_job() -> None:
-        task = asyncio.create_task(job())
+        task: asyncio.Future[None] = asyncio.ensure_future(job())
         await asyncio.sleep(0.05)
         task.cancel()
         await task  # no CancelledError handed on to APScheduler's executor

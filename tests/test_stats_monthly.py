@@ -157,7 +157,7 @@ def test_two_processes_at_the_same_minute_post_once(sbot: Bot, db_url: str) -> N
         stats_service.followup_message = interleaved  # type: ignore[assignment]
         assert post_monthly_if_due(sbot.app.services, "tbg", when) == []
     finally:
-        stats_service.followup_message = real  # type: ignore[assignment]
+        stats_service.followup_message = real
         other.close()
     assert inner == [["tbg monthly 2026-11"]]
     assert len(monthly_posts(sbot)) == 1

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from standins.telegram_api import FakeTelegramAPI
 from tests.conftest import PG_URL
-from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.realproc import (
     COORDINATOR,
     STOCKHOLM,

@@ -15,9 +15,9 @@ from bot.clock import ManualClock
 from bot.config import Config, SlackConfig
 from bot.ratelimit import RateLimiter
 from handlers.slack import runner
+from standins import slack_requests as rq
+from standins.slack_api import FakeClock, FakeSlackAPI
 from tests.conftest import TUE_OPEN, group_dict, make_config
-from tests.fakes import slack_requests as rq
-from tests.fakes.slack_api import FakeClock, FakeSlackAPI
 
 ANNA, BO, SARA, KIM, STRANGER = "U0ANNA001", "U0BOBERG2", "U0SARA003", "U0KIMPOL4", "U0STRANGE"
 MEETING, BROADCAST = "C0MEETING1", "C0BROADC01"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.fakes import slack_requests as rq
+from standins import slack_requests as rq
 from tests.handlers.slack_harness import KIM, SARA, Workspace, run_workspace
 from tests.handlers.test_telegram_edge import ANNA, Edge, run_edge
 from tests.handlers.test_telegram_edge import KIM as TG_KIM

@@ -16,8 +16,8 @@ from bot.conversation.document import Cell, Document, Heading, Item, ItemList, P
 from bot.conversation.messages import Outbound
 from bot.domain.model import OutboxItem
 from handlers.slack.sender import SlackSender
+from standins.slack_api import FakeSlackAPI, validate_blocks
 from tests.conftest import TUE_OPEN
-from tests.fakes.slack_api import FakeSlackAPI, validate_blocks
 from tests.handlers.slack_harness import KIM, MEETING, SARA, Workspace, run_workspace
 from tests.report_data import APPROVED_NOTE, HIDDEN_NOTE, seed
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from tests.fakes import slack_requests as rq
+from standins import slack_requests as rq
 from tests.handlers.slack_harness import ANNA, KIM, MEETING, SARA, STRANGER, Workspace, run_workspace
 
 
@@ -266,7 +266,7 @@ def test_requests_are_acknowledged_before_the_work_is_done(tmp_path: Path) -> No
     import asyncio
     import threading
 
-    from tests.fakes import slack_requests as rq2
+    from standins import slack_requests as rq2
 
     async def body(w: Workspace) -> None:
         release = threading.Event()

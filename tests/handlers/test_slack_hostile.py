@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from tests.fakes.slack_api import FakeSlackAPI
+from standins.slack_api import FakeSlackAPI
 from tests.handlers.slack_harness import ANNA, MEETING, SARA, Workspace, run_workspace
 
 HOSTILE = [

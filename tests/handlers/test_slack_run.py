@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from standins import slack_requests as rq
+from standins.slack_api import FakeSlackAPI
+from standins.slack_socket import FakeSocketMode
 from tests import realproc
-from tests.fakes import slack_requests as rq
-from tests.fakes.slack_api import FakeSlackAPI
-from tests.fakes.slack_socket import FakeSocketMode
 from tests.handlers.slack_harness import ANNA, MEETING, SARA
 
 RUN_CONFIG = """

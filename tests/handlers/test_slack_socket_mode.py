@@ -11,10 +11,10 @@ from bot.clock import ManualClock
 from bot.config import SlackConfig
 from bot.ratelimit import RateLimiter
 from handlers.slack import runner
+from standins import slack_requests as rq
+from standins.slack_api import FakeClock, FakeSlackAPI
+from standins.slack_socket import FakeSocketMode
 from tests.conftest import TUE_OPEN, group_dict, make_config
-from tests.fakes import slack_requests as rq
-from tests.fakes.slack_api import FakeClock, FakeSlackAPI
-from tests.fakes.slack_socket import FakeSocketMode
 from tests.handlers.slack_harness import ANNA, MEETING, SARA, SLACK_IDS, slack_config
 
 

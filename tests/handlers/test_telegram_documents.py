@@ -11,8 +11,8 @@ from typing import Any
 
 from bot.conversation.document import Cell, Document, Heading, Item, ItemList, Paragraph, Row, Table
 from handlers.telegram.documents import MAX_TEXT, document_messages, length, table_lines
+from standins.telegram_api import parse_html
 from tests.conftest import TUE_OPEN
-from tests.fakes.telegram_api import parse_html
 from tests.handlers.test_slack_documents import MARKDOWN
 from tests.handlers.test_telegram_edge import KIM, SARA, Edge, run_edge
 from tests.report_data import APPROVED_NOTE, HIDDEN_NOTE, seed

@@ -19,9 +19,9 @@ from bot.clock import ManualClock
 from bot.outbox import drainer
 from bot.ratelimit import RateLimiter
 from handlers.telegram.edge import TelegramSender, register
+from standins.telegram_api import FakeClock, FakeTelegramAPI
 from tests import realproc
 from tests.conftest import TUE_OPEN, group_dict, make_config
-from tests.fakes.telegram_api import FakeClock, FakeTelegramAPI
 from tests.realproc import wait_until
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*")
@@ -241,7 +241,7 @@ def test_joining_with_a_one_time_invitation(tmp_path: Path) -> None:
 def test_fan_out_is_paced_within_telegrams_limits(tmp_path: Path) -> None:
     """A stand-in that enforces the limits, sharing a fake clock with the sender's limiter: no 429 at all."""
     from bot.ratelimit import RateLimiter
-    from tests.fakes.telegram_api import FakeClock
+    from standins.telegram_api import FakeClock
 
     clock = FakeClock()
     g = group_dict()

@@ -21,8 +21,8 @@ from bot.outbox import drainer
 from bot.ratelimit import RateLimiter
 from handlers.telegram.edge import TelegramSender, register
 from handlers.telegram.runner import set_menu
+from standins.telegram_api import FakeClock, FakeTelegramAPI
 from tests.conftest import TUE_OPEN, group_dict, make_config
-from tests.fakes.telegram_api import FakeClock, FakeTelegramAPI
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*")
 ANNA, BO, CECILIA, SARA = 42, 45, 46, 43

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self
 from aiohttp import WSCloseCode, WSMsgType, web
 
 if TYPE_CHECKING:
-    from tests.fakes.slack_api import FakeSlackAPI
+    from standins.slack_api import FakeSlackAPI
 
 __all__ = ["DEFAULT_APP_ID", "Connection", "EnvelopeType", "FakeSocketMode", "Received"]
 
@@ -93,8 +93,8 @@ class _Sent:
     acks: list[Received] = field(default_factory=list)
 
 
-class FakeSocketMode:
-    """A stand-in Socket Mode server. Use as a context manager (or `start()` / `stop()`)."""
+class SocketServer:
+    """The websocket server on its own event loop: connections, hello, sending, disconnects and closing."""
 
     def __init__(self, *, app_id: str = DEFAULT_APP_ID, host: str = "applink-fake-est-1") -> None:
         self.app_id = app_id
@@ -178,139 +178,6 @@ class FakeSocketMode:
         api.socket_mode_url = self.url
         self.app_id = api.app_id
         return self
-
-    # ------------------------------------------------------------------ the test's side
-
-    def send_envelope(
-        self,
-        type: EnvelopeType,
-        payload: dict[str, Any],
-        *,
-        accepts_response_payload: bool = False,
-        retry_attempt: int = 0,
-        retry_reason: str = "",
-        envelope_id: str | None = None,
-        timeout: float = 5.0,
-    ) -> str:
-        """Push an envelope to the newest open connection and return its envelope_id. RuntimeError when no client is
-        connected (wait for one first: `wait_connected` / `wait_connected_async`)."""
-        envelope_id = envelope_id or str(uuid.uuid4())
-        envelope: dict[str, Any] = {
-            "envelope_id": envelope_id,
-            "payload": payload,
-            "type": type,
-            "accepts_response_payload": accepts_response_payload,
-        }
-        if type == "events_api":
-            envelope.update(retry_attempt=retry_attempt, retry_reason=retry_reason)
-        with self._cond:
-            connection = self._newest_open()
-            if connection is None:
-                raise RuntimeError("no Socket Mode client is connected")
-            self._sent[envelope_id] = _Sent(envelope, connection.id, time.monotonic())
-        self._call(self._send_json(connection.id, envelope), timeout)
-        return envelope_id
-
-    def send_event(self, event_callback: dict[str, Any], *, retry_attempt: int = 0, retry_reason: str = "") -> str:
-        """An `events_api` envelope around an `event_callback` body (see slack_requests.event_callback_payload)."""
-        return self.send_envelope("events_api", event_callback, retry_attempt=retry_attempt, retry_reason=retry_reason)
-
-    def send_slash_command(self, form: dict[str, str]) -> str:
-        """A `slash_commands` envelope (the app may answer in its ack) around the command's form fields."""
-        return self.send_envelope("slash_commands", form, accepts_response_payload=True)
-
-    def send_interactive(self, payload: dict[str, Any]) -> str:
-        """An `interactive` envelope; `accepts_response_payload` is true for view_submission and block_suggestion."""
-        accepts = payload.get("type") in _RESPONDING_INTERACTIONS
-        return self.send_envelope("interactive", payload, accepts_response_payload=accepts)
-
-    def send_raw(self, message: dict[str, Any] | str, *, timeout: float = 5.0) -> None:
-        """Send anything to the newest open connection (a dict goes as JSON)."""
-        with self._cond:
-            connection = self._newest_open()
-        if connection is None:
-            raise RuntimeError("no Socket Mode client is connected")
-        self._call(self._send_json(connection.id, message), timeout)
-
-    def wait_connected(self, timeout: float = 5.0, *, total: int | None = None) -> Connection:
-        """Block until a client is connected (hello sent) and, with `total`, at least `total` connections have been
-        opened since start; return the newest open connection. TimeoutError otherwise. Do not call this from the
-        event loop the client runs on (it would starve the client): use `wait_connected_async` there."""
-
-        def ready() -> Connection | None:
-            newest = self._newest_open()
-            if newest is None or (total is not None and len(self._connections) < total):
-                return None
-            return newest
-
-        with self._cond:
-            connection = self._cond.wait_for(ready, timeout=timeout)
-            if connection is None:
-                raise TimeoutError(f"no Socket Mode connection (total={total}) within {timeout}s")
-            return connection
-
-    async def wait_connected_async(self, timeout: float = 5.0, *, total: int | None = None) -> Connection:
-        return await asyncio.to_thread(self.wait_connected, timeout, total=total)
-
-    def wait_ack(self, envelope_id: str, timeout: float = 5.0) -> dict[str, Any]:
-        """Block until the client acks `envelope_id`; return the ack (`{"envelope_id": …, "payload": …?}`).
-        TimeoutError otherwise. From the client's own event loop use `wait_ack_async`."""
-        with self._cond:
-            ack = self._cond.wait_for(lambda: self._first_ack(envelope_id), timeout=timeout)
-            if ack is None:
-                raise TimeoutError(f"envelope {envelope_id} was not acknowledged within {timeout}s")
-            return dict(ack.data)
-
-    async def wait_ack_async(self, envelope_id: str, timeout: float = 5.0) -> dict[str, Any]:
-        return await asyncio.to_thread(self.wait_ack, envelope_id, timeout)
-
-    @property
-    def acks(self) -> list[dict[str, Any]]:
-        """Every ack received, in order (also acks of envelope ids this server never sent, and repeated acks)."""
-        with self._cond:
-            return [dict(r.data) for r in self._received if _is_ack(r)]
-
-    @property
-    def received(self) -> list[Received]:
-        """Every text message clients sent, acks included."""
-        with self._cond:
-            return list(self._received)
-
-    @property
-    def envelopes(self) -> list[dict[str, Any]]:
-        """Every envelope sent, in order."""
-        with self._cond:
-            return [s.envelope for s in self._sent.values()]
-
-    def unacked(self) -> list[str]:
-        """Envelope ids sent but not acked yet."""
-        with self._cond:
-            return [eid for eid, s in self._sent.items() if not s.acks]
-
-    def ack_delay(self, envelope_id: str) -> float:
-        """Seconds between sending the envelope and its first ack (Slack wants acks within 3 s)."""
-        with self._cond:
-            sent = self._sent[envelope_id]
-            if not sent.acks:
-                raise LookupError(f"envelope {envelope_id} was not acknowledged")
-            return sent.acks[0].at - sent.at
-
-    @property
-    def connections(self) -> list[Connection]:
-        """Every connection since start, open or closed, in the order they were opened."""
-        with self._cond:
-            return list(self._connections)
-
-    def disconnect(
-        self, reason: str | None = "refresh_requested", *, close_after: float | None = 1.0, timeout: float = 5.0
-    ) -> None:
-        """Tell every open connection to go away, as Slack does before it closes a socket: send
-        `{"type": "disconnect", "reason": reason, …}` ("refresh_requested", "warning", "link_disabled"), then close
-        the socket after `close_after` seconds if the client is still on it (None: leave it open). `reason=None`:
-        close at once without a message (a server restart)."""
-        with self._cond:
-            targets = [c for c in self._connections if c.open]
-        self._call(self._disconnect(targets, reason, close_after), timeout)
 
     # ------------------------------------------------------------------ the server's side (its event loop)
 
@@ -446,6 +313,143 @@ class FakeSocketMode:
             coro.close()
             raise RuntimeError("FakeSocketMode is not running; use it as a context manager or call start()")
         return asyncio.run_coroutine_threadsafe(coro, loop).result(timeout=timeout)
+
+
+class FakeSocketMode(SocketServer):
+    """A stand-in Socket Mode server. Use as a context manager (or `start()` / `stop()`)."""
+
+    # ------------------------------------------------------------------ the test's side
+
+    def send_envelope(
+        self,
+        type: EnvelopeType,
+        payload: dict[str, Any],
+        *,
+        accepts_response_payload: bool = False,
+        retry_attempt: int = 0,
+        retry_reason: str = "",
+        envelope_id: str | None = None,
+        timeout: float = 5.0,
+    ) -> str:
+        """Push an envelope to the newest open connection and return its envelope_id. RuntimeError when no client is
+        connected (wait for one first: `wait_connected` / `wait_connected_async`)."""
+        envelope_id = envelope_id or str(uuid.uuid4())
+        envelope: dict[str, Any] = {
+            "envelope_id": envelope_id,
+            "payload": payload,
+            "type": type,
+            "accepts_response_payload": accepts_response_payload,
+        }
+        if type == "events_api":
+            envelope.update(retry_attempt=retry_attempt, retry_reason=retry_reason)
+        with self._cond:
+            connection = self._newest_open()
+            if connection is None:
+                raise RuntimeError("no Socket Mode client is connected")
+            self._sent[envelope_id] = _Sent(envelope, connection.id, time.monotonic())
+        self._call(self._send_json(connection.id, envelope), timeout)
+        return envelope_id
+
+    def send_event(self, event_callback: dict[str, Any], *, retry_attempt: int = 0, retry_reason: str = "") -> str:
+        """An `events_api` envelope around an `event_callback` body (see slack_requests.event_callback_payload)."""
+        return self.send_envelope("events_api", event_callback, retry_attempt=retry_attempt, retry_reason=retry_reason)
+
+    def send_slash_command(self, form: dict[str, str]) -> str:
+        """A `slash_commands` envelope (the app may answer in its ack) around the command's form fields."""
+        return self.send_envelope("slash_commands", form, accepts_response_payload=True)
+
+    def send_interactive(self, payload: dict[str, Any]) -> str:
+        """An `interactive` envelope; `accepts_response_payload` is true for view_submission and block_suggestion."""
+        accepts = payload.get("type") in _RESPONDING_INTERACTIONS
+        return self.send_envelope("interactive", payload, accepts_response_payload=accepts)
+
+    def send_raw(self, message: dict[str, Any] | str, *, timeout: float = 5.0) -> None:
+        """Send anything to the newest open connection (a dict goes as JSON)."""
+        with self._cond:
+            connection = self._newest_open()
+        if connection is None:
+            raise RuntimeError("no Socket Mode client is connected")
+        self._call(self._send_json(connection.id, message), timeout)
+
+    def wait_connected(self, timeout: float = 5.0, *, total: int | None = None) -> Connection:
+        """Block until a client is connected (hello sent) and, with `total`, at least `total` connections have been
+        opened since start; return the newest open connection. TimeoutError otherwise. Do not call this from the
+        event loop the client runs on (it would starve the client): use `wait_connected_async` there."""
+
+        def ready() -> Connection | None:
+            newest = self._newest_open()
+            if newest is None or (total is not None and len(self._connections) < total):
+                return None
+            return newest
+
+        with self._cond:
+            connection = self._cond.wait_for(ready, timeout=timeout)
+            if connection is None:
+                raise TimeoutError(f"no Socket Mode connection (total={total}) within {timeout}s")
+            return connection
+
+    async def wait_connected_async(self, timeout: float = 5.0, *, total: int | None = None) -> Connection:
+        return await asyncio.to_thread(self.wait_connected, timeout, total=total)
+
+    def wait_ack(self, envelope_id: str, timeout: float = 5.0) -> dict[str, Any]:
+        """Block until the client acks `envelope_id`; return the ack (`{"envelope_id": …, "payload": …?}`).
+        TimeoutError otherwise. From the client's own event loop use `wait_ack_async`."""
+        with self._cond:
+            ack = self._cond.wait_for(lambda: self._first_ack(envelope_id), timeout=timeout)
+            if ack is None:
+                raise TimeoutError(f"envelope {envelope_id} was not acknowledged within {timeout}s")
+            return dict(ack.data)
+
+    async def wait_ack_async(self, envelope_id: str, timeout: float = 5.0) -> dict[str, Any]:
+        return await asyncio.to_thread(self.wait_ack, envelope_id, timeout)
+
+    @property
+    def acks(self) -> list[dict[str, Any]]:
+        """Every ack received, in order (also acks of envelope ids this server never sent, and repeated acks)."""
+        with self._cond:
+            return [dict(r.data) for r in self._received if _is_ack(r)]
+
+    @property
+    def received(self) -> list[Received]:
+        """Every text message clients sent, acks included."""
+        with self._cond:
+            return list(self._received)
+
+    @property
+    def envelopes(self) -> list[dict[str, Any]]:
+        """Every envelope sent, in order."""
+        with self._cond:
+            return [s.envelope for s in self._sent.values()]
+
+    def unacked(self) -> list[str]:
+        """Envelope ids sent but not acked yet."""
+        with self._cond:
+            return [eid for eid, s in self._sent.items() if not s.acks]
+
+    def ack_delay(self, envelope_id: str) -> float:
+        """Seconds between sending the envelope and its first ack (Slack wants acks within 3 s)."""
+        with self._cond:
+            sent = self._sent[envelope_id]
+            if not sent.acks:
+                raise LookupError(f"envelope {envelope_id} was not acknowledged")
+            return sent.acks[0].at - sent.at
+
+    @property
+    def connections(self) -> list[Connection]:
+        """Every connection since start, open or closed, in the order they were opened."""
+        with self._cond:
+            return list(self._connections)
+
+    def disconnect(
+        self, reason: str | None = "refresh_requested", *, close_after: float | None = 1.0, timeout: float = 5.0
+    ) -> None:
+        """Tell every open connection to go away, as Slack does before it closes a socket: send
+        `{"type": "disconnect", "reason": reason, …}` ("refresh_requested", "warning", "link_disabled"), then close
+        the socket after `close_after` seconds if the client is still on it (None: leave it open). `reason=None`:
+        close at once without a message (a server restart)."""
+        with self._cond:
+            targets = [c for c in self._connections if c.open]
+        self._call(self._disconnect(targets, reason, close_after), timeout)
 
 
 def _is_ack(record: Received) -> bool:
