@@ -25,7 +25,7 @@ from bot.reporting import report_pdf_attachment, trend_attachment
 from bot.reports.render import Decision
 from bot.stats.service import post_monthly_if_due
 from bot.usecases import answering, context, cycle, meeting, publishing, routing, setup
-from bot.usecases.context import Env, Ctx, Hooks
+from bot.usecases.context import Ctx, Env, Hooks
 
 __all__ = ["Ctx", "Services"]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.conversation.choices import QuestionnaireChoice, decode, encode
 from bot.conversation.messages import Choice, Outbound, json_copy
 from bot.domain.factors import LEVEL_COLOURS, LEVEL_EMOJI, Factor
 from bot.domain.masking import clean_text
@@ -89,7 +90,6 @@ def new_state() -> dict[str, Any]:
 class Questionnaire:
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
-        self.prefix = f"q{spec.round_id}:"
         self.ref = f"q:{spec.round_id}"
 
     # ---- public -------------------------------------------------------------------------------
@@ -142,15 +142,20 @@ class Questionnaire:
         return 0
 
     def is_own_choice(self, choice_id: str) -> bool:
-        return choice_id.startswith(self.prefix)
+        return self._own(choice_id) is not None
+
+    def _own(self, choice_id: str) -> QuestionnaireChoice | None:
+        chosen = decode(choice_id)
+        return chosen if isinstance(chosen, QuestionnaireChoice) and chosen.round_id == self.spec.round_id else None
 
     # ---- event handlers ---------------------------------------------------------------------------
 
     def _choice(self, s: dict[str, Any], raw: str) -> Result:
         lang = self.spec.lang
-        if not raw.startswith(self.prefix):
+        own = self._own(raw)
+        if own is None:
             return Result(s, [self.notice(t(lang, "q.stale")), self.prompt(s)])
-        parts = raw[len(self.prefix) :].split(":")
+        parts = own.action.split(":")
         kind = parts[0]
         step = s["step"]
 
@@ -323,7 +328,7 @@ class Questionnaire:
         return Outbound(text=text, kind="notice")
 
     def _c(self, code: str, label: str, style: str | None = None) -> Choice:
-        return Choice(self.prefix + code, label, style)
+        return Choice(encode(QuestionnaireChoice(self.spec.round_id, code)), label, style)
 
     def prompt(self, s: dict[str, Any], typing_place: bool = False) -> Outbound:
         lang = self.spec.lang

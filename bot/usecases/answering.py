@@ -18,7 +18,7 @@ from bot.domain.model import AnswerIn, Area, Person, Round
 from bot.domain.places import coarse
 from bot.ports import UnitOfWork
 from bot.text import CATALOGUE, t
-from bot.usecases.context import Env, Ctx, enqueue, local_text, next_key, notice, reply
+from bot.usecases.context import Ctx, Env, enqueue, local_text, next_key, notice, reply
 
 OPEN_PHASES = (Phase.OPEN, Phase.REMINDED)
 ANSWERABLE = (Phase.OPEN, Phase.REMINDED, Phase.CLOSED, Phase.DRAFTED)

@@ -11,8 +11,16 @@ from datetime import datetime
 from bot.config import GroupConfig
 from bot.conversation.messages import Outbound
 from bot.conversation.questionnaire import Questionnaire
-from bot.domain.cycle import PHASE_ORDER, Phase, RoundKey, due_phase, local_round_key, phase_due_at, phase_index
-from bot.domain.cycle import round_may_begin
+from bot.domain.cycle import (
+    PHASE_ORDER,
+    Phase,
+    RoundKey,
+    due_phase,
+    local_round_key,
+    phase_due_at,
+    phase_index,
+    round_may_begin,
+)
 from bot.domain.model import Person, Round
 from bot.ports import UnitOfWork
 from bot.text import t

@@ -21,7 +21,7 @@ from bot.reports.grid import picture_grid
 from bot.reports.render import Decision, picture_summary_text
 from bot.stats.service import week_events
 from bot.text import label, t
-from bot.usecases.context import Env, Ctx, channel_addresses, local_text, notice, send_to_channel
+from bot.usecases.context import Ctx, Env, channel_addresses, local_text, notice, send_to_channel
 
 log = logging.getLogger(__name__)
 
@@ -110,8 +110,10 @@ def candidate_message(c: Candidate, n: int, lang: str, locked: bool) -> Outbound
         lines.append(t(lang, "meet.decided") if c.status == "decided" else t(lang, "meet.dropped"))
     else:
 
-        def setting(field: CandidateField, value: str, chosen: str, text: str) -> Choice:
-            return Choice(encode(CandidateFieldChoice(c.id, field, value)), text, "primary" if value == chosen else None)
+        def setting(field: CandidateField, value: str, chosen: str | None, text: str) -> Choice:
+            return Choice(
+                encode(CandidateFieldChoice(c.id, field, value)), text, "primary" if value == chosen else None
+            )
 
         rows = (
             (

@@ -23,7 +23,7 @@ from bot.ports import UnitOfWork
 from bot.sanitize import without_nul
 from bot.text import t
 from bot.usecases import answering, meeting
-from bot.usecases.context import Env, Ctx, next_key, notice, reply
+from bot.usecases.context import Ctx, Env, next_key, notice, reply
 from bot.usecases.setup import accept_invite
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from bot.domain.model import Person
 from bot.ports import UnitOfWork
 from bot.text import t
 from bot.usecases.answering import round_for_answering, show_questionnaire
-from bot.usecases.context import Env, Ctx, reply
+from bot.usecases.context import Ctx, Env, reply
 
 INVITE_CODE_MAX = 64
 

@@ -34,6 +34,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.conversation.choices import FinaliseChoice, decode
 from bot.conversation.document import (
     Document,
     Heading,
@@ -166,7 +167,8 @@ def _choice_blocks(out: Outbound, lang: str) -> list[Block]:
             continue
         elements = []
         for c, choice in enumerate(row[:25]):
-            confirm = _finalize_confirm(lang) if out.kind == "picture" and choice.id.startswith("f") else None
+            finalise = out.kind == "picture" and isinstance(decode(choice.id), FinaliseChoice)
+            confirm = _finalize_confirm(lang) if finalise else None
             elements.append(_button(choice, f"{ACTION_PREFIX}{r}:{c}", confirm))
         blocks.append(ActionsBlock(block_id=f"row{r}", elements=elements))
     return blocks

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from bot.conversation.choices import VoteChoice, encode
+from bot.conversation.ids import parse_id
 from bot.conversation.messages import Inbound
 from handlers.slack.blocks import ACTION_PREFIX
 
@@ -122,15 +124,16 @@ def reaction_to_inbound(body: dict[str, Any], ref_of: Callable[[str, str], str |
         return None
     channel, ts = str(item.get("channel") or ""), str(item.get("ts") or "")
     ref = ref_of(channel, f"{channel}|{ts}")
-    if ref is None or not ref.startswith("cand:") or not ref[5:].isdigit():
+    candidate_id = parse_id(ref[5:]) if ref is not None and ref.startswith("cand:") else None
+    if candidate_id is None:
         return None
-    vote = "v" if event.get("type") == "reaction_added" else "u"
+    vote = VoteChoice(candidate_id, event.get("type") == "reaction_added")
     user = str(event["user"])
     return Inbound(
         PLATFORM,
         user,
         "choice",
-        choice=f"c{ref[5:]}:{vote}",
+        choice=encode(vote),
         chat=channel,
         event_id=_event_id(body),
         reply_address=ephemeral_address(channel, user),
