@@ -15,6 +15,7 @@ anything else, from an old version or a forged press, is None.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from bot.conversation.ids import parse_id
@@ -83,6 +84,7 @@ def encode(value: ChoiceValue) -> str:
     return text
 
 
+@lru_cache(maxsize=4096)  # the same few ids are pressed by every reporter: a press is decoded more than once
 def decode(text: str) -> ChoiceValue | None:
     """The value of a button id, or None for anything `encode` does not make."""
     kind, rest = text[:1], text[1:]
