@@ -16,6 +16,7 @@ from typing import Any, TextIO
 from bot.bootstrap import App, build
 from bot.clock import ManualClock
 from bot.config import Config, GroupConfig, parse_config
+from bot.conversation.choices import CandidateFieldChoice, FinaliseChoice, VoteChoice, encode
 from bot.conversation.document import plain_text
 from bot.conversation.messages import Inbound, Outbound
 from bot.domain.cycle import Phase, RoundKey, phase_due_at
@@ -333,11 +334,11 @@ class Simulation:
         ]
         for n, c in enumerate(cands[:3]):
             for v in voters[: 3 - n]:
-                self.send(v, "choice", choice=f"c{c.id}:v")
+                self.send(v, "choice", choice=encode(VoteChoice(c.id, True)))
             a, r, tf = choices[n % len(choices)]
-            self.send("samordnare", "choice", choice=f"c{c.id}:a:{a}")
-            self.send("samordnare", "choice", choice=f"c{c.id}:r:{r}")
-            self.send("samordnare", "choice", choice=f"c{c.id}:t:{tf}")
+            self.send("samordnare", "choice", choice=encode(CandidateFieldChoice(c.id, "action_type", a)))
+            self.send("samordnare", "choice", choice=encode(CandidateFieldChoice(c.id, "responsible", r)))
+            self.send("samordnare", "choice", choice=encode(CandidateFieldChoice(c.id, "timeframe", tf)))
         if showcase:
             self.command("polis", "observe centrum narkotika: Ökad narkotikahandel kring Stortorget kvällstid.")
             self.command("samordnare", "observe hamnen: Trygghetsvärdarna rapporterar lugn helg vid färjeterminalen.")
@@ -345,8 +346,10 @@ class Simulation:
             with self.app.services.unit() as uow:
                 added = [c for c in uow.store.candidates(rnd.id) if c.source == "manual"]
             for c in added:  # a priority nobody chooses is dropped at finalising: the meeting chooses this one
-                self.send("polis", "choice", choice=f"c{c.id}:v")
-                self.send("samordnare", "choice", choice=f"c{c.id}:r:municipality")
+                self.send("polis", "choice", choice=encode(VoteChoice(c.id, True)))
+                self.send(
+                    "samordnare", "choice", choice=encode(CandidateFieldChoice(c.id, "responsible", "municipality"))
+                )
         for note in notes[: max(1, len(notes) * 2 // 3)]:
             self.send("samordnare", "command", command="review", args=("approve", str(note["id"])))
         with self.app.services.unit() as uow:  # places reporters typed wait for review too
@@ -357,7 +360,7 @@ class Simulation:
             rnd = uow.store.get_round(self.group.id, key)
             assert rnd is not None
             rid = rnd.id
-        self.send("samordnare", "choice", choice=f"f{rid}")
+        self.send("samordnare", "choice", choice=encode(FinaliseChoice(rid)))
         self.app.dispatcher.drain("console", limit=10_000, batch=500)
 
 

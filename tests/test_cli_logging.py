@@ -21,7 +21,7 @@ EXE = str(Path(sys.executable).parent / "est-bot")
 PERSONNUMMER = ("19811218-9876", "811218-9876", "1981-12-18-9876", "198112189876")
 PHONES = ("070-123 45 67", "070.123.45.67", "08.123.456.78", "+46 70 765 43 21", "0701112233")
 EMAILS = ("anna.svensson@exempel.se", "anna(at)exempel.se", "kalle [at] exempel [dot] se")
-# A line of the protected log: "2026-12-05 06:30:00,123 INFO bot.services: …".
+# A line of the protected log: "2026-12-05 06:30:00,123 INFO bot.usecases.cycle: …".
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR|CRITICAL) [\w.-]+: ")
 
 
@@ -65,7 +65,7 @@ def test_chat_logs_through_the_protected_set_up_and_shows_nothing_personal(tmp_p
     assert stranger.returncode == 2 and "[personnummer]" in stranger.stdout
     # The set-up is the protected one, at the level asked for: the phase step is logged in its format …
     log = sara.stderr.splitlines()
-    assert any(LOG_LINE.match(line) and line.endswith("INFO bot.services: tbg 2026-W47 -> open") for line in log)
+    assert any(LOG_LINE.match(line) and line.endswith("INFO bot.usecases.cycle: tbg 2026-W47 -> open") for line in log)
     assert "Traceback" not in sara.stderr + anna.stderr + stranger.stderr
     # … and no process printed a value of the corpus, neither in the bot's answers, nor in the echo of the
     # script, nor in a log line; what was typed arrived masked, with the rest of the note.

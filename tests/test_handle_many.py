@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from bot.conversation.messages import Inbound
 from bot.intake import Intake, give_way
+from bot.usecases import answering, routing
 from tests.conftest import Bot
 from tests.test_questionnaire import open_week, stored
 
@@ -45,14 +46,14 @@ def test_a_failing_event_costs_only_itself(
 ) -> None:
     open_week(bot)
     services = bot.app.services
-    original = services._questionnaire_event
+    original = answering.questionnaire_event
 
-    def flaky(ctx, event, choice):  # type: ignore[no-untyped-def]
+    def flaky(env, ctx, event, chosen):  # type: ignore[no-untyped-def]
         if ctx.inbound.sender == "bo":
             raise RuntimeError("disk on fire")
-        return original(ctx, event, choice)
+        return original(env, ctx, event, chosen)
 
-    monkeypatch.setattr(services, "_questionnaire_event", flaky)
+    monkeypatch.setattr(answering, "questionnaire_event", flaky)
     batch = [_choice(bot, "anna", "Börja"), _choice(bot, "bo", "Börja"), _choice(bot, "cecilia", "Start")]
     with caplog.at_level(logging.WARNING):
         services.handle_many(batch)
@@ -179,10 +180,10 @@ def test_a_response_changed_under_the_batch_costs_the_batch_not_the_presses(bot:
     changed in between fails the batch, and the presses are handled again one by one."""
     open_week(bot)
     services = bot.app.services
-    original = services._handle_in
+    original = routing.handle_in
 
-    def meddling(uow, inbound):  # type: ignore[no-untyped-def]
-        out = original(uow, inbound)
+    def meddling(env, uow, inbound):  # type: ignore[no-untyped-def]
+        out = original(env, uow, inbound)
         if inbound.sender == "anna" and not meddling.done:  # type: ignore[attr-defined]
             meddling.done = True  # type: ignore[attr-defined]
             uow.session.execute(text("UPDATE responses SET version = version + 1"))  # another writer, as it were
@@ -190,7 +191,7 @@ def test_a_response_changed_under_the_batch_costs_the_batch_not_the_presses(bot:
 
     meddling.done = False  # type: ignore[attr-defined]
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(services, "_handle_in", meddling)
+        mp.setattr(routing, "handle_in", meddling)
         services.handle_many([_choice(bot, "anna", "Börja"), _choice(bot, "bo", "Börja")])
 
     assert stored(bot, "anna")["state"]["step"] == "level"

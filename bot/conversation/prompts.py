@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.conversation.choices import QuestionnaireChoice, encode
 from bot.conversation.messages import Choice, Outbound
 from bot.conversation.spec import Spec
 from bot.domain.conversation_state import ConversationState, Origin, Step
@@ -18,16 +19,15 @@ PLACE_BUTTONS = 8
 
 
 class QuestionnaireView:
-    def __init__(self, spec: Spec, prefix: str, ref: str) -> None:
+    def __init__(self, spec: Spec, ref: str) -> None:
         self.spec = spec
-        self.prefix = prefix
         self.ref = ref
 
     def notice(self, text: str) -> Outbound:
         return Outbound(text=text, kind="notice")
 
     def _c(self, code: str, label: str, style: str | None = None) -> Choice:
-        return Choice(self.prefix + code, label, style)
+        return Choice(encode(QuestionnaireChoice(self.spec.round_id, code)), label, style)
 
     def prompt(self, s: ConversationState, typing_place: bool = False) -> Outbound:
         lang = self.spec.lang

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from bot.conversation import moves
+from bot.conversation.choices import QuestionnaireChoice, decode
 from bot.conversation.messages import Outbound
 from bot.conversation.prompts import QuestionnaireView
 from bot.conversation.spec import Item, Spec
@@ -63,9 +64,8 @@ class Result:
 class Questionnaire:
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
-        self.prefix = f"q{spec.round_id}:"
         self.ref = f"q:{spec.round_id}"
-        self.view = QuestionnaireView(spec, self.prefix, self.ref)
+        self.view = QuestionnaireView(spec, self.ref)
 
     # ---- public -------------------------------------------------------------------------------
 
@@ -86,7 +86,11 @@ class Questionnaire:
         return result
 
     def is_own_choice(self, choice_id: str) -> bool:
-        return choice_id.startswith(self.prefix)
+        return self._own(choice_id) is not None
+
+    def _own(self, choice_id: str) -> QuestionnaireChoice | None:
+        chosen = decode(choice_id)
+        return chosen if isinstance(chosen, QuestionnaireChoice) and chosen.round_id == self.spec.round_id else None
 
     def prompt(self, s: ConversationState, typing_place: bool = False) -> Outbound:
         """The question for the state, with its buttons (the summary at SUMMARY)."""
@@ -102,9 +106,10 @@ class Questionnaire:
 
     def _choice(self, s: ConversationState, raw: str) -> Result:
         lang = self.spec.lang
-        if not raw.startswith(self.prefix):
+        own = self._own(raw)
+        if own is None:
             return Result(s, [self.notice(t(lang, "q.stale")), self.prompt(s)])
-        parts = raw[len(self.prefix) :].split(":")
+        parts = own.action.split(":")
         kind = parts[0]
         step = s.step
         items = self.spec.items

@@ -34,6 +34,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.conversation.choices import FinaliseChoice, QuestionnaireChoice, decode, encode
 from bot.conversation.document import (
     Document,
     Heading,
@@ -60,7 +61,7 @@ FIELD_MAX = 2000  # characters of a section field and of a context element's tex
 MAX_FIELDS = 10  # fields in one section
 LIST_ITEMS = 20  # items in one rich-text list block (a longer list continues in the next block)
 EMOJI = {"green": "🟢", "yellow": "🟡", "orange": "🟠", "red": "🔴", "none": "⚪"}
-_PLACE_CHOICE = re.compile(r"^(q\d+:)p:(\d+):(\d+|new|skip)$")
+_PLACE_STEP = re.compile(r"^p:(\d+):(\d+|new|skip)$")  # the questionnaire's step code of a place button
 
 
 def escape(text: str) -> str:
@@ -166,7 +167,8 @@ def _choice_blocks(out: Outbound, lang: str) -> list[Block]:
             continue
         elements = []
         for c, choice in enumerate(row[:25]):
-            confirm = _finalize_confirm(lang) if out.kind == "picture" and choice.id.startswith("f") else None
+            finalise = out.kind == "picture" and isinstance(decode(choice.id), FinaliseChoice)
+            confirm = _finalize_confirm(lang) if finalise else None
             elements.append(_button(choice, f"{ACTION_PREFIX}{r}:{c}", confirm))
         blocks.append(ActionsBlock(block_id=f"row{r}", elements=elements))
     return blocks
@@ -264,11 +266,12 @@ def message_pages(out: Outbound, lang: str) -> list[list[Block]]:
 
 
 def where_prefix(out: Outbound) -> tuple[str, int] | None:
-    """(choice prefix, item) when `out` asks where something happened, from its own place buttons."""
+    """(choice prefix, item) when `out` asks where something happened, from its own place buttons: the prefix
+    ("q12:") is the questionnaire's choice with no step yet, as the form's metadata has always carried it."""
     for choice in out.all_choices():
-        m = _PLACE_CHOICE.match(choice.id)
-        if m:
-            return m.group(1), int(m.group(2))
+        chosen = decode(choice.id)
+        if isinstance(chosen, QuestionnaireChoice) and (m := _PLACE_STEP.match(chosen.action)):
+            return encode(QuestionnaireChoice(chosen.round_id, "")), int(m.group(1))
     return None
 
 

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from bot.conversation.choices import QuestionnaireChoice, VoteChoice, decode, encode
+from bot.conversation.ids import parse_id
 from bot.conversation.messages import Inbound
 from handlers.slack.blocks import ACTION_PREFIX
 
@@ -122,15 +124,16 @@ def reaction_to_inbound(body: dict[str, Any], ref_of: Callable[[str, str], str |
         return None
     channel, ts = str(item.get("channel") or ""), str(item.get("ts") or "")
     ref = ref_of(channel, f"{channel}|{ts}")
-    if ref is None or not ref.startswith("cand:") or not ref[5:].isdigit():
+    candidate_id = parse_id(ref[5:]) if ref is not None and ref.startswith("cand:") else None
+    if candidate_id is None:
         return None
-    vote = "v" if event.get("type") == "reaction_added" else "u"
+    vote = VoteChoice(candidate_id, event.get("type") == "reaction_added")
     user = str(event["user"])
     return Inbound(
         PLATFORM,
         user,
         "choice",
-        choice=f"c{ref[5:]}:{vote}",
+        choice=encode(vote),
         chat=channel,
         event_id=_event_id(body),
         reply_address=ephemeral_address(channel, user),
@@ -155,6 +158,13 @@ def where_to_inbounds(body: dict[str, Any]) -> list[Inbound]:
         prefix, item = str(meta["p"]), int(meta["i"])
     except (ValueError, KeyError, TypeError):
         return []
+    questionnaire = decode(prefix)
+    if not isinstance(questionnaire, QuestionnaireChoice):
+        return []
+
+    def step(action: str) -> str:  # a button of the form's question
+        return encode(QuestionnaireChoice(questionnaire.round_id, action))
+
     values = (view.get("state") or {}).get("values") or {}
 
     def value(block: str) -> str:
@@ -167,29 +177,39 @@ def where_to_inbounds(body: dict[str, Any]) -> list[Inbound]:
     base = f"view:{view.get('id', '')}:{view.get('hash', '')}"
     out: list[Inbound] = []
     if new:
-        out.append(Inbound(PLATFORM, user, "choice", choice=f"{prefix}p:{item}:new", event_id=f"{base}:new"))
+        out.append(Inbound(PLATFORM, user, "choice", choice=step(f"p:{item}:new"), event_id=f"{base}:new"))
         out.append(Inbound(PLATFORM, user, "text", text=new, event_id=f"{base}:place", from_form=True))
-    elif picked.startswith(f"{prefix}p:{item}:"):
+    elif _is_place_choice(prefix, item, picked):
         out.append(Inbound(PLATFORM, user, "choice", choice=picked, event_id=f"{base}:pick"))
     else:
-        out.append(Inbound(PLATFORM, user, "choice", choice=f"{prefix}p:{item}:skip", event_id=f"{base}:skip"))
+        out.append(Inbound(PLATFORM, user, "choice", choice=step(f"p:{item}:skip"), event_id=f"{base}:skip"))
     if what:
         out.append(Inbound(PLATFORM, user, "text", text=what, event_id=f"{base}:what", from_form=True))
     else:
-        out.append(Inbound(PLATFORM, user, "choice", choice=f"{prefix}w:{item}:skip", event_id=f"{base}:noted"))
+        out.append(Inbound(PLATFORM, user, "choice", choice=step(f"w:{item}:skip"), event_id=f"{base}:noted"))
     return out
 
 
 def places_in_message(body: dict[str, Any], prefix: str, item: int) -> list[tuple[str, str]]:
     """The known places a question offered, read off its own buttons: (choice id, name)."""
     found: list[tuple[str, str]] = []
-    pattern = re.compile(rf"^{re.escape(prefix)}p:{item}:\d+$")
     for block in (body.get("message") or {}).get("blocks") or []:
         for element in block.get("elements") or []:
             value = str(element.get("value") or "")
-            if pattern.match(value):
+            if _is_place_choice(prefix, item, value):
                 found.append((value, str((element.get("text") or {}).get("text") or value)))
     return found
+
+
+def _is_place_choice(prefix: str, item: int, value: str) -> bool:
+    """Whether `value` is a known place's button for question `item` of the questionnaire `prefix` ("q12:")."""
+    questionnaire, chosen = decode(prefix), decode(value)
+    return (
+        isinstance(questionnaire, QuestionnaireChoice)
+        and isinstance(chosen, QuestionnaireChoice)
+        and chosen.round_id == questionnaire.round_id
+        and re.fullmatch(rf"p:{item}:\d+", chosen.action) is not None
+    )
 
 
 def _event_id(body: dict[str, Any]) -> str | None:

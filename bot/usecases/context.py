@@ -1,0 +1,149 @@
+"""What every use case works with: the application's settings (`Env`), the event being handled (`Ctx`), and the
+way messages leave: to the person who wrote, to a person, to a group's channel, always as outbox rows in the
+caller's unit of work (they are sent only if it commits).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.clock import Clock
+from bot.config import Config, GroupConfig
+from bot.conversation.messages import Attachment, Inbound, Outbound
+from bot.conversation.questionnaire import Item
+from bot.domain.cycle import RoundKey
+from bot.domain.model import Area, Person, Round
+from bot.ports import UnitOfWork
+from bot.reports.view import PictureView
+from bot.text import t
+
+CHANNEL_ROLES = ("meeting", "broadcast", "coordinators")
+
+
+@dataclass
+class Ctx:
+    """One incoming event being handled: who, where to answer, in which language."""
+
+    uow: UnitOfWork
+    inbound: Inbound
+    person: Person | None
+    group: GroupConfig | None
+    now: datetime
+    key_base: str
+    n: int = 0
+    sent: list[Outbound] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return self.person.language if self.person else "sv"
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """What these use cases ask of the commands, the reports and the statistics, which are written against the
+    `Services` front for now: the front fills these in with itself (bot/services.py)."""
+
+    command: Callable[[Ctx], None]  # a text command: bot.commands.dispatch
+    finalise: Callable[[Ctx, Round], None]  # the meeting's finalise button, as the command does it
+    greet: Callable[[Ctx], None]  # hello and the help, to a person who answers no questionnaire
+    trend: Callable[[GroupConfig, Round, PictureView], tuple[Attachment, ...]]  # the 12-week trend chart
+    report_pdf: Callable[[UnitOfWork, GroupConfig, Round, str], tuple[Attachment, ...]]  # the weekly report
+    monthly: Callable[[str], list[str]]  # post a group's monthly statistics follow-up if due
+
+
+SpecKey = tuple[str, RoundKey, str, tuple[Area, ...]]
+
+
+class Env:
+    """The settings every use case reads: the configuration, the storage, the clock and the enabled platforms."""
+
+    def __init__(
+        self,
+        config: Config,
+        uow_factory: Callable[[], UnitOfWork],
+        clock: Clock,
+        platforms: Sequence[str],
+        hooks: Hooks,
+    ) -> None:
+        self.config = config
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.platforms = tuple(platforms)
+        self.hooks = hooks
+        # A questionnaire's items and closing time per group, week, language and areas: the same for every
+        # press of every reporter with those, and rebuilt for each press they cost as much as a database read.
+        self.spec_parts: dict[SpecKey, tuple[tuple[Item, ...], str]] = {}
+
+    @contextmanager
+    def unit(self) -> Iterator[UnitOfWork]:
+        with self.uow_factory() as uow:
+            yield uow
+
+    def group_or_none(self, group_id: str) -> GroupConfig | None:
+        try:
+            return self.config.group(group_id)
+        except KeyError:
+            return None  # the group was removed from the configuration
+
+
+def next_key() -> str:
+    """A key for an event the platform gave no id: unique across processes, even under a test clock."""
+    return uuid.uuid4().hex
+
+
+def local_text(when: datetime, group: GroupConfig, lang: str) -> str:
+    """A time as the group's people read it: weekday, date and time of day in the group's time zone."""
+    local = when.astimezone(group.tz)
+    return f"{t(lang, f'day.{local.isoweekday()}')} {local:%d/%m %H:%M}"
+
+
+def enqueue(env: Env, uow: UnitOfWork, platform: str, address: str, out: Outbound, key: str) -> None:
+    uow.store.enqueue(key, platform, address, out.ref, out.to_json(), env.clock.now())
+
+
+def send_to_person(
+    env: Env, uow: UnitOfWork, person_id: int, out: Outbound, key: str, platform: str | None = None
+) -> bool:
+    """Queue `out` to a person on the first enabled platform they have an account on (`platform` first)."""
+    usable = [(p, a) for p, a in uow.store.accounts_of(person_id) if p in env.platforms]
+    if platform is not None:
+        usable = sorted(usable, key=lambda pa: pa[0] != platform)
+    if not usable:
+        return False
+    p, a = usable[0]
+    enqueue(env, uow, p, a, out, f"{key}@{p}")
+    return True
+
+
+def channel_addresses(env: Env, group: GroupConfig, role: str) -> list[tuple[str, str]]:
+    """(platform, address) of the group's channel for `role` on every enabled platform."""
+    ch = group.channels.get(role)  # type: ignore[call-overload]
+    if ch is None:
+        return []
+    return [(p, str(a)) for p in env.platforms if (a := getattr(ch, p, None)) is not None]
+
+
+def send_to_channel(env: Env, uow: UnitOfWork, group: GroupConfig, role: str, out: Outbound, key: str) -> int:
+    addresses = channel_addresses(env, group, role)
+    for platform, address in addresses:
+        enqueue(env, uow, platform, address, out, f"{key}@{platform}")
+    return len(addresses)
+
+
+def reply(env: Env, ctx: Ctx, out: Outbound) -> None:
+    """Answer the person who wrote, in private: an answer given in a group chat (status with the names of
+    non-responders, a refusal) is for the asker alone. What the group should see goes by send_to_channel."""
+    ctx.n += 1
+    inbound = ctx.inbound
+    address = inbound.sender if out.ref else (inbound.reply_address or inbound.sender)
+    enqueue(env, ctx.uow, inbound.platform, address, out, f"{ctx.key_base}:{ctx.n}")
+    ctx.sent.append(out)
+
+
+def notice(env: Env, ctx: Ctx, key: str, **kwargs: object) -> None:
+    """A short notice from the text catalogue to the person who wrote, in their language."""
+    reply(env, ctx, Outbound(t(ctx.lang, key, **kwargs), kind="notice"))

@@ -1,0 +1,195 @@
+"""The weekly cycle: the scheduler's tick, each round moved to the phase due now (`advance`), one phase step
+with what it sends (`transition`), reminders, snoozed reporters woken, and a coordinator's phase change now.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import datetime
+
+from bot.config import GroupConfig
+from bot.conversation.messages import Outbound
+from bot.conversation.questionnaire import Questionnaire
+from bot.domain.cycle import (
+    PHASE_ORDER,
+    Phase,
+    RoundKey,
+    due_phase,
+    local_round_key,
+    phase_due_at,
+    phase_index,
+    round_may_begin,
+)
+from bot.domain.model import Person, Round
+from bot.ports import UnitOfWork
+from bot.text import t
+from bot.usecases import meeting, publishing
+from bot.usecases.answering import ANSWERABLE, questionnaire_spec
+from bot.usecases.context import Env, local_text, send_to_person
+
+log = logging.getLogger(__name__)
+
+
+def tick(env: Env) -> list[str]:
+    """The scheduler's heartbeat: advance every group and re-ask snoozed reporters."""
+    done: list[str] = []
+    for g in env.config.groups:
+        try:
+            done += advance(env, g.id)
+            done += wake_snoozed(env, g.id)
+        except Exception:
+            log.exception("tick for group %s failed; the next tick tries again", g.id)
+        try:
+            done += env.hooks.monthly(g.id)
+        except Exception:
+            log.exception("monthly follow-up for group %s failed; the next tick tries again", g.id)
+    return done
+
+
+def advance(env: Env, group_id: str, now: datetime | None = None) -> list[str]:
+    """Move the group's rounds to the phase due now; idempotent, and catches up after downtime."""
+    group = env.config.group(group_id)
+    now = now or env.clock.now()
+    schedule = group.week_schedule()
+    done: list[str] = []
+    current = local_round_key(now, group.tz)
+    with env.uow_factory() as uow:
+        if (
+            uow.store.get_round(group_id, current) is None
+            and due_phase(current, schedule, group.tz, now) != Phase.PLANNED
+            and round_may_begin(current, schedule, group.tz, now)
+        ):
+            uow.store.create_round(group_id, current, now)
+        uow.commit()
+    with env.uow_factory() as uow:
+        rounds = uow.store.unpublished_rounds(group_id)
+    for rnd in rounds:
+        target = due_phase(rnd.key, schedule, group.tz, now)
+        if rnd.key < current and target == Phase.PLANNED:
+            continue
+        for phase in PHASE_ORDER[phase_index(rnd.phase) + 1 : phase_index(target) + 1]:
+            with env.uow_factory() as uow:
+                if not transition(env, uow, group, rnd.key, phase, now, automatic=True):
+                    break
+                uow.commit()
+            done.append(f"{group_id} {rnd.key} {phase}")
+    return done
+
+
+def transition(
+    env: Env,
+    uow: UnitOfWork,
+    group: GroupConfig,
+    key: RoundKey,
+    phase: Phase,
+    now: datetime,
+    automatic: bool,
+    actor: Person | None = None,
+) -> bool:
+    """One phase step inside the caller's unit of work; False if another process did it first."""
+    rnd = uow.store.get_round(group.id, key)
+    if rnd is None or phase_index(rnd.phase) + 1 != phase_index(phase):
+        return False
+    if not uow.store.set_phase(rnd.id, rnd.phase, phase, now):
+        return False
+    opened_at = now if phase == Phase.OPEN else rnd.opened_at
+    rnd = Round(rnd.id, rnd.group_id, rnd.key, phase, opened_at)
+    schedule = group.week_schedule()
+    if phase == Phase.OPEN:
+        # Catching up past the publication: nobody could answer any more, so nobody is asked.
+        if not automatic or now < phase_due_at(key, Phase.PUBLISHED, schedule, group.tz):
+            open_round(env, uow, group, rnd, now)
+    elif phase == Phase.REMINDED:
+        # Remind only while answers are still regular, and not when the questionnaire itself went out
+        # after the reminder was due (a catch-up): decided from the stored round, so any process agrees.
+        close_at = phase_due_at(key, Phase.CLOSED, schedule, group.tz)
+        remind_at = phase_due_at(key, Phase.REMINDED, schedule, group.tz)
+        opened_late = rnd.opened_at is not None and rnd.opened_at >= remind_at
+        if not automatic or (now < close_at and not opened_late):
+            send_reminders(env, uow, group, rnd, now, 1)
+    elif phase == Phase.DRAFTED:
+        meeting.post_draft(env, uow, group, rnd)
+    elif phase == Phase.FINALISED:
+        meeting.finalise(env, uow, group, rnd, now, actor)
+    elif phase == Phase.PUBLISHED:
+        publishing.publish(env, uow, group, rnd)
+    uow.store.audit(now, group.id, actor.name if actor else "scheduler", f"phase:{phase}", {"week": str(key)})
+    log.info("%s %s -> %s", group.id, key, phase)
+    return True
+
+
+def open_round(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, now: datetime) -> None:
+    """The questionnaire to every active reporter with an area who is not on leave."""
+    for person in uow.store.persons(group.id, active_only=True):
+        if person.is_paused(now) or not uow.store.person_areas(person.id):
+            continue
+        resp = uow.store.get_or_create_response(rnd.id, person.id, person.organisation, now)
+        spec = questionnaire_spec(env, uow, group, rnd, person)
+        prompt = Questionnaire(spec).prompt(resp.state)
+        send_to_person(env, uow, person.id, prompt, f"open:{rnd.id}:{person.id}")
+
+
+def send_reminders(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, now: datetime, nth: int) -> int:
+    """The `nth` reminder, with the question where they stand, to every reporter who has not sent yet."""
+    n = 0
+    close = phase_due_at(rnd.key, Phase.CLOSED, group.week_schedule(), group.tz)
+    for person in uow.store.persons(group.id, active_only=True):
+        if person.is_paused(now) or not uow.store.person_areas(person.id):
+            continue
+        resp = uow.store.get_or_create_response(rnd.id, person.id, person.organisation, now)
+        if resp.status == "submitted" or resp.reminders >= nth:
+            continue
+        engine = Questionnaire(questionnaire_spec(env, uow, group, rnd, person))
+        lang = person.language
+        text = t(lang, "q.reminder", week=str(rnd.key), close=local_text(close, group, lang))
+        key = f"remind:{rnd.id}:{person.id}:{nth}"
+        send_to_person(env, uow, person.id, Outbound(text, kind="reminder"), key)
+        prompt = replace(engine.prompt(resp.state), fresh=True)
+        send_to_person(env, uow, person.id, prompt, f"{key}:prompt")
+        uow.store.set_reminders(resp.id, nth)
+        n += 1
+    return n
+
+
+def wake_snoozed(env: Env, group_id: str) -> list[str]:
+    """Ask reporters who chose "later" again once their snooze is over."""
+    group = env.config.group(group_id)
+    now = env.clock.now()
+    done = []
+    with env.uow_factory() as uow:
+        for resp, rnd in uow.store.due_snoozes(group_id, now):
+            if rnd.phase not in ANSWERABLE or resp.person_id is None:
+                continue
+            person = uow.store.get_person(resp.person_id)
+            spec = questionnaire_spec(env, uow, group, rnd, person)
+            prompt = replace(Questionnaire(spec).prompt(resp.state), fresh=True)
+            key = f"wake:{resp.id}:{resp.snoozed_until}"
+            wake = Outbound(t(person.language, "q.wake", week=str(rnd.key)), kind="reminder")
+            send_to_person(env, uow, person.id, wake, key)
+            send_to_person(env, uow, person.id, prompt, key + ":prompt")
+            uow.store.save_response(
+                resp.id, resp.version, resp.state, "in_progress", None, resp.late, resp.submitted_at, now
+            )
+            done.append(f"wake {person.name}")
+        uow.commit()
+    return done
+
+
+def force_phase(
+    env: Env, uow: UnitOfWork, group: GroupConfig, target: Phase, actor: Person, key: RoundKey | None = None
+) -> tuple[RoundKey, bool]:
+    """A coordinator's open/close/finalize now: walk this week's round up to target."""
+    now = env.clock.now()
+    key = key or local_round_key(now, group.tz)
+    rnd = uow.store.get_round(group.id, key) or uow.store.create_round(group.id, key, now)
+    if phase_index(rnd.phase) >= phase_index(target):
+        return key, False
+    for phase in PHASE_ORDER[phase_index(rnd.phase) + 1 : phase_index(target) + 1]:
+        if phase == Phase.REMINDED:
+            r = uow.store.get_round(group.id, key)
+            assert r is not None
+            uow.store.set_phase(r.id, r.phase, Phase.REMINDED, now)
+            continue
+        transition(env, uow, group, key, phase, now, automatic=False, actor=actor)
+    return key, True

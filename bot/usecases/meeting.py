@@ -1,0 +1,222 @@
+"""The meeting: the situation picture of a week, the draft posted with its candidate priorities, the votes and
+settings chosen on them, the decisions when the picture is finalised, and the charts that go with it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from bot.config import GroupConfig
+from bot.conversation.choices import CandidateField, CandidateFieldChoice, FinaliseChoice, VoteChoice, encode
+from bot.conversation.messages import Attachment, Choice, Outbound
+from bot.domain.cycle import Phase, phase_index
+from bot.domain.model import ACTION_TYPES, RESPONSIBLES, TIMEFRAMES, Candidate, Person, Round
+from bot.domain.picture import PictureInput, build_picture
+from bot.ports import UnitOfWork
+from bot.reports.grid import picture_grid
+from bot.reports.render import Decision, picture_summary_text
+from bot.reports.view import PictureView
+from bot.stats.service import week_events
+from bot.text import label, t
+from bot.usecases.context import Ctx, Env, channel_addresses, local_text, notice, send_to_channel
+
+log = logging.getLogger(__name__)
+
+
+def picture_input(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> PictureInput:
+    inp = uow.store.picture_input(group.id, group.name, rnd, group.factor_list(), group.threshold, env.clock.now())
+    return replace(inp, police_events=week_events(uow, group, rnd.key), detection=group.detection.params())
+
+
+def picture(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, lang: str | None = None) -> PictureView:
+    return PictureView(build_picture(picture_input(env, uow, group, rnd)), lang or group.language)
+
+
+def decisions(uow: UnitOfWork, rnd: Round, lang: str) -> list[Decision]:
+    return [
+        Decision(
+            a.title,
+            a.area_name,
+            a.place,
+            label(lang, "atype", a.action_type),
+            label(lang, "resp", a.responsible),
+            label(lang, "time", a.timeframe),
+            a.votes,
+        )
+        for a in uow.store.actions_for_round(rnd.id)
+    ]
+
+
+def heatmap(env: Env, group: GroupConfig, rnd: Round, pic: PictureView) -> tuple[Attachment, ...]:
+    """The week's heatmap as an attachment; a chart that cannot be drawn costs the image, not the message."""
+    from bot.reports.charts import heatmap_png  # matplotlib is loaded only when a chart is drawn
+
+    path = Path(env.config.reports_dir) / group.id / f"lagesbild-{rnd.key}-{pic.lang}.png"
+    try:
+        heatmap_png(pic, path)
+    except Exception:
+        log.exception("heatmap for %s %s failed; sending text only", group.id, rnd.key)
+        return ()
+    return (Attachment(path.name, "image/png", str(path.resolve())),)
+
+
+def charts(env: Env, group: GroupConfig, rnd: Round, pic: PictureView) -> tuple[Attachment, ...]:
+    """The week's heatmap and the trend of the last 12 weeks; a chart that fails costs that image only."""
+    return heatmap(env, group, rnd, pic) + env.hooks.trend(group, rnd, pic)
+
+
+# --------------------------------------------------------------------------- the draft
+
+
+def post_draft(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> None:
+    """The picture's candidate priorities stored, and the draft with them posted to the meeting's channel."""
+    pic = picture(env, uow, group, rnd)
+    for pos, c in enumerate(pic.candidates):
+        reasons = pic.candidate_reasons(c)
+        uow.store.add_candidate(rnd.id, c.key, c.area, c.place, c.factors, c.title, reasons, "auto", pos)
+    lang = group.language
+    head = t(lang, "meet.draft_header", week=str(rnd.key), group=group.name)
+    out = Outbound(
+        head + "\n\n" + picture_summary_text(pic),
+        ref=f"pic:{rnd.id}",
+        kind="picture",
+        choices=((Choice(encode(FinaliseChoice(rnd.id)), t(lang, "meet.btn.finalize"), "danger"),),),
+        data={"round_id": rnd.id, "week": str(rnd.key), "group": group.id, "grid": picture_grid(pic)},
+        attachments=charts(env, group, rnd, pic) if channel_addresses(env, group, "meeting") else (),
+    )
+    send_to_channel(env, uow, group, "meeting", out, f"draft:{rnd.id}")
+    for n, cand in enumerate(uow.store.candidates(rnd.id), start=1):
+        msg = candidate_message(cand, n, lang, False)
+        send_to_channel(env, uow, group, "meeting", msg, f"draft:{rnd.id}:cand:{cand.id}")
+
+
+def candidate_message(c: Candidate, n: int, lang: str, locked: bool) -> Outbound:
+    lines = [t(lang, "meet.candidate", n=n, title=c.title)]
+    lines += [f"• {r}" for r in c.reasons]
+    lines.append(t(lang, "meet.votes", n=c.votes))
+    lines.append(
+        t(
+            lang,
+            "meet.choice",
+            type=label(lang, "atype", c.action_type),
+            resp=label(lang, "resp", c.responsible),
+            time=label(lang, "time", c.timeframe),
+        )
+    )
+    rows: tuple[tuple[Choice, ...], ...] = ()
+    if locked:
+        lines.append(t(lang, "meet.decided") if c.status == "decided" else t(lang, "meet.dropped"))
+    else:
+
+        def setting(field: CandidateField, value: str, chosen: str | None, text: str) -> Choice:
+            return Choice(
+                encode(CandidateFieldChoice(c.id, field, value)), text, "primary" if value == chosen else None
+            )
+
+        rows = (
+            (
+                Choice(encode(VoteChoice(c.id, True)), t(lang, "meet.btn.vote"), "primary"),
+                Choice(encode(VoteChoice(c.id, False)), t(lang, "meet.btn.unvote")),
+            ),
+            tuple(setting("action_type", a, c.action_type, t(lang, f"atype.{a}")) for a in ACTION_TYPES),
+            tuple(setting("responsible", r, c.responsible, t(lang, f"resp.{r}")) for r in RESPONSIBLES),
+            tuple(setting("timeframe", x, c.timeframe, t(lang, f"time.{x}")) for x in TIMEFRAMES),
+        )
+    return Outbound(
+        "\n".join(lines),
+        rows,
+        ref=f"cand:{c.id}",
+        kind="candidate",
+        data={
+            "candidate_id": c.id,
+            "round_id": c.round_id,
+            "votes": c.votes,
+            "action_type": c.action_type,
+            "responsible": c.responsible,
+            "timeframe": c.timeframe,
+            "status": c.status,
+            "locked": locked,
+        },
+    )
+
+
+# --------------------------------------------------------------------------- presses in the meeting
+
+
+def finalise_pressed(env: Env, ctx: Ctx, choice: FinaliseChoice) -> None:
+    """The draft's finalise button: as the `finalize` command, for the round the button belongs to."""
+    assert ctx.group is not None
+    rnd = ctx.uow.store.get_round_by_id(choice.round_id)
+    if rnd is None or rnd.group_id != ctx.group.id:
+        notice(env, ctx, "meet.stale")
+        return
+    env.hooks.finalise(ctx, rnd)
+
+
+def vote_pressed(env: Env, ctx: Ctx, choice: VoteChoice) -> None:
+    """A vote for a candidate priority, or taking it back."""
+    assert ctx.person is not None
+    cid, person_id = choice.candidate_id, ctx.person.id
+    _change_candidate(env, ctx, cid, lambda uow: uow.store.vote(cid, person_id, choice.vote))
+
+
+def setting_pressed(env: Env, ctx: Ctx, choice: CandidateFieldChoice) -> None:
+    """A candidate's action type, responsible or time frame chosen."""
+    cid = choice.candidate_id
+    _change_candidate(env, ctx, cid, lambda uow: uow.store.set_candidate_field(cid, choice.field, choice.value))
+
+
+def _change_candidate(env: Env, ctx: Ctx, candidate_id: int, change: Callable[[UnitOfWork], bool]) -> None:
+    """Make `change` to a candidate of an open round of the person's group, by a meeting participant, and show
+    the candidate as it now is."""
+    assert ctx.person is not None and ctx.group is not None
+    uow, person, group = ctx.uow, ctx.person, ctx.group
+    cand = uow.store.get_candidate(candidate_id)
+    rnd = uow.store.get_round_by_id(cand.round_id) if cand else None
+    if cand is None or rnd is None or rnd.group_id != group.id:
+        notice(env, ctx, "meet.stale")
+        return
+    if not person.has_role("participant"):
+        notice(env, ctx, "meet.only_participants")
+        return
+    if phase_index(rnd.phase) >= phase_index(Phase.FINALISED):
+        notice(env, ctx, "meet.locked")
+        return
+    if not change(uow):
+        return
+    cand = uow.store.get_candidate(cand.id)
+    assert cand is not None
+    n = [c.id for c in uow.store.candidates(rnd.id)].index(cand.id) + 1
+    msg = candidate_message(cand, n, group.language, False)
+    send_to_channel(env, uow, group, "meeting", msg, f"{ctx.key_base}:cand:{cand.id}")
+
+
+# --------------------------------------------------------------------------- finalised
+
+
+def finalise(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, now: datetime, actor: Person | None) -> None:
+    """The chosen candidates become the week's decisions; the meeting sees them locked and the final picture."""
+    for c in uow.store.candidates(rnd.id):
+        uow.store.decide_candidate(c.id, c.chosen, group.id, rnd.id, now)
+    lang = group.language
+    for n, c in enumerate(uow.store.candidates(rnd.id), start=1):
+        msg = candidate_message(c, n, lang, True)
+        send_to_channel(env, uow, group, "meeting", msg, f"final:{rnd.id}:cand:{c.id}")
+    note = (
+        t(lang, "meet.finalised_note", at=local_text(now, group, lang), name=actor.name)
+        if actor
+        else t(lang, "meet.auto_finalised")
+    )
+    pic = picture(env, uow, group, rnd)
+    head = t(lang, "meet.final_header", week=str(rnd.key), group=group.name)  # no longer a draft
+    out = Outbound(
+        head + "\n\n" + picture_summary_text(pic) + "\n\n" + note,
+        ref=f"pic:{rnd.id}",
+        kind="picture",
+        data={"round_id": rnd.id, "week": str(rnd.key), "locked": True, "grid": picture_grid(pic)},
+    )
+    send_to_channel(env, uow, group, "meeting", out, f"final:{rnd.id}")
