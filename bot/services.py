@@ -568,8 +568,8 @@ class Services:
         return done
 
     def monthly(self, group_id: str) -> list[str]:
-        """Post last month's statistics follow-up if it is due and not yet posted (bot/stats/service.py)."""
-        from bot.stats.service import post_monthly_if_due
+        """Post last month's statistics follow-up if it is due and not yet posted (bot/usecases/statistics.py)."""
+        from bot.usecases.statistics import post_monthly_if_due
 
         return post_monthly_if_due(self, group_id)
 
@@ -703,7 +703,7 @@ class Services:
     # ------------------------------------------------------------------ picture and meeting
 
     def picture_input(self, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> PictureInput:
-        from bot.stats.service import week_events
+        from bot.usecases.statistics import week_events
 
         inp = uow.store.picture_input(group.id, group.name, rnd, group.factor_list(), group.threshold, self.clock.now())
         return replace(inp, police_events=week_events(uow, group, rnd.key), detection=group.detection.params())
@@ -731,7 +731,7 @@ class Services:
 
     def charts(self, group: GroupConfig, rnd: Round, pic: Picture) -> tuple[Attachment, ...]:
         """The week's heatmap and the trend of the last 12 weeks; a chart that fails costs that image only."""
-        from bot.reporting import trend_attachment
+        from bot.usecases.reports import trend_attachment
 
         return self.heatmap(group, rnd, pic) + trend_attachment(self, group, rnd, pic)
 
@@ -924,7 +924,7 @@ class Services:
 
         def image(lang: str) -> tuple[Attachment, ...]:  # drawn only for a language someone receives
             if lang not in images:  # the charts, then the report as a PDF to keep
-                from bot.reporting import report_pdf_attachment
+                from bot.usecases.reports import report_pdf_attachment
 
                 images[lang] = self.charts(group, rnd, pics[lang]) + report_pdf_attachment(self, uow, group, rnd, lang)
             return images[lang]

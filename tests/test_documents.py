@@ -19,7 +19,7 @@ from bot.clock import ManualClock
 from bot.domain.cycle import RoundKey
 from bot.domain.factors import LEVEL_HEX
 from bot.domain.stats import series_from_input, standing_out
-from bot.reporting import (
+from bot.usecases.reports import (
     KINDS,
     ReportError,
     action_effects,

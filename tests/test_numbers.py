@@ -25,7 +25,7 @@ from bot.domain.cycle import Phase, RoundKey
 from bot.domain.effect import LevelChange, level_change, shown_change, shown_level
 from bot.domain.model import Action, AnswerIn
 from bot.domain.picture import format_delta, format_number
-from bot.reporting import weekly_report
+from bot.usecases.reports import weekly_report
 from bot.reports.followup import ActionEffect
 from tests.conftest import TUE_OPEN, Bot
 

@@ -29,7 +29,7 @@ from bot.bootstrap import build
 from bot.clock import ManualClock
 from bot.domain.cycle import RoundKey
 from bot.domain.stats import series_from_input
-from bot.reporting import followup_document, report_round, weekly_report
+from bot.usecases.reports import followup_document, report_round, weekly_report
 from bot.reports import pdf as pdf_module
 from bot.reports.charts import heatmap_png
 from bot.reports.documents import render_weekly_html, write_weekly_pdf

@@ -33,7 +33,7 @@ def test_reporters_see_only_what_they_may_use() -> None:
     for name in REPORTER_MENU:
         if name in QUESTIONNAIRE:
             continue
-        role, _ = COMMANDS[ALIASES.get(menu_word("sv", name), name)]
+        role = COMMANDS[ALIASES.get(menu_word("sv", name), name)].role
         assert role in (None, "reporter"), f"{name} needs {role} but is in every reporter's menu"
     assert "mydata" in REPORTER_MENU  # everyone can see what is stored about them
 
