@@ -193,8 +193,8 @@ def run(
     from bot.config import Secrets
     from bot.leader import Leadership, lead_forever
     from bot.outbox import Sender, drain_forever, drainer
-    from bot.usecases.privacy import add_retention_job
     from bot.scheduler import build_scheduler
+    from bot.usecases.privacy import add_retention_job
 
     cfg = load(config)
     secrets = Secrets()

@@ -6,8 +6,8 @@ meeting's buttons share with the commands.
 """
 
 from bot.commands.cycle import finalize
-from bot.commands.parse import ALIASES
 from bot.commands.table import COMMANDS, HANDLERS, dispatch
+from bot.commands.words import ALIASES
 from bot.usecases.people import greet
 
 __all__ = ["ALIASES", "COMMANDS", "HANDLERS", "dispatch", "finalize", "greet"]

@@ -16,7 +16,7 @@ def say(svc: Services, ctx: Ctx, key: str, kind: str = "notice", **kw: object) -
 def tell(svc: Services, ctx: Ctx, error: ParseError) -> None:
     """The answer a `ParseError` carries, in the asker's language."""
     texts = {name: t(ctx.lang, key) for name, key in error.texts.items()}
-    say(svc, ctx, error.key, **error.params, **texts)
+    svc.reply(ctx, Outbound(t(ctx.lang, error.key, **error.params, **texts), kind="notice"))
 
 
 def audit(ctx: Ctx, action: str, detail: dict[str, object]) -> None:
