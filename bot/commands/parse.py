@@ -1,5 +1,5 @@
 """Words to a typed command: the Inbound's command word (Swedish or English) and its arguments become a
-`Command` (bot/commands/model.py) or a `ParseError` carrying today's answer. Nothing here reads the database,
+`Command` (bot/domain/commands.py) or a `ParseError` carrying today's answer. Nothing here reads the database,
 the clock or the configuration, and nothing is sent: what needs them (is the area known, is the date past) is
 the use case's to check, in the order the answers have always been given.
 """

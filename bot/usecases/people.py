@@ -1,5 +1,5 @@
 """Use cases about people and areas: help and the first hello, a person's language and pause, and the
-coordinator's reporters, invitations and areas. Each takes its typed command (bot/commands/model.py) and the
+coordinator's reporters, invitations and areas. Each takes its typed command (bot/domain/commands.py) and the
 `Ctx` of the event, answers through `svc.reply` and audits what it changed.
 """
 
