@@ -193,8 +193,8 @@ def run(
     from bot.config import Secrets
     from bot.leader import Leadership, lead_forever
     from bot.outbox import Sender, drain_forever, drainer
-    from bot.privacy import add_retention_job
     from bot.scheduler import build_scheduler
+    from bot.usecases.privacy import add_retention_job
 
     cfg = load(config)
     secrets = Secrets()
@@ -395,7 +395,7 @@ def import_(
 ) -> None:
     """Import statistics for the monthly follow-up; a re-import adds nothing twice (docs/STATISTICS.md)."""
     from bot.stats.importers import KINDS, ImportFailed
-    from bot.stats.service import import_file
+    from bot.usecases.statistics import import_file
 
     cfg = load(config)
     if kind not in KINDS:

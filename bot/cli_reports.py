@@ -94,7 +94,7 @@ def report(
     out: Annotated[Path | None, typer.Option("--out", help="The file to write (default: the reports folder).")] = None,
 ) -> None:
     """Write the Friday weekly report of a finalised week as PDF, HTML or Markdown."""
-    from bot.reporting import REPORT_FORMATS, ReportError, report_round, weekly_report
+    from bot.usecases.reports import REPORT_FORMATS, ReportError, report_round, weekly_report
 
     key = _week("--week", week)
     fmt = _choice("--format", format_, REPORT_FORMATS)
@@ -126,8 +126,8 @@ def export(
 ) -> None:
     """Export answers (organisation, never the person), pictures and actions for a range of weeks."""
     from bot.domain.cycle import local_round_key
-    from bot.reporting import KINDS, ReportError
-    from bot.reporting import export as do_export
+    from bot.usecases.reports import KINDS, ReportError
+    from bot.usecases.reports import export as do_export
 
     first, last = _week("--from", from_), _week("--to", to)
     fmt = _choice("--format", format_, ("csv", "xlsx"))
@@ -162,7 +162,7 @@ def followup(
 ) -> None:
     """Write the yearly follow-up of decided actions for the steering group."""
     from bot.domain.cycle import local_round_key
-    from bot.reporting import FOLLOWUP_FORMATS, ReportError, followup_document
+    from bot.usecases.reports import FOLLOWUP_FORMATS, ReportError, followup_document
 
     fmt = _choice("--format", format_, FOLLOWUP_FORMATS)
     out = out_file(out, f"uppfoljning.{fmt}")

@@ -367,7 +367,7 @@ class Simulation:
 def _documents(app: App, uow: UnitOfWork, group: GroupConfig, rnd: Round, out_dir: Path) -> list[Path]:
     """The weekly report as PDF (with its heatmap and trend chart beside it), the weeks as an XLSX export and
     the year's follow-up of actions as PDF."""
-    from bot.reporting import KINDS, export, followup_document, weekly_report
+    from bot.usecases.reports import KINDS, export, followup_document, weekly_report
 
     svc, key = app.services, rnd.key
     pdf = weekly_report(svc, uow, group, rnd, "sv", "pdf", out_dir / f"veckorapport-{key}.pdf")

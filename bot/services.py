@@ -21,12 +21,12 @@ from bot.domain.cycle import Phase, RoundKey
 from bot.domain.model import Area, Candidate, Person, Round
 from bot.domain.picture import PictureInput
 from bot.ports import UnitOfWork
-from bot.reporting import report_pdf_attachment, trend_attachment
 from bot.reports.render import Decision
 from bot.reports.view import PictureView
-from bot.stats.service import post_monthly_if_due
 from bot.usecases import answering, context, cycle, meeting, publishing, routing, setup
 from bot.usecases.context import Ctx, Env, Hooks
+from bot.usecases.reports import report_pdf_attachment, trend_attachment
+from bot.usecases.statistics import post_monthly_if_due
 
 __all__ = ["Ctx", "Services"]
 

@@ -19,7 +19,8 @@ from bot.clock import ManualClock
 from bot.domain.cycle import RoundKey
 from bot.domain.factors import LEVEL_HEX
 from bot.domain.stats import series_from_input, standing_out
-from bot.reporting import (
+from bot.reports.trends import action_png, trend_png
+from bot.usecases.reports import (
     KINDS,
     ReportError,
     action_effects,
@@ -29,7 +30,6 @@ from bot.reporting import (
     report_round,
     weekly_report,
 )
-from bot.reports.trends import action_png, trend_png
 from tests.conftest import TUE_OPEN, make_config
 from tests.report_data import (
     APPROVED_NOTE,

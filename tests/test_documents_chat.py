@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from bot.conversation.document import Cell, Document, Heading, Item, ItemList, Legend, Table, plain_text
 from bot.domain.cycle import RoundKey
-from bot.reporting import weekly_report
+from bot.usecases.reports import weekly_report
 from tests.conftest import Bot
 from tests.test_commands import FRI_PUBLISH, THU_DRAFT, report, texts
 

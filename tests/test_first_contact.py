@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.commands import split_head
+from bot.commands.parse import split_head
 from bot.conversation.messages import Outbound
 from bot.domain.cycle import RoundKey
 from tests.conftest import Bot

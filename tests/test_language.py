@@ -11,7 +11,8 @@ import string
 
 import pytest
 
-from bot.commands import ALIASES, COMMANDS
+from bot.commands.table import COMMANDS
+from bot.commands.words import ALIASES
 from bot.text import CATALOGUE, LANGUAGES, count, t
 from tests.conftest import Bot
 
@@ -176,7 +177,9 @@ def test_help_lists_every_command_the_persons_role_may_use_and_no_other(bot: Bot
     with bot.app.services.unit() as uow:
         person = uow.store.person_by_account("console", who)
     assert person is not None
-    allowed = {"report_me", "edit"} | {n for n, (role, _) in COMMANDS.items() if role is None or person.has_role(role)}
+    allowed = {"report_me", "edit"} | {
+        n for n, kind in COMMANDS.items() if kind.role is None or person.has_role(kind.role)
+    }
     listed = help_words("\n".join(o.text for o in bot.cmd(who, word(lang, "help"))))
     assert listed == {word(lang, n) for n in allowed}
     for name in allowed:  # and each word it lists is one the bot takes

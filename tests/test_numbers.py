@@ -25,9 +25,9 @@ from bot.domain.conversation_state import ConversationState
 from bot.domain.cycle import Phase, RoundKey
 from bot.domain.effect import LevelChange, level_change, shown_change, shown_level
 from bot.domain.model import Action, AnswerIn
-from bot.reporting import weekly_report
 from bot.reports.followup import ActionEffect
 from bot.text.numbers import format_delta, format_number
+from bot.usecases.reports import weekly_report
 from tests.conftest import TUE_OPEN, Bot
 
 WEEKS = [RoundKey(2026, w) for w in range(40, 48)]

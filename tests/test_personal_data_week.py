@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 from bot import logs
 from bot.conversation.messages import Outbound
 from bot.domain.masking import mask_personal_data
-from bot.stats.service import import_file
+from bot.usecases.statistics import import_file
 from tests.conftest import TUE_OPEN, Bot
 
 # The newest server's pg_dump (scripts/test-postgres.sh installs PostgreSQL where the PostgreSQL run needs it).

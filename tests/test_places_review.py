@@ -231,7 +231,7 @@ def test_console_lines_share_a_location_and_review_it(bot: Bot) -> None:
 def test_retention_deletes_old_place_names_nobody_approved(bot: Bot) -> None:
     from datetime import timedelta
 
-    from bot.privacy import retention
+    from bot.usecases.privacy import retention
 
     bot.tick()
     answer_at(bot, "anna", "Bakom Kalles garage")

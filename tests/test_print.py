@@ -29,13 +29,13 @@ from bot.bootstrap import build
 from bot.clock import ManualClock
 from bot.domain.cycle import RoundKey
 from bot.domain.stats import series_from_input
-from bot.reporting import followup_document, report_round, weekly_report
 from bot.reports import pdf as pdf_module
 from bot.reports.charts import heatmap_png
 from bot.reports.documents import render_weekly_html, write_weekly_pdf
 from bot.reports.render import render_picture_html
 from bot.reports.trends import action_png, panel_breaks, trend_png
 from bot.text import t
+from bot.usecases.reports import followup_document, report_round, weekly_report
 from tests import print_data as hard
 from tests.conftest import TUE_OPEN, make_config
 from tests.report_data import seed

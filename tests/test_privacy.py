@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from bot.privacy import retention
+from bot.usecases.privacy import retention
 from tests.conftest import Bot
 from tests.test_commands import FRI_PUBLISH, report, texts
 
@@ -88,8 +88,8 @@ def test_retention_deletes_old_free_text_and_keeps_the_numbers(bot: Bot) -> None
 
 
 def test_retention_runs_daily_in_the_scheduler(bot: Bot) -> None:
-    from bot.privacy import add_retention_job
     from bot.scheduler import build_scheduler
+    from bot.usecases.privacy import add_retention_job
 
     scheduler = build_scheduler(bot.app.services)
     add_retention_job(scheduler, bot.app.services)

@@ -19,7 +19,7 @@ from bot.cli import app as cli
 from bot.clock import ManualClock
 from bot.domain.statistics import StatRecord
 from bot.stats.importers import ImportFailed
-from bot.stats.service import import_file
+from bot.usecases.statistics import import_file
 from storage.models import PoliceEventRow, StatRecordRow
 from tests.conftest import TUE_OPEN, make_config
 

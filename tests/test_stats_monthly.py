@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-import bot.stats.service as stats_service
+import bot.usecases.statistics as stats_service
 from bot.bootstrap import build
 from bot.clock import ManualClock
 from bot.conversation.messages import Outbound
 from bot.domain.cycle import RoundKey
 from bot.reports.render import render_picture_html
-from bot.stats.service import import_file, post_monthly_if_due
+from bot.usecases.statistics import import_file, post_monthly_if_due
 from tests.conftest import TUE_OPEN, Bot, RecordingSender, make_config
 
 DATA = Path(__file__).parent / "data"

@@ -4,7 +4,7 @@ The police ask callers of the events API to name themselves in the User-Agent, t
 between calls and to make at most 60 calls an hour. :class:`CallBudget` enforces the two limits in code with
 the bot's clock (so tests move time instead of waiting); one budget is shared by every fetch of the process.
 One call asks for all the configured municipalities at once (``locationname=Trelleborg;Vellinge``), and each
-group keeps the events of its own municipality (bot.stats.service.group_events).
+group keeps the events of its own municipality (bot.usecases.statistics.group_events).
 
 The first fetch happens one interval after start-up, never at start-up, so a bot restarted in a loop cannot
 exceed the hourly limit either.
@@ -148,7 +148,7 @@ class PoliceFetcher:
         return cls(services, services.config, client)
 
     def run(self) -> list[str]:
-        from bot.stats.service import save_events
+        from bot.usecases.statistics import save_events
 
         groups = [g for g in self.config.groups if g.municipality]
         if not groups:

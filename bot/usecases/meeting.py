@@ -20,9 +20,9 @@ from bot.ports import UnitOfWork
 from bot.reports.grid import picture_grid
 from bot.reports.render import Decision, picture_summary_text
 from bot.reports.view import PictureView
-from bot.stats.service import week_events
 from bot.text import label, t
 from bot.usecases.context import Ctx, Env, channel_addresses, local_text, notice, send_to_channel
+from bot.usecases.statistics import week_events
 
 log = logging.getLogger(__name__)
 

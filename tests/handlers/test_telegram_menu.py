@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.commands import ALIASES, COMMANDS
+from bot.commands.table import COMMANDS
+from bot.commands.words import ALIASES
 from bot.text import CATALOGUE
 from handlers.telegram.runner import COORDINATOR_MENU, REPORTER_MENU, menu_word, set_menu
 
@@ -33,7 +34,7 @@ def test_reporters_see_only_what_they_may_use() -> None:
     for name in REPORTER_MENU:
         if name in QUESTIONNAIRE:
             continue
-        role, _ = COMMANDS[ALIASES.get(menu_word("sv", name), name)]
+        role = COMMANDS[ALIASES.get(menu_word("sv", name), name)].role
         assert role in (None, "reporter"), f"{name} needs {role} but is in every reporter's menu"
     assert "mydata" in REPORTER_MENU  # everyone can see what is stored about them
 

@@ -8,53 +8,39 @@ or rejects it. Places are named `P<id>` so they never mix with notes (`#<id>`).
 
 from __future__ import annotations
 
-import re
+from typing import TYPE_CHECKING
 
 from bot.conversation.messages import Outbound
-from bot.domain.masking import clean_text
-from bot.services import Ctx, Services
-from bot.text import t
+from bot.domain.commands import PlaceReview
+from bot.usecases.context import Ctx
 
-PLACE_ID = re.compile(r"[pP](\d{1,9})")
-APPROVE = ("approve", "godkänn", "godkann")
-REJECT = ("reject", "avvisa", "hide", "dölj")
-NAME_MAX = 100
+if TYPE_CHECKING:
+    from bot.services import Services
+from bot.text import t
 
 
 def _say(svc: Services, ctx: Ctx, key: str, **kw: object) -> None:
     svc.reply(ctx, Outbound(t(ctx.lang, key, **kw), kind="notice"))
 
 
-def is_place_review(args: list[str]) -> bool:
-    """`approve|reject P<id> …`: a decision about a place rather than a note."""
-    return len(args) >= 2 and args[0].lower() in APPROVE + REJECT and PLACE_ID.fullmatch(args[1]) is not None
+def _audit(ctx: Ctx, action: str, detail: dict[str, object]) -> None:
+    assert ctx.person is not None and ctx.group is not None
+    ctx.uow.store.audit(ctx.now, ctx.group.id, ctx.person.name, action, detail)
 
 
-def decide(svc: Services, ctx: Ctx, args: list[str]) -> None:
+def decide(svc: Services, ctx: Ctx, cmd: PlaceReview) -> None:
     assert ctx.group is not None and ctx.person is not None
-    m = PLACE_ID.fullmatch(args[1])
-    assert m is not None
-    place_id = int(m.group(1))
-    approve = args[0].lower() in APPROVE
-    new_name = clean_text(" ".join(args[2:]), NAME_MAX).replace("\n", " ").strip()
-    if new_name and not approve:
-        _say(svc, ctx, "cmd.usage", usage=t(ctx.lang, "place.review.usage"))
-        return
     store = ctx.uow.store
-    name = store.set_place_review(ctx.group.id, place_id, "approved" if approve else "rejected")
+    status = "approved" if cmd.approve else "rejected"
+    name = store.set_place_review(ctx.group.id, cmd.place_id, status)
     if name is None:
-        _say(svc, ctx, "place.review.unknown", id=f"P{place_id}")
+        _say(svc, ctx, "place.review.unknown", id=f"P{cmd.place_id}")
         return
-    if new_name:
-        name = store.rename_place(place_id, new_name)
-    _say(svc, ctx, "place.review.approved" if approve else "place.review.rejected", id=f"P{place_id}", name=name)
-    ctx.uow.store.audit(
-        ctx.now,
-        ctx.group.id,
-        ctx.person.name,
-        "review_place",
-        {"place": place_id, "status": "approved" if approve else "rejected", "renamed": bool(new_name)},
-    )
+    if cmd.new_name:
+        name = store.rename_place(cmd.place_id, cmd.new_name)
+    key = "place.review.approved" if cmd.approve else "place.review.rejected"
+    _say(svc, ctx, key, id=f"P{cmd.place_id}", name=name)
+    _audit(ctx, "review_place", {"place": cmd.place_id, "status": status, "renamed": bool(cmd.new_name)})
 
 
 def pending_lines(ctx: Ctx) -> list[str]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from bot.config import GroupConfig
 from bot.conversation.messages import Attachment, Outbound
+from bot.domain.commands import Stats
 from bot.domain.cycle import Phase, RoundKey, monthly_due_at, phase_due_at, previous_month
 from bot.domain.statistics import (
     AreaEvent,
@@ -29,6 +30,10 @@ from bot.domain.statistics import (
     source_trend,
 )
 from bot.ports import UnitOfWork
+from bot.usecases.context import Ctx
+
+if TYPE_CHECKING:
+    from bot.services import Services
 from bot.stats.importers import (
     MAX_SUMMARY,
     MAX_TEXT,
@@ -39,9 +44,6 @@ from bot.stats.importers import (
     read_table,
 )
 from bot.text import t
-
-if TYPE_CHECKING:
-    from bot.services import Ctx, Services
 
 log = logging.getLogger(__name__)
 
@@ -369,24 +371,16 @@ def post_monthly_if_due(svc: Services, group_id: str, now: datetime | None = Non
 # --------------------------------------------------------------------------- the command
 
 
-def stats_command(svc: Services, ctx: Ctx, args: list[str]) -> None:
+def stats_command(svc: Services, ctx: Ctx, cmd: Stats) -> None:
     """`stats [YYYY-MM]`: the follow-up of a month (default: last month) to the coordinator who asked."""
     assert ctx.group is not None
     group = ctx.group
     today = ctx.now.astimezone(group.tz).date()
-    if len(args) > 1:
-        svc.reply(ctx, Outbound(t(ctx.lang, "cmd.usage", usage=t(ctx.lang, "stats.usage")), kind="notice"))
-        return
-    if args:
-        try:
-            month = Month.parse(args[0])
-        except ValueError:
-            svc.reply(ctx, Outbound(t(ctx.lang, "stats.bad_month", value=args[0]), kind="notice"))
-            return
-        if month > Month.of(today):
-            svc.reply(ctx, Outbound(t(ctx.lang, "stats.future", month=month_name(month, ctx.lang)), kind="notice"))
-            return
-    else:
+    month = cmd.month
+    if month is None:
         month = Month(*previous_month(today))
+    elif month > Month.of(today):
+        svc.reply(ctx, Outbound(t(ctx.lang, "stats.future", month=month_name(month, ctx.lang)), kind="notice"))
+        return
     fu = load_followup(ctx.uow, group, month)
     svc.reply(ctx, followup_message(svc, group, fu, ctx.lang))

@@ -1,6 +1,8 @@
 """Use cases for what people look at: trend charts, the weekly report as a document, exports and the yearly
 follow-up of actions. They read through the `Store` port only and write files under the configured
-reports folder (or where the caller says); the CLI, the chat commands and the demo call them.
+reports folder (or where the caller says); the CLI, the chat commands (`report`, `export`, `followup`, at the
+end) and the demo call them. A chat export or follow-up is made at once and attached to the answer (the edge
+uploads it: a document in Telegram, a path in the console).
 
 A request that cannot be met raises `ReportError` with a text key, so that the CLI and the chat can each say
 it in the asker's language.
@@ -9,6 +11,7 @@ it in the asker's language.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -16,19 +19,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.config import GroupConfig
-from bot.conversation.messages import Attachment
-from bot.domain.cycle import Phase, RoundKey, phase_index
+from bot.conversation.messages import Attachment, Outbound
+from bot.domain.commands import Export, Followup, FollowupBadYear
+from bot.domain.cycle import Phase, RoundKey, local_round_key, phase_index
+from bot.domain.model import Round
 from bot.domain.picture import AreaInfo
 from bot.domain.stats import Series, series_from_input, series_from_stats, weeks_between
 from bot.ports import UnitOfWork
 from bot.reports.exports import KINDS, Table, actions_table, answers_table, pictures_table, write_csv, write_xlsx
 from bot.reports.followup import SHOW_AFTER, SHOW_BEFORE, ActionEffect, FollowUp, action_effect
 from bot.reports.view import PictureView
-from bot.text import t
+from bot.usecases.context import Ctx
 
 if TYPE_CHECKING:
-    from bot.domain.model import Round
     from bot.services import Services
+from bot.text import plural, t
 
 log = logging.getLogger(__name__)
 
@@ -308,3 +313,80 @@ def followup_document(
         path.write_text(render_followup_html(f, lang, trend, charts), encoding="utf-8")
         return path, f
     return write_followup_pdf(f, lang, path, trend, charts), f
+
+
+# --------------------------------------------------------------------------- the chat commands
+
+
+def _say(svc: Services, ctx: Ctx, key: str, **kw: object) -> None:
+    svc.reply(ctx, Outbound(t(ctx.lang, key, **kw), kind="notice"))
+
+
+def _audit(ctx: Ctx, action: str, detail: dict[str, object]) -> None:
+    assert ctx.person is not None and ctx.group is not None
+    ctx.uow.store.audit(ctx.now, ctx.group.id, ctx.person.name, action, detail)
+
+
+def export_command(svc: Services, ctx: Ctx, cmd: Export) -> None:
+    """`export [FROM [TO]] [csv|xlsx] [answers|pictures|actions|all]`: by default the last 12 weeks, XLSX, all."""
+    assert ctx.group is not None
+    now = local_round_key(ctx.now, ctx.group.tz)
+    first = cmd.weeks[0] if cmd.weeks else now.minus(TREND_WEEKS - 1)
+    last = cmd.weeks[1] if len(cmd.weeks) == 2 else now
+    fmt, what = cmd.fmt, cmd.what
+    out_dir = group_dir(svc, ctx.group) / "exports" / uuid.uuid4().hex[:12]
+    try:
+        result = export(
+            ctx.uow, ctx.group, first, last, fmt, KINDS if what == "all" else (what,), out_dir, ctx.lang, now
+        )
+    except ReportError as exc:
+        svc.reply(ctx, Outbound(exc.text(ctx.lang), kind="notice"))
+        return
+    rows = t(
+        ctx.lang,
+        "cmd.export.rows",
+        answers=plural(ctx.lang, "export.n.answers", result.answers),
+        cells=plural(ctx.lang, "export.n.cells", result.cells),
+        actions=plural(ctx.lang, "followup.n.actions", result.actions),
+    )
+    text = t(ctx.lang, "cmd.export.done", first=str(first), last=str(last), rows=rows)
+    svc.reply(
+        ctx,
+        Outbound(
+            text,
+            kind="export",
+            data={"from": str(first), "to": str(last), "format": fmt, "what": what},
+            attachments=tuple(attachment(p) for p in result.files),
+        ),
+    )
+    _audit(ctx, "export", {"from": str(first), "to": str(last), "format": fmt, "what": what})
+
+
+def followup_command(svc: Services, ctx: Ctx, cmd: Followup) -> None:
+    """`followup [YEAR] [html|pdf]`: the yearly follow-up of decided actions for the steering group."""
+    assert ctx.group is not None
+    now = local_round_key(ctx.now, ctx.group.tz)
+    year, fmt = now.year if cmd.year is None else cmd.year, cmd.fmt
+    out = group_dir(svc, ctx.group) / "followup" / uuid.uuid4().hex[:12]
+    stem = f"uppfoljning-{year}" if ctx.lang == "sv" else f"follow-up-{year}"
+    try:
+        path, f = followup_document(
+            svc, ctx.uow, ctx.group, year, fmt, ctx.lang, now, Path(out) / f"{stem}.{ctx.lang}.{fmt}"
+        )
+    except ReportError as exc:
+        svc.reply(ctx, Outbound(exc.text(ctx.lang), kind="notice"))
+        return
+    text = t(
+        ctx.lang,
+        "cmd.followup.done",
+        year=year,
+        actions=plural(ctx.lang, "noun.decided_action", len(f.effects)),
+        weeks=plural(ctx.lang, "followup.n.weeks", f.weeks_with_reports),
+    )
+    svc.reply(ctx, Outbound(text, kind="followup", data={"year": year, "format": fmt}, attachments=(attachment(path),)))
+    _audit(ctx, "followup", {"year": year, "format": fmt})
+
+
+def followup_bad_year(svc: Services, ctx: Ctx, cmd: FollowupBadYear) -> None:
+    assert ctx.group is not None
+    _say(svc, ctx, "cmd.followup.bad_year", value=cmd.value, last=local_round_key(ctx.now, ctx.group.tz).year + 1)

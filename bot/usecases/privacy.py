@@ -1,7 +1,5 @@
-"""Personal data: coordinator edits of notes, retention, `forget NAME`, and a person's copy of their own data.
+"""Personal data: retention, `forget NAME`, and a person's copy of their own data.
 
-* **Review.** `review edit ID: text` rewrites a note before it reaches the weekly report (approve and hide are
-  in bot/commands.py); the edit is audited without the text.
 * **Retention (gallring).** `retention()` deletes reporters' free text (notes, the "anything more" text, saved
   questionnaires) of weeks older than `privacy.note_retention_weeks`, and the queued messages of that time that
   quote them; levels, places, decisions and reports are kept. The scheduler runs it daily; it is idempotent.
@@ -15,22 +13,23 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import shutil
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.conversation.ids import parse_id
 from bot.conversation.messages import Attachment, Outbound
-from bot.domain.cycle import local_round_key
-from bot.domain.masking import clean_text
-from bot.services import Ctx, Services
+from bot.domain.commands import Forget, MyData
+from bot.domain.cycle import RoundKey, local_round_key
+from bot.usecases.context import Ctx
+
+if TYPE_CHECKING:
+    from bot.services import Services
 from bot.text import LANGUAGES, count, t
+from bot.usecases.reports import REPORT_FORMATS, group_dir, report_filename, weekly_report
 
 log = logging.getLogger(__name__)
-NOTE_MAX = 1000
 EXPORT_KEEP = timedelta(days=1)
 #: Files made for a chat `export` or `followup` are attachments waiting in the outbox: kept a week, long enough
 #: for an outage of the platform, then removed (they hold answers, though never names).
@@ -44,24 +43,6 @@ def _say(svc: Services, ctx: Ctx, key: str, **kw: object) -> None:
 def _audit(ctx: Ctx, action: str, detail: dict[str, object]) -> None:
     assert ctx.person is not None and ctx.group is not None
     ctx.uow.store.audit(ctx.now, ctx.group.id, ctx.person.name, action, detail)
-
-
-# ---------------------------------------------------------------- review edit
-
-
-def review_edit(svc: Services, ctx: Ctx, round_id: int, args: list[str]) -> None:
-    """`review edit ID: new text` (or without the colon)."""
-    m = re.fullmatch(r"#?(\d{1,10})\s*:?\s*(.*)", " ".join(args), re.DOTALL)
-    ident = m.group(1) if m else ""
-    text = clean_text(m.group(2), NOTE_MAX) if m else ""
-    if parse_id(ident) is None or not text:
-        _say(svc, ctx, "cmd.usage", usage=t(ctx.lang, "review.edit_usage"))
-        return
-    if not ctx.uow.store.edit_note(round_id, ident, text):
-        _say(svc, ctx, "cmd.review.unknown", id=ident)
-        return
-    _say(svc, ctx, "review.edited", id=ident, text=text)
-    _audit(ctx, "review_edit", {"note": ident})
 
 
 # ---------------------------------------------------------------- retention
@@ -136,9 +117,6 @@ def _remake_reports(svc: Services, ctx: Ctx, weeks: list[str]) -> int:
     """The weekly report files already written for the weeks the person answered (PDF, HTML, Markdown in each
     language) made again from the erased data, in place, so a file on disk or still waiting as an attachment in
     the outbox holds none of their notes; how many were made again."""
-    from bot.domain.cycle import RoundKey
-    from bot.reporting import REPORT_FORMATS, group_dir, report_filename, weekly_report
-
     assert ctx.group is not None
     folder = group_dir(svc, ctx.group)
     remade = 0
@@ -156,13 +134,9 @@ def _remake_reports(svc: Services, ctx: Ctx, weeks: list[str]) -> int:
 # ---------------------------------------------------------------- forget
 
 
-def cmd_forget(svc: Services, ctx: Ctx, args: list[str]) -> None:
+def forget(svc: Services, ctx: Ctx, cmd: Forget) -> None:
     assert ctx.group is not None and ctx.person is not None
-    name = " ".join(args).strip()
-    person = ctx.uow.store.person_by_name(ctx.group.id, name) if name else None
-    if not name:
-        _say(svc, ctx, "cmd.usage", usage=t(ctx.lang, "forget.usage"))
-        return
+    person = ctx.uow.store.person_by_name(ctx.group.id, cmd.person)
     if person is None:
         # Not the name again: a second `forget` (or a typo) must store nothing about the person.
         _say(svc, ctx, "forget.unknown")
@@ -204,7 +178,7 @@ def _remove_own_files(svc: Services, person_id: int) -> int:
 # ---------------------------------------------------------------- a person's own data
 
 
-def cmd_mydata(svc: Services, ctx: Ctx, args: list[str]) -> None:
+def mydata(svc: Services, ctx: Ctx, cmd: MyData) -> None:
     """Everything stored about the asker, privately (svc.reply always answers the asker in private)."""
     assert ctx.person is not None and ctx.group is not None
     data = ctx.uow.store.person_export(ctx.person.id)
