@@ -131,6 +131,31 @@ class Intake:
             await asyncio.sleep(0.005)
         return True
 
+    def wait(self, timeout: float = 30.0) -> bool:
+        """`settle` for a caller without an event loop (the console, between two typed lines)."""
+        deadline = time.monotonic() + timeout
+        while self.busy:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.001)
+        return True
+
+    async def handled(self, timeout: float | None = None) -> bool:
+        """Wait until what was submitted so far is handled (its unit of work committed), its replies sent or
+        not: a platform that is told "received" only after that (Telegram's polling offset) is told here. It
+        counts, so it is exact while nobody else submits in the meantime. False on timeout (None: no limit)."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            upto = self._submitted
+        deadline = None if timeout is None else loop.time() + timeout
+        while True:
+            with self._lock:
+                if self._handled >= upto:
+                    return True
+            if deadline is not None and loop.time() > deadline:
+                return False
+            await asyncio.sleep(0.002)
+
     def close(self, timeout: float = 10.0) -> None:
         """Finish what was accepted, drain after it, then stop the threads (blocking: call it off the loop)."""
         with self._lock:
