@@ -20,6 +20,7 @@ from bot.outbox import drainer
 from bot.ratelimit import RateLimiter
 from handlers.telegram.edge import TelegramSender
 from handlers.telegram.listeners import TelegramListeners, register
+from handlers.telegram.runner import poll_forever
 from tests import realproc
 from tests.conftest import TUE_OPEN, group_dict, make_config
 from tests.fakes.telegram_api import FakeClock, FakeTelegramAPI
@@ -152,6 +153,33 @@ def test_coordinator_command_and_a_repeated_update(tmp_path: Path) -> None:
         assert sum("Svar: 0 av 3" in t for t in texts) == 1
         await e.feed(e.fake.command_update(ANNA, ANNA, "status"))
         assert e.last(ANNA)["text"] == 'Kommandot "status" är bara för samordnare.'
+
+    run_edge(tmp_path, body)
+
+
+def test_polling_hands_a_batch_to_the_intake_in_order_and_confirms_it_once_handled(tmp_path: Path) -> None:
+    """Updates fetched together go through the intake in the order Telegram sent them; the next getUpdates
+    confirms them (offset) only after they were handled, and a repeat of one is dropped by its update id."""
+
+    async def body(e: Edge) -> None:
+        await e.tick()
+        first = e.fake.push_update(e.fake.command_update(SARA, SARA, "status"))
+        e.fake.push_update(e.fake.command_update(SARA, SARA, "help"))
+        last = e.fake.push_update(e.fake.message_update(999, 999, "hej"))
+
+        def confirmed() -> bool:
+            return any(c.params.get("offset") for c in e.fake.calls_to("getUpdates"))
+
+        await poll_forever(e.tg, e.listeners, timeout=0, stop=confirmed)
+        offsets = [c.params.get("offset") for c in e.fake.calls_to("getUpdates")]
+        assert offsets == [None, last["update_id"] + 1]
+        assert await e.listeners.settle()
+        texts = e.fake.texts_to(SARA)
+        status = next(i for i, t in enumerate(texts) if "Svar: 0 av 3" in t)
+        assert status == len(texts) - 2  # /status answered, then /help, in the order they were sent
+        assert "känner inte igen dig" in e.last(999)["text"]
+        await e.process(first)  # delivered again: dropped
+        assert e.fake.texts_to(SARA) == texts
 
     run_edge(tmp_path, body)
 
