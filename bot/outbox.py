@@ -221,4 +221,3 @@ def drainer(dispatcher: Dispatcher, platform: str, limit: int = 1000) -> Callabl
         return dispatcher.drain(platform, limit)
 
     return drain
-
