@@ -190,7 +190,7 @@ async def _run_http(
                 raise RuntimeError("the stand-in Slack API did not take the Socket Mode URL")
         edge = await runner.start(
             slack,
-            app.services,
+            app.core,
             app.dispatcher,
             bot_token=bot_token,
             app_token=app_token,

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine as SqlEngine
 
 from bot.clock import Clock, SystemClock
 from bot.config import Config
+from bot.conversation.messages import Inbound
+from bot.engine import ConsoleUser, Engine
 from bot.outbox import Dispatcher, Sender
+from bot.ports import UnitOfWork
 from bot.services import Services
+from bot.usecases import accounts
 from storage.db import make_session_factory, open_engine
 from storage.migrate import migrate, startup_lock
 from storage.uow import SqlUnitOfWork
@@ -36,12 +40,51 @@ def tune_runtime() -> None:
     gc.freeze()
 
 
+class CoreEngine:
+    """The engine the edges speak to (bot/engine.py): the services' event handling, and the account look-ups of
+    bot/usecases/accounts.py, each in a unit of work of its own."""
+
+    def __init__(self, config: Config, services: Services, uow_factory: Callable[[], UnitOfWork]) -> None:
+        self.config = config
+        self.services = services
+        self.uow_factory = uow_factory
+        self.language = config.groups[0].language if config.groups else "sv"
+
+    def handle(self, inbound: Inbound) -> object:
+        return self.services.handle(inbound)
+
+    def handle_many(self, inbounds: Sequence[Inbound], pause: Callable[[], object]) -> object:
+        return self.services.handle_many(inbounds, pause)
+
+    def message_ref(self, platform: str, address: str, message_id: str) -> str | None:
+        return self.services.message_ref(platform, address, message_id)
+
+    def show_pending(self, platform: str, address: str) -> bool:
+        return self.services.show_pending(platform, address)
+
+    def tick(self) -> object:
+        return self.services.tick()
+
+    def language_of(self, platform: str, account: str) -> str | None:
+        with self.uow_factory() as uow:
+            return accounts.language_of(uow, platform, account)
+
+    def console_user(self, who: str) -> ConsoleUser | None:
+        with self.uow_factory() as uow:
+            return accounts.find_console_user(uow, self.config.groups, who)
+
+    def console_names(self) -> list[str]:
+        with self.uow_factory() as uow:
+            return accounts.console_names(uow, self.config.groups)
+
+
 @dataclass
 class App:
     config: Config
-    engine: Engine
+    engine: SqlEngine  # the database's
     services: Services
     dispatcher: Dispatcher
+    core: Engine  # what the edges speak to
 
     def close(self) -> None:
         self.engine.dispose()
@@ -71,9 +114,13 @@ def build(
     writer = threading.RLock() if engine.dialect.name == "sqlite" else None  # see SqlUnitOfWork
     clock = clock or SystemClock()
     senders = senders or {}
+
+    def unit() -> SqlUnitOfWork:
+        return SqlUnitOfWork(factory, writer)
+
     services = Services(
         config,
-        lambda: SqlUnitOfWork(factory, writer),
+        unit,
         clock,
         platforms=tuple(platforms if platforms is not None else senders),
     )
@@ -83,5 +130,5 @@ def build(
         if sync:
             services.sync_config()
     lease = timedelta(seconds=config.run.outbox_lease_seconds)
-    dispatcher = Dispatcher(lambda: SqlUnitOfWork(factory, writer), clock, senders, lease=lease)
-    return App(config, engine, services, dispatcher)
+    dispatcher = Dispatcher(unit, clock, senders, lease=lease)
+    return App(config, engine, services, dispatcher, CoreEngine(config, services, unit))

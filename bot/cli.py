@@ -7,19 +7,18 @@ import contextlib
 import logging
 import os
 import sys
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from bot import cli_reports
 from bot.cli_common import DEFAULT_CONFIG, ConfigOpt, build_app, fail, load
 from bot.clock import Clock
-from bot.config import Config
-
-if TYPE_CHECKING:
-    from handlers.slack.runner import SlackEdge
+from bot.config import Config, Secrets
+from bot.engine import Runner
 
 app = typer.Typer(
     add_completion=False,
@@ -51,8 +50,6 @@ def _clock(at: str | None, cfg: Config) -> Clock:
 
 
 def _log_secrets() -> tuple[str | None, ...]:
-    from bot.config import Secrets
-
     secrets = Secrets()
     return (
         secrets.telegram_token,
@@ -155,14 +152,18 @@ def chat(
 ) -> None:
     """Talk to the bot in this terminal as a reporter or coordinator."""
     from handlers.console.chat import run_chat
-    from handlers.console.edge import ConsoleSender
+    from handlers.console.runner import ConsoleRunner
 
     cfg = load(config)
     clock = _clock(at, cfg)
-    sender = ConsoleSender(sys.stdout)
-    built = build_app(cfg, clock=clock, senders={"console": sender})
+    console = ConsoleRunner(sys.stdout)
+    built = build_app(cfg, clock=clock, senders={"console": console.sender})
     try:
-        code = run_chat(built, sender, as_, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
+        console.start(built.core, built.dispatcher)
+        try:
+            code = run_chat(built.core, console, as_, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
+        finally:
+            console.stop()
     finally:
         built.close()
     raise typer.Exit(code)
@@ -189,13 +190,6 @@ def run(
     ] = None,
 ) -> None:
     """Start the scheduler and the platforms the configuration enables."""
-    from bot.bootstrap import tune_runtime
-    from bot.config import Secrets
-    from bot.leader import Leadership, lead_forever
-    from bot.outbox import Sender, drain_forever, drainer
-    from bot.scheduler import build_scheduler
-    from bot.usecases.privacy import add_retention_job
-
     cfg = load(config)
     secrets = Secrets()
     if cfg.slack.enabled and not secrets.slack_bot_token:
@@ -217,144 +211,108 @@ def run(
             "(1-256 characters A-Z, a-z, 0-9, _ and -)"
         )
     clock = _clock(at, cfg)
-    log = logging.getLogger("est-bot")  # set up, with every other command's log, in _protected_logging
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it
+        asyncio.run(_run(cfg, secrets, clock))
 
-    async def main() -> None:
-        from bot.retry import keep_trying
 
-        senders: dict[str, Sender] = {}
-        tg = None
-        if cfg.telegram.enabled:
-            from handlers.telegram.edge import TelegramSender, register
-            from handlers.telegram.runner import build_application, poll_forever, set_menu
+def _runners(cfg: Config, secrets: Secrets) -> list[Runner]:
+    """The enabled platforms' runners (made inside the event loop: Telegram's sender runs its calls on it)."""
+    runners: list[Runner] = []
+    if cfg.telegram.enabled:
+        from handlers.telegram.runner import TelegramRunner
 
-            assert secrets.telegram_token is not None
-            tg = build_application(cfg.telegram, secrets.telegram_token)
-            senders["telegram"] = TelegramSender(tg, asyncio.get_running_loop())
-        if cfg.slack.enabled:
-            from handlers.slack.runner import build_sender
+        assert secrets.telegram_token is not None
+        coordinators = [
+            r.telegram
+            for g in cfg.groups
+            for r in g.reporters
+            if r.telegram is not None and r.role in ("coordinator", "admin")
+        ]
+        runners.append(
+            TelegramRunner(cfg.telegram, secrets.telegram_token, secrets.telegram_webhook_secret, coordinators)
+        )
+    if cfg.slack.enabled:
+        from handlers.slack.runner import SlackRunner
 
-            assert secrets.slack_bot_token is not None
-            senders["slack"] = build_sender(cfg.slack, secrets.slack_bot_token, lang=cfg.groups[0].language)
-        built = build_app(cfg, clock=clock, senders=senders, platforms=tuple(senders))
-        slack_edges: list[SlackEdge] = []
-        tg_ready = asyncio.Event()
-        scheduler = build_scheduler(built.services, cfg.run.tick_seconds)
-        add_retention_job(scheduler, built.services)
-        leadership = Leadership(built.engine)
-        tasks: list[asyncio.Task[None]] = []
-        polling: list[asyncio.Task[None]] = []
-
-        async def gain() -> None:
-            # The leader runs the schedule and, in polling mode, is the one process that asks Telegram for
-            # updates (Telegram allows one getUpdates caller). Every process sends the outbox.
-            scheduler.resume()
-            if tg is not None and not webhook and not polling:
-                polling.append(asyncio.create_task(poll_when_ready()))
-            await asyncio.to_thread(built.services.tick)
-
-        async def poll_when_ready() -> None:
-            await tg_ready.wait()
-            assert tg is not None
-            await poll_forever(tg)
-
-        async def loss() -> None:
-            scheduler.pause()
-            while polling:
-                polling.pop().cancel()
-
-        async def start_telegram() -> None:
-            # Each step may be tried again after a failure: initialize() is done once it succeeded, and the
-            # application and the webhook are started only if they do not run yet.
-            assert tg is not None and tg.updater is not None
-            await tg.initialize()
-            coordinators = [
-                r.telegram
-                for g in cfg.groups
-                for r in g.reporters
-                if r.telegram is not None and r.role in ("coordinator", "admin")
-            ]
-            await set_menu(tg, coordinators)
-            if not tg.running:
-                await tg.start()
-            if webhook and not tg.updater.running:
-                # PTB answers a request without the right X-Telegram-Bot-Api-Secret-Token with 403.
-                url = cfg.telegram.webhook_url or ""
-                path = url.split("://", 1)[1].partition("/")[2]
-                await tg.updater.start_webhook(
-                    listen=cfg.telegram.listen,
-                    port=cfg.telegram.port,
-                    url_path=path,
-                    webhook_url=url,
-                    secret_token=secrets.telegram_webhook_secret,
-                )
-            tg_ready.set()
-            tasks.append(asyncio.create_task(drain_forever(built.dispatcher, "telegram")))
-
-        async def start_slack() -> None:
-            from handlers.slack import runner as slack_runner
-
-            assert secrets.slack_bot_token is not None
-            slack_edge = await slack_runner.start(
+        assert secrets.slack_bot_token is not None
+        runners.append(
+            SlackRunner(
                 cfg.slack,
-                built.services,
-                built.dispatcher,
                 bot_token=secrets.slack_bot_token,
                 app_token=secrets.slack_app_token,
                 signing_secret=secrets.slack_signing_secret,
                 lang=cfg.groups[0].language,
             )
-            slack_edges.append(slack_edge)
+        )
+    return runners
 
-        try:
-            # A platform that cannot be reached is tried again with backoff (bot/retry.py) while the schedule, the
-            # outbox and the other platforms run: the start never waits for it.
-            if tg is not None:
-                register(tg, built.services, drainer(built.dispatcher, "telegram"))
-                from handlers.telegram.runner import credentials_refused as telegram_refused
 
-                tasks.append(
-                    asyncio.create_task(
-                        keep_trying("Telegram", start_telegram, refused=telegram_refused, secret="EST_TELEGRAM_TOKEN")
-                    )
-                )
-            if cfg.slack.enabled:
-                from handlers.slack.runner import credentials_refused as slack_refused
+async def _run(cfg: Config, secrets: Secrets, clock: Clock) -> None:
+    """`est-bot run` composed: the platforms' runners, the core and its outbox, the schedule under the
+    leadership; then wait, and stop them in order."""
+    from bot.bootstrap import tune_runtime
+    from bot.leader import Leadership, lead_forever
+    from bot.retry import keep_trying
+    from bot.scheduler import build_scheduler
+    from bot.usecases.privacy import add_retention_job
 
-                secret = "EST_SLACK_BOT_TOKEN and EST_SLACK_APP_TOKEN"
-                tasks.append(
-                    asyncio.create_task(keep_trying("Slack", start_slack, refused=slack_refused, secret=secret))
-                )
-            scheduler.start(paused=True)
-            tune_runtime()
-            tasks.append(asyncio.create_task(lead_forever(leadership, gain, loss, cfg.run.leader_retry_seconds)))
-            log.info(
-                "running: %d groups, platforms: %s; Ctrl-C stops",
-                len(cfg.groups),
-                ", ".join(senders) or "none (use `est-bot chat`)",
-            )
-            await asyncio.Event().wait()
-        finally:
-            scheduler.shutdown(wait=False)
-            for task in tasks + polling:
-                task.cancel()
-            for edge in slack_edges:
-                await edge.stop()
-            # Drains still running in threads (an update's handler, the periodic one) finish their message
-            # before the platform clients shut down; what is left waits in the outbox for the next start.
-            if not await asyncio.to_thread(built.dispatcher.close):
-                log.warning("a drain was still sending at shutdown; its message will be sent again after a restart")
-            if tg is not None:
-                if tg.updater is not None and tg.updater.running:
-                    await tg.updater.stop()
-                if tg.running:
-                    await tg.stop()
-                await tg.shutdown()
-            await asyncio.to_thread(leadership.release)
-            built.close()
+    log = logging.getLogger("est-bot")  # set up, with every other command's log, in _protected_logging
+    runners = _runners(cfg, secrets)
+    senders = {r.platform: r.sender for r in runners}
+    built = build_app(cfg, clock=clock, senders=senders, platforms=tuple(senders))
+    scheduler = build_scheduler(built.services, cfg.run.tick_seconds)
+    add_retention_job(scheduler, built.services)
+    leadership = Leadership(built.engine)
+    tasks: list[asyncio.Task[None]] = []
 
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it
-        asyncio.run(main())
+    async def gain() -> None:
+        # The leader runs the schedule and whatever a platform leaves to one process (Telegram's polling).
+        # Every process takes events and sends the outbox.
+        scheduler.resume()
+        for runner in runners:
+            await runner.lead()
+        await asyncio.to_thread(built.services.tick)
+
+    async def loss() -> None:
+        scheduler.pause()
+        for runner in runners:
+            await runner.step_down()
+
+    def starter(runner: Runner) -> Callable[[], Awaitable[None]]:
+        async def start() -> None:
+            await runner.start(built.core, built.dispatcher)
+
+        return start
+
+    try:
+        # A platform that cannot be reached is tried again with backoff (bot/retry.py) while the schedule, the
+        # outbox and the other platforms run: the start never waits for it.
+        for runner in runners:
+            trying = keep_trying(runner.name, starter(runner), refused=runner.refused, secret=runner.secret)
+            tasks.append(asyncio.create_task(trying))
+        scheduler.start(paused=True)
+        tune_runtime()
+        tasks.append(asyncio.create_task(lead_forever(leadership, gain, loss, cfg.run.leader_retry_seconds)))
+        log.info(
+            "running: %d groups, platforms: %s; Ctrl-C stops",
+            len(cfg.groups),
+            ", ".join(senders) or "none (use `est-bot chat`)",
+        )
+        await asyncio.Event().wait()
+    finally:
+        scheduler.shutdown(wait=False)
+        for task in tasks:
+            task.cancel()
+        for runner in runners:  # no more events; what was acknowledged is worked through
+            await runner.stop()
+        # Drains still running in threads finish their message before the platform clients shut down; what is
+        # left waits in the outbox for the next start.
+        if not await asyncio.to_thread(built.dispatcher.close):
+            log.warning("a drain was still sending at shutdown; its message will be sent again after a restart")
+        for runner in runners:
+            await runner.close()
+        await asyncio.to_thread(leadership.release)
+        built.close()
 
 
 @app.command()

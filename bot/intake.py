@@ -1,19 +1,20 @@
-"""Acknowledge first, work after: the queue between a chat edge's listeners and the core.
+"""Acknowledge first, work after: the queue between a chat edge's listeners and the core. Every edge comes in
+this way (Slack's listeners, Telegram's, the console's typed lines), each with an intake of its own.
 
 A platform wants its acknowledgement at once (Slack within 3 seconds, and people feel anything slower than a
 few tens of milliseconds), while handling a button press is CPU-bound Python and a database transaction, and
 sending the reply waits on the platform and its rate limits. So the three are apart:
 
     listener (event loop) --submit--> [intake thread] --kick--> [sender thread] --> platform
-        ack at once                    services.handle,           outbox drain: all that is due,
+        ack at once                    engine.handle,             outbox drain: all that is due,
                                        one event after another    then wait for the next kick
 
 * Intake threads, one per lane, handle events in the order they were acknowledged, so one person's presses
   keep their order. The edges put commands in a lane of their own: a slow one (a PDF report, the month's
   statistics) never holds up the questionnaire's button presses.
 * In the first lane, what has queued up while the thread was busy is handled together, up to `batch` events
-  in one unit of work (`Services.handle_many`): under load one commit serves many presses; with one person
-  at a time every press is still its own. Nothing is half-stored either way, and a failure costs only its
+  in one unit of work (`Engine.handle_many`, bot/engine.py): under load one commit serves many presses; with
+  one person at a time every press is still its own. Nothing is half-stored either way, and a failure costs only its
   own event (handle_many then handles the batch again one by one). The command lane takes one at a time.
 * Between the events of a batch the intake thread gives way (`give_way`): the event loop, if it has work,
   runs first, so acknowledgements go out while a batch is being handled. A batch's presses make almost no
@@ -51,7 +52,7 @@ log = logging.getLogger(__name__)
 Work = Sequence[Inbound] | Callable[[], Sequence[Inbound]]
 
 
-#: Events handled in one unit of work at most (see `Services.handle_many`).
+#: Events handled in one unit of work at most (see `Engine.handle_many`).
 BATCH = 32
 
 
@@ -130,6 +131,31 @@ class Intake:
                 return False
             await asyncio.sleep(0.005)
         return True
+
+    def wait(self, timeout: float = 30.0) -> bool:
+        """`settle` for a caller without an event loop (the console, between two typed lines)."""
+        deadline = time.monotonic() + timeout
+        while self.busy:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.001)
+        return True
+
+    async def handled(self, timeout: float | None = None) -> bool:
+        """Wait until what was submitted so far is handled (its unit of work committed), its replies sent or
+        not: a platform that is told "received" only after that (Telegram's polling offset) is told here. It
+        counts, so it is exact while nobody else submits in the meantime. False on timeout (None: no limit)."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            upto = self._submitted
+        deadline = None if timeout is None else loop.time() + timeout
+        while True:
+            with self._lock:
+                if self._handled >= upto:
+                    return True
+            if deadline is not None and loop.time() > deadline:
+                return False
+            await asyncio.sleep(0.002)
 
     def close(self, timeout: float = 10.0) -> None:
         """Finish what was accepted, drain after it, then stop the threads (blocking: call it off the loop)."""

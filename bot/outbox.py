@@ -29,7 +29,6 @@ parked at once.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import socket
@@ -222,17 +221,3 @@ def drainer(dispatcher: Dispatcher, platform: str, limit: int = 1000) -> Callabl
         return dispatcher.drain(platform, limit)
 
     return drain
-
-
-async def drain_forever(
-    dispatcher: Dispatcher, platform: str, every: float = 1.0, stop: Callable[[], bool] = lambda: False
-) -> None:
-    """Send what is due on one platform every `every` seconds (in a worker thread: sending never blocks the
-    loop); a failed round is logged and the next one tries again. Cancelling the task leaves a drain in progress
-    running in its thread: at shutdown `Dispatcher.close()` waits for it."""
-    while not stop():
-        try:
-            await asyncio.to_thread(dispatcher.drain, platform, 1000)
-        except Exception:
-            log.exception("draining the %s outbox failed; trying again", platform)
-        await asyncio.sleep(every)

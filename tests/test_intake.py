@@ -150,3 +150,50 @@ def test_a_slow_command_does_not_hold_up_the_presses_in_the_other_lane() -> None
     finally:
         release.set()
         intake.close()
+
+
+def test_handled_waits_for_the_handling_and_not_for_the_drain() -> None:
+    """What Telegram's polling waits for before it confirms a batch of updates: the units of work committed."""
+    rec = Recorder()
+    rec.gate.clear()
+    drain_gate = threading.Event()
+
+    def drain() -> int:
+        drain_gate.wait(10)  # the platform is slow to take the replies
+        return rec.drain()
+
+    intake = Intake(rec.handle, drain, "test", every=None)
+    try:
+
+        async def scenario() -> None:
+            for n in range(3):
+                intake.submit([_press("U1", n)])
+            assert not await intake.handled(timeout=0.05)  # held: not handled yet
+            rec.gate.set()
+            assert await intake.handled(timeout=10)
+            assert len(rec.handled) == 3
+            assert intake.busy  # the replies are not through a drain yet
+            drain_gate.set()
+            assert await intake.settle(10)
+
+        asyncio.run(scenario())
+    finally:
+        rec.gate.set()
+        drain_gate.set()
+        intake.close()
+
+
+def test_wait_blocks_until_handled_and_drained() -> None:
+    """The console's way: each typed line is worked through before the next prompt."""
+    rec = Recorder(delay=0.01)
+    intake = Intake(rec.handle, rec.drain, "test", every=None)
+    try:
+        intake.submit([_press("U1", 0)])
+        assert intake.wait(10)
+        assert rec.handled == [("U1", "q1:l:0:0")] and 1 in rec.drained_upto
+        rec.gate.clear()
+        intake.submit([_press("U1", 1)])
+        assert not intake.wait(0.05)
+    finally:
+        rec.gate.set()
+        intake.close()

@@ -18,8 +18,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.conversation.messages import Inbound
+from bot.engine import Engine
 from bot.intake import Intake, Work
-from bot.services import Services
 from handlers.slack import edge
 from handlers.slack.blocks import ACTION_PREFIX, MODAL_ACTION, WHERE_CALLBACK, where_modal
 
@@ -31,17 +31,17 @@ COMMANDS = 1
 
 
 class SlackListeners:
-    """Turns Bolt's callbacks into neutral events for the services. Every listener acknowledges, hands its
-    events to the intake (bot/intake.py) and returns: with `process_before_response` Bolt answers the
+    """Turns Bolt's callbacks into neutral events for the engine (bot/engine.py). Every listener acknowledges,
+    hands its events to the intake (bot/intake.py) and returns: with `process_before_response` Bolt answers the
     request as soon as the listener returns, so the acknowledgement waits for no database and no other
     request's work."""
 
     def __init__(
-        self, services: Services, drain: Callable[[], int], lang: str = "sv", drain_every: float | None = 1.0
+        self, engine: Engine, drain: Callable[[], int], lang: str | None = None, drain_every: float | None = 1.0
     ) -> None:
-        self.services = services
-        self.lang = lang
-        self.intake = Intake(services.handle, drain, "slack", every=drain_every, handle_many=services.handle_many)
+        self.engine = engine
+        self.lang = lang or engine.language
+        self.intake = Intake(engine.handle, drain, "slack", every=drain_every, handle_many=engine.handle_many)
         self._forms: set[asyncio.Task[None]] = set()  # where/what forms being opened
 
     @property
@@ -61,9 +61,7 @@ class SlackListeners:
         self.intake.close()
 
     def _language_of(self, user: str) -> str:
-        with self.services.uow_factory() as uow:
-            person = uow.store.person_by_account(edge.PLATFORM, user)
-            return person.language if person else self.lang
+        return self.engine.language_of(edge.PLATFORM, user) or self.lang
 
     def _submit(self, what: str, read: Callable[[], Work], lane: int = 0) -> None:
         """Read the payload and queue it, after the acknowledgement. A failure here is logged with its
@@ -125,7 +123,7 @@ class SlackListeners:
         await ack()
 
         def ref_of(channel: str, message_id: str) -> str | None:
-            return self.services.message_ref(edge.PLATFORM, channel, message_id)
+            return self.engine.message_ref(edge.PLATFORM, channel, message_id)
 
         def inbounds() -> list[Inbound]:  # which candidate a reaction is on needs the database: in the intake
             return _some(edge.reaction_to_inbound(body, ref_of))

@@ -1,5 +1,5 @@
-"""Start the Slack edge inside `est-bot run`: the Bolt app in Socket Mode or over HTTP (Bolt's ASGI adapter
-served by uvicorn), and the outbox drain."""
+"""The Slack edge inside `est-bot run` (`SlackRunner`): the Bolt app in Socket Mode or over HTTP (Bolt's ASGI
+adapter served by uvicorn), its listeners and their intake, and the sender."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import SlackConfig
-from bot.outbox import Dispatcher, drainer
+from bot.engine import Engine
+from bot.outbox import Dispatcher, Sender, drainer
 from bot.ratelimit import RateLimiter
-from bot.services import Services
 from handlers.slack.listeners import SlackListeners, register
 from handlers.slack.sender import PLATFORM, SlackSender
 
@@ -96,17 +96,17 @@ class SlackEdge:
 
 async def start(
     config: SlackConfig,
-    services: Services,
+    engine: Engine,
     dispatcher: Dispatcher,
     *,
     bot_token: str,
     app_token: str | None,
     signing_secret: str | None,
-    lang: str = "sv",
+    lang: str | None = None,
     drain_every: float = 1.0,
 ) -> SlackEdge:
     app = build_app(config, bot_token, signing_secret)
-    listeners = SlackListeners(services, drainer(dispatcher, PLATFORM), lang, drain_every if drain_every > 0 else None)
+    listeners = SlackListeners(engine, drainer(dispatcher, PLATFORM), lang, drain_every if drain_every > 0 else None)
     register(app, listeners, config.command)
     edge = SlackEdge(app, listeners)
     try:
@@ -115,6 +115,61 @@ async def start(
         await asyncio.to_thread(listeners.close)  # no intake threads left behind by a start that failed
         raise
     return edge
+
+
+class SlackRunner:
+    """Slack in `est-bot run`: every process takes Slack's events (they come to whoever is connected), so the
+    leadership changes nothing here."""
+
+    name = "Slack"
+    platform = PLATFORM
+    secret = "EST_SLACK_BOT_TOKEN and EST_SLACK_APP_TOKEN"
+
+    def __init__(
+        self,
+        config: SlackConfig,
+        *,
+        bot_token: str,
+        app_token: str | None,
+        signing_secret: str | None,
+        lang: str = "sv",
+    ) -> None:
+        self.config = config
+        self.bot_token = bot_token
+        self.app_token = app_token
+        self.signing_secret = signing_secret
+        self._sender = build_sender(config, bot_token, lang=lang)
+        self.edge: SlackEdge | None = None
+
+    @property
+    def sender(self) -> Sender:
+        return self._sender
+
+    def refused(self, exc: BaseException) -> bool:
+        return credentials_refused(exc)
+
+    async def start(self, engine: Engine, dispatcher: Dispatcher) -> None:
+        self.edge = await start(
+            self.config,
+            engine,
+            dispatcher,
+            bot_token=self.bot_token,
+            app_token=self.app_token,
+            signing_secret=self.signing_secret,
+        )
+
+    async def lead(self) -> None:
+        return None
+
+    async def step_down(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        if self.edge is not None:
+            await self.edge.stop()
+
+    async def close(self) -> None:
+        return None  # the sender's WebClient holds no connection between calls
 
 
 async def _listen(edge: SlackEdge, config: SlackConfig, app: AsyncApp, app_token: str | None) -> None:

@@ -1,13 +1,13 @@
 """Telegram edge on python-telegram-bot.
 
-Updates become neutral `Inbound`s (`update_to_inbound`); the listeners registered by `register()` answer a
-callback query first, then hand the event to the services in a worker thread and drain the outbox. The
-`TelegramSender` delivers outbox rows with the real PTB `Bot`: inline keyboards for choices, HTML parse
-mode with every user text escaped, edits in place for a message's `ref`. A document (the picture, the report)
-is laid out as HTML by handlers/telegram/documents.py, in several messages where it is long.
+Updates become neutral `Inbound`s (`update_to_inbound`); the listeners (handlers/telegram/listeners.py) hand
+them to the intake (bot/intake.py) and answer a callback query. The `TelegramSender` delivers outbox rows with
+the real PTB `Bot`: inline keyboards for choices, HTML parse mode with every user text escaped, edits in place
+for a message's `ref`. A document (the picture, the report) is laid out as HTML by
+handlers/telegram/documents.py, in several messages where it is long.
 
-The outbox is drained in a worker thread (database work never blocks the loop); each Bot API call is
-scheduled back on the loop that owns the PTB application.
+The outbox is drained in the intake's sender thread (database work never blocks the loop); each Bot API call
+is scheduled back on the loop that owns the PTB application.
 """
 
 from __future__ import annotations
@@ -17,20 +17,19 @@ import concurrent.futures
 import html
 import logging
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from typing import Any, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.error import RetryAfter as TgRetryAfter
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import Application
 
 from bot.conversation.document import Document
 from bot.conversation.messages import Inbound, Outbound
 from bot.domain.model import OutboxItem
 from bot.outbox import PermanentFailure, RetryAfter
 from bot.ratelimit import RateLimiter, telegram_limits
-from bot.services import Services
 from handlers.telegram.documents import document_messages
 
 log = logging.getLogger(__name__)
@@ -217,25 +216,3 @@ class TelegramSender:
         if out.attachments:
             await self._send_attachments(chat_id, out)
         return str(sent.message_id)
-
-
-def register(
-    application: Application[Any, Any, Any, Any, Any, Any], services: Services, drain: Callable[[], int]
-) -> None:
-    """One listener for every kind of update the bot takes; each acknowledges first, then works."""
-
-    async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.callback_query is not None:
-            try:
-                await update.callback_query.answer()  # stop the button's spinner at once
-            except TelegramError as exc:
-                # A query delivered again after a restart is "too old" to answer; the press still counts.
-                log.info("callback query not answered (%s); handling the press anyway", exc)
-        inbound = update_to_inbound(update)
-        if inbound is None:
-            return
-        await asyncio.to_thread(services.handle, inbound)
-        await asyncio.to_thread(drain)
-
-    application.add_handler(CallbackQueryHandler(on_update))
-    application.add_handler(MessageHandler(filters.TEXT | filters.COMMAND | filters.LOCATION, on_update))

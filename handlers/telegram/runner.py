@@ -1,4 +1,5 @@
-"""Start the Telegram edge inside `est-bot run`: long polling, the outbox drain, the command menu."""
+"""The Telegram edge inside `est-bot run` (`TelegramRunner`): the PTB application and its sender, the listeners
+and their intake, the command menu, the webhook or (in the leader) long polling."""
 
 from __future__ import annotations
 
@@ -12,7 +13,11 @@ from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.config import TelegramConfig
+from bot.engine import Engine
+from bot.outbox import Dispatcher, Sender, drainer
 from bot.text import t
+from handlers.telegram.edge import PLATFORM, TelegramSender
+from handlers.telegram.listeners import TelegramListeners, register
 
 log = logging.getLogger(__name__)
 
@@ -110,16 +115,21 @@ async def set_menu(application: Application[Any, Any, Any, Any, Any, Any], coord
 
 
 async def poll_forever(
-    application: Application[Any, Any, Any, Any, Any, Any], timeout: int = 30, stop: Callable[[], bool] = lambda: False
+    application: Application[Any, Any, Any, Any, Any, Any],
+    listeners: TelegramListeners,
+    timeout: int = 30,
+    stop: Callable[[], bool] = lambda: False,
 ) -> None:
-    """Long polling that confirms an update to Telegram only after it was handled.
+    """Long polling that confirms updates to Telegram only after they were handled.
 
     PTB's own Updater asks for the next batch (which tells Telegram the last one arrived) while the last one is
-    still being handled, so a process killed in between loses those updates. Here `offset` moves past an update
-    only after `process_update` returned, i.e. after its unit of work committed: a crash before that makes
-    Telegram deliver it again, and a crash after the commit but before the next poll delivers a duplicate that
-    the services drop by its update id (`processed_events`). Network faults, 5xx, 429 and a 409 (another
-    poller, e.g. a leader that has not noticed it lost the lock) are waited out with backoff, never fatal."""
+    still being handled, so a process killed in between loses those updates. Here each batch of updates goes
+    to the intake (`process_update` runs the listener, which queues the update), and `offset` moves past the
+    batch only once the intake has handled all of it, i.e. after their units of work committed: a crash
+    before that makes Telegram deliver them again, and a crash after the commit but before the next poll
+    delivers duplicates that the core drops by their update id (`processed_events`). The batch is handled as
+    one where it can (bot/intake.py). Network faults, 5xx, 429 and a 409 (another poller, e.g. a leader that
+    has not noticed it lost the lock) are waited out with backoff, never fatal."""
     bot = application.bot
     offset: int | None = None
     delay = 1.0
@@ -145,4 +155,92 @@ async def poll_forever(
         delay = 1.0
         for update in updates:
             await application.process_update(update)
-            offset = update.update_id + 1
+        if updates:
+            await listeners.handled()
+            offset = updates[-1].update_id + 1
+
+
+class TelegramRunner:
+    """Telegram in `est-bot run`. Made inside the running event loop (the sender runs its Bot API calls on it)."""
+
+    name = "Telegram"
+    platform = PLATFORM
+    secret = "EST_TELEGRAM_TOKEN"
+
+    def __init__(self, config: TelegramConfig, token: str, webhook_secret: str | None, coordinators: list[int]) -> None:
+        self.config = config
+        self.webhook_secret = webhook_secret
+        self.coordinators = coordinators
+        self.application = build_application(config, token)
+        self._sender = TelegramSender(self.application, asyncio.get_running_loop())
+        self.listeners: TelegramListeners | None = None
+        self._ready = asyncio.Event()
+        self._polling: asyncio.Task[None] | None = None
+
+    @property
+    def sender(self) -> Sender:
+        return self._sender
+
+    @property
+    def webhook(self) -> bool:
+        return self.config.mode == "webhook"
+
+    def refused(self, exc: BaseException) -> bool:
+        return credentials_refused(exc)
+
+    async def start(self, engine: Engine, dispatcher: Dispatcher) -> None:
+        # Each step may be tried again after a failure: initialize() is done once it succeeded, the listeners
+        # are made once, and the application and the webhook are started only if they do not run yet.
+        tg = self.application
+        assert tg.updater is not None
+        await tg.initialize()
+        if self.listeners is None:  # after initialize(): the intake's sender sends from now on
+            self.listeners = TelegramListeners(engine, drainer(dispatcher, PLATFORM))
+            register(tg, self.listeners)
+        await set_menu(tg, self.coordinators)
+        if not tg.running:
+            await tg.start()
+        if self.webhook and not tg.updater.running:
+            # PTB answers a request without the right X-Telegram-Bot-Api-Secret-Token with 403.
+            url = self.config.webhook_url or ""
+            path = url.split("://", 1)[1].partition("/")[2]
+            await tg.updater.start_webhook(
+                listen=self.config.listen,
+                port=self.config.port,
+                url_path=path,
+                webhook_url=url,
+                secret_token=self.webhook_secret,
+            )
+        self._ready.set()
+
+    async def lead(self) -> None:
+        # In polling mode the leader is the one process that asks Telegram for updates (Telegram allows one
+        # getUpdates caller).
+        if not self.webhook and self._polling is None:
+            self._polling = asyncio.create_task(self._poll_when_ready())
+
+    async def _poll_when_ready(self) -> None:
+        await self._ready.wait()
+        assert self.listeners is not None
+        await poll_forever(self.application, self.listeners)
+
+    async def step_down(self) -> None:
+        polling, self._polling = self._polling, None
+        if polling is not None:
+            polling.cancel()
+            await asyncio.gather(polling, return_exceptions=True)
+
+    async def stop(self) -> None:
+        await self.step_down()
+        tg = self.application
+        if tg.updater is not None and tg.updater.running:
+            await tg.updater.stop()
+        if self.listeners is not None:
+            await self.listeners.settle(timeout=10.0)  # let acknowledged work finish
+            await asyncio.to_thread(self.listeners.close)
+
+    async def close(self) -> None:
+        tg = self.application
+        if tg.running:
+            await tg.stop()
+        await tg.shutdown()

@@ -165,7 +165,7 @@ def run_workspace(
             app = build(cfg, clock=ManualClock(TUE_OPEN), senders={"slack": sender})
             edge = await runner.start(
                 slack,
-                app.services,
+                app.core,
                 app.dispatcher,
                 bot_token=fake.bot_token,
                 app_token=None,

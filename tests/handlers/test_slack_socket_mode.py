@@ -40,7 +40,7 @@ def test_socket_mode_command_action_and_retried_event(tmp_path: Path) -> None:
             app = build(cfg, clock=ManualClock(TUE_OPEN), senders={"slack": sender})
             edge = await runner.start(
                 slack,
-                app.services,
+                app.core,
                 app.dispatcher,
                 bot_token=fake.bot_token,
                 app_token=fake.app_token,

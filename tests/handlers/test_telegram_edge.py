@@ -18,7 +18,9 @@ from bot.bootstrap import App, build
 from bot.clock import ManualClock
 from bot.outbox import drainer
 from bot.ratelimit import RateLimiter
-from handlers.telegram.edge import TelegramSender, register
+from handlers.telegram.edge import TelegramSender
+from handlers.telegram.listeners import TelegramListeners, register
+from handlers.telegram.runner import poll_forever
 from standins.telegram_api import FakeClock, FakeTelegramAPI
 from tests import realproc
 from tests.conftest import TUE_OPEN, group_dict, make_config
@@ -29,12 +31,23 @@ ANNA, SARA, KIM, MEETING, BROADCAST = 42, 43, 44, -1001000000001, -1001000000002
 
 
 class Edge:
-    def __init__(self, fake: FakeTelegramAPI, app: App, tg: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        self.fake, self.app, self.tg = fake, app, tg
+    def __init__(
+        self,
+        fake: FakeTelegramAPI,
+        app: App,
+        tg: Application[Any, Any, Any, Any, Any, Any],
+        listeners: TelegramListeners,
+    ) -> None:
+        self.fake, self.app, self.tg, self.listeners = fake, app, tg, listeners
+
+    async def process(self, update: dict[str, Any]) -> None:
+        """Hand an update to the listener as PTB does, and wait until the intake has handled it and sent the
+        replies."""
+        await self.tg.process_update(Update.de_json(update, self.tg.bot))
+        assert await self.listeners.settle()
 
     async def feed(self, update: dict[str, Any]) -> None:
-        pushed = self.fake.push_update(update)
-        await self.tg.process_update(Update.de_json(pushed, self.tg.bot))
+        await self.process(self.fake.push_update(update))
 
     async def tick(self) -> None:
         await asyncio.to_thread(self.app.services.tick)
@@ -80,10 +93,13 @@ def run_edge(tmp_path: Path, body: Callable[[Edge], Awaitable[None]]) -> FakeTel
             paced = FakeClock()  # the sender's pacing waits on this clock, never for real
             sender = TelegramSender(tg, asyncio.get_running_loop(), limiter=RateLimiter(paced, paced.advance))
             app = build(cfg, clock=ManualClock(TUE_OPEN), senders={"telegram": sender})
-            register(tg, app.services, drainer(app.dispatcher, "telegram"))
+            # No periodic drain: the tests drain themselves, or settle after an update (handled, replies sent).
+            listeners = TelegramListeners(app.core, drainer(app.dispatcher, "telegram"), drain_every=None)
+            register(tg, listeners)
             try:
-                await body(Edge(fake, app, tg))
+                await body(Edge(fake, app, tg, listeners))
             finally:
+                await asyncio.to_thread(listeners.close)
                 app.close()
                 await tg.shutdown()
 
@@ -131,12 +147,39 @@ def test_coordinator_command_and_a_repeated_update(tmp_path: Path) -> None:
     async def body(e: Edge) -> None:
         await e.tick()
         update = e.fake.push_update(e.fake.command_update(SARA, SARA, "status"))
-        await e.tg.process_update(Update.de_json(update, e.tg.bot))
-        await e.tg.process_update(Update.de_json(update, e.tg.bot))  # delivered twice
+        await e.process(update)
+        await e.process(update)  # delivered twice
         texts = e.fake.texts_to(SARA)
         assert sum("Svar: 0 av 3" in t for t in texts) == 1
         await e.feed(e.fake.command_update(ANNA, ANNA, "status"))
         assert e.last(ANNA)["text"] == 'Kommandot "status" är bara för samordnare.'
+
+    run_edge(tmp_path, body)
+
+
+def test_polling_hands_a_batch_to_the_intake_in_order_and_confirms_it_once_handled(tmp_path: Path) -> None:
+    """Updates fetched together go through the intake in the order Telegram sent them; the next getUpdates
+    confirms them (offset) only after they were handled, and a repeat of one is dropped by its update id."""
+
+    async def body(e: Edge) -> None:
+        await e.tick()
+        first = e.fake.push_update(e.fake.command_update(SARA, SARA, "status"))
+        e.fake.push_update(e.fake.command_update(SARA, SARA, "help"))
+        last = e.fake.push_update(e.fake.message_update(999, 999, "hej"))
+
+        def confirmed() -> bool:
+            return any(c.params.get("offset") for c in e.fake.calls_to("getUpdates"))
+
+        await poll_forever(e.tg, e.listeners, timeout=0, stop=confirmed)
+        offsets = [c.params.get("offset") for c in e.fake.calls_to("getUpdates")]
+        assert offsets == [None, last["update_id"] + 1]
+        assert await e.listeners.settle()
+        texts = e.fake.texts_to(SARA)
+        status = next(i for i, t in enumerate(texts) if "Svar: 0 av 3" in t)
+        assert status == len(texts) - 2  # /status answered, then /help, in the order they were sent
+        assert "känner inte igen dig" in e.last(999)["text"]
+        await e.process(first)  # delivered again: dropped
+        assert e.fake.texts_to(SARA) == texts
 
     run_edge(tmp_path, body)
 

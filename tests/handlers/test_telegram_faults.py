@@ -19,7 +19,8 @@ from bot.clock import ManualClock
 from bot.conversation.messages import Outbound
 from bot.outbox import drainer
 from bot.ratelimit import RateLimiter
-from handlers.telegram.edge import TelegramSender, register
+from handlers.telegram.edge import TelegramSender
+from handlers.telegram.listeners import TelegramListeners, register
 from handlers.telegram.runner import set_menu
 from standins.telegram_api import FakeClock, FakeTelegramAPI
 from tests.conftest import TUE_OPEN, group_dict, make_config
@@ -30,8 +31,14 @@ REPORTERS = (ANNA, BO, CECILIA)
 
 
 class Rig:
-    def __init__(self, fake: FakeTelegramAPI, app: App, tg: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        self.fake, self.app, self.tg = fake, app, tg
+    def __init__(
+        self,
+        fake: FakeTelegramAPI,
+        app: App,
+        tg: Application[Any, Any, Any, Any, Any, Any],
+        listeners: TelegramListeners,
+    ) -> None:
+        self.fake, self.app, self.tg, self.listeners = fake, app, tg, listeners
         clock = app.services.clock
         assert isinstance(clock, ManualClock)
         self.clock = clock
@@ -74,11 +81,14 @@ def run(tmp_path: Path, body: Callable[[Rig], Awaitable[None]], read_timeout: fl
             paced = FakeClock()
             sender = TelegramSender(tg, asyncio.get_running_loop(), limiter=RateLimiter(paced, paced.advance))
             app = build(cfg, clock=ManualClock(TUE_OPEN), senders={"telegram": sender})
-            register(tg, app.services, drainer(app.dispatcher, "telegram"))
+            # No periodic drain: the tests drain themselves, or settle after an update (handled, replies sent).
+            listeners = TelegramListeners(app.core, drainer(app.dispatcher, "telegram"), drain_every=None)
+            register(tg, listeners)
             try:
                 await asyncio.to_thread(app.services.tick)  # Tuesday 08:00: three greetings queued
-                await body(Rig(fake, app, tg))
+                await body(Rig(fake, app, tg, listeners))
             finally:
+                await asyncio.to_thread(listeners.close)
                 app.close()
                 await tg.shutdown()
 
@@ -134,6 +144,7 @@ def test_a_chat_that_never_accepts_is_parked_and_named_in_status(tmp_path: Path)
         assert r.counts() == {"parked": 1, "sent": 2}
         update = r.fake.push_update(r.fake.command_update(SARA, SARA, "status"))
         await r.tg.process_update(Update.de_json(update, r.tg.bot))
+        assert await r.listeners.settle()
         text = r.fake.texts_to(SARA)[-1]
         assert "1 meddelande kunde inte levereras" in text
         assert "till Bo Berg: Forbidden: bot was blocked by the user" in text
@@ -197,6 +208,7 @@ def test_hostile_input_through_the_telegram_edge_shows_as_plain_text(tmp_path: P
             ):
                 update = r.fake.push_update(r.fake.message_update(user, user, line))
                 await r.tg.process_update(Update.de_json(update, r.tg.bot))
+        assert await r.listeners.settle()
         await r.drain()
         sent = r.fake.sent_to(ANNA) + r.fake.sent_to(SARA)
         assert len(sent) >= 5 * len(PAYLOADS)
