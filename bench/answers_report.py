@@ -154,7 +154,7 @@ Profiled with py-spy (`--gil --threads`) and cProfile on this benchmark:
   thread sends the replies (bot/intake.py).
 * **Engine, one press at a time.** Per press the engine spent 2.7 ms, mostly in SQLAlchemy building ORM
   statements and their cache keys. The statements of a press are Core statements built once at import
-  (storage/store.py), and a sent questionnaire's answers go in with one executemany. `copy.deepcopy` of the
+  (storage/repositories/), and a sent questionnaire's answers go in with one executemany. `copy.deepcopy` of the
   conversation state (an eighth of the rest) is now a copy made for JSON data (`json_copy`), and the
   questionnaire's items and closing time are kept per group, week, language and areas instead of being built
   for every press.

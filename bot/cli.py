@@ -251,10 +251,11 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock) -> None:
     """`est-bot run` composed: the platforms' runners, the core and its outbox, the schedule under the
     leadership; then wait, and stop them in order."""
     from bot.bootstrap import tune_runtime
-    from bot.leader import Leadership, lead_forever
+    from bot.leader import lead_forever
     from bot.retry import keep_trying
     from bot.scheduler import build_scheduler
     from bot.usecases.privacy import add_retention_job
+    from storage.leadership import DatabaseLeadership
 
     log = logging.getLogger("est-bot")  # set up, with every other command's log, in _protected_logging
     runners = _runners(cfg, secrets)
@@ -262,7 +263,7 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock) -> None:
     built = build_app(cfg, clock=clock, senders=senders, platforms=tuple(senders))
     scheduler = build_scheduler(built.services, cfg.run.tick_seconds)
     add_retention_job(scheduler, built.services)
-    leadership = Leadership(built.engine)
+    leadership = DatabaseLeadership(built.engine)
     tasks: list[asyncio.Task[None]] = []
 
     async def gain() -> None:

@@ -376,18 +376,18 @@ def test_a_failed_step_in_a_catch_up_does_not_turn_into_a_reminder_a_minute_late
     bot: Bot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """As above, but the database fails once when the round is to be marked reminded."""
-    from storage.store import SqlStore
+    from storage.repositories.rounds import SqlRounds
 
-    real_set_phase = SqlStore.set_phase
+    real_set_phase = SqlRounds.set_phase
     failures: list[Phase] = []
 
-    def flaky_set_phase(store: SqlStore, round_id: int, old: Phase, new: Phase, now: datetime) -> bool:
+    def flaky_set_phase(store: SqlRounds, round_id: int, old: Phase, new: Phase, now: datetime) -> bool:
         if new == Phase.REMINDED and not failures:
             failures.append(new)
             raise RuntimeError("database is locked")
         return real_set_phase(store, round_id, old, new, now)
 
-    monkeypatch.setattr(SqlStore, "set_phase", flaky_set_phase)
+    monkeypatch.setattr(SqlRounds, "set_phase", flaky_set_phase)
     bot.clock.set(local(2026, 11, 18, 14, 0))
     with pytest.raises(RuntimeError, match="database is locked"):
         bot.app.services.advance(GROUP)

@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.leader import Leadership, lead_forever
+from bot.leader import lead_forever
 from storage.db import make_engine
+from storage.leadership import DatabaseLeadership
 
 
 def test_one_leader_and_a_takeover_when_its_session_dies(db_url: str) -> None:
     engines = [make_engine(db_url), make_engine(db_url)]
-    first, second = (Leadership(e) for e in engines)
+    first, second = (DatabaseLeadership(e) for e in engines)
     try:
         assert first.try_acquire()
         if not db_url.startswith("postgresql"):
@@ -49,7 +50,7 @@ def test_lead_forever_calls_gain_and_loss(db_url: str) -> None:
 
     answers = [True, True, False, True]
 
-    class Flaky(Leadership):
+    class Flaky(DatabaseLeadership):
         def try_acquire(self) -> bool:
             return answers.pop(0) if answers else True
 

@@ -1,0 +1,30 @@
+"""What reports, trends and exports read over weeks."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.domain.cycle import RoundKey
+from bot.domain.stats import AnswerRecord, CellStat, Participation, PlaceMention, WeekStat
+
+
+class History(Protocol):
+    """Figures over weeks, read only."""
+
+    def week_stats(self, group_id: str, first: RoundKey, last: RoundKey) -> list[WeekStat]:
+        """Each round from `first` to `last`: phase, reporters asked, reports submitted; oldest first."""
+
+    def cell_stats(self, group_id: str, first: RoundKey, last: RoundKey) -> list[CellStat]:
+        """Count, sum and highest level of the submitted reports per week, area and factor."""
+
+    def place_mentions(self, group_id: str, first: RoundKey, last: RoundKey) -> list[PlaceMention]:
+        """How many submitted reports named each place, per week and factor."""
+
+    def answer_records(self, group_id: str, first: RoundKey, last: RoundKey) -> list[AnswerRecord]:
+        """Every submitted answer in the weeks, with its organisation (never the person); approved notes only."""
+
+    def participation(self, group_id: str, first: RoundKey, last: RoundKey) -> list[Participation]:
+        """Per organisation: reports submitted and weeks with at least one; most reports first."""
+
+    def action_organisations(self, group_id: str) -> dict[int, list[str]]:
+        """The organisations of the people who voted for each decided action (never their names)."""

@@ -1,0 +1,88 @@
+"""What the core needs of rounds and the responses to them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.domain.conversation_state import ConversationState
+from bot.domain.cycle import Phase, RoundKey
+from bot.domain.factors import Factor
+from bot.domain.model import AnswerIn, Response, Round
+from bot.domain.picture import PictureInput
+
+
+class Rounds(Protocol):
+    """Rounds, responses, answers, snoozes and reminders; a round's status and picture input; notes and
+    observations."""
+
+    def get_round(self, group_id: str, key: RoundKey) -> Round | None: ...
+
+    def get_round_by_id(self, round_id: int) -> Round | None: ...
+
+    def create_round(self, group_id: str, key: RoundKey, now: datetime) -> Round:
+        """Insert the round unless another process just did; either way return it."""
+
+    def recent_rounds(self, group_id: str, n: int) -> list[Round]: ...
+
+    def unpublished_rounds(self, group_id: str) -> list[Round]: ...
+
+    def set_phase(self, round_id: int, old: Phase, new: Phase, now: datetime) -> bool:
+        """Compare-and-set: only one caller ever moves a round from `old` to `new`."""
+
+    def get_response(self, round_id: int, person_id: int) -> Response | None: ...
+
+    def get_or_create_response(self, round_id: int, person_id: int, organisation: str, now: datetime) -> Response:
+        """The reporter's row for the round, locked for this unit of work; created if missing. In a batch, as
+        the batch last saved it (see `begin_batch`)."""
+
+    def save_response(
+        self,
+        response_id: int,
+        version: int,
+        state: ConversationState,
+        status: str,
+        snoozed_until: datetime | None,
+        late: bool,
+        submitted_at: datetime | None,
+        now: datetime,
+    ) -> None: ...
+
+    def set_reminders(self, response_id: int, n: int) -> None: ...
+
+    def max_reminders(self, round_id: int) -> int: ...
+
+    def due_snoozes(self, group_id: str, now: datetime) -> list[tuple[Response, Round]]: ...
+
+    def replace_answers(self, response_id: int, answers: list[AnswerIn], more: str | None) -> None:
+        """A sent questionnaire's answers, replacing any earlier ones; a note kept word for word keeps its review."""
+
+    def last_submitted_answers(
+        self, group_id: str, key: RoundKey, person_id: int
+    ) -> dict[str, dict[str, Any]] | None: ...
+
+    def round_status(self, round_id: int, group_id: str, now: datetime) -> dict[str, Any]: ...
+
+    def picture_input(
+        self, group_id: str, group_name: str, rnd: Round, factors: list[Factor], threshold: int, now: datetime
+    ) -> PictureInput: ...
+
+    def notes_for_review(self, round_id: int) -> list[dict[str, Any]]: ...
+
+    def set_note_review(self, round_id: int, ident: str, status: str) -> bool: ...
+
+    def add_observation(
+        self,
+        round_id: int,
+        author_id: int,
+        author: str,
+        source: str,
+        area: str | None,
+        factor: str | None,
+        text: str,
+        now: datetime,
+    ) -> None: ...
+
+    def edit_note(self, round_id: int, ident: str, text: str) -> bool:
+        """A coordinator's rewrite of a note (e.g. a name taken out): stored, approved, and put into the
+        reporter's saved questionnaire too, so a later edit of theirs does not bring the old text back."""

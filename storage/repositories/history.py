@@ -1,0 +1,143 @@
+"""Read models over weeks: the figures reports, trends and exports are made of."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import and_, case, func, select
+
+from bot.domain.cycle import RoundKey
+from bot.domain.stats import AnswerRecord, CellStat, Participation, PlaceMention, WeekStat
+from storage.models import ActionRow, AnswerRow, AreaRow, PersonRow, PlaceRow, ResponseRow, RoundRow, VoteRow
+from storage.repositories.base import APPROVED_PLACE, SqlRepository
+
+
+class SqlHistory(SqlRepository):
+    """Figures over weeks, read only."""
+
+    @staticmethod
+    def _weeks(first: RoundKey, last: RoundKey) -> Any:
+        n = RoundRow.year * 100 + RoundRow.week
+        return and_(n >= first.year * 100 + first.week, n <= last.year * 100 + last.week)
+
+    def week_stats(self, group_id: str, first: RoundKey, last: RoundKey) -> list[WeekStat]:
+        """Each round from `first` to `last`: phase, reporters asked, reports submitted; oldest first."""
+        submitted = func.sum(case((ResponseRow.status == "submitted", 1), else_=0))
+        q = (
+            select(RoundRow.year, RoundRow.week, RoundRow.phase, func.count(ResponseRow.id), submitted)
+            .outerjoin(ResponseRow, ResponseRow.round_id == RoundRow.id)
+            .where(RoundRow.group_id == group_id, self._weeks(first, last))
+            .group_by(RoundRow.id, RoundRow.year, RoundRow.week, RoundRow.phase)
+            .order_by(RoundRow.year, RoundRow.week)
+        )
+        return [WeekStat(RoundKey(y, w), ph, int(n), int(done or 0)) for y, w, ph, n, done in self.s.execute(q)]
+
+    def cell_stats(self, group_id: str, first: RoundKey, last: RoundKey) -> list[CellStat]:
+        """Count, sum and highest level of the submitted reports per week, area and factor."""
+        q = (
+            select(
+                RoundRow.year,
+                RoundRow.week,
+                AreaRow.code,
+                AnswerRow.factor,
+                func.count(AnswerRow.id),
+                func.sum(AnswerRow.level),
+                func.max(AnswerRow.level),
+            )
+            .join(ResponseRow, ResponseRow.round_id == RoundRow.id)
+            .join(AnswerRow, AnswerRow.response_id == ResponseRow.id)
+            .join(AreaRow, AreaRow.id == AnswerRow.area_id)
+            .where(RoundRow.group_id == group_id, ResponseRow.status == "submitted", self._weeks(first, last))
+            .group_by(RoundRow.year, RoundRow.week, AreaRow.code, AnswerRow.factor)
+            .order_by(RoundRow.year, RoundRow.week, AreaRow.code, AnswerRow.factor)
+        )
+        return [
+            CellStat(RoundKey(y, w), area, factor, int(n), int(total or 0), int(top))
+            for y, w, area, factor, n, total, top in self.s.execute(q)
+        ]
+
+    def place_mentions(self, group_id: str, first: RoundKey, last: RoundKey) -> list[PlaceMention]:
+        """How many submitted reports named each place, per week and factor."""
+        q = (
+            select(RoundRow.year, RoundRow.week, AreaRow.code, PlaceRow.name, AnswerRow.factor, func.count())
+            .join(ResponseRow, ResponseRow.round_id == RoundRow.id)
+            .join(AnswerRow, AnswerRow.response_id == ResponseRow.id)
+            .join(AreaRow, AreaRow.id == AnswerRow.area_id)
+            .join(PlaceRow, APPROVED_PLACE)
+            .where(RoundRow.group_id == group_id, ResponseRow.status == "submitted", self._weeks(first, last))
+            .group_by(RoundRow.year, RoundRow.week, AreaRow.code, PlaceRow.name, AnswerRow.factor)
+            .order_by(RoundRow.year, RoundRow.week, AreaRow.code, PlaceRow.name, AnswerRow.factor)
+        )
+        return [
+            PlaceMention(RoundKey(y, w), area, place, factor, int(n))
+            for y, w, area, place, factor, n in self.s.execute(q)
+        ]
+
+    def answer_records(self, group_id: str, first: RoundKey, last: RoundKey) -> list[AnswerRecord]:
+        """Every submitted answer in the weeks, with its organisation (never the person); approved notes only."""
+        q = (
+            select(
+                RoundRow.year,
+                RoundRow.week,
+                ResponseRow.id,
+                ResponseRow.organisation,
+                ResponseRow.late,
+                AreaRow.code,
+                AreaRow.name,
+                AnswerRow.factor,
+                AnswerRow.level,
+                PlaceRow.name,
+                AnswerRow.note,
+                AnswerRow.note_review,
+            )
+            .join(ResponseRow, ResponseRow.round_id == RoundRow.id)
+            .join(AnswerRow, AnswerRow.response_id == ResponseRow.id)
+            .join(AreaRow, AreaRow.id == AnswerRow.area_id)
+            .outerjoin(PlaceRow, APPROVED_PLACE)
+            .where(RoundRow.group_id == group_id, ResponseRow.status == "submitted", self._weeks(first, last))
+            .order_by(RoundRow.year, RoundRow.week, ResponseRow.id, AreaRow.id, AnswerRow.id)
+        )
+        return [
+            AnswerRecord(
+                RoundKey(y, w),
+                rid,
+                org or "",
+                code,
+                name,
+                factor,
+                level,
+                place,
+                note if review == "approved" else None,
+                bool(late),
+            )
+            for y, w, rid, org, late, code, name, factor, level, place, note, review in self.s.execute(q)
+        ]
+
+    def participation(self, group_id: str, first: RoundKey, last: RoundKey) -> list[Participation]:
+        """Per organisation: reports submitted and weeks with at least one; most reports first."""
+        answers = func.count(ResponseRow.id)
+        q = (
+            select(ResponseRow.organisation, answers, func.count(func.distinct(RoundRow.id)))
+            .join(RoundRow, RoundRow.id == ResponseRow.round_id)
+            .where(RoundRow.group_id == group_id, ResponseRow.status == "submitted", self._weeks(first, last))
+            .group_by(ResponseRow.organisation)
+            .order_by(answers.desc(), ResponseRow.organisation)
+        )
+        return [Participation(org or "", int(n), int(weeks)) for org, n, weeks in self.s.execute(q)]
+
+    def action_organisations(self, group_id: str) -> dict[int, list[str]]:
+        """The organisations of the people who voted for each decided action (never their names)."""
+        q = (
+            select(ActionRow.id, PersonRow.organisation)
+            .join(VoteRow, VoteRow.candidate_id == ActionRow.candidate_id)
+            .join(PersonRow, PersonRow.id == VoteRow.person_id)
+            .where(ActionRow.group_id == group_id)
+            .distinct()
+            .order_by(ActionRow.id, PersonRow.organisation)
+        )
+        out: dict[int, list[str]] = defaultdict(list)
+        for action_id, org in self.s.execute(q):
+            if org:
+                out[action_id].append(org)
+        return dict(out)

@@ -1,0 +1,203 @@
+"""The outbox: messages queued in the same transaction as what made them, claimed by the dispatcher with leases,
+then marked sent, retried or parked; and which platform message shows which ref."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, bindparam, func, select, text, update
+
+from bot.domain.masking import mask_personal_data
+from bot.domain.model import OutboxItem
+from storage.models import AccountRow, MessageRefRow, OutboxRow, PersonRow
+from storage.repositories.base import SqlRepository, table
+from storage.repositories.statements import ENQUEUE
+
+
+class SqlOutbox(SqlRepository):
+    """Enqueue, claims, sent/retry/park/release, message refs and counts."""
+
+    def enqueue(
+        self, key: str, platform: str, address: str, ref: str | None, payload: dict[str, Any], now: datetime
+    ) -> None:
+        values = {
+            "key": key,
+            "platform": platform,
+            "address": address,
+            "ref": ref,
+            "payload": payload,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        self._core(ENQUEUE, values)
+
+    def claim_outbox(
+        self,
+        platform: str,
+        now: datetime,
+        limit: int,
+        address: str | None = None,
+        lease_until: datetime | None = None,
+        claimer: str = "",
+    ) -> list[OutboxItem]:
+        """Claim due rows for one sender, oldest first, and lease them to `claimer` until `lease_until`.
+
+        Rows locked by another claim in progress are skipped (SKIP LOCKED on PostgreSQL; SQLite takes its write
+        lock up front), rows leased to someone else are not due. A chat's messages go in order: a row is taken
+        only when every earlier pending row to the same address is taken with it, so two claimers never send to
+        one chat at once and edits of one message never overtake each other. Commit to make the lease visible.
+        """
+        lease_until = lease_until or now
+        params: dict[str, Any] = {"platform": platform, "now": now, "limit": limit}
+        if address is not None:
+            params["address"] = address
+        rows = self._core(_CLAIM_FOR_ADDRESS if address is not None else _CLAIM, params).all()
+        if not rows:
+            return []
+        ids = [r.id for r in rows]
+        first_outside: dict[str, int] = {
+            a: int(n)
+            for a, n in self._core(
+                _FIRST_OUTSIDE, {"platform": platform, "addresses": sorted({r.address for r in rows}), "ids": ids}
+            )
+        }
+        taken = [r for r in rows if r.id < first_outside.get(r.address, r.id + 1)]
+        if taken:
+            self._core(_LEASE, {"ids": [r.id for r in taken], "b_until": lease_until, "b_by": claimer})
+        return [OutboxItem(r.id, r.key, r.platform, r.address, r.ref, r.payload, r.attempts, r.status) for r in taken]
+
+    def outbox_sent(self, item_id: int, now: datetime, message_id: str | None) -> None:
+        """Mark a row sent and remember which platform message shows its ref (one UPDATE, one upsert).
+
+        `claimed_by` stays: it tells which process delivered the row."""
+        platform, address, ref = self._core(_SENT, {"b_id": item_id, "b_now": now}).one()
+        if message_id is not None and ref:
+            self._core(_REMEMBER_MESSAGE, {"platform": platform, "address": address, "ref": ref, "mid": message_id})
+
+    def outbox_retry(self, item_id: int, at: datetime, error: str, park_after: int, count: bool = True) -> bool:
+        """Schedule another attempt, or park the row after too many failures; True if parked.
+
+        A rate limit (`count=False`) reschedules without counting as a failed attempt. A row that is no longer
+        pending (another claimer whose lease outlived ours delivered it) is left as it is."""
+        row = self.s.get(OutboxRow, item_id)
+        assert row is not None
+        if row.status != "pending":
+            return False
+        error = mask_personal_data(error)  # a platform's error may quote the message it refused
+        row.claimed_until = row.claimed_by = None
+        if not count:
+            row.next_attempt_at, row.last_error = at, error[:2000]
+            return False
+        row.attempts += 1
+        row.last_error = error[:2000]
+        if row.attempts >= park_after:
+            row.status = "parked"
+            return True
+        row.next_attempt_at = at
+        return False
+
+    def outbox_park(self, item_id: int, error: str) -> None:
+        row = self.s.get(OutboxRow, item_id)
+        assert row is not None
+        if row.status != "pending":
+            return
+        row.attempts += 1
+        row.status, row.last_error = "parked", mask_personal_data(error)[:2000]
+        row.claimed_until = row.claimed_by = None
+
+    def outbox_release(self, item_ids: list[int], claimer: str) -> None:
+        """Give back claimed rows that were not tried (a rate limit stopped the batch, or the sender stopped)."""
+        if item_ids:
+            self.s.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id.in_(item_ids), OutboxRow.claimed_by == claimer, OutboxRow.status == "pending")
+                .values(claimed_until=None, claimed_by=None)
+            )
+
+    def parked_messages(self, limit: int = 5) -> list[tuple[str, str, str | None, str | None]]:
+        """The latest parked rows: (platform, address, name of the person the address belongs to, last error)."""
+        rows = self.s.execute(
+            select(OutboxRow.platform, OutboxRow.address, PersonRow.name, OutboxRow.last_error)
+            .outerjoin(
+                AccountRow, and_(AccountRow.platform == OutboxRow.platform, AccountRow.external_id == OutboxRow.address)
+            )
+            .outerjoin(PersonRow, PersonRow.id == AccountRow.person_id)
+            .where(OutboxRow.status == "parked")
+            .order_by(OutboxRow.id.desc())
+            .limit(limit)
+        )
+        return [(p, a, n, e) for p, a, n, e in rows]
+
+    def message_id_for(self, platform: str, address: str, ref: str) -> str | None:
+        row = self._core(_MESSAGE_ID, {"platform": platform, "address": address, "ref": ref}).first()
+        return str(row[0]) if row else None
+
+    def ref_for_message(self, platform: str, address: str, message_id: str) -> str | None:
+        """Which ref a platform message shows (Slack: a reaction on a candidate's message is a vote)."""
+        return self.s.scalar(
+            select(MessageRefRow.ref).where(
+                MessageRefRow.platform == platform,
+                MessageRefRow.address == address,
+                MessageRefRow.message_id == message_id,
+            )
+        )
+
+    def parked_count(self) -> int:
+        return int(self.s.scalar(select(func.count()).select_from(OutboxRow).where(OutboxRow.status == "parked")) or 0)
+
+    def outbox_counts(self) -> dict[str, int]:
+        rows = self.s.execute(select(OutboxRow.status, func.count()).group_by(OutboxRow.status))
+        return {s: int(n) for s, n in rows}
+
+
+# The outbox's statements, on every message sent.
+_OUTBOX, _REFS = table(OutboxRow), table(MessageRefRow)
+
+_CLAIM = (
+    select(_OUTBOX)
+    .where(
+        _OUTBOX.c.platform == bindparam("platform"),
+        _OUTBOX.c.status == "pending",
+        _OUTBOX.c.next_attempt_at <= bindparam("now"),
+        _OUTBOX.c.claimed_until.is_(None) | (_OUTBOX.c.claimed_until <= bindparam("now")),
+    )
+    .order_by(_OUTBOX.c.id)
+    .limit(bindparam("limit"))
+    .with_for_update(skip_locked=True)
+)
+
+_CLAIM_FOR_ADDRESS = _CLAIM.where(_OUTBOX.c.address == bindparam("address"))
+
+_FIRST_OUTSIDE = (
+    select(_OUTBOX.c.address, func.min(_OUTBOX.c.id))
+    .where(
+        _OUTBOX.c.platform == bindparam("platform"),
+        _OUTBOX.c.status == "pending",
+        _OUTBOX.c.address.in_(bindparam("addresses", expanding=True)),
+        _OUTBOX.c.id.not_in(bindparam("ids", expanding=True)),
+    )
+    .group_by(_OUTBOX.c.address)
+)
+
+_LEASE = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True)))
+    .values(claimed_until=bindparam("b_until"), claimed_by=bindparam("b_by"))
+)
+
+_SENT = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("b_id"))
+    .values(status="sent", sent_at=bindparam("b_now"), attempts=_OUTBOX.c.attempts + 1, claimed_until=None)
+    .returning(_OUTBOX.c.platform, _OUTBOX.c.address, _OUTBOX.c.ref)
+)
+
+_MESSAGE_ID = select(_REFS.c.message_id).where(
+    _REFS.c.platform == bindparam("platform"), _REFS.c.address == bindparam("address"), _REFS.c.ref == bindparam("ref")
+)
+
+_REMEMBER_MESSAGE = text(
+    "INSERT INTO message_refs (platform, address, ref, message_id) VALUES (:platform, :address, :ref, :mid) "
+    "ON CONFLICT (platform, address, ref) DO UPDATE SET message_id = excluded.message_id"
+)
