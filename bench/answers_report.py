@@ -164,7 +164,7 @@ Profiled with py-spy (`--gil --threads`) and cProfile on this benchmark:
   again on its own.
 * **A batch's reads and writes together.** Even in a batch, each press still ran about seven statements
   (its person, areas, places, round, response row and event id, then the saved state and the reply), and
-  SQLAlchemy's work around each statement cost eight times SQLite's. `SqlStore.begin_batch` now reads what
+  SQLAlchemy's work around each statement cost eight times SQLite's. `SqlUnitOfWork.begin_batch` now reads what
   the batch's presses will read in six statements for the whole batch (event ids recorded with one
   `INSERT … RETURNING`, response rows locked in id order), and the replies and saved states are written with
   one executemany each when the batch ends, every saved row checked against the version it was read at (a

@@ -120,11 +120,11 @@ class Week:
 def meeting(sim: Simulation, g: int) -> None:
     """Votes, assignments, note reviews and finalise, as in the demo's meeting, for group g."""
     with sim.app.services.unit() as uow:
-        rnd = uow.store.get_round(sim.group.id, KEY)
+        rnd = uow.rounds.get_round(sim.group.id, KEY)
         assert rnd is not None
         rid = rnd.id
-        cands = uow.store.candidates(rid)
-        notes = uow.store.notes_for_review(rid)
+        cands = uow.meeting.candidates(rid)
+        notes = uow.rounds.notes_for_review(rid)
     voters = [f"g{g}polis", f"g{g}samordnare", f"g{g}r01", f"g{g}r09"]
     coordinator = f"g{g}samordnare"
     choices = [
@@ -228,9 +228,9 @@ def run_week(tmp: Path, groups: int, trace: bool = False) -> Week:
             tracemalloc.stop()
         with app.services.unit() as uow:
             week.answered = sum(
-                uow.store.round_status(r.id, g.id, clock.now())["done"]
+                uow.rounds.round_status(r.id, g.id, clock.now())["done"]
                 for g in cfg.groups
-                if (r := uow.store.get_round(g.id, KEY)) is not None
+                if (r := uow.rounds.get_round(g.id, KEY)) is not None
             )
         app.close()
     week.events = sum(p.events for p in week.phases)

@@ -233,7 +233,7 @@ def bench_slack_channel(messages: int, profile: bool = False) -> FanOut:
             t0 = time.perf_counter()
             with app.services.unit() as uow:
                 for n in range(messages):
-                    uow.store.enqueue(f"burst{n}", "slack", channel, None, Outbound(f"notis {n}").to_json(), TUE_OPEN)
+                    uow.outbox.enqueue(f"burst{n}", "slack", channel, None, Outbound(f"notis {n}").to_json(), TUE_OPEN)
                 uow.commit()
             open_s = time.perf_counter() - t0
             sim0, t0, c0 = clock(), time.perf_counter(), time.process_time()

@@ -2,7 +2,7 @@
 
 Each reporter answers all twelve factors for one area every week (areas of 40 reporters);
 30 % of answers are above 0 and those at 2 or 3 name one of 20 places per area. The input is
-what `SqlStore.picture_input` hands over: this week's reports and the earlier weeks counted
+what `SqlRounds.picture_input` hands over: this week's reports and the earlier weeks counted
 by (area, factor, level). Time is the median of several builds with nothing traced; memory is
 measured in a separate build under `tracemalloc` (which slows Python down several times, so
 the two are never measured together). Fixed seed.
@@ -120,7 +120,7 @@ SECTION = """## Situation picture
 fixed seed): every reporter answers the twelve factors for one area of 40 reporters; 30 % of
 answers are above 0, and answers at 2 or 3 name one of 20 places per area, so at 10,000 reporters
 the week has 120,000 reports, 5,000 places named by several reporters and about 12,000 standouts.
-The input is what `SqlStore.picture_input` hands over: this week's reports, and the earlier weeks
+The input is what `SqlRounds.picture_input` hands over: this week's reports, and the earlier weeks
 counted per (area, factor, level) — the database does that with a GROUP BY. The time is CPU time
 (`time.process_time`, median of 3–5 builds): the machine was shared with other jobs, and CPU time
 is what one build costs whatever else runs. Memory is measured in a separate build under

@@ -126,7 +126,7 @@ def schedule(
             start = date.fromisoformat(from_) if from_ else now.astimezone(g.tz).date()  # checked above
             reached = {}
             with built.services.unit() as uow:
-                for r in uow.store.recent_rounds(g.id, 1000):
+                for r in uow.rounds.recent_rounds(g.id, 1000):
                     reached[r.key] = r.phase
             typer.echo(f"{g.name} ({g.id}, {g.timezone})")
             for row in week_plan(g.week_schedule(), g.tz, start, weeks, now, reached):
@@ -332,11 +332,11 @@ def invite(
     built = build_app(cfg)
     try:
         with built.services.unit() as uow:
-            person = uow.store.person_by_name(gid, name)
+            person = uow.people.person_by_name(gid, name)
             if person is None or not person.active:
                 raise fail(f"nobody called {name!r} in {gid}; see `reporter list` in `est-bot chat`")
             _, link, expires = built.services.create_invite(uow, person, days)
-            uow.store.audit(built.services.clock.now(), gid, "cli", "invite", {"person": person.name})
+            uow.audit.audit(built.services.clock.now(), gid, "cli", "invite", {"person": person.name})
             uow.commit()
     finally:
         built.close()
@@ -384,7 +384,7 @@ def audit(
     built = build_app(cfg, sync=False)
     try:
         with built.services.unit() as uow:
-            for at, gid, actor, action, detail in uow.store.audit_log(group, limit):
+            for at, gid, actor, action, detail in uow.audit.audit_log(group, limit):
                 typer.echo(f"{at:%Y-%m-%d %H:%M:%S}Z {gid} {actor}: {action} {detail}")
     finally:
         built.close()

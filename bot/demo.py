@@ -321,10 +321,10 @@ class Simulation:
     def meeting(self, key: RoundKey, when: datetime, showcase: bool) -> None:
         self.clock.set(when)
         with self.app.services.unit() as uow:
-            rnd = uow.store.get_round(self.group.id, key)
+            rnd = uow.rounds.get_round(self.group.id, key)
             assert rnd is not None
-            cands = uow.store.candidates(rnd.id)
-            notes = uow.store.notes_for_review(rnd.id)
+            cands = uow.meeting.candidates(rnd.id)
+            notes = uow.rounds.notes_for_review(rnd.id)
         voters = ["polis", "samordnare", "r01", "r09"]
         choices = [
             ("presence", "hosts", "weekend"),
@@ -344,7 +344,7 @@ class Simulation:
             self.command("samordnare", "observe hamnen: Trygghetsvärdarna rapporterar lugn helg vid färjeterminalen.")
             self.command("samordnare", "priority add norr | Norrskolan: Se över belysningen vid skolans baksida")
             with self.app.services.unit() as uow:
-                added = [c for c in uow.store.candidates(rnd.id) if c.source == "manual"]
+                added = [c for c in uow.meeting.candidates(rnd.id) if c.source == "manual"]
             for c in added:  # a priority nobody chooses is dropped at finalising: the meeting chooses this one
                 self.send("polis", "choice", choice=encode(VoteChoice(c.id, True)))
                 self.send(
@@ -353,11 +353,11 @@ class Simulation:
         for note in notes[: max(1, len(notes) * 2 // 3)]:
             self.send("samordnare", "command", command="review", args=("approve", str(note["id"])))
         with self.app.services.unit() as uow:  # places reporters typed wait for review too
-            waiting = uow.store.places_for_review(self.group.id)
+            waiting = uow.groups.places_for_review(self.group.id)
         for place in waiting:
             self.send("samordnare", "command", command="review", args=("approve", f"P{place['id']}"))
         with self.app.services.unit() as uow:
-            rnd = uow.store.get_round(self.group.id, key)
+            rnd = uow.rounds.get_round(self.group.id, key)
             assert rnd is not None
             rid = rnd.id
         self.send("samordnare", "choice", choice=encode(FinaliseChoice(rid)))
@@ -399,12 +399,12 @@ def run_demo(out_dir: Path, seed: int = 2026, echo: TextIO | None = None) -> Dem
             key = WEEKS[-1]
             files: list[Path] = []
             with app.services.unit() as uow:
-                rnd = uow.store.get_round("demo", key)
+                rnd = uow.rounds.get_round("demo", key)
                 assert rnd is not None
                 group = config.groups[0]
                 pic = app.services.picture(uow, group, rnd, "sv")
                 decisions = app.services.decisions(uow, rnd, "sv")
-                answered = uow.store.round_status(rnd.id, "demo", clock.now())["done"]
+                answered = uow.rounds.round_status(rnd.id, "demo", clock.now())["done"]
                 draft_text = picture_summary_text(pic)
                 files += _documents(app, uow, group, rnd, out_dir)
                 # What the chat gets for `report`: the structured document as text, never Markdown to show.

@@ -57,50 +57,49 @@ def seed(app: App, now: datetime) -> dict[str, int]:
     factors = [f.code for f in group.factor_list()]
     ids: dict[str, int] = {}
     with app.services.unit() as uow:
-        st = uow.store
-        people = {p.name.split()[0].lower(): p for p in st.persons(group.id)}
+        people = {p.name.split()[0].lower(): p for p in uow.people.persons(group.id)}
         for i, key in enumerate(WEEKS):
             at = now - timedelta(weeks=len(WEEKS) - i)
-            rnd = st.create_round(group.id, key, at)
+            rnd = uow.rounds.create_round(group.id, key, at)
             for who in ("anna", "bo", "cecilia"):
                 person = people[who]
-                resp = st.get_or_create_response(rnd.id, person.id, person.organisation, at)
+                resp = uow.rounds.get_or_create_response(rnd.id, person.id, person.organisation, at)
                 answers = []
-                for area in st.person_areas(person.id):
+                for area in uow.people.person_areas(person.id):
                     levels = _levels(who, area.code, key.week)
                     for f in factors:
                         level, place = levels.get(f, (0, None))
-                        place_id = st.get_or_create_place(area.id, place, at).id if place else None
+                        place_id = uow.groups.get_or_create_place(area.id, place, at).id if place else None
                         note = None
                         if key == WEEKS[-1] and f == "narkotika" and area.code == "centrum":
                             note = APPROVED_NOTE if who == "anna" else HIDDEN_NOTE
                         answers.append(AnswerIn(area.id, f, level, place_id, note))
-                st.replace_answers(resp.id, answers, None)
-                st.save_response(resp.id, resp.version, ConversationState(), "submitted", None, False, at, at)
+                uow.rounds.replace_answers(resp.id, answers, None)
+                uow.rounds.save_response(resp.id, resp.version, ConversationState(), "submitted", None, False, at, at)
             if key == WEEKS[-1]:
-                for n in st.notes_for_review(rnd.id):
+                for n in uow.rounds.notes_for_review(rnd.id):
                     if n["text"] == APPROVED_NOTE:
-                        assert st.set_note_review(rnd.id, str(n["id"]), "approved")
+                        assert uow.rounds.set_note_review(rnd.id, str(n["id"]), "approved")
             if key.week in (41, 45):
                 first = key.week == 41
                 area_code, place, factor = (
                     ("norr", "Norrskolan", "klotter") if first else ("centrum", "Stortorget", "narkotika")
                 )
                 title = FIRST_ACTION if first else SECOND_ACTION
-                cid = st.add_candidate(
+                cid = uow.meeting.add_candidate(
                     rnd.id, f"place:{area_code}:{place.lower()}", area_code, place, (factor,), title, (), "auto", 0
                 )
                 assert cid is not None
                 for voter in ("kim",) if first else ("kim", "sara"):
-                    st.vote(cid, people[voter].id, True)
+                    uow.meeting.vote(cid, people[voter].id, True)
                 values = ("physical", "municipality", "long_term") if first else ("presence", "hosts", "weekend")
                 for field, value in zip(("action_type", "responsible", "timeframe"), values, strict=True):
-                    st.set_candidate_field(cid, field, value)
-                st.decide_candidate(cid, True, group.id, rnd.id, at)
-                action = st.actions_for_round(rnd.id)[0]
+                    uow.meeting.set_candidate_field(cid, field, value)
+                uow.meeting.decide_candidate(cid, True, group.id, rnd.id, at)
+                action = uow.meeting.actions_for_round(rnd.id)[0]
                 ids["first" if first else "second"] = action.id
                 if first:
-                    st.set_action_status(group.id, action.id, "done")
-            assert st.set_phase(rnd.id, Phase.PLANNED, Phase.PUBLISHED, at)
+                    uow.meeting.set_action_status(group.id, action.id, "done")
+            assert uow.rounds.set_phase(rnd.id, Phase.PLANNED, Phase.PUBLISHED, at)
         uow.commit()
     return ids

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.domain.conversation_state import ConversationState, Step
 from bot.domain.cycle import RoundKey
 from storage.batch import BatchingGroups, BatchingOutbox, BatchingPeople, BatchingRounds
 from storage.db import make_engine, make_session_factory
@@ -55,6 +56,9 @@ def test_the_batching_repositories_are_there_for_the_batch_only(unit_of_work: Sq
         uow.end_batch()  # without a batch: nothing to do
 
 
+LEVEL_STATE = ConversationState(step=Step.LEVEL)
+
+
 def test_a_saved_response_is_read_as_saved_and_written_at_commit(unit_of_work: SqlUnitOfWork) -> None:
     with unit_of_work as uow:
         rnd = uow.rounds.get_round("g", RoundKey(2026, 47))
@@ -62,13 +66,13 @@ def test_a_saved_response_is_read_as_saved_and_written_at_commit(unit_of_work: S
         assert rnd is not None and person is not None
         uow.begin_batch([("console", "anna", rnd.id)], [], NOW)
         first = uow.rounds.get_or_create_response(rnd.id, person.id, "Org", NOW)
-        uow.rounds.save_response(first.id, first.version, {"step": "level"}, "pending", None, False, None, NOW)
+        uow.rounds.save_response(first.id, first.version, LEVEL_STATE, "pending", None, False, None, NOW)
         again = uow.rounds.get_or_create_response(rnd.id, person.id, "Org", NOW)
-        assert again.state == {"step": "level"} and again.version == first.version + 1
+        assert again.state == LEVEL_STATE and again.version == first.version + 1
         uow.commit()
     with unit_of_work as uow:
         stored = uow.rounds.get_response(rnd.id, person.id)
-        assert stored is not None and stored.state == {"step": "level"} and stored.version == first.version + 1
+        assert stored is not None and stored.state == LEVEL_STATE and stored.version == first.version + 1
 
 
 def test_events_recorded_by_a_batch_stay_answered_after_it(unit_of_work: SqlUnitOfWork) -> None:

@@ -81,9 +81,9 @@ def test_reporter_add_list_remove_and_pause(bot: Bot) -> None:
     assert not [o for o in bot.sender.to("cecilia") if o.kind == "question"]
     assert [o for o in bot.sender.to("dana") if o.kind == "question"]  # linked to the console on add
     with bot.app.services.unit() as uow:
-        rnd = uow.store.recent_rounds("tbg", 1)[0]
-        st = uow.store.round_status(rnd.id, "tbg", bot.clock.now())
-        log = uow.store.audit_log("tbg")
+        rnd = uow.rounds.recent_rounds("tbg", 1)[0]
+        st = uow.rounds.round_status(rnd.id, "tbg", bot.clock.now())
+        log = uow.audit.audit_log("tbg")
     assert st["missing"] == ["Anna Andersson", "Dana Dahl"]
     assert st["paused"] == ["Bo Berg"]
     assert {a for _, _, actor, a, _ in log if actor == "Sara Samordnare"} >= {
@@ -212,8 +212,8 @@ def test_added_person_never_takes_over_someone_elses_console_account(bot: Bot) -
     assert 'I terminalen heter Sara Berg "sara2".' in out
     assert "bara för samordnare" not in texts(bot.cmd("sara", "status"))  # Sara is still the coordinator
     with bot.app.services.unit() as uow:
-        owner = uow.store.account_owner("console", "sara")
-        assert owner is not None and uow.store.get_person(owner).name == "Sara Samordnare"
+        owner = uow.people.account_owner("console", "sara")
+        assert owner is not None and uow.people.get_person(owner).name == "Sara Samordnare"
 
 
 def test_a_removed_reporter_can_be_added_again(bot: Bot) -> None:
@@ -321,7 +321,7 @@ def test_names_with_personal_data_are_refused_and_echoes_are_masked(bot: Bot) ->
     assert texts(bot.cmd("kim", "picture 850101-1234")).startswith("Veckan [personnummer] finns inte")
     bot.cmd("sara", "priority add norr | Norrskolan 070-1234567: Ring 08-123 456 78 om belysningen")
     with bot.app.services.unit() as uow:
-        audit = repr(uow.store.audit_log("tbg"))
+        audit = repr(uow.audit.audit_log("tbg"))
     assert "[telefon]" in audit and "08-123" not in audit and "070-1234567" not in audit
     rows = repr(_outbox(bot))
     assert "[personnummer]" in rows and "[e-post]" in rows

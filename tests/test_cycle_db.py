@@ -70,18 +70,18 @@ def show(when: datetime) -> str:
 
 def stored_phases(bot: Bot) -> dict[RoundKey, Phase]:
     with bot.app.services.unit() as uow:
-        return {r.key: r.phase for r in uow.store.recent_rounds(GROUP, 100)}
+        return {r.key: r.phase for r in uow.rounds.recent_rounds(GROUP, 100)}
 
 
 def round_ids(bot: Bot) -> dict[RoundKey, int]:
     with bot.app.services.unit() as uow:
-        return {r.key: r.id for r in uow.store.recent_rounds(GROUP, 100)}
+        return {r.key: r.id for r in uow.rounds.recent_rounds(GROUP, 100)}
 
 
 def phase_log(bot: Bot) -> list[tuple[datetime, str, Phase]]:
     """Every phase step from the audit trail, oldest first: (when, week, phase)."""
     with bot.app.services.unit() as uow:
-        rows = uow.store.audit_log(GROUP, limit=100_000)
+        rows = uow.audit.audit_log(GROUP, limit=100_000)
     return [
         (at, str(detail["week"]), Phase(action.removeprefix("phase:")))
         for at, _, _, action, detail in reversed(rows)
@@ -95,7 +95,7 @@ def steps_of(bot: Bot, key: RoundKey) -> list[tuple[datetime, Phase]]:
 
 def outbox_total(bot: Bot) -> int:
     with bot.app.services.unit() as uow:
-        return sum(uow.store.outbox_counts().values())
+        return sum(uow.outbox.outbox_counts().values())
 
 
 def snapshot(bot: Bot) -> tuple[int, dict[RoundKey, Phase], int, int]:
@@ -140,7 +140,7 @@ def answer_nothing(bot: Bot, who: str) -> Outbound:
 
 def person_id(bot: Bot, who: str) -> int:
     with bot.app.services.unit() as uow:
-        p = uow.store.person_by_account("console", who)
+        p = uow.people.person_by_account("console", who)
         assert p is not None
         return p.id
 
@@ -324,7 +324,7 @@ def test_outage_catch_up_late_answer_and_publish_after_a_friday_outage(bot: Bot)
             assert len([o for o in msgs if is_greeting(o, rid)]) == 1, who
             assert [o for o in msgs if o.kind == "reminder"] == [], who
             with bot.app.services.unit() as uow:
-                resp = uow.store.get_response(rid, person_id(bot, who))
+                resp = uow.rounds.get_response(rid, person_id(bot, who))
             assert resp is not None and resp.reminders == 0 and resp.status == "pending", (who, resp)
         assert len([o for o in bot.sender.to("möte") if is_draft(o, rid)]) == 1
         assert bot.tick() == []
@@ -333,7 +333,7 @@ def test_outage_catch_up_late_answer_and_publish_after_a_friday_outage(bot: Bot)
         sent = answer_nothing(bot, "anna")
         assert "markerad som sen" in sent.text, sent.text
         with bot.app.services.unit() as uow:
-            resp = uow.store.get_response(rid, person_id(bot, "anna"))
+            resp = uow.rounds.get_response(rid, person_id(bot, "anna"))
         assert resp is not None and resp.status == "submitted" and resp.late is True
 
         bot.clock.set(local(2026, 11, 24, 9, 0))
@@ -366,7 +366,7 @@ def test_outage_until_wednesday_afternoon_greets_once_without_a_reminder_in_the_
         assert bot.tick() == []
         assert [o for who in REPORTERS for o in bot.sender.to(who) if o.kind == "reminder"] == []
         with bot.app.services.unit() as uow:
-            resp = uow.store.get_response(rid, person_id(bot, "bo"))
+            resp = uow.rounds.get_response(rid, person_id(bot, "bo"))
         assert resp is not None and resp.reminders == 0
     finally:
         bot.app.close()
@@ -480,7 +480,7 @@ def test_coordinator_closes_early_and_finalises_then_the_schedule_goes_on(bot: B
     assert len([o for o in bot.sender.to("möte") if o.kind == "picture" and o.data.get("locked")]) == 1
     assert len([o for o in bot.sender.to("rapport") if o.kind == "report"]) == 1
     with bot.app.services.unit() as uow:
-        rows = uow.store.audit_log(GROUP, limit=1000)
+        rows = uow.audit.audit_log(GROUP, limit=1000)
     finalised = [(at, actor) for at, _, actor, action, _ in rows if action == "phase:finalised"]
     assert finalised == [(local(2026, 11, 19, 11, 0), "Sara Samordnare")]
 

@@ -60,7 +60,7 @@ def run_weeks(bot: Bot) -> PictureView:
             nothing(bot, "cecilia")
     group = bot.app.config.group("tbg")
     with bot.app.services.unit() as uow:
-        rnd = uow.store.get_round("tbg", LAST)
+        rnd = uow.rounds.get_round("tbg", LAST)
         assert rnd is not None
         return bot.app.services.picture(uow, group, rnd)
 
@@ -87,9 +87,9 @@ def test_a_jump_after_quiet_weeks_stands_out_with_its_reasons_from_counted_histo
     assert sorted(inp.history_counts) == [RoundKey(2026, 47 + w) for w in range(QUIET_WEEKS)]
     with default_bot.app.services.unit() as uow:
         for key, counts in inp.history_counts.items():
-            rnd = uow.store.get_round("tbg", key)
+            rnd = uow.rounds.get_round("tbg", key)
             assert rnd is not None
-            raw = uow.store._reports([rnd.id])[rnd.id]  # type: ignore[attr-defined]
+            raw = uow.rounds._reports([rnd.id])[rnd.id]  # type: ignore[attr-defined]
             assert dict(counts) == dict(count_levels(raw))
             # Anna answers Centrum, Bo Centrum and Norr, Cecilia Norr: 12 factors each
             assert sum(counts.values()) == 4 * 12

@@ -173,7 +173,7 @@ def test_report_of_a_week_that_is_missing_or_not_finalised_is_refused(app: App) 
     group = app.config.groups[0]
     now = app.services.clock.now()
     with app.services.unit() as uow:
-        uow.store.create_round(group.id, RoundKey(2026, 48), now)
+        uow.rounds.create_round(group.id, RoundKey(2026, 48), now)
         uow.commit()
     with app.services.unit() as uow:
         with pytest.raises(ReportError) as missing:

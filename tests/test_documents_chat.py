@@ -86,7 +86,7 @@ def test_a_week_of_documents_in_the_chat(bot: Bot) -> None:
     # the Markdown file is still Markdown
     svc, group = bot.app.services, bot.app.config.groups[0]
     with svc.unit() as uow:
-        rnd = uow.store.get_round(group.id, RoundKey(2026, 47))
+        rnd = uow.rounds.get_round(group.id, RoundKey(2026, 47))
         assert rnd is not None
         path = weekly_report(svc, uow, group, rnd, "sv", "md", Path(svc.config.reports_dir) / "r.md")
     md = path.read_text("utf-8")

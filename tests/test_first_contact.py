@@ -104,9 +104,9 @@ def test_a_priority_with_colons_and_bars_in_its_place_and_link(bot: Bot) -> None
     line = "priority add centrum | https://karta.example.se/?q=a|b: Kameror"
     assert texts(bot.cmd("sara", line)) == 'Prioriteringen "Kameror" är tillagd för 2026-W47.'
     with bot.app.services.unit() as uow:
-        rnd = uow.store.get_round("tbg", RoundKey(2026, 47))
+        rnd = uow.rounds.get_round("tbg", RoundKey(2026, 47))
         assert rnd is not None
-        found = [(c.area_code, c.place, c.title) for c in uow.store.candidates(rnd.id)]
+        found = [(c.area_code, c.place, c.title) for c in uow.meeting.candidates(rnd.id)]
     assert found == [
         ("centrum", "Kv. Ängen 3:2 | norra delen", title),
         ("centrum", "https://karta.example.se/?q=a|b", "Kameror"),

@@ -176,14 +176,14 @@ def test_a_forgotten_person_who_had_not_answered_is_no_longer_counted_as_asked(b
     before = texts(bot.cmd("sara", "status"))
     assert "Svar: 1 av 3" in before and "Bo Berg" in before
     with bot.app.services.unit() as uow:
-        rnd = uow.store.get_round("tbg", uow.store.recent_rounds("tbg", 1)[0].key)
+        rnd = uow.rounds.get_round("tbg", uow.rounds.recent_rounds("tbg", 1)[0].key)
         assert rnd is not None
-        bo = uow.store.person_by_name("tbg", "Bo Berg")
+        bo = uow.people.person_by_name("tbg", "Bo Berg")
         assert bo is not None
     bot.cmd("sara", "glöm Bo Berg")
     after = texts(bot.cmd("sara", "status"))
     assert "Svar: 1 av 2" in after and f"#{bo.id}" not in after  # not "asked and not answered"
     assert "1 av 2" in texts(bot.cmd("sara", "picture"))  # the picture's response rate agrees
     with bot.app.services.unit() as uow:
-        (week,) = uow.store.week_stats("tbg", rnd.key, rnd.key)
+        (week,) = uow.history.week_stats("tbg", rnd.key, rnd.key)
         assert (week.expected, week.responded) == (2, 1)

@@ -175,7 +175,7 @@ def test_help_lists_every_command_the_persons_role_may_use_and_no_other(bot: Bot
     if lang == "en":
         bot.cmd(who, "språk en")
     with bot.app.services.unit() as uow:
-        person = uow.store.person_by_account("console", who)
+        person = uow.people.person_by_account("console", who)
     assert person is not None
     allowed = {"report_me", "edit"} | {
         n for n, kind in COMMANDS.items() if kind.role is None or person.has_role(kind.role)

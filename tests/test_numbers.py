@@ -49,31 +49,30 @@ def seed_history(app: App) -> int:
     group = app.config.groups[0]
     factors = [f.code for f in group.factor_list()]
     with app.services.unit() as uow:
-        st = uow.store
-        people = {p.name.split()[0].lower(): p for p in st.persons(group.id)}
+        people = {p.name.split()[0].lower(): p for p in uow.people.persons(group.id)}
         action_id = 0
         for i, key in enumerate(WEEKS):
             at = TUE_OPEN - timedelta(weeks=len(WEEKS) - i)
-            rnd = st.create_round(group.id, key, at)
+            rnd = uow.rounds.create_round(group.id, key, at)
             for n, who in enumerate(("anna", "bo", "cecilia")):
                 person = people[who]
-                resp = st.get_or_create_response(rnd.id, person.id, person.organisation, at)
+                resp = uow.rounds.get_or_create_response(rnd.id, person.id, person.organisation, at)
                 answers = []
-                for area in st.person_areas(person.id):
+                for area in uow.people.person_areas(person.id):
                     mine = LEVELS[TOTALS[key.week]][n] if area.code == "centrum" else (0, 0, 0)
                     chosen = dict(zip(("narkotika", "klotter", "grupperingar"), mine, strict=True))
                     answers += [AnswerIn(area.id, f, chosen.get(f, 0)) for f in factors]
-                st.replace_answers(resp.id, answers, None)
-                st.save_response(resp.id, resp.version, ConversationState(), "submitted", None, False, at, at)
+                uow.rounds.replace_answers(resp.id, answers, None)
+                uow.rounds.save_response(resp.id, resp.version, ConversationState(), "submitted", None, False, at, at)
             if key == DECIDED:
-                cid = st.add_candidate(rnd.id, "area:centrum", "centrum", None, (), TITLE, (), "auto", 0)
+                cid = uow.meeting.add_candidate(rnd.id, "area:centrum", "centrum", None, (), TITLE, (), "auto", 0)
                 assert cid is not None
-                st.vote(cid, people["kim"].id, True)
-                st.set_candidate_field(cid, "action_type", "presence")
-                st.set_candidate_field(cid, "responsible", "hosts")
-                st.decide_candidate(cid, True, group.id, rnd.id, at)
-                action_id = st.actions_for_round(rnd.id)[0].id
-            assert st.set_phase(rnd.id, Phase.PLANNED, Phase.PUBLISHED, at)
+                uow.meeting.vote(cid, people["kim"].id, True)
+                uow.meeting.set_candidate_field(cid, "action_type", "presence")
+                uow.meeting.set_candidate_field(cid, "responsible", "hosts")
+                uow.meeting.decide_candidate(cid, True, group.id, rnd.id, at)
+                action_id = uow.meeting.actions_for_round(rnd.id)[0].id
+            assert uow.rounds.set_phase(rnd.id, Phase.PLANNED, Phase.PUBLISHED, at)
         uow.commit()
     return action_id
 
@@ -128,7 +127,7 @@ def test_one_action_has_the_same_before_after_and_change_in_every_output(bot: Bo
     assert row, pdf
     seen["weekly report PDF"] = (number(row[1]), number(row[2]), signed(row[3], row[4]))
     with bot.app.services.unit() as uow:
-        rnd = uow.store.get_round(group.id, WEEKS[-1])
+        rnd = uow.rounds.get_round(group.id, WEEKS[-1])
         assert rnd is not None
         html = weekly_report(bot.app.services, uow, group, rnd, "en", "html", tmp_path / "r.html")
     seen["weekly report HTML"] = from_sentence(

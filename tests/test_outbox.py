@@ -30,14 +30,14 @@ class FlakySender:
 def enqueue(bot: Bot, n: int) -> None:
     with bot.app.services.unit() as uow:
         for i in range(n):
-            uow.store.enqueue(f"k{i}", "console", f"a{i}", None, Outbound(f"hej {i}").to_json(), bot.clock.now())
-        uow.store.enqueue("k0", "console", "a0", None, Outbound("dubblett").to_json(), bot.clock.now())
+            uow.outbox.enqueue(f"k{i}", "console", f"a{i}", None, Outbound(f"hej {i}").to_json(), bot.clock.now())
+        uow.outbox.enqueue("k0", "console", "a0", None, Outbound("dubblett").to_json(), bot.clock.now())
         uow.commit()
 
 
 def counts(bot: Bot) -> dict[str, int]:
     with bot.app.services.unit() as uow:
-        return uow.store.outbox_counts()
+        return uow.outbox.outbox_counts()
 
 
 def test_rate_limit_holds_the_platform_and_parks_nothing(bot: Bot) -> None:

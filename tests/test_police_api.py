@@ -121,7 +121,7 @@ def test_the_fetch_names_the_app_asks_for_the_municipality_and_stores_its_events
         assert headers["User-Agent"].startswith("est-bot/")
         assert "trygghet@trelleborg.example.se" in headers["User-Agent"]
         with app.services.unit() as uow:
-            stored = uow.store.police_events("tbg", TUE_OPEN - timedelta(days=60), TUE_OPEN + timedelta(days=1))
+            stored = uow.statistics.police_events("tbg", TUE_OPEN - timedelta(days=60), TUE_OPEN + timedelta(days=1))
         assert sorted(e.event_id for e in stored) == [611950, 612001, 612002, 612005]
         # at once again: the client waits out the 10 seconds (on the test clock) and adds nothing new
         before = clock.now()
@@ -177,7 +177,7 @@ def test_an_api_error_is_raised_for_the_job_to_log_and_stores_nothing(db_url: st
         with pytest.raises(FetchFailed, match='"id" must be a number'):
             fetcher.run()
         with app.services.unit() as uow:
-            assert uow.store.police_events("tbg", TUE_OPEN - timedelta(days=999), TUE_OPEN) == []
+            assert uow.statistics.police_events("tbg", TUE_OPEN - timedelta(days=999), TUE_OPEN) == []
     finally:
         app.close()
 

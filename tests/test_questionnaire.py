@@ -23,13 +23,13 @@ def open_week(bot: Bot) -> None:
 
 def stored(bot: Bot, who: str, week: RoundKey = RoundKey(2026, 47)) -> dict[str, Any]:
     with bot.app.services.unit() as uow:
-        person = uow.store.person_by_account("console", who)
+        person = uow.people.person_by_account("console", who)
         assert person is not None
-        rnd = uow.store.get_round("tbg", week)
+        rnd = uow.rounds.get_round("tbg", week)
         assert rnd is not None
-        resp = uow.store.get_response(rnd.id, person.id)
+        resp = uow.rounds.get_response(rnd.id, person.id)
         assert resp is not None
-        pic = uow.store.picture_input("tbg", "x", rnd, [], 2, bot.clock.now())
+        pic = uow.rounds.picture_input("tbg", "x", rnd, [], 2, bot.clock.now())
         reports = [r for r in pic.reports if r.reporter_id == resp.id]
         return {
             "status": resp.status,
@@ -194,7 +194,7 @@ def test_shared_location_becomes_the_place(bot: Bot) -> None:
     rep = [r for r in stored(bot, "anna")["reports"] if r.level == 2]
     assert rep[0].place is None  # a shared location waits for a coordinator, like a typed place
     with bot.app.services.unit() as uow:
-        (waiting,) = uow.store.places_for_review("tbg")
+        (waiting,) = uow.groups.places_for_review("tbg")
     assert waiting["name"] == "Delad position 55.375, 13.157"  # about 100 m, never the raw fix
 
 
@@ -256,7 +256,7 @@ def test_unknown_user_gets_a_clear_answer_and_nothing_is_stored(bot: Bot) -> Non
     out = bot.text("stranger", "hej")
     assert "känner inte igen dig" in texts(out) and "don't know you" in texts(out)
     with bot.app.services.unit() as uow:
-        assert uow.store.person_by_account("console", "stranger") is None
+        assert uow.people.person_by_account("console", "stranger") is None
 
 
 def test_restart_in_the_middle_resumes_exactly_there(bot: Bot) -> None:
@@ -336,14 +336,14 @@ def test_send_with_missing_answers_goes_to_the_first_missing(bot: Bot) -> None:
     b2 = bot
     # forge a Send from a state where one answer is missing
     with b2.app.services.unit() as uow:
-        person = uow.store.person_by_account("console", "bo")
+        person = uow.people.person_by_account("console", "bo")
         assert person is not None
-        rnd = uow.store.get_round("tbg", RoundKey(2026, 47))
+        rnd = uow.rounds.get_round("tbg", RoundKey(2026, 47))
         assert rnd is not None
-        resp = uow.store.get_response(rnd.id, person.id)
+        resp = uow.rounds.get_response(rnd.id, person.id)
         assert resp is not None
         state = replace(resp.state, answers={k: v for k, v in resp.state.answers.items() if k != "norr|brand"})
-        uow.store.save_response(resp.id, resp.version, state, "in_progress", None, False, None, b2.clock.now())
+        uow.rounds.save_response(resp.id, resp.version, state, "in_progress", None, False, None, b2.clock.now())
         uow.commit()
     out = b2.press("bo", "Skicka")
     assert "saknar svar" in texts(out) and "Norr · Fråga 17 av 24" in out[-1].text

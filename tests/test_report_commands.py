@@ -121,7 +121,7 @@ def test_picture_and_report_messages_carry_the_heatmap_and_the_trend(
     svc = seeded.app.services
     group = seeded.app.config.groups[0]
     with svc.unit() as uow:
-        rnd = uow.store.get_round(group.id, RoundKey(2026, 47))
+        rnd = uow.rounds.get_round(group.id, RoundKey(2026, 47))
         assert rnd is not None
         pic = svc.picture(uow, group, rnd, "en")
     files = svc.charts(group, rnd, pic)

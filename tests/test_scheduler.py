@@ -91,18 +91,18 @@ def fire(scheduler: BaseScheduler, job_id: str) -> None:
 
 def stored_phases(bot: Bot) -> dict[RoundKey, Phase]:
     with bot.app.services.unit() as uow:
-        return {r.key: r.phase for r in uow.store.recent_rounds(GROUP, 100)}
+        return {r.key: r.phase for r in uow.rounds.recent_rounds(GROUP, 100)}
 
 
 def phase_steps(bot: Bot) -> list[tuple[datetime, str, str]]:
     with bot.app.services.unit() as uow:
-        rows = uow.store.audit_log(GROUP, limit=10_000)
+        rows = uow.audit.audit_log(GROUP, limit=10_000)
     return [(at, str(d["week"]), a) for at, _, _, a, d in reversed(rows) if a.startswith("phase:")]
 
 
 def state(bot: Bot) -> tuple[int, dict[RoundKey, Phase], int]:
     with bot.app.services.unit() as uow:
-        total = sum(uow.store.outbox_counts().values())
+        total = sum(uow.outbox.outbox_counts().values())
     return total, stored_phases(bot), len(phase_steps(bot))
 
 
@@ -303,8 +303,8 @@ def test_jobs_of_each_group_advance_only_that_group(tmp_path: Path) -> None:
         scheduler = build_scheduler(app.services)
         fire(scheduler, "queens:open")
         with app.services.unit() as uow:
-            assert [(r.key, r.phase) for r in uow.store.recent_rounds("queens", 5)] == [(W47, Phase.OPEN)]
-            assert uow.store.recent_rounds(GROUP, 5) == []
+            assert [(r.key, r.phase) for r in uow.rounds.recent_rounds("queens", 5)] == [(W47, Phase.OPEN)]
+            assert uow.rounds.recent_rounds(GROUP, 5) == []
     finally:
         app.close()
 

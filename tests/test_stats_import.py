@@ -35,7 +35,7 @@ def app(db_url: str) -> Iterator[App]:
 
 def records(app: App, source: str) -> list[StatRecord]:
     with app.services.unit() as uow:
-        return [r for r in uow.store.stat_records("tbg", (2000, 1), (2100, 12)) if r.source == source]
+        return [r for r in uow.statistics.stat_records("tbg", (2000, 1), (2100, 12)) if r.source == source]
 
 
 def row_count(app: App) -> tuple[int, int]:
@@ -121,7 +121,7 @@ def test_police_events_json_keeps_the_municipalitys_events_once(app: App) -> Non
     assert (report.rows, report.new) == (6, 4)
     assert report.skipped["outside the municipality"] == 2  # Vellinge, Skåne län
     with app.services.unit() as uow:
-        events = uow.store.police_events("tbg", datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
+        events = uow.statistics.police_events("tbg", datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
     assert [e.event_id for e in events] == [611950, 612001, 612002, 612005]
     first = events[1]
     assert first.at == datetime(2026, 11, 10, 21, 41, 7, tzinfo=UTC)
@@ -320,7 +320,9 @@ def test_personal_data_in_places_categories_and_summaries_is_masked_and_counted(
     report = import_file(app.services, "tbg", "events", events)
     assert report.masked == 2 and "masked in 2 fields" in report.text()
     with app.services.unit() as uow:
-        (stored,) = uow.store.police_events("tbg", datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
+        (stored,) = uow.statistics.police_events(
+            "tbg", datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)
+        )
     assert stored.summary == "Vittnen ombeds mejla [e-post] eller ringa [telefon]."
     assert stored.name == "10 november 22.41, Skadegörelse, Trelleborg [personnummer]" and stored.url == event["url"]
     bad = write(tmp_path, "bad.csv", "Brottskategori;Period;Antal\nRån;2026-10;ring 070-123 45 67\n")

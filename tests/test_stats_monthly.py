@@ -109,14 +109,14 @@ def test_the_monthly_follow_up_is_posted_once_on_the_first_weekday_at_the_config
         sbot.app = again.app
     assert len(monthly_posts(sbot)) == 1
     with sbot.app.services.unit() as uow:
-        audit = [(a, d) for _, _, _, a, d in uow.store.audit_log("tbg") if a == "monthly_followup"]
+        audit = [(a, d) for _, _, _, a, d in uow.audit.audit_log("tbg") if a == "monthly_followup"]
     assert audit == [("monthly_followup", {"month": "2026-11", "messages": 1})]
 
 
 def test_the_first_weekday_skips_the_new_years_holiday_and_the_weekend(sbot: Bot) -> None:
     import_all(sbot)
     with sbot.app.services.unit() as uow:  # December is already done
-        uow.store.claim_monthly_post("tbg", 2026, 11, sbot.clock.now())
+        uow.statistics.claim_monthly_post("tbg", 2026, 11, sbot.clock.now())
         uow.commit()
     for day in (1, 2, 3):  # Friday nyårsdagen, Saturday, Sunday
         sbot.clock.set(local(2027, 1, day, 9, 0))
@@ -170,7 +170,7 @@ def test_without_a_coordinators_channel_each_coordinator_gets_it_and_no_figures_
         b.tick()
         assert monthly_posts(b, "sara") == []  # nothing imported: nobody is told so every month
         with b.app.services.unit() as uow:
-            assert uow.store.monthly_posted("tbg", 2026, 11) is not None
+            assert uow.statistics.monthly_posted("tbg", 2026, 11) is not None
         import_file(b.app.services, "tbg", "vandalism", DATA / "skadegorelse_kommunen.xlsx")
         b.clock.set(local(2027, 1, 4, 9, 0))
         b.tick()
@@ -259,7 +259,7 @@ def test_the_weeks_police_events_in_the_areas_appear_in_the_picture(sbot: Bot, t
     ]
     with sbot.app.services.unit() as uow:
         group = sbot.app.config.group("tbg")
-        rnd = uow.store.get_round("tbg", RoundKey(2026, 47))
+        rnd = uow.rounds.get_round("tbg", RoundKey(2026, 47))
         assert rnd is not None
         pic = sbot.app.services.picture(uow, group, rnd)
     assert len(pic.input.police_events) == 3

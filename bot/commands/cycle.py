@@ -29,14 +29,14 @@ def status(svc: Services, ctx: Ctx, cmd: Status) -> None:
     assert ctx.group is not None
     rnd = current_round(ctx)
     lang = ctx.lang
-    parked = ctx.uow.store.parked_count()
+    parked = ctx.uow.outbox.parked_count()
     lines: list[str] = []
     if rnd is None:
         lines.append(t(lang, "cmd.no_round"))
         opens = svc.local_text(next_open_at(ctx.now, ctx.group), ctx.group, lang)  # when the first week begins
         lines.append(t(lang, "cmd.status.next", phase=t(lang, "phase.open"), at=opens))
     else:
-        st = ctx.uow.store.round_status(rnd.id, ctx.group.id, ctx.now)
+        st = ctx.uow.rounds.round_status(rnd.id, ctx.group.id, ctx.now)
         expected = st["expected"]
         done = st["done"]
         rate = round(100 * done / expected) if expected else 0
@@ -64,10 +64,10 @@ def status(svc: Services, ctx: Ctx, cmd: Status) -> None:
             )
     if parked:
         lines.append(t(lang, "cmd.status.parked", n=count(lang, "message", parked)))
-        for platform, address, who, error in ctx.uow.store.parked_messages(5):
+        for platform, address, who, error in ctx.uow.outbox.parked_messages(5):
             name = who or t(lang, "rel.parked_unknown", address=f"{platform}:{address}")
             lines.append(t(lang, "rel.parked_line", who=name, error=(error or "–")[:120]))
-    waiting = len(ctx.uow.store.places_for_review(ctx.group.id))
+    waiting = len(ctx.uow.groups.places_for_review(ctx.group.id))
     if waiting:
         lines.append(t(lang, "place.review.status", n=waiting))
     svc.reply(ctx, Outbound("\n".join(lines), kind="status"))
@@ -79,7 +79,7 @@ def remind(svc: Services, ctx: Ctx, cmd: Remind) -> None:
     if rnd is None or rnd.phase not in (Phase.OPEN, Phase.REMINDED):
         say(svc, ctx, "cmd.remind.closed", week=str(rnd.key) if rnd else "-")
         return
-    nth = ctx.uow.store.max_reminders(rnd.id) + 1
+    nth = ctx.uow.rounds.max_reminders(rnd.id) + 1
     n = svc.send_reminders(ctx.uow, ctx.group, rnd, ctx.now, nth)
     say(svc, ctx, "cmd.remind.done", n=count(ctx.lang, "reporter", n))
     audit(ctx, "remind", {"week": str(rnd.key), "count": n})
@@ -88,7 +88,7 @@ def remind(svc: Services, ctx: Ctx, cmd: Remind) -> None:
 def _force(svc: Services, ctx: Ctx, target: Phase, done_key: str) -> None:
     assert ctx.group is not None and ctx.person is not None
     key, changed = svc.force_phase(ctx.uow, ctx.group, target, ctx.person)
-    rnd = ctx.uow.store.get_round(ctx.group.id, key)
+    rnd = ctx.uow.rounds.get_round(ctx.group.id, key)
     assert rnd is not None
     if not changed:
         say(svc, ctx, "cmd.phase.already", week=str(key), phase=t(ctx.lang, f"phase.{rnd.phase}"))
@@ -132,7 +132,7 @@ def finalize(svc: Services, ctx: Ctx, rnd: Round) -> None:
             say(svc, ctx, "cmd.finalize.not_ready", week=str(rnd.key), phase=t(ctx.lang, f"phase.{rnd.phase}"))
         return
     svc.transition(ctx.uow, ctx.group, rnd.key, Phase.FINALISED, ctx.now, automatic=False, actor=ctx.person)
-    n = len(ctx.uow.store.actions_for_round(rnd.id))
+    n = len(ctx.uow.meeting.actions_for_round(rnd.id))
     say(svc, ctx, "cmd.finalize.done.one" if n == 1 else "cmd.finalize.done", week=str(rnd.key), n=n)
     audit(ctx, "finalize", {"week": str(rnd.key), "actions": n})
 
@@ -183,7 +183,7 @@ def publish(svc: Services, ctx: Ctx, cmd: Publish) -> None:
     rnd = named_round(svc, ctx, cmd.week)
     if rnd is None:
         return
-    if rnd.phase == Phase.FINALISED and ctx.uow.store.round_status(rnd.id, ctx.group.id, ctx.now)["expected"] == 0:
+    if rnd.phase == Phase.FINALISED and ctx.uow.rounds.round_status(rnd.id, ctx.group.id, ctx.now)["expected"] == 0:
         say(svc, ctx, "cmd.publish.empty", week=str(rnd.key))
         return
     rnd = _step(svc, ctx, cmd.week, Phase.FINALISED, Phase.PUBLISHED, "cmd.publish.not_final")
@@ -196,7 +196,7 @@ def report_or_questionnaire(svc: Services, ctx: Ctx, cmd: ReportBare) -> None:
     """`report` alone: a reporter's own questionnaire (so too for anyone who is no meeting participant); a
     participant without areas gets the weekly report of the current week."""
     assert ctx.person is not None
-    if ctx.uow.store.person_areas(ctx.person.id) or not ctx.person.has_role("participant"):
+    if ctx.uow.people.person_areas(ctx.person.id) or not ctx.person.has_role("participant"):
         svc.show_questionnaire(ctx)
     else:
         report_command(svc, ctx, WeeklyReport())

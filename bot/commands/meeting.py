@@ -21,7 +21,7 @@ from bot.usecases.people import role_name
 
 def _known_area(svc: Services, ctx: Ctx, area: str) -> bool:
     assert ctx.group is not None
-    known = [a.code for a in ctx.uow.store.areas(ctx.group.id)]
+    known = [a.code for a in ctx.uow.groups.areas(ctx.group.id)]
     if area not in known:
         say(svc, ctx, "cmd.bad_area", area=area, allowed=", ".join(known))
         return False
@@ -38,7 +38,7 @@ def observe(svc: Services, ctx: Ctx, cmd: Observe) -> None:
         say(svc, ctx, "cmd.bad_factor", factor=factor, allowed=", ".join(codes))
         return
     rnd = round_for_input(ctx)
-    ctx.uow.store.add_observation(
+    ctx.uow.rounds.add_observation(
         rnd.id,
         ctx.person.id,
         ctx.person.name,
@@ -59,12 +59,12 @@ def add_priority(svc: Services, ctx: Ctx, cmd: Priority) -> None:
     title = cmd.title
     rnd = round_for_input(ctx)
     key = f"manual:{cmd.area}:{re.sub(r'[^a-z0-9åäö]+', '-', title.lower())[:80]}"
-    pos = len(ctx.uow.store.candidates(rnd.id))
-    cid = ctx.uow.store.add_candidate(rnd.id, key, cmd.area, cmd.place, (), title, (), "manual", pos)
+    pos = len(ctx.uow.meeting.candidates(rnd.id))
+    cid = ctx.uow.meeting.add_candidate(rnd.id, key, cmd.area, cmd.place, (), title, (), "manual", pos)
     say(svc, ctx, "cmd.priority.added", title=title, week=str(rnd.key))
     audit(ctx, "priority_add", {"week": str(rnd.key), "title": title})
     if rnd.phase == Phase.DRAFTED and cid is not None:
-        cand = ctx.uow.store.get_candidate(cid)
+        cand = ctx.uow.meeting.get_candidate(cid)
         assert cand is not None
         svc.send_to_channel(
             ctx.uow,
@@ -77,7 +77,7 @@ def add_priority(svc: Services, ctx: Ctx, cmd: Priority) -> None:
 
 def set_action_status(svc: Services, ctx: Ctx, cmd: ActionStatus) -> None:
     assert ctx.group is not None
-    if not ctx.uow.store.set_action_status(ctx.group.id, cmd.action_id, cmd.status):
+    if not ctx.uow.meeting.set_action_status(ctx.group.id, cmd.action_id, cmd.status):
         say(svc, ctx, "cmd.actions.unknown", id=cmd.written)
         return
     say(svc, ctx, "cmd.actions.updated", id=cmd.action_id, status=t(ctx.lang, f"status.{cmd.status}"))
@@ -87,7 +87,7 @@ def set_action_status(svc: Services, ctx: Ctx, cmd: ActionStatus) -> None:
 def list_actions(svc: Services, ctx: Ctx, cmd: ActionList) -> None:
     assert ctx.group is not None
     lang = ctx.lang
-    acts = ctx.uow.store.actions(ctx.group.id)
+    acts = ctx.uow.meeting.actions(ctx.group.id)
     if not acts:
         say(svc, ctx, "cmd.actions.none")
         return

@@ -26,4 +26,4 @@ def tell(svc: Services, ctx: Ctx, error: ParseError) -> None:
 
 def audit(ctx: Ctx, action: str, detail: dict[str, object]) -> None:
     assert ctx.person is not None and ctx.group is not None
-    ctx.uow.store.audit(ctx.now, ctx.group.id, ctx.person.name, action, detail)
+    ctx.uow.audit.audit(ctx.now, ctx.group.id, ctx.person.name, action, detail)

@@ -35,7 +35,7 @@ def list_notes(svc: Services, ctx: Ctx, cmd: ReviewList) -> None:
         else:
             say(svc, ctx, "cmd.no_round")
         return
-    notes = ctx.uow.store.notes_for_review(rnd.id)
+    notes = ctx.uow.rounds.notes_for_review(rnd.id)
     if not notes:
         if places:
             svc.reply(ctx, Outbound("\n".join([t(ctx.lang, "cmd.review.none"), *places]), kind="list"))
@@ -60,7 +60,7 @@ def review_note(svc: Services, ctx: Ctx, cmd: ReviewNote) -> None:
     rnd = _round(svc, ctx)
     if rnd is None:
         return
-    if not ctx.uow.store.set_note_review(rnd.id, cmd.note, cmd.status):
+    if not ctx.uow.rounds.set_note_review(rnd.id, cmd.note, cmd.status):
         say(svc, ctx, "cmd.review.unknown", id=cmd.note)
         return
     say(svc, ctx, "cmd.review.done", id=cmd.note, status=t(ctx.lang, f"review.{cmd.status}"))
@@ -71,7 +71,7 @@ def edit_note(svc: Services, ctx: Ctx, cmd: ReviewEdit) -> None:
     rnd = _round(svc, ctx)
     if rnd is None:
         return
-    if not ctx.uow.store.edit_note(rnd.id, cmd.note, cmd.text):
+    if not ctx.uow.rounds.edit_note(rnd.id, cmd.note, cmd.text):
         say(svc, ctx, "cmd.review.unknown", id=cmd.note)
         return
     say(svc, ctx, "review.edited", id=cmd.note, text=cmd.text)

@@ -19,9 +19,9 @@ def current_round(ctx: Ctx) -> Round | None:
     """This week's round, or the latest there is."""
     assert ctx.group is not None
     key = local_round_key(ctx.now, ctx.group.tz)
-    rnd = ctx.uow.store.get_round(ctx.group.id, key)
+    rnd = ctx.uow.rounds.get_round(ctx.group.id, key)
     if rnd is None:
-        recent = ctx.uow.store.recent_rounds(ctx.group.id, 1)
+        recent = ctx.uow.rounds.recent_rounds(ctx.group.id, 1)
         rnd = recent[0] if recent else None
     return rnd
 
@@ -31,9 +31,9 @@ def round_for_input(ctx: Ctx) -> Round:
     picture is finalised (Friday to Monday)."""
     assert ctx.group is not None
     key = local_round_key(ctx.now, ctx.group.tz)
-    rnd = ctx.uow.store.get_round(ctx.group.id, key) or ctx.uow.store.create_round(ctx.group.id, key, ctx.now)
+    rnd = ctx.uow.rounds.get_round(ctx.group.id, key) or ctx.uow.rounds.create_round(ctx.group.id, key, ctx.now)
     if phase_index(rnd.phase) >= phase_index(Phase.FINALISED):
-        rnd = ctx.uow.store.get_round(ctx.group.id, key.next()) or ctx.uow.store.create_round(
+        rnd = ctx.uow.rounds.get_round(ctx.group.id, key.next()) or ctx.uow.rounds.create_round(
             ctx.group.id, key.next(), ctx.now
         )
     return rnd
@@ -42,7 +42,7 @@ def round_for_input(ctx: Ctx) -> Round:
 def named_round(svc: Services, ctx: Ctx, week: RoundKey | None) -> Round | None:
     """The round of `week` (the current one if None); if there is none the asker is told so."""
     assert ctx.group is not None
-    rnd = ctx.uow.store.get_round(ctx.group.id, week) if week is not None else current_round(ctx)
+    rnd = ctx.uow.rounds.get_round(ctx.group.id, week) if week is not None else current_round(ctx)
     if rnd is None:
         say(svc, ctx, "cmd.no_round")
     return rnd

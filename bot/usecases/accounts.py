@@ -17,7 +17,7 @@ CONSOLE = "console"
 
 def language_of(uow: UnitOfWork, platform: str, account: str) -> str | None:
     """The language of the person behind a platform account; None for an account nobody has."""
-    person = uow.store.person_by_account(platform, account)
+    person = uow.people.person_by_account(platform, account)
     return person.language if person is not None else None
 
 
@@ -30,18 +30,18 @@ def find_console_user(uow: UnitOfWork, groups: Sequence[GroupConfig], who: str) 
     if not wanted:
         return None
     for handle in dict.fromkeys((wanted, wanted.lower())):
-        owner = uow.store.account_owner(CONSOLE, handle)
+        owner = uow.people.account_owner(CONSOLE, handle)
         if owner is not None:
-            return _user(uow.store.get_person(owner), handle, groups)
+            return _user(uow.people.get_person(owner), handle, groups)
     key = wanted.casefold()
     for group in groups:
         for r in group.reporters:
             if key in (r.name.casefold(), (r.console or "").casefold(), r.name.split()[0].casefold()):
-                person = uow.store.person_by_name(group.id, r.name)
+                person = uow.people.person_by_name(group.id, r.name)
                 if person is not None:
                     return _user(person, _console_address(uow, person, r.console), groups)
     for group in groups:
-        person = uow.store.person_by_name(group.id, wanted)
+        person = uow.people.person_by_name(group.id, wanted)
         if person is not None:
             return _user(person, _console_address(uow, person, None), groups)
     return None
@@ -51,8 +51,8 @@ def console_names(uow: UnitOfWork, groups: Sequence[GroupConfig]) -> list[str]:
     """Everyone who can chat, by name and console id."""
     names: list[str] = []
     for group in groups:
-        for person in uow.store.persons(group.id, active_only=True):
-            handles = [a for p, a in uow.store.accounts_of(person.id) if p == CONSOLE]
+        for person in uow.people.persons(group.id, active_only=True):
+            handles = [a for p, a in uow.people.accounts_of(person.id) if p == CONSOLE]
             configured = next((r.console for r in group.reporters if r.name == person.name), None)
             handle = configured or (handles[0] if handles else None)
             names.append(f"{person.name} ({handle})" if handle else person.name)
@@ -69,15 +69,15 @@ def _console_address(uow: UnitOfWork, person: Person, configured: str | None) ->
     first name and a number), linked to them."""
     if configured is not None:
         return configured
-    for platform, address in uow.store.accounts_of(person.id):
+    for platform, address in uow.people.accounts_of(person.id):
         if platform == CONSOLE:
             return address
     base = re.sub(r"[^\w]", "", person.name.split()[0].lower()) if person.name.split() else ""
     base = base or f"person{person.id}"
     handle, n = base, 1
-    while uow.store.account_owner(CONSOLE, handle) is not None:
+    while uow.people.account_owner(CONSOLE, handle) is not None:
         n += 1
         handle = f"{base}{n}"
-    uow.store.link_account(CONSOLE, handle, person.id)
+    uow.people.link_account(CONSOLE, handle, person.id)
     uow.commit()
     return handle

@@ -28,7 +28,7 @@ SPEC_CACHE_MAX = 4096
 
 def round_for_answering(uow: UnitOfWork, group_id: str) -> Round | None:
     """The newest of the group's last two rounds that still takes answers."""
-    for r in uow.store.recent_rounds(group_id, 2):
+    for r in uow.rounds.recent_rounds(group_id, 2):
         if r.phase in ANSWERABLE:
             return r
     return None
@@ -44,7 +44,7 @@ def questionnaire_spec(
     with_last_week: bool = True,
 ) -> Spec:
     """What the engine needs; last week's answers are looked up only where they can be used."""
-    areas = uow.store.person_areas(person.id) if areas is None else areas
+    areas = uow.people.person_areas(person.id) if areas is None else areas
     key = (group.id, rnd.key, person.language, tuple(areas))
     parts = env.spec_parts.get(key)
     if parts is None:
@@ -57,13 +57,13 @@ def questionnaire_spec(
             local_text(close, group, person.language),
         )
     items, close_text = parts
-    known = {a.code: uow.store.places(a.id) for a in areas}
+    known = {a.code: uow.groups.places(a.id) for a in areas}
     places = {code: tuple(p.name for p in ps) for code, ps in known.items()}
     located = {
         code: tuple((p.name, p.lat, p.lon) for p in ps if p.lat is not None and p.lon is not None)
         for code, ps in known.items()
     }
-    last = uow.store.last_submitted_answers(group.id, rnd.key, person.id) if with_last_week else None
+    last = uow.rounds.last_submitted_answers(group.id, rnd.key, person.id) if with_last_week else None
     return Spec(
         round_id=rnd.id,
         week=str(rnd.key),
@@ -95,13 +95,13 @@ def questionnaire_event(env: Env, ctx: Ctx, event: Event, chosen: QuestionnaireC
     uow, person, group = ctx.uow, ctx.person, ctx.group
     rnd: Round | None
     if chosen is not None:
-        rnd = uow.store.get_round_by_id(chosen.round_id)
+        rnd = uow.rounds.get_round_by_id(chosen.round_id)
         if rnd is None or rnd.group_id != group.id:
             notice(env, ctx, "q.stale")
             return
     else:
         rnd = round_for_answering(uow, group.id)
-    areas = uow.store.person_areas(person.id)
+    areas = uow.people.person_areas(person.id)
     if not areas:  # nothing to answer, in any week: say who they are here and what they can do
         # say it was not understood before the greeting: masked first, then shortened (a cut address or
         # number would no longer be recognised)
@@ -117,7 +117,7 @@ def questionnaire_event(env: Env, ctx: Ctx, event: Event, chosen: QuestionnaireC
     if phase_index(rnd.phase) >= phase_index(Phase.FINALISED):
         notice(env, ctx, "q.finalised", week=str(rnd.key))
         return
-    resp = uow.store.get_or_create_response(rnd.id, person.id, person.organisation, ctx.now)
+    resp = uow.rounds.get_or_create_response(rnd.id, person.id, person.organisation, ctx.now)
     at_greeting = resp.state.step == Step.GREETING
     spec = questionnaire_spec(env, uow, group, rnd, person, areas, with_last_week=at_greeting)
     engine = Questionnaire(spec)
@@ -148,7 +148,7 @@ def questionnaire_event(env: Env, ctx: Ctx, event: Event, chosen: QuestionnaireC
             place_id = None
             if a.place:
                 loc = coarse(*a.loc) if a.loc else None  # ~100 m, even from an older state
-                place = uow.store.get_or_create_place(
+                place = uow.groups.get_or_create_place(
                     area_ids[item.area],
                     a.place,
                     ctx.now,
@@ -157,7 +157,7 @@ def questionnaire_event(env: Env, ctx: Ctx, event: Event, chosen: QuestionnaireC
                 )
                 place_id = place.id
             answers.append(AnswerIn(area_ids[item.area], item.factor.code, a.level, place_id, a.note))
-        uow.store.replace_answers(resp.id, answers, result.state.more)
+        uow.rounds.replace_answers(resp.id, answers, result.state.more)
         status = "submitted"
         submitted_at = ctx.now
         late = phase_index(rnd.phase) >= phase_index(Phase.CLOSED)
@@ -173,7 +173,7 @@ def questionnaire_event(env: Env, ctx: Ctx, event: Event, chosen: QuestionnaireC
                 data={"step": "sent", "round_id": rnd.id},
             ),
         )
-    uow.store.save_response(resp.id, resp.version, result.state, status, snoozed_until, late, submitted_at, ctx.now)
+    uow.rounds.save_response(resp.id, resp.version, result.state, status, snoozed_until, late, submitted_at, ctx.now)
 
 
 def show_questionnaire(env: Env, ctx: Ctx) -> None:
@@ -185,7 +185,7 @@ def edit_questionnaire(env: Env, ctx: Ctx) -> None:
     assert ctx.person is not None and ctx.group is not None
     rnd = round_for_answering(ctx.uow, ctx.group.id)
     if rnd is not None:
-        resp = ctx.uow.store.get_response(rnd.id, ctx.person.id)
+        resp = ctx.uow.rounds.get_response(rnd.id, ctx.person.id)
         if resp is not None and resp.status == "submitted":
             edit = QuestionnaireChoice(rnd.id, "x:edit")
             questionnaire_event(env, ctx, Event("choice", encode(edit)), edit)
@@ -199,7 +199,7 @@ def show_home(env: Env, ctx: Ctx) -> None:
     assert ctx.person is not None and ctx.group is not None
     uow, person, group, lang = ctx.uow, ctx.person, ctx.group, ctx.lang
     rnd = round_for_answering(uow, group.id)
-    areas = uow.store.person_areas(person.id)
+    areas = uow.people.person_areas(person.id)
     if not areas:  # answers no questionnaire: who they are here and the week, not an answer's status
         text = greeting(ctx) + "\n\n" + t(lang, "start.home_hint")
         reply(env, ctx, Outbound(text, kind="home", data={"title": t(lang, "home.title")}))
@@ -210,7 +210,7 @@ def show_home(env: Env, ctx: Ctx) -> None:
         lines.append(t(lang, "home.no_round", next=next_open_text(group, ctx)))
     else:
         lines.append(t(lang, "home.week", week=str(rnd.key), phase=t(lang, f"phase.{rnd.phase}")))
-        resp = uow.store.get_response(rnd.id, person.id)
+        resp = uow.rounds.get_response(rnd.id, person.id)
         status = resp.status if resp is not None else "none"
         lines.append(t(lang, f"home.status.{status}"))
         if resp is not None and resp.late:
@@ -236,7 +236,7 @@ def greeting(ctx: Ctx) -> str:
     role = person.role if f"start.hello.{person.role}" in CATALOGUE else "reporter"
     lines = [t(lang, f"start.hello.{role}", name=person.name.split()[0], group=ctx.group.name)]
     key = local_round_key(ctx.now, ctx.group.tz)
-    rnd = ctx.uow.store.get_round(ctx.group.id, key)
+    rnd = ctx.uow.rounds.get_round(ctx.group.id, key)
     if rnd is not None:
         lines.append(t(lang, "start.week", week=str(rnd.key), phase=t(lang, f"phase.{rnd.phase}")))
     return "\n".join(lines)
@@ -247,15 +247,15 @@ def show_pending(env: Env, platform: str, address: str) -> bool:
     to answer (a new `est-bot chat` process). Returns whether a question was waiting."""
     now = env.clock.now()
     with env.uow_factory() as uow:
-        person = uow.store.person_by_account(platform, address)
+        person = uow.people.person_by_account(platform, address)
         group = env.group_or_none(person.group_id) if person is not None else None
         if person is None or group is None:
             return False
         rnd = round_for_answering(uow, group.id)
-        areas = uow.store.person_areas(person.id)
+        areas = uow.people.person_areas(person.id)
         if rnd is None or not areas:
             return False
-        resp = uow.store.get_response(rnd.id, person.id)
+        resp = uow.rounds.get_response(rnd.id, person.id)
         if resp is None:
             # nothing begun: a person on leave is left alone, and a closed week is not offered
             if rnd.phase not in OPEN_PHASES or person.is_paused(now):

@@ -102,14 +102,14 @@ def local_text(when: datetime, group: GroupConfig, lang: str) -> str:
 
 
 def enqueue(env: Env, uow: UnitOfWork, platform: str, address: str, out: Outbound, key: str) -> None:
-    uow.store.enqueue(key, platform, address, out.ref, out.to_json(), env.clock.now())
+    uow.outbox.enqueue(key, platform, address, out.ref, out.to_json(), env.clock.now())
 
 
 def send_to_person(
     env: Env, uow: UnitOfWork, person_id: int, out: Outbound, key: str, platform: str | None = None
 ) -> bool:
     """Queue `out` to a person on the first enabled platform they have an account on (`platform` first)."""
-    usable = [(p, a) for p, a in uow.store.accounts_of(person_id) if p in env.platforms]
+    usable = [(p, a) for p, a in uow.people.accounts_of(person_id) if p in env.platforms]
     if platform is not None:
         usable = sorted(usable, key=lambda pa: pa[0] != platform)
     if not usable:

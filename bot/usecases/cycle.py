@@ -56,14 +56,14 @@ def advance(env: Env, group_id: str, now: datetime | None = None) -> list[str]:
     current = local_round_key(now, group.tz)
     with env.uow_factory() as uow:
         if (
-            uow.store.get_round(group_id, current) is None
+            uow.rounds.get_round(group_id, current) is None
             and due_phase(current, schedule, group.tz, now) != Phase.PLANNED
             and round_may_begin(current, schedule, group.tz, now)
         ):
-            uow.store.create_round(group_id, current, now)
+            uow.rounds.create_round(group_id, current, now)
         uow.commit()
     with env.uow_factory() as uow:
-        rounds = uow.store.unpublished_rounds(group_id)
+        rounds = uow.rounds.unpublished_rounds(group_id)
     for rnd in rounds:
         target = due_phase(rnd.key, schedule, group.tz, now)
         if rnd.key < current and target == Phase.PLANNED:
@@ -88,10 +88,10 @@ def transition(
     actor: Person | None = None,
 ) -> bool:
     """One phase step inside the caller's unit of work; False if another process did it first."""
-    rnd = uow.store.get_round(group.id, key)
+    rnd = uow.rounds.get_round(group.id, key)
     if rnd is None or phase_index(rnd.phase) + 1 != phase_index(phase):
         return False
-    if not uow.store.set_phase(rnd.id, rnd.phase, phase, now):
+    if not uow.rounds.set_phase(rnd.id, rnd.phase, phase, now):
         return False
     opened_at = now if phase == Phase.OPEN else rnd.opened_at
     rnd = Round(rnd.id, rnd.group_id, rnd.key, phase, opened_at)
@@ -114,17 +114,17 @@ def transition(
         meeting.finalise(env, uow, group, rnd, now, actor)
     elif phase == Phase.PUBLISHED:
         publishing.publish(env, uow, group, rnd)
-    uow.store.audit(now, group.id, actor.name if actor else "scheduler", f"phase:{phase}", {"week": str(key)})
+    uow.audit.audit(now, group.id, actor.name if actor else "scheduler", f"phase:{phase}", {"week": str(key)})
     log.info("%s %s -> %s", group.id, key, phase)
     return True
 
 
 def open_round(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, now: datetime) -> None:
     """The questionnaire to every active reporter with an area who is not on leave."""
-    for person in uow.store.persons(group.id, active_only=True):
-        if person.is_paused(now) or not uow.store.person_areas(person.id):
+    for person in uow.people.persons(group.id, active_only=True):
+        if person.is_paused(now) or not uow.people.person_areas(person.id):
             continue
-        resp = uow.store.get_or_create_response(rnd.id, person.id, person.organisation, now)
+        resp = uow.rounds.get_or_create_response(rnd.id, person.id, person.organisation, now)
         spec = questionnaire_spec(env, uow, group, rnd, person)
         prompt = Questionnaire(spec).prompt(resp.state)
         send_to_person(env, uow, person.id, prompt, f"open:{rnd.id}:{person.id}")
@@ -134,10 +134,10 @@ def send_reminders(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, no
     """The `nth` reminder, with the question where they stand, to every reporter who has not sent yet."""
     n = 0
     close = phase_due_at(rnd.key, Phase.CLOSED, group.week_schedule(), group.tz)
-    for person in uow.store.persons(group.id, active_only=True):
-        if person.is_paused(now) or not uow.store.person_areas(person.id):
+    for person in uow.people.persons(group.id, active_only=True):
+        if person.is_paused(now) or not uow.people.person_areas(person.id):
             continue
-        resp = uow.store.get_or_create_response(rnd.id, person.id, person.organisation, now)
+        resp = uow.rounds.get_or_create_response(rnd.id, person.id, person.organisation, now)
         if resp.status == "submitted" or resp.reminders >= nth:
             continue
         engine = Questionnaire(questionnaire_spec(env, uow, group, rnd, person))
@@ -147,7 +147,7 @@ def send_reminders(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, no
         send_to_person(env, uow, person.id, Outbound(text, kind="reminder"), key)
         prompt = replace(engine.prompt(resp.state), fresh=True)
         send_to_person(env, uow, person.id, prompt, f"{key}:prompt")
-        uow.store.set_reminders(resp.id, nth)
+        uow.rounds.set_reminders(resp.id, nth)
         n += 1
     return n
 
@@ -158,17 +158,17 @@ def wake_snoozed(env: Env, group_id: str) -> list[str]:
     now = env.clock.now()
     done = []
     with env.uow_factory() as uow:
-        for resp, rnd in uow.store.due_snoozes(group_id, now):
+        for resp, rnd in uow.rounds.due_snoozes(group_id, now):
             if rnd.phase not in ANSWERABLE or resp.person_id is None:
                 continue
-            person = uow.store.get_person(resp.person_id)
+            person = uow.people.get_person(resp.person_id)
             spec = questionnaire_spec(env, uow, group, rnd, person)
             prompt = replace(Questionnaire(spec).prompt(resp.state), fresh=True)
             key = f"wake:{resp.id}:{resp.snoozed_until}"
             wake = Outbound(t(person.language, "q.wake", week=str(rnd.key)), kind="reminder")
             send_to_person(env, uow, person.id, wake, key)
             send_to_person(env, uow, person.id, prompt, key + ":prompt")
-            uow.store.save_response(
+            uow.rounds.save_response(
                 resp.id, resp.version, resp.state, "in_progress", None, resp.late, resp.submitted_at, now
             )
             done.append(f"wake {person.name}")
@@ -182,14 +182,14 @@ def force_phase(
     """A coordinator's open/close/finalize now: walk this week's round up to target."""
     now = env.clock.now()
     key = key or local_round_key(now, group.tz)
-    rnd = uow.store.get_round(group.id, key) or uow.store.create_round(group.id, key, now)
+    rnd = uow.rounds.get_round(group.id, key) or uow.rounds.create_round(group.id, key, now)
     if phase_index(rnd.phase) >= phase_index(target):
         return key, False
     for phase in PHASE_ORDER[phase_index(rnd.phase) + 1 : phase_index(target) + 1]:
         if phase == Phase.REMINDED:
-            r = uow.store.get_round(group.id, key)
+            r = uow.rounds.get_round(group.id, key)
             assert r is not None
-            uow.store.set_phase(r.id, r.phase, Phase.REMINDED, now)
+            uow.rounds.set_phase(r.id, r.phase, Phase.REMINDED, now)
             continue
         transition(env, uow, group, key, phase, now, automatic=False, actor=actor)
     return key, True

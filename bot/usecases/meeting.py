@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 
 def picture_input(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> PictureInput:
-    inp = uow.store.picture_input(group.id, group.name, rnd, group.factor_list(), group.threshold, env.clock.now())
+    inp = uow.rounds.picture_input(group.id, group.name, rnd, group.factor_list(), group.threshold, env.clock.now())
     return replace(inp, police_events=week_events(uow, group, rnd.key), detection=group.detection.params())
 
 
@@ -47,7 +47,7 @@ def decisions(uow: UnitOfWork, rnd: Round, lang: str) -> list[Decision]:
             label(lang, "time", a.timeframe),
             a.votes,
         )
-        for a in uow.store.actions_for_round(rnd.id)
+        for a in uow.meeting.actions_for_round(rnd.id)
     ]
 
 
@@ -77,7 +77,7 @@ def post_draft(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> Non
     pic = picture(env, uow, group, rnd)
     for pos, c in enumerate(pic.candidates):
         reasons = pic.candidate_reasons(c)
-        uow.store.add_candidate(rnd.id, c.key, c.area, c.place, c.factors, c.title, reasons, "auto", pos)
+        uow.meeting.add_candidate(rnd.id, c.key, c.area, c.place, c.factors, c.title, reasons, "auto", pos)
     lang = group.language
     head = t(lang, "meet.draft_header", week=str(rnd.key), group=group.name)
     out = Outbound(
@@ -89,7 +89,7 @@ def post_draft(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> Non
         attachments=charts(env, group, rnd, pic) if channel_addresses(env, group, "meeting") else (),
     )
     send_to_channel(env, uow, group, "meeting", out, f"draft:{rnd.id}")
-    for n, cand in enumerate(uow.store.candidates(rnd.id), start=1):
+    for n, cand in enumerate(uow.meeting.candidates(rnd.id), start=1):
         msg = candidate_message(cand, n, lang, False)
         send_to_channel(env, uow, group, "meeting", msg, f"draft:{rnd.id}:cand:{cand.id}")
 
@@ -150,7 +150,7 @@ def candidate_message(c: Candidate, n: int, lang: str, locked: bool) -> Outbound
 def finalise_pressed(env: Env, ctx: Ctx, choice: FinaliseChoice) -> None:
     """The draft's finalise button: as the `finalize` command, for the round the button belongs to."""
     assert ctx.group is not None
-    rnd = ctx.uow.store.get_round_by_id(choice.round_id)
+    rnd = ctx.uow.rounds.get_round_by_id(choice.round_id)
     if rnd is None or rnd.group_id != ctx.group.id:
         notice(env, ctx, "meet.stale")
         return
@@ -161,13 +161,13 @@ def vote_pressed(env: Env, ctx: Ctx, choice: VoteChoice) -> None:
     """A vote for a candidate priority, or taking it back."""
     assert ctx.person is not None
     cid, person_id = choice.candidate_id, ctx.person.id
-    _change_candidate(env, ctx, cid, lambda uow: uow.store.vote(cid, person_id, choice.vote))
+    _change_candidate(env, ctx, cid, lambda uow: uow.meeting.vote(cid, person_id, choice.vote))
 
 
 def setting_pressed(env: Env, ctx: Ctx, choice: CandidateFieldChoice) -> None:
     """A candidate's action type, responsible or time frame chosen."""
     cid = choice.candidate_id
-    _change_candidate(env, ctx, cid, lambda uow: uow.store.set_candidate_field(cid, choice.field, choice.value))
+    _change_candidate(env, ctx, cid, lambda uow: uow.meeting.set_candidate_field(cid, choice.field, choice.value))
 
 
 def _change_candidate(env: Env, ctx: Ctx, candidate_id: int, change: Callable[[UnitOfWork], bool]) -> None:
@@ -175,8 +175,8 @@ def _change_candidate(env: Env, ctx: Ctx, candidate_id: int, change: Callable[[U
     the candidate as it now is."""
     assert ctx.person is not None and ctx.group is not None
     uow, person, group = ctx.uow, ctx.person, ctx.group
-    cand = uow.store.get_candidate(candidate_id)
-    rnd = uow.store.get_round_by_id(cand.round_id) if cand else None
+    cand = uow.meeting.get_candidate(candidate_id)
+    rnd = uow.rounds.get_round_by_id(cand.round_id) if cand else None
     if cand is None or rnd is None or rnd.group_id != group.id:
         notice(env, ctx, "meet.stale")
         return
@@ -188,9 +188,9 @@ def _change_candidate(env: Env, ctx: Ctx, candidate_id: int, change: Callable[[U
         return
     if not change(uow):
         return
-    cand = uow.store.get_candidate(cand.id)
+    cand = uow.meeting.get_candidate(cand.id)
     assert cand is not None
-    n = [c.id for c in uow.store.candidates(rnd.id)].index(cand.id) + 1
+    n = [c.id for c in uow.meeting.candidates(rnd.id)].index(cand.id) + 1
     msg = candidate_message(cand, n, group.language, False)
     send_to_channel(env, uow, group, "meeting", msg, f"{ctx.key_base}:cand:{cand.id}")
 
@@ -200,10 +200,10 @@ def _change_candidate(env: Env, ctx: Ctx, candidate_id: int, change: Callable[[U
 
 def finalise(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, now: datetime, actor: Person | None) -> None:
     """The chosen candidates become the week's decisions; the meeting sees them locked and the final picture."""
-    for c in uow.store.candidates(rnd.id):
-        uow.store.decide_candidate(c.id, c.chosen, group.id, rnd.id, now)
+    for c in uow.meeting.candidates(rnd.id):
+        uow.meeting.decide_candidate(c.id, c.chosen, group.id, rnd.id, now)
     lang = group.language
-    for n, c in enumerate(uow.store.candidates(rnd.id), start=1):
+    for n, c in enumerate(uow.meeting.candidates(rnd.id), start=1):
         msg = candidate_message(c, n, lang, True)
         send_to_channel(env, uow, group, "meeting", msg, f"final:{rnd.id}:cand:{c.id}")
     note = (

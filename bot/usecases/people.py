@@ -42,7 +42,7 @@ def _say(svc: Services, ctx: Ctx, key: str, **kw: object) -> None:
 
 def _audit(ctx: Ctx, action: str, detail: dict[str, object]) -> None:
     assert ctx.person is not None and ctx.group is not None
-    ctx.uow.store.audit(ctx.now, ctx.group.id, ctx.person.name, action, detail)
+    ctx.uow.audit.audit(ctx.now, ctx.group.id, ctx.person.name, action, detail)
 
 
 def _tell(svc: Services, ctx: Ctx, error: ParseError) -> None:
@@ -58,7 +58,7 @@ def role_name(lang: str, role: str) -> str:
 
 def person_has_areas(ctx: Ctx) -> bool:
     assert ctx.person is not None
-    return bool(ctx.uow.store.person_areas(ctx.person.id))
+    return bool(ctx.uow.people.person_areas(ctx.person.id))
 
 
 # ---------------------------------------------------------------- everyone
@@ -102,8 +102,8 @@ def edit(svc: Services, ctx: Ctx, cmd: Edit) -> None:
 
 def set_language(svc: Services, ctx: Ctx, cmd: Language) -> None:
     assert ctx.person is not None
-    ctx.uow.store.set_language(ctx.person.id, cmd.lang)
-    ctx.person = ctx.uow.store.get_person(ctx.person.id)
+    ctx.uow.people.set_language(ctx.person.id, cmd.lang)
+    ctx.person = ctx.uow.people.get_person(ctx.person.id)
     _say(svc, ctx, "cmd.language.set")
 
 
@@ -117,7 +117,7 @@ def pause(svc: Services, ctx: Ctx, cmd: Pause) -> None:
 
 def pause_other(svc: Services, ctx: Ctx, cmd: PauseOther) -> None:
     assert ctx.group is not None
-    found = ctx.uow.store.person_by_name(ctx.group.id, cmd.person)
+    found = ctx.uow.people.person_by_name(ctx.group.id, cmd.person)
     if found is None:
         _say(svc, ctx, "cmd.reporter.unknown", name=cmd.person)
         return
@@ -130,7 +130,7 @@ def pause_other(svc: Services, ctx: Ctx, cmd: PauseOther) -> None:
 def _pause(svc: Services, ctx: Ctx, person: Person, d: date | None, value: str) -> None:
     assert ctx.group is not None
     if d is None:
-        ctx.uow.store.set_paused(person.id, None)
+        ctx.uow.people.set_paused(person.id, None)
         _say(svc, ctx, "cmd.pause.off", name=person.name)
         _audit(ctx, "pause_off", {"person": person.name})
         return
@@ -142,7 +142,7 @@ def _pause(svc: Services, ctx: Ctx, person: Person, d: date | None, value: str) 
         _say(svc, ctx, "cmd.date_far", value=value)
         return
     until = datetime.combine(d + timedelta(days=1), time(0), ctx.group.tz).astimezone(UTC)
-    ctx.uow.store.set_paused(person.id, until)
+    ctx.uow.people.set_paused(person.id, until)
     _say(svc, ctx, "cmd.pause.done", name=person.name, date=d.isoformat())
     _audit(ctx, "pause", {"person": person.name, "until": d.isoformat()})
 
@@ -152,8 +152,7 @@ def _pause(svc: Services, ctx: Ctx, person: Person, d: date | None, value: str) 
 
 def list_reporters(svc: Services, ctx: Ctx, cmd: ReporterList) -> None:
     assert ctx.group is not None
-    store = ctx.uow.store
-    people = store.persons(ctx.group.id, active_only=False)
+    people = ctx.uow.people.persons(ctx.group.id, active_only=False)
     lines = [t(ctx.lang, "cmd.reporter.header", n=count(ctx.lang, "person", len(people)))]
     for p in people:
         extra = ""
@@ -162,7 +161,7 @@ def list_reporters(svc: Services, ctx: Ctx, cmd: ReporterList) -> None:
         elif p.is_paused(ctx.now) and p.paused_until is not None:
             last_day = (p.paused_until.astimezone(ctx.group.tz) - timedelta(days=1)).date()
             extra = t(ctx.lang, "cmd.reporter.paused", date=last_day.isoformat())
-        areas = ", ".join(a.code for a in store.person_areas(p.id)) or "–"
+        areas = ", ".join(a.code for a in ctx.uow.people.person_areas(p.id)) or "–"
         lines.append(
             t(
                 ctx.lang,
@@ -179,12 +178,11 @@ def list_reporters(svc: Services, ctx: Ctx, cmd: ReporterList) -> None:
 
 def add_reporter(svc: Services, ctx: Ctx, cmd: ReporterAdd) -> None:
     assert ctx.group is not None
-    store = ctx.uow.store
     mention = cmd.mention
     if mention is not None:
-        owner = store.account_owner(ctx.inbound.platform, mention[0])
-        if owner is not None and store.get_person(owner).active:
-            _say(svc, ctx, "cmd.reporter.account_taken", name=store.get_person(owner).name)
+        owner = ctx.uow.people.account_owner(ctx.inbound.platform, mention[0])
+        if owner is not None and ctx.uow.people.get_person(owner).active:
+            _say(svc, ctx, "cmd.reporter.account_taken", name=ctx.uow.people.get_person(owner).name)
             return
     if cmd.refused is not None:
         _tell(svc, ctx, cmd.refused)
@@ -199,26 +197,28 @@ def add_reporter(svc: Services, ctx: Ctx, cmd: ReporterAdd) -> None:
     if role not in ROLES:
         _say(svc, ctx, "cmd.bad_role", role=role, allowed=", ".join(role_name(ctx.lang, r) for r in ROLES))
         return
-    known = {a.code: a for a in store.areas(ctx.group.id)}
+    known = {a.code: a for a in ctx.uow.groups.areas(ctx.group.id)}
     for c in codes:
         if c not in known:
             _say(svc, ctx, "cmd.bad_area", area=c, allowed=", ".join(known))
             return
-    existing = store.person_by_name(ctx.group.id, name)
+    existing = ctx.uow.people.person_by_name(ctx.group.id, name)
     if existing is not None and existing.active:
         _say(svc, ctx, "cmd.reporter.exists", name=name)
         return
-    person = store.upsert_person(ctx.group.id, name, org, role, ctx.group.language, True)
-    store.set_active(person.id, True)
-    store.set_person_areas(person.id, [known[c].id for c in codes])
+    person = ctx.uow.people.upsert_person(ctx.group.id, name, org, role, ctx.group.language, True)
+    ctx.uow.people.set_active(person.id, True)
+    ctx.uow.people.set_person_areas(person.id, [known[c].id for c in codes])
     done_key = "cmd.reporter.readded" if existing is not None else "cmd.reporter.added"
     _say(svc, ctx, done_key, name=name, role=role_name(ctx.lang, role), areas=", ".join(codes) or "–")
     if mention is not None:
-        store.link_account(ctx.inbound.platform, mention[0], person.id)
+        ctx.uow.people.link_account(ctx.inbound.platform, mention[0], person.id)
         _say(svc, ctx, "cmd.reporter.linked", name=name)
-    elif ctx.inbound.platform == "console" and not any(p == "console" for p, _ in store.accounts_of(person.id)):
+    elif ctx.inbound.platform == "console" and not any(
+        p == "console" for p, _ in ctx.uow.people.accounts_of(person.id)
+    ):
         handle = _free_console_handle(ctx, name)
-        store.link_account("console", handle, person.id)
+        ctx.uow.people.link_account("console", handle, person.id)
         _say(svc, ctx, "cmd.reporter.console", name=name, handle=handle)
     detail: dict[str, object] = {"person": name, "areas": codes, "role": role}
     if mention is not None:
@@ -230,7 +230,7 @@ def _free_console_handle(ctx: Ctx, name: str) -> str:
     """A console id for a new person that nobody has yet: the first name, then anna2, anna3, …"""
     base = re.sub(r"[^a-z0-9åäö]", "", name.split()[0].lower()) or "person"
     handle, n = base, 1
-    while ctx.uow.store.account_owner("console", handle) is not None:
+    while ctx.uow.people.account_owner("console", handle) is not None:
         n += 1
         handle = f"{base}{n}"
     return handle
@@ -238,18 +238,18 @@ def _free_console_handle(ctx: Ctx, name: str) -> str:
 
 def remove_reporter(svc: Services, ctx: Ctx, cmd: ReporterRemove) -> None:
     assert ctx.group is not None
-    found = ctx.uow.store.person_by_name(ctx.group.id, cmd.person)
+    found = ctx.uow.people.person_by_name(ctx.group.id, cmd.person)
     if found is None:
         _say(svc, ctx, "cmd.reporter.unknown", name=cmd.person)
         return
-    ctx.uow.store.set_active(found.id, False)
+    ctx.uow.people.set_active(found.id, False)
     _say(svc, ctx, "cmd.reporter.removed", name=found.name)
     _audit(ctx, "reporter_remove", {"person": found.name})
 
 
 def invite(svc: Services, ctx: Ctx, cmd: Invite) -> None:
     assert ctx.group is not None
-    person = ctx.uow.store.person_by_name(ctx.group.id, cmd.person)
+    person = ctx.uow.people.person_by_name(ctx.group.id, cmd.person)
     if person is None or not person.active:
         _say(svc, ctx, "cmd.reporter.unknown", name=cmd.person)
         return
@@ -264,17 +264,16 @@ def invite(svc: Services, ctx: Ctx, cmd: Invite) -> None:
 
 def list_areas(svc: Services, ctx: Ctx, cmd: AreaList) -> None:
     assert ctx.group is not None
-    store = ctx.uow.store
     lines = []
-    for a in store.areas(ctx.group.id):
+    for a in ctx.uow.groups.areas(ctx.group.id):
         lines.append(
             t(
                 ctx.lang,
                 "cmd.area.line",
                 code=a.code,
                 name=a.name,
-                places=count(ctx.lang, "place", len(store.places(a.id))),
-                people=count(ctx.lang, "reporter", store.count_area_reporters(a.id)),
+                places=count(ctx.lang, "place", len(ctx.uow.groups.places(a.id))),
+                people=count(ctx.lang, "reporter", ctx.uow.groups.count_area_reporters(a.id)),
             )
         )
     svc.reply(ctx, Outbound("\n".join(lines), kind="list"))
@@ -282,10 +281,9 @@ def list_areas(svc: Services, ctx: Ctx, cmd: AreaList) -> None:
 
 def add_area(svc: Services, ctx: Ctx, cmd: AreaAdd) -> None:
     assert ctx.group is not None
-    store = ctx.uow.store
-    if any(a.code == cmd.code for a in store.areas(ctx.group.id)):
+    if any(a.code == cmd.code for a in ctx.uow.groups.areas(ctx.group.id)):
         _say(svc, ctx, "cmd.area.exists", code=cmd.code)
         return
-    store.upsert_area(ctx.group.id, cmd.code, cmd.area_name)
+    ctx.uow.groups.upsert_area(ctx.group.id, cmd.code, cmd.area_name)
     _say(svc, ctx, "cmd.area.added", code=cmd.code, name=cmd.area_name)
     _audit(ctx, "area_add", {"code": cmd.code, "name": cmd.area_name})

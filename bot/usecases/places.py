@@ -25,19 +25,18 @@ def _say(svc: Services, ctx: Ctx, key: str, **kw: object) -> None:
 
 def _audit(ctx: Ctx, action: str, detail: dict[str, object]) -> None:
     assert ctx.person is not None and ctx.group is not None
-    ctx.uow.store.audit(ctx.now, ctx.group.id, ctx.person.name, action, detail)
+    ctx.uow.audit.audit(ctx.now, ctx.group.id, ctx.person.name, action, detail)
 
 
 def decide(svc: Services, ctx: Ctx, cmd: PlaceReview) -> None:
     assert ctx.group is not None and ctx.person is not None
-    store = ctx.uow.store
     status = "approved" if cmd.approve else "rejected"
-    name = store.set_place_review(ctx.group.id, cmd.place_id, status)
+    name = ctx.uow.groups.set_place_review(ctx.group.id, cmd.place_id, status)
     if name is None:
         _say(svc, ctx, "place.review.unknown", id=f"P{cmd.place_id}")
         return
     if cmd.new_name:
-        name = store.rename_place(cmd.place_id, cmd.new_name)
+        name = ctx.uow.groups.rename_place(cmd.place_id, cmd.new_name)
     key = "place.review.approved" if cmd.approve else "place.review.rejected"
     _say(svc, ctx, key, id=f"P{cmd.place_id}", name=name)
     _audit(ctx, "review_place", {"place": cmd.place_id, "status": status, "renamed": bool(cmd.new_name)})
@@ -46,10 +45,10 @@ def decide(svc: Services, ctx: Ctx, cmd: PlaceReview) -> None:
 def pending_lines(ctx: Ctx) -> list[str]:
     """The list `review` shows of places waiting, with how to decide; empty when none wait."""
     assert ctx.group is not None
-    waiting = ctx.uow.store.places_for_review(ctx.group.id)
+    waiting = ctx.uow.groups.places_for_review(ctx.group.id)
     if not waiting:
         return []
-    names = {a.code: a.name for a in ctx.uow.store.areas(ctx.group.id)}
+    names = {a.code: a.name for a in ctx.uow.groups.areas(ctx.group.id)}
     lines = [t(ctx.lang, "place.review.heading")]
     for p in waiting:
         key = "place.review.line_located" if p["located"] else "place.review.line"

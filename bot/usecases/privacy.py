@@ -42,7 +42,7 @@ def _say(svc: Services, ctx: Ctx, key: str, **kw: object) -> None:
 
 def _audit(ctx: Ctx, action: str, detail: dict[str, object]) -> None:
     assert ctx.person is not None and ctx.group is not None
-    ctx.uow.store.audit(ctx.now, ctx.group.id, ctx.person.name, action, detail)
+    ctx.uow.audit.audit(ctx.now, ctx.group.id, ctx.person.name, action, detail)
 
 
 # ---------------------------------------------------------------- retention
@@ -57,9 +57,9 @@ def retention(svc: Services) -> list[str]:
         before = local_round_key(now - timedelta(weeks=weeks), group.tz)
         before_time = datetime.combine(before.monday(), datetime.min.time(), group.tz).astimezone(UTC)
         with svc.unit() as uow:
-            counts = uow.store.purge_notes(group.id, before, before_time)
+            counts = uow.privacy.purge_notes(group.id, before, before_time)
             if any(counts.values()):
-                uow.store.audit(now, group.id, "retention", "retention", {"before": str(before), **counts})
+                uow.audit.audit(now, group.id, "retention", "retention", {"before": str(before), **counts})
             uow.commit()
         if any(counts.values()):
             log.info("retention %s: before %s deleted %s", group.id, before, counts)
@@ -122,7 +122,7 @@ def _remake_reports(svc: Services, ctx: Ctx, weeks: list[str]) -> int:
     remade = 0
     for week in weeks:
         key = RoundKey.parse(week)
-        rnd = ctx.uow.store.get_round(ctx.group.id, key)
+        rnd = ctx.uow.rounds.get_round(ctx.group.id, key)
         for lang in LANGUAGES:
             for fmt in REPORT_FORMATS:
                 if rnd is not None and (folder / report_filename(key, lang, fmt)).exists():
@@ -136,7 +136,7 @@ def _remake_reports(svc: Services, ctx: Ctx, weeks: list[str]) -> int:
 
 def forget(svc: Services, ctx: Ctx, cmd: Forget) -> None:
     assert ctx.group is not None and ctx.person is not None
-    person = ctx.uow.store.person_by_name(ctx.group.id, cmd.person)
+    person = ctx.uow.people.person_by_name(ctx.group.id, cmd.person)
     if person is None:
         # Not the name again: a second `forget` (or a typo) must store nothing about the person.
         _say(svc, ctx, "forget.unknown")
@@ -145,8 +145,8 @@ def forget(svc: Services, ctx: Ctx, cmd: Forget) -> None:
         _say(svc, ctx, "forget.self")
         return
     placeholder = f"#{person.id}"
-    weeks = {r["week"] for r in ctx.uow.store.person_export(person.id)["responses"]}
-    counts = ctx.uow.store.forget_person(person.id, placeholder, t(ctx.lang, "forget.redacted"))
+    weeks = {r["week"] for r in ctx.uow.privacy.person_export(person.id)["responses"]}
+    counts = ctx.uow.privacy.forget_person(person.id, placeholder, t(ctx.lang, "forget.redacted"))
     counts["files"] = _remove_own_files(svc, person.id)
     counts["reports"] = _remake_reports(svc, ctx, sorted(weeks))
     _say(
@@ -181,7 +181,7 @@ def _remove_own_files(svc: Services, person_id: int) -> int:
 def mydata(svc: Services, ctx: Ctx, cmd: MyData) -> None:
     """Everything stored about the asker, privately (svc.reply always answers the asker in private)."""
     assert ctx.person is not None and ctx.group is not None
-    data = ctx.uow.store.person_export(ctx.person.id)
+    data = ctx.uow.privacy.person_export(ctx.person.id)
     data["exported_at"] = ctx.now.isoformat()
     folder = Path(svc.config.reports_dir) / "private"
     folder.mkdir(parents=True, exist_ok=True)

@@ -29,7 +29,7 @@ def report_document(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, l
 
 def publish(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> None:
     """The weekly report of `rnd`, unless nobody was asked that week."""
-    if uow.store.round_status(rnd.id, group.id, env.clock.now())["expected"] == 0:
+    if uow.rounds.round_status(rnd.id, group.id, env.clock.now())["expected"] == 0:
         # Nobody was asked this week (no reporters yet, or the round began too late): a report of
         # "0 of 0" tells nobody anything, so the week is closed without one.
         log.info("%s %s: nobody was asked this week; no weekly report is sent", group.id, rnd.key)
@@ -56,8 +56,8 @@ def publish(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> None:
     if channel_addresses(env, group, "broadcast"):
         out = Outbound(texts[group.language], kind="report", data=data, attachments=image(group.language))
         send_to_channel(env, uow, group, "broadcast", out, f"publish:{rnd.id}")
-    for person in uow.store.persons(group.id, active_only=True):
-        reachable = any(p in env.platforms for p, _ in uow.store.accounts_of(person.id))
+    for person in uow.people.persons(group.id, active_only=True):
+        reachable = any(p in env.platforms for p, _ in uow.people.accounts_of(person.id))
         if person.receives_report and reachable:
             out = Outbound(texts[person.language], kind="report", data=data, attachments=image(person.language))
             send_to_person(env, uow, person.id, out, f"publish:{rnd.id}:{person.id}")

@@ -98,7 +98,7 @@ def trend_attachment(svc: Services, group: GroupConfig, rnd: Round, pic: Picture
 
 def report_round(uow: UnitOfWork, group: GroupConfig, key: RoundKey) -> Round:
     """The round of `key` if its picture is finalised; otherwise a ReportError that says why."""
-    rnd = uow.store.get_round(group.id, key)
+    rnd = uow.rounds.get_round(group.id, key)
     if rnd is None:
         raise ReportError("cmd.no_round_week", week=str(key))
     if phase_index(rnd.phase) < phase_index(Phase.FINALISED):
@@ -152,11 +152,11 @@ def report_pdf_attachment(
 
 
 def _areas(uow: UnitOfWork, group: GroupConfig) -> list[AreaInfo]:
-    return [AreaInfo(a.code, a.name) for a in uow.store.areas(group.id)]
+    return [AreaInfo(a.code, a.name) for a in uow.groups.areas(group.id)]
 
 
 def load_series(uow: UnitOfWork, group: GroupConfig, first: RoundKey, last: RoundKey) -> Series:
-    stats = uow.store.cell_stats(group.id, first, last)
+    stats = uow.history.cell_stats(group.id, first, last)
     return series_from_stats(stats, _areas(uow, group), group.factor_list(), first, last)
 
 
@@ -164,7 +164,7 @@ def last_finished_week(uow: UnitOfWork, group: GroupConfig, until: RoundKey) -> 
     """The newest week up to `until` whose picture was finalised: weeks after it are not counted as "after"."""
     done = [
         w.week
-        for w in uow.store.week_stats(group.id, RoundKey(max(1, until.year - 10), 1), until)
+        for w in uow.history.week_stats(group.id, RoundKey(max(1, until.year - 10), 1), until)
         if phase_index(Phase(w.phase)) >= phase_index(Phase.FINALISED)
     ]
     return done[-1] if done else None
@@ -174,13 +174,13 @@ def action_effects(
     uow: UnitOfWork, group: GroupConfig, first: RoundKey, last: RoundKey, now: RoundKey
 ) -> tuple[list[ActionEffect], Series]:
     """The actions decided from `first` to `last`, each with the levels around it (weeks up to `now` only)."""
-    actions = [a for a in uow.store.actions(group.id) if first <= a.week <= last]
+    actions = [a for a in uow.meeting.actions(group.id) if first <= a.week <= last]
     finished = last_finished_week(uow, group, now) or first.prev()
     span_first = first.minus(SHOW_BEFORE)
     span_last = max(span_first, min(last.minus(-SHOW_AFTER), finished))
     series = load_series(uow, group, span_first, span_last)
-    mentions = uow.store.place_mentions(group.id, span_first, span_last) if any(a.place for a in actions) else []
-    orgs = uow.store.action_organisations(group.id) if actions else {}
+    mentions = uow.history.place_mentions(group.id, span_first, span_last) if any(a.place for a in actions) else []
+    orgs = uow.history.action_organisations(group.id) if actions else {}
     effects = [action_effect(a, series, mentions, finished, orgs.get(a.id, ())) for a in actions]
     return effects, series
 
@@ -224,7 +224,7 @@ def export_tables(
         if kind not in kinds:
             continue
         if kind == "answers":
-            tables.append(answers_table(uow.store.answer_records(group.id, first, last), factors, lang))
+            tables.append(answers_table(uow.history.answer_records(group.id, first, last), factors, lang))
         elif kind == "pictures":
             tables.append(pictures_table(load_series(uow, group, first, last), lang))
         else:
@@ -267,8 +267,8 @@ def load_followup(uow: UnitOfWork, group: GroupConfig, year: int, now: RoundKey)
     return FollowUp(
         group_name=group.name,
         year=year,
-        weeks=uow.store.week_stats(group.id, first, last),
-        participation=uow.store.participation(group.id, first, min(last, now)),
+        weeks=uow.history.week_stats(group.id, first, last),
+        participation=uow.history.participation(group.id, first, min(last, now)),
         effects=effects,
         series=load_series(uow, group, first, min(last, max(first, now))),
     )
@@ -324,7 +324,7 @@ def _say(svc: Services, ctx: Ctx, key: str, **kw: object) -> None:
 
 def _audit(ctx: Ctx, action: str, detail: dict[str, object]) -> None:
     assert ctx.person is not None and ctx.group is not None
-    ctx.uow.store.audit(ctx.now, ctx.group.id, ctx.person.name, action, detail)
+    ctx.uow.audit.audit(ctx.now, ctx.group.id, ctx.person.name, action, detail)
 
 
 def export_command(svc: Services, ctx: Ctx, cmd: Export) -> None:

@@ -92,7 +92,7 @@ def handle(env: Env, inbound: Inbound) -> list[Outbound]:
     except Exception:
         log.exception("handling %s from %s/%s failed", inbound.kind, inbound.platform, inbound.sender)
         with env.uow_factory() as uow:
-            person = uow.store.person_by_account(inbound.platform, inbound.sender)
+            person = uow.people.person_by_account(inbound.platform, inbound.sender)
             ctx = Ctx(uow, inbound, person, None, env.clock.now(), f"err:{inbound.platform}:{next_key()}")
             reply(env, ctx, Outbound(t(ctx.lang, "cmd.error"), kind="notice"))
             uow.commit()
@@ -132,10 +132,10 @@ def handle_batch(env: Env, batch: Sequence[Inbound], pause: Callable[[], object]
         with env.uow_factory() as uow:
             presses = [(i.platform, i.sender, questionnaire_round(i)) for i in batch]
             events = [(i.platform, i.event_id) for i in batch if i.event_id is not None]
-            uow.store.begin_batch(presses, events, env.clock.now())
+            uow.begin_batch(presses, events, env.clock.now())
             for inbound, (_, _, round_id) in zip(batch, presses, strict=True):
                 if round_id is None:  # not a questionnaire press: may do what a batch does not foresee
-                    uow.store.end_batch()
+                    uow.end_batch()
                 sent += handle_in(env, uow, inbound)
                 if pause is not None:
                     pause()
@@ -152,13 +152,13 @@ def handle_in(env: Env, uow: UnitOfWork, inbound: Inbound) -> list[Outbound]:
     """Handle one event in `uow`, without committing."""
     now = env.clock.now()
     if inbound.event_id is not None:
-        if not uow.store.mark_event_processed(inbound.platform, inbound.event_id, now):
+        if not uow.audit.mark_event_processed(inbound.platform, inbound.event_id, now):
             log.info("duplicate delivery %s/%s ignored", inbound.platform, inbound.event_id)
             return []
         key_base = f"in:{inbound.platform}:{inbound.event_id}"
     else:
         key_base = f"in:{inbound.platform}:{next_key()}"
-    person = uow.store.person_by_account(inbound.platform, inbound.sender)
+    person = uow.people.person_by_account(inbound.platform, inbound.sender)
     group = env.group_or_none(person.group_id) if person else None
     ctx = Ctx(uow, inbound, person, group, now, key_base)
     invited = person is None and inbound.kind == "command" and inbound.command == "start" and inbound.args
@@ -183,4 +183,4 @@ def message_ref(env: Env, platform: str, address: str, message_id: str) -> str |
     """The ref of a message the bot sent (None for any other message), for edges that turn an action on
     a message itself (an emoji reaction) into a choice."""
     with env.uow_factory() as uow:
-        return uow.store.ref_for_message(platform, address, message_id)
+        return uow.outbox.ref_for_message(platform, address, message_id)

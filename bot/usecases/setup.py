@@ -23,17 +23,17 @@ def sync_config(env: Env) -> None:
     now = env.clock.now()
     with env.uow_factory() as uow:
         for g in env.config.groups:
-            uow.store.upsert_group(g.id, g.name)
+            uow.groups.upsert_group(g.id, g.name)
             for a in g.areas:
-                area = uow.store.upsert_area(g.id, a.code, a.name)
+                area = uow.groups.upsert_area(g.id, a.code, a.name)
                 for name, lat, lon in a.place_points():
-                    uow.store.get_or_create_place(area.id, name, now, configured=True, lat=lat, lon=lon)
+                    uow.groups.get_or_create_place(area.id, name, now, configured=True, lat=lat, lon=lon)
             for r in g.reporters:
-                person = uow.store.upsert_person(g.id, r.name, r.organisation, r.role, r.language, r.receives_report)
-                uow.store.set_person_areas(person.id, [uow.store.area_by_code(g.id, c).id for c in r.areas])
+                person = uow.people.upsert_person(g.id, r.name, r.organisation, r.role, r.language, r.receives_report)
+                uow.people.set_person_areas(person.id, [uow.groups.area_by_code(g.id, c).id for c in r.areas])
                 for platform, ext in (("slack", r.slack), ("telegram", r.telegram), ("console", r.console)):
                     if ext is not None:
-                        uow.store.link_account(platform, str(ext), person.id)
+                        uow.people.link_account(platform, str(ext), person.id)
         uow.commit()
 
 
@@ -44,7 +44,7 @@ def create_invite(env: Env, uow: UnitOfWork, person: Person, days: int = 14) -> 
         code = secrets.token_urlsafe(16)
     now = env.clock.now()
     expires = now + timedelta(days=days)
-    uow.store.create_invite(code, person.id, now, expires)
+    uow.people.create_invite(code, person.id, now, expires)
     username = env.config.telegram.bot_username
     link = f"https://t.me/{username}?start={code}" if username else f"/start {code}"
     return code, link, expires
@@ -56,16 +56,16 @@ def accept_invite(env: Env, ctx: Ctx, code: str) -> bool:
     inbound = ctx.inbound
     if inbound.chat is not None:
         return False
-    person_id = ctx.uow.store.use_invite(code[:INVITE_CODE_MAX], f"{inbound.platform}:{inbound.sender}", ctx.now)
+    person_id = ctx.uow.people.use_invite(code[:INVITE_CODE_MAX], f"{inbound.platform}:{inbound.sender}", ctx.now)
     if person_id is None:
         reply(env, ctx, Outbound(t("sv", "invite.bad") + "\n\n" + t("en", "invite.bad"), kind="notice"))
         return True
-    ctx.uow.store.link_account(inbound.platform, inbound.sender, person_id)
-    person = ctx.uow.store.get_person(person_id)
+    ctx.uow.people.link_account(inbound.platform, inbound.sender, person_id)
+    person = ctx.uow.people.get_person(person_id)
     ctx.person, ctx.group = person, env.group_or_none(person.group_id)
     group_name = ctx.group.name if ctx.group else ""
     reply(env, ctx, Outbound(t(ctx.lang, "invite.welcome", name=person.name, group=group_name), kind="notice"))
-    ctx.uow.store.audit(ctx.now, person.group_id, person.name, "invite_used", {"platform": inbound.platform})
+    ctx.uow.audit.audit(ctx.now, person.group_id, person.name, "invite_used", {"platform": inbound.platform})
     if ctx.group is not None and round_for_answering(ctx.uow, ctx.group.id) is not None:
         show_questionnaire(env, ctx)
     return True

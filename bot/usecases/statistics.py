@@ -92,8 +92,8 @@ class ImportReport:
 
 def area_lists(uow: UnitOfWork, group_id: str) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
     """(code, name) of the group's areas and the names of each area's known places."""
-    areas = uow.store.areas(group_id)
-    return [(a.code, a.name) for a in areas], {a.code: [p.name for p in uow.store.places(a.id)] for a in areas}
+    areas = uow.groups.areas(group_id)
+    return [(a.code, a.name) for a in areas], {a.code: [p.name for p in uow.groups.places(a.id)] for a in areas}
 
 
 def group_events(
@@ -121,8 +121,8 @@ def save_events(
     with svc.unit() as uow:
         areas, places = area_lists(uow, group.id)
         mine = group_events(events, group, areas, places)
-        new, updated, same = uow.store.save_police_events(group.id, mine, now)
-        uow.store.audit(now, group.id, actor, "import_events", {"file": name, "new": new, "updated": updated})
+        new, updated, same = uow.statistics.save_police_events(group.id, mine, now)
+        uow.audit.audit(now, group.id, actor, "import_events", {"file": name, "new": new, "updated": updated})
         uow.commit()
     return new, updated, same, len(events) - len(mine)
 
@@ -153,9 +153,9 @@ def import_file(svc: Services, group_id: str, kind: str, path: Path, actor: str 
     result = parse_records(read_table(path), kind, group.municipality)
     now = svc.clock.now()
     with svc.unit() as uow:
-        new, updated, same = uow.store.save_stat_records(group.id, kind, result.records, path.name, now)
+        new, updated, same = uow.statistics.save_stat_records(group.id, kind, result.records, path.name, now)
         detail = {"file": path.name, "kind": kind, "new": new, "updated": updated, "masked": result.masked}
-        uow.store.audit(now, group.id, actor, "import_statistics", detail)
+        uow.audit.audit(now, group.id, actor, "import_statistics", detail)
         uow.commit()
     months = sorted(Month(r.year, r.month) for r in result.records)
     return ImportReport(
@@ -181,7 +181,7 @@ def week_events(uow: UnitOfWork, group: GroupConfig, key: RoundKey) -> tuple[Are
     schedule = group.week_schedule()
     start = phase_due_at(key.prev(), Phase.CLOSED, schedule, group.tz)
     end = phase_due_at(key, Phase.CLOSED, schedule, group.tz)
-    events = uow.store.police_events(group.id, start, end)
+    events = uow.statistics.police_events(group.id, start, end)
     if not events:
         return ()
     areas, places = area_lists(uow, group.id)
@@ -208,10 +208,10 @@ def month_name(m: Month, lang: str) -> str:
 
 def load_followup(uow: UnitOfWork, group: GroupConfig, month: Month) -> FollowUp:
     first = month.plus(-(WINDOW - 1))
-    records = uow.store.stat_records(group.id, (first.year, first.month), (month.year, month.month))
+    records = uow.statistics.stat_records(group.id, (first.year, first.month), (month.year, month.month))
     start = datetime.combine(first.first_day(), time(0), tzinfo=group.tz).astimezone(UTC)
     end = datetime.combine(month.plus(1).first_day(), time(0), tzinfo=group.tz).astimezone(UTC)
-    events = uow.store.police_events(group.id, start, end)
+    events = uow.statistics.police_events(group.id, start, end)
     areas, places = area_lists(uow, group.id)
     names = dict(areas)
 
@@ -328,14 +328,14 @@ def post_monthly_if_due(svc: Services, group_id: str, now: datetime | None = Non
         return []
     month = Month(*previous_month(local.date()))
     with svc.unit() as uow:
-        if uow.store.monthly_posted(group.id, month.year, month.month) is not None:
+        if uow.statistics.monthly_posted(group.id, month.year, month.month) is not None:
             return []
         fu = load_followup(uow, group, month)
-        coordinators = [p for p in uow.store.persons(group.id) if p.has_role("coordinator")]
+        coordinators = [p for p in uow.people.persons(group.id) if p.has_role("coordinator")]
     if not fu.has_data:  # a group that imports no statistics is not told so every month
         with svc.unit() as uow:
-            if uow.store.claim_monthly_post(group.id, month.year, month.month, now):
-                uow.store.audit(now, group.id, "scheduler", "monthly_followup", {"month": str(month), "messages": 0})
+            if uow.statistics.claim_monthly_post(group.id, month.year, month.month, now):
+                uow.audit.audit(now, group.id, "scheduler", "monthly_followup", {"month": str(month), "messages": 0})
                 uow.commit()
         return []
     # Charts are drawn outside any transaction: SQLite's write lock is not held while matplotlib works.
@@ -353,7 +353,7 @@ def post_monthly_if_due(svc: Services, group_id: str, now: datetime | None = Non
         for p in coordinators:
             message(p.language)
     with svc.unit() as uow:
-        if not uow.store.claim_monthly_post(group.id, month.year, month.month, now):
+        if not uow.statistics.claim_monthly_post(group.id, month.year, month.month, now):
             return []
         key = f"monthly:{group.id}:{month}"
         sent = 0
@@ -362,7 +362,7 @@ def post_monthly_if_due(svc: Services, group_id: str, now: datetime | None = Non
         else:
             for p in coordinators:
                 sent += int(svc.send_to_person(uow, p.id, message(p.language), f"{key}:{p.id}"))
-        uow.store.audit(now, group.id, "scheduler", "monthly_followup", {"month": str(month), "messages": sent})
+        uow.audit.audit(now, group.id, "scheduler", "monthly_followup", {"month": str(month), "messages": sent})
         uow.commit()
     log.info("%s: monthly follow-up of %s posted (%d messages)", group.id, month, sent)
     return [f"{group.id} monthly {month}"]

@@ -57,8 +57,8 @@ def test_slack_review_lists_and_rejects_a_waiting_place(tmp_path: Path) -> None:
     async def body(w: Workspace) -> None:
         await w.tick()
         with w.app.services.unit() as uow:  # a place a reporter typed (the questionnaire is tested elsewhere)
-            area = uow.store.area_by_code("tbg", "centrum")
-            place = uow.store.get_or_create_place(area.id, "Bakom Kalles garage", w.clock.now())
+            area = uow.groups.area_by_code("tbg", "centrum")
+            place = uow.groups.get_or_create_place(area.id, "Bakom Kalles garage", w.clock.now())
             uow.commit()
         await w.command(SLACK_SARA, "review", channel=MEETING)
         listing = w.ephemeral_texts(SLACK_SARA)[-1]

@@ -19,9 +19,9 @@ TITLE = "Mer ljus vid entrén: se https://karta.example.se/plats?id=7|8 kl 22:00
 
 def _candidates(services: Services) -> list[Candidate]:
     with services.unit() as uow:
-        rnd = uow.store.get_round("tbg", RoundKey(2026, 47))
+        rnd = uow.rounds.get_round("tbg", RoundKey(2026, 47))
         assert rnd is not None
-        return uow.store.candidates(rnd.id)
+        return uow.meeting.candidates(rnd.id)
 
 
 def test_slack_links_keep_a_bar_that_belongs_to_them() -> None:

@@ -88,7 +88,7 @@ def test_forged_unsigned_and_stale_requests_change_nothing(tmp_path: Path) -> No
             status, _ = await w.post(rq.event_callback(event, forge=forge))
             assert status == 401, forge
         with w.app.services.unit() as uow:
-            assert uow.store.outbox_counts() == {}
+            assert uow.outbox.outbox_counts() == {}
         assert w.fake.calls_to("chat.postEphemeral") == [] and w.fake.calls_to("chat.postMessage") == []
 
     run_workspace(tmp_path, body)
@@ -110,10 +110,10 @@ def test_a_retried_event_delivery_and_a_double_click_change_nothing_twice(tmp_pa
         await w.press(ANNA, ANNA, ":l:0:1", message=question)
         await w.press(ANNA, ANNA, ":l:0:1", message=question)  # the same button again, from the old message
         with w.app.services.unit() as uow:
-            person = uow.store.person_by_account("slack", ANNA)
+            person = uow.people.person_by_account("slack", ANNA)
             assert person is not None
-            rnd = uow.store.recent_rounds("tbg", 1)[0]
-            resp = uow.store.get_response(rnd.id, person.id)
+            rnd = uow.rounds.recent_rounds("tbg", 1)[0]
+            resp = uow.rounds.get_response(rnd.id, person.id)
             assert resp is not None and resp.state.index == 1 and len(resp.state.answers) == 1
 
     run_workspace(tmp_path, body)
@@ -213,7 +213,7 @@ def test_coordinator_adds_a_reporter_by_mention_who_then_answers(tmp_path: Path)
         await w.tick()
         assert w.block_text(w.last(new)).startswith("Hej nils!")
         with w.app.services.unit() as uow:
-            log = uow.store.audit_log("tbg", 10)
+            log = uow.audit.audit_log("tbg", 10)
         assert any(action == "reporter_add" and detail.get("account") == f"slack:{new}" for *_, action, detail in log)
 
     run_workspace(tmp_path, body)
@@ -234,7 +234,7 @@ def test_rate_limits_and_server_errors_lose_and_repeat_nothing(tmp_path: Path) -
         for user in (KIM, SARA):  # nobody to ask: they have no areas; only Anna and Bo get the questionnaire
             assert not any(w.block_text(m).startswith("Hej") for m in w.messages(user))
         with w.app.services.unit() as uow:
-            counts = uow.store.outbox_counts()
+            counts = uow.outbox.outbox_counts()
         assert counts.get("pending", 0) == 0 and counts.get("parked", 0) == 0
 
     run_workspace(tmp_path, body, check_errors=False)
@@ -256,7 +256,7 @@ def test_a_command_in_a_channel_without_the_bot_is_answered_in_a_direct_message(
         await w.command(SARA, "help", channel="C0NOBOTHERE")
         assert "/est" in w.last(SARA)["text"]  # in her direct chat with the bot instead
         with w.app.services.unit() as uow:
-            assert uow.store.outbox_counts().get("parked", 0) == 0
+            assert uow.outbox.outbox_counts().get("parked", 0) == 0
 
     run_workspace(tmp_path, body, check_errors=False)
 
@@ -300,7 +300,7 @@ def test_the_reminder_is_a_new_direct_message_that_notifies(tmp_path: Path) -> N
         assert w.block_text(after[-2]).startswith("Påminnelse") and w.block_text(after[-1]).startswith("Hej Bo!")
         assert any(w.block_text(m).startswith("Påminnelse") for m in w.messages(ANNA))  # started, not sent
         with w.app.services.unit() as uow:
-            assert uow.store.outbox_counts().get("pending", 0) == 0
+            assert uow.outbox.outbox_counts().get("pending", 0) == 0
 
     run_workspace(tmp_path, body)
 
@@ -330,6 +330,6 @@ def test_est_utkast_and_publicera_post_the_draft_and_the_report_now(tmp_path: Pa
         await w.tick(timedelta(days=1))  # Friday, the scheduled publication
         assert [m for m in w.messages(BROADCAST) if m.get("subtype") != "file_share"] == reports
         with w.app.services.unit() as uow:
-            assert [r.phase for r in uow.store.recent_rounds("tbg", 5)] == ["published"]
+            assert [r.phase for r in uow.rounds.recent_rounds("tbg", 5)] == ["published"]
 
     run_workspace(tmp_path, body)

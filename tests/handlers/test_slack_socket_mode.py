@@ -71,7 +71,7 @@ def test_socket_mode_command_action_and_retried_event(tmp_path: Path) -> None:
                 await socket.wait_ack_async(socket.send_event(event, retry_attempt=1, retry_reason="timeout"), 3)
                 await edge.listeners.settle()
                 with app.services.unit() as uow:
-                    assert uow.store.mark_event_processed("slack", f"ev:{event['event_id']}", TUE_OPEN) is False
+                    assert uow.audit.mark_event_processed("slack", f"ev:{event['event_id']}", TUE_OPEN) is False
                 texts = [m.get("text", "") for m in fake.messages(ANNA)]
                 socket.disconnect("refresh_requested")  # Slack asks for a new connection now and then
                 await _until(lambda: len(socket.connections) >= 2)
@@ -106,7 +106,7 @@ def test_fan_out_is_paced_within_slacks_limits(tmp_path: Path) -> None:
                 for n in range(10):
                     from bot.conversation.messages import Outbound
 
-                    uow.store.enqueue(f"burst{n}", "slack", MEETING, None, Outbound(f"n{n}").to_json(), TUE_OPEN)
+                    uow.outbox.enqueue(f"burst{n}", "slack", MEETING, None, Outbound(f"n{n}").to_json(), TUE_OPEN)
                 uow.commit()
             start = clock()
             app.dispatcher.drain("slack", 1000)

@@ -38,11 +38,11 @@ def add_observations(e: Edge, count: int) -> list[str]:
     with e.app.services.unit() as uow:
         from bot.domain.cycle import RoundKey
 
-        rnd = uow.store.get_round(group.id, RoundKey(2026, 47))
-        sara = next(p for p in uow.store.persons(group.id) if p.name == "Sara Samordnare")
+        rnd = uow.rounds.get_round(group.id, RoundKey(2026, 47))
+        sara = next(p for p in uow.people.persons(group.id) if p.name == "Sara Samordnare")
         assert rnd is not None
         for text in texts:
-            uow.store.add_observation(rnd.id, sara.id, sara.name, "Säkerhetsenheten", "centrum", None, text, TUE_OPEN)
+            uow.rounds.add_observation(rnd.id, sara.id, sara.name, "Säkerhetsenheten", "centrum", None, text, TUE_OPEN)
         uow.commit()
     return [" ".join(t.split()) for t in texts]
 

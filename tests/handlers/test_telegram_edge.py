@@ -264,7 +264,7 @@ def test_joining_with_a_one_time_invitation(tmp_path: Path) -> None:
     async def body(e: Edge) -> None:
         await e.tick()  # the week is open
         with e.app.services.unit() as uow:
-            bo = uow.store.person_by_name("tbg", "Bo Berg")
+            bo = uow.people.person_by_name("tbg", "Bo Berg")
             assert bo is not None
             code, link, _ = e.app.services.create_invite(uow, bo)
             uow.commit()

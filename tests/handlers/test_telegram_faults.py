@@ -60,7 +60,7 @@ class Rig:
 
     def counts(self) -> dict[str, int]:
         with self.app.services.unit() as uow:
-            return uow.store.outbox_counts()
+            return uow.outbox.outbox_counts()
 
 
 def run(tmp_path: Path, body: Callable[[Rig], Awaitable[None]], read_timeout: float | None = None) -> None:
@@ -176,10 +176,10 @@ def test_optional_calls_the_server_lacks_degrade_and_the_bot_goes_on(
         r.fake.fail_next("sendPhoto", 400, description="Bad Request: PHOTO_INVALID_DIMENSIONS")
         with r.app.services.unit() as uow:  # a message with a picture: the photo fails, the text arrives
             group = r.app.config.groups[0]
-            rnd = uow.store.recent_rounds(group.id, 1)[0]
+            rnd = uow.rounds.recent_rounds(group.id, 1)[0]
             pic = r.app.services.picture(uow, group, rnd)
             out = Outbound("Lägesbild", attachments=r.app.services.heatmap(group, rnd, pic))
-            anna = uow.store.person_by_name(group.id, "Anna Andersson")
+            anna = uow.people.person_by_name(group.id, "Anna Andersson")
             assert out.attachments and anna is not None
             r.app.services.send_to_person(uow, anna.id, out, "pic-test")
             uow.commit()
