@@ -262,7 +262,7 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock) -> None:
     senders = {r.platform: r.sender for r in runners}
     built = build_app(cfg, clock=clock, senders=senders, platforms=tuple(senders))
     scheduler = build_scheduler(built.services, cfg.run.tick_seconds)
-    add_retention_job(scheduler, built.services)
+    add_retention_job(scheduler, built.services.env)
     leadership = DatabaseLeadership(built.engine)
     tasks: list[asyncio.Task[None]] = []
 
@@ -364,7 +364,7 @@ def import_(
         raise fail(f"--group {gid!r}: unknown group; allowed: {', '.join(g.id for g in cfg.groups)}")
     built = build_app(cfg)
     try:
-        report = import_file(built.services, gid, kind, file)
+        report = import_file(built.services.env, gid, kind, file)
     except ImportFailed as exc:
         raise fail(f"{exc} (nothing was imported)", 1) from None
     finally:

@@ -9,7 +9,7 @@ import typer
 
 from bot.config import Config, ConfigError, load_config
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # not a cycle: the CLI loads the application (SQLAlchemy, storage) only for a command that uses it
     from bot.bootstrap import App
 
 ConfigOpt = Annotated[Path, typer.Option("--config", "-c", envvar="EST_CONFIG", help="The TOML settings file.")]

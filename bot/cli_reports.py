@@ -108,7 +108,7 @@ def report(
             except ReportError as exc:
                 raise fail(exc.text("en")) from None
             with writing(out):
-                path = weekly_report(built.services, uow, g, rnd, language, fmt, out)
+                path = weekly_report(built.services.env, uow, g, rnd, language, fmt, out)
     finally:
         built.close()
     typer.echo(str(path))
@@ -173,7 +173,7 @@ def followup(
         with built.services.unit() as uow:
             try:
                 with writing(out):
-                    path, _ = followup_document(built.services, uow, g, year or now.year, fmt, language, now, out)
+                    path, _ = followup_document(built.services.env, uow, g, year or now.year, fmt, language, now, out)
             except ReportError as exc:
                 raise fail(exc.text("en")) from None
     finally:

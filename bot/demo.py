@@ -370,11 +370,11 @@ def _documents(app: App, uow: UnitOfWork, group: GroupConfig, rnd: Round, out_di
     from bot.usecases.reports import KINDS, export, followup_document, weekly_report
 
     svc, key = app.services, rnd.key
-    pdf = weekly_report(svc, uow, group, rnd, "sv", "pdf", out_dir / f"veckorapport-{key}.pdf")
+    pdf = weekly_report(svc.env, uow, group, rnd, "sv", "pdf", out_dir / f"veckorapport-{key}.pdf")
     charts = [pdf.with_name(f"{pdf.stem}-heatmap.png"), pdf.with_name(f"{pdf.stem}-trend.png")]
     xlsx = export(uow, group, WEEKS[0], key, "xlsx", KINDS, out_dir, "sv", key).files
     followup, _ = followup_document(
-        svc, uow, group, key.year, "pdf", "sv", key, out_dir / f"uppfoljning-{key.year}.pdf"
+        svc.env, uow, group, key.year, "pdf", "sv", key, out_dir / f"uppfoljning-{key.year}.pdf"
     )
     return [pdf, *charts, *xlsx, followup]
 

@@ -18,6 +18,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.domain.cycle import SCHEDULED_PHASES
 from bot.services import Services
+from bot.stats.police_api import PoliceFetcher
 
 log = logging.getLogger(__name__)
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -69,8 +70,6 @@ def build_scheduler(services: Services, tick_seconds: int = 60) -> AsyncIOSchedu
         )
     police = services.config.police_events
     if police.enabled:
-        from bot.stats.police_api import PoliceFetcher
-
         scheduler.add_job(
             _guarded("police-events", PoliceFetcher.from_config(services).run),
             IntervalTrigger(minutes=police.interval_minutes),

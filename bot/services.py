@@ -20,13 +20,12 @@ from bot.conversation.questionnaire import Spec
 from bot.domain.cycle import Phase, RoundKey
 from bot.domain.model import Area, Candidate, Person, Round
 from bot.domain.picture import PictureInput
+from bot.domain.statistics import PoliceEvent
 from bot.ports import UnitOfWork
 from bot.reports.render import Decision
 from bot.reports.view import PictureView
-from bot.usecases import answering, context, cycle, meeting, publishing, routing, setup
-from bot.usecases.context import Ctx, Env, Hooks
-from bot.usecases.reports import report_pdf_attachment, trend_attachment
-from bot.usecases.statistics import post_monthly_if_due
+from bot.usecases import answering, context, cycle, meeting, publishing, routing, setup, statistics
+from bot.usecases.context import Ctx, Env
 
 __all__ = ["Ctx", "Services"]
 
@@ -43,31 +42,7 @@ class Services:
         self.uow_factory = uow_factory
         self.clock = clock
         self.platforms = tuple(platforms)
-        hooks = Hooks(
-            command=self._command,
-            finalise=self._finalise,
-            greet=self._greet,
-            trend=lambda group, rnd, pic: trend_attachment(self, group, rnd, pic),
-            report_pdf=lambda uow, group, rnd, lang: report_pdf_attachment(self, uow, group, rnd, lang),
-            monthly=self.monthly,
-        )
-        self.env = Env(config, uow_factory, clock, self.platforms, hooks)
-
-    # The commands are written against this front and import it: they are reached through it, here.
-    def _command(self, ctx: Ctx) -> None:
-        from bot import commands
-
-        commands.dispatch(self, ctx)
-
-    def _finalise(self, ctx: Ctx, rnd: Round) -> None:
-        from bot import commands
-
-        commands.finalize(self, ctx, rnd)
-
-    def _greet(self, ctx: Ctx) -> None:
-        from bot import commands
-
-        commands.greet(self, ctx)
+        self.env = Env(config, uow_factory, clock, self.platforms)
 
     # ------------------------------------------------------------------ set-up
 
@@ -140,16 +115,13 @@ class Services:
     def edit_questionnaire(self, ctx: Ctx) -> None:
         answering.edit_questionnaire(self.env, ctx)
 
-    def _next_open_text(self, group: GroupConfig, ctx: Ctx) -> str:  # bot/commands.py calls it until it moves
-        return answering.next_open_text(group, ctx)
-
     # ------------------------------------------------------------------ the cycle
 
     def tick(self) -> list[str]:
         return cycle.tick(self.env)
 
     def monthly(self, group_id: str) -> list[str]:
-        return post_monthly_if_due(self, group_id)
+        return statistics.post_monthly_if_due(self.env, group_id)
 
     def advance(self, group_id: str, now: datetime | None = None) -> list[str]:
         return cycle.advance(self.env, group_id, now)
@@ -199,3 +171,10 @@ class Services:
 
     def report_document(self, uow: UnitOfWork, group: GroupConfig, rnd: Round, lang: str) -> Document:
         return publishing.report_document(self.env, uow, group, rnd, lang)
+
+    # ------------------------------------------------------------------ statistics
+
+    def save_events(
+        self, group: GroupConfig, events: Sequence[PoliceEvent], name: str, actor: str
+    ) -> tuple[int, int, int, int]:
+        return statistics.save_events(self.env, group, events, name, actor)

@@ -124,8 +124,8 @@ def test_weekly_report_html_embeds_the_trend_chart_in_both_languages(app: App, t
     group = app.config.groups[0]
     with app.services.unit() as uow:
         rnd = report_round(uow, group, W47)
-        sv = weekly_report(app.services, uow, group, rnd, "sv", "html", tmp_path / "r.sv.html").read_text("utf-8")
-        en = weekly_report(app.services, uow, group, rnd, "en", "html", tmp_path / "r.en.html").read_text("utf-8")
+        sv = weekly_report(app.services.env, uow, group, rnd, "sv", "html", tmp_path / "r.sv.html").read_text("utf-8")
+        en = weekly_report(app.services.env, uow, group, rnd, "en", "html", tmp_path / "r.en.html").read_text("utf-8")
     assert "<h1>Veckorapport Tryggare Trelleborg – vecka 47, 2026</h1>" in sv
     assert "<h2>De senaste 12 veckorna</h2>" in sv and 'src="data:image/png;base64,' in sv
     assert "Centrum · Narkotika, öppen droghantering" in sv and "Stortorget" in sv
@@ -141,8 +141,8 @@ def test_weekly_report_pdf_has_the_picture_priorities_and_follow_up(app: App, tm
     group = app.config.groups[0]
     with app.services.unit() as uow:
         rnd = report_round(uow, group, W47)
-        sv = weekly_report(app.services, uow, group, rnd, "sv", "pdf", tmp_path / "r.sv.pdf")
-        en = weekly_report(app.services, uow, group, rnd, "en", "pdf", tmp_path / "r.en.pdf")
+        sv = weekly_report(app.services.env, uow, group, rnd, "sv", "pdf", tmp_path / "r.sv.pdf")
+        en = weekly_report(app.services.env, uow, group, rnd, "en", "pdf", tmp_path / "r.en.pdf")
     assert sv.read_bytes().startswith(b"%PDF-")
     text = pdf_text(sv)
     for expected in (
@@ -283,8 +283,8 @@ def test_yearly_follow_up_as_pdf_and_html(app: App, tmp_path: Path) -> None:
     group = app.config.groups[0]
     with app.services.unit() as uow:
         f = load_followup(uow, group, 2026, W47)
-        pdf, _ = followup_document(app.services, uow, group, 2026, "pdf", "sv", W47, tmp_path / "f.sv.pdf")
-        html, _ = followup_document(app.services, uow, group, 2026, "html", "en", W47, tmp_path / "f.en.html")
+        pdf, _ = followup_document(app.services.env, uow, group, 2026, "pdf", "sv", W47, tmp_path / "f.sv.pdf")
+        html, _ = followup_document(app.services.env, uow, group, 2026, "html", "en", W47, tmp_path / "f.en.html")
     assert (f.weeks_with_reports, f.answers, f.response_rate) == (8, 24, 1.0)
     assert [(p.organisation, p.answers, p.weeks) for p in f.participation] == [
         ("Bostadsbolaget", 8, 8),
@@ -318,8 +318,8 @@ def test_yearly_follow_up_as_pdf_and_html(app: App, tmp_path: Path) -> None:
 def test_follow_up_of_a_year_without_data_and_a_year_out_of_range(app: App, tmp_path: Path) -> None:
     group = app.config.groups[0]
     with app.services.unit() as uow:
-        pdf, f = followup_document(app.services, uow, group, 2025, "pdf", "en", W47, tmp_path / "f.pdf")
+        pdf, f = followup_document(app.services.env, uow, group, 2025, "pdf", "en", W47, tmp_path / "f.pdf")
         with pytest.raises(ReportError) as bad:
-            followup_document(app.services, uow, group, 1999, "pdf", "en", W47, tmp_path / "g.pdf")
+            followup_document(app.services.env, uow, group, 1999, "pdf", "en", W47, tmp_path / "g.pdf")
     assert f.effects == [] and "No actions were decided this year." in pdf_text(pdf)
     assert bad.value.text("sv") == '"1999": skriv ett år från 2000 till 2027, t.ex. 2026.'

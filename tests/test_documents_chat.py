@@ -88,6 +88,6 @@ def test_a_week_of_documents_in_the_chat(bot: Bot) -> None:
     with svc.unit() as uow:
         rnd = uow.rounds.get_round(group.id, RoundKey(2026, 47))
         assert rnd is not None
-        path = weekly_report(svc, uow, group, rnd, "sv", "md", Path(svc.config.reports_dir) / "r.md")
+        path = weekly_report(svc.env, uow, group, rnd, "sv", "md", Path(svc.config.reports_dir) / "r.md")
     md = path.read_text("utf-8")
     assert md.startswith("# Veckorapport Tryggare Trelleborg") and "|---|" in md

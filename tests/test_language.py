@@ -11,7 +11,7 @@ import string
 
 import pytest
 
-from bot.commands.table import COMMANDS
+from bot.commands.parse import COMMANDS
 from bot.commands.words import ALIASES
 from bot.text import CATALOGUE, LANGUAGES, count, t
 from tests.conftest import Bot

@@ -129,7 +129,7 @@ def test_one_action_has_the_same_before_after_and_change_in_every_output(bot: Bo
     with bot.app.services.unit() as uow:
         rnd = uow.rounds.get_round(group.id, WEEKS[-1])
         assert rnd is not None
-        html = weekly_report(bot.app.services, uow, group, rnd, "en", "html", tmp_path / "r.html")
+        html = weekly_report(bot.app.services.env, uow, group, rnd, "en", "html", tmp_path / "r.html")
     seen["weekly report HTML"] = from_sentence(
         html.read_text("utf-8").replace("before", "före").replace("after", "efter")
     )

@@ -290,12 +290,12 @@ def test_a_week_of_personal_data_leaves_none_behind(bot: Bot, log_file: Path, tm
 
     # ---- statistics: imports mask place, category and summary fields and say how many
     files = statistics_files(tmp_path)
-    police = import_file(bot.app.services, "tbg", "police", files["police"], actor=f"cli {PHONES[0]}")
+    police = import_file(bot.app.services.env, "tbg", "police", files["police"], actor=f"cli {PHONES[0]}")
     assert police.masked == len(CORPUS) + 1
     assert f"personal data (personal identity, phone or e-mail) masked in {len(CORPUS) + 1} fields" in police.text()
-    vandalism = import_file(bot.app.services, "tbg", "vandalism", files["vandalism"])
+    vandalism = import_file(bot.app.services.env, "tbg", "vandalism", files["vandalism"])
     assert vandalism.masked == len(CORPUS)  # the place; the description is not a column the import reads
-    events = import_file(bot.app.services, "tbg", "events", files["events"])
+    events = import_file(bot.app.services.env, "tbg", "events", files["events"])
     assert events.masked == 2 * len(CORPUS)  # each event's name and summary
     assert "masked in" in events.text()
 

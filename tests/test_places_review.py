@@ -238,12 +238,12 @@ def test_retention_deletes_old_place_names_nobody_approved(bot: Bot) -> None:
     answer_at(bot, "bo", "Kiosken vid torget")
     bot.cmd("sara", f"granska godkänn {waiting(bot, 'Kiosken')}")
     bot.clock.advance(timedelta(weeks=bot.app.config.privacy.note_retention_weeks + 1))
-    done = retention(bot.app.services)
+    done = retention(bot.app.services.env)
     assert len(done) == 1 and "'places': 1" in done[0]
     assert rows(bot, "SELECT name FROM places WHERE name LIKE '%Kalles%'") == []
     assert rows(bot, "SELECT count(*) FROM places WHERE name = 'Kiosken vid torget'") == [(1,)]  # approved: kept
     assert rows(bot, "SELECT count(*) FROM answers WHERE level = 2") == [(2,)]  # the levels stay
-    assert retention(bot.app.services) == []
+    assert retention(bot.app.services.env) == []
 
 
 def test_distances_and_the_grid() -> None:

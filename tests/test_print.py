@@ -141,10 +141,12 @@ def test_known_weeks_print_whole_words_and_fit_a_phone_on_sqlite_and_postgresql(
         group = app.config.groups[0]
         with app.services.unit() as uow:
             rnd = report_round(uow, group, W47)
-            report = weekly_report(app.services, uow, group, rnd, "sv", "pdf", tmp_path / "r.pdf")
-            followup, _ = followup_document(app.services, uow, group, 2026, "pdf", "sv", W47, tmp_path / "f.pdf")
-            html = weekly_report(app.services, uow, group, rnd, "sv", "html", tmp_path / "r.html")
-            followup_html, _ = followup_document(app.services, uow, group, 2026, "html", "en", W47, tmp_path / "f.html")
+            report = weekly_report(app.services.env, uow, group, rnd, "sv", "pdf", tmp_path / "r.pdf")
+            followup, _ = followup_document(app.services.env, uow, group, 2026, "pdf", "sv", W47, tmp_path / "f.pdf")
+            html = weekly_report(app.services.env, uow, group, rnd, "sv", "html", tmp_path / "r.html")
+            followup_html, _ = followup_document(
+                app.services.env, uow, group, 2026, "html", "en", W47, tmp_path / "f.html"
+            )
     finally:
         app.close()
     words = ["Förändring", "Trygghetsvärdar", "Resecentrum", "Beslutad", "Ansvarig"]

@@ -73,17 +73,17 @@ def test_retention_deletes_old_free_text_and_keeps_the_numbers(bot: Bot) -> None
     levels = rows(bot, "SELECT factor, level FROM answers ORDER BY id")
     weeks = bot.app.config.privacy.note_retention_weeks
     bot.clock.advance(timedelta(weeks=weeks - 1))
-    assert retention(bot.app.services) == []  # not old enough yet
+    assert retention(bot.app.services.env) == []  # not old enough yet
     assert len(rows(bot, "SELECT 1 FROM answers WHERE note IS NOT NULL")) == 2
     bot.clock.advance(timedelta(weeks=2))
-    done = retention(bot.app.services)
+    done = retention(bot.app.services.env)
     assert len(done) == 1 and "'notes': 2" in done[0]
     assert rows(bot, "SELECT 1 FROM answers WHERE note IS NOT NULL") == []
     assert [r for r in rows(bot, "SELECT state FROM responses") if r[0] not in ({}, "{}")] == []
     assert rows(bot, "SELECT factor, level FROM answers ORDER BY id") == levels  # the levels stay
     assert rows(bot, "SELECT phase FROM rounds WHERE week = 47") == [("published",)]
     assert "Svar: 1 av 3" in texts(bot.cmd("sara", "report 2026-W47"))  # the old report still has its numbers
-    assert retention(bot.app.services) == []  # idempotent
+    assert retention(bot.app.services.env) == []  # idempotent
     assert len(rows(bot, "SELECT 1 FROM audit WHERE action = 'retention'")) == 1
 
 
@@ -92,7 +92,7 @@ def test_retention_runs_daily_in_the_scheduler(bot: Bot) -> None:
     from bot.usecases.privacy import add_retention_job
 
     scheduler = build_scheduler(bot.app.services)
-    add_retention_job(scheduler, bot.app.services)
+    add_retention_job(scheduler, bot.app.services.env)
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert "retention" in jobs and "hour='3'" in str(jobs["retention"].trigger)
 
@@ -186,8 +186,8 @@ def test_retention_removes_old_chat_exports_and_followups_and_keeps_recent_ones(
     eight_days_ago = time.time() - 8 * 86400
     for folder in (old_export, old_followup):
         os.utime(folder, (eight_days_ago, eight_days_ago))
-    done = retention(bot.app.services)
+    done = retention(bot.app.services.env)
     assert not old_export.exists() and not old_followup.exists()
     assert (new_export / "svar.csv").exists()  # a file still waiting in the outbox is kept
     assert f"{group} removed 1 old exports folders" in done and f"{group} removed 1 old followup folders" in done
-    assert retention(bot.app.services) == []
+    assert retention(bot.app.services.env) == []

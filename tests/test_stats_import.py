@@ -53,7 +53,7 @@ def by_month(recs: list[StatRecord], category: str) -> dict[str, int]:
 
 
 def test_bra_export_xlsx_lands_month_by_month_and_a_reimport_adds_nothing(app: App) -> None:
-    report = import_file(app.services, "tbg", "police", DATA / "bra_anmalda_brott.xlsx")
+    report = import_file(app.services.env, "tbg", "police", DATA / "bra_anmalda_brott.xlsx")
     assert (report.rows, report.new, report.updated, report.unchanged) == (39, 38, 0, 0)
     assert report.skipped['without a value ("..")'] == 1
     assert (str(report.first), str(report.last)) == ("2025-11", "2026-11")
@@ -66,58 +66,58 @@ def test_bra_export_xlsx_lands_month_by_month_and_a_reimport_adds_nothing(app: A
     assert "2026-02" not in by_month(recs, "Skadegörelse genom klotter")  # ".." is no value, not 0
     assert by_month(recs, "Stöld och snatteri")["2026-10"] == 120
 
-    again = import_file(app.services, "tbg", "police", DATA / "bra_anmalda_brott.xlsx")
+    again = import_file(app.services.env, "tbg", "police", DATA / "bra_anmalda_brott.xlsx")
     assert (again.new, again.updated, again.unchanged) == (0, 0, 38)
     assert row_count(app)[0] == 38
 
 
 def test_a_revised_bra_export_updates_the_counts_it_changes(app: App, tmp_path: Path) -> None:
-    import_file(app.services, "tbg", "police", DATA / "bra_anmalda_brott.xlsx")
+    import_file(app.services.env, "tbg", "police", DATA / "bra_anmalda_brott.xlsx")
     wb = load_workbook(DATA / "bra_anmalda_brott.xlsx")
     ws = wb.worksheets[0]
     assert ws["C17"].value == "2026M11" and ws["D17"].value == 41
     ws["D17"] = 44  # Brå revised November
     revised = tmp_path / "bra_reviderad.xlsx"
     wb.save(revised)
-    report = import_file(app.services, "tbg", "police", revised)
+    report = import_file(app.services.env, "tbg", "police", revised)
     assert (report.new, report.updated, report.unchanged) == (0, 1, 37)
     assert by_month(records(app, "police"), "Skadegörelse")["2026-11"] == 44
     assert row_count(app)[0] == 38
 
 
 def test_wide_bra_csv_keeps_the_groups_municipality_only(app: App) -> None:
-    report = import_file(app.services, "tbg", "police", DATA / "bra_wide.csv")
+    report = import_file(app.services.env, "tbg", "police", DATA / "bra_wide.csv")
     assert report.skipped["of another municipality"] == 2  # Vellinge
     recs = records(app, "police")
     assert by_month(recs, "Misshandel") == {"2026-08": 12, "2026-09": 9, "2026-10": 14}
     assert by_month(recs, "Rån") == {"2026-08": 2, "2026-09": 0, "2026-10": 3}  # "-" is 0
     # the same figures written "Trelleborg" instead of "1287 Trelleborg" are the same records
-    assert import_file(app.services, "tbg", "police", DATA / "bra_wide.csv").new == 0
+    assert import_file(app.services.env, "tbg", "police", DATA / "bra_wide.csv").new == 0
 
 
 def test_police_list_of_reported_crimes_is_dated_and_keyed_by_diarienummer(app: App) -> None:
-    report = import_file(app.services, "tbg", "police", DATA / "polisen_anmalda_brott.csv")
+    report = import_file(app.services.env, "tbg", "police", DATA / "polisen_anmalda_brott.csv")
     assert (report.rows, report.new) == (7, 7)
     recs = records(app, "police")
     assert {r.day for r in recs} >= {date(2026, 10, 2), date(2026, 11, 6)}
     assert sum(r.count for r in recs if r.place == "Stortorget") == 4
-    assert import_file(app.services, "tbg", "police", DATA / "polisen_anmalda_brott.csv").new == 0
+    assert import_file(app.services.env, "tbg", "police", DATA / "polisen_anmalda_brott.csv").new == 0
 
 
 def test_municipal_vandalism_reports_csv_and_xlsx_are_the_same_reports(app: App) -> None:
-    csv_report = import_file(app.services, "tbg", "vandalism", DATA / "skadegorelse_kommunen.csv")  # Windows-1252
+    csv_report = import_file(app.services.env, "tbg", "vandalism", DATA / "skadegorelse_kommunen.csv")  # Windows-1252
     assert (csv_report.rows, csv_report.new) == (9, 9)
     recs = records(app, "vandalism")
     assert {r.place for r in recs} == {"Norrskolan", "Stortorget", "Resecentrum", "Åkerlundsparken"}
     assert sorted({r.category for r in recs}) == ["Brand", "Glaskross", "Klotter", "Skadegörelse"]
     assert sum(r.count for r in recs if (r.year, r.month) == (2026, 10)) == 6
-    xlsx_report = import_file(app.services, "tbg", "vandalism", DATA / "skadegorelse_kommunen.xlsx")
+    xlsx_report = import_file(app.services.env, "tbg", "vandalism", DATA / "skadegorelse_kommunen.xlsx")
     assert (xlsx_report.new, xlsx_report.updated, xlsx_report.unchanged) == (0, 0, 9)
     assert row_count(app)[0] == 9
 
 
 def test_police_events_json_keeps_the_municipalitys_events_once(app: App) -> None:
-    report = import_file(app.services, "tbg", "events", DATA / "polisen_handelser.json")
+    report = import_file(app.services.env, "tbg", "events", DATA / "polisen_handelser.json")
     assert (report.rows, report.new) == (6, 4)
     assert report.skipped["outside the municipality"] == 2  # Vellinge, Skåne län
     with app.services.unit() as uow:
@@ -127,18 +127,18 @@ def test_police_events_json_keeps_the_municipalitys_events_once(app: App) -> Non
     assert first.at == datetime(2026, 11, 10, 21, 41, 7, tzinfo=UTC)
     assert (first.type, first.location, first.lat, first.lon) == ("Skadegörelse", "Trelleborg", 55.375423, 13.157252)
     assert events[2].at == datetime(2026, 11, 12, 0, 5, 44, tzinfo=UTC)  # the API's one-digit hour
-    again = import_file(app.services, "tbg", "events", DATA / "polisen_handelser.json")
+    again = import_file(app.services.env, "tbg", "events", DATA / "polisen_handelser.json")
     assert (again.new, again.updated, again.unchanged) == (0, 0, 4)
     assert row_count(app)[1] == 4
 
 
 def test_an_event_the_police_updated_is_updated_not_added(app: App, tmp_path: Path) -> None:
-    import_file(app.services, "tbg", "events", DATA / "polisen_handelser.json")
+    import_file(app.services.env, "tbg", "events", DATA / "polisen_handelser.json")
     events = json.loads((DATA / "polisen_handelser.json").read_text("utf-8"))
     events[0]["summary"] += " Uppdaterad 23.10: en person gripen."
     changed = tmp_path / "events.json"
     changed.write_text(json.dumps(events, ensure_ascii=False), "utf-8")
-    report = import_file(app.services, "tbg", "events", changed)
+    report = import_file(app.services.env, "tbg", "events", changed)
     assert (report.new, report.updated, report.unchanged) == (0, 1, 3)
     assert row_count(app)[1] == 4
 
@@ -149,7 +149,7 @@ def test_an_event_the_police_updated_is_updated_not_added(app: App, tmp_path: Pa
 def failed(app: App, kind: str, path: Path) -> str:
     before = row_count(app)
     with pytest.raises(ImportFailed) as info:
-        import_file(app.services, "tbg", kind, path)
+        import_file(app.services.env, "tbg", kind, path)
     assert row_count(app) == before, "a failed import must store nothing"
     return str(info.value)
 
@@ -285,7 +285,7 @@ def test_personal_data_in_places_categories_and_summaries_is_masked_and_counted(
         "5000-K2-26;2026-10-03;23:10;Klotter, ring 070-123 45 67;Resecentrum;Trelleborg\n"
         "5000-K3-26;2026-10-04;23:10;Klotter;Resecentrum;Trelleborg\n",
     )
-    report = import_file(app.services, "tbg", "police", police)
+    report = import_file(app.services.env, "tbg", "police", police)
     assert report.masked == 2
     assert report.text().endswith("; personal data (personal identity, phone or e-mail) masked in 2 fields")
     assert {(r.category, r.place) for r in records(app, "police")} == {
@@ -303,9 +303,9 @@ def test_personal_data_in_places_categories_and_summaries_is_masked_and_counted(
         "5000-0701234567;2026-10-06;23:10;Skadegörelse;Hamnen;Trelleborg\n"
         "5000-0709876543;2026-10-07;23:10;Skadegörelse;Hamnen;Trelleborg\n",
     )
-    first = import_file(app.services, "tbg", "police", ids)
+    first = import_file(app.services.env, "tbg", "police", ids)
     assert (first.new, first.masked) == (3, 3)
-    assert import_file(app.services, "tbg", "police", ids).new == 0
+    assert import_file(app.services.env, "tbg", "police", ids).new == 0
     assert len([r for r in records(app, "police") if r.place == "Hamnen"]) == 3
     event = {
         "id": 1,
@@ -317,7 +317,7 @@ def test_personal_data_in_places_categories_and_summaries_is_masked_and_counted(
         "location": {"name": "Trelleborg", "gps": "55.375423,13.157252"},
     }
     events = write(tmp_path, "handelser.json", json.dumps([event]))
-    report = import_file(app.services, "tbg", "events", events)
+    report = import_file(app.services.env, "tbg", "events", events)
     assert report.masked == 2 and "masked in 2 fields" in report.text()
     with app.services.unit() as uow:
         (stored,) = uow.statistics.police_events(
@@ -327,7 +327,7 @@ def test_personal_data_in_places_categories_and_summaries_is_masked_and_counted(
     assert stored.name == "10 november 22.41, Skadegörelse, Trelleborg [personnummer]" and stored.url == event["url"]
     bad = write(tmp_path, "bad.csv", "Brottskategori;Period;Antal\nRån;2026-10;ring 070-123 45 67\n")
     with pytest.raises(ImportFailed, match=r"'ring \[telefon\]' is not a whole number"):  # the message quotes the cell
-        import_file(app.services, "tbg", "police", bad)
+        import_file(app.services.env, "tbg", "police", bad)
 
 
 def test_cli_import_reports_and_fails_with_the_place_of_the_problem(tmp_path: Path) -> None:

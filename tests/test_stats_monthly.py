@@ -56,7 +56,7 @@ def import_all(b: Bot) -> None:
         ("vandalism", "skadegorelse_kommunen.csv"),
         ("events", "polisen_handelser.json"),
     ):
-        import_file(b.app.services, "tbg", kind, DATA / name)
+        import_file(b.app.services.env, "tbg", kind, DATA / name)
 
 
 def monthly_posts(b: Bot, address: str = "samordnare") -> list[Outbound]:
@@ -98,7 +98,7 @@ def test_the_monthly_follow_up_is_posted_once_on_the_first_weekday_at_the_config
     assert all(Path(a.path).stat().st_size > 10_000 for a in post.attachments)
     # not twice: the next tick, a late cron job, the next day, another process
     sbot.tick()
-    assert post_monthly_if_due(sbot.app.services, "tbg", local(2026, 12, 1, 9, 30)) == []
+    assert post_monthly_if_due(sbot.app.services.env, "tbg", local(2026, 12, 1, 9, 30)) == []
     sbot.clock.set(local(2026, 12, 2, 9, 0))
     sbot.tick()
     again = sbot.restart()
@@ -150,12 +150,12 @@ def test_two_processes_at_the_same_minute_post_once(sbot: Bot, db_url: str) -> N
     def interleaved(*args: Any) -> Outbound:
         if not inner:  # while this process draws its charts, the other one does the whole post
             inner.append([])
-            inner[0] = post_monthly_if_due(other.services, "tbg", when)
+            inner[0] = post_monthly_if_due(other.services.env, "tbg", when)
         return real(*args)
 
     try:
         stats_service.followup_message = interleaved  # type: ignore[assignment]
-        assert post_monthly_if_due(sbot.app.services, "tbg", when) == []
+        assert post_monthly_if_due(sbot.app.services.env, "tbg", when) == []
     finally:
         stats_service.followup_message = real
         other.close()
@@ -171,7 +171,7 @@ def test_without_a_coordinators_channel_each_coordinator_gets_it_and_no_figures_
         assert monthly_posts(b, "sara") == []  # nothing imported: nobody is told so every month
         with b.app.services.unit() as uow:
             assert uow.statistics.monthly_posted("tbg", 2026, 11) is not None
-        import_file(b.app.services, "tbg", "vandalism", DATA / "skadegorelse_kommunen.xlsx")
+        import_file(b.app.services.env, "tbg", "vandalism", DATA / "skadegorelse_kommunen.xlsx")
         b.clock.set(local(2027, 1, 4, 9, 0))
         b.tick()
         [post] = monthly_posts(b, "sara")
@@ -246,7 +246,7 @@ def test_the_weeks_police_events_in_the_areas_appear_in_the_picture(sbot: Bot, t
     path = tmp_path / "handelser.json"
     path.write_text(json.dumps(week, ensure_ascii=False), "utf-8")
     sbot.tick()  # Tuesday: week 47 opens
-    report = import_file(sbot.app.services, "tbg", "events", path)
+    report = import_file(sbot.app.services.env, "tbg", "events", path)
     assert (report.new, report.skipped["outside the municipality"]) == (7, 1)
     shown = texts(sbot.cmd("sara", "lägesbild"))
     heading = "Polisens händelser i områdena"

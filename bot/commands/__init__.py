@@ -1,14 +1,5 @@
-"""Commands, for every platform to map: the words become a typed command (parse.py; the types are in
-bot/domain/commands.py), the role it declares is checked in one place (roles.py), and the handler table
-(table.py) calls its use case.
-
-`dispatch(svc, ctx)` is the way in. `greet` and `finalize` are the use cases the questionnaire and the
-meeting's buttons share with the commands.
+"""The command parser: words become a typed command (a dataclass of types.py, made by its parser in parse.py,
+which also lists every command word and the type that declares its role), in Swedish or English (words.py,
+derived from the catalogue). Nothing here reads storage or calls a use case: the use cases (bot/usecases/)
+import the command types from here, and `bot.usecases.dispatch` carries a parsed command out.
 """
-
-from bot.commands.cycle import finalize
-from bot.commands.table import COMMANDS, HANDLERS, dispatch
-from bot.commands.words import ALIASES
-from bot.usecases.people import greet
-
-__all__ = ["ALIASES", "COMMANDS", "HANDLERS", "dispatch", "finalize", "greet"]

@@ -1,5 +1,5 @@
 """Words to a typed command: the Inbound's command word (Swedish or English) and its arguments become a
-`Command` (bot/domain/commands.py) or a `ParseError` carrying today's answer. Nothing here reads the database,
+`Command` (bot/commands/types.py) or a `ParseError` carrying today's answer. Nothing here reads the database,
 the clock or the configuration, and nothing is sent: what needs them (is the area known, is the date past) is
 the use case's to check, in the order the answers have always been given.
 """
@@ -10,11 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from bot.commands.words import ALIASES, KIND_WORDS, ROLE_WORDS
-from bot.config import CODE_RE
-from bot.conversation.ids import parse_id
-from bot.conversation.messages import Inbound
-from bot.domain.commands import (
+from bot.commands.types import (
     ActionList,
     ActionsCommand,
     ActionStatus,
@@ -61,6 +57,10 @@ from bot.domain.commands import (
     Status,
     WeeklyReport,
 )
+from bot.commands.words import ALIASES, KIND_WORDS, ROLE_WORDS
+from bot.config import CODE_RE
+from bot.conversation.ids import parse_id
+from bot.conversation.messages import Inbound
 from bot.domain.cycle import RoundKey
 from bot.domain.masking import clean_text, has_personal_data
 from bot.domain.statistics import Month
@@ -391,32 +391,41 @@ def _followup(args: Args, inbound: Inbound) -> Command | ParseError:
 
 Parser = Callable[[Args, Inbound], Command | ParseError]
 
-PARSERS: dict[str, Parser] = {
-    "help": _help,
-    "report_me": _report_me,
-    "start": _start,
-    "edit": _edit,
-    "language": _language,
-    "pause": _pause,
-    "status": _status,
-    "remind": _remind,
-    "open": _open,
-    "close": _close,
-    "picture": _weekly(Picture),
-    "draft": _weekly(Draft),
-    "finalize": _weekly(Finalize),
-    "publish": _weekly(Publish),
-    "report": _weekly(WeeklyReport),
-    "reporter": _reporter,
-    "area": _area,
-    "observe": _observe,
-    "priority": _priority,
-    "actions": _actions,
-    "review": _review,
-    "invite": _invite,
-    "stats": _stats,
-    "export": _export,
-    "followup": _followup,
-    "forget": _forget,
-    "mydata": _mydata,
-}
+#: Every command: the type that declares its word (`name`, the English word) and its role, and its parser; in
+#: the order of the platforms' command menus (handlers/telegram/runner.py shows each person those of their roles).
+TABLE: tuple[tuple[type[Command], Parser], ...] = (
+    (ReportMe, _report_me),
+    (Edit, _edit),
+    (Pause, _pause),
+    (Language, _language),
+    (MyData, _mydata),
+    (Start, _start),
+    (Help, _help),
+    (Status, _status),
+    (Remind, _remind),
+    (Open, _open),
+    (Close, _close),
+    (Draft, _weekly(Draft)),
+    (Picture, _weekly(Picture)),
+    (Finalize, _weekly(Finalize)),
+    (Publish, _weekly(Publish)),
+    (WeeklyReport, _weekly(WeeklyReport)),
+    (ReporterCommand, _reporter),
+    (AreaCommand, _area),
+    (Observe, _observe),
+    (Priority, _priority),
+    (ActionsCommand, _actions),
+    (ReviewCommand, _review),
+    (Invite, _invite),
+    (Export, _export),
+    (FollowupCommand, _followup),
+    (Stats, _stats),
+    (Forget, _forget),
+)
+
+#: A command's word (its English name) and its parser.
+PARSERS: dict[str, Parser] = {kind.name: parser for kind, parser in TABLE}
+
+#: Every command word (the English name) and the command type that declares its role: what `help`, the
+#: platforms' command menus and the console's word list are checked against.
+COMMANDS: dict[str, type[Command]] = {kind.name: kind for kind, _ in TABLE}

@@ -2,58 +2,44 @@
 
 from __future__ import annotations
 
-# Swedish and English words for the same command.
-ALIASES = {
-    "hjälp": "help",
-    "rapport": "report_me",
-    "rapportera": "report_me",
-    "ändra": "edit",
-    "andra": "edit",
-    "sprak": "language",
-    "språk": "language",
-    "lang": "language",
-    "ledig": "pause",
-    "semester": "pause",
-    "påminn": "remind",
-    "öppna": "open",
-    "stäng": "close",
-    "lägesbild": "picture",
-    "fastställ": "finalize",
-    "finalise": "finalize",
-    "veckorapport": "report",
-    "rapportör": "reporter",
-    "område": "area",
-    "observera": "observe",
-    "observation": "observe",
-    "prioritet": "priority",
-    "åtgärder": "actions",
-    "granska": "review",
-    "bjud": "invite",
-    "inbjudan": "invite",
-    "statistik": "stats",
-    "exportera": "export",
-    "uppföljning": "followup",
-    "uppfoljning": "followup",
-    "glöm": "forget",
-    "radera": "forget",
-    "minadata": "mydata",
-    "mina_data": "mydata",
-    "utkast": "draft",
-    "publicera": "publish",
-    # The Swedish words without å, ä, ö: what Telegram's command menu can hold, and what a keyboard without them
-    # types.
-    "hjalp": "help",
-    "paminn": "remind",
-    "oppna": "open",
-    "stang": "close",
-    "lagesbild": "picture",
-    "faststall": "finalize",
-    "rapportor": "reporter",
-    "omrade": "area",
-    "atgarder": "actions",
-    "glom": "forget",
-    "weeklyreport": "report",
-}
+from bot.text import CATALOGUE, LANGUAGES
+
+FOLD = str.maketrans("åäöÅÄÖ", "aaoAAO")
+
+#: Swedish and English words for the same command, derived from the catalogue: each command's `word.<name>` in
+#: every language, the other words in `word.<name>.also` (space-separated), and each of those without å, ä, ö
+#: (what Telegram's command menu can hold, and what a keyboard without them types). A command's own name is
+#: never made another command's word (`report` is the English `word.report_me` but stays `report`).
+ALIASES: dict[str, str] = {}
+
+
+def fold(word: str) -> str:
+    """A word without å, ä, ö."""
+    return word.translate(FOLD)
+
+
+def words_of(name: str) -> list[str]:
+    """Every word of the command `name` in the catalogue, each language's main word first."""
+    main = CATALOGUE[f"word.{name}"]
+    also = CATALOGUE.get(f"word.{name}.also", {})
+    return [main[lang] for lang in LANGUAGES] + [w for lang in LANGUAGES for w in also.get(lang, "").split()]
+
+
+def command_names() -> list[str]:
+    """The commands the catalogue has words for, in its order."""
+    return [key.removeprefix("word.") for key in CATALOGUE if key.startswith("word.") and not key.endswith(".also")]
+
+
+def _aliases() -> dict[str, str]:
+    names = command_names()
+    found: dict[str, str] = {}
+    for name in names:
+        for word in words_of(name):
+            for variant in (word, fold(word)):
+                if variant != name and variant not in names:
+                    found.setdefault(variant, name)
+    return found
+
 
 # A role as written in a command, in either language.
 ROLE_WORDS = {
@@ -81,3 +67,6 @@ KIND_WORDS = {
     "allt": "all",
     "alla": "all",
 }
+
+
+ALIASES.update(_aliases())

@@ -17,18 +17,32 @@ import time as _time
 import urllib.error
 import urllib.request
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from importlib import metadata
-from typing import TYPE_CHECKING
+from typing import Protocol
 from urllib.parse import urlencode
 
 from bot.clock import Clock
-from bot.config import Config
+from bot.config import Config, GroupConfig
+from bot.domain.statistics import PoliceEvent
 from bot.stats.importers import ImportFailed, parse_events
 
-if TYPE_CHECKING:
-    from bot.services import Services
+
+class EventSink(Protocol):
+    """Where fetched events go: the application's settings and the use case that stores a group's share
+    (`bot.services.Services`, handing on to bot.usecases.statistics.save_events)."""
+
+    @property
+    def config(self) -> Config: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    def save_events(
+        self, group: GroupConfig, events: Sequence[PoliceEvent], name: str, actor: str
+    ) -> tuple[int, int, int, int]: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -135,21 +149,19 @@ class PoliceFetcher:
     """The scheduled job: one call for every group's municipality, each group's events stored in its own unit
     of work."""
 
-    def __init__(self, services: Services, config: Config, client: PoliceEventsClient) -> None:
+    def __init__(self, services: EventSink, config: Config, client: PoliceEventsClient) -> None:
         self.services = services
         self.config = config
         self.client = client
 
     @classmethod
-    def from_config(cls, services: Services, sleep: Callable[[float], None] = _time.sleep) -> PoliceFetcher:
+    def from_config(cls, services: EventSink, sleep: Callable[[float], None] = _time.sleep) -> PoliceFetcher:
         cfg = services.config.police_events
         assert cfg.contact is not None  # the configuration requires it when enabled
         client = PoliceEventsClient(cfg.url, cfg.contact, CallBudget(services.clock), sleep=sleep)
         return cls(services, services.config, client)
 
     def run(self) -> list[str]:
-        from bot.usecases.statistics import save_events
-
         groups = [g for g in self.config.groups if g.municipality]
         if not groups:
             return []
@@ -165,7 +177,7 @@ class PoliceFetcher:
             raise FetchFailed(f"police events API answered what is not its event format: {exc}") from exc
         done = []
         for g in groups:
-            new, updated, _, _ = save_events(self.services, g, parsed.events, self.client.url, "police-api")
+            new, updated, _, _ = self.services.save_events(g, parsed.events, self.client.url, "police-api")
             masked = f", personal data masked in {parsed.masked} fields" if parsed.masked else ""
             done.append(f"{g.id} police events: {new} new, {updated} updated{masked}")
         log.info("police events: %s", "; ".join(done))

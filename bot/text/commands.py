@@ -415,6 +415,16 @@ TEXT: dict[str, dict[str, str]] = {
     "word.export": {"sv": "exportera", "en": "export"},
     "word.followup": {"sv": "uppföljning", "en": "followup"},
     "word.forget": {"sv": "radera", "en": "forget"},
+    # Other words for a command, space-separated (bot/commands/words.py adds each without å, ä, ö).
+    "word.report_me.also": {"sv": "rapportera", "en": ""},
+    "word.language.also": {"sv": "", "en": "lang"},
+    "word.pause.also": {"sv": "semester", "en": ""},
+    "word.finalize.also": {"sv": "", "en": "finalise"},
+    "word.report.also": {"sv": "", "en": "weeklyreport"},
+    "word.observe.also": {"sv": "observation", "en": ""},
+    "word.invite.also": {"sv": "inbjudan", "en": ""},
+    "word.forget.also": {"sv": "glöm", "en": ""},
+    "word.mydata.also": {"sv": "mina_data", "en": ""},
     # The coordinator's draft and publish commands (issue 14 §4).
     "cmd.draft.done": {
         "sv": "Utkastet till lägesbild för {week} är utlagt i mötet.",

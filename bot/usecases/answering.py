@@ -109,7 +109,7 @@ def questionnaire_event(env: Env, ctx: Ctx, event: Event, chosen: QuestionnaireC
         if ctx.inbound.kind == "text" and words:
             shown = words if len(words) <= 60 else words[:59].rsplit(" ", 1)[0] + " …"
             notice(env, ctx, "start.not_understood", text=shown)
-        env.hooks.greet(ctx)
+        greet(env, ctx)
         return
     if rnd is None:
         notice(env, ctx, "q.no_round", next=next_open_text(group, ctx))
@@ -240,6 +240,26 @@ def greeting(ctx: Ctx) -> str:
     if rnd is not None:
         lines.append(t(lang, "start.week", week=str(rnd.key), phase=t(lang, f"phase.{rnd.phase}")))
     return "\n".join(lines)
+
+
+def show_help(env: Env, ctx: Ctx) -> None:
+    """What the person can do, by their roles (and, where commands need a prefix, how to write one)."""
+    assert ctx.person is not None
+    text = t(ctx.lang, "help.reporter")
+    if ctx.person.has_role("participant"):
+        text += "\n\n" + t(ctx.lang, "help.participant")
+    if ctx.person.has_role("coordinator"):
+        text += "\n\n" + t(ctx.lang, "help.coordinator")
+    how = f"help.how.{ctx.inbound.platform}"
+    if how in CATALOGUE:  # where commands need a prefix (Slack: /est …), say so first
+        text = t(ctx.lang, how) + "\n\n" + text
+    reply(env, ctx, Outbound(text, kind="help"))
+
+
+def greet(env: Env, ctx: Ctx) -> None:
+    """Hello to a person who answers no questionnaire: who they are here, the week, and the help."""
+    reply(env, ctx, Outbound(greeting(ctx), kind="notice"))
+    show_help(env, ctx)
 
 
 def show_pending(env: Env, platform: str, address: str) -> bool:

@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.clock import Clock
+from bot.commands.types import ParseError
 from bot.config import Config, GroupConfig
-from bot.conversation.messages import Attachment, Inbound, Outbound
+from bot.conversation.messages import Inbound, Outbound
 from bot.conversation.questionnaire import Item
 from bot.domain.cycle import RoundKey
-from bot.domain.model import Area, Person, Round
+from bot.domain.model import Area, Person
 from bot.ports import UnitOfWork
-from bot.reports.view import PictureView
-from bot.text import t
+from bot.text import CATALOGUE, t
 
 CHANNEL_ROLES = ("meeting", "broadcast", "coordinators")
 
@@ -42,19 +42,6 @@ class Ctx:
         return self.person.language if self.person else "sv"
 
 
-@dataclass(frozen=True)
-class Hooks:
-    """What these use cases ask of the commands, the reports and the statistics, which are written against the
-    `Services` front for now: the front fills these in with itself (bot/services.py)."""
-
-    command: Callable[[Ctx], None]  # a text command: bot.commands.dispatch
-    finalise: Callable[[Ctx, Round], None]  # the meeting's finalise button, as the command does it
-    greet: Callable[[Ctx], None]  # hello and the help, to a person who answers no questionnaire
-    trend: Callable[[GroupConfig, Round, PictureView], tuple[Attachment, ...]]  # the 12-week trend chart
-    report_pdf: Callable[[UnitOfWork, GroupConfig, Round, str], tuple[Attachment, ...]]  # the weekly report
-    monthly: Callable[[str], list[str]]  # post a group's monthly statistics follow-up if due
-
-
 SpecKey = tuple[str, RoundKey, str, tuple[Area, ...]]
 
 
@@ -66,14 +53,12 @@ class Env:
         config: Config,
         uow_factory: Callable[[], UnitOfWork],
         clock: Clock,
-        platforms: Sequence[str],
-        hooks: Hooks,
+        platforms: Sequence[str] = ("console",),
     ) -> None:
         self.config = config
         self.uow_factory = uow_factory
         self.clock = clock
         self.platforms = tuple(platforms)
-        self.hooks = hooks
         # A questionnaire's items and closing time per group, week, language and areas: the same for every
         # press of every reporter with those, and rebuilt for each press they cost as much as a database read.
         self.spec_parts: dict[SpecKey, tuple[tuple[Item, ...], str]] = {}
@@ -147,3 +132,26 @@ def reply(env: Env, ctx: Ctx, out: Outbound) -> None:
 def notice(env: Env, ctx: Ctx, key: str, **kwargs: object) -> None:
     """A short notice from the text catalogue to the person who wrote, in their language."""
     reply(env, ctx, Outbound(t(ctx.lang, key, **kwargs), kind="notice"))
+
+
+def say(env: Env, ctx: Ctx, key: str, kind: str = "notice", **kw: object) -> None:
+    """A text of the catalogue to the person who wrote, in their language."""
+    reply(env, ctx, Outbound(t(ctx.lang, key, **kw), kind=kind))
+
+
+def tell(env: Env, ctx: Ctx, error: ParseError) -> None:
+    """The answer a `ParseError` carries, in the asker's language."""
+    texts = {name: t(ctx.lang, key) for name, key in error.texts.items()}
+    reply(env, ctx, Outbound(t(ctx.lang, error.key, **error.params, **texts), kind="notice"))
+
+
+def audit(ctx: Ctx, action: str, detail: dict[str, object]) -> None:
+    """An audit entry under the asker's name."""
+    assert ctx.person is not None and ctx.group is not None
+    ctx.uow.audit.audit(ctx.now, ctx.group.id, ctx.person.name, action, detail)
+
+
+def role_name(lang: str, role: str) -> str:
+    """One role in the person's language ("rapportör", not "reporter")."""
+    key = f"role.one.{role}"
+    return t(lang, key) if key in CATALOGUE else role

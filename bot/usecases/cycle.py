@@ -27,6 +27,7 @@ from bot.text import t
 from bot.usecases import meeting, publishing
 from bot.usecases.answering import ANSWERABLE, questionnaire_spec
 from bot.usecases.context import Env, local_text, send_to_person
+from bot.usecases.statistics import post_monthly_if_due
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ def tick(env: Env) -> list[str]:
         except Exception:
             log.exception("tick for group %s failed; the next tick tries again", g.id)
         try:
-            done += env.hooks.monthly(g.id)
+            done += post_monthly_if_due(env, g.id)
         except Exception:
             log.exception("monthly follow-up for group %s failed; the next tick tries again", g.id)
     return done

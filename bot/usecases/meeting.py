@@ -22,6 +22,7 @@ from bot.reports.render import Decision, picture_summary_text
 from bot.reports.view import PictureView
 from bot.text import label, t
 from bot.usecases.context import Ctx, Env, channel_addresses, local_text, notice, send_to_channel
+from bot.usecases.files import trend_attachment
 from bot.usecases.statistics import week_events
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ def heatmap(env: Env, group: GroupConfig, rnd: Round, pic: PictureView) -> tuple
 
 def charts(env: Env, group: GroupConfig, rnd: Round, pic: PictureView) -> tuple[Attachment, ...]:
     """The week's heatmap and the trend of the last 12 weeks; a chart that fails costs that image only."""
-    return heatmap(env, group, rnd, pic) + env.hooks.trend(group, rnd, pic)
+    return heatmap(env, group, rnd, pic) + trend_attachment(env, group, rnd, pic)
 
 
 # --------------------------------------------------------------------------- the draft
@@ -145,16 +146,6 @@ def candidate_message(c: Candidate, n: int, lang: str, locked: bool) -> Outbound
 
 
 # --------------------------------------------------------------------------- presses in the meeting
-
-
-def finalise_pressed(env: Env, ctx: Ctx, choice: FinaliseChoice) -> None:
-    """The draft's finalise button: as the `finalize` command, for the round the button belongs to."""
-    assert ctx.group is not None
-    rnd = ctx.uow.rounds.get_round_by_id(choice.round_id)
-    if rnd is None or rnd.group_id != ctx.group.id:
-        notice(env, ctx, "meet.stale")
-        return
-    env.hooks.finalise(ctx, rnd)
 
 
 def vote_pressed(env: Env, ctx: Ctx, choice: VoteChoice) -> None:

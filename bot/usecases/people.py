@@ -1,17 +1,14 @@
 """Use cases about people and areas: help and the first hello, a person's language and pause, and the
-coordinator's reporters, invitations and areas. Each takes its typed command (bot/domain/commands.py) and the
-`Ctx` of the event, answers through `svc.reply` and audits what it changed.
+coordinator's reporters, invitations and areas. Each takes its typed command (bot/commands/types.py) and the
+`Ctx` of the event, answers through `reply` and audits what it changed.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
 
-from bot.config import ROLES
-from bot.conversation.messages import Outbound
-from bot.domain.commands import (
+from bot.commands.types import (
     AreaAdd,
     AreaList,
     Edit,
@@ -27,33 +24,14 @@ from bot.domain.commands import (
     ReportMe,
     Start,
 )
+from bot.config import ROLES
+from bot.conversation.messages import Outbound
 from bot.domain.masking import clean_text
 from bot.domain.model import Person
-from bot.usecases.context import Ctx
-
-if TYPE_CHECKING:
-    from bot.services import Services
-from bot.text import CATALOGUE, count, t
-
-
-def _say(svc: Services, ctx: Ctx, key: str, **kw: object) -> None:
-    svc.reply(ctx, Outbound(t(ctx.lang, key, **kw), kind="notice"))
-
-
-def _audit(ctx: Ctx, action: str, detail: dict[str, object]) -> None:
-    assert ctx.person is not None and ctx.group is not None
-    ctx.uow.audit.audit(ctx.now, ctx.group.id, ctx.person.name, action, detail)
-
-
-def _tell(svc: Services, ctx: Ctx, error: ParseError) -> None:
-    texts = {name: t(ctx.lang, key) for name, key in error.texts.items()}
-    _say(svc, ctx, error.key, **error.params, **texts)
-
-
-def role_name(lang: str, role: str) -> str:
-    """One role in the person's language ("rapportör", not "reporter")."""
-    key = f"role.one.{role}"
-    return t(lang, key) if key in CATALOGUE else role
+from bot.text import count, t
+from bot.usecases import answering, setup
+from bot.usecases.context import Ctx, Env, audit, reply, role_name, say, tell
+from bot.usecases.registry import handles
 
 
 def person_has_areas(ctx: Ctx) -> bool:
@@ -64,93 +42,86 @@ def person_has_areas(ctx: Ctx) -> bool:
 # ---------------------------------------------------------------- everyone
 
 
-def show_help(svc: Services, ctx: Ctx, cmd: Help) -> None:
-    assert ctx.person is not None
-    text = t(ctx.lang, "help.reporter")
-    if ctx.person.has_role("participant"):
-        text += "\n\n" + t(ctx.lang, "help.participant")
-    if ctx.person.has_role("coordinator"):
-        text += "\n\n" + t(ctx.lang, "help.coordinator")
-    how = f"help.how.{ctx.inbound.platform}"
-    if how in CATALOGUE:  # where commands need a prefix (Slack: /est …), say so first
-        text = t(ctx.lang, how) + "\n\n" + text
-    svc.reply(ctx, Outbound(text, kind="help"))
+@handles(Help)
+def show_help(env: Env, ctx: Ctx, cmd: Help) -> None:
+    answering.show_help(env, ctx)
 
 
-def report_me(svc: Services, ctx: Ctx, cmd: ReportMe) -> None:
-    svc.show_questionnaire(ctx)
+@handles(ReportMe)
+def report_me(env: Env, ctx: Ctx, cmd: ReportMe) -> None:
+    answering.show_questionnaire(env, ctx)
 
 
-def start(svc: Services, ctx: Ctx, cmd: Start) -> None:
+@handles(Start)
+def start(env: Env, ctx: Ctx, cmd: Start) -> None:
     """`/start` (Telegram's first word, and its deep links): a reporter's questionnaire; anyone who answers none
     (a coordinator, a meeting participant, a reporter without an area) is greeted and told what they can do."""
     if person_has_areas(ctx):
-        svc.show_questionnaire(ctx)
+        answering.show_questionnaire(env, ctx)
     else:
-        greet(svc, ctx)
+        answering.greet(env, ctx)
 
 
-def greet(svc: Services, ctx: Ctx) -> None:
-    """Hello to a person who answers no questionnaire: who they are here, the week, and the help."""
-    svc.reply(ctx, Outbound(svc.greeting(ctx), kind="notice"))
-    show_help(svc, ctx, Help())
+@handles(Edit)
+def edit(env: Env, ctx: Ctx, cmd: Edit) -> None:
+    answering.edit_questionnaire(env, ctx)
 
 
-def edit(svc: Services, ctx: Ctx, cmd: Edit) -> None:
-    svc.edit_questionnaire(ctx)
-
-
-def set_language(svc: Services, ctx: Ctx, cmd: Language) -> None:
+@handles(Language)
+def set_language(env: Env, ctx: Ctx, cmd: Language) -> None:
     assert ctx.person is not None
     ctx.uow.people.set_language(ctx.person.id, cmd.lang)
     ctx.person = ctx.uow.people.get_person(ctx.person.id)
-    _say(svc, ctx, "cmd.language.set")
+    say(env, ctx, "cmd.language.set")
 
 
 # ---------------------------------------------------------------- pause
 
 
-def pause(svc: Services, ctx: Ctx, cmd: Pause) -> None:
+@handles(Pause)
+def pause(env: Env, ctx: Ctx, cmd: Pause) -> None:
     assert ctx.person is not None
-    _pause(svc, ctx, ctx.person, cmd.until, cmd.value)
+    _pause(env, ctx, ctx.person, cmd.until, cmd.value)
 
 
-def pause_other(svc: Services, ctx: Ctx, cmd: PauseOther) -> None:
+@handles(PauseOther)
+def pause_other(env: Env, ctx: Ctx, cmd: PauseOther) -> None:
     assert ctx.group is not None
     found = ctx.uow.people.person_by_name(ctx.group.id, cmd.person)
     if found is None:
-        _say(svc, ctx, "cmd.reporter.unknown", name=cmd.person)
+        say(env, ctx, "cmd.reporter.unknown", name=cmd.person)
         return
     if isinstance(cmd.when, ParseError):
-        _tell(svc, ctx, cmd.when)
+        tell(env, ctx, cmd.when)
         return
-    _pause(svc, ctx, found, cmd.when, cmd.value)
+    _pause(env, ctx, found, cmd.when, cmd.value)
 
 
-def _pause(svc: Services, ctx: Ctx, person: Person, d: date | None, value: str) -> None:
+def _pause(env: Env, ctx: Ctx, person: Person, d: date | None, value: str) -> None:
     assert ctx.group is not None
     if d is None:
         ctx.uow.people.set_paused(person.id, None)
-        _say(svc, ctx, "cmd.pause.off", name=person.name)
-        _audit(ctx, "pause_off", {"person": person.name})
+        say(env, ctx, "cmd.pause.off", name=person.name)
+        audit(ctx, "pause_off", {"person": person.name})
         return
     today = ctx.now.astimezone(ctx.group.tz).date()
     if d < today:
-        _say(svc, ctx, "cmd.date_past", value=value)
+        say(env, ctx, "cmd.date_past", value=value)
         return
     if d > today + timedelta(days=366):
-        _say(svc, ctx, "cmd.date_far", value=value)
+        say(env, ctx, "cmd.date_far", value=value)
         return
     until = datetime.combine(d + timedelta(days=1), time(0), ctx.group.tz).astimezone(UTC)
     ctx.uow.people.set_paused(person.id, until)
-    _say(svc, ctx, "cmd.pause.done", name=person.name, date=d.isoformat())
-    _audit(ctx, "pause", {"person": person.name, "until": d.isoformat()})
+    say(env, ctx, "cmd.pause.done", name=person.name, date=d.isoformat())
+    audit(ctx, "pause", {"person": person.name, "until": d.isoformat()})
 
 
 # ---------------------------------------------------------------- reporters
 
 
-def list_reporters(svc: Services, ctx: Ctx, cmd: ReporterList) -> None:
+@handles(ReporterList)
+def list_reporters(env: Env, ctx: Ctx, cmd: ReporterList) -> None:
     assert ctx.group is not None
     people = ctx.uow.people.persons(ctx.group.id, active_only=False)
     lines = [t(ctx.lang, "cmd.reporter.header", n=count(ctx.lang, "person", len(people)))]
@@ -173,57 +144,58 @@ def list_reporters(svc: Services, ctx: Ctx, cmd: ReporterList) -> None:
                 extra=extra,
             )
         )
-    svc.reply(ctx, Outbound("\n".join(lines), kind="list"))
+    reply(env, ctx, Outbound("\n".join(lines), kind="list"))
 
 
-def add_reporter(svc: Services, ctx: Ctx, cmd: ReporterAdd) -> None:
+@handles(ReporterAdd)
+def add_reporter(env: Env, ctx: Ctx, cmd: ReporterAdd) -> None:
     assert ctx.group is not None
     mention = cmd.mention
     if mention is not None:
         owner = ctx.uow.people.account_owner(ctx.inbound.platform, mention[0])
         if owner is not None and ctx.uow.people.get_person(owner).active:
-            _say(svc, ctx, "cmd.reporter.account_taken", name=ctx.uow.people.get_person(owner).name)
+            say(env, ctx, "cmd.reporter.account_taken", name=ctx.uow.people.get_person(owner).name)
             return
     if cmd.refused is not None:
-        _tell(svc, ctx, cmd.refused)
+        tell(env, ctx, cmd.refused)
         return
     name = " ".join(clean_text(cmd.name_text, 99).split())
     org = " ".join(clean_text(cmd.organisation, 199).split())
     codes = list(cmd.areas)
     role = cmd.role_word
     if not name:
-        _say(svc, ctx, "cmd.usage", usage=t(ctx.lang, "cmd.reporter.usage"))
+        say(env, ctx, "cmd.usage", usage=t(ctx.lang, "cmd.reporter.usage"))
         return
     if role not in ROLES:
-        _say(svc, ctx, "cmd.bad_role", role=role, allowed=", ".join(role_name(ctx.lang, r) for r in ROLES))
+        say(env, ctx, "cmd.bad_role", role=role, allowed=", ".join(role_name(ctx.lang, r) for r in ROLES))
         return
     known = {a.code: a for a in ctx.uow.groups.areas(ctx.group.id)}
     for c in codes:
         if c not in known:
-            _say(svc, ctx, "cmd.bad_area", area=c, allowed=", ".join(known))
+            say(env, ctx, "cmd.bad_area", area=c, allowed=", ".join(known))
             return
     existing = ctx.uow.people.person_by_name(ctx.group.id, name)
     if existing is not None and existing.active:
-        _say(svc, ctx, "cmd.reporter.exists", name=name)
+        say(env, ctx, "cmd.reporter.exists", name=name)
         return
     person = ctx.uow.people.upsert_person(ctx.group.id, name, org, role, ctx.group.language, True)
     ctx.uow.people.set_active(person.id, True)
     ctx.uow.people.set_person_areas(person.id, [known[c].id for c in codes])
     done_key = "cmd.reporter.readded" if existing is not None else "cmd.reporter.added"
-    _say(svc, ctx, done_key, name=name, role=role_name(ctx.lang, role), areas=", ".join(codes) or "–")
+    say(env, ctx, done_key, name=name, role=role_name(ctx.lang, role), areas=", ".join(codes) or "–")
     if mention is not None:
         ctx.uow.people.link_account(ctx.inbound.platform, mention[0], person.id)
-        _say(svc, ctx, "cmd.reporter.linked", name=name)
+        say(env, ctx, "cmd.reporter.linked", name=name)
     elif ctx.inbound.platform == "console" and not any(
         p == "console" for p, _ in ctx.uow.people.accounts_of(person.id)
     ):
         handle = _free_console_handle(ctx, name)
         ctx.uow.people.link_account("console", handle, person.id)
-        _say(svc, ctx, "cmd.reporter.console", name=name, handle=handle)
+        say(env, ctx, "cmd.reporter.console", name=name, handle=handle)
     detail: dict[str, object] = {"person": name, "areas": codes, "role": role}
     if mention is not None:
         detail["account"] = f"{ctx.inbound.platform}:{mention[0]}"
-    _audit(ctx, "reporter_add", detail)
+    audit(ctx, "reporter_add", detail)
 
 
 def _free_console_handle(ctx: Ctx, name: str) -> str:
@@ -236,33 +208,36 @@ def _free_console_handle(ctx: Ctx, name: str) -> str:
     return handle
 
 
-def remove_reporter(svc: Services, ctx: Ctx, cmd: ReporterRemove) -> None:
+@handles(ReporterRemove)
+def remove_reporter(env: Env, ctx: Ctx, cmd: ReporterRemove) -> None:
     assert ctx.group is not None
     found = ctx.uow.people.person_by_name(ctx.group.id, cmd.person)
     if found is None:
-        _say(svc, ctx, "cmd.reporter.unknown", name=cmd.person)
+        say(env, ctx, "cmd.reporter.unknown", name=cmd.person)
         return
     ctx.uow.people.set_active(found.id, False)
-    _say(svc, ctx, "cmd.reporter.removed", name=found.name)
-    _audit(ctx, "reporter_remove", {"person": found.name})
+    say(env, ctx, "cmd.reporter.removed", name=found.name)
+    audit(ctx, "reporter_remove", {"person": found.name})
 
 
-def invite(svc: Services, ctx: Ctx, cmd: Invite) -> None:
+@handles(Invite)
+def invite(env: Env, ctx: Ctx, cmd: Invite) -> None:
     assert ctx.group is not None
     person = ctx.uow.people.person_by_name(ctx.group.id, cmd.person)
     if person is None or not person.active:
-        _say(svc, ctx, "cmd.reporter.unknown", name=cmd.person)
+        say(env, ctx, "cmd.reporter.unknown", name=cmd.person)
         return
-    _, link, expires = svc.create_invite(ctx.uow, person)
+    _, link, expires = setup.create_invite(env, ctx.uow, person)
     day = expires.astimezone(ctx.group.tz).date().isoformat()
-    svc.reply(ctx, Outbound(t(ctx.lang, "cmd.invite.done", name=person.name, date=day, link=link), kind="notice"))
-    _audit(ctx, "invite", {"person": person.name})
+    reply(env, ctx, Outbound(t(ctx.lang, "cmd.invite.done", name=person.name, date=day, link=link), kind="notice"))
+    audit(ctx, "invite", {"person": person.name})
 
 
 # ---------------------------------------------------------------- areas
 
 
-def list_areas(svc: Services, ctx: Ctx, cmd: AreaList) -> None:
+@handles(AreaList)
+def list_areas(env: Env, ctx: Ctx, cmd: AreaList) -> None:
     assert ctx.group is not None
     lines = []
     for a in ctx.uow.groups.areas(ctx.group.id):
@@ -276,14 +251,15 @@ def list_areas(svc: Services, ctx: Ctx, cmd: AreaList) -> None:
                 people=count(ctx.lang, "reporter", ctx.uow.groups.count_area_reporters(a.id)),
             )
         )
-    svc.reply(ctx, Outbound("\n".join(lines), kind="list"))
+    reply(env, ctx, Outbound("\n".join(lines), kind="list"))
 
 
-def add_area(svc: Services, ctx: Ctx, cmd: AreaAdd) -> None:
+@handles(AreaAdd)
+def add_area(env: Env, ctx: Ctx, cmd: AreaAdd) -> None:
     assert ctx.group is not None
     if any(a.code == cmd.code for a in ctx.uow.groups.areas(ctx.group.id)):
-        _say(svc, ctx, "cmd.area.exists", code=cmd.code)
+        say(env, ctx, "cmd.area.exists", code=cmd.code)
         return
     ctx.uow.groups.upsert_area(ctx.group.id, cmd.code, cmd.area_name)
-    _say(svc, ctx, "cmd.area.added", code=cmd.code, name=cmd.area_name)
-    _audit(ctx, "area_add", {"code": cmd.code, "name": cmd.area_name})
+    say(env, ctx, "cmd.area.added", code=cmd.code, name=cmd.area_name)
+    audit(ctx, "area_add", {"code": cmd.code, "name": cmd.area_name})

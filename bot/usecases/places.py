@@ -8,38 +8,25 @@ or rejects it. Places are named `P<id>` so they never mix with notes (`#<id>`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from bot.conversation.messages import Outbound
-from bot.domain.commands import PlaceReview
-from bot.usecases.context import Ctx
-
-if TYPE_CHECKING:
-    from bot.services import Services
+from bot.commands.types import PlaceReview
 from bot.text import t
+from bot.usecases.context import Ctx, Env, audit, say
+from bot.usecases.registry import handles
 
 
-def _say(svc: Services, ctx: Ctx, key: str, **kw: object) -> None:
-    svc.reply(ctx, Outbound(t(ctx.lang, key, **kw), kind="notice"))
-
-
-def _audit(ctx: Ctx, action: str, detail: dict[str, object]) -> None:
-    assert ctx.person is not None and ctx.group is not None
-    ctx.uow.audit.audit(ctx.now, ctx.group.id, ctx.person.name, action, detail)
-
-
-def decide(svc: Services, ctx: Ctx, cmd: PlaceReview) -> None:
+@handles(PlaceReview)
+def decide(env: Env, ctx: Ctx, cmd: PlaceReview) -> None:
     assert ctx.group is not None and ctx.person is not None
     status = "approved" if cmd.approve else "rejected"
     name = ctx.uow.groups.set_place_review(ctx.group.id, cmd.place_id, status)
     if name is None:
-        _say(svc, ctx, "place.review.unknown", id=f"P{cmd.place_id}")
+        say(env, ctx, "place.review.unknown", id=f"P{cmd.place_id}")
         return
     if cmd.new_name:
         name = ctx.uow.groups.rename_place(cmd.place_id, cmd.new_name)
     key = "place.review.approved" if cmd.approve else "place.review.rejected"
-    _say(svc, ctx, key, id=f"P{cmd.place_id}", name=name)
-    _audit(ctx, "review_place", {"place": cmd.place_id, "status": status, "renamed": bool(cmd.new_name)})
+    say(env, ctx, key, id=f"P{cmd.place_id}", name=name)
+    audit(ctx, "review_place", {"place": cmd.place_id, "status": status, "renamed": bool(cmd.new_name)})
 
 
 def pending_lines(ctx: Ctx) -> list[str]:

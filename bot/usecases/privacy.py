@@ -17,17 +17,16 @@ import shutil
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from bot.commands.types import Forget, MyData
 from bot.conversation.messages import Attachment, Outbound
-from bot.domain.commands import Forget, MyData
 from bot.domain.cycle import RoundKey, local_round_key
-from bot.usecases.context import Ctx
-
-if TYPE_CHECKING:
-    from bot.services import Services
 from bot.text import LANGUAGES, count, t
-from bot.usecases.reports import REPORT_FORMATS, group_dir, report_filename, weekly_report
+from bot.usecases.context import Ctx, Env, audit, reply, say
+from bot.usecases.files import group_dir, report_filename
+from bot.usecases.registry import handles
+from bot.usecases.reports import REPORT_FORMATS, weekly_report
 
 log = logging.getLogger(__name__)
 EXPORT_KEEP = timedelta(days=1)
@@ -36,27 +35,18 @@ EXPORT_KEEP = timedelta(days=1)
 CHAT_FILES_KEEP = timedelta(days=7)
 
 
-def _say(svc: Services, ctx: Ctx, key: str, **kw: object) -> None:
-    svc.reply(ctx, Outbound(t(ctx.lang, key, **kw), kind="notice"))
-
-
-def _audit(ctx: Ctx, action: str, detail: dict[str, object]) -> None:
-    assert ctx.person is not None and ctx.group is not None
-    ctx.uow.audit.audit(ctx.now, ctx.group.id, ctx.person.name, action, detail)
-
-
 # ---------------------------------------------------------------- retention
 
 
-def retention(svc: Services) -> list[str]:
+def retention(env: Env) -> list[str]:
     """Delete free text older than the configured number of weeks, in every group; what was done, per group."""
-    weeks = svc.config.privacy.note_retention_weeks
-    now = svc.clock.now()
+    weeks = env.config.privacy.note_retention_weeks
+    now = env.clock.now()
     done: list[str] = []
-    for group in svc.config.groups:
+    for group in env.config.groups:
         before = local_round_key(now - timedelta(weeks=weeks), group.tz)
         before_time = datetime.combine(before.monday(), datetime.min.time(), group.tz).astimezone(UTC)
-        with svc.unit() as uow:
+        with env.unit() as uow:
             counts = uow.privacy.purge_notes(group.id, before, before_time)
             if any(counts.values()):
                 uow.audit.audit(now, group.id, "retention", "retention", {"before": str(before), **counts})
@@ -64,23 +54,23 @@ def retention(svc: Services) -> list[str]:
         if any(counts.values()):
             log.info("retention %s: before %s deleted %s", group.id, before, counts)
             done.append(f"{group.id} retention before {before}: {counts}")
-    _prune_exports(Path(svc.config.reports_dir) / "private", now)
-    for group in svc.config.groups:
+    _prune_exports(Path(env.config.reports_dir) / "private", now)
+    for group in env.config.groups:
         for kind in ("exports", "followup"):
-            removed = _prune_chat_files(Path(svc.config.reports_dir) / group.id / kind)
+            removed = _prune_chat_files(Path(env.config.reports_dir) / group.id / kind)
             if removed:
                 log.info("retention %s: removed %d old %s folders", group.id, removed, kind)
                 done.append(f"{group.id} removed {removed} old {kind} folders")
     return done
 
 
-def add_retention_job(scheduler: Any, services: Services) -> None:
+def add_retention_job(scheduler: Any, env: Env) -> None:
     """Retention once a day at 03:17 UTC, in the leader (the scheduler is paused elsewhere)."""
-    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.cron import CronTrigger  # APScheduler is loaded only where a scheduler runs
 
     def job() -> None:
         try:
-            retention(services)
+            retention(env)
         except Exception:
             log.exception("retention failed; tomorrow's run tries again")
 
@@ -113,12 +103,12 @@ def _prune_chat_files(folder: Path) -> int:
     return removed
 
 
-def _remake_reports(svc: Services, ctx: Ctx, weeks: list[str]) -> int:
+def _remake_reports(env: Env, ctx: Ctx, weeks: list[str]) -> int:
     """The weekly report files already written for the weeks the person answered (PDF, HTML, Markdown in each
     language) made again from the erased data, in place, so a file on disk or still waiting as an attachment in
     the outbox holds none of their notes; how many were made again."""
     assert ctx.group is not None
-    folder = group_dir(svc, ctx.group)
+    folder = group_dir(env, ctx.group)
     remade = 0
     for week in weeks:
         key = RoundKey.parse(week)
@@ -126,7 +116,7 @@ def _remake_reports(svc: Services, ctx: Ctx, weeks: list[str]) -> int:
         for lang in LANGUAGES:
             for fmt in REPORT_FORMATS:
                 if rnd is not None and (folder / report_filename(key, lang, fmt)).exists():
-                    weekly_report(svc, ctx.uow, ctx.group, rnd, lang, fmt)
+                    weekly_report(env, ctx.uow, ctx.group, rnd, lang, fmt)
                     remade += 1
     return remade
 
@@ -134,23 +124,24 @@ def _remake_reports(svc: Services, ctx: Ctx, weeks: list[str]) -> int:
 # ---------------------------------------------------------------- forget
 
 
-def forget(svc: Services, ctx: Ctx, cmd: Forget) -> None:
+@handles(Forget)
+def forget(env: Env, ctx: Ctx, cmd: Forget) -> None:
     assert ctx.group is not None and ctx.person is not None
     person = ctx.uow.people.person_by_name(ctx.group.id, cmd.person)
     if person is None:
         # Not the name again: a second `forget` (or a typo) must store nothing about the person.
-        _say(svc, ctx, "forget.unknown")
+        say(env, ctx, "forget.unknown")
         return
     if person.id == ctx.person.id:
-        _say(svc, ctx, "forget.self")
+        say(env, ctx, "forget.self")
         return
     placeholder = f"#{person.id}"
     weeks = {r["week"] for r in ctx.uow.privacy.person_export(person.id)["responses"]}
     counts = ctx.uow.privacy.forget_person(person.id, placeholder, t(ctx.lang, "forget.redacted"))
-    counts["files"] = _remove_own_files(svc, person.id)
-    counts["reports"] = _remake_reports(svc, ctx, sorted(weeks))
-    _say(
-        svc,
+    counts["files"] = _remove_own_files(env, person.id)
+    counts["reports"] = _remake_reports(env, ctx, sorted(weeks))
+    say(
+        env,
         ctx,
         "forget.done",
         placeholder=placeholder,
@@ -159,13 +150,13 @@ def forget(svc: Services, ctx: Ctx, cmd: Forget) -> None:
         files=counts["files"],
     )
     if any(r.name.casefold() == person.name.casefold() for r in ctx.group.reporters):
-        _say(svc, ctx, "forget.in_config")
-    _audit(ctx, "forget", {"person_id": person.id, **counts})
+        say(env, ctx, "forget.in_config")
+    audit(ctx, "forget", {"person_id": person.id, **counts})
 
 
-def _remove_own_files(svc: Services, person_id: int) -> int:
+def _remove_own_files(env: Env, person_id: int) -> int:
     """The copies `mydata` made for the person; how many were removed."""
-    folder = Path(svc.config.reports_dir) / "private"
+    folder = Path(env.config.reports_dir) / "private"
     if not folder.is_dir():
         return 0
     removed = 0
@@ -178,12 +169,13 @@ def _remove_own_files(svc: Services, person_id: int) -> int:
 # ---------------------------------------------------------------- a person's own data
 
 
-def mydata(svc: Services, ctx: Ctx, cmd: MyData) -> None:
-    """Everything stored about the asker, privately (svc.reply always answers the asker in private)."""
+@handles(MyData)
+def mydata(env: Env, ctx: Ctx, cmd: MyData) -> None:
+    """Everything stored about the asker, privately (env.reply always answers the asker in private)."""
     assert ctx.person is not None and ctx.group is not None
     data = ctx.uow.privacy.person_export(ctx.person.id)
     data["exported_at"] = ctx.now.isoformat()
-    folder = Path(svc.config.reports_dir) / "private"
+    folder = Path(env.config.reports_dir) / "private"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"mydata-{ctx.person.id}-{ctx.now:%Y%m%dT%H%M%S}.json"
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
@@ -203,11 +195,11 @@ def mydata(svc: Services, ctx: Ctx, cmd: MyData) -> None:
         votes=len(data["votes"]),
         messages=len(data["messages"]),
         file=path.name,
-        weeks=count(ctx.lang, "week", svc.config.privacy.note_retention_weeks),
+        weeks=count(ctx.lang, "week", env.config.privacy.note_retention_weeks),
     )
     out = Outbound(text, kind="notice", attachments=(Attachment(path.name, "application/json", str(path.resolve())),))
-    svc.reply(ctx, out)
-    _audit(ctx, "mydata", {})
+    reply(env, ctx, out)
+    audit(ctx, "mydata", {})
 
 
 def _count_notes(data: dict[str, Any]) -> int:

@@ -17,6 +17,7 @@ from bot.reports.view import PictureView
 from bot.text import t
 from bot.usecases.context import Env, channel_addresses, send_to_channel, send_to_person
 from bot.usecases.meeting import charts, decisions, picture
+from bot.usecases.reports import report_pdf_attachment
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ def publish(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> None:
 
     def image(lang: str) -> tuple[Attachment, ...]:  # drawn only for a language someone receives
         if lang not in images:  # the charts, then the report as a PDF to keep
-            images[lang] = charts(env, group, rnd, pics[lang]) + env.hooks.report_pdf(uow, group, rnd, lang)
+            images[lang] = charts(env, group, rnd, pics[lang]) + report_pdf_attachment(env, uow, group, rnd, lang)
         return images[lang]
 
     if channel_addresses(env, group, "broadcast"):

@@ -16,39 +16,29 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from bot.commands.types import Export, Followup, FollowupBadYear
 from bot.config import GroupConfig
 from bot.conversation.messages import Attachment, Outbound
-from bot.domain.commands import Export, Followup, FollowupBadYear
 from bot.domain.cycle import Phase, RoundKey, local_round_key, phase_index
 from bot.domain.model import Round
 from bot.domain.picture import AreaInfo
-from bot.domain.stats import Series, series_from_input, series_from_stats, weeks_between
+from bot.domain.stats import Series, series_from_stats, weeks_between
 from bot.ports import UnitOfWork
 from bot.reports.exports import KINDS, Table, actions_table, answers_table, pictures_table, write_csv, write_xlsx
 from bot.reports.followup import SHOW_AFTER, SHOW_BEFORE, ActionEffect, FollowUp, action_effect
-from bot.reports.view import PictureView
-from bot.usecases.context import Ctx
-
-if TYPE_CHECKING:
-    from bot.services import Services
 from bot.text import plural, t
+from bot.usecases import meeting
+from bot.usecases.context import Ctx, Env, audit, reply, say
+from bot.usecases.files import TREND_WEEKS, attachment, group_dir, report_filename, trend_chart
+from bot.usecases.registry import handles
 
 log = logging.getLogger(__name__)
 
-TREND_WEEKS = 12
 MAX_EXPORT_WEEKS = 260
 REPORT_FORMATS = ("pdf", "html", "md")
 FOLLOWUP_FORMATS = ("pdf", "html")
-MIME = {
-    "pdf": "application/pdf",
-    "html": "text/html",
-    "md": "text/markdown",
-    "csv": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "png": "image/png",
-}
 
 
 class ReportError(Exception):
@@ -61,36 +51,6 @@ class ReportError(Exception):
 
     def text(self, lang: str) -> str:
         return t(lang, self.key, **self.kwargs)
-
-
-def attachment(path: Path) -> Attachment:
-    return Attachment(path.name, MIME.get(path.suffix.lstrip("."), "application/octet-stream"), str(path.resolve()))
-
-
-def group_dir(svc: Services, group: GroupConfig) -> Path:
-    return Path(svc.config.reports_dir) / group.id
-
-
-# --------------------------------------------------------------------------- trend chart of a week
-
-
-def trend_chart(svc: Services, group: GroupConfig, rnd: Round, pic: PictureView, out: Path | None = None) -> Path:
-    """The last 12 weeks up to the picture's week, one panel per area, from the picture's own input."""
-    from bot.reports.trends import trend_png
-
-    series = series_from_input(pic.input, TREND_WEEKS).trimmed()
-    title = t(pic.lang, "trend.title", group=group.name, first=series.weeks[0].week, last=series.weeks[-1].week)
-    path = out or group_dir(svc, group) / f"trend-{rnd.key}-{pic.lang}.png"
-    return trend_png(series, path, pic.lang, title)
-
-
-def trend_attachment(svc: Services, group: GroupConfig, rnd: Round, pic: PictureView) -> tuple[Attachment, ...]:
-    """The trend chart as an attachment; a chart that cannot be drawn costs the image, not the message."""
-    try:
-        return (attachment(trend_chart(svc, group, rnd, pic)),)
-    except Exception:
-        log.exception("trend chart for %s %s failed; sending without it", group.id, rnd.key)
-        return ()
 
 
 # --------------------------------------------------------------------------- weekly report document
@@ -106,30 +66,26 @@ def report_round(uow: UnitOfWork, group: GroupConfig, key: RoundKey) -> Round:
     return rnd
 
 
-def report_filename(key: RoundKey, lang: str, fmt: str) -> str:
-    stem = "veckorapport" if lang == "sv" else "weekly-report"
-    return f"{stem}-{key}.{lang}.{fmt}"
-
-
 def weekly_report(
-    svc: Services, uow: UnitOfWork, group: GroupConfig, rnd: Round, lang: str, fmt: str, out: Path | None = None
+    env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, lang: str, fmt: str, out: Path | None = None
 ) -> Path:
     """Write the Friday report of `rnd` as PDF, HTML or Markdown; returns the file."""
+    # matplotlib and the PDF renderer are loaded only when a document is made
     from bot.reports.charts import heatmap_png
     from bot.reports.documents import render_weekly_html, write_weekly_pdf
     from bot.reports.render import render_report_markdown
 
     if fmt not in REPORT_FORMATS:
         raise ValueError(fmt)
-    pic = svc.picture(uow, group, rnd, lang)
-    decisions = svc.decisions(uow, rnd, lang)
-    folder = group_dir(svc, group)
+    pic = meeting.picture(env, uow, group, rnd, lang)
+    decisions = meeting.decisions(uow, rnd, lang)
+    folder = group_dir(env, group)
     path = out or folder / report_filename(rnd.key, lang, fmt)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "md":
         path.write_text(render_report_markdown(pic, decisions), encoding="utf-8")
         return path
-    trend = trend_chart(svc, group, rnd, pic, path.with_name(f"{path.stem}-trend.png"))
+    trend = trend_chart(env, group, rnd, pic, path.with_name(f"{path.stem}-trend.png"))
     if fmt == "html":
         path.write_text(render_weekly_html(pic, decisions, trend), encoding="utf-8")
         return path
@@ -138,11 +94,11 @@ def weekly_report(
 
 
 def report_pdf_attachment(
-    svc: Services, uow: UnitOfWork, group: GroupConfig, rnd: Round, lang: str
+    env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, lang: str
 ) -> tuple[Attachment, ...]:
     """The weekly report as a PDF attachment; a document that cannot be made costs the file, not the answer."""
     try:
-        return (attachment(weekly_report(svc, uow, group, rnd, lang, "pdf")),)
+        return (attachment(weekly_report(env, uow, group, rnd, lang, "pdf")),)
     except Exception:
         log.exception("weekly report PDF for %s %s failed; answering with the text only", group.id, rnd.key)
         return ()
@@ -275,7 +231,7 @@ def load_followup(uow: UnitOfWork, group: GroupConfig, year: int, now: RoundKey)
 
 
 def followup_document(
-    svc: Services,
+    env: Env,
     uow: UnitOfWork,
     group: GroupConfig,
     year: int,
@@ -285,6 +241,7 @@ def followup_document(
     out: Path | None = None,
 ) -> tuple[Path, FollowUp]:
     """Write the yearly follow-up for the steering group as PDF or HTML, with a chart per action."""
+    # matplotlib and the PDF renderer are loaded only when a document is made
     from bot.reports.documents import render_followup_html, write_followup_pdf
     from bot.reports.trends import action_png, trend_png
 
@@ -294,7 +251,7 @@ def followup_document(
         raise ReportError("cmd.followup.bad_year", value=str(year), last=now.year + 1)
     f = load_followup(uow, group, year, now)
     stem = f"uppfoljning-{year}" if lang == "sv" else f"follow-up-{year}"
-    path = out or group_dir(svc, group) / f"{stem}.{lang}.{fmt}"
+    path = out or group_dir(env, group) / f"{stem}.{lang}.{fmt}"
     charts_dir = path.with_name(f"{path.stem}-charts")
     trend = None
     if f.series.has_data():
@@ -318,29 +275,21 @@ def followup_document(
 # --------------------------------------------------------------------------- the chat commands
 
 
-def _say(svc: Services, ctx: Ctx, key: str, **kw: object) -> None:
-    svc.reply(ctx, Outbound(t(ctx.lang, key, **kw), kind="notice"))
-
-
-def _audit(ctx: Ctx, action: str, detail: dict[str, object]) -> None:
-    assert ctx.person is not None and ctx.group is not None
-    ctx.uow.audit.audit(ctx.now, ctx.group.id, ctx.person.name, action, detail)
-
-
-def export_command(svc: Services, ctx: Ctx, cmd: Export) -> None:
+@handles(Export)
+def export_command(env: Env, ctx: Ctx, cmd: Export) -> None:
     """`export [FROM [TO]] [csv|xlsx] [answers|pictures|actions|all]`: by default the last 12 weeks, XLSX, all."""
     assert ctx.group is not None
     now = local_round_key(ctx.now, ctx.group.tz)
     first = cmd.weeks[0] if cmd.weeks else now.minus(TREND_WEEKS - 1)
     last = cmd.weeks[1] if len(cmd.weeks) == 2 else now
     fmt, what = cmd.fmt, cmd.what
-    out_dir = group_dir(svc, ctx.group) / "exports" / uuid.uuid4().hex[:12]
+    out_dir = group_dir(env, ctx.group) / "exports" / uuid.uuid4().hex[:12]
     try:
         result = export(
             ctx.uow, ctx.group, first, last, fmt, KINDS if what == "all" else (what,), out_dir, ctx.lang, now
         )
     except ReportError as exc:
-        svc.reply(ctx, Outbound(exc.text(ctx.lang), kind="notice"))
+        reply(env, ctx, Outbound(exc.text(ctx.lang), kind="notice"))
         return
     rows = t(
         ctx.lang,
@@ -350,7 +299,8 @@ def export_command(svc: Services, ctx: Ctx, cmd: Export) -> None:
         actions=plural(ctx.lang, "followup.n.actions", result.actions),
     )
     text = t(ctx.lang, "cmd.export.done", first=str(first), last=str(last), rows=rows)
-    svc.reply(
+    reply(
+        env,
         ctx,
         Outbound(
             text,
@@ -359,22 +309,23 @@ def export_command(svc: Services, ctx: Ctx, cmd: Export) -> None:
             attachments=tuple(attachment(p) for p in result.files),
         ),
     )
-    _audit(ctx, "export", {"from": str(first), "to": str(last), "format": fmt, "what": what})
+    audit(ctx, "export", {"from": str(first), "to": str(last), "format": fmt, "what": what})
 
 
-def followup_command(svc: Services, ctx: Ctx, cmd: Followup) -> None:
+@handles(Followup)
+def followup_command(env: Env, ctx: Ctx, cmd: Followup) -> None:
     """`followup [YEAR] [html|pdf]`: the yearly follow-up of decided actions for the steering group."""
     assert ctx.group is not None
     now = local_round_key(ctx.now, ctx.group.tz)
     year, fmt = now.year if cmd.year is None else cmd.year, cmd.fmt
-    out = group_dir(svc, ctx.group) / "followup" / uuid.uuid4().hex[:12]
+    out = group_dir(env, ctx.group) / "followup" / uuid.uuid4().hex[:12]
     stem = f"uppfoljning-{year}" if ctx.lang == "sv" else f"follow-up-{year}"
     try:
         path, f = followup_document(
-            svc, ctx.uow, ctx.group, year, fmt, ctx.lang, now, Path(out) / f"{stem}.{ctx.lang}.{fmt}"
+            env, ctx.uow, ctx.group, year, fmt, ctx.lang, now, Path(out) / f"{stem}.{ctx.lang}.{fmt}"
         )
     except ReportError as exc:
-        svc.reply(ctx, Outbound(exc.text(ctx.lang), kind="notice"))
+        reply(env, ctx, Outbound(exc.text(ctx.lang), kind="notice"))
         return
     text = t(
         ctx.lang,
@@ -383,10 +334,13 @@ def followup_command(svc: Services, ctx: Ctx, cmd: Followup) -> None:
         actions=plural(ctx.lang, "noun.decided_action", len(f.effects)),
         weeks=plural(ctx.lang, "followup.n.weeks", f.weeks_with_reports),
     )
-    svc.reply(ctx, Outbound(text, kind="followup", data={"year": year, "format": fmt}, attachments=(attachment(path),)))
-    _audit(ctx, "followup", {"year": year, "format": fmt})
+    reply(
+        env, ctx, Outbound(text, kind="followup", data={"year": year, "format": fmt}, attachments=(attachment(path),))
+    )
+    audit(ctx, "followup", {"year": year, "format": fmt})
 
 
-def followup_bad_year(svc: Services, ctx: Ctx, cmd: FollowupBadYear) -> None:
+@handles(FollowupBadYear)
+def followup_bad_year(env: Env, ctx: Ctx, cmd: FollowupBadYear) -> None:
     assert ctx.group is not None
-    _say(svc, ctx, "cmd.followup.bad_year", value=cmd.value, last=local_round_key(ctx.now, ctx.group.tz).year + 1)
+    say(env, ctx, "cmd.followup.bad_year", value=cmd.value, last=local_round_key(ctx.now, ctx.group.tz).year + 1)

@@ -22,8 +22,9 @@ from bot.conversation.questionnaire import Event
 from bot.ports import UnitOfWork
 from bot.sanitize import without_nul
 from bot.text import t
-from bot.usecases import answering, meeting
+from bot.usecases import answering, meeting, week
 from bot.usecases.context import Ctx, Env, next_key, notice, reply
+from bot.usecases.dispatch import dispatch
 from bot.usecases.setup import accept_invite
 
 log = logging.getLogger(__name__)
@@ -38,12 +39,8 @@ CHOICE_HANDLERS: dict[type, Callable[[Env, Ctx, Any], None]] = {
     QuestionnaireChoice: questionnaire_pressed,
     VoteChoice: meeting.vote_pressed,
     CandidateFieldChoice: meeting.setting_pressed,
-    FinaliseChoice: meeting.finalise_pressed,
+    FinaliseChoice: week.finalise_pressed,
 }
-
-
-def on_command(env: Env, ctx: Ctx) -> None:
-    env.hooks.command(ctx)
 
 
 def on_choice(env: Env, ctx: Ctx) -> None:
@@ -69,7 +66,7 @@ def on_text(env: Env, ctx: Ctx) -> None:
 
 # An incoming event of a known sender, by its kind.
 EVENT_HANDLERS: dict[InboundKind, Callable[[Env, Ctx], None]] = {
-    "command": on_command,
+    "command": dispatch,
     "choice": on_choice,
     "home": on_home,
     "location": on_location,

@@ -12,11 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from bot.commands.types import Stats
 from bot.config import GroupConfig
 from bot.conversation.messages import Attachment, Outbound
-from bot.domain.commands import Stats
 from bot.domain.cycle import Phase, RoundKey, monthly_due_at, phase_due_at, previous_month
 from bot.domain.statistics import (
     AreaEvent,
@@ -30,10 +29,6 @@ from bot.domain.statistics import (
     source_trend,
 )
 from bot.ports import UnitOfWork
-from bot.usecases.context import Ctx
-
-if TYPE_CHECKING:
-    from bot.services import Services
 from bot.stats.importers import (
     MAX_SUMMARY,
     MAX_TEXT,
@@ -44,6 +39,8 @@ from bot.stats.importers import (
     read_table,
 )
 from bot.text import t
+from bot.usecases.context import Ctx, Env, channel_addresses, reply, send_to_channel, send_to_person
+from bot.usecases.registry import handles
 
 log = logging.getLogger(__name__)
 
@@ -114,11 +111,11 @@ def group_events(
 
 
 def save_events(
-    svc: Services, group: GroupConfig, events: Sequence[PoliceEvent], name: str, actor: str
+    env: Env, group: GroupConfig, events: Sequence[PoliceEvent], name: str, actor: str
 ) -> tuple[int, int, int, int]:
     """Store the group's share of `events` in one unit of work; (new, updated, unchanged, outside)."""
-    now = svc.clock.now()
-    with svc.unit() as uow:
+    now = env.clock.now()
+    with env.unit() as uow:
         areas, places = area_lists(uow, group.id)
         mine = group_events(events, group, areas, places)
         new, updated, same = uow.statistics.save_police_events(group.id, mine, now)
@@ -127,14 +124,14 @@ def save_events(
     return new, updated, same, len(events) - len(mine)
 
 
-def import_file(svc: Services, group_id: str, kind: str, path: Path, actor: str = "cli") -> ImportReport:
+def import_file(env: Env, group_id: str, kind: str, path: Path, actor: str = "cli") -> ImportReport:
     """Read the whole file, then store it in one transaction: all of it, or (on any problem) nothing."""
-    group = svc.config.group(group_id)
+    group = env.config.group(group_id)
     if not path.is_file():
         raise ImportFailed(str(path), "file not found")
     if kind == "events":
         parsed = read_events(path)
-        new, updated, same, outside = save_events(svc, group, parsed.events, path.name, actor)
+        new, updated, same, outside = save_events(env, group, parsed.events, path.name, actor)
         months = sorted(Month.of(e.at.astimezone(group.tz).date()) for e in parsed.events)
         return ImportReport(
             kind,
@@ -151,8 +148,8 @@ def import_file(svc: Services, group_id: str, kind: str, path: Path, actor: str 
     if kind not in ("police", "vandalism"):
         raise ValueError(kind)
     result = parse_records(read_table(path), kind, group.municipality)
-    now = svc.clock.now()
-    with svc.unit() as uow:
+    now = env.clock.now()
+    with env.unit() as uow:
         new, updated, same = uow.statistics.save_stat_records(group.id, kind, result.records, path.name, now)
         detail = {"file": path.name, "kind": kind, "new": new, "updated": updated, "masked": result.masked}
         uow.audit.audit(now, group.id, actor, "import_statistics", detail)
@@ -286,13 +283,13 @@ def followup_text(group: GroupConfig, fu: FollowUp, lang: str) -> str:
     return "\n".join(lines)
 
 
-def followup_charts(svc: Services, group: GroupConfig, fu: FollowUp, lang: str) -> tuple[Attachment, ...]:
+def followup_charts(env: Env, group: GroupConfig, fu: FollowUp, lang: str) -> tuple[Attachment, ...]:
     """The three charts as attachments; a chart that cannot be drawn costs the images, not the message."""
-    from bot.reports.stats_charts import by_month_png, by_place_png, by_weekday_png
+    from bot.reports.stats_charts import by_month_png, by_place_png, by_weekday_png  # matplotlib: only to draw
 
     if not fu.has_data:
         return ()
-    folder = Path(svc.config.reports_dir) / group.id
+    folder = Path(env.config.reports_dir) / group.id
     try:
         paths = [
             by_month_png(fu.trends, group.name, lang, folder / f"statistik-{fu.month}-manad-{lang}.png"),
@@ -305,35 +302,35 @@ def followup_charts(svc: Services, group: GroupConfig, fu: FollowUp, lang: str) 
     return tuple(Attachment(p.name, "image/png", str(p.resolve())) for p in paths)
 
 
-def followup_message(svc: Services, group: GroupConfig, fu: FollowUp, lang: str) -> Outbound:
+def followup_message(env: Env, group: GroupConfig, fu: FollowUp, lang: str) -> Outbound:
     return Outbound(
         followup_text(group, fu, lang),
         kind="stats",
         data={"group": group.id, "month": str(fu.month), "lang": lang},
-        attachments=followup_charts(svc, group, fu, lang),
+        attachments=followup_charts(env, group, fu, lang),
     )
 
 
-def post_monthly_if_due(svc: Services, group_id: str, now: datetime | None = None) -> list[str]:
+def post_monthly_if_due(env: Env, group_id: str, now: datetime | None = None) -> list[str]:
     """Post the follow-up of last month to the coordinators once, from the first weekday of this month at the
     configured time; after downtime it catches up within CATCH_UP of that time (a bot first started in the
     middle of a month does not post the month before). A month without any figures in the trend window is
     marked done without a message. Idempotent: the monthly_posts row is claimed in the same transaction as the
     messages are queued, so a second call, a second job or a second process posts nothing."""
-    group = svc.config.group(group_id)
-    now = now or svc.clock.now()
+    group = env.config.group(group_id)
+    now = now or env.clock.now()
     local = now.astimezone(group.tz)
     due = monthly_due_at(local.year, local.month, group.week_schedule(), group.tz)
     if not due <= now < due + CATCH_UP:
         return []
     month = Month(*previous_month(local.date()))
-    with svc.unit() as uow:
+    with env.unit() as uow:
         if uow.statistics.monthly_posted(group.id, month.year, month.month) is not None:
             return []
         fu = load_followup(uow, group, month)
         coordinators = [p for p in uow.people.persons(group.id) if p.has_role("coordinator")]
     if not fu.has_data:  # a group that imports no statistics is not told so every month
-        with svc.unit() as uow:
+        with env.unit() as uow:
             if uow.statistics.claim_monthly_post(group.id, month.year, month.month, now):
                 uow.audit.audit(now, group.id, "scheduler", "monthly_followup", {"month": str(month), "messages": 0})
                 uow.commit()
@@ -343,25 +340,25 @@ def post_monthly_if_due(svc: Services, group_id: str, now: datetime | None = Non
 
     def message(lang: str) -> Outbound:
         if lang not in messages:
-            messages[lang] = followup_message(svc, group, fu, lang)
+            messages[lang] = followup_message(env, group, fu, lang)
         return messages[lang]
 
-    channel = svc.channel_addresses(group, "coordinators")
+    channel = channel_addresses(env, group, "coordinators")
     if channel:
         message(group.language)
     else:
         for p in coordinators:
             message(p.language)
-    with svc.unit() as uow:
+    with env.unit() as uow:
         if not uow.statistics.claim_monthly_post(group.id, month.year, month.month, now):
             return []
         key = f"monthly:{group.id}:{month}"
         sent = 0
         if channel:
-            sent = svc.send_to_channel(uow, group, "coordinators", message(group.language), key)
+            sent = send_to_channel(env, uow, group, "coordinators", message(group.language), key)
         else:
             for p in coordinators:
-                sent += int(svc.send_to_person(uow, p.id, message(p.language), f"{key}:{p.id}"))
+                sent += int(send_to_person(env, uow, p.id, message(p.language), f"{key}:{p.id}"))
         uow.audit.audit(now, group.id, "scheduler", "monthly_followup", {"month": str(month), "messages": sent})
         uow.commit()
     log.info("%s: monthly follow-up of %s posted (%d messages)", group.id, month, sent)
@@ -371,7 +368,8 @@ def post_monthly_if_due(svc: Services, group_id: str, now: datetime | None = Non
 # --------------------------------------------------------------------------- the command
 
 
-def stats_command(svc: Services, ctx: Ctx, cmd: Stats) -> None:
+@handles(Stats)
+def stats_command(env: Env, ctx: Ctx, cmd: Stats) -> None:
     """`stats [YYYY-MM]`: the follow-up of a month (default: last month) to the coordinator who asked."""
     assert ctx.group is not None
     group = ctx.group
@@ -380,7 +378,7 @@ def stats_command(svc: Services, ctx: Ctx, cmd: Stats) -> None:
     if month is None:
         month = Month(*previous_month(today))
     elif month > Month.of(today):
-        svc.reply(ctx, Outbound(t(ctx.lang, "stats.future", month=month_name(month, ctx.lang)), kind="notice"))
+        reply(env, ctx, Outbound(t(ctx.lang, "stats.future", month=month_name(month, ctx.lang)), kind="notice"))
         return
     fu = load_followup(ctx.uow, group, month)
-    svc.reply(ctx, followup_message(svc, group, fu, ctx.lang))
+    reply(env, ctx, followup_message(env, group, fu, ctx.lang))

@@ -6,7 +6,8 @@ import re
 import unicodedata
 from typing import TextIO
 
-from bot.commands import ALIASES, COMMANDS
+from bot.commands.parse import COMMANDS
+from bot.commands.words import ALIASES
 from bot.conversation.messages import Choice, Inbound, Outbound
 from bot.domain.model import OutboxItem
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -12,71 +13,39 @@ from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 
+from bot.commands.parse import COMMANDS
+from bot.commands.words import fold
 from bot.config import TelegramConfig
 from bot.engine import Engine
 from bot.outbox import Dispatcher, Sender, drainer
-from bot.text import t
+from bot.text import CATALOGUE, LANGUAGES, t
 from handlers.telegram.edge import PLATFORM, TelegramSender
 from handlers.telegram.listeners import TelegramListeners, register
 
 log = logging.getLogger(__name__)
 
-REPORTER_MENU = ("report_me", "edit", "pause", "language", "mydata", "start", "help")
-COORDINATOR_MENU = (
-    *REPORTER_MENU,
-    "status",
-    "remind",
-    "open",
-    "close",
-    "draft",
-    "picture",
-    "finalize",
-    "publish",
-    "report",
-    "reporter",
-    "area",
-    "observe",
-    "priority",
-    "actions",
-    "review",
-    "invite",
-    "export",
-    "followup",
-    "stats",
-    "forget",
-)
-# Each language's menu shows its own words (bot.commands.ALIASES takes them). Telegram command names are a-z,
-# 0-9 and _: the Swedish words without å, ä, ö.
-MENU_WORDS: dict[str, dict[str, str]] = {
-    "sv": {
-        "report_me": "rapport",
-        "edit": "andra",
-        "pause": "ledig",
-        "language": "sprak",
-        "mydata": "minadata",
-        "help": "hjalp",
-        "remind": "paminn",
-        "open": "oppna",
-        "close": "stang",
-        "draft": "utkast",
-        "picture": "lagesbild",
-        "finalize": "faststall",
-        "publish": "publicera",
-        "report": "veckorapport",
-        "reporter": "rapportor",
-        "area": "omrade",
-        "observe": "observera",
-        "priority": "prioritet",
-        "actions": "atgarder",
-        "review": "granska",
-        "invite": "bjud",
-        "export": "exportera",
-        "followup": "uppfoljning",
-        "stats": "statistik",
-        "forget": "radera",
-    },
-    "en": {"report_me": "report", "report": "weeklyreport"},
-}
+# The menus follow the commands' declared roles: everyone's commands for every chat, all of them in a
+# coordinator's own chat; in the order of the command table (bot/commands/parse.py).
+REPORTER_MENU: tuple[str, ...] = tuple(name for name, kind in COMMANDS.items() if kind.role is None)
+COORDINATOR_MENU: tuple[str, ...] = tuple(COMMANDS)
+# Telegram command names are a-z, 0-9 and _: the words without å, ä, ö.
+MENU_NAME = re.compile(r"[a-z0-9_]{1,32}")
+
+
+def menu_words(lang: str) -> dict[str, str]:
+    """Each command's menu word in `lang`: its catalogue word (`word.<name>`, without å, ä, ö), or if an earlier
+    command of the menu has that word, its first other word (`word.<name>.also`) that is free."""
+    chosen: dict[str, str] = {}
+    for name in COMMANDS:
+        also = CATALOGUE.get(f"word.{name}.also", {}).get(lang, "").split()
+        candidates = [fold(w) for w in (t(lang, f"word.{name}"), *also)] + [name]
+        taken = set(chosen.values())
+        chosen[name] = next(w for w in candidates if MENU_NAME.fullmatch(w) and w not in taken)
+    return chosen
+
+
+# Each language's menu shows its own words (bot.commands.words.ALIASES takes them).
+MENU_WORDS: dict[str, dict[str, str]] = {lang: menu_words(lang) for lang in LANGUAGES}
 
 
 def credentials_refused(exc: BaseException) -> bool:

@@ -1,41 +1,48 @@
 """`dispatch` without a database: the role a command declares is checked before the words' error is told, and a
-ParseError is answered in the asker's language. The stand-in engine only records the answers; any use of the
-unit of work would fail (there is none)."""
+ParseError is answered in the asker's language. The stand-in unit of work has only an outbox that keeps nothing;
+any other use of it would fail."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import cast
 
 import pytest
 
-from bot.commands import dispatch
-from bot.conversation.messages import Inbound, Outbound
+from bot.clock import ManualClock
+from bot.config import Config
+from bot.conversation.messages import Inbound
 from bot.domain.model import Person
 from bot.ports import UnitOfWork
-from bot.services import Ctx, Services
 from bot.text import t
+from bot.usecases.context import Ctx, Env
+from bot.usecases.dispatch import dispatch
+
+NOW = datetime(2026, 3, 18, tzinfo=UTC)
 
 
-class Answers:
-    """What `dispatch` needs of `Services` when nothing reaches a use case: `reply`."""
+class Outbox:
+    """The one thing `dispatch` uses of the unit of work when nothing reaches a use case: the outbox of replies
+    (ctx.sent keeps what was replied)."""
 
-    def __init__(self) -> None:
-        self.out: list[Outbound] = []
+    def enqueue(self, *row: object) -> None:
+        pass
 
-    def reply(self, ctx: Ctx, out: Outbound) -> None:
-        self.out.append(out)
+
+class Unit:
+    outbox = Outbox()
 
 
 def answer(role: str, lang: str, line: str) -> str:
     command, *args = line.split()
     person = Person(1, "g", "Anna", "", role, lang)
     inbound = Inbound("console", "anna", "command", command=command, args=tuple(args))
-    ctx = Ctx(cast(UnitOfWork, None), inbound, person, None, datetime(2026, 3, 18, tzinfo=UTC), "k")
-    answers = Answers()
-    dispatch(cast(Services, answers), ctx)
-    assert len(answers.out) == 1
-    return answers.out[0].text
+    ctx = Ctx(cast(UnitOfWork, Unit()), inbound, person, None, NOW, "k")
+    env = Env(cast(Config, None), cast(Callable[[], UnitOfWork], None), ManualClock(NOW))
+    dispatch(env, ctx)
+    assert len(ctx.sent) == 1
+    return ctx.sent[0].text
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])

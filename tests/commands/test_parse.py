@@ -8,8 +8,7 @@ from datetime import date
 import pytest
 
 from bot.commands.parse import parse, split_head
-from bot.conversation.messages import Inbound
-from bot.domain.commands import (
+from bot.commands.types import (
     ActionList,
     ActionsCommand,
     ActionStatus,
@@ -52,6 +51,7 @@ from bot.domain.commands import (
     Status,
     WeeklyReport,
 )
+from bot.conversation.messages import Inbound
 from bot.domain.cycle import RoundKey
 from bot.domain.statistics import Month
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import inspect
 import typing
 
-from bot.commands.parse import PARSERS
-from bot.commands.table import COMMANDS, HANDLERS
-from bot.domain.commands import Command
+from bot.commands.parse import COMMANDS, PARSERS
+from bot.commands.types import Command
+from bot.usecases.dispatch import HANDLERS
 
 
 def concrete_commands(base: type[Command] = Command) -> set[type[Command]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.commands.table import COMMANDS
+from bot.commands.parse import COMMANDS
 from bot.commands.words import ALIASES
 from bot.text import CATALOGUE
 from handlers.telegram.runner import COORDINATOR_MENU, REPORTER_MENU, menu_word, set_menu

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from bot.commands.reply import say
 from bot.config import GroupConfig
 from bot.domain.cycle import Phase, RoundKey, local_round_key, phase_due_at, phase_index
 from bot.domain.model import Round
-from bot.usecases.context import Ctx
-
-if TYPE_CHECKING:
-    from bot.services import Services
+from bot.usecases.context import Ctx, Env, say
 
 
 def current_round(ctx: Ctx) -> Round | None:
@@ -39,12 +34,12 @@ def round_for_input(ctx: Ctx) -> Round:
     return rnd
 
 
-def named_round(svc: Services, ctx: Ctx, week: RoundKey | None) -> Round | None:
+def named_round(env: Env, ctx: Ctx, week: RoundKey | None) -> Round | None:
     """The round of `week` (the current one if None); if there is none the asker is told so."""
     assert ctx.group is not None
     rnd = ctx.uow.rounds.get_round(ctx.group.id, week) if week is not None else current_round(ctx)
     if rnd is None:
-        say(svc, ctx, "cmd.no_round")
+        say(env, ctx, "cmd.no_round")
     return rnd
 
 

@@ -3,15 +3,9 @@ names the command and the roles by."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from bot.commands.reply import say
-from bot.domain.commands import Command
-from bot.usecases.context import Ctx
-
-if TYPE_CHECKING:
-    from bot.services import Services
+from bot.commands.types import Command
 from bot.text import CATALOGUE, t
+from bot.usecases.context import Ctx, Env, say
 
 
 def command_word(lang: str, name: str) -> str:
@@ -20,12 +14,12 @@ def command_word(lang: str, name: str) -> str:
     return t(lang, key) if key in CATALOGUE else name
 
 
-def permitted(svc: Services, ctx: Ctx, command: type[Command]) -> bool:
+def permitted(env: Env, ctx: Ctx, command: type[Command]) -> bool:
     """Whether the asker has the role `command` declares; if not, they are told so (and nothing else)."""
     assert ctx.person is not None
     role = command.role
     if role is None or ctx.person.has_role(role):
         return True
     word = t(ctx.lang, command.denied_word) if command.denied_word else command_word(ctx.lang, command.name)
-    say(svc, ctx, "cmd.denied", cmd=word, role=t(ctx.lang, f"role.{role}"))
+    say(env, ctx, "cmd.denied", cmd=word, role=t(ctx.lang, f"role.{role}"))
     return False

@@ -2,10 +2,9 @@
 
 Each command type declares ONCE the role it needs (`role`, None for everyone) and the word that names it in a
 refusal (`name`, a `word.<name>` catalogue key). Commands that share a word (`reporter list`, `reporter add`, …)
-share a base class, and with it the role. The parser (bot/commands/parse.py) makes them from words, the table
-(bot/commands/table.py) maps each type to its use case (bot/usecases/, bot/commands/), and
-`bot.commands.roles.permitted` checks the role. Plain data: the use cases below the parser import them, so they
-live in the core, not in bot/commands.
+share a base class, and with it the role. The parser (bot/commands/parse.py) makes them from words, the use case
+of each type registers itself for it (`@handles`, bot/usecases/registry.py), and `bot.usecases.roles.permitted`
+checks the role. Plain data, below the use cases: they import them from here.
 """
 
 from __future__ import annotations

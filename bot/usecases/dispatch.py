@@ -1,0 +1,31 @@
+"""The way in for a command: parse the words, check the role the command declares, look the handler up in the
+table the use-case modules fill (`bot.usecases.registry`, `@handles`) and call it."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from bot.commands.parse import parse
+from bot.commands.types import ParseError
+from bot.usecases import actions, people, places, privacy, reports, review, statistics, week
+from bot.usecases.context import Ctx, Env, tell
+from bot.usecases.registry import HANDLERS
+from bot.usecases.roles import permitted
+
+#: The modules whose `@handles` functions carry out the commands (importing them fills HANDLERS).
+COMMAND_MODULES: tuple[ModuleType, ...] = (people, places, privacy, week, actions, review, reports, statistics)
+
+__all__ = ["COMMAND_MODULES", "HANDLERS", "dispatch"]
+
+
+def dispatch(env: Env, ctx: Ctx) -> None:
+    """Carry out the command of `ctx.inbound` for `ctx.person`: parse, check the role, look up, call."""
+    assert ctx.person is not None
+    command = parse(ctx.inbound)
+    kind = command.command if isinstance(command, ParseError) else type(command)
+    if kind is not None and not permitted(env, ctx, kind):
+        return
+    if isinstance(command, ParseError):
+        tell(env, ctx, command)
+        return
+    HANDLERS[type(command)](env, ctx, command)
