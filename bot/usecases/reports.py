@@ -26,7 +26,8 @@ from bot.domain.model import Round
 from bot.domain.picture import AreaInfo
 from bot.domain.stats import Series, series_from_stats, weeks_between
 from bot.ports import UnitOfWork
-from bot.reports.exports import KINDS, Table, actions_table, answers_table, pictures_table, write_csv, write_xlsx
+from bot.reports.exports import KINDS as KINDS  # what an export can hold, for the CLI and the demo
+from bot.reports.exports import Table, actions_table, answers_table, pictures_table, write_csv, write_xlsx
 from bot.reports.followup import SHOW_AFTER, SHOW_BEFORE, ActionEffect, FollowUp, action_effect
 from bot.text import plural, t
 from bot.usecases import meeting
