@@ -41,6 +41,9 @@ def _aliases() -> dict[str, str]:
     return found
 
 
+# "add" in a command (`reporter add`, `priority add`), in either language.
+ADD = ("add", "lägg", "ny")
+
 # A role as written in a command, in either language.
 ROLE_WORDS = {
     "rapportör": "reporter",

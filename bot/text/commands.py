@@ -387,14 +387,15 @@ TEXT: dict[str, dict[str, str]] = {
         "sv": "granska [godkänn|dölj ID] · granska redigera ID: text",
         "en": "review [approve|hide ID] · review edit ID: text",
     },
-    # Each command by the word a person of that language writes (what help shows; `cmd.denied` names it).
-    "word.help": {"sv": "hjälp", "en": "help"},
-    "word.start": {"sv": "start", "en": "start"},
+    # Each command by the word a person of that language writes (what help shows; `cmd.denied` names it), in the
+    # order of the command menus (handlers/telegram/runner.py).
     "word.report_me": {"sv": "rapport", "en": "report"},
     "word.edit": {"sv": "ändra", "en": "edit"},
-    "word.language": {"sv": "språk", "en": "language"},
     "word.pause": {"sv": "ledig", "en": "pause"},
+    "word.language": {"sv": "språk", "en": "language"},
     "word.mydata": {"sv": "minadata", "en": "mydata"},
+    "word.start": {"sv": "start", "en": "start"},
+    "word.help": {"sv": "hjälp", "en": "help"},
     "word.status": {"sv": "status", "en": "status"},
     "word.remind": {"sv": "påminn", "en": "remind"},
     "word.open": {"sv": "öppna", "en": "open"},
@@ -411,9 +412,9 @@ TEXT: dict[str, dict[str, str]] = {
     "word.actions": {"sv": "åtgärder", "en": "actions"},
     "word.review": {"sv": "granska", "en": "review"},
     "word.invite": {"sv": "bjud", "en": "invite"},
-    "word.stats": {"sv": "statistik", "en": "stats"},
     "word.export": {"sv": "exportera", "en": "export"},
     "word.followup": {"sv": "uppföljning", "en": "followup"},
+    "word.stats": {"sv": "statistik", "en": "stats"},
     "word.forget": {"sv": "radera", "en": "forget"},
     # Other words for a command, space-separated (bot/commands/words.py adds each without å, ä, ö).
     "word.report_me.also": {"sv": "rapportera", "en": ""},

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bot.commands.types import ActionList, ActionStatus, Observe, Priority
+from bot.commands.actions import ActionList, ActionStatus, Observe, Priority
 from bot.conversation.messages import Outbound
 from bot.domain.cycle import Phase
 from bot.text import label, t

@@ -8,14 +8,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot.commands.types import (
+from bot.commands.people import (
     AreaAdd,
     AreaList,
     Edit,
     Help,
     Invite,
     Language,
-    ParseError,
     Pause,
     PauseOther,
     ReporterAdd,
@@ -24,6 +23,7 @@ from bot.commands.types import (
     ReportMe,
     Start,
 )
+from bot.commands.types import ParseError
 from bot.config import ROLES
 from bot.conversation.messages import Outbound
 from bot.domain.masking import clean_text

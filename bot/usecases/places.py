@@ -8,7 +8,7 @@ or rejects it. Places are named `P<id>` so they never mix with notes (`#<id>`).
 
 from __future__ import annotations
 
-from bot.commands.types import PlaceReview
+from bot.commands.review import PlaceReview
 from bot.text import t
 from bot.usecases.context import Ctx, Env, audit, say
 from bot.usecases.registry import handles

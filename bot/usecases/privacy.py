@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.commands.types import Forget, MyData
+from bot.commands.privacy import Forget, MyData
 from bot.conversation.messages import Attachment, Outbound
 from bot.domain.cycle import RoundKey, local_round_key
 from bot.text import LANGUAGES, count, t

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.commands.types import Export, Followup, FollowupBadYear
+from bot.commands.reports import Export, Followup, FollowupBadYear
 from bot.config import GroupConfig
 from bot.conversation.messages import Attachment, Outbound
 from bot.domain.cycle import Phase, RoundKey, local_round_key, phase_index

@@ -4,7 +4,7 @@ before it reaches the weekly report; the edit is audited without the text."""
 
 from __future__ import annotations
 
-from bot.commands.types import ReviewEdit, ReviewInvalid, ReviewList, ReviewNote
+from bot.commands.review import ReviewEdit, ReviewInvalid, ReviewList, ReviewNote
 from bot.conversation.messages import Outbound
 from bot.domain.model import Round
 from bot.text import t

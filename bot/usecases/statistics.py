@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
-from bot.commands.types import Stats
+from bot.commands.reports import Stats
 from bot.config import GroupConfig
 from bot.conversation.messages import Attachment, Outbound
 from bot.domain.cycle import Phase, RoundKey, monthly_due_at, phase_due_at, previous_month

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.commands.types import Close, Draft, Finalize, Open, Picture, Publish, Remind, ReportBare, Status, WeeklyReport
+from bot.commands.week import Close, Draft, Finalize, Open, Picture, Publish, Remind, ReportBare, Status, WeeklyReport
 from bot.conversation.choices import FinaliseChoice
 from bot.conversation.document import Paragraph, plain_text
 from bot.conversation.messages import Outbound

@@ -14,7 +14,7 @@ from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.commands.parse import COMMANDS
-from bot.commands.words import fold
+from bot.commands.words import command_names, fold
 from bot.config import TelegramConfig
 from bot.engine import Engine
 from bot.outbox import Dispatcher, Sender, drainer
@@ -25,9 +25,9 @@ from handlers.telegram.listeners import TelegramListeners, register
 log = logging.getLogger(__name__)
 
 # The menus follow the commands' declared roles: everyone's commands for every chat, all of them in a
-# coordinator's own chat; in the order of the command table (bot/commands/parse.py).
-REPORTER_MENU: tuple[str, ...] = tuple(name for name, kind in COMMANDS.items() if kind.role is None)
-COORDINATOR_MENU: tuple[str, ...] = tuple(COMMANDS)
+# coordinator's own chat; in the order of their words in the catalogue (`word.<name>`).
+COORDINATOR_MENU: tuple[str, ...] = tuple(name for name in command_names() if name in COMMANDS)
+REPORTER_MENU: tuple[str, ...] = tuple(name for name in COORDINATOR_MENU if COMMANDS[name].role is None)
 # Telegram command names are a-z, 0-9 and _: the words without å, ä, ö.
 MENU_NAME = re.compile(r"[a-z0-9_]{1,32}")
 
@@ -36,7 +36,7 @@ def menu_words(lang: str) -> dict[str, str]:
     """Each command's menu word in `lang`: its catalogue word (`word.<name>`, without å, ä, ö), or if an earlier
     command of the menu has that word, its first other word (`word.<name>.also`) that is free."""
     chosen: dict[str, str] = {}
-    for name in COMMANDS:
+    for name in COORDINATOR_MENU:
         also = CATALOGUE.get(f"word.{name}.also", {}).get(lang, "").split()
         candidates = [fold(w) for w in (t(lang, f"word.{name}"), *also)] + [name]
         taken = set(chosen.values())

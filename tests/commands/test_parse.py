@@ -7,50 +7,29 @@ from datetime import date
 
 import pytest
 
+from bot.commands.actions import ActionList, ActionsCommand, ActionStatus, Observe, Priority
 from bot.commands.parse import parse, split_head
-from bot.commands.types import (
-    ActionList,
-    ActionsCommand,
-    ActionStatus,
+from bot.commands.people import (
     AreaAdd,
     AreaCommand,
     AreaList,
-    Command,
-    Draft,
-    Export,
-    Finalize,
-    Followup,
-    FollowupBadYear,
-    FollowupCommand,
-    Forget,
     Help,
     Invite,
     Language,
-    MyData,
-    Observe,
-    ParseError,
     Pause,
     PauseOther,
-    Picture,
-    PlaceReview,
-    Priority,
-    Publish,
-    ReportBare,
     ReporterAdd,
     ReporterCommand,
     ReporterList,
     ReporterRemove,
     ReportMe,
-    ReviewCommand,
-    ReviewEdit,
-    ReviewInvalid,
-    ReviewList,
-    ReviewNote,
     Start,
-    Stats,
-    Status,
-    WeeklyReport,
 )
+from bot.commands.privacy import Forget, MyData
+from bot.commands.reports import Export, Followup, FollowupBadYear, FollowupCommand, Stats
+from bot.commands.review import PlaceReview, ReviewCommand, ReviewEdit, ReviewInvalid, ReviewList, ReviewNote
+from bot.commands.types import Command, ParseError
+from bot.commands.week import Draft, Finalize, Picture, Publish, ReportBare, Status, WeeklyReport
 from bot.conversation.messages import Inbound
 from bot.domain.cycle import RoundKey
 from bot.domain.statistics import Month
