@@ -1,5 +1,6 @@
-"""The front of the use cases (bot/usecases/), for the callers written against it: each method hands its work
-on to the use case that does it, in one line.
+"""The front of the use cases (bot/usecases/), for the callers outside them (bootstrap, the CLI, the scheduler,
+the police fetcher, tests): each method hands its work on to the use case that does it, in one line. No use case
+imports it; they call each other directly, with the `Env` this front holds (`services.env`).
 
 Every use case is one unit of work: what it changes and every message it wants sent (as outbox rows) commit
 together or not at all. Nothing there knows Slack, Telegram or SQL; it speaks to storage through the

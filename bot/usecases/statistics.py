@@ -1,7 +1,7 @@
 """Use cases of the monthly statistics follow-up: import a file, post the month's follow-up once, answer `stats`,
 and pick the week's police events for the situation picture.
 
-Each public function is one unit of work, like the methods of `Services` (which it is given): an import
+Each public function is one unit of work (it is given the `Env`): an import
 stores all of a file or nothing, and the monthly post is recorded in the same transaction as its messages.
 """
 
