@@ -171,7 +171,7 @@ def _remove_own_files(env: Env, person_id: int) -> int:
 
 @handles(MyData)
 def mydata(env: Env, ctx: Ctx, cmd: MyData) -> None:
-    """Everything stored about the asker, privately (env.reply always answers the asker in private)."""
+    """Everything stored about the asker, privately (`reply` always answers the asker in private)."""
     assert ctx.person is not None and ctx.group is not None
     data = ctx.uow.privacy.person_export(ctx.person.id)
     data["exported_at"] = ctx.now.isoformat()
