@@ -109,7 +109,7 @@ def schedule(
 
     cfg = load(config)
     try:
-        first = date.fromisoformat(from_) if from_ else date.today()
+        first = date.fromisoformat(from_) if from_ else datetime.now(cfg.groups[0].tz).date()  # the group's today
     except ValueError:
         raise fail(f"--from {from_!r}: write the date as YYYY-MM-DD") from None
     if not FIRST_YEAR <= first.year <= LAST_YEAR:

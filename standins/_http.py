@@ -165,16 +165,16 @@ class FakeHTTPServer(ThreadingHTTPServer):
 
 
 class FakeRequestHandler(BaseHTTPRequestHandler):
-    """Hands every GET and POST to the fake's `_serve`; logs nothing."""
+    """Hands every GET and POST to the fake's `serve`; logs nothing."""
 
     server: FakeHTTPServer
     protocol_version = "HTTP/1.1"
 
     def do_POST(self) -> None:
-        self.server.fake._serve(self)
+        self.server.fake.serve(self)
 
     def do_GET(self) -> None:
-        self.server.fake._serve(self)
+        self.server.fake.serve(self)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -238,7 +238,7 @@ class ThreadedHTTPFake:
     def _on_stop(self) -> None:
         """Called before the server shuts down."""
 
-    def _serve(self, handler: FakeRequestHandler) -> None:
+    def serve(self, handler: FakeRequestHandler) -> None:
         handler.close_connection = True
         body = read_body(handler)
         reply = self._route(handler, urlsplit(handler.path), body)

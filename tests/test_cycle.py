@@ -313,7 +313,7 @@ def test_local_round_key_uses_local_date() -> None:
 
 def test_local_round_key_rejects_naive() -> None:
     with pytest.raises(ValueError, match="aware"):
-        local_round_key(datetime(2026, 11, 16, 12, 0), STHLM)
+        local_round_key(datetime(2026, 11, 16, 12, 0), STHLM)  # noqa: DTZ001 (naive on purpose: refused)
 
 
 # --------------------------------------------------------------------------- due times and DST
@@ -386,7 +386,7 @@ def test_due_phase_basic_and_naive() -> None:
     # long before
     assert due_phase(key, DEFAULT_SCHEDULE, STHLM, datetime(2020, 1, 1, tzinfo=UTC)) == Phase.PLANNED
     with pytest.raises(ValueError, match="aware"):
-        due_phase(key, DEFAULT_SCHEDULE, STHLM, datetime(2026, 11, 17, 8, 0))
+        due_phase(key, DEFAULT_SCHEDULE, STHLM, datetime(2026, 11, 17, 8, 0))  # noqa: DTZ001 (naive: refused)
 
 
 def test_due_phase_close_equal_draft_goes_straight_to_drafted() -> None:

@@ -89,7 +89,7 @@ def test_a_jump_after_quiet_weeks_stands_out_with_its_reasons_from_counted_histo
         for key, counts in inp.history_counts.items():
             rnd = uow.rounds.get_round("tbg", key)
             assert rnd is not None
-            raw = uow.rounds._reports([rnd.id])[rnd.id]  # type: ignore[attr-defined]
+            raw = uow.rounds._reports([rnd.id])[rnd.id]  # type: ignore[attr-defined]  # noqa: SLF001 (the raw rows behind the counts)
             assert dict(counts) == dict(count_levels(raw))
             # Anna answers Centrum, Bo Centrum and Norr, Cecilia Norr: 12 factors each
             assert sum(counts.values()) == 4 * 12

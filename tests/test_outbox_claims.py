@@ -174,7 +174,7 @@ def test_claims_and_records_use_their_own_short_units_of_work(bot: Bot) -> None:
 
     inner = factory()
     assert isinstance(inner, SqlUnitOfWork)
-    session_factory = inner._factory
+    session_factory = inner._factory  # noqa: SLF001 (to watch the sessions it opens)
 
     class Watching:
         platform = "console"

@@ -92,7 +92,7 @@ def test_cell_values() -> None:
         with pytest.raises(BadValue):
             parse_count(bad)
     assert parse_date("2026-11-17 21:15") == (date(2026, 11, 17), time(21, 15))
-    assert parse_date(datetime(2026, 11, 17, 0, 0)) == (date(2026, 11, 17), None)
+    assert parse_date(datetime(2026, 11, 17, 0, 0)) == (date(2026, 11, 17), None)  # noqa: DTZ001 (a spreadsheet cell has no zone)
     periods = ("2026M11", "2026-11", "2026 november", "november 2026", "nov 2026", "2026-11-01", "2026 nov.")
     assert {str(parse_period(p)) for p in periods} == {"2026-11"}
     assert parse_period("hösten") is None and parse_period(2026) is None
