@@ -12,7 +12,10 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.domain.cycle import SCHEDULED_PHASES
+from bot.text import t
 from tests.integration.cli.test_cli import write_config
+from tests.support.config_files import EXAMPLE
 from tests.support.paths import ROOT
 
 runner = CliRunner()
@@ -129,3 +132,41 @@ def test_week_plan_marks_each_phase_from_the_stored_rounds() -> None:
         "48 open done",
         "48 reminded coming",
     ]
+
+
+def test_cli_schedule_prints_local_times_across_dst(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        # as seen on the Monday before, so every phase is still to come (past ones would be marked done or left out)
+        [
+            "schedule",
+            "--config",
+            str(EXAMPLE),
+            "--from",
+            "2026-10-19",
+            "--weeks",
+            "2",
+            "--at",
+            "2026-10-19T00:00",
+        ],
+        env={"EST_DATABASE_URL": f"sqlite:///{tmp_path / 'est.sqlite'}"},
+    )
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "Tryggare Trollhättan (trollhattan, Europe/Stockholm)"
+    rows = lines[1:]
+    assert len(rows) == 2 * len(SCHEDULED_PHASES)
+
+    sv_open, tuesday = t("sv", "phase.open"), t("sv", "day.2")
+    opens = [r for r in rows if r.rstrip().endswith(f" {sv_open}")]
+    # Tuesday 08:00 local in both weeks: summer time before 25 October 2026, normal time after.
+    assert [r.split() for r in opens] == [
+        ["2026-W43", tuesday, "2026-10-20", "08:00", "CEST", sv_open],
+        ["2026-W44", tuesday, "2026-10-27", "08:00", "CET", sv_open],
+    ]
+    for phase in SCHEDULED_PHASES:
+        assert sum(r.rstrip().endswith(f" {t('sv', f'phase.{phase}')}") for r in rows) == 2, phase
+    assert any("2026-10-23 07:30 CEST" in r and t("sv", "day.5") in r for r in rows)
+    assert any("2026-10-30 07:30 CET" in r and t("sv", "day.5") in r for r in rows)
+    assert any("2026-10-29 08:05 CET" in r for r in rows)
