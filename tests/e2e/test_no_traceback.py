@@ -25,6 +25,8 @@ import pytest
 from standins.telegram_api import FakeTelegramAPI
 from tests.support.realproc import EXE, BotProcess, processes, query, reporter_id, wait_until, write_config
 
+pytestmark = pytest.mark.slow  # the real est-bot, run as a process
+
 # Lines Python (or typer's rich printer) writes for an exception that nobody caught.
 TRACEBACK = re.compile(
     r"Traceback \(most recent call last\)"

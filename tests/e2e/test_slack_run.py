@@ -9,11 +9,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from standins import slack_requests as rq
 from standins.slack_api import FakeSlackAPI
 from standins.slack_socket import FakeSocketMode
 from tests.support import realproc
 from tests.support.slack_harness import ANNA, MEETING, SARA
+
+pytestmark = pytest.mark.slow  # a real est-bot process
 
 RUN_CONFIG = """
 reports_dir = "{tmp}/reports"

@@ -8,10 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from standins import slack_requests as rq
-from tests.integration.handlers.telegram.test_edge import ANNA, Edge, run_edge
-from tests.integration.handlers.telegram.test_edge import KIM as TG_KIM
-from tests.integration.handlers.telegram.test_edge import SARA as TG_SARA
 from tests.support.slack_harness import KIM, SARA, Workspace, run_workspace
+from tests.support.telegram_harness import ANNA, Edge, run_edge
+from tests.support.telegram_harness import KIM as TG_KIM
+from tests.support.telegram_harness import SARA as TG_SARA
 
 NO_ROUND = ("Det finns ingen omgång", "ingen öppen rapportering", "Ingen enkät är öppen")
 

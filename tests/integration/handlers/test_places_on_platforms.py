@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from storage.models import Base
-from tests.integration.handlers.telegram.test_edge import ANNA, SARA, Edge, run_edge
 from tests.support.slack_harness import MEETING, Workspace, run_workspace
 from tests.support.slack_harness import SARA as SLACK_SARA
+from tests.support.telegram_harness import ANNA, SARA, Edge, run_edge
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*")
 

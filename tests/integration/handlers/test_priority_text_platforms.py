@@ -10,9 +10,9 @@ from bot.domain.cycle import RoundKey
 from bot.domain.model import Candidate
 from bot.services import Services
 from handlers.slack.edge import command_to_inbound
-from tests.integration.handlers.telegram.test_edge import SARA as TG_SARA
-from tests.integration.handlers.telegram.test_edge import Edge, run_edge
 from tests.support.slack_harness import SARA, Workspace, run_workspace
+from tests.support.telegram_harness import SARA as TG_SARA
+from tests.support.telegram_harness import Edge, run_edge
 
 TITLE = "Mer ljus vid entrén: se https://karta.example.se/plats?id=7|8 kl 22:00"
 

@@ -410,7 +410,7 @@ def test_on_telegram_typed_personal_data_reaches_neither_telegram_nor_the_log_no
     tmp_path: Path, log_file: Path
 ) -> None:
     """The same over the real python-telegram-bot Application and the stand-in Bot API."""
-    from tests.integration.handlers.telegram.test_edge import ANNA, SARA, Edge, run_edge
+    from tests.support.telegram_harness import ANNA, SARA, Edge, run_edge
 
     every = " ".join(CORPUS)
     echoes: list[str] = []

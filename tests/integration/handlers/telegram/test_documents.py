@@ -14,8 +14,8 @@ from handlers.telegram.documents import MAX_TEXT, document_messages, length, tab
 from standins.telegram_api import parse_html
 from tests.conftest import TUE_OPEN
 from tests.integration.handlers.slack.test_documents import MARKDOWN
-from tests.integration.handlers.telegram.test_edge import KIM, SARA, Edge, run_edge
 from tests.support.report_data import APPROVED_NOTE, HIDDEN_NOTE, seed
+from tests.support.telegram_harness import KIM, SARA, Edge, run_edge
 
 
 def entity_texts(message: dict[str, Any], kind: str) -> list[str]:

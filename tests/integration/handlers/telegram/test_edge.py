@@ -3,109 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import socket
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
-from telegram import Update
 from telegram.ext import Application
 
-from bot.bootstrap import App, build
+from bot.bootstrap import build
 from bot.clock import ManualClock
-from bot.outbox import drainer
 from bot.ratelimit import RateLimiter
 from handlers.telegram.edge import TelegramSender
-from handlers.telegram.listeners import TelegramListeners, register
 from handlers.telegram.runner import poll_forever
 from standins.telegram_api import FakeClock, FakeTelegramAPI
-from tests.conftest import TUE_OPEN, group_dict, make_config
-from tests.support import realproc
-from tests.support.realproc import wait_until
+from tests.conftest import TUE_OPEN
+from tests.support.telegram_harness import ANNA, BROADCAST, KIM, MEETING, SARA, Edge, group_dict, make_config, run_edge
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*")
-ANNA, SARA, KIM, MEETING, BROADCAST = 42, 43, 44, -1001000000001, -1001000000002
-
-
-class Edge:
-    def __init__(
-        self,
-        fake: FakeTelegramAPI,
-        app: App,
-        tg: Application[Any, Any, Any, Any, Any, Any],
-        listeners: TelegramListeners,
-    ) -> None:
-        self.fake, self.app, self.tg, self.listeners = fake, app, tg, listeners
-
-    async def process(self, update: dict[str, Any]) -> None:
-        """Hand an update to the listener as PTB does, and wait until the intake has handled it and sent the
-        replies."""
-        await self.tg.process_update(Update.de_json(update, self.tg.bot))
-        assert await self.listeners.settle()
-
-    async def feed(self, update: dict[str, Any]) -> None:
-        await self.process(self.fake.push_update(update))
-
-    async def tick(self) -> None:
-        await asyncio.to_thread(self.app.services.tick)
-        await asyncio.to_thread(self.app.dispatcher.drain, "telegram", 1000)
-
-    def last(self, chat: int) -> dict[str, Any]:
-        sent = self.fake.sent_to(chat)
-        assert sent, f"nothing sent to {chat}"
-        current = self.fake.message(chat, sent[-1]["message_id"])
-        assert current is not None
-        return current
-
-    async def press(self, user: int, chat: int, label: str) -> None:
-        msg = self.last(chat)
-        for row in msg.get("reply_markup", {}).get("inline_keyboard", []):
-            for button in row:
-                if label in button["text"] or button["callback_data"].endswith(label):
-                    await self.feed(self.fake.callback_update(user, chat, msg["message_id"], button["callback_data"]))
-                    return
-        raise AssertionError(f"{label!r} not on {msg.get('reply_markup')}")
-
-
-def run_edge(tmp_path: Path, body: Callable[[Edge], Awaitable[None]]) -> FakeTelegramAPI:
-    g = group_dict()
-    ids = {"Anna Andersson": ANNA, "Sara Samordnare": SARA, "Kim Polis": KIM}
-    for r in g["reporters"]:
-        if r["name"] in ids:
-            r["telegram"] = ids[r["name"]]
-    g["channels"] = {"meeting": {"telegram": MEETING}, "broadcast": {"telegram": BROADCAST}}
-    cfg = make_config(f"sqlite:///{tmp_path / 'tg.sqlite'}", reporters=g["reporters"], channels=g["channels"])
-
-    with FakeTelegramAPI() as fake:
-
-        async def main() -> None:
-            tg = (
-                Application.builder()
-                .token(fake.token)
-                .base_url(fake.base_url)
-                .base_file_url(fake.base_file_url)
-                .build()
-            )
-            await tg.initialize()
-            paced = FakeClock()  # the sender's pacing waits on this clock, never for real
-            sender = TelegramSender(tg, asyncio.get_running_loop(), limiter=RateLimiter(paced, paced.advance))
-            app = build(cfg, clock=ManualClock(TUE_OPEN), senders={"telegram": sender})
-            # No periodic drain: the tests drain themselves, or settle after an update (handled, replies sent).
-            listeners = TelegramListeners(app.core, drainer(app.dispatcher, "telegram"), drain_every=None)
-            register(tg, listeners)
-            try:
-                await body(Edge(fake, app, tg, listeners))
-            finally:
-                await asyncio.to_thread(listeners.close)
-                app.close()
-                await tg.shutdown()
-
-        asyncio.run(main())
-        fake.assert_no_errors()
-        return fake
 
 
 def test_questionnaire_in_a_private_chat_edits_one_message_in_place(tmp_path: Path) -> None:
@@ -283,8 +195,6 @@ def test_joining_with_a_one_time_invitation(tmp_path: Path) -> None:
 
 def test_fan_out_is_paced_within_telegrams_limits(tmp_path: Path) -> None:
     """A stand-in that enforces the limits, sharing a fake clock with the sender's limiter: no 429 at all."""
-    from bot.ratelimit import RateLimiter
-    from standins.telegram_api import FakeClock
 
     clock = FakeClock()
     g = group_dict()
@@ -310,99 +220,6 @@ def test_fan_out_is_paced_within_telegrams_limits(tmp_path: Path) -> None:
         asyncio.run(main())
         assert all(c.status == 200 for c in fake.calls_to("sendMessage"))
         assert len(fake.calls_to("sendMessage")) == 45
-
-
-RUN_CONFIG = """
-reports_dir = "{tmp}/reports"
-
-[database]
-url = "sqlite:///{tmp}/run.sqlite"
-
-[telegram]
-enabled = true
-base_url = "{base_url}"
-{telegram}
-
-[[groups]]
-id = "tbg"
-name = "Tryggare Trelleborg"
-
-[[groups.areas]]
-code = "centrum"
-name = "Centrum"
-
-[[groups.reporters]]
-name = "Anna Andersson"
-areas = ["centrum"]
-telegram = {anna}
-
-[[groups.reporters]]
-name = "Sara Samordnare"
-role = "coordinator"
-telegram = {sara}
-"""
-
-
-@contextmanager
-def est_bot_run(tmp_path: Path, fake: FakeTelegramAPI, telegram: str = "", **env: str) -> Iterator[None]:
-    """`est-bot run` as a real process against the stand-in; stopped with Ctrl-C, which must end it cleanly."""
-    cfg = tmp_path / "est.toml"
-    text = RUN_CONFIG.format(tmp=tmp_path, base_url=fake.base_url, telegram=telegram, anna=ANNA, sara=SARA)
-    cfg.write_text(text, encoding="utf-8")
-    with realproc.est_bot_run(cfg, {"EST_TELEGRAM_TOKEN": fake.token, **env}, (fake.token,)):
-        yield
-
-
-def helped(fake: FakeTelegramAPI) -> int:
-    return sum("Det här kan du skriva" in t for t in fake.texts_to(ANNA))
-
-
-def test_est_bot_run_polls_telegram_and_answers(tmp_path: Path) -> None:
-    """Long polling against the stand-in: the menus set per role and language, a command answered."""
-    with FakeTelegramAPI() as fake, est_bot_run(tmp_path, fake):
-        fake.push_update(fake.command_update(ANNA, ANNA, "help"))
-        wait_until(lambda: helped(fake) == 1)
-        assert [c["command"] for c in fake.commands()] == [
-            "rapport",
-            "andra",
-            "ledig",
-            "sprak",
-            "minadata",
-            "start",
-            "hjalp",
-        ]
-        coordinator = [c["command"] for c in fake.commands({"type": "chat", "chat_id": SARA})]
-        assert {"status", "faststall", "bjud", "utkast", "publicera"} <= set(coordinator)
-        assert [c["command"] for c in fake.commands(language_code="en")][:2] == ["report", "edit"]
-
-
-def test_est_bot_run_webhook_takes_only_requests_with_the_secret(tmp_path: Path) -> None:
-    """Webhook mode: the stand-in delivers with the secret; requests without it or with a wrong one get 403."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    secret = "est-webhook-secret_123"
-    url = f"http://127.0.0.1:{port}/telegram"
-    hook = f'mode = "webhook"\nwebhook_url = "{url}"\nlisten = "127.0.0.1"\nport = {port}'
-    with FakeTelegramAPI() as fake, est_bot_run(tmp_path, fake, hook, EST_TELEGRAM_WEBHOOK_SECRET=secret):
-        wait_until(lambda: bool(fake.calls_to("setWebhook")))
-        assert fake.calls_to("setWebhook")[-1].params["secret_token"] == secret
-        forged = {**fake.command_update(ANNA, ANNA, "help"), "update_id": 999_999}
-        for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
-            answers: list[httpx.Response] = []
-
-            def post(headers: dict[str, str] = headers, answers: list[httpx.Response] = answers) -> bool:
-                try:
-                    answers.append(httpx.post(url, json=forged, headers=headers, timeout=5))
-                except httpx.ConnectError:
-                    return False  # the listener is not up yet
-                return True
-
-            wait_until(post)
-            assert answers[-1].status_code == 403
-        fake.push_update(fake.command_update(ANNA, ANNA, "help"))  # delivered by the stand-in, with the secret
-        wait_until(lambda: helped(fake) >= 1)
-        assert helped(fake) == 1  # the forged requests were refused before any work, so only this one
 
 
 def test_an_export_reaches_the_coordinator_as_a_document(tmp_path: Path) -> None:
