@@ -227,7 +227,7 @@ def test_the_summary_counts_name_what_they_count(lang: str, labels: tuple[str, s
     from bot.domain.picture import build_picture
     from bot.reports.render import render_report_markdown
     from bot.reports.view import PictureView
-    from tests.unit.domain.test_picture import DECISIONS, make_input
+    from tests.support.picture_data import DECISIONS, make_input
 
     pic = PictureView(build_picture(make_input()), lang)
     line = next(x for x in render_report_markdown(pic, DECISIONS).splitlines() if labels[0] in x)

@@ -19,7 +19,7 @@ from bot.reports.render import (
     render_report_markdown,
 )
 from bot.reports.view import PictureView
-from tests.unit.domain.test_picture import BOLD_NOTE, DECISIONS, make_input
+from tests.support.picture_data import BOLD_NOTE, DECISIONS, make_input
 
 
 @pytest.fixture(scope="module")
