@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Install what the print tests (tests/test_print.py) use, when it is missing: Debian's chromium and its driver
-# (the HTML reports laid out at 390 and 1366 pixels), poppler-utils (pdftoppm: the PDF as pages) and
-# fonts-noto-color-emoji (emoji printed in the PDF). CI runs as root on a fresh machine, where apt works;
-# elsewhere this only says what is missing, and those tests are skipped unless CI is set.
+# Install what the print tests (tests/integration/reports/test_print.py) use, when it is missing: Debian's
+# chromium and its driver (the HTML reports laid out at 390 and 1366 pixels), poppler-utils (pdftoppm: the PDF
+# as pages) and fonts-noto-color-emoji (emoji printed in the PDF). CI runs as root on a fresh machine, where apt
+# works; elsewhere this only says what is missing, and those tests are skipped unless CI is set.
 # Usage: scripts/install-print-tools.sh
 set -euo pipefail
 
