@@ -1,0 +1,112 @@
+"""`FakeUnitOfWork`: the `bot.ports.UnitOfWork` port in memory, with one fake repository per port.
+
+Each unit of work begins from a copy of the database's committed tables; `commit` makes its copy the committed
+state, and leaving without a commit drops it (a rollback). The batch of presses is not modelled: `begin_batch`
+records the batch's events as processed (as storage does) and every write happens at once; `end_batch` has
+nothing to write."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from datetime import datetime
+from types import TracebackType
+
+from tests.unit.fakes.history import FakeHistory
+from tests.unit.fakes.meeting import FakeAudit, FakeMeeting, FakeStatistics
+from tests.unit.fakes.outbox import FakeOutbox
+from tests.unit.fakes.people import FakeGroups, FakePeople
+from tests.unit.fakes.privacy import FakePrivacy
+from tests.unit.fakes.rounds import FakeRounds
+from tests.unit.fakes.tables import FakeDatabase, Tables
+
+
+class MarkedAudit(FakeAudit):
+    """Events a batch recorded as processed answer from that, for the rest of the unit of work."""
+
+    def __init__(self, tables: Tables) -> None:
+        super().__init__(tables)
+        self.marked: dict[tuple[str, str], bool] = {}
+
+    def mark_event_processed(self, platform: str, event_id: str, now: datetime) -> bool:
+        first = self.marked.pop((platform, event_id), None)
+        if first is not None:
+            return first
+        return super().mark_event_processed(platform, event_id, now)
+
+
+class FakeUnitOfWork:
+    """`with FakeUnitOfWork(db) as uow: … uow.commit()`; the repositories exist inside the `with` only."""
+
+    groups: FakeGroups
+    people: FakePeople
+    rounds: FakeRounds
+    meeting: FakeMeeting
+    history: FakeHistory
+    outbox: FakeOutbox
+    statistics: FakeStatistics
+    privacy: FakePrivacy
+    audit: MarkedAudit
+
+    def __init__(self, db: FakeDatabase) -> None:
+        self.db = db
+        self.tables: Tables | None = None
+        self.committed = False
+        self.in_batch = False
+
+    def __enter__(self) -> FakeUnitOfWork:
+        if self.tables is not None:
+            raise RuntimeError("a unit of work is entered once at a time")
+        t = self.tables = copy.deepcopy(self.db.tables)
+        self.committed = False
+        self.groups = FakeGroups(t)
+        self.people = FakePeople(t)
+        self.rounds = FakeRounds(t, self.groups, self.people)
+        self.meeting = FakeMeeting(t, self.groups)
+        self.history = FakeHistory(t)
+        self.outbox = FakeOutbox(t)
+        self.statistics = FakeStatistics(t)
+        self.privacy = FakePrivacy(t, self.people)
+        self.audit = MarkedAudit(t)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.tables = None  # what was not committed is gone
+        self.in_batch = False
+
+    def begin_batch(
+        self, presses: Sequence[tuple[str, str, int | None]], events: Sequence[tuple[str, str]], now: datetime
+    ) -> None:
+        assert self.tables is not None, "begin_batch outside `with`"
+        for key in sorted(set(events)):
+            self.audit.marked[key] = FakeAudit.mark_event_processed(self.audit, key[0], key[1], now)
+        self.in_batch = True
+
+    def end_batch(self) -> None:
+        self.in_batch = False
+
+    def commit(self) -> None:
+        assert self.tables is not None, "commit outside `with`"
+        self.end_batch()
+        self.db.tables = copy.deepcopy(self.tables)
+        self.db.commits += 1
+        self.committed = True
+
+    def rollback(self) -> None:
+        """Back to what was committed; the repositories keep working on the same (restored) tables."""
+        assert self.tables is not None, "rollback outside `with`"
+        restored = copy.deepcopy(self.db.tables)
+        for name in vars(restored):
+            setattr(self.tables, name, getattr(restored, name))
+
+
+class FakeStorage:
+    """A fake database and the factory of its units of work, for `Services(config, storage.unit, …)`."""
+
+    def __init__(self) -> None:
+        self.db = FakeDatabase()
+
+    def unit(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.db)
