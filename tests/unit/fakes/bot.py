@@ -1,9 +1,11 @@
 """`FakeBot`: the test group's bot over the fake storage, with no database: the same `Services` front and outbox
 `Dispatcher` as `bot.bootstrap.build` wires, a console sender that records what was sent, and a hand-moved clock.
-It speaks as any person and returns what the bot answered, like `tests.conftest.Bot`."""
+It speaks as any person and returns what the bot answered, like `tests.conftest.Bot`. `TranscriptBot` is the
+same over any unit of work (the contract test runs it over SQLite too)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ from bot.clock import ManualClock
 from bot.config import Config, parse_config
 from bot.conversation.messages import Inbound, InboundKind, Outbound
 from bot.outbox import Dispatcher
+from bot.ports import UnitOfWork
 from bot.services import Services
 from standins.config import TUE_OPEN, RecordingSender, group_dict
 from tests.unit.fakes.uow import FakeStorage, FakeUnitOfWork
@@ -25,26 +28,24 @@ def fake_config(reports_dir: Path, **over: Any) -> Config:
 
 
 @dataclass
-class FakeBot:
+class TranscriptBot:
+    """The test group's bot over any unit of work, driven as transcripts."""
+
     services: Services
     dispatcher: Dispatcher
-    storage: FakeStorage
     clock: ManualClock
     sender: RecordingSender
     seen: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, config: Config, storage: FakeStorage | None = None, clock: ManualClock | None = None) -> FakeBot:
-        storage = storage or FakeStorage()
+    def over(cls, config: Config, unit: Callable[[], UnitOfWork], clock: ManualClock | None = None) -> TranscriptBot:
+        """What `bot.bootstrap.build` wires, without opening a database: the front (its configuration
+        synchronised), and the outbox's dispatcher to a recording console sender."""
         clock = clock or ManualClock(TUE_OPEN)
         sender = RecordingSender()
-        services = Services(config, storage.unit, clock, platforms=("console",))
+        services = Services(config, unit, clock, platforms=("console",))
         services.sync_config()
-        dispatcher = Dispatcher(storage.unit, clock, {"console": sender})
-        return cls(services, dispatcher, storage, clock, sender)
-
-    def unit(self) -> FakeUnitOfWork:
-        return self.storage.unit()
+        return cls(services, Dispatcher(unit, clock, {"console": sender}), clock, sender)
 
     def say(self, who: str, kind: InboundKind = "text", **kw: Any) -> list[Outbound]:
         self.services.handle(Inbound("console", who, kind, **kw))
@@ -101,3 +102,20 @@ class FakeBot:
         done = self.services.tick()
         self.flush()
         return done
+
+
+class FakeBot(TranscriptBot):
+    """The test group's bot over in-memory storage; `unit()` opens a fake unit of work to look inside."""
+
+    storage: FakeStorage
+
+    @classmethod
+    def build(cls, config: Config) -> FakeBot:
+        storage = FakeStorage()
+        bot = cls.over(config, storage.unit)
+        assert isinstance(bot, FakeBot)
+        bot.storage = storage
+        return bot
+
+    def unit(self) -> FakeUnitOfWork:
+        return self.storage.unit()

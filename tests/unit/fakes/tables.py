@@ -3,8 +3,9 @@ dicts by primary key. A `FakeDatabase` holds the committed tables; each unit of 
 
 from __future__ import annotations
 
+import copy
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -259,10 +260,31 @@ class Tables:
     monthly_posts: dict[tuple[str, int, int], datetime] = field(default_factory=dict)
     last_ids: dict[str, int] = field(default_factory=dict)
 
+    def copy(self) -> Tables:
+        """A copy to work on: every row copied, the JSON values in them shared. The fakes never change a JSON value
+        in place (they store a new one), so a row's copy is enough to keep the original as it was."""
+        out = Tables()
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, dict):
+                value = {k: _row_copy(v) for k, v in value.items()}
+            elif isinstance(value, set):
+                value = set(value)
+            setattr(out, f.name, value)
+        return out
+
     def next_id(self, table: str) -> int:
         n = self.last_ids.get(table, 0) + 1
         self.last_ids[table] = n
         return n
+
+
+def _row_copy(value: Any) -> Any:
+    if is_dataclass(value):
+        return copy.copy(value)
+    if isinstance(value, list):
+        return list(value)
+    return value  # str, int, datetime: immutable
 
 
 class FakeDatabase:

@@ -1,13 +1,13 @@
 """`FakeUnitOfWork`: the `bot.ports.UnitOfWork` port in memory, with one fake repository per port.
 
-Each unit of work begins from a copy of the database's committed tables; `commit` makes its copy the committed
+Each unit of work begins from a copy of the database's committed tables (`Tables.copy`: rows copied, their JSON
+values shared, as the fakes only ever replace a JSON value); `commit` makes its copy the committed
 state, and leaving without a commit drops it (a rollback). The batch of presses is not modelled: `begin_batch`
 records the batch's events as processed (as storage does) and every write happens at once; `end_batch` has
 nothing to write."""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
@@ -57,7 +57,7 @@ class FakeUnitOfWork:
     def __enter__(self) -> FakeUnitOfWork:
         if self.tables is not None:
             raise RuntimeError("a unit of work is entered once at a time")
-        t = self.tables = copy.deepcopy(self.db.tables)
+        t = self.tables = self.db.tables.copy()
         self.committed = False
         self.groups = FakeGroups(t)
         self.people = FakePeople(t)
@@ -90,14 +90,14 @@ class FakeUnitOfWork:
     def commit(self) -> None:
         assert self.tables is not None, "commit outside `with`"
         self.end_batch()
-        self.db.tables = copy.deepcopy(self.tables)
+        self.db.tables = self.tables.copy()
         self.db.commits += 1
         self.committed = True
 
     def rollback(self) -> None:
         """Back to what was committed; the repositories keep working on the same (restored) tables."""
         assert self.tables is not None, "rollback outside `with`"
-        restored = copy.deepcopy(self.db.tables)
+        restored = self.db.tables.copy()
         for name in vars(restored):
             setattr(self.tables, name, getattr(restored, name))
 
