@@ -104,18 +104,17 @@ class TranscriptBot:
         return done
 
 
+@dataclass
 class FakeBot(TranscriptBot):
     """The test group's bot over in-memory storage; `unit()` opens a fake unit of work to look inside."""
 
-    storage: FakeStorage
+    storage: FakeStorage = field(default_factory=FakeStorage)
 
     @classmethod
     def build(cls, config: Config) -> FakeBot:
         storage = FakeStorage()
-        bot = cls.over(config, storage.unit)
-        assert isinstance(bot, FakeBot)
-        bot.storage = storage
-        return bot
+        base = TranscriptBot.over(config, storage.unit)
+        return cls(base.services, base.dispatcher, base.clock, base.sender, storage=storage)
 
     def unit(self) -> FakeUnitOfWork:
         return self.storage.unit()
