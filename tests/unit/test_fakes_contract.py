@@ -130,7 +130,8 @@ def test_rounds_responses_and_answers(storage: Units) -> None:
         assert not uow.rounds.set_note_review(rnd.id, "999", "approved") and not uow.rounds.set_note_review(
             rnd.id, "x", "approved"
         )
-        uow.rounds.replace_answers(resp.id, [AnswerIn(area, "klotter", 3, None, "Klotter på väggen")], "Mer")
+        torget = uow.groups.get_or_create_place(area, "Torget", NOW, configured=True).id
+        uow.rounds.replace_answers(resp.id, [AnswerIn(area, "klotter", 3, torget, "Klotter på väggen")], "Mer")
         assert [n["review"] for n in uow.rounds.notes_for_review(rnd.id)] == ["approved", "pending"]  # kept
         assert uow.rounds.edit_note(rnd.id, str(notes[1]["id"]), "Mer, utan namn")
         assert [n["review"] for n in uow.rounds.notes_for_review(rnd.id)] == ["approved", "approved"]
@@ -143,18 +144,24 @@ def test_rounds_responses_and_answers(storage: Units) -> None:
         status = uow.rounds.round_status(rnd.id, "g", NOW)
         assert status == {"expected": 2, "done": 1, "late": 0, "missing": ["Bo"], "paused": []}
         nxt = uow.rounds.create_round("g", W47.next(), NOW)
-        assert uow.rounds.last_submitted_answers("g", nxt.key, anna) == {"a|klotter": {"level": 3}}
+        assert uow.rounds.last_submitted_answers("g", nxt.key, anna) == {"a|klotter": {"level": 3, "place": "Torget"}}
         assert uow.rounds.last_submitted_answers("g", nxt.key, bo) is None
         assert [r.key for r in uow.rounds.recent_rounds("g", 5)] == [W47.next(), W47]
         assert [r.key for r in uow.rounds.unpublished_rounds("g")] == [W47, W47.next()]
         pic = uow.rounds.picture_input("g", "G", rnd, [], 2, NOW)
-        assert [(r.area, r.factor, r.level) for r in pic.reports] == [("a", "klotter", 3)]
+        assert [(r.area, r.factor, r.level, r.place) for r in pic.reports] == [("a", "klotter", 3, "Torget")]
         assert [(n.text, n.approved) for n in pic.notes] == [("Klotter på väggen", True), ("Mer, utan namn", True)]
         week = uow.history.week_stats("g", W47, W47.next())
         assert [(w.week, w.expected, w.responded) for w in week] == [(W47, 2, 1), (W47.next(), 0, 0)]
         cells = uow.history.cell_stats("g", W47, W47)
         assert [(c.area, c.factor, c.count, c.total, c.max) for c in cells] == [("a", "klotter", 1, 3, 3)]
         assert [p.organisation for p in uow.history.participation("g", W47, W47)] == ["Org1"]
+        mentions = uow.history.place_mentions("g", W47, W47)
+        assert [(m.area, m.place, m.factor, m.count) for m in mentions] == [("a", "Torget", "klotter", 1)]
+        records = uow.history.answer_records("g", W47, W47)
+        assert [(r.organisation, r.level, r.place, r.note) for r in records] == [
+            ("Org1", 3, "Torget", "Klotter på väggen")
+        ]
 
 
 def test_outbox_claims_in_order_per_chat(storage: Units) -> None:

@@ -3,7 +3,7 @@ kept. No database: each test runs in milliseconds."""
 
 from __future__ import annotations
 
-from bot.conversation.messages import Outbound
+from bot.conversation.messages import Inbound, Outbound
 from bot.domain.cycle import RoundKey
 from bot.domain.picture import Report
 from standins.config import TUE_OPEN
@@ -105,9 +105,29 @@ def test_the_same_as_last_week_copies_levels_and_places(fake_bot: FakeBot) -> No
 
 def test_a_duplicate_event_id_is_handled_once(fake_bot: FakeBot) -> None:
     fake_bot.tick()
-    choice = fake_bot.last_question("anna").all_choices()[1].id  # nothing to report
-    first = fake_bot.say("anna", "choice", choice=choice, event_id="ev-1")
-    assert "Allt är grönt" in texts(first)
-    assert fake_bot.say("anna", "choice", choice=choice, event_id="ev-1") == []  # the platform delivered it again
-    with fake_bot.unit() as uow:
-        assert ("console", "ev-1") in uow.audit.t.processed_events
+    fake_bot.flush("anna")
+    first = fake_bot.say("anna", "text", text="hej", event_id="ev-1")
+    assert [o.kind for o in first] == ["notice", "question"]  # a hint, and the greeting shown again
+    assert fake_bot.say("anna", "text", text="hej", event_id="ev-1") == []  # the platform delivered it again
+    assert [o.kind for o in fake_bot.say("anna", "text", text="hej", event_id="ev-2")] == ["notice", "question"]
+
+
+def test_presses_that_arrive_together_are_handled_in_one_batch_and_a_repeated_event_once(fake_bot: FakeBot) -> None:
+    fake_bot.tick()
+    nothing = {who: fake_bot.last_question(who).all_choices()[1].id for who in ("anna", "bo")}
+    fake_bot.flush("anna"), fake_bot.flush("bo")  # the greetings, seen
+    commits = fake_bot.storage.db.commits
+    fake_bot.services.handle_many(
+        [
+            Inbound("console", "anna", "choice", choice=nothing["anna"], event_id="a1"),
+            Inbound("console", "bo", "choice", choice=nothing["bo"], event_id="b1"),
+            Inbound("console", "bo", "text", text="hej", event_id="b2"),
+            Inbound("console", "bo", "text", text="hej", event_id="b2"),  # delivered twice
+        ]
+    )
+    assert fake_bot.storage.db.commits == commits + 1  # one unit of work for them all
+    assert "Allt är grönt" in texts(fake_bot.flush("anna"))
+    summary, *to_hej = fake_bot.flush("bo")
+    assert "Allt är grönt" in summary.text
+    # one answer to "hej": a hint, and the summary shown again below it (the repeated delivery got nothing)
+    assert [(o.kind, o.data.get("step")) for o in to_hej] == [("notice", None), ("question", "summary")]
