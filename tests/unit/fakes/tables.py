@@ -287,6 +287,45 @@ def _row_copy(value: Any) -> Any:
     return value  # str, int, datetime: immutable
 
 
+_MISSING = object()
+
+
+class ConcurrentChange(RuntimeError):
+    """Two units of work changed the same row (or took the same new id): the later commit fails, as a database's
+    lock or unique key would make one of them wait or fail."""
+
+
+def merge(base: Tables, mine: Tables, theirs: Tables) -> Tables:
+    """What a unit of work that began at `base` and now has `mine` commits over `theirs`, which other units
+    committed since: their rows, with the rows this unit changed, added or deleted put over them."""
+    out = theirs.copy()
+    for f in fields(base):
+        was, now, other, result = (
+            getattr(base, f.name),
+            getattr(mine, f.name),
+            getattr(theirs, f.name),
+            getattr(out, f.name),
+        )
+        if f.name == "last_ids":
+            for table, n in now.items():
+                result[table] = max(n, result.get(table, 0))
+        elif isinstance(was, dict):
+            for key in was.keys() | now.keys():
+                before, after = was.get(key, _MISSING), now.get(key, _MISSING)
+                if before == after:
+                    continue
+                if other.get(key, _MISSING) != before:
+                    raise ConcurrentChange(f"{f.name} {key!r} was changed by another unit of work")
+                if after is _MISSING:
+                    del result[key]
+                else:
+                    result[key] = _row_copy(after)
+        else:
+            result |= now - was
+            result -= was - now
+    return out
+
+
 class FakeDatabase:
     """The committed state that fake units of work begin from and commit to (one per test)."""
 

@@ -9,6 +9,7 @@ nothing to write."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import datetime
 from types import TracebackType
 
@@ -18,7 +19,7 @@ from tests.unit.fakes.outbox import FakeOutbox
 from tests.unit.fakes.people import FakeGroups, FakePeople
 from tests.unit.fakes.privacy import FakePrivacy
 from tests.unit.fakes.rounds import FakeRounds
-from tests.unit.fakes.tables import FakeDatabase, Tables
+from tests.unit.fakes.tables import FakeDatabase, Tables, merge
 
 
 class MarkedAudit(FakeAudit):
@@ -51,13 +52,15 @@ class FakeUnitOfWork:
     def __init__(self, db: FakeDatabase) -> None:
         self.db = db
         self.tables: Tables | None = None
+        self.base = db.tables  # the committed tables this unit began from (never changed in place)
         self.committed = False
         self.in_batch = False
 
     def __enter__(self) -> FakeUnitOfWork:
         if self.tables is not None:
             raise RuntimeError("a unit of work is entered once at a time")
-        t = self.tables = self.db.tables.copy()
+        self.base = self.db.tables
+        t = self.tables = self.base.copy()
         self.committed = False
         self.groups = FakeGroups(t)
         self.people = FakePeople(t)
@@ -90,16 +93,26 @@ class FakeUnitOfWork:
     def commit(self) -> None:
         assert self.tables is not None, "commit outside `with`"
         self.end_batch()
-        self.db.tables = self.tables.copy()
+        # another unit of work may have committed since this one began: its rows stay, this one's go over them
+        fresh = self.db.tables is self.base
+        committed = self.tables.copy() if fresh else merge(self.base, self.tables, self.db.tables)
+        self.db.tables = committed
         self.db.commits += 1
         self.committed = True
+        self._restart(committed)
 
     def rollback(self) -> None:
-        """Back to what was committed; the repositories keep working on the same (restored) tables."""
+        """Back to what is committed now; the repositories keep working on the same (restored) tables."""
         assert self.tables is not None, "rollback outside `with`"
-        restored = self.db.tables.copy()
-        for name in vars(restored):
-            setattr(self.tables, name, getattr(restored, name))
+        self._restart(self.db.tables)
+
+    def _restart(self, committed: Tables) -> None:
+        """Go on from `committed`, as a new transaction after a commit or a rollback would."""
+        assert self.tables is not None
+        self.base = committed
+        fresh = committed.copy()
+        for f in fields(fresh):
+            setattr(self.tables, f.name, getattr(fresh, f.name))
 
 
 class FakeStorage:
