@@ -1,10 +1,14 @@
 """`FakeUnitOfWork`: the `bot.ports.UnitOfWork` port in memory, with one fake repository per port.
 
 Each unit of work begins from a copy of the database's committed tables (`Tables.copy`: rows copied, their JSON
-values shared, as the fakes only ever replace a JSON value); `commit` makes its copy the committed
-state, and leaving without a commit drops it (a rollback). The batch of presses is not modelled: `begin_batch`
-records the batch's events as processed (as storage does) and every write happens at once; `end_batch` has
-nothing to write."""
+values shared, as the fakes only ever replace a JSON value, never change one in place). `commit` makes its copy
+the committed state; when another unit committed since this one began, the rows this one changed go over theirs
+(`merge`), and a row both changed is a `ConcurrentChange`. Leaving without a commit drops the copy (a rollback).
+
+Not modelled: locks (`FOR UPDATE`, `SKIP LOCKED`, SQLite's write lock; units of work here run one thread at a
+time) and the batch of presses' write-behind: `begin_batch` records the batch's events as processed, as storage
+does, and every write happens at once, so `end_batch` has nothing to write. Ids count on like PostgreSQL's
+sequences within what is committed (a rolled-back insert gives its id back, as on SQLite)."""
 
 from __future__ import annotations
 
