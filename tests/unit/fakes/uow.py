@@ -7,8 +7,8 @@ the committed state; when another unit committed since this one began, the rows 
 
 Not modelled: locks (`FOR UPDATE`, `SKIP LOCKED`, SQLite's write lock; units of work here run one thread at a
 time) and the batch of presses' write-behind: `begin_batch` records the batch's events as processed, as storage
-does, and every write happens at once, so `end_batch` has nothing to write. Ids count on like PostgreSQL's
-sequences within what is committed (a rolled-back insert gives its id back, as on SQLite)."""
+does, and every write happens at once, so `end_batch` has nothing to write. Ids count up per table and roll back
+with the unit of work (a rolled-back insert gives its id back, as on SQLite); a deleted row's id is not reused."""
 
 from __future__ import annotations
 
