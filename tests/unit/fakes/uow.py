@@ -99,7 +99,7 @@ class FakeUnitOfWork:
         self.end_batch()
         # another unit of work may have committed since this one began: its rows stay, this one's go over them
         fresh = self.db.tables is self.base
-        committed = self.tables.copy() if fresh else merge(self.base, self.tables, self.db.tables)
+        committed = self.tables.moved() if fresh else merge(self.base, self.tables, self.db.tables)
         self.db.tables = committed
         self.db.commits += 1
         self.committed = True
