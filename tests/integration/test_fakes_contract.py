@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.config import Config
+from bot.conversation.messages import Inbound
 from bot.ports import UnitOfWork
 from standins.config import TUE_OPEN
 from storage.db import make_session_factory, open_engine
@@ -32,10 +33,19 @@ def week(config: Config, units: Units) -> list[tuple[str, str, str, str | None]]
         if bot.answer_levels(who, levels, "Ny plats", "Ungdomar samlas kvällstid") == "more":
             bot.press(who, ":m:skip")
         bot.press(who, ":s:send")
+    bot.flush()
+    nothing = bot.last_question("cecilia").all_choices()[1].id
+    bot.services.handle_many(  # a batch of presses (storage's write-behind), one delivered twice
+        [
+            Inbound("console", "cecilia", "choice", choice=nothing, event_id="c1"),
+            Inbound("console", "cecilia", "text", text="hej", event_id="c2"),
+            Inbound("console", "cecilia", "text", text="hej", event_id="c2"),
+        ]
+    )
     bot.cmd("sara", "status")
     bot.cmd("sara", "granska")
     bot.clock.set(TUE_OPEN + timedelta(days=1, hours=5))
-    bot.tick()  # the reminder, to Cecilia alone
+    bot.tick()  # the reminder, to Cecilia alone (her summary is not sent)
     bot.clock.set(TUE_OPEN + timedelta(days=2, minutes=5))
     bot.tick()  # closed and drafted
     candidate = next(o for o in bot.sender.to("möte") if o.kind == "candidate")
