@@ -18,8 +18,8 @@ sending the reply waits on the platform and its rate limits. So the three are ap
   own event (handle_many then handles the batch again one by one). The command lane takes one at a time.
 * Between the events of a batch the intake thread gives way (`give_way`): the event loop, if it has work,
   runs first, so acknowledgements go out while a batch is being handled. A batch's presses make almost no
-  database calls of their own (the store reads and writes for the whole batch), so without it the intake
-  kept the GIL for CPython's whole 5 ms switch interval at a time, and at 500 reporters the
+  database calls of their own (the unit of work reads and writes for the whole batch: storage/batch.py),
+  so without it the intake kept the GIL for CPython's whole 5 ms switch interval at a time, and at 500 reporters the
   acknowledgements queued up behind it (in one run each over Socket Mode in bench/answers.py: p99 350 ms
   without, 24 ms with, and 940 against 1,190 presses a second).
 * A sender thread drains the platform's outbox when the intake has stored something, and every `every`

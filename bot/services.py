@@ -17,10 +17,7 @@ from bot.clock import Clock
 from bot.config import Config, GroupConfig
 from bot.conversation.document import Document
 from bot.conversation.messages import Attachment, Inbound, Outbound
-from bot.conversation.questionnaire import Spec
-from bot.domain.cycle import Phase, RoundKey
-from bot.domain.model import Area, Candidate, Person, Round
-from bot.domain.picture import PictureInput
+from bot.domain.model import Person, Round
 from bot.domain.statistics import PoliceEvent
 from bot.ports import UnitOfWork
 from bot.reports.render import Decision
@@ -60,18 +57,6 @@ class Services:
     ) -> bool:
         return context.send_to_person(self.env, uow, person_id, out, key, platform)
 
-    def channel_addresses(self, group: GroupConfig, role: str) -> list[tuple[str, str]]:
-        return context.channel_addresses(self.env, group, role)
-
-    def send_to_channel(self, uow: UnitOfWork, group: GroupConfig, role: str, out: Outbound, key: str) -> int:
-        return context.send_to_channel(self.env, uow, group, role, out, key)
-
-    def reply(self, ctx: Ctx, out: Outbound) -> None:
-        context.reply(self.env, ctx, out)
-
-    def local_text(self, when: datetime, group: GroupConfig, lang: str) -> str:
-        return context.local_text(when, group, lang)
-
     @contextmanager
     def unit(self) -> Iterator[UnitOfWork]:
         with self.env.unit() as uow:
@@ -90,31 +75,8 @@ class Services:
 
     # ------------------------------------------------------------------ answering
 
-    def questionnaire_spec(
-        self,
-        uow: UnitOfWork,
-        group: GroupConfig,
-        rnd: Round,
-        person: Person,
-        areas: list[Area] | None = None,
-        with_last_week: bool = True,
-    ) -> Spec:
-        return answering.questionnaire_spec(self.env, uow, group, rnd, person, areas, with_last_week)
-
-    def show_home(self, ctx: Ctx) -> None:
-        answering.show_home(self.env, ctx)
-
-    def greeting(self, ctx: Ctx) -> str:
-        return answering.greeting(ctx)
-
-    def show_questionnaire(self, ctx: Ctx) -> None:
-        answering.show_questionnaire(self.env, ctx)
-
     def show_pending(self, platform: str, address: str) -> bool:
         return answering.show_pending(self.env, platform, address)
-
-    def edit_questionnaire(self, ctx: Ctx) -> None:
-        answering.edit_questionnaire(self.env, ctx)
 
     # ------------------------------------------------------------------ the cycle
 
@@ -127,33 +89,7 @@ class Services:
     def advance(self, group_id: str, now: datetime | None = None) -> list[str]:
         return cycle.advance(self.env, group_id, now)
 
-    def transition(
-        self,
-        uow: UnitOfWork,
-        group: GroupConfig,
-        key: RoundKey,
-        phase: Phase,
-        now: datetime,
-        automatic: bool,
-        actor: Person | None = None,
-    ) -> bool:
-        return cycle.transition(self.env, uow, group, key, phase, now, automatic, actor)
-
-    def send_reminders(self, uow: UnitOfWork, group: GroupConfig, rnd: Round, now: datetime, nth: int) -> int:
-        return cycle.send_reminders(self.env, uow, group, rnd, now, nth)
-
-    def wake_snoozed(self, group_id: str) -> list[str]:
-        return cycle.wake_snoozed(self.env, group_id)
-
-    def force_phase(
-        self, uow: UnitOfWork, group: GroupConfig, target: Phase, actor: Person, key: RoundKey | None = None
-    ) -> tuple[RoundKey, bool]:
-        return cycle.force_phase(self.env, uow, group, target, actor, key)
-
     # ------------------------------------------------------------------ picture, meeting, publishing
-
-    def picture_input(self, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> PictureInput:
-        return meeting.picture_input(self.env, uow, group, rnd)
 
     def picture(self, uow: UnitOfWork, group: GroupConfig, rnd: Round, lang: str | None = None) -> PictureView:
         return meeting.picture(self.env, uow, group, rnd, lang)
@@ -163,9 +99,6 @@ class Services:
 
     def charts(self, group: GroupConfig, rnd: Round, pic: PictureView) -> tuple[Attachment, ...]:
         return meeting.charts(self.env, group, rnd, pic)
-
-    def candidate_message(self, c: Candidate, n: int, lang: str, locked: bool) -> Outbound:
-        return meeting.candidate_message(c, n, lang, locked)
 
     def decisions(self, uow: UnitOfWork, rnd: Round, lang: str) -> list[Decision]:
         return meeting.decisions(uow, rnd, lang)

@@ -25,12 +25,6 @@ from bot.conversation.messages import Inbound
 MODULES: tuple[ModuleType, ...] = (people, privacy, week, actions, review, reports)
 
 
-def command_name(word: str) -> str:
-    """The English name of a command word (`/Påminn` → `remind`)."""
-    name = word.lower().lstrip("/")
-    return ALIASES.get(name, name)
-
-
 def parse(inbound: Inbound) -> Command | ParseError:
     """The command an Inbound of kind "command" asks for, or why its words make none."""
     word = inbound.command.lower().lstrip("/")

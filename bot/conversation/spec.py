@@ -15,7 +15,7 @@ class Item:
     area_name: str
     factor: Factor
 
-    @cached_property  # the items are kept from press to press (`Services._spec_parts`), and this is asked often
+    @cached_property  # the items are kept from press to press (`Env.spec_parts`), and this is asked often
     def key(self) -> str:
         return f"{self.area}|{self.factor.code}"
 

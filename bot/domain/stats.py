@@ -1,6 +1,6 @@
 """Weekly figures over a range of weeks, for trend charts, exports and the follow-up of actions.
 
-Plain records that storage fills (`Store.cell_stats`, `Store.answer_records`, …) and a `Series` that
+Plain records that storage fills (`History.cell_stats`, `History.answer_records`, …) and a `Series` that
 lines them up week by week. Pure code: no database, no drawing.
 
 A week's level for an area × factor is the mean of the submitted reports, as in the situation picture.

@@ -15,7 +15,7 @@ from typing import Any
 from bot.domain.effect import AFTER_WEEKS, BEFORE_WEEKS, MIN_AFTER, STEP, VERDICTS
 from bot.domain.factors import LEVEL_HEX, colour_for
 from bot.reports.followup import ActionEffect, FollowUp
-from bot.reports.pdf import MIN_CHART_SCALE, Document
+from bot.reports.pdf import FONT, LEVEL_RGB, LEVEL_TEXT, MIN_CHART_SCALE, Document
 from bot.reports.render import FOREGROUND, Decision, code_label, render_template, view_model
 from bot.reports.trends import panel_breaks
 from bot.reports.view import PictureView
@@ -174,8 +174,6 @@ def _action_rows(pic: PictureView) -> list[dict[str, Any]]:
 
 
 def _legend(doc: Document, legend: list[dict[str, Any]]) -> None:
-    from bot.reports.pdf import FONT, LEVEL_RGB, LEVEL_TEXT
-
     doc.set_font(FONT, "", 8.5)
     colours = ("green", "yellow", "orange", "red", "none")
     if doc.get_y() + 16 > doc.page_break_trigger:

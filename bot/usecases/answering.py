@@ -195,7 +195,7 @@ def edit_questionnaire(env: Env, ctx: Ctx) -> None:
 
 def show_home(env: Env, ctx: Ctx) -> None:
     """A person's overview of their own week: the round, their status and their own answers (nobody
-    else's). Platforms that have a place for it (Slack's Env Home) show it when the person opens it."""
+    else's). Platforms that have a place for it (Slack's App Home) show it when the person opens it."""
     assert ctx.person is not None and ctx.group is not None
     uow, person, group, lang = ctx.uow, ctx.person, ctx.group, ctx.lang
     rnd = round_for_answering(uow, group.id)

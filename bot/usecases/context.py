@@ -21,8 +21,6 @@ from bot.domain.model import Area, Person
 from bot.ports import UnitOfWork
 from bot.text import CATALOGUE, t
 
-CHANNEL_ROLES = ("meeting", "broadcast", "coordinators")
-
 
 @dataclass
 class Ctx:

@@ -1,5 +1,5 @@
 """Use cases for what people look at: trend charts, the weekly report as a document, exports and the yearly
-follow-up of actions. They read through the `Store` port only and write files under the configured
+follow-up of actions. They read through the `UnitOfWork` port only and write files under the configured
 reports folder (or where the caller says); the CLI, the chat commands (`report`, `export`, `followup`, at the
 end) and the demo call them. A chat export or follow-up is made at once and attached to the answer (the edge
 uploads it: a document in Telegram, a path in the console).

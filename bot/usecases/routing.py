@@ -101,11 +101,11 @@ def handle_many(env: Env, inbounds: Sequence[Inbound], pause: Callable[[], objec
     order; returns what was queued as replies.
 
     One transaction for many events saves each event its own begin, commit and write to the database's
-    log, and the store reads the batch's presses together and writes their results together
-    (`begin_batch`), which together is most of what a button press costs. The result is the same as
-    `handle` one by one: if any event fails, or the commit does, nothing of the batch is kept and every
-    event is handled again on its own, so a failure costs only the event that failed. Commands are always
-    handled on their own (a command can take long, and must not hold the others' transaction open).
+    log, and the unit of work reads the batch's presses together and writes their results together
+    (`UnitOfWork.begin_batch`, storage/batch.py), which together is most of what a button press costs.
+    The result is the same as `handle` one by one: if any event fails, or the commit does, nothing of the batch
+    is kept and every event is handled again on its own, so a failure costs only the event that failed.
+    Commands are always handled on their own (a command can take long, and must not hold the others' transaction open).
     `pause` is called after each event: the intake gives the event loop its turn there.
     """
     sent: list[Outbound] = []

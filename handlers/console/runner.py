@@ -4,6 +4,7 @@ its replies printed) before the next prompt."""
 
 from __future__ import annotations
 
+import logging
 from typing import TextIO
 
 from bot.conversation.messages import Inbound
@@ -11,6 +12,8 @@ from bot.engine import Engine
 from bot.intake import Intake
 from bot.outbox import Dispatcher
 from handlers.console.edge import ConsoleSender
+
+log = logging.getLogger(__name__)
 
 PLATFORM = "console"
 #: The intake lane for commands, as on the chat platforms.
@@ -42,7 +45,8 @@ class ConsoleRunner:
         """Hand one typed line to the intake and wait until it is handled and its replies printed."""
         assert self._intake is not None, "start() first"
         self._intake.submit([inbound], COMMANDS if inbound.kind == "command" else 0)
-        self._intake.wait(timeout)
+        while not self._intake.wait(timeout):  # a long command (a year's report): say so, and keep waiting
+            log.warning("still handling the last line after %.0f s; its answer is printed when it is ready", timeout)
 
     def stop(self) -> None:
         if self._intake is not None:

@@ -173,7 +173,7 @@ def open_the_week_without_platforms(cfg: Path, at: datetime) -> None:
 def test_kill_during_the_friday_broadcast(tmp_path: Path) -> None:
     """The week began on Tuesday; the process starts on Friday after the publication time: it catches the week
     up and publishes the report to the broadcast chat and every reporter; it is killed half-way and a new one
-    finishes. (A week that never had a round is left out instead: tests/test_cycle_db.py.)"""
+    finishes. (A week that never had a round is left out instead: tests/integration/usecases/test_cycle*.py.)"""
     n = 24
     db = f"sqlite:///{tmp_path / 'est.sqlite'}"
     week = Week(datetime(2026, 11, 20, 7, 30, 5, tzinfo=STOCKHOLM))

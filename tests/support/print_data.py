@@ -1,6 +1,6 @@
 """A week that is hard to print: six areas with long names, a place named by one very long compound word, notes
 with emoji and a long link, actions with long descriptions, and twelve weeks of history so that the trend chart
-has six panels. Built as a picture in memory (no database); tests/test_print.py prints it."""
+has six panels. Built as a picture in memory (no database); tests/integration/reports/test_print.py prints it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Charts, documents and exports drawn from a known data set (tests/report_data.py), checked for what they say:
+"""Charts, documents and exports drawn from a known data set (tests/support/report_data.py), checked for what they say:
 the pixels of the charts, the text of the HTML and of the PDF (extracted with pypdf), the numbers of the CSV
 and XLSX files read back, in Swedish and English, on SQLite and PostgreSQL."""
 

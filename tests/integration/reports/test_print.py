@@ -1,8 +1,8 @@
 """Documents a person would print or open on a phone, checked as that person sees them: the PDF as text
 (pypdf) and as pages (pdftoppm), the charts as pixels, the HTML in headless Chromium at 390 and 1366 pixels.
 
-The hard week is tests/print_data.py (six areas with long names, a place named by one long word, emoji and a
-long link in notes); the database-backed tests print the known weeks of tests/report_data.py with long area
+The hard week is tests/support/print_data.py (six areas with long names, a place named by one long word, emoji and a
+long link in notes); the database-backed tests print the known weeks of tests/support/report_data.py with long area
 names, on SQLite and PostgreSQL.
 
 The browser and pdftoppm come from Debian (scripts/install-print-tools.sh installs them in CI). A test that

@@ -1,6 +1,7 @@
 """The questionnaire engine on its own: a `Spec`, a typed `ConversationState` and events, no database.
 
-The transcripts in tests/test_questionnaire.py run the same engine through the services and storage; these
+The transcripts in tests/integration/usecases/test_questionnaire.py run the same engine through the use cases and
+storage; these
 check the moves and what they store, step by step, in milliseconds.
 """
 

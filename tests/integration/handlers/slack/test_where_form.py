@@ -1,6 +1,6 @@
 """Slack's where/what form as a transcript: after the form is sent, the message that asked *where* becomes the
 next question in place. No prompt with a live "Hoppa över" (or "Plats och beskrivning") button is left behind.
-The real Bolt app over HTTP against the stand-in Slack Web API (standins/slack_api.py)."""
+The real Bolt app over HTTP against the stand-in Slack Web API (standins/slack_api/)."""
 
 from __future__ import annotations
 
