@@ -248,7 +248,7 @@ async def _measure(
     await asyncio.to_thread(app.dispatcher.drain, "slack", 100_000)
     with app.engine.connect() as c:
         rounds = dict(c.execute(text("SELECT group_id, id FROM rounds")).tuples().all())
-    plan = [(u, dm[u], presses(f"q{rounds[f'g{i // 40}']}", rng)) for i, u in enumerate(users)]
+    plan = [(u, dm[u], presses(rounds[f"g{i // 40}"], rng)) for i, u in enumerate(users)]
     total = reporters * STEPS
     lock = threading.Lock()
     held = mode in ("held", "edge")

@@ -23,6 +23,15 @@ from bench.fanout import country
 from bot.bootstrap import App, build, tune_runtime
 from bot.clock import ManualClock
 from bot.config import Config
+from bot.conversation.choices import (
+    Greeting,
+    LevelPick,
+    MoreSkip,
+    QuestionnaireAction,
+    QuestionnaireChoice,
+    Send,
+    encode,
+)
 from bot.conversation.messages import Inbound
 from standins.config import TUE_OPEN
 
@@ -34,14 +43,15 @@ def slack_id(i: int) -> str:
     return f"U0A{i:07d}"
 
 
-def presses(prefix: str, rng: random.Random) -> list[str]:
-    """One whole questionnaire, levels below the threshold (no where/what questions)."""
-    return [
-        f"{prefix}:g:start",
-        *[f"{prefix}:l:{k}:{rng.choice((0, 0, 1))}" for k in range(12)],
-        f"{prefix}:m:skip",
-        f"{prefix}:s:send",
+def presses(round_id: int, rng: random.Random) -> list[str]:
+    """One whole questionnaire, levels below the threshold (no where/what questions): its buttons' ids."""
+    actions: list[QuestionnaireAction] = [
+        Greeting("start"),
+        *[LevelPick(k, rng.choice((0, 0, 1))) for k in range(12)],
+        MoreSkip(),
+        Send(),
     ]
+    return [encode(QuestionnaireChoice(round_id, action)) for action in actions]
 
 
 # --------------------------------------------------------------------------------------------- databases
@@ -96,7 +106,7 @@ def bench_engine(backend: str, reporters: int, profile: bool = False, batch: int
             app.services.tick()
             with app.engine.connect() as c:
                 rounds = dict(c.execute(text("SELECT group_id, id FROM rounds")).tuples().all())
-            people = [(slack_id(i), presses(f"q{rounds[f'g{i // 40}']}", rng)) for i in range(reporters)]
+            people = [(slack_id(i), presses(rounds[f"g{i // 40}"], rng)) for i in range(reporters)]
             if batch == 1:
                 order = [(user, choice) for user, steps in people for choice in steps]
             else:  # under load the queue holds one press of each of many reporters

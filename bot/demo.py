@@ -16,7 +16,21 @@ from typing import Any, TextIO
 from bot.bootstrap import App, build
 from bot.clock import ManualClock
 from bot.config import Config, GroupConfig, parse_config
-from bot.conversation.choices import CandidateFieldChoice, FinaliseChoice, VoteChoice, encode
+from bot.conversation.choices import (
+    CandidateFieldChoice,
+    FinaliseChoice,
+    Greeting,
+    LevelPick,
+    MoreSkip,
+    NoteSkip,
+    PlacePick,
+    QuestionnaireAction,
+    QuestionnaireChoice,
+    Send,
+    VoteChoice,
+    decode,
+    encode,
+)
 from bot.conversation.document import plain_text
 from bot.conversation.messages import Inbound, Outbound
 from bot.domain.cycle import Phase, RoundKey, phase_due_at
@@ -210,12 +224,14 @@ class Simulation:
         assert qs, f"expected a question, got {[o.text for o in out]}"
         return qs[-1]
 
-    def press(self, who: str, out: list[Outbound], suffix: str) -> list[Outbound]:
+    def press(self, who: str, out: list[Outbound], action: QuestionnaireAction) -> list[Outbound]:
+        """Press the last question's button for `action`."""
         q = self.last_question(out)
         for c in q.all_choices():
-            if c.id.endswith(suffix):
+            chosen = decode(c.id)
+            if isinstance(chosen, QuestionnaireChoice) and chosen.action == action:
                 return self.send(who, "choice", choice=c.id)
-        raise AssertionError(f"no choice ending {suffix!r} in {[c.id for c in q.all_choices()]}")
+        raise AssertionError(f"no choice {action!r} in {[c.id for c in q.all_choices()]}")
 
     def levels_for(self, week_index: int, areas: list[str]) -> dict[tuple[str, str], tuple[int, str | None]]:
         out: dict[tuple[str, str], tuple[int, str | None]] = {}
@@ -235,33 +251,33 @@ class Simulation:
         out = self.send(who, "command", command="rapport")
         levels = self.levels_for(week_index, areas)
         if all(lv == 0 for lv, _ in levels.values()):
-            out = self.press(who, out, ":g:nothing")
-            self.press(who, out, ":s:send")
+            out = self.press(who, out, Greeting("nothing"))
+            self.press(who, out, Send())
             self.app.dispatcher.drain("console", limit=10_000, batch=500)
             return
-        out = self.press(who, out, ":g:start")
+        out = self.press(who, out, Greeting("start"))
         while True:
             q = self.last_question(out)
             step = q.data.get("step")
             if step == "level":
                 level, _ = levels[(q.data["area"], q.data["factor"])]
-                out = self.press(who, out, f":{level}")
+                out = self.press(who, out, LevelPick(q.data["item"], level))
             elif step == "where":
                 item_place = self._place_for(q, levels)
                 places = q.data.get("places", [])
                 if item_place in places:
-                    out = self.press(who, out, f":{places.index(item_place)}")
+                    out = self.press(who, out, PlacePick(q.data["item"], places.index(item_place)))
                 else:
                     out = self.send(who, "text", text=item_place)
             elif step == "what":
                 if self.rng.random() < 0.35:
                     out = self.send(who, "text", text=self.rng.choice(NOTES))
                 else:
-                    out = self.press(who, out, ":skip")
+                    out = self.press(who, out, NoteSkip(q.data["item"]))
             elif step == "more":
-                out = self.press(who, out, "m:skip")
+                out = self.press(who, out, MoreSkip())
             elif step == "summary":
-                self.press(who, out, ":s:send")
+                self.press(who, out, Send())
                 self.app.dispatcher.drain("console", limit=10_000, batch=500)
                 return
             else:
@@ -297,7 +313,7 @@ class Simulation:
             if showcase and i == 0:
                 self.send(r.console or "", "command", command="rapport")
                 out = self.send(r.console or "", "command", command="rapport")
-                self.press(r.console or "", out, ":g:later")
+                self.press(r.console or "", out, Greeting("later"))
                 self.clock.advance(timedelta(hours=g.snooze_hours, minutes=1))
                 self.app.services.tick()
                 self.app.dispatcher.drain("console", limit=10_000, batch=500)

@@ -1,14 +1,30 @@
 """The questionnaire drawn: the question for a state, with its buttons, and the summary of the answers.
 
-Pure: the spec and the state in, an `Outbound` out. Choice ids carry the round, the step and the item (see
-STATES.md), so a button from an old message is recognised by the engine.
+Pure: the spec and the state in, an `Outbound` out. A button carries a typed action (`choices.py`) with the
+round, the step and the item (see STATES.md), so a button from an old message is recognised by the engine.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.conversation.choices import QuestionnaireChoice, encode
+from bot.conversation.choices import (
+    AddMore,
+    Change,
+    Edit,
+    Greeting,
+    LevelBack,
+    LevelPick,
+    MoreSkip,
+    NoteSkip,
+    PlaceNew,
+    PlacePick,
+    PlaceSkip,
+    QuestionnaireAction,
+    QuestionnaireChoice,
+    Send,
+    encode,
+)
 from bot.conversation.messages import Choice, Outbound
 from bot.conversation.spec import Spec
 from bot.domain.conversation_state import ConversationState, Origin, Step
@@ -26,8 +42,8 @@ class QuestionnaireView:
     def notice(self, text: str) -> Outbound:
         return Outbound(text=text, kind="notice")
 
-    def _c(self, code: str, label: str, style: str | None = None) -> Choice:
-        return Choice(encode(QuestionnaireChoice(self.spec.round_id, code)), label, style)
+    def _c(self, action: QuestionnaireAction, label: str, style: str | None = None) -> Choice:
+        return Choice(encode(QuestionnaireChoice(self.spec.round_id, action)), label, style)
 
     def prompt(self, s: ConversationState, typing_place: bool = False) -> Outbound:
         lang = self.spec.lang
@@ -37,12 +53,12 @@ class QuestionnaireView:
             areas = ", ".join(dict.fromkeys(i.area_name for i in self.spec.items))
             text = t(lang, "q.greeting", name=self.spec.name, week=self.spec.week, areas=areas)
             rows: list[tuple[Choice, ...]] = [
-                (self._c("g:start", t(lang, "q.btn.start"), "primary"),),
-                (self._c("g:nothing", t(lang, "q.btn.nothing"), "green"),),
+                (self._c(Greeting("start"), t(lang, "q.btn.start"), "primary"),),
+                (self._c(Greeting("nothing"), t(lang, "q.btn.nothing"), "green"),),
             ]
             if self.spec.last_week:
-                rows.append((self._c("g:same", t(lang, "q.btn.same")),))
-            rows.append((self._c("g:later", t(lang, "q.btn.later")),))
+                rows.append((self._c(Greeting("same"), t(lang, "q.btn.same")),))
+            rows.append((self._c(Greeting("later"), t(lang, "q.btn.later")),))
             return Outbound(text, tuple(rows), ref=self.ref, kind="question", data=base)
         if step == Step.LEVEL:
             i = s.index
@@ -51,13 +67,15 @@ class QuestionnaireView:
             text = t(lang, "q.level", area=area, n=i + 1, total=len(self.spec.items), factor=item.factor.label(lang))
             levels = tuple(
                 self._c(
-                    f"l:{i}:{lv}", f"{LEVEL_EMOJI[LEVEL_COLOURS[lv]]} {lv} {t(lang, f'level.{lv}')}", LEVEL_COLOURS[lv]
+                    LevelPick(i, lv),
+                    f"{LEVEL_EMOJI[LEVEL_COLOURS[lv]]} {lv} {t(lang, f'level.{lv}')}",
+                    LEVEL_COLOURS[lv],
                 )
                 for lv in range(4)
             )
             rows = [levels[:2], levels[2:]]
             if i > 0 and not s.returning:
-                rows.append((self._c(f"l:{i}:back", t(lang, "q.btn.back")),))
+                rows.append((self._c(LevelBack(i), t(lang, "q.btn.back")),))
             return Outbound(
                 text,
                 tuple(rows),
@@ -72,11 +90,11 @@ class QuestionnaireView:
             text = t(lang, "q.where", factor=item.factor.label(lang), level=t(lang, f"level.{level}"))
             places = self.spec.places.get(item.area, ())[:PLACE_BUTTONS]
             prows = [
-                tuple(self._c(f"p:{i}:{k}", p) for k, p in enumerate(places[j : j + 2], start=j))
+                tuple(self._c(PlacePick(i, k), p) for k, p in enumerate(places[j : j + 2], start=j))
                 for j in range(0, len(places), 2)
             ]
             prows.append(
-                (self._c(f"p:{i}:new", t(lang, "q.btn.new_place")), self._c(f"p:{i}:skip", t(lang, "q.btn.skip")))
+                (self._c(PlaceNew(i), t(lang, "q.btn.new_place")), self._c(PlaceSkip(i), t(lang, "q.btn.skip")))
             )
             return Outbound(
                 text,
@@ -91,7 +109,7 @@ class QuestionnaireView:
             i = s.index
             return Outbound(
                 t(lang, "q.what"),
-                ((self._c(f"w:{i}:skip", t(lang, "q.btn.skip")),),),
+                ((self._c(NoteSkip(i), t(lang, "q.btn.skip")),),),
                 ref=self.ref,
                 kind="question",
                 expects_text=True,
@@ -100,7 +118,7 @@ class QuestionnaireView:
         if step == Step.MORE:
             return Outbound(
                 t(lang, "q.more"),
-                ((self._c("m:skip", t(lang, "q.btn.no_more")),),),
+                ((self._c(MoreSkip(), t(lang, "q.btn.no_more")),),),
                 ref=self.ref,
                 kind="question",
                 expects_text=True,
@@ -110,7 +128,7 @@ class QuestionnaireView:
             return self._summary(s, base)
         sent_text = t(lang, "q.sent", week=self.spec.week, close=self.spec.close_text)
         return Outbound(
-            sent_text, ((self._c("x:edit", t(lang, "q.btn.edit")),),), ref=self.ref, kind="question", data=base
+            sent_text, ((self._c(Edit(), t(lang, "q.btn.edit")),),), ref=self.ref, kind="question", data=base
         )
 
     def summary_lines(self, s: ConversationState) -> list[str]:
@@ -151,10 +169,10 @@ class QuestionnaireView:
             label = f"{emoji} {item.factor.label(lang).split(',')[0]}"
             if self.spec.multi_area:
                 label = f"{item.area_name}: {label}"
-            change.append(self._c(f"s:c:{i}", label))
-        rows: list[tuple[Choice, ...]] = [(self._c("s:send", t(lang, "q.btn.send"), "primary"),)]
+            change.append(self._c(Change(i), label))
+        rows: list[tuple[Choice, ...]] = [(self._c(Send(), t(lang, "q.btn.send"), "primary"),)]
         rows += [tuple(change[j : j + 2]) for j in range(0, len(change), 2)]
-        rows.append((self._c("s:more", t(lang, "q.btn.change_more")),))
+        rows.append((self._c(AddMore(), t(lang, "q.btn.change_more")),))
         complete = all(item.key in s.answers for item in self.spec.items)
         return Outbound(text, tuple(rows), ref=self.ref, kind="question", data={**base, "complete": complete})
 

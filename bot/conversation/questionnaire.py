@@ -10,7 +10,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from bot.conversation import moves
-from bot.conversation.choices import QuestionnaireChoice, decode
+from bot.conversation.choices import (
+    AddMore,
+    Change,
+    Edit,
+    Greeting,
+    GreetingWhat,
+    LevelBack,
+    LevelPick,
+    MoreSkip,
+    NoteSkip,
+    PlaceAction,
+    PlaceNew,
+    PlacePick,
+    PlaceSkip,
+    QuestionnaireChoice,
+    Send,
+    decode,
+)
 from bot.conversation.messages import Outbound
 from bot.conversation.prompts import QuestionnaireView
 from bot.conversation.spec import Item, Spec
@@ -47,9 +64,19 @@ GREETING, LEVEL, WHERE, WHAT, MORE, SUMMARY, SENT = (
 
 @dataclass(frozen=True)
 class Event:
+    """What the reporter did: pressed a button (`choice`, decoded; None for one that is not the questionnaire's),
+    typed `value`, shared a `location`, or asked to be shown where they are."""
+
     kind: str  # "choice" | "text" | "location" | "show"
     value: str = ""
     location: tuple[float, float] | None = None
+    choice: QuestionnaireChoice | None = None
+
+    @classmethod
+    def pressed(cls, choice_id: str) -> Event:
+        """The press of a button, by its id."""
+        chosen = decode(choice_id)
+        return cls("choice", choice=chosen if isinstance(chosen, QuestionnaireChoice) else None)
 
 
 @dataclass(slots=True)
@@ -75,7 +102,7 @@ class Questionnaire:
         if event.kind == "show":
             result = Result(s, [self.prompt(s)])
         elif event.kind == "choice":
-            result = self._choice(s, event.value)
+            result = self._choice(s, event.choice)
         elif event.kind == "text":
             result = self._text(s, event.value)
         elif event.kind == "location" and event.location is not None:
@@ -84,13 +111,6 @@ class Questionnaire:
             result = Result(s, [self.notice(t(self.spec.lang, "q.type_or_choose")), self.prompt(s)])
         result.state = moves.keyed(result.state, keys)
         return result
-
-    def is_own_choice(self, choice_id: str) -> bool:
-        return self._own(choice_id) is not None
-
-    def _own(self, choice_id: str) -> QuestionnaireChoice | None:
-        chosen = decode(choice_id)
-        return chosen if isinstance(chosen, QuestionnaireChoice) and chosen.round_id == self.spec.round_id else None
 
     def prompt(self, s: ConversationState, typing_place: bool = False) -> Outbound:
         """The question for the state, with its buttons (the summary at SUMMARY)."""
@@ -104,87 +124,88 @@ class Questionnaire:
 
     # ---- event handlers ---------------------------------------------------------------------------
 
-    def _choice(self, s: ConversationState, raw: str) -> Result:
-        lang = self.spec.lang
-        own = self._own(raw)
-        if own is None:
-            return Result(s, [self.notice(t(lang, "q.stale")), self.prompt(s)])
-        parts = own.action.split(":")
-        kind = parts[0]
+    def _choice(self, s: ConversationState, chosen: QuestionnaireChoice | None) -> Result:
+        if chosen is None or chosen.round_id != self.spec.round_id:  # not a button of this week's questionnaire
+            return self._stale_or_same(s, same=False)
         step = s.step
-        items = self.spec.items
-
-        if kind == "g" and step == GREETING:
-            what = parts[1] if len(parts) > 1 else ""
-            if what == "start":
-                return self._changed(replace(s, step=LEVEL, index=0, origin=Origin.MANUAL))
-            if what == "nothing":
-                answers = {it.key: Answer(0) for it in items}
-                return self._changed(replace(s, answers=answers, step=SUMMARY, origin=Origin.NOTHING))
-            if what == "same":
-                last = self.spec.last_week
-                if not last:
-                    return Result(s, [self.notice(t(lang, "q.no_last_week")), self.prompt(s)])
-                answers = {it.key: moves.copied_answer(last.get(it.key)) for it in items}
-                return self._changed(replace(s, answers=answers, step=SUMMARY, origin=Origin.SAME))
-            if what == "later":
-                return Result(s, [], snooze=True, changed=True)
-        if kind == "l" and len(parts) == 3:
-            i, value = _int(parts[1]), parts[2]
-            if i is None:
-                return self._stale_or_same(s, same=False)
-            if value == "back":
+        match chosen.action:
+            case Greeting(what) if step == GREETING:
+                return self._greeting(s, what)
+            case LevelBack(i):
                 if step == LEVEL and i == s.index and i > 0:
                     return self._changed(s.at(LEVEL, i - 1))
                 return self._stale_or_same(s, same=True)
-            level = _int(value)
-            if level is None or not 0 <= level <= 3 or not 0 <= i < len(items):
-                return self._stale_or_same(s, same=False)
-            key = items[i].key
-            if step == LEVEL and s.index == i:
-                return self._changed(moves.level_given(s, key, level, self.spec.threshold, len(items)))
-            old = s.answers.get(key)
-            return self._stale_or_same(s, same=old is not None and old.level == level)
-        if kind == "p" and len(parts) == 3:
-            i = _int(parts[1])
-            if step != WHERE or i is None or i != s.index:
-                return self._stale_or_same(s, same=False)
-            key = items[i].key
-            if parts[2] == "skip":
-                return self._changed(moves.place_given(s, key, None))
-            if parts[2] == "new":
-                return Result(s, [self.prompt(s, typing_place=True)])
-            k = _int(parts[2])
-            places = self.spec.places.get(items[i].area, ())
-            if k is None or not 0 <= k < len(places):
-                return self._stale_or_same(s, same=False)
-            return self._changed(moves.place_given(s, key, places[k]))
-        if kind == "w" and len(parts) == 3 and parts[2] == "skip":
-            i = _int(parts[1])
-            if step != WHAT or i is None or i != s.index:
-                return self._stale_or_same(s, same=True)
-            return self._changed(moves.note_given(s, items[i].key, None, len(items)))
-        if kind == "m" and len(parts) == 2 and parts[1] == "skip":
-            if step != MORE:
-                return self._stale_or_same(s, same=True)
-            return self._changed(s.at(SUMMARY, returning=False))
-        if kind == "s" and step == SUMMARY:
-            if parts[1:] == ["send"]:
+            case LevelPick(i, level):
+                return self._level(s, i, level)
+            case PlacePick() | PlaceNew() | PlaceSkip() as place:
+                return self._place(s, place)
+            case NoteSkip(i):
+                if step != WHAT or i != s.index:
+                    return self._stale_or_same(s, same=True)
+                return self._changed(moves.note_given(s, self.spec.items[i].key, None, len(self.spec.items)))
+            case MoreSkip():
+                if step != MORE:
+                    return self._stale_or_same(s, same=True)
+                return self._changed(s.at(SUMMARY, returning=False))
+            case Send() if step == SUMMARY:
                 if any(key not in s.answers for key in self.spec.item_keys):
                     s = s.at(LEVEL, moves.first_missing(s, self.spec.item_keys), returning=True)
                     return Result(s, [self.notice(t(self.spec.lang, "q.incomplete")), self.prompt(s)], changed=True)
                 return Result(s.at(SENT), [], submitted=True, changed=True)
-            if parts[1:] == ["more"]:
+            case AddMore() if step == SUMMARY:
                 return self._changed(s.at(MORE, returning=True))
-            if len(parts) == 3 and parts[1] == "c":
-                i = _int(parts[2])
-                if i is not None and 0 <= i < len(items):
-                    return self._changed(s.at(LEVEL, i, returning=True))
-        if kind == "x" and parts[1:] == ["edit"] and step == SENT:
-            return self._changed(s.at(SUMMARY))
-        # A button from an earlier step, or pressed twice.
-        same = (kind == "s" and step == SENT) or (kind == "g" and step != GREETING)
-        return self._stale_or_same(s, same=same)
+            case Change(i) if step == SUMMARY and 0 <= i < len(self.spec.items):
+                return self._changed(s.at(LEVEL, i, returning=True))
+            case Edit() if step == SENT:
+                return self._changed(s.at(SUMMARY))
+            case Greeting():  # at a later step: a button from an earlier step, pressed again
+                return Result(s, [])
+            case Send() | AddMore() | Change() if step == SENT:  # the summary's, after sending it
+                return Result(s, [])
+        return self._stale_or_same(s, same=False)
+
+    def _greeting(self, s: ConversationState, what: GreetingWhat) -> Result:
+        items = self.spec.items
+        match what:
+            case "start":
+                return self._changed(replace(s, step=LEVEL, index=0, origin=Origin.MANUAL))
+            case "nothing":
+                answers = {it.key: Answer(0) for it in items}
+                return self._changed(replace(s, answers=answers, step=SUMMARY, origin=Origin.NOTHING))
+            case "same":
+                last = self.spec.last_week
+                if not last:
+                    return Result(s, [self.notice(t(self.spec.lang, "q.no_last_week")), self.prompt(s)])
+                answers = {it.key: moves.copied_answer(last.get(it.key)) for it in items}
+                return self._changed(replace(s, answers=answers, step=SUMMARY, origin=Origin.SAME))
+            case "later":
+                return Result(s, [], snooze=True, changed=True)
+
+    def _level(self, s: ConversationState, i: int, level: int) -> Result:
+        items = self.spec.items
+        if not 0 <= level <= 3 or not 0 <= i < len(items):
+            return self._stale_or_same(s, same=False)
+        key = items[i].key
+        if s.step == LEVEL and s.index == i:
+            return self._changed(moves.level_given(s, key, level, self.spec.threshold, len(items)))
+        old = s.answers.get(key)
+        return self._stale_or_same(s, same=old is not None and old.level == level)
+
+    def _place(self, s: ConversationState, place: PlaceAction) -> Result:
+        i = place.index
+        if s.step != WHERE or i != s.index:
+            return self._stale_or_same(s, same=False)
+        item = self.spec.items[i]
+        match place:
+            case PlaceSkip():
+                return self._changed(moves.place_given(s, item.key, None))
+            case PlaceNew():
+                return Result(s, [self.prompt(s, typing_place=True)])
+            case PlacePick(_, k):
+                places = self.spec.places.get(item.area, ())
+                if not 0 <= k < len(places):
+                    return self._stale_or_same(s, same=False)
+                return self._changed(moves.place_given(s, item.key, places[k]))
 
     def _text(self, s: ConversationState, raw: str) -> Result:
         lang = self.spec.lang
@@ -228,10 +249,3 @@ class Questionnaire:
         if same:
             return Result(s, [])
         return Result(s, [self.notice(t(self.spec.lang, "q.stale")), self.prompt(s)])
-
-
-def _int(v: str) -> int | None:
-    try:
-        return int(v)
-    except ValueError:
-        return None

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.config import GroupConfig
-from bot.conversation.choices import QuestionnaireChoice, encode
+from bot.conversation.choices import Edit, QuestionnaireChoice, encode
 from bot.conversation.messages import Choice, Outbound
 from bot.conversation.questionnaire import Event, Item, Questionnaire, Spec
 from bot.domain.conversation_state import Answer, ConversationState, Step
@@ -161,7 +161,7 @@ def questionnaire_event(env: Env, ctx: Ctx, event: Event, chosen: QuestionnaireC
         status = "submitted"
         submitted_at = ctx.now
         late = phase_index(rnd.phase) >= phase_index(Phase.CLOSED)
-        edit = Choice(encode(QuestionnaireChoice(rnd.id, "x:edit")), t(ctx.lang, "q.btn.edit"))
+        edit = Choice(encode(QuestionnaireChoice(rnd.id, Edit())), t(ctx.lang, "q.btn.edit"))
         reply(
             env,
             ctx,
@@ -187,8 +187,8 @@ def edit_questionnaire(env: Env, ctx: Ctx) -> None:
     if rnd is not None:
         resp = ctx.uow.rounds.get_response(rnd.id, ctx.person.id)
         if resp is not None and resp.status == "submitted":
-            edit = QuestionnaireChoice(rnd.id, "x:edit")
-            questionnaire_event(env, ctx, Event("choice", encode(edit)), edit)
+            edit = QuestionnaireChoice(rnd.id, Edit())
+            questionnaire_event(env, ctx, Event("choice", choice=edit), edit)
             return
     show_questionnaire(env, ctx)
 

@@ -15,7 +15,6 @@ from bot.conversation.choices import (
     QuestionnaireChoice,
     VoteChoice,
     decode,
-    encode,
 )
 from bot.conversation.messages import Inbound, InboundKind, Outbound
 from bot.conversation.questionnaire import Event
@@ -31,7 +30,7 @@ log = logging.getLogger(__name__)
 
 
 def questionnaire_pressed(env: Env, ctx: Ctx, choice: QuestionnaireChoice) -> None:
-    answering.questionnaire_event(env, ctx, Event("choice", encode(choice)), choice)
+    answering.questionnaire_event(env, ctx, Event("choice", choice=choice), choice)
 
 
 # A pressed button, by the type of its decoded choice (bot/conversation/choices.py).

@@ -10,7 +10,6 @@ listener takes them all. A candidate priority's action type, responsible and tim
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -34,7 +33,15 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.conversation.choices import FinaliseChoice, QuestionnaireChoice, decode, encode
+from bot.conversation.choices import (
+    FinaliseChoice,
+    PlaceNew,
+    PlacePick,
+    PlaceSkip,
+    QuestionnaireChoice,
+    decode,
+    round_prefix,
+)
 from bot.conversation.document import (
     Document,
     Heading,
@@ -61,7 +68,6 @@ FIELD_MAX = 2000  # characters of a section field and of a context element's tex
 MAX_FIELDS = 10  # fields in one section
 LIST_ITEMS = 20  # items in one rich-text list block (a longer list continues in the next block)
 EMOJI = {"green": "🟢", "yellow": "🟡", "orange": "🟠", "red": "🔴", "none": "⚪"}
-_PLACE_STEP = re.compile(r"^p:(\d+):(\d+|new|skip)$")  # the questionnaire's step code of a place button
 
 
 def escape(text: str) -> str:
@@ -270,8 +276,8 @@ def where_prefix(out: Outbound) -> tuple[str, int] | None:
     ("q12:") is the questionnaire's choice with no step yet, as the form's metadata has always carried it."""
     for choice in out.all_choices():
         chosen = decode(choice.id)
-        if isinstance(chosen, QuestionnaireChoice) and (m := _PLACE_STEP.match(chosen.action)):
-            return encode(QuestionnaireChoice(chosen.round_id, "")), int(m.group(1))
+        if isinstance(chosen, QuestionnaireChoice) and isinstance(chosen.action, PlacePick | PlaceNew | PlaceSkip):
+            return round_prefix(chosen.round_id), chosen.action.index
     return None
 
 

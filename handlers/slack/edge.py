@@ -13,7 +13,18 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from bot.conversation.choices import QuestionnaireChoice, VoteChoice, decode, encode
+from bot.conversation.choices import (
+    NoteSkip,
+    PlaceNew,
+    PlacePick,
+    PlaceSkip,
+    QuestionnaireAction,
+    QuestionnaireChoice,
+    VoteChoice,
+    decode,
+    encode,
+    prefix_round,
+)
 from bot.conversation.ids import parse_id
 from bot.conversation.messages import Inbound
 from handlers.slack.blocks import ACTION_PREFIX
@@ -158,12 +169,12 @@ def where_to_inbounds(body: dict[str, Any]) -> list[Inbound]:
         prefix, item = str(meta["p"]), int(meta["i"])
     except (ValueError, KeyError, TypeError):
         return []
-    questionnaire = decode(prefix)
-    if not isinstance(questionnaire, QuestionnaireChoice):
+    round_id = prefix_round(prefix)
+    if round_id is None:
         return []
 
-    def step(action: str) -> str:  # a button of the form's question
-        return encode(QuestionnaireChoice(questionnaire.round_id, action))
+    def step(action: QuestionnaireAction) -> str:  # a button of the form's question
+        return encode(QuestionnaireChoice(round_id, action))
 
     values = (view.get("state") or {}).get("values") or {}
 
@@ -177,16 +188,16 @@ def where_to_inbounds(body: dict[str, Any]) -> list[Inbound]:
     base = f"view:{view.get('id', '')}:{view.get('hash', '')}"
     out: list[Inbound] = []
     if new:
-        out.append(Inbound(PLATFORM, user, "choice", choice=step(f"p:{item}:new"), event_id=f"{base}:new"))
+        out.append(Inbound(PLATFORM, user, "choice", choice=step(PlaceNew(item)), event_id=f"{base}:new"))
         out.append(Inbound(PLATFORM, user, "text", text=new, event_id=f"{base}:place", from_form=True))
     elif _is_place_choice(prefix, item, picked):
         out.append(Inbound(PLATFORM, user, "choice", choice=picked, event_id=f"{base}:pick"))
     else:
-        out.append(Inbound(PLATFORM, user, "choice", choice=step(f"p:{item}:skip"), event_id=f"{base}:skip"))
+        out.append(Inbound(PLATFORM, user, "choice", choice=step(PlaceSkip(item)), event_id=f"{base}:skip"))
     if what:
         out.append(Inbound(PLATFORM, user, "text", text=what, event_id=f"{base}:what", from_form=True))
     else:
-        out.append(Inbound(PLATFORM, user, "choice", choice=step(f"w:{item}:skip"), event_id=f"{base}:noted"))
+        out.append(Inbound(PLATFORM, user, "choice", choice=step(NoteSkip(item)), event_id=f"{base}:noted"))
     return out
 
 
@@ -203,12 +214,13 @@ def places_in_message(body: dict[str, Any], prefix: str, item: int) -> list[tupl
 
 def _is_place_choice(prefix: str, item: int, value: str) -> bool:
     """Whether `value` is a known place's button for question `item` of the questionnaire `prefix` ("q12:")."""
-    questionnaire, chosen = decode(prefix), decode(value)
+    round_id, chosen = prefix_round(prefix), decode(value)
     return (
-        isinstance(questionnaire, QuestionnaireChoice)
+        round_id is not None
         and isinstance(chosen, QuestionnaireChoice)
-        and chosen.round_id == questionnaire.round_id
-        and re.fullmatch(rf"p:{item}:\d+", chosen.action) is not None
+        and chosen.round_id == round_id
+        and isinstance(chosen.action, PlacePick)
+        and chosen.action.index == item
     )
 
 

@@ -39,7 +39,7 @@ ENGINE = Questionnaire(spec())
 
 
 def choose(state: ConversationState, code: str, engine: Questionnaire = ENGINE) -> Result:
-    return engine.step(state, Event("choice", f"q7:{code}"))
+    return engine.step(state, Event.pressed(f"q7:{code}"))
 
 
 def typed(state: ConversationState, text: str, engine: Questionnaire = ENGINE) -> Result:
@@ -131,7 +131,7 @@ def test_a_double_press_or_an_old_button() -> None:
     assert again.out == [] and not again.changed  # the same answer again: nothing to say
     other = choose(s, "l:0:2")
     assert "redan besvarad" in texts(other.out) and not other.changed and other.state == s
-    foreign = ENGINE.step(s, Event("choice", "q8:l:1:0"))  # another week's button
+    foreign = ENGINE.step(s, Event.pressed("q8:l:1:0"))  # another week's button
     assert "redan besvarad" in texts(foreign.out) and not foreign.changed
 
 
