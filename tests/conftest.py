@@ -12,7 +12,6 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +21,9 @@ from sqlalchemy import create_engine, text
 from bot.bootstrap import App, build
 from bot.clock import ManualClock
 from bot.config import Config, parse_config
-from bot.conversation.messages import Inbound, Outbound
 from standins.config import TUE_OPEN, RecordingSender, group_dict
 from standins.telegram_api import FakeTelegramAPI
+from tests.support.transcript import TranscriptBot
 
 __all__ = ["TUE_OPEN", "Bot", "RecordingSender", "group_dict", "make_config", "reports_dir"]
 
@@ -103,68 +102,13 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     admin.dispose()
 
 
-@dataclass
-class Bot:
-    app: App
-    clock: ManualClock
-    sender: RecordingSender
-    url: str
-    seen: dict[str, int] = field(default_factory=dict)
+class Bot(TranscriptBot):
+    """The test group's bot over a real database (`url`), as `bot.bootstrap.build` starts it."""
 
-    def say(self, who: str, kind: str = "text", **kw: Any) -> list[Outbound]:
-        self.app.services.handle(Inbound("console", who, kind, **kw))  # type: ignore[arg-type]
-        return self.flush(who)
-
-    def text(self, who: str, text: str) -> list[Outbound]:
-        return self.say(who, "text", text=text)
-
-    def cmd(self, who: str, line: str) -> list[Outbound]:
-        words = line.split()
-        return self.say(who, "command", command=words[0], args=tuple(words[1:]))
-
-    def press(self, who: str, label_or_suffix: str) -> list[Outbound]:
-        q = self.last_question(who)
-        for c in q.all_choices():
-            if c.id.endswith(label_or_suffix) or label_or_suffix.casefold() in c.label.casefold():
-                return self.say(who, "choice", choice=c.id)
-        raise AssertionError(f"{label_or_suffix!r} not among {[c.label for c in q.all_choices()]}")
-
-    def answer_levels(self, who: str, levels: dict[int, int], place: str = "Stortorget", note: str = "Kl 22") -> str:
-        """Answer the level questions from where the reporter is (item -> level, others 0); at or above the
-        threshold pick or type `place` and write `note`. Returns the step it stopped at (more/summary)."""
-        while True:
-            q = self.last_question(who)
-            step = str(q.data["step"])
-            if step == "level":
-                self.press(who, f":l:{q.data['item']}:{levels.get(q.data['item'], 0)}")
-            elif step == "where":
-                if place in q.data["places"]:
-                    self.press(who, place)
-                else:
-                    self.text(who, place)
-            elif step == "what":
-                self.text(who, note)
-            else:
-                return step
-
-    def flush(self, who: str | None = None) -> list[Outbound]:
-        self.app.dispatcher.drain("console", limit=100_000, batch=500)
-        if who is None:
-            return []
-        msgs = self.sender.to(who)
-        start = self.seen.get(who, 0)
-        self.seen[who] = len(msgs)
-        return msgs[start:]
-
-    def last_question(self, who: str) -> Outbound:
-        qs = [o for o in self.sender.to(who) if o.kind == "question"]
-        assert qs, f"no question for {who}"
-        return qs[-1]
-
-    def tick(self) -> list[str]:
-        done = self.app.services.tick()
-        self.flush()
-        return done
+    def __init__(self, app: App, clock: ManualClock, sender: RecordingSender, url: str) -> None:
+        super().__init__(app.services, app.dispatcher, clock, sender)
+        self.app = app
+        self.url = url
 
     def restart(self) -> Bot:
         """A new process over the same database: new engine, services, dispatcher; same clock."""
