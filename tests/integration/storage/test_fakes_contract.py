@@ -1,6 +1,6 @@
 """The fakes keep to storage's contract: the same scenarios run over `FakeUnitOfWork` and over the real
 `SqlUnitOfWork` on SQLite (the `storage` fixture is parametrised), with the same expected answers. A whole week
-through the front, compared message by message over both, is tests/integration/test_fakes_contract.py."""
+through the front, compared message by message over both, is tests/integration/usecases/test_fakes_week.py."""
 
 from __future__ import annotations
 

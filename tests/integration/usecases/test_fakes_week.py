@@ -1,7 +1,7 @@
 """The fakes cannot drift from storage: a week of transcripts through the `Services` front (questionnaires, a
 batch of presses, status, review, the reminder, the draft and its picture, a vote, finalising, forget, Friday's
 report) gives the same messages, word for word, over `FakeUnitOfWork` as over the real `SqlUnitOfWork` on SQLite.
-The repositories' contract, scenario by scenario, is tests/unit/test_fakes_contract.py."""
+The repositories' contract, scenario by scenario, is tests/integration/storage/test_fakes_contract.py."""
 
 from __future__ import annotations
 
