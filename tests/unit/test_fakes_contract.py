@@ -172,21 +172,21 @@ def test_outbox_claims_in_order_per_chat(storage: Units) -> None:
         uow.outbox.enqueue("k0", "console", "anna", None, {"text": "again"}, NOW)  # the same key: ignored
         uow.commit()
     with storage() as uow:
-        first = uow.outbox.claim_outbox("console", NOW, 1, lease_until=NOW + timedelta(minutes=2), claimer="x")
+        first = uow.outbox.claim("console", NOW, 1, lease_until=NOW + timedelta(minutes=2), claimer="x")
         assert [(i.key, i.payload) for i in first] == [("k0", {"text": "m0"})]
         # k2 waits for k0 to the same chat; k1 goes
-        assert [i.key for i in uow.outbox.claim_outbox("console", NOW, 10, claimer="y")] == ["k1"]
-        uow.outbox.outbox_sent(first[0].id, NOW, "msg-0")
+        assert [i.key for i in uow.outbox.claim("console", NOW, 10, claimer="y")] == ["k1"]
+        uow.outbox.sent(first[0].id, NOW, "msg-0")
         assert uow.outbox.message_id_for("console", "anna", "ref0") == "msg-0"
         assert uow.outbox.ref_for_message("console", "anna", "msg-0") == "ref0"
         later = NOW + timedelta(minutes=5)
-        (k2,) = uow.outbox.claim_outbox("console", later, 10, address="anna", claimer="z")
-        assert not uow.outbox.outbox_retry(k2.id, later, "boom", park_after=2)
-        assert uow.outbox.outbox_retry(k2.id, later, "boom 070-123 45 67", park_after=2)  # parked
+        (k2,) = uow.outbox.claim("console", later, 10, address="anna", claimer="z")
+        assert not uow.outbox.retry(k2.id, later, "boom", park_after=2)
+        assert uow.outbox.retry(k2.id, later, "boom 070-123 45 67", park_after=2)  # parked
         assert uow.outbox.parked_messages() == [("console", "anna", "Anna", "boom [telefon]")]
-        assert uow.outbox.outbox_counts() == {"sent": 1, "pending": 1, "parked": 1}
+        assert uow.outbox.counts() == {"sent": 1, "pending": 1, "parked": 1}
         assert uow.outbox.parked_count() == 1
-        uow.outbox.outbox_release([first[0].id], "x")  # sent: stays sent
+        uow.outbox.release([first[0].id], "x")  # sent: stays sent
 
 
 def test_meeting_votes_decisions_audit_and_statistics(storage: Units) -> None:
@@ -259,15 +259,15 @@ def test_forget_export_and_retention(storage: Units) -> None:
         done = uow.privacy.forget_person(anna, "(raderad)")
         assert done == {"accounts": 1, "responses": 1, "audit": 1, "messages": 1, "places": 1}
         assert uow.people.person_by_account("console", "anna") is None
-        assert uow.outbox.outbox_counts() == {"pending": 1}
+        assert uow.outbox.counts() == {"pending": 1}
         assert [n["text"] for n in uow.rounds.notes_for_review(rnd.id)] == [f"Note by {bo} here"]
         assert [actor for _, _, actor, _, _ in uow.audit.audit_log("g")] == ["(raderad)"]
         assert uow.rounds.round_status(rnd.id, "g", NOW)["done"] == 2  # the levels stay
         uow.commit()
     with storage() as uow:
-        (quote,) = uow.outbox.claim_outbox("console", NOW, 10)
+        (quote,) = uow.outbox.claim("console", NOW, 10)
         assert quote.payload == {"text": "[…], said (raderad)"}
-        uow.outbox.outbox_sent(quote.id, NOW, None)
+        uow.outbox.sent(quote.id, NOW, None)
         done = uow.privacy.purge_notes("g", W47.next(), NOW + timedelta(seconds=1))
         assert done == {"notes": 1, "drafts": 1, "messages": 1, "places": 0}  # Bo's saved questionnaire
         assert uow.privacy.purge_notes("g", W47.next(), NOW + timedelta(seconds=1))["notes"] == 0  # idempotent
