@@ -135,9 +135,7 @@ class Dispatcher:
             if now < self.paused_until.get(platform, now):
                 break
             with self.uow_factory() as uow:
-                items = uow.outbox.claim(
-                    platform, now, min(batch, limit - tried), address, now + self.lease, self.id
-                )
+                items = uow.outbox.claim(platform, now, min(batch, limit - tried), address, now + self.lease, self.id)
                 existing = {
                     item.id: uow.outbox.message_id_for(item.platform, item.address, item.ref)
                     for item in items

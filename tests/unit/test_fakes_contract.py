@@ -14,7 +14,7 @@ import pytest
 
 from bot.domain.conversation_state import ConversationState
 from bot.domain.cycle import Phase, RoundKey
-from bot.domain.model import AnswerIn
+from bot.domain.model import AnswerIn, PlaceForReview, RoundStatus
 from bot.domain.statistics import PoliceEvent, StatRecord
 from bot.ports import UnitOfWork
 from storage.db import make_session_factory, open_engine
@@ -93,9 +93,7 @@ def test_groups_people_and_places(storage: Units) -> None:
         kiosk = uow.groups.get_or_create_place(area, "Ny  kiosk", NOW)
         assert uow.groups.get_or_create_place(area, "ny kiosk", NOW).id == kiosk.id and kiosk.name == "Ny kiosk"
         assert [p.name for p in uow.groups.places(area)] == ["Stortorget"]  # the typed one waits for review
-        assert uow.groups.places_for_review("g") == [
-            {"id": kiosk.id, "area": "a", "name": "Ny kiosk", "answers": 0, "located": False}
-        ]
+        assert uow.groups.places_for_review("g") == [PlaceForReview(kiosk.id, "a", "Ny kiosk", 0, False)]
         assert uow.groups.set_place_review("g", torget.id, "rejected") is None  # configured: changed in the file
         assert uow.groups.set_place_review("other", kiosk.id, "approved") is None
         assert uow.groups.set_place_review("g", kiosk.id, "approved") == "Ny kiosk"
@@ -122,19 +120,19 @@ def test_rounds_responses_and_answers(storage: Units) -> None:
             uow.rounds.save_response(resp.id, 0, ConversationState(), "submitted", None, False, NOW, NOW)
         uow.rounds.replace_answers(resp.id, [AnswerIn(area, "klotter", 2, None, "Klotter på väggen")], "Mer")
         notes = uow.rounds.notes_for_review(rnd.id)
-        assert [(n["review"], n["where"], n["text"]) for n in notes] == [
+        assert [(n.review, n.where, n.text) for n in notes] == [
             ("pending", "a/klotter", "Klotter på väggen"),
             ("pending", "–", "Mer"),
         ]
-        assert uow.rounds.set_note_review(rnd.id, str(notes[0]["id"]), "approved")
+        assert uow.rounds.set_note_review(rnd.id, str(notes[0].id), "approved")
         assert not uow.rounds.set_note_review(rnd.id, "999", "approved") and not uow.rounds.set_note_review(
             rnd.id, "x", "approved"
         )
         torget = uow.groups.get_or_create_place(area, "Torget", NOW, configured=True).id
         uow.rounds.replace_answers(resp.id, [AnswerIn(area, "klotter", 3, torget, "Klotter på väggen")], "Mer")
-        assert [n["review"] for n in uow.rounds.notes_for_review(rnd.id)] == ["approved", "pending"]  # kept
-        assert uow.rounds.edit_note(rnd.id, str(notes[1]["id"]), "Mer, utan namn")
-        assert [n["review"] for n in uow.rounds.notes_for_review(rnd.id)] == ["approved", "approved"]
+        assert [n.review for n in uow.rounds.notes_for_review(rnd.id)] == ["approved", "pending"]  # kept
+        assert uow.rounds.edit_note(rnd.id, str(notes[1].id), "Mer, utan namn")
+        assert [n.review for n in uow.rounds.notes_for_review(rnd.id)] == ["approved", "approved"]
         other = uow.rounds.get_or_create_response(rnd.id, bo, "Org2", NOW)
         uow.rounds.save_response(other.id, 0, ConversationState(), "snoozed", NOW, False, None, NOW)
         uow.rounds.set_reminders(other.id, 2)
@@ -142,7 +140,7 @@ def test_rounds_responses_and_answers(storage: Units) -> None:
         assert [(r.person_id, w.id) for r, w in uow.rounds.due_snoozes("g", NOW)] == [(bo, rnd.id)]
         assert uow.rounds.due_snoozes("g", NOW - timedelta(seconds=1)) == []
         status = uow.rounds.round_status(rnd.id, "g", NOW)
-        assert status == {"expected": 2, "done": 1, "late": 0, "missing": ["Bo"], "paused": []}
+        assert status == RoundStatus(expected=2, done=1, late=0, missing=("Bo",), paused=())
         nxt = uow.rounds.create_round("g", W47.next(), NOW)
         assert uow.rounds.last_submitted_answers("g", nxt.key, anna) == {"a|klotter": {"level": 3, "place": "Torget"}}
         assert uow.rounds.last_submitted_answers("g", nxt.key, bo) is None
@@ -260,9 +258,9 @@ def test_forget_export_and_retention(storage: Units) -> None:
         assert done == {"accounts": 1, "responses": 1, "audit": 1, "messages": 1, "places": 1}
         assert uow.people.person_by_account("console", "anna") is None
         assert uow.outbox.counts() == {"pending": 1}
-        assert [n["text"] for n in uow.rounds.notes_for_review(rnd.id)] == [f"Note by {bo} here"]
+        assert [n.text for n in uow.rounds.notes_for_review(rnd.id)] == [f"Note by {bo} here"]
         assert [actor for _, _, actor, _, _ in uow.audit.audit_log("g")] == ["(raderad)"]
-        assert uow.rounds.round_status(rnd.id, "g", NOW)["done"] == 2  # the levels stay
+        assert uow.rounds.round_status(rnd.id, "g", NOW).done == 2  # the levels stay
         uow.commit()
     with storage() as uow:
         (quote,) = uow.outbox.claim("console", NOW, 10)
