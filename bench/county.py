@@ -139,7 +139,7 @@ def meeting(sim: Simulation, g: int) -> None:
         for choice in (f"c{c.id}:a:{a}", f"c{c.id}:r:{r}", f"c{c.id}:t:{tf}"):
             sim.send(coordinator, "choice", choice=choice)
     for note in notes[: max(1, len(notes) * 2 // 3)]:
-        sim.send(coordinator, "command", command="review", args=("approve", str(note["id"])))
+        sim.send(coordinator, "command", command="review", args=("approve", str(note.id)))
     sim.send(coordinator, "choice", choice=f"f{rid}")
 
 
@@ -228,7 +228,7 @@ def run_week(tmp: Path, groups: int, trace: bool = False) -> Week:
             tracemalloc.stop()
         with app.services.unit() as uow:
             week.answered = sum(
-                uow.rounds.round_status(r.id, g.id, clock.now())["done"]
+                uow.rounds.round_status(r.id, g.id, clock.now()).done
                 for g in cfg.groups
                 if (r := uow.rounds.get_round(g.id, KEY)) is not None
             )

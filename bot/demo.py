@@ -367,11 +367,11 @@ class Simulation:
                     "samordnare", "choice", choice=encode(CandidateFieldChoice(c.id, "responsible", "municipality"))
                 )
         for note in notes[: max(1, len(notes) * 2 // 3)]:
-            self.send("samordnare", "command", command="review", args=("approve", str(note["id"])))
+            self.send("samordnare", "command", command="review", args=("approve", str(note.id)))
         with self.app.services.unit() as uow:  # places reporters typed wait for review too
             waiting = uow.groups.places_for_review(self.group.id)
         for place in waiting:
-            self.send("samordnare", "command", command="review", args=("approve", f"P{place['id']}"))
+            self.send("samordnare", "command", command="review", args=("approve", f"P{place.id}"))
         with self.app.services.unit() as uow:
             rnd = uow.rounds.get_round(self.group.id, key)
             assert rnd is not None
@@ -420,7 +420,7 @@ def run_demo(out_dir: Path, seed: int = 2026, echo: TextIO | None = None) -> Dem
                 group = config.groups[0]
                 pic = app.services.picture(uow, group, rnd, "sv")
                 decisions = app.services.decisions(uow, rnd, "sv")
-                answered = uow.rounds.round_status(rnd.id, "demo", clock.now())["done"]
+                answered = uow.rounds.round_status(rnd.id, "demo", clock.now()).done
                 draft_text = picture_summary_text(pic)
                 files += _documents(app, uow, group, rnd, out_dir)
                 # What the chat gets for `report`: the structured document as text, never Markdown to show.

@@ -11,7 +11,7 @@ the work without sending a row twice:
    edits), retried later, or parked. The lease is cleared.
 
 A chat's messages keep their order: a row is claimed only together with every earlier pending row to the same
-address (`SqlOutbox.claim_outbox`), so two drainers never talk to one chat at once, and a failed row holds back
+address (`SqlOutbox.claim`), so two drainers never talk to one chat at once, and a failed row holds back
 the later rows to that chat until it is delivered or parked.
 
 The one at-least-once window: a crash (kill -9, power loss) after the platform accepted a message and before
@@ -135,9 +135,7 @@ class Dispatcher:
             if now < self.paused_until.get(platform, now):
                 break
             with self.uow_factory() as uow:
-                items = uow.outbox.claim_outbox(
-                    platform, now, min(batch, limit - tried), address, now + self.lease, self.id
-                )
+                items = uow.outbox.claim(platform, now, min(batch, limit - tried), address, now + self.lease, self.id)
                 existing = {
                     item.id: uow.outbox.message_id_for(item.platform, item.address, item.ref)
                     for item in items
@@ -166,7 +164,7 @@ class Dispatcher:
                 untried = [i.id for i in items if i.id not in attempted]
                 if untried:
                     with self.uow_factory() as uow:
-                        uow.outbox.outbox_release(untried, self.id)
+                        uow.outbox.release(untried, self.id)
                         uow.commit()
         return delivered
 
@@ -198,16 +196,16 @@ class Dispatcher:
         with self.uow_factory() as uow:
             for item, o in outcomes:
                 if o.kind == "sent":
-                    uow.outbox.outbox_sent(item.id, now, o.message_id)
+                    uow.outbox.sent(item.id, now, o.message_id)
                     delivered += 1
                 elif o.kind == "retry_after":
                     at = now + timedelta(seconds=o.seconds)
-                    uow.outbox.outbox_retry(item.id, at, o.error, self.park_after, count=False)
+                    uow.outbox.retry(item.id, at, o.error, self.park_after, count=False)
                 elif o.kind == "permanent":
-                    uow.outbox.outbox_park(item.id, o.error)
+                    uow.outbox.park(item.id, o.error)
                 else:
                     at = now + timedelta(seconds=backoff(item.attempts))
-                    if uow.outbox.outbox_retry(item.id, at, o.error, self.park_after):
+                    if uow.outbox.retry(item.id, at, o.error, self.park_after):
                         log.error("outbox %s parked after %d attempts: %s", item.key, self.park_after, o.error)
             uow.commit()
         outcomes.clear()

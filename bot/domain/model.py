@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Required, TypedDict
 
 from bot.domain.conversation_state import ConversationState
 from bot.domain.cycle import Phase, RoundKey
@@ -135,3 +135,45 @@ class OutboxItem:
     payload: dict[str, Any]
     attempts: int
     status: str
+
+
+class LastAnswer(TypedDict, total=False):
+    """One item of a reporter's sent questionnaire of last week, as the next one copies it."""
+
+    level: Required[int]
+    place: str  # only when the answer named a place
+
+
+@dataclass(frozen=True)
+class RoundStatus:
+    """Who answered a round: responses expected and sent (`late` of them after the deadline), the names of
+    those who did not answer yet, and of the group's members who pause now."""
+
+    expected: int
+    done: int
+    late: int
+    missing: tuple[str, ...]  # sorted
+    paused: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NoteForReview:
+    """A reporter's note as a coordinator reviews it. `id` is even for an answer's note and odd for the closing
+    "anything more" text; `where` is "area/factor[/place]", or "–" for the closing text."""
+
+    id: int
+    review: str
+    where: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PlaceForReview:
+    """A place reporters named or shared that waits for a coordinator: how many answers name it, and whether it
+    came from a shared location."""
+
+    id: int
+    area: str
+    name: str
+    answers: int
+    located: bool

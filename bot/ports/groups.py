@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
-from bot.domain.model import Area, Place
+from bot.domain.model import Area, Place, PlaceForReview
 
 
 class Groups(Protocol):
@@ -35,7 +35,7 @@ class Groups(Protocol):
         A place a reporter names first waits for a coordinator's review; a configured place, or one a
         coordinator names (`approved`), is approved at once."""
 
-    def places_for_review(self, group_id: str) -> list[dict[str, Any]]:
+    def places_for_review(self, group_id: str) -> list[PlaceForReview]:
         """Places reporters named or shared that wait for a coordinator: id, area, name, how many answers name
         them, and whether they came from a shared location."""
 

@@ -25,14 +25,14 @@ class Outbox(Protocol):
 
     def parked_count(self) -> int: ...
 
-    def outbox_counts(self) -> dict[str, int]: ...
+    def counts(self) -> dict[str, int]: ...
 
 
 class OutboxDelivery(Protocol):
     """What the dispatcher needs: claim due rows under a lease, then mark each sent, retry it, park it,
     or give it back."""
 
-    def claim_outbox(
+    def claim(
         self,
         platform: str,
         now: datetime,
@@ -48,20 +48,20 @@ class OutboxDelivery(Protocol):
         only when every earlier pending row to the same address is taken with it, so two claimers never send to
         one chat at once and edits of one message never overtake each other. Commit to make the lease visible."""
 
-    def outbox_sent(self, item_id: int, now: datetime, message_id: str | None) -> None:
+    def sent(self, item_id: int, now: datetime, message_id: str | None) -> None:
         """Mark a row sent and remember which platform message shows its ref (one UPDATE, one upsert).
 
         `claimed_by` stays: it tells which process delivered the row."""
 
-    def outbox_retry(self, item_id: int, at: datetime, error: str, park_after: int, count: bool = True) -> bool:
+    def retry(self, item_id: int, at: datetime, error: str, park_after: int, count: bool = True) -> bool:
         """Schedule another attempt, or park the row after too many failures; True if parked.
 
         A rate limit (`count=False`) reschedules without counting as a failed attempt. A row that is no longer
         pending (another claimer whose lease outlived ours delivered it) is left as it is."""
 
-    def outbox_park(self, item_id: int, error: str) -> None: ...
+    def park(self, item_id: int, error: str) -> None: ...
 
-    def outbox_release(self, item_ids: list[int], claimer: str) -> None:
+    def release(self, item_ids: list[int], claimer: str) -> None:
         """Give back claimed rows that were not tried (a rate limit stopped the batch, or the sender stopped)."""
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from bot.domain.cycle import RoundKey
+from bot.domain.export import PersonExport
 
 
 class Privacy(Protocol):
@@ -24,5 +25,5 @@ class Privacy(Protocol):
         replaced by `redacted`, and places only they named that no coordinator approved are deleted. Their
         levels stay, linked to a nameless row, so the weekly numbers do not change."""
 
-    def person_export(self, person_id: int) -> dict[str, Any]:
+    def person_export(self, person_id: int) -> PersonExport:
         """Everything stored about one person, for their own copy (a subject access request)."""

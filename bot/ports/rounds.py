@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from bot.domain.conversation_state import ConversationState
 from bot.domain.cycle import Phase, RoundKey
 from bot.domain.factors import Factor
-from bot.domain.model import AnswerIn, Response, Round
+from bot.domain.model import AnswerIn, LastAnswer, NoteForReview, Response, Round, RoundStatus
 from bot.domain.picture import PictureInput
 
 
@@ -57,17 +57,16 @@ class Rounds(Protocol):
     def replace_answers(self, response_id: int, answers: list[AnswerIn], more: str | None) -> None:
         """A sent questionnaire's answers, replacing any earlier ones; a note kept word for word keeps its review."""
 
-    def last_submitted_answers(
-        self, group_id: str, key: RoundKey, person_id: int
-    ) -> dict[str, dict[str, Any]] | None: ...
+    def last_submitted_answers(self, group_id: str, key: RoundKey, person_id: int) -> dict[str, LastAnswer] | None:
+        """The reporter's sent answers of the week before `key` by item key ("area|factor"); None if none."""
 
-    def round_status(self, round_id: int, group_id: str, now: datetime) -> dict[str, Any]: ...
+    def round_status(self, round_id: int, group_id: str, now: datetime) -> RoundStatus: ...
 
     def picture_input(
         self, group_id: str, group_name: str, rnd: Round, factors: list[Factor], threshold: int, now: datetime
     ) -> PictureInput: ...
 
-    def notes_for_review(self, round_id: int) -> list[dict[str, Any]]: ...
+    def notes_for_review(self, round_id: int) -> list[NoteForReview]: ...
 
     def set_note_review(self, round_id: int, ident: str, status: str) -> bool: ...
 

@@ -38,9 +38,7 @@ def pending_lines(ctx: Ctx) -> list[str]:
     names = {a.code: a.name for a in ctx.uow.groups.areas(ctx.group.id)}
     lines = [t(ctx.lang, "place.review.heading")]
     for p in waiting:
-        key = "place.review.line_located" if p["located"] else "place.review.line"
-        lines.append(
-            t(ctx.lang, key, id=f"P{p['id']}", area=names.get(p["area"], p["area"]), name=p["name"], n=p["answers"])
-        )
+        key = "place.review.line_located" if p.located else "place.review.line"
+        lines.append(t(ctx.lang, key, id=f"P{p.id}", area=names.get(p.area, p.area), name=p.name, n=p.answers))
     lines.append(t(ctx.lang, "place.review.how"))
     return lines

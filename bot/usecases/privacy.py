@@ -22,6 +22,7 @@ from typing import Any
 from bot.commands.privacy import Forget, MyData
 from bot.conversation.messages import Attachment, Outbound
 from bot.domain.cycle import RoundKey, local_round_key
+from bot.domain.export import PersonExport
 from bot.text import LANGUAGES, count, t
 from bot.usecases.context import Ctx, Env, audit, reply, say
 from bot.usecases.files import group_dir, report_filename
@@ -174,11 +175,11 @@ def mydata(env: Env, ctx: Ctx, cmd: MyData) -> None:
     """Everything stored about the asker, privately (`reply` always answers the asker in private)."""
     assert ctx.person is not None and ctx.group is not None
     data = ctx.uow.privacy.person_export(ctx.person.id)
-    data["exported_at"] = ctx.now.isoformat()
     folder = Path(env.config.reports_dir) / "private"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"mydata-{ctx.person.id}-{ctx.now:%Y%m%dT%H%M%S}.json"
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    copy = {**data, "exported_at": ctx.now.isoformat()}
+    path.write_text(json.dumps(copy, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     path.chmod(0o600)
     text = t(
         ctx.lang,
@@ -202,7 +203,7 @@ def mydata(env: Env, ctx: Ctx, cmd: MyData) -> None:
     audit(ctx, "mydata", {})
 
 
-def _count_notes(data: dict[str, Any]) -> int:
-    return sum(bool(a.get("note")) for r in data["responses"] for a in r["answers"]) + sum(
-        bool(r.get("more")) for r in data["responses"]
+def _count_notes(data: PersonExport) -> int:
+    return sum(bool(a["note"]) for r in data["responses"] for a in r["answers"]) + sum(
+        bool(r["more"]) for r in data["responses"]
     )

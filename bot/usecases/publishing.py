@@ -30,7 +30,7 @@ def report_document(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, l
 
 def publish(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> None:
     """The weekly report of `rnd`, unless nobody was asked that week."""
-    if uow.rounds.round_status(rnd.id, group.id, env.clock.now())["expected"] == 0:
+    if uow.rounds.round_status(rnd.id, group.id, env.clock.now()).expected == 0:
         # Nobody was asked this week (no reporters yet, or the round began too late): a report of
         # "0 of 0" tells nobody anything, so the week is closed without one.
         log.info("%s %s: nobody was asked this week; no weekly report is sent", group.id, rnd.key)

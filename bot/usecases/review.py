@@ -42,10 +42,10 @@ def list_notes(env: Env, ctx: Ctx, cmd: ReviewList) -> None:
         t(
             ctx.lang,
             "cmd.review.line",
-            id=n["id"],
-            status=t(ctx.lang, f"review.{n['review']}"),
-            where=n["where"],
-            text=n["text"],
+            id=n.id,
+            status=t(ctx.lang, f"review.{n.review}"),
+            where=n.where,
+            text=n.text,
         )
         for n in notes
     ]

@@ -34,8 +34,8 @@ def status(env: Env, ctx: Ctx, cmd: Status) -> None:
         lines.append(t(lang, "cmd.status.next", phase=t(lang, "phase.open"), at=opens))
     else:
         st = ctx.uow.rounds.round_status(rnd.id, ctx.group.id, ctx.now)
-        expected = st["expected"]
-        done = st["done"]
+        expected = st.expected
+        done = st.done
         rate = round(100 * done / expected) if expected else 0
         lines.append(
             t(
@@ -46,13 +46,13 @@ def status(env: Env, ctx: Ctx, cmd: Status) -> None:
                 done=done,
                 expected=expected,
                 rate=rate,
-                late=st["late"],
+                late=st.late,
             )
         )
-        if st["missing"]:
-            lines.append(t(lang, "cmd.status.missing", names=", ".join(st["missing"])))
-        if st["paused"]:
-            lines.append(t(lang, "cmd.status.paused", names=", ".join(st["paused"])))
+        if st.missing:
+            lines.append(t(lang, "cmd.status.missing", names=", ".join(st.missing)))
+        if st.paused:
+            lines.append(t(lang, "cmd.status.paused", names=", ".join(st.paused)))
         nxt = [p for p in SCHEDULED_PHASES if phase_index(p) > phase_index(rnd.phase)]
         if nxt:
             at = phase_due_at(rnd.key, nxt[0], ctx.group.week_schedule(), ctx.group.tz)
@@ -197,7 +197,7 @@ def publish(env: Env, ctx: Ctx, cmd: Publish) -> None:
     rnd = named_round(env, ctx, cmd.week)
     if rnd is None:
         return
-    if rnd.phase == Phase.FINALISED and ctx.uow.rounds.round_status(rnd.id, ctx.group.id, ctx.now)["expected"] == 0:
+    if rnd.phase == Phase.FINALISED and ctx.uow.rounds.round_status(rnd.id, ctx.group.id, ctx.now).expected == 0:
         say(env, ctx, "cmd.publish.empty", week=str(rnd.key))
         return
     rnd = _step(env, ctx, cmd.week, Phase.FINALISED, Phase.PUBLISHED, "cmd.publish.not_final")

@@ -5,6 +5,8 @@ The row-to-record functions read by attribute name, so they take an ORM object o
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from typing import Any, cast
 
 from sqlalchemy import Row, Table, and_
@@ -16,6 +18,8 @@ from bot.domain.conversation_state import ConversationState
 from bot.domain.cycle import Phase, RoundKey
 from bot.domain.model import Person, Response, Round
 from storage.models import AnswerRow, PersonRow, PlaceRow, ResponseRow, RoundRow
+
+log = logging.getLogger(__name__)
 
 
 class SqlRepository:
@@ -60,13 +64,28 @@ def response_of(r: ResponseRow | Row[Any]) -> Response:
         r.round_id,
         r.person_id,
         r.status,
-        ConversationState.from_json(r.state or {}),
+        stored_state(r.id, r.state),
         r.version,
         r.snoozed_until,
         r.reminders,
         r.late,
         r.submitted_at,
     )
+
+
+def stored_state(response_id: int, data: object) -> ConversationState:
+    """A response's saved questionnaire; a malformed one is logged (its id, never its content) and read as a
+    fresh state, so one bad row does not fail every read of it (a group's tick reads due snoozes every minute)."""
+    if not data:
+        return ConversationState()
+    if isinstance(data, Mapping):
+        try:
+            return ConversationState.from_json(data)
+        except ValueError as e:
+            log.warning("response %s: stored state unreadable (%s), read as a fresh one", response_id, type(e).__name__)
+            return ConversationState()
+    log.warning("response %s: stored state is not an object, read as a fresh one", response_id)
+    return ConversationState()
 
 
 #: An answer's place as pictures, reports, trends and exports show it: only once a coordinator approved it.

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select, update
 
-from bot.domain.model import Area, Place
+from bot.domain.model import Area, Place, PlaceForReview
 from storage.models import ActionRow, AnswerRow, AreaRow, CandidateRow, GroupRow, PersonAreaRow, PersonRow, PlaceRow
 from storage.repositories.base import SqlRepository, norm
 from storage.repositories.statements import PLACES
@@ -88,7 +87,7 @@ class SqlGroups(SqlRepository):
                 row.review = "approved"
         return Place(row.id, row.area_id, row.name, row.lat, row.lon)
 
-    def places_for_review(self, group_id: str) -> list[dict[str, Any]]:
+    def places_for_review(self, group_id: str) -> list[PlaceForReview]:
         """Places reporters named or shared that wait for a coordinator: id, area, name, how many answers name
         them, and whether they came from a shared location."""
         q = (
@@ -99,10 +98,7 @@ class SqlGroups(SqlRepository):
             .group_by(PlaceRow.id, AreaRow.code)
             .order_by(PlaceRow.id)
         )
-        return [
-            {"id": p.id, "area": code, "name": p.name, "answers": int(n), "located": p.lat is not None}
-            for p, code, n in self.s.execute(q)
-        ]
+        return [PlaceForReview(p.id, code, p.name, int(n), p.lat is not None) for p, code, n in self.s.execute(q)]
 
     def rename_place(self, place_id: int, name: str) -> str:
         """Give an approved place a coordinator's name; when the area already has a place of that name, the two

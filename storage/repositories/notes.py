@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.domain.model import NoteForReview
 from storage.models import AnswerRow, AreaRow, ObservationRow, OutboxRow, PlaceRow, ResponseRow, RoundRow
 from storage.redaction import quote_pattern, redact
 from storage.repositories.base import SqlRepository
@@ -21,8 +21,8 @@ class SqlNotes(SqlRepository):
         super().__init__(session)
         self.groups = groups
 
-    def notes_for_review(self, round_id: int) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
+    def notes_for_review(self, round_id: int) -> list[NoteForReview]:
+        out: list[NoteForReview] = []
         q = (
             select(AnswerRow, AreaRow.code, PlaceRow.name)
             .join(ResponseRow, ResponseRow.id == AnswerRow.response_id)
@@ -33,13 +33,14 @@ class SqlNotes(SqlRepository):
         )
         for a, code, place in self.s.execute(q):
             where = f"{code}/{a.factor}" + (f"/{place}" if place else "")
-            out.append({"id": a.id * 2, "review": a.note_review, "where": where, "text": a.note})
+            out.append(NoteForReview(a.id * 2, a.note_review, where, a.note))
         for r in self.s.scalars(
             select(ResponseRow).where(
                 ResponseRow.round_id == round_id, ResponseRow.status == "submitted", ResponseRow.more_note.is_not(None)
             )
         ):
-            out.append({"id": r.id * 2 + 1, "review": r.more_review, "where": "–", "text": r.more_note})
+            if r.more_note is not None:  # as the query asks; the column is optional
+                out.append(NoteForReview(r.id * 2 + 1, r.more_review, "–", r.more_note))
         return out
 
     def set_note_review(self, round_id: int, ident: str, status: str) -> bool:

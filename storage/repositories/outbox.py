@@ -32,7 +32,7 @@ class SqlOutbox(SqlRepository):
         }
         self._core(ENQUEUE, values)
 
-    def claim_outbox(
+    def claim(
         self,
         platform: str,
         now: datetime,
@@ -67,7 +67,7 @@ class SqlOutbox(SqlRepository):
             self._core(_LEASE, {"ids": [r.id for r in taken], "b_until": lease_until, "b_by": claimer})
         return [OutboxItem(r.id, r.key, r.platform, r.address, r.ref, r.payload, r.attempts, r.status) for r in taken]
 
-    def outbox_sent(self, item_id: int, now: datetime, message_id: str | None) -> None:
+    def sent(self, item_id: int, now: datetime, message_id: str | None) -> None:
         """Mark a row sent and remember which platform message shows its ref (one UPDATE, one upsert).
 
         `claimed_by` stays: it tells which process delivered the row."""
@@ -75,7 +75,7 @@ class SqlOutbox(SqlRepository):
         if message_id is not None and ref:
             self._core(_REMEMBER_MESSAGE, {"platform": platform, "address": address, "ref": ref, "mid": message_id})
 
-    def outbox_retry(self, item_id: int, at: datetime, error: str, park_after: int, count: bool = True) -> bool:
+    def retry(self, item_id: int, at: datetime, error: str, park_after: int, count: bool = True) -> bool:
         """Schedule another attempt, or park the row after too many failures; True if parked.
 
         A rate limit (`count=False`) reschedules without counting as a failed attempt. A row that is no longer
@@ -97,7 +97,7 @@ class SqlOutbox(SqlRepository):
         row.next_attempt_at = at
         return False
 
-    def outbox_park(self, item_id: int, error: str) -> None:
+    def park(self, item_id: int, error: str) -> None:
         row = self.s.get(OutboxRow, item_id)
         assert row is not None
         if row.status != "pending":
@@ -106,7 +106,7 @@ class SqlOutbox(SqlRepository):
         row.status, row.last_error = "parked", mask_personal_data(error)[:2000]
         row.claimed_until = row.claimed_by = None
 
-    def outbox_release(self, item_ids: list[int], claimer: str) -> None:
+    def release(self, item_ids: list[int], claimer: str) -> None:
         """Give back claimed rows that were not tried (a rate limit stopped the batch, or the sender stopped)."""
         if item_ids:
             self.s.execute(
@@ -146,7 +146,7 @@ class SqlOutbox(SqlRepository):
     def parked_count(self) -> int:
         return int(self.s.scalar(select(func.count()).select_from(OutboxRow).where(OutboxRow.status == "parked")) or 0)
 
-    def outbox_counts(self) -> dict[str, int]:
+    def counts(self) -> dict[str, int]:
         rows = self.s.execute(select(OutboxRow.status, func.count()).group_by(OutboxRow.status))
         return {s: int(n) for s, n in rows}
 

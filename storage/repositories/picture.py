@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,7 +13,7 @@ from bot.domain.cycle import RoundKey
 from bot.domain.detection import HISTORY_WEEKS
 from bot.domain.effect import BEFORE_WEEKS, FOLLOW_WEEKS, level_change, pooled_level
 from bot.domain.factors import Factor
-from bot.domain.model import Round
+from bot.domain.model import Round, RoundStatus
 from bot.domain.picture import ActionFollowUp, AreaInfo, Note, Observation, PictureInput, Report, count_levels
 from storage.models import ActionRow, AnswerRow, AreaRow, ObservationRow, PlaceRow, ResponseRow, RoundRow
 from storage.repositories.base import APPROVED_PLACE, SqlRepository
@@ -70,7 +69,7 @@ class SqlPictures(SqlRepository):
         return out
 
     def picture_input(
-        self, group_id: str, group_name: str, rnd: Round, factors: list[Factor], threshold: int, status: dict[str, Any]
+        self, group_id: str, group_name: str, rnd: Round, factors: list[Factor], threshold: int, status: RoundStatus
     ) -> PictureInput:
         history_rows = list(
             self.s.scalars(
@@ -100,7 +99,6 @@ class SqlPictures(SqlRepository):
                 )
             )
         }
-        st = status
         notes: list[Note] = []
         q = (
             select(AnswerRow, AreaRow.code, PlaceRow.name, ResponseRow.organisation)
@@ -181,10 +179,10 @@ class SqlPictures(SqlRepository):
             history={},
             history_counts=history_counts,
             known_places=known,
-            expected=st["expected"],
-            responded=st["done"],
-            late=st["late"],
-            non_responders=st["missing"],
+            expected=status.expected,
+            responded=status.done,
+            late=status.late,
+            non_responders=list(status.missing),
             notes=notes,
             observations=obs,
             actions=follow,

@@ -10,6 +10,14 @@ from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.cycle import RoundKey
+from bot.domain.export import (
+    ExportedAnswer,
+    ExportedInvitation,
+    ExportedMessage,
+    ExportedObservation,
+    ExportedResponse,
+    PersonExport,
+)
 from storage.models import (
     AccountRow,
     ActionRow,
@@ -194,18 +202,18 @@ class SqlPrivacy(SqlRepository):
         )
         return list(self.s.scalars(_unapproved_unused(PlaceRow.id.in_(named), PlaceRow.id.not_in(others))))
 
-    def person_export(self, person_id: int) -> dict[str, Any]:
+    def person_export(self, person_id: int) -> PersonExport:
         """Everything stored about one person, for their own copy (a subject access request)."""
         p = self.s.get(PersonRow, person_id)
         assert p is not None
-        responses = []
+        responses: list[ExportedResponse] = []
         for resp, rnd in self.s.execute(
             select(ResponseRow, RoundRow)
             .join(RoundRow, RoundRow.id == ResponseRow.round_id)
             .where(ResponseRow.person_id == person_id)
             .order_by(RoundRow.year, RoundRow.week)
         ):
-            answers = [
+            answers: list[ExportedAnswer] = [
                 {"area": code, "factor": a.factor, "level": a.level, "place": place, "note": a.note}
                 for a, code, place in self.s.execute(
                     select(AnswerRow, AreaRow.code, PlaceRow.name)
@@ -227,7 +235,7 @@ class SqlPrivacy(SqlRepository):
                     "saved_questionnaire": resp.state or {},
                 }
             )
-        observations = [
+        observations: list[ExportedObservation] = [
             {"week": str(RoundKey(r.year, r.week)), "factor": o.factor, "text": o.text, "at": o.created_at.isoformat()}
             for o, r in self.s.execute(
                 select(ObservationRow, RoundRow)
@@ -245,12 +253,12 @@ class SqlPrivacy(SqlRepository):
                 .order_by(CandidateRow.id)
             )
         ]
-        invites = [
+        invites: list[ExportedInvitation] = [
             {"created_at": i.created_at.isoformat(), "used_at": i.used_at.isoformat() if i.used_at else None}
             for i in self.s.scalars(select(InviteRow).where(InviteRow.person_id == person_id))
         ]
         accounts = self.people.accounts_of(person_id)
-        messages = (
+        messages: list[ExportedMessage] = (
             [
                 {
                     "at": m.created_at.isoformat(),

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.domain.conversation_state import ConversationState
 from bot.domain.cycle import Phase, RoundKey
 from bot.domain.factors import Factor
-from bot.domain.model import AnswerIn, Response, Round
+from bot.domain.model import AnswerIn, LastAnswer, NoteForReview, Response, Round, RoundStatus
 from bot.domain.picture import PictureInput, Report
 from storage.models import AnswerRow, AreaRow, PersonRow, PlaceRow, ResponseRow, RoundRow
 from storage.repositories.base import SqlRepository, response_of, round_of
@@ -176,7 +176,7 @@ class SqlRounds(SqlRepository):
             self._core(INSERT_ANSWERS, rows)
         self._core(SET_MORE, {"b_id": response_id, "b_more": more})
 
-    def last_submitted_answers(self, group_id: str, key: RoundKey, person_id: int) -> dict[str, dict[str, Any]] | None:
+    def last_submitted_answers(self, group_id: str, key: RoundKey, person_id: int) -> dict[str, LastAnswer] | None:
         prev = key.prev()
         row = self.s.scalar(
             select(ResponseRow)
@@ -191,7 +191,7 @@ class SqlRounds(SqlRepository):
         )
         if row is None:
             return None
-        out: dict[str, dict[str, Any]] = {}
+        out: dict[str, LastAnswer] = {}
         q = (
             select(AnswerRow, AreaRow.code, PlaceRow.name)
             .join(AreaRow, AreaRow.id == AnswerRow.area_id)
@@ -199,13 +199,10 @@ class SqlRounds(SqlRepository):
             .where(AnswerRow.response_id == row.id)
         )
         for a, code, place in self.s.execute(q):
-            d: dict[str, Any] = {"level": a.level}
-            if place:
-                d["place"] = place
-            out[f"{code}|{a.factor}"] = d
+            out[f"{code}|{a.factor}"] = {"level": a.level, "place": place} if place else {"level": a.level}
         return out
 
-    def round_status(self, round_id: int, group_id: str, now: datetime) -> dict[str, Any]:
+    def round_status(self, round_id: int, group_id: str, now: datetime) -> RoundStatus:
         rows = self.s.execute(
             select(ResponseRow, PersonRow)
             .outerjoin(PersonRow, PersonRow.id == ResponseRow.person_id)
@@ -224,7 +221,7 @@ class SqlRounds(SqlRepository):
         for p in self.people.persons(group_id):
             if p.is_paused(now):
                 paused.append(p.name)
-        return {"expected": expected, "done": done, "late": late, "missing": sorted(missing), "paused": paused}
+        return RoundStatus(expected, done, late, tuple(sorted(missing)), tuple(paused))
 
     # ------------------------------------------------------------ read whole, and the notes
 
@@ -237,7 +234,7 @@ class SqlRounds(SqlRepository):
     def _reports(self, round_ids: list[int]) -> dict[int, list[Report]]:
         return self.pictures.reports(round_ids)
 
-    def notes_for_review(self, round_id: int) -> list[dict[str, Any]]:
+    def notes_for_review(self, round_id: int) -> list[NoteForReview]:
         return self.notes.notes_for_review(round_id)
 
     def set_note_review(self, round_id: int, ident: str, status: str) -> bool:

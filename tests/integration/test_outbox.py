@@ -37,7 +37,7 @@ def enqueue(bot: Bot, n: int) -> None:
 
 def counts(bot: Bot) -> dict[str, int]:
     with bot.app.services.unit() as uow:
-        return uow.outbox.outbox_counts()
+        return uow.outbox.counts()
 
 
 def test_rate_limit_holds_the_platform_and_parks_nothing(bot: Bot) -> None:

@@ -102,7 +102,7 @@ def phase_steps(bot: Bot) -> list[tuple[datetime, str, str]]:
 
 def state(bot: Bot) -> tuple[int, dict[RoundKey, Phase], int]:
     with bot.app.services.unit() as uow:
-        total = sum(uow.outbox.outbox_counts().values())
+        total = sum(uow.outbox.counts().values())
     return total, stored_phases(bot), len(phase_steps(bot))
 
 

@@ -78,8 +78,8 @@ def seed(app: App, now: datetime) -> dict[str, int]:
                 uow.rounds.save_response(resp.id, resp.version, ConversationState(), "submitted", None, False, at, at)
             if key == WEEKS[-1]:
                 for n in uow.rounds.notes_for_review(rnd.id):
-                    if n["text"] == APPROVED_NOTE:
-                        assert uow.rounds.set_note_review(rnd.id, str(n["id"]), "approved")
+                    if n.text == APPROVED_NOTE:
+                        assert uow.rounds.set_note_review(rnd.id, str(n.id), "approved")
             if key.week in (41, 45):
                 first = key.week == 41
                 area_code, place, factor = (

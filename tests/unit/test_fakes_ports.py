@@ -46,7 +46,7 @@ def test_commit_keeps_and_leaving_without_commit_rolls_back() -> None:
         assert storage.db.tables.groups["g"].name == "G" and uow.groups.areas("g") == []
         uow.outbox.enqueue("k", "console", "anna", None, {"text": "hej"}, NOW)
     with storage.unit() as uow:
-        assert uow.outbox.outbox_counts() == {}
+        assert uow.outbox.counts() == {}
 
 
 def test_units_of_work_that_overlap_keep_each_others_rows_and_clash_on_the_same_row() -> None:
@@ -63,7 +63,7 @@ def test_units_of_work_that_overlap_keep_each_others_rows_and_clash_on_the_same_
         outer.commit()  # its message goes over what the inner unit committed
         assert outer.groups.areas("g") == [] and outer.audit.mark_event_processed("console", "e1", NOW) is False
     with storage.unit() as uow:
-        assert uow.outbox.outbox_counts() == {"pending": 1}
+        assert uow.outbox.counts() == {"pending": 1}
         assert storage.db.tables.groups["g"].name == "Inner"
     with storage.unit() as outer:
         outer.groups.upsert_group("g", "Outer")

@@ -84,8 +84,8 @@ def test_reporter_add_list_remove_and_pause(bot: Bot) -> None:
         rnd = uow.rounds.recent_rounds("tbg", 1)[0]
         st = uow.rounds.round_status(rnd.id, "tbg", bot.clock.now())
         log = uow.audit.audit_log("tbg")
-    assert st["missing"] == ["Anna Andersson", "Dana Dahl"]
-    assert st["paused"] == ["Bo Berg"]
+    assert st.missing == ("Anna Andersson", "Dana Dahl")
+    assert st.paused == ("Bo Berg",)
     assert {a for _, _, actor, a, _ in log if actor == "Sara Samordnare"} >= {
         "reporter_add",
         "pause",

@@ -49,10 +49,10 @@ def test_the_batching_repositories_are_there_for_the_batch_only(unit_of_work: Sq
         person = uow.people.person_by_account("console", "anna")
         assert person is not None and [a.code for a in uow.people.person_areas(person.id)] == ["C"]
         uow.outbox.enqueue("k1", "console", "anna", None, {"text": "hej"}, NOW)
-        assert uow.outbox.outbox_counts() == {}  # held back
+        assert uow.outbox.counts() == {}  # held back
         uow.end_batch()
         assert type(uow.rounds) is SqlRounds and type(uow.outbox) is SqlOutbox
-        assert uow.outbox.outbox_counts() == {"pending": 1}
+        assert uow.outbox.counts() == {"pending": 1}
         uow.end_batch()  # without a batch: nothing to do
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from bot.domain.conversation_state import ConversationState
 from bot.domain.cycle import Phase, RoundKey
-from bot.domain.model import AnswerIn
+from bot.domain.model import AnswerIn, PlaceForReview, RoundStatus
 from bot.domain.statistics import PoliceEvent, StatRecord
 from bot.ports import UnitOfWork
 from storage.db import make_session_factory, open_engine
@@ -93,9 +93,7 @@ def test_groups_people_and_places(storage: Units) -> None:
         kiosk = uow.groups.get_or_create_place(area, "Ny  kiosk", NOW)
         assert uow.groups.get_or_create_place(area, "ny kiosk", NOW).id == kiosk.id and kiosk.name == "Ny kiosk"
         assert [p.name for p in uow.groups.places(area)] == ["Stortorget"]  # the typed one waits for review
-        assert uow.groups.places_for_review("g") == [
-            {"id": kiosk.id, "area": "a", "name": "Ny kiosk", "answers": 0, "located": False}
-        ]
+        assert uow.groups.places_for_review("g") == [PlaceForReview(kiosk.id, "a", "Ny kiosk", 0, False)]
         assert uow.groups.set_place_review("g", torget.id, "rejected") is None  # configured: changed in the file
         assert uow.groups.set_place_review("other", kiosk.id, "approved") is None
         assert uow.groups.set_place_review("g", kiosk.id, "approved") == "Ny kiosk"
@@ -122,19 +120,19 @@ def test_rounds_responses_and_answers(storage: Units) -> None:
             uow.rounds.save_response(resp.id, 0, ConversationState(), "submitted", None, False, NOW, NOW)
         uow.rounds.replace_answers(resp.id, [AnswerIn(area, "klotter", 2, None, "Klotter på väggen")], "Mer")
         notes = uow.rounds.notes_for_review(rnd.id)
-        assert [(n["review"], n["where"], n["text"]) for n in notes] == [
+        assert [(n.review, n.where, n.text) for n in notes] == [
             ("pending", "a/klotter", "Klotter på väggen"),
             ("pending", "–", "Mer"),
         ]
-        assert uow.rounds.set_note_review(rnd.id, str(notes[0]["id"]), "approved")
+        assert uow.rounds.set_note_review(rnd.id, str(notes[0].id), "approved")
         assert not uow.rounds.set_note_review(rnd.id, "999", "approved") and not uow.rounds.set_note_review(
             rnd.id, "x", "approved"
         )
         torget = uow.groups.get_or_create_place(area, "Torget", NOW, configured=True).id
         uow.rounds.replace_answers(resp.id, [AnswerIn(area, "klotter", 3, torget, "Klotter på väggen")], "Mer")
-        assert [n["review"] for n in uow.rounds.notes_for_review(rnd.id)] == ["approved", "pending"]  # kept
-        assert uow.rounds.edit_note(rnd.id, str(notes[1]["id"]), "Mer, utan namn")
-        assert [n["review"] for n in uow.rounds.notes_for_review(rnd.id)] == ["approved", "approved"]
+        assert [n.review for n in uow.rounds.notes_for_review(rnd.id)] == ["approved", "pending"]  # kept
+        assert uow.rounds.edit_note(rnd.id, str(notes[1].id), "Mer, utan namn")
+        assert [n.review for n in uow.rounds.notes_for_review(rnd.id)] == ["approved", "approved"]
         other = uow.rounds.get_or_create_response(rnd.id, bo, "Org2", NOW)
         uow.rounds.save_response(other.id, 0, ConversationState(), "snoozed", NOW, False, None, NOW)
         uow.rounds.set_reminders(other.id, 2)
@@ -142,7 +140,7 @@ def test_rounds_responses_and_answers(storage: Units) -> None:
         assert [(r.person_id, w.id) for r, w in uow.rounds.due_snoozes("g", NOW)] == [(bo, rnd.id)]
         assert uow.rounds.due_snoozes("g", NOW - timedelta(seconds=1)) == []
         status = uow.rounds.round_status(rnd.id, "g", NOW)
-        assert status == {"expected": 2, "done": 1, "late": 0, "missing": ["Bo"], "paused": []}
+        assert status == RoundStatus(expected=2, done=1, late=0, missing=("Bo",), paused=())
         nxt = uow.rounds.create_round("g", W47.next(), NOW)
         assert uow.rounds.last_submitted_answers("g", nxt.key, anna) == {"a|klotter": {"level": 3, "place": "Torget"}}
         assert uow.rounds.last_submitted_answers("g", nxt.key, bo) is None
@@ -172,21 +170,21 @@ def test_outbox_claims_in_order_per_chat(storage: Units) -> None:
         uow.outbox.enqueue("k0", "console", "anna", None, {"text": "again"}, NOW)  # the same key: ignored
         uow.commit()
     with storage() as uow:
-        first = uow.outbox.claim_outbox("console", NOW, 1, lease_until=NOW + timedelta(minutes=2), claimer="x")
+        first = uow.outbox.claim("console", NOW, 1, lease_until=NOW + timedelta(minutes=2), claimer="x")
         assert [(i.key, i.payload) for i in first] == [("k0", {"text": "m0"})]
         # k2 waits for k0 to the same chat; k1 goes
-        assert [i.key for i in uow.outbox.claim_outbox("console", NOW, 10, claimer="y")] == ["k1"]
-        uow.outbox.outbox_sent(first[0].id, NOW, "msg-0")
+        assert [i.key for i in uow.outbox.claim("console", NOW, 10, claimer="y")] == ["k1"]
+        uow.outbox.sent(first[0].id, NOW, "msg-0")
         assert uow.outbox.message_id_for("console", "anna", "ref0") == "msg-0"
         assert uow.outbox.ref_for_message("console", "anna", "msg-0") == "ref0"
         later = NOW + timedelta(minutes=5)
-        (k2,) = uow.outbox.claim_outbox("console", later, 10, address="anna", claimer="z")
-        assert not uow.outbox.outbox_retry(k2.id, later, "boom", park_after=2)
-        assert uow.outbox.outbox_retry(k2.id, later, "boom 070-123 45 67", park_after=2)  # parked
+        (k2,) = uow.outbox.claim("console", later, 10, address="anna", claimer="z")
+        assert not uow.outbox.retry(k2.id, later, "boom", park_after=2)
+        assert uow.outbox.retry(k2.id, later, "boom 070-123 45 67", park_after=2)  # parked
         assert uow.outbox.parked_messages() == [("console", "anna", "Anna", "boom [telefon]")]
-        assert uow.outbox.outbox_counts() == {"sent": 1, "pending": 1, "parked": 1}
+        assert uow.outbox.counts() == {"sent": 1, "pending": 1, "parked": 1}
         assert uow.outbox.parked_count() == 1
-        uow.outbox.outbox_release([first[0].id], "x")  # sent: stays sent
+        uow.outbox.release([first[0].id], "x")  # sent: stays sent
 
 
 def test_meeting_votes_decisions_audit_and_statistics(storage: Units) -> None:
@@ -259,15 +257,15 @@ def test_forget_export_and_retention(storage: Units) -> None:
         done = uow.privacy.forget_person(anna, "(raderad)")
         assert done == {"accounts": 1, "responses": 1, "audit": 1, "messages": 1, "places": 1}
         assert uow.people.person_by_account("console", "anna") is None
-        assert uow.outbox.outbox_counts() == {"pending": 1}
-        assert [n["text"] for n in uow.rounds.notes_for_review(rnd.id)] == [f"Note by {bo} here"]
+        assert uow.outbox.counts() == {"pending": 1}
+        assert [n.text for n in uow.rounds.notes_for_review(rnd.id)] == [f"Note by {bo} here"]
         assert [actor for _, _, actor, _, _ in uow.audit.audit_log("g")] == ["(raderad)"]
-        assert uow.rounds.round_status(rnd.id, "g", NOW)["done"] == 2  # the levels stay
+        assert uow.rounds.round_status(rnd.id, "g", NOW).done == 2  # the levels stay
         uow.commit()
     with storage() as uow:
-        (quote,) = uow.outbox.claim_outbox("console", NOW, 10)
+        (quote,) = uow.outbox.claim("console", NOW, 10)
         assert quote.payload == {"text": "[…], said (raderad)"}
-        uow.outbox.outbox_sent(quote.id, NOW, None)
+        uow.outbox.sent(quote.id, NOW, None)
         done = uow.privacy.purge_notes("g", W47.next(), NOW + timedelta(seconds=1))
         assert done == {"notes": 1, "drafts": 1, "messages": 1, "places": 0}  # Bo's saved questionnaire
         assert uow.privacy.purge_notes("g", W47.next(), NOW + timedelta(seconds=1))["notes"] == 0  # idempotent

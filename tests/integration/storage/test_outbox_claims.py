@@ -44,7 +44,7 @@ def enqueue(bot: Bot, rows: list[tuple[str, str]]) -> None:
 
 def counts(bot: Bot) -> dict[str, int]:
     with bot.app.services.unit() as uow:
-        return uow.outbox.outbox_counts()
+        return uow.outbox.counts()
 
 
 def test_four_drainers_in_two_processes_send_every_row_once_and_each_chat_in_order(bot: Bot) -> None:
@@ -87,7 +87,7 @@ def test_a_crashed_claimers_rows_come_back_after_the_lease(bot: Bot) -> None:
     enqueue(bot, [("a", "one"), ("b", "two")])
     now = bot.clock.now()
     with bot.app.services.unit() as uow:  # a drainer claims both rows, then dies before sending
-        claimed = uow.outbox.claim_outbox("console", now, 10, None, now + timedelta(seconds=120), "dead:1")
+        claimed = uow.outbox.claim("console", now, 10, None, now + timedelta(seconds=120), "dead:1")
         uow.commit()
     assert len(claimed) == 2
     sender = SlowSender(0)

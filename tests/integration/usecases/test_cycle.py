@@ -95,7 +95,7 @@ def steps_of(bot: Bot, key: RoundKey) -> list[tuple[datetime, Phase]]:
 
 def outbox_total(bot: Bot) -> int:
     with bot.app.services.unit() as uow:
-        return sum(uow.outbox.outbox_counts().values())
+        return sum(uow.outbox.counts().values())
 
 
 def snapshot(bot: Bot) -> tuple[int, dict[RoundKey, Phase], int, int]:

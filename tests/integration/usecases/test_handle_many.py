@@ -135,8 +135,8 @@ def test_a_place_named_in_a_batch_waits_for_review_and_is_offered_once_approved(
     assert "Nytt torg" not in where.data["places"]
     with bot.app.services.unit() as uow:
         (waiting,) = uow.groups.places_for_review("tbg")
-    assert waiting["name"] == "Nytt torg"
-    bot.cmd("sara", f"granska godkänn P{waiting['id']}")
+    assert waiting.name == "Nytt torg"
+    bot.cmd("sara", f"granska godkänn P{waiting.id}")
     assert "Nytt torg" in bot.cmd("bo", "rapport")[-1].data["places"]
 
 

@@ -195,7 +195,7 @@ def test_shared_location_becomes_the_place(bot: Bot) -> None:
     assert rep[0].place is None  # a shared location waits for a coordinator, like a typed place
     with bot.app.services.unit() as uow:
         (waiting,) = uow.groups.places_for_review("tbg")
-    assert waiting["name"] == "Delad position 55.375, 13.157"  # about 100 m, never the raw fix
+    assert waiting.name == "Delad position 55.375, 13.157"  # about 100 m, never the raw fix
 
 
 def test_several_areas_are_asked_per_area(bot: Bot) -> None:

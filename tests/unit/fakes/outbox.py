@@ -25,7 +25,7 @@ class FakeOutbox(FakeRepository):
     def _ordered(self) -> list[OutboxRow]:
         return sorted(self.t.outbox.values(), key=lambda r: r.id)
 
-    def claim_outbox(
+    def claim(
         self,
         platform: str,
         now: datetime,
@@ -57,13 +57,13 @@ class FakeOutbox(FakeRepository):
             for r in taken
         ]
 
-    def outbox_sent(self, item_id: int, now: datetime, message_id: str | None) -> None:
+    def sent(self, item_id: int, now: datetime, message_id: str | None) -> None:
         r = self.t.outbox[item_id]
         r.status, r.sent_at, r.attempts, r.claimed_until = "sent", now, r.attempts + 1, None
         if message_id is not None and r.ref:
             self.t.message_refs[(r.platform, r.address, r.ref)] = message_id
 
-    def outbox_retry(self, item_id: int, at: datetime, error: str, park_after: int, count: bool = True) -> bool:
+    def retry(self, item_id: int, at: datetime, error: str, park_after: int, count: bool = True) -> bool:
         r = self.t.outbox[item_id]
         if r.status != "pending":
             return False
@@ -80,7 +80,7 @@ class FakeOutbox(FakeRepository):
         r.next_attempt_at = at
         return False
 
-    def outbox_park(self, item_id: int, error: str) -> None:
+    def park(self, item_id: int, error: str) -> None:
         r = self.t.outbox[item_id]
         if r.status != "pending":
             return
@@ -88,7 +88,7 @@ class FakeOutbox(FakeRepository):
         r.status, r.last_error = "parked", mask_personal_data(error)[:2000]
         r.claimed_until = r.claimed_by = None
 
-    def outbox_release(self, item_ids: list[int], claimer: str) -> None:
+    def release(self, item_ids: list[int], claimer: str) -> None:
         for i in item_ids:
             r = self.t.outbox.get(i)
             if r is not None and r.claimed_by == claimer and r.status == "pending":
@@ -116,5 +116,5 @@ class FakeOutbox(FakeRepository):
     def parked_count(self) -> int:
         return sum(1 for r in self.t.outbox.values() if r.status == "parked")
 
-    def outbox_counts(self) -> dict[str, int]:
+    def counts(self) -> dict[str, int]:
         return dict(Counter(r.status for r in self.t.outbox.values()))

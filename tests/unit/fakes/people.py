@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from bot.domain.model import Area, Person, Place
+from bot.domain.model import Area, Person, Place, PlaceForReview
 from tests.unit.fakes.tables import AreaRow, GroupRow, InviteRow, PersonRow, PlaceRow, Tables, norm
 
 
@@ -95,14 +94,14 @@ class FakeGroups(FakeRepository):
                 row.review = "approved"
         return Place(row.id, row.area_id, row.name, row.lat, row.lon)
 
-    def places_for_review(self, group_id: str) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
+    def places_for_review(self, group_id: str) -> list[PlaceForReview]:
+        out: list[PlaceForReview] = []
         for p in sorted(self.t.places.values(), key=lambda p: p.id):
             area = self.t.areas[p.area_id]
             if area.group_id != group_id or p.review != "pending":
                 continue
             n = sum(1 for a in self.t.answers.values() if a.place_id == p.id)
-            out.append({"id": p.id, "area": area.code, "name": p.name, "answers": n, "located": p.lat is not None})
+            out.append(PlaceForReview(p.id, area.code, p.name, n, p.lat is not None))
         return out
 
     def rename_place(self, place_id: int, name: str) -> str:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from typing import Any
 
 from bot.domain.cycle import RoundKey
 from bot.domain.detection import HISTORY_WEEKS
 from bot.domain.effect import BEFORE_WEEKS, FOLLOW_WEEKS, level_change, pooled_level
 from bot.domain.factors import Factor
-from bot.domain.model import Round
+from bot.domain.model import Round, RoundStatus
 from bot.domain.picture import ActionFollowUp, AreaInfo, Note, Observation, PictureInput, Report, count_levels
 from tests.unit.fakes.people import FakeGroups
 from tests.unit.fakes.tables import AnswerRow, Tables
@@ -75,7 +74,7 @@ def picture_input(
     rnd: Round,
     factors: list[Factor],
     threshold: int,
-    status: dict[str, Any],
+    status: RoundStatus,
 ) -> PictureInput:
     this_number = rnd.key.year * 100 + rnd.key.week
     earlier = sorted(
@@ -139,10 +138,10 @@ def picture_input(
         history={},
         history_counts=history_counts,
         known_places=known,
-        expected=status["expected"],
-        responded=status["done"],
-        late=status["late"],
-        non_responders=status["missing"],
+        expected=status.expected,
+        responded=status.done,
+        late=status.late,
+        non_responders=list(status.missing),
         notes=_notes(t, rnd),
         observations=obs,
         actions=follow,

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from bot.domain.cycle import RoundKey
+from bot.domain.export import (
+    ExportedAnswer,
+    ExportedInvitation,
+    ExportedMessage,
+    ExportedObservation,
+    ExportedResponse,
+    PersonExport,
+)
 from storage.redaction import distinctive, quote_pattern, redact, replace_name
 from tests.unit.fakes.people import FakePeople, FakeRepository
 from tests.unit.fakes.tables import Tables, as_json
@@ -155,13 +162,13 @@ class FakePrivacy(FakeRepository):
         named = {a.place_id for a in self.t.answers.values() if a.response_id in theirs and a.place_id is not None}
         return self._unapproved_unused(named - others)
 
-    def person_export(self, person_id: int) -> dict[str, Any]:
+    def person_export(self, person_id: int) -> PersonExport:
         p = self.t.persons[person_id]
-        responses = []
+        responses: list[ExportedResponse] = []
         mine = [r for r in self.t.responses.values() if r.person_id == person_id]
         for resp in sorted(mine, key=lambda r: self.t.rounds[r.round_id].number):
             rnd = self.t.rounds[resp.round_id]
-            answers = []
+            answers: list[ExportedAnswer] = []
             for a in sorted(self.t.answers.values(), key=lambda a: a.id):
                 if a.response_id != resp.id:
                     continue
@@ -187,7 +194,7 @@ class FakePrivacy(FakeRepository):
                     "saved_questionnaire": as_json(resp.state or {}),
                 }
             )
-        observations = [
+        observations: list[ExportedObservation] = [
             {
                 "week": str(RoundKey(self.t.rounds[o.round_id].year, self.t.rounds[o.round_id].week)),
                 "factor": o.factor,
@@ -200,13 +207,13 @@ class FakePrivacy(FakeRepository):
         votes = [
             c.title for c in sorted(self.t.candidates.values(), key=lambda c: c.id) if (c.id, person_id) in self.t.votes
         ]
-        invites = [
+        invites: list[ExportedInvitation] = [
             {"created_at": i.created_at.isoformat(), "used_at": i.used_at.isoformat() if i.used_at else None}
             for i in self.t.invites.values()
             if i.person_id == person_id
         ]
         accounts = self.people.accounts_of(person_id)
-        messages = [
+        messages: list[ExportedMessage] = [
             {
                 "at": m.created_at.isoformat(),
                 "platform": m.platform,

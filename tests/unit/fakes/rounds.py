@@ -4,12 +4,11 @@ tests/unit/fakes/picture.py."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from bot.domain.conversation_state import ConversationState
 from bot.domain.cycle import Phase, RoundKey
 from bot.domain.factors import Factor
-from bot.domain.model import AnswerIn, Response, Round
+from bot.domain.model import AnswerIn, LastAnswer, NoteForReview, Response, Round, RoundStatus
 from bot.domain.picture import PictureInput
 from storage.redaction import quote_pattern, redact
 from tests.unit.fakes.people import FakeGroups, FakePeople, FakeRepository
@@ -161,7 +160,7 @@ class FakeRounds(FakeRepository):
             resp.more_review = "pending"
         resp.more_note = more
 
-    def last_submitted_answers(self, group_id: str, key: RoundKey, person_id: int) -> dict[str, dict[str, Any]] | None:
+    def last_submitted_answers(self, group_id: str, key: RoundKey, person_id: int) -> dict[str, LastAnswer] | None:
         prev = key.prev()
         rnd = self._round(group_id, prev)
         if rnd is None:
@@ -169,18 +168,16 @@ class FakeRounds(FakeRepository):
         row = self._response(rnd.id, person_id)
         if row is None or row.status != "submitted":
             return None
-        out: dict[str, dict[str, Any]] = {}
+        out: dict[str, LastAnswer] = {}
         for a in sorted(self.t.answers.values(), key=lambda a: a.id):
             if a.response_id != row.id:
                 continue
-            d: dict[str, Any] = {"level": a.level}
             place = self.t.places.get(a.place_id) if a.place_id else None
-            if place:
-                d["place"] = place.name
+            d: LastAnswer = {"level": a.level, "place": place.name} if place else {"level": a.level}
             out[f"{self.t.areas[a.area_id].code}|{a.factor}"] = d
         return out
 
-    def round_status(self, round_id: int, group_id: str, now: datetime) -> dict[str, Any]:
+    def round_status(self, round_id: int, group_id: str, now: datetime) -> RoundStatus:
         expected = done = late = 0
         missing: list[str] = []
         for resp in sorted(self.t.responses.values(), key=lambda r: r.id):
@@ -193,8 +190,8 @@ class FakeRounds(FakeRepository):
                 late += int(resp.late)
             elif person is not None:
                 missing.append(person.name)
-        paused = [p.name for p in self.people.persons(group_id) if p.is_paused(now)]
-        return {"expected": expected, "done": done, "late": late, "missing": sorted(missing), "paused": paused}
+        paused = tuple(p.name for p in self.people.persons(group_id) if p.is_paused(now))
+        return RoundStatus(expected, done, late, tuple(sorted(missing)), paused)
 
     def picture_input(
         self, group_id: str, group_name: str, rnd: Round, factors: list[Factor], threshold: int, now: datetime
@@ -204,19 +201,19 @@ class FakeRounds(FakeRepository):
 
     # ------------------------------------------------------------ notes and observations
 
-    def notes_for_review(self, round_id: int) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
+    def notes_for_review(self, round_id: int) -> list[NoteForReview]:
+        out: list[NoteForReview] = []
         submitted = {r.id for r in self.t.responses.values() if r.round_id == round_id and r.status == "submitted"}
         for a in sorted(self.t.answers.values(), key=lambda a: a.id):
             if a.response_id not in submitted or a.note is None:
                 continue
             place = self.t.places.get(a.place_id) if a.place_id else None
             where = f"{self.t.areas[a.area_id].code}/{a.factor}" + (f"/{place.name}" if place else "")
-            out.append({"id": a.id * 2, "review": a.note_review, "where": where, "text": a.note})
+            out.append(NoteForReview(a.id * 2, a.note_review, where, a.note))
         for rid in sorted(submitted):
             r = self.t.responses[rid]
             if r.more_note is not None:
-                out.append({"id": r.id * 2 + 1, "review": r.more_review, "where": "–", "text": r.more_note})
+                out.append(NoteForReview(r.id * 2 + 1, r.more_review, "–", r.more_note))
         return out
 
     def _note_owner(self, round_id: int, ident: str) -> tuple[ResponseRow, AnswerRow | None] | None:

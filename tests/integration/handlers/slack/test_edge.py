@@ -88,7 +88,7 @@ def test_forged_unsigned_and_stale_requests_change_nothing(tmp_path: Path) -> No
             status, _ = await w.post(rq.event_callback(event, forge=forge))
             assert status == 401, forge
         with w.app.services.unit() as uow:
-            assert uow.outbox.outbox_counts() == {}
+            assert uow.outbox.counts() == {}
         assert w.fake.calls_to("chat.postEphemeral") == [] and w.fake.calls_to("chat.postMessage") == []
 
     run_workspace(tmp_path, body)
@@ -234,7 +234,7 @@ def test_rate_limits_and_server_errors_lose_and_repeat_nothing(tmp_path: Path) -
         for user in (KIM, SARA):  # nobody to ask: they have no areas; only Anna and Bo get the questionnaire
             assert not any(w.block_text(m).startswith("Hej") for m in w.messages(user))
         with w.app.services.unit() as uow:
-            counts = uow.outbox.outbox_counts()
+            counts = uow.outbox.counts()
         assert counts.get("pending", 0) == 0 and counts.get("parked", 0) == 0
 
     run_workspace(tmp_path, body, check_errors=False)
@@ -256,7 +256,7 @@ def test_a_command_in_a_channel_without_the_bot_is_answered_in_a_direct_message(
         await w.command(SARA, "help", channel="C0NOBOTHERE")
         assert "/est" in w.last(SARA)["text"]  # in her direct chat with the bot instead
         with w.app.services.unit() as uow:
-            assert uow.outbox.outbox_counts().get("parked", 0) == 0
+            assert uow.outbox.counts().get("parked", 0) == 0
 
     run_workspace(tmp_path, body, check_errors=False)
 
@@ -300,7 +300,7 @@ def test_the_reminder_is_a_new_direct_message_that_notifies(tmp_path: Path) -> N
         assert w.block_text(after[-2]).startswith("Påminnelse") and w.block_text(after[-1]).startswith("Hej Bo!")
         assert any(w.block_text(m).startswith("Påminnelse") for m in w.messages(ANNA))  # started, not sent
         with w.app.services.unit() as uow:
-            assert uow.outbox.outbox_counts().get("pending", 0) == 0
+            assert uow.outbox.counts().get("pending", 0) == 0
 
     run_workspace(tmp_path, body)
 

@@ -60,7 +60,7 @@ class Rig:
 
     def counts(self) -> dict[str, int]:
         with self.app.services.unit() as uow:
-            return uow.outbox.outbox_counts()
+            return uow.outbox.counts()
 
 
 def run(tmp_path: Path, body: Callable[[Rig], Awaitable[None]], read_timeout: float | None = None) -> None:
