@@ -34,6 +34,7 @@ def main() -> int:
     print("\n".join(pics))
     sections += [bench_picture.SECTION.format(table="\n".join([bench_picture.HEADER, *pics]))]
     sections += [county.markdown(county.run(groups=4, trace_groups=0) if quick else county.run())]
+    sections += [(ROOT / "bench" / "COMPARISONS.md").read_text(encoding="utf-8")]  # A/B records (bench/ab.py)
     bench_detection.main()
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
