@@ -4,7 +4,8 @@ JSON file: JSON-ready mappings, typed by name so the core reads known keys."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TypedDict
+from datetime import datetime
+from typing import Any, Protocol, TypedDict
 
 
 class ExportedPerson(TypedDict):
@@ -73,3 +74,41 @@ class PersonExport(TypedDict):
     votes: list[str]  # titles of the candidates they voted for
     invitations: list[ExportedInvitation]
     messages: list[ExportedMessage]
+
+
+class PersonFields(Protocol):
+    """What a stored person has that the export shows (a row of storage, or of its in-memory fake)."""
+
+    name: str
+    group_id: str
+    organisation: str
+    role: str
+    language: str
+    active: bool
+    receives_report: bool
+    paused_until: datetime | None
+
+
+def exported_person(p: PersonFields) -> ExportedPerson:
+    return {
+        "name": p.name,
+        "group": p.group_id,
+        "organisation": p.organisation,
+        "role": p.role,
+        "language": p.language,
+        "active": p.active,
+        "receives_report": p.receives_report,
+        "paused_until": p.paused_until.isoformat() if p.paused_until else None,
+    }
+
+
+def exported_message(at: datetime, platform: str, status: str, payload: Mapping[str, Any] | None) -> ExportedMessage:
+    """A message sent to the person: its text and the names of its files, as the outbox keeps it."""
+    payload = payload or {}
+    return {
+        "at": at.isoformat(),
+        "platform": platform,
+        "status": status,
+        "text": payload.get("text", ""),
+        "attachments": [a.get("filename") for a in payload.get("attachments", ())],
+    }

@@ -13,6 +13,8 @@ from bot.domain.export import (
     ExportedObservation,
     ExportedResponse,
     PersonExport,
+    exported_message,
+    exported_person,
 )
 from storage.redaction import distinctive, quote_pattern, redact, replace_name
 from tests.unit.fakes.people import FakePeople, FakeRepository
@@ -214,27 +216,12 @@ class FakePrivacy(FakeRepository):
         ]
         accounts = self.people.accounts_of(person_id)
         messages: list[ExportedMessage] = [
-            {
-                "at": m.created_at.isoformat(),
-                "platform": m.platform,
-                "status": m.status,
-                "text": (m.payload or {}).get("text", ""),
-                "attachments": [a.get("filename") for a in (m.payload or {}).get("attachments", ())],
-            }
+            exported_message(m.created_at, m.platform, m.status, m.payload)
             for m in sorted(self.t.outbox.values(), key=lambda m: m.id)
             if to_accounts(m.platform, m.address, accounts)
         ]
         return {
-            "person": {
-                "name": p.name,
-                "group": p.group_id,
-                "organisation": p.organisation,
-                "role": p.role,
-                "language": p.language,
-                "active": p.active,
-                "receives_report": p.receives_report,
-                "paused_until": p.paused_until.isoformat() if p.paused_until else None,
-            },
+            "person": exported_person(p),
             "areas": [a.code for a in self.people.person_areas(person_id)],
             "accounts": [{"platform": pl, "id": ext} for pl, ext in accounts],
             "responses": responses,
