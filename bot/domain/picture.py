@@ -32,7 +32,7 @@ from operator import attrgetter
 
 from bot.domain.cycle import RoundKey
 from bot.domain.detection import DetectionParams, Signal, detect
-from bot.domain.effect import shown_change
+from bot.domain.effect import level_change, pooled_level, shown_change
 from bot.domain.factors import Factor, colour_for
 from bot.domain.reasons import AboveExpected, CandidateReason, NamedBySeveral, NewPlace, Reason, RedLevel
 from bot.domain.statistics import AreaEvent
@@ -113,6 +113,28 @@ class ActionFollowUp:
     def change(self) -> float | None:
         """After minus before as shown (one decimal each), so that the change agrees with the figures."""
         return shown_change(self.level_after, self.level_before)
+
+
+def follow_up(
+    action_id: int,
+    area: str,
+    place: str | None,
+    factors: str,
+    description: str,
+    responsible: str,
+    decided: RoundKey,
+    week: RoundKey,
+    week_counts: Mapping[RoundKey, Mapping[tuple[str, str, int], int]],
+    all_factors: Iterable[str],
+) -> ActionFollowUp:
+    """An action decided in week `decided` as the picture of `week` follows it up: the level of its area over its
+    factors (all of them when it names none, `factors` as stored: comma-separated), week by week from the
+    counts, before and after by the one definition in `bot.domain.effect`."""
+    named = [f for f in factors.split(",") if f]
+    pooled = {w: pooled_level(counts, area, named or list(all_factors)) for w, counts in week_counts.items()}
+    change = level_change(pooled.get, decided, week)
+    first = named[0] if named else None
+    return ActionFollowUp(action_id, area, place, first, description, responsible, decided, change.before, change.after)
 
 
 @dataclass(frozen=True)

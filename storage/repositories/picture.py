@@ -11,10 +11,19 @@ from sqlalchemy.orm import Session
 
 from bot.domain.cycle import RoundKey
 from bot.domain.detection import HISTORY_WEEKS
-from bot.domain.effect import BEFORE_WEEKS, FOLLOW_WEEKS, level_change, pooled_level
+from bot.domain.effect import BEFORE_WEEKS, FOLLOW_WEEKS
 from bot.domain.factors import Factor
 from bot.domain.model import Round, RoundStatus
-from bot.domain.picture import ActionFollowUp, AreaInfo, Note, Observation, PictureInput, Report, count_levels
+from bot.domain.picture import (
+    ActionFollowUp,
+    AreaInfo,
+    Note,
+    Observation,
+    PictureInput,
+    Report,
+    count_levels,
+    follow_up,
+)
 from storage.models import ActionRow, AnswerRow, AreaRow, ObservationRow, PlaceRow, ResponseRow, RoundRow
 from storage.repositories.base import APPROVED_PLACE, SqlRepository
 from storage.repositories.groups import SqlGroups
@@ -152,22 +161,19 @@ class SqlPictures(SqlRepository):
             decided = round_by_id[act.round_id]
             if decided < first_followed:
                 continue
-            code = area_code[act.area_id]
-            fs = [f for f in act.factors.split(",") if f] or all_factors
-            weekly = {w: pooled_level(counts, code, fs) for w, counts in week_counts.items()}
-            change = level_change(weekly.get, decided, rnd.key)
             place = self.s.get(PlaceRow, act.place_id) if act.place_id else None
             follow.append(
-                ActionFollowUp(
+                follow_up(
                     act.id,
-                    code,
+                    area_code[act.area_id],
                     place.name if place else None,
-                    act.factors.split(",")[0] if act.factors else None,
+                    act.factors,
                     act.title,
                     act.responsible or "",
                     decided,
-                    change.before,
-                    change.after,
+                    rnd.key,
+                    week_counts,
+                    all_factors,
                 )
             )
         return PictureInput(
