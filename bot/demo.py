@@ -33,6 +33,7 @@ from bot.conversation.choices import (
 )
 from bot.conversation.document import plain_text
 from bot.conversation.messages import Inbound, Outbound
+from bot.demo_web import write_settings, write_web_snapshot
 from bot.domain.cycle import Phase, RoundKey, phase_due_at
 from bot.domain.masking import mask_personal_data
 from bot.domain.model import OutboxItem, Round
@@ -446,6 +447,9 @@ def run_demo(out_dir: Path, seed: int = 2026, echo: TextIO | None = None) -> Dem
             result = DemoResult(out_dir, files, draft_text, report_text, answered, sim.events)
         finally:
             app.close()
+    # For the web view: a settings file for `est-bot web` on this database, and the static snapshot (web/).
+    files.append(write_settings(config, db))
+    files += write_web_snapshot(config, db, key, clock.now())
     if echo is not None:
         echo.write(f"Torsdagens utkast till lägesbild ({key}):\n\n{result.draft_text}\n\n")
         echo.write(f"Fredagens veckorapport ({key}):\n\n{result.report_text}\n\n")

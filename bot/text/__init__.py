@@ -24,6 +24,7 @@ from bot.text import (
     slack,
     statistics,
     web,
+    web_snapshot,
 )
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
@@ -42,6 +43,7 @@ for _part in (
     reliability.TEXT,
     chat.TEXT,
     web.TEXT,
+    web_snapshot.TEXT,
 ):
     for _key, _value in _part.items():
         if _key in CATALOGUE:
