@@ -169,11 +169,12 @@ class NoteForReview:
 
 @dataclass(frozen=True)
 class PlaceForReview:
-    """A place reporters named or shared that waits for a coordinator: how many answers name it, and whether it
-    came from a shared location."""
+    """A place reporters named or shared that waits for a coordinator: how many answers name it, whether it
+    came from a shared location, and since when it waits (when it was first named)."""
 
     id: int
     area: str
     name: str
     answers: int
     located: bool
+    since: datetime | None = None

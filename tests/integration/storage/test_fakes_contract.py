@@ -93,7 +93,7 @@ def test_groups_people_and_places(storage: Units) -> None:
         kiosk = uow.groups.get_or_create_place(area, "Ny  kiosk", NOW)
         assert uow.groups.get_or_create_place(area, "ny kiosk", NOW).id == kiosk.id and kiosk.name == "Ny kiosk"
         assert [p.name for p in uow.groups.places(area)] == ["Stortorget"]  # the typed one waits for review
-        assert uow.groups.places_for_review("g") == [PlaceForReview(kiosk.id, "a", "Ny kiosk", 0, False)]
+        assert uow.groups.places_for_review("g") == [PlaceForReview(kiosk.id, "a", "Ny kiosk", 0, False, NOW)]
         assert uow.groups.set_place_review("g", torget.id, "rejected") is None  # configured: changed in the file
         assert uow.groups.set_place_review("other", kiosk.id, "approved") is None
         assert uow.groups.set_place_review("g", kiosk.id, "approved") == "Ny kiosk"
