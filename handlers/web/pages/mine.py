@@ -59,14 +59,13 @@ def _download(d: Download, kind: str, csp: str | None = None) -> Response:
 
 
 def _missing(request: Request, viewing: Viewing, what: str, week: str) -> Response:
-    response = viewing.page(
+    return viewing.page(
         request,
         "mine_missing.html.j2",
+        status_code=404,
         heading=viewing.t(f"web.{what}.not_found.title"),
         message=viewing.t(f"web.{what}.not_found", week=week),
     )
-    response.status_code = 404
-    return response
 
 
 def report_html(request: Request, viewing: Viewing) -> Response:
