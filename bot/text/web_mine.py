@@ -19,14 +19,11 @@ TEXT: dict[str, dict[str, str]] = {
     "web.mine.week": {"sv": "Vecka {week}", "en": "Week {week}"},
     "web.mine.sent": {"sv": "Skickat {at}", "en": "Sent {at}"},
     "web.mine.late": {"sv": "sent svar", "en": "late answer"},
-    "web.mine.caption": {"sv": "Dina svar vecka {week}", "en": "Your answers in week {week}"},
-    "web.mine.col.area": {"sv": "Område", "en": "Area"},
+    "web.mine.caption": {"sv": "{area}, vecka {week}", "en": "{area}, week {week}"},
     "web.mine.col.factor": {"sv": "Faktor", "en": "Factor"},
     "web.mine.col.level": {"sv": "Nivå", "en": "Level"},
-    "web.mine.col.place": {"sv": "Plats", "en": "Place"},
-    "web.mine.col.note": {"sv": "Anteckning", "en": "Note"},
+    "web.mine.col.where": {"sv": "Plats och anteckning", "en": "Place and note"},
     "web.mine.more": {"sv": "Något mer: {text}", "en": "Anything more: {text}"},
-    "web.mine.level": {"sv": "{level} – {label}", "en": "{level} – {label}"},
     # /reports
     "web.reports.title": {"sv": "Veckorapporter", "en": "Weekly reports"},
     "web.reports.intro": {
@@ -34,14 +31,13 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The weekly reports sent to the group, newest first. The same documents as those sent on Friday.",
     },
     "web.reports.intro_drafts": {
-        "sv": "Som mötesdeltagare ser du också en fastställd veckas rapport innan den har skickats ut.",
-        "en": "As a meeting participant you also see a finalised week's report before it has been sent out.",
+        "sv": "Mötesdeltagare och samordnare ser också en fastställd veckas rapport innan den har skickats ut.",
+        "en": "Meeting participants and coordinators also see a finalised week's report before it is sent out.",
     },
     "web.reports.none": {"sv": "Inga veckorapporter än.", "en": "No weekly reports yet."},
     "web.reports.caption": {"sv": "Publicerade veckorapporter", "en": "Published weekly reports"},
     "web.reports.col.week": {"sv": "Vecka", "en": "Week"},
     "web.reports.col.responses": {"sv": "Svar", "en": "Responses"},
-    "web.reports.col.status": {"sv": "Status", "en": "Status"},
     "web.reports.col.documents": {"sv": "Dokument", "en": "Documents"},
     "web.reports.responses": {
         "sv": "{responded} av {expected} ({percent})",
@@ -49,8 +45,12 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "web.reports.published": {"sv": "utskickad", "en": "sent"},
     "web.reports.finalised": {"sv": "fastställd, ej utskickad än", "en": "finalised, not sent yet"},
-    "web.reports.html": {"sv": "Rapport vecka {week} (webbsida)", "en": "Report week {week} (web page)"},
-    "web.reports.pdf": {"sv": "Rapport vecka {week} (PDF)", "en": "Report week {week} (PDF)"},
+    "web.reports.html": {"sv": "Webbsida", "en": "Web page"},
+    "web.reports.pdf": {"sv": "PDF", "en": "PDF"},
+    "web.reports.of_week": {"sv": ", rapport vecka {week}", "en": ", report week {week}"},
+    "web.export.csv_short": {"sv": "Svar (CSV)", "en": "Answers (CSV)"},
+    "web.export.xlsx_short": {"sv": "Export (Excel)", "en": "Export (Excel)"},
+    "web.export.of_week": {"sv": ", vecka {week}", "en": ", week {week}"},
     "web.reports.not_found.title": {"sv": "Ingen rapport", "en": "No report"},
     "web.reports.not_found": {
         "sv": "Det finns ingen publicerad veckorapport för vecka {week}.",
@@ -63,19 +63,14 @@ TEXT: dict[str, dict[str, str]] = {
         "sv": "Det finns ingen omgång för vecka {week} att exportera.",
         "en": "There is no round for week {week} to export.",
     },
-    "web.export.csv": {"sv": "Svaren vecka {week} (CSV)", "en": "The answers of week {week} (CSV)"},
-    "web.export.xlsx": {
-        "sv": "Svar, lägesbild och åtgärder vecka {week} (Excel)",
-        "en": "Answers, picture and actions of week {week} (Excel)",
-    },
     # /review
     "web.review.title": {"sv": "Platser att granska", "en": "Places to review"},
     "web.review.intro": {
         "sv": "Platser som rapportörer skrivit eller delat och som väntar på en samordnare. Tills en plats är "
         "godkänd visas den inte för andra rapportörer och inte i lägesbilden. Du godkänner eller avvisar i "
-        "chatten: {how}",
+        "chatten:",
         "en": "Places reporters typed or shared that wait for a coordinator. Until a place is approved it is not "
-        "offered to other reporters and not shown in the picture. You approve or reject in the chat: {how}",
+        "offered to other reporters and not shown in the picture. You approve or reject in the chat:",
     },
     "web.review.none": {"sv": "Inga platser väntar på granskning.", "en": "No places wait for review."},
     "web.review.summary.one": {
@@ -88,10 +83,8 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "web.review.caption": {"sv": "Platser som väntar på granskning", "en": "Places waiting for review"},
     "web.review.col.id": {"sv": "Id", "en": "Id"},
-    "web.review.col.area": {"sv": "Område", "en": "Area"},
     "web.review.col.name": {"sv": "Plats", "en": "Place"},
-    "web.review.col.answers": {"sv": "Svar som nämner den", "en": "Answers naming it"},
-    "web.review.col.source": {"sv": "Källa", "en": "Source"},
+    "web.review.col.answers": {"sv": "Svar", "en": "Answers"},
     "web.review.col.since": {"sv": "Sedan", "en": "Since"},
     "web.review.located": {"sv": "delad position", "en": "shared location"},
     "web.review.typed": {"sv": "skriven", "en": "typed"},

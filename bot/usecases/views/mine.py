@@ -32,13 +32,18 @@ HISTORY_YEARS = 10  # how far back the list of reports reaches
 
 @dataclass(frozen=True)
 class MyAnswer:
-    area: str  # the area's name
     factor: str  # the factor's label in the person's language
     level: int
-    level_text: str  # "2 – Återkommande"
+    label: str  # the level's words: "Återkommande"
     colour: str  # green | yellow | orange | red: the level's colour, for its CSS class
     place: str | None
     note: str | None
+
+
+@dataclass(frozen=True)
+class MyArea:
+    name: str
+    answers: tuple[MyAnswer, ...]  # in the order of the questionnaire
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,7 @@ class MyWeek:
     week: str
     sent: str | None  # when it was sent, worded in the group's time zone
     late: bool
-    answers: tuple[MyAnswer, ...]
+    areas: tuple[MyArea, ...]  # each area the person answered for, in the order they answered
     more: str | None  # the "anything more" text
 
 
@@ -89,21 +94,22 @@ def my_answers(env: Env, person: Person) -> MinePage:
 
 
 def _week(r: ExportedResponse, group: GroupConfig, lang: str, areas: dict[str, str], labels: dict[str, str]) -> MyWeek:
-    submitted = r["submitted_at"]
-    answers = tuple(
-        MyAnswer(
-            area=areas.get(a["area"], a["area"]),
-            factor=labels.get(a["factor"], a["factor"]),
-            level=a["level"],
-            level_text=t(lang, "web.mine.level", level=a["level"], label=t(lang, f"level.{a['level']}")),
-            colour=LEVEL_COLOURS.get(a["level"], "none"),
-            place=a["place"],
-            note=a["note"],
+    by_area: dict[str, list[MyAnswer]] = {}
+    for a in r["answers"]:
+        by_area.setdefault(a["area"], []).append(
+            MyAnswer(
+                factor=labels.get(a["factor"], a["factor"]),
+                level=a["level"],
+                label=t(lang, f"level.{a['level']}"),
+                colour=LEVEL_COLOURS.get(a["level"], "none"),
+                place=a["place"],
+                note=a["note"],
+            )
         )
-        for a in r["answers"]
-    )
+    submitted = r["submitted_at"]
     sent = local_text(datetime.fromisoformat(submitted), group, lang) if submitted else None
-    return MyWeek(r["week"], sent, r["late"], answers, r["more"] or None)
+    shown = tuple(MyArea(areas.get(code, code), tuple(answers)) for code, answers in by_area.items())
+    return MyWeek(r["week"], sent, r["late"], shown, r["more"] or None)
 
 
 # --------------------------------------------------------------------------- published reports

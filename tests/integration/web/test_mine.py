@@ -46,8 +46,9 @@ def test_a_reporter_sees_their_own_answers_and_not_anothers(web_client: Client) 
     assert "<h1>Mina svar</h1>" in html
     assert APPROVED_NOTE in html and HIDDEN_NOTE not in html  # Anna's note; Bo's is his
     assert html.index("Vecka 2026-W47") < html.index("Vecka 2026-W40")  # newest first
-    assert html.count("<caption>") == 8
-    assert "3 – Allvarligt / eskalerande" in html and 'class="mine-level mine-level-red"' in html
+    assert html.count("<caption>Centrum, vecka ") == 8
+    assert '<span class="mine-badge mine-level-red">3</span> <span class="mine-label">Allvarligt / eskalerande' in html
+    assert '<details class="mine-week" open>' in html and html.count("<details") == 8  # the newest open
     assert "Bo Berg" not in html and "Norrskolan" not in html  # Anna reports on centrum only
 
 

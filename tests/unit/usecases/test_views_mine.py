@@ -49,22 +49,26 @@ def test_a_reporter_sees_their_own_answers_and_nobody_elses(fake_bot: FakeBot) -
     page = my_answers(fake_bot.services.env, person(fake_bot, "Anna Andersson"))
     (week,) = page.weeks
     assert week.week == "2026-W47" and not week.late and week.sent is not None
-    assert len(week.answers) == 12
-    (named,) = [a for a in week.answers if a.level == 3]
-    assert (named.area, named.factor, named.place) == ("Centrum", "Narkotika, öppen droghantering", "Stortorget")
-    assert named.level_text == "3 – Allvarligt / eskalerande" and named.colour == "red"
+    (area,) = week.areas
+    assert area.name == "Centrum" and len(area.answers) == 12
+    (named,) = [a for a in area.answers if a.level == 3]
+    assert (named.factor, named.place) == ("Narkotika, öppen droghantering", "Stortorget")
+    assert named.label == "Allvarligt / eskalerande" and named.colour == "red"
     assert named.note is not None and "070-123 45 67" not in named.note  # stored masked
     everything = repr(page)
     assert "Resecentrum" not in everything and "Bos egen" not in everything
     assert my_answers(fake_bot.services.env, person(fake_bot, "Cecilia Ek")).weeks == ()
+    (bos,) = my_answers(fake_bot.services.env, person(fake_bot, "Bo Berg")).weeks
+    assert [a.name for a in bos.areas] == ["Centrum", "Norr"] and "Bos egen anteckning" in repr(bos)
 
 
 def test_in_english_the_levels_and_factors_are_english(fake_bot: FakeBot) -> None:
     fake_bot.tick()
     report(fake_bot, "cecilia", {5: 2}, "Norrskolan", "Evenings")
     (week,) = my_answers(fake_bot.services.env, person(fake_bot, "Cecilia Ek")).weeks
-    (named,) = [a for a in week.answers if a.level == 2]
-    assert named.level_text == "2 – Recurring" and named.factor == "Open drug dealing and use"
+    (area,) = week.areas
+    (named,) = [a for a in area.answers if a.level == 2]
+    assert area.name == "Norr" and named.label == "Recurring" and named.factor == "Open drug dealing and use"
     assert named.note == "Evenings"
 
 
