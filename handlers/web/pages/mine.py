@@ -2,14 +2,18 @@
 downloads (a week's export as CSV or XLSX) and review queue. Data from bot/usecases/views (mine, files,
 review); strings from bot/text/web_mine.py.
 
-The weekly report as HTML is the document est-bot's report code makes to be mailed or kept (one file with its
-charts as data URIs and its own <style> and style attributes, no script). It is served as it is, with a
-Content-Security-Policy of its own for that response only: nothing may load or run, styles inline and images
-from data URIs only, and it may not be framed.
+The weekly report as HTML is the document est-bot's report code makes to be mailed or kept: one file with its
+charts as data URIs, its own stylesheet in one <style> element, no style attributes and no script. It is served
+as it is, under the app's Content-Security-Policy with one change for that response only: `style-src` allows the
+document's own stylesheet by its SHA-256 hash (never 'unsafe-inline'), so a <style> anyone slipped into a note
+could not apply either.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -19,14 +23,11 @@ from bot.usecases.views.files import Download, export_download, report_download
 from bot.usecases.views.mine import my_answers, published_reports
 from bot.usecases.views.review import review_queue
 from handlers.web.page import Page, Viewing
+from handlers.web.security import content_security_policy
 
 SAMPLE_WEEK = {"week": "2026-W47"}
 
-# The report document's own policy: no script, no fetch, no form; inline styles and data: images only.
-REPORT_CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; "
-    "frame-ancestors 'none'"
-)
+STYLE_ELEMENT = re.compile(r"<style>(.*?)</style>", re.S)
 
 
 def me(request: Request, viewing: Viewing) -> Response:
@@ -51,6 +52,19 @@ def disposition(kind: str, filename: str) -> str:
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
+def document_csp(viewing: Viewing, html: str) -> str:
+    """The app's policy, with `style-src` allowing exactly the document's own <style> elements by their hashes."""
+    hashes = [
+        "'sha256-" + base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii") + "'"
+        for css in STYLE_ELEMENT.findall(html)
+    ]
+    directives = [
+        " ".join(["style-src", *hashes]) if d.startswith("style-src") else d
+        for d in content_security_policy(viewing.env.config.web).split("; ")
+    ]
+    return "; ".join(directives)
+
+
 def _download(d: Download, kind: str, csp: str | None = None) -> Response:
     headers = {"Content-Disposition": disposition(kind, d.filename), "Cache-Control": "private, no-store"}
     if csp is not None:
@@ -72,7 +86,7 @@ def report_html(request: Request, viewing: Viewing) -> Response:
     d = report_download(viewing.env, viewing.person, _week(request), "html")
     if d is None:
         return _missing(request, viewing, "reports", _week(request))
-    return _download(d, "inline", REPORT_CSP)
+    return _download(d, "inline", document_csp(viewing, d.content.decode("utf-8")))
 
 
 def report_pdf(request: Request, viewing: Viewing) -> Response:
