@@ -1,9 +1,9 @@
 """The read side of a reporter's pages: their own answers (`/me`) and the weekly reports of their group that
 were published (`/reports`).
 
-A person's own answers come from their own copy of what is stored (`uow.privacy.person_export`, the same data
-`minadata` gives), so the page shows exactly what storage holds of them (notes as masked when they were sent,
-or as a coordinator rewrote them) and never anyone else's.
+A person's own answers are read by their person id alone (`uow.rounds.own_answers`, one query), so the page
+shows exactly what storage holds of them (notes as masked when they were sent, or as a coordinator rewrote
+them) and never anyone else's.
 
 Which weekly reports a person may read: a reporter, those that went out (the round is published and somebody
 was asked that week: a week nobody was asked gets no report); a meeting participant or coordinator also a
@@ -18,9 +18,8 @@ from datetime import datetime
 
 from bot.config import GroupConfig
 from bot.domain.cycle import Phase, RoundKey, local_round_key, phase_index
-from bot.domain.export import ExportedResponse
 from bot.domain.factors import LEVEL_COLOURS
-from bot.domain.model import Person, Round
+from bot.domain.model import OwnAnswer, Person, Round
 from bot.domain.stats import WeekStat
 from bot.ports import UnitOfWork
 from bot.text import t
@@ -81,35 +80,35 @@ def group_of(env: Env, person: Person) -> GroupConfig:
 def my_answers(env: Env, person: Person) -> MinePage:
     """The person's own sent answers, week by week, newest first."""
     group = group_of(env, person)
-    lang = person.language
-    labels = {f.code: f.label(lang) for f in group.factor_list()}
     with env.unit() as uow:
-        export = uow.privacy.person_export(person.id)
+        rows = uow.rounds.own_answers(person.id)
         areas = {a.code: a.name for a in uow.groups.areas(group.id)}
-    weeks = [
-        _week(r, group, lang, areas, labels) for r in export["responses"] if r["status"] == "submitted" and r["answers"]
-    ]
-    weeks.sort(key=lambda w: RoundKey.parse(w.week), reverse=True)
-    return MinePage(tuple(weeks))
+    by_week: dict[RoundKey, list[OwnAnswer]] = {}
+    for row in rows:
+        by_week.setdefault(row.week, []).append(row)
+    labels = {f.code: f.label(person.language) for f in group.factor_list()}
+    return MinePage(tuple(_week(answers, group, person.language, areas, labels) for answers in by_week.values()))
 
 
-def _week(r: ExportedResponse, group: GroupConfig, lang: str, areas: dict[str, str], labels: dict[str, str]) -> MyWeek:
+def _week(
+    rows: list[OwnAnswer], group: GroupConfig, lang: str, areas: dict[str, str], labels: dict[str, str]
+) -> MyWeek:
     by_area: dict[str, list[MyAnswer]] = {}
-    for a in r["answers"]:
-        by_area.setdefault(a["area"], []).append(
+    for a in rows:
+        by_area.setdefault(a.area, []).append(
             MyAnswer(
-                factor=labels.get(a["factor"], a["factor"]),
-                level=a["level"],
-                label=t(lang, f"level.{a['level']}"),
-                colour=LEVEL_COLOURS.get(a["level"], "none"),
-                place=a["place"],
-                note=a["note"],
+                factor=labels.get(a.factor, a.factor),
+                level=a.level,
+                label=t(lang, f"level.{a.level}"),
+                colour=LEVEL_COLOURS.get(a.level, "none"),
+                place=a.place,
+                note=a.note,
             )
         )
-    submitted = r["submitted_at"]
-    sent = local_text(datetime.fromisoformat(submitted), group, lang) if submitted else None
+    first = rows[0]
+    sent = local_text(first.submitted_at, group, lang) if first.submitted_at else None
     shown = tuple(MyArea(areas.get(code, code), tuple(answers)) for code, answers in by_area.items())
-    return MyWeek(r["week"], sent, r["late"], shown, r["more"] or None)
+    return MyWeek(str(first.week), sent, first.late, shown, first.more or None)
 
 
 # --------------------------------------------------------------------------- published reports

@@ -14,7 +14,7 @@ import pytest
 
 from bot.domain.conversation_state import ConversationState
 from bot.domain.cycle import Phase, RoundKey
-from bot.domain.model import AnswerIn, PlaceForReview, RoundStatus
+from bot.domain.model import AnswerIn, OwnAnswer, PlaceForReview, RoundStatus
 from bot.domain.statistics import PoliceEvent, StatRecord
 from bot.ports import UnitOfWork
 from storage.db import make_session_factory, open_engine
@@ -144,6 +144,10 @@ def test_rounds_responses_and_answers(storage: Units) -> None:
         nxt = uow.rounds.create_round("g", W47.next(), NOW)
         assert uow.rounds.last_submitted_answers("g", nxt.key, anna) == {"a|klotter": {"level": 3, "place": "Torget"}}
         assert uow.rounds.last_submitted_answers("g", nxt.key, bo) is None
+        assert uow.rounds.own_answers(anna) == [
+            OwnAnswer(W47, NOW, False, "Mer, utan namn", "a", "klotter", 3, "Torget", "Klotter på väggen")
+        ]
+        assert uow.rounds.own_answers(bo) == []  # snoozed: nothing sent
         assert [r.key for r in uow.rounds.recent_rounds("g", 5)] == [W47.next(), W47]
         assert [r.key for r in uow.rounds.unpublished_rounds("g")] == [W47, W47.next()]
         pic = uow.rounds.picture_input("g", "G", rnd, [], 2, NOW)
