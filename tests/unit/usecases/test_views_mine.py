@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from openpyxl import load_workbook
 
+from bot.domain.cycle import RoundKey
 from bot.domain.model import Person
 from bot.usecases.views.files import export_download, report_download
 from bot.usecases.views.mine import my_answers, published_reports
@@ -124,6 +125,28 @@ def test_the_weeks_export_as_csv_and_xlsx_is_audited(fake_bot: FakeBot) -> None:
     with fake_bot.unit() as uow:
         exports = [(actor, detail) for _, _, actor, action, detail in uow.audit.audit_log("tbg") if action == "export"]
     assert {(actor, d["format"], d["via"]) for actor, d in exports} == {("Sara Samordnare", f, "web") for f in EXPORTS}
+
+
+def test_a_note_that_looks_like_a_formula_stays_text_in_both_exports(fake_bot: FakeBot) -> None:
+    env = fake_bot.services.env
+    sara = person(fake_bot, "Sara Samordnare")
+    fake_bot.tick()
+    report(fake_bot, "anna", {5: 3}, "Stortorget", '=HYPERLINK("http://x.example","klicka")')
+    with fake_bot.unit() as uow:
+        rnd = uow.rounds.get_round("tbg", RoundKey(2026, 47))
+        assert rnd is not None
+        for note in uow.rounds.notes_for_review(rnd.id):
+            uow.rounds.set_note_review(rnd.id, str(note.id), "approved")
+        uow.commit()
+    csv_file = export_download(env, sara, "2026-W47", "csv")
+    assert csv_file is not None
+    notes = [r["anteckning"] for r in csv.DictReader(io.StringIO(csv_file.content.decode("utf-8-sig"), newline=""))]
+    assert '\'=HYPERLINK("http://x.example","klicka")' in notes
+    xlsx = export_download(env, sara, "2026-W47", "xlsx")
+    assert xlsx is not None
+    sheet = load_workbook(io.BytesIO(xlsx.content))["Svar"]
+    (cell,) = [c for row in sheet.iter_rows() for c in row if str(c.value).startswith("=HYPERLINK")]
+    assert cell.data_type == "s"  # a text cell, never a formula
 
 
 def test_the_review_queue_shows_places_waiting_with_since_when(fake_bot: FakeBot) -> None:
