@@ -8,8 +8,9 @@ coordinator approved are included.
 CSV: one file per kind, UTF-8 with a byte-order mark (so that spreadsheet programs read å, ä and ö), comma
 separated, decimal point, the pictures' mean levels rounded to two decimals. XLSX: one sheet per kind, numbers as
 numbers. Text a reporter wrote never becomes a formula: in CSV a text that a spreadsheet program would read as
-one (starting with =, +, -, @, a tab or a carriage return) gets a leading apostrophe, in XLSX it is a text cell. An action's level before and after and its change are the figures every other output shows (one
-decimal, by the definition in bot.domain.effect), so that the export agrees with the reports.
+one (starting with =, +, -, @, a tab or a carriage return) gets a leading apostrophe, in XLSX it is a text cell.
+An action's level before and after and its change are the figures every other output shows (one decimal, by the
+definition in bot.domain.effect), so that the export agrees with the reports.
 """
 
 from __future__ import annotations
