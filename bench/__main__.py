@@ -18,11 +18,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
-    from bench import (  # platform fan-out, whole-stack answers, a county (`--quick`: smaller)
+    from bench import (  # platform fan-out, whole-stack answers, a county, the web view (`--quick`: smaller)
         answers,
         answers_report,
         county,
         fanout,
+        web,
     )
 
     quick = "--quick" in sys.argv
@@ -34,6 +35,8 @@ def main() -> int:
     print("\n".join(pics))
     sections += [bench_picture.SECTION.format(table="\n".join([bench_picture.HEADER, *pics]))]
     sections += [county.markdown(county.run(groups=4, trace_groups=0) if quick else county.run())]
+    requests = web.QUICK_REQUESTS if quick else web.REQUESTS
+    sections += [web.markdown(web.run((1_000,) if quick else web.SIZES, requests), requests)]
     sections += [(ROOT / "bench" / "COMPARISONS.md").read_text(encoding="utf-8")]  # A/B records (bench/ab.py)
     bench_detection.main()
     with tempfile.TemporaryDirectory() as tmp:
