@@ -3,7 +3,7 @@
 Each page is rendered by the real app, signed in through the real sign-in as the given person, so the snapshot
 is exactly what that person sees. The HTML is then made to stand alone: links to the snapshot's other pages and
 to static files become relative paths, and the static files (with what their CSS names) are copied beside the
-pages; links to pages outside the snapshot lose their href (the text stays), and forms become plain blocks
+pages; links to pages outside the snapshot become plain text, and forms become plain blocks
 (nothing to post to; the CSRF fields and submit buttons go). The JSON data blocks (the map's places) are left
 as they are: the map draws from the page's own `<script type="application/json" id="map-data">`, with no fetch.
 
@@ -29,6 +29,9 @@ from bot.usecases.web import issue_link
 
 BASE = "https://snapshot.invalid"
 STATIC = Path(__file__).parent / "static"
+_NOWHERE = "\x00nowhere"  # marks a reference to a page outside the snapshot, while the page is rewritten
+_NOWHERE_LINK = re.compile(r'<a\b([^>]*?) href="\x00nowhere"([^>]*)>(.*?)</a>', re.S)
+_NOWHERE_ATTRIBUTE = re.compile(r' ?\b(?:href|src|action)="\x00nowhere"')
 _ATTRIBUTE = re.compile(r'\b(href|src|action)="([^"]*)"')
 _DATA_BLOCK = re.compile(r'(<script type="application/json"[^>]*>.*?</script>)', re.S)
 _FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S)
@@ -93,24 +96,28 @@ def standalone(page: str, pages: Mapping[str, str], note: str = "") -> tuple[str
     """The page with its links made relative (see the module's docstring) and `note` at the top of its main
     part, and the static files it names (paths under handlers/web/static)."""
     used: set[str] = set()
+    page = page.replace("\x00", "\ufffd")  # (then the marker below is the only NUL)
 
-    def attribute(m: re.Match[str]) -> str:
-        name, value = m.group(1), html.unescape(m.group(2))
+    def target(value: str) -> str | None:
+        """Where a reference goes in the snapshot (escaped for an attribute), None for a page outside it."""
         if value.startswith(("#", "mailto:")) or value == "":
-            return m.group(0)
+            return html.escape(value)
         parts = urlsplit(value)
         if parts.scheme and not value.startswith(BASE):
-            return m.group(0)  # another site (an attribution, a map's copyright)
+            return html.escape(value)  # another site (an attribution, a map's copyright)
         if parts.path.startswith("/static/"):
             rel = parts.path.removeprefix("/static/")
-            if not (STATIC / rel).is_file() or ".." in Path(rel).parts:
+            if ".." in Path(rel).parts or not (STATIC / rel).is_file():
                 raise SnapshotError(f"no static file {rel}")
             used.add(rel)
-            return f'{name}="static/{html.escape(rel)}"'
+            return html.escape(f"static/{rel}")
         if parts.path in pages:
-            fragment = f"#{parts.fragment}" if parts.fragment else ""
-            return f'{name}="{html.escape(pages[parts.path] + fragment)}"'
-        return ""  # a page outside the snapshot: the link's text stays, with nowhere to go
+            return html.escape(pages[parts.path] + (f"#{parts.fragment}" if parts.fragment else ""))
+        return None
+
+    def attribute(m: re.Match[str]) -> str:
+        goes = target(html.unescape(m.group(2)))
+        return f'{m.group(1)}="{_NOWHERE if goes is None else goes}"'
 
     def form(m: re.Match[str]) -> str:
         cls = _CLASS.search(m.group(1))
@@ -125,7 +132,10 @@ def standalone(page: str, pages: Mapping[str, str], note: str = "") -> tuple[str
         piece = _FORM.sub(form, piece)
         if note:
             piece = _MAIN.sub(lambda m: f'{m.group(0)}\n<p class="notice">{html.escape(note)}</p>', piece, count=1)
-        out.append(re.sub(r" +>", ">", _ATTRIBUTE.sub(attribute, piece)))
+        piece = _ATTRIBUTE.sub(attribute, piece)
+        # a link to a page outside the snapshot: its words stay, as text
+        piece = _NOWHERE_LINK.sub(lambda m: f"<span{m.group(1)}{m.group(2)}>{m.group(3)}</span>", piece)
+        out.append(re.sub(r" +>", ">", _NOWHERE_ATTRIBUTE.sub("", piece)))
     return "".join(out), used
 
 
