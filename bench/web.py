@@ -10,7 +10,8 @@ network), the size of the answer, and the serving process's peak RSS (`ru_maxrss
 runs in the parent).
 
 Run: `.venv/bin/python -m bench.web` (`--quick`: fewer requests; `--sizes 1000` for one size; `--profile` to
-print where one request of each page spends its time and which SQL statements it runs). PostgreSQL rows appear
+print where one request of each page spends its time and which SQL statements it runs; `--write` to put the
+table in docs/PERFORMANCE.md, which `make bench` otherwise writes whole). PostgreSQL rows appear
 when `EST_BENCH_PG_URL` names a server.
 """
 
@@ -41,6 +42,7 @@ from sqlalchemy.engine import Engine
 from bench.answers_engine import database
 from bench.web_data import COORDINATOR, GROUP, LAST, WEEKS, load, now_after, web_config
 
+ROOT = Path(__file__).resolve().parent.parent
 SIZES = (1_000, 10_000)
 REQUESTS = 30
 QUICK_REQUESTS = 5
@@ -282,6 +284,23 @@ def markdown(rows: list[Row], requests: int = REQUESTS) -> str:
     )
 
 
+def write_section(section: str, doc: Path = ROOT / "docs" / "PERFORMANCE.md") -> None:
+    """Put `section` in docs/PERFORMANCE.md in place of its web view section, or after the county's."""
+    text = doc.read_text(encoding="utf-8")
+
+    def next_heading(after: int) -> int:
+        found = text.find("\n## ", after)
+        return len(text) if found < 0 else found + 1
+
+    if "## The web view\n" in text:
+        start = text.index("## The web view\n")
+        end = next_heading(start)
+    else:
+        county = text.find("## A county in one process")
+        start = end = next_heading(county) if county >= 0 else len(text)
+    doc.write_text(text[:start] + section.rstrip("\n") + "\n\n" + text[end:], encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if "--measure" in args:  # the serving process (see run)
@@ -292,7 +311,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     sizes = tuple(int(s) for s in args[args.index("--sizes") + 1].split(",")) if "--sizes" in args else SIZES
     requests = QUICK_REQUESTS if "--quick" in args else REQUESTS
-    run(sizes, requests, show_profile="--profile" in args)
+    rows = run(sizes, requests, show_profile="--profile" in args)
+    if "--write" in args:  # this row alone into docs/PERFORMANCE.md (make bench writes the whole file)
+        write_section(markdown(rows, requests))
+        print("wrote the web view's section of docs/PERFORMANCE.md")
     return 0
 
 
