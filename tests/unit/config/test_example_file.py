@@ -140,7 +140,7 @@ def test_every_day_format_the_example_names_is_understood(tmp_path: Path) -> Non
 
 
 def test_a_byte_order_mark_is_harmless(tmp_path: Path) -> None:
-    p = tmp_path / "bom.toml"
+    p = write(tmp_path, "", "bom.toml")
     p.write_bytes(EXAMPLE_TEXT.encode("utf-8-sig"))
     assert load_config(p, env={}).groups[0].id == "trollhattan"
 
