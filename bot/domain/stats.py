@@ -46,6 +46,23 @@ class PlaceMention:
 
 
 @dataclass(frozen=True, slots=True)
+class PlaceLevel:
+    """The submitted reports that named an approved place for a factor in one week: how many, the sum and the
+    highest of their levels, with the place's position when it has one (configured, or a shared location)."""
+
+    week: RoundKey
+    area: str
+    place_id: int
+    place: str
+    lat: float | None
+    lon: float | None
+    factor: str
+    count: int
+    total: int
+    max: int
+
+
+@dataclass(frozen=True, slots=True)
 class WeekStat:
     """One week's round: its phase, how many were asked and how many answered."""
 

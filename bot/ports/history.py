@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from bot.domain.cycle import RoundKey
-from bot.domain.stats import AnswerRecord, CellStat, Participation, PlaceMention, WeekStat
+from bot.domain.stats import AnswerRecord, CellStat, Participation, PlaceLevel, PlaceMention, WeekStat
 
 
 class History(Protocol):
@@ -19,6 +19,10 @@ class History(Protocol):
 
     def place_mentions(self, group_id: str, first: RoundKey, last: RoundKey) -> list[PlaceMention]:
         """How many submitted reports named each place, per week and factor."""
+
+    def place_levels(self, group_id: str, first: RoundKey, last: RoundKey) -> list[PlaceLevel]:
+        """Per week, approved place and factor: how many submitted reports named the place, the sum and the
+        highest of their levels, and the place's position; oldest week first."""
 
     def answer_records(self, group_id: str, first: RoundKey, last: RoundKey) -> list[AnswerRecord]:
         """Every submitted answer in the weeks, with its organisation (never the person); approved notes only."""

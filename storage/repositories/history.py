@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 
 from bot.domain.cycle import RoundKey
-from bot.domain.stats import AnswerRecord, CellStat, Participation, PlaceMention, WeekStat
+from bot.domain.stats import AnswerRecord, CellStat, Participation, PlaceLevel, PlaceMention, WeekStat
 from storage.models import ActionRow, AnswerRow, AreaRow, PersonRow, PlaceRow, ResponseRow, RoundRow, VoteRow
 from storage.repositories.base import APPROVED_PLACE, SqlRepository
 
@@ -72,6 +72,45 @@ class SqlHistory(SqlRepository):
         return [
             PlaceMention(RoundKey(y, w), area, place, factor, int(n))
             for y, w, area, place, factor, n in self.s.execute(q)
+        ]
+
+    def place_levels(self, group_id: str, first: RoundKey, last: RoundKey) -> list[PlaceLevel]:
+        """Per week, approved place and factor: how many submitted reports named the place, the sum and the
+        highest of their levels, and the place's position; oldest week first."""
+        q = (
+            select(
+                RoundRow.year,
+                RoundRow.week,
+                AreaRow.code,
+                PlaceRow.id,
+                PlaceRow.name,
+                PlaceRow.lat,
+                PlaceRow.lon,
+                AnswerRow.factor,
+                func.count(AnswerRow.id),
+                func.sum(AnswerRow.level),
+                func.max(AnswerRow.level),
+            )
+            .join(ResponseRow, ResponseRow.round_id == RoundRow.id)
+            .join(AnswerRow, AnswerRow.response_id == ResponseRow.id)
+            .join(AreaRow, AreaRow.id == AnswerRow.area_id)
+            .join(PlaceRow, APPROVED_PLACE)
+            .where(RoundRow.group_id == group_id, ResponseRow.status == "submitted", self._weeks(first, last))
+            .group_by(
+                RoundRow.year,
+                RoundRow.week,
+                AreaRow.code,
+                PlaceRow.id,
+                PlaceRow.name,
+                PlaceRow.lat,
+                PlaceRow.lon,
+                AnswerRow.factor,
+            )
+            .order_by(RoundRow.year, RoundRow.week, AreaRow.code, PlaceRow.name, AnswerRow.factor)
+        )
+        return [
+            PlaceLevel(RoundKey(y, w), area, int(pid), name, lat, lon, factor, int(n), int(total or 0), int(top))
+            for y, w, area, pid, name, lat, lon, factor, n, total, top in self.s.execute(q)
         ]
 
     def answer_records(self, group_id: str, first: RoundKey, last: RoundKey) -> list[AnswerRecord]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from bot.domain.cycle import RoundKey
-from bot.domain.stats import AnswerRecord, CellStat, Participation, PlaceMention, WeekStat
+from bot.domain.stats import AnswerRecord, CellStat, Participation, PlaceLevel, PlaceMention, WeekStat
 from tests.unit.fakes.people import FakeRepository
 from tests.unit.fakes.picture import approved_place
 from tests.unit.fakes.tables import AnswerRow, ResponseRow, RoundRow
@@ -60,6 +60,22 @@ class FakeHistory(FakeRepository):
             PlaceMention(RoundKey(y, w), area, place, factor, n)
             for (y, w, area, place, factor), n in sorted(counts.items())
         ]
+
+    def place_levels(self, group_id: str, first: RoundKey, last: RoundKey) -> list[PlaceLevel]:
+        levels: dict[tuple[int, int, str, str, int, str], list[int]] = defaultdict(list)
+        for rnd, _, a in self._answers(group_id, first, last):
+            if approved_place(self.t, a) is not None:
+                assert a.place_id is not None
+                place = self.t.places[a.place_id]
+                key = (rnd.year, rnd.week, self.t.areas[a.area_id].code, place.name, place.id, a.factor)
+                levels[key].append(a.level)
+        out: list[PlaceLevel] = []
+        for (y, w, area, name, pid, factor), lv in sorted(levels.items()):
+            place = self.t.places[pid]
+            out.append(
+                PlaceLevel(RoundKey(y, w), area, pid, name, place.lat, place.lon, factor, len(lv), sum(lv), max(lv))
+            )
+        return out
 
     def answer_records(self, group_id: str, first: RoundKey, last: RoundKey) -> list[AnswerRecord]:
         out: list[AnswerRecord] = []
