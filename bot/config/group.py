@@ -6,10 +6,9 @@ import difflib
 import functools
 import re
 from datetime import time
+from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
-
-from pathlib import Path
 
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
@@ -18,7 +17,6 @@ from bot.config.outline import Outline, OutlineError, read_outline
 from bot.domain.cycle import DEFAULT_SCHEDULE, PhaseTime, WeekSchedule
 from bot.domain.detection import HISTORY_WEEKS, DetectionParams
 from bot.domain.factors import DEFAULT_FACTORS, Factor
-
 
 #: The validation context's key for the settings file's folder, which relative outline paths count from.
 CONFIG_DIR = "config_dir"

@@ -54,7 +54,7 @@ def test_an_area_without_an_outline_has_none(tmp_path: Path) -> None:
             "type": "FeatureCollection",
             "features": [
                 {"type": "Feature", "properties": None, "geometry": {"type": "Polygon", "coordinates": [SQUARE]}},
-                {"type": "Feature", "properties": None, "geometry": {"type": "MultiPolygon", "coordinates": [[SQUARE]]}},
+                {"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": [[SQUARE]]}},
             ],
         },
     ],
@@ -90,7 +90,7 @@ BAD = {
         "coordinates[0][0] = [190, 58.0]: out of range",
     ),
     "open ring": (
-        json.dumps({"type": "Polygon", "coordinates": [SQUARE[:4] + [[12.0, 58.0]]]}),
+        json.dumps({"type": "Polygon", "coordinates": [[*SQUARE[:4], [12.0, 58.0]]]}),
         "coordinates[0]: the ring is not closed",
     ),
     "too few positions": (
