@@ -26,6 +26,7 @@ from bot.config import (
     TelegramConfig,
     load_config,
 )
+from bot.config.model import WebMapConfig
 from bot.domain.cycle import DEFAULT_SCHEDULE
 from bot.domain.factors import DEFAULT_FACTORS
 from tests.support.config_files import EXAMPLE, EXAMPLE_TEXT, edited, write
@@ -99,6 +100,7 @@ def test_example_file_documents_every_setting() -> None:
         ReporterConfig,
         ChannelConfig,
         PoliceEventsConfig,
+        WebMapConfig,
     ]
     for model in models:
         for name in model.model_fields:
