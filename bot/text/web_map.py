@@ -51,7 +51,7 @@ TEXT: dict[str, dict[str, str]] = {
     "web.map.col.weeks": {"sv": "Veckor", "en": "Weeks"},
     "web.map.col.actions": {"sv": "Åtgärder", "en": "Actions"},
     "web.map.show_on_map": {"sv": "Visa på kartan", "en": "Show on the map"},
-    "web.map.show_on_map_label": {"sv": "Visa {place} på kartan", "en": "Show {place} on the map"},
+    "web.map.show_on_map_label": {"sv": "Visa på kartan: {place}", "en": "Show on the map: {place}"},
     "web.map.no_position": {"sv": "ingen position", "en": "no position"},
     "web.map.no_actions": {"sv": "inga", "en": "none"},
     "web.map.times.one": {"sv": "{n} gång", "en": "{n} time"},

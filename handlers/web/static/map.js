@@ -18,12 +18,14 @@
   }
 
   var maxZoom = parseInt(box.dataset.maxZoom, 10) || 19;
-  var map = L.map(box, { maxZoom: maxZoom, scrollWheelZoom: false });
+  var map = L.map(box, { maxZoom: maxZoom, scrollWheelZoom: false, zoomSnap: 0.5 });
   if (box.dataset.tiles) {
     L.tileLayer(box.dataset.tiles, { maxZoom: maxZoom, attribution: box.dataset.attribution || "" }).addTo(map);
   }
 
+  // Layers are made first and added once the map has its view (Leaflet draws vectors only on a map with one).
   var bounds = L.latLngBounds([]);
+  var layers = [];
 
   data.areas.forEach(function (area) {
     if (!area.outline) {
@@ -32,7 +34,8 @@
     var layer = L.geoJSON(
       { type: "MultiPolygon", coordinates: area.outline },
       { interactive: false, style: { className: "est-area", color: "#0b4f9c", weight: 2, fillOpacity: 0.06 } }
-    ).addTo(map);
+    );
+    layers.push(layer);
     bounds.extend(layer.getBounds());
   });
 
@@ -61,6 +64,7 @@
 
   function popup(place) {
     var root = element("div", null, "est-popup");
+    root.tabIndex = 0; // a long popup scrolls: reachable by keyboard
     root.appendChild(element("h2", place.name));
     root.appendChild(element("p", place.area_name + " · " + place.level));
     root.appendChild(element("p", place.summary));
@@ -92,11 +96,15 @@
       fillColor: place.hex,
       fillOpacity: 0.85
     });
-    marker.bindPopup(popup(place), { maxWidth: 320 });
-    marker.addTo(map);
-    // Keyboard: the marker is a focusable button that opens its popup with Enter or Space.
-    var el = marker.getElement();
-    if (el) {
+    // Within the map on a phone too: a long popup scrolls instead of leaving the map.
+    marker.bindPopup(popup(place), {
+      maxWidth: Math.max(200, Math.min(320, box.clientWidth - 60)),
+      maxHeight: Math.max(160, box.clientHeight - 90),
+      autoPanPaddingTopLeft: L.point(52, 10)
+    });
+    marker.on("add", function () {
+      // Keyboard: the marker is a focusable button that opens its popup with Enter or Space.
+      var el = marker.getElement();
       el.setAttribute("tabindex", "0");
       el.setAttribute("role", "button");
       el.setAttribute("aria-label", place.name + ", " + place.summary);
@@ -106,7 +114,8 @@
           marker.openPopup();
         }
       });
-    }
+    });
+    layers.push(marker);
     markers[place.id] = marker;
     bounds.extend([place.lat, place.lon]);
   });
@@ -116,6 +125,9 @@
   } else {
     map.setView([62.0, 15.0], 4); // nothing to draw: Sweden
   }
+  layers.forEach(function (layer) {
+    layer.addTo(map);
+  });
 
   // The table's "show on the map" buttons (hidden without JavaScript): open the place's popup and go to the map.
   Array.prototype.forEach.call(document.querySelectorAll("button.map-show"), function (button) {
@@ -126,7 +138,7 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       box.scrollIntoView({ block: "center" });
-      map.setView(marker.getLatLng(), Math.max(map.getZoom(), 15));
+      map.setView(marker.getLatLng(), Math.max(map.getZoom(), 15), { animate: false });
       marker.openPopup();
       var el = marker.getElement();
       if (el) {
