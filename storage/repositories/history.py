@@ -77,6 +77,8 @@ class SqlHistory(SqlRepository):
     def place_levels(self, group_id: str, first: RoundKey, last: RoundKey) -> list[PlaceLevel]:
         """Per week, approved place and factor: how many submitted reports named the place, the sum and the
         highest of their levels, and the place's position; oldest week first."""
+        # Grouped by the keys alone (the round's, the place's and the area's rows are functionally dependent on
+        # them, which PostgreSQL accepts and SQLite does anyway): the map asks this of a year of answers.
         q = (
             select(
                 RoundRow.year,
@@ -93,25 +95,21 @@ class SqlHistory(SqlRepository):
             )
             .join(ResponseRow, ResponseRow.round_id == RoundRow.id)
             .join(AnswerRow, AnswerRow.response_id == ResponseRow.id)
-            .join(AreaRow, AreaRow.id == AnswerRow.area_id)
             .join(PlaceRow, APPROVED_PLACE)
+            .join(AreaRow, AreaRow.id == PlaceRow.area_id)
             .where(RoundRow.group_id == group_id, ResponseRow.status == "submitted", self._weeks(first, last))
-            .group_by(
-                RoundRow.year,
-                RoundRow.week,
-                AreaRow.code,
-                PlaceRow.id,
-                PlaceRow.name,
-                PlaceRow.lat,
-                PlaceRow.lon,
-                AnswerRow.factor,
-            )
+            .group_by(RoundRow.id, AreaRow.id, PlaceRow.id, AnswerRow.factor)
             .order_by(RoundRow.year, RoundRow.week, AreaRow.code, PlaceRow.name, AnswerRow.factor)
         )
+        keys: dict[tuple[int, int], RoundKey] = {}
+        # On the connection, as Core rows: the ORM's row handling would cost more than the query on a year's rows.
         return [
-            PlaceLevel(RoundKey(y, w), area, int(pid), name, lat, lon, factor, int(n), int(total or 0), int(top))
-            for y, w, area, pid, name, lat, lon, factor, n, total, top in self.s.execute(q)
-        ]
+            PlaceLevel(
+                keys.get((y, w)) or keys.setdefault((y, w), RoundKey(y, w)),
+                area, pid, name, lat, lon, factor, n, total or 0, top,
+            )
+            for y, w, area, pid, name, lat, lon, factor, n, total, top in self._core(q, {})
+        ]  # fmt: skip
 
     def answer_records(self, group_id: str, first: RoundKey, last: RoundKey) -> list[AnswerRecord]:
         """Every submitted answer in the weeks, with its organisation (never the person); approved notes only."""

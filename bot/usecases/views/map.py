@@ -135,69 +135,122 @@ def map_data(
         stored_areas = uow.groups.areas(group.id)
     area_names = {a.code: a.name for a in stored_areas} | {a.code: a.name for a in group.areas}
     factor_labels = {f.code: f.label(lang) for f in group.factor_list()}
-    by_place: dict[int, list[PlaceLevel]] = defaultdict(list)
-    for row in levels:
-        by_place[row.place_id].append(row)
+    tallies: dict[int, _PlaceTally] = {}
+    for row in levels:  # oldest week first, so each place's weeks come in order
+        tally = tallies.get(row.place_id)
+        if tally is None:
+            tally = tallies[row.place_id] = _PlaceTally(row)
+        tally.add(row)
     decided: dict[tuple[str, str], list[Action]] = defaultdict(list)
     for a in actions:
         if a.place is not None and first <= a.week <= last:
             decided[(a.area_code, a.place)].append(a)
-    places = [
-        _place(rows, area_names, factor_labels, decided[(rows[0].area, rows[0].place)], lang)
-        for rows in by_place.values()
-    ]
-    places.sort(key=lambda p: (-_mean(by_place[p.id]), -p.highest, -p.mentions, p.name.casefold(), p.id))
+    ordered = sorted(
+        tallies.values(),
+        key=lambda p: (-p.all.mean, -p.all.max, -p.all.count, p.first.place.casefold(), p.first.place_id),
+    )
+    words = _Words(lang)
+    places = tuple(_place(p, area_names, factor_labels, decided[(p.first.area, p.first.place)], words) for p in ordered)
     areas = tuple(MapArea(a.code, a.name, a.outline_shape()) for a in group.areas)
-    return MapData(str(first), str(last), len(weeks_between(first, last)), tuple(places), areas)
+    return MapData(str(first), str(last), len(weeks_between(first, last)), places, areas)
 
 
-def _mean(rows: list[PlaceLevel]) -> float:
-    return sum(r.total for r in rows) / sum(r.count for r in rows)
+class _Tally:
+    """Reports counted as they come: how many, the sum and the highest of their levels."""
+
+    __slots__ = ("count", "max", "total")
+
+    def __init__(self) -> None:
+        self.count = self.total = self.max = 0
+
+    @property
+    def mean(self) -> float:
+        return self.total / self.count
 
 
-def _times(lang: str, n: int) -> str:
-    return t(lang, "web.map.times.one" if n == 1 else "web.map.times.many", n=n)
+class _PlaceTally:
+    """One place's reports in the period: in all, per factor and per week."""
+
+    __slots__ = ("all", "factors", "first", "weeks")
+
+    def __init__(self, first: PlaceLevel) -> None:
+        self.first = first
+        self.all = _Tally()
+        self.factors: dict[str, _Tally] = {}
+        self.weeks: dict[RoundKey, _Tally] = {}
+
+    def add(self, row: PlaceLevel) -> None:
+        count, total, top = row.mentions, row.total, row.max
+        for tally in (
+            self.all,
+            self.factors.get(row.factor) or self.factors.setdefault(row.factor, _Tally()),
+            self.weeks.get(row.week) or self.weeks.setdefault(row.week, _Tally()),
+        ):
+            tally.count += count
+            tally.total += total
+            if top > tally.max:
+                tally.max = top
+
+
+class _Words:
+    """The catalogue's words for one language, with the counts ("3 gånger") and levels ("2,5") worded once."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self._times: dict[int, str] = {}
+        self._numbers: dict[float, str] = {}
+        self._weeks: dict[RoundKey, str] = {}
+
+    def t(self, key: str, **kw: object) -> str:
+        return t(self.lang, key, **kw)
+
+    def times(self, n: int) -> str:
+        text = self._times.get(n)
+        if text is None:
+            text = self._times[n] = t(self.lang, "web.map.times.one" if n == 1 else "web.map.times.many", n=n)
+        return text
+
+    def week(self, key: RoundKey) -> str:
+        text = self._weeks.get(key)
+        if text is None:
+            text = self._weeks[key] = str(key)
+        return text
+
+    def number(self, value: float) -> str:
+        text = self._numbers.get(value)
+        if text is None:
+            text = self._numbers[value] = format_number(value, self.lang)
+        return text
 
 
 def _place(
-    rows: list[PlaceLevel],
+    tally: _PlaceTally,
     area_names: dict[str, str],
     factor_labels: dict[str, str],
     actions: list[Action],
-    lang: str,
+    words: _Words,
 ) -> MapPlace:
-    first = rows[0]
-    mentions = sum(r.count for r in rows)
-    highest = max(r.max for r in rows)
-    mean = _mean(rows)
+    first, lang = tally.first, words.lang
+    mean = tally.all.mean
     colour = colour_for(mean)
-    mean_text = format_number(mean, lang)
-
-    per_factor: dict[str, list[PlaceLevel]] = defaultdict(list)
-    per_week: dict[RoundKey, list[PlaceLevel]] = defaultdict(list)
-    for r in rows:
-        per_factor[r.factor].append(r)
-        per_week[r.week].append(r)
+    mean_text = words.number(mean)
     factors = []
-    for code, fr in per_factor.items():
-        n, top, fmean = sum(r.count for r in fr), max(r.max for r in fr), format_number(_mean(fr), lang)
-        name = factor_labels.get(code, code)
-        text = t(lang, "web.map.factor_line", factor=name, times=_times(lang, n), highest=top, mean=fmean)
-        factors.append(MapFactor(code, name, n, top, fmean, text))
+    for code, ft in tally.factors.items():
+        name, fmean = factor_labels.get(code, code), words.number(ft.mean)
+        text = words.t("web.map.factor_line", factor=name, times=words.times(ft.count), highest=ft.max, mean=fmean)
+        factors.append(MapFactor(code, name, ft.count, ft.max, fmean, text))
     factors.sort(key=lambda f: (-f.highest, -f.mentions, f.label.casefold()))
     weeks = []
-    for key in sorted(per_week):
-        n, top = sum(r.count for r in per_week[key]), max(r.max for r in per_week[key])
-        weeks.append(
-            MapWeek(str(key), n, top, t(lang, "web.map.week_line", week=str(key), times=_times(lang, n), highest=top))
-        )
+    for key, wt in tally.weeks.items():
+        week = words.week(key)
+        text = words.t("web.map.week_line", week=week, times=words.times(wt.count), highest=wt.max)
+        weeks.append(MapWeek(week, wt.count, wt.max, text))
     decided = []
     for a in sorted(actions, key=lambda a: (a.week, a.id)):
         status = label(lang, "status", a.status)
         responsible = label(lang, "resp", a.responsible)
         text = t(lang, "web.map.action_line", week=str(a.week), title=a.title, responsible=responsible, status=status)
         decided.append(MapAction(a.id, str(a.week), a.title, status, responsible, text))
-    drawn = first.lat is not None and first.lon is not None
     return MapPlace(
         id=first.place_id,
         name=first.place,
@@ -205,14 +258,14 @@ def _place(
         area_name=area_names.get(first.area, first.area),
         lat=first.lat,
         lon=first.lon,
-        drawn=drawn,
-        mentions=mentions,
-        highest=highest,
+        drawn=first.lat is not None and first.lon is not None,
+        mentions=tally.all.count,
+        highest=tally.all.max,
         mean=mean_text,
         colour=colour,
         hex=LEVEL_HEX[colour],
         level=t(lang, f"level.{_LEVEL_OF[colour]}"),
-        summary=t(lang, "web.map.summary", times=_times(lang, mentions), highest=highest, mean=mean_text),
+        summary=words.t("web.map.summary", times=words.times(tally.all.count), highest=tally.all.max, mean=mean_text),
         factors=tuple(factors),
         weeks=tuple(weeks),
         actions=tuple(decided),

@@ -157,7 +157,7 @@ def test_rounds_responses_and_answers(storage: Units) -> None:
         mentions = uow.history.place_mentions("g", W47, W47)
         assert [(m.area, m.place, m.factor, m.count) for m in mentions] == [("a", "Torget", "klotter", 1)]
         levels = uow.history.place_levels("g", W47, W47)
-        assert [(p.week, p.area, p.place, p.lat, p.lon, p.factor, p.count, p.total, p.max) for p in levels] == [
+        assert [(p.week, p.area, p.place, p.lat, p.lon, p.factor, p.mentions, p.total, p.max) for p in levels] == [
             (W47, "a", "Torget", None, None, "klotter", 1, 3, 3)
         ]
         records = uow.history.answer_records("g", W47, W47)
@@ -194,7 +194,7 @@ def test_place_levels_name_approved_places_with_their_positions(storage: Units) 
         uow.commit()
     with storage() as uow:
         rows = [
-            (p.week, p.place, p.lat, p.lon, p.factor, p.count, p.total, p.max)
+            (p.week, p.place, p.lat, p.lon, p.factor, p.mentions, p.total, p.max)
             for p in uow.history.place_levels("g", W47, W47.next())
         ]
         # The shared location is not approved yet, the typed place neither: only Torget.
@@ -204,7 +204,7 @@ def test_place_levels_name_approved_places_with_their_positions(storage: Units) 
         ]
         assert uow.groups.set_place_review("g", shared, "approved") == "58.281, 12.301"
         rows = [
-            (p.week, p.place, p.lat, p.lon, p.factor, p.count, p.total, p.max)
+            (p.week, p.place, p.lat, p.lon, p.factor, p.mentions, p.total, p.max)
             for p in uow.history.place_levels("g", W47, W47)
         ]
         assert rows == [
