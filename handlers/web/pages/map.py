@@ -5,8 +5,6 @@ and the default period (the last 12 weeks) shown."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -39,8 +37,38 @@ def _period(request: Request) -> tuple[RoundKey | None, RoundKey | None, str | N
 
 
 def script_data(v: Viewing, data: MapData) -> dict[str, object]:
-    """What map.js draws: the places and outlines of `data`, and the words of its popups."""
-    return {**asdict(data), "labels": {key: v.t(text) for key, text in _LABELS.items()}}
+    """What map.js draws, and /map/data.json answers: the period, each place with its popup's lines (already
+    worded), the areas' outlines, and the words of the popups. Only what the script uses: a year of a large
+    group is hundreds of places."""
+    return {
+        "first": data.first,
+        "last": data.last,
+        "weeks": data.weeks,
+        "places": [
+            {
+                "id": p.id,
+                "name": p.name,
+                "area": p.area,
+                "area_name": p.area_name,
+                "drawn": p.drawn,
+                "lat": p.lat,
+                "lon": p.lon,
+                "mentions": p.mentions,
+                "highest": p.highest,
+                "mean": p.mean,
+                "colour": p.colour,
+                "hex": p.hex,
+                "level": p.level,
+                "summary": p.summary,
+                "factors": [f.text for f in p.factors],
+                "weeks": [w.text for w in p.weeks],
+                "actions": [a.text for a in p.actions],
+            }
+            for p in data.places
+        ],
+        "areas": [{"code": a.code, "name": a.name, "outline": a.outline} for a in data.areas],
+        "labels": {key: v.t(text) for key, text in _LABELS.items()},
+    }
 
 
 def map_page(request: Request, v: Viewing) -> Response:

@@ -68,9 +68,9 @@
     root.appendChild(element("h2", place.name));
     root.appendChild(element("p", place.area_name + " · " + place.level));
     root.appendChild(element("p", place.summary));
-    section(root, labels.factors, place.factors.map(function (f) { return f.text; }));
-    section(root, labels.weeks, place.weeks.map(function (w) { return w.text; }));
-    section(root, labels.actions, place.actions.map(function (a) { return a.text; }));
+    section(root, labels.factors, place.factors);
+    section(root, labels.weeks, place.weeks);
+    section(root, labels.actions, place.actions);
     return root;
   }
 

@@ -164,8 +164,9 @@ def test_the_data_as_json(map_client: Callable[..., TestClient]) -> None:
     assert (data["first"], data["last"], data["weeks"]) == ("2026-W40", "2026-W41", 2)
     assert [p["name"] for p in data["places"]] == ["Norrskolan"]
     [norr] = data["places"]
-    assert [w["text"] for w in norr["weeks"]] == ["2026-W40: 1 gång, högst 2", "2026-W41: 1 gång, högst 2"]
-    assert [a["title"] for a in norr["actions"]] == ["Norrskolan, Norr"]
+    assert norr["weeks"] == ["2026-W40: 1 gång, högst 2", "2026-W41: 1 gång, högst 2"]
+    assert norr["actions"] == ["2026-W41: Norrskolan, Norr (Kommunen, genomförd)"]
+    assert (norr["mentions"], norr["highest"], norr["mean"], norr["colour"]) == (2, 2, "2,0", "orange")
     assert [a["code"] for a in data["areas"]] == ["centrum", "norr"]
     bad = client.get("/map/data.json", params={"from": "vecka 3"})
     assert bad.status_code == 400 and "Okänd vecka vecka 3" in bad.json()["error"]
