@@ -25,6 +25,7 @@ from bot.text import (
     statistics,
     web,
     web_map,
+    web_mine,
 )
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
@@ -44,6 +45,7 @@ for _part in (
     chat.TEXT,
     web.TEXT,
     web_map.TEXT,
+    web_mine.TEXT,
 ):
     for _key, _value in _part.items():
         if _key in CATALOGUE:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from handlers.web.page import Page, Public
-from handlers.web.pages import home, map, signin
+from handlers.web.pages import home, map, mine, signin
 
 PUBLIC: tuple[Public, ...] = signin.ROUTES
 
 ROUTES: tuple[Page, ...] = (
     *home.ROUTES,
     *map.ROUTES,
+    *mine.ROUTES,
 )
