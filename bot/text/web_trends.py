@@ -75,6 +75,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Here an action can be marked as {statuses}. Nothing was changed.",
     },
     "web.actions.or": {"sv": " eller ", "en": " or "},
+    "web.actions.refused": {
+        "sv": "Bara samordnare kan markera åtgärder här. Inget har ändrats.",
+        "en": "Only coordinators can mark actions here. Nothing was changed.",
+    },
     "web.actions.back": {"sv": "Tillbaka till åtgärderna", "en": "Back to the actions"},
     # statistics
     "web.stats.title": {"sv": "Statistik", "en": "Statistics"},
