@@ -25,14 +25,15 @@ def actions(request: Request, v: Viewing) -> Response:
 
 
 def action_status(request: Request, v: Viewing) -> Response:
-    action_id: int = request.path_params["action_id"]
+    written: str = request.path_params["action_id"]
     status = v.form.get("status", "")
-    result = mark_action_status(v.env, v.person, action_id, status)
+    action_id = int(written) if written.isascii() and written.isdigit() and len(written) <= 12 else None
+    result = Marked.UNKNOWN if action_id is None else mark_action_status(v.env, v.person, action_id, status)
     if result is Marked.DONE:
         target = request.url_for("actions").include_query_params(marked=action_id, status=status)
         return RedirectResponse(str(target), status_code=303)
     if result is Marked.UNKNOWN:
-        title, body, code = v.t("web.actions.unknown.title"), v.t("web.actions.unknown", id=action_id), 404
+        title, body, code = v.t("web.actions.unknown.title"), v.t("web.actions.unknown", id=written[:20]), 404
     elif result is Marked.BAD_STATUS:
         statuses = v.t("web.actions.or").join(v.t(f"status.{s}") for s in WEB_STATUSES)
         title, body, code = v.t("web.actions.bad_status.title"), v.t("web.actions.bad_status", statuses=statuses), 400
@@ -44,7 +45,7 @@ def action_status(request: Request, v: Viewing) -> Response:
 ROUTES = (
     Page("/actions", "actions", "participant", actions),
     Page(
-        "/actions/{action_id:int}/status",
+        "/actions/{action_id}/status",
         "action_status",
         "coordinator",
         action_status,
