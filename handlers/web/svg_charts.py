@@ -3,7 +3,8 @@ coordinates computed here, shapes and words there (autoescaped). No script and n
 in SVG presentation attributes (`fill=`, `stroke=`), the rest in est.css. Every chart has a table of the same
 figures beside it, its text alternative.
 
-A chart's coordinates are in its own viewBox; the page scales it to the width available.
+A chart's coordinates are in its own viewBox, about as wide as a phone's screen so that its 12–13 px type stays
+readable there; the page scales it to the width available, up to a limit (est.css).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from bot.usecases.views.trends import TrendsPage
 LINE = "#111111"  # the level's line, as in the reports' trend charts
 MARK = "#222222"  # a decision's dashed line
 AXIS = "#4a4a4a"
+INK = "#1b1b1b"  # words in a chart: dark on white, whatever the colour of the figures beside them
 GRID = "#dddddd"
 
 
@@ -105,7 +107,7 @@ def _every(n: int, most: int = 13) -> int:
     return 1 if n <= most + 1 else math.ceil(n / most)
 
 
-def trend_chart(page: TrendsPage, width: int = 640, height: int = 300) -> TrendChart:
+def trend_chart(page: TrendsPage, width: int = 440, height: int = 260) -> TrendChart:
     """The level week by week over EST's bands (the reports' BANDS, clipped to 0–3 as there), the decision
     weeks of the actions as dashed lines labelled with their numbers."""
     plot = Plot(40, 30, width - 14, height - 40)
@@ -145,7 +147,16 @@ def trend_chart(page: TrendsPage, width: int = 640, height: int = 300) -> TrendC
     xticks = tuple(Tick(x(i), str(w.week.week)) for i, w in enumerate(page.weeks) if i % every == 0)
     yticks = tuple(Tick(y(v), str(v)) for v in range(4))
     return TrendChart(
-        width, height, plot, bands, tuple(_path(r) for r in _runs(points)), dots, marks, mark_labels, xticks, yticks
+        width,
+        height,
+        plot,
+        bands,
+        tuple(_path(r) for r in _runs(points) if len(r) > 1),  # a lone week is its dot
+        dots,
+        marks,
+        mark_labels,
+        xticks,
+        yticks,
     )
 
 
@@ -156,7 +167,7 @@ def _scale_top(top: int) -> tuple[float, tuple[int, ...]]:
     """The top of an axis from 0 with room above `top`, and whole-number ticks on it (at most five)."""
     step = max(1, math.ceil(top / 4))
     ticks = tuple(range(0, top + 1, step))
-    return max(top * 1.2 + 1, ticks[-1] + step * 0.5), ticks
+    return max(top * 1.15, ticks[-1] + step * 0.5), ticks
 
 
 @dataclass(frozen=True)
@@ -165,6 +176,7 @@ class Panel:
     otherwise lie flat), as the chat's chart draws them."""
 
     top: float  # where the panel begins in the chart
+    swatch: Box  # the source's colour before its name
     title: Label
     plot: Plot
     path: str
@@ -182,7 +194,7 @@ class MonthChart:
     panels: tuple[Panel, ...]
 
 
-def month_chart(page: StatisticsPage, width: int = 640, panel_height: int = 170) -> MonthChart:
+def month_chart(page: StatisticsPage, width: int = 440, panel_height: int = 160) -> MonthChart:
     panels = []
     shown = [i for i in range(len(page.sources)) if any(m.counts[i] for m in page.by_month)]
     n = max(1, len(page.by_month))
@@ -205,7 +217,8 @@ def month_chart(page: StatisticsPage, width: int = 640, panel_height: int = 170)
         panels.append(
             Panel(
                 top,
-                Label(plot.left, top + 20, source.label, "start", source.colour),
+                Box(plot.left, top + 9, 12, 12, source.colour),
+                Label(plot.left + 18, top + 20, source.label, "start", INK),
                 plot,
                 _path(points),
                 source.colour,
@@ -213,7 +226,7 @@ def month_chart(page: StatisticsPage, width: int = 640, panel_height: int = 170)
                     Dot(px, py, source.colour, f"{m.label}: {c}")
                     for (px, py), m, c in zip(points, page.by_month, counts, strict=True)
                 ),
-                Label(points[-1][0], _f(points[-1][1] - 9), str(counts[-1]), "middle", source.colour),
+                Label(points[-1][0], _f(points[-1][1] - 9), str(counts[-1]), "middle", INK),
                 tuple(Tick(y(v), str(v)) for v in ticks),
                 tuple(Tick(x(j), m.short) for j, m in enumerate(page.by_month) if j % every == 0 or j == n - 1),
             )
@@ -233,7 +246,7 @@ class BarChart:
     horizontal: bool
 
 
-def weekday_chart(page: StatisticsPage, width: int = 640, height: int = 300) -> BarChart:
+def weekday_chart(page: StatisticsPage, width: int = 440, height: int = 260) -> BarChart:
     """Bars Monday … Sunday, one per source side by side, on one scale."""
     plot = Plot(44, 16, width - 12, height - 36)
     shown = [i for i in range(len(page.sources)) if any(d.counts[i] for d in page.by_weekday)]
@@ -268,16 +281,16 @@ def weekday_chart(page: StatisticsPage, width: int = 640, height: int = 300) -> 
     return BarChart(width, height, plot, tuple(bars), labels, (), tuple(Tick(y(v), str(v)) for v in ticks), False)
 
 
-PLACE_NAME = 24  # characters of a place's name shown beside its bar; the table gives it whole
+PLACE_NAME = 18  # characters of a place's name shown beside its bar; the table gives it whole
 
 
 def _short(name: str) -> str:
     return name if len(name) <= PLACE_NAME else name[: PLACE_NAME - 1].rstrip() + "…"
 
 
-def place_chart(page: StatisticsPage, width: int = 640, row: int = 30) -> BarChart:
+def place_chart(page: StatisticsPage, width: int = 440, row: int = 28) -> BarChart:
     """Horizontal bars of the places named most, stacked by source, the total beside each."""
-    plot = Plot(190, 8, width - 48, 8 + row * max(1, len(page.by_place)))
+    plot = Plot(150, 8, width - 40, 8 + row * max(1, len(page.by_place)))
     top = max((p.total for p in page.by_place), default=0)
     scale = (plot.right - plot.left) / max(1, top)
     bars = []

@@ -23,7 +23,7 @@ def rows(page: str) -> dict[str, list[str]]:
     """A table's body rows by their header cell: the cells' text."""
     out: dict[str, list[str]] = {}
     for row in re.findall(r"<tr[^>]*>(.*?)</tr>", page, re.S):
-        head = re.search(r'<th scope="row">(.*?)</th>', row, re.S)
+        head = re.search(r'<th scope="row"[^>]*>(.*?)</th>', row, re.S)
         if head:
             cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
             out[_text(head.group(1))] = [_text(c) for c in cells]
