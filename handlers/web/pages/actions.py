@@ -4,12 +4,14 @@ through the same use case as the chat command, then comes back here (303) with a
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from bot.usecases.actions import WEB_STATUSES, Marked, mark_action_status
 from bot.usecases.views.actions import actions_page
-from handlers.web.page import Page, Viewing
+from handlers.web.page import Page, Viewing, path_for
 
 
 def _confirmation(request: Request, v: Viewing) -> str:
@@ -30,8 +32,8 @@ def action_status(request: Request, v: Viewing) -> Response:
     action_id = int(written) if written.isascii() and written.isdigit() and len(written) <= 12 else None
     result = Marked.UNKNOWN if action_id is None else mark_action_status(v.env, v.person, action_id, status)
     if result is Marked.DONE:
-        target = request.url_for("actions").include_query_params(marked=action_id, status=status)
-        return RedirectResponse(str(target), status_code=303)
+        query = urlencode({"marked": action_id, "status": status})
+        return RedirectResponse(f"{path_for(request, 'actions')}?{query}", status_code=303)
     if result is Marked.UNKNOWN:
         title, body, code = v.t("web.actions.unknown.title"), v.t("web.actions.unknown", id=written[:20]), 404
     elif result is Marked.BAD_STATUS:
