@@ -1,19 +1,23 @@
 """The statistics page: the monthly follow-up of the imported figures (crimes reported to the police, the
 municipality's vandalism reports, police events) for a chosen month, as the `stats` command and the monthly post
 give it (`bot.usecases.statistics.load_followup`, `followup_lines`), with the figures of its three charts (by
-month, by weekday, by place; `bot.reports.stats_charts` draws the same for the chat) as tables.
+month, by weekday, by place; `bot.reports.stats_charts` draws the same for the chat) as tables; and the month's
+year in brief as the yearly follow-up words it (`bot.usecases.reports.load_followup`,
+`bot.reports.documents.followup_view`): weeks, answers, actions and what came of them, who took part.
 
-The queries are those of the follow-up: the records, the events, the areas and their places."""
+The queries are those of the two follow-ups: the records, the events, the areas and their places; the year's
+weeks, participation, actions and weekly figures."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain.cycle import previous_month
+from bot.domain.cycle import local_round_key, previous_month
 from bot.domain.model import Person
 from bot.domain.statistics import Month, top_places
 from bot.reports.palette import OTHER_SOURCE_COLOUR, SOURCE_COLOURS
 from bot.text import t
+from bot.usecases import reports
 from bot.usecases.context import Env
 from bot.usecases.statistics import followup_lines, load_followup, month_name
 
@@ -63,6 +67,22 @@ class PlaceCounts:
 
 
 @dataclass(frozen=True)
+class CountTable:
+    """A small table of the year in brief: who reported, actions by who acts, by type."""
+
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class YearInBrief:
+    title: str  # "Uppföljning 2026 – Tryggare Trelleborg"
+    lines: tuple[str, ...]  # weeks, answers and response rate; actions by status; what came of them
+    tables: tuple[CountTable, ...]
+
+
+@dataclass(frozen=True)
 class StatisticsPage:
     month: Month
     month_label: str
@@ -74,6 +94,7 @@ class StatisticsPage:
     by_weekday: tuple[DayCounts, ...]  # Monday … Sunday over the window, dated figures only
     by_place: tuple[PlaceCounts, ...]  # the places named most over the window, most first
     window: str  # the window in words, "november 2025–november 2026"
+    year: YearInBrief
 
     def shown(self, counts: tuple[int, ...]) -> tuple[tuple[Source, int], ...]:
         """A row's counts paired with their sources."""
@@ -100,6 +121,11 @@ def statistics_page(env: Env, person: Person, month: str | None = None) -> Stati
     chosen = _month(month, Month(*previous_month(today)), latest)
     with env.unit() as uow:
         fu = load_followup(uow, group, chosen)
+        yearly = reports.load_followup(uow, group, chosen.year, local_round_key(env.clock.now(), group.tz))
+    # the yearly follow-up's words; its module loads the PDF renderer and matplotlib, so only when asked
+    from bot.reports.documents import followup_view
+
+    brief = followup_view(yearly, lang)
     sources = tuple(
         Source(tr.source, t(lang, f"stats.source.{tr.source}"), SOURCE_COLOURS.get(tr.source, OTHER_SOURCE_COLOUR))
         for tr in fu.trends
@@ -133,4 +159,12 @@ def statistics_page(env: Env, person: Person, month: str | None = None) -> Stati
         by_weekday=by_weekday,
         by_place=by_place,
         window=f"{month_name(months[0], lang)}–{month_name(months[-1], lang)}" if months else "",
+        year=YearInBrief(
+            str(brief["title"]),
+            (*(str(line) for line in brief["overview"]), str(brief["effect_summary"])),
+            tuple(
+                CountTable(str(w["title"]), tuple(w["header"]), tuple(tuple(r) for r in w["rows"]))
+                for w in brief["who"]
+            ),
+        ),
     )

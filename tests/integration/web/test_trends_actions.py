@@ -194,11 +194,16 @@ def test_statistics_with_a_table_for_every_chart_and_hostile_places_escaped(
     text = page.text
     assert "Uppföljning av oktober 2026" in text
     assert "Kommunens skadegörelseanmälningar: 3 (september: 0, ↑ +3; oktober 2025: 0, ↑ +3)" in text
-    assert text.count('role="img"') == 3 and text.count("<caption>") == 3
+    assert text.count('role="img"') == 3 and text.count("<caption>") == 3 + 3  # and the year's three tables
     table = rows(text)
     assert table["oktober 2026"] == ["0", "3", "0"] and table["lör"] == ["0", "2", "0"]
     assert table["Stortorget"] == ["0", "2", "0", "2"]
     assert "<script>alert" not in text and "<img src=x" not in text and "&lt;img src=x" in text
+    # the month's year in brief, as the yearly follow-up words it
+    assert "Uppföljning 2026 – Tryggare Trelleborg" in text
+    assert "8 veckor med rapporter, 24 inskickade rapporter, i snitt 100 % svarsfrekvens." in text
+    assert "2 beslutade åtgärder: 1 genomförd och 1 planerad." in text
+    assert table["Bostadsbolaget"] == ["8", "8"] and table["Närvaro"] == ["1"]
     september = web_client("participant").get("/statistics?month=2026-09")
     assert "Uppföljning av september 2026" in september.text
 

@@ -46,6 +46,8 @@ def test_last_month_by_default_with_the_charts_figures(tmp_path: Path) -> None:
         ("Norrskolan", (1, 2, 0), 3),
     ]
     assert [m.value for m in page.months if m.selected] == ["2026-10"] and page.months[0].value == "2026-11"
+    assert page.year.title == "Uppföljning 2026 – Tryggare Trelleborg"
+    assert page.year.lines[-1] == "Inga åtgärder att följa upp."
 
 
 def test_a_chosen_month_in_english_and_what_is_not_a_month(tmp_path: Path) -> None:
