@@ -41,9 +41,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "web.trends.col.answers": {"sv": "Svar", "en": "Answers"},
     "web.trends.col.actions": {"sv": "Beslutade åtgärder", "en": "Decided actions"},
-    "web.trends.legend": {"sv": "Färgbanden", "en": "The colour bands"},
     "web.trends.marker": {"sv": "Streckad linje: beslut", "en": "Dashed line: a decision"},
-    "web.trends.axis.level": {"sv": "Nivå", "en": "Level"},
     "web.trends.axis.week": {"sv": "Vecka", "en": "Week"},
     "web.trends.action": {"sv": "#{id} {title} ({status})", "en": "#{id} {title} ({status})"},
     # actions
@@ -56,7 +54,6 @@ TEXT: dict[str, dict[str, str]] = {
     "web.actions.caption": {"sv": "Beslutade åtgärder", "en": "Decided actions"},
     "web.actions.rule": {"sv": "Så räknas före och efter", "en": "How before and after are worked out"},
     "web.actions.col.factors": {"sv": "Faktorer", "en": "Factors"},
-    "web.actions.col.verdict": {"sv": "Nivån efter", "en": "The level after"},
     "web.actions.col.mark": {"sv": "Markera", "en": "Mark"},
     "web.actions.mark.label": {"sv": "Ny status för åtgärd #{id}", "en": "New status of action #{id}"},
     "web.actions.mark.submit": {"sv": "Spara", "en": "Save"},
