@@ -53,6 +53,7 @@ TEXT: dict[str, dict[str, str]] = {
     "web.actions.none": {"sv": "Inga åtgärder är beslutade än.", "en": "No actions have been decided yet."},
     "web.actions.caption": {"sv": "Beslutade åtgärder", "en": "Decided actions"},
     "web.actions.rule": {"sv": "Så räknas före och efter", "en": "How before and after are worked out"},
+    "web.actions.trend": {"sv": "Trenden i området", "en": "The trend in the area"},
     "web.actions.col.factors": {"sv": "Faktorer", "en": "Factors"},
     "web.actions.col.mark": {"sv": "Markera", "en": "Mark"},
     "web.actions.mark.label": {"sv": "Ny status för åtgärd #{id}", "en": "New status of action #{id}"},

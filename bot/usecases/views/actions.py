@@ -16,6 +16,7 @@ from bot.text.numbers import format_delta, format_number
 from bot.usecases.actions import WEB_STATUSES
 from bot.usecases.context import Env
 from bot.usecases.reports import effects_of
+from bot.usecases.views.trends import ALL_FACTORS, SPANS
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class ActionLine:
     verdict: str  # worded: lower, unchanged, higher, too early
     before_colour: str  # the level's band (green … red, none)
     after_colour: str
+    trend: tuple[tuple[str, str], ...]  # the query of the trends page showing its area and factor around it
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,11 @@ def actions_page(env: Env, person: Person) -> ActionsPage:
                 verdict=t(lang, f"followup.verdict.{e.verdict}"),
                 before_colour=colour_for(e.before),
                 after_colour=colour_for(e.after),
+                trend=(
+                    ("area", a.area_code),
+                    ("factor", a.factors[0] if len(a.factors) == 1 else ALL_FACTORS),
+                    ("span", str(SPANS[0] if a.week >= now.minus(SPANS[0] - 1) else SPANS[-1])),
+                ),
             )
         )
     lines.sort(key=lambda line: (line.week, line.id), reverse=True)

@@ -62,6 +62,7 @@ def test_trends_draws_the_level_on_the_bands_with_a_table_of_the_same_figures(we
     assert table["2026-W47"][:2] == ["2,5", "2"]
     assert table["2026-W46"][:2] == ["1,5", "2"]
     assert table["2026-W45"] == ["0,5", "2", f"#2 {SECOND_ACTION} (planerad)"]
+    assert f'<a href="/actions#action-2">#2 {SECOND_ACTION} (planerad)</a>' in text
     assert table["2026-W39"][:2] == ["–", "0"] and table["2026-W36"][:2] == ["–", "0"]
     assert len(table) == 12
     assert "#2" in re.findall(r'font-weight="bold" fill="#222222">(.*?)</g>', text, re.S)[0]  # marked on the chart
@@ -101,6 +102,7 @@ def test_actions_with_before_and_after_as_the_reports_define_them(web_client: Cl
     assert second[:7] == ["2026-W45", "planerad", "Trygghetsvärdar", "I helgen", "0,1", "2,0", "↑ +1,9 högre"]
     assert "<form" not in page.text.split("<main")[1].split("</main>")[0]  # no forms for a participant
     assert "Så räknas före och efter" in page.text
+    assert 'href="/trends?area=centrum&amp;factor=narkotika&amp;span=12">Trenden i området</a>' in page.text
 
 
 def test_actions_in_english(web: Web, web_client: Client) -> None:

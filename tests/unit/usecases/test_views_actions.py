@@ -32,6 +32,7 @@ def test_an_action_with_its_level_before_and_after(fake_bot: FakeBot, monkeypatc
     # drugs and gatherings in Centrum: W47 (3+2+2+0)/4 = 1.75 -> 1,8; after W48 (1+1)/4, W49 (0+1)/4 -> 0,4
     assert (line.before, line.after, line.change, line.verdict) == ("1,8", "0,4", "↓ −1,4", "lägre")
     assert (line.before_colour, line.after_colour) == ("orange", "green")
+    assert line.trend == (("area", "centrum"), ("factor", "all"), ("span", "12"))  # two factors: all of them
     assert not page.can_mark and "minst 0,3" in page.rule
     assert [s.value for s in page.statuses] == ["ongoing", "done"]
 
