@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy import event
 from starlette.testclient import TestClient
 
 from bot.domain.cycle import RoundKey
@@ -218,3 +219,37 @@ def test_statistics_without_figures_in_english_and_for_a_reporter(web: Web, web_
     assert page.status_code == 200 and "Inga siffror är importerade för oktober 2026" in page.text
     assert 'role="img"' not in page.text
     assert web_client("reporter").get("/statistics").status_code == 403
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def statements(web: Web, client: TestClient, path: str) -> int:
+    """How many SQL statements one request costs (the sign-in's session lookup included)."""
+    seen: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *rest: object) -> None:
+        seen.append(statement)
+
+    event.listen(web.app.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(web.app.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_the_queries_do_not_grow_with_the_weeks_or_the_actions(web: Web, web_client: Client) -> None:
+    client = web_client("coordinator")
+    assert statements(web, client, "/trends?span=12") == statements(web, client, "/trends?span=52")
+    before = statements(web, client, "/actions")
+    with web.app.services.unit() as uow:
+        for week in (44, 46):
+            rnd = uow.rounds.get_round("tbg", RoundKey(2026, week))
+            assert rnd is not None
+            cid = uow.meeting.add_candidate(rnd.id, f"manual:norr:{week}", "norr", None, (), "Ljus", (), "manual", 1)
+            assert cid is not None
+            uow.meeting.decide_candidate(cid, True, "tbg", rnd.id, web.clock.now())
+        uow.commit()
+    assert statements(web, client, "/actions") == before
+    assert statements(web, client, "/statistics?month=2026-10") == statements(web, client, "/statistics?month=2026-03")
