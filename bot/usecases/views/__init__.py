@@ -1,2 +1,2 @@
-"""The web view's read side: one module per page family, plain functions that open their own unit of work and
-return frozen dataclasses with the figures already worded."""
+"""The read side of the web view: one module per page family, plain functions that open their own unit of work
+and return frozen dataclasses for the pages to show."""
