@@ -26,6 +26,7 @@ from bot.text import (
     web,
     web_map,
     web_mine,
+    web_trends,
 )
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
@@ -46,6 +47,7 @@ for _part in (
     web.TEXT,
     web_map.TEXT,
     web_mine.TEXT,
+    web_trends.TEXT,
 ):
     for _key, _value in _part.items():
         if _key in CATALOGUE:

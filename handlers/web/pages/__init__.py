@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.web.page import Page, Public
-from handlers.web.pages import home, map, mine, signin
+from handlers.web.pages import actions, home, map, mine, signin, statistics, trends
 
 PUBLIC: tuple[Public, ...] = signin.ROUTES
 
@@ -11,4 +11,7 @@ ROUTES: tuple[Page, ...] = (
     *home.ROUTES,
     *map.ROUTES,
     *mine.ROUTES,
+    *trends.ROUTES,
+    *actions.ROUTES,
+    *statistics.ROUTES,
 )
