@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from markupsafe import escape
+from sqlalchemy import event
 from starlette.testclient import TestClient
 
 from bot.bootstrap import build
@@ -198,3 +199,29 @@ def test_only_for_participants_and_coordinators(map_client: Callable[..., TestCl
     assert map_client("reporter").get("/map").status_code == 403
     assert map_client("reporter").get("/map/data.json").status_code == 403
     assert map_client("coordinator").get("/map").status_code == 200
+
+
+def test_the_queries_do_not_grow_with_the_period_or_the_places(db_url: str) -> None:
+    web = make_web(db_url, None, seeded=False)
+    try:
+        client = web.signed_in(PEOPLE["participant"])
+        seen: list[str] = []
+
+        def count(conn: object, cursor: object, statement: str, *rest: object) -> None:
+            seen.append(statement)
+
+        def statements(path: str) -> int:
+            seen.clear()
+            event.listen(web.app.engine, "before_cursor_execute", count)
+            try:
+                assert client.get(path).status_code == 200
+            finally:
+                event.remove(web.app.engine, "before_cursor_execute", count)
+            return len(seen)
+
+        one = statements("/map?from=2026-W40&to=2026-W40")  # one place
+        assert statements("/map") == one  # three places over twelve weeks
+        assert statements("/map/data.json?from=2026-W20&to=2026-W47") == one
+        client.close()
+    finally:
+        web.app.close()
