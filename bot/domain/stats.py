@@ -72,6 +72,14 @@ class AnswerRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class NonResponder:
+    """A reporter asked in a week who has not sent their report: their name and their areas' names."""
+
+    name: str
+    areas: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Participation:
     """What one organisation contributed over a range of weeks."""
 

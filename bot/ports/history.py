@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from bot.domain.cycle import RoundKey
-from bot.domain.stats import AnswerRecord, CellStat, Participation, PlaceMention, WeekStat
+from bot.domain.stats import AnswerRecord, CellStat, NonResponder, Participation, PlaceMention, WeekStat
 
 
 class History(Protocol):
@@ -16,6 +16,15 @@ class History(Protocol):
 
     def cell_stats(self, group_id: str, first: RoundKey, last: RoundKey) -> list[CellStat]:
         """Count, sum and highest level of the submitted reports per week, area and factor."""
+
+    def level_counts(
+        self, group_id: str, first: RoundKey, last: RoundKey
+    ) -> dict[RoundKey, dict[tuple[str, str, int], int]]:
+        """The submitted reports of each week counted by (area, factor, level), as the picture counts earlier weeks;
+        weeks without reports are left out."""
+
+    def non_responders(self, round_id: int) -> list[NonResponder]:
+        """The people asked in the round who have not sent their report, with their areas' names; by name."""
 
     def place_mentions(self, group_id: str, first: RoundKey, last: RoundKey) -> list[PlaceMention]:
         """How many submitted reports named each place, per week and factor."""

@@ -12,7 +12,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.text import chat, commands, detection, home, picture, questionnaire, reliability, reports, slack, statistics
+from bot.text import (
+    chat,
+    commands,
+    detection,
+    home,
+    picture,
+    questionnaire,
+    reliability,
+    reports,
+    slack,
+    statistics,
+    web_weeks,
+)
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
@@ -29,6 +41,7 @@ for _part in (
     reports.TEXT,
     reliability.TEXT,
     chat.TEXT,
+    web_weeks.TEXT,
 ):
     for _key, _value in _part.items():
         if _key in CATALOGUE:

@@ -8,8 +8,18 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 
 from bot.domain.cycle import RoundKey
-from bot.domain.stats import AnswerRecord, CellStat, Participation, PlaceMention, WeekStat
-from storage.models import ActionRow, AnswerRow, AreaRow, PersonRow, PlaceRow, ResponseRow, RoundRow, VoteRow
+from bot.domain.stats import AnswerRecord, CellStat, NonResponder, Participation, PlaceMention, WeekStat
+from storage.models import (
+    ActionRow,
+    AnswerRow,
+    AreaRow,
+    PersonAreaRow,
+    PersonRow,
+    PlaceRow,
+    ResponseRow,
+    RoundRow,
+    VoteRow,
+)
 from storage.repositories.base import APPROVED_PLACE, SqlRepository
 
 
@@ -56,6 +66,42 @@ class SqlHistory(SqlRepository):
             CellStat(RoundKey(y, w), area, factor, int(n), int(total or 0), int(top))
             for y, w, area, factor, n, total, top in self.s.execute(q)
         ]
+
+    def level_counts(
+        self, group_id: str, first: RoundKey, last: RoundKey
+    ) -> dict[RoundKey, dict[tuple[str, str, int], int]]:
+        """The submitted reports of each week counted by (area, factor, level); weeks without reports left out."""
+        q = (
+            select(RoundRow.year, RoundRow.week, AreaRow.code, AnswerRow.factor, AnswerRow.level, func.count())
+            .join(ResponseRow, ResponseRow.round_id == RoundRow.id)
+            .join(AnswerRow, AnswerRow.response_id == ResponseRow.id)
+            .join(AreaRow, AreaRow.id == AnswerRow.area_id)
+            .where(RoundRow.group_id == group_id, ResponseRow.status == "submitted", self._weeks(first, last))
+            .group_by(RoundRow.year, RoundRow.week, AreaRow.code, AnswerRow.factor, AnswerRow.level)
+        )
+        out: dict[RoundKey, dict[tuple[str, str, int], int]] = defaultdict(dict)
+        for y, w, area, factor, level, n in self.s.execute(q):
+            out[RoundKey(y, w)][(area, factor, int(level))] = int(n)
+        return dict(out)
+
+    def non_responders(self, round_id: int) -> list[NonResponder]:
+        """The people asked in the round who have not sent their report, with their areas' names; by name."""
+        q = (
+            select(PersonRow.id, PersonRow.name, AreaRow.name)
+            .join(ResponseRow, ResponseRow.person_id == PersonRow.id)
+            .outerjoin(PersonAreaRow, PersonAreaRow.person_id == PersonRow.id)
+            .outerjoin(AreaRow, AreaRow.id == PersonAreaRow.area_id)
+            .where(ResponseRow.round_id == round_id, ResponseRow.status != "submitted")
+            .order_by(PersonRow.id, PersonAreaRow.position, AreaRow.id)
+        )
+        names: dict[int, str] = {}
+        areas: dict[int, list[str]] = defaultdict(list)
+        for pid, name, area in self.s.execute(q):
+            names[pid] = name
+            if area is not None:
+                areas[pid].append(area)
+        people = [NonResponder(name, tuple(areas[pid])) for pid, name in names.items()]
+        return sorted(people, key=lambda p: (p.name.lower(), p.name))
 
     def place_mentions(self, group_id: str, first: RoundKey, last: RoundKey) -> list[PlaceMention]:
         """How many submitted reports named each place, per week and factor."""

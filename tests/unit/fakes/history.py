@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from bot.domain.cycle import RoundKey
-from bot.domain.stats import AnswerRecord, CellStat, Participation, PlaceMention, WeekStat
+from bot.domain.stats import AnswerRecord, CellStat, NonResponder, Participation, PlaceMention, WeekStat
 from tests.unit.fakes.people import FakeRepository
 from tests.unit.fakes.picture import approved_place
 from tests.unit.fakes.tables import AnswerRow, ResponseRow, RoundRow
@@ -49,6 +49,27 @@ class FakeHistory(FakeRepository):
             CellStat(RoundKey(y, w), area, factor, len(levels), sum(levels), max(levels))
             for (y, w, area, factor), levels in sorted(cells.items())
         ]
+
+    def level_counts(
+        self, group_id: str, first: RoundKey, last: RoundKey
+    ) -> dict[RoundKey, dict[tuple[str, str, int], int]]:
+        out: dict[RoundKey, dict[tuple[str, str, int], int]] = defaultdict(dict)
+        for rnd, _, a in self._answers(group_id, first, last):
+            counts = out[RoundKey(rnd.year, rnd.week)]
+            key = (self.t.areas[a.area_id].code, a.factor, a.level)
+            counts[key] = counts.get(key, 0) + 1
+        return dict(out)
+
+    def non_responders(self, round_id: int) -> list[NonResponder]:
+        people = [
+            NonResponder(
+                self.t.persons[r.person_id].name,
+                tuple(self.t.areas[a].name for a in self.t.person_areas.get(r.person_id, [])),
+            )
+            for r in self.t.responses.values()
+            if r.round_id == round_id and r.status != "submitted" and r.person_id in self.t.persons
+        ]
+        return sorted(people, key=lambda p: (p.name.lower(), p.name))
 
     def place_mentions(self, group_id: str, first: RoundKey, last: RoundKey) -> list[PlaceMention]:
         counts: dict[tuple[int, int, str, str, str], int] = defaultdict(int)
