@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 
 from bot.domain.cycle import RoundKey
-from bot.domain.stats import AnswerRecord, CellStat, NonResponder, Participation, PlaceMention, WeekStat
+from bot.domain.stats import AnswerRecord, CellStat, NonResponder, Participation, PlaceMention, PlaceWeek, WeekStat
 from storage.models import (
     ActionRow,
     AnswerRow,
@@ -83,6 +83,48 @@ class SqlHistory(SqlRepository):
         for y, w, area, factor, level, n in self.s.execute(q):
             out[RoundKey(y, w)][(area, factor, int(level))] = int(n)
         return dict(out)
+
+    def place_weeks(self, group_id: str, first: RoundKey, last: RoundKey, threshold: int) -> list[PlaceWeek]:
+        """Each approved place named in each week's submitted reports: how many reports named it at or above
+        `threshold` and at all, for which factors, and whether it was known before the week's round."""
+        high = AnswerRow.level >= threshold
+        base = (
+            select(RoundRow.year, RoundRow.week, AreaRow.code, PlaceRow.id)
+            .join(ResponseRow, ResponseRow.round_id == RoundRow.id)
+            .join(AnswerRow, AnswerRow.response_id == ResponseRow.id)
+            .join(AreaRow, AreaRow.id == AnswerRow.area_id)
+            .join(PlaceRow, APPROVED_PLACE)
+            .where(RoundRow.group_id == group_id, ResponseRow.status == "submitted", self._weeks(first, last))
+        )
+        known = or_(PlaceRow.configured.is_(True), PlaceRow.created_at < RoundRow.created_at)
+        places = base.add_columns(
+            PlaceRow.name,
+            func.max(case((known, 1), else_=0)),
+            func.count(func.distinct(case((high, ResponseRow.id)))),
+            func.count(func.distinct(ResponseRow.id)),
+        ).group_by(RoundRow.year, RoundRow.week, AreaRow.code, PlaceRow.id, PlaceRow.name)
+        factors = base.add_columns(AnswerRow.factor, func.max(AnswerRow.level)).group_by(
+            RoundRow.year, RoundRow.week, AreaRow.code, PlaceRow.id, AnswerRow.factor
+        )
+        named: dict[tuple[int, int, str, int], list[tuple[str, int]]] = defaultdict(list)
+        for y, w, area, place_id, factor, top in self.s.execute(factors):
+            named[(y, w, area, place_id)].append((factor, int(top)))
+        out: list[PlaceWeek] = []
+        for y, w, area, place_id, name, was_known, n_high, n_all in self.s.execute(places):
+            levels = named[(y, w, area, place_id)]
+            out.append(
+                PlaceWeek(
+                    RoundKey(y, w),
+                    area,
+                    name,
+                    bool(was_known),
+                    int(n_high),
+                    int(n_all),
+                    tuple(sorted(f for f, top in levels if top >= threshold)),
+                    tuple(sorted(f for f, _ in levels)),
+                )
+            )
+        return sorted(out, key=lambda p: (p.week, p.area, p.place.lower(), p.place))
 
     def non_responders(self, round_id: int) -> list[NonResponder]:
         """The people asked in the round who have not sent their report, with their areas' names; by name."""

@@ -3,7 +3,8 @@
 Both read in one unit of work with one query per kind of data, never one per week or per person. The week is the
 situation picture the chat and the reports show (`bot.usecases.meeting.picture`, worded by
 `bot.reports.render.view_model`); the list words each week's cells by the picture's own rules (a red level, the
-detection rule) over the weeks' level counts (`History.level_counts`), so that a long history costs two queries.
+detection rule, a place named by several, a new place) over the weeks' level counts and places
+(`History.level_counts`, `History.place_weeks`), so that a long history costs a handful of queries.
 """
 
 from __future__ import annotations
@@ -16,9 +17,18 @@ from bot.domain.cycle import Phase, RoundKey, phase_index
 from bot.domain.detection import DetectionParams, detect
 from bot.domain.factors import Factor, colour_for
 from bot.domain.model import Candidate, Person, Round
-from bot.domain.picture import BASELINE_WEEKS, RED_MEAN, AreaInfo, Kind, Standout, detection_reason
-from bot.domain.reasons import RedLevel
-from bot.domain.stats import NonResponder, WeekStat
+from bot.domain.picture import (
+    BASELINE_WEEKS,
+    NEW_PLACE,
+    RED_MEAN,
+    AreaInfo,
+    Kind,
+    Standout,
+    detection_reason,
+    normalise_place,
+)
+from bot.domain.reasons import NamedBySeveral, RedLevel
+from bot.domain.stats import NonResponder, PlaceWeek, WeekStat
 from bot.reports.render import view_model
 from bot.text import label, t
 from bot.text.numbers import format_percent
@@ -97,6 +107,33 @@ def cell_standouts(
     return red_cells, red + rising
 
 
+def place_standouts(
+    places: Sequence[PlaceWeek], areas: Sequence[AreaInfo], factors: Sequence[Factor]
+) -> list[Standout]:
+    """A week's places that stand out by the picture's rules: named by several reporters at or above the
+    threshold (most reporters first), then new places; each in the group's order of areas and factors."""
+    area_index = {a.code: i for i, a in enumerate(areas)}
+    factor_index = {f.code: i for i, f in enumerate(factors)}
+    hotspots: list[Standout] = []
+    new_places: list[Standout] = []
+    for p in places:
+        high = [f for f in p.factors if f in factor_index]
+        named = [f for f in p.all_factors if f in factor_index]
+        if p.area not in area_index or not named:
+            continue
+        if p.reporters >= 2:
+            only = high[0] if len(high) == 1 else None
+            hotspots.append(Standout(Kind.HOTSPOT, p.area, only, p.place, NamedBySeveral(p.reporters), p.reporters))
+        if not p.known:
+            only = named[0] if len(named) == 1 else None
+            new_places.append(Standout(Kind.NEW_PLACE, p.area, only, p.place, NEW_PLACE, p.all_reporters))
+
+    def order(s: Standout) -> tuple[int, int, str]:
+        return (area_index[s.area], factor_index[s.factor] if s.factor else -1, normalise_place(s.place))
+
+    return sorted(hotspots, key=lambda s: (-s.reporters, *order(s))) + sorted(new_places, key=order)
+
+
 def _standout_words(s: Standout, areas: Mapping[str, str], factors: Mapping[str, str], lang: str) -> str:
     where = " · ".join(part for part in (areas.get(s.area, s.area), s.place, factors.get(s.factor or "", "")) if part)
     return t(lang, "web.weeks.standout", where=where, reason=reason_text(s.reason, lang))
@@ -127,11 +164,15 @@ def weeks_page(env: Env, person: Person) -> WeeksPage:
         areas = [AreaInfo(a.code, a.name) for a in uow.groups.areas(group.id)]
         stats = {s.week: s for s in uow.history.week_stats(group.id, oldest, newest)}
         counts = uow.history.level_counts(group.id, oldest.minus(max(BASELINE_WEEKS, params.history_weeks)), newest)
+        named: dict[RoundKey, list[PlaceWeek]] = {}
+        for place in uow.history.place_weeks(group.id, oldest, newest, group.threshold):
+            named.setdefault(place.week, []).append(place)
     area_names = {a.code: a.name for a in areas}
     factor_labels = {f.code: f.label(lang) for f in factors}
     lines: list[WeekLine] = []
     for rnd in rounds:
         red_cells, standouts = cell_standouts(rnd.key, counts, areas, factors, params, group.threshold)
+        standouts += place_standouts(named.get(rnd.key, ()), areas, factors)
         response, rate = _response(stats.get(rnd.key), lang)
         shown = tuple(_standout_words(s, area_names, factor_labels, lang) for s in standouts[:SHOWN_STANDOUTS])
         lines.append(

@@ -285,3 +285,34 @@ def test_history_level_counts_and_non_responders(storage: Units) -> None:
         assert uow.history.level_counts("g", W47.next(), W47.next()) == {}
         absent = uow.history.non_responders(rnd.id)
         assert [(p.name, p.areas) for p in absent] == [("Bo", ("B", "A"))]  # in the order of their areas
+
+
+def test_history_place_weeks(storage: Units) -> None:
+    area, anna, bo = group(storage)
+    with storage() as uow:
+        old = uow.groups.get_or_create_place(area, "Torget", NOW - timedelta(days=1), configured=True).id
+        rnd = uow.rounds.create_round("g", W47, NOW)
+        new = uow.groups.get_or_create_place(area, "Hamnen", NOW + timedelta(hours=1), approved=True).id
+        waiting = uow.groups.get_or_create_place(area, "Okänd", NOW + timedelta(hours=1)).id  # not reviewed yet
+        for person, answers in (
+            (
+                anna,
+                [
+                    AnswerIn(area, "klotter", 3, old),
+                    AnswerIn(area, "narkotika", 2, old),
+                    AnswerIn(area, "brand", 1, new),
+                ],
+            ),
+            (bo, [AnswerIn(area, "klotter", 1, old), AnswerIn(area, "brand", 0, waiting)]),
+        ):
+            resp = uow.rounds.get_or_create_response(rnd.id, person, "Org", NOW)
+            uow.rounds.save_response(resp.id, 0, ConversationState(), "submitted", None, False, NOW, NOW)
+            uow.rounds.replace_answers(resp.id, answers, None)
+        uow.commit()
+    with storage() as uow:
+        weeks = uow.history.place_weeks("g", W47, W47, 2)
+        assert [(p.place, p.known, p.reporters, p.all_reporters, p.factors, p.all_factors) for p in weeks] == [
+            ("Hamnen", False, 0, 1, (), ("brand",)),
+            ("Torget", True, 1, 2, ("klotter", "narkotika"), ("klotter", "narkotika")),
+        ]
+        assert uow.history.place_weeks("g", W47.next(), W47.next(), 2) == []

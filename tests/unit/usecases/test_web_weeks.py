@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 from datetime import timedelta
 
 from bot.domain.cycle import RoundKey
-from bot.domain.model import Person
+from bot.domain.model import AnswerIn, Person
 from bot.domain.stats import NonResponder
 from bot.usecases.views.weeks import WeekPage, week_page, weeks_page
 from standins.config import TUE_OPEN
@@ -114,11 +115,58 @@ def test_the_list_has_a_line_per_week_newest_first_agreeing_with_the_week(fake_b
     assert line.week == "2026-W47" and line.finalised and line.red == 1
     assert line.rate == "67 %" and line.response == "2 av 3 (67 %)"
     page = week_of(fake_bot, "Kim Polis")
-    cell_rules = [s for s in page.standouts if s.kind in ("red", "rising")]
-    assert line.standouts == len(cell_rules)
-    assert line.standout_text[0] == f"{cell_rules[0].where}: {cell_rules[0].reason}"
+    assert line.standouts == len(page.standouts) and {"red", "hotspot"} <= {s.kind for s in page.standouts}
+    assert line.standout_text == tuple(f"{s.where}: {s.reason}" for s in page.standouts[:2])
     assert line.more == line.standouts - len(line.standout_text)
 
 
 def test_the_list_of_a_group_without_weeks_is_empty(fake_bot: FakeBot) -> None:
     assert weeks_page(fake_bot.services.env, person(fake_bot, "Kim Polis")).lines == ()
+
+
+def test_the_list_words_each_week_as_its_own_page_does_over_a_long_history(fake_bot: FakeBot) -> None:
+    """Sixteen weeks of made-up reports (a rise in drugs in Centrum, places named often, a new place now and
+    then): every line of the list counts and words what stands out exactly as the week's page does."""
+    rng = random.Random(16)
+    env = fake_bot.services.env
+    with fake_bot.unit() as uow:
+        people = uow.people.persons("tbg")
+        areas = uow.groups.areas("tbg")
+        factors = [f.code for f in env.config.group("tbg").factor_list()]
+        for n, week in enumerate(W47.minus(i) for i in range(15, -1, -1)):
+            when = TUE_OPEN - timedelta(weeks=15 - n)
+            rnd = uow.rounds.create_round("tbg", week, when)
+            places = [
+                uow.groups.get_or_create_place(a.id, "Stortorget" if a.code == "centrum" else "Norrskolan", when)
+                for a in areas
+            ]
+            if n % 5 == 2:  # a place nobody named before, approved by a coordinator the same week
+                fresh = uow.groups.get_or_create_place(
+                    areas[n % 2].id, f"Plats {n}", when + timedelta(hours=1), approved=True
+                )
+                places[n % 2] = fresh
+            for p in people:
+                if rng.random() < 0.15:
+                    continue  # did not answer
+                resp = uow.rounds.get_or_create_response(rnd.id, p.id, p.organisation, when)
+                uow.rounds.save_response(resp.id, resp.version, resp.state, "submitted", None, False, when, when)
+                answers = []
+                for i, area in enumerate(areas):
+                    for f in factors:
+                        level = min(3, int(rng.random() * 2.2 + (n / 6 if f == "narkotika" and i == 0 else 0)))
+                        place = places[i].id if level >= 2 and rng.random() < 0.7 else None
+                        answers.append(AnswerIn(area.id, f, level, place))
+                uow.rounds.replace_answers(resp.id, answers, None)
+        uow.commit()
+    kim = person(fake_bot, "Kim Polis")
+    listing = weeks_page(env, kim)
+    assert [line.week for line in listing.lines] == [str(W47.minus(i)) for i in range(16)]
+    kinds: set[str] = set()
+    for line in listing.lines:
+        page = week_page(env, kim, line.week)
+        assert page is not None
+        kinds |= {s.kind for s in page.standouts}
+        assert (line.red, line.standouts) == (page.red, len(page.standouts)), line.week
+        assert line.standout_text == tuple(f"{s.where}: {s.reason}" for s in page.standouts[:2]), line.week
+        assert line.response == page.response.removeprefix("Svar: ")
+    assert kinds == {"red", "rising", "hotspot", "new_place"}
