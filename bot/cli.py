@@ -58,6 +58,7 @@ def _log_secrets() -> tuple[str | None, ...]:
         secrets.slack_app_token,
         secrets.slack_signing_secret,
         secrets.database_url,
+        secrets.web_secret,
     )
 
 
@@ -210,9 +211,52 @@ def run(
             "telegram.mode = 'webhook' needs EST_TELEGRAM_WEBHOOK_SECRET in the environment "
             "(1-256 characters A-Z, a-z, 0-9, _ and -)"
         )
+    if cfg.web.enabled:
+        _web_secret(secrets)
     clock = _clock(at, cfg)
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it
         asyncio.run(_run(cfg, secrets, clock))
+
+
+def _web_secret(secrets: Secrets) -> str:
+    from handlers.web.security import SECRET_MIN
+
+    secret = secrets.web_secret or ""
+    if len(secret) < SECRET_MIN:
+        raise fail(
+            f"the web view needs EST_WEB_SECRET in the environment: at least {SECRET_MIN} random characters "
+            "(e.g. from `python3 -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+        )
+    return secret
+
+
+@app.command()
+def web(
+    config: ConfigOpt = DEFAULT_CONFIG,
+    port: Annotated[
+        int | None, typer.Option(min=0, max=65535, help="Listen on this port instead of [web] port.")
+    ] = None,
+) -> None:
+    """Serve the read-only web view (weeks, trends, map, actions, statistics) alone, without the chats."""
+    cfg = load(config)
+    secret = _web_secret(Secrets())
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_web(cfg, secret, port))
+
+
+async def _web(cfg: Config, secret: str, port: int | None) -> None:
+    from handlers.web.app import build_web_app
+    from handlers.web.server import WebServer
+
+    built = build_app(cfg)
+    server = WebServer(build_web_app(built.services.env, secret), cfg.web, port)
+    try:
+        bound = await server.start()
+        typer.echo(f"web view: {cfg.web.base_url} (listening on {cfg.web.listen}:{bound}); Ctrl-C stops")
+        await asyncio.Event().wait()
+    finally:
+        await server.stop()
+        built.close()
 
 
 def _runners(cfg: Config, secrets: Secrets) -> list[Runner]:
@@ -265,6 +309,12 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock) -> None:
     add_retention_job(scheduler, built.services.env)
     leadership = DatabaseLeadership(built.engine)
     tasks: list[asyncio.Task[None]] = []
+    web_server = None
+    if cfg.web.enabled:  # the web view on the same event loop
+        from handlers.web.app import build_web_app
+        from handlers.web.server import WebServer
+
+        web_server = WebServer(build_web_app(built.services.env, _web_secret(secrets)), cfg.web)
 
     async def gain() -> None:
         # The leader runs the schedule and whatever a platform leaves to one process (Telegram's polling).
@@ -294,6 +344,9 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock) -> None:
         scheduler.start(paused=True)
         tune_runtime()
         tasks.append(asyncio.create_task(lead_forever(leadership, gain, loss, cfg.run.leader_retry_seconds)))
+        if web_server is not None:
+            bound = await web_server.start()
+            log.info("web view: %s (listening on %s:%d)", cfg.web.base_url, cfg.web.listen, bound)
         log.info(
             "running: %d groups, platforms: %s; Ctrl-C stops",
             len(cfg.groups),
@@ -301,6 +354,8 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock) -> None:
         )
         await asyncio.Event().wait()
     finally:
+        if web_server is not None:
+            await web_server.stop()
         scheduler.shutdown(wait=False)
         for task in tasks:
             task.cancel()

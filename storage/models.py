@@ -131,6 +131,28 @@ class InviteRow(Base):
     used_by: Mapped[str | None] = mapped_column(String(120))
 
 
+class WebLinkRow(Base):
+    """A one-time sign-in link to the web view (`webb` in the chat); only the token's SHA-256 is kept."""
+
+    __tablename__ = "web_links"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class WebSessionRow(Base):
+    """A signed-in browser; only the session id's SHA-256 is kept. It ends by logging out or after idling."""
+
+    __tablename__ = "web_sessions"
+    session_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+
+
 class RoundRow(Base):
     __tablename__ = "rounds"
     __table_args__ = (UniqueConstraint("group_id", "year", "week"),)

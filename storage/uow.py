@@ -18,6 +18,7 @@ from storage.repositories.people import SqlPeople
 from storage.repositories.privacy import SqlPrivacy
 from storage.repositories.rounds import SqlRounds
 from storage.repositories.statistics import SqlStatistics
+from storage.repositories.web import SqlWeb
 
 
 class SqlUnitOfWork:
@@ -34,6 +35,7 @@ class SqlUnitOfWork:
     statistics: SqlStatistics
     privacy: SqlPrivacy
     audit: MarkedAudit
+    web: SqlWeb
 
     def __init__(self, session_factory: sessionmaker[Session], lock: threading.RLock | None = None) -> None:
         self._factory = session_factory
@@ -57,6 +59,7 @@ class SqlUnitOfWork:
         self.statistics = SqlStatistics(self.session)
         self.privacy = SqlPrivacy(self.session, self.people)
         self.audit = MarkedAudit(self.session)
+        self.web = SqlWeb(self.session)
         return self
 
     def _plain(self, session: Session) -> None:

@@ -30,6 +30,7 @@ from bot.config.model import (
     RunConfig,
     SlackConfig,
     TelegramConfig,
+    WebConfig,
 )
 from bot.config.secrets import Secrets
 
@@ -56,6 +57,7 @@ __all__ = [
     "Secrets",
     "SlackConfig",
     "TelegramConfig",
+    "WebConfig",
     "format_validation_error",
     "load_config",
     "parse_config",

@@ -71,6 +71,55 @@ class PrivacyConfig(Strict):
     location_snap_metres: int = Field(default=150, ge=0, le=2000)
 
 
+class WebMapConfig(Strict):
+    """The map's background. tiles = "" draws no tiles at all, only the areas' outlines and the places (a closed
+    network)."""
+
+    tiles: str = Field(
+        default="https://tile.openstreetmap.org/{z}/{x}/{y}.png", pattern=r"^(https?://[^\s/]+/[^\s]*)?$"
+    )
+    # Shown on the map as HTML (Leaflet's attribution control); it comes only from this file.
+    attribution: str = Field(
+        default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+        max_length=500,
+    )
+
+    def tile_origin(self) -> str | None:
+        """The tiles' scheme and host, for the Content-Security-Policy; None without tiles."""
+        if not self.tiles:
+            return None
+        scheme, rest = self.tiles.split("://", 1)
+        host = rest.split("/", 1)[0].replace("{s}", "*")
+        return f"{scheme}://{host}"
+
+
+class WebConfig(Strict):
+    """The read-only web view (`est-bot web`, or inside `est-bot run` when enabled), behind the municipality's TLS
+    proxy. Its secret key comes from EST_WEB_SECRET."""
+
+    enabled: bool = False
+    listen: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    # The address people open, as the proxy serves it: the sign-in links the chat sends start with it.
+    base_url: str = Field(default="http://localhost:8080", pattern=r"^https?://[^\s/]+(/[^\s]*)?$")
+    # Off only for trying it on localhost over plain http: a Secure cookie is never sent there.
+    secure_cookies: bool = True
+    idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # Sign-in links a person may ask for in an hour (each works once, for 15 minutes).
+    links_per_hour: int = Field(default=5, ge=1, le=100)
+    map: WebMapConfig = Field(default_factory=WebMapConfig)
+
+    @model_validator(mode="after")
+    def _secure_over_https(self) -> WebConfig:
+        if not self.secure_cookies and self.base_url.startswith("https://"):
+            raise KeyProblem(
+                ("secure_cookies",),
+                False,
+                "is off but base_url is https; turn it off only for http://localhost when trying the view",
+            )
+        return self
+
+
 class Config(Strict):
     reports_dir: str = Field(default="reports", min_length=1)
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
@@ -79,6 +128,7 @@ class Config(Strict):
     police_events: PoliceEventsConfig = Field(default_factory=PoliceEventsConfig)
     run: RunConfig = Field(default_factory=RunConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
+    web: WebConfig = Field(default_factory=WebConfig)
     groups: list[GroupConfig] = Field(min_length=1)
 
     @model_validator(mode="after")

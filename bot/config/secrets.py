@@ -16,3 +16,4 @@ class Secrets(BaseSettings):
     slack_signing_secret: str | None = None
     telegram_token: str | None = None
     telegram_webhook_secret: str | None = None
+    web_secret: str | None = None  # signs the web view's session cookies and CSRF tokens

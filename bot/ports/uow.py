@@ -16,6 +16,7 @@ from bot.ports.people import People
 from bot.ports.privacy import Privacy
 from bot.ports.rounds import Rounds
 from bot.ports.statistics import Statistics
+from bot.ports.web import WebAccess
 
 
 class UnitOfWork(Protocol):
@@ -47,6 +48,9 @@ class UnitOfWork(Protocol):
 
     @property
     def audit(self) -> Audit: ...
+
+    @property
+    def web(self) -> WebAccess: ...
 
     def __enter__(self) -> UnitOfWork: ...
 

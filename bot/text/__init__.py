@@ -23,6 +23,7 @@ from bot.text import (
     reports,
     slack,
     statistics,
+    web,
     web_weeks,
 )
 
@@ -41,6 +42,7 @@ for _part in (
     reports.TEXT,
     reliability.TEXT,
     chat.TEXT,
+    web.TEXT,
     web_weeks.TEXT,
 ):
     for _key, _value in _part.items():

@@ -48,6 +48,7 @@ TEXT: dict[str, dict[str, str]] = {
         "• ledig ÅÅÅÅ-MM-DD – inga frågor till och med ett datum (semester); ledig av – frågor igen\n"
         "• språk sv|en – byt språk\n"
         "• minadata – se vad boten har sparat om dig\n"
+        "• webb – en personlig länk till webbvyn (veckorna, trender, karta)\n"
         "• start – en hälsning och vad du kan göra\n"
         "• hjälp – den här hjälpen",
         "en": "Here is what you can write to me:\n"
@@ -56,6 +57,7 @@ TEXT: dict[str, dict[str, str]] = {
         "• pause YYYY-MM-DD – no questions until a date (vacation); pause off – questions again\n"
         "• language sv|en – change language\n"
         "• mydata – see what the bot has stored about you\n"
+        "• web – a personal link to the web view (the weeks, trends, a map)\n"
         "• start – a greeting and what you can do\n"
         "• help – this help",
     },
@@ -323,6 +325,7 @@ TEXT: dict[str, dict[str, str]] = {
     "menu.review": {"sv": "Granska anteckningar", "en": "Review notes"},
     "menu.invite": {"sv": "Bjud in en person till boten", "en": "Invite a person to the bot"},
     "menu.mydata": {"sv": "Se vad boten sparat om dig", "en": "See what the bot has stored about you"},
+    "menu.web": {"sv": "En personlig länk till webbvyn", "en": "A personal link to the web view"},
     "menu.stats": {"sv": "Månadens brotts- och skadegörelsestatistik", "en": "The month's crime and vandalism figures"},
     "menu.forget": {"sv": "Radera en person (anonymiserar svaren)", "en": "Erase a person (answers anonymised)"},
     "meet.stale": {
@@ -394,6 +397,7 @@ TEXT: dict[str, dict[str, str]] = {
     "word.pause": {"sv": "ledig", "en": "pause"},
     "word.language": {"sv": "språk", "en": "language"},
     "word.mydata": {"sv": "minadata", "en": "mydata"},
+    "word.web": {"sv": "webb", "en": "web"},
     "word.start": {"sv": "start", "en": "start"},
     "word.help": {"sv": "hjälp", "en": "help"},
     "word.status": {"sv": "status", "en": "status"},

@@ -7,13 +7,23 @@ from types import ModuleType
 
 from bot.commands.parse import parse
 from bot.commands.types import ParseError
-from bot.usecases import actions, people, places, privacy, reports, review, statistics, week
+from bot.usecases import actions, people, places, privacy, reports, review, statistics, web, week
 from bot.usecases.context import Ctx, Env, tell
 from bot.usecases.registry import HANDLERS
 from bot.usecases.roles import permitted
 
 #: The modules whose `@handles` functions carry out the commands (importing them fills HANDLERS).
-COMMAND_MODULES: tuple[ModuleType, ...] = (people, places, privacy, week, actions, review, reports, statistics)
+COMMAND_MODULES: tuple[ModuleType, ...] = (
+    people,
+    places,
+    privacy,
+    week,
+    actions,
+    review,
+    reports,
+    statistics,
+    web,
+)
 
 __all__ = ["COMMAND_MODULES", "HANDLERS", "dispatch"]
 

@@ -37,6 +37,8 @@ from storage.models import (
     ResponseRow,
     RoundRow,
     VoteRow,
+    WebLinkRow,
+    WebSessionRow,
 )
 from storage.redaction import distinctive, quote_pattern, redact, replace_name
 from storage.repositories.base import SqlRepository
@@ -126,6 +128,8 @@ class SqlPrivacy(SqlRepository):
                 message.payload = payload
         self.s.execute(delete(AccountRow).where(AccountRow.person_id == person_id))
         self.s.execute(delete(InviteRow).where(InviteRow.person_id == person_id))
+        self.s.execute(delete(WebLinkRow).where(WebLinkRow.person_id == person_id))
+        self.s.execute(delete(WebSessionRow).where(WebSessionRow.person_id == person_id))
         self.s.execute(delete(PersonAreaRow).where(PersonAreaRow.person_id == person_id))
         responses = select(ResponseRow.id).where(ResponseRow.person_id == person_id)
         self.s.execute(

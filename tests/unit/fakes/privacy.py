@@ -104,6 +104,10 @@ class FakePrivacy(FakeRepository):
             del self.t.accounts[k]
         for code in [c for c, i in self.t.invites.items() if i.person_id == person_id]:
             del self.t.invites[code]
+        for token in [c for c, w in self.t.web_links.items() if w.person_id == person_id]:
+            del self.t.web_links[token]
+        for sid in [c for c, w in self.t.web_sessions.items() if w.person_id == person_id]:
+            del self.t.web_sessions[sid]
         self.t.person_areas.pop(person_id, None)
         theirs = {r.id for r in self.t.responses.values() if r.person_id == person_id}
         self._drop_places(places)

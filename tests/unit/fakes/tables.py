@@ -71,6 +71,24 @@ class InviteRow:
 
 
 @dataclass
+class WebLinkRow:
+    token_hash: str
+    person_id: int
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+@dataclass
+class WebSessionRow:
+    session_hash: str
+    person_id: int
+    created_at: datetime
+    seen_at: datetime
+    ended_at: datetime | None = None
+
+
+@dataclass
 class RoundRow:
     id: int
     group_id: str
@@ -242,6 +260,8 @@ class Tables:
     # (platform, external id) -> person id
     accounts: dict[tuple[str, str], int] = field(default_factory=dict)
     invites: dict[str, InviteRow] = field(default_factory=dict)
+    web_links: dict[str, WebLinkRow] = field(default_factory=dict)
+    web_sessions: dict[str, WebSessionRow] = field(default_factory=dict)
     rounds: dict[int, RoundRow] = field(default_factory=dict)
     responses: dict[int, ResponseRow] = field(default_factory=dict)
     answers: dict[int, AnswerRow] = field(default_factory=dict)

@@ -24,6 +24,7 @@ from tests.unit.fakes.people import FakeGroups, FakePeople
 from tests.unit.fakes.privacy import FakePrivacy
 from tests.unit.fakes.rounds import FakeRounds
 from tests.unit.fakes.tables import FakeDatabase, Tables, merge
+from tests.unit.fakes.web import FakeWeb
 
 
 class MarkedAudit(FakeAudit):
@@ -52,6 +53,7 @@ class FakeUnitOfWork:
     statistics: FakeStatistics
     privacy: FakePrivacy
     audit: MarkedAudit
+    web: FakeWeb
 
     def __init__(self, db: FakeDatabase) -> None:
         self.db = db
@@ -75,6 +77,7 @@ class FakeUnitOfWork:
         self.statistics = FakeStatistics(t)
         self.privacy = FakePrivacy(t, self.people)
         self.audit = MarkedAudit(t)
+        self.web = FakeWeb(t)
         return self
 
     def __exit__(

@@ -1,0 +1,43 @@
+"""What the core needs to sign people in to the web view: one-time links and sessions, stored only as hashes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, Protocol
+
+LinkRefusal = Literal["unknown", "used", "expired"]
+
+
+@dataclass(frozen=True)
+class LinkSpent:
+    """A sign-in link's use: the person it was made for, or why it works no more."""
+
+    person_id: int | None
+    refusal: LinkRefusal | None = None
+
+
+class WebAccess(Protocol):
+    """Sign-in links and web sessions. Tokens are never stored, only their SHA-256."""
+
+    def create_link(self, token_hash: str, person_id: int, now: datetime, expires_at: datetime) -> None: ...
+
+    def links_since(self, person_id: int, since: datetime) -> int:
+        """How many links the person asked for since then."""
+        ...
+
+    def use_link(self, token_hash: str, now: datetime) -> LinkSpent:
+        """Spend a link once: its person, or why not (unknown, already used, expired)."""
+        ...
+
+    def start_session(self, session_hash: str, person_id: int, now: datetime) -> None: ...
+
+    def session_person(self, session_hash: str, now: datetime, idle_since: datetime) -> int | None:
+        """The person of a live session (one seen after `idle_since`, not ended), marked seen now; else None."""
+        ...
+
+    def end_session(self, session_hash: str, now: datetime) -> None: ...
+
+    def end_sessions_of(self, person_id: int, now: datetime) -> None:
+        """End every session of a person (they were removed or forgotten)."""
+        ...

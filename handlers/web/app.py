@@ -1,0 +1,137 @@
+"""The web view as an ASGI app: every page of handlers/web/pages/ behind the sign-in, the role check and, for a
+POST, the CSRF check; the static files; the error pages; the security headers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot.text import norm_lang, t
+from bot.usecases.context import Env
+from bot.usecases.web import viewer
+from handlers.web.page import Page, Public, Viewing, render
+from handlers.web.pages import PUBLIC, ROUTES
+from handlers.web.security import Keys, SecurityHeaders, content_security_policy
+
+log = logging.getLogger(__name__)
+
+#: The largest form the app reads (a status change is a few dozen bytes).
+FORM_LIMIT = 16 * 1024
+
+
+def build_web_app(env: Env, secret: str) -> Starlette:
+    """The web view over the use cases of `env`, its cookies signed with `secret` (EST_WEB_SECRET)."""
+    keys = Keys(secret, env.config.web)
+    routes: list[BaseRoute] = [Route(p.path, _public(p, keys), name=p.name, methods=list(p.methods)) for p in PUBLIC]
+    routes += [Route(p.path, _guarded(p, env, keys), name=p.name, methods=list(p.methods)) for p in ROUTES]
+    routes.append(Mount("/static", app=StaticFiles(packages=[("handlers.web", "static")]), name="static"))
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(SecurityHeaders, csp=content_security_policy(env.config.web))],
+        exception_handlers={HTTPException: _http_error, Exception: _server_error},
+    )
+    app.state.env = env
+    app.state.keys = keys
+    app.state.route_names = frozenset([p.name for p in PUBLIC] + [p.name for p in ROUTES])
+    return app
+
+
+def _public(page: Public, keys: Keys) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        return await page.endpoint(request, keys)
+
+    return endpoint
+
+
+def _guarded(page: Page, env: Env, keys: Keys) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        session_id = keys.session_id(request.cookies.get(keys.session_cookie))
+        person = None if session_id is None else await run_in_threadpool(viewer, env, session_id)
+        if person is None or session_id is None:
+            target = request.url_for("signin")
+            if session_id is not None:
+                target = target.include_query_params(ended="1")
+            return RedirectResponse(str(target), status_code=303)
+        group = env.group_or_none(person.group_id)
+        assert group is not None  # viewer() ends sessions of people whose group is gone
+        csrf = keys.csrf("session:" + session_id)
+        lang = norm_lang(person.language)
+        if not person.has_role(page.role):
+            return render(
+                request,
+                "message.html.j2",
+                lang,
+                status_code=403,
+                person=person,
+                csrf=csrf,
+                title=t(lang, "web.forbidden.title"),
+                body=t(
+                    lang,
+                    "web.forbidden.body",
+                    role=t(lang, f"role.{page.role}"),
+                    name=person.name,
+                    own=t(lang, f"role.one.{person.role}"),
+                ),
+            )
+        fields: dict[str, str] = {}
+        if request.method == "POST":
+            if int(request.headers.get("content-length") or 0) > FORM_LIMIT:
+                raise HTTPException(413)
+            async with request.form(max_files=0, max_fields=50) as form:
+                fields = {k: v for k, v in form.items() if isinstance(v, str)}
+            if not keys.csrf_ok("session:" + session_id, fields.get("csrf")):
+                return render(
+                    request,
+                    "message.html.j2",
+                    lang,
+                    status_code=403,
+                    person=person,
+                    csrf=csrf,
+                    title=t(lang, "web.csrf.title"),
+                    body=t(lang, "web.csrf.body"),
+                )
+        viewing = Viewing(env, person, group, lang, csrf, env.clock.now(), fields)
+        response: Response = await run_in_threadpool(page.endpoint, request, viewing)
+        return response
+
+    return endpoint
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    lang = _lang(request)
+    if exc.status_code == 404:
+        title, body = t(lang, "web.notfound.title"), t(lang, "web.notfound.body")
+    else:
+        title, body = t(lang, "web.badrequest.title"), exc.detail
+    return render(request, "message.html.j2", lang, status_code=exc.status_code, title=title, body=body)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    # The exception's type only: its text may quote what someone typed.
+    log.error("web view: %s on %s %s", type(exc).__name__, request.method, request.url.path.split("/in/")[0])
+    lang = _lang(request)
+    return render(
+        request,
+        "message.html.j2",
+        lang,
+        status_code=500,
+        title=t(lang, "web.error.title"),
+        body=t(lang, "web.error.body"),
+    )
+
+
+def _lang(request: Request) -> str:
+    """A signed-out page's language: English if the browser prefers it to Swedish, else Swedish."""
+    accept = request.headers.get("accept-language", "").lower()
+    first = accept.split(",")[0].strip()[:2]
+    return "en" if first == "en" else "sv"

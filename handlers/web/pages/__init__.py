@@ -1,0 +1,10 @@
+"""Every route of the web view: the sign-in's (open to anyone) and the pages (behind a role), one module each."""
+
+from __future__ import annotations
+
+from handlers.web.page import Page, Public
+from handlers.web.pages import home, signin
+
+PUBLIC: tuple[Public, ...] = signin.ROUTES
+
+ROUTES: tuple[Page, ...] = (*home.ROUTES,)

@@ -1,0 +1,123 @@
+"""Signing in with the chat's one-time link, and out.
+
+GET /in/<token> never spends the link: chat apps and mail scanners open links to preview them. It shows a
+button; the POST (with a CSRF token bound to a short-lived cookie that only this browser has) spends it and
+starts the session. The token is in the path only until then: the answer is a redirect, and the headers
+keep it out of any Referer.
+"""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from bot.text import t
+from bot.usecases.web import SignedIn, sign_in, sign_out, well_formed
+from handlers.web.page import Public, render
+from handlers.web.security import Keys
+
+#: How long the sign-in button's cookie lasts (the link itself lasts 15 minutes).
+PRE_SECONDS = 15 * 60
+
+_STATUS = {"unknown": 404, "used": 410, "expired": 410}
+
+
+def _lang(request: Request) -> str:
+    first = request.headers.get("accept-language", "").lower().split(",")[0].strip()[:2]
+    return "en" if first == "en" else "sv"
+
+
+async def signin(request: Request, keys: Keys) -> Response:
+    lang = _lang(request)
+    notice = ""
+    if request.query_params.get("ended"):
+        notice = t(lang, "web.idle.body")
+    elif request.query_params.get("out"):
+        notice = t(lang, "web.signedout.body")
+    return render(request, "signin.html.j2", lang, notice=notice)
+
+
+def _refused(request: Request, reason: str) -> Response:
+    lang = _lang(request)
+    return render(
+        request,
+        "message.html.j2",
+        lang,
+        status_code=_STATUS.get(reason, 404),
+        title=t(lang, "web.refused.title"),
+        body=t(lang, f"web.refused.{reason}"),
+    )
+
+
+async def confirm(request: Request, keys: Keys) -> Response:
+    token = str(request.path_params["token"])
+    if not well_formed(token):
+        return _refused(request, "unknown")
+    cookie, csrf = keys.new_pre()
+    response = render(request, "confirm.html.j2", _lang(request), csrf=csrf, token=token)
+    response.headers["cache-control"] = "no-store"
+    response.set_cookie(
+        keys.pre_cookie, cookie, max_age=PRE_SECONDS, path="/", secure=keys.secure, httponly=True, samesite="lax"
+    )
+    return response
+
+
+async def spend(request: Request, keys: Keys) -> Response:
+    token = str(request.path_params["token"])
+    async with request.form(max_files=0, max_fields=5) as form:
+        given = form.get("csrf")
+    expected = keys.pre_csrf(request.cookies.get(keys.pre_cookie))
+    lang = _lang(request)
+    if expected is None or not isinstance(given, str) or given != expected:
+        return render(
+            request,
+            "message.html.j2",
+            lang,
+            status_code=403,
+            title=t(lang, "web.csrf.title"),
+            body=t(lang, "web.csrf.body"),
+        )
+    result = await run_in_threadpool(sign_in, request.app.state.env, token)
+    if not isinstance(result, SignedIn):
+        return _refused(request, result)
+    response = RedirectResponse(str(request.url_for("home")), status_code=303)
+    response.set_cookie(
+        keys.session_cookie,
+        keys.sign_session(result.session_id),
+        path="/",
+        secure=keys.secure,
+        httponly=True,
+        samesite="lax",
+    )
+    response.delete_cookie(keys.pre_cookie, path="/", secure=keys.secure, httponly=True, samesite="lax")
+    return response
+
+
+async def signout(request: Request, keys: Keys) -> Response:
+    session_id = keys.session_id(request.cookies.get(keys.session_cookie))
+    async with request.form(max_files=0, max_fields=5) as form:
+        given = form.get("csrf")
+    if session_id is not None:
+        if not keys.csrf_ok("session:" + session_id, given if isinstance(given, str) else None):
+            lang = _lang(request)
+            return render(
+                request,
+                "message.html.j2",
+                lang,
+                status_code=403,
+                title=t(lang, "web.csrf.title"),
+                body=t(lang, "web.csrf.body"),
+            )
+        await run_in_threadpool(sign_out, request.app.state.env, session_id)
+    response = RedirectResponse(str(request.url_for("signin").include_query_params(out="1")), status_code=303)
+    response.delete_cookie(keys.session_cookie, path="/", secure=keys.secure, httponly=True, samesite="lax")
+    return response
+
+
+ROUTES = (
+    Public("/signin", "signin", signin),
+    Public("/in/{token}", "confirm", confirm, sample={"token": "x" * 43}),
+    Public("/in/{token}", "spend", spend, methods=("POST",), sample={"token": "x" * 43}),
+    Public("/signout", "signout", signout, methods=("POST",)),
+)

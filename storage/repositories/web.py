@@ -1,0 +1,67 @@
+"""Sign-in links and sessions of the web view, kept as hashes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+
+from bot.ports.web import LinkSpent
+from storage.models import WebLinkRow, WebSessionRow
+from storage.repositories.base import SqlRepository
+
+
+class SqlWeb(SqlRepository):
+    def create_link(self, token_hash: str, person_id: int, now: datetime, expires_at: datetime) -> None:
+        self.s.add(WebLinkRow(token_hash=token_hash, person_id=person_id, created_at=now, expires_at=expires_at))
+        self.s.flush()
+
+    def links_since(self, person_id: int, since: datetime) -> int:
+        q = select(func.count()).where(WebLinkRow.person_id == person_id, WebLinkRow.created_at > since)
+        return int(self.s.execute(q).scalar_one())
+
+    def use_link(self, token_hash: str, now: datetime) -> LinkSpent:
+        # One statement spends it: of two clicks at once, exactly one gets the person.
+        row = self.s.execute(
+            update(WebLinkRow)
+            .where(WebLinkRow.token_hash == token_hash, WebLinkRow.used_at.is_(None), WebLinkRow.expires_at > now)
+            .values(used_at=now)
+            .returning(WebLinkRow.person_id)
+        ).first()
+        if row is not None:
+            return LinkSpent(int(row[0]))
+        link = self.s.get(WebLinkRow, token_hash)
+        if link is None:
+            return LinkSpent(None, "unknown")
+        return LinkSpent(None, "used" if link.used_at is not None else "expired")
+
+    def start_session(self, session_hash: str, person_id: int, now: datetime) -> None:
+        self.s.add(WebSessionRow(session_hash=session_hash, person_id=person_id, created_at=now, seen_at=now))
+        self.s.flush()
+
+    def session_person(self, session_hash: str, now: datetime, idle_since: datetime) -> int | None:
+        row = self.s.execute(
+            update(WebSessionRow)
+            .where(
+                WebSessionRow.session_hash == session_hash,
+                WebSessionRow.ended_at.is_(None),
+                WebSessionRow.seen_at > idle_since,
+            )
+            .values(seen_at=now)
+            .returning(WebSessionRow.person_id)
+        ).first()
+        return int(row[0]) if row else None
+
+    def end_session(self, session_hash: str, now: datetime) -> None:
+        self.s.execute(
+            update(WebSessionRow)
+            .where(WebSessionRow.session_hash == session_hash, WebSessionRow.ended_at.is_(None))
+            .values(ended_at=now)
+        )
+
+    def end_sessions_of(self, person_id: int, now: datetime) -> None:
+        self.s.execute(
+            update(WebSessionRow)
+            .where(WebSessionRow.person_id == person_id, WebSessionRow.ended_at.is_(None))
+            .values(ended_at=now)
+        )

@@ -1,0 +1,66 @@
+"""Every route of the web view, asked as every role and signed out: a page answers 200 (or its redirect) to the
+roles it is for, 403 to the others, and sends the signed-out to the sign-in. New pages are covered as soon as
+they are listed in handlers/web/pages/."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from starlette.testclient import TestClient
+
+from bot.domain.model import ROLE_RANK
+from handlers.web.page import ROLES, Page, Public
+from handlers.web.pages import PUBLIC, ROUTES
+from tests.integration.web.conftest import csrf_of
+
+ASKERS: tuple[str | None, ...] = (None, *ROLES)
+
+
+def _path(route: Page) -> str:
+    return route.path.format(**route.sample)
+
+
+def test_every_route_is_listed_with_its_sample() -> None:
+    routes: list[Page | Public] = [*PUBLIC, *ROUTES]
+    for route in routes:
+        needed = set(re.findall(r"{(\w+)(?::\w+)?}", route.path))
+        assert needed == set(route.sample), f"{route.path}: sample {dict(route.sample)}"
+
+
+@pytest.mark.parametrize("asker", ASKERS, ids=lambda a: a or "signed-out")
+def test_every_route_as_every_role(asker: str | None, web_client: Callable[[str | None], TestClient]) -> None:
+    client = web_client(asker)
+    csrf = csrf_of(client.get("/", follow_redirects=True).text) if asker else ""
+    seen: list[str] = []
+    for route in ROUTES:
+        path = _path(route)
+        for method in route.methods:
+            answer = client.request(method, path, data={"csrf": csrf} if method == "POST" else None)
+            where = f"{method} {path} as {asker or 'signed out'}: {answer.status_code}"
+            seen.append(where)
+            if asker is None:
+                assert answer.status_code == 303, where
+                assert answer.headers["location"].endswith("/signin"), where
+            elif ROLE_RANK[asker] < ROLE_RANK[route.role]:
+                assert answer.status_code == 403, where
+                assert "Inte för din roll" in answer.text, where
+            elif method == "GET":
+                assert answer.status_code in (200, 303), where
+                if answer.status_code == 303:
+                    assert "/signin" not in answer.headers["location"], where
+            else:
+                assert answer.status_code < 500 and answer.status_code != 403, where
+    for public in PUBLIC:
+        path = public.path.format(**public.sample)
+        for method in public.methods:
+            answer = client.request(method, path, data={} if method == "POST" else None)
+            assert answer.status_code < 500, f"{method} {path} as {asker}: {answer.status_code}"
+    assert len(seen) == sum(len(r.methods) for r in ROUTES)
+
+
+def test_an_unknown_page_is_a_404_page_not_an_error(web_client: Callable[[str | None], TestClient]) -> None:
+    answer = web_client("coordinator").get("/no/such/page")
+    assert answer.status_code == 404
+    assert "Sidan finns inte" in answer.text
