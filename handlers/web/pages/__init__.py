@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from handlers.web.page import Page, Public
-from handlers.web.pages import home, signin
+from handlers.web.pages import home, signin, weeks
 
 PUBLIC: tuple[Public, ...] = signin.ROUTES
 
-ROUTES: tuple[Page, ...] = (*home.ROUTES,)
+ROUTES: tuple[Page, ...] = (
+    *home.ROUTES,
+    *weeks.ROUTES,
+)

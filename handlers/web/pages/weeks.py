@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import NoMatchFound
 
 from bot.usecases.views.weeks import week_page, weeks_page
-from handlers.web.page import Page, Viewing
+from handlers.web.page import Page, Viewing, route_names
 
 # Where the reports and exports of a week are (helper W4's routes); the path is the fallback while a route of that
 # name is not registered.
@@ -25,10 +24,9 @@ EXPORT_LINKS: tuple[tuple[str, str, str], ...] = (
 
 def link(request: Request, name: str, path: str, week: str) -> str:
     """The route's URL when it is registered, else its path."""
-    try:
+    if name in route_names(request):
         return str(request.url_for(name, week=week))
-    except NoMatchFound:
-        return path.format(week=week)
+    return path.format(week=week)
 
 
 def weeks(request: Request, viewing: Viewing) -> Response:
@@ -39,9 +37,7 @@ def week(request: Request, viewing: Viewing) -> Response:
     key = str(request.path_params["week"])
     page = week_page(viewing.env, viewing.person, key)
     if page is None:
-        missing = viewing.page(request, "week_missing.html.j2", week=key)
-        missing.status_code = 404
-        return missing
+        return viewing.page(request, "week_missing.html.j2", status_code=404, week=key)
     links = [(viewing.t(text), link(request, name, path, page.week)) for name, path, text in REPORT_LINKS]
     if viewing.person.has_role("coordinator"):
         links += [(viewing.t(text), link(request, name, path, page.week)) for name, path, text in EXPORT_LINKS]
