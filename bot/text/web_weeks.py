@@ -28,7 +28,7 @@ TEXT: dict[str, dict[str, str]] = {
     "web.week.back": {"sv": "Alla veckor", "en": "All weeks"},
     "web.week.status": {"sv": "Läge: {phase}.", "en": "Status: {phase}."},
     "web.week.red": {"sv": "Röda rutor: {count}.", "en": "Red cells: {count}."},
-    "web.week.heatmap": {"sv": "Lägesbild", "en": "Situation picture"},
+    "web.week.heatmap": {"sv": "Nivå per område och faktor", "en": "Levels by area and factor"},
     "web.week.heatmap.caption": {
         "sv": "Nivå per område och faktor vecka {week}: medelvärde (0–3), förändring sedan förra veckan och antal svar",
         "en": "Level by area and factor in week {week}: the mean (0–3), the change since last week and the reports",

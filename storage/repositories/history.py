@@ -79,10 +79,10 @@ class SqlHistory(SqlRepository):
             .where(RoundRow.group_id == group_id, ResponseRow.status == "submitted", self._weeks(first, last))
             .group_by(RoundRow.year, RoundRow.week, AreaRow.code, AnswerRow.factor, AnswerRow.level)
         )
-        out: dict[RoundKey, dict[tuple[str, str, int], int]] = defaultdict(dict)
+        out: dict[tuple[int, int], dict[tuple[str, str, int], int]] = defaultdict(dict)
         for y, w, area, factor, level, n in self.s.execute(q):
-            out[RoundKey(y, w)][(area, factor, int(level))] = int(n)
-        return dict(out)
+            out[(y, w)][(area, factor, int(level))] = int(n)
+        return {RoundKey(y, w): counts for (y, w), counts in out.items()}  # a key per week, not per row
 
     def place_weeks(self, group_id: str, first: RoundKey, last: RoundKey, threshold: int) -> list[PlaceWeek]:
         """Each approved place named in each week's submitted reports: how many reports named it at or above
@@ -110,11 +110,13 @@ class SqlHistory(SqlRepository):
         for y, w, area, place_id, factor, top in self.s.execute(factors):
             named[(y, w, area, place_id)].append((factor, int(top)))
         out: list[PlaceWeek] = []
+        keys: dict[tuple[int, int], RoundKey] = {}
         for y, w, area, place_id, name, was_known, n_high, n_all in self.s.execute(places):
             levels = named[(y, w, area, place_id)]
+            key = keys.get((y, w)) or keys.setdefault((y, w), RoundKey(y, w))
             out.append(
                 PlaceWeek(
-                    RoundKey(y, w),
+                    key,
                     area,
                     name,
                     bool(was_known),

@@ -115,7 +115,7 @@ def test_the_weeks_in_english(web: Web, web_client: Callable[[str | None], TestC
     listing = client.get("/weeks")
     assert "<caption>The weeks of Tryggare Trelleborg</caption>" in listing.text
     text = text_of(client.get("/weeks/2026-W47").text)
-    assert "Situation picture" in text and "What stands out" in text
+    assert "Levels by area and factor" in text and "What stands out" in text
     assert "2.5 change since last week: ↑ +1.0 2 reports" in text
     assert "red level (3) from 1 reporter" in text
     assert "The weekly report as PDF" in text
