@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.usecases.views.weeks import week_page, weeks_page
-from handlers.web.page import Page, Viewing, route_names
+from handlers.web.page import Page, Viewing, path_for, route_names
 
 # Where the reports and exports of a week are (helper W4's routes); the path is the fallback while a route of that
 # name is not registered.
@@ -23,10 +23,10 @@ EXPORT_LINKS: tuple[tuple[str, str, str], ...] = (
 
 
 def link(request: Request, name: str, path: str, week: str) -> str:
-    """The route's URL when it is registered, else its path."""
+    """The route's path when it is registered, else the path it will have (both with the proxy's prefix)."""
     if name in route_names(request):
-        return str(request.url_for(name, week=week))
-    return path.format(week=week)
+        return path_for(request, name, week=week)
+    return str(request.scope.get("root_path", "")) + path.format(week=week)
 
 
 def weeks(request: Request, viewing: Viewing) -> Response:
