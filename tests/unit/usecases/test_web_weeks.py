@@ -5,21 +5,23 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
+from bot.config import parse_config
 from bot.domain.cycle import RoundKey
 from bot.domain.model import AnswerIn, Person
 from bot.domain.stats import NonResponder
 from bot.usecases.views.weeks import WeekPage, week_page, weeks_page
-from standins.config import TUE_OPEN
+from standins.config import TUE_OPEN, group_dict
 from tests.unit.fakes.bot import FakeBot
 
 THU_DRAFT = TUE_OPEN + timedelta(days=2, minutes=5)
 W47 = RoundKey(2026, 47)
 
 
-def person(bot: FakeBot, name: str) -> Person:
+def person(bot: FakeBot, name: str, group: str = "tbg") -> Person:
     with bot.unit() as uow:
-        found = uow.people.person_by_name("tbg", name)
+        found = uow.people.person_by_name(group, name)
     assert found is not None
     return found
 
@@ -102,8 +104,35 @@ def test_a_week_that_is_not_there_or_not_a_week_is_none(fake_bot: FakeBot) -> No
     assert week_page(env, kim, "2026-W46") is None  # no round that week
     assert week_page(env, kim, "2026-W99") is None  # no such ISO week
     assert week_page(env, kim, "nonsense<script>") is None
-    other = replace(kim, group_id="other")
-    assert week_page(env, replace(other, group_id="tbg"), "2026-w47") is not None  # the key's other spellings
+    assert week_page(env, kim, "2026-w47") is not None  # the key's other spellings
+
+
+def test_a_week_of_another_group_is_none(tmp_path: Path) -> None:
+    """Two groups, each with its own weeks: a person sees their group's weeks only, in the list and by key."""
+    other = group_dict(
+        id="och",
+        name="Tryggare Ystad",
+        areas=[{"code": "hamnen", "name": "Hamnen"}],
+        reporters=[{"name": "Olle Ö", "organisation": "Hamnen AB", "role": "participant", "console": "olle"}],
+        channels={"meeting": {"console": "möte-och"}, "broadcast": {"console": "rapport-och"}},
+    )
+    config = parse_config(
+        {"reports_dir": str(tmp_path), "database": {"url": "sqlite://"}, "groups": [group_dict(), other]}, "test"
+    )
+    bot = FakeBot.build(config)
+    played_week(bot)
+    with bot.unit() as uow:
+        uow.rounds.create_round("och", RoundKey(2026, 46), TUE_OPEN - timedelta(weeks=1))
+        uow.commit()
+    env = bot.services.env
+    kim, olle = person(bot, "Kim Polis"), person(bot, "Olle Ö", "och")
+    assert week_page(env, kim, "2026-W46") is None  # only the other group has a week 46
+    theirs = week_page(env, olle, "2026-W46")
+    assert theirs is not None and theirs.areas == ("Hamnen",)
+    ours = week_page(env, olle, "2026-W47")  # their own week 47, not the played one of Kim's group
+    assert ours is not None and ours.areas == ("Hamnen",) and ours.standouts == ()
+    assert [line.week for line in weeks_page(env, olle).lines] == ["2026-W47", "2026-W46"]
+    assert [line.week for line in weeks_page(env, kim).lines] == ["2026-W47"]
 
 
 def test_the_list_has_a_line_per_week_newest_first_agreeing_with_the_week(fake_bot: FakeBot) -> None:
