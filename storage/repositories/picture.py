@@ -56,7 +56,7 @@ class SqlPictures(SqlRepository):
             .outerjoin(PlaceRow, APPROVED_PLACE)
             .where(ResponseRow.round_id.in_(round_ids), ResponseRow.status == "submitted")
         )
-        for rid, resp_id, org, area, factor, level, place, note in self.s.execute(q):
+        for rid, resp_id, org, area, factor, level, place, note in self._core(q, {}):  # no ORM result handling
             out[rid].append(Report(resp_id, org, area, factor, level, place, note))
         return out
 
@@ -73,7 +73,7 @@ class SqlPictures(SqlRepository):
             .where(ResponseRow.round_id.in_(round_ids), ResponseRow.status == "submitted")
             .group_by(ResponseRow.round_id, AnswerRow.area_id, AnswerRow.factor, AnswerRow.level)
         )
-        rows = self.s.execute(q).all()
+        rows = self._core(q, {}).all()
         ids = {area_id for _, area_id, _, _, _ in rows}
         code = dict(self.s.execute(select(AreaRow.id, AreaRow.code).where(AreaRow.id.in_(ids))).tuples().all())
         for rid, area_id, factor, level, n in rows:
