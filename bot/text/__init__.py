@@ -24,6 +24,7 @@ from bot.text import (
     slack,
     statistics,
     web,
+    web_mine,
     web_weeks,
 )
 
@@ -43,6 +44,7 @@ for _part in (
     reliability.TEXT,
     chat.TEXT,
     web.TEXT,
+    web_mine.TEXT,
     web_weeks.TEXT,
 ):
     for _key, _value in _part.items():

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from handlers.web.page import Page, Public
-from handlers.web.pages import home, signin, weeks
+from handlers.web.pages import home, mine, signin, weeks
 
 PUBLIC: tuple[Public, ...] = signin.ROUTES
 
 ROUTES: tuple[Page, ...] = (
     *home.ROUTES,
+    *mine.ROUTES,
     *weeks.ROUTES,
 )
