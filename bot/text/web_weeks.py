@@ -66,6 +66,10 @@ TEXT: dict[str, dict[str, str]] = {
     "web.week.observations": {"sv": "Iakttagelser", "en": "Observations"},
     "web.week.observations.none": {"sv": "Inga iakttagelser.", "en": "No observations."},
     "web.week.links": {"sv": "Rapporter och export", "en": "Reports and exports"},
+    "web.week.report.later": {
+        "sv": "Veckorapporten finns här när veckan är fastställd.",
+        "en": "The weekly report is here once the week is finalised.",
+    },
     "web.week.link.pdf": {"sv": "Veckorapporten som PDF", "en": "The weekly report as PDF"},
     "web.week.link.html": {"sv": "Veckorapporten som webbsida", "en": "The weekly report as a web page"},
     "web.week.link.csv": {"sv": "Svaren som CSV", "en": "The answers as CSV"},

@@ -254,6 +254,7 @@ class WeekPage:
     title: str
     response: str
     finalised: bool
+    report: bool  # whether its weekly report is there (finalised, with someone asked)
     phase: str  # in words
     red: int
     areas: tuple[str, ...]  # the heatmap's column headings
@@ -326,6 +327,7 @@ def week_page(env: Env, person: Person, week: str) -> WeekPage | None:
         title=vm["title"],
         response=vm["response"],
         finalised=finalised(rnd),
+        report=finalised(rnd) and pic.input.expected > 0,
         phase=t(lang, f"phase.{Phase(rnd.phase).value}"),
         red=sum(1 for c in pic.cells.values() if c.colour == "red"),
         areas=tuple(areas),

@@ -38,7 +38,11 @@ def week(request: Request, viewing: Viewing) -> Response:
     page = week_page(viewing.env, viewing.person, key)
     if page is None:
         return viewing.page(request, "week_missing.html.j2", status_code=404, week=key)
-    links = [(viewing.t(text), link(request, name, path, page.week)) for name, path, text in REPORT_LINKS]
+    links = (
+        [(viewing.t(text), link(request, name, path, page.week)) for name, path, text in REPORT_LINKS]
+        if page.report
+        else []
+    )
     if viewing.person.has_role("coordinator"):
         links += [(viewing.t(text), link(request, name, path, page.week)) for name, path, text in EXPORT_LINKS]
     return viewing.page(request, "week.html.j2", page=page, links=links)

@@ -49,7 +49,7 @@ def test_the_week_shows_levels_changes_standouts_and_approved_notes_only(
     assert "röd nivå (3) från 1 rapportör" in text
     assert "Stortorget" in text and "nämnd av 2 rapportörer" in text
     assert APPROVED_NOTE in text and HIDDEN_NOTE not in page.text
-    assert "/reports/2026-W47.pdf" in page.text and "/reports/2026-W47.html" in page.text
+    assert '<a href="/reports/2026-W47.pdf">' in page.text and '<a href="/reports/2026-W47.html">' in page.text
     assert "export.csv" not in page.text and "export.xlsx" not in page.text  # exports: coordinators only
     assert "Har inte svarat" not in text
 
@@ -73,11 +73,16 @@ def test_a_coordinator_sees_the_exports_and_who_has_not_answered(
         assert rnd is not None and bo is not None and kim is not None
         uow.rounds.get_or_create_response(rnd.id, kim.id, kim.organisation, web.clock.now())  # asked, not answered
         uow.commit()
-    page = web_client("coordinator").get("/weeks/2026-W47")
+    client = web_client("coordinator")
+    page = client.get("/weeks/2026-W47")
     assert page.status_code == 200
     assert "/weeks/2026-W47/export.csv" in page.text and "/weeks/2026-W47/export.xlsx" in page.text
     assert "<caption>Rapportörer som inte har svarat vecka 2026-W47</caption>" in page.text
     assert '<th scope="row">Kim Polis</th>' in page.text
+    links = re.findall(r'<a href="([^"]+)">(?:Veckorapporten|Svaren) ', page.text)
+    assert len(links) == 4
+    for href in links:  # the report's and the exports' own routes answer
+        assert client.get(href).status_code == 200, href
 
 
 def test_a_hostile_place_name_is_shown_as_text(web: Web, web_client: Callable[[str | None], TestClient]) -> None:

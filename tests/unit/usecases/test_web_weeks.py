@@ -67,7 +67,7 @@ def week_of(bot: FakeBot, who: str, week: str = "2026-W47", lang: str | None = N
 def test_the_week_shows_the_heatmap_what_stands_out_the_decisions_and_approved_notes_only(fake_bot: FakeBot) -> None:
     played_week(fake_bot)
     page = week_of(fake_bot, "Kim Polis")
-    assert page.week == "2026-W47" and page.finalised
+    assert page.week == "2026-W47" and page.finalised and page.report
     assert page.areas == ("Centrum", "Norr")
     drugs = next(row for row in page.heatmap if row.factor.startswith("Narkotika"))
     centrum = drugs.cells[0]
@@ -129,6 +129,7 @@ def test_a_week_of_another_group_is_none(tmp_path: Path) -> None:
     assert week_page(env, kim, "2026-W46") is None  # only the other group has a week 46
     theirs = week_page(env, olle, "2026-W46")
     assert theirs is not None and theirs.areas == ("Hamnen",)
+    assert not theirs.finalised and not theirs.report  # planned: no weekly report yet
     ours = week_page(env, olle, "2026-W47")  # their own week 47, not the played one of Kim's group
     assert ours is not None and ours.areas == ("Hamnen",) and ours.standouts == ()
     assert [line.week for line in weeks_page(env, olle).lines] == ["2026-W47", "2026-W46"]
