@@ -25,6 +25,7 @@ from bot.text import (
     statistics,
     web,
     web_mine,
+    web_trends,
     web_weeks,
 )
 
@@ -45,6 +46,7 @@ for _part in (
     chat.TEXT,
     web.TEXT,
     web_mine.TEXT,
+    web_trends.TEXT,
     web_weeks.TEXT,
 ):
     for _key, _value in _part.items():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.web.page import Page, Public
-from handlers.web.pages import home, mine, signin, weeks
+from handlers.web.pages import actions, home, mine, signin, statistics, trends, weeks
 
 PUBLIC: tuple[Public, ...] = signin.ROUTES
 
@@ -11,4 +11,7 @@ ROUTES: tuple[Page, ...] = (
     *home.ROUTES,
     *mine.ROUTES,
     *weeks.ROUTES,
+    *trends.ROUTES,
+    *actions.ROUTES,
+    *statistics.ROUTES,
 )
