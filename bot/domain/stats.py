@@ -90,6 +90,30 @@ class AnswerRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class PlaceWeek:
+    """A place named in one week's submitted reports, as the picture's place rules read it: how many reports
+    named it at or above the group's threshold and at any level, for which factors, and whether it was known
+    before the week (configured, or added before the week's round)."""
+
+    week: RoundKey
+    area: str
+    place: str
+    known: bool
+    reporters: int  # reports naming it at or above the threshold
+    all_reporters: int  # reports naming it at any level
+    factors: tuple[str, ...]  # factors it was named for at or above the threshold, sorted
+    all_factors: tuple[str, ...]  # factors it was named for at any level, sorted
+
+
+@dataclass(frozen=True, slots=True)
+class NonResponder:
+    """A reporter asked in a week who has not sent their report: their name and their areas' names."""
+
+    name: str
+    areas: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Participation:
     """What one organisation contributed over a range of weeks."""
 

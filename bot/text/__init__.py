@@ -27,6 +27,7 @@ from bot.text import (
     web_map,
     web_mine,
     web_trends,
+    web_weeks,
 )
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
@@ -48,6 +49,7 @@ for _part in (
     web_map.TEXT,
     web_mine.TEXT,
     web_trends.TEXT,
+    web_weeks.TEXT,
 ):
     for _key, _value in _part.items():
         if _key in CATALOGUE:

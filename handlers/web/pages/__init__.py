@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.web.page import Page, Public
-from handlers.web.pages import actions, home, map, mine, signin, statistics, trends
+from handlers.web.pages import actions, home, map, mine, signin, statistics, trends, weeks
 
 PUBLIC: tuple[Public, ...] = signin.ROUTES
 
@@ -11,6 +11,7 @@ ROUTES: tuple[Page, ...] = (
     *home.ROUTES,
     *map.ROUTES,
     *mine.ROUTES,
+    *weeks.ROUTES,
     *trends.ROUTES,
     *actions.ROUTES,
     *statistics.ROUTES,

@@ -325,3 +325,50 @@ def test_forget_export_and_retention(storage: Units) -> None:
         done = uow.privacy.purge_notes("g", W47.next(), NOW + timedelta(seconds=1))
         assert done == {"notes": 1, "drafts": 1, "messages": 1, "places": 0}  # Bo's saved questionnaire
         assert uow.privacy.purge_notes("g", W47.next(), NOW + timedelta(seconds=1))["notes"] == 0  # idempotent
+
+
+def test_history_level_counts_and_non_responders(storage: Units) -> None:
+    area, anna, bo = group(storage)
+    with storage() as uow:
+        rnd = uow.rounds.create_round("g", W47, NOW)
+        resp = uow.rounds.get_or_create_response(rnd.id, anna, "Org1", NOW)
+        uow.rounds.save_response(resp.id, 0, ConversationState(), "submitted", None, False, NOW, NOW)
+        uow.rounds.replace_answers(resp.id, [AnswerIn(area, "klotter", 2, None, None)], None)
+        uow.rounds.get_or_create_response(rnd.id, bo, "Org2", NOW)
+        uow.commit()
+    with storage() as uow:
+        assert uow.history.level_counts("g", W47.prev(), W47.next()) == {W47: {("a", "klotter", 2): 1}}
+        assert uow.history.level_counts("g", W47.next(), W47.next()) == {}
+        absent = uow.history.non_responders(rnd.id)
+        assert [(p.name, p.areas) for p in absent] == [("Bo", ("B", "A"))]  # in the order of their areas
+
+
+def test_history_place_weeks(storage: Units) -> None:
+    area, anna, bo = group(storage)
+    with storage() as uow:
+        old = uow.groups.get_or_create_place(area, "Torget", NOW - timedelta(days=1), configured=True).id
+        rnd = uow.rounds.create_round("g", W47, NOW)
+        new = uow.groups.get_or_create_place(area, "Hamnen", NOW + timedelta(hours=1), approved=True).id
+        waiting = uow.groups.get_or_create_place(area, "Okänd", NOW + timedelta(hours=1)).id  # not reviewed yet
+        for person, answers in (
+            (
+                anna,
+                [
+                    AnswerIn(area, "klotter", 3, old),
+                    AnswerIn(area, "narkotika", 2, old),
+                    AnswerIn(area, "brand", 1, new),
+                ],
+            ),
+            (bo, [AnswerIn(area, "klotter", 1, old), AnswerIn(area, "brand", 0, waiting)]),
+        ):
+            resp = uow.rounds.get_or_create_response(rnd.id, person, "Org", NOW)
+            uow.rounds.save_response(resp.id, 0, ConversationState(), "submitted", None, False, NOW, NOW)
+            uow.rounds.replace_answers(resp.id, answers, None)
+        uow.commit()
+    with storage() as uow:
+        weeks = uow.history.place_weeks("g", W47, W47, 2)
+        assert [(p.place, p.known, p.reporters, p.all_reporters, p.factors, p.all_factors) for p in weeks] == [
+            ("Hamnen", False, 0, 1, (), ("brand",)),
+            ("Torget", True, 1, 2, ("klotter", "narkotika"), ("klotter", "narkotika")),
+        ]
+        assert uow.history.place_weeks("g", W47.next(), W47.next(), 2) == []
