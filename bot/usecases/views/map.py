@@ -23,9 +23,9 @@ from bot.usecases.context import Env
 
 #: The period the map shows when none is chosen: the last twelve weeks, this one included.
 DEFAULT_WEEKS = 12
-_LEVEL_OF = {colour: level for level, colour in LEVEL_COLOURS.items()}
 #: The longest period one map shows (three years); a longer choice keeps its last week.
 MAX_WEEKS = 156
+_LEVEL_OF = {colour: level for level, colour in LEVEL_COLOURS.items()}
 
 
 @dataclass(frozen=True)
