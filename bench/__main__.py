@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import detection as bench_detection
+from bench import map as bench_map
 from bench import picture as bench_picture
 from bot.demo import run_demo
 
@@ -35,6 +36,7 @@ def main() -> int:
     print("\n".join(pics))
     sections += [bench_picture.SECTION.format(table="\n".join([bench_picture.HEADER, *pics]))]
     sections += [county.markdown(county.run(groups=4, trace_groups=0) if quick else county.run())]
+    sections += [bench_map.markdown(bench_map.run((1_000,) if quick else bench_map.SIZES))]
     requests = web.QUICK_REQUESTS if quick else web.REQUESTS
     sections += [web.markdown(web.run((1_000,) if quick else web.SIZES, requests), requests)]
     sections += [(ROOT / "bench" / "COMPARISONS.md").read_text(encoding="utf-8")]  # A/B records (bench/ab.py)

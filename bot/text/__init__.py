@@ -24,8 +24,11 @@ from bot.text import (
     slack,
     statistics,
     web,
+    web_map,
     web_mine,
     web_snapshot,
+    web_trends,
+    web_weeks,
 )
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
@@ -44,8 +47,11 @@ for _part in (
     reliability.TEXT,
     chat.TEXT,
     web.TEXT,
+    web_map.TEXT,
     web_mine.TEXT,
     web_snapshot.TEXT,
+    web_trends.TEXT,
+    web_weeks.TEXT,
 ):
     for _key, _value in _part.items():
         if _key in CATALOGUE:
