@@ -53,6 +53,9 @@ SECRET = "bench-secret-" + "x" * 40
 TOKEN = re.compile(r"/in/([A-Za-z]{43})")
 
 
+WARM_WORDS = {1: "once more", 2: "twice more"}
+
+
 def warmups(requests: int) -> int:
     return WARMUP if requests > QUICK_REQUESTS else 1
 
@@ -276,9 +279,10 @@ def markdown(rows: list[Row], requests: int = REQUESTS) -> str:
         "(70 % at 0), places named at levels 2 and 3, four candidates a week of which three decided. The data is "
         "written straight into the database; a fresh process serves it through the real app (Starlette, the use "
         "cases, the database), called in-process with Starlette's TestClient and signed in as the coordinator "
-        f"through the real sign-in. Each page is asked once cold (*first*), {warmups(requests)} more time(s) to warm "
+        f"through the real sign-in. Each page is asked once cold (*first*), {WARM_WORDS[warmups(requests)]} to warm "
         f"up, then {requests} times: "
-        "median and p95 of the wall time per request, and the median CPU time of the process per request. *Peak "
+        "median and p95 of the wall time per request, and the median CPU time of the serving process per request "
+        "(PostgreSQL's own CPU time is not in it). *Peak "
         "RSS* is the serving process's. The issue's goal: under 200 ms for 1,000 reporters and 52 weeks "
         "(*under 200 ms* compares the p95).\n\n" + table(rows) + "\n"
     )
