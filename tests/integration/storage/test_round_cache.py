@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import pytest
 
@@ -15,6 +16,7 @@ from bot.clock import ManualClock
 from bot.domain.conversation_state import ConversationState
 from bot.domain.cycle import RoundKey
 from bot.domain.model import AnswerIn
+from bot.domain.stats import PlaceLevel, PlaceWeek
 from storage.db import make_session_factory
 from storage.round_cache import RoundCache
 from storage.uow import SqlUnitOfWork
@@ -32,9 +34,16 @@ def app(db_url: str) -> Iterator[App]:
     a.close()
 
 
-def _figures(uow: SqlUnitOfWork, group: str) -> tuple[object, ...]:
+class Figures(NamedTuple):
+    levels: dict[RoundKey, dict[tuple[str, str, int], int]]
+    place_levels: list[PlaceLevel]
+    place_weeks: list[PlaceWeek]
+    picture_counts: dict[int, dict[tuple[str, str, int], int]]
+
+
+def _figures(uow: SqlUnitOfWork, group: str) -> Figures:
     rounds = [r.id for r in uow.rounds.recent_rounds(group, 100)]
-    return (
+    return Figures(
         uow.history.level_counts(group, FIRST, LAST),
         uow.history.place_levels(group, FIRST, LAST),
         uow.history.place_weeks(group, FIRST, LAST, 2),
@@ -42,7 +51,7 @@ def _figures(uow: SqlUnitOfWork, group: str) -> tuple[object, ...]:
     )
 
 
-def _both(app: App, cache: RoundCache) -> tuple[tuple[object, ...], tuple[object, ...]]:
+def _both(app: App, cache: RoundCache) -> tuple[Figures, Figures]:
     factory = make_session_factory(app.engine)
     group = app.config.groups[0].id
     with SqlUnitOfWork(factory) as plain:
@@ -83,7 +92,7 @@ def test_a_saved_response_a_place_change_and_a_rollback_leave_nothing_stale(app:
         uow.commit()
     without, within = _both(app, cache)
     assert within == without
-    assert any(p.max == 3 for p in within[1]) and not any(p.max == 4 for p in within[1])
+    assert any(p.max == 3 for p in within.place_levels) and not any(p.max == 4 for p in within.place_levels)
     # a place renamed by a coordinator (no response touched)
     with SqlUnitOfWork(factory, cache=cache) as uow:
         area = next(a for a in uow.groups.areas(group.id) if a.code == "centrum")
@@ -92,8 +101,8 @@ def test_a_saved_response_a_place_change_and_a_rollback_leave_nothing_stale(app:
         uow.commit()
     without, within = _both(app, cache)
     assert within == without
-    assert any(p.place == "Stora torget" for p in within[1])
-    assert not any(p.place == "Stortorget" for p in within[1])
+    assert any(p.place == "Stora torget" for p in within.place_levels)
+    assert not any(p.place == "Stortorget" for p in within.place_levels)
 
 
 def _raise_stortorget(uow: SqlUnitOfWork, group_id: str, key: RoundKey, level: int, now: datetime) -> None:
