@@ -282,7 +282,9 @@ def markdown(rows: list[Row], requests: int = REQUESTS) -> str:
         f"through the real sign-in. Each page is asked once cold (*first*), {WARM_WORDS[warmups(requests)]} to warm "
         f"up, then {requests} times: "
         "median and p95 of the wall time per request, and the median CPU time of the serving process per request "
-        "(PostgreSQL's own CPU time is not in it). *Peak "
+        "(PostgreSQL's own CPU time is not in it). *First* is a fresh process's first request: its round cache "
+        "(storage/round_cache.py) is still empty, so it counts every earlier week the page reads; the later requests "
+        "read those weeks' aggregates from the cache while the weeks are unchanged. *Peak "
         "RSS* is the serving process's. The issue's goal: under 200 ms for 1,000 reporters and 52 weeks "
         "(*under 200 ms* compares the p95).\n\n" + table(rows) + "\n"
     )
