@@ -37,7 +37,7 @@ def test_toml_reads_back_as_the_same_data() -> None:
 def test_the_demo_settings_read_back_with_the_web_view_on_this_machine(tmp_path: Path) -> None:
     db = tmp_path / "demo.sqlite"
     config = demo_config(f"sqlite:///{db}")
-    back = parse_config(tomllib.loads(toml_text(settings(config, db))), "est-bot.toml")
+    back = parse_config(tomllib.loads(toml_text(settings(config, db))), "est-bot.toml", tmp_path)
     assert back.groups == config.groups
     assert back.database.url == f"sqlite:///{db.resolve()}"
     assert back.web.base_url == "http://127.0.0.1:8080" and back.web.secure_cookies is False
