@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.e2e.web.site import Site
 
 IN_CI = bool(os.environ.get("CI"))
 ROOT = Path(__file__).resolve().parents[3]
@@ -101,6 +105,26 @@ def signed_in(driver: Driver, link: str) -> None:
     assert session_cookie(driver) is not None, main_text(driver)
 
 
+class Signed:
+    """Who the shared browser is signed in as, so a test that needs the same person does not sign in again."""
+
+    def __init__(self, driver: Driver) -> None:
+        self.driver = driver
+        self.who: str | None = None
+
+    def as_person(self, site: Site, name: str) -> Driver:
+        if self.who != name or session_cookie(self.driver) is None:
+            self.who = None
+            signed_in(self.driver, site.link(name))
+            self.who = name
+        return self.driver
+
+    def forget(self) -> Driver:
+        """The browser as a test that signs in, out or with odd links leaves it: nobody known."""
+        self.who = None
+        return self.driver
+
+
 def session_cookie(driver: Driver) -> dict[str, Any] | None:
     cookie: dict[str, Any] | None = driver.get_cookie(SESSION_COOKIE)
     return cookie
@@ -147,7 +171,8 @@ const done = arguments[arguments.length - 1];
 axe.run(document, {resultTypes: ['violations']})
   .then(r => done(r.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\\n').slice(0, 3).join(' / ')),
+    nodes: v.nodes.slice(0, 5).map(
+      n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\\n').slice(0, 3).join(' / ')),
   }))))
   .catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));
 """
@@ -167,9 +192,7 @@ def serious(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def horizontal_overflow(driver: Driver) -> tuple[int, int]:
     """(scrollWidth of the page, innerWidth): the page scrolls sideways when the first exceeds the second + 1."""
-    seen: list[int] = driver.execute_script(
-        "return [document.scrollingElement.scrollWidth, window.innerWidth];"
-    )
+    seen: list[int] = driver.execute_script("return [document.scrollingElement.scrollWidth, window.innerWidth];")
     return seen[0], seen[1]
 
 
@@ -191,3 +214,7 @@ def screenshot(driver: Driver, name: str) -> Path:
     path.write_bytes(base64.b64decode(shot["data"]))
     return path
 
+
+def sample_path(path: str, sample: Mapping[str, str]) -> str:
+    """A route's path with its sample parameters ("/weeks/{week}" -> "/weeks/2026-W47")."""
+    return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: sample[m.group(1)], path)

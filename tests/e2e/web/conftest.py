@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.web.browser import Driver, start_chromium
+from tests.e2e.web.browser import Driver, Signed, start_chromium
 from tests.e2e.web.site import Site, running_site
 
 
@@ -27,3 +27,9 @@ def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Driver]:
     finally:
         chromium.quit()
         shutil.rmtree(profile, ignore_errors=True)  # a profile is megabytes
+
+
+@pytest.fixture(scope="session")
+def browser(driver: Driver) -> Signed:
+    """The shared Chromium with a note of who it is signed in as; a test that changes that calls forget()."""
+    return Signed(driver)

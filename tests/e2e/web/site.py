@@ -41,7 +41,12 @@ WEEK = "2026-W47"
 # Chat accounts: Kim (participant) asks on Telegram, Sara (coordinator) on Slack.
 TG = {"Anna Andersson": 42, "Sara Samordnare": 43, "Kim Polis": 44}
 TG_MEETING = -1001000000001
-SLACK = {"Anna Andersson": "U0ANNA001", "Bo Berg": "U0BOBERG2", "Sara Samordnare": "U0SARA003", "Kim Polis": "U0KIMPOL4"}
+SLACK = {
+    "Anna Andersson": "U0ANNA001",
+    "Bo Berg": "U0BOBERG2",
+    "Sara Samordnare": "U0SARA003",
+    "Kim Polis": "U0KIMPOL4",
+}
 SLACK_MEETING = "C0MEETING1"
 
 #: Positions of the places (Trelleborg), so the map draws them.
