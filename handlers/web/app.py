@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from bot.text import norm_lang, t
 from bot.usecases.context import Env
 from bot.usecases.web import viewer
-from handlers.web.page import Page, Public, Viewing, render
+from handlers.web.page import Page, Public, Viewing, path_for, render
 from handlers.web.pages import PUBLIC, ROUTES
 from handlers.web.security import Keys, SecurityHeaders, content_security_policy
 
@@ -57,10 +57,8 @@ def _guarded(page: Page, env: Env, keys: Keys) -> Callable[[Request], Awaitable[
         session_id = keys.session_id(request.cookies.get(keys.session_cookie))
         person = None if session_id is None else await run_in_threadpool(viewer, env, session_id)
         if person is None or session_id is None:
-            target = request.url_for("signin")
-            if session_id is not None:
-                target = target.include_query_params(ended="1")
-            return RedirectResponse(str(target), status_code=303)
+            target = path_for(request, "signin") + ("?ended=1" if session_id is not None else "")
+            return RedirectResponse(target, status_code=303)
         group = env.group_or_none(person.group_id)
         assert group is not None  # viewer() ends sessions of people whose group is gone
         csrf = keys.csrf("session:" + session_id)

@@ -105,6 +105,11 @@ def _environment() -> Environment:
 TEMPLATES = Jinja2Templates(env=_environment())
 
 
+def path_for(request: Request, name: str, **params: str) -> str:
+    """A route's path (with the proxy's prefix): links and redirects never name the host."""
+    return request.url_for(name, **params).path
+
+
 def route_names(request: Request) -> frozenset[str]:
     names: frozenset[str] = request.app.state.route_names
     return names
@@ -129,6 +134,9 @@ def render(
         if person is not None and name in names and person.has_role(role)
     ]
     values: dict[str, object] = {
+        # Links are paths (with the proxy's prefix, if any), never absolute: the page is right whatever host
+        # name the proxy passes on, and a saved copy (the demo's snapshot) can rewrite them.
+        "url_for": lambda name, **params: path_for(request, name, **params),
         "t": lambda key, **kw: t(lang, key, **kw),
         "lang": lang,
         "person": person,

@@ -6,14 +6,14 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from handlers.web.page import Page, Viewing, route_names
+from handlers.web.page import Page, Viewing, path_for, route_names
 
 
 def home(request: Request, v: Viewing) -> Response:
     names = route_names(request)
     first = "weeks" if v.person.has_role("participant") else "me"
     if first in names:
-        return RedirectResponse(str(request.url_for(first)), status_code=303)
+        return RedirectResponse(path_for(request, first), status_code=303)
     return v.page(request, "home.html.j2")
 
 

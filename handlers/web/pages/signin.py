@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 
 from bot.text import t
 from bot.usecases.web import SignedIn, sign_in, sign_out, well_formed
-from handlers.web.page import Public, render
+from handlers.web.page import Public, path_for, render
 from handlers.web.security import Keys
 
 #: How long the sign-in button's cookie lasts (the link itself lasts 15 minutes).
@@ -81,7 +81,7 @@ async def spend(request: Request, keys: Keys) -> Response:
     result = await run_in_threadpool(sign_in, request.app.state.env, token)
     if not isinstance(result, SignedIn):
         return _refused(request, result)
-    response = RedirectResponse(str(request.url_for("home")), status_code=303)
+    response = RedirectResponse(path_for(request, "home"), status_code=303)
     response.set_cookie(
         keys.session_cookie,
         keys.sign_session(result.session_id),
@@ -110,7 +110,7 @@ async def signout(request: Request, keys: Keys) -> Response:
                 body=t(lang, "web.csrf.body"),
             )
         await run_in_threadpool(sign_out, request.app.state.env, session_id)
-    response = RedirectResponse(str(request.url_for("signin").include_query_params(out="1")), status_code=303)
+    response = RedirectResponse(path_for(request, "signin") + "?out=1", status_code=303)
     response.delete_cookie(keys.session_cookie, path="/", secure=keys.secure, httponly=True, samesite="lax")
     return response
 
