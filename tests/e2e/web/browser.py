@@ -84,13 +84,15 @@ def viewport(driver: Driver, size: tuple[int, int]) -> None:
 
 def press(driver: Driver, selector: str) -> None:
     """Press a button and wait for the page it leads to."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.wait import WebDriverWait
 
-    button = driver.find_element(By.CSS_SELECTOR, selector)
-    button.click()
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(button))
+    driver.execute_script("window.estBefore = true;")  # gone once the next page has replaced this one
+    driver.find_element(By.CSS_SELECTOR, selector).click()
+    WebDriverWait(driver, 15, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script("return window.estBefore === undefined && document.readyState === 'complete';")
+    )
 
 
 def open_link(driver: Driver, link: str) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
+from handlers.web.pages import ROUTES
 from tests.e2e.web import browser as b
 from tests.e2e.web.site import POSITIONS, WEEK, Site
 
@@ -98,7 +99,8 @@ def test_the_map_draws_one_marker_per_place_with_a_level_and_opens_its_popup(bro
                 and d.find_element(By.CSS_SELECTOR, ".leaflet-popup-content").is_displayed()
             )
         )
-        text: str = driver.find_element(By.CSS_SELECTOR, ".leaflet-popup-content").text
+        # all of it, also what the popup scrolls or the map's edge hides
+        text: str = driver.find_element(By.CSS_SELECTOR, ".leaflet-popup-content").get_attribute("textContent")
         return text
 
     by_name = {m.get_attribute("aria-label").split(",")[0]: m for m in markers}
@@ -149,3 +151,34 @@ def test_axe_finds_nothing_serious(browser: b.Signed, site: Site, name: str) -> 
     assert not b.serious(violations), json.dumps(b.serious(violations), indent=1, ensure_ascii=False)
     assert not b.csp_errors(entries + b.console(driver))
     assert not b.cookie_visible_to_scripts(driver)
+
+
+#: Every other page of the web view as a coordinator sees it; files to download and the map's data aside, and the
+#: weekly report's own HTML document (bot/reports), which has a test of its own below.
+SHOWN = {"/", "/weeks", "/weeks/{week}", "/map", "/actions"}
+NOT_PAGES = (".pdf", ".csv", ".xlsx", ".json", ".html")
+OTHERS = [p for p in ROUTES if "GET" in p.methods and p.path not in SHOWN and not p.path.endswith(NOT_PAGES)]
+DOCUMENTS = [p for p in ROUTES if "GET" in p.methods and p.path.endswith(".html")]
+
+
+def _axe_clean(browser: b.Signed, site: Site, path: str) -> None:
+    driver = _signed_in(path)(browser, site)
+    violations = b.axe(driver)
+    for v in violations:
+        print(f"axe {path}: {v['impact']} {v['id']}: {v['help']} — {v['nodes']}")
+    assert not b.serious(violations), json.dumps(b.serious(violations), indent=1, ensure_ascii=False)
+    assert not b.csp_errors(b.console(driver))
+
+
+@pytest.mark.parametrize("path", [b.sample_path(p.path, p.sample) for p in OTHERS])
+def test_axe_finds_nothing_serious_on_every_other_page(browser: b.Signed, site: Site, path: str) -> None:
+    _axe_clean(browser, site, path)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the weekly report's HTML (bot/reports) writes white on its green, #2e9e44: contrast 3.44, under 4.5",
+)
+@pytest.mark.parametrize("path", [b.sample_path(p.path, p.sample) for p in DOCUMENTS])
+def test_axe_finds_nothing_serious_in_the_weekly_reports_html(browser: b.Signed, site: Site, path: str) -> None:
+    _axe_clean(browser, site, path)
