@@ -168,6 +168,11 @@ def csp_errors(entries: list[dict[str, Any]]) -> list[str]:
     ]
 
 
+def errors(entries: list[dict[str, Any]]) -> list[str]:
+    """The console's errors (a page answered 403 or 404 on purpose logs one for itself)."""
+    return [str(e.get("message")) for e in entries if e.get("level") == "SEVERE"]
+
+
 _RUN_AXE = """
 const done = arguments[arguments.length - 1];
 axe.run(document, {resultTypes: ['violations']})
