@@ -168,12 +168,29 @@ class NoteForReview:
 
 
 @dataclass(frozen=True)
+class OwnAnswer:
+    """One answer a person sent, as stored (the note as masked when sent, or as a coordinator rewrote it), with
+    its week and response: what the person's own page shows."""
+
+    week: RoundKey
+    submitted_at: datetime | None
+    late: bool
+    more: str | None  # the response's closing "anything more" text
+    area: str  # area code
+    factor: str
+    level: int
+    place: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
 class PlaceForReview:
-    """A place reporters named or shared that waits for a coordinator: how many answers name it, and whether it
-    came from a shared location."""
+    """A place reporters named or shared that waits for a coordinator: how many answers name it, whether it
+    came from a shared location, and since when it waits (when it was first named)."""
 
     id: int
     area: str
     name: str
     answers: int
     located: bool
+    since: datetime | None = None

@@ -257,6 +257,37 @@ def source_trend(source: str, records: Iterable[StatRecord], month: Month, windo
     )
 
 
+@dataclass(frozen=True, slots=True)
+class PlaceTotal:
+    """A place named over a trend window: its name as first written, its count per source (in the order of the
+    trends given) and in all."""
+
+    name: str
+    counts: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+def top_places(trends: Sequence[SourceTrend], top: int = 10) -> list[PlaceTotal]:
+    """The `top` places named most over the window of all sources together (names compared as `norm_name`
+    does), most first, then by name."""
+    spelling: dict[str, str] = {}
+    per_source: list[Counter[str]] = []
+    totals: Counter[str] = Counter()
+    for tr in trends:
+        counts: Counter[str] = Counter()
+        for place, n in tr.places:
+            key = norm_name(place)
+            spelling.setdefault(key, place)
+            counts[key] += n
+            totals[key] += n
+        per_source.append(counts)
+    keys = [k for k, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
+    return [PlaceTotal(spelling[k], tuple(c.get(k, 0) for c in per_source)) for k in keys]
+
+
 def events_trend(
     events: Iterable[PoliceEvent],
     month: Month,

@@ -37,7 +37,7 @@ class Groups(Protocol):
 
     def places_for_review(self, group_id: str) -> list[PlaceForReview]:
         """Places reporters named or shared that wait for a coordinator: id, area, name, how many answers name
-        them, and whether they came from a shared location."""
+        them, whether they came from a shared location, and since when they wait (when first named)."""
 
     def rename_place(self, place_id: int, name: str) -> str:
         """Give an approved place a coordinator's name; when the area already has a place of that name, the two

@@ -8,7 +8,7 @@ from typing import Protocol
 from bot.domain.conversation_state import ConversationState
 from bot.domain.cycle import Phase, RoundKey
 from bot.domain.factors import Factor
-from bot.domain.model import AnswerIn, LastAnswer, NoteForReview, Response, Round, RoundStatus
+from bot.domain.model import AnswerIn, LastAnswer, NoteForReview, OwnAnswer, Response, Round, RoundStatus
 from bot.domain.picture import PictureInput
 
 
@@ -59,6 +59,9 @@ class Rounds(Protocol):
 
     def last_submitted_answers(self, group_id: str, key: RoundKey, person_id: int) -> dict[str, LastAnswer] | None:
         """The reporter's sent answers of the week before `key` by item key ("area|factor"); None if none."""
+
+    def own_answers(self, person_id: int) -> list[OwnAnswer]:
+        """Every answer the person sent (submitted responses only), newest week first, in the order given."""
 
     def round_status(self, round_id: int, group_id: str, now: datetime) -> RoundStatus: ...
 

@@ -7,8 +7,10 @@ coordinator approved are included.
 
 CSV: one file per kind, UTF-8 with a byte-order mark (so that spreadsheet programs read å, ä and ö), comma
 separated, decimal point, the pictures' mean levels rounded to two decimals. XLSX: one sheet per kind, numbers as
-numbers. An action's level before and after and its change are the figures every other output shows (one
-decimal, by the definition in bot.domain.effect), so that the export agrees with the reports.
+numbers. Text a reporter wrote never becomes a formula: in CSV a text that a spreadsheet program would read as
+one (starting with =, +, -, @, a tab or a carriage return) gets a leading apostrophe, in XLSX it is a text cell.
+An action's level before and after and its change are the figures every other output shows (one decimal, by the
+definition in bot.domain.effect), so that the export agrees with the reports.
 """
 
 from __future__ import annotations
@@ -139,11 +141,16 @@ def actions_table(effects: Sequence[ActionEffect], factors: Sequence[Factor], la
     return Table("actions", t(lang, "export.sheet.actions"), header, rows, {12, 13, 14}, digits=LEVEL_DIGITS)
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(v: Value, digits: int = 2) -> str:
     if v is None:
         return ""
     if isinstance(v, float):
         return f"{v:.{digits}f}"
+    if isinstance(v, str) and v.startswith(FORMULA_START):
+        return "'" + v  # text, not a formula, when a spreadsheet program opens the file
     return str(v)
 
 
@@ -181,6 +188,9 @@ def write_xlsx(tables: Sequence[Table], path: Path) -> Path:
             cell.alignment = Alignment(vertical="top")
         for row in table.rows:
             ws.append(list(row))
+            for cell in ws[ws.max_row]:
+                if cell.data_type == "f":  # openpyxl takes a text starting with "=" for a formula
+                    cell.data_type = "s"
         ws.freeze_panes = "A2"
         widths = [len(h) for h in table.header]
         for row in table.rows:

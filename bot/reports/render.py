@@ -84,6 +84,9 @@ def _environment(kind: str) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = escape_markdown
+    # The level colours as classes (`lv-red`) in the document's one <style>: no style attributes, so the HTML
+    # also reads under a Content-Security-Policy that allows that stylesheet alone (the web view's report).
+    env.globals["level_styles"] = tuple((c, LEVEL_HEX[c], FOREGROUND[c]) for c in LEVEL_HEX)
     return env
 
 
@@ -198,7 +201,13 @@ def view_model(p: PictureView, *, for_coordinators: bool, decisions: list[Decisi
         for f in inp.factors
     ]
     legend = [
-        {"emoji": LEVEL_EMOJI[c], "hex": LEVEL_HEX[c], "fg": FOREGROUND[c], "label": tr(f"picture.level.{k}")}
+        {
+            "colour": c,
+            "emoji": LEVEL_EMOJI[c],
+            "hex": LEVEL_HEX[c],
+            "fg": FOREGROUND[c],
+            "label": tr(f"picture.level.{k}"),
+        }
         for k, c in (("0", "green"), ("1", "yellow"), ("2", "orange"), ("3", "red"), ("none", "none"))
     ]
 

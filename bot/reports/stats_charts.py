@@ -6,7 +6,6 @@ chat reads on a phone without zooming.
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 from typing import Literal
 
@@ -19,11 +18,11 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from bot.domain.statistics import Month, SourceTrend, norm_name
+from bot.domain.statistics import Month, SourceTrend, top_places
 from bot.reports.chart_text import fit, wrap
+from bot.reports.palette import SOURCE_COLOURS
 from bot.text import t
 
-SOURCE_COLOURS: dict[str, str] = {"police": "#1f5fa8", "vandalism": "#f07c00", "events": "#6a3d9a"}
 WIDTH, DPI = 6.4, 150
 PLACE_LABEL = 2.4  # inches a place's name may take beside the bars before it wraps
 
@@ -151,17 +150,7 @@ def by_weekday_png(trends: list[SourceTrend], lang: str, path: Path) -> Path:
 
 def by_place_png(trends: list[SourceTrend], lang: str, path: Path, top: int = 10) -> Path:
     """Horizontal bars of the places named most over the trend window, stacked by source."""
-    totals: Counter[str] = Counter()
-    spelling: dict[str, str] = {}
-    per_source: dict[str, Counter[str]] = {}
-    for tr in trends:
-        c = per_source.setdefault(tr.source, Counter())
-        for place, n in tr.places:
-            key = norm_name(place)
-            spelling.setdefault(key, place)
-            totals[key] += n
-            c[key] += n
-    places = [k for k, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
+    places = top_places(trends, top)
     height = 1.6 + 0.42 * max(3, len(places))
     fig, ax = plt.subplots(figsize=(WIDTH, height), dpi=DPI)
     try:
@@ -171,23 +160,23 @@ def by_place_png(trends: list[SourceTrend], lang: str, path: Path, top: int = 10
         else:
             ys = list(range(len(places)))
             left = [0] * len(places)
-            for source, counts in per_source.items():
-                values = [counts.get(p, 0) for p in places]
+            for i, tr in enumerate(trends):
+                values = [p.counts[i] for p in places]
                 if not any(values):
                     continue
                 ax.barh(
                     ys,
                     values,
                     left=left,
-                    color=SOURCE_COLOURS.get(source, "#444444"),
-                    label=t(lang, f"stats.source.{source}"),
+                    color=SOURCE_COLOURS.get(tr.source, "#444444"),
+                    label=t(lang, f"stats.source.{tr.source}"),
                 )
                 left = [a + b for a, b in zip(left, values, strict=True)]
             for y, total in zip(ys, left, strict=True):
                 ax.text(total, y, f" {total}", va="center", fontsize=11)
             ax.set_yticks(ys)
             # a long name wraps between words, in smaller type where one word is wider than the room
-            labels = [fit(fig, spelling[p], PLACE_LABEL, 11, 8, lang=lang) for p in places]
+            labels = [fit(fig, p.name, PLACE_LABEL, 11, 8, lang=lang) for p in places]
             ax.set_yticklabels([text for text, _ in labels])
             for tick, (_, size) in zip(ax.get_yticklabels(), labels, strict=True):
                 tick.set_fontsize(size)

@@ -24,16 +24,9 @@ from bot.domain.cycle import RoundKey
 from bot.domain.factors import LEVEL_HEX
 from bot.domain.stats import Series, standing_out
 from bot.reports.chart_text import line_count, wrap
+from bot.reports.palette import BAND_ALPHA, BANDS
 from bot.text import t
 
-# A band's colour spans the means that round to its level (colour_for rounds half up).
-BANDS: tuple[tuple[float, float, str], ...] = (
-    (-0.5, 0.5, "green"),
-    (0.5, 1.5, "yellow"),
-    (1.5, 2.5, "orange"),
-    (2.5, 3.5, "red"),
-)
-BAND_ALPHA = 0.22
 # Dark lines that stay apart from each other and from every band, with a marker each for print in grey.
 LINE_STYLES: tuple[tuple[str, str], ...] = (("#111111", "o"), ("#1f4fa8", "s"), ("#8e1f8e", "^"))
 ALL_FACTORS_COLOUR = "#5a5a5a"

@@ -24,6 +24,8 @@ from bot.text import (
     slack,
     statistics,
     web,
+    web_mine,
+    web_trends,
 )
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
@@ -42,6 +44,8 @@ for _part in (
     reliability.TEXT,
     chat.TEXT,
     web.TEXT,
+    web_mine.TEXT,
+    web_trends.TEXT,
 ):
     for _key, _value in _part.items():
         if _key in CATALOGUE:

@@ -1,18 +1,25 @@
 """Command handlers of the meeting's input: `observe` (an observation of an area), `priority add` (a manual
-candidate for the meeting) and `actions` (the decided actions and their status)."""
+candidate for the meeting) and `actions` (the decided actions and their status; the web view marks an action
+through the same `mark_action`)."""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from enum import StrEnum
 
 from bot.commands.actions import ActionList, ActionStatus, Observe, Priority
 from bot.conversation.messages import Outbound
 from bot.domain.cycle import Phase
+from bot.domain.model import Person
+from bot.ports import UnitOfWork
 from bot.text import label, t
 from bot.usecases import meeting
 from bot.usecases.context import Ctx, Env, audit, reply, role_name, say, send_to_channel
 from bot.usecases.registry import handles
 from bot.usecases.rounds import round_for_input
+
+ACTION_STATUSES: tuple[str, ...] = ("planned", "ongoing", "done")  # what the chat command sets
 
 
 def _known_area(env: Env, ctx: Ctx, area: str) -> bool:
@@ -74,14 +81,51 @@ def add_priority(env: Env, ctx: Ctx, cmd: Priority) -> None:
         )
 
 
+def mark_action(uow: UnitOfWork, group_id: str, actor: str, now: datetime, action_id: int, status: str) -> bool:
+    """Set a decided action's status and record it in the audit log under `actor`; False (nothing changed)
+    when the group has no such action. The one way an action is marked: the chat command and the web view's
+    form (`mark_action_status`) both come here."""
+    if status not in ACTION_STATUSES:
+        raise ValueError(f"no such action status: {status!r}")
+    if not uow.meeting.set_action_status(group_id, action_id, status):
+        return False
+    uow.audit.audit(now, group_id, actor, "action_status", {"id": action_id, "status": status})
+    return True
+
+
 @handles(ActionStatus)
 def set_action_status(env: Env, ctx: Ctx, cmd: ActionStatus) -> None:
-    assert ctx.group is not None
-    if not ctx.uow.meeting.set_action_status(ctx.group.id, cmd.action_id, cmd.status):
+    assert ctx.group is not None and ctx.person is not None
+    if not mark_action(ctx.uow, ctx.group.id, ctx.person.name, ctx.now, cmd.action_id, cmd.status):
         say(env, ctx, "cmd.actions.unknown", id=cmd.written)
         return
     say(env, ctx, "cmd.actions.updated", id=cmd.action_id, status=t(ctx.lang, f"status.{cmd.status}"))
-    audit(ctx, "action_status", {"id": cmd.action_id, "status": cmd.status})
+
+
+class Marked(StrEnum):
+    """What became of marking an action from the web view."""
+
+    DONE = "done"  # the status was set and audited
+    UNKNOWN = "unknown"  # the group has no such action: nothing changed
+    BAD_STATUS = "bad_status"  # not a status one may mark: nothing changed
+    REFUSED = "refused"  # the person may not mark actions: nothing changed
+
+
+WEB_STATUSES: tuple[str, ...] = ("ongoing", "done")  # what the web view's form marks an action as
+
+
+def mark_action_status(env: Env, person: Person, action_id: int, status: str) -> Marked:
+    """A coordinator marks one of their group's actions ongoing or done from the web view: the same change and
+    audit entry as the chat command (`mark_action`), in a unit of work of its own."""
+    if not person.has_role("coordinator"):
+        return Marked.REFUSED
+    if status not in WEB_STATUSES:
+        return Marked.BAD_STATUS
+    with env.unit() as uow:
+        if not mark_action(uow, person.group_id, person.name, env.clock.now(), action_id, status):
+            return Marked.UNKNOWN
+        uow.commit()
+    return Marked.DONE
 
 
 @handles(ActionList)

@@ -22,7 +22,7 @@ from bot.commands.reports import Export, Followup, FollowupBadYear
 from bot.config import GroupConfig
 from bot.conversation.messages import Attachment, Outbound
 from bot.domain.cycle import Phase, RoundKey, local_round_key, phase_index
-from bot.domain.model import Round
+from bot.domain.model import Action, Round
 from bot.domain.picture import AreaInfo
 from bot.domain.stats import Series, series_from_stats, weeks_between
 from bot.ports import UnitOfWork
@@ -132,6 +132,13 @@ def action_effects(
 ) -> tuple[list[ActionEffect], Series]:
     """The actions decided from `first` to `last`, each with the levels around it (weeks up to `now` only)."""
     actions = [a for a in uow.meeting.actions(group.id) if first <= a.week <= last]
+    return effects_of(uow, group, actions, first, last, now)
+
+
+def effects_of(
+    uow: UnitOfWork, group: GroupConfig, actions: Sequence[Action], first: RoundKey, last: RoundKey, now: RoundKey
+) -> tuple[list[ActionEffect], Series]:
+    """`actions` (decided from `first` to `last`), each with the levels around it (weeks up to `now` only)."""
     finished = last_finished_week(uow, group, now) or first.prev()
     span_first = first.minus(SHOW_BEFORE)
     span_last = max(span_first, min(last.minus(-SHOW_AFTER), finished))

@@ -238,11 +238,20 @@ def _items(pairs: list[tuple[str, int]], n: int = 4) -> str:
 
 
 def followup_text(group: GroupConfig, fu: FollowUp, lang: str) -> str:
-    month = fu.month
-    lines = [t(lang, "stats.title", group=group.name, month=month_name(month, lang))]
+    lines = [t(lang, "stats.title", group=group.name, month=month_name(fu.month, lang))]
     if not fu.has_data:
-        lines.append(t(lang, "stats.nothing", month=month_name(month, lang)))
+        lines.append(t(lang, "stats.nothing", month=month_name(fu.month, lang)))
         return "\n".join(lines)
+    lines += followup_lines(fu, lang)
+    lines.append(t(lang, "stats.charts"))
+    return "\n".join(lines)
+
+
+def followup_lines(fu: FollowUp, lang: str) -> list[str]:
+    """The figures of a month with data, one line each: per source its total against the month before and the
+    same month a year before, its categories and places; the busiest weekday."""
+    month = fu.month
+    lines: list[str] = []
     for tr in fu.trends:
         source = t(lang, f"stats.source.{tr.source}")
         if not any(n for _, n in tr.by_month):
@@ -279,8 +288,7 @@ def followup_text(group: GroupConfig, fu: FollowUp, lang: str) -> str:
         top = max(days)
         names = [t(lang, f"day.{d + 1}") for d in range(7) if days[d] == top]
         lines.append(t(lang, "stats.weekdays", n=dated, days=", ".join(names) + f" ({top})"))
-    lines.append(t(lang, "stats.charts"))
-    return "\n".join(lines)
+    return lines
 
 
 def followup_charts(env: Env, group: GroupConfig, fu: FollowUp, lang: str) -> tuple[Attachment, ...]:

@@ -89,7 +89,7 @@ class SqlGroups(SqlRepository):
 
     def places_for_review(self, group_id: str) -> list[PlaceForReview]:
         """Places reporters named or shared that wait for a coordinator: id, area, name, how many answers name
-        them, and whether they came from a shared location."""
+        them, whether they came from a shared location, and since when they wait."""
         q = (
             select(PlaceRow, AreaRow.code, func.count(AnswerRow.id))
             .join(AreaRow, AreaRow.id == PlaceRow.area_id)
@@ -98,7 +98,10 @@ class SqlGroups(SqlRepository):
             .group_by(PlaceRow.id, AreaRow.code)
             .order_by(PlaceRow.id)
         )
-        return [PlaceForReview(p.id, code, p.name, int(n), p.lat is not None) for p, code, n in self.s.execute(q)]
+        return [
+            PlaceForReview(p.id, code, p.name, int(n), p.lat is not None, p.created_at)
+            for p, code, n in self.s.execute(q)
+        ]
 
     def rename_place(self, place_id: int, name: str) -> str:
         """Give an approved place a coordinator's name; when the area already has a place of that name, the two

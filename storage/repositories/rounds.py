@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.domain.conversation_state import ConversationState
 from bot.domain.cycle import Phase, RoundKey
 from bot.domain.factors import Factor
-from bot.domain.model import AnswerIn, LastAnswer, NoteForReview, Response, Round, RoundStatus
+from bot.domain.model import AnswerIn, LastAnswer, NoteForReview, OwnAnswer, Response, Round, RoundStatus
 from bot.domain.picture import PictureInput, Report
 from storage.models import AnswerRow, AreaRow, PersonRow, PlaceRow, ResponseRow, RoundRow
 from storage.repositories.base import SqlRepository, response_of, round_of
@@ -201,6 +201,21 @@ class SqlRounds(SqlRepository):
         for a, code, place in self.s.execute(q):
             out[f"{code}|{a.factor}"] = {"level": a.level, "place": place} if place else {"level": a.level}
         return out
+
+    def own_answers(self, person_id: int) -> list[OwnAnswer]:
+        q = (
+            select(ResponseRow, RoundRow.year, RoundRow.week, AnswerRow, AreaRow.code, PlaceRow.name)
+            .join(RoundRow, RoundRow.id == ResponseRow.round_id)
+            .join(AnswerRow, AnswerRow.response_id == ResponseRow.id)
+            .join(AreaRow, AreaRow.id == AnswerRow.area_id)
+            .outerjoin(PlaceRow, PlaceRow.id == AnswerRow.place_id)
+            .where(ResponseRow.person_id == person_id, ResponseRow.status == "submitted")
+            .order_by(RoundRow.year.desc(), RoundRow.week.desc(), ResponseRow.id, AnswerRow.id)
+        )
+        return [
+            OwnAnswer(RoundKey(year, week), r.submitted_at, r.late, r.more_note, code, a.factor, a.level, place, a.note)
+            for r, year, week, a, code, place in self.s.execute(q)
+        ]
 
     def round_status(self, round_id: int, group_id: str, now: datetime) -> RoundStatus:
         rows = self.s.execute(

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from handlers.web.page import Page, Public
-from handlers.web.pages import home, signin
+from handlers.web.pages import actions, home, mine, signin, statistics, trends
 
 PUBLIC: tuple[Public, ...] = signin.ROUTES
 
-ROUTES: tuple[Page, ...] = (*home.ROUTES,)
+ROUTES: tuple[Page, ...] = (
+    *home.ROUTES,
+    *mine.ROUTES,
+    *trends.ROUTES,
+    *actions.ROUTES,
+    *statistics.ROUTES,
+)

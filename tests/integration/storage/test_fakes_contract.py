@@ -14,7 +14,7 @@ import pytest
 
 from bot.domain.conversation_state import ConversationState
 from bot.domain.cycle import Phase, RoundKey
-from bot.domain.model import AnswerIn, PlaceForReview, RoundStatus
+from bot.domain.model import AnswerIn, OwnAnswer, PlaceForReview, RoundStatus
 from bot.domain.statistics import PoliceEvent, StatRecord
 from bot.ports import UnitOfWork
 from storage.db import make_session_factory, open_engine
@@ -93,7 +93,7 @@ def test_groups_people_and_places(storage: Units) -> None:
         kiosk = uow.groups.get_or_create_place(area, "Ny  kiosk", NOW)
         assert uow.groups.get_or_create_place(area, "ny kiosk", NOW).id == kiosk.id and kiosk.name == "Ny kiosk"
         assert [p.name for p in uow.groups.places(area)] == ["Stortorget"]  # the typed one waits for review
-        assert uow.groups.places_for_review("g") == [PlaceForReview(kiosk.id, "a", "Ny kiosk", 0, False)]
+        assert uow.groups.places_for_review("g") == [PlaceForReview(kiosk.id, "a", "Ny kiosk", 0, False, NOW)]
         assert uow.groups.set_place_review("g", torget.id, "rejected") is None  # configured: changed in the file
         assert uow.groups.set_place_review("other", kiosk.id, "approved") is None
         assert uow.groups.set_place_review("g", kiosk.id, "approved") == "Ny kiosk"
@@ -144,6 +144,10 @@ def test_rounds_responses_and_answers(storage: Units) -> None:
         nxt = uow.rounds.create_round("g", W47.next(), NOW)
         assert uow.rounds.last_submitted_answers("g", nxt.key, anna) == {"a|klotter": {"level": 3, "place": "Torget"}}
         assert uow.rounds.last_submitted_answers("g", nxt.key, bo) is None
+        assert uow.rounds.own_answers(anna) == [
+            OwnAnswer(W47, NOW, False, "Mer, utan namn", "a", "klotter", 3, "Torget", "Klotter på väggen")
+        ]
+        assert uow.rounds.own_answers(bo) == []  # snoozed: nothing sent
         assert [r.key for r in uow.rounds.recent_rounds("g", 5)] == [W47.next(), W47]
         assert [r.key for r in uow.rounds.unpublished_rounds("g")] == [W47, W47.next()]
         pic = uow.rounds.picture_input("g", "G", rnd, [], 2, NOW)

@@ -101,7 +101,7 @@ class FakeGroups(FakeRepository):
             if area.group_id != group_id or p.review != "pending":
                 continue
             n = sum(1 for a in self.t.answers.values() if a.place_id == p.id)
-            out.append(PlaceForReview(p.id, area.code, p.name, n, p.lat is not None))
+            out.append(PlaceForReview(p.id, area.code, p.name, n, p.lat is not None, p.created_at))
         return out
 
     def rename_place(self, place_id: int, name: str) -> str:

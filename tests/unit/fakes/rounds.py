@@ -8,7 +8,7 @@ from datetime import datetime
 from bot.domain.conversation_state import ConversationState
 from bot.domain.cycle import Phase, RoundKey
 from bot.domain.factors import Factor
-from bot.domain.model import AnswerIn, LastAnswer, NoteForReview, Response, Round, RoundStatus
+from bot.domain.model import AnswerIn, LastAnswer, NoteForReview, OwnAnswer, Response, Round, RoundStatus
 from bot.domain.picture import PictureInput
 from storage.redaction import quote_pattern, redact
 from tests.unit.fakes.people import FakeGroups, FakePeople, FakeRepository
@@ -176,6 +176,21 @@ class FakeRounds(FakeRepository):
             d: LastAnswer = {"level": a.level, "place": place.name} if place else {"level": a.level}
             out[f"{self.t.areas[a.area_id].code}|{a.factor}"] = d
         return out
+
+    def own_answers(self, person_id: int) -> list[OwnAnswer]:
+        out: list[tuple[tuple[int, int, int, int], OwnAnswer]] = []
+        for a in self.t.answers.values():
+            r = self.t.responses[a.response_id]
+            if r.person_id != person_id or r.status != "submitted":
+                continue
+            rnd = self.t.rounds[r.round_id]
+            place = self.t.places[a.place_id].name if a.place_id else None
+            own = OwnAnswer(
+                RoundKey(rnd.year, rnd.week), r.submitted_at, r.late, r.more_note, self.t.areas[a.area_id].code,
+                a.factor, a.level, place, a.note,
+            )  # fmt: skip
+            out.append(((-rnd.year, -rnd.week, r.id, a.id), own))
+        return [own for _, own in sorted(out, key=lambda pair: pair[0])]
 
     def round_status(self, round_id: int, group_id: str, now: datetime) -> RoundStatus:
         expected = done = late = 0

@@ -114,16 +114,16 @@ def test_html_picture_is_a_self_contained_phone_friendly_document(sv: PictureVie
 
 def test_html_cells_are_coloured_and_carry_the_number(sv: PictureView, en: PictureView) -> None:
     html = render_picture_html(sv)
-    orange = f'style="background:{LEVEL_HEX["orange"]};'
+    assert f".lv-orange {{ background: {LEVEL_HEX['orange']}; color: " in html and " style=" not in html
     cell = re.search(
-        rf'<td class="level" {orange}[^"]*" title="Centrum · Narkotika, öppen droghantering: ([^"]*)">'
+        r'<td class="level lv-orange" title="Centrum · Narkotika, öppen droghantering: ([^"]*)">'
         r'\s*<span class="mean">([^<]*)</span>\s*<span class="small">([^<]*)</span>'
         r'\s*<span class="small">([^<]*)</span>',
         html,
     )
     assert cell is not None
     assert cell.groups() == ("1,8, max 3, 4 svar", "1,8", "4 svar", "↑ +1,3")
-    assert f"background:{LEVEL_HEX['none']}" in html
+    assert f".lv-none {{ background: {LEVEL_HEX['none']}; " in html and '<td class="level lv-none"' in html
     assert '<td class="num">↑ +1,4</td>' in html
     assert '<li class="standout-hotspot">📍 <strong>Centrum · Stortorget</strong>: ' in html
     assert "nämnd av 3 rapportörer</li>" in html
