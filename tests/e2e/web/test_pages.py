@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
+from bot.text import t
 from handlers.web.pages import ROUTES
 from tests.e2e.web import browser as b
 from tests.e2e.web.site import POSITIONS, WEEK, Site
@@ -18,10 +19,16 @@ pytestmark = pytest.mark.slow
 SARA, ANNA = "Sara Samordnare", "Anna Andersson"
 
 
+#: The headings of the pages that say a page is not there or not for you.
+REFUSALS = {t("sv", f"web.{key}.title") for key in ("notfound", "forbidden", "error", "badrequest")}
+
+
 def _signed_in(path: str) -> Callable[[b.Signed, Site], b.Driver]:
     def show(browser: b.Signed, site: Site) -> b.Driver:
         driver = browser.as_person(site, SARA)
         driver.get(site.url(path))
+        headings = {h.text for h in driver.find_elements("css selector", "h1")}
+        assert not headings & REFUSALS, f"{path}: {headings}"
         return driver
 
     return show
