@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import detection as bench_detection
+from bench import map as bench_map
 from bench import picture as bench_picture
 from bot.demo import run_demo
 
@@ -34,6 +35,7 @@ def main() -> int:
     print("\n".join(pics))
     sections += [bench_picture.SECTION.format(table="\n".join([bench_picture.HEADER, *pics]))]
     sections += [county.markdown(county.run(groups=4, trace_groups=0) if quick else county.run())]
+    sections += [bench_map.markdown(bench_map.run((1_000,) if quick else bench_map.SIZES))]
     sections += [(ROOT / "bench" / "COMPARISONS.md").read_text(encoding="utf-8")]  # A/B records (bench/ab.py)
     bench_detection.main()
     with tempfile.TemporaryDirectory() as tmp:

@@ -33,6 +33,7 @@ from bot.conversation.choices import (
 )
 from bot.conversation.document import plain_text
 from bot.conversation.messages import Inbound, Outbound
+from bot.demo_map import place_entry, write_outlines
 from bot.domain.cycle import Phase, RoundKey, phase_due_at
 from bot.domain.masking import mask_personal_data
 from bot.domain.model import OutboxItem, Round
@@ -147,16 +148,21 @@ def demo_config(db_url: str) -> Config:
         {"name": "Sara Samordnare", "organisation": "Säkerhetsenheten", "role": "coordinator", "console": "samordnare"}
     )
     reporters.append({"name": "Kim Kommunpolis", "organisation": "Polisen", "role": "participant", "console": "polis"})
+    folder = Path(db_url.removeprefix("sqlite:///")).parent
+    outlines = write_outlines(folder)  # the areas' outlines, beside the database (demo-output/areas/)
     return parse_config(
         {
-            "reports_dir": str(Path(db_url.removeprefix("sqlite:///")).parent),
+            "reports_dir": str(folder),
             "database": {"url": db_url},
             "groups": [
                 {
                     "id": "demo",
                     "name": "Tryggare Exempelstad",
                     "timezone": "Europe/Stockholm",
-                    "areas": [{"code": c, "name": n, "places": p} for c, (n, p) in AREAS.items()],
+                    "areas": [
+                        {"code": c, "name": n, "places": [place_entry(x) for x in p], "outline": outlines[c]}
+                        for c, (n, p) in AREAS.items()
+                    ],
                     "reporters": reporters,
                     "channels": {
                         "meeting": {"console": "möte"},
@@ -167,6 +173,7 @@ def demo_config(db_url: str) -> Config:
             ],
         },
         "demo",
+        folder,
     )
 
 

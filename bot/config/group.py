@@ -6,15 +6,20 @@ import difflib
 import functools
 import re
 from datetime import time
+from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 from bot.config.base import Code, KeyProblem, Name, Role, Strict, first_duplicate
+from bot.config.outline import Outline, OutlineError, read_outline
 from bot.domain.cycle import DEFAULT_SCHEDULE, PhaseTime, WeekSchedule
 from bot.domain.detection import HISTORY_WEEKS, DetectionParams
 from bot.domain.factors import DEFAULT_FACTORS, Factor
+
+#: The validation context's key for the settings file's folder, which relative outline paths count from.
+CONFIG_DIR = "config_dir"
 
 
 class FactorConfig(Strict):
@@ -35,6 +40,29 @@ class AreaConfig(Strict):
     code: Code
     name: Name = Field(min_length=1, max_length=200)
     places: list[Annotated[Name, Field(min_length=1, max_length=200)] | PlaceConfig] = Field(default_factory=list)
+    # A GeoJSON file with the area's outline, drawn on the web view's map; relative to the settings file.
+    outline: str | None = Field(default=None, min_length=1, max_length=500)
+    _outline: Outline | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _read_outline(self, info: ValidationInfo) -> AreaConfig:
+        if self.outline is None:
+            return self
+        base = (info.context or {}).get(CONFIG_DIR)
+        path = Path(self.outline).expanduser()
+        if not path.is_absolute():
+            path = (Path(base) if base is not None else Path.cwd()) / path
+        try:
+            self._outline = read_outline(path)
+        except OutlineError as exc:
+            raise KeyProblem(
+                ("outline",), self.outline, f"the outline of area {self.code!r} ({self.name}), file {path}: {exc}"
+            ) from None
+        return self
+
+    def outline_shape(self) -> Outline | None:
+        """The polygons of the outline file (read when the settings loaded), or None without one."""
+        return self._outline
 
     def place_points(self) -> list[tuple[str, float | None, float | None]]:
         """Each known place as (name, lat, lon); without a position in the file, lat and lon are None."""

@@ -11,12 +11,15 @@ from pydantic import ValidationError
 
 from bot.config.base import ConfigError
 from bot.config.errors import format_validation_error
+from bot.config.group import CONFIG_DIR
 from bot.config.model import Config, DatabaseConfig
 
 
-def parse_config(data: dict[str, Any], source: str = "config") -> Config:
+def parse_config(data: dict[str, Any], source: str = "config", base_dir: Path | None = None) -> Config:
+    """The settings in ``data``; files they name (areas' outlines) count from ``base_dir`` (default: the current
+    folder)."""
     try:
-        return Config.model_validate(data)
+        return Config.model_validate(data, context={CONFIG_DIR: base_dir or Path.cwd()})
     except ValidationError as err:
         raise ConfigError(format_validation_error(source, data, err)) from None
 
@@ -40,7 +43,7 @@ def load_config(path: str | Path, env: dict[str, str] | None = None) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{p}: not valid TOML: {' '.join(str(exc).splitlines())}") from None
-    cfg = parse_config(data, str(p))
+    cfg = parse_config(data, str(p), p.parent)
     url = (env if env is not None else os.environ).get("EST_DATABASE_URL")
     if url:
         cfg = cfg.model_copy(update={"database": DatabaseConfig(url=url)})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from bot.config.base import KeyProblem, Strict, first_duplicate
 from bot.config.group import GroupConfig
@@ -83,6 +83,18 @@ class WebMapConfig(Strict):
         default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
         max_length=500,
     )
+    # The closest zoom the map allows (the tile server's limit; OpenStreetMap's is 19).
+    max_zoom: int = Field(default=19, ge=1, le=22)
+
+    @field_validator("tiles")
+    @classmethod
+    def _tile_url(cls, v: str) -> str:
+        if v and not all(part in v for part in ("{z}", "{x}", "{y}")):
+            raise ValueError(
+                'a tile URL needs {z}, {x} and {y}, e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png"; allowed: '
+                'such an http(s) URL, or "" for no tiles (only the outlines and places, for a closed network)'
+            )
+        return v
 
     def tile_origin(self) -> str | None:
         """The tiles' scheme and host, for the Content-Security-Policy; None without tiles."""

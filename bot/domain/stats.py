@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from bot.domain.cycle import RoundKey
 from bot.domain.factors import Factor
@@ -45,6 +46,23 @@ class PlaceMention:
     count: int
 
 
+class PlaceLevel(NamedTuple):
+    """The submitted reports that named an approved place for a factor in one week: how many, the sum and the
+    highest of their levels, with the place's position when it has one (configured, or a shared location).
+    A named tuple, not a dataclass: the map reads tens of thousands of these for a year (cheaper to make)."""
+
+    week: RoundKey
+    area: str
+    place_id: int
+    place: str
+    lat: float | None
+    lon: float | None
+    factor: str
+    mentions: int  # reports that named it
+    total: int
+    max: int
+
+
 @dataclass(frozen=True, slots=True)
 class WeekStat:
     """One week's round: its phase, how many were asked and how many answered."""
@@ -69,6 +87,30 @@ class AnswerRecord:
     place: str | None
     note: str | None  # only notes a coordinator approved
     late: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceWeek:
+    """A place named in one week's submitted reports, as the picture's place rules read it: how many reports
+    named it at or above the group's threshold and at any level, for which factors, and whether it was known
+    before the week (configured, or added before the week's round)."""
+
+    week: RoundKey
+    area: str
+    place: str
+    known: bool
+    reporters: int  # reports naming it at or above the threshold
+    all_reporters: int  # reports naming it at any level
+    factors: tuple[str, ...]  # factors it was named for at or above the threshold, sorted
+    all_factors: tuple[str, ...]  # factors it was named for at any level, sorted
+
+
+@dataclass(frozen=True, slots=True)
+class NonResponder:
+    """A reporter asked in a week who has not sent their report: their name and their areas' names."""
+
+    name: str
+    areas: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,8 +24,10 @@ from bot.text import (
     slack,
     statistics,
     web,
+    web_map,
     web_mine,
     web_trends,
+    web_weeks,
 )
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
@@ -44,8 +46,10 @@ for _part in (
     reliability.TEXT,
     chat.TEXT,
     web.TEXT,
+    web_map.TEXT,
     web_mine.TEXT,
     web_trends.TEXT,
+    web_weeks.TEXT,
 ):
     for _key, _value in _part.items():
         if _key in CATALOGUE:

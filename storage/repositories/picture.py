@@ -56,7 +56,7 @@ class SqlPictures(SqlRepository):
             .outerjoin(PlaceRow, APPROVED_PLACE)
             .where(ResponseRow.round_id.in_(round_ids), ResponseRow.status == "submitted")
         )
-        for rid, resp_id, org, area, factor, level, place, note in self.s.execute(q):
+        for rid, resp_id, org, area, factor, level, place, note in self._core(q, {}):  # no ORM result handling
             out[rid].append(Report(resp_id, org, area, factor, level, place, note))
         return out
 
@@ -66,15 +66,18 @@ class SqlPictures(SqlRepository):
         out: dict[int, dict[tuple[str, str, int], int]] = defaultdict(dict)
         if not round_ids:
             return out
+        # grouped by the area's id, not joined to its code (a third less time), which a second, small query reads
         q = (
-            select(ResponseRow.round_id, AreaRow.code, AnswerRow.factor, AnswerRow.level, func.count())
+            select(ResponseRow.round_id, AnswerRow.area_id, AnswerRow.factor, AnswerRow.level, func.count())
             .join(AnswerRow, AnswerRow.response_id == ResponseRow.id)
-            .join(AreaRow, AreaRow.id == AnswerRow.area_id)
             .where(ResponseRow.round_id.in_(round_ids), ResponseRow.status == "submitted")
-            .group_by(ResponseRow.round_id, AreaRow.code, AnswerRow.factor, AnswerRow.level)
+            .group_by(ResponseRow.round_id, AnswerRow.area_id, AnswerRow.factor, AnswerRow.level)
         )
-        for rid, area, factor, level, n in self.s.execute(q):
-            out[rid][(area, factor, level)] = n
+        rows = self._core(q, {}).all()
+        ids = {area_id for _, area_id, _, _, _ in rows}
+        code = dict(self.s.execute(select(AreaRow.id, AreaRow.code).where(AreaRow.id.in_(ids))).tuples().all())
+        for rid, area_id, factor, level, n in rows:
+            out[rid][(code[area_id], factor, level)] = n
         return out
 
     def picture_input(

@@ -218,24 +218,32 @@ class SqlRounds(SqlRepository):
         ]
 
     def round_status(self, round_id: int, group_id: str, now: datetime) -> RoundStatus:
+        # The columns only, not the rows as objects: the web view's week page asks this for every view.
         rows = self.s.execute(
-            select(ResponseRow, PersonRow)
+            select(ResponseRow.status, ResponseRow.late, PersonRow.name)
             .outerjoin(PersonRow, PersonRow.id == ResponseRow.person_id)
             .where(ResponseRow.round_id == round_id)
         )
         expected = done = late = 0
         missing: list[str] = []
-        paused: list[str] = []
-        for resp, person in rows:
+        for status, was_late, name in rows:
             expected += 1
-            if resp.status == "submitted":
+            if status == "submitted":
                 done += 1
-                late += int(resp.late)
-            elif person is not None:
-                missing.append(person.name)
-        for p in self.people.persons(group_id):
-            if p.is_paused(now):
-                paused.append(p.name)
+                late += int(was_late)
+            elif name is not None:
+                missing.append(name)
+        pausing = self.s.execute(
+            select(PersonRow.name, PersonRow.paused_until)
+            .where(
+                PersonRow.group_id == group_id,
+                PersonRow.forgotten.is_(False),
+                PersonRow.active.is_(True),
+                PersonRow.paused_until.is_not(None),
+            )
+            .order_by(PersonRow.name)
+        )
+        paused = [name for name, until in pausing if until > now]  # as Person.is_paused, in the persons' order
         return RoundStatus(expected, done, late, tuple(sorted(missing)), tuple(paused))
 
     # ------------------------------------------------------------ read whole, and the notes

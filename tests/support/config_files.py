@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,9 @@ def edited(old: str, new: str, text: str = EXAMPLE_TEXT) -> str:
 
 
 def write(tmp_path: Path, text: str, name: str = "est-bot.toml") -> Path:
+    """The text as a settings file in ``tmp_path``, with the example's area outlines beside it (areas/)."""
+    if not (tmp_path / "areas").exists():
+        shutil.copytree(ROOT / "areas", tmp_path / "areas")
     p = tmp_path / name
     p.write_text(text, encoding="utf-8")
     return p

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from handlers.web.page import Page, Public
-from handlers.web.pages import actions, home, mine, signin, statistics, trends
+from handlers.web.pages import actions, home, map, mine, signin, statistics, trends, weeks
 
 PUBLIC: tuple[Public, ...] = signin.ROUTES
 
 ROUTES: tuple[Page, ...] = (
     *home.ROUTES,
+    *map.ROUTES,
     *mine.ROUTES,
+    *weeks.ROUTES,
     *trends.ROUTES,
     *actions.ROUTES,
     *statistics.ROUTES,

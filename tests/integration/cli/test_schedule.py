@@ -91,6 +91,7 @@ def test_the_readme_chat_example_works_as_written_on_any_day(tmp_path: Path) -> 
     line = readme_chat_example()
     assert "--at " in line
     shutil.copy(ROOT / "config.example.toml", tmp_path / "est-bot.toml")
+    shutil.copytree(ROOT / "areas", tmp_path / "areas")  # the example's area outlines, beside it
     exe = Path(sys.executable).parent / "est-bot"
     (tmp_path / ".venv" / "bin").mkdir(parents=True)
     (tmp_path / ".venv" / "bin" / "est-bot").symlink_to(exe)

@@ -160,10 +160,62 @@ def test_rounds_responses_and_answers(storage: Units) -> None:
         assert [p.organisation for p in uow.history.participation("g", W47, W47)] == ["Org1"]
         mentions = uow.history.place_mentions("g", W47, W47)
         assert [(m.area, m.place, m.factor, m.count) for m in mentions] == [("a", "Torget", "klotter", 1)]
+        levels = uow.history.place_levels("g", W47, W47)
+        assert [(p.week, p.area, p.place, p.lat, p.lon, p.factor, p.mentions, p.total, p.max) for p in levels] == [
+            (W47, "a", "Torget", None, None, "klotter", 1, 3, 3)
+        ]
         records = uow.history.answer_records("g", W47, W47)
         assert [(r.organisation, r.level, r.place, r.note) for r in records] == [
             ("Org1", 3, "Torget", "Klotter på väggen")
         ]
+
+
+def test_place_levels_name_approved_places_with_their_positions(storage: Units) -> None:
+    area, anna, bo = group(storage)
+    with storage() as uow:
+        rnd = uow.rounds.create_round("g", W47, NOW)
+        later = uow.rounds.create_round("g", W47.next(), NOW)
+        torget = uow.groups.get_or_create_place(area, "Torget", NOW, configured=True, lat=58.28, lon=12.29).id
+        shared = uow.groups.get_or_create_place(area, "58.281, 12.301", NOW, lat=58.281, lon=12.301).id
+        typed = uow.groups.get_or_create_place(area, "Kiosken", NOW).id
+        for who, org, levels in ((anna, "Org1", (3, 2)), (bo, "Org2", (1, 3))):
+            resp = uow.rounds.get_or_create_response(rnd.id, who, org, NOW)
+            uow.rounds.save_response(resp.id, 0, ConversationState(), "submitted", None, False, NOW, NOW)
+            uow.rounds.replace_answers(
+                resp.id,
+                [
+                    AnswerIn(area, "klotter", levels[0], torget, None),
+                    AnswerIn(area, "droger", levels[1], shared, None),
+                    AnswerIn(area, "skadegorelse", 2, typed, None),
+                ],
+                None,
+            )
+        resp = uow.rounds.get_or_create_response(later.id, anna, "Org1", NOW)
+        uow.rounds.save_response(resp.id, 0, ConversationState(), "submitted", None, False, NOW, NOW)
+        uow.rounds.replace_answers(resp.id, [AnswerIn(area, "klotter", 2, torget, None)], None)
+        draft = uow.rounds.get_or_create_response(later.id, bo, "Org2", NOW)  # not submitted: not counted
+        uow.rounds.replace_answers(draft.id, [AnswerIn(area, "klotter", 3, torget, None)], None)
+        uow.commit()
+    with storage() as uow:
+        rows = [
+            (p.week, p.place, p.lat, p.lon, p.factor, p.mentions, p.total, p.max)
+            for p in uow.history.place_levels("g", W47, W47.next())
+        ]
+        # The shared location is not approved yet, the typed place neither: only Torget.
+        assert rows == [
+            (W47, "Torget", 58.28, 12.29, "klotter", 2, 4, 3),
+            (W47.next(), "Torget", 58.28, 12.29, "klotter", 1, 2, 2),
+        ]
+        assert uow.groups.set_place_review("g", shared, "approved") == "58.281, 12.301"
+        rows = [
+            (p.week, p.place, p.lat, p.lon, p.factor, p.mentions, p.total, p.max)
+            for p in uow.history.place_levels("g", W47, W47)
+        ]
+        assert rows == [
+            (W47, "58.281, 12.301", 58.281, 12.301, "droger", 2, 5, 3),
+            (W47, "Torget", 58.28, 12.29, "klotter", 2, 4, 3),
+        ]
+        assert uow.history.place_levels("g", W47.next().next(), W47.next().next()) == []
 
 
 def test_outbox_claims_in_order_per_chat(storage: Units) -> None:
@@ -273,3 +325,50 @@ def test_forget_export_and_retention(storage: Units) -> None:
         done = uow.privacy.purge_notes("g", W47.next(), NOW + timedelta(seconds=1))
         assert done == {"notes": 1, "drafts": 1, "messages": 1, "places": 0}  # Bo's saved questionnaire
         assert uow.privacy.purge_notes("g", W47.next(), NOW + timedelta(seconds=1))["notes"] == 0  # idempotent
+
+
+def test_history_level_counts_and_non_responders(storage: Units) -> None:
+    area, anna, bo = group(storage)
+    with storage() as uow:
+        rnd = uow.rounds.create_round("g", W47, NOW)
+        resp = uow.rounds.get_or_create_response(rnd.id, anna, "Org1", NOW)
+        uow.rounds.save_response(resp.id, 0, ConversationState(), "submitted", None, False, NOW, NOW)
+        uow.rounds.replace_answers(resp.id, [AnswerIn(area, "klotter", 2, None, None)], None)
+        uow.rounds.get_or_create_response(rnd.id, bo, "Org2", NOW)
+        uow.commit()
+    with storage() as uow:
+        assert uow.history.level_counts("g", W47.prev(), W47.next()) == {W47: {("a", "klotter", 2): 1}}
+        assert uow.history.level_counts("g", W47.next(), W47.next()) == {}
+        absent = uow.history.non_responders(rnd.id)
+        assert [(p.name, p.areas) for p in absent] == [("Bo", ("B", "A"))]  # in the order of their areas
+
+
+def test_history_place_weeks(storage: Units) -> None:
+    area, anna, bo = group(storage)
+    with storage() as uow:
+        old = uow.groups.get_or_create_place(area, "Torget", NOW - timedelta(days=1), configured=True).id
+        rnd = uow.rounds.create_round("g", W47, NOW)
+        new = uow.groups.get_or_create_place(area, "Hamnen", NOW + timedelta(hours=1), approved=True).id
+        waiting = uow.groups.get_or_create_place(area, "Okänd", NOW + timedelta(hours=1)).id  # not reviewed yet
+        for person, answers in (
+            (
+                anna,
+                [
+                    AnswerIn(area, "klotter", 3, old),
+                    AnswerIn(area, "narkotika", 2, old),
+                    AnswerIn(area, "brand", 1, new),
+                ],
+            ),
+            (bo, [AnswerIn(area, "klotter", 1, old), AnswerIn(area, "brand", 0, waiting)]),
+        ):
+            resp = uow.rounds.get_or_create_response(rnd.id, person, "Org", NOW)
+            uow.rounds.save_response(resp.id, 0, ConversationState(), "submitted", None, False, NOW, NOW)
+            uow.rounds.replace_answers(resp.id, answers, None)
+        uow.commit()
+    with storage() as uow:
+        weeks = uow.history.place_weeks("g", W47, W47, 2)
+        assert [(p.place, p.known, p.reporters, p.all_reporters, p.factors, p.all_factors) for p in weeks] == [
+            ("Hamnen", False, 0, 1, (), ("brand",)),
+            ("Torget", True, 1, 2, ("klotter", "narkotika"), ("klotter", "narkotika")),
+        ]
+        assert uow.history.place_weeks("g", W47.next(), W47.next(), 2) == []

@@ -26,6 +26,7 @@ from bot.config import (
     TelegramConfig,
     load_config,
 )
+from bot.config.model import WebMapConfig
 from bot.domain.cycle import DEFAULT_SCHEDULE
 from bot.domain.factors import DEFAULT_FACTORS
 from tests.support.config_files import EXAMPLE, EXAMPLE_TEXT, edited, write
@@ -99,6 +100,7 @@ def test_example_file_documents_every_setting() -> None:
         ReporterConfig,
         ChannelConfig,
         PoliceEventsConfig,
+        WebMapConfig,
     ]
     for model in models:
         for name in model.model_fields:
@@ -140,7 +142,7 @@ def test_every_day_format_the_example_names_is_understood(tmp_path: Path) -> Non
 
 
 def test_a_byte_order_mark_is_harmless(tmp_path: Path) -> None:
-    p = tmp_path / "bom.toml"
+    p = write(tmp_path, "", "bom.toml")
     p.write_bytes(EXAMPLE_TEXT.encode("utf-8-sig"))
     assert load_config(p, env={}).groups[0].id == "trollhattan"
 

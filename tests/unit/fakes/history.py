@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 
 from bot.domain.cycle import RoundKey
-from bot.domain.stats import AnswerRecord, CellStat, Participation, PlaceMention, WeekStat
+from bot.domain.stats import (
+    AnswerRecord,
+    CellStat,
+    NonResponder,
+    Participation,
+    PlaceLevel,
+    PlaceMention,
+    PlaceWeek,
+    WeekStat,
+)
 from tests.unit.fakes.people import FakeRepository
 from tests.unit.fakes.picture import approved_place
 from tests.unit.fakes.tables import AnswerRow, ResponseRow, RoundRow
@@ -50,6 +59,54 @@ class FakeHistory(FakeRepository):
             for (y, w, area, factor), levels in sorted(cells.items())
         ]
 
+    def level_counts(
+        self, group_id: str, first: RoundKey, last: RoundKey
+    ) -> dict[RoundKey, dict[tuple[str, str, int], int]]:
+        out: dict[RoundKey, dict[tuple[str, str, int], int]] = defaultdict(dict)
+        for rnd, _, a in self._answers(group_id, first, last):
+            counts = out[RoundKey(rnd.year, rnd.week)]
+            key = (self.t.areas[a.area_id].code, a.factor, a.level)
+            counts[key] = counts.get(key, 0) + 1
+        return dict(out)
+
+    def place_weeks(self, group_id: str, first: RoundKey, last: RoundKey, threshold: int) -> list[PlaceWeek]:
+        named: dict[tuple[RoundKey, str, int], list[tuple[int, str, int]]] = defaultdict(list)
+        created: dict[RoundKey, RoundRow] = {}
+        for rnd, resp, a in self._answers(group_id, first, last):
+            if approved_place(self.t, a) is None or a.place_id is None:
+                continue
+            week = RoundKey(rnd.year, rnd.week)
+            created[week] = rnd
+            named[(week, self.t.areas[a.area_id].code, a.place_id)].append((resp.id, a.factor, a.level))
+        out: list[PlaceWeek] = []
+        for (week, area, place_id), answers in named.items():
+            place = self.t.places[place_id]
+            known = place.configured or place.created_at < created[week].created_at
+            out.append(
+                PlaceWeek(
+                    week,
+                    area,
+                    place.name,
+                    known,
+                    len({r for r, _, level in answers if level >= threshold}),
+                    len({r for r, _, _ in answers}),
+                    tuple(sorted({f for _, f, level in answers if level >= threshold})),
+                    tuple(sorted({f for _, f, _ in answers})),
+                )
+            )
+        return sorted(out, key=lambda p: (p.week, p.area, p.place.lower(), p.place))
+
+    def non_responders(self, round_id: int) -> list[NonResponder]:
+        people = [
+            NonResponder(
+                self.t.persons[r.person_id].name,
+                tuple(self.t.areas[a].name for a in self.t.person_areas.get(r.person_id, [])),
+            )
+            for r in self.t.responses.values()
+            if r.round_id == round_id and r.status != "submitted" and r.person_id in self.t.persons
+        ]
+        return sorted(people, key=lambda p: (p.name.lower(), p.name))
+
     def place_mentions(self, group_id: str, first: RoundKey, last: RoundKey) -> list[PlaceMention]:
         counts: dict[tuple[int, int, str, str, str], int] = defaultdict(int)
         for rnd, _, a in self._answers(group_id, first, last):
@@ -60,6 +117,22 @@ class FakeHistory(FakeRepository):
             PlaceMention(RoundKey(y, w), area, place, factor, n)
             for (y, w, area, place, factor), n in sorted(counts.items())
         ]
+
+    def place_levels(self, group_id: str, first: RoundKey, last: RoundKey) -> list[PlaceLevel]:
+        levels: dict[tuple[int, int, str, str, int, str], list[int]] = defaultdict(list)
+        for rnd, _, a in self._answers(group_id, first, last):
+            if approved_place(self.t, a) is not None:
+                assert a.place_id is not None
+                place = self.t.places[a.place_id]
+                key = (rnd.year, rnd.week, self.t.areas[a.area_id].code, place.name, place.id, a.factor)
+                levels[key].append(a.level)
+        out: list[PlaceLevel] = []
+        for (y, w, area, name, pid, factor), lv in sorted(levels.items()):
+            place = self.t.places[pid]
+            out.append(
+                PlaceLevel(RoundKey(y, w), area, pid, name, place.lat, place.lon, factor, len(lv), sum(lv), max(lv))
+            )
+        return out
 
     def answer_records(self, group_id: str, first: RoundKey, last: RoundKey) -> list[AnswerRecord]:
         out: list[AnswerRecord] = []

@@ -1,0 +1,345 @@
+"""The web view's weeks: the list of the group's weeks (`weeks_page`) and one week (`week_page`), read-only.
+
+Both read in one unit of work with one query per kind of data, never one per week or per person. The week is the
+situation picture the chat and the reports show (`bot.usecases.meeting.picture`, worded by
+`bot.reports.render.view_model`); the list words each week's cells by the picture's own rules (a red level, the
+detection rule, a place named by several, a new place) over the weeks' level counts and places
+(`History.level_counts`, `History.place_weeks`), so that a long history costs a handful of queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.config import GroupConfig
+from bot.domain.cycle import Phase, RoundKey, phase_index
+from bot.domain.detection import DetectionParams, detect
+from bot.domain.factors import Factor, colour_for
+from bot.domain.model import Candidate, Person, Round
+from bot.domain.picture import (
+    BASELINE_WEEKS,
+    NEW_PLACE,
+    RED_MEAN,
+    AreaInfo,
+    Kind,
+    Standout,
+    detection_reason,
+    normalise_place,
+)
+from bot.domain.reasons import NamedBySeveral, RedLevel
+from bot.domain.stats import NonResponder, PlaceWeek, WeekStat
+from bot.reports.render import view_model
+from bot.text import label, t
+from bot.text.numbers import format_percent
+from bot.text.reasons import reason_text
+from bot.usecases.context import Env
+from bot.usecases.meeting import decisions, picture
+
+MAX_WEEKS = 104  # the weeks the list shows, newest first
+SHOWN_STANDOUTS = 2  # what stands out, in words, per line of the list
+_EPS = 1e-9
+COLOURS: tuple[str, ...] = ("green", "yellow", "orange", "red", "none")
+
+
+# --------------------------------------------------------------------------- the list of weeks
+
+
+@dataclass(frozen=True)
+class WeekLine:
+    """One week in the list; `week` is its key ("2026-W47"), the rest already in words."""
+
+    week: str
+    response: str  # "8 av 10 (80 %)"
+    rate: str  # "80 %"
+    red: int  # red cells
+    standouts: int  # how many things stand out
+    standout_text: tuple[str, ...]  # the first one or two, in words
+    more: int  # how many more stand out than are worded
+    finalised: bool
+
+
+@dataclass(frozen=True)
+class WeeksPage:
+    group: str
+    lines: tuple[WeekLine, ...]  # newest first
+
+
+def cell_standouts(
+    week: RoundKey,
+    counts: Mapping[RoundKey, Mapping[tuple[str, str, int], int]],
+    areas: Sequence[AreaInfo],
+    factors: Sequence[Factor],
+    params: DetectionParams,
+    threshold: int,
+) -> tuple[int, list[Standout]]:
+    """A week's red cells and its cells that stand out (a red level, then the detection rule), by the picture's
+    rules (`bot.domain.picture.build_picture`), from the level counts of the week and the weeks before it."""
+    now = counts.get(week, {})
+    history = [counts.get(week.minus(i), {}) for i in range(params.history_weeks, 0, -1)]  # oldest first
+
+    def stats(tally: Mapping[tuple[str, str, int], int], area: str, factor: str) -> tuple[int, int, int]:
+        n = [tally.get((area, factor, level), 0) for level in range(4)]
+        return sum(n), n[1] + 2 * n[2] + 3 * n[3], n[3]
+
+    red_cells = 0
+    red: list[Standout] = []
+    rising: list[Standout] = []
+    for a in areas:
+        for f in factors:
+            count, total, n3 = stats(now, a.code, f.code)
+            if not count:
+                continue
+            mean = total / count
+            red_cells += colour_for(mean) == "red"
+            if n3 or mean >= RED_MEAN - _EPS:
+                red.append(Standout(Kind.RED, a.code, f.code, None, RedLevel(n3), n3))
+            if mean < params.min_level - _EPS:
+                continue
+            means: list[float | None] = []
+            for tally in history:
+                n, s, _ = stats(tally, a.code, f.code)
+                means.append(s / n if n else None)
+            signal = detect([*means, mean], params)
+            if signal.flagged:
+                high = sum(now.get((a.code, f.code, lvl), 0) for lvl in range(threshold, 4))
+                rising.append(Standout(Kind.RISING, a.code, f.code, None, detection_reason(signal, params, high), high))
+    return red_cells, red + rising
+
+
+def place_standouts(
+    places: Sequence[PlaceWeek], areas: Sequence[AreaInfo], factors: Sequence[Factor]
+) -> list[Standout]:
+    """A week's places that stand out by the picture's rules: named by several reporters at or above the
+    threshold (most reporters first), then new places; each in the group's order of areas and factors."""
+    area_index = {a.code: i for i, a in enumerate(areas)}
+    factor_index = {f.code: i for i, f in enumerate(factors)}
+    hotspots: list[Standout] = []
+    new_places: list[Standout] = []
+    for p in places:
+        high = [f for f in p.factors if f in factor_index]
+        named = [f for f in p.all_factors if f in factor_index]
+        if p.area not in area_index or not named:
+            continue
+        if p.reporters >= 2:
+            only = high[0] if len(high) == 1 else None
+            hotspots.append(Standout(Kind.HOTSPOT, p.area, only, p.place, NamedBySeveral(p.reporters), p.reporters))
+        if not p.known:
+            only = named[0] if len(named) == 1 else None
+            new_places.append(Standout(Kind.NEW_PLACE, p.area, only, p.place, NEW_PLACE, p.all_reporters))
+
+    def order(s: Standout) -> tuple[int, int, str]:
+        return (area_index[s.area], factor_index[s.factor] if s.factor else -1, normalise_place(s.place))
+
+    return sorted(hotspots, key=lambda s: (-s.reporters, *order(s))) + sorted(new_places, key=order)
+
+
+def _standout_words(s: Standout, areas: Mapping[str, str], factors: Mapping[str, str], lang: str) -> str:
+    where = " · ".join(part for part in (areas.get(s.area, s.area), s.place, factors.get(s.factor or "", "")) if part)
+    return t(lang, "web.weeks.standout", where=where, reason=reason_text(s.reason, lang))
+
+
+def _response(stat: WeekStat | None, lang: str) -> tuple[str, str]:
+    expected = stat.expected if stat else 0
+    responded = stat.responded if stat else 0
+    rate = format_percent(responded / expected if expected else 0.0, lang)
+    return t(lang, "web.weeks.response", responded=responded, expected=expected, rate=rate), rate
+
+
+def finalised(rnd: Round) -> bool:
+    return phase_index(rnd.phase) >= phase_index(Phase.FINALISED)
+
+
+def weeks_page(env: Env, person: Person) -> WeeksPage:
+    """The person's group's weeks, newest first (at most `MAX_WEEKS`)."""
+    group = env.config.group(person.group_id)
+    lang = person.language
+    params = group.detection.params()
+    factors = group.factor_list()
+    with env.unit() as uow:
+        rounds = uow.rounds.recent_rounds(group.id, MAX_WEEKS)
+        if not rounds:
+            return WeeksPage(group.name, ())
+        newest, oldest = rounds[0].key, rounds[-1].key
+        areas = [AreaInfo(a.code, a.name) for a in uow.groups.areas(group.id)]
+        stats = {s.week: s for s in uow.history.week_stats(group.id, oldest, newest)}
+        counts = uow.history.level_counts(group.id, oldest.minus(max(BASELINE_WEEKS, params.history_weeks)), newest)
+        named: dict[RoundKey, list[PlaceWeek]] = {}
+        for place in uow.history.place_weeks(group.id, oldest, newest, group.threshold):
+            named.setdefault(place.week, []).append(place)
+    area_names = {a.code: a.name for a in areas}
+    factor_labels = {f.code: f.label(lang) for f in factors}
+    lines: list[WeekLine] = []
+    for rnd in rounds:
+        red_cells, standouts = cell_standouts(rnd.key, counts, areas, factors, params, group.threshold)
+        standouts += place_standouts(named.get(rnd.key, ()), areas, factors)
+        response, rate = _response(stats.get(rnd.key), lang)
+        shown = tuple(_standout_words(s, area_names, factor_labels, lang) for s in standouts[:SHOWN_STANDOUTS])
+        lines.append(
+            WeekLine(
+                week=str(rnd.key),
+                response=response,
+                rate=rate,
+                red=red_cells,
+                standouts=len(standouts),
+                standout_text=shown,
+                more=len(standouts) - len(shown),
+                finalised=finalised(rnd),
+            )
+        )
+    return WeeksPage(group.name, tuple(lines))
+
+
+# --------------------------------------------------------------------------- one week
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    area: str
+    colour: str  # green | yellow | orange | red | none: the CSS class; the level is always written too
+    level: str  # "1,5", "–" without reports
+    change: str  # since last week: "↑ +0,5", "→ 0,0", "–"
+    reports: str  # "3 svar"
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    factor: str
+    cells: tuple[HeatCell, ...]
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    colour: str
+    text: str
+
+
+@dataclass(frozen=True)
+class StandoutLine:
+    kind: str  # red | rising | hotspot | new_place
+    where: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CandidateLine:
+    title: str
+    reasons: str
+    votes: str
+    action_type: str
+    responsible: str  # who acts
+    timeframe: str
+    status: str  # in words: proposed, decided, dropped
+
+
+@dataclass(frozen=True)
+class DecisionLine:
+    title: str
+    action_type: str
+    responsible: str
+    timeframe: str
+    votes: str
+
+
+@dataclass(frozen=True)
+class NoteLine:
+    where: str
+    text: str
+    by: str  # the organisation (a note) or "source, author" (an observation)
+
+
+@dataclass(frozen=True)
+class WeekPage:
+    week: str  # "2026-W47"
+    title: str
+    response: str
+    finalised: bool
+    report: bool  # whether its weekly report is there (finalised, with someone asked)
+    phase: str  # in words
+    red: int
+    areas: tuple[str, ...]  # the heatmap's column headings
+    heatmap: tuple[HeatRow, ...]  # one row per factor
+    legend: tuple[LegendItem, ...]
+    standouts: tuple[StandoutLine, ...]
+    candidates: tuple[CandidateLine, ...]
+    decisions: tuple[DecisionLine, ...]
+    notes: tuple[NoteLine, ...]  # approved ones only
+    observations: tuple[NoteLine, ...]
+    non_responders: tuple[NonResponder, ...] | None  # coordinators only; None for everyone else
+
+
+def parse_week(week: str) -> RoundKey | None:
+    """A week key from a URL ("2026-W47"); None when it is not one."""
+    try:
+        return RoundKey.parse(week)
+    except ValueError:
+        return None
+
+
+def _candidate(c: Candidate, lang: str) -> CandidateLine:
+    return CandidateLine(
+        title=c.title,
+        reasons="; ".join(c.reasons),
+        votes=t(lang, "picture.decision.votes.one" if c.votes == 1 else "picture.decision.votes.many", count=c.votes),
+        action_type=label(lang, "atype", c.action_type),
+        responsible=label(lang, "resp", c.responsible),
+        timeframe=label(lang, "time", c.timeframe),
+        status=t(
+            lang, f"web.week.candidate.{c.status}" if c.status in ("decided", "dropped") else "web.week.candidate.open"
+        ),
+    )
+
+
+def week_page(env: Env, person: Person, week: str) -> WeekPage | None:
+    """One week of the person's group; None if the key is not a week or the group has no round that week."""
+    key = parse_week(week)
+    if key is None:
+        return None
+    group: GroupConfig = env.config.group(person.group_id)
+    lang = person.language
+    coordinator = person.has_role("coordinator")
+    with env.unit() as uow:
+        rnd = uow.rounds.get_round(group.id, key)
+        if rnd is None:
+            return None
+        pic = picture(env, uow, group, rnd, lang)
+        decided = decisions(uow, rnd, lang)
+        candidates = uow.meeting.candidates(rnd.id)
+        absent = tuple(uow.history.non_responders(rnd.id)) if coordinator else None
+    vm = view_model(pic, for_coordinators=False, decisions=decided)
+    areas = [a.name for a in pic.input.areas]
+    heatmap = tuple(
+        HeatRow(
+            row["factor"],
+            tuple(
+                HeatCell(area, c["colour"], c["mean"], c["vs_last"], c["reports"])
+                for area, c in zip(areas, row["cells"], strict=True)
+            ),
+        )
+        for row in vm["heatmap"]
+    )
+    legend = tuple(
+        LegendItem(colour, t(lang, f"picture.level.{k}"))
+        for k, colour in (("0", "green"), ("1", "yellow"), ("2", "orange"), ("3", "red"), ("none", "none"))
+    )
+    return WeekPage(
+        week=str(rnd.key),
+        title=vm["title"],
+        response=vm["response"],
+        finalised=finalised(rnd),
+        report=finalised(rnd) and pic.input.expected > 0,
+        phase=t(lang, f"phase.{Phase(rnd.phase).value}"),
+        red=sum(1 for c in pic.cells.values() if c.colour == "red"),
+        areas=tuple(areas),
+        heatmap=heatmap,
+        legend=legend,
+        standouts=tuple(StandoutLine(s["kind"], s["where"], s["reason"]) for s in vm["standouts"]),
+        candidates=tuple(_candidate(c, lang) for c in candidates),
+        decisions=tuple(
+            DecisionLine(d["title"], d["action_type"], d["responsible"], d["timeframe"], d["votes"])
+            for d in vm["decisions"]
+        ),
+        notes=tuple(NoteLine(n["where"], n["text"], n["organisation"]) for n in vm["notes"]),
+        observations=tuple(NoteLine(o["where"], o["text"], o["by"]) for o in vm["observations"]),
+        non_responders=absent,
+    )
