@@ -21,6 +21,7 @@ from bot.services import Services
 from bot.usecases import accounts
 from storage.db import make_session_factory, open_engine
 from storage.migrate import migrate, startup_lock
+from storage.round_cache import RoundCache
 from storage.uow import SqlUnitOfWork
 
 
@@ -115,8 +116,10 @@ def build(
     clock = clock or SystemClock()
     senders = senders or {}
 
+    cache = RoundCache()  # earlier weeks' counts, kept while unchanged (storage/round_cache.py)
+
     def unit() -> SqlUnitOfWork:
-        return SqlUnitOfWork(factory, writer)
+        return SqlUnitOfWork(factory, writer, cache)
 
     services = Services(
         config,

@@ -19,6 +19,7 @@ from storage.repositories.privacy import SqlPrivacy
 from storage.repositories.rounds import SqlRounds
 from storage.repositories.statistics import SqlStatistics
 from storage.repositories.web import SqlWeb
+from storage.round_cache import RoundCache
 
 
 class SqlUnitOfWork:
@@ -37,9 +38,15 @@ class SqlUnitOfWork:
     audit: MarkedAudit
     web: SqlWeb
 
-    def __init__(self, session_factory: sessionmaker[Session], lock: threading.RLock | None = None) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        lock: threading.RLock | None = None,
+        cache: RoundCache | None = None,
+    ) -> None:
         self._factory = session_factory
         self._lock = lock
+        self._cache = cache  # the process's per-round aggregates (storage/round_cache.py), shared by its units
         self.session: Session | None = None
         self._batch: Batch | None = None
 
@@ -56,6 +63,7 @@ class SqlUnitOfWork:
         self._plain(self.session)
         self.meeting = SqlMeeting(self.session, self.groups)
         self.history = SqlHistory(self.session)
+        self.history.cache = self._cache
         self.statistics = SqlStatistics(self.session)
         self.privacy = SqlPrivacy(self.session, self.people)
         self.audit = MarkedAudit(self.session)
@@ -67,6 +75,7 @@ class SqlUnitOfWork:
         self.groups = SqlGroups(session)
         self.people = SqlPeople(session)
         self.rounds = SqlRounds(session, self.groups, self.people)
+        self.rounds.pictures.cache = self._cache
         self.outbox = SqlOutbox(session)
 
     def __exit__(

@@ -131,8 +131,13 @@ def follow_up(
     factors (all of them when it names none, `factors` as stored: comma-separated), week by week from the
     counts, before and after by the one definition in `bot.domain.effect`."""
     named = [f for f in factors.split(",") if f]
-    pooled = {w: pooled_level(counts, area, named or list(all_factors)) for w, counts in week_counts.items()}
-    change = level_change(pooled.get, decided, week)
+    wanted = frozenset(named or all_factors)
+
+    def weekly(w: RoundKey) -> float | None:  # only the weeks the rule reads (D-3 … D+4), not every week held
+        counts = week_counts.get(w)
+        return None if counts is None else pooled_level(counts, area, wanted)
+
+    change = level_change(weekly, decided, week)
     first = named[0] if named else None
     return ActionFollowUp(action_id, area, place, first, description, responsible, decided, change.before, change.after)
 

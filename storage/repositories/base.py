@@ -6,10 +6,10 @@ The row-to-record functions read by attribute name, so they take an ORM object o
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, and_
+from sqlalchemy import Row, Table, and_, case, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from bot.domain.conversation_state import ConversationState
 from bot.domain.cycle import Phase, RoundKey
 from bot.domain.model import Person, Response, Round
-from storage.models import AnswerRow, PersonRow, PlaceRow, ResponseRow, RoundRow
+from storage.models import AnswerRow, AreaRow, PersonRow, PlaceRow, ResponseRow, RoundRow
+from storage.round_cache import RoundCache, Rows
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +26,75 @@ log = logging.getLogger(__name__)
 class SqlRepository:
     """One repository over the unit of work's session."""
 
+    #: The process's cache of per-round aggregates (storage/round_cache.py), if the unit of work was given one.
+    cache: RoundCache | None = None
+
     def __init__(self, session: Session) -> None:
         self.s = session
+
+    def _per_round(
+        self,
+        kind: str,
+        round_ids: Sequence[int],
+        compute: Callable[[Sequence[int]], Mapping[int, Rows]],
+        places_of: str | None = None,
+    ) -> dict[int, Rows]:
+        """`compute`'s rows for each round, through the cache when there is one; `places_of`: the aggregate joins
+        that group's places, so their stamp is part of the key."""
+        if self.cache is None or not round_ids:
+            found = compute(round_ids) if round_ids else {}
+            return {rid: list(found.get(rid, ())) for rid in round_ids}
+        stamps: dict[int, Hashable] = {rid: (0, 0, 0, None) for rid in round_ids}
+        submitted = func.sum(case((ResponseRow.status == "submitted", 1), else_=0))
+        q = (
+            select(
+                ResponseRow.round_id,
+                func.count(),
+                submitted,
+                func.sum(ResponseRow.version),
+                func.max(ResponseRow.updated_at),
+            )
+            .where(ResponseRow.round_id.in_(list(round_ids)))
+            .group_by(ResponseRow.round_id)
+        )
+        for rid, n, done, versions, latest in self._core(q, {}):
+            stamps[rid] = (int(n), int(done or 0), int(versions or 0), str(latest))
+        if places_of is not None:
+            places = self._places_stamp(places_of)
+            stamps = {rid: (stamp, places) for rid, stamp in stamps.items()}
+        return self.cache.rows(kind, stamps, compute)
+
+    def _level_rows(self, round_ids: Sequence[int]) -> dict[int, Rows]:
+        """Each round's submitted answers counted by (area id, factor, level): the rows of the "levels" kind."""
+        # grouped by the area's id, not joined to its code (a third less time), which a second, small query reads
+        q = (
+            select(ResponseRow.round_id, AnswerRow.area_id, AnswerRow.factor, AnswerRow.level, func.count())
+            .join(AnswerRow, AnswerRow.response_id == ResponseRow.id)
+            .where(ResponseRow.round_id.in_(list(round_ids)), ResponseRow.status == "submitted")
+            .group_by(ResponseRow.round_id, AnswerRow.area_id, AnswerRow.factor, AnswerRow.level)
+        )
+        out: dict[int, Rows] = {}
+        for rid, area_id, factor, level, n in self._core(q, {}):
+            out.setdefault(rid, []).append((area_id, factor, int(level), int(n)))
+        return out
+
+    def _places_stamp(self, group_id: str) -> Hashable:
+        q = (
+            select(
+                PlaceRow.id,
+                PlaceRow.area_id,
+                PlaceRow.name,
+                PlaceRow.review,
+                PlaceRow.lat,
+                PlaceRow.lon,
+                PlaceRow.configured,
+                PlaceRow.created_at,
+            )
+            .join(AreaRow, AreaRow.id == PlaceRow.area_id)
+            .where(AreaRow.group_id == group_id)
+            .order_by(PlaceRow.id)
+        )
+        return hash(tuple(tuple(str(v) for v in row) for row in self._core(q, {})))
 
     def _core(self, statement: Any, params: dict[str, Any] | list[dict[str, Any]]) -> Any:
         """Run a prepared Core statement on this unit of work's connection, after what the session holds."""

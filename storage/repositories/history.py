@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
@@ -30,6 +31,7 @@ from storage.models import (
     VoteRow,
 )
 from storage.repositories.base import APPROVED_PLACE, SqlRepository
+from storage.round_cache import Rows
 
 
 class SqlHistory(SqlRepository):
@@ -76,37 +78,77 @@ class SqlHistory(SqlRepository):
             for y, w, area, factor, n, total, top in self.s.execute(q)
         ]
 
+    def _rounds_in(self, group_id: str, first: RoundKey, last: RoundKey) -> list[tuple[int, RoundKey]]:
+        """The group's rounds from `first` to `last`, oldest first: (id, week)."""
+        q = (
+            select(RoundRow.id, RoundRow.year, RoundRow.week)
+            .where(RoundRow.group_id == group_id, self._weeks(first, last))
+            .order_by(RoundRow.year, RoundRow.week)
+        )
+        return [(rid, RoundKey(y, w)) for rid, y, w in self._core(q, {})]
+
     def level_counts(
         self, group_id: str, first: RoundKey, last: RoundKey
     ) -> dict[RoundKey, dict[tuple[str, str, int], int]]:
         """The submitted reports of each week counted by (area, factor, level); weeks without reports left out."""
-        # On the connection, grouped by the area's id (its code read apart): a year of a large group is
-        # tens of thousands of rows, and the ORM's result handling and the join would cost more than the counting.
-        q = (
-            select(RoundRow.year, RoundRow.week, AnswerRow.area_id, AnswerRow.factor, AnswerRow.level, func.count())
-            .join(ResponseRow, ResponseRow.round_id == RoundRow.id)
-            .join(AnswerRow, AnswerRow.response_id == ResponseRow.id)
-            .where(RoundRow.group_id == group_id, ResponseRow.status == "submitted", self._weeks(first, last))
-            .group_by(RoundRow.year, RoundRow.week, AnswerRow.area_id, AnswerRow.factor, AnswerRow.level)
-        )
+        # Counted per round, on the connection, grouped by the area's id (its code read apart), and kept per round
+        # while it is unchanged (storage/round_cache.py): a year of a large group is over half a million answers.
+        rounds = self._rounds_in(group_id, first, last)
+        per_round = self._per_round("levels", [rid for rid, _ in rounds], self._level_rows)
         areas = self._core(select(AreaRow.id, AreaRow.code).where(AreaRow.group_id == group_id), {})
         code: dict[int, str] = {area_id: area for area_id, area in areas}
-        out: dict[tuple[int, int], dict[tuple[str, str, int], int]] = defaultdict(dict)
-        for y, w, area_id, factor, level, n in self._core(q, {}):
-            out[(y, w)][(code[area_id], factor, int(level))] = int(n)
-        return {RoundKey(y, w): counts for (y, w), counts in out.items()}  # a key per week, not per row
+        out: dict[RoundKey, dict[tuple[str, str, int], int]] = {}
+        for rid, key in rounds:
+            rows = per_round[rid]
+            if rows:
+                out[key] = {(code[area_id], factor, level): n for area_id, factor, level, n in rows}
+        return out
 
     def place_weeks(self, group_id: str, first: RoundKey, last: RoundKey, threshold: int) -> list[PlaceWeek]:
         """Each approved place named in each week's submitted reports: how many reports named it at or above
         `threshold` and at all, for which factors, and whether it was known before the week's round."""
+        rounds = self._rounds_in(group_id, first, last)
+        per_round = self._per_round(
+            f"place_weeks:{threshold}",
+            [rid for rid, _ in rounds],
+            lambda ids: self._place_week_rows(ids, threshold),
+            places_of=group_id,
+        )
+        out: list[PlaceWeek] = []
+        for rid, key in rounds:
+            named: dict[tuple[str, int], list[tuple[str, int]]] = defaultdict(list)
+            for row in per_round[rid]:
+                if row[0] == "f":
+                    _, area, place_id, factor, top = row
+                    named[(area, place_id)].append((factor, top))
+            for row in per_round[rid]:
+                if row[0] != "p":
+                    continue
+                _, area, place_id, name, was_known, n_high, n_all = row
+                levels = named[(area, place_id)]
+                out.append(
+                    PlaceWeek(
+                        key,
+                        area,
+                        name,
+                        was_known,
+                        n_high,
+                        n_all,
+                        tuple(sorted(f for f, top in levels if top >= threshold)),
+                        tuple(sorted(f for f, _ in levels)),
+                    )
+                )
+        return sorted(out, key=lambda p: (p.week, p.area, p.place.lower(), p.place))
+
+    def _place_week_rows(self, round_ids: Sequence[int], threshold: int) -> dict[int, Rows]:
         high = AnswerRow.level >= threshold
         base = (
-            select(RoundRow.year, RoundRow.week, AreaRow.code, PlaceRow.id)
+            select(RoundRow.id, AreaRow.code, PlaceRow.id)
             .join(ResponseRow, ResponseRow.round_id == RoundRow.id)
             .join(AnswerRow, AnswerRow.response_id == ResponseRow.id)
             .join(AreaRow, AreaRow.id == AnswerRow.area_id)
             .join(PlaceRow, APPROVED_PLACE)
-            .where(RoundRow.group_id == group_id, ResponseRow.status == "submitted", self._weeks(first, last))
+            .where(RoundRow.id.in_(list(round_ids)), ResponseRow.status == "submitted")
         )
         known = or_(PlaceRow.configured.is_(True), PlaceRow.created_at < RoundRow.created_at)
         places = base.add_columns(
@@ -114,31 +156,16 @@ class SqlHistory(SqlRepository):
             func.max(case((known, 1), else_=0)),
             func.count(func.distinct(case((high, ResponseRow.id)))),
             func.count(func.distinct(ResponseRow.id)),
-        ).group_by(RoundRow.year, RoundRow.week, AreaRow.code, PlaceRow.id, PlaceRow.name)
+        ).group_by(RoundRow.id, AreaRow.code, PlaceRow.id, PlaceRow.name)
         factors = base.add_columns(AnswerRow.factor, func.max(AnswerRow.level)).group_by(
-            RoundRow.year, RoundRow.week, AreaRow.code, PlaceRow.id, AnswerRow.factor
+            RoundRow.id, AreaRow.code, PlaceRow.id, AnswerRow.factor
         )
-        named: dict[tuple[int, int, str, int], list[tuple[str, int]]] = defaultdict(list)
-        for y, w, area, place_id, factor, top in self._core(factors, {}):
-            named[(y, w, area, place_id)].append((factor, int(top)))
-        out: list[PlaceWeek] = []
-        keys: dict[tuple[int, int], RoundKey] = {}
-        for y, w, area, place_id, name, was_known, n_high, n_all in self._core(places, {}):
-            levels = named[(y, w, area, place_id)]
-            key = keys.get((y, w)) or keys.setdefault((y, w), RoundKey(y, w))
-            out.append(
-                PlaceWeek(
-                    key,
-                    area,
-                    name,
-                    bool(was_known),
-                    int(n_high),
-                    int(n_all),
-                    tuple(sorted(f for f, top in levels if top >= threshold)),
-                    tuple(sorted(f for f, _ in levels)),
-                )
-            )
-        return sorted(out, key=lambda p: (p.week, p.area, p.place.lower(), p.place))
+        out: dict[int, Rows] = defaultdict(list)
+        for rid, area, place_id, factor, top in self._core(factors, {}):
+            out[rid].append(("f", area, place_id, factor, int(top)))
+        for rid, area, place_id, name, was_known, n_high, n_all in self._core(places, {}):
+            out[rid].append(("p", area, place_id, name, bool(was_known), int(n_high), int(n_all)))
+        return out
 
     def non_responders(self, round_id: int) -> list[NonResponder]:
         """The people asked in the round who have not sent their report, with their areas' names; by name."""
@@ -179,12 +206,18 @@ class SqlHistory(SqlRepository):
     def place_levels(self, group_id: str, first: RoundKey, last: RoundKey) -> list[PlaceLevel]:
         """Per week, approved place and factor: how many submitted reports named the place, the sum and the
         highest of their levels, and the place's position; oldest week first."""
+        rounds = self._rounds_in(group_id, first, last)
+        per_round = self._per_round(
+            "place_levels", [rid for rid, _ in rounds], self._place_level_rows, places_of=group_id
+        )
+        return [PlaceLevel(key, *row) for rid, key in rounds for row in per_round[rid]]
+
+    def _place_level_rows(self, round_ids: Sequence[int]) -> dict[int, Rows]:
         # Grouped by the keys alone (the round's, the place's and the area's rows are functionally dependent on
         # them, which PostgreSQL accepts and SQLite does anyway): the map asks this of a year of answers.
         q = (
             select(
-                RoundRow.year,
-                RoundRow.week,
+                RoundRow.id,
                 AreaRow.code,
                 PlaceRow.id,
                 PlaceRow.name,
@@ -199,19 +232,15 @@ class SqlHistory(SqlRepository):
             .join(AnswerRow, AnswerRow.response_id == ResponseRow.id)
             .join(PlaceRow, APPROVED_PLACE)
             .join(AreaRow, AreaRow.id == PlaceRow.area_id)
-            .where(RoundRow.group_id == group_id, ResponseRow.status == "submitted", self._weeks(first, last))
+            .where(RoundRow.id.in_(list(round_ids)), ResponseRow.status == "submitted")
             .group_by(RoundRow.id, AreaRow.id, PlaceRow.id, AnswerRow.factor)
-            .order_by(RoundRow.year, RoundRow.week, AreaRow.code, PlaceRow.name, AnswerRow.factor)
+            .order_by(RoundRow.id, AreaRow.code, PlaceRow.name, AnswerRow.factor)
         )
-        keys: dict[tuple[int, int], RoundKey] = {}
+        out: dict[int, Rows] = defaultdict(list)
         # On the connection, as Core rows: the ORM's row handling would cost more than the query on a year's rows.
-        return [
-            PlaceLevel(
-                keys.get((y, w)) or keys.setdefault((y, w), RoundKey(y, w)),
-                area, pid, name, lat, lon, factor, n, total or 0, top,
-            )
-            for y, w, area, pid, name, lat, lon, factor, n, total, top in self._core(q, {})
-        ]  # fmt: skip
+        for rid, area, pid, name, lat, lon, factor, n, total, top in self._core(q, {}):
+            out[rid].append((area, pid, name, lat, lon, factor, n, total or 0, top))
+        return out
 
     def answer_records(self, group_id: str, first: RoundKey, last: RoundKey) -> list[AnswerRecord]:
         """Every submitted answer in the weeks, with its organisation (never the person); approved notes only."""

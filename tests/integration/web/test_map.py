@@ -220,8 +220,9 @@ def test_the_queries_do_not_grow_with_the_period_or_the_places(db_url: str) -> N
             return len(seen)
 
         one = statements("/map?from=2026-W40&to=2026-W40")  # one place
-        assert statements("/map") == one  # three places over twelve weeks
-        assert statements("/map/data.json?from=2026-W20&to=2026-W47") == one
+        assert statements("/map") == one  # three places over twelve weeks (most of them not counted yet)
+        # every week counted already (storage/round_cache.py): the counting query is left out
+        assert statements("/map/data.json?from=2026-W20&to=2026-W47") == one - 1
         client.close()
     finally:
         web.app.close()
