@@ -28,7 +28,7 @@ def refused(driver: b.Driver, reason: str) -> None:
 
 def test_an_expired_link_is_refused_with_a_clear_page_and_no_session(browser: b.Signed, site: Site) -> None:
     driver = browser.forget()
-    b.open_link(driver, site.link(KIM, minutes_ago=16))  # it worked for 15 minutes
+    b.open_link(driver, site.link(KIM, minutes_ago=20))  # it worked for 15 minutes
     refused(driver, "expired")
 
 
