@@ -186,10 +186,6 @@ def test_axe_finds_nothing_serious_on_every_other_page(browser: b.Signed, site: 
     _axe_clean(browser, site, path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the weekly report's HTML (bot/reports) writes white on its green, #2e9e44: contrast 3.44, under 4.5",
-)
 @pytest.mark.parametrize("path", [b.sample_path(p.path, p.sample) for p in DOCUMENTS])
 def test_axe_finds_nothing_serious_in_the_weekly_reports_html(browser: b.Signed, site: Site, path: str) -> None:
     _axe_clean(browser, site, path)
