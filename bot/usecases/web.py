@@ -66,7 +66,8 @@ def request_link(env: Env, ctx: Ctx, cmd: WebLink) -> None:
         return
     url = issue_link(env, ctx.uow, person, ctx.now)
     text = t(ctx.lang, "web.link", url=url, minutes=LINK_MINUTES)
-    reply(env, ctx, Outbound(text, kind="notice"))
+    # data["link"]: an edge whose plain text is not linked (Slack's plain_text blocks) draws it as a link.
+    reply(env, ctx, Outbound(text, kind="notice", data={"link": url}))
     audit(ctx, "web_link", {"platform": ctx.inbound.platform})
 
 

@@ -296,8 +296,16 @@ def message_blocks(out: Outbound, lang: str) -> list[Block]:
     if out.kind == "picture" and isinstance(out.data.get("grid"), dict):
         blocks += _grid_blocks(out.data["grid"])
         blocks.append(DividerBlock())
+    link = out.data.get("link")
+    if isinstance(link, str) and link in text:  # plain_text draws a URL as words: the link is a rich-text link
+        text = text.replace(link, "").strip()
+    else:
+        link = None
     if text.strip():
         blocks += _text_sections(text)
+    if link is not None:
+        parts = [RichTextElementParts.Link(url=link, text=link)]
+        blocks.append(RichTextBlock(elements=[RichTextSectionElement(elements=parts)]))
     blocks += _choice_blocks(out, lang)
     where = where_prefix(out) if out.kind == "question" else None
     if where is not None:

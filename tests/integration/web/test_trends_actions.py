@@ -155,6 +155,10 @@ def test_a_bad_status_or_an_unknown_action_is_a_clear_page(web: Web, web_client:
     before = audit(web)
     bad = client.post("/actions/2/status", data={"csrf": token, "status": "planned"})
     assert bad.status_code == 400 and "kan här markeras som pågår eller genomförd" in bad.text
+    # a planned action's menu starts on its own status, not chosen: Spara alone sends no status and changes nothing
+    page = client.get("/actions").text
+    assert '<option value="" selected disabled>planerad</option>' in page
+    assert client.post("/actions/2/status", data={"csrf": token}).status_code == 400
     unknown = client.post("/actions/999/status", data={"csrf": token, "status": "done"})
     assert unknown.status_code == 404 and "ingen åtgärd #999" in unknown.text
     odd = client.post("/actions/%3Cb%3E/status", data={"csrf": token, "status": "done"})
