@@ -10,7 +10,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +19,9 @@ from bot.cli_common import DEFAULT_CONFIG, ConfigOpt, build_app, fail, load
 from bot.clock import Clock
 from bot.config import Config, Secrets
 from bot.engine import Runner
+
+if TYPE_CHECKING:
+    from bot.usecases.context import Env
 
 app = typer.Typer(
     add_completion=False,
@@ -245,18 +248,37 @@ def web(
 
 
 async def _web(cfg: Config, secret: str, port: int | None) -> None:
+    from bot.bootstrap import tune_runtime
     from handlers.web.app import build_web_app
     from handlers.web.server import WebServer
 
     built = build_app(cfg)
     server = WebServer(build_web_app(built.services.env, secret), cfg.web, port)
+    warm: asyncio.Task[None] | None = None
     try:
         bound = await server.start()
+        tune_runtime()
+        warm = asyncio.create_task(_warm(built.services.env))
         typer.echo(f"web view: {cfg.web.base_url} (listening on {cfg.web.listen}:{bound}); Ctrl-C stops")
         await asyncio.Event().wait()
     finally:
         await server.stop()
+        if warm is not None:
+            await asyncio.gather(warm, return_exceptions=True)
         built.close()
+
+
+async def _warm(env: Env) -> None:
+    """Count the earlier weeks once, beside serving (bot/usecases/views/warm.py)."""
+    from bot.usecases.views.warm import warm_up
+
+    log = logging.getLogger("est-bot")
+    try:
+        weeks = await asyncio.to_thread(warm_up, env)
+    except Exception as exc:  # the pages count for themselves when first asked
+        log.warning("web view: counting the earlier weeks at start failed (%s)", type(exc).__name__)
+        return
+    log.info("web view: %d earlier weeks counted", weeks)
 
 
 def _runners(cfg: Config, secrets: Secrets) -> list[Runner]:
@@ -347,6 +369,7 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock) -> None:
         if web_server is not None:
             bound = await web_server.start()
             log.info("web view: %s (listening on %s:%d)", cfg.web.base_url, cfg.web.listen, bound)
+            tasks.append(asyncio.create_task(_warm(built.services.env)))
         log.info(
             "running: %d groups, platforms: %s; Ctrl-C stops",
             len(cfg.groups),

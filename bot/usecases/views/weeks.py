@@ -150,6 +150,11 @@ def finalised(rnd: Round) -> bool:
     return phase_index(rnd.phase) >= phase_index(Phase.FINALISED)
 
 
+def counted_from(group: GroupConfig, oldest: RoundKey) -> RoundKey:
+    """The first week whose counts the list needs: the rule's baseline before the oldest week it shows."""
+    return oldest.minus(max(BASELINE_WEEKS, group.detection.params().history_weeks))
+
+
 def weeks_page(env: Env, person: Person) -> WeeksPage:
     """The person's group's weeks, newest first (at most `MAX_WEEKS`)."""
     group = env.config.group(person.group_id)
@@ -163,7 +168,7 @@ def weeks_page(env: Env, person: Person) -> WeeksPage:
         newest, oldest = rounds[0].key, rounds[-1].key
         areas = [AreaInfo(a.code, a.name) for a in uow.groups.areas(group.id)]
         stats = {s.week: s for s in uow.history.week_stats(group.id, oldest, newest)}
-        counts = uow.history.level_counts(group.id, oldest.minus(max(BASELINE_WEEKS, params.history_weeks)), newest)
+        counts = uow.history.level_counts(group.id, counted_from(group, oldest), newest)
         named: dict[RoundKey, list[PlaceWeek]] = {}
         for place in uow.history.place_weeks(group.id, oldest, newest, group.threshold):
             named.setdefault(place.week, []).append(place)
