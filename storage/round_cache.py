@@ -14,6 +14,9 @@ entry under a stamp that never comes back (versions only grow), never a stale on
 work that saves a response, reads, and rolls back leaves an entry under a stamp with its own `updated_at`; the
 next real save has a later one.
 
+A batch of button presses (storage/batch.py) writes answers at once and the responses' versions when it
+ends: its unit of work reads past the cache until then (`SqlUnitOfWork.begin_batch`).
+
 Every process keeps its own entries, checked against the one database: several processes stay right. Bounded
 (least recently used out first); one lock.
 """

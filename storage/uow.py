@@ -110,6 +110,8 @@ class SqlUnitOfWork:
             self.people = BatchingPeople(self.session, batch)
             self.rounds = BatchingRounds(self.session, self.groups, self.people, batch)
             self.outbox = BatchingOutbox(self.session, batch)
+            # the batch writes answers now and the responses' versions later: no cached counts meanwhile
+            self.history.cache = None
 
     def end_batch(self) -> None:
         """Write what the batch held back, and read from the database again from now on (the events recorded
@@ -119,6 +121,7 @@ class SqlUnitOfWork:
             return
         assert self.session is not None
         self._plain(self.session)
+        self.history.cache = self._cache
         batch.write()
 
     def commit(self) -> None:

@@ -123,13 +123,19 @@ class WebConfig(Strict):
 
     @model_validator(mode="after")
     def _secure_over_https(self) -> WebConfig:
-        if not self.secure_cookies and self.base_url.startswith("https://"):
+        host = self.base_url.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[0].strip("[]")
+        if not self.secure_cookies and (self.base_url.startswith("https://") or host not in LOCAL_HOSTS):
             raise KeyProblem(
                 ("secure_cookies",),
                 False,
-                "is off but base_url is https; turn it off only for http://localhost when trying the view",
+                "may be off only for trying the view on this machine over plain http (base_url "
+                '"http://127.0.0.1:PORT" or "http://localhost:PORT"); behind the TLS proxy keep it on',
             )
         return self
+
+
+#: The hosts a base_url may name when secure_cookies is off.
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 class Config(Strict):

@@ -32,12 +32,16 @@ class WebAccess(Protocol):
 
     def start_session(self, session_hash: str, person_id: int, now: datetime) -> None: ...
 
-    def session_person(self, session_hash: str, now: datetime, idle_since: datetime) -> int | None:
-        """The person of a live session (one seen after `idle_since`, not ended), marked seen now; else None."""
+    def session_person(
+        self, session_hash: str, now: datetime, idle_since: datetime, started_since: datetime
+    ) -> int | None:
+        """The person of a live session (started after `started_since`, seen after `idle_since`, not ended),
+        marked seen now; else None."""
         ...
 
     def end_session(self, session_hash: str, now: datetime) -> None: ...
 
-    def end_sessions_of(self, person_id: int, now: datetime) -> None:
-        """End every session of a person (they were removed or forgotten)."""
+    def prune(self, before: datetime) -> int:
+        """Delete the links that expired and the sessions last seen (an ended one: when it ended) before then;
+        how many."""
         ...

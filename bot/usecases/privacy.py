@@ -55,6 +55,11 @@ def retention(env: Env) -> list[str]:
         if any(counts.values()):
             log.info("retention %s: before %s deleted %s", group.id, before, counts)
             done.append(f"{group.id} retention before {before}: {counts}")
+    with env.unit() as uow:  # spent or expired sign-in links and ended sessions of the web view, after a day
+        pruned = uow.web.prune(now - timedelta(days=1))
+        uow.commit()
+    if pruned:
+        done.append(f"web: removed {pruned} old sign-in links and sessions")
     _prune_exports(Path(env.config.reports_dir) / "private", now)
     for group in env.config.groups:
         for kind in ("exports", "followup"):

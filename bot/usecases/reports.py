@@ -29,6 +29,8 @@ from bot.ports import UnitOfWork
 from bot.reports.exports import KINDS as KINDS  # what an export can hold, for the CLI and the demo
 from bot.reports.exports import Table, actions_table, answers_table, pictures_table, write_csv, write_xlsx
 from bot.reports.followup import SHOW_AFTER, SHOW_BEFORE, ActionEffect, FollowUp, action_effect
+from bot.reports.render import Decision
+from bot.reports.view import PictureView
 from bot.text import plural, t
 from bot.usecases import meeting
 from bot.usecases.context import Ctx, Env, audit, reply, say
@@ -71,6 +73,16 @@ def weekly_report(
     env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, lang: str, fmt: str, out: Path | None = None
 ) -> Path:
     """Write the Friday report of `rnd` as PDF, HTML or Markdown; returns the file."""
+    if fmt not in REPORT_FORMATS:
+        raise ValueError(fmt)
+    pic = meeting.picture(env, uow, group, rnd, lang)
+    return write_weekly_report(env, group, rnd, pic, meeting.decisions(uow, rnd, lang), fmt, out)
+
+
+def write_weekly_report(
+    env: Env, group: GroupConfig, rnd: Round, pic: PictureView, decisions: list[Decision], fmt: str, out: Path | None
+) -> Path:
+    """The report's file from what was read (no storage: a caller may render it after its unit of work)."""
     # matplotlib and the PDF renderer are loaded only when a document is made
     from bot.reports.charts import heatmap_png
     from bot.reports.documents import render_weekly_html, write_weekly_pdf
@@ -78,10 +90,8 @@ def weekly_report(
 
     if fmt not in REPORT_FORMATS:
         raise ValueError(fmt)
-    pic = meeting.picture(env, uow, group, rnd, lang)
-    decisions = meeting.decisions(uow, rnd, lang)
     folder = group_dir(env, group)
-    path = out or folder / report_filename(rnd.key, lang, fmt)
+    path = out or folder / report_filename(rnd.key, pic.lang, fmt)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "md":
         path.write_text(render_report_markdown(pic, decisions), encoding="utf-8")

@@ -1,8 +1,11 @@
 """Signing in to the web view without passwords: `webb` in any chat answers privately with a personal link that
 works once, for 15 minutes; opening it starts a session that ends after idling or by logging out.
 
-Tokens and session ids are random; storage keeps only their SHA-256, so a copy of the database signs nobody
-in. Sign-ins, refused links and logouts are in the audit log.
+Tokens and session ids are random; the sign-in tables keep only their SHA-256, so a copy of them signs nobody
+in. The link itself goes out like every message, through the outbox, whose row keeps the text: a copy of the
+database taken in the link's 15 minutes, before its person used it, holds a link that works. A session lasts at
+most SESSION_HOURS. Sign-ins, link requests and logouts are in the audit log; the daily retention removes old
+links and sessions.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from bot.usecases.registry import handles
 
 #: How long a sign-in link works (once).
 LINK_MINUTES = 15
+#: How long a session lasts however busy it is: then a new link from the chat.
+SESSION_HOURS = 12
 #: Letters only: the chat's masking of identity and phone numbers never touches a token of letters.
 _ALPHABET = string.ascii_letters
 _TOKEN_LENGTH = 43  # about 245 bits
@@ -105,7 +110,8 @@ def viewer(env: Env, session_id: str) -> Person | None:
     now = env.clock.now()
     idle_since = now - timedelta(minutes=env.config.web.idle_minutes)
     with env.unit() as uow:
-        person_id = uow.web.session_person(digest(session_id), now, idle_since)
+        started_since = now - timedelta(hours=SESSION_HOURS)
+        person_id = uow.web.session_person(digest(session_id), now, idle_since, started_since)
         if person_id is None:
             return None
         person = uow.people.get_person(person_id)
@@ -123,7 +129,8 @@ def sign_out(env: Env, session_id: str) -> None:
         return
     now = env.clock.now()
     with env.unit() as uow:
-        person_id = uow.web.session_person(digest(session_id), now, now - timedelta(days=3650))
+        long_ago = now - timedelta(days=3650)
+        person_id = uow.web.session_person(digest(session_id), now, long_ago, long_ago)
         uow.web.end_session(digest(session_id), now)
         if person_id is not None:
             person = uow.people.get_person(person_id)

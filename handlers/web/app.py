@@ -18,9 +18,9 @@ from starlette.staticfiles import StaticFiles
 from bot.text import norm_lang, t
 from bot.usecases.context import Env
 from bot.usecases.web import viewer
-from handlers.web.page import Page, Public, Viewing, path_for, render
+from handlers.web.page import Page, Public, Viewing, csrf_refused, lang_of, path_for, render
 from handlers.web.pages import PUBLIC, ROUTES
-from handlers.web.security import Keys, SecurityHeaders, content_security_policy
+from handlers.web.security import FormLimit, Keys, SecurityHeaders, content_security_policy
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +39,11 @@ def build_web_app(env: Env, secret: str) -> Starlette:
     routes.append(Route("/favicon.ico", _no_icon, methods=["GET"]))
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders, csp=content_security_policy(env.config.web))],
-        exception_handlers={HTTPException: _http_error, Exception: _server_error},
+        middleware=[
+            Middleware(SecurityHeaders, csp=content_security_policy(env.config.web)),
+            Middleware(FormLimit, limit=FORM_LIMIT),
+        ],
+        exception_handlers={HTTPException: _http_error, Exception: _last_resort},
     )
     app.state.env = env
     app.state.keys = keys
@@ -50,7 +53,12 @@ def build_web_app(env: Env, secret: str) -> Starlette:
 
 def _public(page: Public, keys: Keys) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
-        return await page.endpoint(request, keys)
+        try:
+            return await page.endpoint(request, keys)
+        except HTTPException:
+            raise
+        except Exception as exc:
+            return _failed(request, exc)
 
     return endpoint
 
@@ -85,26 +93,25 @@ def _guarded(page: Page, env: Env, keys: Keys) -> Callable[[Request], Awaitable[
             )
         fields: dict[str, str] = {}
         if request.method == "POST":
-            if int(request.headers.get("content-length") or 0) > FORM_LIMIT:
-                raise HTTPException(413)
             async with request.form(max_files=0, max_fields=50) as form:
                 fields = {k: v for k, v in form.items() if isinstance(v, str)}
             if not keys.csrf_ok("session:" + session_id, fields.get("csrf")):
-                return render(
-                    request,
-                    "message.html.j2",
-                    lang,
-                    status_code=403,
-                    person=person,
-                    csrf=csrf,
-                    title=t(lang, "web.csrf.title"),
-                    body=t(lang, "web.csrf.body"),
-                )
+                return csrf_refused(request, lang, person, csrf)
         viewing = Viewing(env, person, group, lang, csrf, env.clock.now(), fields)
         response: Response = await run_in_threadpool(page.endpoint, request, viewing)
         return response
 
-    return endpoint
+    async def guarded(request: Request) -> Response:
+        # A failure is answered here, inside the app (the security headers and the page as always), and logged
+        # by its type only: Starlette's last-resort handler would hand the whole exception on to uvicorn's log.
+        try:
+            return await endpoint(request)
+        except HTTPException:
+            raise
+        except Exception as exc:
+            return _failed(request, exc)
+
+    return guarded
 
 
 async def _no_icon(request: Request) -> Response:
@@ -113,7 +120,7 @@ async def _no_icon(request: Request) -> Response:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    lang = _lang(request)
+    lang = lang_of(request)
     if exc.status_code == 404:
         title, body = t(lang, "web.notfound.title"), t(lang, "web.notfound.body")
     else:
@@ -121,10 +128,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return render(request, "message.html.j2", lang, status_code=exc.status_code, title=title, body=body)
 
 
-async def _server_error(request: Request, exc: Exception) -> Response:
-    # The exception's type only: its text may quote what someone typed.
+def _failed(request: Request, exc: Exception) -> Response:
+    """The error page for a failure in a page; the exception's type only in the log: its text may quote what
+    someone typed, or a statement's parameters."""
     log.error("web view: %s on %s %s", type(exc).__name__, request.method, request.url.path.split("/in/")[0])
-    lang = _lang(request)
+    lang = lang_of(request)
     return render(
         request,
         "message.html.j2",
@@ -135,8 +143,6 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     )
 
 
-def _lang(request: Request) -> str:
-    """A signed-out page's language: English if the browser prefers it to Swedish, else Swedish."""
-    accept = request.headers.get("accept-language", "").lower()
-    first = accept.split(",")[0].strip()[:2]
-    return "en" if first == "en" else "sv"
+async def _last_resort(request: Request, exc: Exception) -> Response:
+    """A failure outside the pages (a middleware, the router): the same page (Starlette then re-raises it)."""
+    return _failed(request, exc)

@@ -149,3 +149,23 @@ def render(
     if person is not None:
         response.headers["cache-control"] = "no-store"
     return response
+
+
+def lang_of(request: Request) -> str:
+    """A signed-out page's language: English if the browser prefers it to Swedish, else Swedish."""
+    first = request.headers.get("accept-language", "").lower().split(",")[0].strip()[:2]
+    return "en" if first == "en" else "sv"
+
+
+def csrf_refused(request: Request, lang: str, person: Person | None = None, csrf: str = "") -> HTMLResponse:
+    """A form posted without its CSRF token (or another's): 403, and nothing was done."""
+    return render(
+        request,
+        "message.html.j2",
+        lang,
+        status_code=403,
+        person=person,
+        csrf=csrf,
+        title=t(lang, "web.csrf.title"),
+        body=t(lang, "web.csrf.body"),
+    )

@@ -117,3 +117,22 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class FormLimit:
+    """ASGI middleware: a POST must say its length (browsers always do for a form) and be small; anything else
+    is answered 411 or 413 before a byte of it is read. The view's forms are a token and a word or two."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST":
+            length = dict(scope["headers"]).get(b"content-length")
+            status = 411 if length is None or not length.isdigit() else 413 if int(length) > self.limit else 0
+            if status:
+                await send({"type": "http.response.start", "status": status, "headers": [(b"content-length", b"0")]})
+                await send({"type": "http.response.body", "body": b""})
+                return
+        await self.app(scope, receive, send)

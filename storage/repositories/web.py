@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from bot.ports.web import LinkSpent
 from storage.models import WebLinkRow, WebSessionRow
@@ -39,13 +39,16 @@ class SqlWeb(SqlRepository):
         self.s.add(WebSessionRow(session_hash=session_hash, person_id=person_id, created_at=now, seen_at=now))
         self.s.flush()
 
-    def session_person(self, session_hash: str, now: datetime, idle_since: datetime) -> int | None:
+    def session_person(
+        self, session_hash: str, now: datetime, idle_since: datetime, started_since: datetime
+    ) -> int | None:
         row = self.s.execute(
             update(WebSessionRow)
             .where(
                 WebSessionRow.session_hash == session_hash,
                 WebSessionRow.ended_at.is_(None),
                 WebSessionRow.seen_at > idle_since,
+                WebSessionRow.created_at > started_since,
             )
             .values(seen_at=now)
             .returning(WebSessionRow.person_id)
@@ -59,9 +62,8 @@ class SqlWeb(SqlRepository):
             .values(ended_at=now)
         )
 
-    def end_sessions_of(self, person_id: int, now: datetime) -> None:
-        self.s.execute(
-            update(WebSessionRow)
-            .where(WebSessionRow.person_id == person_id, WebSessionRow.ended_at.is_(None))
-            .values(ended_at=now)
-        )
+    def prune(self, before: datetime) -> int:
+        # a session that ended was seen last when it ended
+        links = self._core(delete(WebLinkRow).where(WebLinkRow.expires_at < before), {}).rowcount
+        sessions = self._core(delete(WebSessionRow).where(WebSessionRow.seen_at < before), {}).rowcount
+        return int(links or 0) + int(sessions or 0)

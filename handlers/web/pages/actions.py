@@ -17,7 +17,7 @@ from handlers.web.page import Page, Viewing, path_for
 def _confirmation(request: Request, v: Viewing) -> str:
     """What was just marked, from the redirect's query (an id and a status, nothing personal)."""
     marked, status = request.query_params.get("marked", ""), request.query_params.get("status", "")
-    if not marked.isdigit() or status not in WEB_STATUSES:
+    if not (marked.isascii() and marked.isdigit() and len(marked) <= 12) or status not in WEB_STATUSES:
         return ""
     return v.t("web.actions.marked", id=int(marked), status=v.t(f"status.{status}"))
 

@@ -21,6 +21,10 @@ _LABELS = {
 }
 
 
+#: The years a period may name.
+FIRST_YEAR, LAST_YEAR = 1970, 2100
+
+
 def _period(request: Request) -> tuple[RoundKey | None, RoundKey | None, str | None]:
     """The weeks asked for, and the first that could not be read (then neither is used)."""
     weeks: list[RoundKey | None] = []
@@ -30,9 +34,12 @@ def _period(request: Request) -> tuple[RoundKey | None, RoundKey | None, str | N
             weeks.append(None)
             continue
         try:
-            weeks.append(RoundKey.parse(value))
+            key = RoundKey.parse(value)
         except ValueError:
             return None, None, value[:40]
+        if not FIRST_YEAR <= key.year <= LAST_YEAR:  # the calendar's ends overflow in week sums
+            return None, None, value[:40]
+        weeks.append(key)
     return weeks[0], weeks[1], None
 
 

@@ -8,13 +8,15 @@ keep it out of any Referer.
 
 from __future__ import annotations
 
+import hmac
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from bot.text import t
 from bot.usecases.web import SignedIn, sign_in, sign_out, well_formed
-from handlers.web.page import Public, path_for, render
+from handlers.web.page import Public, csrf_refused, lang_of, path_for, render
 from handlers.web.security import Keys
 
 #: How long the sign-in button's cookie lasts (the link itself lasts 15 minutes).
@@ -23,13 +25,8 @@ PRE_SECONDS = 15 * 60
 _STATUS = {"unknown": 404, "used": 410, "expired": 410}
 
 
-def _lang(request: Request) -> str:
-    first = request.headers.get("accept-language", "").lower().split(",")[0].strip()[:2]
-    return "en" if first == "en" else "sv"
-
-
 async def signin(request: Request, keys: Keys) -> Response:
-    lang = _lang(request)
+    lang = lang_of(request)
     notice = ""
     if request.query_params.get("ended"):
         notice = t(lang, "web.idle.body")
@@ -39,7 +36,7 @@ async def signin(request: Request, keys: Keys) -> Response:
 
 
 def _refused(request: Request, reason: str) -> Response:
-    lang = _lang(request)
+    lang = lang_of(request)
     return render(
         request,
         "message.html.j2",
@@ -55,7 +52,7 @@ async def confirm(request: Request, keys: Keys) -> Response:
     if not well_formed(token):
         return _refused(request, "unknown")
     cookie, csrf = keys.new_pre()
-    response = render(request, "confirm.html.j2", _lang(request), csrf=csrf, token=token)
+    response = render(request, "confirm.html.j2", lang_of(request), csrf=csrf, token=token)
     response.headers["cache-control"] = "no-store"
     response.set_cookie(
         keys.pre_cookie, cookie, max_age=PRE_SECONDS, path="/", secure=keys.secure, httponly=True, samesite="lax"
@@ -68,16 +65,8 @@ async def spend(request: Request, keys: Keys) -> Response:
     async with request.form(max_files=0, max_fields=5) as form:
         given = form.get("csrf")
     expected = keys.pre_csrf(request.cookies.get(keys.pre_cookie))
-    lang = _lang(request)
-    if expected is None or not isinstance(given, str) or given != expected:
-        return render(
-            request,
-            "message.html.j2",
-            lang,
-            status_code=403,
-            title=t(lang, "web.csrf.title"),
-            body=t(lang, "web.csrf.body"),
-        )
+    if expected is None or not isinstance(given, str) or not hmac.compare_digest(given, expected):
+        return csrf_refused(request, lang_of(request))
     result = await run_in_threadpool(sign_in, request.app.state.env, token)
     if not isinstance(result, SignedIn):
         return _refused(request, result)
@@ -100,15 +89,7 @@ async def signout(request: Request, keys: Keys) -> Response:
         given = form.get("csrf")
     if session_id is not None:
         if not keys.csrf_ok("session:" + session_id, given if isinstance(given, str) else None):
-            lang = _lang(request)
-            return render(
-                request,
-                "message.html.j2",
-                lang,
-                status_code=403,
-                title=t(lang, "web.csrf.title"),
-                body=t(lang, "web.csrf.body"),
-            )
+            return csrf_refused(request, lang_of(request))
         await run_in_threadpool(sign_out, request.app.state.env, session_id)
     response = RedirectResponse(path_for(request, "signin") + "?out=1", status_code=303)
     response.delete_cookie(keys.session_cookie, path="/", secure=keys.secure, httponly=True, samesite="lax")

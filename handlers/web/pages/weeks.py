@@ -8,25 +8,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.usecases.views.weeks import week_page, weeks_page
-from handlers.web.page import Page, Viewing, path_for, route_names
+from handlers.web.page import Page, Viewing, path_for
 
-# Where the reports and exports of a week are (helper W4's routes); the path is the fallback while a route of that
-# name is not registered.
-REPORT_LINKS: tuple[tuple[str, str, str], ...] = (
-    ("report_pdf", "/reports/{week}.pdf", "web.week.link.pdf"),
-    ("report_html", "/reports/{week}.html", "web.week.link.html"),
-)
-EXPORT_LINKS: tuple[tuple[str, str, str], ...] = (
-    ("export_csv", "/weeks/{week}/export.csv", "web.week.link.csv"),
-    ("export_xlsx", "/weeks/{week}/export.xlsx", "web.week.link.xlsx"),
-)
-
-
-def link(request: Request, name: str, path: str, week: str) -> str:
-    """The route's path when it is registered, else the path it will have (both with the proxy's prefix)."""
-    if name in route_names(request):
-        return path_for(request, name, week=week)
-    return str(request.scope.get("root_path", "")) + path.format(week=week)
+# A week's reports (reporter and up, once published) and exports (coordinators): route name, label.
+REPORT_LINKS: tuple[tuple[str, str], ...] = (("report_pdf", "web.week.link.pdf"), ("report_html", "web.week.link.html"))
+EXPORT_LINKS: tuple[tuple[str, str], ...] = (("export_csv", "web.week.link.csv"), ("export_xlsx", "web.week.link.xlsx"))
 
 
 def weeks(request: Request, viewing: Viewing) -> Response:
@@ -38,13 +24,8 @@ def week(request: Request, viewing: Viewing) -> Response:
     page = week_page(viewing.env, viewing.person, key)
     if page is None:
         return viewing.page(request, "week_missing.html.j2", status_code=404, week=key)
-    links = (
-        [(viewing.t(text), link(request, name, path, page.week)) for name, path, text in REPORT_LINKS]
-        if page.report
-        else []
-    )
-    if viewing.person.has_role("coordinator"):
-        links += [(viewing.t(text), link(request, name, path, page.week)) for name, path, text in EXPORT_LINKS]
+    shown = [*(REPORT_LINKS if page.report else ()), *(EXPORT_LINKS if viewing.person.has_role("coordinator") else ())]
+    links = [(viewing.t(text), path_for(request, name, week=page.week)) for name, text in shown]
     return viewing.page(request, "week.html.j2", page=page, links=links)
 
 

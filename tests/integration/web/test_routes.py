@@ -64,3 +64,25 @@ def test_an_unknown_page_is_a_404_page_not_an_error(web_client: Callable[[str | 
     answer = web_client("coordinator").get("/no/such/page")
     assert answer.status_code == 404
     assert "Sidan finns inte" in answer.text
+
+
+HOSTILE = ("²", "9" * 5000, "0001-W01", "9999-W52", "-1", "<script>alert(1)</script>", "%00", "2026-W99", "")
+QUERY = ("from", "to", "marked", "status", "span", "area", "factor", "month", "ended", "out")
+
+
+def test_malformed_parameters_never_give_an_error_page(web_client: Callable[[str | None], TestClient]) -> None:
+    client = web_client("coordinator")
+    for route in ROUTES:
+        if "GET" not in route.methods:
+            continue
+        for value in HOSTILE:
+            path = (
+                route.path.format(**{k: value.replace("/", "") or "x" for k in route.sample})
+                if route.sample
+                else route.path
+            )
+            query = {name: value for name in QUERY}
+            answer = client.get(path, params=query)
+            assert answer.status_code < 500, f"{path} {value[:20]!r}: {answer.status_code}"
+            if answer.headers.get("content-type", "").startswith("text/html"):  # JSON quotes it, as data (nosniff)
+                assert "<script>alert(1)</script>" not in answer.text, path

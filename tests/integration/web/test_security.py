@@ -4,9 +4,11 @@ attributes; a session cookie no script can read."""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 
+import pytest
 from starlette.testclient import TestClient
 
 from handlers.web.pages import ROUTES
@@ -37,3 +39,22 @@ def test_every_page_has_the_headers_and_no_inline_script(web_client: Callable[[s
 def test_signed_in_pages_are_not_cached(web_client: Callable[[str | None], TestClient]) -> None:
     answer = web_client("participant").get("/", follow_redirects=True)
     assert answer.headers["cache-control"] == "no-store"
+
+
+def test_a_failing_page_is_the_error_page_with_the_headers_and_its_type_only_in_the_log(
+    web_client: Callable[[str | None], TestClient], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import handlers.web.pages.weeks as weeks
+
+    def broken(*args: object) -> object:
+        raise RuntimeError("Anna 19121212-1212 wrote this")
+
+    monkeypatch.setattr(weeks, "weeks_page", broken)
+    client = web_client("participant")
+    with caplog.at_level(logging.DEBUG):
+        answer = client.get("/weeks")
+    assert answer.status_code == 500
+    assert "Något gick fel" in answer.text
+    assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+    assert "RuntimeError" in caplog.text
+    assert "19121212" not in caplog.text and "Anna" not in caplog.text

@@ -36,9 +36,13 @@ class FakeWeb:
             raise ValueError("session exists (a unique key)")
         self.t.web_sessions[session_hash] = WebSessionRow(session_hash, person_id, now, now)
 
-    def session_person(self, session_hash: str, now: datetime, idle_since: datetime) -> int | None:
+    def session_person(
+        self, session_hash: str, now: datetime, idle_since: datetime, started_since: datetime
+    ) -> int | None:
         row = self.t.web_sessions.get(session_hash)
         if row is None or row.ended_at is not None or not row.seen_at > idle_since:
+            return None
+        if not row.created_at > started_since:
             return None
         row.seen_at = now
         return row.person_id
@@ -48,7 +52,11 @@ class FakeWeb:
         if row is not None and row.ended_at is None:
             row.ended_at = now
 
-    def end_sessions_of(self, person_id: int, now: datetime) -> None:
-        for row in self.t.web_sessions.values():
-            if row.person_id == person_id and row.ended_at is None:
-                row.ended_at = now
+    def prune(self, before: datetime) -> int:
+        links = [k for k, w in self.t.web_links.items() if w.expires_at < before]
+        sessions = [k for k, w in self.t.web_sessions.items() if w.seen_at < before]
+        for k in links:
+            del self.t.web_links[k]
+        for k in sessions:
+            del self.t.web_sessions[k]
+        return len(links) + len(sessions)

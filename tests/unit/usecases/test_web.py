@@ -75,3 +75,31 @@ def test_link_requests_are_limited_per_person_per_hour(fake_bot: FakeBot) -> Non
     _link(fake_bot, "bo")
     fake_bot.clock.advance(timedelta(minutes=61))
     _link(fake_bot, "anna")
+
+
+def test_a_session_lasts_12_hours_however_busy(fake_bot: FakeBot) -> None:
+    env = fake_bot.services.env
+    signed = web.sign_in(env, _link(fake_bot, "sara"))
+    assert isinstance(signed, web.SignedIn)
+    for _ in range(24):  # a request every 29 minutes keeps it from idling: 11 h 36 min
+        fake_bot.clock.advance(timedelta(minutes=29))
+        assert web.viewer(env, signed.session_id) is not None
+    fake_bot.clock.advance(timedelta(minutes=29))  # 12 h 5 min after signing in
+    assert web.viewer(env, signed.session_id) is None
+
+
+def test_the_daily_retention_removes_old_links_and_sessions(fake_bot: FakeBot) -> None:
+    from bot.usecases.privacy import retention
+
+    env = fake_bot.services.env
+    _link(fake_bot, "anna")  # never used
+    signed = web.sign_in(env, _link(fake_bot, "kim"))
+    assert isinstance(signed, web.SignedIn)
+    web.sign_out(env, signed.session_id)
+    retention(env)
+    with fake_bot.unit() as uow:
+        assert uow.tables is not None and len(uow.tables.web_links) == 2 and len(uow.tables.web_sessions) == 1
+    fake_bot.clock.advance(timedelta(days=1, hours=1))
+    assert "web: removed 3 old sign-in links and sessions" in retention(env)
+    with fake_bot.unit() as uow:
+        assert uow.tables is not None and not uow.tables.web_links and not uow.tables.web_sessions
