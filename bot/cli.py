@@ -225,12 +225,21 @@ def _web_secret(secrets: Secrets) -> str:
     from handlers.web.security import SECRET_MIN
 
     secret = secrets.web_secret or ""
-    if len(secret) < SECRET_MIN:
+    make = "e.g. from `python3 -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+    if not secret:
         raise fail(
-            f"the web view needs EST_WEB_SECRET in the environment: at least {SECRET_MIN} random characters "
-            "(e.g. from `python3 -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+            f"the web view needs EST_WEB_SECRET in the environment: {SECRET_MIN} random characters or more ({make})"
+        )
+    if len(secret) < SECRET_MIN or len(set(secret)) < 8 or any(c.isspace() for c in secret):
+        raise fail(
+            f"EST_WEB_SECRET is too weak ({len(secret)} characters): give {SECRET_MIN} random characters or more, "
+            f"without spaces ({make})"
         )
     return secret
+
+
+def _not_listening(where: object) -> typer.Exit:
+    return fail(f"the web view cannot listen on {where}: the port is taken or not allowed; set [web] port", 1)
 
 
 @app.command()
@@ -250,17 +259,20 @@ def web(
 async def _web(cfg: Config, secret: str, port: int | None) -> None:
     from bot.bootstrap import tune_runtime
     from handlers.web.app import build_web_app
-    from handlers.web.server import WebServer
+    from handlers.web.server import NotListening, WebServer
 
     built = build_app(cfg)
     server = WebServer(build_web_app(built.services.env, secret), cfg.web, port)
     warm: asyncio.Task[None] | None = None
     try:
-        bound = await server.start()
+        try:
+            bound = await server.start()
+        except NotListening as exc:
+            raise _not_listening(exc) from None
         tune_runtime()
         warm = asyncio.create_task(_warm(built.services.env))
         typer.echo(f"web view: {cfg.web.base_url} (listening on {cfg.web.listen}:{bound}); Ctrl-C stops")
-        await asyncio.Event().wait()
+        await server.serving()
     finally:
         await server.stop()
         if warm is not None:
@@ -334,7 +346,7 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock) -> None:
     web_server = None
     if cfg.web.enabled:  # the web view on the same event loop
         from handlers.web.app import build_web_app
-        from handlers.web.server import WebServer
+        from handlers.web.server import NotListening, WebServer
 
         web_server = WebServer(build_web_app(built.services.env, _web_secret(secrets)), cfg.web)
 
@@ -367,7 +379,10 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock) -> None:
         tune_runtime()
         tasks.append(asyncio.create_task(lead_forever(leadership, gain, loss, cfg.run.leader_retry_seconds)))
         if web_server is not None:
-            bound = await web_server.start()
+            try:
+                bound = await web_server.start()
+            except NotListening as exc:
+                raise _not_listening(exc) from None
             log.info("web view: %s (listening on %s:%d)", cfg.web.base_url, cfg.web.listen, bound)
             tasks.append(asyncio.create_task(_warm(built.services.env)))
         log.info(

@@ -30,6 +30,11 @@ class WebAccess(Protocol):
         """Spend a link once: its person, or why not (unknown, already used, expired)."""
         ...
 
+    def peek_link(self, token_hash: str, now: datetime) -> LinkSpent:
+        """What `use_link` would say, without spending it; `person_id` is the link's person even when it works no
+        more (their language words the page), None for an unknown link."""
+        ...
+
     def start_session(self, session_hash: str, person_id: int, now: datetime) -> None: ...
 
     def session_person(

@@ -42,7 +42,7 @@ TEXT: dict[str, dict[str, str]] = {
     "web.confirm.title": {"sv": "Logga in på webbvyn", "en": "Sign in to the web view"},
     "web.confirm.body": {
         "sv": "Länken loggar in dig och fungerar sedan inte igen. Tryck på knappen för att fortsätta.",
-        "en": "The link signs you in and then works no more. Press the button to go on.",
+        "en": "The link signs you in once and then stops working. Press the button to continue.",
     },
     "web.confirm.button": {"sv": "Logga in", "en": "Sign in"},
     "web.refused.title": {"sv": "Länken fungerar inte", "en": "The link does not work"},
@@ -75,6 +75,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "There is no such page here.",
     },
     "web.badrequest.title": {"sv": "Det gick inte", "en": "That did not work"},
+    "web.badrequest.body": {
+        "sv": "Sidan kan inte användas så. Gå tillbaka och försök igen från menyn.",
+        "en": "The page cannot be used that way. Go back and try again from the menu.",
+    },
     "web.error.title": {"sv": "Något gick fel", "en": "Something went wrong"},
     "web.error.body": {
         "sv": "Något gick fel hos mig. Försök igen om en stund; samordnaren kan se felet i loggen.",

@@ -21,7 +21,7 @@ from bot.conversation.messages import Outbound
 from bot.domain.model import Person
 from bot.ports import UnitOfWork
 from bot.ports.web import LinkRefusal
-from bot.text import t
+from bot.text import DEFAULT_LANGUAGE, norm_lang, t
 from bot.usecases.context import Ctx, Env, audit, reply, say
 from bot.usecases.registry import handles
 
@@ -103,6 +103,25 @@ def sign_in(env: Env, token: str) -> SignedIn | LinkRefusal:
     return SignedIn(session_id, person)
 
 
+@dataclass(frozen=True)
+class LinkLook:
+    """A link as its page shows it before the button is pressed: whether it still works, in its person's
+    language (Swedish for a link nobody made)."""
+
+    lang: str
+    refusal: LinkRefusal | None
+
+
+def look_at_link(env: Env, token: str) -> LinkLook:
+    """Whether a link still works, without spending it (a chat's link preview may open it too)."""
+    if not well_formed(token):
+        return LinkLook(DEFAULT_LANGUAGE, "unknown")
+    with env.unit() as uow:
+        seen = uow.web.peek_link(digest(token), env.clock.now())
+        lang = DEFAULT_LANGUAGE if seen.person_id is None else uow.people.get_person(seen.person_id).language
+    return LinkLook(norm_lang(lang), seen.refusal)
+
+
 def viewer(env: Env, session_id: str) -> Person | None:
     """The person of a live session (seen within `[web] idle_minutes`), or None; the session counts as seen."""
     if not well_formed(session_id):
@@ -123,10 +142,11 @@ def viewer(env: Env, session_id: str) -> Person | None:
     return person
 
 
-def sign_out(env: Env, session_id: str) -> None:
-    """End the session (logging out twice is harmless)."""
+def sign_out(env: Env, session_id: str) -> str:
+    """End the session (logging out twice is harmless); the language of whoever it was (for the next page)."""
+    lang = DEFAULT_LANGUAGE
     if not well_formed(session_id):
-        return
+        return lang
     now = env.clock.now()
     with env.unit() as uow:
         long_ago = now - timedelta(days=3650)
@@ -135,4 +155,6 @@ def sign_out(env: Env, session_id: str) -> None:
         if person_id is not None:
             person = uow.people.get_person(person_id)
             uow.audit.audit(now, person.group_id, person.name, "web_sign_out", {})
+            lang = norm_lang(person.language)
         uow.commit()
+    return lang

@@ -124,7 +124,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     if exc.status_code == 404:
         title, body = t(lang, "web.notfound.title"), t(lang, "web.notfound.body")
     else:
-        title, body = t(lang, "web.badrequest.title"), exc.detail
+        title, body = t(lang, "web.badrequest.title"), t(lang, "web.badrequest.body")
     return render(request, "message.html.j2", lang, status_code=exc.status_code, title=title, body=body)
 
 

@@ -152,9 +152,10 @@ def render(
 
 
 def lang_of(request: Request) -> str:
-    """A signed-out page's language: English if the browser prefers it to Swedish, else Swedish."""
-    first = request.headers.get("accept-language", "").lower().split(",")[0].strip()[:2]
-    return "en" if first == "en" else "sv"
+    """A page's language before anyone is known: Swedish, or English when the page was asked for with
+    `?lang=en` (the sign-out of an English speaker). Not the browser's: Swedish staff often run English
+    browsers."""
+    return norm_lang(request.query_params.get("lang"))
 
 
 def csrf_refused(request: Request, lang: str, person: Person | None = None, csrf: str = "") -> HTMLResponse:

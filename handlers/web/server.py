@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from urllib.parse import urlsplit
 
 import uvicorn
 from starlette.types import ASGIApp
 
 from bot.config import WebConfig
+
+
+class NotListening(Exception):
+    """The web view could not take its port (taken by another program, or not allowed)."""
 
 
 class WebServer:
@@ -32,20 +37,40 @@ class WebServer:
             )
         )
         self.task: asyncio.Task[None] | None = None
+        self.where = f"{web.listen}:{web.port if port is None else port}"
 
     async def start(self, timeout: float = 10.0) -> int:
-        """Serve, once the socket listens; the port it listens on."""
-        self.task = asyncio.create_task(self.server.serve())
+        """Serve, once the socket listens; the port it listens on. The socket is bound here: uvicorn, binding it
+        itself, would end the whole process when the port is taken."""
+        config = self.server.config
+        family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((config.host, config.port))
+        except OSError as exc:
+            sock.close()
+            raise NotListening(self.where) from exc
+        self.task = asyncio.create_task(self.server.serve(sockets=[sock]))
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while not self.server.started:
             if self.task.done():
-                self.task.result()  # the start's own error (the port is taken, say)
-                raise RuntimeError("the web view did not start")
+                # uvicorn logs why and exits (SystemExit) when it cannot bind: the port is taken, say
+                try:
+                    self.task.result()
+                except (SystemExit, OSError) as exc:
+                    raise NotListening(self.where) from exc
+                raise NotListening(self.where)
             if loop.time() > deadline:
                 raise RuntimeError("the web view did not start in time")
             await asyncio.sleep(0.01)
         return int(self.server.servers[0].sockets[0].getsockname()[1])
+
+    async def serving(self) -> None:
+        """Until the server stops: uvicorn stops it on SIGINT or SIGTERM, then raises the signal again."""
+        if self.task is not None:
+            await asyncio.gather(self.task, return_exceptions=True)
 
     async def stop(self) -> None:
         self.server.should_exit = True

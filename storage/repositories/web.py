@@ -35,6 +35,14 @@ class SqlWeb(SqlRepository):
             return LinkSpent(None, "unknown")
         return LinkSpent(None, "used" if link.used_at is not None else "expired")
 
+    def peek_link(self, token_hash: str, now: datetime) -> LinkSpent:
+        link = self.s.get(WebLinkRow, token_hash)
+        if link is None:
+            return LinkSpent(None, "unknown")
+        if link.used_at is not None:
+            return LinkSpent(link.person_id, "used")
+        return LinkSpent(link.person_id, None if link.expires_at > now else "expired")
+
     def start_session(self, session_hash: str, person_id: int, now: datetime) -> None:
         self.s.add(WebSessionRow(session_hash=session_hash, person_id=person_id, created_at=now, seen_at=now))
         self.s.flush()

@@ -33,7 +33,8 @@ def action_status(request: Request, v: Viewing) -> Response:
     result = Marked.UNKNOWN if action_id is None else mark_action_status(v.env, v.person, action_id, status)
     if result is Marked.DONE:
         query = urlencode({"marked": action_id, "status": status})
-        return RedirectResponse(f"{path_for(request, 'actions')}?{query}", status_code=303)
+        # back to the same row, not the top of a long list
+        return RedirectResponse(f"{path_for(request, 'actions')}?{query}#action-{action_id}", status_code=303)
     if result is Marked.UNKNOWN:
         title, body, code = v.t("web.actions.unknown.title"), v.t("web.actions.unknown", id=written[:20]), 404
     elif result is Marked.BAD_STATUS:

@@ -14,8 +14,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from bot.text import t
-from bot.usecases.web import SignedIn, sign_in, sign_out, well_formed
+from bot.text import DEFAULT_LANGUAGE, t
+from bot.usecases.web import SignedIn, look_at_link, sign_in, sign_out
 from handlers.web.page import Public, csrf_refused, lang_of, path_for, render
 from handlers.web.security import Keys
 
@@ -35,8 +35,7 @@ async def signin(request: Request, keys: Keys) -> Response:
     return render(request, "signin.html.j2", lang, notice=notice)
 
 
-def _refused(request: Request, reason: str) -> Response:
-    lang = lang_of(request)
+def _refused(request: Request, reason: str, lang: str) -> Response:
     return render(
         request,
         "message.html.j2",
@@ -49,10 +48,11 @@ def _refused(request: Request, reason: str) -> Response:
 
 async def confirm(request: Request, keys: Keys) -> Response:
     token = str(request.path_params["token"])
-    if not well_formed(token):
-        return _refused(request, "unknown")
+    look = await run_in_threadpool(look_at_link, request.app.state.env, token)  # spends nothing
+    if look.refusal is not None:
+        return _refused(request, look.refusal, look.lang)
     cookie, csrf = keys.new_pre()
-    response = render(request, "confirm.html.j2", lang_of(request), csrf=csrf, token=token)
+    response = render(request, "confirm.html.j2", look.lang, csrf=csrf, token=token)
     response.headers["cache-control"] = "no-store"
     response.set_cookie(
         keys.pre_cookie, cookie, max_age=PRE_SECONDS, path="/", secure=keys.secure, httponly=True, samesite="lax"
@@ -65,11 +65,12 @@ async def spend(request: Request, keys: Keys) -> Response:
     async with request.form(max_files=0, max_fields=5) as form:
         given = form.get("csrf")
     expected = keys.pre_csrf(request.cookies.get(keys.pre_cookie))
+    look = await run_in_threadpool(look_at_link, request.app.state.env, token)  # the person's language
     if expected is None or not isinstance(given, str) or not hmac.compare_digest(given, expected):
-        return csrf_refused(request, lang_of(request))
+        return csrf_refused(request, look.lang)
     result = await run_in_threadpool(sign_in, request.app.state.env, token)
     if not isinstance(result, SignedIn):
-        return _refused(request, result)
+        return _refused(request, result, look.lang)
     response = RedirectResponse(path_for(request, "home"), status_code=303)
     response.set_cookie(
         keys.session_cookie,
@@ -90,8 +91,11 @@ async def signout(request: Request, keys: Keys) -> Response:
     if session_id is not None:
         if not keys.csrf_ok("session:" + session_id, given if isinstance(given, str) else None):
             return csrf_refused(request, lang_of(request))
-        await run_in_threadpool(sign_out, request.app.state.env, session_id)
-    response = RedirectResponse(path_for(request, "signin") + "?out=1", status_code=303)
+        lang = await run_in_threadpool(sign_out, request.app.state.env, session_id)
+    else:
+        lang = DEFAULT_LANGUAGE
+    query = "?out=1" + ("&lang=en" if lang == "en" else "")  # the next page in the person's language
+    response = RedirectResponse(path_for(request, "signin") + query, status_code=303)
     response.delete_cookie(keys.session_cookie, path="/", secure=keys.secure, httponly=True, samesite="lax")
     return response
 

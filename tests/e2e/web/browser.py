@@ -95,10 +95,15 @@ def press(driver: Driver, selector: str) -> None:
     )
 
 
-def open_link(driver: Driver, link: str) -> None:
-    """Open a sign-in link and press its button, in a browser with no cookies of the site."""
+def visit(driver: Driver, link: str) -> None:
+    """Open a sign-in link in a browser with no cookies of the site (a link that works no more says so here)."""
     driver.delete_all_cookies()
     driver.get(link)
+
+
+def open_link(driver: Driver, link: str) -> None:
+    """Open a sign-in link and press its button, in a browser with no cookies of the site."""
+    visit(driver, link)
     press(driver, "main form button[type=submit]")
 
 

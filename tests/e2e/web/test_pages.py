@@ -50,7 +50,7 @@ def _confirm(browser: b.Signed, site: Site) -> b.Driver:
 
 def _refused(browser: b.Signed, site: Site) -> b.Driver:
     driver = browser.forget()
-    b.open_link(driver, site.url("/in/" + "Q" * 43))
+    b.visit(driver, site.url("/in/" + "Q" * 43))
     return driver
 
 

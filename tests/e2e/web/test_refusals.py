@@ -28,7 +28,7 @@ def refused(driver: b.Driver, reason: str) -> None:
 
 def test_an_expired_link_is_refused_with_a_clear_page_and_no_session(browser: b.Signed, site: Site) -> None:
     driver = browser.forget()
-    b.open_link(driver, site.link(KIM, minutes_ago=20))  # it worked for 15 minutes
+    b.visit(driver, site.link(KIM, minutes_ago=20))  # it worked for 15 minutes: said before any button
     refused(driver, "expired")
 
 
@@ -36,14 +36,14 @@ def test_a_used_link_is_refused_the_second_time(browser: b.Signed, site: Site) -
     driver = browser.forget()
     link = site.link(KIM)
     b.signed_in(driver, link)
-    b.open_link(driver, link)  # the same link again, in a browser without the first session's cookie
+    b.visit(driver, link)  # the same link again, in a browser without the first session's cookie
     refused(driver, "used")
 
 
 def test_a_forged_link_is_refused(browser: b.Signed, site: Site) -> None:
     driver = browser.forget()
     token = "".join(secrets.choice(string.ascii_letters) for _ in range(43))
-    b.open_link(driver, site.url("/in/" + token))
+    b.visit(driver, site.url("/in/" + token))
     refused(driver, "unknown")
 
 

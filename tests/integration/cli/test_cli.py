@@ -183,3 +183,24 @@ def test_invite_prints_a_link_and_unknown_names_fail_clearly(tmp_path: Path) -> 
     assert result.output.startswith("Anna Andersson: https://t.me/TryggBot?start=")
     bad = runner.invoke(app, ["invite", "Olle", "--config", str(cfg)])
     assert bad.exit_code == 2 and "nobody called 'Olle'" in bad.output
+
+
+def test_web_says_what_is_wrong_with_its_secret_and_its_port(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    cfg = write_config(tmp_path)
+    monkeypatch.delenv("EST_WEB_SECRET", raising=False)
+    missing = runner.invoke(app, ["web", "--config", str(cfg)])
+    assert missing.exit_code == 2 and "needs EST_WEB_SECRET in the environment" in missing.output
+    monkeypatch.setenv("EST_WEB_SECRET", " " * 40)
+    weak = runner.invoke(app, ["web", "--config", str(cfg)])
+    assert weak.exit_code == 2 and "EST_WEB_SECRET is too weak (40 characters)" in weak.output
+    monkeypatch.setenv("EST_WEB_SECRET", "s3cret-" + "k" * 10 + "abcdefghijklmnopqrstuvwxyz")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = runner.invoke(app, ["web", "--config", str(cfg), "--port", str(port)])
+    assert busy.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}: the port is taken or not allowed" in busy.output
+    assert "Traceback" not in busy.output

@@ -24,7 +24,7 @@ def test_the_webb_command_answers_privately_with_a_link_that_signs_in_once(web: 
     page = client.get(path)
     assert page.status_code == 200
     assert "Logga in på webbvyn" in page.text
-    assert not any(c.name.endswith("est-session") for c in client.cookies.jar)  # a GET starts nothing
+    assert not any(c.name.endswith("est-session") for c in client.cookies.jar)  # a GET spends nothing
     done = client.post(path, data={"csrf": csrf_of(page.text)})
     assert done.status_code == 303
     cookie = done.headers["set-cookie"]
@@ -33,13 +33,14 @@ def test_the_webb_command_answers_privately_with_a_link_that_signs_in_once(web: 
     home = client.get("/", follow_redirects=True)
     assert home.status_code == 200
     assert "Inloggad som Anna Andersson (rapportör)" in home.text
-    # used once: a second browser gets the page that says so, and no session
+    # used once: a second browser gets the page that says so at once, and no session
     again = web.client()
-    page = again.get(path)
-    refused = again.post(path, data={"csrf": csrf_of(page.text)})
+    refused = again.get(path)
     assert refused.status_code == 410
     assert "redan använts" in refused.text
-    assert "est-session" not in refused.headers.get("set-cookie", "")
+    assert "set-cookie" not in refused.headers
+    # a POST with a token taken earlier is refused the same way
+    assert again.post(path, data={"csrf": "0" * 64}).status_code == 403
     with web.app.services.unit() as uow:
         actions = [a for _, _, actor, a, _ in uow.audit.audit_log(None, 20) if actor == "Anna Andersson"]
     assert "web_sign_in" in actions and "web_link" in actions
@@ -49,15 +50,12 @@ def test_an_expired_link_and_a_forged_one_are_refused_with_a_clear_page(web: Web
     path = web.link(PEOPLE["participant"])
     web.clock.advance(timedelta(minutes=15, seconds=1))
     client = web.client()
-    page = client.get(path)
-    refused = client.post(path, data={"csrf": csrf_of(page.text)})
+    refused = client.get(path)  # Kim's language, Swedish
     assert refused.status_code == 410
     assert "gått ut" in refused.text
     forged = client.get("/in/" + "A" * 43)
-    assert forged.status_code == 200  # the confirm page: a GET never says which links exist
-    refused = client.post("/in/" + "A" * 43, data={"csrf": csrf_of(forged.text)})
-    assert refused.status_code == 404
-    assert "känner jag inte igen" in refused.text
+    assert forged.status_code == 404
+    assert "känner jag inte igen" in forged.text
     short = client.get("/in/abc")
     assert short.status_code == 404
     assert not any("est-session" in c.name for c in client.cookies.jar)
@@ -116,3 +114,20 @@ def test_link_requests_are_limited_per_person(web: Web) -> None:
     assert TOKEN.search(bot.cmd("kim", "webb")[0].text)
     # others are not limited by Kim's requests
     assert TOKEN.search(bot.cmd("anna", "webb")[0].text)
+
+
+def test_the_pages_before_sign_in_speak_the_person_s_language_not_the_browser_s(web: Web) -> None:
+    client = web.client()
+    client.headers["accept-language"] = "en-US,en;q=0.9"  # a Swedish coordinator's English browser
+    page = client.get(web.link(PEOPLE["coordinator"]))
+    assert "Logga in på webbvyn" in page.text
+    english = web.client()
+    path = web.link("Cecilia Ek")  # English in the test group
+    page = english.get(path)
+    assert "Sign in to the web view" in page.text
+    assert english.post(path, data={"csrf": csrf_of(page.text)}).status_code == 303
+    out = english.post("/signout", data={"csrf": csrf_of(english.get("/", follow_redirects=True).text)})
+    assert out.headers["location"].endswith("/signin?out=1&lang=en")
+    assert "You are signed out." in english.get(out.headers["location"]).text
+    assert "Den här länken har redan använts" not in web.client().get(path).text
+    assert "This link has been used already" in web.client().get(path).text

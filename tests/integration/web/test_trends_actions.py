@@ -122,7 +122,7 @@ def test_a_coordinator_marks_an_action_done_with_the_csrf_token(web: Web, web_cl
     assert '<form class="wt-mark" method="post" action="/actions/2/status">' in page.text
     answer = client.post("/actions/2/status", data={"csrf": csrf_of(page.text), "status": "done"})
     assert answer.status_code == 303
-    assert answer.headers["location"] == "/actions?marked=2&status=done"
+    assert answer.headers["location"] == "/actions?marked=2&status=done#action-2"
     assert status_of(web, 2) == "done"
     assert audit(web)[0] == ("Sara Samordnare", "action_status", {"id": 2, "status": "done"})
     shown = client.get(answer.headers["location"])

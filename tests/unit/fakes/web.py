@@ -31,6 +31,14 @@ class FakeWeb:
         row.used_at = now
         return LinkSpent(row.person_id)
 
+    def peek_link(self, token_hash: str, now: datetime) -> LinkSpent:
+        row = self.t.web_links.get(token_hash)
+        if row is None:
+            return LinkSpent(None, "unknown")
+        if row.used_at is not None:
+            return LinkSpent(row.person_id, "used")
+        return LinkSpent(row.person_id, None if row.expires_at > now else "expired")
+
     def start_session(self, session_hash: str, person_id: int, now: datetime) -> None:
         if session_hash in self.t.web_sessions:
             raise ValueError("session exists (a unique key)")
