@@ -73,6 +73,7 @@ def test_est_bot_run_polls_telegram_and_answers(tmp_path: Path) -> None:
             "ledig",
             "sprak",
             "minadata",
+            "webb",
             "start",
             "hjalp",
         ]
