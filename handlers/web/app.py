@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from bot.text import norm_lang, t
 from bot.usecases.context import Env
 from bot.usecases.web import viewer
-from handlers.web.page import Page, Public, Viewing, csrf_refused, lang_of, path_for, render
+from handlers.web.page import Page, Public, Viewing, csrf_refused, lang_of, message, path_for
 from handlers.web.pages import PUBLIC, ROUTES
 from handlers.web.security import FormLimit, Keys, SecurityHeaders, content_security_policy
 
@@ -75,22 +75,9 @@ def _guarded(page: Page, env: Env, keys: Keys) -> Callable[[Request], Awaitable[
         csrf = keys.csrf("session:" + session_id)
         lang = norm_lang(person.language)
         if not person.has_role(page.role):
-            return render(
-                request,
-                "message.html.j2",
-                lang,
-                status_code=403,
-                person=person,
-                csrf=csrf,
-                title=t(lang, "web.forbidden.title"),
-                body=t(
-                    lang,
-                    "web.forbidden.body",
-                    role=t(lang, f"role.{page.role}"),
-                    name=person.name,
-                    own=t(lang, f"role.one.{person.role}"),
-                ),
-            )
+            role, own = t(lang, f"role.{page.role}"), t(lang, f"role.one.{person.role}")
+            body = t(lang, "web.forbidden.body", role=role, name=person.name, own=own)
+            return message(request, lang, 403, t(lang, "web.forbidden.title"), body, person, csrf)
         fields: dict[str, str] = {}
         if request.method == "POST":
             async with request.form(max_files=0, max_fields=50) as form:
@@ -125,7 +112,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         title, body = t(lang, "web.notfound.title"), t(lang, "web.notfound.body")
     else:
         title, body = t(lang, "web.badrequest.title"), t(lang, "web.badrequest.body")
-    return render(request, "message.html.j2", lang, status_code=exc.status_code, title=title, body=body)
+    return message(request, lang, exc.status_code, title, body)
 
 
 def _failed(request: Request, exc: Exception) -> Response:
@@ -133,14 +120,7 @@ def _failed(request: Request, exc: Exception) -> Response:
     someone typed, or a statement's parameters."""
     log.error("web view: %s on %s %s", type(exc).__name__, request.method, request.url.path.split("/in/")[0])
     lang = lang_of(request)
-    return render(
-        request,
-        "message.html.j2",
-        lang,
-        status_code=500,
-        title=t(lang, "web.error.title"),
-        body=t(lang, "web.error.body"),
-    )
+    return message(request, lang, 500, t(lang, "web.error.title"), t(lang, "web.error.body"))
 
 
 async def _last_resort(request: Request, exc: Exception) -> Response:

@@ -158,15 +158,21 @@ def lang_of(request: Request) -> str:
     return norm_lang(request.query_params.get("lang"))
 
 
+def message(
+    request: Request,
+    lang: str,
+    status_code: int,
+    title: str,
+    body: str,
+    person: Person | None = None,
+    csrf: str = "",
+) -> HTMLResponse:
+    """A page that only says something: a refusal, an error, a link that works no more."""
+    return render(
+        request, "message.html.j2", lang, status_code=status_code, person=person, csrf=csrf, title=title, body=body
+    )
+
+
 def csrf_refused(request: Request, lang: str, person: Person | None = None, csrf: str = "") -> HTMLResponse:
     """A form posted without its CSRF token (or another's): 403, and nothing was done."""
-    return render(
-        request,
-        "message.html.j2",
-        lang,
-        status_code=403,
-        person=person,
-        csrf=csrf,
-        title=t(lang, "web.csrf.title"),
-        body=t(lang, "web.csrf.body"),
-    )
+    return message(request, lang, 403, t(lang, "web.csrf.title"), t(lang, "web.csrf.body"), person, csrf)

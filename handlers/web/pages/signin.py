@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 
 from bot.text import DEFAULT_LANGUAGE, t
 from bot.usecases.web import SignedIn, look_at_link, sign_in, sign_out
-from handlers.web.page import Public, csrf_refused, lang_of, path_for, render
+from handlers.web.page import Public, csrf_refused, lang_of, message, path_for, render
 from handlers.web.security import Keys
 
 #: How long the sign-in button's cookie lasts (the link itself lasts 15 minutes).
@@ -36,14 +36,8 @@ async def signin(request: Request, keys: Keys) -> Response:
 
 
 def _refused(request: Request, reason: str, lang: str) -> Response:
-    return render(
-        request,
-        "message.html.j2",
-        lang,
-        status_code=_STATUS.get(reason, 404),
-        title=t(lang, "web.refused.title"),
-        body=t(lang, f"web.refused.{reason}"),
-    )
+    body = t(lang, f"web.refused.{reason}")
+    return message(request, lang, _STATUS.get(reason, 404), t(lang, "web.refused.title"), body)
 
 
 async def confirm(request: Request, keys: Keys) -> Response:

@@ -9,16 +9,13 @@ from __future__ import annotations
 import base64
 import os
 import re
-import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.e2e.web.site import Site
+from tests.support.tools import need
 
-IN_CI = bool(os.environ.get("CI"))
 ROOT = Path(__file__).resolve().parents[3]
 #: Screenshots, kept as test artefacts (gitignored; CI keeps the folder).
 ARTEFACTS = ROOT / "artefacts" / "web"
@@ -28,16 +25,6 @@ SESSION_COOKIE = "est-session"
 PHONE, DESKTOP = (390, 844), (1366, 900)
 
 Driver = Any  # selenium.webdriver.Chrome (imported lazily: the module loads without selenium's driver lookup)
-
-
-def need(tool: str) -> str:
-    path = shutil.which(tool) or (f"/usr/bin/{tool}" if Path(f"/usr/bin/{tool}").exists() else None)
-    if path is None:
-        message = f"{tool} is not installed (Debian: scripts/install-print-tools.sh)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
 
 
 def start_chromium(profile: Path) -> Driver:

@@ -39,8 +39,8 @@ from bot.usecases.reports import followup_document, report_round, weekly_report
 from tests.conftest import TUE_OPEN, make_config
 from tests.support import print_data as hard
 from tests.support.report_data import seed
+from tests.support.tools import IN_CI, need
 
-IN_CI = bool(os.environ.get("CI"))
 W47 = RoundKey(2026, 47)
 LONG_AREAS = [
     {"code": "centrum", "name": "Centrum och Stora Torget med Resecentrum", "places": ["Stortorget", "Resecentrum"]},
@@ -50,17 +50,6 @@ LONG_AREAS = [
         "places": ["Norrskolan"],
     },
 ]
-
-
-def need(tool: str) -> str:
-    """The path of a Debian tool the test needs: skipped without it on a developer's machine, failed in CI."""
-    path = shutil.which(tool)
-    if path is None:
-        message = f"{tool} is not installed (Debian: scripts/install-print-tools.sh)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
 
 
 # --------------------------------------------------------------------------- reading what was printed
