@@ -107,7 +107,7 @@ def _served(url: str, reporters: int, tmp: Path) -> Iterator[tuple[Any, Engine]]
     """A client of the web app over the loaded database, signed in as the coordinator, and the app's engine."""
     from starlette.testclient import TestClient
 
-    from bot.bootstrap import build
+    from bot.bootstrap import build, tune_runtime
     from bot.clock import ManualClock
     from bot.usecases.web import issue_link
     from handlers.web.app import build_web_app
@@ -125,6 +125,7 @@ def _served(url: str, reporters: int, tmp: Path) -> Iterator[tuple[Any, Engine]]
         assert token is not None
         with TestClient(build_web_app(env, SECRET), base_url="https://testserver", follow_redirects=False) as client:
             _sign_in(client, "/in/" + token.group(1))
+            tune_runtime()  # as `est-bot web` does once it serves (gc.freeze)
             yield client, app.engine
     finally:
         app.close()
