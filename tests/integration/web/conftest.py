@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
+from sqlalchemy import event
 from starlette.testclient import TestClient
 
 from bot.bootstrap import App, build
@@ -58,6 +59,21 @@ class Web:
         client = self.client()
         sign_in(client, self.link(name))
         return client
+
+
+def statements(web: Web, client: TestClient, path: str) -> int:
+    """How many SQL statements one request costs (the sign-in's session lookup included)."""
+    seen: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *rest: object) -> None:
+        seen.append(statement)
+
+    event.listen(web.app.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(web.app.engine, "before_cursor_execute", count)
+    return len(seen)
 
 
 def csrf_of(html: str) -> str:

@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from markupsafe import escape
-from sqlalchemy import event
 from starlette.testclient import TestClient
 
 from bot.bootstrap import build
@@ -20,7 +19,7 @@ from bot.domain.conversation_state import ConversationState
 from bot.domain.cycle import RoundKey
 from bot.domain.model import AnswerIn
 from tests.conftest import TUE_OPEN, RecordingSender, make_config
-from tests.integration.web.conftest import PEOPLE, Web
+from tests.integration.web.conftest import PEOPLE, Web, statements
 from tests.support.report_data import seed
 
 HOSTILE = '</script><script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -205,24 +204,10 @@ def test_the_queries_do_not_grow_with_the_period_or_the_places(db_url: str) -> N
     web = make_web(db_url, None, seeded=False)
     try:
         client = web.signed_in(PEOPLE["participant"])
-        seen: list[str] = []
-
-        def count(conn: object, cursor: object, statement: str, *rest: object) -> None:
-            seen.append(statement)
-
-        def statements(path: str) -> int:
-            seen.clear()
-            event.listen(web.app.engine, "before_cursor_execute", count)
-            try:
-                assert client.get(path).status_code == 200
-            finally:
-                event.remove(web.app.engine, "before_cursor_execute", count)
-            return len(seen)
-
-        one = statements("/map?from=2026-W40&to=2026-W40")  # one place
-        assert statements("/map") == one  # three places over twelve weeks (most of them not counted yet)
+        one = statements(web, client, "/map?from=2026-W40&to=2026-W40")  # one place
+        assert statements(web, client, "/map") == one  # three places over twelve weeks (most of them not counted yet)
         # every week counted already (storage/round_cache.py): the counting query is left out
-        assert statements("/map/data.json?from=2026-W20&to=2026-W47") == one - 1
+        assert statements(web, client, "/map/data.json?from=2026-W20&to=2026-W47") == one - 1
         client.close()
     finally:
         web.app.close()

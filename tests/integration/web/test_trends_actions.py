@@ -8,12 +8,11 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import event
 from starlette.testclient import TestClient
 
 from bot.domain.cycle import RoundKey
 from bot.usecases.statistics import import_file
-from tests.integration.web.conftest import Web, csrf_of
+from tests.integration.web.conftest import Web, csrf_of, statements
 from tests.support.report_data import FIRST_ACTION, SECOND_ACTION
 
 Client = Callable[[str | None], TestClient]
@@ -226,21 +225,6 @@ def test_statistics_without_figures_in_english_and_for_a_reporter(web: Web, web_
 
 
 # --------------------------------------------------------------------------- queries
-
-
-def statements(web: Web, client: TestClient, path: str) -> int:
-    """How many SQL statements one request costs (the sign-in's session lookup included)."""
-    seen: list[str] = []
-
-    def count(conn: object, cursor: object, statement: str, *rest: object) -> None:
-        seen.append(statement)
-
-    event.listen(web.app.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(web.app.engine, "before_cursor_execute", count)
-    return len(seen)
 
 
 def test_the_queries_do_not_grow_with_the_weeks_or_the_actions(web: Web, web_client: Client) -> None:
