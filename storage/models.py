@@ -103,6 +103,7 @@ class PersonRow(Base):
     receives_report: Mapped[bool] = mapped_column(Boolean, default=True)
     paused_until: Mapped[datetime | None]
     forgotten: Mapped[bool] = mapped_column(Boolean, default=False)
+    channel: Mapped[str | None] = mapped_column(String(20))
 
 
 class PersonAreaRow(Base):
@@ -129,6 +130,17 @@ class InviteRow(Base):
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     used_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class FormLinkRow(Base):
+    """The generation of a person's e-mailed links to one week's form: a link names the generation it was made
+    with, and "not me" moves it on, so the links already sent stop working (bot/usecases/form.py)."""
+
+    __tablename__ = "form_links"
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=0)
+    revoked_at: Mapped[datetime | None]
 
 
 class WebLinkRow(Base):

@@ -25,6 +25,7 @@ from bot.config.loading import load_config, parse_config
 from bot.config.model import (
     Config,
     DatabaseConfig,
+    EmailConfig,
     PoliceEventsConfig,
     PrivacyConfig,
     RunConfig,
@@ -44,6 +45,7 @@ __all__ = [
     "ConfigError",
     "DatabaseConfig",
     "DetectionConfig",
+    "EmailConfig",
     "FactorConfig",
     "GroupConfig",
     "Name",

@@ -69,3 +69,19 @@ Code = Annotated[str, AfterValidator(_check_code)]
 """A stable identifier (area, factor, group): what the database and exports key on."""
 Name = Annotated[str, AfterValidator(_no_personal_data)]
 """A name people see (a person, an organisation, an area, a place, a group, a factor): never personal data."""
+
+
+def _check_email(v: str) -> str:
+    # email-validator's syntax check (no DNS lookup: start-up must not depend on the network); the address is
+    # kept as written, with its domain in lower case.
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        checked = validate_email(v, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValueError(f"not an e-mail address ({exc}); allowed: an address of the form namn@domän") from None
+    return checked.normalized
+
+
+EmailAddress = Annotated[str, AfterValidator(_check_email)]
+"""An e-mail address, checked for its form (never for whether its domain exists)."""

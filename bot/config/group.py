@@ -12,11 +12,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
-from bot.config.base import Code, KeyProblem, Name, Role, Strict, first_duplicate
+from bot.config.base import Code, EmailAddress, KeyProblem, Name, Role, Strict, first_duplicate
 from bot.config.outline import Outline, OutlineError, read_outline
 from bot.domain.cycle import DEFAULT_SCHEDULE, PhaseTime, WeekSchedule
 from bot.domain.detection import HISTORY_WEEKS, DetectionParams
 from bot.domain.factors import DEFAULT_FACTORS, Factor
+
+#: The ways a person is reached that are theirs alone (an account, an address): one owner each.
+ACCOUNT_KINDS = ("slack", "telegram", "console", "email")
 
 #: The validation context's key for the settings file's folder, which relative outline paths count from.
 CONFIG_DIR = "config_dir"
@@ -79,6 +82,23 @@ class ReporterConfig(Strict):
     slack: str | None = Field(default=None, min_length=1, max_length=100)
     telegram: int | None = None
     console: str | None = Field(default=None, min_length=1, max_length=100)
+    # The address the questionnaire (for someone without a chat account, or with channel = "email") and the
+    # Friday report go to by e-mail ([email] in the settings; docs/EMAIL.md).
+    email: EmailAddress | None = Field(default=None, max_length=100)
+    # Where the week's questionnaire and reminders go when the person has more than one way: by default the
+    # first chat account (Slack, then Telegram), e-mail only for those without one.
+    channel: Literal["slack", "telegram", "email"] | None = None
+
+    @model_validator(mode="after")
+    def _channel_has_account(self) -> ReporterConfig:
+        if self.channel is not None and getattr(self, self.channel) is None:
+            raise KeyProblem(
+                ("channel",),
+                self.channel,
+                f"{self.name!r} has no {self.channel} account or address here; set {self.channel} = … too, or "
+                "leave channel out",
+            )
+        return self
 
 
 class ChannelConfig(Strict):
@@ -249,7 +269,7 @@ class GroupConfig(Strict):
                 self.reporters[dup[1]].name,
                 f"same name as reporters[{dup[0]}] ({first!r}); each name must be unique (case does not count)",
             )
-        for platform in ("slack", "telegram", "console"):
+        for platform in ACCOUNT_KINDS:
             owners = [
                 (i, getattr(r, platform)) for i, r in enumerate(self.reporters) if getattr(r, platform) is not None
             ]

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from bot.config.base import KeyProblem, Strict, first_duplicate
-from bot.config.group import GroupConfig
+from bot.config.base import EmailAddress, KeyProblem, Strict, first_duplicate
+from bot.config.group import ACCOUNT_KINDS, GroupConfig
 
 
 class DatabaseConfig(Strict):
@@ -134,6 +134,40 @@ class WebConfig(Strict):
         return self
 
 
+class EmailConfig(Strict):
+    """Sending e-mail over SMTP: the questionnaire's link for reporters without a chat account, reminders and the
+    Friday report (docs/EMAIL.md). The password comes from EST_SMTP_PASSWORD; mail that comes back is not read."""
+
+    enabled: bool = False
+    host: str = Field(default="localhost", min_length=1, max_length=253, pattern=r"^[A-Za-z0-9.\-:\[\]]+$")
+    port: int = Field(default=587, ge=1, le=65535)
+    # STARTTLS after connecting (port 587), or TLS from the first byte (port 465); both off only for a relay on
+    # this machine or a closed network.
+    starttls: bool = True
+    tls: bool = False
+    username: str | None = Field(default=None, min_length=1, max_length=200)
+    from_: EmailAddress = Field(default="est@localhost.localdomain", alias="from", max_length=100)
+    from_name: str = Field(default="EST", min_length=1, max_length=100, pattern=r"^[^\r\n<>\"]+$")
+    # Replies go here (the coordinator): the bot reads no mail.
+    reply_to: EmailAddress | None = Field(default=None, max_length=100)
+    # E-mails a second, for the whole bot (the server's and the provider's limits).
+    rate_per_second: float = Field(default=1.0, gt=0, le=100)
+    timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _one_tls(self) -> EmailConfig:
+        if self.starttls and self.tls:
+            raise KeyProblem(
+                ("tls",),
+                True,
+                "and starttls are both on; choose one: starttls = true for port 587, or tls = true (and starttls = "
+                "false) for port 465",
+            )
+        return self
+
+
 #: The hosts a base_url may name when secure_cookies is off.
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
@@ -147,7 +181,19 @@ class Config(Strict):
     run: RunConfig = Field(default_factory=RunConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     web: WebConfig = Field(default_factory=WebConfig)
+    email: EmailConfig = Field(default_factory=EmailConfig)
     groups: list[GroupConfig] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _email_needs_the_web(self) -> Config:
+        if self.email.enabled and not self.web.enabled:
+            raise KeyProblem(
+                ("email", "enabled"),
+                True,
+                "e-mail sends a link to the week's form on the web view; set [web] enabled = true and its base_url "
+                "(the address people open) too",
+            )
+        return self
 
     @model_validator(mode="after")
     def _unique_groups(self) -> Config:
@@ -160,7 +206,7 @@ class Config(Strict):
                 f"already the id of groups[{dup[0]}]; each group id must be unique",
             )
         # A chat account belongs to one person in the whole database, not per group.
-        for platform in ("slack", "telegram", "console"):
+        for platform in ACCOUNT_KINDS:
             owner: dict[str, tuple[int, int]] = {}
             for gi, g in enumerate(self.groups):
                 for ri, r in enumerate(g.reporters):

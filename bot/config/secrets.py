@@ -16,4 +16,5 @@ class Secrets(BaseSettings):
     slack_signing_secret: str | None = None
     telegram_token: str | None = None
     telegram_webhook_secret: str | None = None
-    web_secret: str | None = None  # signs the web view's session cookies and CSRF tokens
+    web_secret: str | None = None  # signs the web view's session cookies and CSRF tokens, and the e-mails' links
+    smtp_password: str | None = None  # [email] username's password on the SMTP server

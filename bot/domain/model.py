@@ -26,6 +26,9 @@ class Person:
     active: bool = True
     receives_report: bool = True
     paused_until: datetime | None = None
+    # How the week's questionnaire reaches them when they have several ways ("email", "slack", "telegram");
+    # None: the first chat account, e-mail only without one (bot/usecases/context.py reach).
+    channel: str | None = None
 
     def has_role(self, role: str) -> bool:
         return ROLE_RANK.get(self.role, -1) >= ROLE_RANK[role]

@@ -46,6 +46,14 @@ class WebAccess(Protocol):
 
     def end_session(self, session_hash: str, now: datetime) -> None: ...
 
+    def form_generation(self, person_id: int, round_id: int) -> int:
+        """The generation today's links to the person's form of that week carry (0 until one was revoked)."""
+        ...
+
+    def revoke_form_links(self, person_id: int, round_id: int, now: datetime) -> int:
+        """A "not me": the links sent so far stop working; returns the generation new links carry."""
+        ...
+
     def prune(self, before: datetime) -> int:
         """Delete the links that expired and the sessions last seen (an ended one: when it ended) before then;
         how many."""

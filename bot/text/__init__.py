@@ -16,6 +16,8 @@ from bot.text import (
     chat,
     commands,
     detection,
+    email,
+    email_messages,
     home,
     picture,
     questionnaire,
@@ -24,6 +26,7 @@ from bot.text import (
     slack,
     statistics,
     web,
+    web_form,
     web_map,
     web_mine,
     web_snapshot,
@@ -52,6 +55,9 @@ for _part in (
     web_snapshot.TEXT,
     web_trends.TEXT,
     web_weeks.TEXT,
+    email.TEXT,
+    email_messages.TEXT,
+    web_form.TEXT,
 ):
     for _key, _value in _part.items():
         if _key in CATALOGUE:

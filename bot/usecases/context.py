@@ -14,6 +14,7 @@ from datetime import datetime
 from bot.clock import Clock
 from bot.commands.types import ParseError
 from bot.config import Config, GroupConfig
+from bot.conversation.mail import EMAIL
 from bot.conversation.messages import Inbound, Outbound
 from bot.conversation.questionnaire import Item
 from bot.domain.cycle import RoundKey
@@ -88,16 +89,24 @@ def enqueue(env: Env, uow: UnitOfWork, platform: str, address: str, out: Outboun
     uow.outbox.enqueue(key, platform, address, out.ref, out.to_json(), env.clock.now())
 
 
+def reach(env: Env, uow: UnitOfWork, person: Person, platform: str | None = None) -> tuple[str, str] | None:
+    """Where a message to `person` goes, as (platform, address) on an enabled platform, or None: `platform` if
+    they have it, else the channel they were given (`channel = "email"`), else their first chat account, and
+    e-mail only for those without one."""
+    usable = [(p, a) for p, a in uow.people.accounts_of(person.id) if p in env.platforms]
+    if not usable:
+        return None
+    return min(usable, key=lambda pa: (pa[0] != platform, pa[0] != person.channel, pa[0] == EMAIL))
+
+
 def send_to_person(
     env: Env, uow: UnitOfWork, person_id: int, out: Outbound, key: str, platform: str | None = None
 ) -> bool:
-    """Queue `out` to a person on the first enabled platform they have an account on (`platform` first)."""
-    usable = [(p, a) for p, a in uow.people.accounts_of(person_id) if p in env.platforms]
-    if platform is not None:
-        usable = sorted(usable, key=lambda pa: pa[0] != platform)
-    if not usable:
+    """Queue `out` to a person where they are reached (`reach`; `platform` first)."""
+    where = reach(env, uow, uow.people.get_person(person_id), platform)
+    if where is None:
         return False
-    p, a = usable[0]
+    p, a = where
     enqueue(env, uow, p, a, out, f"{key}@{p}")
     return True
 

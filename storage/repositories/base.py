@@ -118,7 +118,16 @@ def table(model: type[Any]) -> Table:
 
 def person_of(r: PersonRow | Row[Any]) -> Person:
     return Person(
-        r.id, r.group_id, r.name, r.organisation, r.role, r.language, r.active, r.receives_report, r.paused_until
+        r.id,
+        r.group_id,
+        r.name,
+        r.organisation,
+        r.role,
+        r.language,
+        r.active,
+        r.receives_report,
+        r.paused_until,
+        r.channel,
     )
 
 

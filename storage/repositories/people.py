@@ -99,6 +99,12 @@ class SqlPeople(SqlRepository):
     def set_active(self, person_id: int, active: bool) -> None:
         self.s.execute(update(PersonRow).where(PersonRow.id == person_id).values(active=active))
 
+    def set_channel(self, person_id: int, channel: str | None) -> None:
+        self.s.execute(update(PersonRow).where(PersonRow.id == person_id).values(channel=channel))
+
+    def set_receives_report(self, person_id: int, receives: bool) -> None:
+        self.s.execute(update(PersonRow).where(PersonRow.id == person_id).values(receives_report=receives))
+
     def create_invite(self, code: str, person_id: int, now: datetime, expires_at: datetime) -> None:
         self.s.add(InviteRow(code=code, person_id=person_id, created_at=now, expires_at=expires_at))
         self.s.flush()

@@ -44,6 +44,7 @@ PERSON_OF_ACCOUNT = (
         PERSONS.c.active,
         PERSONS.c.receives_report,
         PERSONS.c.paused_until,
+        PERSONS.c.channel,
     )
     .select_from(PERSONS.join(ACCOUNTS, ACCOUNTS.c.person_id == PERSONS.c.id))
     .where(ACCOUNTS.c.platform == bindparam("platform"), PERSONS.c.active.is_(True))

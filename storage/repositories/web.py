@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 
 from bot.ports.web import LinkSpent
-from storage.models import WebLinkRow, WebSessionRow
+from storage.models import FormLinkRow, WebLinkRow, WebSessionRow
 from storage.repositories.base import SqlRepository
 
 
@@ -69,6 +69,20 @@ class SqlWeb(SqlRepository):
             .where(WebSessionRow.session_hash == session_hash, WebSessionRow.ended_at.is_(None))
             .values(ended_at=now)
         )
+
+    def form_generation(self, person_id: int, round_id: int) -> int:
+        row = self.s.get(FormLinkRow, (person_id, round_id))
+        return row.generation if row is not None else 0
+
+    def revoke_form_links(self, person_id: int, round_id: int, now: datetime) -> int:
+        row = self.s.get(FormLinkRow, (person_id, round_id))
+        if row is None:
+            row = FormLinkRow(person_id=person_id, round_id=round_id, generation=0)
+            self.s.add(row)
+        row.generation += 1
+        row.revoked_at = now
+        self.s.flush()
+        return row.generation
 
     def prune(self, before: datetime) -> int:
         # a session that ended was seen last when it ended

@@ -26,7 +26,7 @@ from bot.config import (
     TelegramConfig,
     load_config,
 )
-from bot.config.model import WebMapConfig
+from bot.config.model import EmailConfig, WebMapConfig
 from bot.domain.cycle import DEFAULT_SCHEDULE
 from bot.domain.factors import DEFAULT_FACTORS
 from tests.support.config_files import EXAMPLE, EXAMPLE_TEXT, edited, write
@@ -64,7 +64,7 @@ def test_example_file_loads_with_one_realistic_group() -> None:
     assert g.areas[0].place_points()[:2] == [("Drottningtorget", 58.2837, 12.2886), ("Resecentrum", None, None)]
     assert cfg.privacy.location_snap_metres == 150
 
-    assert len(g.reporters) == 6
+    assert len(g.reporters) == 7
     by_name = {r.name: r for r in g.reporters}
     assert by_name["Amira Hassan"].areas == ["centrum", "lextorp"]
     assert by_name["Maria Svensson"].language == "en"
@@ -72,7 +72,7 @@ def test_example_file_loads_with_one_realistic_group() -> None:
     assert by_name["Lena Berg"].role == "coordinator"
     assert by_name["Lena Berg"].telegram == 455512345
     assert {r.role for r in g.reporters} == {"reporter", "participant", "coordinator"}
-    assert len({r.organisation for r in g.reporters}) == 6
+    assert len({r.organisation for r in g.reporters}) == 7
     reporters = [r for r in g.reporters if r.role == "reporter"]
     assert {a for r in reporters for a in r.areas} == {"centrum", "lextorp", "kronogarden"}
     for platform in ("slack", "telegram", "console"):
@@ -101,9 +101,11 @@ def test_example_file_documents_every_setting() -> None:
         ChannelConfig,
         PoliceEventsConfig,
         WebMapConfig,
+        EmailConfig,
     ]
     for model in models:
-        for name in model.model_fields:
+        for key, field in model.model_fields.items():
+            name = field.alias or key
             setting = re.compile(rf"^#?\s*{name}\s*=|^#?\s*\[\[?(groups\.)?{name}[\].]", re.MULTILINE)
             assert setting.search(EXAMPLE_TEXT), f"{model.__name__}.{name} is not shown in config.example.toml"
     for var in SECRET_ENV:

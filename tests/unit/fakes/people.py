@@ -17,7 +17,16 @@ class FakeRepository:
 
 def person_of(r: PersonRow) -> Person:
     return Person(
-        r.id, r.group_id, r.name, r.organisation, r.role, r.language, r.active, r.receives_report, r.paused_until
+        r.id,
+        r.group_id,
+        r.name,
+        r.organisation,
+        r.role,
+        r.language,
+        r.active,
+        r.receives_report,
+        r.paused_until,
+        r.channel,
     )
 
 
@@ -208,6 +217,14 @@ class FakePeople(FakeRepository):
     def set_active(self, person_id: int, active: bool) -> None:
         if person_id in self.t.persons:
             self.t.persons[person_id].active = active
+
+    def set_channel(self, person_id: int, channel: str | None) -> None:
+        if person_id in self.t.persons:
+            self.t.persons[person_id].channel = channel
+
+    def set_receives_report(self, person_id: int, receives: bool) -> None:
+        if person_id in self.t.persons:
+            self.t.persons[person_id].receives_report = receives
 
     def create_invite(self, code: str, person_id: int, now: datetime, expires_at: datetime) -> None:
         if code in self.t.invites:

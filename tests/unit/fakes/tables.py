@@ -58,6 +58,7 @@ class PersonRow:
     receives_report: bool = True
     paused_until: datetime | None = None
     forgotten: bool = False
+    channel: str | None = None
 
 
 @dataclass
@@ -261,6 +262,7 @@ class Tables:
     accounts: dict[tuple[str, str], int] = field(default_factory=dict)
     invites: dict[str, InviteRow] = field(default_factory=dict)
     web_links: dict[str, WebLinkRow] = field(default_factory=dict)
+    form_links: dict[tuple[int, int], int] = field(default_factory=dict)  # (person, round) -> generation
     web_sessions: dict[str, WebSessionRow] = field(default_factory=dict)
     rounds: dict[int, RoundRow] = field(default_factory=dict)
     responses: dict[int, ResponseRow] = field(default_factory=dict)

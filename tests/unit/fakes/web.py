@@ -17,6 +17,13 @@ class FakeWeb:
             raise ValueError("link exists (a unique key)")
         self.t.web_links[token_hash] = WebLinkRow(token_hash, person_id, now, expires_at)
 
+    def form_generation(self, person_id: int, round_id: int) -> int:
+        return self.t.form_links.get((person_id, round_id), 0)
+
+    def revoke_form_links(self, person_id: int, round_id: int, now: datetime) -> int:
+        generation = self.t.form_links[(person_id, round_id)] = self.t.form_links.get((person_id, round_id), 0) + 1
+        return generation
+
     def links_since(self, person_id: int, since: datetime) -> int:
         return sum(1 for w in self.t.web_links.values() if w.person_id == person_id and w.created_at > since)
 
