@@ -75,9 +75,10 @@ def test_example_file_loads_with_one_realistic_group() -> None:
     assert len({r.organisation for r in g.reporters}) == 7
     reporters = [r for r in g.reporters if r.role == "reporter"]
     assert {a for r in reporters for a in r.areas} == {"centrum", "lextorp", "kronogarden"}
-    for platform in ("slack", "telegram", "console"):
+    for platform in ("slack", "telegram", "console", "email"):
         assert any(getattr(r, platform) is not None for r in g.reporters), platform
-    assert all(r.slack or r.telegram or r.console for r in g.reporters), "everyone can be reached"
+    assert all(r.slack or r.telegram or r.console or r.email for r in g.reporters), "everyone can be reached"
+    assert by_name["Sara Ek"].email == "sara.ek@example.se" and by_name["Erik Nilsson"].channel == "email"
 
     assert set(g.channels) == {"meeting", "broadcast", "coordinators"}
     for ch in g.channels.values():
