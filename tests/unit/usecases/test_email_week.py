@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -15,10 +14,10 @@ from bot.clock import ManualClock
 from bot.conversation.mail import EMAIL, FormRef, MailParts
 from bot.conversation.messages import Inbound, Outbound
 from bot.domain.cycle import RoundKey
-from bot.domain.model import OutboxItem
-from bot.outbox import Dispatcher, PermanentFailure
+from bot.outbox import Dispatcher
 from bot.services import Services
-from standins.config import TUE_OPEN, RecordingSender, group_dict
+from standins.config import TUE_OPEN, RecordingSender
+from tests.support.mail_week import DORA, ERIK, STINA, MailSender, mail_people
 from tests.unit.fakes.bot import FakeBot, fake_config
 from tests.unit.fakes.uow import FakeStorage
 
@@ -26,41 +25,7 @@ WED_REMIND = TUE_OPEN + timedelta(days=1, hours=5)
 THU_CLOSE = TUE_OPEN + timedelta(days=2)
 FRI_PUBLISH = TUE_OPEN + timedelta(days=2, hours=23, minutes=30)
 
-DORA = "dora.dahl@kommun.se"  # e-mail only
-ERIK = "erik.ek@polisen.se"  # the console too, but channel = "email"
-STINA = "stina.styr@kommun.se"  # the steering group: no areas, the report only
-
-
 W47 = RoundKey(2026, 47)
-
-
-def people() -> list[dict[str, Any]]:
-    base: list[dict[str, Any]] = group_dict()["reporters"]
-    return [
-        *base,
-        {"name": "Dora Dahl", "organisation": "Västtrafik", "areas": ["centrum"], "email": DORA},
-        {"name": "Erik Ek", "organisation": "Polisen", "areas": ["norr"], "console": "erik", "email": ERIK}
-        | {"channel": "email", "language": "en"},
-        {"name": "Stina Styr", "organisation": "Kommunledningen", "role": "participant", "email": STINA},
-    ]
-
-
-class MailSender(RecordingSender):
-    """Records e-mail; an address in `refused` gets the server's 550, one in `busy` a 451 (tried again later)."""
-
-    platform = EMAIL
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.refused: set[str] = set()
-        self.busy: set[str] = set()
-
-    def send(self, item: OutboxItem, out: Outbound, message_id: str | None) -> str | None:
-        if item.address in self.refused:
-            raise PermanentFailure(f"550 5.1.1 <{item.address}>: Recipient address rejected: User unknown")
-        if item.address in self.busy:
-            raise OSError("451 4.7.1 Try again later")
-        return super().send(item, out, message_id)
 
 
 class MailBot(FakeBot):
@@ -70,7 +35,7 @@ class MailBot(FakeBot):
 
     @classmethod
     def with_mail(cls, tmp: Path) -> MailBot:
-        config = fake_config(tmp / "reports", reporters=people())
+        config = fake_config(tmp / "reports", reporters=mail_people())
         storage = FakeStorage()
         clock = ManualClock(TUE_OPEN)
         console, mail = RecordingSender(), MailSender()
