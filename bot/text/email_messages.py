@@ -1,8 +1,9 @@
 """What the week sends by e-mail: the invitation to the week's form, the reminder, the report's subject; and what
 a coordinator reads about people reached by e-mail (`reporter add … | e-post`, `reporter list`, `status`).
 
-The bodies are plain text: the e-mail edge (handlers/email/) lays them out and adds the personal link and the
-quick path "Inget att rapportera" below them, so the words say "the link below".
+The bodies are plain text: the e-mail edge (handlers/email/) lays them out and adds the personal link, the
+quick path "Inget att rapportera" and the line asking not to forward it below them (bot/text/email.py), so the
+words here say "your personal link below" and no more.
 """
 
 from __future__ import annotations
@@ -16,16 +17,14 @@ TEXT: dict[str, dict[str, str]] = {
     "email.week.invite.body": {
         "sv": "Hej {name}!\n\n"
         "Nu är det dags för veckans EST-rapport för {group}, vecka {week}: hur det ser ut i dina områden, "
-        "faktor för faktor. Svara i formuläret via länken nedan; det tar ett par minuter. Har du inget att "
-        'rapportera räcker ett klick på "Inget att rapportera".\n\n'
-        "Du kan svara, och ändra dina svar, till {close}.\n\n"
-        "Länken är personlig och gäller bara den här veckans formulär. Skicka inte vidare det här mejlet.",
+        "faktor för faktor. Svara i formuläret via din personliga länk nedan; det tar ett par minuter. "
+        'Har du inget att rapportera räcker ett klick på "Inget att rapportera".\n\n'
+        "Du kan svara, och ändra dina svar, till {close}.",
         "en": "Hello {name},\n\n"
         "It is time for this week's EST report for {group}, week {week}: how things look in your areas, factor "
-        "by factor. Answer in the form through the link below; it takes a couple of minutes. If you have nothing "
-        'to report, one click on "Nothing to report" is enough.\n\n'
-        "You can answer, and change your answers, until {close}.\n\n"
-        "The link is personal and opens only this week's form. Please do not forward this e-mail.",
+        "by factor. Answer in the form through your personal link below; it takes a couple of minutes. "
+        'If you have nothing to report, one click on "Nothing to report" is enough.\n\n'
+        "You can answer, and change your answers, until {close}.",
     },
     # Wednesday: the reminder to those who have not sent.
     "email.week.reminder.subject": {
@@ -34,13 +33,11 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "email.week.reminder.body": {
         "sv": "Hej {name}!\n\n"
-        "Din EST-rapport för vecka {week} ({group}) är inte skickad än. Formuläret stänger {close}. Länken nedan "
-        "öppnar det igen; det du redan har svarat finns kvar.\n\n"
-        "Länken är personlig. Skicka inte vidare det här mejlet.",
+        "Din EST-rapport för vecka {week} ({group}) är inte skickad än. Formuläret stänger {close}. Din "
+        "personliga länk nedan öppnar det igen; det du redan har svarat finns kvar.",
         "en": "Hello {name},\n\n"
-        "Your EST report for week {week} ({group}) has not been sent yet. The form closes {close}. The link below "
-        "opens it again; what you have already answered is kept.\n\n"
-        "The link is personal. Please do not forward this e-mail.",
+        "Your EST report for week {week} ({group}) has not been sent yet. The form closes {close}. Your personal "
+        "link below opens it again; what you have already answered is kept.",
     },
     # Friday: the report's subject (its text, charts and PDF are the chat's).
     "email.week.report.subject": {

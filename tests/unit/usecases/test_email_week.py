@@ -83,7 +83,7 @@ def test_tuesday_sends_one_email_with_the_form_to_those_reached_by_email(bot: Ma
     assert dora.data["round_id"] == rnd.id
     assert dora.text.startswith("Hej Dora Dahl!\n\nNu är det dags för veckans EST-rapport för Tryggare Trelleborg")
     assert "till torsdag 19/11 08:00" in dora.text  # the close, in Stockholm's time
-    assert "Länken är personlig" in dora.text
+    assert "Svara i formuläret via din personliga länk nedan" in dora.text
     (erik,) = bot.mails(ERIK)  # channel = "email" wins over his console account; in English
     assert parts(erik).subject == "This week's safety questionnaire, week 47 – Tryggare Trelleborg"
     assert erik.text.startswith("Hello Erik Ek,") and "until Thursday 19/11 08:00" in erik.text
