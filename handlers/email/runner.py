@@ -1,0 +1,81 @@
+"""E-mail in `est-bot run` (`EmailRunner`): nothing comes in, so the runner is only a drain loop.
+
+The scheduler queues the fan-outs (Tuesday's questionnaire, Wednesday's reminders, Friday's report) in the
+outbox; a sender thread of an `Intake` (bot/intake.py) with no events drains the "email" rows every second,
+so they go out within a couple of seconds, paced by the sender. Stopping finishes the e-mail being sent, and
+closing ends the SMTP connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import smtplib
+
+from bot.config import EmailConfig
+from bot.conversation.mail import EMAIL
+from bot.engine import Engine
+from bot.intake import Intake
+from bot.outbox import Dispatcher, Sender
+from bot.ratelimit import RateLimiter
+from handlers.email.render import MailLinks
+from handlers.email.sender import EmailSender
+from handlers.email.transport import SmtpTransport, Transport
+
+#: Rows one drain call sends at most: between two calls the runner checks whether it is stopping.
+DRAIN_LIMIT = 10
+
+
+def credentials_refused(exc: BaseException) -> bool:
+    return isinstance(exc, smtplib.SMTPAuthenticationError)
+
+
+class EmailRunner:
+    name = "e-mail"
+    platform = EMAIL
+    secret = "EST_SMTP_PASSWORD"
+
+    def __init__(
+        self,
+        cfg: EmailConfig,
+        password: str | None,
+        links: MailLinks,
+        transport: Transport | None = None,
+        limiter: RateLimiter | None = None,
+        every: float = 1.0,
+    ) -> None:
+        self.cfg = cfg
+        self.transport: Transport = transport if transport is not None else SmtpTransport(cfg, password)
+        self._sender = EmailSender(cfg, links, self.transport, limiter)
+        self.every = every
+        self.intake: Intake | None = None
+        self._stopping = False
+
+    @property
+    def sender(self) -> Sender:
+        return self._sender
+
+    def refused(self, exc: BaseException) -> bool:
+        return credentials_refused(exc)
+
+    async def start(self, engine: Engine, dispatcher: Dispatcher) -> None:
+        self._sender.lang = engine.language
+        if self.intake is None:
+
+            def drain() -> int:
+                return 0 if self._stopping else dispatcher.drain(EMAIL, DRAIN_LIMIT)
+
+            self.intake = Intake(engine.handle, drain, "email", every=self.every, lanes=1)
+
+    async def lead(self) -> None:
+        return None  # every process sends; nothing is polled
+
+    async def step_down(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        self._stopping = True  # the drain in progress finishes its e-mail; no new one starts
+        if self.intake is not None:
+            await asyncio.to_thread(self.intake.close)
+
+    async def close(self) -> None:
+        await asyncio.to_thread(self.transport.close)

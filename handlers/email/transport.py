@@ -1,0 +1,199 @@
+"""Handing a rendered e-mail to a mail server: `SmtpTransport` (smtplib, one connection kept open between sends)
+and `FileTransport` (writes .eml files: the demo, and a look at what would be sent).
+
+`deliver` returns the server's final answer ("250 2.0.0 Ok: queued as …") and raises smtplib's exceptions (or
+OSError for the network) for everything else; handlers/email/sender.py decides what each means for the outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+import threading
+import time
+from collections.abc import Callable
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from pathlib import Path
+from typing import Protocol
+
+from bot.config import EmailConfig
+
+log = logging.getLogger(__name__)
+
+#: A connection idle longer than this is asked NOOP before it is used (servers close idle ones after a while).
+IDLE_CHECK_SECONDS = 30.0
+
+#: What a transport tells about each step of a conversation with the server: (step, the server's answer).
+Steps = Callable[[str, str], None]
+
+
+class Transport(Protocol):
+    def deliver(self, msg: EmailMessage, sender: str, to: str) -> str:
+        """Hand one message over for `to`; the server's final answer."""
+        ...
+
+    def close(self) -> None:
+        """Close the connection, if one is open."""
+        ...
+
+
+def answer(code: int, text: bytes | str) -> str:
+    """A server's reply as one line: "250 2.0.0 Ok"."""
+    words = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    return f"{code} {' '.join(words.split())}".strip()
+
+
+class SmtpTransport:
+    """One SMTP connection, opened when the first message goes and kept open: connect, EHLO, STARTTLS (or TLS
+    from the first byte, per `[email]`), AUTH when `[email] username` is set. A dropped connection is opened
+    again for the next message; one idle for more than 30 s is checked with NOOP first. Thread-safe (one
+    message at a time)."""
+
+    def __init__(
+        self,
+        cfg: EmailConfig,
+        password: str | None,
+        ssl_context: ssl.SSLContext | None = None,
+        steps: Steps | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.cfg = cfg
+        self._password = password
+        self.ssl_context = ssl_context
+        self.steps = steps
+        self.clock = clock
+        self._smtp: smtplib.SMTP | None = None
+        self._used = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def where(self) -> str:
+        return f"{self.cfg.host}:{self.cfg.port}"
+
+    def _step(self, step: str, code: int, text: bytes | str) -> None:
+        if self.steps is not None:
+            self.steps(step, answer(code, text))
+
+    def _context(self) -> ssl.SSLContext:
+        return self.ssl_context or ssl.create_default_context()
+
+    def _connect(self) -> smtplib.SMTP:
+        cfg = self.cfg
+        smtp: smtplib.SMTP = (
+            smtplib.SMTP_SSL(timeout=cfg.timeout_seconds, context=self._context())
+            if cfg.tls
+            else smtplib.SMTP(timeout=cfg.timeout_seconds)
+        )
+        try:
+            code, text = smtp.connect(cfg.host, cfg.port)
+            self._step("connect", code, text)
+            if code != 220:
+                raise smtplib.SMTPConnectError(code, text)
+            code, text = smtp.ehlo()
+            self._step("EHLO", code, text)
+            if code != 250:
+                raise smtplib.SMTPHeloError(code, text)
+            if cfg.starttls:
+                code, text = smtp.starttls(context=self._context())
+                self._step("STARTTLS", code, text)
+                code, text = smtp.ehlo()
+                self._step("EHLO", code, text)
+                if code != 250:
+                    raise smtplib.SMTPHeloError(code, text)
+            if cfg.username:
+                code, text = smtp.login(cfg.username, self._password or "")
+                self._step("AUTH", code, text)
+        except BaseException:
+            _quietly_close(smtp)
+            raise
+        return smtp
+
+    def _connection(self) -> smtplib.SMTP:
+        if self._smtp is not None and self.clock() - self._used > IDLE_CHECK_SECONDS:
+            try:
+                code, _ = self._smtp.noop()
+            except (smtplib.SMTPException, OSError):
+                code = 0
+            if code != 250:
+                self._drop()
+        if self._smtp is None:
+            self._smtp = self._connect()
+        return self._smtp
+
+    def _drop(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            _quietly_close(smtp)
+
+    def deliver(self, msg: EmailMessage, sender: str, to: str) -> str:
+        with self._lock:
+            smtp = self._connection()
+            try:
+                return self._send(smtp, msg, sender, to)
+            except (smtplib.SMTPServerDisconnected, OSError):
+                self._drop()  # the next message connects again
+                raise
+            except smtplib.SMTPResponseException as exc:
+                if exc.smtp_code == 421:  # the server closes the connection
+                    self._drop()
+                raise
+            finally:
+                self._used = self.clock()
+
+    def _send(self, smtp: smtplib.SMTP, msg: EmailMessage, sender: str, to: str) -> str:
+        code, text = smtp.mail(sender)
+        self._step("MAIL FROM", code, text)
+        if code != 250:
+            smtp.rset()
+            raise smtplib.SMTPSenderRefused(code, text, sender)
+        code, text = smtp.rcpt(to)
+        self._step("RCPT TO", code, text)
+        if code not in (250, 251):
+            smtp.rset()
+            raise smtplib.SMTPRecipientsRefused({to: (code, text)})
+        code, text = smtp.data(msg.as_bytes(policy=SMTP_POLICY))  # raises SMTPDataError when DATA is refused
+        self._step("DATA", code, text)
+        if code != 250:
+            smtp.rset()
+            raise smtplib.SMTPDataError(code, text)
+        return answer(code, text)
+
+    def close(self) -> None:
+        with self._lock:
+            smtp, self._smtp = self._smtp, None
+            if smtp is not None:
+                try:
+                    smtp.quit()
+                except (smtplib.SMTPException, OSError):
+                    _quietly_close(smtp)
+
+
+def _quietly_close(smtp: smtplib.SMTP) -> None:
+    try:
+        smtp.close()
+    except OSError:  # the socket is gone already: nothing left to release
+        log.debug("closing an SMTP connection that was already gone")
+
+
+class FileTransport:
+    """Writes each message to `<folder>/<n>-<Message-ID's local part>.eml` (n counts from 1) instead of sending
+    it: for the demo, and to look at what would go out."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._n = 0
+        self._lock = threading.Lock()
+
+    def deliver(self, msg: EmailMessage, sender: str, to: str) -> str:
+        local = str(msg["Message-ID"] or "").strip("<>").partition("@")[0] or "message"
+        with self._lock:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._n += 1
+            path = self.folder / f"{self._n}-{local}.eml"
+            path.write_bytes(msg.as_bytes())
+        return "saved"
+
+    def close(self) -> None:
+        return None
