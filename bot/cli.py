@@ -16,6 +16,7 @@ import typer
 
 from bot import cli_reports
 from bot.cli_common import DEFAULT_CONFIG, ConfigOpt, build_app, fail, load
+from bot.cli_email import email_app
 from bot.clock import Clock
 from bot.config import Config, Secrets
 from bot.engine import Runner
@@ -495,6 +496,7 @@ def audit(
 
 
 cli_reports.register(app)  # report, export, followup
+app.add_typer(email_app, name="email")  # email test
 
 
 def main() -> None:

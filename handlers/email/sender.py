@@ -155,7 +155,7 @@ class EmailSender:
                     )
                 else:
                     log.warning(
-                        "SMTP server %s cannot be used (%s); e-mails wait and go when it answers again",
+                        "SMTP server %s cannot be used (%s); e-mails wait and go when it is back",
                         self.where,
                         why,
                     )
@@ -169,7 +169,7 @@ class EmailSender:
             outage, self._outage = self._outage, None
         if outage is not None:
             log.info(
-                "SMTP server %s answers again after %s (%d tries waited); the e-mails that waited go now",
+                "SMTP server %s answers again after %s and %d tries; the e-mails that waited go now",
                 self.where,
                 _took((self.now() - outage.since).total_seconds()),
                 outage.tries,

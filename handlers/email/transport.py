@@ -7,6 +7,7 @@ OSError for the network) for everything else; handlers/email/sender.py decides w
 
 from __future__ import annotations
 
+import base64
 import logging
 import smtplib
 import ssl
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.config import EmailConfig
 
@@ -27,6 +28,24 @@ IDLE_CHECK_SECONDS = 30.0
 
 #: What a transport tells about each step of a conversation with the server: (step, the server's answer).
 Steps = Callable[[str, str], None]
+
+
+class _Greeted(smtplib.SMTP):
+    """smtplib's client, keeping the server's greeting (the constructor connects and drops it)."""
+
+    greeting: tuple[int, bytes] = (0, b"")
+
+    def connect(self, host: str = "localhost", port: int = 0, source_address: Any = None) -> tuple[int, bytes]:
+        self.greeting = super().connect(host, port, source_address)
+        return self.greeting
+
+
+class _SMTP(_Greeted):
+    pass
+
+
+class _SMTPS(_Greeted, smtplib.SMTP_SSL):
+    pass
 
 
 class Transport(Protocol):
@@ -81,16 +100,14 @@ class SmtpTransport:
 
     def _connect(self) -> smtplib.SMTP:
         cfg = self.cfg
-        smtp: smtplib.SMTP = (
-            smtplib.SMTP_SSL(timeout=cfg.timeout_seconds, context=self._context())
+        # Host and port in the constructor: smtplib keeps the host for TLS's certificate check only from there.
+        smtp: _Greeted = (
+            _SMTPS(cfg.host, cfg.port, timeout=cfg.timeout_seconds, context=self._context())
             if cfg.tls
-            else smtplib.SMTP(timeout=cfg.timeout_seconds)
+            else _SMTP(cfg.host, cfg.port, timeout=cfg.timeout_seconds)
         )
         try:
-            code, text = smtp.connect(cfg.host, cfg.port)
-            self._step("connect", code, text)
-            if code != 220:
-                raise smtplib.SMTPConnectError(code, text)
+            self._step("connect", *smtp.greeting)
             code, text = smtp.ehlo()
             self._step("EHLO", code, text)
             if code != 250:
@@ -103,12 +120,25 @@ class SmtpTransport:
                 if code != 250:
                     raise smtplib.SMTPHeloError(code, text)
             if cfg.username:
-                code, text = smtp.login(cfg.username, self._password or "")
+                code, text = self._login(smtp, cfg.username, self._password or "")
                 self._step("AUTH", code, text)
         except BaseException:
             _quietly_close(smtp)
             raise
         return smtp
+
+    @staticmethod
+    def _login(smtp: smtplib.SMTP, user: str, password: str) -> tuple[int, bytes]:
+        if (user + password).isascii():
+            return smtp.login(user, password)
+        # smtplib encodes AUTH's answer as ASCII and fails on "lösenord"; RFC 4616's PLAIN is UTF-8.
+        if not smtp.has_extn("auth"):
+            raise smtplib.SMTPNotSupportedError("SMTP AUTH extension not supported by server.")
+        token = base64.b64encode(f"\0{user}\0{password}".encode()).decode("ascii")
+        code, text = smtp.docmd("AUTH", f"PLAIN {token}")
+        if code not in (235, 503):  # 503: already authenticated
+            raise smtplib.SMTPAuthenticationError(code, text)
+        return code, text
 
     def _connection(self) -> smtplib.SMTP:
         if self._smtp is not None and self.clock() - self._used > IDLE_CHECK_SECONDS:
@@ -146,17 +176,17 @@ class SmtpTransport:
         code, text = smtp.mail(sender)
         self._step("MAIL FROM", code, text)
         if code != 250:
-            smtp.rset()
+            _reset(smtp)
             raise smtplib.SMTPSenderRefused(code, text, sender)
         code, text = smtp.rcpt(to)
         self._step("RCPT TO", code, text)
         if code not in (250, 251):
-            smtp.rset()
+            _reset(smtp)
             raise smtplib.SMTPRecipientsRefused({to: (code, text)})
         code, text = smtp.data(msg.as_bytes(policy=SMTP_POLICY))  # raises SMTPDataError when DATA is refused
         self._step("DATA", code, text)
         if code != 250:
-            smtp.rset()
+            _reset(smtp)
             raise smtplib.SMTPDataError(code, text)
         return answer(code, text)
 
@@ -168,6 +198,15 @@ class SmtpTransport:
                     smtp.quit()
                 except (smtplib.SMTPException, OSError):
                     _quietly_close(smtp)
+
+
+def _reset(smtp: smtplib.SMTP) -> None:
+    """RSET after a refusal, so the kept connection can take the next message; a connection that is gone already
+    is connected again by the next message."""
+    try:
+        smtp.rset()
+    except smtplib.SMTPServerDisconnected:
+        log.debug("RSET on an SMTP connection that was already gone")
 
 
 def _quietly_close(smtp: smtplib.SMTP) -> None:
