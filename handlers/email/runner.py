@@ -45,20 +45,20 @@ class EmailRunner:
     ) -> None:
         self.cfg = cfg
         self.transport: Transport = transport if transport is not None else SmtpTransport(cfg, password)
-        self._sender = EmailSender(cfg, links, self.transport, limiter)
+        self.email_sender = EmailSender(cfg, links, self.transport, limiter)
         self.every = every
         self.intake: Intake | None = None
         self._stopping = False
 
     @property
     def sender(self) -> Sender:
-        return self._sender
+        return self.email_sender
 
     def refused(self, exc: BaseException) -> bool:
         return credentials_refused(exc)
 
     async def start(self, engine: Engine, dispatcher: Dispatcher) -> None:
-        self._sender.lang = engine.language
+        self.email_sender.lang = engine.language
         if self.intake is None:
 
             def drain() -> int:

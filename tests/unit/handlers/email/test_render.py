@@ -158,3 +158,18 @@ def test_the_message_id_depends_on_the_outbox_key_only() -> None:
     )
     other = render(item("k2"), invitation(), CFG, LINKS, NOW)
     assert first["Message-ID"] == again["Message-ID"] != other["Message-ID"]
+
+
+def test_file_transport_writes_each_message_as_an_eml_file(tmp_path: Path) -> None:
+    from handlers.email.transport import FileTransport
+
+    files = FileTransport(tmp_path / "demo-output")
+    first = render(item("round:7:invite:3"), invitation(), CFG, LINKS, NOW)
+    second = render(item("report:10:12"), Outbound("Veckorapport"), CFG, LINKS, NOW)
+    assert files.deliver(first, "est@trelleborg.example.se", "kalle@example.se") == "saved"
+    assert files.deliver(second, "est@trelleborg.example.se", "kalle@example.se") == "saved"
+    local = str(first["Message-ID"]).strip("<>").split("@")[0]
+    names = sorted(p.name for p in (tmp_path / "demo-output").iterdir())
+    assert names == [f"1-{local}.eml", f"2-{str(second['Message-ID']).strip('<>').split('@')[0]}.eml"]
+    again = message_from_bytes((tmp_path / "demo-output" / names[0]).read_bytes(), policy=policy.default)
+    assert str(again["Subject"]) == "EST vecka 10: hur är läget?"
