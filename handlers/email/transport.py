@@ -66,9 +66,9 @@ def answer(code: int, text: bytes | str) -> str:
 
 class SmtpTransport:
     """One SMTP connection, opened when the first message goes and kept open: connect, EHLO, STARTTLS (or TLS
-    from the first byte, per `[email]`), AUTH when `[email] username` is set. A dropped connection is opened
-    again for the next message; one idle for more than 30 s is checked with NOOP first. Thread-safe (one
-    message at a time)."""
+    from the first byte, per `[email]`), AUTH when `[email] username` is set. One idle for more than 30 s is
+    checked with NOOP first; one found gone at MAIL FROM (the server closed or restarted) is replaced once at
+    once; after any other drop the next message connects again. Thread-safe (one message at a time)."""
 
     def __init__(
         self,
@@ -143,9 +143,10 @@ class SmtpTransport:
     def _connection(self) -> smtplib.SMTP:
         if self._smtp is not None and self.clock() - self._used > IDLE_CHECK_SECONDS:
             try:
-                code, _ = self._smtp.noop()
+                code, text = self._smtp.noop()
             except (smtplib.SMTPException, OSError):
-                code = 0
+                code, text = 0, b"the connection is gone"
+            self._step("NOOP", code, text)
             if code != 250:
                 self._drop()
         if self._smtp is None:
@@ -159,9 +160,8 @@ class SmtpTransport:
 
     def deliver(self, msg: EmailMessage, sender: str, to: str) -> str:
         with self._lock:
-            smtp = self._connection()
             try:
-                return self._send(smtp, msg, sender, to)
+                return self._send(self._mail_from(sender), msg, sender, to)
             except (smtplib.SMTPServerDisconnected, OSError):
                 self._drop()  # the next message connects again
                 raise
@@ -172,12 +172,26 @@ class SmtpTransport:
             finally:
                 self._used = self.clock()
 
-    def _send(self, smtp: smtplib.SMTP, msg: EmailMessage, sender: str, to: str) -> str:
-        code, text = smtp.mail(sender)
+    def _mail_from(self, sender: str) -> smtplib.SMTP:
+        """MAIL FROM on the kept connection; one that turns out to be gone (the server closed it, or restarted,
+        since the last message) is replaced once by a new one: nothing of this message was sent yet."""
+        reused = self._smtp is not None
+        smtp = self._connection()
+        try:
+            code, text = smtp.mail(sender)
+        except (smtplib.SMTPServerDisconnected, ConnectionError):
+            if not reused:
+                raise
+            self._drop()
+            smtp = self._connection()
+            code, text = smtp.mail(sender)
         self._step("MAIL FROM", code, text)
         if code != 250:
             _reset(smtp)
             raise smtplib.SMTPSenderRefused(code, text, sender)
+        return smtp
+
+    def _send(self, smtp: smtplib.SMTP, msg: EmailMessage, sender: str, to: str) -> str:
         code, text = smtp.rcpt(to)
         self._step("RCPT TO", code, text)
         if code not in (250, 251):

@@ -200,3 +200,44 @@ def test_sending_is_paced_to_the_configured_rate(bot: Bot, smtp: FakeSMTP, rate:
     # The pacing's own clock (moved by its sleeps, never waited for): 10 e-mails at `rate` a second.
     assert mail.time.t - start == pytest.approx(seconds)
     assert len(smtp.messages) == 10
+
+
+def test_a_connection_the_server_dropped_between_two_emails_is_replaced_without_a_wait(
+    mail: Mail, caplog: pytest.LogCaptureFixture
+) -> None:
+    steps: list[str] = []
+    mail.transport.steps = lambda step, said: steps.append(step)
+    mail.enqueue(1, prefix="a")
+    assert mail.drain() == 1
+    mail.smtp.down()  # a restart of the mail server: the kept connection is gone, the server is back
+    mail.smtp.up()
+    mail.enqueue(1, prefix="b")
+    assert mail.drain() == 1  # at once: no pause of the platform, no attempt counted
+    assert steps.count("connect") == 2
+    assert not mail.sender.down
+    assert not log_lines(caplog, logging.WARNING)
+
+
+class Ticking:
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def test_an_idle_connection_is_checked_with_noop_and_kept(mail: Mail) -> None:
+    clock = Ticking()
+    steps: list[tuple[str, str]] = []
+    mail.transport.clock = clock
+    mail.transport.steps = lambda step, said: steps.append((step, said))
+    mail.enqueue(3)
+    assert mail.bot.app.dispatcher.drain(EMAIL, 1) == 1
+    clock.t += 10  # a moment: used as it is
+    assert mail.bot.app.dispatcher.drain(EMAIL, 1) == 1
+    clock.t += 31  # idle longer than 30 s: NOOP first
+    assert mail.bot.app.dispatcher.drain(EMAIL, 1) == 1
+    names = [s for s, _ in steps]
+    assert names.count("connect") == 1 and names.count("NOOP") == 1
+    assert names.index("NOOP") > names.index("MAIL FROM")
+    assert dict(steps)["NOOP"].startswith("250")
