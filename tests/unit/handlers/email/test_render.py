@@ -75,6 +75,8 @@ def test_invitation_headers_and_both_links_in_both_parts() -> None:
     assert read_form_token(SECRET, nothing.split("/")[-2]) == FormRef(3, 7, 0)
     assert f'href="{form}"' in html and f'href="{nothing}"' in html
     assert "<" not in plain  # no HTML in the plain part
+    layout = " ".join(w for w in plain.split() if not w.startswith("https://"))
+    assert not any(mark in layout for mark in ("*", "_", "#", "[", "`"))  # no Markdown marks around the text
 
 
 def test_english_and_no_reply_to() -> None:
