@@ -2,8 +2,10 @@
 
 The scheduler queues the fan-outs (Tuesday's questionnaire, Wednesday's reminders, Friday's report) in the
 outbox; a sender thread of an `Intake` (bot/intake.py) with no events drains the "email" rows every second,
-so they go out within a couple of seconds, paced by the sender. Stopping finishes the e-mail being sent, and
-closing ends the SMTP connection.
+so they go out within a couple of seconds, paced by the sender. Only the leader sends e-mail (as only it runs
+the schedule): with several `est-bot run` processes on one database, `[email] rate_per_second` is still the
+whole bot's rate, over one SMTP connection. Stopping finishes the e-mail being sent (each drain call takes about
+a second's worth), and closing ends the SMTP connection.
 """
 
 from __future__ import annotations
@@ -20,9 +22,6 @@ from bot.ratelimit import RateLimiter
 from handlers.email.render import MailLinks
 from handlers.email.sender import EmailSender
 from handlers.email.transport import SmtpTransport, Transport
-
-#: Rows one drain call sends at most: between two calls the runner checks whether it is stopping.
-DRAIN_LIMIT = 10
 
 
 def credentials_refused(exc: BaseException) -> bool:
@@ -48,6 +47,10 @@ class EmailRunner:
         self.email_sender = EmailSender(cfg, links, self.transport, limiter)
         self.every = every
         self.intake: Intake | None = None
+        # Rows one drain call sends at most (about a second's worth): between two calls the runner checks whether
+        # it still leads and is not stopping.
+        self.per_drain = max(1, round(cfg.rate_per_second))
+        self._leading = False
         self._stopping = False
 
     @property
@@ -62,15 +65,17 @@ class EmailRunner:
         if self.intake is None:
 
             def drain() -> int:
-                return 0 if self._stopping else dispatcher.drain(EMAIL, DRAIN_LIMIT)
+                if self._stopping or not self._leading:
+                    return 0
+                return dispatcher.drain(EMAIL, self.per_drain)
 
             self.intake = Intake(engine.handle, drain, "email", every=self.every, lanes=1)
 
     async def lead(self) -> None:
-        return None  # every process sends; nothing is polled
+        self._leading = True
 
     async def step_down(self) -> None:
-        return None
+        self._leading = False
 
     async def stop(self) -> None:
         self._stopping = True  # the drain in progress finishes its e-mail; no new one starts

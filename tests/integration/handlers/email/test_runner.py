@@ -44,12 +44,14 @@ def test_the_runner_sends_what_is_queued_and_closes_the_connection(bot: Bot, smt
     async def week() -> None:
         await runner.start(bot.app.core, bot.app.dispatcher)
         mail.enqueue(3)  # as the scheduler does: rows in the outbox, no event to any edge
+        await asyncio.sleep(0.3)  # six rounds of the drain loop
+        assert smtp.messages == []  # only the leader sends e-mail: the whole bot keeps to one rate
+        await runner.lead()
         await asyncio.to_thread(smtp.wait_for, 3)
         with bot.app.services.unit() as uow:  # a notice without MailParts: a plain e-mail in the group's language
             uow.outbox.enqueue("n1", EMAIL, "r0@example.se", None, Outbound("Påminnelse").to_json(), bot.clock.now())
             uow.commit()
         await asyncio.to_thread(smtp.wait_for, 4)
-        await runner.lead()
         await runner.step_down()
         await runner.stop()
         await runner.close()
