@@ -26,6 +26,7 @@ from bot.config import EmailConfig, SlackConfig
 from bot.conversation.choices import Greeting, QuestionnaireAction, QuestionnaireChoice, Send, decode
 from bot.conversation.mail import EMAIL
 from bot.conversation.messages import Inbound, Outbound
+from bot.outbox import Sender
 from bot.ratelimit import RateLimiter
 from handlers.email.render import MailLinks
 from handlers.email.sender import EmailSender
@@ -139,8 +140,8 @@ def run_week(tmp_path: Path, body: Callable[[Week], Any]) -> None:
                 SmtpTransport(mail_cfg, None),
                 now=lambda: clock.now().astimezone(UTC),
             )
-            senders = {"telegram": tg_sender, "slack": slack_sender, EMAIL: mail_sender}
-            app = build(cfg, clock=clock, senders=senders)  # type: ignore[arg-type]
+            senders: dict[str, Sender] = {"telegram": tg_sender, "slack": slack_sender, EMAIL: mail_sender}
+            app = build(cfg, clock=clock, senders=senders)
             try:
                 await body(Week(app, tg_fake, slack_fake, smtp))
             finally:
@@ -202,7 +203,7 @@ def test_one_week_on_telegram_slack_and_email(tmp_path: Path) -> None:
             assert len(reports) == 1, (address, subjects(w.mail_to(address)))
             (report,) = reports
             assert report["List-Unsubscribe"] and report["Auto-Submitted"] == "auto-generated"
-            assert any(p.get_filename() and p.get_filename().endswith(".pdf") for p in report.iter_attachments())
+            assert any((p.get_filename() or "").endswith(".pdf") for p in report.iter_attachments())
         assert len(w.slack.messages(ERIK_SLACK)) == chats[2]  # Erik's report went by e-mail, not Slack
         ids = [str(m.message["Message-ID"]) for m in w.smtp.messages]
         assert len(ids) == len(set(ids)) == 3 + 2 + 4  # invitations, reminders, reports: nothing twice
