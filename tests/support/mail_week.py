@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.conversation.mail import EMAIL
 from bot.conversation.messages import Outbound
+from bot.domain.masking import mask_personal_data
 from bot.domain.model import OutboxItem
 from bot.outbox import PermanentFailure
 from standins.config import RecordingSender, group_dict
@@ -31,7 +32,8 @@ def mail_people() -> list[dict[str, Any]]:
 
 class MailSender(RecordingSender):
     """Records e-mail; an address in `refused` gets the server's 550 (parked at once), one in `busy` a 451
-    (tried again later)."""
+    (tried again later). The server's answer is masked as the e-mail edge masks it (handlers/email/sender.py),
+    unless `masked` is off (to see that `status` masks it anyway)."""
 
     platform = EMAIL
 
@@ -39,10 +41,12 @@ class MailSender(RecordingSender):
         super().__init__()
         self.refused: set[str] = set()
         self.busy: set[str] = set()
+        self.masked = True
 
     def send(self, item: OutboxItem, out: Outbound, message_id: str | None) -> str | None:
         if item.address in self.refused:
-            raise PermanentFailure(f"550 5.1.1 <{item.address}>: Recipient address rejected: User unknown")
+            answer = f"550 5.1.1 <{item.address}>: Recipient address rejected: User unknown"
+            raise PermanentFailure(mask_personal_data(answer) if self.masked else answer)
         if item.address in self.busy:
             raise OSError("451 4.7.1 Try again later")
         return super().send(item, out, message_id)
