@@ -220,6 +220,7 @@ def _link_address(env: Env, ctx: Ctx, person: Person, address: str) -> None:
     """The address as the person's e-mail account (the questionnaire goes there if they have no chat account,
     the Friday report if they receive it), and the coordinator told how they are reached, the address partly."""
     ctx.uow.people.link_account(EMAIL, address, person.id)
+    setup.replace_addresses(ctx.uow, person.id, address)  # re-added with a new address: the old one goes
     shown = mailing.shown_address(address)
     if mailing.email_address(env, ctx.uow, person) is not None:
         say(env, ctx, "email.people.reached", name=person.name, address=shown)

@@ -37,8 +37,17 @@ def sync_config(env: Env) -> None:
                 for platform, ext in accounts:
                     if ext is not None:
                         uow.people.link_account(platform, str(ext), person.id)
+                if r.email is not None:  # an address changed in the file replaces the old one
+                    replace_addresses(uow, person.id, str(r.email))
                 uow.people.set_channel(person.id, r.channel)
         uow.commit()
+
+
+def replace_addresses(uow: UnitOfWork, person_id: int, address: str) -> None:
+    """`address` is the person's one e-mail address: any other they had is theirs no more."""
+    for platform, other in uow.people.accounts_of(person_id):
+        if platform == EMAIL and other != address:
+            uow.people.unlink_account(EMAIL, other)
 
 
 def create_invite(env: Env, uow: UnitOfWork, person: Person, days: int = 14) -> tuple[str, str, datetime]:

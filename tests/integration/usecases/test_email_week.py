@@ -111,3 +111,22 @@ def test_reporter_add_by_email_then_status_with_the_queue_and_a_refused_address(
     assert "   • till Fia Fors: 550 5.1.1 <[e-post]>: Recipient address rejected: User unknown" in said
     assert "fia.fors" not in said and DORA not in said
     assert [o.kind for o in bot.mail.to(ERIK)] == ["form_invite"]  # the others still go
+
+
+def test_an_address_changed_in_the_settings_replaces_the_old_one(bot: MailBot) -> None:
+    people = mail_people()
+    for r in people:
+        if r["name"] == "Dora Dahl":
+            r["email"] = "dora@ny.kommun.se"
+    sender = MailSender()
+    again = build(make_config(bot.url, reporters=people), clock=bot.clock, senders={EMAIL: sender})
+    try:  # the next start, with the settings file changed
+        with again.services.env.unit() as uow:
+            dora = owner(bot, "dora@ny.kommun.se")
+            assert [a for p, a in uow.people.accounts_of(dora) if p == EMAIL] == ["dora@ny.kommun.se"]
+            assert uow.people.account_owner(EMAIL, DORA) is None
+        again.services.tick()
+        again.dispatcher.drain(EMAIL, 100)
+        assert [o.kind for o in sender.to("dora@ny.kommun.se")] == ["form_invite"] and sender.to(DORA) == []
+    finally:
+        again.close()

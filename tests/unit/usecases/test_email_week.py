@@ -205,6 +205,16 @@ def test_reporter_add_with_an_address_reaches_them_by_email_and_keeps_it_out_of_
     assert "fia.fors@buss.se" not in "".join(o.text for o in bot.sender.to("sara"))
 
 
+def test_a_reporter_added_again_with_a_new_address_is_reached_there_only(bot: MailBot) -> None:
+    bot.cmd("sara", "reporter add Fia Fors | Bussbolaget | centrum | fia@buss.se")
+    bot.cmd("sara", "reporter remove Fia Fors")
+    said = texts(bot.cmd("sara", "reporter add Fia Fors | Bussbolaget | centrum | fia.fors@nya-bussen.se"))
+    assert said.endswith("Fia Fors får enkäten med e-post (f…@nya-bussen.se).")
+    bot.tick()
+    assert [o.kind for o in bot.mails("fia.fors@nya-bussen.se")] == ["form_invite"]
+    assert bot.mails("fia@buss.se") == []
+
+
 def test_reporter_add_refuses_a_bad_a_taken_or_a_second_address_and_adds_nobody(bot: MailBot) -> None:
     said = texts(bot.cmd("sara", "reporter add Hugo Holm | X | norr | hugo@"))
     assert said == "Fältet med @ är ingen e-postadress jag kan använda. Skriv den som namn@domän."
