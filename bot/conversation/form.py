@@ -281,7 +281,4 @@ def _quick_answers(q: Questionnaire, quick: Quick) -> FormAnswers:
 
 
 def _done(play: _Play, wanted: list[ItemAnswer | None]) -> Filled:
-    return Filled(
-        play.state, play.changed, play.submitted, _missing(play.q, play.state, wanted), tuple(play.notices)
-    )
-
+    return Filled(play.state, play.changed, play.submitted, _missing(play.q, play.state, wanted), tuple(play.notices))

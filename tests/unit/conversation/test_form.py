@@ -54,7 +54,12 @@ def test_a_new_form_sent_at_once_is_the_chat_s_whole_dialogue() -> None:
     by_chat = chat(ConversationState(), "g:start", "l:0:0", "l:1:3", "p:1:0", "t:Krossade rutor", "l:2:1", "l:3:0")
     by_chat = chat(by_chat, "m:skip", "s:send")
     assert done.state == by_chat
-    assert done.state.answers == {V: Answer(0), D: Answer(3, "Stortorget", "Krossade rutor"), G: Answer(1), N: Answer(0)}
+    assert done.state.answers == {
+        V: Answer(0),
+        D: Answer(3, "Stortorget", "Krossade rutor"),
+        G: Answer(1),
+        N: Answer(0),
+    }
     assert done.state.step is Step.SENT and done.state.origin is Origin.MANUAL
 
 
