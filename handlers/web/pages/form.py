@@ -16,9 +16,8 @@ report off at once.
 from __future__ import annotations
 
 import hmac
-import time
 
-from itsdangerous import BadData, URLSafeTimedSerializer
+from itsdangerous import BadData, URLSafeSerializer
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -41,13 +40,15 @@ SAMPLE_TOKEN = {"token": "x" * 40}
 class FormSession:
     """The form session's cookie: the FormRef and its start, signed; and its CSRF token."""
 
-    def __init__(self, keys: Keys) -> None:
+    def __init__(self, keys: Keys, env: Env) -> None:
         self.keys = keys
-        self.signer = URLSafeTimedSerializer(keys.link_secret, salt="est-form-session")
+        self.env = env
+        self.signer = URLSafeSerializer(keys.link_secret, salt="est-form-session")
         self.cookie = "__Host-est-form" if keys.secure else "est-form"
 
     def start(self, response: Response, ref: FormRef) -> None:
-        value = self.signer.dumps([ref.person_id, ref.round_id, ref.generation, int(time.time())])
+        started = int(self.env.clock.now().timestamp())
+        value = self.signer.dumps([ref.person_id, ref.round_id, ref.generation, started])
         response.set_cookie(
             self.cookie,
             str(value),
@@ -66,10 +67,13 @@ class FormSession:
         if not raw:
             return None
         try:
-            value = self.signer.loads(raw[:400], max_age=FORM_HOURS * 3600)
+            value = self.signer.loads(raw[:400])
         except BadData:
             return None
         if not (isinstance(value, list) and len(value) == 4 and all(type(v) is int for v in value)):
+            return None
+        age = self.env.clock.now().timestamp() - value[3]
+        if not 0 <= age < FORM_HOURS * 3600:
             return None
         return FormRef(value[0], value[1], value[2])
 
@@ -172,7 +176,7 @@ def _items(view: uc.FormView) -> int:
 
 async def open_form(request: Request, keys: Keys) -> Response:
     """GET /form/<token>: check the link, start the form session, and on to /form."""
-    session = FormSession(keys)
+    session = FormSession(keys, _env(request))
     opened = await run_in_threadpool(uc.open_link, _env(request), keys.link_secret, str(request.path_params["token"]))
     if isinstance(opened, uc.Refused):
         return _refused(request, opened)
@@ -182,7 +186,7 @@ async def open_form(request: Request, keys: Keys) -> Response:
 
 
 async def _session_view(request: Request, keys: Keys) -> tuple[FormSession, FormRef, uc.FormView] | Response:
-    session = FormSession(keys)
+    session = FormSession(keys, _env(request))
     ref = session.ref(request)
     if ref is None:
         return _no_session(request)
@@ -205,7 +209,7 @@ async def show_form(request: Request, keys: Keys) -> Response:
 
 async def post_form(request: Request, keys: Keys) -> Response:
     """POST /form: the answers (or a quick path) into the questionnaire, then the summary (PRG)."""
-    session = FormSession(keys)
+    session = FormSession(keys, _env(request))
     ref = session.ref(request)
     if ref is None:
         return _no_session(request)
@@ -255,7 +259,7 @@ async def summary(request: Request, keys: Keys) -> Response:
 
 async def send(request: Request, keys: Keys) -> Response:
     """POST /form/summary: "Skicka"."""
-    session = FormSession(keys)
+    session = FormSession(keys, _env(request))
     ref = session.ref(request)
     if ref is None:
         return _no_session(request)
@@ -326,7 +330,7 @@ async def nothing_send(request: Request, keys: Keys) -> Response:
     opened = await run_in_threadpool(uc.open_link, env, keys.link_secret, token)
     if isinstance(opened, uc.Refused):
         return _refused(request, opened)
-    session = FormSession(keys)
+    session = FormSession(keys, _env(request))
     done = await run_in_threadpool(uc.submit, env, opened.ref, _version(fields), FormAnswers(quick="nothing"), True)
     response = _after(request, session, done)
     if isinstance(done, uc.Submitted) and done.outcome in ("sent", "summary"):
