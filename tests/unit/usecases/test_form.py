@@ -145,7 +145,7 @@ def test_late_answers_are_marked_late_and_sent_ones_locked_after_the_close(bot: 
         submitted(uc.submit(env, anna, view(bot, anna).version, FormAnswers(quick="nothing"), True)).outcome == "sent"
     )
     set_phase(bot, anna, Phase.OPEN, Phase.CLOSED)
-    locked = submitted(uc.submit(env, anna, view(bot, anna).version, FormAnswers(GREEN[:1] + (ItemAnswer(3),))))
+    locked = submitted(uc.submit(env, anna, view(bot, anna).version, FormAnswers((*GREEN[:1], ItemAnswer(3)))))
     assert locked.outcome == "closed" and locked.view.locked
     late = submitted(uc.submit(env, bo, view(bot, bo).version, FormAnswers(quick="nothing"), True))
     assert late.outcome == "sent" and late.view.late and response(bot, bo).late
