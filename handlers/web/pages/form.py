@@ -32,7 +32,7 @@ from handlers.web.security import Keys
 
 #: How long an opened form lasts: then the e-mail's link again.
 FORM_HOURS = 2
-_MAX_FIELDS = 200
+_MAX_FIELDS = 400  # four fields a question: 24 questions a person with two areas
 _STATUS = {"forged": 404, "revoked": 410, "closed": 410, "gone": 410}
 SAMPLE_TOKEN = {"token": "x" * 40}
 
@@ -332,9 +332,12 @@ async def nothing_send(request: Request, keys: Keys) -> Response:
         return _refused(request, opened)
     session = FormSession(keys, _env(request))
     done = await run_in_threadpool(uc.submit, env, opened.ref, _version(fields), FormAnswers(quick="nothing"), True)
-    response = _after(request, session, done)
-    if isinstance(done, uc.Submitted) and done.outcome in ("sent", "summary"):
-        session.start(response, opened.ref)
+    if isinstance(done, uc.Refused):
+        return _refused(request, done)
+    # sent (or pressed twice): the thanks; changed elsewhere meanwhile, or closed: the form says what stands
+    target = "form_sent" if done.outcome == "sent" else "form"
+    response = RedirectResponse(path_for(request, target), status_code=303)
+    session.start(response, opened.ref)
     return response
 
 

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.domain.cycle import Phase
+from bot.usecases import form as form_usecases
 from bot.usecases.formlinks import report_off_token
 from tests.integration.web.form_site import SECRET, FormSite, field, site
 
@@ -132,3 +135,17 @@ def test_a_form_session_lasts_two_hours(site: FormSite) -> None:
     ended = client.get("/form")
     assert ended.status_code == 403 and "Öppna formuläret från e-posten" in ended.text
     assert client.post("/form", data={"csrf": "x"}).status_code == 403
+
+
+def test_a_failure_on_a_link_logs_no_token(
+    site: FormSite, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("the database is gone")
+
+    link = site.form_link("Anna Andersson")
+    monkeypatch.setattr(form_usecases, "open_link", broken)
+    answer = site.client().get(link + "/nothing")
+    assert answer.status_code == 500
+    token = link.removeprefix("/form/")
+    assert "RuntimeError on GET /form/…/nothing" in caplog.text and token not in caplog.text
