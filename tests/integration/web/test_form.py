@@ -164,3 +164,12 @@ def test_change_until_close_then_refused_and_late_answers_marked_late(site: Form
     assert "mottagen och markerad som sen" in bo.get("/form/sent").text
     resp = site.response("Bo Berg")
     assert resp is not None and resp.late and resp.status == "submitted"
+
+
+def test_an_english_speaker_s_form_is_in_english(site: FormSite) -> None:
+    client = site.opened("Cecilia Ek")
+    page = client.get("/form")
+    assert '<html lang="en">' in page.text and "Form for Cecilia Ek, Skolan" in page.text
+    assert "Not me?" in page.text and "To the summary" in page.text and "3 Serious / escalating" in page.text
+    assert client.post("/form", data=fill_page(page.text, {i: 0 for i in range(12)})).status_code == 303
+    assert "Your answers for 2026-W47. Is this right?" in client.get("/form/summary").text
