@@ -125,7 +125,7 @@ def fill(q: Questionnaire, state: ConversationState, form: FormAnswers, send: bo
     """Step the engine from `state` to the form's answers; at the summary, send if `send` and nothing is
     missing. Stops at the summary (or SENT), or at the first question the form leaves without a level."""
     if form.quick is not None and state.step != Step.GREETING:
-        form = _quick_answers(q, form.quick)  # begun already: the quick path's answers, changed one by one
+        form = _quick_answers(q, form.quick, form.more)  # begun already: the quick path's answers, changed one by one
     wanted = _wanted(q, state, form)
     play = _Play(q, state)
     if play.state.step == Step.GREETING:
@@ -268,16 +268,16 @@ def _missing(q: Questionnaire, state: ConversationState, wanted: list[ItemAnswer
     )
 
 
-def _quick_answers(q: Questionnaire, quick: Quick) -> FormAnswers:
+def _quick_answers(q: Questionnaire, quick: Quick, more: str) -> FormAnswers:
     """A quick path as answers, for a questionnaire already begun: all green, or last week's levels and places."""
     if quick == "nothing":
-        return FormAnswers(tuple(ItemAnswer(0) for _ in q.spec.items))
+        return FormAnswers(tuple(ItemAnswer(0) for _ in q.spec.items), more)
     last: Mapping[str, Mapping[str, object]] = q.spec.last_week or {}
     out: list[ItemAnswer] = []
     for item in q.spec.items:
         a = copied_answer(last.get(item.key))
         out.append(ItemAnswer(a.level, NewPlace(a.place) if a.place else None))
-    return FormAnswers(tuple(out))
+    return FormAnswers(tuple(out), more)
 
 
 def _done(play: _Play, wanted: list[ItemAnswer | None]) -> Filled:

@@ -66,6 +66,10 @@ TEXT: dict[str, dict[str, str]] = {
         "sv": "Dina svar för {week}. Stämmer det?",
         "en": "Your answers for {week}. Is this right?",
     },
+    "web.form.summary.unsent": {
+        "sv": "Dina ändringar är inte skickade än: tryck på Skicka. Till dess gäller svaren du skickade förut.",
+        "en": "Your changes are not sent yet: press Send. Until then the answers you sent before stand.",
+    },
     "web.form.send": {"sv": "Skicka", "en": "Send"},
     "web.form.change": {"sv": "Ändra", "en": "Change"},
     "web.form.sent.title": {"sv": "Tack!", "en": "Thank you!"},

@@ -278,8 +278,9 @@ async def sent(request: Request, keys: Keys) -> Response:
     if isinstance(found, Response):
         return found
     session, _, view = found
-    if view.status != "submitted":
-        return RedirectResponse(path_for(request, "form"), status_code=303)
+    if view.status != "submitted" or view.step != "sent":  # changed after sending, not sent again: its summary
+        target = "form_summary" if view.step == "summary" else "form"
+        return RedirectResponse(path_for(request, target), status_code=303)
     return _page(request, session, "form_sent.html.j2", view)
 
 

@@ -147,7 +147,11 @@ def test_change_until_close_then_refused_and_late_answers_marked_late(site: Form
     anna.post("/form/summary", data=fill_page(anna.get("/form/summary").text, {}))
     changed = anna.post("/form", data=fill_page(anna.get("/form").text, {7: 1}))  # a change before the close
     assert changed.headers["location"] == "/form/summary"
-    anna.post("/form/summary", data=fill_page(anna.get("/form/summary").text, {}))
+    assert anna.get("/form/sent").headers["location"] == "/form/summary"  # changed, not sent again yet
+    unsent = anna.get("/form/summary").text
+    assert "Dina ändringar är inte skickade än" in unsent
+    assert [a[:2] for a in site.sent_answers("Anna Andersson")] == []  # what was sent before stands
+    anna.post("/form/summary", data=fill_page(unsent, {}))
     assert [a[:2] for a in site.sent_answers("Anna Andersson")] == [(FACTOR_7, 1)]
     before_close = anna.get("/form").text
     site.bot.cmd("sara", "stäng")  # the coordinator closes the week
