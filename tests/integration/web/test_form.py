@@ -4,8 +4,11 @@ link, the form, the summary, send, change until close, late answers, and the for
 
 from __future__ import annotations
 
-from bot.domain.cycle import Phase
+from datetime import timedelta
+
+from bot.domain.cycle import Phase, RoundKey
 from bot.domain.factors import DEFAULT_FACTORS
+from bot.domain.model import AnswerIn
 from tests.integration.web.form_site import FormSite, fill_page, site
 
 __all__ = ["site"]
@@ -177,3 +180,36 @@ def test_an_english_speaker_s_form_is_in_english(site: FormSite) -> None:
     assert "Not me?" in page.text and "To the summary" in page.text and "3 Serious / escalating" in page.text
     assert client.post("/form", data=fill_page(page.text, {i: 0 for i in range(12)})).status_code == 303
     assert "Your answers for 2026-W47. Is this right?" in client.get("/form/summary").text
+
+
+def test_same_as_last_week_copies_levels_and_places_not_notes(site: FormSite) -> None:
+    anna = site.person("Anna Andersson")
+    with site.bot.services.unit() as uow:  # week 46, sent: narkotika 2 at Stortorget with a note
+        w46 = uow.rounds.create_round("tbg", RoundKey(2026, 46), site.clock.now() - timedelta(weeks=1))
+        resp = uow.rounds.get_or_create_response(w46.id, anna.id, anna.organisation, site.clock.now())
+        area = uow.people.person_areas(anna.id)[0]
+        place = uow.groups.get_or_create_place(area.id, "Stortorget", site.clock.now())
+        answers = [
+            AnswerIn(
+                area.id,
+                f.code,
+                2 if f.code == "narkotika" else 0,
+                place.id if f.code == "narkotika" else None,
+                "Kl 22" if f.code == "narkotika" else None,
+            )
+            for f in DEFAULT_FACTORS
+        ]
+        uow.rounds.replace_answers(resp.id, answers, None)
+        uow.rounds.save_response(
+            resp.id, resp.version, resp.state, "submitted", None, False, site.clock.now(), site.clock.now()
+        )
+        uow.commit()
+    client = site.opened("Anna Andersson")
+    page = client.get("/form").text
+    assert "Samma som förra veckan" in page
+    assert client.post("/form", data=fill_page(page, {}, quick="same")).headers["location"] == "/form/summary"
+    summary = client.get("/form/summary").text
+    assert "Dina svar från förra veckan är ifyllda" in summary
+    assert "Narkotika, öppen droghantering: Återkommande – Stortorget" in summary and "Kl 22" not in summary
+    client.post("/form/summary", data=fill_page(summary, {}))
+    assert site.sent_answers("Anna Andersson") == [("narkotika", 2, "Stortorget", None)]
