@@ -26,9 +26,11 @@ def main() -> int:
         fanout,
         web,
     )
+    from bench import email as bench_email  # the e-mail fan-out to the SMTP stand-in
 
     quick = "--quick" in sys.argv
     sections = [fanout.markdown(fanout.run((1_000,) if quick else (1_000, 10_000)))]
+    sections += [bench_email.markdown(bench_email.run((100.0,) if quick else bench_email.RATES))]
     sections += [answers_report.markdown(answers.run((1, 50) if quick else answers.CONCURRENCY))]
     print("situation picture build (52 weeks of history; excludes the database read)")
     print(bench_picture.HEADER)

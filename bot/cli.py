@@ -16,6 +16,7 @@ import typer
 
 from bot import cli_reports
 from bot.cli_common import DEFAULT_CONFIG, ConfigOpt, build_app, fail, load
+from bot.cli_email import email_app
 from bot.clock import Clock
 from bot.config import Config, Secrets
 from bot.engine import Runner
@@ -216,6 +217,11 @@ def run(
         )
     if cfg.web.enabled:
         _web_secret(secrets)
+    if cfg.email.enabled and cfg.email.username and not secrets.smtp_password:
+        raise fail(
+            "[email] username is set but EST_SMTP_PASSWORD (that account's password on the SMTP server) is not set "
+            "in the environment"
+        )
     clock = _clock(at, cfg)
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it
         asyncio.run(_run(cfg, secrets, clock))
@@ -322,6 +328,12 @@ def _runners(cfg: Config, secrets: Secrets) -> list[Runner]:
                 lang=cfg.groups[0].language,
             )
         )
+    if cfg.email.enabled:  # the links in the e-mails point to the web view (config: [email] needs [web])
+        from handlers.email.render import MailLinks
+        from handlers.email.runner import EmailRunner
+
+        links = MailLinks(cfg.web.base_url, _web_secret(secrets))
+        runners.append(EmailRunner(cfg.email, secrets.smtp_password, links))
     return runners
 
 
@@ -484,6 +496,7 @@ def audit(
 
 
 cli_reports.register(app)  # report, export, followup
+app.add_typer(email_app, name="email")  # email test
 
 
 def main() -> None:

@@ -48,9 +48,13 @@ log = logging.getLogger(__name__)
 
 
 class RetryAfter(Exception):
-    def __init__(self, seconds: float, message: str = "") -> None:
+    """The platform asks for a pause: all its sending waits `seconds`, and no attempt is counted. `quiet`: the
+    sender has said why in the log itself (once, not once per message), so the Dispatcher logs it at DEBUG."""
+
+    def __init__(self, seconds: float, message: str = "", quiet: bool = False) -> None:
         super().__init__(message or f"retry after {seconds}s")
         self.seconds = seconds
+        self.quiet = quiet
 
 
 class PermanentFailure(Exception):
@@ -178,7 +182,8 @@ class Dispatcher:
         except RetryAfter as exc:
             # The platform asks everyone to wait: hold the whole platform, and do not count it as a failure.
             self.paused_until[item.platform] = self.clock.now() + timedelta(seconds=max(1.0, exc.seconds))
-            log.warning("outbox %s: %s; %s paused", item.key, exc, item.platform)
+            level = logging.DEBUG if exc.quiet else logging.WARNING
+            log.log(level, "outbox %s: %s; %s paused", item.key, exc, item.platform)
             return _Outcome("retry_after", seconds=max(1.0, exc.seconds), error=str(exc))
         except PermanentFailure as exc:
             log.error("outbox %s parked: %s", item.key, exc)

@@ -1,0 +1,84 @@
+"""`est-bot email test ADDRESS`: one test e-mail over the configured SMTP server, each step's answer printed
+(registered on the app by bot/cli.py)."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+
+from bot.cli_common import DEFAULT_CONFIG, ConfigOpt, fail, load
+from bot.config import Secrets
+
+email_app = typer.Typer(no_args_is_help=True, help="E-mail over SMTP ([email] in the settings).")
+
+
+@email_app.command("test")
+def test(
+    address: Annotated[str, typer.Argument(help="Where the test e-mail goes.")],
+    config: ConfigOpt = DEFAULT_CONFIG,
+    lang: Annotated[str | None, typer.Option("--lang", help="sv or en (default: the first group's).")] = None,
+) -> None:
+    """Send one test e-mail through [email]'s server and show what the server answered at each step (also
+    while [email] enabled is still false, to try the settings first)."""
+    from email_validator import EmailNotValidError, validate_email
+
+    from bot.conversation.mail import EMAIL, MailParts
+    from bot.conversation.messages import Outbound
+    from bot.domain.model import OutboxItem
+    from bot.text import norm_lang, t
+    from handlers.email.render import MailLinks, render
+    from handlers.email.transport import SmtpTransport, answer
+
+    cfg = load(config)
+    mail = cfg.email
+    try:
+        to = validate_email(address, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise fail(f"{address!r} is not an e-mail address ({exc})") from None
+    secrets = Secrets()
+    if mail.username and not secrets.smtp_password:
+        raise fail("[email] username is set but EST_SMTP_PASSWORD is not set in the environment")
+    language = norm_lang(lang or (cfg.groups[0].language if cfg.groups else None))
+    now = datetime.now(UTC)
+    item = OutboxItem(0, f"email-test:{now.isoformat()}", EMAIL, to, None, {}, 0, "pending")
+    parts = MailParts(t(language, "mail.test.subject"), language)
+    out = Outbound(t(language, "mail.test.text"), kind="notice", data={"mail": parts.to_data()})
+    msg = render(item, out, mail, MailLinks(cfg.web.base_url, secrets.web_secret or ""), now)
+    where = f"{mail.host}:{mail.port}"
+    security = "TLS" if mail.tls else "STARTTLS" if mail.starttls else "no TLS"
+    typer.echo(f"SMTP server {where} ({security}), from {mail.from_}, Message-ID {msg['Message-ID']}")
+    transport = SmtpTransport(mail, secrets.smtp_password, steps=lambda step, said: typer.echo(f"  {step}: {said}"))
+    try:
+        final = transport.deliver(msg, str(mail.from_), to)
+    except smtplib.SMTPAuthenticationError as exc:
+        said = answer(exc.smtp_code, exc.smtp_error)
+        raise fail(f"the server refuses the login ({said}): check [email] username and EST_SMTP_PASSWORD", 1) from None
+    except smtplib.SMTPRecipientsRefused as exc:
+        code, text = next(iter(exc.recipients.values()), (0, b""))
+        raise fail(f"the server refuses the address ({answer(code, text)})", 1) from None
+    except smtplib.SMTPSenderRefused as exc:
+        said = answer(exc.smtp_code, exc.smtp_error)
+        raise fail(f"the server refuses the sender [email] from ({said})", 1) from None
+    except smtplib.SMTPNotSupportedError as exc:
+        raise fail(
+            f"the server does not offer what the settings ask ({exc}): STARTTLS or AUTH; check [email] starttls, tls "
+            "and port",
+            1,
+        ) from None
+    except smtplib.SMTPResponseException as exc:
+        raise fail(f"the server answered {answer(exc.smtp_code, exc.smtp_error)}", 1) from None
+    except ssl.SSLError as exc:
+        raise fail(f"TLS with {where} failed ({exc.reason or exc}): check [email] tls, starttls and port", 1) from None
+    except (smtplib.SMTPException, OSError) as exc:
+        raise fail(
+            f"cannot reach the SMTP server {where} ({type(exc).__name__}: {exc}): check [email] host and port, and "
+            "that the server runs",
+            1,
+        ) from None
+    finally:
+        transport.close()
+    typer.echo(f"accepted: {final}")

@@ -1,0 +1,176 @@
+"""`EmailSender`: the outbox's sender for the "email" platform (bot/outbox.py's `Sender`).
+
+Each row is rendered (handlers/email/render.py), paced to `[email] rate_per_second` for the whole process
+(bot/ratelimit.py), and handed to the transport. What the server answers decides what the outbox does:
+
+- **the server cannot be used at all** (connection refused, timeout, a dropped connection, TLS failing, a 4xx
+  or 5xx at connect or EHLO, a 4xx at MAIL FROM or DATA): every e-mail waits. `RetryAfter` holds the whole
+  platform, 5 s at first and twice as long each time up to 5 min, and counts no attempt; the log says so once
+  when the server goes away and once when it answers again, never once per message;
+- **the login is refused** (535): the same wait, logged once with what to fix (EST_SMTP_PASSWORD, `[email]
+  username`), never the password;
+- **a 4xx for one recipient**: an ordinary error, retried with the outbox's backoff;
+- **a 5xx for one recipient, at MAIL FROM or for DATA**: retried twice; from the 3rd attempt the row is parked
+  with the server's answer ("550 5.1.1 …"), for the coordinator to see in `status`. The others still go.
+
+Log lines name the outbox key, never the address (and the server's answers, which often repeat the address,
+are masked before they go to the log or the outbox).
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.config import EmailConfig
+from bot.conversation.mail import EMAIL
+from bot.conversation.messages import Outbound
+from bot.domain.masking import mask_personal_data
+from bot.domain.model import OutboxItem
+from bot.outbox import PermanentFailure, RetryAfter
+from bot.ratelimit import RateLimiter, Window
+from bot.retry import describe
+from bot.text import DEFAULT_LANGUAGE
+from handlers.email.render import MailLinks, render
+from handlers.email.transport import Transport, answer
+
+log = logging.getLogger(__name__)
+
+#: A row refused with a 5xx is parked on this attempt (the first two may meet a server's passing mistake).
+PARK_ON_ATTEMPT = 3
+FIRST_WAIT = 5.0
+LONGEST_WAIT = 300.0
+
+
+class RecipientNotTaken(Exception):
+    """The server did not take this one e-mail (the others may go): retried with the outbox's backoff."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def pacing(rate_per_second: float) -> dict[str, Window]:
+    """`rate_per_second` as a sliding window: r e-mails a second as max(1, round(r)) per max(1, round(r)) / r s."""
+    calls = max(1, round(rate_per_second))
+    return {"email": Window(calls, calls / rate_per_second)}
+
+
+@dataclass
+class _Outage:
+    kind: str  # down | login
+    since: datetime
+    delay: float
+    tries: int = 0
+
+
+def _took(seconds: float) -> str:
+    s = round(seconds)
+    return f"{s // 60} min {s % 60} s" if s >= 60 else f"{s} s"
+
+
+class EmailSender:
+    platform = EMAIL
+
+    def __init__(
+        self,
+        cfg: EmailConfig,
+        links: MailLinks,
+        transport: Transport,
+        limiter: RateLimiter | None = None,
+        now: Callable[[], datetime] = utc_now,
+        lang: str = DEFAULT_LANGUAGE,
+        first_wait: float = FIRST_WAIT,
+        longest_wait: float = LONGEST_WAIT,
+    ) -> None:
+        self.cfg = cfg
+        self.links = links
+        self.transport = transport
+        self.limiter = limiter or RateLimiter()
+        self.limits = pacing(cfg.rate_per_second)
+        self.now = now
+        self.lang = lang  # of a message queued without MailParts: the group's (set by the runner)
+        self.first_wait = first_wait
+        self.longest_wait = longest_wait
+        self._outage: _Outage | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def where(self) -> str:
+        return f"{self.cfg.host}:{self.cfg.port}"
+
+    @property
+    def down(self) -> bool:
+        """Whether the server could not be used at the last try."""
+        return self._outage is not None
+
+    def send(self, item: OutboxItem, out: Outbound, message_id: str | None) -> str | None:
+        msg = render(item, out, self.cfg, self.links, self.now(), self.lang)
+        self.limiter.acquire(self.limits)
+        try:
+            self.transport.deliver(msg, str(self.cfg.from_), item.address)
+        except smtplib.SMTPAuthenticationError as exc:
+            raise self._wait("login", answer(exc.smtp_code, exc.smtp_error)) from None
+        except smtplib.SMTPRecipientsRefused as exc:
+            self._back()  # the server answers: only this address is refused
+            code, text = next(iter(exc.recipients.values()), (0, b""))
+            raise self._refused(item, "RCPT TO", code, text) from None
+        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+            if exc.smtp_code < 500:
+                raise self._wait("down", answer(exc.smtp_code, exc.smtp_error)) from None
+            self._back()
+            step = "MAIL FROM" if isinstance(exc, smtplib.SMTPSenderRefused) else "DATA"
+            raise self._refused(item, step, exc.smtp_code, exc.smtp_error) from None
+        except smtplib.SMTPResponseException as exc:  # connect, EHLO, STARTTLS: the server, not this e-mail
+            raise self._wait("down", answer(exc.smtp_code, exc.smtp_error)) from None
+        except (smtplib.SMTPException, OSError) as exc:  # refused, timeout, dropped, TLS, STARTTLS not offered
+            raise self._wait("down", describe(exc)) from None
+        self._back()
+        return str(msg["Message-ID"])
+
+    def _refused(self, item: OutboxItem, step: str, code: int, text: bytes | str) -> Exception:
+        reply = mask_personal_data(answer(code, text))
+        if code >= 500 and item.attempts + 1 >= PARK_ON_ATTEMPT:
+            return PermanentFailure(f"{step}: {reply}")
+        return RecipientNotTaken(f"{step}: {reply}")
+
+    def _wait(self, kind: str, why: str) -> RetryAfter:
+        """Hold every e-mail: log it once when the state begins, and wait longer each time."""
+        why = mask_personal_data(why)
+        with self._lock:
+            outage = self._outage
+            if outage is None or outage.kind != kind:
+                since = outage.since if outage is not None else self.now()
+                outage = self._outage = _Outage(kind, since, self.first_wait)
+                if kind == "login":
+                    log.error(
+                        "SMTP server %s refuses the login (%s): check EST_SMTP_PASSWORD and [email] username; "
+                        "e-mails wait and go once the login is accepted",
+                        self.where,
+                        why,
+                    )
+                else:
+                    log.warning(
+                        "SMTP server %s cannot be used (%s); e-mails wait and go when it is back",
+                        self.where,
+                        why,
+                    )
+            else:
+                outage.delay = min(self.longest_wait, outage.delay * 2)
+            outage.tries += 1
+            return RetryAfter(outage.delay, f"SMTP {kind}: {why}", quiet=True)
+
+    def _back(self) -> None:
+        with self._lock:
+            outage, self._outage = self._outage, None
+        if outage is not None:
+            log.info(
+                "SMTP server %s answers again after %s and %d tries; the e-mails that waited go now",
+                self.where,
+                _took((self.now() - outage.since).total_seconds()),
+                outage.tries,
+            )

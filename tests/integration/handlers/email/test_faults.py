@@ -1,0 +1,243 @@
+"""The SMTP server's faults as the outbox meets them: down during a fan-out, a refused login, a 550 for one
+address, a 451, STARTTLS, and the pacing. Each through the real Dispatcher and a real SQLite outbox."""
+
+from __future__ import annotations
+
+import logging
+import ssl
+import subprocess
+from datetime import timedelta
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from bot.conversation.mail import EMAIL
+from handlers.email.sender import PARK_ON_ATTEMPT
+from handlers.email.transport import SmtpTransport
+from standins.smtp import FakeSMTP
+from tests.conftest import Bot
+from tests.integration.handlers.email.conftest import Mail, make_mail
+from tests.support.tools import need
+
+
+def log_lines(caplog: pytest.LogCaptureFixture, level: int = logging.INFO) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= level]
+
+
+def message_ids(smtp: FakeSMTP) -> list[str]:
+    return [str(m.message["Message-ID"]) for m in smtp.messages]
+
+
+def test_server_down_during_a_fan_out_then_back_nothing_lost_nothing_twice_said_once(
+    mail: Mail, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    addresses = mail.enqueue(20)
+    assert mail.bot.app.dispatcher.drain(EMAIL, 6) == 6  # Tuesday's fan-out has begun
+    mail.smtp.down()
+    for _ in range(8):  # down for a while: each drain tries once and the whole platform waits again
+        assert mail.drain() == 0
+        mail.bot.clock.advance(timedelta(seconds=60))
+    assert mail.counts() == {"sent": 6, "pending": 14}  # waiting, none parked, no attempt counted
+    mail.smtp.up()
+    mail.drain_until(20)
+    assert len(mail.smtp.messages) == 20
+    assert sorted(r for m in mail.smtp.messages for r in m.rcpt_tos) == sorted(addresses)
+    assert len(set(message_ids(mail.smtp))) == 20
+    assert mail.counts() == {"sent": 20}
+    warned = log_lines(caplog, logging.WARNING)
+    down = [line for line in warned if "cannot be used" in line]
+    assert len(down) == 1 and "Connection" in down[0]
+    assert not [line for line in warned if "paused" in line or "failed" in line]  # not once per message
+    back = [line for line in log_lines(caplog) if "answers again" in line]
+    assert len(back) == 1 and back[0].startswith(f"SMTP server 127.0.0.1:{mail.smtp.port} answers again after ")
+    assert not [r for r in caplog.records if "@example.se" in r.getMessage()]  # the key is logged, not the address
+
+
+def test_a_refused_login_holds_everything_until_the_right_password(bot: Bot, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    with FakeSMTP(login=("est", "rätt-lösen-42")) as smtp:
+        wrong = make_mail(bot, smtp, password="fel-lösen-17", username="est")
+        wrong.enqueue(4)
+        for _ in range(5):
+            assert wrong.drain() == 0
+            bot.clock.advance(timedelta(minutes=5))
+        wrong.transport.close()
+        assert wrong.counts() == {"pending": 4}
+        assert smtp.messages == []
+        errors = [line for line in log_lines(caplog, logging.ERROR) if "refuses the login" in line]
+        assert len(errors) == 1
+        assert "535" in errors[0] and "EST_SMTP_PASSWORD" in errors[0] and "[email] username" in errors[0]
+        assert "lösen" not in caplog.text  # neither password, anywhere in the log
+        # EST_SMTP_PASSWORD is corrected and the bot restarted: they go.
+        right = make_mail(bot, smtp, password="rätt-lösen-42", username="est")
+        right.drain_until(4)
+        right.transport.close()
+        assert right.counts() == {"sent": 4}
+        assert len({str(m.message["Message-ID"]) for m in smtp.messages}) == 4
+
+
+def test_a_550_parks_that_one_after_repeated_attempts_and_the_others_go(
+    mail: Mail, caplog: pytest.LogCaptureFixture
+) -> None:
+    addresses = mail.enqueue(5)
+    mail.smtp.refuse.add(addresses[2])
+    assert mail.drain() == 4
+    assert len(mail.smtp.wait_for(4)) == 4
+    attempts = 1
+    while mail.counts().get("parked", 0) == 0:
+        mail.bot.clock.advance(timedelta(minutes=15))  # past the outbox's backoff
+        mail.drain()
+        attempts += 1
+        assert attempts <= PARK_ON_ATTEMPT
+    assert attempts == PARK_ON_ATTEMPT
+    assert mail.counts() == {"sent": 4, "parked": 1}
+    assert mail.smtp.to(addresses[2]) == []
+    parked = [line for line in log_lines(caplog, logging.ERROR) if "parked" in line]
+    assert len(parked) == 1 and "k2" in parked[0] and "550 5.1.1" in parked[0]
+    assert addresses[2] not in caplog.text
+    with mail.bot.app.services.unit() as uow:
+        problems = uow.outbox.counts()
+    assert problems["parked"] == 1
+    status = "\n".join(o.text for o in mail.bot.cmd("sara", "status"))
+    assert "1 meddelande kunde inte levereras" in status
+
+
+class Recording:
+    """A transport that notes every message it is asked to deliver (the attempts, not only the accepted)."""
+
+    def __init__(self, inner: SmtpTransport) -> None:
+        self.inner = inner
+        self.tried: list[str] = []
+
+    def deliver(self, msg: EmailMessage, sender: str, to: str) -> str:
+        self.tried.append(str(msg["Message-ID"]))
+        return self.inner.deliver(msg, sender, to)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_a_retried_email_keeps_its_message_id(mail: Mail) -> None:
+    recording = Recording(mail.transport)
+    mail.sender.transport = recording
+    mail.enqueue(1)
+    mail.smtp.busy = True  # 451 for every recipient: retried with backoff
+    assert mail.drain() == 0
+    mail.bot.clock.advance(timedelta(minutes=1))
+    assert mail.drain() == 0
+    mail.smtp.busy = False
+    mail.bot.clock.advance(timedelta(minutes=5))
+    assert mail.drain() == 1
+    (got,) = mail.smtp.wait_for(1)
+    assert len(recording.tried) == 3
+    assert set(recording.tried) == {str(got.message["Message-ID"])}
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (openssl)."""
+    openssl = need("openssl")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            *(openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"),
+            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1"),
+            *("-addext", "subjectAltName=IP:127.0.0.1"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def test_starttls_then_login_against_a_server_that_offers_it(bot: Bot, certificate: tuple[Path, Path]) -> None:
+    cert, key = certificate
+    server_side = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_side.load_cert_chain(cert, key)
+    with FakeSMTP(login=("est", "hemligt-42")) as smtp:
+        smtp.tls_context = server_side
+        mail = make_mail(bot, smtp, password="hemligt-42", username="est", starttls=True)
+        steps: list[tuple[str, str]] = []
+        mail.transport.steps = lambda step, said: steps.append((step, said))
+        mail.transport.ssl_context = ssl.create_default_context(cafile=str(cert))
+        mail.enqueue(2)
+        assert mail.drain() == 2
+        mail.transport.close()
+        assert len(smtp.wait_for(2)) == 2
+        names = [s for s, _ in steps]
+        assert names[:4] == ["connect", "EHLO", "STARTTLS", "EHLO"]
+        assert names.count("STARTTLS") == 1  # one connection for both
+        assert dict(steps)["STARTTLS"].startswith("220") and dict(steps)["AUTH"].startswith("235")
+
+
+def test_a_certificate_the_bot_does_not_trust_sends_nothing(
+    bot: Bot, certificate: tuple[Path, Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    cert, key = certificate
+    server_side = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_side.load_cert_chain(cert, key)
+    with FakeSMTP() as smtp:
+        smtp.tls_context = server_side
+        mail = make_mail(bot, smtp, starttls=True)  # the system's trust store, which does not know this one
+        mail.enqueue(1)
+        assert mail.drain() == 0
+        mail.transport.close()
+    assert smtp.messages == []
+    assert mail.counts() == {"pending": 1}
+    assert any("CERTIFICATE_VERIFY_FAILED" in line for line in log_lines(caplog, logging.WARNING))
+
+
+@pytest.mark.parametrize(("rate", "seconds"), [(2.0, 4.0), (0.5, 18.0), (1.0, 9.0)])
+def test_sending_is_paced_to_the_configured_rate(bot: Bot, smtp: FakeSMTP, rate: float, seconds: float) -> None:
+    mail = make_mail(bot, smtp, rate_per_second=rate)
+    mail.enqueue(10)
+    start = mail.time.t
+    assert mail.drain() == 10
+    mail.transport.close()
+    # The pacing's own clock (moved by its sleeps, never waited for): 10 e-mails at `rate` a second.
+    assert mail.time.t - start == pytest.approx(seconds)
+    assert len(smtp.messages) == 10
+
+
+def test_a_connection_the_server_dropped_between_two_emails_is_replaced_without_a_wait(
+    mail: Mail, caplog: pytest.LogCaptureFixture
+) -> None:
+    steps: list[str] = []
+    mail.transport.steps = lambda step, said: steps.append(step)
+    mail.enqueue(1, prefix="a")
+    assert mail.drain() == 1
+    mail.smtp.down()  # a restart of the mail server: the kept connection is gone, the server is back
+    mail.smtp.up()
+    mail.enqueue(1, prefix="b")
+    assert mail.drain() == 1  # at once: no pause of the platform, no attempt counted
+    assert steps.count("connect") == 2
+    assert not mail.sender.down
+    assert not log_lines(caplog, logging.WARNING)
+
+
+class Ticking:
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def test_an_idle_connection_is_checked_with_noop_and_kept(mail: Mail) -> None:
+    clock = Ticking()
+    steps: list[tuple[str, str]] = []
+    mail.transport.clock = clock
+    mail.transport.steps = lambda step, said: steps.append((step, said))
+    mail.enqueue(3)
+    assert mail.bot.app.dispatcher.drain(EMAIL, 1) == 1
+    clock.t += 10  # a moment: used as it is
+    assert mail.bot.app.dispatcher.drain(EMAIL, 1) == 1
+    clock.t += 31  # idle longer than 30 s: NOOP first
+    assert mail.bot.app.dispatcher.drain(EMAIL, 1) == 1
+    names = [s for s, _ in steps]
+    assert names.count("connect") == 1 and names.count("NOOP") == 1
+    assert names.index("NOOP") > names.index("MAIL FROM")
+    assert dict(steps)["NOOP"].startswith("250")
