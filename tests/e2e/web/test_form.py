@@ -1,10 +1,13 @@
-"""The week's form in headless Chromium at 390 pixels wide, served by a real `est-bot web` process: open the
-personal link, answer with a high level, a new place and a note holding a personnummer, a known place for
-another, send, change until the close, be refused after it; axe-core finds nothing serious on any page, and the
-pages never scroll sideways. Screenshots go to artefacts/web/form-*.png.
+"""The week's form in headless Chromium at 390 pixels wide, served by a real `est-bot run` with the web view and
+e-mail to a recording SMTP server on loopback (standins/smtp.py): open the link from the received e-mail, answer
+with a high level, a new place and a note holding a personnummer, a known place for another, send, change until
+the close, be refused after it; axe-core finds nothing serious on any page, and the pages never scroll sideways.
+Screenshots go to artefacts/web/form-*.png.
 
-The round (week 47, open) is written into the process's database by this test, as the scheduler would, and so
-is the close and the finalising; the link is the one the e-mail carries (`form_link`, bot/usecases/formlinks.py).
+The process runs on a shifted clock (`run --at`, Tuesday of week 47 an hour after the open), so its scheduler
+opens the week. The invitation with the personal link is queued in the outbox as the core queues it (a message
+with `MailParts.form`), and the process's e-mail edge sends it; the close and the finalising are written into
+the same database by the test, as a coordinator's commands would.
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -23,10 +28,11 @@ import pytest
 from bot.bootstrap import App, build
 from bot.clock import ManualClock
 from bot.config import load_config
-from bot.conversation.mail import FormRef
+from bot.conversation.mail import EMAIL, FormRef, MailParts
+from bot.conversation.messages import Outbound
 from bot.domain.cycle import Phase, RoundKey
 from bot.text import t
-from bot.usecases.formlinks import form_url
+from standins.smtp import FakeSMTP
 from tests.e2e.web import browser as b
 from tests.e2e.web.site import free_port
 from tests.support import realproc
@@ -36,6 +42,10 @@ pytestmark = pytest.mark.slow
 SECRET = "e2e-form-secret-" + "f" * 40
 W47 = RoundKey(2026, 47)
 ANNA = "Anna Andersson"
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+START = datetime(2026, 11, 17, 9, 0, tzinfo=STOCKHOLM)  # week 47 opened at 08:00
+ANNA_MAIL = "anna@example.se"
 
 CONFIG = """
 reports_dir = "{tmp}/reports"
@@ -49,6 +59,15 @@ listen = "127.0.0.1"
 port = {port}
 base_url = "http://127.0.0.1:{port}"
 secure_cookies = false
+
+[email]
+enabled = true
+host = "127.0.0.1"
+port = {smtp}
+starttls = false
+from = "est@trelleborg.example.se"
+from_name = "EST Trelleborg"
+rate_per_second = 20
 
 [[groups]]
 id = "tbg"
@@ -64,11 +83,13 @@ places = ["Stortorget", "Resecentrum"]
 name = "Anna Andersson"
 organisation = "Trygghetsvärdar"
 areas = ["centrum"]
+email = "{anna}"
 
 [[groups.reporters]]
 name = "Sara Samordnare"
 organisation = "Säkerhetsenheten"
 role = "coordinator"
+email = "sara@example.se"
 """
 
 
@@ -76,26 +97,55 @@ role = "coordinator"
 class FormWeb:
     base_url: str
     app: App  # the same database, in this process
-    round_id: int
+    smtp: FakeSMTP
+    began: float  # time.monotonic() when the process started
+    found: int | None = None  # week 47's round, once seen open
 
     def url(self, path: str) -> str:
         return self.base_url + path
 
-    def form_link(self, name: str) -> str:
-        """The person's link to the week's form, as the e-mail edge makes it."""
+    def now(self) -> datetime:
+        """The process's clock (it started at START and runs with the real one)."""
+        return START + timedelta(seconds=time.monotonic() - self.began)
+
+    def round_id(self) -> int:
+        """Week 47's round, once the process's scheduler has opened it."""
+        if self.found is not None:
+            return self.found
+        found: list[int] = []
+
+        def opened() -> bool:
+            with self.app.services.unit() as uow:
+                rnd = uow.rounds.get_round("tbg", W47)
+                if rnd is not None and rnd.phase == Phase.OPEN:
+                    found.append(rnd.id)
+            return bool(found)
+
+        realproc.wait_until(opened, 60, "week 47 opened by the scheduler")
+        self.found = found[0]
+        return self.found
+
+    def invite(self, name: str) -> None:
+        """Queue the week's invitation to the person's e-mail, as the core does: the e-mail edge adds the link."""
+        rid = self.round_id()
         with self.app.services.unit() as uow:
             person = uow.people.person_by_name("tbg", name)
             assert person is not None
-            generation = uow.web.form_generation(person.id, self.round_id)
-        return form_url(self.base_url, SECRET, FormRef(person.id, self.round_id, generation))
+            generation = uow.web.form_generation(person.id, rid)
+            parts = MailParts("EST: veckans frågor 2026-W47", "sv", form=FormRef(person.id, rid, generation))
+            out = Outbound(
+                "Hej Anna!\n\nHur har veckan varit i Centrum?", kind="question", data={"mail": parts.to_data()}
+            )
+            uow.outbox.enqueue(f"form-e2e:{person.id}:{rid}", EMAIL, ANNA_MAIL, None, out.to_json(), self.now())
+            uow.commit()
 
     def phase(self, old: Phase, new: Phase) -> None:
         with self.app.services.unit() as uow:
-            assert uow.rounds.set_phase(self.round_id, old, new, datetime.now(UTC))
+            assert uow.rounds.set_phase(self.round_id(), old, new, self.now())
             uow.commit()
 
     def sent(self) -> list[tuple[str, int, str | None]]:
-        """(factor, level, note) of Anna's sent answers above 0, and the stored state's places."""
+        """(factor, level, note) of Anna's sent answers above 0."""
         with self.app.services.unit() as uow:
             person = uow.people.person_by_name("tbg", ANNA)
             assert person is not None
@@ -106,45 +156,69 @@ class FormWeb:
 def form_web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FormWeb]:
     tmp = tmp_path_factory.mktemp("form-web")
     port = free_port()
-    path = tmp / "est.toml"
-    path.write_text(CONFIG.format(tmp=tmp, port=port), encoding="utf-8")
-    app = build(load_config(path), clock=ManualClock(datetime.now(UTC)), platforms=())
-    try:
-        with app.services.unit() as uow:  # what Tuesday's scheduler does: week 47 opens
-            rnd = uow.rounds.create_round("tbg", W47, datetime.now(UTC))
-            assert uow.rounds.set_phase(rnd.id, Phase.PLANNED, Phase.OPEN, datetime.now(UTC))
-            uow.commit()
-        log_path = tmp / "est-bot.log"
-        env = {**os.environ, "EST_WEB_SECRET": SECRET}
-        with log_path.open("w", encoding="utf-8") as log:
-            proc = subprocess.Popen(
-                [realproc.EXE, "web", "--config", str(path)], env=env, stdout=log, stderr=subprocess.STDOUT, text=True
-            )
-            try:
-                realproc.wait_until(
-                    lambda: proc.poll() is not None or _serving(f"http://127.0.0.1:{port}/signin"), 60, "est-bot web"
+    with FakeSMTP() as smtp:
+        path = tmp / "est.toml"
+        path.write_text(CONFIG.format(tmp=tmp, port=port, smtp=smtp.port, anna=ANNA_MAIL), encoding="utf-8")
+        app = build(load_config(path), clock=ManualClock(START), platforms=())
+        try:
+            log_path = tmp / "est-bot.log"
+            env = {**os.environ, "EST_WEB_SECRET": SECRET}
+            at = START.replace(tzinfo=None).isoformat(timespec="minutes")
+            with log_path.open("w", encoding="utf-8") as log:
+                began = time.monotonic()
+                proc = subprocess.Popen(
+                    [realproc.EXE, "run", "--config", str(path), "--at", at],
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    text=True,
                 )
-                assert proc.poll() is None, log_path.read_text()
-                yield FormWeb(f"http://127.0.0.1:{port}", app, rnd.id)
-            finally:
-                proc.send_signal(signal.SIGINT)
                 try:
-                    proc.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(timeout=30)
-        out = log_path.read_text(encoding="utf-8")
-        assert "Traceback" not in out, out
-        assert "9876" not in out and "/form/" not in out, "a personnummer or a form link in the log"
-    finally:
-        app.close()
+                    realproc.wait_until(
+                        lambda: proc.poll() is not None or _serving(f"http://127.0.0.1:{port}/signin"),
+                        60,
+                        "est-bot run with the web view",
+                    )
+                    assert proc.poll() is None, log_path.read_text()
+                    yield FormWeb(f"http://127.0.0.1:{port}", app, smtp, began)
+                finally:
+                    proc.send_signal(signal.SIGINT)
+                    try:
+                        proc.wait(timeout=30)
+                    except subprocess.TimeoutExpired:
+                        proc.kill()
+                        proc.wait(timeout=30)
+            out = log_path.read_text(encoding="utf-8")
+            assert proc.returncode == 0, out
+            assert "Traceback" not in out, out
+            assert "9876" not in out and "/form/" not in out, "a personnummer or a form link in the log"
+        finally:
+            app.close()
 
 
 @pytest.fixture
 def form_link(form_web: FormWeb) -> Callable[[str], str]:
-    """The link to a person's form of the week, as the e-mail carries it. (Until the e-mail edge is in main:
-    made with formlinks.form_url, as the edge makes it when it sends.)"""
-    return form_web.form_link
+    """The link to a person's form of the week, from the e-mail the SMTP server received."""
+
+    def received(name: str) -> str:
+        assert name == ANNA
+        form_web.invite(name)
+
+        def arrived() -> bool:
+            return any("2026-W47" in str(m["Subject"]) for m in form_web.smtp.to(ANNA_MAIL))
+
+        realproc.wait_until(arrived, 60, "the invitation e-mail")
+        (msg,) = [m for m in form_web.smtp.to(ANNA_MAIL) if "2026-W47" in str(m["Subject"])]
+        plain = msg.get_body(("plain",))
+        assert plain is not None
+        links = [w for w in plain.get_content().split() if "/form/" in w]
+        assert links, plain.get_content()
+        link = next(w for w in links if not w.endswith("/nothing"))
+        html = msg.get_body(("html",))
+        assert html is not None and f'href="{link}"' in html.get_content()
+        return link
+
+    return received
 
 
 def _serving(url: str) -> bool:
