@@ -214,6 +214,7 @@ def form_link(form_web: FormWeb) -> Callable[[str], str]:
         links = [w for w in plain.get_content().split() if "/form/" in w]
         assert links, plain.get_content()
         link = next(w for w in links if not w.endswith("/nothing"))
+        assert link + "/nothing" in links  # the one-click quick path beside it
         html = msg.get_body(("html",))
         assert html is not None and f'href="{link}"' in html.get_content()
         return link
@@ -264,6 +265,10 @@ def test_open_answer_send_change_and_be_refused_after_close(
     try:
         driver.delete_all_cookies()
         link = form_link(ANNA)
+        driver.get(link + "/nothing")  # the e-mail's quick path: a page with one button, nothing done yet
+        assert b.heading(driver) == t("sv", "web.form.nothing.title")
+        assert len(driver.find_elements(By.CSS_SELECTOR, "main button")) == 1
+        looked_at(driver, "nothing")
         driver.get(link)
         assert driver.current_url == form_web.url("/form")  # the token left the address bar
         assert b.heading(driver) == "Veckans rapport 2026-W47"
