@@ -133,9 +133,9 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "web.form.nothing.title": {"sv": "Inget att rapportera", "en": "Nothing to report"},
     "web.form.nothing.body": {
-        "sv": '{name}: skicka "inget att rapportera" för {week}? Alla frågor blir gröna (0). Du kan ändra det fram '
+        "sv": "{name}: skicka ”inget att rapportera” för {week}? Alla frågor blir gröna (0). Du kan ändra det fram "
         "till {close}.",
-        "en": '{name}: send "nothing to report" for {week}? Every question becomes green (0). You can change it '
+        "en": "{name}: send “nothing to report” for {week}? Every question becomes green (0). You can change it "
         "until {close}.",
     },
     "web.form.nothing.button": {"sv": "Skicka: inget att rapportera", "en": "Send: nothing to report"},

@@ -27,7 +27,7 @@ from bot.conversation.mail import FormRef
 from bot.text import t
 from bot.usecases import form as uc
 from bot.usecases.context import Env
-from handlers.web.page import Public, csrf_refused, lang_of, message, path_for, render
+from handlers.web.page import Public, csrf_refused, lang_of, path_for, render
 from handlers.web.security import Keys
 
 #: How long an opened form lasts: then the e-mail's link again.
@@ -89,9 +89,16 @@ def _env(request: Request) -> Env:
     return env
 
 
+def _message(request: Request, lang: str, status: int, title: str, body: str) -> HTMLResponse:
+    """A page that only says something, without the web view's way home (an e-mailed person has no sign-in)."""
+    response = render(request, "form_message.html.j2", lang, status_code=status, title=title, body=body)
+    response.headers["cache-control"] = "no-store"
+    return response
+
+
 def _refused(request: Request, refused: uc.Refused, session: FormSession | None = None) -> Response:
     lang = refused.lang
-    response = message(
+    response = _message(
         request,
         lang,
         _STATUS[refused.reason],
@@ -106,7 +113,7 @@ def _refused(request: Request, refused: uc.Refused, session: FormSession | None 
 
 def _no_session(request: Request) -> Response:
     lang = lang_of(request)
-    return message(request, lang, 403, t(lang, "web.form.no_session.title"), t(lang, "web.form.no_session.body"))
+    return _message(request, lang, 403, t(lang, "web.form.no_session.title"), t(lang, "web.form.no_session.body"))
 
 
 def _page(
@@ -124,7 +131,7 @@ def _page(
 
 
 def _locked(request: Request, view: uc.FormView) -> Response:
-    response = message(
+    response = _message(
         request,
         view.lang,
         409,
@@ -298,7 +305,7 @@ async def not_me(request: Request, keys: Keys) -> Response:
     done = await run_in_threadpool(uc.not_me, _env(request), ref)
     if isinstance(done, uc.Refused):
         return _refused(request, done, session)
-    response = message(request, done, 200, t(done, "web.form.not_me.done.title"), t(done, "web.form.not_me.done.body"))
+    response = _message(request, done, 200, t(done, "web.form.not_me.done.title"), t(done, "web.form.not_me.done.body"))
     session.end(response)
     return response
 
@@ -362,7 +369,7 @@ def _report_off_page(request: Request, token: str, found: uc.ReportOff | uc.Refu
     if isinstance(found, uc.Refused):
         lang = found.lang
         status = 404 if found.reason == "forged" else 410
-        return message(request, lang, status, t(lang, "web.report_off.title"), t(lang, "web.report_off.refused"))
+        return _message(request, lang, status, t(lang, "web.report_off.title"), t(lang, "web.report_off.refused"))
     response: HTMLResponse = render(request, "report_off.html.j2", found.lang, off=found, token=token)
     response.headers["cache-control"] = "no-store"
     return response
