@@ -149,3 +149,17 @@ def test_a_failure_on_a_link_logs_no_token(
     assert answer.status_code == 500
     token = link.removeprefix("/form/")
     assert "RuntimeError on GET /form/…/nothing" in caplog.text and token not in caplog.text
+
+
+def test_the_form_s_pages_carry_the_headers_and_no_inline_script_or_style(site: FormSite) -> None:
+    client = site.opened("Anna Andersson")
+    link = site.form_link("Anna Andersson")
+    kim = site.person("Kim Polis")
+    pages = [client.get("/form"), site.client().get(link + "/nothing"), site.client().get("/form")]
+    pages.append(site.client().get(f"/report-off/{report_off_token(SECRET, kim.id)}"))
+    pages.append(client.post("/form/not-me", data={"csrf": field(pages[0].text, "csrf")}))
+    for page in pages:
+        assert "script-src 'self'" in page.headers["content-security-policy"], page.url
+        assert page.headers["x-frame-options"] == "DENY" and page.headers["referrer-policy"] == "no-referrer"
+        assert page.headers["cache-control"] == "no-store", page.url
+        assert "<script" not in page.text and "style=" not in page.text and "<style" not in page.text, page.url
