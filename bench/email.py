@@ -168,7 +168,8 @@ def markdown(results: list[MailFanOut]) -> str:
         "`core` when the core queued the e-mails itself at the tick, `bench` when the bench queued the invitations "
         "for the opened round as the core will. `ratio` = achieved / configured rate (a sliding window lets the "
         "first second's worth go at once, so it can be a little over 1). The unpaced row is the edge's ceiling on "
-        "this machine: far above what any mail provider allows (`[email] rate_per_second` is at most 100). "
+        "this machine (about 2.6 ms of rendering and 2.6 ms of SMTP per e-mail, with the stand-in server in the same "
+        "process): far above what any mail provider allows (`[email] rate_per_second` is at most 100). "
         f"Goal: ratio ≥ {GOAL}, every reporter exactly one e-mail, distinct Message-IDs.\n\n"
         + HEADER
         + "\n"

@@ -13,7 +13,7 @@ import typer
 from bot.cli_common import DEFAULT_CONFIG, ConfigOpt, fail, load
 from bot.config import Secrets
 
-email_app = typer.Typer(no_args_is_help=True, help="E-mail over SMTP ([email] in the settings).")
+email_app = typer.Typer(no_args_is_help=True, help="E-mail over SMTP (the email section of the settings).")
 
 
 @email_app.command("test")
@@ -22,8 +22,8 @@ def test(
     config: ConfigOpt = DEFAULT_CONFIG,
     lang: Annotated[str | None, typer.Option("--lang", help="sv or en (default: the first group's).")] = None,
 ) -> None:
-    """Send one test e-mail through [email]'s server and show what the server answered at each step (also
-    while [email] enabled is still false, to try the settings first)."""
+    """Send one test e-mail through the SMTP server of the settings' email section and show what the server
+    answered at each step (also while e-mail is not enabled yet, to try the settings first)."""
     from email_validator import EmailNotValidError, validate_email
 
     from bot.conversation.mail import EMAIL, MailParts

@@ -11,11 +11,13 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope
 
 from bot.conversation.mail import EMAIL
 from handlers.email.sender import PARK_ON_ATTEMPT
 from handlers.email.transport import SmtpTransport
-from standins.smtp import FakeSMTP
+from standins.smtp import FakeSMTP, free_port
 from tests.conftest import Bot
 from tests.integration.handlers.email.conftest import Mail, make_mail
 from tests.support.tools import need
@@ -241,3 +243,39 @@ def test_an_idle_connection_is_checked_with_noop_and_kept(mail: Mail) -> None:
     assert names.count("connect") == 1 and names.count("NOOP") == 1
     assert names.index("NOOP") > names.index("MAIL FROM")
     assert dict(steps)["NOOP"].startswith("250")
+
+
+class Keeping:
+    """An aiosmtpd handler that keeps what it accepts (for a server FakeSMTP does not offer: TLS from the first
+    byte, port 465)."""
+
+    def __init__(self) -> None:
+        self.data: list[bytes] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:
+        content = envelope.original_content or b""
+        self.data.append(content if isinstance(content, bytes) else content.encode())
+        return "250 2.0.0 Ok: queued"
+
+
+def test_tls_from_the_first_byte(bot: Bot, certificate: tuple[Path, Path]) -> None:
+    cert, key = certificate
+    server_side = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_side.load_cert_chain(cert, key)
+    keeping = Keeping()
+    port = free_port()
+    controller = Controller(keeping, hostname="127.0.0.1", port=port, ssl_context=server_side)
+    controller.start()
+    try:
+        with FakeSMTP() as unused:  # only for make_mail's settings; the e-mail goes to the TLS server
+            mail = make_mail(bot, unused, port=port, tls=True, starttls=False)
+        steps: list[str] = []
+        mail.transport.steps = lambda step, said: steps.append(step)
+        mail.transport.ssl_context = ssl.create_default_context(cafile=str(cert))
+        mail.enqueue(1)
+        assert mail.drain() == 1
+        mail.transport.close()
+    finally:
+        controller.stop()
+    assert steps == ["connect", "EHLO", "MAIL FROM", "RCPT TO", "DATA"]
+    assert len(keeping.data) == 1 and b"Message-ID: <" in keeping.data[0]
