@@ -24,6 +24,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.conversation.form import FormAnswers, ItemAnswer, KnownPlace, NewPlace, PlaceAnswer, Quick
 from bot.conversation.mail import FormRef
+from bot.conversation.questionnaire import MORE_MAX, NOTE_MAX, PLACE_MAX
 from bot.text import t
 from bot.usecases import form as uc
 from bot.usecases.context import Env
@@ -35,6 +36,8 @@ FORM_HOURS = 2
 _MAX_FIELDS = 400  # four fields a question: 24 questions a person with two areas
 _STATUS = {"forged": 404, "revoked": 410, "closed": 410, "gone": 410}
 SAMPLE_TOKEN = {"token": "x" * 40}
+#: What the engine keeps of a place, a note and what more (it cuts longer text and says so): the fields' maxlength.
+LIMITS = {"place": PLACE_MAX, "note": NOTE_MAX, "more": MORE_MAX}
 
 
 class FormSession:
@@ -125,7 +128,7 @@ def _page(
     notice: str = "",
 ) -> Response:
     csrf = session.csrf(request)
-    response = render(request, template, view.lang, csrf=csrf, view=view, missing=missing, notice=notice)
+    response = render(request, template, view.lang, csrf=csrf, view=view, missing=missing, notice=notice, limits=LIMITS)
     response.headers["cache-control"] = "no-store"
     return response
 
