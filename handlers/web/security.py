@@ -29,6 +29,7 @@ class Keys:
         if len(secret) < SECRET_MIN:
             raise ValueError(f"EST_WEB_SECRET must be at least {SECRET_MIN} characters")
         self._secret = secret.encode()
+        self.link_secret = secret  # what signs an e-mail's personal links (bot/usecases/formlinks.py)
         self._session = Signer(secret, salt="est-web-session")
         self._pre = Signer(secret, salt="est-web-pre-session")
         self.secure = web.secure_cookies
