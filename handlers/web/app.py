@@ -29,6 +29,9 @@ _TOKEN_PATH = re.compile(r"/(form|report-off)/[^/]+")
 
 #: The largest form the app reads (a status change is a few dozen bytes).
 FORM_LIMIT = 16 * 1024
+#: The week's form: 3 areas × 12 factors with a 500-character note each, every letter an å (six bytes
+#: percent-encoded), is about 110 KiB; a reporter who types all of it must not lose it.
+WEEK_FORM_LIMIT = 256 * 1024
 
 
 def build_web_app(env: Env, secret: str) -> Starlette:
@@ -44,7 +47,7 @@ def build_web_app(env: Env, secret: str) -> Starlette:
         routes=routes,
         middleware=[
             Middleware(SecurityHeaders, csp=content_security_policy(env.config.web)),
-            Middleware(FormLimit, limit=FORM_LIMIT),
+            Middleware(FormLimit, limit=FORM_LIMIT, larger=(("/form", WEEK_FORM_LIMIT),)),
         ],
         exception_handlers={HTTPException: _http_error, Exception: _last_resort},
     )

@@ -213,3 +213,17 @@ def test_same_as_last_week_copies_levels_and_places_not_notes(site: FormSite) ->
     assert "Narkotika, öppen droghantering: Återkommande – Stortorget" in summary and "Kl 22" not in summary
     client.post("/form/summary", data=fill_page(summary, {}))
     assert site.sent_answers("Anna Andersson") == [("narkotika", 2, "Stortorget", None)]
+
+
+def test_a_form_with_every_note_typed_in_full_is_taken_whole(site: FormSite) -> None:
+    # 12 high levels, each with a 100-letter new place and a 500-letter note of å (six bytes each once
+    # percent-encoded): about 44 KiB, more than the web view's other forms may be, and nothing of it lost.
+    client = site.opened("Anna Andersson")
+    page = client.get("/form").text
+    typed = {f"np{i}": "å" * 100 for i in range(12)} | {f"w{i}": "å" * 500 for i in range(12)}
+    data = fill_page(page, dict.fromkeys(range(12), 3), **typed)
+    answer = client.post("/form", data=data)
+    assert answer.status_code == 303 and answer.headers["location"] == "/form/summary"
+    state = site.response("Anna Andersson").state  # type: ignore[union-attr]
+    assert all(a.level == 3 and a.note == "å" * 500 and a.place == "å" * 100 for a in state.answers.values())
+    assert len(state.answers) == 12
