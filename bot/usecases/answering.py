@@ -5,17 +5,17 @@ questionnaire, and the question shown again in a new session (`show_pending`).
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from bot.config import GroupConfig
 from bot.conversation.choices import Edit, QuestionnaireChoice, encode
 from bot.conversation.messages import Choice, Outbound
-from bot.conversation.questionnaire import Event, Item, Questionnaire, Spec
+from bot.conversation.questionnaire import Event, Item, Questionnaire, Result, Spec
 from bot.domain.conversation_state import Answer, ConversationState, Step
 from bot.domain.cycle import Phase, local_round_key, phase_due_at, phase_index
 from bot.domain.masking import mask_personal_data
-from bot.domain.model import AnswerIn, Area, Person, Round
+from bot.domain.model import AnswerIn, Area, Person, Response, Round
 from bot.domain.places import coarse
 from bot.ports import UnitOfWork
 from bot.text import CATALOGUE, t
@@ -131,13 +131,55 @@ def questionnaire_event(env: Env, ctx: Ctx, event: Event, chosen: QuestionnaireC
         reply(env, ctx, replace(out, fresh=True) if typed and out.ref else out)
     if not result.changed:
         return
+    saved = save_step(uow, group, rnd, resp, spec, areas, result, ctx.now)
+    if saved.snoozed_until is not None:
+        at = local_text(saved.snoozed_until, group, ctx.lang)
+        reply(env, ctx, Outbound(t(ctx.lang, "q.snoozed", at=at), ref=engine.ref, kind="question"))
+    if result.submitted:
+        edit = Choice(encode(QuestionnaireChoice(rnd.id, Edit())), t(ctx.lang, "q.btn.edit"))
+        reply(
+            env,
+            ctx,
+            Outbound(
+                t(ctx.lang, "q.sent.late" if saved.late else "q.sent", week=spec.week, close=spec.close_text),
+                ((edit,),) if not saved.late else (),
+                ref=engine.ref,
+                kind="question",
+                data={"step": "sent", "round_id": rnd.id},
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a step stored: the response's status, whether it was sent late, until when it is snoozed, and the
+    version the row now has."""
+
+    status: str
+    late: bool
+    snoozed_until: datetime | None
+    version: int
+
+
+def save_step(
+    uow: UnitOfWork,
+    group: GroupConfig,
+    rnd: Round,
+    resp: Response,
+    spec: Spec,
+    areas: list[Area],
+    result: Result,
+    now: datetime,
+) -> Saved:
+    """What follows a step that changed the questionnaire, wherever it was answered (a chat, the web form): on
+    send the answers replace the earlier ones (a new place is added for review) and the response is marked
+    sent, late after the close; a snooze sets its time; the state is saved over the version it was read at (a
+    concurrent change of the row fails the unit of work rather than being overwritten)."""
     status = resp.status if resp.status == "submitted" else "in_progress"
     snoozed_until = None
     if result.snooze:
-        snoozed_until = ctx.now + timedelta(hours=group.snooze_hours)
+        snoozed_until = now + timedelta(hours=group.snooze_hours)
         status = "snoozed"
-        at = local_text(snoozed_until, group, ctx.lang)
-        reply(env, ctx, Outbound(t(ctx.lang, "q.snoozed", at=at), ref=engine.ref, kind="question"))
     late = resp.late
     submitted_at = resp.submitted_at
     if result.submitted:
@@ -151,7 +193,7 @@ def questionnaire_event(env: Env, ctx: Ctx, event: Event, chosen: QuestionnaireC
                 place = uow.groups.get_or_create_place(
                     area_ids[item.area],
                     a.place,
-                    ctx.now,
+                    now,
                     lat=loc[0] if loc else None,
                     lon=loc[1] if loc else None,
                 )
@@ -159,21 +201,10 @@ def questionnaire_event(env: Env, ctx: Ctx, event: Event, chosen: QuestionnaireC
             answers.append(AnswerIn(area_ids[item.area], item.factor.code, a.level, place_id, a.note))
         uow.rounds.replace_answers(resp.id, answers, result.state.more)
         status = "submitted"
-        submitted_at = ctx.now
+        submitted_at = now
         late = phase_index(rnd.phase) >= phase_index(Phase.CLOSED)
-        edit = Choice(encode(QuestionnaireChoice(rnd.id, Edit())), t(ctx.lang, "q.btn.edit"))
-        reply(
-            env,
-            ctx,
-            Outbound(
-                t(ctx.lang, "q.sent.late" if late else "q.sent", week=spec.week, close=spec.close_text),
-                ((edit,),) if not late else (),
-                ref=engine.ref,
-                kind="question",
-                data={"step": "sent", "round_id": rnd.id},
-            ),
-        )
-    uow.rounds.save_response(resp.id, resp.version, result.state, status, snoozed_until, late, submitted_at, ctx.now)
+    uow.rounds.save_response(resp.id, resp.version, result.state, status, snoozed_until, late, submitted_at, now)
+    return Saved(status, late, snoozed_until, resp.version + 1)
 
 
 def show_questionnaire(env: Env, ctx: Ctx) -> None:

@@ -4,6 +4,7 @@ POST, the CSRF check; the static files; the error pages; the security headers.""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 
 from starlette.applications import Starlette
@@ -24,8 +25,13 @@ from handlers.web.security import FormLimit, Keys, SecurityHeaders, content_secu
 
 log = logging.getLogger(__name__)
 
+_TOKEN_PATH = re.compile(r"/(form|report-off)/[^/]+")
+
 #: The largest form the app reads (a status change is a few dozen bytes).
 FORM_LIMIT = 16 * 1024
+#: The week's form: 3 areas × 12 factors with a 500-character note each, every letter an å (six bytes
+#: percent-encoded), is about 110 KiB; a reporter who types all of it must not lose it.
+WEEK_FORM_LIMIT = 256 * 1024
 
 
 def build_web_app(env: Env, secret: str) -> Starlette:
@@ -41,7 +47,7 @@ def build_web_app(env: Env, secret: str) -> Starlette:
         routes=routes,
         middleware=[
             Middleware(SecurityHeaders, csp=content_security_policy(env.config.web)),
-            Middleware(FormLimit, limit=FORM_LIMIT),
+            Middleware(FormLimit, limit=FORM_LIMIT, larger=(("/form", WEEK_FORM_LIMIT),)),
         ],
         exception_handlers={HTTPException: _http_error, Exception: _last_resort},
     )
@@ -118,9 +124,14 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 def _failed(request: Request, exc: Exception) -> Response:
     """The error page for a failure in a page; the exception's type only in the log: its text may quote what
     someone typed, or a statement's parameters."""
-    log.error("web view: %s on %s %s", type(exc).__name__, request.method, request.url.path.split("/in/")[0])
+    log.error("web view: %s on %s %s", type(exc).__name__, request.method, _without_token(request.url.path))
     lang = lang_of(request)
     return message(request, lang, 500, t(lang, "web.error.title"), t(lang, "web.error.body"))
+
+
+def _without_token(path: str) -> str:
+    """A path as the log may show it: never a link's token (the sign-in's, an e-mail's form or report-off)."""
+    return _TOKEN_PATH.sub(r"/\1/…", path.split("/in/")[0])
 
 
 async def _last_resort(request: Request, exc: Exception) -> Response:

@@ -29,6 +29,7 @@ class Keys:
         if len(secret) < SECRET_MIN:
             raise ValueError(f"EST_WEB_SECRET must be at least {SECRET_MIN} characters")
         self._secret = secret.encode()
+        self.link_secret = secret  # what signs an e-mail's personal links (bot/usecases/formlinks.py)
         self._session = Signer(secret, salt="est-web-session")
         self._pre = Signer(secret, salt="est-web-pre-session")
         self.secure = web.secure_cookies
@@ -121,16 +122,19 @@ class SecurityHeaders:
 
 class FormLimit:
     """ASGI middleware: a POST must say its length (browsers always do for a form) and be small; anything else
-    is answered 411 or 413 before a byte of it is read. The view's forms are a token and a word or two."""
+    is answered 411 or 413 before a byte of it is read. The view's forms are a token and a word or two; the
+    week's form (`larger`: a path and its limit) holds every note a reporter may type."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, larger: tuple[tuple[str, int], ...] = ()) -> None:
         self.app = app
         self.limit = limit
+        self.larger = larger
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST":
             length = dict(scope["headers"]).get(b"content-length")
-            status = 411 if length is None or not length.isdigit() else 413 if int(length) > self.limit else 0
+            limit = next((n for path, n in self.larger if scope["path"] == path), self.limit)
+            status = 411 if length is None or not length.isdigit() else 413 if int(length) > limit else 0
             if status:
                 await send({"type": "http.response.start", "status": status, "headers": [(b"content-length", b"0")]})
                 await send({"type": "http.response.body", "body": b""})

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from handlers.web.page import Page, Public
-from handlers.web.pages import actions, home, map, mine, signin, statistics, trends, weeks
+from handlers.web.pages import actions, form, home, map, mine, signin, statistics, trends, weeks
 
-PUBLIC: tuple[Public, ...] = signin.ROUTES
+PUBLIC: tuple[Public, ...] = (*signin.ROUTES, *form.ROUTES)
 
 ROUTES: tuple[Page, ...] = (
     *home.ROUTES,
