@@ -3,6 +3,11 @@
 Everything goes through the real engine, services, database and outbox; only
 the people are simulated. Four earlier weeks give the picture its baseline, and
 one place (Stortorget) escalates week by week.
+
+A few reporters (`EMAIL_REPORTERS`) are reached by e-mail instead of chat: the e-mail edge's real renderer
+makes their e-mails, the transcript notes each one, and the last week's questionnaire e-mail and Friday e-mail
+of the first of them are written to demo-output/e-post/ as .eml files (bot/demo_mail.py). The demo answers for
+them in the terminal, as they would on the week's form, so the week's answers stay the same.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from bot.conversation.choices import (
 )
 from bot.conversation.document import plain_text
 from bot.conversation.messages import Inbound, Outbound
+from bot.demo_mail import EMAIL_REPORTERS, DemoMail, demo_address
 from bot.demo_map import place_entry, write_outlines
 from bot.demo_web import write_settings, write_web_snapshot
 from bot.domain.cycle import Phase, RoundKey, phase_due_at
@@ -144,6 +150,7 @@ def demo_config(db_url: str) -> Config:
                 "console": f"r{i + 1:02d}",
                 "language": "en" if i == 5 else "sv",
             }
+            | ({"email": demo_address(name), "channel": "email"} if i in EMAIL_REPORTERS else {})
         )
     reporters.append(
         {"name": "Sara Samordnare", "organisation": "Säkerhetsenheten", "role": "coordinator", "console": "samordnare"}
@@ -209,6 +216,7 @@ class DemoResult:
 class Simulation:
     def __init__(self, app: App, clock: ManualClock, rng: random.Random, transcript: TextIO) -> None:
         self.app = app
+        self.platforms = tuple(app.services.platforms)
         self.clock = clock
         self.rng = rng
         self.transcript = transcript
@@ -222,6 +230,11 @@ class Simulation:
         # The transcript is a file the bot writes: what a reporter typed is masked in it as it is everywhere.
         self.transcript.write(f">>> {who}: {mask_personal_data(shown)}\n")
         return self.app.services.handle(inbound)
+
+    def drain(self) -> None:
+        """Deliver what the outbox holds: to the console (the transcript), and the e-mails."""
+        for platform in self.platforms:
+            self.app.dispatcher.drain(platform, limit=10_000, batch=500)
 
     def command(self, who: str, line: str) -> list[Outbound]:
         words = line.split()
@@ -261,7 +274,7 @@ class Simulation:
         if all(lv == 0 for lv, _ in levels.values()):
             out = self.press(who, out, Greeting("nothing"))
             self.press(who, out, Send())
-            self.app.dispatcher.drain("console", limit=10_000, batch=500)
+            self.drain()
             return
         out = self.press(who, out, Greeting("start"))
         while True:
@@ -286,7 +299,7 @@ class Simulation:
                 out = self.press(who, out, MoreSkip())
             elif step == "summary":
                 self.press(who, out, Send())
-                self.app.dispatcher.drain("console", limit=10_000, batch=500)
+                self.drain()
                 return
             else:
                 raise AssertionError(f"unexpected step {step}")
@@ -310,7 +323,7 @@ class Simulation:
         }
         self.clock.set(at[Phase.OPEN])
         self.app.services.tick()
-        self.app.dispatcher.drain("console", limit=10_000, batch=500)
+        self.drain()
         people = [r for r in g.reporters if r.areas]
         self.rng.shuffle(people)
         n = len(people)
@@ -324,11 +337,11 @@ class Simulation:
                 self.press(r.console or "", out, Greeting("later"))
                 self.clock.advance(timedelta(hours=g.snooze_hours, minutes=1))
                 self.app.services.tick()
-                self.app.dispatcher.drain("console", limit=10_000, batch=500)
+                self.drain()
             self.answer(r.console or "", week_index, list(r.areas))
         self.clock.set(at[Phase.REMINDED])
         self.app.services.tick()
-        self.app.dispatcher.drain("console", limit=10_000, batch=500)
+        self.drain()
         self.clock.set(at[Phase.CLOSED] + timedelta(minutes=2))
         self.app.services.tick()
         for i, r in enumerate(late):
@@ -336,11 +349,11 @@ class Simulation:
             self.answer(r.console or "", week_index, list(r.areas))
         self.clock.set(at[Phase.DRAFTED])
         self.app.services.tick()
-        self.app.dispatcher.drain("console", limit=10_000, batch=500)
+        self.drain()
         self.meeting(key, at[Phase.DRAFTED] + timedelta(hours=1), showcase)
         self.clock.set(at[Phase.PUBLISHED])
         self.app.services.tick()
-        self.app.dispatcher.drain("console", limit=10_000, batch=500)
+        self.drain()
 
     def meeting(self, key: RoundKey, when: datetime, showcase: bool) -> None:
         self.clock.set(when)
@@ -385,7 +398,7 @@ class Simulation:
             assert rnd is not None
             rid = rnd.id
         self.send("samordnare", "choice", choice=encode(FinaliseChoice(rid)))
-        self.app.dispatcher.drain("console", limit=10_000, batch=500)
+        self.drain()
 
 
 def _documents(app: App, uow: UnitOfWork, group: GroupConfig, rnd: Round, out_dir: Path) -> list[Path]:
@@ -414,7 +427,8 @@ def run_demo(out_dir: Path, seed: int = 2026, echo: TextIO | None = None) -> Dem
     transcript_path = out_dir / "transcript.txt"
     with transcript_path.open("w", encoding="utf-8") as transcript:
         sender = TranscriptSender(transcript)
-        app = build(config, clock=clock, senders={"console": sender})
+        mail = DemoMail(config, clock, transcript, out_dir, WEEKS[-1])
+        app = build(config, clock=clock, senders={"console": sender, mail.sender.platform: mail.sender})
         try:
             sim = Simulation(app, clock, random.Random(seed), transcript)
             for i, key in enumerate(WEEKS):
@@ -451,6 +465,7 @@ def run_demo(out_dir: Path, seed: int = 2026, echo: TextIO | None = None) -> Dem
                 path.write_text(text, encoding="utf-8")
                 files.append(path)
             files.append(transcript_path)
+            files += mail.files()
             result = DemoResult(out_dir, files, draft_text, report_text, answered, sim.events)
         finally:
             app.close()

@@ -79,8 +79,9 @@ class ReporterList(ReporterCommand):
 
 @dataclass(frozen=True)
 class ReporterAdd(ReporterCommand):
-    """`reporter add NAME | ORGANISATION | AREAS [| ROLE]`; `name` and `organisation` as written (checked and
-    cleaned by the use case, after the named chat account), `role` an English role word if it was one.
+    """`reporter add NAME | ORGANISATION | AREAS [| ROLE] [| E-MAIL]`; `name` and `organisation` as written
+    (checked and cleaned by the use case, after the named chat account), `role` an English role word if it was
+    one, `email_text` the field with an @ in it (checked by the use case: an address is an account).
     `refused`: the name or organisation holds personal data, told once the chat account is known to be free."""
 
     name_text: str
@@ -89,6 +90,7 @@ class ReporterAdd(ReporterCommand):
     role_word: str
     mention: tuple[str, str] | None = None
     refused: ParseError | None = None
+    email_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -196,9 +198,17 @@ def _reporter(args: Args, inbound: Inbound) -> Command | ParseError:
         if mention is not None:  # "@anna" names the chat account; the rest of the part (if any) is the name
             name_part = name_part.replace(f"@{mention[1] or mention[0]}", " ").strip() or mention[1] or mention[0]
         codes = tuple(dict.fromkeys(c.strip().lower() for c in parts[2].split(",") if c.strip()))
-        role = parts[3].lower() if len(parts) > 3 and parts[3] else "reporter"
+        # After the areas: the role and the e-mail address, in either order (the one with an @ is the address).
+        addresses = [p for p in parts[3:] if "@" in p]
+        others = [p for p in parts[3:] if p and "@" not in p]
+        if len(addresses) > 1:
+            return ParseError("email.people.two_addresses", command=ReporterCommand)
+        if len(others) > 1:
+            return ParseError.usage(usage, ReporterCommand)
+        role = others[0].lower() if others else "reporter"
         refused = personal_data(ReporterCommand, person_name=name_part, organisation=parts[1])
-        return ReporterAdd(name_part, parts[1], codes, ROLE_WORDS.get(role, role), mention, refused)
+        email = addresses[0] if addresses else None
+        return ReporterAdd(name_part, parts[1], codes, ROLE_WORDS.get(role, role), mention, refused, email)
     if sub in ("remove", "ta", "bort"):
         words = args[2:] if sub == "ta" and len(args) > 1 and args[1].lower() == "bort" else args[1:]
         name = " ".join(words).strip()

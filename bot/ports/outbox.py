@@ -25,7 +25,9 @@ class Outbox(Protocol):
 
     def parked_count(self) -> int: ...
 
-    def counts(self) -> dict[str, int]: ...
+    def counts(self, platform: str | None = None) -> dict[str, int]:
+        """How many rows are in each status (pending, sent, parked), of one platform's or of all."""
+        ...
 
 
 class OutboxDelivery(Protocol):

@@ -83,7 +83,7 @@ TEXT: dict[str, dict[str, str]] = {
         "• publicera – skicka ut den fastställda veckorapporten nu\n"
         "• exportera [FRÅN [TILL]] [csv|xlsx] – svar, lägesbilder och åtgärder som fil\n"
         "• uppföljning [ÅR] [html|pdf] – årsuppföljning av åtgärderna\n"
-        "• rapportör ny NAMN | ORGANISATION | OMRÅDE[,OMRÅDE] [| ROLL]\n"
+        "• rapportör ny NAMN | ORGANISATION | OMRÅDE[,OMRÅDE] [| ROLL] [| E-POST]\n"
         "• rapportör bort NAMN · rapportör lista\n"
         "• bjud NAMN – en inbjudningslänk till boten\n"
         "• ledig NAMN ÅÅÅÅ-MM-DD (eller av)\n"
@@ -103,7 +103,7 @@ TEXT: dict[str, dict[str, str]] = {
         "• publish – send out the finalised weekly report now\n"
         "• export [FROM [TO]] [csv|xlsx] – answers, pictures and actions as a file\n"
         "• followup [YEAR] [html|pdf] – the yearly follow-up of actions\n"
-        "• reporter add NAME | ORGANISATION | AREA[,AREA] [| ROLE]\n"
+        "• reporter add NAME | ORGANISATION | AREA[,AREA] [| ROLE] [| E-MAIL]\n"
         "• reporter remove NAME · reporter list\n"
         "• invite NAME – an invitation link to the bot\n"
         "• pause NAME YYYY-MM-DD (or off)\n"
@@ -379,8 +379,10 @@ TEXT: dict[str, dict[str, str]] = {
     "cmd.pause.usage": {"sv": "ledig ÅÅÅÅ-MM-DD | av", "en": "pause YYYY-MM-DD | off"},
     "cmd.pause.other": {"sv": "ledig NAMN", "en": "pause NAME"},
     "cmd.reporter.usage": {
-        "sv": "rapportör ny NAMN | ORGANISATION | OMRÅDE[,OMRÅDE] [| ROLL] · rapportör bort NAMN · rapportör lista",
-        "en": "reporter add NAME | ORGANISATION | AREA[,AREA] [| ROLE] · reporter remove NAME · reporter list",
+        "sv": "rapportör ny NAMN | ORGANISATION | OMRÅDE[,OMRÅDE] [| ROLL] [| E-POST] · rapportör bort NAMN · "
+        "rapportör lista",
+        "en": "reporter add NAME | ORGANISATION | AREA[,AREA] [| ROLE] [| E-MAIL] · reporter remove NAME · "
+        "reporter list",
     },
     "cmd.area.usage": {"sv": "område ny KOD NAMN · område lista", "en": "area add CODE NAME · area list"},
     "cmd.observe.usage": {"sv": "observera OMRÅDE [FAKTOR]: text", "en": "observe AREA [FACTOR]: text"},

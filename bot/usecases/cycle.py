@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.config import GroupConfig
+from bot.conversation.mail import EMAIL
 from bot.conversation.messages import Outbound
 from bot.conversation.questionnaire import Questionnaire
 from bot.domain.cycle import (
@@ -24,7 +25,7 @@ from bot.domain.cycle import (
 from bot.domain.model import Person, Round
 from bot.ports import UnitOfWork
 from bot.text import t
-from bot.usecases import meeting, publishing
+from bot.usecases import mailing, meeting, publishing
 from bot.usecases.answering import ANSWERABLE, questionnaire_spec
 from bot.usecases.context import Env, local_text, send_to_person
 from bot.usecases.statistics import post_monthly_if_due
@@ -121,18 +122,24 @@ def transition(
 
 
 def open_round(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, now: datetime) -> None:
-    """The questionnaire to every active reporter with an area who is not on leave."""
+    """The questionnaire to every active reporter with an area who is not on leave: in their chat, or one
+    e-mail with the personal link to the week's form for those reached by e-mail."""
     for person in uow.people.persons(group.id, active_only=True):
         if person.is_paused(now) or not uow.people.person_areas(person.id):
             continue
         resp = uow.rounds.get_or_create_response(rnd.id, person.id, person.organisation, now)
+        if mailing.email_address(env, uow, person) is not None:
+            invitation = mailing.invitation(env, uow, group, rnd, person)
+            send_to_person(env, uow, person.id, invitation, f"open:{rnd.id}:{person.id}")
+            continue
         spec = questionnaire_spec(env, uow, group, rnd, person)
         prompt = Questionnaire(spec).prompt(resp.state)
         send_to_person(env, uow, person.id, prompt, f"open:{rnd.id}:{person.id}")
 
 
 def send_reminders(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, now: datetime, nth: int) -> int:
-    """The `nth` reminder, with the question where they stand, to every reporter who has not sent yet."""
+    """The `nth` reminder, with the question where they stand, to every reporter who has not sent yet (one
+    e-mail with the link to the form again for those reached by e-mail)."""
     n = 0
     close = phase_due_at(rnd.key, Phase.CLOSED, group.week_schedule(), group.tz)
     for person in uow.people.persons(group.id, active_only=True):
@@ -141,10 +148,15 @@ def send_reminders(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, no
         resp = uow.rounds.get_or_create_response(rnd.id, person.id, person.organisation, now)
         if resp.status == "submitted" or resp.reminders >= nth:
             continue
+        key = f"remind:{rnd.id}:{person.id}:{nth}"
+        if mailing.email_address(env, uow, person) is not None:
+            send_to_person(env, uow, person.id, mailing.reminder(env, uow, group, rnd, person), key)
+            uow.rounds.set_reminders(resp.id, nth)
+            n += 1
+            continue
         engine = Questionnaire(questionnaire_spec(env, uow, group, rnd, person))
         lang = person.language
         text = t(lang, "q.reminder", week=str(rnd.key), close=local_text(close, group, lang))
-        key = f"remind:{rnd.id}:{person.id}:{nth}"
         send_to_person(env, uow, person.id, Outbound(text, kind="reminder"), key)
         prompt = replace(engine.prompt(resp.state), fresh=True)
         send_to_person(env, uow, person.id, prompt, f"{key}:prompt")
@@ -154,7 +166,8 @@ def send_reminders(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, no
 
 
 def wake_snoozed(env: Env, group_id: str) -> list[str]:
-    """Ask reporters who chose "later" again once their snooze is over."""
+    """Ask reporters who chose "later" again once their snooze is over, in the chat where they chose it: never
+    by e-mail (the form has no "later"; someone reached by e-mail who snoozed in a chat is woken there)."""
     group = env.config.group(group_id)
     now = env.clock.now()
     done = []
@@ -163,12 +176,15 @@ def wake_snoozed(env: Env, group_id: str) -> list[str]:
             if rnd.phase not in ANSWERABLE or resp.person_id is None:
                 continue
             person = uow.people.get_person(resp.person_id)
-            spec = questionnaire_spec(env, uow, group, rnd, person)
-            prompt = replace(Questionnaire(spec).prompt(resp.state), fresh=True)
-            key = f"wake:{resp.id}:{resp.snoozed_until}"
-            wake = Outbound(t(person.language, "q.wake", week=str(rnd.key)), kind="reminder")
-            send_to_person(env, uow, person.id, wake, key)
-            send_to_person(env, uow, person.id, prompt, key + ":prompt")
+            chat = [p for p, _ in uow.people.accounts_of(person.id) if p in env.platforms and p != EMAIL]
+            if chat:
+                spec = questionnaire_spec(env, uow, group, rnd, person)
+                prompt = replace(Questionnaire(spec).prompt(resp.state), fresh=True)
+                key = f"wake:{resp.id}:{resp.snoozed_until}"
+                wake = Outbound(t(person.language, "q.wake", week=str(rnd.key)), kind="reminder")
+                platform = person.channel if person.channel in chat else chat[0]
+                send_to_person(env, uow, person.id, wake, key, platform)
+                send_to_person(env, uow, person.id, prompt, key + ":prompt", platform)
             uow.rounds.save_response(
                 resp.id, resp.version, resp.state, "in_progress", None, resp.late, resp.submitted_at, now
             )

@@ -25,11 +25,12 @@ from bot.commands.people import (
 )
 from bot.commands.types import ParseError
 from bot.config import ROLES
+from bot.conversation.mail import EMAIL
 from bot.conversation.messages import Outbound
 from bot.domain.masking import clean_text
 from bot.domain.model import Person
 from bot.text import count, t
-from bot.usecases import answering, setup
+from bot.usecases import answering, mailing, setup
 from bot.usecases.context import Ctx, Env, audit, reply, role_name, say, tell
 from bot.usecases.registry import handles
 
@@ -133,6 +134,8 @@ def list_reporters(env: Env, ctx: Ctx, cmd: ReporterList) -> None:
             last_day = (p.paused_until.astimezone(ctx.group.tz) - timedelta(days=1)).date()
             extra = t(ctx.lang, "cmd.reporter.paused", date=last_day.isoformat())
         areas = ", ".join(a.code for a in ctx.uow.people.person_areas(p.id)) or "–"
+        if p.active and mailing.email_address(env, ctx.uow, p) is not None:
+            extra += t(ctx.lang, "email.people.marker")
         lines.append(
             t(
                 ctx.lang,
@@ -159,6 +162,15 @@ def add_reporter(env: Env, ctx: Ctx, cmd: ReporterAdd) -> None:
     if cmd.refused is not None:
         tell(env, ctx, cmd.refused)
         return
+    address = mailing.checked_address(cmd.email_text) if cmd.email_text is not None else None
+    if cmd.email_text is not None and address is None:
+        say(env, ctx, "email.people.bad_address")
+        return
+    if address is not None and (owner := ctx.uow.people.account_owner(EMAIL, address)) is not None:
+        holder = ctx.uow.people.get_person(owner)
+        if holder.active:
+            say(env, ctx, "email.people.taken", name=holder.name)
+            return
     name = " ".join(clean_text(cmd.name_text, 99).split())
     org = " ".join(clean_text(cmd.organisation, 199).split())
     codes = list(cmd.areas)
@@ -186,16 +198,36 @@ def add_reporter(env: Env, ctx: Ctx, cmd: ReporterAdd) -> None:
     if mention is not None:
         ctx.uow.people.link_account(ctx.inbound.platform, mention[0], person.id)
         say(env, ctx, "cmd.reporter.linked", name=name)
-    elif ctx.inbound.platform == "console" and not any(
-        p == "console" for p, _ in ctx.uow.people.accounts_of(person.id)
+    elif (
+        address is None
+        and ctx.inbound.platform == "console"
+        and not any(p == "console" for p, _ in ctx.uow.people.accounts_of(person.id))
     ):
         handle = _free_console_handle(ctx, name)
         ctx.uow.people.link_account("console", handle, person.id)
         say(env, ctx, "cmd.reporter.console", name=name, handle=handle)
+    if address is not None:
+        _link_address(env, ctx, person, address)
     detail: dict[str, object] = {"person": name, "areas": codes, "role": role}
     if mention is not None:
         detail["account"] = f"{ctx.inbound.platform}:{mention[0]}"
+    if address is not None:
+        detail["email"] = True  # that there is one, never the address (the audit log is read by people)
     audit(ctx, "reporter_add", detail)
+
+
+def _link_address(env: Env, ctx: Ctx, person: Person, address: str) -> None:
+    """The address as the person's e-mail account (the questionnaire goes there if they have no chat account,
+    the Friday report if they receive it), and the coordinator told how they are reached, the address partly."""
+    ctx.uow.people.link_account(EMAIL, address, person.id)
+    setup.replace_addresses(ctx.uow, person.id, address)  # re-added with a new address: the old one goes
+    shown = mailing.shown_address(address)
+    if mailing.email_address(env, ctx.uow, person) is not None:
+        say(env, ctx, "email.people.reached", name=person.name, address=shown)
+    elif EMAIL not in env.platforms:
+        say(env, ctx, "email.people.off", name=person.name)
+    else:
+        say(env, ctx, "email.people.report_only", name=person.name, address=shown)
 
 
 def _free_console_handle(ctx: Ctx, name: str) -> str:

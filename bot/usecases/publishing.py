@@ -1,5 +1,6 @@
 """Publishing the week: the Friday report to the broadcast channel and to everyone who receives it, in their
-language, with its charts and the report as a PDF; and the report as a document for the chat to lay out.
+language, with its charts and the report as a PDF (by e-mail with a subject and a link that turns it off, for
+those reached by e-mail); and the report as a document for the chat to lay out.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ import logging
 
 from bot.config import GroupConfig
 from bot.conversation.document import Document
+from bot.conversation.mail import EMAIL
 from bot.conversation.messages import Attachment, Outbound
 from bot.domain.model import Round
 from bot.ports import UnitOfWork
@@ -15,7 +17,8 @@ from bot.reports.render import picture_summary_text
 from bot.reports.structured import report_document as structured_report
 from bot.reports.view import PictureView
 from bot.text import t
-from bot.usecases.context import Env, channel_addresses, send_to_channel, send_to_person
+from bot.usecases.context import Env, channel_addresses, reach, send_to_channel, send_to_person
+from bot.usecases.mailing import report_parts
 from bot.usecases.meeting import charts, decisions, picture
 from bot.usecases.reports import report_pdf_attachment
 
@@ -58,7 +61,11 @@ def publish(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> None:
         out = Outbound(texts[group.language], kind="report", data=data, attachments=image(group.language))
         send_to_channel(env, uow, group, "broadcast", out, f"publish:{rnd.id}")
     for person in uow.people.persons(group.id, active_only=True):
-        reachable = any(p in env.platforms for p, _ in uow.people.accounts_of(person.id))
-        if person.receives_report and reachable:
-            out = Outbound(texts[person.language], kind="report", data=data, attachments=image(person.language))
-            send_to_person(env, uow, person.id, out, f"publish:{rnd.id}:{person.id}")
+        where = reach(env, uow, person) if person.receives_report else None
+        if where is None:
+            continue
+        mine: dict[str, object] = dict(data)
+        if where[0] == EMAIL:  # anyone with an address, a steering group's members who answer nothing too
+            mine["mail"] = report_parts(group, rnd, person).to_data()
+        out = Outbound(texts[person.language], kind="report", data=mine, attachments=image(person.language))
+        send_to_person(env, uow, person.id, out, f"publish:{rnd.id}:{person.id}")

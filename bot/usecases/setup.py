@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
+from bot.conversation.mail import EMAIL
 from bot.conversation.messages import Outbound
 from bot.domain.masking import has_personal_data
 from bot.domain.model import Person
@@ -19,7 +20,8 @@ INVITE_CODE_MAX = 64
 
 
 def sync_config(env: Env) -> None:
-    """Make the database know every group, area, place, person and account the file names."""
+    """Make the database know every group, area, place, person and account the file names (an e-mail address
+    is an account too: where the questionnaire goes for someone without a chat account, or with `channel`)."""
     now = env.clock.now()
     with env.uow_factory() as uow:
         for g in env.config.groups:
@@ -31,10 +33,21 @@ def sync_config(env: Env) -> None:
             for r in g.reporters:
                 person = uow.people.upsert_person(g.id, r.name, r.organisation, r.role, r.language, r.receives_report)
                 uow.people.set_person_areas(person.id, [uow.groups.area_by_code(g.id, c).id for c in r.areas])
-                for platform, ext in (("slack", r.slack), ("telegram", r.telegram), ("console", r.console)):
+                accounts = (("slack", r.slack), ("telegram", r.telegram), ("console", r.console), (EMAIL, r.email))
+                for platform, ext in accounts:
                     if ext is not None:
                         uow.people.link_account(platform, str(ext), person.id)
+                if r.email is not None:  # an address changed in the file replaces the old one
+                    replace_addresses(uow, person.id, str(r.email))
+                uow.people.set_channel(person.id, r.channel)
         uow.commit()
+
+
+def replace_addresses(uow: UnitOfWork, person_id: int, address: str) -> None:
+    """`address` is the person's one e-mail address: any other they had is theirs no more."""
+    for platform, other in uow.people.accounts_of(person_id):
+        if platform == EMAIL and other != address:
+            uow.people.unlink_account(EMAIL, other)
 
 
 def create_invite(env: Env, uow: UnitOfWork, person: Person, days: int = 14) -> tuple[str, str, datetime]:

@@ -9,12 +9,14 @@ from dataclasses import replace
 from bot.commands.week import Close, Draft, Finalize, Open, Picture, Publish, Remind, ReportBare, Status, WeeklyReport
 from bot.conversation.choices import FinaliseChoice
 from bot.conversation.document import Paragraph, plain_text
+from bot.conversation.mail import EMAIL
 from bot.conversation.messages import Outbound
 from bot.domain.cycle import SCHEDULED_PHASES, Phase, RoundKey, phase_due_at, phase_index
+from bot.domain.masking import mask_personal_data
 from bot.domain.model import Round
 from bot.reports.structured import picture_document
 from bot.text import count, t
-from bot.usecases import answering, cycle, meeting, publishing, reports
+from bot.usecases import answering, cycle, mailing, meeting, publishing, reports
 from bot.usecases.context import Ctx, Env, audit, channel_addresses, local_text, notice, reply, say
 from bot.usecases.registry import handles
 from bot.usecases.roles import permitted
@@ -59,11 +61,17 @@ def status(env: Env, ctx: Ctx, cmd: Status) -> None:
             lines.append(
                 t(lang, "cmd.status.next", phase=t(lang, f"phase.{nxt[0]}"), at=local_text(at, ctx.group, lang))
             )
+    mail = ctx.uow.outbox.counts(EMAIL) if EMAIL in env.platforms else {}
+    if mail.get("pending") or mail.get("parked"):
+        lines.append(t(lang, "email.status.line", queued=mail.get("pending", 0), parked=mail.get("parked", 0)))
     if parked:
         lines.append(t(lang, "cmd.status.parked", n=count(lang, "message", parked)))
         for platform, address, who, error in ctx.uow.outbox.parked_messages(5):
-            name = who or t(lang, "rel.parked_unknown", address=f"{platform}:{address}")
-            lines.append(t(lang, "rel.parked_line", who=name, error=(error or "–")[:120]))
+            # an e-mail's server answer may name the address ("550 5.1.1 <…>: unknown user"): masked, as is an
+            # address nobody owns any more
+            shown = mailing.shown_address(address) if platform == EMAIL else address
+            name = who or t(lang, "rel.parked_unknown", address=f"{platform}:{shown}")
+            lines.append(t(lang, "rel.parked_line", who=name, error=mask_personal_data(error or "–")[:120]))
     waiting = len(ctx.uow.groups.places_for_review(ctx.group.id))
     if waiting:
         lines.append(t(lang, "place.review.status", n=waiting))

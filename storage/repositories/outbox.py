@@ -146,9 +146,11 @@ class SqlOutbox(SqlRepository):
     def parked_count(self) -> int:
         return int(self.s.scalar(select(func.count()).select_from(OutboxRow).where(OutboxRow.status == "parked")) or 0)
 
-    def counts(self) -> dict[str, int]:
-        rows = self.s.execute(select(OutboxRow.status, func.count()).group_by(OutboxRow.status))
-        return {s: int(n) for s, n in rows}
+    def counts(self, platform: str | None = None) -> dict[str, int]:
+        query = select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
+        if platform is not None:
+            query = query.where(OutboxRow.platform == platform)
+        return {s: int(n) for s, n in self.s.execute(query)}
 
 
 # The outbox's statements, on every message sent.

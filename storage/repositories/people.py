@@ -69,6 +69,12 @@ class SqlPeople(SqlRepository):
             row.person_id = person_id
         self.s.flush()
 
+    def unlink_account(self, platform: str, external_id: str) -> None:
+        row = self.s.get(AccountRow, (platform, external_id))
+        if row is not None:
+            self.s.delete(row)
+            self.s.flush()
+
     def account_owner(self, platform: str, external_id: str) -> int | None:
         row = self.s.get(AccountRow, (platform, external_id))
         return row.person_id if row else None

@@ -176,3 +176,32 @@ def test_the_settings_file_starts_the_web_view_on_the_demo_database(demo: Demo, 
             assert week.status_code == 200 and "Tryggare Exempelstad" in week.text
     finally:
         app.close()
+
+
+def test_a_few_reporters_are_reached_by_email_and_two_emails_are_written_as_eml(demo: Demo) -> None:
+    from email import message_from_bytes, policy
+    from email.message import EmailMessage
+
+    folder = demo.out / "e-post"
+    invite_path, report_path = (p for p in demo.result.files if p.parent == folder)
+    messages = []
+    for path in (invite_path, report_path):
+        msg = message_from_bytes(path.read_bytes(), policy=policy.default)
+        assert isinstance(msg, EmailMessage)
+        messages.append(msg)
+    invite, report = messages
+    assert str(invite["Subject"]) == "Veckans trygghetsenkät v. 47 – Tryggare Exempelstad"
+    assert str(report["Subject"]) == "Veckorapport v. 47 – Tryggare Exempelstad"
+    assert invite["To"] == report["To"] and str(invite["To"]).endswith("@exempelstad.se")
+    # dated by the demo's clock: Tuesday's opening and Friday's publication of week 47
+    assert str(invite["Date"]) == "Tue, 17 Nov 2026 07:00:00 +0000"
+    assert str(report["Date"]) == "Fri, 20 Nov 2026 06:30:00 +0000"
+    plain = invite.get_body(("plain",))
+    assert plain is not None and "/form/" in plain.get_content() and "till torsdag 19/11 08:00" in plain.get_content()
+    assert report["List-Unsubscribe"] and any(
+        (p.get_filename() or "").endswith(".pdf") for p in report.iter_attachments()
+    )
+    transcript = (demo.out / "transcript.txt").read_text(encoding="utf-8")
+    invited = [line for line in transcript.splitlines() if line.startswith("--- bot e-mails ")]
+    assert sum("Veckans trygghetsenkät v. 47" in line for line in invited) == 3  # the three e-mail reporters
+    assert "@" not in "\n".join(invited)  # the transcript names them by their terminal name, never the address

@@ -116,5 +116,5 @@ class FakeOutbox(FakeRepository):
     def parked_count(self) -> int:
         return sum(1 for r in self.t.outbox.values() if r.status == "parked")
 
-    def counts(self) -> dict[str, int]:
-        return dict(Counter(r.status for r in self.t.outbox.values()))
+    def counts(self, platform: str | None = None) -> dict[str, int]:
+        return dict(Counter(r.status for r in self.t.outbox.values() if platform in (None, r.platform)))

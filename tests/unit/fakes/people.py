@@ -194,6 +194,9 @@ class FakePeople(FakeRepository):
     def link_account(self, platform: str, external_id: str, person_id: int) -> None:
         self.t.accounts[(platform, external_id)] = person_id
 
+    def unlink_account(self, platform: str, external_id: str) -> None:
+        self.t.accounts.pop((platform, external_id), None)
+
     def account_owner(self, platform: str, external_id: str) -> int | None:
         return self.t.accounts.get((platform, external_id))
 
