@@ -5,9 +5,8 @@ the close, be refused after it; axe-core finds nothing serious on any page, and 
 Screenshots go to artefacts/web/form-*.png.
 
 The process runs on a shifted clock (`run --at`, Tuesday of week 47 an hour after the open), so its scheduler
-opens the week. The invitation with the personal link is queued in the outbox as the core queues it (a message
-with `MailParts.form`), and the process's e-mail edge sends it; the close and the finalising are written into
-the same database by the test, as a coordinator's commands would.
+opens the week and sends Tuesday's invitation by e-mail, the personal link put in by its e-mail edge; the close
+and the finalising are written into the same database by the test, as a coordinator's commands would.
 """
 
 from __future__ import annotations
@@ -28,8 +27,6 @@ import pytest
 from bot.bootstrap import App, build
 from bot.clock import ManualClock
 from bot.config import load_config
-from bot.conversation.mail import EMAIL, FormRef, MailParts
-from bot.conversation.messages import Outbound
 from bot.domain.cycle import Phase, RoundKey
 from bot.text import t
 from standins.smtp import FakeSMTP
@@ -125,20 +122,6 @@ class FormWeb:
         self.found = found[0]
         return self.found
 
-    def invite(self, name: str) -> None:
-        """Queue the week's invitation to the person's e-mail, as the core does: the e-mail edge adds the link."""
-        rid = self.round_id()
-        with self.app.services.unit() as uow:
-            person = uow.people.person_by_name("tbg", name)
-            assert person is not None
-            generation = uow.web.form_generation(person.id, rid)
-            parts = MailParts("EST: veckans frågor 2026-W47", "sv", form=FormRef(person.id, rid, generation))
-            out = Outbound(
-                "Hej Anna!\n\nHur har veckan varit i Centrum?", kind="question", data={"mail": parts.to_data()}
-            )
-            uow.outbox.enqueue(f"form-e2e:{person.id}:{rid}", EMAIL, ANNA_MAIL, None, out.to_json(), self.now())
-            uow.commit()
-
     def phase(self, old: Phase, new: Phase) -> None:
         with self.app.services.unit() as uow:
             assert uow.rounds.set_phase(self.round_id(), old, new, self.now())
@@ -198,17 +181,18 @@ def form_web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FormWeb]:
 
 @pytest.fixture
 def form_link(form_web: FormWeb) -> Callable[[str], str]:
-    """The link to a person's form of the week, from the e-mail the SMTP server received."""
+    """The link to a person's form of the week, from Tuesday's invitation the SMTP server received."""
 
     def received(name: str) -> str:
         assert name == ANNA
-        form_web.invite(name)
+        form_web.round_id()  # the scheduler opened the week, and with it queued the invitation
 
         def arrived() -> bool:
-            return any("2026-W47" in str(m["Subject"]) for m in form_web.smtp.to(ANNA_MAIL))
+            return any("v. 47" in str(m["Subject"]) for m in form_web.smtp.to(ANNA_MAIL))
 
         realproc.wait_until(arrived, 60, "the invitation e-mail")
-        (msg,) = [m for m in form_web.smtp.to(ANNA_MAIL) if "2026-W47" in str(m["Subject"])]
+        (msg,) = [m for m in form_web.smtp.to(ANNA_MAIL) if "v. 47" in str(m["Subject"])]
+        assert str(msg["Subject"]) == "Veckans trygghetsenkät v. 47 – Tryggare Trelleborg"
         plain = msg.get_body(("plain",))
         assert plain is not None
         links = [w for w in plain.get_content().split() if "/form/" in w]
