@@ -9,9 +9,12 @@ Each row is rendered (handlers/email/render.py), paced to `[email] rate_per_seco
   when the server goes away and once when it answers again, never once per message;
 - **the login is refused** (535): the same wait, logged once with what to fix (EST_SMTP_PASSWORD, `[email]
   username`), never the password;
+- **the sender is refused** (a 5xx at MAIL FROM: "530 Authentication required" when `[email] username` is
+  missing, "553" for a `from` the account may not use): MAIL FROM names only the bot's own address, so it is
+  the settings, never one e-mail: the same wait, logged once with what to fix, and nothing is parked;
 - **a 4xx for one recipient**: an ordinary error, retried with the outbox's backoff;
-- **a 5xx for one recipient, at MAIL FROM or for DATA**: retried twice; from the 3rd attempt the row is parked
-  with the server's answer ("550 5.1.1 …"), for the coordinator to see in `status`. The others still go.
+- **a 5xx for one recipient, or for DATA**: retried twice; from the 3rd attempt the row is parked with the
+  server's answer ("550 5.1.1 …"), for the coordinator to see in `status`. The others still go.
 
 Log lines name the outbox key, never the address (and the server's answers, which often repeat the address,
 are masked before they go to the log or the outbox).
@@ -62,7 +65,7 @@ def pacing(rate_per_second: float) -> dict[str, Window]:
 
 @dataclass
 class _Outage:
-    kind: str  # down | login
+    kind: str  # down | login | sender
     since: datetime
     delay: float
     tries: int = 0
@@ -119,12 +122,14 @@ class EmailSender:
             self._back()  # the server answers: only this address is refused
             code, text = next(iter(exc.recipients.values()), (0, b""))
             raise self._refused(item, "RCPT TO", code, text) from None
-        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+        except smtplib.SMTPSenderRefused as exc:  # MAIL FROM names our sender only: never this e-mail's fault
+            kind = "down" if exc.smtp_code < 500 else "sender"
+            raise self._wait(kind, answer(exc.smtp_code, exc.smtp_error)) from None
+        except smtplib.SMTPDataError as exc:
             if exc.smtp_code < 500:
                 raise self._wait("down", answer(exc.smtp_code, exc.smtp_error)) from None
             self._back()
-            step = "MAIL FROM" if isinstance(exc, smtplib.SMTPSenderRefused) else "DATA"
-            raise self._refused(item, step, exc.smtp_code, exc.smtp_error) from None
+            raise self._refused(item, "DATA", exc.smtp_code, exc.smtp_error) from None
         except smtplib.SMTPResponseException as exc:  # connect, EHLO, STARTTLS: the server, not this e-mail
             raise self._wait("down", answer(exc.smtp_code, exc.smtp_error)) from None
         except (smtplib.SMTPException, OSError) as exc:  # refused, timeout, dropped, TLS, STARTTLS not offered
@@ -150,6 +155,13 @@ class EmailSender:
                     log.error(
                         "SMTP server %s refuses the login (%s): check EST_SMTP_PASSWORD and [email] username; "
                         "e-mails wait and go once the login is accepted",
+                        self.where,
+                        why,
+                    )
+                elif kind == "sender":
+                    log.error(
+                        "SMTP server %s refuses the sender (%s): check [email] from, and [email] username with "
+                        "EST_SMTP_PASSWORD if the server wants a login; e-mails wait and go once it takes them",
                         self.where,
                         why,
                     )

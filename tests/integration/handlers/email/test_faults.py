@@ -279,3 +279,24 @@ def test_tls_from_the_first_byte(bot: Bot, certificate: tuple[Path, Path]) -> No
         controller.stop()
     assert steps == ["connect", "EHLO", "MAIL FROM", "RCPT TO", "DATA"]
     assert len(keeping.data) == 1 and b"Message-ID: <" in keeping.data[0]
+
+
+def test_a_server_that_wants_a_login_the_settings_do_not_give_holds_everything_and_parks_nothing(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    with FakeSMTP(login=("est", "hemligt-42")) as smtp:  # AUTH required: MAIL FROM without it is 530
+        mail = make_mail(bot, smtp)  # [email] username forgotten
+        mail.enqueue(4)
+        for _ in range(2 * PARK_ON_ATTEMPT):
+            assert mail.drain() == 0
+            bot.clock.advance(timedelta(minutes=15))  # past any backoff
+        mail.transport.close()
+        assert mail.counts() == {"pending": 4}  # the sender's fault, not the addresses': none parked
+        said = [line for line in log_lines(caplog, logging.ERROR) if "refuses the sender" in line]
+        assert len(said) == 1 and "530" in said[0] and "[email] from" in said[0] and "username" in said[0]
+        # [email] username and EST_SMTP_PASSWORD are set and the bot restarted: they all go.
+        right = make_mail(bot, smtp, password="hemligt-42", username="est")
+        right.drain_until(4)
+        right.transport.close()
+        assert right.counts() == {"sent": 4}
