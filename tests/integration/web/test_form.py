@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from starlette.testclient import TestClient
+
 from bot.domain.cycle import Phase, RoundKey
 from bot.domain.factors import DEFAULT_FACTORS
 from bot.domain.model import AnswerIn
-from tests.integration.web.form_site import FormSite, fill_page, site
+from handlers.web.app import build_web_app
+from tests.integration.web.form_site import BASE, SECRET, FormSite, fill_page, site
 
 __all__ = ["site"]
 
@@ -227,3 +230,17 @@ def test_a_form_with_every_note_typed_in_full_is_taken_whole(site: FormSite) -> 
     state = site.response("Anna Andersson").state  # type: ignore[union-attr]
     assert all(a.level == 3 and a.note == "å" * 500 and a.place == "å" * 100 for a in state.answers.values())
     assert len(state.answers) == 12
+
+
+def test_the_long_form_is_taken_whole_under_a_base_url_with_a_path_too(site: FormSite) -> None:
+    # base_url = "https://kommun.example.se/est": uvicorn serves the app under root_path "/est", and the path
+    # of each request starts with it.
+    client = TestClient(build_web_app(site.bot.services.env, SECRET), base_url=BASE, root_path="/est")
+    client.follow_redirects = False
+    opened = client.get("/est" + site.form_link("Anna Andersson"))
+    assert opened.status_code == 303 and opened.headers["location"] == "/est/form"
+    page = client.get("/est/form").text
+    typed = {f"np{i}": "å" * 100 for i in range(12)} | {f"w{i}": "å" * 500 for i in range(12)}
+    answer = client.post("/est/form", data=fill_page(page, dict.fromkeys(range(12), 3), **typed))
+    assert answer.status_code == 303 and answer.headers["location"] == "/est/form/summary"
+    assert len(site.response("Anna Andersson").state.answers) == 12  # type: ignore[union-attr]
