@@ -12,7 +12,9 @@ Each row is rendered (handlers/email/render.py), paced to `[email] rate_per_seco
 - **the sender is refused** (a 5xx at MAIL FROM: "530 Authentication required" when `[email] username` is
   missing, "553" for a `from` the account may not use): MAIL FROM names only the bot's own address, so it is
   the settings, never one e-mail: the same wait, logged once with what to fix, and nothing is parked;
-- **a 4xx for one recipient**: an ordinary error, retried with the outbox's backoff;
+- **a 4xx for one recipient** (greylisting, a full mailbox): tried again after 1, 5, 15 and 30 minutes, then 1, 2
+  and 4 hours (`RetryLater`; the outbox's own backoff gives up after two minutes, and greylisting lasts five to
+  fifteen); still refused after that, about eight hours in all, the row is parked with the server's answer;
 - **a 5xx for one recipient, or for DATA**: retried twice; from the 3rd attempt the row is parked with the
   server's answer ("550 5.1.1 …"), for the coordinator to see in `status`. The others still go.
 
@@ -34,7 +36,7 @@ from bot.conversation.mail import EMAIL
 from bot.conversation.messages import Outbound
 from bot.domain.masking import mask_personal_data
 from bot.domain.model import OutboxItem
-from bot.outbox import PermanentFailure, RetryAfter
+from bot.outbox import PermanentFailure, RetryAfter, RetryLater
 from bot.ratelimit import RateLimiter, Window
 from bot.retry import describe
 from bot.text import DEFAULT_LANGUAGE
@@ -45,6 +47,8 @@ log = logging.getLogger(__name__)
 
 #: A row refused with a 5xx is parked on this attempt (the first two may meet a server's passing mistake).
 PARK_ON_ATTEMPT = 3
+#: The waits after a 4xx for one recipient, by the row's attempts so far; refused once more after the last, parked.
+TRY_AGAIN = (60.0, 300.0, 900.0, 1800.0, 3600.0, 7200.0, 14400.0)
 FIRST_WAIT = 5.0
 LONGEST_WAIT = 300.0
 
@@ -139,7 +143,11 @@ class EmailSender:
 
     def _refused(self, item: OutboxItem, step: str, code: int, text: bytes | str) -> Exception:
         reply = mask_personal_data(answer(code, text))
-        if code >= 500 and item.attempts + 1 >= PARK_ON_ATTEMPT:
+        if code < 500:
+            if item.attempts < len(TRY_AGAIN):
+                return RetryLater(TRY_AGAIN[item.attempts], f"{step}: {reply}")
+            return PermanentFailure(f"{step}: {reply}")
+        if item.attempts + 1 >= PARK_ON_ATTEMPT:
             return PermanentFailure(f"{step}: {reply}")
         return RecipientNotTaken(f"{step}: {reply}")
 

@@ -300,3 +300,33 @@ def test_a_server_that_wants_a_login_the_settings_do_not_give_holds_everything_a
         right.drain_until(4)
         right.transport.close()
         assert right.counts() == {"sent": 4}
+
+
+def test_a_greylisting_server_s_451_for_ten_minutes_delays_the_email_and_parks_nothing(mail: Mail) -> None:
+    # Greylisting: an unknown sender's first tries are answered 451 for some minutes (five to fifteen is usual).
+    mail.enqueue(2)
+    mail.smtp.busy = True
+    for _ in range(20):  # ten minutes, drained every 30 s as the runner would (more often changes nothing)
+        assert mail.drain() == 0
+        mail.bot.clock.advance(timedelta(seconds=30))
+    assert mail.counts() == {"pending": 2}  # a 4xx is retried, never parked
+    mail.smtp.busy = False
+    mail.drain_until(2)
+    assert mail.counts() == {"sent": 2}
+    with mail.bot.app.services.unit() as uow:
+        assert uow.outbox.parked_count() == 0
+
+
+def test_a_4xx_that_lasts_all_day_is_parked_after_about_eight_hours(mail: Mail) -> None:
+    mail.enqueue(1)
+    mail.smtp.busy = True
+    waited = timedelta()
+    while mail.counts().get("parked", 0) == 0:
+        assert mail.drain() == 0
+        mail.bot.clock.advance(timedelta(minutes=1))
+        waited += timedelta(minutes=1)
+        assert waited < timedelta(hours=9)
+    assert waited > timedelta(hours=7)  # the waits' sum, 7 h 46 min, then the last try
+    with mail.bot.app.services.unit() as uow:
+        (parked,) = uow.outbox.parked_messages()
+    assert "451 4.3.0" in str(parked)
