@@ -4,17 +4,18 @@ Each row is rendered (handlers/email/render.py), paced to `[email] rate_per_seco
 (bot/ratelimit.py), and handed to the transport. What the server answers decides what the outbox does:
 
 - **the server cannot be used at all** (connection refused, timeout, a dropped connection, TLS failing, a 4xx
-  or 5xx at connect or EHLO, a 4xx at MAIL FROM or DATA): every e-mail waits. `RetryAfter` holds the whole
-  platform, 5 s at first and twice as long each time up to 5 min, and counts no attempt; the log says so once
+  or 5xx at connect or EHLO, a 4xx at MAIL FROM, a 421 at any step): every e-mail waits. `RetryAfter` holds the
+  whole platform, 5 s at first and twice as long each time up to 5 min, and counts no attempt; the log says so once
   when the server goes away and once when it answers again, never once per message;
 - **the login is refused** (535): the same wait, logged once with what to fix (EST_SMTP_PASSWORD, `[email]
   username`), never the password;
 - **the sender is refused** (a 5xx at MAIL FROM: "530 Authentication required" when `[email] username` is
   missing, "553" for a `from` the account may not use): MAIL FROM names only the bot's own address, so it is
   the settings, never one e-mail: the same wait, logged once with what to fix, and nothing is parked;
-- **a 4xx for one recipient** (greylisting, a full mailbox): tried again after 1, 5, 15 and 30 minutes, then 1, 2
-  and 4 hours (`RetryLater`; the outbox's own backoff gives up after two minutes, and greylisting lasts five to
-  fifteen); still refused after that, about eight hours in all, the row is parked with the server's answer;
+- **a 4xx for one recipient or one message** (at RCPT TO or for DATA: greylisting, a full mailbox): tried
+  again after 1, 5, 15 and 30 minutes, then 1, 2 and 4 hours (`RetryLater`; the outbox's own backoff gives up
+  after two minutes, and greylisting lasts five to fifteen); still refused after that, about eight hours in
+  all, the row is parked with the server's answer. The others still go;
 - **a 5xx for one recipient, or for DATA**: retried twice; from the 3rd attempt the row is parked with the
   server's answer ("550 5.1.1 …"), for the coordinator to see in `status`. The others still go.
 
@@ -125,12 +126,14 @@ class EmailSender:
         except smtplib.SMTPRecipientsRefused as exc:
             self._back()  # the server answers: only this address is refused
             code, text = next(iter(exc.recipients.values()), (0, b""))
+            if code == 421:  # not the address: the server closes the connection
+                raise self._wait("down", answer(code, text)) from None
             raise self._refused(item, "RCPT TO", code, text) from None
         except smtplib.SMTPSenderRefused as exc:  # MAIL FROM names our sender only: never this e-mail's fault
             kind = "down" if exc.smtp_code < 500 else "sender"
             raise self._wait(kind, answer(exc.smtp_code, exc.smtp_error)) from None
-        except smtplib.SMTPDataError as exc:
-            if exc.smtp_code < 500:
+        except smtplib.SMTPDataError as exc:  # the answer to this message (421 alone: the server closes)
+            if exc.smtp_code == 421:
                 raise self._wait("down", answer(exc.smtp_code, exc.smtp_error)) from None
             self._back()
             raise self._refused(item, "DATA", exc.smtp_code, exc.smtp_error) from None

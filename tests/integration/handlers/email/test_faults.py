@@ -330,3 +330,74 @@ def test_a_4xx_that_lasts_all_day_is_parked_after_about_eight_hours(mail: Mail) 
     with mail.bot.app.services.unit() as uow:
         (parked,) = uow.outbox.parked_messages()
     assert "451 4.3.0" in str(parked)
+
+
+class GreylistsAtData(Keeping):
+    """An aiosmtpd handler that greylists after the message (as Exim can): the first e-mail to `address` is
+    answered 451 at the end of DATA, the others are kept."""
+
+    def __init__(self, address: str) -> None:
+        super().__init__()
+        self.address = address
+        self.greylisted = 0
+
+    async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:
+        if self.address in envelope.rcpt_tos and not self.greylisted:
+            self.greylisted += 1
+            return "451 4.7.1 Greylisted, try again in 5 minutes"
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_451_after_the_message_delays_that_one_and_the_others_go(bot: Bot) -> None:
+    handler = GreylistsAtData("r0@example.se")
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with FakeSMTP() as unused:  # only for make_mail's settings; the e-mail goes to the greylisting server
+            mail = make_mail(bot, unused, port=port)
+        mail.enqueue(5)
+        assert mail.drain() == 4  # the greylisted one waits alone: the server is not down
+        assert not mail.sender.down
+        bot.clock.advance(timedelta(minutes=5))
+        assert mail.drain() == 1
+        mail.transport.close()
+    finally:
+        controller.stop()
+    assert handler.greylisted == 1 and len(handler.data) == 5
+    assert mail.counts() == {"sent": 5}
+
+
+class ClosesAtRcptOnce(Keeping):
+    """An aiosmtpd handler whose first RCPT is answered 421 (the server is shutting down)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.closed = 0
+
+    async def handle_RCPT(
+        self, server: object, session: object, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if not self.closed:
+            self.closed += 1
+            return "421 4.3.2 Service shutting down"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_421_at_rcpt_holds_everything_for_a_moment_not_that_email_for_a_minute(bot: Bot) -> None:
+    handler = ClosesAtRcptOnce()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with FakeSMTP() as unused:  # only for make_mail's settings
+            mail = make_mail(bot, unused, port=port)
+        mail.enqueue(3)
+        assert mail.drain() == 0 and mail.sender.down  # the server, not the address
+        bot.clock.advance(timedelta(seconds=10))  # the platform's first wait, 5 s (a 4xx of the address: 60 s)
+        assert mail.drain() == 3
+        mail.transport.close()
+    finally:
+        controller.stop()
+    assert len(handler.data) == 3
