@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import Envelope
+from aiosmtpd.smtp import SMTP, Envelope
 
 from bot.conversation.mail import EMAIL
 from handlers.email.sender import PARK_ON_ATTEMPT
@@ -401,3 +401,52 @@ def test_a_421_at_rcpt_holds_everything_for_a_moment_not_that_email_for_a_minute
     finally:
         controller.stop()
     assert len(handler.data) == 3
+
+
+def test_a_refused_address_keeps_the_connection_for_the_next_email(mail: Mail) -> None:
+    steps: list[str] = []
+    mail.transport.steps = lambda step, said: steps.append(step)
+    addresses = mail.enqueue(3)
+    mail.smtp.refuse.add(addresses[0])
+    assert mail.drain() == 2
+    assert steps.count("connect") == 1  # RSET after the 550, and the same connection goes on
+    assert steps.count("MAIL FROM") == 3
+
+
+class _RefusesDataOnce(SMTP):
+    """A server whose first DATA is answered 451 before the message: the transaction stays open, as in Postfix,
+    until the client says RSET (a MAIL FROM before it is "503 nested MAIL command")."""
+
+    refused = 0
+
+    async def smtp_DATA(self, arg: str) -> None:
+        if not type(self).refused:
+            type(self).refused += 1
+            await self.push("451 4.7.1 Try again later")
+            return
+        await super().smtp_DATA(arg)
+
+
+class _RefusingController(Controller):
+    def factory(self) -> SMTP:
+        return _RefusesDataOnce(self.handler, hostname="127.0.0.1")
+
+
+def test_a_data_refused_before_the_message_leaves_the_kept_connection_usable(bot: Bot) -> None:
+    keeping = Keeping()
+    port = free_port()
+    controller = _RefusingController(keeping, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with FakeSMTP() as unused:  # only for make_mail's settings; the e-mail goes to the refusing server
+            mail = make_mail(bot, unused, port=port)
+        steps: list[str] = []
+        mail.transport.steps = lambda step, said: steps.append(step)
+        mail.enqueue(2)
+        assert mail.drain() == 1  # the first waits a minute (a 4xx for that message); the second goes
+        bot.clock.advance(timedelta(minutes=1))
+        assert mail.drain() == 1
+        mail.transport.close()
+    finally:
+        controller.stop()
+    assert len(keeping.data) == 2 and steps.count("connect") == 1
