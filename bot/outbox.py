@@ -22,9 +22,9 @@ and repeat harmlessly. A crash anywhere else loses and repeats nothing: unsent c
 lease, and a half-done step 3 rolls back to "claimed".
 
 A platform's "retry after" holds all of that platform's sending in this process and reschedules the row
-without counting an attempt; an error is retried with exponential backoff and, after `park_after` attempts,
-parked for coordinators to see in `status`, never dropped; a permanent failure (blocked bot, unknown chat) is
-parked at once.
+without counting an attempt; an error is retried with exponential backoff (or after the wait its sender
+chose, `RetryLater`: a mail server's greylisting) and, after `park_after` attempts, parked for coordinators to
+see in `status`, never dropped; a permanent failure (blocked bot, unknown chat) is parked at once.
 """
 
 from __future__ import annotations
