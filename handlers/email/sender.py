@@ -41,7 +41,7 @@ from bot.outbox import PermanentFailure, RetryAfter, RetryLater
 from bot.ratelimit import RateLimiter, Window
 from bot.retry import describe
 from bot.text import DEFAULT_LANGUAGE
-from handlers.email.render import MailLinks, render
+from handlers.email.render import MailLinks, render, smtp_address
 from handlers.email.transport import Transport, answer
 
 log = logging.getLogger(__name__)
@@ -117,10 +117,13 @@ class EmailSender:
         return self._outage is not None
 
     def send(self, item: OutboxItem, out: Outbound, message_id: str | None) -> str | None:
+        to = smtp_address(item.address)
+        if to is None:
+            raise PermanentFailure("the address's part before @ is not ASCII: only SMTPUTF8 carries it, not used here")
         msg = render(item, out, self.cfg, self.links, self.now(), self.lang)
         self.limiter.acquire(self.limits)
         try:
-            self.transport.deliver(msg, str(self.cfg.from_), item.address)
+            self.transport.deliver(msg, str(self.cfg.from_), to)
         except smtplib.SMTPAuthenticationError as exc:
             raise self._wait("login", answer(exc.smtp_code, exc.smtp_error)) from None
         except smtplib.SMTPRecipientsRefused as exc:

@@ -173,6 +173,9 @@ class SmtpTransport:
             except OSError:  # the network, or smtplib's own SMTPServerDisconnected (its exceptions are OSErrors)
                 self._drop()  # the next message connects again
                 raise
+            except Exception:  # anything else mid-transaction (a bug, an address smtplib cannot encode): the
+                self._drop()  # connection's state is unknown, so the next message does not inherit it
+                raise
             finally:
                 self._used = self.clock()
 

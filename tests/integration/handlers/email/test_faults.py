@@ -15,6 +15,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope
 
 from bot.conversation.mail import EMAIL
+from bot.conversation.messages import Outbound
 from handlers.email.sender import PARK_ON_ATTEMPT
 from handlers.email.transport import SmtpTransport
 from standins.smtp import FakeSMTP, free_port
@@ -450,3 +451,28 @@ def test_a_data_refused_before_the_message_leaves_the_kept_connection_usable(bot
     finally:
         controller.stop()
     assert len(keeping.data) == 2 and steps.count("connect") == 1
+
+
+def test_an_address_with_a_swedish_domain_goes_in_its_ascii_form(mail: Mail) -> None:
+    (address,) = mail.enqueue(1, domain="malmö.se")
+    assert mail.drain() == 1
+    (got,) = mail.smtp.wait_for(1)
+    assert list(got.rcpt_tos) == ["r0@xn--malm-8qa.se"] and str(got.message["To"]) == "r0@xn--malm-8qa.se"
+    assert address == "r0@malmö.se"
+
+
+def test_an_address_whose_own_part_is_not_ascii_is_parked_at_once_and_the_others_go(
+    mail: Mail, caplog: pytest.LogCaptureFixture
+) -> None:
+    mail.enqueue(1, prefix="a", domain="example.se")
+    with mail.bot.app.services.unit() as uow:  # between them, one to åsa@… (SMTPUTF8, which the bot does not use)
+        uow.outbox.enqueue("b0", EMAIL, "åsa@example.se", None, Outbound("Hej!").to_json(), mail.bot.clock.now())
+        uow.commit()
+    mail.enqueue(1, prefix="c", domain="example.org")
+    assert mail.drain() == 2
+    assert not mail.sender.down
+    assert mail.counts() == {"sent": 2, "parked": 1}
+    with mail.bot.app.services.unit() as uow:
+        (parked,) = uow.outbox.parked_messages()
+    assert "SMTPUTF8" in str(parked)
+    assert sorted(r for m in mail.smtp.wait_for(2) for r in m.rcpt_tos) == ["r0@example.org", "r0@example.se"]
