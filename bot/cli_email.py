@@ -30,7 +30,7 @@ def test(
     from bot.conversation.messages import Outbound
     from bot.domain.model import OutboxItem
     from bot.text import norm_lang, t
-    from handlers.email.render import MailLinks, render
+    from handlers.email.render import MailLinks, render, smtp_address
     from handlers.email.transport import SmtpTransport, answer
 
     cfg = load(config)
@@ -56,7 +56,7 @@ def test(
     typer.echo(f"SMTP server {where} ({security}), from {mail.from_}, Message-ID {msg['Message-ID']}")
     transport = SmtpTransport(mail, secrets.smtp_password, steps=lambda step, said: typer.echo(f"  {step}: {said}"))
     try:
-        final = transport.deliver(msg, str(mail.from_), to)
+        final = transport.deliver(msg, smtp_address(str(mail.from_)) or str(mail.from_), to)
     except smtplib.SMTPAuthenticationError as exc:
         said = answer(exc.smtp_code, exc.smtp_error)
         raise fail(f"the server refuses the login ({said}): check [email] username and EST_SMTP_PASSWORD", 1) from None

@@ -143,7 +143,7 @@ def render(
     group's); with them, theirs."""
     parts = MailParts.from_data(out.data)
     language = norm_lang(parts.lang if parts is not None else (lang or DEFAULT_LANGUAGE))
-    from_address = str(cfg.from_)
+    from_address = smtp_address(str(cfg.from_)) or str(cfg.from_)
     msg = EmailMessage(policy=default_policy)
     msg["From"] = Address(display_name=cfg.from_name, addr_spec=from_address)
     msg["To"] = smtp_address(item.address) or item.address  # one SMTP cannot carry is parked before it is sent

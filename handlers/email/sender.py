@@ -123,7 +123,7 @@ class EmailSender:
         msg = render(item, out, self.cfg, self.links, self.now(), self.lang)
         self.limiter.acquire(self.limits)
         try:
-            self.transport.deliver(msg, str(self.cfg.from_), to)
+            self.transport.deliver(msg, smtp_address(str(self.cfg.from_)) or str(self.cfg.from_), to)
         except smtplib.SMTPAuthenticationError as exc:
             raise self._wait("login", answer(exc.smtp_code, exc.smtp_error)) from None
         except smtplib.SMTPRecipientsRefused as exc:

@@ -476,3 +476,14 @@ def test_an_address_whose_own_part_is_not_ascii_is_parked_at_once_and_the_others
         (parked,) = uow.outbox.parked_messages()
     assert "SMTPUTF8" in str(parked)
     assert sorted(r for m in mail.smtp.wait_for(2) for r in m.rcpt_tos) == ["r0@example.org", "r0@example.se"]
+
+
+def test_a_from_address_with_a_swedish_domain_goes_in_its_ascii_form(bot: Bot, smtp: FakeSMTP) -> None:
+    mail = make_mail(bot, smtp, **{"from": "est@malmö.se"})
+    mail.enqueue(1)
+    assert mail.drain() == 1
+    mail.transport.close()
+    (got,) = smtp.wait_for(1)
+    assert got.mail_from == "est@xn--malm-8qa.se"
+    assert got.message["From"].addresses[0].addr_spec == "est@xn--malm-8qa.se"
+    assert str(got.message["Message-ID"]).endswith("@xn--malm-8qa.se>")
