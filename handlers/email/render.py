@@ -148,7 +148,7 @@ def render(
     msg["From"] = Address(display_name=cfg.from_name, addr_spec=from_address)
     msg["To"] = smtp_address(item.address) or item.address  # one SMTP cannot carry is parked before it is sent
     if cfg.reply_to:
-        msg["Reply-To"] = str(cfg.reply_to)
+        msg["Reply-To"] = smtp_address(str(cfg.reply_to)) or str(cfg.reply_to)
     msg["Subject"] = subject_of(out.text, parts)
     msg["Date"] = format_datetime(now.astimezone(UTC))
     msg["Message-ID"] = message_id(item.key, from_address)
