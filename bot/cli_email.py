@@ -30,15 +30,18 @@ def test(
     from bot.conversation.messages import Outbound
     from bot.domain.model import OutboxItem
     from bot.text import norm_lang, t
-    from handlers.email.render import MailLinks, render
+    from handlers.email.render import MailLinks, render, smtp_address
     from handlers.email.transport import SmtpTransport, answer
 
     cfg = load(config)
     mail = cfg.email
     try:
-        to = validate_email(address, check_deliverability=False).normalized
+        checked = validate_email(address, check_deliverability=False)
     except EmailNotValidError as exc:
         raise fail(f"{address!r} is not an e-mail address ({exc})") from None
+    to = checked.ascii_email  # as the edge sends it: a Swedish domain in its ASCII form
+    if to is None:
+        raise fail("the address's part before @ is not ASCII: only SMTPUTF8 carries that, and est-bot does not use it")
     secrets = Secrets()
     if mail.username and not secrets.smtp_password:
         raise fail("[email] username is set but EST_SMTP_PASSWORD is not set in the environment")
@@ -53,7 +56,7 @@ def test(
     typer.echo(f"SMTP server {where} ({security}), from {mail.from_}, Message-ID {msg['Message-ID']}")
     transport = SmtpTransport(mail, secrets.smtp_password, steps=lambda step, said: typer.echo(f"  {step}: {said}"))
     try:
-        final = transport.deliver(msg, str(mail.from_), to)
+        final = transport.deliver(msg, smtp_address(str(mail.from_)) or str(mail.from_), to)
     except smtplib.SMTPAuthenticationError as exc:
         said = answer(exc.smtp_code, exc.smtp_error)
         raise fail(f"the server refuses the login ({said}): check [email] username and EST_SMTP_PASSWORD", 1) from None

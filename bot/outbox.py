@@ -22,9 +22,9 @@ and repeat harmlessly. A crash anywhere else loses and repeats nothing: unsent c
 lease, and a half-done step 3 rolls back to "claimed".
 
 A platform's "retry after" holds all of that platform's sending in this process and reschedules the row
-without counting an attempt; an error is retried with exponential backoff and, after `park_after` attempts,
-parked for coordinators to see in `status`, never dropped; a permanent failure (blocked bot, unknown chat) is
-parked at once.
+without counting an attempt; an error is retried with exponential backoff (or after the wait its sender
+chose, `RetryLater`: a mail server's greylisting) and, after `park_after` attempts, parked for coordinators to
+see in `status`, never dropped; a permanent failure (blocked bot, unknown chat) is parked at once.
 """
 
 from __future__ import annotations
@@ -57,6 +57,16 @@ class RetryAfter(Exception):
         self.quiet = quiet
 
 
+class RetryLater(Exception):
+    """This one message is tried again after `seconds`, counted as an attempt, while the platform goes on: for a
+    sender that knows its platform's pace better than the outbox's backoff (a mail server's 4xx for one
+    recipient, greylisting, lasts minutes, where the backoff's eight tries take two)."""
+
+    def __init__(self, seconds: float, message: str = "") -> None:
+        super().__init__(message or f"again in {seconds}s")
+        self.seconds = seconds
+
+
 class PermanentFailure(Exception):
     """The platform says this message can never be delivered (bad address, blocked bot)."""
 
@@ -82,7 +92,7 @@ def drainer_id() -> str:
 class _Outcome:
     kind: str  # sent | retry_after | permanent | error
     message_id: str | None = None
-    seconds: float = 0.0
+    seconds: float = 0.0  # retry_after, or an error's wait the sender chose (RetryLater); 0: the backoff
     error: str = ""
 
 
@@ -185,6 +195,9 @@ class Dispatcher:
             level = logging.DEBUG if exc.quiet else logging.WARNING
             log.log(level, "outbox %s: %s; %s paused", item.key, exc, item.platform)
             return _Outcome("retry_after", seconds=max(1.0, exc.seconds), error=str(exc))
+        except RetryLater as exc:
+            log.warning("outbox %s: %s; again in %d s", item.key, exc, round(exc.seconds))
+            return _Outcome("error", seconds=max(1.0, exc.seconds), error=str(exc))
         except PermanentFailure as exc:
             log.error("outbox %s parked: %s", item.key, exc)
             return _Outcome("permanent", error=str(exc))
@@ -209,7 +222,7 @@ class Dispatcher:
                 elif o.kind == "permanent":
                     uow.outbox.park(item.id, o.error)
                 else:
-                    at = now + timedelta(seconds=backoff(item.attempts))
+                    at = now + timedelta(seconds=o.seconds or backoff(item.attempts))
                     if uow.outbox.retry(item.id, at, o.error, self.park_after):
                         log.error("outbox %s parked after %d attempts: %s", item.key, self.park_after, o.error)
             uow.commit()

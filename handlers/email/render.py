@@ -27,6 +27,7 @@ from email.policy import default as default_policy
 from email.utils import format_datetime
 from pathlib import Path
 
+from email_validator import EmailNotValidError, validate_email
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from bot.config import EmailConfig
@@ -75,6 +76,18 @@ def _environment() -> Environment:
 
 
 TEMPLATES = _environment()
+
+
+def smtp_address(address: str) -> str | None:
+    """The address as SMTP without SMTPUTF8 carries it, in the envelope and in To: an internationalised domain in
+    its ASCII form ("malmö.se" is "xn--malm-8qa.se"); None for a local part that is not ASCII ("åsa@…"), which
+    only SMTPUTF8 carries (the bot does not use it: few servers offer it, and smtplib then needs it per message)."""
+    if address.isascii():
+        return address
+    try:
+        return validate_email(address, check_deliverability=False).ascii_email
+    except EmailNotValidError:
+        return None
 
 
 def message_id(key: str, from_address: str) -> str:
@@ -130,12 +143,12 @@ def render(
     group's); with them, theirs."""
     parts = MailParts.from_data(out.data)
     language = norm_lang(parts.lang if parts is not None else (lang or DEFAULT_LANGUAGE))
-    from_address = str(cfg.from_)
+    from_address = smtp_address(str(cfg.from_)) or str(cfg.from_)
     msg = EmailMessage(policy=default_policy)
     msg["From"] = Address(display_name=cfg.from_name, addr_spec=from_address)
-    msg["To"] = item.address
+    msg["To"] = smtp_address(item.address) or item.address  # one SMTP cannot carry is parked before it is sent
     if cfg.reply_to:
-        msg["Reply-To"] = str(cfg.reply_to)
+        msg["Reply-To"] = smtp_address(str(cfg.reply_to)) or str(cfg.reply_to)
     msg["Subject"] = subject_of(out.text, parts)
     msg["Date"] = format_datetime(now.astimezone(UTC))
     msg["Message-ID"] = message_id(item.key, from_address)

@@ -4,14 +4,20 @@ Each row is rendered (handlers/email/render.py), paced to `[email] rate_per_seco
 (bot/ratelimit.py), and handed to the transport. What the server answers decides what the outbox does:
 
 - **the server cannot be used at all** (connection refused, timeout, a dropped connection, TLS failing, a 4xx
-  or 5xx at connect or EHLO, a 4xx at MAIL FROM or DATA): every e-mail waits. `RetryAfter` holds the whole
-  platform, 5 s at first and twice as long each time up to 5 min, and counts no attempt; the log says so once
+  or 5xx at connect or EHLO, a 4xx at MAIL FROM, a 421 at any step): every e-mail waits. `RetryAfter` holds the
+  whole platform, 5 s at first and twice as long each time up to 5 min, and counts no attempt; the log says so once
   when the server goes away and once when it answers again, never once per message;
 - **the login is refused** (535): the same wait, logged once with what to fix (EST_SMTP_PASSWORD, `[email]
   username`), never the password;
-- **a 4xx for one recipient**: an ordinary error, retried with the outbox's backoff;
-- **a 5xx for one recipient, at MAIL FROM or for DATA**: retried twice; from the 3rd attempt the row is parked
-  with the server's answer ("550 5.1.1 …"), for the coordinator to see in `status`. The others still go.
+- **the sender is refused** (a 5xx at MAIL FROM: "530 Authentication required" when `[email] username` is
+  missing, "553" for a `from` the account may not use): MAIL FROM names only the bot's own address, so it is
+  the settings, never one e-mail: the same wait, logged once with what to fix, and nothing is parked;
+- **a 4xx for one recipient or one message** (at RCPT TO or for DATA: greylisting, a full mailbox): tried
+  again after 1, 5, 15 and 30 minutes, then 1, 2 and 4 hours (`RetryLater`; the outbox's own backoff gives up
+  after two minutes, and greylisting lasts five to fifteen); still refused after that, about eight hours in
+  all, the row is parked with the server's answer. The others still go;
+- **a 5xx for one recipient, or for DATA**: retried twice; from the 3rd attempt the row is parked with the
+  server's answer ("550 5.1.1 …"), for the coordinator to see in `status`. The others still go.
 
 Log lines name the outbox key, never the address (and the server's answers, which often repeat the address,
 are masked before they go to the log or the outbox).
@@ -31,17 +37,19 @@ from bot.conversation.mail import EMAIL
 from bot.conversation.messages import Outbound
 from bot.domain.masking import mask_personal_data
 from bot.domain.model import OutboxItem
-from bot.outbox import PermanentFailure, RetryAfter
+from bot.outbox import PermanentFailure, RetryAfter, RetryLater
 from bot.ratelimit import RateLimiter, Window
 from bot.retry import describe
 from bot.text import DEFAULT_LANGUAGE
-from handlers.email.render import MailLinks, render
+from handlers.email.render import MailLinks, render, smtp_address
 from handlers.email.transport import Transport, answer
 
 log = logging.getLogger(__name__)
 
 #: A row refused with a 5xx is parked on this attempt (the first two may meet a server's passing mistake).
 PARK_ON_ATTEMPT = 3
+#: The waits after a 4xx for one recipient, by the row's attempts so far; refused once more after the last, parked.
+TRY_AGAIN = (60.0, 300.0, 900.0, 1800.0, 3600.0, 7200.0, 14400.0)
 FIRST_WAIT = 5.0
 LONGEST_WAIT = 300.0
 
@@ -62,7 +70,7 @@ def pacing(rate_per_second: float) -> dict[str, Window]:
 
 @dataclass
 class _Outage:
-    kind: str  # down | login
+    kind: str  # down | login | sender
     since: datetime
     delay: float
     tries: int = 0
@@ -109,22 +117,29 @@ class EmailSender:
         return self._outage is not None
 
     def send(self, item: OutboxItem, out: Outbound, message_id: str | None) -> str | None:
+        to = smtp_address(item.address)
+        if to is None:
+            raise PermanentFailure("the address's part before @ is not ASCII: only SMTPUTF8 carries it, not used here")
         msg = render(item, out, self.cfg, self.links, self.now(), self.lang)
         self.limiter.acquire(self.limits)
         try:
-            self.transport.deliver(msg, str(self.cfg.from_), item.address)
+            self.transport.deliver(msg, smtp_address(str(self.cfg.from_)) or str(self.cfg.from_), to)
         except smtplib.SMTPAuthenticationError as exc:
             raise self._wait("login", answer(exc.smtp_code, exc.smtp_error)) from None
         except smtplib.SMTPRecipientsRefused as exc:
             self._back()  # the server answers: only this address is refused
             code, text = next(iter(exc.recipients.values()), (0, b""))
+            if code == 421:  # not the address: the server closes the connection
+                raise self._wait("down", answer(code, text)) from None
             raise self._refused(item, "RCPT TO", code, text) from None
-        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
-            if exc.smtp_code < 500:
+        except smtplib.SMTPSenderRefused as exc:  # MAIL FROM names our sender only: never this e-mail's fault
+            kind = "down" if exc.smtp_code < 500 else "sender"
+            raise self._wait(kind, answer(exc.smtp_code, exc.smtp_error)) from None
+        except smtplib.SMTPDataError as exc:  # the answer to this message (421 alone: the server closes)
+            if exc.smtp_code == 421:
                 raise self._wait("down", answer(exc.smtp_code, exc.smtp_error)) from None
             self._back()
-            step = "MAIL FROM" if isinstance(exc, smtplib.SMTPSenderRefused) else "DATA"
-            raise self._refused(item, step, exc.smtp_code, exc.smtp_error) from None
+            raise self._refused(item, "DATA", exc.smtp_code, exc.smtp_error) from None
         except smtplib.SMTPResponseException as exc:  # connect, EHLO, STARTTLS: the server, not this e-mail
             raise self._wait("down", answer(exc.smtp_code, exc.smtp_error)) from None
         except (smtplib.SMTPException, OSError) as exc:  # refused, timeout, dropped, TLS, STARTTLS not offered
@@ -134,7 +149,11 @@ class EmailSender:
 
     def _refused(self, item: OutboxItem, step: str, code: int, text: bytes | str) -> Exception:
         reply = mask_personal_data(answer(code, text))
-        if code >= 500 and item.attempts + 1 >= PARK_ON_ATTEMPT:
+        if code < 500:
+            if item.attempts < len(TRY_AGAIN):
+                return RetryLater(TRY_AGAIN[item.attempts], f"{step}: {reply}")
+            return PermanentFailure(f"{step}: {reply}")
+        if item.attempts + 1 >= PARK_ON_ATTEMPT:
             return PermanentFailure(f"{step}: {reply}")
         return RecipientNotTaken(f"{step}: {reply}")
 
@@ -150,6 +169,13 @@ class EmailSender:
                     log.error(
                         "SMTP server %s refuses the login (%s): check EST_SMTP_PASSWORD and [email] username; "
                         "e-mails wait and go once the login is accepted",
+                        self.where,
+                        why,
+                    )
+                elif kind == "sender":
+                    log.error(
+                        "SMTP server %s refuses the sender (%s): check [email] from, and [email] username with "
+                        "EST_SMTP_PASSWORD if the server wants a login; e-mails wait and go once it takes them",
                         self.where,
                         why,
                     )

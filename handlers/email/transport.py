@@ -162,12 +162,19 @@ class SmtpTransport:
         with self._lock:
             try:
                 return self._send(self._mail_from(sender), msg, sender, to)
-            except (smtplib.SMTPServerDisconnected, OSError):
-                self._drop()  # the next message connects again
-                raise
-            except smtplib.SMTPResponseException as exc:
+            except smtplib.SMTPResponseException as exc:  # an answer (after RSET the connection goes on)
                 if exc.smtp_code == 421:  # the server closes the connection
                     self._drop()
+                raise
+            except smtplib.SMTPRecipientsRefused as exc:  # an answer for this address (RSET said already)
+                if any(code == 421 for code, _ in exc.recipients.values()):
+                    self._drop()
+                raise
+            except OSError:  # the network, or smtplib's own SMTPServerDisconnected (its exceptions are OSErrors)
+                self._drop()  # the next message connects again
+                raise
+            except Exception:  # anything else mid-transaction (a bug, an address smtplib cannot encode): the
+                self._drop()  # connection's state is unknown, so the next message does not inherit it
                 raise
             finally:
                 self._used = self.clock()
@@ -197,7 +204,12 @@ class SmtpTransport:
         if code not in (250, 251):
             _reset(smtp)
             raise smtplib.SMTPRecipientsRefused({to: (code, text)})
-        code, text = smtp.data(msg.as_bytes(policy=SMTP_POLICY))  # raises SMTPDataError when DATA is refused
+        try:
+            code, text = smtp.data(msg.as_bytes(policy=SMTP_POLICY))
+        except smtplib.SMTPDataError as exc:  # DATA itself refused, before the message: the transaction is open
+            self._step("DATA", exc.smtp_code, exc.smtp_error)
+            _reset(smtp)
+            raise
         self._step("DATA", code, text)
         if code != 250:
             _reset(smtp)

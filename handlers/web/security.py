@@ -133,7 +133,11 @@ class FormLimit:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST":
             length = dict(scope["headers"]).get(b"content-length")
-            limit = next((n for path, n in self.larger if scope["path"] == path), self.limit)
+            # The app's own path: under a base_url with a path (uvicorn's root_path) the request's path starts with it.
+            path, root = str(scope["path"]), str(scope.get("root_path", ""))
+            if root and path.startswith(root + "/"):
+                path = path[len(root) :]
+            limit = next((n for p, n in self.larger if path == p), self.limit)
             status = 411 if length is None or not length.isdigit() else 413 if int(length) > limit else 0
             if status:
                 await send({"type": "http.response.start", "status": status, "headers": [(b"content-length", b"0")]})

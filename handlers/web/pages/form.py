@@ -155,19 +155,24 @@ def _version(fields: dict[str, str]) -> int:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else -1
 
 
-def answers_of(fields: dict[str, str], n_items: int) -> FormAnswers:
-    """The posted form as the driver's input: per item `l<i>` (0-3), `p<i>` (a known place's index), `np<i>`
-    (a new place, which wins over the list), `w<i>` (the note); `more`; a quick path in `quick`."""
+def answers_of(fields: dict[str, str], view: uc.FormView) -> FormAnswers:
+    """The posted form as the driver's input: per item `l<i>` (0-3), `p<i>` (a known place, by its name: the
+    list's order may change while the page is open, when a coordinator approves a place), `np<i>` (a new place,
+    which wins over the list), `w<i>` (the note); `more`; a quick path in `quick`."""
+    known_places = {item.index: area.places for area in view.areas for item in area.items}
     items: list[ItemAnswer] = []
-    for i in range(n_items):
+    for i in range(_items(view)):
         raw = fields.get(f"l{i}", "")
         level = int(raw) if raw in ("0", "1", "2", "3") else None
-        typed, known = fields.get(f"np{i}", "").strip(), fields.get(f"p{i}", "")
+        typed, chosen = fields.get(f"np{i}", "").strip(), fields.get(f"p{i}", "").strip()
+        places = known_places.get(i, ())
         place: PlaceAnswer = None
         if typed:
             place = NewPlace(typed)
-        elif known.isascii() and known.isdigit() and len(known) < 6:
-            place = KnownPlace(int(known))
+        elif chosen in places:
+            place = KnownPlace(places.index(chosen))
+        elif chosen:  # a place no longer on the list (renamed, merged): as typed, for the engine to match or add
+            place = NewPlace(chosen)
         items.append(ItemAnswer(level, place, fields.get(f"w{i}", "")))
     quick: Quick | None = None
     if fields.get("quick") == "nothing":
@@ -230,7 +235,7 @@ async def post_form(request: Request, keys: Keys) -> Response:
     view = await run_in_threadpool(uc.form_view, env, ref)
     if isinstance(view, uc.Refused):
         return _refused(request, view, session)
-    answers = answers_of(fields, _items(view))
+    answers = answers_of(fields, view)
     done = await run_in_threadpool(uc.submit, env, ref, _version(fields), answers)
     return _after(request, session, done)
 

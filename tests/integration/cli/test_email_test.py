@@ -129,3 +129,16 @@ def test_not_an_address(tmp_path: Path, address: str) -> None:
     code, output = email_test(write_config(tmp_path, free_port()), address)
     assert code == 2
     assert "is not an e-mail address" in output
+
+
+def test_a_swedish_domain_goes_in_its_ascii_form_and_a_non_ascii_own_part_is_one_clear_line(tmp_path: Path) -> None:
+    with FakeSMTP() as smtp:
+        cfg = write_config(tmp_path, smtp.port)
+        code, output = email_test(cfg, "kalle@malmö.se")
+        assert code == 0, output
+        (got,) = smtp.wait_for(1)
+        assert list(got.rcpt_tos) == ["kalle@xn--malm-8qa.se"]
+        code, output = email_test(cfg, "åsa@example.se")
+    assert code == 2 and output.strip() == (
+        "est-bot: the address's part before @ is not ASCII: only SMTPUTF8 carries that, and est-bot does not use it"
+    )

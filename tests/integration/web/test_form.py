@@ -4,12 +4,16 @@ link, the form, the summary, send, change until close, late answers, and the for
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+
+from starlette.testclient import TestClient
 
 from bot.domain.cycle import Phase, RoundKey
 from bot.domain.factors import DEFAULT_FACTORS
 from bot.domain.model import AnswerIn
-from tests.integration.web.form_site import FormSite, fill_page, site
+from handlers.web.app import build_web_app
+from tests.integration.web.form_site import BASE, SECRET, FormSite, fill_page, site
 
 __all__ = ["site"]
 
@@ -42,7 +46,7 @@ def test_a_high_level_with_a_new_place_and_a_note_holding_a_personnummer_sent_ma
         {**ALL_GREEN, 1: 3, 5: 2},
         np1="Porten vid 19811218-9876",
         w1="Mannen 811218-9876 slog sönder rutan",
-        p5="0",
+        p5="Stortorget",
         w5="Langning kl 22",
         more="Ring 070-123 45 67",
     )
@@ -116,7 +120,8 @@ def test_begun_in_the_chat_and_finished_on_the_web_is_one_response(site: FormSit
     page = client.get("/form").text
     assert "Påbörjad, inte skickad" in page and "Sprejat på väggen" in page
     assert 'name="l1" value="3" class="form-hi" checked' in page
-    answer = client.post("/form", data=fill_page(page, {i: 0 for i in range(2, 12)}, p1="1", w1="Sprejat på väggen"))
+    data = fill_page(page, {i: 0 for i in range(2, 12)}, p1="Resecentrum", w1="Sprejat på väggen")
+    answer = client.post("/form", data=data)
     assert answer.headers["location"] == "/form/summary"
     summary = client.get("/form/summary").text
     assert "Skadegörelse: Allvarligt / eskalerande – Resecentrum (Sprejat på väggen)" in summary
@@ -227,3 +232,35 @@ def test_a_form_with_every_note_typed_in_full_is_taken_whole(site: FormSite) -> 
     state = site.response("Anna Andersson").state  # type: ignore[union-attr]
     assert all(a.level == 3 and a.note == "å" * 500 and a.place == "å" * 100 for a in state.answers.values())
     assert len(state.answers) == 12
+
+
+def test_the_long_form_is_taken_whole_under_a_base_url_with_a_path_too(site: FormSite) -> None:
+    # base_url = "https://kommun.example.se/est": uvicorn serves the app under root_path "/est", and the path
+    # of each request starts with it.
+    client = TestClient(build_web_app(site.bot.services.env, SECRET), base_url=BASE, root_path="/est")
+    client.follow_redirects = False
+    opened = client.get("/est" + site.form_link("Anna Andersson"))
+    assert opened.status_code == 303 and opened.headers["location"] == "/est/form"
+    page = client.get("/est/form").text
+    typed = {f"np{i}": "å" * 100 for i in range(12)} | {f"w{i}": "å" * 500 for i in range(12)}
+    answer = client.post("/est/form", data=fill_page(page, dict.fromkeys(range(12), 3), **typed))
+    assert answer.status_code == 303 and answer.headers["location"] == "/est/form/summary"
+    assert len(site.response("Anna Andersson").state.answers) == 12  # type: ignore[union-attr]
+
+
+def test_a_place_chosen_stays_that_place_when_the_list_changes_before_the_post(site: FormSite) -> None:
+    with site.bot.services.unit() as uow:
+        centrum = uow.groups.area_by_code("tbg", "centrum")
+        waiting = uow.groups.get_or_create_place(centrum.id, "Parkeringshuset", site.clock.now())
+        uow.groups.get_or_create_place(centrum.id, "Hamnen", site.clock.now(), approved=True)
+        uow.commit()
+    client = site.opened("Anna Andersson")
+    page = client.get("/form").text
+    hamnen = re.search(r'<option value="([^"]*)">Hamnen</option>', page)
+    assert hamnen is not None
+    with site.bot.services.unit() as uow:  # meanwhile a coordinator approves the place that waited
+        uow.groups.set_place_review("tbg", waiting.id, "approved")
+        uow.commit()
+    answer = client.post("/form", data=fill_page(page, {**ALL_GREEN, 5: 2}, p5=hamnen.group(1)))
+    assert answer.status_code == 303
+    assert site.response("Anna Andersson").state.answers["centrum|narkotika"].place == "Hamnen"  # type: ignore[union-attr]

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import Envelope
+from aiosmtpd.smtp import SMTP, Envelope
 
 from bot.conversation.mail import EMAIL
+from bot.conversation.messages import Outbound
 from handlers.email.sender import PARK_ON_ATTEMPT
 from handlers.email.transport import SmtpTransport
 from standins.smtp import FakeSMTP, free_port
@@ -279,3 +280,210 @@ def test_tls_from_the_first_byte(bot: Bot, certificate: tuple[Path, Path]) -> No
         controller.stop()
     assert steps == ["connect", "EHLO", "MAIL FROM", "RCPT TO", "DATA"]
     assert len(keeping.data) == 1 and b"Message-ID: <" in keeping.data[0]
+
+
+def test_a_server_that_wants_a_login_the_settings_do_not_give_holds_everything_and_parks_nothing(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    with FakeSMTP(login=("est", "hemligt-42")) as smtp:  # AUTH required: MAIL FROM without it is 530
+        mail = make_mail(bot, smtp)  # [email] username forgotten
+        mail.enqueue(4)
+        for _ in range(2 * PARK_ON_ATTEMPT):
+            assert mail.drain() == 0
+            bot.clock.advance(timedelta(minutes=15))  # past any backoff
+        mail.transport.close()
+        assert mail.counts() == {"pending": 4}  # the sender's fault, not the addresses': none parked
+        said = [line for line in log_lines(caplog, logging.ERROR) if "refuses the sender" in line]
+        assert len(said) == 1 and "530" in said[0] and "[email] from" in said[0] and "username" in said[0]
+        # [email] username and EST_SMTP_PASSWORD are set and the bot restarted: they all go.
+        right = make_mail(bot, smtp, password="hemligt-42", username="est")
+        right.drain_until(4)
+        right.transport.close()
+        assert right.counts() == {"sent": 4}
+
+
+def test_a_greylisting_server_s_451_for_ten_minutes_delays_the_email_and_parks_nothing(mail: Mail) -> None:
+    # Greylisting: an unknown sender's first tries are answered 451 for some minutes (five to fifteen is usual).
+    mail.enqueue(2)
+    mail.smtp.busy = True
+    for _ in range(20):  # ten minutes, drained every 30 s as the runner would (more often changes nothing)
+        assert mail.drain() == 0
+        mail.bot.clock.advance(timedelta(seconds=30))
+    assert mail.counts() == {"pending": 2}  # a 4xx is retried, never parked
+    mail.smtp.busy = False
+    mail.drain_until(2)
+    assert mail.counts() == {"sent": 2}
+    with mail.bot.app.services.unit() as uow:
+        assert uow.outbox.parked_count() == 0
+
+
+def test_a_4xx_that_lasts_all_day_is_parked_after_about_eight_hours(mail: Mail) -> None:
+    mail.enqueue(1)
+    mail.smtp.busy = True
+    waited = timedelta()
+    while mail.counts().get("parked", 0) == 0:
+        assert mail.drain() == 0
+        mail.bot.clock.advance(timedelta(minutes=1))
+        waited += timedelta(minutes=1)
+        assert waited < timedelta(hours=9)
+    assert waited > timedelta(hours=7)  # the waits' sum, 7 h 51 min, then the last try
+    with mail.bot.app.services.unit() as uow:
+        (parked,) = uow.outbox.parked_messages()
+    assert "451 4.3.0" in str(parked)
+
+
+class GreylistsAtData(Keeping):
+    """An aiosmtpd handler that greylists after the message (as Exim can): the first e-mail to `address` is
+    answered 451 at the end of DATA, the others are kept."""
+
+    def __init__(self, address: str) -> None:
+        super().__init__()
+        self.address = address
+        self.greylisted = 0
+
+    async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:
+        if self.address in envelope.rcpt_tos and not self.greylisted:
+            self.greylisted += 1
+            return "451 4.7.1 Greylisted, try again in 5 minutes"
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_451_after_the_message_delays_that_one_and_the_others_go(bot: Bot) -> None:
+    handler = GreylistsAtData("r0@example.se")
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with FakeSMTP() as unused:  # only for make_mail's settings; the e-mail goes to the greylisting server
+            mail = make_mail(bot, unused, port=port)
+        mail.enqueue(5)
+        assert mail.drain() == 4  # the greylisted one waits alone: the server is not down
+        assert not mail.sender.down
+        bot.clock.advance(timedelta(minutes=5))
+        assert mail.drain() == 1
+        mail.transport.close()
+    finally:
+        controller.stop()
+    assert handler.greylisted == 1 and len(handler.data) == 5
+    assert mail.counts() == {"sent": 5}
+
+
+class ClosesAtRcptOnce(Keeping):
+    """An aiosmtpd handler whose first RCPT is answered 421 (the server is shutting down)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.closed = 0
+
+    async def handle_RCPT(
+        self, server: object, session: object, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if not self.closed:
+            self.closed += 1
+            return "421 4.3.2 Service shutting down"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_421_at_rcpt_holds_everything_for_a_moment_not_that_email_for_a_minute(bot: Bot) -> None:
+    handler = ClosesAtRcptOnce()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with FakeSMTP() as unused:  # only for make_mail's settings
+            mail = make_mail(bot, unused, port=port)
+        mail.enqueue(3)
+        assert mail.drain() == 0 and mail.sender.down  # the server, not the address
+        bot.clock.advance(timedelta(seconds=10))  # the platform's first wait, 5 s (a 4xx of the address: 60 s)
+        assert mail.drain() == 3
+        mail.transport.close()
+    finally:
+        controller.stop()
+    assert len(handler.data) == 3
+
+
+def test_a_refused_address_keeps_the_connection_for_the_next_email(mail: Mail) -> None:
+    steps: list[str] = []
+    mail.transport.steps = lambda step, said: steps.append(step)
+    addresses = mail.enqueue(3)
+    mail.smtp.refuse.add(addresses[0])
+    assert mail.drain() == 2
+    assert steps.count("connect") == 1  # RSET after the 550, and the same connection goes on
+    assert steps.count("MAIL FROM") == 3
+
+
+class _RefusesDataOnce(SMTP):
+    """A server whose first DATA is answered 451 before the message: the transaction stays open, as in Postfix,
+    until the client says RSET (a MAIL FROM before it is "503 nested MAIL command")."""
+
+    refused = 0
+
+    async def smtp_DATA(self, arg: str) -> None:
+        if not type(self).refused:
+            type(self).refused += 1
+            await self.push("451 4.7.1 Try again later")
+            return
+        await super().smtp_DATA(arg)
+
+
+class _RefusingController(Controller):
+    def factory(self) -> SMTP:
+        return _RefusesDataOnce(self.handler, hostname="127.0.0.1")
+
+
+def test_a_data_refused_before_the_message_leaves_the_kept_connection_usable(bot: Bot) -> None:
+    keeping = Keeping()
+    port = free_port()
+    controller = _RefusingController(keeping, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with FakeSMTP() as unused:  # only for make_mail's settings; the e-mail goes to the refusing server
+            mail = make_mail(bot, unused, port=port)
+        steps: list[str] = []
+        mail.transport.steps = lambda step, said: steps.append(step)
+        mail.enqueue(2)
+        assert mail.drain() == 1  # the first waits a minute (a 4xx for that message); the second goes
+        bot.clock.advance(timedelta(minutes=1))
+        assert mail.drain() == 1
+        mail.transport.close()
+    finally:
+        controller.stop()
+    assert len(keeping.data) == 2 and steps.count("connect") == 1
+
+
+def test_an_address_with_a_swedish_domain_goes_in_its_ascii_form(mail: Mail) -> None:
+    (address,) = mail.enqueue(1, domain="malmö.se")
+    assert mail.drain() == 1
+    (got,) = mail.smtp.wait_for(1)
+    assert list(got.rcpt_tos) == ["r0@xn--malm-8qa.se"] and str(got.message["To"]) == "r0@xn--malm-8qa.se"
+    assert address == "r0@malmö.se"
+
+
+def test_an_address_whose_own_part_is_not_ascii_is_parked_at_once_and_the_others_go(
+    mail: Mail, caplog: pytest.LogCaptureFixture
+) -> None:
+    mail.enqueue(1, prefix="a", domain="example.se")
+    with mail.bot.app.services.unit() as uow:  # between them, one to åsa@… (SMTPUTF8, which the bot does not use)
+        uow.outbox.enqueue("b0", EMAIL, "åsa@example.se", None, Outbound("Hej!").to_json(), mail.bot.clock.now())
+        uow.commit()
+    mail.enqueue(1, prefix="c", domain="example.org")
+    assert mail.drain() == 2
+    assert not mail.sender.down
+    assert mail.counts() == {"sent": 2, "parked": 1}
+    with mail.bot.app.services.unit() as uow:
+        (parked,) = uow.outbox.parked_messages()
+    assert "SMTPUTF8" in str(parked)
+    assert sorted(r for m in mail.smtp.wait_for(2) for r in m.rcpt_tos) == ["r0@example.org", "r0@example.se"]
+
+
+def test_a_from_address_with_a_swedish_domain_goes_in_its_ascii_form(bot: Bot, smtp: FakeSMTP) -> None:
+    mail = make_mail(bot, smtp, **{"from": "est@malmö.se"})
+    mail.enqueue(1)
+    assert mail.drain() == 1
+    mail.transport.close()
+    (got,) = smtp.wait_for(1)
+    assert got.mail_from == "est@xn--malm-8qa.se"
+    assert got.message["From"].addresses[0].addr_spec == "est@xn--malm-8qa.se"
+    assert str(got.message["Message-ID"]).endswith("@xn--malm-8qa.se>")

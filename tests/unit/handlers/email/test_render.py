@@ -175,3 +175,10 @@ def test_file_transport_writes_each_message_as_an_eml_file(tmp_path: Path) -> No
     assert names == [f"1-{local}.eml", f"2-{str(second['Message-ID']).strip('<>').split('@')[0]}.eml"]
     again = message_from_bytes((tmp_path / "demo-output" / names[0]).read_bytes(), policy=policy.default)
     assert str(again["Subject"]) == "EST vecka 10: hur är läget?"
+
+
+def test_a_reply_to_with_a_swedish_domain_is_a_working_address() -> None:
+    cfg = EmailConfig.model_validate({"enabled": True, "from": "est@example.se", "reply_to": "sara@malmö.se"})
+    msg = parsed(render(item(), invitation(), cfg, LINKS, NOW))
+    assert msg["Reply-To"].addresses[0].addr_spec == "sara@xn--malm-8qa.se"  # not an encoded word in the domain
+    assert "samordnaren (sara@malmö.se)" in bodies(msg)[0]
