@@ -2,10 +2,9 @@
 and `SmtpTransport` (smtplib, one kept connection) to the recording SMTP server on loopback (standins/smtp.py),
 paced to `[email] rate_per_second` by the sender's `RateLimiter` on the real clock.
 
-The round is opened through the real core (`Services.tick` at Tuesday's opening, as the scheduler does). Where
-the core does not queue the e-mails itself (before the questionnaire's e-mail is built), the bench queues one
-invitation per reporter the way the core will: `MailParts` with the person's form of the opened round; the
-table says which. Then the outbox is drained as `EmailRunner` does (one row per claim).
+The round is opened through the real core (`Services.tick` at Tuesday's opening, as the scheduler does), which
+queues one invitation per reporter (bot/usecases/mailing.py). Then the outbox is drained as `EmailRunner` does
+(one row per claim).
 
 Reported: wall time, achieved rate / configured rate, and from the server's record that every reporter got
 exactly one e-mail and that the Message-IDs are distinct (nothing lost, nothing repeated). The unpaced row is
@@ -27,9 +26,7 @@ from bench.fanout import country
 from bot.bootstrap import App, build
 from bot.clock import ManualClock
 from bot.config import EmailConfig
-from bot.conversation.mail import EMAIL, FormRef, MailParts
-from bot.conversation.messages import Outbound
-from bot.domain.cycle import RoundKey
+from bot.conversation.mail import EMAIL
 from handlers.email.render import MailLinks
 from handlers.email.sender import EmailSender
 from handlers.email.transport import SmtpTransport
@@ -45,7 +42,6 @@ GOAL = 0.95
 class MailFanOut:
     reporters: int
     rate: float | None  # configured; None = unpaced
-    queued_by: str  # core | bench
     open_s: float
     wall_s: float
     arrived: int
@@ -64,42 +60,16 @@ class MailFanOut:
     def row(self) -> str:
         rate = f"{self.rate:g}/s" if self.rate else "unpaced"
         return (
-            f"| {self.reporters:,} | {rate} | {self.queued_by} | {self.open_s:.1f} s | {self.wall_s:.1f} s | "
+            f"| {self.reporters:,} | {rate} | {self.open_s:.1f} s | {self.wall_s:.1f} s | "
             f"{self.achieved:.1f}/s | {self.ratio} | {self.arrived} | {self.distinct_ids} | {self.lost} | "
             f"{self.duplicates} |"
         )
 
 
 HEADER = (
-    "| reporters | configured rate | queued by | open (tick) | drain (wall) | achieved | ratio | arrived | "
-    "distinct Message-IDs | lost | duplicates |\n|---|---|---|---|---|---|---|---|---|---|---|"
+    "| reporters | configured rate | open (tick) | drain (wall) | achieved | ratio | arrived | "
+    "distinct Message-IDs | lost | duplicates |\n|---|---|---|---|---|---|---|---|---|---|"
 )
-
-
-def queue_invitations(app: App) -> int:
-    """One invitation per reporter reached by e-mail, for the round the tick opened (what the core's cycle queues
-    once it sends the questionnaire by e-mail); returns how many."""
-    year, week, _ = TUE_OPEN.isocalendar()
-    key = RoundKey(year, week)
-    queued = 0
-    with app.services.unit() as uow:
-        for group in app.config.groups:
-            rnd = uow.rounds.get_round(group.id, key)
-            assert rnd is not None, f"the tick did not open {group.id}'s round"
-            configured = {r.name: r.email for r in group.reporters}
-            for person in uow.people.persons(group.id):
-                linked = [a for p, a in uow.people.accounts_of(person.id) if p == EMAIL]
-                address = linked[0] if linked else configured.get(person.name)
-                if address is None:
-                    continue
-                ref = FormRef(person.id, rnd.id, uow.web.form_generation(person.id, rnd.id))
-                parts = MailParts(f"EST vecka {week}: hur är läget?", "sv", form=ref)
-                text = f"Hej {person.name}!\n\nVeckans frågor är öppna till torsdag kl. 12. Det tar ett par minuter."
-                out = Outbound(text, kind="question", data={"mail": parts.to_data()})
-                uow.outbox.enqueue(f"bench:{rnd.id}:{person.id}", EMAIL, address, None, out.to_json(), TUE_OPEN)
-                queued += 1
-        uow.commit()
-    return queued
 
 
 def email_rows(app: App) -> int:
@@ -120,10 +90,8 @@ def bench_email(reporters: int, rate: float | None) -> MailFanOut:
         try:
             t0 = time.perf_counter()
             app.services.tick()
-            queued_by = "core"
-            if email_rows(app) < reporters:
-                queue_invitations(app)
-                queued_by = "bench"
+            queued = email_rows(app)
+            assert queued == reporters, f"the core queued {queued} e-mails for {reporters} reporters"
             open_s = time.perf_counter() - t0
             t0 = time.perf_counter()
             while app.dispatcher.drain(EMAIL, limit=100_000) > 0:
@@ -138,7 +106,6 @@ def bench_email(reporters: int, rate: float | None) -> MailFanOut:
         return MailFanOut(
             reporters,
             rate,
-            queued_by,
             open_s,
             wall,
             len(got),
@@ -164,9 +131,8 @@ def markdown(results: list[MailFanOut]) -> str:
         "## Tuesday's fan-out by e-mail\n\n"
         "Reporters reached by e-mail only; the round opened through the real core, the outbox drained by the real "
         "Dispatcher and `EmailSender` over `SmtpTransport` (smtplib, one kept connection) to the recording SMTP "
-        "server on loopback (`bench/email.py`), paced by the sender's `RateLimiter` on the real clock. `queued by`: "
-        "`core` when the core queued the e-mails itself at the tick, `bench` when the bench queued the invitations "
-        "for the opened round as the core will. `ratio` = achieved / configured rate (a sliding window lets the "
+        "server on loopback (`bench/email.py`), paced by the sender's `RateLimiter` on the real clock; the core queues "
+        "the invitations at the tick (`open`). `ratio` = achieved / configured rate (a sliding window lets the "
         "first second's worth go at once, so it can be a little over 1). The unpaced row is the edge's ceiling on "
         "this machine (about 2.6 ms of rendering and 2.6 ms of SMTP per e-mail, with the stand-in server in the same "
         "process): far above what any mail provider allows (`[email] rate_per_second` is at most 100). "
