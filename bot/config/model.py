@@ -151,10 +151,23 @@ class EmailConfig(Strict):
     # Replies go here (the coordinator): the bot reads no mail.
     reply_to: EmailAddress | None = Field(default=None, max_length=100)
     # E-mails a second, for the whole bot (the server's and the provider's limits).
-    rate_per_second: float = Field(default=1.0, gt=0, le=100)
+    rate_per_second: float = Field(default=1.0, ge=0.01, le=100)
     timeout_seconds: float = Field(default=30.0, gt=0, le=300)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("from_", "reply_to")
+    @classmethod
+    def _ascii_name(cls, v: str | None) -> str | None:
+        # The bot's own addresses go into every e-mail's envelope and headers: a name before the @ with å, ä or ö
+        # needs SMTPUTF8, which many servers lack, so every e-mail would fail. (A domain with them is fine: it is
+        # sent in its ASCII form.)
+        if v is not None and not v.rpartition("@")[0].isascii():
+            raise ValueError(
+                "the part before the @ has letters outside a-z (such as å, ä, ö), which many mail servers refuse "
+                "in a sender's address; allowed: a-z, 0-9 and . _ - + before the @"
+            )
+        return v
 
     @model_validator(mode="after")
     def _one_tls(self) -> EmailConfig:

@@ -106,10 +106,10 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "web.form.no_session.title": {"sv": "Öppna formuläret från e-posten", "en": "Open the form from the e-mail"},
     "web.form.no_session.body": {
-        "sv": "Formuläret öppnas med den personliga länken i ditt e-postmeddelande. Ett öppnat formulär gäller i två "
+        "sv": "Formuläret öppnas med den personliga länken i ditt e-postmeddelande. Ett öppnat formulär gäller i tolv "
         "timmar; öppna länken igen om tiden har gått ut.",
-        "en": "The form opens with the personal link in your e-mail. An opened form lasts two hours; open the link "
-        "again if the time has run out.",
+        "en": "The form opens with the personal link in your e-mail. An opened form lasts twelve hours; open the "
+        "link again if the time has run out.",
     },
     "web.form.not_me.title": {"sv": "Är det här inte ditt formulär?", "en": "Is this not your form?"},
     "web.form.not_me.body": {
@@ -126,10 +126,12 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Thank you. The link works no more and the coordinator has been told.",
     },
     "web.form.not_me.told": {
-        "sv": "⚠️ Någon som öppnade {name}s formulär för {week} angav att det inte var deras. Länken är spärrad; "
-        "{name} får en ny med nästa utskick. Kontrollera gärna e-postadressen.",
-        "en": "⚠️ Someone who opened {name}'s form for {week} said it was not theirs. The link is blocked; {name} "
-        "gets a new one with the next e-mail. Please check the e-mail address.",
+        "sv": "⚠️ Någon som öppnade {name}s formulär för {week} angav att det inte var deras. Länken är spärrad, "
+        "och ingen ny länk skickas av sig själv. Kontrollera e-postadressen (reporter add … | e-post rättar den); "
+        "påminn skickar sedan en ny länk.",
+        "en": "⚠️ Someone who opened {name}'s form for {week} said it was not theirs. The link is blocked, and no "
+        "new link is sent by itself. Please check the e-mail address (reporter add … | e-mail corrects it); "
+        "remind then sends a new link.",
     },
     "web.form.nothing.title": {"sv": "Inget att rapportera", "en": "Nothing to report"},
     "web.form.nothing.body": {

@@ -109,7 +109,7 @@ def transition(
         remind_at = phase_due_at(key, Phase.REMINDED, schedule, group.tz)
         opened_late = rnd.opened_at is not None and rnd.opened_at >= remind_at
         if not automatic or (now < close_at and not opened_late):
-            send_reminders(env, uow, group, rnd, now, 1)
+            send_reminders(env, uow, group, rnd, now, 1, automatic=True)
     elif phase == Phase.DRAFTED:
         meeting.post_draft(env, uow, group, rnd)
     elif phase == Phase.FINALISED:
@@ -137,9 +137,14 @@ def open_round(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, now: d
         send_to_person(env, uow, person.id, prompt, f"open:{rnd.id}:{person.id}")
 
 
-def send_reminders(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, now: datetime, nth: int) -> int:
+def send_reminders(
+    env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, now: datetime, nth: int, automatic: bool = False
+) -> int:
     """The `nth` reminder, with the question where they stand, to every reporter who has not sent yet (one
-    e-mail with the link to the form again for those reached by e-mail)."""
+    e-mail with the link to the form again for those reached by e-mail).
+
+    After an "Inte jag?" on someone's form the address may be wrong, so the scheduler's reminder sends them no
+    new link: the coordinator was told, checks the address, and a coordinator's `påminn` sends one."""
     n = 0
     close = phase_due_at(rnd.key, Phase.CLOSED, group.week_schedule(), group.tz)
     for person in uow.people.persons(group.id, active_only=True):
@@ -150,6 +155,8 @@ def send_reminders(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, no
             continue
         key = f"remind:{rnd.id}:{person.id}:{nth}"
         if mailing.email_address(env, uow, person) is not None:
+            if automatic and uow.web.form_generation(person.id, rnd.id) > 0:
+                continue  # someone said the form was not theirs: no new link until a coordinator asks
             send_to_person(env, uow, person.id, mailing.reminder(env, uow, group, rnd, person), key)
             uow.rounds.set_reminders(resp.id, nth)
             n += 1

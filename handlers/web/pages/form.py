@@ -31,8 +31,9 @@ from bot.usecases.context import Env
 from handlers.web.page import Public, csrf_refused, lang_of, path_for, render
 from handlers.web.security import Keys
 
-#: How long an opened form lasts: then the e-mail's link again.
-FORM_HOURS = 2
+#: How long an opened form lasts: then the e-mail's link again. A working day, so a page left open over lunch
+#: still takes what was typed into it.
+FORM_HOURS = 12
 _MAX_FIELDS = 400  # four fields a question: 24 questions a person with two areas
 _STATUS = {"forged": 404, "revoked": 410, "closed": 410, "gone": 410}
 SAMPLE_TOKEN = {"token": "x" * 40}

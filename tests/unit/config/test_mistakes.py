@@ -217,6 +217,13 @@ TEXT_MISTAKES: dict[str, tuple[str, str, str, str, list[str]]] = {
         "true",
         ["set [web] enabled = true and its base_url"],
     ),
+    "a sender's address with å before the @": (
+        'from = "trygghet@example.se"',
+        'from = "trygghetsråd@example.se"',
+        "email.from",
+        "'[e-post]'",  # an address is masked in the line, as everywhere
+        ["many mail servers refuse", "allowed: a-z, 0-9 and . _ - + before the @"],
+    ),
     "both tls and starttls": (
         "starttls = true\ntls = false",
         "starttls = true\ntls = true",
