@@ -52,10 +52,10 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "web.form.missing.item": {"sv": "Välj en nivå.", "en": "Choose a level."},
     "web.form.stale": {
-        "sv": "Dina svar ändrades någon annanstans (i chatten eller en annan flik) medan sidan var öppen. Här är de "
-        "senaste svaren; ingenting av det du skickade nu sparades. Kontrollera och skicka igen.",
-        "en": "Your answers were changed elsewhere (in the chat or another tab) while this page was open. These are "
-        "the latest answers; nothing you just sent was stored. Check them and send again.",
+        "sv": "Dina svar ändrades någon annanstans (i chatten eller en annan flik) medan sidan var öppen, så det du "
+        "skickade nu sparades inte. Här står det du fyllde i; skickar du igen ersätter det de andra ändringarna.",
+        "en": "Your answers were changed elsewhere (in the chat or another tab) while this page was open, so what "
+        "you just sent was not stored. Here is what you filled in; sending it again replaces the other changes.",
     },
     "web.form.cut": {
         "sv": "En text var för lång och har kortats. Kontrollera sammanfattningen.",

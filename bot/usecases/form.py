@@ -195,8 +195,8 @@ def _step(
         engine = Questionnaire(spec)
         filled = play(engine, resp.state)
         if version != resp.version:  # posted over a newer state: stored only if it changes nothing
-            if filled.changed:
-                return Submitted("stale", _view(env, uow, found))
+            if filled.changed:  # nothing stored; what was typed is shown again (with the newer version) to send
+                return Submitted("stale", _view(env, uow, found, posted))
             return Submitted(_where(filled.state), _view(env, uow, found))
         if filled.changed:
             result = Result(filled.state, [], submitted=filled.submitted, changed=True)

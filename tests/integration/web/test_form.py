@@ -27,7 +27,7 @@ def test_the_link_starts_a_form_session_and_leaves_the_address_bar(site: FormSit
     assert answer.status_code == 303 and answer.headers["location"] == "/form"
     cookie = answer.headers["set-cookie"]
     assert cookie.startswith("__Host-est-form=") and "Secure" in cookie and "HttpOnly" in cookie
-    assert "samesite=lax" in cookie.lower() and "Max-Age=7200" in cookie
+    assert "samesite=lax" in cookie.lower() and "Max-Age=43200" in cookie
     page = client.get("/form")
     assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
     assert "Formulär för Anna Andersson, Trygghetsvärdar" in page.text and "Inte jag?" in page.text
@@ -89,15 +89,22 @@ def test_a_form_posted_twice_stores_one_response(site: FormSite) -> None:
     assert site.counted("Anna Andersson") == 12
 
 
-def test_a_stale_post_never_overwrites_newer_answers(site: FormSite) -> None:
+def test_a_stale_post_never_overwrites_newer_answers_and_keeps_what_was_typed(site: FormSite) -> None:
     tab = site.opened("Anna Andersson")
     old_page = tab.get("/form").text
     other = site.opened("Anna Andersson")
     assert other.post("/form", data=fill_page(other.get("/form").text, {**ALL_GREEN, 0: 1})).status_code == 303
-    answer = tab.post("/form", data=fill_page(old_page, {**ALL_GREEN, 0: 0, 3: 1}))
+    answer = tab.post("/form", data=fill_page(old_page, {**ALL_GREEN, 0: 0, 2: 3}, w2="Nytt klotter på skolan"))
     assert answer.status_code == 200 and "ändrades någon annanstans" in answer.text
     state = site.response("Anna Andersson").state  # type: ignore[union-attr]
     assert state.answers["centrum|hot_vald"].level == 1 and state.answers["centrum|klotter"].level == 0
+    # what was typed is on the page again, with the newer version: sending it again stores it
+    assert "Nytt klotter på skolan" in answer.text
+    again = tab.post("/form", data=fill_page(answer.text, {}, w2="Nytt klotter på skolan"))
+    assert again.status_code == 303 and again.headers["location"] == "/form/summary"
+    state = site.response("Anna Andersson").state  # type: ignore[union-attr]
+    assert state.answers["centrum|hot_vald"].level == 0 and state.answers["centrum|klotter"].level == 3
+    assert state.answers["centrum|klotter"].note == "Nytt klotter på skolan"
 
 
 def test_missing_levels_are_shown_and_what_was_typed_is_kept(site: FormSite) -> None:
