@@ -71,18 +71,18 @@ class SqlWeb(SqlRepository):
         )
 
     def form_generation(self, person_id: int, round_id: int) -> int:
-        row = self.s.get(FormLinkRow, (person_id, round_id))
+        row = self.s.get(FormLinkRow, (person_id, round_id), populate_existing=True)  # as revoke_form_links left it
         return row.generation if row is not None else 0
 
     def revoke_form_links(self, person_id: int, round_id: int, now: datetime) -> int:
-        row = self.s.get(FormLinkRow, (person_id, round_id))
-        if row is None:
-            row = FormLinkRow(person_id=person_id, round_id=round_id, generation=0)
-            self.s.add(row)
-        row.generation += 1
-        row.revoked_at = now
-        self.s.flush()
-        return row.generation
+        # One statement, so two confirmations at once (a double click) both move the generation on, and neither
+        # meets the other's new row as a duplicate key.
+        stmt = self._insert(FormLinkRow).values(person_id=person_id, round_id=round_id, generation=1, revoked_at=now)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["person_id", "round_id"],
+            set_={"generation": FormLinkRow.generation + 1, "revoked_at": now},
+        ).returning(FormLinkRow.generation)
+        return int(self.s.execute(stmt).scalar_one())
 
     def prune(self, before: datetime) -> int:
         # a session that ended was seen last when it ended

@@ -372,3 +372,23 @@ def test_history_place_weeks(storage: Units) -> None:
             ("Torget", True, 1, 2, ("klotter", "narkotika"), ("klotter", "narkotika")),
         ]
         assert uow.history.place_weeks("g", W47.next(), W47.next(), 2) == []
+
+
+def test_form_links_generation_channel_and_report(storage: Units) -> None:
+    _, anna, _ = group(storage)
+    with storage() as uow:
+        rnd = uow.rounds.create_round("g", W47, NOW)
+        assert uow.web.form_generation(anna, rnd.id) == 0
+        assert uow.web.revoke_form_links(anna, rnd.id, NOW) == 1
+        assert uow.web.form_generation(anna, rnd.id) == 1
+        assert uow.web.revoke_form_links(anna, rnd.id, NOW) == 2  # a second "not me" moves it on again
+        uow.people.set_channel(anna, "email")
+        uow.people.set_receives_report(anna, False)
+        uow.people.link_account("email", "anna@example.se", anna)
+        uow.commit()
+    with storage() as uow:
+        assert uow.web.form_generation(anna, rnd.id) == 2
+        person = uow.people.get_person(anna)
+        assert person.channel == "email" and not person.receives_report
+        by_address = uow.people.person_by_account("email", "anna@example.se")
+        assert by_address is not None and by_address.channel == "email"

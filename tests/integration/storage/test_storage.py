@@ -40,3 +40,61 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: object) -> None:
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     finally:
         engine.dispose()
+
+
+def test_two_not_me_confirmations_at_once_both_move_the_generation_on(db_url: str) -> None:
+    # A double click on "Spärra länken": two transactions revoke the same person's links of the same week at once.
+    # The second waits for the first (PostgreSQL: the row's lock; SQLite: the writer's lock) and neither fails on
+    # the other's new row.
+    import threading
+    import time
+    from datetime import UTC, datetime
+
+    from bot.domain.cycle import RoundKey
+    from storage.db import make_session_factory, open_engine
+    from storage.uow import SqlUnitOfWork
+
+    now = datetime(2026, 11, 17, 7, 0, tzinfo=UTC)
+    engine = open_engine(db_url)
+    migrate(engine)
+    factory = make_session_factory(engine)
+    lock = threading.RLock() if engine.dialect.name == "sqlite" else None
+    with SqlUnitOfWork(factory, lock) as uow:
+        uow.groups.upsert_group("g", "G")
+        person = uow.people.upsert_person("g", "Anna", "Org", "reporter", "sv", True)
+        rnd = uow.rounds.create_round("g", RoundKey(2026, 47), now)
+        uow.commit()
+    first_in = threading.Event()
+    got: list[int] = []
+    errors: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            with SqlUnitOfWork(factory, lock) as uow:
+                got.append(uow.web.revoke_form_links(person.id, rnd.id, now))
+                first_in.set()
+                time.sleep(0.3)  # the second confirmation arrives while this one is not committed
+                uow.commit()
+        except BaseException as exc:
+            errors.append(exc)
+            first_in.set()
+
+    def second() -> None:
+        first_in.wait(10)
+        try:
+            with SqlUnitOfWork(factory, lock) as uow:
+                got.append(uow.web.revoke_form_links(person.id, rnd.id, now))
+                uow.commit()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(30)
+    assert not errors, errors
+    assert sorted(got) == [1, 2]
+    with SqlUnitOfWork(factory, lock) as uow:
+        assert uow.web.form_generation(person.id, rnd.id) == 2
+    engine.dispose()
