@@ -47,8 +47,8 @@ TEXT: dict[str, dict[str, str]] = {
     "web.form.more": {"sv": "Något mer?", "en": "Anything more?"},
     "web.form.review": {"sv": "Till sammanfattningen", "en": "To the summary"},
     "web.form.missing": {
-        "sv": "Välj en nivå för varje fråga. Det saknas för: {items}.",
-        "en": "Choose a level for every question. Missing for: {items}.",
+        "sv": "Välj en nivå för varje fråga. Nivå saknas för {items}.",
+        "en": "Choose a level for every question. A level is missing for {items}.",
     },
     "web.form.missing.item": {"sv": "Välj en nivå.", "en": "Choose a level."},
     "web.form.stale": {
