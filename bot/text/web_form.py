@@ -138,6 +138,12 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{name}: send “nothing to report” for {week}? Every question becomes green (0). You can change it "
         "until {close}.",
     },
+    "web.form.nothing.replaces": {
+        "sv": "Du har redan skickat en rapport för {week} där inte allt är grönt. Skickar du ”inget att rapportera” "
+        "ersätts den: alla frågor blir gröna (0). Öppna hela formuläret för att se eller ändra den.",
+        "en": "You have already sent a report for {week} in which not everything is green. Sending “nothing to "
+        "report” replaces it: every question becomes green (0). Open the whole form to see or change it.",
+    },
     "web.form.nothing.button": {"sv": "Skicka: inget att rapportera", "en": "Send: nothing to report"},
     "web.form.nothing.open": {"sv": "Öppna hela formuläret i stället", "en": "Open the whole form instead"},
     "web.report_off.title": {"sv": "Fredagsrapporten", "en": "The Friday report"},
