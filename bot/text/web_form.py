@@ -93,8 +93,11 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The link is not valid. Check that the whole link was copied, or open it again from the e-mail.",
     },
     "web.form.refused.revoked": {
-        "sv": "Länken har spärrats, eftersom någon angav att formuläret inte var deras. Samordnaren har fått veta det.",
-        "en": "The link has been blocked, because someone said the form was not theirs. The coordinator was told.",
+        "sv": "Länken har spärrats, eftersom någon angav att formuläret inte var deras. Samordnaren har fått veta det. "
+        "Är formuläret ditt, kommer en ny länk med nästa e-brev; behöver du den tidigare, kontakta samordnaren.",
+        "en": "The link has been blocked, because someone said the form was not theirs. The coordinator was told. "
+        "If the form is yours, a new link comes with the next e-mail; if you need it sooner, contact the "
+        "coordinator.",
     },
     "web.form.refused.closed": {
         "sv": "Veckan är avslutad och lägesbilden fastställd; svar tas inte längre emot.",
