@@ -255,9 +255,7 @@ def _after(request: Request, session: FormSession, done: uc.Submitted | uc.Refus
 def _missing_names(view: uc.FormView, missing: tuple[int, ...]) -> str:
     """The questions still without a level, by area when the person has several ("Norr: Hot och våld, Klotter;
     …"): a factor's name alone does not say which area's question is meant."""
-    groups = [
-        (area.name, [item.factor for item in area.items if item.index in missing]) for area in view.areas
-    ]
+    groups = [(area.name, [item.factor for item in area.items if item.index in missing]) for area in view.areas]
     named = [(area, factors) for area, factors in groups if factors]
     if len(view.areas) < 2:
         return ", ".join(f for _, factors in named for f in factors)

@@ -98,7 +98,6 @@ def test_nothing_to_report_from_the_e_mail_is_a_page_with_one_button(site: FormS
     assert site.response("Anna Andersson").version == before.version + 1  # type: ignore[union-attr]
 
 
-
 def test_nothing_to_report_over_a_sent_report_that_is_not_all_green_says_it_replaces_it(site: FormSite) -> None:
     """A second click on the e-mail's "Inget att rapportera" after a report with a red answer was sent."""
     link = site.form_link("Anna Andersson") + "/nothing"
