@@ -115,6 +115,8 @@ def test_missing_levels_name_their_area_when_the_person_has_two(site: FormSite) 
     one = site.opened("Anna Andersson")
     answer = one.post("/form", data=fill_page(one.get("/form").text, {i: 0 for i in range(11)}))
     assert f"Nivå saknas för {DEFAULT_FACTORS[11].sv}." in answer.text  # one area: no area named
+    # the engine keeps answers in order: what follows a gap waits on the page, and the notice says so
+    assert "Svar efter den första frågan utan nivå sparas först när den har fått en." in answer.text
 
 
 def test_begun_in_the_chat_and_finished_on_the_web_is_one_response(site: FormSite) -> None:
