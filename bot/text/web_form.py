@@ -96,10 +96,9 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "web.form.refused.revoked": {
         "sv": "Länken har spärrats, eftersom någon angav att formuläret inte var deras. Samordnaren har fått veta det. "
-        "Är formuläret ditt, kommer en ny länk med nästa e-brev; behöver du den tidigare, kontakta samordnaren.",
+        "Är formuläret ditt, be samordnaren om en ny länk.",
         "en": "The link has been blocked, because someone said the form was not theirs. The coordinator was told. "
-        "If the form is yours, a new link comes with the next e-mail; if you need it sooner, contact the "
-        "coordinator.",
+        "If the form is yours, ask the coordinator for a new link.",
     },
     "web.form.refused.closed": {
         "sv": "Veckan är avslutad och lägesbilden fastställd; svar tas inte längre emot.",
