@@ -162,7 +162,10 @@ def chat(
     cfg = load(config)
     clock = _clock(at, cfg)
     console = ConsoleRunner(sys.stdout)
-    built = build_app(cfg, clock=clock, senders={"console": console.sender})
+    # E-mail is queued here and sent by `est-bot run` (the outbox is shared): a coordinator in the terminal
+    # reaches the reporters by e-mail with `påminn`, `rapportör ny … | e-post`, and `status` shows their mail.
+    platforms = ("console", "email") if cfg.email.enabled else ("console",)
+    built = build_app(cfg, clock=clock, senders={"console": console.sender}, platforms=platforms)
     try:
         console.start(built.core, built.dispatcher)
         try:

@@ -47,8 +47,10 @@ TEXT: dict[str, dict[str, str]] = {
     "web.form.more": {"sv": "Något mer?", "en": "Anything more?"},
     "web.form.review": {"sv": "Till sammanfattningen", "en": "To the summary"},
     "web.form.missing": {
-        "sv": "Välj en nivå för varje fråga. Det saknas för: {items}.",
-        "en": "Choose a level for every question. Missing for: {items}.",
+        "sv": "Välj en nivå för varje fråga. Nivå saknas för {items}. Svar efter den första frågan utan nivå "
+        "sparas först när den har fått en.",
+        "en": "Choose a level for every question. A level is missing for {items}. Answers after the first question "
+        "without a level are kept only once it has one.",
     },
     "web.form.missing.item": {"sv": "Välj en nivå.", "en": "Choose a level."},
     "web.form.stale": {
@@ -93,8 +95,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The link is not valid. Check that the whole link was copied, or open it again from the e-mail.",
     },
     "web.form.refused.revoked": {
-        "sv": "Länken har spärrats, eftersom någon angav att formuläret inte var deras. Samordnaren har fått veta det.",
-        "en": "The link has been blocked, because someone said the form was not theirs. The coordinator was told.",
+        "sv": "Länken har spärrats, eftersom någon angav att formuläret inte var deras. Samordnaren har fått veta det. "
+        "Är formuläret ditt, be samordnaren om en ny länk.",
+        "en": "The link has been blocked, because someone said the form was not theirs. The coordinator was told. "
+        "If the form is yours, ask the coordinator for a new link.",
     },
     "web.form.refused.closed": {
         "sv": "Veckan är avslutad och lägesbilden fastställd; svar tas inte längre emot.",
@@ -139,6 +143,12 @@ TEXT: dict[str, dict[str, str]] = {
         "till {close}.",
         "en": "{name}: send “nothing to report” for {week}? Every question becomes green (0). You can change it "
         "until {close}.",
+    },
+    "web.form.nothing.replaces": {
+        "sv": "Du har redan skickat en rapport för {week} där inte allt är grönt. Skickar du ”inget att rapportera” "
+        "ersätts den: alla frågor blir gröna (0). Öppna hela formuläret för att se eller ändra den.",
+        "en": "You have already sent a report for {week} in which not everything is green. Sending “nothing to "
+        "report” replaces it: every question becomes green (0). Open the whole form to see or change it.",
     },
     "web.form.nothing.button": {"sv": "Skicka: inget att rapportera", "en": "Send: nothing to report"},
     "web.form.nothing.open": {"sv": "Öppna hela formuläret i stället", "en": "Open the whole form instead"},

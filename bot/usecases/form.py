@@ -97,6 +97,13 @@ class FormView:
     summary: tuple[str, ...]
     complete: bool
 
+    @property
+    def sent_not_all_green(self) -> bool:
+        """Sent, with a level above 0 somewhere: "nothing to report" now would replace it (and its notes)."""
+        return self.status == "submitted" and any(
+            (item.answer.level or 0) > 0 for area in self.areas for item in area.items
+        )
+
 
 @dataclass(frozen=True)
 class Submitted:

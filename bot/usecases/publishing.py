@@ -47,7 +47,8 @@ def publish(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> None:
         decided = decisions(uow, rnd, lang)
         if decided:
             texts[lang] += "\n\n" + "\n".join(
-                f"• {d.title}: {d.action_type}, {d.responsible}, {d.timeframe}" for d in decided
+                [f"{t(lang, 'picture.section.decisions')}:"]
+                + [f"• {d.title}: {d.action_type}, {d.responsible}, {d.timeframe}" for d in decided]
             )
     data = {"round_id": rnd.id, "week": str(rnd.key), "group": group.id}
     images: dict[str, tuple[Attachment, ...]] = {}

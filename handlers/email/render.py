@@ -65,6 +65,19 @@ class _Image:
     attachment: Attachment
 
 
+#: The charts the week's messages carry, by how their file names begin (bot/usecases/meeting.py, files.py), and
+#: what they show: the text a mail client shows while it blocks images (Outlook does by default) and a screen
+#: reader reads, rather than a file name.
+_CHART_ALT = (("lagesbild-", "heatmap.alt"), ("trend-", "trend.alt"))
+
+
+def _chart_alt(language: str, filename: str) -> str:
+    for prefix, key in _CHART_ALT:
+        if filename.startswith(prefix):
+            return t(language, key)
+    return t(language, "mail.chart", name=Path(filename).stem)
+
+
 def _environment() -> Environment:
     return Environment(
         loader=PackageLoader("handlers.email", "templates"),
@@ -170,7 +183,7 @@ def render(
     domain = from_address.rpartition("@")[2] or "localhost"
     digest = hashlib.sha256(item.key.encode()).hexdigest()[:16]
     images = [
-        _Image(f"chart{i}.{digest}@{domain}", t(language, "mail.chart", name=Path(a.filename).stem), a)
+        _Image(f"chart{i}.{digest}@{domain}", _chart_alt(language, a.filename), a)
         for i, a in enumerate(out.attachments)
         if a.mime == "image/png"
     ]

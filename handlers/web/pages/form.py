@@ -250,13 +250,22 @@ def _after(request: Request, session: FormSession, done: uc.Submitted | uc.Refus
     if done.outcome == "stale":
         return _page(request, session, "form.html.j2", view, missing=(), notice=t(view.lang, "web.form.stale"))
     if done.outcome == "incomplete":
-        names = [item.factor for area in view.areas for item in area.items if item.index in done.missing]
-        notice = " ".join([*done.notices, t(view.lang, "web.form.missing", items=", ".join(names))])
+        notice = " ".join([*done.notices, t(view.lang, "web.form.missing", items=_missing_names(view, done.missing))])
         response = _page(request, session, "form.html.j2", view, missing=done.missing, notice=notice)
         response.status_code = 422
         return response
     target = path_for(request, "form_sent" if done.outcome == "sent" else "form_summary")
     return RedirectResponse(target + ("?cut=1" if done.notices else ""), status_code=303)
+
+
+def _missing_names(view: uc.FormView, missing: tuple[int, ...]) -> str:
+    """The questions still without a level, by area when the person has several ("Norr: Hot och våld, Klotter;
+    …"): a factor's name alone does not say which area's question is meant."""
+    groups = [(area.name, [item.factor for item in area.items if item.index in missing]) for area in view.areas]
+    named = [(area, factors) for area, factors in groups if factors]
+    if len(view.areas) < 2:
+        return ", ".join(f for _, factors in named for f in factors)
+    return "; ".join(f"{area}: {', '.join(factors)}" for area, factors in named)
 
 
 async def summary(request: Request, keys: Keys) -> Response:

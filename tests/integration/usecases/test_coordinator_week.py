@@ -88,6 +88,8 @@ def test_publish_now_once_finalised_and_friday_sends_nothing_again(bot: Bot) -> 
     assert [o.kind for o in out if o.kind != "notice"] == ["report"]  # Sara receives the report too
     (broadcast,) = bot.flush("rapport")
     assert broadcast.kind == "report" and broadcast.text.startswith("Veckorapport 2026-W47 – Tryggare Trelleborg")
+    # the voted candidate under its heading, not bare bullets after "Sticker ut" (the e-mail shows this text too)
+    assert "\n\nBeslutade prioriteringar och vem som gör vad:\n• " in broadcast.text
     assert [o.kind for o in bot.flush("anna") if o.kind == "report"] == ["report"]
     assert texts(bot.cmd("sara", "publicera")) == ["2026-W47 är redan publicerad."]
 

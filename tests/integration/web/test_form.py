@@ -116,6 +116,20 @@ def test_missing_levels_are_shown_and_what_was_typed_is_kept(site: FormSite) -> 
     assert 'value="Torget"' in answer.text and "Krossat glas" in answer.text
 
 
+def test_missing_levels_name_their_area_when_the_person_has_two(site: FormSite) -> None:
+    """Bo reports for Centrum and Norr: "Hot och våld" alone would not say which area's question is left."""
+    client = site.opened("Bo Berg")
+    answer = client.post("/form", data=fill_page(client.get("/form").text, {i: 0 for i in range(12)} | {13: 1}))
+    assert answer.status_code == 422
+    factors = ", ".join(f.sv for i, f in enumerate(DEFAULT_FACTORS) if i != 1)
+    assert f"Nivå saknas för Norr: {factors}." in answer.text
+    one = site.opened("Anna Andersson")
+    answer = one.post("/form", data=fill_page(one.get("/form").text, {i: 0 for i in range(11)}))
+    assert f"Nivå saknas för {DEFAULT_FACTORS[11].sv}." in answer.text  # one area: no area named
+    # the engine keeps answers in order: what follows a gap waits on the page, and the notice says so
+    assert "Svar efter den första frågan utan nivå sparas först när den har fått en." in answer.text
+
+
 def test_begun_in_the_chat_and_finished_on_the_web_is_one_response(site: FormSite) -> None:
     bot = site.bot
     bot.press("anna", "Börja")

@@ -12,7 +12,7 @@ import pytest
 from bot.domain.cycle import Phase
 from bot.usecases import form as form_usecases
 from bot.usecases.formlinks import report_off_token
-from tests.integration.web.form_site import SECRET, FormSite, field, site
+from tests.integration.web.form_site import SECRET, FormSite, field, fill_page, site
 
 __all__ = ["site"]
 
@@ -66,6 +66,7 @@ def test_not_me_blocks_the_links_and_tells_the_coordinators(site: FormSite) -> N
     assert 'est-form=""' in done.headers["set-cookie"]  # the session ended
     revoked = site.client().get(link)
     assert revoked.status_code == 410 and "Länken har spärrats" in revoked.text
+    assert "Är formuläret ditt, be samordnaren om en ny länk." in revoked.text  # what the form's owner does now
     assert client.get("/form").status_code in (403, 410)
     told = site.outbox_to("samordnare-kanal")
     assert len(told) == 1 and "Anna Andersson" in told[0] and "2026-W47" in told[0]
@@ -95,6 +96,24 @@ def test_nothing_to_report_from_the_e_mail_is_a_page_with_one_button(site: FormS
     again = client.post(link, data={"version": field(page.text, "version")})  # pressed twice: one response
     assert again.headers["location"] == "/form/sent"
     assert site.response("Anna Andersson").version == before.version + 1  # type: ignore[union-attr]
+
+
+def test_nothing_to_report_over_a_sent_report_that_is_not_all_green_says_it_replaces_it(site: FormSite) -> None:
+    """A second click on the e-mail's "Inget att rapportera" after a report with a red answer was sent."""
+    link = site.form_link("Anna Andersson") + "/nothing"
+    assert "redan skickat" not in site.client().get(link).text  # nothing sent yet
+    client = site.opened("Anna Andersson")
+    red = fill_page(client.get("/form").text, {i: 3 if i == 1 else 0 for i in range(12)})
+    assert client.post("/form", data=red).status_code == 303
+    assert client.post("/form/summary", data=fill_page(client.get("/form/summary").text, {})).status_code == 303
+    page = site.client().get(link).text
+    assert "Du har redan skickat en rapport för 2026-W47 där inte allt är grönt." in page
+    assert "ersätts den: alla frågor blir gröna (0)" in page and "Skicka: inget att rapportera" in page
+    green = site.form_link("Bo Berg")
+    bo = site.opened("Bo Berg")
+    assert bo.post("/form", data=fill_page(bo.get("/form").text, {i: 0 for i in range(24)})).status_code == 303
+    assert bo.post("/form/summary", data=fill_page(bo.get("/form/summary").text, {})).status_code == 303
+    assert "redan skickat" not in site.client().get(green + "/nothing").text  # all green: nothing to lose
 
 
 def test_report_off_with_its_button_and_with_one_click(site: FormSite) -> None:

@@ -153,6 +153,21 @@ def test_the_report_has_its_charts_inline_the_pdf_attached_and_one_click_unsubsc
     assert attached[0].get_content() == pdf.read_bytes()
 
 
+def test_the_charts_alt_text_says_what_they_show_not_their_file_names(tmp_path: Path) -> None:
+    """With images blocked (Outlook's default) the reader sees the alt text: "Värmekarta: …", not a file name."""
+    files = []
+    for name in ("lagesbild-2026-W47-sv.png", "trend-2026-W47-sv.png", "levels.png"):
+        (tmp_path / name).write_bytes(PNG)
+        files.append(Attachment(name, "image/png", str(tmp_path / name)))
+    parts = MailParts("EST veckorapport v47", "sv", report_off=12)
+    out = Outbound("Veckorapport vecka 47", kind="report", data={"mail": parts.to_data()}, attachments=tuple(files))
+    _, html = bodies(parsed(render(item("report:47:12"), out, CFG, LINKS, NOW)))
+    assert 'alt="Värmekarta: medelnivå per område och faktor i EST:s färger."' in html
+    assert 'alt="Linjediagram per område: nivån för de faktorer som sticker ut' in html
+    assert 'alt="Diagram: levels"' in html  # a chart of another kind keeps its name
+    assert 'alt="Diagram: lagesbild' not in html
+
+
 def test_the_message_id_depends_on_the_outbox_key_only() -> None:
     first = render(item("k1"), invitation(), CFG, LINKS, NOW)
     again = render(
