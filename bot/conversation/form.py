@@ -15,7 +15,7 @@ second time.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from bot.conversation.choices import (
@@ -137,6 +137,8 @@ def fill(q: Questionnaire, state: ConversationState, form: FormAnswers, send: bo
         else:
             play.press(Greeting("start"))
     _forward(play, wanted, form.more)
+    if play.state.step == Step.LEVEL:
+        _keep_beyond(play, wanted, form.more)
     if play.state.step == Step.SENT:
         trial = _Play(q, play.state)
         trial.press(Edit())
@@ -215,6 +217,33 @@ def _forward(play: _Play, wanted: list[ItemAnswer | None], more: str) -> None:
                 play.press(MoreSkip())
         else:
             return
+
+
+def _keep_beyond(play: _Play, wanted: list[ItemAnswer | None], more: str) -> None:
+    """The form stopped at a question without a level: what it answers after that question, and its "more", are
+    kept too, so nothing typed is lost when the person comes back later. Each is played through the engine on its
+    own (as from the summary: the question, its where and what), and its answer is kept in the state, which stays
+    at the question without a level; the next post plays them again in order."""
+    q, keys = play.q, play.q.spec.item_keys
+    stop = play.state.index
+    for j in range(stop + 1, len(keys)):
+        want = wanted[j]
+        if want is None or want.level is None:
+            continue
+        trial = _Play(q, replace(play.state.at(Step.LEVEL, j, returning=True), key=keys[j]))
+        trial.budget = play.budget
+        _forward(trial, wanted, more)
+        answer = trial.state.answers.get(keys[j])
+        if trial.state.step == Step.SUMMARY and answer is not None:
+            if not _same(answer, play.state.answers.get(keys[j])):
+                play.state, play.changed = play.state.with_answer(keys[j], answer), True
+            play.notices += [n for n in trial.notices if n not in play.notices]
+        play.budget = trial.budget
+    if more.strip():
+        trial = _Play(q, play.state.at(Step.MORE, returning=True))
+        trial.typed(more)
+        if trial.state.more != play.state.more:
+            play.state, play.changed = replace(play.state, more=trial.state.more), True
 
 
 def _where(play: _Play, i: int, want: ItemAnswer | None) -> None:

@@ -47,10 +47,8 @@ TEXT: dict[str, dict[str, str]] = {
     "web.form.more": {"sv": "Något mer?", "en": "Anything more?"},
     "web.form.review": {"sv": "Till sammanfattningen", "en": "To the summary"},
     "web.form.missing": {
-        "sv": "Välj en nivå för varje fråga. Nivå saknas för {items}. Svar efter den första frågan utan nivå "
-        "sparas först när den har fått en.",
-        "en": "Choose a level for every question. A level is missing for {items}. Answers after the first question "
-        "without a level are kept only once it has one.",
+        "sv": "Välj en nivå för varje fråga. Nivå saknas för {items}. Det du har svarat är sparat.",
+        "en": "Choose a level for every question. A level is missing for {items}. What you answered is saved.",
     },
     "web.form.missing.item": {"sv": "Välj en nivå.", "en": "Choose a level."},
     "web.form.stale": {

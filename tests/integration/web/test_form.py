@@ -126,8 +126,29 @@ def test_missing_levels_name_their_area_when_the_person_has_two(site: FormSite) 
     one = site.opened("Anna Andersson")
     answer = one.post("/form", data=fill_page(one.get("/form").text, {i: 0 for i in range(11)}))
     assert f"Nivå saknas för {DEFAULT_FACTORS[11].sv}." in answer.text  # one area: no area named
-    # the engine keeps answers in order: what follows a gap waits on the page, and the notice says so
-    assert "Svar efter den första frågan utan nivå sparas först när den har fått en." in answer.text
+    assert "Det du har svarat är sparat." in answer.text
+
+
+def test_answers_after_a_question_without_a_level_are_kept_for_later(site: FormSite) -> None:
+    # Anna skips the first question, answers the rest (a high level with a new place and a note) and what more,
+    # closes the page, and comes back later through the e-mail's link: all of it is there, masked as the chat
+    # masks it; she gives the first level and sends.
+    client = site.opened("Anna Andersson")
+    levels = {i: 0 for i in range(1, 12)} | {2: 3}
+    data = fill_page(client.get("/form").text, levels, np2="Skolan", w2="Tagg 19811218-9876", more="Lugnt annars")
+    data.pop("l0", None)
+    assert client.post("/form", data=data).status_code == 422
+    later = site.opened("Anna Andersson")
+    page = later.get("/form").text
+    assert 'name="l2" value="3" checked' in page or 'name="l2" value="3" class="form-hi" checked' in page
+    assert "Tagg [personnummer]" in page and "Skolan" in page and "Lugnt annars" in page and "9876" not in page
+    answer = later.post("/form", data=fill_page(page, {0: 1}, np2="Skolan", w2="Tagg [personnummer]"))
+    assert answer.status_code == 303 and answer.headers["location"] == "/form/summary"
+    state = site.response("Anna Andersson").state  # type: ignore[union-attr]
+    assert state.answers["centrum|hot_vald"].level == 1
+    klotter = state.answers["centrum|klotter"]
+    assert (klotter.level, klotter.place, klotter.note) == (3, "Skolan", "Tagg [personnummer]")
+    assert state.more == "Lugnt annars" and len(state.answers) == 12
 
 
 def test_begun_in_the_chat_and_finished_on_the_web_is_one_response(site: FormSite) -> None:
