@@ -127,6 +127,12 @@ TEXT: dict[str, dict[str, str]] = {
         "sv": "Tack. Länken fungerar inte längre och samordnaren har fått veta det.",
         "en": "Thank you. The link works no more and the coordinator has been told.",
     },
+    "web.form.not_me.done.untold": {
+        "sv": "Tack. Länken fungerar inte längre. Samordnaren går inte att nå härifrån, så säg gärna själv till "
+        "samordnaren i din EST-grupp.",
+        "en": "Thank you. The link works no more. The coordinator cannot be reached from here, so please tell the "
+        "coordinator of your EST group yourself.",
+    },
     "web.form.not_me.told": {
         "sv": "⚠️ Någon som öppnade {name}s formulär för {week} angav att det inte var deras. Länken är spärrad, "
         "och ingen ny länk skickas av sig själv. Kontrollera e-postadressen (reporter add … | e-post rättar den); "

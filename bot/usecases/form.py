@@ -266,9 +266,18 @@ def _view(env: Env, uow: UnitOfWork, f: _Form, posted: FormAnswers | None = None
     )
 
 
-def not_me(env: Env, ref: FormRef) -> Refused | str:
+@dataclass(frozen=True)
+class NotMe:
+    """An "Inte jag?" done: the person's language, and whether a coordinator could be told (a channel or a
+    coordinator on a platform this bot runs; else only the audit log has it)."""
+
+    lang: str
+    told: bool
+
+
+def not_me(env: Env, ref: FormRef) -> Refused | NotMe:
     """ "Inte jag?": the person's links to the form stop working, and the coordinators are told (their channel,
-    or else each coordinator). Returns the person's language."""
+    or else each coordinator)."""
     now = env.clock.now()
     with env.unit() as uow:
         found = _check(env, uow, ref)
@@ -281,13 +290,14 @@ def not_me(env: Env, ref: FormRef) -> Refused | str:
         def told(lang: str) -> Outbound:
             return Outbound(t(lang, "web.form.not_me.told", name=person.name, week=str(rnd.key)), kind="notice")
 
-        if not send_to_channel(env, uow, group, "coordinators", told(group.language), key):
+        reached = send_to_channel(env, uow, group, "coordinators", told(group.language), key) > 0
+        if not reached:
             for c in uow.people.persons(group.id):
                 if c.has_role("coordinator") and c.id != person.id:
-                    send_to_person(env, uow, c.id, told(c.language), f"{key}:{c.id}")
-        uow.audit.audit(now, group.id, person.name, "form_not_me", {"week": str(rnd.key)})
+                    reached = send_to_person(env, uow, c.id, told(c.language), f"{key}:{c.id}") or reached
+        uow.audit.audit(now, group.id, person.name, "form_not_me", {"week": str(rnd.key), "told": reached})
         uow.commit()
-        return norm_lang(person.language)
+        return NotMe(norm_lang(person.language), reached)
 
 
 @dataclass(frozen=True)

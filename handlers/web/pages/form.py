@@ -323,7 +323,8 @@ async def not_me(request: Request, keys: Keys) -> Response:
     done = await run_in_threadpool(uc.not_me, _env(request), ref)
     if isinstance(done, uc.Refused):
         return _refused(request, done, session)
-    response = _message(request, done, 200, t(done, "web.form.not_me.done.title"), t(done, "web.form.not_me.done.body"))
+    body = t(done.lang, "web.form.not_me.done.body" if done.told else "web.form.not_me.done.untold")
+    response = _message(request, done.lang, 200, t(done.lang, "web.form.not_me.done.title"), body)
     session.end(response)
     return response
 

@@ -70,7 +70,7 @@ def test_not_me_blocks_the_links_and_tells_the_coordinators(site: FormSite) -> N
     assert client.get("/form").status_code in (403, 410)
     told = site.outbox_to("samordnare-kanal")
     assert len(told) == 1 and "Anna Andersson" in told[0] and "2026-W47" in told[0]
-    assert site.audit("form_not_me") == [{"week": "2026-W47"}]
+    assert site.audit("form_not_me") == [{"week": "2026-W47", "told": True}]
     assert site.client().get(site.form_link("Anna Andersson")).status_code == 303  # a new link works
 
 

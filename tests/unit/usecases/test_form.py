@@ -157,7 +157,7 @@ def test_not_me_blocks_the_links_and_tells_the_coordinators_channel(tmp_path: Pa
     bot = FakeBot.build(fake_config(tmp_path / "reports", channels=channels))
     bot.tick()
     anna = ref(bot, "Anna Andersson")
-    assert uc.not_me(bot.services.env, anna) == "sv"
+    assert uc.not_me(bot.services.env, anna) == uc.NotMe("sv", told=True)
     assert uc.check(bot.services.env, anna) == uc.Refused("revoked", "sv")
     assert uc.check(bot.services.env, ref(bot, "Anna Andersson", 1)) is None
     bot.flush()
@@ -166,12 +166,12 @@ def test_not_me_blocks_the_links_and_tells_the_coordinators_channel(tmp_path: Pa
     assert bot.sender.to("sara") == []
     with bot.unit() as uow:
         assert [(a, d) for _, _, _, a, d in uow.audit.audit_log("tbg") if a == "form_not_me"] == [
-            ("form_not_me", {"week": "2026-W47"})
+            ("form_not_me", {"week": "2026-W47", "told": True})
         ]
 
 
 def test_not_me_without_a_coordinators_channel_tells_each_coordinator(bot: FakeBot) -> None:
-    assert uc.not_me(bot.services.env, ref(bot, "Cecilia Ek")) == "en"
+    assert uc.not_me(bot.services.env, ref(bot, "Cecilia Ek")) == uc.NotMe("en", told=True)
     bot.flush()
     told = bot.sender.to("sara")
     assert len(told) == 1 and "Cecilia Ek" in told[0].text and told[0].text.startswith("⚠️ Någon")
@@ -190,3 +190,17 @@ def test_report_off_by_page_and_by_one_click_once_in_the_audit(bot: FakeBot) -> 
         assert [d for _, _, _, a, d in uow.audit.audit_log("tbg") if a == "report_off"] == [{"how": "one-click"}]
     assert uc.report_off(env, SECRET, "x" * 30, True) == uc.Refused("forged")
     assert uc.report_off(env, SECRET, report_off_token(SECRET, 99999), True) == uc.Refused("gone")
+
+
+def test_not_me_with_no_coordinator_to_reach_says_so_and_keeps_it_in_the_audit(bot: FakeBot) -> None:
+    with bot.unit() as uow:
+        sara = uow.people.person_by_name("tbg", "Sara Samordnare")
+        assert sara is not None
+        uow.people.set_active(sara.id, False)  # the group's only coordinator, gone
+        uow.commit()
+    assert uc.not_me(bot.services.env, ref(bot, "Cecilia Ek")) == uc.NotMe("en", told=False)
+    assert uc.check(bot.services.env, ref(bot, "Cecilia Ek")) == uc.Refused("revoked", "en")
+    with bot.unit() as uow:
+        assert [d for _, _, _, a, d in uow.audit.audit_log("tbg") if a == "form_not_me"] == [
+            {"week": "2026-W47", "told": False}
+        ]
