@@ -45,6 +45,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Weekly report week {week} – {group}",
     },
     # The coordinator: `reporter add NAME | ORG | AREAS [| ROLE] [| e-post]`, `reporter list`.
+    "email.people.invited": {
+        "sv": "Veckans enkät (v. {week}) har skickats till {name} med e-post.",
+        "en": "This week's questionnaire (week {week}) has been sent to {name} by e-mail.",
+    },
     "email.people.reached": {
         "sv": "{name} får enkäten med e-post ({address}).",
         "en": "{name} gets the questionnaire by e-mail ({address}).",

@@ -31,7 +31,7 @@ from bot.domain.masking import clean_text
 from bot.domain.model import Person
 from bot.text import count, t
 from bot.usecases import answering, mailing, setup
-from bot.usecases.context import Ctx, Env, audit, reply, role_name, say, tell
+from bot.usecases.context import Ctx, Env, audit, reply, role_name, say, send_to_person, tell
 from bot.usecases.registry import handles
 
 
@@ -213,7 +213,22 @@ def add_reporter(env: Env, ctx: Ctx, cmd: ReporterAdd) -> None:
         detail["account"] = f"{ctx.inbound.platform}:{mention[0]}"
     if address is not None:
         detail["email"] = True  # that there is one, never the address (the audit log is read by people)
+        if codes:
+            _invite_now(env, ctx, ctx.uow.people.get_person(person.id))
     audit(ctx, "reporter_add", detail)
+
+
+def _invite_now(env: Env, ctx: Ctx, person: Person) -> None:
+    """Someone added by e-mail while the week's questionnaire is out gets its e-mail now, not first the
+    reminder (the same outbox key as Tuesday's, so it never goes twice)."""
+    assert ctx.group is not None
+    rnd = answering.round_for_answering(ctx.uow, ctx.group.id)
+    if rnd is None or rnd.phase not in answering.OPEN_PHASES or mailing.email_address(env, ctx.uow, person) is None:
+        return
+    ctx.uow.rounds.get_or_create_response(rnd.id, person.id, person.organisation, ctx.now)
+    invitation = mailing.invitation(env, ctx.uow, ctx.group, rnd, person)
+    send_to_person(env, ctx.uow, person.id, invitation, f"open:{rnd.id}:{person.id}")
+    say(env, ctx, "email.people.invited", name=person.name, week=str(rnd.key.week))
 
 
 def _link_address(env: Env, ctx: Ctx, person: Person, address: str) -> None:

@@ -207,6 +207,21 @@ def test_reporter_add_with_an_address_reaches_them_by_email_and_keeps_it_out_of_
     assert "fia.fors@buss.se" not in "".join(o.text for o in bot.sender.to("sara"))
 
 
+def test_a_reporter_added_by_email_while_the_week_is_open_gets_its_email_at_once(bot: MailBot) -> None:
+    bot.tick()  # Tuesday: the week is out
+    said = texts(bot.cmd("sara", "reporter add Fia Fors | Bussbolaget | centrum | fia.fors@buss.se"))
+    assert said.endswith(
+        "Fia Fors får enkäten med e-post (f…@buss.se).\nVeckans enkät (v. 47) har skickats till Fia Fors med e-post."
+    )
+    (invite,) = bot.mails("fia.fors@buss.se")
+    assert invite.kind == "form_invite" and parts(invite).form is not None
+    bot.cmd("sara", "reporter remove Fia Fors")
+    bot.cmd("sara", "reporter add Fia Fors | Bussbolaget | centrum | fia.fors@buss.se")
+    assert len(bot.mails("fia.fors@buss.se")) == 1  # added again the same week: not twice
+    without_area = texts(bot.cmd("sara", "reporter add Ola Ek | Styrgruppen | | ola@kommun.se"))
+    assert "Veckans enkät" not in without_area and bot.mails("ola@kommun.se") == []
+
+
 def test_a_reporter_added_again_with_a_new_address_is_reached_there_only(bot: MailBot) -> None:
     bot.cmd("sara", "reporter add Fia Fors | Bussbolaget | centrum | fia@buss.se")
     bot.cmd("sara", "reporter remove Fia Fors")
