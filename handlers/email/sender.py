@@ -37,7 +37,7 @@ from bot.conversation.mail import EMAIL
 from bot.conversation.messages import Outbound
 from bot.domain.masking import mask_personal_data
 from bot.domain.model import OutboxItem
-from bot.outbox import PermanentFailure, RetryAfter, RetryLater
+from bot.outbox import PermanentFailure, RetryAfter, RetryLater, backoff
 from bot.ratelimit import RateLimiter, Window
 from bot.retry import describe
 from bot.text import DEFAULT_LANGUAGE
@@ -54,8 +54,10 @@ FIRST_WAIT = 5.0
 LONGEST_WAIT = 300.0
 
 
-class RecipientNotTaken(Exception):
-    """The server did not take this one e-mail (the others may go): retried with the outbox's backoff."""
+class RecipientNotTaken(RetryLater):
+    """The server refused this one e-mail for good (a 5xx; the others may go): tried again soon, in case it was a
+    passing mistake, and parked on the PARK_ON_ATTEMPT-th try. An expected answer, so its log line is one line
+    with the server's words, without a traceback."""
 
 
 def utc_now() -> datetime:
@@ -155,7 +157,7 @@ class EmailSender:
             return PermanentFailure(f"{step}: {reply}")
         if item.attempts + 1 >= PARK_ON_ATTEMPT:
             return PermanentFailure(f"{step}: {reply}")
-        return RecipientNotTaken(f"{step}: {reply}")
+        return RecipientNotTaken(backoff(item.attempts), f"{step}: {reply}")
 
     def _wait(self, kind: str, why: str) -> RetryAfter:
         """Hold every e-mail: log it once when the state begins, and wait longer each time."""

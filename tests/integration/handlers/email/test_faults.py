@@ -100,6 +100,10 @@ def test_a_550_parks_that_one_after_repeated_attempts_and_the_others_go(
     parked = [line for line in log_lines(caplog, logging.ERROR) if "parked" in line]
     assert len(parked) == 1 and "k2" in parked[0] and "550 5.1.1" in parked[0]
     assert addresses[2] not in caplog.text
+    # each try is one line with the server's words, never a traceback: a refusal is an answer, not a fault
+    tries = [r for r in caplog.records if "k2" in r.getMessage() and r.levelno == logging.WARNING]
+    assert len(tries) == PARK_ON_ATTEMPT - 1 and all(r.exc_info is None for r in tries)
+    assert all("550 5.1.1" in r.getMessage() for r in tries)
     with mail.bot.app.services.unit() as uow:
         problems = uow.outbox.counts()
     assert problems["parked"] == 1
