@@ -128,8 +128,8 @@ TEXT: dict[str, dict[str, str]] = {
     "cmd.status.missing": {"sv": "Har inte svarat: {names}", "en": "Not answered: {names}"},
     "cmd.status.paused": {"sv": "Lediga: {names}", "en": "On leave: {names}"},
     "cmd.status.parked": {
-        "sv": "⚠️ {n} kunde inte levereras (se loggen).",
-        "en": "⚠️ {n} could not be delivered (see the log).",
+        "sv": "⚠️ {n} kunde inte levereras; den som driver boten ser varför i dess logg.",
+        "en": "⚠️ {n} could not be delivered; whoever runs the bot sees why in its log.",
     },
     "cmd.status.next": {"sv": "Nästa steg: {phase} {at}.", "en": "Next step: {phase} {at}."},
     "cmd.remind.done": {"sv": "Påminnelse skickad till {n}.", "en": "Reminder sent to {n}."},
