@@ -184,6 +184,7 @@ def test_a_few_reporters_are_reached_by_email_and_two_emails_are_written_as_eml(
 
     folder = demo.out / "e-post"
     invite_path, report_path = (p for p in demo.result.files if p.parent == folder)
+    assert (invite_path.name, report_path.name) == ("enkat-2026-W47.eml", "veckorapport-2026-W47.eml")
     messages = []
     for path in (invite_path, report_path):
         msg = message_from_bytes(path.read_bytes(), policy=policy.default)
