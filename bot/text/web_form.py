@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 TEXT: dict[str, dict[str, str]] = {
-    "web.form.title": {"sv": "Veckans rapport {week}", "en": "This week's report {week}"},
+    "web.form.title": {"sv": "Veckans rapport, {week}", "en": "This week's report, {week}"},
+    "web.form.week": {"sv": "vecka {n}", "en": "week {n}"},
     "web.form.whose": {"sv": "Formulär för {name}, {organisation}", "en": "Form for {name}, {organisation}"},
     "web.form.intro": {
         "sv": "{group}: hur har veckan varit i ditt område? Du kan ändra dina svar fram till {close}.",

@@ -235,7 +235,7 @@ def _view(env: Env, uow: UnitOfWork, f: _Form, posted: FormAnswers | None = None
             if item.area == area.code
         )
         areas.append(FormArea(area.code, area.name, spec.places.get(area.code, ()), items))
-    head = t(lang, "web.form.summary.head", week=spec.week)
+    head = t(lang, "web.form.summary.head", week=t(lang, "web.form.week", n=rnd.key.week))
     if state.origin == Origin.SAME:
         head = t(lang, "q.summary.copied") + " " + head
     elif state.origin == Origin.NOTHING:
@@ -247,7 +247,7 @@ def _view(env: Env, uow: UnitOfWork, f: _Form, posted: FormAnswers | None = None
         name=person.name,
         organisation=person.organisation,
         group=group.name,
-        week=spec.week,
+        week=t(lang, "web.form.week", n=rnd.key.week),  # as the e-mail says it ("v. 47"), not 2026-W47
         close=spec.close_text,
         threshold=spec.threshold,
         levels=tuple(Level(lv, t(lang, f"level.{lv}"), LEVEL_COLOURS[lv]) for lv in range(4)),

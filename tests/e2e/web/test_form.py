@@ -255,7 +255,7 @@ def test_open_answer_send_change_and_be_refused_after_close(
         looked_at(driver, "nothing")
         driver.get(link)
         assert driver.current_url == form_web.url("/form")  # the token left the address bar
-        assert b.heading(driver) == "Veckans rapport 2026-W47"
+        assert b.heading(driver) == "Veckans rapport, vecka 47"
         assert "Formulär för Anna Andersson, Trygghetsvärdar" in b.main_text(driver)
         assert driver.get_cookie("est-form") is not None and driver.get_cookie(b.SESSION_COOKIE) is None
         looked_at(driver, "empty")
@@ -282,7 +282,7 @@ def test_open_answer_send_change_and_be_refused_after_close(
 
         b.press(driver, "main .form-actions button.primary")
         assert driver.current_url == form_web.url("/form/sent")
-        assert "Din rapport för 2026-W47 är skickad. Du kan ändra den fram till" in b.main_text(driver)
+        assert "Din rapport för vecka 47 är skickad. Du kan ändra den fram till" in b.main_text(driver)
         looked_at(driver, "sent")
         assert form_web.sent() == [
             ("skadegorelse", 3, "Mannen [personnummer] slog sönder rutan"),

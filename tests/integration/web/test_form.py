@@ -31,7 +31,7 @@ def test_the_link_starts_a_form_session_and_leaves_the_address_bar(site: FormSit
     page = client.get("/form")
     assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
     assert "Formulär för Anna Andersson, Trygghetsvärdar" in page.text and "Inte jag?" in page.text
-    assert "Veckans rapport 2026-W47" in page.text and "Hot och våld" in page.text
+    assert "Veckans rapport, vecka 47" in page.text and "Hot och våld" in page.text
     assert 'class="form-level form-red"' in page.text and "3 Allvarligt / eskalerande" in page.text
     assert page.text.count('type="radio"') == 48 and "Stortorget" in page.text
     assert "Inget att rapportera" in page.text
@@ -60,7 +60,7 @@ def test_a_high_level_with_a_new_place_and_a_note_holding_a_personnummer_sent_ma
     sent = client.post("/form/summary", data=fill_page(summary.text, {}))
     assert sent.status_code == 303 and sent.headers["location"] == "/form/sent"
     thanks = client.get("/form/sent")
-    assert "Din rapport för 2026-W47 är skickad. Du kan ändra den fram till" in thanks.text
+    assert "Din rapport för vecka 47 är skickad. Du kan ändra den fram till" in thanks.text
     assert "Ändra svaren" in thanks.text
     assert site.sent_answers("Anna Andersson") == [  # the new place waits for review before it is shown
         ("skadegorelse", 3, None, "Mannen [personnummer] slog sönder rutan"),
@@ -226,7 +226,7 @@ def test_an_english_speaker_s_form_is_in_english(site: FormSite) -> None:
     assert '<html lang="en">' in page.text and "Form for Cecilia Ek, Skolan" in page.text
     assert "Not me?" in page.text and "To the summary" in page.text and "3 Serious / escalating" in page.text
     assert client.post("/form", data=fill_page(page.text, {i: 0 for i in range(12)})).status_code == 303
-    assert "Your answers for 2026-W47. Is this right?" in client.get("/form/summary").text
+    assert "Your answers for week 47. Is this right?" in client.get("/form/summary").text
 
 
 def test_same_as_last_week_copies_levels_and_places_not_notes(site: FormSite) -> None:

@@ -91,7 +91,7 @@ def test_nothing_to_report_from_the_e_mail_is_a_page_with_one_button(site: FormS
     assert "Skicka: inget att rapportera" in page.text
     done = client.post(link, data={"version": field(page.text, "version")})
     assert done.status_code == 303 and done.headers["location"] == "/form/sent"
-    assert "Din rapport för 2026-W47 är skickad" in client.get("/form/sent").text
+    assert "Din rapport för vecka 47 är skickad" in client.get("/form/sent").text
     assert site.sent_answers("Anna Andersson") == [] and site.counted("Anna Andersson") == 12
     again = client.post(link, data={"version": field(page.text, "version")})  # pressed twice: one response
     assert again.headers["location"] == "/form/sent"
@@ -107,7 +107,7 @@ def test_nothing_to_report_over_a_sent_report_that_is_not_all_green_says_it_repl
     assert client.post("/form", data=red).status_code == 303
     assert client.post("/form/summary", data=fill_page(client.get("/form/summary").text, {})).status_code == 303
     page = site.client().get(link).text
-    assert "Du har redan skickat en rapport för 2026-W47 där inte allt är grönt." in page
+    assert "Du har redan skickat en rapport för vecka 47 där inte allt är grönt." in page
     assert "ersätts den: alla frågor blir gröna (0)" in page and "Skicka: inget att rapportera" in page
     green = site.form_link("Bo Berg")
     bo = site.opened("Bo Berg")

@@ -83,7 +83,7 @@ def test_a_link_opens_its_form_and_says_why_not_when_it_cannot(bot: FakeBot) -> 
 
 def test_the_view_shows_whose_form_the_questions_and_the_levels_in_colour(bot: FakeBot) -> None:
     v = view(bot, ref(bot, "Bo Berg"))
-    assert (v.name, v.organisation, v.group, v.week) == ("Bo Berg", "Bostadsbolaget", "Tryggare Trelleborg", "2026-W47")
+    assert (v.name, v.organisation, v.group, v.week) == ("Bo Berg", "Bostadsbolaget", "Tryggare Trelleborg", "vecka 47")
     assert [(a.name, len(a.items), a.places) for a in v.areas] == [
         ("Centrum", 12, ("Stortorget", "Resecentrum")),
         ("Norr", 12, ("Norrskolan",)),
