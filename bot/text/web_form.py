@@ -4,11 +4,12 @@ from __future__ import annotations
 
 TEXT: dict[str, dict[str, str]] = {
     "web.form.title": {"sv": "Veckans rapport, {week}", "en": "This week's report, {week}"},
+    "web.form.and": {"sv": " och ", "en": " and "},
     "web.form.week": {"sv": "vecka {n}", "en": "week {n}"},
     "web.form.whose": {"sv": "Formulär för {name}, {organisation}", "en": "Form for {name}, {organisation}"},
     "web.form.intro": {
-        "sv": "{group}: hur har veckan varit i ditt område? Du kan ändra dina svar fram till {close}.",
-        "en": "{group}: how was the week in your area? You can change your answers until {close}.",
+        "sv": "{group}: hur har veckan varit i {areas}? Du kan ändra dina svar fram till {close}.",
+        "en": "{group}: how was the week in {areas}? You can change your answers until {close}.",
     },
     "web.form.late_intro": {
         "sv": "Veckans rapportering har stängt. Svar som skickas nu tas emot och markeras som sena.",

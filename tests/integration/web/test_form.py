@@ -306,3 +306,8 @@ def test_a_place_chosen_stays_that_place_when_the_list_changes_before_the_post(s
     answer = client.post("/form", data=fill_page(page, {**ALL_GREEN, 5: 2}, p5=hamnen.group(1)))
     assert answer.status_code == 303
     assert site.response("Anna Andersson").state.answers["centrum|narkotika"].place == "Hamnen"  # type: ignore[union-attr]
+
+
+def test_the_form_names_the_person_s_areas(site: FormSite) -> None:
+    assert "hur har veckan varit i Centrum?" in site.opened("Anna Andersson").get("/form").text
+    assert "hur har veckan varit i Centrum och Norr?" in site.opened("Bo Berg").get("/form").text
