@@ -13,7 +13,6 @@ in no chat.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -27,7 +26,17 @@ from pathlib import Path
 import pytest
 
 from standins.smtp import free_port
-from tests.support.realproc import EXE, STOCKHOLM, Week, in_flight, pending, query, record, wait_until
+from tests.support.realproc import (
+    STOCKHOLM,
+    BotProcess,
+    Week,
+    in_flight,
+    pending,
+    processes,
+    query,
+    record,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.slow]
 
@@ -138,51 +147,9 @@ def smtp_server(tmp: Path) -> Iterator[SmtpProcess]:
         server.down()
 
 
-class Bot:
-    """One `est-bot run`; its output goes to a file so the test can read it while it runs."""
-
-    def __init__(self, config: Path, at: str, name: str) -> None:
-        self.log_path = config.parent / f"{name}.log"
-        self.log_file = self.log_path.open("w", encoding="utf-8")
-        env = {**os.environ, "EST_WEB_SECRET": SECRET, "EST_LOG_LEVEL": "INFO"}
-        env.pop("EST_SMTP_PASSWORD", None)
-        self.proc = subprocess.Popen(
-            [EXE, "run", "--config", str(config), "--at", at],
-            env=env,
-            stdout=self.log_file,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    def kill9(self) -> None:
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=30)
-        self.log_file.close()
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            self.proc.wait(timeout=60)
-        self.log_file.close()
-        assert self.proc.returncode == 0, self.log()
-        assert "Traceback" not in self.log(), self.log()
-
-
-@contextmanager
-def bots() -> Iterator[list[Bot]]:
-    started: list[Bot] = []
-    try:
-        yield started
-    finally:
-        for b in started:
-            if b.proc.poll() is None:
-                b.proc.kill()
-                b.proc.wait(timeout=30)
-            if not b.log_file.closed:
-                b.log_file.close()
+def make_bot(config: Path, at: str, name: str) -> BotProcess:
+    """One `est-bot run` with the web view's secret (the e-mails' links) and no SMTP password (no login here)."""
+    return BotProcess(config, None, at, name, env={"EST_WEB_SECRET": SECRET})
 
 
 def invited(server: SmtpProcess) -> set[str]:
@@ -204,9 +171,9 @@ def every_reporter_once(server: SmtpProcess) -> tuple[Counter[str], set[str]]:
 def test_smtp_down_during_the_tuesday_fan_out_then_back(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'est.sqlite'}"
     week = Week(datetime(2026, 11, 17, 7, 59, 58, tzinfo=STOCKHOLM))
-    with smtp_server(tmp_path) as server, bots() as started:
+    with smtp_server(tmp_path) as server, processes() as started:
         cfg = write_config(tmp_path / "est.toml", db, server.port, rate=10.0)
-        bot = Bot(cfg, week.at(), "bot")
+        bot = make_bot(cfg, week.at(), "bot")
         started.append(bot)
         wait_until(lambda: len(invited(server)) >= 8, what="the fan-out to start")
         server.down()
@@ -231,16 +198,16 @@ def test_smtp_down_during_the_tuesday_fan_out_then_back(tmp_path: Path) -> None:
 def test_kill_during_the_email_fan_out(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'est.sqlite'}"
     week = Week(datetime(2026, 11, 17, 7, 59, 58, tzinfo=STOCKHOLM))
-    with smtp_server(tmp_path) as server, bots() as started:
+    with smtp_server(tmp_path) as server, processes() as started:
         cfg = write_config(tmp_path / "est.toml", db, server.port, rate=5.0)
-        first = Bot(cfg, week.at(), "first")
+        first = make_bot(cfg, week.at(), "first")
         started.append(first)
         wait_until(lambda: len(invited(server)) >= 8, what="the fan-out to start")
         first.kill9()
         at_kill = len(invited(server))
         window = in_flight(db)
         assert at_kill < N, "the kill came after the fan-out"
-        second = Bot(cfg, week.at(), "second")
+        second = make_bot(cfg, week.at(), "second")
         started.append(second)
         wait_until(lambda: len(invited(server)) == N and pending(db) == 0, what="every reporter invited")
         second.stop()

@@ -127,12 +127,23 @@ def write_config(
 class BotProcess:
     """One `est-bot run`; its output goes to a file so a test can read it while it runs."""
 
-    def __init__(self, config: Path, fake: FakeTelegramAPI, at: str, name: str, token: str | None = None) -> None:
+    def __init__(
+        self,
+        config: Path,
+        fake: FakeTelegramAPI | None,
+        at: str,
+        name: str,
+        token: str | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
+        """`fake`: the Telegram stand-in whose token the process gets (None: no Telegram); `env`: more
+        environment (the web secret, …)."""
         self.log_path = config.parent / f"{name}.log"
         self.log_file = self.log_path.open("w", encoding="utf-8")
+        telegram = {"EST_TELEGRAM_TOKEN": token or fake.token} if fake is not None else {}
         self.proc = subprocess.Popen(
             [EXE, "run", "--config", str(config), "--at", at],
-            env={**os.environ, "EST_TELEGRAM_TOKEN": token or fake.token, "EST_LOG_LEVEL": "INFO"},
+            env={**os.environ, **telegram, "EST_LOG_LEVEL": "INFO", **(env or {})},
             stdout=self.log_file,
             stderr=subprocess.STDOUT,
             text=True,
