@@ -151,6 +151,19 @@ async def _fields(request: Request) -> dict[str, str]:
         return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
+async def _posted(request: Request, keys: Keys) -> tuple[FormSession, FormRef, dict[str, str]] | Response:
+    """A POST of the form session: the session, its form and the fields, or the page that refuses it (no
+    session, or a CSRF token that is not the session's)."""
+    session = FormSession(keys, _env(request))
+    ref = session.ref(request)
+    if ref is None:
+        return _no_session(request)
+    fields = await _fields(request)
+    if not session.csrf_ok(request, fields.get("csrf")):
+        return csrf_refused(request, lang_of(request))
+    return session, ref, fields
+
+
 def _version(fields: dict[str, str]) -> int:
     raw = fields.get("version", "")
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else -1
@@ -225,13 +238,10 @@ async def show_form(request: Request, keys: Keys) -> Response:
 
 async def post_form(request: Request, keys: Keys) -> Response:
     """POST /form: the answers (or a quick path) into the questionnaire, then the summary (PRG)."""
-    session = FormSession(keys, _env(request))
-    ref = session.ref(request)
-    if ref is None:
-        return _no_session(request)
-    fields = await _fields(request)
-    if not session.csrf_ok(request, fields.get("csrf")):
-        return csrf_refused(request, lang_of(request))
+    posted = await _posted(request, keys)
+    if isinstance(posted, Response):
+        return posted
+    session, ref, fields = posted
     env = _env(request)
     view = await run_in_threadpool(uc.form_view, env, ref)
     if isinstance(view, uc.Refused):
@@ -284,13 +294,10 @@ async def summary(request: Request, keys: Keys) -> Response:
 
 async def send(request: Request, keys: Keys) -> Response:
     """POST /form/summary: "Skicka"."""
-    session = FormSession(keys, _env(request))
-    ref = session.ref(request)
-    if ref is None:
-        return _no_session(request)
-    fields = await _fields(request)
-    if not session.csrf_ok(request, fields.get("csrf")):
-        return csrf_refused(request, lang_of(request))
+    posted = await _posted(request, keys)
+    if isinstance(posted, Response):
+        return posted
+    session, ref, fields = posted
     done = await run_in_threadpool(uc.send_summary, _env(request), ref, _version(fields))
     if isinstance(done, uc.Submitted) and done.outcome == "incomplete":
         return RedirectResponse(path_for(request, "form"), status_code=303)
