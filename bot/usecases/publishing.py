@@ -1,6 +1,7 @@
 """Publishing the week: the Friday report to the broadcast channel and to everyone who receives it, in their
-language, with its charts and the report as a PDF (by e-mail with a subject and a link that turns it off, for
-those reached by e-mail); and the report as a document for the chat to lay out.
+language, with its charts and the report as a PDF (by e-mail with a subject, a link that turns it off and the report
+as a `Document` the e-mail's HTML lays out, for those reached by e-mail); and the report as a document for the chat
+to lay out.
 """
 
 from __future__ import annotations
@@ -52,6 +53,12 @@ def publish(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> None:
             )
     data = {"round_id": rnd.id, "week": str(rnd.key), "group": group.id}
     images: dict[str, tuple[Attachment, ...]] = {}
+    documents: dict[str, dict[str, object]] = {}
+
+    def document(lang: str) -> dict[str, object]:  # the report laid out as a document, for the e-mail's HTML
+        if lang not in documents:
+            documents[lang] = structured_report(pics[lang], decisions(uow, rnd, lang)).to_json()
+        return documents[lang]
 
     def image(lang: str) -> tuple[Attachment, ...]:  # drawn only for a language someone receives
         if lang not in images:  # the charts, then the report as a PDF to keep
@@ -68,5 +75,6 @@ def publish(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> None:
         mine: dict[str, object] = dict(data)
         if where[0] == EMAIL:  # anyone with an address, a steering group's members who answer nothing too
             mine["mail"] = report_parts(group, rnd, person).to_data()
+            mine["document"] = document(person.language)
         out = Outbound(texts[person.language], kind="report", data=mine, attachments=image(person.language))
         send_to_person(env, uow, person.id, out, f"publish:{rnd.id}:{person.id}")

@@ -8,12 +8,18 @@ part escapes every character of it, Jinja2's autoescape). The message is
         text/plain                        the text, then the links written out on lines of their own
         multipart/related                 (only with charts)
           text/html                       templates/mail.html.j2: inline styles only, 600 px wide at most
+                                          (a document, the weekly report: templates/document.html.j2)
           image/png …                     the charts, shown in the HTML by `cid:`
       application/pdf                     attached under its file name
 
 The personal links (the week's form, "nothing to report", turning the report off) are made here, when the
 e-mail is sent, from the ids in `MailParts` (bot/conversation/mail.py) and EST_WEB_SECRET: the outbox never
 holds a working link. The `Message-ID` comes from the outbox key alone, so a retried send carries the same one.
+
+A message with a `Document` in `data["document"]` (the weekly report, bot/conversation/document.py) is laid out
+as one: headings, paragraphs, lists with the lead in bold, the area × factor table with EST's level colours as
+cell backgrounds (the value always written in the cell), the legend. Its plain part is the document's
+`plain_text`. Every word of it is escaped like any other text.
 """
 
 from __future__ import annotations
@@ -31,9 +37,12 @@ from email_validator import EmailNotValidError, validate_email
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from bot.config import EmailConfig
+from bot.conversation.document import Cell, Document, Part, plain_text
 from bot.conversation.mail import FormRef, MailParts
 from bot.conversation.messages import Attachment, Outbound
+from bot.domain.factors import LEVEL_HEX
 from bot.domain.model import OutboxItem
+from bot.reports.render import FOREGROUND
 from bot.text import DEFAULT_LANGUAGE, norm_lang, t
 from bot.usecases.formlinks import form_url, nothing_url, report_off_url
 
@@ -78,14 +87,36 @@ def _chart_alt(language: str, filename: str) -> str:
     return t(language, "mail.chart", name=Path(filename).stem)
 
 
+def part_kind(part: Part) -> str:
+    """What the template draws a document's part as: heading, paragraph, itemlist, table or legend."""
+    return type(part).__name__.lower()
+
+
+def cell_style(cell: Cell) -> str:
+    """A coloured cell's background in EST's level colour and a text colour that stays readable on it (WCAG AA,
+    bot/reports/render.py FOREGROUND); "" for a cell without a colour."""
+    colour = cell.colour or ""
+    if colour not in LEVEL_HEX:
+        return ""
+    return f"background-color:{LEVEL_HEX[colour]};color:{FOREGROUND.get(colour, '#1a1a1a')};"
+
+
+def document_of(out: Outbound) -> Document | None:
+    """The document the message carries in `data["document"]` (the weekly report), else None."""
+    doc = out.data.get("document")
+    return Document.from_json(doc) if isinstance(doc, dict) else None
+
+
 def _environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("handlers.email", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals.update(part_kind=part_kind, cell_style=cell_style)
+    return env
 
 
 TEMPLATES = _environment()
@@ -189,7 +220,8 @@ def render(
     ]
     files = [a for a in out.attachments if a.mime != "image/png"]
 
-    text = out.text
+    document = document_of(out)
+    text = plain_text(document) if document is not None else out.text
     if files:
         text = f"{text.rstrip()}\n\n{t(language, 'mail.attached', names=', '.join(a.filename for a in files))}"
     msg.set_content(_plain(text, language, footer, form, off))
@@ -197,6 +229,7 @@ def render(
         lang=language,
         subject=str(msg["Subject"]),
         paragraphs=paragraphs(out.text),
+        document=document,
         form=form,
         open_label=t(language, "mail.form.open"),
         nothing_label=t(language, "mail.form.nothing"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -9,6 +10,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from bot.config import EmailConfig
+from bot.conversation.document import Cell, Document, Heading, Item, ItemList, Legend, Paragraph, Row, Table, plain_text
 from bot.conversation.mail import FormRef, MailParts
 from bot.conversation.messages import Attachment, Outbound
 from bot.domain.model import OutboxItem
@@ -197,3 +199,82 @@ def test_a_reply_to_with_a_swedish_domain_is_a_working_address() -> None:
     msg = parsed(render(item(), invitation(), cfg, LINKS, NOW))
     assert msg["Reply-To"].addresses[0].addr_spec == "sara@xn--malm-8qa.se"  # not an encoded word in the domain
     assert "samordnaren (sara@malmö.se)" in bodies(msg)[0]
+
+
+def report_doc(lead: str = "Centrum · Stortorget", cell: str = "2,8 ↑", heading: str = "Sammanfattning") -> Document:
+    table = Table(
+        "Faktor",
+        ("Centrum", "Hamnen"),
+        (
+            Row("Störande grupperingar", (Cell(cell, "red"), Cell("0,3 ↓", "green"))),
+            Row("Klotter", (Cell("0,5 →", "yellow"), Cell("–", "none"))),
+        ),
+    )
+    return Document(
+        "Veckorapport Tryggare Trelleborg – vecka 10, 2026",
+        (
+            Heading(heading),
+            Paragraph("Svar: 36 av 40 (90 %)\nvarav 4 sent"),
+            Heading("Översikt"),
+            table,
+            Legend((Cell("0 Inget / som vanligt", "green"), Cell("3 Allvarligt / eskalerande", "red"))),
+            Heading("Det här sticker ut"),
+            ItemList((Item("röd nivå (3) från 9 rapportörer", lead), Item("utan ledtext"))),
+            Heading("Centrum", 3),
+            ItemList((Item("Närvaro · Polisen", "Stortorget"),), ordered=True),
+            Paragraph("Sammanställt av est-bot.", muted=True),
+        ),
+    )
+
+
+def report_mail(doc: Document) -> Outbound:
+    parts = MailParts("EST veckorapport v10", "sv", report_off=12)
+    return Outbound(
+        "Veckorapport vecka 10\n\nLäget är lugnt.",
+        kind="report",
+        data={"mail": parts.to_data(), "document": doc.to_json()},
+    )
+
+
+def test_a_report_with_a_document_is_laid_out_as_one_in_html_and_as_its_text_in_plain() -> None:
+    doc = report_doc()
+    plain, html = bodies(parsed(render(item("report:10:12"), report_mail(doc), CFG, LINKS, NOW)))
+    assert plain.startswith(plain_text(doc) + "\n")  # the plain part: the document as text, the links after it
+    assert "Läget är lugnt." not in plain and "Läget är lugnt." not in html  # the document replaces the text
+    assert re.search(r"<h1 [^>]*>Veckorapport Tryggare Trelleborg – vecka 10, 2026</h1>", html)
+    assert re.search(r"<h2 [^>]*>Sammanfattning</h2>", html) and re.search(r"<h2 [^>]*>Översikt</h2>", html)
+    assert re.search(r"<h3 [^>]*>Centrum</h3>", html)
+    assert re.search(r"<p [^>]*>Svar: 36 av 40 \(90 %\)<br>varav 4 sent</p>", html)
+    assert re.search(r'<p style="[^"]*font-size:13px;[^"]*">Sammanställt av est-bot.</p>', html)  # muted: small
+    # lists: the lead in bold; an ordered list numbered
+    assert "<li " in html and "<strong>Centrum · Stortorget</strong>: röd nivå (3) från 9 rapportörer</li>" in html
+    assert re.search(r"<li [^>]*>utan ledtext</li>", html)
+    assert re.search(r"<ol [^>]*>\s*<li [^>]*><strong>Stortorget</strong>: Närvaro · Polisen</li>", html)
+    # the table: a header row, a row label per factor, each value in its cell on its level's colour
+    assert re.search(r'<th scope="col" [^>]*>Faktor</th>\s*<th scope="col" [^>]*>Centrum</th>', html)
+    assert re.search(r'<th scope="row" [^>]*>Störande grupperingar</th>', html)
+    assert re.search(r'<td style="[^"]*background-color:#d62020;color:#ffffff;">2,8 ↑</td>', html)  # white on red
+    assert re.search(r'<td style="[^"]*background-color:#2e9e44;color:#1a1a1a;">0,3 ↓</td>', html)  # dark on green
+    assert re.search(r'<td style="[^"]*background-color:#f2c200;color:#1a1a1a;">0,5 →</td>', html)
+    assert re.search(r'<td style="[^"]*background-color:#d9d9d9;color:#1a1a1a;">–</td>', html)  # no answers
+    # the table scrolls inside its own box at a phone's width; the page does not
+    assert re.search(r'<div style="[^"]*overflow-x:auto;[^"]*">\s*<table ', html)
+    assert re.search(
+        r'<span style="[^"]*background-color:#d62020;color:#ffffff;">3 Allvarligt / eskalerande</span>', html
+    )
+    assert "<style" not in html  # inline styles only: mail clients drop a style sheet
+
+
+def test_hostile_text_in_a_document_is_escaped_everywhere() -> None:
+    doc = report_doc(lead="<script>alert(1)</script>", cell='<b onclick="x">2</b> & 3', heading="A & <i>B</i>")
+    _, html = bodies(parsed(render(item("report:10:12"), report_mail(doc), CFG, LINKS, NOW)))
+    assert "<script>" not in html and "<b onclick" not in html and "<i>B</i>" not in html
+    assert "<strong>&lt;script&gt;alert(1)&lt;/script&gt;</strong>" in html
+    assert ';">&lt;b onclick=&#34;x&#34;&gt;2&lt;/b&gt; &amp; 3</td>' in html
+    assert re.search(r"<h2 [^>]*>A &amp; &lt;i&gt;B&lt;/i&gt;</h2>", html)
+
+
+def test_a_colour_the_edge_does_not_know_gives_a_plain_cell() -> None:
+    doc = Document("T", (Table("F", ("A",), (Row("r", (Cell("1", "purple"),)),)),))
+    _, html = bodies(parsed(render(item("report:10:12"), report_mail(doc), CFG, LINKS, NOW)))
+    assert re.search(r'<td style="padding:[^"]*border:1px solid #ffffff;">1</td>', html)
