@@ -30,6 +30,8 @@ app = typer.Typer(
     # A bug's traceback is still printed, but never the values of local variables: they hold tokens and what
     # people typed.
     pretty_exceptions_show_locals=False,
+    # Help texts name settings as they are written, "[web] port": not Rich markup, which would swallow "[web]".
+    rich_markup_mode=None,
     help="est-bot: EST (Effektiv samordning för trygghet) in Slack, Telegram and the terminal.",
 )
 
