@@ -137,7 +137,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "web.form.not_me.told": {
         "sv": "⚠️ Någon som öppnade {name}s formulär för {week} angav att det inte var deras. Länken är spärrad, "
-        "och ingen ny länk skickas av sig själv. Kontrollera e-postadressen (reporter add … | e-post rättar den); "
+        "och ingen ny länk skickas av sig själv. Kontrollera e-postadressen (rapportör ny … | e-post rättar den); "
         "påminn skickar sedan en ny länk.",
         "en": "⚠️ Someone who opened {name}'s form for {week} said it was not theirs. The link is blocked, and no "
         "new link is sent by itself. Please check the e-mail address (reporter add … | e-mail corrects it); "

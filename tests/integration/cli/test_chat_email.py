@@ -66,9 +66,10 @@ def test_the_terminal_s_coordinator_reaches_reporters_by_e_mail(tmp_path: Path) 
     assert "• Dana Ek – Skolan – centrum – rapportör (e-post)" in out
     assert "• Erik Nilsson – – – centrum – rapportör (e-post)" in out
     assert "Påminnelse skickad till 2 rapportörer." in out
-    # Tuesday's questionnaire to Erik (the week opened in this process) and the two reminders: queued here, sent
-    # by `est-bot run`
-    assert "✉️ E-post: 3 i kö, 0 stoppade." in out
+    # Tuesday's questionnaire to Erik (the week opened in this process), Dana's the moment she was added, and the
+    # two reminders: queued here, sent by `est-bot run`
+    assert "Veckans enkät (v. 47) har skickats till Dana Ek med e-post." in out
+    assert "✉️ E-post: 4 i kö, 0 stoppade." in out
 
 
 def test_with_e_mail_off_the_terminal_says_so(tmp_path: Path) -> None:

@@ -438,6 +438,7 @@ class _RefusingController(Controller):
 
 
 def test_a_data_refused_before_the_message_leaves_the_kept_connection_usable(bot: Bot) -> None:
+    _RefusesDataOnce.refused = 0  # a class's count: each run (SQLite, PostgreSQL) begins with a refusal
     keeping = Keeping()
     port = free_port()
     controller = _RefusingController(keeping, hostname="127.0.0.1", port=port)
