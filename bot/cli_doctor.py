@@ -39,8 +39,9 @@ def run_checks(path: Path) -> list[Check]:
     try:
         cfg = load_config(path)
     except ConfigError as exc:
-        return [failed(f"settings {path}: {exc}", "correct the file; the other checks need it")]
-    checks = [passed(f"settings {path}: {len(cfg.groups)} groups")]
+        return [failed(f"settings: {exc}", "correct the file; the other checks need it")]
+    groups = len(cfg.groups)
+    checks = [passed(f"settings {path}: {groups} group{'' if groups == 1 else 's'}")]
     database, stored = _database(cfg)
     checks += database
     checks.append(reports_folder(Path(cfg.reports_dir)))
@@ -65,7 +66,7 @@ def _database(cfg: Config) -> tuple[list[Check], Mapping[str, Mapping[str, set[s
     try:
         engine = open_engine(cfg.database.url)
     except DatabaseUnavailable as exc:
-        return [failed(f"database: {exc}", "correct [database] url, or start the database server")], {}
+        return [Check(False, f"database: {exc}")], {}  # the sentence says what to do
     try:
         state = _revision(engine, shown)
         if not state.ok:

@@ -75,12 +75,21 @@ def telegram_checks(config: TelegramConfig, token: str, chats: Sequence[Channel]
 
 async def _telegram(config: TelegramConfig, token: str, chats: Sequence[Channel]) -> list[Check]:
     from telegram import Bot
-    from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
     from telegram.request import HTTPXRequest
 
     base = config.base_url.rstrip("/")
     request = HTTPXRequest(connect_timeout=TIMEOUT, read_timeout=TIMEOUT, write_timeout=TIMEOUT, pool_timeout=TIMEOUT)
-    bot = Bot(token, base_url=base, request=request)
+    bot = Bot(token, base_url=base, request=request, get_updates_request=request)
+    try:
+        return await _telegram_with(bot, config, chats, base)
+    finally:
+        await bot.shutdown()
+        await request.shutdown()  # also when getMe failed, and the bot never counted as started
+
+
+async def _telegram_with(bot: Bot, config: TelegramConfig, chats: Sequence[Channel], base: str) -> list[Check]:
+    from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
+
     try:
         await bot.initialize()  # getMe
     except InvalidToken:
@@ -92,19 +101,19 @@ async def _telegram(config: TelegramConfig, token: str, chats: Sequence[Channel]
         ]
     except NetworkError as exc:  # TimedOut too
         return [_unreachable("Telegram", base, exc, "[telegram] base_url")]
+    out = [passed(f"Telegram: signed in as @{bot.username}")]
     try:
-        out = [passed(f"Telegram: signed in as @{bot.username}")]
         if config.mode == "webhook" and config.webhook_url:
             out.append(await _webhook(bot, config.webhook_url))
         for group, role, chat in chats:
             out.append(await _chat(bot, group, role, int(chat)))
-        return out
     except Forbidden as exc:
-        return [*out, failed(f"Telegram forbids the call ({exc.message})", "check the bot's rights in @BotFather")]
-    except TelegramError as exc:
-        return [*out, _unreachable("Telegram", base, exc, "[telegram] base_url")]
-    finally:
-        await bot.shutdown()
+        out.append(failed(f"Telegram forbids the call ({exc.message})", "check the bot's rights in @BotFather"))
+    except TelegramError as exc:  # a network error half-way, or an answer the checks do not expect
+        out.append(
+            failed(f"Telegram at {base}: {type(exc).__name__} ({exc.message})", "check the network and [telegram]")
+        )
+    return out
 
 
 async def _webhook(bot: Bot, url: str) -> Check:

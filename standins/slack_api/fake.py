@@ -69,7 +69,12 @@ class FakeSlackAPI(SlackServer):
         return copy.deepcopy(user)
 
     def add_channel(
-        self, channel_id: str, *, name: str | None = None, is_member: bool = True, is_private: bool = False,
+        self,
+        channel_id: str,
+        *,
+        name: str | None = None,
+        is_member: bool = True,
+        is_private: bool = False,
         is_archived: bool = False,
     ) -> dict[str, Any]:
         """Register a channel for `conversations.info` (unknown ids answer `channel_not_found`), with whether the

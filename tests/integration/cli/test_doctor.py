@@ -4,6 +4,7 @@ installation (exit 0, one ✓ line each), and each check made to fail once gives
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import urllib.request
 from collections.abc import Iterator
@@ -109,8 +110,13 @@ def stands(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stands]:
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("EST_SLACK_BOT_TOKEN", "EST_SLACK_APP_TOKEN", "EST_TELEGRAM_TOKEN", "EST_TELEGRAM_WEBHOOK_SECRET",
-                 "EST_SMTP_PASSWORD"):
+    for name in (
+        "EST_SLACK_BOT_TOKEN",
+        "EST_SLACK_APP_TOKEN",
+        "EST_TELEGRAM_TOKEN",
+        "EST_TELEGRAM_WEBHOOK_SECRET",
+        "EST_SMTP_PASSWORD",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -193,7 +199,7 @@ def test_settings_that_do_not_load(tmp_path: Path) -> None:
     cfg.write_text("[database\nurl = 1\n", encoding="utf-8")
     code, lines = doctor(cfg)
     line = the_failure(code, lines)
-    assert line.startswith(f"✗ settings {cfg}: ") and "correct the file" in line
+    assert line.startswith(f"✗ settings: {cfg}: not valid TOML") and "correct the file" in line
     assert len(lines) == 2
 
 
@@ -202,7 +208,7 @@ def test_a_database_that_does_not_answer(tmp_path: Path, stands: Stands) -> None
     code, lines = doctor(write_config(tmp_path, stands, db_url=url))
     line = the_failure(code, lines)
     assert line.startswith("✗ database: ") and "hemligt" not in line
-    assert "start the database server" in line
+    assert "cannot open the database" in line and "check that the server runs" in line
 
 
 def test_a_database_at_an_older_revision(tmp_path: Path, stands: Stands) -> None:
@@ -226,6 +232,19 @@ def test_a_reports_folder_that_cannot_be_written(tmp_path: Path, stands: Stands)
     code, lines = doctor(write_config(tmp_path, stands, reports=blocked))
     line = the_failure(code, lines)
     assert line.startswith(f"✗ reports folder {blocked} is not writable") and "reports_dir" in line
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder all the same")
+def test_a_read_only_reports_folder(tmp_path: Path, stands: Stands) -> None:
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    reports.chmod(0o555)
+    try:
+        code, lines = doctor(write_config(tmp_path, stands))
+    finally:
+        reports.chmod(0o755)
+    line = the_failure(code, lines)
+    assert line.startswith(f"✗ reports folder {reports} is not writable (Permission denied)")
 
 
 def test_a_wrong_slack_token(tmp_path: Path, stands: Stands) -> None:
