@@ -213,7 +213,10 @@ def test_a_database_that_does_not_answer(tmp_path: Path, stands: Stands) -> None
 
 def test_a_database_at_an_older_revision(tmp_path: Path, stands: Stands) -> None:
     scripts = ScriptDirectory.from_config(alembic_config())
-    head = scripts.get_revision(scripts.get_current_head())
+    newest = scripts.get_current_head()
+    assert newest is not None
+    head = scripts.get_revision(newest)
+    assert head is not None
     older = head.down_revision
     assert isinstance(older, str)
     db = tmp_path / "old.sqlite"
