@@ -15,7 +15,9 @@ import pytest
 from alembic.script import ScriptDirectory
 from typer.testing import CliRunner
 
+from bot.bootstrap import build
 from bot.cli import app
+from bot.config import load_config
 from standins.slack_api import FakeSlackAPI
 from standins.smtp import FakeSMTP, free_port
 from standins.telegram_api import DEFAULT_TOKEN, FakeTelegramAPI
@@ -326,6 +328,21 @@ def test_a_person_who_cannot_be_reached(tmp_path: Path, stands: Stands) -> None:
     line = the_failure(code, lines)
     assert line.startswith("✗ group tbg: 1 of 4 people cannot be reached on slack, telegram, email: Olle Utan")
     assert "est-bot invite NAME" in line
+
+
+def test_a_person_added_in_the_chat_who_cannot_be_reached(tmp_path: Path, stands: Stands) -> None:
+    cfg = write_config(tmp_path, stands)
+    built = build(load_config(cfg))  # the settings' people synced, as `est-bot run` does
+    try:
+        with built.services.unit() as uow:
+            dana = uow.people.upsert_person("tbg", "Dana Ek", "", "reporter", "sv", True)
+            uow.people.link_account("console", "dana", dana.id)  # the terminal reaches nobody
+            uow.commit()
+    finally:
+        built.close()
+    code, lines = doctor(cfg)
+    line = the_failure(code, lines)
+    assert line.startswith("✗ group tbg: 1 of 4 people cannot be reached on slack, telegram, email: Dana Ek")
 
 
 def test_an_smtp_server_that_is_down(tmp_path: Path, stands: Stands) -> None:
