@@ -16,6 +16,7 @@ import typer
 
 from bot import cli_reports
 from bot.cli_common import DEFAULT_CONFIG, ConfigOpt, build_app, fail, load
+from bot.cli_doctor import doctor
 from bot.cli_email import email_app
 from bot.clock import Clock
 from bot.config import Config, Secrets
@@ -501,6 +502,7 @@ def audit(
 
 
 cli_reports.register(app)  # report, export, followup
+app.command()(doctor)  # doctor
 app.add_typer(email_app, name="email")  # email test
 
 
