@@ -31,6 +31,7 @@ from bot.config.model import (
     RunConfig,
     SlackConfig,
     TelegramConfig,
+    MetricsConfig,
     WebConfig,
 )
 from bot.config.secrets import Secrets
@@ -59,6 +60,7 @@ __all__ = [
     "Secrets",
     "SlackConfig",
     "TelegramConfig",
+    "MetricsConfig",
     "WebConfig",
     "format_validation_error",
     "load_config",
