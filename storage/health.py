@@ -45,11 +45,7 @@ class SqlHealth:
                 )
             )
             # Each group's current round: its latest that has opened.
-            current = (
-                select(func.max(RoundRow.id))
-                .where(RoundRow.phase != "planned")
-                .group_by(RoundRow.group_id)
-            )
+            current = select(func.max(RoundRow.id)).where(RoundRow.phase != "planned").group_by(RoundRow.group_id)
             rounds = tuple(
                 RoundRate(group, f"{year}-W{week:02d}", int(asked), int(answered or 0))
                 for group, year, week, asked, answered in conn.execute(

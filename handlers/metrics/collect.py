@@ -88,7 +88,9 @@ class DatabaseCollector(Collector):
         up.add_metric([], 1)
         yield up
         outbox = GaugeMetricFamily(
-            "est_outbox_messages", "Outbox rows by platform and status (queued, parked, sent).", labels=["platform", "status"]
+            "est_outbox_messages",
+            "Outbox rows by platform and status (queued, parked, sent).",
+            labels=["platform", "status"],
         )
         counted = {(row.platform, row.status): row.count for row in snap.outbox}
         for platform in sorted({row.platform for row in snap.outbox}):
@@ -115,7 +117,9 @@ class DatabaseCollector(Collector):
         yield asked
         yield rate
         changes = CounterMetricFamily(
-            "est_phase_changes", "Phase steps of the week (open, reminded, closed, ...), by group.", labels=["group", "phase"]
+            "est_phase_changes",
+            "Phase steps of the week (open, reminded, closed, ...), by group.",
+            labels=["group", "phase"],
         )
         last = GaugeMetricFamily(
             "est_phase_last_run_timestamp_seconds",

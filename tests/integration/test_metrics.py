@@ -136,7 +136,10 @@ def test_a_week_in_the_metrics(watched: Monitored) -> None:
     # Nobody sends for twenty minutes: the process is not ready, and says why.
     bot.clock.set(WED_REMIND + timedelta(minutes=20))
     ready = watched.client.get("/readyz")
-    assert (ready.status_code, ready.text) == (503, "not ready: a message has waited 20 minutes to be sent (limit 15)\n")
+    assert (ready.status_code, ready.text) == (
+        503,
+        "not ready: a message has waited 20 minutes to be sent (limit 15)\n",
+    )
     assert value(watched.scrape(), "est_ready") == 0
     bot.flush()
     assert watched.pending() == 0
@@ -172,7 +175,9 @@ def test_a_database_that_does_not_answer(tmp_path: Path) -> None:
     with TestClient(build_metrics_app(metrics, health, now, MAX_WAIT)) as client:
         ready = client.get("/readyz")
         assert (ready.status_code, ready.text) == (503, "not ready: the database does not answer\n")
-        samples = {s.name: s.value for f in text_string_to_metric_families(client.get("/metrics").text) for s in f.samples}
+        samples = {
+            s.name: s.value for f in text_string_to_metric_families(client.get("/metrics").text) for s in f.samples
+        }
         assert samples["est_database_up"] == 0 and samples["est_ready"] == 0
         assert client.get("/healthz").status_code == 200  # alive, though not ready
     engine.dispose()
