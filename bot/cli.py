@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot import cli_reports
+from bot import cli_metrics, cli_reports
 from bot.cli_common import DEFAULT_CONFIG, ConfigOpt, build_app, fail, load
 from bot.cli_doctor import doctor
 from bot.cli_email import email_app
@@ -356,7 +356,8 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock) -> None:
     log = logging.getLogger("est-bot")  # set up, with every other command's log, in _protected_logging
     runners = _runners(cfg, secrets)
     senders = {r.platform: r.sender for r in runners}
-    built = build_app(cfg, clock=clock, senders=senders, platforms=tuple(senders))
+    metrics = cli_metrics.instruments(cfg)
+    built = build_app(cfg, clock=clock, senders=senders, platforms=tuple(senders), instruments=metrics)
     scheduler = build_scheduler(built.services, cfg.run.tick_seconds)
     add_retention_job(scheduler, built.services.env)
     leadership = DatabaseLeadership(built.engine)
@@ -367,6 +368,9 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock) -> None:
         from handlers.web.server import NotListening, WebServer
 
         web_server = WebServer(build_web_app(built.services.env, _web_secret(secrets)), cfg.web)
+    metrics_server = None  # /healthz, /readyz and /metrics on a port of their own
+    if metrics is not None:
+        metrics_server = cli_metrics.metrics_server(cfg, metrics, built.engine, leadership.leader_exists, clock.now)
 
     async def gain() -> None:
         # The leader runs the schedule and whatever a platform leaves to one process (Telegram's polling).
@@ -403,6 +407,8 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock) -> None:
                 raise _not_listening(exc) from None
             log.info("web view: %s (listening on %s:%d)", cfg.web.base_url, cfg.web.listen, bound)
             tasks.append(asyncio.create_task(_warm(built.services.env)))
+        if metrics_server is not None:
+            await cli_metrics.start(metrics_server, cfg)
         log.info(
             "running: %d groups, platforms: %s; Ctrl-C stops",
             len(cfg.groups),
@@ -410,6 +416,8 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock) -> None:
         )
         await asyncio.Event().wait()
     finally:
+        if metrics_server is not None:
+            await metrics_server.stop()
         if web_server is not None:
             await web_server.stop()
         scheduler.shutdown(wait=False)
