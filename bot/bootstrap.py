@@ -131,7 +131,11 @@ def build(
         if run_migrations and config.database.auto_migrate:
             migrate(engine)
         elif run_migrations:
-            require_head(engine)  # SchemaBehind: a sentence naming est-bot migrate
+            try:
+                require_head(engine)  # SchemaBehind: a sentence naming est-bot migrate
+            except Exception:
+                engine.dispose()
+                raise
         if sync:
             services.sync_config()
     lease = timedelta(seconds=config.run.outbox_lease_seconds)

@@ -127,7 +127,7 @@ def _tool(name: str) -> str:
 
 
 def _run(argv: list[str], env: dict[str, str], what: str) -> None:
-    done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)  # noqa: S603 (fixed argv)
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         lines = [ln for ln in done.stderr.splitlines() if ln.strip()]
         raise BackupError(f"{what} failed: {lines[-1] if lines else f'exit {done.returncode}'}", 1)
@@ -177,7 +177,7 @@ def has_data(engine: Engine) -> bool:
     with engine.connect() as conn:
         for name in names:
             q = engine.dialect.identifier_preparer.quote(name)
-            if conn.execute(text(f"SELECT 1 FROM {q} LIMIT 1")).first() is not None:  # noqa: S608 (table name)
+            if conn.execute(text(f"SELECT 1 FROM {q} LIMIT 1")).first() is not None:
                 return True
     return False
 
@@ -243,7 +243,7 @@ def _sqlite_has_data(conn: sqlite3.Connection) -> bool:
     for name in names:
         if name == "alembic_version" or name.startswith("sqlite_"):
             continue
-        if conn.execute(f'SELECT 1 FROM "{name}" LIMIT 1').fetchone() is not None:  # noqa: S608 (table name)
+        if conn.execute(f'SELECT 1 FROM "{name}" LIMIT 1').fetchone() is not None:
             return True
     return False
 
@@ -271,4 +271,3 @@ def _restore_pg(dump: Path, url: str, engine: Engine, *, force: bool) -> None:
     if tables:
         argv += ["--clean", "--if-exists"]
     _run([*argv, str(dump)], env, "pg_restore")
-

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, Integer, Table, func, inspect, select, text
+from sqlalchemy import Connection, Engine, Integer, Table, func, inspect, select, text
 
 from storage.backup import has_data
 from storage.migrate import current_revision, migrate
@@ -71,10 +71,7 @@ def copy_database(
     return done
 
 
-def _copy_table(src: object, dst: object, table: Table, batch: int) -> int:
-    from sqlalchemy import Connection
-
-    assert isinstance(src, Connection) and isinstance(dst, Connection)
+def _copy_table(src: Connection, dst: Connection, table: Table, batch: int) -> int:
     order = list(table.primary_key.columns) or list(table.columns)
     result = src.execution_options(stream_results=True).execute(select(table).order_by(*order))
     total = 0
@@ -82,15 +79,14 @@ def _copy_table(src: object, dst: object, table: Table, batch: int) -> int:
         chunk = result.fetchmany(batch)
         if not chunk:
             break
-        dst.execute(table.insert(), [dict(row._mapping) for row in chunk])
+        dst.execute(
+            table.insert(), [{c.key: value for c, value in zip(table.columns, row, strict=True)} for row in chunk]
+        )
         total += len(chunk)
     return total
 
 
-def _fix_sequences(dst: object, tables: list[Table]) -> None:
-    from sqlalchemy import Connection
-
-    assert isinstance(dst, Connection)
+def _fix_sequences(dst: Connection, tables: list[Table]) -> None:
     for table in tables:
         pk = list(table.primary_key.columns)
         if len(pk) != 1 or not isinstance(pk[0].type, Integer) or pk[0].foreign_keys:

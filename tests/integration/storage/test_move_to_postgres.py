@@ -72,7 +72,10 @@ def counts(url: str) -> dict[str, int]:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in Base.metadata.sorted_tables}
+            return {
+                t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in Base.metadata.sorted_tables
+            }
     finally:
         engine.dispose()
 
@@ -104,7 +107,7 @@ def test_a_played_sqlite_database_moves_to_postgresql_and_the_next_week_plays_th
     sender = RecordingSender()
     on_pg = Bot(build(make_config(pg_url), clock=clock, senders={"console": sender}), clock, sender, pg_url)
     try:
-        second = play_week(on_pg, monday + timedelta(days=7), ("anna", "cecilia"))
+        second = play_week(on_pg, monday + timedelta(days=7), ("anna", "bo"))
         with on_pg.app.services.unit() as uow:
             rounds = {r.key: r for r in uow.rounds.recent_rounds(GROUP, 10)}
         assert set(rounds) == {first, second}
