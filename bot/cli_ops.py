@@ -64,10 +64,13 @@ def _move(source: Engine, to: str) -> None:
     target = _open(to)
 
     def said(c: Copied) -> None:
+        if not shown:
+            typer.echo(f"copying to {_shown(to)} in one transaction; the database named in the configuration is kept")
+            shown.append(True)
         typer.echo(f"  {c.table}: {c.rows} rows")
 
+    shown: list[bool] = []
     try:
-        typer.echo(f"copying to {_shown(to)} in one transaction; the database named in the configuration is kept")
         done = copy_database(source, target, progress=said)
     except TransferError as exc:
         raise fail(str(exc), exc.code) from None

@@ -193,7 +193,8 @@ def restore(source: Path, url: str, engine: Engine, *, force: bool) -> Done:
         wanted = "sqlite" if target is not None else "postgresql"
         if kind != wanted:
             hint = "; to move from SQLite to PostgreSQL use est-bot migrate --to" if kind == "sqlite" else ""
-            raise BackupError(f"{source} is a {kind} backup and the database is {wanted}{hint}", 2)
+            what = {"sqlite": "an SQLite", "postgresql": "a PostgreSQL"}
+            raise BackupError(f"{source} is {what[kind]} backup and the database is {what[wanted]} one{hint}", 2)
         if target is not None:
             engine.dispose()  # its pooled connection would count as a process using the file
             _restore_sqlite(db_file, target, engine, force=force)

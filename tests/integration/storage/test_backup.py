@@ -11,12 +11,13 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from bot.bootstrap import build
 from bot.cli import app as cli
 from bot.clock import ManualClock
-from storage.backup import backup
+from storage.backup import BackupError, backup
 from tests.conftest import TUE_OPEN, Bot, RecordingSender, make_config
 
 runner = CliRunner()
@@ -185,3 +186,14 @@ def test_bad_backup_and_restore_requests_get_one_line(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "is not an est-bot backup" in bad.output
     missing = runner.invoke(cli, ["restore", str(tmp_path / "none.sqlite"), "--config", str(cfg)])
     assert missing.exit_code == 2 and "there is no backup file" in missing.output
+
+
+def test_a_postgresql_backup_without_pg_dump_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no pg_dump on it
+    with pytest.raises(BackupError) as err:
+        backup("postgresql://estbot:hemligt@127.0.0.1:1/estbot", tmp_path / "est.pgdump")
+    message = str(err.value)
+    assert message.startswith("pg_dump is not installed") and "postgresql-client" in message
+    assert "hemligt" not in message and not (tmp_path / "est.pgdump").exists()
