@@ -21,7 +21,7 @@ from bot.ports import Instruments, NoInstruments, UnitOfWork
 from bot.services import Services
 from bot.usecases import accounts
 from storage.db import make_session_factory, open_engine
-from storage.migrate import migrate, startup_lock
+from storage.migrate import migrate, require_head, startup_lock
 from storage.round_cache import RoundCache
 from storage.uow import SqlUnitOfWork
 
@@ -146,8 +146,14 @@ def build(
         platforms=tuple(platforms if platforms is not None else senders),
     )
     with startup_lock(engine):  # several processes starting at once take turns
-        if run_migrations:
+        if run_migrations and config.database.auto_migrate:
             migrate(engine)
+        elif run_migrations:
+            try:
+                require_head(engine)  # SchemaBehind: a sentence naming est-bot migrate
+            except Exception:
+                engine.dispose()
+                raise
         if sync:
             services.sync_config()
     lease = timedelta(seconds=config.run.outbox_lease_seconds)

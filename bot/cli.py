@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot import cli_metrics, cli_reports
+from bot import cli_metrics, cli_ops, cli_reports
 from bot.cli_common import DEFAULT_CONFIG, ConfigOpt, build_app, fail, load
 from bot.cli_doctor import doctor
 from bot.cli_email import email_app
@@ -81,24 +81,6 @@ def _protected_logging(ctx: typer.Context) -> None:
     if level not in logs.LEVELS:
         raise fail(f"EST_LOG_LEVEL={level!r}: allowed: {', '.join(logs.LEVELS)}")
     logs.setup(level, _log_secrets())
-
-
-@app.command()
-def migrate(config: ConfigOpt = DEFAULT_CONFIG) -> None:
-    """Create or upgrade the database schema (run, chat and demo do this themselves)."""
-    from storage.db import DatabaseUnavailable, open_engine
-    from storage.migrate import current_revision, startup_lock
-    from storage.migrate import migrate as do_migrate
-
-    cfg = load(config)
-    try:
-        engine = open_engine(cfg.database.url)
-    except DatabaseUnavailable as exc:
-        raise fail(str(exc), exc.code) from None
-    with startup_lock(engine):
-        do_migrate(engine)
-    typer.echo(f"database at revision {current_revision(engine)}")
-    engine.dispose()
 
 
 @app.command()
@@ -509,6 +491,7 @@ def audit(
         built.close()
 
 
+cli_ops.register(app)  # migrate, backup, restore
 cli_reports.register(app)  # report, export, followup
 app.command()(doctor)  # doctor
 app.add_typer(email_app, name="email")  # email test

@@ -36,8 +36,11 @@ def build_app(cfg: Config, **kwargs: Any) -> App:
     driver, server or folder that is missing)."""
     from bot.bootstrap import build
     from storage.db import DatabaseUnavailable
+    from storage.migrate import SchemaBehind
 
     try:
         return build(cfg, **kwargs)
     except DatabaseUnavailable as exc:
         raise fail(str(exc), exc.code) from None
+    except SchemaBehind as exc:
+        raise fail(str(exc), 1) from None

@@ -45,6 +45,20 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         command.upgrade(cfg, revision)
 
 
+class SchemaBehind(Exception):
+    """The database's schema is older than this version of est-bot and `[database] auto_migrate` is false."""
+
+
+def require_head(engine: Engine) -> None:
+    """SchemaBehind, in one line, unless the database is at this version's revision."""
+    have, want = current_revision(engine), head_revision()
+    if have != want:
+        raise SchemaBehind(
+            f"the database is at schema revision {have or 'none (empty)'} and this est-bot needs {want}; "
+            "[database] auto_migrate is false, so take a backup (est-bot backup FILE) and run est-bot migrate"
+        )
+
+
 def current_revision(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 

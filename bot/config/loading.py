@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from bot.config.base import ConfigError
 from bot.config.errors import format_validation_error
 from bot.config.group import CONFIG_DIR
-from bot.config.model import Config, DatabaseConfig
+from bot.config.model import Config
 
 
 def parse_config(data: dict[str, Any], source: str = "config", base_dir: Path | None = None) -> Config:
@@ -46,5 +46,5 @@ def load_config(path: str | Path, env: dict[str, str] | None = None) -> Config:
     cfg = parse_config(data, str(p), p.parent)
     url = (env if env is not None else os.environ).get("EST_DATABASE_URL")
     if url:
-        cfg = cfg.model_copy(update={"database": DatabaseConfig(url=url)})
+        cfg = cfg.model_copy(update={"database": cfg.database.model_copy(update={"url": url})})
     return cfg

@@ -13,6 +13,8 @@ from bot.config.group import ACCOUNT_KINDS, GroupConfig
 
 class DatabaseConfig(Strict):
     url: str = "sqlite:///est-bot.sqlite"
+    #: Whether run, chat and demo upgrade an older schema themselves; if false they refuse and name `est-bot migrate`.
+    auto_migrate: bool = True
 
 
 class SlackConfig(Strict):
