@@ -394,6 +394,7 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock, stop: Stop) -> None:
         return start
 
     try:
+        stop.install(asyncio.get_running_loop())  # a signal during the start is taken once it is done
         # A platform that cannot be reached is tried again with backoff (bot/retry.py) while the schedule, the
         # outbox and the other platforms run: the start never waits for it.
         for runner in runners:
@@ -414,7 +415,6 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock, stop: Stop) -> None:
             len(cfg.groups),
             ", ".join(senders) or "none (use `est-bot chat`)",
         )
-        stop.install(asyncio.get_running_loop())
         await stop.wait()
     finally:
         stop.begin()
@@ -443,7 +443,7 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock, stop: Stop) -> None:
         stop.at("giving up the scheduler's leadership")
         await asyncio.to_thread(leadership.release)
         built.close()
-        stop.at("waiting for the last threads")
+        stop.at("waiting for the threads still sending or handling to end")
 
 
 @app.command()

@@ -96,9 +96,9 @@ class Stop:
             self._watchdog.cancel()
 
     def done(self) -> None:
-        """Stop the watchdog and log that the stop is done."""
-        if self._watchdog is not None:
-            self._watchdog.cancel()
+        """Log that the stop is done. The watchdog (a daemon thread) stays: should a thread that is not a daemon
+        hold up the interpreter's exit, the grace period still ends the process."""
+        self.step = "ending the process (a thread has not ended)"
         took = 0.0 if self._began is None else time.monotonic() - self._began
         log.info("stopped cleanly in %.1f s", took)
 
