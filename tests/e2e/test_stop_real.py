@@ -73,6 +73,8 @@ def test_sigterm_during_the_fan_out_gives_the_rest_to_the_next_process(tmp_path:
         assert second.terminate(seconds=30) == 0, second.log()
         per_chat = {reporter_id(i): texts_starting(fake, reporter_id(i), "Hej ") for i in range(n)}
         assert set(per_chat.values()) == {1}, per_chat  # nothing lost, nothing sent twice
+        if postgres:
+            assert other.terminate(seconds=30) == 0, other.log()
         record("SIGTERM during the fan-out", sent_at_stop=at_stop, of=n, postgres=postgres)
     assert query(db_url, "SELECT COUNT(*) FROM audit WHERE action = 'phase:open'") == [(1,)]
 
