@@ -14,6 +14,7 @@ background, where the shell may have set SIGINT to be ignored.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -116,8 +117,6 @@ class Stop:
 def _exit(code: int) -> None:
     """End the process now (no cleanup: it is what is stuck), with the log written out first."""
     for handler in logging.getLogger().handlers:
-        try:
+        with contextlib.suppress(OSError, ValueError):  # a closed stream: nothing more can be written anyway
             handler.flush()
-        except (OSError, ValueError):  # a closed stream: nothing more can be written anyway
-            pass
     os._exit(code)

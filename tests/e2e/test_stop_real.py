@@ -61,9 +61,9 @@ def test_sigterm_during_the_fan_out_gives_the_rest_to_the_next_process(tmp_path:
         assert held_by(db_url, first.pid) == 0
         if not postgres:
             assert at_stop < n, "the stop came after the fan-out"
-            assert query(db_url, "SELECT COUNT(*) FROM outbox WHERE claimed_until IS NOT NULL AND status = 'pending'") == [
-                (0,)
-            ]
+            assert query(
+                db_url, "SELECT COUNT(*) FROM outbox WHERE claimed_until IS NOT NULL AND status = 'pending'"
+            ) == [(0,)]
         log = first.log()
         assert BEGINS in log and DONE in log and log.index(BEGINS) < log.index(DONE), log
         assert "Traceback" not in log, log
@@ -92,6 +92,7 @@ def test_a_second_sigterm_during_the_stop_ends_it_at_once(tmp_path: Path) -> Non
         cfg = write_config(tmp_path / "est.toml", fake, db, 3, lease=LEASE)
         bot = BotProcess(cfg, fake, week.at(), "bot", background=True)
         procs.append(bot)
+        bot.wait_log("running:")  # the database is there
         wait_until(lambda: sending_to_a_new_chat(fake, db), what="a message under way")
         bot.proc.send_signal(signal.SIGTERM)
         bot.wait_log(BEGINS)
@@ -108,6 +109,7 @@ def test_a_stop_longer_than_the_grace_period_exits_1_and_says_why(tmp_path: Path
         cfg = write_config(tmp_path / "est.toml", fake, db, 3, lease=LEASE, stop_grace=1.0)
         bot = BotProcess(cfg, fake, week.at(), "bot")
         procs.append(bot)
+        bot.wait_log("running:")  # the database is there
         wait_until(lambda: sending_to_a_new_chat(fake, db), what="a message under way")
         assert bot.terminate(seconds=20) == 1, bot.log()
         assert "stop_grace_seconds = 1 and is cut short while" in bot.log(), bot.log()
