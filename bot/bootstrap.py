@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,7 +17,7 @@ from bot.config import Config
 from bot.conversation.messages import Inbound
 from bot.engine import ConsoleUser, Engine
 from bot.outbox import Dispatcher, Sender
-from bot.ports import UnitOfWork
+from bot.ports import Instruments, NoInstruments, UnitOfWork
 from bot.services import Services
 from bot.usecases import accounts
 from storage.db import make_session_factory, open_engine
@@ -45,17 +46,33 @@ class CoreEngine:
     """The engine the edges speak to (bot/engine.py): the services' event handling, and the account look-ups of
     bot/usecases/accounts.py, each in a unit of work of its own."""
 
-    def __init__(self, config: Config, services: Services, uow_factory: Callable[[], UnitOfWork]) -> None:
+    def __init__(
+        self,
+        config: Config,
+        services: Services,
+        uow_factory: Callable[[], UnitOfWork],
+        instruments: Instruments | None = None,
+    ) -> None:
         self.config = config
         self.services = services
         self.uow_factory = uow_factory
         self.language = config.groups[0].language if config.groups else "sv"
+        self.instruments: Instruments = instruments or NoInstruments()  # how long handling takes, for /metrics
 
     def handle(self, inbound: Inbound) -> object:
-        return self.services.handle(inbound)
+        started = time.perf_counter()
+        try:
+            return self.services.handle(inbound)
+        finally:
+            self.instruments.events_handled(1, time.perf_counter() - started)
 
     def handle_many(self, inbounds: Sequence[Inbound], pause: Callable[[], object]) -> object:
-        return self.services.handle_many(inbounds, pause)
+        # One unit of work for the batch: each event's answer is stored when the whole batch commits.
+        started = time.perf_counter()
+        try:
+            return self.services.handle_many(inbounds, pause)
+        finally:
+            self.instruments.events_handled(len(inbounds), time.perf_counter() - started)
 
     def message_ref(self, platform: str, address: str, message_id: str) -> str | None:
         return self.services.message_ref(platform, address, message_id)
@@ -109,6 +126,7 @@ def build(
     url: str | None = None,
     run_migrations: bool = True,
     sync: bool = True,
+    instruments: Instruments | None = None,
 ) -> App:
     engine = open_engine(url or config.database.url)  # DatabaseUnavailable: a sentence, for the CLI to show
     factory = make_session_factory(engine)
@@ -133,5 +151,5 @@ def build(
         if sync:
             services.sync_config()
     lease = timedelta(seconds=config.run.outbox_lease_seconds)
-    dispatcher = Dispatcher(unit, clock, senders, lease=lease)
-    return App(config, engine, services, dispatcher, CoreEngine(config, services, unit))
+    dispatcher = Dispatcher(unit, clock, senders, lease=lease, instruments=instruments)
+    return App(config, engine, services, dispatcher, CoreEngine(config, services, unit, instruments))

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot import cli_reports
+from bot import cli_metrics, cli_reports
 from bot.cli_common import DEFAULT_CONFIG, ConfigOpt, build_app, fail, load
+from bot.cli_doctor import doctor
 from bot.cli_email import email_app
 from bot.clock import Clock
 from bot.config import Config, Secrets
@@ -362,7 +363,8 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock, stop: Stop) -> None:
     log = logging.getLogger("est-bot")  # set up, with every other command's log, in _protected_logging
     runners = _runners(cfg, secrets)
     senders = {r.platform: r.sender for r in runners}
-    built = build_app(cfg, clock=clock, senders=senders, platforms=tuple(senders))
+    metrics = cli_metrics.instruments(cfg)
+    built = build_app(cfg, clock=clock, senders=senders, platforms=tuple(senders), instruments=metrics)
     scheduler = build_scheduler(built.services, cfg.run.tick_seconds)
     add_retention_job(scheduler, built.services.env)
     leadership = DatabaseLeadership(built.engine)
@@ -373,6 +375,9 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock, stop: Stop) -> None:
         from handlers.web.server import NotListening, WebServer
 
         web_server = WebServer(build_web_app(built.services.env, _web_secret(secrets)), cfg.web)
+    metrics_server = None  # /healthz, /readyz and /metrics on a port of their own
+    if metrics is not None:
+        metrics_server = cli_metrics.metrics_server(cfg, metrics, built.engine, leadership.leader_exists, clock.now)
 
     async def gain() -> None:
         # The leader runs the schedule and whatever a platform leaves to one process (Telegram's polling).
@@ -410,6 +415,8 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock, stop: Stop) -> None:
                 raise _not_listening(exc) from None
             log.info("web view: %s (listening on %s:%d)", cfg.web.base_url, cfg.web.listen, bound)
             tasks.append(asyncio.create_task(_warm(built.services.env)))
+        if metrics_server is not None:
+            await cli_metrics.start(metrics_server, cfg)
         log.info(
             "running: %d groups, platforms: %s; Ctrl-C or SIGTERM stops",
             len(cfg.groups),
@@ -418,8 +425,10 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock, stop: Stop) -> None:
         await stop.wait()
     finally:
         stop.begin()
-        stop.at("stopping the web view and the schedule")
+        stop.at("stopping the web view, the metrics and the schedule")
         built.dispatcher.stop_claiming()  # the drains finish the message they are sending, and no more
+        if metrics_server is not None:
+            await metrics_server.stop()
         if web_server is not None:
             await web_server.stop()
         scheduler.shutdown(wait=False)
@@ -521,6 +530,7 @@ def audit(
 
 
 cli_reports.register(app)  # report, export, followup
+app.command()(doctor)  # doctor
 app.add_typer(email_app, name="email")  # email test
 
 

@@ -31,7 +31,7 @@ def test(
     from bot.domain.model import OutboxItem
     from bot.text import norm_lang, t
     from handlers.email.render import MailLinks, render, smtp_address
-    from handlers.email.transport import SmtpTransport, answer
+    from handlers.email.transport import SmtpTransport, answer, explain
 
     cfg = load(config)
     mail = cfg.email
@@ -57,31 +57,14 @@ def test(
     transport = SmtpTransport(mail, secrets.smtp_password, steps=lambda step, said: typer.echo(f"  {step}: {said}"))
     try:
         final = transport.deliver(msg, smtp_address(str(mail.from_)) or str(mail.from_), to)
-    except smtplib.SMTPAuthenticationError as exc:
-        said = answer(exc.smtp_code, exc.smtp_error)
-        raise fail(f"the server refuses the login ({said}): check [email] username and EST_SMTP_PASSWORD", 1) from None
     except smtplib.SMTPRecipientsRefused as exc:
         code, text = next(iter(exc.recipients.values()), (0, b""))
         raise fail(f"the server refuses the address ({answer(code, text)})", 1) from None
     except smtplib.SMTPSenderRefused as exc:
         said = answer(exc.smtp_code, exc.smtp_error)
         raise fail(f"the server refuses the sender [email] from ({said})", 1) from None
-    except smtplib.SMTPNotSupportedError as exc:
-        raise fail(
-            f"the server does not offer what the settings ask ({exc}): STARTTLS or AUTH; check [email] starttls, tls "
-            "and port",
-            1,
-        ) from None
-    except smtplib.SMTPResponseException as exc:
-        raise fail(f"the server answered {answer(exc.smtp_code, exc.smtp_error)}", 1) from None
-    except ssl.SSLError as exc:
-        raise fail(f"TLS with {where} failed ({exc.reason or exc}): check [email] tls, starttls and port", 1) from None
-    except (smtplib.SMTPException, OSError) as exc:
-        raise fail(
-            f"cannot reach the SMTP server {where} ({type(exc).__name__}: {exc}): check [email] host and port, and "
-            "that the server runs",
-            1,
-        ) from None
+    except (smtplib.SMTPException, ssl.SSLError, OSError) as exc:  # connect, TLS, login: as `est-bot doctor` says it
+        raise fail(explain(exc, where), 1) from None
     finally:
         transport.close()
     typer.echo(f"accepted: {final}")

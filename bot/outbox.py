@@ -42,7 +42,7 @@ from typing import Protocol
 from bot.clock import Clock
 from bot.conversation.messages import Outbound
 from bot.domain.model import OutboxItem
-from bot.ports import UnitOfWork
+from bot.ports import Instruments, NoInstruments, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -104,12 +104,14 @@ class Dispatcher:
         senders: dict[str, Sender],
         park_after: int = 8,
         lease: timedelta = timedelta(minutes=2),
+        instruments: Instruments | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
         self.senders = senders
         self.park_after = park_after
         self.lease = lease
+        self.instruments: Instruments = instruments or NoInstruments()  # 429s and errors, for /metrics
         self.id = drainer_id()
         self.paused_until: dict[str, datetime] = {}  # a platform's "retry after" holds all its sending
         self._drains = threading.Condition()
@@ -184,6 +186,7 @@ class Dispatcher:
                     outcomes.append((item, outcome))
                     if outcome.kind != "sent":
                         failed.add(item.address)
+                        self.instruments.platform_outcome(platform, outcome.kind)
                     if batch == 1:
                         delivered += self._record(outcomes)
             finally:

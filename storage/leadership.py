@@ -64,6 +64,21 @@ class DatabaseLeadership:
             self._drop()
             return False
 
+    def leader_exists(self) -> bool:
+        """Whether some process leads the schedule: this one, or (PostgreSQL) the one holding the lock."""
+        if self.held:
+            return True
+        with self.engine.connect() as conn:
+            held = conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                    " AND classid::bigint = :hi AND objid::bigint = :lo AND objsubid = 1"
+                    " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                ),
+                {"hi": self.key >> 32, "lo": self.key & 0xFFFF_FFFF},
+            ).scalar()
+        return bool(held)
+
     def release(self) -> None:
         if self._conn is None:
             return

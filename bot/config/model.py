@@ -188,6 +188,17 @@ class EmailConfig(Strict):
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
+class MetricsConfig(Strict):
+    """`/healthz`, `/readyz` and Prometheus `/metrics` on a port of their own inside `est-bot run`
+    (docs/OPERATIONS.md "Health and metrics"). Nothing personal is served there: counts, rates and times."""
+
+    enabled: bool = False
+    listen: str = "127.0.0.1"
+    port: int = Field(default=9464, ge=1, le=65535)
+    # /readyz answers 503 when an outbox row has been due and unsent for longer than this many minutes.
+    max_wait_minutes: int = Field(default=15, ge=1, le=24 * 60)
+
+
 class Config(Strict):
     reports_dir: str = Field(default="reports", min_length=1)
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
@@ -198,6 +209,7 @@ class Config(Strict):
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     web: WebConfig = Field(default_factory=WebConfig)
     email: EmailConfig = Field(default_factory=EmailConfig)
+    metrics: MetricsConfig = Field(default_factory=MetricsConfig)
     groups: list[GroupConfig] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.ports.audit import Audit
 from bot.ports.groups import Groups
+from bot.ports.health import Health, HealthSnapshot, Instruments, NoInstruments
 from bot.ports.history import History
 from bot.ports.leadership import Leadership
 from bot.ports.meeting import Meeting
@@ -18,9 +19,13 @@ from bot.ports.uow import UnitOfWork
 __all__ = [
     "Audit",
     "Groups",
+    "Health",
+    "HealthSnapshot",
     "History",
+    "Instruments",
     "Leadership",
     "Meeting",
+    "NoInstruments",
     "Outbox",
     "OutboxDelivery",
     "OutboxStore",

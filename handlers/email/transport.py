@@ -64,6 +64,27 @@ def answer(code: int, text: bytes | str) -> str:
     return f"{code} {' '.join(words.split())}".strip()
 
 
+def explain(exc: BaseException, where: str) -> str:
+    """What went wrong in connecting, TLS or the login, and what to do, in one line (`est-bot email test` and
+    `est-bot doctor`)."""
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        said = answer(exc.smtp_code, exc.smtp_error)
+        return f"the server refuses the login ({said}): check [email] username and EST_SMTP_PASSWORD"
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return (
+            f"the server does not offer what the settings ask ({exc}): STARTTLS or AUTH; check [email] starttls, tls "
+            "and port"
+        )
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"the server answered {answer(exc.smtp_code, exc.smtp_error)}"
+    if isinstance(exc, ssl.SSLError):
+        return f"TLS with {where} failed ({exc.reason or exc}): check [email] tls, starttls and port"
+    return (
+        f"cannot reach the SMTP server {where} ({type(exc).__name__}: {exc}): check [email] host and port, and "
+        "that the server runs"
+    )
+
+
 class SmtpTransport:
     """One SMTP connection, opened when the first message goes and kept open: connect, EHLO, STARTTLS (or TLS
     from the first byte, per `[email]`), AUTH when `[email] username` is set. One idle for more than 30 s is
@@ -215,6 +236,13 @@ class SmtpTransport:
             _reset(smtp)
             raise smtplib.SMTPDataError(code, text)
         return answer(code, text)
+
+    def check(self) -> None:
+        """Connect, EHLO, STARTTLS or TLS, and log in as for a message, then QUIT: nothing is sent (`est-bot
+        doctor`). Raises what `deliver` raises for those steps."""
+        with self._lock:
+            self._connection()
+        self.close()
 
     def close(self) -> None:
         with self._lock:

@@ -68,6 +68,32 @@ class FakeSlackAPI(SlackServer):
             self._users[user_id] = user
         return copy.deepcopy(user)
 
+    def add_channel(
+        self,
+        channel_id: str,
+        *,
+        name: str | None = None,
+        is_member: bool = True,
+        is_private: bool = False,
+        is_archived: bool = False,
+    ) -> dict[str, Any]:
+        """Register a channel for `conversations.info` (unknown ids answer `channel_not_found`), with whether the
+        bot is a member of it."""
+        channel = {
+            "id": channel_id,
+            "name": name or channel_id.lower(),
+            "is_channel": not is_private,
+            "is_group": is_private,
+            "is_im": False,
+            "is_private": is_private,
+            "is_archived": is_archived,
+            "is_member": is_member,
+            "created": 1_700_000_000,
+        }
+        with self._lock:
+            self._channels[channel_id] = channel
+        return copy.deepcopy(channel)
+
     def fail_next(
         self,
         method: str,

@@ -107,6 +107,14 @@ class SlackMethods(SlackState):
             )
         return result
 
+    def _conversations_info(self, req: _Request) -> dict[str, Any]:
+        channel = self._required(req.params, "channel")
+        with self._lock:
+            found = self._channels.get(channel)
+            if found is None:  # as Slack answers for a private channel the bot is not in, too
+                raise _ApiError("channel_not_found", f"no channel {channel} (add_channel sets one up)")
+            return {"channel": copy.deepcopy(found)}
+
     def _stored_view(self, view: dict[str, Any], view_id: str, previous: dict[str, Any] | None) -> dict[str, Any]:
         stored = {k: v for k, v in view.items() if k not in {"id", "hash", "state"}}
         stored.update(

@@ -24,7 +24,10 @@ MAX_VIEW_BLOCKS = 100
 UPLOAD = "upload"
 #: Form fields that carry JSON in Slack's form-encoded calls.
 JSON_FIELDS = ("blocks", "attachments", "view", "files", "metadata")
-SCOPES = "chat:write,chat:write.public,im:write,im:history,users:read,files:write,reactions:write,commands"
+SCOPES = (
+    "chat:write,chat:write.public,im:write,im:history,users:read,files:write,reactions:write,commands,channels:read,"
+    "groups:read"
+)
 _TS_BASE_MICROS = 1_700_000_000_000_000
 _APP_TOKEN_METHODS = frozenset({"apps.connections.open", "auth.test"})
 _DETAILED_ERRORS = frozenset({"invalid_blocks", "invalid_arguments", "invalid_json"})

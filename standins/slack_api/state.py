@@ -77,6 +77,7 @@ class SlackState(_http.ThreadedHTTPFake):
         self._ephemerals: list[dict[str, Any]] = []
         self._dms: dict[str, str] = {}
         self._mpims: dict[tuple[str, ...], str] = {}
+        self._channels: dict[str, dict[str, Any]] = {}  # conversations.info: the channels add_channel set up
         self._users: dict[str, dict[str, Any]] = {}
         self._views: dict[str, dict[str, Any]] = {}
         self._home_views: dict[str, str] = {}

@@ -61,6 +61,16 @@ class FakeTelegramAPI(BotApiServer):
             self._chats[chat_id] = chat
             return copy.deepcopy(chat)
 
+    def set_member(self, chat_id: int, user_id: int, status: str, **rights: bool) -> None:
+        """What `getChatMember(chat_id, user_id)` answers: `status` ("creator", "administrator", "member",
+        "restricted", "left", "kicked") and rights such as `can_send_messages=False` (a restricted member) or
+        `can_post_messages=True` (a channel's administrator); rights not given are false. Without it the bot is a
+        "member" of every chat and anyone else has "left"."""
+        if status not in ("creator", "administrator", "member", "restricted", "left", "kicked"):
+            raise ValueError(f"not a chat member status: {status!r}")
+        with self._lock:
+            self._members[(chat_id, user_id)] = {"status": status, **rights}
+
     def block_chat(self, chat_id: int, description: str = "Forbidden: bot was blocked by the user") -> None:
         """Answer 403 with `description` to everything the bot does in `chat_id` until `unblock_chat`."""
         with self._lock:

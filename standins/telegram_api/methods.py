@@ -1,4 +1,5 @@
-"""The Bot API methods the stand-in implements: getMe, messages, edits, callback answers, commands, files."""
+"""The Bot API methods the stand-in implements: getMe, messages, edits, callback answers, commands, files, getChat and
+getChatMember."""
 
 from __future__ import annotations
 
@@ -192,3 +193,47 @@ class BotApiMethods(TelegramState):
             "file_size": len(stored.data),
             "file_path": stored.file_path,
         }
+
+    def _get_chat(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = self._resolve_chat(params["chat_id"])
+        return self._complete("ChatFullInfo", {**self._chat_object(chat_id), "accent_color_id": 0})
+
+    def _get_chat_member(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = self._resolve_chat(params["chat_id"])
+        user_id = params["user_id"]
+        set_up = self._members.get((chat_id, user_id))
+        if set_up is None:
+            set_up = {"status": "member" if user_id == self.bot_id else "left"}
+        kind = _MEMBER_TYPES[set_up["status"]]
+        user = self.bot_user if user_id == self.bot_id else self._user_object(user_id)
+        return self._complete(kind, {**set_up, "user": user})
+
+    def _complete(self, type_name: str, given: dict[str, Any]) -> dict[str, Any]:
+        """`given`, with every field the Bot API requires of `type_name` that it lacks (false, 0, "" or an object
+        so filled), and without fields the type does not have."""
+        fields = self.spec.types[type_name].fields
+        out = {k: v for k, v in given.items() if k in fields}
+        for name, f in fields.items():
+            if not f.required or name in out:
+                continue
+            kind = f.types[0]
+            if kind == "Boolean":
+                out[name] = False
+            elif kind == "Integer":
+                out[name] = 0
+            elif kind == "String":
+                out[name] = ""
+            elif kind in self.spec.types:
+                out[name] = self._complete(kind, {})
+        return out
+
+
+#: getChatMember's status -> the ChatMember type that carries it.
+_MEMBER_TYPES = {
+    "creator": "ChatMemberOwner",
+    "administrator": "ChatMemberAdministrator",
+    "member": "ChatMemberMember",
+    "restricted": "ChatMemberRestricted",
+    "left": "ChatMemberLeft",
+    "kicked": "ChatMemberBanned",
+}

@@ -77,6 +77,8 @@ class TelegramState(_http.ThreadedHTTPFake):
         self._users: dict[int, dict[str, Any]] = {}
         self._chats: dict[int, dict[str, Any]] = {}
         self._blocked: dict[int, str] = {}
+        # getChatMember: (chat, user) -> the ChatMember's status and rights; the bot is a "member" elsewhere
+        self._members: dict[tuple[int, int], dict[str, Any]] = {}
         self._next_message_id: dict[int, int] = {}
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
         self._sent: list[dict[str, Any]] = []

@@ -58,6 +58,8 @@ class BotApiServer(UpdateQueue):
             "deletewebhook": self._delete_webhook,
             "getwebhookinfo": self._get_webhook_info,
             "getfile": self._get_file,
+            "getchat": self._get_chat,
+            "getchatmember": self._get_chat_member,
         }
 
     # ------------------------------------------------------------------ HTTP entry

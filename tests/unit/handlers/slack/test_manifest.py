@@ -20,4 +20,13 @@ def test_manifest_matches_the_listeners() -> None:
     events = manifest["settings"]["event_subscriptions"]["bot_events"]
     assert sorted(events) == sorted("message.im" if e == "message" else e for e in EVENTS)
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert scopes == {"chat:write", "commands", "im:write", "im:history", "files:write", "reactions:read"}
+    assert scopes == {
+        "chat:write",
+        "commands",
+        "im:write",
+        "im:history",
+        "files:write",
+        "reactions:read",
+        "channels:read",
+        "groups:read",
+    }
