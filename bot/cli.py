@@ -21,6 +21,7 @@ from bot.cli_email import email_app
 from bot.clock import Clock
 from bot.config import Config, Secrets
 from bot.engine import Runner
+from bot.stopping import Stop
 
 if TYPE_CHECKING:
     from bot.usecases.context import Env
@@ -211,8 +212,14 @@ def run(
             "in the environment"
         )
     clock = _clock(at, cfg)
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it
-        asyncio.run(_run(cfg, secrets, clock))
+    stop = Stop(cfg.run.stop_grace_seconds)  # SIGTERM and SIGINT stop it cleanly (bot/stopping.py)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C before the handlers are in place
+        try:
+            asyncio.run(_run(cfg, secrets, clock, stop))
+        except BaseException:
+            stop.abandon()  # an error ends the run: it is reported as it is, not as a stop
+            raise
+    stop.done()  # after asyncio.run, which waits for the threads still sending
 
 
 def _web_secret(secrets: Secrets) -> str:
@@ -325,7 +332,7 @@ def _runners(cfg: Config, secrets: Secrets) -> list[Runner]:
     return runners
 
 
-async def _run(cfg: Config, secrets: Secrets, clock: Clock) -> None:
+async def _run(cfg: Config, secrets: Secrets, clock: Clock, stop: Stop) -> None:
     """`est-bot run` composed: the platforms' runners, the core and its outbox, the schedule under the
     leadership; then wait, and stop them in order."""
     from bot.bootstrap import tune_runtime
@@ -374,6 +381,7 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock) -> None:
         return start
 
     try:
+        stop.install(asyncio.get_running_loop())  # a signal during the start is taken once it is done
         # A platform that cannot be reached is tried again with backoff (bot/retry.py) while the schedule, the
         # outbox and the other platforms run: the start never waits for it.
         for runner in runners:
@@ -392,12 +400,15 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock) -> None:
         if metrics_server is not None:
             await cli_metrics.start(metrics_server, cfg)
         log.info(
-            "running: %d groups, platforms: %s; Ctrl-C stops",
+            "running: %d groups, platforms: %s; Ctrl-C or SIGTERM stops",
             len(cfg.groups),
             ", ".join(senders) or "none (use `est-bot chat`)",
         )
-        await asyncio.Event().wait()
+        await stop.wait()
     finally:
+        stop.begin()
+        stop.at("stopping the web view, the metrics and the schedule")
+        built.dispatcher.stop_claiming()  # the drains finish the message they are sending, and no more
         if metrics_server is not None:
             await metrics_server.stop()
         if web_server is not None:
@@ -405,16 +416,25 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock) -> None:
         scheduler.shutdown(wait=False)
         for task in tasks:
             task.cancel()
-        for runner in runners:  # no more events; what was acknowledged is worked through
+        stop.at("taking no more events and handling those already acknowledged")
+        for runner in runners:
             await runner.stop()
         # Drains still running in threads finish their message before the platform clients shut down; what is
         # left waits in the outbox for the next start.
-        if not await asyncio.to_thread(built.dispatcher.close):
+        stop.at("waiting for the message being sent")
+        if await asyncio.to_thread(built.dispatcher.close, max(0.1, stop.remaining() - 1)):
+            stop.at("giving back the outbox rows this process held")
+            if released := await asyncio.to_thread(built.dispatcher.release_held):
+                log.info("%d outbox rows this process held were given back to be sent by the next one", released)
+        else:
             log.warning("a drain was still sending at shutdown; its message will be sent again after a restart")
+        stop.at("closing the platforms")
         for runner in runners:
             await runner.close()
+        stop.at("giving up the scheduler's leadership")
         await asyncio.to_thread(leadership.release)
         built.close()
+        stop.at("waiting for the threads still sending or handling to end")
 
 
 @app.command()

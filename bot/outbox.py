@@ -118,12 +118,25 @@ class Dispatcher:
         self._active = 0  # drains in progress, in any thread
         self._closing = False
 
+    def stop_claiming(self) -> None:
+        """No new claims from now on: a drain in progress finishes the message it is sending and returns."""
+        with self._drains:
+            self._closing = True
+
     def close(self, timeout: float = 30.0) -> bool:
         """No new claims from now on; wait for the drains in progress to finish their message (shutdown: before
         the platform clients close, so no send meets a closed client). False if one was still busy."""
         with self._drains:
             self._closing = True
             return self._drains.wait_for(lambda: self._active == 0, timeout)
+
+    def release_held(self) -> int:
+        """Give back every row this dispatcher still holds, after `close` returned True (a clean stop): another
+        process sends them at once instead of after the lease. Returns how many."""
+        with self.uow_factory() as uow:
+            released = uow.outbox.release_all(self.id)
+            uow.commit()
+        return released
 
     def drain(self, platform: str, limit: int = 100, address: str | None = None, batch: int = 1) -> int:
         """Try up to `limit` due rows for one platform; returns how many were delivered.

@@ -64,6 +64,9 @@ class RunConfig(Strict):
     tick_seconds: int = Field(default=60, ge=1, le=3600)
     leader_retry_seconds: float = Field(default=10.0, gt=0, le=600)
     outbox_lease_seconds: float = Field(default=120.0, ge=1, le=3600)
+    # SIGTERM/SIGINT: how long the stop may take (the message being sent, closing the platforms) before the
+    # process gives up waiting and exits with code 1.
+    stop_grace_seconds: float = Field(default=20.0, gt=0, le=600)
 
 
 class PrivacyConfig(Strict):

@@ -66,6 +66,11 @@ class OutboxDelivery(Protocol):
     def release(self, item_ids: list[int], claimer: str) -> None:
         """Give back claimed rows that were not tried (a rate limit stopped the batch, or the sender stopped)."""
 
+    def release_all(self, claimer: str) -> int:
+        """Give back every pending row `claimer` still holds (a clean stop), so another process need not wait out
+        the lease; returns how many. Sent rows keep `claimed_by`."""
+        ...
+
 
 class OutboxStore(Outbox, OutboxDelivery, Protocol):
     """The unit of work's outbox: both sides."""

@@ -115,6 +115,15 @@ class SqlOutbox(SqlRepository):
                 .values(claimed_until=None, claimed_by=None)
             )
 
+    def release_all(self, claimer: str) -> int:
+        """Give back every pending row `claimer` still holds (a clean stop); returns how many."""
+        statement = (
+            update(_OUTBOX)
+            .where(_OUTBOX.c.claimed_by == claimer, _OUTBOX.c.status == "pending")
+            .values(claimed_until=None, claimed_by=None)
+        )
+        return int(self._core(statement, {}).rowcount or 0)
+
     def parked_messages(self, limit: int = 5) -> list[tuple[str, str, str | None, str | None]]:
         """The latest parked rows: (platform, address, name of the person the address belongs to, last error)."""
         rows = self.s.execute(

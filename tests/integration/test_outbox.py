@@ -110,3 +110,24 @@ def test_close_lets_the_drain_in_progress_finish_its_message_and_claims_nothing_
     assert results == [1] and len(sender.delivered) == 1  # that message, and no further claim
     assert bot.app.dispatcher.drain("console") == 0  # a drain after close sends nothing
     assert counts(bot)["pending"] == 4
+
+
+def test_a_clean_stop_gives_back_the_rows_this_process_still_holds(bot: Bot) -> None:
+    """release_held after close: rows leased to this dispatcher and not sent (a drain that ended between claim and
+    record) are due again at once for the next process, not after the lease; other claimers' rows stay theirs."""
+    bot.flush()
+    enqueue(bot, 4)
+    dispatcher, now = bot.app.dispatcher, bot.clock.now()
+    with bot.app.services.unit() as uow:
+        mine = uow.outbox.claim("console", now, 2, lease_until=now + dispatcher.lease, claimer=dispatcher.id)
+        theirs = uow.outbox.claim("console", now, 1, lease_until=now + dispatcher.lease, claimer="other:1:x")
+        uow.commit()
+    assert len(mine) == 2 and len(theirs) == 1
+    dispatcher.stop_claiming()
+    assert dispatcher.drain("console") == 0  # no claim after the stop began
+    assert dispatcher.close(timeout=1)
+    assert dispatcher.release_held() == 2
+    assert dispatcher.release_held() == 0
+    with bot.app.services.unit() as uow:  # the next process, at the same moment: the lease does not hold them
+        keys = {i.key for i in uow.outbox.claim("console", now, 10, lease_until=now, claimer="next:2:y")}
+    assert keys == {i.key for i in mine} | {"k3"}

@@ -85,6 +85,7 @@ def write_config(
     broadcast: bool = False,
     lease: float = 3.0,
     retry: float = 0.5,
+    stop_grace: float = 20.0,
 ) -> Path:
     lines = [
         f'reports_dir = "{path.parent / "reports"}"',
@@ -100,6 +101,7 @@ def write_config(
         "tick_seconds = 1",
         f"leader_retry_seconds = {retry}",
         f"outbox_lease_seconds = {lease}",
+        f"stop_grace_seconds = {stop_grace}",
         "",
         "[[groups]]",
         'id = "tbg"',
@@ -135,9 +137,11 @@ class BotProcess:
         name: str,
         token: str | None = None,
         env: dict[str, str] | None = None,
+        background: bool = False,
     ) -> None:
         """`fake`: the Telegram stand-in whose token the process gets (None: no Telegram); `env`: more
-        environment (the web secret, …)."""
+        environment (the web secret, …); `background`: started as a shell starts `est-bot run &` in a script,
+        in a session of its own with SIGINT ignored."""
         self.log_path = config.parent / f"{name}.log"
         self.log_file = self.log_path.open("w", encoding="utf-8")
         telegram = {"EST_TELEGRAM_TOKEN": token or fake.token} if fake is not None else {}
@@ -147,6 +151,8 @@ class BotProcess:
             stdout=self.log_file,
             stderr=subprocess.STDOUT,
             text=True,
+            start_new_session=background,
+            preexec_fn=_ignore_sigint if background else None,
         )
         self.name = name
 
@@ -166,6 +172,13 @@ class BotProcess:
         self.proc.wait(timeout=30)
         self.log_file.close()
 
+    def terminate(self, seconds: float = 60) -> int:
+        """SIGTERM (systemctl stop, docker stop); wait for the process to end and return its exit code."""
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=seconds)
+        self.log_file.close()
+        return self.proc.returncode
+
     def stop(self) -> None:
         """Ctrl-C: the process must end cleanly, and must not have logged a traceback."""
         if self.proc.poll() is None:
@@ -174,6 +187,10 @@ class BotProcess:
         self.log_file.close()
         assert self.proc.returncode == 0, self.log()
         assert "Traceback" not in self.log(), self.log()
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @contextmanager
@@ -204,6 +221,16 @@ def in_flight(db_url: str) -> set[str]:
     """Addresses of outbox rows a process had claimed and not yet recorded: the at-least-once window."""
     rows = query(db_url, "SELECT address FROM outbox WHERE status = 'pending' AND claimed_until IS NOT NULL")
     return {str(r[0]) for r in rows}
+
+
+def held_by(db_url: str, pid: int) -> int:
+    """Unsent outbox rows still leased to process `pid` (claimed_by is host:pid:random)."""
+    rows = query(
+        db_url,
+        "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND claimed_by LIKE :pid",
+        pid=f"%:{pid}:%",
+    )
+    return int(rows[0][0])
 
 
 def pending(db_url: str) -> int:

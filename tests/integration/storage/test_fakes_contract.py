@@ -243,6 +243,31 @@ def test_outbox_claims_in_order_per_chat(storage: Units) -> None:
         uow.outbox.release([first[0].id], "x")  # sent: stays sent
 
 
+def test_release_all_gives_back_only_the_claimers_pending_rows(storage: Units) -> None:
+    group(storage)
+    lease = NOW + timedelta(minutes=2)
+    with storage() as uow:
+        for n, address in enumerate(["anna", "bo", "carl", "dana"]):
+            uow.outbox.enqueue(f"k{n}", "console", address, None, {"text": f"m{n}"}, NOW)
+        uow.commit()
+    with storage() as uow:
+        mine = uow.outbox.claim("console", NOW, 3, lease_until=lease, claimer="me")
+        theirs = uow.outbox.claim("console", NOW, 10, lease_until=lease, claimer="them")
+        assert [i.key for i in mine] == ["k0", "k1", "k2"] and [i.key for i in theirs] == ["k3"]
+        uow.outbox.sent(mine[0].id, NOW, None)
+        uow.commit()
+    with storage() as uow:
+        assert uow.outbox.release_all("me") == 2  # k1 and k2; k0 was sent, k3 is theirs
+        assert uow.outbox.release_all("me") == 0
+        uow.commit()
+    with storage() as uow:  # at once, not after the lease: k1 and k2 are due again for anyone
+        assert [i.key for i in uow.outbox.claim("console", NOW, 10, lease_until=lease, claimer="next")] == [
+            "k1",
+            "k2",
+        ]
+        assert uow.outbox.counts() == {"sent": 1, "pending": 3}
+
+
 def test_meeting_votes_decisions_audit_and_statistics(storage: Units) -> None:
     _, anna, bo = group(storage)
     with storage() as uow:

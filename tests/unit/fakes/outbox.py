@@ -94,6 +94,12 @@ class FakeOutbox(FakeRepository):
             if r is not None and r.claimed_by == claimer and r.status == "pending":
                 r.claimed_until = r.claimed_by = None
 
+    def release_all(self, claimer: str) -> int:
+        held = [r for r in self.t.outbox.values() if r.claimed_by == claimer and r.status == "pending"]
+        for r in held:
+            r.claimed_until = r.claimed_by = None
+        return len(held)
+
     def parked_messages(self, limit: int = 5) -> list[tuple[str, str, str | None, str | None]]:
         out: list[tuple[str, str, str | None, str | None]] = []
         for r in reversed(self._ordered()):
