@@ -194,7 +194,7 @@ def formatter(fmt: str) -> logging.Formatter:
     raise ValueError(f"log format {fmt!r}: allowed: text, json")
 
 
-class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class StderrHandler(logging.StreamHandler):
     """The log on stderr that `setup` adds, as `logging.basicConfig` would; `use_format` finds it by its class."""
 
 

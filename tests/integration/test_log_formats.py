@@ -19,6 +19,7 @@ from bot import logs
 from bot.conversation.messages import Outbound
 from bot.domain.masking import has_personal_data
 from bot.domain.model import OutboxItem
+from bot.outbox import Sender
 from tests.conftest import TUE_OPEN, Bot
 
 WED_REMIND = TUE_OPEN + timedelta(days=1, hours=5)
@@ -59,7 +60,7 @@ class FailingOnce:
 
     platform = "console"
 
-    def __init__(self, inner: object) -> None:
+    def __init__(self, inner: Sender) -> None:
         self.inner = inner
         self.failed: list[str] = []
 
@@ -67,14 +68,14 @@ class FailingOnce:
         if not self.failed:
             self.failed.append(item.key)
             raise RuntimeError(f"POST https://slack.example/api/chat.postMessage?token={TOKEN} to {PHONE}: reset")
-        return self.inner.send(item, out, message_id)  # type: ignore[attr-defined,no-any-return]
+        return self.inner.send(item, out, message_id)
 
 
 def play_a_week(bot: Bot) -> str:
     """Tuesday's questionnaire with notes full of personal data, Wednesday's reminder, Thursday's draft and
     meeting, Friday's report; returns the outbox key of the send that failed once."""
     failing = FailingOnce(bot.dispatcher.senders["console"])
-    bot.dispatcher.senders["console"] = failing  # type: ignore[assignment]
+    bot.dispatcher.senders["console"] = failing
     bot.tick()
     for who, level in (("anna", 3), ("bo", 2)):
         bot.cmd(who, "rapport")
