@@ -1,5 +1,6 @@
-"""Logging for every `est-bot` command (set up once, in bot/cli.py): one format, no secret in any line (tokens
-hide in request URLs), and nothing a person typed (DESIGN.md §3).
+"""Logging for every `est-bot` command (set up once, in bot/cli.py): lines for people or, with [log] format =
+"json", one JSON object a line for a log collector (with the group, round, platform and outbox key from `context`);
+in both no secret in any line (tokens hide in request URLs), and nothing a person typed (DESIGN.md §3).
 
 Libraries log what they receive: slack_bolt logs the whole body of a request that fails its signature check
 (at INFO) and of one no listener handles (at WARNING), httpx every request URL, python-telegram-bot updates at
