@@ -120,11 +120,10 @@ class MaskPersonalData(logging.Filter):
 
 
 def protect(handler: logging.Handler, secrets: Iterable[str | None]) -> None:
-    """Give a handler the filters every line of the bot's log passes: secrets out, personal data masked.
-    Protecting a handler again replaces its filters (a process that sets up twice filters each line once)."""
-    for old in [f for f in handler.filters if isinstance(f, RedactSecrets | MaskPersonalData)]:
-        handler.removeFilter(old)
-    for old in [f for f in handler.filters if isinstance(f, AddContext)]:
+    """Give a handler the filters every line of the bot's log passes: secrets out, personal data masked, then the
+    log context's fields. Protecting a handler again replaces its filters (a process that sets up twice filters
+    each line once)."""
+    for old in [f for f in handler.filters if isinstance(f, RedactSecrets | MaskPersonalData | AddContext)]:
         handler.removeFilter(old)
     handler.addFilter(RedactSecrets(secrets))
     handler.addFilter(MaskPersonalData())
