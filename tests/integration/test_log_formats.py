@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -147,3 +151,27 @@ def test_context_fields_nest_and_reject_anything_else(two_logs: tuple[Path, Path
     assert by_message["inner"]["group"] == "tbg" and by_message["inner"]["round"] == "2026-W47"
     assert by_message["outer"]["group"] == "tbg" and "round" not in by_message["outer"]
     assert "group" not in by_message["outside"]
+
+
+def test_the_setting_switches_a_command_s_log_to_json_lines(tmp_path: Path) -> None:
+    """`[log] format = "json"` in the settings file: everything the command logs on stderr is JSON lines."""
+    root = Path(__file__).resolve().parents[2]
+    example = (root / "config.example.toml").read_text(encoding="utf-8")
+    assert 'format = "text"' in example
+    config = tmp_path / "est-bot.toml"
+    config.write_text(
+        example.replace('format = "text"', 'format = "json"').replace(
+            'url = "sqlite:///est-bot.sqlite"', f'url = "sqlite:///{tmp_path / "est.sqlite"}"'
+        ),
+        encoding="utf-8",
+    )
+    shutil.copytree(root / "areas", tmp_path / "areas")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EST_")} | {"EST_LOG_LEVEL": "INFO"}
+    est_bot = str(Path(sys.executable).parent / "est-bot")
+    done = subprocess.run(
+        [est_bot, "migrate", "--config", str(config)], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stderr.splitlines()]
+    assert lines and any(line["logger"].startswith("alembic") for line in lines), done.stderr  # its migration steps
+    assert all(datetime.fromisoformat(line["time"]).utcoffset() == timedelta(0) for line in lines)
