@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
+import click
 import typer
 
+from bot import logs
 from bot.config import Config, ConfigError, load_config
 
 if TYPE_CHECKING:  # not a cycle: the CLI loads the application (SQLAlchemy, storage) only for a command that uses it
@@ -25,10 +28,21 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 
 def load(path: Path) -> Config:
     try:
-        return load_config(path)
+        cfg = load_config(path)
     except ConfigError as exc:
         typer.echo(f"est-bot: {exc}", err=True)
         raise typer.Exit(2) from None
+    apply_log_settings(cfg)
+    return cfg
+
+
+def apply_log_settings(cfg: Config) -> None:
+    """[log] once the settings are read: the format for every command; the level for `est-bot run` unless
+    EST_LOG_LEVEL is set (the other commands keep the level bot/cli.py's callback gave them)."""
+    logs.use_format(cfg.log.format)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.info_name == "run" and not os.environ.get("EST_LOG_LEVEL", "").strip():
+        logs.set_level(cfg.log.level)
 
 
 def build_app(cfg: Config, **kwargs: Any) -> App:

@@ -1,5 +1,6 @@
-"""Logging for every `est-bot` command (set up once, in bot/cli.py): one format, no secret in any line (tokens
-hide in request URLs), and nothing a person typed (DESIGN.md §3).
+"""Logging for every `est-bot` command (set up once, in bot/cli.py): lines for people or, with [log] format =
+"json", one JSON object a line for a log collector (with the group, round, platform and outbox key from `context`);
+in both no secret in any line (tokens hide in request URLs), and nothing a person typed (DESIGN.md §3).
 
 Libraries log what they receive: slack_bolt logs the whole body of a request that fails its signature check
 (at INFO) and of one no listener handles (at WARNING), httpx every request URL, python-telegram-bot updates at
@@ -9,9 +10,14 @@ and every line that remains, ours included, has personal data masked.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Literal
 from urllib.parse import unquote_plus
 
 from bot.domain.masking import mask_personal_data
@@ -35,8 +41,17 @@ LIBRARY_LOGGERS = (
     "openpyxl",
     "alembic.runtime.plugins",  # a line per plugin when alembic is imported; its migration steps stay at INFO
 )
-#: The levels EST_LOG_LEVEL may name.
+#: The levels EST_LOG_LEVEL and [log] level may name.
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+Level = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+#: [log] format: a line for people, or a JSON object a line for a log collector.
+Format = Literal["text", "json"]
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+#: What a JSON line may say about where it comes from, besides time, level, logger and message: the group and
+#: round the cycle works on, the platform and outbox key of the message being sent. Never a message's text, a note
+#: or a token: these fields are set by the bot's own code from ids and keys only.
+CONTEXT_FIELDS = ("group", "round", "platform", "outbox_key")
+_context: ContextVar[tuple[tuple[str, str], ...]] = ContextVar("est_log_context", default=())
 
 # "…, body: token=…&text=…)" (Bolt's failed signature check), "request body: {…}", "Request body: …".
 _BODY_RE = re.compile(r"(\bbody\b\W{0,3}).*", re.IGNORECASE | re.DOTALL)
@@ -105,12 +120,14 @@ class MaskPersonalData(logging.Filter):
 
 
 def protect(handler: logging.Handler, secrets: Iterable[str | None]) -> None:
-    """Give a handler the filters every line of the bot's log passes: secrets out, personal data masked.
-    Protecting a handler again replaces its filters (a process that sets up twice filters each line once)."""
-    for old in [f for f in handler.filters if isinstance(f, RedactSecrets | MaskPersonalData)]:
+    """Give a handler the filters every line of the bot's log passes: secrets out, personal data masked, then the
+    log context's fields. Protecting a handler again replaces its filters (a process that sets up twice filters
+    each line once)."""
+    for old in [f for f in handler.filters if isinstance(f, RedactSecrets | MaskPersonalData | AddContext)]:
         handler.removeFilter(old)
     handler.addFilter(RedactSecrets(secrets))
     handler.addFilter(MaskPersonalData())
+    handler.addFilter(AddContext())
 
 
 def quiet_libraries(level: str | int) -> None:
@@ -121,13 +138,95 @@ def quiet_libraries(level: str | int) -> None:
         logging.getLogger(name).setLevel(library_level)
 
 
-def setup(level: str, secrets: Iterable[str | None]) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+@contextlib.contextmanager
+def context(**fields: str) -> Iterator[None]:
+    """Every line logged inside carries these fields (CONTEXT_FIELDS) in the JSON format, inner ones winning."""
+    unknown = set(fields) - set(CONTEXT_FIELDS)
+    if unknown:
+        raise ValueError(f"log context fields {sorted(unknown)}: allowed: {', '.join(CONTEXT_FIELDS)}")
+    token = _context.set((*_context.get(), *fields.items()))
+    try:
+        yield
+    finally:
+        _context.reset(token)
+
+
+class AddContext(logging.Filter):
+    """Copies the fields of `context` in force where a line is logged onto its record (a field given with
+    `extra=` wins)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for name, value in _context.get():
+            if name not in record.__dict__:
+                setattr(record, name, value)
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line: time (ISO 8601, UTC), level, logger, message (after the filters: secrets out,
+    personal data masked), the context fields that are known, and a traceback as `exception`."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, str] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for name in CONTEXT_FIELDS:
+            value = record.__dict__.get(name)
+            if value is not None:
+                line[name] = mask_personal_data(str(value))  # ids and keys; masked all the same
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            line["exception"] = record.exc_text
+        if record.stack_info:
+            line["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(line, ensure_ascii=False)
+
+
+def formatter(fmt: str) -> logging.Formatter:
+    if fmt == "json":
+        return JsonFormatter()
+    if fmt == "text":
+        return logging.Formatter(TEXT_FORMAT)
+    raise ValueError(f"log format {fmt!r}: allowed: text, json")
+
+
+class StderrHandler(logging.StreamHandler):
+    """The log on stderr that `setup` adds, as `logging.basicConfig` would; `use_format` finds it by its class."""
+
+
+def _own_handlers() -> list[logging.Handler]:
+    return [h for h in logging.getLogger().handlers if isinstance(h, StderrHandler)]
+
+
+def setup(level: str, secrets: Iterable[str | None], fmt: str = "text") -> None:
+    """The log of every command: on stderr in the given format and level, and every handler of the root
+    protected. As with `logging.basicConfig`, the stderr handler is added only when the root has none (a test
+    run's capture handlers stay the only ones)."""
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(StderrHandler())
+    use_format(fmt)
     # A library's `warnings.warn` (openpyxl about a workbook, …) goes through the same filters, not around them.
     logging.captureWarnings(True)
     secrets = tuple(secrets)
     for handler in logging.getLogger().handlers:
         protect(handler, secrets)
     # httpx logs every request URL at INFO, and the Bot API URL holds the token; Bolt logs request bodies.
+    logging.getLogger().setLevel(level)
+    quiet_libraries(level)
+
+
+def use_format(fmt: str) -> None:
+    """Switch the log `setup` made to this format ([log] format, once the settings are read)."""
+    for handler in _own_handlers():
+        handler.setFormatter(formatter(fmt))
+
+
+def set_level(level: str) -> None:
+    """The bot's own level from now on ([log] level, once the settings are read); the libraries stay quiet."""
     logging.getLogger().setLevel(level)
     quiet_libraries(level)

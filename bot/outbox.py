@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot import logs
 from bot.clock import Clock
 from bot.conversation.messages import Outbound
 from bot.domain.model import OutboxItem
@@ -202,6 +203,11 @@ class Dispatcher:
         return platform in self.paused_until and self.clock.now() < self.paused_until[platform]
 
     def _send(self, sender: Sender, item: OutboxItem, existing: str | None) -> _Outcome:
+        # Every line logged while this row is sent (here or by the sender) names its platform and outbox key.
+        with logs.context(platform=item.platform, outbox_key=item.key):
+            return self._send_logged(sender, item, existing)
+
+    def _send_logged(self, sender: Sender, item: OutboxItem, existing: str | None) -> _Outcome:
         out = Outbound.from_json(item.payload)
         try:
             return _Outcome("sent", message_id=sender.send(item, out, existing))
@@ -240,7 +246,13 @@ class Dispatcher:
                 else:
                     at = now + timedelta(seconds=o.seconds or backoff(item.attempts))
                     if uow.outbox.retry(item.id, at, o.error, self.park_after):
-                        log.error("outbox %s parked after %d attempts: %s", item.key, self.park_after, o.error)
+                        log.error(
+                            "outbox %s parked after %d attempts: %s",
+                            item.key,
+                            self.park_after,
+                            o.error,
+                            extra={"platform": item.platform, "outbox_key": item.key},
+                        )
             uow.commit()
         outcomes.clear()
         return delivered

@@ -186,6 +186,14 @@ class EmailConfig(Strict):
         return self
 
 
+class LogConfig(Strict):
+    """`est-bot run`'s log on stderr (docs/OPERATIONS.md, "Logs"). EST_LOG_LEVEL, when set, wins over `level`, for
+    every command; the other commands log only warnings and errors unless it says more."""
+
+    format: Literal["text", "json"] = "text"
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+
 #: The hosts a base_url may name when secure_cookies is off.
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
@@ -211,6 +219,7 @@ class Config(Strict):
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     web: WebConfig = Field(default_factory=WebConfig)
     email: EmailConfig = Field(default_factory=EmailConfig)
+    log: LogConfig = Field(default_factory=LogConfig)
     metrics: MetricsConfig = Field(default_factory=MetricsConfig)
     groups: list[GroupConfig] = Field(min_length=1)
 

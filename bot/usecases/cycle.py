@@ -8,6 +8,7 @@ import logging
 from dataclasses import replace
 from datetime import datetime
 
+from bot import logs
 from bot.config import GroupConfig
 from bot.conversation.mail import EMAIL
 from bot.conversation.messages import Outbound
@@ -37,15 +38,16 @@ def tick(env: Env) -> list[str]:
     """The scheduler's heartbeat: advance every group and re-ask snoozed reporters."""
     done: list[str] = []
     for g in env.config.groups:
-        try:
-            done += advance(env, g.id)
-            done += wake_snoozed(env, g.id)
-        except Exception:
-            log.exception("tick for group %s failed; the next tick tries again", g.id)
-        try:
-            done += post_monthly_if_due(env, g.id)
-        except Exception:
-            log.exception("monthly follow-up for group %s failed; the next tick tries again", g.id)
+        with logs.context(group=g.id):  # every line of this group's tick names the group
+            try:
+                done += advance(env, g.id)
+                done += wake_snoozed(env, g.id)
+            except Exception:
+                log.exception("tick for group %s failed; the next tick tries again", g.id)
+            try:
+                done += post_monthly_if_due(env, g.id)
+            except Exception:
+                log.exception("monthly follow-up for group %s failed; the next tick tries again", g.id)
     return done
 
 
@@ -71,7 +73,7 @@ def advance(env: Env, group_id: str, now: datetime | None = None) -> list[str]:
         if rnd.key < current and target == Phase.PLANNED:
             continue
         for phase in PHASE_ORDER[phase_index(rnd.phase) + 1 : phase_index(target) + 1]:
-            with env.uow_factory() as uow:
+            with logs.context(group=group_id, round=str(rnd.key)), env.uow_factory() as uow:
                 if not transition(env, uow, group, rnd.key, phase, now, automatic=True):
                     break
                 uow.commit()
@@ -117,7 +119,7 @@ def transition(
     elif phase == Phase.PUBLISHED:
         publishing.publish(env, uow, group, rnd)
     uow.audit.audit(now, group.id, actor.name if actor else "scheduler", f"phase:{phase}", {"week": str(key)})
-    log.info("%s %s -> %s", group.id, key, phase)
+    log.info("%s %s -> %s", group.id, key, phase, extra={"group": group.id, "round": str(key)})
     return True
 
 

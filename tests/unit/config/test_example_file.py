@@ -26,7 +26,7 @@ from bot.config import (
     TelegramConfig,
     load_config,
 )
-from bot.config.model import EmailConfig, MetricsConfig, WebMapConfig
+from bot.config.model import EmailConfig, LogConfig, MetricsConfig, WebMapConfig
 from bot.domain.cycle import DEFAULT_SCHEDULE
 from bot.domain.factors import DEFAULT_FACTORS
 from tests.support.config_files import EXAMPLE, EXAMPLE_TEXT, edited, write
@@ -103,6 +103,7 @@ def test_example_file_documents_every_setting() -> None:
         PoliceEventsConfig,
         WebMapConfig,
         EmailConfig,
+        LogConfig,
         MetricsConfig,
     ]
     for model in models:
