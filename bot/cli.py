@@ -356,7 +356,7 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock, stop: Stop) -> None:
         from handlers.web.app import build_web_app
         from handlers.web.server import NotListening, WebServer
 
-        web_server = WebServer(build_web_app(built.services.env, _web_secret(secrets)), cfg.web)
+        web_server = WebServer(build_web_app(built.services.env, _web_secret(secrets)), cfg.web, own_signals=False)
     metrics_server = None  # /healthz, /readyz and /metrics on a port of their own
     if metrics is not None:
         metrics_server = cli_metrics.metrics_server(cfg, metrics, built.engine, leadership.leader_exists, clock.now)

@@ -9,6 +9,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from bot.config import MetricsConfig
+from handlers.uvicorn_quiet import QuietServer
 
 
 class NotListening(Exception):
@@ -19,7 +20,8 @@ class MetricsServer:
     def __init__(self, app: ASGIApp, cfg: MetricsConfig, port: int | None = None) -> None:
         self.port = cfg.port if port is None else port
         self.where = f"{cfg.listen}:{self.port}"
-        self.server = uvicorn.Server(
+        # inside `est-bot run`, which stops it in order: uvicorn must not take the process's signals
+        self.server = QuietServer(
             uvicorn.Config(
                 app,
                 host=cfg.listen,

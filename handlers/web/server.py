@@ -10,6 +10,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from bot.config import WebConfig
+from handlers.uvicorn_quiet import QuietServer
 
 
 class NotListening(Exception):
@@ -17,8 +18,11 @@ class NotListening(Exception):
 
 
 class WebServer:
-    def __init__(self, app: ASGIApp, web: WebConfig, port: int | None = None) -> None:
-        self.server = uvicorn.Server(
+    def __init__(self, app: ASGIApp, web: WebConfig, port: int | None = None, own_signals: bool = True) -> None:
+        """`own_signals`: uvicorn stops the server on SIGINT and SIGTERM (`est-bot web`); inside `est-bot run`,
+        which stops it in order itself, False (handlers/uvicorn_quiet.py)."""
+        server = uvicorn.Server if own_signals else QuietServer
+        self.server = server(
             uvicorn.Config(
                 app,
                 host=web.listen,
