@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot import cli_metrics, cli_ops, cli_reports
+from bot import cli_backtest, cli_metrics, cli_ops, cli_reports
 from bot.cli_common import DEFAULT_CONFIG, ConfigOpt, build_app, fail, load
 from bot.cli_doctor import doctor
 from bot.cli_email import email_app
@@ -513,6 +513,7 @@ def audit(
 
 cli_ops.register(app)  # migrate, backup, restore
 cli_reports.register(app)  # report, export, followup
+cli_backtest.register(app)  # backtest
 app.command()(doctor)  # doctor
 app.add_typer(email_app, name="email")  # email test
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from bot.commands import actions, people, privacy, reports, review, web, week
+from bot.commands import actions, backtest, people, privacy, reports, review, web, week
 from bot.commands.types import COMMANDS as COMMANDS
 from bot.commands.types import PARSERS as PARSERS
 from bot.commands.types import Command, ParseError
@@ -22,7 +22,7 @@ from bot.commands.words import ALIASES
 from bot.conversation.messages import Inbound
 
 #: The modules whose `@parses` functions make the commands (importing them fills PARSERS and COMMANDS).
-MODULES: tuple[ModuleType, ...] = (people, privacy, week, actions, review, reports, web)
+MODULES: tuple[ModuleType, ...] = (people, privacy, week, actions, review, reports, web, backtest)
 
 
 def parse(inbound: Inbound) -> Command | ParseError:

@@ -67,9 +67,9 @@ def _unwrap(tp: Any) -> Any:
     return tp
 
 
-def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
-    """The settings model that owns the table at ``loc`` (to list its allowed keys)."""
-    tp: Any = Config
+def _model_at(loc: tuple[int | str, ...], root: type[BaseModel] = Config) -> type[BaseModel] | None:
+    """The settings model that owns the table at ``loc`` below ``root`` (to list its allowed keys)."""
+    tp: Any = root
     for part in loc:
         tp = _unwrap(tp)
         origin = get_origin(tp)
@@ -149,8 +149,11 @@ def _explain(e: Any, loc: tuple[int | str, ...], value: Any) -> str:
     return msg
 
 
-def format_validation_error(source: str, data: dict[str, Any], err: ValidationError) -> str:
-    """The first problem of ``err`` as one line: ``source: key.path = value: what is wrong; allowed: ...``."""
+def format_validation_error(
+    source: str, data: dict[str, Any], err: ValidationError, root: type[BaseModel] = Config
+) -> str:
+    """The first problem of ``err`` as one line: ``source: key.path = value: what is wrong; allowed: ...``.
+    ``root`` is the model that was validated (a part of the settings, e.g. a `[groups.detection]` table)."""
     e = err.errors()[0]
     loc = tuple(p for p in e["loc"] if p not in ("function-after",))
     value: Any = e.get("input")
@@ -162,7 +165,7 @@ def format_validation_error(source: str, data: dict[str, Any], err: ValidationEr
         msg = f"unknown name {loc[-1]!r}; allowed: {(e.get('ctx') or {}).get('expected', '')}"
         value = None
     elif e["type"] == "extra_forbidden":
-        model = _model_at(loc[:-1])
+        model = _model_at(loc[:-1], root)
         allowed = list(model.model_fields) if model is not None else []
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         msg = "unknown setting"

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.text import (
+    backtest,
     chat,
     commands,
     detection,
@@ -46,6 +47,7 @@ for _part in (
     slack.TEXT,
     statistics.TEXT,
     detection.TEXT,
+    backtest.TEXT,
     reports.TEXT,
     reliability.TEXT,
     chat.TEXT,

@@ -93,6 +93,7 @@ TEXT: dict[str, dict[str, str]] = {
         "• granska [godkänn|dölj ID] · granska redigera ID: text\n"
         "• granska godkänn|avvisa P-ID [NAMN] – nya platser som rapportörer skrivit eller delat\n"
         "• statistik [ÅÅÅÅ-MM] – månadsuppföljningen av brott och skadegörelse\n"
+        "• bakåttest [VECKOR] [nyckel=värde,…] … – regeln för stigande nivå provad på lagrade veckor\n"
         "• radera NAMN – radera en person (svaren finns kvar utan namn)",
         "en": "Coordinator commands:\n"
         "• status – response rate and who has not answered\n"
@@ -113,6 +114,7 @@ TEXT: dict[str, dict[str, str]] = {
         "• review [approve|hide ID] · review edit ID: text\n"
         "• review approve|reject P-ID [NAME] – new places reporters typed or shared\n"
         "• stats [YYYY-MM] – the monthly follow-up of crimes and vandalism\n"
+        "• backtest [WEEKS] [key=value,…] … – the rising-level rule tried on the stored weeks\n"
         "• forget NAME – erase a person (their answers stay without a name)",
     },
     "cmd.language.set": {"sv": "Jag skriver på svenska från och med nu.", "en": "I will write in English from now on."},
@@ -327,6 +329,10 @@ TEXT: dict[str, dict[str, str]] = {
     "menu.mydata": {"sv": "Se vad boten sparat om dig", "en": "See what the bot has stored about you"},
     "menu.web": {"sv": "En personlig länk till webbvyn", "en": "A personal link to the web view"},
     "menu.stats": {"sv": "Månadens brotts- och skadegörelsestatistik", "en": "The month's crime and vandalism figures"},
+    "menu.backtest": {
+        "sv": "Bakåttest av regeln för stigande nivå",
+        "en": "Backtest the rising-level rule",
+    },
     "menu.forget": {"sv": "Radera en person (anonymiserar svaren)", "en": "Erase a person (answers anonymised)"},
     "meet.stale": {
         "sv": "Den knappen gäller inte längre. Använd de senaste meddelandena.",
@@ -421,6 +427,7 @@ TEXT: dict[str, dict[str, str]] = {
     "word.export": {"sv": "exportera", "en": "export"},
     "word.followup": {"sv": "uppföljning", "en": "followup"},
     "word.stats": {"sv": "statistik", "en": "stats"},
+    "word.backtest": {"sv": "bakåttest", "en": "backtest"},
     "word.forget": {"sv": "radera", "en": "forget"},
     # Other words for a command, space-separated (bot/commands/words.py adds each without å, ä, ö).
     "word.report_me.also": {"sv": "rapportera", "en": ""},

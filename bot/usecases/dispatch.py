@@ -7,7 +7,7 @@ from types import ModuleType
 
 from bot.commands.parse import parse
 from bot.commands.types import ParseError
-from bot.usecases import actions, people, places, privacy, reports, review, statistics, web, week
+from bot.usecases import actions, backtest, people, places, privacy, reports, review, statistics, web, week
 from bot.usecases.context import Ctx, Env, tell
 from bot.usecases.registry import HANDLERS
 from bot.usecases.roles import permitted
@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     reports,
     statistics,
     web,
+    backtest,
 )
 
 __all__ = ["COMMAND_MODULES", "HANDLERS", "dispatch"]

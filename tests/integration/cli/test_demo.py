@@ -4,43 +4,26 @@
 from __future__ import annotations
 
 import html
-import io
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import pytest
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from bot.bootstrap import build
 from bot.cli import app as cli
 from bot.config import load_config
-from bot.demo import DemoResult, demo_config, run_demo
+from bot.demo import demo_config
 from bot.usecases.views.map import map_data
 from bot.usecases.views.weeks import week_page
 from handlers.web.app import build_web_app
+from tests.support.demo import Demo
 
 WEEK = "2026-W47"
 SECRET = "demo-test-secret-" + "x" * 40
-
-
-@dataclass(frozen=True)
-class Demo:
-    result: DemoResult
-    echo: str
-    out: Path
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
-    """One run of the demo for every test here (it takes a while)."""
-    out = tmp_path_factory.mktemp("demo") / "out"
-    echo = io.StringIO()
-    return Demo(run_demo(out, echo=echo), echo.getvalue(), out)
 
 
 def test_demo_plays_a_week_and_writes_reports(demo: Demo) -> None:

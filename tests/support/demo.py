@@ -1,0 +1,23 @@
+"""The demo's run as tests read it: its result, what it printed, and its folder (the database, the settings file
+`est-bot.toml` for the demo group on it, the reports). Played once per test session by the `demo` fixture in
+tests/integration/cli/conftest.py, for every test that reads it (it takes a while)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.demo import DemoResult, run_demo
+
+
+@dataclass(frozen=True)
+class Demo:
+    result: DemoResult
+    echo: str
+    out: Path
+
+
+def play_demo(out: Path) -> Demo:
+    echo = io.StringIO()
+    return Demo(run_demo(out, echo=echo), echo.getvalue(), out)
