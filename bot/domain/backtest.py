@@ -16,6 +16,7 @@ picture the meeting decided on).
 
 from __future__ import annotations
 
+import functools
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -174,27 +175,45 @@ def cell_mean(counts: WeekCounts | None, cell: Cell) -> float | None:
     return total / n if n else None
 
 
-def series(counts: Mapping[RoundKey, WeekCounts], week: RoundKey, cell: Cell, before: int) -> list[float | None]:
+Means = Mapping[RoundKey, Mapping[Cell, float]]  # each week's mean level per cell (cells without reports left out)
+
+
+def weekly_means(counts: Mapping[RoundKey, WeekCounts], cells: Sequence[Cell]) -> dict[RoundKey, dict[Cell, float]]:
+    """Each week's mean level of every cell that had reports, counted once for all the parameter sets."""
+    out: dict[RoundKey, dict[Cell, float]] = {}
+    for week, now in counts.items():
+        if now:  # a week without reports is not a week of the replay (as in `replay_red`)
+            out[week] = {cell: mean for cell in cells if (mean := cell_mean(now, cell)) is not None}
+    return out
+
+
+def series(means: Means, week: RoundKey, cell: Cell, before: int) -> list[float | None]:
     """The series the rule judges for `cell` in `week`: its mean in the `before` calendar weeks before it and in
-    the week itself, oldest first, as the picture hands it to the rule."""
-    return [cell_mean(counts.get(week.minus(n)), cell) for n in range(before, -1, -1)]
+    the week itself, oldest first (None for a week without reports on it), as the picture hands it to the rule."""
+    return [means.get(earlier, {}).get(cell) for earlier in _back(week, before)]
+
+
+@functools.lru_cache(maxsize=1024)
+def _back(week: RoundKey, before: int) -> tuple[RoundKey, ...]:
+    """`week` and the `before` calendar weeks before it, oldest first (the same for every cell of the week)."""
+    return tuple(week.minus(n) for n in range(before, -1, -1))
 
 
 def replay_rule(
-    counts: Mapping[RoundKey, WeekCounts], weeks: Sequence[RoundKey], cells: Sequence[Cell], params: DetectionParams
+    means: Means, weeks: Sequence[RoundKey], cells: Sequence[Cell], params: DetectionParams
 ) -> tuple[Flags, ...]:
     """The cells the rule flags as rising in each of `weeks` that has reports."""
     out: list[Flags] = []
     for week in weeks:
-        now = counts.get(week)
-        if not now:
+        now = means.get(week)
+        if now is None:
             continue
         flagged = []
         for cell in cells:
-            mean = cell_mean(now, cell)
+            mean = now.get(cell)
             if mean is None or mean < params.min_level - _EPS:
                 continue  # the rule never flags below min_level, as in the picture
-            if detect(series(counts, week, cell, params.history_weeks), params).flagged:
+            if detect(series(means, week, cell, params.history_weeks), params).flagged:
                 flagged.append(cell)
         out.append(Flags(week, tuple(flagged)))
     return tuple(out)
@@ -255,8 +274,9 @@ def replay(
     span = window(last, weeks)
     inside = tuple(sorted((d for d in decisions if span[0] <= d.week <= last), key=lambda d: d.week))
     red = replay_red(counts, span, cells)
+    means = weekly_means(counts, cells)
     runs = []
     for p in params:
-        flags = replay_rule(counts, span, cells, p)
+        flags = replay_rule(means, span, cells, p)
         runs.append(Run(flags, leads(flags, inside, cells)))
     return Replay(span[0], last, tuple(params), tuple(runs), Run(red, leads(red, inside, cells)), inside)

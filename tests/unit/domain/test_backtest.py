@@ -15,6 +15,7 @@ from bot.domain.backtest import (
     decision_cells,
     replay,
     series,
+    weekly_means,
     weeks_between,
     window,
 )
@@ -74,7 +75,7 @@ def test_weeks_without_reports_are_not_listed_and_are_gaps_in_the_series() -> No
     last = RoundKey(2026, 4)
     rp = replay(counts, last, 4, CELLS, [DetectionParams()], [])
     assert rp.weeks == (RoundKey(2026, 1), RoundKey(2026, 3), RoundKey(2026, 4))
-    assert series(counts, last, ("centrum", "narkotika"), 3) == [1 / 3, None, 1 / 3, 8 / 3]
+    assert series(weekly_means(counts, CELLS), last, ("centrum", "narkotika"), 3) == [1 / 3, None, 1 / 3, 8 / 3]
     assert rp.runs[0].cells() == {("centrum", "narkotika"): (last,)}
     # 8/3 is a red mean and someone answered 3: red too, once, whatever the parameters
     assert rp.red.cells() == {("centrum", "narkotika"): (last,)}
