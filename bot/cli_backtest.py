@@ -14,6 +14,7 @@ SetOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--set",
+        metavar="KEY=VALUE[,KEY=VALUE…]",
         help="An alternative to today's [groups.detection]: key=value, several keys of one alternative separated "
         "by commas (--set ewma_limit=2.0,min_level=1.2); each --set is one more alternative (at most 5).",
     ),

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from bot.commands.backtest import MAX_WEEKS as MAX_WEEKS
 from bot.commands.backtest import Backtest as BacktestCommand
 from bot.config import GroupConfig
 from bot.config.errors import format_validation_error
@@ -32,7 +33,6 @@ from bot.usecases.context import Ctx, Env, reply
 from bot.usecases.registry import handles
 
 DEFAULT_WEEKS = 52
-MAX_WEEKS = 260  # five years
 MAX_ALTERNATIVES = 5  # besides today's: columns A-F
 LABELS = "ABCDEF"
 
