@@ -273,3 +273,15 @@ def test_the_chat_command_answers_a_coordinator_and_refuses_a_reporter(demo: Dem
     reporter = runner.invoke(app, ["chat", "--as", "r02", "--config", settings, *at], input="bakåttest\n")
     assert reporter.exit_code == 0
     assert reporter.output.splitlines()[-1] == 'Kommandot "bakåttest" är bara för samordnare.'
+
+
+def test_a_group_with_no_stored_weeks_has_nothing_to_replay(tmp_path: Path) -> None:
+    settings = tmp_path / "est-bot.toml"
+    settings.write_text(
+        f'reports_dir = "{tmp_path / "reports"}"\n[database]\nurl = "sqlite:///{tmp_path / "est.sqlite"}"\n'
+        '[[groups]]\nid = "tbg"\nname = "Tryggare Trelleborg"\n[[groups.areas]]\ncode = "centrum"\nname = "Centrum"\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["backtest", "--config", str(settings)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == ["est-bot: group 'tbg' has no stored weeks with reports to replay yet"]
