@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import create_engine, text
 
 from bot.bootstrap import App, build
@@ -352,6 +353,8 @@ class Year:
         fires: list[tuple[datetime, str, Callable[[], Any]]] = []
         for job in scheduler.get_jobs():
             trigger = job.trigger
+            if isinstance(trigger, IntervalTrigger):  # its first run is counted from the real time it was made
+                trigger = IntervalTrigger(seconds=trigger.interval.total_seconds(), start_date=start, timezone=UTC)
             prev: datetime | None = None
             at = trigger.get_next_fire_time(None, start)
             while at is not None and at < end:
