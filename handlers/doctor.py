@@ -1,7 +1,7 @@
 """`est-bot doctor`'s checks of the platforms, with their own clients and short timeouts: Slack (`auth.test`,
-`conversations.info` of each configured channel, `apps.connections.open` for Socket Mode's app token), Telegram (`getMe`, `getWebhookInfo`, `getChat` and
-`getChatMember` of each configured chat) and the SMTP server (connect, TLS, login; nothing is sent). A token or
-password is never part of a line."""
+`conversations.info` of each configured channel, `apps.connections.open` for Socket Mode's app token), Telegram
+(`getMe`, `getWebhookInfo`, `getChat` and `getChatMember` of each configured chat) and the SMTP server (connect,
+TLS, login; nothing is sent). A token or password is never part of a line."""
 
 from __future__ import annotations
 
