@@ -46,8 +46,8 @@ def main() -> int:
     soak = year.run(year.Plan(weeks=8 if quick else year.WEEKS), echo=lambda _line: None)
     print(year.summary(soak))
     if not quick:
-        year.write_reliability(soak)
-    sections += [year.markdown(soak)]
+        year.write_section(soak, ROOT / "docs" / "RELIABILITY.md")
+    sections += [f"<!-- bench/year.py: begin -->\n{year.markdown(soak)}<!-- bench/year.py: end -->\n"]
     sections += [(ROOT / "bench" / "COMPARISONS.md").read_text(encoding="utf-8")]  # A/B records (bench/ab.py)
     bench_detection.main()
     with tempfile.TemporaryDirectory() as tmp:

@@ -726,16 +726,23 @@ def markdown(r: YearResult) -> str:
     )
 
 
-def write_reliability(r: YearResult, path: Path = ROOT / "docs" / "RELIABILITY.md") -> None:
-    """Replace the soak's section in docs/RELIABILITY.md (between its markers) with this run's."""
+def write_section(r: YearResult, path: Path) -> None:
+    """Replace the soak's section in `path` (between its markers) with this run's, or add it at the end."""
     begin, end = "<!-- bench/year.py: begin -->", "<!-- bench/year.py: end -->"
     text = path.read_text(encoding="utf-8")
-    section = f"{begin}\n{markdown(r).replace('## A year', '## Soak: a year', 1)}{end}"
+    section = f"{begin}\n{markdown(r)}{end}"
     if begin in text and end in text:
         text = text[: text.index(begin)] + section + text[text.index(end) + len(end) :]
     else:
         text = text.rstrip("\n") + "\n\n" + section + "\n"
     path.write_text(text, encoding="utf-8")
+
+
+def write_reliability(r: YearResult) -> None:
+    """The soak's section in docs/RELIABILITY.md and docs/PERFORMANCE.md (`make bench` rewrites the latter whole,
+    with this section in it)."""
+    for name in ("RELIABILITY.md", "PERFORMANCE.md"):
+        write_section(r, ROOT / "docs" / name)
 
 
 def main(argv: list[str] | None = None) -> int:
