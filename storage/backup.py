@@ -269,11 +269,12 @@ def _extract(tar: tarfile.TarFile, member: str, tmp: Path) -> None:
         return
     info = tar.getmember(member)
     name = info.name
+    archive = tar.name if isinstance(tar.name, str) else "the archive"
     if not info.isreg() or name.startswith(("/", "\\")) or ".." in Path(name).parts or Path(name).is_absolute():
-        raise BackupError(f"{tar.name}: the member {name!r} is not a plain file; this is not an est-bot backup", 2)
+        raise BackupError(f"{archive}: the member {name!r} is not a plain file; this is not an est-bot backup", 2)
     src = tar.extractfile(info)
     if src is None:
-        raise BackupError(f"{tar.name}: the member {name!r} cannot be read", 2)
+        raise BackupError(f"{archive}: the member {name!r} cannot be read", 2)
     with src, (tmp / name).open("wb") as out:
         shutil.copyfileobj(src, out)
 
