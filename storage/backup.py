@@ -88,11 +88,13 @@ def backup(url: str, dest: Path, reports: Path | None = None) -> Done:
             finally:
                 part.unlink(missing_ok=True)
         return Done(dest, kind, True)
-    except (OSError, sqlite3.Error) as exc:
+    except OSError as exc:
         raise BackupError(
             f"cannot write the backup {str(dest)!r} ({_reason(exc)}); name a folder the user running est-bot can write",
             1,
         ) from None
+    except sqlite3.Error as exc:  # the disk full, or the database's file unreadable: nothing is left behind
+        raise BackupError(f"the backup to {str(dest)!r} failed: {_reason(exc)}", 1) from None
 
 
 def _reason(exc: BaseException) -> str:
