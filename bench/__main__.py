@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import subprocess
 import sys
 import tempfile
 import time
@@ -41,13 +42,13 @@ def main() -> int:
     sections += [bench_map.markdown(bench_map.run((1_000,) if quick else bench_map.SIZES))]
     requests = web.QUICK_REQUESTS if quick else web.REQUESTS
     sections += [web.markdown(web.run((1_000,) if quick else web.SIZES, requests), requests)]
-    from bench import year  # a year in a day: the soak (`--quick`: 8 weeks, without writing docs/RELIABILITY.md)
-
-    soak = year.run(year.Plan(weeks=8 if quick else year.WEEKS), echo=lambda _line: None)
-    print(year.summary(soak))
-    if not quick:
-        year.write_reliability(soak)
-    sections += [year.markdown(soak)]
+    # a year in a day, the soak: in a process of its own, with the environment est-bot is deployed with
+    # (`--quick`: 8 weeks, without writing docs/RELIABILITY.md)
+    with tempfile.TemporaryDirectory() as tmp:
+        md = Path(tmp) / "year.md"
+        soak = ["--weeks", "8", "--no-docs"] if quick else []
+        subprocess.run([sys.executable, "-m", "bench.year", *soak, "--markdown-out", str(md)], check=False)
+        sections += [f"<!-- bench/year.py: begin -->\n{md.read_text(encoding='utf-8')}<!-- bench/year.py: end -->\n"]
     sections += [(ROOT / "bench" / "COMPARISONS.md").read_text(encoding="utf-8")]  # A/B records (bench/ab.py)
     bench_detection.main()
     with tempfile.TemporaryDirectory() as tmp:

@@ -24,10 +24,6 @@ def test_three_weeks_across_dst_with_restarts_and_an_outage_lose_and_repeat_noth
     assert result.followups == result.followups_due == {"norr": 1, "syd": 1, "ost": 1}
     assert result.kinds["open"] == 3 * 3 * 4  # three weeks, three groups, four reporters
     assert result.kinds["draft"] >= 9 and result.kinds["publish"] >= 9  # the channel, and people in private
-    failed = {name: value for name, passed, value in verdicts(result) if not passed}
-    # a three-week run is too short to judge memory's flatness or retention; the rest must pass
-    assert set(failed) <= {
-        "memory flat: last 10 weeks' peak RSS / weeks 5-15's ≤ 1.10",
-        f"note retention ({26} weeks): no note older, notes kept in the recent weeks",
-        "database grows linearly (R² of size on week ≥ 0.98)",
-    }, failed
+    failed = [name for name, passed, _value in verdicts(result) if not passed]
+    # a three-week run is too short to judge memory's flatness, retention or growth; the rest must pass
+    assert all(name.startswith(("memory flat", "note retention", "database grows")) for name in failed), failed
