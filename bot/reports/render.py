@@ -34,7 +34,13 @@ def code_label(prefix: str, code: str, lang: str) -> str:
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-STANDOUT_ICON: dict[str, str] = {"red": "🔴", "rising": "📈", "hotspot": "📍", "new_place": "🆕"}
+STANDOUT_ICON: dict[str, str] = {
+    "red": "🔴",
+    "rising": "📈",
+    "hotspot": "📍",
+    "new_place": "🆕",
+    "single_report": "❕",
+}
 SQUARES: dict[str, str] = {"green": "🟩", "yellow": "🟨", "orange": "🟧", "red": "🟥", "none": "⬜"}
 # text colour that stays readable on each background (WCAG AA, 4.5:1: dark on green is 5.1, white 3.4)
 FOREGROUND: dict[str, str] = {
@@ -346,7 +352,7 @@ def _summary_lines(p: PictureView, decisions: list[Decision]) -> list[str]:
         t(
             lang,
             "picture.summary.counts",
-            red=_count(p, "red"),
+            red=_count(p, "red") + _count(p, "single_report"),  # every cell where someone answered 3
             rising=_count(p, "rising"),
             hotspots=_count(p, "hotspot"),
             new=_count(p, "new_place"),
@@ -380,7 +386,8 @@ def render_report_html(p: PictureView, decisions: list[Decision]) -> str:
 
 
 def picture_summary_text(p: PictureView, *, max_lines: int = 30) -> str:
-    """A short plain-text picture for a chat message: one line per area, then what stands out."""
+    """A short plain-text picture for a chat message: one line per area, then the first `show` of what stands
+    out (`[groups.detection] show`), strongest first, and how many more the report and the web view list."""
     lang = p.lang
     inp = p.input
     ctx_response = t(
@@ -412,10 +419,15 @@ def picture_summary_text(p: PictureView, *, max_lines: int = 30) -> str:
             detail = t(lang, "picture.summary.area_none")
         lines.append(f"{squares} {a.name} – {detail}")
     if p.standouts:
+        # the attention budget: the strongest `show` (the picture lists them strongest first); the report and
+        # the web view list them all
+        show = inp.attention.show
         lines.append(t(lang, "picture.summary.standouts"))
-        for s in p.standouts:
+        for s in p.standouts[:show]:
             view = _standout_view(p, s)
             lines.append(f"{view['icon']} {view['where']}: {view['reason']}")
+        if len(p.standouts) > show:
+            lines.append(t(lang, "picture.standouts.more", count=len(p.standouts) - show))
     if inp.police_events:
         lines.append(t(lang, "stats.picture.summary_line", n=len(inp.police_events)))
     if len(lines) > max_lines:

@@ -214,9 +214,20 @@ def test_summary_text(sv: PictureView) -> None:
         "🟩🟧🟨🟩🟩🟩🟩🟩🟩🟩🟩🟩 Norr – högst: Skadegörelse 1,7",
         "🟩🟩🟩🟩🟩🟩🟩🟩🟧🟩⬜🟩 Söder – högst: Otillåten eller farlig trafik 1,3",
     ]
-    assert lines[5] == "Sticker ut:"
-    assert lines[6] == "🔴 Centrum · Narkotika, öppen droghantering: röd nivå (3) från 2 rapportörer"
-    assert len(lines) == 6 + len(sv.standouts)
+    # strongest first, the single serious reports after the real changes; 8 standouts, all shown (show = 8)
+    assert lines[5:] == [
+        "Sticker ut:",
+        "📍 Centrum · Stortorget: nämnd av 3 rapportörer",
+        "🔴 Centrum · Narkotika, öppen droghantering: röd nivå (3) från 2 rapportörer",
+        "📈 Centrum · Narkotika, öppen droghantering: över förväntad nivå: 1,8 mot väntat 0,1, stiger 3 veckor i "
+        "rad, högst på 11 veckor, nämnt av 2 rapportörer",
+        "📈 Norr · Skadegörelse: över förväntad nivå: 1,7 mot väntat 0,0, stiger 2 veckor i rad, högst på 11 "
+        "veckor, nämnt av 2 rapportörer",
+        "🆕 Norr · Norrparken · Klotter: ny plats",
+        "🆕 Söder · Bryggan · Otillåten eller farlig trafik: ny plats",
+        "❕ Söder · Otillåten eller farlig trafik: enstaka allvarlig rapport",
+        "❕ Centrum · Störande grupperingar: enstaka allvarlig rapport",
+    ]
     assert "**" not in text
 
 
