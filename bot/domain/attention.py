@@ -144,6 +144,26 @@ def place_change(reporters: int, usual: float | None) -> float:
     return max(0.0, reporters - (usual or 0.0)) / 2
 
 
+def cell_evidence(
+    mean: float, expected: float | None, reporters: int, before: Sequence[float | None], places: int
+) -> Evidence:
+    """A cell's evidence: its mean, the change against `expected` (0 without one), `reporters` at or above the
+    threshold, the orange weeks in a row with the weeks `before` it (oldest first), and `places` named in it."""
+    change = 0.0 if expected is None else mean - expected
+    return Evidence(mean, change, reporters, orange_weeks([*before, mean]), places)
+
+
+def hotspot_evidence(top: int, reporters: int, usual: float | None, weeks_before: int, factors: int) -> Evidence:
+    """A hotspot's evidence: the highest level named, reporters more than `usual`, the weeks in a row two or more
+    named it (`weeks_before` of them before this one) and the factors it was named for."""
+    return Evidence(top, place_change(reporters, usual), reporters, 1 + weeks_before, factors)
+
+
+def new_place_evidence(top: int, reporters: int, factors: int) -> Evidence:
+    """A new place's evidence: the highest level named, every reporter at or above the threshold a change."""
+    return Evidence(top, place_change(reporters, 0.0), reporters, 0, factors)
+
+
 class Ranked(Protocol):
     """Anything the order reads: a kind, a strength and where it is."""
 

@@ -34,9 +34,9 @@ from operator import attrgetter
 from bot.domain.attention import (
     ORANGE_MEAN,
     AttentionParams,
-    Evidence,
-    orange_weeks,
-    place_change,
+    cell_evidence,
+    hotspot_evidence,
+    new_place_evidence,
     standout_order,
     strength,
     unusual_place,
@@ -376,13 +376,15 @@ def build_picture(inp: PictureInput) -> Picture:
         if n >= 2 and unusual_place(n, history := named_before.counts(key)):
             usual = usual_reporters(history)
             named = NamedBySeveral(n, usual or None)
-            evidence = Evidence(max(place.factor_max.values()), place_change(n, usual), n, 1 + named_before.run(key))
-            power = strength(replace(evidence, places=len(place.factor_max)))
+            evidence = hotspot_evidence(
+                max(place.factor_max.values()), n, usual, named_before.run(key), len(place.factor_max)
+            )
+            power = strength(evidence)
             hotspots.append(Standout(Kind.HOTSPOT, place.area, only_factor, place.name, named, n, power))
             reasons.append(CandidateReason(named))
         if key not in known:
             factor = next(iter(place.all_factors)) if len(place.all_factors) == 1 else None
-            power = strength(Evidence(place.top, place_change(n, 0.0), n, 0, len(place.all_factors)))
+            power = strength(new_place_evidence(place.top, n, len(place.all_factors)))
             everyone = len(place.all_reporters)
             new_places.append(Standout(Kind.NEW_PLACE, place.area, factor, place.name, NEW_PLACE, everyone, power))
             reasons.append(CandidateReason(NEW_PLACE))
@@ -394,11 +396,10 @@ def build_picture(inp: PictureInput) -> Picture:
         cell = cells[key]
         signal = signals.get(key)
         expected = signal.expected if signal is not None and signal.expected is not None else cell.baseline
-        level = cell.mean or 0.0
         high = sum(now.triples.get((*key, lvl), 0) for lvl in range(inp.threshold, 4))
-        persistence = orange_weeks([*(tally.mean(key) for tally in reversed(recent)), cell.mean])
-        evidence = Evidence(level, 0.0 if expected is None else level - expected, high, persistence)
-        return replace(s, strength=strength(replace(evidence, places=places_in_cell[key])))
+        before = [tally.mean(key) for tally in reversed(recent)]
+        evidence = cell_evidence(cell.mean or 0.0, expected, high, before, places_in_cell[key])
+        return replace(s, strength=strength(evidence))
 
     red = [cell_strength(s) for s in red]
     rising = [cell_strength(s) for s in rising]
