@@ -4,9 +4,11 @@ report and the chat summary (bot/reports/render.py)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
+from bot.domain.attention import AttentionParams
 from bot.domain.factors import LEVEL_EMOJI, LEVEL_HEX
 from bot.domain.picture import AreaInfo, PictureInput, build_picture
 from bot.reports.render import (
@@ -229,6 +231,20 @@ def test_summary_text(sv: PictureView) -> None:
         "❕ Centrum · Störande grupperingar: enstaka allvarlig rapport",
     ]
     assert "**" not in text
+
+
+def test_summary_text_shows_the_first_show_standouts_and_how_many_more() -> None:
+    """`[groups.detection] show = 3`: the three strongest, then how many more the report lists."""
+    pic = build_picture(replace(make_input(), attention=AttentionParams(show=3)))
+    lines = picture_summary_text(PictureView(pic, "en")).splitlines()
+    assert lines[5:] == [
+        "Stands out:",
+        "📍 Centrum · Stortorget: named by 3 reporters",
+        "🔴 Centrum · Open drug dealing and use: red level (3) from 2 reporters",
+        "📈 Centrum · Open drug dealing and use: above the expected level: 1.8 against an expected 0.1, rising 3 "
+        "weeks in a row, highest in 11 weeks, named by 2 reporters",
+        "… and 5 more",
+    ]
 
 
 def test_summary_text_is_cut_to_max_lines(en: PictureView) -> None:
