@@ -11,8 +11,9 @@ evidence              what it is                                                
 ====================  =====================================================================  ========  ======
 level                 the cell's mean this week (0-3); for a place, the highest level named  1         3
 change                the level above the expected one (a cell: the detection rule's         2         3
-                      expected level, else the 4-week baseline; a place: half a level per
-                      reporter more than usual)
+                      expected level, else the 4-week baseline; none when the rule judged
+                      the cell and did not flag it, a swing usual for the cell; a place:
+                      half a level per reporter more than usual)
 reporters             reporters at or above the group's threshold                            0.5       6
 persistence           weeks in a row, this one included, the cell's mean was orange          0.25      4
                       (≥ 1,5), or the place was named by two or more
@@ -25,8 +26,9 @@ so ``strength = min(level, 3) + 2·min(change, 3) + 0.5·min(reporters, 6) + 0.2
 the wrong way, and a cell that is always orange is known to the meeting already.
 
 **Order** (`standout_order`): strongest first; a single serious report (one reporter's 3 on a cell whose mean is
-not orange) after every real change, whatever its strength; ties in the kinds' order (red, rising, hotspot, new
-place), then the group's order of areas and factors, then the place's name.
+not orange) after every real change, whatever its strength; ties in the group's order of areas and factors, then
+the place's name, then the kinds' order (red, rising, hotspot, new place), so that a cell both red and rising is
+listed as red then rising, side by side. The chat counts those two as one thing to discuss (`things`), one line.
 
 **Unusual place** (`unusual_place`): a place named by two or more reporters is a hotspot only if that many would
 be named rarely were the place named as often as in its history weeks: the chance of at least that many
@@ -41,7 +43,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 ORANGE_MEAN = 1.5  # where a cell's mean turns orange
 HOTSPOT_CHANCE = 0.05  # below this chance of so many reporters naming the place, it is unusual
@@ -145,11 +147,17 @@ def place_change(reporters: int, usual: float | None) -> float:
 
 
 def cell_evidence(
-    mean: float, expected: float | None, reporters: int, before: Sequence[float | None], places: int
+    mean: float,
+    expected: float | None,
+    reporters: int,
+    before: Sequence[float | None],
+    places: int,
+    usual_swing: bool = False,
 ) -> Evidence:
-    """A cell's evidence: its mean, the change against `expected` (0 without one), `reporters` at or above the
-    threshold, the orange weeks in a row with the weeks `before` it (oldest first), and `places` named in it."""
-    change = 0.0 if expected is None else mean - expected
+    """A cell's evidence: its mean, the change against `expected` (0 without one, and 0 when the detection rule
+    judged the cell and found the level within its `usual_swing`), `reporters` at or above the threshold, the
+    orange weeks in a row with the weeks `before` it (oldest first), and `places` named in it."""
+    change = 0.0 if expected is None or usual_swing else mean - expected
     return Evidence(mean, change, reporters, orange_weeks([*before, mean]), places)
 
 
@@ -181,17 +189,38 @@ class Ranked(Protocol):
 
 def standout_order(
     area_index: dict[str, int], factor_index: dict[str, int]
-) -> Callable[[Ranked], tuple[int, float, int, int, int, str]]:
-    """The sort key of the picture's list (module docstring): real changes strongest first, single reports last."""
+) -> Callable[[Ranked], tuple[int, float, int, int, str, int]]:
+    """The sort key of the picture's list (module docstring): real changes strongest first, single reports last;
+    a cell's red level and rising flag (the same evidence, so the same strength) next to each other."""
 
-    def key(s: Ranked) -> tuple[int, float, int, int, int, str]:
+    def key(s: Ranked) -> tuple[int, float, int, int, str, int]:
         return (
             s.kind == Kind.SINGLE,
             -round(s.strength, 6),
-            STANDOUT_KINDS.index(s.kind),
             area_index.get(s.area, len(area_index)),
             factor_index.get(s.factor or "", -1),
             " ".join((s.place or "").split()).lower(),
+            STANDOUT_KINDS.index(s.kind),
         )
 
     return key
+
+
+R = TypeVar("R", bound=Ranked)
+
+
+def _cell(s: Ranked) -> bool:
+    return s.kind in (Kind.RED, Kind.RISING) and s.place is None
+
+
+def things(standouts: Sequence[R]) -> list[list[R]]:
+    """The list as things to discuss: a cell that is both red and rising is one thing (its standouts are next to
+    each other in the picture's order); everything else is a thing of its own. The chat shows `show` things."""
+    out: list[list[R]] = []
+    for s in standouts:
+        last = out[-1][-1] if out else None
+        if last is not None and _cell(s) and _cell(last) and (last.area, last.factor) == (s.area, s.factor):
+            out[-1].append(s)
+        else:
+            out.append([s])
+    return out

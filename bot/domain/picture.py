@@ -398,7 +398,8 @@ def build_picture(inp: PictureInput) -> Picture:
         expected = signal.expected if signal is not None and signal.expected is not None else cell.baseline
         high = sum(now.triples.get((*key, lvl), 0) for lvl in range(inp.threshold, 4))
         before = [tally.mean(key) for tally in reversed(recent)]
-        evidence = cell_evidence(cell.mean or 0.0, expected, high, before, places_in_cell[key])
+        usual = signal is not None and signal.expected is not None and not signal.flagged
+        evidence = cell_evidence(cell.mean or 0.0, expected, high, before, places_in_cell[key], usual)
         return replace(s, strength=strength(evidence))
 
     red = [cell_strength(s) for s in red]

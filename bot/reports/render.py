@@ -17,6 +17,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from bot.domain.attention import things
 from bot.domain.factors import LEVEL_EMOJI, LEVEL_HEX
 from bot.domain.picture import ActionFollowUp, Cell, Note, Standout
 from bot.reports.view import PictureView
@@ -419,15 +420,17 @@ def picture_summary_text(p: PictureView, *, max_lines: int = 30) -> str:
             detail = t(lang, "picture.summary.area_none")
         lines.append(f"{squares} {a.name} – {detail}")
     if p.standouts:
-        # the attention budget: the strongest `show` (the picture lists them strongest first); the report and
-        # the web view list them all
+        # the attention budget: the strongest `show` things, a cell both red and rising being one line; the report
+        # and the web view list every standout
         show = inp.attention.show
+        listed = things(p.standouts)
         lines.append(t(lang, "picture.summary.standouts"))
-        for s in p.standouts[:show]:
-            view = _standout_view(p, s)
-            lines.append(f"{view['icon']} {view['where']}: {view['reason']}")
-        if len(p.standouts) > show:
-            lines.append(t(lang, "picture.standouts.more", count=len(p.standouts) - show))
+        for thing in listed[:show]:
+            views = [_standout_view(p, s) for s in thing]
+            icons = "".join(v["icon"] for v in views)
+            lines.append(f"{icons} {views[0]['where']}: {'; '.join(v['reason'] for v in views)}")
+        if len(listed) > show:
+            lines.append(t(lang, "picture.standouts.more", count=len(listed) - show))
     if inp.police_events:
         lines.append(t(lang, "stats.picture.summary_line", n=len(inp.police_events)))
     if len(lines) > max_lines:

@@ -128,7 +128,9 @@ def cell_standouts(
                 past = [m for m in means[-BASELINE_WEEKS:] if m is not None]
                 expected = sum(past) / len(past) if past else None
             before = means[-(CAP_PERSISTENCE - 1) :]
-            power = strength(cell_evidence(mean, expected, high, before, places_in_cell.get((a.code, f.code), 0)))
+            usual = signal is not None and signal.expected is not None and not signal.flagged
+            places = places_in_cell.get((a.code, f.code), 0)
+            power = strength(cell_evidence(mean, expected, high, before, places, usual))
             out += [replace(s, strength=power) for s in cell]
     return red_cells, out
 

@@ -17,6 +17,7 @@ from bot.domain.attention import (
     poisson_at_least,
     standout_order,
     strength,
+    things,
     unusual_place,
 )
 
@@ -60,9 +61,19 @@ def test_the_list_is_strongest_first_with_single_reports_after_every_real_change
     }
     key = standout_order({"a": 0, "b": 1}, {"f1": 0, "f2": 1, "f3": 2})
     got = [name for name, _ in sorted(items.items(), key=lambda kv: key(kv[1]))]
-    # 7 first; the three at 5 by kind (red before hotspot) and the two reds by the area's order; then 2; the
-    # single reports last, 9 before 3, although 9 is the strongest of all
-    assert got == ["rising a", "red a", "red b", "hotspot a", "new place", "single strong", "single weak"]
+    # 7 first; the three at 5 in the group's order (area a before b; in a, the place about no one factor before
+    # factor f2); then 2; the single reports last, 9 before 3, although 9 is the strongest of all
+    assert got == ["rising a", "hotspot a", "red a", "red b", "new place", "single strong", "single weak"]
+
+
+def test_a_cell_both_red_and_rising_is_one_thing_to_discuss() -> None:
+    red_a, rising_a = Item(Kind.RED, 6.5, "a", "f1"), Item(Kind.RISING, 6.5, "a", "f1")
+    hotspot, red_b = Item(Kind.HOTSPOT, 6.5, "a", "f1", "Torget"), Item(Kind.RED, 4.0, "b", "f1")
+    key = standout_order({"a": 0, "b": 1}, {"f1": 0})
+    listed = sorted([red_b, rising_a, hotspot, red_a], key=key)
+    # same strength and cell: red then rising side by side; the place in the same cell is a thing of its own
+    assert listed == [red_a, rising_a, hotspot, red_b]
+    assert things(listed) == [[red_a, rising_a], [hotspot], [red_b]]
 
 
 def test_persistence_counts_the_orange_weeks_in_a_row_up_to_this_one() -> None:

@@ -216,13 +216,13 @@ def test_summary_text(sv: PictureView) -> None:
         "🟩🟧🟨🟩🟩🟩🟩🟩🟩🟩🟩🟩 Norr – högst: Skadegörelse 1,7",
         "🟩🟩🟩🟩🟩🟩🟩🟩🟧🟩⬜🟩 Söder – högst: Otillåten eller farlig trafik 1,3",
     ]
-    # strongest first, the single serious reports after the real changes; 8 standouts, all shown (show = 8)
+    # strongest first, the single serious reports after the real changes; 8 standouts, 7 things to discuss (the
+    # drugs cell is red and rising: one line), all shown (show = 8)
     assert lines[5:] == [
         "Sticker ut:",
         "📍 Centrum · Stortorget: nämnd av 3 rapportörer",
-        "🔴 Centrum · Narkotika, öppen droghantering: röd nivå (3) från 2 rapportörer",
-        "📈 Centrum · Narkotika, öppen droghantering: över förväntad nivå: 1,8 mot väntat 0,1, stiger 3 veckor i "
-        "rad, högst på 11 veckor, nämnt av 2 rapportörer",
+        "🔴📈 Centrum · Narkotika, öppen droghantering: röd nivå (3) från 2 rapportörer; över förväntad nivå: 1,8 "
+        "mot väntat 0,1, stiger 3 veckor i rad, högst på 11 veckor, nämnt av 2 rapportörer",
         "📈 Norr · Skadegörelse: över förväntad nivå: 1,7 mot väntat 0,0, stiger 2 veckor i rad, högst på 11 "
         "veckor, nämnt av 2 rapportörer",
         "🆕 Norr · Norrparken · Klotter: ny plats",
@@ -234,16 +234,17 @@ def test_summary_text(sv: PictureView) -> None:
 
 
 def test_summary_text_shows_the_first_show_standouts_and_how_many_more() -> None:
-    """`[groups.detection] show = 3`: the three strongest, then how many more the report lists."""
+    """`[groups.detection] show = 3`: the three strongest things, then how many more the report lists."""
     pic = build_picture(replace(make_input(), attention=AttentionParams(show=3)))
     lines = picture_summary_text(PictureView(pic, "en")).splitlines()
     assert lines[5:] == [
         "Stands out:",
         "📍 Centrum · Stortorget: named by 3 reporters",
-        "🔴 Centrum · Open drug dealing and use: red level (3) from 2 reporters",
-        "📈 Centrum · Open drug dealing and use: above the expected level: 1.8 against an expected 0.1, rising 3 "
-        "weeks in a row, highest in 11 weeks, named by 2 reporters",
-        "… and 5 more",
+        "🔴📈 Centrum · Open drug dealing and use: red level (3) from 2 reporters; above the expected level: 1.8 "
+        "against an expected 0.1, rising 3 weeks in a row, highest in 11 weeks, named by 2 reporters",
+        "📈 Norr · Damage, vandalism: above the expected level: 1.7 against an expected 0.0, rising 2 weeks in a "
+        "row, highest in 11 weeks, named by 2 reporters",
+        "… and 4 more",
     ]
 
 
@@ -251,4 +252,4 @@ def test_summary_text_is_cut_to_max_lines(en: PictureView) -> None:
     lines = picture_summary_text(en, max_lines=7).splitlines()
     assert len(lines) == 7
     assert lines[5] == "Stands out:"
-    assert lines[6] == "… and 8 more"  # the 8 standouts
+    assert lines[6] == "… and 7 more"  # the 7 lines of standouts (the drugs cell's red and rising are one)
