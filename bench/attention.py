@@ -209,6 +209,7 @@ class Row:
     shown: list[int] = field(default_factory=list)
     kinds: Counter[str] = field(default_factory=Counter)
     before: list[int] = field(default_factory=list)
+    before_hotspots: int = 0
     escalations: int = 0
     top3: int = 0
     top3_week_after: int = 0
@@ -261,7 +262,9 @@ def stable(row: Row, model: Model, seed: int, groups: int, weeks: int = 28) -> N
             row.listed.append(len(pic.standouts))
             row.shown.append(min(SHOW, len(things(pic.standouts))))
             row.kinds.update(s.kind.value for s in pic.standouts)
-            row.before.append(len(before_list(pic)))
+            before = before_list(pic)
+            row.before.append(len(before))
+            row.before_hotspots += sum(1 for kind, *_ in before if kind == Kind.HOTSPOT)
 
 
 def escalations(row: Row, model: Model, seed: int, trials: int) -> None:
@@ -319,10 +322,11 @@ def _share(n: int, total: int) -> str:
 def table(rows: list[Row]) -> list[str]:
     lines = [
         "| noise model | areas | listed in a stable week: median / 95th pct | shown (≤ 8): median / 95th pct | "
-        "per stable week: red · rising · hotspot · new place · single | before: listed median / 95th pct | "
+        "per stable week: red · rising · hotspot · new place · single | "
+        "hotspots per stable week: any place named by 2+ → unusual ones | before: listed median / 95th pct | "
         "escalation among the first 3 shown, orange week | by the week after | listed at all | before: among the "
         "first 3 |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         weeks = r.stable_weeks or 1
@@ -333,6 +337,7 @@ def table(rows: list[Row]) -> list[str]:
         lines.append(
             f"| {r.model} | {r.areas} | {statistics.median(r.listed):g} / {_p95(r.listed)} | "
             f"{statistics.median(r.shown):g} / {_p95(r.shown)} | {kinds} | "
+            f"{r.before_hotspots / weeks:.1f} → {r.kinds[Kind.HOTSPOT.value] / weeks:.1f} | "
             f"{statistics.median(r.before):g} / {_p95(r.before)} | {_share(r.top3, r.escalations)} | "
             f"{_share(r.top3_week_after, r.escalations)} | {_share(r.listed_at_all, r.escalations)} | "
             f"{_share(r.top3_before, r.escalations)} |"
