@@ -13,9 +13,9 @@ every factor for their home area, this week (2026-W47) and ten weeks of history
 * Norr (reporters 5–7): damage goes 0 → 1,0 → 1,7 against an expected 0,0: flagged,
   rising 2 weeks. Reporter 5 names a new place, Norrparken, for graffiti.
 * Söder (reporters 8–10): traffic has one reporter's 3 (a single serious report, not a red
-  cell) and +1,0 against the baseline, but its mean (1,3) is below the rule's minimum level (1,5). Reporter 9 names a new place at
-  level 1 (a standout, but below the threshold, so no candidate). Nobody answered
-  "staff" this week. Week 2026-W34 is all 3s and is too old to matter.
+  cell) and +1,0 against the baseline, but its mean (1,3) is below the rule's minimum level
+  (1,5). Reporter 9 names a new place at level 1 (a standout, but below the threshold, so no
+  candidate). Nobody answered "staff" this week. Week 2026-W34 is all 3s and is too old to matter.
 """
 
 from __future__ import annotations
