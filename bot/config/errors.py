@@ -100,6 +100,8 @@ _ALLOWED = {
     "min_level": "a mean level 0-3 (e.g. 1.5); cells below it never stand out as rising",
     "rising_weeks": f"a whole number 1-{HISTORY_WEEKS}, from how many rises in a row the reason says so",
     "highest_weeks": f"a whole number 2-{HISTORY_WEEKS + 1}, from how many weeks the reason says 'highest in'",
+    "show": "a whole number 1-100, how many standouts the chat picture shows (e.g. 8); the report lists them all",
+    "single_reports": "true or false, whether one reporter's 3 on a cell that is not orange is listed on its own",
     "port": "a port number 1-65535",
     "telegram": "a Telegram numeric id without quotes, e.g. 123456789 (a group chat id is negative)",
     "contact": "an e-mail or web address without spaces or å/ä/ö (it goes in an HTTP header), e.g. trygghet@kommun.se",

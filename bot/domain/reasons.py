@@ -32,9 +32,12 @@ class AboveExpected:
 
 @dataclass(frozen=True, slots=True)
 class NamedBySeveral:
-    """A place named by `reporters` (two or more) reporters at or above the threshold."""
+    """A place named by `reporters` (two or more) reporters at or above the threshold, which is unusual for it
+    (`bot.domain.attention.unusual_place`); `usual` is how many named it in an average history week (None: no
+    history, or it was never named before)."""
 
     reporters: int
+    usual: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +45,12 @@ class NewPlace:
     """A place not known before this week."""
 
 
-Reason = RedLevel | AboveExpected | NamedBySeveral | NewPlace
+@dataclass(frozen=True, slots=True)
+class SingleReport:
+    """One reporter answered 3 on a cell whose mean is not orange: worth a look, not a red cell."""
+
+
+Reason = RedLevel | AboveExpected | NamedBySeveral | NewPlace | SingleReport
 
 
 @dataclass(frozen=True, slots=True)

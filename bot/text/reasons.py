@@ -1,15 +1,24 @@
 """Why something stands out, in words: the catalogue's rendering of `bot.domain.reasons`.
 
 "röd nivå (3) från 2 rapportörer", "över förväntad nivå: 1,8 mot väntat 0,4, stiger 3 veckor i rad, högst på
-8 veckor, nämnt av 2 rapportörer", "nämnd av 3 rapportörer", "ny plats"; a candidate's reason for an area
-names its factor first ("Klotter: ny plats").
+8 veckor, nämnt av 2 rapportörer", "nämnd av 3 rapportörer", "nämnd av 4 rapportörer, brukar nämnas av 1,5 i
+veckan", "ny plats", "enstaka allvarlig rapport"; a candidate's reason for an area names its factor first
+("Klotter: ny plats").
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.domain.reasons import AboveExpected, CandidateReason, NamedBySeveral, NewPlace, Reason, RedLevel
+from bot.domain.reasons import (
+    AboveExpected,
+    CandidateReason,
+    NamedBySeveral,
+    NewPlace,
+    Reason,
+    RedLevel,
+    SingleReport,
+)
 from bot.text import t
 from bot.text.numbers import format_number, reporters_text
 
@@ -40,10 +49,15 @@ def reason_text(reason: Reason, lang: str) -> str:
             return t(lang, "picture.reason.red", reporters=reporters_text(n, lang))
         case AboveExpected():
             return _above_expected(reason, lang)
-        case NamedBySeveral(reporters=n):
-            return t(lang, "picture.reason.hotspot", reporters=reporters_text(n, lang))
+        case NamedBySeveral(reporters=n, usual=usual):
+            if usual is None:
+                return t(lang, "picture.reason.hotspot", reporters=reporters_text(n, lang))
+            usual_text = format_number(usual, lang)
+            return t(lang, "picture.reason.hotspot.usual", reporters=reporters_text(n, lang), usual=usual_text)
         case NewPlace():
             return t(lang, "picture.reason.new_place")
+        case SingleReport():
+            return t(lang, "picture.reason.single")
 
 
 def candidate_reason_text(reason: CandidateReason, lang: str, factor_label: Callable[[str], str]) -> str:

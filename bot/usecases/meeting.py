@@ -30,7 +30,12 @@ log = logging.getLogger(__name__)
 
 def picture_input(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> PictureInput:
     inp = uow.rounds.picture_input(group.id, group.name, rnd, group.factor_list(), group.threshold, env.clock.now())
-    return replace(inp, police_events=week_events(uow, group, rnd.key), detection=group.detection.params())
+    return replace(
+        inp,
+        police_events=week_events(uow, group, rnd.key),
+        detection=group.detection.params(),
+        attention=group.detection.attention(),
+    )
 
 
 def picture(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, lang: str | None = None) -> PictureView:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.domain.cycle import RoundKey
@@ -23,6 +23,7 @@ from bot.domain.picture import (
     Report,
     count_levels,
     follow_up,
+    normalise_place,
 )
 from storage.models import ActionRow, AnswerRow, AreaRow, ObservationRow, PlaceRow, ResponseRow, RoundRow
 from storage.repositories.base import APPROVED_PLACE, SqlRepository
@@ -75,6 +76,31 @@ class SqlPictures(SqlRepository):
                 out[rid][(code[area_id], factor, level)] = n
         return out
 
+    def place_history(
+        self, rounds: Mapping[int, RoundKey], threshold: int
+    ) -> dict[RoundKey, dict[tuple[str, str], int]]:
+        """Earlier weeks' places as the picture's hotspot rule reads them: per week, the reporters who named each
+        approved place at or above the threshold, keyed (area, place lower-cased)."""
+        out: dict[RoundKey, dict[tuple[str, str], int]] = {key: {} for key in rounds.values()}
+        if not rounds:
+            return out
+        q = (
+            select(ResponseRow.round_id, AreaRow.code, PlaceRow.name, func.count(func.distinct(ResponseRow.id)))
+            .join(AnswerRow, AnswerRow.response_id == ResponseRow.id)
+            .join(AreaRow, AreaRow.id == AnswerRow.area_id)
+            .join(PlaceRow, APPROVED_PLACE)
+            .where(
+                ResponseRow.round_id.in_(list(rounds)),
+                ResponseRow.status == "submitted",
+                AnswerRow.level >= threshold,
+            )
+            .group_by(ResponseRow.round_id, AreaRow.code, PlaceRow.id, PlaceRow.name)
+        )
+        for rid, area, name, n in self._core(q, {}):
+            week, key = out[rounds[rid]], (area, normalise_place(name))
+            week[key] = week.get(key, 0) + int(n)
+        return out
+
     def picture_input(
         self, group_id: str, group_name: str, rnd: Round, factors: list[Factor], threshold: int, status: RoundStatus
     ) -> PictureInput:
@@ -93,6 +119,11 @@ class SqlPictures(SqlRepository):
         reports = self.reports([rnd.id])
         counts = self.level_counts([r.id for r in history_rows])
         history_counts = {RoundKey(r.year, r.week): counts.get(r.id, {}) for r in history_rows}
+        detection_window = rnd.key.minus(HISTORY_WEEKS)
+        place_history = self.place_history(
+            {r.id: RoundKey(r.year, r.week) for r in history_rows if RoundKey(r.year, r.week) >= detection_window},
+            threshold,
+        )
         this_round = self.s.get(RoundRow, rnd.id)
         assert this_round is not None
         areas = self.groups.areas(group_id)
@@ -182,6 +213,7 @@ class SqlPictures(SqlRepository):
             reports=reports.get(rnd.id, []),
             history={},
             history_counts=history_counts,
+            place_history=place_history,
             known_places=known,
             expected=status.expected,
             responded=status.done,

@@ -112,6 +112,20 @@ TEXT_MISTAKES: dict[str, tuple[str, str, str, str, list[str]]] = {
         "2",
         ["baseline_weeks + guard_weeks is 13", "at most 12 together"],
     ),
+    "show 0 standouts": (
+        "show = 8 ",
+        "show = 0 ",
+        "groups[0].detection.show",
+        "0",
+        ["allowed: a whole number 1-100, how many standouts the chat picture shows"],
+    ),
+    "single reports as text": (
+        "single_reports = true ",
+        'single_reports = "ja" ',
+        "groups[0].detection.single_reports",
+        "'ja'",
+        ["allowed: true or false, whether one reporter's 3 on a cell that is not orange is listed"],
+    ),
     "unknown detection setting": (
         "min_sd = 0.25 ",
         "min_spread = 0.25 ",

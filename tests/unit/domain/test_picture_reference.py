@@ -4,6 +4,7 @@ counts give the same picture."""
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import replace
 
@@ -20,6 +21,7 @@ from bot.domain.picture import (
     build_picture,
     count_levels,
     normalise_place,
+    place_counts,
 )
 
 WEEK = RoundKey(2026, 2)  # the history crosses a year boundary
@@ -87,6 +89,7 @@ def reference(inp: PictureInput) -> dict[str, object]:
     cells = {}
     signals = {}
     red = set()
+    single = set()
     for a in inp.areas:
         for f in inp.factors:
             levels = [r.level for r in inp.reports if r.area == a.code and r.factor == f.code]
@@ -107,8 +110,11 @@ def reference(inp: PictureInput) -> dict[str, object]:
             )
             if mean is None:
                 continue
-            if top == 3 or mean >= 2.5:
+            threes = levels.count(3)
+            if mean >= 2.5 or threes >= 2 or (threes == 1 and mean >= 1.5):
                 red.add((a.code, f.code))
+            elif threes == 1:
+                single.add((a.code, f.code))
             if mean >= inp.detection.min_level:
                 window = inp.detection.history_weeks
                 series = [_mean(_week_reports(inp, n), a.code, f.code) for n in range(window, 0, -1)]
@@ -123,12 +129,28 @@ def reference(inp: PictureInput) -> dict[str, object]:
             if r.level >= inp.threshold:
                 named[(r.area, normalise_place(r.place))].add(r.reporter_id)
     known_places = {(a, normalise_place(p)) for a, p in inp.known_places}
+    weeks = [_week_reports(inp, n) for n in range(1, inp.detection.history_weeks + 1)]
     for key, who in named.items():
-        if len(who) >= 2:
+        # named by two or more, and fewer than 5 % of weeks would see so many were the place named as often as
+        # in the history weeks with reports (Poisson)
+        before = [
+            len(
+                {
+                    r.reporter_id
+                    for r in w
+                    if r.place and (r.area, normalise_place(r.place)) == key and r.level >= inp.threshold
+                }
+            )
+            for w in weeks
+            if w
+        ]
+        usual = sum(before) / len(before) if before else 0.0
+        chance = 1 - sum(math.exp(-usual) * usual**k / math.factorial(k) for k in range(len(who)))
+        if len(who) >= 2 and (usual == 0 or chance < 0.05):
             hotspots.add(key)
         if key not in known_places:
             new.add(key)
-    return {"cells": cells, "signals": signals, "red": red, "hotspots": hotspots, "new": new}
+    return {"cells": cells, "signals": signals, "red": red, "single": single, "hotspots": hotspots, "new": new}
 
 
 def observed(p: Picture) -> dict[str, object]:
@@ -136,6 +158,7 @@ def observed(p: Picture) -> dict[str, object]:
         "cells": {k: (c.count, c.max, c.mean, c.colour, c.last_week, c.baseline) for k, c in p.cells.items()},
         "signals": p.signals,
         "red": {(s.area, s.factor) for s in p.standouts if s.kind == "red"},
+        "single": {(s.area, s.factor) for s in p.standouts if s.kind == "single_report"},
         "hotspots": {(s.area, normalise_place(s.place)) for s in p.standouts if s.kind == "hotspot"},
         "new": {(s.area, normalise_place(s.place)) for s in p.standouts if s.kind == "new_place"},
     }
@@ -151,8 +174,14 @@ def test_the_picture_matches_a_straightforward_reference(seed: int) -> None:
     for key, cell in want["cells"].items():  # type: ignore[attr-defined]
         assert got["cells"][key] == pytest.approx(cell), key  # type: ignore[index]
     assert got["signals"] == want["signals"]
-    for kind in ("red", "hotspots", "new"):
+    for kind in ("red", "single", "hotspots", "new"):
         assert got[kind] == want[kind], kind
+    # strongest first, the single serious reports after every real change
+    kinds = [s.kind == "single_report" for s in pic.standouts]
+    assert kinds == sorted(kinds)
+    for before, after in zip(pic.standouts, pic.standouts[1:], strict=False):
+        if before.kind != "single_report" and after.kind != "single_report":
+            assert before.strength >= after.strength - 1e-9
     rising = {(s.area, s.factor) for s in pic.standouts if s.kind == "rising"}
     assert rising == {k for k, s in want["signals"].items() if s.flagged}  # type: ignore[attr-defined]
     assert any(s.flagged for s in pic.signals.values())  # the data set does exercise the rule
@@ -161,7 +190,12 @@ def test_the_picture_matches_a_straightforward_reference(seed: int) -> None:
 @pytest.mark.parametrize("seed", range(4))
 def test_earlier_weeks_as_counts_give_the_same_picture_as_reports(seed: int) -> None:
     inp = random_input(seed)
-    counted = replace(inp, history={}, history_counts={k: count_levels(v) for k, v in inp.history.items()})
+    counted = replace(
+        inp,
+        history={},
+        history_counts={k: count_levels(v) for k, v in inp.history.items()},
+        place_history={k: place_counts(v, inp.threshold) for k, v in inp.history.items()},
+    )
     a, b = build_picture(inp), build_picture(counted)
     assert a.cells == b.cells
     assert a.signals == b.signals

@@ -19,6 +19,7 @@ from bot.domain.picture import (
     Report,
     count_levels,
     follow_up,
+    normalise_place,
 )
 from tests.unit.fakes.people import FakeGroups
 from tests.unit.fakes.tables import AnswerRow, Tables
@@ -56,6 +57,23 @@ def level_counts(t: Tables, round_ids: list[int]) -> dict[int, dict[tuple[str, s
     for rid, a in submitted_answers(t, set(round_ids)):
         counts.setdefault(rid, Counter())[(t.areas[a.area_id].code, a.factor, a.level)] += 1
     return {rid: dict(c) for rid, c in counts.items()}
+
+
+def place_history(
+    t: Tables, rounds: Mapping[int, RoundKey], threshold: int
+) -> dict[RoundKey, dict[tuple[str, str], int]]:
+    """Per earlier week, the responses that named each approved place at or above the threshold."""
+    named: dict[int, set[tuple[str, str, int]]] = {rid: set() for rid in rounds}
+    for rid, a in submitted_answers(t, set(rounds)):
+        place = approved_place(t, a)
+        if place is not None and a.level >= threshold:
+            named[rid].add((t.areas[a.area_id].code, normalise_place(place), a.response_id))
+    out: dict[RoundKey, dict[tuple[str, str], int]] = {}
+    for rid, key in rounds.items():
+        week = out.setdefault(key, {})
+        for area, place, _ in named[rid]:
+            week[(area, place)] = week.get((area, place), 0) + 1
+    return out
 
 
 def _notes(t: Tables, rnd: Round) -> list[Note]:
@@ -143,6 +161,15 @@ def picture_input(
         reports=this_reports.get(rnd.id, []),
         history={},
         history_counts=history_counts,
+        place_history=place_history(
+            t,
+            {
+                r.id: RoundKey(r.year, r.week)
+                for r in history_rows
+                if RoundKey(r.year, r.week) >= rnd.key.minus(HISTORY_WEEKS)
+            },
+            threshold,
+        ),
         known_places=known,
         expected=status.expected,
         responded=status.done,
