@@ -19,81 +19,101 @@ and writes docs/DETECTION.md.
 
 from __future__ import annotations
 
-import random
 import statistics
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.domain.detection import DetectionParams, detect
+from bench.noise import (  # the simulation; re-exported for the other benchmarks and the tests
+    MODELS,
+    TODAY,
+    WEEKS,
+    Escalation,
+    NoiseModel,
+    Week,
+    data,
+    escalation_series,
+    stable_series,
+)
+from bot.domain.detection import DetectionParams, detect, judge, reporters_above_usual, usual_levels
+
+__all__ = ["MODELS", "TODAY", "Escalation", "NoiseModel", "Week", "data", "escalation_series", "stable_series"]
 
 ROOT = Path(__file__).resolve().parent.parent
-WEEKS = 52
 FIRST_JUDGED = 12  # 0-based: weeks 13-52 are judged, each with 12 weeks of history
-
-
-@dataclass(frozen=True)
-class Week:
-    mean: float | None
-    max: int | None
-
-
-@dataclass(frozen=True)
-class Escalation:
-    weeks: list[Week]
-    start: int  # first week of the climb
-    climb: int  # weeks the climb takes
-    orange: int | None  # first week from `start` shown orange or red; None if it never was
-
 
 Rule = Callable[[list[Week], int], bool]  # (series, week index) -> flagged
 
 
-def _cell_week(rng: random.Random, latent: float, biases: Sequence[float]) -> Week:
-    shock = rng.gauss(0, 0.15)
-    levels = []
-    for bias in biases:
-        if rng.random() < 0.1:
-            continue  # missed this week
-        value = latent + bias + shock + rng.gauss(0, 0.45)
-        levels.append(min(3, max(0, int(value + 0.5))))
-    if not levels:
-        return Week(None, None)
-    return Week(sum(levels) / len(levels), max(levels))
-
-
-def _reporters(rng: random.Random) -> list[float]:
-    return [rng.gauss(0, 0.25) for _ in range(rng.choice((3, 4, 4, 5, 6, 8)))]
-
-
-def stable_series(rng: random.Random) -> list[Week]:
-    latent = rng.uniform(0.0, 0.9)
-    biases = _reporters(rng)
-    return [_cell_week(rng, latent, biases) for _ in range(WEEKS)]
-
-
-def escalation_series(rng: random.Random) -> Escalation:
-    latent = rng.uniform(0.0, 0.9)
-    top = rng.uniform(1.8, 2.8)
-    climb = rng.choice((1, 2, 3, 4, 6))
-    start = rng.randrange(14, WEEKS - 10)
-    biases = _reporters(rng)
-    weeks = []
-    for w in range(WEEKS):
-        step = min(max(w - start + 1, 0), climb)
-        weeks.append(_cell_week(rng, latent + (top - latent) * step / climb, biases))
-    orange = next(
-        (w for w in range(start, WEEKS) if (weeks[w].mean or 0) >= 1.5 or weeks[w].max == 3),
-        None,
-    )
-    return Escalation(weeks, start, climb, orange)
+def _window(series: Sequence[Week], w: int, params: DetectionParams) -> Sequence[Week]:
+    return series[max(0, w - params.history_weeks) : w + 1]
 
 
 def ewma_rule(params: DetectionParams) -> Rule:
     def rule(series: list[Week], w: int) -> bool:
-        window = [x.mean for x in series[max(0, w - params.history_weeks) : w + 1]]
-        return detect(window, params).flagged
+        return detect([x.mean for x in _window(series, w, params)], params).flagged
+
+    return rule
+
+
+def reporter_rule(params: DetectionParams) -> Rule:
+    """The second signal alone: reporters well above their own usual level."""
+
+    def rule(series: list[Week], w: int) -> bool:
+        window = _window(series, w, params)
+        return reporters_above_usual(window[-1].answers, [x.answers for x in window[:-1]], params).flagged
+
+    return rule
+
+
+def combined_rule(params: DetectionParams) -> Rule:
+    """`bot.domain.detection.judge`: the EWMA or the reporters, as the picture uses it."""
+
+    def rule(series: list[Week], w: int) -> bool:
+        window = _window(series, w, params)
+        means = [x.mean for x in window]
+        return judge(means, params, window[-1].answers, [x.answers for x in window[:-1]]).flagged
+
+    return rule
+
+
+def share_rule(rise: float, share: float, least: int) -> Rule:
+    """The share candidate: at least `least` of this week's reporters with a usual level, and at least the share
+    `share` of them, answered `rise` or more above it; the mean at least 1,5."""
+
+    def rule(series: list[Week], w: int) -> bool:
+        window = _window(series, w, DEFAULT)
+        week = window[-1].answers
+        usual = usual_levels([x.answers for x in window[:-1]], DEFAULT)
+        if not week or not usual or (window[-1].mean or 0) < DEFAULT.min_level:
+            return False
+        mine = [level - sum(usual[r]) / len(usual[r]) for r, level in week.items() if r in usual]
+        above = sum(1 for d in mine if d >= rise - 1e-9)
+        return above >= least and above >= share * len(mine) - 1e-9
+
+    return rule
+
+
+def counts_only_rule(params: DetectionParams) -> Rule:
+    """`judge` when the earlier weeks are known only as counts: the second signal has nothing to compare with."""
+
+    def rule(series: list[Week], w: int) -> bool:
+        window = _window(series, w, params)
+        return judge([x.mean for x in window], params, window[-1].answers, [None] * (len(window) - 1)).flagged
+
+    return rule
+
+
+def first_orange_rule(quiet: int, params: DetectionParams) -> Rule:
+    """Orange (mean ≥ 1,5) for the first time in `quiet` weeks, or the EWMA."""
+    ewma = ewma_rule(params)
+
+    def rule(series: list[Week], w: int) -> bool:
+        x = series[w].mean
+        if x is not None and x >= 1.5 and all((s.mean or 0) < 1.5 for s in series[max(0, w - quiet) : w]):
+            return True
+        return ewma(series, w)
 
     return rule
 
@@ -147,12 +167,6 @@ class Quality:
         return 100 * self.false_flags / self.stable_weeks if self.stable_weeks else 0.0
 
 
-def data(seed: int = 7, escalations: int = 1000, stable: int = 1000) -> tuple[list[Escalation], list[list[Week]]]:
-    rng = random.Random(seed)
-    esc = [escalation_series(rng) for _ in range(escalations)]
-    return [e for e in esc if e.orange is not None], [stable_series(rng) for _ in range(stable)]
-
-
 def measure(name: str, rule: Rule, escalations: list[Escalation], stable: list[list[Week]]) -> Quality:
     found = found_1 = found_gradual = 0
     delays: list[int] = []
@@ -183,23 +197,60 @@ def measure(name: str, rule: Rule, escalations: list[Escalation], stable: list[l
 
 
 DEFAULT = DetectionParams()
+# the EWMA alone, as before issue 19 (the second signal off)
+EWMA_ONLY = replace(DEFAULT, reporter_min=0)
+CHOSEN = "default (issue 19): EWMA or reporters' rise"
 ALTERNATIVES: list[tuple[str, DetectionParams]] = [
-    ("default", DEFAULT),
-    ("λ 0.3", replace(DEFAULT, ewma_weight=0.3)),
-    ("L 3", replace(DEFAULT, ewma_limit=3.0)),
-    ("L 2", replace(DEFAULT, ewma_limit=2.0)),
-    ("min level 1 (flags yellow cells too)", replace(DEFAULT, min_level=1.0)),
-    ("λ 1 (Shewhart, like EARS C2)", replace(DEFAULT, ewma_weight=1.0)),
-    ("guard 0", replace(DEFAULT, guard_weeks=0)),
+    ("EWMA alone (before issue 19)", EWMA_ONLY),
+    ("λ 0.3", replace(EWMA_ONLY, ewma_weight=0.3)),
+    ("L 3", replace(EWMA_ONLY, ewma_limit=3.0)),
+    ("L 2", replace(EWMA_ONLY, ewma_limit=2.0)),
+    ("min level 1 (flags yellow cells too)", replace(EWMA_ONLY, min_level=1.0)),
+    ("λ 1 (Shewhart, like EARS C2)", replace(EWMA_ONLY, ewma_weight=1.0)),
+    ("guard 0", replace(EWMA_ONLY, guard_weeks=0)),
 ]
+# the second signal's limits (standard errors), alone and beside the EWMA
+REPORTER_LIMITS: tuple[float, ...] = (2.0, 2.33, 2.6, 3.0)
+# the share candidate (bench only, not in the bot): (rise, share, at least)
+SHARE_VARIANTS: list[tuple[float, float, int]] = [(2.0, 0.5, 2), (1.5, 0.5, 2), (1.0, 0.5, 2), (1.0, 0.6, 3)]
 
 
-def run(seed: int = 7, escalations: int = 1000, stable: int = 1000) -> list[Quality]:
-    esc, flat = data(seed, escalations, stable)
-    out = [measure(name, ewma_rule(p), esc, flat) for name, p in ALTERNATIVES]
-    out.append(measure("old fixed rule", fixed_rule, esc, flat))
-    out.append(measure("default, or red (what the picture shows)", either(ewma_rule(DEFAULT), red_rule), esc, flat))
-    out.append(measure("red alone (someone said 3, or mean ≥ 2,5)", red_rule, esc, flat))
+def candidates() -> list[tuple[str, Rule]]:
+    """Every variant and candidate the table shows, by name."""
+    out: list[tuple[str, Rule]] = [(name, ewma_rule(p)) for name, p in ALTERNATIVES]
+    for rise, share, least in SHARE_VARIANTS:
+        label = f"share ≥ {share:g} answered ≥ {rise:g} above their usual level, at least {least}"
+        out.append((f"EWMA or {label}", either(ewma_rule(EWMA_ONLY), share_rule(rise, share, least))))
+    for limit in REPORTER_LIMITS:
+        p = replace(DEFAULT, reporter_limit=limit)
+        out.append((f"reporters' rise alone, {limit:g} SE", reporter_rule(p)))
+        out.append((f"EWMA or reporters' rise {limit:g} SE", combined_rule(p)))
+    out.append(
+        (
+            "EWMA L 3 or reporters' rise 2.33 SE",
+            combined_rule(replace(DEFAULT, ewma_limit=3.0, reporter_limit=2.33)),
+        )
+    )
+    for quiet in (4, 8):
+        out.append((f"EWMA or orange for the first time in {quiet} weeks", first_orange_rule(quiet, EWMA_ONLY)))
+    shewhart = ewma_rule(replace(EWMA_ONLY, ewma_weight=1.0, ewma_limit=3.0))
+    out.append(("EWMA or λ 1, L 3", either(ewma_rule(EWMA_ONLY), shewhart)))
+    out.append(("old fixed rule", fixed_rule))
+    out.append(("red alone (someone said 3, or mean ≥ 2,5)", red_rule))
+    out.append((CHOSEN, combined_rule(DEFAULT)))
+    out.append(("default with counts only (no per-reporter history)", counts_only_rule(DEFAULT)))
+    out.append(("default, or red (what the picture shows)", either(combined_rule(DEFAULT), red_rule)))
+    return out
+
+
+def run(
+    seed: int = 7, escalations: int = 1000, stable: int = 1000, models: Sequence[NoiseModel] = MODELS
+) -> dict[str, list[Quality]]:
+    """Every candidate measured in every model: model key -> one row per candidate."""
+    out: dict[str, list[Quality]] = {}
+    for model in models:
+        esc, flat = data(seed, escalations, stable, model)
+        out[model.key] = [measure(name, rule, esc, flat) for name, rule in candidates()]
     return out
 
 
@@ -207,7 +258,16 @@ def _delay(d: float | None) -> str:
     return "–" if d is None else f"{d:+g}"
 
 
+GOAL_FOUND = 0.95
+GOAL_FALSE = 1.0
+
+
+def meets(q: Quality) -> bool:
+    return q.found_share >= GOAL_FOUND and q.false_per_100 <= GOAL_FALSE
+
+
 def table(rows: list[Quality]) -> list[str]:
+    """One model's rows in full."""
     lines = [
         "| rule | found by the orange week | of the gradual ones | by the week after | median weeks after "
         "orange | median weeks after the climb starts | false flags / 100 series-weeks |",
@@ -215,29 +275,57 @@ def table(rows: list[Quality]) -> list[str]:
     ]
     for q in rows:
         lines.append(
-            f"| {q.name} | {q.found_share:.0%} ({q.found_by_orange}/{q.escalations}) | {q.gradual_share:.0%} | "
+            f"| {q.name} | {q.found_share:.1%} ({q.found_by_orange}/{q.escalations}) | {q.gradual_share:.0%} | "
             f"{q.found_1_share:.0%} | {_delay(q.median_delay)} | {_delay(q.median_from_start)} | "
             f"{q.false_per_100:.2f} |"
         )
     return lines
 
 
+def summary(results: dict[str, list[Quality]]) -> list[str]:
+    """Every candidate in every model: found by the orange week / false flags per 100, and whether the goal holds
+    in all of them."""
+    models = [m for m in MODELS if m.key in results]
+    lines = [
+        "| rule | " + " | ".join(m.name for m in models) + " | goal in every model |",
+        "|---|" + "---|" * len(models) + "---|",
+    ]
+    names = [q.name for q in results[models[0].key]]
+    for i, name in enumerate(names):
+        cells = [results[m.key][i] for m in models]
+        shown = [f"{q.found_share:.1%} / {q.false_per_100:.2f}" for q in cells]
+        ok = "**yes**" if all(meets(q) for q in cells) else "no"
+        lines.append(f"| {name} | " + " | ".join(shown) + f" | {ok} |")
+    return lines
+
+
 def params_table() -> list[str]:
-    lines = ["| rule | baseline | guard | λ | L | min sd | min level |", "|---|---|---|---|---|---|---|"]
-    for name, p in ALTERNATIVES:
+    lines = [
+        "| rule | baseline | guard | λ | L | min sd | min level | reporters' limit | least rise | reporters |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, p in [*ALTERNATIVES, ("default (issue 19)", DEFAULT)]:
+        second = (
+            f"{p.reporter_limit:g} | {p.reporter_rise:g} | {p.reporter_min}" if p.reporter_min else "– | – | off"
+        )
         lines.append(
             f"| {name} | {p.baseline_weeks} | {p.guard_weeks} | {p.ewma_weight:g} | {p.ewma_limit:g} | "
-            f"{p.min_sd:g} | {p.min_level:g} |"
+            f"{p.min_sd:g} | {p.min_level:g} | {second} |"
         )
     return lines
 
 
-def write_doc(rows: list[Quality], seed: int) -> Path:
+def write_doc(results: dict[str, list[Quality]], seed: int) -> Path:
     doc = ROOT / "docs" / "DETECTION.md"
     template = (Path(__file__).with_name("DETECTION.md.in")).read_text(encoding="utf-8")
-    default = next(q for q in rows if q.name == "default")
+    default = next(q for q in results[TODAY.key] if q.name == CHOSEN)
+    per_model = []
+    for m in MODELS:
+        if m.key in results:
+            per_model += [f"#### {m.name}", "", *table(results[m.key]), ""]
     text = (
-        template.replace("{{results}}", "\n".join(table(rows)))
+        template.replace("{{summary}}", "\n".join(summary(results)))
+        .replace("{{results}}", "\n".join(per_model).rstrip())
         .replace("{{params}}", "\n".join(params_table()))
         .replace("{{seed}}", str(seed))
         .replace("{{per_group}}", f"{default.false_per_100 * 120 / 100:.1f}".replace(".", ","))
@@ -247,11 +335,14 @@ def write_doc(rows: list[Quality], seed: int) -> Path:
 
 
 def main(seed: int = 7) -> int:
-    rows = run(seed)
-    print("detection quality (fixed seed; planted escalations and stable noise)")
-    for line in table(rows):
+    quick = "--quick" in sys.argv
+    results = run(seed, 300, 300) if quick else run(seed)
+    print("detection quality (fixed seed; planted escalations and stable noise, in every noise model)")
+    print("found by the orange week / false flags per 100 stable series-weeks")
+    for line in summary(results):
         print(line)
-    print(f"wrote {write_doc(rows, seed)}")
+    if not quick:
+        print(f"wrote {write_doc(results, seed)}")
     return 0
 
 

@@ -11,9 +11,10 @@ Only the weeks the 4-week baseline and the detection rule need are read
 (`bot.domain.detection`), however long the history is.
 
 What stands out: a red level (someone answered 3, or the mean is red) — a fixed
-rule; a cell whose level is unusually high for that cell (the EWMA rule in
-`bot.domain.detection`, kind "rising", with its reasons); a place named by several
-reporters; a new place.
+rule; a cell whose level is unusually high for that cell, or whose reporters answered
+well above their own usual levels (`bot.domain.detection.judge` via
+`bot.domain.rising`, kind "rising", with its reasons naming the signal); a place named
+by several reporters; a new place.
 
 Reports are assumed to be one per reporter, area and factor and week (the
 storage layer's unique key); reports for areas or factors that are not in the
@@ -31,10 +32,12 @@ from functools import cached_property
 from operator import attrgetter
 
 from bot.domain.cycle import RoundKey
-from bot.domain.detection import DetectionParams, Signal, detect
+from bot.domain.detection import DetectionParams, Signal, judge
 from bot.domain.effect import level_change, pooled_level, shown_change
 from bot.domain.factors import Factor, colour_for
-from bot.domain.reasons import AboveExpected, CandidateReason, NamedBySeveral, NewPlace, Reason, RedLevel
+from bot.domain.reasons import CandidateReason, NamedBySeveral, NewPlace, Reason, RedLevel
+from bot.domain.rising import answers_by_cell, judged_weeks, reporter_history, rising_reason
+from bot.domain.rising import detection_reason as detection_reason  # the web view's weeks (EWMA on counts alone)
 from bot.domain.statistics import AreaEvent
 
 BASELINE_WEEKS = 4  # the "vs 4 weeks" column
@@ -338,18 +341,6 @@ def _collect_places(
 _WHO = attrgetter("area", "factor", "reporter_id", "level")
 
 
-def detection_reason(signal: Signal, params: DetectionParams, reporters: int) -> AboveExpected:
-    """Why the rule flagged a cell: the level against the expected one, and how long it has been rising and
-    for how many weeks it is the highest when those reach the thresholds for saying so."""
-    return AboveExpected(
-        level=signal.level or 0.0,
-        expected=signal.expected or 0.0,
-        rising_weeks=signal.rising_weeks if signal.rising_weeks >= params.rising_weeks else None,
-        highest_weeks=signal.highest_weeks if signal.highest_weeks >= params.highest_weeks else None,
-        reporters=reporters,
-    )
-
-
 def build_picture(inp: PictureInput) -> Picture:
     area_index = {a.code: i for i, a in enumerate(inp.areas)}
     factor_index = {f.code: i for i, f in enumerate(inp.factors)}
@@ -359,10 +350,8 @@ def build_picture(inp: PictureInput) -> Picture:
     now = _Tally(count_levels(inp.reports))
     by_week = {(k.year, k.week): v for k, v in inp.history.items()}
     counted = {(k.year, k.week): v for k, v in inp.history_counts.items()}
-    earlier = [  # nearest first
-        _Tally(counted[yw] if yw in counted else count_levels(by_week.get(yw, ())))
-        for yw in _previous_weeks(inp.week, max(BASELINE_WEEKS, params.history_weeks))
-    ]
+    previous = _previous_weeks(inp.week, max(BASELINE_WEEKS, params.history_weeks))
+    earlier = [_Tally(counted[yw] if yw in counted else count_levels(by_week.get(yw, ()))) for yw in previous]
     recent = earlier[:BASELINE_WEEKS]
     window = earlier[: params.history_weeks][::-1]  # oldest first, for the detection rule
 
@@ -393,18 +382,22 @@ def build_picture(inp: PictureInput) -> Picture:
     red: list[Standout] = []
     rising: list[Standout] = []
     signals: dict[tuple[str, str], Signal] = {}
+    judged = {k for k, c in cells.items() if c.mean is not None and c.mean >= params.min_level - _EPS}
+    answers = answers_by_cell(inp.reports, judged)  # the second signal: reporter by reporter (bot.domain.rising)
+    past = reporter_history(judged_weeks(by_week, previous[: params.history_weeks][::-1]), judged)
     for key, cell in cells.items():
         if cell.mean is None:
             continue
         if cell.max == 3 or cell.mean >= RED_MEAN - _EPS:
             n3 = now.triples.get((cell.area, cell.factor, 3), 0)
             red.append(Standout(Kind.RED, cell.area, cell.factor, None, RedLevel(n3), n3))
-        if cell.mean < params.min_level - _EPS:
+        if key not in judged:
             continue  # the rule never flags below min_level; spare it the work
-        signal = signals[key] = detect([*(tally.mean(key) for tally in window), cell.mean], params)
-        if signal.flagged:
+        verdict = judge([*(tally.mean(key) for tally in window), cell.mean], params, answers.get(key), past[key])
+        signals[key] = verdict.signal
+        if verdict.flagged:
             high = sum(now.triples.get((*key, lvl), 0) for lvl in range(inp.threshold, 4))
-            reason = detection_reason(signal, params, high)
+            reason = rising_reason(verdict, params, high)
             rising.append(Standout(Kind.RISING, cell.area, cell.factor, None, reason, high))
 
     # ---- places

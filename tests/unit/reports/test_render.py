@@ -64,7 +64,10 @@ def test_markdown_picture_in_english(en: PictureView) -> None:
     assert md.startswith("# Situation picture Tryggare Trelleborg – week 47, 2026\n")
     assert "Answers: 10 of 11 (91%), 1 of them late" in md
     assert "| Open drug dealing and use | 🟠 | 1.8 | 3 | 4 | ↑ +1.3 | ↑ +1.4 |" in md
-    assert "- 📈 **Norr · Damage, vandalism**: above the expected level: 1.7 against an expected 0.0, rising" in md
+    assert (
+        "- 📈 **Norr · Damage, vandalism**: above the expected level: 1.7 against an expected 0.0, 2 of 3 reporters "
+        "answered at least 1 above their usual level (+1.6 on average), rising"
+    ) in md
     assert "## Candidate priorities" in md
     assert "(not reviewed)" in md
 
