@@ -305,9 +305,7 @@ def params_table() -> list[str]:
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, p in [*ALTERNATIVES, ("default (issue 19)", DEFAULT)]:
-        second = (
-            f"{p.reporter_limit:g} | {p.reporter_rise:g} | {p.reporter_min}" if p.reporter_min else "– | – | off"
-        )
+        second = f"{p.reporter_limit:g} | {p.reporter_rise:g} | {p.reporter_min}" if p.reporter_min else "– | – | off"
         lines.append(
             f"| {name} | {p.baseline_weeks} | {p.guard_weeks} | {p.ewma_weight:g} | {p.ewma_limit:g} | "
             f"{p.min_sd:g} | {p.min_level:g} | {second} |"

@@ -116,7 +116,7 @@ def ordinal_weeks(rng: random.Random, latents: list[float]) -> list[Week]:
     for w, latent in enumerate(latents):
         shock = 0.5 * shock + rng.gauss(0, 0.15)
         season = amplitude * math.sin(2 * math.pi * (w + phase) / WEEKS)
-        for i, r in enumerate(reporters):
+        for i in range(len(reporters)):
             if rng.random() < 0.03:  # leaves; someone new takes the place
                 reporters[i] = _new_reporter(rng, next_id)
                 next_id += 1

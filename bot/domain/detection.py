@@ -308,8 +308,6 @@ def judge(
     signal = detect(series, params)
     reporters = reporters_above_usual(week, history, params) if week else NO_REPORTERS
     fired = tuple(
-        trigger
-        for trigger, on in ((Trigger.EWMA, signal.flagged), (Trigger.REPORTERS, reporters.flagged))
-        if on
+        trigger for trigger, on in ((Trigger.EWMA, signal.flagged), (Trigger.REPORTERS, reporters.flagged)) if on
     )
     return Verdict(signal, reporters, fired)

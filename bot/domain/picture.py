@@ -166,6 +166,8 @@ class PictureInput:
     detection: DetectionParams = field(default_factory=DetectionParams)
     # earlier weeks already counted: (area, factor, level) -> reports; a week here wins over `history`
     history_counts: Mapping[RoundKey, Mapping[tuple[str, str, int], int]] = field(default_factory=dict)
+    # earlier weeks' answers of only the cells the rule judges, for its second signal (bot.domain.rising)
+    reporter_history: Mapping[RoundKey, list[Report]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,7 +386,8 @@ def build_picture(inp: PictureInput) -> Picture:
     signals: dict[tuple[str, str], Signal] = {}
     judged = {k for k, c in cells.items() if c.mean is not None and c.mean >= params.min_level - _EPS}
     answers = answers_by_cell(inp.reports, judged)  # the second signal: reporter by reporter (bot.domain.rising)
-    past = reporter_history(judged_weeks(by_week, previous[: params.history_weeks][::-1]), judged)
+    answered = {**by_week, **{(k.year, k.week): v for k, v in inp.reporter_history.items()}}
+    past = reporter_history(judged_weeks(answered, previous[: params.history_weeks][::-1]), judged)
     for key, cell in cells.items():
         if cell.mean is None:
             continue

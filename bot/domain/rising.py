@@ -1,11 +1,13 @@
 """The picture's "rising" kind: the detection rule's combined verdict on each cell (`bot.domain.detection.judge`),
 with the answers by reporter that its second signal compares.
 
-Earlier weeks reach the picture two ways (`bot.domain.picture.PictureInput`): counted by (area, factor, level)
-(``history_counts``; enough for the EWMA) and as reports (``history``; reporter by reporter). The second signal
-compares each of this week's reporters with their own earlier answers, so it reads the weeks that are in
-``history``; a week known only as counts is ``None`` to it, and a cell with no earlier week known answer by answer
-is judged by the EWMA alone (docs/DETECTION.md says so).
+Earlier weeks reach the picture three ways (`bot.domain.picture.PictureInput`): counted by (area, factor, level)
+(``history_counts``; enough for the EWMA), as reports (``history``, every cell) and as the answers of only the
+cells the rule judges (``reporter_history``: what the store reads for the second signal, `judged_cells`). The
+second signal compares each of this week's reporters with their own earlier answers, so it reads the weeks in
+``reporter_history`` or ``history``; a week known only as counts is ``None`` to it, and a cell with no earlier week
+known answer by answer is judged by the EWMA alone (docs/DETECTION.md says so). A reporter is the same number
+every week (`reporter_key`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,24 @@ class _Answer(Protocol):
 
 
 _WHO = attrgetter("area", "factor", "reporter_id", "level")
+_CELL_LEVEL = attrgetter("area", "factor", "level")
+
+
+def reporter_key(person_id: int | None, response_id: int) -> int:
+    """The number a reporter has in the picture's reports, the same every week: the person's id, or for a person
+    since deleted the response's id negated (unique within the week, as the picture's counts of reporters need)."""
+    return person_id if person_id is not None else -response_id
+
+
+def judged_cells(reports: Iterable[_Answer], min_level: float) -> set[Key]:
+    """The cells whose mean this week is at least `min_level`: the only ones the rule judges, and so the only ones
+    whose earlier answers the store reads for the second signal."""
+    sums: dict[Key, list[int]] = {}
+    for area, factor, level in map(_CELL_LEVEL, reports):
+        pair = sums.setdefault((area, factor), [0, 0])
+        pair[0] += level
+        pair[1] += 1
+    return {key for key, (total, n) in sums.items() if total >= (min_level - 1e-9) * n}
 
 
 def answers_by_cell(reports: Iterable[_Answer], keys: Collection[Key]) -> dict[Key, dict[int, int]]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bot.config import GroupConfig
 from bot.domain.cycle import Phase, RoundKey, phase_index
-from bot.domain.detection import DetectionParams, detect
+from bot.domain.detection import DetectionParams, detect, judge
 from bot.domain.factors import Factor, colour_for
 from bot.domain.model import Candidate, Person, Round
 from bot.domain.picture import (
@@ -23,12 +23,14 @@ from bot.domain.picture import (
     RED_MEAN,
     AreaInfo,
     Kind,
+    Report,
     Standout,
-    detection_reason,
     normalise_place,
 )
 from bot.domain.reasons import NamedBySeveral, RedLevel
+from bot.domain.rising import answers_by_cell, detection_reason, judged_cells, reporter_history, rising_reason
 from bot.domain.stats import NonResponder, PlaceWeek, WeekStat
+from bot.ports import UnitOfWork
 from bot.reports.render import view_model
 from bot.text import label, t
 from bot.text.numbers import format_percent
@@ -72,11 +74,21 @@ def cell_standouts(
     factors: Sequence[Factor],
     params: DetectionParams,
     threshold: int,
+    answers: Mapping[RoundKey, Sequence[Report]] | None = None,
 ) -> tuple[int, list[Standout]]:
     """A week's red cells and its cells that stand out (a red level, then the detection rule), by the picture's
-    rules (`bot.domain.picture.build_picture`), from the level counts of the week and the weeks before it."""
+    rules (`bot.domain.picture.build_picture`), from the level counts of the week and the weeks before it, and
+    the `answers` of the judged cells reporter by reporter for the rule's second signal (without them, the EWMA
+    alone)."""
     now = counts.get(week, {})
     history = [counts.get(week.minus(i), {}) for i in range(params.history_weeks, 0, -1)]  # oldest first
+    judged: set[tuple[str, str]] = set()
+    this_week: dict[tuple[str, str], dict[int, int]] = {}
+    past: dict[tuple[str, str], list[dict[int, int] | None]] = {}
+    if answers is not None:
+        judged = judged_cells(answers.get(week, ()), params.min_level)
+        this_week = answers_by_cell(answers.get(week, ()), judged)
+        past = reporter_history([answers.get(week.minus(i)) for i in range(params.history_weeks, 0, -1)], judged)
 
     def stats(tally: Mapping[tuple[str, str, int], int], area: str, factor: str) -> tuple[int, int, int]:
         n = [tally.get((area, factor, level), 0) for level in range(4)]
@@ -100,9 +112,13 @@ def cell_standouts(
             for tally in history:
                 n, s, _ = stats(tally, a.code, f.code)
                 means.append(s / n if n else None)
-            signal = detect([*means, mean], params)
-            if signal.flagged:
-                high = sum(now.get((a.code, f.code, lvl), 0) for lvl in range(threshold, 4))
+            key = (a.code, f.code)
+            verdict = judge([*means, mean], params, this_week.get(key), past[key]) if key in judged else None
+            signal = verdict.signal if verdict is not None else detect([*means, mean], params)
+            high = sum(now.get((a.code, f.code, lvl), 0) for lvl in range(threshold, 4))
+            if verdict is not None and verdict.flagged:
+                rising.append(Standout(Kind.RISING, a.code, f.code, None, rising_reason(verdict, params, high), high))
+            elif verdict is None and signal.flagged:
                 rising.append(Standout(Kind.RISING, a.code, f.code, None, detection_reason(signal, params, high), high))
     return red_cells, red + rising
 
@@ -155,6 +171,42 @@ def counted_from(group: GroupConfig, oldest: RoundKey) -> RoundKey:
     return oldest.minus(max(BASELINE_WEEKS, group.detection.params().history_weeks))
 
 
+def _judged_answers(
+    uow: UnitOfWork,
+    group_id: str,
+    counts: Mapping[RoundKey, Mapping[tuple[str, str, int], int]],
+    params: DetectionParams,
+    first: RoundKey,
+    newest: RoundKey,
+) -> dict[RoundKey, list[Report]]:
+    """The answers, reporter by reporter, of every cell the rule judges in some week of the list (its mean at
+    least min_level), from `first` to `newest`: what the week's own page reads for the second signal."""
+    if not params.reporter_min:
+        return {}
+    cells = {
+        (area, factor)
+        for tally in counts.values()
+        for (area, factor, _level) in tally
+        if _mean(tally, area, factor) >= params.min_level - _EPS
+    }
+    if not cells:
+        return {}
+    span = sum(1 for _ in _weeks(first, newest))
+    return uow.rounds.reporter_answers(group_id, newest.next(), span, cells)
+
+
+def _weeks(first: RoundKey, last: RoundKey) -> list[RoundKey]:
+    out = [first]
+    while out[-1] < last:
+        out.append(out[-1].next())
+    return out
+
+
+def _mean(tally: Mapping[tuple[str, str, int], int], area: str, factor: str) -> float:
+    n = [tally.get((area, factor, level), 0) for level in range(4)]
+    return (n[1] + 2 * n[2] + 3 * n[3]) / sum(n) if sum(n) else 0.0
+
+
 def weeks_page(env: Env, person: Person) -> WeeksPage:
     """The person's group's weeks, newest first (at most `MAX_WEEKS`)."""
     group = env.config.group(person.group_id)
@@ -169,6 +221,7 @@ def weeks_page(env: Env, person: Person) -> WeeksPage:
         areas = [AreaInfo(a.code, a.name) for a in uow.groups.areas(group.id)]
         stats = {s.week: s for s in uow.history.week_stats(group.id, oldest, newest)}
         counts = uow.history.level_counts(group.id, counted_from(group, oldest), newest)
+        answers = _judged_answers(uow, group.id, counts, params, counted_from(group, oldest), newest)
         named: dict[RoundKey, list[PlaceWeek]] = {}
         for place in uow.history.place_weeks(group.id, oldest, newest, group.threshold):
             named.setdefault(place.week, []).append(place)
@@ -176,7 +229,7 @@ def weeks_page(env: Env, person: Person) -> WeeksPage:
     factor_labels = {f.code: f.label(lang) for f in factors}
     lines: list[WeekLine] = []
     for rnd in rounds:
-        red_cells, standouts = cell_standouts(rnd.key, counts, areas, factors, params, group.threshold)
+        red_cells, standouts = cell_standouts(rnd.key, counts, areas, factors, params, group.threshold, answers)
         standouts += place_standouts(named.get(rnd.key, ()), areas, factors)
         response, rate = _response(stats.get(rnd.key), lang)
         shown = tuple(_standout_words(s, area_names, factor_labels, lang) for s in standouts[:SHOWN_STANDOUTS])

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.domain.detection import Trigger
 from bot.domain.factors import DEFAULT_FACTORS
 from bot.domain.picture import PictureInput, Report, build_picture
-from bot.domain.detection import Trigger
 from bot.domain.reasons import AboveExpected, AboveUsual, CandidateReason, NamedBySeveral, NewPlace, RedLevel
 from bot.reports.render import render_picture_markdown, render_report_html
 from bot.reports.view import PictureView
