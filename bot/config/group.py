@@ -186,6 +186,11 @@ class DetectionConfig(Strict):
     min_level: float = Field(default=_DETECT.min_level, ge=0, le=3)
     rising_weeks: int = Field(default=_DETECT.rising_weeks, ge=1, le=HISTORY_WEEKS)
     highest_weeks: int = Field(default=_DETECT.highest_weeks, ge=2, le=HISTORY_WEEKS + 1)
+    # the second signal: this week's reporters against their own usual level (reporter_min = 0: off)
+    reporter_limit: float = Field(default=_DETECT.reporter_limit, gt=0, le=10)
+    reporter_rise: float = Field(default=_DETECT.reporter_rise, gt=0, le=3)
+    reporter_min: int = Field(default=_DETECT.reporter_min, ge=0, le=100)
+    reporter_min_weeks: int = Field(default=_DETECT.reporter_min_weeks, ge=1, le=HISTORY_WEEKS)
 
     @model_validator(mode="after")
     def _fits(self) -> DetectionConfig:

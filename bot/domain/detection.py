@@ -55,14 +55,14 @@ class DetectionParams:
     baseline_weeks: int = 8
     guard_weeks: int = 2
     ewma_weight: float = 0.5
-    ewma_limit: float = 2.5
-    min_sd: float = 0.25
+    ewma_limit: float = 3.0
+    min_sd: float = 0.35
     min_level: float = 1.5
     rising_weeks: int = 2  # say "rising N weeks in a row" from N = this
     highest_weeks: int = 6  # say "highest in N weeks" from N = this
     # the second signal: this week's reporters against their own usual level (reporter_min 0: off)
-    reporter_limit: float = 2.6  # standard errors the reporters' average rise must reach
-    reporter_rise: float = 0.5  # and the least average rise, in levels
+    reporter_limit: float = 2.33  # standard errors the reporters' average rise must reach
+    reporter_rise: float = 0.75  # and the least average rise, in levels
     reporter_min: int = 2  # reporters with a usual level that must have answered this week
     reporter_min_weeks: int = 2  # answers in the baseline that make a reporter's usual level
 
@@ -236,8 +236,8 @@ def usual_levels(history: Sequence[Answers | None], params: DetectionParams) -> 
 def reporters_above_usual(week: Answers, history: Sequence[Answers | None], params: DetectionParams) -> ReporterSignal:
     """The second signal: this week's reporters, each against their own usual level (`usual_levels`), answered on
     average `rise` higher, and that rise is at least ``reporter_rise`` and at least ``reporter_limit`` standard
-    errors: √(s²/n + shock²), with n the reporters compared, s their pooled spread around their usual levels (at
-    least `REPORTER_SPREAD`) and shock `SHARED_SHOCK`. It needs at least ``reporter_min`` reporters compared (0:
+    errors: √(Σ sᵢ²/n² + shock²), with n the reporters compared, sᵢ each one's own spread around their usual level
+    (at least `REPORTER_SPREAD`) and shock `SHARED_SHOCK`. It needs at least ``reporter_min`` reporters compared (0:
     the signal is off) and a mean this week of at least ``min_level``. Pairing each answer with the same
     reporter's past answers takes out who happened to answer this week; reporters without a usual level (new
     ones, or too few answers) are left out."""
@@ -246,21 +246,20 @@ def reporters_above_usual(week: Answers, history: Sequence[Answers | None], para
     usual = usual_levels(history, params)
     if usual is None:
         return ReporterSignal(False, 0.0, 0.0, 0, 0, len(week), False)
-    squares = 0.0
-    freedom = 0
     rises: list[float] = []
+    variance = 0.0  # of the sum of the rises: each reporter's own spread around their usual level
     for reporter, answers in usual.items():
+        if reporter not in week:
+            continue
         mean = sum(answers) / len(answers)
-        squares += sum((a - mean) ** 2 for a in answers)
-        freedom += len(answers) - 1
-        if reporter in week:
-            rises.append(week[reporter] - mean)
+        own = sum((a - mean) ** 2 for a in answers) / (len(answers) - 1) if len(answers) > 1 else 0.0
+        variance += max(own, REPORTER_SPREAD * REPORTER_SPREAD)
+        rises.append(week[reporter] - mean)
     n = len(rises)
     if n == 0:
         return ReporterSignal(False, 0.0, 0.0, 0, 0, len(week), True)
     rise = sum(rises) / n
-    spread = max(math.sqrt(squares / freedom) if freedom else 0.0, REPORTER_SPREAD)
-    score = rise / math.sqrt(spread * spread / n + SHARED_SHOCK * SHARED_SHOCK)
+    score = rise / math.sqrt(variance / (n * n) + SHARED_SHOCK * SHARED_SHOCK)
     above = sum(1 for r in rises if r >= 1 - _EPS)
     level = sum(week.values()) / len(week)
     flagged = (
