@@ -197,20 +197,21 @@ def measure(name: str, rule: Rule, escalations: list[Escalation], stable: list[l
 
 
 DEFAULT = DetectionParams()
-# the EWMA alone, as before issue 19 (the second signal off)
-EWMA_ONLY = replace(DEFAULT, reporter_min=0)
-CHOSEN = "default (issue 19): EWMA or reporters' rise"
+CHOSEN = "default (issue 19): EWMA L 3, min sd 0.35, or the reporters' rise"
+# the rule before issue 19: the EWMA alone, L 2.5, min sd 0.25
+BEFORE = replace(DEFAULT, ewma_limit=2.5, min_sd=0.25, reporter_min=0)
 ALTERNATIVES: list[tuple[str, DetectionParams]] = [
-    ("EWMA alone (before issue 19)", EWMA_ONLY),
-    ("λ 0.3", replace(EWMA_ONLY, ewma_weight=0.3)),
-    ("L 3", replace(EWMA_ONLY, ewma_limit=3.0)),
-    ("L 2", replace(EWMA_ONLY, ewma_limit=2.0)),
-    ("min level 1 (flags yellow cells too)", replace(EWMA_ONLY, min_level=1.0)),
-    ("λ 1 (Shewhart, like EARS C2)", replace(EWMA_ONLY, ewma_weight=1.0)),
-    ("guard 0", replace(EWMA_ONLY, guard_weeks=0)),
+    ("EWMA alone, before issue 19", BEFORE),
+    ("λ 0.3", replace(BEFORE, ewma_weight=0.3)),
+    ("L 3", replace(BEFORE, ewma_limit=3.0)),
+    ("L 2", replace(BEFORE, ewma_limit=2.0)),
+    ("min level 1 (flags yellow cells too)", replace(BEFORE, min_level=1.0)),
+    ("λ 1 (Shewhart, like EARS C2)", replace(BEFORE, ewma_weight=1.0)),
+    ("guard 0", replace(BEFORE, guard_weeks=0)),
+    ("EWMA alone, L 3, min sd 0.35 (the default's EWMA)", replace(DEFAULT, reporter_min=0)),
 ]
-# the second signal's limits (standard errors), alone and beside the EWMA
-REPORTER_LIMITS: tuple[float, ...] = (2.0, 2.33, 2.6, 3.0)
+# the second signal's limits (standard errors) and least rises, beside the EWMA before issue 19 and the new one
+REPORTER_VARIANTS: tuple[tuple[float, float], ...] = ((2.0, 0.5), (2.33, 0.5), (2.6, 0.5), (3.0, 0.5), (2.33, 0.75))
 # the share candidate (bench only, not in the bot): (rise, share, at least)
 SHARE_VARIANTS: list[tuple[float, float, int]] = [(2.0, 0.5, 2), (1.5, 0.5, 2), (1.0, 0.5, 2), (1.0, 0.6, 3)]
 
@@ -218,24 +219,22 @@ SHARE_VARIANTS: list[tuple[float, float, int]] = [(2.0, 0.5, 2), (1.5, 0.5, 2), 
 def candidates() -> list[tuple[str, Rule]]:
     """Every variant and candidate the table shows, by name."""
     out: list[tuple[str, Rule]] = [(name, ewma_rule(p)) for name, p in ALTERNATIVES]
+    before = ewma_rule(BEFORE)
     for rise, share, least in SHARE_VARIANTS:
-        label = f"share ≥ {share:g} answered ≥ {rise:g} above their usual level, at least {least}"
-        out.append((f"EWMA or {label}", either(ewma_rule(EWMA_ONLY), share_rule(rise, share, least))))
-    for limit in REPORTER_LIMITS:
-        p = replace(DEFAULT, reporter_limit=limit)
-        out.append((f"reporters' rise alone, {limit:g} SE", reporter_rule(p)))
-        out.append((f"EWMA or reporters' rise {limit:g} SE", combined_rule(p)))
-    out.append(
-        (
-            "EWMA L 3 or reporters' rise 2.33 SE",
-            combined_rule(replace(DEFAULT, ewma_limit=3.0, reporter_limit=2.33)),
-        )
-    )
+        label = f"a share ≥ {share:g} answered ≥ {rise:g} above their usual level, at least {least}"
+        out.append((f"EWMA before, or {label}", either(before, share_rule(rise, share, least))))
+    for limit, least_rise in REPORTER_VARIANTS:
+        label = f"the reporters' rise ≥ {limit:g} SE and ≥ {least_rise:g}"
+        second = replace(DEFAULT, reporter_limit=limit, reporter_rise=least_rise)
+        out.append((f"{label}, alone", reporter_rule(second)))
+        with_before = replace(BEFORE, reporter_min=2, reporter_limit=limit, reporter_rise=least_rise)
+        out.append((f"EWMA before, or {label}", combined_rule(with_before)))
+        out.append((f"EWMA L 3, min sd 0.35, or {label}", combined_rule(second)))
     for quiet in (4, 8):
-        out.append((f"EWMA or orange for the first time in {quiet} weeks", first_orange_rule(quiet, EWMA_ONLY)))
-    shewhart = ewma_rule(replace(EWMA_ONLY, ewma_weight=1.0, ewma_limit=3.0))
-    out.append(("EWMA or λ 1, L 3", either(ewma_rule(EWMA_ONLY), shewhart)))
-    out.append(("old fixed rule", fixed_rule))
+        out.append((f"EWMA before, or orange for the first time in {quiet} weeks", first_orange_rule(quiet, BEFORE)))
+    shewhart = ewma_rule(replace(BEFORE, ewma_weight=1.0, ewma_limit=3.0))
+    out.append(("EWMA before, or λ 1, L 3", either(before, shewhart)))
+    out.append(("old fixed rule (before the EWMA)", fixed_rule))
     out.append(("red alone (someone said 3, or mean ≥ 2,5)", red_rule))
     out.append((CHOSEN, combined_rule(DEFAULT)))
     out.append(("default with counts only (no per-reporter history)", counts_only_rule(DEFAULT)))
@@ -304,7 +303,7 @@ def params_table() -> list[str]:
         "| rule | baseline | guard | λ | L | min sd | min level | reporters' limit | least rise | reporters |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for name, p in [*ALTERNATIVES, ("default (issue 19)", DEFAULT)]:
+    for name, p in [*ALTERNATIVES, (CHOSEN, DEFAULT)]:
         second = f"{p.reporter_limit:g} | {p.reporter_rise:g} | {p.reporter_min}" if p.reporter_min else "– | – | off"
         lines.append(
             f"| {name} | {p.baseline_weeks} | {p.guard_weeks} | {p.ewma_weight:g} | {p.ewma_limit:g} | "

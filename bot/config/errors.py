@@ -105,7 +105,10 @@ _ALLOWED = {
         "usual level must reach (e.g. 2.33)"
     ),
     "reporter_rise": "a level more than 0 and at most 3, the least average rise above the reporters' usual level",
-    "reporter_min": "a whole number 0-100, the reporters with a usual level needed this week (0 turns the signal off)",
+    "reporter_min": (
+        "a whole number 0-100, how many reporters must answer at least 1 above their usual level "
+        "(0 turns the signal off)"
+    ),
     "reporter_min_weeks": f"a whole number 1-{HISTORY_WEEKS}, a reporter's earlier answers that make a usual level",
     "port": "a port number 1-65535",
     "telegram": "a Telegram numeric id without quotes, e.g. 123456789 (a group chat id is negative)",

@@ -28,8 +28,8 @@ busy cell that the EWMA averages away: each reporter's *usual level* is the mean
 their own answers in the same guarded baseline (at least ``reporter_min_weeks`` of
 them); the signal fires when this week's reporters answered on average at least
 ``reporter_rise`` above their own usual levels and that is at least
-``reporter_limit`` standard errors (at least ``reporter_min`` reporters compared, and
-the cell's mean at least ``min_level``). Comparing each reporter with themselves
+``reporter_limit`` standard errors, at least ``reporter_min`` of them answered at
+least 1 above their own, and the cell's mean is at least ``min_level``. Comparing each reporter with themselves
 takes out who happened to answer this week, which widens a busy cell's spread. It
 needs the earlier weeks answer by answer; a week known only as counts (the store's
 aggregate) gives no usual level, and without any the signal stays silent and the
@@ -63,7 +63,7 @@ class DetectionParams:
     # the second signal: this week's reporters against their own usual level (reporter_min 0: off)
     reporter_limit: float = 2.33  # standard errors the reporters' average rise must reach
     reporter_rise: float = 0.75  # and the least average rise, in levels
-    reporter_min: int = 2  # reporters with a usual level that must have answered this week
+    reporter_min: int = 2  # reporters who answered at least 1 above their usual level
     reporter_min_weeks: int = 2  # answers in the baseline that make a reporter's usual level
 
     def __post_init__(self) -> None:
@@ -237,8 +237,8 @@ def reporters_above_usual(week: Answers, history: Sequence[Answers | None], para
     """The second signal: this week's reporters, each against their own usual level (`usual_levels`), answered on
     average `rise` higher, and that rise is at least ``reporter_rise`` and at least ``reporter_limit`` standard
     errors: √(Σ sᵢ²/n² + shock²), with n the reporters compared, sᵢ each one's own spread around their usual level
-    (at least `REPORTER_SPREAD`) and shock `SHARED_SHOCK`. It needs at least ``reporter_min`` reporters compared (0:
-    the signal is off) and a mean this week of at least ``min_level``. Pairing each answer with the same
+    (at least `REPORTER_SPREAD`) and shock `SHARED_SHOCK`. It needs at least ``reporter_min`` reporters who answered
+    at least 1 above their usual level (0: the signal is off) and a mean this week of at least ``min_level``. Pairing each answer with the same
     reporter's past answers takes out who happened to answer this week; reporters without a usual level (new
     ones, or too few answers) are left out."""
     if not week:
@@ -264,7 +264,7 @@ def reporters_above_usual(week: Answers, history: Sequence[Answers | None], para
     level = sum(week.values()) / len(week)
     flagged = (
         params.reporter_min > 0
-        and n >= params.reporter_min
+        and above >= params.reporter_min
         and rise >= params.reporter_rise - _EPS
         and score >= params.reporter_limit - _EPS
         and level >= params.min_level - _EPS
