@@ -197,9 +197,10 @@ def measure(name: str, rule: Rule, escalations: list[Escalation], stable: list[l
 
 
 DEFAULT = DetectionParams()
-CHOSEN = "default (issue 19): EWMA L 3, min sd 0.35, or the reporters' rise"
-# the rule before issue 19: the EWMA alone, L 2.5, min sd 0.25
-BEFORE = replace(DEFAULT, ewma_limit=2.5, min_sd=0.25, reporter_min=0)
+CHOSEN = "default (issue 19): EWMA with min sd 0.35, or the reporters' rise"
+# the rule before issue 19: the EWMA alone, min sd 0.25
+BEFORE = replace(DEFAULT, min_sd=0.25, reporter_min=0)
+DEFAULT_EWMA = replace(DEFAULT, reporter_min=0)
 ALTERNATIVES: list[tuple[str, DetectionParams]] = [
     ("EWMA alone, before issue 19", BEFORE),
     ("λ 0.3", replace(BEFORE, ewma_weight=0.3)),
@@ -208,10 +209,19 @@ ALTERNATIVES: list[tuple[str, DetectionParams]] = [
     ("min level 1 (flags yellow cells too)", replace(BEFORE, min_level=1.0)),
     ("λ 1 (Shewhart, like EARS C2)", replace(BEFORE, ewma_weight=1.0)),
     ("guard 0", replace(BEFORE, guard_weeks=0)),
-    ("EWMA alone, L 3, min sd 0.35 (the default's EWMA)", replace(DEFAULT, reporter_min=0)),
+    ("EWMA alone, min sd 0.35 (the default's EWMA)", DEFAULT_EWMA),
+    ("EWMA alone, L 3, min sd 0.35", replace(DEFAULT_EWMA, ewma_limit=3.0)),
 ]
-# the second signal's limits (standard errors) and least rises, beside the EWMA before issue 19 and the new one
-REPORTER_VARIANTS: tuple[tuple[float, float], ...] = ((2.0, 0.5), (2.33, 0.5), (2.6, 0.5), (3.0, 0.5), (2.33, 0.75))
+# the second signal: (standard errors, least average rise, reporters at least 1 above), alone and beside the
+# EWMA before issue 19 and the default's EWMA (min sd 0.35)
+REPORTER_VARIANTS: tuple[tuple[float, float, int], ...] = (
+    (2.0, 0.5, 1),
+    (2.33, 0.5, 1),
+    (2.33, 0.5, 2),
+    (2.6, 0.5, 1),
+    (2.6, 0.5, 2),
+    (3.0, 0.5, 1),
+)
 # the share candidate (bench only, not in the bot): (rise, share, at least)
 SHARE_VARIANTS: list[tuple[float, float, int]] = [(2.0, 0.5, 2), (1.5, 0.5, 2), (1.0, 0.5, 2), (1.0, 0.6, 3)]
 
@@ -223,13 +233,21 @@ def candidates() -> list[tuple[str, Rule]]:
     for rise, share, least in SHARE_VARIANTS:
         label = f"a share ≥ {share:g} answered ≥ {rise:g} above their usual level, at least {least}"
         out.append((f"EWMA before, or {label}", either(before, share_rule(rise, share, least))))
-    for limit, least_rise in REPORTER_VARIANTS:
-        label = f"the reporters' rise ≥ {limit:g} SE and ≥ {least_rise:g}"
-        second = replace(DEFAULT, reporter_limit=limit, reporter_rise=least_rise)
-        out.append((f"{label}, alone", reporter_rule(second)))
-        with_before = replace(BEFORE, reporter_min=2, reporter_limit=limit, reporter_rise=least_rise)
-        out.append((f"EWMA before, or {label}", combined_rule(with_before)))
-        out.append((f"EWMA L 3, min sd 0.35, or {label}", combined_rule(second)))
+    ewmas = (("EWMA before", BEFORE), ("EWMA min sd 0.35", DEFAULT_EWMA))
+    for limit, least_rise, least in REPORTER_VARIANTS:
+        label = f"the reporters' rise ≥ {limit:g} SE and ≥ {least_rise:g}, {least}+ reporters 1 above"
+        alone = replace(DEFAULT, reporter_limit=limit, reporter_rise=least_rise, reporter_min=least)
+        out.append((f"{label}, alone", reporter_rule(alone)))
+        for name, ewma in ewmas:
+            both = replace(ewma, reporter_limit=limit, reporter_rise=least_rise, reporter_min=least)
+            out.append((f"{name}, or {label}", combined_rule(both)))
+    strict = replace(DEFAULT, ewma_limit=3.0, reporter_limit=2.33, reporter_rise=0.75, reporter_min=2)
+    out.append(
+        (
+            "EWMA L 3, min sd 0.35, or the reporters' rise ≥ 2.33 SE and ≥ 0.75, 2+ reporters 1 above",
+            combined_rule(strict),
+        )
+    )
     for quiet in (4, 8):
         out.append((f"EWMA before, or orange for the first time in {quiet} weeks", first_orange_rule(quiet, BEFORE)))
     shewhart = ewma_rule(replace(BEFORE, ewma_weight=1.0, ewma_limit=3.0))

@@ -95,14 +95,14 @@ _ALLOWED = {
     "baseline_weeks": f"a whole number of weeks 2-{HISTORY_WEEKS}, the weeks whose levels make the expected level",
     "guard_weeks": "a whole number of weeks 0-4 left out between the baseline and this week",
     "ewma_weight": "a number more than 0 and at most 1, the weight of the newest week in the EWMA (e.g. 0.5)",
-    "ewma_limit": "a number more than 0 and at most 10, how many standard errors above expected flag (e.g. 3)",
+    "ewma_limit": "a number more than 0 and at most 10, how many standard errors above expected flag (e.g. 2.5)",
     "min_sd": "a number more than 0 and at most 3, the smallest spread of levels the rule assumes (e.g. 0.35)",
     "min_level": "a mean level 0-3 (e.g. 1.5); cells below it never stand out as rising",
     "rising_weeks": f"a whole number 1-{HISTORY_WEEKS}, from how many rises in a row the reason says so",
     "highest_weeks": f"a whole number 2-{HISTORY_WEEKS + 1}, from how many weeks the reason says 'highest in'",
     "reporter_limit": (
         "a number more than 0 and at most 10, how many standard errors the reporters' average rise above their own "
-        "usual level must reach (e.g. 2.33)"
+        "usual level must reach (e.g. 2.6)"
     ),
     "reporter_rise": "a level more than 0 and at most 3, the least average rise above the reporters' usual level",
     "reporter_min": (

@@ -55,15 +55,15 @@ class DetectionParams:
     baseline_weeks: int = 8
     guard_weeks: int = 2
     ewma_weight: float = 0.5
-    ewma_limit: float = 3.0
+    ewma_limit: float = 2.5
     min_sd: float = 0.35
     min_level: float = 1.5
     rising_weeks: int = 2  # say "rising N weeks in a row" from N = this
     highest_weeks: int = 6  # say "highest in N weeks" from N = this
     # the second signal: this week's reporters against their own usual level (reporter_min 0: off)
-    reporter_limit: float = 2.33  # standard errors the reporters' average rise must reach
-    reporter_rise: float = 0.75  # and the least average rise, in levels
-    reporter_min: int = 2  # reporters who answered at least 1 above their usual level
+    reporter_limit: float = 2.6  # standard errors the reporters' average rise must reach
+    reporter_rise: float = 0.5  # and the least average rise, in levels
+    reporter_min: int = 1  # reporters who answered at least 1 above their usual level
     reporter_min_weeks: int = 2  # answers in the baseline that make a reporter's usual level
 
     def __post_init__(self) -> None:
@@ -238,9 +238,9 @@ def reporters_above_usual(week: Answers, history: Sequence[Answers | None], para
     average `rise` higher, and that rise is at least ``reporter_rise`` and at least ``reporter_limit`` standard
     errors: √(Σ sᵢ²/n² + shock²), with n the reporters compared, sᵢ each one's own spread around their usual level
     (at least `REPORTER_SPREAD`) and shock `SHARED_SHOCK`. It needs at least ``reporter_min`` reporters who answered
-    at least 1 above their usual level (0: the signal is off) and a mean this week of at least ``min_level``. Pairing each answer with the same
-    reporter's past answers takes out who happened to answer this week; reporters without a usual level (new
-    ones, or too few answers) are left out."""
+    at least 1 above their usual level (0: the signal is off) and a mean this week of at least ``min_level``.
+    Pairing each answer with the same reporter's past answers takes out who happened to answer this week;
+    reporters without a usual level (new ones, or too few answers) are left out."""
     if not week:
         return NO_REPORTERS
     usual = usual_levels(history, params)

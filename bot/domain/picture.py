@@ -387,7 +387,7 @@ def build_picture(inp: PictureInput) -> Picture:
     judged = {k for k, c in cells.items() if c.mean is not None and c.mean >= params.min_level - _EPS}
     answers = answers_by_cell(inp.reports, judged)  # the second signal: reporter by reporter (bot.domain.rising)
     answered = {**by_week, **{(k.year, k.week): v for k, v in inp.reporter_history.items()}}
-    past = reporter_history(judged_weeks(answered, previous[: params.history_weeks][::-1]), judged)
+    answered_before = reporter_history(judged_weeks(answered, previous[: params.history_weeks][::-1]), judged)
     for key, cell in cells.items():
         if cell.mean is None:
             continue
@@ -396,7 +396,8 @@ def build_picture(inp: PictureInput) -> Picture:
             red.append(Standout(Kind.RED, cell.area, cell.factor, None, RedLevel(n3), n3))
         if key not in judged:
             continue  # the rule never flags below min_level; spare it the work
-        verdict = judge([*(tally.mean(key) for tally in window), cell.mean], params, answers.get(key), past[key])
+        series = [*(tally.mean(key) for tally in window), cell.mean]
+        verdict = judge(series, params, answers.get(key), answered_before[key])
         signals[key] = verdict.signal
         if verdict.flagged:
             high = sum(now.triples.get((*key, lvl), 0) for lvl in range(inp.threshold, 4))

@@ -92,7 +92,7 @@ TEXT_MISTAKES: dict[str, tuple[str, str, str, str, list[str]]] = {
         ["allowed: a number more than 0 and at most 1, the weight of the newest week"],
     ),
     "EWMA limit as text": (
-        "ewma_limit = 3.0 ",
+        "ewma_limit = 2.5 ",
         'ewma_limit = "hög" ',
         "groups[0].detection.ewma_limit",
         "'hög'",
@@ -113,14 +113,14 @@ TEXT_MISTAKES: dict[str, tuple[str, str, str, str, list[str]]] = {
         ["baseline_weeks + guard_weeks is 13", "at most 12 together"],
     ),
     "reporters' limit of 0": (
-        "reporter_limit = 2.33 ",
+        "reporter_limit = 2.6 ",
         "reporter_limit = 0 ",
         "groups[0].detection.reporter_limit",
         "0",
         ["allowed: a number more than 0 and at most 10, how many standard errors the reporters' average rise"],
     ),
     "reporters' minimum below 0": (
-        "reporter_min = 2 ",
+        "reporter_min = 1 ",
         "reporter_min = -1 ",
         "groups[0].detection.reporter_min",
         "-1",

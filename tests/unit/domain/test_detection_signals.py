@@ -52,7 +52,7 @@ def test_the_ewma_flags_a_climb_in_the_first_week_it_reaches_the_minimum_level()
     # μ 0 and σ = min_sd 0.35 from the 8 baseline weeks; z over the guard weeks 0.5, 1.0 and this week's 1.5
     z = 0.5 * 1.5 + 0.25 * 1.0 + 0.125 * 0.5
     assert verdict.signal.ewma == pytest.approx(z)
-    assert verdict.signal.limit == pytest.approx(3.0 * 0.35 * ewma_limit_sd(0.5, 3))
+    assert verdict.signal.limit == pytest.approx(2.5 * 0.35 * ewma_limit_sd(0.5, 3))
     assert verdict.signal.ewma is not None and verdict.signal.limit is not None
     assert verdict.signal.ewma > verdict.signal.limit
     # week 11 (mean 1.0) was above its limit too, but below min_level 1.5
@@ -96,24 +96,29 @@ def test_with_earlier_weeks_as_counts_only_the_ewma_decides() -> None:
     assert not verdict.reporters.known and not verdict.flagged
 
 
-def test_new_reporters_are_left_out_and_one_reporter_alone_is_not_enough() -> None:
+def test_new_reporters_are_left_out_and_a_group_may_ask_for_two_reporters_above() -> None:
     weeks = busy_cell()
     with_new = {**JUMP, 9: 3}  # someone who never answered before
     second = reporters_above_usual(with_new, weeks[:-1], DEFAULT)
     assert (second.compared, second.reporters, second.flagged) == (3, 4, True)
-    # Bo alone 3 above his usual level (and a newcomer): one reporter above, fewer than reporter_min 2
-    only_bo = reporters_above_usual({2: 3, 3: 1, 9: 3}, weeks[:-1], DEFAULT)
-    assert (only_bo.above, only_bo.compared, only_bo.flagged) == (1, 2, False)
+    # Bo 3 above his usual level, Cecilia as usual, and a newcomer: one reporter above
+    one_above = {2: 3, 3: 1, 9: 3}
+    only_bo = reporters_above_usual(one_above, weeks[:-1], DEFAULT)
+    assert (only_bo.above, only_bo.compared) == (1, 2)
     assert only_bo.rise == pytest.approx(1.5)
+    assert first_flag([*weeks[:-1], one_above]) == 10  # the default: one reporter at least 1 above is enough
+    two = replace(DEFAULT, reporter_min=2)
+    assert not reporters_above_usual(one_above, weeks[:-1], two).flagged
     # nor does the EWMA flag it: a mean of 2.3 after the swing of 0.5-1.5 is within its limit
-    assert first_flag([*weeks[:-1], {2: 3, 3: 1, 9: 3}]) is None
+    assert first_flag([*weeks[:-1], one_above], two) is None
 
 
 def test_the_reporters_signal_can_be_turned_off_and_tightened() -> None:
     weeks = busy_cell()
     assert first_flag(weeks, replace(DEFAULT, reporter_min=0)) is None
-    assert first_flag(weeks, replace(DEFAULT, reporter_min=4)) is None  # three compared
+    assert first_flag(weeks, replace(DEFAULT, reporter_min=4)) is None  # three answered at least 1 above
     assert first_flag(weeks, replace(DEFAULT, reporter_rise=1.5)) is None  # the average rise is 1.33
+    assert first_flag(weeks, replace(DEFAULT, reporter_min=3)) == 10
     assert first_flag(weeks, replace(DEFAULT, reporter_limit=5.0)) is None  # the score is 4.8
 
 

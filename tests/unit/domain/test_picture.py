@@ -124,7 +124,8 @@ def test_standout_reasons_are_values_with_their_numbers(sv: PictureView) -> None
     assert (centrum.level, centrum.rising_weeks, centrum.highest_weeks, centrum.reporters) == (1.75, 3, 11, 2)
     # both signals: the cell's mean, and its 4 reporters against their own W37-W44: +2.75, +2.875, −0.125, +1
     assert centrum.fired == (Trigger.EWMA, Trigger.REPORTERS)
-    assert centrum.usual == AboveUsual(above=3, compared=4, rise=pytest.approx(1.625))
+    assert centrum.usual is not None and (centrum.usual.above, centrum.usual.compared) == (3, 4)
+    assert centrum.usual == AboveUsual(3, 4, centrum.usual.rise) and centrum.usual.rise == pytest.approx(1.625)
     assert centrum.expected == sv.signals[("centrum", "narkotika")].expected
     assert (norr.level, norr.expected) == (pytest.approx(5 / 3), pytest.approx(1 / 21))  # shown 1,7 and 0,0
     assert (norr.rising_weeks, norr.highest_weeks, norr.reporters) == (2, 11, 2)
