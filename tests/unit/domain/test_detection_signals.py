@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench import detection as sim
 from bot.domain.detection import (
     REPORTER_SPREAD,
     SHARED_SHOCK,
@@ -190,3 +191,17 @@ def test_adding_a_reporter_who_answers_as_usual_never_creates_a_flag(
     after = judge(means(added), params, added[-1], added[:-1])
     if not before.flagged:
         assert not after.flagged, (before, after)
+
+
+# --------------------------------------------------------------------------- on the simulation, every noise model
+
+
+@pytest.mark.parametrize("model", sim.MODELS, ids=lambda m: m.key)
+def test_the_default_finds_more_than_the_ewma_before_it_at_no_more_false_flags(model: sim.NoiseModel) -> None:
+    """Generous bounds on a small sample (bench/detection.py measures 1,000 series of each kind)."""
+    escalations, stable = sim.data(seed=3, escalations=200, stable=120, model=model)
+    now = sim.measure("default", sim.combined_rule(DEFAULT), escalations, stable)
+    before = sim.measure("before", sim.ewma_rule(sim.BEFORE), escalations, stable)
+    assert now.found_by_orange > before.found_by_orange
+    assert now.found_share >= 0.7  # 80-95 % on the full benchmark
+    assert now.false_per_100 <= 1.2
