@@ -12,7 +12,9 @@ every week (`reporter_key`).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from itertools import compress
 from operator import attrgetter
 from typing import Protocol
 
@@ -35,6 +37,7 @@ class _Answer(Protocol):
 
 _WHO = attrgetter("area", "factor", "reporter_id", "level")
 _CELL_LEVEL = attrgetter("area", "factor", "level")
+_CELL = attrgetter("area", "factor")
 
 
 def reporter_key(person_id: int | None, response_id: int) -> int:
@@ -45,21 +48,25 @@ def reporter_key(person_id: int | None, response_id: int) -> int:
 
 def judged_cells(reports: Iterable[_Answer], min_level: float) -> set[Key]:
     """The cells whose mean this week is at least `min_level`: the only ones the rule judges, and so the only ones
-    whose earlier answers the store reads for the second signal."""
+    whose earlier answers the store reads for the second signal (counted in C, then per cell)."""
     sums: dict[Key, list[int]] = {}
-    for area, factor, level in map(_CELL_LEVEL, reports):
+    for (area, factor, level), n in Counter(map(_CELL_LEVEL, reports)).items():
         pair = sums.setdefault((area, factor), [0, 0])
-        pair[0] += level
-        pair[1] += 1
+        pair[0] += level * n
+        pair[1] += n
     return {key for key, (total, n) in sums.items() if total >= (min_level - 1e-9) * n}
 
 
-def answers_by_cell(reports: Iterable[_Answer], keys: Collection[Key]) -> dict[Key, dict[int, int]]:
-    """The answers of the cells in `keys`, reporter -> level (a cell nobody answered: absent)."""
+def answers_by_cell(reports: Sequence[_Answer], keys: Collection[Key]) -> dict[Key, dict[int, int]]:
+    """The answers of the cells in `keys`, reporter -> level (a cell nobody answered: absent). The reports of other
+    cells are skipped in C (`itertools.compress`): a week of a large group is tens of thousands of reports, and the
+    rule judges a few cells."""
     out: dict[Key, dict[int, int]] = {}
-    for area, factor, reporter, level in map(_WHO, reports):
-        if (area, factor) in keys:
-            out.setdefault((area, factor), {})[reporter] = level
+    if not keys:
+        return out
+    wanted = compress(reports, map(keys.__contains__, map(_CELL, reports)))
+    for area, factor, reporter, level in map(_WHO, wanted):
+        out.setdefault((area, factor), {})[reporter] = level
     return out
 
 
