@@ -41,6 +41,13 @@ def main() -> int:
     sections += [bench_map.markdown(bench_map.run((1_000,) if quick else bench_map.SIZES))]
     requests = web.QUICK_REQUESTS if quick else web.REQUESTS
     sections += [web.markdown(web.run((1_000,) if quick else web.SIZES, requests), requests)]
+    from bench import year  # a year in a day: the soak (`--quick`: 8 weeks, without writing docs/RELIABILITY.md)
+
+    soak = year.run(year.Plan(weeks=8 if quick else year.WEEKS), echo=lambda _line: None)
+    print(year.summary(soak))
+    if not quick:
+        year.write_section(soak, ROOT / "docs" / "RELIABILITY.md")
+    sections += [f"<!-- bench/year.py: begin -->\n{year.markdown(soak)}<!-- bench/year.py: end -->\n"]
     sections += [(ROOT / "bench" / "COMPARISONS.md").read_text(encoding="utf-8")]  # A/B records (bench/ab.py)
     bench_detection.main()
     with tempfile.TemporaryDirectory() as tmp:

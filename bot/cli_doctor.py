@@ -133,7 +133,7 @@ def _people(cfg: Config) -> dict[str, dict[str, set[str]]]:
 
 
 def _platforms(cfg: Config, secrets: Secrets) -> list[Check]:
-    from handlers.doctor import slack_checks, smtp_check, telegram_checks
+    from handlers.doctor import slack_app_token_check, slack_checks, smtp_check, telegram_checks
 
     out: list[Check] = []
     if cfg.slack.enabled:
@@ -145,6 +145,8 @@ def _platforms(cfg: Config, secrets: Secrets) -> list[Check]:
             out.append(
                 failed("Slack: EST_SLACK_APP_TOKEN is not set", "set it to an xapp-… token with connections:write")
             )
+        elif cfg.slack.mode == "socket" and secrets.slack_app_token:
+            out.append(slack_app_token_check(cfg.slack, secrets.slack_app_token))
         if cfg.slack.mode == "http" and not secrets.slack_signing_secret:
             out.append(failed("Slack: EST_SLACK_SIGNING_SECRET is not set", "set it to the app's Signing Secret"))
     if cfg.telegram.enabled:

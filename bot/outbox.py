@@ -25,6 +25,13 @@ A platform's "retry after" holds all of that platform's sending in this process 
 without counting an attempt; an error is retried with exponential backoff (or after the wait its sender
 chose, `RetryLater`: a mail server's greylisting) and, after `park_after` attempts, parked for coordinators to
 see in `status`, never dropped; a permanent failure (blocked bot, unknown chat) is parked at once.
+
+A platform that cannot be reached at all (`Unreachable`: refused connections, timeouts, its 5xx) is an outage,
+not a fault of the messages: when `OUTAGE_AFTER` sends in a row fail so, with nothing delivered in between, all of
+that platform's sending waits, 5 s doubling to 5 minutes, and no attempt is counted, so a day without Telegram
+parks nothing and everything goes, in order, once it answers. It is logged once when it begins and once when it
+ends. An unreachable send while other messages of the platform go through is that message's own failure: counted,
+backed off and in the end parked like any error.
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -68,6 +75,12 @@ class RetryLater(Exception):
         self.seconds = seconds
 
 
+class Unreachable(Exception):
+    """The platform could not be reached or did not answer properly (connection refused or dropped, a timeout, a
+    5xx): nothing this message can mend. Senders raise it for those only; the Dispatcher decides whether it is the
+    platform's outage (everything fails) or this message's failure (others go through)."""
+
+
 class PermanentFailure(Exception):
     """The platform says this message can never be delivered (bad address, blocked bot)."""
 
@@ -78,6 +91,19 @@ class Sender(Protocol):
     def send(self, item: OutboxItem, out: Outbound, message_id: str | None) -> str | None:
         """Deliver one message; return the platform's message id (for later edits) if any."""
         ...
+
+
+#: Unreachable sends in a row, nothing delivered in between, that make it an outage of the platform.
+OUTAGE_AFTER = 3
+OUTAGE_FIRST_WAIT = 5.0
+OUTAGE_LONGEST_WAIT = 300.0
+
+
+@dataclass
+class _Outage:
+    since: datetime
+    wait: float
+    tries: int = 0
 
 
 def backoff(attempt: int) -> float:
@@ -91,7 +117,7 @@ def drainer_id() -> str:
 
 @dataclass(frozen=True)
 class _Outcome:
-    kind: str  # sent | retry_after | permanent | error
+    kind: str  # sent | retry_after | permanent | error | unreachable
     message_id: str | None = None
     seconds: float = 0.0  # retry_after, or an error's wait the sender chose (RetryLater); 0: the backoff
     error: str = ""
@@ -115,6 +141,8 @@ class Dispatcher:
         self.instruments: Instruments = instruments or NoInstruments()  # 429s and errors, for /metrics
         self.id = drainer_id()
         self.paused_until: dict[str, datetime] = {}  # a platform's "retry after" holds all its sending
+        self._outages: dict[str, _Outage] = {}  # platforms that cannot be reached, since when
+        self._outage_lock = threading.Lock()
         self._drains = threading.Condition()
         self._active = 0  # drains in progress, in any thread
         self._closing = False
@@ -160,44 +188,97 @@ class Dispatcher:
     def _drain(self, platform: str, limit: int, address: str | None, batch: int) -> int:
         sender = self.senders[platform]
         delivered = tried = 0
-        while tried < limit and not self._closing:
-            now = self.clock.now()
-            if now < self.paused_until.get(platform, now):
-                break
-            with self.uow_factory() as uow:
-                items = uow.outbox.claim(platform, now, min(batch, limit - tried), address, now + self.lease, self.id)
-                existing = {
-                    item.id: uow.outbox.message_id_for(item.platform, item.address, item.ref)
-                    for item in items
-                    if item.ref and not Outbound.from_json(item.payload).fresh
-                }
-                uow.commit()
-            if not items:
-                break
-            outcomes: list[tuple[OutboxItem, _Outcome]] = []
-            attempted: set[int] = set()
-            failed: set[str] = set()  # addresses whose row failed: their later rows wait, to keep the order
-            try:
-                for item in items:
-                    if item.address in failed or self._paused(platform):
-                        continue
-                    tried += 1
-                    attempted.add(item.id)
-                    outcome = self._send(sender, item, existing.get(item.id))
-                    outcomes.append((item, outcome))
-                    if outcome.kind != "sent":
-                        failed.add(item.address)
-                        self.instruments.platform_outcome(platform, outcome.kind)
-                    if batch == 1:
-                        delivered += self._record(outcomes)
-            finally:
-                delivered += self._record(outcomes)
-                untried = [i.id for i in items if i.id not in attempted]
-                if untried:
-                    with self.uow_factory() as uow:
-                        uow.outbox.release(untried, self.id)
-                        uow.commit()
+        went = False  # something of this platform was delivered in this drain: it can be reached
+        down: list[tuple[OutboxItem, _Outcome]] = []  # unreachable sends not judged yet: outage or own failure
+        held = False  # this drain found the platform down and holds it
+        try:
+            while tried < limit and not self._closing:
+                now = self.clock.now()
+                if now < self.paused_until.get(platform, now):
+                    break
+                with self.uow_factory() as uow:
+                    items = uow.outbox.claim(
+                        platform, now, min(batch, limit - tried), address, now + self.lease, self.id
+                    )
+                    existing = {
+                        item.id: uow.outbox.message_id_for(item.platform, item.address, item.ref)
+                        for item in items
+                        if item.ref and not Outbound.from_json(item.payload).fresh
+                    }
+                    uow.commit()
+                if not items:
+                    break
+                outcomes: list[tuple[OutboxItem, _Outcome]] = []
+                attempted: set[int] = set()
+                failed: set[str] = set()  # addresses whose row failed: their later rows wait, to keep the order
+                try:
+                    for item in items:
+                        if item.address in failed or self._paused(platform):
+                            continue
+                        tried += 1
+                        attempted.add(item.id)
+                        outcome = self._send(sender, item, existing.get(item.id))
+                        if outcome.kind != "sent":
+                            failed.add(item.address)
+                            self.instruments.platform_outcome(platform, outcome.kind)
+                        if outcome.kind == "unreachable" and not went:
+                            down.append((item, outcome))  # judged when something goes through, or not
+                            if len(down) >= OUTAGE_AFTER and not held:
+                                held = True
+                                self._outage(platform, outcome.error)
+                            continue
+                        if outcome.kind == "unreachable":  # others go through: this message's own failure
+                            outcome = replace(outcome, kind="error")
+                        elif outcome.kind == "sent":
+                            went = True
+                            self._back(platform)
+                            outcomes += [(i, replace(o, kind="error")) for i, o in down]
+                            down.clear()
+                        outcomes.append((item, outcome))
+                        if batch == 1:
+                            delivered += self._record(outcomes)
+                finally:
+                    delivered += self._record(outcomes)
+                    untried = [i.id for i in items if i.id not in attempted]
+                    if untried:
+                        with self.uow_factory() as uow:
+                            uow.outbox.release(untried, self.id)
+                            uow.commit()
+        finally:
+            if down:  # nothing went through: the platform is down; its rows wait without counting an attempt
+                if not held:
+                    self._outage(platform, down[-1][1].error)
+                self._record(down)
         return delivered
+
+    def _outage(self, platform: str, why: str) -> None:
+        """Hold all of `platform`'s sending: 5 s, doubling each time it is still down, up to 5 minutes."""
+        now = self.clock.now()
+        with self._outage_lock:
+            outage = self._outages.get(platform)
+            if outage is None:
+                outage = self._outages[platform] = _Outage(now, OUTAGE_FIRST_WAIT)
+                log.warning(
+                    "%s cannot be reached (%s); its messages wait, nothing is given up, and they go in order when "
+                    "it answers again",
+                    platform,
+                    why,
+                )
+            else:
+                outage.wait = min(OUTAGE_LONGEST_WAIT, outage.wait * 2)
+            outage.tries += 1
+            self.paused_until[platform] = now + timedelta(seconds=outage.wait)
+
+    def _back(self, platform: str) -> None:
+        with self._outage_lock:
+            outage = self._outages.pop(platform, None)
+        if outage is not None:
+            log.info(
+                "%s answers again after %s and %d tries; the messages that waited go now",
+                platform,
+                took((self.clock.now() - outage.since).total_seconds()),
+                outage.tries,
+            )
 
     def _paused(self, platform: str) -> bool:
         return platform in self.paused_until and self.clock.now() < self.paused_until[platform]
@@ -220,6 +301,9 @@ class Dispatcher:
         except RetryLater as exc:
             log.warning("outbox %s: %s; again in %d s", item.key, exc, round(exc.seconds))
             return _Outcome("error", seconds=max(1.0, exc.seconds), error=str(exc))
+        except Unreachable as exc:  # whether the platform is down is judged in _drain; logged there once
+            log.debug("outbox %s: %s cannot be reached: %s", item.key, item.platform, exc)
+            return _Outcome("unreachable", error=str(exc) or type(exc).__name__)
         except PermanentFailure as exc:
             log.error("outbox %s parked: %s", item.key, exc)
             return _Outcome("permanent", error=str(exc))
@@ -241,6 +325,9 @@ class Dispatcher:
                 elif o.kind == "retry_after":
                     at = now + timedelta(seconds=o.seconds)
                     uow.outbox.retry(item.id, at, o.error, self.park_after, count=False)
+                elif o.kind == "unreachable":  # the platform's outage: again when it is tried again
+                    at = self.paused_until.get(item.platform, now)
+                    uow.outbox.retry(item.id, max(at, now), o.error, self.park_after, count=False)
                 elif o.kind == "permanent":
                     uow.outbox.park(item.id, o.error)
                 else:
@@ -256,6 +343,14 @@ class Dispatcher:
             uow.commit()
         outcomes.clear()
         return delivered
+
+
+def took(seconds: float) -> str:
+    """A duration for a log line: "42 s", "3 min 5 s", "26 h 0 min"."""
+    s = round(seconds)
+    if s >= 3600:
+        return f"{s // 3600} h {s % 3600 // 60} min"
+    return f"{s // 60} min {s % 60} s" if s >= 60 else f"{s} s"
 
 
 def drainer(dispatcher: Dispatcher, platform: str, limit: int = 1000) -> Callable[[], int]:

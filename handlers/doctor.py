@@ -1,7 +1,7 @@
 """`est-bot doctor`'s checks of the platforms, with their own clients and short timeouts: Slack (`auth.test`,
-`conversations.info` of each configured channel), Telegram (`getMe`, `getWebhookInfo`, `getChat` and
-`getChatMember` of each configured chat) and the SMTP server (connect, TLS, login; nothing is sent). A token or
-password is never part of a line."""
+`conversations.info` of each configured channel, `apps.connections.open` for Socket Mode's app token), Telegram
+(`getMe`, `getWebhookInfo`, `getChat` and `getChatMember` of each configured chat) and the SMTP server (connect,
+TLS, login; nothing is sent). A token or password is never part of a line."""
 
 from __future__ import annotations
 
@@ -65,6 +65,26 @@ def slack_checks(config: SlackConfig, token: str, channels: Sequence[Channel]) -
         else:
             out.append(passed(f"{where}: the bot is a member and may post"))
     return out
+
+
+def slack_app_token_check(config: SlackConfig, app_token: str) -> Check:
+    """Socket Mode's app-level token, by `apps.connections.open`: Slack only hands out a URL, nothing connects."""
+    from slack_sdk import WebClient
+    from slack_sdk.errors import SlackApiError
+
+    client = WebClient(token=app_token, base_url=config.api_url, timeout=int(TIMEOUT))
+    try:
+        client.apps_connections_open(app_token=app_token)
+    except SlackApiError as exc:
+        error = exc.response.get("error", "error")
+        return failed(
+            f"Slack refuses EST_SLACK_APP_TOKEN for Socket Mode ({error})",
+            "create an app-level token (xapp-…) with the scope connections:write under the app's Basic Information, "
+            "put it in EST_SLACK_APP_TOKEN, and turn Socket Mode on",
+        )
+    except OSError as exc:
+        return _unreachable("Slack", config.api_url, exc, "[slack] api_url")
+    return passed("Slack: EST_SLACK_APP_TOKEN opens Socket Mode connections")
 
 
 def telegram_checks(config: TelegramConfig, token: str, chats: Sequence[Channel]) -> list[Check]:

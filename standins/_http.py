@@ -45,6 +45,10 @@ class FaultQueue(Generic[F]):
     def add(self, key: str, make: Callable[[], F], times: int) -> None:
         self._queues.setdefault(key, deque()).extend(make() for _ in range(times))
 
+    def clear(self) -> None:
+        """Forget every fault still waiting: the service answers normally again."""
+        self._queues.clear()
+
     def take(self, key: str) -> F | None:
         """The next fault for `key`, else the next one for "*", else None."""
         for k in (key, "*"):

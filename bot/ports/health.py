@@ -58,7 +58,7 @@ class Instruments(Protocol):
     """Counters the core bumps; the Prometheus side (handlers/metrics/) meets this, the core never imports it."""
 
     def platform_outcome(self, platform: str, outcome: str) -> None:
-        """A send that did not go through: `retry_after` (the platform's 429), `error` or `permanent`."""
+        """A send that did not go through: `retry_after` (the platform's 429), `error`, `permanent` or `unreachable`."""
         ...
 
     def events_handled(self, count: int, seconds: float) -> None:

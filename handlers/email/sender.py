@@ -37,7 +37,7 @@ from bot.conversation.mail import EMAIL
 from bot.conversation.messages import Outbound
 from bot.domain.masking import mask_personal_data
 from bot.domain.model import OutboxItem
-from bot.outbox import PermanentFailure, RetryAfter, RetryLater, backoff
+from bot.outbox import PermanentFailure, RetryAfter, RetryLater, backoff, took
 from bot.ratelimit import RateLimiter, Window
 from bot.retry import describe
 from bot.text import DEFAULT_LANGUAGE
@@ -76,11 +76,6 @@ class _Outage:
     since: datetime
     delay: float
     tries: int = 0
-
-
-def _took(seconds: float) -> str:
-    s = round(seconds)
-    return f"{s // 60} min {s % 60} s" if s >= 60 else f"{s} s"
 
 
 class EmailSender:
@@ -199,6 +194,6 @@ class EmailSender:
             log.info(
                 "SMTP server %s answers again after %s and %d tries; the e-mails that waited go now",
                 self.where,
-                _took((self.now() - outage.since).total_seconds()),
+                took((self.now() - outage.since).total_seconds()),
                 outage.tries,
             )

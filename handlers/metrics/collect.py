@@ -35,7 +35,8 @@ class EstMetrics:
         )
         self.errors = Counter(
             "est_platform_errors_total",
-            "Sends that failed: kind=error is tried again later, kind=permanent is parked at once.",
+            "Sends that failed: kind=error is tried again later, kind=permanent is parked at once, kind=unreachable "
+            "found the platform unreachable (its outage waits without counting attempts).",
             ["platform", "kind"],
             registry=self.registry,
         )

@@ -5,14 +5,17 @@ is the channel; `eph:<channel>:<user>` is an ephemeral answer in a channel; `hom
 Home tab. A message's id is `<channel>|<ts>`, so it can be updated in place with `chat.update`.
 
 Slack's answers map onto the outbox's: HTTP 429 → `RetryAfter` (the platform waits, nothing counts as failed);
-an address that can never work → `PermanentFailure` (parked, shown in `status`); anything else is raised and
+an address that can never work → `PermanentFailure` (parked, shown in `status`); no connection, no answer or a
+5xx → `Unreachable` (the outbox tells an outage of Slack from this message's failure); anything else is raised and
 retried with backoff.
 """
 
 from __future__ import annotations
 
+import http.client
 import logging
 import time
+import urllib.error
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,7 +25,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.conversation.messages import Outbound
 from bot.domain.model import OutboxItem
-from bot.outbox import PermanentFailure, RetryAfter
+from bot.outbox import PermanentFailure, RetryAfter, Unreachable
 from bot.ratelimit import RateLimiter, Window
 from handlers.slack.blocks import escape, fallback_text, home_view, message_blocks, message_pages
 
@@ -90,7 +93,11 @@ class SlackSender:
                 raise RetryAfter(float(retry), f"slack: ratelimited ({retry} s)") from exc
             if error in PERMANENT:
                 raise PermanentFailure(f"slack: {error}") from exc
+            if status >= 500:  # Slack's own trouble, not this message's
+                raise Unreachable(f"slack: HTTP {status} {error}".rstrip()) from exc
             raise
+        except (urllib.error.URLError, ConnectionError, TimeoutError, http.client.HTTPException) as exc:
+            raise Unreachable(f"slack: {type(exc).__name__}: {exc}") from exc  # no connection, or no answer
 
     # ------------------------------------------------------------------ addresses
 

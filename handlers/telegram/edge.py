@@ -28,7 +28,7 @@ from telegram.ext import Application
 from bot.conversation.document import Document
 from bot.conversation.messages import Inbound, Outbound
 from bot.domain.model import OutboxItem
-from bot.outbox import PermanentFailure, RetryAfter
+from bot.outbox import PermanentFailure, RetryAfter, Unreachable
 from bot.ratelimit import RateLimiter, telegram_limits
 from handlers.telegram.documents import document_messages
 
@@ -145,6 +145,8 @@ class TelegramSender:
             if "chat not found" in str(exc).lower():
                 raise PermanentFailure(str(exc)) from exc
             raise
+        except (NetworkError, TimeoutError) as exc:  # no connection, a timeout, Telegram's 5xx: not this message
+            raise Unreachable(f"Telegram: {exc}") from exc
 
     async def _send_attachments(self, chat_id: int, out: Outbound) -> None:
         """Attachments follow the text: images as photos, other files (PDF, XLSX, CSV) as documents. Any failure

@@ -121,6 +121,11 @@ class FakeSlackAPI(SlackServer):
                 self._faults.add(method, lambda: _Fault("pass"), after)
             self._faults.add(method, lambda: _Fault("status", status, retry_after, error), times)
 
+    def clear_faults(self) -> None:
+        """Drop every fault still waiting (`fail_next`, `drop_next`, `delay_next`): the service is back."""
+        with self._lock:
+            self._faults.clear()
+
     def drop_next(self, method: str, *, times: int = 1) -> None:
         """Close the connection without answering the next `times` calls of `method` ("*" = any method)."""
         self._check_fault_method(method)

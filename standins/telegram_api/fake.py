@@ -71,10 +71,13 @@ class FakeTelegramAPI(BotApiServer):
         with self._lock:
             self._members[(chat_id, user_id)] = {"status": status, **rights}
 
-    def block_chat(self, chat_id: int, description: str = "Forbidden: bot was blocked by the user") -> None:
-        """Answer 403 with `description` to everything the bot does in `chat_id` until `unblock_chat`."""
+    def block_chat(
+        self, chat_id: int, description: str = "Forbidden: bot was blocked by the user", status: int = 403
+    ) -> None:
+        """Answer `status` (403) with `description` to everything the bot does in `chat_id` until `unblock_chat`;
+        e.g. `status=500, description="Internal Server Error"` for one chat that always fails while others work."""
         with self._lock:
-            self._blocked[chat_id] = description
+            self._blocked[chat_id] = (status, description)
 
     def unblock_chat(self, chat_id: int) -> None:
         with self._lock:
@@ -118,6 +121,11 @@ class FakeTelegramAPI(BotApiServer):
         if after:
             self._add_faults(method, after, lambda: _Fault("pass"))
         self._add_faults(method, times, lambda: _Fault("status", status, description, parameters))
+
+    def clear_faults(self) -> None:
+        """Drop every fault still waiting (`fail_next`, `drop_next`, `delay_next`): the service is back."""
+        with self._lock:
+            self._faults.clear()
 
     def drop_next(self, method: str, *, after_processing: bool = False, times: int = 1) -> None:
         """Close the connection without answering the next `times` calls of `method` ("*" = any). With

@@ -76,7 +76,7 @@ class TelegramState(_http.ThreadedHTTPFake):
         # chats, users, messages
         self._users: dict[int, dict[str, Any]] = {}
         self._chats: dict[int, dict[str, Any]] = {}
-        self._blocked: dict[int, str] = {}
+        self._blocked: dict[int, tuple[int, str]] = {}  # chat -> (status, description)
         # getChatMember: (chat, user) -> the ChatMember's status and rights; the bot is a "member" elsewhere
         self._members: dict[tuple[int, int], dict[str, Any]] = {}
         self._next_message_id: dict[int, int] = {}

@@ -248,9 +248,9 @@ class BotApiServer(UpdateQueue):
 
     def _perform(self, method_name: str, params: dict[str, Any]) -> Any:
         key = method_name.lower()
-        blocked = self._blocked_description(params)
+        blocked = self._blocked_answer(params)
         if blocked is not None:
-            raise ApiError(403, blocked)
+            raise ApiError(*blocked)
         custom = self._handlers.get(key)
         if custom is not None:
             return custom(copy.deepcopy(params))
@@ -269,7 +269,7 @@ class BotApiServer(UpdateQueue):
             self._hits.setdefault(k, deque()).append(now)
         return result
 
-    def _blocked_description(self, params: dict[str, Any]) -> str | None:
+    def _blocked_answer(self, params: dict[str, Any]) -> tuple[int, str] | None:
         chat_id = params.get("chat_id")
         return self._blocked.get(chat_id) if isinstance(chat_id, int) else None
 

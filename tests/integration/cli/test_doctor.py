@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from bot.bootstrap import build
 from bot.cli import app
 from bot.config import load_config
-from standins.slack_api import FakeSlackAPI
+from standins.slack_api import DEFAULT_APP_TOKEN, FakeSlackAPI
 from standins.smtp import FakeSMTP, free_port
 from standins.telegram_api import DEFAULT_TOKEN, FakeTelegramAPI
 from storage.db import make_engine
@@ -146,7 +146,7 @@ def write_config(tmp_path: Path, stands: Stands, **changes: object) -> Path:
 def doctor(cfg: Path, **env: str) -> tuple[int, list[str]]:
     environment = {
         "EST_SLACK_BOT_TOKEN": SLACK_TOKEN,
-        "EST_SLACK_APP_TOKEN": "xapp-est-test-token",
+        "EST_SLACK_APP_TOKEN": DEFAULT_APP_TOKEN,
         "EST_TELEGRAM_TOKEN": DEFAULT_TOKEN,
         "EST_WEB_SECRET": WEB_SECRET,
         **env,
@@ -185,6 +185,7 @@ def test_a_good_installation_passes_every_check(tmp_path: Path, stands: Stands) 
         "next open ",
         ", publish ",
         "✓ Slack: signed in as est-bot in EST Test",
+        "✓ Slack: EST_SLACK_APP_TOKEN opens Socket Mode connections",
         f"✓ Slack channel {MEETING} (tbg meeting): the bot is a member and may post",
         "✓ Telegram: signed in as @est_test_bot",
         f"✓ Telegram chat {GROUP_CHAT} (tbg meeting): the bot is a member and may post",
@@ -256,6 +257,13 @@ def test_a_wrong_slack_token(tmp_path: Path, stands: Stands) -> None:
     code, lines = doctor(write_config(tmp_path, stands), EST_SLACK_BOT_TOKEN="xoxb-not-the-right-one")
     line = the_failure(code, lines)
     assert line.startswith("✗ Slack refuses EST_SLACK_BOT_TOKEN (invalid_auth)") and "OAuth & Permissions" in line
+
+
+def test_a_wrong_slack_app_token(tmp_path: Path, stands: Stands) -> None:
+    code, lines = doctor(write_config(tmp_path, stands), EST_SLACK_APP_TOKEN="xapp-not-the-right-one")
+    line = the_failure(code, lines)
+    assert line.startswith("✗ Slack refuses EST_SLACK_APP_TOKEN for Socket Mode (invalid_auth)"), line
+    assert "connections:write" in line
 
 
 def test_a_wrong_telegram_token(tmp_path: Path, stands: Stands) -> None:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from standins import slack_requests as rq
-from tests.support.slack_harness import ANNA, KIM, MEETING, SARA, STRANGER, Workspace, run_workspace
+from tests.support.slack_harness import ANNA, BO, KIM, MEETING, SARA, STRANGER, Workspace, run_workspace
 
 
 def test_questionnaire_in_a_direct_message_updates_one_message(tmp_path: Path) -> None:
@@ -240,6 +240,32 @@ def test_rate_limits_and_server_errors_lose_and_repeat_nothing(tmp_path: Path) -
     run_workspace(tmp_path, body, check_errors=False)
 
 
+def test_hours_of_slack_answering_503_park_nothing_and_repeat_nothing(tmp_path: Path) -> None:
+    """Slack is down (503 to every post) for six hours around Tuesday's questionnaire: nothing is parked, and
+    once it answers each reporter gets the questionnaire once."""
+
+    async def body(w: Workspace) -> None:
+        w.fake.fail_next("chat.postMessage", status=503, times=100_000)
+        await w.tick()
+        for _ in range(6 * 12):
+            w.clock.advance(timedelta(minutes=5))
+            await w.drain()
+        with w.app.services.unit() as uow:
+            assert uow.outbox.parked_count() == 0
+            assert uow.outbox.counts().get("sent", 0) == 0
+        w.fake.clear_faults()
+        for _ in range(3):
+            w.clock.advance(timedelta(minutes=5))
+            await w.drain()
+        for user in (ANNA, BO):
+            assert len([m for m in w.messages(user) if w.block_text(m).startswith("Hej")]) == 1
+        with w.app.services.unit() as uow:
+            counts = uow.outbox.counts()
+        assert counts.get("pending", 0) == 0 and counts.get("parked", 0) == 0
+
+    run_workspace(tmp_path, body, check_errors=False)
+
+
 def test_a_message_that_can_never_be_delivered_is_parked_and_shown_in_status(tmp_path: Path) -> None:
     async def body(w: Workspace) -> None:
         w.fake.fail_next("conversations.open", status=200, error="user_not_found")
@@ -289,7 +315,6 @@ def test_requests_are_acknowledged_before_the_work_is_done(tmp_path: Path) -> No
 
 def test_the_reminder_is_a_new_direct_message_that_notifies(tmp_path: Path) -> None:
     async def body(w: Workspace) -> None:
-        from tests.support.slack_harness import BO
 
         await w.tick()
         await w.press(ANNA, ANNA, "Börja")
