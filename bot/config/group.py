@@ -193,6 +193,11 @@ class DetectionConfig(Strict):
     # reporter's 3 on a cell that is not orange is listed (as "enstaka allvarlig rapport")
     show: int = Field(default=_ATTENTION.show, ge=1, le=100)
     single_reports: bool = _ATTENTION.single_reports
+    # the second signal: this week's reporters against their own usual level (reporter_min = 0: off)
+    reporter_limit: float = Field(default=_DETECT.reporter_limit, gt=0, le=10)
+    reporter_rise: float = Field(default=_DETECT.reporter_rise, gt=0, le=3)
+    reporter_min: int = Field(default=_DETECT.reporter_min, ge=0, le=100)
+    reporter_min_weeks: int = Field(default=_DETECT.reporter_min_weeks, ge=1, le=HISTORY_WEEKS)
 
     @model_validator(mode="after")
     def _fits(self) -> DetectionConfig:

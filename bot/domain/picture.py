@@ -12,11 +12,12 @@ Only the weeks the 4-week baseline and the detection rule need are read
 
 What stands out: a red level (the mean is red, or someone answered 3 on a cell whose
 mean is orange, or two or more did) — a fixed rule; a cell whose level is unusually
-high for that cell (the EWMA rule in `bot.domain.detection`, kind "rising", with its
-reasons); a place named by several reporters, more than usual for the place; a new
-place; and, after those, a single serious report (one reporter's 3 on a cell whose
-mean is not orange), unless the group turns that kind off. Each gets a strength and
-the list is strongest first (`bot.domain.attention`, the attention budget).
+high for that cell, or whose reporters answered well above their own usual levels
+(`bot.domain.detection.judge` via `bot.domain.rising`, kind "rising", with its reasons
+naming the signal); a place named by several reporters, more than usual for the place;
+a new place; and, after those, a single serious report (one reporter's 3 on a cell
+whose mean is not orange), unless the group turns that kind off. Each gets a strength
+and the list is strongest first (`bot.domain.attention`, the attention budget).
 
 Reports are assumed to be one per reporter, area and factor and week (the
 storage layer's unique key); reports for areas or factors that are not in the
@@ -45,12 +46,14 @@ from bot.domain.attention import (
 from bot.domain.attention import STANDOUT_KINDS as STANDOUT_KINDS  # re-exported, with Kind
 from bot.domain.attention import Kind as Kind
 from bot.domain.cycle import RoundKey
-from bot.domain.detection import DetectionParams, Signal, detect
+from bot.domain.detection import DetectionParams, Signal, judge
 from bot.domain.effect import shown_change
 from bot.domain.factors import Factor, colour_for
 from bot.domain.followup import ActionFollowUp as ActionFollowUp
 from bot.domain.followup import follow_up as follow_up  # re-exported: the store builds follow-ups from here
-from bot.domain.reasons import AboveExpected, CandidateReason, NamedBySeveral, NewPlace, Reason, RedLevel, SingleReport
+from bot.domain.reasons import CandidateReason, NamedBySeveral, NewPlace, Reason, RedLevel, SingleReport
+from bot.domain.rising import answers_by_cell, judged_weeks, reporter_history, rising_reason
+from bot.domain.rising import detection_reason as detection_reason  # the web view's weeks (EWMA on counts alone)
 from bot.domain.statistics import AreaEvent
 from bot.domain.tally import Tally, previous_weeks
 from bot.domain.tally import count_levels as count_levels  # re-exported: the store counts weeks with it
@@ -128,6 +131,8 @@ class PictureInput:
     # week here wins over `history`
     place_history: Mapping[RoundKey, Mapping[tuple[str, str], int]] = field(default_factory=dict)
     attention: AttentionParams = field(default_factory=AttentionParams)
+    # earlier weeks' answers of only the cells the rule judges, for its second signal (bot.domain.rising)
+    reporter_history: Mapping[RoundKey, list[Report]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,18 +293,6 @@ class _PlaceHistory:
 _WHO = attrgetter("area", "factor", "reporter_id", "level")
 
 
-def detection_reason(signal: Signal, params: DetectionParams, reporters: int) -> AboveExpected:
-    """Why the rule flagged a cell: the level against the expected one, and how long it has been rising and
-    for how many weeks it is the highest when those reach the thresholds for saying so."""
-    return AboveExpected(
-        level=signal.level or 0.0,
-        expected=signal.expected or 0.0,
-        rising_weeks=signal.rising_weeks if signal.rising_weeks >= params.rising_weeks else None,
-        highest_weeks=signal.highest_weeks if signal.highest_weeks >= params.highest_weeks else None,
-        reporters=reporters,
-    )
-
-
 def build_picture(inp: PictureInput) -> Picture:
     area_index = {a.code: i for i, a in enumerate(inp.areas)}
     factor_index = {f.code: i for i, f in enumerate(inp.factors)}
@@ -309,9 +302,9 @@ def build_picture(inp: PictureInput) -> Picture:
     now = Tally(count_levels(inp.reports))
     by_week = {(k.year, k.week): v for k, v in inp.history.items()}
     counted = {(k.year, k.week): v for k, v in inp.history_counts.items()}
-    weeks = previous_weeks(inp.week, max(BASELINE_WEEKS, params.history_weeks))
+    previous = previous_weeks(inp.week, max(BASELINE_WEEKS, params.history_weeks))
     earlier = [  # nearest first
-        Tally(counted[yw] if yw in counted else count_levels(by_week.get(yw, ()))) for yw in weeks
+        Tally(counted[yw] if yw in counted else count_levels(by_week.get(yw, ()))) for yw in previous
     ]
     recent = earlier[:BASELINE_WEEKS]
     window = earlier[: params.history_weeks][::-1]  # oldest first, for the detection rule
@@ -344,6 +337,10 @@ def build_picture(inp: PictureInput) -> Picture:
     rising: list[Standout] = []
     singles: list[Standout] = []
     signals: dict[tuple[str, str], Signal] = {}
+    judged = {k for k, c in cells.items() if c.mean is not None and c.mean >= params.min_level - _EPS}
+    answers = answers_by_cell(inp.reports, judged)  # the second signal: reporter by reporter (bot.domain.rising)
+    answered = {**by_week, **{(k.year, k.week): v for k, v in inp.reporter_history.items()}}
+    answered_before = reporter_history(judged_weeks(answered, previous[: params.history_weeks][::-1]), judged)
     for key, cell in cells.items():
         if cell.mean is None:
             continue
@@ -352,18 +349,20 @@ def build_picture(inp: PictureInput) -> Picture:
             red.append(Standout(Kind.RED, cell.area, cell.factor, None, RedLevel(n3), n3))
         elif n3 and inp.attention.single_reports:  # one reporter's 3 on a cell that is not orange
             singles.append(Standout(Kind.SINGLE, cell.area, cell.factor, None, SINGLE_REPORT, n3))
-        if cell.mean < params.min_level - _EPS:
+        if key not in judged:
             continue  # the rule never flags below min_level; spare it the work
-        signal = signals[key] = detect([*(tally.mean(key) for tally in window), cell.mean], params)
-        if signal.flagged:
+        series = [*(tally.mean(key) for tally in window), cell.mean]
+        verdict = judge(series, params, answers.get(key), answered_before[key])
+        signals[key] = verdict.signal
+        if verdict.flagged:
             high = sum(now.triples.get((*key, lvl), 0) for lvl in range(inp.threshold, 4))
-            reason = detection_reason(signal, params, high)
+            reason = rising_reason(verdict, params, high)
             rising.append(Standout(Kind.RISING, cell.area, cell.factor, None, reason, high))
 
     # ---- places
     places = _collect_places(inp.reports, area_index, factor_index, inp.threshold)
     known = {(area, normalise_place(name)) for area, name in inp.known_places}
-    named_before = _PlaceHistory(inp, weeks[: params.history_weeks], earlier)
+    named_before = _PlaceHistory(inp, previous[: params.history_weeks], earlier)
     hotspots: list[Standout] = []
     new_places: list[Standout] = []
     place_candidates: list[tuple[_Place, list[CandidateReason]]] = []

@@ -4,7 +4,7 @@ counted by level, the notes, observations and the actions followed up."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,6 +25,7 @@ from bot.domain.picture import (
     follow_up,
     normalise_place,
 )
+from bot.domain.rising import reporter_key
 from storage.models import ActionRow, AnswerRow, AreaRow, ObservationRow, PlaceRow, ResponseRow, RoundRow
 from storage.repositories.base import APPROVED_PLACE, SqlRepository
 from storage.repositories.groups import SqlGroups
@@ -45,6 +46,7 @@ class SqlPictures(SqlRepository):
             select(
                 ResponseRow.round_id,
                 ResponseRow.id,
+                ResponseRow.person_id,
                 ResponseRow.organisation,
                 AreaRow.code,
                 AnswerRow.factor,
@@ -57,8 +59,51 @@ class SqlPictures(SqlRepository):
             .outerjoin(PlaceRow, APPROVED_PLACE)
             .where(ResponseRow.round_id.in_(round_ids), ResponseRow.status == "submitted")
         )
-        for rid, resp_id, org, area, factor, level, place, note in self._core(q, {}):  # no ORM result handling
-            out[rid].append(Report(resp_id, org, area, factor, level, place, note))
+        for rid, resp_id, person, org, area, factor, level, place, note in self._core(q, {}):  # no ORM handling
+            out[rid].append(Report(reporter_key(person, resp_id), org, area, factor, level, place, note))
+        return out
+
+    def reporter_answers(
+        self, group_id: str, before: RoundKey, weeks: int, cells: Collection[tuple[str, str]]
+    ) -> dict[RoundKey, list[Report]]:
+        """The answers of `cells` in the group's rounds of the `weeks` weeks before `before`, reporter by reporter
+        (only the cells the detection rule judges this week: a few, whatever the number of reporters)."""
+        first = before.minus(weeks)
+        rounds = {
+            r.id: RoundKey(r.year, r.week)
+            for r in self.s.scalars(
+                select(RoundRow).where(
+                    RoundRow.group_id == group_id,
+                    (RoundRow.year * 100 + RoundRow.week) >= first.year * 100 + first.week,
+                    (RoundRow.year * 100 + RoundRow.week) < before.year * 100 + before.week,
+                )
+            )
+        }
+        out: dict[RoundKey, list[Report]] = {key: [] for key in rounds.values()}
+        wanted = set(cells)
+        if not rounds or not wanted:
+            return out
+        q = (
+            select(
+                ResponseRow.round_id,
+                ResponseRow.id,
+                ResponseRow.person_id,
+                AreaRow.code,
+                AnswerRow.factor,
+                AnswerRow.level,
+            )
+            .join(AnswerRow, AnswerRow.response_id == ResponseRow.id)
+            .join(AreaRow, AreaRow.id == AnswerRow.area_id)
+            .where(
+                ResponseRow.round_id.in_(list(rounds)),
+                ResponseRow.status == "submitted",
+                AreaRow.code.in_(sorted({a for a, _ in wanted})),
+                AnswerRow.factor.in_(sorted({f for _, f in wanted})),
+            )
+        )
+        for rid, resp_id, person, area, factor, level in self._core(q, {}):
+            if (area, factor) in wanted:
+                out[rounds[rid]].append(Report(reporter_key(person, resp_id), "", area, factor, level))
         return out
 
     def level_counts(self, round_ids: list[int]) -> dict[int, dict[tuple[str, str, int], int]]:

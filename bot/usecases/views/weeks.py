@@ -27,7 +27,7 @@ from bot.domain.attention import (
     usual_reporters,
 )
 from bot.domain.cycle import Phase, RoundKey, phase_index
-from bot.domain.detection import DetectionParams, detect
+from bot.domain.detection import DetectionParams, detect, judge
 from bot.domain.factors import Factor, colour_for
 from bot.domain.model import Candidate, Person, Round
 from bot.domain.picture import (
@@ -37,12 +37,14 @@ from bot.domain.picture import (
     SINGLE_REPORT,
     AreaInfo,
     Kind,
+    Report,
     Standout,
-    detection_reason,
     normalise_place,
 )
 from bot.domain.reasons import NamedBySeveral, RedLevel
+from bot.domain.rising import answers_by_cell, detection_reason, judged_cells, reporter_history, rising_reason
 from bot.domain.stats import NonResponder, PlaceWeek, WeekStat
+from bot.ports import UnitOfWork
 from bot.reports.render import view_model
 from bot.text import label, t
 from bot.text.numbers import format_percent
@@ -88,14 +90,25 @@ def cell_standouts(
     threshold: int,
     attention: AttentionParams | None = None,
     places_in_cell: Mapping[tuple[str, str], int] | None = None,
+    answers: Mapping[RoundKey, Sequence[Report]] | None = None,
 ) -> tuple[int, list[Standout]]:
     """A week's red cells and its cells that stand out (a red level, the detection rule, a single serious report),
     with their strengths, by the picture's rules (`bot.domain.picture.build_picture`), from the level counts of the
-    week and the weeks before it; `places_in_cell`: the places named at or above the threshold per cell."""
+    week and the weeks before it; `places_in_cell`: the places named at or above the threshold per cell; `answers`:
+    the judged cells' answers reporter by reporter, for the rule's second signal (without them, the EWMA alone)."""
     attention = attention or AttentionParams()
     places_in_cell = places_in_cell or {}
     now = counts.get(week, {})
     history = [counts.get(week.minus(i), {}) for i in range(params.history_weeks, 0, -1)]  # oldest first
+    judged: set[tuple[str, str]] = set()
+    this_week: dict[tuple[str, str], dict[int, int]] = {}
+    past_answers: dict[tuple[str, str], list[dict[int, int] | None]] = {}
+    if answers is not None:
+        judged = judged_cells(answers.get(week, ()), params.min_level)
+        this_week = answers_by_cell(answers.get(week, ()), judged)
+        past_answers = reporter_history(
+            [answers.get(week.minus(i)) for i in range(params.history_weeks, 0, -1)], judged
+        )
 
     def stats(tally: Mapping[tuple[str, str, int], int], area: str, factor: str) -> tuple[int, int, int]:
         n = [tally.get((area, factor, level), 0) for level in range(4)]
@@ -120,15 +133,26 @@ def cell_standouts(
                 cell.append(Standout(Kind.RED, a.code, f.code, None, RedLevel(n3), n3))
             elif n3 and attention.single_reports:
                 cell.append(Standout(Kind.SINGLE, a.code, f.code, None, SINGLE_REPORT, n3))
-            signal = detect([*means, mean], params) if mean >= params.min_level - _EPS else None
-            if signal is not None and signal.flagged:
-                cell.append(Standout(Kind.RISING, a.code, f.code, None, detection_reason(signal, params, high), high))
+            signal = None
+            if mean >= params.min_level - _EPS:
+                key = (a.code, f.code)
+                verdict = (
+                    judge([*means, mean], params, this_week.get(key), past_answers[key]) if key in judged else None
+                )
+                signal = verdict.signal if verdict is not None else detect([*means, mean], params)
+                if verdict is not None and verdict.flagged:
+                    reason = rising_reason(verdict, params, high)
+                    cell.append(Standout(Kind.RISING, a.code, f.code, None, reason, high))
+                elif verdict is None and signal.flagged:
+                    reason = detection_reason(signal, params, high)
+                    cell.append(Standout(Kind.RISING, a.code, f.code, None, reason, high))
+            flagged = any(s.kind == Kind.RISING for s in cell)
             expected = signal.expected if signal is not None and signal.expected is not None else None
             if expected is None:
                 past = [m for m in means[-BASELINE_WEEKS:] if m is not None]
                 expected = sum(past) / len(past) if past else None
             before = means[-(CAP_PERSISTENCE - 1) :]
-            usual = signal is not None and signal.expected is not None and not signal.flagged
+            usual = signal is not None and signal.expected is not None and not flagged
             places = places_in_cell.get((a.code, f.code), 0)
             power = strength(cell_evidence(mean, expected, high, before, places, usual))
             out += [replace(s, strength=power) for s in cell]
@@ -189,6 +213,42 @@ def counted_from(group: GroupConfig, oldest: RoundKey) -> RoundKey:
     return oldest.minus(max(BASELINE_WEEKS, group.detection.params().history_weeks))
 
 
+def _judged_answers(
+    uow: UnitOfWork,
+    group_id: str,
+    counts: Mapping[RoundKey, Mapping[tuple[str, str, int], int]],
+    params: DetectionParams,
+    first: RoundKey,
+    newest: RoundKey,
+) -> dict[RoundKey, list[Report]]:
+    """The answers, reporter by reporter, of every cell the rule judges in some week of the list (its mean at
+    least min_level), from `first` to `newest`: what the week's own page reads for the second signal."""
+    if not params.reporter_min:
+        return {}
+    cells = {
+        (area, factor)
+        for tally in counts.values()
+        for (area, factor, _level) in tally
+        if _mean(tally, area, factor) >= params.min_level - _EPS
+    }
+    if not cells:
+        return {}
+    span = sum(1 for _ in _weeks(first, newest))
+    return uow.rounds.reporter_answers(group_id, newest.next(), span, cells)
+
+
+def _weeks(first: RoundKey, last: RoundKey) -> list[RoundKey]:
+    out = [first]
+    while out[-1] < last:
+        out.append(out[-1].next())
+    return out
+
+
+def _mean(tally: Mapping[tuple[str, str, int], int], area: str, factor: str) -> float:
+    n = [tally.get((area, factor, level), 0) for level in range(4)]
+    return (n[1] + 2 * n[2] + 3 * n[3]) / sum(n) if sum(n) else 0.0
+
+
 def weeks_page(env: Env, person: Person) -> WeeksPage:
     """The person's group's weeks, newest first (at most `MAX_WEEKS`)."""
     group = env.config.group(person.group_id)
@@ -205,6 +265,7 @@ def weeks_page(env: Env, person: Person) -> WeeksPage:
         stats = {s.week: s for s in uow.history.week_stats(group.id, oldest, newest)}
         first = counted_from(group, oldest)
         counts = uow.history.level_counts(group.id, first, newest)
+        answers = _judged_answers(uow, group.id, counts, params, first, newest)
         named: dict[RoundKey, list[PlaceWeek]] = {}
         for place in uow.history.place_weeks(group.id, first, newest, group.threshold):
             named.setdefault(place.week, []).append(place)
@@ -216,7 +277,7 @@ def weeks_page(env: Env, person: Person) -> WeeksPage:
         places = named.get(rnd.key, ())
         in_cell = Counter((p.area, f) for p in places for f in p.factors)
         red_cells, standouts = cell_standouts(
-            rnd.key, counts, areas, factors, params, group.threshold, attention, in_cell
+            rnd.key, counts, areas, factors, params, group.threshold, attention, in_cell, answers
         )
         history = [  # the place rule's history weeks: those with reports, nearest first
             {(p.area, normalise_place(p.place)): p.reporters for p in named.get(week, ())}

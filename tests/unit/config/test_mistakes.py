@@ -126,8 +126,22 @@ TEXT_MISTAKES: dict[str, tuple[str, str, str, str, list[str]]] = {
         "'ja'",
         ["allowed: true or false, whether one reporter's 3 on a cell that is not orange is listed"],
     ),
+    "reporters' limit of 0": (
+        "reporter_limit = 2.6 ",
+        "reporter_limit = 0 ",
+        "groups[0].detection.reporter_limit",
+        "0",
+        ["allowed: a number more than 0 and at most 10, how many standard errors the reporters' average rise"],
+    ),
+    "reporters' minimum below 0": (
+        "reporter_min = 1 ",
+        "reporter_min = -1 ",
+        "groups[0].detection.reporter_min",
+        "-1",
+        ["allowed: a whole number 0-100", "0 turns the signal off"],
+    ),
     "unknown detection setting": (
-        "min_sd = 0.25 ",
+        "min_sd = 0.35 ",
         "min_spread = 0.25 ",
         "groups[0].detection.min_spread",
         "0.25",

@@ -5,9 +5,18 @@ from __future__ import annotations
 
 import pytest
 
+from bot.domain.detection import Trigger
 from bot.domain.factors import DEFAULT_FACTORS
 from bot.domain.picture import PictureInput, Report, build_picture
-from bot.domain.reasons import AboveExpected, CandidateReason, NamedBySeveral, NewPlace, RedLevel, SingleReport
+from bot.domain.reasons import (
+    AboveExpected,
+    AboveUsual,
+    CandidateReason,
+    NamedBySeveral,
+    NewPlace,
+    RedLevel,
+    SingleReport,
+)
 from bot.reports.render import render_picture_markdown, render_report_html
 from bot.reports.view import PictureView
 from bot.text.numbers import format_delta, format_number
@@ -97,8 +106,8 @@ def test_standouts_and_their_reasons_in_swedish(sv: PictureView) -> None:
             "centrum",
             "narkotika",
             None,
-            "över förväntad nivå: 1,8 mot väntat 0,1, stiger 3 veckor i rad, högst på 11 veckor, "
-            "nämnt av 2 rapportörer",
+            "över förväntad nivå: 1,8 mot väntat 0,1, 3 av 4 rapportörer svarade minst 1 över sin vanliga nivå "
+            "(i snitt +1,6), stiger 3 veckor i rad, högst på 11 veckor, nämnt av 2 rapportörer",
             2,
         ),
         # 5/3 + 2 × (5/3 − 1/21) + 0,5 × 2 + 0,25 + 0,25 × 1 place (Idrottsplatsen) = 6,40
@@ -107,8 +116,8 @@ def test_standouts_and_their_reasons_in_swedish(sv: PictureView) -> None:
             "norr",
             "skadegorelse",
             None,
-            "över förväntad nivå: 1,7 mot väntat 0,0, stiger 2 veckor i rad, högst på 11 veckor, "
-            "nämnt av 2 rapportörer",
+            "över förväntad nivå: 1,7 mot väntat 0,0, 2 av 3 rapportörer svarade minst 1 över sin vanliga nivå "
+            "(i snitt +1,6), stiger 2 veckor i rad, högst på 11 veckor, nämnt av 2 rapportörer",
             2,
         ),
         # level 2 + 2 × 0,5 (1 reporter at the threshold) + 0,5 × 1 + 0,25 × 1 factor = 3,75
@@ -131,6 +140,10 @@ def test_standout_reasons_are_values_with_their_numbers(sv: PictureView) -> None
     centrum, norr = reasons[2], reasons[3]
     assert isinstance(centrum, AboveExpected) and isinstance(norr, AboveExpected)
     assert (centrum.level, centrum.rising_weeks, centrum.highest_weeks, centrum.reporters) == (1.75, 3, 11, 2)
+    # both signals: the cell's mean, and its 4 reporters against their own W37-W44: +2.75, +2.875, −0.125, +1
+    assert centrum.fired == (Trigger.EWMA, Trigger.REPORTERS)
+    assert centrum.usual is not None and (centrum.usual.above, centrum.usual.compared) == (3, 4)
+    assert centrum.usual == AboveUsual(3, 4, centrum.usual.rise) and centrum.usual.rise == pytest.approx(1.625)
     assert centrum.expected == sv.signals[("centrum", "narkotika")].expected
     assert (norr.level, norr.expected) == (pytest.approx(5 / 3), pytest.approx(1 / 21))  # shown 1,7 and 0,0
     assert (norr.rising_weeks, norr.highest_weeks, norr.reporters) == (2, 11, 2)
@@ -144,10 +157,10 @@ def test_standout_reasons_in_english(en: PictureView) -> None:
     assert [en.reason(s) for s in en.standouts] == [
         "named by 3 reporters",
         "red level (3) from 2 reporters",
-        "above the expected level: 1.8 against an expected 0.1, rising 3 weeks in a row, highest in 11 weeks, "
-        "named by 2 reporters",
-        "above the expected level: 1.7 against an expected 0.0, rising 2 weeks in a row, highest in 11 weeks, "
-        "named by 2 reporters",
+        "above the expected level: 1.8 against an expected 0.1, 3 of 4 reporters answered at least 1 above their "
+        "usual level (+1.6 on average), rising 3 weeks in a row, highest in 11 weeks, named by 2 reporters",
+        "above the expected level: 1.7 against an expected 0.0, 2 of 3 reporters answered at least 1 above their "
+        "usual level (+1.6 on average), rising 2 weeks in a row, highest in 11 weeks, named by 2 reporters",
         "new place",
         "new place",
         "single serious report",
@@ -179,8 +192,8 @@ def test_candidates_are_ordered_by_score_then_title(sv: PictureView) -> None:
             "Norr",
             ("skadegorelse",),
             (
-                "Skadegörelse: över förväntad nivå: 1,7 mot väntat 0,0, stiger 2 veckor i rad, "
-                "högst på 11 veckor, nämnt av 2 rapportörer",
+                "Skadegörelse: över förväntad nivå: 1,7 mot väntat 0,0, 2 av 3 rapportörer svarade minst 1 över "
+                "sin vanliga nivå (i snitt +1,6), stiger 2 veckor i rad, högst på 11 veckor, nämnt av 2 rapportörer",
             ),
             4.0,
         ),

@@ -1,6 +1,7 @@
 """`build_picture` (counting in C, earlier weeks as counts) against a straightforward reference that
 loops over every report, on random fixed-seed data sets; and earlier weeks given as reports or as
-counts give the same picture."""
+counts give the same cells and EWMA verdicts, the second signal (reporters against their own usual
+level) only with reports."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dataclasses import replace
 import pytest
 
 from bot.domain.cycle import RoundKey
-from bot.domain.detection import DetectionParams, detect
+from bot.domain.detection import DetectionParams, Trigger, detect, judge
 from bot.domain.factors import DEFAULT_FACTORS, colour_for
 from bot.domain.picture import (
     AreaInfo,
@@ -23,6 +24,7 @@ from bot.domain.picture import (
     normalise_place,
     place_counts,
 )
+from bot.domain.reasons import AboveExpected
 
 WEEK = RoundKey(2026, 2)  # the history crosses a year boundary
 PLACES = ["Torget", " torget", "Parken", "PARKEN ", "Skolan", "Hamnen", "Stationen"]
@@ -84,10 +86,16 @@ def _week_reports(inp: PictureInput, back: int) -> list[Report]:
     return next((v for k, v in inp.history.items() if (k.year, k.week) == (key.year, key.week)), [])
 
 
+def _has_week(inp: PictureInput, back: int) -> bool:
+    key = WEEK.minus(back)
+    return any((k.year, k.week) == (key.year, key.week) for k in inp.history)
+
+
 def reference(inp: PictureInput) -> dict[str, object]:
     """Cells, the rule's verdicts and what stands out, one report at a time."""
     cells = {}
     signals = {}
+    verdicts = {}
     red = set()
     single = set()
     for a in inp.areas:
@@ -119,6 +127,14 @@ def reference(inp: PictureInput) -> dict[str, object]:
                 window = inp.detection.history_weeks
                 series = [_mean(_week_reports(inp, n), a.code, f.code) for n in range(window, 0, -1)]
                 signals[(a.code, f.code)] = detect([*series, mean], inp.detection)
+                answers = {r.reporter_id: r.level for r in inp.reports if r.area == a.code and r.factor == f.code}
+                past_answers = [
+                    {r.reporter_id: r.level for r in _week_reports(inp, n) if (r.area, r.factor) == (a.code, f.code)}
+                    if _has_week(inp, n)
+                    else None
+                    for n in range(window, 0, -1)
+                ]
+                verdicts[(a.code, f.code)] = judge([*series, mean], inp.detection, answers, past_answers)
     hotspots = set()
     new = set()
     codes = {a.code for a in inp.areas}
@@ -150,7 +166,15 @@ def reference(inp: PictureInput) -> dict[str, object]:
             hotspots.add(key)
         if key not in known_places:
             new.add(key)
-    return {"cells": cells, "signals": signals, "red": red, "single": single, "hotspots": hotspots, "new": new}
+    return {
+        "cells": cells,
+        "signals": signals,
+        "verdicts": verdicts,
+        "red": red,
+        "single": single,
+        "hotspots": hotspots,
+        "new": new,
+    }
 
 
 def observed(p: Picture) -> dict[str, object]:
@@ -183,12 +207,17 @@ def test_the_picture_matches_a_straightforward_reference(seed: int) -> None:
         if before.kind != "single_report" and after.kind != "single_report":
             assert before.strength >= after.strength - 1e-9
     rising = {(s.area, s.factor) for s in pic.standouts if s.kind == "rising"}
-    assert rising == {k for k, s in want["signals"].items() if s.flagged}  # type: ignore[attr-defined]
+    assert rising == {k for k, v in want["verdicts"].items() if v.flagged}  # type: ignore[attr-defined]
     assert any(s.flagged for s in pic.signals.values())  # the data set does exercise the rule
 
 
+def test_the_data_sets_exercise_both_signals() -> None:
+    fired = {t for seed in range(6) for v in reference(random_input(seed))["verdicts"].values() for t in v.fired}  # type: ignore[attr-defined]
+    assert fired == {Trigger.EWMA, Trigger.REPORTERS}
+
+
 @pytest.mark.parametrize("seed", range(4))
-def test_earlier_weeks_as_counts_give_the_same_picture_as_reports(seed: int) -> None:
+def test_earlier_weeks_as_counts_give_the_same_levels_and_fall_back_to_the_ewma(seed: int) -> None:
     inp = random_input(seed)
     counted = replace(
         inp,
@@ -199,8 +228,12 @@ def test_earlier_weeks_as_counts_give_the_same_picture_as_reports(seed: int) -> 
     a, b = build_picture(inp), build_picture(counted)
     assert a.cells == b.cells
     assert a.signals == b.signals
-    assert a.standouts == b.standouts
-    assert a.candidates == b.candidates
+    assert [s for s in a.standouts if s.kind != "rising"] == [s for s in b.standouts if s.kind != "rising"]
+    # with counts only there is no reporter to compare with itself: the EWMA alone decides, and says so
+    ewma = {k for k, s in a.signals.items() if s.flagged}
+    assert {(s.area, s.factor) for s in b.standouts if s.kind == "rising"} == ewma
+    assert all(s.reason.fired == (Trigger.EWMA,) for s in b.standouts if isinstance(s.reason, AboveExpected))
+    assert ewma <= {(s.area, s.factor) for s in a.standouts if s.kind == "rising"}
 
 
 def test_the_rule_reads_only_the_weeks_it_needs() -> None:

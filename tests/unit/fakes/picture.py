@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from bot.domain.cycle import RoundKey
 from bot.domain.detection import HISTORY_WEEKS
@@ -21,6 +21,7 @@ from bot.domain.picture import (
     follow_up,
     normalise_place,
 )
+from bot.domain.rising import reporter_key
 from tests.unit.fakes.people import FakeGroups
 from tests.unit.fakes.tables import AnswerRow, Tables
 
@@ -45,10 +46,29 @@ def reports(t: Tables, round_ids: list[int]) -> dict[int, list[Report]]:
     out: dict[int, list[Report]] = {}
     for rid, a in submitted_answers(t, set(round_ids)):
         resp = t.responses[a.response_id]
+        who = reporter_key(resp.person_id, resp.id)
         report = Report(
-            resp.id, resp.organisation, t.areas[a.area_id].code, a.factor, a.level, approved_place(t, a), a.note
+            who, resp.organisation, t.areas[a.area_id].code, a.factor, a.level, approved_place(t, a), a.note
         )
         out.setdefault(rid, []).append(report)
+    return out
+
+
+def reporter_answers(
+    t: Tables, group_id: str, before: RoundKey, weeks: int, cells: Collection[tuple[str, str]]
+) -> dict[RoundKey, list[Report]]:
+    first = before.minus(weeks)
+    rounds = {
+        r.id: RoundKey(r.year, r.week)
+        for r in t.rounds.values()
+        if r.group_id == group_id and first.year * 100 + first.week <= r.number < before.year * 100 + before.week
+    }
+    out: dict[RoundKey, list[Report]] = {key: [] for key in rounds.values()}
+    for rid, a in submitted_answers(t, set(rounds)):
+        resp = t.responses[a.response_id]
+        area = t.areas[a.area_id].code
+        if (area, a.factor) in cells:
+            out[rounds[rid]].append(Report(reporter_key(resp.person_id, resp.id), "", area, a.factor, a.level))
     return out
 
 

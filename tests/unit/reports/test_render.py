@@ -66,7 +66,10 @@ def test_markdown_picture_in_english(en: PictureView) -> None:
     assert md.startswith("# Situation picture Tryggare Trelleborg – week 47, 2026\n")
     assert "Answers: 10 of 11 (91%), 1 of them late" in md
     assert "| Open drug dealing and use | 🟠 | 1.8 | 3 | 4 | ↑ +1.3 | ↑ +1.4 |" in md
-    assert "- 📈 **Norr · Damage, vandalism**: above the expected level: 1.7 against an expected 0.0, rising" in md
+    assert (
+        "- 📈 **Norr · Damage, vandalism**: above the expected level: 1.7 against an expected 0.0, 2 of 3 reporters "
+        "answered at least 1 above their usual level (+1.6 on average), rising"
+    ) in md
     assert "## Candidate priorities" in md
     assert "(not reviewed)" in md
 
@@ -222,9 +225,10 @@ def test_summary_text(sv: PictureView) -> None:
         "Sticker ut:",
         "📍 Centrum · Stortorget: nämnd av 3 rapportörer",
         "🔴📈 Centrum · Narkotika, öppen droghantering: röd nivå (3) från 2 rapportörer; över förväntad nivå: 1,8 "
-        "mot väntat 0,1, stiger 3 veckor i rad, högst på 11 veckor, nämnt av 2 rapportörer",
-        "📈 Norr · Skadegörelse: över förväntad nivå: 1,7 mot väntat 0,0, stiger 2 veckor i rad, högst på 11 "
-        "veckor, nämnt av 2 rapportörer",
+        "mot väntat 0,1, 3 av 4 rapportörer svarade minst 1 över sin vanliga nivå (i snitt +1,6), stiger 3 veckor i "
+        "rad, högst på 11 veckor, nämnt av 2 rapportörer",
+        "📈 Norr · Skadegörelse: över förväntad nivå: 1,7 mot väntat 0,0, 2 av 3 rapportörer svarade minst 1 över "
+        "sin vanliga nivå (i snitt +1,6), stiger 2 veckor i rad, högst på 11 veckor, nämnt av 2 rapportörer",
         "🆕 Norr · Norrparken · Klotter: ny plats",
         "🆕 Söder · Bryggan · Otillåten eller farlig trafik: ny plats",
         "❕ Söder · Otillåten eller farlig trafik: enstaka allvarlig rapport",
@@ -241,9 +245,11 @@ def test_summary_text_shows_the_first_show_standouts_and_how_many_more() -> None
         "Stands out:",
         "📍 Centrum · Stortorget: named by 3 reporters",
         "🔴📈 Centrum · Open drug dealing and use: red level (3) from 2 reporters; above the expected level: 1.8 "
-        "against an expected 0.1, rising 3 weeks in a row, highest in 11 weeks, named by 2 reporters",
-        "📈 Norr · Damage, vandalism: above the expected level: 1.7 against an expected 0.0, rising 2 weeks in a "
-        "row, highest in 11 weeks, named by 2 reporters",
+        "against an expected 0.1, 3 of 4 reporters answered at least 1 above their usual level (+1.6 on average), "
+        "rising 3 weeks in a row, highest in 11 weeks, named by 2 reporters",
+        "📈 Norr · Damage, vandalism: above the expected level: 1.7 against an expected 0.0, 2 of 3 reporters "
+        "answered at least 1 above their usual level (+1.6 on average), rising 2 weeks in a row, highest in 11 "
+        "weeks, named by 2 reporters",
         "… and 4 more",
     ]
 
