@@ -400,8 +400,9 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock, stop: Stop) -> None:
         if metrics_server is not None:
             await cli_metrics.start(metrics_server, cfg)
         log.info(
-            "running: %d groups, platforms: %s; Ctrl-C or SIGTERM stops",
+            "running: %d %s, platforms: %s; Ctrl-C or SIGTERM stops",
             len(cfg.groups),
+            "group" if len(cfg.groups) == 1 else "groups",
             ", ".join(senders) or "none (use `est-bot chat`)",
         )
         await stop.wait()

@@ -4,6 +4,7 @@ people), handlers/doctor.py (Slack, Telegram, SMTP); the database's is here, in 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from bot.doctor import Check, channels, failed, passed, reachability, reports_fo
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+    from sqlalchemy.engine import URL
 
 MIGRATE = "run `est-bot migrate` (after a backup), or start `est-bot run`, which migrates first"
 
@@ -59,14 +61,29 @@ def _database(cfg: Config) -> tuple[list[Check], Mapping[str, Mapping[str, set[s
 
     from storage.db import DatabaseUnavailable, open_engine
 
+    from_env = bool(os.environ.get("EST_DATABASE_URL"))  # load_config takes it over the file's (bot/config)
+    setting = "EST_DATABASE_URL" if from_env else "[database] url"
     try:
-        shown = make_url(cfg.database.url).render_as_string(hide_password=True)
+        parsed = make_url(cfg.database.url)
+        shown = parsed.render_as_string(hide_password=True)
     except ArgumentError:  # an unparsable URL: open_engine says what is wrong with it below
-        shown = "[database] url"
+        parsed, shown = None, setting
+    missing = _missing_sqlite_file(parsed)
+    if missing is not None:  # opening it would create it: the doctor changes nothing
+        return [
+            failed(
+                f"database file {missing} does not exist",
+                f"check {setting if from_env else '[database] url (or EST_DATABASE_URL)'}, "
+                "or run `est-bot migrate` to create it there",
+            )
+        ], {}
     try:
         engine = open_engine(cfg.database.url)
     except DatabaseUnavailable as exc:
-        return [Check(False, f"database: {exc}")], {}  # the sentence says what to do
+        said = str(exc)
+        if from_env:
+            said = said.replace("database.url (or EST_DATABASE_URL)", setting).replace("database.url", setting)
+        return [Check(False, f"database: {said}")], {}  # the sentence says what to do
     try:
         state = _revision(engine, shown)
         if not state.ok:
@@ -77,6 +94,18 @@ def _database(cfg: Config) -> tuple[list[Check], Mapping[str, Mapping[str, set[s
         return [passed(f"{state.what}, writable")], _people(cfg)
     finally:
         engine.dispose()
+
+
+def _missing_sqlite_file(parsed: URL | None) -> str | None:
+    """The SQLite file the URL names when its folder is there and the file is not (else None: a missing folder is
+    open_engine's to say)."""
+    if parsed is None or parsed.get_backend_name() != "sqlite":
+        return None
+    name = parsed.database or ""
+    if not name or name == ":memory:" or name.startswith("file:") or parsed.query.get("mode"):
+        return None
+    path = Path(name).expanduser().absolute()
+    return str(path) if path.parent.is_dir() and not path.exists() else None
 
 
 def _revision(engine: Engine, shown: str) -> Check:

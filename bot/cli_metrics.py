@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from handlers.metrics.collect import EstMetrics
     from handlers.metrics.server import MetricsServer
+    from storage.health import SqlHealth
 
 log = logging.getLogger("est-bot")
 
@@ -33,11 +34,26 @@ def metrics_server(
 ) -> MetricsServer:
     from handlers.metrics.app import build_metrics_app
     from handlers.metrics.server import MetricsServer
+
+    health = sql_health(cfg, engine, leader_exists)
+    metrics.watch(health, now, cfg.metrics.max_wait_minutes, expected_phases(cfg))
+    return MetricsServer(build_metrics_app(metrics, health, now, cfg.metrics.max_wait_minutes), cfg.metrics)
+
+
+def sql_health(cfg: Config, engine: Engine, leader_exists: Callable[[], bool]) -> SqlHealth:
+    """Readiness counts the messages waiting for the platforms this installation sends by, never the console's."""
+    from bot.doctor import enabled_platforms
     from storage.health import SqlHealth
 
-    health = SqlHealth(engine, leader_exists)
-    metrics.watch(health, now, cfg.metrics.max_wait_minutes)
-    return MetricsServer(build_metrics_app(metrics, health, now, cfg.metrics.max_wait_minutes), cfg.metrics)
+    return SqlHealth(engine, leader_exists, enabled_platforms(cfg))
+
+
+def expected_phases(cfg: Config) -> tuple[tuple[str, str], ...]:
+    """Every configured group × scheduled phase: a phase that has not run yet is exported as last run at 0, so
+    that an alert on it (EstBotRoundNotOpen) fires on a new group's first week too."""
+    from bot.domain.cycle import SCHEDULED_PHASES
+
+    return tuple((g.id, str(phase)) for g in cfg.groups for phase in SCHEDULED_PHASES)
 
 
 async def start(server: MetricsServer, cfg: Config) -> None:

@@ -113,17 +113,26 @@ def restore(
     force: Annotated[bool, typer.Option("--force", help="Replace a database that already holds data.")] = False,
 ) -> None:
     """Put a backup back, into a database no est-bot process uses (stop the bot first)."""
-    from storage.backup import BackupError
+    from storage.backup import BackupError, remove_sqlite, sqlite_path
     from storage.backup import restore as do_restore
 
     url = to if to is not None else load(config).database.url
+    try:
+        target = sqlite_path(url)
+    except BackupError as exc:
+        raise fail(str(exc), exc.code) from None
+    new = target if target is not None and not target.exists() else None  # opening it below creates the file
     engine = _open(url)
+    done = False
     try:
         do_restore(file, url, engine, force=force)
+        done = True
     except BackupError as exc:
         raise fail(str(exc), exc.code) from None
     finally:
         engine.dispose()
+        if new is not None and not done:
+            remove_sqlite(new)  # a refused or failed restore into a new file leaves nothing behind
     typer.echo(f"restored {file} into {_shown(url)}; est-bot run migrates it to this version's schema if it is older")
 
 

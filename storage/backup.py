@@ -17,6 +17,7 @@ import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import make_url
@@ -70,38 +71,72 @@ def backup(url: str, dest: Path, reports: Path | None = None) -> Done:
     kind = "sqlite" if src is not None else "postgresql"
     if src is not None and dest.absolute() == src:
         raise BackupError(f"{dest} is the database itself; name another file for the backup", 2)
-    if reports is None:
-        _copy_db(url, src, dest)
-        return Done(dest, kind, False)
-    with tempfile.TemporaryDirectory(prefix="backup-", dir=dest.parent) as tmp:
-        member = SQLITE_MEMBER if src is not None else PG_MEMBER
-        _copy_db(url, src, Path(tmp) / member)
-        part = dest.with_name(dest.name + ".part")
-        with tarfile.open(part, "w:gz") as tar:
-            tar.add(Path(tmp) / member, arcname=member)
-            if reports.is_dir():
-                tar.add(reports, arcname=REPORTS_MEMBER)
-        part.replace(dest)
-    return Done(dest, kind, True)
+    try:
+        if reports is None:
+            _copy_db(url, src, dest)
+            return Done(dest, kind, False)
+        with tempfile.TemporaryDirectory(prefix="backup-", dir=dest.parent) as tmp:
+            member = SQLITE_MEMBER if src is not None else PG_MEMBER
+            _copy_db(url, src, Path(tmp) / member)
+            part = dest.with_name(dest.name + ".part")
+            try:
+                with _private(part) as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
+                    tar.add(Path(tmp) / member, arcname=member)
+                    if reports.is_dir():
+                        tar.add(reports, arcname=REPORTS_MEMBER)
+                part.replace(dest)
+            finally:
+                part.unlink(missing_ok=True)
+        return Done(dest, kind, True)
+    except OSError as exc:
+        raise BackupError(
+            f"cannot write the backup {str(dest)!r} ({_reason(exc)}); name a folder the user running est-bot can write",
+            1,
+        ) from None
+    except sqlite3.Error as exc:  # the disk full, or the database's file unreadable: nothing is left behind
+        raise BackupError(f"the backup to {str(dest)!r} failed: {_reason(exc)}", 1) from None
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
+def _private(path: Path) -> BinaryIO:
+    """A new file only its owner can read (a backup holds personal data), whatever the umask."""
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "wb")
 
 
 def _copy_db(url: str, src: Path | None, dest: Path) -> None:
     part = dest.with_name(dest.name + ".part")
-    if src is None:
-        _pg_dump(url, part)
-    else:
-        if not src.is_file():
-            raise BackupError(f"there is no database at {str(src)!r}; check database.url", 1)
-        source = sqlite3.connect(src, timeout=30)
-        target = sqlite3.connect(part)
-        try:
-            # In one step: one read transaction, a snapshot of a moment. The bot's writes go on meanwhile (WAL);
-            # a copy in steps would start again after each of them and might never finish on a busy day.
-            source.backup(target)
-        finally:
-            target.close()
-            source.close()
-    part.replace(dest)
+    try:
+        _private(part).close()  # made 0600 before a byte is in it; pg_dump and SQLite write into it
+        if src is None:
+            _pg_dump(url, part)
+        else:
+            if not src.is_file():
+                raise BackupError(f"there is no database at {str(src)!r}; check database.url", 1)
+            source = sqlite3.connect(src, timeout=30)
+            target = sqlite3.connect(part)
+            try:
+                # In one step: one read transaction, a snapshot of a moment. The bot's writes go on meanwhile
+                # (WAL); a copy in steps would start again after each of them and might never finish on a busy
+                # day.
+                source.backup(target)
+                # The copy takes the source's WAL mode; a backup is one self-contained file, readable from a
+                # read-only folder, and leaves no -wal/-shm beside it.
+                target.execute("PRAGMA journal_mode=DELETE").fetchall()
+            finally:
+                target.close()
+                source.close()
+        part.replace(dest)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def _pg_env(url: str) -> tuple[str, dict[str, str]]:
@@ -166,7 +201,7 @@ def _sqlite_lock(path: Path) -> sqlite3.Connection:
         conn.close()
         raise BackupError(
             f"the database {str(path)!r} is in use (est-bot run, chat or web has it open); stop the bot "
-            "(systemctl stop est-bot) and run restore again",
+            "(systemctl stop est-bot, or stop its container) and run restore again",
             1,
         ) from None
     return conn
@@ -192,7 +227,11 @@ def restore(source: Path, url: str, engine: Engine, *, force: bool) -> Done:
         db_file, kind = _unpack(source, Path(tmp))
         wanted = "sqlite" if target is not None else "postgresql"
         if kind != wanted:
-            hint = "; to move from SQLite to PostgreSQL use est-bot migrate --to" if kind == "sqlite" else ""
+            hint = (
+                "; to move from SQLite to PostgreSQL use est-bot migrate --to"
+                if kind == "sqlite"
+                else "; restore it into PostgreSQL with --to postgresql://user@host/estbot (an empty database)"
+            )
             what = {"sqlite": "an SQLite", "postgresql": "a PostgreSQL"}
             raise BackupError(f"{source} is {what[kind]} backup and the database is {what[wanted]} one{hint}", 2)
         if target is not None:
@@ -218,15 +257,37 @@ def _unpack(source: Path, tmp: Path) -> tuple[Path, str]:
             member = SQLITE_MEMBER if SQLITE_MEMBER in names else PG_MEMBER if PG_MEMBER in names else None
             if member is None:
                 raise BackupError(f"{source} holds no database copy ({SQLITE_MEMBER} or {PG_MEMBER})", 2)
-            tar.extract(member, tmp, filter="data")
+            _extract(tar, member, tmp)
     except (tarfile.TarError, OSError) as exc:
         raise BackupError(f"{source} cannot be read as a .tar.gz: {exc}", 2) from None
     return tmp / member, "sqlite" if member == SQLITE_MEMBER else "postgresql"
 
 
+def _extract(tar: tarfile.TarFile, member: str, tmp: Path) -> None:
+    """Extract one member safely: with tarfile's data filter where this Python has it (3.11.4 and later), else
+    with the same checks by hand (Debian 12's 3.11.2): a regular file, no absolute path, no "..", no link."""
+    if hasattr(tarfile, "data_filter"):
+        tar.extract(member, tmp, filter="data")
+        return
+    info = tar.getmember(member)
+    name = info.name
+    archive = tar.name if isinstance(tar.name, str) else "the archive"
+    if not info.isreg() or name.startswith(("/", "\\")) or ".." in Path(name).parts or Path(name).is_absolute():
+        raise BackupError(f"{archive}: the member {name!r} is not a plain file; this is not an est-bot backup", 2)
+    src = tar.extractfile(info)
+    if src is None:
+        raise BackupError(f"{archive}: the member {name!r} cannot be read", 2)
+    with src, (tmp / name).open("wb") as out:
+        shutil.copyfileobj(src, out)
+
+
 def _restore_sqlite(db_file: Path, target: Path, engine: Engine, *, force: bool) -> None:
     if not target.exists():
-        _copy_sqlite(db_file, sqlite3.connect(target))
+        try:
+            _copy_sqlite(db_file, sqlite3.connect(target))
+        except BaseException:
+            remove_sqlite(target)
+            raise
         return
     lock = _sqlite_lock(target)  # refuses a file in use, and keeps others out while the copy goes in
     try:
@@ -237,6 +298,12 @@ def _restore_sqlite(db_file: Path, target: Path, engine: Engine, *, force: bool)
         _copy_sqlite(db_file, lock)
     finally:
         lock.close()
+
+
+def remove_sqlite(path: Path) -> None:
+    """A restore that failed into a new file leaves nothing behind (the file, nor its -wal/-shm/-journal)."""
+    for p in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
+        p.unlink(missing_ok=True)
 
 
 def _sqlite_has_data(conn: sqlite3.Connection) -> bool:
@@ -250,9 +317,13 @@ def _sqlite_has_data(conn: sqlite3.Connection) -> bool:
 
 
 def _copy_sqlite(db_file: Path, target: sqlite3.Connection) -> None:
-    source = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+    # Read-only and immutable: nothing is written beside the backup (no -wal/-shm), so it restores from a
+    # read-only folder too. A backup in WAL mode (written by an older est-bot) is read the same way.
+    source = sqlite3.connect(f"{db_file.absolute().as_uri()}?mode=ro&immutable=1", uri=True)
     try:
         source.backup(target)
+    except sqlite3.Error as exc:
+        raise BackupError(f"{db_file} cannot be restored ({_reason(exc)})", 1) from None
     finally:
         source.close()
         target.close()

@@ -119,9 +119,10 @@ def _check_sqlite_folder(parsed: URL) -> None:
     folder = Path(name).expanduser().absolute().parent
     if not folder.is_dir():
         what = "is a file, not a folder" if folder.exists() else "does not exist"
+        slashes = "" if Path(name).is_absolute() else "; an absolute path needs four slashes: sqlite:////var/lib/…"
         raise DatabaseUnavailable(
             f"database.url {parsed.render_as_string(hide_password=True)!r}: the folder {str(folder)!r} {what}; "
-            "create it or name another place for the SQLite file",
+            f"create it or name another place for the SQLite file{slashes}",
             1,
         )
 

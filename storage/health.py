@@ -4,7 +4,7 @@ readiness. Counts, rates and times only: nothing personal leaves here."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, func, select, text
@@ -20,9 +20,14 @@ _PHASE = "phase:"  # the audit action of a phase step (bot/usecases/cycle.py `tr
 
 
 class SqlHealth:
-    def __init__(self, engine: Engine, leader_exists: Callable[[], bool]) -> None:
+    """`platforms`: those whose waiting messages make the process not ready, the ones this installation sends by
+    (bot/cli_metrics.py passes the enabled slack/telegram/email; the console's rows, from trying `est-bot chat`,
+    are never sent by `est-bot run` and must not count)."""
+
+    def __init__(self, engine: Engine, leader_exists: Callable[[], bool], platforms: Collection[str]) -> None:
         self.engine = engine
         self.leader_exists = leader_exists
+        self.platforms = tuple(platforms)
 
     def snapshot(self) -> HealthSnapshot:
         with self.engine.connect() as conn:
@@ -78,11 +83,17 @@ class SqlHealth:
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
                 # A row is due from when it is queued; retries move its next attempt, not how long it waited.
-                oldest = conn.execute(
-                    select(func.min(OutboxRow.created_at)).where(
-                        OutboxRow.status == "pending", OutboxRow.created_at <= now
-                    )
-                ).scalar()
+                oldest = (
+                    conn.execute(
+                        select(func.min(OutboxRow.created_at)).where(
+                            OutboxRow.status == "pending",
+                            OutboxRow.created_at <= now,
+                            OutboxRow.platform.in_(self.platforms),
+                        )
+                    ).scalar()
+                    if self.platforms
+                    else None
+                )
         except Exception as exc:
             log.warning("readiness: the database did not answer: %s", type(exc).__name__)
             return "the database does not answer"

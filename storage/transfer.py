@@ -40,7 +40,7 @@ def copy_database(
         raise TransferError("--to: name a PostgreSQL database (postgresql://user@host:5432/estbot)", 2)
     if has_data(target):
         raise TransferError(
-            "the PostgreSQL database already holds data; name a new, empty database (createdb estbot)", 1
+            "the PostgreSQL database already holds data; name a new, empty database (e.g. createdb estbot_new)", 1
         )
     migrate(source)
     migrate(target)

@@ -29,7 +29,11 @@ def load_config(path: str | Path, env: dict[str, str] | None = None) -> Config:
     try:
         raw = p.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(f"{p}: file not found (copy config.example.toml to start)") from None
+        where = "" if p.is_absolute() else f" in {p.absolute().parent}"
+        raise ConfigError(
+            f"{p}: file not found{where}; copy config.example.toml there to start, or name the settings file with "
+            "--config FILE or EST_CONFIG"
+        ) from None
     except OSError as exc:
         raise ConfigError(f"{p}: cannot read: {exc.strerror}") from None
     try:

@@ -5,7 +5,7 @@ global one, so two bots in one process (the tests) do not share values."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -47,10 +47,17 @@ class EstMetrics:
             registry=self.registry,
         )
 
-    def watch(self, health: Health, now: Callable[[], datetime], max_wait_minutes: int) -> None:
+    def watch(
+        self,
+        health: Health,
+        now: Callable[[], datetime],
+        max_wait_minutes: int,
+        expected: Sequence[tuple[str, str]] = (),
+    ) -> None:
         """Read the database's counts and readiness on each scrape (once the database is open: the core is
-        built with the counters above already in it)."""
-        self.registry.register(DatabaseCollector(health, now, max_wait_minutes))
+        built with the counters above already in it). `expected`: (group, phase) pairs exported even before
+        they first run, last run at 0."""
+        self.registry.register(DatabaseCollector(health, now, max_wait_minutes, expected))
 
     def platform_outcome(self, platform: str, outcome: str) -> None:
         if outcome == "retry_after":
@@ -66,10 +73,17 @@ class EstMetrics:
 class DatabaseCollector(Collector):
     """Gauges and counters read from the database on each scrape: every process's work, not only this one's."""
 
-    def __init__(self, health: Health, now: Callable[[], datetime], max_wait_minutes: int) -> None:
+    def __init__(
+        self,
+        health: Health,
+        now: Callable[[], datetime],
+        max_wait_minutes: int,
+        expected: Sequence[tuple[str, str]] = (),
+    ) -> None:
         self.health = health
         self.now = now
         self.max_wait_minutes = max_wait_minutes
+        self.expected = tuple(expected)
 
     def describe(self) -> Iterator[Metric]:
         return iter(())  # collected at scrape time only; describing would query the database at registration
@@ -124,11 +138,16 @@ class DatabaseCollector(Collector):
         )
         last = GaugeMetricFamily(
             "est_phase_last_run_timestamp_seconds",
-            "When each phase last ran in the group (unix time).",
+            "When each phase last ran in the group (unix time; 0 for a scheduled phase that has not run yet).",
             labels=["group", "phase"],
         )
+        ran: set[tuple[str, str]] = set()
         for p in snap.phases:
             changes.add_metric([p.group_id, p.phase], p.count)
             last.add_metric([p.group_id, p.phase], p.last.timestamp())
+            ran.add((p.group_id, p.phase))
+        for group, phase in self.expected:
+            if (group, phase) not in ran:  # no series would leave an alert on it nothing to compare
+                last.add_metric([group, phase], 0)
         yield changes
         yield last

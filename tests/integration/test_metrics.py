@@ -15,6 +15,7 @@ from sqlalchemy import create_engine
 from starlette.testclient import TestClient
 
 from bot.bootstrap import build
+from bot.cli_metrics import expected_phases, sql_health
 from bot.clock import ManualClock
 from bot.conversation.messages import Inbound, InboundKind, Outbound
 from bot.domain.model import OutboxItem
@@ -86,8 +87,9 @@ def watched(db_url: str) -> Iterator[Monitored]:
     app = build(make_config(db_url), clock=clock, senders={"console": sender}, instruments=metrics)
     bot = MeteredBot(app, clock, sender, db_url)
     holder: list[Monitored] = []
-    health = SqlHealth(app.engine, lambda: holder[0].leader)
-    metrics.watch(health, clock.now, MAX_WAIT)
+    # The console stands in for a platform the installation sends by (est-bot run counts only the enabled ones).
+    health = SqlHealth(app.engine, lambda: holder[0].leader, ("console",))
+    metrics.watch(health, clock.now, MAX_WAIT, expected_phases(app.config))
     with TestClient(build_metrics_app(metrics, health, clock.now, MAX_WAIT)) as client:
         holder.append(Monitored(bot, sender, client))
         yield holder[0]
@@ -106,6 +108,8 @@ def test_a_week_in_the_metrics(watched: Monitored) -> None:
     assert all(name.startswith("est_") for name, _ in before)
     assert value(before, "est_database_up") == 1 and value(before, "est_ready") == 1
     assert not [k for k in before if k[0] == "est_response_rate_ratio"], "no round has opened yet"
+    for phase in ("open", "reminded", "closed", "drafted", "published"):  # so that EstBotRoundNotOpen can fire
+        assert value(before, "est_phase_last_run_timestamp_seconds", group=GROUP, phase=phase) == 0
 
     # Tuesday 08:00: the round opens and the three reporters with areas are asked; two answer.
     bot.tick()
@@ -168,7 +172,7 @@ def test_readyz_without_a_leader_and_healthz(watched: Monitored) -> None:
 
 def test_a_database_that_does_not_answer(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{tmp_path / 'no-such-folder' / 'est.sqlite'}")
-    health = SqlHealth(engine, lambda: True)
+    health = SqlHealth(engine, lambda: True, ("telegram",))
     metrics = EstMetrics()
     now = ManualClock(TUE_OPEN).now
     metrics.watch(health, now, MAX_WAIT)
@@ -198,4 +202,22 @@ def test_leader_exists_sees_the_process_that_holds_the_lock(db_url: str) -> None
         assert not mine.leader_exists()
     finally:
         theirs.release()
+        app.close()
+
+
+def test_console_messages_never_make_an_installation_unready(db_url: str) -> None:
+    """Rows from trying `est-bot chat` wait in the outbox for ever: est-bot run never sends the console's."""
+    clock = ManualClock(TUE_OPEN)
+    cfg = make_config(db_url)
+    assert not (cfg.slack.enabled or cfg.telegram.enabled or cfg.email.enabled)
+    app = build(cfg, clock=clock, senders={"console": RecordingSender()})
+    try:
+        app.core.handle(Inbound("console", "sara", "command", command="hjälp"))  # queued, never sent
+        clock.set(TUE_OPEN + timedelta(minutes=MAX_WAIT + 5))
+        counted = SqlHealth(app.engine, lambda: True, ("console",))
+        assert counted.not_ready(clock.now(), MAX_WAIT) is not None, "the console's row is waiting"
+        assert sql_health(cfg, app.engine, lambda: True).not_ready(clock.now(), MAX_WAIT) is None
+        with_telegram = cfg.model_copy(update={"telegram": cfg.telegram.model_copy(update={"enabled": True})})
+        assert sql_health(with_telegram, app.engine, lambda: True).not_ready(clock.now(), MAX_WAIT) is None
+    finally:
         app.close()

@@ -220,3 +220,47 @@ def test_systemd_analyze_verify_finds_a_fault(tmp_path: Path) -> None:
     bad.write_text("[Service]\nExecStart=/bin/true\nProtectSystem=everything\nRestartt=on-failure\n", encoding="utf-8")
     done = subprocess.run([analyze, "verify", str(bad)], capture_output=True, text=True, timeout=60, check=False)
     assert "Restartt" in done.stderr and "everything" in done.stderr
+
+
+BACKUP_UNITS = (ROOT / "deploy" / "est-bot-backup.service", ROOT / "deploy" / "est-bot-backup.timer")
+AS_SERVICE = ROOT / "deploy" / "est-bot-as-service"
+
+
+def test_the_backup_units_and_the_as_service_script_run_as_the_service() -> None:
+    """The nightly backup and the one-off commands: the service's user, settings, secrets and data folder, and a
+    folder of their own for the backups (a DynamicUser cannot write a folder root made beforehand)."""
+    parser = configparser.RawConfigParser(strict=False, delimiters=("=",), comment_prefixes=("#", ";"))
+    parser.optionxform = str  # type: ignore[assignment,method-assign]  # keys keep their case
+    parser.read(BACKUP_UNITS[0], encoding="utf-8")
+    service = dict(parser["Service"])
+    main = dict(unit()["Service"])
+    for key in ("DynamicUser", "User", "EnvironmentFile", "WorkingDirectory", "StateDirectoryMode"):
+        assert service[key] == main[key], key
+    assert service["StateDirectory"] == "est-bot est-bot-backups"
+    assert 'est-bot backup "/var/lib/est-bot-backups/' in service["ExecStart"]
+    script = AS_SERVICE.read_text(encoding="utf-8")
+    for needed in (
+        "-p DynamicUser=yes -p User=est-bot",
+        "-p StateDirectory=est-bot-backups",
+        "-p EnvironmentFile=/etc/est-bot/est-bot.env",
+        "EST_CONFIG=/etc/est-bot/est-bot.toml",
+    ):
+        assert needed in script, needed
+    assert AS_SERVICE.stat().st_mode & 0o111, "executable"
+    assert subprocess.run(["sh", "-n", str(AS_SERVICE)], check=False).returncode == 0
+
+
+def test_the_backup_units_pass_systemd_analyze_verify(tmp_path: Path) -> None:
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed (Debian's package systemd)")
+    program = tmp_path / "est-bot"
+    program.write_text("#!/bin/sh\n", encoding="utf-8")
+    program.chmod(0o755)
+    copies = []
+    for path in BACKUP_UNITS:
+        copy = tmp_path / path.name
+        copy.write_text(path.read_text(encoding="utf-8").replace("/opt/est-bot/bin/est-bot", str(program)), "utf-8")
+        copies.append(str(copy))
+    done = subprocess.run([analyze, "verify", *copies], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0 and done.stdout.strip() == "" and done.stderr.strip() == "", done.stderr

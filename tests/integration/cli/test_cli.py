@@ -129,9 +129,9 @@ def test_run_starts_the_scheduler_catches_up_and_stops_on_interrupt(tmp_path: Pa
         while time.monotonic() < deadline:
             line = proc.stdout.readline() if proc.stdout else ""
             lines.append(line)
-            if "running: 1 groups" in line:
+            if "running: 1 group," in line:
                 break
-        assert any("running: 1 groups" in ln for ln in lines), "".join(lines)
+        assert any("running: 1 group," in ln for ln in lines), "".join(lines)
     finally:
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=30)

@@ -368,3 +368,38 @@ def test_an_smtp_login_that_is_refused(tmp_path: Path, stands: Stands) -> None:
         assert smtp.messages == []
     line = the_failure(code, lines)
     assert "the server refuses the login (535" in line and "EST_SMTP_PASSWORD" in line
+
+
+def test_a_missing_sqlite_file_is_said_and_not_created(tmp_path: Path, stands: Stands) -> None:
+    db = tmp_path / "data" / "est.sqlite"
+    db.parent.mkdir()
+    code, lines = doctor(write_config(tmp_path, stands, db_url=f"sqlite:///{db}"))
+    line = failures(lines)[0]
+    assert code == 1
+    assert line == (
+        f"✗ database file {db} does not exist: check [database] url (or EST_DATABASE_URL), "
+        "or run `est-bot migrate` to create it there"
+    )
+    assert list(db.parent.iterdir()) == []  # the doctor changes nothing
+
+
+def test_a_relative_sqlite_path_whose_folder_is_missing_hints_at_four_slashes(
+    tmp_path: Path, stands: Stands, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, lines = doctor(write_config(tmp_path, stands, db_url="sqlite:///var/lib/est-bot/est.sqlite"))
+    line = failures(lines)[0]
+    assert code == 1 and "does not exist" in line
+    assert line.endswith("an absolute path needs four slashes: sqlite:////var/lib/…")
+    assert not (tmp_path / "var").exists()
+
+
+def test_a_database_url_from_the_environment_is_named_so(tmp_path: Path, stands: Stands) -> None:
+    url = f"postgresql://est:hemligt@127.0.0.1:{free_port()}/est"
+    code, lines = doctor(write_config(tmp_path, stands), EST_DATABASE_URL=url)
+    line = failures(lines)[0]
+    assert code == 1 and "EST_DATABASE_URL names it" in line and "database.url" not in line
+    db = tmp_path / "from-env.sqlite"
+    code, lines = doctor(write_config(tmp_path, stands), EST_DATABASE_URL=f"sqlite:///{db}")
+    assert f"✗ database file {db} does not exist: check EST_DATABASE_URL, or run" in "\n".join(lines)
+    assert not db.exists()

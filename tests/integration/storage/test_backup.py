@@ -3,6 +3,7 @@ in a new place, holds the same rows; a restore over a database that a bot has op
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -197,3 +198,158 @@ def test_a_postgresql_backup_without_pg_dump_says_what_to_install(
     message = str(err.value)
     assert message.startswith("pg_dump is not installed") and "postgresql-client" in message
     assert "hemligt" not in message and not (tmp_path / "est.pgdump").exists()
+
+
+def test_backups_are_private_self_contained_files(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'est.sqlite'}"
+    start_bot(url).app.close()
+    (tmp_path / "reports").mkdir()
+    plain, archive = tmp_path / "b" / "est.sqlite", tmp_path / "b" / "est.tar.gz"
+    plain.parent.mkdir()
+    backup(url, plain)
+    backup(url, archive, tmp_path / "reports")
+    for made in (plain, archive):
+        assert made.stat().st_mode & 0o777 == 0o600, made  # it holds personal data
+    assert plain.read_bytes()[18:20] == b"\x01\x01"  # a rollback journal, not WAL: one file says it all
+    assert sorted(p.name for p in plain.parent.iterdir()) == ["est.sqlite", "est.tar.gz"]
+    new = tmp_path / "new.sqlite"
+    done = runner.invoke(cli, ["restore", str(plain), "--to", f"sqlite:///{new}"])
+    assert done.exit_code == 0, done.output
+    assert sorted(p.name for p in plain.parent.iterdir()) == ["est.sqlite", "est.tar.gz"]  # no -wal/-shm beside it
+    assert rows(new) == rows(plain)
+
+
+def test_a_backup_in_wal_mode_restores_without_writing_beside_it(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'est.sqlite'}"
+    start_bot(url).app.close()
+    old = tmp_path / "b" / "old.sqlite"
+    old.parent.mkdir()
+    backup(url, old)
+    conn = sqlite3.connect(old)
+    conn.execute("PRAGMA journal_mode=WAL").fetchall()  # as an older est-bot left its copies
+    conn.close()
+    done = runner.invoke(cli, ["restore", str(old), "--to", f"sqlite:///{tmp_path / 'new.sqlite'}"])
+    assert done.exit_code == 0, done.output
+    assert [p.name for p in old.parent.iterdir()] == ["old.sqlite"]
+
+
+@pytest.mark.parametrize("data_filter", [True, False], ids=["data-filter", "python-3.11.2"])
+def test_an_archive_restores_with_and_without_tarfiles_data_filter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data_filter: bool
+) -> None:
+    url = f"sqlite:///{tmp_path / 'est.sqlite'}"
+    start_bot(url).app.close()
+    (tmp_path / "reports").mkdir()
+    archive = tmp_path / "est.tar.gz"
+    backup(url, archive, tmp_path / "reports")
+    if not data_filter:
+        monkeypatch.delattr(tarfile, "data_filter", raising=False)
+        real = tarfile.TarFile.extract
+
+        def old_extract(self: tarfile.TarFile, member: Any, path: Any = "", **kwargs: Any) -> None:
+            assert "filter" not in kwargs, "Python 3.11.2 has no filter argument"
+            real(self, member, path, **kwargs)
+
+        monkeypatch.setattr(tarfile.TarFile, "extract", old_extract)
+    done = runner.invoke(cli, ["restore", str(archive), "--to", f"sqlite:///{tmp_path / 'new.sqlite'}"])
+    assert done.exit_code == 0, done.output
+    assert rows(tmp_path / "new.sqlite") == rows(tmp_path / "est.sqlite")
+
+
+@pytest.mark.parametrize("data_filter", [True, False], ids=["data-filter", "python-3.11.2"])
+@pytest.mark.parametrize("kind", ["absolute", "dotdot", "symlink", "hardlink"])
+def test_an_archive_member_that_is_not_a_plain_file_inside_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data_filter: bool, kind: str
+) -> None:
+    from storage.backup import _extract
+
+    if not data_filter:
+        monkeypatch.delattr(tarfile, "data_filter", raising=False)
+    evil = tmp_path / "evil.tar.gz"
+    payload = tmp_path / "payload"
+    payload.write_bytes(b"SQLite format 3\x00" + bytes(100))
+    name = {"absolute": str(tmp_path / "out" / "x.sqlite"), "dotdot": "../x.sqlite"}.get(kind, "est-bot.sqlite")
+    with tarfile.open(evil, "w:gz") as tar:
+        info = tar.gettarinfo(payload)
+        info.name = name  # gettarinfo would strip a leading /
+        if kind in ("symlink", "hardlink"):
+            info.type = tarfile.SYMTYPE if kind == "symlink" else tarfile.LNKTYPE
+            info.linkname = "/etc/passwd"
+            info.size = 0
+            tar.addfile(info)
+        else:
+            with payload.open("rb") as f:
+                tar.addfile(info, f)
+    unpacked = tmp_path / "unpacked"
+    unpacked.mkdir()
+    with tarfile.open(evil, "r:gz") as tar:
+        if kind == "absolute" and data_filter:
+            _extract(tar, tar.getnames()[0], unpacked)  # the data filter strips the leading / and keeps it inside
+        else:
+            with pytest.raises((BackupError, tarfile.TarError)):
+                _extract(tar, tar.getnames()[0], unpacked)
+    assert not (tmp_path / "x.sqlite").exists() and not (tmp_path / "out").exists()
+    if kind == "symlink":
+        out = runner.invoke(cli, ["restore", str(evil), "--to", f"sqlite:///{tmp_path / 'new.sqlite'}"])
+        assert out.exit_code == 2 and "Traceback" not in out.output, out.output
+        assert not (tmp_path / "new.sqlite").exists()
+
+
+def test_a_backup_that_cannot_be_written_says_so_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'est.sqlite'}"
+    cfg = config_file(tmp_path, url, tmp_path / "reports")
+    (tmp_path / "reports").mkdir()
+    start_bot(url).app.close()
+    import storage.backup as module
+
+    def refused(path: Path) -> Any:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(module, "_private", refused)  # as a folder the user cannot write (root writes anywhere)
+    for extra in ([], ["--with-reports"]):
+        name = "b.tar.gz" if extra else "b.sqlite"
+        out = runner.invoke(cli, ["backup", str(tmp_path / name), "--config", str(cfg), *extra])
+        assert out.exit_code == 1, out.output
+        assert "Permission denied" in out.output and "can write" in out.output and "Traceback" not in out.output
+        assert len(out.output.strip().splitlines()) == 1
+        assert not (tmp_path / name).exists()
+    monkeypatch.undo()
+    if hasattr(os, "geteuid") and os.geteuid() != 0:  # a real read-only folder, where root is not the user
+        ro = tmp_path / "ro"
+        ro.mkdir(mode=0o500)
+        out = runner.invoke(cli, ["backup", str(ro / "b.sqlite"), "--config", str(cfg)])
+        assert out.exit_code == 1 and "Traceback" not in out.output
+
+
+def test_a_refused_restore_into_a_new_file_leaves_nothing(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'est.sqlite'}"
+    start_bot(url).app.close()
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(b"not a backup at all")
+    pg = tmp_path / "est.pgdump"
+    pg.write_bytes(b"PGDMP" + bytes(100))
+    new = tmp_path / "new" / "new.sqlite"
+    new.parent.mkdir()
+    for bad in (junk, pg, tmp_path / "none.sqlite"):
+        out = runner.invoke(cli, ["restore", str(bad), "--to", f"sqlite:///{new}"])
+        assert out.exit_code == 2, out.output
+        assert list(new.parent.iterdir()) == [], out.output
+    said = runner.invoke(cli, ["restore", str(pg), "--to", f"sqlite:///{new}"])
+    assert "--to postgresql://" in said.output
+
+
+def test_a_restore_refused_while_the_bot_runs_names_the_container_too(tmp_path: Path) -> None:
+    target = tmp_path / "est.sqlite"
+    bot = start_bot(f"sqlite:///{target}")
+    copy = tmp_path / "copy.sqlite"
+    backup(f"sqlite:///{target}", copy)
+    try:
+        lock = sqlite3.connect(target)
+        lock.execute("BEGIN IMMEDIATE")
+        refused = runner.invoke(cli, ["restore", str(copy), "--to", f"sqlite:///{target}", "--force"])
+        lock.rollback()
+        lock.close()
+    finally:
+        bot.app.close()
+    assert refused.exit_code == 1
+    assert "stop the bot (systemctl stop est-bot, or stop its container)" in refused.output

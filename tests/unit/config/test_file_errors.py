@@ -140,7 +140,10 @@ def test_unclosed_string_names_the_line(tmp_path: Path) -> None:
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
     path = tmp_path / "finns-inte.toml"
     msg = load_error(path)
-    assert msg == f"{path}: file not found (copy config.example.toml to start)"
+    assert msg == (
+        f"{path}: file not found; copy config.example.toml there to start, or name the settings file with "
+        "--config FILE or EST_CONFIG"
+    )
 
 
 def test_a_folder_is_not_a_file(tmp_path: Path) -> None:
@@ -190,5 +193,48 @@ def test_cli_with_a_missing_file_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["schedule", "--config", str(tmp_path / "nej.toml")])
     assert result.exit_code == 2
     assert result.output.splitlines() == [
-        f"est-bot: {tmp_path / 'nej.toml'}: file not found (copy config.example.toml to start)"
+        f"est-bot: {tmp_path / 'nej.toml'}: file not found; copy config.example.toml there to start, or name the "
+        "settings file with --config FILE or EST_CONFIG"
+    ]
+
+
+ARGS = {
+    "chat": ["--as", "Sara"],
+    "invite": ["Sara"],
+    "import": ["police", "x.csv"],
+    "backup": ["x.sqlite"],
+    "restore": ["x.sqlite"],
+    "report": ["--week", "2026-W47"],
+    "export": ["--from", "2026-W40", "--to", "2026-W47", "--out", "x"],
+}
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "schedule",
+        "chat",
+        "run",
+        "web",
+        "invite",
+        "import",
+        "audit",
+        "migrate",
+        "backup",
+        "restore",
+        "report",
+        "export",
+        "followup",
+    ],
+)
+def test_every_command_without_settings_says_where_it_looked(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("EST_CONFIG", raising=False)
+    result = CliRunner().invoke(app, [command, *ARGS.get(command, [])], env={"EST_CONFIG": None})
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines() == [
+        f"est-bot: est-bot.toml: file not found in {tmp_path}; copy config.example.toml there to start, or name "
+        "the settings file with --config FILE or EST_CONFIG"
     ]
