@@ -11,6 +11,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import attention as bench_attention
 from bench import detection as bench_detection
 from bench import map as bench_map
 from bench import picture as bench_picture
@@ -51,6 +52,7 @@ def main() -> int:
         sections += [f"<!-- bench/year.py: begin -->\n{md.read_text(encoding='utf-8')}<!-- bench/year.py: end -->\n"]
     sections += [(ROOT / "bench" / "COMPARISONS.md").read_text(encoding="utf-8")]  # A/B records (bench/ab.py)
     bench_detection.main()
+    bench_attention.main()  # after detection: it writes its section into the docs/DETECTION.md detection wrote
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         res = run_demo(Path(tmp))

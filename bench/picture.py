@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from bot.domain.cycle import RoundKey
 from bot.domain.factors import DEFAULT_FACTORS
-from bot.domain.picture import AreaInfo, PictureInput, Report, build_picture, count_levels
+from bot.domain.picture import AreaInfo, PictureInput, Report, build_picture, count_levels, place_counts
 
 WEEK = RoundKey(2026, 47)
 SIZES = (40, 1000, 10_000)
@@ -46,15 +46,17 @@ def make_input(reporters: int, weeks: int = 52, *, raw_weeks: int = 0, seed: int
     areas = [AreaInfo(f"a{i}", f"Område {i}") for i in range(max(3, reporters // 40))]
     now = _week(rng, reporters, areas)
     counts = {}
+    places = {}  # the places' history weeks, as the store hands them over
     raw = {}
     for n in range(1, weeks + 1):
         reports = _week(rng, reporters, areas)
         counts[WEEK.minus(n)] = dict(count_levels(reports))
+        places[WEEK.minus(n)] = dict(place_counts(reports, 2))
         if n <= raw_weeks:
             raw[WEEK.minus(n)] = reports
     return PictureInput(
         "G", WEEK, areas, list(DEFAULT_FACTORS), now, raw, set(), reporters, reporters, 0, [], [], [], [],
-        history_counts={} if raw_weeks else counts,
+        history_counts={} if raw_weeks else counts, place_history={} if raw_weeks else places,
     )  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.domain.cycle import SCHEDULED_PHASES
+from bot.memory import release_free_memory
 from bot.services import Services
 from bot.stats.police_api import PoliceFetcher
 
@@ -35,6 +36,8 @@ def _guarded(name: str, fn: Callable[[], object]) -> Callable[[], Awaitable[None
             log.info("job %s stopped with the process; the next start takes it up", name)
         except Exception:
             log.exception("job %s failed; the next tick retries it", name)
+        finally:
+            await asyncio.to_thread(release_free_memory)  # what the job's charts and documents freed (bot/memory.py)
 
     return job
 

@@ -96,10 +96,22 @@ _ALLOWED = {
     "guard_weeks": "a whole number of weeks 0-4 left out between the baseline and this week",
     "ewma_weight": "a number more than 0 and at most 1, the weight of the newest week in the EWMA (e.g. 0.5)",
     "ewma_limit": "a number more than 0 and at most 10, how many standard errors above expected flag (e.g. 2.5)",
-    "min_sd": "a number more than 0 and at most 3, the smallest spread of levels the rule assumes (e.g. 0.25)",
+    "min_sd": "a number more than 0 and at most 3, the smallest spread of levels the rule assumes (e.g. 0.35)",
     "min_level": "a mean level 0-3 (e.g. 1.5); cells below it never stand out as rising",
     "rising_weeks": f"a whole number 1-{HISTORY_WEEKS}, from how many rises in a row the reason says so",
     "highest_weeks": f"a whole number 2-{HISTORY_WEEKS + 1}, from how many weeks the reason says 'highest in'",
+    "show": "a whole number 1-100, how many standouts the chat picture shows (e.g. 8); the report lists them all",
+    "single_reports": "true or false, whether one reporter's 3 on a cell that is not orange is listed on its own",
+    "reporter_limit": (
+        "a number more than 0 and at most 10, how many standard errors the reporters' average rise above their own "
+        "usual level must reach (e.g. 2.6)"
+    ),
+    "reporter_rise": "a level more than 0 and at most 3, the least average rise above the reporters' usual level",
+    "reporter_min": (
+        "a whole number 0-100, how many reporters must answer at least 1 above their usual level "
+        "(0 turns the signal off)"
+    ),
+    "reporter_min_weeks": f"a whole number 1-{HISTORY_WEEKS}, a reporter's earlier answers that make a usual level",
     "port": "a port number 1-65535",
     "telegram": "a Telegram numeric id without quotes, e.g. 123456789 (a group chat id is negative)",
     "contact": "an e-mail or web address without spaces or å/ä/ö (it goes in an HTTP header), e.g. trygghet@kommun.se",

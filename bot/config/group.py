@@ -14,6 +14,7 @@ from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_
 
 from bot.config.base import Code, EmailAddress, KeyProblem, Name, Role, Strict, first_duplicate
 from bot.config.outline import Outline, OutlineError, read_outline
+from bot.domain.attention import AttentionParams
 from bot.domain.cycle import DEFAULT_SCHEDULE, PhaseTime, WeekSchedule
 from bot.domain.detection import HISTORY_WEEKS, DetectionParams
 from bot.domain.factors import DEFAULT_FACTORS, Factor
@@ -173,6 +174,8 @@ def _parse_hhmm(v: str) -> time:
 
 
 _DETECT = DetectionParams()
+_ATTENTION = AttentionParams()
+_ATTENTION_KEYS = frozenset({"show", "single_reports"})
 
 
 class DetectionConfig(Strict):
@@ -186,6 +189,15 @@ class DetectionConfig(Strict):
     min_level: float = Field(default=_DETECT.min_level, ge=0, le=3)
     rising_weeks: int = Field(default=_DETECT.rising_weeks, ge=1, le=HISTORY_WEEKS)
     highest_weeks: int = Field(default=_DETECT.highest_weeks, ge=2, le=HISTORY_WEEKS + 1)
+    # the attention budget (bot/domain/attention.py): standouts the chat picture shows, and whether a single
+    # reporter's 3 on a cell that is not orange is listed (as "enstaka allvarlig rapport")
+    show: int = Field(default=_ATTENTION.show, ge=1, le=100)
+    single_reports: bool = _ATTENTION.single_reports
+    # the second signal: this week's reporters against their own usual level (reporter_min = 0: off)
+    reporter_limit: float = Field(default=_DETECT.reporter_limit, gt=0, le=10)
+    reporter_rise: float = Field(default=_DETECT.reporter_rise, gt=0, le=3)
+    reporter_min: int = Field(default=_DETECT.reporter_min, ge=0, le=100)
+    reporter_min_weeks: int = Field(default=_DETECT.reporter_min_weeks, ge=1, le=HISTORY_WEEKS)
 
     @model_validator(mode="after")
     def _fits(self) -> DetectionConfig:
@@ -199,7 +211,10 @@ class DetectionConfig(Strict):
         return self
 
     def params(self) -> DetectionParams:
-        return DetectionParams(**self.model_dump())
+        return DetectionParams(**self.model_dump(exclude=set(_ATTENTION_KEYS)))
+
+    def attention(self) -> AttentionParams:
+        return AttentionParams(show=self.show, single_reports=self.single_reports)
 
 
 class GroupConfig(Strict):

@@ -22,13 +22,26 @@ figures from the simulation in bench/detection.py):
 
 Alongside, for the reason shown to people: how many weeks in a row the mean has
 risen, and in how many weeks this is the highest. They do not flag on their own.
+
+A second signal beside the EWMA (`reporters_above_usual`), for the sudden rise from a
+busy cell that the EWMA averages away: each reporter's *usual level* is the mean of
+their own answers in the same guarded baseline (at least ``reporter_min_weeks`` of
+them); the signal fires when this week's reporters answered on average at least
+``reporter_rise`` above their own usual levels and that is at least
+``reporter_limit`` standard errors, at least ``reporter_min`` of them answered at
+least 1 above their own, and the cell's mean is at least ``min_level``. Comparing each reporter with themselves
+takes out who happened to answer this week, which widens a busy cell's spread. It
+needs the earlier weeks answer by answer; a week known only as counts (the store's
+aggregate) gives no usual level, and without any the signal stays silent and the
+EWMA decides alone. `judge` combines the two and says which fired (`Trigger`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 _EPS = 1e-9
 HISTORY_WEEKS = 12  # the most weeks before the judged one that the store hands over
@@ -43,10 +56,15 @@ class DetectionParams:
     guard_weeks: int = 2
     ewma_weight: float = 0.5
     ewma_limit: float = 2.5
-    min_sd: float = 0.25
+    min_sd: float = 0.35
     min_level: float = 1.5
     rising_weeks: int = 2  # say "rising N weeks in a row" from N = this
     highest_weeks: int = 6  # say "highest in N weeks" from N = this
+    # the second signal: this week's reporters against their own usual level (reporter_min 0: off)
+    reporter_limit: float = 2.6  # standard errors the reporters' average rise must reach
+    reporter_rise: float = 0.5  # and the least average rise, in levels
+    reporter_min: int = 1  # reporters who answered at least 1 above their usual level
+    reporter_min_weeks: int = 2  # answers in the baseline that make a reporter's usual level
 
     def __post_init__(self) -> None:
         if self.baseline_weeks < 1 or self.guard_weeks < 0:
@@ -57,6 +75,10 @@ class DetectionParams:
             raise ValueError("ewma_limit and min_sd must be more than 0")
         if self.rising_weeks < 1 or self.highest_weeks < 2:
             raise ValueError("rising_weeks must be at least 1 and highest_weeks at least 2")
+        if not 0 < self.reporter_rise <= 3 or self.reporter_limit <= 0:
+            raise ValueError("reporter_rise must be more than 0 and at most 3, reporter_limit more than 0")
+        if self.reporter_min < 0 or self.reporter_min_weeks < 1:
+            raise ValueError("reporter_min must be at least 0 and reporter_min_weeks at least 1")
 
     @property
     def history_weeks(self) -> int:
@@ -159,3 +181,132 @@ def detect(series: Sequence[float | None], params: DetectionParams) -> Signal:
     # limit while the week being judged is back to normal.
     flagged = z >= limit - _EPS and x >= params.min_level - _EPS and x > mu + _EPS
     return Signal(flagged, x, mu, z, limit, rising, highest)
+
+
+# --------------------------------------------------------------------------- reporters above their usual level
+
+Answers = Mapping[int, int]  # one week of one cell: reporter -> level (0-3)
+REPORTER_SPREAD = 0.4  # the least spread of one reporter's answers around their usual level that the signal assumes
+SHARED_SHOCK = 0.15  # a week's shock shared by a cell's reporters (one standard deviation), which pairing cannot remove
+
+
+@dataclass(frozen=True, slots=True)
+class ReporterSignal:
+    """The second signal on one cell in one week. Of this week's `reporters`, `compared` had a usual level; on
+    average they answered `rise` above it, `above` of them at least 1 above. `score` is that rise in standard
+    errors; `known` is False when no earlier week was known answer by answer (the store's counts only)."""
+
+    flagged: bool
+    rise: float
+    score: float
+    above: int
+    compared: int
+    reporters: int
+    known: bool
+
+
+NO_REPORTERS = ReporterSignal(False, 0.0, 0.0, 0, 0, 0, False)
+
+
+def _baseline_answers(history: Sequence[Answers | None], params: DetectionParams) -> list[Answers] | None:
+    """The guarded baseline's weeks known answer by answer (the weeks `detect` takes its expected level from, the
+    guard dropped for a young group as there); None when none of them is."""
+    end = len(history) - params.guard_weeks
+    window = history[max(0, end - params.baseline_weeks) : max(0, end)]
+    if sum(1 for w in window if w) < MIN_BASELINE:
+        window = history[max(0, len(history) - params.baseline_weeks) :]
+    known = [w for w in window if w is not None]
+    return known or None
+
+
+def usual_levels(history: Sequence[Answers | None], params: DetectionParams) -> dict[int, list[int]] | None:
+    """Each reporter's answers in the guarded baseline, for reporters with at least ``reporter_min_weeks`` of them;
+    their mean is the reporter's usual level. `history` is oldest first, the week before the judged one last;
+    ``None`` is a week known only as counts. None when no week of the baseline is known answer by answer."""
+    known = _baseline_answers(history, params)
+    if known is None:
+        return None
+    answers: dict[int, list[int]] = {}
+    for week in known:
+        for reporter, level in week.items():
+            answers.setdefault(reporter, []).append(level)
+    return {r: v for r, v in answers.items() if len(v) >= params.reporter_min_weeks}
+
+
+def reporters_above_usual(week: Answers, history: Sequence[Answers | None], params: DetectionParams) -> ReporterSignal:
+    """The second signal: this week's reporters, each against their own usual level (`usual_levels`), answered on
+    average `rise` higher, and that rise is at least ``reporter_rise`` and at least ``reporter_limit`` standard
+    errors: √(Σ sᵢ²/n² + shock²), with n the reporters compared, sᵢ each one's own spread around their usual level
+    (at least `REPORTER_SPREAD`) and shock `SHARED_SHOCK`. It needs at least ``reporter_min`` reporters who answered
+    at least 1 above their usual level (0: the signal is off) and a mean this week of at least ``min_level``.
+    Pairing each answer with the same reporter's past answers takes out who happened to answer this week;
+    reporters without a usual level (new ones, or too few answers) are left out."""
+    if not week:
+        return NO_REPORTERS
+    usual = usual_levels(history, params)
+    if usual is None:
+        return ReporterSignal(False, 0.0, 0.0, 0, 0, len(week), False)
+    rises: list[float] = []
+    variance = 0.0  # of the sum of the rises: each reporter's own spread around their usual level
+    for reporter, answers in usual.items():
+        if reporter not in week:
+            continue
+        mean = sum(answers) / len(answers)
+        own = sum((a - mean) ** 2 for a in answers) / (len(answers) - 1) if len(answers) > 1 else 0.0
+        variance += max(own, REPORTER_SPREAD * REPORTER_SPREAD)
+        rises.append(week[reporter] - mean)
+    n = len(rises)
+    if n == 0:
+        return ReporterSignal(False, 0.0, 0.0, 0, 0, len(week), True)
+    rise = sum(rises) / n
+    score = rise / math.sqrt(variance / (n * n) + SHARED_SHOCK * SHARED_SHOCK)
+    above = sum(1 for r in rises if r >= 1 - _EPS)
+    level = sum(week.values()) / len(week)
+    flagged = (
+        params.reporter_min > 0
+        and above >= params.reporter_min
+        and rise >= params.reporter_rise - _EPS
+        and score >= params.reporter_limit - _EPS
+        and level >= params.min_level - _EPS
+    )
+    return ReporterSignal(flagged, rise, score, above, n, len(week), True)
+
+
+# --------------------------------------------------------------------------- the combined verdict
+
+
+class Trigger(StrEnum):
+    """Which signal made a cell stand out as rising."""
+
+    EWMA = "ewma"  # the cell's mean is unusually high for the cell
+    REPORTERS = "reporters"  # many of its reporters answered well above their own usual level
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Both signals on one cell in one week, and which of them fired (in `Trigger` order)."""
+
+    signal: Signal
+    reporters: ReporterSignal
+    fired: tuple[Trigger, ...]
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.fired)
+
+
+def judge(
+    series: Sequence[float | None],
+    params: DetectionParams,
+    week: Answers | None = None,
+    history: Sequence[Answers | None] = (),
+) -> Verdict:
+    """The combined verdict on the last week of `series` (`detect`), with the second signal when this week's
+    answers are given (`week`; `history` the earlier weeks' answers, oldest first, ``None`` for a week known only
+    as counts; the rule reads at most its last `DetectionParams.history_weeks` weeks)."""
+    signal = detect(series, params)
+    reporters = reporters_above_usual(week, history, params) if week else NO_REPORTERS
+    fired = tuple(
+        trigger for trigger, on in ((Trigger.EWMA, signal.flagged), (Trigger.REPORTERS, reporters.flagged)) if on
+    )
+    return Verdict(signal, reporters, fired)

@@ -10,10 +10,14 @@ needed as those counts, so the store hands them over already counted
 Only the weeks the 4-week baseline and the detection rule need are read
 (`bot.domain.detection`), however long the history is.
 
-What stands out: a red level (someone answered 3, or the mean is red) — a fixed
-rule; a cell whose level is unusually high for that cell (the EWMA rule in
-`bot.domain.detection`, kind "rising", with its reasons); a place named by several
-reporters; a new place.
+What stands out: a red level (the mean is red, or someone answered 3 on a cell whose
+mean is orange, or two or more did) — a fixed rule; a cell whose level is unusually
+high for that cell, or whose reporters answered well above their own usual levels
+(`bot.domain.detection.judge` via `bot.domain.rising`, kind "rising", with its reasons
+naming the signal); a place named by several reporters, more than usual for the place;
+a new place; and, after those, a single serious report (one reporter's 3 on a cell
+whose mean is not orange), unless the group turns that kind off. Each gets a strength
+and the list is strongest first (`bot.domain.attention`, the attention budget).
 
 Reports are assumed to be one per reporter, area and factor and week (the
 storage layer's unique key); reports for areas or factors that are not in the
@@ -24,35 +28,43 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import date, timedelta
-from enum import StrEnum
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from operator import attrgetter
 
+from bot.domain.attention import (
+    ORANGE_MEAN,
+    AttentionParams,
+    cell_evidence,
+    hotspot_evidence,
+    new_place_evidence,
+    standout_order,
+    strength,
+    unusual_place,
+    usual_reporters,
+)
+from bot.domain.attention import STANDOUT_KINDS as STANDOUT_KINDS  # re-exported, with Kind
+from bot.domain.attention import Kind as Kind
 from bot.domain.cycle import RoundKey
-from bot.domain.detection import DetectionParams, Signal, detect
-from bot.domain.effect import level_change, pooled_level, shown_change
+from bot.domain.detection import DetectionParams, Signal, judge
+from bot.domain.effect import shown_change
 from bot.domain.factors import Factor, colour_for
-from bot.domain.reasons import AboveExpected, CandidateReason, NamedBySeveral, NewPlace, Reason, RedLevel
+from bot.domain.followup import ActionFollowUp as ActionFollowUp
+from bot.domain.followup import follow_up as follow_up  # re-exported: the store builds follow-ups from here
+from bot.domain.reasons import CandidateReason, NamedBySeveral, NewPlace, Reason, RedLevel, SingleReport
+from bot.domain.rising import answers_by_cell, judged_weeks, reporter_history, rising_reason
+from bot.domain.rising import detection_reason as detection_reason  # the web view's weeks (EWMA on counts alone)
 from bot.domain.statistics import AreaEvent
+from bot.domain.tally import Tally, previous_weeks
+from bot.domain.tally import count_levels as count_levels  # re-exported: the store counts weeks with it
 
 BASELINE_WEEKS = 4  # the "vs 4 weeks" column
 RED_MEAN = 2.5
 _EPS = 1e-9
 
 
-class Kind(StrEnum):
-    """What kind of thing stands out, in the order the picture lists them."""
-
-    RED = "red"  # someone answered 3, or the mean is red
-    RISING = "rising"  # the detection rule flagged the cell
-    HOTSPOT = "hotspot"  # a place named by several reporters
-    NEW_PLACE = "new_place"  # a place not known before
-
-
-STANDOUT_KINDS: tuple[Kind, ...] = tuple(Kind)
 NEW_PLACE = NewPlace()
+SINGLE_REPORT = SingleReport()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,54 +106,6 @@ class Observation:
     source: str  # e.g. "trygghetsvärd", "polis"
 
 
-@dataclass(frozen=True, slots=True)
-class ActionFollowUp:
-    """An earlier action as the picture follows it up: its level before and after by the one definition in
-    `bot.domain.effect` (after: the weeks after the decision up to the picture's week; None while too early)."""
-
-    action_id: int
-    area: str
-    place: str | None
-    factor: str | None
-    description: str
-    responsible: str
-    decided_week: RoundKey
-    level_before: float | None
-    level_after: float | None
-
-    @property
-    def change(self) -> float | None:
-        """After minus before as shown (one decimal each), so that the change agrees with the figures."""
-        return shown_change(self.level_after, self.level_before)
-
-
-def follow_up(
-    action_id: int,
-    area: str,
-    place: str | None,
-    factors: str,
-    description: str,
-    responsible: str,
-    decided: RoundKey,
-    week: RoundKey,
-    week_counts: Mapping[RoundKey, Mapping[tuple[str, str, int], int]],
-    all_factors: Iterable[str],
-) -> ActionFollowUp:
-    """An action decided in week `decided` as the picture of `week` follows it up: the level of its area over its
-    factors (all of them when it names none, `factors` as stored: comma-separated), week by week from the
-    counts, before and after by the one definition in `bot.domain.effect`."""
-    named = [f for f in factors.split(",") if f]
-    wanted = frozenset(named or all_factors)
-
-    def weekly(w: RoundKey) -> float | None:  # only the weeks the rule reads (D-3 … D+4), not every week held
-        counts = week_counts.get(w)
-        return None if counts is None else pooled_level(counts, area, wanted)
-
-    change = level_change(weekly, decided, week)
-    first = named[0] if named else None
-    return ActionFollowUp(action_id, area, place, first, description, responsible, decided, change.before, change.after)
-
-
 @dataclass(frozen=True)
 class PictureInput:
     group_name: str
@@ -163,6 +127,12 @@ class PictureInput:
     detection: DetectionParams = field(default_factory=DetectionParams)
     # earlier weeks already counted: (area, factor, level) -> reports; a week here wins over `history`
     history_counts: Mapping[RoundKey, Mapping[tuple[str, str, int], int]] = field(default_factory=dict)
+    # earlier weeks' places: (area, place lower-cased) -> reporters who named it at or above the threshold; a
+    # week here wins over `history`
+    place_history: Mapping[RoundKey, Mapping[tuple[str, str], int]] = field(default_factory=dict)
+    attention: AttentionParams = field(default_factory=AttentionParams)
+    # earlier weeks' answers of only the cells the rule judges, for its second signal (bot.domain.rising)
+    reporter_history: Mapping[RoundKey, list[Report]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +165,7 @@ class Standout:
     place: str | None
     reason: Reason  # which rule fired, with its numbers; `bot.text.reasons` words it
     reporters: int = 0
+    strength: float = 0.0  # how strongly it stands out (`bot.domain.attention.strength`); the list's order
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,51 +211,6 @@ def normalise_place(place: str | None) -> str:
     return " ".join(place.split()).lower()
 
 
-def _previous_weeks(week: RoundKey, n: int) -> list[tuple[int, int]]:
-    """(year, week) of the n ISO weeks before `week`, nearest first."""
-    monday = date.fromisocalendar(week.year, week.week, 1)
-    out: list[tuple[int, int]] = []
-    for i in range(1, n + 1):
-        iso = (monday - timedelta(weeks=i)).isocalendar()
-        out.append((iso[0], iso[1]))
-    return out
-
-
-_CELL_LEVEL = attrgetter("area", "factor", "level")
-
-
-def count_levels(reports: Iterable[Report]) -> Counter[tuple[str, str, int]]:
-    """How many reports gave each ``(area, factor, level)``: one counting pass in C."""
-    return Counter(map(_CELL_LEVEL, reports))
-
-
-class _Tally:
-    """One week's level counts, read per cell on demand: four look-ups per cell and week (levels are
-    the EST scale 0-3), so a week costs nothing for the cells nobody asks about."""
-
-    __slots__ = ("triples",)
-
-    def __init__(self, triples: Mapping[tuple[str, str, int], int]) -> None:
-        self.triples = triples
-
-    def stats(self, key: tuple[str, str]) -> tuple[int, int, int | None]:
-        """(reports, sum of levels, highest level) of one cell."""
-        area, factor = key
-        get = self.triples.get
-        n0, n1, n2, n3 = (
-            get((area, factor, 0), 0),
-            get((area, factor, 1), 0),
-            get((area, factor, 2), 0),
-            get((area, factor, 3), 0),
-        )
-        top = 3 if n3 else 2 if n2 else 1 if n1 else 0 if n0 else None
-        return n0 + n1 + n2 + n3, n1 + 2 * n2 + 3 * n3, top
-
-    def mean(self, key: tuple[str, str]) -> float | None:
-        n, total, _ = self.stats(key)
-        return total / n if n else None
-
-
 @dataclass
 class _Place:
     """A place named this week in one area (at any level)."""
@@ -296,6 +222,7 @@ class _Place:
     all_reporters: set[int]
     factor_max: dict[str, int]  # factor -> highest level it was named for (at or above threshold)
     all_factors: dict[str, None]  # factors it was named for at any level, in order seen
+    top: int = 0  # the highest level it was named at
 
     @cached_property
     def name(self) -> str:
@@ -328,6 +255,7 @@ def _collect_places(
         place.spellings[spelling] += 1
         place.all_reporters.add(r.reporter_id)
         place.all_factors[r.factor] = None
+        place.top = max(place.top, r.level)
         if r.level >= threshold:
             place.reporters.add(r.reporter_id)
             if r.level > place.factor_max.get(r.factor, -1):
@@ -335,19 +263,34 @@ def _collect_places(
     return places
 
 
+def place_counts(reports: Iterable[Report], threshold: int) -> Counter[tuple[str, str]]:
+    """Reporters who named each (area, place lower-cased) at or above the threshold: one week's `place_history`."""
+    named = {(r.area, normalise_place(r.place), r.reporter_id) for r in reports if r.place and r.level >= threshold}
+    return Counter((area, place) for area, place, _ in named)
+
+
+class _PlaceHistory:
+    """How many reporters named a place at or above the threshold in each history week with reports, nearest
+    first; counted from `history` only when a place named by two or more this week asks."""
+
+    def __init__(self, inp: PictureInput, weeks: list[tuple[int, int]], tallies: list[Tally]) -> None:
+        self.inp, self.weeks = inp, [yw for yw, tally in zip(weeks, tallies, strict=False) if tally.triples]
+
+    @cached_property
+    def per_week(self) -> list[Mapping[tuple[str, str], int]]:
+        given = {(k.year, k.week): v for k, v in self.inp.place_history.items()}
+        raw = {(k.year, k.week): v for k, v in self.inp.history.items()}
+        return [given[yw] if yw in given else place_counts(raw.get(yw, ()), self.inp.threshold) for yw in self.weeks]
+
+    def counts(self, key: tuple[str, str]) -> list[int]:
+        return [week.get(key, 0) for week in self.per_week]
+
+    def run(self, key: tuple[str, str]) -> int:
+        """Weeks in a row before this one that two or more named the place."""
+        return next((i for i, n in enumerate(self.counts(key)) if n < 2), len(self.per_week))
+
+
 _WHO = attrgetter("area", "factor", "reporter_id", "level")
-
-
-def detection_reason(signal: Signal, params: DetectionParams, reporters: int) -> AboveExpected:
-    """Why the rule flagged a cell: the level against the expected one, and how long it has been rising and
-    for how many weeks it is the highest when those reach the thresholds for saying so."""
-    return AboveExpected(
-        level=signal.level or 0.0,
-        expected=signal.expected or 0.0,
-        rising_weeks=signal.rising_weeks if signal.rising_weeks >= params.rising_weeks else None,
-        highest_weeks=signal.highest_weeks if signal.highest_weeks >= params.highest_weeks else None,
-        reporters=reporters,
-    )
 
 
 def build_picture(inp: PictureInput) -> Picture:
@@ -356,12 +299,12 @@ def build_picture(inp: PictureInput) -> Picture:
     area_names = {a.code: a.name for a in inp.areas}
 
     params = inp.detection
-    now = _Tally(count_levels(inp.reports))
+    now = Tally(count_levels(inp.reports))
     by_week = {(k.year, k.week): v for k, v in inp.history.items()}
     counted = {(k.year, k.week): v for k, v in inp.history_counts.items()}
+    previous = previous_weeks(inp.week, max(BASELINE_WEEKS, params.history_weeks))
     earlier = [  # nearest first
-        _Tally(counted[yw] if yw in counted else count_levels(by_week.get(yw, ())))
-        for yw in _previous_weeks(inp.week, max(BASELINE_WEEKS, params.history_weeks))
+        Tally(counted[yw] if yw in counted else count_levels(by_week.get(yw, ()))) for yw in previous
     ]
     recent = earlier[:BASELINE_WEEKS]
     window = earlier[: params.history_weeks][::-1]  # oldest first, for the detection rule
@@ -392,55 +335,76 @@ def build_picture(inp: PictureInput) -> Picture:
     # ---- standouts per cell
     red: list[Standout] = []
     rising: list[Standout] = []
+    singles: list[Standout] = []
     signals: dict[tuple[str, str], Signal] = {}
+    judged = {k for k, c in cells.items() if c.mean is not None and c.mean >= params.min_level - _EPS}
+    answers = answers_by_cell(inp.reports, judged)  # the second signal: reporter by reporter (bot.domain.rising)
+    answered = {**by_week, **{(k.year, k.week): v for k, v in inp.reporter_history.items()}}
+    answered_before = reporter_history(judged_weeks(answered, previous[: params.history_weeks][::-1]), judged)
     for key, cell in cells.items():
         if cell.mean is None:
             continue
-        if cell.max == 3 or cell.mean >= RED_MEAN - _EPS:
-            n3 = now.triples.get((cell.area, cell.factor, 3), 0)
+        n3 = now.triples.get((cell.area, cell.factor, 3), 0)
+        if cell.mean >= RED_MEAN - _EPS or n3 >= 2 or (n3 and cell.mean >= ORANGE_MEAN - _EPS):
             red.append(Standout(Kind.RED, cell.area, cell.factor, None, RedLevel(n3), n3))
-        if cell.mean < params.min_level - _EPS:
+        elif n3 and inp.attention.single_reports:  # one reporter's 3 on a cell that is not orange
+            singles.append(Standout(Kind.SINGLE, cell.area, cell.factor, None, SINGLE_REPORT, n3))
+        if key not in judged:
             continue  # the rule never flags below min_level; spare it the work
-        signal = signals[key] = detect([*(tally.mean(key) for tally in window), cell.mean], params)
-        if signal.flagged:
+        series = [*(tally.mean(key) for tally in window), cell.mean]
+        verdict = judge(series, params, answers.get(key), answered_before[key])
+        signals[key] = verdict.signal
+        if verdict.flagged:
             high = sum(now.triples.get((*key, lvl), 0) for lvl in range(inp.threshold, 4))
-            reason = detection_reason(signal, params, high)
+            reason = rising_reason(verdict, params, high)
             rising.append(Standout(Kind.RISING, cell.area, cell.factor, None, reason, high))
 
     # ---- places
     places = _collect_places(inp.reports, area_index, factor_index, inp.threshold)
     known = {(area, normalise_place(name)) for area, name in inp.known_places}
+    named_before = _PlaceHistory(inp, previous[: params.history_weeks], earlier)
     hotspots: list[Standout] = []
     new_places: list[Standout] = []
     place_candidates: list[tuple[_Place, list[CandidateReason]]] = []
+    places_in_cell: Counter[tuple[str, str]] = Counter()
     for key, place in places.items():
+        places_in_cell.update((place.area, f) for f in place.factor_max)
         only_factor = next(iter(place.factor_max)) if len(place.factor_max) == 1 else None
         reasons: list[CandidateReason] = []
-        if len(place.reporters) >= 2:
-            named = NamedBySeveral(len(place.reporters))
-            hotspots.append(Standout(Kind.HOTSPOT, place.area, only_factor, place.name, named, len(place.reporters)))
+        n = len(place.reporters)
+        if n >= 2 and unusual_place(n, history := named_before.counts(key)):
+            usual = usual_reporters(history)
+            named = NamedBySeveral(n, usual or None)
+            evidence = hotspot_evidence(
+                max(place.factor_max.values()), n, usual, named_before.run(key), len(place.factor_max)
+            )
+            power = strength(evidence)
+            hotspots.append(Standout(Kind.HOTSPOT, place.area, only_factor, place.name, named, n, power))
             reasons.append(CandidateReason(named))
         if key not in known:
             factor = next(iter(place.all_factors)) if len(place.all_factors) == 1 else None
-            n = len(place.all_reporters)
-            new_places.append(Standout(Kind.NEW_PLACE, place.area, factor, place.name, NEW_PLACE, n))
+            power = strength(new_place_evidence(place.top, n, len(place.all_factors)))
+            everyone = len(place.all_reporters)
+            new_places.append(Standout(Kind.NEW_PLACE, place.area, factor, place.name, NEW_PLACE, everyone, power))
             reasons.append(CandidateReason(NEW_PLACE))
         if reasons and place.reporters:
             place_candidates.append((place, reasons))
 
-    def cell_order(s: Standout) -> tuple[int, int, str]:
-        return (
-            area_index[s.area],
-            factor_index[s.factor] if s.factor is not None else -1,
-            normalise_place(s.place),
-        )
+    def cell_strength(s: Standout) -> Standout:
+        key = (s.area, s.factor or "")
+        cell = cells[key]
+        signal = signals.get(key)
+        expected = signal.expected if signal is not None and signal.expected is not None else cell.baseline
+        high = sum(now.triples.get((*key, lvl), 0) for lvl in range(inp.threshold, 4))
+        before = [tally.mean(key) for tally in reversed(recent)]
+        usual = signal is not None and signal.expected is not None and not signal.flagged
+        evidence = cell_evidence(cell.mean or 0.0, expected, high, before, places_in_cell[key], usual)
+        return replace(s, strength=strength(evidence))
 
-    standouts = (
-        sorted(red, key=cell_order)
-        + sorted(rising, key=cell_order)
-        + sorted(hotspots, key=lambda s: (-s.reporters, *cell_order(s)))
-        + sorted(new_places, key=cell_order)
-    )
+    red = [cell_strength(s) for s in red]
+    rising = [cell_strength(s) for s in rising]
+    ranked = [*red, *rising, *hotspots, *new_places, *map(cell_strength, singles)]
+    standouts = sorted(ranked, key=standout_order(area_index, factor_index))
 
     # ---- candidates
     candidates: list[Candidate] = []
@@ -461,7 +425,7 @@ def build_picture(inp: PictureInput) -> Picture:
         )
 
     uncovered: dict[str, list[Standout]] = defaultdict(list)
-    for s in red + rising:
+    for s in red + rising + singles:  # a single serious report can be chosen too, last of its area
         if s.factor is not None and (s.area, s.factor) not in covered:
             uncovered[s.area].append(s)
     if uncovered:

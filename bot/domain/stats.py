@@ -103,6 +103,7 @@ class PlaceWeek:
     all_reporters: int  # reports naming it at any level
     factors: tuple[str, ...]  # factors it was named for at or above the threshold, sorted
     all_factors: tuple[str, ...]  # factors it was named for at any level, sorted
+    top: int = 0  # the highest level it was named at
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Protocol
 
@@ -9,7 +10,7 @@ from bot.domain.conversation_state import ConversationState
 from bot.domain.cycle import Phase, RoundKey
 from bot.domain.factors import Factor
 from bot.domain.model import AnswerIn, LastAnswer, NoteForReview, OwnAnswer, Response, Round, RoundStatus
-from bot.domain.picture import PictureInput
+from bot.domain.picture import PictureInput, Report
 
 
 class Rounds(Protocol):
@@ -68,6 +69,14 @@ class Rounds(Protocol):
     def picture_input(
         self, group_id: str, group_name: str, rnd: Round, factors: list[Factor], threshold: int, now: datetime
     ) -> PictureInput: ...
+
+    def reporter_answers(
+        self, group_id: str, before: RoundKey, weeks: int, cells: Collection[tuple[str, str]]
+    ) -> dict[RoundKey, list[Report]]:
+        """The submitted answers of `cells` ((area, factor)) in the group's rounds of the `weeks` weeks before
+        `before`, each with its reporter's stable number (`bot.domain.rising.reporter_key`; only area, factor,
+        reporter and level are filled): the detection rule's second signal. Every such round is a key, with []
+        when nobody answered those cells."""
 
     def notes_for_review(self, round_id: int) -> list[NoteForReview]: ...
 

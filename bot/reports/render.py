@@ -17,6 +17,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from bot.domain.attention import things
 from bot.domain.factors import LEVEL_EMOJI, LEVEL_HEX
 from bot.domain.picture import ActionFollowUp, Cell, Note, Standout
 from bot.reports.view import PictureView
@@ -34,7 +35,13 @@ def code_label(prefix: str, code: str, lang: str) -> str:
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-STANDOUT_ICON: dict[str, str] = {"red": "🔴", "rising": "📈", "hotspot": "📍", "new_place": "🆕"}
+STANDOUT_ICON: dict[str, str] = {
+    "red": "🔴",
+    "rising": "📈",
+    "hotspot": "📍",
+    "new_place": "🆕",
+    "single_report": "❕",
+}
 SQUARES: dict[str, str] = {"green": "🟩", "yellow": "🟨", "orange": "🟧", "red": "🟥", "none": "⬜"}
 # text colour that stays readable on each background (WCAG AA, 4.5:1: dark on green is 5.1, white 3.4)
 FOREGROUND: dict[str, str] = {
@@ -346,7 +353,7 @@ def _summary_lines(p: PictureView, decisions: list[Decision]) -> list[str]:
         t(
             lang,
             "picture.summary.counts",
-            red=_count(p, "red"),
+            red=_count(p, "red") + _count(p, "single_report"),  # every cell where someone answered 3
             rising=_count(p, "rising"),
             hotspots=_count(p, "hotspot"),
             new=_count(p, "new_place"),
@@ -380,7 +387,8 @@ def render_report_html(p: PictureView, decisions: list[Decision]) -> str:
 
 
 def picture_summary_text(p: PictureView, *, max_lines: int = 30) -> str:
-    """A short plain-text picture for a chat message: one line per area, then what stands out."""
+    """A short plain-text picture for a chat message: one line per area, then the first `show` of what stands
+    out (`[groups.detection] show`), strongest first, and how many more the report and the web view list."""
     lang = p.lang
     inp = p.input
     ctx_response = t(
@@ -412,10 +420,17 @@ def picture_summary_text(p: PictureView, *, max_lines: int = 30) -> str:
             detail = t(lang, "picture.summary.area_none")
         lines.append(f"{squares} {a.name} – {detail}")
     if p.standouts:
+        # the attention budget: the strongest `show` things, a cell both red and rising being one line; the report
+        # and the web view list every standout
+        show = inp.attention.show
+        listed = things(p.standouts)
         lines.append(t(lang, "picture.summary.standouts"))
-        for s in p.standouts:
-            view = _standout_view(p, s)
-            lines.append(f"{view['icon']} {view['where']}: {view['reason']}")
+        for thing in listed[:show]:
+            views = [_standout_view(p, s) for s in thing]
+            icons = "".join(v["icon"] for v in views)
+            lines.append(f"{icons} {views[0]['where']}: {'; '.join(v['reason'] for v in views)}")
+        if len(listed) > show:
+            lines.append(t(lang, "picture.standouts.more", count=len(listed) - show))
     if inp.police_events:
         lines.append(t(lang, "stats.picture.summary_line", n=len(inp.police_events)))
     if len(lines) > max_lines:

@@ -98,6 +98,11 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "picture.reason.red": {"sv": "röd nivå (3) från {reporters}", "en": "red level (3) from {reporters}"},
     "picture.reason.hotspot": {"sv": "nämnd av {reporters}", "en": "named by {reporters}"},
+    "picture.reason.hotspot.usual": {
+        "sv": "nämnd av {reporters}, brukar nämnas av {usual} i veckan",
+        "en": "named by {reporters}, usually by {usual} a week",
+    },
+    "picture.reason.single": {"sv": "enstaka allvarlig rapport", "en": "single serious report"},
     "picture.reason.new_place": {"sv": "ny plats", "en": "new place"},
     "picture.reason.factor": {"sv": "{factor}: {reason}", "en": "{factor}: {reason}"},
     # candidates
@@ -145,6 +150,8 @@ TEXT: dict[str, dict[str, str]] = {
     "picture.summary.area_top": {"sv": "högst: {factor} {mean}", "en": "highest: {factor} {mean}"},
     "picture.summary.area_none": {"sv": "inga svar", "en": "no reports"},
     "picture.summary.standouts": {"sv": "Sticker ut:", "en": "Stands out:"},
+    # the chat shows the first [groups.detection] show standouts; the report and the web view list them all
+    "picture.standouts.more": {"sv": "… och {count} till", "en": "… and {count} more"},
     "picture.summary.more": {"sv": "… och {count} till", "en": "… and {count} more"},
     "picture.chart.title": {"sv": "{group} – vecka {week}", "en": "{group} – week {week}"},
 }

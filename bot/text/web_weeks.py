@@ -42,6 +42,7 @@ TEXT: dict[str, dict[str, str]] = {
     "web.week.kind.rising": {"sv": "Över det väntade", "en": "Above expected"},
     "web.week.kind.hotspot": {"sv": "Plats som nämns ofta", "en": "Place named often"},
     "web.week.kind.new_place": {"sv": "Ny plats", "en": "New place"},
+    "web.week.kind.single_report": {"sv": "Enstaka allvarlig rapport", "en": "Single serious report"},
     "web.week.candidates": {"sv": "Förslag till prioriteringar", "en": "Proposed priorities"},
     "web.week.candidates.caption": {
         "sv": "Förslagen, med röster och vad mötet valde",

@@ -16,6 +16,7 @@ from bot.conversation.messages import Attachment, Choice, Outbound
 from bot.domain.cycle import Phase, phase_index
 from bot.domain.model import ACTION_TYPES, RESPONSIBLES, TIMEFRAMES, Candidate, Person, Round
 from bot.domain.picture import PictureInput, build_picture
+from bot.domain.rising import judged_cells
 from bot.ports import UnitOfWork
 from bot.reports.grid import picture_grid
 from bot.reports.render import Decision, picture_summary_text
@@ -30,7 +31,18 @@ log = logging.getLogger(__name__)
 
 def picture_input(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> PictureInput:
     inp = uow.rounds.picture_input(group.id, group.name, rnd, group.factor_list(), group.threshold, env.clock.now())
-    return replace(inp, police_events=week_events(uow, group, rnd.key), detection=group.detection.params())
+    params = group.detection.params()
+    inp = replace(
+        inp,
+        police_events=week_events(uow, group, rnd.key),
+        detection=params,
+        attention=group.detection.attention(),
+    )
+    judged = judged_cells(inp.reports, params.min_level) if params.reporter_min else set()
+    if not judged:
+        return inp  # the second signal is off, or no cell is high enough for the rule to judge
+    answers = uow.rounds.reporter_answers(group.id, rnd.key, params.history_weeks, judged)
+    return replace(inp, reporter_history=answers)
 
 
 def picture(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, lang: str | None = None) -> PictureView:

@@ -136,6 +136,7 @@ class SqlHistory(SqlRepository):
                         n_all,
                         tuple(sorted(f for f, top in levels if top >= threshold)),
                         tuple(sorted(f for f, _ in levels)),
+                        max((top for _, top in levels), default=0),
                     )
                 )
         return sorted(out, key=lambda p: (p.week, p.area, p.place.lower(), p.place))

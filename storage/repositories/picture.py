@@ -4,9 +4,9 @@ counted by level, the notes, observations and the actions followed up."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.domain.cycle import RoundKey
@@ -23,7 +23,9 @@ from bot.domain.picture import (
     Report,
     count_levels,
     follow_up,
+    normalise_place,
 )
+from bot.domain.rising import reporter_key
 from storage.models import ActionRow, AnswerRow, AreaRow, ObservationRow, PlaceRow, ResponseRow, RoundRow
 from storage.repositories.base import APPROVED_PLACE, SqlRepository
 from storage.repositories.groups import SqlGroups
@@ -44,6 +46,7 @@ class SqlPictures(SqlRepository):
             select(
                 ResponseRow.round_id,
                 ResponseRow.id,
+                ResponseRow.person_id,
                 ResponseRow.organisation,
                 AreaRow.code,
                 AnswerRow.factor,
@@ -56,8 +59,51 @@ class SqlPictures(SqlRepository):
             .outerjoin(PlaceRow, APPROVED_PLACE)
             .where(ResponseRow.round_id.in_(round_ids), ResponseRow.status == "submitted")
         )
-        for rid, resp_id, org, area, factor, level, place, note in self._core(q, {}):  # no ORM result handling
-            out[rid].append(Report(resp_id, org, area, factor, level, place, note))
+        for rid, resp_id, person, org, area, factor, level, place, note in self._core(q, {}):  # no ORM handling
+            out[rid].append(Report(reporter_key(person, resp_id), org, area, factor, level, place, note))
+        return out
+
+    def reporter_answers(
+        self, group_id: str, before: RoundKey, weeks: int, cells: Collection[tuple[str, str]]
+    ) -> dict[RoundKey, list[Report]]:
+        """The answers of `cells` in the group's rounds of the `weeks` weeks before `before`, reporter by reporter
+        (only the cells the detection rule judges this week: a few, whatever the number of reporters)."""
+        first = before.minus(weeks)
+        rounds = {
+            r.id: RoundKey(r.year, r.week)
+            for r in self.s.scalars(
+                select(RoundRow).where(
+                    RoundRow.group_id == group_id,
+                    (RoundRow.year * 100 + RoundRow.week) >= first.year * 100 + first.week,
+                    (RoundRow.year * 100 + RoundRow.week) < before.year * 100 + before.week,
+                )
+            )
+        }
+        out: dict[RoundKey, list[Report]] = {key: [] for key in rounds.values()}
+        wanted = set(cells)
+        if not rounds or not wanted:
+            return out
+        q = (
+            select(
+                ResponseRow.round_id,
+                ResponseRow.id,
+                ResponseRow.person_id,
+                AreaRow.code,
+                AnswerRow.factor,
+                AnswerRow.level,
+            )
+            .join(AnswerRow, AnswerRow.response_id == ResponseRow.id)
+            .join(AreaRow, AreaRow.id == AnswerRow.area_id)
+            .where(
+                ResponseRow.round_id.in_(list(rounds)),
+                ResponseRow.status == "submitted",
+                AreaRow.code.in_(sorted({a for a, _ in wanted})),
+                AnswerRow.factor.in_(sorted({f for _, f in wanted})),
+            )
+        )
+        for rid, resp_id, person, area, factor, level in self._core(q, {}):
+            if (area, factor) in wanted:
+                out[rounds[rid]].append(Report(reporter_key(person, resp_id), "", area, factor, level))
         return out
 
     def level_counts(self, round_ids: list[int]) -> dict[int, dict[tuple[str, str, int], int]]:
@@ -73,6 +119,31 @@ class SqlPictures(SqlRepository):
         for rid, rows in per_round.items():
             for area_id, factor, level, n in rows:
                 out[rid][(code[area_id], factor, level)] = n
+        return out
+
+    def place_history(
+        self, rounds: Mapping[int, RoundKey], threshold: int
+    ) -> dict[RoundKey, dict[tuple[str, str], int]]:
+        """Earlier weeks' places as the picture's hotspot rule reads them: per week, the reporters who named each
+        approved place at or above the threshold, keyed (area, place lower-cased)."""
+        out: dict[RoundKey, dict[tuple[str, str], int]] = {key: {} for key in rounds.values()}
+        if not rounds:
+            return out
+        q = (
+            select(ResponseRow.round_id, AreaRow.code, PlaceRow.name, func.count(func.distinct(ResponseRow.id)))
+            .join(AnswerRow, AnswerRow.response_id == ResponseRow.id)
+            .join(AreaRow, AreaRow.id == AnswerRow.area_id)
+            .join(PlaceRow, APPROVED_PLACE)
+            .where(
+                ResponseRow.round_id.in_(list(rounds)),
+                ResponseRow.status == "submitted",
+                AnswerRow.level >= threshold,
+            )
+            .group_by(ResponseRow.round_id, AreaRow.code, PlaceRow.id, PlaceRow.name)
+        )
+        for rid, area, name, n in self._core(q, {}):
+            week, key = out[rounds[rid]], (area, normalise_place(name))
+            week[key] = week.get(key, 0) + int(n)
         return out
 
     def picture_input(
@@ -93,6 +164,11 @@ class SqlPictures(SqlRepository):
         reports = self.reports([rnd.id])
         counts = self.level_counts([r.id for r in history_rows])
         history_counts = {RoundKey(r.year, r.week): counts.get(r.id, {}) for r in history_rows}
+        detection_window = rnd.key.minus(HISTORY_WEEKS)
+        place_history = self.place_history(
+            {r.id: RoundKey(r.year, r.week) for r in history_rows if RoundKey(r.year, r.week) >= detection_window},
+            threshold,
+        )
         this_round = self.s.get(RoundRow, rnd.id)
         assert this_round is not None
         areas = self.groups.areas(group_id)
@@ -182,6 +258,7 @@ class SqlPictures(SqlRepository):
             reports=reports.get(rnd.id, []),
             history={},
             history_counts=history_counts,
+            place_history=place_history,
             known_places=known,
             expected=status.expected,
             responded=status.done,

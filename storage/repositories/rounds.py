@@ -3,6 +3,7 @@ round's status, the picture's input, and the notes a coordinator reviews."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -253,6 +254,11 @@ class SqlRounds(SqlRepository):
     ) -> PictureInput:
         status = self.round_status(rnd.id, group_id, now)
         return self.pictures.picture_input(group_id, group_name, rnd, factors, threshold, status)
+
+    def reporter_answers(
+        self, group_id: str, before: RoundKey, weeks: int, cells: Collection[tuple[str, str]]
+    ) -> dict[RoundKey, list[Report]]:
+        return self.pictures.reporter_answers(group_id, before, weeks, cells)
 
     def _reports(self, round_ids: list[int]) -> dict[int, list[Report]]:
         return self.pictures.reports(round_ids)

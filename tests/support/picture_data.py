@@ -6,15 +6,16 @@ every factor for their home area, this week (2026-W47) and ten weeks of history
 (W37–W46, quiet but for the weeks spelled out below).
 
 * Centrum (reporters 1–4): Stortorget is named at level 3 by reporters 1 and 2
-  (narcotics) and 3 (gatherings): a hotspot, and two red cells. Narcotics went
+  (narcotics) and 3 (gatherings): a hotspot (never named before), a red cell (two 3s)
+  and a single serious report (gatherings: one 3, mean 0,75). Narcotics went
   0 → 0,25 → 0,5 → 1,75 over the last weeks against an expected 0,1 (the baseline
   W37–W44): the EWMA rule flags it, rising 3 weeks in a row.
 * Norr (reporters 5–7): damage goes 0 → 1,0 → 1,7 against an expected 0,0: flagged,
   rising 2 weeks. Reporter 5 names a new place, Norrparken, for graffiti.
-* Söder (reporters 8–10): traffic is red from one reporter and +1,0 against the baseline,
-  but its mean (1,3) is below the rule's minimum level (1,5). Reporter 9 names a new place at
-  level 1 (a standout, but below the threshold, so no candidate). Nobody answered
-  "staff" this week. Week 2026-W34 is all 3s and is too old to matter.
+* Söder (reporters 8–10): traffic has one reporter's 3 (a single serious report, not a red
+  cell) and +1,0 against the baseline, but its mean (1,3) is below the rule's minimum level
+  (1,5). Reporter 9 names a new place at level 1 (a standout, but below the threshold, so no
+  candidate). Nobody answered "staff" this week. Week 2026-W34 is all 3s and is too old to matter.
 """
 
 from __future__ import annotations

@@ -9,26 +9,42 @@ detection rule, a place named by several, a new place) over the weeks' level cou
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.config import GroupConfig
+from bot.domain.attention import (
+    CAP_PERSISTENCE,
+    ORANGE_MEAN,
+    AttentionParams,
+    cell_evidence,
+    hotspot_evidence,
+    new_place_evidence,
+    standout_order,
+    strength,
+    unusual_place,
+    usual_reporters,
+)
 from bot.domain.cycle import Phase, RoundKey, phase_index
-from bot.domain.detection import DetectionParams, detect
+from bot.domain.detection import DetectionParams, detect, judge
 from bot.domain.factors import Factor, colour_for
 from bot.domain.model import Candidate, Person, Round
 from bot.domain.picture import (
     BASELINE_WEEKS,
     NEW_PLACE,
     RED_MEAN,
+    SINGLE_REPORT,
     AreaInfo,
     Kind,
+    Report,
     Standout,
-    detection_reason,
     normalise_place,
 )
 from bot.domain.reasons import NamedBySeveral, RedLevel
+from bot.domain.rising import answers_by_cell, detection_reason, judged_cells, reporter_history, rising_reason
 from bot.domain.stats import NonResponder, PlaceWeek, WeekStat
+from bot.ports import UnitOfWork
 from bot.reports.render import view_model
 from bot.text import label, t
 from bot.text.numbers import format_percent
@@ -72,19 +88,34 @@ def cell_standouts(
     factors: Sequence[Factor],
     params: DetectionParams,
     threshold: int,
+    attention: AttentionParams | None = None,
+    places_in_cell: Mapping[tuple[str, str], int] | None = None,
+    answers: Mapping[RoundKey, Sequence[Report]] | None = None,
 ) -> tuple[int, list[Standout]]:
-    """A week's red cells and its cells that stand out (a red level, then the detection rule), by the picture's
-    rules (`bot.domain.picture.build_picture`), from the level counts of the week and the weeks before it."""
+    """A week's red cells and its cells that stand out (a red level, the detection rule, a single serious report),
+    with their strengths, by the picture's rules (`bot.domain.picture.build_picture`), from the level counts of the
+    week and the weeks before it; `places_in_cell`: the places named at or above the threshold per cell; `answers`:
+    the judged cells' answers reporter by reporter, for the rule's second signal (without them, the EWMA alone)."""
+    attention = attention or AttentionParams()
+    places_in_cell = places_in_cell or {}
     now = counts.get(week, {})
     history = [counts.get(week.minus(i), {}) for i in range(params.history_weeks, 0, -1)]  # oldest first
+    judged: set[tuple[str, str]] = set()
+    this_week: dict[tuple[str, str], dict[int, int]] = {}
+    past_answers: dict[tuple[str, str], list[dict[int, int] | None]] = {}
+    if answers is not None:
+        judged = judged_cells(answers.get(week, ()), params.min_level)
+        this_week = answers_by_cell(answers.get(week, ()), judged)
+        past_answers = reporter_history(
+            [answers.get(week.minus(i)) for i in range(params.history_weeks, 0, -1)], judged
+        )
 
     def stats(tally: Mapping[tuple[str, str, int], int], area: str, factor: str) -> tuple[int, int, int]:
         n = [tally.get((area, factor, level), 0) for level in range(4)]
         return sum(n), n[1] + 2 * n[2] + 3 * n[3], n[3]
 
     red_cells = 0
-    red: list[Standout] = []
-    rising: list[Standout] = []
+    out: list[Standout] = []
     for a in areas:
         for f in factors:
             count, total, n3 = stats(now, a.code, f.code)
@@ -92,46 +123,73 @@ def cell_standouts(
                 continue
             mean = total / count
             red_cells += colour_for(mean) == "red"
-            if n3 or mean >= RED_MEAN - _EPS:
-                red.append(Standout(Kind.RED, a.code, f.code, None, RedLevel(n3), n3))
-            if mean < params.min_level - _EPS:
-                continue
             means: list[float | None] = []
             for tally in history:
                 n, s, _ = stats(tally, a.code, f.code)
                 means.append(s / n if n else None)
-            signal = detect([*means, mean], params)
-            if signal.flagged:
-                high = sum(now.get((a.code, f.code, lvl), 0) for lvl in range(threshold, 4))
-                rising.append(Standout(Kind.RISING, a.code, f.code, None, detection_reason(signal, params, high), high))
-    return red_cells, red + rising
+            high = sum(now.get((a.code, f.code, lvl), 0) for lvl in range(threshold, 4))
+            cell: list[Standout] = []
+            if mean >= RED_MEAN - _EPS or n3 >= 2 or (n3 and mean >= ORANGE_MEAN - _EPS):
+                cell.append(Standout(Kind.RED, a.code, f.code, None, RedLevel(n3), n3))
+            elif n3 and attention.single_reports:
+                cell.append(Standout(Kind.SINGLE, a.code, f.code, None, SINGLE_REPORT, n3))
+            signal = None
+            if mean >= params.min_level - _EPS:
+                key = (a.code, f.code)
+                verdict = (
+                    judge([*means, mean], params, this_week.get(key), past_answers[key]) if key in judged else None
+                )
+                signal = verdict.signal if verdict is not None else detect([*means, mean], params)
+                if verdict is not None and verdict.flagged:
+                    reason = rising_reason(verdict, params, high)
+                    cell.append(Standout(Kind.RISING, a.code, f.code, None, reason, high))
+                elif verdict is None and signal.flagged:
+                    reason = detection_reason(signal, params, high)
+                    cell.append(Standout(Kind.RISING, a.code, f.code, None, reason, high))
+            flagged = any(s.kind == Kind.RISING for s in cell)
+            expected = signal.expected if signal is not None and signal.expected is not None else None
+            if expected is None:
+                past = [m for m in means[-BASELINE_WEEKS:] if m is not None]
+                expected = sum(past) / len(past) if past else None
+            before = means[-(CAP_PERSISTENCE - 1) :]
+            usual = signal is not None and signal.expected is not None and not flagged
+            places = places_in_cell.get((a.code, f.code), 0)
+            power = strength(cell_evidence(mean, expected, high, before, places, usual))
+            out += [replace(s, strength=power) for s in cell]
+    return red_cells, out
 
 
 def place_standouts(
-    places: Sequence[PlaceWeek], areas: Sequence[AreaInfo], factors: Sequence[Factor]
+    places: Sequence[PlaceWeek],
+    areas: Sequence[AreaInfo],
+    factors: Sequence[Factor],
+    history: Sequence[Mapping[tuple[str, str], int]] = (),
 ) -> list[Standout]:
-    """A week's places that stand out by the picture's rules: named by several reporters at or above the
-    threshold (most reporters first), then new places; each in the group's order of areas and factors."""
+    """A week's places that stand out by the picture's rules, with their strengths: named by several reporters at
+    or above the threshold, more than usual for the place in the `history` weeks (nearest first: reporters per
+    (area, place lower-cased) in each earlier week with reports), then new places."""
     area_index = {a.code: i for i, a in enumerate(areas)}
     factor_index = {f.code: i for i, f in enumerate(factors)}
-    hotspots: list[Standout] = []
-    new_places: list[Standout] = []
+    out: list[Standout] = []
     for p in places:
         high = [f for f in p.factors if f in factor_index]
         named = [f for f in p.all_factors if f in factor_index]
         if p.area not in area_index or not named:
             continue
-        if p.reporters >= 2:
+        key = (p.area, normalise_place(p.place))
+        before = [week.get(key, 0) for week in history]
+        if p.reporters >= 2 and unusual_place(p.reporters, before):
+            usual = usual_reporters(before)
+            run = next((i for i, n in enumerate(before) if n < 2), len(before))
+            power = strength(hotspot_evidence(p.top, p.reporters, usual, run, len(high)))
             only = high[0] if len(high) == 1 else None
-            hotspots.append(Standout(Kind.HOTSPOT, p.area, only, p.place, NamedBySeveral(p.reporters), p.reporters))
+            reason = NamedBySeveral(p.reporters, usual or None)
+            out.append(Standout(Kind.HOTSPOT, p.area, only, p.place, reason, p.reporters, power))
         if not p.known:
             only = named[0] if len(named) == 1 else None
-            new_places.append(Standout(Kind.NEW_PLACE, p.area, only, p.place, NEW_PLACE, p.all_reporters))
-
-    def order(s: Standout) -> tuple[int, int, str]:
-        return (area_index[s.area], factor_index[s.factor] if s.factor else -1, normalise_place(s.place))
-
-    return sorted(hotspots, key=lambda s: (-s.reporters, *order(s))) + sorted(new_places, key=order)
+            power = strength(new_place_evidence(p.top, p.reporters, len(named)))
+            out.append(Standout(Kind.NEW_PLACE, p.area, only, p.place, NEW_PLACE, p.all_reporters, power))
+    return out
 
 
 def _standout_words(s: Standout, areas: Mapping[str, str], factors: Mapping[str, str], lang: str) -> str:
@@ -155,11 +213,48 @@ def counted_from(group: GroupConfig, oldest: RoundKey) -> RoundKey:
     return oldest.minus(max(BASELINE_WEEKS, group.detection.params().history_weeks))
 
 
+def _judged_answers(
+    uow: UnitOfWork,
+    group_id: str,
+    counts: Mapping[RoundKey, Mapping[tuple[str, str, int], int]],
+    params: DetectionParams,
+    first: RoundKey,
+    newest: RoundKey,
+) -> dict[RoundKey, list[Report]]:
+    """The answers, reporter by reporter, of every cell the rule judges in some week of the list (its mean at
+    least min_level), from `first` to `newest`: what the week's own page reads for the second signal."""
+    if not params.reporter_min:
+        return {}
+    cells = {
+        (area, factor)
+        for tally in counts.values()
+        for (area, factor, _level) in tally
+        if _mean(tally, area, factor) >= params.min_level - _EPS
+    }
+    if not cells:
+        return {}
+    span = sum(1 for _ in _weeks(first, newest))
+    return uow.rounds.reporter_answers(group_id, newest.next(), span, cells)
+
+
+def _weeks(first: RoundKey, last: RoundKey) -> list[RoundKey]:
+    out = [first]
+    while out[-1] < last:
+        out.append(out[-1].next())
+    return out
+
+
+def _mean(tally: Mapping[tuple[str, str, int], int], area: str, factor: str) -> float:
+    n = [tally.get((area, factor, level), 0) for level in range(4)]
+    return (n[1] + 2 * n[2] + 3 * n[3]) / sum(n) if sum(n) else 0.0
+
+
 def weeks_page(env: Env, person: Person) -> WeeksPage:
     """The person's group's weeks, newest first (at most `MAX_WEEKS`)."""
     group = env.config.group(person.group_id)
     lang = person.language
     params = group.detection.params()
+    attention = group.detection.attention()
     factors = group.factor_list()
     with env.unit() as uow:
         rounds = uow.rounds.recent_rounds(group.id, MAX_WEEKS)
@@ -168,16 +263,28 @@ def weeks_page(env: Env, person: Person) -> WeeksPage:
         newest, oldest = rounds[0].key, rounds[-1].key
         areas = [AreaInfo(a.code, a.name) for a in uow.groups.areas(group.id)]
         stats = {s.week: s for s in uow.history.week_stats(group.id, oldest, newest)}
-        counts = uow.history.level_counts(group.id, counted_from(group, oldest), newest)
+        first = counted_from(group, oldest)
+        counts = uow.history.level_counts(group.id, first, newest)
+        answers = _judged_answers(uow, group.id, counts, params, first, newest)
         named: dict[RoundKey, list[PlaceWeek]] = {}
-        for place in uow.history.place_weeks(group.id, oldest, newest, group.threshold):
+        for place in uow.history.place_weeks(group.id, first, newest, group.threshold):
             named.setdefault(place.week, []).append(place)
     area_names = {a.code: a.name for a in areas}
     factor_labels = {f.code: f.label(lang) for f in factors}
     lines: list[WeekLine] = []
+    order = standout_order({a.code: i for i, a in enumerate(areas)}, {f.code: i for i, f in enumerate(factors)})
     for rnd in rounds:
-        red_cells, standouts = cell_standouts(rnd.key, counts, areas, factors, params, group.threshold)
-        standouts += place_standouts(named.get(rnd.key, ()), areas, factors)
+        places = named.get(rnd.key, ())
+        in_cell = Counter((p.area, f) for p in places for f in p.factors)
+        red_cells, standouts = cell_standouts(
+            rnd.key, counts, areas, factors, params, group.threshold, attention, in_cell, answers
+        )
+        history = [  # the place rule's history weeks: those with reports, nearest first
+            {(p.area, normalise_place(p.place)): p.reporters for p in named.get(week, ())}
+            for week in (rnd.key.minus(i) for i in range(1, params.history_weeks + 1))
+            if counts.get(week)
+        ]
+        standouts = sorted(standouts + place_standouts(places, areas, factors, history), key=order)
         response, rate = _response(stats.get(rnd.key), lang)
         shown = tuple(_standout_words(s, area_names, factor_labels, lang) for s in standouts[:SHOWN_STANDOUTS])
         lines.append(

@@ -15,6 +15,7 @@ import pytest
 from bot.domain.conversation_state import ConversationState
 from bot.domain.cycle import Phase, RoundKey
 from bot.domain.model import AnswerIn, OwnAnswer, PlaceForReview, RoundStatus
+from bot.domain.picture import Report
 from bot.domain.statistics import PoliceEvent, StatRecord
 from bot.ports import UnitOfWork
 from storage.db import make_session_factory, open_engine
@@ -153,6 +154,14 @@ def test_rounds_responses_and_answers(storage: Units) -> None:
         pic = uow.rounds.picture_input("g", "G", rnd, [], 2, NOW)
         assert [(r.area, r.factor, r.level, r.place) for r in pic.reports] == [("a", "klotter", 3, "Torget")]
         assert [(n.text, n.approved) for n in pic.notes] == [("Klotter på väggen", True), ("Mer, utan namn", True)]
+        assert [r.reporter_id for r in pic.reports] == [anna]  # the person: the same number every week
+        # the judged cells' answers reporter by reporter, per round of the weeks asked; [] where nobody answered
+        assert uow.rounds.reporter_answers("g", W47.next().next(), 2, {("a", "klotter")}) == {
+            W47: [Report(anna, "", "a", "klotter", 3)],
+            W47.next(): [],
+        }
+        assert uow.rounds.reporter_answers("g", W47.next(), 1, {("a", "brand")}) == {W47: []}
+        assert uow.rounds.reporter_answers("g", W47, 4, {("a", "klotter")}) == {}  # no round before W47
         week = uow.history.week_stats("g", W47, W47.next())
         assert [(w.week, w.expected, w.responded) for w in week] == [(W47, 2, 1), (W47.next(), 0, 0)]
         cells = uow.history.cell_stats("g", W47, W47)

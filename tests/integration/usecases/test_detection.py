@@ -76,7 +76,11 @@ def test_a_jump_after_quiet_weeks_stands_out_with_its_reasons_from_counted_histo
     pic = run_weeks(default_bot)
     rising = [s for s in pic.standouts if s.kind == "rising"]
     assert [(s.area, s.factor, s.reporters) for s in rising] == [("centrum", "skadegorelse", 2)]
-    assert pic.reason(rising[0]) == "över förväntad nivå: 2,0 mot väntat 0,0, nämnt av 2 rapportörer"
+    # both signals: the cell's mean against its expected level, and Anna and Bo each against their own 0s
+    assert pic.reason(rising[0]) == (
+        "över förväntad nivå: 2,0 mot väntat 0,0, 2 av 2 rapportörer svarade minst 1 över sin vanliga nivå "
+        "(i snitt +2,0), nämnt av 2 rapportörer"
+    )
     assert pic.input.detection == DetectionParams()
     signal = pic.signals[("centrum", "skadegorelse")]
     assert signal.flagged and signal.expected == 0.0 and signal.level == 2.0
@@ -93,6 +97,20 @@ def test_a_jump_after_quiet_weeks_stands_out_with_its_reasons_from_counted_histo
             assert dict(counts) == dict(count_levels(raw))
             # Anna answers Centrum, Bo Centrum and Norr, Cecilia Norr: 12 factors each
             assert sum(counts.values()) == 4 * 12
+
+    # the second signal's input: only the judged cell's earlier answers, each reporter by their own number
+    assert sorted(inp.reporter_history) == sorted(inp.history_counts)
+    with default_bot.app.services.unit() as uow:
+        ids = {}
+        for who in ("anna", "bo"):
+            person = uow.people.person_by_account("console", who)
+            assert person is not None
+            ids[who] = person.id
+    for answers in inp.reporter_history.values():
+        assert sorted((r.area, r.factor, r.reporter_id, r.level) for r in answers) == sorted(
+            [("centrum", "skadegorelse", ids["anna"], 0), ("centrum", "skadegorelse", ids["bo"], 0)]
+        )
+    assert {r.reporter_id for r in inp.reports if r.factor == "skadegorelse" and r.level == 2} == set(ids.values())
 
 
 def test_the_groups_detection_settings_are_used(db_url: str) -> None:

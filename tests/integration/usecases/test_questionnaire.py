@@ -30,7 +30,7 @@ def stored(bot: Bot, who: str, week: RoundKey = RoundKey(2026, 47)) -> dict[str,
         resp = uow.rounds.get_response(rnd.id, person.id)
         assert resp is not None
         pic = uow.rounds.picture_input("tbg", "x", rnd, [], 2, bot.clock.now())
-        reports = [r for r in pic.reports if r.reporter_id == resp.id]
+        reports = [r for r in pic.reports if r.reporter_id == person.id]
         return {
             "status": resp.status,
             "late": resp.late,

@@ -66,7 +66,7 @@ class FormSite:
             resp = uow.rounds.get_response(rnd.id, person.id)
             assert resp is not None
             pic = uow.rounds.picture_input("tbg", "x", rnd, [], 2, self.clock.now())
-            mine = [r for r in pic.reports if r.reporter_id == resp.id]
+            mine = [r for r in pic.reports if r.reporter_id == person.id]
         return [(r.factor, r.level, r.place, r.note) for r in mine if r.level]
 
     def counted(self, name: str) -> int:
@@ -77,7 +77,7 @@ class FormSite:
             pic = uow.rounds.picture_input("tbg", "x", rnd, [], 2, self.clock.now())
             resp = uow.rounds.get_response(rnd.id, person.id)
             assert resp is not None
-            return sum(1 for r in pic.reports if r.reporter_id == resp.id)
+            return sum(1 for r in pic.reports if r.reporter_id == person.id)
 
     def form_link(self, name: str, generation: int | None = None) -> str:
         """The path of the person's link to this week's form, as the e-mail edge makes it."""

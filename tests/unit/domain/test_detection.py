@@ -48,7 +48,7 @@ def test_a_jump_from_a_quiet_history_flags_with_the_expected_level() -> None:
         z = 0.5 * x + 0.5 * z
     assert signal.ewma == pytest.approx(z)
     spread = math.sqrt(sum((v - mu) ** 2 for v in series[:8]) / 7)
-    assert signal.limit == pytest.approx(mu + 2.5 * max(spread, 0.25) * ewma_limit_sd(0.5, 3))
+    assert signal.limit == pytest.approx(mu + 2.5 * max(spread, 0.35) * ewma_limit_sd(0.5, 3))
     assert signal.highest_weeks == 11 and signal.rising_weeks == 1
 
 

@@ -5,9 +5,18 @@ from __future__ import annotations
 
 import pytest
 
+from bot.domain.detection import Trigger
 from bot.domain.factors import DEFAULT_FACTORS
 from bot.domain.picture import PictureInput, Report, build_picture
-from bot.domain.reasons import AboveExpected, CandidateReason, NamedBySeveral, NewPlace, RedLevel
+from bot.domain.reasons import (
+    AboveExpected,
+    AboveUsual,
+    CandidateReason,
+    NamedBySeveral,
+    NewPlace,
+    RedLevel,
+    SingleReport,
+)
 from bot.reports.render import render_picture_markdown, render_report_html
 from bot.reports.view import PictureView
 from bot.text.numbers import format_delta, format_number
@@ -84,43 +93,57 @@ def test_numbers_use_a_decimal_comma_in_swedish_and_round_half_up() -> None:
 
 
 def test_standouts_and_their_reasons_in_swedish(sv: PictureView) -> None:
+    """Strongest first (`bot.domain.attention.strength`, worked out by hand in the comments), the single serious
+    reports after the real changes."""
     got = [(s.kind, s.area, s.factor, s.place, sv.reason(s), s.reporters) for s in sv.standouts]
     assert got == [
+        # level 3 + 2 × change (3 reporters, usually 0: 1,5) + 0,5 × 3 reporters + 0,25 × 1 week + 0,25 × 2 factors
+        ("hotspot", "centrum", None, "Stortorget", "nämnd av 3 rapportörer", 3),
+        # 1,75 + 2 × (1,75 − 0,125) + 0,5 × 2 + 0,25 × 1 week orange + 0,25 × 1 place = 6,5; red before rising
         ("red", "centrum", "narkotika", None, "röd nivå (3) från 2 rapportörer", 2),
-        ("red", "centrum", "grupperingar", None, "röd nivå (3) från 1 rapportör", 1),
-        ("red", "soder", "trafik", None, "röd nivå (3) från 1 rapportör", 1),
         (
             "rising",
             "centrum",
             "narkotika",
             None,
-            "över förväntad nivå: 1,8 mot väntat 0,1, stiger 3 veckor i rad, högst på 11 veckor, "
-            "nämnt av 2 rapportörer",
+            "över förväntad nivå: 1,8 mot väntat 0,1, 3 av 4 rapportörer svarade minst 1 över sin vanliga nivå "
+            "(i snitt +1,6), stiger 3 veckor i rad, högst på 11 veckor, nämnt av 2 rapportörer",
             2,
         ),
+        # 5/3 + 2 × (5/3 − 1/21) + 0,5 × 2 + 0,25 + 0,25 × 1 place (Idrottsplatsen) = 6,40
         (
             "rising",
             "norr",
             "skadegorelse",
             None,
-            "över förväntad nivå: 1,7 mot väntat 0,0, stiger 2 veckor i rad, högst på 11 veckor, "
-            "nämnt av 2 rapportörer",
+            "över förväntad nivå: 1,7 mot väntat 0,0, 2 av 3 rapportörer svarade minst 1 över sin vanliga nivå "
+            "(i snitt +1,6), stiger 2 veckor i rad, högst på 11 veckor, nämnt av 2 rapportörer",
             2,
         ),
-        ("hotspot", "centrum", None, "Stortorget", "nämnd av 3 rapportörer", 3),
+        # level 2 + 2 × 0,5 (1 reporter at the threshold) + 0,5 × 1 + 0,25 × 1 factor = 3,75
         ("new_place", "norr", "klotter", "Norrparken", "ny plats", 1),
+        # level 1 + 0,25 × 1 factor = 1,25
         ("new_place", "soder", "trafik", "Bryggan", "ny plats", 1),
+        # one reporter's 3 on cells whose mean is not orange: after the real changes, 4/3 + 2 × (4/3 − 1/3) + 0,5
+        # = 3,83 before 0,75 + 2 × 0,75 + 0,5 + 0,25 × 1 place (Stortorget) = 3,0
+        ("single_report", "soder", "trafik", None, "enstaka allvarlig rapport", 1),
+        ("single_report", "centrum", "grupperingar", None, "enstaka allvarlig rapport", 1),
     ]
+    assert [round(s.strength, 4) for s in sv.standouts] == [8.25, 6.5, 6.5, 6.4048, 3.75, 1.25, 3.8333, 3.0]
 
 
 def test_standout_reasons_are_values_with_their_numbers(sv: PictureView) -> None:
     """The domain says which rule fired and its numbers; the catalogue words them (the tests around this one)."""
     reasons = [s.reason for s in sv.standouts]
-    assert reasons[:3] == [RedLevel(2), RedLevel(1), RedLevel(1)]
-    assert reasons[5:] == [NamedBySeveral(3), NewPlace(), NewPlace()]
-    centrum, norr = reasons[3], reasons[4]
+    assert reasons[:2] == [NamedBySeveral(3), RedLevel(2)]
+    assert reasons[4:] == [NewPlace(), NewPlace(), SingleReport(), SingleReport()]
+    centrum, norr = reasons[2], reasons[3]
     assert isinstance(centrum, AboveExpected) and isinstance(norr, AboveExpected)
     assert (centrum.level, centrum.rising_weeks, centrum.highest_weeks, centrum.reporters) == (1.75, 3, 11, 2)
+    # both signals: the cell's mean, and its 4 reporters against their own W37-W44: +2.75, +2.875, −0.125, +1
+    assert centrum.fired == (Trigger.EWMA, Trigger.REPORTERS)
+    assert centrum.usual is not None and (centrum.usual.above, centrum.usual.compared) == (3, 4)
+    assert centrum.usual == AboveUsual(3, 4, centrum.usual.rise) and centrum.usual.rise == pytest.approx(1.625)
     assert centrum.expected == sv.signals[("centrum", "narkotika")].expected
     assert (norr.level, norr.expected) == (pytest.approx(5 / 3), pytest.approx(1 / 21))  # shown 1,7 and 0,0
     assert (norr.rising_weeks, norr.highest_weeks, norr.reporters) == (2, 11, 2)
@@ -132,16 +155,16 @@ def test_standout_reasons_are_values_with_their_numbers(sv: PictureView) -> None
 
 def test_standout_reasons_in_english(en: PictureView) -> None:
     assert [en.reason(s) for s in en.standouts] == [
-        "red level (3) from 2 reporters",
-        "red level (3) from 1 reporter",
-        "red level (3) from 1 reporter",
-        "above the expected level: 1.8 against an expected 0.1, rising 3 weeks in a row, highest in 11 weeks, "
-        "named by 2 reporters",
-        "above the expected level: 1.7 against an expected 0.0, rising 2 weeks in a row, highest in 11 weeks, "
-        "named by 2 reporters",
         "named by 3 reporters",
+        "red level (3) from 2 reporters",
+        "above the expected level: 1.8 against an expected 0.1, 3 of 4 reporters answered at least 1 above their "
+        "usual level (+1.6 on average), rising 3 weeks in a row, highest in 11 weeks, named by 2 reporters",
+        "above the expected level: 1.7 against an expected 0.0, 2 of 3 reporters answered at least 1 above their "
+        "usual level (+1.6 on average), rising 2 weeks in a row, highest in 11 weeks, named by 2 reporters",
         "new place",
         "new place",
+        "single serious report",
+        "single serious report",
     ]
 
 
@@ -169,17 +192,17 @@ def test_candidates_are_ordered_by_score_then_title(sv: PictureView) -> None:
             "Norr",
             ("skadegorelse",),
             (
-                "Skadegörelse: över förväntad nivå: 1,7 mot väntat 0,0, stiger 2 veckor i rad, "
-                "högst på 11 veckor, nämnt av 2 rapportörer",
+                "Skadegörelse: över förväntad nivå: 1,7 mot väntat 0,0, 2 av 3 rapportörer svarade minst 1 över "
+                "sin vanliga nivå (i snitt +1,6), stiger 2 veckor i rad, högst på 11 veckor, nämnt av 2 rapportörer",
             ),
             4.0,
         ),
-        # the red cell: max 3 + 1 reporter; ties with Norr and sorts after it by title
+        # the single serious report: max 3 + 1 reporter; ties with Norr and sorts after it by title
         (
             "area:soder",
             "Söder",
             ("trafik",),
-            ("Otillåten eller farlig trafik: röd nivå (3) från 1 rapportör",),
+            ("Otillåten eller farlig trafik: enstaka allvarlig rapport",),
             4.0,
         ),
         # a new place at level 2: 2 + 1 reporter

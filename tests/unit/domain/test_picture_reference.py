@@ -1,16 +1,18 @@
 """`build_picture` (counting in C, earlier weeks as counts) against a straightforward reference that
 loops over every report, on random fixed-seed data sets; and earlier weeks given as reports or as
-counts give the same picture."""
+counts give the same cells and EWMA verdicts, the second signal (reporters against their own usual
+level) only with reports."""
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import replace
 
 import pytest
 
 from bot.domain.cycle import RoundKey
-from bot.domain.detection import DetectionParams, detect
+from bot.domain.detection import DetectionParams, Trigger, detect, judge
 from bot.domain.factors import DEFAULT_FACTORS, colour_for
 from bot.domain.picture import (
     AreaInfo,
@@ -20,7 +22,9 @@ from bot.domain.picture import (
     build_picture,
     count_levels,
     normalise_place,
+    place_counts,
 )
+from bot.domain.reasons import AboveExpected
 
 WEEK = RoundKey(2026, 2)  # the history crosses a year boundary
 PLACES = ["Torget", " torget", "Parken", "PARKEN ", "Skolan", "Hamnen", "Stationen"]
@@ -82,11 +86,18 @@ def _week_reports(inp: PictureInput, back: int) -> list[Report]:
     return next((v for k, v in inp.history.items() if (k.year, k.week) == (key.year, key.week)), [])
 
 
+def _has_week(inp: PictureInput, back: int) -> bool:
+    key = WEEK.minus(back)
+    return any((k.year, k.week) == (key.year, key.week) for k in inp.history)
+
+
 def reference(inp: PictureInput) -> dict[str, object]:
     """Cells, the rule's verdicts and what stands out, one report at a time."""
     cells = {}
     signals = {}
+    verdicts = {}
     red = set()
+    single = set()
     for a in inp.areas:
         for f in inp.factors:
             levels = [r.level for r in inp.reports if r.area == a.code and r.factor == f.code]
@@ -107,12 +118,23 @@ def reference(inp: PictureInput) -> dict[str, object]:
             )
             if mean is None:
                 continue
-            if top == 3 or mean >= 2.5:
+            threes = levels.count(3)
+            if mean >= 2.5 or threes >= 2 or (threes == 1 and mean >= 1.5):
                 red.add((a.code, f.code))
+            elif threes == 1:
+                single.add((a.code, f.code))
             if mean >= inp.detection.min_level:
                 window = inp.detection.history_weeks
                 series = [_mean(_week_reports(inp, n), a.code, f.code) for n in range(window, 0, -1)]
                 signals[(a.code, f.code)] = detect([*series, mean], inp.detection)
+                answers = {r.reporter_id: r.level for r in inp.reports if r.area == a.code and r.factor == f.code}
+                past_answers = [
+                    {r.reporter_id: r.level for r in _week_reports(inp, n) if (r.area, r.factor) == (a.code, f.code)}
+                    if _has_week(inp, n)
+                    else None
+                    for n in range(window, 0, -1)
+                ]
+                verdicts[(a.code, f.code)] = judge([*series, mean], inp.detection, answers, past_answers)
     hotspots = set()
     new = set()
     codes = {a.code for a in inp.areas}
@@ -123,12 +145,36 @@ def reference(inp: PictureInput) -> dict[str, object]:
             if r.level >= inp.threshold:
                 named[(r.area, normalise_place(r.place))].add(r.reporter_id)
     known_places = {(a, normalise_place(p)) for a, p in inp.known_places}
+    weeks = [_week_reports(inp, n) for n in range(1, inp.detection.history_weeks + 1)]
     for key, who in named.items():
-        if len(who) >= 2:
+        # named by two or more, and fewer than 5 % of weeks would see so many were the place named as often as
+        # in the history weeks with reports (Poisson)
+        before = [
+            len(
+                {
+                    r.reporter_id
+                    for r in w
+                    if r.place and (r.area, normalise_place(r.place)) == key and r.level >= inp.threshold
+                }
+            )
+            for w in weeks
+            if w
+        ]
+        usual = sum(before) / len(before) if before else 0.0
+        chance = 1 - sum(math.exp(-usual) * usual**k / math.factorial(k) for k in range(len(who)))
+        if len(who) >= 2 and (usual == 0 or chance < 0.05):
             hotspots.add(key)
         if key not in known_places:
             new.add(key)
-    return {"cells": cells, "signals": signals, "red": red, "hotspots": hotspots, "new": new}
+    return {
+        "cells": cells,
+        "signals": signals,
+        "verdicts": verdicts,
+        "red": red,
+        "single": single,
+        "hotspots": hotspots,
+        "new": new,
+    }
 
 
 def observed(p: Picture) -> dict[str, object]:
@@ -136,6 +182,7 @@ def observed(p: Picture) -> dict[str, object]:
         "cells": {k: (c.count, c.max, c.mean, c.colour, c.last_week, c.baseline) for k, c in p.cells.items()},
         "signals": p.signals,
         "red": {(s.area, s.factor) for s in p.standouts if s.kind == "red"},
+        "single": {(s.area, s.factor) for s in p.standouts if s.kind == "single_report"},
         "hotspots": {(s.area, normalise_place(s.place)) for s in p.standouts if s.kind == "hotspot"},
         "new": {(s.area, normalise_place(s.place)) for s in p.standouts if s.kind == "new_place"},
     }
@@ -151,22 +198,42 @@ def test_the_picture_matches_a_straightforward_reference(seed: int) -> None:
     for key, cell in want["cells"].items():  # type: ignore[attr-defined]
         assert got["cells"][key] == pytest.approx(cell), key  # type: ignore[index]
     assert got["signals"] == want["signals"]
-    for kind in ("red", "hotspots", "new"):
+    for kind in ("red", "single", "hotspots", "new"):
         assert got[kind] == want[kind], kind
+    # strongest first, the single serious reports after every real change
+    kinds = [s.kind == "single_report" for s in pic.standouts]
+    assert kinds == sorted(kinds)
+    for before, after in zip(pic.standouts, pic.standouts[1:], strict=False):
+        if before.kind != "single_report" and after.kind != "single_report":
+            assert before.strength >= after.strength - 1e-9
     rising = {(s.area, s.factor) for s in pic.standouts if s.kind == "rising"}
-    assert rising == {k for k, s in want["signals"].items() if s.flagged}  # type: ignore[attr-defined]
+    assert rising == {k for k, v in want["verdicts"].items() if v.flagged}  # type: ignore[attr-defined]
     assert any(s.flagged for s in pic.signals.values())  # the data set does exercise the rule
 
 
+def test_the_data_sets_exercise_both_signals() -> None:
+    fired = {t for seed in range(6) for v in reference(random_input(seed))["verdicts"].values() for t in v.fired}  # type: ignore[attr-defined]
+    assert fired == {Trigger.EWMA, Trigger.REPORTERS}
+
+
 @pytest.mark.parametrize("seed", range(4))
-def test_earlier_weeks_as_counts_give_the_same_picture_as_reports(seed: int) -> None:
+def test_earlier_weeks_as_counts_give_the_same_levels_and_fall_back_to_the_ewma(seed: int) -> None:
     inp = random_input(seed)
-    counted = replace(inp, history={}, history_counts={k: count_levels(v) for k, v in inp.history.items()})
+    counted = replace(
+        inp,
+        history={},
+        history_counts={k: count_levels(v) for k, v in inp.history.items()},
+        place_history={k: place_counts(v, inp.threshold) for k, v in inp.history.items()},
+    )
     a, b = build_picture(inp), build_picture(counted)
     assert a.cells == b.cells
     assert a.signals == b.signals
-    assert a.standouts == b.standouts
-    assert a.candidates == b.candidates
+    assert [s for s in a.standouts if s.kind != "rising"] == [s for s in b.standouts if s.kind != "rising"]
+    # with counts only there is no reporter to compare with itself: the EWMA alone decides, and says so
+    ewma = {k for k, s in a.signals.items() if s.flagged}
+    assert {(s.area, s.factor) for s in b.standouts if s.kind == "rising"} == ewma
+    assert all(s.reason.fired == (Trigger.EWMA,) for s in b.standouts if isinstance(s.reason, AboveExpected))
+    assert ewma <= {(s.area, s.factor) for s in a.standouts if s.kind == "rising"}
 
 
 def test_the_rule_reads_only_the_weeks_it_needs() -> None:

@@ -92,6 +92,7 @@ class FakeHistory(FakeRepository):
                     len({r for r, _, _ in answers}),
                     tuple(sorted({f for _, f, level in answers if level >= threshold})),
                     tuple(sorted({f for _, f, _ in answers})),
+                    max((level for _, _, level in answers), default=0),
                 )
             )
         return sorted(out, key=lambda p: (p.week, p.area, p.place.lower(), p.place))

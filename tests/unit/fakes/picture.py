@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from bot.domain.cycle import RoundKey
 from bot.domain.detection import HISTORY_WEEKS
@@ -19,7 +19,9 @@ from bot.domain.picture import (
     Report,
     count_levels,
     follow_up,
+    normalise_place,
 )
+from bot.domain.rising import reporter_key
 from tests.unit.fakes.people import FakeGroups
 from tests.unit.fakes.tables import AnswerRow, Tables
 
@@ -44,10 +46,29 @@ def reports(t: Tables, round_ids: list[int]) -> dict[int, list[Report]]:
     out: dict[int, list[Report]] = {}
     for rid, a in submitted_answers(t, set(round_ids)):
         resp = t.responses[a.response_id]
+        who = reporter_key(resp.person_id, resp.id)
         report = Report(
-            resp.id, resp.organisation, t.areas[a.area_id].code, a.factor, a.level, approved_place(t, a), a.note
+            who, resp.organisation, t.areas[a.area_id].code, a.factor, a.level, approved_place(t, a), a.note
         )
         out.setdefault(rid, []).append(report)
+    return out
+
+
+def reporter_answers(
+    t: Tables, group_id: str, before: RoundKey, weeks: int, cells: Collection[tuple[str, str]]
+) -> dict[RoundKey, list[Report]]:
+    first = before.minus(weeks)
+    rounds = {
+        r.id: RoundKey(r.year, r.week)
+        for r in t.rounds.values()
+        if r.group_id == group_id and first.year * 100 + first.week <= r.number < before.year * 100 + before.week
+    }
+    out: dict[RoundKey, list[Report]] = {key: [] for key in rounds.values()}
+    for rid, a in submitted_answers(t, set(rounds)):
+        resp = t.responses[a.response_id]
+        area = t.areas[a.area_id].code
+        if (area, a.factor) in cells:
+            out[rounds[rid]].append(Report(reporter_key(resp.person_id, resp.id), "", area, a.factor, a.level))
     return out
 
 
@@ -56,6 +77,23 @@ def level_counts(t: Tables, round_ids: list[int]) -> dict[int, dict[tuple[str, s
     for rid, a in submitted_answers(t, set(round_ids)):
         counts.setdefault(rid, Counter())[(t.areas[a.area_id].code, a.factor, a.level)] += 1
     return {rid: dict(c) for rid, c in counts.items()}
+
+
+def place_history(
+    t: Tables, rounds: Mapping[int, RoundKey], threshold: int
+) -> dict[RoundKey, dict[tuple[str, str], int]]:
+    """Per earlier week, the responses that named each approved place at or above the threshold."""
+    named: dict[int, set[tuple[str, str, int]]] = {rid: set() for rid in rounds}
+    for rid, a in submitted_answers(t, set(rounds)):
+        place = approved_place(t, a)
+        if place is not None and a.level >= threshold:
+            named[rid].add((t.areas[a.area_id].code, normalise_place(place), a.response_id))
+    out: dict[RoundKey, dict[tuple[str, str], int]] = {}
+    for rid, key in rounds.items():
+        week = out.setdefault(key, {})
+        for area, place, _ in named[rid]:
+            week[(area, place)] = week.get((area, place), 0) + 1
+    return out
 
 
 def _notes(t: Tables, rnd: Round) -> list[Note]:
@@ -143,6 +181,15 @@ def picture_input(
         reports=this_reports.get(rnd.id, []),
         history={},
         history_counts=history_counts,
+        place_history=place_history(
+            t,
+            {
+                r.id: RoundKey(r.year, r.week)
+                for r in history_rows
+                if RoundKey(r.year, r.week) >= rnd.key.minus(HISTORY_WEEKS)
+            },
+            threshold,
+        ),
         known_places=known,
         expected=status.expected,
         responded=status.done,

@@ -3,16 +3,17 @@ tests/unit/fakes/picture.py."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from bot.domain.conversation_state import ConversationState
 from bot.domain.cycle import Phase, RoundKey
 from bot.domain.factors import Factor
 from bot.domain.model import AnswerIn, LastAnswer, NoteForReview, OwnAnswer, Response, Round, RoundStatus
-from bot.domain.picture import PictureInput
+from bot.domain.picture import PictureInput, Report
 from storage.redaction import quote_pattern, redact
 from tests.unit.fakes.people import FakeGroups, FakePeople, FakeRepository
-from tests.unit.fakes.picture import picture_input
+from tests.unit.fakes.picture import picture_input, reporter_answers
 from tests.unit.fakes.tables import AnswerRow, ObservationRow, ResponseRow, RoundRow, Tables, as_json
 
 _STAMPS = {
@@ -213,6 +214,11 @@ class FakeRounds(FakeRepository):
     ) -> PictureInput:
         status = self.round_status(rnd.id, group_id, now)
         return picture_input(self.t, self.groups, group_id, group_name, rnd, factors, threshold, status)
+
+    def reporter_answers(
+        self, group_id: str, before: RoundKey, weeks: int, cells: Collection[tuple[str, str]]
+    ) -> dict[RoundKey, list[Report]]:
+        return reporter_answers(self.t, group_id, before, weeks, cells)
 
     # ------------------------------------------------------------ notes and observations
 

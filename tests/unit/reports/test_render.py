@@ -4,9 +4,11 @@ report and the chat summary (bot/reports/render.py)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
+from bot.domain.attention import AttentionParams
 from bot.domain.factors import LEVEL_EMOJI, LEVEL_HEX
 from bot.domain.picture import AreaInfo, PictureInput, build_picture
 from bot.reports.render import (
@@ -64,7 +66,10 @@ def test_markdown_picture_in_english(en: PictureView) -> None:
     assert md.startswith("# Situation picture Tryggare Trelleborg – week 47, 2026\n")
     assert "Answers: 10 of 11 (91%), 1 of them late" in md
     assert "| Open drug dealing and use | 🟠 | 1.8 | 3 | 4 | ↑ +1.3 | ↑ +1.4 |" in md
-    assert "- 📈 **Norr · Damage, vandalism**: above the expected level: 1.7 against an expected 0.0, rising" in md
+    assert (
+        "- 📈 **Norr · Damage, vandalism**: above the expected level: 1.7 against an expected 0.0, 2 of 3 reporters "
+        "answered at least 1 above their usual level (+1.6 on average), rising"
+    ) in md
     assert "## Candidate priorities" in md
     assert "(not reviewed)" in md
 
@@ -214,14 +219,43 @@ def test_summary_text(sv: PictureView) -> None:
         "🟩🟧🟨🟩🟩🟩🟩🟩🟩🟩🟩🟩 Norr – högst: Skadegörelse 1,7",
         "🟩🟩🟩🟩🟩🟩🟩🟩🟧🟩⬜🟩 Söder – högst: Otillåten eller farlig trafik 1,3",
     ]
-    assert lines[5] == "Sticker ut:"
-    assert lines[6] == "🔴 Centrum · Narkotika, öppen droghantering: röd nivå (3) från 2 rapportörer"
-    assert len(lines) == 6 + len(sv.standouts)
+    # strongest first, the single serious reports after the real changes; 8 standouts, 7 things to discuss (the
+    # drugs cell is red and rising: one line), all shown (show = 8)
+    assert lines[5:] == [
+        "Sticker ut:",
+        "📍 Centrum · Stortorget: nämnd av 3 rapportörer",
+        "🔴📈 Centrum · Narkotika, öppen droghantering: röd nivå (3) från 2 rapportörer; över förväntad nivå: 1,8 "
+        "mot väntat 0,1, 3 av 4 rapportörer svarade minst 1 över sin vanliga nivå (i snitt +1,6), stiger 3 veckor i "
+        "rad, högst på 11 veckor, nämnt av 2 rapportörer",
+        "📈 Norr · Skadegörelse: över förväntad nivå: 1,7 mot väntat 0,0, 2 av 3 rapportörer svarade minst 1 över "
+        "sin vanliga nivå (i snitt +1,6), stiger 2 veckor i rad, högst på 11 veckor, nämnt av 2 rapportörer",
+        "🆕 Norr · Norrparken · Klotter: ny plats",
+        "🆕 Söder · Bryggan · Otillåten eller farlig trafik: ny plats",
+        "❕ Söder · Otillåten eller farlig trafik: enstaka allvarlig rapport",
+        "❕ Centrum · Störande grupperingar: enstaka allvarlig rapport",
+    ]
     assert "**" not in text
+
+
+def test_summary_text_shows_the_first_show_standouts_and_how_many_more() -> None:
+    """`[groups.detection] show = 3`: the three strongest things, then how many more the report lists."""
+    pic = build_picture(replace(make_input(), attention=AttentionParams(show=3)))
+    lines = picture_summary_text(PictureView(pic, "en")).splitlines()
+    assert lines[5:] == [
+        "Stands out:",
+        "📍 Centrum · Stortorget: named by 3 reporters",
+        "🔴📈 Centrum · Open drug dealing and use: red level (3) from 2 reporters; above the expected level: 1.8 "
+        "against an expected 0.1, 3 of 4 reporters answered at least 1 above their usual level (+1.6 on average), "
+        "rising 3 weeks in a row, highest in 11 weeks, named by 2 reporters",
+        "📈 Norr · Damage, vandalism: above the expected level: 1.7 against an expected 0.0, 2 of 3 reporters "
+        "answered at least 1 above their usual level (+1.6 on average), rising 2 weeks in a row, highest in 11 "
+        "weeks, named by 2 reporters",
+        "… and 4 more",
+    ]
 
 
 def test_summary_text_is_cut_to_max_lines(en: PictureView) -> None:
     lines = picture_summary_text(en, max_lines=7).splitlines()
     assert len(lines) == 7
     assert lines[5] == "Stands out:"
-    assert lines[6] == "… and 8 more"  # the 8 standouts
+    assert lines[6] == "… and 7 more"  # the 7 lines of standouts (the drugs cell's red and rising are one)

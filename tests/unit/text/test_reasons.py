@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.reasons import AboveExpected, CandidateReason, NamedBySeveral, NewPlace, Reason, RedLevel
+from bot.domain.detection import Trigger
+from bot.domain.reasons import AboveExpected, AboveUsual, CandidateReason, NamedBySeveral, NewPlace, Reason, RedLevel
 from bot.text.reasons import candidate_reason_text, reason_text
 
 
@@ -31,6 +32,21 @@ from bot.text.reasons import candidate_reason_text, reason_text
             "nämnt av 2 rapportörer",
             "above the expected level: 1.8 against an expected 0.1, rising 3 weeks in a row, highest in 11 weeks, "
             "named by 2 reporters",
+        ),
+        (  # only the second signal fired: the reporters against their own usual level, then the cell's level
+            AboveExpected(2.0, 1.0, fired=(Trigger.REPORTERS,), usual=AboveUsual(3, 3, 4 / 3), reporters=3),
+            "3 av 3 rapportörer svarade minst 1 över sin vanliga nivå (i snitt +1,3), nivå 2,0, nämnt av 3 rapportörer",
+            "3 of 3 reporters answered at least 1 above their usual level (+1.3 on average), level 2.0, "
+            "named by 3 reporters",
+        ),
+        (  # both fired
+            AboveExpected(
+                1.75, 0.125, rising_weeks=3, fired=(Trigger.EWMA, Trigger.REPORTERS), usual=AboveUsual(1, 4, 0.55)
+            ),
+            "över förväntad nivå: 1,8 mot väntat 0,1, 1 av 4 rapportörer svarade minst 1 över sin vanliga nivå "
+            "(i snitt +0,6), stiger 3 veckor i rad",
+            "above the expected level: 1.8 against an expected 0.1, 1 of 4 reporters answered at least 1 above their "
+            "usual level (+0.6 on average), rising 3 weeks in a row",
         ),
         (
             AboveExpected(1.8, 0.1, highest_weeks=6),

@@ -25,7 +25,7 @@ def reports(bot: FakeBot, who: str, week: RoundKey = W47) -> tuple[str, list[Rep
         resp = uow.rounds.get_response(rnd.id, person.id)
         assert resp is not None
         pic = uow.rounds.picture_input("tbg", "x", rnd, [], 2, bot.clock.now())
-        return resp.status, [r for r in pic.reports if r.reporter_id == resp.id]
+        return resp.status, [r for r in pic.reports if r.reporter_id == person.id]
 
 
 def test_the_greeting_goes_out_on_tuesday_with_quick_paths(fake_bot: FakeBot) -> None:

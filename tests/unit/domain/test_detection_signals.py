@@ -1,0 +1,207 @@
+"""The detection rule's two signals and their combined verdict (`judge`) on hand-made cells, each with the week it
+first flags and which signal fired; and properties with Hypothesis: a flat cell never flags, and a reporter who
+answers as usual never creates a flag."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bench import detection as sim
+from bot.domain.detection import (
+    REPORTER_SPREAD,
+    SHARED_SHOCK,
+    DetectionParams,
+    Trigger,
+    ewma_limit_sd,
+    judge,
+    reporters_above_usual,
+)
+
+DEFAULT = DetectionParams()
+Week = dict[int, int]  # reporter -> level
+
+
+def means(weeks: list[Week]) -> list[float | None]:
+    return [sum(w.values()) / len(w) if w else None for w in weeks]
+
+
+def first_flag(weeks: list[Week], params: DetectionParams = DEFAULT, counts_only: bool = False) -> int | None:
+    """The first week (0-based) the combined verdict flags, judging each week on the weeks before it as the picture
+    does (at most `history_weeks` of them)."""
+    for w in range(1, len(weeks)):
+        past = weeks[max(0, w - params.history_weeks) : w]
+        history = [None] * len(past) if counts_only else list(past)
+        if judge(means([*past, weeks[w]]), params, weeks[w], history).flagged:
+            return w
+    return None
+
+
+# --------------------------------------------------------------------------- the EWMA, hand-made
+
+
+def test_the_ewma_flags_a_climb_in_the_first_week_it_reaches_the_minimum_level() -> None:
+    # one reporter, so the mean is the answer; 0 for ten weeks, then 0.5, 1, 1.5, 2 in steps of two reporters
+    weeks: list[Week] = [{1: 0, 2: 0}] * 10 + [{1: 1, 2: 0}, {1: 1, 2: 1}, {1: 2, 2: 1}, {1: 2, 2: 2}]
+    assert first_flag(weeks) == 12  # mean 1.5
+    verdict = judge(means(weeks[2:13]), DEFAULT)  # no answers given: the EWMA alone
+    assert verdict.fired == (Trigger.EWMA,)
+    # μ 0 and σ = min_sd 0.35 from the 8 baseline weeks; z over the guard weeks 0.5, 1.0 and this week's 1.5
+    z = 0.5 * 1.5 + 0.25 * 1.0 + 0.125 * 0.5
+    assert verdict.signal.ewma == pytest.approx(z)
+    assert verdict.signal.limit == pytest.approx(2.5 * 0.35 * ewma_limit_sd(0.5, 3))
+    assert verdict.signal.ewma is not None and verdict.signal.limit is not None
+    assert verdict.signal.ewma > verdict.signal.limit
+    # week 11 (mean 1.0) was above its limit too, but below min_level 1.5
+    below = judge(means(weeks[1:12]), DEFAULT)
+    assert below.signal.above_expected and not below.flagged
+
+
+# --------------------------------------------------------------------------- the reporters, hand-made
+
+# A busy cell whose mean swings with who answers: Anna (1) usually says 2 and Cecilia (3) 1, both in even weeks;
+# Bo (2) 0 and David (4) 1 in odd weeks. The mean swings 1.5, 0.5, 1.5, … : μ 1.0 with a wide spread.
+EVEN: Week = {1: 2, 3: 1}
+ODD: Week = {2: 0, 4: 1}
+JUMP: Week = {2: 2, 3: 2, 4: 2}  # week 10: Bo, Cecilia and David each answer 2
+
+
+def busy_cell() -> list[Week]:
+    return [EVEN if w % 2 == 0 else ODD for w in range(10)] + [JUMP]
+
+
+def test_the_reporters_flag_a_sudden_rise_from_a_busy_cell_that_the_ewma_misses() -> None:
+    weeks = busy_cell()
+    assert first_flag(weeks) == 10
+    verdict = judge(means(weeks), DEFAULT, weeks[-1], weeks[:-1])
+    assert verdict.fired == (Trigger.REPORTERS,)
+    assert not verdict.signal.flagged  # the EWMA: 2.0 against a swing of 0.5-1.5 is within its limit
+    second = verdict.reporters
+    # the baseline is weeks 0-7 (the guard keeps 8-9 out): Bo's usual level 0, Cecilia's 1, David's 1
+    assert (second.compared, second.above, second.reporters) == (3, 3, 3)
+    assert second.rise == pytest.approx((2 + 1 + 1) / 3)
+    # each answered the same every week: the least spread 0.4 each; the week's shared shock 0.15
+    se = math.sqrt(3 * REPORTER_SPREAD**2 / 9 + SHARED_SHOCK**2)
+    assert second.score == pytest.approx(second.rise / se)
+    assert second.score >= DEFAULT.reporter_limit
+
+
+def test_with_earlier_weeks_as_counts_only_the_ewma_decides() -> None:
+    weeks = busy_cell()
+    assert first_flag(weeks, counts_only=True) is None
+    verdict = judge(means(weeks), DEFAULT, weeks[-1], [None] * 10)
+    assert not verdict.reporters.known and not verdict.flagged
+
+
+def test_new_reporters_are_left_out_and_a_group_may_ask_for_two_reporters_above() -> None:
+    weeks = busy_cell()
+    with_new = {**JUMP, 9: 3}  # someone who never answered before
+    second = reporters_above_usual(with_new, weeks[:-1], DEFAULT)
+    assert (second.compared, second.reporters, second.flagged) == (3, 4, True)
+    # Bo 3 above his usual level, Cecilia as usual, and a newcomer: one reporter above
+    one_above = {2: 3, 3: 1, 9: 3}
+    only_bo = reporters_above_usual(one_above, weeks[:-1], DEFAULT)
+    assert (only_bo.above, only_bo.compared) == (1, 2)
+    assert only_bo.rise == pytest.approx(1.5)
+    assert first_flag([*weeks[:-1], one_above]) == 10  # the default: one reporter at least 1 above is enough
+    two = replace(DEFAULT, reporter_min=2)
+    assert not reporters_above_usual(one_above, weeks[:-1], two).flagged
+    # nor does the EWMA flag it: a mean of 2.3 after the swing of 0.5-1.5 is within its limit
+    assert first_flag([*weeks[:-1], one_above], two) is None
+
+
+def test_the_reporters_signal_can_be_turned_off_and_tightened() -> None:
+    weeks = busy_cell()
+    assert first_flag(weeks, replace(DEFAULT, reporter_min=0)) is None
+    assert first_flag(weeks, replace(DEFAULT, reporter_min=4)) is None  # three answered at least 1 above
+    assert first_flag(weeks, replace(DEFAULT, reporter_rise=1.5)) is None  # the average rise is 1.33
+    assert first_flag(weeks, replace(DEFAULT, reporter_min=3)) == 10
+    assert first_flag(weeks, replace(DEFAULT, reporter_limit=5.0)) is None  # the score is 4.8
+
+
+def test_a_slow_climb_is_compared_with_the_weeks_before_the_guard() -> None:
+    # two reporters at 0, then +0.5 a week each: the guard keeps the climb's first weeks out of their usual level
+    weeks: list[Week] = [{1: 0, 2: 0}] * 8 + [{1: 1, 2: 0}, {1: 1, 2: 1}, {1: 2, 2: 1}, {1: 2, 2: 2}]
+    assert first_flag(weeks) == 10  # the first week at the minimum level (mean 1.5)
+    verdict = judge(means(weeks[:11]), DEFAULT, weeks[10], weeks[:10])
+    assert verdict.fired == (Trigger.EWMA, Trigger.REPORTERS)
+    assert verdict.reporters.rise == pytest.approx(1.5)
+
+
+# --------------------------------------------------------------------------- properties
+
+levels = st.integers(0, 3)
+params_st = st.builds(
+    DetectionParams,
+    baseline_weeks=st.integers(2, 10),
+    guard_weeks=st.integers(0, 2),
+    ewma_weight=st.floats(min_value=0.2, max_value=1.0),
+    ewma_limit=st.floats(min_value=1.0, max_value=3.5),
+    min_sd=st.sampled_from((0.25, 0.35)),
+    min_level=st.floats(min_value=0.0, max_value=2.0),
+    reporter_limit=st.floats(min_value=1.0, max_value=3.5),
+    reporter_rise=st.floats(min_value=0.25, max_value=1.5),
+    reporter_min=st.integers(1, 3),
+    reporter_min_weeks=st.integers(1, 3),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    level=levels,
+    present=st.lists(st.lists(st.booleans(), min_size=6, max_size=6), min_size=2, max_size=14),
+    params=params_st,
+)
+def test_a_flat_cell_never_flags(level: int, present: list[list[bool]], params: DetectionParams) -> None:
+    """Every reporter answers the same level every week they answer, whoever answers."""
+    weeks = [{r: level for r in range(6) if here[r]} for here in present]
+    if not weeks[-1]:
+        return
+    history = weeks[-params.history_weeks - 1 : -1]
+    assert not judge(means([*history, weeks[-1]]), params, weeks[-1], history).flagged
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    answers=st.lists(st.lists(levels, min_size=4, max_size=4), min_size=2, max_size=13),
+    reporters=st.integers(1, 4),
+    usual=levels,
+    params=params_st,
+)
+def test_adding_a_reporter_who_answers_as_usual_never_creates_a_flag(
+    answers: list[list[int]], reporters: int, usual: int, params: DetectionParams
+) -> None:
+    """The cell's reporters answer every week (any levels); a colleague who answered `usual` every week answers it
+    again. Two limits, both intended: the colleague is an ordinary one if that is not above this week's level (one
+    who always says 3 can lift an unusual but yellow week to orange); and the same reporters answer every week (a
+    mean over whoever answered moves with who did, so a steady colleague in a week with fewer answers weighs more,
+    which is what the second signal's pairing is for)."""
+    weeks: list[Week] = [dict(enumerate(levels_[:reporters])) for levels_ in answers]
+    now = weeks[-1]
+    level = sum(now.values()) / len(now)
+    if usual > max(level, params.min_level):
+        return
+    history = weeks[:-1][-params.history_weeks :]
+    before = judge(means([*history, now]), params, now, history)
+    added = [{**w, 99: usual} for w in [*history, now]]
+    after = judge(means(added), params, added[-1], added[:-1])
+    if not before.flagged:
+        assert not after.flagged, (before, after)
+
+
+# --------------------------------------------------------------------------- on the simulation, every noise model
+
+
+@pytest.mark.parametrize("model", sim.MODELS, ids=lambda m: m.key)
+def test_the_default_finds_more_than_the_ewma_before_it_at_no_more_false_flags(model: sim.NoiseModel) -> None:
+    """Generous bounds on a small sample (bench/detection.py measures 1,000 series of each kind)."""
+    escalations, stable = sim.data(seed=3, escalations=200, stable=120, model=model)
+    now = sim.measure("default", sim.combined_rule(DEFAULT), escalations, stable)
+    before = sim.measure("before", sim.ewma_rule(sim.BEFORE), escalations, stable)
+    assert now.found_by_orange > before.found_by_orange
+    assert now.found_share >= 0.7  # 80-95 % on the full benchmark
+    assert now.false_per_100 <= 1.2
