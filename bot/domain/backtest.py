@@ -21,16 +21,21 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from bot.domain.attention import ORANGE_MEAN
 from bot.domain.cycle import RoundKey
-from bot.domain.detection import DetectionParams, detect
+from bot.domain.detection import Answers, DetectionParams, judge
 from bot.domain.factors import Factor
-from bot.domain.picture import RED_MEAN
+from bot.domain.picture import RED_MEAN, Report
+from bot.domain.rising import answers_by_cell
 
 LOOKBACK_WEEKS = 8  # how far before a decision a flag still counts as having pointed at it
 _EPS = 1e-9
 
 Cell = tuple[str, str]  # (area code, factor code)
 WeekCounts = Mapping[tuple[str, str, int], int]  # one week's submitted reports by (area, factor, level)
+# each week known answer by answer: cell -> reporter -> level (a cell nobody answered: absent; a week not known
+# answer by answer, or without a round: absent), for the rule's second signal
+WeekAnswers = Mapping[RoundKey, Mapping[Cell, Answers]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,9 +205,16 @@ def _back(week: RoundKey, before: int) -> tuple[RoundKey, ...]:
 
 
 def replay_rule(
-    means: Means, weeks: Sequence[RoundKey], cells: Sequence[Cell], params: DetectionParams
+    means: Means,
+    weeks: Sequence[RoundKey],
+    cells: Sequence[Cell],
+    params: DetectionParams,
+    answers: WeekAnswers | None = None,
 ) -> tuple[Flags, ...]:
-    """The cells the rule flags as rising in each of `weeks` that has reports."""
+    """The cells the rule flags as rising in each of `weeks` that has reports: its combined verdict (`judge`), the
+    second signal from `answers` (without them, or for a week not in them, the EWMA decides alone, as in the
+    picture for a week known only as counts)."""
+    known = answers or {}
     out: list[Flags] = []
     for week in weeks:
         now = means.get(week)
@@ -213,16 +225,29 @@ def replay_rule(
             mean = now.get(cell)
             if mean is None or mean < params.min_level - _EPS:
                 continue  # the rule never flags below min_level, as in the picture
-            if detect(series(means, week, cell, params.history_weeks), params).flagged:
+            span = _back(week, params.history_weeks)
+            this = known.get(week, {}).get(cell)
+            history = [None if (w := known.get(earlier)) is None else w.get(cell, {}) for earlier in span[:-1]]
+            if judge(series(means, week, cell, params.history_weeks), params, this, history).flagged:
                 flagged.append(cell)
         out.append(Flags(week, tuple(flagged)))
     return tuple(out)
 
 
+def week_answers(
+    reports: Mapping[RoundKey, Sequence[Report]], cells: Iterable[Cell]
+) -> dict[RoundKey, dict[Cell, Answers]]:
+    """The stored answers of each week (every round a key, as the store hands them over) by cell and reporter."""
+    keys = set(cells)
+    return {week: dict(answers_by_cell(rs, keys)) for week, rs in reports.items()}
+
+
 def replay_red(
     counts: Mapping[RoundKey, WeekCounts], weeks: Sequence[RoundKey], cells: Sequence[Cell]
 ) -> tuple[Flags, ...]:
-    """The cells at the red level in each of `weeks` that has reports: someone answered 3, or the mean is red."""
+    """The cells at the red level in each of `weeks` that has reports, as the picture has them: a red mean, two
+    reporters who answered 3, or one on a cell that is orange (one 3 on a quieter cell is a single serious report,
+    not red)."""
     out: list[Flags] = []
     for week in weeks:
         now = counts.get(week)
@@ -231,7 +256,8 @@ def replay_red(
         red = []
         for cell in cells:
             mean = cell_mean(now, cell)
-            if mean is not None and (now.get((*cell, 3), 0) > 0 or mean >= RED_MEAN - _EPS):
+            n3 = now.get((*cell, 3), 0)
+            if mean is not None and (mean >= RED_MEAN - _EPS or n3 >= 2 or (n3 and mean >= ORANGE_MEAN - _EPS)):
                 red.append(cell)
         out.append(Flags(week, tuple(red)))
     return tuple(out)
@@ -267,16 +293,17 @@ def replay(
     cells: Sequence[Cell],
     params: Sequence[DetectionParams],
     decisions: Sequence[Decision],
+    answers: WeekAnswers | None = None,
 ) -> Replay:
-    """Replay the `weeks` calendar weeks ending with `last` through each parameter set (`counts` must hold the
-    weeks before them that the rule reads: `history_weeks` of each set). Decisions outside the window are left
-    out; the others are checked in week order."""
+    """Replay the `weeks` calendar weeks ending with `last` through each parameter set (`counts`, and `answers`
+    for the second signal, must hold the weeks before them that the rule reads: `history_weeks` of each set).
+    Decisions outside the window are left out; the others are checked in week order."""
     span = window(last, weeks)
     inside = tuple(sorted((d for d in decisions if span[0] <= d.week <= last), key=lambda d: d.week))
     red = replay_red(counts, span, cells)
     means = weekly_means(counts, cells)
     runs = []
     for p in params:
-        flags = replay_rule(means, span, cells, p)
+        flags = replay_rule(means, span, cells, p, answers)
         runs.append(Run(flags, leads(flags, inside, cells)))
     return Replay(span[0], last, tuple(params), tuple(runs), Run(red, leads(red, inside, cells)), inside)

@@ -25,7 +25,7 @@ from bot.config import GroupConfig
 from bot.config.errors import format_validation_error
 from bot.config.group import DetectionConfig
 from bot.conversation.messages import Outbound
-from bot.domain.backtest import Decision, GroupBacktest, ParameterSet, replay
+from bot.domain.backtest import Decision, GroupBacktest, ParameterSet, replay, week_answers, weekly_means
 from bot.ports import UnitOfWork
 from bot.reports.backtest import backtest_chat
 from bot.text import t
@@ -104,11 +104,21 @@ def run_backtest(uow: UnitOfWork, group: GroupConfig, weeks: int, sets: Sequence
     last = latest[0].key
     params = tuple(s.params for s in sets)
     before = max(p.history_weeks for p in params)
-    counts = uow.history.level_counts(group.id, last.minus(weeks - 1 + before), last)
+    first = last.minus(weeks - 1 + before)
+    counts = uow.history.level_counts(group.id, first, last)
     areas = uow.groups.areas(group.id)
     factors = group.factor_list()
     cells = [(a.code, f.code) for a in areas for f in factors]
-    result = replay(counts, last, weeks, cells, params, decisions(uow, group.id))
+    # The second signal compares reporters with themselves: the answers, reporter by reporter, of the cells any
+    # set could judge (a mean of at least its min_level in some week), as the picture reads them.
+    lowest = min((p.min_level for p in params if p.reporter_min), default=None)
+    judged = (
+        set()
+        if lowest is None
+        else {c for means in weekly_means(counts, cells).values() for c, m in means.items() if m >= lowest - 1e-9}
+    )
+    answers = week_answers(uow.rounds.reporter_answers(group.id, last.next(), weeks + before, judged), judged)
+    result = replay(counts, last, weeks, cells, params, decisions(uow, group.id), answers if judged else None)
     return GroupBacktest(group.id, group.name, tuple(sets), result, {a.code: a.name for a in areas}, tuple(factors))
 
 

@@ -1,7 +1,8 @@
 """`est-bot backtest` and the chat's `bakåttest` on the demo's database, as a coordinator uses them: the output
-is checked against a replay done here by hand (each stored week's means read with SQL from the answers, each
-cell judged with `detect` directly), and the decided actions against the flags it found; wrong input gets one
-clear line and exit code 2; a reporter is refused the chat command."""
+is checked against a replay done here by hand (each stored week's means and answers read with SQL, each cell
+judged with the rule's verdict `judge` directly: the EWMA on the means, the second signal on the answers
+reporter by reporter), and the decided actions against the flags it found; wrong input gets one clear line and
+exit code 2; a reporter is refused the chat command."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from typer.testing import CliRunner
 from bot.cli import app
 from bot.config import load_config
 from bot.domain.cycle import RoundKey
-from bot.domain.detection import DetectionParams, detect
+from bot.domain.detection import DetectionParams, judge
 from bot.text.numbers import format_number
 from tests.support.demo import Demo
 
@@ -26,23 +27,34 @@ HISTORY = 12  # weeks before the judged one handed to the rule; it reads no furt
 LOOKBACK = 8  # a flag up to this many weeks before a decision counts (docs/DETECTION.md, "Backtest")
 
 Means = dict[RoundKey, dict[tuple[str, str], float]]
+Answers = dict[RoundKey, dict[tuple[str, str], dict[int, int]]]
+
+
+def stored_answers(db: Path) -> Answers:
+    """Each week's submitted answers per (area, factor), reporter by reporter (the person, as the store numbers
+    them), for every round of the group (a round nobody answered: no cells)."""
+    con = sqlite3.connect(db)
+    try:
+        rounds = con.execute("SELECT year, week FROM rounds WHERE group_id = 'demo'").fetchall()
+        rows = con.execute(
+            "SELECT r.year, r.week, a.code, an.factor, COALESCE(s.person_id, -s.id), an.level FROM answers an "
+            "JOIN responses s ON s.id = an.response_id JOIN rounds r ON r.id = s.round_id "
+            "JOIN areas a ON a.id = an.area_id WHERE s.status = 'submitted' AND r.group_id = 'demo'"
+        ).fetchall()
+    finally:
+        con.close()
+    answers: Answers = {RoundKey(y, w): {} for y, w in rounds}
+    for year, week, area, factor, reporter, level in rows:
+        answers[RoundKey(year, week)].setdefault((area, factor), {})[reporter] = level
+    return answers
 
 
 def stored_means(db: Path) -> Means:
     """Each week's mean level per (area, factor), from the submitted answers."""
-    con = sqlite3.connect(db)
-    try:
-        rows = con.execute(
-            "SELECT r.year, r.week, a.code, an.factor, AVG(an.level) FROM answers an "
-            "JOIN responses s ON s.id = an.response_id JOIN rounds r ON r.id = s.round_id "
-            "JOIN areas a ON a.id = an.area_id WHERE s.status = 'submitted' AND r.group_id = 'demo' "
-            "GROUP BY r.year, r.week, a.code, an.factor"
-        ).fetchall()
-    finally:
-        con.close()
     means: Means = defaultdict(dict)
-    for year, week, area, factor, mean in rows:
-        means[RoundKey(year, week)][(area, factor)] = mean
+    for week, cells in stored_answers(db).items():
+        for cell, levels in cells.items():
+            means[week][cell] = sum(levels.values()) / len(levels)
     return means
 
 
@@ -70,14 +82,16 @@ def latest_round(db: Path) -> RoundKey:
     return RoundKey(year, week)
 
 
-def flags_by_hand(means: Means, params: DetectionParams) -> dict[RoundKey, set[tuple[str, str]]]:
-    """The cells the rule flags in each stored week, judged one by one from the means."""
+def flags_by_hand(means: Means, answers: Answers, params: DetectionParams) -> dict[RoundKey, set[tuple[str, str]]]:
+    """The cells the rule flags in each stored week, judged one by one from the means and the answers."""
     out: dict[RoundKey, set[tuple[str, str]]] = {}
     for week, cells in means.items():
         out[week] = set()
         for cell, mean in cells.items():
-            before = [means.get(week.minus(n), {}).get(cell) for n in range(HISTORY, 0, -1)]
-            if detect([*before, mean], params).flagged:
+            earlier = [week.minus(n) for n in range(HISTORY, 0, -1)]
+            before = [means.get(w, {}).get(cell) for w in earlier]
+            history = [None if w not in answers else answers[w].get(cell, {}) for w in earlier]
+            if judge([*before, mean], params, answers[week][cell], history).flagged:
                 out[week].add(cell)
     return out
 
@@ -112,20 +126,20 @@ def test_backtest_replays_the_demo_weeks_as_the_rule_judges_them_by_hand(demo: D
     assert out.splitlines()[0] == (
         f"Bakåttest för Tryggare Exempelstad (demo): veckorna {last.minus(51)}–{last}, 5 med rapporter."
     )
-    assert "  A  i dag: baseline_weeks=8, guard_weeks=2, ewma_weight=0.5, ewma_limit=2.5, min_sd=0.25" in out
+    assert "  A  i dag: baseline_weeks=8, guard_weeks=2, ewma_weight=0.5, ewma_limit=2.5, min_sd=0.35" in out
     assert "  B  ewma_limit=2.0, min_level=1,0" in out
 
-    today = flags_by_hand(means, DetectionParams())
-    other = flags_by_hand(means, DetectionParams(ewma_limit=2.0, min_level=1.0))
-    red = {w: {c for c, m in cells.items() if m >= 2.5} for w, cells in means.items()}
-    con = sqlite3.connect(demo.out / "demo.sqlite")
-    for year, week, area, factor in con.execute(  # someone answered 3: red whatever the mean
-        "SELECT r.year, r.week, a.code, an.factor FROM answers an JOIN responses s ON s.id = an.response_id "
-        "JOIN rounds r ON r.id = s.round_id JOIN areas a ON a.id = an.area_id "
-        "WHERE s.status = 'submitted' AND an.level = 3"
-    ):
-        red[RoundKey(year, week)].add((area, factor))
-    con.close()
+    answers = stored_answers(demo.out / "demo.sqlite")
+    today = flags_by_hand(means, answers, DetectionParams())
+    other = flags_by_hand(means, answers, DetectionParams(ewma_limit=2.0, min_level=1.0))
+    red = {  # a red mean, two 3s, or a 3 on an orange cell (one 3 on a quieter cell is a single serious report)
+        w: {
+            c
+            for c, m in cells.items()
+            if m >= 2.5 or (n3 := list(answers[w][c].values()).count(3)) >= 2 or (n3 and m >= 1.5)
+        }
+        for w, cells in means.items()
+    }
     table = section(out, "Flaggade som stigande per vecka:")
     assert table[0].split() == ["vecka", "A", "B", "röda"]
     rows = {line.split()[0]: line.split()[1:] for line in table[1:]}
@@ -196,7 +210,8 @@ def test_the_replay_flags_what_the_picture_flagged_each_week(demo: Demo) -> None
         (
             ["--set", "ewma_limt=2"],
             "est-bot: --set: ewma_limt = 2: unknown setting; did you mean ewma_limit? allowed here: baseline_weeks, "
-            "guard_weeks, ewma_weight, ewma_limit, min_sd, min_level, rising_weeks, highest_weeks",
+            "guard_weeks, ewma_weight, ewma_limit, min_sd, min_level, rising_weeks, highest_weeks, show, "
+            "single_reports, reporter_limit, reporter_rise, reporter_min, reporter_min_weeks",
         ),
         (
             ["--set", "ewma_limit=20"],

@@ -15,6 +15,7 @@ from bot.domain.backtest import (
     decision_cells,
     replay,
     series,
+    week_answers,
     weekly_means,
     weeks_between,
     window,
@@ -81,12 +82,15 @@ def test_weeks_without_reports_are_not_listed_and_are_gaps_in_the_series() -> No
     assert rp.red.cells() == {("centrum", "narkotika"): (last,)}
 
 
-def test_a_single_3_makes_a_cell_red_and_a_cell_without_reports_has_no_mean() -> None:
-    counts = weeks_of(week(hamnen__narkotika=[3, 0, 0, 0]))
+def test_two_3s_or_a_3_on_an_orange_cell_are_red_and_one_3_on_a_quiet_cell_is_not() -> None:
+    counts = weeks_of(
+        week(hamnen__narkotika=[3, 0, 0, 0], centrum__narkotika=[3, 3, 0, 0], centrum__klotter=[3, 1, 1, 1])
+    )
     assert cell_mean(counts[W1], ("hamnen", "narkotika")) == 0.75
-    assert cell_mean(counts[W1], ("centrum", "narkotika")) is None
+    assert cell_mean(counts[W1], ("norr", "narkotika")) is None
     rp = replay(counts, W1, 1, CELLS, [DetectionParams()], [])
-    assert rp.red.cells() == {("hamnen", "narkotika"): (W1,)}
+    # one reporter's 3 on a cell at 0,75 is a single serious report in the picture, not a red cell
+    assert rp.red.cells() == {("centrum", "narkotika"): (W1,), ("centrum", "klotter"): (W1,)}
     assert rp.runs[0].total == 0  # the group's first week: nothing to compare with, nothing rising
 
 
@@ -138,7 +142,7 @@ REPORTERS = range(4)
 @given(st.lists(st.lists(st.integers(0, 3), min_size=8, max_size=8), min_size=2, max_size=14))
 def test_the_replay_flags_what_the_picture_flags(levels: list[list[int]]) -> None:
     """Random weeks of four reporters on two cells: in every week the replay flags as rising exactly the cells
-    that week's picture lists as rising."""
+    that week's picture lists as rising (both signals: the earlier weeks reach the picture as reports)."""
     cells = CELLS[:2]
     key = [RoundKey(2026, 1).minus(-i) for i in range(len(levels))]
     reports = {
@@ -151,7 +155,7 @@ def test_the_replay_flags_what_the_picture_flags(levels: list[list[int]]) -> Non
         for k, answers in zip(key, levels, strict=True)
     }
     counts = {k: dict(count_levels(rs)) for k, rs in reports.items()}
-    rp = replay(counts, key[-1], len(key), cells, [DetectionParams()], [])
+    rp = replay(counts, key[-1], len(key), cells, [DetectionParams()], [], week_answers(reports, cells))
     for i, k in enumerate(key):
         inp = PictureInput(
             "G",
