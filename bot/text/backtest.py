@@ -7,12 +7,14 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Backtest of {group} ({id}): the weeks {first}–{last}, {weeks} with reports.",
     },
     "backtest.intro": {
-        "sv": "Regeln för stigande nivå (📈) körd igen över de lagrade veckorna, med dagens inställningar "
-        "([groups.detection]) och med alternativen. Röda nivåer (någon svarade 3, eller medel minst 2,5) beror "
-        "inte på inställningarna och visas en gång; platser spelas inte upp.",
-        "en": "The rising-level rule (📈) run again over the stored weeks, with today's settings "
-        "([groups.detection]) and with the alternatives. Red levels (someone answered 3, or a mean of at least "
-        "2.5) do not depend on the settings and are shown once; places are not replayed.",
+        "sv": "Regeln för stigande nivå (📈, båda dess signaler: medelnivån mot det väntade och rapportörerna mot "
+        "sin egen vanliga nivå) körd igen över de lagrade veckorna, med dagens inställningar ([groups.detection]) "
+        "och med alternativen. Röda nivåer (medel minst 2,5, två som svarade 3, eller en 3:a i en orange cell) "
+        "beror inte på inställningarna och visas en gång; platser spelas inte upp.",
+        "en": "The rising-level rule (📈, both its signals: the mean against the expected level, and the reporters "
+        "against their own usual level) run again over the stored weeks, with today's settings "
+        "([groups.detection]) and with the alternatives. Red levels (a mean of at least 2.5, two who answered 3, "
+        "or a 3 on an orange cell) do not depend on the settings and are shown once; places are not replayed.",
     },
     "backtest.sets": {"sv": "Inställningar:", "en": "Settings:"},
     "backtest.today": {"sv": "i dag", "en": "today"},
