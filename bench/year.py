@@ -753,8 +753,9 @@ def write_reliability(r: YearResult) -> None:
 
 
 #: The process environment est-bot is deployed with (deploy/est-bot.service, Containerfile) that changes its memory:
-#: glibc's malloc with two arenas instead of eight per core. Without it the soak's RSS grows for 16 weeks, to
-#: about 500 MB (threads' arenas fragment); with it, about 330 MB, flat from week 5.
+#: glibc's malloc with two arenas instead of eight per core. Without it the soak's RSS grew for 16 weeks, to
+#: about 500 MB (threads' arenas fragment); with it (and malloc_trim after each job, bot/memory.py) every week
+#: ends at 185-250 MB.
 DEPLOYED_ENV = {"MALLOC_ARENA_MAX": "2"}
 
 
