@@ -54,28 +54,35 @@ class _Null:
         return 0
 
 
+def simulated_people(rng: random.Random, n: int, prefix: str, participants: bool) -> list[dict[str, Any]]:
+    """`n` reporters with the demo's names and organisations, console ids `{prefix}r01`…, in the demo's three
+    areas (every tenth in two); with `participants`, every eighth a participant who also reports."""
+    codes = list(AREAS)
+    people: list[dict[str, Any]] = []
+    names: set[str] = set()
+    while len(people) < n:
+        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        if name in names:
+            continue
+        names.add(name)
+        i = len(people)
+        person: dict[str, Any] = {
+            "name": name,
+            "organisation": ORGS[i % len(ORGS)],
+            "areas": [codes[i % 3]] + ([codes[(i + 1) % 3]] if i % 10 == 0 else []),
+        }
+        if participants:
+            person["role"] = "participant" if i % 8 == 0 else "reporter"
+        person["console"] = f"{prefix}r{i + 1:02d}"
+        people.append(person)
+    return people
+
+
 def county_config(tmp: Path, groups: int) -> Config:
     rng = random.Random(SEED)
-    codes = list(AREAS)
     out: list[dict[str, Any]] = []
     for g in range(groups):
-        people: list[dict[str, Any]] = []
-        names: set[str] = set()
-        while len(people) < REPORTERS:
-            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-            if name in names:
-                continue
-            names.add(name)
-            i = len(people)
-            people.append(
-                {
-                    "name": name,
-                    "organisation": ORGS[i % len(ORGS)],
-                    "areas": [codes[i % 3]] + ([codes[(i + 1) % 3]] if i % 10 == 0 else []),
-                    "role": "participant" if i % 8 == 0 else "reporter",
-                    "console": f"g{g}r{i + 1:02d}",
-                }
-            )
+        people = simulated_people(rng, REPORTERS, f"g{g}", participants=True)
         people.append({"name": "Sara Samordnare", "role": "coordinator", "console": f"g{g}samordnare"})
         people.append({"name": "Kim Kommunpolis", "role": "participant", "console": f"g{g}polis"})
         out.append(

@@ -58,12 +58,13 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import create_engine, text
 
+from bench.county import simulated_people
 from bot.bootstrap import App, build
 from bot.clock import ManualClock
 from bot.config import Config, GroupConfig, parse_config
 from bot.conversation.choices import CandidateFieldChoice, FinaliseChoice, Greeting, VoteChoice, encode
 from bot.conversation.messages import Outbound
-from bot.demo import AREAS, FIRST, LAST, ORGS, Simulation
+from bot.demo import AREAS, Simulation
 from bot.domain.cycle import Phase, RoundKey, local_round_key, monthly_due_at, phase_due_at
 from bot.domain.model import OutboxItem
 from bot.domain.statistics import PoliceEvent
@@ -164,25 +165,9 @@ class RssSampler:
 
 def year_config(tmp: Path, reporters: int) -> Config:
     rng = random.Random(SEED)
-    codes = list(AREAS)
     groups: list[dict[str, Any]] = []
     for gid, tz in GROUPS:
-        people: list[dict[str, Any]] = []
-        names: set[str] = set()
-        while len(people) < reporters:
-            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-            if name in names:
-                continue
-            names.add(name)
-            i = len(people)
-            people.append(
-                {
-                    "name": name,
-                    "organisation": ORGS[i % len(ORGS)],
-                    "areas": [codes[i % 3]] + ([codes[(i + 1) % 3]] if i % 10 == 0 else []),
-                    "console": f"{gid}r{i + 1:02d}",
-                }
-            )
+        people = simulated_people(rng, reporters, gid, participants=False)
         people.append({"name": "Sara Samordnare", "role": "coordinator", "console": f"{gid}samordnare"})
         people.append({"name": "Kim Kommunpolis", "role": "participant", "console": f"{gid}polis"})
         groups.append(
