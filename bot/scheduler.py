@@ -37,7 +37,9 @@ def _guarded(name: str, fn: Callable[[], object]) -> Callable[[], Awaitable[None
         except Exception:
             log.exception("job %s failed; the next tick retries it", name)
         finally:
-            await asyncio.to_thread(release_free_memory)  # what the job's charts and documents freed (bot/memory.py)
+            # What the job's charts and documents freed goes back to the system (bot/memory.py): a C call of a few
+            # milliseconds, made here rather than in a thread, so that it needs no executor while the process stops.
+            release_free_memory()
 
     return job
 
