@@ -696,14 +696,20 @@ def markdown(r: YearResult) -> str:
     deliveries = sum(w.delivered for w in r.weeks)
     events = sum(w.events for w in r.weeks)
     kinds = ", ".join(f"{k} {n}" for k, n in sorted(r.kinds.items(), key=lambda kv: -kv[1])[:8])
+    first, last = r.plan.key(0), r.plan.key(max(0, weeks - 1))
+    dst = " (both DST changes)" if first <= RoundKey(2026, 13) and last >= RoundKey(2026, 44) else ""
+    down = (
+        f"the platform down for a day in week {r.plan.down_week + 1} ({r.refused_while_down} sends refused meanwhile)"
+        if 0 <= r.plan.down_week < weeks
+        else "the platform never down"
+    )
     return (
         "## A year in a day (soak)\n\n"
         f"`bench/year.py`: {weeks} weeks for {len(GROUPS)} groups of {r.plan.reporters} reporters (two in "
-        "Europe/Stockholm, one in Europe/Helsinki; ISO weeks 2026-W02 to 2026-W53, so both DST changes) on one "
+        f"Europe/Stockholm, one in Europe/Helsinki; ISO weeks {first} to {last}{dst}) on one "
         "SQLite database, through the real services, outbox and the scheduler's own triggers, with a console "
         f"platform that records each delivery. {r.restarts} clean restarts (mid fan-out, mid questionnaire, "
-        f"before the meeting, before publishing); the platform down for a day in week {r.plan.down_week + 1} "
-        f"({r.refused_while_down} sends refused meanwhile); note retention {RETENTION_WEEKS} weeks; police events "
+        f"before the meeting, before publishing); {down}; note retention {RETENTION_WEEKS} weeks; police events "
         f"imported weekly and the monthly follow-ups. {events} events, {deliveries} messages delivered ({kinds}); "
         f"{r.seconds:.0f} s, {r.cpu_s:.0f} s CPU; "
         + ("with MALLOC_ARENA_MAX=2, as est-bot is deployed" if deployed() else "with glibc malloc's defaults")
