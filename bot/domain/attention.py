@@ -49,6 +49,8 @@ from enum import StrEnum
 from typing import Protocol, TypeVar
 
 ORANGE_MEAN = 1.5  # where a cell's mean turns orange
+RED_MEAN = 2.5  # where a cell's mean turns red
+_EPS = 1e-9
 HOTSPOT_CHANCE = 0.05  # below this chance of so many reporters naming the place, it is unusual
 SHOW = 8  # standouts the chat picture shows by default
 
@@ -67,6 +69,12 @@ class Kind(StrEnum):
 
 
 STANDOUT_KINDS: tuple[Kind, ...] = tuple(Kind)
+
+
+def is_red(mean: float, threes: int) -> bool:
+    """A red level: the mean is red, or someone answered 3 on a cell whose mean is orange, or two or more did. One
+    reporter's 3 on a cell that is not orange is a single serious report instead (`Kind.SINGLE`)."""
+    return mean >= RED_MEAN - _EPS or threes >= 2 or (threes > 0 and mean >= ORANGE_MEAN - _EPS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,11 +21,11 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.domain.attention import ORANGE_MEAN
+from bot.domain.attention import is_red
 from bot.domain.cycle import RoundKey
 from bot.domain.detection import Answers, DetectionParams, judge
 from bot.domain.factors import Factor
-from bot.domain.picture import RED_MEAN, Report
+from bot.domain.picture import Report
 from bot.domain.rising import answers_by_cell
 
 LOOKBACK_WEEKS = 8  # how far before a decision a flag still counts as having pointed at it
@@ -257,7 +257,7 @@ def replay_red(
         for cell in cells:
             mean = cell_mean(now, cell)
             n3 = now.get((*cell, 3), 0)
-            if mean is not None and (mean >= RED_MEAN - _EPS or n3 >= 2 or (n3 and mean >= ORANGE_MEAN - _EPS)):
+            if mean is not None and is_red(mean, n3):
                 red.append(cell)
         out.append(Flags(week, tuple(red)))
     return tuple(out)

@@ -32,18 +32,18 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from operator import attrgetter
 
+from bot.domain.attention import STANDOUT_KINDS as STANDOUT_KINDS  # re-exported, with Kind
 from bot.domain.attention import (
-    ORANGE_MEAN,
     AttentionParams,
     cell_evidence,
     hotspot_evidence,
+    is_red,
     new_place_evidence,
     standout_order,
     strength,
     unusual_place,
     usual_reporters,
 )
-from bot.domain.attention import STANDOUT_KINDS as STANDOUT_KINDS  # re-exported, with Kind
 from bot.domain.attention import Kind as Kind
 from bot.domain.cycle import RoundKey
 from bot.domain.detection import DetectionParams, Signal, judge
@@ -59,7 +59,6 @@ from bot.domain.tally import Tally, previous_weeks
 from bot.domain.tally import count_levels as count_levels  # re-exported: the store counts weeks with it
 
 BASELINE_WEEKS = 4  # the "vs 4 weeks" column
-RED_MEAN = 2.5
 _EPS = 1e-9
 
 
@@ -345,7 +344,7 @@ def build_picture(inp: PictureInput) -> Picture:
         if cell.mean is None:
             continue
         n3 = now.triples.get((cell.area, cell.factor, 3), 0)
-        if cell.mean >= RED_MEAN - _EPS or n3 >= 2 or (n3 and cell.mean >= ORANGE_MEAN - _EPS):
+        if is_red(cell.mean, n3):
             red.append(Standout(Kind.RED, cell.area, cell.factor, None, RedLevel(n3), n3))
         elif n3 and inp.attention.single_reports:  # one reporter's 3 on a cell that is not orange
             singles.append(Standout(Kind.SINGLE, cell.area, cell.factor, None, SINGLE_REPORT, n3))

@@ -16,10 +16,10 @@ from dataclasses import dataclass, replace
 from bot.config import GroupConfig
 from bot.domain.attention import (
     CAP_PERSISTENCE,
-    ORANGE_MEAN,
     AttentionParams,
     cell_evidence,
     hotspot_evidence,
+    is_red,
     new_place_evidence,
     standout_order,
     strength,
@@ -33,7 +33,6 @@ from bot.domain.model import Candidate, Person, Round
 from bot.domain.picture import (
     BASELINE_WEEKS,
     NEW_PLACE,
-    RED_MEAN,
     SINGLE_REPORT,
     AreaInfo,
     Kind,
@@ -129,7 +128,7 @@ def cell_standouts(
                 means.append(s / n if n else None)
             high = sum(now.get((a.code, f.code, lvl), 0) for lvl in range(threshold, 4))
             cell: list[Standout] = []
-            if mean >= RED_MEAN - _EPS or n3 >= 2 or (n3 and mean >= ORANGE_MEAN - _EPS):
+            if is_red(mean, n3):
                 cell.append(Standout(Kind.RED, a.code, f.code, None, RedLevel(n3), n3))
             elif n3 and attention.single_reports:
                 cell.append(Standout(Kind.SINGLE, a.code, f.code, None, SINGLE_REPORT, n3))
