@@ -18,6 +18,7 @@ from bot.conversation.messages import Inbound
 from bot.engine import ConsoleUser, Engine
 from bot.outbox import Dispatcher, Sender
 from bot.ports import Instruments, NoInstruments, UnitOfWork
+from bot.ports.pacing import Limiter
 from bot.services import Services
 from bot.usecases import accounts
 from storage.db import make_session_factory, open_engine
@@ -127,6 +128,7 @@ def build(
     run_migrations: bool = True,
     sync: bool = True,
     instruments: Instruments | None = None,
+    limiter: Limiter | None = None,
 ) -> App:
     engine = open_engine(url or config.database.url)  # DatabaseUnavailable: a sentence, for the CLI to show
     factory = make_session_factory(engine)
@@ -157,5 +159,5 @@ def build(
         if sync:
             services.sync_config()
     lease = timedelta(seconds=config.run.outbox_lease_seconds)
-    dispatcher = Dispatcher(unit, clock, senders, lease=lease, instruments=instruments)
+    dispatcher = Dispatcher(unit, clock, senders, lease=lease, instruments=instruments, limiter=limiter)
     return App(config, engine, services, dispatcher, CoreEngine(config, services, unit, instruments))

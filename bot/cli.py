@@ -24,6 +24,7 @@ from bot.engine import Runner
 from bot.stopping import Stop
 
 if TYPE_CHECKING:
+    from bot.ports.pacing import Limiter
     from bot.usecases.context import Env
 
 app = typer.Typer(
@@ -294,7 +295,21 @@ async def _warm(env: Env) -> None:
     log.info("web view: %d earlier weeks counted", weeks)
 
 
-def _runners(cfg: Config, secrets: Secrets) -> list[Runner]:
+def _limiter(cfg: Config) -> tuple[Limiter, Callable[[], None]]:
+    """The bot's pacing and how to close it: on PostgreSQL shared by every process (storage/pacing.py, on a
+    small pool of its own), on SQLite (one process) in memory."""
+    from bot.ratelimit import RateLimiter
+
+    if not cfg.database.url.startswith("postgresql"):
+        return RateLimiter(), lambda: None
+    from storage.db import make_engine
+    from storage.pacing import SharedLimiter
+
+    engine = make_engine(cfg.database.url, pool_size=2, max_overflow=4)
+    return SharedLimiter(engine), engine.dispose
+
+
+def _runners(cfg: Config, secrets: Secrets, limiter: Limiter) -> list[Runner]:
     """The enabled platforms' runners (made inside the event loop: Telegram's sender runs its calls on it)."""
     runners: list[Runner] = []
     if cfg.telegram.enabled:
@@ -308,7 +323,7 @@ def _runners(cfg: Config, secrets: Secrets) -> list[Runner]:
             if r.telegram is not None and r.role in ("coordinator", "admin")
         ]
         runners.append(
-            TelegramRunner(cfg.telegram, secrets.telegram_token, secrets.telegram_webhook_secret, coordinators)
+            TelegramRunner(cfg.telegram, secrets.telegram_token, secrets.telegram_webhook_secret, coordinators, limiter)
         )
     if cfg.slack.enabled:
         from handlers.slack.runner import SlackRunner
@@ -321,6 +336,7 @@ def _runners(cfg: Config, secrets: Secrets) -> list[Runner]:
                 app_token=secrets.slack_app_token,
                 signing_secret=secrets.slack_signing_secret,
                 lang=cfg.groups[0].language,
+                limiter=limiter,
             )
         )
     if cfg.email.enabled:  # the links in the e-mails point to the web view (config: [email] needs [web])
@@ -328,7 +344,7 @@ def _runners(cfg: Config, secrets: Secrets) -> list[Runner]:
         from handlers.email.runner import EmailRunner
 
         links = MailLinks(cfg.web.base_url, _web_secret(secrets))
-        runners.append(EmailRunner(cfg.email, secrets.smtp_password, links))
+        runners.append(EmailRunner(cfg.email, secrets.smtp_password, links, limiter=limiter))
     return runners
 
 
@@ -343,10 +359,11 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock, stop: Stop) -> None:
     from storage.leadership import DatabaseLeadership
 
     log = logging.getLogger("est-bot")  # set up, with every other command's log, in _protected_logging
-    runners = _runners(cfg, secrets)
+    limiter, close_limiter = _limiter(cfg)
+    runners = _runners(cfg, secrets, limiter)
     senders = {r.platform: r.sender for r in runners}
     metrics = cli_metrics.instruments(cfg)
-    built = build_app(cfg, clock=clock, senders=senders, platforms=tuple(senders), instruments=metrics)
+    built = build_app(cfg, clock=clock, senders=senders, platforms=tuple(senders), instruments=metrics, limiter=limiter)
     scheduler = build_scheduler(built.services, cfg.run.tick_seconds)
     add_retention_job(scheduler, built.services.env)
     leadership = DatabaseLeadership(built.engine)
@@ -435,6 +452,7 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock, stop: Stop) -> None:
         stop.at("giving up the scheduler's leadership")
         await asyncio.to_thread(leadership.release)
         built.close()
+        close_limiter()
         stop.at("waiting for the threads still sending or handling to end")
 
 

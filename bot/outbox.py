@@ -21,8 +21,12 @@ the platform may have taken a message whose answer never came, so it is retried.
 and repeat harmlessly. A crash anywhere else loses and repeats nothing: unsent claimed rows come back after the
 lease, and a half-done step 3 rolls back to "claimed".
 
-A platform's "retry after" holds all of that platform's sending in this process and reschedules the row
-without counting an attempt; an error is retried with exponential backoff (or after the wait its sender
+A platform's "retry after" holds all of that platform's sending and reschedules the row without counting an
+attempt: in this process, and through the bot's `Limiter` (bot/ratelimit.py; storage/pacing.py on PostgreSQL) in
+every process, whose senders then answer `Later(everyone=True)` until it has passed. A sender's `Later` for one
+address (its chat's or channel's window is further off than the sender's patience) reschedules only that row,
+without counting an attempt, and the drain goes on with other addresses' rows instead of sleeping through one
+chat's limit; an error is retried with exponential backoff (or after the wait its sender
 chose, `RetryLater`: a mail server's greylisting) and, after `park_after` attempts, parked for coordinators to
 see in `status`, never dropped; a permanent failure (blocked bot, unknown chat) is parked at once.
 
@@ -51,6 +55,7 @@ from bot.clock import Clock
 from bot.conversation.messages import Outbound
 from bot.domain.model import OutboxItem
 from bot.ports import Instruments, NoInstruments, UnitOfWork
+from bot.ports.pacing import Later, Limiter
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +122,7 @@ def drainer_id() -> str:
 
 @dataclass(frozen=True)
 class _Outcome:
-    kind: str  # sent | retry_after | permanent | error | unreachable
+    kind: str  # sent | retry_after | later | permanent | error | unreachable
     message_id: str | None = None
     seconds: float = 0.0  # retry_after, or an error's wait the sender chose (RetryLater); 0: the backoff
     error: str = ""
@@ -132,8 +137,10 @@ class Dispatcher:
         park_after: int = 8,
         lease: timedelta = timedelta(minutes=2),
         instruments: Instruments | None = None,
+        limiter: Limiter | None = None,
     ) -> None:
         self.uow_factory = uow_factory
+        self.limiter = limiter  # the bot's pacing, shared with the senders: a 429's hold goes there too
         self.clock = clock
         self.senders = senders
         self.park_after = park_after
@@ -220,6 +227,7 @@ class Dispatcher:
                         outcome = self._send(sender, item, existing.get(item.id))
                         if outcome.kind != "sent":
                             failed.add(item.address)
+                        if outcome.kind not in ("sent", "later"):
                             self.instruments.platform_outcome(platform, outcome.kind)
                         if outcome.kind == "unreachable" and not went:
                             down.append((item, outcome))  # judged when something goes through, or not
@@ -292,11 +300,16 @@ class Dispatcher:
         out = Outbound.from_json(item.payload)
         try:
             return _Outcome("sent", message_id=sender.send(item, out, existing))
+        except Later as exc:  # the bot's own pacing: not a failure, and nothing was sent
+            if exc.everyone:  # another process met the platform's "retry after"
+                self.paused_until[item.platform] = self.clock.now() + timedelta(seconds=exc.seconds)
+            return _Outcome("later", seconds=exc.seconds, error=str(exc))
         except RetryAfter as exc:
             # The platform asks everyone to wait: hold the whole platform, and do not count it as a failure.
             self.paused_until[item.platform] = self.clock.now() + timedelta(seconds=max(1.0, exc.seconds))
             level = logging.DEBUG if exc.quiet else logging.WARNING
             log.log(level, "outbox %s: %s; %s paused", item.key, exc, item.platform)
+            self._hold_everywhere(item.platform, max(1.0, exc.seconds))
             return _Outcome("retry_after", seconds=max(1.0, exc.seconds), error=str(exc))
         except RetryLater as exc:
             log.warning("outbox %s: %s; again in %d s", item.key, exc, round(exc.seconds))
@@ -311,6 +324,15 @@ class Dispatcher:
             log.warning("outbox %s failed: %s: %s", item.key, type(exc).__name__, exc, exc_info=True)
             return _Outcome("error", error=f"{type(exc).__name__}: {exc}")
 
+    def _hold_everywhere(self, platform: str, seconds: float) -> None:
+        """Tell the bot's other processes (their senders ask the shared limiter before each message)."""
+        if self.limiter is None:
+            return
+        try:
+            self.limiter.hold(platform, seconds)
+        except Exception as exc:  # this process holds anyway; the others meet the 429 themselves
+            log.warning("the hold of %s could not be shared with the other processes: %s", platform, exc)
+
     def _record(self, outcomes: list[tuple[OutboxItem, _Outcome]]) -> int:
         """Write what happened to each sent row in one short transaction; returns how many were delivered."""
         if not outcomes:
@@ -322,7 +344,7 @@ class Dispatcher:
                 if o.kind == "sent":
                     uow.outbox.sent(item.id, now, o.message_id)
                     delivered += 1
-                elif o.kind == "retry_after":
+                elif o.kind in ("retry_after", "later"):
                     at = now + timedelta(seconds=o.seconds)
                     uow.outbox.retry(item.id, at, o.error, self.park_after, count=False)
                 elif o.kind == "unreachable":  # the platform's outage: again when it is tried again

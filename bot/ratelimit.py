@@ -1,29 +1,49 @@
-"""Pacing for the platforms' published limits: sliding windows per key, shared by all senders of a process.
+"""Pacing for the platforms' published limits, for the whole bot.
 
-`acquire(keys)` blocks (through the injected `sleep`) until one more call fits every window named by the keys,
-then records it. Tests inject a fake clock and sleep, so nothing waits for real.
+A sender names the windows a message counts against (`telegram_limits`, `slack_limits`, the e-mail rate) and
+asks its `Limiter` for a turn. Two kinds of window:
+
+- the platform's own (Telegram's 30 a second, Slack's workspace window, the mail rate): every message waits for
+  it alike, so the sender sleeps through it;
+- one address's (`Window(own=True)`: a chat, a group, a channel): when that wait is longer than the sender's
+  `patience`, `acquire` raises `Later` without taking a turn, and the Dispatcher (bot/outbox.py) reschedules that
+  row and sends other addresses' rows meanwhile, instead of sleeping through one chat's limit while the others
+  wait.
+
+A platform's "retry after" is a hold of all its sending (`hold`): an `acquire` during a hold raises
+`Later(everyone=True)` (or sleeps, with infinite patience: a document's later pages).
+
+`RateLimiter` is the one-process limiter (SQLite, one `est-bot run`): sliding windows in memory. Several
+processes on one PostgreSQL share storage/pacing.py's `SharedLimiter` instead, so the limits hold for the bot,
+not for each process (the choice is measured in docs/PERFORMANCE.md, "Pacing for the whole bot").
+Tests inject a fake clock and sleep, so nothing waits for real.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from bot.ports.pacing import Later, Limiter, Window
 
-@dataclass(frozen=True)
-class Window:
-    calls: int
-    seconds: float
+__all__ = ["PATIENCE", "Later", "Limiter", "RateLimiter", "Window", "telegram_limits"]
+
+#: How long a sender sleeps for one address's window (a chat's 1 a second) before it gives the row back to be
+#: sent later and takes another address's instead.
+PATIENCE = 0.25
 
 
 class RateLimiter:
+    """Sliding windows per key in this process, shared by all its senders."""
+
     def __init__(self, now: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
         self.now = now
         self.sleep = sleep
         self._history: dict[str, deque[float]] = {}
+        self._held: dict[str, float] = {}  # platform -> until (on `now`'s clock)
         self._lock = threading.Lock()
 
     def _wait_needed(self, key: str, window: Window, t: float) -> float:
@@ -32,15 +52,21 @@ class RateLimiter:
             h.popleft()
         if len(h) < window.calls:
             return 0.0
-        return h[0] + window.seconds - t
+        return h[len(h) - window.calls] + window.seconds - t
 
-    def acquire(self, limits: dict[str, Window]) -> float:
-        """Wait until a call fits every window; returns how long it waited."""
+    def acquire(self, platform: str, limits: dict[str, Window], patience: float = math.inf) -> float:
         waited = 0.0
         while True:
             with self._lock:
                 t = self.now()
-                wait = max((self._wait_needed(k, w, t) for k, w in limits.items()), default=0.0)
+                held = self._held.get(platform, t) - t
+                own = max((self._wait_needed(k, w, t) for k, w in limits.items() if w.own), default=0.0)
+                shared = max((self._wait_needed(k, w, t) for k, w in limits.items() if not w.own), default=0.0)
+                if held > patience:
+                    raise Later(held, everyone=True)
+                if own > patience:
+                    raise Later(own)
+                wait = max(held, own, shared)
                 if wait <= 0:
                     for k in limits:
                         self._history.setdefault(k, deque()).append(t)
@@ -48,10 +74,15 @@ class RateLimiter:
             self.sleep(wait)
             waited += wait
 
+    def hold(self, platform: str, seconds: float) -> None:
+        with self._lock:
+            until = self.now() + seconds
+            self._held[platform] = max(until, self._held.get(platform, until))
+
 
 def telegram_limits(chat_id: int) -> dict[str, Window]:
     """Telegram's published limits: 30 messages/s overall, 1/s per chat, 20/min per group."""
-    limits = {"all": Window(30, 1.0), f"chat:{chat_id}": Window(1, 1.0)}
+    limits = {"telegram": Window(30, 1.0), f"tg-chat:{chat_id}": Window(1, 1.0, own=True)}
     if chat_id < 0:
-        limits[f"group:{chat_id}"] = Window(20, 60.0)
+        limits[f"tg-group:{chat_id}"] = Window(20, 60.0, own=True)
     return limits

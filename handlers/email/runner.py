@@ -18,7 +18,7 @@ from bot.conversation.mail import EMAIL
 from bot.engine import Engine
 from bot.intake import Intake
 from bot.outbox import Dispatcher, Sender
-from bot.ratelimit import RateLimiter
+from bot.ratelimit import Limiter
 from handlers.email.render import MailLinks
 from handlers.email.sender import EmailSender
 from handlers.email.transport import SmtpTransport, Transport
@@ -39,7 +39,7 @@ class EmailRunner:
         password: str | None,
         links: MailLinks,
         transport: Transport | None = None,
-        limiter: RateLimiter | None = None,
+        limiter: Limiter | None = None,
         every: float = 1.0,
     ) -> None:
         self.cfg = cfg

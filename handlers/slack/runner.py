@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import SlackConfig
 from bot.engine import Engine
 from bot.outbox import Dispatcher, Sender, drainer
-from bot.ratelimit import RateLimiter
+from bot.ratelimit import Limiter
 from handlers.slack.listeners import SlackListeners, register
 from handlers.slack.sender import PLATFORM, SlackSender
 
@@ -56,9 +56,7 @@ def credentials_refused(exc: BaseException) -> bool:
     return False
 
 
-def build_sender(
-    config: SlackConfig, bot_token: str, limiter: RateLimiter | None = None, lang: str = "sv"
-) -> SlackSender:
+def build_sender(config: SlackConfig, bot_token: str, limiter: Limiter | None = None, lang: str = "sv") -> SlackSender:
     return SlackSender(WebClient(token=bot_token, base_url=config.api_url, timeout=30), limiter, lang)
 
 
@@ -133,12 +131,13 @@ class SlackRunner:
         app_token: str | None,
         signing_secret: str | None,
         lang: str = "sv",
+        limiter: Limiter | None = None,
     ) -> None:
         self.config = config
         self.bot_token = bot_token
         self.app_token = app_token
         self.signing_secret = signing_secret
-        self._sender = build_sender(config, bot_token, lang=lang)
+        self._sender = build_sender(config, bot_token, limiter, lang=lang)
         self.edge: SlackEdge | None = None
 
     @property

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import http.client
 import logging
+import math
 import time
 import urllib.error
 from collections.abc import Sequence
@@ -26,7 +27,7 @@ from slack_sdk.models.blocks import Block
 from bot.conversation.messages import Outbound
 from bot.domain.model import OutboxItem
 from bot.outbox import PermanentFailure, RetryAfter, Unreachable
-from bot.ratelimit import RateLimiter, Window
+from bot.ratelimit import PATIENCE, Limiter, RateLimiter, Window
 from handlers.slack.blocks import escape, fallback_text, home_view, message_blocks, message_pages
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ UPDATE_FALLBACK = frozenset({"message_not_found", "cant_update_message", "edit_w
 def slack_limits(channel: str) -> dict[str, Window]:
     """chat.postMessage: about one message a second per channel with short bursts, and a workspace-wide cap
     (Slack names no figure; a few hundred a minute is what it allows)."""
-    return {f"ch:{channel}": Window(3, 3.0), "workspace": Window(300, 60.0)}
+    return {f"slack-ch:{channel}": Window(3, 3.0, own=True), "slack": Window(300, 60.0)}
 
 
 def _error(exc: SlackApiError) -> str:
@@ -76,9 +77,9 @@ def _continued(out: Outbound, n: int) -> str:
 class SlackSender:
     platform = PLATFORM
 
-    def __init__(self, client: WebClient, limiter: RateLimiter | None = None, lang: str = "sv") -> None:
+    def __init__(self, client: WebClient, limiter: Limiter | None = None, lang: str = "sv") -> None:
         self.client = client
-        self.limiter = limiter or RateLimiter()
+        self.limiter: Limiter = limiter or RateLimiter()
         self.lang = lang
         self._dm: dict[str, str] = {}
 
@@ -133,7 +134,7 @@ class SlackSender:
         channel = self._channel_of(address)
         new_id = ""
         for n, blocks in enumerate(pages):  # a long document continues in the next message
-            self.limiter.acquire(slack_limits(channel))
+            self.limiter.acquire(PLATFORM, slack_limits(channel), PATIENCE if n == 0 else math.inf)
             text = fallback_text(out) if n == 0 else _continued(out, n)
             response = self._post_page(channel, text, blocks, retry_here=n > 0)
             new_id = new_id or f"{response['channel']}|{response['ts']}"
@@ -157,7 +158,7 @@ class SlackSender:
 
     def _post_ephemeral(self, channel: str, user: str, out: Outbound) -> None:
         for n, blocks in enumerate(message_pages(out, self.lang)):
-            self.limiter.acquire(slack_limits(channel))
+            self.limiter.acquire(PLATFORM, slack_limits(channel), PATIENCE if n == 0 else math.inf)
             self.client.chat_postEphemeral(
                 channel=channel, user=user, text=fallback_text(out) if n == 0 else _continued(out, n), blocks=blocks
             )

@@ -16,6 +16,7 @@ import asyncio
 import concurrent.futures
 import html
 import logging
+import math
 import time
 from collections.abc import Coroutine
 from typing import Any, TypeVar
@@ -29,7 +30,7 @@ from bot.conversation.document import Document
 from bot.conversation.messages import Inbound, Outbound
 from bot.domain.model import OutboxItem
 from bot.outbox import PermanentFailure, RetryAfter, Unreachable
-from bot.ratelimit import RateLimiter, telegram_limits
+from bot.ratelimit import PATIENCE, Limiter, RateLimiter, telegram_limits
 from handlers.telegram.documents import document_messages
 
 log = logging.getLogger(__name__)
@@ -112,12 +113,12 @@ class TelegramSender:
         application: Application[Any, Any, Any, Any, Any, Any],
         loop: asyncio.AbstractEventLoop,
         timeout: float = 60.0,
-        limiter: RateLimiter | None = None,
+        limiter: Limiter | None = None,
     ) -> None:
         self.application = application
         self.loop = loop
         self.timeout = timeout
-        self.limiter = limiter or RateLimiter()
+        self.limiter: Limiter = limiter or RateLimiter()
 
     def _run(self, coro: Coroutine[Any, Any, T]) -> T:
         future = asyncio.run_coroutine_threadsafe(coro, self.loop)
@@ -134,7 +135,7 @@ class TelegramSender:
             if pages is not None and (len(pages) > 1 or message_id is None):
                 return self._send_pages(chat_id, out, pages)
             if message_id is None:  # new messages are paced; edits of an existing one are not counted
-                self.limiter.acquire(telegram_limits(chat_id))
+                self.limiter.acquire(PLATFORM, telegram_limits(chat_id), PATIENCE)
             return self._run(self._send(chat_id, out, message_id, pages[0] if pages else None))
         except TgRetryAfter as exc:
             seconds = exc.retry_after
@@ -169,8 +170,8 @@ class TelegramSender:
         files come after the last. Returns the first message's id."""
         _, markup = render(out)
         first = ""
-        for n, page in enumerate(pages):
-            self.limiter.acquire(telegram_limits(chat_id))
+        for n, page in enumerate(pages):  # once the first is out, the others wait for their turn, however long
+            self.limiter.acquire(PLATFORM, telegram_limits(chat_id), PATIENCE if n == 0 else math.inf)
             last = n == len(pages) - 1
             sent = self._send_page(chat_id, page, markup if last else None, retry_here=n > 0)
             first = first or str(sent.message_id)

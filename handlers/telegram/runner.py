@@ -18,6 +18,7 @@ from bot.commands.words import command_names, fold
 from bot.config import TelegramConfig
 from bot.engine import Engine
 from bot.outbox import Dispatcher, Sender, drainer
+from bot.ratelimit import Limiter
 from bot.text import CATALOGUE, LANGUAGES, t
 from handlers.telegram.edge import PLATFORM, TelegramSender
 from handlers.telegram.listeners import TelegramListeners, register
@@ -136,12 +137,19 @@ class TelegramRunner:
     platform = PLATFORM
     secret = "EST_TELEGRAM_TOKEN"
 
-    def __init__(self, config: TelegramConfig, token: str, webhook_secret: str | None, coordinators: list[int]) -> None:
+    def __init__(
+        self,
+        config: TelegramConfig,
+        token: str,
+        webhook_secret: str | None,
+        coordinators: list[int],
+        limiter: Limiter | None = None,
+    ) -> None:
         self.config = config
         self.webhook_secret = webhook_secret
         self.coordinators = coordinators
         self.application = build_application(config, token)
-        self._sender = TelegramSender(self.application, asyncio.get_running_loop())
+        self._sender = TelegramSender(self.application, asyncio.get_running_loop(), limiter=limiter)
         self.listeners: TelegramListeners | None = None
         self._ready = asyncio.Event()
         self._polling: asyncio.Task[None] | None = None

@@ -1,0 +1,38 @@
+"""Pacing the platforms' limits for the whole bot (bot/ratelimit.py in one process; storage/pacing.py on
+PostgreSQL for all processes): the windows a message counts against, the limiter, and its "not now"."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Window:
+    """At most `calls` in any `seconds`. `own`: one address's window (a chat, a channel), not the platform's."""
+
+    calls: int
+    seconds: float
+    own: bool = False
+
+
+class Later(Exception):
+    """Not now: the message may go in `seconds`. `everyone`: the whole platform waits (a hold after a 429);
+    otherwise only this address does, and other addresses' messages may go meanwhile."""
+
+    def __init__(self, seconds: float, everyone: bool = False) -> None:
+        super().__init__(f"{'held' if everyone else 'paced'}: again in {seconds:.2f} s")
+        self.seconds = seconds
+        self.everyone = everyone
+
+
+class Limiter(Protocol):
+    def acquire(self, platform: str, limits: dict[str, Window], patience: float = math.inf) -> float:
+        """Wait for a turn that fits every window and take it; returns how long it waited. Raises `Later` instead
+        when an own window or a hold of `platform` would make it wait longer than `patience` seconds."""
+        ...
+
+    def hold(self, platform: str, seconds: float) -> None:
+        """Hold all of `platform`'s sending for `seconds` (its "retry after"), for every sender of the bot."""
+        ...
