@@ -165,6 +165,22 @@ class SqlOutbox(SqlRepository):
 # The outbox's statements, on every message sent.
 _OUTBOX, _REFS = table(OutboxRow), table(MessageRefRow)
 
+_EARLIER = _OUTBOX.alias("earlier")
+#: An earlier row to the same address that is waiting (its retry, its chat's pacing) or being sent by another
+#: claimer: this row must wait behind it, and the claim passes over it to other addresses' rows rather than
+#: coming back empty-handed while they are due.
+_BEHIND = (
+    select(_EARLIER.c.id)
+    .where(
+        _EARLIER.c.platform == _OUTBOX.c.platform,
+        _EARLIER.c.address == _OUTBOX.c.address,
+        _EARLIER.c.status == "pending",
+        _EARLIER.c.id < _OUTBOX.c.id,
+        (_EARLIER.c.next_attempt_at > bindparam("now")) | (_EARLIER.c.claimed_until > bindparam("now")),
+    )
+    .exists()
+)
+
 _CLAIM = (
     select(_OUTBOX)
     .where(
@@ -172,6 +188,7 @@ _CLAIM = (
         _OUTBOX.c.status == "pending",
         _OUTBOX.c.next_attempt_at <= bindparam("now"),
         _OUTBOX.c.claimed_until.is_(None) | (_OUTBOX.c.claimed_until <= bindparam("now")),
+        ~_BEHIND,
     )
     .order_by(_OUTBOX.c.id)
     .limit(bindparam("limit"))

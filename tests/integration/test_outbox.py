@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from bot.conversation.messages import Outbound
 from bot.domain.model import OutboxItem
-from bot.outbox import PermanentFailure, RetryAfter
+from bot.outbox import Dispatcher, PermanentFailure, RetryAfter
+from bot.ratelimit import RateLimiter, Window
 from tests.conftest import Bot
 
 
@@ -131,3 +132,60 @@ def test_a_clean_stop_gives_back_the_rows_this_process_still_holds(bot: Bot) -> 
     with bot.app.services.unit() as uow:  # the next process, at the same moment: the lease does not hold them
         keys = {i.key for i in uow.outbox.claim("console", now, 10, lease_until=now, claimer="next:2:y")}
     assert keys == {i.key for i in mine} | {"k3"}
+
+
+class PacedSender(FlakySender):
+    """Asks the bot's limiter for a turn first, as the platform senders do: one a second per address."""
+
+    def __init__(self, limiter: RateLimiter, fail: list[Exception | None] | None = None) -> None:
+        super().__init__(fail or [])
+        self.limiter = limiter
+
+    def send(self, item: OutboxItem, out: Outbound, message_id: str | None) -> str | None:
+        self.limiter.acquire("console", {"all": Window(30, 1.0), f"a:{item.address}": Window(1, 1.0, own=True)}, 0.25)
+        return super().send(item, out, message_id)
+
+
+def test_one_address_s_limit_reschedules_its_row_and_the_drain_sends_the_others_meanwhile(bot: Bot) -> None:
+    """Three messages to one chat among others: the drain does not sleep through that chat's second; its next
+    row is given back for when the chat's window allows it, without counting an attempt, in order."""
+    bot.flush()
+    seconds = [0.0]
+    limiter = RateLimiter(lambda: seconds[0], lambda s: seconds.__setitem__(0, seconds[0] + s))
+    sender = PacedSender(limiter)
+    bot.app.dispatcher.senders["console"] = sender
+    with bot.app.services.unit() as uow:
+        for n, address in enumerate(["x", "x", "b", "x", "c", "d"]):
+            uow.outbox.enqueue(f"k{n}", "console", address, None, Outbound(f"{n}").to_json(), bot.clock.now())
+        uow.commit()
+    assert bot.app.dispatcher.drain("console") == 4
+    assert sender.delivered == ["k0", "k2", "k4", "k5"] and seconds[0] == 0.0  # nobody slept
+    with bot.app.services.unit() as uow:
+        waiting = uow.outbox.claim("console", bot.clock.now() + timedelta(seconds=1), 10)
+    assert [(i.key, i.attempts) for i in waiting] == [("k1", 0), ("k3", 0)]  # no attempt counted
+    assert bot.app.dispatcher.drain("console") == 0  # not due yet
+    for _ in range(2):
+        seconds[0] += 1.0
+        bot.clock.advance(timedelta(seconds=1))
+        assert bot.app.dispatcher.drain("console") == 1
+    assert sender.delivered[4:] == ["k1", "k3"] and counts(bot) == {"sent": 6}
+
+
+def test_a_429_in_one_process_holds_the_platform_in_the_other(bot: Bot) -> None:
+    """Two dispatchers (two processes) sharing the bot's limiter: a "retry after" met by one holds the other's
+    sending too, without a call to the platform and without counting an attempt."""
+    bot.flush()
+    enqueue(bot, 6)
+    seconds = [0.0]
+    limiter = RateLimiter(lambda: seconds[0], lambda s: seconds.__setitem__(0, seconds[0] + s))
+    first = PacedSender(limiter, [RetryAfter(5)])
+    bot.app.dispatcher.senders["console"] = first
+    bot.app.dispatcher.limiter = limiter
+    other = Dispatcher(bot.app.dispatcher.uow_factory, bot.clock, {"console": PacedSender(limiter)}, limiter=limiter)
+    assert bot.app.dispatcher.drain("console", limit=1) == 0  # the platform answers 429
+    assert other.drain("console") == 0  # the other process does not ask it at all
+    assert other.senders["console"].calls == []  # type: ignore[attr-defined]
+    assert counts(bot).get("pending") == 6
+    seconds[0] += 5.0
+    bot.clock.advance(timedelta(seconds=5))
+    assert other.drain("console") == 6
