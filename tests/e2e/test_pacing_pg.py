@@ -1,0 +1,103 @@
+"""The platforms' limits hold for the whole bot: three `est-bot run` processes on one PostgreSQL share a Tuesday
+fan-out to 60 reporters against a stand-in that enforces the platform's limits, and the leader is stopped in the
+middle of it. The stand-in refuses nothing (no 429) and every reporter gets the questionnaire once.
+
+The leader is stopped with SIGTERM (`kill`), which gives back what it holds: a SIGKILL may repeat the one message
+in flight (tests/e2e/test_two_processes_pg.py counts that window), and here every reporter must get exactly one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from standins.slack_api import FakeSlackAPI
+from standins.slack_socket import FakeSocketMode
+from standins.telegram_api import FakeTelegramAPI
+from tests.conftest import PG_URL
+from tests.support.realproc import (
+    STOCKHOLM,
+    BotProcess,
+    Week,
+    pending,
+    processes,
+    query,
+    record,
+    reporter_id,
+    texts_starting,
+    wait_until,
+    write_config,
+)
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.postgres,
+    pytest.mark.skipif(not PG_URL, reason="needs a PostgreSQL server (EST_TEST_PG_URL)"),
+]
+LEADS = "this process leads"
+REPORTERS = 60
+
+
+@pytest.fixture
+def pg_db() -> Iterator[str]:
+    assert PG_URL is not None
+    name = "est_pacing_" + uuid.uuid4().hex[:10]
+    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    yield f"{PG_URL.rpartition('/')[0]}/{name}"
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def start_three(procs: list[BotProcess], make: list[BotProcess]) -> BotProcess:
+    """Start the processes, wait for them to run and for one to lead; returns the leader."""
+    procs += make
+    for p in procs:
+        p.wait_log("running:")
+    wait_until(lambda: any(LEADS in p.log() for p in procs), what="a leader")
+    leaders = [p for p in procs if LEADS in p.log()]
+    assert len(leaders) == 1
+    return leaders[0]
+
+
+def senders_of(db_url: str) -> set[str]:
+    """The processes (pids) that delivered outbox rows."""
+    rows = query(db_url, "SELECT DISTINCT claimed_by FROM outbox WHERE status = 'sent' AND claimed_by IS NOT NULL")
+    return {str(r[0]).split(":")[1] for r in rows}
+
+
+def test_three_processes_keep_telegram_s_limits_for_the_bot_through_a_leader_change(
+    tmp_path: Path, pg_db: str
+) -> None:
+    week = Week(datetime(2026, 11, 17, 7, 59, 52, tzinfo=STOCKHOLM))  # the week opens 8 s from now
+
+    def greeted() -> int:
+        return sum(1 for i in range(REPORTERS) if texts_starting(fake, reporter_id(i), "Hej "))
+
+    with FakeTelegramAPI(enforce_limits=True) as fake, processes() as procs:
+        cfg = write_config(tmp_path / "est.toml", fake, pg_db, REPORTERS)
+        leader = start_three(procs, [BotProcess(cfg, fake, week.at(), name) for name in "abc"])
+        assert greeted() == 0, "too slow a start: the week opened before every process ran"
+        wait_until(lambda: greeted() >= 15, what="the fan-out to begin")
+        assert leader.terminate() == 0  # the leader stops in the middle of the fan-out …
+        assert greeted() < REPORTERS, "the leader stopped after the fan-out"
+        others = [p for p in procs if p is not leader]
+        wait_until(lambda: any(LEADS in p.log() for p in others), what="another leader")  # … and one takes over
+        wait_until(lambda: greeted() == REPORTERS and pending(pg_db) == 0, what="every reporter greeted")
+        for p in others:
+            p.stop()
+        sends = fake.calls_to("sendMessage")
+        refused = [c for c in fake.calls if c.status == 429]
+        per_chat = {reporter_id(i): texts_starting(fake, reporter_id(i), "Hej ") for i in range(REPORTERS)}
+        record("3 processes pace Telegram for the bot", of=REPORTERS, sends=len(sends), refused=len(refused))
+    assert refused == []  # the stand-in enforced 30/s overall and 1/s per chat, and refused nothing
+    assert set(per_chat.values()) == {1}, per_chat  # each reporter exactly one questionnaire
+    assert len(senders_of(pg_db)) >= 2  # the fan-out was shared, not sent by one process
+    assert query(pg_db, "SELECT COUNT(*) FROM outbox WHERE status <> 'sent'") == [(0,)]
