@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import cProfile
 import io
+import math
 import multiprocessing as mp
 import os
 import pstats
@@ -123,7 +124,7 @@ def bench_http(
             slack = SlackConfig(enabled=True, mode=via, listen="127.0.0.1", port=1, api_url=base_url)
             slack = slack.model_copy(update={"port": 0})  # any free port (the model asks for 1-65535)
             paced = FakeClock()  # the sender's pacing waits on this clock, never for real
-            sender = runner.build_sender(slack, bot_token, RateLimiter(paced, paced.advance))
+            sender = runner.build_sender(slack, bot_token, RateLimiter(paced, paced.advance, math.inf))
             app = build(cfg, clock=ManualClock(TUE_OPEN), senders={"slack": sender})
             try:
                 return asyncio.run(

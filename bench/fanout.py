@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import cProfile
 import io
+import math
 import pstats
 import sys
 import tempfile
@@ -140,7 +141,7 @@ def bench_telegram(reporters: int, profile: bool = False) -> FanOut:
         async def main() -> FanOut:
             tg = Application.builder().token(fake.token).base_url(fake.base_url).build()
             await tg.initialize()
-            sender = TelegramSender(tg, asyncio.get_running_loop(), limiter=RateLimiter(clock, clock.advance))
+            sender = TelegramSender(tg, asyncio.get_running_loop(), limiter=RateLimiter(clock, clock.advance, math.inf))
             app = build(cfg, clock=ManualClock(TUE_OPEN), senders={"telegram": sender})
             try:
                 t0 = time.perf_counter()
@@ -186,7 +187,7 @@ def bench_slack(reporters: int, profile: bool = False) -> FanOut:
     with tempfile.TemporaryDirectory() as tmp, FakeSlackAPI(enforce_limits=True, clock=clock) as fake:
         cfg = country(Path(tmp), reporters, lambda i: {"slack": _slack_id(i)})
         slack = SlackConfig(enabled=True, api_url=fake.base_url)
-        sender = runner.build_sender(slack, fake.bot_token, RateLimiter(clock, clock.advance))
+        sender = runner.build_sender(slack, fake.bot_token, RateLimiter(clock, clock.advance, math.inf))
         app = build(cfg, clock=ManualClock(TUE_OPEN), senders={"slack": sender})
         try:
             t0 = time.perf_counter()
@@ -227,7 +228,7 @@ def bench_slack_channel(messages: int, profile: bool = False) -> FanOut:
     with tempfile.TemporaryDirectory() as tmp, FakeSlackAPI(enforce_limits=True, clock=clock) as fake:
         cfg = country(Path(tmp), 1, lambda i: {"slack": _slack_id(i)})
         slack = SlackConfig(enabled=True, api_url=fake.base_url)
-        sender = runner.build_sender(slack, fake.bot_token, RateLimiter(clock, clock.advance))
+        sender = runner.build_sender(slack, fake.bot_token, RateLimiter(clock, clock.advance, math.inf))
         app = build(cfg, clock=ManualClock(TUE_OPEN), senders={"slack": sender})
         try:
             t0 = time.perf_counter()

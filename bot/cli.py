@@ -309,8 +309,12 @@ def _limiter(cfg: Config) -> tuple[Limiter, Callable[[], None]]:
     return SharedLimiter(engine), engine.dispose
 
 
-def _runners(cfg: Config, secrets: Secrets, limiter: Limiter) -> list[Runner]:
-    """The enabled platforms' runners (made inside the event loop: Telegram's sender runs its calls on it)."""
+def _runners(cfg: Config, secrets: Secrets, limiter: Limiter | None = None) -> list[Runner]:
+    """The enabled platforms' runners (made inside the event loop: Telegram's sender runs its calls on it), all
+    pacing with `limiter` (the bot's: `_limiter`)."""
+    from bot.ratelimit import RateLimiter
+
+    limiter = limiter or RateLimiter()
     runners: list[Runner] = []
     if cfg.telegram.enabled:
         from handlers.telegram.runner import TelegramRunner

@@ -21,27 +21,30 @@ Tests inject a fake clock and sleep, so nothing waits for real.
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 
-from bot.ports.pacing import Later, Limiter, Window
+from bot.ports.pacing import PATIENCE, Later, Limiter, Window
 
 __all__ = ["PATIENCE", "Later", "Limiter", "RateLimiter", "Window", "telegram_limits"]
-
-#: How long a sender sleeps for one address's window (a chat's 1 a second) before it gives the row back to be
-#: sent later and takes another address's instead.
-PATIENCE = 0.25
 
 
 class RateLimiter:
     """Sliding windows per key in this process, shared by all its senders."""
 
-    def __init__(self, now: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        now: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        patience: float = PATIENCE,
+    ) -> None:
+        """`patience`: how long one address's wait may be slept through before `Later` (tests whose limiter runs
+        on a clock of its own, not the bot's, give `math.inf`: their waits are slept in that clock, as before)."""
         self.now = now
         self.sleep = sleep
+        self.patience = patience
         self._history: dict[str, deque[float]] = {}
         self._held: dict[str, float] = {}  # platform -> until (on `now`'s clock)
         self._lock = threading.Lock()
@@ -54,7 +57,8 @@ class RateLimiter:
             return 0.0
         return h[len(h) - window.calls] + window.seconds - t
 
-    def acquire(self, platform: str, limits: dict[str, Window], patience: float = math.inf) -> float:
+    def acquire(self, platform: str, limits: dict[str, Window], patience: float | None = None) -> float:
+        patience = self.patience if patience is None else patience
         waited = 0.0
         while True:
             with self._lock:

@@ -2,7 +2,8 @@
 
 * `ThreadedHTTPFake`: the server lifecycle (a `ThreadingHTTPServer` on 127.0.0.1, ephemeral port, served from a
   daemon thread; `start()` / `stop()` / context manager, `port`, `root_url`) and the request skeleton: read the
-  body, route it, write the `Reply` (or drop the connection when the route answers None).
+  body, route it, write the `Reply` (or drop the connection when the route answers None). Each answer closes its
+  connection unless `keep_alive` is set; `connections_opened` counts the clients' TCP connections.
 * `read_body` (Content-Length or chunked) and `parse_body` (query string, form, multipart or JSON body).
 * `FaultQueue`: faults queued per method name, "*" for any method.
 * `ManualClock`: a hand-moved clock for rate limiters.
@@ -145,11 +146,11 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def write_reply(handler: BaseHTTPRequestHandler, reply: Reply) -> None:
+def write_reply(handler: BaseHTTPRequestHandler, reply: Reply, keep_alive: bool = False) -> None:
     handler.send_response(reply.status)
     handler.send_header("Content-Type", reply.content_type)
     handler.send_header("Content-Length", str(len(reply.body)))
-    handler.send_header("Connection", "close")
+    handler.send_header("Connection", "keep-alive" if keep_alive else "close")
     for name, value in reply.headers.items():
         handler.send_header(name, value)
     handler.end_headers()
@@ -173,6 +174,11 @@ class FakeRequestHandler(BaseHTTPRequestHandler):
 
     server: FakeHTTPServer
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # a kept connection's answer is not held back waiting for the client's ACK
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.fake.count_connection()
 
     def do_POST(self) -> None:
         self.server.fake.serve(self)
@@ -195,6 +201,21 @@ class ThreadedHTTPFake:
     def __init__(self) -> None:
         self._server: FakeHTTPServer | None = None
         self._threads: list[threading.Thread] = []
+        #: Keep a client's connection open between requests (HTTP/1.1 keep-alive), as the real APIs do; off by
+        #: default: every answer closes its connection.
+        self.keep_alive = False
+        self._connections = 0
+        self._connections_lock = threading.Lock()
+
+    def count_connection(self) -> None:
+        with self._connections_lock:
+            self._connections += 1
+
+    @property
+    def connections_opened(self) -> int:
+        """TCP connections clients have opened to this server so far."""
+        with self._connections_lock:
+            return self._connections
 
     def start(self) -> Self:
         if self._server is not None:
@@ -243,10 +264,11 @@ class ThreadedHTTPFake:
         """Called before the server shuts down."""
 
     def serve(self, handler: FakeRequestHandler) -> None:
-        handler.close_connection = True
+        handler.close_connection = not self.keep_alive
         body = read_body(handler)
         reply = self._route(handler, urlsplit(handler.path), body)
         if reply is None:  # drop: close the socket without an answer
+            handler.close_connection = True
             return
         self._send(handler, reply)
 
@@ -254,4 +276,4 @@ class ThreadedHTTPFake:
         raise NotImplementedError
 
     def _send(self, handler: FakeRequestHandler, reply: Reply) -> None:
-        write_reply(handler, reply)
+        write_reply(handler, reply, self.keep_alive)

@@ -22,7 +22,6 @@ Why this and not leases of budget or one sending process: docs/PERFORMANCE.md, "
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections.abc import Callable
@@ -32,7 +31,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Row, TextClause, text
 from sqlalchemy.exc import DBAPIError
 
-from bot.ports.pacing import Later, Window
+from bot.ports.pacing import PATIENCE, Later, Window
 
 MARGIN = 1.2
 #: The advisory lock key that makes the table and the function once, whoever starts first: "ESTBOT" and 2.
@@ -105,8 +104,15 @@ class SharedLimiter:
     """The `Limiter` port on PostgreSQL; one autocommit connection per sending thread, made when first needed
     (and the table and function with it, so building one needs no database yet)."""
 
-    def __init__(self, engine: Engine, sleep: Callable[[float], None] = time.sleep, margin: float = MARGIN) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        sleep: Callable[[float], None] = time.sleep,
+        margin: float = MARGIN,
+        patience: float = PATIENCE,
+    ) -> None:
         self.engine = engine
+        self.patience = patience
         self.sleep = sleep
         self.margin = margin
         self._local = threading.local()
@@ -134,7 +140,7 @@ class SharedLimiter:
             self._local.conn = None
             raise
 
-    def turn(self, platform: str, limits: dict[str, Window], patience: float = math.inf) -> Turn:
+    def turn(self, platform: str, limits: dict[str, Window], patience: float | None = None) -> Turn:
         """Ask for a turn (one round trip) without sleeping: taken at `at`, or refused (`later`) until `at`."""
         keys = list(limits)
         row = self._execute(
@@ -144,13 +150,13 @@ class SharedLimiter:
                 "gaps": [spacing(limits[k], self.margin) for k in keys],
                 "own": [limits[k].own for k in keys],
                 "hold": f"hold:{platform}",
-                "patience": patience if math.isfinite(patience) else 1e12,
+                "patience": min(1e12, self.patience if patience is None else patience),
             },
         )
         assert row is not None
         return Turn(float(row[0]), max(0.0, float(row[1])), bool(row[2]), bool(row[3]))
 
-    def acquire(self, platform: str, limits: dict[str, Window], patience: float = math.inf) -> float:
+    def acquire(self, platform: str, limits: dict[str, Window], patience: float | None = None) -> float:
         turn = self.turn(platform, limits, patience)
         if turn.later:
             raise Later(turn.wait, turn.everyone)

@@ -3,9 +3,12 @@ PostgreSQL for all processes): the windows a message counts against, the limiter
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Protocol
+
+#: How long a sender sleeps for one address's window (a chat's 1 a second) before it gives the row back to be
+#: sent later and takes another address's instead.
+PATIENCE = 0.25
 
 
 @dataclass(frozen=True)
@@ -28,9 +31,10 @@ class Later(Exception):
 
 
 class Limiter(Protocol):
-    def acquire(self, platform: str, limits: dict[str, Window], patience: float = math.inf) -> float:
+    def acquire(self, platform: str, limits: dict[str, Window], patience: float | None = None) -> float:
         """Wait for a turn that fits every window and take it; returns how long it waited. Raises `Later` instead
-        when an own window or a hold of `platform` would make it wait longer than `patience` seconds."""
+        when an own window or a hold of `platform` would make it wait longer than `patience` seconds (None: the
+        limiter's own; `math.inf`: never, for a document's next page once the first is out)."""
         ...
 
     def hold(self, platform: str, seconds: float) -> None:

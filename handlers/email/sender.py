@@ -38,7 +38,7 @@ from bot.conversation.messages import Outbound
 from bot.domain.masking import mask_personal_data
 from bot.domain.model import OutboxItem
 from bot.outbox import PermanentFailure, RetryAfter, RetryLater, backoff, took
-from bot.ratelimit import PATIENCE, Limiter, RateLimiter, Window
+from bot.ratelimit import Limiter, RateLimiter, Window
 from bot.retry import describe
 from bot.text import DEFAULT_LANGUAGE
 from handlers.email.render import MailLinks, render, smtp_address
@@ -118,7 +118,7 @@ class EmailSender:
         if to is None:
             raise PermanentFailure("the address's part before @ is not ASCII: only SMTPUTF8 carries it, not used here")
         msg = render(item, out, self.cfg, self.links, self.now(), self.lang)
-        self.limiter.acquire(EMAIL, self.limits, PATIENCE)
+        self.limiter.acquire(EMAIL, self.limits)
         try:
             self.transport.deliver(msg, smtp_address(str(self.cfg.from_)) or str(self.cfg.from_), to)
         except smtplib.SMTPAuthenticationError as exc:

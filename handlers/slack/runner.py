@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -18,6 +17,7 @@ from bot.config import SlackConfig
 from bot.engine import Engine
 from bot.outbox import Dispatcher, Sender, drainer
 from bot.ratelimit import Limiter
+from handlers.slack.keepalive import KeepAliveWebClient
 from handlers.slack.listeners import SlackListeners, register
 from handlers.slack.sender import PLATFORM, SlackSender
 
@@ -57,7 +57,7 @@ def credentials_refused(exc: BaseException) -> bool:
 
 
 def build_sender(config: SlackConfig, bot_token: str, limiter: Limiter | None = None, lang: str = "sv") -> SlackSender:
-    return SlackSender(WebClient(token=bot_token, base_url=config.api_url, timeout=30), limiter, lang)
+    return SlackSender(KeepAliveWebClient(token=bot_token, base_url=config.api_url, timeout=30), limiter, lang)
 
 
 @dataclass
@@ -168,7 +168,8 @@ class SlackRunner:
             await self.edge.stop()
 
     async def close(self) -> None:
-        return None  # the sender's WebClient holds no connection between calls
+        if isinstance(self._sender.client, KeepAliveWebClient):  # the drains have finished (est-bot run's order)
+            self._sender.client.close()
 
 
 async def _listen(edge: SlackEdge, config: SlackConfig, app: AsyncApp, app_token: str | None) -> None:

@@ -27,7 +27,7 @@ from slack_sdk.models.blocks import Block
 from bot.conversation.messages import Outbound
 from bot.domain.model import OutboxItem
 from bot.outbox import PermanentFailure, RetryAfter, Unreachable
-from bot.ratelimit import PATIENCE, Limiter, RateLimiter, Window
+from bot.ratelimit import Limiter, RateLimiter, Window
 from handlers.slack.blocks import escape, fallback_text, home_view, message_blocks, message_pages
 
 log = logging.getLogger(__name__)
@@ -134,7 +134,7 @@ class SlackSender:
         channel = self._channel_of(address)
         new_id = ""
         for n, blocks in enumerate(pages):  # a long document continues in the next message
-            self.limiter.acquire(PLATFORM, slack_limits(channel), PATIENCE if n == 0 else math.inf)
+            self.limiter.acquire(PLATFORM, slack_limits(channel), None if n == 0 else math.inf)
             text = fallback_text(out) if n == 0 else _continued(out, n)
             response = self._post_page(channel, text, blocks, retry_here=n > 0)
             new_id = new_id or f"{response['channel']}|{response['ts']}"
@@ -158,7 +158,7 @@ class SlackSender:
 
     def _post_ephemeral(self, channel: str, user: str, out: Outbound) -> None:
         for n, blocks in enumerate(message_pages(out, self.lang)):
-            self.limiter.acquire(PLATFORM, slack_limits(channel), PATIENCE if n == 0 else math.inf)
+            self.limiter.acquire(PLATFORM, slack_limits(channel), None if n == 0 else math.inf)
             self.client.chat_postEphemeral(
                 channel=channel, user=user, text=fallback_text(out) if n == 0 else _continued(out, n), blocks=blocks
             )

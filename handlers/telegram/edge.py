@@ -30,7 +30,7 @@ from bot.conversation.document import Document
 from bot.conversation.messages import Inbound, Outbound
 from bot.domain.model import OutboxItem
 from bot.outbox import PermanentFailure, RetryAfter, Unreachable
-from bot.ratelimit import PATIENCE, Limiter, RateLimiter, telegram_limits
+from bot.ratelimit import Limiter, RateLimiter, telegram_limits
 from handlers.telegram.documents import document_messages
 
 log = logging.getLogger(__name__)
@@ -135,7 +135,7 @@ class TelegramSender:
             if pages is not None and (len(pages) > 1 or message_id is None):
                 return self._send_pages(chat_id, out, pages)
             if message_id is None:  # new messages are paced; edits of an existing one are not counted
-                self.limiter.acquire(PLATFORM, telegram_limits(chat_id), PATIENCE)
+                self.limiter.acquire(PLATFORM, telegram_limits(chat_id))
             return self._run(self._send(chat_id, out, message_id, pages[0] if pages else None))
         except TgRetryAfter as exc:
             seconds = exc.retry_after
@@ -171,7 +171,7 @@ class TelegramSender:
         _, markup = render(out)
         first = ""
         for n, page in enumerate(pages):  # once the first is out, the others wait for their turn, however long
-            self.limiter.acquire(PLATFORM, telegram_limits(chat_id), PATIENCE if n == 0 else math.inf)
+            self.limiter.acquire(PLATFORM, telegram_limits(chat_id), None if n == 0 else math.inf)
             last = n == len(pages) - 1
             sent = self._send_page(chat_id, page, markup if last else None, retry_here=n > 0)
             first = first or str(sent.message_id)

@@ -73,9 +73,7 @@ def senders_of(db_url: str) -> set[str]:
     return {str(r[0]).split(":")[1] for r in rows}
 
 
-def test_three_processes_keep_telegram_s_limits_for_the_bot_through_a_leader_change(
-    tmp_path: Path, pg_db: str
-) -> None:
+def test_three_processes_keep_telegram_s_limits_for_the_bot_through_a_leader_change(tmp_path: Path, pg_db: str) -> None:
     week = Week(datetime(2026, 11, 17, 7, 59, 48, tzinfo=STOCKHOLM))  # the week opens 12 s from now
 
     def greeted() -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -161,7 +162,7 @@ def run_workspace(
 
         async def main() -> None:
             paced = FakeClock()  # the sender's pacing waits on this clock, never for real
-            sender = runner.build_sender(slack, fake.bot_token, RateLimiter(paced, paced.advance))
+            sender = runner.build_sender(slack, fake.bot_token, RateLimiter(paced, paced.advance, math.inf))
             app = build(cfg, clock=ManualClock(TUE_OPEN), senders={"slack": sender})
             edge = await runner.start(
                 slack,

@@ -5,6 +5,7 @@ through."""
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -85,7 +86,7 @@ def run_edge(tmp_path: Path, body: Callable[[Edge], Awaitable[None]]) -> FakeTel
             )
             await tg.initialize()
             paced = FakeClock()  # the sender's pacing waits on this clock, never for real
-            sender = TelegramSender(tg, asyncio.get_running_loop(), limiter=RateLimiter(paced, paced.advance))
+            sender = TelegramSender(tg, asyncio.get_running_loop(), limiter=RateLimiter(paced, paced.advance, math.inf))
             app = build(cfg, clock=ManualClock(TUE_OPEN), senders={"telegram": sender})
             # No periodic drain: the tests drain themselves, or settle after an update (handled, replies sent).
             listeners = TelegramListeners(app.core, drainer(app.dispatcher, "telegram"), drain_every=None)

@@ -23,7 +23,7 @@ class FakeTime:
 
 def test_one_message_a_second_per_chat_and_thirty_overall() -> None:
     ft = FakeTime()
-    limiter = RateLimiter(ft.now, ft.sleep)
+    limiter = RateLimiter(ft.now, ft.sleep, math.inf)  # every wait slept through
     times = []
     for _ in range(3):
         limiter.acquire("telegram", telegram_limits(42))
@@ -39,7 +39,7 @@ def test_one_message_a_second_per_chat_and_thirty_overall() -> None:
 
 def test_twenty_a_minute_per_group() -> None:
     ft = FakeTime()
-    limiter = RateLimiter(ft.now, ft.sleep)
+    limiter = RateLimiter(ft.now, ft.sleep, math.inf)
     for _ in range(21):
         limiter.acquire("telegram", telegram_limits(-100123))
     assert ft.t == 1060.0  # the 21st waits for the first to leave the minute window

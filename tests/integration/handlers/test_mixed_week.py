@@ -12,6 +12,7 @@ and to each person who receives it, once, where they are. Counted per address.
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -145,10 +146,12 @@ def run_week(tmp_path: Path, body: Callable[[Week], Any]) -> None:
             tg = Application.builder().token(tg_fake.token).base_url(tg_fake.base_url).build()
             await tg.initialize()
             tg_paced, slack_paced = TelegramClock(), SlackClock()
-            tg_sender = TelegramSender(tg, asyncio.get_running_loop(), limiter=RateLimiter(tg_paced, tg_paced.advance))
+            tg_sender = TelegramSender(
+                tg, asyncio.get_running_loop(), limiter=RateLimiter(tg_paced, tg_paced.advance, math.inf)
+            )
             slack_cfg = SlackConfig(enabled=True, mode="http", api_url=slack_fake.base_url)
             slack_sender = slack_runner.build_sender(
-                slack_cfg, slack_fake.bot_token, RateLimiter(slack_paced, slack_paced.advance)
+                slack_cfg, slack_fake.bot_token, RateLimiter(slack_paced, slack_paced.advance, math.inf)
             )
             mail_cfg = EmailConfig(enabled=True, host="127.0.0.1", port=smtp.port, starttls=False, rate_per_second=100)
             clock = ManualClock(TUE_OPEN)

@@ -4,6 +4,7 @@ stand-in Socket Mode server, with envelopes as Slack sends them; and the fan-out
 from __future__ import annotations
 
 import asyncio
+import math
 from pathlib import Path
 
 from bot.bootstrap import build
@@ -36,7 +37,7 @@ def test_socket_mode_command_action_and_retried_event(tmp_path: Path) -> None:
 
         async def main() -> None:
             paced = FakeClock()
-            sender = runner.build_sender(slack, fake.bot_token, RateLimiter(paced, paced.advance))
+            sender = runner.build_sender(slack, fake.bot_token, RateLimiter(paced, paced.advance, math.inf))
             app = build(cfg, clock=ManualClock(TUE_OPEN), senders={"slack": sender})
             edge = await runner.start(
                 slack,
@@ -96,7 +97,7 @@ def test_fan_out_is_paced_within_slacks_limits(tmp_path: Path) -> None:
     cfg = make_config(f"sqlite:///{tmp_path / 'fan.sqlite'}", reporters=g["reporters"], channels=g["channels"])
     with FakeSlackAPI(enforce_limits=True, clock=clock) as fake:
         slack = SlackConfig(enabled=True, api_url=fake.base_url)
-        sender = runner.build_sender(slack, fake.bot_token, RateLimiter(clock, clock.advance))
+        sender = runner.build_sender(slack, fake.bot_token, RateLimiter(clock, clock.advance, math.inf))
         app = build(cfg, clock=ManualClock(TUE_OPEN), senders={"slack": sender})
         try:
             app.services.tick()

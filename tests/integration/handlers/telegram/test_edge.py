@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 from pathlib import Path
 
 import pytest
@@ -205,7 +206,7 @@ def test_fan_out_is_paced_within_telegrams_limits(tmp_path: Path) -> None:
         async def main() -> None:
             tg = Application.builder().token(fake.token).base_url(fake.base_url).build()
             await tg.initialize()
-            limiter = RateLimiter(clock, clock.advance)
+            limiter = RateLimiter(clock, clock.advance, math.inf)
             sender = TelegramSender(tg, asyncio.get_running_loop(), limiter=limiter)
             app = build(cfg, clock=ManualClock(TUE_OPEN), senders={"telegram": sender})
             try:

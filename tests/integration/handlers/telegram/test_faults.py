@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -79,7 +80,7 @@ def run(tmp_path: Path, body: Callable[[Rig], Awaitable[None]], read_timeout: fl
             tg = builder.build()
             await tg.initialize()
             paced = FakeClock()
-            sender = TelegramSender(tg, asyncio.get_running_loop(), limiter=RateLimiter(paced, paced.advance))
+            sender = TelegramSender(tg, asyncio.get_running_loop(), limiter=RateLimiter(paced, paced.advance, math.inf))
             app = build(cfg, clock=ManualClock(TUE_OPEN), senders={"telegram": sender})
             # No periodic drain: the tests drain themselves, or settle after an update (handled, replies sent).
             listeners = TelegramListeners(app.core, drainer(app.dispatcher, "telegram"), drain_every=None)
