@@ -13,7 +13,9 @@ achieved rate from the first turn to the last, and the most turns in any one sec
 - `one sender`: one process sends everything, pacing in memory (no database work per turn);
 - `each process alone (before)`: what est-bot did before: every process keeps Telegram's windows in its own memory.
 
-Run: `EST_BENCH_PG_URL=postgresql://… .venv/bin/python -m bench.pacing` (prints the table).
+Run: `EST_BENCH_PG_URL=postgresql://… .venv/bin/python -m bench.pacing` (prints the table); with `--keepalive`, the
+senders' connections to the stand-ins instead (no database): how many TCP connections 200 messages open, and
+what a message costs, with slack_sdk's `WebClient`, est-bot's `KeepAliveWebClient` and PTB's HTTPXRequest.
 """
 
 from __future__ import annotations
@@ -215,12 +217,96 @@ def run(url: str) -> list[str]:
 
 def main() -> int:
     url = os.environ.get("EST_BENCH_PG_URL")
-    if not url:
+    if not url and "--keepalive" not in sys.argv:
         print("set EST_BENCH_PG_URL to a PostgreSQL server (make bench starts one)", file=sys.stderr)
         return 2
+    if "--keepalive" in sys.argv:
+        print(KEEPALIVE_HEADER)
+        for line in keepalive_rows():
+            print(line, flush=True)
+        return 0
     print(HEADER)
     run(url)
     return 0
+
+
+KEEPALIVE_HEADER = (
+    "| sender | client | stand-in | TCP connections for 200 messages | ms per message | CPU ms per message |\n"
+    "|---|---|---|---:|---:|---:|"
+)
+
+
+def keepalive_rows(n: int = 200) -> list[str]:
+    """The Slack sender with slack_sdk's `WebClient` (urllib: a connection per call) and with `KeepAliveWebClient`,
+    and the Telegram sender (PTB's HTTPXRequest), against the stand-ins with and without keep-alive, unpaced."""
+    import asyncio
+
+    from slack_sdk import WebClient
+
+    from bot.conversation.messages import Outbound
+    from bot.domain.model import OutboxItem
+    from handlers.slack.keepalive import KeepAliveWebClient
+    from handlers.slack.sender import SlackSender
+    from handlers.telegram.edge import TelegramSender
+    from handlers.telegram.runner import build_application
+    from standins.slack_api import FakeSlackAPI
+    from standins.telegram_api import FakeTelegramAPI
+
+    def unpaced() -> RateLimiter:
+        """Windows kept on a clock of its own whose waits pass at once: the cost of sending alone."""
+        t = [0.0]
+        return RateLimiter(lambda: t[0], lambda s: t.__setitem__(0, t[0] + s), math.inf)
+
+    rows = []
+
+    def item(i: int, address: str) -> OutboxItem:
+        return OutboxItem(i, f"k{i}", "x", address, None, Outbound(f"m {i}").to_json(), 0, "pending")
+
+    for client_name, make in (("WebClient (urllib)", WebClient), ("KeepAliveWebClient", KeepAliveWebClient)):
+        for keep in (True, False):
+            with FakeSlackAPI() as fake:
+                fake.keep_alive = keep
+                channels = [f"C0B{i:06d}" for i in range(n + 1)]
+                for c in channels:
+                    fake.add_channel(c)
+                sender = SlackSender(make(token=fake.bot_token, base_url=fake.base_url), unpaced())
+                sender.send(item(0, channels[0]), Outbound("warm"), None)
+                before = fake.connections_opened
+                t0, c0 = time.perf_counter(), time.process_time()
+                for i in range(1, n + 1):
+                    sender.send(item(i, channels[i]), Outbound(f"m {i}"), None)
+                wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+                opened = fake.connections_opened - before
+            stand_in = "keep-alive" if keep else "closes each"
+            rows.append(
+                f"| Slack | {client_name} | {stand_in} | {opened} | {wall / n * 1000:.2f} | {cpu / n * 1000:.2f} |"
+            )
+
+    from bot.config.model import TelegramConfig
+
+    async def telegram(keep: bool) -> str:
+        with FakeTelegramAPI() as fake:
+            fake.keep_alive = keep
+            application = build_application(TelegramConfig(enabled=True, base_url=fake.base_url), fake.token)
+            await application.initialize()
+            sender = TelegramSender(application, asyncio.get_running_loop(), limiter=unpaced())
+
+            def run() -> tuple[int, float, float]:
+                sender.send(item(0, "1000"), Outbound("warm"), None)
+                before = fake.connections_opened
+                t0, c0 = time.perf_counter(), time.process_time()
+                for i in range(1, n + 1):
+                    sender.send(item(i, str(1000 + i)), Outbound(f"m {i}"), None)
+                return fake.connections_opened - before, time.perf_counter() - t0, time.process_time() - c0
+
+            opened, wall, cpu = await asyncio.to_thread(run)
+            await application.shutdown()
+        stand_in = "keep-alive" if keep else "closes each"
+        return f"| Telegram | PTB HTTPXRequest | {stand_in} | {opened} | {wall / n * 1000:.2f} | {cpu / n * 1000:.2f} |"
+
+    for keep in (True, False):
+        rows.append(asyncio.run(telegram(keep)))
+    return rows
 
 
 if __name__ == "__main__":
