@@ -15,7 +15,7 @@ A platform's "retry after" is a hold of all its sending (`hold`): an `acquire` d
 
 `RateLimiter` is the one-process limiter (SQLite, one `est-bot run`): sliding windows in memory. Several
 processes on one PostgreSQL share storage/pacing.py's `SharedLimiter` instead, so the limits hold for the bot,
-not for each process (the choice is measured in docs/PERFORMANCE.md, "Pacing for the whole bot").
+not for each process (the choice is measured in docs/ARCHITECTURE.md, "Pacing for the whole bot").
 Tests inject a fake clock and sleep, so nothing waits for real.
 """
 

@@ -17,7 +17,7 @@ A hold (`hold`, a 429's retry_after) is a row of its own that every turn of that
 
 The table is UNLOGGED (no write-ahead log: a crash of the server empties it, which only forgets waits of a
 second or so) and made at first use; its rows are few (one per platform window and per address).
-Why this and not leases of budget or one sending process: docs/PERFORMANCE.md, "Pacing for the whole bot".
+Why this and not leases of budget or one sending process: docs/ARCHITECTURE.md, "Pacing for the whole bot".
 """
 
 from __future__ import annotations
