@@ -216,15 +216,15 @@ def run(url: str) -> list[str]:
 
 
 def main() -> int:
-    url = os.environ.get("EST_BENCH_PG_URL")
-    if not url and "--keepalive" not in sys.argv:
-        print("set EST_BENCH_PG_URL to a PostgreSQL server (make bench starts one)", file=sys.stderr)
-        return 2
     if "--keepalive" in sys.argv:
         print(KEEPALIVE_HEADER)
         for line in keepalive_rows():
             print(line, flush=True)
         return 0
+    url = os.environ.get("EST_BENCH_PG_URL")
+    if not url:
+        print("set EST_BENCH_PG_URL to a PostgreSQL server (make bench starts one)", file=sys.stderr)
+        return 2
     print(HEADER)
     run(url)
     return 0
