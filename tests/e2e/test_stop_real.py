@@ -69,6 +69,7 @@ def test_sigterm_during_the_fan_out_gives_the_rest_to_the_next_process(tmp_path:
         assert "Traceback" not in log, log
         second = BotProcess(cfg, fake, week.at(), "second")
         procs.append(second)
+        second.wait_log("running:")  # on PostgreSQL `other` may finish first: SIGTERM must not come mid-start
         wait_until(lambda: greeted(fake, n) == n and pending(db_url) == 0, what="every reporter greeted")
         assert second.terminate(seconds=30) == 0, second.log()
         per_chat = {reporter_id(i): texts_starting(fake, reporter_id(i), "Hej ") for i in range(n)}
