@@ -305,7 +305,7 @@ def _limiter(cfg: Config) -> tuple[Limiter, Callable[[], None]]:
     from storage.db import make_engine
     from storage.pacing import SharedLimiter
 
-    engine = make_engine(cfg.database.url, pool_size=2, max_overflow=4)
+    engine = make_engine(cfg.database.url, pool_size=4, max_overflow=8)  # a connection per sending thread
     return SharedLimiter(engine), engine.dispose
 
 
