@@ -29,7 +29,8 @@ the wrong way, and a cell that is always orange is known to the meeting already.
 half as much as a cell's: its level is the highest single answer named with it, where a cell's is the mean of
 all its answers, and its change counts reporters, who are counted again as reporters. Chosen by measurement
 (bench/attention.py, the orderings tried in docs/DETECTION.md): with a place's full weights the unusual places of
-a group of ten areas pushed a planted escalation below the first three in up to one week in thirty.
+a group of ten areas pushed a planted escalation below the first three in about one week in twenty (the
+reporter-level ordinal model).
 
 **Order** (`standout_order`): strongest first; a single serious report (one reporter's 3 on a cell whose mean is
 not orange) after every real change, whatever its strength; ties in the group's order of areas and factors, then
