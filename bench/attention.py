@@ -1,26 +1,16 @@
 """The attention budget measured: how many standouts a group's picture lists and shows in stable weeks, and whether
-a planted escalation is among the first three the chat shows.
+a planted escalation is among the first three the chat shows, in each noise model of the detection benchmark.
 
-Pictures are built by the real `bot.domain.picture.build_picture` from simulated reports of whole groups (3 and
-10 areas, the 12 default factors), one report per reporter, area, factor and week, with places:
+Pictures are built by the real `bot.domain.picture.build_picture` (the whole list as the meeting sees it: red,
+rising, hotspots, new places, single reports, strongest first) from simulated groups of 3 and 10 areas with the
+12 default factors, every cell a series of one of bench/noise.py's four models (bench/attention_sim.py says how a
+group is put together from them, and how reporters name places).
 
-* **Reporters and levels** follow bench/detection.py's model, per reporter: an area has 3-8 reporters (the same
-  draw as bench/detection.py); each reporter's answer is round(latent level + the reporter's own bias for the
-  factor + a shock shared by the cell that week + personal noise), clipped to 0-3; a reporter misses a whole week
-  now and then.
-* **Noise models.** *Today's* (bench/detection.py's parameters: latent 0-0,9, bias N(0; 0,25), shock N(0; 0,15),
-  noise N(0; 0,45), 10 % of weeks missed); and *busy cells and outliers*: latent 0-1,2, bias N(0; 0,35), and one
-  answer in a hundred a 3 whatever the level (someone's bad week), the case the single-report kind is for.
-* **Places.** Every area has four configured places, named with weights 4:3:2:1; every reporter has a place of
-  their own they name most (70 %). A reporter names a place for 80 % of their answers at or above the threshold
-  (2) and 30 % of their 1s; 3 % of the places named are new ones. So a few places are named by two or more
-  reporters most weeks: the "square they always name".
-* **Stable weeks**: weeks 13-40 of groups whose latent levels stay put (12 weeks of history before each).
-* **Escalations**: one cell of a stable group climbs from week 14-20 over 1, 2, 3, 4 or 6 weeks to a latent
-  level of 1,8-2,8; its reporters name one place for it at 80 % once at the threshold: a new place for half of
-  them, the area's most named place for the other half (the hard case: a place named every week). It is judged
-  in the week its mean first reaches orange (≥ 1,5) and the week after: where is the first standout about it
-  (its cell, red or rising, or its place) in the list, strongest first?
+* **Stable weeks**: weeks 14-41 of groups whose cells are all stable series (12 weeks of history before each).
+* **Escalations**: one cell of a stable group is the model's escalation series; it is judged in the week its mean
+  first reaches orange (≥ 1,5) and the week after: where is the first thing about it (its cell, red or rising,
+  or its place) in the chat's list, strongest first? A miss is either of *detection* (nothing about it is listed
+  at all that week) or of *ordering* (listed, but not among the first three).
 
 "Before" is the picture as it was before the attention budget, worked out from the same pictures: every 3 red,
 every place named by two or more a hotspot, the list by kind (red, rising, hotspot, new place) in the group's
@@ -40,138 +30,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.attention_sim import FACTORS, THRESHOLD, Group
+from bench.attention_variants import CHOSEN, VARIANTS
+from bench.noise import MODELS, NoiseModel
 from bot.domain.attention import SHOW, Kind, things
-from bot.domain.cycle import RoundKey
-from bot.domain.factors import DEFAULT_FACTORS
-from bot.domain.picture import (
-    AreaInfo,
-    Picture,
-    PictureInput,
-    Report,
-    build_picture,
-    count_levels,
-    place_counts,
-)
+from bot.domain.picture import Picture, Standout
 
 ROOT = Path(__file__).resolve().parent.parent
-FACTORS = [f.code for f in DEFAULT_FACTORS]
-HISTORY = 12
-THRESHOLD = 2
-LAST_WEEK, WEEKS_BACK = RoundKey(2027, 1), 100  # weeks 0..99 of a simulation end before LAST_WEEK
 TOP = 3  # "among the first three shown"
-# reporters per area, drawn as bench/detection.py draws a cell's reporters; its simulation is of single cells'
-# means, without reporters' identities or places, which a whole group's picture needs, so the group is simulated
-# here with its parameters
-REPORTERS = (3, 4, 4, 5, 6, 8)
-
-
-@dataclass(frozen=True)
-class Model:
-    name: str
-    latent: float  # latent levels uniform in 0..latent
-    bias: float
-    outliers: float  # share of answers that are a 3 whatever the level
-    shock: float = 0.15
-    noise: float = 0.45
-    missing: float = 0.1
-
-
-MODELS = (
-    Model("today's model", 0.9, 0.25, 0.0),
-    Model("busy cells and outliers", 1.2, 0.35, 0.01),
-)
-
-
-@dataclass
-class Group:
-    """One simulated group: its areas' reporters, latent levels and places."""
-
-    rng: random.Random
-    model: Model
-    areas: list[str]
-    reporters: dict[str, list[tuple[int, dict[str, float], str]]]  # area -> (id, bias per factor, own place)
-    latent: dict[tuple[str, str], float]
-    places: dict[str, list[str]]
-    known: set[tuple[str, str]] = field(default_factory=set)
-    new_places: int = 0
-
-    @classmethod
-    def make(cls, rng: random.Random, model: Model, n_areas: int) -> Group:
-        areas = [f"o{i}" for i in range(n_areas)]
-        places = {a: [f"{a} plats {k}" for k in range(4)] for a in areas}
-        reporters: dict[str, list[tuple[int, dict[str, float], str]]] = {}
-        rid = 0
-        for a in areas:
-            reporters[a] = []
-            for _ in range(rng.choice(REPORTERS)):
-                rid += 1
-                biases = {f: rng.gauss(0, model.bias) for f in FACTORS}
-                reporters[a].append((rid, biases, rng.choices(places[a], weights=(4, 3, 2, 1))[0]))
-        latent = {(a, f): rng.uniform(0, model.latent) for a in areas for f in FACTORS}
-        known = {(a, p.lower()) for a in areas for p in places[a]}
-        return cls(rng, model, areas, reporters, latent, places, known)
-
-    def place(self, area: str, own: str) -> str:
-        rng = self.rng
-        if rng.random() < 0.03:
-            self.new_places += 1
-            return f"{area} ny {self.new_places}"
-        return own if rng.random() < 0.7 else rng.choices(self.places[area], weights=(4, 3, 2, 1))[0]
-
-    def week(self, escalation: tuple[str, str, float, str] | None = None) -> list[Report]:
-        """One week's reports; `escalation`: (area, factor, latent level this week, its place)."""
-        rng, m = self.rng, self.model
-        out: list[Report] = []
-        shocks = {key: rng.gauss(0, m.shock) for key in self.latent}
-        for a in self.areas:
-            for rid, biases, own in self.reporters[a]:
-                if rng.random() < m.missing:
-                    continue
-                for f in FACTORS:
-                    latent = self.latent[(a, f)]
-                    hot = escalation is not None and escalation[:2] == (a, f)
-                    if hot and escalation is not None:
-                        latent = escalation[2]
-                    value = latent + biases[f] + shocks[(a, f)] + rng.gauss(0, m.noise)
-                    level = 3 if m.outliers and rng.random() < m.outliers else min(3, max(0, int(value + 0.5)))
-                    place = None
-                    if level >= THRESHOLD and rng.random() < 0.8:
-                        place = escalation[3] if hot and escalation is not None else self.place(a, own)
-                    elif level == 1 and rng.random() < 0.3:
-                        place = self.place(a, own)
-                    out.append(Report(rid, "Org", a, f, level, place))
-        return out
-
-
-def picture_of(group: Group, weeks: Sequence[list[Report]], w: int) -> Picture:
-    """The picture of week `w` (0-based) from the simulated weeks before it; places named before are known."""
-    week = _week(w)
-    history = {_week(i): weeks[i] for i in range(max(0, w - HISTORY), w)}
-    inp = PictureInput(
-        group_name="Sim",
-        week=week,
-        areas=[AreaInfo(a, a) for a in group.areas],
-        factors=list(DEFAULT_FACTORS),
-        reports=weeks[w],
-        history={},
-        history_counts={k: count_levels(v) for k, v in history.items()},
-        place_history={k: place_counts(v, THRESHOLD) for k, v in history.items()},
-        known_places=group.known | {(r.area, (r.place or "").lower()) for i in range(w) for r in weeks[i] if r.place},
-        expected=0,
-        responded=0,
-        late=0,
-        non_responders=[],
-        notes=[],
-        observations=[],
-        actions=[],
-        threshold=THRESHOLD,
-    )
-    return build_picture(inp)
-
-
-def _week(i: int) -> RoundKey:
-    """The simulation's week `i` (0-based) as an ISO week: counted back from a week well after the last one."""
-    return LAST_WEEK.minus(WEEKS_BACK - i)
+STABLE_WEEKS = range(14, 42)
 
 
 def before_list(pic: Picture) -> list[tuple[Kind, str, str | None, str | None]]:
@@ -215,6 +82,16 @@ class Row:
     top3_week_after: int = 0
     listed_at_all: int = 0
     top3_before: int = 0
+    ahead: Counter[str] = field(default_factory=Counter)  # kinds of the things ahead of an escalation listed lower
+    variants: Counter[str] = field(default_factory=Counter)  # escalations among the first three, by ordering
+
+    @property
+    def missed_detection(self) -> int:
+        return self.escalations - self.listed_at_all
+
+    @property
+    def missed_order(self) -> int:
+        return self.listed_at_all - self.top3
 
 
 def _about(
@@ -228,12 +105,16 @@ def _about(
 
 
 def rank(pic: Picture, area: str, factor: str, place: str) -> int | None:
+    return rank_in(pic.standouts, area, factor, place)
+
+
+def rank_in(standouts: Sequence[Standout], area: str, factor: str, place: str) -> int | None:
     """1-based position of the first thing in the chat's list about the escalation (strongest first, a cell both
     red and rising one thing); None if nothing is."""
     return next(
         (
             i
-            for i, thing in enumerate(things(pic.standouts), 1)
+            for i, thing in enumerate(things(standouts), 1)
             if any(_about(area, factor, place, s.kind, s.area, s.factor, s.place) for s in thing)
         ),
         None,
@@ -251,13 +132,12 @@ def shown_top(r: int | None) -> bool:
     return r is not None and r <= min(TOP, SHOW)
 
 
-def stable(row: Row, model: Model, seed: int, groups: int, weeks: int = 28) -> None:
-    rng = random.Random(seed)
+def stable(row: Row, model: NoiseModel, seed: int, groups: int) -> None:
+    rng = random.Random(f"{seed}:{model.key}:{row.areas}:stable")
     for _ in range(groups):
-        g = Group.make(rng, model, row.areas)
-        sim = [g.week() for _ in range(HISTORY + weeks)]
-        for w in range(HISTORY, HISTORY + weeks):
-            pic = picture_of(g, sim, w)
+        g = Group.stable(rng, model, row.areas)
+        for w in STABLE_WEEKS:
+            pic = g.picture(w)
             row.stable_weeks += 1
             row.listed.append(len(pic.standouts))
             row.shown.append(min(SHOW, len(things(pic.standouts))))
@@ -267,36 +147,27 @@ def stable(row: Row, model: Model, seed: int, groups: int, weeks: int = 28) -> N
             row.before_hotspots += sum(1 for kind, *_ in before if kind == Kind.HOTSPOT)
 
 
-def escalations(row: Row, model: Model, seed: int, trials: int) -> None:
-    rng = random.Random(seed)
-    for _ in range(trials):
-        g = Group.make(rng, model, row.areas)
-        area, factor = rng.choice(g.areas), rng.choice(FACTORS)
-        base, top = g.latent[(area, factor)], rng.uniform(1.8, 2.8)
-        climb, start = rng.choice((1, 2, 3, 4, 6)), rng.randrange(14, 21)
-        # half of the escalations happen at a new place, half at the area's most named one
-        place = f"{area} brännpunkt" if rng.random() < 0.5 else g.places[area][0]
-        sim: list[list[Report]] = []
-        orange: int | None = None
-        for w in range(start + 14):
-            step = min(max(w - start + 1, 0), climb)
-            level = base + (top - base) * step / climb
-            sim.append(g.week((area, factor, level, place) if step else None))
-            if orange is not None and w == orange + 1:
-                break
-            if orange is None and w >= start:
-                levels = [r.level for r in sim[w] if r.area == area and r.factor == factor]
-                if levels and sum(levels) / len(levels) >= 1.5:
-                    orange = w
-        if orange is None or len(sim) < orange + 2:
+def escalations(row: Row, model: NoiseModel, seed: int, trials: int) -> None:
+    rng = random.Random(f"{seed}:{model.key}:{row.areas}:escalations")
+    while row.escalations < trials:
+        g = Group.escalating(rng, model, row.areas)
+        if g is None or g.planted is None:
             continue
         row.escalations += 1
-        pic = picture_of(g, sim, orange)
+        area, factor, place, orange = g.planted.area, g.planted.factor, g.planted.place, g.planted.orange
+        pic = g.picture(orange)
         at = rank(pic, area, factor, place)
         row.listed_at_all += at is not None
         row.top3 += shown_top(at)
+        if at is not None and not shown_top(at):
+            row.ahead.update(s.kind.value for thing in things(pic.standouts)[:TOP] for s in thing[:1])
         row.top3_before += shown_top(rank_before(pic, area, factor, place))
-        row.top3_week_after += shown_top(at) or shown_top(rank(picture_of(g, sim, orange + 1), area, factor, place))
+        for v in VARIANTS:
+            at_v = rank_in(v.rerank(pic), area, factor, place)
+            if v is CHOSEN and at_v != at:
+                raise AssertionError(f"the chosen ordering is not the picture's: {at_v} != {at}")
+            row.variants[v.name] += shown_top(at_v)
+        row.top3_week_after += shown_top(at) or shown_top(rank(g.picture(orange + 1), area, factor, place))
 
 
 def _p95(values: list[int]) -> int:
@@ -304,13 +175,13 @@ def _p95(values: list[int]) -> int:
     return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] if ordered else 0
 
 
-def run(seed: int = 11, groups: int = 12, trials: int = 300) -> list[Row]:
+def run(seed: int = 11, groups: int = 12, trials: int = 300, models: tuple[NoiseModel, ...] = MODELS) -> list[Row]:
     rows: list[Row] = []
-    for model in MODELS:
+    for model in models:
         for n in (3, 10):
             row = Row(model.name, n)
-            stable(row, model, seed + n, groups)
-            escalations(row, model, seed + 100 + n, trials)
+            stable(row, model, seed, groups)
+            escalations(row, model, seed, trials)
             rows.append(row)
     return rows
 
@@ -324,9 +195,9 @@ def table(rows: list[Row]) -> list[str]:
         "| noise model | areas | listed in a stable week: median / 95th pct | shown (≤ 8): median / 95th pct | "
         "per stable week: red · rising · hotspot · new place · single | "
         "hotspots per stable week: any place named by 2+ → unusual ones | before: listed median / 95th pct | "
-        "escalation among the first 3 shown, orange week | by the week after | listed at all | before: among the "
-        "first 3 |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "escalation among the first 3 shown, orange week | missed: not listed at all (detection) | "
+        "missed: listed lower (ordering) | by the week after | before: among the first 3 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         weeks = r.stable_weeks or 1
@@ -335,14 +206,32 @@ def table(rows: list[Row]) -> list[str]:
             for k in (Kind.RED, Kind.RISING, Kind.HOTSPOT, Kind.NEW_PLACE, Kind.SINGLE)
         )
         lines.append(
-            f"| {r.model} | {r.areas} | {statistics.median(r.listed):g} / {_p95(r.listed)} | "
-            f"{statistics.median(r.shown):g} / {_p95(r.shown)} | {kinds} | "
+            f"| {r.model} | {r.areas} | {_median(r.listed)} / {_p95(r.listed)} | "
+            f"{_median(r.shown)} / {_p95(r.shown)} | {kinds} | "
             f"{r.before_hotspots / weeks:.1f} → {r.kinds[Kind.HOTSPOT.value] / weeks:.1f} | "
-            f"{statistics.median(r.before):g} / {_p95(r.before)} | {_share(r.top3, r.escalations)} | "
-            f"{_share(r.top3_week_after, r.escalations)} | {_share(r.listed_at_all, r.escalations)} | "
-            f"{_share(r.top3_before, r.escalations)} |"
+            f"{_median(r.before)} / {_p95(r.before)} | **{_share(r.top3, r.escalations)}** | "
+            f"{_share(r.missed_detection, r.escalations)} | {_share(r.missed_order, r.escalations)} | "
+            f"{_share(r.top3_week_after, r.escalations)} | {_share(r.top3_before, r.escalations)} |"
         )
     return lines
+
+
+def variant_table(rows: list[Row]) -> list[str]:
+    """Every ordering tried (bench/attention_variants.py) on the same pictures: the escalation among the first three
+    shown in its orange week, per model and group size; the last line is the most any ordering can reach."""
+    head = " | ".join(f"{r.model}, {r.areas}" for r in rows)
+    lines = [f"| ordering | {head} |", "|---|" + "---|" * len(rows)]
+    for v in VARIANTS:
+        cells = " | ".join(f"{r.variants[v.name] / (r.escalations or 1):.1%}" for r in rows)
+        mark = " **(chosen)**" if v is CHOSEN else ""
+        lines.append(f"| {v.name}{mark} | {cells} |")
+    ceiling = " | ".join(f"{r.listed_at_all / (r.escalations or 1):.1%}" for r in rows)
+    lines.append(f"| *listed at all: the most any ordering can reach* | {ceiling} |")
+    return lines
+
+
+def _median(values: list[int]) -> str:
+    return f"{statistics.median(values):g}" if values else "–"
 
 
 HEADING = "## Attention budget"
@@ -356,6 +245,7 @@ def write_doc(rows: list[Row], seed: int, groups: int, trials: int) -> Path:
     stable_weeks = rows[0].stable_weeks if rows else 0
     section = (
         template.replace("{{table}}", "\n".join(table(rows)))
+        .replace("{{variants}}", "\n".join(variant_table(rows)))
         .replace("{{seed}}", str(seed))
         .replace("{{stable_weeks}}", str(stable_weeks))
         .replace("{{trials}}", str(trials))
@@ -376,7 +266,7 @@ def write_doc(rows: list[Row], seed: int, groups: int, trials: int) -> Path:
 def main(seed: int = 11, groups: int = 12, trials: int = 300) -> int:
     rows = run(seed, groups, trials)
     print("attention budget (fixed seed; whole simulated groups through build_picture)")
-    for line in table(rows):
+    for line in [*table(rows), "", *variant_table(rows)]:
         print(line)
     print(f"wrote {write_doc(rows, seed, groups, trials)}")
     return 0

@@ -9,11 +9,13 @@ strongest first and the chat shows the first ``show`` of them (docs/DETECTION.md
 ====================  =====================================================================  ========  ======
 evidence              what it is                                                             weight    cap
 ====================  =====================================================================  ========  ======
-level                 the cell's mean this week (0-3); for a place, the highest level named  1         3
-change                the level above the expected one (a cell: the detection rule's         2         3
-                      expected level, else the 4-week baseline; none when the rule judged
-                      the cell and did not flag it, a swing usual for the cell; a place:
-                      half a level per reporter more than usual)
+level                 the cell's mean this week (0-3); for a place, the highest level named  1 (a      3
+                                                                                             place
+                                                                                             0.5)
+change                the level above the expected one (a cell: the detection rule's         2 (a      3
+                      expected level, else the 4-week baseline; none when the rule judged    place 1)
+                      the cell and neither of its signals fired, a swing usual for the
+                      cell; a place: half a level per reporter more than usual)
 reporters             reporters at or above the group's threshold                            0.5       6
 persistence           weeks in a row, this one included, the cell's mean was orange          0.25      4
                       (≥ 1,5), or the place was named by two or more
@@ -21,9 +23,14 @@ places                places named at or above the threshold in the cell; for a 
                       factors it was named for
 ====================  =====================================================================  ========  ======
 
-so ``strength = min(level, 3) + 2·min(change, 3) + 0.5·min(reporters, 6) + 0.25·min(persistence, 4) +
+so a cell's ``strength = min(level, 3) + 2·min(change, 3) + 0.5·min(reporters, 6) + 0.25·min(persistence, 4) +
 0.25·min(places, 4)`` (a negative change counts as 0). Change weighs most: the picture exists to show what goes
-the wrong way, and a cell that is always orange is known to the meeting already.
+the wrong way, and a cell that is always orange is known to the meeting already. A place's level and change weigh
+half as much as a cell's: its level is the highest single answer named with it, where a cell's is the mean of
+all its answers, and its change counts reporters, who are counted again as reporters. Chosen by measurement
+(bench/attention.py, the orderings tried in docs/DETECTION.md): with a place's full weights the unusual places of
+a group of ten areas pushed a planted escalation below the first three in about one week in twenty (the
+reporter-level ordinal model).
 
 **Order** (`standout_order`): strongest first; a single serious report (one reporter's 3 on a cell whose mean is
 not orange) after every real change, whatever its strength; ties in the group's order of areas and factors, then
@@ -55,6 +62,7 @@ HOTSPOT_CHANCE = 0.05  # below this chance of so many reporters naming the place
 SHOW = 8  # standouts the chat picture shows by default
 
 W_LEVEL, W_CHANGE, W_REPORTERS, W_PERSISTENCE, W_PLACES = 1.0, 2.0, 0.5, 0.25, 0.25
+W_PLACE_LEVEL, W_PLACE_CHANGE = 0.5, 1.0  # a place's level and change (a hotspot, a new place)
 CAP_LEVEL, CAP_CHANGE, CAP_REPORTERS, CAP_PERSISTENCE, CAP_PLACES = 3.0, 3.0, 6, 4, 4
 
 
@@ -99,13 +107,15 @@ class Evidence:
     reporters: int = 0
     persistence: int = 0
     places: int = 0
+    place: bool = False  # a place's evidence (a hotspot, a new place), not a cell's
 
 
 def strength(e: Evidence) -> float:
     """How strongly a standout stands out: the weighted, capped sum of its evidence (module docstring)."""
+    w_level, w_change = (W_PLACE_LEVEL, W_PLACE_CHANGE) if e.place else (W_LEVEL, W_CHANGE)
     return (
-        W_LEVEL * min(max(e.level, 0.0), CAP_LEVEL)
-        + W_CHANGE * min(max(e.change, 0.0), CAP_CHANGE)
+        w_level * min(max(e.level, 0.0), CAP_LEVEL)
+        + w_change * min(max(e.change, 0.0), CAP_CHANGE)
         + W_REPORTERS * min(max(e.reporters, 0), CAP_REPORTERS)
         + W_PERSISTENCE * min(max(e.persistence, 0), CAP_PERSISTENCE)
         + W_PLACES * min(max(e.places, 0), CAP_PLACES)
@@ -166,7 +176,7 @@ def cell_evidence(
     usual_swing: bool = False,
 ) -> Evidence:
     """A cell's evidence: its mean, the change against `expected` (0 without one, and 0 when the detection rule
-    judged the cell and found the level within its `usual_swing`), `reporters` at or above the threshold, the
+    judged the cell and neither of its signals fired: a `usual_swing`), `reporters` at or above the threshold, the
     orange weeks in a row with the weeks `before` it (oldest first), and `places` named in it."""
     change = 0.0 if expected is None or usual_swing else mean - expected
     return Evidence(mean, change, reporters, orange_weeks([*before, mean]), places)
@@ -175,12 +185,12 @@ def cell_evidence(
 def hotspot_evidence(top: int, reporters: int, usual: float | None, weeks_before: int, factors: int) -> Evidence:
     """A hotspot's evidence: the highest level named, reporters more than `usual`, the weeks in a row two or more
     named it (`weeks_before` of them before this one) and the factors it was named for."""
-    return Evidence(top, place_change(reporters, usual), reporters, 1 + weeks_before, factors)
+    return Evidence(top, place_change(reporters, usual), reporters, 1 + weeks_before, factors, place=True)
 
 
 def new_place_evidence(top: int, reporters: int, factors: int) -> Evidence:
     """A new place's evidence: the highest level named, every reporter at or above the threshold a change."""
-    return Evidence(top, place_change(reporters, 0.0), reporters, 0, factors)
+    return Evidence(top, place_change(reporters, 0.0), reporters, 0, factors, place=True)
 
 
 class Ranked(Protocol):

@@ -35,6 +35,7 @@ from operator import attrgetter
 from bot.domain.attention import STANDOUT_KINDS as STANDOUT_KINDS  # re-exported, with Kind
 from bot.domain.attention import (
     AttentionParams,
+    Evidence,
     cell_evidence,
     hotspot_evidence,
     is_red,
@@ -165,6 +166,7 @@ class Standout:
     reason: Reason  # which rule fired, with its numbers; `bot.text.reasons` words it
     reporters: int = 0
     strength: float = 0.0  # how strongly it stands out (`bot.domain.attention.strength`); the list's order
+    evidence: Evidence | None = field(default=None, compare=False, repr=False)  # what `strength` was made of
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,16 +380,22 @@ def build_picture(inp: PictureInput) -> Picture:
                 max(place.factor_max.values()), n, usual, named_before.run(key), len(place.factor_max)
             )
             power = strength(evidence)
-            hotspots.append(Standout(Kind.HOTSPOT, place.area, only_factor, place.name, named, n, power))
+            hotspots.append(Standout(Kind.HOTSPOT, place.area, only_factor, place.name, named, n, power, evidence))
             reasons.append(CandidateReason(named))
         if key not in known:
             factor = next(iter(place.all_factors)) if len(place.all_factors) == 1 else None
-            power = strength(new_place_evidence(place.top, n, len(place.all_factors)))
+            evidence = new_place_evidence(place.top, n, len(place.all_factors))
             everyone = len(place.all_reporters)
-            new_places.append(Standout(Kind.NEW_PLACE, place.area, factor, place.name, NEW_PLACE, everyone, power))
+            new_places.append(
+                Standout(
+                    Kind.NEW_PLACE, place.area, factor, place.name, NEW_PLACE, everyone, strength(evidence), evidence
+                )
+            )
             reasons.append(CandidateReason(NEW_PLACE))
         if reasons and place.reporters:
             place_candidates.append((place, reasons))
+
+    flagged = {(s.area, s.factor) for s in rising}
 
     def cell_strength(s: Standout) -> Standout:
         key = (s.area, s.factor or "")
@@ -396,9 +404,11 @@ def build_picture(inp: PictureInput) -> Picture:
         expected = signal.expected if signal is not None and signal.expected is not None else cell.baseline
         high = sum(now.triples.get((*key, lvl), 0) for lvl in range(inp.threshold, 4))
         before = [tally.mean(key) for tally in reversed(recent)]
-        usual = signal is not None and signal.expected is not None and not signal.flagged
+        # a swing usual for the cell: the rule judged it and neither of its signals fired (the reporters' signal
+        # can flag a cell whose EWMA stayed within its limit: that change counts)
+        usual = signal is not None and signal.expected is not None and key not in flagged
         evidence = cell_evidence(cell.mean or 0.0, expected, high, before, places_in_cell[key], usual)
-        return replace(s, strength=strength(evidence))
+        return replace(s, strength=strength(evidence), evidence=evidence)
 
     red = [cell_strength(s) for s in red]
     rising = [cell_strength(s) for s in rising]

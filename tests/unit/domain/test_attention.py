@@ -12,6 +12,9 @@ from bot.domain.attention import (
     AttentionParams,
     Evidence,
     Kind,
+    cell_evidence,
+    hotspot_evidence,
+    new_place_evidence,
     orange_weeks,
     place_change,
     poisson_at_least,
@@ -38,6 +41,17 @@ def test_a_change_weighs_more_than_a_level_that_is_always_high() -> None:
     # a new escalation at a lower level: 1,7 + 2 × 1,4 + 0,5 × 3 + 0,25 × 1 = 6,25
     escalation = strength(Evidence(level=1.7, change=1.4, reporters=3, persistence=1))
     assert (chronic, escalation) == (pytest.approx(4.7), pytest.approx(6.25))
+
+
+def test_a_places_level_and_change_weigh_half_of_a_cells() -> None:
+    # a hotspot: 0,5 × level 3 + 1 × change 1,5 (3 reporters, usually 0) + 0,5 × 3 + 0,25 × 1 week + 0,25 × 1
+    assert strength(hotspot_evidence(3, 3, None, 0, 1)) == pytest.approx(5.0)
+    # the same evidence of a cell: 3 + 2 × 1,5 + 0,5 × 3 + 0,25 + 0,25
+    assert strength(Evidence(level=3.0, change=1.5, reporters=3, persistence=1, places=1)) == pytest.approx(8.0)
+    # a new place named by one reporter at level 2: 0,5 × 2 + 1 × 0,5 + 0,5 × 1 + 0,25 × 1 factor
+    assert strength(new_place_evidence(2, 1, 1)) == pytest.approx(2.25)
+    # caps before weights: 0,5 × 3 + 1 × 3 (8 reporters, usually 0: 4, capped at 3) + 0,5 × 6 + 0,25 × 4 + 0,25 × 4
+    assert strength(hotspot_evidence(3, 8, 0.0, 5, 9)) == pytest.approx(9.5)
 
 
 @dataclass(frozen=True)
@@ -74,6 +88,24 @@ def test_a_cell_both_red_and_rising_is_one_thing_to_discuss() -> None:
     # same strength and cell: red then rising side by side; the place in the same cell is a thing of its own
     assert listed == [red_a, rising_a, hotspot, red_b]
     assert things(listed) == [[red_a, rising_a], [hotspot], [red_b]]
+
+
+def test_an_escalating_cell_is_listed_before_a_new_square_named_by_three() -> None:
+    """A cell that turned orange this week (1,75 against an expected 0,5, red and rising) and, in another area, a
+    place nobody named before, named at 3 by three reporters, and a new place named once: the exact order."""
+    cell = strength(cell_evidence(1.75, 0.5, 2, [0.5, 0.75, 1.0, 0.5], 1))  # 1,75 + 2,5 + 1 + 0,25 + 0,25 = 5,75
+    square = strength(hotspot_evidence(3, 3, None, 0, 1))  # 1,5 + 1,5 + 1,5 + 0,25 + 0,25 = 5,0
+    once = strength(new_place_evidence(3, 1, 1))  # 1,5 + 0,5 + 0,5 + 0,25 = 2,75
+    assert (cell, square, once) == (pytest.approx(5.75), pytest.approx(5.0), pytest.approx(2.75))
+    red, rising = Item(Kind.RED, cell, "b", "f2"), Item(Kind.RISING, cell, "b", "f2")
+    hotspot, new = Item(Kind.HOTSPOT, square, "a", "f1", "Torget"), Item(Kind.NEW_PLACE, once, "a", "f1", "Parken")
+    single = Item(Kind.SINGLE, 6.0, "a", "f3")
+    listed = sorted(
+        [single, new, hotspot, rising, red], key=standout_order({"a": 0, "b": 1}, {"f1": 0, "f2": 1, "f3": 2})
+    )
+    # with a place weighed as a cell (8,0 and 4,25) the square would have come first and the new place been close
+    assert listed == [red, rising, hotspot, new, single]
+    assert things(listed)[:3] == [[red, rising], [hotspot], [new]]
 
 
 def test_persistence_counts_the_orange_weeks_in_a_row_up_to_this_one() -> None:

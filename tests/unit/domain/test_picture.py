@@ -97,8 +97,6 @@ def test_standouts_and_their_reasons_in_swedish(sv: PictureView) -> None:
     reports after the real changes."""
     got = [(s.kind, s.area, s.factor, s.place, sv.reason(s), s.reporters) for s in sv.standouts]
     assert got == [
-        # level 3 + 2 × change (3 reporters, usually 0: 1,5) + 0,5 × 3 reporters + 0,25 × 1 week + 0,25 × 2 factors
-        ("hotspot", "centrum", None, "Stortorget", "nämnd av 3 rapportörer", 3),
         # 1,75 + 2 × (1,75 − 0,125) + 0,5 × 2 + 0,25 × 1 week orange + 0,25 × 1 place = 6,5; red before rising
         ("red", "centrum", "narkotika", None, "röd nivå (3) från 2 rapportörer", 2),
         (
@@ -120,24 +118,27 @@ def test_standouts_and_their_reasons_in_swedish(sv: PictureView) -> None:
             "(i snitt +1,6), stiger 2 veckor i rad, högst på 11 veckor, nämnt av 2 rapportörer",
             2,
         ),
-        # level 2 + 2 × 0,5 (1 reporter at the threshold) + 0,5 × 1 + 0,25 × 1 factor = 3,75
+        # a place's level and change weigh half: 0,5 × 3 + 1 × change (3 reporters, usually 0: 1,5) + 0,5 × 3
+        # reporters + 0,25 × 1 week + 0,25 × 2 factors = 5,25, after the two changed cells
+        ("hotspot", "centrum", None, "Stortorget", "nämnd av 3 rapportörer", 3),
+        # 0,5 × level 2 + 1 × 0,5 (1 reporter at the threshold) + 0,5 × 1 + 0,25 × 1 factor = 2,25
         ("new_place", "norr", "klotter", "Norrparken", "ny plats", 1),
-        # level 1 + 0,25 × 1 factor = 1,25
+        # 0,5 × level 1 + 0,25 × 1 factor = 0,75
         ("new_place", "soder", "trafik", "Bryggan", "ny plats", 1),
         # one reporter's 3 on cells whose mean is not orange: after the real changes, 4/3 + 2 × (4/3 − 1/3) + 0,5
         # = 3,83 before 0,75 + 2 × 0,75 + 0,5 + 0,25 × 1 place (Stortorget) = 3,0
         ("single_report", "soder", "trafik", None, "enstaka allvarlig rapport", 1),
         ("single_report", "centrum", "grupperingar", None, "enstaka allvarlig rapport", 1),
     ]
-    assert [round(s.strength, 4) for s in sv.standouts] == [8.25, 6.5, 6.5, 6.4048, 3.75, 1.25, 3.8333, 3.0]
+    assert [round(s.strength, 4) for s in sv.standouts] == [6.5, 6.5, 6.4048, 5.25, 2.25, 0.75, 3.8333, 3.0]
 
 
 def test_standout_reasons_are_values_with_their_numbers(sv: PictureView) -> None:
     """The domain says which rule fired and its numbers; the catalogue words them (the tests around this one)."""
     reasons = [s.reason for s in sv.standouts]
-    assert reasons[:2] == [NamedBySeveral(3), RedLevel(2)]
-    assert reasons[4:] == [NewPlace(), NewPlace(), SingleReport(), SingleReport()]
-    centrum, norr = reasons[2], reasons[3]
+    assert reasons[0] == RedLevel(2)
+    assert reasons[3:] == [NamedBySeveral(3), NewPlace(), NewPlace(), SingleReport(), SingleReport()]
+    centrum, norr = reasons[1], reasons[2]
     assert isinstance(centrum, AboveExpected) and isinstance(norr, AboveExpected)
     assert (centrum.level, centrum.rising_weeks, centrum.highest_weeks, centrum.reporters) == (1.75, 3, 11, 2)
     # both signals: the cell's mean, and its 4 reporters against their own W37-W44: +2.75, +2.875, −0.125, +1
@@ -155,12 +156,12 @@ def test_standout_reasons_are_values_with_their_numbers(sv: PictureView) -> None
 
 def test_standout_reasons_in_english(en: PictureView) -> None:
     assert [en.reason(s) for s in en.standouts] == [
-        "named by 3 reporters",
         "red level (3) from 2 reporters",
         "above the expected level: 1.8 against an expected 0.1, 3 of 4 reporters answered at least 1 above their "
         "usual level (+1.6 on average), rising 3 weeks in a row, highest in 11 weeks, named by 2 reporters",
         "above the expected level: 1.7 against an expected 0.0, 2 of 3 reporters answered at least 1 above their "
         "usual level (+1.6 on average), rising 2 weeks in a row, highest in 11 weeks, named by 2 reporters",
+        "named by 3 reporters",
         "new place",
         "new place",
         "single serious report",

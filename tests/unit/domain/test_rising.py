@@ -67,6 +67,17 @@ def test_a_busy_cell_stands_out_by_its_reporters_and_the_reason_says_so() -> Non
     )
 
 
+def test_a_cell_flagged_by_its_reporters_alone_keeps_its_change_in_its_strength() -> None:
+    """The EWMA did not fire, the reporters' signal did: the change counts (it is a change, not a usual swing)."""
+    pic = build_picture(busy_input())
+    (rising,) = [s for s in pic.standouts if s.kind == "rising"]
+    expected = pic.signals[(NORR, "skadegorelse")].expected
+    assert expected == 1.0  # the baseline W37-W44: 1,5 and 0,5 in turn
+    assert rising.evidence is not None and rising.evidence.change == 1.0  # 2,0 − 1,0
+    # 2,0 + 2 × 1,0 + 0,5 × 3 reporters at the threshold + 0,25 × 1 week orange (the week before was 0,5)
+    assert rising.strength == 5.75
+
+
 def test_without_the_answers_or_with_the_signal_off_the_ewma_decides_alone() -> None:
     counted_only = replace(busy_input(), reporter_history={})
     assert [s for s in build_picture(counted_only).standouts if s.kind == "rising"] == []

@@ -223,12 +223,12 @@ def test_summary_text(sv: PictureView) -> None:
     # drugs cell is red and rising: one line), all shown (show = 8)
     assert lines[5:] == [
         "Sticker ut:",
-        "📍 Centrum · Stortorget: nämnd av 3 rapportörer",
         "🔴📈 Centrum · Narkotika, öppen droghantering: röd nivå (3) från 2 rapportörer; över förväntad nivå: 1,8 "
         "mot väntat 0,1, 3 av 4 rapportörer svarade minst 1 över sin vanliga nivå (i snitt +1,6), stiger 3 veckor i "
         "rad, högst på 11 veckor, nämnt av 2 rapportörer",
         "📈 Norr · Skadegörelse: över förväntad nivå: 1,7 mot väntat 0,0, 2 av 3 rapportörer svarade minst 1 över "
         "sin vanliga nivå (i snitt +1,6), stiger 2 veckor i rad, högst på 11 veckor, nämnt av 2 rapportörer",
+        "📍 Centrum · Stortorget: nämnd av 3 rapportörer",
         "🆕 Norr · Norrparken · Klotter: ny plats",
         "🆕 Söder · Bryggan · Otillåten eller farlig trafik: ny plats",
         "❕ Söder · Otillåten eller farlig trafik: enstaka allvarlig rapport",
@@ -243,13 +243,13 @@ def test_summary_text_shows_the_first_show_standouts_and_how_many_more() -> None
     lines = picture_summary_text(PictureView(pic, "en")).splitlines()
     assert lines[5:] == [
         "Stands out:",
-        "📍 Centrum · Stortorget: named by 3 reporters",
         "🔴📈 Centrum · Open drug dealing and use: red level (3) from 2 reporters; above the expected level: 1.8 "
         "against an expected 0.1, 3 of 4 reporters answered at least 1 above their usual level (+1.6 on average), "
         "rising 3 weeks in a row, highest in 11 weeks, named by 2 reporters",
         "📈 Norr · Damage, vandalism: above the expected level: 1.7 against an expected 0.0, 2 of 3 reporters "
         "answered at least 1 above their usual level (+1.6 on average), rising 2 weeks in a row, highest in 11 "
         "weeks, named by 2 reporters",
+        "📍 Centrum · Stortorget: named by 3 reporters",
         "… and 4 more",
     ]
 
