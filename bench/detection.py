@@ -39,6 +39,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bench import oracle
 from bench.noise import (  # the simulation; re-exported for the other benchmarks and the tests
     MODELS,
     TODAY,
@@ -50,7 +51,7 @@ from bench.noise import (  # the simulation; re-exported for the other benchmark
     escalation_series,
     stable_series,
 )
-from bot.domain.detection import DetectionParams, detect, judge, reporters_above_usual, usual_levels
+from bot.domain.detection import SHARED_SHOCK, DetectionParams, detect, judge, reporters_above_usual, usual_levels
 
 __all__ = ["MODELS", "TODAY", "Escalation", "NoiseModel", "Week", "data", "escalation_series", "stable_series"]
 
@@ -90,6 +91,61 @@ def combined_rule(params: DetectionParams) -> Rule:
         return judge(means, params, window[-1].answers, [x.answers for x in window[:-1]]).flagged
 
     return rule
+
+
+def earlier_second_signal(params: DetectionParams) -> Rule:
+    """The default before the second signal's spreads were shrunk (issue 19, first round), kept to compare with:
+    the EWMA, or the reporters' rise in standard errors √(Σ sᵢ²/n² + 0,15²) with sᵢ each reporter's own spread
+    around their usual level, at least 0,4 (a reporter who answered alike three times counts as spread 0,4)."""
+    ewma = ewma_rule(params)
+
+    def rule(series: list[Week], w: int) -> bool:
+        if ewma(series, w):
+            return True
+        window = _window(series, w, params)
+        week = window[-1].answers
+        usual = usual_levels([x.answers for x in window[:-1]], params)
+        if not week or not usual or (window[-1].mean or 0) < params.min_level - 1e-9:
+            return False
+        rises: list[float] = []
+        variance = 0.0
+        for reporter, answers in usual.items():
+            if reporter in week:
+                mean = sum(answers) / len(answers)
+                own = sum((a - mean) ** 2 for a in answers) / (len(answers) - 1) if len(answers) > 1 else 0.0
+                variance += max(own, 0.16)
+                rises.append(week[reporter] - mean)
+        if not rises:
+            return False
+        n = len(rises)
+        rise = sum(rises) / n
+        score = rise / (variance / (n * n) + SHARED_SHOCK**2) ** 0.5
+        above = sum(1 for r in rises if r >= 1 - 1e-9)
+        return above >= params.reporter_min and rise >= params.reporter_rise - 1e-9 and score >= params.reporter_limit
+
+    return rule
+
+
+def oracle_rules(model: NoiseModel, escalations: list[Escalation], stable: list[list[Week]]) -> list[tuple[str, Rule]]:
+    """The oracle (bench/oracle.py), free and gated, with its limits set on this model's stable series for 1 false
+    flag per 100 series-weeks: not rules, the ceiling for any rule."""
+    series = [*stable, *(e.weeks for e in escalations)]
+    free = {id(s): oracle.log_ratios(s, model) for s in series}
+    out: list[tuple[str, Rule]] = []
+    for name, scores in ((ORACLE_FREE, free), (ORACLE_GATED, {id(s): oracle.gated(s, free[id(s)]) for s in series})):
+        out.append((name, _above(scores, oracle.limit([scores[id(s)] for s in stable], FIRST_JUDGED))))
+    return out
+
+
+def _above(scores: dict[int, oracle.Floats], least: float) -> Rule:
+    def rule(series: list[Week], w: int) -> bool:
+        return bool(scores[id(series)][w] > least)
+
+    return rule
+
+
+ORACLE_FREE = "oracle, not a rule: the likelihood ratio with the true parameters, any week"
+ORACLE_GATED = "oracle, not a rule: the likelihood ratio with the true parameters, orange weeks only"
 
 
 def share_rule(rise: float, share: float, least: int) -> Rule:
@@ -211,7 +267,9 @@ def measure(name: str, rule: Rule, escalations: list[Escalation], stable: list[l
 
 
 DEFAULT = DetectionParams()
-CHOSEN = "default (issue 19): EWMA with min sd 0.35, or the reporters' rise"
+CHOSEN = "default (issue 19): EWMA with min sd 0.35, or the reporters' rise (spreads shrunk, ≥ 2.5 SE)"
+EARLIER = replace(DEFAULT, reporter_limit=2.6)
+EARLIER_NAME = "default before: EWMA with min sd 0.35, or the reporters' rise (spreads at least 0.4, ≥ 2.6 SE)"
 # the rule before issue 19: the EWMA alone, min sd 0.25
 BEFORE = replace(DEFAULT, min_sd=0.25, reporter_min=0)
 DEFAULT_EWMA = replace(DEFAULT, reporter_min=0)
@@ -231,9 +289,9 @@ ALTERNATIVES: list[tuple[str, DetectionParams]] = [
 REPORTER_VARIANTS: tuple[tuple[float, float, int], ...] = (
     (2.0, 0.5, 1),
     (2.33, 0.5, 1),
-    (2.33, 0.5, 2),
+    (2.45, 0.5, 1),
+    (2.5, 0.5, 2),
     (2.6, 0.5, 1),
-    (2.6, 0.5, 2),
     (3.0, 0.5, 1),
 )
 # the share candidate (bench only, not in the bot): (rise, share, at least)
@@ -268,6 +326,7 @@ def candidates() -> list[tuple[str, Rule]]:
     out.append(("EWMA before, or λ 1, L 3", either(before, shewhart)))
     out.append(("old fixed rule (before the EWMA)", fixed_rule))
     out.append(("red alone (someone said 3, or mean ≥ 2,5)", red_rule))
+    out.append((EARLIER_NAME, earlier_second_signal(EARLIER)))
     out.append((CHOSEN, combined_rule(DEFAULT)))
     out.append(("default with counts only (no per-reporter history)", counts_only_rule(DEFAULT)))
     out.append(("default, or red (what the picture shows)", either(combined_rule(DEFAULT), red_rule)))
@@ -281,8 +340,39 @@ def run(
     out: dict[str, list[Quality]] = {}
     for model in models:
         esc, flat = data(seed, escalations, stable, model)
-        out[model.key] = [measure(name, rule, esc, flat) for name, rule in candidates()]
+        rules = [*candidates(), *oracle_rules(model, esc, flat)]
+        out[model.key] = [measure(name, rule, esc, flat) for name, rule in rules]
+        if model.key == SPLIT_MODEL:
+            for key, chronic in ((SPLIT_BEFORE, True), (SPLIT_FIRST, False)):
+                part = [e for e in esc if orange_before(e) == chronic]
+                out[key] = [measure(name, rule, part, flat) for name, rule in rules if name in SPLIT_ROWS]
     return out
+
+
+SPLIT_MODEL = "busy"
+SPLIT_BEFORE = "busy: orange before the climb"
+SPLIT_FIRST = "busy: orange for the first time"
+SPLIT_ROWS = (EARLIER_NAME, CHOSEN, ORACLE_FREE, ORACLE_GATED)
+
+
+def orange_before(e: Escalation, weeks: int = 12) -> bool:
+    """Whether the cell's mean was orange in one of the `weeks` weeks before the climb started (by noise: a chronic
+    cell), so that the climb's orange week is not the first time the cell reaches orange."""
+    return any((w.mean or 0) >= 1.5 - 1e-9 for w in e.weeks[max(0, e.start - weeks) : e.start])
+
+
+def split_table(results: dict[str, list[Quality]]) -> list[str]:
+    """The busy model's escalations split by whether their cell was orange in the 12 weeks before the climb."""
+    lines = [
+        "| rule | orange in the 12 weeks before the climb | not orange in them | false flags / 100 series-weeks |",
+        "|---|---|---|---|",
+    ]
+    for before, first in zip(results.get(SPLIT_BEFORE, []), results.get(SPLIT_FIRST, []), strict=True):
+        lines.append(
+            f"| {before.name} | {before.found_share:.1%} ({before.found_by_orange}/{before.escalations}) | "
+            f"{first.found_share:.1%} ({first.found_by_orange}/{first.escalations}) | {before.false_per_100:.2f} |"
+        )
+    return lines
 
 
 def _delay(d: float | None) -> str:
@@ -335,13 +425,42 @@ def params_table() -> list[str]:
         "| rule | baseline | guard | λ | L | min sd | min level | reporters' limit | least rise | reporters |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for name, p in [*ALTERNATIVES, (CHOSEN, DEFAULT)]:
+    for name, p in [*ALTERNATIVES, (EARLIER_NAME, EARLIER), (CHOSEN, DEFAULT)]:
         second = f"{p.reporter_limit:g} | {p.reporter_rise:g} | {p.reporter_min}" if p.reporter_min else "– | – | off"
         lines.append(
             f"| {name} | {p.baseline_weeks} | {p.guard_weeks} | {p.ewma_weight:g} | {p.ewma_limit:g} | "
             f"{p.min_sd:g} | {p.min_level:g} | {second} |"
         )
     return lines
+
+
+def _share(x: float) -> str:
+    return f"{x:.1%}".replace(".", ",").replace("%", " %")
+
+
+def _row(results: dict[str, list[Quality]], key: str, name: str) -> Quality:
+    return next(q for q in results[key] if q.name == name)
+
+
+def _rates(results: dict[str, list[Quality]], name: str, skip: str = "") -> str:
+    """One rule's share (e.g. "today's model 93,1 %, …") found by the orange week in every model."""
+    return ", ".join(
+        f"{m.name} {_share(_row(results, m.key, name).found_share)}"
+        for m in MODELS
+        if m.key in results and m.key != skip
+    )
+
+
+def _gains(results: dict[str, list[Quality]], than: str) -> str:
+    """The default against another row, model by model: points found, and false flags then → now."""
+    parts = []
+    for m in MODELS:
+        if m.key in results:
+            new, old = _row(results, m.key, CHOSEN), _row(results, m.key, than)
+            points = f"{100 * (new.found_share - old.found_share):+.1f}".replace(".", ",")
+            flags = f"{old.false_per_100:.2f} → {new.false_per_100:.2f}".replace(".", ",")
+            parts.append(f"{m.name} {points} points ({flags})")
+    return "; ".join(parts)
 
 
 def write_doc(results: dict[str, list[Quality]], seed: int) -> Path:
@@ -356,6 +475,13 @@ def write_doc(results: dict[str, list[Quality]], seed: int) -> Path:
         template.replace("{{summary}}", "\n".join(summary(results)))
         .replace("{{results}}", "\n".join(per_model).rstrip())
         .replace("{{params}}", "\n".join(params_table()))
+        .replace("{{split}}", "\n".join(split_table(results)))
+        .replace("{{default_rates}}", _rates(results, CHOSEN))
+        .replace("{{gain_vs_earlier}}", _gains(results, EARLIER_NAME))
+        .replace("{{gain_vs_before}}", _gains(results, "EWMA alone, before issue 19"))
+        .replace("{{ceiling_busy}}", _share(_row(results, SPLIT_MODEL, ORACLE_GATED).found_share))
+        .replace("{{ceiling_busy_free}}", _share(_row(results, SPLIT_MODEL, ORACLE_FREE).found_share))
+        .replace("{{ceiling_rest}}", _rates(results, ORACLE_GATED, skip=SPLIT_MODEL))
         .replace("{{seed}}", str(seed))
         .replace("{{per_group}}", f"{default.false_per_100 * 120 / 100:.1f}".replace(".", ","))
     )
@@ -382,6 +508,8 @@ def main(seed: int = 7, quick: bool = False) -> int:
     print("detection quality (fixed seed; planted escalations and stable noise, in every noise model)")
     print("found by the orange week / false flags per 100 stable series-weeks")
     for line in summary(results):
+        print(line)
+    for line in split_table(results):
         print(line)
     if not quick:
         print(f"wrote {write_doc(results, seed)}")
