@@ -35,11 +35,31 @@ from __future__ import annotations
 
 import statistics
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bench import oracle
+from bench.detection_rules import (  # the rules measured; re-exported for the tests
+    DEFAULT,
+    FIRST_JUDGED,
+    FIRST_ORANGE,
+    ORACLE_FREE,
+    ORACLE_GATED,
+    Rule,
+    combined_rule,
+    counts_only_rule,
+    earlier_second_signal,
+    either,
+    ewma_rule,
+    first_orange_name,
+    first_orange_rise_rule,
+    first_orange_rule,
+    fixed_rule,
+    oracle_rules,
+    red_rule,
+    reporter_rule,
+    share_rule,
+)
 from bench.noise import (  # the simulation; re-exported for the other benchmarks and the tests
     MODELS,
     TODAY,
@@ -51,160 +71,23 @@ from bench.noise import (  # the simulation; re-exported for the other benchmark
     escalation_series,
     stable_series,
 )
-from bot.domain.detection import SHARED_SHOCK, DetectionParams, detect, judge, reporters_above_usual, usual_levels
+from bot.domain.detection import DetectionParams
 
-__all__ = ["MODELS", "TODAY", "Escalation", "NoiseModel", "Week", "data", "escalation_series", "stable_series"]
+__all__ = [
+    "MODELS",
+    "TODAY",
+    "Escalation",
+    "NoiseModel",
+    "Week",
+    "combined_rule",
+    "data",
+    "escalation_series",
+    "ewma_rule",
+    "fixed_rule",
+    "stable_series",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
-FIRST_JUDGED = 12  # 0-based: weeks 13-52 are judged, each with 12 weeks of history
-
-Rule = Callable[[list[Week], int], bool]  # (series, week index) -> flagged
-
-
-def _window(series: Sequence[Week], w: int, params: DetectionParams) -> Sequence[Week]:
-    return series[max(0, w - params.history_weeks) : w + 1]
-
-
-def ewma_rule(params: DetectionParams) -> Rule:
-    def rule(series: list[Week], w: int) -> bool:
-        return detect([x.mean for x in _window(series, w, params)], params).flagged
-
-    return rule
-
-
-def reporter_rule(params: DetectionParams) -> Rule:
-    """The second signal alone: reporters well above their own usual level."""
-
-    def rule(series: list[Week], w: int) -> bool:
-        window = _window(series, w, params)
-        return reporters_above_usual(window[-1].answers, [x.answers for x in window[:-1]], params).flagged
-
-    return rule
-
-
-def combined_rule(params: DetectionParams) -> Rule:
-    """`bot.domain.detection.judge`: the EWMA or the reporters, as the picture uses it."""
-
-    def rule(series: list[Week], w: int) -> bool:
-        window = _window(series, w, params)
-        means = [x.mean for x in window]
-        return judge(means, params, window[-1].answers, [x.answers for x in window[:-1]]).flagged
-
-    return rule
-
-
-def earlier_second_signal(params: DetectionParams) -> Rule:
-    """The default before the second signal's spreads were shrunk (issue 19, first round), kept to compare with:
-    the EWMA, or the reporters' rise in standard errors √(Σ sᵢ²/n² + 0,15²) with sᵢ each reporter's own spread
-    around their usual level, at least 0,4 (a reporter who answered alike three times counts as spread 0,4)."""
-    ewma = ewma_rule(params)
-
-    def rule(series: list[Week], w: int) -> bool:
-        if ewma(series, w):
-            return True
-        window = _window(series, w, params)
-        week = window[-1].answers
-        usual = usual_levels([x.answers for x in window[:-1]], params)
-        if not week or not usual or (window[-1].mean or 0) < params.min_level - 1e-9:
-            return False
-        rises: list[float] = []
-        variance = 0.0
-        for reporter, answers in usual.items():
-            if reporter in week:
-                mean = sum(answers) / len(answers)
-                own = sum((a - mean) ** 2 for a in answers) / (len(answers) - 1) if len(answers) > 1 else 0.0
-                variance += max(own, 0.16)
-                rises.append(week[reporter] - mean)
-        if not rises:
-            return False
-        n = len(rises)
-        rise = sum(rises) / n
-        score = rise / (variance / (n * n) + SHARED_SHOCK**2) ** 0.5
-        above = sum(1 for r in rises if r >= 1 - 1e-9)
-        return above >= params.reporter_min and rise >= params.reporter_rise - 1e-9 and score >= params.reporter_limit
-
-    return rule
-
-
-def oracle_rules(model: NoiseModel, escalations: list[Escalation], stable: list[list[Week]]) -> list[tuple[str, Rule]]:
-    """The oracle (bench/oracle.py), free and gated, with its limits set on this model's stable series for 1 false
-    flag per 100 series-weeks: not rules, the ceiling for any rule."""
-    series = [*stable, *(e.weeks for e in escalations)]
-    free = {id(s): oracle.log_ratios(s, model) for s in series}
-    out: list[tuple[str, Rule]] = []
-    for name, scores in ((ORACLE_FREE, free), (ORACLE_GATED, {id(s): oracle.gated(s, free[id(s)]) for s in series})):
-        out.append((name, _above(scores, oracle.limit([scores[id(s)] for s in stable], FIRST_JUDGED))))
-    return out
-
-
-def _above(scores: dict[int, oracle.Floats], least: float) -> Rule:
-    def rule(series: list[Week], w: int) -> bool:
-        return bool(scores[id(series)][w] > least)
-
-    return rule
-
-
-ORACLE_FREE = "oracle, not a rule: the likelihood ratio with the true parameters, any week"
-ORACLE_GATED = "oracle, not a rule: the likelihood ratio with the true parameters, orange weeks only"
-
-
-def share_rule(rise: float, share: float, least: int) -> Rule:
-    """The share candidate: at least `least` of this week's reporters with a usual level, and at least the share
-    `share` of them, answered `rise` or more above it; the mean at least 1,5."""
-
-    def rule(series: list[Week], w: int) -> bool:
-        window = _window(series, w, DEFAULT)
-        week = window[-1].answers
-        usual = usual_levels([x.answers for x in window[:-1]], DEFAULT)
-        if not week or not usual or (window[-1].mean or 0) < DEFAULT.min_level:
-            return False
-        mine = [level - sum(usual[r]) / len(usual[r]) for r, level in week.items() if r in usual]
-        above = sum(1 for d in mine if d >= rise - 1e-9)
-        return above >= least and above >= share * len(mine) - 1e-9
-
-    return rule
-
-
-def counts_only_rule(params: DetectionParams) -> Rule:
-    """`judge` when the earlier weeks are known only as counts: the second signal has nothing to compare with."""
-
-    def rule(series: list[Week], w: int) -> bool:
-        window = _window(series, w, params)
-        return judge([x.mean for x in window], params, window[-1].answers, [None] * (len(window) - 1)).flagged
-
-    return rule
-
-
-def first_orange_rule(quiet: int, params: DetectionParams) -> Rule:
-    """Orange (mean ≥ 1,5) for the first time in `quiet` weeks, or the EWMA."""
-    ewma = ewma_rule(params)
-
-    def rule(series: list[Week], w: int) -> bool:
-        x = series[w].mean
-        if x is not None and x >= 1.5 and all((s.mean or 0) < 1.5 for s in series[max(0, w - quiet) : w]):
-            return True
-        return ewma(series, w)
-
-    return rule
-
-
-def red_rule(series: list[Week], w: int) -> bool:
-    """The fixed rule that stays beside the statistical one: someone answered 3, or the mean is red."""
-    return series[w].max == 3 or (series[w].mean or 0) >= 2.5
-
-
-def either(*rules: Rule) -> Rule:
-    return lambda series, w: any(rule(series, w) for rule in rules)
-
-
-def fixed_rule(series: list[Week], w: int) -> bool:
-    """The rule before this one: mean ≥ 1,5 and up by 1 on last week or on the 4-week average."""
-    x = series[w].mean
-    if x is None or x < 1.5:
-        return False
-    last = series[w - 1].mean
-    past = [s.mean for s in series[w - 4 : w] if s.mean is not None]
-    return (last is not None and x - last >= 1.0) or (bool(past) and x - sum(past) / len(past) >= 1.0)
 
 
 @dataclass(frozen=True)
@@ -266,7 +149,6 @@ def measure(name: str, rule: Rule, escalations: list[Escalation], stable: list[l
     )
 
 
-DEFAULT = DetectionParams()
 CHOSEN = "default (issue 19): EWMA with min sd 0.35, or the reporters' rise (spreads shrunk, ≥ 2.5 SE)"
 EARLIER = replace(DEFAULT, reporter_limit=2.6)
 EARLIER_NAME = "default before: EWMA with min sd 0.35, or the reporters' rise (spreads at least 0.4, ≥ 2.6 SE)"
@@ -326,6 +208,8 @@ def candidates() -> list[tuple[str, Rule]]:
     out.append(("EWMA before, or λ 1, L 3", either(before, shewhart)))
     out.append(("old fixed rule (before the EWMA)", fixed_rule))
     out.append(("red alone (someone said 3, or mean ≥ 2,5)", red_rule))
+    for errors, usual in ((1.0, 0.7), (2.0, 0.8)):
+        out.append((first_orange_name(errors, usual), first_orange_rise_rule(errors, usual)))
     out.append((EARLIER_NAME, earlier_second_signal(EARLIER)))
     out.append((CHOSEN, combined_rule(DEFAULT)))
     out.append(("default with counts only (no per-reporter history)", counts_only_rule(DEFAULT)))
@@ -442,13 +326,16 @@ def _row(results: dict[str, list[Quality]], key: str, name: str) -> Quality:
     return next(q for q in results[key] if q.name == name)
 
 
-def _rates(results: dict[str, list[Quality]], name: str, skip: str = "") -> str:
-    """One rule's share (e.g. "today's model 93,1 %, …") found by the orange week in every model."""
-    return ", ".join(
-        f"{m.name} {_share(_row(results, m.key, name).found_share)}"
-        for m in MODELS
-        if m.key in results and m.key != skip
-    )
+def _rates(results: dict[str, list[Quality]], name: str, skip: str = "", flags: bool = False) -> str:
+    """One rule's share (e.g. "today's model 93,1 %, …") found by the orange week in every model, and with `flags`
+    its false flags per 100 stable series-weeks."""
+    parts = []
+    for m in MODELS:
+        if m.key in results and m.key != skip:
+            q = _row(results, m.key, name)
+            extra = f" / {q.false_per_100:.2f}".replace(".", ",") if flags else ""
+            parts.append(f"{m.name} {_share(q.found_share)}{extra}")
+    return ", ".join(parts)
 
 
 def _gains(results: dict[str, list[Quality]], than: str) -> str:
@@ -477,6 +364,7 @@ def write_doc(results: dict[str, list[Quality]], seed: int) -> Path:
         .replace("{{params}}", "\n".join(params_table()))
         .replace("{{split}}", "\n".join(split_table(results)))
         .replace("{{default_rates}}", _rates(results, CHOSEN))
+        .replace("{{first_orange}}", _rates(results, FIRST_ORANGE, flags=True))
         .replace("{{gain_vs_earlier}}", _gains(results, EARLIER_NAME))
         .replace("{{gain_vs_before}}", _gains(results, "EWMA alone, before issue 19"))
         .replace("{{ceiling_busy}}", _share(_row(results, SPLIT_MODEL, ORACLE_GATED).found_share))
