@@ -152,6 +152,7 @@ def measure(name: str, rule: Rule, escalations: list[Escalation], stable: list[l
 CHOSEN = "default (issue 19): EWMA with min sd 0.35, or the reporters' rise (spreads shrunk, ≥ 2.5 SE)"
 EARLIER = replace(DEFAULT, reporter_limit=2.6)
 EARLIER_NAME = "default before: EWMA with min sd 0.35, or the reporters' rise (spreads at least 0.4, ≥ 2.6 SE)"
+EARLIER_25 = "the default before with the reporters' limit 2.5 (spreads at least 0.4, ≥ 2.5 SE)"
 # the rule before issue 19: the EWMA alone, min sd 0.25
 BEFORE = replace(DEFAULT, min_sd=0.25, reporter_min=0)
 DEFAULT_EWMA = replace(DEFAULT, reporter_min=0)
@@ -211,6 +212,7 @@ def candidates() -> list[tuple[str, Rule]]:
     for errors, usual in ((1.0, 0.7), (2.0, 0.8)):
         out.append((first_orange_name(errors, usual), first_orange_rise_rule(errors, usual)))
     out.append((EARLIER_NAME, earlier_second_signal(EARLIER)))
+    out.append((EARLIER_25, earlier_second_signal(replace(EARLIER, reporter_limit=2.5))))
     out.append((CHOSEN, combined_rule(DEFAULT)))
     out.append(("default with counts only (no per-reporter history)", counts_only_rule(DEFAULT)))
     out.append(("default, or red (what the picture shows)", either(combined_rule(DEFAULT), red_rule)))
@@ -366,6 +368,8 @@ def write_doc(results: dict[str, list[Quality]], seed: int) -> Path:
         .replace("{{default_rates}}", _rates(results, CHOSEN))
         .replace("{{first_orange}}", _rates(results, FIRST_ORANGE, flags=True))
         .replace("{{gain_vs_earlier}}", _gains(results, EARLIER_NAME))
+        .replace("{{earlier_25}}", _rates(results, EARLIER_25, flags=True))
+        .replace("{{ceiling_first}}", _share(_row(results, SPLIT_FIRST, ORACLE_GATED).found_share))
         .replace("{{gain_vs_before}}", _gains(results, "EWMA alone, before issue 19"))
         .replace("{{ceiling_busy}}", _share(_row(results, SPLIT_MODEL, ORACLE_GATED).found_share))
         .replace("{{ceiling_busy_free}}", _share(_row(results, SPLIT_MODEL, ORACLE_FREE).found_share))
