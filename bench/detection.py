@@ -24,7 +24,10 @@ Every variant and candidate (`candidates`) is measured in every model: the EWMA'
 parameters, the reporters' rise (`bot.domain.detection.reporters_above_usual`) at
 several limits, the share of reporters well above their usual level, "orange for the
 first time in N weeks", a Shewhart chart beside the EWMA, the fixed rules, and the
-default (`bot.domain.detection.judge`) with and without per-reporter history.
+default (`bot.domain.detection.judge`) with and without per-reporter history (the rules
+in bench/detection_rules.py). The oracle (bench/oracle.py: the likelihood ratio with the
+model's true parameters, its limit set for 1 false flag per 100 stable series-weeks) is
+the last rows: not a rule, the ceiling for any rule.
 
 Run: ``python -m bench.detection`` (also part of ``make bench``; ``--quick`` for 300
 series per kind and no file written); it prints the summary table and writes
