@@ -24,7 +24,10 @@ Every variant and candidate (`candidates`) is measured in every model: the EWMA'
 parameters, the reporters' rise (`bot.domain.detection.reporters_above_usual`) at
 several limits, the share of reporters well above their usual level, "orange for the
 first time in N weeks", a Shewhart chart beside the EWMA, the fixed rules, and the
-default (`bot.domain.detection.judge`) with and without per-reporter history.
+default (`bot.domain.detection.judge`) with and without per-reporter history (the rules
+in bench/detection_rules.py). The oracle (bench/oracle.py: the likelihood ratio with the
+model's true parameters, its limit set for 1 false flag per 100 stable series-weeks) is
+the last rows: not a rule, the ceiling for any rule.
 
 Run: ``python -m bench.detection`` (also part of ``make bench``; ``--quick`` for 300
 series per kind and no file written); it prints the summary table and writes
@@ -35,10 +38,31 @@ from __future__ import annotations
 
 import statistics
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bench.detection_rules import (  # the rules measured; re-exported for the tests
+    DEFAULT,
+    FIRST_JUDGED,
+    FIRST_ORANGE,
+    ORACLE_FREE,
+    ORACLE_GATED,
+    Rule,
+    combined_rule,
+    counts_only_rule,
+    earlier_second_signal,
+    either,
+    ewma_rule,
+    first_orange_name,
+    first_orange_rise_rule,
+    first_orange_rule,
+    fixed_rule,
+    oracle_rules,
+    red_rule,
+    reporter_rule,
+    share_rule,
+)
 from bench.noise import (  # the simulation; re-exported for the other benchmarks and the tests
     MODELS,
     TODAY,
@@ -50,105 +74,23 @@ from bench.noise import (  # the simulation; re-exported for the other benchmark
     escalation_series,
     stable_series,
 )
-from bot.domain.detection import DetectionParams, detect, judge, reporters_above_usual, usual_levels
+from bot.domain.detection import DetectionParams
 
-__all__ = ["MODELS", "TODAY", "Escalation", "NoiseModel", "Week", "data", "escalation_series", "stable_series"]
+__all__ = [
+    "MODELS",
+    "TODAY",
+    "Escalation",
+    "NoiseModel",
+    "Week",
+    "combined_rule",
+    "data",
+    "escalation_series",
+    "ewma_rule",
+    "fixed_rule",
+    "stable_series",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
-FIRST_JUDGED = 12  # 0-based: weeks 13-52 are judged, each with 12 weeks of history
-
-Rule = Callable[[list[Week], int], bool]  # (series, week index) -> flagged
-
-
-def _window(series: Sequence[Week], w: int, params: DetectionParams) -> Sequence[Week]:
-    return series[max(0, w - params.history_weeks) : w + 1]
-
-
-def ewma_rule(params: DetectionParams) -> Rule:
-    def rule(series: list[Week], w: int) -> bool:
-        return detect([x.mean for x in _window(series, w, params)], params).flagged
-
-    return rule
-
-
-def reporter_rule(params: DetectionParams) -> Rule:
-    """The second signal alone: reporters well above their own usual level."""
-
-    def rule(series: list[Week], w: int) -> bool:
-        window = _window(series, w, params)
-        return reporters_above_usual(window[-1].answers, [x.answers for x in window[:-1]], params).flagged
-
-    return rule
-
-
-def combined_rule(params: DetectionParams) -> Rule:
-    """`bot.domain.detection.judge`: the EWMA or the reporters, as the picture uses it."""
-
-    def rule(series: list[Week], w: int) -> bool:
-        window = _window(series, w, params)
-        means = [x.mean for x in window]
-        return judge(means, params, window[-1].answers, [x.answers for x in window[:-1]]).flagged
-
-    return rule
-
-
-def share_rule(rise: float, share: float, least: int) -> Rule:
-    """The share candidate: at least `least` of this week's reporters with a usual level, and at least the share
-    `share` of them, answered `rise` or more above it; the mean at least 1,5."""
-
-    def rule(series: list[Week], w: int) -> bool:
-        window = _window(series, w, DEFAULT)
-        week = window[-1].answers
-        usual = usual_levels([x.answers for x in window[:-1]], DEFAULT)
-        if not week or not usual or (window[-1].mean or 0) < DEFAULT.min_level:
-            return False
-        mine = [level - sum(usual[r]) / len(usual[r]) for r, level in week.items() if r in usual]
-        above = sum(1 for d in mine if d >= rise - 1e-9)
-        return above >= least and above >= share * len(mine) - 1e-9
-
-    return rule
-
-
-def counts_only_rule(params: DetectionParams) -> Rule:
-    """`judge` when the earlier weeks are known only as counts: the second signal has nothing to compare with."""
-
-    def rule(series: list[Week], w: int) -> bool:
-        window = _window(series, w, params)
-        return judge([x.mean for x in window], params, window[-1].answers, [None] * (len(window) - 1)).flagged
-
-    return rule
-
-
-def first_orange_rule(quiet: int, params: DetectionParams) -> Rule:
-    """Orange (mean ≥ 1,5) for the first time in `quiet` weeks, or the EWMA."""
-    ewma = ewma_rule(params)
-
-    def rule(series: list[Week], w: int) -> bool:
-        x = series[w].mean
-        if x is not None and x >= 1.5 and all((s.mean or 0) < 1.5 for s in series[max(0, w - quiet) : w]):
-            return True
-        return ewma(series, w)
-
-    return rule
-
-
-def red_rule(series: list[Week], w: int) -> bool:
-    """The fixed rule that stays beside the statistical one: someone answered 3, or the mean is red."""
-    return series[w].max == 3 or (series[w].mean or 0) >= 2.5
-
-
-def either(*rules: Rule) -> Rule:
-    return lambda series, w: any(rule(series, w) for rule in rules)
-
-
-def fixed_rule(series: list[Week], w: int) -> bool:
-    """The rule before this one: mean ≥ 1,5 and up by 1 on last week or on the 4-week average."""
-    x = series[w].mean
-    if x is None or x < 1.5:
-        return False
-    last = series[w - 1].mean
-    past = [s.mean for s in series[w - 4 : w] if s.mean is not None]
-    return (last is not None and x - last >= 1.0) or (bool(past) and x - sum(past) / len(past) >= 1.0)
 
 
 @dataclass(frozen=True)
@@ -210,8 +152,10 @@ def measure(name: str, rule: Rule, escalations: list[Escalation], stable: list[l
     )
 
 
-DEFAULT = DetectionParams()
-CHOSEN = "default (issue 19): EWMA with min sd 0.35, or the reporters' rise"
+CHOSEN = "default (issue 19): EWMA with min sd 0.35, or the reporters' rise (spreads shrunk, ≥ 2.5 SE)"
+EARLIER = replace(DEFAULT, reporter_limit=2.6)
+EARLIER_NAME = "default before: EWMA with min sd 0.35, or the reporters' rise (spreads at least 0.4, ≥ 2.6 SE)"
+EARLIER_25 = "the default before with the reporters' limit 2.5 (spreads at least 0.4, ≥ 2.5 SE)"
 # the rule before issue 19: the EWMA alone, min sd 0.25
 BEFORE = replace(DEFAULT, min_sd=0.25, reporter_min=0)
 DEFAULT_EWMA = replace(DEFAULT, reporter_min=0)
@@ -231,9 +175,9 @@ ALTERNATIVES: list[tuple[str, DetectionParams]] = [
 REPORTER_VARIANTS: tuple[tuple[float, float, int], ...] = (
     (2.0, 0.5, 1),
     (2.33, 0.5, 1),
-    (2.33, 0.5, 2),
+    (2.45, 0.5, 1),
+    (2.5, 0.5, 2),
     (2.6, 0.5, 1),
-    (2.6, 0.5, 2),
     (3.0, 0.5, 1),
 )
 # the share candidate (bench only, not in the bot): (rise, share, at least)
@@ -268,6 +212,10 @@ def candidates() -> list[tuple[str, Rule]]:
     out.append(("EWMA before, or λ 1, L 3", either(before, shewhart)))
     out.append(("old fixed rule (before the EWMA)", fixed_rule))
     out.append(("red alone (someone said 3, or mean ≥ 2,5)", red_rule))
+    for errors, usual in ((1.0, 0.7), (2.0, 0.8)):
+        out.append((first_orange_name(errors, usual), first_orange_rise_rule(errors, usual)))
+    out.append((EARLIER_NAME, earlier_second_signal(EARLIER)))
+    out.append((EARLIER_25, earlier_second_signal(replace(EARLIER, reporter_limit=2.5))))
     out.append((CHOSEN, combined_rule(DEFAULT)))
     out.append(("default with counts only (no per-reporter history)", counts_only_rule(DEFAULT)))
     out.append(("default, or red (what the picture shows)", either(combined_rule(DEFAULT), red_rule)))
@@ -281,8 +229,39 @@ def run(
     out: dict[str, list[Quality]] = {}
     for model in models:
         esc, flat = data(seed, escalations, stable, model)
-        out[model.key] = [measure(name, rule, esc, flat) for name, rule in candidates()]
+        rules = [*candidates(), *oracle_rules(model, esc, flat)]
+        out[model.key] = [measure(name, rule, esc, flat) for name, rule in rules]
+        if model.key == SPLIT_MODEL:
+            for key, chronic in ((SPLIT_BEFORE, True), (SPLIT_FIRST, False)):
+                part = [e for e in esc if orange_before(e) == chronic]
+                out[key] = [measure(name, rule, part, flat) for name, rule in rules if name in SPLIT_ROWS]
     return out
+
+
+SPLIT_MODEL = "busy"
+SPLIT_BEFORE = "busy: orange before the climb"
+SPLIT_FIRST = "busy: orange for the first time"
+SPLIT_ROWS = (EARLIER_NAME, CHOSEN, ORACLE_FREE, ORACLE_GATED)
+
+
+def orange_before(e: Escalation, weeks: int = 12) -> bool:
+    """Whether the cell's mean was orange in one of the `weeks` weeks before the climb started (by noise: a chronic
+    cell), so that the climb's orange week is not the first time the cell reaches orange."""
+    return any((w.mean or 0) >= 1.5 - 1e-9 for w in e.weeks[max(0, e.start - weeks) : e.start])
+
+
+def split_table(results: dict[str, list[Quality]]) -> list[str]:
+    """The busy model's escalations split by whether their cell was orange in the 12 weeks before the climb."""
+    lines = [
+        "| rule | orange in the 12 weeks before the climb | not orange in them | false flags / 100 series-weeks |",
+        "|---|---|---|---|",
+    ]
+    for before, first in zip(results.get(SPLIT_BEFORE, []), results.get(SPLIT_FIRST, []), strict=True):
+        lines.append(
+            f"| {before.name} | {before.found_share:.1%} ({before.found_by_orange}/{before.escalations}) | "
+            f"{first.found_share:.1%} ({first.found_by_orange}/{first.escalations}) | {before.false_per_100:.2f} |"
+        )
+    return lines
 
 
 def _delay(d: float | None) -> str:
@@ -335,13 +314,45 @@ def params_table() -> list[str]:
         "| rule | baseline | guard | λ | L | min sd | min level | reporters' limit | least rise | reporters |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for name, p in [*ALTERNATIVES, (CHOSEN, DEFAULT)]:
+    for name, p in [*ALTERNATIVES, (EARLIER_NAME, EARLIER), (CHOSEN, DEFAULT)]:
         second = f"{p.reporter_limit:g} | {p.reporter_rise:g} | {p.reporter_min}" if p.reporter_min else "– | – | off"
         lines.append(
             f"| {name} | {p.baseline_weeks} | {p.guard_weeks} | {p.ewma_weight:g} | {p.ewma_limit:g} | "
             f"{p.min_sd:g} | {p.min_level:g} | {second} |"
         )
     return lines
+
+
+def _share(x: float) -> str:
+    return f"{x:.1%}".replace(".", ",").replace("%", " %")
+
+
+def _row(results: dict[str, list[Quality]], key: str, name: str) -> Quality:
+    return next(q for q in results[key] if q.name == name)
+
+
+def _rates(results: dict[str, list[Quality]], name: str, skip: str = "", flags: bool = False) -> str:
+    """One rule's share (e.g. "today's model 93,1 %, …") found by the orange week in every model, and with `flags`
+    its false flags per 100 stable series-weeks."""
+    parts = []
+    for m in MODELS:
+        if m.key in results and m.key != skip:
+            q = _row(results, m.key, name)
+            extra = f" / {q.false_per_100:.2f}".replace(".", ",") if flags else ""
+            parts.append(f"{m.name} {_share(q.found_share)}{extra}")
+    return ", ".join(parts)
+
+
+def _gains(results: dict[str, list[Quality]], than: str) -> str:
+    """The default against another row, model by model: points found, and false flags then → now."""
+    parts = []
+    for m in MODELS:
+        if m.key in results:
+            new, old = _row(results, m.key, CHOSEN), _row(results, m.key, than)
+            points = f"{100 * (new.found_share - old.found_share):+.1f}".replace(".", ",")
+            flags = f"{old.false_per_100:.2f} → {new.false_per_100:.2f}".replace(".", ",")
+            parts.append(f"{m.name} {points} points ({flags})")
+    return "; ".join(parts)
 
 
 def write_doc(results: dict[str, list[Quality]], seed: int) -> Path:
@@ -356,6 +367,16 @@ def write_doc(results: dict[str, list[Quality]], seed: int) -> Path:
         template.replace("{{summary}}", "\n".join(summary(results)))
         .replace("{{results}}", "\n".join(per_model).rstrip())
         .replace("{{params}}", "\n".join(params_table()))
+        .replace("{{split}}", "\n".join(split_table(results)))
+        .replace("{{default_rates}}", _rates(results, CHOSEN))
+        .replace("{{first_orange}}", _rates(results, FIRST_ORANGE, flags=True))
+        .replace("{{gain_vs_earlier}}", _gains(results, EARLIER_NAME))
+        .replace("{{earlier_25}}", _rates(results, EARLIER_25, flags=True))
+        .replace("{{ceiling_first}}", _share(_row(results, SPLIT_FIRST, ORACLE_GATED).found_share))
+        .replace("{{gain_vs_before}}", _gains(results, "EWMA alone, before issue 19"))
+        .replace("{{ceiling_busy}}", _share(_row(results, SPLIT_MODEL, ORACLE_GATED).found_share))
+        .replace("{{ceiling_busy_free}}", _share(_row(results, SPLIT_MODEL, ORACLE_FREE).found_share))
+        .replace("{{ceiling_rest}}", _rates(results, ORACLE_GATED, skip=SPLIT_MODEL))
         .replace("{{seed}}", str(seed))
         .replace("{{per_group}}", f"{default.false_per_100 * 120 / 100:.1f}".replace(".", ","))
     )
@@ -382,6 +403,8 @@ def main(seed: int = 7, quick: bool = False) -> int:
     print("detection quality (fixed seed; planted escalations and stable noise, in every noise model)")
     print("found by the orange week / false flags per 100 stable series-weeks")
     for line in summary(results):
+        print(line)
+    for line in split_table(results):
         print(line)
     if not quick:
         print(f"wrote {write_doc(results, seed)}")

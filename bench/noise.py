@@ -33,10 +33,21 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 WEEKS = 52
 ORANGE = 1.5
+
+
+@dataclass(frozen=True)
+class Truth:
+    """What the simulation knows of one week and the oracle (bench/oracle.py) is told: the cell's usual latent
+    level (before any climb), this week's season, and each answering reporter's true bias and scale (in the order
+    of `Week.answers`)."""
+
+    usual: float = 0.0
+    season: float = 0.0
+    reporters: tuple[tuple[float, float], ...] = ()  # (bias, scale) of each answer
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,7 @@ class Week:
     mean: float | None
     max: int | None
     answers: dict[int, int] = field(default_factory=dict)  # reporter -> level
+    truth: Truth = field(default_factory=Truth, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -54,11 +66,12 @@ class Escalation:
     orange: int | None  # first week from `start` whose mean is orange (≥ 1,5); None if it never was
 
 
-def week_of(answers: dict[int, int]) -> Week:
+def week_of(answers: dict[int, int], truth: Truth | None = None) -> Week:
+    truth = truth or Truth()
     if not answers:
-        return Week(None, None, answers)
+        return Week(None, None, answers, truth)
     levels = answers.values()
-    return Week(sum(levels) / len(answers), max(levels), answers)
+    return Week(sum(levels) / len(answers), max(levels), answers, truth)
 
 
 def _clip(value: float) -> int:
@@ -75,11 +88,13 @@ def _today_reporters(rng: random.Random) -> list[float]:
 def _today_week(rng: random.Random, latent: float, biases: list[float]) -> Week:
     shock = rng.gauss(0, 0.15)
     answers: dict[int, int] = {}
+    who: list[tuple[float, float]] = []
     for i, bias in enumerate(biases):
         if rng.random() < 0.1:
             continue  # missed this week
         answers[i] = _clip(latent + bias + shock + rng.gauss(0, 0.45))
-    return week_of(answers)
+        who.append((bias, 1.0))
+    return week_of(answers, Truth(reporters=tuple(who)))
 
 
 def today_weeks(rng: random.Random, latents: list[float]) -> list[Week]:
@@ -121,12 +136,14 @@ def ordinal_weeks(rng: random.Random, latents: list[float]) -> list[Week]:
                 reporters[i] = _new_reporter(rng, next_id)
                 next_id += 1
         answers: dict[int, int] = {}
+        who: list[tuple[float, float]] = []
         for r in reporters:
             if rng.random() < r.miss:
                 continue
             y = latent + season + shock + r.bias + _logistic(rng, 0.28)
             answers[r.id] = sum(y >= cut * r.scale for cut in (0.5, 1.5, 2.5))
-        out.append(week_of(answers))
+            who.append((r.bias, r.scale))
+        out.append(week_of(answers, Truth(season=season, reporters=tuple(who))))
     return out
 
 
@@ -138,8 +155,9 @@ def few_weeks(rng: random.Random, latents: list[float]) -> list[Week]:
     out: list[Week] = []
     for latent in latents:
         shock = rng.gauss(0, 0.15)
-        who = rng.sample(range(8), rng.randint(3, 8))
-        out.append(week_of({i: _clip(latent + biases[i] + shock + rng.gauss(0, 0.45)) for i in sorted(who)}))
+        who = sorted(rng.sample(range(8), rng.randint(3, 8)))
+        answers = {i: _clip(latent + biases[i] + shock + rng.gauss(0, 0.45)) for i in who}
+        out.append(week_of(answers, Truth(reporters=tuple((biases[i], 1.0) for i in who))))
     return out
 
 
@@ -154,10 +172,15 @@ class NoiseModel:
     climbs: tuple[int, ...]  # weeks an escalation's climb takes
     least_rise: float  # the top is at least this far above the usual level
     weeks: Callable[[random.Random, list[float]], list[Week]]
+    # what the oracle is told of the noise: personal noise "normal" or "logistic" and its scale, and the standard
+    # deviation of the week's shock shared by the cell's reporters
+    noise: str = "normal"
+    noise_scale: float = 0.45
+    shock_sd: float = 0.15
 
     def stable(self, rng: random.Random) -> list[Week]:
         usual = rng.uniform(*self.usual)
-        return self.weeks(rng, [usual] * WEEKS)
+        return _told(self.weeks(rng, [usual] * WEEKS), usual)
 
     def escalation(self, rng: random.Random) -> Escalation:
         usual = rng.uniform(*self.usual)
@@ -165,15 +188,31 @@ class NoiseModel:
         climb = rng.choice(self.climbs)
         start = rng.randrange(14, WEEKS - 10)
         latents = [usual + (top - usual) * min(max(w - start + 1, 0), climb) / climb for w in range(WEEKS)]
-        weeks = self.weeks(rng, latents)
+        weeks = _told(self.weeks(rng, latents), usual)
         orange = next((w for w in range(start, WEEKS) if (weeks[w].mean or 0) >= ORANGE), None)
         return Escalation(weeks, start, climb, orange)
+
+
+def _told(weeks: list[Week], usual: float) -> list[Week]:
+    """The weeks with the cell's usual level in their `Truth` (the oracle's H0)."""
+    return [replace(w, truth=replace(w.truth, usual=usual)) for w in weeks]
 
 
 TODAY = NoiseModel("today", "today's model", (0.0, 0.9), (1, 2, 3, 4, 6), 0.0, today_weeks)
 MODELS: tuple[NoiseModel, ...] = (
     TODAY,
-    NoiseModel("ordinal", "reporter-level ordinal", (0.0, 0.9), (1, 2, 3, 4, 6), 0.0, ordinal_weeks),
+    # the ordinal model's shock is AR(1) (ρ 0,5, innovation 0,15): the oracle is told its marginal spread
+    NoiseModel(
+        "ordinal",
+        "reporter-level ordinal",
+        (0.0, 0.9),
+        (1, 2, 3, 4, 6),
+        0.0,
+        ordinal_weeks,
+        "logistic",
+        0.28,
+        0.15 / math.sqrt(1 - 0.5**2),
+    ),
     NoiseModel("few", "few reporters (3-8 answering)", (0.0, 0.9), (1, 2, 3, 4, 6), 0.0, few_weeks),
     NoiseModel("busy", "busy and chronic baselines", (0.6, 1.3), (1, 2), 0.9, today_weeks),
 )

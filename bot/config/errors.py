@@ -104,7 +104,7 @@ _ALLOWED = {
     "single_reports": "true or false, whether one reporter's 3 on a cell that is not orange is listed on its own",
     "reporter_limit": (
         "a number more than 0 and at most 10, how many standard errors the reporters' average rise above their own "
-        "usual level must reach (e.g. 2.6)"
+        "usual level must reach (e.g. 2.5)"
     ),
     "reporter_rise": "a level more than 0 and at most 3, the least average rise above the reporters' usual level",
     "reporter_min": (

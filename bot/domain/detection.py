@@ -29,7 +29,9 @@ their own answers in the same guarded baseline (at least ``reporter_min_weeks`` 
 them); the signal fires when this week's reporters answered on average at least
 ``reporter_rise`` above their own usual levels and that is at least
 ``reporter_limit`` standard errors, at least ``reporter_min`` of them answered at
-least 1 above their own, and the cell's mean is at least ``min_level``. Comparing each reporter with themselves
+least 1 above their own, and the cell's mean is at least ``min_level`` (the standard
+error from each reporter's own spread, shrunk towards a common one so that a reporter
+who answered alike a few times is not taken to never vary). Comparing each reporter with themselves
 takes out who happened to answer this week, which widens a busy cell's spread. It
 needs the earlier weeks answer by answer; a week known only as counts (the store's
 aggregate) gives no usual level, and without any the signal stays silent and the
@@ -61,7 +63,7 @@ class DetectionParams:
     rising_weeks: int = 2  # say "rising N weeks in a row" from N = this
     highest_weeks: int = 6  # say "highest in N weeks" from N = this
     # the second signal: this week's reporters against their own usual level (reporter_min 0: off)
-    reporter_limit: float = 2.6  # standard errors the reporters' average rise must reach
+    reporter_limit: float = 2.5  # standard errors the reporters' average rise must reach
     reporter_rise: float = 0.5  # and the least average rise, in levels
     reporter_min: int = 1  # reporters who answered at least 1 above their usual level
     reporter_min_weeks: int = 2  # answers in the baseline that make a reporter's usual level
@@ -186,7 +188,8 @@ def detect(series: Sequence[float | None], params: DetectionParams) -> Signal:
 # --------------------------------------------------------------------------- reporters above their usual level
 
 Answers = Mapping[int, int]  # one week of one cell: reporter -> level (0-3)
-REPORTER_SPREAD = 0.4  # the least spread of one reporter's answers around their usual level that the signal assumes
+REPORTER_SPREAD = 0.5  # the spread of one reporter's answers around their usual level assumed before their own
+PRIOR_ANSWERS = 4  # how many answers that assumption weighs against the reporter's own spread
 SHARED_SHOCK = 0.15  # a week's shock shared by a cell's reporters (one standard deviation), which pairing cannot remove
 
 
@@ -236,8 +239,11 @@ def usual_levels(history: Sequence[Answers | None], params: DetectionParams) -> 
 def reporters_above_usual(week: Answers, history: Sequence[Answers | None], params: DetectionParams) -> ReporterSignal:
     """The second signal: this week's reporters, each against their own usual level (`usual_levels`), answered on
     average `rise` higher, and that rise is at least ``reporter_rise`` and at least ``reporter_limit`` standard
-    errors: √(Σ sᵢ²/n² + shock²), with n the reporters compared, sᵢ each one's own spread around their usual level
-    (at least `REPORTER_SPREAD`) and shock `SHARED_SHOCK`. It needs at least ``reporter_min`` reporters who answered
+    errors: √(Σ vᵢ/n² + shock²), with n the reporters compared, shock `SHARED_SHOCK` and vᵢ = sᵢ²·(1 + 1/kᵢ) the
+    variance of one reporter's rise: sᵢ² their spread around their usual level, (Σ (a − usual)² + p·s₀²) / (kᵢ − 1
+    + p) over their kᵢ answers, shrunk towards s₀ = `REPORTER_SPREAD` as if they had given p = `PRIOR_ANSWERS` more
+    (a reporter who answered alike a few times is not taken to never vary), and 1/kᵢ for the error in the usual
+    level itself. It needs at least ``reporter_min`` reporters who answered
     at least 1 above their usual level (0: the signal is off) and a mean this week of at least ``min_level``.
     Pairing each answer with the same reporter's past answers takes out who happened to answer this week;
     reporters without a usual level (new ones, or too few answers) are left out."""
@@ -247,13 +253,16 @@ def reporters_above_usual(week: Answers, history: Sequence[Answers | None], para
     if usual is None:
         return ReporterSignal(False, 0.0, 0.0, 0, 0, len(week), False)
     rises: list[float] = []
-    variance = 0.0  # of the sum of the rises: each reporter's own spread around their usual level
+    variance = 0.0  # of the sum of the rises: each reporter's spread, and the error in their usual level
     for reporter, answers in usual.items():
         if reporter not in week:
             continue
-        mean = sum(answers) / len(answers)
-        own = sum((a - mean) ** 2 for a in answers) / (len(answers) - 1) if len(answers) > 1 else 0.0
-        variance += max(own, REPORTER_SPREAD * REPORTER_SPREAD)
+        k = len(answers)
+        mean = sum(answers) / k
+        squares = sum((a - mean) ** 2 for a in answers)
+        # the reporter's own spread, shrunk towards REPORTER_SPREAD as if they had given PRIOR_ANSWERS more answers
+        own = (squares + PRIOR_ANSWERS * REPORTER_SPREAD**2) / (k - 1 + PRIOR_ANSWERS)
+        variance += own * (1 + 1 / k)
         rises.append(week[reporter] - mean)
     n = len(rises)
     if n == 0:

@@ -127,7 +127,7 @@ TEXT_MISTAKES: dict[str, tuple[str, str, str, str, list[str]]] = {
         ["allowed: true or false, whether one reporter's 3 on a cell that is not orange is listed"],
     ),
     "reporters' limit of 0": (
-        "reporter_limit = 2.6 ",
+        "reporter_limit = 2.5 ",
         "reporter_limit = 0 ",
         "groups[0].detection.reporter_limit",
         "0",

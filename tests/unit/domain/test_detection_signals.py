@@ -5,14 +5,18 @@ answers as usual never creates a flag."""
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench import detection as sim
+from bot.config.group import DetectionConfig
 from bot.domain.detection import (
+    PRIOR_ANSWERS,
     REPORTER_SPREAD,
     SHARED_SHOCK,
     DetectionParams,
@@ -84,8 +88,10 @@ def test_the_reporters_flag_a_sudden_rise_from_a_busy_cell_that_the_ewma_misses(
     # the baseline is weeks 0-7 (the guard keeps 8-9 out): Bo's usual level 0, Cecilia's 1, David's 1
     assert (second.compared, second.above, second.reporters) == (3, 3, 3)
     assert second.rise == pytest.approx((2 + 1 + 1) / 3)
-    # each answered the same every week: the least spread 0.4 each; the week's shared shock 0.15
-    se = math.sqrt(3 * REPORTER_SPREAD**2 / 9 + SHARED_SHOCK**2)
+    # each answered the same in their 4 weeks: a spread of 0 shrunk towards 0.5 as if 4 more answers had it,
+    # (0 + 4 · 0.25) / (3 + 4), and the error of a usual level from 4 answers on top; the week's shared shock 0.15
+    spread = PRIOR_ANSWERS * REPORTER_SPREAD**2 / (3 + PRIOR_ANSWERS)
+    se = math.sqrt(3 * spread * (1 + 1 / 4) / 9 + SHARED_SHOCK**2)
     assert second.score == pytest.approx(second.rise / se)
     assert second.score >= DEFAULT.reporter_limit
 
@@ -120,7 +126,44 @@ def test_the_reporters_signal_can_be_turned_off_and_tightened() -> None:
     assert first_flag(weeks, replace(DEFAULT, reporter_min=4)) is None  # three answered at least 1 above
     assert first_flag(weeks, replace(DEFAULT, reporter_rise=1.5)) is None  # the average rise is 1.33
     assert first_flag(weeks, replace(DEFAULT, reporter_min=3)) == 10
-    assert first_flag(weeks, replace(DEFAULT, reporter_limit=5.0)) is None  # the score is 4.8
+    assert first_flag(weeks, replace(DEFAULT, reporter_limit=4.6)) == 10  # the score is 4.65
+    assert first_flag(weeks, replace(DEFAULT, reporter_limit=4.7)) is None
+
+
+def newcomers(rising: int) -> list[Week]:
+    """The busy cell, with `rising` newer reporters (5, 6, …) who answered 1 in weeks 6 and 7 only, and in week 10
+    answer 2, a step up each, alone."""
+    late = {5 + i: 1 for i in range(rising)}
+    weeks = [{**w, **late} if w_ in (6, 7) else w for w_, w in enumerate(busy_cell()[:10])]
+    return [*weeks, {r: 2 for r in late}]
+
+
+def test_two_answers_alike_are_not_taken_for_a_reporter_who_never_varies() -> None:
+    # Two reporters with two answers each in the baseline, both 1, answer 2: each spread 0 shrunk towards 0.5,
+    # (0 + 4 · 0.25) / (1 + 4) = 0.2, times 1 + 1/2 for a usual level from two answers: 0.3 each.
+    two = newcomers(2)
+    second = reporters_above_usual(two[-1], two[:-1], DEFAULT)
+    assert (second.compared, second.above, second.rise) == (2, 2, pytest.approx(1.0))
+    assert second.score == pytest.approx(1.0 / math.sqrt(2 * 0.3 / 4 + SHARED_SHOCK**2))  # 2.41
+    assert not second.flagged
+    # (with the spread at least 0.4 and the usual level taken as exact, as before: 1 / √(2 · 0.16 / 4 + 0.0225),
+    # 3.1, a flag; two reporters one step up is what a busy cell's noise gives every few months)
+    assert first_flag(two) is None  # nor the EWMA: 2.0 after a swing of 0.5-1.5
+    # three such reporters are enough: 1 / √(3 · 0.3 / 9 + 0.0225) = 2.86
+    three = newcomers(3)
+    assert first_flag(three) == 10
+    assert judge(means(three), DEFAULT, three[-1], three[:-1]).fired == (Trigger.REPORTERS,)
+
+
+def test_the_parameter_table_in_the_docs_has_the_defaults() -> None:
+    """bench/DETECTION.md.in (and so docs/DETECTION.md) lists every `[groups.detection]` key with its default."""
+    template = (Path(__file__).parents[3] / "bench" / "DETECTION.md.in").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `(\w+)` \| ([^|]+) \|", template, flags=re.MULTILINE))
+    defaults = DetectionConfig().model_dump()
+    for key, value in ((f, getattr(DEFAULT, f)) for f in DEFAULT.__slots__):
+        assert key in rows, key
+        assert float(rows[key]) == pytest.approx(float(value)), key
+        assert defaults[key] == value, key
 
 
 def test_a_slow_climb_is_compared_with_the_weeks_before_the_guard() -> None:
@@ -205,3 +248,25 @@ def test_the_default_finds_more_than_the_ewma_before_it_at_no_more_false_flags(m
     assert now.found_by_orange > before.found_by_orange
     assert now.found_share >= 0.7  # 80-95 % on the full benchmark
     assert now.false_per_100 <= 1.2
+
+
+def test_the_oracle_weighs_a_week_against_the_true_usual_level() -> None:
+    """bench/oracle.py, the ceiling in the tables: told the true biases, it finds answers at the usual level likelier
+    without a rise and answers two levels up likelier with one; its limit lets through exactly the budget."""
+    import numpy as np
+
+    from bench import oracle
+    from bench.noise import TODAY, Truth, week_of
+
+    truth = Truth(usual=0.5, reporters=((0.0, 1.0), (0.5, 1.0), (-0.5, 1.0)))
+    usual = week_of({1: 0, 2: 1, 3: 0}, truth)  # round(0.5 + bias): 0 (0.5 rounds up only above it), 1, 0
+    up = week_of({1: 2, 2: 3, 3: 2}, truth)
+    empty = week_of({}, truth)
+    scores = oracle.log_ratios([usual, up, empty], TODAY)
+    assert scores[0] < 0 < scores[1]
+    assert scores[2] == -math.inf
+    gated = oracle.gated([usual, up, empty], scores)  # only the week whose mean is orange keeps its score
+    assert gated[0] == -math.inf and gated[1] == scores[1]
+    stable = [np.arange(200, dtype=float)]  # 200 weeks judged: 1 % of them is 2 above the limit
+    least = oracle.limit(stable, 0)
+    assert int((stable[0] > least).sum()) == 2
