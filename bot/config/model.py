@@ -25,6 +25,10 @@ class SlackConfig(Strict):
     listen: str = "0.0.0.0"
     port: int = Field(default=3000, ge=1, le=65535)
     path: str = Field(default="/slack/events", pattern=r"^/[^\s]*$")
+    #: The workspace-wide window the bot paces chat.postMessage to, for all its processes together: at most
+    #: `workspace_messages` in any `workspace_seconds` (Slack names no figure; a few hundred a minute is allowed).
+    workspace_messages: int = Field(default=300, ge=1)
+    workspace_seconds: float = Field(default=60.0, gt=0)
 
 
 class TelegramConfig(Strict):

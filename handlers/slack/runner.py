@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import SlackConfig
 from bot.engine import Engine
 from bot.outbox import Dispatcher, Sender, drainer
-from bot.ratelimit import Limiter
+from bot.ratelimit import Limiter, Window
 from handlers.slack.keepalive import KeepAliveWebClient
 from handlers.slack.listeners import SlackListeners, register
 from handlers.slack.sender import PLATFORM, SlackSender
@@ -57,7 +57,8 @@ def credentials_refused(exc: BaseException) -> bool:
 
 
 def build_sender(config: SlackConfig, bot_token: str, limiter: Limiter | None = None, lang: str = "sv") -> SlackSender:
-    return SlackSender(KeepAliveWebClient(token=bot_token, base_url=config.api_url, timeout=30), limiter, lang)
+    client = KeepAliveWebClient(token=bot_token, base_url=config.api_url, timeout=30)
+    return SlackSender(client, limiter, lang, Window(config.workspace_messages, config.workspace_seconds))
 
 
 @dataclass

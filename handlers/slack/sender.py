@@ -58,10 +58,14 @@ EPHEMERAL_FALLBACK = frozenset({"channel_not_found", "not_in_channel", "user_not
 UPDATE_FALLBACK = frozenset({"message_not_found", "cant_update_message", "edit_window_closed", "channel_not_found"})
 
 
-def slack_limits(channel: str) -> dict[str, Window]:
-    """chat.postMessage: about one message a second per channel with short bursts, and a workspace-wide cap
-    (Slack names no figure; a few hundred a minute is what it allows)."""
-    return {f"slack-ch:{channel}": Window(3, 3.0, own=True), "slack": Window(300, 60.0)}
+#: The workspace-wide cap unless configured (`[slack] workspace_messages`/`workspace_seconds`): Slack names no
+#: figure; a few hundred a minute is what it allows.
+WORKSPACE = Window(300, 60.0)
+
+
+def slack_limits(channel: str, workspace: Window = WORKSPACE) -> dict[str, Window]:
+    """chat.postMessage: about one message a second per channel with short bursts, and the workspace window."""
+    return {f"slack-ch:{channel}": Window(3, 3.0, own=True), "slack": workspace}
 
 
 def _error(exc: SlackApiError) -> str:
@@ -77,10 +81,13 @@ def _continued(out: Outbound, n: int) -> str:
 class SlackSender:
     platform = PLATFORM
 
-    def __init__(self, client: WebClient, limiter: Limiter | None = None, lang: str = "sv") -> None:
+    def __init__(
+        self, client: WebClient, limiter: Limiter | None = None, lang: str = "sv", workspace: Window = WORKSPACE
+    ) -> None:
         self.client = client
         self.limiter: Limiter = limiter or RateLimiter()
         self.lang = lang
+        self.workspace = workspace
         self._dm: dict[str, str] = {}
 
     def send(self, item: OutboxItem, out: Outbound, message_id: str | None) -> str | None:
@@ -134,7 +141,7 @@ class SlackSender:
         channel = self._channel_of(address)
         new_id = ""
         for n, blocks in enumerate(pages):  # a long document continues in the next message
-            self.limiter.acquire(PLATFORM, slack_limits(channel), None if n == 0 else math.inf)
+            self.limiter.acquire(PLATFORM, slack_limits(channel, self.workspace), None if n == 0 else math.inf)
             text = fallback_text(out) if n == 0 else _continued(out, n)
             response = self._post_page(channel, text, blocks, retry_here=n > 0)
             new_id = new_id or f"{response['channel']}|{response['ts']}"
@@ -158,7 +165,7 @@ class SlackSender:
 
     def _post_ephemeral(self, channel: str, user: str, out: Outbound) -> None:
         for n, blocks in enumerate(message_pages(out, self.lang)):
-            self.limiter.acquire(PLATFORM, slack_limits(channel), None if n == 0 else math.inf)
+            self.limiter.acquire(PLATFORM, slack_limits(channel, self.workspace), None if n == 0 else math.inf)
             self.client.chat_postEphemeral(
                 channel=channel, user=user, text=fallback_text(out) if n == 0 else _continued(out, n), blocks=blocks
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import itertools
 import threading
 import time
@@ -41,6 +42,7 @@ class SlackState(_http.ThreadedHTTPFake):
         clock: Callable[[], float] = time.monotonic,
         post_message_rate: float = 1.0,
         post_message_burst: int = 3,
+        workspace_window: tuple[int, float] | None = None,
         strict_blocks: bool = True,
         team_id: str = "T0EST0001",
         team: str = "EST Test",
@@ -56,6 +58,8 @@ class SlackState(_http.ThreadedHTTPFake):
         self.clock = clock
         self.post_message_rate = post_message_rate
         self.post_message_burst = post_message_burst
+        # with enforce_limits: at most this many chat.postMessage in any this many seconds, workspace-wide
+        self.workspace_window = workspace_window
         self.strict_blocks = strict_blocks
         self.team_id = team_id
         self.team = team
@@ -73,6 +77,7 @@ class SlackState(_http.ThreadedHTTPFake):
         self._errors: list[ErrorRecord] = []
         self._faults: _http.FaultQueue[_Fault] = _http.FaultQueue()
         self._buckets: dict[str, _Bucket] = {}
+        self._workspace_posts: collections.deque[float] = collections.deque()  # when each was accepted
         self._messages: dict[str, dict[str, dict[str, Any]]] = {}
         self._ephemerals: list[dict[str, Any]] = []
         self._dms: dict[str, str] = {}

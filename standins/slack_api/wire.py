@@ -182,7 +182,21 @@ class SlackServer(SlackMethods):
             raise _ApiError("not_allowed_token_type", "apps.connections.open needs the app-level (xapp-) token")
 
     def _take_rate_token(self, key: str) -> None:
+        """Slack's per-channel limit (a bucket of `post_message_burst` at `post_message_rate` a second) and, if
+        set, the workspace-wide window; a refused call counts against neither."""
         now = self.clock()
+        if self.workspace_window is not None:
+            calls, seconds = self.workspace_window
+            posts = self._workspace_posts
+            while posts and posts[0] <= now - seconds:
+                posts.popleft()
+            if len(posts) >= calls:
+                raise _ApiError(
+                    "ratelimited",
+                    f"chat.postMessage limited to {calls} in {seconds:g} s workspace-wide",
+                    status=429,
+                    headers={"Retry-After": str(max(1, math.ceil(posts[0] + seconds - now)))},
+                )
         bucket = self._buckets.get(key)
         if bucket is None:
             bucket = self._buckets[key] = _Bucket(float(self.post_message_burst), now)
@@ -192,6 +206,8 @@ class SlackServer(SlackMethods):
         bucket.updated = now
         if bucket.tokens >= 1.0:
             bucket.tokens -= 1.0
+            if self.workspace_window is not None:
+                self._workspace_posts.append(now)
             return
         wait = max(1, math.ceil((1.0 - bucket.tokens) / self.post_message_rate))
         raise _ApiError(

@@ -1,6 +1,9 @@
 """The platforms' limits hold for the whole bot: three `est-bot run` processes on one PostgreSQL share a Tuesday
 fan-out to 60 reporters against a stand-in that enforces the platform's limits, and the leader is stopped in the
-middle of it. The stand-in refuses nothing (no 429) and every reporter gets the questionnaire once.
+middle of it. The stand-in refuses nothing (no 429) and every reporter gets the questionnaire once. For Slack the
+stand-in enforces one message a second per channel and the workspace window the bot is configured with, small here:
+each direct message is a channel of its own, so the workspace window is the limit the processes must share (with a
+limiter per process, the stand-in refuses some).
 
 The leader is stopped with SIGTERM (`kill`), which gives back what it holds: a SIGKILL may repeat the one message
 in flight (tests/e2e/test_two_processes_pg.py counts that window), and here every reporter must get exactly one.
@@ -100,6 +103,11 @@ def test_three_processes_keep_telegram_s_limits_for_the_bot_through_a_leader_cha
     assert query(pg_db, "SELECT COUNT(*) FROM outbox WHERE status <> 'sent'") == [(0,)]
 
 
+#: The workspace-wide window, the bot's (its config) and the stand-in's alike: small, so that the three processes
+#: must share it (each alone may send 15 in 3 s; the 60 direct messages take 14 s or more on it together).
+WORKSPACE = (15, 3.0)
+
+
 def slack_id(i: int) -> str:
     return f"U0REP{i:04d}"
 
@@ -114,6 +122,8 @@ def write_slack_config(path: Path, fake: FakeSlackAPI, db_url: str) -> Path:
         "[slack]",
         "enabled = true",
         f'api_url = "{fake.base_url}"',
+        f"workspace_messages = {WORKSPACE[0]}",
+        f"workspace_seconds = {WORKSPACE[1]}",
         "",
         "[run]",
         "tick_seconds = 1",
@@ -141,12 +151,14 @@ def write_slack_config(path: Path, fake: FakeSlackAPI, db_url: str) -> Path:
     return path
 
 
-def test_three_processes_keep_slack_s_channel_limit_for_the_bot_through_a_leader_change(
-    tmp_path: Path, pg_db: str
-) -> None:
+def test_three_processes_keep_slack_s_limits_for_the_bot_through_a_leader_change(tmp_path: Path, pg_db: str) -> None:
     week = Week(datetime(2026, 11, 17, 7, 59, 48, tzinfo=STOCKHOLM))  # the week opens 12 s from now
-    # one chat.postMessage a second per channel, strictly: no burst
-    with FakeSlackAPI(enforce_limits=True, post_message_burst=1) as fake, FakeSocketMode() as sock:
+    # one chat.postMessage a second per channel, strictly (no burst), and the workspace window: every direct
+    # message is a channel of its own, so the workspace window is the one three processes must share
+    with (
+        FakeSlackAPI(enforce_limits=True, post_message_burst=1, workspace_window=WORKSPACE) as fake,
+        FakeSocketMode() as sock,
+    ):
         sock.attach(fake)
         for i in range(REPORTERS):
             fake.add_user(slack_id(i))
@@ -169,8 +181,9 @@ def test_three_processes_keep_slack_s_channel_limit_for_the_bot_through_a_leader
                 p.stop()
         refused = [c for c in fake.calls if c.status == 429]
         per_dm = {slack_id(i): len(fake.messages(fake.dm_channel(slack_id(i)))) for i in range(REPORTERS)}
-        record("3 processes pace Slack for the bot", of=REPORTERS, refused=len(refused))
-    assert refused == []  # one a second per channel, enforced without a burst: nothing refused
+        posts = [c for c in fake.calls_to("chat.postMessage") if c.status == 200]
+        record("3 processes pace Slack for the bot", of=REPORTERS, posts=len(posts), refused=len(refused))
+    assert refused == []  # the workspace window and one a second per channel, enforced: nothing refused
     assert set(per_dm.values()) == {1}, per_dm
     assert len(senders_of(pg_db)) >= 2
     assert query(pg_db, "SELECT COUNT(*) FROM outbox WHERE status <> 'sent'") == [(0,)]

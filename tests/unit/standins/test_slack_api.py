@@ -344,6 +344,30 @@ def test_post_message_limiter_with_fake_clock() -> None:
         assert {e.error for e in fake.errors} == {"ratelimited"}
 
 
+def test_workspace_window_counts_every_channel_and_not_what_it_refused() -> None:
+    clock = FakeClock(start=100.0)
+    with FakeSlackAPI(enforce_limits=True, clock=clock, workspace_window=(3, 10.0)) as fake:
+
+        async def post(channel: str) -> int | str:
+            try:
+                await client(fake).chat_postMessage(channel=channel, text="x")
+            except SlackApiError as exc:
+                assert api_error_of(exc) == "ratelimited"
+                return f"429 after {exc.response.headers['Retry-After']}"
+            return 200
+
+        async def run() -> list[int | str]:
+            results = [await post(CHANNEL), await post("C0OTHER01")]
+            clock.advance(4.0)
+            results += [await post("C0THIRD01"), await post("C0FOURTH1")]  # three in 10 s, whichever channel
+            clock.advance(6.0)  # the first two leave the window; the refused one never counted
+            results += [await post("C0FOURTH1"), await post(CHANNEL), await post("C0OTHER01")]
+            return results
+
+        assert asyncio.run(run()) == [200, 200, 200, "429 after 6", 200, 200, "429 after 4"]
+        assert sum(len(fake.messages(c)) for c in (CHANNEL, "C0OTHER01", "C0THIRD01", "C0FOURTH1")) == 5
+
+
 def test_bolt_async_app_talks_to_the_fake(fake: FakeSlackAPI) -> None:
     from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncSay
     from slack_bolt.request.async_request import AsyncBoltRequest

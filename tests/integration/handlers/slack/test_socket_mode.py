@@ -118,3 +118,27 @@ def test_fan_out_is_paced_within_slacks_limits(tmp_path: Path) -> None:
         assert all(c.status == 200 for c in posts) and len(posts) == 70
         assert len({c.params["channel"] for c in posts}) == 61
         fake.assert_no_errors()
+
+
+def test_the_configured_workspace_window_paces_a_fan_out_across_channels(tmp_path: Path) -> None:
+    """`[slack] workspace_messages`/`workspace_seconds` are the window the sender keeps over all channels: 30
+    DMs (30 channels, none near its own limit) against a stand-in that enforces 10 in 5 s workspace-wide."""
+    clock = FakeClock()
+    g = group_dict()
+    g["reporters"] = [{"name": f"R {i}", "areas": ["centrum"], "slack": f"U0R{i:06d}"} for i in range(30)]
+    cfg = make_config(f"sqlite:///{tmp_path / 'ws.sqlite'}", reporters=g["reporters"])
+    with FakeSlackAPI(enforce_limits=True, clock=clock, workspace_window=(10, 5.0)) as fake:
+        slack = SlackConfig(enabled=True, api_url=fake.base_url, workspace_messages=10, workspace_seconds=5.0)
+        sender = runner.build_sender(slack, fake.bot_token, RateLimiter(clock, clock.advance, math.inf))
+        app = build(cfg, clock=ManualClock(TUE_OPEN), senders={"slack": sender})
+        try:
+            start = clock()
+            app.services.tick()
+            app.dispatcher.drain("slack", 1000)
+            assert clock() - start >= 10.0  # 30 messages, 10 in any 5 s: the last ten wait for the window twice
+        finally:
+            app.close()
+        posts = fake.calls_to("chat.postMessage")
+        assert all(c.status == 200 for c in posts) and len(posts) == 30
+        assert len({c.params["channel"] for c in posts}) == 30
+        fake.assert_no_errors()
