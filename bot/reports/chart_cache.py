@@ -1,10 +1,10 @@
 """Charts drawn once per content: a chart is kept under a digest of everything drawn in it, so the draft, the
 published report's message, its PDF and every language that shows the same picture reuse one drawing.
 
-The cached file lives in a `.charts` folder beside the file asked for, named `{kind}-{digest}.png`; the file asked
-for is a copy of it (not a hard link: a file written over in place would change the kept chart). A drawing is written to a temporary name and
-renamed, so two processes drawing the same chart at once leave one whole file. Changing how a chart is drawn means
-changing DRAWING, which gives every chart a new digest.
+The cached file lives in a `.charts` folder beside the file asked for, named `{kind}-{digest}.png`; the file
+asked for is a copy of it (not a hard link: a file written over in place would change the kept chart). A drawing
+is written to a temporary name and renamed, so two processes drawing the same chart at once leave one whole
+file. Changing how a chart is drawn means changing DRAWING, which gives every chart a new digest.
 """
 
 from __future__ import annotations
