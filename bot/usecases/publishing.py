@@ -7,7 +7,6 @@ to lay out.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from bot.config import GroupConfig
 from bot.conversation.document import Document
@@ -20,10 +19,9 @@ from bot.reports.structured import report_document as structured_report
 from bot.reports.view import PictureView
 from bot.text import t
 from bot.usecases.context import Env, channel_addresses, reach, send_to_channel, send_to_person
-from bot.usecases.files import trend_attachment
 from bot.usecases.mailing import report_parts
-from bot.usecases.meeting import decisions, heatmap, picture
-from bot.usecases.reports import DrawnCharts, report_pdf_attachment
+from bot.usecases.meeting import charts, decisions, picture
+from bot.usecases.reports import report_pdf_attachment
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +61,8 @@ def publish(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> None:
         return documents[lang]
 
     def image(lang: str) -> tuple[Attachment, ...]:  # drawn only for a language someone receives
-        if lang not in images:  # the charts, then the report as a PDF to keep (with the same charts, not redrawn)
-            heat, trend = heatmap(env, group, rnd, pics[lang]), trend_attachment(env, group, rnd, pics[lang])
-            drawn = DrawnCharts(_path(heat), _path(trend))
-            images[lang] = heat + trend + report_pdf_attachment(env, uow, group, rnd, lang, drawn)
+        if lang not in images:  # the charts, then the report as a PDF to keep
+            images[lang] = charts(env, group, rnd, pics[lang]) + report_pdf_attachment(env, uow, group, rnd, lang)
         return images[lang]
 
     if channel_addresses(env, group, "broadcast"):
@@ -82,8 +78,3 @@ def publish(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> None:
             mine["document"] = document(person.language)
         out = Outbound(texts[person.language], kind="report", data=mine, attachments=image(person.language))
         send_to_person(env, uow, person.id, out, f"publish:{rnd.id}:{person.id}")
-
-
-def _path(drawn: tuple[Attachment, ...]) -> Path | None:
-    """The file of a chart drawn as an attachment; None when it could not be drawn."""
-    return Path(drawn[0].path) if drawn else None

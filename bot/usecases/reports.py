@@ -11,7 +11,6 @@ it in the asker's language.
 from __future__ import annotations
 
 import logging
-import shutil
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -70,46 +69,20 @@ def report_round(uow: UnitOfWork, group: GroupConfig, key: RoundKey) -> Round:
     return rnd
 
 
-@dataclass(frozen=True)
-class DrawnCharts:
-    """The week's charts already drawn from the same picture (by the publishing of the week), for a report to
-    use instead of drawing them again: None for a chart that is not at hand (then the report draws it)."""
-
-    heatmap: Path | None = None
-    trend: Path | None = None
-
-
 def weekly_report(
-    env: Env,
-    uow: UnitOfWork,
-    group: GroupConfig,
-    rnd: Round,
-    lang: str,
-    fmt: str,
-    out: Path | None = None,
-    drawn: DrawnCharts | None = None,
+    env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, lang: str, fmt: str, out: Path | None = None
 ) -> Path:
     """Write the Friday report of `rnd` as PDF, HTML or Markdown; returns the file."""
     if fmt not in REPORT_FORMATS:
         raise ValueError(fmt)
     pic = meeting.picture(env, uow, group, rnd, lang)
-    return write_weekly_report(env, group, rnd, pic, meeting.decisions(uow, rnd, lang), fmt, out, drawn)
+    return write_weekly_report(env, group, rnd, pic, meeting.decisions(uow, rnd, lang), fmt, out)
 
 
 def write_weekly_report(
-    env: Env,
-    group: GroupConfig,
-    rnd: Round,
-    pic: PictureView,
-    decisions: list[Decision],
-    fmt: str,
-    out: Path | None,
-    drawn: DrawnCharts | None = None,
+    env: Env, group: GroupConfig, rnd: Round, pic: PictureView, decisions: list[Decision], fmt: str, out: Path | None
 ) -> Path:
-    """The report's file from what was read (no storage: a caller may render it after its unit of work).
-
-    The report's charts are written beside it (`<name>-trend.png`, `<name>-heatmap.png`); a chart in `drawn`
-    (drawn from this same picture) is copied there rather than drawn again."""
+    """The report's file from what was read (no storage: a caller may render it after its unit of work)."""
     # matplotlib and the PDF renderer are loaded only when a document is made
     from bot.reports.charts import heatmap_png
     from bot.reports.documents import render_weekly_html, write_weekly_pdf
@@ -123,29 +96,20 @@ def write_weekly_report(
     if fmt == "md":
         path.write_text(render_report_markdown(pic, decisions), encoding="utf-8")
         return path
-    drawn = drawn or DrawnCharts()
-    trend = path.with_name(f"{path.stem}-trend.png")
-    if drawn.trend is None:
-        trend = trend_chart(env, group, rnd, pic, trend)
-    else:
-        shutil.copyfile(drawn.trend, trend)
+    trend = trend_chart(env, group, rnd, pic, path.with_name(f"{path.stem}-trend.png"))
     if fmt == "html":
         path.write_text(render_weekly_html(pic, decisions, trend), encoding="utf-8")
         return path
-    heatmap = path.with_name(f"{path.stem}-heatmap.png")
-    if drawn.heatmap is None:
-        heatmap = heatmap_png(pic, heatmap)
-    else:
-        shutil.copyfile(drawn.heatmap, heatmap)
+    heatmap = heatmap_png(pic, path.with_name(f"{path.stem}-heatmap.png"))
     return write_weekly_pdf(pic, decisions, heatmap, trend, path)
 
 
 def report_pdf_attachment(
-    env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, lang: str, drawn: DrawnCharts | None = None
+    env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, lang: str
 ) -> tuple[Attachment, ...]:
     """The weekly report as a PDF attachment; a document that cannot be made costs the file, not the answer."""
     try:
-        return (attachment(weekly_report(env, uow, group, rnd, lang, "pdf", None, drawn)),)
+        return (attachment(weekly_report(env, uow, group, rnd, lang, "pdf")),)
     except Exception:
         log.exception("weekly report PDF for %s %s failed; answering with the text only", group.id, rnd.key)
         return ()

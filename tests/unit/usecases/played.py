@@ -16,8 +16,7 @@ def without_drawing(monkeypatch: pytest.MonkeyPatch) -> None:
     """The draft's and the report's charts and PDF left out: the figures are what these tests read, and
     drawing them costs seconds a week."""
     monkeypatch.setattr("bot.usecases.meeting.charts", lambda *a: ())
-    monkeypatch.setattr("bot.usecases.publishing.heatmap", lambda *a: ())
-    monkeypatch.setattr("bot.usecases.publishing.trend_attachment", lambda *a: ())
+    monkeypatch.setattr("bot.usecases.publishing.charts", lambda *a: ())
     monkeypatch.setattr("bot.usecases.publishing.report_pdf_attachment", lambda *a: ())
 
 
