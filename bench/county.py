@@ -43,7 +43,7 @@ from standins.config import TUE_OPEN
 
 GROUPS = 33
 REPORTERS = 40
-CHART_WORKERS = 2
+CHART_WORKERS = 1
 SEED = 2026
 KEY = RoundKey(2026, 47)  # TUE_OPEN's week
 
@@ -117,6 +117,14 @@ class Phase_:
     seconds: float = 0.0
     events: int = 0
     delivered: int = 0
+    cpu_s: float = 0.0
+    rss_mb: float = 0.0  # the benchmark process's, after the step
+
+
+def _rss_now() -> float:
+    with open("/proc/self/status") as f:
+        found = re.search(r"VmRSS:\s+(\d+) kB", f.read())
+    return int(found.group(1)) / 1024 if found else 0.0
 
 
 @dataclass
@@ -132,6 +140,7 @@ class Week:
     answered: int = 0
     traced_groups: int = 0
     peak_rss_mb: float = 0.0  # the benchmark process's, during the timed week
+    start_rss_mb: float = 0.0  # and before it: the modules it imported, the demo's with matplotlib and fpdf
     chart_workers: int = 0
     worker_cpu_s: float = 0.0  # the chart workers' and their forkserver's
     worker_rss_mb: float = 0.0  # the sum of their peaks
@@ -302,6 +311,7 @@ def run_week(tmp: Path, groups: int, trace: bool = False, chart_workers: int = C
         ("Thu meeting: votes, assignments, reviews, finalise", meet),
         ("Fri 07:30 publish", lambda: tick(at[Phase.PUBLISHED])),
     ]
+    week.start_rss_mb = _rss_now()
     if trace:
         tracemalloc.start()
     t_all, c_all = time.perf_counter(), time.process_time()
@@ -309,9 +319,10 @@ def run_week(tmp: Path, groups: int, trace: bool = False, chart_workers: int = C
         for name, step in steps:
             events0 = sum(s.events for _, s in sims)
             sent0 = sender.n
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             step()
             ph = Phase_(name, time.perf_counter() - t0, sum(s.events for _, s in sims) - events0, sender.n - sent0)
+            ph.cpu_s, ph.rss_mb = time.process_time() - c0, _rss_now()
             if name.startswith(("Tue 08", "Wed", "Thu 08", "Fri")):
                 ph.events += groups  # one phase change per group
             week.phases.append(ph)
@@ -359,23 +370,27 @@ def run(groups: int = GROUPS, trace_groups: int | None = None, chart_workers: in
 
 def phase_table(week: Week) -> str:
     rows = [
-        f"| {p.name} | {p.events} | {p.delivered} | {p.seconds:.1f} s | "
-        f"{(p.events / p.seconds if p.seconds else 0):.0f}/s |"
+        f"| {p.name} | {p.events} | {p.delivered} | {p.seconds:.1f} s | {p.cpu_s:.1f} s | "
+        f"{(p.events / p.seconds if p.seconds else 0):.0f}/s | {p.rss_mb:.0f} MB |"
         for p in week.phases
     ]
-    return "| step | events | messages delivered | time | events/s |\n|---|---|---|---|---|\n" + "\n".join(rows)
+    return (
+        "| step | events | messages delivered | time | CPU (this process) | events/s | RSS after |\n"
+        "|---|---|---|---|---|---|---|\n" + "\n".join(rows)
+    )
 
 
 def summary_table(week: Week) -> str:
     return (
         "| groups | reporters | events | messages delivered | questionnaires sent | total time | CPU (of it chart "
         "workers) | CPU per reporter-week | events/s | peak memory (tracemalloc) | peak RSS (of it chart workers) | "
-        "database |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        "RSS before the week | database |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         f"| {week.groups} | {week.groups * REPORTERS} | {week.events} | {week.delivered} | {week.answered} | "
         f"{week.seconds:.1f} s | {week.total_cpu_s:.1f} s ({week.worker_cpu_s:.1f} s) | "
         f"{week.ms_per_reporter_week:.1f} ms | {week.events / week.seconds:.0f}/s | "
         f"{week.peak_mb:.0f} MB ({week.traced_groups} groups) | "
-        f"{week.total_rss_mb:.0f} MB ({week.worker_rss_mb:.0f} MB) | {week.db_bytes / 1e6:.1f} MB |"
+        f"{week.total_rss_mb:.0f} MB ({week.worker_rss_mb:.0f} MB) | {week.start_rss_mb:.0f} MB | "
+        f"{week.db_bytes / 1e6:.1f} MB |"
     )
 
 

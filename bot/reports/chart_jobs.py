@@ -1,21 +1,21 @@
-"""What a chart worker process draws: a week's picture charts (the heatmap and the trend chart), as one job
-(bot/reports/chart_pool.py). This module imports matplotlib; only the workers import it.
+"""What a chart worker makes (bot/reports/chart_pool.py): a week's picture charts, and the weekly report as a
+PDF. This module imports matplotlib and fpdf; only the workers, and the inline path, import it.
 """
 
 from __future__ import annotations
 
 import logging
-import resource
 from pathlib import Path
 
-from bot.reports.chart_pool import Drawn, PictureCharts
+from bot.reports.chart_pool import PictureCharts, WeeklyPdf
 from bot.reports.charts import heatmap_png
+from bot.reports.documents import write_weekly_pdf
 from bot.reports.trends import trend_png
 
 log = logging.getLogger(__name__)
 
 
-def draw_picture_charts(job: PictureCharts) -> Drawn:
+def draw_picture_charts(job: PictureCharts) -> tuple[Path, ...]:
     """The job's charts, each drawn once per content (the chart cache); a chart that fails costs that image."""
     paths: list[Path] = []
     try:
@@ -28,5 +28,12 @@ def draw_picture_charts(job: PictureCharts) -> Drawn:
             paths.append(trend_png(tr.series, tr.path, tr.lang, tr.title))
         except Exception:
             log.exception("trend chart %s failed; the charts follow without it", tr.path.name)
-    use = resource.getrusage(resource.RUSAGE_SELF)
-    return Drawn(tuple(paths), use.ru_utime + use.ru_stime, use.ru_maxrss)
+    return tuple(paths)
+
+
+def write_pdf(job: WeeklyPdf) -> Path:
+    """The weekly report's PDF with its two charts."""
+    heatmap = heatmap_png(job.pic, job.heatmap)
+    tr = job.trend
+    trend = trend_png(tr.series, tr.path, tr.lang, tr.title)
+    return write_weekly_pdf(job.pic, job.decisions, heatmap, trend, job.path)

@@ -83,8 +83,15 @@ def heatmap(env: Env, group: GroupConfig, rnd: Round, pic: PictureView) -> tuple
 
 
 def charts(env: Env, group: GroupConfig, rnd: Round, pic: PictureView) -> tuple[Attachment, ...]:
-    """The week's heatmap and the trend of the last 12 weeks; a chart that fails costs that image only."""
-    return heatmap(env, group, rnd, pic) + trend_attachment(env, group, rnd, pic)
+    """The week's heatmap and the trend of the last 12 weeks, drawn by a chart worker if there are any; a chart
+    that fails costs that image only."""
+    if env.chart_pool is None:
+        return heatmap(env, group, rnd, pic) + trend_attachment(env, group, rnd, pic)
+    try:
+        return tuple(attachment(p) for p in env.chart_pool.run(chart_job(env, group, rnd, pic)))
+    except Exception:
+        log.exception("charts for %s %s failed; sending text only", group.id, rnd.key)
+        return ()
 
 
 # --------------------------------------------------------------------------- the draft
@@ -120,7 +127,7 @@ def post_draft(
         send_to_channel(env, uow, group, "meeting", msg, f"draft:{rnd.id}:cand:{cand.id}")
     if meeting_channel and pool is not None and later is not None:
         job = chart_job(env, group, rnd, pic)
-        later.append(lambda: pool.submit(job, lambda drawn: post_draft_charts(env, group, rnd, drawn.paths)))
+        later.append(lambda: pool.submit(job, lambda paths: post_draft_charts(env, group, rnd, paths)))
 
 
 def chart_job(env: Env, group: GroupConfig, rnd: Round, pic: PictureView) -> PictureCharts:
