@@ -8,6 +8,7 @@ import pickle
 import sys
 import traceback
 
+from bot.memory import release_free_memory
 from bot.reports.chart_jobs import make  # matplotlib and fpdf loaded once, before the first job
 from bot.reports.chart_pool import _LENGTH, Job
 
@@ -25,6 +26,7 @@ def serve() -> int:
         data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
         sink.write(_LENGTH.pack(len(data)) + data)
         sink.flush()
+        release_free_memory()  # what the job's figure and fonts freed goes back, not left to pile up
     return 0
 
 
