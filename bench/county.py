@@ -196,11 +196,11 @@ class DraftClock:
                 (self.charts if m.group(2) else self.text).setdefault(int(m.group(1)), time.perf_counter())
             return result
 
-        usecase_context.enqueue = enqueue  # type: ignore[assignment]
+        usecase_context.enqueue = enqueue
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        usecase_context.enqueue = self._real  # type: ignore[assignment]
+        usecase_context.enqueue = self._real
 
 
 def meeting(sim: Simulation, g: int) -> None:
@@ -411,15 +411,26 @@ def draft_table(week: Week) -> str:
 
 
 def markdown(week: Week) -> str:
+    workers = f"{week.chart_workers} chart worker" + ("s" if week.chart_workers != 1 else "")
     return (
         "## A county in one process\n\n"
         f"{week.groups} groups of {REPORTERS} reporters (the demo's simulated people; 80 % answer on time, 10 % "
-        "late, 10 % never) through one week on SQLite with a console sender that only counts (`bench/county.py`). "
-        "An event is one incoming message or button press, or one group's phase change. Peak memory is from a "
-        "second run of the same week under `tracemalloc`; peak RSS is the whole benchmark process.\n\n"
+        "late, 10 % never) through one week on SQLite with a console sender that only counts (`bench/county.py`), "
+        f"with {workers} as `est-bot run` has by default (`[run] chart_workers`). An event is one incoming message "
+        "or button press, or one group's phase change. *CPU* is the benchmark process's and the chart workers' "
+        "(bot/reports/chart_pool.py: processes of their own that draw the charts and write the PDFs, matplotlib "
+        "and fpdf loaded only there); *peak RSS* adds the workers' peaks to the benchmark process's, measured over "
+        "the timed week. *RSS before the week* is what the benchmark process holds once it has imported its "
+        "modules: `bot.demo`'s imports load matplotlib and fpdf into it, which `est-bot run` does not. Peak memory "
+        "is from a second run of the same week under `tracemalloc` (the benchmark process only).\n\n"
         + summary_table(week)
         + "\n\n"
         + phase_table(week)
+        + "\n\n"
+        "The Thursday 08:05 draft, per group: from the tick's start to the draft's text being queued in the "
+        "outbox, and to its charts (heatmap and trend) following in a message of their own. The groups are drafted "
+        "one after another in the tick; a group's text waits for the earlier groups' texts, never for charts.\n\n"
+        + draft_table(week)
         + "\n"
     )
 

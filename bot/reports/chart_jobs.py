@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from bot.reports.chart_pool import PictureCharts, WeeklyPdf
+from bot.reports.chart_pool import Job, PictureCharts, WeeklyPdf
 from bot.reports.charts import heatmap_png
 from bot.reports.documents import write_weekly_pdf
 from bot.reports.trends import trend_png
@@ -37,3 +37,10 @@ def write_pdf(job: WeeklyPdf) -> Path:
     tr = job.trend
     trend = trend_png(tr.series, tr.path, tr.lang, tr.title)
     return write_weekly_pdf(job.pic, job.decisions, heatmap, trend, job.path)
+
+
+def make(job: Job) -> tuple[Path, ...]:
+    """What a worker makes of a job: the files."""
+    if isinstance(job, PictureCharts):
+        return draw_picture_charts(job)
+    return (write_pdf(job),)

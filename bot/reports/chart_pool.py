@@ -54,11 +54,6 @@ class PictureCharts:
     heatmap: Path
     trend: TrendJob | None
 
-    def run(self) -> tuple[Path, ...]:
-        from bot.reports.chart_jobs import draw_picture_charts
-
-        return draw_picture_charts(self)
-
 
 @dataclass(frozen=True, slots=True)
 class WeeklyPdf:
@@ -69,11 +64,6 @@ class WeeklyPdf:
     heatmap: Path
     trend: TrendJob
     path: Path
-
-    def run(self) -> tuple[Path, ...]:
-        from bot.reports.chart_jobs import write_pdf
-
-        return (write_pdf(self),)
 
 
 Job = PictureCharts | WeeklyPdf
@@ -157,23 +147,27 @@ class ChartPool:
         return [s.process.pid for s in self._slots if s.process is not None and s.process.poll() is None]
 
     def close(self, wait: bool = True) -> None:
-        """No more jobs; with `wait`, those taken are finished first. The workers end."""
+        """No more jobs, and the workers end: with `wait` once every job taken is made; without, at once (a job
+        being made fails, those not begun are dropped), for a process that is stopping."""
         with self._lock:
             self._closed = True
             threads = list(self._threads)
         if not wait:
             try:
-                while True:
-                    task = self._tasks.get_nowait()
-                    if task is not None:
-                        task.failed("the bot stopped before it was made")
-                        self._finished()
+                while (task := self._tasks.get_nowait()) is not None:
+                    task.failed("the bot stopped before it was made")
+                    self._finished()
             except queue.Empty:
                 pass
         for _ in threads:
             self._tasks.put(None)
+        if not wait:
+            for slot in self._slots:
+                if slot.process is not None and slot.process.poll() is None:
+                    slot.process.terminate()  # its thread sees the end of its answers and stops
+            return
         for thread in threads:
-            thread.join(timeout=None if wait else 5)
+            thread.join()
 
     # ------------------------------------------------------------------ the pool's threads
 

@@ -8,7 +8,8 @@ import pickle
 import sys
 import traceback
 
-from bot.reports import chart_jobs  # noqa: F401  (matplotlib and fpdf loaded once, before the first job)
+from bot.memory import release_free_memory
+from bot.reports.chart_jobs import make  # matplotlib and fpdf loaded once, before the first job
 from bot.reports.chart_pool import _LENGTH, Job
 
 
@@ -19,12 +20,13 @@ def serve() -> int:
         (size,) = _LENGTH.unpack(head)
         job: Job = pickle.loads(source.read(size))
         try:
-            answer: tuple[bool, object] = (True, job.run())
+            answer: tuple[bool, object] = (True, make(job))
         except Exception:
             answer = (False, traceback.format_exc(limit=8))
         data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
         sink.write(_LENGTH.pack(len(data)) + data)
         sink.flush()
+        release_free_memory()  # what the job's figure and fonts freed goes back, not left to pile up
     return 0
 
 

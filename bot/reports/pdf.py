@@ -14,6 +14,7 @@ nearly empty for it; a tall chart with panels (the trend chart) continues on the
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import unicodedata
@@ -22,7 +23,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import matplotlib
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
@@ -31,7 +31,11 @@ from bot.text import t
 
 FONT = "DejaVu"
 EMOJI_FONT_NAME = "Emoji"
-_FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+# matplotlib's own fonts, found without importing matplotlib (a worker writing PDFs need not load it for them)
+_MATPLOTLIB = importlib.util.find_spec("matplotlib")
+if _MATPLOTLIB is None or _MATPLOTLIB.origin is None:
+    raise ImportError("the PDF writer takes its fonts from matplotlib, which is not installed")
+_FONT_DIR = Path(_MATPLOTLIB.origin).parent / "mpl-data" / "fonts" / "ttf"
 # colour emoji fonts fpdf2 can draw (CBDT bitmaps), looked for in this order; EST_EMOJI_FONT names another file
 EMOJI_FONTS: tuple[Path, ...] = (
     Path("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"),
