@@ -13,6 +13,7 @@ them in the terminal, as they would on the week's form, so the week's answers st
 from __future__ import annotations
 
 import random
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -45,6 +46,7 @@ from bot.domain.cycle import Phase, RoundKey, phase_due_at
 from bot.domain.masking import mask_personal_data
 from bot.domain.model import OutboxItem, Round
 from bot.ports import UnitOfWork
+from bot.reports.chart_cache import kept_in
 from bot.reports.documents import render_weekly_html
 from bot.reports.render import (
     picture_summary_text,
@@ -435,6 +437,12 @@ def _documents(app: App, uow: UnitOfWork, group: GroupConfig, rnd: Round, out_di
 
 
 def run_demo(out_dir: Path, seed: int = 2026, echo: TextIO | None = None) -> DemoResult:
+    # the charts drawn once per content are kept in a folder of this run, not among the files people look at
+    with tempfile.TemporaryDirectory(prefix="est-demo-charts-") as charts, kept_in(Path(charts)):
+        return _run_demo(out_dir, seed, echo)
+
+
+def _run_demo(out_dir: Path, seed: int, echo: TextIO | None) -> DemoResult:
     out_dir.mkdir(parents=True, exist_ok=True)
     db = out_dir / "demo.sqlite"
     for suffix in ("", "-wal", "-shm"):

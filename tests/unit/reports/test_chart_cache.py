@@ -10,7 +10,7 @@ from bot.domain.cycle import RoundKey
 from bot.domain.factors import DEFAULT_FACTORS
 from bot.domain.picture import AreaInfo, PictureInput, Report, build_picture
 from bot.reports import charts
-from bot.reports.chart_cache import cached_png
+from bot.reports.chart_cache import cached_png, kept_in
 from bot.reports.view import PictureView
 
 
@@ -73,3 +73,24 @@ def test_the_heatmap_is_drawn_again_only_when_what_it_shows_changes(tmp_path: Pa
     charts.heatmap_png(view(2), tmp_path / "lagesbild-sv.png")  # a cell's level changed
     charts.heatmap_png(view(3, "en"), tmp_path / "lagesbild-en.png")  # another language's labels
     assert drawings() == 3
+
+
+def test_charts_kept_in_a_folder_of_their_own_leave_none_beside_the_files(tmp_path: Path) -> None:
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    cache.mkdir()
+    out.mkdir()
+    drawn: list[Path] = []
+
+    def draw(file: Path) -> None:
+        drawn.append(file)
+        file.write_bytes(b"png")
+
+    with kept_in(cache):
+        cached_png("demo", ("a", 1), out / "one.png", draw)
+        cached_png("demo", ("a", 1), out / "two.png", draw)
+        cached_png("demo", ("a", 1), out / "new" / "three.png", draw)  # a folder not made yet
+    assert len(drawn) == 1 and drawn[0].parent == cache
+    assert sorted(p.name for p in out.iterdir()) == ["new", "one.png", "two.png"]  # no .charts folder among them
+    assert [p.name.split("-")[0] for p in cache.iterdir()] == ["demo"]
+    cached_png("demo", ("a", 1), out / "four.png", draw)  # outside the block: beside the file again
+    assert len(drawn) == 2 and (out / ".charts").is_dir()
