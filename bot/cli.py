@@ -370,6 +370,11 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock, stop: Stop) -> None:
     built = build_app(cfg, clock=clock, senders=senders, platforms=tuple(senders), instruments=metrics, limiter=limiter)
     scheduler = build_scheduler(built.services, cfg.run.tick_seconds)
     add_retention_job(scheduler, built.services.env)
+    chart_pool = None
+    if cfg.run.chart_workers:  # the draft's charts drawn off the critical path (bot/reports/chart_pool.py)
+        from bot.reports.chart_pool import ChartPool
+
+        chart_pool = built.services.env.chart_pool = ChartPool(cfg.run.chart_workers)
     leadership = DatabaseLeadership(built.engine)
     tasks: list[asyncio.Task[None]] = []
     web_server = None
@@ -436,6 +441,8 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock, stop: Stop) -> None:
         if web_server is not None:
             await web_server.stop()
         scheduler.shutdown(wait=False)
+        if chart_pool is not None:  # a draft whose charts are not drawn yet goes without them
+            chart_pool.close(wait=False)
         for task in tasks:
             task.cancel()
         stop.at("taking no more events and handling those already acknowledged")

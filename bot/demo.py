@@ -13,6 +13,7 @@ them in the terminal, as they would on the week's form, so the week's answers st
 from __future__ import annotations
 
 import random
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -45,6 +46,7 @@ from bot.domain.cycle import Phase, RoundKey, phase_due_at
 from bot.domain.masking import mask_personal_data
 from bot.domain.model import OutboxItem, Round
 from bot.ports import UnitOfWork
+from bot.reports.chart_cache import kept_in
 from bot.reports.documents import render_weekly_html
 from bot.reports.render import (
     picture_summary_text,
@@ -223,13 +225,22 @@ class Simulation:
         self.events = 0
         self.group = app.config.groups[0]
 
-    def send(self, who: str, kind: str, **kw: Any) -> list[Outbound]:
+    def inbound(self, who: str, kind: str, **kw: Any) -> Inbound:
+        """An event from `who`, counted and written to the transcript as it is sent."""
         self.events += 1
-        inbound = Inbound("console", who, kind, **kw)  # type: ignore[arg-type]
         shown = kw.get("choice") or kw.get("text") or (kw.get("command", "") + " " + " ".join(kw.get("args", ())))
         # The transcript is a file the bot writes: what a reporter typed is masked in it as it is everywhere.
         self.transcript.write(f">>> {who}: {mask_personal_data(shown)}\n")
-        return self.app.services.handle(inbound)
+        return Inbound("console", who, kind, **kw)  # type: ignore[arg-type]
+
+    def send(self, who: str, kind: str, **kw: Any) -> list[Outbound]:
+        return self.app.services.handle(self.inbound(who, kind, **kw))
+
+    def choose(self, presses: list[tuple[str, str]]) -> None:
+        """Buttons (who, choice) pressed together, whose answers nobody reads before the next drain: handled as
+        the intake handles events that arrive together (`Services.handle_many`: one unit of work, the same
+        result as one by one). Nothing is delivered in between, so the transcript reads the same."""
+        self.app.services.handle_many([self.inbound(who, "choice", choice=choice) for who, choice in presses])
 
     def drain(self) -> None:
         """Deliver what the outbox holds: to the console (the transcript), and the e-mails."""
@@ -369,24 +380,33 @@ class Simulation:
             ("physical", "municipality", "long_term"),
             ("social", "social", "next_week"),
         ]
+        presses: list[tuple[str, str]] = []
         for n, c in enumerate(cands[:3]):
-            for v in voters[: 3 - n]:
-                self.send(v, "choice", choice=encode(VoteChoice(c.id, True)))
+            presses += [(v, encode(VoteChoice(c.id, True))) for v in voters[: 3 - n]]
             a, r, tf = choices[n % len(choices)]
-            self.send("samordnare", "choice", choice=encode(CandidateFieldChoice(c.id, "action_type", a)))
-            self.send("samordnare", "choice", choice=encode(CandidateFieldChoice(c.id, "responsible", r)))
-            self.send("samordnare", "choice", choice=encode(CandidateFieldChoice(c.id, "timeframe", tf)))
+            presses += [
+                ("samordnare", encode(CandidateFieldChoice(c.id, "action_type", a))),
+                ("samordnare", encode(CandidateFieldChoice(c.id, "responsible", r))),
+                ("samordnare", encode(CandidateFieldChoice(c.id, "timeframe", tf))),
+            ]
+        self.choose(presses)
         if showcase:
             self.command("polis", "observe centrum narkotika: Ökad narkotikahandel kring Stortorget kvällstid.")
             self.command("samordnare", "observe hamnen: Trygghetsvärdarna rapporterar lugn helg vid färjeterminalen.")
             self.command("samordnare", "priority add norr | Norrskolan: Se över belysningen vid skolans baksida")
             with self.app.services.unit() as uow:
                 added = [c for c in uow.meeting.candidates(rnd.id) if c.source == "manual"]
-            for c in added:  # a priority nobody chooses is dropped at finalising: the meeting chooses this one
-                self.send("polis", "choice", choice=encode(VoteChoice(c.id, True)))
-                self.send(
-                    "samordnare", "choice", choice=encode(CandidateFieldChoice(c.id, "responsible", "municipality"))
-                )
+            # a priority nobody chooses is dropped at finalising: the meeting chooses this one
+            self.choose(
+                [
+                    press
+                    for c in added
+                    for press in (
+                        ("polis", encode(VoteChoice(c.id, True))),
+                        ("samordnare", encode(CandidateFieldChoice(c.id, "responsible", "municipality"))),
+                    )
+                ]
+            )
         for note in notes[: max(1, len(notes) * 2 // 3)]:
             self.send("samordnare", "command", command="review", args=("approve", str(note.id)))
         with self.app.services.unit() as uow:  # places reporters typed wait for review too
@@ -417,6 +437,12 @@ def _documents(app: App, uow: UnitOfWork, group: GroupConfig, rnd: Round, out_di
 
 
 def run_demo(out_dir: Path, seed: int = 2026, echo: TextIO | None = None) -> DemoResult:
+    # the charts drawn once per content are kept in a folder of this run, not among the files people look at
+    with tempfile.TemporaryDirectory(prefix="est-demo-charts-") as charts, kept_in(Path(charts)):
+        return _run_demo(out_dir, seed, echo)
+
+
+def _run_demo(out_dir: Path, seed: int, echo: TextIO | None) -> DemoResult:
     out_dir.mkdir(parents=True, exist_ok=True)
     db = out_dir / "demo.sqlite"
     for suffix in ("", "-wal", "-shm"):

@@ -71,6 +71,9 @@ class RunConfig(Strict):
     # SIGTERM/SIGINT: how long the stop may take (the message being sent, closing the platforms) before the
     # process gives up waiting and exits with code 1.
     stop_grace_seconds: float = Field(default=20.0, gt=0, le=600)
+    # Worker processes that draw the week's charts and write the report PDFs (bot/reports/chart_pool.py): the
+    # Thursday drafts go out as text at once, their charts following (0: drawn inline, in the bot's process).
+    chart_workers: int = Field(default=1, ge=0, le=16)
 
 
 class PrivacyConfig(Strict):

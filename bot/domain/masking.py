@@ -22,6 +22,7 @@ for NFC and combining-mark checks).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -118,6 +119,8 @@ _PHONE_RE = re.compile(
     re.VERBOSE,
 )
 _DIGIT_RUN_RE = re.compile(r"\d+")
+_ASCII_DIGIT_RE = re.compile("[0-9]")
+_OTHER_DIGIT_RE = re.compile(r"(?![0-9])\d")  # a decimal digit (Unicode category Nd) of another script
 # Shapes that start with 0 and have enough digits, but are times or dates.
 _HHMM = r"(?:[01][0-9]|2[0-3])[0-5][0-9]"
 _NOT_A_PHONE_RE = re.compile(
@@ -189,7 +192,7 @@ def _mask_once(text: str) -> str:
         text = _EMAIL_RE.sub(EMAIL_PLACEHOLDER, text)
     if _OBFUSCATION_HINT_RE.search(text):
         text = _OBFUSCATED_EMAIL_RE.sub(EMAIL_PLACEHOLDER, text)
-    if not any(ch.isdigit() for ch in text):
+    if not _ASCII_DIGIT_RE.search(text):  # digits of other scripts were written as 0-9 before (_ascii_digits)
         return text
     text = _PNR_DATED_RE.sub(PERSONNUMMER_PLACEHOLDER, text)
     text = _PNR_STRICT_RE.sub(PERSONNUMMER_PLACEHOLDER, text)
@@ -198,11 +201,12 @@ def _mask_once(text: str) -> str:
 
 
 def _ascii_digits(text: str) -> str:
-    if text.isascii():
+    if text.isascii() or not _OTHER_DIGIT_RE.search(text):
         return text
-    return "".join(str(unicodedata.decimal(c)) if not c.isascii() and c.isdecimal() else c for c in text)
+    return _OTHER_DIGIT_RE.sub(lambda m: str(unicodedata.decimal(m.group())), text)
 
 
+@functools.lru_cache(maxsize=8192)  # a pure function of the text; every message masks the same labels again
 def mask_personal_data(text: str) -> str:
     """Replace personnummer/samordningsnummer, phone numbers and e-mail addresses.
 

@@ -10,17 +10,18 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.domain.effect import AFTER_WEEKS, BEFORE_WEEKS, MIN_AFTER, STEP, VERDICTS
 from bot.domain.factors import LEVEL_HEX, colour_for
 from bot.reports.followup import ActionEffect, FollowUp
-from bot.reports.pdf import FONT, LEVEL_RGB, LEVEL_TEXT, MIN_CHART_SCALE, Document
 from bot.reports.render import FOREGROUND, Decision, code_label, render_template, view_model
-from bot.reports.trends import panel_breaks
 from bot.reports.view import PictureView
 from bot.text import label, plural, t
 from bot.text.numbers import format_delta, format_number, format_percent
+
+if TYPE_CHECKING:
+    from bot.reports.pdf import Document
 
 TREND_WEEKS = 12
 
@@ -58,6 +59,10 @@ def render_weekly_html(pic: PictureView, decisions: Sequence[Decision], trend: P
 def write_weekly_pdf(
     pic: PictureView, decisions: Sequence[Decision], heatmap: Path | None, trend: Path | None, path: Path
 ) -> Path:
+    # fpdf and matplotlib (the trend chart's panel breaks) only where a PDF is written: a chart worker
+    from bot.reports.pdf import Document
+    from bot.reports.trends import panel_breaks
+
     lang = pic.lang
     ctx = view_model(pic, for_coordinators=False, decisions=list(decisions))
     tr = ctx["tr"]
@@ -174,6 +179,8 @@ def _action_rows(pic: PictureView) -> list[dict[str, Any]]:
 
 
 def _legend(doc: Document, legend: list[dict[str, Any]]) -> None:
+    from bot.reports.pdf import FONT, LEVEL_RGB, LEVEL_TEXT
+
     doc.set_font(FONT, "", 8.5)
     colours = ("green", "yellow", "orange", "red", "none")
     if doc.get_y() + 16 > doc.page_break_trigger:
@@ -371,6 +378,9 @@ def render_followup_html(
 def write_followup_pdf(
     f: FollowUp, lang: str, path: Path, trend: Path | None = None, charts: dict[int, Path] | None = None
 ) -> Path:
+    from bot.reports.pdf import MIN_CHART_SCALE, Document
+    from bot.reports.trends import panel_breaks
+
     ctx = followup_view(f, lang, charts)
     tr = ctx["tr"]
     doc = Document(lang, ctx["title"])

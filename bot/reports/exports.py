@@ -186,9 +186,11 @@ def write_xlsx(tables: Sequence[Table], path: Path) -> Path:
         for cell in ws[1]:
             cell.font = bold
             cell.alignment = Alignment(vertical="top")
-        for row in table.rows:
+        for r, row in enumerate(table.rows, start=2):
             ws.append(list(row))
-            for cell in ws[ws.max_row]:
+            # The row's own cells (not `ws[r]`, which measures the sheet's widest row on every call: quadratic).
+            for c in range(1, len(row) + 1):
+                cell = ws.cell(row=r, column=c)
                 if cell.data_type == "f":  # openpyxl takes a text starting with "=" for a formula
                     cell.data_type = "s"
         ws.freeze_panes = "A2"

@@ -14,24 +14,31 @@ nearly empty for it; a tall chart with panels (the trend chart) continues on the
 
 from __future__ import annotations
 
+import copy
+import importlib.util
 import logging
 import os
 import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-import matplotlib
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
-from fpdf.fonts import FontFace
+from fpdf.fonts import FontFace, SubsetMap, TTFFont
 
 from bot.domain.factors import LEVEL_HEX
 from bot.text import t
 
 FONT = "DejaVu"
 EMOJI_FONT_NAME = "Emoji"
-_FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+# matplotlib's own fonts, found without importing matplotlib (a worker writing PDFs need not load it for them)
+_MATPLOTLIB = importlib.util.find_spec("matplotlib")
+if _MATPLOTLIB is None or _MATPLOTLIB.origin is None:
+    raise ImportError("the PDF writer takes its fonts from matplotlib, which is not installed")
+_FONT_DIR = Path(_MATPLOTLIB.origin).parent / "mpl-data" / "fonts" / "ttf"
 # colour emoji fonts fpdf2 can draw (CBDT bitmaps), looked for in this order; EST_EMOJI_FONT names another file
 EMOJI_FONTS: tuple[Path, ...] = (
     Path("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"),
@@ -72,6 +79,28 @@ LEVEL_TEXT: dict[str, tuple[int, int, int]] = {
 }
 
 
+# fonts as fpdf2 parsed them, by font key and file: copied for each document (Document._add_parsed_font)
+_PARSED_FONTS: dict[tuple[str, Path], TTFFont] = {}
+# the tables fpdf2 leaves out of every embedded font (fpdf.output's font subsetting) but reads before it does
+_UNUSED_TABLES = ("FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "sbix", "CBDT", "CBLC", "EBDT", "EBLC")
+_EMBEDDABLE: dict[Path, bytes] = {}  # each font file without those tables, read once per process
+
+
+def _without_unused_tables(path: Path) -> bytes:
+    """The font file at `path` without the tables the embedded subset leaves out; the others are copied as
+    they are (a lazily read font writes a table it did not decode byte for byte)."""
+    font = TTFont(path, recalcTimestamp=False, lazy=True)
+    if "GPOS" in font and "kern" in font:  # the subset leaves out the older kerning table beside a GPOS
+        del font["kern"]
+    for tag in _UNUSED_TABLES:
+        if tag in font:
+            del font[tag]
+    out = BytesIO()
+    font.save(out)
+    font.close()
+    return out.getvalue()
+
+
 class Document(FPDF):
     """A4 portrait with a footer "page n of m" in the document's language."""
 
@@ -79,9 +108,9 @@ class Document(FPDF):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.lang = lang
         self.doc_title = title
-        self.add_font(FONT, "", str(_FONT_DIR / "DejaVuSans.ttf"))
-        self.add_font(FONT, "B", str(_FONT_DIR / "DejaVuSans-Bold.ttf"))
-        self.add_font(FONT, "I", str(_FONT_DIR / "DejaVuSans-Oblique.ttf"))
+        self._add_parsed_font(FONT, "", _FONT_DIR / "DejaVuSans.ttf")
+        self._add_parsed_font(FONT, "B", _FONT_DIR / "DejaVuSans-Bold.ttf")
+        self._add_parsed_font(FONT, "I", _FONT_DIR / "DejaVuSans-Oblique.ttf")
         self._emoji_path = emoji_font()
         self._emoji_loaded = False
         self._drawable: set[int] = set(getattr(self.fonts[FONT.lower()], "cmap", {}))
@@ -96,6 +125,30 @@ class Document(FPDF):
             self.set_creation_date(datetime.fromtimestamp(int(epoch), UTC))
         self.alias_nb_pages()
         self.add_page()
+
+    def _add_parsed_font(self, family: str, style: str, path: Path) -> None:
+        """`add_font`, with what fpdf2 reads from the font file (widths, glyph ids, its descriptor) read once per
+        process: a third of a report's time went to reading the three fonts again for every document. What a
+        document changes is its own: the font file itself, which its output trims to the glyphs it used, the
+        glyphs it used and those it missed, and the descriptor that output names and numbers."""
+        fontkey = f"{family.lower()}{style}"
+        parsed = _PARSED_FONTS.get((fontkey, path))
+        if parsed is None:
+            self.add_font(family, style, str(path))
+            kept = self.fonts[fontkey]
+            if isinstance(kept, TTFFont) and kept.color_font is None:
+                parsed = _PARSED_FONTS[(fontkey, path)] = copy.copy(kept)  # before output trims its font file
+                parsed.desc = copy.copy(kept.desc)
+                _EMBEDDABLE[path] = _without_unused_tables(path)
+            return
+        font = copy.copy(parsed)
+        font.i = len(self.fonts) + 1
+        font.ttfont = TTFont(BytesIO(_EMBEDDABLE[path]), recalcTimestamp=False, lazy=True)
+        font.desc = copy.copy(parsed.desc)
+        font.missing_glyphs = []
+        font.biggest_size_pt = 0
+        font.subset = SubsetMap(font)
+        self.fonts[fontkey] = font
 
     # ------------------------------------------------------------------ characters no font has
 

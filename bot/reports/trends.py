@@ -2,7 +2,8 @@
 
 Made to be read on a phone: one panel per area stacked top to bottom, large type, at most a few lines per
 panel (the factors that stand out, and a dashed line for all factors together), a marker on every week so
-that a lone week still shows. matplotlib with the Agg backend (no screen).
+that a lone week still shows. matplotlib with the Agg backend (no screen). A trend chart is drawn once per
+content (bot/reports/chart_cache.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from matplotlib.figure import Figure
 from bot.domain.cycle import RoundKey
 from bot.domain.factors import LEVEL_HEX
 from bot.domain.stats import Series, standing_out
+from bot.reports.chart_cache import cached_png
 from bot.reports.chart_text import line_count, wrap
 from bot.reports.palette import BAND_ALPHA, BANDS
 from bot.text import t
@@ -82,10 +84,32 @@ def panel_breaks(path: Path) -> list[float]:
     return [float(x) for x in text.split()]
 
 
+def trend_content(series: Series, lang: str, title: str, lines: int, dpi: int) -> tuple[object, ...]:
+    """Everything a trend chart shows, as plain values: its key in the chart cache."""
+    stats = sorted(
+        ((k.year, k.week, area, factor), (s.count, s.total, s.max)) for (k, area, factor), s in series.stats.items()
+    )
+    return (
+        dpi,
+        lang,
+        title,
+        lines,
+        tuple((w.year, w.week) for w in series.weeks),
+        tuple((a.code, a.name) for a in series.areas or []),
+        tuple((f.code, f.label(lang)) for f in series.factors),
+        tuple(stats),
+    )
+
+
 def trend_png(series: Series, path: Path, lang: str, title: str, *, lines: int = 3, dpi: int = 150) -> Path:
     """One panel per area: the factors that stand out (at most `lines`) and all factors together. The chart's
     title and each area's name wrap to the width, however long; the image records where it may be cut
     between panels (panel_breaks)."""
+    content = trend_content(series, lang, title, lines, dpi)
+    return cached_png("trend", content, path, lambda file: _draw_trend(series, file, lang, title, lines, dpi))
+
+
+def _draw_trend(series: Series, path: Path, lang: str, title: str, lines: int, dpi: int) -> Path:
     weeks = series.weeks
     areas = series.areas or []
     every = 1 if len(weeks) <= 14 else math.ceil(len(weeks) / 13)

@@ -273,6 +273,10 @@ TEXT: dict[str, dict[str, str]] = {
         "sv": "Utkast till lägesbild {week} – {group}",
         "en": "Draft situation picture {week} – {group}",
     },
+    "meet.draft_charts": {
+        "sv": "Diagram till utkastet {week} – {group}",
+        "en": "Charts for the draft {week} – {group}",
+    },
     "meet.final_header": {"sv": "Lägesbild {week} – {group}", "en": "Situation picture {week} – {group}"},
     "meet.report_header": {"sv": "Veckorapport {week} – {group}", "en": "Weekly report {week} – {group}"},
     "atype.presence": {"sv": "Närvaro", "en": "Presence"},

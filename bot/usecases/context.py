@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.commands.types import ParseError
@@ -21,6 +22,9 @@ from bot.domain.cycle import RoundKey
 from bot.domain.model import Area, Person
 from bot.ports import UnitOfWork
 from bot.text import CATALOGUE, t
+
+if TYPE_CHECKING:
+    from bot.reports.chart_pool import ChartPool
 
 
 @dataclass
@@ -61,6 +65,8 @@ class Env:
         # A questionnaire's items and closing time per group, week, language and areas: the same for every
         # press of every reporter with those, and rebuilt for each press they cost as much as a database read.
         self.spec_parts: dict[SpecKey, tuple[tuple[Item, ...], str]] = {}
+        # Worker processes that draw the week's charts off the critical path (`est-bot run`); None: drawn inline.
+        self.chart_pool: ChartPool | None = None
 
     @contextmanager
     def unit(self) -> Iterator[UnitOfWork]:

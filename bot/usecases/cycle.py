@@ -5,6 +5,7 @@ with what it sends (`transition`), reminders, snoozed reporters woken, and a coo
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
@@ -73,10 +74,16 @@ def advance(env: Env, group_id: str, now: datetime | None = None) -> list[str]:
         if rnd.key < current and target == Phase.PLANNED:
             continue
         for phase in PHASE_ORDER[phase_index(rnd.phase) + 1 : phase_index(target) + 1]:
+            later: list[Callable[[], None]] = []  # what waits for the commit (charts drawn by workers)
             with logs.context(group=group_id, round=str(rnd.key)), env.uow_factory() as uow:
-                if not transition(env, uow, group, rnd.key, phase, now, automatic=True):
+                if not transition(env, uow, group, rnd.key, phase, now, automatic=True, later=later):
                     break
                 uow.commit()
+            for step in later:
+                try:
+                    step()
+                except Exception:  # the phase is done and committed; only what follows it is lost
+                    log.exception("%s %s: what follows %s failed", group_id, rnd.key, phase)
             done.append(f"{group_id} {rnd.key} {phase}")
     return done
 
@@ -90,8 +97,10 @@ def transition(
     now: datetime,
     automatic: bool,
     actor: Person | None = None,
+    later: list[Callable[[], None]] | None = None,
 ) -> bool:
-    """One phase step inside the caller's unit of work; False if another process did it first."""
+    """One phase step inside the caller's unit of work; False if another process did it first. What `later`
+    collects is for the caller to run once it has committed."""
     rnd = uow.rounds.get_round(group.id, key)
     if rnd is None or phase_index(rnd.phase) + 1 != phase_index(phase):
         return False
@@ -113,7 +122,7 @@ def transition(
         if not automatic or (now < close_at and not opened_late):
             send_reminders(env, uow, group, rnd, now, 1, automatic=True)
     elif phase == Phase.DRAFTED:
-        meeting.post_draft(env, uow, group, rnd)
+        meeting.post_draft(env, uow, group, rnd, later)
     elif phase == Phase.FINALISED:
         meeting.finalise(env, uow, group, rnd, now, actor)
     elif phase == Phase.PUBLISHED:

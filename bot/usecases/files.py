@@ -12,6 +12,7 @@ from bot.conversation.messages import Attachment
 from bot.domain.cycle import RoundKey
 from bot.domain.model import Round
 from bot.domain.stats import series_from_input
+from bot.reports.chart_pool import TrendJob
 from bot.reports.view import PictureView
 from bot.text import t
 from bot.usecases.context import Env
@@ -42,14 +43,21 @@ def report_filename(key: RoundKey, lang: str, fmt: str) -> str:
     return f"{stem}-{key}.{lang}.{fmt}"
 
 
+def trend_job(env: Env, group: GroupConfig, rnd: Round, pic: PictureView, out: Path | None = None) -> TrendJob:
+    """What the trend chart of the last 12 weeks up to the picture's week shows, from the picture's own input,
+    and the file it goes to."""
+    series = series_from_input(pic.input, TREND_WEEKS).trimmed()
+    title = t(pic.lang, "trend.title", group=group.name, first=series.weeks[0].week, last=series.weeks[-1].week)
+    path = out or group_dir(env, group) / f"trend-{rnd.key}-{pic.lang}.png"
+    return TrendJob(series, path, pic.lang, title)
+
+
 def trend_chart(env: Env, group: GroupConfig, rnd: Round, pic: PictureView, out: Path | None = None) -> Path:
     """The last 12 weeks up to the picture's week, one panel per area, from the picture's own input."""
     from bot.reports.trends import trend_png  # matplotlib is loaded only when a chart is drawn
 
-    series = series_from_input(pic.input, TREND_WEEKS).trimmed()
-    title = t(pic.lang, "trend.title", group=group.name, first=series.weeks[0].week, last=series.weeks[-1].week)
-    path = out or group_dir(env, group) / f"trend-{rnd.key}-{pic.lang}.png"
-    return trend_png(series, path, pic.lang, title)
+    job = trend_job(env, group, rnd, pic, out)
+    return trend_png(job.series, job.path, job.lang, job.title)
 
 
 def trend_attachment(env: Env, group: GroupConfig, rnd: Round, pic: PictureView) -> tuple[Attachment, ...]:

@@ -18,12 +18,13 @@ from bot.domain.model import ACTION_TYPES, RESPONSIBLES, TIMEFRAMES, Candidate, 
 from bot.domain.picture import PictureInput, build_picture
 from bot.domain.rising import judged_cells
 from bot.ports import UnitOfWork
+from bot.reports.chart_pool import PictureCharts, TrendJob
 from bot.reports.grid import picture_grid
 from bot.reports.render import Decision, picture_summary_text
 from bot.reports.view import PictureView
 from bot.text import label, t
 from bot.usecases.context import Ctx, Env, channel_addresses, local_text, notice, send_to_channel
-from bot.usecases.files import trend_attachment
+from bot.usecases.files import attachment, trend_attachment, trend_job
 from bot.usecases.statistics import week_events
 
 log = logging.getLogger(__name__)
@@ -64,11 +65,15 @@ def decisions(uow: UnitOfWork, rnd: Round, lang: str) -> list[Decision]:
     ]
 
 
+def heatmap_path(env: Env, group: GroupConfig, rnd: Round, lang: str) -> Path:
+    return Path(env.config.reports_dir) / group.id / f"lagesbild-{rnd.key}-{lang}.png"
+
+
 def heatmap(env: Env, group: GroupConfig, rnd: Round, pic: PictureView) -> tuple[Attachment, ...]:
     """The week's heatmap as an attachment; a chart that cannot be drawn costs the image, not the message."""
     from bot.reports.charts import heatmap_png  # matplotlib is loaded only when a chart is drawn
 
-    path = Path(env.config.reports_dir) / group.id / f"lagesbild-{rnd.key}-{pic.lang}.png"
+    path = heatmap_path(env, group, rnd, pic.lang)
     try:
         heatmap_png(pic, path)
     except Exception:
@@ -78,33 +83,77 @@ def heatmap(env: Env, group: GroupConfig, rnd: Round, pic: PictureView) -> tuple
 
 
 def charts(env: Env, group: GroupConfig, rnd: Round, pic: PictureView) -> tuple[Attachment, ...]:
-    """The week's heatmap and the trend of the last 12 weeks; a chart that fails costs that image only."""
-    return heatmap(env, group, rnd, pic) + trend_attachment(env, group, rnd, pic)
+    """The week's heatmap and the trend of the last 12 weeks, drawn by a chart worker if there are any; a chart
+    that fails costs that image only."""
+    if env.chart_pool is None:
+        return heatmap(env, group, rnd, pic) + trend_attachment(env, group, rnd, pic)
+    try:
+        return tuple(attachment(p) for p in env.chart_pool.run(chart_job(env, group, rnd, pic)))
+    except Exception:
+        log.exception("charts for %s %s failed; sending text only", group.id, rnd.key)
+        return ()
 
 
 # --------------------------------------------------------------------------- the draft
 
 
-def post_draft(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> None:
-    """The picture's candidate priorities stored, and the draft with them posted to the meeting's channel."""
+def post_draft(
+    env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, later: list[Callable[[], None]] | None = None
+) -> None:
+    """The picture's candidate priorities stored, and the draft with them posted to the meeting's channel.
+
+    With a chart pool (env.chart_pool) and `later` to run once the caller has committed, the draft goes as text
+    at once and its charts follow in a message of their own when a worker has drawn them, so that no group's
+    draft waits for charts; otherwise the charts are drawn here and go with the draft."""
     pic = picture(env, uow, group, rnd)
     for pos, c in enumerate(pic.candidates):
         reasons = pic.candidate_reasons(c)
         uow.meeting.add_candidate(rnd.id, c.key, c.area, c.place, c.factors, c.title, reasons, "auto", pos)
     lang = group.language
     head = t(lang, "meet.draft_header", week=str(rnd.key), group=group.name)
+    meeting_channel = bool(channel_addresses(env, group, "meeting"))
+    pool = env.chart_pool if later is not None else None
     out = Outbound(
         head + "\n\n" + picture_summary_text(pic),
         ref=f"pic:{rnd.id}",
         kind="picture",
         choices=((Choice(encode(FinaliseChoice(rnd.id)), t(lang, "meet.btn.finalize"), "danger"),),),
         data={"round_id": rnd.id, "week": str(rnd.key), "group": group.id, "grid": picture_grid(pic)},
-        attachments=charts(env, group, rnd, pic) if channel_addresses(env, group, "meeting") else (),
+        attachments=charts(env, group, rnd, pic) if meeting_channel and pool is None else (),
     )
     send_to_channel(env, uow, group, "meeting", out, f"draft:{rnd.id}")
     for n, cand in enumerate(uow.meeting.candidates(rnd.id), start=1):
         msg = candidate_message(cand, n, lang, False)
         send_to_channel(env, uow, group, "meeting", msg, f"draft:{rnd.id}:cand:{cand.id}")
+    if meeting_channel and pool is not None and later is not None:
+        job = chart_job(env, group, rnd, pic)
+        later.append(lambda: pool.submit(job, lambda paths: post_draft_charts(env, group, rnd, paths)))
+
+
+def chart_job(env: Env, group: GroupConfig, rnd: Round, pic: PictureView) -> PictureCharts:
+    """The week's heatmap and trend chart as a job for a chart worker (the files `charts` would write)."""
+    try:
+        trend: TrendJob | None = trend_job(env, group, rnd, pic)
+    except Exception:
+        log.exception("trend chart for %s %s failed; sending without it", group.id, rnd.key)
+        trend = None
+    return PictureCharts(pic, heatmap_path(env, group, rnd, pic.lang), trend)
+
+
+def post_draft_charts(env: Env, group: GroupConfig, rnd: Round, paths: tuple[Path, ...]) -> None:
+    """The draft's charts, drawn by a worker, to the meeting's channel after the draft's text."""
+    if not paths:
+        return
+    lang = group.language
+    out = Outbound(
+        t(lang, "meet.draft_charts", week=str(rnd.key), group=group.name),
+        kind="picture_charts",
+        data={"round_id": rnd.id, "week": str(rnd.key), "group": group.id},
+        attachments=tuple(attachment(p) for p in paths),
+    )
+    with env.unit() as uow:
+        send_to_channel(env, uow, group, "meeting", out, f"draft:{rnd.id}:charts")
+        uow.commit()
 
 
 def candidate_message(c: Candidate, n: int, lang: str, locked: bool) -> Outbound:

@@ -26,6 +26,7 @@ from bot.domain.model import Action, Round
 from bot.domain.picture import AreaInfo
 from bot.domain.stats import Series, series_from_stats, weeks_between
 from bot.ports import UnitOfWork
+from bot.reports.chart_pool import WeeklyPdf
 from bot.reports.exports import KINDS as KINDS  # what an export can hold, for the CLI and the demo
 from bot.reports.exports import Table, actions_table, answers_table, pictures_table, write_csv, write_xlsx
 from bot.reports.followup import SHOW_AFTER, SHOW_BEFORE, ActionEffect, FollowUp, action_effect
@@ -34,7 +35,7 @@ from bot.reports.view import PictureView
 from bot.text import plural, t
 from bot.usecases import meeting
 from bot.usecases.context import Ctx, Env, audit, reply, say
-from bot.usecases.files import TREND_WEEKS, attachment, group_dir, report_filename, trend_chart
+from bot.usecases.files import TREND_WEEKS, attachment, group_dir, report_filename, trend_chart, trend_job
 from bot.usecases.registry import handles
 
 log = logging.getLogger(__name__)
@@ -83,9 +84,6 @@ def write_weekly_report(
     env: Env, group: GroupConfig, rnd: Round, pic: PictureView, decisions: list[Decision], fmt: str, out: Path | None
 ) -> Path:
     """The report's file from what was read (no storage: a caller may render it after its unit of work)."""
-    # matplotlib and the PDF renderer are loaded only when a document is made
-    from bot.reports.charts import heatmap_png
-    from bot.reports.documents import render_weekly_html, write_weekly_pdf
     from bot.reports.render import render_report_markdown
 
     if fmt not in REPORT_FORMATS:
@@ -96,7 +94,16 @@ def write_weekly_report(
     if fmt == "md":
         path.write_text(render_report_markdown(pic, decisions), encoding="utf-8")
         return path
-    trend = trend_chart(env, group, rnd, pic, path.with_name(f"{path.stem}-trend.png"))
+    trend_file = path.with_name(f"{path.stem}-trend.png")
+    if fmt == "pdf" and env.chart_pool is not None:  # matplotlib and fpdf in a chart worker, not here
+        heatmap_file = path.with_name(f"{path.stem}-heatmap.png")
+        job = WeeklyPdf(pic, decisions, heatmap_file, trend_job(env, group, rnd, pic, trend_file), path)
+        return env.chart_pool.run(job)[0]
+    # matplotlib and the PDF renderer are loaded only when a document is made
+    from bot.reports.charts import heatmap_png
+    from bot.reports.documents import render_weekly_html, write_weekly_pdf
+
+    trend = trend_chart(env, group, rnd, pic, trend_file)
     if fmt == "html":
         path.write_text(render_weekly_html(pic, decisions, trend), encoding="utf-8")
         return path

@@ -43,6 +43,7 @@ def test_demo_plays_a_week_and_writes_reports(demo: Demo) -> None:
         "veckorapport-2026-W47.pdf",
         "weekly-report-2026-W47.en.md",
     ]
+    assert not list(out.rglob(".charts"))  # the charts drawn once per content are kept outside the folder
     from openpyxl import load_workbook
     from pypdf import PdfReader
 

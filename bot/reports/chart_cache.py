@@ -1,0 +1,68 @@
+"""Charts drawn once per content: a chart is kept under a digest of everything drawn in it, so the draft, the
+published report's message, its PDF and every language that shows the same picture reuse one drawing.
+
+The cached file lives in a `.charts` folder beside the file asked for, named `{kind}-{digest}.png`, or in the
+folder `kept_in` names for a while (the demo keeps its charts out of the folder people look at); the file asked
+for is a copy of it (not a hard link: a file written over in place would change the kept chart). A drawing
+is written to a temporary name and renamed, so two processes drawing the same chart at once leave one whole
+file. Changing how a chart is drawn means changing DRAWING, which gives every chart a new digest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+DRAWING = "2"  # the version of the drawing code: part of every digest
+CACHE_DIR = ".charts"
+_kept_in: list[Path] = []  # the folder `kept_in` names, innermost last; none: `.charts` beside each file
+
+
+@contextmanager
+def kept_in(folder: Path) -> Iterator[Path]:
+    """Charts drawn in this process while inside the block are kept in `folder` (which must exist), not in a
+    `.charts` folder beside each file."""
+    _kept_in.append(folder)
+    try:
+        yield folder
+    finally:
+        _kept_in.pop()
+
+
+def digest(kind: str, content: object) -> str:
+    """A digest of what a chart shows: `content` is a plain structure (tuples, strings, numbers) whose repr is
+    the same for the same chart in any process."""
+    text = f"{DRAWING}|{kind}|{content!r}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def cached_png(kind: str, content: object, path: Path, draw: Callable[[Path], object]) -> Path:
+    """`path` holding the chart of `content`: drawn by `draw(file)` only if no chart of that content was drawn
+    beside it (or in the folder of `kept_in`) before."""
+    folder = _kept_in[-1] if _kept_in else path.parent / CACHE_DIR
+    kept = folder / f"{kind}-{digest(kind, content)}.png"
+    if not kept.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        part = folder / f".{kept.name}.{os.getpid()}.part"
+        try:
+            draw(part)
+            os.replace(part, kept)
+        finally:
+            part.unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)  # a chart kept elsewhere did not make the folder it goes to
+    _place(kept, path)
+    return path
+
+
+def _place(kept: Path, path: Path) -> None:
+    """`path` as a copy of `kept`, whole or not at all for a reader."""
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        shutil.copyfile(kept, part)
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)

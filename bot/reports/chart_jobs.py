@@ -1,0 +1,46 @@
+"""What a chart worker makes (bot/reports/chart_pool.py): a week's picture charts, and the weekly report as a
+PDF. This module imports matplotlib and fpdf; only the workers, and the inline path, import it.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from bot.reports.chart_pool import Job, PictureCharts, WeeklyPdf
+from bot.reports.charts import heatmap_png
+from bot.reports.documents import write_weekly_pdf
+from bot.reports.trends import trend_png
+
+log = logging.getLogger(__name__)
+
+
+def draw_picture_charts(job: PictureCharts) -> tuple[Path, ...]:
+    """The job's charts, each drawn once per content (the chart cache); a chart that fails costs that image."""
+    paths: list[Path] = []
+    try:
+        paths.append(heatmap_png(job.pic, job.heatmap))
+    except Exception:
+        log.exception("heatmap %s failed; the charts follow without it", job.heatmap.name)
+    if job.trend is not None:
+        tr = job.trend
+        try:
+            paths.append(trend_png(tr.series, tr.path, tr.lang, tr.title))
+        except Exception:
+            log.exception("trend chart %s failed; the charts follow without it", tr.path.name)
+    return tuple(paths)
+
+
+def write_pdf(job: WeeklyPdf) -> Path:
+    """The weekly report's PDF with its two charts."""
+    heatmap = heatmap_png(job.pic, job.heatmap)
+    tr = job.trend
+    trend = trend_png(tr.series, tr.path, tr.lang, tr.title)
+    return write_weekly_pdf(job.pic, job.decisions, heatmap, trend, job.path)
+
+
+def make(job: Job) -> tuple[Path, ...]:
+    """What a worker makes of a job: the files."""
+    if isinstance(job, PictureCharts):
+        return draw_picture_charts(job)
+    return (write_pdf(job),)

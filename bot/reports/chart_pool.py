@@ -1,0 +1,255 @@
+"""Charts and report files made off the critical path: a small fixed pool of worker processes.
+
+Each worker is a process of its own (`python -m bot.reports.chart_worker`) that imports only the chart and
+document code: matplotlib and fpdf are loaded there, never in the bot's process, and a worker does not import
+the bot's whole program as a multiprocessing worker would (spawn and forkserver workers import the parent's
+main module: all of est-bot). A job is plain data, pickled over the worker's stdin, its result back over its
+stdout; a worker is started with the first job it takes and restarted after `JOBS_PER_WORKER` jobs so that what
+matplotlib keeps does not grow.
+
+`submit` hands the result to a callback in the pool's thread (the Thursday draft's charts, which follow the
+text); `run` waits for it (the Friday report's files, which go with its messages). `est-bot run` makes one pool
+(`[run] chart_workers`); with none, the use cases draw inline as before.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import queue
+import struct
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from bot.domain.stats import Series
+from bot.reports.render import Decision
+from bot.reports.view import PictureView
+
+log = logging.getLogger(__name__)
+
+JOBS_PER_WORKER = 200
+_LENGTH = struct.Struct("!I")
+
+
+@dataclass(frozen=True, slots=True)
+class TrendJob:
+    series: Series
+    path: Path
+    lang: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class PictureCharts:
+    """The week's heatmap of `pic` to `heatmap`, and the trend chart if there is one: the paths of those drawn
+    (a chart that fails is logged and left out)."""
+
+    pic: PictureView
+    heatmap: Path
+    trend: TrendJob | None
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklyPdf:
+    """The weekly report as a PDF to `path`, with its heatmap and trend chart (drawn once per content)."""
+
+    pic: PictureView
+    decisions: Sequence[Decision]
+    heatmap: Path
+    trend: TrendJob
+    path: Path
+
+
+Job = PictureCharts | WeeklyPdf
+
+
+@dataclass
+class _Task:
+    job: Job
+    done: Callable[[tuple[Path, ...]], None]
+    failed: Callable[[str], None]
+
+
+@dataclass
+class _Worker:
+    process: subprocess.Popen[bytes] | None = None
+    jobs: int = 0
+    pids_seen: list[int] = field(default_factory=list)
+
+
+class ChartPool:
+    def __init__(self, workers: int = 1) -> None:
+        if workers < 1:
+            raise ValueError(f"a chart pool needs at least one worker, not {workers}")
+        self.workers = workers
+        self._tasks: queue.Queue[_Task | None] = queue.Queue()
+        self._lock = threading.Condition()
+        self._pending = 0
+        self._closed = False
+        self._slots = [_Worker() for _ in range(workers)]
+        self._threads: list[threading.Thread] = []
+
+    # ------------------------------------------------------------------ jobs
+
+    def submit(self, job: Job, done: Callable[[tuple[Path, ...]], None]) -> None:
+        """Make `job` in a worker; `done` gets the files made, in the pool's thread. A job that fails is logged."""
+
+        def failed(error: str) -> None:
+            log.error("%s failed in a chart worker; the text went without it: %s", type(job).__name__, error)
+
+        self._put(_Task(job, done, failed))
+
+    def run(self, job: Job) -> tuple[Path, ...]:
+        """Make `job` in a worker and wait for it; a job that fails raises ChartJobFailed."""
+        finished = threading.Event()
+        result: list[tuple[Path, ...]] = []
+        errors: list[str] = []
+
+        def done(paths: tuple[Path, ...]) -> None:
+            result.append(paths)
+            finished.set()
+
+        def failed(error: str) -> None:
+            errors.append(error)
+            finished.set()
+
+        self._put(_Task(job, done, failed))
+        finished.wait()
+        if errors:
+            raise ChartJobFailed(errors[0])
+        return result[0]
+
+    def _put(self, task: _Task) -> None:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the chart pool is closed")
+            self._pending += 1
+            if not self._threads:  # the pool's threads, and their workers, start with the first job
+                for slot in self._slots:
+                    thread = threading.Thread(target=self._serve, args=(slot,), name="chart-pool", daemon=True)
+                    thread.start()
+                    self._threads.append(thread)
+        self._tasks.put(task)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Until every job submitted so far is made and handed on; False if `timeout` ran out first."""
+        with self._lock:
+            return self._lock.wait_for(lambda: self._pending == 0, timeout)
+
+    def pids(self) -> list[int]:
+        """The worker processes running now (for a benchmark to measure)."""
+        return [s.process.pid for s in self._slots if s.process is not None and s.process.poll() is None]
+
+    def close(self, wait: bool = True) -> None:
+        """No more jobs, and the workers end: with `wait` once every job taken is made; without, at once (a job
+        being made fails, those not begun are dropped), for a process that is stopping."""
+        with self._lock:
+            self._closed = True
+            threads = list(self._threads)
+        if not wait:
+            try:
+                while (task := self._tasks.get_nowait()) is not None:
+                    task.failed("the bot stopped before it was made")
+                    self._finished()
+            except queue.Empty:
+                pass
+        for _ in threads:
+            self._tasks.put(None)
+        if not wait:
+            for slot in self._slots:
+                if slot.process is not None and slot.process.poll() is None:
+                    slot.process.terminate()  # its thread sees the end of its answers and stops
+            return
+        for thread in threads:
+            thread.join()
+
+    # ------------------------------------------------------------------ the pool's threads
+
+    def _finished(self) -> None:
+        with self._lock:
+            self._pending -= 1
+            self._lock.notify_all()
+
+    def _serve(self, slot: _Worker) -> None:
+        while (task := self._tasks.get()) is not None:
+            try:
+                paths = self._ask(slot, task.job)
+            except Exception as exc:
+                task.failed(f"{type(exc).__name__}: {exc}")
+            else:
+                try:
+                    task.done(paths)
+                except Exception:
+                    log.exception("handing on what a chart worker made failed")
+            finally:
+                self._finished()
+        _stop(slot)
+
+    def _ask(self, slot: _Worker, job: Job) -> tuple[Path, ...]:
+        if slot.process is None or slot.process.poll() is not None or slot.jobs >= JOBS_PER_WORKER:
+            _stop(slot)
+            slot.process = _start()
+            slot.jobs = 0
+        process = slot.process
+        assert process.stdin is not None and process.stdout is not None
+        slot.jobs += 1
+        try:
+            _send(process.stdin, job)
+            ok, value = _receive(process.stdout)
+        except (OSError, EOFError) as exc:  # the worker died: the next job starts another
+            _stop(slot)
+            raise ChartJobFailed(f"the chart worker ended ({exc})") from exc
+        if not ok or not isinstance(value, tuple):
+            raise ChartJobFailed(str(value))
+        return tuple(Path(p) for p in value)
+
+
+class ChartJobFailed(Exception):
+    pass
+
+
+def _start() -> subprocess.Popen[bytes]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p or os.getcwd() for p in sys.path)  # the modules this process sees
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.reports.chart_worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+    )
+
+
+def _stop(slot: _Worker) -> None:
+    process, slot.process = slot.process, None
+    if process is None:
+        return
+    if process.stdin is not None:
+        process.stdin.close()  # the worker ends at the end of its input
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if process.stdout is not None:
+        process.stdout.close()
+
+
+def _send(stream: IO[bytes], value: object) -> None:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_LENGTH.pack(len(data)) + data)
+    stream.flush()
+
+
+def _receive(stream: IO[bytes]) -> tuple[bool, object]:
+    head = stream.read(_LENGTH.size)
+    if len(head) < _LENGTH.size:
+        raise EOFError("no answer")
+    (size,) = _LENGTH.unpack(head)
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError("a cut answer")
+    ok, value = pickle.loads(data)
+    return bool(ok), value

@@ -1,0 +1,89 @@
+"""The chart workers as real processes: a job's charts and PDF made in a worker are the very files the bot's
+own process would draw; a job that fails says why and the worker goes on; the workers end with the pool (the
+fixture's end checks it)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.domain.cycle import RoundKey
+from bot.domain.factors import DEFAULT_FACTORS
+from bot.domain.picture import AreaInfo, PictureInput, Report, build_picture
+from bot.domain.stats import series_from_input
+from bot.reports.chart_pool import ChartJobFailed, ChartPool, PictureCharts, TrendJob, WeeklyPdf
+from bot.reports.view import PictureView
+
+
+def view() -> PictureView:
+    areas = [AreaInfo("centrum", "Centrum"), AreaInfo("norr", "Norr")]
+    reports = [Report(1, "Org", "centrum", "narkotika", 3, "Stortorget"), Report(2, "Org", "norr", "klotter", 1)]
+    inp = PictureInput(
+        "Tryggare Trelleborg",
+        RoundKey(2026, 47),
+        areas,
+        list(DEFAULT_FACTORS),
+        reports,
+        {},
+        set(),
+        2,
+        2,
+        0,
+        [],
+        [],
+        [],
+        [],
+    )
+    return PictureView(build_picture(inp), "sv")
+
+
+def trend(pic: PictureView, path: Path) -> TrendJob:
+    return TrendJob(series_from_input(pic.input, 12).trimmed(), path, "sv", "Trygghetsläget vecka 47")
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[ChartPool]:
+    made = ChartPool(1)
+    yield made
+    pids = made.pids()
+    made.close()
+    assert made.pids() == [] and not any(Path(f"/proc/{pid}").exists() for pid in pids)  # the workers ended
+
+
+def test_a_worker_draws_the_same_charts_as_the_bot_would(pool: ChartPool, tmp_path: Path) -> None:
+    from bot.reports.chart_jobs import draw_picture_charts
+
+    pic = view()
+    job = PictureCharts(pic, tmp_path / "w" / "lagesbild.png", trend(pic, tmp_path / "w" / "trend.png"))
+    heat, tr = pool.run(job)
+    assert heat == tmp_path / "w" / "lagesbild.png" and tr == tmp_path / "w" / "trend.png"
+    here = PictureCharts(pic, tmp_path / "h" / "lagesbild.png", trend(pic, tmp_path / "h" / "trend.png"))
+    mine = draw_picture_charts(here)
+    assert [p.read_bytes() for p in mine] == [heat.read_bytes(), tr.read_bytes()]
+    assert len(pool.pids()) == 1
+
+
+def test_a_job_handed_over_is_made_and_handed_back_in_the_pools_thread(pool: ChartPool, tmp_path: Path) -> None:
+    pic = view()
+    got: list[tuple[tuple[Path, ...], str]] = []
+    for n in range(2):
+        job = PictureCharts(pic, tmp_path / f"h{n}.png", None)
+        pool.submit(job, lambda paths: got.append((paths, threading.current_thread().name)))
+    assert pool.wait(timeout=60)
+    assert sorted(p for paths, _ in got for p in paths) == [tmp_path / "h0.png", tmp_path / "h1.png"]
+    assert {name for _, name in got} == {"chart-pool"}
+
+
+def test_a_weekly_pdf_and_a_failing_job(pool: ChartPool, tmp_path: Path) -> None:
+    pic = view()
+    job = WeeklyPdf(pic, [], tmp_path / "heat.png", trend(pic, tmp_path / "trend.png"), tmp_path / "report.pdf")
+    (pdf,) = pool.run(job)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    (tmp_path / "taken").write_text("a file, not a folder")
+    bad = WeeklyPdf(pic, [], tmp_path / "taken" / "heat.png", trend(pic, tmp_path / "t.png"), tmp_path / "r.pdf")
+    with pytest.raises(ChartJobFailed, match="taken"):
+        pool.run(bad)
+    assert pool.run(PictureCharts(pic, tmp_path / "after.png", None)) == (tmp_path / "after.png",)
