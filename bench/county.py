@@ -421,12 +421,8 @@ def markdown(week: Week) -> str:
         "(bot/reports/chart_pool.py: processes of their own that draw the charts and write the PDFs, matplotlib "
         "and fpdf loaded only there); *peak RSS* adds the workers' peaks to the benchmark process's, measured over "
         "the timed week. *RSS before the week* is what the benchmark process holds once it has imported its "
-        "modules: `bot.demo`'s imports load matplotlib and fpdf into it, which `est-bot run` does not. Peak memory "
-        "is from a second run of the same week under `tracemalloc` (the benchmark process only).\n\n"
-        + summary_table(week)
-        + "\n\n"
-        + phase_table(week)
-        + "\n\n"
+        "modules and built the county. Peak memory is from a second run of the same week under `tracemalloc` (the "
+        "benchmark process only).\n\n" + summary_table(week) + "\n\n" + phase_table(week) + "\n\n"
         "The Thursday 08:05 draft, per group: from the tick's start to the draft's text being queued in the "
         "outbox, and to its charts (heatmap and trend) following in a message of their own. The groups are drafted "
         "one after another in the tick; a group's text waits for the earlier groups' texts, never for charts.\n\n"
