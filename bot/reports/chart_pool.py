@@ -25,7 +25,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 from bot.domain.stats import Series
 from bot.reports.render import Decision
@@ -34,7 +34,9 @@ from bot.reports.view import PictureView
 log = logging.getLogger(__name__)
 
 JOBS_PER_WORKER = 200
+JOB_TIMEOUT = 120.0  # seconds: a worker that has not answered by then is killed and the job fails
 _LENGTH = struct.Struct("!I")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +86,11 @@ class _Worker:
 
 
 class ChartPool:
-    def __init__(self, workers: int = 1) -> None:
+    def __init__(self, workers: int = 1, timeout: float = JOB_TIMEOUT) -> None:
         if workers < 1:
             raise ValueError(f"a chart pool needs at least one worker, not {workers}")
         self.workers = workers
+        self.timeout = timeout
         self._tasks: queue.Queue[_Task | None] = queue.Queue()
         self._lock = threading.Condition()
         self._pending = 0
@@ -97,13 +100,26 @@ class ChartPool:
 
     # ------------------------------------------------------------------ jobs
 
-    def submit(self, job: Job, done: Callable[[tuple[Path, ...]], None]) -> None:
-        """Make `job` in a worker; `done` gets the files made, in the pool's thread. A job that fails is logged."""
+    def submit(
+        self,
+        job: Job,
+        done: Callable[[tuple[Path, ...]], None],
+        failed: Callable[[str], None] | None = None,
+    ) -> None:
+        """Make `job` in a worker; `done` gets the files made, in the pool's thread, and `failed` why it was not
+        made (the worker died or timed out, the job raised, the pool closed before it); without `failed`, that is
+        logged."""
 
-        def failed(error: str) -> None:
+        def logged(error: str) -> None:
             log.error("%s failed in a chart worker; the text went without it: %s", type(job).__name__, error)
 
-        self._put(_Task(job, done, failed))
+        self._put(_Task(job, done, failed or logged))
+
+    @property
+    def closed(self) -> bool:
+        """The pool takes no more jobs: the process is stopping."""
+        with self._lock:
+            return self._closed
 
     def run(self, job: Job) -> tuple[Path, ...]:
         """Make `job` in a worker and wait for it; a job that fails raises ChartJobFailed."""
@@ -155,7 +171,7 @@ class ChartPool:
         if not wait:
             try:
                 while (task := self._tasks.get_nowait()) is not None:
-                    task.failed("the bot stopped before it was made")
+                    _hand_on(task.failed, "the bot stopped before it was made")
                     self._finished()
             except queue.Empty:
                 pass
@@ -181,12 +197,9 @@ class ChartPool:
             try:
                 paths = self._ask(slot, task.job)
             except Exception as exc:
-                task.failed(f"{type(exc).__name__}: {exc}")
+                _hand_on(task.failed, f"{type(exc).__name__}: {exc}")
             else:
-                try:
-                    task.done(paths)
-                except Exception:
-                    log.exception("handing on what a chart worker made failed")
+                _hand_on(task.done, paths)
             finally:
                 self._finished()
         _stop(slot)
@@ -199,12 +212,19 @@ class ChartPool:
         process = slot.process
         assert process.stdin is not None and process.stdout is not None
         slot.jobs += 1
+        timer = threading.Timer(self.timeout, process.kill)  # a worker that hangs is killed: its answer ends
+        timer.daemon = True
+        timer.start()
         try:
             _send(process.stdin, job)
             ok, value = _receive(process.stdout)
         except (OSError, EOFError) as exc:  # the worker died: the next job starts another
             _stop(slot)
+            if timer.finished.is_set() and process.returncode == -9:
+                raise ChartJobFailed(f"the chart worker took more than {self.timeout:g} s and was killed") from exc
             raise ChartJobFailed(f"the chart worker ended ({exc})") from exc
+        finally:
+            timer.cancel()
         if not ok or not isinstance(value, tuple):
             raise ChartJobFailed(str(value))
         return tuple(Path(p) for p in value)
@@ -212,6 +232,14 @@ class ChartPool:
 
 class ChartJobFailed(Exception):
     pass
+
+
+def _hand_on(callback: Callable[[T], None], value: T) -> None:
+    """A job's callback, in the pool's thread: what it raises is logged, and the thread goes on."""
+    try:
+        callback(value)
+    except Exception:
+        log.exception("handing on what a chart worker made (or why it did not) failed")
 
 
 def _start() -> subprocess.Popen[bytes]:
