@@ -95,6 +95,7 @@ class ChartPool:
         self._lock = threading.Condition()
         self._pending = 0
         self._closed = False
+        self._abandoned = False  # closed without waiting: no worker is started any more
         self._slots = [_Worker() for _ in range(workers)]
         self._threads: list[threading.Thread] = []
 
@@ -167,6 +168,7 @@ class ChartPool:
         being made fails, those not begun are dropped), for a process that is stopping."""
         with self._lock:
             self._closed = True
+            self._abandoned = not wait
             threads = list(self._threads)
         if not wait:
             try:
@@ -178,9 +180,10 @@ class ChartPool:
         for _ in threads:
             self._tasks.put(None)
         if not wait:
-            for slot in self._slots:
-                if slot.process is not None and slot.process.poll() is None:
-                    slot.process.terminate()  # its thread sees the end of its answers and stops
+            with self._lock:  # a thread starting a worker now either did so before (ended here) or will not
+                for slot in self._slots:
+                    if slot.process is not None and slot.process.poll() is None:
+                        slot.process.terminate()  # its thread sees the end of its answers and stops
             return
         for thread in threads:
             thread.join()
@@ -207,7 +210,10 @@ class ChartPool:
     def _ask(self, slot: _Worker, job: Job) -> tuple[Path, ...]:
         if slot.process is None or slot.process.poll() is not None or slot.jobs >= JOBS_PER_WORKER:
             _stop(slot)
-            slot.process = _start()
+            with self._lock:
+                if self._abandoned:
+                    raise ChartJobFailed("the bot stopped before it was made")
+                slot.process = start_worker()
             slot.jobs = 0
         process = slot.process
         assert process.stdin is not None and process.stdout is not None
@@ -242,7 +248,8 @@ def _hand_on(callback: Callable[[T], None], value: T) -> None:
         log.exception("handing on what a chart worker made (or why it did not) failed")
 
 
-def _start() -> subprocess.Popen[bytes]:
+def start_worker() -> subprocess.Popen[bytes]:
+    """A worker process (a test puts a broken one in its place)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p or os.getcwd() for p in sys.path)  # the modules this process sees
     return subprocess.Popen(

@@ -20,8 +20,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("rounds", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("charts_owed", sa.Boolean(), server_default=sa.false(), nullable=False))
+    # A plain ALTER TABLE … ADD COLUMN, on SQLite too: a batch would copy `rounds`, which other tables point at.
+    op.add_column("rounds", sa.Column("charts_owed", sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade() -> None:
