@@ -421,17 +421,14 @@ def markdown(week: Week) -> str:
         "(bot/reports/chart_pool.py: processes of their own that draw the charts and write the PDFs, matplotlib "
         "and fpdf loaded only there); *peak RSS* adds the workers' peaks to the benchmark process's, measured over "
         "the timed week. *RSS before the week* is what the benchmark process holds once it has imported its "
-        "modules: `bot.demo`'s imports load matplotlib and fpdf into it, which `est-bot run` does not. Peak memory "
-        "is from a second run of the same week under `tracemalloc` (the benchmark process only).\n\n"
-        + summary_table(week)
-        + "\n\n"
-        + phase_table(week)
-        + "\n\n"
+        "modules and built the county. Peak memory is from a second run of the same week under `tracemalloc` (the "
+        "benchmark process only).\n\n" + summary_table(week) + "\n\n" + phase_table(week) + "\n\n"
         "The Thursday 08:05 draft, per group: from the tick's start to the draft's text being queued in the "
         "outbox, and to its charts (heatmap and trend) following in a message of their own. The groups are drafted "
-        "one after another in the tick; a group's text waits for the earlier groups' texts, never for charts.\n\n"
-        + draft_table(week)
-        + "\n"
+        "one after another in the tick; a group's text waits for the earlier groups' texts, never for charts. A "
+        "draft's charts are owed in the database from the draft's transaction until the one that queues them "
+        "(`rounds.charts_owed`, bot/usecases/draft_charts.py): a bot that stops in between, or a worker that "
+        "dies, costs a redrawing, not the charts.\n\n" + draft_table(week) + "\n"
     )
 
 

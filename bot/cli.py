@@ -441,7 +441,7 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock, stop: Stop) -> None:
         if web_server is not None:
             await web_server.stop()
         scheduler.shutdown(wait=False)
-        if chart_pool is not None:  # a draft whose charts are not drawn yet goes without them
+        if chart_pool is not None:  # charts not drawn yet stay owed (rounds.charts_owed): the next start draws them
             chart_pool.close(wait=False)
         for task in tasks:
             task.cancel()

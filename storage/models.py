@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -179,6 +180,8 @@ class RoundRow(Base):
     drafted_at: Mapped[datetime | None]
     finalised_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None]
+    # The draft's charts are drawn by a chart worker and not queued yet (bot/usecases/draft_charts.py).
+    charts_owed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ResponseRow(Base):

@@ -31,6 +31,15 @@ class Rounds(Protocol):
     def set_phase(self, round_id: int, old: Phase, new: Phase, now: datetime) -> bool:
         """Compare-and-set: only one caller ever moves a round from `old` to `new`."""
 
+    def owe_charts(self, round_id: int) -> None:
+        """The round's draft went without its charts: they are owed until `settle_charts`."""
+
+    def charts_owed(self, group_id: str) -> list[Round]:
+        """The group's rounds whose draft's charts are owed, oldest first."""
+
+    def settle_charts(self, round_id: int) -> bool:
+        """Compare-and-set: the round's charts no longer owed; True only for the one caller that cleared it."""
+
     def get_response(self, round_id: int, person_id: int) -> Response | None: ...
 
     def get_or_create_response(self, round_id: int, person_id: int, organisation: str, now: datetime) -> Response:

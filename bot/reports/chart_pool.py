@@ -25,7 +25,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 from bot.domain.stats import Series
 from bot.reports.render import Decision
@@ -34,7 +34,9 @@ from bot.reports.view import PictureView
 log = logging.getLogger(__name__)
 
 JOBS_PER_WORKER = 200
+JOB_TIMEOUT = 120.0  # seconds: a worker that has not answered by then is killed and the job fails
 _LENGTH = struct.Struct("!I")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,26 +86,41 @@ class _Worker:
 
 
 class ChartPool:
-    def __init__(self, workers: int = 1) -> None:
+    def __init__(self, workers: int = 1, timeout: float = JOB_TIMEOUT) -> None:
         if workers < 1:
             raise ValueError(f"a chart pool needs at least one worker, not {workers}")
         self.workers = workers
+        self.timeout = timeout
         self._tasks: queue.Queue[_Task | None] = queue.Queue()
         self._lock = threading.Condition()
         self._pending = 0
         self._closed = False
+        self._abandoned = False  # closed without waiting: no worker is started any more
         self._slots = [_Worker() for _ in range(workers)]
         self._threads: list[threading.Thread] = []
 
     # ------------------------------------------------------------------ jobs
 
-    def submit(self, job: Job, done: Callable[[tuple[Path, ...]], None]) -> None:
-        """Make `job` in a worker; `done` gets the files made, in the pool's thread. A job that fails is logged."""
+    def submit(
+        self,
+        job: Job,
+        done: Callable[[tuple[Path, ...]], None],
+        failed: Callable[[str], None] | None = None,
+    ) -> None:
+        """Make `job` in a worker; `done` gets the files made, in the pool's thread, and `failed` why it was not
+        made (the worker died or timed out, the job raised, the pool closed before it); without `failed`, that is
+        logged."""
 
-        def failed(error: str) -> None:
+        def logged(error: str) -> None:
             log.error("%s failed in a chart worker; the text went without it: %s", type(job).__name__, error)
 
-        self._put(_Task(job, done, failed))
+        self._put(_Task(job, done, failed or logged))
+
+    @property
+    def closed(self) -> bool:
+        """The pool takes no more jobs: the process is stopping."""
+        with self._lock:
+            return self._closed
 
     def run(self, job: Job) -> tuple[Path, ...]:
         """Make `job` in a worker and wait for it; a job that fails raises ChartJobFailed."""
@@ -151,20 +168,22 @@ class ChartPool:
         being made fails, those not begun are dropped), for a process that is stopping."""
         with self._lock:
             self._closed = True
+            self._abandoned = not wait
             threads = list(self._threads)
         if not wait:
             try:
                 while (task := self._tasks.get_nowait()) is not None:
-                    task.failed("the bot stopped before it was made")
+                    _hand_on(task.failed, "the bot stopped before it was made")
                     self._finished()
             except queue.Empty:
                 pass
         for _ in threads:
             self._tasks.put(None)
         if not wait:
-            for slot in self._slots:
-                if slot.process is not None and slot.process.poll() is None:
-                    slot.process.terminate()  # its thread sees the end of its answers and stops
+            with self._lock:  # a thread starting a worker now either did so before (ended here) or will not
+                for slot in self._slots:
+                    if slot.process is not None and slot.process.poll() is None:
+                        slot.process.terminate()  # its thread sees the end of its answers and stops
             return
         for thread in threads:
             thread.join()
@@ -181,12 +200,9 @@ class ChartPool:
             try:
                 paths = self._ask(slot, task.job)
             except Exception as exc:
-                task.failed(f"{type(exc).__name__}: {exc}")
+                _hand_on(task.failed, f"{type(exc).__name__}: {exc}")
             else:
-                try:
-                    task.done(paths)
-                except Exception:
-                    log.exception("handing on what a chart worker made failed")
+                _hand_on(task.done, paths)
             finally:
                 self._finished()
         _stop(slot)
@@ -194,17 +210,27 @@ class ChartPool:
     def _ask(self, slot: _Worker, job: Job) -> tuple[Path, ...]:
         if slot.process is None or slot.process.poll() is not None or slot.jobs >= JOBS_PER_WORKER:
             _stop(slot)
-            slot.process = _start()
+            with self._lock:
+                if self._abandoned:
+                    raise ChartJobFailed("the bot stopped before it was made")
+                slot.process = start_worker()
             slot.jobs = 0
         process = slot.process
         assert process.stdin is not None and process.stdout is not None
         slot.jobs += 1
+        timer = threading.Timer(self.timeout, process.kill)  # a worker that hangs is killed: its answer ends
+        timer.daemon = True
+        timer.start()
         try:
             _send(process.stdin, job)
             ok, value = _receive(process.stdout)
         except (OSError, EOFError) as exc:  # the worker died: the next job starts another
             _stop(slot)
+            if timer.finished.is_set() and process.returncode == -9:
+                raise ChartJobFailed(f"the chart worker took more than {self.timeout:g} s and was killed") from exc
             raise ChartJobFailed(f"the chart worker ended ({exc})") from exc
+        finally:
+            timer.cancel()
         if not ok or not isinstance(value, tuple):
             raise ChartJobFailed(str(value))
         return tuple(Path(p) for p in value)
@@ -214,7 +240,16 @@ class ChartJobFailed(Exception):
     pass
 
 
-def _start() -> subprocess.Popen[bytes]:
+def _hand_on(callback: Callable[[T], None], value: T) -> None:
+    """A job's callback, in the pool's thread: what it raises is logged, and the thread goes on."""
+    try:
+        callback(value)
+    except Exception:
+        log.exception("handing on what a chart worker made (or why it did not) failed")
+
+
+def start_worker() -> subprocess.Popen[bytes]:
+    """A worker process (a test puts a broken one in its place)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p or os.getcwd() for p in sys.path)  # the modules this process sees
     return subprocess.Popen(

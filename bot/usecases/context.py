@@ -67,6 +67,9 @@ class Env:
         self.spec_parts: dict[SpecKey, tuple[tuple[Item, ...], str]] = {}
         # Worker processes that draw the week's charts off the critical path (`est-bot run`); None: drawn inline.
         self.chart_pool: ChartPool | None = None
+        # Rounds whose owed draft charts are with the workers now (bot/usecases/draft_charts.py): the tick's
+        # catch-up leaves them be.
+        self.charts_in_flight: set[int] = set()
 
     @contextmanager
     def unit(self) -> Iterator[UnitOfWork]:

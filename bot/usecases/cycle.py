@@ -26,8 +26,9 @@ from bot.domain.cycle import (
 )
 from bot.domain.model import Person, Round
 from bot.ports import UnitOfWork
+from bot.reports.chart_pool import PictureCharts
 from bot.text import t
-from bot.usecases import mailing, meeting, publishing
+from bot.usecases import draft_charts, mailing, meeting, publishing
 from bot.usecases.answering import ANSWERABLE, questionnaire_spec
 from bot.usecases.context import Env, local_text, send_to_person
 from bot.usecases.statistics import post_monthly_if_due
@@ -45,6 +46,10 @@ def tick(env: Env) -> list[str]:
                 done += wake_snoozed(env, g.id)
             except Exception:
                 log.exception("tick for group %s failed; the next tick tries again", g.id)
+            try:
+                done += owed_charts(env, g.id)
+            except Exception:
+                log.exception("the owed draft charts of group %s failed; the next tick tries again", g.id)
             try:
                 done += post_monthly_if_due(env, g.id)
             except Exception:
@@ -86,6 +91,20 @@ def advance(env: Env, group_id: str, now: datetime | None = None) -> list[str]:
                     log.exception("%s %s: what follows %s failed", group_id, rnd.key, phase)
             done.append(f"{group_id} {rnd.key} {phase}")
     return done
+
+
+def owed_charts(env: Env, group_id: str) -> list[str]:
+    """The draft charts a stopped process, or a lost worker, left unqueued (draft_charts): drawn again."""
+    group = env.config.group(group_id)
+    owed: list[tuple[Round, PictureCharts]] = []
+    with env.uow_factory() as uow:
+        for rnd in uow.rounds.charts_owed(group_id):
+            if rnd.id not in env.charts_in_flight:
+                owed.append((rnd, meeting.chart_job(env, group, rnd, meeting.picture(env, uow, group, rnd))))
+    for rnd, job in owed:
+        log.warning("%s %s: the draft's charts were never queued; drawn again", group_id, rnd.key)
+        draft_charts.hand_over(env, group, rnd, job)
+    return [f"{group_id} {rnd.key} draft charts" for rnd, _ in owed]
 
 
 def transition(

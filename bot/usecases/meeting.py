@@ -23,6 +23,7 @@ from bot.reports.grid import picture_grid
 from bot.reports.render import Decision, picture_summary_text
 from bot.reports.view import PictureView
 from bot.text import label, t
+from bot.usecases import draft_charts
 from bot.usecases.context import Ctx, Env, channel_addresses, local_text, notice, send_to_channel
 from bot.usecases.files import attachment, trend_attachment, trend_job
 from bot.usecases.statistics import week_events
@@ -125,9 +126,8 @@ def post_draft(
     for n, cand in enumerate(uow.meeting.candidates(rnd.id), start=1):
         msg = candidate_message(cand, n, lang, False)
         send_to_channel(env, uow, group, "meeting", msg, f"draft:{rnd.id}:cand:{cand.id}")
-    if meeting_channel and pool is not None and later is not None:
-        job = chart_job(env, group, rnd, pic)
-        later.append(lambda: pool.submit(job, lambda paths: post_draft_charts(env, group, rnd, paths)))
+    if meeting_channel and pool is not None and later is not None:  # owed in this transaction (draft_charts)
+        draft_charts.owe(env, uow, group, rnd, chart_job(env, group, rnd, pic), later)
 
 
 def chart_job(env: Env, group: GroupConfig, rnd: Round, pic: PictureView) -> PictureCharts:
@@ -138,22 +138,6 @@ def chart_job(env: Env, group: GroupConfig, rnd: Round, pic: PictureView) -> Pic
         log.exception("trend chart for %s %s failed; sending without it", group.id, rnd.key)
         trend = None
     return PictureCharts(pic, heatmap_path(env, group, rnd, pic.lang), trend)
-
-
-def post_draft_charts(env: Env, group: GroupConfig, rnd: Round, paths: tuple[Path, ...]) -> None:
-    """The draft's charts, drawn by a worker, to the meeting's channel after the draft's text."""
-    if not paths:
-        return
-    lang = group.language
-    out = Outbound(
-        t(lang, "meet.draft_charts", week=str(rnd.key), group=group.name),
-        kind="picture_charts",
-        data={"round_id": rnd.id, "week": str(rnd.key), "group": group.id},
-        attachments=tuple(attachment(p) for p in paths),
-    )
-    with env.unit() as uow:
-        send_to_channel(env, uow, group, "meeting", out, f"draft:{rnd.id}:charts")
-        uow.commit()
 
 
 def candidate_message(c: Candidate, n: int, lang: str, locked: bool) -> Outbound:

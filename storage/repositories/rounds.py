@@ -95,6 +95,23 @@ class SqlRounds(SqlRepository):
         )
         return bool(res.rowcount == 1)  # type: ignore[attr-defined]
 
+    def owe_charts(self, round_id: int) -> None:
+        self.s.execute(update(RoundRow).where(RoundRow.id == round_id).values(charts_owed=True))
+
+    def charts_owed(self, group_id: str) -> list[Round]:
+        rows = self.s.scalars(
+            select(RoundRow)
+            .where(RoundRow.group_id == group_id, RoundRow.charts_owed.is_(True))
+            .order_by(RoundRow.year, RoundRow.week)
+        )
+        return [round_of(r) for r in rows]
+
+    def settle_charts(self, round_id: int) -> bool:
+        res = self.s.execute(
+            update(RoundRow).where(RoundRow.id == round_id, RoundRow.charts_owed.is_(True)).values(charts_owed=False)
+        )
+        return bool(res.rowcount == 1)  # type: ignore[attr-defined]
+
     def get_response(self, round_id: int, person_id: int) -> Response | None:
         r = self.s.scalar(
             select(ResponseRow).where(ResponseRow.round_id == round_id, ResponseRow.person_id == person_id)

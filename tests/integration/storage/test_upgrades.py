@@ -323,6 +323,25 @@ FILLS: dict[str, list[Row]] = {
             key=("person_id", "round_id"),
         ),
     ],
+    "0008": [
+        *_rows(
+            "rounds",
+            {
+                "id": 2,
+                "group_id": "g",
+                "year": 2026,
+                "week": 48,
+                "phase": "drafted",
+                "created_at": LATER,
+                "opened_at": LATER,
+                "closed_at": LATER,
+                "drafted_at": LATER,
+                "finalised_at": None,
+                "published_at": None,
+                "charts_owed": True,
+            },
+        ),
+    ],
 }
 
 #: A column a revision adds to a table that held rows before it: (table, column) -> (revision, what old rows get).
@@ -331,6 +350,7 @@ ADDED: dict[tuple[str, str], tuple[str, Any]] = {
     ("outbox", "claimed_by"): ("0004", None),
     ("places", "review"): ("0005", "approved"),  # places shown before review existed stay shown
     ("persons", "channel"): ("0007", None),
+    ("rounds", "charts_owed"): ("0008", False),  # drafts before it went with their charts
 }
 
 

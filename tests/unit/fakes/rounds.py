@@ -89,6 +89,20 @@ class FakeRounds(FakeRepository):
             setattr(r, stamp, now)
         return True
 
+    def owe_charts(self, round_id: int) -> None:
+        self.t.rounds[round_id].charts_owed = True
+
+    def charts_owed(self, group_id: str) -> list[Round]:
+        rows = [r for r in self.t.rounds.values() if r.group_id == group_id and r.charts_owed]
+        return [round_of(r) for r in sorted(rows, key=lambda r: r.number)]
+
+    def settle_charts(self, round_id: int) -> bool:
+        r = self.t.rounds.get(round_id)
+        if r is None or not r.charts_owed:
+            return False
+        r.charts_owed = False
+        return True
+
     def _response(self, round_id: int, person_id: int) -> ResponseRow | None:
         return next((r for r in self.t.responses.values() if r.round_id == round_id and r.person_id == person_id), None)
 

@@ -102,6 +102,7 @@ class RoundRow:
     drafted_at: datetime | None = None
     finalised_at: datetime | None = None
     published_at: datetime | None = None
+    charts_owed: bool = False
 
     @property
     def number(self) -> int:

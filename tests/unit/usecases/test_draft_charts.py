@@ -32,7 +32,12 @@ class HeldPool(ChartPool):
         self.outbox_at_submit: list[list[str]] = []
         self.ran: list[str] = []
 
-    def submit(self, job: Job, done: Callable[[tuple[Path, ...]], None]) -> None:
+    def submit(
+        self,
+        job: Job,
+        done: Callable[[tuple[Path, ...]], None],
+        failed: Callable[[str], None] | None = None,
+    ) -> None:
         with self.bot.unit() as uow:  # a fresh unit of work sees only what was committed
             self.outbox_at_submit.append([str(r.payload["kind"]) for r in uow.outbox.t.outbox.values()])
         self.held.append((job, done))
