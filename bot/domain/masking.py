@@ -204,10 +204,16 @@ def _mask_once(text: str) -> str:
     return _PNR_LOOSE_RE.sub(PERSONNUMMER_PLACEHOLDER, text)
 
 
+# A decimal digit of another script: `\d` in a str pattern is Unicode's decimal digits (what str.isdecimal says).
+_OTHER_DIGIT_RE = re.compile(r"(?![0-9])\d")
+
+
 def _ascii_digits(text: str) -> str:
-    if text.isascii():
+    # A regular expression rather than a walk over the characters: every reply's text and labels come through
+    # here, and Swedish text ("Fråga", "öppen") is never ASCII.
+    if text.isascii() or _OTHER_DIGIT_RE.search(text) is None:
         return text
-    return "".join(str(unicodedata.decimal(c)) if not c.isascii() and c.isdecimal() else c for c in text)
+    return _OTHER_DIGIT_RE.sub(lambda m: str(unicodedata.decimal(m.group())), text)
 
 
 def mask_personal_data(text: str) -> str:
