@@ -78,8 +78,8 @@ class Batch(SqlRepository):
         new = sorted(set(events))  # the same order in every process, so two batches cannot deadlock
         first: set[tuple[str, str]] = set()
         if self.arrays and new:
-            params = {"platforms": [p for p, _ in new], "event_ids": [e for _, e in new], "at": now}
-            first.update((p, e) for p, e in self._core(PG_MARK_PROCESSED, params))
+            arrays = {"platforms": [p for p, _ in new], "event_ids": [e for _, e in new], "at": now}
+            first.update((p, e) for p, e in self._core(PG_MARK_PROCESSED, arrays))
             return {k: k in first for k in new}
         for i in range(0, len(new), MARK_MANY):
             chunk = new[i : i + MARK_MANY]
