@@ -52,8 +52,12 @@ log = logging.getLogger(__name__)
 Work = Sequence[Inbound] | Callable[[], Sequence[Inbound]]
 
 
-#: Events handled in one unit of work at most (see `Engine.handle_many`).
-BATCH = 32
+#: Events handled in one unit of work at most (see `Engine.handle_many`). Under load the queue is always this
+#: deep (500 reporters in bench/answers.py: every batch full), and a batch's reads and writes are a few statements
+#: whatever its size: 128 rather than 32 took 10-25 % less CPU per press in the engine on both databases
+#: (engine only, 500 reporters), and a quarter of the round trips on PostgreSQL. A press's acknowledgement does
+#: not wait for its batch; its reply does, about 40 ms of CPU for a full batch.
+BATCH = 128
 
 
 def give_way() -> None:
