@@ -52,12 +52,12 @@ log = logging.getLogger(__name__)
 Work = Sequence[Inbound] | Callable[[], Sequence[Inbound]]
 
 
-#: Events handled in one unit of work at most (see `Engine.handle_many`). Under load the queue is always this
-#: deep (500 reporters in bench/answers.py: every batch full), and a batch's reads and writes are a few statements
-#: whatever its size: 128 rather than 32 took 10-25 % less CPU per press in the engine on both databases
-#: (engine only, 500 reporters), and a quarter of the round trips on PostgreSQL. A press's acknowledgement does
-#: not wait for its batch; its reply does, about 40 ms of CPU for a full batch.
-BATCH = 128
+#: Events handled in one unit of work at most (see `Engine.handle_many`). Under load every batch is full (500
+#: reporters in bench/answers.py). 128 took 10-25 % less CPU per press than 32 in the engine alone, but through the
+#: edges a full batch stored at once lets that many presses in at once, and their acknowledgements queue behind
+#: each other on the event loop: p99 53-74 ms instead of 12-26 ms on PostgreSQL with the replies held. 32 keeps them
+#: under the 50 ms goal.
+BATCH = 32
 
 
 def give_way() -> None:
