@@ -145,15 +145,11 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     reporters = int(args[args.index("--reporters") + 1]) if "--reporters" in args else 500
     groups = int(args[args.index("--county-groups") + 1]) if "--county-groups" in args else 33
-    out: dict[str, Any] = {}
+    checkout = str(Path(os.environ.get("PYTHONPATH", ".").split(os.pathsep)[0]).resolve())
     rev = subprocess.run(
-        ["git", "describe", "--always", "--dirty"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=os.environ.get("PYTHONPATH", ".").split(os.pathsep)[0],
+        ["git", "describe", "--always", "--dirty"], capture_output=True, text=True, check=False, cwd=checkout
     )
-    out["commit"] = rev.stdout.strip() or None
+    out: dict[str, Any] = {"checkout": checkout, "commit": rev.stdout.strip() or None}  # None: not a git checkout
     if "--no-answers" not in args or "--no-acks" not in args:
         out["answers"] = answers(reporters, "--no-answers" not in args, "--no-acks" not in args)
     if "--no-county" not in args:
