@@ -54,6 +54,7 @@ from bot import logs
 from bot.clock import Clock
 from bot.conversation.messages import Outbound
 from bot.domain.model import OutboxItem
+from bot.intake import give_way
 from bot.ports import Instruments, NoInstruments, UnitOfWork
 from bot.ports.pacing import Later, Limiter
 
@@ -225,6 +226,7 @@ class Dispatcher:
                         tried += 1
                         attempted.add(item.id)
                         outcome = self._send(sender, item, existing.get(item.id))
+                        give_way()  # the event loop's acknowledgements first, as the intake does between events
                         if outcome.kind != "sent":
                             failed.add(item.address)
                         if outcome.kind not in ("sent", "later"):

@@ -40,6 +40,12 @@ from storage.repositories.statements import (
     ENQUEUE,
     MARK_MANY,
     PERSONS_BY_ACCOUNTS,
+    PG_AREAS_OF_PERSONS,
+    PG_MARK_PROCESSED,
+    PG_PERSONS_BY_ACCOUNTS,
+    PG_PLACES_OF_AREAS,
+    PG_RESPONSES_FOR_UPDATE_OF_PAIRS,
+    PG_ROUNDS_BY_IDS,
     PLACES_OF_AREAS,
     RESPONSES_FOR_UPDATE_OF_PAIRS,
     ROUNDS_BY_IDS,
@@ -64,11 +70,17 @@ class Batch(SqlRepository):
         self.handed: dict[int, Response] = {}
         self.outbox_rows: list[dict[str, Any]] = []
         self.saves: list[dict[str, Any]] = []
+        # PostgreSQL takes each list as one array parameter (statements.py), SQLite as an IN list
+        self.arrays = session.get_bind().dialect.name == "postgresql"
 
     def mark_events(self, events: Sequence[tuple[str, str]], now: datetime) -> dict[tuple[str, str], bool]:
         """Record the events as processed; per event whether this was its first delivery."""
         new = sorted(set(events))  # the same order in every process, so two batches cannot deadlock
         first: set[tuple[str, str]] = set()
+        if self.arrays and new:
+            arrays = {"platforms": [p for p, _ in new], "event_ids": [e for _, e in new], "at": now}
+            first.update((p, e) for p, e in self._core(PG_MARK_PROCESSED, arrays))
+            return {k: k in first for k in new}
         for i in range(0, len(new), MARK_MANY):
             chunk = new[i : i + MARK_MANY]
             params: dict[str, Any] = {"at": now}
@@ -86,25 +98,30 @@ class Batch(SqlRepository):
         for platform, accounts in by_platform.items():
             for account in accounts:
                 self.persons[platform, account] = None
-            for r in self._core(PERSONS_BY_ACCOUNTS, {"platform": platform, "accounts": sorted(accounts)}):
+            for r in self._core(
+                PG_PERSONS_BY_ACCOUNTS if self.arrays else PERSONS_BY_ACCOUNTS,
+                {"platform": platform, "accounts": sorted(accounts)},
+            ):
                 self.persons[platform, r.external_id] = person_of(r)
         person_ids = {p.id for p in self.persons.values() if p is not None} - self.areas.keys()
         if person_ids:
             for pid in person_ids:
                 self.areas[pid] = []
-            for r in self._core(AREAS_OF_PERSONS, {"person_ids": sorted(person_ids)}):
+            for r in self._core(
+                PG_AREAS_OF_PERSONS if self.arrays else AREAS_OF_PERSONS, {"person_ids": sorted(person_ids)}
+            ):
                 self.areas[r.person_id].append(Area(r.id, r.group_id, r.code, r.name))
         area_ids = {a.id for areas in self.areas.values() for a in areas} - self.places.keys()
         if area_ids:
             for aid in area_ids:
                 self.places[aid] = []
-            for r in self._core(PLACES_OF_AREAS, {"area_ids": sorted(area_ids)}):
+            for r in self._core(PG_PLACES_OF_AREAS if self.arrays else PLACES_OF_AREAS, {"area_ids": sorted(area_ids)}):
                 self.places[r.area_id].append(Place(*r))
         round_ids = {rid for _, _, rid in presses if rid is not None} - self.rounds.keys()
         if round_ids:
             for rid in round_ids:
                 self.rounds[rid] = None
-            for r in self._core(ROUNDS_BY_IDS, {"round_ids": sorted(round_ids)}):
+            for r in self._core(PG_ROUNDS_BY_IDS if self.arrays else ROUNDS_BY_IDS, {"round_ids": sorted(round_ids)}):
                 self.rounds[r.id] = round_of(r)
         pairs = {
             (rid, person.id)
@@ -112,7 +129,16 @@ class Batch(SqlRepository):
             if rid is not None and (person := self.persons.get((platform, account))) is not None
         }
         if pairs:
-            for r in self._core(RESPONSES_FOR_UPDATE_OF_PAIRS, {"pairs": sorted(pairs)}):
+            ordered = sorted(pairs)
+            rows = (
+                self._core(
+                    PG_RESPONSES_FOR_UPDATE_OF_PAIRS,
+                    {"round_ids": [rid for rid, _ in ordered], "person_ids": [pid for _, pid in ordered]},
+                )
+                if self.arrays
+                else self._core(RESPONSES_FOR_UPDATE_OF_PAIRS, {"pairs": ordered})
+            )
+            for r in rows:
                 self.responses[r.round_id, r.person_id] = response_of(r)
 
     def write(self) -> None:

@@ -119,7 +119,6 @@ _PHONE_RE = re.compile(
     re.VERBOSE,
 )
 _DIGIT_RUN_RE = re.compile(r"\d+")
-_ASCII_DIGIT_RE = re.compile("[0-9]")
 _OTHER_DIGIT_RE = re.compile(r"(?![0-9])\d")  # a decimal digit (Unicode category Nd) of another script
 # Shapes that start with 0 and have enough digits, but are times or dates.
 _HHMM = r"(?:[01][0-9]|2[0-3])[0-5][0-9]"
@@ -187,12 +186,19 @@ def _mask_phones(text: str) -> str:
     return "".join(parts)
 
 
+#: Fewer digits 0-9 than this in a text and no digit rule can match: a phone number has at least 7 (the national
+#: 0 and six more, or 46 and six more), a personnummer 10. One less than the least, to be safe.
+_FEWEST_DIGITS = _PHONE_MIN_DIGITS - 1
+_DROP_DIGITS = str.maketrans("", "", "0123456789")
+
+
 def _mask_once(text: str) -> str:
     if "@" in text:
         text = _EMAIL_RE.sub(EMAIL_PLACEHOLDER, text)
     if _OBFUSCATION_HINT_RE.search(text):
         text = _OBFUSCATED_EMAIL_RE.sub(EMAIL_PLACEHOLDER, text)
-    if not _ASCII_DIGIT_RE.search(text):  # digits of other scripts were written as 0-9 before (_ascii_digits)
+    # Counted in C (every reply's text and button labels come through here: "Fråga 3 av 12", "0", "1" …)
+    if len(text) - len(text.translate(_DROP_DIGITS)) < _FEWEST_DIGITS:
         return text
     text = _PNR_DATED_RE.sub(PERSONNUMMER_PLACEHOLDER, text)
     text = _PNR_STRICT_RE.sub(PERSONNUMMER_PLACEHOLDER, text)
@@ -201,7 +207,9 @@ def _mask_once(text: str) -> str:
 
 
 def _ascii_digits(text: str) -> str:
-    if text.isascii() or not _OTHER_DIGIT_RE.search(text):
+    # A regular expression rather than a walk over the characters: every reply's text and labels come through
+    # here, and Swedish text ("Fråga", "öppen") is never ASCII.
+    if text.isascii() or _OTHER_DIGIT_RE.search(text) is None:
         return text
     return _OTHER_DIGIT_RE.sub(lambda m: str(unicodedata.decimal(m.group())), text)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 
-from sqlalchemy import bindparam, case, delete, insert, select, text, tuple_, update
+from sqlalchemy import ARRAY, Integer, String, any_, bindparam, case, delete, func, insert, select, text, tuple_, update
 from sqlalchemy.sql.elements import TextClause
 
 from storage.models import (
@@ -171,3 +171,48 @@ def mark_processed_many(n: int) -> TextClause:
         f"INSERT INTO processed_events (platform, event_id, at) VALUES {values} "
         "ON CONFLICT (platform, event_id) DO NOTHING RETURNING platform, event_id"
     ).bindparams(bindparam("at", type_=ProcessedEventRow.__table__.c.at.type))
+
+
+# ---------------------------------------------------------------------------------------------- PostgreSQL's
+# The batch's reads and its record of events on PostgreSQL: each list one array parameter (`= ANY`, `unnest`), so
+# a statement's text is the same whatever the batch's size. psycopg then parses it once and, used often, prepares
+# it on the server; with an IN list per press it parsed every batch's statements again (it caches only statements
+# of at most 50 parameters: 32 presses' pairs are 64), about a millisecond each (bench/answers.py, engine only).
+
+PG_PERSONS_BY_ACCOUNTS = PERSON_OF_ACCOUNT.add_columns(ACCOUNTS.c.external_id).where(
+    ACCOUNTS.c.external_id == any_(bindparam("accounts", type_=ARRAY(String)))
+)
+
+PG_AREAS_OF_PERSONS = (
+    AREAS_OF.add_columns(PERSON_AREAS_T.c.person_id)
+    .where(PERSON_AREAS_T.c.person_id == any_(bindparam("person_ids", type_=ARRAY(Integer))))
+    .order_by(PERSON_AREAS_T.c.person_id, PERSON_AREAS_T.c.position)
+)
+
+PG_PLACES_OF_AREAS = PLACES_OF.where(
+    PLACES_T.c.area_id == any_(bindparam("area_ids", type_=ARRAY(Integer))), PLACES_T.c.review == "approved"
+).order_by(PLACES_T.c.area_id, PLACES_T.c.configured.desc(), PLACES_T.c.id)
+
+PG_ROUNDS_BY_IDS = ROUNDS_OF.where(ROUNDS.c.id == any_(bindparam("round_ids", type_=ARRAY(Integer))))
+
+# (round id, person id) pairs as two arrays of the same length, unnested side by side
+PG_RESPONSES_FOR_UPDATE_OF_PAIRS = (
+    RESPONSES_OF.where(
+        tuple_(RESPONSES.c.round_id, RESPONSES.c.person_id).in_(
+            select(
+                func.unnest(bindparam("round_ids", type_=ARRAY(Integer))),
+                func.unnest(bindparam("person_ids", type_=ARRAY(Integer))),
+            )
+        )
+    )
+    .order_by(RESPONSES.c.id)
+    .with_for_update()
+)
+
+# in the order given (sorted by the caller: two batches then cannot deadlock)
+PG_MARK_PROCESSED = text(
+    "INSERT INTO processed_events (platform, event_id, at) "
+    "SELECT u.p, u.e, :at FROM unnest(CAST(:platforms AS VARCHAR[]), CAST(:event_ids AS VARCHAR[])) "
+    "WITH ORDINALITY AS u(p, e, n) ORDER BY u.n "
+    "ON CONFLICT (platform, event_id) DO NOTHING RETURNING platform, event_id"
+).bindparams(bindparam("at", type_=ProcessedEventRow.__table__.c.at.type))

@@ -390,6 +390,9 @@ def test_text_without_digits_or_at_is_unchanged(text: str) -> None:
         ("pnr ١٩٨٥٠١٠١-١٢٣٤ i anteckningen", "pnr [personnummer] i anteckningen"),  # Arabic-Indic digits
         ("nummer ۰۷۰۱۲۳۴۵۶۷", "nummer [telefon]"),  # Persian digits
         ("٣ personer vid torget", "3 personer vid torget"),  # a count stays a count
+        ("Fråga ０７０-１２３ ４５ ６７ på torget", "Fråga [telefon] på torget"),  # Swedish text is not ASCII either
+        ("Ring +46 70 123 45 67 på lördag", "Ring [telefon] på lördag"),
+        ("Fråga 3 av 12, kl 08–12", "Fråga 3 av 12, kl 08–12"),  # too few digits for any number: left as it is
     ],
 )
 def test_numbers_in_other_scripts_are_masked_too(text: str, expected: str) -> None:
