@@ -2,6 +2,8 @@
 # Start a throw-away PostgreSQL server on loopback for the test suite and print its URL.
 # Installs Debian's postgresql when no server binaries are present (CI runs as root).
 # Usage: eval "$(scripts/test-postgres.sh start)"; ...; scripts/test-postgres.sh stop
+# `start` always begins afresh (it stops a server it started before and wipes its data); `ensure` leaves a running
+# one alone and only prints its URL, so several shells can share one server without wiping each other's work.
 set -euo pipefail
 PORT=${EST_PG_PORT:-54329}
 DIR=${EST_PG_DIR:-/tmp/est-bot-pg}
@@ -13,6 +15,14 @@ as_pg() {
 }
 
 case "${1:-start}" in
+ensure)
+  BIN=$(find_bin)
+  if [ -n "$BIN" ] && [ -f "$DIR/data/postmaster.pid" ] && as_pg "$BIN/pg_ctl" -D "$DIR/data" status >/dev/null 2>&1; then
+    echo "export EST_TEST_PG_URL=postgresql://postgres@127.0.0.1:$PORT/postgres"
+  else
+    exec "$0" start
+  fi
+  ;;
 start)
   BIN=$(find_bin)
   if [ -z "$BIN" ] || [ ! -x "$BIN/initdb" ]; then
@@ -41,5 +51,5 @@ stop)
   [ -n "$BIN" ] && [ -f "$DIR/data/postmaster.pid" ] && as_pg "$BIN/pg_ctl" -D "$DIR/data" stop -m fast >/dev/null
   ;;
 *)
-  echo "usage: $0 start|stop" >&2; exit 2 ;;
+  echo "usage: $0 start|ensure|stop" >&2; exit 2 ;;
 esac
