@@ -22,7 +22,6 @@ for NFC and combining-mark checks).
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -214,7 +213,16 @@ def _ascii_digits(text: str) -> str:
     return _OTHER_DIGIT_RE.sub(lambda m: str(unicodedata.decimal(m.group())), text)
 
 
-@functools.lru_cache(maxsize=8192)  # a pure function of the text; every message masks the same labels again
+#: Short texts seen to hold nothing to mask (a button's label, a heading: every message masks the same ones
+#: again), remembered so that the next time costs a lookup. Only texts with nothing to mask are kept, so the
+#: cache never holds a personnummer, phone number or address after masking has replaced it; it is bounded in
+#: entries and in each entry's length (a long text, a log line with a traceback, is masked anew each time), and
+#: emptied when full (a clear is one step, safe for the threads that share it).
+_CLEAN: dict[str, None] = {}
+_CLEAN_MAX_ENTRIES = 4096
+_CLEAN_MAX_LENGTH = 200
+
+
 def mask_personal_data(text: str) -> str:
     """Replace personnummer/samordningsnummer, phone numbers and e-mail addresses.
 
@@ -230,6 +238,17 @@ def mask_personal_data(text: str) -> str:
     passes run until nothing changes; each one removes digits or '@'s, so
     this ends.
     """
+    if text in _CLEAN:
+        return text
+    masked = _mask(text)
+    if masked == text and len(text) <= _CLEAN_MAX_LENGTH:
+        if len(_CLEAN) >= _CLEAN_MAX_ENTRIES:
+            _CLEAN.clear()
+        _CLEAN[text] = None
+    return masked
+
+
+def _mask(text: str) -> str:
     text = _ascii_digits(text)
     while True:
         masked = _mask_once(text)

@@ -4,8 +4,9 @@ published report's message, its PDF and every language that shows the same pictu
 The cached file lives in a `.charts` folder beside the file asked for, named `{kind}-{digest}.png`, or in the
 folder `kept_in` names for a while (the demo keeps its charts out of the folder people look at); the file asked
 for is a copy of it (not a hard link: a file written over in place would change the kept chart). A drawing
-is written to a temporary name and renamed, so two processes drawing the same chart at once leave one whole
-file. Changing how a chart is drawn means changing DRAWING, which gives every chart a new digest.
+is written to a temporary name of its process and thread and renamed, so two processes or threads drawing the
+same chart at once leave one whole file. Changing how a chart is drawn means changing DRAWING, which gives every
+chart a new digest.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,7 +49,7 @@ def cached_png(kind: str, content: object, path: Path, draw: Callable[[Path], ob
     kept = folder / f"{kind}-{digest(kind, content)}.png"
     if not kept.exists():
         folder.mkdir(parents=True, exist_ok=True)
-        part = folder / f".{kept.name}.{os.getpid()}.part"
+        part = folder / f".{kept.name}.{_writer()}.part"
         try:
             draw(part)
             os.replace(part, kept)
@@ -58,9 +60,14 @@ def cached_png(kind: str, content: object, path: Path, draw: Callable[[Path], ob
     return path
 
 
+def _writer() -> str:
+    """Who writes a temporary file: this process and thread (two threads may draw the same chart at once)."""
+    return f"{os.getpid()}-{threading.get_ident()}"
+
+
 def _place(kept: Path, path: Path) -> None:
     """`path` as a copy of `kept`, whole or not at all for a reader."""
-    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    part = path.with_name(f".{path.name}.{_writer()}.part")
     try:
         shutil.copyfile(kept, part)
         os.replace(part, path)

@@ -23,7 +23,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TypeVar
 
@@ -82,7 +82,6 @@ class _Task:
 class _Worker:
     process: subprocess.Popen[bytes] | None = None
     jobs: int = 0
-    pids_seen: list[int] = field(default_factory=list)
 
 
 class ChartPool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import pickle
 import sys
 import traceback
@@ -15,8 +16,13 @@ from bot.reports.chart_pool import _LENGTH, Job
 
 
 def serve() -> int:
-    source, sink = sys.stdin.buffer, sys.stdout.buffer
-    sys.stdout = sys.stderr  # anything printed must not mix with the answers
+    source = sys.stdin.buffer
+    # The answers go out on a descriptor of their own; descriptor 1 and sys.stdout become stderr's, so that what
+    # anything prints, Python or a library's C code, cannot mix with them.
+    sys.stdout.flush()
+    sink = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    sys.stdout = sys.stderr
     while len(head := source.read(_LENGTH.size)) == _LENGTH.size:
         (size,) = _LENGTH.unpack(head)
         job: Job = pickle.loads(source.read(size))

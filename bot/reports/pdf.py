@@ -84,6 +84,20 @@ _PARSED_FONTS: dict[tuple[str, Path], TTFFont] = {}
 # the tables fpdf2 leaves out of every embedded font (fpdf.output's font subsetting) but reads before it does
 _UNUSED_TABLES = ("FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "sbix", "CBDT", "CBLC", "EBDT", "EBLC")
 _EMBEDDABLE: dict[Path, bytes] = {}  # each font file without those tables, read once per process
+# What fpdf2's parsed font holds in the versions whose internals the copy was written and checked against (2.8.6
+# to 2.8.9; tests/integration/reports/test_pdf_fonts.py). Our range (fpdf2>=2.8,<3) also admits versions without
+# `color_font` or with `SubsetMap(font, identities)` (2.8.1 to 2.8.4), and a later one may add state a document
+# keeps for itself, which a shallow copy would share between documents: with any other set of attributes each
+# document reads its fonts itself, as fpdf2 does.
+# fmt: off
+_TTFFONT_SLOTS = frozenset((
+    "i", "type", "name", "desc", "glyph_ids", "_hbfont", "sp", "ss", "up", "ut", "cw", "ttffile", "fontkey",
+    "emphasis", "scale", "subset", "cmap", "ttfont", "missing_glyphs", "biggest_size_pt", "color_font",
+    "unicode_range", "palette_index", "is_compressed", "is_cff", "is_cid_keyed", "is_symbol", "cff_ros",
+    "collection_font_number",
+))
+# fmt: on
+REUSE_PARSED_FONTS = frozenset(getattr(TTFFont, "__slots__", ())) == _TTFFONT_SLOTS
 
 
 def _without_unused_tables(path: Path) -> bytes:
@@ -131,6 +145,9 @@ class Document(FPDF):
         process: a third of a report's time went to reading the three fonts again for every document. What a
         document changes is its own: the font file itself, which its output trims to the glyphs it used, the
         glyphs it used and those it missed, and the descriptor that output names and numbers."""
+        if not REUSE_PARSED_FONTS:  # an fpdf2 whose internals this was not checked against (_TTFFONT_SLOTS)
+            self.add_font(family, style, str(path))
+            return
         fontkey = f"{family.lower()}{style}"
         parsed = _PARSED_FONTS.get((fontkey, path))
         if parsed is None:

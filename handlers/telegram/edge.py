@@ -22,12 +22,12 @@ from collections.abc import Coroutine
 from typing import Any, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.error import RetryAfter as TgRetryAfter
 from telegram.ext import Application
 
 from bot.conversation.document import Document
-from bot.conversation.messages import Inbound, Outbound
+from bot.conversation.messages import Attachment, Inbound, Outbound
 from bot.domain.model import OutboxItem
 from bot.outbox import PermanentFailure, RetryAfter, Unreachable
 from bot.ratelimit import Limiter, RateLimiter, telegram_limits
@@ -136,7 +136,10 @@ class TelegramSender:
                 return self._send_pages(chat_id, out, pages)
             if message_id is None:  # new messages are paced; edits of an existing one are not counted
                 self.limiter.acquire(PLATFORM, telegram_limits(chat_id))
-            return self._run(self._send(chat_id, out, message_id, pages[0] if pages else None))
+            sent = self._run(self._send(chat_id, out, message_id, pages[0] if pages else None))
+            if sent != message_id:  # a new message (not an edit): its files follow it
+                self._attachments(chat_id, out)
+            return sent
         except TgRetryAfter as exc:
             seconds = exc.retry_after
             raise RetryAfter(seconds if isinstance(seconds, int | float) else seconds.total_seconds()) from exc
@@ -149,21 +152,26 @@ class TelegramSender:
         except (NetworkError, TimeoutError) as exc:  # no connection, a timeout, Telegram's 5xx: not this message
             raise Unreachable(f"Telegram: {exc}") from exc
 
-    async def _send_attachments(self, chat_id: int, out: Outbound) -> None:
-        """Attachments follow the text: images as photos, other files (PDF, XLSX, CSV) as documents. Any failure
-        costs that file, never the text, and is not retried: the row is already delivered, and retrying it
-        would repeat the text."""
-        bot = self.application.bot
+    def _attachments(self, chat_id: int, out: Outbound) -> None:
+        """Attachments follow the text: images as photos, other files (PDF, XLSX, CSV) as documents, each a
+        message of its own that Telegram counts, so each waits for its turn like one (however long: the text is
+        out). Any failure costs that file, never the text, and is not retried: the row is already delivered, and
+        retrying it would repeat the text."""
         for attachment in out.attachments:
             kind = "photo" if attachment.mime.startswith("image/") else "document"
             try:
-                with open(attachment.path, "rb") as fh:
-                    if kind == "photo":
-                        await bot.send_photo(chat_id, photo=fh, filename=attachment.filename)
-                    else:
-                        await bot.send_document(chat_id, document=fh, filename=attachment.filename)
-            except (OSError, TelegramError) as exc:
+                self.limiter.acquire(PLATFORM, telegram_limits(chat_id), math.inf)
+                self._run(self._send_attachment(chat_id, kind, attachment))
+            except Exception as exc:  # the limiter's database too: whatever it is, only this file is lost
                 log.warning("%s %s to %s not sent (%s); the text goes alone", kind, attachment.filename, chat_id, exc)
+
+    async def _send_attachment(self, chat_id: int, kind: str, attachment: Attachment) -> None:
+        bot = self.application.bot
+        with open(attachment.path, "rb") as fh:
+            if kind == "photo":
+                await bot.send_photo(chat_id, photo=fh, filename=attachment.filename)
+            else:
+                await bot.send_document(chat_id, document=fh, filename=attachment.filename)
 
     def _send_pages(self, chat_id: int, out: Outbound, pages: list[str]) -> str:
         """A document in as many messages as it needs, each paced like any new message; the keyboard and the
@@ -175,8 +183,7 @@ class TelegramSender:
             last = n == len(pages) - 1
             sent = self._send_page(chat_id, page, markup if last else None, retry_here=n > 0)
             first = first or str(sent.message_id)
-        if out.attachments:
-            self._run(self._send_attachments(chat_id, out))
+        self._attachments(chat_id, out)
         return first
 
     def _send_page(self, chat_id: int, page: str, markup: Any, retry_here: bool) -> Any:
@@ -216,6 +223,4 @@ class TelegramSender:
                 if "not found" not in reason and "can't be edited" not in reason:
                     raise
         sent = await bot.send_message(chat_id, text, parse_mode="HTML", reply_markup=markup)
-        if out.attachments:
-            await self._send_attachments(chat_id, out)
         return str(sent.message_id)

@@ -11,18 +11,17 @@ in flight (tests/e2e/test_two_processes_pg.py counts that window), and here ever
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from standins.slack_api import FakeSlackAPI
 from standins.slack_socket import FakeSocketMode
 from standins.telegram_api import FakeTelegramAPI
 from tests.conftest import PG_URL
+from tests.support.pg import fresh_database
 from tests.support.realproc import (
     STOCKHOLM,
     BotProcess,
@@ -49,14 +48,8 @@ REPORTERS = 60
 @pytest.fixture
 def pg_db() -> Iterator[str]:
     assert PG_URL is not None
-    name = "est_pacing_" + uuid.uuid4().hex[:10]
-    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    yield f"{PG_URL.rpartition('/')[0]}/{name}"
-    with admin.connect() as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_database(PG_URL, "est_pacing_") as url:
+        yield url
 
 
 def start_three(procs: list[BotProcess], make: list[BotProcess]) -> BotProcess:

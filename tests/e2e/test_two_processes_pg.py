@@ -6,16 +6,15 @@ advisory lock) and runs the schedule and the long polling. Killing the leader ha
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from standins.telegram_api import FakeTelegramAPI
 from tests.conftest import PG_URL
+from tests.support.pg import fresh_database
 from tests.support.realproc import (
     COORDINATOR,
     STOCKHOLM,
@@ -44,14 +43,8 @@ LEADS = "this process leads"
 @pytest.fixture
 def pg_db() -> Iterator[str]:
     assert PG_URL is not None
-    name = "est_procs_" + uuid.uuid4().hex[:10]
-    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    yield f"{PG_URL.rpartition('/')[0]}/{name}"
-    with admin.connect() as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_database(PG_URL, "est_procs_") as url:
+        yield url
 
 
 def test_three_processes_share_the_fan_out_and_the_schedule_survives_two_leader_kills(

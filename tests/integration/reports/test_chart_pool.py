@@ -87,3 +87,44 @@ def test_a_weekly_pdf_and_a_failing_job(pool: ChartPool, tmp_path: Path) -> None
     with pytest.raises(ChartJobFailed, match="taken"):
         pool.run(bad)
     assert pool.run(PictureCharts(pic, tmp_path / "after.png", None)) == (tmp_path / "after.png",)
+
+
+# A worker whose job prints, through Python and through descriptor 1 as a library's C code would.
+NOISY = """
+import os, sys
+from bot.reports import chart_worker
+real = chart_worker.make
+def make(job):
+    print("matplotlib says hello")
+    os.write(1, b"a C library says hello\\n")
+    return real(job)
+chart_worker.make = make
+sys.exit(chart_worker.serve())
+"""
+
+
+def test_what_a_job_prints_does_not_mix_with_the_answers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from bot.reports import chart_pool
+
+    def start() -> subprocess.Popen[bytes]:
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p or os.getcwd() for p in sys.path))
+        return subprocess.Popen(
+            [sys.executable, "-c", NOISY],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+
+    monkeypatch.setattr(chart_pool, "start_worker", start)
+    noisy = ChartPool(1, timeout=20)  # without the fix the answer is garbled: the job fails when it times out
+    try:
+        pic = view()
+        for n in range(2):
+            assert noisy.run(PictureCharts(pic, tmp_path / f"n{n}.png", None)) == (tmp_path / f"n{n}.png",)
+    finally:
+        noisy.close()

@@ -6,11 +6,10 @@ from __future__ import annotations
 import itertools
 import math
 import threading
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
 from bot.ports.pacing import Later, Window
@@ -18,6 +17,7 @@ from bot.ratelimit import PATIENCE, telegram_limits
 from storage.db import make_engine
 from storage.pacing import MARGIN, SharedLimiter, Turn, spacing
 from tests.conftest import PG_URL
+from tests.support.pg import fresh_database
 
 pytestmark = [
     pytest.mark.postgres,
@@ -28,16 +28,10 @@ pytestmark = [
 @pytest.fixture
 def engine() -> Iterator[Engine]:
     assert PG_URL is not None
-    name = "est_pacing_" + uuid.uuid4().hex[:10]
-    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(f"{PG_URL.rpartition('/')[0]}/{name}")
-    yield engine
-    engine.dispose()
-    with admin.connect() as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_database(PG_URL, "est_pacing_") as url:
+        engine = make_engine(url)
+        yield engine
+        engine.dispose()
 
 
 def no_sleep(seconds: float) -> None:

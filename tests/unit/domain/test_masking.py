@@ -397,3 +397,22 @@ def test_text_without_digits_or_at_is_unchanged(text: str) -> None:
 )
 def test_numbers_in_other_scripts_are_masked_too(text: str, expected: str) -> None:
     assert mask_personal_data(text) == expected
+
+
+def test_the_cache_of_clean_texts_never_holds_personal_data_and_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.domain import masking
+
+    clean: dict[str, None] = {}
+    monkeypatch.setattr(masking, "_CLEAN", clean)
+    monkeypatch.setattr(masking, "_CLEAN_MAX_ENTRIES", 3)
+    personal = "Ring 070-123 45 67 eller maila a.b@exempel.se"
+    for _ in range(2):  # the second time from the cache, where there is one: the same answer
+        assert mask_personal_data(personal) == "Ring [telefon] eller maila [e-post]"
+        assert mask_personal_data("Rösta") == "Rösta"
+    assert list(clean) == ["Rösta"]  # the text that held a number and an address is not kept
+    long_text = "Lugnt vid stationen. " * 20
+    assert mask_personal_data(long_text) == long_text and long_text not in clean
+    for label in ("Ja", "Nej", "Kanske", "Vet ej"):
+        assert mask_personal_data(label) == label
+    assert len(clean) <= 3  # emptied when full, never larger
+    assert "Vet ej" in clean

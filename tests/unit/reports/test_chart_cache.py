@@ -94,3 +94,32 @@ def test_charts_kept_in_a_folder_of_their_own_leave_none_beside_the_files(tmp_pa
     assert [p.name.split("-")[0] for p in cache.iterdir()] == ["demo"]
     cached_png("demo", ("a", 1), out / "four.png", draw)  # outside the block: beside the file again
     assert len(drawn) == 2 and (out / ".charts").is_dir()
+
+
+def test_two_threads_drawing_the_same_chart_at_once_each_get_the_whole_file(tmp_path: Path) -> None:
+    import threading
+
+    both_writing = threading.Barrier(2, timeout=10)
+
+    def draw(file: Path) -> None:
+        with file.open("wb") as fh:
+            fh.write(b"first half|")
+            fh.flush()
+            both_writing.wait()  # the other thread is writing its drawing now too
+            fh.write(b"second half")
+
+    errors: list[BaseException] = []
+
+    def ask(n: int) -> None:
+        try:
+            cached_png("heatmap", ("same", 1), tmp_path / f"{n}.png", draw)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=ask, args=(n,)) for n in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []
+    assert [(tmp_path / f"{n}.png").read_bytes() for n in range(2)] == [b"first half|second half"] * 2

@@ -223,6 +223,46 @@ def test_fan_out_is_paced_within_telegrams_limits(tmp_path: Path) -> None:
         assert len(fake.calls_to("sendMessage")) == 45
 
 
+def test_a_messages_pictures_wait_for_their_turns_like_messages(tmp_path: Path) -> None:
+    """Each picture after the text is a message Telegram counts (1 a second in a chat): each is paced, and with
+    the stand-in enforcing the limits on the limiter's clock none meets a 429 (none is lost: a failed picture is
+    not sent again)."""
+    from bot.conversation.messages import Attachment, Outbound
+    from bot.domain.model import OutboxItem
+
+    clock = FakeClock()
+    pictures = []
+    for n in range(2):
+        png = tmp_path / f"chart{n}.png"
+        png.write_bytes(PNG)
+        pictures.append(Attachment(png.name, "image/png", str(png)))
+    out = Outbound("Veckans diagram", attachments=tuple(pictures))
+    with FakeTelegramAPI(enforce_limits=True, clock=clock) as fake:
+
+        async def main() -> None:
+            tg = Application.builder().token(fake.token).base_url(fake.base_url).build()
+            await tg.initialize()
+            sender = TelegramSender(tg, asyncio.get_running_loop(), limiter=RateLimiter(clock, clock.advance))
+            try:
+                item = OutboxItem(1, "k", "telegram", str(MEETING), None, out.to_json(), 0, "pending")
+                start = clock()
+                assert await asyncio.to_thread(sender.send, item, out, None)
+                assert clock() - start >= 2.0  # the text and two pictures: three turns of the chat's 1 a second
+            finally:
+                await tg.shutdown()
+
+        asyncio.run(main())
+        assert [c.status for c in fake.calls_to("sendMessage")] == [200]
+        assert [c.status for c in fake.calls_to("sendPhoto")] == [200, 200]
+
+
+# the smallest PNG: one transparent pixel
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000100"
+    "0be4d4cc0000000049454e44ae426082"
+)
+
+
 def test_an_export_reaches_the_coordinator_as_a_document(tmp_path: Path) -> None:
     """A file that is not an image goes as a document (sendDocument) after the text; a failed upload costs the
     file, never the text, and is not retried."""
