@@ -99,8 +99,19 @@ def owed_charts(env: Env, group_id: str) -> list[str]:
     owed: list[tuple[Round, PictureCharts]] = []
     with env.uow_factory() as uow:
         for rnd in uow.rounds.charts_owed(group_id):
-            if rnd.id not in env.charts_in_flight:
+            if phase_index(rnd.phase) > phase_index(Phase.DRAFTED):
+                # the meeting is over (finalised, or the week published with charts of its own): a draft's charts
+                # now would come after what replaced them, so the debt is settled without sending
+                if uow.rounds.settle_charts(rnd.id):
+                    log.info(
+                        "%s %s: the draft's charts were never sent; the week is %s, so not now",
+                        group_id,
+                        rnd.key,
+                        rnd.phase,
+                    )
+            elif rnd.id not in env.charts_in_flight:
                 owed.append((rnd, meeting.chart_job(env, group, rnd, meeting.picture(env, uow, group, rnd))))
+        uow.commit()
     for rnd, job in owed:
         log.warning("%s %s: the draft's charts were never queued; drawn again", group_id, rnd.key)
         draft_charts.hand_over(env, group, rnd, job)

@@ -19,7 +19,7 @@ from bot.reports.chart_pool import ChartPool, Job, PictureCharts
 from bot.usecases import draft_charts
 from tests.support.transcript import TranscriptBot
 from tests.unit.fakes.bot import FakeBot
-from tests.unit.usecases.test_draft_charts import THU_DRAFT
+from tests.unit.usecases.test_draft_charts import FRI_PUBLISH, THU_DRAFT
 
 
 class Pool(ChartPool):
@@ -155,3 +155,21 @@ def test_a_job_failed_because_the_bot_stops_stays_owed(fake_bot: FakeBot) -> Non
     assert isinstance(job, PictureCharts)
     draft_charts.hand_over(fake_bot.services.env, group, rnd, job)  # the pool is closed: the process is stopping
     assert owed(fake_bot) == ["2026-W47"] and fake_bot.services.env.charts_in_flight == set()
+
+
+def test_charts_owed_past_the_meeting_are_settled_not_sent_late(
+    fake_bot: FakeBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    first = Pool()
+    drafted(fake_bot, first)
+    first.close(wait=False)  # the process stops on Thursday with the draft's charts unmade ...
+    fake_bot.clock.set(FRI_PUBLISH)
+    bot = restart(fake_bot, None)  # ... and starts again only after Friday's publish time
+    with caplog.at_level(logging.INFO, "bot.usecases.cycle"):
+        bot.tick()  # the catch-up publishes the week (the report has charts of its own) ...
+    assert [o.kind for o in bot.flush("rapport")] == ["report"]
+    assert charts_of(bot.flush("möte")) == []  # ... and last Thursday's draft charts do not follow it
+    assert owed(bot) == []
+    assert any("so not now" in r.getMessage() for r in caplog.records)
+    bot.tick()
+    assert bot.flush("möte") == [] and owed(bot) == []
