@@ -35,7 +35,17 @@ from sqlalchemy import Connection, Engine, create_engine, text
 
 from bot.ratelimit import PATIENCE, RateLimiter, Window, telegram_limits
 from storage.db import make_engine
-from storage.pacing import SharedLimiter, setup, spacing
+from storage.migrate import migrate
+from storage.pacing import MARGIN, SharedLimiter
+
+#: The even spacing the alternatives below use (the lease, the advisory lock, one sender): a window's
+#: `seconds / calls` times the margin est-bot keeps on a platform's window (storage/pacing.py).
+def spacing(window: Window) -> float:
+    return window.seconds / max(1, window.calls) * MARGIN
+
+
+#: The advisory-lock alternative's own state: when each window's next message may go.
+ADVISORY_TABLE = "CREATE UNLOGGED TABLE bench_pacing (key text PRIMARY KEY, next_at double precision NOT NULL)"
 
 PER_PROCESS = 40
 PROCESSES = 3
@@ -79,7 +89,7 @@ def _advisory_turn(conn: Connection, chat: int) -> float:
         rows = conn.execute(
             text(
                 "SELECT extract(epoch FROM clock_timestamp()), p.key, p.next_at FROM unnest(CAST(:keys AS text[])) k "
-                "LEFT JOIN est_pacing p ON p.key = k"
+                "LEFT JOIN bench_pacing p ON p.key = k"
             ),
             {"keys": keys},
         ).all()
@@ -87,7 +97,7 @@ def _advisory_turn(conn: Connection, chat: int) -> float:
         t = max([now, *(float(r[2]) for r in rows if r[2] is not None)])
         conn.execute(
             text(
-                "INSERT INTO est_pacing (key, next_at) SELECT k, :t + g FROM unnest(CAST(:keys AS text[]), "
+                "INSERT INTO bench_pacing (key, next_at) SELECT k, :t + g FROM unnest(CAST(:keys AS text[]), "
                 "CAST(:gaps AS float8[])) AS w(k, g) ON CONFLICT (key) DO UPDATE SET next_at = excluded.next_at"
             ),
             {"t": t, "keys": keys, "gaps": [spacing(limits[k]) for k in keys]},
@@ -101,7 +111,6 @@ def _worker(kind: str, url: str, first_chat: int, n: int, start_at: float, out: 
     limiter = SharedLimiter(engine)
     conn, fh = _traced(engine, trace, autocommit=kind != "advisory lock")  # the lock lives in a transaction
     limiter._local.conn = conn  # noqa: SLF001 - the traced connection is the one the limiter uses
-    limiter._ready = True  # noqa: SLF001 - made by the parent
     memory = RateLimiter(time.time, time.sleep)
     at: list[float] = []
     db = 0.0
@@ -153,7 +162,9 @@ def _database(url: str) -> tuple[str, Engine]:
 def run_variant(kind: str, url: str, processes: int) -> Result:
     db_url, admin = _database(url)
     engine = make_engine(db_url)
-    setup(engine)
+    migrate(engine)  # est_pacing and est_pace_v1 (revision 0009)
+    with engine.begin() as conn:
+        conn.execute(text(ADVISORY_TABLE))
     engine.dispose()
     ctx = multiprocessing.get_context("spawn")
     out = ctx.Queue()

@@ -295,18 +295,19 @@ async def _warm(env: Env) -> None:
     log.info("web view: %d earlier weeks counted", weeks)
 
 
-def _limiter(cfg: Config) -> tuple[Limiter, Callable[[], None]]:
-    """The bot's pacing and how to close it: on PostgreSQL shared by every process (storage/pacing.py, on a
-    small pool of its own), on SQLite (one process) in memory."""
+def _limiter(cfg: Config) -> tuple[Limiter, Callable[[], None], Callable[[], str | None]]:
+    """The bot's pacing, how to close it, and what keeps it from working (None: nothing; else one line): on
+    PostgreSQL shared by every process (storage/pacing.py, on a small pool of its own, calling the functions of
+    schema revision 0009), on SQLite (one process) in memory."""
     from bot.ratelimit import RateLimiter
 
     if not cfg.database.url.startswith("postgresql"):
-        return RateLimiter(), lambda: None
+        return RateLimiter(), lambda: None, lambda: None
     from storage.db import make_engine
-    from storage.pacing import SharedLimiter
+    from storage.pacing import SharedLimiter, problem
 
     engine = make_engine(cfg.database.url, pool_size=4, max_overflow=8)  # a connection per sending thread
-    return SharedLimiter(engine), engine.dispose
+    return SharedLimiter(engine), engine.dispose, lambda: problem(engine)
 
 
 def _runners(cfg: Config, secrets: Secrets, limiter: Limiter | None = None) -> list[Runner]:
@@ -363,7 +364,7 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock, stop: Stop) -> None:
     from storage.leadership import DatabaseLeadership
 
     log = logging.getLogger("est-bot")  # set up, with every other command's log, in _protected_logging
-    limiter, close_limiter = _limiter(cfg)
+    limiter, close_limiter, pacing_problem = _limiter(cfg)
     runners = _runners(cfg, secrets, limiter)
     senders = {r.platform: r.sender for r in runners}
     metrics = cli_metrics.instruments(cfg)
@@ -408,6 +409,8 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock, stop: Stop) -> None:
 
     try:
         stop.install(asyncio.get_running_loop())  # a signal during the start is taken once it is done
+        if said := await asyncio.to_thread(pacing_problem):  # after the migration: at start, not at the first send
+            raise fail(said, 1)
         # A platform that cannot be reached is tried again with backoff (bot/retry.py) while the schedule, the
         # outbox and the other platforms run: the start never waits for it.
         for runner in runners:

@@ -1,22 +1,16 @@
 """The platforms' limits for the whole bot on PostgreSQL: one pacing state shared by every `est-bot run`.
 
-Each window is a row of `est_pacing`: the earliest moment (`next_at`, the server's clock, epoch seconds) the next
-message that counts against it may go. A message takes a turn with one call of `est_pace(...)`, one round trip
-in autocommit: the function locks the message's rows (in key order, so two callers never deadlock), takes the
-latest of their `next_at`, and either
+The state is the UNLOGGED table `est_pacing` and the PL/pgSQL functions `est_pace_v1` and `est_hold_v1`, made by the
+Alembic revision storage/migrations/versions/0009_pacing.py (which describes them); this module only calls them.
+A message takes a turn with one call of `est_pace_v1`, one round trip in autocommit, and gets the same allowance as
+bot/ratelimit.py's `RateLimiter` in one process: sliding windows, so a window's `calls` may go at once (20 messages
+to a Telegram group, 3 to a Slack channel, 30 to different Telegram chats) and the next when the oldest of them is
+`seconds` old. The function either answers "later" without taking anything, when this address's own windows or a
+hold of the platform are further off than the caller's patience, or takes the turn and answers how long to sleep.
 
-- answers "later" without taking anything, when this address's own windows (a chat, a channel) or a hold of the
-  platform are further off than the caller's patience: the Dispatcher reschedules that row and sends another; or
-- takes the turn at t = max(now, every next_at), moves each window's `next_at` to t + its spacing, and answers
-  how long to sleep until t.
-
-The spacing is the window's `seconds / calls` times `MARGIN`: messages go evenly, never in a burst, so any
-`seconds` hold at most `calls / MARGIN` of them; the 20 % margin absorbs the time between the turn and the
-request's arrival at the platform (a thread hop, a busy machine), which differs from one process to another.
-A hold (`hold`, a 429's retry_after) is a row of its own that every turn of that platform reads.
-
-The table is UNLOGGED (no write-ahead log: a crash of the server empties it, which only forgets waits of a
-second or so) and made at first use; its rows are few (one per platform window and per address).
+The functions are named by version: a later change adds `est_pace_v2` in a revision of its own, and this module
+calls the one its version knows (`PACE_FUNCTION`). `problem` says in one line when the database lacks them or the
+role may not use them, for `est-bot run` and `doctor` to say at start rather than at the first send.
 Why this and not leases of budget or one sending process: docs/ARCHITECTURE.md, "Pacing for the whole bot".
 """
 
@@ -33,56 +27,43 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.ports.pacing import PATIENCE, Later, Window
 
+#: How much longer than published the platform's own windows (Telegram's 30 a second, Slack's workspace window, the
+#: mail rate) are kept on PostgreSQL. A turn is taken on the server's clock and the request reaches the platform a
+#: little later, by a different delay from each process: when a full window's next turn comes exactly as its oldest
+#: leaves, another process's request can overtake it. Measured with tests/e2e/test_pacing_pg.py and no margin: the
+#: Telegram stand-in refused 1 message, the Slack stand-in 3 (workspace window). One address's windows (a chat, a
+#: group, a channel) keep the published length: no run met a refusal there (docs/ARCHITECTURE.md).
 MARGIN = 1.2
-#: The advisory lock key that makes the table and the function once, whoever starts first: "ESTBOT" and 2.
-SETUP_LOCK = 0x4553_5442_4F54_0002
-
-SETUP = """
-CREATE UNLOGGED TABLE IF NOT EXISTS est_pacing (key text PRIMARY KEY, next_at double precision NOT NULL);
-CREATE OR REPLACE FUNCTION est_pace(keys text[], gaps float8[], own boolean[], hold_key text, patience float8,
-                                    OUT at float8, OUT wait float8, OUT later boolean, OUT everyone boolean)
-LANGUAGE plpgsql AS $$
-DECLARE
-    now_ float8 := extract(epoch FROM clock_timestamp());
-    every_key text[] := keys || hold_key;
-    found int;
-    t_own float8;
-    t_all float8;
-    t_hold float8;
-    t float8;
-BEGIN
-    SELECT count(*) INTO found FROM (SELECT 1 FROM est_pacing WHERE key = ANY(every_key) ORDER BY key FOR UPDATE) s;
-    IF found < cardinality(every_key) THEN
-        INSERT INTO est_pacing (key, next_at) SELECT k, 0 FROM unnest(every_key) k ORDER BY k ON CONFLICT DO NOTHING;
-        PERFORM 1 FROM est_pacing WHERE key = ANY(every_key) ORDER BY key FOR UPDATE;
-    END IF;
-    SELECT max(p.next_at) FILTER (WHERE w.o), max(p.next_at) FILTER (WHERE NOT w.o) INTO t_own, t_all
-      FROM est_pacing p JOIN unnest(keys, own) AS w(k, o) ON p.key = w.k;
-    SELECT p.next_at INTO t_hold FROM est_pacing p WHERE p.key = hold_key;
-    IF t_hold - now_ > patience THEN
-        at := t_hold; wait := t_hold - now_; later := true; everyone := true; RETURN;
-    END IF;
-    IF t_own - now_ > patience THEN
-        at := t_own; wait := t_own - now_; later := true; everyone := false; RETURN;
-    END IF;
-    t := greatest(now_, t_own, t_all, t_hold);
-    UPDATE est_pacing p SET next_at = t + w.g FROM unnest(keys, gaps) AS w(k, g) WHERE p.key = w.k;
-    at := t; wait := t - now_; later := false; everyone := false;
-END $$;
-"""
-
-PACE = text("SELECT at, wait, later, everyone FROM est_pace(:keys, :gaps, :own, :hold, :patience)")
-HOLD = text(
-    "INSERT INTO est_pacing (key, next_at) VALUES (:key, extract(epoch FROM clock_timestamp()) + :seconds) "
-    "ON CONFLICT (key) DO UPDATE SET next_at = greatest(est_pacing.next_at, excluded.next_at) RETURNING next_at"
+PACE_FUNCTION = "est_pace_v1"
+HOLD_FUNCTION = "est_hold_v1"
+#: The functions' signatures as PostgreSQL names them (to_regprocedure), for `problem`.
+SIGNATURES = (
+    f"{PACE_FUNCTION}(text[], integer[], double precision[], boolean[], text, double precision)",
+    f"{HOLD_FUNCTION}(text, double precision)",
 )
 
+PACE = text(
+    f"SELECT at, wait, later, everyone FROM {PACE_FUNCTION}(:keys, :calls, :seconds, :own, :hold, :patience)"
+)
+HOLD = text(f"SELECT {HOLD_FUNCTION}(:key, :seconds)")
+MIGRATE = "run `est-bot migrate` (after a backup)"
 
-def setup(engine: Engine) -> None:
-    """Make the table and the function (again: `CREATE OR REPLACE` brings an older function up to date)."""
-    with engine.begin() as conn:
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SETUP_LOCK})
-        conn.exec_driver_sql(SETUP)
+
+def problem(engine: Engine) -> str | None:
+    """None when the pacing's functions are there and this role may use them; else one line saying what to do."""
+    with engine.connect() as conn:
+        for signature in SIGNATURES:
+            regproc = conn.execute(text("SELECT to_regprocedure(:s)"), {"s": signature}).scalar_one()
+            if regproc is None:
+                return (
+                    f"the database has no {signature.partition('(')[0]} (the pacing every est-bot run on PostgreSQL "
+                    f"shares, schema revision 0009): {MIGRATE}"
+                )
+            if not conn.execute(text("SELECT has_function_privilege(:s, 'EXECUTE')"), {"s": signature}).scalar_one():
+                return f"the database role may not execute {signature}: GRANT EXECUTE ON FUNCTION it to the role"
+        if not conn.execute(text("SELECT has_table_privilege('est_pacing', 'SELECT, INSERT, UPDATE')")).scalar_one():
+            return "the database role may not write est_pacing: GRANT SELECT, INSERT, UPDATE ON est_pacing to the role"
+    return None
 
 
 @dataclass(frozen=True)
@@ -96,13 +77,14 @@ class Turn:
     everyone: bool = False
 
 
-def spacing(window: Window, margin: float = MARGIN) -> float:
-    return window.seconds / max(1, window.calls) * margin
+def length(window: Window, margin: float = MARGIN) -> float:
+    """How long the window is kept on PostgreSQL: the platform's own windows (not one address's) get the margin."""
+    return window.seconds if window.own else window.seconds * margin
 
 
 class SharedLimiter:
     """The `Limiter` port on PostgreSQL; one autocommit connection per sending thread, made when first needed
-    (and the table and function with it, so building one needs no database yet)."""
+    (so building one needs no database yet)."""
 
     def __init__(
         self,
@@ -116,15 +98,8 @@ class SharedLimiter:
         self.sleep = sleep
         self.margin = margin
         self._local = threading.local()
-        self._ready = False
-        self._setup_lock = threading.Lock()
 
     def _conn(self) -> Connection:
-        if not self._ready:
-            with self._setup_lock:
-                if not self._ready:
-                    setup(self.engine)
-                    self._ready = True
         conn: Connection | None = getattr(self._local, "conn", None)
         if conn is None or conn.closed or conn.invalidated:
             conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
@@ -147,7 +122,8 @@ class SharedLimiter:
             PACE,
             {
                 "keys": keys,
-                "gaps": [spacing(limits[k], self.margin) for k in keys],
+                "calls": [max(1, limits[k].calls) for k in keys],
+                "seconds": [length(limits[k], self.margin) for k in keys],
                 "own": [limits[k].own for k in keys],
                 "hold": f"hold:{platform}",
                 "patience": min(1e12, self.patience if patience is None else patience),

@@ -1,21 +1,25 @@
-"""The bot's pacing on PostgreSQL (storage/pacing.py): several threads, each on a connection of its own, as
-several `est-bot run` processes would be, take turns from one shared state."""
+"""The bot's pacing on PostgreSQL (storage/pacing.py, on revision 0009's table and functions): several threads, each
+on a connection of its own, as several `est-bot run` processes would be, take turns from one shared state, with the
+same sliding windows as bot/ratelimit.py's `RateLimiter` in one process."""
 
 from __future__ import annotations
 
-import itertools
 import math
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
+from typer.testing import CliRunner
 
+from bot.cli import app as cli
 from bot.ports.pacing import Later, Window
 from bot.ratelimit import PATIENCE, telegram_limits
 from storage.db import make_engine
-from storage.pacing import MARGIN, SharedLimiter, Turn, spacing
+from storage.migrate import migrate
+from storage.pacing import SharedLimiter, Turn, length, problem
 from tests.conftest import PG_URL
 from tests.support.pg import fresh_database
 
@@ -30,6 +34,7 @@ def engine() -> Iterator[Engine]:
     assert PG_URL is not None
     with fresh_database(PG_URL, "est_pacing_") as url:
         engine = make_engine(url)
+        migrate(engine)
         yield engine
         engine.dispose()
 
@@ -38,7 +43,7 @@ def no_sleep(seconds: float) -> None:
     """The turns are checked on the server's schedule, not by waiting for them."""
 
 
-def test_four_connections_sharing_the_platform_s_window_never_take_two_turns_closer_than_its_spacing(
+def test_four_connections_sharing_the_platform_s_window_never_put_more_than_its_calls_in_any_second(
     engine: Engine,
 ) -> None:
     limiters = [SharedLimiter(engine, no_sleep) for _ in range(2)]  # two "processes" …
@@ -64,11 +69,56 @@ def test_four_connections_sharing_the_platform_s_window_never_take_two_turns_clo
     assert errors == []
     assert len(turns) == 160 and not any(t.later for t in turns)  # every chat is new: none is refused
     at = sorted(t.at for t in turns)
-    gap = spacing(Window(30, 1.0))
-    assert gap == pytest.approx(MARGIN / 30)
-    assert min(b - a for a, b in itertools.pairwise(at)) >= gap - 1e-6  # evenly spaced, never a burst
-    # any second of the schedule (less a microsecond for the rounding of the sums) holds at most 30 / MARGIN = 25
-    assert max(sum(1 for x in at[i:] if x < a + 1.0 - 1e-6) for i, a in enumerate(at)) <= math.floor(30 / MARGIN)
+    second = length(Window(30, 1.0))
+    # any window of the platform's length holds at most its 30 (the turns are the server's exact floats) …
+    assert max(sum(1 for x in at[i:] if x < a + second) for i, a in enumerate(at)) == 30
+    # … and the first 30 go at once, as Telegram allows: the 31st waits for the first to be a window old
+    assert sum(1 for t in turns if t.wait == 0) >= 30
+    assert at[30] == pytest.approx(at[0] + second)
+
+
+def test_a_burst_to_one_telegram_group_goes_at_once_up_to_its_limit_and_the_next_waits_for_the_minute(
+    engine: Engine,
+) -> None:
+    a, b = SharedLimiter(engine, no_sleep), SharedLimiter(engine, no_sleep)
+    group = {"tg-group:-100": Window(20, 60.0, own=True)}  # a group's own window: 20 a minute
+    burst = [(a, b)[i % 2].turn("telegram", group, PATIENCE) for i in range(20)]  # two "processes" taking turns
+    assert [t.later for t in burst] == [False] * 20 and [t.wait for t in burst] == [0.0] * 20  # at once
+    twenty_first = b.turn("telegram", group, PATIENCE)
+    assert twenty_first.later and not twenty_first.everyone  # given back to the Dispatcher, nothing taken …
+    assert twenty_first.at == pytest.approx(burst[0].at + 60.0)  # … until the first is a minute old
+    with pytest.raises(Later):
+        a.acquire("telegram", group, PATIENCE)
+    assert not a.turn("telegram", {"tg-group:-200": Window(20, 60.0, own=True)}, PATIENCE).later  # another group
+
+
+def test_with_telegram_s_windows_a_group_s_messages_go_a_second_apart_until_its_minute_is_full(engine: Engine) -> None:
+    limiter = SharedLimiter(engine, no_sleep)
+    turns = [limiter.turn("telegram", telegram_limits(-100), math.inf) for _ in range(21)]  # a long draft's pages
+    assert not any(t.later for t in turns)
+    # one a second (the chat's window), not one per 3 s (20 a minute spread evenly) …
+    assert [round(t.at - turns[0].at, 6) for t in turns[:20]] == [float(i) for i in range(20)]
+    # … and the 21st when the first is a minute old (the group's window), not at 20 s
+    assert turns[20].at == pytest.approx(turns[0].at + 60.0)
+
+
+def test_a_slack_channel_takes_three_at_once_and_the_fourth_refused_until_the_first_is_three_seconds_old(
+    engine: Engine,
+) -> None:
+    limiter = SharedLimiter(engine, no_sleep)
+    limits = {"slack-ch:C1": Window(3, 3.0, own=True), "slack": Window(300, 60.0)}
+    three = [limiter.turn("slack", limits, PATIENCE) for _ in range(3)]
+    assert [t.wait for t in three] == [0.0, 0.0, 0.0]
+    fourth = limiter.turn("slack", limits, PATIENCE)
+    assert fourth.later and fourth.at == pytest.approx(three[0].at + 3.0)
+
+
+def test_an_unmigrated_database_is_said_in_one_line_and_a_migrated_one_passes(engine: Engine) -> None:
+    assert problem(engine) is None
+    with engine.begin() as conn:
+        conn.execute(text("DROP FUNCTION est_pace_v1(text[], integer[], float8[], boolean[], text, float8)"))
+    said = problem(engine)
+    assert said is not None and "est_pace_v1" in said and "est-bot migrate" in said and "\n" not in said
 
 
 def test_one_chat_s_window_refuses_without_taking_a_turn_and_a_hold_reaches_every_connection(
@@ -78,12 +128,12 @@ def test_one_chat_s_window_refuses_without_taking_a_turn_and_a_hold_reaches_ever
     first = a.turn("telegram", telegram_limits(42), PATIENCE)
     refused = b.turn("telegram", telegram_limits(42), PATIENCE)
     assert refused.later and not refused.everyone
-    assert refused.at == pytest.approx(first.at + spacing(Window(1, 1.0)))
+    assert refused.at == pytest.approx(first.at + 1.0)  # the chat's second
     with pytest.raises(Later) as later:
         b.acquire("telegram", telegram_limits(42), PATIENCE)
     assert not later.value.everyone and later.value.seconds > PATIENCE
-    other = b.turn("telegram", telegram_limits(43), PATIENCE)  # another chat only waits for the platform's spacing
-    assert not other.later and other.at == pytest.approx(first.at + spacing(Window(30, 1.0)))
+    other = b.turn("telegram", telegram_limits(43), PATIENCE)  # another chat goes at once
+    assert not other.later and other.wait == 0.0
 
     a.hold("telegram", 30.0)  # a 429 in one process …
     with pytest.raises(Later) as held:
@@ -107,3 +157,42 @@ def test_a_dropped_connection_costs_one_turn_and_the_next_opens_another(engine: 
     with pytest.raises(OperationalError):  # the turn in flight when the server ended the session
         limiter.turn("email", {"email": Window(5, 1.0)})
     assert not limiter.turn("email", {"email": Window(5, 1.0)}).later
+
+
+def test_run_and_doctor_on_a_database_without_the_pacing_say_so_in_one_line_at_start(
+    engine: Engine, tmp_path: Path
+) -> None:
+    with engine.begin() as conn:  # at the newest revision, but the function is gone (dropped by hand, say)
+        conn.execute(text("DROP FUNCTION est_pace_v1(text[], integer[], float8[], boolean[], text, float8)"))
+    cfg = tmp_path / "est.toml"
+    cfg.write_text(
+        f'reports_dir = "{tmp_path / "reports"}"\n[database]\nurl = "{engine.url.render_as_string(False)}"\n'
+        '[[groups]]\nid = "tbg"\nname = "Tryggare Trelleborg"\n'
+        '[[groups.areas]]\ncode = "centrum"\nname = "Centrum"\n',
+        encoding="utf-8",
+    )
+    run = CliRunner().invoke(cli, ["run", "--config", str(cfg)])
+    assert run.exit_code == 1, run.output
+    said = [line for line in run.output.splitlines() if "est_pace_v1" in line]
+    assert len(said) == 1 and "run `est-bot migrate`" in said[0] and "Traceback" not in run.output
+    doctor = CliRunner().invoke(cli, ["doctor", "--config", str(cfg)])
+    assert doctor.exit_code == 1
+    assert any("est_pace_v1" in line and "est-bot migrate" in line for line in doctor.output.splitlines())
+
+
+def test_the_table_the_first_send_made_before_revision_0009_gives_way_to_the_migrations() -> None:
+    assert PG_URL is not None
+    with fresh_database(PG_URL, "est_pacing_") as url:
+        engine = make_engine(url)
+        try:
+            migrate(engine, "0008")
+            with engine.begin() as conn:  # what storage/pacing.py made at the first send before 0009
+                conn.execute(text("CREATE UNLOGGED TABLE est_pacing (key text PRIMARY KEY, next_at float8 NOT NULL)"))
+                conn.execute(text("INSERT INTO est_pacing VALUES ('telegram', 0)"))
+            migrate(engine)
+            assert problem(engine) is None
+            limiter = SharedLimiter(engine, no_sleep)
+            assert not limiter.turn("telegram", telegram_limits(7), PATIENCE).later
+            limiter.close()
+        finally:
+            engine.dispose()
