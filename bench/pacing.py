@@ -38,6 +38,7 @@ from storage.db import make_engine
 from storage.migrate import migrate
 from storage.pacing import MARGIN, SharedLimiter
 
+
 #: The even spacing the alternatives below use (the lease, the advisory lock, one sender): a window's
 #: `seconds / calls` times the margin est-bot keeps on a platform's window (storage/pacing.py).
 def spacing(window: Window) -> float:

@@ -2,11 +2,12 @@
 
 The state is the UNLOGGED table `est_pacing` and the PL/pgSQL functions `est_pace_v1` and `est_hold_v1`, made by the
 Alembic revision storage/migrations/versions/0009_pacing.py (which describes them); this module only calls them.
-A message takes a turn with one call of `est_pace_v1`, one round trip in autocommit, and gets the same allowance as
-bot/ratelimit.py's `RateLimiter` in one process: sliding windows, so a window's `calls` may go at once (20 messages
-to a Telegram group, 3 to a Slack channel, 30 to different Telegram chats) and the next when the oldest of them is
-`seconds` old. The function either answers "later" without taking anything, when this address's own windows or a
-hold of the platform are further off than the caller's patience, or takes the turn and answers how long to sleep.
+A message takes a turn with one call of `est_pace_v1`, one round trip in autocommit. One address's windows get the
+same allowance as bot/ratelimit.py's `RateLimiter` in one process, sliding windows: 20 messages to a Telegram group
+(at the chat's one a second), 3 to a Slack channel at once, the next when the oldest is the window's `seconds` old.
+The platform's own windows, filled by every process together, are spaced evenly with a margin (`shape`). The
+function either answers "later" without taking anything, when this address's own windows or a hold of the platform
+are further off than the caller's patience, or takes the turn and answers how long to sleep.
 
 The functions are named by version: a later change adds `est_pace_v2` in a revision of its own, and this module
 calls the one its version knows (`PACE_FUNCTION`). `problem` says in one line when the database lacks them or the
@@ -27,12 +28,8 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.ports.pacing import PATIENCE, Later, Window
 
-#: How much longer than published the platform's own windows (Telegram's 30 a second, Slack's workspace window, the
-#: mail rate) are kept on PostgreSQL. A turn is taken on the server's clock and the request reaches the platform a
-#: little later, by a different delay from each process: when a full window's next turn comes exactly as its oldest
-#: leaves, another process's request can overtake it. Measured with tests/e2e/test_pacing_pg.py and no margin: the
-#: Telegram stand-in refused 1 message, the Slack stand-in 3 (workspace window). One address's windows (a chat, a
-#: group, a channel) keep the published length: no run met a refusal there (docs/ARCHITECTURE.md).
+#: How much wider than published the spacing of the platform's own windows is (Telegram's 30 a second, Slack's
+#: workspace window, the mail rate). See `shape`.
 MARGIN = 1.2
 PACE_FUNCTION = "est_pace_v1"
 HOLD_FUNCTION = "est_hold_v1"
@@ -42,9 +39,7 @@ SIGNATURES = (
     f"{HOLD_FUNCTION}(text, double precision)",
 )
 
-PACE = text(
-    f"SELECT at, wait, later, everyone FROM {PACE_FUNCTION}(:keys, :calls, :seconds, :own, :hold, :patience)"
-)
+PACE = text(f"SELECT at, wait, later, everyone FROM {PACE_FUNCTION}(:keys, :calls, :seconds, :own, :hold, :patience)")
 HOLD = text(f"SELECT {HOLD_FUNCTION}(:key, :seconds)")
 MIGRATE = "run `est-bot migrate` (after a backup)"
 
@@ -77,9 +72,21 @@ class Turn:
     everyone: bool = False
 
 
-def length(window: Window, margin: float = MARGIN) -> float:
-    """How long the window is kept on PostgreSQL: the platform's own windows (not one address's) get the margin."""
-    return window.seconds if window.own else window.seconds * margin
+def shape(window: Window, margin: float = MARGIN) -> Window:
+    """The sliding window kept on PostgreSQL for `window`.
+
+    One address's window (a chat, a group, a channel: `own`) as published, the same allowance as `RateLimiter`:
+    its `calls` at once, the next when the oldest is `seconds` old (20 messages to a Telegram group at the chat's one
+    a second, 3 to a Slack channel at once). The platform's own windows, which every process fills at once, evenly:
+    one message per `seconds / calls` times `margin`. A turn is taken on the server's clock and the request reaches
+    the platform later, by a different delay from each process and the longer the more requests go together. Kept
+    as sliding windows, tests/e2e/test_pacing_pg.py met refusals: Telegram's 30 a second, without a margin, 1; Slack's
+    workspace window (15 in 3 s there) 3 without a margin and 1 with 20 %. Spaced evenly with the 20 % margin they
+    meet none (docs/ARCHITECTURE.md, "Pacing for the whole bot").
+    """
+    if window.own:
+        return Window(max(1, window.calls), window.seconds, own=True)
+    return Window(1, window.seconds / max(1, window.calls) * margin)
 
 
 class SharedLimiter:
@@ -118,12 +125,13 @@ class SharedLimiter:
     def turn(self, platform: str, limits: dict[str, Window], patience: float | None = None) -> Turn:
         """Ask for a turn (one round trip) without sleeping: taken at `at`, or refused (`later`) until `at`."""
         keys = list(limits)
+        kept = [shape(limits[k], self.margin) for k in keys]
         row = self._execute(
             PACE,
             {
                 "keys": keys,
-                "calls": [max(1, limits[k].calls) for k in keys],
-                "seconds": [length(limits[k], self.margin) for k in keys],
+                "calls": [w.calls for w in kept],
+                "seconds": [w.seconds for w in kept],
                 "own": [limits[k].own for k in keys],
                 "hold": f"hold:{platform}",
                 "patience": min(1e12, self.patience if patience is None else patience),

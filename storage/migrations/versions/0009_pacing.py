@@ -15,6 +15,8 @@ break the other.
 (two callers never deadlock) and finds the earliest moment t at which every window still has room, the same rule
 as bot/ratelimit.py's sliding windows: a window with fewer than `calls` turns has room now; a full one when its
 oldest kept turn is `seconds` old. Turns of one window are taken in order (t is never before its latest turn).
+The caller chooses each window's `calls` and `seconds` (storage/pacing.py's `shape`: one window of 1 call spaces
+messages evenly).
 Then either
 
 - it answers "later" without taking anything, when the message's own windows (`own`: a chat, a channel) or the

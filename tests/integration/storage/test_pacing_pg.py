@@ -4,6 +4,7 @@ same sliding windows as bot/ratelimit.py's `RateLimiter` in one process."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from bot.ports.pacing import Later, Window
 from bot.ratelimit import PATIENCE, telegram_limits
 from storage.db import make_engine
 from storage.migrate import migrate
-from storage.pacing import SharedLimiter, Turn, length, problem
+from storage.pacing import MARGIN, SharedLimiter, Turn, problem, shape
 from tests.conftest import PG_URL
 from tests.support.pg import fresh_database
 
@@ -43,7 +44,7 @@ def no_sleep(seconds: float) -> None:
     """The turns are checked on the server's schedule, not by waiting for them."""
 
 
-def test_four_connections_sharing_the_platform_s_window_never_put_more_than_its_calls_in_any_second(
+def test_four_connections_sharing_the_platform_s_window_never_take_two_turns_closer_than_its_spacing(
     engine: Engine,
 ) -> None:
     limiters = [SharedLimiter(engine, no_sleep) for _ in range(2)]  # two "processes" …
@@ -69,12 +70,11 @@ def test_four_connections_sharing_the_platform_s_window_never_put_more_than_its_
     assert errors == []
     assert len(turns) == 160 and not any(t.later for t in turns)  # every chat is new: none is refused
     at = sorted(t.at for t in turns)
-    second = length(Window(30, 1.0))
-    # any window of the platform's length holds at most its 30 (the turns are the server's exact floats) …
-    assert max(sum(1 for x in at[i:] if x < a + second) for i, a in enumerate(at)) == 30
-    # … and the first 30 go at once, as Telegram allows: the 31st waits for the first to be a window old
-    assert sum(1 for t in turns if t.wait == 0) >= 30
-    assert at[30] == pytest.approx(at[0] + second)
+    gap = shape(Window(30, 1.0)).seconds
+    assert gap == pytest.approx(MARGIN / 30)
+    assert min(b - a for a, b in itertools.pairwise(at)) >= gap - 1e-6  # the platform's window: evenly spaced
+    # any second of the schedule (less a microsecond for the rounding of the sums) holds at most 30 / MARGIN = 25
+    assert max(sum(1 for x in at[i:] if x < a + 1.0 - 1e-6) for i, a in enumerate(at)) <= math.floor(30 / MARGIN)
 
 
 def test_a_burst_to_one_telegram_group_goes_at_once_up_to_its_limit_and_the_next_waits_for_the_minute(
@@ -108,7 +108,9 @@ def test_a_slack_channel_takes_three_at_once_and_the_fourth_refused_until_the_fi
     limiter = SharedLimiter(engine, no_sleep)
     limits = {"slack-ch:C1": Window(3, 3.0, own=True), "slack": Window(300, 60.0)}
     three = [limiter.turn("slack", limits, PATIENCE) for _ in range(3)]
-    assert [t.wait for t in three] == [0.0, 0.0, 0.0]
+    gap = shape(limits["slack"]).seconds  # the workspace's spacing, the channel adds nothing to it
+    assert not any(t.later for t in three)
+    assert [round(t.at - three[0].at, 6) for t in three] == [round(i * gap, 6) for i in range(3)]
     fourth = limiter.turn("slack", limits, PATIENCE)
     assert fourth.later and fourth.at == pytest.approx(three[0].at + 3.0)
 
@@ -132,8 +134,8 @@ def test_one_chat_s_window_refuses_without_taking_a_turn_and_a_hold_reaches_ever
     with pytest.raises(Later) as later:
         b.acquire("telegram", telegram_limits(42), PATIENCE)
     assert not later.value.everyone and later.value.seconds > PATIENCE
-    other = b.turn("telegram", telegram_limits(43), PATIENCE)  # another chat goes at once
-    assert not other.later and other.wait == 0.0
+    other = b.turn("telegram", telegram_limits(43), PATIENCE)  # another chat only waits for the platform's spacing
+    assert not other.later and other.at == pytest.approx(first.at + shape(Window(30, 1.0)).seconds)
 
     a.hold("telegram", 30.0)  # a 429 in one process …
     with pytest.raises(Later) as held:
