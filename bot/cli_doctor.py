@@ -94,9 +94,9 @@ def _database(cfg: Config) -> tuple[list[Check], Mapping[str, Mapping[str, set[s
         if engine.dialect.name == "postgresql":  # the pacing every process shares (storage/pacing.py)
             from storage.pacing import problem
 
-            said = problem(engine)
-            if said is not None:
-                return [state, written, Check(False, f"database {shown}: {said}")], {}  # the sentence says what to do
+            pacing = problem(engine)
+            if pacing is not None:
+                return [state, written, Check(False, f"database {shown}: {pacing}")], {}  # the sentence says what to do
         return [passed(f"{state.what}, writable")], _people(cfg)
     finally:
         engine.dispose()

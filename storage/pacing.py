@@ -31,6 +31,7 @@ from bot.ports.pacing import PATIENCE, Later, Window
 #: How much wider than published the spacing of the platform's own windows is (Telegram's 30 a second, Slack's
 #: workspace window, the mail rate). See `shape`.
 MARGIN = 1.2
+TABLE = "est_pacing"  # made by revision 0009 on PostgreSQL, outside the models (storage/models.py)
 PACE_FUNCTION = "est_pace_v1"
 HOLD_FUNCTION = "est_hold_v1"
 #: The functions' signatures as PostgreSQL names them (to_regprocedure), for `problem`.

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app as cli
 from bot.ports.pacing import Later, Window
-from bot.ratelimit import PATIENCE, telegram_limits
+from bot.ratelimit import PATIENCE, RateLimiter, telegram_limits
 from storage.db import make_engine
 from storage.migrate import migrate
 from storage.pacing import MARGIN, SharedLimiter, Turn, problem, shape
@@ -100,6 +100,18 @@ def test_with_telegram_s_windows_a_group_s_messages_go_a_second_apart_until_its_
     assert [round(t.at - turns[0].at, 6) for t in turns[:20]] == [float(i) for i in range(20)]
     # … and the 21st when the first is a minute old (the group's window), not at 20 s
     assert turns[20].at == pytest.approx(turns[0].at + 60.0)
+    # the same schedule as one process's RateLimiter (SQLite), on a clock its sleeps move
+    clock = [0.0]
+
+    def advance(seconds: float) -> None:
+        clock[0] += seconds
+
+    memory = RateLimiter(lambda: clock[0], advance, math.inf)
+    alone: list[float] = []
+    for _ in range(21):
+        memory.acquire("telegram", telegram_limits(-100))
+        alone.append(clock[0])
+    assert alone == pytest.approx([t.at - turns[0].at for t in turns])
 
 
 def test_a_slack_channel_takes_three_at_once_and_the_fourth_refused_until_the_first_is_three_seconds_old(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
 
 from storage.db import make_engine
 from storage.migrate import alembic_config, current_revision, migrate
 from storage.models import Base
+from storage.pacing import TABLE as PACING_TABLE
 
 
 def head_revision() -> str | None:
@@ -22,9 +24,14 @@ def test_migrations_build_the_models_schema(db_url: str) -> None:
         migrate(engine)
         migrate(engine)  # twice is harmless
         assert current_revision(engine) == head_revision()
+        # est_pacing (revision 0009, PostgreSQL only) is the pacing's, reached through its functions, not a model
+        outside = {PACING_TABLE} if engine.dialect.name == "postgresql" else set()
+        opts = {"include_name": lambda name, kind, _parent: kind != "table" or name not in outside}
         with engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+            diff = compare_metadata(MigrationContext.configure(conn, opts=opts), Base.metadata)
+            tables = set(inspect(conn).get_table_names())
         assert diff == []
+        assert outside <= tables
     finally:
         engine.dispose()
 
