@@ -163,7 +163,7 @@ def _database(url: str) -> tuple[str, Engine]:
 def run_variant(kind: str, url: str, processes: int) -> Result:
     db_url, admin = _database(url)
     engine = make_engine(db_url)
-    migrate(engine)  # est_pacing and est_pace_v1 (revision 0009)
+    migrate(engine)  # est_pacing_v1 and est_pace_v1 (revision 0009)
     with engine.begin() as conn:
         conn.execute(text(ADVISORY_TABLE))
     engine.dispose()

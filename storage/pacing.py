@@ -1,6 +1,6 @@
 """The platforms' limits for the whole bot on PostgreSQL: one pacing state shared by every `est-bot run`.
 
-The state is the UNLOGGED table `est_pacing` and the PL/pgSQL functions `est_pace_v1` and `est_hold_v1`, made by the
+The state is the UNLOGGED table `est_pacing_v1` and the PL/pgSQL functions `est_pace_v1` and `est_hold_v1`, made by the
 Alembic revision storage/migrations/versions/0009_pacing.py (which describes them); this module only calls them.
 A message takes a turn with one call of `est_pace_v1`, one round trip in autocommit. One address's windows get the
 same allowance as bot/ratelimit.py's `RateLimiter` in one process, sliding windows: 20 messages to a Telegram group
@@ -31,7 +31,9 @@ from bot.ports.pacing import PATIENCE, Later, Window
 #: How much wider than published the spacing of the platform's own windows is (Telegram's 30 a second, Slack's
 #: workspace window, the mail rate). See `shape`.
 MARGIN = 1.2
-TABLE = "est_pacing"  # made by revision 0009 on PostgreSQL, outside the models (storage/models.py)
+TABLE = "est_pacing_v1"  # made by revision 0009 on PostgreSQL, outside the models (storage/models.py)
+#: What the first send made before revision 0009, left to the older processes of a rolling upgrade.
+LEGACY_TABLE = "est_pacing"
 PACE_FUNCTION = "est_pace_v1"
 HOLD_FUNCTION = "est_hold_v1"
 #: The functions' signatures as PostgreSQL names them (to_regprocedure), for `problem`.
@@ -57,8 +59,10 @@ def problem(engine: Engine) -> str | None:
                 )
             if not conn.execute(text("SELECT has_function_privilege(:s, 'EXECUTE')"), {"s": signature}).scalar_one():
                 return f"the database role may not execute {signature}: GRANT EXECUTE ON FUNCTION it to the role"
-        if not conn.execute(text("SELECT has_table_privilege('est_pacing', 'SELECT, INSERT, UPDATE')")).scalar_one():
-            return "the database role may not write est_pacing: GRANT SELECT, INSERT, UPDATE ON est_pacing to the role"
+        if not conn.execute(
+            text("SELECT has_table_privilege(:t, 'SELECT, INSERT, UPDATE')"), {"t": TABLE}
+        ).scalar_one():
+            return f"the database role may not write {TABLE}: GRANT SELECT, INSERT, UPDATE ON {TABLE} to the role"
     return None
 
 

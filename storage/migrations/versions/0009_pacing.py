@@ -1,15 +1,17 @@
-"""est_pacing and est_pace_v1 / est_hold_v1: the platforms' limits for every `est-bot run` on one PostgreSQL
+"""est_pacing_v1, est_pace_v1 and est_hold_v1: the platforms' limits for every `est-bot run` on one PostgreSQL
 
 The pacing state storage/pacing.py's `SharedLimiter` uses (PostgreSQL only: on SQLite, one process paces in memory
-and this revision does nothing). Before it, the table and a function `est_pace` were made by the first send, outside
-Alembic; this revision drops both (the state is a second's worth of waits, nothing to keep).
+and this revision does nothing). Before it, a table `est_pacing` and a function `est_pace` were made by the first
+send, outside Alembic. This revision leaves them to the processes of the older version still running in a rolling
+upgrade (dropping them would fail those processes' sends until they stop); they pace apart from the new ones for
+those minutes, and hold nothing once they stop (a later revision may drop them).
 
 The functions are named by version: a later change of their arguments or answer adds `est_pace_v2` in a revision
 of its own, and a process of the older version keeps calling `est_pace_v1` until it stops (a rolling upgrade);
 `CREATE OR REPLACE` cannot change a function's return type, and two versions replacing one function would each
 break the other.
 
-`est_pacing` holds a row per window (a platform's, a chat's, a group's, a channel's) with the times of its last
+`est_pacing_v1` holds a row per window (a platform's, a chat's, a group's, a channel's) with the times of its last
 `calls` turns (`turns`, the server's epoch seconds, oldest first), and a row per platform hold (`held_until`, a
 429's retry_after). `est_pace_v1` takes a turn for a message in one call: it locks the message's rows in key order
 (two callers never deadlock) and finds the earliest moment t at which every window still has room, the same rule
@@ -39,7 +41,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 TABLE = """
-CREATE UNLOGGED TABLE est_pacing (
+CREATE UNLOGGED TABLE est_pacing_v1 (
     key text PRIMARY KEY,
     turns double precision[] NOT NULL DEFAULT '{}',
     held_until double precision NOT NULL DEFAULT 0
@@ -59,10 +61,10 @@ DECLARE
     t_hold float8;
     t float8;
 BEGIN
-    SELECT count(*) INTO found FROM (SELECT 1 FROM est_pacing WHERE key = ANY(every_key) ORDER BY key FOR UPDATE) s;
+    SELECT count(*) INTO found FROM (SELECT 1 FROM est_pacing_v1 WHERE key = ANY(every_key) ORDER BY key FOR UPDATE) s;
     IF found < cardinality(every_key) THEN
-        INSERT INTO est_pacing (key) SELECT k FROM unnest(every_key) k ORDER BY k ON CONFLICT DO NOTHING;
-        PERFORM 1 FROM est_pacing WHERE key = ANY(every_key) ORDER BY key FOR UPDATE;
+        INSERT INTO est_pacing_v1 (key) SELECT k FROM unnest(every_key) k ORDER BY k ON CONFLICT DO NOTHING;
+        PERFORM 1 FROM est_pacing_v1 WHERE key = ANY(every_key) ORDER BY key FOR UPDATE;
     END IF;
     now_ := extract(epoch FROM clock_timestamp());  -- once the rows are ours: no turn is taken after it meanwhile
     -- Each window's earliest turn: after its latest turn, and once full, when its oldest kept turn is `seconds` old.
@@ -71,8 +73,8 @@ BEGIN
                    greatest(coalesce(p.turns[cardinality(p.turns)], 0),
                             CASE WHEN cardinality(p.turns) >= w.c
                                  THEN p.turns[cardinality(p.turns) - w.c + 1] + w.s ELSE 0 END) AS due
-              FROM est_pacing p JOIN unnest(keys, calls, seconds, own) AS w(k, c, s, o) ON p.key = w.k) d;
-    SELECT p.held_until INTO t_hold FROM est_pacing p WHERE p.key = hold_key;
+              FROM est_pacing_v1 p JOIN unnest(keys, calls, seconds, own) AS w(k, c, s, o) ON p.key = w.k) d;
+    SELECT p.held_until INTO t_hold FROM est_pacing_v1 p WHERE p.key = hold_key;
     IF t_hold - now_ > patience THEN
         at := t_hold; wait := t_hold - now_; later := true; everyone := true; RETURN;
     END IF;
@@ -80,7 +82,7 @@ BEGIN
         at := t_own; wait := t_own - now_; later := true; everyone := false; RETURN;
     END IF;
     t := greatest(now_, t_own, t_all, t_hold);
-    UPDATE est_pacing p SET turns = (p.turns || t)[greatest(1, cardinality(p.turns) + 2 - w.c):]
+    UPDATE est_pacing_v1 p SET turns = (p.turns || t)[greatest(1, cardinality(p.turns) + 2 - w.c):]
       FROM unnest(keys, calls) AS w(k, c) WHERE p.key = w.k;
     at := t; wait := t - now_; later := false; everyone := false;
 END $$
@@ -89,23 +91,17 @@ END $$
 HOLD = """
 CREATE FUNCTION est_hold_v1(hold_key text, seconds float8) RETURNS float8
 LANGUAGE sql AS $$
-    INSERT INTO est_pacing (key, held_until) VALUES (hold_key, extract(epoch FROM clock_timestamp()) + seconds)
-    ON CONFLICT (key) DO UPDATE SET held_until = greatest(est_pacing.held_until, excluded.held_until)
+    INSERT INTO est_pacing_v1 (key, held_until) VALUES (hold_key, extract(epoch FROM clock_timestamp()) + seconds)
+    ON CONFLICT (key) DO UPDATE SET held_until = greatest(est_pacing_v1.held_until, excluded.held_until)
     RETURNING held_until
 $$
 """
-
-#: What the first send made before this revision (storage/pacing.py's `setup`), if a process ever sent.
-BEFORE = (
-    "DROP FUNCTION IF EXISTS est_pace(text[], float8[], boolean[], text, float8)",
-    "DROP TABLE IF EXISTS est_pacing",
-)
 
 
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return  # SQLite: one process, pacing in memory (bot/ratelimit.py)
-    for statement in (*BEFORE, TABLE, PACE, HOLD):
+    for statement in (TABLE, PACE, HOLD):
         op.execute(statement)
 
 
@@ -114,4 +110,4 @@ def downgrade() -> None:
         return
     op.execute("DROP FUNCTION IF EXISTS est_hold_v1(text, float8)")
     op.execute("DROP FUNCTION IF EXISTS est_pace_v1(text[], integer[], float8[], boolean[], text, float8)")
-    op.execute("DROP TABLE IF EXISTS est_pacing")
+    op.execute("DROP TABLE IF EXISTS est_pacing_v1")

@@ -194,19 +194,60 @@ def test_run_and_doctor_on_a_database_without_the_pacing_say_so_in_one_line_at_s
     assert any("est_pace_v1" in line and "est-bot migrate" in line for line in doctor.output.splitlines())
 
 
-def test_the_table_the_first_send_made_before_revision_0009_gives_way_to_the_migrations() -> None:
+#: What storage/pacing.py made at the first send before revision 0009 (as it was), for a process of that version.
+OLD_SETUP = """
+CREATE UNLOGGED TABLE IF NOT EXISTS est_pacing (key text PRIMARY KEY, next_at double precision NOT NULL);
+CREATE OR REPLACE FUNCTION est_pace(keys text[], gaps float8[], own boolean[], hold_key text, patience float8,
+                                    OUT at float8, OUT wait float8, OUT later boolean, OUT everyone boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+    now_ float8 := extract(epoch FROM clock_timestamp());
+    every_key text[] := keys || hold_key;
+    found int;
+    t_own float8;
+    t_all float8;
+    t_hold float8;
+    t float8;
+BEGIN
+    SELECT count(*) INTO found FROM (SELECT 1 FROM est_pacing WHERE key = ANY(every_key) ORDER BY key FOR UPDATE) s;
+    IF found < cardinality(every_key) THEN
+        INSERT INTO est_pacing (key, next_at) SELECT k, 0 FROM unnest(every_key) k ORDER BY k ON CONFLICT DO NOTHING;
+        PERFORM 1 FROM est_pacing WHERE key = ANY(every_key) ORDER BY key FOR UPDATE;
+    END IF;
+    SELECT max(p.next_at) FILTER (WHERE w.o), max(p.next_at) FILTER (WHERE NOT w.o) INTO t_own, t_all
+      FROM est_pacing p JOIN unnest(keys, own) AS w(k, o) ON p.key = w.k;
+    SELECT p.next_at INTO t_hold FROM est_pacing p WHERE p.key = hold_key;
+    IF t_hold - now_ > patience THEN
+        at := t_hold; wait := t_hold - now_; later := true; everyone := true; RETURN;
+    END IF;
+    IF t_own - now_ > patience THEN
+        at := t_own; wait := t_own - now_; later := true; everyone := false; RETURN;
+    END IF;
+    t := greatest(now_, t_own, t_all, t_hold);
+    UPDATE est_pacing p SET next_at = t + w.g FROM unnest(keys, gaps) AS w(k, g) WHERE p.key = w.k;
+    at := t; wait := t - now_; later := false; everyone := false;
+END $$;
+"""
+OLD_PACE = text("SELECT later FROM est_pace(:keys, :gaps, :own, 'hold:telegram', 0.25)")
+
+
+def test_an_older_process_keeps_its_table_and_function_through_the_migration_and_the_new_ones_pace_beside_it() -> None:
     assert PG_URL is not None
     with fresh_database(PG_URL, "est_pacing_") as url:
         engine = make_engine(url)
         try:
             migrate(engine, "0008")
-            with engine.begin() as conn:  # what storage/pacing.py made at the first send before 0009
-                conn.execute(text("CREATE UNLOGGED TABLE est_pacing (key text PRIMARY KEY, next_at float8 NOT NULL)"))
-                conn.execute(text("INSERT INTO est_pacing VALUES ('telegram', 0)"))
-            migrate(engine)
+            with engine.begin() as conn:  # an older process's first send
+                conn.exec_driver_sql(OLD_SETUP)
+            old = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            params = {"keys": ["telegram", "tg-chat:7"], "gaps": [0.04, 1.0], "own": [False, True]}
+            assert old.execute(OLD_PACE, params).scalar_one() is False
+            migrate(engine)  # a newer process starts: the older one goes on sending as it did
+            assert old.execute(OLD_PACE, params).scalar_one() is True  # its own state: chat 7 sent a moment ago
+            old.close()
             assert problem(engine) is None
             limiter = SharedLimiter(engine, no_sleep)
-            assert not limiter.turn("telegram", telegram_limits(7), PATIENCE).later
+            assert not limiter.turn("telegram", telegram_limits(7), PATIENCE).later  # the new state, apart
             limiter.close()
         finally:
             engine.dispose()

@@ -24,7 +24,7 @@ def test_migrations_build_the_models_schema(db_url: str) -> None:
         migrate(engine)
         migrate(engine)  # twice is harmless
         assert current_revision(engine) == head_revision()
-        # est_pacing (revision 0009, PostgreSQL only) is the pacing's, reached through its functions, not a model
+        # est_pacing_v1 (revision 0009, PostgreSQL only) is the pacing's, reached through its functions, not a model
         outside = {PACING_TABLE} if engine.dialect.name == "postgresql" else set()
         opts = {"include_name": lambda name, kind, _parent: kind != "table" or name not in outside}
         with engine.connect() as conn:

@@ -346,7 +346,7 @@ FILLS: dict[str, list[Row]] = {
     ],
     # PostgreSQL only (the pacing every process shares; SQLite paces in memory): a window with its last turns, a hold
     "0009": _rows(
-        "est_pacing",
+        "est_pacing_v1",
         {"key": "tg-group:-100", "turns": [1_795_000_000.5, 1_795_000_001.5], "held_until": 0.0},
         {"key": "hold:telegram", "turns": [], "held_until": 1_795_000_030.0},
         key=("key",),
