@@ -369,6 +369,10 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock, stop: Stop) -> None:
     senders = {r.platform: r.sender for r in runners}
     metrics = cli_metrics.instruments(cfg)
     built = build_app(cfg, clock=clock, senders=senders, platforms=tuple(senders), instruments=metrics, limiter=limiter)
+    if said := await asyncio.to_thread(pacing_problem):  # after the migration: at start, not at the first send
+        built.close()
+        close_limiter()
+        raise fail(said, 1)  # like build_app's refusals: nothing has started yet
     scheduler = build_scheduler(built.services, cfg.run.tick_seconds)
     add_retention_job(scheduler, built.services.env)
     chart_pool = None
@@ -409,8 +413,6 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock, stop: Stop) -> None:
 
     try:
         stop.install(asyncio.get_running_loop())  # a signal during the start is taken once it is done
-        if said := await asyncio.to_thread(pacing_problem):  # after the migration: at start, not at the first send
-            raise fail(said, 1)
         # A platform that cannot be reached is tried again with backoff (bot/retry.py) while the schedule, the
         # outbox and the other platforms run: the start never waits for it.
         for runner in runners:

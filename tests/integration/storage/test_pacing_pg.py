@@ -186,7 +186,7 @@ def test_run_and_doctor_on_a_database_without_the_pacing_say_so_in_one_line_at_s
         encoding="utf-8",
     )
     run = CliRunner().invoke(cli, ["run", "--config", str(cfg)])
-    assert run.exit_code == 1, run.output
+    assert run.exit_code == 1 and isinstance(run.exception, SystemExit), run.exception  # typer.Exit, no traceback
     said = [line for line in run.output.splitlines() if "est_pace_v1" in line]
     assert len(said) == 1 and "run `est-bot migrate`" in said[0] and "Traceback" not in run.output
     doctor = CliRunner().invoke(cli, ["doctor", "--config", str(cfg)])
