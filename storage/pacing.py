@@ -32,8 +32,6 @@ from bot.ports.pacing import PATIENCE, Later, Window
 #: workspace window, the mail rate). See `shape`.
 MARGIN = 1.2
 TABLE = "est_pacing_v1"  # made by revision 0009 on PostgreSQL, outside the models (storage/models.py)
-#: What the first send made before revision 0009, left to the older processes of a rolling upgrade.
-LEGACY_TABLE = "est_pacing"
 PACE_FUNCTION = "est_pace_v1"
 HOLD_FUNCTION = "est_hold_v1"
 #: The functions' signatures as PostgreSQL names them (to_regprocedure), for `problem`.

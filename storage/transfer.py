@@ -12,7 +12,6 @@ from sqlalchemy import Connection, Engine, Integer, Table, func, inspect, select
 from storage.backup import has_data
 from storage.migrate import current_revision, migrate
 from storage.models import Base
-from storage.pacing import LEGACY_TABLE as LEGACY_PACING
 from storage.pacing import TABLE as PACING_TABLE
 
 #: Rows read and written at a time.
@@ -50,7 +49,7 @@ def copy_database(
     if current_revision(target) != head:
         raise TransferError(f"the two databases are at different revisions after migrating (source {head})", 1)
     tables = [t for t in Base.metadata.sorted_tables if t.name != "alembic_version"]
-    known = {t.name for t in tables} | {"alembic_version", PACING_TABLE, LEGACY_PACING}  # waits: nothing to copy
+    known = {t.name for t in tables} | {"alembic_version", PACING_TABLE}  # waits: nothing to copy
     extra = sorted(set(inspect(source).get_table_names()) - known)
     if extra:
         raise TransferError(f"the database holds tables est-bot does not know ({', '.join(extra)}); nothing copied", 1)

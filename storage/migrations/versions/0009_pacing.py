@@ -1,10 +1,7 @@
 """est_pacing_v1, est_pace_v1 and est_hold_v1: the platforms' limits for every `est-bot run` on one PostgreSQL
 
 The pacing state storage/pacing.py's `SharedLimiter` uses (PostgreSQL only: on SQLite, one process paces in memory
-and this revision does nothing). Before it, a table `est_pacing` and a function `est_pace` were made by the first
-send, outside Alembic. This revision leaves them to the processes of the older version still running in a rolling
-upgrade (dropping them would fail those processes' sends until they stop); they pace apart from the new ones for
-those minutes, and hold nothing once they stop (a later revision may drop them).
+and this revision does nothing).
 
 The functions are named by version: a later change of their arguments or answer adds `est_pace_v2` in a revision
 of its own, and a process of the older version keeps calling `est_pace_v1` until it stops (a rolling upgrade);
