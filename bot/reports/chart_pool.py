@@ -181,8 +181,10 @@ class ChartPool:
         if not wait:
             with self._lock:  # a thread starting a worker now either did so before (ended here) or will not
                 for slot in self._slots:
-                    if slot.process is not None and slot.process.poll() is None:
-                        slot.process.terminate()  # its thread sees the end of its answers and stops
+                    # read once: the slot's thread may be ending its worker (and emptying the slot) right now
+                    process = slot.process
+                    if process is not None and process.poll() is None:
+                        process.terminate()  # its thread sees the end of its answers and stops
             return
         for thread in threads:
             thread.join()

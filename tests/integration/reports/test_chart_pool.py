@@ -128,3 +128,22 @@ def test_what_a_job_prints_does_not_mix_with_the_answers(monkeypatch: pytest.Mon
             assert noisy.run(PictureCharts(pic, tmp_path / f"n{n}.png", None)) == (tmp_path / f"n{n}.png",)
     finally:
         noisy.close()
+
+
+def test_closing_at_once_while_the_pools_thread_empties_the_slot(tmp_path: Path) -> None:
+    """A SIGTERM's close(wait=False) meets the pool's thread ending its worker on the same stop (`est-bot run`
+    raised AttributeError there): the worker still ends and close does not fail."""
+    made = ChartPool(1)
+    made.run(PictureCharts(view(), tmp_path / "heat.png", None))
+    slot = made._slots[0]
+    process = slot.process
+    assert process is not None
+    real_poll = process.poll
+
+    def poll_while_emptied() -> int | None:
+        slot.process = None  # what the pool's thread does in _stop, between close's check and its use
+        return real_poll()
+
+    process.poll = poll_while_emptied  # type: ignore[method-assign]
+    made.close(wait=False)
+    assert process.wait(timeout=30) is not None
