@@ -135,7 +135,7 @@ def test_closing_at_once_while_the_pools_thread_empties_the_slot(tmp_path: Path)
     raised AttributeError there): the worker still ends and close does not fail."""
     made = ChartPool(1)
     made.run(PictureCharts(view(), tmp_path / "heat.png", None))
-    slot = made._slots[0]
+    slot = made._slots[0]  # noqa: SLF001 - the race needs the slot the pool's thread empties
     process = slot.process
     assert process is not None
     real_poll = process.poll
