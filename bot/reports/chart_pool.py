@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 JOBS_PER_WORKER = 200
 JOB_TIMEOUT = 120.0  # seconds: a worker that has not answered by then is killed and the job fails
+PARENT = "EST_CHART_WORKER_PARENT"  # the bot's process id, for the worker to notice that the bot is gone
 _LENGTH = struct.Struct("!I")
 T = TypeVar("T")
 
@@ -253,8 +254,13 @@ def start_worker() -> subprocess.Popen[bytes]:
     """A worker process (a test puts a broken one in its place)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p or os.getcwd() for p in sys.path)  # the modules this process sees
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot.reports.chart_worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+    env[PARENT] = str(os.getpid())
+    return subprocess.Popen(  # a process group of its own: Ctrl-C in a terminal reaches the bot, which ends it
+        [sys.executable, "-m", "bot.reports.chart_worker"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=env,
+        process_group=0,
     )
 
 

@@ -1,5 +1,10 @@
 """A chart worker process (bot/reports/chart_pool.py): jobs in on stdin, results out on stdout, each a pickle
-behind its length; the worker ends at the end of its input. What it logs goes to stderr, with the bot's."""
+behind its length; the worker ends at the end of its input. What it logs goes to stderr, with the bot's.
+
+The bot ends its workers (it closes their input, or terminates them); Ctrl-C in a terminal reaches the worker too
+and is left to the bot. A bot that is killed (SIGKILL, out of memory) closes their input with its death: an idle
+worker sees the end of it; one in the middle of a job ends within a second (`_watch`), and one that answers into
+the closed pipe ends without a traceback."""
 
 from __future__ import annotations
 
@@ -7,12 +12,17 @@ import gc
 import logging
 import os
 import pickle
+import signal
 import sys
+import threading
+import time
 import traceback
 
 from bot.memory import release_free_memory
 from bot.reports.chart_jobs import make  # matplotlib and fpdf loaded once, before the first job
-from bot.reports.chart_pool import _LENGTH, Job
+from bot.reports.chart_pool import _LENGTH, PARENT, Job
+
+log = logging.getLogger("bot.reports.chart_worker")
 
 
 def serve() -> int:
@@ -31,8 +41,14 @@ def serve() -> int:
         except Exception:
             answer = (False, traceback.format_exc(limit=8))
         data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-        sink.write(_LENGTH.pack(len(data)) + data)
-        sink.flush()
+        try:
+            sink.write(_LENGTH.pack(len(data)) + data)
+            sink.flush()
+        except BrokenPipeError:  # the bot is gone: nobody reads the answer
+            # what is left in the buffer would meet the closed pipe again at exit: it goes nowhere instead
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sink.fileno())
+            log.warning("the bot ended before it took this worker's answer; the worker ends")
+            return 1
         # A figure is a web of reference cycles holding its pixel buffer (7 MB for a trend chart): collected now,
         # not when the collector next happens to run, and what that frees goes back to the system.
         gc.collect()
@@ -40,6 +56,16 @@ def serve() -> int:
     return 0
 
 
+def _watch(parent: int, every: float = 1.0) -> None:
+    """End this worker once the bot that started it is gone (it is then a child of another process)."""
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)  # the job being made is drawn again by the next start (the draft's charts stay owed)
+
+
 if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING, format="chart worker: %(levelname)s %(name)s: %(message)s")
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = int(os.environ.get(PARENT) or os.getppid())
+    threading.Thread(target=_watch, args=(parent,), name="watch-parent", daemon=True).start()
     sys.exit(serve())

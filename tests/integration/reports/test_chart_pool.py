@@ -4,6 +4,10 @@ fixture's end checks it)."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +20,7 @@ from bot.domain.picture import AreaInfo, PictureInput, Report, build_picture
 from bot.domain.stats import series_from_input
 from bot.reports.chart_pool import ChartJobFailed, ChartPool, PictureCharts, TrendJob, WeeklyPdf
 from bot.reports.view import PictureView
+from tests.support.realproc import wait_until
 
 
 def view() -> PictureView:
@@ -147,3 +152,43 @@ def test_closing_at_once_while_the_pools_thread_empties_the_slot(tmp_path: Path)
     process.poll = poll_while_emptied  # type: ignore[method-assign]
     made.close(wait=False)
     assert process.wait(timeout=30) is not None
+
+
+KILLED_WITH_A_JOB = """
+import os, pickle, sys
+from bot.reports import chart_pool
+from tests.integration.reports.test_chart_pool import view
+worker = chart_pool.start_worker()
+print(worker.pid, flush=True)
+chart_pool._send(worker.stdin, chart_pool.PictureCharts(view(), __import__("pathlib").Path(sys.argv[1]), None))
+os.kill(os.getpid(), 9)
+"""
+
+
+def test_a_worker_whose_bot_is_killed_during_its_job_ends_without_a_traceback(tmp_path: Path) -> None:
+    """kill -9 of the bot while its worker draws: the worker ends (by itself: nobody ends it), and says so in a
+    line, not with a traceback into the bot's log."""
+    log = tmp_path / "stderr.log"
+    with log.open("w") as err:
+        bot = subprocess.run(
+            [sys.executable, "-c", KILLED_WITH_A_JOB, str(tmp_path / "heat.png")],
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+            timeout=60,
+        )
+    assert bot.returncode == -signal.SIGKILL
+    worker = int(bot.stdout.split()[0])
+    wait_until(lambda: not Path(f"/proc/{worker}").exists() or "Z" in Path(f"/proc/{worker}/stat").read_text(), 60)
+    assert "Traceback" not in log.read_text(), log.read_text()
+
+
+def test_ctrl_c_in_a_terminal_is_the_bots_and_not_its_workers(pool: ChartPool, tmp_path: Path) -> None:
+    """A terminal's Ctrl-C goes to its foreground process group: the workers are not in it (they printed a
+    KeyboardInterrupt traceback there), and one that gets SIGINT anyway goes on."""
+    pool.run(PictureCharts(view(), tmp_path / "a.png", None))
+    (pid,) = pool.pids()
+    assert os.getpgid(pid) != os.getpgid(0)
+    os.kill(pid, signal.SIGINT)
+    assert pool.run(PictureCharts(view(), tmp_path / "b.png", None)) == (tmp_path / "b.png",)
+    assert pool.pids() == [pid]
