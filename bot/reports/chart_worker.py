@@ -60,6 +60,7 @@ def _watch(parent: int, every: float = 1.0) -> None:
     """End this worker once the bot that started it is gone (it is then a child of another process)."""
     while os.getppid() == parent:
         time.sleep(every)
+    log.warning("the bot (process %d) is gone; the worker ends", parent)
     os._exit(1)  # the job being made is drawn again by the next start (the draft's charts stay owed)
 
 
