@@ -303,10 +303,16 @@ def _limiter(cfg: Config) -> tuple[Limiter, Callable[[], None], Callable[[], str
 
     if not cfg.database.url.startswith("postgresql"):
         return RateLimiter(), lambda: None, lambda: None
+    from sqlalchemy.exc import ArgumentError
+
     from storage.db import make_engine
     from storage.pacing import SharedLimiter, problem
 
-    engine = make_engine(cfg.database.url, pool_size=4, max_overflow=8)  # a connection per sending thread
+    try:
+        engine = make_engine(cfg.database.url, pool_size=4, max_overflow=8)  # a connection per sending thread
+    except (ImportError, ArgumentError, TypeError, ValueError):
+        # a URL no engine is made of: build_app's own check says why in one line and stops, before any send
+        return RateLimiter(), lambda: None, lambda: None
     return SharedLimiter(engine), engine.dispose, lambda: problem(engine)
 
 
