@@ -380,7 +380,7 @@ async def _run(cfg: Config, secrets: Secrets, clock: Clock, stop: Stop) -> None:
         close_limiter()
         raise fail(said, 1)  # like build_app's refusals: nothing has started yet
     scheduler = build_scheduler(built.services, cfg.run.tick_seconds)
-    add_retention_job(scheduler, built.services.env)
+    add_retention_job(scheduler, built.services.env, limiter)
     chart_pool = None
     if cfg.run.chart_workers:  # the draft's charts drawn off the critical path (bot/reports/chart_pool.py)
         from bot.reports.chart_pool import ChartPool
