@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import timedelta
 from pathlib import Path
 
 from bot.housekeeping import CHART_KEEP, PACING_IDLE, prune_chart_cache

@@ -223,9 +223,7 @@ def test_windows_unused_for_a_day_are_pruned_by_a_role_that_may_not_delete(engin
     limiter.hold("telegram", 30.0)
     with engine.begin() as conn:
         conn.execute(
-            text(
-                "UPDATE est_pacing_v1 SET turns = ARRAY[extract(epoch FROM now()) - 90000] WHERE key LIKE 'tg-%'"
-            )
+            text("UPDATE est_pacing_v1 SET turns = ARRAY[extract(epoch FROM now()) - 90000] WHERE key LIKE 'tg-%'")
         )
         conn.execute(text("INSERT INTO est_pacing_v1 (key, held_until) VALUES ('hold:slack', 1)"))
     role = f"est_pacer_{engine.url.database}"
@@ -234,9 +232,8 @@ def test_windows_unused_for_a_day_are_pruned_by_a_role_that_may_not_delete(engin
         conn.execute(text(f'GRANT SELECT, INSERT, UPDATE ON est_pacing_v1 TO "{role}"'))
     try:
         pacer = make_engine(engine.url.set(username=role).render_as_string(False))
-        with pacer.connect() as conn:  # the role as `est-bot run` has it: no DELETE
-            with pytest.raises(ProgrammingError):
-                conn.execute(text("DELETE FROM est_pacing_v1"))
+        with pacer.connect() as conn, pytest.raises(ProgrammingError):  # the role as `est-bot run` has it
+            conn.execute(text("DELETE FROM est_pacing_v1"))  # no DELETE
         assert problem(pacer) is None
         assert SharedLimiter(pacer, no_sleep).prune(86_400.0) == 3  # the group's two windows and the old hold
         assert SharedLimiter(pacer, no_sleep).prune(1.0) == 0  # an hour at least: nothing in use goes

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import text
@@ -20,7 +21,7 @@ from tests.conftest import Bot
 DAY = 86_400.0
 
 
-def _pacing(bot: Bot) -> tuple[Limiter, list[str]]:
+def _pacing(bot: Bot) -> tuple[Limiter, Callable[[], list[str]]]:
     """The limiter `est-bot run` builds for the bot's database, with a chat written to two days ago and one now;
     and the keys it keeps."""
     if bot.url.startswith("postgresql"):
@@ -33,7 +34,9 @@ def _pacing(bot: Bot) -> tuple[Limiter, list[str]]:
                     "VALUES ('tg-chat:5', ARRAY[extract(epoch FROM now()) - 2 * 86400])"
                 )
             )
-            conn.execute(text("UPDATE est_pacing_v1 SET held_until = extract(epoch FROM now()) + 30 WHERE key LIKE 'hold:%'"))
+            conn.execute(
+                text("UPDATE est_pacing_v1 SET held_until = extract(epoch FROM now()) + 30 WHERE key LIKE 'hold:%'")
+            )
 
         def keys() -> list[str]:
             with bot.app.engine.connect() as conn:

@@ -63,9 +63,7 @@ class FakeOutbox(FakeRepository):
         if message_id is not None and r.ref:
             self.t.message_refs[(r.platform, r.address, r.ref)] = message_id
 
-    def retry(
-        self, item_id: int, at: datetime, error: str | None, park_after: int, count: bool = True
-    ) -> bool:
+    def retry(self, item_id: int, at: datetime, error: str | None, park_after: int, count: bool = True) -> bool:
         r = self.t.outbox[item_id]
         if r.status != "pending":
             return False
