@@ -73,7 +73,7 @@ def run(
 def _limiter(cfg: Config) -> tuple[Limiter, Callable[[], None], Callable[[], str | None]]:
     """The bot's pacing, how to close it, and what keeps it from working (None: nothing; else one line): on
     PostgreSQL shared by every process (storage/pacing.py, on a small pool of its own, calling the functions of
-    schema revision 0009), on SQLite (one process) in memory."""
+    schema revisions 0009 and 0010), on SQLite (one process) in memory."""
     from bot.ratelimit import RateLimiter
 
     if not cfg.database.url.startswith("postgresql"):

@@ -1,7 +1,10 @@
 """The platforms' limits for the whole bot on PostgreSQL: one pacing state shared by every `est-bot run`.
 
 The state is the UNLOGGED table `est_pacing_v1` and the PL/pgSQL functions `est_pace_v1` and `est_hold_v1`, made by the
-Alembic revision storage/migrations/versions/0009_pacing.py (which describes them); this module only calls them.
+Alembic revision storage/migrations/versions/0009_pacing.py (which describes them), and `est_pacing_prune_v1` of
+revision 0010, which the daily housekeeping calls (`SharedLimiter.prune`); this module only calls them. A database
+error of a turn or a hold is said as the port's `LimiterUnavailable`, which the Dispatcher retries without counting
+an attempt.
 A message takes a turn with one call of `est_pace_v1`, one round trip in autocommit. One address's windows get the
 same allowance as bot/ratelimit.py's `RateLimiter` in one process, sliding windows: 20 messages to a Telegram group
 (at the chat's one a second), 3 to a Slack channel at once, the next when the oldest is the window's `seconds` old.
