@@ -79,3 +79,14 @@ def test_a_429_on_a_later_message_of_a_document_is_a_hold_every_process_reads() 
         limiter.seconds -= 20.0
         limiter.acquire("slack", slack_limits("C0OTHER"), 0.25)
     assert held.value.everyone
+
+
+def test_a_429_on_the_file_s_upload_address_is_held_too_and_the_file_goes_once(tmp_path: Path) -> None:
+    out = _with_chart(tmp_path)
+    with FakeSlackAPI() as fake:
+        fake.fail_next("files.getUploadURLExternal", 429, retry_after=3)
+        limiter = RecordingLimiter()
+        SlackSender(WebClient(token=fake.bot_token, base_url=fake.base_url), limiter).send(_item(out), out, None)
+        files = fake.files()
+    assert limiter.holds == [("slack", 3.0)] and limiter.seconds >= 3.0
+    assert [f.channels for f in files if f.completed] == [[CHANNEL]]
