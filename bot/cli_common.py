@@ -1,8 +1,10 @@
-"""What every CLI command shares: the --config option, one-line failures, loading the settings, building the app."""
+"""What every CLI command shares: the --config option, one-line failures, loading the settings, building the app,
+the clock of `--at`."""
 
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -14,6 +16,7 @@ from bot.config import Config, ConfigError, load_config
 
 if TYPE_CHECKING:  # not a cycle: the CLI loads the application (SQLAlchemy, storage) only for a command that uses it
     from bot.bootstrap import App
+    from bot.clock import Clock
 
 ConfigOpt = Annotated[Path, typer.Option("--config", "-c", envvar="EST_CONFIG", help="The TOML settings file.")]
 DEFAULT_CONFIG = Path("est-bot.toml")
@@ -58,3 +61,23 @@ def build_app(cfg: Config, **kwargs: Any) -> App:
         raise fail(str(exc), exc.code) from None
     except SchemaBehind as exc:
         raise fail(str(exc), 1) from None
+
+
+#: The years `--at` and `--from` may name: the calendar's edges (year 1, year 9999) overflow in time zone sums.
+FIRST_YEAR, LAST_YEAR = 1970, 2100
+
+
+def clock_at(at: str | None, cfg: Config) -> Clock:
+    """The system clock, or with `--at` one that starts at that moment (the first group's time zone if none is
+    given) and runs on from there."""
+    from bot.clock import OffsetClock, SystemClock
+
+    if at is None:
+        return SystemClock()
+    try:
+        local = datetime.fromisoformat(at)
+    except ValueError:
+        raise fail(f"--at {at!r}: write the time as YYYY-MM-DDTHH:MM") from None
+    if not FIRST_YEAR <= local.year <= LAST_YEAR:
+        raise fail(f"--at {at!r}: give a time in the years {FIRST_YEAR} to {LAST_YEAR}")
+    return OffsetClock(local if local.tzinfo else local.replace(tzinfo=cfg.groups[0].tz))

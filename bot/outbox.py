@@ -26,7 +26,10 @@ attempt: in this process, and through the bot's `Limiter` (bot/ratelimit.py; sto
 every process, whose senders then answer `Later(everyone=True)` until it has passed. A sender's `Later` for one
 address (its chat's or channel's window is further off than the sender's patience) reschedules only that row,
 without counting an attempt, and the drain goes on with other addresses' rows instead of sleeping through one
-chat's limit; an error is retried with exponential backoff (or after the wait its sender
+chat's limit. A limiter that cannot be asked (`LimiterUnavailable`: its database briefly gone) is the same: nothing
+was sent, the row goes back without an attempt counted, and the platform's sending waits `LIMITER_WAIT` here,
+said in the log. Neither overwrites the row's `last_error`, why an earlier attempt failed. An error is retried
+with exponential backoff (or after the wait its sender
 chose, `RetryLater`: a mail server's greylisting) and, after `park_after` attempts, parked for coordinators to
 see in `status`, never dropped; a permanent failure (blocked bot, unknown chat) is parked at once.
 
@@ -56,7 +59,7 @@ from bot.conversation.messages import Outbound
 from bot.domain.model import OutboxItem
 from bot.intake import give_way
 from bot.ports import Instruments, NoInstruments, UnitOfWork
-from bot.ports.pacing import Later, Limiter
+from bot.ports.pacing import Later, Limiter, LimiterUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +106,9 @@ class Sender(Protocol):
 OUTAGE_AFTER = 3
 OUTAGE_FIRST_WAIT = 5.0
 OUTAGE_LONGEST_WAIT = 300.0
+#: How long a platform's sending waits in this process when the bot's limiter cannot be asked (its database
+#: briefly gone); the row goes back without an attempt counted.
+LIMITER_WAIT = 5.0
 
 
 @dataclass
@@ -306,6 +312,16 @@ class Dispatcher:
             if exc.everyone:  # another process met the platform's "retry after"
                 self.paused_until[item.platform] = self.clock.now() + timedelta(seconds=exc.seconds)
             return _Outcome("later", seconds=exc.seconds, error=str(exc))
+        except LimiterUnavailable as exc:  # nothing was sent: not the message's failure, so no attempt counted
+            log.warning(
+                "outbox %s: %s; %s's sending waits %.0f s here, no attempt counted",
+                item.key,
+                exc,
+                item.platform,
+                LIMITER_WAIT,
+            )
+            self.paused_until[item.platform] = self.clock.now() + timedelta(seconds=LIMITER_WAIT)
+            return _Outcome("later", seconds=LIMITER_WAIT, error=str(exc))
         except RetryAfter as exc:
             # The platform asks everyone to wait: hold the whole platform, and do not count it as a failure.
             self.paused_until[item.platform] = self.clock.now() + timedelta(seconds=max(1.0, exc.seconds))
@@ -346,7 +362,9 @@ class Dispatcher:
                 if o.kind == "sent":
                     uow.outbox.sent(item.id, now, o.message_id)
                     delivered += 1
-                elif o.kind in ("retry_after", "later"):
+                elif o.kind == "later":  # the bot's own pacing: why an earlier attempt failed stays readable
+                    uow.outbox.retry(item.id, now + timedelta(seconds=o.seconds), None, self.park_after, count=False)
+                elif o.kind == "retry_after":
                     at = now + timedelta(seconds=o.seconds)
                     uow.outbox.retry(item.id, at, o.error, self.park_after, count=False)
                 elif o.kind == "unreachable":  # the platform's outage: again when it is tried again

@@ -21,14 +21,27 @@ Tests inject a fake clock and sleep, so nothing waits for real.
 
 from __future__ import annotations
 
+import logging
+import math
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 
-from bot.ports.pacing import PATIENCE, Later, Limiter, Window
+from bot.ports.pacing import PATIENCE, Later, Limiter, LimiterUnavailable, Window
 
-__all__ = ["PATIENCE", "Later", "Limiter", "RateLimiter", "Window", "telegram_limits"]
+__all__ = [
+    "PATIENCE",
+    "Later",
+    "Limiter",
+    "LimiterUnavailable",
+    "RateLimiter",
+    "Window",
+    "hold_for_all",
+    "next_part",
+    "telegram_limits",
+]
+log = logging.getLogger(__name__)
 
 
 class RateLimiter:
@@ -83,6 +96,19 @@ class RateLimiter:
             until = self.now() + seconds
             self._held[platform] = max(until, self._held.get(platform, until))
 
+    def prune(self, idle_seconds: float) -> int:
+        """Forget the windows whose last turn, and the holds whose end, is more than `idle_seconds` ago: a key per
+        chat or channel ever written to would otherwise stay for the life of the process."""
+        with self._lock:
+            before = self.now() - idle_seconds
+            idle = [k for k, h in self._history.items() if not h or h[-1] < before]
+            for key in idle:
+                del self._history[key]
+            ended = [p for p, until in self._held.items() if until < before]
+            for platform in ended:
+                del self._held[platform]
+        return len(idle) + len(ended)
+
 
 def telegram_limits(chat_id: int) -> dict[str, Window]:
     """Telegram's published limits: 30 messages/s overall, 1/s per chat, 20/min per group."""
@@ -90,3 +116,29 @@ def telegram_limits(chat_id: int) -> dict[str, Window]:
     if chat_id < 0:
         limits[f"tg-group:{chat_id}"] = Window(20, 60.0, own=True)
     return limits
+
+
+def next_part(
+    limiter: Limiter, platform: str, limits: dict[str, Window], sleep: Callable[[float], None] | None = None
+) -> None:
+    """The turn of a message's later part (a document's next page, a file after its text), once the first is out:
+    it must go here (giving the row back would send the parts already delivered again), so it waits for its turn
+    however long, a hold included. When the limiter cannot be asked (its database briefly gone), it waits here the
+    slowest of the address's own windows' spacing (a chat's second) and goes, saying so in the log."""
+    try:
+        limiter.acquire(platform, limits, math.inf)
+    except LimiterUnavailable as exc:
+        wait = max((w.seconds / max(1, w.calls) for w in limits.values() if w.own), default=1.0)
+        log.warning("%s; the next part of a %s message waits %.1f s here instead and goes", exc, platform, wait)
+        (sleep or time.sleep)(wait)
+
+
+def hold_for_all(limiter: Limiter, platform: str, seconds: float, sleep: Callable[[float], None] | None = None) -> None:
+    """A 429 met on a message's later part, which is tried again here: the whole bot holds `platform` for
+    `seconds` (the limiter's hold, read by every process's next turn, `next_part`'s included). When the limiter
+    cannot be told, this sender waits the `seconds` out itself, and says so."""
+    try:
+        limiter.hold(platform, seconds)
+    except LimiterUnavailable as exc:
+        log.warning("%s; %s's retry after of %.0f s is waited out in this sender only", exc, platform, seconds)
+        (sleep or time.sleep)(seconds)

@@ -1,7 +1,10 @@
 """The platforms' limits for the whole bot on PostgreSQL: one pacing state shared by every `est-bot run`.
 
 The state is the UNLOGGED table `est_pacing_v1` and the PL/pgSQL functions `est_pace_v1` and `est_hold_v1`, made by the
-Alembic revision storage/migrations/versions/0009_pacing.py (which describes them); this module only calls them.
+Alembic revision storage/migrations/versions/0009_pacing.py (which describes them), and `est_pacing_prune_v1` of
+revision 0010, which the daily housekeeping calls (`SharedLimiter.prune`); this module only calls them. A database
+error of a turn or a hold is said as the port's `LimiterUnavailable`, which the Dispatcher retries without counting
+an attempt.
 A message takes a turn with one call of `est_pace_v1`, one round trip in autocommit. One address's windows get the
 same allowance as bot/ratelimit.py's `RateLimiter` in one process, sliding windows: 20 messages to a Telegram group
 (at the chat's one a second), 3 to a Slack channel at once, the next when the oldest is the window's `seconds` old.
@@ -24,9 +27,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, TextClause, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from bot.ports.pacing import PATIENCE, Later, Window
+from bot.ports.pacing import PATIENCE, Later, LimiterUnavailable, Window
 
 #: How much wider than published the spacing of the platform's own windows is (Telegram's 30 a second, Slack's
 #: workspace window, the mail rate). See `shape`.
@@ -34,26 +37,32 @@ MARGIN = 1.2
 TABLE = "est_pacing_v1"  # made by revision 0009 on PostgreSQL, outside the models (storage/models.py)
 PACE_FUNCTION = "est_pace_v1"
 HOLD_FUNCTION = "est_hold_v1"
-#: The functions' signatures as PostgreSQL names them (to_regprocedure), for `problem`.
+PRUNE_FUNCTION = "est_pacing_prune_v1"  # revision 0010: the daily housekeeping forgets idle windows
+#: The functions' signatures as PostgreSQL names them (to_regprocedure), with the revision that makes each, for
+#: `problem`.
 SIGNATURES = (
-    f"{PACE_FUNCTION}(text[], integer[], double precision[], boolean[], text, double precision)",
-    f"{HOLD_FUNCTION}(text, double precision)",
+    (f"{PACE_FUNCTION}(text[], integer[], double precision[], boolean[], text, double precision)", "0009"),
+    (f"{HOLD_FUNCTION}(text, double precision)", "0009"),
+    (f"{PRUNE_FUNCTION}(double precision)", "0010"),
 )
+#: Windows and holds unused this long are forgotten by the daily housekeeping (`SharedLimiter.prune`).
+IDLE = 86_400.0
 
 PACE = text(f"SELECT at, wait, later, everyone FROM {PACE_FUNCTION}(:keys, :calls, :seconds, :own, :hold, :patience)")
 HOLD = text(f"SELECT {HOLD_FUNCTION}(:key, :seconds)")
+PRUNE = text(f"SELECT {PRUNE_FUNCTION}(:idle)")
 MIGRATE = "run `est-bot migrate` (after a backup)"
 
 
 def problem(engine: Engine) -> str | None:
     """None when the pacing's functions are there and this role may use them; else one line saying what to do."""
     with engine.connect() as conn:
-        for signature in SIGNATURES:
+        for signature, revision in SIGNATURES:
             regproc = conn.execute(text("SELECT to_regprocedure(:s)"), {"s": signature}).scalar_one()
             if regproc is None:
                 return (
                     f"the database has no {signature.partition('(')[0]} (the pacing every est-bot run on PostgreSQL "
-                    f"shares, schema revision 0009): {MIGRATE}"
+                    f"shares, schema revision {revision}): {MIGRATE}"
                 )
             if not conn.execute(text("SELECT has_function_privilege(:s, 'EXECUTE')"), {"s": signature}).scalar_one():
                 return f"the database role may not execute {signature}: GRANT EXECUTE ON FUNCTION it to the role"
@@ -144,7 +153,10 @@ class SharedLimiter:
         return Turn(float(row[0]), max(0.0, float(row[1])), bool(row[2]), bool(row[3]))
 
     def acquire(self, platform: str, limits: dict[str, Window], patience: float | None = None) -> float:
-        turn = self.turn(platform, limits, patience)
+        try:
+            turn = self.turn(platform, limits, patience)
+        except SQLAlchemyError as exc:  # the database briefly gone: no turn taken, nothing sent
+            raise LimiterUnavailable(f"the pacing's database could not be asked: {_first_line(exc)}") from exc
         if turn.later:
             raise Later(turn.wait, turn.everyone)
         if turn.wait > 0:
@@ -152,7 +164,17 @@ class SharedLimiter:
         return turn.wait
 
     def hold(self, platform: str, seconds: float) -> None:
-        self._execute(HOLD, {"key": f"hold:{platform}", "seconds": seconds})
+        try:
+            self._execute(HOLD, {"key": f"hold:{platform}", "seconds": seconds})
+        except SQLAlchemyError as exc:
+            raise LimiterUnavailable(f"the pacing's database could not be told: {_first_line(exc)}") from exc
+
+    def prune(self, idle_seconds: float = IDLE) -> int:
+        """Delete the windows whose last turn, and the holds whose end, is more than `idle_seconds` ago (at least
+        an hour: no window is longer than a minute); one call of `est_pacing_prune_v1`, which may delete where the
+        running role may not."""
+        row = self._execute(PRUNE, {"idle": idle_seconds})
+        return int(row[0]) if row is not None else 0
 
     def close(self) -> None:
         """Close this thread's connection (the others close with the engine)."""
@@ -160,3 +182,8 @@ class SharedLimiter:
         if conn is not None:
             conn.close()
             self._local.conn = None
+
+
+def _first_line(exc: BaseException) -> str:
+    """A database error's first line (SQLAlchemy adds the statement and a link on the lines after)."""
+    return str(getattr(exc, "orig", None) or exc).strip().split("\n", 1)[0]

@@ -55,11 +55,12 @@ class OutboxDelivery(Protocol):
 
         `claimed_by` stays: it tells which process delivered the row."""
 
-    def retry(self, item_id: int, at: datetime, error: str, park_after: int, count: bool = True) -> bool:
+    def retry(self, item_id: int, at: datetime, error: str | None, park_after: int, count: bool = True) -> bool:
         """Schedule another attempt, or park the row after too many failures; True if parked.
 
-        A rate limit (`count=False`) reschedules without counting as a failed attempt. A row that is no longer
-        pending (another claimer whose lease outlived ours delivered it) is left as it is."""
+        A rate limit (`count=False`) reschedules without counting as a failed attempt. `error` None (the bot's own
+        pacing, not a failure) keeps the row's `last_error`. A row that is no longer pending (another claimer whose
+        lease outlived ours delivered it) is left as it is."""
 
     def park(self, item_id: int, error: str) -> None: ...
 

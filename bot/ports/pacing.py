@@ -30,13 +30,26 @@ class Later(Exception):
         self.everyone = everyone
 
 
+class LimiterUnavailable(Exception):
+    """The limiter could not be asked (on PostgreSQL: its database is briefly gone). No turn was taken and
+    nothing was sent: the Dispatcher gives the row back for later without counting an attempt, and says so in
+    the log."""
+
+
 class Limiter(Protocol):
     def acquire(self, platform: str, limits: dict[str, Window], patience: float | None = None) -> float:
         """Wait for a turn that fits every window and take it; returns how long it waited. Raises `Later` instead
         when an own window or a hold of `platform` would make it wait longer than `patience` seconds (None: the
-        limiter's own; `math.inf`: never, for a document's next page once the first is out)."""
+        limiter's own; `math.inf`: never, for a document's next page once the first is out). Raises
+        `LimiterUnavailable` when it cannot be asked."""
         ...
 
     def hold(self, platform: str, seconds: float) -> None:
-        """Hold all of `platform`'s sending for `seconds` (its "retry after"), for every sender of the bot."""
+        """Hold all of `platform`'s sending for `seconds` (its "retry after"), for every sender of the bot.
+        Raises `LimiterUnavailable` when it cannot be told."""
+        ...
+
+    def prune(self, idle_seconds: float) -> int:
+        """Forget the windows and holds not used for `idle_seconds` (addresses the bot no longer writes to);
+        returns how many. The daily housekeeping calls it."""
         ...

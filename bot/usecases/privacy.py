@@ -23,6 +23,8 @@ from bot.commands.privacy import Forget, MyData
 from bot.conversation.messages import Attachment, Outbound
 from bot.domain.cycle import RoundKey, local_round_key
 from bot.domain.export import PersonExport
+from bot.housekeeping import housekeeping
+from bot.ports.pacing import Limiter
 from bot.text import LANGUAGES, count, t
 from bot.usecases.context import Ctx, Env, audit, reply, say
 from bot.usecases.files import group_dir, report_filename
@@ -39,8 +41,10 @@ CHAT_FILES_KEEP = timedelta(days=7)
 # ---------------------------------------------------------------- retention
 
 
-def retention(env: Env) -> list[str]:
-    """Delete free text older than the configured number of weeks, in every group; what was done, per group."""
+def retention(env: Env, limiter: Limiter | None = None) -> list[str]:
+    """Delete free text older than the configured number of weeks, in every group, and what the bot keeps for
+    itself and no longer needs (bot/housekeeping.py: old charts of the cache, `limiter`'s idle windows); what was
+    done, per group."""
     weeks = env.config.privacy.note_retention_weeks
     now = env.clock.now()
     done: list[str] = []
@@ -67,16 +71,18 @@ def retention(env: Env) -> list[str]:
             if removed:
                 log.info("retention %s: removed %d old %s folders", group.id, removed, kind)
                 done.append(f"{group.id} removed {removed} old {kind} folders")
+    done += housekeeping(Path(env.config.reports_dir), limiter)
     return done
 
 
-def add_retention_job(scheduler: Any, env: Env) -> None:
-    """Retention once a day at 03:17 UTC, in the leader (the scheduler is paused elsewhere)."""
+def add_retention_job(scheduler: Any, env: Env, limiter: Limiter | None = None) -> None:
+    """Retention once a day at 03:17 UTC, in the leader (the scheduler is paused elsewhere), with the
+    housekeeping of the bot's `limiter`."""
     from apscheduler.triggers.cron import CronTrigger  # APScheduler is loaded only where a scheduler runs
 
     def job() -> None:
         try:
-            retention(env)
+            retention(env, limiter)
         except Exception:
             log.exception("retention failed; tomorrow's run tries again")
 

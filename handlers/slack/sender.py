@@ -14,20 +14,20 @@ from __future__ import annotations
 
 import http.client
 import logging
-import math
-import time
 import urllib.error
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError, SlackRequestError
 from slack_sdk.models.blocks import Block
 
-from bot.conversation.messages import Outbound
+from bot.conversation.messages import Attachment, Outbound
 from bot.domain.model import OutboxItem
 from bot.outbox import PermanentFailure, RetryAfter, Unreachable
-from bot.ratelimit import Limiter, RateLimiter, Window
+from bot.ratelimit import Limiter, RateLimiter, Window, hold_for_all, next_part
 from handlers.slack.blocks import escape, fallback_text, home_view, message_blocks, message_pages
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,8 @@ UPDATE_FALLBACK = frozenset({"message_not_found", "cant_update_message", "edit_w
 #: The workspace-wide cap unless configured (`[slack] workspace_messages`/`workspace_seconds`): Slack names no
 #: figure; a few hundred a minute is what it allows.
 WORKSPACE = Window(300, 60.0)
+#: files.getUploadURLExternal and files.completeUploadExternal: Slack's Tier 4, 100 calls a minute and more.
+FILES = Window(100, 60.0)
 
 
 def slack_limits(channel: str, workspace: Window = WORKSPACE) -> dict[str, Window]:
@@ -97,8 +99,8 @@ class SlackSender:
             status = exc.response.status_code
             error = _error(exc)
             if status == 429:
-                retry = exc.response.headers.get("Retry-After") or exc.response.headers.get("retry-after") or 1
-                raise RetryAfter(float(retry), f"slack: ratelimited ({retry} s)") from exc
+                retry = _retry_after(exc)
+                raise RetryAfter(retry, f"slack: ratelimited ({retry:g} s)") from exc
             if error in PERMANENT:
                 raise PermanentFailure(f"slack: {error}") from exc
             if status >= 500:  # Slack's own trouble, not this message's
@@ -139,36 +141,49 @@ class SlackSender:
             if updated is not None:
                 return updated
         channel = self._channel_of(address)
-        new_id = ""
-        for n, blocks in enumerate(pages):  # a long document continues in the next message
-            self.limiter.acquire(PLATFORM, slack_limits(channel, self.workspace), None if n == 0 else math.inf)
-            text = fallback_text(out) if n == 0 else _continued(out, n)
-            response = self._post_page(channel, text, blocks, retry_here=n > 0)
-            new_id = new_id or f"{response['channel']}|{response['ts']}"
-        self._upload(new_id.partition("|")[0], out)
+        self.limiter.acquire(PLATFORM, slack_limits(channel, self.workspace))  # a 429 or Later gives the row back
+        response = self._post(channel, fallback_text(out), pages[0])
+        for n, blocks in enumerate(pages[1:], start=1):  # a long document continues in the next message
+            self._later_part(partial(self._post, channel, _continued(out, n), blocks), self._limits(channel))
+        new_id = f"{response['channel']}|{response['ts']}"
+        self._upload(str(response["channel"]), out)
         return new_id
 
-    def _post_page(self, channel: str, text: str, blocks: Sequence[Block], retry_here: bool) -> Any:
-        """One message of a document. Once the first is out, a 429 on a later one is waited out and tried again
-        here: handing it back to the outbox would post the messages already delivered again."""
-        tries = 5
+    def _post(self, channel: str, text: str, blocks: Sequence[Block]) -> Any:
+        return self.client.chat_postMessage(
+            channel=channel, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False
+        )
+
+    def _limits(self, channel: str) -> dict[str, Window]:
+        return slack_limits(channel, self.workspace)
+
+    def _later_part(self, call: Callable[[], Any], limits: dict[str, Window] | None, tries: int = 5) -> Any:
+        """A later part of a message (a document's next message, a file after its text), made once its turn in
+        `limits` comes (None: no turn), however long. A 429 on it is held for the whole bot (`hold_for_all`: every
+        process's next turn waits it out) and the part is tried again after it: handing it back to the outbox
+        would post the parts already delivered again."""
         while True:
+            if limits is not None:
+                next_part(self.limiter, PLATFORM, limits)
             try:
-                return self.client.chat_postMessage(
-                    channel=channel, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False
-                )
+                return call()
             except SlackApiError as exc:
                 tries -= 1
-                if not retry_here or exc.response.status_code != 429 or tries == 0:
+                if exc.response.status_code != 429 or tries == 0:
                     raise
-                time.sleep(float(exc.response.headers.get("Retry-After", 1)))
+                hold_for_all(self.limiter, PLATFORM, _retry_after(exc))
+                if limits is None:  # no turn to wait for: the hold is waited out here
+                    next_part(self.limiter, PLATFORM, {})
 
     def _post_ephemeral(self, channel: str, user: str, out: Outbound) -> None:
-        for n, blocks in enumerate(message_pages(out, self.lang)):
-            self.limiter.acquire(PLATFORM, slack_limits(channel, self.workspace), None if n == 0 else math.inf)
-            self.client.chat_postEphemeral(
-                channel=channel, user=user, text=fallback_text(out) if n == 0 else _continued(out, n), blocks=blocks
-            )
+        pages = message_pages(out, self.lang)
+        self.limiter.acquire(PLATFORM, slack_limits(channel, self.workspace))
+        self._ephemeral(channel, user, fallback_text(out), pages[0])
+        for n, blocks in enumerate(pages[1:], start=1):
+            self._later_part(partial(self._ephemeral, channel, user, _continued(out, n), blocks), self._limits(channel))
+
+    def _ephemeral(self, channel: str, user: str, text: str, blocks: Sequence[Block]) -> Any:
+        return self.client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks)
 
     def _update(self, message_id: str, out: Outbound) -> str | None:
         channel, _, ts = message_id.partition("|")
@@ -184,13 +199,44 @@ class SlackSender:
             return None
 
     def _upload(self, channel: str, out: Outbound) -> None:
-        """Files follow their message. A failure costs the file, never the text, and is not retried: the row is
-        delivered, and retrying it would repeat the text."""
+        """Files follow their message. A failure costs the file, never the text, and is not retried (but for a
+        429, held for the whole bot and waited out): the row is delivered, and retrying it would repeat the text."""
         for attachment in out.attachments:
             try:
-                kwargs: dict[str, Any] = {"channel": channel, "file": attachment.path, "filename": attachment.filename}
-                if attachment.mime.startswith("image/"):
-                    kwargs["alt_txt"] = out.text.split("\n", 1)[0][:1000]
-                self.client.files_upload_v2(title=attachment.filename, **kwargs)
-            except (OSError, SlackApiError) as exc:
+                self._share_file(channel, attachment, out)
+            except (OSError, SlackClientError) as exc:
                 log.warning("file %s to %s not sent (%s); the text went alone", attachment.filename, channel, exc)
+
+    def _share_file(self, channel: str, attachment: Attachment, out: Outbound) -> None:
+        """`files_upload_v2`'s three steps, the completion paced. `files.getUploadURLExternal` hands out an upload
+        address; the bytes go there (files.slack.com, no API method and no rate tier); `files.completeUploadExternal`
+        shares the file into the channel, a message there: it takes a turn in the channel's and the workspace's
+        windows like any message, and in `FILES`, Slack's tier of both files methods (called once each per file,
+        so pacing the completion paces the next file's address too)."""
+        data = Path(attachment.path).read_bytes()
+        alt = out.text.split("\n", 1)[0][:1000] if attachment.mime.startswith("image/") else None
+        url = self._later_part(
+            partial(
+                self.client.files_getUploadURLExternal, filename=attachment.filename, length=len(data), alt_txt=alt
+            ),
+            None,
+        )
+        # slack_sdk's own upload with the client's proxy and TLS settings, as its files_upload_v2 does it
+        uploaded = self.client._upload_file(  # noqa: SLF001
+            url=str(url["upload_url"]),
+            data=data,
+            logger=log,
+            timeout=self.client.timeout,
+            proxy=self.client.proxy,
+            ssl=self.client.ssl,
+        )
+        if uploaded.status != 200:
+            raise SlackRequestError(f"the upload of {attachment.filename} answered {uploaded.status}")
+        done: dict[str, str | None] = {"id": str(url["file_id"]), "title": attachment.filename}
+        complete = partial(self.client.files_completeUploadExternal, files=[done], channel_id=channel)
+        self._later_part(complete, {**self._limits(channel), "slack-files": FILES})
+
+
+def _retry_after(exc: SlackApiError) -> float:
+    headers = exc.response.headers
+    return float(headers.get("Retry-After") or headers.get("retry-after") or 1)

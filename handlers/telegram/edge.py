@@ -16,9 +16,9 @@ import asyncio
 import concurrent.futures
 import html
 import logging
-import math
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
+from functools import partial
 from typing import Any, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -30,7 +30,7 @@ from bot.conversation.document import Document
 from bot.conversation.messages import Attachment, Inbound, Outbound
 from bot.domain.model import OutboxItem
 from bot.outbox import PermanentFailure, RetryAfter, Unreachable
-from bot.ratelimit import Limiter, RateLimiter, telegram_limits
+from bot.ratelimit import Limiter, RateLimiter, hold_for_all, next_part, telegram_limits
 from handlers.telegram.documents import document_messages
 
 log = logging.getLogger(__name__)
@@ -155,14 +155,14 @@ class TelegramSender:
     def _attachments(self, chat_id: int, out: Outbound) -> None:
         """Attachments follow the text: images as photos, other files (PDF, XLSX, CSV) as documents, each a
         message of its own that Telegram counts, so each waits for its turn like one (however long: the text is
-        out). Any failure costs that file, never the text, and is not retried: the row is already delivered, and
-        retrying it would repeat the text."""
+        out). A 429 holds the platform for the whole bot and the file is tried again after it; any other failure
+        costs that file, never the text, and is not retried: the row is already delivered, and retrying it would
+        repeat the text."""
         for attachment in out.attachments:
             kind = "photo" if attachment.mime.startswith("image/") else "document"
-            try:
-                self.limiter.acquire(PLATFORM, telegram_limits(chat_id), math.inf)
-                self._run(self._send_attachment(chat_id, kind, attachment))
-            except Exception as exc:  # the limiter's database too: whatever it is, only this file is lost
+            try:  # a lost connection is not tried again: the photo may have arrived
+                self._later_part(chat_id, partial(self._send_attachment, chat_id, kind, attachment), retry_lost=False)
+            except Exception as exc:  # whatever it is, only this file is lost
                 log.warning("%s %s to %s not sent (%s); the text goes alone", kind, attachment.filename, chat_id, exc)
 
     async def _send_attachment(self, chat_id: int, kind: str, attachment: Attachment) -> None:
@@ -177,32 +177,41 @@ class TelegramSender:
         """A document in as many messages as it needs, each paced like any new message; the keyboard and the
         files come after the last. Returns the first message's id."""
         _, markup = render(out)
-        first = ""
-        for n, page in enumerate(pages):  # once the first is out, the others wait for their turn, however long
-            self.limiter.acquire(PLATFORM, telegram_limits(chat_id), None if n == 0 else math.inf)
-            last = n == len(pages) - 1
-            sent = self._send_page(chat_id, page, markup if last else None, retry_here=n > 0)
-            first = first or str(sent.message_id)
+        self.limiter.acquire(PLATFORM, telegram_limits(chat_id))  # the first: a 429 or Later gives the row back
+        sent = self._run(
+            self.application.bot.send_message(
+                chat_id, pages[0], parse_mode="HTML", reply_markup=None if len(pages) > 1 else markup
+            )
+        )
+        first = str(sent.message_id)
+        for n, page in enumerate(pages[1:], start=2):  # once the first is out, the others wait for their turn
+            keyboard = markup if n == len(pages) else None
+            send = partial(self.application.bot.send_message, chat_id, page, parse_mode="HTML", reply_markup=keyboard)
+            self._later_part(chat_id, send)
         self._attachments(chat_id, out)
         return first
 
-    def _send_page(self, chat_id: int, page: str, markup: Any, retry_here: bool) -> Any:
-        """One page of a document. Once the first page is out, a 429 or a lost connection on a later one is waited
-        out and tried again here: handing it back to the outbox would send the pages already delivered again."""
+    def _later_part(self, chat_id: int, call: Callable[[], Coroutine[Any, Any, Any]], retry_lost: bool = True) -> Any:
+        """A later part of a message (a document's next page, a file after its text): sent here once its turn
+        comes, however long. A 429 on it is held for the whole bot (`hold_for_all`: every process's next turn
+        waits it out) and the part is tried again after it; a lost connection too, after a pause. Handing it back
+        to the outbox would send the parts already delivered again. `retry_lost`: False for a file, which a lost
+        answer may have delivered."""
         waits = [1.0, 2.0, 4.0, 8.0, 16.0]
         while True:
+            next_part(self.limiter, PLATFORM, telegram_limits(chat_id))
             try:
-                return self._run(
-                    self.application.bot.send_message(chat_id, page, parse_mode="HTML", reply_markup=markup)
-                )
+                return self._run(call())
             except TgRetryAfter as exc:
-                if not retry_here or not waits:
+                if not waits:
                     raise
-                seconds = exc.retry_after
                 waits.pop()
-                time.sleep(seconds if isinstance(seconds, int | float) else seconds.total_seconds())
+                seconds = exc.retry_after
+                hold_for_all(
+                    self.limiter, PLATFORM, seconds if isinstance(seconds, int | float) else seconds.total_seconds()
+                )
             except NetworkError as exc:  # BadRequest is a NetworkError in PTB, and no retry mends it
-                if isinstance(exc, BadRequest) or not retry_here or not waits:
+                if isinstance(exc, BadRequest) or not retry_lost or not waits:
                     raise
                 time.sleep(waits.pop(0))
 

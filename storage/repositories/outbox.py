@@ -75,17 +75,21 @@ class SqlOutbox(SqlRepository):
         if message_id is not None and ref:
             self._core(_REMEMBER_MESSAGE, {"platform": platform, "address": address, "ref": ref, "mid": message_id})
 
-    def retry(self, item_id: int, at: datetime, error: str, park_after: int, count: bool = True) -> bool:
+    def retry(self, item_id: int, at: datetime, error: str | None, park_after: int, count: bool = True) -> bool:
         """Schedule another attempt, or park the row after too many failures; True if parked.
 
-        A rate limit (`count=False`) reschedules without counting as a failed attempt. A row that is no longer
-        pending (another claimer whose lease outlived ours delivered it) is left as it is."""
+        A rate limit (`count=False`) reschedules without counting as a failed attempt. `error` None (the bot's own
+        pacing, not a failure) keeps the row's `last_error`. A row that is no longer pending (another claimer whose
+        lease outlived ours delivered it) is left as it is."""
         row = self.s.get(OutboxRow, item_id)
         assert row is not None
         if row.status != "pending":
             return False
-        error = mask_personal_data(error)  # a platform's error may quote the message it refused
         row.claimed_until = row.claimed_by = None
+        if error is None:  # not a failure: why the last attempt failed stays
+            row.next_attempt_at = at
+            return False
+        error = mask_personal_data(error)  # a platform's error may quote the message it refused
         if not count:
             row.next_attempt_at, row.last_error = at, error[:2000]
             return False

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
 
 from bot.conversation.messages import Outbound
 from bot.domain.model import OutboxItem
-from bot.outbox import Dispatcher, PermanentFailure, RetryAfter
-from bot.ratelimit import RateLimiter, Window
+from bot.outbox import LIMITER_WAIT, Dispatcher, PermanentFailure, RetryAfter
+from bot.ratelimit import Limiter, RateLimiter, Window
 from tests.conftest import Bot
+from tests.support.pacing import RecordingLimiter
 
 
 class FlakySender:
@@ -137,7 +142,7 @@ def test_a_clean_stop_gives_back_the_rows_this_process_still_holds(bot: Bot) -> 
 class PacedSender(FlakySender):
     """Asks the bot's limiter for a turn first, as the platform senders do: one a second per address."""
 
-    def __init__(self, limiter: RateLimiter, fail: list[Exception | None] | None = None) -> None:
+    def __init__(self, limiter: Limiter, fail: list[Exception | None] | None = None) -> None:
         super().__init__(fail or [])
         self.limiter = limiter
 
@@ -189,3 +194,51 @@ def test_a_429_in_one_process_holds_the_platform_in_the_other(bot: Bot) -> None:
     seconds[0] += 5.0
     bot.clock.advance(timedelta(seconds=5))
     assert other.drain("console") == 6
+
+
+def _row(bot: Bot, key: str) -> tuple[str | None, int, str]:
+    with bot.app.engine.connect() as conn:
+        row = conn.execute(text("SELECT last_error, attempts, status FROM outbox WHERE key = :k"), {"k": key}).one()
+    return row[0], int(row[1]), str(row[2])
+
+
+def test_a_limiter_that_cannot_be_asked_counts_no_attempt_drops_nothing_and_says_so(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The pacing's database briefly gone: nothing was sent, so the row goes back without an attempt counted, the
+    platform waits a few seconds in this process (one line in the log, not one per row), and all goes after."""
+    bot.flush()
+    enqueue(bot, 3)
+    limiter = RecordingLimiter()
+    limiter.down = True
+    sender = PacedSender(limiter)
+    bot.app.dispatcher.senders["console"] = sender
+    with caplog.at_level(logging.WARNING, logger="bot.outbox"):
+        for _ in range(bot.app.dispatcher.park_after + 2):
+            assert bot.app.dispatcher.drain("console") == 0
+            bot.clock.advance(timedelta(seconds=LIMITER_WAIT))
+    said = [r.getMessage() for r in caplog.records if "could not be asked" in r.getMessage()]
+    assert said and all("no attempt counted" in line for line in said)
+    assert [_row(bot, f"k{i}")[1:] for i in range(3)] == [(0, "pending")] * 3  # nothing burnt, nothing parked
+    assert bot.app.dispatcher.drain("console") == 0  # waits its few seconds in this process
+    bot.clock.advance(timedelta(seconds=LIMITER_WAIT))
+    limiter.down = False
+    assert bot.app.dispatcher.drain("console") == 3 and sender.calls == ["k0", "k1", "k2"]
+
+
+def test_a_reschedule_for_pacing_keeps_why_the_previous_attempt_failed(bot: Bot) -> None:
+    bot.flush()
+    enqueue(bot, 1)
+    seconds = [0.0]
+    limiter = RateLimiter(lambda: seconds[0], lambda s: seconds.__setitem__(0, seconds[0] + s))
+    sender = PacedSender(limiter, [ConnectionError("reset by peer")])
+    bot.app.dispatcher.senders["console"] = sender
+    assert bot.app.dispatcher.drain("console") == 0  # the attempt fails
+    assert _row(bot, "k0") == ("ConnectionError: reset by peer", 1, "pending")
+    bot.clock.advance(timedelta(minutes=5))
+    assert bot.app.dispatcher.drain("console") == 0  # the chat's window: paced, given back for later
+    assert sender.calls == ["k0"]
+    assert _row(bot, "k0") == ("ConnectionError: reset by peer", 1, "pending")
+    seconds[0] += 1.0
+    bot.clock.advance(timedelta(seconds=1))
+    assert bot.app.dispatcher.drain("console") == 1

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from typer.testing import CliRunner
 
 from bot.cli import app as cli
-from bot.ports.pacing import Later, Window
+from bot.ports.pacing import Later, LimiterUnavailable, Window
 from bot.ratelimit import PATIENCE, RateLimiter, telegram_limits
 from storage.db import make_engine
 from storage.migrate import migrate
@@ -192,3 +192,63 @@ def test_run_and_doctor_on_a_database_without_the_pacing_say_so_in_one_line_at_s
     doctor = CliRunner().invoke(cli, ["doctor", "--config", str(cfg)])
     assert doctor.exit_code == 1
     assert any("est_pace_v1" in line and "est-bot migrate" in line for line in doctor.output.splitlines())
+
+
+def test_a_limiter_whose_database_is_gone_says_so_as_limiter_unavailable_and_takes_no_turn(engine: Engine) -> None:
+    """What the Dispatcher gives back without counting an attempt (bot/outbox.py), not a database error."""
+    limiter = SharedLimiter(engine, no_sleep)
+    limiter.acquire("email", {"email": Window(5, 1.0)})
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as admin:
+        admin.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+    with pytest.raises(LimiterUnavailable, match="could not be asked"):
+        limiter.acquire("email", {"email": Window(5, 1.0)})
+    limiter.acquire("email", {"email": Window(5, 1.0)})  # the next opens another connection
+    with pytest.raises(LimiterUnavailable, match="could not be told"):
+        SharedLimiter(make_engine(_unreachable(engine)), no_sleep).hold("email", 5.0)
+
+
+def _unreachable(engine: Engine) -> str:
+    return engine.url.set(port=1).render_as_string(False)
+
+
+def test_windows_unused_for_a_day_are_pruned_by_a_role_that_may_not_delete(engine: Engine) -> None:
+    """Revision 0010's `est_pacing_prune_v1`, SECURITY DEFINER: the running role needs no DELETE on the table."""
+    limiter = SharedLimiter(engine, no_sleep)
+    limiter.turn("telegram", telegram_limits(-100))
+    limiter.hold("telegram", 30.0)
+    with engine.begin() as conn:
+        conn.execute(
+            text("UPDATE est_pacing_v1 SET turns = ARRAY[extract(epoch FROM now()) - 90000] WHERE key LIKE 'tg-%'")
+        )
+        conn.execute(text("INSERT INTO est_pacing_v1 (key, held_until) VALUES ('hold:slack', 1)"))
+    role = f"est_pacer_{engine.url.database}"
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+        conn.execute(text(f'GRANT SELECT, INSERT, UPDATE ON est_pacing_v1 TO "{role}"'))
+    try:
+        pacer = make_engine(engine.url.set(username=role).render_as_string(False))
+        with pacer.connect() as conn, pytest.raises(ProgrammingError):  # the role as `est-bot run` has it
+            conn.execute(text("DELETE FROM est_pacing_v1"))  # no DELETE
+        assert problem(pacer) is None
+        assert SharedLimiter(pacer, no_sleep).prune(86_400.0) == 3  # the group's two windows and the old hold
+        assert SharedLimiter(pacer, no_sleep).prune(1.0) == 0  # an hour at least: nothing in use goes
+        pacer.dispose()
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP OWNED BY "{role}"'))
+            conn.execute(text(f'DROP ROLE "{role}"'))
+    with engine.connect() as conn:
+        left = sorted(conn.execute(text("SELECT key FROM est_pacing_v1")).scalars())
+    assert left == ["hold:telegram", "telegram"]  # the platform's window was used now; the hold lasts
+
+
+def test_a_database_without_revision_0010_s_prune_is_said_in_one_line(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(text("DROP FUNCTION est_pacing_prune_v1(float8)"))
+    said = problem(engine)
+    assert said is not None and "est_pacing_prune_v1" in said and "0010" in said and "est-bot migrate" in said

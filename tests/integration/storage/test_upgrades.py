@@ -352,6 +352,7 @@ FILLS: dict[str, list[Row]] = {
         key=("key",),
         only="postgresql",
     ),
+    "0010": [],  # a function only (est_pacing_prune_v1, PostgreSQL): no table or column to fill
 }
 
 #: A column a revision adds to a table that held rows before it: (table, column) -> (revision, what old rows get).

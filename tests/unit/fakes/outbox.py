@@ -63,12 +63,15 @@ class FakeOutbox(FakeRepository):
         if message_id is not None and r.ref:
             self.t.message_refs[(r.platform, r.address, r.ref)] = message_id
 
-    def retry(self, item_id: int, at: datetime, error: str, park_after: int, count: bool = True) -> bool:
+    def retry(self, item_id: int, at: datetime, error: str | None, park_after: int, count: bool = True) -> bool:
         r = self.t.outbox[item_id]
         if r.status != "pending":
             return False
-        error = mask_personal_data(error)
         r.claimed_until = r.claimed_by = None
+        if error is None:  # not a failure: why the last attempt failed stays
+            r.next_attempt_at = at
+            return False
+        error = mask_personal_data(error)
         if not count:
             r.next_attempt_at, r.last_error = at, error[:2000]
             return False

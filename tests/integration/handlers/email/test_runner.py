@@ -8,7 +8,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from bot.cli import _runners, app
+from bot.cli import app
+from bot.cli_run import _runners
 from bot.config import Secrets, load_config
 from bot.conversation.mail import EMAIL
 from bot.conversation.messages import Outbound
