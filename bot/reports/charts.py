@@ -19,6 +19,7 @@ from matplotlib.patches import Rectangle
 from bot.domain.factors import LEVEL_HEX
 from bot.reports.chart_cache import cached_png
 from bot.reports.chart_text import fit, wrap
+from bot.reports.png import save_figure
 from bot.reports.view import PictureView
 from bot.text import t
 from bot.text.numbers import format_number
@@ -102,7 +103,6 @@ def _draw_heatmap(pic: PictureView, path: Path, dpi: int) -> None:
         heading = wrap(fig, title, width - 0.3, lang=pic.lang, fontsize=11, fontweight="bold")
         fig.suptitle(heading, fontsize=11, fontweight="bold")
         fig.tight_layout()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, format="png")
+        save_figure(fig, path)
     finally:
         plt.close(fig)

@@ -27,6 +27,7 @@ from bot.domain.stats import Series, standing_out
 from bot.reports.chart_cache import cached_png
 from bot.reports.chart_text import line_count, wrap
 from bot.reports.palette import BAND_ALPHA, BANDS
+from bot.reports.png import save_figure
 from bot.text import t
 
 # Dark lines that stay apart from each other and from every band, with a marker each for print in grey.
@@ -56,9 +57,7 @@ def _week_axis(ax: Axes, weeks: Sequence[RoundKey], every: int = 1) -> None:
 
 
 def _save(fig: Figure, path: Path, metadata: dict[str, str] | None = None) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format="png", metadata=metadata)
-    return path
+    return save_figure(fig, path, metadata)
 
 
 def short_label(label: str) -> str:
