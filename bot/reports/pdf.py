@@ -28,8 +28,10 @@ from typing import Any
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.fonts import FontFace, SubsetMap, TTFFont
+from fpdf.image_datastructures import RasterImageInfo
 
 from bot.domain.factors import LEVEL_HEX
+from bot.reports.png import flate_image
 from bot.text import t
 
 FONT = "DejaVu"
@@ -355,19 +357,15 @@ class Document(FPDF):
         """An image as wide as the text (or `width` mm). When it does not fit below the text, it shrinks to fit
         if it keeps MIN_CHART_SCALE of its width, or it continues on the next page: between two of its `breaks`
         (shares of its height where it may be cut, e.g. between panels) if it has them, else whole, scaled
-        down to one page if need be."""
-        from PIL import Image
-
-        with Image.open(path) as im:
-            image = im.convert("RGB") if im.mode not in ("RGB", "RGBA", "L") else im.copy()
-        px_w, px_h = image.size
+        down to one page if need be. A piece is the whole image clipped to it: the file is embedded once."""
+        image, px_w, px_h = self._raster(path)
         w = width or self.epw
         h = w * px_h / px_w
         page = self.page_break_trigger - self.t_margin - 2
         cuts = [0.0, *sorted(b for b in breaks if 0 < b < 1), 1.0]
         if h <= self.room() - 2 or (len(cuts) == 2 and self._shrink_to_fit(w, h)):
             w = min(w, (self.room() - 2) * px_w / px_h)
-            self._place(image, w, alt)
+            self._place(image, (px_w, px_h), w, alt)
             return
         # in pieces between the breaks, as many on each page as fit
         first = 0
@@ -380,10 +378,41 @@ class Document(FPDF):
                 self.add_page()
                 continue
             top, bottom = round(cuts[first] * px_h), round(cuts[last] * px_h)
-            piece = image.crop((0, top, px_w, bottom))
             piece_w = min(w, (page if piece_h > page else piece_h) * px_w / (bottom - top))
-            self._place(piece, piece_w, alt if first == 0 else "")
+            self._place(image, (px_w, px_h), piece_w, alt if first == 0 else "", (top, bottom))
             first = last
+
+    def _raster(self, path: Path) -> tuple[Any, int, int]:
+        """The image at `path` as fpdf2 takes it, and its size in pixels: an RGB PNG (the charts) by its compressed
+        rows as they are (bot/reports/png.py), any other image decoded."""
+        key = str(path.resolve())
+        known = self.image_cache.images.get(key)
+        if known is not None:
+            return Path(key), int(known["w"]), int(known["h"])
+        flate = flate_image(path)
+        if flate is None:
+            from PIL import Image
+
+            with Image.open(path) as im:
+                image = im.convert("RGB") if im.mode not in ("RGB", "RGBA", "L") else im.copy()
+            return image, image.size[0], image.size[1]
+        info = RasterImageInfo(
+            data=flate.data,
+            w=flate.width,
+            h=flate.height,
+            cs="DeviceRGB",
+            iccp=None,
+            iccp_i=None,
+            bpc=8,
+            dpn=3,
+            f="FlateDecode",
+            inverted=False,
+            dp=f"/Predictor 15 /Colors 3 /Columns {flate.width}",
+            i=len(self.image_cache.images) + 1,
+            usages=0,  # fpdf2 counts each placing; an image never placed is not written
+        )
+        self.image_cache.images[key] = info
+        return Path(key), flate.width, flate.height
 
     def _shrink_to_fit(self, w: float, h: float) -> bool:
         """Whether an image of w × h mm that does not fit below the text should shrink onto this page rather
@@ -394,24 +423,31 @@ class Document(FPDF):
         keeps = room / h
         return keeps >= MIN_CHART_SCALE or (self.filled() < MIN_PAGE_FILL and keeps >= LEAST_CHART_SCALE)
 
-    def _place(self, image: Any, w: float, alt: str) -> None:
-        px_w, px_h = image.size
-        h = w * px_h / px_w
+    def _place(
+        self, image: Any, size: tuple[int, int], w: float, alt: str, rows: tuple[int, int] | None = None
+    ) -> None:
+        """The image `w` mm wide, centred; only its pixel `rows` (top, bottom) if given, the rest clipped away."""
+        px_w, px_h = size
+        top, bottom = rows or (0, px_h)
+        scale = w / px_w  # mm a pixel
+        h = (bottom - top) * scale
         if h > self.room() and self.filled() > 0.02:
             self.add_page()
         x = self.l_margin + (self.epw - w) / 2
-        self.image(image, x=x, y=self.get_y(), w=w, h=h, alt_text=alt or None)
-        self.set_y(self.get_y() + h + 2)
+        y = self.get_y()
+        if (top, bottom) == (0, px_h):
+            self.image(image, x=x, y=y, w=w, h=h, alt_text=alt or None)
+        else:
+            with self.rect_clip(x, y, w, h):
+                self.image(image, x=x, y=y - top * scale, w=w, h=px_h * scale, alt_text=alt or None)
+        self.set_y(y + h + 2)
 
     def figure(
         self, title: str, explain: str | None, path: Path, *, alt: str = "", breaks: Sequence[float] = ()
     ) -> None:
         """A section made of a heading, a line of explanation and a chart, kept together on one page: the
         heading moves on with the chart (or its first piece) rather than stay behind alone."""
-        from PIL import Image
-
-        with Image.open(path) as im:
-            px_w, px_h = im.size
+        _, px_w, px_h = self._raster(path)
         h = self.epw * px_h / px_w
         # pieces keep their size, so the first one goes with the heading; a whole chart may shrink (_shrink_to_fit)
         cuts = [b for b in breaks if 0 < b < 1]
