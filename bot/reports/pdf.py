@@ -31,6 +31,7 @@ from fpdf.fonts import FontFace, SubsetMap, TTFFont
 from fpdf.image_datastructures import RasterImageInfo
 
 from bot.domain.factors import LEVEL_HEX
+from bot.reports.pdf_fonts import reduced
 from bot.reports.png import flate_image
 from bot.text import t
 
@@ -117,6 +118,13 @@ def _without_unused_tables(path: Path) -> bytes:
     return out.getvalue()
 
 
+def _embeddable(path: Path) -> bytes:
+    data = _EMBEDDABLE.get(path)
+    if data is None:
+        data = _EMBEDDABLE[path] = _without_unused_tables(path)
+    return data
+
+
 class Document(FPDF):
     """A4 portrait with a footer "page n of m" in the document's language."""
 
@@ -158,7 +166,7 @@ class Document(FPDF):
             if isinstance(kept, TTFFont) and kept.color_font is None:
                 parsed = _PARSED_FONTS[(fontkey, path)] = copy.copy(kept)  # before output trims its font file
                 parsed.desc = copy.copy(kept.desc)
-                _EMBEDDABLE[path] = _without_unused_tables(path)
+                _embeddable(path)
             return
         font = copy.copy(parsed)
         font.i = len(self.fonts) + 1
@@ -464,6 +472,23 @@ class Document(FPDF):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.output(str(path))
         return path
+
+    def output(self, *args: Any, **kwargs: Any) -> Any:
+        self._embed_from_reduced_fonts()
+        return super().output(*args, **kwargs)
+
+    def _embed_from_reduced_fonts(self) -> None:
+        """Each of the text fonts whose glyphs this document used are all in its reduced font (pdf_fonts) is
+        subset from that: the same glyphs, a sixth of the font to read."""
+        for font in self.fonts.values():
+            if not isinstance(font, TTFFont) or font.color_font is not None:
+                continue
+            path = Path(font.ttffile)
+            if path.parent != _FONT_DIR:
+                continue
+            small = reduced(path.name, _embeddable(path))
+            if set(font.subset.get_all_glyph_names()) <= small.glyphs:
+                font.ttfont = TTFont(BytesIO(small.data), recalcTimestamp=False, lazy=True)
 
 
 def _share(preferred: Sequence[float], needed: Sequence[float], total: float) -> list[float]:

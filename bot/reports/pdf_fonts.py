@@ -1,0 +1,118 @@
+"""The PDF's fonts reduced once to the characters Swedish and English documents use, so that fpdf2's subsetting
+at output (bot/reports/pdf.py) decompiles a font of about a thousand glyphs, not DejaVu's six thousand: that was
+two thirds of a weekly report's time.
+
+A reduced font keeps the full font's glyph names and every glyph it keeps as it is: fpdf2 picks the glyphs a
+document used by name, and reads their widths from the full font it parsed, so the document embeds the same
+subset either way. A document that used a glyph outside the reduced font (Greek, Cyrillic, a rare symbol)
+embeds from the full font, as before: nothing is ever lost.
+
+The reduced fonts are made once per font file and kept on disk (EST_FONT_CACHE, or est-bot's folder in the
+user's cache), under a digest of the font file, this module's character set and fontTools' version; where the
+folder cannot be written they are made once per process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+import fontTools
+from fontTools import subset as ftsubset
+from fontTools.ttLib import TTFont
+
+log = logging.getLogger(__name__)
+
+# the characters kept: Latin (ASCII, Latin-1, Latin Extended-A), Greek (statistics' letters), general
+# punctuation, super- and subscripts, currency (€), letterlike symbols, arrows, mathematical operators, box and
+# block elements, geometric shapes, miscellaneous symbols and dingbats (✓, ⚠)
+RANGES: tuple[tuple[int, int], ...] = (
+    (0x0020, 0x007E),
+    (0x00A0, 0x017F),
+    (0x0370, 0x03FF),
+    (0x2000, 0x206F),
+    (0x2070, 0x209F),
+    (0x20A0, 0x20CF),
+    (0x2100, 0x214F),
+    (0x2190, 0x21FF),
+    (0x2200, 0x22FF),
+    (0x2500, 0x25FF),
+    (0x2600, 0x26FF),
+    (0x2700, 0x27BF),
+)
+VERSION = "1"  # of the reduction: part of every cached file's name
+# the tables fpdf2's subsetting drops from every embedded font (fpdf.output), dropped here as well
+DROPPED = ["FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "sbix", "CBDT", "CBLC", "EBDT", "EBLC", "EBSC"]
+DROPPED += ["SVG ", "CPAL", "COLR"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReducedFont:
+    data: bytes  # the font file
+    glyphs: frozenset[str]  # the names of the glyphs it has
+
+
+_reduced: dict[str, ReducedFont] = {}  # by the digest of the full font and the reduction
+_lock = threading.Lock()
+
+
+def cache_dir() -> Path:
+    named = os.environ.get("EST_FONT_CACHE")
+    if named:
+        return Path(named)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "est-bot" / "fonts"
+
+
+def reduced(name: str, full: bytes) -> ReducedFont:
+    """The font file `full` (named `name`) reduced to RANGES: from this process's memory, the disk cache, or made
+    now (and kept on disk if the folder can be written)."""
+    key = hashlib.sha256(f"{VERSION}|{fontTools.version}|{RANGES}|".encode() + full).hexdigest()[:20]
+    with _lock:
+        known = _reduced.get(key)
+        if known is not None:
+            return known
+        file = cache_dir() / f"{Path(name).stem}-{key}.ttf"
+        try:
+            data = file.read_bytes()
+        except OSError:
+            data = _reduce(full)
+            _keep(file, data)
+        font = TTFont(BytesIO(data), lazy=True)
+        result = _reduced[key] = ReducedFont(data, frozenset(font.getGlyphOrder()))
+        font.close()
+        return result
+
+
+def _reduce(full: bytes) -> bytes:
+    font = TTFont(BytesIO(full), recalcTimestamp=False)
+    options = ftsubset.Options(notdef_outline=True, recommended_glyphs=True, glyph_names=True)
+    options.drop_tables += DROPPED
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    subsetter = ftsubset.Subsetter(options)
+    subsetter.populate(unicodes=[c for low, high in RANGES for c in range(low, high + 1)])
+    subsetter.subset(font)
+    out = BytesIO()
+    font.save(out)
+    font.close()
+    return out.getvalue()
+
+
+def _keep(file: Path, data: bytes) -> None:
+    """`data` to `file`, whole or not at all; a folder that cannot be written keeps it in memory only."""
+    part = file.with_name(f".{file.name}.{os.getpid()}-{threading.get_ident()}.part")
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        part.write_bytes(data)
+        os.replace(part, file)
+    except OSError as exc:
+        log.info("the reduced font %s is kept in memory only: %s", file.name, exc)
+    finally:
+        part.unlink(missing_ok=True)
