@@ -31,7 +31,7 @@ from fpdf.fonts import FontFace, SubsetMap, TTFFont
 from fpdf.image_datastructures import RasterImageInfo
 
 from bot.domain.factors import LEVEL_HEX
-from bot.reports.pdf_fonts import reduced
+from bot.reports.pdf_fonts import reduced, reduced_emoji
 from bot.reports.png import flate_image
 from bot.text import t
 
@@ -136,7 +136,8 @@ class Document(FPDF):
         self._add_parsed_font(FONT, "B", _FONT_DIR / "DejaVuSans-Bold.ttf")
         self._add_parsed_font(FONT, "I", _FONT_DIR / "DejaVuSans-Oblique.ttf")
         self._emoji_path = emoji_font()
-        self._emoji_loaded = False
+        self._emoji_files: list[Path] | None = None  # the emoji fonts to try, in order (_emoji_more)
+        self._emoji_names: list[str] = []  # those loaded (or tried), as fpdf2 knows them
         self._drawable: set[int] = set(getattr(self.fonts[FONT.lower()], "cmap", {}))
         self.set_margins(16, 16, 16)
         self.set_auto_page_break(True, margin=18)
@@ -190,7 +191,7 @@ class Document(FPDF):
             code = ord(ch)
             if code == 0x200D or 0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF:
                 continue
-            if code not in self._drawable and ch not in "\n\r\t" and not self._emoji_loaded and self._emoji_path:
+            while code not in self._drawable and ch not in "\n\r\t" and self._emoji_more():
                 self._load_emoji_font()
             if code in self._drawable or ch in "\n\r\t":
                 out.append(ch)
@@ -201,16 +202,27 @@ class Document(FPDF):
                 out.append(t(self.lang, key))
         return super().normalize_text("".join(out))
 
+    def _emoji_more(self) -> bool:
+        """Whether an emoji font is left to load: first the emoji font reduced to the bot's own icons and a few
+        that people often type (a tenth of a second less per document than the whole font), then the whole."""
+        if self._emoji_files is None:
+            full = self._emoji_path
+            small = reduced_emoji(full) if full is not None else None
+            self._emoji_files = [p for p in (small, full) if p is not None]
+        return len(self._emoji_names) < len(self._emoji_files)
+
     def _load_emoji_font(self) -> None:
-        self._emoji_loaded = True
-        assert self._emoji_path is not None
+        assert self._emoji_files is not None
+        file = self._emoji_files[len(self._emoji_names)]
+        name = f"{EMOJI_FONT_NAME}{len(self._emoji_names) or ''}"
+        self._emoji_names.append(name)
         try:
-            self.add_font(EMOJI_FONT_NAME, "", str(self._emoji_path))
+            self.add_font(name, "", str(file))
         except Exception:  # a font file fpdf2 cannot read: the markers stand in, as without one
-            logging.getLogger(__name__).exception("emoji font %s could not be loaded", self._emoji_path)
+            logging.getLogger(__name__).exception("emoji font %s could not be loaded", file)
             return
-        self.set_fallback_fonts([EMOJI_FONT_NAME], exact_match=False)
-        self._drawable |= set(getattr(self.fonts[EMOJI_FONT_NAME.lower()], "cmap", {}))
+        self.set_fallback_fonts([n for n in self._emoji_names if n.lower() in self.fonts], exact_match=False)
+        self._drawable |= set(getattr(self.fonts[name.lower()], "cmap", {}))
 
     def footer(self) -> None:
         self.set_y(-12)

@@ -45,7 +45,7 @@ RANGES: tuple[tuple[int, int], ...] = (
     (0x2600, 0x26FF),
     (0x2700, 0x27BF),
 )
-VERSION = "1"  # of the reduction: part of every cached file's name
+VERSION = "2"  # of the reduction: part of every cached file's name
 # the tables fpdf2's subsetting drops from every embedded font (fpdf.output), dropped here as well
 DROPPED = ["FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "sbix", "CBDT", "CBLC", "EBDT", "EBLC", "EBSC"]
 DROPPED += ["SVG ", "CPAL", "COLR"]
@@ -89,15 +89,47 @@ def reduced(name: str, full: bytes) -> ReducedFont:
         return result
 
 
-def _reduce(full: bytes) -> bytes:
+# the emoji the bot's own texts print (bot/text, the reports' icons) and a few that people often type; a test
+# checks that every emoji in the bot's texts is here
+EMOJI = (
+    "←↑→↓↩⏰▶⚠⚪✅✉✏✓✗❕⬅⬜🆕👍📈📊📍📝🔁🔒🔴🚓🟠🟡🟢🟥🟧🟨🟩"
+    "👎🙂😀😊😢😡❤❌🔥🚨🚑🚒🏫🏠🌳🍺💊💉🚬🎉👀🙏💡📌🗑🚧🛑🔵🟣⚫⚽🎆🧨"
+)
+_emoji_files: dict[Path, Path | None] = {}
+
+
+def reduced_emoji(path: Path) -> Path | None:
+    """The colour emoji font at `path` reduced to EMOJI, as a file in the cache folder (fpdf2 reads fonts from
+    files), made once; None if it cannot be made or kept there (the whole font is used)."""
+    with _lock:
+        if path in _emoji_files:
+            return _emoji_files[path]
+        try:
+            stat = path.stat()
+            key = f"{VERSION}|{fontTools.version}|{EMOJI}|{path}|{stat.st_size}|{stat.st_mtime_ns}"
+            file = cache_dir() / f"{path.stem}-{hashlib.sha256(key.encode()).hexdigest()[:20]}.ttf"
+            if not file.is_file():
+                _keep(file, _reduce(path.read_bytes(), [ord(c) for c in EMOJI], drop=False))
+            result: Path | None = file if file.is_file() else None
+        except Exception:  # a font fontTools cannot reduce: the whole font, as before
+            log.exception("the emoji font %s could not be reduced; the whole font is used", path)
+            result = None
+        _emoji_files[path] = result
+        return result
+
+
+def _reduce(full: bytes, unicodes: list[int] | None = None, drop: bool = True) -> bytes:
     font = TTFont(BytesIO(full), recalcTimestamp=False)
     options = ftsubset.Options(notdef_outline=True, recommended_glyphs=True, glyph_names=True)
-    options.drop_tables += DROPPED
+    if drop:  # a text font: without the tables fpdf2 leaves out; an emoji font keeps its colour bitmaps
+        options.drop_tables += DROPPED
     options.layout_features = ["*"]
     options.name_IDs = ["*"]
     options.name_languages = ["*"]
     subsetter = ftsubset.Subsetter(options)
-    subsetter.populate(unicodes=[c for low, high in RANGES for c in range(low, high + 1)])
+    if unicodes is None:
+        unicodes = [c for low, high in RANGES for c in range(low, high + 1)]
+    subsetter.populate(unicodes=unicodes)
     subsetter.subset(font)
     out = BytesIO()
     font.save(out)
