@@ -12,14 +12,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib import pyplot as plt
+from matplotlib import rcParams
 from matplotlib.collections import PatchCollection
 from matplotlib.patches import Rectangle
+from matplotlib.transforms import offset_copy
 
 from bot.domain.factors import LEVEL_HEX
 from bot.reports.chart_cache import cached_png
 from bot.reports.chart_text import fit, wrap
-from bot.reports.png import save_figure
+from bot.reports.png import new_figure, save_figure
 from bot.reports.view import PictureView
 from bot.text import t
 from bot.text.numbers import format_number
@@ -60,7 +61,7 @@ def _cells(pic: PictureView) -> PatchCollection:
             cell = pic.cells.get((area.code, factor.code))
             rects.append(Rectangle((col, row), 0.96, 0.9))
             colours.append(LEVEL_HEX[cell.colour if cell is not None else "none"])
-    return PatchCollection(rects, facecolors=colours, edgecolors=colours, linewidths=plt.rcParams["patch.linewidth"])
+    return PatchCollection(rects, facecolors=colours, edgecolors=colours, linewidths=rcParams["patch.linewidth"])
 
 
 def _draw_heatmap(pic: PictureView, path: Path, dpi: int) -> None:
@@ -68,7 +69,8 @@ def _draw_heatmap(pic: PictureView, path: Path, dpi: int) -> None:
     factors = pic.input.factors
     width = 2.2 + 1.25 * len(areas)
     height = 1.2 + 0.42 * len(factors)
-    fig, ax = plt.subplots(figsize=(width, height), dpi=dpi)
+    fig = new_figure(width, height, dpi)
+    ax = fig.add_subplot()
     try:
         ax.add_collection(_cells(pic), autolim=False)
         for row, factor in enumerate(factors):
@@ -88,21 +90,19 @@ def _draw_heatmap(pic: PictureView, path: Path, dpi: int) -> None:
                     )
         ax.set_xlim(0, len(areas))
         ax.set_ylim(len(factors), 0)
-        ax.set_xticks([c + 0.48 for c in range(len(areas))])
         for col, area in enumerate(areas):  # each name wrapped to its column, smaller if a word is wider
             name, size = fit(fig, area.name, 1.2, 9, 6.5, lang=pic.lang)
             ax.text(col + 0.48, -0.15, name, ha="center", va="bottom", fontsize=size)
-        ax.set_xticklabels([])
-        ax.xaxis.tick_top()
-        ax.set_yticks([r + 0.45 for r in range(len(factors))])
-        ax.set_yticklabels([f.label(pic.lang).split(",")[0] for f in factors], fontsize=9)
-        ax.tick_params(length=0)
-        for side in ax.spines.values():
-            side.set_visible(False)
+        # the factors' names where tick labels would be (no axis: ticks cost more than the text they carry)
+        beside = offset_copy(ax.get_yaxis_transform(), fig, x=-rcParams["ytick.major.pad"], units="points")
+        for row, factor in enumerate(factors):
+            label = factor.label(pic.lang).split(",")[0]
+            ax.text(0, row + 0.45, label, transform=beside, ha="right", va="center_baseline", fontsize=9)
+        ax.set_axis_off()
         title = t(pic.lang, "picture.chart.title", group=pic.input.group_name, week=pic.input.week.week)
         heading = wrap(fig, title, width - 0.3, lang=pic.lang, fontsize=11, fontweight="bold")
         fig.suptitle(heading, fontsize=11, fontweight="bold")
         fig.tight_layout()
         save_figure(fig, path)
     finally:
-        plt.close(fig)
+        del fig  # no pyplot registry to close it in: it goes with its last reference

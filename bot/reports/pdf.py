@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
@@ -408,7 +408,7 @@ class Document(FPDF):
         key = str(path.resolve())
         known = self.image_cache.images.get(key)
         if known is not None:
-            return Path(key), int(known["w"]), int(known["h"])
+            return Path(key), cast(int, known["w"]), cast(int, known["h"])
         flate = flate_image(path)
         if flate is None:
             from PIL import Image

@@ -25,6 +25,17 @@ COMPRESS_LEVEL = 1
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
+def new_figure(width: float, height: float, dpi: float) -> Figure:
+    """A figure of `width` × `height` inches drawn by Agg, outside pyplot's registry of figures (nothing to close:
+    it goes when its last reference does)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), dpi=dpi)
+    FigureCanvasAgg(fig)
+    return fig
+
+
 def save_figure(fig: Figure, path: Path, metadata: dict[str, str] | None = None) -> Path:
     """Draw `fig` and write it to `path` as an RGB PNG at the figure's dpi, with `metadata` as text chunks (and
     matplotlib's "Software" key, as savefig writes it)."""
