@@ -47,10 +47,15 @@ def printable(text: str, lang: str) -> str:
 
 def text_width(fig: Figure, text: str, **font: Any) -> float:
     """The width in inches of `text` drawn in `fig` with the font properties `font` (size, weight)."""
+    return text_size(fig, text, **font)[0]
+
+
+def text_size(fig: Figure, text: str, **font: Any) -> tuple[float, float]:
+    """The width and height in inches of `text` (lines and all) drawn in `fig` with the font properties `font`."""
     probe = fig.text(0, 0, text, **font)
     try:
         box = probe.get_window_extent(fig.canvas.get_renderer())  # type: ignore[attr-defined]
-        return float(box.width) / fig.dpi
+        return float(box.width) / fig.dpi, float(box.height) / fig.dpi
     finally:
         probe.remove()
 
