@@ -27,6 +27,7 @@ from typing import Any, cast
 
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
+from fpdf.enums import TextEmphasis
 from fpdf.fonts import FontFace, SubsetMap, TTFFont
 from fpdf.image_datastructures import RasterImageInfo
 
@@ -42,6 +43,7 @@ _MATPLOTLIB = importlib.util.find_spec("matplotlib")
 if _MATPLOTLIB is None or _MATPLOTLIB.origin is None:
     raise ImportError("the PDF writer takes its fonts from matplotlib, which is not installed")
 _FONT_DIR = Path(_MATPLOTLIB.origin).parent / "mpl-data" / "fonts" / "ttf"
+ITALIC = _FONT_DIR / "DejaVuSans-Oblique.ttf"
 # colour emoji fonts fpdf2 can draw (CBDT bitmaps), looked for in this order; EST_EMOJI_FONT names another file
 EMOJI_FONTS: tuple[Path, ...] = (
     Path("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"),
@@ -134,7 +136,7 @@ class Document(FPDF):
         self.doc_title = title
         self._add_parsed_font(FONT, "", _FONT_DIR / "DejaVuSans.ttf")
         self._add_parsed_font(FONT, "B", _FONT_DIR / "DejaVuSans-Bold.ttf")
-        self._add_parsed_font(FONT, "I", _FONT_DIR / "DejaVuSans-Oblique.ttf")
+        # the italic is read when text is first set in it (set_font): the reports print none
         self._emoji_path = emoji_font()
         self._emoji_files: list[Path] | None = None  # the emoji fonts to try, in order (_emoji_more)
         self._emoji_names: list[str] = []  # those loaded (or tried), as fpdf2 knows them
@@ -177,6 +179,13 @@ class Document(FPDF):
         font.biggest_size_pt = 0
         font.subset = SubsetMap(font)
         self.fonts[fontkey] = font
+
+    def set_font(self, family: str | None = None, style: str | TextEmphasis = "", size: float = 0) -> None:
+        emphasis = style.style if isinstance(style, TextEmphasis) else style.upper()
+        named = (family or self.font_family or "").lower()
+        if "I" in emphasis and named == FONT.lower() and f"{named}I" not in self.fonts:
+            self._add_parsed_font(FONT, "I", ITALIC)
+        super().set_font(family, style, size)
 
     # ------------------------------------------------------------------ characters no font has
 

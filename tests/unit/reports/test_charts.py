@@ -36,7 +36,7 @@ def test_heatmap_has_the_est_colours_of_the_cells(tmp_path: Path) -> None:
     pixels = image.imread(path)
     height, width = pixels.shape[:2]
     assert width >= 600 and height >= 800  # readable on a phone
-    rgb = (pixels.reshape(-1, 4)[::7, :3] * 255).round().astype(int)
+    rgb = (pixels.reshape(-1, pixels.shape[2])[::7, :3] * 255).round().astype(int)
     colours = {f"#{r:02x}{g:02x}{b:02x}" for r, g, b in rgb}
     assert LEVEL_HEX["red"] in colours and LEVEL_HEX["green"] in colours and LEVEL_HEX["none"] in colours
     assert LEVEL_HEX["orange"] not in colours  # no cell is orange in this week
