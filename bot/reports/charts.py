@@ -124,7 +124,7 @@ def _layout(
     tick_pad = rcParams["ytick.major.pad"] / 72
     col0 = width * (rcParams["figure.subplot.right"] - rcParams["figure.subplot.left"]) / columns
     row0 = height * (rcParams["figure.subplot.top"] - rcParams["figure.subplot.bottom"]) / rows
-    label_w = max((text_size(fig, label, fontsize=9)[0] for label in labels), default=0.0)
+    label_w = text_size(fig, "\n".join(labels), fontsize=9)[0] if labels else 0.0  # the widest: one measuring
     sizes = [text_size(fig, name, fontsize=size) for name, size in names]
     left = max([tick_pad + label_w] + [w / 2 - 0.48 * col0 for w, _ in sizes[:1]])
     right = max([0.0] + [w / 2 - 0.52 * col0 for w, _ in sizes[-1:]])

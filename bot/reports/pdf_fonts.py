@@ -28,24 +28,19 @@ from fontTools.ttLib import TTFont
 
 log = logging.getLogger(__name__)
 
-# the characters kept: Latin (ASCII, Latin-1, Latin Extended-A), Greek (statistics' letters), general
-# punctuation, super- and subscripts, currency (€), letterlike symbols, arrows, mathematical operators, box and
-# block elements, geometric shapes, miscellaneous symbols and dingbats (✓, ⚠)
+# the characters kept: Latin (ASCII, Latin-1, Latin Extended-A), general punctuation, super- and subscripts,
+# currency (€), arrows, and the symbols the bot prints (bot/text, the reports; a test checks them) with a few
+# more that people type; any other glyph a document uses is embedded from the whole font
 RANGES: tuple[tuple[int, int], ...] = (
     (0x0020, 0x007E),
     (0x00A0, 0x017F),
-    (0x0370, 0x03FF),
     (0x2000, 0x206F),
     (0x2070, 0x209F),
     (0x20A0, 0x20CF),
-    (0x2100, 0x214F),
     (0x2190, 0x21FF),
-    (0x2200, 0x22FF),
-    (0x2500, 0x25FF),
-    (0x2600, 0x26FF),
-    (0x2700, 0x27BF),
 )
-VERSION = "2"  # of the reduction: part of every cached file's name
+SYMBOLS = "ᵢλμσΣπΔ−±×÷≈≠≤≥√∞∑∆▁▂▃▄▅▆▇█■□▪▫▲△▶▷►▼▽◀◁◆◇○●◎☐☑☒★☆☀☁☂☎☐⚠⚡⚪⚫✅✉✏✓✔✕✖✗✘❌❕❗❤⬅⬆⬇⬜⬛⏰™№℃°"
+VERSION = "3"  # of the reduction: part of every cached file's name
 # the tables fpdf2's subsetting drops from every embedded font (fpdf.output), dropped here as well
 DROPPED = ["FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "sbix", "CBDT", "CBLC", "EBDT", "EBLC", "EBSC"]
 DROPPED += ["SVG ", "CPAL", "COLR"]
@@ -72,7 +67,7 @@ def cache_dir() -> Path:
 def reduced(name: str, full: bytes) -> ReducedFont:
     """The font file `full` (named `name`) reduced to RANGES: from this process's memory, the disk cache, or made
     now (and kept on disk if the folder can be written)."""
-    key = hashlib.sha256(f"{VERSION}|{fontTools.version}|{RANGES}|".encode() + full).hexdigest()[:20]
+    key = hashlib.sha256(f"{VERSION}|{fontTools.version}|{RANGES}|{SYMBOLS}|".encode() + full).hexdigest()[:20]
     with _lock:
         known = _reduced.get(key)
         if known is not None:
@@ -128,7 +123,7 @@ def _reduce(full: bytes, unicodes: list[int] | None = None, drop: bool = True) -
     options.name_languages = ["*"]
     subsetter = ftsubset.Subsetter(options)
     if unicodes is None:
-        unicodes = [c for low, high in RANGES for c in range(low, high + 1)]
+        unicodes = [c for low, high in RANGES for c in range(low, high + 1)] + [ord(c) for c in SYMBOLS]
     subsetter.populate(unicodes=unicodes)
     subsetter.subset(font)
     out = BytesIO()
