@@ -1,8 +1,8 @@
 """The charts' PNG files: written as RGB without an alpha channel, fast, and read back into a PDF as they are.
 
 A chart's figure is opaque (a white face), so its alpha channel says nothing: the file is written as 8-bit RGB,
-which a PDF takes without decoding it. Its rows are compressed at zlib level 1 (the charts are flat colour:
-the file is a few per cent larger than at the default level 6, and written in half the time).
+which a PDF takes without decoding it. Its rows go unfiltered into zlib at level 1: the charts are flat colour,
+so the file is smaller than Pillow's (adaptive filters, level 6) and written in a fifth of the time.
 
 `flate_image` reads such a file for a PDF: the PNG's compressed rows (its IDAT chunks, with the PNG filter
 byte before each row) are what a PDF image with `/FlateDecode` and `/Predictor 15` holds, so the image goes
@@ -40,27 +40,40 @@ def save_figure(fig: Figure, path: Path, metadata: dict[str, str] | None = None)
     """Draw `fig` and write it to `path` as an RGB PNG at the figure's dpi, with `metadata` as text chunks (and
     matplotlib's "Software" key, as savefig writes it)."""
     import matplotlib
+    import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from PIL import Image
-    from PIL.PngImagePlugin import PngInfo
 
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     canvas.draw()
-    width, height = canvas.get_width_height(physical=True)
-    rgba = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-    if rgba.getchannel("A").getextrema() == (255, 255):
-        image = rgba.convert("RGB")
+    rgba = np.asarray(canvas.buffer_rgba())
+    height, width = rgba.shape[:2]
+    rows = np.empty((height, 1 + 3 * width), dtype=np.uint8)
+    rows[:, 0] = 0  # each row's PNG filter: none (flat colour compresses as well without, at a third of the time)
+    pixels = rows[:, 1:].reshape(height, width, 3)
+    if int(rgba[:, :, 3].min()) == 255:
+        pixels[...] = rgba[:, :, :3]
     else:  # a see-through figure: on white, as a viewer without transparency would show it
-        image = Image.new("RGB", (width, height), (255, 255, 255))
-        image.paste(rgba, mask=rgba.getchannel("A"))
-    info = PngInfo()
-    for key, value in {"Software": f"Matplotlib version{matplotlib.__version__}, https://matplotlib.org/"}.items():
-        info.add_text(key, value)
-    for key, value in (metadata or {}).items():
-        info.add_text(key, value)
+        alpha = rgba[:, :, 3:4].astype(np.uint16)
+        pixels[...] = (rgba[:, :, :3] * alpha + 255 * (255 - alpha) + 127) // 255
+    texts = {"Software": f"Matplotlib version{matplotlib.__version__}, https://matplotlib.org/", **(metadata or {})}
     path.parent.mkdir(parents=True, exist_ok=True)
-    image.save(path, format="png", pnginfo=info, dpi=(fig.dpi, fig.dpi), compress_level=COMPRESS_LEVEL)
+    path.write_bytes(png_bytes(width, height, fig.dpi, rows.tobytes(), texts))
     return path
+
+
+def png_bytes(width: int, height: int, dpi: float, rows: bytes, texts: dict[str, str]) -> bytes:
+    """An 8-bit RGB PNG of `rows` (each a filter byte and its pixels), with its dpi and `texts` as tEXt chunks."""
+    per_metre = int(dpi / 0.0254 + 0.5)
+    chunks = [_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))]
+    chunks.append(_chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)))
+    chunks += [_chunk(b"tEXt", k.encode("latin-1") + b"\0" + v.encode("latin-1")) for k, v in texts.items()]
+    chunks.append(_chunk(b"IDAT", zlib.compress(rows, COMPRESS_LEVEL)))
+    chunks.append(_chunk(b"IEND", b""))
+    return SIGNATURE + b"".join(chunks)
+
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
 
 @dataclass(frozen=True, slots=True)
