@@ -137,6 +137,7 @@ class Document(FPDF):
         self._add_parsed_font(FONT, "", _FONT_DIR / "DejaVuSans.ttf")
         self._add_parsed_font(FONT, "B", _FONT_DIR / "DejaVuSans-Bold.ttf")
         # the italic is read when text is first set in it (set_font): the reports print none
+        self.reduced_fonts: list[str] = []  # the fonts output embedded from their reduced font (pdf_fonts)
         self._emoji_path = emoji_font()
         self._emoji_files: list[Path] | None = None  # the emoji fonts to try, in order (_emoji_more)
         self._emoji_names: list[str] = []  # those loaded (or tried), as fpdf2 knows them
@@ -510,6 +511,7 @@ class Document(FPDF):
             small = reduced(path.name, _embeddable(path))
             if set(font.subset.get_all_glyph_names()) <= small.glyphs:
                 font.ttfont = TTFont(BytesIO(small.data), recalcTimestamp=False, lazy=True)
+                self.reduced_fonts.append(font.fontkey)
 
 
 def _share(preferred: Sequence[float], needed: Sequence[float], total: float) -> list[float]:

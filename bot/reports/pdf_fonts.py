@@ -142,4 +142,5 @@ def _keep(file: Path, data: bytes) -> None:
     except OSError as exc:
         log.info("the reduced font %s is kept in memory only: %s", file.name, exc)
     finally:
-        part.unlink(missing_ok=True)
+        if part.exists():  # False also where the folder could not be made
+            part.unlink()
