@@ -212,6 +212,11 @@ class Document(FPDF):
                 out.append(t(self.lang, key))
         return super().normalize_text("".join(out))
 
+    @property
+    def emoji_fonts(self) -> tuple[str, ...]:
+        """The emoji fonts loaded so far, as fpdf2 names them: "Emoji" (reduced), then "Emoji1" (whole)."""
+        return tuple(self._emoji_names)
+
     def _emoji_more(self) -> bool:
         """Whether an emoji font is left to load: first the emoji font reduced to the bot's own icons and a few
         that people often type (a tenth of a second less per document than the whole font), then the whole."""

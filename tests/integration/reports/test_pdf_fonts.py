@@ -137,8 +137,8 @@ def test_an_emoji_outside_the_reduced_emoji_font_loads_the_whole_one(tmp_path: P
         pytest.skip("no colour emoji font on this machine (test_print covers printing them)")
     doc = pdf.Document("sv", "T")
     doc.para("📍 Stortorget")
-    assert doc._emoji_names == ["Emoji"]  # the icons the bot prints: the reduced font only
+    assert doc.emoji_fonts == ("Emoji",)  # the icons the bot prints: the reduced font only
     doc.para("Ny 🦄 vid kiosken")
-    assert doc._emoji_names == ["Emoji", "Emoji1"]
+    assert doc.emoji_fonts == ("Emoji", "Emoji1")
     text = "\n".join(p.extract_text() for p in PdfReader(doc.save(tmp_path / "e.pdf")).pages)
     assert "📍 Stortorget" in text and "🦄" in text

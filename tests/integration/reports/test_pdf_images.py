@@ -4,9 +4,11 @@ compressed again; a tall chart continued over pages is that one image, clipped t
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from PIL import Image
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject, IndirectObject, StreamObject
 
 from bot.reports.pdf import Document
 from bot.reports.png import flate_image, new_figure, save_figure
@@ -24,8 +26,9 @@ def images(path: Path) -> dict[int, list[int]]:
     """The image objects of the PDF at `path`, by object number: the pages (from 1) that show each."""
     shown: dict[int, list[int]] = {}
     for number, page in enumerate(PdfReader(path).pages, start=1):
-        for ref in page["/Resources"].get("/XObject", {}).values():
-            shown.setdefault(ref.idnum, []).append(number)
+        resources = cast(DictionaryObject, page["/Resources"])
+        for ref in cast(DictionaryObject, resources.get("/XObject", DictionaryObject())).values():
+            shown.setdefault(cast(IndirectObject, ref).idnum, []).append(number)
     return shown
 
 
@@ -40,14 +43,16 @@ def test_a_tall_chart_continues_over_pages_as_one_image_of_its_png_rows(tmp_path
     ((number, pages),) = shown.items()
     assert len(pages) >= 2  # and shown, clipped to its pieces, on every page it continues on
     reader = PdfReader(path)
-    image = reader.get_object(number)
+    image = cast(StreamObject, reader.get_object(number))
     flate = flate_image(chart)
     assert flate is not None
     assert image["/Filter"] == "/FlateDecode" and image["/ColorSpace"] == "/DeviceRGB"
-    assert image["/DecodeParms"]["/Predictor"] == 15 and image["/DecodeParms"]["/Columns"] == flate.width
-    assert image._data == flate.data  # the PNG's rows as they are
+    parms = cast(DictionaryObject, image["/DecodeParms"])
+    assert parms["/Predictor"] == 15 and parms["/Columns"] == flate.width
+    assert flate.data in path.read_bytes()  # the PNG's rows as they are, not compressed again
     with Image.open(chart) as png:
         assert (image["/Width"], image["/Height"]) == png.size
+        assert image.get_data() == png.tobytes()  # and a reader decodes them to the chart's pixels
 
 
 def test_a_picture_that_is_not_an_rgb_png_still_goes_in(tmp_path: Path) -> None:
@@ -59,5 +64,6 @@ def test_a_picture_that_is_not_an_rgb_png_still_goes_in(tmp_path: Path) -> None:
     doc.picture(tmp_path / "rgba.png", width=30)
     path = doc.save(tmp_path / "p.pdf")
     reader = PdfReader(path)
-    sizes = sorted((int(o["/Width"]), int(o["/Height"])) for o in (reader.get_object(n) for n in images(path)))
+    objects = [cast(StreamObject, reader.get_object(n)) for n in images(path)]
+    sizes = sorted((cast(int, o["/Width"]), cast(int, o["/Height"])) for o in objects)
     assert sizes == [(40, 30), (40, 30)]  # the same file placed twice is embedded once

@@ -3,13 +3,15 @@ would: compared with an Axes, its tick labels, title and legend, drawn alike."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from matplotlib.text import Text
 
 from bot.reports import chart_parts as parts
 from bot.reports.png import new_figure
 
 BOX = (0.55, 1.0, 6.45, 1.95)  # inches: left, bottom, width, height (the trend chart's panel)
-STYLES = [
+STYLES: list[tuple[str, dict[str, Any]]] = [
     ("Alla faktorer", {"color": "#5a5a5a", "linestyle": "--", "linewidth": 2.0, "marker": "o", "markersize": 4}),
     ("Störande grupperingar", {"color": "#111111", "marker": "o", "linewidth": 2.8, "markersize": 7}),
     ("Narkotika", {"color": "#1f4fa8", "marker": "s", "linewidth": 2.8, "markersize": 7}),
@@ -35,7 +37,7 @@ def test_tick_labels_title_and_legend_sit_where_an_axes_puts_them() -> None:
     ax.set_xticks(range(5))
     ax.set_xticklabels([str(w) for w in range(43, 48)])
     ax.tick_params(axis="both", labelsize=12, length=0)
-    ax.set_title("Norra stadsdelen", loc="left", fontsize=15, fontweight="bold")
+    title = ax.set_title("Norra stadsdelen", loc="left", fontsize=15, fontweight="bold")
     for label, style in STYLES:
         ax.plot([0, 1, 2, 3, 4], [1, 2, 1, 2, 1], label=label, **style)
     legend = ax.legend(
@@ -48,14 +50,16 @@ def test_tick_labels_title_and_legend_sit_where_an_axes_puts_them() -> None:
         borderaxespad=0,
     )
     fig.canvas.draw()
-    expected = corners([*ax.get_yticklabels(), *ax.get_xticklabels(), ax._left_title, *legend.get_texts()])
+    expected = corners([*ax.get_yticklabels(), *ax.get_xticklabels(), title, *legend.get_texts()])
 
     ours = new_figure(width, height, 150)
     panel = parts.Panel(ours, BOX, (-0.4, 4.4), (-0.1, 3.1))
     panel.y_labels([0, 1, 2, 3], ["0", "1", "2", "3"], 12)
     panel.x_labels(range(5), [str(w) for w in range(43, 48)], 12)
     panel.title("Norra stadsdelen", fontsize=15, fontweight="bold")
-    parts.legend(ours, (BOX[0] + BOX[2] / 2, BOX[1] - 0.3), [parts.Entry(l, s) for l, s in STYLES], 2, 12)
+    parts.legend(
+        ours, (BOX[0] + BOX[2] / 2, BOX[1] - 0.3), [parts.Entry(label, style) for label, style in STYLES], 2, 12
+    )
     ours.canvas.draw()
     found = corners(list(ours.texts))
     assert set(found) == set(expected)
