@@ -53,6 +53,7 @@ class ReducedFont:
 
 
 _reduced: dict[str, ReducedFont] = {}  # by the digest of the full font and the reduction
+_by_source: dict[tuple[str, int], tuple[bytes, ReducedFont]] = {}  # by the full font's bytes object, kept alive
 _lock = threading.Lock()
 
 
@@ -67,10 +68,14 @@ def cache_dir() -> Path:
 def reduced(name: str, full: bytes) -> ReducedFont:
     """The font file `full` (named `name`) reduced to RANGES: from this process's memory, the disk cache, or made
     now (and kept on disk if the folder can be written)."""
-    key = hashlib.sha256(f"{VERSION}|{fontTools.version}|{RANGES}|{SYMBOLS}|".encode() + full).hexdigest()[:20]
     with _lock:
+        seen = _by_source.get((name, id(full)))
+        if seen is not None and seen[0] is full:  # the same bytes as before: no digest of them again
+            return seen[1]
+        key = hashlib.sha256(f"{VERSION}|{fontTools.version}|{RANGES}|{SYMBOLS}|".encode() + full).hexdigest()[:20]
         known = _reduced.get(key)
         if known is not None:
+            _by_source[(name, id(full))] = (full, known)
             return known
         file = cache_dir() / f"{Path(name).stem}-{key}.ttf"
         try:
@@ -81,6 +86,7 @@ def reduced(name: str, full: bytes) -> ReducedFont:
         font = TTFont(BytesIO(data), lazy=True)
         result = _reduced[key] = ReducedFont(data, frozenset(font.getGlyphOrder()))
         font.close()
+        _by_source[(name, id(full))] = (full, result)
         return result
 
 

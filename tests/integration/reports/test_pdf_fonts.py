@@ -57,12 +57,18 @@ def test_an_fpdf2_the_copy_was_not_checked_against_reads_the_fonts_for_each_docu
 # --------------------------------------------------------------------------- the reduced fonts (pdf_fonts)
 
 
+def fresh_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No reduced font in this process's memory, as in a process just started."""
+    monkeypatch.setattr(pdf_fonts, "_reduced", {})
+    monkeypatch.setattr(pdf_fonts, "_by_source", {})
+
+
 def test_a_document_embedded_from_the_reduced_fonts_is_the_same_file_as_from_the_whole_fonts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
     monkeypatch.setenv("EST_FONT_CACHE", str(tmp_path / "fonts"))
-    monkeypatch.setattr(pdf_fonts, "_reduced", {})
+    fresh_process(monkeypatch)
     text = "Glaskross – 3 → 4 ≥ 2 “citat” … € • · − ✓ Åäö é ü ß ł œ Ž"
     doc = pdf.Document("sv", "Veckorapport")
     doc.para(text)
@@ -99,13 +105,13 @@ def test_the_reduced_fonts_are_read_from_disk_and_made_in_memory_where_the_folde
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
     monkeypatch.setenv("EST_FONT_CACHE", str(tmp_path / "fonts"))
-    monkeypatch.setattr(pdf_fonts, "_reduced", {})
+    fresh_process(monkeypatch)
     first = write(tmp_path / "a.pdf", "Ungdomar samlas vid bänkarna på Stortorget.")
 
     def not_again(*args: object, **kwargs: object) -> bytes:
         raise AssertionError("reduced again although it is on disk")
 
-    monkeypatch.setattr(pdf_fonts, "_reduced", {})  # a new process: the files on disk, nothing in memory
+    fresh_process(monkeypatch)  # a new process: the files on disk, nothing in memory
     monkeypatch.setattr(pdf_fonts, "_reduce", not_again)
     assert write(tmp_path / "b.pdf", "Ungdomar samlas vid bänkarna på Stortorget.") == first
     monkeypatch.undo()
@@ -113,7 +119,7 @@ def test_the_reduced_fonts_are_read_from_disk_and_made_in_memory_where_the_folde
     blocked = tmp_path / "a-file"
     blocked.write_text("")
     monkeypatch.setenv("EST_FONT_CACHE", str(blocked / "fonts"))  # under a file: cannot be made
-    monkeypatch.setattr(pdf_fonts, "_reduced", {})
+    fresh_process(monkeypatch)
     assert write(tmp_path / "c.pdf", "Ungdomar samlas vid bänkarna på Stortorget.") == first
 
 
