@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-DRAWING = "2"  # the version of the drawing code: part of every digest
+DRAWING = "3"  # the version of the drawing code: part of every digest
 CACHE_DIR = ".charts"
 _kept_in: list[Path] = []  # the folder `kept_in` names, innermost last; none: `.charts` beside each file
 

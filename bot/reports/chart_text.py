@@ -12,7 +12,9 @@ import unicodedata
 from functools import cache
 from typing import Any
 
+from matplotlib.cbook import is_math_text
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 
 from bot.text import t
 
@@ -46,11 +48,22 @@ def printable(text: str, lang: str) -> str:
 
 
 def text_width(fig: Figure, text: str, **font: Any) -> float:
-    """The width in inches of `text` drawn in `fig` with the font properties `font` (size, weight)."""
+    """The width in inches of `text` drawn in `fig` with the font properties `font` (fontsize, fontweight): of one
+    line of plain text asked of the renderer (as a text artist measures it, without making one)."""
+    if "\n" in text or is_math_text(text) or set(font) - {"fontsize", "fontweight"}:
+        return text_size(fig, text, **font)[0]
+    props = FontProperties(size=font.get("fontsize"), weight=font.get("fontweight"))
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    width, _, _ = renderer.get_text_width_height_descent(text, props, ismath=False)
+    return float(width) / fig.dpi
+
+
+def text_size(fig: Figure, text: str, **font: Any) -> tuple[float, float]:
+    """The width and height in inches of `text` (lines and all) drawn in `fig` with the font properties `font`."""
     probe = fig.text(0, 0, text, **font)
     try:
         box = probe.get_window_extent(fig.canvas.get_renderer())  # type: ignore[attr-defined]
-        return float(box.width) / fig.dpi
+        return float(box.width) / fig.dpi, float(box.height) / fig.dpi
     finally:
         probe.remove()
 

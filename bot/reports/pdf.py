@@ -26,10 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from fontTools.ttLib import TTFont
-from fpdf import FPDF
+from fpdf.enums import TextEmphasis
 from fpdf.fonts import FontFace, SubsetMap, TTFFont
 
 from bot.domain.factors import LEVEL_HEX
+from bot.reports.pdf_fonts import reduced, reduced_emoji
+from bot.reports.pdf_pictures import LEAST_CHART_SCALE, MIN_CHART_SCALE, MIN_PAGE_FILL, PictureWriter
 from bot.text import t
 
 FONT = "DejaVu"
@@ -39,18 +41,13 @@ _MATPLOTLIB = importlib.util.find_spec("matplotlib")
 if _MATPLOTLIB is None or _MATPLOTLIB.origin is None:
     raise ImportError("the PDF writer takes its fonts from matplotlib, which is not installed")
 _FONT_DIR = Path(_MATPLOTLIB.origin).parent / "mpl-data" / "fonts" / "ttf"
+ITALIC = _FONT_DIR / "DejaVuSans-Oblique.ttf"
 # colour emoji fonts fpdf2 can draw (CBDT bitmaps), looked for in this order; EST_EMOJI_FONT names another file
 EMOJI_FONTS: tuple[Path, ...] = (
     Path("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"),
     Path("/usr/share/fonts/noto/NotoColorEmoji.ttf"),
     Path("/usr/share/fonts/google-noto-emoji/NotoColorEmoji.ttf"),
 )
-# a page holding less than this share of its height is "nearly empty": a chart never leaves one behind
-MIN_PAGE_FILL = 0.5
-# a chart may shrink to this share of its width to stay on the page below the text before it
-MIN_CHART_SCALE = 0.7
-# and down to this share rather than leave a nearly empty page behind
-LEAST_CHART_SCALE = 0.4
 # the smallest type a table is set in to make its longest words fit their columns
 MIN_TABLE_SIZE = 6.5
 HEADING_FILL = (238, 238, 238)
@@ -115,7 +112,14 @@ def _without_unused_tables(path: Path) -> bytes:
     return out.getvalue()
 
 
-class Document(FPDF):
+def _embeddable(path: Path) -> bytes:
+    data = _EMBEDDABLE.get(path)
+    if data is None:
+        data = _EMBEDDABLE[path] = _without_unused_tables(path)
+    return data
+
+
+class Document(PictureWriter):
     """A4 portrait with a footer "page n of m" in the document's language."""
 
     def __init__(self, lang: str, title: str) -> None:
@@ -124,9 +128,11 @@ class Document(FPDF):
         self.doc_title = title
         self._add_parsed_font(FONT, "", _FONT_DIR / "DejaVuSans.ttf")
         self._add_parsed_font(FONT, "B", _FONT_DIR / "DejaVuSans-Bold.ttf")
-        self._add_parsed_font(FONT, "I", _FONT_DIR / "DejaVuSans-Oblique.ttf")
+        # the italic is read when text is first set in it (set_font): the reports print none
+        self.reduced_fonts: list[str] = []  # the fonts output embedded from their reduced font (pdf_fonts)
         self._emoji_path = emoji_font()
-        self._emoji_loaded = False
+        self._emoji_files: list[Path] | None = None  # the emoji fonts to try, in order (_emoji_more)
+        self._emoji_names: list[str] = []  # those loaded (or tried), as fpdf2 knows them
         self._drawable: set[int] = set(getattr(self.fonts[FONT.lower()], "cmap", {}))
         self.set_margins(16, 16, 16)
         self.set_auto_page_break(True, margin=18)
@@ -156,7 +162,7 @@ class Document(FPDF):
             if isinstance(kept, TTFFont) and kept.color_font is None:
                 parsed = _PARSED_FONTS[(fontkey, path)] = copy.copy(kept)  # before output trims its font file
                 parsed.desc = copy.copy(kept.desc)
-                _EMBEDDABLE[path] = _without_unused_tables(path)
+                _embeddable(path)
             return
         font = copy.copy(parsed)
         font.i = len(self.fonts) + 1
@@ -166,6 +172,13 @@ class Document(FPDF):
         font.biggest_size_pt = 0
         font.subset = SubsetMap(font)
         self.fonts[fontkey] = font
+
+    def set_font(self, family: str | None = None, style: str | TextEmphasis = "", size: float = 0) -> None:
+        emphasis = style.style if isinstance(style, TextEmphasis) else style.upper()
+        named = (family or self.font_family or "").lower()
+        if "I" in emphasis and named == FONT.lower() and f"{named}I" not in self.fonts:
+            self._add_parsed_font(FONT, "I", ITALIC)
+        super().set_font(family, style, size)
 
     # ------------------------------------------------------------------ characters no font has
 
@@ -180,7 +193,7 @@ class Document(FPDF):
             code = ord(ch)
             if code == 0x200D or 0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF:
                 continue
-            if code not in self._drawable and ch not in "\n\r\t" and not self._emoji_loaded and self._emoji_path:
+            while code not in self._drawable and ch not in "\n\r\t" and self._emoji_more():
                 self._load_emoji_font()
             if code in self._drawable or ch in "\n\r\t":
                 out.append(ch)
@@ -191,16 +204,32 @@ class Document(FPDF):
                 out.append(t(self.lang, key))
         return super().normalize_text("".join(out))
 
+    @property
+    def emoji_fonts(self) -> tuple[str, ...]:
+        """The emoji fonts loaded so far, as fpdf2 names them: "Emoji" (reduced), then "Emoji1" (whole)."""
+        return tuple(self._emoji_names)
+
+    def _emoji_more(self) -> bool:
+        """Whether an emoji font is left to load: first the emoji font reduced to the bot's own icons and a few
+        that people often type (a tenth of a second less per document than the whole font), then the whole."""
+        if self._emoji_files is None:
+            full = self._emoji_path
+            small = reduced_emoji(full) if full is not None else None
+            self._emoji_files = [p for p in (small, full) if p is not None]
+        return len(self._emoji_names) < len(self._emoji_files)
+
     def _load_emoji_font(self) -> None:
-        self._emoji_loaded = True
-        assert self._emoji_path is not None
+        assert self._emoji_files is not None
+        file = self._emoji_files[len(self._emoji_names)]
+        name = f"{EMOJI_FONT_NAME}{len(self._emoji_names) or ''}"
+        self._emoji_names.append(name)
         try:
-            self.add_font(EMOJI_FONT_NAME, "", str(self._emoji_path))
+            self.add_font(name, "", str(file))
         except Exception:  # a font file fpdf2 cannot read: the markers stand in, as without one
-            logging.getLogger(__name__).exception("emoji font %s could not be loaded", self._emoji_path)
+            logging.getLogger(__name__).exception("emoji font %s could not be loaded", file)
             return
-        self.set_fallback_fonts([EMOJI_FONT_NAME], exact_match=False)
-        self._drawable |= set(getattr(self.fonts[EMOJI_FONT_NAME.lower()], "cmap", {}))
+        self.set_fallback_fonts([n for n in self._emoji_names if n.lower() in self.fonts], exact_match=False)
+        self._drawable |= set(getattr(self.fonts[name.lower()], "cmap", {}))
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -216,14 +245,6 @@ class Document(FPDF):
         self.set_font(FONT, "B", 18)
         self.multi_cell(0, 8.5, text, new_x="LMARGIN", new_y="NEXT", align="L")
         self.ln(1.5)
-
-    def room(self) -> float:
-        """The height left on this page above the bottom margin."""
-        return self.page_break_trigger - self.get_y()
-
-    def filled(self) -> float:
-        """The share of this page's text area already used."""
-        return (self.get_y() - self.t_margin) / (self.page_break_trigger - self.t_margin)
 
     def keep(self, height: float) -> None:
         """Start a new page unless `height` more millimetres fit on this one."""
@@ -351,67 +372,12 @@ class Document(FPDF):
 
     # ------------------------------------------------------------------ pictures
 
-    def picture(self, path: Path, *, width: float | None = None, alt: str = "", breaks: Sequence[float] = ()) -> None:
-        """An image as wide as the text (or `width` mm). When it does not fit below the text, it shrinks to fit
-        if it keeps MIN_CHART_SCALE of its width, or it continues on the next page: between two of its `breaks`
-        (shares of its height where it may be cut, e.g. between panels) if it has them, else whole, scaled
-        down to one page if need be."""
-        from PIL import Image
-
-        with Image.open(path) as im:
-            image = im.convert("RGB") if im.mode not in ("RGB", "RGBA", "L") else im.copy()
-        px_w, px_h = image.size
-        w = width or self.epw
-        h = w * px_h / px_w
-        page = self.page_break_trigger - self.t_margin - 2
-        cuts = [0.0, *sorted(b for b in breaks if 0 < b < 1), 1.0]
-        if h <= self.room() - 2 or (len(cuts) == 2 and self._shrink_to_fit(w, h)):
-            w = min(w, (self.room() - 2) * px_w / px_h)
-            self._place(image, w, alt)
-            return
-        # in pieces between the breaks, as many on each page as fit
-        first = 0
-        while first < len(cuts) - 1:
-            last = first + 1
-            while last + 1 < len(cuts) and (cuts[last + 1] - cuts[first]) * h <= self.room() - 2:
-                last += 1
-            piece_h = (cuts[last] - cuts[first]) * h
-            if piece_h > self.room() - 2 and self.filled() > 0.02:
-                self.add_page()
-                continue
-            top, bottom = round(cuts[first] * px_h), round(cuts[last] * px_h)
-            piece = image.crop((0, top, px_w, bottom))
-            piece_w = min(w, (page if piece_h > page else piece_h) * px_w / (bottom - top))
-            self._place(piece, piece_w, alt if first == 0 else "")
-            first = last
-
-    def _shrink_to_fit(self, w: float, h: float) -> bool:
-        """Whether an image of w × h mm that does not fit below the text should shrink onto this page rather
-        than move to the next: it keeps enough of its width, or moving it would leave this page nearly empty."""
-        room = self.room() - 2
-        if room <= 0:
-            return False
-        keeps = room / h
-        return keeps >= MIN_CHART_SCALE or (self.filled() < MIN_PAGE_FILL and keeps >= LEAST_CHART_SCALE)
-
-    def _place(self, image: Any, w: float, alt: str) -> None:
-        px_w, px_h = image.size
-        h = w * px_h / px_w
-        if h > self.room() and self.filled() > 0.02:
-            self.add_page()
-        x = self.l_margin + (self.epw - w) / 2
-        self.image(image, x=x, y=self.get_y(), w=w, h=h, alt_text=alt or None)
-        self.set_y(self.get_y() + h + 2)
-
     def figure(
         self, title: str, explain: str | None, path: Path, *, alt: str = "", breaks: Sequence[float] = ()
     ) -> None:
         """A section made of a heading, a line of explanation and a chart, kept together on one page: the
         heading moves on with the chart (or its first piece) rather than stay behind alone."""
-        from PIL import Image
-
-        with Image.open(path) as im:
-            px_w, px_h = im.size
+        _, px_w, px_h = self._raster(path)
         h = self.epw * px_h / px_w
         # pieces keep their size, so the first one goes with the heading; a whole chart may shrink (_shrink_to_fit)
         cuts = [b for b in breaks if 0 < b < 1]
@@ -428,6 +394,24 @@ class Document(FPDF):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.output(str(path))
         return path
+
+    def output(self, *args: Any, **kwargs: Any) -> Any:
+        self._embed_from_reduced_fonts()
+        return super().output(*args, **kwargs)
+
+    def _embed_from_reduced_fonts(self) -> None:
+        """Each of the text fonts whose glyphs this document used are all in its reduced font (pdf_fonts) is
+        subset from that: the same glyphs, a sixth of the font to read."""
+        for font in self.fonts.values():
+            if not isinstance(font, TTFFont) or font.color_font is not None:
+                continue
+            path = Path(font.ttffile)
+            if path.parent != _FONT_DIR:
+                continue
+            small = reduced(path.name, _embeddable(path))
+            if set(font.subset.get_all_glyph_names()) <= small.glyphs:
+                font.ttfont = TTFont(BytesIO(small.data), recalcTimestamp=False, lazy=True)
+                self.reduced_fonts.append(font.fontkey)
 
 
 def _share(preferred: Sequence[float], needed: Sequence[float], total: float) -> list[float]:

@@ -21,6 +21,7 @@ from matplotlib.ticker import MaxNLocator
 from bot.domain.statistics import Month, SourceTrend, top_places
 from bot.reports.chart_text import fit, wrap
 from bot.reports.palette import SOURCE_COLOURS
+from bot.reports.png import save_figure
 from bot.text import t
 
 WIDTH, DPI = 6.4, 150
@@ -50,9 +51,7 @@ def _save(fig: Figure, path: Path, legend_axes: Axes | None = None) -> Path:
             fig.legend(handles, labels, loc="lower center", ncol=min(2, len(handles)), fontsize=10, frameon=False)
             bottom = 0.055 * rows / (fig.get_figheight() / 4.4)
     fig.tight_layout(rect=(0, bottom, 1, 1))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format="png")
-    return path
+    return save_figure(fig, path)
 
 
 def _title(fig: Figure, title: str, lang: str) -> None:

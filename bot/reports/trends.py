@@ -17,16 +17,17 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib import pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from bot.domain.cycle import RoundKey
 from bot.domain.factors import LEVEL_HEX
 from bot.domain.stats import Series, standing_out
+from bot.reports import chart_parts as parts
 from bot.reports.chart_cache import cached_png
 from bot.reports.chart_text import line_count, wrap
 from bot.reports.palette import BAND_ALPHA, BANDS
+from bot.reports.png import new_figure, save_figure
 from bot.text import t
 
 # Dark lines that stay apart from each other and from every band, with a marker each for print in grey.
@@ -56,9 +57,7 @@ def _week_axis(ax: Axes, weeks: Sequence[RoundKey], every: int = 1) -> None:
 
 
 def _save(fig: Figure, path: Path, metadata: dict[str, str] | None = None) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format="png", metadata=metadata)
-    return path
+    return save_figure(fig, path, metadata)
 
 
 def short_label(label: str) -> str:
@@ -113,74 +112,53 @@ def _draw_trend(series: Series, path: Path, lang: str, title: str, lines: int, d
     weeks = series.weeks
     areas = series.areas or []
     every = 1 if len(weeks) <= 14 else math.ceil(len(weeks) / 13)
-    fig = plt.figure(figsize=(WIDTH, 1.0), dpi=dpi)
-    try:
-        title_font: dict[str, Any] = {"fontsize": 15, "fontweight": "bold"}
-        heading = wrap(fig, title, WIDTH - 0.35, lang=lang, **title_font)
-        names = [wrap(fig, area.name, WIDTH - LEFT - RIGHT, lang=lang, **title_font) for area in areas]
-        top = TOP + (line_count(heading) - 1) * TITLE_LINE
-        blocks = [TITLE + (line_count(name) - 1) * TITLE_LINE + PLOT + BELOW for name in names]
-        height = top + sum(blocks)
-        fig.set_size_inches(WIDTH, height)
-        labels = {f.code: short_label(f.label(lang)) for f in series.factors}
-        x = list(range(len(weeks)))
-        axes: list[Axes] = []
-        above = top
-        breaks = []
-        for area, name, block in zip(areas, names, blocks, strict=True):
-            if above > top:
-                breaks.append(above / height)
-            bottom = height - above - block + BELOW
-            above += block
-            ax = fig.add_axes((LEFT / WIDTH, bottom / height, (WIDTH - LEFT - RIGHT) / WIDTH, PLOT / height))
-            axes.append(ax)
-            _bands(ax)
-            _week_axis(ax, weeks, every)
-            ax.set_title(name, loc="left", **title_font)
-            pooled = series.pooled_line(area.code)
-            if all(v is None for v in pooled):
-                ax.text(0.5, 0.5, t(lang, "trend.no_data"), transform=ax.transAxes, ha="center", fontsize=13)
-                continue
-            ax.plot(
-                x,
-                _nan(pooled),
-                color=ALL_FACTORS_COLOUR,
-                linestyle="--",
-                linewidth=2.0,
-                marker="o",
-                markersize=4,
-                label=t(lang, "trend.all_factors"),
-                zorder=2,
+    fig = new_figure(WIDTH, 1.0, dpi)
+    title_font: dict[str, Any] = {"fontsize": 15, "fontweight": "bold"}
+    heading = wrap(fig, title, WIDTH - 0.35, lang=lang, **title_font)
+    names = [wrap(fig, area.name, WIDTH - LEFT - RIGHT, lang=lang, **title_font) for area in areas]
+    top = TOP + (line_count(heading) - 1) * TITLE_LINE
+    blocks = [TITLE + (line_count(name) - 1) * TITLE_LINE + PLOT + BELOW for name in names]
+    height = top + sum(blocks)
+    fig.set_size_inches(WIDTH, height)
+    labels = {f.code: short_label(f.label(lang)) for f in series.factors}
+    x = list(range(len(weeks)))
+    ticks = list(range(0, len(weeks), every))
+    above = top
+    breaks = []
+    for area, name, block in zip(areas, names, blocks, strict=True):
+        if above > top:
+            breaks.append(above / height)
+        bottom = height - above - block + BELOW
+        above += block
+        panel = parts.Panel(fig, (LEFT, bottom, WIDTH - LEFT - RIGHT, PLOT), (-0.4, len(weeks) - 0.6), (-0.1, 3.1))
+        for low, high, colour in BANDS:
+            panel.band(low, high, color=LEVEL_HEX[colour], alpha=BAND_ALPHA, linewidth=0, zorder=0)
+        panel.spines()
+        panel.y_labels([0, 1, 2, 3], ["0", "1", "2", "3"], 12)
+        panel.x_labels(ticks, [str(weeks[i].week) for i in ticks], 12)
+        panel.title(name, **title_font)
+        pooled = series.pooled_line(area.code)
+        if all(v is None for v in pooled):
+            panel.text(0.5, 0.5, t(lang, "trend.no_data"), ha="center", fontsize=13)
+            continue
+        entries = [
+            parts.Entry(
+                t(lang, "trend.all_factors"),
+                {"color": ALL_FACTORS_COLOUR, "linestyle": "--", "linewidth": 2.0, "marker": "o", "markersize": 4},
             )
-            standing = standing_out(series, area.code, lines)
-            for (colour, marker), code in zip(LINE_STYLES, standing, strict=False):
-                ax.plot(
-                    x,
-                    _nan(series.line(area.code, code)),
-                    color=colour,
-                    marker=marker,
-                    linewidth=2.8,
-                    markersize=7,
-                    label=labels.get(code, code),
-                    zorder=3,
-                )
-            if not standing:
-                ax.text(
-                    0.98, 0.9, t(lang, "trend.all_green"), transform=ax.transAxes, ha="right", va="top", fontsize=12
-                )
-            ax.legend(
-                loc="upper center",
-                bbox_to_anchor=(0.5, -0.3 / PLOT),
-                ncol=2,
-                fontsize=12,
-                frameon=False,
-                handlelength=2.2,
-                borderaxespad=0,
-            )
-        fig.text(0.02, 1 - 0.15 / height, heading, ha="left", va="top", **title_font)
-        return _save(fig, path, {BREAKS_KEY: " ".join(f"{b:.5f}" for b in breaks)})
-    finally:
-        plt.close(fig)
+        ]
+        standing = standing_out(series, area.code, lines)
+        for (colour, marker), code in zip(LINE_STYLES, standing, strict=False):
+            style = {"color": colour, "marker": marker, "linewidth": 2.8, "markersize": 7}
+            entries.append(parts.Entry(labels.get(code, code), style))
+            panel.plot(x, _nan(series.line(area.code, code)), zorder=3, **style)
+        panel.plot(x, _nan(pooled), zorder=2, **entries[0].style)
+        if not standing:
+            panel.text(0.98, 0.9, t(lang, "trend.all_green"), ha="right", va="top", fontsize=12)
+        centre = (LEFT + (WIDTH - LEFT - RIGHT) / 2, bottom - 0.3)
+        parts.legend(fig, centre, entries, ncol=2, fontsize=12)
+    fig.text(0.02, 1 - 0.15 / height, heading, ha="left", va="top", **title_font)
+    return _save(fig, path, {BREAKS_KEY: " ".join(f"{b:.5f}" for b in breaks)})
 
 
 def action_png(
@@ -194,31 +172,28 @@ def action_png(
     dpi: int = 100,
 ) -> Path:
     """A small chart of one action: the level at its place or area week by week, the decision week marked."""
-    fig = plt.figure(figsize=(6.4, 2.7), dpi=dpi)
-    try:
-        heading = wrap(fig, title, 6.4 * 0.91, lang=lang, fontsize=12, fontweight="bold")
-        height = 2.7 + (line_count(heading) - 1) * 0.25  # the plot keeps its size under a longer title
-        fig.set_size_inches(6.4, height)
-        ax = fig.add_axes((0.07, 0.54 / height, 0.91, 1.782 / height))
-        _bands(ax)
-        _week_axis(ax, weeks, 1 if len(weeks) <= 14 else 2)
-        if decided in weeks:
-            at = list(weeks).index(decided)
-            x = min(at + 0.5, len(weeks) - 0.65)  # after the decision week, inside the plot when it is the last
-            ax.axvline(x, color="#222222", linestyle=":", linewidth=2)
-            # the label on the side of the line with room for it, so that it never runs off the image
-            late = at >= len(weeks) - 3
-            ax.text(
-                x - 0.05 if late else x + 0.05,
-                3.0,
-                t(lang, "trend.decided"),
-                fontsize=11,
-                va="top",
-                ha="right" if late else "left",
-            )
-        ax.plot(range(len(weeks)), _nan(levels), color="#111111", marker="o", linewidth=2.6, markersize=6)
-        ax.set_xlabel(t(lang, "trend.week"), fontsize=11, labelpad=1)
-        ax.set_title(heading, loc="left", fontsize=12, fontweight="bold")
-        return _save(fig, path)
-    finally:
-        plt.close(fig)
+    fig = new_figure(6.4, 2.7, dpi)
+    heading = wrap(fig, title, 6.4 * 0.91, lang=lang, fontsize=12, fontweight="bold")
+    height = 2.7 + (line_count(heading) - 1) * 0.25  # the plot keeps its size under a longer title
+    fig.set_size_inches(6.4, height)
+    ax = fig.add_axes((0.07, 0.54 / height, 0.91, 1.782 / height))
+    _bands(ax)
+    _week_axis(ax, weeks, 1 if len(weeks) <= 14 else 2)
+    if decided in weeks:
+        at = list(weeks).index(decided)
+        x = min(at + 0.5, len(weeks) - 0.65)  # after the decision week, inside the plot when it is the last
+        ax.axvline(x, color="#222222", linestyle=":", linewidth=2)
+        # the label on the side of the line with room for it, so that it never runs off the image
+        late = at >= len(weeks) - 3
+        ax.text(
+            x - 0.05 if late else x + 0.05,
+            3.0,
+            t(lang, "trend.decided"),
+            fontsize=11,
+            va="top",
+            ha="right" if late else "left",
+        )
+    ax.plot(range(len(weeks)), _nan(levels), color="#111111", marker="o", linewidth=2.6, markersize=6)
+    ax.set_xlabel(t(lang, "trend.week"), fontsize=11, labelpad=1)
+    ax.set_title(heading, loc="left", fontsize=12, fontweight="bold")
+    return _save(fig, path)
