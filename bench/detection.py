@@ -25,9 +25,12 @@ parameters, the reporters' rise (`bot.domain.detection.reporters_above_usual`) a
 several limits, the share of reporters well above their usual level, "orange for the
 first time in N weeks", a Shewhart chart beside the EWMA, the fixed rules, and the
 default (`bot.domain.detection.judge`) with and without per-reporter history (the rules
-in bench/detection_rules.py). The oracle (bench/oracle.py: the likelihood ratio with the
-model's true parameters, its limit set for 1 false flag per 100 stable series-weeks) is
-the last rows: not a rule, the ceiling for any rule.
+in bench/detection_rules.py), and the plug-in versions of the oracle, which estimate what it
+is told from the cell's own history (bench/detection_plugin.py). The oracle (bench/oracle.py:
+the likelihood ratio with the model's true parameters, its limit set for 1 false flag per 100
+stable series-weeks) is the last rows: not a rule, the ceiling for any rule; with its limit set
+per model, and as one rule for every model (one limit, or a lower one where the usual level is
+low), the ceiling for a rule that is the same for every cell.
 
 Run: ``python -m bench.detection`` (also part of ``make bench``; ``--quick`` for 300
 series per kind and no file written); it prints the summary table and writes
@@ -42,12 +45,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bench.detection_plugin import (
+    calm_rule,
+    likelihood_rule,
+    newcomers_rule,
+    one_score_rule,
+    paired_ewma_rule,
+    weighted_rule,
+)
 from bench.detection_rules import (  # the rules measured; re-exported for the tests
     DEFAULT,
     FIRST_JUDGED,
     FIRST_ORANGE,
+    ORACLE_BY_USUAL,
     ORACLE_FREE,
     ORACLE_GATED,
+    ORACLE_ONE,
+    PREVIOUS,
     Rule,
     combined_rule,
     counts_only_rule,
@@ -58,7 +72,9 @@ from bench.detection_rules import (  # the rules measured; re-exported for the t
     first_orange_rise_rule,
     first_orange_rule,
     fixed_rule,
+    one_limit_rules,
     oracle_rules,
+    oracle_scores,
     red_rule,
     reporter_rule,
     share_rule,
@@ -152,13 +168,14 @@ def measure(name: str, rule: Rule, escalations: list[Escalation], stable: list[l
     )
 
 
-CHOSEN = "default (issue 19): EWMA with min sd 0.35, or the reporters' rise (spreads shrunk, ≥ 2.5 SE)"
-EARLIER = replace(DEFAULT, reporter_limit=2.6)
-EARLIER_NAME = "default before: EWMA with min sd 0.35, or the reporters' rise (spreads at least 0.4, ≥ 2.6 SE)"
-EARLIER_25 = "the default before with the reporters' limit 2.5 (spreads at least 0.4, ≥ 2.5 SE)"
+CHOSEN = "default (issue 19, second round): the same with a baseline of 10 weeks"
+PREVIOUS_NAME = "default before: EWMA with min sd 0.35, or the reporters' rise (spreads shrunk, ≥ 2.5 SE), baseline 8"
+EARLIER = replace(PREVIOUS, reporter_limit=2.6)
+EARLIER_NAME = "default in round 1: EWMA with min sd 0.35, or the reporters' rise (spreads at least 0.4, ≥ 2.6 SE)"
+EARLIER_25 = "the default in round 1 with the reporters' limit 2.5 (spreads at least 0.4, ≥ 2.5 SE)"
 # the rule before issue 19: the EWMA alone, min sd 0.25
-BEFORE = replace(DEFAULT, min_sd=0.25, reporter_min=0)
-DEFAULT_EWMA = replace(DEFAULT, reporter_min=0)
+BEFORE = replace(PREVIOUS, min_sd=0.25, reporter_min=0)
+PREVIOUS_EWMA = replace(PREVIOUS, reporter_min=0)
 ALTERNATIVES: list[tuple[str, DetectionParams]] = [
     ("EWMA alone, before issue 19", BEFORE),
     ("λ 0.3", replace(BEFORE, ewma_weight=0.3)),
@@ -167,8 +184,8 @@ ALTERNATIVES: list[tuple[str, DetectionParams]] = [
     ("min level 1 (flags yellow cells too)", replace(BEFORE, min_level=1.0)),
     ("λ 1 (Shewhart, like EARS C2)", replace(BEFORE, ewma_weight=1.0)),
     ("guard 0", replace(BEFORE, guard_weeks=0)),
-    ("EWMA alone, min sd 0.35 (the default's EWMA)", DEFAULT_EWMA),
-    ("EWMA alone, L 3, min sd 0.35", replace(DEFAULT_EWMA, ewma_limit=3.0)),
+    ("EWMA alone, min sd 0.35 (the default's EWMA, baseline 8)", PREVIOUS_EWMA),
+    ("EWMA alone, L 3, min sd 0.35", replace(PREVIOUS_EWMA, ewma_limit=3.0)),
 ]
 # the second signal: (standard errors, least average rise, reporters at least 1 above), alone and beside the
 # EWMA before issue 19 and the default's EWMA (min sd 0.35)
@@ -191,15 +208,15 @@ def candidates() -> list[tuple[str, Rule]]:
     for rise, share, least in SHARE_VARIANTS:
         label = f"a share ≥ {share:g} answered ≥ {rise:g} above their usual level, at least {least}"
         out.append((f"EWMA before, or {label}", either(before, share_rule(rise, share, least))))
-    ewmas = (("EWMA before", BEFORE), ("EWMA min sd 0.35", DEFAULT_EWMA))
+    ewmas = (("EWMA before", BEFORE), ("EWMA min sd 0.35", PREVIOUS_EWMA))
     for limit, least_rise, least in REPORTER_VARIANTS:
         label = f"the reporters' rise ≥ {limit:g} SE and ≥ {least_rise:g}, {least}+ reporters 1 above"
-        alone = replace(DEFAULT, reporter_limit=limit, reporter_rise=least_rise, reporter_min=least)
+        alone = replace(PREVIOUS, reporter_limit=limit, reporter_rise=least_rise, reporter_min=least)
         out.append((f"{label}, alone", reporter_rule(alone)))
         for name, ewma in ewmas:
             both = replace(ewma, reporter_limit=limit, reporter_rise=least_rise, reporter_min=least)
             out.append((f"{name}, or {label}", combined_rule(both)))
-    strict = replace(DEFAULT, ewma_limit=3.0, reporter_limit=2.33, reporter_rise=0.75, reporter_min=2)
+    strict = replace(PREVIOUS, ewma_limit=3.0, reporter_limit=2.33, reporter_rise=0.75, reporter_min=2)
     out.append(
         (
             "EWMA L 3, min sd 0.35, or the reporters' rise ≥ 2.33 SE and ≥ 0.75, 2+ reporters 1 above",
@@ -216,10 +233,50 @@ def candidates() -> list[tuple[str, Rule]]:
         out.append((first_orange_name(errors, usual), first_orange_rise_rule(errors, usual)))
     out.append((EARLIER_NAME, earlier_second_signal(EARLIER)))
     out.append((EARLIER_25, earlier_second_signal(replace(EARLIER, reporter_limit=2.5))))
+    out.append((PREVIOUS_NAME, combined_rule(PREVIOUS)))
     out.append((CHOSEN, combined_rule(DEFAULT)))
     out.append(("default with counts only (no per-reporter history)", counts_only_rule(DEFAULT)))
     out.append(("default, or red (what the picture shows)", either(combined_rule(DEFAULT), red_rule)))
-    return out
+    return [*out, *plugin_candidates()]
+
+
+LIMIT_24 = "the default before with the reporters' limit 2.4"
+PLUGIN_WEIGHTED = "plug-in: the reporters' rises weighted by 1 / their variance, ≥ 2.5 SE, beside the EWMA"
+PLUGIN_LIKELIHOOD = "plug-in: the reporters' likelihood ratio of a rise, log ≥ 2.5, beside the EWMA"
+PLUGIN_CALM = "plug-in: the default before, the reporters' limit 2.25 where no reporter's usual level is above 1"
+PLUGIN_CALM_10 = "plug-in: the default (baseline 10), the reporters' limit 2.25 where no usual level is above 1"
+
+
+def plugin_candidates() -> list[tuple[str, Rule]]:
+    """The plug-in versions of the oracle (bench/detection_plugin.py), built on the default before this round (the
+    rule they change), and, to compare them with at about the same false flags, that default with a lower
+    reporters' limit; the last, the lower limit where the cell is calm, on the default too."""
+    return [
+        (LIMIT_24, combined_rule(replace(PREVIOUS, reporter_limit=2.4))),
+        (PLUGIN_WEIGHTED, weighted_rule(PREVIOUS, 2.5)),
+        ("plug-in: the reporters' rises weighted by 1 / their variance, ≥ 2.65 SE", weighted_rule(PREVIOUS, 2.65)),
+        (PLUGIN_LIKELIHOOD, likelihood_rule(PREVIOUS, 2.5)),
+        ("plug-in: the reporters' likelihood ratio of a rise, log ≥ 2", likelihood_rule(PREVIOUS, 2.0)),
+        (
+            "plug-in: the default, or the reporters' rises added up over the guard weeks (λ 0.7), ≥ 2.5 SE",
+            paired_ewma_rule(PREVIOUS, 2.5, 0.7),
+        ),
+        ("plug-in: the default with newcomers compared with the highest usual level", newcomers_rule(PREVIOUS)),
+        (
+            "plug-in: the default, the reporters' limit 2 where their mean usual level is below 0.8",
+            calm_rule(PREVIOUS, 2.0, 0.8, highest=False),
+        ),
+        (PLUGIN_CALM, calm_rule(PREVIOUS, 2.25, 1.05, highest=True)),
+        (
+            "plug-in: the default, the reporters' limit 2 where no reporter's usual level is above 1",
+            calm_rule(PREVIOUS, 2.0, 1.05, highest=True),
+        ),
+        (
+            "plug-in: one score, the reporters' rise in SE + 0.5 × the EWMA's, ≥ 3.25 (or the EWMA alone)",
+            one_score_rule(PREVIOUS, 0.5, 3.25),
+        ),
+        (PLUGIN_CALM_10, calm_rule(DEFAULT, 2.25, 1.05, highest=True)),
+    ]
 
 
 def run(
@@ -227,9 +284,14 @@ def run(
 ) -> dict[str, list[Quality]]:
     """Every candidate measured in every model: model key -> one row per candidate."""
     out: dict[str, list[Quality]] = {}
+    prepared = {}
     for model in models:
         esc, flat = data(seed, escalations, stable, model)
-        rules = [*candidates(), *oracle_rules(model, esc, flat)]
+        prepared[model.key] = (esc, flat, oracle_scores(model, esc, flat))
+    one_limit = one_limit_rules({key: (scores, flat, esc) for key, (esc, flat, scores) in prepared.items()})
+    for model in models:
+        esc, flat, scores = prepared[model.key]
+        rules = [*candidates(), *oracle_rules(scores, flat), *one_limit[model.key]]
         out[model.key] = [measure(name, rule, esc, flat) for name, rule in rules]
         if model.key == SPLIT_MODEL:
             for key, chronic in ((SPLIT_BEFORE, True), (SPLIT_FIRST, False)):
@@ -241,7 +303,7 @@ def run(
 SPLIT_MODEL = "busy"
 SPLIT_BEFORE = "busy: orange before the climb"
 SPLIT_FIRST = "busy: orange for the first time"
-SPLIT_ROWS = (EARLIER_NAME, CHOSEN, ORACLE_FREE, ORACLE_GATED)
+SPLIT_ROWS = (EARLIER_NAME, PREVIOUS_NAME, CHOSEN, ORACLE_FREE, ORACLE_GATED)
 
 
 def orange_before(e: Escalation, weeks: int = 12) -> bool:
@@ -314,7 +376,7 @@ def params_table() -> list[str]:
         "| rule | baseline | guard | λ | L | min sd | min level | reporters' limit | least rise | reporters |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for name, p in [*ALTERNATIVES, (EARLIER_NAME, EARLIER), (CHOSEN, DEFAULT)]:
+    for name, p in [*ALTERNATIVES, (EARLIER_NAME, EARLIER), (PREVIOUS_NAME, PREVIOUS), (CHOSEN, DEFAULT)]:
         second = f"{p.reporter_limit:g} | {p.reporter_rise:g} | {p.reporter_min}" if p.reporter_min else "– | – | off"
         lines.append(
             f"| {name} | {p.baseline_weeks} | {p.guard_weeks} | {p.ewma_weight:g} | {p.ewma_limit:g} | "
@@ -343,12 +405,12 @@ def _rates(results: dict[str, list[Quality]], name: str, skip: str = "", flags: 
     return ", ".join(parts)
 
 
-def _gains(results: dict[str, list[Quality]], than: str) -> str:
-    """The default against another row, model by model: points found, and false flags then → now."""
+def _gains(results: dict[str, list[Quality]], than: str, rule: str = CHOSEN) -> str:
+    """A rule (the default) against another row, model by model: points found, and false flags then → now."""
     parts = []
     for m in MODELS:
         if m.key in results:
-            new, old = _row(results, m.key, CHOSEN), _row(results, m.key, than)
+            new, old = _row(results, m.key, rule), _row(results, m.key, than)
             points = f"{100 * (new.found_share - old.found_share):+.1f}".replace(".", ",")
             flags = f"{old.false_per_100:.2f} → {new.false_per_100:.2f}".replace(".", ",")
             parts.append(f"{m.name} {points} points ({flags})")
@@ -370,13 +432,21 @@ def write_doc(results: dict[str, list[Quality]], seed: int) -> Path:
         .replace("{{split}}", "\n".join(split_table(results)))
         .replace("{{default_rates}}", _rates(results, CHOSEN))
         .replace("{{first_orange}}", _rates(results, FIRST_ORANGE, flags=True))
-        .replace("{{gain_vs_earlier}}", _gains(results, EARLIER_NAME))
+        .replace("{{gain_vs_earlier}}", _gains(results, EARLIER_NAME, PREVIOUS_NAME))
         .replace("{{earlier_25}}", _rates(results, EARLIER_25, flags=True))
         .replace("{{ceiling_first}}", _share(_row(results, SPLIT_FIRST, ORACLE_GATED).found_share))
         .replace("{{gain_vs_before}}", _gains(results, "EWMA alone, before issue 19"))
         .replace("{{ceiling_busy}}", _share(_row(results, SPLIT_MODEL, ORACLE_GATED).found_share))
         .replace("{{ceiling_busy_free}}", _share(_row(results, SPLIT_MODEL, ORACLE_FREE).found_share))
         .replace("{{ceiling_rest}}", _rates(results, ORACLE_GATED, skip=SPLIT_MODEL))
+        .replace("{{gain_vs_previous}}", _gains(results, PREVIOUS_NAME))
+        .replace("{{oracle_one}}", _rates(results, ORACLE_ONE, flags=True))
+        .replace("{{oracle_by_usual}}", _rates(results, ORACLE_BY_USUAL, flags=True))
+        .replace("{{limit_24}}", _rates(results, LIMIT_24, flags=True))
+        .replace("{{plugin_weighted}}", _rates(results, PLUGIN_WEIGHTED, flags=True))
+        .replace("{{plugin_likelihood}}", _rates(results, PLUGIN_LIKELIHOOD, flags=True))
+        .replace("{{plugin_calm}}", _rates(results, PLUGIN_CALM, flags=True))
+        .replace("{{plugin_calm_10}}", _rates(results, PLUGIN_CALM_10, flags=True))
         .replace("{{seed}}", str(seed))
         .replace("{{per_group}}", f"{default.false_per_100 * 120 / 100:.1f}".replace(".", ","))
     )

@@ -8,12 +8,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+import numpy as np
+
 from bench import oracle
 from bench.noise import Escalation, NoiseModel, Week
 from bot.domain.detection import SHARED_SHOCK, DetectionParams, detect, judge, reporters_above_usual, usual_levels
 
 FIRST_JUDGED = 12  # 0-based: weeks 13-52 are judged, each with 12 weeks of history
 DEFAULT = DetectionParams()
+# the default before this round (a baseline of 8 weeks): the rows measured before keep it, so that they stay as
+# they were and the plug-in candidates are compared with the rule they change
+PREVIOUS = replace(DEFAULT, baseline_weeks=8)
 
 Rule = Callable[[list[Week], int], bool]  # (series, week index) -> flagged
 
@@ -83,7 +88,7 @@ def earlier_second_signal(params: DetectionParams) -> Rule:
     return rule
 
 
-def first_orange_rise_rule(least: float, usual: float, params: DetectionParams = DetectionParams()) -> Rule:
+def first_orange_rise_rule(least: float, usual: float, params: DetectionParams = PREVIOUS) -> Rule:
     """The default, or: the cell is orange for the first time in 12 weeks, its expected level is at most `usual`,
     and its reporters' rise is at least `least` standard errors (a lower limit where orange itself is rare)."""
     default = combined_rule(params)
@@ -116,18 +121,99 @@ def first_orange_name(errors: float, usual: float) -> str:
 FIRST_ORANGE = first_orange_name(1.0, 0.7)
 
 
-def oracle_rules(model: NoiseModel, escalations: list[Escalation], stable: list[list[Week]]) -> list[tuple[str, Rule]]:
-    """The oracle (bench/oracle.py), free and gated, with its limits set on this model's stable series for 1 false
-    flag per 100 series-weeks: not rules, the ceiling for any rule."""
+OracleScores = dict[int, oracle.Floats]  # id(series) -> each week's log likelihood ratio
+
+
+def oracle_scores(
+    model: NoiseModel, escalations: list[Escalation], stable: list[list[Week]]
+) -> tuple[OracleScores, OracleScores]:
+    """The oracle's scores (bench/oracle.py) of every series of a model: free, and gated (orange weeks only)."""
     series = [*stable, *(e.weeks for e in escalations)]
     free = {id(s): oracle.log_ratios(s, model) for s in series}
+    return free, {id(s): oracle.gated(s, free[id(s)]) for s in series}
+
+
+def oracle_rules(scores: tuple[OracleScores, OracleScores], stable: list[list[Week]]) -> list[tuple[str, Rule]]:
+    """The oracle, free and gated, with its limits set on this model's stable series for 1 false flag per 100
+    series-weeks: not rules, the ceiling for any rule."""
     out: list[tuple[str, Rule]] = []
-    for name, scores in ((ORACLE_FREE, free), (ORACLE_GATED, {id(s): oracle.gated(s, free[id(s)]) for s in series})):
-        out.append((name, _above(scores, oracle.limit([scores[id(s)] for s in stable], FIRST_JUDGED))))
+    for name, by_series in zip((ORACLE_FREE, ORACLE_GATED), scores, strict=True):
+        out.append((name, _above(by_series, oracle.limit([by_series[id(s)] for s in stable], FIRST_JUDGED))))
     return out
 
 
-def _above(scores: dict[int, oracle.Floats], least: float) -> Rule:
+def gated_limit(scores: tuple[OracleScores, OracleScores], stable: list[list[Week]]) -> float:
+    """The gated oracle's limit for 1 false flag per 100 stable series-weeks of one model."""
+    return oracle.limit([scores[1][id(s)] for s in stable], FIRST_JUDGED)
+
+
+CALM = 0.8  # the usual level below which the oracle "by the usual level" has its lower limit
+Prepared = dict[str, tuple[tuple[OracleScores, OracleScores], list[list[Week]], list[Escalation]]]
+
+
+def one_limit_rules(prepared: Prepared) -> dict[str, list[tuple[str, Rule]]]:
+    """The gated oracle as one rule for every model, so that every model keeps to 1 false flag per 100 stable
+    series-weeks: (1) one limit, the highest of the models' own; (2) one limit where the cell's usual level is
+    at least `CALM` and a lower one below it, the pair (on a grid of 0,05, the upper one at most 1 above the
+    highest own limit) that finds the most escalations by their orange week over all the models: a limit that
+    depends on the usual level, which the oracle knows exactly. Model key -> the two rules."""
+    one = max(gated_limit(scores, stable) for scores, stable, _ in prepared.values())
+    # per model: the stable weeks' scores below and above CALM (sorted), and each escalation's best score by its
+    # orange week with its usual level
+    stable_scores: list[tuple[oracle.Floats, oracle.Floats, int]] = []
+    best: list[tuple[oracle.Floats, oracle.Floats]] = []
+    for (_, gated), stable, escalations in prepared.values():
+        calm = [gated[id(s)][FIRST_JUDGED:] for s in stable if s[0].truth.usual < CALM]
+        busy = [gated[id(s)][FIRST_JUDGED:] for s in stable if s[0].truth.usual >= CALM]
+        weeks = len(stable) * (len(stable[0]) - FIRST_JUDGED)
+        stable_scores.append(
+            (np.sort(np.concatenate([*calm, np.empty(0)])), np.sort(np.concatenate([*busy, np.empty(0)])), weeks)
+        )
+        tops = np.array([float(np.max(gated[id(e.weeks)][e.start : (e.orange or e.start) + 1])) for e in escalations])
+        usual = np.array([e.weeks[0].truth.usual for e in escalations])
+        best.append((tops, usual))
+
+    def false_ok(lower: float, upper: float) -> bool:
+        for calm, busy, weeks in stable_scores:
+            flags = (
+                len(calm) - np.searchsorted(calm, lower, "right") + len(busy) - np.searchsorted(busy, upper, "right")
+            )
+            if 100 * flags / weeks > 1.0:
+                return False
+        return True
+
+    chosen, most = (one, one), -1.0
+    for upper in np.arange(one, one + 1.0 + 1e-9, 0.05):
+        lower = float(upper)
+        for candidate in np.arange(float(upper), -5.0, -0.05):
+            if not false_ok(float(candidate), float(upper)):
+                break
+            lower = float(candidate)
+        found = sum(float(np.mean(tops > np.where(usual < CALM, lower, upper))) for tops, usual in best)
+        if found > most + 1e-12:
+            chosen, most = (lower, float(upper)), found
+    out: dict[str, list[tuple[str, Rule]]] = {}
+    for key, ((_, gated), _, _) in prepared.items():
+        out[key] = [(ORACLE_ONE, _above(gated, one)), (ORACLE_BY_USUAL, _below_calm(gated, *chosen))]
+    return out
+
+
+def _sorted(parts: list[oracle.Floats]) -> oracle.Floats:
+    return np.sort(np.concatenate([*parts, np.empty(0)]))
+
+
+def _above_count(ranked: oracle.Floats, least: float) -> int:
+    return int(len(ranked) - np.searchsorted(ranked, least, "right"))
+
+
+def _below_calm(scores: OracleScores, lower: float, upper: float) -> Rule:
+    def rule(series: list[Week], w: int) -> bool:
+        return bool(scores[id(series)][w] > (lower if series[0].truth.usual < CALM else upper))
+
+    return rule
+
+
+def _above(scores: OracleScores, least: float) -> Rule:
     def rule(series: list[Week], w: int) -> bool:
         return bool(scores[id(series)][w] > least)
 
@@ -136,6 +222,10 @@ def _above(scores: dict[int, oracle.Floats], least: float) -> Rule:
 
 ORACLE_FREE = "oracle, not a rule: the likelihood ratio with the true parameters, any week"
 ORACLE_GATED = "oracle, not a rule: the likelihood ratio with the true parameters, orange weeks only"
+ORACLE_ONE = "oracle, orange weeks only, one limit for every model (the highest of their own)"
+ORACLE_BY_USUAL = (
+    "oracle, orange weeks only, one rule for every model: a lower limit where the usual level is below 0.8"
+)
 
 
 def share_rule(rise: float, share: float, least: int) -> Rule:
@@ -143,10 +233,10 @@ def share_rule(rise: float, share: float, least: int) -> Rule:
     `share` of them, answered `rise` or more above it; the mean at least 1,5."""
 
     def rule(series: list[Week], w: int) -> bool:
-        window = _window(series, w, DEFAULT)
+        window = _window(series, w, PREVIOUS)
         week = window[-1].answers
-        usual = usual_levels([x.answers for x in window[:-1]], DEFAULT)
-        if not week or not usual or (window[-1].mean or 0) < DEFAULT.min_level:
+        usual = usual_levels([x.answers for x in window[:-1]], PREVIOUS)
+        if not week or not usual or (window[-1].mean or 0) < PREVIOUS.min_level:
             return False
         mine = [level - sum(usual[r]) / len(usual[r]) for r, level in week.items() if r in usual]
         above = sum(1 for d in mine if d >= rise - 1e-9)

@@ -54,7 +54,7 @@ MIN_BASELINE = 2  # weeks with reports the guarded baseline needs; fewer, and th
 class DetectionParams:
     """The rule's parameters (a group's ``[groups.detection]`` table); defaults from the simulation."""
 
-    baseline_weeks: int = 8
+    baseline_weeks: int = 10  # 8 until issue 19's second round: more of each reporter's own answers
     guard_weeks: int = 2
     ewma_weight: float = 0.5
     ewma_limit: float = 2.5

@@ -126,7 +126,7 @@ def test_backtest_replays_the_demo_weeks_as_the_rule_judges_them_by_hand(demo: D
     assert out.splitlines()[0] == (
         f"Bakåttest för Tryggare Exempelstad (demo): veckorna {last.minus(51)}–{last}, 5 med rapporter."
     )
-    assert "  A  i dag: baseline_weeks=8, guard_weeks=2, ewma_weight=0.5, ewma_limit=2.5, min_sd=0.35" in out
+    assert "  A  i dag: baseline_weeks=10, guard_weeks=2, ewma_weight=0.5, ewma_limit=2.5, min_sd=0.35" in out
     assert "  B  ewma_limit=2.0, min_level=1,0" in out
 
     answers = stored_answers(demo.out / "demo.sqlite")
@@ -267,7 +267,7 @@ def test_the_chat_command_answers_a_coordinator_and_refuses_a_reporter(demo: Dem
         f"Bakåttest för Tryggare Exempelstad: {last.minus(51)}–{last}, 5 veckor med rapporter. "
         "Flaggade som stigande (📈) per vecka:"
     )
-    assert lines[1].startswith("A i dag: baseline_weeks=8, guard_weeks=2")
+    assert lines[1].startswith("A i dag: baseline_weeks=10, guard_weeks=2")
     leads = [re.split(r"\s{2,}", line.strip())[-3] for line in section(full.output, "Beslutade åtgärder")[1:-1]]
     early = [0 if x == "samma vecka" else int(x.split()[0]) for x in leads if x != "ej flaggad"]
     median = statistics.median(early)

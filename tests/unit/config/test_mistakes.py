@@ -106,7 +106,7 @@ TEXT_MISTAKES: dict[str, tuple[str, str, str, str, list[str]]] = {
         ["allowed: a mean level 0-3"],
     ),
     "baseline and guard longer than the history kept": (
-        "baseline_weeks = 8 ",
+        "baseline_weeks = 10 ",
         "baseline_weeks = 11 ",
         "groups[0].detection.guard_weeks",
         "2",

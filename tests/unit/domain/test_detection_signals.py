@@ -155,6 +155,30 @@ def test_two_answers_alike_are_not_taken_for_a_reporter_who_never_varies() -> No
     assert judge(means(three), DEFAULT, three[-1], three[:-1]).fired == (Trigger.REPORTERS,)
 
 
+def test_a_usual_level_is_taken_from_up_to_ten_weeks_of_own_answers() -> None:
+    # Anna (1) and Bo (2) answer 1 every week. Cecilia, David and Eva (3-5) answered 0 in weeks 0 and 1, were away
+    # for ten weeks and answer 2 in week 12: the mean is 1.6.
+    away = {3: 0, 4: 0, 5: 0}
+    weeks: list[Week] = [{1: 1, 2: 1, **away}] * 2 + [{1: 1, 2: 1}] * 10 + [{1: 1, 2: 1, 3: 2, 4: 2, 5: 2}]
+    assert DEFAULT.baseline_weeks == 10
+    assert first_flag(weeks) == 12
+    verdict = judge(means(weeks), DEFAULT, weeks[-1], weeks[:-1])
+    assert verdict.fired == (Trigger.REPORTERS,)
+    # the baseline is weeks 0-9 (the guard keeps 10-11 out): the three have a usual level 0 from two answers, Anna
+    # and Bo 1 from ten; rises 0, 0, 2, 2, 2
+    second = verdict.reporters
+    assert (second.compared, second.above, second.rise) == (5, 3, pytest.approx(1.2))
+    regular = PRIOR_ANSWERS * REPORTER_SPREAD**2 / (9 + PRIOR_ANSWERS) * (1 + 1 / 10)
+    back = PRIOR_ANSWERS * REPORTER_SPREAD**2 / (1 + PRIOR_ANSWERS) * (1 + 1 / 2)
+    assert second.score == pytest.approx(1.2 / math.sqrt((2 * regular + 3 * back) / 25 + SHARED_SHOCK**2))  # 4.70
+    # the EWMA: μ (2 · 0.4 + 8 · 1.0) / 10 = 0.88, σ = min_sd; z = 1.285 against a limit of 1.382
+    assert verdict.signal.expected == pytest.approx(0.88)
+    assert not verdict.signal.flagged
+    # with the baseline of 8 weeks before the second round (weeks 2-9) the three have no usual level, Anna's and
+    # Bo's rise is 0, and the EWMA (z 1.3 against 1.502) stays below its limit: nothing flags
+    assert first_flag(weeks, replace(DEFAULT, baseline_weeks=8)) is None
+
+
 def test_the_parameter_table_in_the_docs_has_the_defaults() -> None:
     """bench/DETECTION.md.in (and so docs/DETECTION.md) lists every `[groups.detection]` key with its default."""
     template = (Path(__file__).parents[3] / "bench" / "DETECTION.md.in").read_text(encoding="utf-8")

@@ -37,7 +37,7 @@ def test_a_coordinator_gets_the_summary_and_a_reporter_is_refused(
         [
             "Bakåttest för Tryggare Trelleborg: 2026-W43–2026-W50, 4 veckor med rapporter. Flaggade som stigande "
             "(📈) per vecka:",
-            "A i dag: baseline_weeks=8, guard_weeks=2, ewma_weight=0.5, ewma_limit=2.5, min_sd=0.35, min_level=1.5, "
+            "A i dag: baseline_weeks=10, guard_weeks=2, ewma_weight=0.5, ewma_limit=2.5, min_sd=0.35, min_level=1.5, "
             "rising_weeks=2, highest_weeks=6, reporter_limit=2.5, reporter_rise=0.5, reporter_min=1, "
             "reporter_min_weeks=2",
             "   ···█  median 0, högst 1, totalt 1; beslut flaggade: 1 av 1, median 0 v före",
