@@ -67,6 +67,10 @@ class Env:
         self.spec_parts: dict[SpecKey, tuple[tuple[Item, ...], str]] = {}
         # Worker processes that draw the week's charts off the critical path (`est-bot run`); None: drawn inline.
         self.chart_pool: ChartPool | None = None
+        # With a pool: the draft's charts follow its text in a message of their own (a bot, so that no group's
+        # draft waits for charts); False: they go with the draft as without a pool (the demo, whose transcript
+        # shows one draft message).
+        self.draft_charts_follow = True
         # Rounds whose owed draft charts are with the workers now (bot/usecases/draft_charts.py): the tick's
         # catch-up leaves them be.
         self.charts_in_flight: set[int] = set()

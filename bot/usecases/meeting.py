@@ -105,7 +105,8 @@ def post_draft(
 
     With a chart pool (env.chart_pool) and `later` to run once the caller has committed, the draft goes as text
     at once and its charts follow in a message of their own when a worker has drawn them, so that no group's
-    draft waits for charts; otherwise the charts are drawn here and go with the draft."""
+    draft waits for charts (unless `env.draft_charts_follow` is off); otherwise the charts (drawn here, or by a
+    worker while this waits) go with the draft."""
     pic = picture(env, uow, group, rnd)
     for pos, c in enumerate(pic.candidates):
         reasons = pic.candidate_reasons(c)
@@ -113,7 +114,7 @@ def post_draft(
     lang = group.language
     head = t(lang, "meet.draft_header", week=str(rnd.key), group=group.name)
     meeting_channel = bool(channel_addresses(env, group, "meeting"))
-    pool = env.chart_pool if later is not None else None
+    pool = env.chart_pool if later is not None and env.draft_charts_follow else None
     out = Outbound(
         head + "\n\n" + picture_summary_text(pic),
         ref=f"pic:{rnd.id}",
