@@ -227,7 +227,7 @@ def _change_candidate(env: Env, ctx: Ctx, candidate_id: int, change: Callable[[U
         return
     cand = uow.meeting.get_candidate(cand.id)
     assert cand is not None
-    n = [c.id for c in uow.meeting.candidates(rnd.id)].index(cand.id) + 1
+    n = uow.meeting.candidate_ids(rnd.id).index(cand.id) + 1
     msg = candidate_message(cand, n, group.language, False)
     send_to_channel(env, uow, group, "meeting", msg, f"{ctx.key_base}:cand:{cand.id}")
 
