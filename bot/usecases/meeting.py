@@ -237,10 +237,12 @@ def _change_candidate(env: Env, ctx: Ctx, candidate_id: int, change: Callable[[U
 
 def finalise(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, now: datetime, actor: Person | None) -> None:
     """The chosen candidates become the week's decisions; the meeting sees them locked and the final picture."""
+    decided = []
     for c in uow.meeting.candidates(rnd.id):
         uow.meeting.decide_candidate(c.id, c.chosen, group.id, rnd.id, now)
+        decided.append(replace(c, status="decided" if c.chosen else "dropped"))  # as deciding it left it
     lang = group.language
-    for n, c in enumerate(uow.meeting.candidates(rnd.id), start=1):
+    for n, c in enumerate(decided, start=1):
         msg = candidate_message(c, n, lang, True)
         send_to_channel(env, uow, group, "meeting", msg, f"final:{rnd.id}:cand:{c.id}")
     note = (
