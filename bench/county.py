@@ -36,7 +36,8 @@ from bot.bootstrap import App, build
 from bot.clock import ManualClock
 from bot.config import Config, parse_config
 from bot.conversation.messages import Outbound
-from bot.demo import AREAS, FIRST, LAST, ORGS, Simulation
+from bot.demo import Simulation
+from bot.demo_town import AREAS, FIRST, LAST, ORGS
 from bot.domain.cycle import Phase, RoundKey, phase_due_at
 from bot.domain.model import OutboxItem
 from standins.config import TUE_OPEN

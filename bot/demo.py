@@ -8,6 +8,9 @@ A few reporters (`EMAIL_REPORTERS`) are reached by e-mail instead of chat: the e
 makes their e-mails, the transcript notes each one, and the last week's questionnaire e-mail and Friday e-mail
 of the first of them are written to demo-output/e-post/ as .eml files (bot/demo_mail.py). The demo answers for
 them in the terminal, as they would on the week's form, so the week's answers stay the same.
+
+The week's charts and weekly reports are made by a chart worker on the other core while the events go on
+(bot/demo_files.py); the draft still carries its charts, as the transcript shows it.
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ from typing import Any, TextIO
 
 from bot.bootstrap import App, build
 from bot.clock import ManualClock
-from bot.config import Config, GroupConfig, parse_config
 from bot.conversation.choices import (
     CandidateFieldChoice,
     FinaliseChoice,
@@ -39,13 +41,17 @@ from bot.conversation.choices import (
 )
 from bot.conversation.document import plain_text
 from bot.conversation.messages import Inbound, Outbound
-from bot.demo_mail import EMAIL_REPORTERS, DemoMail, demo_address
-from bot.demo_map import place_entry, write_outlines
+from bot.demo_files import FilesAhead, WaitingSender, documents
+from bot.demo_mail import DemoMail
+from bot.demo_town import AREAS as AREAS  # the town's areas and names, for the benchmarks too
+from bot.demo_town import FIRST as FIRST
+from bot.demo_town import LAST as LAST
+from bot.demo_town import ORGS as ORGS
+from bot.demo_town import demo_config as demo_config
 from bot.demo_web import write_settings, write_web_snapshot
 from bot.domain.cycle import Phase, RoundKey, phase_due_at
 from bot.domain.masking import mask_personal_data
-from bot.domain.model import OutboxItem, Round
-from bot.ports import UnitOfWork
+from bot.domain.model import OutboxItem
 from bot.reports.chart_cache import kept_in
 from bot.reports.documents import render_weekly_html
 from bot.reports.render import (
@@ -55,55 +61,6 @@ from bot.reports.render import (
     render_report_markdown,
 )
 
-AREAS = {
-    "centrum": ("Centrum", ["Stortorget", "Resecentrum", "Stadsparken", "Biblioteket"]),
-    "norr": ("Norra stadsdelen", ["Norrskolan", "Idrottsplatsen", "Centrumhuset Norr"]),
-    "hamnen": ("Hamnen", ["Färjeterminalen", "Strandpromenaden", "Hamnplan"]),
-}
-ORGS = [
-    "Trygghetsvärdar",
-    "Bostadsbolaget",
-    "Skolan",
-    "Socialtjänstens mobila team",
-    "Parkeringsvakter",
-    "Fältassistenter",
-    "Fritidsgården",
-    "Räddningstjänsten",
-]
-FIRST = [
-    "Anna",
-    "Erik",
-    "Maria",
-    "Lars",
-    "Karin",
-    "Johan",
-    "Eva",
-    "Anders",
-    "Sara",
-    "Per",
-    "Lena",
-    "Mikael",
-    "Emma",
-    "Jonas",
-    "Ida",
-    "Fredrik",
-    "Elin",
-    "Daniel",
-    "Sofia",
-    "Magnus",
-]
-LAST = [
-    "Andersson",
-    "Johansson",
-    "Karlsson",
-    "Nilsson",
-    "Eriksson",
-    "Larsson",
-    "Olsson",
-    "Persson",
-    "Svensson",
-    "Gustafsson",
-]
 BASE_RATE = {
     "nedskrapning": 0.45,
     "klotter": 0.35,
@@ -129,62 +86,6 @@ NOTES = [
     "Mopeder kör på gångvägen efter skolan.",
     "Glaskross och skräp efter helgen.",
 ]
-
-
-def demo_config(db_url: str) -> Config:
-    rng = random.Random(7)
-    reporters: list[dict[str, Any]] = []
-    codes = list(AREAS)
-    names: set[str] = set()
-    while len(reporters) < 40:
-        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-        if name in names:
-            continue
-        names.add(name)
-        i = len(reporters)
-        areas = [codes[i % 3]] + ([codes[(i + 1) % 3]] if i % 10 == 0 else [])
-        reporters.append(
-            {
-                "name": name,
-                "organisation": ORGS[i % len(ORGS)],
-                "areas": areas,
-                "role": "participant" if i % 8 == 0 else "reporter",
-                "console": f"r{i + 1:02d}",
-                "language": "en" if i == 5 else "sv",
-            }
-            | ({"email": demo_address(name), "channel": "email"} if i in EMAIL_REPORTERS else {})
-        )
-    reporters.append(
-        {"name": "Sara Samordnare", "organisation": "Säkerhetsenheten", "role": "coordinator", "console": "samordnare"}
-    )
-    reporters.append({"name": "Kim Kommunpolis", "organisation": "Polisen", "role": "participant", "console": "polis"})
-    folder = Path(db_url.removeprefix("sqlite:///")).parent
-    outlines = write_outlines(folder)  # the areas' outlines, beside the database (demo-output/areas/)
-    return parse_config(
-        {
-            "reports_dir": str(folder),
-            "database": {"url": db_url},
-            "groups": [
-                {
-                    "id": "demo",
-                    "name": "Tryggare Exempelstad",
-                    "timezone": "Europe/Stockholm",
-                    "areas": [
-                        {"code": c, "name": n, "places": [place_entry(x) for x in p], "outline": outlines[c]}
-                        for c, (n, p) in AREAS.items()
-                    ],
-                    "reporters": reporters,
-                    "channels": {
-                        "meeting": {"console": "möte"},
-                        "broadcast": {"console": "veckorapport"},
-                        "coordinators": {"console": "samordnare-kanal"},
-                    },
-                }
-            ],
-        },
-        "demo",
-        folder,
-    )
 
 
 class TranscriptSender:
@@ -421,21 +322,6 @@ class Simulation:
         self.drain()
 
 
-def _documents(app: App, uow: UnitOfWork, group: GroupConfig, rnd: Round, out_dir: Path) -> list[Path]:
-    """The weekly report as PDF (with its heatmap and trend chart beside it), the weeks as an XLSX export and
-    the year's follow-up of actions as PDF."""
-    from bot.usecases.reports import KINDS, export, followup_document, weekly_report
-
-    svc, key = app.services, rnd.key
-    pdf = weekly_report(svc.env, uow, group, rnd, "sv", "pdf", out_dir / f"veckorapport-{key}.pdf")
-    charts = [pdf.with_name(f"{pdf.stem}-heatmap.png"), pdf.with_name(f"{pdf.stem}-trend.png")]
-    xlsx = export(uow, group, WEEKS[0], key, "xlsx", KINDS, out_dir, "sv", key).files
-    followup, _ = followup_document(
-        svc.env, uow, group, key.year, "pdf", "sv", key, out_dir / f"uppfoljning-{key.year}.pdf"
-    )
-    return [pdf, *charts, *xlsx, followup]
-
-
 def run_demo(out_dir: Path, seed: int = 2026, echo: TextIO | None = None) -> DemoResult:
     # the charts drawn once per content are kept in a folder of this run, not among the files people look at
     with tempfile.TemporaryDirectory(prefix="est-demo-charts-") as charts, kept_in(Path(charts)):
@@ -454,14 +340,17 @@ def _run_demo(out_dir: Path, seed: int, echo: TextIO | None) -> DemoResult:
     with transcript_path.open("w", encoding="utf-8") as transcript:
         sender = TranscriptSender(transcript)
         mail = DemoMail(config, clock, transcript, out_dir, WEEKS[-1])
-        app = build(config, clock=clock, senders={"console": sender, mail.sender.platform: mail.sender})
+        files = FilesAhead()  # the week's charts and reports made on the other core meanwhile
+        mailer = WaitingSender(mail.sender, files)
+        app = build(config, clock=clock, senders={"console": sender, mailer.platform: mailer})
+        app.services.env.chart_pool = files
+        app.services.env.draft_charts_follow = False  # the transcript shows the draft with its charts
         try:
             sim = Simulation(app, clock, random.Random(seed), transcript)
             for i, key in enumerate(WEEKS):
                 transcript.write(f"\n======== {key} ========\n")
                 sim.run_week(key, i, showcase=key == WEEKS[-1])
             key = WEEKS[-1]
-            files: list[Path] = []
             with app.services.unit() as uow:
                 rnd = uow.rounds.get_round("demo", key)
                 assert rnd is not None
@@ -470,7 +359,7 @@ def _run_demo(out_dir: Path, seed: int, echo: TextIO | None) -> DemoResult:
                 decisions = app.services.decisions(uow, rnd, "sv")
                 answered = uow.rounds.round_status(rnd.id, "demo", clock.now()).done
                 draft_text = picture_summary_text(pic)
-                files += _documents(app, uow, group, rnd, out_dir)
+                written = documents(app, uow, rnd, WEEKS[0], out_dir, files)
                 # What the chat gets for `report`: the structured document as text, never Markdown to show.
                 report_text = plain_text(app.services.report_document(uow, group, rnd, "sv"))
                 outputs = {
@@ -489,18 +378,20 @@ def _run_demo(out_dir: Path, seed: int, echo: TextIO | None) -> DemoResult:
             for name, text in outputs.items():
                 path = out_dir / name
                 path.write_text(text, encoding="utf-8")
-                files.append(path)
-            files.append(transcript_path)
-            files += mail.files()
-            result = DemoResult(out_dir, files, draft_text, report_text, answered, sim.events)
+                written.append(path)
+            files.finish()
+            written.append(transcript_path)
+            written += mail.files()
+            result = DemoResult(out_dir, written, draft_text, report_text, answered, sim.events)
         finally:
+            files.close()
             app.close()
     # For the web view: a settings file for `est-bot web` on this database, and the static snapshot (web/).
-    files.append(write_settings(config, db))
-    files += write_web_snapshot(config, db, key, clock.now())
+    written.append(write_settings(config, db))
+    written += write_web_snapshot(config, db, key, clock.now())
     if echo is not None:
         echo.write(f"Torsdagens utkast till lägesbild ({key}):\n\n{result.draft_text}\n\n")
         echo.write(f"Fredagens veckorapport ({key}):\n\n{result.report_text}\n\n")
         echo.write(f"{result.events} händelser genom motorn, {result.answered} svar vecka {key}.\n")
-        echo.write("Skrev: " + ", ".join(str(f) for f in files) + "\n")
+        echo.write("Skrev: " + ", ".join(str(f) for f in written) + "\n")
     return result

@@ -26,6 +26,10 @@ class Meeting(Protocol):
 
     def candidates(self, round_id: int) -> list[Candidate]: ...
 
+    def candidate_ids(self, round_id: int) -> list[int]:
+        """The ids of `candidates`, in their order (what a candidate's number is counted from)."""
+        ...
+
     def get_candidate(self, candidate_id: int) -> Candidate | None: ...
 
     def vote(self, candidate_id: int, person_id: int, on: bool) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -45,6 +45,10 @@ class Rounds(Protocol):
     def get_or_create_response(self, round_id: int, person_id: int, organisation: str, now: datetime) -> Response:
         """The reporter's row for the round, locked for this unit of work; created if missing. In a batch, as
         the batch last saved it (see `begin_batch`)."""
+
+    def create_responses(self, round_id: int, people: Sequence[tuple[int, str]], now: datetime) -> None:
+        """The rows of (person id, organisation) for the round, created where missing, together (a fan-out's:
+        `get_or_create_response` then finds them)."""
 
     def save_response(
         self,

@@ -22,6 +22,7 @@ from pathlib import Path
 DRAWING = "3"  # the version of the drawing code: part of every digest
 CACHE_DIR = ".charts"
 _kept_in: list[Path] = []  # the folder `kept_in` names, innermost last; none: `.charts` beside each file
+KEPT_IN = "EST_CHARTS_KEPT_IN"  # that folder for a chart worker the process starts inside `kept_in`
 
 
 @contextmanager
@@ -33,6 +34,11 @@ def kept_in(folder: Path) -> Iterator[Path]:
         yield folder
     finally:
         _kept_in.pop()
+
+
+def kept_folder() -> Path | None:
+    """The folder `kept_in` names now, if any."""
+    return _kept_in[-1] if _kept_in else None
 
 
 def digest(kind: str, content: object) -> str:

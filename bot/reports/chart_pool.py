@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import IO, TypeVar
 
 from bot.domain.stats import Series
+from bot.reports.chart_cache import KEPT_IN, kept_folder
 from bot.reports.render import Decision
 from bot.reports.view import PictureView
 
@@ -255,6 +256,9 @@ def start_worker() -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p or os.getcwd() for p in sys.path)  # the modules this process sees
     env[PARENT] = str(os.getpid())
+    kept = kept_folder()  # a pool started inside `kept_in` (the demo): its workers keep their charts there too
+    if kept is not None:
+        env[KEPT_IN] = str(kept)
     return subprocess.Popen(  # a process group of its own: Ctrl-C in a terminal reaches the bot, which ends it
         [sys.executable, "-m", "bot.reports.chart_worker"],
         stdin=subprocess.PIPE,

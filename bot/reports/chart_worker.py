@@ -8,6 +8,7 @@ the closed pipe ends without a traceback."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
@@ -17,8 +18,10 @@ import sys
 import threading
 import time
 import traceback
+from pathlib import Path
 
 from bot.memory import release_free_memory
+from bot.reports.chart_cache import KEPT_IN, kept_in
 from bot.reports.chart_jobs import make  # matplotlib and fpdf loaded once, before the first job
 from bot.reports.chart_pool import _LENGTH, PARENT, Job
 
@@ -77,4 +80,7 @@ if __name__ == "__main__":
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = int(os.environ.get(PARENT) or os.getppid())
     threading.Thread(target=_watch, args=(parent,), name="watch-parent", daemon=True).start()
-    sys.exit(serve())
+    kept = os.environ.get(KEPT_IN)  # the folder the bot keeps its charts in, if not beside each file
+    with kept_in(Path(kept)) if kept else contextlib.nullcontext():
+        code = serve()
+    sys.exit(code)

@@ -6,7 +6,7 @@ caller's unit of work (they are sent only if it commits).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -67,6 +67,10 @@ class Env:
         self.spec_parts: dict[SpecKey, tuple[tuple[Item, ...], str]] = {}
         # Worker processes that draw the week's charts off the critical path (`est-bot run`); None: drawn inline.
         self.chart_pool: ChartPool | None = None
+        # With a pool: the draft's charts follow its text in a message of their own (a bot, so that no group's
+        # draft waits for charts); False: they go with the draft as without a pool (the demo, whose transcript
+        # shows one draft message).
+        self.draft_charts_follow = True
         # Rounds whose owed draft charts are with the workers now (bot/usecases/draft_charts.py): the tick's
         # catch-up leaves them be.
         self.charts_in_flight: set[int] = set()
@@ -98,11 +102,19 @@ def enqueue(env: Env, uow: UnitOfWork, platform: str, address: str, out: Outboun
     uow.outbox.enqueue(key, platform, address, out.ref, out.to_json(), env.clock.now())
 
 
-def reach(env: Env, uow: UnitOfWork, person: Person, platform: str | None = None) -> tuple[str, str] | None:
+def reach(
+    env: Env,
+    uow: UnitOfWork,
+    person: Person,
+    platform: str | None = None,
+    accounts: Mapping[int, list[tuple[str, str]]] | None = None,
+) -> tuple[str, str] | None:
     """Where a message to `person` goes, as (platform, address) on an enabled platform, or None: `platform` if
     they have it, else the channel they were given (`channel = "email"`), else their first chat account, and
-    e-mail only for those without one."""
-    usable = [(p, a) for p, a in uow.people.accounts_of(person.id) if p in env.platforms]
+    e-mail only for those without one. `accounts`: the group's, read together (`accounts_in_group`) by a caller
+    that reaches many."""
+    mine = uow.people.accounts_of(person.id) if accounts is None else accounts.get(person.id, [])
+    usable = [(p, a) for p, a in mine if p in env.platforms]
     if not usable:
         return None
     return min(usable, key=lambda pa: (pa[0] != platform, pa[0] != person.channel, pa[0] == EMAIL))
@@ -112,12 +124,26 @@ def send_to_person(
     env: Env, uow: UnitOfWork, person_id: int, out: Outbound, key: str, platform: str | None = None
 ) -> bool:
     """Queue `out` to a person where they are reached (`reach`; `platform` first)."""
-    where = reach(env, uow, uow.people.get_person(person_id), platform)
+    return send_to(env, uow, reach(env, uow, uow.people.get_person(person_id), platform), out, key)
+
+
+def send_to(env: Env, uow: UnitOfWork, where: tuple[str, str] | None, out: Outbound, key: str) -> bool:
+    """Queue `out` to where a person is reached (`reach`, asked once by a caller that sends them several)."""
     if where is None:
         return False
     p, a = where
     enqueue(env, uow, p, a, out, f"{key}@{p}")
     return True
+
+
+@contextmanager
+def fan_out(uow: UnitOfWork, now: datetime) -> Iterator[None]:
+    """A message to each of many people: their outbox rows written together when the block ends (one statement,
+    not one per person; the batch of `UnitOfWork.begin_batch` with nothing read ahead). A phase's fan-out never
+    runs inside a batch of presses (`routing.handle_batch` ends a batch before anything but a press)."""
+    uow.begin_batch((), (), now)
+    yield
+    uow.end_batch()
 
 
 def channel_addresses(env: Env, group: GroupConfig, role: str) -> list[tuple[str, str]]:

@@ -24,13 +24,13 @@ from bot.domain.cycle import (
     phase_index,
     round_may_begin,
 )
-from bot.domain.model import Person, Round
+from bot.domain.model import Area, Person, Round
 from bot.ports import UnitOfWork
 from bot.reports.chart_pool import PictureCharts
 from bot.text import t
 from bot.usecases import draft_charts, mailing, meeting, publishing
 from bot.usecases.answering import ANSWERABLE, questionnaire_spec
-from bot.usecases.context import Env, local_text, send_to_person
+from bot.usecases.context import Env, fan_out, local_text, reach, send_to, send_to_person
 from bot.usecases.statistics import post_monthly_if_due
 
 log = logging.getLogger(__name__)
@@ -165,17 +165,26 @@ def transition(
 def open_round(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, now: datetime) -> None:
     """The questionnaire to every active reporter with an area who is not on leave: in their chat, or one
     e-mail with the personal link to the week's form for those reached by e-mail."""
-    for person in uow.people.persons(group.id, active_only=True):
-        if person.is_paused(now) or not uow.people.person_areas(person.id):
-            continue
-        resp = uow.rounds.get_or_create_response(rnd.id, person.id, person.organisation, now)
-        if mailing.email_address(env, uow, person) is not None:
-            invitation = mailing.invitation(env, uow, group, rnd, person)
-            send_to_person(env, uow, person.id, invitation, f"open:{rnd.id}:{person.id}")
-            continue
-        spec = questionnaire_spec(env, uow, group, rnd, person)
-        prompt = Questionnaire(spec).prompt(resp.state)
-        send_to_person(env, uow, person.id, prompt, f"open:{rnd.id}:{person.id}")
+    asked = [(p, areas) for p in uow.people.persons(group.id, active_only=True) if (areas := _areas(uow, p, now))]
+    uow.rounds.create_responses(rnd.id, [(p.id, p.organisation) for p, _ in asked], now)
+    accounts = uow.people.accounts_in_group(group.id)
+    with fan_out(uow, now):
+        for person, areas in asked:
+            resp = uow.rounds.get_or_create_response(rnd.id, person.id, person.organisation, now)
+            where = reach(env, uow, person, accounts=accounts)
+            if where is None:
+                continue
+            key = f"open:{rnd.id}:{person.id}"
+            if where[0] == EMAIL:
+                send_to(env, uow, where, mailing.invitation(env, uow, group, rnd, person), key)
+                continue
+            spec = questionnaire_spec(env, uow, group, rnd, person, areas)
+            send_to(env, uow, where, Questionnaire(spec).prompt(resp.state), key)
+
+
+def _areas(uow: UnitOfWork, person: Person, now: datetime) -> list[Area]:
+    """The areas a person is asked about this week: none while on leave."""
+    return [] if person.is_paused(now) else uow.people.person_areas(person.id)
 
 
 def send_reminders(
@@ -188,28 +197,30 @@ def send_reminders(
     new link: the coordinator was told, checks the address, and a coordinator's `påminn` sends one."""
     n = 0
     close = phase_due_at(rnd.key, Phase.CLOSED, group.week_schedule(), group.tz)
-    for person in uow.people.persons(group.id, active_only=True):
-        if person.is_paused(now) or not uow.people.person_areas(person.id):
-            continue
-        resp = uow.rounds.get_or_create_response(rnd.id, person.id, person.organisation, now)
-        if resp.status == "submitted" or resp.reminders >= nth:
-            continue
-        key = f"remind:{rnd.id}:{person.id}:{nth}"
-        if mailing.email_address(env, uow, person) is not None:
-            if automatic and uow.web.form_generation(person.id, rnd.id) > 0:
-                continue  # someone said the form was not theirs: no new link until a coordinator asks
-            send_to_person(env, uow, person.id, mailing.reminder(env, uow, group, rnd, person), key)
+    asked = [(p, areas) for p in uow.people.persons(group.id, active_only=True) if (areas := _areas(uow, p, now))]
+    uow.rounds.create_responses(rnd.id, [(p.id, p.organisation) for p, _ in asked], now)
+    accounts = uow.people.accounts_in_group(group.id)
+    with fan_out(uow, now):
+        for person, areas in asked:
+            resp = uow.rounds.get_or_create_response(rnd.id, person.id, person.organisation, now)
+            if resp.status == "submitted" or resp.reminders >= nth:
+                continue
+            key = f"remind:{rnd.id}:{person.id}:{nth}"
+            where = reach(env, uow, person, accounts=accounts)
+            if where is not None and where[0] == EMAIL:
+                if automatic and uow.web.form_generation(person.id, rnd.id) > 0:
+                    continue  # someone said the form was not theirs: no new link until a coordinator asks
+                send_to(env, uow, where, mailing.reminder(env, uow, group, rnd, person), key)
+                uow.rounds.set_reminders(resp.id, nth)
+                n += 1
+                continue
+            engine = Questionnaire(questionnaire_spec(env, uow, group, rnd, person, areas))
+            lang = person.language
+            text = t(lang, "q.reminder", week=str(rnd.key), close=local_text(close, group, lang))
+            send_to(env, uow, where, Outbound(text, kind="reminder"), key)
+            send_to(env, uow, where, replace(engine.prompt(resp.state), fresh=True), f"{key}:prompt")
             uow.rounds.set_reminders(resp.id, nth)
             n += 1
-            continue
-        engine = Questionnaire(questionnaire_spec(env, uow, group, rnd, person))
-        lang = person.language
-        text = t(lang, "q.reminder", week=str(rnd.key), close=local_text(close, group, lang))
-        send_to_person(env, uow, person.id, Outbound(text, kind="reminder"), key)
-        prompt = replace(engine.prompt(resp.state), fresh=True)
-        send_to_person(env, uow, person.id, prompt, f"{key}:prompt")
-        uow.rounds.set_reminders(resp.id, nth)
-        n += 1
     return n
 
 

@@ -4,7 +4,8 @@ The draft's transaction records that its charts are owed (`rounds.charts_owed`);
 charts' message clears it (a compare-and-set, so of two processes or two tries only one queues them; the outbox
 key is unique besides). A process that stops, crashes or loses its worker in between leaves the debt in the
 database, and the next tick, or the next start's catch-up (`cycle.tick`), draws the charts again. A worker that dies
-or times out gets the job again, `TRIES` times in all; then the charts are drawn in the bot's own process.
+or times out, or a pool that cannot take the job while it is open, gets the job again, `TRIES` times in all; then
+the charts are drawn in the bot's own process. Only a closed pool (the process stopping) leaves them owed.
 """
 
 from __future__ import annotations
@@ -74,8 +75,11 @@ def hand_over(env: Env, group: GroupConfig, rnd: Round, job: PictureCharts, trie
     env.charts_in_flight.add(rnd.id)
     try:
         pool.submit(job, lambda paths: deliver(env, group, rnd, paths), failed)
-    except RuntimeError:  # the pool closed: the process is stopping
-        stopping()
+    except RuntimeError as exc:
+        if pool.closed:  # the process is stopping
+            stopping()
+        else:  # the pool could not take the job (no thread or worker could be started): a try that failed
+            failed(f"{type(exc).__name__}: {exc}")
 
 
 def draw_here(job: PictureCharts) -> tuple[Path, ...]:

@@ -105,7 +105,8 @@ def post_draft(
 
     With a chart pool (env.chart_pool) and `later` to run once the caller has committed, the draft goes as text
     at once and its charts follow in a message of their own when a worker has drawn them, so that no group's
-    draft waits for charts; otherwise the charts are drawn here and go with the draft."""
+    draft waits for charts (unless `env.draft_charts_follow` is off); otherwise the charts (drawn here, or by a
+    worker while this waits) go with the draft."""
     pic = picture(env, uow, group, rnd)
     for pos, c in enumerate(pic.candidates):
         reasons = pic.candidate_reasons(c)
@@ -113,7 +114,7 @@ def post_draft(
     lang = group.language
     head = t(lang, "meet.draft_header", week=str(rnd.key), group=group.name)
     meeting_channel = bool(channel_addresses(env, group, "meeting"))
-    pool = env.chart_pool if later is not None else None
+    pool = env.chart_pool if later is not None and env.draft_charts_follow else None
     out = Outbound(
         head + "\n\n" + picture_summary_text(pic),
         ref=f"pic:{rnd.id}",
@@ -226,7 +227,7 @@ def _change_candidate(env: Env, ctx: Ctx, candidate_id: int, change: Callable[[U
         return
     cand = uow.meeting.get_candidate(cand.id)
     assert cand is not None
-    n = [c.id for c in uow.meeting.candidates(rnd.id)].index(cand.id) + 1
+    n = uow.meeting.candidate_ids(rnd.id).index(cand.id) + 1
     msg = candidate_message(cand, n, group.language, False)
     send_to_channel(env, uow, group, "meeting", msg, f"{ctx.key_base}:cand:{cand.id}")
 
@@ -236,10 +237,12 @@ def _change_candidate(env: Env, ctx: Ctx, candidate_id: int, change: Callable[[U
 
 def finalise(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, now: datetime, actor: Person | None) -> None:
     """The chosen candidates become the week's decisions; the meeting sees them locked and the final picture."""
+    decided = []
     for c in uow.meeting.candidates(rnd.id):
         uow.meeting.decide_candidate(c.id, c.chosen, group.id, rnd.id, now)
+        decided.append(replace(c, status="decided" if c.chosen else "dropped"))  # as deciding it left it
     lang = group.language
-    for n, c in enumerate(uow.meeting.candidates(rnd.id), start=1):
+    for n, c in enumerate(decided, start=1):
         msg = candidate_message(c, n, lang, True)
         send_to_channel(env, uow, group, "meeting", msg, f"final:{rnd.id}:cand:{c.id}")
     note = (

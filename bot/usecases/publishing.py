@@ -13,14 +13,15 @@ from bot.conversation.document import Document
 from bot.conversation.mail import EMAIL
 from bot.conversation.messages import Attachment, Outbound
 from bot.domain.model import Round
+from bot.domain.picture import build_picture
 from bot.ports import UnitOfWork
-from bot.reports.render import picture_summary_text
+from bot.reports.render import Decision, picture_summary_text
 from bot.reports.structured import report_document as structured_report
 from bot.reports.view import PictureView
 from bot.text import t
-from bot.usecases.context import Env, channel_addresses, reach, send_to_channel, send_to_person
+from bot.usecases.context import Env, channel_addresses, fan_out, reach, send_to, send_to_channel
 from bot.usecases.mailing import report_parts
-from bot.usecases.meeting import charts, decisions, picture
+from bot.usecases.meeting import charts, decisions, picture, picture_input
 from bot.usecases.reports import report_pdf_attachment
 
 log = logging.getLogger(__name__)
@@ -41,11 +42,13 @@ def publish(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> None:
         return
     texts: dict[str, str] = {}
     pics: dict[str, PictureView] = {}
+    decided_in: dict[str, list[Decision]] = {}
+    built = build_picture(picture_input(env, uow, group, rnd))  # the same in every language
     for lang in ("sv", "en"):
-        pic = pics[lang] = picture(env, uow, group, rnd, lang)
+        pic = pics[lang] = PictureView(built, lang)
         head = t(lang, "meet.report_header", week=str(rnd.key), group=group.name)
         texts[lang] = head + "\n\n" + picture_summary_text(pic)
-        decided = decisions(uow, rnd, lang)
+        decided = decided_in[lang] = decisions(uow, rnd, lang)
         if decided:
             texts[lang] += "\n\n" + "\n".join(
                 [f"{t(lang, 'picture.section.decisions')}:"]
@@ -57,24 +60,34 @@ def publish(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round) -> None:
 
     def document(lang: str) -> dict[str, object]:  # the report laid out as a document, for the e-mail's HTML
         if lang not in documents:
-            documents[lang] = structured_report(pics[lang], decisions(uow, rnd, lang)).to_json()
+            documents[lang] = structured_report(pics[lang], decided_in[lang]).to_json()
         return documents[lang]
 
     def image(lang: str) -> tuple[Attachment, ...]:  # drawn only for a language someone receives
         if lang not in images:  # the charts, then the report as a PDF to keep
-            images[lang] = charts(env, group, rnd, pics[lang]) + report_pdf_attachment(env, uow, group, rnd, lang)
+            images[lang] = charts(env, group, rnd, pics[lang]) + report_pdf_attachment(
+                env, uow, group, rnd, lang, (pics[lang], decided_in[lang])
+            )
         return images[lang]
 
     if channel_addresses(env, group, "broadcast"):
         out = Outbound(texts[group.language], kind="report", data=data, attachments=image(group.language))
         send_to_channel(env, uow, group, "broadcast", out, f"publish:{rnd.id}")
-    for person in uow.people.persons(group.id, active_only=True):
-        where = reach(env, uow, person) if person.receives_report else None
-        if where is None:
-            continue
-        mine: dict[str, object] = dict(data)
-        if where[0] == EMAIL:  # anyone with an address, a steering group's members who answer nothing too
-            mine["mail"] = report_parts(group, rnd, person).to_data()
-            mine["document"] = document(person.language)
-        out = Outbound(texts[person.language], kind="report", data=mine, attachments=image(person.language))
-        send_to_person(env, uow, person.id, out, f"publish:{rnd.id}:{person.id}")
+    chat: dict[str, Outbound] = {}  # the message to everyone in a chat, per language: made once
+    accounts = uow.people.accounts_in_group(group.id)
+    with fan_out(uow, env.clock.now()):
+        for person in uow.people.persons(group.id, active_only=True):
+            where = reach(env, uow, person, accounts=accounts) if person.receives_report else None
+            if where is None:
+                continue
+            lang = person.language
+            if where[0] == EMAIL:  # anyone with an address, a steering group's members who answer nothing too
+                mine: dict[str, object] = dict(data)
+                mine["mail"] = report_parts(group, rnd, person).to_data()
+                mine["document"] = document(lang)
+                out = Outbound(texts[lang], kind="report", data=mine, attachments=image(lang))
+            elif lang in chat:
+                out = chat[lang]
+            else:
+                out = chat[lang] = Outbound(texts[lang], kind="report", data=data, attachments=image(lang))
+            send_to(env, uow, where, out, f"publish:{rnd.id}:{person.id}")

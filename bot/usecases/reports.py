@@ -112,10 +112,18 @@ def write_weekly_report(
 
 
 def report_pdf_attachment(
-    env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, lang: str
+    env: Env,
+    uow: UnitOfWork,
+    group: GroupConfig,
+    rnd: Round,
+    lang: str,
+    read: tuple[PictureView, list[Decision]] | None = None,
 ) -> tuple[Attachment, ...]:
-    """The weekly report as a PDF attachment; a document that cannot be made costs the file, not the answer."""
+    """The weekly report as a PDF attachment (of the picture and decisions in `lang` the caller `read` already,
+    if it did); a document that cannot be made costs the file, not the answer."""
     try:
+        if read is not None:
+            return (attachment(write_weekly_report(env, group, rnd, read[0], read[1], "pdf", None)),)
         return (attachment(weekly_report(env, uow, group, rnd, lang, "pdf")),)
     except Exception:
         log.exception("weekly report PDF for %s %s failed; answering with the text only", group.id, rnd.key)

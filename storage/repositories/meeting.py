@@ -87,6 +87,15 @@ class SqlMeeting(SqlRepository):
         )
         return [self._candidate(r) for r in rows]
 
+    def candidate_ids(self, round_id: int) -> list[int]:
+        return list(
+            self.s.scalars(
+                select(CandidateRow.id)
+                .where(CandidateRow.round_id == round_id)
+                .order_by(CandidateRow.position, CandidateRow.id)
+            )
+        )
+
     def get_candidate(self, candidate_id: int) -> Candidate | None:
         row = self.s.get(CandidateRow, candidate_id)
         return self._candidate(row) if row else None

@@ -87,6 +87,18 @@ class SqlPeople(SqlRepository):
         )
         return [(p, e) for p, e in rows]
 
+    def accounts_in_group(self, group_id: str) -> dict[int, list[tuple[str, str]]]:
+        rows = self.s.execute(
+            select(AccountRow.person_id, AccountRow.platform, AccountRow.external_id)
+            .join(PersonRow, PersonRow.id == AccountRow.person_id)
+            .where(PersonRow.group_id == group_id)
+            .order_by(AccountRow.person_id, AccountRow.platform)
+        )
+        accounts: dict[int, list[tuple[str, str]]] = {}
+        for person_id, platform, external_id in rows:
+            accounts.setdefault(person_id, []).append((platform, external_id))
+        return accounts
+
     def set_person_areas(self, person_id: int, area_ids: list[int]) -> None:
         self.s.execute(delete(PersonAreaRow).where(PersonAreaRow.person_id == person_id))
         for pos, aid in enumerate(area_ids):

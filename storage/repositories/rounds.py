@@ -3,7 +3,7 @@ round's status, the picture's input, and the notes a coordinator reviews."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -140,6 +140,27 @@ class SqlRounds(SqlRepository):
             r = self._core(RESPONSE_FOR_UPDATE, params).first()
         assert r is not None
         return response_of(r)
+
+    def create_responses(self, round_id: int, people: Sequence[tuple[int, str]], now: datetime) -> None:
+        if not people:
+            return
+        rows = [
+            {
+                "round_id": round_id,
+                "person_id": person_id,
+                "organisation": organisation,
+                "status": "pending",
+                "state": {},
+                "version": 0,
+                "reminders": 0,
+                "late": False,
+                "updated_at": now,
+                "more_review": "pending",
+            }
+            for person_id, organisation in people
+        ]
+        stmt = self._insert(ResponseRow.__table__).on_conflict_do_nothing(index_elements=["round_id", "person_id"])
+        self.s.execute(stmt, rows)
 
     def save_response(
         self,

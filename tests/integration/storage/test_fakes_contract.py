@@ -426,3 +426,32 @@ def test_form_links_generation_channel_and_report(storage: Units) -> None:
         assert person.channel == "email" and not person.receives_report
         by_address = uow.people.person_by_account("email", "anna@example.se")
         assert by_address is not None and by_address.channel == "email"
+
+
+def test_what_a_fan_out_reads_and_writes_together(storage: Units) -> None:
+    """A phase's fan-out (bot/usecases/cycle.py, publishing.py): the group's accounts read together, the round's
+    responses created together (existing ones left as they are), and the candidates' order by id."""
+    _, anna, bo = group(storage)
+    with storage() as uow:
+        uow.people.link_account("email", "bo@example.org", bo)
+        uow.groups.upsert_group("h", "H")
+        other = uow.people.upsert_person("h", "Cecilia", "Org3", "reporter", "sv", True)
+        uow.people.link_account("console", "cecilia", other.id)
+        assert uow.people.accounts_in_group("g") == {
+            anna: [("console", "anna")],
+            bo: [("console", "bo"), ("email", "bo@example.org")],
+        }
+        assert uow.people.accounts_in_group("g")[bo] == uow.people.accounts_of(bo)
+        rnd = uow.rounds.create_round("g", W47, NOW)
+        first = uow.rounds.get_or_create_response(rnd.id, anna, "Org1", NOW)
+        uow.rounds.save_response(first.id, first.version, ConversationState(), "submitted", None, False, NOW, NOW)
+        uow.rounds.create_responses(rnd.id, [(anna, "Org1"), (bo, "Org2")], NOW + timedelta(hours=1))
+        uow.rounds.create_responses(rnd.id, [], NOW)
+        assert uow.rounds.get_or_create_response(rnd.id, anna, "Org1", NOW).status == "submitted"
+        made = uow.rounds.get_response(rnd.id, bo)
+        assert made is not None and (made.status, made.reminders, made.version) == ("pending", 0, 0)
+        assert uow.rounds.round_status(rnd.id, "g", NOW).expected == 2
+        second = uow.meeting.add_candidate(rnd.id, "k2", "a", None, (), "B", (), "auto", 1)
+        first_c = uow.meeting.add_candidate(rnd.id, "k1", "a", None, (), "A", (), "auto", 0)
+        assert uow.meeting.candidate_ids(rnd.id) == [c.id for c in uow.meeting.candidates(rnd.id)] == [first_c, second]
+        uow.commit()

@@ -94,6 +94,9 @@ class FakeMeeting(FakeRepository):
         )
         return [self._candidate(r) for r in rows]
 
+    def candidate_ids(self, round_id: int) -> list[int]:
+        return [c.id for c in self.candidates(round_id)]
+
     def get_candidate(self, candidate_id: int) -> Candidate | None:
         row = self.t.candidates.get(candidate_id)
         return self._candidate(row) if row else None

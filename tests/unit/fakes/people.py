@@ -203,6 +203,13 @@ class FakePeople(FakeRepository):
     def accounts_of(self, person_id: int) -> list[tuple[str, str]]:
         return sorted((k for k, pid in self.t.accounts.items() if pid == person_id), key=lambda k: k[0])
 
+    def accounts_in_group(self, group_id: str) -> dict[int, list[tuple[str, str]]]:
+        return {
+            pid: accounts
+            for pid, row in self.t.persons.items()
+            if row.group_id == group_id and (accounts := self.accounts_of(pid))
+        }
+
     def set_person_areas(self, person_id: int, area_ids: list[int]) -> None:
         self.t.person_areas[person_id] = list(area_ids)
 

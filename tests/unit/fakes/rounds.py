@@ -3,7 +3,7 @@ tests/unit/fakes/picture.py."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from bot.domain.conversation_state import ConversationState
@@ -116,6 +116,10 @@ class FakeRounds(FakeRepository):
             r = ResponseRow(self.t.next_id("responses"), round_id, person_id, organisation, now)
             self.t.responses[r.id] = r
         return response_of(r)
+
+    def create_responses(self, round_id: int, people: Sequence[tuple[int, str]], now: datetime) -> None:
+        for person_id, organisation in people:
+            self.get_or_create_response(round_id, person_id, organisation, now)
 
     def save_response(
         self,

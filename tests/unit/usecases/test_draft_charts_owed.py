@@ -173,3 +173,44 @@ def test_charts_owed_past_the_meeting_are_settled_not_sent_late(
     assert any("so not now" in r.getMessage() for r in caplog.records)
     bot.tick()
     assert bot.flush("möte") == [] and owed(bot) == []
+
+
+class Refusing(Pool):
+    """A pool that is open but cannot take a job `refuse` times (as when no thread can be started)."""
+
+    def __init__(self, refuse: int) -> None:
+        super().__init__()
+        self.refuse = refuse
+
+    def submit(
+        self,
+        job: Job,
+        done: Callable[[tuple[Path, ...]], None],
+        failed: Callable[[str], None] | None = None,
+    ) -> None:
+        if self.refuse:
+            self.refuse -= 1
+            raise RuntimeError("can't start new thread")
+        super().submit(job, done, failed)
+
+
+def test_a_pool_that_cannot_take_the_job_is_a_failed_try_not_a_stopping_bot(
+    fake_bot: FakeBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    pool = Refusing(refuse=1)
+    with caplog.at_level(logging.INFO, "bot.usecases.draft_charts"):
+        drafted(fake_bot, pool)
+    assert not any("the bot is stopping" in r.getMessage() for r in caplog.records)
+    assert "can't start new thread" in caplog.records[0].getMessage()
+    assert pool.submitted == 1 and len(pool.held) == 1  # handed over again, and taken the second time
+    pool.release()
+    assert len(charts_of(fake_bot.flush("möte"))) == 1 and owed(fake_bot) == []
+
+
+def test_a_pool_that_never_takes_the_job_leaves_it_drawn_here(fake_bot: FakeBot) -> None:
+    pool = Refusing(refuse=draft_charts.TRIES)
+    meeting = drafted(fake_bot, pool)
+    assert pool.submitted == 0
+    (charts,) = charts_of(meeting + fake_bot.flush("möte"))
+    assert len(charts.attachments) == 2
+    assert owed(fake_bot) == [] and fake_bot.services.env.charts_in_flight == set()

@@ -1,0 +1,111 @@
+"""The demo's files: the week's charts and weekly reports made by a chart worker on the machine's other core while
+the demo's events go on, and the last week's documents.
+
+The bot waits for a report's files before its messages are queued (`ChartPool.run`). The demo need not: nobody
+looks at a console message's attachments, so `FilesAhead.run` hands the job to the worker and answers at once
+with the files the job makes. Whatever reads a file waits for it first (`ready`): the e-mail sender, which puts
+the files in the e-mails (`WaitingSender`), and the last week's HTML report, which embeds its trend chart. Before
+the demo ends every file is made (`finish`): a job that fails, or makes fewer files than it names, fails the demo
+instead of leaving its output short. The files are those the bot draws itself, byte for byte (the same code, in
+the worker), so the output does not depend on when a job is done.
+"""
+
+from __future__ import annotations
+
+import pickle
+import threading
+from pathlib import Path
+
+from bot.bootstrap import App
+from bot.conversation.messages import Outbound
+from bot.domain.cycle import RoundKey
+from bot.domain.model import OutboxItem, Round
+from bot.outbox import Sender
+from bot.ports import UnitOfWork
+from bot.reports.chart_pool import ChartPool, Job, PictureCharts
+from bot.usecases.reports import KINDS, export, followup_document, weekly_report
+
+
+class FilesNotMade(Exception):
+    pass
+
+
+def named_files(job: Job) -> tuple[Path, ...]:
+    """The files a job makes when all goes well."""
+    if isinstance(job, PictureCharts):
+        return (job.heatmap,) + ((job.trend.path,) if job.trend is not None else ())
+    return (job.path,)
+
+
+class FilesAhead(ChartPool):
+    """A chart pool whose `run` does not wait: the files are made while the caller goes on."""
+
+    def __init__(self) -> None:
+        super().__init__(1)
+        self._made: dict[Path, threading.Event] = {}
+        self._errors: list[str] = []
+
+    def run(self, job: Job) -> tuple[Path, ...]:
+        # A copy as it is now: the job's picture fills caches of its own as the demo reads it meanwhile.
+        job = pickle.loads(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+        paths = named_files(job)
+        made = threading.Event()
+
+        def done(files: tuple[Path, ...]) -> None:
+            if set(files) != set(paths):
+                self._errors.append(f"{type(job).__name__} made {sorted(map(str, files))} of {sorted(map(str, paths))}")
+            made.set()
+
+        def failed(error: str) -> None:
+            self._errors.append(f"{type(job).__name__} of {paths[0].name}: {error}")
+            made.set()
+
+        for path in paths:
+            self._made[path.resolve()] = made
+        self.submit(job, done, failed)
+        return paths
+
+    def ready(self, paths: list[Path]) -> None:
+        """Until the files that jobs make among `paths` are made."""
+        for path in paths:
+            made = self._made.get(path.resolve())
+            if made is not None:
+                made.wait()
+        if self._errors:
+            raise FilesNotMade("; ".join(self._errors))
+
+    def finish(self) -> None:
+        """Until every job is done; FilesNotMade if one failed."""
+        self.wait()
+        if self._errors:
+            raise FilesNotMade("; ".join(self._errors))
+
+
+class WaitingSender:
+    """A sender that delivers a message once the files it carries are made."""
+
+    def __init__(self, sender: Sender, files: FilesAhead) -> None:
+        self.platform = sender.platform
+        self.sender = sender
+        self.files = files
+
+    def send(self, item: OutboxItem, out: Outbound, message_id: str | None) -> str | None:
+        self.files.ready([Path(a.path) for a in out.attachments])
+        return self.sender.send(item, out, message_id)
+
+
+def documents(
+    app: App, uow: UnitOfWork, rnd: Round, first: RoundKey, out_dir: Path, files: FilesAhead | None
+) -> list[Path]:
+    """The weekly report as PDF (with its heatmap and trend chart beside it), the weeks from `first` as an XLSX
+    export and the year's follow-up of actions as PDF."""
+    svc, key, group = app.services, rnd.key, app.config.groups[0]
+    pdf = weekly_report(svc.env, uow, group, rnd, "sv", "pdf", out_dir / f"veckorapport-{key}.pdf")
+    charts = [pdf.with_name(f"{pdf.stem}-heatmap.png"), pdf.with_name(f"{pdf.stem}-trend.png")]
+    xlsx = export(uow, group, first, key, "xlsx", KINDS, out_dir, "sv", key).files
+    followup, _ = followup_document(
+        svc.env, uow, group, key.year, "pdf", "sv", key, out_dir / f"uppfoljning-{key.year}.pdf"
+    )
+    if files is not None:
+        files.ready(charts)  # the HTML report embeds the trend chart
+    return [pdf, *charts, *xlsx, followup]
