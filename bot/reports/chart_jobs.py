@@ -1,5 +1,6 @@
-"""What a chart worker makes (bot/reports/chart_pool.py): a week's picture charts, and the weekly report as a
-PDF. This module imports matplotlib and fpdf; only the workers, and the inline path, import it.
+"""What a chart worker makes (bot/reports/chart_pool.py): a week's picture charts, the weekly report as a PDF
+and the year's follow-up as a PDF. This module imports matplotlib and fpdf; only the workers, and the inline path,
+import it.
 """
 
 from __future__ import annotations
@@ -7,10 +8,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from bot.reports.chart_pool import Job, PictureCharts, WeeklyPdf
+from bot.reports.chart_pool import FollowupPdf, Job, PictureCharts, WeeklyPdf
 from bot.reports.charts import heatmap_png
-from bot.reports.documents import write_weekly_pdf
-from bot.reports.trends import trend_png
+from bot.reports.documents import write_followup_pdf, write_weekly_pdf
+from bot.reports.trends import action_png, trend_png
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +40,32 @@ def write_pdf(job: WeeklyPdf) -> Path:
     return write_weekly_pdf(job.pic, job.decisions, heatmap, trend, job.path)
 
 
+def followup_charts(job: FollowupPdf) -> tuple[Path | None, dict[int, Path]]:
+    """The follow-up's trend chart (None when the year has no data) and its chart per action, by the action's id."""
+    f, lang = job.followup, job.lang
+    trend = None
+    if job.trend_title is not None:
+        trend = trend_png(f.series.trimmed(), job.charts_dir / "trend.png", lang, job.trend_title)
+    charts = {
+        e.action.id: action_png(
+            e.weeks, e.levels, e.action.week, job.charts_dir / f"action-{e.action.id}.png", lang, e.action.title
+        )
+        for e in f.effects
+        if e.weeks
+    }
+    return trend, charts
+
+
+def write_followup(job: FollowupPdf) -> Path:
+    """The year's follow-up as a PDF with its charts."""
+    trend, charts = followup_charts(job)
+    return write_followup_pdf(job.followup, job.lang, job.path, trend, charts)
+
+
 def make(job: Job) -> tuple[Path, ...]:
     """What a worker makes of a job: the files."""
     if isinstance(job, PictureCharts):
         return draw_picture_charts(job)
+    if isinstance(job, FollowupPdf):
+        return (write_followup(job),)
     return (write_pdf(job),)

@@ -29,6 +29,7 @@ from typing import IO, TypeVar
 
 from bot.domain.stats import Series
 from bot.reports.chart_cache import KEPT_IN, kept_folder
+from bot.reports.followup import FollowUp
 from bot.reports.render import Decision
 from bot.reports.view import PictureView
 
@@ -70,7 +71,19 @@ class WeeklyPdf:
     path: Path
 
 
-Job = PictureCharts | WeeklyPdf
+@dataclass(frozen=True, slots=True)
+class FollowupPdf:
+    """The year's follow-up of actions as a PDF to `path`, with its trend chart (`trend_title`, when the year has
+    data) and a chart per action, drawn into `charts_dir`."""
+
+    followup: FollowUp
+    lang: str
+    trend_title: str | None
+    charts_dir: Path
+    path: Path
+
+
+Job = PictureCharts | WeeklyPdf | FollowupPdf
 
 
 @dataclass

@@ -26,7 +26,7 @@ from bot.domain.model import Action, Round
 from bot.domain.picture import AreaInfo
 from bot.domain.stats import Series, series_from_stats, weeks_between
 from bot.ports import UnitOfWork
-from bot.reports.chart_pool import WeeklyPdf
+from bot.reports.chart_pool import FollowupPdf, WeeklyPdf
 from bot.reports.exports import KINDS as KINDS  # what an export can hold, for the CLI and the demo
 from bot.reports.exports import Table, actions_table, answers_table, pictures_table, write_csv, write_xlsx
 from bot.reports.followup import SHOW_AFTER, SHOW_BEFORE, ActionEffect, FollowUp, action_effect
@@ -273,11 +273,8 @@ def followup_document(
     now: RoundKey,
     out: Path | None = None,
 ) -> tuple[Path, FollowUp]:
-    """Write the yearly follow-up for the steering group as PDF or HTML, with a chart per action."""
-    # matplotlib and the PDF renderer are loaded only when a document is made
-    from bot.reports.documents import render_followup_html, write_followup_pdf
-    from bot.reports.trends import action_png, trend_png
-
+    """Write the yearly follow-up for the steering group as PDF or HTML, with a chart per action. A PDF is made by
+    a chart worker when there is a pool (`env.chart_pool`): matplotlib and fpdf stay out of this process."""
     if fmt not in FOLLOWUP_FORMATS:
         raise ValueError(fmt)
     if not 2000 <= year <= now.year + 1:
@@ -285,24 +282,23 @@ def followup_document(
     f = load_followup(uow, group, year, now)
     stem = f"uppfoljning-{year}" if lang == "sv" else f"follow-up-{year}"
     path = out or group_dir(env, group) / f"{stem}.{lang}.{fmt}"
-    charts_dir = path.with_name(f"{path.stem}-charts")
-    trend = None
+    title = None
     if f.series.has_data():
-        series = f.series.trimmed()
-        title = t(lang, "trend.title", group=group.name, first=series.weeks[0].week, last=series.weeks[-1].week)
-        trend = trend_png(series, charts_dir / "trend.png", lang, title)
-    charts = {
-        e.action.id: action_png(
-            e.weeks, e.levels, e.action.week, charts_dir / f"action-{e.action.id}.png", lang, e.action.title
-        )
-        for e in f.effects
-        if e.weeks
-    }
-    if fmt == "html":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render_followup_html(f, lang, trend, charts), encoding="utf-8")
-        return path, f
-    return write_followup_pdf(f, lang, path, trend, charts), f
+        weeks = f.series.trimmed().weeks
+        title = t(lang, "trend.title", group=group.name, first=weeks[0].week, last=weeks[-1].week)
+    job = FollowupPdf(f, lang, title, path.with_name(f"{path.stem}-charts"), path)
+    if fmt == "pdf" and env.chart_pool is not None:
+        return env.chart_pool.run(job)[0], f
+    # matplotlib and the PDF renderer are loaded only when a document is made
+    from bot.reports.chart_jobs import followup_charts, write_followup
+    from bot.reports.documents import render_followup_html
+
+    if fmt == "pdf":
+        return write_followup(job), f
+    trend, charts = followup_charts(job)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_followup_html(f, lang, trend, charts), encoding="utf-8")
+    return path, f
 
 
 # --------------------------------------------------------------------------- the chat commands

@@ -7,6 +7,7 @@ import csv
 import io
 import logging
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from openpyxl import load_workbook
@@ -88,6 +89,32 @@ def test_followup_in_the_chat_attaches_the_document(seeded: Bot) -> None:
     (reply,) = seeded.cmd("sara", "uppföljning 2026 html")
     assert reply.attachments[0].filename == "uppfoljning-2026.sv.html"
     assert "<h1>Uppföljning 2026 – Tryggare Trelleborg</h1>" in Path(reply.attachments[0].path).read_text("utf-8")
+
+
+def test_followup_pdf_is_made_by_a_chart_worker_the_same_as_here(seeded: Bot) -> None:
+    from bot.reports.chart_pool import ChartPool, Job
+
+    class Noting(ChartPool):
+        jobs: ClassVar[list[str]] = []
+
+        def run(self, job: Job) -> tuple[Path, ...]:
+            self.jobs.append(type(job).__name__)
+            return super().run(job)
+
+    (inline,) = seeded.cmd("sara", "followup")[0].attachments
+    here = [p.extract_text() for p in PdfReader(inline.path).pages]
+    pool = Noting(1)
+    seeded.app.services.env.chart_pool = pool
+    try:
+        (reply,) = seeded.cmd("sara", "followup")
+    finally:
+        seeded.app.services.env.chart_pool = None
+        pool.close()
+    assert reply.text == "Uppföljning 2026: 2 beslutade åtgärder, 8 veckor med rapporter."
+    assert pool.jobs == ["FollowupPdf"]
+    (file,) = reply.attachments
+    assert [p.extract_text() for p in PdfReader(file.path).pages] == here
+    assert len(list(Path(file.path).with_name(f"{Path(file.path).stem}-charts").glob("action-*.png"))) == 2
 
 
 def test_report_command_attaches_the_pdf(seeded: Bot) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.reports.chart_jobs import draw_picture_charts, write_pdf
+from bot.reports.chart_jobs import draw_picture_charts, make
 from bot.reports.chart_pool import ChartPool, Job, PictureCharts, WeeklyPdf
 from standins.config import TUE_OPEN
 from tests.unit.fakes.bot import FakeBot
@@ -44,7 +44,7 @@ class HeldPool(ChartPool):
 
     def run(self, job: Job) -> tuple[Path, ...]:
         self.ran.append(type(job).__name__)
-        return draw_picture_charts(job) if isinstance(job, PictureCharts) else (write_pdf(job),)
+        return make(job)
 
     def release(self) -> None:
         for job, done in self.held:
