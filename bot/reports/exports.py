@@ -19,12 +19,18 @@ import csv
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.domain.effect import LEVEL_DIGITS
 from bot.domain.factors import Factor, colour_for
 from bot.domain.stats import AnswerRecord, Series
 from bot.reports.followup import ActionEffect
 from bot.text import label, t
+
+if TYPE_CHECKING:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import PatternFill
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 KINDS: tuple[str, ...] = ("answers", "pictures", "actions")
 FORMATS: tuple[str, ...] = ("csv", "xlsx")
@@ -168,31 +174,37 @@ def write_csv(tables: Sequence[Table], out_dir: Path, stem: str) -> list[Path]:
     return paths
 
 
+def _cell(
+    ws: WriteOnlyWorksheet, value: Value, fmt: str | None = None, fill: PatternFill | None = None
+) -> WriteOnlyCell:
+    """A cell of a write-only sheet with its number format or fill, kept as text if it looks like a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    made = WriteOnlyCell(ws, value=value)
+    if made.data_type == "f":  # openpyxl takes a text starting with "=" for a formula
+        made.data_type = "s"
+    if fmt is not None:
+        made.number_format = fmt
+    if fill is not None:
+        made.fill = fill
+    return made
+
+
 def write_xlsx(tables: Sequence[Table], path: Path) -> Path:
+    """The tables as the sheets of one workbook, written row by row (openpyxl's write-only mode: no cell objects
+    kept but for the cells with a style or a text that looks like a formula)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     from bot.domain.factors import LEVEL_HEX
 
-    wb = Workbook()
-    if wb.active is not None:
-        wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     wb.properties.creator = "est-bot"
-    bold = Font(bold=True)
+    bold, top = Font(bold=True), Alignment(vertical="top")
+    fills = {c: PatternFill("solid", fgColor=h.lstrip("#").upper()) for c, h in LEVEL_HEX.items() if c != "none"}
     for table in tables:
         ws = wb.create_sheet(table.sheet[:31])
-        ws.append(table.header)
-        for cell in ws[1]:
-            cell.font = bold
-            cell.alignment = Alignment(vertical="top")
-        for r, row in enumerate(table.rows, start=2):
-            ws.append(list(row))
-            # The row's own cells (not `ws[r]`, which measures the sheet's widest row on every call: quadratic).
-            for c in range(1, len(row) + 1):
-                cell = ws.cell(row=r, column=c)
-                if cell.data_type == "f":  # openpyxl takes a text starting with "=" for a formula
-                    cell.data_type = "s"
         ws.freeze_panes = "A2"
         widths = [len(h) for h in table.header]
         for row in table.rows:
@@ -200,16 +212,35 @@ def write_xlsx(tables: Sequence[Table], path: Path) -> Path:
                 widths[i] = max(widths[i], len(_csv_value(v, table.digits)))
         for i, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, width + 2))
-        for col in table.decimals:
-            for (cell,) in ws.iter_rows(min_row=2, min_col=col + 1, max_col=col + 1):
-                cell.number_format = "0." + "0" * table.digits if table.digits else "0"
-        if table.colour_column is not None:
-            for r, colour in enumerate(table.colours, start=2):
-                if colour in LEVEL_HEX and colour != "none":
-                    fill = LEVEL_HEX[colour].lstrip("#").upper()
-                    ws.cell(row=r, column=table.colour_column + 1).fill = PatternFill("solid", fgColor=fill)
+        number_format = "0." + "0" * table.digits if table.digits else "0"
+        colour_column = table.colour_column
+
+        header = []
+        for h in table.header:
+            first = _cell(ws, h)
+            first.font, first.alignment = bold, top
+            header.append(first)
+        ws.append(header)
+        for r, row in enumerate(table.rows):
+            fill = None
+            if colour_column is not None and r < len(table.colours):
+                fill = fills.get(table.colours[r])
+            out: list[object] = []
+            for c, v in enumerate(row):
+                special = c in table.decimals or (c == colour_column and fill is not None)
+                if special or (isinstance(v, str) and v.startswith("=")):
+                    out.append(
+                        _cell(
+                            ws, v, number_format if c in table.decimals else None, fill if c == colour_column else None
+                        )
+                    )
+                else:
+                    out.append(v)
+            ws.append(out)
         if table.rows:
-            ws.auto_filter.ref = ws.dimensions
+            ws.auto_filter.ref = (
+                f"A1:{get_column_letter(max(len(table.header), *map(len, table.rows)))}{len(table.rows) + 1}"
+            )
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
