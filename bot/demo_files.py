@@ -102,7 +102,7 @@ def documents(
     svc, key, group = app.services, rnd.key, app.config.groups[0]
     pdf = weekly_report(svc.env, uow, group, rnd, "sv", "pdf", out_dir / f"veckorapport-{key}.pdf")
     charts = [pdf.with_name(f"{pdf.stem}-heatmap.png"), pdf.with_name(f"{pdf.stem}-trend.png")]
-    xlsx = export(uow, group, first, key, "xlsx", KINDS, out_dir, "sv", key).files
+    xlsx = export(uow, group, first, key, "xlsx", KINDS, out_dir, "sv", key, files).files
     followup, _ = followup_document(
         svc.env, uow, group, key.year, "pdf", "sv", key, out_dir / f"uppfoljning-{key.year}.pdf"
     )

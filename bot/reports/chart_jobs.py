@@ -1,6 +1,6 @@
-"""What a chart worker makes (bot/reports/chart_pool.py): a week's picture charts, the weekly report as a PDF
-and the year's follow-up as a PDF. This module imports matplotlib and fpdf; only the workers, and the inline path,
-import it.
+"""What a chart worker makes (bot/reports/chart_pool.py): a week's picture charts, the weekly report as a PDF,
+the year's follow-up as a PDF and an export's workbook. This module imports matplotlib and fpdf; only the workers,
+and the inline path, import it.
 """
 
 from __future__ import annotations
@@ -8,9 +8,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from bot.reports.chart_pool import FollowupPdf, Job, PictureCharts, WeeklyPdf
+from bot.reports.chart_pool import FollowupPdf, Job, PictureCharts, WeeklyPdf, Workbook
 from bot.reports.charts import heatmap_png
 from bot.reports.documents import write_followup_pdf, write_weekly_pdf
+from bot.reports.exports import write_xlsx
 from bot.reports.trends import action_png, trend_png
 
 log = logging.getLogger(__name__)
@@ -68,4 +69,6 @@ def make(job: Job) -> tuple[Path, ...]:
         return draw_picture_charts(job)
     if isinstance(job, FollowupPdf):
         return (write_followup(job),)
+    if isinstance(job, Workbook):
+        return (write_xlsx(job.tables, job.path),)
     return (write_pdf(job),)

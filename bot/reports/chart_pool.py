@@ -29,6 +29,7 @@ from typing import IO, TypeVar
 
 from bot.domain.stats import Series
 from bot.reports.chart_cache import KEPT_IN, kept_folder
+from bot.reports.exports import Table
 from bot.reports.followup import FollowUp
 from bot.reports.render import Decision
 from bot.reports.view import PictureView
@@ -83,7 +84,15 @@ class FollowupPdf:
     path: Path
 
 
-Job = PictureCharts | WeeklyPdf | FollowupPdf
+@dataclass(frozen=True, slots=True)
+class Workbook:
+    """An export's tables as one XLSX workbook to `path` (openpyxl, and numpy that it loads, stay in the worker)."""
+
+    tables: Sequence[Table]
+    path: Path
+
+
+Job = PictureCharts | WeeklyPdf | FollowupPdf | Workbook
 
 
 @dataclass

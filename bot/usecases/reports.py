@@ -26,7 +26,7 @@ from bot.domain.model import Action, Round
 from bot.domain.picture import AreaInfo
 from bot.domain.stats import Series, series_from_stats, weeks_between
 from bot.ports import UnitOfWork
-from bot.reports.chart_pool import FollowupPdf, WeeklyPdf
+from bot.reports.chart_pool import ChartPool, FollowupPdf, WeeklyPdf, Workbook
 from bot.reports.exports import KINDS as KINDS  # what an export can hold, for the CLI and the demo
 from bot.reports.exports import Table, actions_table, answers_table, pictures_table, write_csv, write_xlsx
 from bot.reports.followup import SHOW_AFTER, SHOW_BEFORE, ActionEffect, FollowUp, action_effect
@@ -232,13 +232,20 @@ def export(
     out_dir: Path,
     lang: str,
     now: RoundKey,
+    pool: ChartPool | None = None,
 ) -> ExportResult:
-    """Write the export: one CSV per kind, or one XLSX workbook with a sheet per kind."""
+    """Write the export: one CSV per kind, or one XLSX workbook with a sheet per kind (by a worker of `pool` when
+    there is one: openpyxl and numpy stay out of this process)."""
     if fmt not in ("csv", "xlsx"):
         raise ValueError(fmt)
     tables = export_tables(uow, group, first, last, kinds, lang, now)
     stem = export_stem(group, first, last)
-    files = write_csv(tables, out_dir, stem) if fmt == "csv" else [write_xlsx(tables, out_dir / f"{stem}.xlsx")]
+    if fmt == "csv":
+        files = write_csv(tables, out_dir, stem)
+    elif pool is not None:
+        files = list(pool.run(Workbook(tables, out_dir / f"{stem}.xlsx")))
+    else:
+        files = [write_xlsx(tables, out_dir / f"{stem}.xlsx")]
     counts = {table.kind: len(table.rows) for table in tables}
     return ExportResult(files, counts.get("answers", 0), counts.get("pictures", 0), counts.get("actions", 0))
 
@@ -314,9 +321,8 @@ def export_command(env: Env, ctx: Ctx, cmd: Export) -> None:
     fmt, what = cmd.fmt, cmd.what
     out_dir = group_dir(env, ctx.group) / "exports" / uuid.uuid4().hex[:12]
     try:
-        result = export(
-            ctx.uow, ctx.group, first, last, fmt, KINDS if what == "all" else (what,), out_dir, ctx.lang, now
-        )
+        kinds = KINDS if what == "all" else (what,)
+        result = export(ctx.uow, ctx.group, first, last, fmt, kinds, out_dir, ctx.lang, now, env.chart_pool)
     except ReportError as exc:
         reply(env, ctx, Outbound(exc.text(ctx.lang), kind="notice"))
         return

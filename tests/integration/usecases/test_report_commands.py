@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from bot.domain.cycle import RoundKey
+from bot.reports.chart_pool import ChartPool, Job
 from tests.conftest import TUE_OPEN, Bot
 from tests.support.report_data import FIRST_ACTION, NAMES, seed
 
@@ -91,30 +92,37 @@ def test_followup_in_the_chat_attaches_the_document(seeded: Bot) -> None:
     assert "<h1>Uppföljning 2026 – Tryggare Trelleborg</h1>" in Path(reply.attachments[0].path).read_text("utf-8")
 
 
-def test_followup_pdf_is_made_by_a_chart_worker_the_same_as_here(seeded: Bot) -> None:
-    from bot.reports.chart_pool import ChartPool, Job
+class Noting(ChartPool):
+    """A real chart pool that notes the jobs handed to it."""
 
-    class Noting(ChartPool):
-        jobs: ClassVar[list[str]] = []
+    jobs: ClassVar[list[str]] = []
 
-        def run(self, job: Job) -> tuple[Path, ...]:
-            self.jobs.append(type(job).__name__)
-            return super().run(job)
+    def run(self, job: Job) -> tuple[Path, ...]:
+        self.jobs.append(type(job).__name__)
+        return super().run(job)
 
+
+def test_followup_pdf_and_export_workbook_are_made_by_a_chart_worker_the_same_as_here(seeded: Bot) -> None:
     (inline,) = seeded.cmd("sara", "followup")[0].attachments
     here = [p.extract_text() for p in PdfReader(inline.path).pages]
+    (book,) = seeded.cmd("sara", "export")[0].attachments
+    sheets = {ws.title: list(ws.iter_rows(values_only=True)) for ws in load_workbook(book.path).worksheets}
     pool = Noting(1)
     seeded.app.services.env.chart_pool = pool
     try:
         (reply,) = seeded.cmd("sara", "followup")
+        (exported,) = seeded.cmd("sara", "export")
     finally:
         seeded.app.services.env.chart_pool = None
         pool.close()
+    assert pool.jobs == ["FollowupPdf", "Workbook"]
     assert reply.text == "Uppföljning 2026: 2 beslutade åtgärder, 8 veckor med rapporter."
-    assert pool.jobs == ["FollowupPdf"]
     (file,) = reply.attachments
     assert [p.extract_text() for p in PdfReader(file.path).pages] == here
     assert len(list(Path(file.path).with_name(f"{Path(file.path).stem}-charts").glob("action-*.png"))) == 2
+    assert exported.text.startswith("Export 2026-W36–2026-W47: 384 svar, ")
+    (made,) = exported.attachments
+    assert {ws.title: list(ws.iter_rows(values_only=True)) for ws in load_workbook(made.path).worksheets} == sheets
 
 
 def test_report_command_attaches_the_pdf(seeded: Bot) -> None:
