@@ -12,6 +12,7 @@ from bot.domain.masking import mask_personal_data
 from bot.domain.model import OutboxItem
 from storage.models import AccountRow, MessageRefRow, OutboxRow, PersonRow
 from storage.repositories.base import SqlRepository, table
+from storage.repositories.prepared import prepare
 from storage.repositories.statements import ENQUEUE
 
 
@@ -229,3 +230,6 @@ _REMEMBER_MESSAGE = text(
     "INSERT INTO message_refs (platform, address, ref, message_id) VALUES (:platform, :address, :ref, :mid) "
     "ON CONFLICT (platform, address, ref) DO UPDATE SET message_id = excluded.message_id"
 )
+
+for _statement in (_CLAIM, _CLAIM_FOR_ADDRESS, _SENT, _MESSAGE_ID, _REMEMBER_MESSAGE):
+    prepare(_statement)  # run on the driver's cursor (storage/repositories/prepared.py)

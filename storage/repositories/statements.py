@@ -23,6 +23,7 @@ from storage.models import (
     RoundRow,
 )
 from storage.repositories.base import table
+from storage.repositories.prepared import prepare
 
 PERSONS, ACCOUNTS, AREAS = table(PersonRow), table(AccountRow), table(AreaRow)
 
@@ -167,10 +168,12 @@ def mark_processed_many(n: int) -> TextClause:
     """Record `n` events as processed in one statement (parameters p0, e0, p1, e1, … and one `at`); text, so that
     it is compiled once per `n`. RETURNING, not rowcount, tells which were new, on SQLite and psycopg alike."""
     values = ", ".join(f"(:p{i}, :e{i}, :at)" for i in range(n))
-    return text(
-        f"INSERT INTO processed_events (platform, event_id, at) VALUES {values} "
-        "ON CONFLICT (platform, event_id) DO NOTHING RETURNING platform, event_id"
-    ).bindparams(bindparam("at", type_=ProcessedEventRow.__table__.c.at.type))
+    return prepare(
+        text(
+            f"INSERT INTO processed_events (platform, event_id, at) VALUES {values} "
+            "ON CONFLICT (platform, event_id) DO NOTHING RETURNING platform, event_id"
+        ).bindparams(bindparam("at", type_=ProcessedEventRow.__table__.c.at.type))
+    )
 
 
 # ---------------------------------------------------------------------------------------------- PostgreSQL's
@@ -216,3 +219,24 @@ PG_MARK_PROCESSED = text(
     "WITH ORDINALITY AS u(p, e, n) ORDER BY u.n "
     "ON CONFLICT (platform, event_id) DO NOTHING RETURNING platform, event_id"
 ).bindparams(bindparam("at", type_=ProcessedEventRow.__table__.c.at.type))
+
+# Run on the driver's cursor (storage/repositories/prepared.py): every press runs most of these.
+for _statement in (
+    PERSON_BY_ACCOUNT,
+    PERSON_AREAS,
+    PLACES,
+    ROUND_BY_ID,
+    RESPONSE_FOR_UPDATE,
+    SAVE_RESPONSE,
+    OLD_NOTES,
+    DELETE_ANSWERS,
+    SET_MORE,
+    ENQUEUE,
+    PG_PERSONS_BY_ACCOUNTS,
+    PG_AREAS_OF_PERSONS,
+    PG_PLACES_OF_AREAS,
+    PG_ROUNDS_BY_IDS,
+    PG_RESPONSES_FOR_UPDATE_OF_PAIRS,
+    PG_MARK_PROCESSED,
+):
+    prepare(_statement)
