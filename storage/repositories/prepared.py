@@ -33,9 +33,9 @@ class _Compiled:
     sql: str
     positional: bool
     names: tuple[str, ...]  # the statement's parameters, in the order the driver takes them (or by name)
-    keys: tuple[str | None, ...]  # the caller's key of each, None for a fixed value
-    fixed: tuple[Any, ...]  # the fixed value of each (a literal compared against, as `review == "approved"`)
-    binds: tuple[Processor, ...]
+    # per parameter: the caller's key (None for a fixed value: a literal compared against, as `review ==
+    # "approved"`), the fixed value as the driver takes it, and the bind processor for the caller's value
+    plan: tuple[tuple[str | None, Any, Processor], ...]
     row: Any  # a namedtuple class over the result's columns, or None
     types: tuple[Any, ...]  # the result columns' types
 
@@ -58,7 +58,7 @@ class Prepared:
     def run(self, conn: Connection, params: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Rows:
         dialect = conn.dialect
         c = self.compiled(dialect)
-        many = not isinstance(params, Mapping)
+        many = type(params) is not dict and not isinstance(params, Mapping)
         args = [_args(c, p) for p in params] if many else _args(c, params)  # type: ignore[arg-type]
         raw = conn.connection.driver_connection
         assert raw is not None
@@ -118,41 +118,38 @@ def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
         raise ValueError("a statement with expanding parameters cannot be prepared")
     positional = bool(dialect.positional)
     names = tuple(compiled.positiontup) if positional else tuple(dict.fromkeys(compiled.bind_names.values()))
-    keys: list[str | None] = []
-    fixed: list[Any] = []
-    for name in names:
-        bind = compiled.binds[name]
-        if bind.required or bind.callable is not None:
-            keys.append(bind.key)
-            fixed.append(None)
-        else:
-            keys.append(None)
-            fixed.append(bind.value)
     processors = compiled._bind_processors  # noqa: SLF001 (the compiled statement's own, as SQLAlchemy uses them)
+    plan: list[tuple[str | None, Any, Processor]] = []
+    for name in names:
+        bind, processor = compiled.binds[name], processors.get(name)
+        if bind.required or bind.callable is not None:
+            plan.append((bind.key, None, processor))
+        else:
+            plan.append((None, processor(bind.value) if processor is not None else bind.value, None))
     columns = compiled._result_columns  # noqa: SLF001
     row = namedtuple("Row", [col.keyname for col in columns], rename=True) if columns else None
     return _Compiled(
         compiled.string,
         positional,
         names,
-        tuple(keys),
-        tuple(fixed),
-        tuple(processors.get(name) for name in names),
+        tuple(plan),
         row,
         tuple(col.type for col in columns),
     )
 
 
 def _args(c: _Compiled, params: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
-    values = [params[key] if key is not None else value for key, value in zip(c.keys, c.fixed, strict=True)]
-    values = [p(v) if p is not None else v for p, v in zip(c.binds, values, strict=True)]
+    values = [
+        fixed if key is None else params[key] if process is None else process(params[key])
+        for key, fixed, process in c.plan
+    ]
     return values if c.positional else dict(zip(c.names, values, strict=True))
 
 
 def _rows(c: _Compiled, processors: tuple[Processor, ...], fetched: list[Any]) -> list[Any]:
     make = c.row._make
     if not any(processors):
-        return [make(r) for r in fetched]
+        return list(map(make, fetched))
     return [make([p(v) if p is not None else v for p, v in zip(processors, r, strict=True)]) for r in fetched]
 
 
