@@ -250,9 +250,11 @@ _MESSAGE_ID = select(_REFS.c.message_id).where(
     _REFS.c.platform == bindparam("platform"), _REFS.c.address == bindparam("address"), _REFS.c.ref == bindparam("ref")
 )
 
+# An edit of a message keeps its id: then the row is left as it is (nothing written to the database's log).
 _REMEMBER_MESSAGE = text(
     "INSERT INTO message_refs (platform, address, ref, message_id) VALUES (:platform, :address, :ref, :mid) "
-    "ON CONFLICT (platform, address, ref) DO UPDATE SET message_id = excluded.message_id"
+    "ON CONFLICT (platform, address, ref) DO UPDATE SET message_id = excluded.message_id "
+    "WHERE message_refs.message_id <> excluded.message_id"
 )
 
 for _statement in (
