@@ -20,6 +20,10 @@ from storage.repositories.statements import ENQUEUE
 class SqlOutbox(SqlRepository):
     """Enqueue, claims, sent/retry/park/release, message refs and counts."""
 
+    #: The platform message each claimed row's ref shows, read with the claim (the dispatcher asks for every row
+    #: it claimed, in the same unit of work), until something is marked sent.
+    _known: dict[tuple[str, str, str], str | None] | None = None
+
     def enqueue(
         self, key: str, platform: str, address: str, ref: str | None, payload: dict[str, Any], now: datetime
     ) -> None:
@@ -77,12 +81,14 @@ class SqlOutbox(SqlRepository):
             self._core(_PG_LEASE if pg else _LEASE, leased)
         taken_ids = set(taken)
         rows = [r for r in rows if r.id in taken_ids]
+        self._known = {(r.platform, r.address, r.ref): r.known_message_id for r in rows if r.ref}
         return [OutboxItem(r.id, r.key, r.platform, r.address, r.ref, r.payload, r.attempts, r.status) for r in rows]
 
     def sent(self, item_id: int, now: datetime, message_id: str | None) -> None:
         """Mark a row sent and remember which platform message shows its ref (one UPDATE, one upsert).
 
         `claimed_by` stays: it tells which process delivered the row."""
+        self._known = None
         platform, address, ref = self._core(_SENT, {"b_id": item_id, "b_now": now}).one()
         if message_id is not None and ref:
             self._core(_REMEMBER_MESSAGE, {"platform": platform, "address": address, "ref": ref, "mid": message_id})
@@ -151,6 +157,8 @@ class SqlOutbox(SqlRepository):
         return [(p, a, n, e) for p, a, n, e in rows]
 
     def message_id_for(self, platform: str, address: str, ref: str) -> str | None:
+        if self._known is not None and (platform, address, ref) in self._known:
+            return self._known[platform, address, ref]
         row = self._core(_MESSAGE_ID, {"platform": platform, "address": address, "ref": ref}).first()
         return str(row[0]) if row else None
 
@@ -193,8 +201,16 @@ _BEHIND = (
     .exists()
 )
 
+# The message a row's ref shows (an edit replaces it), read with the claim.
+_KNOWN_ID = (
+    select(_REFS.c.message_id)
+    .where(_REFS.c.platform == _OUTBOX.c.platform, _REFS.c.address == _OUTBOX.c.address, _REFS.c.ref == _OUTBOX.c.ref)
+    .scalar_subquery()
+    .label("known_message_id")
+)
+
 _CLAIM = (
-    select(_OUTBOX)
+    select(_OUTBOX, _KNOWN_ID)
     .where(
         _OUTBOX.c.platform == bindparam("platform"),
         _OUTBOX.c.status == "pending",
