@@ -30,13 +30,13 @@ class Spec:
     lang: str
     items: tuple[Item, ...]
     threshold: int
-    places: dict[str, tuple[str, ...]]  # area code -> known place names
+    places: Mapping[str, tuple[str, ...]]  # area code -> known place names
     # Answers of last week's sent report, as storage reads them: item key -> {"level": 2, "place": "…"}.
     last_week: Mapping[str, Mapping[str, object]] | None = None
     last_more: str | None = None
     close_text: str = ""
     # Approved places with a position, per area code: a shared location within `snap_m` metres becomes one.
-    located: dict[str, tuple[tuple[str, float, float], ...]] = field(default_factory=dict)
+    located: Mapping[str, tuple[tuple[str, float, float], ...]] = field(default_factory=dict)
     snap_m: float = 0.0
 
     @property

@@ -5,6 +5,7 @@ questionnaire, and the question shown again in a new session (`show_pending`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -15,7 +16,7 @@ from bot.conversation.questionnaire import Event, Item, Questionnaire, Result, S
 from bot.domain.conversation_state import Answer, ConversationState, Step
 from bot.domain.cycle import Phase, local_round_key, phase_due_at, phase_index
 from bot.domain.masking import mask_personal_data
-from bot.domain.model import AnswerIn, Area, Person, Response, Round
+from bot.domain.model import AnswerIn, Area, Person, Place, Response, Round
 from bot.domain.places import coarse
 from bot.ports import UnitOfWork
 from bot.text import CATALOGUE, t
@@ -42,8 +43,11 @@ def questionnaire_spec(
     person: Person,
     areas: list[Area] | None = None,
     with_last_week: bool = True,
+    lazy: bool = False,
 ) -> Spec:
-    """What the engine needs; last week's answers are looked up only where they can be used."""
+    """What the engine needs; last week's answers are looked up only where they can be used. `lazy`: the areas'
+    places are read when the engine first asks for them (most presses do not), so the spec must not outlive
+    the unit of work."""
     areas = uow.people.person_areas(person.id) if areas is None else areas
     key = (group.id, rnd.key, person.language, tuple(areas))
     parts = env.spec_parts.get(key)
@@ -57,12 +61,9 @@ def questionnaire_spec(
             local_text(close, group, person.language),
         )
     items, close_text = parts
-    known = {a.code: uow.groups.places(a.id) for a in areas}
-    places = {code: tuple(p.name for p in ps) for code, ps in known.items()}
-    located = {
-        code: tuple((p.name, p.lat, p.lon) for p in ps if p.lat is not None and p.lon is not None)
-        for code, ps in known.items()
-    }
+    known = KnownPlaces(uow, areas)
+    places = known if lazy else dict(known)
+    located = known.located if lazy else dict(known.located)
     last = uow.rounds.last_submitted_answers(group.id, rnd.key, person.id) if with_last_week else None
     return Spec(
         round_id=rnd.id,
@@ -77,6 +78,48 @@ def questionnaire_spec(
         located=located,
         snap_m=float(env.config.privacy.location_snap_metres),
     )
+
+
+class KnownPlaces(Mapping[str, tuple[str, ...]]):
+    """The approved places of a reporter's areas by area code, read from the unit of work at the first look (for
+    one spec, within its unit of work); `located` the ones with a position."""
+
+    def __init__(self, uow: UnitOfWork, areas: Sequence[Area]) -> None:
+        self._uow, self._areas = uow, areas
+        self._places: dict[str, tuple[Place, ...]] | None = None
+        self.located = LocatedPlaces(self)
+
+    def read(self) -> dict[str, tuple[Place, ...]]:
+        if self._places is None:
+            self._places = {a.code: tuple(self._uow.groups.places(a.id)) for a in self._areas}
+        return self._places
+
+    def __getitem__(self, code: str) -> tuple[str, ...]:
+        return tuple(p.name for p in self.read()[code])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.read())
+
+    def __len__(self) -> int:
+        return len(self.read())
+
+
+class LocatedPlaces(Mapping[str, tuple[tuple[str, float, float], ...]]):
+    """Of the known places, those with a position: (name, latitude, longitude) by area code."""
+
+    def __init__(self, known: KnownPlaces) -> None:
+        self._known = known
+
+    def __getitem__(self, code: str) -> tuple[tuple[str, float, float], ...]:
+        return tuple(
+            (p.name, p.lat, p.lon) for p in self._known.read()[code] if p.lat is not None and p.lon is not None
+        )
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._known.read())
+
+    def __len__(self) -> int:
+        return len(self._known.read())
 
 
 def next_open_text(group: GroupConfig, ctx: Ctx) -> str:
@@ -119,7 +162,7 @@ def questionnaire_event(env: Env, ctx: Ctx, event: Event, chosen: QuestionnaireC
         return
     resp = uow.rounds.get_or_create_response(rnd.id, person.id, person.organisation, ctx.now)
     at_greeting = resp.state.step == Step.GREETING
-    spec = questionnaire_spec(env, uow, group, rnd, person, areas, with_last_week=at_greeting)
+    spec = questionnaire_spec(env, uow, group, rnd, person, areas, with_last_week=at_greeting, lazy=True)
     engine = Questionnaire(spec)
     if resp.status == "submitted" and phase_index(rnd.phase) >= phase_index(Phase.CLOSED):
         notice(env, ctx, "q.already_sent" if event.kind == "show" else "q.closed_edit", week=str(rnd.key))

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, and_, case, func, select
+from sqlalchemy import Connection, Row, Table, and_, case, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -18,9 +18,12 @@ from bot.domain.conversation_state import ConversationState
 from bot.domain.cycle import Phase, RoundKey
 from bot.domain.model import Person, Response, Round
 from storage.models import AnswerRow, AreaRow, PersonRow, PlaceRow, ResponseRow, RoundRow
+from storage.repositories.prepared import prepared
 from storage.round_cache import RoundCache, Rows
 
 log = logging.getLogger(__name__)
+
+_CONNECTION = "est_connection"  # the key of the session's connection in `Session.info`
 
 
 class SqlRepository:
@@ -97,10 +100,20 @@ class SqlRepository:
         return hash(tuple(tuple(str(v) for v in row) for row in self._core(q, {})))
 
     def _core(self, statement: Any, params: dict[str, Any] | list[dict[str, Any]]) -> Any:
-        """Run a prepared Core statement on this unit of work's connection, after what the session holds."""
-        if self.s.new or self.s.dirty or self.s.deleted:
-            self.s.flush()
-        return self.s.connection().execute(statement, params)
+        """Run a Core statement on this unit of work's connection, after what the session holds; one built once
+        and marked by `prepare` on the driver's cursor (storage/repositories/prepared.py)."""
+        s = self.s
+        if s.new or s.dirty or s.deleted:
+            s.flush()
+        # the session's connection, asked once per transaction: `Session.connection()` costs as much as the
+        # statement itself (the session's info is the session's, a new transaction a new connection)
+        conn: Connection | None = s.info.get(_CONNECTION)
+        if conn is None or conn.closed or not conn.in_transaction():
+            conn = s.info[_CONNECTION] = s.connection()
+        fast = prepared(statement)
+        if fast is not None:
+            return fast.run(conn, params)
+        return conn.execute(statement, params)
 
     def _insert(self, model: Any) -> Any:
         name = self.s.get_bind().dialect.name

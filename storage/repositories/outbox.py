@@ -3,20 +3,26 @@ then marked sent, retried or parked; and which platform message shows which ref.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select, text, update
+from sqlalchemy import ARRAY, Integer, String, all_, and_, any_, bindparam, func, select, text, update
 
 from bot.domain.masking import mask_personal_data
 from bot.domain.model import OutboxItem
 from storage.models import AccountRow, MessageRefRow, OutboxRow, PersonRow
 from storage.repositories.base import SqlRepository, table
+from storage.repositories.prepared import prepare
 from storage.repositories.statements import ENQUEUE
 
 
 class SqlOutbox(SqlRepository):
     """Enqueue, claims, sent/retry/park/release, message refs and counts."""
+
+    #: The platform message each claimed row's ref shows, read with the claim (the dispatcher asks for every row
+    #: it claimed, in the same unit of work), until something is marked sent.
+    _known: dict[tuple[str, str, str], str | None] | None = None
 
     def enqueue(
         self, key: str, platform: str, address: str, ref: str | None, payload: dict[str, Any], now: datetime
@@ -56,21 +62,33 @@ class SqlOutbox(SqlRepository):
         if not rows:
             return []
         ids = [r.id for r in rows]
+        addresses = sorted({r.address for r in rows})
+        pg = self.s.get_bind().dialect.name == "postgresql"  # lists as arrays there, as JSON arrays on SQLite
         first_outside: dict[str, int] = {
             a: int(n)
             for a, n in self._core(
-                _FIRST_OUTSIDE, {"platform": platform, "addresses": sorted({r.address for r in rows}), "ids": ids}
+                _PG_FIRST_OUTSIDE if pg else _FIRST_OUTSIDE,
+                {
+                    "platform": platform,
+                    "addresses": addresses if pg else json.dumps(addresses),
+                    "ids": ids if pg else json.dumps(ids),
+                },
             )
         }
-        taken = [r for r in rows if r.id < first_outside.get(r.address, r.id + 1)]
+        taken = [r.id for r in rows if r.id < first_outside.get(r.address, r.id + 1)]
         if taken:
-            self._core(_LEASE, {"ids": [r.id for r in taken], "b_until": lease_until, "b_by": claimer})
-        return [OutboxItem(r.id, r.key, r.platform, r.address, r.ref, r.payload, r.attempts, r.status) for r in taken]
+            leased = {"ids": taken if pg else json.dumps(taken), "b_until": lease_until, "b_by": claimer}
+            self._core(_PG_LEASE if pg else _LEASE, leased)
+        taken_ids = set(taken)
+        rows = [r for r in rows if r.id in taken_ids]
+        self._known = {(r.platform, r.address, r.ref): r.known_message_id for r in rows if r.ref}
+        return [OutboxItem(r.id, r.key, r.platform, r.address, r.ref, r.payload, r.attempts, r.status) for r in rows]
 
     def sent(self, item_id: int, now: datetime, message_id: str | None) -> None:
         """Mark a row sent and remember which platform message shows its ref (one UPDATE, one upsert).
 
         `claimed_by` stays: it tells which process delivered the row."""
+        self._known = None
         platform, address, ref = self._core(_SENT, {"b_id": item_id, "b_now": now}).one()
         if message_id is not None and ref:
             self._core(_REMEMBER_MESSAGE, {"platform": platform, "address": address, "ref": ref, "mid": message_id})
@@ -143,6 +161,8 @@ class SqlOutbox(SqlRepository):
         return [(p, a, n, e) for p, a, n, e in rows]
 
     def message_id_for(self, platform: str, address: str, ref: str) -> str | None:
+        if self._known is not None and (platform, address, ref) in self._known:
+            return self._known[platform, address, ref]
         row = self._core(_MESSAGE_ID, {"platform": platform, "address": address, "ref": ref}).first()
         return str(row[0]) if row else None
 
@@ -185,8 +205,16 @@ _BEHIND = (
     .exists()
 )
 
+# The message a row's ref shows (an edit replaces it), read with the claim.
+_KNOWN_ID = (
+    select(_REFS.c.message_id)
+    .where(_REFS.c.platform == _OUTBOX.c.platform, _REFS.c.address == _OUTBOX.c.address, _REFS.c.ref == _OUTBOX.c.ref)
+    .scalar_subquery()
+    .label("known_message_id")
+)
+
 _CLAIM = (
-    select(_OUTBOX)
+    select(_OUTBOX, _KNOWN_ID)
     .where(
         _OUTBOX.c.platform == bindparam("platform"),
         _OUTBOX.c.status == "pending",
@@ -201,20 +229,33 @@ _CLAIM = (
 
 _CLAIM_FOR_ADDRESS = _CLAIM.where(_OUTBOX.c.address == bindparam("address"))
 
-_FIRST_OUTSIDE = (
+# Which earlier pending row to each claimed address was not claimed, and the lease of the rows taken: the claimed
+# rows' ids and addresses as one parameter each (a JSON array read by `json_each` on SQLite, an array on
+# PostgreSQL), so that the statements are prepared once whatever the claim's size.
+_FIRST_OUTSIDE = text(
+    "SELECT address, min(id) FROM outbox WHERE platform = :platform AND status = 'pending' "
+    "AND address IN (SELECT value FROM json_each(:addresses)) AND id NOT IN (SELECT value FROM json_each(:ids)) "
+    "GROUP BY address"
+)
+
+_PG_FIRST_OUTSIDE = (
     select(_OUTBOX.c.address, func.min(_OUTBOX.c.id))
     .where(
         _OUTBOX.c.platform == bindparam("platform"),
         _OUTBOX.c.status == "pending",
-        _OUTBOX.c.address.in_(bindparam("addresses", expanding=True)),
-        _OUTBOX.c.id.not_in(bindparam("ids", expanding=True)),
+        _OUTBOX.c.address == any_(bindparam("addresses", type_=ARRAY(String))),
+        _OUTBOX.c.id != all_(bindparam("ids", type_=ARRAY(Integer))),
     )
     .group_by(_OUTBOX.c.address)
 )
 
-_LEASE = (
+_LEASE = text(
+    "UPDATE outbox SET claimed_until = :b_until, claimed_by = :b_by WHERE id IN (SELECT value FROM json_each(:ids))"
+).bindparams(bindparam("b_until", type_=_OUTBOX.c.claimed_until.type))
+
+_PG_LEASE = (
     update(_OUTBOX)
-    .where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True)))
+    .where(_OUTBOX.c.id == any_(bindparam("ids", type_=ARRAY(Integer))))
     .values(claimed_until=bindparam("b_until"), claimed_by=bindparam("b_by"))
 )
 
@@ -229,7 +270,22 @@ _MESSAGE_ID = select(_REFS.c.message_id).where(
     _REFS.c.platform == bindparam("platform"), _REFS.c.address == bindparam("address"), _REFS.c.ref == bindparam("ref")
 )
 
+# An edit of a message keeps its id: then the row is left as it is (nothing written to the database's log).
 _REMEMBER_MESSAGE = text(
     "INSERT INTO message_refs (platform, address, ref, message_id) VALUES (:platform, :address, :ref, :mid) "
-    "ON CONFLICT (platform, address, ref) DO UPDATE SET message_id = excluded.message_id"
+    "ON CONFLICT (platform, address, ref) DO UPDATE SET message_id = excluded.message_id "
+    "WHERE message_refs.message_id <> excluded.message_id"
 )
+
+for _statement in (
+    _CLAIM,
+    _CLAIM_FOR_ADDRESS,
+    _FIRST_OUTSIDE,
+    _PG_FIRST_OUTSIDE,
+    _LEASE,
+    _PG_LEASE,
+    _SENT,
+    _MESSAGE_ID,
+    _REMEMBER_MESSAGE,
+):
+    prepare(_statement)  # run on the driver's cursor (storage/repositories/prepared.py)

@@ -9,11 +9,13 @@ from sqlalchemy import delete, select, update
 from bot.domain.model import Area, Person
 from storage.models import AccountRow, InviteRow, PersonAreaRow, PersonRow
 from storage.repositories.base import SqlRepository, norm, person_of
-from storage.repositories.statements import PERSON_AREAS, PERSON_BY_ACCOUNT
+from storage.repositories.statements import PERSON_AREAS, PERSON_WITH_AREAS
 
 
 class SqlPeople(SqlRepository):
     """Persons, accounts, person areas, settings and invitations."""
+
+    _areas: tuple[int, list[Area]] | None = None  # a person's areas, read with them by `person_by_account`
 
     def upsert_person(
         self, group_id: str, name: str, organisation: str, role: str, language: str, receives_report: bool
@@ -56,10 +58,18 @@ class SqlPeople(SqlRepository):
         return [person_of(r) for r in self.s.scalars(q.order_by(PersonRow.name))]
 
     def person_by_account(self, platform: str, external_id: str) -> Person | None:
-        # Every incoming event starts here: a statement built once (module level), no ORM loading.
-        row = self._core(PERSON_BY_ACCOUNT, {"platform": platform, "external_id": external_id})
-        found = row.first()
-        return person_of(found) if found else None
+        """Every incoming event starts here: a statement built once (statements.py), no ORM loading. The person's
+        areas come with it, for the next `person_areas` of this person in this unit of work."""
+        rows = self._core(PERSON_WITH_AREAS, {"platform": platform, "external_id": external_id}).all()
+        if not rows:
+            return None
+        person = person_of(rows[0])
+        self._areas = (person.id, [Area(r.area_id, r.area_group_id, r.code, r.area_name) for r in rows if r.area_id])
+        return person
+
+    def areas_changed(self) -> None:
+        """Forget the areas read with a person (their areas were just changed in this unit of work)."""
+        self._areas = None
 
     def link_account(self, platform: str, external_id: str, person_id: int) -> None:
         row = self.s.get(AccountRow, (platform, external_id))
@@ -100,12 +110,16 @@ class SqlPeople(SqlRepository):
         return accounts
 
     def set_person_areas(self, person_id: int, area_ids: list[int]) -> None:
+        self._areas = None
         self.s.execute(delete(PersonAreaRow).where(PersonAreaRow.person_id == person_id))
         for pos, aid in enumerate(area_ids):
             self.s.add(PersonAreaRow(person_id=person_id, area_id=aid, position=pos))
         self.s.flush()
 
     def person_areas(self, person_id: int) -> list[Area]:
+        read, self._areas = self._areas, None  # read with the person just before, or else now
+        if read is not None and read[0] == person_id:
+            return read[1]
         return [Area(*r) for r in self._core(PERSON_AREAS, {"person_id": person_id})]
 
     def set_language(self, person_id: int, lang: str) -> None:

@@ -131,6 +131,7 @@ class SqlPrivacy(SqlRepository):
         self.s.execute(delete(WebLinkRow).where(WebLinkRow.person_id == person_id))
         self.s.execute(delete(WebSessionRow).where(WebSessionRow.person_id == person_id))
         self.s.execute(delete(PersonAreaRow).where(PersonAreaRow.person_id == person_id))
+        self.people.areas_changed()
         responses = select(ResponseRow.id).where(ResponseRow.person_id == person_id)
         self.s.execute(
             update(AnswerRow)

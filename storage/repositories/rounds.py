@@ -24,6 +24,7 @@ from storage.repositories.picture import SqlPictures
 from storage.repositories.statements import (
     DELETE_ANSWERS,
     INSERT_ANSWERS,
+    LAST_SUBMITTED_ANSWERS,
     OLD_NOTES,
     RESPONSE_FOR_UPDATE,
     ROUND_BY_ID,
@@ -217,28 +218,14 @@ class SqlRounds(SqlRepository):
 
     def last_submitted_answers(self, group_id: str, key: RoundKey, person_id: int) -> dict[str, LastAnswer] | None:
         prev = key.prev()
-        row = self.s.scalar(
-            select(ResponseRow)
-            .join(RoundRow, RoundRow.id == ResponseRow.round_id)
-            .where(
-                RoundRow.group_id == group_id,
-                RoundRow.year == prev.year,
-                RoundRow.week == prev.week,
-                ResponseRow.person_id == person_id,
-                ResponseRow.status == "submitted",
-            )
-        )
-        if row is None:
+        params = {"group_id": group_id, "year": prev.year, "week": prev.week, "person_id": person_id}
+        rows = self._core(LAST_SUBMITTED_ANSWERS, params).all()
+        if not rows:
             return None
         out: dict[str, LastAnswer] = {}
-        q = (
-            select(AnswerRow, AreaRow.code, PlaceRow.name)
-            .join(AreaRow, AreaRow.id == AnswerRow.area_id)
-            .outerjoin(PlaceRow, PlaceRow.id == AnswerRow.place_id)
-            .where(AnswerRow.response_id == row.id)
-        )
-        for a, code, place in self.s.execute(q):
-            out[f"{code}|{a.factor}"] = {"level": a.level, "place": place} if place else {"level": a.level}
+        for _response_id, factor, level, code, place in rows:
+            if factor is not None:  # a sent response without answers has one row of nothing
+                out[f"{code}|{factor}"] = {"level": level, "place": place} if place else {"level": level}
         return out
 
     def own_answers(self, person_id: int) -> list[OwnAnswer]:

@@ -23,6 +23,7 @@ from storage.models import (
     RoundRow,
 )
 from storage.repositories.base import table
+from storage.repositories.prepared import prepare
 
 PERSONS, ACCOUNTS, AREAS = table(PersonRow), table(AccountRow), table(AreaRow)
 
@@ -57,6 +58,29 @@ AREAS_OF = select(AREAS.c.id, AREAS.c.group_id, AREAS.c.code, AREAS.c.name).sele
 )
 
 PERSON_AREAS = AREAS_OF.where(PERSON_AREAS_T.c.person_id == bindparam("person_id")).order_by(PERSON_AREAS_T.c.position)
+
+# A person by account with their areas (one row per area, or one with no area), in the areas' order: every event
+# reads its sender, and a questionnaire press the sender's areas next.
+PERSON_WITH_AREAS = (
+    select(
+        *PERSON_OF_ACCOUNT.selected_columns,
+        AREAS.c.id.label("area_id"),
+        AREAS.c.group_id.label("area_group_id"),
+        AREAS.c.code,
+        AREAS.c.name.label("area_name"),
+    )
+    .select_from(
+        PERSONS.join(ACCOUNTS, ACCOUNTS.c.person_id == PERSONS.c.id)
+        .outerjoin(PERSON_AREAS_T, PERSON_AREAS_T.c.person_id == PERSONS.c.id)
+        .outerjoin(AREAS, AREAS.c.id == PERSON_AREAS_T.c.area_id)
+    )
+    .where(
+        ACCOUNTS.c.platform == bindparam("platform"),
+        ACCOUNTS.c.external_id == bindparam("external_id"),
+        PERSONS.c.active.is_(True),
+    )
+    .order_by(PERSON_AREAS_T.c.position)
+)
 
 PLACES_OF = select(PLACES_T.c.id, PLACES_T.c.area_id, PLACES_T.c.name, PLACES_T.c.lat, PLACES_T.c.lon)
 
@@ -125,6 +149,25 @@ SAVE_RESPONSE = (
 
 ANSWERS = table(AnswerRow)
 
+# A reporter's answers sent for a week (the questionnaire's "as last week"): one row per answer, or one row of
+# nothing for a sent response without answers; no row when nothing was sent.
+LAST_SUBMITTED_ANSWERS = (
+    select(RESPONSES.c.id, ANSWERS.c.factor, ANSWERS.c.level, AREAS.c.code, PLACES_T.c.name)
+    .select_from(
+        RESPONSES.join(ROUNDS, ROUNDS.c.id == RESPONSES.c.round_id)
+        .outerjoin(ANSWERS, ANSWERS.c.response_id == RESPONSES.c.id)
+        .outerjoin(AREAS, AREAS.c.id == ANSWERS.c.area_id)
+        .outerjoin(PLACES_T, PLACES_T.c.id == ANSWERS.c.place_id)
+    )
+    .where(
+        ROUNDS.c.group_id == bindparam("group_id"),
+        ROUNDS.c.year == bindparam("year"),
+        ROUNDS.c.week == bindparam("week"),
+        RESPONSES.c.person_id == bindparam("person_id"),
+        RESPONSES.c.status == "submitted",
+    )
+)
+
 OLD_NOTES = select(ANSWERS.c.area_id, ANSWERS.c.factor, ANSWERS.c.note, ANSWERS.c.note_review).where(
     ANSWERS.c.response_id == bindparam("response_id")
 )
@@ -167,10 +210,12 @@ def mark_processed_many(n: int) -> TextClause:
     """Record `n` events as processed in one statement (parameters p0, e0, p1, e1, … and one `at`); text, so that
     it is compiled once per `n`. RETURNING, not rowcount, tells which were new, on SQLite and psycopg alike."""
     values = ", ".join(f"(:p{i}, :e{i}, :at)" for i in range(n))
-    return text(
-        f"INSERT INTO processed_events (platform, event_id, at) VALUES {values} "
-        "ON CONFLICT (platform, event_id) DO NOTHING RETURNING platform, event_id"
-    ).bindparams(bindparam("at", type_=ProcessedEventRow.__table__.c.at.type))
+    return prepare(
+        text(
+            f"INSERT INTO processed_events (platform, event_id, at) VALUES {values} "
+            "ON CONFLICT (platform, event_id) DO NOTHING RETURNING platform, event_id"
+        ).bindparams(bindparam("at", type_=ProcessedEventRow.__table__.c.at.type))
+    )
 
 
 # ---------------------------------------------------------------------------------------------- PostgreSQL's
@@ -216,3 +261,26 @@ PG_MARK_PROCESSED = text(
     "WITH ORDINALITY AS u(p, e, n) ORDER BY u.n "
     "ON CONFLICT (platform, event_id) DO NOTHING RETURNING platform, event_id"
 ).bindparams(bindparam("at", type_=ProcessedEventRow.__table__.c.at.type))
+
+# Run on the driver's cursor (storage/repositories/prepared.py): every press runs most of these.
+for _statement in (
+    PERSON_BY_ACCOUNT,
+    PERSON_WITH_AREAS,
+    PERSON_AREAS,
+    PLACES,
+    ROUND_BY_ID,
+    RESPONSE_FOR_UPDATE,
+    SAVE_RESPONSE,
+    OLD_NOTES,
+    DELETE_ANSWERS,
+    SET_MORE,
+    LAST_SUBMITTED_ANSWERS,
+    ENQUEUE,
+    PG_PERSONS_BY_ACCOUNTS,
+    PG_AREAS_OF_PERSONS,
+    PG_PLACES_OF_AREAS,
+    PG_ROUNDS_BY_IDS,
+    PG_RESPONSES_FOR_UPDATE_OF_PAIRS,
+    PG_MARK_PROCESSED,
+):
+    prepare(_statement)
