@@ -22,7 +22,7 @@ from bot.domain.cycle import RoundKey
 from bot.domain.model import OutboxItem, Round
 from bot.outbox import Sender
 from bot.ports import UnitOfWork
-from bot.reports.chart_pool import ChartPool, Job, PictureCharts
+from bot.reports.chart_pool import ChartPool, Job, PictureCharts, WeeklyPdf
 from bot.usecases.reports import KINDS, export, followup_document, weekly_report
 
 
@@ -31,10 +31,17 @@ class FilesNotMade(Exception):
 
 
 def named_files(job: Job) -> tuple[Path, ...]:
-    """The files a job makes when all goes well."""
+    """The files a job answers with when all goes well."""
     if isinstance(job, PictureCharts):
         return (job.heatmap,) + ((job.trend.path,) if job.trend is not None else ())
     return (job.path,)
+
+
+def written_files(job: Job) -> tuple[Path, ...]:
+    """Every file a job writes: those it answers with, and a weekly PDF's charts beside it."""
+    if isinstance(job, WeeklyPdf):
+        return (job.path, job.heatmap, job.trend.path)
+    return named_files(job)
 
 
 class FilesAhead(ChartPool):
@@ -60,7 +67,7 @@ class FilesAhead(ChartPool):
             self._errors.append(f"{type(job).__name__} of {paths[0].name}: {error}")
             made.set()
 
-        for path in paths:
+        for path in written_files(job):
             self._made[path.resolve()] = made
         self.submit(job, done, failed)
         return paths

@@ -16,7 +16,7 @@ from bot.conversation.messages import Attachment, Outbound
 from bot.demo_files import FilesAhead, FilesNotMade, WaitingSender, named_files
 from bot.domain.model import OutboxItem
 from bot.reports.chart_jobs import draw_picture_charts
-from bot.reports.chart_pool import Job, PictureCharts
+from bot.reports.chart_pool import Job, PictureCharts, WeeklyPdf
 from tests.unit.fakes.bot import FakeBot
 from tests.unit.usecases.test_draft_charts_owed import Pool, drafted
 
@@ -87,3 +87,20 @@ def test_a_job_that_makes_fewer_files_than_it_names_fails_the_demo(fake_bot: Fak
     files.release(short=True)
     with pytest.raises(FilesNotMade, match="PictureCharts made"):
         files.finish()
+
+
+def test_the_charts_beside_a_weekly_pdf_are_waited_for_too(fake_bot: FakeBot, tmp_path: Path) -> None:
+    chart = a_chart_job(fake_bot)
+    assert chart.trend is not None
+    pdf = WeeklyPdf(chart.pic, (), tmp_path / "r-heatmap.png", chart.trend, tmp_path / "r.pdf")
+    files = Held()
+    assert files.run(pdf) == (pdf.path,)
+    waiting = threading.Thread(target=files.ready, args=([pdf.heatmap, pdf.trend.path],))
+    waiting.start()
+    waiting.join(0.3)
+    assert waiting.is_alive()  # the HTML report that embeds the trend chart waits for the PDF's job
+    ((_, done),) = files.held
+    done((pdf.path,))  # the worker's answer: the PDF, its charts written beside it
+    waiting.join(10)
+    assert not waiting.is_alive()
+    files.finish()
