@@ -14,6 +14,14 @@ from storage.models import ActionRow, AreaRow, CandidateRow, PlaceRow, RoundRow,
 from storage.repositories.base import SqlRepository
 from storage.repositories.groups import SqlGroups
 
+_VOTES = (
+    select(func.count())
+    .select_from(VoteRow)
+    .where(VoteRow.candidate_id == CandidateRow.id)
+    .correlate(CandidateRow)
+    .scalar_subquery()
+)
+
 
 class SqlMeeting(SqlRepository):
     """Candidates, votes, decisions and actions."""
@@ -56,36 +64,70 @@ class SqlMeeting(SqlRepository):
         self.s.execute(stmt.on_conflict_do_nothing(index_elements=["round_id", "key"]))
         return self.s.scalar(select(CandidateRow.id).where(CandidateRow.round_id == round_id, CandidateRow.key == key))
 
-    def _candidate(self, row: CandidateRow) -> Candidate:
-        area = self.s.get(AreaRow, row.area_id)
-        place = self.s.get(PlaceRow, row.place_id) if row.place_id else None
-        votes = int(self.s.scalar(select(func.count()).select_from(VoteRow).where(VoteRow.candidate_id == row.id)) or 0)
-        assert area is not None
-        return Candidate(
-            row.id,
-            row.round_id,
-            row.key,
-            area.code,
-            area.name,
-            place.name if place else None,
-            tuple(f for f in row.factors.split(",") if f),
-            row.title,
-            tuple(r for r in row.reasons.split("\n") if r),
-            row.source,
-            row.action_type,
-            row.responsible,
-            row.timeframe,
-            row.status,
-            votes,
-        )
-
-    def candidates(self, round_id: int) -> list[Candidate]:
-        rows = self.s.scalars(
-            select(CandidateRow)
-            .where(CandidateRow.round_id == round_id)
+    def _candidates(self, where: Any) -> list[Candidate]:
+        """The candidates `where` holds, each with its area, place and votes, in one statement."""
+        q = (
+            select(
+                CandidateRow.id,
+                CandidateRow.round_id,
+                CandidateRow.key,
+                AreaRow.code,
+                AreaRow.name,
+                PlaceRow.name,
+                CandidateRow.factors,
+                CandidateRow.title,
+                CandidateRow.reasons,
+                CandidateRow.source,
+                CandidateRow.action_type,
+                CandidateRow.responsible,
+                CandidateRow.timeframe,
+                CandidateRow.status,
+                _VOTES,
+            )
+            .join(AreaRow, AreaRow.id == CandidateRow.area_id)
+            .outerjoin(PlaceRow, PlaceRow.id == CandidateRow.place_id)
+            .where(where)
             .order_by(CandidateRow.position, CandidateRow.id)
         )
-        return [self._candidate(r) for r in rows]
+        return [
+            Candidate(
+                cid,
+                round_id,
+                key,
+                area_code,
+                area_name,
+                place,
+                tuple(f for f in factors.split(",") if f),
+                title,
+                tuple(r for r in reasons.split("\n") if r),
+                source,
+                action_type,
+                responsible,
+                timeframe,
+                status,
+                int(votes or 0),
+            )
+            for (
+                cid,
+                round_id,
+                key,
+                area_code,
+                area_name,
+                place,
+                factors,
+                title,
+                reasons,
+                source,
+                action_type,
+                responsible,
+                timeframe,
+                status,
+                votes,
+            ) in self.s.execute(q)
+        ]
+
+    def candidates(self, round_id: int) -> list[Candidate]:
+        return self._candidates(CandidateRow.round_id == round_id)
 
     def candidate_ids(self, round_id: int) -> list[int]:
         return list(
@@ -97,8 +139,8 @@ class SqlMeeting(SqlRepository):
         )
 
     def get_candidate(self, candidate_id: int) -> Candidate | None:
-        row = self.s.get(CandidateRow, candidate_id)
-        return self._candidate(row) if row else None
+        found = self._candidates(CandidateRow.id == candidate_id)
+        return found[0] if found else None
 
     def vote(self, candidate_id: int, person_id: int, on: bool) -> bool:
         """Add or withdraw one person's vote; True if that changed anything (a double click does not)."""
