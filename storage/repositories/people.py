@@ -93,7 +93,7 @@ class SqlPeople(SqlRepository):
         rows = self.s.execute(
             select(AccountRow.platform, AccountRow.external_id)
             .where(AccountRow.person_id == person_id)
-            .order_by(AccountRow.platform)
+            .order_by(AccountRow.platform, AccountRow.external_id)  # one order: `reach` takes the first
         )
         return [(p, e) for p, e in rows]
 
@@ -102,7 +102,7 @@ class SqlPeople(SqlRepository):
             select(AccountRow.person_id, AccountRow.platform, AccountRow.external_id)
             .join(PersonRow, PersonRow.id == AccountRow.person_id)
             .where(PersonRow.group_id == group_id)
-            .order_by(AccountRow.person_id, AccountRow.platform)
+            .order_by(AccountRow.person_id, AccountRow.platform, AccountRow.external_id)  # as `accounts_of`
         )
         accounts: dict[int, list[tuple[str, str]]] = {}
         for person_id, platform, external_id in rows:

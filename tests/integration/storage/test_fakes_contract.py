@@ -455,3 +455,17 @@ def test_what_a_fan_out_reads_and_writes_together(storage: Units) -> None:
         first_c = uow.meeting.add_candidate(rnd.id, "k1", "a", None, (), "A", (), "auto", 0)
         assert uow.meeting.candidate_ids(rnd.id) == [c.id for c in uow.meeting.candidates(rnd.id)] == [first_c, second]
         uow.commit()
+
+
+def test_a_persons_accounts_come_in_one_order_whichever_way_they_are_read(storage: Units) -> None:
+    """Two accounts on one platform (a second chat linked): `reach` takes the first of them, so every read of a
+    person's accounts (one person's, or a fan-out's whole group) answers them in one order, the platform's and
+    then the account's, whatever order they were linked in; else the questionnaire could open in one chat and
+    a later message go to the other (PostgreSQL promises no order among equal sort keys)."""
+    _, anna, _ = group(storage)
+    with storage() as uow:
+        for external_id in ("900", "100", "500"):
+            uow.people.link_account("telegram", external_id, anna)
+        expected = [("console", "anna"), ("telegram", "100"), ("telegram", "500"), ("telegram", "900")]
+        assert uow.people.accounts_of(anna) == expected
+        assert uow.people.accounts_in_group("g")[anna] == expected

@@ -201,7 +201,7 @@ class FakePeople(FakeRepository):
         return self.t.accounts.get((platform, external_id))
 
     def accounts_of(self, person_id: int) -> list[tuple[str, str]]:
-        return sorted((k for k, pid in self.t.accounts.items() if pid == person_id), key=lambda k: k[0])
+        return sorted(k for k, pid in self.t.accounts.items() if pid == person_id)  # by platform, then account
 
     def accounts_in_group(self, group_id: str) -> dict[int, list[tuple[str, str]]]:
         return {
