@@ -43,12 +43,9 @@ def serve() -> int:
     kinds: set[type] = set()
     while len(head := source.read(_LENGTH.size)) == _LENGTH.size:
         (size,) = _LENGTH.unpack(head)
-        job: Job = pickle.loads(source.read(size))
-        try:
-            answer: tuple[bool, object] = (True, make(job))
-        except Exception:
-            answer = (False, traceback.format_exc(limit=8))
-        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        # the job and its answer live in `_answer` only: gone before the freeze below, which would keep what of
+        # them is a reference cycle for the worker's life
+        kind, data = _answer(source.read(size))
         try:
             sink.write(_LENGTH.pack(len(data)) + data)
             sink.flush()
@@ -57,14 +54,25 @@ def serve() -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sink.fileno())
             log.warning("the bot ended before it took this worker's answer; the worker ends")
             return 1
+        del data
         # A figure is a web of reference cycles holding its pixel buffer (7 MB for a trend chart): collected now,
         # not when the collector next happens to run, and what that frees goes back to the system.
         gc.collect()
-        if type(job) not in kinds:  # what the first job of a kind loaded for good (the PDF's fonts, caches) too
-            kinds.add(type(job))
+        if kind not in kinds:  # what the first job of a kind loaded for good (the PDF's fonts, caches) too
+            kinds.add(kind)
             gc.freeze()
         release_free_memory()
     return 0
+
+
+def _answer(raw: bytes) -> tuple[type, bytes]:
+    """A job's kind and its answer, pickled: (True, the files made) or (False, why not)."""
+    job: Job = pickle.loads(raw)
+    try:
+        answer: tuple[bool, object] = (True, make(job))
+    except Exception:
+        answer = (False, traceback.format_exc(limit=8))
+    return type(job), pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _watch(parent: int, every: float = 1.0) -> None:

@@ -192,3 +192,38 @@ def test_ctrl_c_in_a_terminal_is_the_bots_and_not_its_workers(pool: ChartPool, t
     os.kill(pid, signal.SIGINT)
     assert pool.run(PictureCharts(view(), tmp_path / "b.png", None)) == (tmp_path / "b.png",)
     assert pool.pids() == [pid]
+
+
+# A worker fed one job whose content is a reference cycle (a Workbook over a table it cannot write: the job fails,
+# as any may), then the end of its input; exit status 3 if the cycle outlived the worker's loop, uncollected.
+_FROZEN_JOB = """
+import gc, io, pickle, sys, weakref
+from pathlib import Path
+from bot.reports import chart_worker
+from bot.reports.chart_pool import _LENGTH, Workbook
+alive = []
+class Loop:
+    def __init__(self):
+        self.me = self
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        alive.append(weakref.ref(self))
+data = pickle.dumps(Workbook([Loop()], Path(sys.argv[1])))
+sys.stdin = io.TextIOWrapper(io.BytesIO(_LENGTH.pack(len(data)) + data))
+chart_worker.serve()
+gc.collect()
+sys.exit(3 if any(ref() is not None for ref in alive) else 0 if alive else 4)
+"""
+
+
+def test_what_a_job_brought_is_not_frozen_with_what_the_worker_keeps(tmp_path: Path) -> None:
+    """After the first job of a kind the worker freezes what it keeps for good (fonts, caches) out of the
+    collector's sight; the job itself, and what it answered, must be gone by then, or a cycle in them stays for
+    the worker's life."""
+    done = subprocess.run(
+        [sys.executable, "-c", _FROZEN_JOB, str(tmp_path / "x.xlsx")],
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(p or os.getcwd() for p in sys.path)},
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
