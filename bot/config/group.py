@@ -7,7 +7,7 @@ import functools
 import re
 from datetime import time
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
@@ -198,6 +198,17 @@ class DetectionConfig(Strict):
     reporter_rise: float = Field(default=_DETECT.reporter_rise, gt=0, le=3)
     reporter_min: int = Field(default=_DETECT.reporter_min, ge=0, le=100)
     reporter_min_weeks: int = Field(default=_DETECT.reporter_min_weeks, ge=1, le=HISTORY_WEEKS)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_baseline(cls, data: Any) -> Any:
+        """The default baseline beside a guard a file set alone: what fits in the history kept (10 weeks since
+        issue 19's second round, 8 before; a guard of 3 or 4 leaves 9 or 8), so that such a file still loads."""
+        if isinstance(data, dict) and "baseline_weeks" not in data:
+            guard = data.get("guard_weeks")
+            if isinstance(guard, int) and not isinstance(guard, bool) and 0 <= guard <= 4:
+                return {**data, "baseline_weeks": min(_DETECT.baseline_weeks, HISTORY_WEEKS - guard)}
+        return data
 
     @model_validator(mode="after")
     def _fits(self) -> DetectionConfig:

@@ -169,3 +169,14 @@ def test_without_env_argument_the_process_environment_is_read(monkeypatch: pytes
     assert load_config(EXAMPLE).database.url == "sqlite:////var/lib/est-bot/est.sqlite"
     monkeypatch.delenv("EST_DATABASE_URL")
     assert load_config(EXAMPLE).database.url == "sqlite:///est-bot.sqlite"
+
+
+def test_a_guard_set_alone_shortens_the_default_baseline_to_fit_the_history_kept() -> None:
+    """A file from before the default baseline grew from 8 to 10 weeks (issue 19) that set only `guard_weeks = 3`
+    or 4 still loads: the default baseline is what fits beside the guard in the 12 weeks kept. A baseline the
+    file names itself is never shortened: too long, it is still the file's mistake (test_mistakes.py)."""
+    assert DetectionConfig().baseline_weeks == 10
+    assert (DetectionConfig(guard_weeks=3).baseline_weeks, DetectionConfig(guard_weeks=4).baseline_weeks) == (9, 8)
+    assert DetectionConfig(guard_weeks=4).params().baseline_weeks == 8
+    with pytest.raises(ValueError, match="baseline_weeks \\+ guard_weeks is 13"):
+        DetectionConfig(baseline_weeks=10, guard_weeks=3)
