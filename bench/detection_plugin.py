@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from bench.detection_rules import Rule, _window, ewma_rule
+from bench.detection_rules import Rule, _window, combined_rule, ewma_rule
 from bench.noise import Week
 from bot.domain.detection import (
     PRIOR_ANSWERS,
@@ -35,7 +35,6 @@ from bot.domain.detection import (
     Answers,
     DetectionParams,
     detect,
-    judge,
     usual_levels,
 )
 
@@ -205,7 +204,7 @@ def paired_ewma_rule(params: DetectionParams, limit: float, weight: float = 0.7)
     their usual level over the guard weeks and this week, at least `limit` standard errors (each week's spreads
     and the shock, and each reporter's error in their usual level, which every week shares), with the default's
     gates on this week."""
-    default = _default(params)
+    default = combined_rule(params)
 
     def rule(series: list[Week], w: int) -> bool:
         if default(series, w):
@@ -255,14 +254,5 @@ def one_score_rule(params: DetectionParams, share: float, limit: float) -> Rule:
             unit = (signal.limit - signal.expected) / params.ewma_limit
             above = max((signal.ewma - signal.expected) / unit, 0.0) if unit > 0 else 0.0
         return plain_score(reporters) + share * above >= limit - _EPS
-
-    return rule
-
-
-def _default(params: DetectionParams) -> Rule:
-    def rule(series: list[Week], w: int) -> bool:
-        window = _window(series, w, params)
-        means = [x.mean for x in window]
-        return judge(means, params, window[-1].answers, [x.answers for x in window[:-1]]).flagged
 
     return rule
