@@ -165,9 +165,7 @@ def transition(
 def open_round(env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, now: datetime) -> None:
     """The questionnaire to every active reporter with an area who is not on leave: in their chat, or one
     e-mail with the personal link to the week's form for those reached by e-mail."""
-    asked = [(p, areas) for p in uow.people.persons(group.id, active_only=True) if (areas := _areas(uow, p, now))]
-    uow.rounds.create_responses(rnd.id, [(p.id, p.organisation) for p, _ in asked], now)
-    accounts = uow.people.accounts_in_group(group.id)
+    asked, accounts = _asked(uow, group, rnd, now)
     with fan_out(uow, now):
         for person, areas in asked:
             resp = uow.rounds.get_or_create_response(rnd.id, person.id, person.organisation, now)
@@ -187,6 +185,15 @@ def _areas(uow: UnitOfWork, person: Person, now: datetime) -> list[Area]:
     return [] if person.is_paused(now) else uow.people.person_areas(person.id)
 
 
+def _asked(
+    uow: UnitOfWork, group: GroupConfig, rnd: Round, now: datetime
+) -> tuple[list[tuple[Person, list[Area]]], dict[int, list[tuple[str, str]]]]:
+    """Who is asked this week, with their areas (their response rows made together), and the group's accounts."""
+    asked = [(p, areas) for p in uow.people.persons(group.id, active_only=True) if (areas := _areas(uow, p, now))]
+    uow.rounds.create_responses(rnd.id, [(p.id, p.organisation) for p, _ in asked], now)
+    return asked, uow.people.accounts_in_group(group.id)
+
+
 def send_reminders(
     env: Env, uow: UnitOfWork, group: GroupConfig, rnd: Round, now: datetime, nth: int, automatic: bool = False
 ) -> int:
@@ -197,9 +204,7 @@ def send_reminders(
     new link: the coordinator was told, checks the address, and a coordinator's `påminn` sends one."""
     n = 0
     close = phase_due_at(rnd.key, Phase.CLOSED, group.week_schedule(), group.tz)
-    asked = [(p, areas) for p in uow.people.persons(group.id, active_only=True) if (areas := _areas(uow, p, now))]
-    uow.rounds.create_responses(rnd.id, [(p.id, p.organisation) for p, _ in asked], now)
-    accounts = uow.people.accounts_in_group(group.id)
+    asked, accounts = _asked(uow, group, rnd, now)
     with fan_out(uow, now):
         for person, areas in asked:
             resp = uow.rounds.get_or_create_response(rnd.id, person.id, person.organisation, now)
