@@ -28,9 +28,9 @@ PACING_IDLE = timedelta(days=1)
 
 
 def prune_chart_cache(root: Path, keep: timedelta = CHART_KEEP, now: float | None = None) -> int:
-    """Remove the charts in every `.charts` folder under `root` last written more than `keep` ago, and their
-    temporary `.part` files older than a day. Returns how many files went. The folders stay: a chart being drawn
-    at this moment writes into its folder, which must not go from under it."""
+    """Remove the charts in every `.charts` folder under `root` last used (drawn, or placed again) more than `keep`
+    ago, and their temporary `.part` files older than a day. Returns how many files went. The folders stay: a chart
+    being drawn at this moment writes into its folder, which must not go from under it."""
     now = time.time() if now is None else now
     removed = 0
     if not root.is_dir():

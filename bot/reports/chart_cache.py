@@ -53,17 +53,29 @@ def cached_png(kind: str, content: object, path: Path, draw: Callable[[Path], ob
     beside it (or in the folder of `kept_in`) before."""
     folder = _kept_in[-1] if _kept_in else path.parent / CACHE_DIR
     kept = folder / f"{kind}-{digest(kind, content)}.png"
-    if not kept.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        part = folder / f".{kept.name}.{_writer()}.part"
-        try:
-            draw(part)
-            os.replace(part, kept)
-        finally:
-            part.unlink(missing_ok=True)
+    try:  # a chart used again is one in use: the daily housekeeping counts its age from now (bot/housekeeping.py)
+        os.utime(kept)
+    except OSError:
+        if not kept.exists():  # else it is there, but not this process's to touch: used as it is
+            _draw(folder, kept, draw)
     path.parent.mkdir(parents=True, exist_ok=True)  # a chart kept elsewhere did not make the folder it goes to
-    _place(kept, path)
+    try:
+        _place(kept, path)
+    except FileNotFoundError:  # the housekeeping removed it between the two: drawn again
+        _draw(folder, kept, draw)
+        _place(kept, path)
     return path
+
+
+def _draw(folder: Path, kept: Path, draw: Callable[[Path], object]) -> None:
+    """`kept` drawn by `draw`, whole or not at all for a reader."""
+    folder.mkdir(parents=True, exist_ok=True)
+    part = folder / f".{kept.name}.{_writer()}.part"
+    try:
+        draw(part)
+        os.replace(part, kept)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def _writer() -> str:

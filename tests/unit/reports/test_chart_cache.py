@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -9,8 +13,9 @@ import pytest
 from bot.domain.cycle import RoundKey
 from bot.domain.factors import DEFAULT_FACTORS
 from bot.domain.picture import AreaInfo, PictureInput, Report, build_picture
+from bot.housekeeping import CHART_KEEP, prune_chart_cache
 from bot.reports import charts
-from bot.reports.chart_cache import cached_png, kept_in
+from bot.reports.chart_cache import CACHE_DIR, cached_png, kept_in
 from bot.reports.view import PictureView
 
 
@@ -66,10 +71,10 @@ def test_the_heatmap_is_drawn_again_only_when_what_it_shows_changes(tmp_path: Pa
         return len(list((tmp_path / ".charts").glob("heatmap-*.png")))
 
     draft = charts.heatmap_png(view(3), tmp_path / "lagesbild-sv.png")
-    kept = next((tmp_path / ".charts").glob("heatmap-*.png")).stat().st_mtime_ns
+    kept = next((tmp_path / ".charts").glob("heatmap-*.png")).stat().st_ino  # its use refreshes its time
     report = charts.heatmap_png(view(3), tmp_path / "veckorapport-heatmap.png")  # Friday's PDF: the same picture
     assert drawings() == 1 and draft.read_bytes() == report.read_bytes()
-    assert next((tmp_path / ".charts").glob("heatmap-*.png")).stat().st_mtime_ns == kept  # not drawn over
+    assert next((tmp_path / ".charts").glob("heatmap-*.png")).stat().st_ino == kept  # not drawn over
     charts.heatmap_png(view(2), tmp_path / "lagesbild-sv.png")  # a cell's level changed
     charts.heatmap_png(view(3, "en"), tmp_path / "lagesbild-en.png")  # another language's labels
     assert drawings() == 3
@@ -123,3 +128,44 @@ def test_two_threads_drawing_the_same_chart_at_once_each_get_the_whole_file(tmp_
         th.join()
     assert errors == []
     assert [(tmp_path / f"{n}.png").read_bytes() for n in range(2)] == [b"first half|second half"] * 2
+
+
+def _drawer(drawn: list[Path]) -> Callable[[Path], object]:
+    def draw(file: Path) -> None:
+        drawn.append(file)
+        file.write_bytes(b"png")
+
+    return draw
+
+
+def test_a_chart_used_again_is_kept_by_the_housekeeping_as_one_in_use(tmp_path: Path) -> None:
+    """The daily housekeeping removes charts last written more than CHART_KEEP ago (bot/housekeeping.py): one
+    the bot still uses (a quiet group's unchanged chart) counts from its last use, not from its drawing."""
+    drawn: list[Path] = []
+    first = cached_png("levels", ("same",), tmp_path / "w40" / "levels.png", _drawer(drawn))
+    (kept,) = (tmp_path / "w40" / CACHE_DIR).iterdir()
+    old = time.time() - CHART_KEEP.total_seconds() - 86_400
+    os.utime(kept, (old, old))
+    cached_png("levels", ("same",), first, _drawer(drawn))  # used again today
+    assert len(drawn) == 1
+    assert prune_chart_cache(tmp_path) == 0 and kept.exists()
+
+
+def test_a_chart_removed_between_its_check_and_its_copy_is_drawn_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The housekeeping may remove a kept chart just as a job finds it: the job draws it again, it does not fail."""
+    drawn: list[Path] = []
+    path = cached_png("levels", ("same",), tmp_path / "levels.png", _drawer(drawn))
+    copy = shutil.copyfile
+    removed: list[str] = []
+
+    def pruned_first(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> object:
+        if not removed:
+            removed.append(str(src))
+            os.remove(src)  # the housekeeping, at this very moment
+        return copy(src, dst)
+
+    monkeypatch.setattr(shutil, "copyfile", pruned_first)
+    assert cached_png("levels", ("same",), path, _drawer(drawn)) == path
+    assert removed and len(drawn) == 2 and path.read_bytes() == b"png"
