@@ -7,7 +7,6 @@ import csv
 import io
 import logging
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 from openpyxl import load_workbook
@@ -95,7 +94,9 @@ def test_followup_in_the_chat_attaches_the_document(seeded: Bot) -> None:
 class Noting(ChartPool):
     """A real chart pool that notes the jobs handed to it."""
 
-    jobs: ClassVar[list[str]] = []
+    def __init__(self, workers: int) -> None:
+        super().__init__(workers)
+        self.jobs: list[str] = []
 
     def run(self, job: Job) -> tuple[Path, ...]:
         self.jobs.append(type(job).__name__)
