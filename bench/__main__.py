@@ -37,12 +37,13 @@ def main() -> int:
     if only is not None and doc.exists():
         body = splice(doc.read_text(encoding="utf-8"), body)
     command = "python -m bench --quick" if quick else "make bench"
-    if only is not None:
-        command += " --only " + " ".join(sorted(only))
+    measured = f"Measured by `{command}` on "
+    if only is not None:  # the other sections are as an earlier run wrote them
+        measured = f"Sections {', '.join(sorted(only))} measured by `python -m bench --only …` (the others earlier) on "
     doc.write_text(
         "# Performance\n\n"
-        f"Measured by `{command}` on "
-        f"{platform.machine()} ({os.cpu_count()} cores), Python {platform.python_version()}, "
+        + measured
+        + f"{platform.machine()} ({os.cpu_count()} cores), Python {platform.python_version()}, "
         f"{datetime.now(UTC):%Y-%m-%d}. Fixed seeds; numbers vary with the machine. PostgreSQL rows appear when "
         "`EST_BENCH_PG_URL` names a server (`make bench` starts the test server for it).\n\n" + body,
         encoding="utf-8",
