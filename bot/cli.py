@@ -140,10 +140,12 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed of the simulated people.")] = 2026,
 ) -> None:
     """Play a whole EST week for 40 reporters offline and write its reports."""
-    from bot.demo import run_demo
+    from bot.demo_files import files_ahead
 
-    with cli_reports.writing(cli_reports.out_folder(out)):
-        run_demo(out, seed=seed, echo=sys.stdout)
+    with cli_reports.writing(cli_reports.out_folder(out)), files_ahead() as files:
+        from bot.demo import run_demo  # the bot's program loads while the chart worker starts on the other core
+
+        run_demo(out, seed=seed, echo=sys.stdout, files=files)
 
 
 cli_run.register(app)  # run (here, so that `--help` lists the commands in the same order as before)

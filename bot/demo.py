@@ -16,7 +16,6 @@ The week's charts and weekly reports are made by a chart worker on the other cor
 from __future__ import annotations
 
 import random
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -41,7 +40,7 @@ from bot.conversation.choices import (
 )
 from bot.conversation.document import plain_text
 from bot.conversation.messages import Inbound, Outbound
-from bot.demo_files import FilesAhead, WaitingSender, documents
+from bot.demo_files import FilesAhead, WaitingSender, documents, files_ahead
 from bot.demo_mail import DemoMail
 from bot.demo_town import AREAS as AREAS  # the town's areas and names, for the benchmarks too
 from bot.demo_town import FIRST as FIRST
@@ -52,7 +51,6 @@ from bot.demo_web import write_settings, write_web_snapshot
 from bot.domain.cycle import Phase, RoundKey, phase_due_at
 from bot.domain.masking import mask_personal_data
 from bot.domain.model import OutboxItem
-from bot.reports.chart_cache import kept_in
 from bot.reports.documents import render_weekly_html
 from bot.reports.render import (
     picture_summary_text,
@@ -322,13 +320,17 @@ class Simulation:
         self.drain()
 
 
-def run_demo(out_dir: Path, seed: int = 2026, echo: TextIO | None = None) -> DemoResult:
-    # the charts drawn once per content are kept in a folder of this run, not among the files people look at
-    with tempfile.TemporaryDirectory(prefix="est-demo-charts-") as charts, kept_in(Path(charts)):
-        return _run_demo(out_dir, seed, echo)
+def run_demo(
+    out_dir: Path, seed: int = 2026, echo: TextIO | None = None, files: FilesAhead | None = None
+) -> DemoResult:
+    """The demo into `out_dir`; its charts and reports made by `files` (`files_ahead()`), or by a worker of its own."""
+    if files is None:
+        with files_ahead() as own:
+            return _run_demo(out_dir, seed, echo, own)
+    return _run_demo(out_dir, seed, echo, files)
 
 
-def _run_demo(out_dir: Path, seed: int, echo: TextIO | None) -> DemoResult:
+def _run_demo(out_dir: Path, seed: int, echo: TextIO | None, files: FilesAhead) -> DemoResult:
     out_dir.mkdir(parents=True, exist_ok=True)
     db = out_dir / "demo.sqlite"
     for suffix in ("", "-wal", "-shm"):
@@ -340,7 +342,6 @@ def _run_demo(out_dir: Path, seed: int, echo: TextIO | None) -> DemoResult:
     with transcript_path.open("w", encoding="utf-8") as transcript:
         sender = TranscriptSender(transcript)
         mail = DemoMail(config, clock, transcript, out_dir, WEEKS[-1])
-        files = FilesAhead()  # the week's charts and reports made on the other core meanwhile
         mailer = WaitingSender(mail.sender, files)
         app = build(config, clock=clock, senders={"console": sender, mailer.platform: mailer})
         app.services.env.chart_pool = files
@@ -379,16 +380,16 @@ def _run_demo(out_dir: Path, seed: int, echo: TextIO | None) -> DemoResult:
                 path = out_dir / name
                 path.write_text(text, encoding="utf-8")
                 written.append(path)
+            # For the web view: a settings file for `est-bot web` on this database, and the static snapshot
+            # (web/), made from the week as it ended while the worker finishes the last files.
+            web = [write_settings(config, db), *write_web_snapshot(config, db, key, clock.now())]
             files.finish()
             written.append(transcript_path)
             written += mail.files()
+            written += web
             result = DemoResult(out_dir, written, draft_text, report_text, answered, sim.events)
         finally:
-            files.close()
             app.close()
-    # For the web view: a settings file for `est-bot web` on this database, and the static snapshot (web/).
-    written.append(write_settings(config, db))
-    written += write_web_snapshot(config, db, key, clock.now())
     if echo is not None:
         echo.write(f"Torsdagens utkast till lägesbild ({key}):\n\n{result.draft_text}\n\n")
         echo.write(f"Fredagens veckorapport ({key}):\n\n{result.report_text}\n\n")

@@ -13,17 +13,23 @@ the worker), so the output does not depend on when a job is done.
 from __future__ import annotations
 
 import pickle
+import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.bootstrap import App
-from bot.conversation.messages import Outbound
-from bot.domain.cycle import RoundKey
-from bot.domain.model import OutboxItem, Round
-from bot.outbox import Sender
-from bot.ports import UnitOfWork
+from bot.reports.chart_cache import kept_in
 from bot.reports.chart_pool import ChartPool, Job, PictureCharts, WeeklyPdf
-from bot.usecases.reports import KINDS, export, followup_document, weekly_report
+
+if TYPE_CHECKING:  # the demo's command starts the worker with this module, before the bot's program is loaded
+    from bot.bootstrap import App
+    from bot.conversation.messages import Outbound
+    from bot.domain.cycle import RoundKey
+    from bot.domain.model import OutboxItem, Round
+    from bot.outbox import Sender
+    from bot.ports import UnitOfWork
 
 
 class FilesNotMade(Exception):
@@ -88,6 +94,19 @@ class FilesAhead(ChartPool):
             raise FilesNotMade("; ".join(self._errors))
 
 
+@contextmanager
+def files_ahead() -> Iterator[FilesAhead]:
+    """The demo's chart worker, started at once: its imports run on the other core while the demo loads its own.
+    The charts it draws once per content are kept in a folder of this run, not among the files people look at."""
+    with tempfile.TemporaryDirectory(prefix="est-demo-charts-") as charts, kept_in(Path(charts)):
+        files = FilesAhead()
+        files.start()
+        try:
+            yield files
+        finally:
+            files.close()
+
+
 class WaitingSender:
     """A sender that delivers a message once the files it carries are made."""
 
@@ -106,6 +125,8 @@ def documents(
 ) -> list[Path]:
     """The weekly report as PDF (with its heatmap and trend chart beside it), the weeks from `first` as an XLSX
     export and the year's follow-up of actions as PDF."""
+    from bot.usecases.reports import KINDS, export, followup_document, weekly_report
+
     svc, key, group = app.services, rnd.key, app.config.groups[0]
     pdf = weekly_report(svc.env, uow, group, rnd, "sv", "pdf", out_dir / f"veckorapport-{key}.pdf")
     charts = [pdf.with_name(f"{pdf.stem}-heatmap.png"), pdf.with_name(f"{pdf.stem}-trend.png")]

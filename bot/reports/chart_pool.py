@@ -165,17 +165,29 @@ class ChartPool:
             raise ChartJobFailed(errors[0])
         return result[0]
 
+    def start(self) -> None:
+        """Start the workers now, ahead of the first job: their start (the imports, ~0.5 s of CPU) then delays no
+        job, and runs while the caller does other things. Without it they start with the first job."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the chart pool is closed")
+            self._start_threads(early=True)
+
     def _put(self, task: _Task) -> None:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the chart pool is closed")
             self._pending += 1
-            if not self._threads:  # the pool's threads, and their workers, start with the first job
-                for slot in self._slots:
-                    thread = threading.Thread(target=self._serve, args=(slot,), name="chart-pool", daemon=True)
-                    thread.start()
-                    self._threads.append(thread)
+            self._start_threads(early=False)  # the pool's threads, and their workers, start with the first job
         self._tasks.put(task)
+
+    def _start_threads(self, early: bool) -> None:
+        if self._threads:
+            return
+        for slot in self._slots:
+            thread = threading.Thread(target=self._serve, args=(slot, early), name="chart-pool", daemon=True)
+            thread.start()
+            self._threads.append(thread)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Until every job submitted so far is made and handed on; False if `timeout` ran out first."""
@@ -220,7 +232,11 @@ class ChartPool:
             self._pending -= 1
             self._lock.notify_all()
 
-    def _serve(self, slot: _Worker) -> None:
+    def _serve(self, slot: _Worker, early: bool) -> None:
+        if early:
+            with self._lock:
+                if not self._abandoned:
+                    slot.process = start_worker()
         while (task := self._tasks.get()) is not None:
             try:
                 paths = self._ask(slot, task.job)
