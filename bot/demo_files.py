@@ -12,7 +12,6 @@ the worker), so the output does not depend on when a job is done.
 
 from __future__ import annotations
 
-import pickle
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -59,8 +58,6 @@ class FilesAhead(ChartPool):
         self._errors: list[str] = []
 
     def run(self, job: Job) -> tuple[Path, ...]:
-        # A copy as it is now: the job's picture fills caches of its own as the demo reads it meanwhile.
-        job = pickle.loads(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
         paths = named_files(job)
         made = threading.Event()
 

@@ -97,7 +97,7 @@ Job = PictureCharts | WeeklyPdf | FollowupPdf | Workbook
 
 @dataclass
 class _Task:
-    job: Job
+    job: bytes  # the job pickled when it was handed over: what it was then, whatever happens to its objects after
     done: Callable[[tuple[Path, ...]], None]
     failed: Callable[[str], None]
 
@@ -137,7 +137,7 @@ class ChartPool:
         def logged(error: str) -> None:
             log.error("%s failed in a chart worker; the text went without it: %s", type(job).__name__, error)
 
-        self._put(_Task(job, done, failed or logged))
+        self._put(_Task(_pickled(job), done, failed or logged))
 
     @property
     def closed(self) -> bool:
@@ -159,7 +159,7 @@ class ChartPool:
             errors.append(error)
             finished.set()
 
-        self._put(_Task(job, done, failed))
+        self._put(_Task(_pickled(job), done, failed))
         finished.wait()
         if errors:
             raise ChartJobFailed(errors[0])
@@ -248,7 +248,7 @@ class ChartPool:
                 self._finished()
         _stop(slot)
 
-    def _ask(self, slot: _Worker, job: Job) -> tuple[Path, ...]:
+    def _ask(self, slot: _Worker, job: bytes) -> tuple[Path, ...]:
         if slot.process is None or slot.process.poll() is not None or slot.jobs >= JOBS_PER_WORKER:
             _stop(slot)
             with self._lock:
@@ -263,7 +263,7 @@ class ChartPool:
         timer.daemon = True
         timer.start()
         try:
-            _send(process.stdin, job)
+            _send_pickled(process.stdin, job)
             ok, value = _receive(process.stdout)
         except (OSError, EOFError) as exc:  # the worker died: the next job starts another
             _stop(slot)
@@ -321,8 +321,15 @@ def _stop(slot: _Worker) -> None:
         process.stdout.close()
 
 
+def _pickled(job: Job) -> bytes:
+    return pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def _send(stream: IO[bytes], value: object) -> None:
-    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    _send_pickled(stream, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _send_pickled(stream: IO[bytes], data: bytes) -> None:
     stream.write(_LENGTH.pack(len(data)) + data)
     stream.flush()
 

@@ -37,3 +37,25 @@ def test_a_started_pool_closed_without_a_job_ends_its_worker() -> None:
     assert pool.pids() == [] and not Path(f"/proc/{pid}").exists()
     with pytest.raises(RuntimeError, match="closed"):
         pool.start()
+
+
+def test_a_job_is_what_it_was_when_handed_over_not_when_a_worker_takes_it(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from bot.reports.chart_pool import Workbook
+    from bot.reports.exports import Table
+
+    pool = ChartPool(1)
+    try:
+        made: list[tuple[Path, ...]] = []
+        pool.submit(PictureCharts(view(), tmp_path / "first.png", None), made.append)  # the worker is busy with it
+        rows: list[list[str | int | float | None]] = [["Centrum", 3]]
+        tables = [Table("levels", "Nivåer", ["Område", "Nivå"], rows)]
+        pool.submit(Workbook(tables, tmp_path / "export.xlsx"), made.append)
+        rows.clear()  # the caller goes on with its objects while the job waits for the worker
+        tables.clear()
+        assert pool.wait(timeout=60)
+    finally:
+        pool.close()
+    sheet = load_workbook(tmp_path / "export.xlsx")["Nivåer"]
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [["Område", "Nivå"], ["Centrum", 3]]
