@@ -10,12 +10,14 @@ of the first of them are written to demo-output/e-post/ as .eml files (bot/demo_
 them in the terminal, as they would on the week's form, so the week's answers stay the same.
 
 The week's charts and weekly reports are made by a chart worker on the other core while the events go on
-(bot/demo_files.py); the draft still carries its charts, as the transcript shows it.
+(bot/demo_files.py); the draft still carries its charts, as the transcript shows it. The weeks run on a SQLite
+database in memory, saved as demo-output/demo.sqlite when they are done (for `est-bot web` and the snapshot).
 """
 
 from __future__ import annotations
 
 import random
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -47,7 +49,7 @@ from bot.demo_town import FIRST as FIRST
 from bot.demo_town import LAST as LAST
 from bot.demo_town import ORGS as ORGS
 from bot.demo_town import demo_config as demo_config
-from bot.demo_web import write_settings, write_web_snapshot
+from bot.demo_web import save_database, write_settings, write_web_snapshot
 from bot.domain.cycle import Phase, RoundKey, phase_due_at
 from bot.domain.masking import mask_personal_data
 from bot.domain.model import OutboxItem
@@ -335,7 +337,10 @@ def _run_demo(out_dir: Path, seed: int, echo: TextIO | None, files: FilesAhead) 
     db = out_dir / "demo.sqlite"
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
-    config = demo_config(f"sqlite:///{db}")
+    # The weeks run on a database in memory, not written to a file at every commit (a tenth of the demo's CPU),
+    # and saved as demo.sqlite when they are done (`save_database`).
+    memory = f"sqlite:///file:est-demo-{secrets.token_hex(8)}?mode=memory&cache=shared&uri=true"
+    config = demo_config(memory, out_dir)
     start = datetime(2026, 10, 19, 6, 0, tzinfo=UTC)
     clock = ManualClock(start)
     transcript_path = out_dir / "transcript.txt"
@@ -380,6 +385,7 @@ def _run_demo(out_dir: Path, seed: int, echo: TextIO | None, files: FilesAhead) 
                 path = out_dir / name
                 path.write_text(text, encoding="utf-8")
                 written.append(path)
+            save_database(app.engine, db)
             # For the web view: a settings file for `est-bot web` on this database, and the static snapshot
             # (web/), made from the week as it ended while the worker finishes the last files.
             web = [write_settings(config, db), *write_web_snapshot(config, db, key, clock.now())]

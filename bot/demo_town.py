@@ -64,7 +64,8 @@ LAST = [
 ]
 
 
-def demo_config(db_url: str) -> Config:
+def demo_config(db_url: str, folder: Path | None = None) -> Config:
+    """The demo town on `db_url`, its reports and the areas' outlines in `folder` (by default the database's)."""
     rng = random.Random(7)
     reporters: list[dict[str, Any]] = []
     codes = list(AREAS)
@@ -91,7 +92,8 @@ def demo_config(db_url: str) -> Config:
         {"name": "Sara Samordnare", "organisation": "Säkerhetsenheten", "role": "coordinator", "console": "samordnare"}
     )
     reporters.append({"name": "Kim Kommunpolis", "organisation": "Polisen", "role": "participant", "console": "polis"})
-    folder = Path(db_url.removeprefix("sqlite:///")).parent
+    if folder is None:  # beside the database file
+        folder = Path(db_url.removeprefix("sqlite:///")).parent
     outlines = write_outlines(folder)  # the areas' outlines, beside the database (demo-output/areas/)
     return parse_config(
         {

@@ -15,11 +15,15 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.bootstrap import build
 from bot.clock import ManualClock
 from bot.config import Config
 from bot.domain.cycle import RoundKey
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 SETTINGS = "est-bot.toml"
 WEB_FOLDER = "web"
@@ -36,6 +40,20 @@ def settings(config: Config, db: Path) -> dict[str, object]:
     data["web"] = {"listen": "127.0.0.1", "port": WEB_PORT, "base_url": f"http://127.0.0.1:{WEB_PORT}",
                    "secure_cookies": False}  # fmt: skip
     return data
+
+
+def save_database(engine: Engine, db: Path) -> None:
+    """The demo's database (in memory while the weeks run) as the SQLite file `db`, in one step, in WAL mode as
+    est-bot keeps its files."""
+    with engine.connect() as conn:
+        source = conn.connection.driver_connection
+        assert isinstance(source, sqlite3.Connection), "the demo runs on SQLite"
+        target = sqlite3.connect(db)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode=WAL").fetchall()
+        finally:
+            target.close()
 
 
 def write_settings(config: Config, db: Path) -> Path:

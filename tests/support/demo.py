@@ -4,6 +4,7 @@ tests/integration/cli/conftest.py, for every test that reads it (it takes a whil
 
 from __future__ import annotations
 
+import contextlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +17,13 @@ class Demo:
     result: DemoResult
     echo: str
     out: Path
+    elsewhere: list[Path]  # what the run wrote in the folder it was started in (nothing: all goes to `out`)
 
 
 def play_demo(out: Path) -> Demo:
     echo = io.StringIO()
-    return Demo(run_demo(out, echo=echo), echo.getvalue(), out)
+    started_in = out.parent / "started-in"
+    started_in.mkdir(parents=True)
+    with contextlib.chdir(started_in):
+        result = run_demo(out.resolve(), echo=echo)
+    return Demo(result, echo.getvalue(), out, sorted(started_in.rglob("*")))

@@ -97,6 +97,13 @@ def _references(folder: Path) -> Iterator[tuple[Path, str]]:
             yield sheet, ref
 
 
+def test_the_demo_writes_nothing_outside_its_folder(demo: Demo) -> None:
+    # its database is in memory while the weeks run: the reports and the areas' outlines still go to its folder
+    assert demo.elsewhere == []
+    assert (demo.out / "areas" / "centrum.geojson").is_file()
+    assert (demo.out / "demo" / "lagesbild-2026-W47-sv.png").is_file()
+
+
 def test_the_snapshot_opens_with_no_server_and_shows_the_week_and_the_map(demo: Demo) -> None:
     web = demo.out / "web"
     week, map_html = (web / "week.html").read_text(encoding="utf-8"), (web / "map.html").read_text(encoding="utf-8")
