@@ -8,7 +8,8 @@ figure; a chart worker draws hundreds of figures with the same labels, numbers a
 `CachingRenderer` keeps, for the life of the process:
 - each plain text's width, height and descent, per font, size and dpi (what `get_text_width_height_descent`
   answers: the same numbers);
-- each text's layout (its glyphs and their offsets), from matplotlib 3.11's `FT2Font._layout`;
+- each text's layout (its glyphs and their offsets), from matplotlib 3.11's `FT2Font._layout`, per thread (as
+  matplotlib's fonts are);
 - each glyph's bitmap per font, size, dpi, angle and position within a pixel (in FreeType's 1/64 steps).
   A glyph drawn a whole number of pixels away from where it was rendered is the same bitmap shifted, so it is
   drawn from the cache at its place: the pixels are those matplotlib draws (a test compares them).
@@ -20,6 +21,7 @@ text, TeX and a matplotlib without `_layout` are drawn by matplotlib's own code.
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -138,7 +140,8 @@ class CachingRenderer(RendererAgg):
         features = mtext.get_fontfeatures() if mtext is not None else None
         language = mtext.get_language() if mtext is not None else None
         font_key = _font_key(prop)
-        key = (s, font_key, self.dpi, features, language)
+        # the fonts matplotlib hands out are each thread's own (font_manager.get_font): so are the layouts holding them
+        key = (s, font_key, self.dpi, features, language, threading.get_ident())
         items = _layouts.get(key)
         if items is None:
             font = self._prepare_font(prop)

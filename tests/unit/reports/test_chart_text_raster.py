@@ -3,6 +3,8 @@ whether a text is measured or drawn for the first time or from the caches."""
 
 from __future__ import annotations
 
+import threading
+
 import matplotlib
 import numpy as np
 import pytest
@@ -80,3 +82,15 @@ def test_sizes_are_the_renderers_and_the_caches_empty_when_the_font_settings_cha
         assert not text_raster.held().metrics
     CachingCanvas(Figure(dpi=150)).get_renderer()  # the settings back as they were: emptied again
     assert not text_raster.held().metrics
+
+
+def test_another_thread_lays_out_with_its_own_fonts_and_draws_the_same() -> None:
+    text_raster.clear()
+    here = _pixels(_figure(CachingCanvas, 0.0))
+    layouts = text_raster.held().layouts
+    there: list[np.ndarray] = []
+    worker = threading.Thread(target=lambda: there.append(_pixels(_figure(CachingCanvas, 0.0))))
+    worker.start()
+    worker.join()
+    assert np.array_equal(there[0], here)
+    assert text_raster.held().layouts == 2 * layouts  # matplotlib's fonts are per thread: so are the layouts
