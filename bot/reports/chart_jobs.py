@@ -6,6 +6,8 @@ and the inline path, import it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from io import BytesIO
 from pathlib import Path
 
 from bot.reports.chart_pool import FollowupPdf, Job, PictureCharts, WeeklyPdf, Workbook
@@ -72,3 +74,49 @@ def make(job: Job) -> tuple[Path, ...]:
     if isinstance(job, Workbook):
         return (write_xlsx(job.tables, job.path),)
     return (write_pdf(job),)
+
+
+def _ready_pdf() -> None:
+    """What a worker's first PDF reads once: fpdf2 and fontTools, the fonts parsed, their reduced forms, and an
+    output's subsetting (a small document in both styles, written to memory)."""
+    from bot.reports.pdf import FONT, Document
+
+    doc = Document("sv", "est-bot")
+    for style in ("", "B"):
+        doc.set_font(FONT, style, 10)
+        doc.multi_cell(0, 5, "Trygghet vecka 47: Åmål, Färjeterminalen – 0,3 → 0,4", new_x="LMARGIN", new_y="NEXT")
+    doc.output(BytesIO())
+
+
+def _ready_charts() -> None:
+    """What a worker's first chart reads once: the charts' font, found and loaded, its text drawn."""
+    from bot.reports.png import new_figure
+
+    fig = new_figure(1.0, 0.5, 100)
+    fig.text(0.1, 0.5, "Vecka 47 – 0,3", fontsize=10)
+    fig.text(0.1, 0.1, "Åmål", fontsize=11, fontweight="bold")
+    fig.canvas.draw()
+
+
+def _ready_workbook() -> None:
+    """What a worker's first workbook reads once: openpyxl."""
+    import openpyxl  # noqa: F401
+
+
+# in the order a week needs them: the weekly PDF's fonts cost the most
+READY_STEPS: tuple[Callable[[], None], ...] = (_ready_pdf, _ready_charts, _ready_workbook)
+
+
+def get_ready(idle: Callable[[], bool]) -> int:
+    """Ready what the first job of each kind would read once, a step at a time for as long as `idle()` says no job
+    is waiting; the number of steps taken. A step that fails is logged: the job that needs it meets it again."""
+    taken = 0
+    for step in READY_STEPS:
+        if not idle():
+            break
+        try:
+            step()
+        except Exception:
+            log.exception("readying a chart worker (%s) failed; its first job does it", step.__name__)
+        taken += 1
+    return taken

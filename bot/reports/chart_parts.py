@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 from matplotlib.transforms import Affine2D, Bbox, TransformedBbox
 
 
@@ -72,12 +73,29 @@ class Panel:
                 x, y, label, transform=self.fig.dpi_scale_trans, ha="right", va="center_baseline", fontsize=fontsize
             )
 
-    def x_labels(self, values: Sequence[float], labels: Sequence[str], fontsize: float) -> None:
+    def x_labels(self, values: Sequence[float], labels: Sequence[str], fontsize: float) -> list[Text]:
         """Labels below the box at `values` (data), where x tick labels of length 0 would be."""
         y = self.bottom - rcParams["xtick.major.pad"] / 72
+        texts = []
         for value, label in zip(values, labels, strict=True):
             x = self.data.transform((value, self.ylim[0]))[0] / self.fig.dpi
-            self.fig.text(x, y, label, transform=self.fig.dpi_scale_trans, ha="center", va="top", fontsize=fontsize)
+            texts.append(
+                self.fig.text(x, y, label, transform=self.fig.dpi_scale_trans, ha="center", va="top", fontsize=fontsize)
+            )
+        return texts
+
+    def x_title(self, text: str, below: Sequence[Text], labelpad: float, **font: Any) -> None:
+        """`text` centred below the box and the labels `below`, as an Axes' `set_xlabel(text, labelpad=...)`
+        places it: `labelpad` points under the lowest of them."""
+        renderer = self.fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        lowest = min([self.bottom * self.fig.dpi] + [t.get_window_extent(renderer).y0 for t in below])
+        y = (lowest - labelpad * self.fig.dpi / 72) / self.fig.dpi
+        x = self.left + self.width / 2
+        self.fig.text(x, y, text, transform=self.fig.dpi_scale_trans, ha="center", va="top", **font)
+
+    def vline(self, x: float, **style: Any) -> None:
+        """A line across the whole height at `x` (data), as axvline draws it, cut to the box."""
+        self.plot([x, x], list(self.ylim), **style)
 
     def title(self, text: str, **font: Any) -> None:
         """`text` above the box at its left, as an Axes' `set_title(loc="left")` places it."""

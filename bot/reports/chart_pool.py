@@ -4,8 +4,8 @@ Each worker is a process of its own (`python -m bot.reports.chart_worker`) that 
 document code: matplotlib and fpdf are loaded there, never in the bot's process, and a worker does not import
 the bot's whole program as a multiprocessing worker would (spawn and forkserver workers import the parent's
 main module: all of est-bot). A job is plain data, pickled over the worker's stdin, its result back over its
-stdout; a worker is started with the first job it takes and restarted after `JOBS_PER_WORKER` jobs so that what
-matplotlib keeps does not grow.
+stdout; a worker is started with the first job it takes (or ahead of it: `start`) and restarted after
+`JOBS_PER_WORKER` jobs so that what matplotlib keeps does not grow.
 
 `submit` hands the result to a callback in the pool's thread (the Thursday draft's charts, which follow the
 text); `run` waits for it (the Friday report's files, which go with its messages). `est-bot run` makes one pool
@@ -119,6 +119,7 @@ class ChartPool:
         self._pending = 0
         self._closed = False
         self._abandoned = False  # closed without waiting: no worker is started any more
+        self._ahead = False  # `start`: each thread starts its worker before its first job
         self._slots = [_Worker() for _ in range(workers)]
         self._threads: list[threading.Thread] = []
 
@@ -166,28 +167,30 @@ class ChartPool:
         return result[0]
 
     def start(self) -> None:
-        """Start the workers now, ahead of the first job: their start (the imports, ~0.5 s of CPU) then delays no
-        job, and runs while the caller does other things. Without it they start with the first job."""
+        """Start the workers now, ahead of the first job (without this they start with it): each imports its
+        libraries and, until a job comes, readies what a first PDF, chart or workbook reads once (fonts, caches),
+        while the bot does other work. Idempotent; a worker that cannot be started is logged and started again
+        with the first job."""
         with self._lock:
             if self._closed:
                 raise RuntimeError("the chart pool is closed")
-            self._start_threads(early=True)
+            self._ahead = True
+            self._start_threads()
+
+    def _start_threads(self) -> None:
+        if not self._threads:  # the pool's threads, and their workers, start with the first job (or `start`)
+            for slot in self._slots:
+                thread = threading.Thread(target=self._serve, args=(slot,), name="chart-pool", daemon=True)
+                thread.start()
+                self._threads.append(thread)
 
     def _put(self, task: _Task) -> None:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the chart pool is closed")
             self._pending += 1
-            self._start_threads(early=False)  # the pool's threads, and their workers, start with the first job
+            self._start_threads()
         self._tasks.put(task)
-
-    def _start_threads(self, early: bool) -> None:
-        if self._threads:
-            return
-        for slot in self._slots:
-            thread = threading.Thread(target=self._serve, args=(slot, early), name="chart-pool", daemon=True)
-            thread.start()
-            self._threads.append(thread)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Until every job submitted so far is made and handed on; False if `timeout` ran out first."""
@@ -232,11 +235,12 @@ class ChartPool:
             self._pending -= 1
             self._lock.notify_all()
 
-    def _serve(self, slot: _Worker, early: bool) -> None:
-        if early:
-            with self._lock:
-                if not self._abandoned:
-                    slot.process = start_worker()
+    def _serve(self, slot: _Worker) -> None:
+        if self._ahead:
+            try:
+                self._ready(slot)
+            except (OSError, ChartJobFailed) as exc:  # the first job tries again, and fails if it must
+                log.warning("a chart worker could not be started ahead of its first job: %s", exc)
         while (task := self._tasks.get()) is not None:
             try:
                 paths = self._ask(slot, task.job)
@@ -248,7 +252,8 @@ class ChartPool:
                 self._finished()
         _stop(slot)
 
-    def _ask(self, slot: _Worker, job: bytes) -> tuple[Path, ...]:
+    def _ready(self, slot: _Worker) -> subprocess.Popen[bytes]:
+        """The slot's worker, started (again) if it has none running or has made its share of jobs."""
         if slot.process is None or slot.process.poll() is not None or slot.jobs >= JOBS_PER_WORKER:
             _stop(slot)
             with self._lock:
@@ -256,7 +261,10 @@ class ChartPool:
                     raise ChartJobFailed("the bot stopped before it was made")
                 slot.process = start_worker()
             slot.jobs = 0
-        process = slot.process
+        return slot.process
+
+    def _ask(self, slot: _Worker, job: bytes) -> tuple[Path, ...]:
+        process = self._ready(slot)
         assert process.stdin is not None and process.stdout is not None
         slot.jobs += 1
         timer = threading.Timer(self.timeout, process.kill)  # a worker that hangs is killed: its answer ends

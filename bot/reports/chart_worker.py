@@ -13,16 +13,18 @@ import gc
 import logging
 import os
 import pickle
+import select
 import signal
 import sys
 import threading
 import time
 import traceback
 from pathlib import Path
+from typing import BinaryIO
 
 from bot.memory import release_free_memory
 from bot.reports.chart_cache import KEPT_IN, kept_in
-from bot.reports.chart_jobs import make  # matplotlib and fpdf loaded once, before the first job
+from bot.reports.chart_jobs import get_ready, make  # matplotlib loaded once, before the first job
 from bot.reports.chart_pool import _LENGTH, PARENT, Job
 
 log = logging.getLogger("bot.reports.chart_worker")
@@ -40,6 +42,11 @@ def serve() -> int:
     # each job walks only what the job left (a full collection over matplotlib's and fpdf's objects took ~50 ms).
     gc.collect()
     gc.freeze()
+    # A worker started ahead of its first job (ChartPool.start) readies, until a job comes, what the first job of
+    # each kind would read once; one started with its job finds it waiting and takes it at once.
+    if get_ready(lambda: _idle(source)):
+        gc.collect()
+        gc.freeze()
     kinds: set[type] = set()
     while len(head := source.read(_LENGTH.size)) == _LENGTH.size:
         (size,) = _LENGTH.unpack(head)
@@ -63,6 +70,16 @@ def serve() -> int:
             gc.freeze()
         release_free_memory()
     return 0
+
+
+def _idle(source: BinaryIO) -> bool:
+    """No job waiting on `source` (asked before anything is read from it: nothing is buffered yet); a source
+    without a descriptor (a test's bytes in memory) may hold one: not idle."""
+    try:
+        descriptor = source.fileno()
+    except (OSError, AttributeError):  # io.UnsupportedOperation is an OSError
+        return False
+    return not select.select([descriptor], [], [], 0)[0]
 
 
 def _answer(raw: bytes) -> tuple[type, bytes]:

@@ -32,6 +32,7 @@ from fpdf.fonts import FontFace, SubsetMap, TTFFont
 from bot.domain.factors import LEVEL_HEX
 from bot.reports.pdf_fonts import reduced, reduced_emoji
 from bot.reports.pdf_pictures import LEAST_CHART_SCALE, MIN_CHART_SCALE, MIN_PAGE_FILL, PictureWriter
+from bot.reports.pdf_widths import quicken
 from bot.text import t
 
 FONT = "DejaVu"
@@ -160,6 +161,7 @@ class Document(PictureWriter):
             self.add_font(family, style, str(path))
             kept = self.fonts[fontkey]
             if isinstance(kept, TTFFont) and kept.color_font is None:
+                quicken(kept)
                 parsed = _PARSED_FONTS[(fontkey, path)] = copy.copy(kept)  # before output trims its font file
                 parsed.desc = copy.copy(kept.desc)
                 _embeddable(path)

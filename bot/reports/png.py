@@ -27,12 +27,14 @@ SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 def new_figure(width: float, height: float, dpi: float) -> Figure:
     """A figure of `width` × `height` inches drawn by Agg, outside pyplot's registry of figures (nothing to close:
-    it goes when its last reference does)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    it goes when its last reference does); its text measured and rasterised through the process's caches
+    (bot/reports/text_raster.py)."""
     from matplotlib.figure import Figure
 
+    from bot.reports.text_raster import CachingCanvas
+
     fig = Figure(figsize=(width, height), dpi=dpi)
-    FigureCanvasAgg(fig)
+    CachingCanvas(fig)
     return fig
 
 

@@ -13,9 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from typing import TYPE_CHECKING, Any
 
 from bot.domain.attention import things
 from bot.domain.factors import LEVEL_EMOJI, LEVEL_HEX
@@ -23,6 +21,9 @@ from bot.domain.picture import ActionFollowUp, Cell, Note, Standout
 from bot.reports.view import PictureView
 from bot.text import CATALOGUE, t
 from bot.text.numbers import format_delta, format_number, format_percent
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 
 def code_label(prefix: str, code: str, lang: str) -> str:
@@ -82,6 +83,10 @@ _BLANK_LINES = re.compile(r"\n(?:[ \t]*\n){2,}")
 
 @cache
 def _environment(kind: str) -> Environment:
+    # jinja2 is imported here, with the first template: a chart worker, which imports this module for its jobs'
+    # data, renders none
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=kind == "html",

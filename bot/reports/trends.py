@@ -17,7 +17,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from bot.domain.cycle import RoundKey
@@ -37,23 +36,6 @@ ALL_FACTORS_COLOUR = "#5a5a5a"
 
 def _nan(values: Sequence[float | None]) -> list[float]:
     return [math.nan if v is None else v for v in values]
-
-
-def _bands(ax: Axes) -> None:
-    for low, high, colour in BANDS:
-        ax.axhspan(low, high, color=LEVEL_HEX[colour], alpha=BAND_ALPHA, linewidth=0, zorder=0)
-    ax.set_ylim(-0.1, 3.1)
-    ax.set_yticks([0, 1, 2, 3])
-    ax.tick_params(axis="both", labelsize=12, length=0)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-
-
-def _week_axis(ax: Axes, weeks: Sequence[RoundKey], every: int = 1) -> None:
-    ax.set_xlim(-0.4, len(weeks) - 0.6)
-    ticks = list(range(0, len(weeks), every))
-    ax.set_xticks(ticks)
-    ax.set_xticklabels([str(weeks[i].week) for i in ticks])
 
 
 def _save(fig: Figure, path: Path, metadata: dict[str, str] | None = None) -> Path:
@@ -171,29 +153,36 @@ def action_png(
     *,
     dpi: int = 100,
 ) -> Path:
-    """A small chart of one action: the level at its place or area week by week, the decision week marked."""
+    """A small chart of one action: the level at its place or area week by week, the decision week marked.
+    Drawn without an Axes (chart_parts.Panel) where an Axes with bands, ticks of length 0, an x label and a title
+    at its left put them."""
     fig = new_figure(6.4, 2.7, dpi)
     heading = wrap(fig, title, 6.4 * 0.91, lang=lang, fontsize=12, fontweight="bold")
     height = 2.7 + (line_count(heading) - 1) * 0.25  # the plot keeps its size under a longer title
     fig.set_size_inches(6.4, height)
-    ax = fig.add_axes((0.07, 0.54 / height, 0.91, 1.782 / height))
-    _bands(ax)
-    _week_axis(ax, weeks, 1 if len(weeks) <= 14 else 2)
+    panel = parts.Panel(fig, (0.07 * 6.4, 0.54, 0.91 * 6.4, 1.782), (-0.4, len(weeks) - 0.6), (-0.1, 3.1))
+    for low, high, colour in BANDS:
+        panel.band(low, high, color=LEVEL_HEX[colour], alpha=BAND_ALPHA, linewidth=0, zorder=0)
+    panel.spines()
+    panel.y_labels([0, 1, 2, 3], ["0", "1", "2", "3"], 12)
+    ticks = list(range(0, len(weeks), 1 if len(weeks) <= 14 else 2))
+    tick_labels = panel.x_labels(ticks, [str(weeks[i].week) for i in ticks], 12)
     if decided in weeks:
         at = list(weeks).index(decided)
         x = min(at + 0.5, len(weeks) - 0.65)  # after the decision week, inside the plot when it is the last
-        ax.axvline(x, color="#222222", linestyle=":", linewidth=2)
+        panel.vline(x, color="#222222", linestyle=":", linewidth=2)
         # the label on the side of the line with room for it, so that it never runs off the image
         late = at >= len(weeks) - 3
-        ax.text(
+        fig.text(
             x - 0.05 if late else x + 0.05,
             3.0,
             t(lang, "trend.decided"),
+            transform=panel.data,
             fontsize=11,
             va="top",
             ha="right" if late else "left",
         )
-    ax.plot(range(len(weeks)), _nan(levels), color="#111111", marker="o", linewidth=2.6, markersize=6)
-    ax.set_xlabel(t(lang, "trend.week"), fontsize=11, labelpad=1)
-    ax.set_title(heading, loc="left", fontsize=12, fontweight="bold")
+    panel.plot(range(len(weeks)), _nan(levels), color="#111111", marker="o", linewidth=2.6, markersize=6)
+    panel.x_title(t(lang, "trend.week"), tick_labels, 1, fontsize=11)
+    panel.title(heading, fontsize=12, fontweight="bold")
     return _save(fig, path)

@@ -227,3 +227,22 @@ def test_what_a_job_brought_is_not_frozen_with_what_the_worker_keeps(tmp_path: P
         env={**os.environ, "PYTHONPATH": os.pathsep.join(p or os.getcwd() for p in sys.path)},
     )
     assert done.returncode == 0, done.stderr.decode()[-2000:]
+
+
+def test_a_pool_started_ahead_has_its_worker_before_the_first_job_and_that_worker_makes_it(tmp_path: Path) -> None:
+    made = ChartPool(1)
+    try:
+        made.start()
+        made.start()  # again: nothing more
+        wait_until(lambda: len(made.pids()) == 1, 30, "the worker started ahead")
+        (first,) = made.pids()
+        pic = view()
+        job = WeeklyPdf(pic, [], tmp_path / "heat.png", trend(pic, tmp_path / "trend.png"), tmp_path / "report.pdf")
+        (pdf,) = made.run(job)
+        assert pdf.read_bytes().startswith(b"%PDF")
+        assert made.pids() == [first]  # the worker started ahead made it
+    finally:
+        made.close()
+    assert made.pids() == []
+    with pytest.raises(RuntimeError, match="closed"):
+        made.start()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from bot.reports import chart_parts as parts
@@ -65,3 +66,33 @@ def test_tick_labels_title_and_legend_sit_where_an_axes_puts_them() -> None:
     assert set(found) == set(expected)
     for text, (x, y) in expected.items():
         assert abs(found[text][0] - x) <= 1.5 and abs(found[text][1] - y) <= 1.5, (text, found[text], (x, y))
+
+
+def test_an_x_title_and_a_vertical_line_sit_where_an_axes_puts_them() -> None:
+    """The action chart's week label (`set_xlabel(..., labelpad=1)`) and its decision line (`axvline`)."""
+    width, height = 6.4, 2.7
+    box = (0.07 * width, 0.54, 0.91 * width, 1.782)
+    fig = new_figure(width, height, 100)
+    ax = fig.add_axes((box[0] / width, box[1] / height, box[2] / width, box[3] / height))
+    ax.set_xlim(-0.4, 9.4)
+    ax.set_ylim(-0.1, 3.1)
+    ax.set_xticks(range(10))
+    ax.set_xticklabels([str(w) for w in range(40, 50)])
+    ax.tick_params(axis="both", labelsize=12, length=0)
+    label = ax.set_xlabel("Vecka", fontsize=11, labelpad=1)
+    line = ax.axvline(4.5, color="#222222", linestyle=":", linewidth=2)
+    fig.canvas.draw()
+    expected = corners([label])
+
+    ours = new_figure(width, height, 100)
+    panel = parts.Panel(ours, box, (-0.4, 9.4), (-0.1, 3.1))
+    ticks = panel.x_labels(range(10), [str(w) for w in range(40, 50)], 12)
+    panel.x_title("Vecka", ticks, 1, fontsize=11)
+    panel.vline(4.5, color="#222222", linestyle=":", linewidth=2)
+    ours.canvas.draw()
+    found = corners([t for t in ours.texts if t.get_text() == "Vecka"])
+    assert abs(found["Vecka"][0] - expected["Vecka"][0]) <= 0.5
+    assert abs(found["Vecka"][1] - expected["Vecka"][1]) <= 0.5
+    (drawn,) = [a for a in ours.artists if isinstance(a, Line2D)]
+    theirs = line.get_transform().transform(line.get_xydata())
+    assert abs(drawn.get_transform().transform(drawn.get_xydata()) - theirs).max() < 0.01
