@@ -368,27 +368,29 @@ def _run_demo(out_dir: Path, seed: int, echo: TextIO | None, files: FilesAhead) 
                 written = documents(app, uow, rnd, WEEKS[0], out_dir, files)
                 # What the chat gets for `report`: the structured document as text, never Markdown to show.
                 report_text = plain_text(app.services.report_document(uow, group, rnd, "sv"))
+                weekly_html = f"veckorapport-{key}.html"
                 outputs = {
                     f"lagesbild-{key}.md": render_picture_markdown(pic),
                     f"lagesbild-{key}.html": render_picture_html(pic),
                     f"veckorapport-{key}.md": render_report_markdown(pic, decisions),
-                    # the HTML report embeds the trend chart that _documents drew for the PDF, as the README says
-                    f"veckorapport-{key}.html": render_weekly_html(
-                        pic, decisions, out_dir / f"veckorapport-{key}-trend.png"
-                    ),
+                    weekly_html: "",  # below, once its chart is drawn
                 }
                 pic_en = app.services.picture(uow, group, rnd, "en")
                 outputs[f"weekly-report-{key}.en.md"] = render_report_markdown(
                     pic_en, app.services.decisions(uow, rnd, "en")
                 )
+            save_database(app.engine, db)
+            # For the web view: a settings file for `est-bot web` on this database, and the static snapshot
+            # (web/), made from the week as it ended while the worker makes the last files.
+            web = [write_settings(config, db), *write_web_snapshot(config, db, key, clock.now())]
+            # the HTML report embeds the trend chart that `documents` drew for the PDF, as the README says
+            trend = out_dir / f"veckorapport-{key}-trend.png"
+            files.ready([trend])
+            outputs[weekly_html] = render_weekly_html(pic, decisions, trend)
             for name, text in outputs.items():
                 path = out_dir / name
                 path.write_text(text, encoding="utf-8")
                 written.append(path)
-            save_database(app.engine, db)
-            # For the web view: a settings file for `est-bot web` on this database, and the static snapshot
-            # (web/), made from the week as it ended while the worker finishes the last files.
-            web = [write_settings(config, db), *write_web_snapshot(config, db, key, clock.now())]
             files.finish()
             written.append(transcript_path)
             written += mail.files()

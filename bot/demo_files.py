@@ -121,7 +121,7 @@ def documents(
     app: App, uow: UnitOfWork, rnd: Round, first: RoundKey, out_dir: Path, files: FilesAhead | None
 ) -> list[Path]:
     """The weekly report as PDF (with its heatmap and trend chart beside it), the weeks from `first` as an XLSX
-    export and the year's follow-up of actions as PDF."""
+    export and the year's follow-up of actions as PDF: made by `files` meanwhile (`ready` waits for one)."""
     from bot.usecases.reports import KINDS, export, followup_document, weekly_report
 
     svc, key, group = app.services, rnd.key, app.config.groups[0]
@@ -131,6 +131,4 @@ def documents(
     followup, _ = followup_document(
         svc.env, uow, group, key.year, "pdf", "sv", key, out_dir / f"uppfoljning-{key.year}.pdf"
     )
-    if files is not None:
-        files.ready(charts)  # the HTML report embeds the trend chart
     return [pdf, *charts, *xlsx, followup]
