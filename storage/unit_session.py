@@ -22,7 +22,7 @@ class UnitSession:
     """Stands in for the unit of work's `Session`: every attribute of a session is the real one's, made at the first
     use; `core_connection` is what a Core statement runs on without making it."""
 
-    __slots__ = ("_factory", "_engine", "_conn", "_session")
+    __slots__ = ("_factory", "_engine", "_conn", "_session", "driver")
 
     def __init__(self, factory: sessionmaker[Session]) -> None:
         self._factory = factory
@@ -32,6 +32,9 @@ class UnitSession:
         self._engine = engine
         self._conn: Connection | None = None
         self._session: Session | None = None
+        #: The driver's connection under `_conn`, for the prepared statements (asked of SQLAlchemy once, not per
+        #: statement); None until the first statement.
+        self.driver: Any = None
 
     @property
     def made(self) -> Session | None:
@@ -48,9 +51,14 @@ class UnitSession:
             s.flush()
         conn = self._conn
         if conn is None or conn.closed or conn.invalidated:
+            if conn is not None:
+                conn.close()
             conn = self._conn = self._engine.connect()
+            self.driver = None
         if not conn.in_transaction():
             conn.begin()
+        if self.driver is None:
+            self.driver = conn.connection.driver_connection
         return conn
 
     def session(self) -> Session:
@@ -82,7 +90,7 @@ class UnitSession:
     def close(self) -> None:
         """Roll back what was not committed and give the connection back."""
         session, conn = self._session, self._conn
-        self._session = self._conn = None
+        self._session = self._conn = self.driver = None
         try:
             if session is not None:
                 session.close()

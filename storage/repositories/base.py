@@ -107,7 +107,7 @@ class SqlRepository:
         if type(s) is UnitSession:  # the unit of work's: its own connection, no session made for this
             conn = s.core_connection()
             fast = prepared(statement)
-            return fast.run(conn, params) if fast is not None else conn.execute(statement, params)
+            return fast.run(conn, params, s.driver) if fast is not None else conn.execute(statement, params)
         if s.new or s.dirty or s.deleted:
             s.flush()
         # a plain session (tests, tools): its connection, asked once per transaction: `Session.connection()` costs as
