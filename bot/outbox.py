@@ -358,13 +358,14 @@ class Dispatcher:
         """Write what happened to each sent row in one short transaction; returns how many were delivered."""
         if not outcomes:
             return 0
-        delivered = 0
         now = self.clock.now()
         with self.uow_factory() as uow:
+            sent = [(item, o.message_id) for item, o in outcomes if o.kind == "sent"]
+            uow.outbox.sent_many(sent, now)  # together: a local sender's batch is many rows
+            delivered = len(sent)
             for item, o in outcomes:
                 if o.kind == "sent":
-                    uow.outbox.sent(item.id, now, o.message_id)
-                    delivered += 1
+                    continue
                 elif o.kind == "later":  # the bot's own pacing: why an earlier attempt failed stays readable
                     uow.outbox.retry(item.id, now + timedelta(seconds=o.seconds), None, self.park_after, count=False)
                 elif o.kind == "retry_after":

@@ -22,7 +22,7 @@ class UnitSession:
     """Stands in for the unit of work's `Session`: every attribute of a session is the real one's, made at the first
     use; `core_connection` is what a Core statement runs on without making it."""
 
-    __slots__ = ("_factory", "_engine", "_conn", "_session", "driver")
+    __slots__ = ("_conn", "_engine", "_factory", "_session", "driver")
 
     def __init__(self, factory: sessionmaker[Session]) -> None:
         self._factory = factory
