@@ -105,9 +105,9 @@ class SqlRepository:
         and marked by `prepare` on the driver's cursor (storage/repositories/prepared.py)."""
         s = self.s
         if type(s) is UnitSession:  # the unit of work's: its own connection, no session made for this
-            conn = s.core_connection()
+            own = s.core_connection()
             fast = prepared(statement)
-            return fast.run(conn, params, s.driver) if fast is not None else conn.execute(statement, params)
+            return fast.run(own, params, s.driver) if fast is not None else own.execute(statement, params)
         if s.new or s.dirty or s.deleted:
             s.flush()
         # a plain session (tests, tools): its connection, asked once per transaction: `Session.connection()` costs as
