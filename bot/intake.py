@@ -63,7 +63,10 @@ BATCH = 32
 def give_way() -> None:
     """Let another thread that waits for the GIL (the event loop with acknowledgements to send) run now: a
     blocking call releases the GIL, and yielding the CPU lets the waiting thread take it. Costs a system call
-    (about a microsecond) when nobody waits."""
+    (about a microsecond) when nobody waits. A process of one thread (the demo, `bench.county`: the Dispatcher
+    drained by the caller) has nobody to give way to: no call, and the core is not handed to other processes."""
+    if threading.active_count() == 1:
+        return
     if hasattr(os, "sched_yield"):
         os.sched_yield()
     else:  # not on Windows: a zero sleep releases the GIL too

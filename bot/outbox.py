@@ -214,10 +214,12 @@ class Dispatcher:
                     items = uow.outbox.claim(
                         platform, now, min(batch, limit - tried), address, now + self.lease, self.id
                     )
+                    # an edit's message is read here (is it `fresh`?) and sent as read: not read twice
+                    outs = {item.id: Outbound.from_json(item.payload) for item in items if item.ref}
                     existing = {
                         item.id: uow.outbox.message_id_for(item.platform, item.address, item.ref)
                         for item in items
-                        if item.ref and not Outbound.from_json(item.payload).fresh
+                        if item.ref and not outs[item.id].fresh
                     }
                     uow.commit()
                 if not items:
@@ -231,7 +233,7 @@ class Dispatcher:
                             continue
                         tried += 1
                         attempted.add(item.id)
-                        outcome = self._send(sender, item, existing.get(item.id))
+                        outcome = self._send(sender, item, outs.get(item.id), existing.get(item.id))
                         give_way()  # the event loop's acknowledgements first, as the intake does between events
                         if outcome.kind != "sent":
                             failed.add(item.address)
@@ -299,13 +301,14 @@ class Dispatcher:
     def _paused(self, platform: str) -> bool:
         return platform in self.paused_until and self.clock.now() < self.paused_until[platform]
 
-    def _send(self, sender: Sender, item: OutboxItem, existing: str | None) -> _Outcome:
+    def _send(self, sender: Sender, item: OutboxItem, out: Outbound | None, existing: str | None) -> _Outcome:
         # Every line logged while this row is sent (here or by the sender) names its platform and outbox key.
         with logs.context(platform=item.platform, outbox_key=item.key):
-            return self._send_logged(sender, item, existing)
+            return self._send_logged(sender, item, out, existing)
 
-    def _send_logged(self, sender: Sender, item: OutboxItem, existing: str | None) -> _Outcome:
-        out = Outbound.from_json(item.payload)
+    def _send_logged(self, sender: Sender, item: OutboxItem, out: Outbound | None, existing: str | None) -> _Outcome:
+        if out is None:
+            out = Outbound.from_json(item.payload)
         try:
             return _Outcome("sent", message_id=sender.send(item, out, existing))
         except Later as exc:  # the bot's own pacing: not a failure, and nothing was sent
@@ -355,13 +358,14 @@ class Dispatcher:
         """Write what happened to each sent row in one short transaction; returns how many were delivered."""
         if not outcomes:
             return 0
-        delivered = 0
         now = self.clock.now()
         with self.uow_factory() as uow:
+            sent = [(item, o.message_id) for item, o in outcomes if o.kind == "sent"]
+            uow.outbox.sent_many(sent, now)  # together: a local sender's batch is many rows
+            delivered = len(sent)
             for item, o in outcomes:
                 if o.kind == "sent":
-                    uow.outbox.sent(item.id, now, o.message_id)
-                    delivered += 1
+                    continue
                 elif o.kind == "later":  # the bot's own pacing: why an earlier attempt failed stays readable
                     uow.outbox.retry(item.id, now + timedelta(seconds=o.seconds), None, self.park_after, count=False)
                 elif o.kind == "retry_after":

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
+from typing import cast
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,6 +21,7 @@ from storage.repositories.rounds import SqlRounds
 from storage.repositories.statistics import SqlStatistics
 from storage.repositories.web import SqlWeb
 from storage.round_cache import RoundCache
+from storage.unit_session import UnitSession
 
 
 class SqlUnitOfWork:
@@ -47,27 +49,34 @@ class SqlUnitOfWork:
         self._factory = session_factory
         self._lock = lock
         self._cache = cache  # the process's per-round aggregates (storage/round_cache.py), shared by its units
-        self.session: Session | None = None
+        self._unit: UnitSession | None = None
         self._batch: Batch | None = None
+
+    @property
+    def session(self) -> Session | None:
+        """The unit's ORM session (made now if nothing asked for it yet); None outside the unit."""
+        return None if self._unit is None else self._unit.session()
 
     def __enter__(self) -> SqlUnitOfWork:
         if self._lock is not None:
             self._lock.acquire()
         try:
-            self.session = self._factory()
+            self._unit = UnitSession(self._factory)
         except BaseException:
             if self._lock is not None:
                 self._lock.release()
             raise
+        # the repositories take the stand-in: a session is made only if one of them uses the ORM
+        session = cast(Session, self._unit)
         self._batch = None
-        self._plain(self.session)
-        self.meeting = SqlMeeting(self.session, self.groups)
-        self.history = SqlHistory(self.session)
+        self._plain(session)
+        self.meeting = SqlMeeting(session, self.groups)
+        self.history = SqlHistory(session)
         self.history.cache = self._cache
-        self.statistics = SqlStatistics(self.session)
-        self.privacy = SqlPrivacy(self.session, self.people)
-        self.audit = MarkedAudit(self.session)
-        self.web = SqlWeb(self.session)
+        self.statistics = SqlStatistics(session)
+        self.privacy = SqlPrivacy(session, self.people)
+        self.audit = MarkedAudit(session)
+        self.web = SqlWeb(session)
         return self
 
     def _plain(self, session: Session) -> None:
@@ -81,17 +90,14 @@ class SqlUnitOfWork:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        assert self.session is not None
+        assert self._unit is not None
         self._batch = None
         try:
-            self.session.rollback()
+            self._unit.close()  # rolls back what was not committed
         finally:
-            try:
-                self.session.close()
-            finally:
-                self.session = None
-                if self._lock is not None:
-                    self._lock.release()
+            self._unit = None
+            if self._lock is not None:
+                self._lock.release()
 
     def begin_batch(self, presses: Sequence[Press], events: Sequence[tuple[str, str]], now: datetime) -> None:
         """Handle a batch of button presses in this unit of work with fewer statements (storage/batch.py).
@@ -99,17 +105,18 @@ class SqlUnitOfWork:
         `presses`: (platform, account, round id or None) per press; `events`: (platform, event id) per event,
         recorded as processed here already. Only what a questionnaire press does may happen until `end_batch`;
         `commit` ends the batch too, and nothing of it outlives the unit of work."""
-        assert self.session is not None
-        batch = self._batch or Batch(self.session)
+        assert self._unit is not None
+        session = cast(Session, self._unit)
+        batch = self._batch or Batch(session)
         if events:
             self.audit.marked.update(batch.mark_events(events, now))
         batch.read(presses)
         if self._batch is None:
             self._batch = batch
-            self.groups = BatchingGroups(self.session, batch)
-            self.people = BatchingPeople(self.session, batch)
-            self.rounds = BatchingRounds(self.session, self.groups, self.people, batch)
-            self.outbox = BatchingOutbox(self.session, batch)
+            self.groups = BatchingGroups(session, batch)
+            self.people = BatchingPeople(session, batch)
+            self.rounds = BatchingRounds(session, self.groups, self.people, batch)
+            self.outbox = BatchingOutbox(session, batch)
             # the batch writes answers now and the responses' versions later: no cached counts meanwhile
             self.history.cache = None
 
@@ -119,16 +126,16 @@ class SqlUnitOfWork:
         batch, self._batch = self._batch, None
         if batch is None:
             return
-        assert self.session is not None
-        self._plain(self.session)
+        assert self._unit is not None
+        self._plain(cast(Session, self._unit))
         self.history.cache = self._cache
         batch.write()
 
     def commit(self) -> None:
-        assert self.session is not None
+        assert self._unit is not None
         self.end_batch()
-        self.session.commit()
+        self._unit.commit()
 
     def rollback(self) -> None:
-        assert self.session is not None
-        self.session.rollback()
+        assert self._unit is not None
+        self._unit.rollback()

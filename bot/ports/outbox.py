@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -54,6 +55,9 @@ class OutboxDelivery(Protocol):
         """Mark a row sent and remember which platform message shows its ref (one UPDATE, one upsert).
 
         `claimed_by` stays: it tells which process delivered the row."""
+
+    def sent_many(self, sent: Sequence[tuple[OutboxItem, str | None]], now: datetime) -> None:
+        """`sent` for each (claimed row, platform message id), in order: the rows marked sent together."""
 
     def retry(self, item_id: int, at: datetime, error: str | None, park_after: int, count: bool = True) -> bool:
         """Schedule another attempt, or park the row after too many failures; True if parked.

@@ -20,6 +20,7 @@ from bot.domain.model import Person, Response, Round
 from storage.models import AnswerRow, AreaRow, PersonRow, PlaceRow, ResponseRow, RoundRow
 from storage.repositories.prepared import prepared
 from storage.round_cache import RoundCache, Rows
+from storage.unit_session import UnitSession
 
 log = logging.getLogger(__name__)
 
@@ -103,10 +104,14 @@ class SqlRepository:
         """Run a Core statement on this unit of work's connection, after what the session holds; one built once
         and marked by `prepare` on the driver's cursor (storage/repositories/prepared.py)."""
         s = self.s
+        if type(s) is UnitSession:  # the unit of work's: its own connection, no session made for this
+            own = s.core_connection()
+            fast = prepared(statement)
+            return fast.run(own, params, s.driver) if fast is not None else own.execute(statement, params)
         if s.new or s.dirty or s.deleted:
             s.flush()
-        # the session's connection, asked once per transaction: `Session.connection()` costs as much as the
-        # statement itself (the session's info is the session's, a new transaction a new connection)
+        # a plain session (tests, tools): its connection, asked once per transaction: `Session.connection()` costs as
+        # much as the statement itself (the session's info is the session's, a new transaction a new connection)
         conn: Connection | None = s.info.get(_CONNECTION)
         if conn is None or conn.closed or not conn.in_transaction():
             conn = s.info[_CONNECTION] = s.connection()

@@ -4,10 +4,12 @@ then marked sent, retried or parked; and which platform message shows which ref.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ARRAY, Integer, String, all_, and_, any_, bindparam, func, select, text, update
+from sqlalchemy.exc import NoResultFound
 
 from bot.domain.masking import mask_personal_data
 from bot.domain.model import OutboxItem
@@ -92,6 +94,25 @@ class SqlOutbox(SqlRepository):
         platform, address, ref = self._core(_SENT, {"b_id": item_id, "b_now": now}).one()
         if message_id is not None and ref:
             self._core(_REMEMBER_MESSAGE, {"platform": platform, "address": address, "ref": ref, "mid": message_id})
+
+    def sent_many(self, sent: Sequence[tuple[OutboxItem, str | None]], now: datetime) -> None:
+        """`sent` for many rows in two statements run for all (a local sender's batch: the console, the demo); the
+        claimed items carry the rows' platform, address and ref."""
+        if len(sent) <= 1:
+            for item, message_id in sent:
+                self.sent(item.id, now, message_id)
+            return
+        self._known = None
+        marked = self._core(_SENT_MANY, [{"b_id": item.id, "b_now": now} for item, _ in sent])
+        if marked.rowcount != len(sent):  # as `sent` fails for a row that is gone
+            raise NoResultFound(f"{len(sent) - marked.rowcount} of {len(sent)} outbox rows marked sent are gone")
+        refs = [
+            {"platform": item.platform, "address": item.address, "ref": item.ref, "mid": message_id}
+            for item, message_id in sent
+            if message_id is not None and item.ref
+        ]
+        if refs:
+            self._core(_REMEMBER_MESSAGE, refs)
 
     def retry(self, item_id: int, at: datetime, error: str | None, park_after: int, count: bool = True) -> bool:
         """Schedule another attempt, or park the row after too many failures; True if parked.
@@ -266,6 +287,12 @@ _SENT = (
     .returning(_OUTBOX.c.platform, _OUTBOX.c.address, _OUTBOX.c.ref)
 )
 
+_SENT_MANY = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("b_id"))
+    .values(status="sent", sent_at=bindparam("b_now"), attempts=_OUTBOX.c.attempts + 1, claimed_until=None)
+)
+
 _MESSAGE_ID = select(_REFS.c.message_id).where(
     _REFS.c.platform == bindparam("platform"), _REFS.c.address == bindparam("address"), _REFS.c.ref == bindparam("ref")
 )
@@ -285,6 +312,7 @@ for _statement in (
     _LEASE,
     _PG_LEASE,
     _SENT,
+    _SENT_MANY,
     _MESSAGE_ID,
     _REMEMBER_MESSAGE,
 ):

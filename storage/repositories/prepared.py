@@ -55,13 +55,15 @@ class Prepared:
             found = self._by_dialect[dialect.name] = _compile(self.statement, dialect)
         return found
 
-    def run(self, conn: Connection, params: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Rows:
+    def run(self, conn: Connection, params: Mapping[str, Any] | Sequence[Mapping[str, Any]], raw: Any = None) -> Rows:
+        """`raw`: `conn`'s driver connection, if the caller has it at hand."""
         dialect = conn.dialect
         c = self.compiled(dialect)
         many = type(params) is not dict and not isinstance(params, Mapping)
         args = [_args(c, p) for p in params] if many else _args(c, params)  # type: ignore[arg-type]
-        raw = conn.connection.driver_connection
-        assert raw is not None
+        if raw is None:
+            raw = conn.connection.driver_connection
+            assert raw is not None
         cursor = raw.cursor()
         try:
             if many:

@@ -252,6 +252,24 @@ def test_outbox_claims_in_order_per_chat(storage: Units) -> None:
         uow.outbox.release([first[0].id], "x")  # sent: stays sent
 
 
+def test_outbox_sent_many_marks_each_row_and_remembers_the_last_message_of_a_ref(storage: Units) -> None:
+    group(storage)
+    with storage() as uow:
+        for n, (address, ref) in enumerate([("anna", "q"), ("bo", None), ("anna", "q"), ("carl", "r")]):
+            uow.outbox.enqueue(f"k{n}", "console", address, ref, {"text": f"m{n}"}, NOW)
+        uow.commit()
+    with storage() as uow:
+        items = uow.outbox.claim("console", NOW, 10, claimer="x")
+        assert [i.key for i in items] == ["k0", "k1", "k2", "k3"]
+        uow.outbox.sent_many([(items[0], "m-1"), (items[1], "m-2"), (items[2], "m-3"), (items[3], None)], NOW)
+        uow.commit()
+    with storage() as uow:
+        assert uow.outbox.counts() == {"sent": 4}
+        assert uow.outbox.message_id_for("console", "anna", "q") == "m-3"  # the later edit's
+        assert uow.outbox.message_id_for("console", "carl", "r") is None  # no message id: nothing remembered
+        assert uow.outbox.claim("console", NOW, 10, claimer="y") == []
+
+
 def test_release_all_gives_back_only_the_claimers_pending_rows(storage: Units) -> None:
     group(storage)
     lease = NOW + timedelta(minutes=2)

@@ -4,6 +4,7 @@ message refs and counts."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -62,6 +63,10 @@ class FakeOutbox(FakeRepository):
         r.status, r.sent_at, r.attempts, r.claimed_until = "sent", now, r.attempts + 1, None
         if message_id is not None and r.ref:
             self.t.message_refs[(r.platform, r.address, r.ref)] = message_id
+
+    def sent_many(self, sent: Sequence[tuple[OutboxItem, str | None]], now: datetime) -> None:
+        for item, message_id in sent:
+            self.sent(item.id, now, message_id)
 
     def retry(self, item_id: int, at: datetime, error: str | None, park_after: int, count: bool = True) -> bool:
         r = self.t.outbox[item_id]
