@@ -1,5 +1,6 @@
 """Charts drawn once per content: a chart is kept under a digest of everything drawn in it, so the draft, the
-published report's message, its PDF and every language that shows the same picture reuse one drawing.
+published report's message, its PDF and every language that shows the same picture reuse one drawing. The weekly
+report's PDF is kept the same way (bot/reports/chart_jobs.py): the published one, the e-mail's and `report pdf`'s.
 
 The cached file lives in a `.charts` folder beside the file asked for, named `{kind}-{digest}.png`, or in the
 folder `kept_in` names for a while (the demo keeps its charts out of the folder people look at); the file asked
@@ -51,8 +52,14 @@ def digest(kind: str, content: object) -> str:
 def cached_png(kind: str, content: object, path: Path, draw: Callable[[Path], object]) -> Path:
     """`path` holding the chart of `content`: drawn by `draw(file)` only if no chart of that content was drawn
     beside it (or in the folder of `kept_in`) before."""
+    return cached_file(kind, content, path, draw, ".png")
+
+
+def cached_file(kind: str, content: object, path: Path, draw: Callable[[Path], object], suffix: str) -> Path:
+    """`path` holding the file (a chart, a document) of `content`: made by `draw(file)` only if no file of that
+    content was made beside it (or in the folder of `kept_in`) before."""
     folder = _kept_in[-1] if _kept_in else path.parent / CACHE_DIR
-    kept = folder / f"{kind}-{digest(kind, content)}.png"
+    kept = folder / f"{kind}-{digest(kind, content)}{suffix}"
     try:  # a chart used again is one in use: the daily housekeeping counts its age from now (bot/housekeeping.py)
         os.utime(kept)
     except OSError:

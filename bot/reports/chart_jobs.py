@@ -5,11 +5,15 @@ and the inline path, import it.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
+import pickle
 from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 
+from bot.reports.chart_cache import cached_file
 from bot.reports.chart_pool import FollowupPdf, Job, PictureCharts, WeeklyPdf, Workbook
 from bot.reports.charts import heatmap_png
 from bot.reports.documents import write_followup_pdf, write_weekly_pdf
@@ -36,11 +40,28 @@ def draw_picture_charts(job: PictureCharts) -> tuple[Path, ...]:
 
 
 def write_pdf(job: WeeklyPdf) -> Path:
-    """The weekly report's PDF with its two charts."""
+    """The weekly report's PDF with its two charts, written once per content (and code that writes it): the same
+    report asked for again (the week's published PDF, then `report pdf`, the demo's documents) is a copy."""
     heatmap = heatmap_png(job.pic, job.heatmap)
     tr = job.trend
     trend = trend_png(tr.series, tr.path, tr.lang, tr.title)
-    return write_weekly_pdf(job.pic, job.decisions, heatmap, trend, job.path)
+    content = (job.pic.input, job.pic.lang, tuple(job.decisions), tr.series, tr.lang, tr.title)
+    key = f"{_code()}|{hashlib.sha256(pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()}"
+    return cached_file(
+        "weekly", key, job.path, lambda part: write_weekly_pdf(job.pic, job.decisions, heatmap, trend, part), ".pdf"
+    )
+
+
+@functools.cache
+def _code() -> str:
+    """A digest of the code that writes a report (this package's modules and fpdf2's version): a change to either
+    makes every kept report new."""
+    import fpdf
+
+    h = hashlib.sha256(str(getattr(fpdf, "__version__", "")).encode())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(source.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def followup_charts(job: FollowupPdf) -> tuple[Path | None, dict[int, Path]]:
