@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy.exc import PendingRollbackError
 
 from storage.db import make_engine, make_session_factory
 from storage.migrate import migrate
@@ -52,3 +53,22 @@ def test_core_statements_make_no_session_and_share_the_orms_transaction(units: C
     with unit() as uow:
         assert uow.outbox.counts() == {"parked": 1, "pending": 1}
         assert uow.outbox.claim("console", NOW, 10, claimer="v") == []  # k1 is leased to "w"
+
+
+def test_a_connection_lost_mid_unit_is_not_replaced_within_its_transaction(units: Callable[[], SqlUnitOfWork]) -> None:
+    """A connection invalidated in the unit's transaction (a disconnect) loses what the unit wrote: the unit must
+    not go on, on a new connection, and commit only its second half; after a rollback it may go on."""
+    unit = units
+    with unit() as uow:
+        uow.outbox.enqueue("k0", "console", "anna", None, {"text": "m0"}, NOW)
+        assert uow._unit is not None  # noqa: SLF001
+        uow._unit.core_connection().invalidate()  # noqa: SLF001 (as a disconnect found by a statement does)
+        with pytest.raises(PendingRollbackError):
+            uow.outbox.enqueue("k1", "console", "bo", None, {"text": "m1"}, NOW)
+        with pytest.raises(PendingRollbackError):
+            uow.commit()
+        uow.rollback()
+        uow.outbox.enqueue("k2", "console", "cy", None, {"text": "m2"}, NOW)  # a new transaction, a new connection
+        uow.commit()
+    with unit() as uow:
+        assert [i.key for i in uow.outbox.claim("console", NOW, 10, claimer="x")] == ["k2"]
