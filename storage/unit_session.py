@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import PendingRollbackError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -52,7 +53,13 @@ class UnitSession:
         conn = self._conn
         if conn is None or conn.closed or conn.invalidated:
             if conn is not None:
-                conn.close()
+                if conn.invalidated and conn.in_transaction():
+                    # lost within the unit's transaction (a disconnect): what it wrote is gone, and a new
+                    # connection would commit only what comes after; the unit must roll back first
+                    raise PendingRollbackError(
+                        "the unit of work's connection was lost in its transaction; roll back first"
+                    )
+                self.close()  # lost between transactions: let go of it and of the session bound to it
             conn = self._conn = self._engine.connect()
             self.driver = None
         if not conn.in_transaction():

@@ -138,7 +138,7 @@ class ChartPool:
         def logged(error: str) -> None:
             log.error("%s failed in a chart worker; the text went without it: %s", type(job).__name__, error)
 
-        self._put(_Task(_pickled(job), done, failed or logged))
+        self._hand_over(job, done, failed or logged)
 
     @property
     def closed(self) -> bool:
@@ -160,7 +160,7 @@ class ChartPool:
             errors.append(error)
             finished.set()
 
-        self._put(_Task(_pickled(job), done, failed))
+        self._hand_over(job, done, failed)
         finished.wait()
         if errors:
             raise ChartJobFailed(errors[0])
@@ -183,6 +183,16 @@ class ChartPool:
                 thread = threading.Thread(target=self._serve, args=(slot,), name="chart-pool", daemon=True)
                 thread.start()
                 self._threads.append(thread)
+
+    def _hand_over(self, job: Job, done: Callable[[tuple[Path, ...]], None], failed: Callable[[str], None]) -> None:
+        """`job` pickled now, and queued; one that cannot be pickled fails as a job does, through `failed` (in the
+        caller's thread), not by raising into the caller (the text goes without its charts)."""
+        try:
+            data = _pickled(job)
+        except Exception as exc:  # PicklingError, TypeError, RecursionError, ...: what the worker would have met
+            _hand_on(failed, f"{type(exc).__name__}: {exc}")
+            return
+        self._put(_Task(data, done, failed))
 
     def _put(self, task: _Task) -> None:
         with self._lock:

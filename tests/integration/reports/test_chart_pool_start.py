@@ -43,3 +43,23 @@ def test_a_job_is_what_it_was_when_handed_over_not_when_a_worker_takes_it(tmp_pa
         pool.close()
     sheet = load_workbook(tmp_path / "export.xlsx")["Nivåer"]
     assert [[c.value for c in row] for row in sheet.iter_rows()] == [["Område", "Nivå"], ["Centrum", 3]]
+
+
+def test_a_job_that_cannot_be_pickled_fails_through_its_callback_not_in_the_caller(tmp_path: Path) -> None:
+    import threading
+
+    from bot.reports.chart_pool import ChartJobFailed, Workbook
+    from bot.reports.exports import Table
+
+    rows: list[list[object]] = [["Centrum", threading.Lock()]]  # nothing a worker could be sent
+    job = Workbook([Table("levels", "Nivåer", ["Område", "Nivå"], rows)], tmp_path / "export.xlsx")  # type: ignore[arg-type]
+    pool = ChartPool(1)
+    try:
+        errors: list[str] = []
+        pool.submit(job, lambda paths: errors.append(f"made {paths}"), errors.append)
+        assert len(errors) == 1 and "pickle" in errors[0]
+        with pytest.raises(ChartJobFailed, match="pickle"):
+            pool.run(job)
+        assert pool.wait(timeout=5)  # nothing left pending
+    finally:
+        pool.close()
