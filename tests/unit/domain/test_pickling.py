@@ -25,3 +25,5 @@ def test_a_value_comes_back_equal_field_by_field(value: Report | CellStat) -> No
     back = pickle.loads(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     assert type(back) is type(value) and back == value
     assert dataclasses.astuple(back) == dataclasses.astuple(value)  # every field, in order
+    # a field added later must be added to `__reduce__` too, or it would come back as its default
+    assert len(value.__reduce__()[1]) == len(dataclasses.fields(value))
