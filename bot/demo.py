@@ -42,13 +42,14 @@ from bot.conversation.choices import (
 )
 from bot.conversation.document import plain_text
 from bot.conversation.messages import Inbound, Outbound
-from bot.demo_files import FilesAhead, WaitingSender, documents, files_ahead
+from bot.demo_files import FilesAhead, documents, files_ahead
 from bot.demo_mail import DemoMail
 from bot.demo_town import AREAS as AREAS  # the town's areas and names, for the benchmarks too
 from bot.demo_town import FIRST as FIRST
 from bot.demo_town import LAST as LAST
 from bot.demo_town import ORGS as ORGS
 from bot.demo_town import demo_config as demo_config
+from bot.demo_transcript import Transcript
 from bot.demo_web import save_database, write_settings, write_web_snapshot
 from bot.domain.cycle import Phase, RoundKey, phase_due_at
 from bot.domain.masking import mask_personal_data
@@ -93,7 +94,7 @@ class TranscriptSender:
 
     platform = "console"
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: Transcript) -> None:
         self.stream = stream
         self.n = 0
 
@@ -117,7 +118,7 @@ class DemoResult:
 
 
 class Simulation:
-    def __init__(self, app: App, clock: ManualClock, rng: random.Random, transcript: TextIO) -> None:
+    def __init__(self, app: App, clock: ManualClock, rng: random.Random, transcript: Transcript) -> None:
         self.app = app
         self.platforms = tuple(app.services.platforms)
         self.clock = clock
@@ -344,11 +345,11 @@ def _run_demo(out_dir: Path, seed: int, echo: TextIO | None, files: FilesAhead) 
     start = datetime(2026, 10, 19, 6, 0, tzinfo=UTC)
     clock = ManualClock(start)
     transcript_path = out_dir / "transcript.txt"
-    with transcript_path.open("w", encoding="utf-8") as transcript:
+    with transcript_path.open("w", encoding="utf-8") as stream:
+        transcript = Transcript(stream)
         sender = TranscriptSender(transcript)
-        mail = DemoMail(config, clock, transcript, out_dir, WEEKS[-1])
-        mailer = WaitingSender(mail.sender, files)
-        app = build(config, clock=clock, senders={"console": sender, mailer.platform: mailer})
+        mail = DemoMail(config, clock, transcript, out_dir, WEEKS[-1], files)
+        app = build(config, clock=clock, senders={"console": sender, mail.platform: mail})
         app.services.env.chart_pool = files
         app.services.env.draft_charts_follow = False  # the transcript shows the draft with its charts
         try:
@@ -391,12 +392,14 @@ def _run_demo(out_dir: Path, seed: int, echo: TextIO | None, files: FilesAhead) 
                 path = out_dir / name
                 path.write_text(text, encoding="utf-8")
                 written.append(path)
+            mail.finish()
             files.finish()
             written.append(transcript_path)
             written += mail.files()
             written += web
             result = DemoResult(out_dir, written, draft_text, report_text, answered, sim.events)
         finally:
+            transcript.close()
             app.close()
     if echo is not None:
         echo.write(f"Torsdagens utkast till lägesbild ({key}):\n\n{result.draft_text}\n\n")

@@ -3,8 +3,9 @@ the demo's events go on, and the last week's documents.
 
 The bot waits for a report's files before its messages are queued (`ChartPool.run`). The demo need not: nobody
 looks at a console message's attachments, so `FilesAhead.run` hands the job to the worker and answers at once
-with the files the job makes. Whatever reads a file waits for it first (`ready`): the e-mail sender, which puts
-the files in the e-mails (`WaitingSender`), and the last week's HTML report, which embeds its trend chart. Before
+with the files the job makes. Whatever reads a file asks whether it is made (`made`) or waits for it (`ready`):
+the e-mail sender, which puts the files in the e-mails and delivers an e-mail once they are made
+(bot/demo_mail.py), and the last week's HTML report, which embeds its trend chart. Before
 the demo ends every file is made (`finish`): a job that fails, or makes fewer files than it names, fails the demo
 instead of leaving its output short. The files are those the bot draws itself, byte for byte (the same code, in
 the worker), so the output does not depend on when a job is done.
@@ -24,10 +25,8 @@ from bot.reports.chart_pool import ChartPool, Job, PictureCharts, WeeklyPdf
 
 if TYPE_CHECKING:  # the demo's command starts the worker with this module, before the bot's program is loaded
     from bot.bootstrap import App
-    from bot.conversation.messages import Outbound
     from bot.domain.cycle import RoundKey
-    from bot.domain.model import OutboxItem, Round
-    from bot.outbox import Sender
+    from bot.domain.model import Round
     from bot.ports import UnitOfWork
 
 
@@ -75,6 +74,10 @@ class FilesAhead(ChartPool):
         self.submit(job, done, failed)
         return paths
 
+    def made(self, paths: list[Path]) -> bool:
+        """Whether the files that jobs make among `paths` are made (or failed: `ready` then says so)."""
+        return all(made.is_set() for path in paths if (made := self._made.get(path.resolve())) is not None)
+
     def ready(self, paths: list[Path]) -> None:
         """Until the files that jobs make among `paths` are made."""
         for path in paths:
@@ -102,19 +105,6 @@ def files_ahead() -> Iterator[FilesAhead]:
             yield files
         finally:
             files.close()
-
-
-class WaitingSender:
-    """A sender that delivers a message once the files it carries are made."""
-
-    def __init__(self, sender: Sender, files: FilesAhead) -> None:
-        self.platform = sender.platform
-        self.sender = sender
-        self.files = files
-
-    def send(self, item: OutboxItem, out: Outbound, message_id: str | None) -> str | None:
-        self.files.ready([Path(a.path) for a in out.attachments])
-        return self.sender.send(item, out, message_id)
 
 
 def documents(

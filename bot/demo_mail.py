@@ -13,18 +13,23 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 from bot.clock import ManualClock
 from bot.config import Config, EmailConfig
+from bot.demo_transcript import Place, Transcript
 from bot.demo_web import WEB_PORT
 from bot.domain.cycle import RoundKey
 from bot.ratelimit import RateLimiter
 from bot.text import t
 
 if TYPE_CHECKING:
+    from bot.conversation.messages import Outbound
+    from bot.demo_files import FilesAhead
+    from bot.domain.model import OutboxItem
     from handlers.email.sender import EmailSender
 
 #: The reporters (by their place in the demo's list) reached by e-mail, `channel = "email"`.
@@ -56,7 +61,7 @@ class DemoTransport:
     ones (recipient and subject -> file name) are written as .eml files, as the edge's FileTransport does."""
 
     def __init__(
-        self, transcript: TextIO, handles: dict[str, str], keep: dict[tuple[str, str], str], folder: Path
+        self, transcript: Transcript, handles: dict[str, str], keep: dict[tuple[str, str], str], folder: Path
     ) -> None:
         self.transcript = transcript
         self.handles = handles
@@ -77,10 +82,25 @@ class DemoTransport:
 
 
 class DemoMail:
-    """The demo's "email" sender, and the .eml files it wrote."""
+    """The demo's "email" sender, and the .eml files it wrote.
 
-    def __init__(self, config: Config, clock: ManualClock, transcript: TextIO, out_dir: Path, week: RoundKey) -> None:
-        from handlers.email.render import MailLinks
+    An e-mail carries the week's charts and PDF, which the chart worker makes meanwhile (`files`). One whose files
+    are not made yet is not waited for: it is delivered once they are (at a later e-mail, or at `finish`), dated when
+    it was sent and in its place in the transcript, while the demo goes on. E-mails are delivered in the order sent.
+    """
+
+    platform = "email"
+
+    def __init__(
+        self,
+        config: Config,
+        clock: ManualClock,
+        transcript: Transcript,
+        out_dir: Path,
+        week: RoundKey,
+        files: FilesAhead | None = None,
+    ) -> None:
+        from handlers.email.render import MailLinks, message_id, smtp_address
         from handlers.email.sender import EmailSender
 
         group = config.groups[0]
@@ -111,8 +131,49 @@ class DemoMail:
         pretend = _PretendTime()
         transport = DemoTransport(transcript, handles, keep, self.folder)
         self.sender: EmailSender = EmailSender(
-            cfg, links, transport, RateLimiter(pretend.now, pretend.sleep), now=clock.now, lang=group.language
+            cfg, links, transport, RateLimiter(pretend.now, pretend.sleep), now=self._now, lang=group.language
         )
+        self.transcript = transcript
+        self.clock = clock
+        self.made = files
+        sender_address = smtp_address(str(cfg.from_)) or str(cfg.from_)
+        self._message_id = lambda key: message_id(key, sender_address)  # what the sender answers: the row's own
+        self._sent_at: datetime | None = None  # the time an e-mail delivered later was sent
+        self._later: list[tuple[OutboxItem, Outbound, str | None, Place, datetime, list[Path]]] = []
+
+    def _now(self) -> datetime:
+        return self._sent_at or self.clock.now()
+
+    def send(self, item: OutboxItem, out: Outbound, message_id: str | None) -> str | None:
+        self.deliver_made()
+        paths = [Path(a.path) for a in out.attachments]
+        if self.made is None or (not self._later and self.made.made(paths)):
+            return self.sender.send(item, out, message_id)
+        self._later.append((item, out, message_id, self.transcript.keep(), self.clock.now(), paths))
+        return self._message_id(item.key)
+
+    def deliver_made(self, wait: bool = False) -> None:
+        """Deliver the e-mails kept for their files, in order, as far as their files are made (`wait`: all)."""
+        while self._later:
+            item, out, message_id, place, sent_at, paths = self._later[0]
+            assert self.made is not None
+            if wait:
+                self.made.ready(paths)  # FilesNotMade if a job failed
+            elif not self.made.made(paths):
+                return
+            del self._later[0]
+            self._sent_at = sent_at
+            try:
+                with self.transcript.into(place):
+                    got = self.sender.send(item, out, message_id)
+            finally:
+                self._sent_at = None
+            if got != self._message_id(item.key):
+                raise RuntimeError(f"the e-mail {item.key} went with the id {got}, not the one the outbox keeps")
+
+    def finish(self) -> None:
+        """Every e-mail delivered (waiting for the files of those kept for them)."""
+        self.deliver_made(wait=True)
 
     def files(self) -> list[Path]:
         return [self.folder / name for name in self.names if (self.folder / name).exists()]

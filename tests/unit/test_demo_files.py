@@ -1,22 +1,32 @@
 """The demo's files made ahead (bot/demo_files.py): `run` answers at once with the files a job makes, the e-mail
-sender waits for the files a message carries, and a job that fails or makes fewer files fails the demo.
+sender delivers an e-mail once the files it carries are made, in its place in the transcript and dated when it
+was sent, and a job that fails or makes fewer files fails the demo.
 
 Jobs are held in this process until released (no worker); the demo's run with a real worker is
 tests/integration/cli/test_demo.py."""
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
+from bot.clock import ManualClock
 from bot.conversation.messages import Attachment, Outbound
-from bot.demo_files import FilesAhead, FilesNotMade, WaitingSender, named_files
+from bot.demo import WEEKS
+from bot.demo_files import FilesAhead, FilesNotMade
+from bot.demo_mail import DOMAIN, DemoMail
+from bot.demo_town import demo_config
+from bot.demo_transcript import Transcript
 from bot.domain.model import OutboxItem
 from bot.reports.chart_jobs import draw_picture_charts
 from bot.reports.chart_pool import Job, PictureCharts, WeeklyPdf
+from handlers.email.render import message_id
 from tests.unit.fakes.bot import FakeBot
 from tests.unit.usecases.test_draft_charts_owed import Pool, drafted
 
@@ -41,17 +51,6 @@ class Held(FilesAhead):
             done(made[:-1] if short else made)
 
 
-class Recorder:
-    platform = "email"
-
-    def __init__(self) -> None:
-        self.sent: list[list[bool]] = []
-
-    def send(self, item: OutboxItem, out: Outbound, message_id: str | None) -> str | None:
-        self.sent.append([Path(a.path).exists() for a in out.attachments])
-        return "m1"
-
-
 def a_chart_job(fake_bot: FakeBot) -> PictureCharts:
     pool = Pool()
     drafted(fake_bot, pool)  # the draft's charts, as the bot hands them to a worker
@@ -61,24 +60,60 @@ def a_chart_job(fake_bot: FakeBot) -> PictureCharts:
     return job
 
 
-def test_a_message_waits_for_the_files_it_carries(fake_bot: FakeBot) -> None:
+def test_an_email_whose_files_are_not_made_goes_once_they_are_dated_and_placed_as_sent(
+    fake_bot: FakeBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     job = a_chart_job(fake_bot)
     files = Held()
     paths = files.run(job)
-    assert paths == named_files(job) and len(paths) == 2 and not any(p.exists() for p in paths)
-    mail = Recorder()
-    out = Outbound(
-        "veckorapport", kind="report", attachments=tuple(Attachment(p.name, "image/png", str(p)) for p in paths)
+    assert not files.made(list(paths))
+    stream = io.StringIO()
+    transcript = Transcript(stream)
+    clock = ManualClock(datetime(2026, 11, 20, 6, 30, tzinfo=UTC))
+    config = demo_config(f"sqlite:///{tmp_path / 'demo.sqlite'}")
+    mail = DemoMail(config, clock, transcript, tmp_path, WEEKS[-1], files)
+    first = next(r for r in config.groups[0].reporters if r.email is not None)
+    dated: list[str] = []
+    transport = mail.sender.transport
+    deliver = transport.deliver
+
+    def dating(msg: EmailMessage, sender: str, to: str) -> str:
+        dated.append(str(msg["Date"]))
+        return deliver(msg, sender, to)
+
+    monkeypatch.setattr(transport, "deliver", dating)
+    report = Outbound(
+        "Veckorapport", kind="report", attachments=tuple(Attachment(p.name, "image/png", str(p)) for p in paths)
     )
-    item = OutboxItem(1, "k", "email", "a@example.org", None, {}, 0, "pending")
-    sending = threading.Thread(target=WaitingSender(mail, files).send, args=(item, out, None))
-    sending.start()
-    sending.join(0.3)
-    assert sending.is_alive() and mail.sent == []  # held: the files are not made yet
+    transcript.write(">>> before\n")
+    item = OutboxItem(1, "publish:1:4", "email", str(first.email), None, {}, 0, "pending")
+    answered = mail.send(item, report, None)
+    assert answered == message_id("publish:1:4", f"trygghet@{DOMAIN}")  # the row's id, as the sender answers
+    clock.advance(timedelta(days=4))
+    transcript.write(">>> after\n")
+    notice = Outbound("Påminnelse", kind="notice")  # no files, but after the one kept: delivered after it
+    mail.send(OutboxItem(2, "remind:2", "email", str(first.email), None, {}, 0, "pending"), notice, None)
+    assert stream.getvalue() == ">>> before\n"  # the rest waits for the e-mail's place
     files.release()
-    sending.join(10)
-    assert mail.sent == [[True, True]]
-    files.finish()
+    mail.finish()
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == ">>> before" and lines[1].startswith(f"--- bot e-mails {first.console}: ")
+    assert lines[2:] == [">>> after", f"--- bot e-mails {first.console}: Påminnelse"]
+    assert dated == ["Fri, 20 Nov 2026 06:30:00 +0000", "Tue, 24 Nov 2026 06:30:00 +0000"]  # when each was sent
+
+
+def test_a_place_never_filled_is_marked_when_the_transcript_closes() -> None:
+    stream = io.StringIO()
+    transcript = Transcript(stream)
+    transcript.write("a\n")
+    transcript.keep()
+    transcript.write("b\n")
+    filled = transcript.keep()
+    with transcript.into(filled):
+        transcript.write("c\n")
+    assert stream.getvalue() == "a\n"
+    transcript.close()
+    assert stream.getvalue() == "a\n--- (not delivered: the demo stopped)\nb\nc\n"
 
 
 def test_a_job_that_makes_fewer_files_than_it_names_fails_the_demo(fake_bot: FakeBot) -> None:
