@@ -16,7 +16,7 @@ import secrets
 from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from bot.clock import ManualClock
 from bot.config import Config, EmailConfig
@@ -81,6 +81,17 @@ class DemoTransport:
         return None
 
 
+class _Later(NamedTuple):
+    """An e-mail kept until its files are made: what the sender gets, its place in the transcript, when it was sent."""
+
+    item: OutboxItem
+    out: Outbound
+    message_id: str | None
+    place: Place
+    sent_at: datetime
+    files: list[Path]
+
+
 class DemoMail:
     """The demo's "email" sender, and the .eml files it wrote.
 
@@ -139,7 +150,7 @@ class DemoMail:
         sender_address = smtp_address(str(cfg.from_)) or str(cfg.from_)
         self._message_id = lambda key: message_id(key, sender_address)  # what the sender answers: the row's own
         self._sent_at: datetime | None = None  # the time an e-mail delivered later was sent
-        self._later: list[tuple[OutboxItem, Outbound, str | None, Place, datetime, list[Path]]] = []
+        self._later: list[_Later] = []
 
     def _now(self) -> datetime:
         return self._sent_at or self.clock.now()
@@ -149,7 +160,7 @@ class DemoMail:
         paths = [Path(a.path) for a in out.attachments]
         if self.made is None or (not self._later and self.made.made(paths)):
             return self.sender.send(item, out, message_id)
-        self._later.append((item, out, message_id, self.transcript.keep(), self.clock.now(), paths))
+        self._later.append(_Later(item, out, message_id, self.transcript.keep(), self.clock.now(), paths))
         return self._message_id(item.key)
 
     def deliver_made(self, wait: bool = False) -> None:

@@ -48,12 +48,18 @@ def save_database(engine: Engine, db: Path) -> None:
     with engine.connect() as conn:
         source = conn.connection.driver_connection
         assert isinstance(source, sqlite3.Connection), "the demo runs on SQLite"
-        target = sqlite3.connect(db)
-        try:
-            source.backup(target)
-            target.execute("PRAGMA journal_mode=WAL").fetchall()
-        finally:
-            target.close()
+        _copy(source, db, "WAL")
+
+
+def _copy(source: sqlite3.Connection, dest: Path, journal: str | None = None) -> None:
+    """The database of `source` as the file `dest`, in one step (and in `journal` mode)."""
+    target = sqlite3.connect(dest)
+    try:
+        source.backup(target)
+        if journal is not None:
+            target.execute(f"PRAGMA journal_mode={journal}").fetchall()
+    finally:
+        target.close()
 
 
 def write_settings(config: Config, db: Path) -> Path:
@@ -75,12 +81,11 @@ def write_web_snapshot(config: Config, db: Path, week: RoundKey, now: datetime) 
 
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / db.name
-        source, target = sqlite3.connect(db), sqlite3.connect(copy)
+        source = sqlite3.connect(db)
         try:
-            source.backup(target)
+            _copy(source, copy)
         finally:
             source.close()
-            target.close()
         url = f"sqlite:///{copy}"
         config = config.model_copy(update={"database": config.database.model_copy(update={"url": url})})
         app = build(config, clock=ManualClock(now), run_migrations=False, sync=False)

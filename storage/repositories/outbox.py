@@ -280,18 +280,12 @@ _PG_LEASE = (
     .values(claimed_until=bindparam("b_until"), claimed_by=bindparam("b_by"))
 )
 
-_SENT = (
-    update(_OUTBOX)
-    .where(_OUTBOX.c.id == bindparam("b_id"))
-    .values(status="sent", sent_at=bindparam("b_now"), attempts=_OUTBOX.c.attempts + 1, claimed_until=None)
-    .returning(_OUTBOX.c.platform, _OUTBOX.c.address, _OUTBOX.c.ref)
-)
-
-_SENT_MANY = (
+_SENT_MANY = (  # run for many rows at once (`sent_many`)
     update(_OUTBOX)
     .where(_OUTBOX.c.id == bindparam("b_id"))
     .values(status="sent", sent_at=bindparam("b_now"), attempts=_OUTBOX.c.attempts + 1, claimed_until=None)
 )
+_SENT = _SENT_MANY.returning(_OUTBOX.c.platform, _OUTBOX.c.address, _OUTBOX.c.ref)  # one row, and what its ref needs
 
 _MESSAGE_ID = select(_REFS.c.message_id).where(
     _REFS.c.platform == bindparam("platform"), _REFS.c.address == bindparam("address"), _REFS.c.ref == bindparam("ref")
