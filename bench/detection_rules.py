@@ -222,6 +222,9 @@ def _above(scores: OracleScores, least: float) -> Rule:
 
 ORACLE_FREE = "oracle, not a rule: the likelihood ratio with the true parameters, any week"
 ORACLE_GATED = "oracle, not a rule: the likelihood ratio with the true parameters, orange weeks only"
+ORACLE_TOLD = (
+    "oracle told each escalation's rise: in each week the most powerful test of the rise it has then, orange weeks only"
+)
 ORACLE_ONE = "oracle, orange weeks only, one limit for every model (the highest of their own)"
 ORACLE_BY_USUAL = (
     "oracle, orange weeks only, one rule for every model: a lower limit where the usual level is below 0.8"

@@ -64,6 +64,12 @@ class Escalation:
     start: int  # first week of the climb
     climb: int  # weeks the climb takes
     orange: int | None  # first week from `start` whose mean is orange (≥ 1,5); None if it never was
+    top: float = 0.0  # the latent level the climb ends at
+
+    def rise(self, week: int) -> float:
+        """How far the latent level is above the usual level in `week` (0 before the climb)."""
+        usual = self.weeks[week].truth.usual
+        return (self.top - usual) * min(max(week - self.start + 1, 0), self.climb) / self.climb
 
 
 def week_of(answers: dict[int, int], truth: Truth | None = None) -> Week:
@@ -190,7 +196,7 @@ class NoiseModel:
         latents = [usual + (top - usual) * min(max(w - start + 1, 0), climb) / climb for w in range(WEEKS)]
         weeks = _told(self.weeks(rng, latents), usual)
         orange = next((w for w in range(start, WEEKS) if (weeks[w].mean or 0) >= ORANGE), None)
-        return Escalation(weeks, start, climb, orange)
+        return Escalation(weeks, start, climb, orange, top)
 
 
 def _told(weeks: list[Week], usual: float) -> list[Week]:

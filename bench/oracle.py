@@ -27,7 +27,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from bench.noise import ORANGE, NoiseModel, Week
+from bench.noise import ORANGE, Escalation, NoiseModel, Week
 
 RISES = np.arange(1, 15) * 0.2  # the alternative: an even mixture of rises of the latent level
 _NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(20)  # ∫ f(s) φ(s) ds ≈ Σ w f(x) / √(2π)
@@ -79,9 +79,19 @@ def _interval(low: Floats, high: Floats, noise: str) -> Floats:
 
 def log_ratios(series: Sequence[Week], model: NoiseModel) -> Floats:
     """log Λ of every week of a series (-inf for a week without answers)."""
+    rises = rise_log_ratios(series, model)
+    out = np.full(len(series), -np.inf)
+    has = np.isfinite(rises[:, 0])
+    out[has] = _logsumexp(rises[has], axis=1) - math.log(len(RISES))
+    return out
+
+
+def rise_log_ratios(series: Sequence[Week], model: NoiseModel) -> Floats:
+    """log P(answers | usual + δ) / P(answers | usual) of every week (rows) and every rise δ of `RISES` (columns);
+    -inf in the rows of weeks without answers."""
     weeks = len(series)
     width = max((len(w.answers) for w in series), default=0)
-    out = np.full(weeks, -np.inf)
+    out = np.full((weeks, len(RISES)), -np.inf)
     if width == 0:
         return out
     levels = np.zeros((weeks, width), dtype=np.int64)
@@ -111,10 +121,36 @@ def log_ratios(series: Sequence[Week], model: NoiseModel) -> Floats:
     p = _interval((low - mean) / model.noise_scale, (high - mean) / model.noise_scale, model.noise)
     logp = np.where(mask[:, None, None, :], np.log(np.maximum(p, 1e-300)), 0.0).sum(axis=3)
     likelihood = _logsumexp(logp + _LOG_WEIGHTS[None, None, :], axis=2)  # (week, rise)
-    ratio = _logsumexp(likelihood[:, 1:], axis=1) - math.log(len(RISES)) - likelihood[:, 0]
     has = mask.any(axis=1)
-    out[has] = ratio[has]
+    out[has] = likelihood[has, 1:] - likelihood[has, :1]
     return out
+
+
+def told_the_rise(
+    escalations: Sequence[Escalation], stable: Sequence[Sequence[Week]], model: NoiseModel, first: int, weeks: int = 13
+) -> tuple[list[int | None], int, int]:
+    """A test told each escalation's true rise, orange weeks only: in each week from the climb's start, the
+    likelihood ratio of the rise δ the latent level has then (the nearest of `RISES`), flagged above the limit that
+    gives that ratio 1 false flag per 100 stable series-weeks (weeks from `first`). By the Neyman-Pearson lemma each
+    of these tests is the most powerful of its size for its own rise, so no rule, whatever it reads and however its
+    limits are set, finds more at that budget: the ceiling without the mixture over rises that `log_ratios`
+    averages. Returns each escalation's first flagged week (None if none within `weeks` of the start), and the
+    false flags each test allows out of the stable weeks judged."""
+    judged = np.concatenate([_gated_rows(s, rise_log_ratios(s, model))[first:] for s in stable])
+    allowed = int(len(judged) / 100)
+    limits = np.sort(judged, axis=0)[::-1][allowed] if allowed < len(judged) else np.full(len(RISES), -np.inf)
+    firsts: list[int | None] = []
+    for e in escalations:
+        scores = _gated_rows(e.weeks, rise_log_ratios(e.weeks, model))
+        nearest = (int(np.clip(round(e.rise(w) / 0.2) - 1, 0, len(RISES) - 1)) for w in range(len(e.weeks)))
+        flagged = [w for w, k in enumerate(nearest) if e.start <= w < e.start + weeks and scores[w, k] > limits[k]]
+        firsts.append(flagged[0] if flagged else None)
+    return firsts, allowed, len(judged)
+
+
+def _gated_rows(series: Sequence[Week], scores: Floats) -> Floats:
+    orange = np.array([(w.mean or 0.0) >= ORANGE - 1e-9 for w in series])
+    return np.where(orange[:, None], scores, -np.inf)
 
 
 def _logsumexp(x: Floats, axis: int) -> Floats:

@@ -294,3 +294,34 @@ def test_the_oracle_weighs_a_week_against_the_true_usual_level() -> None:
     stable = [np.arange(200, dtype=float)]  # 200 weeks judged: 1 % of them is 2 above the limit
     least = oracle.limit(stable, 0)
     assert int((stable[0] > least).sum()) == 2
+
+
+def test_the_oracle_told_the_rise_tests_each_week_for_the_rise_it_has() -> None:
+    """bench/oracle.py's `told_the_rise`: each week of a climb is tested for the rise the latent level has then, with
+    that rise's own limit; an escalation whose orange week has answers well above the usual level is found in it,
+    one whose orange week looks like the usual level is not, and the budget is 1 in 100 stable weeks judged."""
+    from bench import oracle
+    from bench.noise import TODAY, Escalation, Truth, week_of
+    from bench.noise import Week as SimWeek
+
+    truth = Truth(usual=1.0, reporters=((0.0, 1.0), (0.0, 1.0), (0.0, 1.0), (0.0, 1.0)))
+
+    def series(levels: list[dict[int, int]]) -> list[SimWeek]:
+        return [week_of(a, truth) for a in levels]
+
+    calm, orange_by_noise = {1: 1, 2: 1, 3: 1, 4: 1}, {1: 2, 2: 2, 3: 1, 4: 1}
+    # 100 stable series of 20 weeks: 10 judged weeks each, one in 50 of them orange by noise
+    stable = [
+        series([calm] * 10 + [orange_by_noise if (i * 10 + w) % 50 == 0 else calm for w in range(10)])
+        for i in range(100)
+    ]
+    high = {1: 3, 2: 3, 3: 3, 4: 2}
+    found = Escalation(series([calm] * 12 + [high] * 8), start=12, climb=1, orange=12, top=2.8)
+    assert found.rise(11) == 0.0 and found.rise(12) == pytest.approx(1.8)
+    half = Escalation(series([calm] * 12 + [orange_by_noise, high] + [high] * 6), start=12, climb=2, orange=12, top=2.0)
+    assert half.rise(12) == pytest.approx(0.5) and half.rise(13) == pytest.approx(1.0)
+    firsts, allowed, judged = oracle.told_the_rise([found, half], stable, TODAY, first=10)
+    assert (allowed, judged) == (10, 1000)
+    # the orange-by-noise pattern is 2 % of the stable weeks, over the budget of 1 %: the half rise is found a week
+    # later, when the answers are far above the usual level
+    assert firsts == [12, 13]
