@@ -82,7 +82,7 @@ def write_weekly_pdf(
 
     doc.h2(tr("picture.section.standouts"))
     if ctx["standouts"]:
-        doc.bullets([f"{s['icon']} {s['where']}: {s['reason']}" for s in ctx["standouts"]])
+        doc.bullets([f"{_standout_mark(doc, s)} {s['where']}: {s['reason']}" for s in ctx["standouts"]])
     else:
         doc.para(tr("picture.standouts.none"))
 
@@ -176,6 +176,14 @@ def _action_rows(pic: PictureView) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _standout_mark(doc: Document, standout: dict[str, str]) -> str:
+    """What a standout's line starts with in the PDF: its icon, as in the chat and the e-mail, where the machine
+    has the colour emoji font; else its kind in words, as the web view shows it, never a "[emoji]" marker."""
+    if doc.can_draw(standout["icon"]):
+        return standout["icon"]
+    return t(doc.lang, f"web.week.kind.{standout['kind']}") + " ·"
 
 
 def _legend(doc: Document, legend: list[dict[str, Any]]) -> None:

@@ -67,6 +67,11 @@ def emoji_font() -> Path | None:
     return next((p for p in candidates if p.is_file()), None)
 
 
+def _modifier(code: int) -> bool:
+    """A joiner, variation selector or skin tone: it only modifies the emoji before it (no text shaping here)."""
+    return code == 0x200D or 0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF
+
+
 LEVEL_RGB: dict[str, tuple[int, int, int]] = {k: _rgb(v) for k, v in LEVEL_HEX.items()}
 LEVEL_TEXT: dict[str, tuple[int, int, int]] = {
     "green": (255, 255, 255),
@@ -193,11 +198,9 @@ class Document(PictureWriter):
         out = []
         for ch in text:
             code = ord(ch)
-            if code == 0x200D or 0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF:
+            if _modifier(code):
                 continue
-            while code not in self._drawable and ch not in "\n\r\t" and self._emoji_more():
-                self._load_emoji_font()
-            if code in self._drawable or ch in "\n\r\t":
+            if self._draws(ch):
                 out.append(ch)
             elif unicodedata.category(ch) in ("Cf", "Mn", "Me"):
                 continue  # other invisible marks: nothing to print
@@ -205,6 +208,18 @@ class Document(PictureWriter):
                 key = "doc.missing.emoji" if unicodedata.category(ch) == "So" else "doc.missing.char"
                 out.append(t(self.lang, key))
         return super().normalize_text("".join(out))
+
+    def _draws(self, ch: str) -> bool:
+        """Whether `ch` prints as itself, with the emoji fonts loaded as far as it takes."""
+        code = ord(ch)
+        while code not in self._drawable and ch not in "\n\r\t" and self._emoji_more():
+            self._load_emoji_font()
+        return code in self._drawable or ch in "\n\r\t"
+
+    def can_draw(self, text: str) -> bool:
+        """Whether every character of `text` prints as itself, not as a marker (the bot's own icons need the
+        colour emoji font, which a machine may lack)."""
+        return all(_modifier(ord(ch)) or self._draws(ch) for ch in text)
 
     @property
     def emoji_fonts(self) -> tuple[str, ...]:

@@ -16,6 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from bot.domain.model import Person
 from bot.text import norm_lang, t
 from bot.usecases.context import Env
 from bot.usecases.web import viewer
@@ -113,12 +114,28 @@ async def _no_icon(request: Request) -> Response:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    lang = lang_of(request)
+    lang, person, csrf = lang_of(request), None, ""
     if exc.status_code == 404:
+        # a mistyped address of someone signed in: their language and the menu back, as on every other page
+        known = await _signed_in(request)
+        if known is not None:
+            person, csrf = known
+            lang = norm_lang(person.language)
         title, body = t(lang, "web.notfound.title"), t(lang, "web.notfound.body")
     else:
         title, body = t(lang, "web.badrequest.title"), t(lang, "web.badrequest.body")
-    return message(request, lang, exc.status_code, title, body)
+    return message(request, lang, exc.status_code, title, body, person, csrf)
+
+
+async def _signed_in(request: Request) -> tuple[Person, str] | None:
+    """Who the web session's cookie names, with the session's CSRF token (the frame's sign-out), if anyone."""
+    env: Env = request.app.state.env
+    keys: Keys = request.app.state.keys
+    session_id = keys.session_id(request.cookies.get(keys.session_cookie))
+    if session_id is None:
+        return None
+    person = await run_in_threadpool(viewer, env, session_id)
+    return None if person is None else (person, keys.csrf("session:" + session_id))
 
 
 def _failed(request: Request, exc: Exception) -> Response:

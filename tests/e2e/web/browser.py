@@ -195,6 +195,34 @@ def horizontal_overflow(driver: Driver) -> tuple[int, int]:
     return seen[0], seen[1]
 
 
+_VISUAL_LINES = """
+const lines = [];
+let top = null;
+const shown = (node) => node.parentElement.getBoundingClientRect().width > 1;  // not the screen reader's words
+const walker = document.createTreeWalker(arguments[0], NodeFilter.SHOW_TEXT,
+  {acceptNode: (node) => (shown(node) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT)});
+const range = document.createRange();
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  for (let i = 0; i < node.data.length; i++) {
+    range.setStart(node, i);
+    range.setEnd(node, i + 1);
+    const rects = range.getClientRects();
+    if (!rects.length || (/\\s/.test(node.data[i]) && rects[rects.length - 1].width === 0)) continue;
+    const box = rects[rects.length - 1];
+    if (top === null || Math.abs(box.top - top) > box.height / 2) { lines.push(''); top = box.top; }
+    lines[lines.length - 1] += node.data[i];
+  }
+}
+return lines.map((line) => line.replace(/\\s+/g, ' ').trim()).filter((line) => line);
+"""
+
+
+def visual_lines(driver: Driver, element: Driver) -> list[str]:
+    """The text of `element` as the lines it is laid out in now (where the browser wrapped it), as people read it."""
+    lines: list[str] = driver.execute_script(_VISUAL_LINES, element)
+    return lines
+
+
 def screenshot(driver: Driver, name: str) -> Path:
     """The whole page as laid out now, as artefacts/web/<name>.png."""
     ARTEFACTS.mkdir(parents=True, exist_ok=True)

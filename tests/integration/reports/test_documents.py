@@ -326,3 +326,22 @@ def test_follow_up_of_a_year_without_data_and_a_year_out_of_range(app: App, tmp_
             followup_document(app.services.env, uow, group, 1999, "pdf", "en", W47, tmp_path / "g.pdf")
     assert f.effects == [] and "No actions were decided this year." in pdf_text(pdf)
     assert bad.value.text("sv") == '"1999": skriv ett år från 2000 till 2027, t.ex. 2026.'
+
+
+def test_weekly_pdf_without_an_emoji_font_names_each_standouts_kind_in_words(
+    app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server without Debian's fonts-noto-color-emoji (the container has none) printed "[emoji]" before every
+    line under "Det här sticker ut": the bot's own icons. The kind in words stands there instead, as on the web."""
+    monkeypatch.setenv("EST_EMOJI_FONT", str(tmp_path / "no-such-font.ttf"))
+    group = app.config.groups[0]
+    with app.services.unit() as uow:
+        rnd = report_round(uow, group, W47)
+        sv = weekly_report(app.services.env, uow, group, rnd, "sv", "pdf", tmp_path / "r.sv.pdf")
+        en = weekly_report(app.services.env, uow, group, rnd, "en", "pdf", tmp_path / "r.en.pdf")
+    swedish, english = (" ".join(pdf_text(p).split()) for p in (sv, en))
+    assert "[emoji]" not in swedish and "[emoji]" not in english
+    assert "• Röd nivå · Centrum · Narkotika, öppen droghantering: röd nivå (3)" in swedish, swedish
+    hotspot = "• Plats som nämns ofta · Centrum · Stortorget · Narkotika, öppen droghantering: nämnd av 2"
+    assert hotspot in swedish, swedish
+    assert "• Red level · Centrum · Open drug dealing and use: red level (3)" in english, english

@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from bot.domain.model import ROLE_RANK
 from handlers.web.page import ROLES, Page, Public
 from handlers.web.pages import PUBLIC, ROUTES
-from tests.integration.web.conftest import csrf_of
+from tests.integration.web.conftest import Web, csrf_of
 
 ASKERS: tuple[str | None, ...] = (None, *ROLES)
 
@@ -64,6 +64,26 @@ def test_an_unknown_page_is_a_404_page_not_an_error(web_client: Callable[[str | 
     answer = web_client("coordinator").get("/no/such/page")
     assert answer.status_code == 404
     assert "Sidan finns inte" in answer.text
+
+
+def test_an_unknown_page_of_someone_signed_in_is_in_their_language_with_the_menu(
+    web: Web, web_client: Callable[[str | None], TestClient]
+) -> None:
+    """A mistyped address showed an English speaker "Sidan finns inte" with no menu and no way to sign out."""
+    with web.app.services.unit() as uow:
+        person = uow.people.person_by_name("tbg", "Anna Andersson")
+        assert person is not None
+        uow.people.set_language(person.id, "en")
+        uow.commit()
+    answer = web_client("reporter").get("/no/such/page")
+    assert answer.status_code == 404
+    text = " ".join(re.sub(r"<[^>]+>", " ", answer.text).split())
+    assert "Page not found" in text, text
+    assert "Sidan finns inte" not in text
+    assert "Signed in as Anna Andersson" in text and "My answers" in text and "Sign out" in text, text
+    signed_out = web_client(None).get("/no/such/page")
+    assert signed_out.status_code == 404 and "Sidan finns inte" in signed_out.text
+    assert "Anna" not in signed_out.text
 
 
 HOSTILE = ("²", "9" * 5000, "0001-W01", "9999-W52", "-1", "<script>alert(1)</script>", "%00", "2026-W99", "")
