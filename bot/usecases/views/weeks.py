@@ -390,7 +390,8 @@ def parse_week(week: str) -> RoundKey | None:
 def _candidate(c: Candidate, lang: str) -> CandidateLine:
     return CandidateLine(
         title=c.title,
-        reasons="; ".join(c.reasons),
+        # a priority a coordinator added by command has no reasons of the picture's: say where it came from
+        reasons="; ".join(c.reasons) or (t(lang, "web.week.candidate.manual") if c.source == "manual" else ""),
         votes=t(lang, "picture.decision.votes.one" if c.votes == 1 else "picture.decision.votes.many", count=c.votes),
         action_type=label(lang, "atype", c.action_type),
         responsible=label(lang, "resp", c.responsible),

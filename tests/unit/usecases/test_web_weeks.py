@@ -82,6 +82,23 @@ def test_the_week_shows_the_heatmap_what_stands_out_the_decisions_and_approved_n
     assert page.non_responders is None  # a participant does not see who has not answered
 
 
+def test_a_priority_a_coordinator_added_says_so_where_the_others_give_their_reasons(fake_bot: FakeBot) -> None:
+    """A priority added by command has none of the picture's reasons: its "Varför" cell was empty."""
+    played_week(fake_bot)
+    with fake_bot.unit() as uow:
+        rnd = uow.rounds.get_round("tbg", W47)
+        assert rnd is not None
+        uow.meeting.add_candidate(
+            rnd.id, "manual:centrum:1", "centrum", None, (), "Se över belysningen", (), "manual", 9
+        )
+        uow.commit()
+    for lang, said in (("sv", "tillagd av en samordnare"), ("en", "added by a coordinator")):
+        page = week_of(fake_bot, "Kim Polis", lang=lang)
+        (added,) = [c for c in page.candidates if c.title == "Se över belysningen"]
+        assert added.reasons == said
+        assert all(c.reasons and c.reasons != said for c in page.candidates if c is not added)
+
+
 def test_a_coordinator_sees_who_has_not_answered_by_name_and_area(fake_bot: FakeBot) -> None:
     played_week(fake_bot)
     page = week_of(fake_bot, "Sara Samordnare")
