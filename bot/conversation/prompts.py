@@ -29,7 +29,7 @@ from bot.conversation.messages import Choice, Outbound
 from bot.conversation.spec import Spec
 from bot.domain.conversation_state import ConversationState, Origin, Step
 from bot.domain.factors import LEVEL_COLOURS, LEVEL_EMOJI
-from bot.text import t
+from bot.text import listed, t
 
 PLACE_BUTTONS = 8
 
@@ -50,7 +50,7 @@ class QuestionnaireView:
         step = s.step
         base: dict[str, Any] = {"step": step.value, "round_id": self.spec.round_id, "lang": lang}
         if step == Step.GREETING:
-            areas = ", ".join(dict.fromkeys(i.area_name for i in self.spec.items))
+            areas = listed(lang, list(dict.fromkeys(i.area_name for i in self.spec.items)))
             text = t(lang, "q.greeting", name=self.spec.name, week=self.spec.week, areas=areas)
             rows: list[tuple[Choice, ...]] = [
                 (self._c(Greeting("start"), t(lang, "q.btn.start"), "primary"),),

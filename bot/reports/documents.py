@@ -17,7 +17,7 @@ from bot.domain.factors import LEVEL_HEX, colour_for
 from bot.reports.followup import ActionEffect, FollowUp
 from bot.reports.render import FOREGROUND, Decision, code_label, render_template, view_model
 from bot.reports.view import PictureView
-from bot.text import label, plural, t
+from bot.text import label, listed, plural, t
 from bot.text.numbers import format_delta, format_number, format_percent
 
 if TYPE_CHECKING:
@@ -217,13 +217,6 @@ def _hex(value: float | None) -> tuple[str, str]:
     return LEVEL_HEX[colour], FOREGROUND[colour]
 
 
-def _listed(lang: str, parts: list[str]) -> str:
-    """The parts joined as a list is written: "a, b och c" ("a, b and c")."""
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + t(lang, "followup.and") + parts[-1]
-
-
 def _where(e: ActionEffect) -> str:
     return " · ".join(p for p in (e.action.area_name, e.action.place or "") if p)
 
@@ -247,7 +240,7 @@ def followup_view(f: FollowUp, lang: str, charts: dict[int, Path] | None = None)
             lang,
             "followup.actions",
             actions=plural(lang, "noun.decided_action", len(f.effects)),
-            statuses=_listed(
+            statuses=listed(
                 lang, [plural(lang, f"followup.n.{s}", status[s]) for s in ("done", "ongoing", "planned") if status[s]]
             ),
         )
@@ -356,7 +349,7 @@ def followup_view(f: FollowUp, lang: str, charts: dict[int, Path] | None = None)
         "subtitle": t(lang, "followup.subtitle"),
         "overview": overview,
         "who": who,
-        "effect_summary": plural(lang, "followup.effect.summary", len(f.effects), parts=_listed(lang, verdict_parts))
+        "effect_summary": plural(lang, "followup.effect.summary", len(f.effects), parts=listed(lang, verdict_parts))
         if f.effects
         else t(lang, "followup.effect.none"),
         "effect_rule": t(

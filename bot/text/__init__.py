@@ -10,6 +10,7 @@ changes with an arrow, percentages) and `reasons` (why something stands out, `bo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.text import (
@@ -85,6 +86,13 @@ def plural(lang: str | None, key: str, count: int, **kwargs: Any) -> str:
 def count(lang: str | None, noun: str, n: int) -> str:
     """``n`` and the noun in the right form, "1 vecka", "3 veckor": `plural` over "noun.<noun>"."""
     return plural(lang, f"noun.{noun}", n)
+
+
+def listed(lang: str | None, parts: Sequence[str]) -> str:
+    """The parts joined as a list is written: "a, b och c" ("a, b and c")."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + t(lang, "list.and") + parts[-1]
 
 
 def label(lang: str, prefix: str, code: str | None) -> str:

@@ -295,6 +295,7 @@ TEXT: dict[str, dict[str, str]] = {
     "time.next_week": {"sv": "Nästa vecka", "en": "Next week"},
     "time.long_term": {"sv": "Längre sikt", "en": "Longer term"},
     "unset": {"sv": "ej vald", "en": "not chosen"},
+    "list.and": {"sv": " och ", "en": " and "},  # before a list's last part (bot.text.listed)
     "invite.welcome": {
         "sv": "Välkommen, {name}! Ditt konto är nu kopplat till {group}. Varje tisdag får du veckans frågor här.",
         "en": "Welcome, {name}! Your account is now linked to {group}. "

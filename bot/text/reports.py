@@ -211,7 +211,6 @@ TEXT: dict[str, dict[str, str]] = {
         "sv": "för tidigt att säga för {actions}",
         "en": "too early to say for {actions}",
     },
-    "followup.and": {"sv": " och ", "en": " and "},
     "followup.verdict.lower": {"sv": "lägre", "en": "lower"},
     "followup.verdict.same": {"sv": "oförändrad", "en": "unchanged"},
     "followup.verdict.higher": {"sv": "högre", "en": "higher"},

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 TEXT: dict[str, dict[str, str]] = {
     "web.form.title": {"sv": "Veckans rapport, {week}", "en": "This week's report, {week}"},
-    "web.form.and": {"sv": " och ", "en": " and "},
     "web.form.week": {"sv": "vecka {n}", "en": "week {n}"},
     "web.form.whose": {"sv": "Formulär för {name}, {organisation}", "en": "Form for {name}, {organisation}"},
     "web.form.intro": {

@@ -20,7 +20,7 @@ from starlette.templating import Jinja2Templates
 
 from bot.config import GroupConfig
 from bot.domain.model import Person
-from bot.text import norm_lang, t
+from bot.text import listed, norm_lang, t
 from bot.usecases.context import Env
 from handlers.web.security import Keys
 
@@ -138,6 +138,7 @@ def render(
         # name the proxy passes on, and a saved copy (the demo's snapshot) can rewrite them.
         "url_for": lambda name, **params: path_for(request, name, **params),
         "t": lambda key, **kw: t(lang, key, **kw),
+        "listed": lambda parts: listed(lang, parts),
         "lang": lang,
         "person": person,
         "csrf": csrf,

@@ -58,6 +58,19 @@ def test_the_greeting_for_a_new_state() -> None:
     assert [c.id for c in q.all_choices()] == ["q7:g:start", "q7:g:nothing", "q7:g:later"]  # no last week
 
 
+def test_the_greeting_names_a_reporters_areas_as_a_list_is_written() -> None:
+    """Two or three areas read "Hamnen och Centrum", "Hamnen, Norr och Centrum" (was "Hamnen, Centrum")."""
+    for names, sv, en in (
+        (("Centrum",), "i Centrum?", "in Centrum?"),
+        (("Hamnen", "Centrum"), "i Hamnen och Centrum?", "in Hamnen and Centrum?"),
+        (("Hamnen", "Norr", "Centrum"), "i Hamnen, Norr och Centrum?", "in Hamnen, Norr and Centrum?"),
+    ):
+        items = tuple(Item(n.lower(), n, f) for n in names for f in (VIOLENCE, DAMAGE))
+        for lang, said in (("sv", sv), ("en", en)):
+            engine = Questionnaire(spec(items=items, lang=lang))
+            assert said in engine.step(ConversationState(), Event("show")).out[0].text
+
+
 def test_a_whole_questionnaire_and_what_it_stores() -> None:
     s = choose(ConversationState(), "g:start").state
     assert s == ConversationState(Step.LEVEL, 0, {}, None, False, Origin.MANUAL, V)
