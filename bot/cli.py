@@ -216,11 +216,13 @@ def import_(
 def audit(
     config: ConfigOpt = DEFAULT_CONFIG,
     group: Annotated[str | None, typer.Option(help="Only this group.")] = None,
-    limit: Annotated[int, typer.Option(min=1)] = 100,
+    limit: Annotated[int, typer.Option(min=1, help="How many entries, the latest first.")] = 100,
 ) -> None:
     """Print the latest coordinator changes and phase steps."""
 
     cfg = load(config)
+    if group is not None and group not in {g.id for g in cfg.groups}:
+        raise fail(f"--group {group!r}: unknown group; allowed: {', '.join(g.id for g in cfg.groups)}")
     built = build_app(cfg, sync=False)
     try:
         with built.services.unit() as uow:
