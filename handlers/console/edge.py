@@ -48,9 +48,9 @@ class ConsoleSender:
 
 
 def parse_line(line: str, sender: str, choices: list[Choice], expects_text: bool) -> Inbound | None:
-    """A typed line as an Inbound: a number or a label (with or without its emoji) picks a choice; /word (or a
-    bare command word when no free text is expected) is a command; '@lat,lon' shares a location; anything else
-    is text. The line is read in Unicode's composed form, so 'ö' typed as 'o' and a combining mark is 'ö'."""
+    """A typed line as an Inbound: a number or a label (with or without its emoji, a level's words also without
+    its digit) picks a choice; /word (or a bare command word when no free text is expected) is a command;
+    '@lat,lon' shares a location; anything else is text. The line is read in Unicode's composed form, so 'ö' typed as 'o' and a combining mark is 'ö'."""
     text = unicodedata.normalize("NFC", line).strip()
     if not text:
         return None
@@ -60,6 +60,11 @@ def parse_line(line: str, sender: str, choices: list[Choice], expects_text: bool
     for c in choices:
         if text.casefold() == c.label.casefold() or (typed and typed == _bare(c.label)):
             return Inbound("console", sender, "choice", choice=c.id)
+    # A level's words without the level's digit ("Enstaka händelser" for "🟡 1 Enstaka händelser"), when they
+    # name one choice only.
+    unnumbered = [c for c in choices if typed and typed == _without_number(_bare(c.label))]
+    if len(unnumbered) == 1:
+        return Inbound("console", sender, "choice", choice=unnumbered[0].id)
     m = LOCATION_RE.match(text)
     if m:
         return Inbound("console", sender, "location", location=(float(m.group(1)), float(m.group(2))))
@@ -67,6 +72,12 @@ def parse_line(line: str, sender: str, choices: list[Choice], expects_text: bool
     if text.startswith("/") or (not expects_text and words[0].lower() in COMMAND_WORDS):
         return Inbound("console", sender, "command", command=words[0].lstrip("/").lower(), args=tuple(words[1:]))
     return Inbound("console", sender, "text", text=text)
+
+
+def _without_number(bare: str) -> str:
+    """A bare label without the number it starts with: '1 enstaka händelser' -> 'enstaka händelser'."""
+    m = re.fullmatch(r"\d+\s+(\S.*)", bare)
+    return m.group(1) if m else ""
 
 
 def _bare(label: str) -> str:

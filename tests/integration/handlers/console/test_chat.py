@@ -114,6 +114,15 @@ def test_labels_without_their_emoji_in_a_new_process(config: Path) -> None:
     assert "Fråga 1 av 12" in after and "Välj ett av alternativen" not in out
 
 
+def test_a_level_typed_as_its_words_without_its_digit(config: Path) -> None:
+    chat(config, "sara", "öppna\n", "2026-11-16T10:00")
+    out = chat(config, "anna", "Börja\nEnstaka händelser\nåterkommande\n", "2026-11-16T10:05")
+    assert "  2. 🟡 1 Enstaka händelser" in out  # as the level is shown: its digit after the emoji
+    assert "Fråga 2 av 12" in out.split("> Enstaka händelser", 1)[1]
+    assert "Skadegörelse: Återkommande.\nVar?" in out.split("> återkommande", 1)[1]
+    assert "Välj ett av alternativen" not in out
+
+
 def _help_words(help_text: str) -> list[str]:
     """The command words a help text lists: the first word of each item and of each part after ' · ' or ' / '."""
     words: list[str] = []
