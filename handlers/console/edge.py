@@ -50,7 +50,8 @@ class ConsoleSender:
 def parse_line(line: str, sender: str, choices: list[Choice], expects_text: bool) -> Inbound | None:
     """A typed line as an Inbound: a number or a label (with or without its emoji, a level's words also without
     its digit) picks a choice; /word (or a bare command word when no free text is expected) is a command;
-    '@lat,lon' shares a location; anything else is text. The line is read in Unicode's composed form, so 'ö' typed as 'o' and a combining mark is 'ö'."""
+    '@lat,lon' shares a location; anything else is text. The line is read in Unicode's composed form, so 'ö'
+    typed as 'o' and a combining mark is 'ö'."""
     text = unicodedata.normalize("NFC", line).strip()
     if not text:
         return None
