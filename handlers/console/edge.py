@@ -48,10 +48,10 @@ class ConsoleSender:
 
 
 def parse_line(line: str, sender: str, choices: list[Choice], expects_text: bool) -> Inbound | None:
-    """A typed line as an Inbound: a number or a label (with or without its emoji, a level's words also without
-    its digit) picks a choice; /word (or a bare command word when no free text is expected) is a command;
-    '@lat,lon' shares a location; anything else is text. The line is read in Unicode's composed form, so 'ö'
-    typed as 'o' and a combining mark is 'ö'."""
+    """A typed line as an Inbound: a number or a label (with or without its emoji; a level's words also without
+    its digit, a label without its aside in brackets) picks a choice; /word (or a bare command word when no free
+    text is expected) is a command; '@lat,lon' shares a location; anything else is text. The line is read in
+    Unicode's composed form, so 'ö' typed as 'o' and a combining mark is 'ö'."""
     text = unicodedata.normalize("NFC", line).strip()
     if not text:
         return None
@@ -61,11 +61,12 @@ def parse_line(line: str, sender: str, choices: list[Choice], expects_text: bool
     for c in choices:
         if text.casefold() == c.label.casefold() or (typed and typed == _bare(c.label)):
             return Inbound("console", sender, "choice", choice=c.id)
-    # A level's words without the level's digit ("Enstaka händelser" for "🟡 1 Enstaka händelser"), when they
-    # name one choice only.
-    unnumbered = [c for c in choices if typed and typed == _without_number(_bare(c.label))]
-    if len(unnumbered) == 1:
-        return Inbound("console", sender, "choice", choice=unnumbered[0].id)
+    # A label as people read it out, when that names one choice only: a level's words without its digit
+    # ("Enstaka händelser" for "🟡 1 Enstaka händelser"), a label without its aside ("Ny plats" for "✏️ Ny plats
+    # (skriv)", which would otherwise be taken as the new place's name).
+    shorter = [c for c in choices if typed and typed in _short_forms(_bare(c.label))]
+    if len(shorter) == 1:
+        return Inbound("console", sender, "choice", choice=shorter[0].id)
     m = LOCATION_RE.match(text)
     if m:
         return Inbound("console", sender, "location", location=(float(m.group(1)), float(m.group(2))))
@@ -75,10 +76,15 @@ def parse_line(line: str, sender: str, choices: list[Choice], expects_text: bool
     return Inbound("console", sender, "text", text=text)
 
 
-def _without_number(bare: str) -> str:
-    """A bare label without the number it starts with: '1 enstaka händelser' -> 'enstaka händelser'."""
-    m = re.fullmatch(r"\d+\s+(\S.*)", bare)
-    return m.group(1) if m else ""
+def _short_forms(bare: str) -> set[str]:
+    """A bare label without the number it starts with ('1 enstaka händelser' -> 'enstaka händelser') and without
+    the aside in brackets it ends with ('ny plats (skriv' -> 'ny plats')."""
+    forms = set()
+    if m := re.fullmatch(r"\d+\s+(\S.*)", bare):
+        forms.add(m.group(1))
+    if m := re.fullmatch(r"(.*?\S)\s*\(.*", bare):
+        forms.add(m.group(1))
+    return forms
 
 
 def _bare(label: str) -> str:

@@ -123,6 +123,20 @@ def test_a_level_typed_as_its_words_without_its_digit(config: Path) -> None:
     assert "Välj ett av alternativen" not in out
 
 
+def test_new_place_asks_for_the_name_and_its_label_without_the_aside_is_no_place(config: Path) -> None:
+    chat(config, "sara", "öppna\n", "2026-11-16T10:00")
+    out = chat(config, "anna", "Börja\nÅterkommande\nNy plats\nVid kiosken\n", "2026-11-16T10:05")
+    assert "  2. ✏️ Ny plats (skriv)" in out
+    after = out.split("> Ny plats", 1)[1]  # the button's words as read, not a place called "Ny plats"
+    assert after.startswith(
+        "\n\nbot (uppdaterad):\nHot och våld: Återkommande.\nSkriv namnet på den nya platsen (en gata, ett torg, "
+        "en skola; inte en person).\n"
+    )
+    assert "Vad hände, och när?" in out.split("> Vid kiosken", 1)[1]
+    summary = chat(config, "anna", "Hoppa över\n" + "1\n" * 11 + "Nej tack\n", "2026-11-16T10:10")
+    assert "🟠 Hot och våld: Återkommande – Vid kiosken\n" in summary and "Ny plats –" not in summary
+
+
 def _help_words(help_text: str) -> list[str]:
     """The command words a help text lists: the first word of each item and of each part after ' · ' or ' / '."""
     words: list[str] = []
