@@ -14,6 +14,9 @@ from bot.domain.model import OutboxItem
 #: Words that are commands when typed alone, without `/`: every command the core knows, in both languages (the
 #: same table every platform maps), so a command `help` lists is never answered as questionnaire text.
 COMMAND_WORDS = frozenset(name for name in (*COMMANDS, *ALIASES) if name != "report_me")
+#: The words for help: help even while the bot waits for a note or a place, as the greeting of `est-bot chat` says
+#: ("Skriv ett nummer, en text eller hjälp"); a note that is only this word is no note.
+HELP_WORDS = frozenset(["help", *(word for word, name in ALIASES.items() if name == "help")])
 LOCATION_RE = re.compile(r"^@\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)$")
 
 
@@ -50,8 +53,9 @@ class ConsoleSender:
 def parse_line(line: str, sender: str, choices: list[Choice], expects_text: bool) -> Inbound | None:
     """A typed line as an Inbound: a number or a label (with or without its emoji; a level's words also without
     its digit, a label without its aside in brackets) picks a choice; /word (or a bare command word when no free
-    text is expected) is a command; '@lat,lon' shares a location; anything else is text. The line is read in
-    Unicode's composed form, so 'ö' typed as 'o' and a combining mark is 'ö'."""
+    text is expected, and the word for help alone at any time) is a command; '@lat,lon' shares a location;
+    anything else is text. The line is read in Unicode's composed form, so 'ö' typed as 'o' and a combining mark
+    is 'ö'."""
     text = unicodedata.normalize("NFC", line).strip()
     if not text:
         return None
@@ -71,6 +75,8 @@ def parse_line(line: str, sender: str, choices: list[Choice], expects_text: bool
     if m:
         return Inbound("console", sender, "location", location=(float(m.group(1)), float(m.group(2))))
     words = text.split()
+    if text.rstrip("?!.").casefold() in HELP_WORDS:
+        return Inbound("console", sender, "command", command=text.rstrip("?!.").casefold(), args=())
     if text.startswith("/") or (not expects_text and words[0].lower() in COMMAND_WORDS):
         return Inbound("console", sender, "command", command=words[0].lstrip("/").lower(), args=tuple(words[1:]))
     return Inbound("console", sender, "text", text=text)

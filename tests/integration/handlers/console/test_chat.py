@@ -137,6 +137,17 @@ def test_new_place_asks_for_the_name_and_its_label_without_the_aside_is_no_place
     assert "🟠 Hot och våld: Återkommande – Vid kiosken\n" in summary and "Ny plats –" not in summary
 
 
+def test_help_while_the_bot_waits_for_a_note_is_help_and_no_note(config: Path) -> None:
+    chat(config, "sara", "öppna\n", "2026-11-16T10:00")
+    out = chat(config, "anna", "Börja\n3\n1\nhjälp\nBråk vid torget\n", "2026-11-16T10:05")
+    after = out.split("> hjälp", 1)[1].split("> Bråk vid torget", 1)[0]
+    assert after.startswith("\n\nbot:\nDet här kan du skriva till mig:\n")
+    assert "Fråga 2 av 12" not in after  # the note is still asked for
+    assert "Fråga 2 av 12" in out.split("> Bråk vid torget", 1)[1]
+    summary = chat(config, "anna", "1\n" * 11 + "Nej tack\n", "2026-11-16T10:10")
+    assert "🟠 Hot och våld: Återkommande – Stortorget (Bråk vid torget)\n" in summary
+
+
 def _help_words(help_text: str) -> list[str]:
     """The command words a help text lists: the first word of each item and of each part after ' · ' or ' / '."""
     words: list[str] = []
