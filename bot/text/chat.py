@@ -57,6 +57,8 @@ TEXT: dict[str, dict[str, str]] = {
         "sv": "Skriv ett nummer, en text eller hjälp; avsluta stänger.",
         "en": "Type a number, some text or help; quit ends.",
     },
+    # After "bot" when a message is shown again with its changes (the chat platforms edit it in place).
+    "chat.edited": {"sv": "uppdaterad", "en": "updated"},
     "chat.removed": {
         "sv": "{name} är borttagen ur {group} och kan inte använda boten längre. Tidigare svar finns kvar. "
         "Om det är fel: be en samordnare att lägga till {name} igen.",

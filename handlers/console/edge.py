@@ -10,6 +10,7 @@ from bot.commands.parse import COMMANDS
 from bot.commands.words import ALIASES
 from bot.conversation.messages import Choice, Inbound, Outbound
 from bot.domain.model import OutboxItem
+from bot.text import t
 
 #: Words that are commands when typed alone, without `/`: every command the core knows, in both languages (the
 #: same table every platform maps), so a command `help` lists is never answered as questionnaire text.
@@ -34,7 +35,8 @@ class ConsoleSender:
 
     def send(self, item: OutboxItem, out: Outbound, message_id: str | None) -> str | None:
         prefix = f"[{item.address}] " if self.show_address else ""
-        edited = " (uppdaterad)" if message_id else ""
+        # In the language of the message (a questionnaire's carries it), not always Swedish.
+        edited = f" ({t(out.data.get('lang'), 'chat.edited')})" if message_id else ""
         self.stream.write(f"\n{prefix}bot{edited}:\n{out.text}\n")
         for attachment in out.attachments:
             self.stream.write(f"  [{attachment.filename}: {attachment.path}]\n")

@@ -148,6 +148,13 @@ def test_help_while_the_bot_waits_for_a_note_is_help_and_no_note(config: Path) -
     assert "🟠 Hot och våld: Återkommande – Stortorget (Bråk vid torget)\n" in summary
 
 
+def test_a_question_shown_again_is_marked_in_the_persons_language(config: Path) -> None:
+    chat(config, "sara", "öppna\n", "2026-11-16T10:00")
+    out = chat(config, "anna", "language en\nreport\nStart\n", "2026-11-16T10:05")
+    assert "\n\nbot (updated):\nQuestion 1 of 12\nThreats, violence, robbery\n" in out.split("> Start", 1)[1]
+    assert "uppdaterad" not in out
+
+
 def _help_words(help_text: str) -> list[str]:
     """The command words a help text lists: the first word of each item and of each part after ' · ' or ' / '."""
     words: list[str] = []
