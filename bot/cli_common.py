@@ -4,6 +4,7 @@ the clock of `--at`."""
 from __future__ import annotations
 
 import os
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -22,10 +23,21 @@ ConfigOpt = Annotated[Path, typer.Option("--config", "-c", envvar="EST_CONFIG", 
 DEFAULT_CONFIG = Path("est-bot.toml")
 
 
+#: A database URL in a message: the operator's own setting, shown as written (its password already hidden), so
+#: that 'postgresql://estbot@db.kommun.se/estbot' is not masked as an e-mail address.
+_URL_RE = re.compile(r"\b(?:postgres(?:ql)?|sqlite|mysql|mariadb|oracle|mssql)(?:\+\w+)?://[^\s'\"]*")
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     from bot.domain.masking import mask_personal_data
 
-    typer.echo(f"est-bot: {mask_personal_data(message)}", err=True)  # it may repeat what was typed
+    # It may repeat what was typed: personal data masked, but for the URLs in it.
+    parts, at = [], 0
+    for url in _URL_RE.finditer(message):
+        parts += [mask_personal_data(message[at : url.start()]), url.group()]
+        at = url.end()
+    parts.append(mask_personal_data(message[at:]))
+    typer.echo(f"est-bot: {''.join(parts)}", err=True)
     return typer.Exit(code)
 
 
