@@ -103,7 +103,7 @@ def schedule(
 
 @app.command()
 def chat(
-    as_: Annotated[str, typer.Option("--as", help="Your name (or console id) as in the configuration.")],
+    as_: Annotated[str, typer.Option("--as", help="Your name, first name or console id, as in the configuration.")],
     config: ConfigOpt = DEFAULT_CONFIG,
     at: Annotated[
         str | None,
@@ -128,10 +128,16 @@ def chat(
         console.start(built.core, built.dispatcher)
         try:
             code = run_chat(built.core, console, as_, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
+        except BrokenPipeError:  # the reader of the output went away (`… | head`) while chat wrote its own lines
+            console.sender.closed, code = True, 0
         finally:
             console.stop()
     finally:
         built.close()
+    if console.sender.closed:
+        # Nobody reads standard output any more: Python's last flush of it would print "Exception ignored …
+        # BrokenPipeError" on the way out.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     raise typer.Exit(code)
 
 

@@ -31,9 +31,22 @@ class ConsoleSender:
         self.show_address = show_address
         self.last_choices: dict[str, list[Choice]] = {}
         self.expects_text: dict[str, bool] = {}
+        self.closed = False  # the output's reader went away
         self._counter = 0
 
     def send(self, item: OutboxItem, out: Outbound, message_id: str | None) -> str | None:
+        try:
+            self._write(item, out, message_id)
+        except BrokenPipeError:
+            # The reader went away (`est-bot chat … | head`): nothing more can be shown, and `chat` ends. What
+            # was not shown waits in the conversation; the next `chat` shows the waiting question again.
+            self.closed = True
+        self._counter += 1
+        return message_id or f"console-{self._counter}"
+
+    def _write(self, item: OutboxItem, out: Outbound, message_id: str | None) -> None:
+        if self.closed:
+            return
         prefix = f"[{item.address}] " if self.show_address else ""
         # In the language of the message (a questionnaire's carries it), not always Swedish.
         edited = f" ({t(out.data.get('lang'), 'chat.edited')})" if message_id else ""
@@ -48,8 +61,6 @@ class ConsoleSender:
         if out.kind == "question":
             self.expects_text[item.address] = out.expects_text
         self.stream.flush()
-        self._counter += 1
-        return message_id or f"console-{self._counter}"
 
 
 def parse_line(line: str, sender: str, choices: list[Choice], expects_text: bool) -> Inbound | None:

@@ -155,6 +155,26 @@ def test_a_question_shown_again_is_marked_in_the_persons_language(config: Path) 
     assert "uppdaterad" not in out
 
 
+def test_a_reader_that_goes_away_ends_chat_without_a_traceback(config: Path) -> None:
+    """`est-bot chat … | head`: once head has its lines, chat stops writing and ends quietly."""
+    proc = subprocess.Popen(
+        [EXE, "chat", "--as", "sara", "--config", str(config), "--at", "2026-11-16T10:00"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    proc.stdin.write("hjälp\n" * 300)  # far more than a pipe holds: chat is still writing when the reader leaves
+    proc.stdin.close()
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    errors = proc.stderr.read()
+    assert proc.wait(60) == 0
+    assert first.startswith("Du är Sara Samordnare, samordnare i Tryggare Trelleborg.")
+    assert errors == ""
+
+
 def _help_words(help_text: str) -> list[str]:
     """The command words a help text lists: the first word of each item and of each part after ' · ' or ' / '."""
     words: list[str] = []
