@@ -175,6 +175,13 @@ def test_a_reader_that_goes_away_ends_chat_without_a_traceback(config: Path) -> 
     assert errors == ""
 
 
+def test_a_mistyped_bare_command_is_told_what_it_likely_was(config: Path) -> None:
+    out = chat(config, "sara", "statsu\n", "2026-11-16T10:00")
+    assert out.split("> statsu\n\nbot:\n", 1)[1].startswith(
+        "Jag förstod inte ”statsu”. Menade du statistik eller status?\n"
+    )
+
+
 def _help_words(help_text: str) -> list[str]:
     """The command words a help text lists: the first word of each item and of each part after ' · ' or ' / '."""
     words: list[str] = []
