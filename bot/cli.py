@@ -12,7 +12,17 @@ from typing import Annotated
 import typer
 
 from bot import cli_backtest, cli_ops, cli_reports, cli_run, cli_web
-from bot.cli_common import DEFAULT_CONFIG, FIRST_YEAR, LAST_YEAR, ConfigOpt, build_app, clock_at, fail, load
+from bot.cli_common import (
+    DEFAULT_CONFIG,
+    FIRST_YEAR,
+    LAST_YEAR,
+    ConfigOpt,
+    build_app,
+    clock_at,
+    fail,
+    load,
+    no_such_day,
+)
 from bot.cli_doctor import doctor
 from bot.cli_email import email_app
 from bot.config import Secrets
@@ -74,7 +84,7 @@ def schedule(
     try:
         first = date.fromisoformat(from_) if from_ else datetime.now(cfg.groups[0].tz).date()  # the group's today
     except ValueError:
-        raise fail(f"--from {from_!r}: write the date as YYYY-MM-DD") from None
+        raise fail(f"--from {from_!r}: {no_such_day(from_ or '')}write the date as YYYY-MM-DD") from None
     if not FIRST_YEAR <= first.year <= LAST_YEAR:
         raise fail(f"--from {from_!r}: give a date in the years {FIRST_YEAR} to {LAST_YEAR}")
     now = clock_at(at, cfg).now()

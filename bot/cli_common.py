@@ -75,6 +75,14 @@ def build_app(cfg: Config, **kwargs: Any) -> App:
         raise fail(str(exc), 1) from None
 
 
+def no_such_day(given: str) -> str:
+    """For a date or time written the right way that is no day or time of the calendar ('2026-02-30',
+    '2026-11-17T25:00'): that, so the person does not look for a mistake in how they wrote it."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?", given.strip()):
+        return "there is no such day or time in the calendar; "
+    return ""
+
+
 #: The years `--at` and `--from` may name: the calendar's edges (year 1, year 9999) overflow in time zone sums.
 FIRST_YEAR, LAST_YEAR = 1970, 2100
 
@@ -89,7 +97,7 @@ def clock_at(at: str | None, cfg: Config) -> Clock:
     try:
         local = datetime.fromisoformat(at)
     except ValueError:
-        raise fail(f"--at {at!r}: write the time as YYYY-MM-DDTHH:MM") from None
+        raise fail(f"--at {at!r}: {no_such_day(at)}write the time as YYYY-MM-DDTHH:MM") from None
     if not FIRST_YEAR <= local.year <= LAST_YEAR:
         raise fail(f"--at {at!r}: give a time in the years {FIRST_YEAR} to {LAST_YEAR}")
     return OffsetClock(local if local.tzinfo else local.replace(tzinfo=cfg.groups[0].tz))
