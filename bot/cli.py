@@ -12,7 +12,17 @@ from typing import Annotated
 import typer
 
 from bot import cli_backtest, cli_ops, cli_reports, cli_run, cli_web
-from bot.cli_common import DEFAULT_CONFIG, FIRST_YEAR, LAST_YEAR, ConfigOpt, build_app, clock_at, fail, load
+from bot.cli_common import (
+    DEFAULT_CONFIG,
+    FIRST_YEAR,
+    LAST_YEAR,
+    ConfigOpt,
+    build_app,
+    clock_at,
+    fail,
+    load,
+    no_such_day,
+)
 from bot.cli_doctor import doctor
 from bot.cli_email import email_app
 from bot.config import Secrets
@@ -74,7 +84,7 @@ def schedule(
     try:
         first = date.fromisoformat(from_) if from_ else datetime.now(cfg.groups[0].tz).date()  # the group's today
     except ValueError:
-        raise fail(f"--from {from_!r}: write the date as YYYY-MM-DD") from None
+        raise fail(f"--from {from_!r}: {no_such_day(from_ or '')}write the date as YYYY-MM-DD") from None
     if not FIRST_YEAR <= first.year <= LAST_YEAR:
         raise fail(f"--from {from_!r}: give a date in the years {FIRST_YEAR} to {LAST_YEAR}")
     now = clock_at(at, cfg).now()
@@ -103,7 +113,7 @@ def schedule(
 
 @app.command()
 def chat(
-    as_: Annotated[str, typer.Option("--as", help="Your name (or console id) as in the configuration.")],
+    as_: Annotated[str, typer.Option("--as", help="Your name, first name or console id, as in the configuration.")],
     config: ConfigOpt = DEFAULT_CONFIG,
     at: Annotated[
         str | None,
@@ -128,10 +138,16 @@ def chat(
         console.start(built.core, built.dispatcher)
         try:
             code = run_chat(built.core, console, as_, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
+        except BrokenPipeError:  # the reader of the output went away (`… | head`) while chat wrote its own lines
+            console.sender.closed, code = True, 0
         finally:
             console.stop()
     finally:
         built.close()
+    if console.sender.closed:
+        # Nobody reads standard output any more: Python's last flush of it would print "Exception ignored …
+        # BrokenPipeError" on the way out.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     raise typer.Exit(code)
 
 
@@ -216,11 +232,13 @@ def import_(
 def audit(
     config: ConfigOpt = DEFAULT_CONFIG,
     group: Annotated[str | None, typer.Option(help="Only this group.")] = None,
-    limit: Annotated[int, typer.Option(min=1)] = 100,
+    limit: Annotated[int, typer.Option(min=1, help="How many entries, the latest first.")] = 100,
 ) -> None:
     """Print the latest coordinator changes and phase steps."""
 
     cfg = load(config)
+    if group is not None and group not in {g.id for g in cfg.groups}:
+        raise fail(f"--group {group!r}: unknown group; allowed: {', '.join(g.id for g in cfg.groups)}")
     built = build_app(cfg, sync=False)
     try:
         with built.services.unit() as uow:

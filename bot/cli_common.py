@@ -4,6 +4,7 @@ the clock of `--at`."""
 from __future__ import annotations
 
 import os
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -22,10 +23,21 @@ ConfigOpt = Annotated[Path, typer.Option("--config", "-c", envvar="EST_CONFIG", 
 DEFAULT_CONFIG = Path("est-bot.toml")
 
 
+#: A database URL in a message: the operator's own setting, shown as written (its password already hidden), so
+#: that 'postgresql://estbot@db.kommun.se/estbot' is not masked as an e-mail address.
+_URL_RE = re.compile(r"\b(?:postgres(?:ql)?|sqlite|mysql|mariadb|oracle|mssql)(?:\+\w+)?://[^\s'\"]*")
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     from bot.domain.masking import mask_personal_data
 
-    typer.echo(f"est-bot: {mask_personal_data(message)}", err=True)  # it may repeat what was typed
+    # It may repeat what was typed: personal data masked, but for the URLs in it.
+    parts, at = [], 0
+    for url in _URL_RE.finditer(message):
+        parts += [mask_personal_data(message[at : url.start()]), url.group()]
+        at = url.end()
+    parts.append(mask_personal_data(message[at:]))
+    typer.echo(f"est-bot: {''.join(parts)}", err=True)
     return typer.Exit(code)
 
 
@@ -63,6 +75,14 @@ def build_app(cfg: Config, **kwargs: Any) -> App:
         raise fail(str(exc), 1) from None
 
 
+def no_such_day(given: str) -> str:
+    """For a date or time written the right way that is no day or time of the calendar ('2026-02-30',
+    '2026-11-17T25:00'): that, so the person does not look for a mistake in how they wrote it."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?", given.strip()):
+        return "there is no such day or time in the calendar; "
+    return ""
+
+
 #: The years `--at` and `--from` may name: the calendar's edges (year 1, year 9999) overflow in time zone sums.
 FIRST_YEAR, LAST_YEAR = 1970, 2100
 
@@ -77,7 +97,7 @@ def clock_at(at: str | None, cfg: Config) -> Clock:
     try:
         local = datetime.fromisoformat(at)
     except ValueError:
-        raise fail(f"--at {at!r}: write the time as YYYY-MM-DDTHH:MM") from None
+        raise fail(f"--at {at!r}: {no_such_day(at)}write the time as YYYY-MM-DDTHH:MM") from None
     if not FIRST_YEAR <= local.year <= LAST_YEAR:
         raise fail(f"--at {at!r}: give a time in the years {FIRST_YEAR} to {LAST_YEAR}")
     return OffsetClock(local if local.tzinfo else local.replace(tzinfo=cfg.groups[0].tz))

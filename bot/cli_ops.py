@@ -115,11 +115,13 @@ def restore(
     """Put a backup back, into a database no est-bot process uses (stop the bot first)."""
     from storage.backup import BackupError, remove_sqlite, sqlite_path
     from storage.backup import restore as do_restore
+    from storage.db import DatabaseUnavailable, check_url
 
     url = to if to is not None else load(config).database.url
     try:
+        check_url(url)  # a --to that is no URL at all: one line, not SQLAlchemy's traceback
         target = sqlite_path(url)
-    except BackupError as exc:
+    except (BackupError, DatabaseUnavailable) as exc:
         raise fail(str(exc), exc.code) from None
     new = target if target is not None and not target.exists() else None  # opening it below creates the file
     engine = _open(url)

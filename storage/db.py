@@ -94,6 +94,11 @@ def open_engine(url: str) -> Engine:
     return engine
 
 
+def check_url(url: str) -> None:
+    """Raise DatabaseUnavailable (exit 2) when `url` is no database URL est-bot can read, before anything uses it."""
+    _parse(url)
+
+
 def _parse(url: str) -> URL:
     try:
         parsed = make_url(url)

@@ -18,7 +18,7 @@ from bot.commands.types import PARSERS as PARSERS
 from bot.commands.types import Command, ParseError
 from bot.commands.types import split_head as split_head
 from bot.commands.week import ReportBare
-from bot.commands.words import ALIASES
+from bot.commands.words import ALIASES, closest
 from bot.conversation.messages import Inbound
 
 #: The modules whose `@parses` functions make the commands (importing them fills PARSERS and COMMANDS).
@@ -34,5 +34,9 @@ def parse(inbound: Inbound) -> Command | ParseError:
         return ReportBare()  # "report" alone: whose it is (the questionnaire or the weekly report) takes the data
     parser = PARSERS.get(name)
     if parser is None:
+        meant = closest(word)  # a typo of a command: which one it likely was, in the asker's words
+        if meant:
+            key = "cmd.unknown.close" if len(meant) == 1 else "cmd.unknown.close2"
+            return ParseError(key, {"cmd": inbound.command}, texts={f"c{i}": f"word.{m}" for i, m in enumerate(meant)})
         return ParseError("cmd.unknown", {"cmd": inbound.command})
     return parser(args, inbound)

@@ -25,6 +25,19 @@ def words_of(name: str) -> list[str]:
     return [main[lang] for lang in LANGUAGES] + [w for lang in LANGUAGES for w in also.get(lang, "").split()]
 
 
+def closest(word: str, most: int = 2) -> list[str]:
+    """The commands (their names) a mistyped word most likely meant, the likeliest first ('statsu' -> stats,
+    status); none for a word like no command's."""
+    import difflib
+
+    known = {name: name for name in command_names() if "_" not in name} | ALIASES
+    found: list[str] = []
+    for match in difflib.get_close_matches(word.casefold(), list(known), n=8, cutoff=0.75):
+        if known[match] not in found:
+            found.append(known[match])
+    return found[:most]
+
+
 def command_names() -> list[str]:
     """The commands the catalogue has words for, in its order."""
     return [key.removeprefix("word.") for key in CATALOGUE if key.startswith("word.") and not key.endswith(".also")]

@@ -184,7 +184,7 @@ def format_validation_error(
         if close:
             msg += f"; did you mean {close[0]}?"
         if allowed:
-            msg += f" allowed here: {', '.join(allowed)}"
+            msg += f"{' ' if close else '; '}allowed here: {', '.join(allowed)}"
         else:
             msg += "; see config.example.toml for the allowed keys"
     elif e["type"] == "missing":

@@ -87,7 +87,8 @@ class QuestionnaireView:
             i = s.index
             item = self.spec.items[i]
             level = s.answers[item.key].level
-            text = t(lang, "q.where", factor=item.factor.label(lang), level=t(lang, f"level.{level}"))
+            where = "q.where.typing" if typing_place else "q.where"  # after "New place": what to type, said
+            text = t(lang, where, factor=item.factor.label(lang), level=t(lang, f"level.{level}"))
             places = self.spec.places.get(item.area, ())[:PLACE_BUTTONS]
             prows = [
                 tuple(self._c(PlacePick(i, k), p) for k, p in enumerate(places[j : j + 2], start=j))

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from bot.domain.backtest import LOOKBACK_WEEKS, Cell, Decision, GroupBacktest, Lead, ParameterSet, Run
-from bot.text import t
+from bot.text import count, t
 from bot.text.numbers import format_number
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -148,7 +148,8 @@ def backtest_chat(bt: GroupBacktest, lang: str) -> str:
     rp = bt.replay
     top = max((r.most for r in (*rp.runs, rp.red)), default=0)
     n = len(rp.decisions)
-    lines = [t(lang, "backtest.chat.head", group=bt.group_name, first=rp.first, last=rp.last, weeks=len(rp.weeks))]
+    weeks = count(lang, "week", len(rp.weeks))  # "1 vecka", "5 veckor"
+    lines = [t(lang, "backtest.chat.head", group=bt.group_name, first=rp.first, last=rp.last, weeks=weeks)]
     for s, run in zip(bt.sets, rp.runs, strict=True):
         early = run.median_lead
         found = t(lang, "backtest.of", found=run.found, n=n)

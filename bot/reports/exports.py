@@ -15,6 +15,7 @@ definition in bot.domain.effect), so that the export agrees with the reports.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from bot.reports.followup import ActionEffect
 from bot.text import label, t
 
 if TYPE_CHECKING:
+    from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import PatternFill
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -241,6 +243,25 @@ def write_xlsx(tables: Sequence[Table], path: Path) -> Path:
             ws.auto_filter.ref = (
                 f"A1:{get_column_letter(max(len(table.header), *map(len, table.rows)))}{len(table.rows) + 1}"
             )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        wb.save(path)
+    except BaseException:
+        _abandon(wb)
+        raise
     return path
+
+
+def _abandon(wb: Workbook) -> None:
+    """A workbook that could not be saved (a folder that cannot be made, a full disk): each sheet's row writer
+    closed now and its temporary file removed, quietly. Left to the garbage collector, they print "Exception
+    ignored in ..." with a traceback under the one-line error the person gets."""
+    for ws in wb.worksheets:
+        rows, writer = getattr(ws, "_rows", None), getattr(ws, "_writer", None)
+        with contextlib.suppress(Exception):
+            if rows is not None:
+                rows.close()
+        with contextlib.suppress(Exception):
+            if writer is not None:
+                writer.close()
+                writer.cleanup()

@@ -48,9 +48,8 @@ TEXT: dict[str, dict[str, str]] = {
     "backtest.of": {"sv": "{found} av {n}", "en": "{found} of {n}"},
     # The chat's summary (bot/usecases/backtest.py), short enough for one message.
     "backtest.chat.head": {
-        "sv": "Bakåttest för {group}: {first}–{last}, {weeks} veckor med rapporter. Flaggade som stigande (📈) "
-        "per vecka:",
-        "en": "Backtest of {group}: {first}–{last}, {weeks} weeks with reports. Flagged as rising (📈) per week:",
+        "sv": "Bakåttest för {group}: {first}–{last}, {weeks} med rapporter. Flaggade som stigande (📈) per vecka:",
+        "en": "Backtest of {group}: {first}–{last}, {weeks} with reports. Flagged as rising (📈) per week:",
     },
     "backtest.chat.set": {
         "sv": "{label} {what}\n   {spark}  median {median}, högst {most}, totalt {total}; beslut flaggade: {found}",

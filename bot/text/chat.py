@@ -9,6 +9,14 @@ TEXT: dict[str, dict[str, str]] = {
         "sv": "Jag förstod inte ”{text}”: det är inget kommando, och du har ingen enkät att svara på.",
         "en": "I did not understand “{text}”: it is not a command, and you have no questionnaire to answer.",
     },
+    "start.not_understood.close": {
+        "sv": "Jag förstod inte ”{text}”. Menade du {c0}?",
+        "en": "I did not understand “{text}”. Did you mean {c0}?",
+    },
+    "start.not_understood.close2": {
+        "sv": "Jag förstod inte ”{text}”. Menade du {c0} eller {c1}?",
+        "en": "I did not understand “{text}”. Did you mean {c0} or {c1}?",
+    },
     "start.hello.reporter": {
         "sv": "Hej {name}! Du är rapportör i {group}, men du har inget område att rapportera om än, så du får "
         "inga veckofrågor. Be en samordnare att ge dig ett område.",
@@ -57,6 +65,8 @@ TEXT: dict[str, dict[str, str]] = {
         "sv": "Skriv ett nummer, en text eller hjälp; avsluta stänger.",
         "en": "Type a number, some text or help; quit ends.",
     },
+    # After "bot" when a message is shown again with its changes (the chat platforms edit it in place).
+    "chat.edited": {"sv": "uppdaterad", "en": "updated"},
     "chat.removed": {
         "sv": "{name} är borttagen ur {group} och kan inte använda boten längre. Tidigare svar finns kvar. "
         "Om det är fel: be en samordnare att lägga till {name} igen.",

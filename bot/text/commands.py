@@ -23,6 +23,14 @@ TEXT: dict[str, dict[str, str]] = {
         "sv": 'Okänt kommando "{cmd}". Skriv hjälp för att se vad du kan göra.',
         "en": 'Unknown command "{cmd}". Type help to see what you can do.',
     },
+    "cmd.unknown.close": {
+        "sv": 'Okänt kommando "{cmd}". Menade du {c0}? Skriv hjälp för att se vad du kan göra.',
+        "en": 'Unknown command "{cmd}". Did you mean {c0}? Type help to see what you can do.',
+    },
+    "cmd.unknown.close2": {
+        "sv": 'Okänt kommando "{cmd}". Menade du {c0} eller {c1}? Skriv hjälp för att se vad du kan göra.',
+        "en": 'Unknown command "{cmd}". Did you mean {c0} or {c1}? Type help to see what you can do.',
+    },
     "cmd.denied": {
         "sv": 'Kommandot "{cmd}" är bara för {role}.',
         "en": 'The command "{cmd}" is only for {role}.',

@@ -34,6 +34,10 @@ TEXT: dict[str, dict[str, str]] = {
         "sv": "{factor}: {level}.\nVar? Välj en plats, skriv namnet på en ny eller dela en position.",
         "en": "{factor}: {level}.\nWhere? Choose a place, type the name of a new one or share a location.",
     },
+    "q.where.typing": {
+        "sv": "{factor}: {level}.\nSkriv namnet på den nya platsen (en gata, ett torg, en skola; inte en person).",
+        "en": "{factor}: {level}.\nType the name of the new place (a street, a square, a school; not a person).",
+    },
     "q.what": {
         "sv": "Vad hände, och när? Skriv kort (platser och situationer, inte personer).",
         "en": "What happened, and when? Keep it short (places and situations, not people).",

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from bot.commands.words import closest
 from bot.config import GroupConfig
 from bot.conversation.choices import Edit, QuestionnaireChoice, encode
 from bot.conversation.messages import Choice, Outbound
@@ -151,7 +152,10 @@ def questionnaire_event(env: Env, ctx: Ctx, event: Event, chosen: QuestionnaireC
         words = mask_personal_data(" ".join(ctx.inbound.text.split()))
         if ctx.inbound.kind == "text" and words:
             shown = words if len(words) <= 60 else words[:59].rsplit(" ", 1)[0] + " …"
-            notice(env, ctx, "start.not_understood", text=shown)
+            meant = closest(words.split()[0])  # a typo of a command ('statsu'): which one it likely was
+            said = {f"c{i}": t(ctx.lang, f"word.{m}") for i, m in enumerate(meant)}
+            key = ("start.not_understood", "start.not_understood.close", "start.not_understood.close2")[len(meant)]
+            notice(env, ctx, key, text=shown, **said)
         greet(env, ctx)
         return
     if rnd is None:

@@ -30,7 +30,7 @@ def run_chat(engine: Engine, console: ConsoleRunner, who: str, stdin: TextIO, st
     console.drain()
     if address not in sender.last_choices and engine.show_pending(PLATFORM, address):
         console.drain()  # a question from an earlier session: show it again
-    while True:
+    while not console.sender.closed:
         if interactive:
             stdout.write("> ")
             stdout.flush()

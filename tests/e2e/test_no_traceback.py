@@ -122,6 +122,15 @@ def test_a_database_url_that_cannot_work_is_one_line(tmp_path: Path, case: str) 
     one_line(est_bot("migrate", "--config", str(good), env={"EST_DATABASE_URL": url}), code, fragment)
 
 
+def test_the_database_url_in_the_line_is_shown_as_written_not_masked_as_an_address(tmp_path: Path) -> None:
+    url = f"postgresql://estbot@127.0.0.1:{closed_port()}/estbot"  # user@host, which reads like an e-mail address
+    line = one_line(est_bot("migrate", "--config", str(config(tmp_path, url))), 1, "cannot open the database")
+    assert line.startswith(f"est-bot: cannot open the database '{url}': ")
+    sqlite = config(tmp_path, f"sqlite:///{tmp_path / 'est.sqlite'}")
+    unknown = one_line(est_bot("restore", str(tmp_path / "anna@example.se"), "--config", str(sqlite)), 2)
+    assert unknown == f"est-bot: there is no backup file '{tmp_path / '[e-post]'}'"  # what was typed: masked
+
+
 def test_a_postgresql_database_that_does_not_exist_is_one_line(tmp_path: Path) -> None:
     pg = os.environ.get("EST_TEST_PG_URL")
     if not pg:

@@ -88,6 +88,12 @@ def _elements(text: str, name: str, dec: json.JSONDecoder) -> Iterator[tuple[int
     i = _skip(text, 0)
     if i >= len(text) or text[i] != "[":
         if i < len(text) and text[i] == "{":
+            try:
+                dec.raw_decode(text, i)
+            except json.JSONDecodeError as exc:  # a file cut short or broken: that, not what it would have been
+                raise ImportFailed(name, f"not valid JSON: {exc.msg}", exc.lineno, str(exc.colno)) from None
+            except ValueError:  # a number of thousands of digits in it: still one object
+                pass
             raise fail(i, "expected a list of events [ {...}, {...} ] as the events API returns, not one object")
         raise fail(i, "expected a list of events [ {...}, {...} ] as the events API returns")
     i = _skip(text, i + 1)

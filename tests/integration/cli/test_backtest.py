@@ -300,3 +300,24 @@ def test_a_group_with_no_stored_weeks_has_nothing_to_replay(tmp_path: Path) -> N
     result = runner.invoke(app, ["backtest", "--config", str(settings)])
     assert result.exit_code == 1
     assert result.output.splitlines() == ["est-bot: group 'tbg' has no stored weeks with reports to replay yet"]
+
+
+def test_the_chat_says_one_week_in_the_singular(tmp_path: Path) -> None:
+    settings = tmp_path / "est-bot.toml"
+    settings.write_text(
+        f'reports_dir = "{tmp_path / "reports"}"\n[database]\nurl = "sqlite:///{tmp_path / "est.sqlite"}"\n'
+        '[[groups]]\nid = "tbg"\nname = "Tryggare Trelleborg"\n[[groups.areas]]\ncode = "centrum"\nname = "Centrum"\n'
+        '[[groups.reporters]]\nname = "Anna Andersson"\nareas = ["centrum"]\nconsole = "anna"\n'
+        '[[groups.reporters]]\nname = "Sara Samordnare"\nrole = "coordinator"\nconsole = "sara"\n',
+        encoding="utf-8",
+    )
+    config = ["--config", str(settings)]
+    runner.invoke(app, ["chat", "--as", "sara", *config, "--at", "2026-11-16T10:00"], input="öppna\n")
+    runner.invoke(app, ["chat", "--as", "anna", *config, "--at", "2026-11-16T10:05"], input="2\nSkicka\n")
+    chat = runner.invoke(app, ["chat", "--as", "sara", *config, "--at", "2026-11-16T10:10"], input="bakåttest\n")
+    assert chat.exit_code == 0, chat.output
+    answer = chat.output.split("> bakåttest\n\nbot:\n")[1]
+    assert answer.splitlines()[0] == (
+        "Bakåttest för Tryggare Trelleborg: 2025-W48–2026-W47, 1 vecka med rapporter. Flaggade som stigande (📈) "
+        "per vecka:"
+    )

@@ -112,6 +112,13 @@ def test_audit_lists_coordinator_changes(tmp_path: Path) -> None:
     assert "Sara Samordnare: area_add {'code': 'hamnen', 'name': 'Hamnen'}" in result.output
 
 
+def test_audit_of_a_group_that_does_not_exist_says_so(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path)
+    result = runner.invoke(app, ["audit", "--config", str(cfg), "--group", "trelleborg"])
+    assert result.exit_code == 2
+    assert result.output.splitlines() == ["est-bot: --group 'trelleborg': unknown group; allowed: tbg"]
+
+
 def test_run_starts_the_scheduler_catches_up_and_stops_on_interrupt(tmp_path: Path) -> None:
     import signal
     import subprocess

@@ -171,3 +171,20 @@ def test_cli_schedule_prints_local_times_across_dst(tmp_path: Path) -> None:
     assert any("2026-10-23 07:30 CEST" in r and t("sv", "day.5") in r for r in rows)
     assert any("2026-10-30 07:30 CET" in r and t("sv", "day.5") in r for r in rows)
     assert any("2026-10-29 08:05 CET" in r for r in rows)
+
+
+def test_a_day_that_is_not_in_the_calendar_is_said_to_be_so(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path)
+    wrong_day = runner.invoke(app, ["schedule", "--config", str(cfg), "--from", "2026-02-30"])
+    assert wrong_day.exit_code == 2
+    assert wrong_day.output.splitlines() == [
+        "est-bot: --from '2026-02-30': there is no such day or time in the calendar; write the date as YYYY-MM-DD"
+    ]
+    wrong_hour = runner.invoke(app, ["chat", "--as", "sara", "--config", str(cfg), "--at", "2026-11-17T25:00"])
+    assert wrong_hour.exit_code == 2
+    assert wrong_hour.output.splitlines() == [
+        "est-bot: --at '2026-11-17T25:00': there is no such day or time in the calendar; write the time as "
+        "YYYY-MM-DDTHH:MM"
+    ]
+    badly_written = runner.invoke(app, ["schedule", "--config", str(cfg), "--at", "tisdag"])
+    assert badly_written.output.splitlines() == ["est-bot: --at 'tisdag': write the time as YYYY-MM-DDTHH:MM"]

@@ -41,6 +41,15 @@ def test_unknown_command_and_help(bot: Bot) -> None:
     assert "Samordnarkommandon" in texts(bot.cmd("sara", "hjälp"))
 
 
+def test_a_mistyped_command_is_told_what_it_likely_was_in_the_askers_words(bot: Bot) -> None:
+    assert texts(bot.cmd("sara", "exprot")) == (
+        'Okänt kommando "exprot". Menade du exportera? Skriv hjälp för att se vad du kan göra.'
+    )
+    assert texts(bot.cmd("cecilia", "statsu")) == (
+        'Unknown command "statsu". Did you mean stats or status? Type help to see what you can do.'
+    )
+
+
 def test_status_shows_response_rate_and_who_has_not_answered(bot: Bot) -> None:
     bot.tick()
     report(bot, "anna", {})

@@ -241,6 +241,9 @@ def test_bad_json_names_line_and_column_and_imports_nothing(app: App, tmp_path: 
         "not one object"
     )
     assert failed(app, "events", events_file(tmp_path, "[1, 2")).startswith("handelser.json, line 1, column 2: ")
+    assert failed(app, "events", events_file(tmp_path, '{"x": ')) == (  # cut short: no object to speak of
+        "handelser.json, line 1, column 7: not valid JSON: Expecting value"
+    )
 
 
 def test_a_bad_event_field_is_pointed_at(app: App, tmp_path: Path) -> None:

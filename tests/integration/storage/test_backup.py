@@ -353,3 +353,16 @@ def test_a_restore_refused_while_the_bot_runs_names_the_container_too(tmp_path: 
         bot.app.close()
     assert refused.exit_code == 1
     assert "stop the bot (systemctl stop est-bot, or stop its container)" in refused.output
+
+
+def test_a_restore_to_something_that_is_no_database_url_says_so_in_one_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'est.sqlite'}"
+    start_bot(url).app.close()
+    copy = tmp_path / "copy.sqlite"
+    backup(url, copy)
+    out = runner.invoke(cli, ["restore", str(copy), "--to", "banana"])
+    assert out.exit_code == 2
+    assert out.output.splitlines() == [
+        "est-bot: database.url 'banana' is not a database URL; write it like sqlite:///est-bot.sqlite or "
+        "postgresql://user@host:5432/estbot"
+    ]

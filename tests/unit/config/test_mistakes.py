@@ -224,6 +224,13 @@ TEXT_MISTAKES: dict[str, tuple[str, str, str, str, list[str]]] = {
         "'…'",
         ["unknown setting", "allowed here: enabled, mode, api_url, command, listen, port, path", "environment"],
     ),
+    "unknown key, nothing like it": (
+        "tick_seconds = 60",
+        "tick_seconds = 60\nwhatever = 1",
+        "run.whatever",
+        "1",
+        ["unknown setting; allowed here: tick_seconds, leader_retry_seconds"],
+    ),
     "bad e-mail address": (
         'email = "sara.ek@example.se"',
         'email = "sara.ek@@example"',

@@ -114,6 +114,74 @@ def test_labels_without_their_emoji_in_a_new_process(config: Path) -> None:
     assert "Fråga 1 av 12" in after and "Välj ett av alternativen" not in out
 
 
+def test_a_level_typed_as_its_words_without_its_digit(config: Path) -> None:
+    chat(config, "sara", "öppna\n", "2026-11-16T10:00")
+    out = chat(config, "anna", "Börja\nEnstaka händelser\nåterkommande\n", "2026-11-16T10:05")
+    assert "  2. 🟡 1 Enstaka händelser" in out  # as the level is shown: its digit after the emoji
+    assert "Fråga 2 av 12" in out.split("> Enstaka händelser", 1)[1]
+    assert "Skadegörelse: Återkommande.\nVar?" in out.split("> återkommande", 1)[1]
+    assert "Välj ett av alternativen" not in out
+
+
+def test_new_place_asks_for_the_name_and_its_label_without_the_aside_is_no_place(config: Path) -> None:
+    chat(config, "sara", "öppna\n", "2026-11-16T10:00")
+    out = chat(config, "anna", "Börja\nÅterkommande\nNy plats\nVid kiosken\n", "2026-11-16T10:05")
+    assert "  2. ✏️ Ny plats (skriv)" in out
+    after = out.split("> Ny plats", 1)[1]  # the button's words as read, not a place called "Ny plats"
+    assert after.startswith(
+        "\n\nbot (uppdaterad):\nHot och våld: Återkommande.\nSkriv namnet på den nya platsen (en gata, ett torg, "
+        "en skola; inte en person).\n"
+    )
+    assert "Vad hände, och när?" in out.split("> Vid kiosken", 1)[1]
+    summary = chat(config, "anna", "Hoppa över\n" + "1\n" * 11 + "Nej tack\n", "2026-11-16T10:10")
+    assert "🟠 Hot och våld: Återkommande – Vid kiosken\n" in summary and "Ny plats –" not in summary
+
+
+def test_help_while_the_bot_waits_for_a_note_is_help_and_no_note(config: Path) -> None:
+    chat(config, "sara", "öppna\n", "2026-11-16T10:00")
+    out = chat(config, "anna", "Börja\n3\n1\nhjälp\nBråk vid torget\n", "2026-11-16T10:05")
+    after = out.split("> hjälp", 1)[1].split("> Bråk vid torget", 1)[0]
+    assert after.startswith("\n\nbot:\nDet här kan du skriva till mig:\n")
+    assert "Fråga 2 av 12" not in after  # the note is still asked for
+    assert "Fråga 2 av 12" in out.split("> Bråk vid torget", 1)[1]
+    summary = chat(config, "anna", "1\n" * 11 + "Nej tack\n", "2026-11-16T10:10")
+    assert "🟠 Hot och våld: Återkommande – Stortorget (Bråk vid torget)\n" in summary
+
+
+def test_a_question_shown_again_is_marked_in_the_persons_language(config: Path) -> None:
+    chat(config, "sara", "öppna\n", "2026-11-16T10:00")
+    out = chat(config, "anna", "language en\nreport\nStart\n", "2026-11-16T10:05")
+    assert "\n\nbot (updated):\nQuestion 1 of 12\nThreats, violence, robbery\n" in out.split("> Start", 1)[1]
+    assert "uppdaterad" not in out
+
+
+def test_a_reader_that_goes_away_ends_chat_without_a_traceback(config: Path) -> None:
+    """`est-bot chat … | head`: once head has its lines, chat stops writing and ends quietly."""
+    proc = subprocess.Popen(
+        [EXE, "chat", "--as", "sara", "--config", str(config), "--at", "2026-11-16T10:00"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    proc.stdin.write("hjälp\n" * 300)  # far more than a pipe holds: chat is still writing when the reader leaves
+    proc.stdin.close()
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    errors = proc.stderr.read()
+    assert proc.wait(60) == 0
+    assert first.startswith("Du är Sara Samordnare, samordnare i Tryggare Trelleborg.")
+    assert errors == ""
+
+
+def test_a_mistyped_bare_command_is_told_what_it_likely_was(config: Path) -> None:
+    out = chat(config, "sara", "statsu\n", "2026-11-16T10:00")
+    assert out.split("> statsu\n\nbot:\n", 1)[1].startswith(
+        "Jag förstod inte ”statsu”. Menade du statistik eller status?\n"
+    )
+
+
 def _help_words(help_text: str) -> list[str]:
     """The command words a help text lists: the first word of each item and of each part after ' · ' or ' / '."""
     words: list[str] = []
