@@ -34,9 +34,6 @@ def parse(inbound: Inbound) -> Command | ParseError:
         return ReportBare()  # "report" alone: whose it is (the questionnaire or the weekly report) takes the data
     parser = PARSERS.get(name)
     if parser is None:
-        meant = closest(word)  # a typo of a command: which one it likely was, in the asker's words
-        if meant:
-            key = "cmd.unknown.close" if len(meant) == 1 else "cmd.unknown.close2"
-            return ParseError(key, {"cmd": inbound.command}, texts={f"c{i}": f"word.{m}" for i, m in enumerate(meant)})
-        return ParseError("cmd.unknown", {"cmd": inbound.command})
+        # a typo of a command: which ones it likely was (those the asker may use are told, bot.usecases.dispatch)
+        return ParseError("cmd.unknown", {"cmd": inbound.command}, meant=tuple(closest(word)))
     return parser(args, inbound)

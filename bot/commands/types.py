@@ -33,12 +33,14 @@ class ParseError:
     """Words that make no command, with today's answer: a catalogue key and its values. `texts` are values that
     are themselves catalogue keys, said in the asker's language (`cmd.usage` with `usage=cmd.pause.usage`).
     `command` is the type the words were meant for, so the role is checked before the error is told (a person
-    who may not use a command hears that, not how to write it); None for a word that is no command."""
+    who may not use a command hears that, not how to write it); None for a word that is no command. `meant`: for
+    a word that is no command, the commands (their names) it likely was a typo of."""
 
     key: str
     params: Mapping[str, str | int] = field(default_factory=dict)
     texts: Mapping[str, str] = field(default_factory=dict)
     command: type[Command] | None = None
+    meant: tuple[str, ...] = ()
 
     @classmethod
     def usage(cls, usage_key: str, command: type[Command]) -> ParseError:

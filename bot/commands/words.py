@@ -25,9 +25,10 @@ def words_of(name: str) -> list[str]:
     return [main[lang] for lang in LANGUAGES] + [w for lang in LANGUAGES for w in also.get(lang, "").split()]
 
 
-def closest(word: str, most: int = 2) -> list[str]:
-    """The commands (their names) a mistyped word most likely meant, the likeliest first ('statsu' -> stats,
-    status); none for a word like no command's."""
+def closest(word: str) -> list[str]:
+    """The commands (their names) a mistyped word likely meant, the likeliest first ('statsu' -> stats, status);
+    none for a word like no command's. Which of them the asker may use is the caller's to say
+    (`bot.usecases.roles.likely_meant`)."""
     import difflib
 
     known = {name: name for name in command_names() if "_" not in name} | ALIASES
@@ -35,7 +36,7 @@ def closest(word: str, most: int = 2) -> list[str]:
     for match in difflib.get_close_matches(word.casefold(), list(known), n=8, cutoff=0.75):
         if known[match] not in found:
             found.append(known[match])
-    return found[:most]
+    return found
 
 
 def command_names() -> list[str]:

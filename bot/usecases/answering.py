@@ -9,7 +9,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bot.commands.words import closest
 from bot.config import GroupConfig
 from bot.conversation.choices import Edit, QuestionnaireChoice, encode
 from bot.conversation.messages import Choice, Outbound
@@ -22,6 +21,7 @@ from bot.domain.places import coarse
 from bot.ports import UnitOfWork
 from bot.text import CATALOGUE, t
 from bot.usecases.context import Ctx, Env, enqueue, local_text, next_key, notice, reply
+from bot.usecases.roles import close_key, likely_meant
 
 OPEN_PHASES = (Phase.OPEN, Phase.REMINDED)
 ANSWERABLE = (Phase.OPEN, Phase.REMINDED, Phase.CLOSED, Phase.DRAFTED)
@@ -152,10 +152,8 @@ def questionnaire_event(env: Env, ctx: Ctx, event: Event, chosen: QuestionnaireC
         words = mask_personal_data(" ".join(ctx.inbound.text.split()))
         if ctx.inbound.kind == "text" and words:
             shown = words if len(words) <= 60 else words[:59].rsplit(" ", 1)[0] + " …"
-            meant = closest(words.split()[0])  # a typo of a command ('statsu'): which one it likely was
-            said = {f"c{i}": t(ctx.lang, f"word.{m}") for i, m in enumerate(meant)}
-            key = ("start.not_understood", "start.not_understood.close", "start.not_understood.close2")[len(meant)]
-            notice(env, ctx, key, text=shown, **said)
+            meant = likely_meant(ctx, words.split()[0])  # a typo of a command ('statsu'): which one it likely was
+            notice(env, ctx, close_key("start.not_understood", meant), text=shown, **meant)
         greet(env, ctx)
         return
     if rnd is None:

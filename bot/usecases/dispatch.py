@@ -3,6 +3,7 @@ table the use-case modules fill (`bot.usecases.registry`, `@handles`) and call i
 
 from __future__ import annotations
 
+from dataclasses import replace
 from types import ModuleType
 
 from bot.commands.parse import parse
@@ -10,7 +11,7 @@ from bot.commands.types import ParseError
 from bot.usecases import actions, backtest, people, places, privacy, reports, review, statistics, web, week
 from bot.usecases.context import Ctx, Env, tell
 from bot.usecases.registry import HANDLERS
-from bot.usecases.roles import permitted
+from bot.usecases.roles import close_key, likely_meant, permitted
 
 #: The modules whose `@handles` functions carry out the commands (importing them fills HANDLERS).
 COMMAND_MODULES: tuple[ModuleType, ...] = (
@@ -37,6 +38,7 @@ def dispatch(env: Env, ctx: Ctx) -> None:
     if kind is not None and not permitted(env, ctx, kind):
         return
     if isinstance(command, ParseError):
-        tell(env, ctx, command)
+        meant = likely_meant(ctx, ctx.inbound.command, command.meant) if command.meant else {}
+        tell(env, ctx, replace(command, key=close_key(command.key, meant), params={**command.params, **meant}))
         return
     HANDLERS[type(command)](env, ctx, command)

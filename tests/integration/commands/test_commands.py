@@ -45,8 +45,18 @@ def test_a_mistyped_command_is_told_what_it_likely_was_in_the_askers_words(bot: 
     assert texts(bot.cmd("sara", "exprot")) == (
         'Okänt kommando "exprot". Menade du exportera? Skriv hjälp för att se vad du kan göra.'
     )
-    assert texts(bot.cmd("cecilia", "statsu")) == (
+    bot.cmd("sara", "language en")  # a coordinator who reads English (Cecilia, a reporter, may use neither)
+    assert texts(bot.cmd("sara", "statsu")) == (
         'Unknown command "statsu". Did you mean stats or status? Type help to see what you can do.'
+    )
+
+
+def test_a_mistyped_command_is_never_told_as_one_the_asker_may_not_use(bot: Bot) -> None:
+    """A reporter who mistypes is not pointed to a coordinator's command, which would only be refused."""
+    assert texts(bot.cmd("anna", "exprot")) == 'Okänt kommando "exprot". Skriv hjälp för att se vad du kan göra.'
+    assert texts(bot.cmd("anna", "statsu")) == 'Okänt kommando "statsu". Skriv hjälp för att se vad du kan göra.'
+    assert texts(bot.cmd("anna", "rapprot")) == (
+        'Okänt kommando "rapprot". Menade du rapport? Skriv hjälp för att se vad du kan göra.'
     )
 
 

@@ -182,6 +182,14 @@ def test_a_mistyped_bare_command_is_told_what_it_likely_was(config: Path) -> Non
     )
 
 
+def test_a_mistyped_bare_word_is_not_told_as_a_command_the_person_may_not_use(config: Path) -> None:
+    """Kim, a participant without a questionnaire, is not pointed to stats or status, which are a coordinator's."""
+    out = chat(config, "Kim", "statsu\n", "2026-11-16T10:00")
+    assert out.split("> statsu\n\nbot:\n", 1)[1].startswith(
+        "Jag förstod inte ”statsu”: det är inget kommando, och du har ingen enkät att svara på.\n"
+    )
+
+
 def _help_words(help_text: str) -> list[str]:
     """The command words a help text lists: the first word of each item and of each part after ' · ' or ' / '."""
     words: list[str] = []
