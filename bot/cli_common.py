@@ -23,22 +23,44 @@ ConfigOpt = Annotated[Path, typer.Option("--config", "-c", envvar="EST_CONFIG", 
 DEFAULT_CONFIG = Path("est-bot.toml")
 
 
-#: A database URL in a message: the operator's own setting, shown as written (its password already hidden), so
-#: that 'postgresql://estbot@db.kommun.se/estbot' is not masked as an e-mail address.
+#: A database URL in a message: the operator's own setting, shown with its user and host, so that
+#: 'postgresql://estbot@db.kommun.se/estbot' is not masked as an e-mail address (`_url_shown`).
 _URL_RE = re.compile(r"\b(?:postgres(?:ql)?|sqlite|mysql|mariadb|oracle|mssql)(?:\+\w+)?://[^\s'\"]*")
+#: A URL's user and password, read as SQLAlchemy reads them: the user up to the first ':' or '/' (it may hold an
+#: '@'), the password up to the next '@' (it may hold a '/').
+_USERINFO_RE = re.compile(r"(?P<user>[^:/]*)(?P<password>:[^@]*)?@")
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     from bot.domain.masking import mask_personal_data
 
-    # It may repeat what was typed: personal data masked, but for the URLs in it.
+    # It may repeat what was typed: personal data masked, the URLs in it as `_url_shown` says.
     parts, at = [], 0
     for url in _URL_RE.finditer(message):
-        parts += [mask_personal_data(message[at : url.start()]), url.group()]
+        parts += [mask_personal_data(message[at : url.start()]), _url_shown(url.group())]
         at = url.end()
     parts.append(mask_personal_data(message[at:]))
     typer.echo(f"est-bot: {''.join(parts)}", err=True)
     return typer.Exit(code)
+
+
+def _url_shown(url: str) -> str:
+    """A database URL in an error line: its user and host as written, so the operator sees which failed, but its
+    password hidden whoever wrote the line, and a user name, host or path that is itself personal data (a
+    person's e-mail address as the user) masked like the rest of the line."""
+    from urllib.parse import unquote
+
+    from bot.domain.masking import mask_personal_data
+
+    scheme, _, rest = url.partition("://")
+    found = _USERINFO_RE.match(rest)
+    if found is None:
+        return f"{scheme}://{mask_personal_data(rest)}"
+    user = found["user"]
+    if mask_personal_data(unquote(user)) != unquote(user):
+        user = mask_personal_data(unquote(user))
+    password = ":***" if found["password"] else ""
+    return f"{scheme}://{user}{password}@{mask_personal_data(rest[found.end() :])}"
 
 
 def load(path: Path) -> Config:

@@ -103,7 +103,9 @@ def _parse(url: str) -> URL:
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError) as exc:
-        shown = re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)  # a password stays out of the message
+        # a password stays out of the message, read as SQLAlchemy reads it: after the user's first ':', up to the
+        # next '@' (a '/' in it, written unencoded, included)
+        shown = re.sub(r"(://[^:/]*:)[^@]*@", r"\1***@", url, count=1)
         why = " (the port must be a number)" if isinstance(exc, ValueError) else ""
         raise DatabaseUnavailable(
             f"database.url {shown!r} is not a database URL{why}; write it like {EXAMPLES}", 2

@@ -366,3 +366,31 @@ def test_a_restore_to_something_that_is_no_database_url_says_so_in_one_line(tmp_
         "est-bot: database.url 'banana' is not a database URL; write it like sqlite:///est-bot.sqlite or "
         "postgresql://user@host:5432/estbot"
     ]
+
+
+def test_a_database_url_in_an_error_line_never_shows_its_password_or_an_address_as_its_user(tmp_path: Path) -> None:
+    """The URL is shown so the operator sees which host failed, but a password (also one with a '/' in it) is
+    hidden, and a user name that is a person's e-mail address is masked like any other address in the line."""
+    url = f"sqlite:///{tmp_path / 'est.sqlite'}"
+    start_bot(url).app.close()
+    copy = tmp_path / "copy.sqlite"
+    backup(url, copy)
+    tail = " is not a database URL (the port must be a number); write it like sqlite:///est-bot.sqlite or "
+    tail += "postgresql://user@host:5432/estbot"
+    for to, shown in (
+        ("postgresql://estbot:hemligt/1@db.kommun.se:x/estbot", "postgresql://estbot:***@db.kommun.se:x/estbot"),
+        ("postgresql://anna.andersson@kommun.se:hemligt@db:x/estbot", "postgresql://[e-post]:***@db:x/estbot"),
+    ):
+        out = runner.invoke(cli, ["restore", str(copy), "--to", to])
+        assert out.exit_code == 2
+        assert out.output.splitlines() == [f"est-bot: database.url {shown!r}{tail}"]
+        assert "hemligt" not in out.output and "anna" not in out.output
+
+
+def test_a_url_that_is_no_database_url_hides_a_password_with_a_slash_in_it_at_the_source() -> None:
+    """`doctor` prints the sentence of DatabaseUnavailable as it is, without the CLI's error line."""
+    from storage.db import DatabaseUnavailable, check_url
+
+    with pytest.raises(DatabaseUnavailable) as raised:
+        check_url("postgresql://estbot:hemligt/1@db.kommun.se:x/estbot")
+    assert str(raised.value).startswith("database.url 'postgresql://estbot:***@db.kommun.se:x/estbot' is not a ")
