@@ -84,7 +84,7 @@ def schedule(
     try:
         first = date.fromisoformat(from_) if from_ else datetime.now(cfg.groups[0].tz).date()  # the group's today
     except ValueError:
-        raise fail(f"--from {from_!r}: {no_such_day(from_ or '')}write the date as YYYY-MM-DD") from None
+        raise fail(f"--from {from_!r}: {no_such_day(from_ or '', time=False)}write the date as YYYY-MM-DD") from None
     if not FIRST_YEAR <= first.year <= LAST_YEAR:
         raise fail(f"--from {from_!r}: give a date in the years {FIRST_YEAR} to {LAST_YEAR}")
     now = clock_at(at, cfg).now()

@@ -97,10 +97,12 @@ def build_app(cfg: Config, **kwargs: Any) -> App:
         raise fail(str(exc), 1) from None
 
 
-def no_such_day(given: str) -> str:
-    """For a date or time written the right way that is no day or time of the calendar ('2026-02-30',
-    '2026-11-17T25:00'): that, so the person does not look for a mistake in how they wrote it."""
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?", given.strip()):
+def no_such_day(given: str, time: bool = True) -> str:
+    """For a date (or, with `time`, a date and time) written the right way that is no day or time of the calendar
+    ('2026-02-30', '2026-11-17T25:00'): that, so the person does not look for a mistake in how they wrote it. A
+    time where only a date is asked for (`--from 2026-11-17T10:00`) is a mistake in how it was written."""
+    clock = r"(?:[T ]\d{2}:\d{2}(?::\d{2})?)?" if time else ""
+    if re.fullmatch(rf"\d{{4}}-\d{{2}}-\d{{2}}{clock}", given.strip()):
         return "there is no such day or time in the calendar; "
     return ""
 

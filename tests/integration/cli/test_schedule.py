@@ -188,3 +188,10 @@ def test_a_day_that_is_not_in_the_calendar_is_said_to_be_so(tmp_path: Path) -> N
     ]
     badly_written = runner.invoke(app, ["schedule", "--config", str(cfg), "--at", "tisdag"])
     assert badly_written.output.splitlines() == ["est-bot: --at 'tisdag': write the time as YYYY-MM-DDTHH:MM"]
+
+
+def test_a_real_time_given_where_a_date_is_asked_for_is_not_said_to_be_no_day(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path)
+    with_time = runner.invoke(app, ["schedule", "--config", str(cfg), "--from", "2026-11-17T10:00"])
+    assert with_time.exit_code == 2
+    assert with_time.output.splitlines() == ["est-bot: --from '2026-11-17T10:00': write the date as YYYY-MM-DD"]
