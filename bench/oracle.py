@@ -132,9 +132,11 @@ def told_the_rise(
     """A test told each escalation's true rise, orange weeks only: in each week from the climb's start, the
     likelihood ratio of the rise δ the latent level has then (the nearest of `RISES`), flagged above the limit that
     gives that ratio 1 false flag per 100 stable series-weeks (weeks from `first`). By the Neyman-Pearson lemma each
-    of these tests is the most powerful of its size for its own rise, so no rule, whatever it reads and however its
-    limits are set, finds more at that budget: the ceiling without the mixture over rises that `log_ratios`
-    averages. Returns each escalation's first flagged week (None if none within `weeks` of the start), and the
+    of these tests is the most powerful test of one week's answers of its size for its own rise: the ceiling
+    without the mixture over rises that `log_ratios` averages. A close bound, not an exact one: the rise is rounded
+    to the nearest of `RISES`, whole-number answers tie at the limit, the gate to orange weeks is no part of the
+    lemma, and a rule reading earlier weeks too is not bound by it (the ordinal model's shock carries over from
+    week to week), so a rule may find a little more. Returns each escalation's first flagged week (None if none within `weeks` of the start), and the
     false flags each test allows out of the stable weeks judged."""
     judged = np.concatenate([_gated_rows(s, rise_log_ratios(s, model))[first:] for s in stable])
     allowed = int(len(judged) / 100)
