@@ -136,8 +136,8 @@ def told_the_rise(
     without the mixture over rises that `log_ratios` averages. A close bound, not an exact one: the rise is rounded
     to the nearest of `RISES`, whole-number answers tie at the limit, the gate to orange weeks is no part of the
     lemma, and a rule reading earlier weeks too is not bound by it (the ordinal model's shock carries over from
-    week to week), so a rule may find a little more. Returns each escalation's first flagged week (None if none within `weeks` of the start), and the
-    false flags each test allows out of the stable weeks judged."""
+    week to week), so a rule may find a little more. Returns each escalation's first flagged week (None if none
+    within `weeks` of the start), and the false flags each test allows out of the stable weeks judged."""
     judged = np.concatenate([_gated_rows(s, rise_log_ratios(s, model))[first:] for s in stable])
     allowed = int(len(judged) / 100)
     limits = np.sort(judged, axis=0)[::-1][allowed] if allowed < len(judged) else np.full(len(RISES), -np.inf)
