@@ -117,7 +117,15 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     lang, person, csrf = lang_of(request), None, ""
     if exc.status_code == 404:
         # a mistyped address of someone signed in: their language and the menu back, as on every other page
-        known = await _signed_in(request)
+        try:
+            known = await _signed_in(request)
+        except Exception as failure:  # the session only sets the language and menu: a failure here is no 500
+            log.error(
+                "web view: %s reading the session of a 404 on %s",
+                type(failure).__name__,
+                _without_token(request.url.path),
+            )
+            known = None
         if known is not None:
             person, csrf = known
             lang = norm_lang(person.language)

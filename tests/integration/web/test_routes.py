@@ -86,6 +86,24 @@ def test_an_unknown_page_of_someone_signed_in_is_in_their_language_with_the_menu
     assert "Anna" not in signed_out.text
 
 
+def test_an_unknown_page_is_a_404_page_even_when_the_session_cannot_be_read(
+    web_client: Callable[[str | None], TestClient], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Who is signed in only sets the 404 page's language and menu: a database that fails then is no 500."""
+    import handlers.web.app
+
+    client = web_client("reporter")
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(handlers.web.app, "viewer", broken)
+    answer = client.get("/no/such/page")
+    assert answer.status_code == 404
+    assert "Sidan finns inte" in answer.text and "Signed in as" not in answer.text
+    assert "went away" not in caplog.text
+
+
 HOSTILE = ("²", "9" * 5000, "0001-W01", "9999-W52", "-1", "<script>alert(1)</script>", "%00", "2026-W99", "")
 QUERY = ("from", "to", "marked", "status", "span", "area", "factor", "month", "ended", "out")
 
