@@ -72,8 +72,7 @@ def _public(page: Public, keys: Keys) -> Callable[[Request], Awaitable[Response]
 
 def _guarded(page: Page, env: Env, keys: Keys) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
-        session_id = keys.session_id(request.cookies.get(keys.session_cookie))
-        person = None if session_id is None else await run_in_threadpool(viewer, env, session_id)
+        session_id, person = await _session(request, env, keys)
         if person is None or session_id is None:
             target = path_for(request, "signin") + ("?ended=1" if session_id is not None else "")
             return RedirectResponse(target, status_code=303)
@@ -137,13 +136,17 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _signed_in(request: Request) -> tuple[Person, str] | None:
     """Who the web session's cookie names, with the session's CSRF token (the frame's sign-out), if anyone."""
-    env: Env = request.app.state.env
     keys: Keys = request.app.state.keys
+    session_id, person = await _session(request, request.app.state.env, keys)
+    return None if person is None or session_id is None else (person, keys.csrf("session:" + session_id))
+
+
+async def _session(request: Request, env: Env, keys: Keys) -> tuple[str | None, Person | None]:
+    """The session id the cookie carries (None: no cookie, or a forged one) and its person (None: the session
+    ended or never was); the session counts as seen."""
     session_id = keys.session_id(request.cookies.get(keys.session_cookie))
-    if session_id is None:
-        return None
-    person = await run_in_threadpool(viewer, env, session_id)
-    return None if person is None else (person, keys.csrf("session:" + session_id))
+    person = None if session_id is None else await run_in_threadpool(viewer, env, session_id)
+    return session_id, person
 
 
 def _failed(request: Request, exc: Exception) -> Response:
