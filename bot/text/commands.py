@@ -254,6 +254,7 @@ TEXT: dict[str, dict[str, str]] = {
     "review.approved": {"sv": "godkänd", "en": "approved"},
     "review.hidden": {"sv": "dold", "en": "hidden"},
     "meet.candidate": {"sv": "Kandidat {n}: {title}", "en": "Candidate {n}: {title}"},
+    "candidate.manual": {"sv": "tillagd av en samordnare", "en": "added by a coordinator"},
     "meet.votes": {"sv": "Röster: {n}", "en": "Votes: {n}"},
     "meet.choice": {
         "sv": "Åtgärd: {type} · Ansvarig: {resp} · När: {time}",

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.domain.detection import Trigger
+from bot.domain.model import Candidate
 from bot.domain.reasons import (
     AboveExpected,
     AboveUsual,
@@ -75,3 +76,11 @@ def candidate_reason_text(reason: CandidateReason, lang: str, factor_label: Call
     if reason.factor is None:
         return text
     return t(lang, "picture.reason.factor", factor=factor_label(reason.factor), reason=text)
+
+
+def candidate_reasons(c: Candidate, lang: str) -> tuple[str, ...]:
+    """Why a candidate priority is there: the picture's reasons, or, for one a coordinator added by command (which
+    has none), that a coordinator added it."""
+    if c.reasons or c.source != "manual":
+        return c.reasons
+    return (t(lang, "candidate.manual"),)

@@ -50,7 +50,6 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "web.week.candidates.none": {"sv": "Inga förslag den här veckan.", "en": "No proposals this week."},
     "web.week.candidate.open": {"sv": "föreslagen", "en": "proposed"},
-    "web.week.candidate.manual": {"sv": "tillagd av en samordnare", "en": "added by a coordinator"},
     "web.week.candidate.decided": {"sv": "beslutad", "en": "decided"},
     "web.week.candidate.dropped": {"sv": "inte vald", "en": "not chosen"},
     "web.week.col.title": {"sv": "Vad", "en": "What"},

@@ -23,6 +23,7 @@ from bot.reports.grid import picture_grid
 from bot.reports.render import Decision, picture_summary_text
 from bot.reports.view import PictureView
 from bot.text import label, t
+from bot.text.reasons import candidate_reasons
 from bot.usecases import draft_charts
 from bot.usecases.context import Ctx, Env, channel_addresses, local_text, notice, send_to_channel
 from bot.usecases.files import attachment, trend_attachment, trend_job
@@ -143,7 +144,7 @@ def chart_job(env: Env, group: GroupConfig, rnd: Round, pic: PictureView) -> Pic
 
 def candidate_message(c: Candidate, n: int, lang: str, locked: bool) -> Outbound:
     lines = [t(lang, "meet.candidate", n=n, title=c.title)]
-    lines += [f"• {r}" for r in c.reasons]
+    lines += [f"• {r}" for r in candidate_reasons(c, lang)]
     lines.append(t(lang, "meet.votes", n=c.votes))
     lines.append(
         t(

@@ -47,7 +47,7 @@ from bot.ports import UnitOfWork
 from bot.reports.render import view_model
 from bot.text import label, t
 from bot.text.numbers import format_percent
-from bot.text.reasons import reason_text
+from bot.text.reasons import candidate_reasons, reason_text
 from bot.usecases.context import Env
 from bot.usecases.meeting import decisions, picture
 
@@ -390,8 +390,7 @@ def parse_week(week: str) -> RoundKey | None:
 def _candidate(c: Candidate, lang: str) -> CandidateLine:
     return CandidateLine(
         title=c.title,
-        # a priority a coordinator added by command has no reasons of the picture's: say where it came from
-        reasons="; ".join(c.reasons) or (t(lang, "web.week.candidate.manual") if c.source == "manual" else ""),
+        reasons="; ".join(candidate_reasons(c, lang)),
         votes=t(lang, "picture.decision.votes.one" if c.votes == 1 else "picture.decision.votes.many", count=c.votes),
         action_type=label(lang, "atype", c.action_type),
         responsible=label(lang, "resp", c.responsible),

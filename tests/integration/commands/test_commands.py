@@ -166,6 +166,7 @@ def test_whole_week_draft_meeting_finalise_and_friday_report(bot: Bot) -> None:
     # a manual priority, which a participant votes for, then finalise: only coordinators
     assert "är tillagd" in texts(bot.cmd("sara", "priority add norr | Norrskolan: Bättre belysning"))
     manual = [o for o in bot.sender.to("möte") if o.kind == "candidate" and "Bättre belysning" in o.text][-1]
+    assert "• tillagd av en samordnare" in manual.text.splitlines()  # its reason: where it came from
     bot.say("kim", "choice", choice=f"c{manual.data['candidate_id']}:v")
     assert "bara för samordnare" in texts(bot.say("kim", "choice", choice=draft[0].all_choices()[0].id))
     assert "Det finns ingen fastställd" in texts(bot.cmd("kim", "report"))
