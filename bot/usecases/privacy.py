@@ -25,7 +25,7 @@ from bot.domain.cycle import RoundKey, local_round_key
 from bot.domain.export import PersonExport
 from bot.housekeeping import housekeeping
 from bot.ports.pacing import Limiter
-from bot.text import LANGUAGES, count, t
+from bot.text import LANGUAGES, count, listed, t
 from bot.usecases.context import Ctx, Env, audit, reply, say
 from bot.usecases.files import group_dir, report_filename
 from bot.usecases.registry import handles
@@ -189,6 +189,7 @@ def mydata(env: Env, ctx: Ctx, cmd: MyData) -> None:
     folder = Path(env.config.reports_dir) / "private"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"mydata-{ctx.person.id}-{ctx.now:%Y%m%dT%H%M%S}.json"
+    names = {a.code: a.name for a in ctx.uow.groups.areas(ctx.group.id)}  # the text names areas as people do
     copy = {**data, "exported_at": ctx.now.isoformat()}
     path.write_text(json.dumps(copy, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     path.chmod(0o600)
@@ -199,7 +200,7 @@ def mydata(env: Env, ctx: Ctx, cmd: MyData) -> None:
         role=t(ctx.lang, f"role.one.{ctx.person.role}"),
         org=ctx.person.organisation or "–",
         language=ctx.person.language,
-        areas=", ".join(data["areas"]) or "–",
+        areas=listed(ctx.lang, [names.get(code, code) for code in data["areas"]]) or "–",
         accounts=", ".join(f"{a['platform']} {a['id']}" for a in data["accounts"]) or "–",
         responses=count(ctx.lang, "week", len(data["responses"])),
         notes=count(ctx.lang, "note", _count_notes(data)),

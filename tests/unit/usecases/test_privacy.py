@@ -51,6 +51,7 @@ def test_mydata_gives_a_person_their_own_data(fake_bot: FakeBot) -> None:
     report(fake_bot, "bo", {5: 2}, place="Norrskolan")
     out = fake_bot.cmd("anna", "minadata")
     assert len(out) == 1 and out[0].text.startswith("Det här har boten sparat om dig (Anna Andersson)")
+    assert "• Områden: Centrum\n" in out[0].text  # the area's name, as people know it, not its code "centrum"
     (attachment,) = out[0].attachments
     data = json.loads(Path(attachment.path).read_text(encoding="utf-8"))
     assert data["person"]["name"] == "Anna Andersson" and data["areas"] == ["centrum"]
