@@ -26,9 +26,6 @@ DEFAULT_CONFIG = Path("est-bot.toml")
 #: A database URL in a message: the operator's own setting, shown with its user and host, so that
 #: 'postgresql://estbot@db.kommun.se/estbot' is not masked as an e-mail address (`_url_shown`).
 _URL_RE = re.compile(r"\b(?:postgres(?:ql)?|sqlite|mysql|mariadb|oracle|mssql)(?:\+\w+)?://[^\s'\"]*")
-#: A URL's user and password, read as SQLAlchemy reads them: the user up to the first ':' or '/' (it may hold an
-#: '@'), the password up to the next '@' (it may hold a '/').
-_USERINFO_RE = re.compile(r"(?P<user>[^:/]*)(?P<password>:[^@]*)?@")
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -51,16 +48,16 @@ def _url_shown(url: str) -> str:
     from urllib.parse import unquote
 
     from bot.domain.masking import mask_personal_data
+    from storage.db import USERINFO, hide_password
 
-    scheme, _, rest = url.partition("://")
-    found = _USERINFO_RE.match(rest)
+    scheme, _, rest = hide_password(url).partition("://")
+    found = USERINFO.match(rest)
     if found is None:
         return f"{scheme}://{mask_personal_data(rest)}"
     user = found["user"]
     if mask_personal_data(unquote(user)) != unquote(user):
         user = mask_personal_data(unquote(user))
-    password = ":***" if found["password"] else ""
-    return f"{scheme}://{user}{password}@{mask_personal_data(rest[found.end() :])}"
+    return f"{scheme}://{user}{found['password'] or ''}@{mask_personal_data(rest[found.end() :])}"
 
 
 def load(path: Path) -> Config:

@@ -99,13 +99,26 @@ def check_url(url: str) -> None:
     _parse(url)
 
 
+#: A URL's user and password, read as SQLAlchemy reads them: the user up to the first ':' or '/' (it may hold an
+#: '@'), the password up to the next '@' (it may hold a '/', written unencoded).
+USERINFO = re.compile(r"(?P<user>[^:/]*)(?P<password>:[^@]*)?@")
+
+
+def hide_password(url: str) -> str:
+    """`url` as written, with its password (if any) as `***`: for a message, also about a URL SQLAlchemy cannot
+    read."""
+    scheme, sep, rest = url.partition("://")
+    found = USERINFO.match(rest) if sep else None
+    if found is None or not found["password"]:
+        return url
+    return f"{scheme}://{found['user']}:***@{rest[found.end() :]}"
+
+
 def _parse(url: str) -> URL:
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError) as exc:
-        # a password stays out of the message, read as SQLAlchemy reads it: after the user's first ':', up to the
-        # next '@' (a '/' in it, written unencoded, included)
-        shown = re.sub(r"(://[^:/]*:)[^@]*@", r"\1***@", url, count=1)
+        shown = hide_password(url)  # a password stays out of the message
         why = " (the port must be a number)" if isinstance(exc, ValueError) else ""
         raise DatabaseUnavailable(
             f"database.url {shown!r} is not a database URL{why}; write it like {EXAMPLES}", 2
